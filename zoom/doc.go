@@ -1,0 +1,72 @@
+// Package zoom is a typed client for the Zoom REST API v2: meetings and
+// registrants, webinars, users, groups, roles, reports, cloud recordings and
+// contact search.
+//
+// # Creating a client
+//
+// A Client needs access tokens; package oauth provides token sources for
+// user-level apps (authorization code with PKCE, rotating refresh tokens
+// kept in a store) and server-to-server apps (account credentials):
+//
+//	client, err := zoom.NewClient(zoom.WithTokenSource(ts))
+//
+// Options validate their input and NewClient reports the first bad one. No
+// environment variable is read.
+//
+// # Calling Zoom
+//
+// Services follow Zoom's documentation sections (client.Meetings,
+// client.Users, ...). Every method takes a context first and returns the
+// decoded result, a *Response and an error:
+//
+//	m, resp, err := client.Meetings.Get(ctx, meetingID, nil)
+//
+// Each method's doc comment names the Zoom operation it calls, as
+// "Zoom API: METHOD /path (operationId)". Meeting and webinar ids are int64.
+// Calls that take either an id or the UUID of one instance take an
+// [InstanceID]; UUIDs that Zoom wants double-encoded are encoded so.
+//
+// # Pagination
+//
+// List methods return one page; the *Response carries NextPageToken. Their
+// ...All twins return an iterator that fetches pages as the loop needs them:
+//
+//	for m, err := range client.Meetings.ListAll(ctx, "me", nil) {
+//		if err != nil { ... }
+//		fmt.Println(m.Topic)
+//	}
+//
+// # Errors
+//
+// A non-2xx answer is an *APIError with the HTTP status, Zoom's code and
+// message, field errors and the x-zm-trackingid to give Zoom support. Test
+// it with errors.Is against the sentinels (ErrNotFound, ErrUnauthorized,
+// ErrConflict, ErrRateLimited, ErrMissingScopes, ...) or with errors.As:
+//
+//	var apiErr *zoom.APIError
+//	if errors.As(err, &apiErr) && apiErr.Code == 1005 { ... } // email already in use
+//
+// A body that is not Zoom's JSON (an HTML page from a proxy) still gives an
+// *APIError, with the start of the body. A call refused before sending
+// (a required argument missing) gives an *ArgumentError.
+//
+// # Retries and rate limits
+//
+// GET, PUT, PATCH and DELETE are retried on 429, 502, 503, 504 and network
+// errors; POST only on 429 or when the request never left, because Zoom has
+// no idempotency keys and a repeated create would duplicate a meeting. Waits
+// follow Retry-After (seconds, HTTP date or RFC 3339) or jittered
+// exponential backoff, and end when the context is done. A daily limit
+// returns a *RateLimitError at once, with the reset time. See RetryPolicy.
+//
+// An access token that Zoom rejects with code 124 is refreshed once and the
+// call replayed once, when the token source can refresh (package oauth's
+// can).
+//
+// # Secrets
+//
+// Tokens are never logged nor put in errors. Values that grant access on
+// their own, such as a meeting's start_url, are of type [Secret] and print
+// as REDACTED. The Authorization header never follows a redirect to another
+// host.
+package zoom

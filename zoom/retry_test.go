@@ -1,0 +1,325 @@
+package zoom
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"syscall"
+	"testing"
+	"testing/synctest"
+	"time"
+)
+
+const meetingJSON = `{"id":85746065,"topic":"Standup"}`
+
+func TestRetryGETOn503ThenSuccess(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+			respond(503, nil, "<html>busy</html>"),
+			respond(503, nil, ""),
+			respond(200, nil, meetingJSON),
+		}}
+		c := newFakeClient(t, rt)
+		start := time.Now()
+		m, _, err := callGet(t.Context(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.ID != 85746065 || rt.count() != 3 {
+			t.Fatalf("got %+v after %d attempts, want the meeting after 3", m, rt.count())
+		}
+		// Two backoff waits: at least half of 500ms and of 1s.
+		if el := time.Since(start); el < 750*time.Millisecond || el > 1500*time.Millisecond {
+			t.Fatalf("waited %v, want between 750ms and 1.5s", el)
+		}
+	})
+}
+
+func TestRetryGiveUpAfterMaxAttempts(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(502, nil, "Bad Gateway")}}
+		c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
+		_, resp, err := callGet(t.Context(), c)
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || !errors.Is(err, ErrServer) {
+			t.Fatalf("err = %v, want an APIError 502 matching ErrServer", err)
+		}
+		if apiErr.Body != "Bad Gateway" {
+			t.Fatalf("Body = %q", apiErr.Body)
+		}
+		if resp == nil || resp.StatusCode != 502 {
+			t.Fatalf("resp = %v", resp)
+		}
+		if rt.count() != 3 {
+			t.Fatalf("attempts = %d, want 3", rt.count())
+		}
+	})
+}
+
+func TestRetryNetworkErrorGET(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+			fail(syscall.ECONNRESET),
+			fail(io.ErrUnexpectedEOF),
+			respond(200, nil, meetingJSON),
+		}}
+		c := newFakeClient(t, rt)
+		if _, _, err := callGet(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+		if rt.count() != 3 {
+			t.Fatalf("attempts = %d, want 3", rt.count())
+		}
+	})
+}
+
+func TestPOSTNotRetriedOn5xxOrAfterWrite(t *testing.T) {
+	for name, step := range map[string]func(*http.Request) (*http.Response, error){
+		"503":           respond(503, nil, ""),
+		"502":           respond(502, nil, ""),
+		"reset":         fail(syscall.ECONNRESET),
+		"unexpectedEOF": fail(io.ErrUnexpectedEOF),
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				// The fake transport reads the request, so it counts as
+				// written: the POST may have reached Zoom.
+				rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){markWritten(step)}}
+				c := newFakeClient(t, rt)
+				if _, err := callPost(t.Context(), c); err == nil {
+					t.Fatal("want an error")
+				}
+				if rt.count() != 1 {
+					t.Fatalf("POST sent %d times, want 1", rt.count())
+				}
+			})
+		})
+	}
+}
+
+// markWritten simulates a transport that wrote the request before failing.
+func markWritten(step func(*http.Request) (*http.Response, error)) func(*http.Request) (*http.Response, error) {
+	return func(r *http.Request) (*http.Response, error) {
+		if st := stateOf(r.Context()); st != nil {
+			st.wrote.Store(true)
+		}
+		return step(r)
+	}
+}
+
+func TestPOSTRetriedWhenNothingWritten(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+			fail(syscall.ECONNREFUSED), // dial failed: no byte sent
+			respond(201, nil, meetingJSON),
+		}}
+		c := newFakeClient(t, rt)
+		if _, err := callPost(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+		if rt.count() != 2 {
+			t.Fatalf("attempts = %d, want 2", rt.count())
+		}
+		if rt.bodies[0] != rt.bodies[1] || rt.bodies[1] != `{"topic":"x"}` {
+			t.Fatalf("body not replayed: %q", rt.bodies)
+		}
+	})
+}
+
+func TestPOSTRetriedOnQPS429(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+			markWritten(respond(429, map[string]string{"X-RateLimit-Type": "QPS", "Retry-After": "2"},
+				`{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}`)),
+			respond(201, nil, meetingJSON),
+		}}
+		c := newFakeClient(t, rt)
+		start := time.Now()
+		if _, err := callPost(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+		if el := time.Since(start); el != 2*time.Second {
+			t.Fatalf("waited %v, want exactly Retry-After 2s", el)
+		}
+		if rt.count() != 2 {
+			t.Fatalf("attempts = %d", rt.count())
+		}
+	})
+}
+
+func TestRetryAfterForms(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"3", 3 * time.Second, true},
+		{"0", 0, true},
+		{"Tue, 24 Nov 2026 12:00:05 GMT", 5 * time.Second, true},
+		{"2026-11-24T12:00:02Z", 2 * time.Second, true},
+		{"2026-11-24T11:00:00Z", 0, true}, // past
+		{"soon", 0, false},
+		{"-4", 0, false},
+		{"", 0, false},
+	} {
+		got, ok := parseRetryAfter(tc.in, now)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestRetryAfterRFC3339Waited(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		at := time.Now().Add(2 * time.Second).UTC().Format(time.RFC3339)
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+			respond(429, map[string]string{"Retry-After": at}, `{"code":429,"message":"You have reached the maximum per-second rate limit for this API. Try again later."}`),
+			respond(200, nil, meetingJSON),
+		}}
+		c := newFakeClient(t, rt)
+		start := time.Now()
+		if _, _, err := callGet(t.Context(), c); err != nil {
+			t.Fatal(err)
+		}
+		if el := time.Since(start); el < time.Second || el > 2*time.Second {
+			t.Fatalf("waited %v, want about 2s", el)
+		}
+	})
+}
+
+func TestLongRetryAfterReturnsAtOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+			respond(429, map[string]string{"Retry-After": "3600", "X-RateLimit-Category": "Heavy"}, `{"code":429,"message":"Try again later."}`),
+		}}
+		c := newFakeClient(t, rt)
+		start := time.Now()
+		_, _, err := callGet(t.Context(), c)
+		if time.Since(start) != 0 {
+			t.Fatalf("waited %v, want an immediate error", time.Since(start))
+		}
+		var rl *RateLimitError
+		if !errors.As(err, &rl) || !errors.Is(err, ErrRateLimited) {
+			t.Fatalf("err = %v, want *RateLimitError", err)
+		}
+		if got := rl.RetryAt.Sub(start); got != time.Hour {
+			t.Fatalf("RetryAt in %v, want 1h", got)
+		}
+		if rl.RateLimit.Category != "Heavy" || rt.count() != 1 {
+			t.Fatalf("rl = %+v, attempts %d", rl.RateLimit, rt.count())
+		}
+	})
+}
+
+func TestDailyLimitReturnsTypedError(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// The per-user meeting create limit, as Zoom sends it: no
+		// X-RateLimit-Type and no Retry-After.
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+			respond(429, map[string]string{"x-ratelimit-category": "Light", "x-ratelimit-limit": "6000", "x-ratelimit-remaining": "5893"},
+				`{"code":429,"message":"You have exceeded the daily rate limit (100) of Meeting Create/Update API requests permitted for this particular user. You may resume these requests at GMT 00:00:00."}`),
+		}}
+		c := newFakeClient(t, rt)
+		_, err := callPost(t.Context(), c)
+		var rl *RateLimitError
+		if !errors.As(err, &rl) || !errors.Is(err, ErrDailyLimit) || !rl.Daily {
+			t.Fatalf("err = %v, want a daily *RateLimitError", err)
+		}
+		now := time.Now().UTC()
+		want := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+		if !rl.RetryAt.Equal(want) {
+			t.Fatalf("RetryAt = %v, want next 00:00 UTC %v", rl.RetryAt, want)
+		}
+		if rl.Code != 429 || rl.RateLimit.Remaining != 5893 || rt.count() != 1 {
+			t.Fatalf("rl = %+v attempts %d", rl, rt.count())
+		}
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) {
+			t.Fatal("RateLimitError does not unwrap to *APIError")
+		}
+	})
+}
+
+func TestDailyLimitHeader(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+			respond(429, map[string]string{"X-RateLimit-Type": "Daily-limit", "Retry-After": "2026-12-01T00:00:00Z"}, `{"code":429,"message":"You have reached the maximum daily rate limit for this API."}`),
+		}}
+		c := newFakeClient(t, rt)
+		_, _, err := callGet(t.Context(), c)
+		if !errors.Is(err, ErrDailyLimit) || rt.count() != 1 {
+			t.Fatalf("err = %v after %d attempts", err, rt.count())
+		}
+	})
+}
+
+func TestBackoffEndsWhenContextDone(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(503, nil, "")}}
+		c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 10, MinBackoff: 10 * time.Second, MaxBackoff: time.Minute}))
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+		start := time.Now()
+		_, _, err := callGet(ctx, c)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want deadline exceeded", err)
+		}
+		if el := time.Since(start); el != 3*time.Second {
+			t.Fatalf("returned after %v, want as soon as ctx is done (3s)", el)
+		}
+	})
+}
+
+func TestBackoffBounds(t *testing.T) {
+	c := &Client{retry: DefaultRetryPolicy()}
+	for attempt := range 8 {
+		for range 50 {
+			d := c.backoff(500*time.Millisecond, 4*time.Second, attempt, nil)
+			step := min(500*time.Millisecond<<attempt, 4*time.Second)
+			if d < step/2 || d > step {
+				t.Fatalf("attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
+			}
+		}
+	}
+}
+
+func TestRetryStormBounded(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(503, nil, "")}}
+		c := newFakeClient(t, rt)
+		done := make(chan struct{})
+		const callers = 100
+		for range callers {
+			go func() {
+				defer func() { done <- struct{}{} }()
+				_, _, _ = callGet(t.Context(), c)
+			}()
+		}
+		for range callers {
+			<-done
+		}
+		if got, max := rt.count(), callers*DefaultRetryPolicy().MaxAttempts; got != max {
+			t.Fatalf("attempts = %d, want exactly %d", got, max)
+		}
+	})
+}
+
+func TestRetryPolicyValidation(t *testing.T) {
+	for _, p := range []RetryPolicy{
+		{MaxAttempts: -1},
+		{MinBackoff: -time.Second},
+		{MinBackoff: time.Minute, MaxBackoff: time.Second},
+		{MaxAttempts: 1000},
+	} {
+		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithRetryPolicy(p)); err == nil {
+			t.Errorf("policy %+v accepted", p)
+		}
+	}
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(503, nil, "")}}
+	c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
+	if _, _, err := callGet(t.Context(), c); !errors.Is(err, ErrServer) || rt.count() != 1 {
+		t.Fatalf("MaxAttempts 1: err %v after %d attempts", err, rt.count())
+	}
+}

@@ -1,0 +1,245 @@
+package zoom
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Ptr returns a pointer to v, for optional request fields:
+//
+//	Settings: &zoom.MeetingSettings{JoinBeforeHost: zoom.Ptr(false)}
+func Ptr[T any](v T) *T { return &v }
+
+// Time is a timestamp in a Zoom request or response. It decodes leniently
+// (RFC 3339 with or without fractional seconds, Zoom's zone-less
+// "2006-01-02T15:04:05" taken as UTC, a plain date, an empty string or null
+// as the zero time) and encodes as UTC "2006-01-02T15:04:05Z", the form Zoom
+// reads as GMT.
+type Time struct{ time.Time }
+
+// NewTime returns t as a Time.
+func NewTime(t time.Time) Time { return Time{t} }
+
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05",
+	"2006-01-02T15:04Z07:00",
+	"2006-01-02",
+}
+
+// UnmarshalJSON decodes a Zoom timestamp. It never fails on a string: an
+// unknown format leaves the zero time, so one odd field cannot reject a
+// whole response.
+func (t *Time) UnmarshalJSON(b []byte) error {
+	t.Time = time.Time{}
+	if len(b) == 0 || b[0] != '"' {
+		// null, or a number of epoch milliseconds (seen in webhooks).
+		if n, err := strconv.ParseInt(string(b), 10, 64); err == nil && n > 0 {
+			t.Time = time.UnixMilli(n).UTC()
+		}
+		return nil
+	}
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return nil
+	}
+	t.Time = parseTime(s)
+	return nil
+}
+
+func parseTime(s string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	for _, l := range timeLayouts {
+		if tt, err := time.Parse(l, s); err == nil {
+			return tt
+		}
+	}
+	return time.Time{}
+}
+
+// MarshalJSON encodes the time as UTC "2006-01-02T15:04:05Z" (null when
+// zero; use omitzero to leave it out).
+func (t Time) MarshalJSON() ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + t.UTC().Format("2006-01-02T15:04:05Z") + `"`), nil
+}
+
+// EncodeValues writes the time as a query parameter
+// ("2006-01-02T15:04:05Z"), for go-querystring.
+func (t Time) EncodeValues(key string, v *url.Values) error {
+	if !t.IsZero() {
+		v.Set(key, t.UTC().Format("2006-01-02T15:04:05Z"))
+	}
+	return nil
+}
+
+// Date is a calendar date, as Zoom's report and list filters take them
+// ("2006-01-02").
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the date of t in t's location.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// ParseDate parses "2006-01-02".
+func ParseDate(s string) (Date, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return Date{}, err
+	}
+	return DateOf(t), nil
+}
+
+// IsZero reports whether d is the zero Date.
+func (d Date) IsZero() bool { return d == Date{} }
+
+// String formats d as "2006-01-02".
+func (d Date) String() string {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
+// Time returns midnight of d in loc.
+func (d Date) Time(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+// AddDays returns d plus n days.
+func (d Date) AddDays(n int) Date { return DateOf(d.Time(time.UTC).AddDate(0, 0, n)) }
+
+// Before reports whether d is before e.
+func (d Date) Before(e Date) bool { return d.Time(time.UTC).Before(e.Time(time.UTC)) }
+
+// MarshalJSON encodes the date as "2006-01-02" (null when zero).
+func (d Date) MarshalJSON() ([]byte, error) {
+	if d.IsZero() {
+		return []byte("null"), nil
+	}
+	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON decodes a date leniently: a date, a timestamp (its date
+// part), an empty string or null.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	*d = Date{}
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return nil
+	}
+	if t := parseTime(s); !t.IsZero() {
+		*d = DateOf(t)
+	}
+	return nil
+}
+
+// EncodeValues writes the date as a query parameter, for go-querystring.
+func (d Date) EncodeValues(key string, v *url.Values) error {
+	if !d.IsZero() {
+		v.Set(key, d.String())
+	}
+	return nil
+}
+
+// InstanceID names a meeting or webinar in calls that take either its
+// numeric id (meaning its latest instance) or the UUID of one instance, such
+// as past-meeting, report and recording calls. Build one with [LatestOf] or
+// by converting a UUID string: zoom.InstanceID(uuid). UUIDs that begin with
+// "/" or contain "//" are double-encoded in the path, as Zoom requires.
+type InstanceID string
+
+// LatestOf returns the InstanceID naming the latest instance of the meeting
+// or webinar with the given id.
+func LatestOf(id int64) InstanceID { return InstanceID(strconv.FormatInt(id, 10)) }
+
+// flexInt64 decodes an integer Zoom sends as a JSON number or as a string
+// ("85746065"); null, "" and anything else decode as 0.
+type flexInt64 int64
+
+func (f *flexInt64) UnmarshalJSON(b []byte) error {
+	*f = 0
+	b = bytes.Trim(b, `"`)
+	if len(b) == 0 {
+		return nil
+	}
+	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		*f = flexInt64(n)
+		return nil
+	}
+	if fl, err := strconv.ParseFloat(string(b), 64); err == nil {
+		*f = flexInt64(fl)
+	}
+	return nil
+}
+
+// flexString decodes a string Zoom sometimes sends as a number.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	if string(b) == "null" {
+		*f = ""
+		return nil
+	}
+	*f = flexString(b)
+	return nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return
+	}
+	b.Reset()
+	bufPool.Put(b)
+}
+
+// Secret is a string Zoom returns that grants access on its own, such as a
+// meeting's start_url (it embeds the host's ZAK), a passcode or a download
+// token. It prints as REDACTED with %v, %+v, %#v and in slog output; use
+// string(s) or Reveal for the value. It encodes to JSON as the plain string.
+type Secret string
+
+// Reveal returns the secret value.
+func (s Secret) Reveal() string { return string(s) }
+
+// String redacts the value.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "REDACTED"
+}
+
+// GoString redacts the value, for %#v.
+func (s Secret) GoString() string { return `zoom.Secret("` + s.String() + `")` }
+
+// LogValue redacts the value in slog output.
+func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }

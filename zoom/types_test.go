@@ -1,0 +1,95 @@
+package zoom
+
+import (
+	"encoding/json"
+	"net/url"
+	"testing"
+	"time"
+)
+
+func TestTimeDecodesLeniently(t *testing.T) {
+	for in, want := range map[string]time.Time{
+		`"2022-03-23T05:31:16Z"`:      time.Date(2022, 3, 23, 5, 31, 16, 0, time.UTC),
+		`"2019-06-17T13:52:28.632Z"`:  time.Date(2019, 6, 17, 13, 52, 28, 632e6, time.UTC),
+		`"2026-11-24T09:00:00+01:00"`: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC),
+		`"2026-11-24T09:00:00"`:       time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC),
+		`"2026-11-24"`:                time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+		`1700000000000`:               time.UnixMilli(1700000000000),
+		`""`:                          {},
+		`null`:                        {},
+		`"not a time"`:                {},
+		`true`:                        {},
+	} {
+		var got Time
+		if err := json.Unmarshal([]byte(in), &got); err != nil {
+			t.Errorf("%s: %v", in, err)
+			continue
+		}
+		if !got.Equal(want) {
+			t.Errorf("%s: got %v, want %v", in, got.Time, want)
+		}
+	}
+	b, _ := json.Marshal(struct {
+		T Time `json:"t,omitzero"`
+		U Time `json:"u"`
+	}{T: NewTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600)))})
+	if string(b) != `{"t":"2026-01-02T02:04:05Z","u":null}` {
+		t.Fatalf("marshal: %s", b)
+	}
+}
+
+func TestDate(t *testing.T) {
+	d, err := ParseDate("2026-02-28")
+	if err != nil || d.String() != "2026-02-28" || d.AddDays(1).String() != "2026-03-01" {
+		t.Fatalf("%v %v", d, err)
+	}
+	if _, err := ParseDate("28/02/2026"); err == nil {
+		t.Fatal("bad date accepted")
+	}
+	var got struct{ D Date }
+	if err := json.Unmarshal([]byte(`{"D":"2026-11-24T10:00:00Z"}`), &got); err != nil || got.D != (Date{2026, 11, 24}) {
+		t.Fatalf("%v %v", got, err)
+	}
+	v := url.Values{}
+	_ = d.EncodeValues("from", &v)
+	_ = Date{}.EncodeValues("to", &v)
+	if v.Encode() != "from=2026-02-28" {
+		t.Fatalf("query %q", v.Encode())
+	}
+	if !d.Before(d.AddDays(1)) || d.AddDays(1).Before(d) {
+		t.Fatal("Before")
+	}
+}
+
+func TestFlexInt64AndString(t *testing.T) {
+	for in, want := range map[string]int64{`85746065`: 85746065, `"85746065"`: 85746065, `"95555571001"`: 95555571001, `null`: 0, `""`: 0, `"abc"`: 0, `1.0e3`: 1000} {
+		var f flexInt64
+		if err := json.Unmarshal([]byte(in), &f); err != nil || int64(f) != want {
+			t.Errorf("%s → %d, %v; want %d", in, f, err, want)
+		}
+	}
+	for in, want := range map[string]string{`"4445556666"`: "4445556666", `4445556666`: "4445556666", `null`: ""} {
+		var f flexString
+		if err := json.Unmarshal([]byte(in), &f); err != nil || string(f) != want {
+			t.Errorf("%s → %q, %v; want %q", in, f, err, want)
+		}
+	}
+}
+
+func TestSecretJSONKeepsValue(t *testing.T) {
+	b, _ := json.Marshal(struct {
+		S Secret `json:"start_url"`
+	}{"https://zoom.us/s/1?zak=abc"})
+	if string(b) != `{"start_url":"https://zoom.us/s/1?zak=abc"}` {
+		t.Fatalf("%s", b)
+	}
+	if Secret("x").Reveal() != "x" || Secret("").String() != "" {
+		t.Fatal("Reveal/String")
+	}
+}
+
+func TestLatestOf(t *testing.T) {
+	if LatestOf(95555571001) != "95555571001" {
+		t.Fatal(LatestOf(95555571001))
+	}
+}
