@@ -27,13 +27,14 @@ const defaultUserAgent = "zoomkit-go/0.1 (+https://github.com/zoomkit/zoomkit)"
 // Client calls the Zoom REST API. Create one with [NewClient]; a Client is
 // safe for concurrent use by many goroutines and should be reused.
 type Client struct {
-	base      string // base URL without trailing slash
-	baseHost  string
-	tokens    oauth2.TokenSource
-	userAgent string
-	logger    *slog.Logger
-	retry     RetryPolicy
-	rc        *retryablehttp.Client
+	base          string // base URL without trailing slash
+	baseHost      string
+	downloadHosts []string
+	tokens        oauth2.TokenSource
+	userAgent     string
+	logger        *slog.Logger
+	retry         RetryPolicy
+	rc            *retryablehttp.Client
 
 	common service
 
@@ -92,12 +93,14 @@ type ContactsService service
 type Option func(*config) error
 
 type config struct {
-	tokens     oauth2.TokenSource
-	httpClient *http.Client
-	baseURL    string
-	userAgent  string
-	logger     *slog.Logger
-	retry      RetryPolicy
+	tokens        oauth2.TokenSource
+	httpClient    *http.Client
+	baseURL       string
+	userAgent     string
+	logger        *slog.Logger
+	retry         RetryPolicy
+	pacing        *PacingPolicy
+	downloadHosts []string
 }
 
 // WithTokenSource sets where access tokens come from: any
@@ -209,14 +212,19 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	bu, _ := url.Parse(cfg.baseURL)
 	c := &Client{
-		base:      cfg.baseURL,
-		baseHost:  bu.Host,
-		tokens:    cfg.tokens,
-		userAgent: cfg.userAgent,
-		logger:    cfg.logger,
-		retry:     cfg.retry,
+		base:          cfg.baseURL,
+		baseHost:      bu.Host,
+		downloadHosts: cfg.downloadHosts,
+		tokens:        cfg.tokens,
+		userAgent:     cfg.userAgent,
+		logger:        cfg.logger,
+		retry:         cfg.retry,
 	}
-	c.rc = newRetryClient(c, cfg.httpClient)
+	var pc *pacer
+	if cfg.pacing != nil {
+		pc = newPacer(*cfg.pacing)
+	}
+	c.rc = newRetryClient(c, cfg.httpClient, pc)
 	c.common.client = c
 	c.Meetings = (*MeetingsService)(&c.common)
 	c.Webinars = (*WebinarsService)(&c.common)

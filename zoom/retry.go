@@ -111,7 +111,7 @@ func (t noCloseTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return t.rt.RoundTrip(r)
 }
 
-func newRetryClient(c *Client, hc *http.Client) *retryablehttp.Client {
+func newRetryClient(c *Client, hc *http.Client, pc *pacer) *retryablehttp.Client {
 	var base http.Client
 	if hc != nil {
 		base = *hc
@@ -121,6 +121,9 @@ func newRetryClient(c *Client, hc *http.Client) *retryablehttp.Client {
 	rt := base.Transport
 	if rt == nil {
 		rt = http.DefaultTransport
+	}
+	if pc != nil {
+		rt = pacingTransport{next: rt, pacer: pc}
 	}
 	base.Transport = noCloseTransport{rt: rt}
 	userCheck := base.CheckRedirect

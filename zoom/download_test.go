@@ -1,0 +1,110 @@
+package zoom
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/oauth2"
+)
+
+func TestDownloadStreamsWithoutLeakingToken(t *testing.T) {
+	payload := bytes.Repeat([]byte("MP4DATA-"), 100_000) // 800 KB
+	var storageAuth atomic.Value
+	storage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		storageAuth.Store(r.Header.Get("Authorization"))
+		w.Write(payload)
+	}))
+	defer storage.Close()
+	var zoomAuth atomic.Value
+	zoomHost := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		zoomAuth.Store(r.Header.Get("Authorization"))
+		if r.URL.Path == "/rec/download/missing" {
+			w.WriteHeader(404)
+			io.WriteString(w, `{"code":3301,"message":"This recording does not exist."}`)
+			return
+		}
+		http.Redirect(w, r, storage.URL+"/blob?sig=1", http.StatusFound)
+	}))
+	defer zoomHost.Close()
+	zu, _ := url.Parse(zoomHost.URL)
+	c, err := NewClient(WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "AT-SECRET"})),
+		WithDownloadHosts(zu.Host))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	n, _, err := c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", &buf, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != int64(len(payload)) || !bytes.Equal(buf.Bytes(), payload) {
+		t.Fatalf("got %d bytes", n)
+	}
+	if zoomAuth.Load() != "Bearer AT-SECRET" || storageAuth.Load() != "" {
+		t.Fatalf("zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
+	}
+
+	// The download_token of a webhook event replaces the client's token.
+	if _, _, err := c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", io.Discard, &DownloadOptions{AccessToken: "DL-TOKEN"}); err != nil {
+		t.Fatal(err)
+	}
+	if zoomAuth.Load() != "Bearer DL-TOKEN" {
+		t.Fatalf("zoom host got %q", zoomAuth.Load())
+	}
+
+	_, _, err = c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/missing", io.Discard, nil)
+	if !errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+	zoomHost.Client().CloseIdleConnections()
+}
+
+func TestDownloadRefusesForeignHosts(t *testing.T) {
+	rt := &fakeRT{}
+	c := newFakeClient(t, rt)
+	for _, u := range []string{
+		"https://evil.example/rec/download/1",
+		"https://zoom.us.evil.example/rec",
+		"http://zoom.us/rec/download/1", // plain http would expose the token
+		"https://zoom.us:8443/rec",
+		"/rec/download/1",
+		"::",
+	} {
+		_, _, err := c.CloudRecordings.Download(t.Context(), u, io.Discard, nil)
+		if !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%s: err = %v", u, err)
+		}
+	}
+	if rt.count() != 0 {
+		t.Fatalf("%d requests sent", rt.count())
+	}
+	allowed := []string{"https://zoom.us/rec/download/1", "https://us02web.zoom.us/rec/download/1", "https://api.zoom.test/v2/x", "https://zoomgov.com/rec/1"}
+	for _, s := range allowed {
+		u, _ := url.Parse(s)
+		if !c.downloadHostAllowed(u) {
+			t.Errorf("%s refused", s)
+		}
+	}
+	if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithDownloadHosts("a/b")); err == nil {
+		t.Fatal("bad host accepted")
+	}
+}
+
+func TestDownloadTruncatedBody(t *testing.T) {
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, ContentLength: 100,
+			Body: io.NopCloser(strings.NewReader("short")), Request: r}, nil
+	}}}
+	c := newFakeClient(t, rt)
+	n, _, err := c.CloudRecordings.Download(t.Context(), "https://zoom.us/rec/download/1", io.Discard, nil)
+	if !errors.Is(err, io.ErrUnexpectedEOF) || n != 5 {
+		t.Fatalf("n=%d err=%v", n, err)
+	}
+}
