@@ -289,6 +289,9 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 	if ctx == nil {
 		return nil, errors.New("zoom: nil context")
 	}
+	if err := checkDateRange(op, q, time.Now()); err != nil {
+		return nil, err
+	}
 	u := c.base + path
 	if q != nil {
 		vals, err := query.Values(q)
