@@ -11,6 +11,23 @@
 //
 // Every Store shipped here, and every Store written by users, should pass the
 // conformance suite in package tokenstore/storetest.
+//
+// # Implementations
+//
+//   - [Memory]: in-process; coordinates the TokenSources of one process.
+//   - [File]: one JSON file per key (mode 0600, atomic and durable writes,
+//     flock per key); coordinates the processes of one machine.
+//   - [NewEncrypted]: wraps any Store with AES-256-GCM, key ids for rotation
+//     ([Keyring]), and the store key bound as associated data.
+//   - tokenstore/sqlstore and tokenstore/redisstore: coordinate replicas.
+//
+// # Versions and leases
+//
+// A refresher holding the lease re-reads the token (Load), redeems the
+// refresh token, and writes the result with CompareAndSwap on the version it
+// read. If its lease expired meanwhile and another writer stored a newer
+// token, the swap fails with ErrConflict and the newer token survives: the
+// lease keeps refreshers apart, the version fences a late writer.
 package tokenstore
 
 import (

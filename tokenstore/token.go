@@ -2,6 +2,7 @@ package tokenstore
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -86,6 +87,16 @@ func (t Token) String() string {
 
 // GoString describes the token without its secrets, for %#v.
 func (t Token) GoString() string { return t.String() }
+
+// Format implements fmt.Formatter so that every verb (%v, %+v, %#v, %s,
+// %d, %x...) prints the redacted description, never the secrets.
+func (t Token) Format(f fmt.State, verb rune) {
+	if verb == 'v' && f.Flag('#') {
+		_, _ = io.WriteString(f, t.GoString())
+		return
+	}
+	_, _ = io.WriteString(f, t.String())
+}
 
 // LogValue implements slog.LogValuer: the token logs without its secrets.
 func (t Token) LogValue() slog.Value {

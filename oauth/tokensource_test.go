@@ -1,0 +1,768 @@
+package oauth_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/tokenstore"
+)
+
+// plainStore hides the CoordinatedStore methods of a store.
+type plainStore struct{ tokenstore.Store }
+
+// flakyStore fails the first failWrites writes (Put or CompareAndSwap).
+type flakyStore struct {
+	*tokenstore.Memory
+	mu         sync.Mutex
+	failWrites int
+	writes     int
+}
+
+var errStoreDown = errors.New("store down")
+
+func (s *flakyStore) fail() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writes++
+	if s.failWrites > 0 {
+		s.failWrites--
+		return true
+	}
+	return false
+}
+
+func (s *flakyStore) Put(ctx context.Context, key string, tok *tokenstore.Token) error {
+	if s.fail() {
+		return errStoreDown
+	}
+	return s.Memory.Put(ctx, key, tok)
+}
+
+func (s *flakyStore) CompareAndSwap(ctx context.Context, key string, v int64, tok *tokenstore.Token) (int64, error) {
+	if s.fail() {
+		return 0, errStoreDown
+	}
+	return s.Memory.CompareAndSwap(ctx, key, v, tok)
+}
+
+func newTS(t *testing.T, cfg *oauth.Config, store tokenstore.Store, key string, opts ...oauth.Option) *oauth.TokenSource {
+	t.Helper()
+	opts = append([]oauth.Option{oauth.WithLogger(newLogger(t))}, opts...)
+	ts, err := cfg.TokenSource(store, key, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}
+
+func stores() map[string]func() tokenstore.Store {
+	return map[string]func() tokenstore.Store{
+		"coordinated": func() tokenstore.Store { return tokenstore.NewMemory() },
+		"plain":       func() tokenstore.Store { return plainStore{tokenstore.NewMemory()} },
+	}
+}
+
+func TestConcurrentCallersOnExpiredTokenRefreshOnce(t *testing.T) {
+	for name, mk := range stores() {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(t)
+				f.delay = 200 * time.Millisecond
+				store := mk()
+				mustPut(t, store, "tenant-1", f.grant("u1", time.Now().Add(-time.Minute)))
+				ts := newTS(t, memConfig(f), store, "tenant-1")
+
+				const n = 200
+				var wg sync.WaitGroup
+				got := make([]string, n)
+				for i := range n {
+					wg.Go(func() {
+						tok, err := ts.TokenContext(t.Context())
+						noLeak(t, err)
+						if err != nil {
+							t.Errorf("caller %d: %v", i, err)
+							return
+						}
+						got[i] = tok.AccessToken
+					})
+				}
+				wg.Wait()
+				c := f.counts()
+				if c.tokenRequests != 1 || c.refreshes != 1 || c.invalidGrants != 0 {
+					t.Fatalf("token requests %d, refreshes %d, invalid_grant %d; want 1, 1, 0", c.tokenRequests, c.refreshes, c.invalidGrants)
+				}
+				for i := range got {
+					if got[i] != got[0] || got[0] == "" {
+						t.Fatalf("callers got different access tokens")
+					}
+				}
+				stored, _ := store.Get(t.Context(), "tenant-1")
+				if stored.AccessToken != got[0] {
+					t.Fatalf("the access token handed out is not the stored one")
+				}
+			})
+		})
+	}
+}
+
+func TestTokenSourcesSharingACoordinatedStoreRefreshOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.delay = 200 * time.Millisecond
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "acct", f.grant("u1", time.Now().Add(-time.Minute)))
+		var wg sync.WaitGroup
+		for range 8 {
+			ts := newTS(t, memConfig(f), store, "acct")
+			for range 5 {
+				wg.Go(func() {
+					if _, err := ts.Token(); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+		}
+		wg.Wait()
+		if c := f.counts(); c.refreshes != 1 || c.tokenRequests != 1 || c.invalidGrants != 0 {
+			t.Fatalf("8 token sources: %+v; want exactly 1 refresh request", c)
+		}
+	})
+}
+
+func TestValidStoredTokenNeedsNoRequest(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		store := tokenstore.NewMemory()
+		want := f.grant("u1", time.Now().Add(time.Hour))
+		mustPut(t, store, "k", want)
+		ts := newTS(t, memConfig(f), store, "k")
+		for range 3 {
+			tok, err := ts.Token()
+			if err != nil || tok.AccessToken != want.AccessToken {
+				t.Fatalf("Token() = %v, %v", tok, err)
+			}
+		}
+		if c := f.counts(); c.tokenRequests != 0 {
+			t.Fatalf("%d token requests for a valid stored token", c.tokenRequests)
+		}
+		// Past expiry minus 60s the token is renewed.
+		time.Sleep(time.Hour - 59*time.Second)
+		tok, err := ts.Token()
+		if err != nil || tok.AccessToken == want.AccessToken {
+			t.Fatalf("token not renewed 59s before expiry: %v", err)
+		}
+		if c := f.counts(); c.refreshes != 1 {
+			t.Fatalf("refreshes = %d, want 1", c.refreshes)
+		}
+	})
+}
+
+func TestCancelledCallerDoesNotLoseTheRefresh(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.delay = 500 * time.Millisecond
+		store := tokenstore.NewMemory()
+		old := f.grant("u1", time.Now().Add(-time.Minute))
+		mustPut(t, store, "k", old)
+		ts := newTS(t, memConfig(f), store, "k")
+
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		defer cancel()
+		_, err := ts.TokenContext(ctx)
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("TokenContext with a 50ms deadline = %v, want DeadlineExceeded", err)
+		}
+		synctest.Wait()
+		time.Sleep(time.Second)
+		stored, err := store.Get(t.Context(), "k")
+		if err != nil || stored.RefreshToken == old.RefreshToken {
+			t.Fatalf("the refresh did not land in the store: %v", err)
+		}
+		tok, err := ts.Token()
+		if err != nil || tok.AccessToken != stored.AccessToken {
+			t.Fatalf("Token() after the cancelled refresh = %v", err)
+		}
+		if c := f.counts(); c.tokenRequests != 1 {
+			t.Fatalf("token requests = %d, want 1 (no new request after the cancelled caller)", c.tokenRequests)
+		}
+	})
+}
+
+func TestStoreWriteFailureIsRetried(t *testing.T) {
+	for _, coordinated := range []bool{true, false} {
+		t.Run(map[bool]string{true: "coordinated", false: "plain"}[coordinated], func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(t)
+				fs := &flakyStore{Memory: tokenstore.NewMemory(), failWrites: 1}
+				var store tokenstore.Store = fs
+				if !coordinated {
+					store = plainStore{fs}
+				}
+				mustPut(t, fs.Memory, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+				ts := newTS(t, memConfig(f), store, "k")
+				tok, err := ts.Token()
+				if err != nil {
+					t.Fatalf("Token() = %v", err)
+				}
+				stored, _ := fs.Get(t.Context(), "k")
+				if stored.AccessToken != tok.AccessToken {
+					t.Fatalf("handed out a token that is not stored")
+				}
+				if c := f.counts(); c.refreshes != 1 || c.maxPresented != 1 {
+					t.Fatalf("%+v: want 1 refresh and each refresh token presented once", c)
+				}
+			})
+		})
+	}
+}
+
+func TestStoreDownKeepsRotatedTokenUntilSaved(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		fs := &flakyStore{Memory: tokenstore.NewMemory(), failWrites: 10}
+		mustPut(t, fs.Memory, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+		ts := newTS(t, memConfig(f), fs, "k", oauth.WithStoreRetry(3, 10*time.Millisecond))
+		_, err := ts.Token()
+		if !errors.Is(err, errStoreDown) {
+			t.Fatalf("Token() with the store down = %v, want the store error", err)
+		}
+		noLeak(t, err)
+		fs.mu.Lock()
+		fs.failWrites = 0
+		fs.mu.Unlock()
+		tok, err := ts.Token()
+		if err != nil {
+			t.Fatalf("Token() after the store came back = %v", err)
+		}
+		stored, _ := fs.Get(t.Context(), "k")
+		if stored.AccessToken != tok.AccessToken {
+			t.Fatalf("handed out a token that is not stored")
+		}
+		if c := f.counts(); c.tokenRequests != 1 || c.maxPresented != 1 {
+			t.Fatalf("%+v: want 1 token request in total", c)
+		}
+	})
+}
+
+func TestRevokedGrant(t *testing.T) {
+	for name, mk := range stores() {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(t)
+				f.delay = 100 * time.Millisecond
+				store := mk()
+				mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+				f.revokeAll()
+				var hooks atomic.Int32
+				ts := newTS(t, memConfig(f), store, "k", oauth.WithOnReauthorizationRequired(func(_ context.Context, key string, err error) {
+					if key != "k" || !errors.Is(err, oauth.ErrReauthorizationRequired) {
+						t.Errorf("hook(%q, %v)", key, err)
+					}
+					hooks.Add(1)
+				}))
+				var wg sync.WaitGroup
+				for range 20 {
+					wg.Go(func() {
+						_, err := ts.Token()
+						noLeak(t, err)
+						if !errors.Is(err, oauth.ErrReauthorizationRequired) {
+							t.Errorf("Token() = %v, want ErrReauthorizationRequired", err)
+						}
+						var re *oauth.ReauthorizationError
+						var te *oauth.TokenError
+						if !errors.As(err, &re) || re.Key != "k" || !errors.As(err, &te) || te.ErrorCode != "invalid_grant" {
+							t.Errorf("error %v does not carry the key and the token error", err)
+						}
+					})
+				}
+				wg.Wait()
+				_, err := ts.Token()
+				if !errors.Is(err, oauth.ErrReauthorizationRequired) {
+					t.Fatalf("later Token() = %v", err)
+				}
+				if c := f.counts(); c.tokenRequests != 1 {
+					t.Fatalf("token requests = %d, want 1", c.tokenRequests)
+				}
+				if hooks.Load() != 1 {
+					t.Fatalf("hook ran %d times, want 1", hooks.Load())
+				}
+				// The user reconnects: the new grant is used at once.
+				mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+				if _, err := ts.Token(); err != nil {
+					t.Fatalf("Token() after reconnecting = %v", err)
+				}
+			})
+		})
+	}
+}
+
+// staleOnceStore returns a stale token on its first Get/Load: another
+// replica rotated the grant after this one read it.
+type staleOnceStore struct {
+	*tokenstore.Memory
+	mu    sync.Mutex
+	stale *tokenstore.Token
+}
+
+func (s *staleOnceStore) takeStale() *tokenstore.Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t := s.stale
+	s.stale = nil
+	return t
+}
+
+func (s *staleOnceStore) Get(ctx context.Context, key string) (*tokenstore.Token, error) {
+	if t := s.takeStale(); t != nil {
+		return t, nil
+	}
+	return s.Memory.Get(ctx, key)
+}
+
+func TestInvalidGrantRereadsStoreOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		old := f.grant("u1", time.Now().Add(-time.Minute))
+		f.revokeAll() // old refresh token already used by another replica
+		fresh := f.grant("u1", time.Now().Add(time.Hour))
+		s := &staleOnceStore{Memory: tokenstore.NewMemory(), stale: old}
+		mustPut(t, s.Memory, "k", fresh)
+		ts := newTS(t, memConfig(f), plainStore{s}, "k")
+		tok, err := ts.Token()
+		if err != nil || tok.AccessToken != fresh.AccessToken {
+			t.Fatalf("Token() = %v; want the token another replica stored", err)
+		}
+		if c := f.counts(); c.tokenRequests != 1 || c.invalidGrants != 1 {
+			t.Fatalf("%+v; want 1 request (rejected)", c)
+		}
+	})
+}
+
+func TestLostRefreshAnswerNeverRepresentsTheRefreshToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.delay = oauth.DefaultRequestTimeout + 10*time.Second // Zoom answers after we gave up
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+		var hooks atomic.Int32
+		ts := newTS(t, memConfig(f), store, "k", oauth.WithOnReauthorizationRequired(func(context.Context, string, error) { hooks.Add(1) }))
+		_, err := ts.Token()
+		if !errors.Is(err, oauth.ErrRefreshOutcomeUnknown) || !errors.Is(err, oauth.ErrReauthorizationRequired) {
+			t.Fatalf("Token() = %v, want ErrRefreshOutcomeUnknown", err)
+		}
+		noLeak(t, err)
+		f.delay = 0
+		for range 3 {
+			if _, err := ts.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) {
+				t.Fatalf("later Token() = %v", err)
+			}
+		}
+		// Another replica over the same store does not present it either.
+		other := newTS(t, memConfig(f), store, "k")
+		if _, err := other.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) {
+			t.Fatalf("other replica Token() = %v", err)
+		}
+		if c := f.counts(); c.tokenRequests != 1 || c.maxPresented != 1 {
+			t.Fatalf("%+v; want the refresh token presented exactly once", c)
+		}
+		if hooks.Load() != 1 {
+			t.Fatalf("hook ran %d times, want 1", hooks.Load())
+		}
+	})
+}
+
+func TestServerErrorIsOnePostAndTransient(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.status = []int{500}
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+		ts := newTS(t, memConfig(f), store, "k")
+		_, err := ts.Token()
+		var te *oauth.TokenError
+		if !errors.As(err, &te) || te.StatusCode != 500 || errors.Is(err, oauth.ErrReauthorizationRequired) || !te.Temporary() {
+			t.Fatalf("Token() = %v; want a temporary *TokenError", err)
+		}
+		if c := f.counts(); c.tokenRequests != 1 {
+			t.Fatalf("token requests = %d, want exactly 1 POST", c.tokenRequests)
+		}
+		if _, err := ts.Token(); err != nil {
+			t.Fatalf("retry after the 500: %v", err)
+		}
+		if c := f.counts(); c.tokenRequests != 2 || c.refreshes != 1 {
+			t.Fatalf("%+v", c)
+		}
+	})
+}
+
+func TestTransientFailureServesStillValidToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.status = []int{503}
+		store := tokenstore.NewMemory()
+		valid := f.grant("u1", time.Now().Add(30*time.Second)) // inside the 60s renewal window
+		mustPut(t, store, "k", valid)
+		ts := newTS(t, memConfig(f), store, "k")
+		tok, err := ts.Token()
+		if err != nil || tok.AccessToken != valid.AccessToken {
+			t.Fatalf("Token() = %v; want the still-valid token", err)
+		}
+	})
+}
+
+func TestForceRefresh(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.delay = 50 * time.Millisecond
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "k", f.grant("u1", time.Now().Add(time.Hour)))
+		ts := newTS(t, memConfig(f), store, "k")
+		first, err := ts.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		results := make([]*oauth2.Token, 10)
+		for i := range results {
+			wg.Go(func() {
+				tok, err := ts.ForceRefresh(t.Context(), first)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				results[i] = tok
+			})
+		}
+		wg.Wait()
+		if c := f.counts(); c.refreshes != 1 {
+			t.Fatalf("10 ForceRefresh calls for one rejected token made %d refreshes, want 1", c.refreshes)
+		}
+		for _, r := range results {
+			if r == nil || r.AccessToken == first.AccessToken {
+				t.Fatalf("ForceRefresh returned the rejected token")
+			}
+		}
+		// A rejected token that is already superseded needs no request.
+		if tok, err := ts.ForceRefresh(t.Context(), first); err != nil || tok.AccessToken != results[0].AccessToken {
+			t.Fatalf("ForceRefresh(stale) = %v", err)
+		}
+		if c := f.counts(); c.tokenRequests != 1 {
+			t.Fatalf("token requests = %d, want 1", c.tokenRequests)
+		}
+	})
+}
+
+func TestForceRefreshAdoptsAnotherReplicasToken(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "k", f.grant("u1", time.Now().Add(time.Hour)))
+		a := newTS(t, memConfig(f), store, "k")
+		b := newTS(t, memConfig(f), store, "k")
+		ta, _ := a.Token()
+		tb, err := b.ForceRefresh(t.Context(), ta)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ta2, err := a.ForceRefresh(t.Context(), ta)
+		if err != nil || ta2.AccessToken != tb.AccessToken {
+			t.Fatalf("replica a did not adopt b's token: %v", err)
+		}
+		if c := f.counts(); c.refreshes != 1 {
+			t.Fatalf("refreshes = %d, want 1", c.refreshes)
+		}
+	})
+}
+
+func TestWaitsForAnotherReplicasLease(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+		// A replica took the lease and crashed.
+		if err := store.AcquireLease(t.Context(), "k", "crashed-replica", 5*time.Second); err != nil {
+			t.Fatal(err)
+		}
+		ts := newTS(t, memConfig(f), store, "k")
+		start := time.Now()
+		if _, err := ts.Token(); err != nil {
+			t.Fatal(err)
+		}
+		if waited := time.Since(start); waited < 5*time.Second || waited > 7*time.Second {
+			t.Fatalf("waited %v for an abandoned 5s lease", waited)
+		}
+		if c := f.counts(); c.refreshes != 1 {
+			t.Fatalf("refreshes = %d", c.refreshes)
+		}
+	})
+}
+
+func TestLateWriteOfPausedLeaderIsRejected(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+		release := make(chan struct{})
+		paused := make(chan struct{})
+		leader := newTS(t, memConfig(f), store, "k", oauth.WithLeaseTTL(2*time.Second),
+			oauth.WithBeforeCommit(func(context.Context, string) { close(paused); <-release }))
+		done := make(chan error)
+		go func() { _, err := leader.Token(); done <- err }()
+		<-paused
+		time.Sleep(3 * time.Second) // the leader's lease expires
+		// Meanwhile the user reconnected: a newer token is stored.
+		newer := f.grant("u1", time.Now().Add(time.Hour))
+		mustPut(t, store, "k", newer)
+		close(release)
+		if err := <-done; err != nil {
+			t.Fatalf("leader: %v", err)
+		}
+		stored, _ := store.Get(t.Context(), "k")
+		if stored.RefreshToken != newer.RefreshToken {
+			t.Fatalf("the paused leader's late write overwrote the newer token")
+		}
+		tok, _ := leader.Token()
+		if tok.AccessToken != newer.AccessToken {
+			t.Fatalf("leader did not adopt the newer token")
+		}
+	})
+}
+
+func TestNoStoredToken(t *testing.T) {
+	f := newFake(t)
+	ts := newTS(t, memConfig(f), tokenstore.NewMemory(), "nobody")
+	_, err := ts.Token()
+	if !errors.Is(err, oauth.ErrReauthorizationRequired) || !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Fatalf("Token() with nothing stored = %v", err)
+	}
+}
+
+func TestTokenSourceOptionsValidate(t *testing.T) {
+	f := newFake(t)
+	cfg := memConfig(f)
+	bad := []oauth.Option{
+		oauth.WithClock(nil), oauth.WithExpiryDelta(-1), oauth.WithLeaseTTL(0), oauth.WithStoreRetry(0, 0),
+		oauth.WithLogger(nil), oauth.WithOnReauthorizationRequired(nil), oauth.WithBeforeCommit(nil), nil,
+	}
+	for i, o := range bad {
+		if _, err := cfg.TokenSource(tokenstore.NewMemory(), "k", o); !errors.Is(err, oauth.ErrInvalidConfig) {
+			t.Errorf("option %d: err = %v, want ErrInvalidConfig", i, err)
+		}
+	}
+	if _, err := cfg.TokenSource(nil, "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
+		t.Errorf("nil store accepted")
+	}
+	if _, err := cfg.TokenSource(tokenstore.NewMemory(), ""); !errors.Is(err, oauth.ErrInvalidConfig) {
+		t.Errorf("empty key accepted")
+	}
+	noSecret := *cfg
+	noSecret.ClientSecret = ""
+	if _, err := noSecret.TokenSource(tokenstore.NewMemory(), "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
+		t.Errorf("empty client secret accepted")
+	}
+	plainHTTP := *cfg
+	plainHTTP.Endpoint.TokenURL = "http://zoom.example.com/oauth/token"
+	if _, err := plainHTTP.TokenSource(tokenstore.NewMemory(), "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
+		t.Errorf("http token URL on a public host accepted")
+	}
+}
+
+func BenchmarkTokenCached(b *testing.B) {
+	f := newFake(&testing.T{})
+	store := tokenstore.NewMemory()
+	_ = store.Put(context.Background(), "k", f.grant("u1", time.Now().Add(time.Hour)))
+	ts, err := memConfig(f).TokenSource(store, "k")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := ts.Token(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ts.Token(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// Rivet's leak: a 200 answer of an unexpected shape must not end up in the
+// error. The grant was redeemed, so the refresh token is not presented again.
+func TestUnexpectedTokenResponseShape(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		f.raw = `{"access_token":"{AT}","refresh":"CANARY-RT-shape","expires_in":"soon"}`
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+		ts := newTS(t, memConfig(f), store, "k")
+		_, err := ts.Token()
+		if !errors.Is(err, oauth.ErrMalformedTokenResponse) || !errors.Is(err, oauth.ErrReauthorizationRequired) {
+			t.Fatalf("Token() = %v", err)
+		}
+		noLeak(t, err)
+		if _, err := ts.Token(); err == nil || f.counts().tokenRequests != 1 {
+			t.Fatalf("the refresh token was presented again")
+		}
+	})
+}
+
+// A leader paused (before redeeming) past its lease TTL: a follower takes
+// over and refreshes; the leader's refresh token is then stale, and it
+// adopts the follower's token. One successful refresh, nothing overwritten.
+func TestLeaderPausedPastLeaseTTL(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFake(t)
+		store := tokenstore.NewMemory()
+		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+		paused := make(chan struct{})
+		release := make(chan struct{})
+		var once sync.Once
+		leader := newTS(t, memConfig(f), store, "k", oauth.WithLeaseTTL(2*time.Second),
+			oauth.WithBeforeRefresh(func(context.Context, string) { once.Do(func() { close(paused); <-release }) }))
+		follower := newTS(t, memConfig(f), store, "k", oauth.WithLeaseTTL(2*time.Second))
+		done := make(chan *oauth2.Token)
+		go func() {
+			tok, err := leader.Token()
+			if err != nil {
+				t.Error(err)
+			}
+			done <- tok
+		}()
+		<-paused
+		ft, err := follower.Token() // waits for the lease to expire, then refreshes
+		if err != nil {
+			t.Fatal(err)
+		}
+		close(release)
+		lt := <-done
+		if lt == nil || lt.AccessToken != ft.AccessToken {
+			t.Fatalf("leader did not adopt the follower's token")
+		}
+		stored, _ := store.Get(t.Context(), "k")
+		if stored.AccessToken != ft.AccessToken {
+			t.Fatalf("stored token is not the follower's")
+		}
+		if c := f.counts(); c.refreshes != 1 {
+			t.Fatalf("%+v", c)
+		}
+	})
+}
+
+func TestTokenEndpointErrorClassification(t *testing.T) {
+	cases := []struct {
+		status int
+		body   string
+		dead   bool
+	}{
+		{400, `{"reason":"Invalid Token!","error":"invalid_grant"}`, true},
+		{401, `{"reason":"Invalid Token!","error":"invalid_grant"}`, true},
+		{400, `{"reason":"Invalid Token!","error":"invalid_request"}`, true},
+		{401, `{"reason":"Token has been revoked","error":"invalid_request","code":4741}`, true},
+		{400, `{"reason":"x","code":"4735"}`, true},
+		{401, `{"reason":"Invalid client_id or client_secret","error":"invalid_client"}`, false},
+		{400, `<html>bad gateway</html>`, false},
+		{429, `{"code":429,"message":"Too many requests"}`, false},
+		{503, ``, false},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprint(c.status, c.body), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(t)
+				f.status, f.statusBody = []int{c.status}, c.body
+				store := tokenstore.NewMemory()
+				mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+				ts := newTS(t, memConfig(f), store, "k")
+				_, err := ts.Token()
+				noLeak(t, err)
+				var te *oauth.TokenError
+				if !errors.As(err, &te) || te.StatusCode != c.status {
+					t.Fatalf("Token() = %v; want a *TokenError with status %d", err, c.status)
+				}
+				if got := errors.Is(err, oauth.ErrReauthorizationRequired); got != c.dead {
+					t.Fatalf("reauthorization required = %v, want %v (%v)", got, c.dead, err)
+				}
+			})
+		})
+	}
+}
+
+func TestTokenSourcesOverFileAndEncryptedStores(t *testing.T) {
+	kr, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk := map[string]func(t *testing.T) tokenstore.Store{
+		"file": func(t *testing.T) tokenstore.Store {
+			s, err := tokenstore.NewFile(t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+		"encrypted": func(t *testing.T) tokenstore.Store {
+			s, err := tokenstore.NewEncrypted(tokenstore.NewMemory(), kr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return s
+		},
+	}
+	for name, newStore := range mk {
+		t.Run(name, func(t *testing.T) {
+			store := newStore(t)
+			synctest.Test(t, func(t *testing.T) {
+				f := newFake(t)
+				f.delay = 100 * time.Millisecond
+				mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
+				var wg sync.WaitGroup
+				for range 4 {
+					ts := newTS(t, memConfig(f), store, "k")
+					for range 5 {
+						wg.Go(func() {
+							if _, err := ts.Token(); err != nil {
+								t.Error(err)
+							}
+						})
+					}
+				}
+				wg.Wait()
+				if c := f.counts(); c.refreshes != 1 || c.tokenRequests != 1 {
+					t.Fatalf("%+v; want 1 refresh", c)
+				}
+			})
+		})
+	}
+}
+
+func TestInjectedClock(t *testing.T) {
+	f := newFake(t)
+	store := tokenstore.NewMemory()
+	clock := &fakeClock{t: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
+	mustPut(t, store, "k", f.grant("u1", clock.Now().Add(time.Hour)))
+	ts := newTS(t, memConfig(f), store, "k", oauth.WithClock(clock), oauth.WithExpiryDelta(5*time.Minute))
+	first, err := ts.Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.advance(54 * time.Minute)
+	if tok, _ := ts.Token(); tok.AccessToken != first.AccessToken {
+		t.Fatal("refreshed before expiry - delta")
+	}
+	clock.advance(2 * time.Minute)
+	tok, err := ts.Token()
+	if err != nil || tok.AccessToken == first.AccessToken {
+		t.Fatalf("not refreshed within the expiry delta: %v", err)
+	}
+	if !tok.Expiry.Equal(clock.Now().Add(time.Hour)) {
+		t.Fatalf("expiry %v not computed from the injected clock", tok.Expiry)
+	}
+}

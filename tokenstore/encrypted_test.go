@@ -1,0 +1,167 @@
+package tokenstore_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/tokenstore/storetest"
+)
+
+func key(b byte) []byte { return bytes.Repeat([]byte{b}, tokenstore.KeySize) }
+
+func ring(t *testing.T, primary string, ids ...string) *tokenstore.Keyring {
+	t.Helper()
+	keys := map[string][]byte{}
+	for i, id := range ids {
+		keys[id] = key(byte(i + 1))
+	}
+	kr, err := tokenstore.NewKeyring(primary, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kr
+}
+
+func encrypted(t *testing.T, inner tokenstore.Store, kr *tokenstore.Keyring) tokenstore.Store {
+	t.Helper()
+	s, err := tokenstore.NewEncrypted(inner, kr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestEncryptedConformance(t *testing.T) {
+	t.Run("coordinated", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) tokenstore.Store {
+			return encrypted(t, tokenstore.NewMemory(), ring(t, "k1", "k1"))
+		}, storetest.WithWrap(inBubble))
+	})
+	t.Run("plain", func(t *testing.T) {
+		storetest.Run(t, func(t *testing.T) tokenstore.Store {
+			s := encrypted(t, struct{ tokenstore.Store }{tokenstore.NewMemory()}, ring(t, "k1", "k1"))
+			if _, ok := s.(tokenstore.CoordinatedStore); ok {
+				t.Fatal("an encrypted plain store claims to be coordinated")
+			}
+			return s
+		})
+	})
+}
+
+var secret = &tokenstore.Token{AccessToken: "CANARY-AT-enc", RefreshToken: "CANARY-RT-enc", TokenType: "bearer", Scope: "meeting:read"}
+
+func TestEncryptedHidesTokensFromInnerStore(t *testing.T) {
+	ctx := context.Background()
+	inner := tokenstore.NewMemory()
+	s := encrypted(t, inner, ring(t, "k1", "k1"))
+	if err := s.Put(ctx, "user-a", secret); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := inner.Get(ctx, "user-a")
+	if strings.Contains(fmt.Sprintf("%s %s %s", raw.AccessToken, raw.RefreshToken, raw.Scope), "CANARY") || raw.RefreshToken != "" {
+		t.Fatalf("inner store sees plaintext")
+	}
+	if tokenstore.KeyID(raw) != "k1" {
+		t.Fatalf("KeyID = %q", tokenstore.KeyID(raw))
+	}
+	got, err := s.Get(ctx, "user-a")
+	if err != nil || got.RefreshToken != secret.RefreshToken || got.Scope != secret.Scope {
+		t.Fatalf("round trip: %v", err)
+	}
+	// Two writes of one token give different ciphertexts (random nonce).
+	_ = s.Put(ctx, "user-a", secret)
+	raw2, _ := inner.Get(ctx, "user-a")
+	if raw2.AccessToken == raw.AccessToken {
+		t.Fatalf("nonce reused")
+	}
+}
+
+func TestEncryptedRejectsTamperingAndCopies(t *testing.T) {
+	ctx := context.Background()
+	inner := tokenstore.NewMemory()
+	s := encrypted(t, inner, ring(t, "k1", "k1"))
+	if err := s.Put(ctx, "user-a", secret); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := inner.Get(ctx, "user-a")
+
+	// Copied to another user's row.
+	_ = inner.Put(ctx, "user-b", raw)
+	if _, err := s.Get(ctx, "user-b"); !errors.Is(err, tokenstore.ErrCorrupt) {
+		t.Fatalf("ciphertext moved to another key decrypted: %v", err)
+	}
+	// One bit flipped.
+	b := []byte(raw.AccessToken)
+	b[len(b)-5] ^= 1
+	_ = inner.Put(ctx, "user-a", &tokenstore.Token{AccessToken: string(b)})
+	_, err := s.Get(ctx, "user-a")
+	if !errors.Is(err, tokenstore.ErrCorrupt) {
+		t.Fatalf("tampered ciphertext decrypted: %v", err)
+	}
+	if strings.Contains(err.Error(), "CANARY") {
+		t.Fatal("error leaks")
+	}
+	// Plaintext in the inner store is not accepted as a token.
+	_ = inner.Put(ctx, "user-a", secret)
+	if _, err := s.Get(ctx, "user-a"); !errors.Is(err, tokenstore.ErrCorrupt) {
+		t.Fatalf("plaintext record accepted: %v", err)
+	}
+	// Unknown key id.
+	other := encrypted(t, inner, ring(t, "k9", "k9"))
+	_ = other.Put(ctx, "user-c", secret)
+	if _, err := s.Get(ctx, "user-c"); !errors.Is(err, tokenstore.ErrCorrupt) {
+		t.Fatalf("unknown key id: %v", err)
+	}
+}
+
+func TestEncryptedKeyRotation(t *testing.T) {
+	ctx := context.Background()
+	inner := tokenstore.NewMemory()
+	old := encrypted(t, inner, ring(t, "2025", "2025"))
+	if err := old.Put(ctx, "u", secret); err != nil {
+		t.Fatal(err)
+	}
+	rotated := encrypted(t, inner, ring(t, "2026", "2025", "2026"))
+	got, err := rotated.Get(ctx, "u")
+	if err != nil || got.RefreshToken != secret.RefreshToken {
+		t.Fatalf("old record unreadable after rotation: %v", err)
+	}
+	if err := rotated.Put(ctx, "u", got); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := inner.Get(ctx, "u")
+	if tokenstore.KeyID(raw) != "2026" {
+		t.Fatalf("rewrite used key %q, want the new primary", tokenstore.KeyID(raw))
+	}
+}
+
+func TestKeyringValidation(t *testing.T) {
+	cases := map[string]struct {
+		primary string
+		keys    map[string][]byte
+	}{
+		"missing primary": {"a", map[string][]byte{"b": key(1)}},
+		"short key":       {"a", map[string][]byte{"a": key(1)[:16]}},
+		"bad id":          {"a:b", map[string][]byte{"a:b": key(1)}},
+		"empty id":        {"", map[string][]byte{"": key(1)}},
+	}
+	for name, c := range cases {
+		if _, err := tokenstore.NewKeyring(c.primary, c.keys); !errors.Is(err, tokenstore.ErrInvalidArgument) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	kr := ring(t, "k1", "k1")
+	for _, s := range []string{fmt.Sprint(kr), fmt.Sprintf("%#v", kr), fmt.Sprintf("%+v", kr)} {
+		if strings.Contains(s, "\x01") {
+			t.Fatalf("keyring prints its key: %q", s)
+		}
+	}
+	if _, err := tokenstore.NewEncrypted(nil, kr); !errors.Is(err, tokenstore.ErrInvalidArgument) {
+		t.Fatal("nil inner store accepted")
+	}
+}
