@@ -1,0 +1,135 @@
+package webhook
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Deduper remembers which deliveries were handled, so a redelivered event is handled once.
+type Deduper interface {
+	// Claim records key as being handled for ttl. It returns false if key was already claimed and not released.
+	Claim(ctx context.Context, key string, ttl time.Duration) (claimed bool, err error)
+	// Release forgets key, so a redelivery is handled again (the handler calls it when the app's handler failed).
+	Release(ctx context.Context, key string) error
+}
+
+// A KeyFunc returns the deduplication key of an event; deliveries with the same key are handled once.
+// An empty key means the event is never deduplicated.
+type KeyFunc func(e *Event) string
+
+// DefaultDedupTTL is how long the Handler remembers a delivery by default. It covers Zoom's retry
+// span (+5, +25 and +85 minutes after the first attempt) with room to spare.
+const DefaultDedupTTL = 24 * time.Hour
+
+// DefaultKey is the default KeyFunc: "zoom:{event}:{event_ts in ms}:{id}" where id is
+// payload.object.uuid, else payload.object.id, else (for payloads without an object, such as
+// app_deauthorized) the SHA-256 of the payload bytes. It deliberately does not hash the whole body:
+// Zoom's redeliveries of recording.completed can differ in download_token and download URLs and
+// must still be duplicates.
+func DefaultKey(e *Event) string {
+	var b strings.Builder
+	b.WriteString("zoom:")
+	b.WriteString(e.Name)
+	b.WriteByte(':')
+	var ms int64
+	if !e.Timestamp.IsZero() {
+		ms = e.Timestamp.UnixMilli()
+	}
+	b.WriteString(strconv.FormatInt(ms, 10))
+	b.WriteByte(':')
+	b.WriteString(objectIdentity(e.Payload))
+	return b.String()
+}
+
+func objectIdentity(payload []byte) string {
+	if obj, ok := member(payload, "object"); ok && len(obj) > 0 && obj[0] == '{' {
+		for _, k := range [...]string{"uuid", "id"} {
+			v, ok := member(obj, k)
+			if !ok {
+				continue
+			}
+			if s, ok := jsonString(v); ok && s != "" {
+				return k + "=" + s
+			}
+			if len(v) > 0 && (v[0] == '-' || isDigit(v[0])) {
+				return k + "=" + string(v)
+			}
+		}
+	}
+	sum := sha256.Sum256(payload)
+	return "sha256=" + hex.EncodeToString(sum[:])
+}
+
+// MemoryDeduper is an in-process Deduper with expiring entries. Expired entries are swept as claims
+// arrive, so memory stays bounded by the number of deliveries within one TTL. It does not share
+// state between processes: with several replicas behind a load balancer, use a shared store (Redis,
+// SQL). It is safe for concurrent use.
+type MemoryDeduper struct {
+	now func() time.Time
+
+	mu        sync.Mutex
+	entries   map[string]time.Time // key -> expiry
+	lastSweep time.Time
+	sweepAt   int // sweep when len(entries) reaches this
+}
+
+const (
+	memorySweepInterval = time.Minute
+	memoryMinSweepSize  = 1024
+)
+
+// NewMemoryDeduper returns an empty MemoryDeduper using now as its clock (time.Now if nil).
+func NewMemoryDeduper(now func() time.Time) *MemoryDeduper {
+	if now == nil {
+		now = time.Now
+	}
+	return &MemoryDeduper{now: now, entries: make(map[string]time.Time), sweepAt: memoryMinSweepSize}
+}
+
+// Claim implements Deduper.
+func (m *MemoryDeduper) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	now := m.now()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if now.Sub(m.lastSweep) >= memorySweepInterval || len(m.entries) >= m.sweepAt {
+		m.sweepLocked(now)
+	}
+	if exp, ok := m.entries[key]; ok && now.Before(exp) {
+		return false, nil
+	}
+	m.entries[key] = now.Add(ttl)
+	return true, nil
+}
+
+// Release implements Deduper.
+func (m *MemoryDeduper) Release(ctx context.Context, key string) error {
+	m.mu.Lock()
+	delete(m.entries, key)
+	m.mu.Unlock()
+	return nil
+}
+
+// Len reports how many unexpired or not yet swept entries the deduper holds.
+func (m *MemoryDeduper) Len() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return len(m.entries)
+}
+
+func (m *MemoryDeduper) sweepLocked(now time.Time) {
+	for k, exp := range m.entries {
+		if !now.Before(exp) {
+			delete(m.entries, k)
+		}
+	}
+	m.lastSweep = now
+	m.sweepAt = max(2*len(m.entries), memoryMinSweepSize)
+}

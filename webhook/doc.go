@@ -1,0 +1,74 @@
+// Package webhook receives Zoom webhook events: it verifies Zoom's x-zm-signature over the raw
+// request body, answers the endpoint.url_validation challenge, drops redeliveries, and decodes
+// events into typed payloads.
+//
+// # Receiving events
+//
+// Build a Verifier from the app's Secret Token (several while rotating), a Handler around it, and
+// register a function per event:
+//
+//	v, err := webhook.NewVerifier([]string{os.Getenv("ZOOM_WEBHOOK_SECRET")})
+//	if err != nil { ... } // an empty secret is an error: the verifier never fails open
+//	h, err := webhook.NewHandler(v)
+//	if err != nil { ... }
+//	h.OnMeetingParticipantJoined(func(ctx context.Context, e *webhook.Event, p *webhook.MeetingParticipantJoinedPayload) error {
+//		return attendance.Record(ctx, p.Object.ID, p.Object.Participant.UserName, p.Object.Participant.JoinTime.Time)
+//	})
+//	h.OnAppDeauthorized(func(ctx context.Context, e *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
+//		return tokens.Delete(ctx, p.AccountID, p.UserID)
+//	})
+//	h.Fallback(func(ctx context.Context, e *webhook.Event) error { return nil }) // events without a handler
+//	http.Handle("POST /zoom/webhook", h)
+//
+// There is an On method for each event with a typed payload (see KnownEvents); Handle registers a
+// function with a payload type of your own, and On one that takes the raw Event.
+//
+// # What the Handler answers
+//
+// 405 to anything but POST; 413 to a body above the verifier's limit (1 MiB by default); 401 with a
+// fixed body when the signature does not verify; 400 to a verified body that is not an event, or to
+// a URL validation challenge whose plainToken is not 1 to 128 characters of [A-Za-z0-9_-]; 200 with
+// {"plainToken","encryptedToken"} to a verified challenge; 200 to a redelivery, without calling the
+// application again; 503 when the dedup store fails (so Zoom retries: the event is neither dropped
+// nor handled twice); 500 when the application's function returns an error or panics (the dedup
+// claim is released, so Zoom's redelivery is handled); 200 otherwise.
+//
+// Application functions run within the request, so a failure can turn into a retry. Zoom waits 3
+// seconds for an answer and retries 5, 25 and 85 minutes after the first attempt: keep the functions
+// fast, and move slow work to a queue of your own.
+//
+// # Verification
+//
+// Verifier checks the "v0" scheme: x-zm-signature must be "v0=" followed by the lowercase hex
+// HMAC-SHA256, keyed with the secret, of "v0:" + x-zm-request-timestamp + ":" + body, computed over
+// the body bytes exactly as received (never a re-encoding: Zoom escapes emoji as \uD83D\uDE92 and
+// re-encoded JSON does not verify). Comparison is constant time. The timestamp must be within 5
+// minutes of the verifier's clock, in the past or the future. Missing, duplicated or malformed
+// headers are rejected, each with its own sentinel error (ErrMissingSignature, ErrDuplicateHeader,
+// ...); no error text contains the request's values, a secret, or the expected signature.
+// WithLegacyToken additionally accepts the deprecated verification token in the Authorization
+// header, for apps still configured that way.
+//
+// Verifier.Verify does the same for an *http.Request and parses the event; VerifyBytes works on a
+// header and a body you already read, and ParseEvent parses a verified body.
+//
+// # Redeliveries
+//
+// Zoom may deliver an event more than once. The Handler claims a key per event in a Deduper before
+// dispatching it, by default "event name + event_ts + payload.object.uuid (or id)" (DefaultKey;
+// WithDedupKey replaces it) for 24 hours (WithDedupTTL). The default store, MemoryDeduper, only
+// knows its own process; with several replicas use a shared store through WithDeduper.
+//
+// # Typed payloads and ids
+//
+// The payload types are generated from Zoom's webhook OpenAPI documents (internal/webhookgen);
+// every example event in those documents decodes into them without losing a field. Zoom sends
+// meeting and webinar ids as a number in some events and as a string in others: both decode into
+// ID. Times decode into Time, leniently; app_deauthorized's user_data_retention into NullBool.
+// Event keeps the raw payload, so fields the types do not know are still available.
+//
+// # Testing
+//
+// Sign, SetSignatureHeaders and NewSignedRequest produce requests as Zoom would sign them, for your
+// tests and for fake servers; EncryptedToken computes the expected URL validation answer.
+package webhook

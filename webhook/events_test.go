@@ -1,0 +1,296 @@
+package webhook
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// specExample is one example event from the trimmed webhook OpenAPI documents.
+type specExample struct {
+	file, event string
+	body        []byte
+}
+
+func loadSpecExamples(t testing.TB) []specExample {
+	t.Helper()
+	files, err := filepath.Glob("testdata/spec/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no spec files: %v", err)
+	}
+	var out []specExample
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Webhooks map[string]struct {
+				Post struct {
+					RequestBody struct {
+						Content map[string]struct {
+							Examples map[string]struct {
+								Value string `json:"value"`
+							} `json:"examples"`
+						} `json:"content"`
+					} `json:"requestBody"`
+				} `json:"post"`
+			} `json:"webhooks"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		for name, w := range doc.Webhooks {
+			for _, ex := range w.Post.RequestBody.Content["application/json"].Examples {
+				out = append(out, specExample{filepath.Base(f), name, []byte(ex.Value)})
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b specExample) int { return strings.Compare(a.event, b.event) })
+	return out
+}
+
+// specNameErrata lists the wrong "event" values in Zoom's examples (example of key, name it shows).
+var specNameErrata = map[string]string{
+	"group.member_deleted":        "group.members_deleted",
+	"webinar.registration_denied": "webinar.registration_created",
+}
+
+// Every event in scope has a typed payload, and every example in Zoom's documents for those events
+// decodes into it with no unknown field and re-encodes to the same content.
+func TestSpecExamplesRoundTrip(t *testing.T) {
+	t.Parallel()
+	examples := loadSpecExamples(t)
+	covered := map[string]bool{}
+	for _, ex := range examples {
+		t.Run(ex.event, func(t *testing.T) {
+			e, err := ParseEvent(ex.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Name != ex.event && specNameErrata[ex.event] != e.Name {
+				t.Fatalf("event name %q in the %s example", e.Name, ex.event)
+			}
+			e.Name = ex.event
+			p := newPayload(e.Name)
+			if p == nil {
+				t.Fatalf("no typed payload for %s", e.Name)
+			}
+			// No field unknown to the typed payload.
+			dec := json.NewDecoder(bytes.NewReader(e.Payload))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(p); err != nil {
+				t.Fatalf("strict decode: %v", err)
+			}
+			// No value lost: re-encode and compare with the original.
+			re, err := json.Marshal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var orig, back any
+			mustUseNumber(t, e.Payload, &orig)
+			mustUseNumber(t, re, &back)
+			if diff := equivalent("payload", orig, back); diff != "" {
+				t.Fatalf("round trip differs: %s\nre-encoded: %s", diff, re)
+			}
+			// TypedPayload agrees.
+			tp, err := e.TypedPayload()
+			if err != nil || reflect.TypeOf(tp) != reflect.TypeOf(p) {
+				t.Fatalf("TypedPayload: %T, %v", tp, err)
+			}
+		})
+		covered[ex.event] = true
+	}
+	for _, name := range KnownEvents() {
+		if !covered[name] {
+			t.Errorf("no spec example for %s", name)
+		}
+	}
+	if len(KnownEvents()) != 35 {
+		t.Errorf("KnownEvents() has %d events, want 35", len(KnownEvents()))
+	}
+}
+
+func mustUseNumber(t *testing.T, b []byte, v any) {
+	t.Helper()
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func zeroish(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case bool:
+		return !x
+	case json.Number:
+		f, err := x.Float64()
+		return err == nil && f == 0
+	case []any:
+		return len(x) == 0
+	case map[string]any:
+		for _, e := range x {
+			if !zeroish(e) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// equivalent compares an original JSON value with its typed round trip. It allows what the typed
+// payload normalises and nothing else: zero values may disappear (omitzero), a numeric string id may
+// come back as a number (ID), "true"/"false" as a boolean (NullBool), and a time string may come back
+// in another RFC 3339 spelling of the same instant (Time).
+func equivalent(path string, orig, back any) string {
+	if zeroish(orig) && zeroish(back) {
+		return ""
+	}
+	switch o := orig.(type) {
+	case map[string]any:
+		b, ok := back.(map[string]any)
+		if !ok {
+			return fmt.Sprintf("%s: object became %T", path, back)
+		}
+		for k, ov := range o {
+			if d := equivalent(path+"."+k, ov, b[k]); d != "" {
+				return d
+			}
+		}
+		for k, bv := range b {
+			if _, ok := o[k]; !ok && !zeroish(bv) {
+				return fmt.Sprintf("%s.%s: invented value %v", path, k, bv)
+			}
+		}
+		return ""
+	case []any:
+		b, ok := back.([]any)
+		if !ok || len(b) != len(o) {
+			return fmt.Sprintf("%s: array became %v", path, back)
+		}
+		for i := range o {
+			if d := equivalent(fmt.Sprintf("%s[%d]", path, i), o[i], b[i]); d != "" {
+				return d
+			}
+		}
+		return ""
+	case string:
+		switch b := back.(type) {
+		case string:
+			if o == b || sameInstant(o, b) {
+				return ""
+			}
+		case json.Number:
+			if o == b.String() {
+				return ""
+			}
+		case bool:
+			if strings.EqualFold(o, fmt.Sprint(b)) {
+				return ""
+			}
+		}
+	case json.Number, bool:
+		if reflect.DeepEqual(orig, back) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s: %#v became %#v", path, orig, back)
+}
+
+func sameInstant(a, b string) bool {
+	var ta, tb Time
+	if ta.UnmarshalJSON([]byte(`"`+a+`"`)) != nil || tb.UnmarshalJSON([]byte(`"`+b+`"`)) != nil {
+		return false
+	}
+	return ta.Equal(tb.Time)
+}
+
+func TestIDDecoding(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]ID{
+		`85393847045`: 85393847045, `"85393847045"`: 85393847045, `null`: 0, `""`: 0,
+		`-1`: -1, `9223372036854775807`: 1<<63 - 1,
+	} {
+		var id ID
+		if err := json.Unmarshal([]byte(in), &id); err != nil || id != want {
+			t.Errorf("%s: %v, %v", in, id, err)
+		}
+	}
+	for _, in := range []string{`1.5`, `"abc"`, `true`, `{}`, `"1e3"`, `9223372036854775808`, `" 1"`} {
+		var id ID
+		if err := json.Unmarshal([]byte(in), &id); err == nil {
+			t.Errorf("%s accepted as %d", in, id)
+		}
+	}
+	b, _ := json.Marshal(struct{ ID ID }{85393847045})
+	if string(b) != `{"ID":85393847045}` {
+		t.Errorf("marshal: %s", b)
+	}
+	// The same meeting id typed as a number (meeting.created) and as a string (meeting.started).
+	var created MeetingCreatedPayload
+	var started MeetingStartedPayload
+	if json.Unmarshal([]byte(`{"object":{"id":85393847045}}`), &created) != nil ||
+		json.Unmarshal([]byte(`{"object":{"id":"85393847045"}}`), &started) != nil ||
+		created.Object.ID != started.Object.ID {
+		t.Fatal("ids differ")
+	}
+}
+
+func TestNullBool(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]NullBool{
+		`true`: {true, true}, `false`: {false, true}, `"true"`: {true, true}, `"false"`: {false, true},
+		`"TRUE"`: {true, true}, `null`: {}, `""`: {},
+	} {
+		var p AppDeauthorizedPayload
+		if err := json.Unmarshal([]byte(`{"user_data_retention":`+in+`}`), &p); err != nil || p.UserDataRetention != want {
+			t.Errorf("%s: %+v, %v", in, p.UserDataRetention, err)
+		}
+	}
+	var b NullBool
+	if err := json.Unmarshal([]byte(`"yes"`), &b); err == nil {
+		t.Error(`"yes" accepted`)
+	}
+	out, _ := json.Marshal(AppDeauthorizedPayload{UserDataRetention: NullBool{Bool: false, Valid: true}})
+	if string(out) != `{"user_data_retention":false}` {
+		t.Errorf("marshal: %s", out)
+	}
+}
+
+func TestTimeDecoding(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]time.Time{
+		`"2019-06-17T13:52:28.632Z"`:  time.Date(2019, 6, 17, 13, 52, 28, 632e6, time.UTC),
+		`"2019-06-17T13:52:28Z"`:      time.Date(2019, 6, 17, 13, 52, 28, 0, time.UTC),
+		`"2019-06-17T13:52:28+02:00"`: time.Date(2019, 6, 17, 11, 52, 28, 0, time.UTC),
+		`"2019-06-17T13:52:28"`:       time.Date(2019, 6, 17, 13, 52, 28, 0, time.UTC),
+		`""`:                          {},
+		`null`:                        {},
+	} {
+		var tm Time
+		if err := json.Unmarshal([]byte(in), &tm); err != nil || !tm.Equal(want) {
+			t.Errorf("%s: %v, %v", in, tm, err)
+		}
+	}
+	var tm Time
+	if err := json.Unmarshal([]byte(`"yesterday"`), &tm); err == nil {
+		t.Error("garbage accepted")
+	}
+	out, _ := json.Marshal(Time{time.Date(2019, 6, 17, 13, 52, 28, 632e6, time.UTC)})
+	if string(out) != `"2019-06-17T13:52:28.632Z"` {
+		t.Errorf("marshal: %s", out)
+	}
+}

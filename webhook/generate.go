@@ -1,0 +1,3 @@
+package webhook
+
+//go:generate go run ../internal/webhookgen -spec testdata/spec -out events_gen.go
