@@ -1,0 +1,49 @@
+// Package redisstore is a [tokenstore.CoordinatedStore] on Redis (go-redis
+// v9: a single server, Sentinel or Cluster through redis.UniversalClient).
+// Several replicas of an integration share one Zoom grant through it without
+// ever racing on the rotating refresh token: the oauth package's TokenSource
+// takes the key's refresh lease, re-reads the token, redeems the refresh
+// token and writes the new token with a compare-and-swap on the version it
+// read. A replica whose lease expired while it was paused can therefore never
+// overwrite a newer token. The package also has a [Deduper] for webhook
+// redeliveries.
+//
+// # Usage
+//
+//	client := redis.NewClient(&redis.Options{Addr: "localhost:6379"})
+//	store, err := redisstore.New(client, redisstore.WithPrefix("myapp:zoom:"))
+//	...
+//	ts, err := oauthConfig.TokenSource(store, accountID)
+//
+// # Keys
+//
+// With the default prefix [DefaultPrefix], a token lives in the hash
+// "zoomkit:token:{key}" (fields v: version, s: schema version, d: the token
+// as JSON), its refresh lease in the string "zoomkit:lease:{key}" (the
+// owner, with a PX expiry) and a webhook claim in "zoomkit:dedup:{key}". No
+// command or script touches two keys, so the store works on Redis Cluster.
+//
+// A Delete removes the token fields but keeps the version, so versions never
+// repeat. A record whose schema version is higher than [SchemaVersion]
+// (written by a newer release), whose JSON is damaged, whose access token is
+// empty or that is not a hash reads back as an error wrapping
+// [tokenstore.ErrCorrupt], never as a token. Tokens are secrets: they never
+// appear in errors.
+//
+// # Leases
+//
+// A lease is taken with SET NX PX with the owner as value, inside a Lua
+// script that instead extends the lease (PEXPIRE) when the owner already
+// holds it; release is a Lua script that deletes the lease only if the owner
+// still holds it. Scripts run with EVALSHA, falling back to EVAL when the
+// script cache was flushed. Expiry is measured by the
+// Redis server's clock only, so replicas whose clocks disagree still agree
+// on who holds a lease, and a holder that crashes or loses its connection
+// lets the lease expire on its own. Compare-and-swap is a Lua script too.
+//
+// Redis without persistence loses tokens on restart, and a failover to a
+// replica that had not yet received the last write loses that write: since
+// Zoom rotates refresh tokens, a lost write means a dead grant. Use a
+// persistent Redis (AOF with appendfsync everysec or always) for the token
+// store; the Deduper has no such requirement.
+package redisstore

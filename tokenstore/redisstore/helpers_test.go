@@ -1,0 +1,54 @@
+package redisstore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/goleak"
+
+	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/tokenstore/redisstore"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// newClient returns a new client (with its own connection pool) of the test
+// Redis, closed when the test ends.
+func newClient(t testing.TB) *redis.Client { return servicetest.Redis(t) }
+
+// uniquePrefix returns a key prefix no other test uses; its keys are deleted
+// when the test ends.
+func uniquePrefix(t testing.TB) string {
+	t.Helper()
+	prefix := servicetest.UniqueName("zktest:") + ":"
+	addr := servicetest.RedisAddr(t)
+	t.Cleanup(func() {
+		c := redis.NewClient(&redis.Options{Addr: addr})
+		defer c.Close()
+		ctx := context.Background()
+		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+		for iter.Next(ctx) {
+			c.Del(ctx, iter.Val())
+		}
+		if err := iter.Err(); err != nil {
+			t.Errorf("clean up %s*: %v", prefix, err)
+		}
+	})
+	return prefix
+}
+
+// newStore returns a Store on a new client, under a prefix of its own.
+func newStore(t testing.TB) *redisstore.Store {
+	t.Helper()
+	return newStorePrefix(t, newClient(t), uniquePrefix(t))
+}
+
+func newStorePrefix(t testing.TB, c redis.UniversalClient, prefix string) *redisstore.Store {
+	t.Helper()
+	s, err := redisstore.New(c, redisstore.WithPrefix(prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

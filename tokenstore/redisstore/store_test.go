@@ -1,0 +1,295 @@
+package redisstore_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/tokenstore/redisstore"
+	"github.com/zoomkit/zoomkit/tokenstore/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) tokenstore.Store { return newStore(t) })
+}
+
+// TestConformanceEncrypted: the store under tokenstore.NewEncrypted.
+func TestConformanceEncrypted(t *testing.T) {
+	keys, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Run(t, func(t *testing.T) tokenstore.Store {
+		s, err := tokenstore.NewEncrypted(newStore(t), keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+const secretAT, secretRT = "SECRET-AT-redisstore", "SECRET-RT-redisstore"
+
+func tok(n int) *tokenstore.Token {
+	return &tokenstore.Token{
+		AccessToken:  fmt.Sprintf("%s-%d", secretAT, n),
+		RefreshToken: fmt.Sprintf("%s-%d", secretRT, n),
+		TokenType:    "bearer",
+		Expiry:       time.Date(2030, 1, 1, 0, 0, n, 0, time.UTC),
+		Scope:        "user:read",
+	}
+}
+
+func noSecret(t *testing.T, err error) {
+	t.Helper()
+	if err != nil && strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("error leaks a secret: %v", err)
+	}
+}
+
+func TestVersionsAndTombstones(t *testing.T) {
+	ctx := t.Context()
+	s := newStore(t)
+	if err := s.Put(ctx, "k", tok(1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, v, err := s.Load(ctx, "k"); err != nil || v != 1 {
+		t.Fatalf("Load after first Put = %d, %v; want version 1", v, err)
+	}
+	if err := s.Delete(ctx, "k"); err != nil {
+		t.Fatal(err)
+	}
+	nv, err := s.CompareAndSwap(ctx, "k", 0, tok(2))
+	if err != nil || nv != 2 {
+		t.Fatalf("CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
+	}
+	if _, err := s.CompareAndSwap(ctx, "k", 1, tok(3)); !errors.Is(err, tokenstore.ErrConflict) {
+		t.Fatalf("CompareAndSwap(1) = %v, want ErrConflict", err)
+	}
+	if err := s.AcquireLease(ctx, "leased", "a", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Load(ctx, "leased"); !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Fatalf("Load(leased) = %v, want ErrNotFound", err)
+	}
+	if err := s.Delete(ctx, "leased"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AcquireLease(ctx, "leased", "b", time.Minute); !errors.Is(err, tokenstore.ErrLeaseHeld) {
+		t.Fatalf("AcquireLease(b) after Delete = %v, want ErrLeaseHeld", err)
+	}
+}
+
+func TestScriptCacheFlushed(t *testing.T) {
+	ctx := t.Context()
+	c := newClient(t)
+	s := newStorePrefix(t, c, uniquePrefix(t))
+	if err := s.Put(ctx, "k", tok(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	// EVALSHA fails with NOSCRIPT; the store falls back to EVAL.
+	if v, err := s.CompareAndSwap(ctx, "k", 1, tok(2)); err != nil || v != 2 {
+		t.Fatalf("CompareAndSwap after SCRIPT FLUSH = %d, %v", v, err)
+	}
+}
+
+func TestInvalidArguments(t *testing.T) {
+	s := newStore(t)
+	ctx := t.Context()
+	if err := s.Put(ctx, "k", nil); !errors.Is(err, tokenstore.ErrNilToken) {
+		t.Errorf("Put(nil) = %v, want ErrNilToken", err)
+	}
+	if err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
+		t.Errorf("Put(no access token) = %v, want ErrInvalidArgument", err)
+	} else {
+		noSecret(t, err)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	c := newClient(t)
+	if _, err := redisstore.New(nil); err == nil {
+		t.Error("New(nil) succeeded")
+	}
+	if _, err := redisstore.NewDeduper(nil); err == nil {
+		t.Error("NewDeduper(nil) succeeded")
+	}
+	for _, p := range []string{"a b", "a\nb", "a\x00", strings.Repeat("p", 257), "\xff"} {
+		if _, err := redisstore.New(c, redisstore.WithPrefix(p)); err == nil {
+			t.Errorf("WithPrefix(%q) accepted", p)
+		}
+		if _, err := redisstore.NewDeduper(c, redisstore.WithPrefix(p)); err == nil {
+			t.Errorf("NewDeduper(WithPrefix(%q)) accepted", p)
+		}
+	}
+	if _, err := redisstore.New(c, nil); err == nil {
+		t.Error("nil Option accepted")
+	}
+	s, err := redisstore.New(c)
+	if err != nil || s.Prefix() != redisstore.DefaultPrefix {
+		t.Fatalf("New() = %v, %v", s, err)
+	}
+	if s, err := redisstore.New(c, redisstore.WithPrefix("")); err != nil || s.Prefix() != "" {
+		t.Fatalf("WithPrefix(\"\") = %v", err)
+	}
+}
+
+// TestCorrupt writes damaged records by hand: each must read back as an error
+// wrapping ErrCorrupt that names the problem, never as a token.
+func TestCorrupt(t *testing.T) {
+	good := `{"access_token":"SECRET-AT","refresh_token":"SECRET-RT"}`
+	cases := []struct {
+		name   string
+		fields []any
+		want   string
+	}{
+		{"NewerSchema", []any{"v", 3, "s", redisstore.SchemaVersion + 1, "d", good}, "newer than"},
+		{"ZeroSchema", []any{"v", 3, "s", 0, "d", good}, "invalid schema version"},
+		{"BadSchema", []any{"v", 3, "s", "x", "d", good}, "invalid schema version"},
+		{"BadJSON", []any{"v", 3, "s", 1, "d", `{"access_token":"SECRET-AT`}, "malformed JSON"},
+		{"Null", []any{"v", 3, "s", 1, "d", `null`}, "no access token"},
+		{"EmptyAccessToken", []any{"v", 3, "s", 1, "d", `{"access_token":"","refresh_token":"SECRET-RT"}`}, "no access token"},
+		{"NoData", []any{"v", 3, "s", 1}, "no data"},
+		{"NoVersion", []any{"s", 1, "d", good}, "invalid version"},
+		{"BadVersion", []any{"v", "x", "s", 1, "d", good}, "invalid version"},
+	}
+	ctx := t.Context()
+	c := newClient(t)
+	prefix := uniquePrefix(t)
+	s := newStorePrefix(t, c, prefix)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := c.HSet(ctx, prefix+"token:"+tc.name, tc.fields...).Err(); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Get(ctx, tc.name)
+			if !errors.Is(err, tokenstore.ErrCorrupt) || got != nil {
+				t.Fatalf("Get = %v, %v; want nil and ErrCorrupt", got, err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not say %q", err, tc.want)
+			}
+			noSecret(t, err)
+		})
+	}
+	t.Run("NotAHash", func(t *testing.T) {
+		if err := c.Set(ctx, prefix+"token:str", good, 0).Err(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Get(ctx, "str"); !errors.Is(err, tokenstore.ErrCorrupt) {
+			t.Fatalf("Get = %v, want ErrCorrupt", err)
+		}
+		err := s.Put(ctx, "str", tok(1))
+		if !errors.Is(err, tokenstore.ErrCorrupt) {
+			t.Fatalf("Put over a string = %v, want ErrCorrupt", err)
+		}
+		noSecret(t, err)
+	})
+}
+
+// waitLeaseFree polls until owner gets the lease on key: the holder's lease
+// expires by the Redis server's clock.
+func waitLeaseFree(t *testing.T, s *redisstore.Store, key, owner string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		err := s.AcquireLease(t.Context(), key, owner, time.Minute)
+		if err == nil {
+			return
+		}
+		if !errors.Is(err, tokenstore.ErrLeaseHeld) || time.Now().After(deadline) {
+			t.Fatalf("lease never became free: %v", err)
+		}
+	}
+}
+
+// TestStaleWriterRejected: a lease holder paused past its TTL cannot
+// overwrite the token a later holder stored.
+func TestStaleWriterRejected(t *testing.T) {
+	ctx := t.Context()
+	prefix := uniquePrefix(t)
+	a := newStorePrefix(t, newClient(t), prefix)
+	b := newStorePrefix(t, newClient(t), prefix)
+	if err := a.Put(ctx, "k", tok(1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.AcquireLease(ctx, "k", "a", 20*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	_, va, err := a.Load(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a pauses; its lease expires and b takes over.
+	waitLeaseFree(t, b, "k", "b")
+	_, vb, err := b.Load(ctx, "k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.CompareAndSwap(ctx, "k", vb, tok(2)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.CompareAndSwap(ctx, "k", va, tok(3))
+	if !errors.Is(err, tokenstore.ErrConflict) {
+		t.Fatalf("late CompareAndSwap = %v, want ErrConflict", err)
+	}
+	noSecret(t, err)
+	if got, err := a.Get(ctx, "k"); err != nil || got.RefreshToken != tok(2).RefreshToken {
+		t.Fatalf("stored token is not the newest: %v", err)
+	}
+	// a's release does not free b's lease.
+	if err := a.ReleaseLease(ctx, "k", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.AcquireLease(ctx, "k", "a", time.Minute); !errors.Is(err, tokenstore.ErrLeaseHeld) {
+		t.Fatalf("AcquireLease(a) = %v, want ErrLeaseHeld", err)
+	}
+}
+
+// TestConnectionLost: a replica whose connection to Redis goes away (a proxy
+// is cut) while it holds the lease gets an error from ReleaseLease, and the
+// lease expires on its own.
+func TestConnectionLost(t *testing.T) {
+	ctx := t.Context()
+	prefix := uniquePrefix(t)
+	other := newStorePrefix(t, newClient(t), prefix)
+	proxy := servicetest.NewProxy(t, servicetest.RedisAddr(t))
+	lostClient := redis.NewClient(&redis.Options{Addr: proxy.Addr(), MaxRetries: 1})
+	t.Cleanup(func() { lostClient.Close() })
+	lost := newStorePrefix(t, lostClient, prefix)
+	if err := lost.AcquireLease(ctx, "k", "lost", 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	proxy.Cut()
+	err := lost.ReleaseLease(ctx, "k", "lost")
+	if err == nil {
+		t.Fatal("ReleaseLease over a lost connection reported no error")
+	}
+	t.Logf("ReleaseLease reported: %v", err)
+	waitLeaseFree(t, other, "k", "other")
+}
+
+func TestCancelledContext(t *testing.T) {
+	s := newStore(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := s.CompareAndSwap(ctx, "k", 0, tok(1)); err == nil {
+		t.Fatal("CompareAndSwap with a cancelled context succeeded")
+	}
+	if err := s.AcquireLease(ctx, "k", "a", time.Second); err == nil {
+		t.Fatal("AcquireLease with a cancelled context succeeded")
+	}
+	if _, err := s.Get(t.Context(), "k"); !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Fatalf("Get = %v", err)
+	}
+}

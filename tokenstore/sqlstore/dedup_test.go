@@ -1,0 +1,155 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
+	"github.com/zoomkit/zoomkit/webhook"
+)
+
+var _ webhook.Deduper = (*sqlstore.Deduper)(nil)
+
+func newDeduper(t testing.TB, db *sql.DB, table string, opts ...sqlstore.Option) *sqlstore.Deduper {
+	t.Helper()
+	d, err := sqlstore.NewDeduper(db, append([]sqlstore.Option{sqlstore.WithTable(table)}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestDeduper(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			ctx := t.Context()
+			clk := newFakeClock()
+			table := servicetest.UniqueName("zk_dedup_")
+			db := open(t)
+			d := newDeduper(t, db, table, sqlstore.WithClock(clk.Now))
+			t.Cleanup(func() { dropTable(t, db, table) })
+			// Another replica with its own pool.
+			d2 := newDeduper(t, open(t), table, sqlstore.WithClock(clk.Now))
+
+			claim := func(d *sqlstore.Deduper, key string, want bool) {
+				t.Helper()
+				got, err := d.Claim(ctx, key, time.Minute)
+				if err != nil || got != want {
+					t.Fatalf("Claim(%q) = %v, %v; want %v", key, got, err, want)
+				}
+			}
+			claim(d, "evt-1", true)
+			claim(d2, "evt-1", false)
+			claim(d, "evt-1", false)
+			claim(d2, "evt-2", true)
+			if err := d2.Release(ctx, "evt-1"); err != nil {
+				t.Fatal(err)
+			}
+			claim(d2, "evt-1", true)
+			if err := d.Release(ctx, "never-claimed"); err != nil {
+				t.Fatal(err)
+			}
+			// Expired claims can be claimed again, and purged.
+			clk.Advance(time.Minute - time.Millisecond)
+			claim(d, "evt-2", false)
+			clk.Advance(time.Millisecond)
+			claim(d, "evt-2", true)
+			n, err := d.PurgeExpired(ctx)
+			if err != nil || n != 1 { // evt-1, claimed a minute ago
+				t.Fatalf("PurgeExpired = %d, %v; want 1", n, err)
+			}
+			claim(d2, "evt-2", false)
+			if _, err := d.Claim(ctx, "k", 0); err == nil {
+				t.Fatal("Claim with a zero ttl succeeded")
+			}
+		})
+	}
+}
+
+// TestDeduperConcurrent: replicas with their own pools race to claim one
+// redelivered event; exactly one handles it.
+func TestDeduperConcurrent(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			table := servicetest.UniqueName("zk_dedup_")
+			db := open(t)
+			newDeduper(t, db, table)
+			t.Cleanup(func() { dropTable(t, db, table) })
+			const replicas = 8
+			ds := make([]*sqlstore.Deduper, replicas)
+			for i := range ds {
+				ds[i] = newDeduper(t, open(t), table)
+			}
+			for round := range 5 {
+				key := "zoom:meeting.started:" + string(rune('a'+round))
+				var (
+					wg      sync.WaitGroup
+					mu      sync.Mutex
+					handled int
+				)
+				for _, d := range ds {
+					wg.Go(func() {
+						ok, err := d.Claim(context.Background(), key, time.Hour)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if ok {
+							mu.Lock()
+							handled++
+							mu.Unlock()
+						}
+					})
+				}
+				wg.Wait()
+				if handled != 1 {
+					t.Fatalf("round %d: %d replicas handled the event, want 1", round, handled)
+				}
+			}
+		})
+	}
+}
+
+// TestDeduperDBClock: with the database's clock, a claim expires on its own.
+func TestDeduperDBClock(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			table := servicetest.UniqueName("zk_dedup_")
+			db := b.opener()(t)
+			d := newDeduper(t, db, table)
+			t.Cleanup(func() { dropTable(t, db, table) })
+			if ok, err := d.Claim(ctx, "k", time.Millisecond); !ok || err != nil {
+				t.Fatalf("Claim = %v, %v", ok, err)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				ok, err := d.Claim(ctx, "k", time.Hour)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if ok {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("1ms claim never expired")
+				}
+			}
+			if ok, err := d.Claim(ctx, "k", time.Hour); ok || err != nil {
+				t.Fatalf("Claim of a held key = %v, %v", ok, err)
+			}
+		})
+	}
+}

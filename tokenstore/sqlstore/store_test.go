@@ -1,0 +1,491 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
+	"github.com/zoomkit/zoomkit/tokenstore/storetest"
+)
+
+func TestConformance(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			storetest.Run(t, func(t *testing.T) tokenstore.Store {
+				return newStore(t, b.opener()(t)) // a fresh database each time
+			})
+		})
+	}
+}
+
+// TestConformanceEncrypted: the store under tokenstore.NewEncrypted.
+func TestConformanceEncrypted(t *testing.T) {
+	keys, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Run(t, func(t *testing.T) tokenstore.Store {
+		s, err := tokenstore.NewEncrypted(newStore(t, sqliteOpener()(t)), keys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+const secretAT, secretRT = "SECRET-AT-sqlstore", "SECRET-RT-sqlstore"
+
+func tok(n int) *tokenstore.Token {
+	return &tokenstore.Token{
+		AccessToken:  fmt.Sprintf("%s-%d", secretAT, n),
+		RefreshToken: fmt.Sprintf("%s-%d", secretRT, n),
+		TokenType:    "bearer",
+		Expiry:       time.Date(2030, 1, 1, 0, 0, n, 0, time.UTC),
+		Scope:        "user:read",
+	}
+}
+
+func noSecret(t *testing.T, err error) {
+	t.Helper()
+	if err != nil && strings.Contains(err.Error(), "SECRET") {
+		t.Errorf("error leaks a secret: %v", err)
+	}
+}
+
+func TestVersionsAndTombstones(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			ctx := t.Context()
+			s := newStore(t, open(t))
+			if err := s.Put(ctx, "k", tok(1)); err != nil {
+				t.Fatal(err)
+			}
+			_, v, err := s.Load(ctx, "k")
+			if err != nil || v != 1 {
+				t.Fatalf("Load after first Put = %d, %v; want version 1", v, err)
+			}
+			if err := s.Delete(ctx, "k"); err != nil {
+				t.Fatal(err)
+			}
+			// Versions never repeat across a Delete.
+			nv, err := s.CompareAndSwap(ctx, "k", 0, tok(2))
+			if err != nil || nv != 2 {
+				t.Fatalf("CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
+			}
+			if _, err := s.CompareAndSwap(ctx, "k", 1, tok(3)); !errors.Is(err, tokenstore.ErrConflict) {
+				t.Fatalf("CompareAndSwap(1) = %v, want ErrConflict", err)
+			}
+			// A lease on a key without a token creates no token.
+			if err := s.AcquireLease(ctx, "leased", "a", time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := s.Load(ctx, "leased"); !errors.Is(err, tokenstore.ErrNotFound) {
+				t.Fatalf("Load(leased) = %v, want ErrNotFound", err)
+			}
+			if v, err := s.CompareAndSwap(ctx, "leased", 0, tok(4)); err != nil || v != 1 {
+				t.Fatalf("CompareAndSwap(0) on a leased key = %d, %v; want 1", v, err)
+			}
+			// Deleting keeps the lease.
+			if err := s.Delete(ctx, "leased"); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AcquireLease(ctx, "leased", "b", time.Minute); !errors.Is(err, tokenstore.ErrLeaseHeld) {
+				t.Fatalf("AcquireLease(b) after Delete = %v, want ErrLeaseHeld", err)
+			}
+		})
+	}
+}
+
+func TestInvalidArguments(t *testing.T) {
+	s := newStore(t, sqliteOpener()(t))
+	ctx := t.Context()
+	if err := s.Put(ctx, "k", nil); !errors.Is(err, tokenstore.ErrNilToken) {
+		t.Errorf("Put(nil) = %v, want ErrNilToken", err)
+	}
+	if err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
+		t.Errorf("Put(no access token) = %v, want ErrInvalidArgument", err)
+	} else {
+		noSecret(t, err)
+	}
+	if err := s.AcquireLease(ctx, "k", "", time.Second); !errors.Is(err, tokenstore.ErrInvalidArgument) {
+		t.Errorf("AcquireLease(empty owner) = %v", err)
+	}
+	if err := s.AcquireLease(ctx, "k", "o", -time.Second); !errors.Is(err, tokenstore.ErrInvalidArgument) {
+		t.Errorf("AcquireLease(negative ttl) = %v", err)
+	}
+}
+
+func TestOptions(t *testing.T) {
+	db := sqliteOpener()(t)
+	if _, err := sqlstore.New(nil); err == nil {
+		t.Error("New(nil) succeeded")
+	}
+	for _, name := range []string{"", "1abc", "a-b", "tokens; DROP TABLE x", `a"b`, "a.b.c", strings.Repeat("a", 64), "ä"} {
+		if _, err := sqlstore.New(db, sqlstore.WithTable(name)); err == nil {
+			t.Errorf("WithTable(%q) accepted", name)
+		}
+	}
+	for _, name := range []string{"tokens", "_t1", "public.zoom_tokens", strings.Repeat("a", 63)} {
+		if _, err := sqlstore.New(db, sqlstore.WithTable(name)); err != nil {
+			t.Errorf("WithTable(%q): %v", name, err)
+		}
+	}
+	if _, err := sqlstore.New(db, sqlstore.WithDialect(sqlstore.Dialect(42))); err == nil {
+		t.Error("WithDialect(42) accepted")
+	}
+	if _, err := sqlstore.New(db, sqlstore.WithClock(nil)); err == nil {
+		t.Error("WithClock(nil) accepted")
+	}
+	if _, err := sqlstore.New(db, nil); err == nil {
+		t.Error("nil Option accepted")
+	}
+	s, err := sqlstore.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Dialect() != sqlstore.SQLite || s.Table() != sqlstore.DefaultTable {
+		t.Errorf("New(sqlite db) = dialect %v table %q", s.Dialect(), s.Table())
+	}
+	if _, err := sqlstore.NewDeduper(db, sqlstore.WithTable("x y")); err == nil {
+		t.Error("NewDeduper(WithTable(\"x y\")) accepted")
+	}
+	if _, err := sqlstore.OpenSQLite("a?b"); err == nil {
+		t.Error("OpenSQLite(a?b) accepted")
+	}
+	if _, err := sqlstore.OpenSQLite(":memory:"); err == nil {
+		t.Error("OpenSQLite(:memory:) accepted")
+	}
+}
+
+func TestDetectPostgres(t *testing.T) {
+	db := postgresOpen(t)
+	s, err := sqlstore.New(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Dialect() != sqlstore.Postgres {
+		t.Fatalf("dialect = %v, want postgres", s.Dialect())
+	}
+}
+
+// TestCorrupt writes damaged rows by hand: each must read back as an error
+// wrapping ErrCorrupt that names the problem, never as a token.
+func TestCorrupt(t *testing.T) {
+	good := `{"access_token":"SECRET-AT","refresh_token":"SECRET-RT"}`
+	cases := []struct {
+		name    string
+		version int64
+		schema  int64
+		data    any
+		want    string
+	}{
+		{"NewerSchema", 3, sqlstore.SchemaVersion + 1, good, "newer than"},
+		{"ZeroSchema", 3, 0, good, "invalid schema version"},
+		{"BadJSON", 3, 1, `{"access_token":"SECRET-AT`, "malformed JSON"},
+		{"NotAnObject", 3, 1, `[1,2]`, "malformed JSON"},
+		{"Null", 3, 1, `null`, "no access token"},
+		{"EmptyAccessToken", 3, 1, `{"access_token":"","refresh_token":"SECRET-RT"}`, "no access token"},
+		{"WrongType", 3, 1, `{"access_token":42}`, "malformed JSON"},
+		{"NoData", 3, 1, nil, "no data"},
+		{"ZeroVersion", 0, 1, good, "invalid version"},
+	}
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			db := open(t)
+			s := newStore(t, db)
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					ctx := t.Context()
+					q := fmt.Sprintf(`INSERT INTO %s (key, version, schema_version, data, updated_at) VALUES ('%s', %d, %d, $1, 0)`,
+						s.Table(), tc.name, tc.version, tc.schema)
+					if b.name == "SQLite" {
+						q = strings.Replace(q, "$1", "?", 1)
+					}
+					if _, err := db.ExecContext(ctx, q, tc.data); err != nil {
+						t.Fatal(err)
+					}
+					got, err := s.Get(ctx, tc.name)
+					if !errors.Is(err, tokenstore.ErrCorrupt) || got != nil {
+						t.Fatalf("Get = %v, %v; want nil and ErrCorrupt", got, err)
+					}
+					if !strings.Contains(err.Error(), tc.want) {
+						t.Errorf("error %q does not say %q", err, tc.want)
+					}
+					noSecret(t, err)
+					if _, _, err := s.Load(ctx, tc.name); !errors.Is(err, tokenstore.ErrCorrupt) {
+						t.Fatalf("Load = %v, want ErrCorrupt", err)
+					}
+					// A Put repairs the row.
+					if err := s.Put(ctx, tc.name, tok(1)); err != nil {
+						t.Fatal(err)
+					}
+					if got, err := s.Get(ctx, tc.name); err != nil || got.AccessToken != tok(1).AccessToken {
+						t.Fatalf("Get after repair = %v", err)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestLeaseInjectedClock drives lease expiry with WithClock: no waiting.
+func TestLeaseInjectedClock(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			ctx := t.Context()
+			clk := newFakeClock()
+			db := open(t)
+			table := servicetest.UniqueName("zk_tokens_")
+			a := newStoreTable(t, db, table, sqlstore.WithClock(clk.Now))
+			bs, err := sqlstore.New(open(t), sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.AcquireLease(ctx, "k", "a", 10*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(9999 * time.Millisecond)
+			if err := bs.AcquireLease(ctx, "k", "b", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
+				t.Fatalf("AcquireLease(b) 1ms before expiry = %v, want ErrLeaseHeld", err)
+			}
+			// The holder extends its lease.
+			if err := a.AcquireLease(ctx, "k", "a", 10*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(9999 * time.Millisecond)
+			if err := bs.AcquireLease(ctx, "k", "b", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
+				t.Fatalf("AcquireLease(b) before the extended expiry = %v, want ErrLeaseHeld", err)
+			}
+			clk.Advance(time.Millisecond)
+			if err := bs.AcquireLease(ctx, "k", "b", time.Second); err != nil {
+				t.Fatalf("AcquireLease(b) at expiry = %v", err)
+			}
+			// The expired holder cannot release or extend b's lease.
+			if err := a.ReleaseLease(ctx, "k", "a"); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.AcquireLease(ctx, "k", "a", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
+				t.Fatalf("AcquireLease(a) while b holds it = %v", err)
+			}
+		})
+	}
+}
+
+// TestStaleWriterRejected is the store-level guarantee behind refresh
+// coordination: a lease holder paused past its TTL cannot overwrite the token
+// a later holder stored.
+func TestStaleWriterRejected(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			ctx := t.Context()
+			clk := newFakeClock()
+			table := servicetest.UniqueName("zk_tokens_")
+			db := open(t)
+			a := newStoreTable(t, db, table, sqlstore.WithClock(clk.Now))
+			bs, err := sqlstore.New(open(t), sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := a.Put(ctx, "k", tok(1)); err != nil {
+				t.Fatal(err)
+			}
+			// a takes the lease and reads version 1, then pauses.
+			if err := a.AcquireLease(ctx, "k", "a", 30*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			_, va, err := a.Load(ctx, "k")
+			if err != nil {
+				t.Fatal(err)
+			}
+			clk.Advance(31 * time.Second)
+			// b takes over and stores a newer token.
+			if err := bs.AcquireLease(ctx, "k", "b", 30*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			_, vb, err := bs.Load(ctx, "k")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := bs.CompareAndSwap(ctx, "k", vb, tok(2)); err != nil {
+				t.Fatal(err)
+			}
+			// a wakes up: its write is rejected.
+			_, err = a.CompareAndSwap(ctx, "k", va, tok(3))
+			if !errors.Is(err, tokenstore.ErrConflict) {
+				t.Fatalf("late CompareAndSwap = %v, want ErrConflict", err)
+			}
+			noSecret(t, err)
+			if got, err := a.Get(ctx, "k"); err != nil || got.RefreshToken != tok(2).RefreshToken {
+				t.Fatalf("stored token is not the newest: %v", err)
+			}
+		})
+	}
+}
+
+// TestConnectionLost: a replica whose database goes away while it holds the
+// lease gets an error from ReleaseLease, and the lease expires on its own.
+// PostgreSQL is reached through a proxy that is then cut; the SQLite
+// connection pool is closed.
+func TestConnectionLost(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			ctx := t.Context()
+			clk := newFakeClock()
+			table := servicetest.UniqueName("zk_tokens_")
+			other := newStoreTable(t, open(t), table, sqlstore.WithClock(clk.Now))
+			var (
+				lostDB *sql.DB
+				lose   func()
+			)
+			if b.name == "Postgres" {
+				dsn := servicetest.PostgresDSN(t)
+				u, err := url.Parse(dsn)
+				if err != nil {
+					t.Fatal(err)
+				}
+				proxy := servicetest.NewProxy(t, u.Host)
+				if lostDB, err = sql.Open("pgx", proxy.DSN(t, dsn)); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { lostDB.Close() })
+				lose = proxy.Cut
+			} else {
+				lostDB = open(t)
+				lose = func() { lostDB.Close() }
+			}
+			lost, err := sqlstore.New(lostDB, sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := lost.AcquireLease(ctx, "k", "lost", 5*time.Second); err != nil {
+				t.Fatal(err)
+			}
+			lose()
+			err = lost.ReleaseLease(ctx, "k", "lost")
+			if err == nil {
+				t.Fatal("ReleaseLease over a lost connection reported no error")
+			}
+			t.Logf("ReleaseLease reported: %v", err)
+			if err := other.AcquireLease(ctx, "k", "other", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
+				t.Fatalf("AcquireLease before expiry = %v, want ErrLeaseHeld", err)
+			}
+			clk.Advance(5 * time.Second)
+			if err := other.AcquireLease(ctx, "k", "other", time.Second); err != nil {
+				t.Fatalf("the lost holder's lease did not expire: %v", err)
+			}
+		})
+	}
+}
+
+// TestDBClockExpiry checks expiry by the database's own clock (the default):
+// a 1ms lease is soon free again. It polls the store, it does not sleep for
+// synchronization.
+func TestDBClockExpiry(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			ctx := t.Context()
+			s := newStore(t, open(t))
+			if err := s.AcquireLease(ctx, "k", "a", time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.AcquireLease(ctx, "k", "b", time.Millisecond); !errors.Is(err, tokenstore.ErrLeaseHeld) {
+				t.Fatalf("AcquireLease(b) = %v, want ErrLeaseHeld", err)
+			}
+			if err := s.AcquireLease(ctx, "k", "a", time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(10 * time.Second)
+			for {
+				err := s.AcquireLease(ctx, "k", "b", time.Hour)
+				if err == nil {
+					break
+				}
+				if !errors.Is(err, tokenstore.ErrLeaseHeld) || time.Now().After(deadline) {
+					t.Fatalf("1ms lease still held: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestCancelledContextKeepsData(t *testing.T) {
+	s := newStore(t, sqliteOpener()(t))
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := s.CompareAndSwap(ctx, "k", 0, tok(1)); err == nil {
+		t.Fatal("CompareAndSwap with a cancelled context succeeded")
+	}
+	if err := s.AcquireLease(ctx, "k", "a", time.Second); err == nil {
+		t.Fatal("AcquireLease with a cancelled context succeeded")
+	}
+	if _, err := s.Get(t.Context(), "k"); !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Fatalf("Get = %v", err)
+	}
+}
+
+func TestOpenSQLitePragmas(t *testing.T) {
+	db := sqliteOpener()(t)
+	for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "5000", "synchronous": "2"} {
+		var got string
+		if err := db.QueryRowContext(t.Context(), "PRAGMA "+pragma).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+		}
+	}
+}
+
+// TestConcurrentMigrate: replicas starting together all migrate.
+func TestConcurrentMigrate(t *testing.T) {
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			t.Parallel()
+			open := b.opener()
+			table := servicetest.UniqueName("zk_tokens_")
+			db := open(t)
+			t.Cleanup(func() { dropTable(t, db, table) })
+			stores := make([]*sqlstore.Store, 8)
+			for i := range stores {
+				s, err := sqlstore.New(open(t), sqlstore.WithTable(table))
+				if err != nil {
+					t.Fatal(err)
+				}
+				stores[i] = s
+			}
+			errs := make(chan error, len(stores))
+			for _, s := range stores {
+				go func() { errs <- s.Migrate(context.Background()) }()
+			}
+			for range stores {
+				if err := <-errs; err != nil {
+					t.Error(err)
+				}
+			}
+			if err := stores[0].Put(t.Context(), "k", tok(1)); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
