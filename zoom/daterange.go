@@ -13,7 +13,6 @@ type dateRule struct {
 	maxDays    int  // 0: the range may span at most one calendar month
 	lookback   int  // from must be within this many months before today (0: no limit)
 	notToday   bool // data is complete only up to yesterday
-	lookbackTo bool // also check `to` against today (no future dates)
 }
 
 // dateRules lists the operations whose from/to window Zoom documents. A
