@@ -9,10 +9,10 @@ import (
 
 // dateRule is Zoom's documented window for an operation's from/to dates.
 type dateRule struct {
-	required   bool // from and to must be given
-	maxDays    int  // 0: the range may span at most one calendar month
-	lookback   int  // from must be within this many months before today (0: no limit)
-	notToday   bool // data is complete only up to yesterday
+	required bool // from and to must be given
+	maxDays  int  // 0: the range may span at most one calendar month
+	lookback int  // from must be within this many months before today (0: no limit)
+	notToday bool // data is complete only up to yesterday
 }
 
 // dateRules lists the operations whose from/to window Zoom documents. A
