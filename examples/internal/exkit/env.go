@@ -1,0 +1,293 @@
+package exkit
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, for -db postgres://...
+
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
+	"github.com/zoomkit/zoomkit/webhook"
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+	"golang.org/x/oauth2"
+)
+
+// Paths every example app serves.
+const (
+	ConnectPath  = "/zoom/connect"
+	CallbackPath = "/zoom/callback"
+	WebhookPath  = "/zoom/webhook"
+)
+
+// Config is what every example reads from its flags, with environment
+// variables as fallbacks. With no client id the example runs against the
+// embedded fake Zoom.
+type Config struct {
+	Name string // the example's name
+
+	Serve   bool   // -serve: run as a web app instead of the scripted flow
+	Addr    string // -addr: where -serve listens
+	DataDir string // -data: outbox and SQLite file (default: a new temporary folder)
+	DSN     string // -db / ZOOMKIT_DB: SQLite file path or postgres:// DSN
+
+	// Real Zoom (an app from Zoom's Marketplace).
+	ClientID          string // -client-id / ZOOM_CLIENT_ID
+	ClientSecret      string // -client-secret / ZOOM_CLIENT_SECRET
+	RedirectURL       string // -redirect-url / ZOOM_REDIRECT_URL (default http://ADDR/zoom/callback)
+	WebhookSecret     string // -webhook-secret / ZOOM_WEBHOOK_SECRET
+	VerificationToken string // -verification-token / ZOOM_VERIFICATION_TOKEN (legacy apps)
+	AccountID         string // -account-id / ZOOM_ACCOUNT_ID (server-to-server apps)
+}
+
+// Real reports whether the example talks to real Zoom.
+func (c *Config) Real() bool { return c.ClientID != "" }
+
+// ParseFlags parses args (os.Args[1:]) into a Config for the example name.
+func ParseFlags(name string, args []string, stderr io.Writer) (*Config, error) {
+	c := &Config{Name: name}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := func(k string) string { return os.Getenv(k) }
+	fs.BoolVar(&c.Serve, "serve", false, "run as a web app on -addr instead of the scripted offline flow")
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address for -serve")
+	fs.StringVar(&c.DataDir, "data", "", "folder for the outbox and the SQLite database (default: a new temporary folder)")
+	fs.StringVar(&c.DSN, "db", env("ZOOMKIT_DB"), "token and app database: a SQLite file or a postgres:// DSN (env ZOOMKIT_DB)")
+	fs.StringVar(&c.ClientID, "client-id", env("ZOOM_CLIENT_ID"), "Zoom app client id; set it to use real Zoom (env ZOOM_CLIENT_ID)")
+	fs.StringVar(&c.ClientSecret, "client-secret", env("ZOOM_CLIENT_SECRET"), "Zoom app client secret (env ZOOM_CLIENT_SECRET)")
+	fs.StringVar(&c.RedirectURL, "redirect-url", env("ZOOM_REDIRECT_URL"), "OAuth redirect URL registered with Zoom (env ZOOM_REDIRECT_URL)")
+	fs.StringVar(&c.WebhookSecret, "webhook-secret", env("ZOOM_WEBHOOK_SECRET"), "the app's webhook Secret Token (env ZOOM_WEBHOOK_SECRET)")
+	fs.StringVar(&c.VerificationToken, "verification-token", env("ZOOM_VERIFICATION_TOKEN"), "legacy webhook verification token, if the app still uses one (env ZOOM_VERIFICATION_TOKEN)")
+	fs.StringVar(&c.AccountID, "account-id", env("ZOOM_ACCOUNT_ID"), "account id, for server-to-server apps (env ZOOM_ACCOUNT_ID)")
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("%s: unexpected arguments %q", name, fs.Args())
+	}
+	if c.Real() && (c.ClientSecret == "" || c.WebhookSecret == "") {
+		return nil, fmt.Errorf("%s: with a client id, -client-secret and -webhook-secret are required too", name)
+	}
+	if c.Real() && !c.Serve {
+		return nil, fmt.Errorf("%s: against real Zoom the example runs as a web app: add -serve", name)
+	}
+	return c, nil
+}
+
+// Env is an example's wiring: Zoom (the embedded fake, or real Zoom), the
+// OAuth app, the token store, webhook dedup, the outbox and the app's
+// listener.
+type Env struct {
+	Cfg Config
+	// Fake is the embedded fake Zoom; nil against real Zoom.
+	Fake *zoomtest.Server
+	// BaseURL is the app's own URL (http://127.0.0.1:PORT).
+	BaseURL string
+	// OAuth is the Zoom OAuth app, pointed at the fake or at Zoom.
+	OAuth *oauth.Config
+	// DB holds the tokens, the webhook dedup table and the app's records.
+	DB     *sql.DB
+	Tokens *sqlstore.Store
+	Dedup  *sqlstore.Deduper
+	Mail   *OutboxMailer
+	Log    *Transcript
+	// WebhookSecret is the app's webhook Secret Token (random offline).
+	WebhookSecret string
+
+	ln  net.Listener
+	srv *http.Server
+}
+
+// Open builds the Env. The app's listener is open when Open returns (so
+// the OAuth redirect URL and the webhook URL are known); start serving
+// with Start or Serve. fakeOpts configure the embedded fake Zoom.
+func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.Option) (_ *Env, err error) {
+	e := &Env{Cfg: cfg, Log: NewTranscript(out)}
+	defer func() {
+		if err != nil {
+			e.Close()
+		}
+	}()
+	if e.Cfg.DataDir == "" {
+		if e.Cfg.DataDir, err = os.MkdirTemp("", "zoomkit-"+cfg.Name+"-"); err != nil {
+			return nil, err
+		}
+	}
+	addr := "127.0.0.1:0"
+	if cfg.Serve {
+		addr = cfg.Addr
+	}
+	if e.ln, err = net.Listen("tcp", addr); err != nil {
+		return nil, fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	e.BaseURL = "http://" + e.ln.Addr().String()
+
+	if cfg.Real() {
+		redirect := cfg.RedirectURL
+		if redirect == "" {
+			redirect = e.BaseURL + CallbackPath
+		}
+		e.OAuth = &oauth.Config{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: redirect}
+		e.WebhookSecret = cfg.WebhookSecret
+	} else {
+		e.WebhookSecret = randomHex(16)
+		opts := append([]zoomtest.Option{
+			zoomtest.WithRedirectURLs(e.BaseURL + CallbackPath),
+			zoomtest.WithAutoApprove(!cfg.Serve),
+		}, fakeOpts...)
+		if e.Fake, err = zoomtest.NewServer(opts...); err != nil {
+			return nil, fmt.Errorf("starting the fake Zoom: %w", err)
+		}
+		if err = e.Fake.Subscribe(e.BaseURL+WebhookPath, e.WebhookSecret); err != nil {
+			return nil, err
+		}
+		e.OAuth = &oauth.Config{
+			ClientID:     e.Fake.ClientID(),
+			ClientSecret: e.Fake.ClientSecret(),
+			RedirectURL:  e.BaseURL + CallbackPath,
+			Endpoint:     oauth.Endpoint{AuthURL: e.Fake.AuthURL(), TokenURL: e.Fake.TokenURL(), RevokeURL: e.Fake.RevokeURL()},
+			APIBaseURL:   e.Fake.APIURL(),
+		}
+	}
+
+	if e.DB, err = openDB(e.Cfg.DSN, e.Cfg.DataDir); err != nil {
+		return nil, err
+	}
+	if e.Tokens, err = sqlstore.New(e.DB); err != nil {
+		return nil, err
+	}
+	if e.Dedup, err = sqlstore.NewDeduper(e.DB); err != nil {
+		return nil, err
+	}
+	if err = e.Tokens.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if err = e.Dedup.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	if e.Mail, err = NewOutboxMailer(filepath.Join(e.Cfg.DataDir, "outbox"), cfg.Name+" <noreply@"+cfg.Name+".example>"); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func openDB(dsn, dir string) (*sql.DB, error) {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		db, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		return db, db.Ping()
+	}
+	if dsn == "" {
+		dsn = filepath.Join(dir, "app.db")
+	}
+	return sqlstore.OpenSQLite(dsn)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Verifier returns the webhook verifier for the app's secret (and the
+// legacy verification token, when configured).
+func (e *Env) Verifier(opts ...webhook.Option) (*webhook.Verifier, error) {
+	if e.Cfg.VerificationToken != "" {
+		opts = append(opts, webhook.WithLegacyToken(e.Cfg.VerificationToken))
+	}
+	return webhook.NewVerifier([]string{e.WebhookSecret}, opts...)
+}
+
+// NewClient returns a zoom.Client using ts, pointed at the fake offline.
+func (e *Env) NewClient(ts oauth2.TokenSource, opts ...zoom.Option) (*zoom.Client, error) {
+	base := []zoom.Option{zoom.WithTokenSource(ts)}
+	if e.Fake != nil {
+		base = append(base, zoom.WithBaseURL(e.Fake.APIURL()))
+	}
+	return zoom.NewClient(append(base, opts...)...)
+}
+
+// Start serves h on the app's listener in the background (the scripted
+// flow, and tests).
+func (e *Env) Start(h http.Handler) {
+	e.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = e.srv.Serve(e.ln) }()
+}
+
+// Serve serves h until ctx is done or the process is interrupted (-serve).
+func (e *Env) Serve(ctx context.Context, h http.Handler) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
+	defer stop()
+	e.Start(h)
+	fmt.Fprintf(e.Log.w, "\n%s is serving on %s (Ctrl-C to stop)\n", e.Cfg.Name, e.BaseURL)
+	if e.Fake != nil {
+		fmt.Fprintf(e.Log.w, "the embedded fake Zoom is at %s\n", e.Fake.URL())
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// Close stops the app server and the fake and closes the database. The
+// data folder (outbox, SQLite file) is kept.
+func (e *Env) Close() {
+	if e.srv != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = e.srv.Shutdown(sctx)
+		cancel()
+	} else if e.ln != nil {
+		_ = e.ln.Close()
+	}
+	if e.Fake != nil {
+		e.Fake.Close()
+	}
+	if e.DB != nil {
+		_ = e.DB.Close()
+	}
+}
+
+// Browser is an HTTP client with a cookie jar: it drives the app's
+// "Connect Zoom" round trip the way a browser does, following the
+// redirects to Zoom's authorization page and back to the app's callback.
+type Browser struct{ *http.Client }
+
+// NewBrowser returns a Browser.
+func NewBrowser() *Browser {
+	jar, _ := cookiejar.New(nil)
+	return &Browser{&http.Client{Jar: jar, Timeout: 30 * time.Second}}
+}
+
+// Get fetches url and returns the final status and body.
+func (b *Browser) Get(ctx context.Context, url string) (int, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return 0, "", err
+	}
+	resp, err := b.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, string(body), err
+}
+
+// ErrNotConnected is what example apps return when an action needs a
+// Zoom connection that does not exist (never made, or removed).
+var ErrNotConnected = errors.New("zoom is not connected")
