@@ -1,0 +1,582 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/webhook"
+	"github.com/zoomkit/zoomkit/zoom"
+)
+
+// appScopes is what the telehealth app is given in Zoom's Marketplace. The
+// issue names meeting:read, meeting:write and user:read; finding invitees by
+// name (GET /contacts) needs contact:read as well.
+var appScopes = []string{"meeting:read", "meeting:write", "user:read", "contact:read"}
+
+// app is the EHR's Zoom integration: providers (doctors) connect their
+// Zoom account, schedule telehealth visits with their patients as
+// invitees, list and cancel them; uninstalling the app from Zoom removes
+// the provider's data.
+type app struct {
+	env   *exkit.Env
+	log   *exkit.Transcript
+	mail  exkit.Mailer
+	clock oauth.Clock // nil: the real clock
+	pages *pages
+
+	oauthH *oauth.Handlers
+	hooks  *webhook.Handler
+	mux    *http.ServeMux
+
+	mu      sync.Mutex
+	clients map[string]*zoom.Client // by provider (Zoom user id)
+}
+
+// provider is a doctor who connected Zoom.
+type provider struct {
+	ID          string // Zoom user id
+	Email       string
+	AccountID   string
+	TokenKey    string // where the grant is in the token store
+	ConnectedAt time.Time
+}
+
+// patient is an invitee of a visit, found in Zoom's contacts.
+type patient struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// visit is a telehealth appointment: a Zoom meeting hosted by the provider.
+type visit struct {
+	MeetingID  int64
+	ProviderID string
+	Topic      string
+	Start      time.Time
+	Duration   int // minutes
+	JoinURL    string
+	HostID     string // the Zoom user hosting the meeting
+	Patients   []patient
+	Invitees   []string // settings.meeting_invitees, as Zoom returns them
+}
+
+// visitRequest is what the provider fills in to schedule a visit.
+type visitRequest struct {
+	Topic    string
+	Start    time.Time
+	Duration int      // minutes
+	Patients []string // names, looked up in Zoom's contacts
+}
+
+// errInput reports a request the provider must correct.
+type errInput struct{ msg string }
+
+func (e *errInput) Error() string { return e.msg }
+
+func inputErr(format string, args ...any) error { return &errInput{fmt.Sprintf(format, args...)} }
+
+// newApp creates the app's tables and wires its handlers. clock is nil
+// against real Zoom and in -serve mode.
+func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error) {
+	a := &app{env: env, log: env.Log, mail: env.Mail, clock: clock, clients: map[string]*zoom.Client{}}
+	if err := a.migrate(ctx); err != nil {
+		return nil, fmt.Errorf("creating the telehealth tables: %w", err)
+	}
+	var err error
+	if a.pages, err = newPages(); err != nil {
+		return nil, err
+	}
+
+	hopts := []oauth.HandlerOption{
+		oauth.WithTokenKey(func(_ *http.Request, zoomUserID string) (string, error) {
+			return tokenKey(zoomUserID), nil
+		}),
+		oauth.WithOnConnected(func(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
+			if err := a.connected(r.Context(), c); err != nil {
+				a.pages.fail(w, http.StatusInternalServerError, "Zoom is connected, but saving the provider failed: "+err.Error())
+				return
+			}
+			http.Redirect(w, r, "/providers/"+c.UserID, http.StatusSeeOther)
+		}),
+		oauth.WithOnError(func(w http.ResponseWriter, _ *http.Request, err error) {
+			a.log.Fail("Connect Zoom failed: %v", err)
+			a.pages.fail(w, http.StatusBadRequest, "Connecting Zoom failed: "+err.Error())
+		}),
+	}
+	if clock != nil {
+		hopts = append(hopts, oauth.WithHandlerClock(clock))
+	}
+	if a.oauthH, err = env.OAuth.Handlers(env.Tokens, hopts...); err != nil {
+		return nil, err
+	}
+
+	var vopts []webhook.Option
+	if clock != nil {
+		vopts = append(vopts, webhook.WithClock(clock.Now))
+	}
+	v, err := env.Verifier(vopts...)
+	if err != nil {
+		return nil, fmt.Errorf("webhook verifier: %w", err)
+	}
+	if a.hooks, err = webhook.NewHandler(v, webhook.WithDeduper(env.Dedup)); err != nil {
+		return nil, err
+	}
+	a.hooks.OnAppDeauthorized(a.deauthorized)
+	// Zoom also notifies the app of the meetings it creates and deletes;
+	// the EHR keeps its own records, so those events need no action.
+	a.hooks.Fallback(func(context.Context, *webhook.Event) error { return nil })
+
+	a.mux = http.NewServeMux()
+	a.mux.HandleFunc("GET /{$}", a.handleHome)
+	a.mux.Handle("GET "+exkit.ConnectPath, a.oauthH.Connect())
+	a.mux.Handle("GET "+exkit.CallbackPath, a.oauthH.Callback())
+	a.mux.Handle(exkit.WebhookPath, a.hooks)
+	a.mux.HandleFunc("GET /providers/{id}", a.handleProvider)
+	a.mux.HandleFunc("POST /providers/{id}/visits", a.handleSchedule)
+	a.mux.HandleFunc("GET /providers/{id}/visits/{meeting}", a.handleVisit)
+	a.mux.HandleFunc("POST /providers/{id}/visits/{meeting}/delete", a.handleDelete)
+	if env.Fake != nil {
+		// Offline only: what the provider would do in Zoom's Marketplace.
+		a.mux.HandleFunc("POST /fake-zoom/uninstall/{id}", a.handleFakeUninstall)
+	}
+	return a, nil
+}
+
+// ServeHTTP serves the app's pages, the OAuth round trip and the webhook.
+func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.mux.ServeHTTP(w, r) }
+
+func tokenKey(zoomUserID string) string { return "telehealth:provider:" + zoomUserID }
+
+func (a *app) now() time.Time {
+	if a.clock != nil {
+		return a.clock.Now()
+	}
+	return time.Now()
+}
+
+// The tables use portable types and $n placeholders: SQLite and PostgreSQL.
+func (a *app) migrate(ctx context.Context) error {
+	for _, q := range []string{
+		`CREATE TABLE IF NOT EXISTS telehealth_providers (
+			zoom_user_id VARCHAR(64) PRIMARY KEY,
+			email        VARCHAR(320) NOT NULL,
+			account_id   VARCHAR(64) NOT NULL,
+			token_key    VARCHAR(200) NOT NULL,
+			connected_at BIGINT NOT NULL
+		)`,
+		`CREATE TABLE IF NOT EXISTS telehealth_visits (
+			meeting_id   BIGINT PRIMARY KEY,
+			provider_id  VARCHAR(64) NOT NULL,
+			topic        VARCHAR(300) NOT NULL,
+			start_at     BIGINT NOT NULL,
+			duration_min INTEGER NOT NULL,
+			join_url     TEXT NOT NULL,
+			patients     TEXT NOT NULL
+		)`,
+	} {
+		if _, err := a.env.DB.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// connected records the provider after "Connect Zoom" and emails them.
+func (a *app) connected(ctx context.Context, c oauth.Connection) error {
+	a.log.Call("POST", "/oauth/token", "authorization_code grant, PKCE")
+	a.log.Call("GET", "/users/me", "user")
+	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO telehealth_providers (zoom_user_id, email, account_id, token_key, connected_at)
+		VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (zoom_user_id) DO UPDATE SET email = $2, account_id = $3, token_key = $4, connected_at = $5`,
+		c.UserID, c.Email, c.AccountID, c.Key, a.now().Unix())
+	if err != nil {
+		return err
+	}
+	a.dropClient(c.UserID) // a reconnect brings a new grant
+	a.log.OK("provider %s (Zoom user %s) connected; token saved under %q", c.Email, c.UserID, c.Key)
+	err = a.mail.Send(ctx, exkit.Email{
+		To:      c.Email,
+		Subject: "Zoom connected to your telehealth account",
+		Body: "Your Zoom account " + c.Email + " is now connected.\n\n" +
+			"Telehealth visits you schedule will be created as Zoom meetings that you host,\n" +
+			"with your patients invited by email.\n\n" +
+			"To disconnect, remove the app from your Zoom account (Zoom App Marketplace > Manage > Installed Apps).\n",
+	})
+	if err != nil {
+		return fmt.Errorf("sending the welcome email: %w", err)
+	}
+	a.log.OK("email \"Zoom connected\" sent to %s", c.Email)
+	return nil
+}
+
+// errNoProvider: nobody with that Zoom user id is connected.
+var errNoProvider = fmt.Errorf("provider: %w", exkit.ErrNotConnected)
+
+func (a *app) provider(ctx context.Context, id string) (*provider, error) {
+	var p provider
+	var at int64
+	err := a.env.DB.QueryRowContext(ctx, `SELECT zoom_user_id, email, account_id, token_key, connected_at
+		FROM telehealth_providers WHERE zoom_user_id = $1`, id).Scan(&p.ID, &p.Email, &p.AccountID, &p.TokenKey, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errNoProvider
+	}
+	if err != nil {
+		return nil, err
+	}
+	p.ConnectedAt = time.Unix(at, 0).UTC()
+	return &p, nil
+}
+
+func (a *app) providers(ctx context.Context) ([]provider, error) {
+	rows, err := a.env.DB.QueryContext(ctx, `SELECT zoom_user_id, email, account_id, token_key, connected_at
+		FROM telehealth_providers ORDER BY email`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []provider
+	for rows.Next() {
+		var p provider
+		var at int64
+		if err := rows.Scan(&p.ID, &p.Email, &p.AccountID, &p.TokenKey, &at); err != nil {
+			return nil, err
+		}
+		p.ConnectedAt = time.Unix(at, 0).UTC()
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// client returns the Zoom client acting as the provider. A provider who
+// is not (or no longer) connected gets exkit.ErrNotConnected, without any
+// request to Zoom.
+func (a *app) client(ctx context.Context, providerID string) (*zoom.Client, error) {
+	p, err := a.provider(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c := a.clients[p.ID]; c != nil {
+		return c, nil
+	}
+	opts := []oauth.Option{
+		// The product refreshes an access token only once it has expired,
+		// not a minute ahead as by default. (A request racing the expiry
+		// gets Zoom's 401 code 124; the client then refreshes and replays.)
+		oauth.WithExpiryDelta(0),
+		oauth.WithOnReauthorizationRequired(func(_ context.Context, key string, err error) {
+			a.log.Fail("the Zoom grant under %q is no longer valid: the provider must connect Zoom again", key)
+		}),
+	}
+	if a.clock != nil {
+		opts = append(opts, oauth.WithClock(a.clock))
+	}
+	ts, err := a.env.OAuth.TokenSource(a.env.Tokens, p.TokenKey, opts...)
+	if err != nil {
+		return nil, err
+	}
+	c, err := a.env.NewClient(ts)
+	if err != nil {
+		return nil, err
+	}
+	a.clients[p.ID] = c
+	return c, nil
+}
+
+func (a *app) dropClient(providerID string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.clients, providerID)
+}
+
+// searchPatients finds people in the provider's Zoom contacts whose first
+// name, last name, display name or email starts with name.
+func (a *app) searchPatients(ctx context.Context, providerID, name string) ([]patient, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return nil, inputErr("enter a name to search for")
+	}
+	c, err := a.client(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Call("GET", "/contacts", "searchCompanyContacts")
+	var out []patient
+	for ct, err := range c.Contacts.SearchAll(ctx, &zoom.SearchCompanyContactsOptions{SearchKey: name, PageSize: 25}) {
+		if err != nil {
+			return nil, fmt.Errorf("searching Zoom contacts for %q: %w", name, err)
+		}
+		if ct.Email == "" {
+			continue // phones, rooms: nothing to invite
+		}
+		out = append(out, patient{Name: contactName(ct), Email: ct.Email})
+		if len(out) == 50 {
+			break
+		}
+	}
+	return out, nil
+}
+
+func contactName(c *zoom.CompanyContact) string {
+	if c.DisplayName != "" {
+		return c.DisplayName
+	}
+	if n := strings.TrimSpace(c.FirstName + " " + c.LastName); n != "" {
+		return n
+	}
+	return c.Email
+}
+
+// findPatient resolves one name to exactly one contact: an exact name or
+// email match wins; otherwise the search must be unambiguous.
+func (a *app) findPatient(ctx context.Context, providerID, name string) (patient, error) {
+	found, err := a.searchPatients(ctx, providerID, name)
+	if err != nil {
+		return patient{}, err
+	}
+	var exact []patient
+	for _, p := range found {
+		if strings.EqualFold(p.Name, strings.TrimSpace(name)) || strings.EqualFold(p.Email, strings.TrimSpace(name)) {
+			exact = append(exact, p)
+		}
+	}
+	switch {
+	case len(exact) == 1:
+		return exact[0], nil
+	case len(exact) == 0 && len(found) == 1:
+		return found[0], nil
+	case len(found) == 0:
+		return patient{}, inputErr("no contact named %q in Zoom", name)
+	default:
+		return patient{}, inputErr("%d contacts match %q: give the full name or the email", len(found), name)
+	}
+}
+
+// scheduleVisit creates the visit as a Zoom meeting hosted by the
+// provider, with the patients (found by name) as meeting invitees.
+func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitRequest) (*visit, error) {
+	req.Topic = strings.TrimSpace(req.Topic)
+	switch {
+	case req.Topic == "":
+		return nil, inputErr("the visit needs a title")
+	case len(req.Topic) > 200:
+		return nil, inputErr("the title is too long (200 characters at most)")
+	case req.Start.IsZero() || !req.Start.After(a.now()):
+		return nil, inputErr("the visit must start in the future")
+	case req.Duration < 5 || req.Duration > 240:
+		return nil, inputErr("the duration must be between 5 and 240 minutes")
+	case len(req.Patients) == 0:
+		return nil, inputErr("invite at least one patient")
+	}
+	var (
+		patients []patient
+		invitees []zoom.MeetingSettingsMeetingInvitee
+		seen     = map[string]bool{}
+	)
+	for _, name := range req.Patients {
+		p, err := a.findPatient(ctx, providerID, name)
+		if err != nil {
+			return nil, err
+		}
+		if seen[strings.ToLower(p.Email)] {
+			continue
+		}
+		seen[strings.ToLower(p.Email)] = true
+		a.log.OK("%q is %s <%s>", name, p.Name, p.Email)
+		patients = append(patients, p)
+		invitees = append(invitees, zoom.MeetingSettingsMeetingInvitee{Email: p.Email})
+	}
+	c, err := a.client(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Call("POST", "/users/{userId}/meetings", "meetingCreate")
+	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
+		Topic:     req.Topic,
+		Type:      zoom.MeetingTypeScheduled,
+		StartTime: zoom.NewTime(req.Start),
+		Duration:  req.Duration,
+		Timezone:  "UTC",
+		Agenda:    "Telehealth visit",
+		Settings: &zoom.MeetingSettings{
+			MeetingInvitees: invitees,
+			WaitingRoom:     zoom.Ptr(true),  // the doctor admits the patient
+			JoinBeforeHost:  zoom.Ptr(false), // no waiting together without the doctor
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("creating the Zoom meeting: %w", err)
+	}
+	v := &visit{
+		MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time,
+		Duration: m.Duration, JoinURL: m.JoinURL, Patients: patients,
+	}
+	if v.Start.IsZero() {
+		v.Start = req.Start
+	}
+	pj, _ := json.Marshal(patients)
+	if _, err := a.env.DB.ExecContext(ctx, `INSERT INTO telehealth_visits (meeting_id, provider_id, topic, start_at, duration_min, join_url, patients)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		v.MeetingID, providerID, v.Topic, v.Start.Unix(), v.Duration, v.JoinURL, string(pj)); err != nil {
+		return nil, fmt.Errorf("saving the visit (Zoom meeting %d was created): %w", v.MeetingID, err)
+	}
+	a.log.OK("visit %q scheduled: Zoom meeting %d at %s, join URL %s", v.Topic, v.MeetingID, v.Start.Format(time.RFC3339), v.JoinURL)
+	return v, nil
+}
+
+// localVisits returns the provider's visits as the EHR recorded them.
+func (a *app) localVisits(ctx context.Context, providerID string) (map[int64]visit, error) {
+	rows, err := a.env.DB.QueryContext(ctx, `SELECT meeting_id, topic, start_at, duration_min, join_url, patients
+		FROM telehealth_visits WHERE provider_id = $1`, providerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]visit{}
+	for rows.Next() {
+		v := visit{ProviderID: providerID}
+		var start int64
+		var pj string
+		if err := rows.Scan(&v.MeetingID, &v.Topic, &start, &v.Duration, &v.JoinURL, &pj); err != nil {
+			return nil, err
+		}
+		v.Start = time.Unix(start, 0).UTC()
+		_ = json.Unmarshal([]byte(pj), &v.Patients)
+		out[v.MeetingID] = v
+	}
+	return out, rows.Err()
+}
+
+// upcomingVisits lists the provider's upcoming meetings in Zoom (the
+// source of truth: a visit deleted in Zoom is gone), with the patients the
+// EHR recorded for each.
+func (a *app) upcomingVisits(ctx context.Context, providerID string) ([]visit, error) {
+	c, err := a.client(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	local, err := a.localVisits(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Call("GET", "/users/{userId}/meetings?type=upcoming", "meetings")
+	var out []visit
+	for m, err := range c.Meetings.ListAll(ctx, "me", &zoom.ListMeetingsOptions{Type: zoom.MeetingListTypeUpcoming, PageSize: 300}) {
+		if err != nil {
+			return nil, fmt.Errorf("listing upcoming Zoom meetings: %w", err)
+		}
+		v := visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL}
+		if l, ok := local[m.ID]; ok {
+			v.Patients = l.Patients
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// visitDetails reads the visit's meeting from Zoom, with its invitees.
+func (a *app) visitDetails(ctx context.Context, providerID string, meetingID int64) (*visit, error) {
+	c, err := a.client(ctx, providerID)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Call("GET", "/meetings/{meetingId}", "meeting")
+	m, _, err := c.Meetings.Get(ctx, meetingID, nil)
+	if err != nil {
+		return nil, fmt.Errorf("reading Zoom meeting %d: %w", meetingID, err)
+	}
+	v := &visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID}
+	if m.Settings != nil {
+		for _, inv := range m.Settings.MeetingInvitees {
+			v.Invitees = append(v.Invitees, inv.Email)
+		}
+	}
+	if local, err := a.localVisits(ctx, providerID); err == nil {
+		v.Patients = local[meetingID].Patients
+	}
+	return v, nil
+}
+
+// deleteVisit deletes the visit's meeting in Zoom and the EHR's record. A
+// meeting already deleted in Zoom counts as deleted.
+func (a *app) deleteVisit(ctx context.Context, providerID string, meetingID int64) error {
+	c, err := a.client(ctx, providerID)
+	if err != nil {
+		return err
+	}
+	a.log.Call("DELETE", "/meetings/{meetingId}", "meetingDelete")
+	if _, err := c.Meetings.Delete(ctx, meetingID, nil); err != nil && !errors.Is(err, zoom.ErrNotFound) {
+		return fmt.Errorf("deleting Zoom meeting %d: %w", meetingID, err)
+	}
+	if _, err := a.env.DB.ExecContext(ctx, `DELETE FROM telehealth_visits WHERE meeting_id = $1 AND provider_id = $2`, meetingID, providerID); err != nil {
+		return err
+	}
+	a.log.OK("visit %d deleted", meetingID)
+	return nil
+}
+
+// deauthorized handles app_deauthorized, which Zoom sends when the
+// provider removes the app: it deletes the grant and every record of the
+// provider, then emails them. Zoom has already revoked the tokens.
+func (a *app) deauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
+	a.log.Note("webhook app_deauthorized received and verified (Zoom user %s)", p.UserID)
+	if p.ClientID != "" && p.ClientID != a.env.OAuth.ClientID {
+		a.log.Note("it is for another app (client id %s): ignored", p.ClientID)
+		return nil
+	}
+	prov, err := a.provider(ctx, p.UserID)
+	if errors.Is(err, errNoProvider) {
+		a.log.Note("no provider with that Zoom user: nothing to remove")
+		return nil
+	}
+	if err != nil {
+		return err // 500: Zoom delivers the event again
+	}
+	if err := a.env.Tokens.Delete(ctx, prov.TokenKey); err != nil {
+		return fmt.Errorf("deleting the Zoom grant: %w", err)
+	}
+	a.dropClient(prov.ID)
+	tx, err := a.env.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = tx.Rollback() }()
+	res, err := tx.ExecContext(ctx, `DELETE FROM telehealth_visits WHERE provider_id = $1`, prov.ID)
+	if err != nil {
+		return err
+	}
+	nv, _ := res.RowsAffected()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM telehealth_providers WHERE zoom_user_id = $1`, prov.ID); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	a.log.OK("removed provider %s: Zoom grant deleted, provider record and %d visit record(s) deleted", prov.Email, nv)
+	err = a.mail.Send(ctx, exkit.Email{
+		To:      prov.Email,
+		Subject: "Zoom disconnected: your Zoom data was removed",
+		Body: "You removed the telehealth app from your Zoom account " + prov.Email + ".\n\n" +
+			"We deleted your Zoom connection and the Zoom meeting details we kept for your visits.\n" +
+			"Meetings already in your Zoom account stay there.\n\n" +
+			"To schedule Zoom visits again, connect Zoom from your telehealth account.\n",
+	})
+	if err != nil {
+		// The data is gone already; a redelivery would find nothing to do,
+		// so the failure is logged rather than returned.
+		a.log.Fail("sending the removal email to %s failed: %v", prov.Email, err)
+		return nil
+	}
+	a.log.OK("email \"Zoom disconnected\" sent to %s", prov.Email)
+	return nil
+}

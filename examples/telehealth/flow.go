@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+// The people of the fake Zoom account: the clinic's admin (the account
+// owner), a provider, and patients who are company contacts.
+const clinicAdmin = "admin@clinic.example"
+
+var (
+	drRivera = zoomtest.User{Email: "maya.rivera@clinic.example", FirstName: "Maya", LastName: "Rivera", Type: 2, Dept: "Cardiology"}
+	patients = []zoomtest.User{
+		{Email: "ava.lopez@patients.example", FirstName: "Ava", LastName: "Lopez"},
+		{Email: "noah.kim@patients.example", FirstName: "Noah", LastName: "Kim"},
+		{Email: "grace.kim@patients.example", FirstName: "Grace", LastName: "Kim"},
+	}
+)
+
+func patientNames() string {
+	var s []string
+	for _, p := range patients {
+		s = append(s, p.FirstName+" "+p.LastName)
+	}
+	return strings.Join(s, ", ")
+}
+
+// seedDirectory adds the provider and the patients to the fake account.
+func seedDirectory(fake *zoomtest.Server) error {
+	for _, u := range append([]zoomtest.User{drRivera}, patients...) {
+		if _, err := fake.AddUser(u); err != nil {
+			return fmt.Errorf("seeding the fake Zoom: %w", err)
+		}
+	}
+	return fake.SetAuthorizingUser(drRivera.Email)
+}
+
+// flowResult is what the scripted flow did, for its test.
+type flowResult struct {
+	ProviderID     string
+	Kept, Deleted  int64 // meeting ids of the visit kept and the one deleted
+	KeptInvitees   []string
+	RefreshesEarly int // refresh requests 59m30s after connecting
+	RefreshesLate  int // refresh requests after the expiry
+	RequestsAfter  int // Zoom requests made after the uninstall
+}
+
+// runFlow runs the product's flow against the embedded fake Zoom, through
+// the app's own code paths, printing each step. It uses the fake only for
+// what people and Zoom do: approving the consent, removing the app.
+func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *flowClock) (*flowResult, error) {
+	if env.Fake == nil || clock == nil {
+		return nil, errors.New("the scripted flow runs against the embedded fake Zoom; use -serve with real Zoom")
+	}
+	log := env.Log
+	res := &flowResult{}
+	env.Start(a)
+
+	log.Step("Start the EHR and the fake Zoom")
+	if err := seedDirectory(env.Fake); err != nil {
+		return nil, err
+	}
+	log.Note("app scopes: %s", strings.Join(appScopes, " "))
+	verification := "x-zm-signature (HMAC-SHA256 of the secret token)"
+	if env.Cfg.VerificationToken != "" {
+		verification += ", or the legacy verification token in Authorization"
+	}
+	log.Note("webhook %s%s, verified by %s", env.BaseURL, exkit.WebhookPath, verification)
+	log.Note("account: admin %s; provider Dr. %s %s <%s>; patients %s", clinicAdmin, drRivera.FirstName, drRivera.LastName, drRivera.Email, patientNames())
+
+	log.Step("Dr. Rivera clicks Connect Zoom and approves the app")
+	log.Call("GET", "/oauth/authorize", "consent, approved as "+drRivera.Email)
+	status, body, err := exkit.NewBrowser().Get(ctx, env.BaseURL+exkit.ConnectPath)
+	if err != nil {
+		return nil, fmt.Errorf("connect Zoom: %w", err)
+	}
+	if status != 200 || !strings.Contains(body, drRivera.Email) {
+		return nil, fmt.Errorf("connect Zoom: the browser ended on a %d page without the provider", status)
+	}
+	u, _ := env.Fake.User(drRivera.Email)
+	res.ProviderID = u.ID
+	prov, err := a.provider(ctx, u.ID)
+	if err != nil {
+		return nil, fmt.Errorf("connect Zoom: %w", err)
+	}
+	connectedAt := clock.Now()
+	log.OK("the browser is back on the provider's page (/providers/%s)", prov.ID)
+
+	log.Step("Search the Zoom contacts for patients named \"Kim\"")
+	found, err := a.searchPatients(ctx, prov.ID, "Kim")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range found {
+		log.OK("%s <%s>", p.Name, p.Email)
+	}
+
+	log.Step("Schedule a visit with Ava Lopez, tomorrow")
+	start := clock.Now().Add(24 * time.Hour).Truncate(time.Hour)
+	v1, err := a.scheduleVisit(ctx, prov.ID, visitRequest{Topic: "Blood pressure follow-up", Start: start, Duration: 20, Patients: []string{"Ava Lopez"}})
+	if err != nil {
+		return nil, err
+	}
+
+	log.Step("Schedule a visit with Noah Kim and his mother Grace Kim, in two hours")
+	start = clock.Now().Add(2 * time.Hour).Truncate(time.Minute)
+	v2, err := a.scheduleVisit(ctx, prov.ID, visitRequest{Topic: "Pediatric consultation", Start: start, Duration: 30, Patients: []string{"Noah Kim", "grace.kim@patients.example"}})
+	if err != nil {
+		return nil, err
+	}
+	res.Kept, res.Deleted = v2.MeetingID, v1.MeetingID
+
+	log.Step("Open the visit: the meeting in Zoom, with its invitees")
+	d, err := a.visitDetails(ctx, prov.ID, v2.MeetingID)
+	if err != nil {
+		return nil, err
+	}
+	res.KeptInvitees = d.Invitees
+	if d.HostID != prov.ID {
+		return nil, fmt.Errorf("meeting %d is hosted by %q, not by the provider", d.MeetingID, d.HostID)
+	}
+	log.OK("meeting %d %q, host %s (the provider)", d.MeetingID, d.Topic, d.HostID)
+	log.OK("settings.meeting_invitees: %s", strings.Join(d.Invitees, ", "))
+
+	log.Step("List upcoming visits")
+	if err := printUpcoming(ctx, a, prov.ID, 2); err != nil {
+		return nil, err
+	}
+
+	log.Step("Delete the blood pressure follow-up")
+	if err := a.deleteVisit(ctx, prov.ID, v1.MeetingID); err != nil {
+		return nil, err
+	}
+	if err := printUpcoming(ctx, a, prov.ID, 1); err != nil {
+		return nil, err
+	}
+
+	tok, err := env.Tokens.Get(ctx, prov.TokenKey)
+	if err != nil {
+		return nil, err
+	}
+	expiry, oldRefresh := tok.Expiry, tok.RefreshToken
+	refreshes := func() int { return env.Fake.TokenRequests()["refresh_token"] }
+
+	log.Step("59 min 30 s after connecting: the access token has not expired")
+	clock.Advance(connectedAt.Add(59*time.Minute + 30*time.Second).Sub(clock.Now()))
+	before := refreshes()
+	if err := printUpcoming(ctx, a, prov.ID, 1); err != nil {
+		return nil, err
+	}
+	res.RefreshesEarly = refreshes() - before
+	if res.RefreshesEarly != 0 {
+		return nil, fmt.Errorf("the token was refreshed %d time(s) before it expired", res.RefreshesEarly)
+	}
+	log.OK("no token request: the token expires at %s, and this app refreshes only after expiry", expiry.Format("15:04:05"))
+	log.Note("(a token source with the default 60 s margin would have refreshed here)")
+
+	log.Step("61 minutes after connecting: the access token has expired")
+	clock.Advance(connectedAt.Add(61 * time.Minute).Sub(clock.Now()))
+	before = refreshes()
+	log.Call("POST", "/oauth/token", "refresh_token grant, before the API call")
+	if err := printUpcoming(ctx, a, prov.ID, 1); err != nil {
+		return nil, err
+	}
+	res.RefreshesLate = refreshes() - before
+	tok, err = env.Tokens.Get(ctx, prov.TokenKey)
+	if err != nil {
+		return nil, err
+	}
+	if res.RefreshesLate != 1 || tok.RefreshToken == oldRefresh {
+		return nil, fmt.Errorf("after expiry: %d refresh request(s), rotated refresh token saved: %v", res.RefreshesLate, tok.RefreshToken != oldRefresh)
+	}
+	log.OK("one refresh; Zoom rotated the refresh token and the new one is saved (expires %s)", tok.Expiry.Format("15:04:05"))
+
+	log.Step("Dr. Rivera removes the app from her Zoom account (Marketplace > Installed Apps > Remove)")
+	log.Note("Zoom revokes the app's tokens and sends app_deauthorized to %s", exkit.WebhookPath)
+	if err := env.Fake.Uninstall(prov.ID); err != nil {
+		return nil, err
+	}
+	dl := env.Fake.Deliveries()
+	if len(dl) == 0 || dl[len(dl)-1].Event != "app_deauthorized" || dl[len(dl)-1].Status != 200 {
+		return nil, errors.New("app_deauthorized was not delivered and accepted")
+	}
+	log.OK("the app answered Zoom 200")
+	if _, err := a.provider(ctx, prov.ID); !errors.Is(err, exkit.ErrNotConnected) {
+		return nil, fmt.Errorf("the provider record is still there (%v)", err)
+	}
+
+	log.Step("Dr. Rivera opens her visits page again")
+	n := len(env.Fake.Requests())
+	_, err = a.upcomingVisits(ctx, prov.ID)
+	if !errors.Is(err, exkit.ErrNotConnected) {
+		return nil, fmt.Errorf("after the uninstall, listing visits gave %v", err)
+	}
+	res.RequestsAfter = len(env.Fake.Requests()) - n
+	if res.RequestsAfter != 0 {
+		return nil, fmt.Errorf("%d Zoom request(s) were made after the uninstall", res.RequestsAfter)
+	}
+	log.Fail("Zoom is not connected: the page offers Connect Zoom; no Zoom request was made")
+
+	log.Step("Done")
+	log.Note("outbox: %s (%d emails)", filepath.Join(env.Cfg.DataDir, "outbox"), len(env.Mail.Sent()))
+	log.Note("database: %s", dbName(env))
+	return res, nil
+}
+
+func printUpcoming(ctx context.Context, a *app, providerID string, want int) error {
+	vs, err := a.upcomingVisits(ctx, providerID)
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		var names []string
+		for _, p := range v.Patients {
+			names = append(names, p.Name)
+		}
+		a.log.OK("%s  %-26q meeting %d  patients: %s", v.Start.Format("Mon 15:04 MST"), v.Topic, v.MeetingID, strings.Join(names, ", "))
+	}
+	if len(vs) != want {
+		return fmt.Errorf("%d upcoming visits, want %d", len(vs), want)
+	}
+	return nil
+}
+
+func dbName(env *exkit.Env) string {
+	switch dsn := env.Cfg.DSN; {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return "PostgreSQL (-db)"
+	case dsn != "":
+		return dsn
+	}
+	return filepath.Join(env.Cfg.DataDir, "app.db")
+}
