@@ -1,0 +1,605 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	_ "time/tzdata" // hosts' time zones, whatever the machine has
+
+	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
+	"github.com/zoomkit/zoomkit/webhook"
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+const (
+	slotLength   = 30 // minutes
+	serviceName  = "Coaching session"
+	builtinCalls = "https://calls.scheduling.example/room/"
+)
+
+// defaultHost is the host signed in to the app. A real product has
+// accounts and sessions; the example has one host, whose pages need no
+// login.
+func defaultHost() Host {
+	return Host{ID: "ada", Name: "Ada Lovelace", Email: "ada.lovelace@mail.example", Timezone: "Europe/London"}
+}
+
+// clock is the app's time: the real time plus an offset that the offline
+// flow moves forward. The fake Zoom, the token sources, the webhook
+// verifier and the mailer all read it, so that "two hours later" is the
+// same moment for all of them.
+type clock struct{ offset atomic.Int64 }
+
+func (c *clock) Now() time.Time                         { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+func (c *clock) Advance(d time.Duration)                { c.offset.Add(int64(d)) }
+
+// app is the booking service: its records, its Zoom connection per host,
+// and its web pages.
+type app struct {
+	db        *sql.DB
+	oauth     *oauth.Config
+	tokens    *sqlstore.Store
+	mail      exkit.Mailer
+	clock     *clock
+	publicURL string // where the host's browser reaches the app
+	hostID    string // the signed-in host
+	newClient func(ts *oauth.TokenSource) (*zoom.Client, error)
+	log       *slog.Logger
+	pages     *pages
+	handler   http.Handler
+	// fake is the embedded fake Zoom (offline), whose simulation helpers the
+	// dashboard offers under -serve; nil against real Zoom.
+	fake *zoomtest.Server
+
+	mu    sync.Mutex
+	zooms map[string]*zoomConn // by token key: one TokenSource per key
+}
+
+// zoomConn is a host's Zoom client and the token source behind it.
+type zoomConn struct {
+	ts     *oauth.TokenSource
+	client *zoom.Client
+}
+
+func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
+	a := &app{
+		db:        env.DB,
+		oauth:     env.OAuth,
+		tokens:    env.Tokens,
+		mail:      env.Mail,
+		clock:     clk,
+		publicURL: publicURL(env),
+		hostID:    defaultHost().ID,
+		newClient: func(ts *oauth.TokenSource) (*zoom.Client, error) { return env.NewClient(ts) },
+		log:       slog.Default(),
+		zooms:     map[string]*zoomConn{},
+		fake:      env.Fake,
+	}
+	env.Mail.Now = clk.Now
+	if err := migrate(ctx, a.db); err != nil {
+		return nil, err
+	}
+	if err := a.ensureHost(ctx, defaultHost()); err != nil {
+		return nil, err
+	}
+	var err error
+	if a.pages, err = newPages(); err != nil {
+		return nil, err
+	}
+
+	connect, err := a.oauth.Handlers(a.tokens,
+		oauth.WithHandlerClock(clk),
+		oauth.WithTokenKey(func(*http.Request, string) (string, error) { return tokenKey(a.hostID), nil }),
+		oauth.WithOnConnected(a.onConnected))
+	if err != nil {
+		return nil, err
+	}
+	verifier, err := env.Verifier(webhook.WithClock(clk.Now))
+	if err != nil {
+		return nil, err
+	}
+	hooks, err := webhook.NewHandler(verifier, webhook.WithDeduper(env.Dedup))
+	if err != nil {
+		return nil, err
+	}
+	hooks.OnAppDeauthorized(a.onDeauthorized)
+	// meeting.created, .updated, .deleted... echo the app's own calls.
+	hooks.Fallback(func(context.Context, *webhook.Event) error { return nil })
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", a.home)
+	mux.Handle("GET "+exkit.ConnectPath, connect.Connect())
+	mux.Handle("GET "+exkit.CallbackPath, connect.Callback())
+	mux.Handle(exkit.WebhookPath, hooks)
+	mux.HandleFunc("POST /settings", a.postSettings)
+	mux.HandleFunc("POST /zoom/disconnect", a.postDisconnect)
+	mux.HandleFunc("GET /book", a.bookPage)
+	mux.HandleFunc("POST /book", a.postBook)
+	mux.HandleFunc("GET /bookings/{id}", a.bookingPage)
+	mux.HandleFunc("POST /bookings/{id}/reschedule", a.postReschedule)
+	mux.HandleFunc("POST /bookings/{id}/cancel", a.postCancel)
+	if a.fake != nil {
+		mux.HandleFunc("POST /fake/{action}", a.postFake)
+	}
+	// Browsers' cross-site form posts are refused; Zoom's webhook POSTs
+	// (no Origin, no Sec-Fetch-Site) pass.
+	a.handler = http.NewCrossOriginProtection().Handler(mux)
+	return a, nil
+}
+
+func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) { a.handler.ServeHTTP(w, r) }
+
+// publicURL is the app's origin as the host's browser sees it: the
+// redirect URL's origin against real Zoom (behind a tunnel), else the
+// local listener.
+func publicURL(env *exkit.Env) string {
+	if env.Cfg.RedirectURL != "" {
+		if u, err := url.Parse(env.Cfg.RedirectURL); err == nil && u.Host != "" {
+			return u.Scheme + "://" + u.Host
+		}
+	}
+	return env.BaseURL
+}
+
+func tokenKey(hostID string) string { return "scheduling:zoom:" + hostID }
+
+func newID(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// zoomFor returns the Zoom client of a connection's token key, creating
+// its TokenSource once.
+func (a *app) zoomFor(key string) (*zoom.Client, *oauth.TokenSource, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if z := a.zooms[key]; z != nil {
+		return z.client, z.ts, nil
+	}
+	ts, err := a.oauth.TokenSource(a.tokens, key,
+		oauth.WithClock(a.clock),
+		oauth.WithOnReauthorizationRequired(a.onGrantDead))
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := a.newClient(ts)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.zooms[key] = &zoomConn{ts: ts, client: c}
+	return c, ts, nil
+}
+
+// forget drops the cached client of a key (after a new connection or a
+// removal), so that the next call starts from the stored token.
+func (a *app) forget(key string) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	delete(a.zooms, key)
+}
+
+// ---- Zoom connection ----
+
+// onConnected runs at the end of "Connect Zoom": the token is saved; the
+// app records who connected.
+func (a *app) onConnected(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
+	conn := &Connection{HostID: a.hostID, ZoomUserID: c.UserID, ZoomEmail: c.Email, ZoomAccountID: c.AccountID, TokenKey: c.Key}
+	if err := a.putConnection(r.Context(), conn); err != nil {
+		a.log.ErrorContext(r.Context(), "saving the Zoom connection", "error", err)
+		http.Error(w, "could not save the Zoom connection", http.StatusInternalServerError)
+		return
+	}
+	a.forget(c.Key)
+	http.Redirect(w, r, "/?done=connected", http.StatusSeeOther)
+}
+
+// onGrantDead is the TokenSource hook: Zoom refused the refresh token
+// (invalid_grant: the user removed the app's access, or the grant expired).
+// The connection is flagged and the host gets one "Action required" email.
+func (a *app) onGrantDead(ctx context.Context, key string, cause error) {
+	reason := "the grant is no longer valid"
+	var te *oauth.TokenError
+	if errors.As(cause, &te) {
+		reason = te.ErrorCode
+		if te.Reason != "" {
+			reason += " (" + te.Reason + ")"
+		}
+	}
+	changed, err := a.markReconnectRequired(ctx, key, reason)
+	if err != nil {
+		a.log.ErrorContext(ctx, "flagging the Zoom connection", "key", key, "error", err)
+		return
+	}
+	if !changed {
+		return
+	}
+	var hostID string
+	if err := a.db.QueryRowContext(ctx, `SELECT host_id FROM scheduling_zoom_connections WHERE token_key = $1`, key).Scan(&hostID); err != nil {
+		a.log.ErrorContext(ctx, "finding the host of a Zoom connection", "key", key, "error", err)
+		return
+	}
+	if err := a.sendReconnectEmail(ctx, hostID); err != nil {
+		a.log.ErrorContext(ctx, "sending the reconnect email", "key", key, "error", err)
+	}
+}
+
+func (a *app) sendReconnectEmail(ctx context.Context, hostID string) error {
+	h, err := a.host(ctx, hostID)
+	if err != nil {
+		return err
+	}
+	conn, err := a.connection(ctx, hostID)
+	if err != nil || conn == nil {
+		return err
+	}
+	return a.mail.Send(ctx, exkit.Email{
+		To:      h.Email,
+		Subject: "Action required: reconnect your Zoom account",
+		Body: fmt.Sprintf(`Hi %s,
+
+Zoom no longer accepts our access to your Zoom account (%s), so we cannot
+create Zoom meetings for your bookings. Until you reconnect, new bookings
+get a built-in call link instead; your existing Zoom meetings are unchanged.
+
+Reconnect Zoom: %s%s
+`, h.Name, conn.ZoomEmail, a.publicURL, exkit.ConnectPath),
+	})
+}
+
+// DisconnectResult tells what Disconnect did.
+type DisconnectResult struct {
+	Revoked   bool  // Zoom revoked the grant
+	RevokeErr error // why not, when Revoked is false
+}
+
+// Disconnect revokes the host's Zoom grant, deletes the token and the
+// connection, and makes built-in calls the default. Existing Zoom
+// meetings are left alone.
+func (a *app) Disconnect(ctx context.Context, hostID string) (*DisconnectResult, error) {
+	conn, err := a.connection(ctx, hostID)
+	if err != nil {
+		return nil, err
+	}
+	if conn == nil {
+		return nil, exkit.ErrNotConnected
+	}
+	res := &DisconnectResult{}
+	_, ts, err := a.zoomFor(conn.TokenKey)
+	if err != nil {
+		return nil, err
+	}
+	if tok, err := ts.TokenContext(ctx); err != nil {
+		res.RevokeErr = err // the grant is already dead: nothing to revoke
+	} else if err := a.oauth.Revoke(ctx, tok.AccessToken); err != nil {
+		res.RevokeErr = err
+	} else {
+		res.Revoked = true
+	}
+	if res.RevokeErr != nil {
+		// Deleting the token still ends the app's use of the grant.
+		a.log.WarnContext(ctx, "Zoom did not revoke the grant; deleting it locally", "host", hostID, "error", res.RevokeErr)
+	}
+	if err := a.tokens.Delete(ctx, conn.TokenKey); err != nil {
+		return nil, fmt.Errorf("deleting the Zoom token: %w", err)
+	}
+	a.forget(conn.TokenKey)
+	if _, err := a.db.ExecContext(ctx, `DELETE FROM scheduling_zoom_connections WHERE host_id = $1`, hostID); err != nil {
+		return nil, err
+	}
+	if err := a.putDefaultConferencing(ctx, hostID, confBuiltin); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// onDeauthorized handles app_deauthorized: the user removed the app in
+// Zoom's Marketplace. Zoom has revoked the tokens already; the app deletes
+// what it holds about that Zoom user. Bookings stay (they are the host's
+// business records); their Zoom meetings are not touched.
+func (a *app) onDeauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
+	if p.UserID == "" {
+		return nil
+	}
+	conns, err := a.connectionsOfZoomUser(ctx, p.UserID)
+	if err != nil {
+		return err // 500: Zoom redelivers
+	}
+	for _, c := range conns {
+		if err := a.removeZoomData(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetDefaultConferencing sets the host's default: confZoom needs a working
+// Zoom connection.
+func (a *app) SetDefaultConferencing(ctx context.Context, hostID, kind string) error {
+	switch kind {
+	case confBuiltin:
+	case confZoom:
+		conn, err := a.connection(ctx, hostID)
+		if err != nil {
+			return err
+		}
+		if !conn.Usable() {
+			return fmt.Errorf("connect Zoom first: %w", exkit.ErrNotConnected)
+		}
+	default:
+		return fmt.Errorf("unknown conferencing %q", kind)
+	}
+	return a.putDefaultConferencing(ctx, hostID, kind)
+}
+
+// ---- Bookings ----
+
+// Slots returns the host's free slots: 30 minutes each, 09:00 to 17:00 in
+// the host's time zone, on the next three days.
+func (a *app) Slots(ctx context.Context, hostID string) ([]time.Time, error) {
+	h, err := a.host(ctx, hostID)
+	if err != nil {
+		return nil, err
+	}
+	bs, err := a.Bookings(ctx, hostID)
+	if err != nil {
+		return nil, err
+	}
+	taken := map[int64]bool{}
+	for _, b := range bs {
+		if b.Status == bookingConfirmed {
+			taken[b.Start.Unix()] = true
+		}
+	}
+	now := a.clock.Now().In(h.loc)
+	var out []time.Time
+	for d := 1; d <= 3; d++ {
+		day := time.Date(now.Year(), now.Month(), now.Day()+d, 9, 0, 0, 0, h.loc)
+		for t := day; t.Hour() < 17; t = t.Add(slotLength * time.Minute) {
+			if !taken[t.Unix()] {
+				out = append(out, t.UTC())
+			}
+		}
+	}
+	return out, nil
+}
+
+func (a *app) checkSlot(ctx context.Context, hostID string, start time.Time) error {
+	slots, err := a.Slots(ctx, hostID)
+	if err != nil {
+		return err
+	}
+	for _, s := range slots {
+		if s.Equal(start) {
+			return nil
+		}
+	}
+	return errSlotUnavailable
+}
+
+var (
+	errSlotUnavailable = errors.New("this slot is not available")
+	errInvalidInput    = errors.New("invalid booking")
+	errBookingClosed   = errors.New("the booking can no longer change")
+)
+
+// BookingInput is what a client enters on the booking page.
+type BookingInput struct {
+	ClientName  string
+	ClientEmail string
+	Start       time.Time
+}
+
+// Book books a slot: with Zoom as the host's default, a Zoom meeting is
+// created (POST /users/me/meetings); else, or when the Zoom connection is
+// gone or needs reconnecting, the booking gets a built-in call.
+func (a *app) Book(ctx context.Context, hostID string, in BookingInput) (*Booking, error) {
+	in.ClientName = strings.TrimSpace(in.ClientName)
+	if in.ClientName == "" || len(in.ClientName) > 100 || strings.ContainsAny(in.ClientName, "\r\n") {
+		return nil, fmt.Errorf("%w: enter your name (up to 100 characters)", errInvalidInput)
+	}
+	addr, err := mail.ParseAddress(strings.TrimSpace(in.ClientEmail))
+	if err != nil {
+		return nil, fmt.Errorf("%w: enter a valid email address", errInvalidInput)
+	}
+	h, err := a.host(ctx, hostID)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.checkSlot(ctx, hostID, in.Start); err != nil {
+		return nil, err
+	}
+	b := &Booking{
+		ID: newID("bk_"), HostID: hostID, ClientName: in.ClientName, ClientEmail: addr.Address,
+		Start: in.Start.UTC(), DurationMin: slotLength, Status: bookingConfirmed, CreatedAt: a.clock.Now(),
+	}
+	if err := a.conference(ctx, h, b); err != nil {
+		return nil, err
+	}
+	if err := a.insertBooking(ctx, b); err != nil {
+		if b.Conferencing == confZoom {
+			a.deleteMeeting(context.WithoutCancel(ctx), hostID, b.ZoomMeetingID) // don't leave an orphan
+		}
+		return nil, err
+	}
+	return b, a.mail.Send(ctx, exkit.Email{
+		To:      b.ClientEmail,
+		Subject: fmt.Sprintf("Booking confirmed: %s with %s", serviceName, h.Name),
+		Body:    bookingBody(h, b, "Your booking is confirmed."),
+	})
+}
+
+// conference gives b its call: a Zoom meeting or a built-in room.
+func (a *app) conference(ctx context.Context, h *Host, b *Booking) error {
+	builtin := func(note string) error {
+		b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confBuiltin, 0, builtinCalls+newID(""), note
+		return nil
+	}
+	kind, err := a.defaultConferencing(ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	if kind != confZoom {
+		return builtin("")
+	}
+	conn, err := a.connection(ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	if !conn.Usable() {
+		return builtin("Zoom needs reconnecting: built-in call used")
+	}
+	client, _, err := a.zoomFor(conn.TokenKey)
+	if err != nil {
+		return err
+	}
+	m, _, err := client.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
+		Topic:     fmt.Sprintf("%s: %s with %s", serviceName, h.Name, b.ClientName),
+		Type:      zoom.MeetingTypeScheduled,
+		StartTime: zoom.NewTime(b.Start),
+		Duration:  b.DurationMin,
+		Timezone:  h.Timezone,
+		Agenda:    "Booked by " + b.ClientName + " <" + b.ClientEmail + ">",
+	})
+	if errors.Is(err, oauth.ErrReauthorizationRequired) {
+		// The TokenSource hook flagged the connection and emailed the host.
+		return builtin("Zoom needs reconnecting: built-in call used")
+	}
+	if err != nil {
+		return fmt.Errorf("creating the Zoom meeting: %w", err)
+	}
+	b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confZoom, m.ID, m.JoinURL, ""
+	return nil
+}
+
+// zoomOf returns the client for a host's usable connection, or nil.
+func (a *app) zoomOf(ctx context.Context, hostID string) (*zoom.Client, error) {
+	conn, err := a.connection(ctx, hostID)
+	if err != nil || !conn.Usable() {
+		return nil, err
+	}
+	c, _, err := a.zoomFor(conn.TokenKey)
+	return c, err
+}
+
+func (a *app) deleteMeeting(ctx context.Context, hostID string, id int64) {
+	if c, err := a.zoomOf(ctx, hostID); err == nil && c != nil {
+		_, _ = c.Meetings.Delete(ctx, id, nil)
+	}
+}
+
+func (a *app) confirmedBooking(ctx context.Context, id string) (*Booking, *Host, error) {
+	b, err := a.Booking(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if b.Status != bookingConfirmed {
+		return nil, nil, fmt.Errorf("%w: booking %s is %s", errBookingClosed, id, b.Status)
+	}
+	h, err := a.host(ctx, b.HostID)
+	return b, h, err
+}
+
+// Reschedule moves a booking to another slot; its Zoom meeting follows
+// (PATCH /meetings/{id}).
+func (a *app) Reschedule(ctx context.Context, id string, start time.Time) (*Booking, error) {
+	b, h, err := a.confirmedBooking(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.checkSlot(ctx, b.HostID, start); err != nil {
+		return nil, err
+	}
+	b.Start, b.Note = start.UTC(), ""
+	if b.Conferencing == confZoom {
+		client, err := a.zoomOf(ctx, b.HostID)
+		if err != nil {
+			return nil, err
+		}
+		if client == nil {
+			b.Note = "Zoom not connected: the Zoom meeting keeps its old time"
+		} else {
+			_, err := client.Meetings.Update(ctx, b.ZoomMeetingID, &zoom.UpdateMeetingRequest{
+				StartTime: zoom.NewTime(b.Start), Duration: b.DurationMin, Timezone: h.Timezone,
+			}, nil)
+			switch {
+			case errors.Is(err, oauth.ErrReauthorizationRequired):
+				b.Note = "Zoom needs reconnecting: the Zoom meeting keeps its old time"
+			case err != nil:
+				return nil, fmt.Errorf("updating the Zoom meeting: %w", err)
+			}
+		}
+	}
+	if err := a.updateBooking(ctx, b); err != nil {
+		return nil, err
+	}
+	return b, a.mail.Send(ctx, exkit.Email{
+		To:      b.ClientEmail,
+		Subject: fmt.Sprintf("Booking rescheduled: %s with %s", serviceName, h.Name),
+		Body:    bookingBody(h, b, "Your booking has moved to a new time."),
+	})
+}
+
+// Cancel cancels a booking and deletes its Zoom meeting
+// (DELETE /meetings/{id}).
+func (a *app) Cancel(ctx context.Context, id string) (*Booking, error) {
+	b, h, err := a.confirmedBooking(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b.Status, b.Note = bookingCancelled, ""
+	if b.Conferencing == confZoom {
+		client, err := a.zoomOf(ctx, b.HostID)
+		if err != nil {
+			return nil, err
+		}
+		if client == nil {
+			b.Note = "Zoom not connected: the Zoom meeting was left in place"
+		} else {
+			_, err := client.Meetings.Delete(ctx, b.ZoomMeetingID, nil)
+			switch {
+			case errors.Is(err, zoom.ErrNotFound): // already deleted in Zoom
+			case errors.Is(err, oauth.ErrReauthorizationRequired):
+				b.Note = "Zoom needs reconnecting: the Zoom meeting was left in place"
+			case err != nil:
+				return nil, fmt.Errorf("deleting the Zoom meeting: %w", err)
+			}
+		}
+	}
+	if err := a.updateBooking(ctx, b); err != nil {
+		return nil, err
+	}
+	return b, a.mail.Send(ctx, exkit.Email{
+		To:      b.ClientEmail,
+		Subject: fmt.Sprintf("Booking cancelled: %s with %s", serviceName, h.Name),
+		Body:    fmt.Sprintf("Hi %s,\n\nYour %s with %s on %s is cancelled.\n", b.ClientName, serviceName, h.Name, when(h, b.Start)),
+	})
+}
+
+func when(h *Host, t time.Time) string {
+	return t.In(h.loc).Format("Mon 2 Jan 2006, 15:04 MST")
+}
+
+func bookingBody(h *Host, b *Booking, lead string) string {
+	call := "Join the call: " + b.JoinURL
+	if b.Conferencing == confZoom {
+		call = "Join the Zoom meeting: " + b.JoinURL
+	}
+	return fmt.Sprintf("Hi %s,\n\n%s\n\n%s with %s\n%s (%d minutes)\n%s\n",
+		b.ClientName, lead, serviceName, h.Name, when(h, b.Start), b.DurationMin, call)
+}

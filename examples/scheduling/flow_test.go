@@ -1,0 +1,482 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/webhook"
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+type harness struct {
+	env *exkit.Env
+	app *app
+	clk *clock
+	out *bytes.Buffer
+}
+
+func newHarness(t *testing.T, fakeOpts ...zoomtest.Option) *harness {
+	t.Helper()
+	h := &harness{clk: &clock{}, out: &bytes.Buffer{}}
+	var err error
+	h.env, h.app, err = open(t.Context(), exkit.Config{Name: "scheduling", DataDir: t.TempDir()}, h.out, h.clk, fakeOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(h.env.Close)
+	h.env.Start(h.app)
+	return h
+}
+
+func (h *harness) ops() []string {
+	var out []string
+	for _, r := range h.env.Fake.Requests() {
+		op := r.Operation
+		if r.Status >= 400 {
+			op += fmt.Sprintf("!%d", r.Status)
+		}
+		out = append(out, op)
+	}
+	return out
+}
+
+func (h *harness) count(t *testing.T, table string) int {
+	t.Helper()
+	var n int
+	if err := h.env.DB.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM "+table+" WHERE host_id = $1", h.app.hostID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// outbox parses the .eml files.
+func outbox(t *testing.T, dir string) []*mail.Message {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files)
+	var out []*mail.Message
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func subject(t *testing.T, m *mail.Message) string {
+	var dec mime.WordDecoder
+	s, err := dec.DecodeHeader(m.Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func body(t *testing.T, m *mail.Message) string {
+	var b bytes.Buffer
+	if _, err := b.ReadFrom(m.Body); err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(b.String(), "\r\n", "\n")
+}
+
+func TestFlow(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	if err := runFlow(ctx, h.env, h.app, h.clk); err != nil {
+		t.Fatalf("flow: %v\n%s", err, h.out)
+	}
+
+	// The Zoom calls, in order. Nothing reaches Zoom between the
+	// disconnect and the reconnect, nor after the dead grant's one
+	// refresh, nor after the uninstall.
+	want := []string{
+		"oauth.authorize", "oauth.token", "user", // connect
+		"meetingCreate", "meetingUpdate", "meetingDelete", // Grace: book, reschedule, cancel
+		"meetingCreate",                          // Alan
+		"oauth.revoke",                           // disconnect (Katherine: no call)
+		"oauth.authorize", "oauth.token", "user", // reconnect
+		"oauth.token!400",                        // Margaret: the refresh gets invalid_grant (Edsger: no call)
+		"oauth.authorize", "oauth.token", "user", // reconnect from the email
+		// The token stored by the callback got its expiry from the real
+		// clock (oauth.Config.Exchange uses time.Now), which the flow's
+		// clock is 2h ahead of: the TokenSource refreshes it at once.
+		"oauth.token",
+		"meetingCreate", // Barbara (uninstall, Donald: no call)
+	}
+	if got := h.ops(); !slices.Equal(got, want) {
+		t.Errorf("Zoom calls:\n got %q\nwant %q", got, want)
+	}
+	if got := h.env.Fake.TokenRequests(); got["authorization_code"] != 3 || got["refresh_token"] != 2 {
+		t.Errorf("token requests %v", got)
+	}
+
+	// The records.
+	bs, err := h.app.Bookings(ctx, h.app.hostID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type rec struct{ name, status, conf string }
+	var got []rec
+	by := map[string]*Booking{}
+	for _, b := range bs {
+		got = append(got, rec{b.ClientName, b.Status, b.Conferencing})
+		by[b.ClientName] = b
+	}
+	slices.SortFunc(got, func(a, b rec) int { return strings.Compare(a.name, b.name) })
+	wantRecs := []rec{
+		{"Alan Turing", bookingConfirmed, confZoom},
+		{"Barbara Liskov", bookingConfirmed, confZoom},
+		{"Donald Knuth", bookingConfirmed, confBuiltin},
+		{"Edsger Dijkstra", bookingConfirmed, confBuiltin},
+		{"Grace Hopper", bookingCancelled, confZoom},
+		{"Katherine Johnson", bookingConfirmed, confBuiltin},
+		{"Margaret Hamilton", bookingConfirmed, confBuiltin},
+	}
+	if !slices.Equal(got, wantRecs) {
+		t.Errorf("bookings\n got %v\nwant %v", got, wantRecs)
+	}
+	for _, name := range []string{"Margaret Hamilton", "Edsger Dijkstra"} {
+		if b := by[name]; !strings.Contains(b.Note, "reconnect") {
+			t.Errorf("%s: note %q", name, b.Note)
+		}
+	}
+	for _, b := range bs {
+		if b.Conferencing == confBuiltin && (b.ZoomMeetingID != 0 || !strings.HasPrefix(b.JoinURL, builtinCalls)) {
+			t.Errorf("built-in booking %+v", b)
+		}
+	}
+
+	// Zoom's side: Grace's meeting deleted; Alan's (made before the
+	// disconnect) and Barbara's (before the uninstall) left alone.
+	grace, _ := h.env.Fake.Meeting(by["Grace Hopper"].ZoomMeetingID)
+	if !grace.Deleted || grace.Updates != 1 || !grace.StartTime.Equal(by["Grace Hopper"].Start) {
+		t.Errorf("Grace's meeting %+v", grace)
+	}
+	for _, name := range []string{"Alan Turing", "Barbara Liskov"} {
+		b := by[name]
+		m, ok := h.env.Fake.Meeting(b.ZoomMeetingID)
+		if !ok || m.Deleted || m.Duration != 30 || m.Timezone != "Europe/London" || !m.StartTime.Equal(b.Start) ||
+			m.Topic != "Coaching session: Ada Lovelace with "+name || b.JoinURL == "" {
+			t.Errorf("%s's meeting %+v (booking %+v)", name, m, b)
+		}
+	}
+	if n := len(h.env.Fake.Meetings(zoomEmail)); n != 3 {
+		t.Errorf("%d meetings on Zoom, want 3", n)
+	}
+
+	// Uninstalled: token, connection and settings gone.
+	if _, err := h.env.Tokens.Get(ctx, tokenKey(h.app.hostID)); !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Errorf("token after uninstall: %v", err)
+	}
+	if n := h.count(t, "scheduling_zoom_connections"); n != 0 {
+		t.Errorf("%d connections after uninstall", n)
+	}
+	if n := h.count(t, "scheduling_settings"); n != 0 {
+		t.Errorf("%d settings rows after uninstall", n)
+	}
+	var deauth []zoomtest.Delivery
+	for _, d := range h.env.Fake.Deliveries() {
+		if d.Status != http.StatusOK {
+			t.Errorf("webhook %s answered %d", d.Event, d.Status)
+		}
+		if d.Event == "app_deauthorized" {
+			deauth = append(deauth, d)
+		}
+	}
+	if len(deauth) != 1 {
+		t.Errorf("%d app_deauthorized deliveries", len(deauth))
+	}
+
+	// The outbox.
+	msgs := outbox(t, h.env.Mail.Dir)
+	if len(msgs) != 10 || len(h.env.Mail.Sent()) != 10 {
+		t.Fatalf("%d emails (%d sent)", len(msgs), len(h.env.Mail.Sent()))
+	}
+	var actions []*mail.Message
+	for _, m := range msgs {
+		s := subject(t, m)
+		if strings.HasPrefix(s, "Action required") {
+			actions = append(actions, m)
+			continue
+		}
+		to, _ := mail.ParseAddress(m.Header.Get("To"))
+		var b *Booking
+		for _, x := range bs {
+			if x.ClientEmail == to.Address {
+				b = x
+			}
+		}
+		if b == nil {
+			t.Errorf("email %q to %s: no booking", s, to.Address)
+			continue
+		}
+		if txt := body(t, m); !strings.HasPrefix(s, "Booking cancelled") && !strings.Contains(txt, b.JoinURL) {
+			t.Errorf("email %q to %s lacks the join link %s:\n%s", s, to.Address, b.JoinURL, txt)
+		}
+	}
+	if len(actions) != 1 {
+		t.Fatalf("%d Action required emails, want 1", len(actions))
+	}
+	to, _ := mail.ParseAddress(actions[0].Header.Get("To"))
+	txt := body(t, actions[0])
+	if to.Address != defaultHost().Email || !strings.Contains(txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n") ||
+		!strings.Contains(txt, zoomEmail) {
+		t.Errorf("Action required email to %s:\n%s", to.Address, txt)
+	}
+
+	// The transcript names the calls and never a secret.
+	out := h.out.String()
+	for _, s := range []string{
+		"→ POST /users/{userId}/meetings (meetingCreate)", "→ PATCH /meetings/{meetingId} (meetingUpdate)",
+		"→ DELETE /meetings/{meetingId} (meetingDelete)", "→ POST /oauth/revoke (oauth.revoke)",
+		"Connected as " + zoomEmail, "invalid_grant", "webhook app_deauthorized, verified and answered 200",
+	} {
+		if !strings.Contains(out, s) {
+			t.Errorf("transcript lacks %q", s)
+		}
+	}
+	for _, secret := range []string{h.env.Fake.ClientSecret(), h.env.WebhookSecret, "access_token", "refresh_token", "start_url"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("transcript contains a secret (%q)", secret)
+		}
+	}
+}
+
+// connect runs Connect Zoom in a browser and makes Zoom the default.
+func (h *harness) connect(t *testing.T) {
+	t.Helper()
+	status, body, err := exkit.NewBrowser().Get(t.Context(), h.env.BaseURL+exkit.ConnectPath)
+	if err != nil || status != http.StatusOK || !strings.Contains(body, zoomEmail) {
+		t.Fatalf("connect: %d %v\n%s", status, err, body)
+	}
+	if err := h.app.SetDefaultConferencing(t.Context(), h.app.hostID, confZoom); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (h *harness) book(t *testing.T, name string, slot int) *Booking {
+	t.Helper()
+	slots, err := h.app.Slots(t.Context(), h.app.hostID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := h.app.Book(t.Context(), h.app.hostID, BookingInput{ClientName: name, ClientEmail: strings.ToLower(strings.Fields(name)[0]) + "@clients.example", Start: slots[slot]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A grant that dies with Zoom bookings in place: their reschedule and
+// cancel leave the Zoom meeting alone, the host is told once, and the
+// disconnect still cleans up locally.
+func TestDeadGrantWithExistingMeetings(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	h.connect(t)
+	a := h.book(t, "Ada Byron", 0)
+	if a.Conferencing != confZoom {
+		t.Fatalf("booking %+v", a)
+	}
+	h.env.Fake.RevokeAll()
+	h.clk.Advance(90 * time.Minute)
+	h.env.Fake.ResetRequests()
+
+	slots, _ := h.app.Slots(ctx, h.app.hostID)
+	moved, err := h.app.Reschedule(ctx, a.ID, slots[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(moved.Note, "keeps its old time") || moved.ZoomMeetingID != a.ZoomMeetingID {
+		t.Errorf("rescheduled %+v", moved)
+	}
+	b := h.book(t, "Bob Kahn", 0)
+	if b.Conferencing != confBuiltin {
+		t.Errorf("booking %+v", b)
+	}
+	cancelled, err := h.app.Cancel(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(cancelled.Note, "left in place") {
+		t.Errorf("cancelled %+v", cancelled)
+	}
+	if m, _ := h.env.Fake.Meeting(a.ZoomMeetingID); m.Deleted || m.Updates != 0 {
+		t.Errorf("the meeting was touched: %+v", m)
+	}
+	res, err := h.app.Disconnect(ctx, h.app.hostID)
+	if err != nil || res.Revoked || !errors.Is(res.RevokeErr, oauth.ErrReauthorizationRequired) {
+		t.Fatalf("disconnect %+v %v", res, err)
+	}
+	// One refresh (invalid_grant), then nothing: not for the booking, the
+	// cancel nor the revoke.
+	if got := h.ops(); !slices.Equal(got, []string{"oauth.token!400"}) {
+		t.Errorf("Zoom calls %q", got)
+	}
+	n := 0
+	for _, e := range h.env.Mail.Sent() {
+		if strings.HasPrefix(e.Subject, "Action required") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d Action required emails", n)
+	}
+	if _, err := h.env.Tokens.Get(ctx, tokenKey(h.app.hostID)); !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Errorf("token after disconnect: %v", err)
+	}
+	if kind, _ := h.app.defaultConferencing(ctx, h.app.hostID); kind != confBuiltin {
+		t.Errorf("default %q", kind)
+	}
+}
+
+func TestPages(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	do := func(method, path string, form url.Values, hdr ...string) *httptest.ResponseRecorder {
+		t.Helper()
+		var r *http.Request
+		if form != nil {
+			r = httptest.NewRequestWithContext(ctx, method, path, strings.NewReader(form.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		} else {
+			r = httptest.NewRequestWithContext(ctx, method, path, nil)
+		}
+		for i := 0; i+1 < len(hdr); i += 2 {
+			r.Header.Set(hdr[i], hdr[i+1])
+		}
+		w := httptest.NewRecorder()
+		h.app.ServeHTTP(w, r)
+		return w
+	}
+	expect := func(w *httptest.ResponseRecorder, status int, contains ...string) {
+		t.Helper()
+		if w.Code != status {
+			t.Errorf("status %d, want %d: %s", w.Code, status, snippet(w.Body.String()))
+		}
+		for _, s := range contains {
+			if !strings.Contains(w.Body.String(), s) {
+				t.Errorf("page lacks %q:\n%s", s, w.Body.String())
+			}
+		}
+	}
+
+	expect(do("GET", "/", nil), 200, "Not connected.", `href="/zoom/connect"`, "No bookings yet.", `<b id="effective">built-in call</b>`)
+	slots, _ := h.app.Slots(ctx, h.app.hostID)
+	expect(do("GET", "/book", nil), 200, "Book a 30-minute Coaching session with Ada Lovelace", fmt.Sprintf(`value="%d"`, slots[0].Unix()))
+
+	// Refusals.
+	expect(do("POST", "/settings", url.Values{"conferencing": {"zoom"}}), 409, "connect Zoom first")
+	expect(do("POST", "/zoom/disconnect", url.Values{}), 409, "not connected")
+	expect(do("POST", "/book", url.Values{"name": {"Eve"}, "email": {"not-an-email"}, "start": {unix(slots[0])}}), 400, "valid email")
+	expect(do("POST", "/book", url.Values{"name": {"Eve"}, "email": {"eve@clients.example"}, "start": {"12345"}}), 400, "not available")
+	expect(do("GET", "/bookings/bk_nope", nil), 404)
+	expect(do("POST", "/settings", url.Values{"conferencing": {"builtin"}}, "Sec-Fetch-Site", "cross-site"), 403)
+	expect(do("GET", exkit.WebhookPath, nil), 405)
+	expect(do("POST", exkit.WebhookPath, url.Values{}), 401)
+
+	// A booking through the pages, with HTML escaping.
+	w := do("POST", "/book", url.Values{"name": {"<Eve & Co>"}, "email": {"eve@clients.example"}, "start": {unix(slots[0])}})
+	expect(w, 303)
+	loc := w.Header().Get("Location")
+	expect(do("GET", loc, nil), 200, "&lt;Eve &amp; Co&gt;", builtinCalls, `<b id="status">confirmed</b>`)
+	expect(do("POST", "/book", url.Values{"name": {"Mallory"}, "email": {"m@clients.example"}, "start": {unix(slots[0])}}), 400, "not available")
+	expect(do("POST", loc+"/reschedule", url.Values{"start": {unix(slots[5])}}), 303)
+	expect(do("POST", loc+"/cancel", url.Values{}), 303)
+	expect(do("GET", loc, nil), 200, `<b id="status">cancelled</b>`)
+	expect(do("POST", loc+"/cancel", url.Values{}), 409, "no longer change")
+	expect(do("GET", "/", nil), 200, "&lt;Eve &amp; Co&gt;", "cancelled")
+	if len(h.env.Fake.Requests()) != 0 {
+		t.Errorf("Zoom calls without a connection: %v", h.ops())
+	}
+
+	// Connected; disconnected from the dashboard.
+	h.connect(t)
+	expect(do("GET", "/", nil), 200, `Connected as <b id="zoom-email">`+zoomEmail, `<b id="effective">Zoom meeting</b>`, "Disconnect Zoom", "Embedded fake Zoom")
+	expect(do("POST", "/zoom/disconnect", url.Values{}), 303)
+	expect(do("GET", "/?done=disconnected", nil), 200, "Zoom is disconnected", "Not connected.", `<b id="effective">built-in call</b>`)
+
+	// Connected again, then the fake Zoom's controls: revoke, two hours,
+	// a booking; the dashboard asks to reconnect; uninstall.
+	h.connect(t)
+	expect(do("POST", "/fake/revoke", url.Values{}), 303)
+	expect(do("POST", "/fake/advance", url.Values{}), 303)
+	slots, _ = h.app.Slots(ctx, h.app.hostID)
+	w = do("POST", "/book", url.Values{"name": {"Frank"}, "email": {"frank@clients.example"}, "start": {unix(slots[0])}})
+	expect(w, 303)
+	expect(do("GET", w.Header().Get("Location"), nil), 200, builtinCalls, "Zoom needs reconnecting")
+	expect(do("GET", "/", nil), 200, "Action required", "Reconnect Zoom", "Zoom said: invalid_grant", `<b id="effective">built-in call</b>`)
+	expect(do("POST", "/fake/uninstall", url.Values{}), 303)
+	expect(do("GET", "/?done=uninstall", nil), 200, "app_deauthorized", "Not connected.")
+	expect(do("POST", "/fake/uninstall", url.Values{}), 409)
+	expect(do("POST", "/fake/bogus", url.Values{}), 404)
+}
+
+// An unverified app_deauthorized (wrong secret) removes nothing.
+func TestForgedDeauthorization(t *testing.T) {
+	h := newHarness(t)
+	h.connect(t)
+	c, _ := h.app.connection(t.Context(), h.app.hostID)
+	body := fmt.Sprintf(`{"event":"app_deauthorized","event_ts":%d,"payload":{"user_id":%q,"account_id":"x"}}`, h.clk.Now().UnixMilli(), c.ZoomUserID)
+	r, err := webhook.NewSignedRequest(t.Context(), "not-the-secret", h.env.BaseURL+exkit.WebhookPath, []byte(body), h.clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("forged event answered %d", resp.StatusCode)
+	}
+	if c, _ := h.app.connection(t.Context(), h.app.hostID); c == nil {
+		t.Error("a forged event removed the connection")
+	}
+	http.DefaultClient.CloseIdleConnections()
+}
+
+// An app lacking a scope fails the action clearly (and keeps the booking
+// as it was).
+func TestMissingScope(t *testing.T) {
+	h := newHarness(t, zoomtest.WithAppScopes("meeting:write:meeting", "meeting:update:meeting", "user:read:user"))
+	h.connect(t)
+	b := h.book(t, "Ada Byron", 0)
+	_, err := h.app.Cancel(t.Context(), b.ID)
+	if !errors.Is(err, zoom.ErrMissingScopes) || !strings.Contains(err.Error(), "deleting the Zoom meeting") {
+		t.Fatalf("cancel: %v", err)
+	}
+	if got, _ := h.app.Booking(t.Context(), b.ID); got.Status != bookingConfirmed {
+		t.Errorf("booking %+v", got)
+	}
+}
