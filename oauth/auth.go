@@ -114,6 +114,11 @@ func checkRedirectURL(raw string) error {
 // it is the only copy of a single-use refresh token. An invalid, expired or
 // reused code is a *[TokenError] with ErrorCode "invalid_grant".
 func (c *Config) Exchange(ctx context.Context, code, verifier string) (*tokenstore.Token, error) {
+	return c.exchange(ctx, code, verifier, time.Now)
+}
+
+// exchange is Exchange with the clock that stamps the token's expiry.
+func (c *Config) exchange(ctx context.Context, code, verifier string, now func() time.Time) (*tokenstore.Token, error) {
 	r, err := c.resolve()
 	if err != nil {
 		return nil, err
@@ -130,7 +135,7 @@ func (c *Config) Exchange(ctx context.Context, code, verifier string) (*tokensto
 		"redirect_uri":  {c.RedirectURL},
 		"code_verifier": {verifier},
 	}
-	tok, err := c.retrieve(ctx, r.tokenURL, form, time.Now, true)
+	tok, err := c.retrieve(ctx, r.tokenURL, form, now, true)
 	if err != nil {
 		return nil, fmt.Errorf("oauth: exchanging authorization code: %w", err)
 	}

@@ -212,7 +212,8 @@ func WithOnError(f func(w http.ResponseWriter, r *http.Request, err error)) Hand
 	}
 }
 
-// WithHandlerClock sets the clock deciding state expiry (tests).
+// WithHandlerClock sets the clock deciding state expiry and stamping the
+// expiry of the token the callback saves (tests).
 func WithHandlerClock(c Clock) HandlerOption {
 	return func(s *handlerSettings) error {
 		if c == nil {
@@ -430,7 +431,7 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) (*Connection
 	if code == "" {
 		return nil, fmt.Errorf("%w: callback without a code", ErrInvalidState)
 	}
-	tok, err := h.cfg.Exchange(r.Context(), code, st.Verifier)
+	tok, err := h.cfg.exchange(r.Context(), code, st.Verifier, h.set.clock.Now)
 	if err != nil {
 		return nil, err
 	}
