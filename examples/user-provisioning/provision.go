@@ -1,0 +1,377 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/zoom"
+)
+
+// Kinds of refusal the app explains to the admin (errors.Is).
+var (
+	ErrReadOnly    = errors.New("read-only connection")
+	ErrNotAdmin    = errors.New("the connecting Zoom user is not an owner or admin")
+	ErrEmailTaken  = errors.New("email already used in Zoom")
+	ErrInvalid     = errors.New("invalid request")
+	ErrNoScopes    = errors.New("zoom refused: missing scopes")
+	ErrReconnect   = errors.New("zoom connection revoked or expired")
+	ErrUnknownUser = errors.New("unknown user")
+	ErrZoom        = errors.New("zoom refused the request")
+)
+
+// problem is an error with a message written for the admin.
+type problem struct {
+	kind  error
+	msg   string
+	cause error
+}
+
+func (p *problem) Error() string        { return p.msg }
+func (p *problem) Is(target error) bool { return target == p.kind }
+func (p *problem) Unwrap() error        { return p.cause }
+func refuse(kind error, format string, args ...any) error {
+	return &problem{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
+
+// explain turns a Zoom or connection error into a message for the admin.
+func explain(what string, err error) error {
+	var p *problem
+	if errors.As(err, &p) {
+		return err
+	}
+	var apiErr *zoom.APIError
+	switch {
+	case errors.Is(err, exkit.ErrNotConnected):
+		return &problem{kind: exkit.ErrNotConnected, msg: "Zoom is not connected: an owner or admin must connect RoleUp first.", cause: err}
+	case errors.Is(err, oauth.ErrReauthorizationRequired), errors.Is(err, zoom.ErrUnauthorized):
+		return &problem{kind: ErrReconnect, msg: "The Zoom connection was revoked or has expired: connect Zoom again.", cause: err}
+	case errors.Is(err, zoom.ErrMissingScopes):
+		return &problem{kind: ErrNoScopes, msg: fmt.Sprintf("Zoom refused to %s: the connection lacks the scopes for it (Zoom code 4700). Reconnect RoleUp with read/write access.", what), cause: err}
+	case errors.As(err, &apiErr) && apiErr.StatusCode == 400 && apiErr.Code == 200:
+		return &problem{kind: ErrNotAdmin, msg: fmt.Sprintf("Zoom refused to %s: the connected user lacks the privilege (Zoom code 200).", what), cause: err}
+	case errors.As(err, &apiErr):
+		return &problem{kind: ErrZoom, msg: fmt.Sprintf("Zoom could not %s: %s (HTTP %d, code %d).", what, apiErr.Message, apiErr.StatusCode, apiErr.Code), cause: err}
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// writable returns the connection and its client when RoleUp may change
+// Zoom: connected, in read/write mode. It never calls Zoom.
+func (a *app) writable(ctx context.Context) (*Connection, *zoom.Client, error) {
+	c, err := a.store.connection(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c == nil {
+		return nil, nil, explain("", exkit.ErrNotConnected)
+	}
+	if c.Mode != modeReadWrite {
+		return nil, nil, refuse(ErrReadOnly, "RoleUp is connected to Zoom read-only: nothing was changed or sent to Zoom. Reconnect with read/write access to make changes.")
+	}
+	cl, err := a.client(c.TokenKey)
+	return c, cl, err
+}
+
+// readable returns the connection and its client for reads.
+func (a *app) readable(ctx context.Context) (*Connection, *zoom.Client, error) {
+	c, err := a.store.connection(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c == nil {
+		return nil, nil, explain("", exkit.ErrNotConnected)
+	}
+	cl, err := a.client(c.TokenKey)
+	return c, cl, err
+}
+
+// SyncResult counts what a sync mirrored.
+type SyncResult struct {
+	Active, Inactive, Pending int
+	Groups, Memberships       int
+	Roles                     int
+}
+
+func (r SyncResult) String() string {
+	return fmt.Sprintf("%d users (%d active, %d inactive, %d pending), %d groups with %d memberships, %d roles",
+		r.Active+r.Inactive+r.Pending, r.Active, r.Inactive, r.Pending, r.Groups, r.Memberships, r.Roles)
+}
+
+// Sync reads every user (active, inactive and pending), every group with
+// its members and every role from Zoom, then replaces the local mirror.
+func (a *app) Sync(ctx context.Context) (SyncResult, error) {
+	var res SyncResult
+	_, cl, err := a.readable(ctx)
+	if err != nil {
+		return res, err
+	}
+	var m mirror
+	for _, status := range []zoom.UserStatus{zoom.UserStatusActive, zoom.UserStatusInactive, zoom.UserStatusPending} {
+		for u, err := range cl.Users.ListAll(ctx, &zoom.ListUsersOptions{Status: status, PageSize: 300}) {
+			if err != nil {
+				return res, explain("list "+string(status)+" users", err)
+			}
+			st := string(u.Status)
+			if st == "" {
+				st = string(status)
+			}
+			m.users = append(m.users, User{Email: u.Email, ZoomID: u.ID, FirstName: u.FirstName, LastName: u.LastName,
+				Type: int(u.Type), Status: st, RoleID: u.RoleID})
+			switch status {
+			case zoom.UserStatusActive:
+				res.Active++
+			case zoom.UserStatusInactive:
+				res.Inactive++
+			default:
+				res.Pending++
+			}
+		}
+	}
+	for g, err := range cl.Groups.ListAll(ctx, &zoom.ListGroupsOptions{PageSize: 300}) {
+		if err != nil {
+			return res, explain("list groups", err)
+		}
+		m.groups = append(m.groups, Group{ID: g.ID, Name: g.Name})
+	}
+	for i := range m.groups {
+		for mem, err := range cl.Groups.ListMembersAll(ctx, m.groups[i].ID, &zoom.ListGroupMembersOptions{PageSize: 300}) {
+			if err != nil {
+				return res, explain("list the members of "+m.groups[i].Name, err)
+			}
+			m.groups[i].Members = append(m.groups[i].Members, mem.Email)
+			res.Memberships++
+		}
+	}
+	roles, _, err := cl.Roles.List(ctx, &zoom.ListRolesOptions{Type: zoom.RoleTypeCommon})
+	if err != nil {
+		return res, explain("list roles", err)
+	}
+	for _, r := range roles.Roles {
+		m.roles = append(m.roles, Role{ID: r.ID, Name: r.Name, Description: r.Description})
+	}
+	res.Groups, res.Roles = len(m.groups), len(m.roles)
+	if err := a.store.replaceMirror(ctx, &m); err != nil {
+		return res, err
+	}
+	_ = a.store.audit(ctx, "RoleUp", "sync", res.String())
+	return res, nil
+}
+
+// Onboard invites a new user by email as Basic (1) or Licensed (2): Zoom
+// creates a pending user and sends its own confirmation email; RoleUp adds
+// a heads-up of its own.
+func (a *app) Onboard(ctx context.Context, email, first, last string, typ int) (*User, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
+		return nil, refuse(ErrInvalid, "%q is not an email address.", email)
+	}
+	if typ != 1 && typ != 2 {
+		return nil, refuse(ErrInvalid, "Choose Basic or Licensed.")
+	}
+	c, cl, err := a.writable(ctx)
+	if err != nil {
+		return nil, err
+	}
+	created, _, err := cl.Users.Create(ctx, &zoom.CreateUserRequest{
+		Action:   zoom.UserCreateActionCreate,
+		UserInfo: &zoom.UserInfo{Email: email, Type: zoom.UserType(typ), FirstName: first, LastName: last},
+	})
+	var apiErr *zoom.APIError
+	if errors.As(err, &apiErr) && apiErr.StatusCode == 409 && apiErr.Code == 1005 {
+		return nil, &problem{kind: ErrEmailTaken, cause: err,
+			msg: fmt.Sprintf("%s already has a Zoom user (Zoom 409, code 1005): nobody was invited. Find them in the user list, or sync if they are missing.", email)}
+	}
+	if err != nil {
+		return nil, explain("invite "+email, err)
+	}
+	u := User{Email: email, ZoomID: created.ID, FirstName: first, LastName: last, Type: typ, Status: "pending", RoleID: "2"}
+	if err := a.store.upsertUser(ctx, u); err != nil {
+		return nil, err
+	}
+	_ = a.store.audit(ctx, c.Email, "onboard", fmt.Sprintf("invited %s as %s", email, typeName(typ)))
+	if err := a.mail.Send(ctx, exkit.Email{To: email, Subject: "Your Zoom account at " + a.org,
+		Body: fmt.Sprintf("Hello %s,\n\n%s added you to %s's Zoom account as a %s user.\nZoom sends you a separate email: follow its link to activate your account.\n\n-- RoleUp, on behalf of %s\n",
+			u.Name(), c.Email, a.org, typeName(typ), c.Email)}); err != nil {
+		return nil, fmt.Errorf("invited %s, but the welcome email failed: %w", email, err)
+	}
+	return &u, nil
+}
+
+// Offboard removes a user from the account: "disassociate" (the person
+// keeps a free personal Zoom account; the only way to withdraw a pending
+// invitation) or "delete" (permanently, with their data).
+func (a *app) Offboard(ctx context.Context, email, action string) error {
+	if action != string(zoom.UserDeleteActionDisassociate) && action != string(zoom.UserDeleteActionDelete) {
+		return refuse(ErrInvalid, "Choose disassociate or delete.")
+	}
+	c, cl, err := a.writable(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := a.knownUser(ctx, email)
+	if err != nil {
+		return err
+	}
+	if u.RoleID == "0" {
+		return refuse(ErrInvalid, "%s is the account owner and cannot be offboarded.", u.Email)
+	}
+	if u.Status == "pending" && action == "delete" {
+		return refuse(ErrInvalid, "%s has not accepted the invitation yet: withdraw it with disassociate.", u.Email)
+	}
+	if _, err := cl.Users.Delete(ctx, u.Ref(), &zoom.DeleteUserOptions{Action: zoom.UserDeleteAction(action)}); err != nil {
+		return explain("offboard "+u.Email, err)
+	}
+	if err := a.store.removeUser(ctx, u.Email); err != nil {
+		return err
+	}
+	_ = a.store.audit(ctx, c.Email, "offboard", fmt.Sprintf("%s %sd", u.Email, action))
+	return nil
+}
+
+// ChangeRole gives the user roleID. Zoom users hold one role: assigning
+// a role replaces the old one; back to Member is an unassignment.
+func (a *app) ChangeRole(ctx context.Context, email, roleID string) error {
+	c, cl, err := a.writable(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := a.knownUser(ctx, email)
+	if err != nil {
+		return err
+	}
+	switch {
+	case u.RoleID == roleID:
+		return refuse(ErrInvalid, "%s already has the role %s.", u.Email, a.store.roleName(ctx, roleID))
+	case u.RoleID == "0":
+		return refuse(ErrInvalid, "%s is the account owner: transfer ownership in Zoom's web portal.", u.Email)
+	case roleID == "0":
+		return refuse(ErrInvalid, "The owner role is transferred in Zoom's web portal, not assigned.")
+	case roleID == "2":
+		if _, err := cl.Roles.DeleteMember(ctx, u.RoleID, u.Ref()); err != nil {
+			return explain("change the role of "+u.Email, err)
+		}
+	default:
+		if _, _, err := cl.Roles.AddMembers(ctx, roleID, &zoom.AddRoleMembersRequest{Members: []zoom.UserRef{userRef(u)}}); err != nil {
+			return explain("change the role of "+u.Email, err)
+		}
+	}
+	if err := a.store.setRole(ctx, u.Email, roleID); err != nil {
+		return err
+	}
+	_ = a.store.audit(ctx, c.Email, "role", fmt.Sprintf("%s: %s → %s", u.Email, a.store.roleName(ctx, u.RoleID), a.store.roleName(ctx, roleID)))
+	return nil
+}
+
+// AddToGroup adds the user to the group.
+func (a *app) AddToGroup(ctx context.Context, email, groupID string) error {
+	c, cl, err := a.writable(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := a.knownUser(ctx, email)
+	if err != nil {
+		return err
+	}
+	name, ok := a.store.groupName(ctx, groupID)
+	if !ok {
+		return refuse(ErrInvalid, "Unknown group: sync to refresh the list.")
+	}
+	if _, _, err := cl.Groups.AddMembers(ctx, groupID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{userRef(u)}}); err != nil {
+		return explain("add "+u.Email+" to "+name, err)
+	}
+	if err := a.store.addMember(ctx, groupID, u.Email); err != nil {
+		return err
+	}
+	_ = a.store.audit(ctx, c.Email, "group", fmt.Sprintf("%s added to %s", u.Email, name))
+	return nil
+}
+
+// RemoveFromGroup removes the user from the group.
+func (a *app) RemoveFromGroup(ctx context.Context, email, groupID string) error {
+	c, cl, err := a.writable(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := a.knownUser(ctx, email)
+	if err != nil {
+		return err
+	}
+	name, ok := a.store.groupName(ctx, groupID)
+	if !ok {
+		return refuse(ErrInvalid, "Unknown group: sync to refresh the list.")
+	}
+	if _, err := cl.Groups.DeleteMember(ctx, groupID, u.Ref()); err != nil && !errors.Is(err, zoom.ErrNotFound) {
+		return explain("remove "+u.Email+" from "+name, err)
+	}
+	if err := a.store.removeMember(ctx, groupID, u.Email); err != nil {
+		return err
+	}
+	_ = a.store.audit(ctx, c.Email, "group", fmt.Sprintf("%s removed from %s", u.Email, name))
+	return nil
+}
+
+func (a *app) knownUser(ctx context.Context, email string) (*User, error) {
+	u, err := a.store.user(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, refuse(ErrUnknownUser, "%q is not in RoleUp's user list: sync to refresh it.", email)
+	}
+	return u, nil
+}
+
+func userRef(u *User) zoom.UserRef {
+	if u.ZoomID != "" {
+		return zoom.UserRef{ID: u.ZoomID}
+	}
+	return zoom.UserRef{Email: u.Email}
+}
+
+// RemovePermanently removes the integration: it revokes the Zoom grant,
+// deletes the tokens and deletes every local record (mirror, audit log,
+// connection). Reconnecting and syncing restores the mirror from Zoom.
+func (a *app) RemovePermanently(ctx context.Context) error {
+	c, err := a.store.connection(ctx)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return explain("", exkit.ErrNotConnected)
+	}
+	revoked := a.revokeGrant(ctx, c.TokenKey)
+	if err := a.env.Tokens.Delete(ctx, c.TokenKey); err != nil {
+		return fmt.Errorf("deleting the Zoom tokens: %w", err)
+	}
+	a.dropClient(c.TokenKey)
+	if err := a.store.wipe(ctx); err != nil {
+		return fmt.Errorf("deleting the local data: %w", err)
+	}
+	note := "RoleUp revoked its access to Zoom"
+	if !revoked {
+		note = "Zoom had already ended RoleUp's access"
+	}
+	return a.mail.Send(ctx, exkit.Email{To: c.Email, Subject: "RoleUp was removed from Zoom",
+		Body: fmt.Sprintf("Hello,\n\n%s and deleted its tokens and every record it kept (users, groups, roles, audit log).\nConnect Zoom again at any time: a sync restores the user list from Zoom.\n\n-- RoleUp\n", note)})
+}
+
+// revokeGrant revokes the grant stored under key; it reports whether Zoom
+// confirmed the revocation (false when the grant was already dead).
+func (a *app) revokeGrant(ctx context.Context, key string) bool {
+	ts, err := a.tokenSource(key)
+	if err != nil {
+		return false
+	}
+	// TokenContext refreshes an expired access token first; a dead grant
+	// (revoked in Zoom, app uninstalled) has nothing left to revoke.
+	tok, err := ts.TokenContext(ctx)
+	if err != nil {
+		return false
+	}
+	return a.env.OAuth.Revoke(ctx, tok.AccessToken) == nil
+}
