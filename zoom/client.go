@@ -303,7 +303,10 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 		}
 	}
 	var payload []byte
-	if body != nil {
+	contentType := "application/json"
+	if f, ok := body.(*formFile); ok {
+		payload, contentType = f.data, f.contentType
+	} else if body != nil {
 		var err error
 		payload, err = json.Marshal(body)
 		if err != nil {
@@ -314,7 +317,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, op, u, payload, tok)
+	resp, err := c.send(ctx, op, u, payload, contentType, tok)
 	if err != nil {
 		return nil, err
 	}
@@ -330,7 +333,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 				}
 				if nt != nil && nt.AccessToken != "" && nt.AccessToken != tok.AccessToken {
 					c.logger.DebugContext(ctx, "zoom: access token rejected (code 124); replaying with a refreshed token", "operation", op.ID)
-					resp, err = c.send(ctx, op, u, payload, nt)
+					resp, err = c.send(ctx, op, u, payload, contentType, nt)
 					if err != nil {
 						return nil, err
 					}
@@ -360,7 +363,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 
 // send performs the HTTP exchange with retries and returns the final
 // response, whatever its status.
-func (c *Client) send(ctx context.Context, op *operation, u string, payload []byte, tok *oauth2.Token) (*http.Response, error) {
+func (c *Client) send(ctx context.Context, op *operation, u string, payload []byte, contentType string, tok *oauth2.Token) (*http.Response, error) {
 	var bodyArg any
 	if payload != nil {
 		bodyArg = payload
@@ -372,7 +375,7 @@ func (c *Client) send(ctx context.Context, op *operation, u string, payload []by
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
 	if payload != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if tok != nil {
 		tt := tok.Type()
@@ -406,7 +409,12 @@ func (c *Client) decode(ctx context.Context, op *operation, r io.Reader, out any
 	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
 		return nil
 	}
-	err := json.Unmarshal(buf.Bytes(), out)
+	var err error
+	if d, ok := out.(bodyDecoder); ok {
+		err = d.decodeBody(buf.Bytes())
+	} else {
+		err = json.Unmarshal(buf.Bytes(), out)
+	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		// encoding/json finishes the rest of the document after a type
@@ -429,6 +437,13 @@ func errorFor(op *operation, resp *http.Response) error {
 		return classifyRateLimit(e, resp.Header, time.Now())
 	}
 	return e
+}
+
+// bodyDecoder is implemented by generated response types that have an
+// UnmarshalJSON: decoding the body through it directly spares
+// encoding/json a second pass over the bytes.
+type bodyDecoder interface {
+	decodeBody(data []byte) error
 }
 
 // pageInfo is implemented by list responses.

@@ -33,6 +33,7 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05",
 	"2006-01-02T15:04Z07:00",
 	"2006-01-02",
+	"2006-1-2", // un-padded, seen in report bodies
 }
 
 // UnmarshalJSON decodes a Zoom timestamp. It never fails on a string: an

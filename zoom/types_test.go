@@ -14,6 +14,7 @@ func TestTimeDecodesLeniently(t *testing.T) {
 		`"2026-11-24T09:00:00+01:00"`: time.Date(2026, 11, 24, 8, 0, 0, 0, time.UTC),
 		`"2026-11-24T09:00:00"`:       time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC),
 		`"2026-11-24"`:                time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC),
+		`"2013-5-9"`:                  time.Date(2013, 5, 9, 0, 0, 0, 0, time.UTC),
 		`1700000000000`:               time.UnixMilli(1700000000000),
 		`""`:                          {},
 		`null`:                        {},

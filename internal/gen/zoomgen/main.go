@@ -1,0 +1,168 @@
+// Command zoomgen generates the models and service methods of package zoom
+// from the trimmed OpenAPI documents in internal/spec and the overrides
+// table in overrides.go. It is run by go generate in package zoom:
+//
+//	go generate ./zoom/
+//
+// Output is deterministic: running it twice gives the same bytes.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/zoomkit/zoomkit/internal/gen/ojson"
+)
+
+func main() {
+	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents")
+	outDir := flag.String("out", ".", "directory of package zoom")
+	verbose := flag.Bool("v", false, "print the generated types and enums")
+	flag.Parse()
+	g := newGen()
+	g.verbose = *verbose
+	if err := g.load(*specDir); err != nil {
+		log.Fatal(err)
+	}
+	if err := g.build(); err != nil {
+		log.Fatal(err)
+	}
+	files, err := g.emit()
+	if err != nil {
+		log.Fatal(err)
+	}
+	old, _ := filepath.Glob(filepath.Join(*outDir, "zz_*.go"))
+	for _, f := range old {
+		if _, ok := files[filepath.Base(f)]; !ok {
+			if err := os.Remove(f); err != nil {
+				log.Fatal(err)
+			}
+		}
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		p := filepath.Join(*outDir, n)
+		if cur, err := os.ReadFile(p); err == nil && string(cur) == string(files[n]) {
+			continue
+		}
+		if err := os.WriteFile(p, files[n], 0o644); err != nil {
+			log.Fatal(err)
+		}
+	}
+}
+
+// specOp is one operation of the documents that the SDK covers.
+type specOp struct {
+	File, Method, Path, ID, Tag string
+	Node, PathItem              *ojson.Node
+	Def                         opDef
+	text                        opText
+
+	// Filled by build.
+	params  []*param // path parameters, in path order
+	query   []*param // query parameters
+	body    *tref    // request body type, or nil
+	out     *tref    // response type, or nil
+	optName string   // options type name
+}
+
+type param struct {
+	Name, GoName, Doc string
+	Ref               *tref
+	Required          bool
+	Schema            *ojson.Node
+	Kind              string // path params: "string", "int64", "instance"
+}
+
+type gen struct {
+	verbose bool
+	ops     []*specOp
+	types   map[string]*goType
+	enums   map[string]*enumType
+	opts    map[string]*goType
+}
+
+func newGen() *gen {
+	return &gen{types: map[string]*goType{}, enums: map[string]*enumType{}, opts: map[string]*goType{}}
+}
+
+var httpMethods = []string{"get", "post", "put", "patch", "delete"}
+
+func (g *gen) load(dir string) error {
+	seen := map[string]bool{}
+	for _, doc := range documents {
+		data, err := os.ReadFile(filepath.Join(dir, doc.file))
+		if err != nil {
+			return err
+		}
+		root, err := ojson.Parse(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", doc.file, err)
+		}
+		for _, p := range root.Fields("paths") {
+			for _, m := range p.Value.Members {
+				if !slices.Contains(httpMethods, m.Key) {
+					continue
+				}
+				tag := ""
+				for _, t := range m.Value.Elems("tags") {
+					if slices.Contains(doc.tags, t.String) {
+						tag = t.String
+					}
+				}
+				if tag == "" {
+					continue
+				}
+				id := m.Value.Str("operationId")
+				def, ok := operations[id]
+				if !ok {
+					return fmt.Errorf("%s %s %s (%s): operationId has no entry in the overrides table", doc.file, strings.ToUpper(m.Key), p.Key, id)
+				}
+				seen[id] = true
+				g.ops = append(g.ops, &specOp{
+					File: doc.file, Method: strings.ToUpper(m.Key), Path: p.Key, ID: id, Tag: tag,
+					Node: m.Value, PathItem: p.Value, Def: def, text: splitDescription(m.Value.Str("description")),
+				})
+				if op := g.ops[len(g.ops)-1]; op.text.Rate == "" {
+					if def.Rate == "" {
+						return fmt.Errorf("%s: the documents give no rate-limit label; set opDef.Rate", id)
+					}
+					op.text.Rate = def.Rate
+					op.text.RateAssumed = true
+				} else if def.Rate != "" {
+					return fmt.Errorf("%s: opDef.Rate set but the documents say %s", id, op.text.Rate)
+				}
+			}
+		}
+	}
+	var extra []string
+	for id := range operations {
+		if !seen[id] {
+			extra = append(extra, id)
+		}
+	}
+	if len(extra) > 0 {
+		sort.Strings(extra)
+		return fmt.Errorf("overrides name operations not in scope: %v", extra)
+	}
+	// Method names must be unique per service.
+	byName := map[string]string{}
+	for _, op := range g.ops {
+		k := op.Def.Service + "." + op.Def.Method
+		if o, dup := byName[k]; dup {
+			return fmt.Errorf("%s and %s both map to %s", o, op.ID, k)
+		}
+		byName[k] = op.ID
+	}
+	return nil
+}

@@ -1,0 +1,470 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/zoomkit/zoomkit/internal/gen/ojson"
+)
+
+// tref is a Go type for a schema.
+type tref struct {
+	kind string // string, secret, int, int64, float, bool, time, date, struct, array, map, raw, enum
+	name string // struct or enum name
+	elem *tref  // array and map element
+}
+
+type goType struct {
+	Name    string
+	Doc     string // schema description, first sentence
+	Fields  []*field
+	byJSON  map[string]*field
+	req     bool     // reachable from a request body
+	resp    bool     // reachable from a response body
+	parents []string // "Parent.field" where it is used, for docs
+	roots   []string // "Service.Method" whose request/response it is
+	rootReq []string
+	isOpts  bool
+	page    bool // has next_page_token
+}
+
+type field struct {
+	JSON, GoName, Doc string
+	Ref               *tref
+	Required          bool // required in a request schema
+	Schema            *ojson.Node
+	ptr               bool // force a pointer in requests
+}
+
+type enumType struct {
+	Name   string
+	Int    bool
+	Values []string // in first-seen order
+	seen   map[string]bool
+	Doc    string
+}
+
+func (g *gen) build() error {
+	for _, op := range g.ops {
+		if err := g.buildOp(op); err != nil {
+			return fmt.Errorf("%s: %w", op.ID, err)
+		}
+	}
+	for _, op := range g.ops {
+		if op.out == nil && op.Def.Decode != "" {
+			t := g.types[op.Def.Decode]
+			if t == nil {
+				return fmt.Errorf("%s: Decode names unknown type %s", op.ID, op.Def.Decode)
+			}
+			op.out = &tref{kind: "struct", name: t.Name}
+			t.roots = appendUnique(t.roots, op.svcMethod())
+		}
+	}
+	// Roles: requests and responses.
+	for _, op := range g.ops {
+		if op.body != nil {
+			g.mark(op.body, true, map[string]bool{})
+		}
+		if op.out != nil {
+			g.mark(op.out, false, map[string]bool{})
+		}
+	}
+	if g.verbose {
+		names := make([]string, 0, len(g.types))
+		for n := range g.types {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			t := g.types[n]
+			var fs []string
+			for _, f := range t.Fields {
+				fs = append(fs, f.JSON)
+			}
+			fmt.Printf("type %s req=%v resp=%v parents=%v roots=%v\n    %s\n", n, t.req, t.resp, t.parents, t.roots, strings.Join(fs, " "))
+		}
+		names = names[:0]
+		for n := range g.enums {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Printf("enum %s int=%v %v\n", n, g.enums[n].Int, g.enums[n].Values)
+		}
+	}
+	return nil
+}
+
+func (g *gen) mark(r *tref, req bool, seen map[string]bool) {
+	for r != nil && (r.kind == "array" || r.kind == "map") {
+		r = r.elem
+	}
+	if r == nil || r.kind != "struct" || seen[r.name] {
+		return
+	}
+	seen[r.name] = true
+	t := g.types[r.name]
+	if req {
+		t.req = true
+	} else {
+		t.resp = true
+	}
+	for _, f := range t.Fields {
+		g.mark(f.Ref, req, seen)
+	}
+}
+
+func (op *specOp) svcMethod() string { return op.Def.Service + "Service." + op.Def.Method }
+
+func (g *gen) buildOp(op *specOp) error {
+	d := op.Def
+	// Parameters: path-item level first, then operation level.
+	var ps []*ojson.Node
+	ps = append(ps, op.PathItem.Elems("parameters")...)
+	ps = append(ps, op.Node.Elems("parameters")...)
+	byName := map[string]*ojson.Node{}
+	var order []string
+	for _, p := range ps {
+		n := p.Str("name")
+		if _, ok := byName[n]; !ok {
+			order = append(order, n)
+		}
+		byName[n] = p
+	}
+	// Path parameters in path order.
+	for _, seg := range strings.Split(op.Path, "/") {
+		if !strings.HasPrefix(seg, "{") {
+			continue
+		}
+		name := strings.Trim(seg, "{}")
+		p := byName[name]
+		if p == nil {
+			return fmt.Errorf("path parameter %s not declared", name)
+		}
+		s := p.Get("schema")
+		kind := "string"
+		switch {
+		case d.Params[name] != "":
+			kind = d.Params[name]
+		case s.Str("type") == "integer":
+			kind = "int64"
+		case name == "meetingId" || name == "webinarId" || name == "meetingUUID" || name == "webinarUUID":
+			kind = idKind(op.Path)
+		}
+		op.params = append(op.params, &param{Name: name, GoName: unexported(name), Doc: firstSentence(p.Str("description")), Kind: kind, Required: true, Schema: s})
+	}
+	// Query parameters → options type.
+	var query []*ojson.Node
+	for _, n := range order {
+		if p := byName[n]; p.Str("in") == "query" {
+			query = append(query, p)
+		}
+	}
+	if len(query) > 0 {
+		op.optName = d.Base + "Options"
+		t := &goType{Name: op.optName, byJSON: map[string]*field{}, isOpts: true, roots: []string{op.svcMethod()}}
+		for _, p := range query {
+			name := p.Str("name")
+			s := p.Get("schema")
+			f := &field{JSON: name, GoName: exported(name), Doc: firstSentence(p.Str("description")), Required: p.Truthy("required"), Schema: s}
+			f.Ref = g.schemaType(s, op.optName, name, false)
+			if c := s.Get("default"); c != nil && c.Kind == ojson.Bool && c.Bool {
+				f.ptr = true
+			}
+			if d.Query[name] != "" {
+				f.Ref = &tref{kind: d.Query[name]}
+			}
+			t.Fields = append(t.Fields, f)
+			t.byJSON[name] = f
+			op.query = append(op.query, &param{Name: name, GoName: f.GoName, Required: f.Required, Ref: f.Ref})
+		}
+		g.opts[op.optName] = t
+	}
+	// Request body.
+	if rb := op.Node.Get("requestBody"); rb != nil && d.Upload == "" {
+		s := rb.Path("content", "application/json", "schema")
+		if s == nil {
+			return fmt.Errorf("request body is not JSON: %v", keys(rb.Get("content")))
+		}
+		name := d.Body
+		if name == "" {
+			name = d.Base + "Request"
+		}
+		op.body = g.schemaType(s, name, "", true)
+		if op.body.kind == "struct" {
+			t := g.types[op.body.name]
+			t.rootReq = appendUnique(t.rootReq, op.svcMethod())
+		}
+	}
+	// Response body: the first 2xx response with a JSON schema.
+	var codes []string
+	for _, m := range op.Node.Fields("responses") {
+		codes = append(codes, m.Key)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		if !strings.HasPrefix(c, "2") {
+			continue
+		}
+		s := op.Node.Path("responses", c, "content", "application/json", "schema")
+		if s == nil || (len(s.Fields("properties")) == 0 && s.Get("allOf") == nil && s.Get("oneOf") == nil && s.Get("items") == nil) {
+			continue
+		}
+		name := d.Result
+		if name == "" {
+			name = d.Base + "Result"
+		}
+		op.out = g.schemaType(s, name, "", false)
+		if op.out.kind == "struct" {
+			t := g.types[op.out.name]
+			t.roots = appendUnique(t.roots, op.svcMethod())
+		}
+		break
+	}
+	return nil
+}
+
+func keys(n *ojson.Node) []string {
+	var ks []string
+	for _, m := range n.Members {
+		ks = append(ks, m.Key)
+	}
+	return ks
+}
+
+func appendUnique(s []string, v string) []string {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// schemaType returns the Go type for schema s. name is the type name an
+// object would get (before aliasing); parent and prop name the field it is
+// the type of (prop empty for a root). req tells whether s is part of a
+// request.
+func (g *gen) schemaType(s *ojson.Node, name, prop string, req bool) *tref {
+	if s == nil {
+		return &tref{kind: "raw"}
+	}
+	typ := s.Str("type")
+	if typ == "" && (s.Get("properties") != nil || s.Get("allOf") != nil || s.Get("oneOf") != nil || s.Get("anyOf") != nil) {
+		typ = "object"
+	}
+	parent := name
+	if prop != "" {
+		name = name + exported(prop)
+	}
+	// Enums.
+	if e := s.Get("enum"); e != nil && (typ == "string" || typ == "integer") {
+		if en := g.enumFor(parent, prop, typ, e, s); en != "" {
+			return &tref{kind: "enum", name: en}
+		}
+	}
+	switch typ {
+	case "string":
+		switch {
+		case s.Str("format") == "date-time":
+			return &tref{kind: "time"}
+		case s.Str("format") == "date":
+			return &tref{kind: "date"}
+		case secretFields[prop]:
+			return &tref{kind: "secret"}
+		}
+		return &tref{kind: "string"}
+	case "integer":
+		if s.Str("format") == "int64" || isIDName(prop) {
+			return &tref{kind: "int64"}
+		}
+		return &tref{kind: "int"}
+	case "number":
+		return &tref{kind: "float"}
+	case "boolean":
+		return &tref{kind: "bool"}
+	case "array":
+		elemName := name
+		if prop != "" {
+			elemName = parent + exported(singular(prop))
+		} else {
+			elemName = name + "Item"
+		}
+		el := g.schemaType(s.Get("items"), elemName, "", req)
+		if el.kind == "struct" && prop != "" {
+			t := g.types[el.name]
+			t.parents = appendUnique(t.parents, alias(parent)+"."+prop)
+		}
+		return &tref{kind: "array", elem: el}
+	case "object":
+		if !hasProps(s) {
+			if ap := s.Get("additionalProperties"); ap != nil && ap.Kind == ojson.Object && ap.Str("type") != "" {
+				return &tref{kind: "map", elem: g.schemaType(ap, name+"Value", "", req)}
+			}
+			return &tref{kind: "map", elem: &tref{kind: "any"}}
+		}
+		canon := alias(name)
+		t := g.types[canon]
+		if t == nil {
+			t = &goType{Name: canon, byJSON: map[string]*field{}, Doc: firstSentence(s.Str("description"))}
+			g.types[canon] = t
+		}
+		if prop != "" {
+			t.parents = appendUnique(t.parents, alias(parent)+"."+prop)
+		}
+		g.addProps(t, s, req)
+		return &tref{kind: "struct", name: canon}
+	}
+	return &tref{kind: "raw"}
+}
+
+func hasProps(s *ojson.Node) bool {
+	if len(s.Fields("properties")) > 0 {
+		return true
+	}
+	for _, k := range []string{"allOf", "oneOf", "anyOf"} {
+		for _, c := range s.Elems(k) {
+			if hasProps(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addProps merges the properties of s (and of its allOf/oneOf/anyOf
+// members) into t.
+func (g *gen) addProps(t *goType, s *ojson.Node, req bool) {
+	required := map[string]bool{}
+	for _, r := range s.Elems("required") {
+		required[r.String] = true
+	}
+	for _, m := range s.Fields("properties") {
+		if m.Key == "" {
+			continue
+		}
+		f := t.byJSON[m.Key]
+		ref := g.schemaType(m.Value, t.Name, m.Key, req)
+		if ov, ok := fieldTypes[t.Name+"."+m.Key]; ok {
+			ref = ov
+		}
+		if f == nil {
+			f = &field{JSON: m.Key, GoName: exported(m.Key), Ref: ref, Schema: m.Value, Doc: firstSentence(m.Value.Str("description"))}
+			for _, o := range t.Fields {
+				if o.GoName == f.GoName {
+					f.GoName += "2"
+				}
+			}
+			t.byJSON[m.Key] = f
+			t.Fields = append(t.Fields, f)
+			if m.Key == "next_page_token" {
+				t.page = true
+			}
+		} else if f.Doc == "" {
+			f.Doc = firstSentence(m.Value.Str("description"))
+		}
+		if req && required[m.Key] {
+			f.Required = true
+		}
+	}
+	for _, k := range []string{"allOf", "oneOf", "anyOf"} {
+		for _, c := range s.Elems(k) {
+			g.addProps(t, c, req && k == "allOf")
+		}
+	}
+}
+
+func isIDName(json string) bool {
+	return json == "id" || strings.HasSuffix(json, "_id") || json == "pmi"
+}
+
+// enumFor returns the enum type for a field, or "" for a plain type.
+func (g *gen) enumFor(parent, prop, typ string, vals, s *ojson.Node) string {
+	key := alias(parent) + "." + prop
+	name, ok := enumNames[key]
+	if !ok {
+		name, ok = enumByJSON[prop]
+	}
+	if name == "-" {
+		return ""
+	}
+	if !ok {
+		if typ == "integer" || prop == "" {
+			return ""
+		}
+		name = alias(parent) + exported(prop)
+	}
+	e := g.enums[name]
+	if e == nil {
+		e = &enumType{Name: name, Int: typ == "integer", seen: map[string]bool{}}
+		g.enums[name] = e
+	}
+	if e.Int != (typ == "integer") {
+		panic(fmt.Sprintf("enum %s used for strings and integers (%s)", name, key))
+	}
+	if e.Doc == "" {
+		e.Doc = firstSentence(s.Str("description"))
+	}
+	for _, v := range vals.Array {
+		var sv string
+		switch v.Kind {
+		case ojson.String:
+			sv = v.String
+		case ojson.Number:
+			sv = v.Number.String()
+			if _, err := strconv.Atoi(sv); err != nil {
+				continue
+			}
+		default:
+			continue
+		}
+		if !e.seen[sv] {
+			e.seen[sv] = true
+			e.Values = append(e.Values, sv)
+		}
+	}
+	return name
+}
+
+func alias(name string) string {
+	for range 10 {
+		a, ok := typeAliases[name]
+		if !ok {
+			a, ok = suffixAlias(name)
+		}
+		if !ok || a == name {
+			return name
+		}
+		name = a
+	}
+	return name
+}
+
+// suffixAlias applies the longest "*Suffix" alias matching name.
+func suffixAlias(name string) (string, bool) {
+	best, bestLen := "", 0
+	for k, v := range typeAliases {
+		if strings.HasPrefix(k, "*") && strings.HasSuffix(name, k[1:]) && len(k) > bestLen {
+			best, bestLen = v, len(k)
+		}
+	}
+	return best, bestLen > 0
+}
+
+// idKind says how a meeting or webinar id path parameter that the
+// documents type as a string is passed: calls about one instance (past
+// meetings and webinars, reports, recordings) take an InstanceID (numeric
+// id or UUID); all others take the int64 id, whatever the documents say.
+func idKind(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/past_meetings/"), strings.HasPrefix(path, "/past_webinars/"), strings.HasPrefix(path, "/report/"):
+		return "instance"
+	case strings.Contains(path, "/recordings/registrants"):
+		return "int64"
+	case strings.Contains(path, "/recordings"), strings.HasSuffix(path, "/transcript"):
+		return "instance"
+	}
+	return "int64"
+}

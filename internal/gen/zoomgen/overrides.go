@@ -1,0 +1,649 @@
+package main
+
+// This file is the overrides table: the deliberate Go names of services,
+// methods and types, the enums, and the unification of the nested types
+// that the OpenAPI documents repeat inline. Adding a tag means adding its
+// tag to documents and one entry per operation to operations; the generator
+// fails on an operation without an entry.
+
+// documents lists the trimmed documents and the tags generated from each.
+var documents = []struct {
+	file, family string // family: the developers.zoom.us API family of the reference links
+	tags         []string
+}{
+	{"meetings.json", "meetings", []string{"Meetings", "Invitation & Registration", "Webinars", "Reports", "Cloud Recording"}},
+	{"users.json", "users", []string{"Users", "Groups"}},
+	{"accounts.json", "accounts", []string{"Roles"}},
+	{"team_chat.json", "team-chat", []string{"Contacts"}},
+}
+
+// opDef names the Go side of one operation.
+type opDef struct {
+	Service string // service type without "Service": Meetings, Users, ...
+	Method  string
+	Base    string // stem of derived type names: Base+"Options", Base+"Request", Base+"Result"
+	Result  string // response type name (default Base+"Result")
+	Body    string // request body type name (default Base+"Request")
+	// Params overrides the Go kind of path parameters: "int64", "string"
+	// or "instance" (zoom.InstanceID).
+	Params map[string]string
+	// Query overrides the kind of query parameters.
+	Query map[string]string
+	// Upload is the multipart form field of an upload operation.
+	Upload string
+	// OptionalBody lets the request body be nil (no body is sent).
+	OptionalBody bool
+	// Rate is the rate-limit label for an operation whose description
+	// has none (an assumption, said so in the method's doc comment).
+	Rate string
+	// Decode names the type a success body decodes into when the
+	// documents describe none (they document a fake "200" error instead)
+	// but Zoom sends one.
+	Decode string
+}
+
+func def(svc, method, base, result string) opDef {
+	return opDef{Service: svc, Method: method, Base: base, Result: result}
+}
+
+func (d opDef) body(name string) opDef { d.Body = name; return d }
+
+func (d opDef) upload(field string) opDef { d.Upload = field; return d }
+
+func (d opDef) decode(typ string) opDef { d.Decode = typ; return d }
+
+func (d opDef) rate(label string) opDef { d.Rate = label; return d }
+
+// operations maps every covered operationId to its Go names.
+var operations = map[string]opDef{
+	// Meetings document, tags Meetings and Invitation & Registration.
+	"meetingCreate":                   def("Meetings", "Create", "CreateMeeting", "Meeting"),
+	"meetings":                        def("Meetings", "List", "ListMeetings", "MeetingList"),
+	"listUpcomingMeeting":             def("Meetings", "ListUpcoming", "ListUpcomingMeetings", "UpcomingMeetingList"),
+	"meeting":                         def("Meetings", "Get", "GetMeeting", "Meeting"),
+	"meetingUpdate":                   def("Meetings", "Update", "UpdateMeeting", ""),
+	"meetingDelete":                   def("Meetings", "Delete", "DeleteMeeting", ""),
+	"meetingStatus":                   def("Meetings", "UpdateStatus", "UpdateMeetingStatus", ""),
+	"meetingInvitation":               def("Meetings", "GetInvitation", "GetMeetingInvitation", "MeetingInvitation"),
+	"meetingInviteLinksCreate":        def("Meetings", "CreateInviteLinks", "CreateMeetingInviteLinks", "MeetingInviteLinks"),
+	"getSipDialingWithPasscode":       def("Meetings", "GetSIPDialing", "GetMeetingSIPDialing", "MeetingSIPDialing"),
+	"meetingRTMSStatusUpdate":         def("Meetings", "UpdateRTMSAppStatus", "UpdateMeetingRTMSAppStatus", ""),
+	"meetingRegistrants":              def("Meetings", "ListRegistrants", "ListMeetingRegistrants", "RegistrantList"),
+	"meetingRegistrantCreate":         def("Meetings", "AddRegistrant", "AddMeetingRegistrant", "MeetingRegistration").body("Registrant"),
+	"meetingRegistrantGet":            def("Meetings", "GetRegistrant", "GetMeetingRegistrant", "Registrant"),
+	"meetingregistrantdelete":         def("Meetings", "DeleteRegistrant", "DeleteMeetingRegistrant", ""),
+	"meetingRegistrantStatus":         def("Meetings", "UpdateRegistrantStatus", "UpdateMeetingRegistrantStatus", "").body("UpdateRegistrantStatusRequest"),
+	"meetingRegistrantsQuestionsGet":  def("Meetings", "GetRegistrantQuestions", "GetMeetingRegistrantQuestions", "RegistrantQuestions"),
+	"meetingRegistrantQuestionUpdate": def("Meetings", "UpdateRegistrantQuestions", "UpdateMeetingRegistrantQuestions", "").body("RegistrantQuestions"),
+	"addBatchRegistrants":             def("Meetings", "AddBatchRegistrants", "AddBatchMeetingRegistrants", "BatchRegistrantsResult").body("AddBatchRegistrantsRequest"),
+	"pastMeetingDetails":              def("Meetings", "GetPast", "GetPastMeeting", "PastMeeting"),
+	"pastMeetings":                    def("Meetings", "ListPastInstances", "ListPastMeetingInstances", "MeetingInstanceList"),
+	"pastMeetingParticipants":         def("Meetings", "ListPastParticipants", "ListPastMeetingParticipants", "ParticipantList"),
+	"listPastMeetingQA":               def("Meetings", "ListPastQA", "ListPastMeetingQA", "PastMeetingQA"),
+
+	// Meetings document, tag Webinars.
+	"webinarCreate":                     def("Webinars", "Create", "CreateWebinar", "Webinar"),
+	"webinars":                          def("Webinars", "List", "ListWebinars", "WebinarList"),
+	"webinar":                           def("Webinars", "Get", "GetWebinar", "Webinar"),
+	"webinarUpdate":                     def("Webinars", "Update", "UpdateWebinar", ""),
+	"webinarDelete":                     def("Webinars", "Delete", "DeleteWebinar", ""),
+	"webinarStatus":                     def("Webinars", "UpdateStatus", "UpdateWebinarStatus", ""),
+	"webinarRegistrants":                def("Webinars", "ListRegistrants", "ListWebinarRegistrants", "RegistrantList"),
+	"webinarRegistrantCreate":           def("Webinars", "AddRegistrant", "AddWebinarRegistrant", "WebinarRegistration").body("Registrant"),
+	"webinarRegistrantGet":              def("Webinars", "GetRegistrant", "GetWebinarRegistrant", "Registrant"),
+	"deleteWebinarRegistrant":           def("Webinars", "DeleteRegistrant", "DeleteWebinarRegistrant", ""),
+	"webinarRegistrantStatus":           def("Webinars", "UpdateRegistrantStatus", "UpdateWebinarRegistrantStatus", "").body("UpdateRegistrantStatusRequest"),
+	"webinarRegistrantsQuestionsGet":    def("Webinars", "GetRegistrantQuestions", "GetWebinarRegistrantQuestions", "RegistrantQuestions"),
+	"webinarRegistrantQuestionUpdate":   def("Webinars", "UpdateRegistrantQuestions", "UpdateWebinarRegistrantQuestions", "").body("RegistrantQuestions"),
+	"addBatchWebinarRegistrants":        def("Webinars", "AddBatchRegistrants", "AddBatchWebinarRegistrants", "BatchRegistrantsResult").body("AddBatchRegistrantsRequest"),
+	"webinarPanelists":                  def("Webinars", "ListPanelists", "ListWebinarPanelists", "PanelistList"),
+	"webinarPanelistCreate":             def("Webinars", "AddPanelists", "AddWebinarPanelists", "AddedPanelists"),
+	"webinarPanelistsDelete":            def("Webinars", "DeleteAllPanelists", "DeleteAllWebinarPanelists", ""),
+	"webinarPanelistDelete":             def("Webinars", "DeletePanelist", "DeleteWebinarPanelist", ""),
+	"pastWebinars":                      def("Webinars", "ListPastInstances", "ListPastWebinarInstances", "WebinarInstanceList"),
+	"listWebinarParticipants":           def("Webinars", "ListPastParticipants", "ListPastWebinarParticipants", "ParticipantList"),
+	"webinarAbsentees":                  def("Webinars", "ListAbsentees", "ListWebinarAbsentees", "AbsenteeList"),
+	"listPastWebinarPollResults":        def("Webinars", "ListPastPollResults", "ListPastWebinarPollResults", "PastWebinarPollResults"),
+	"listPastWebinarQA":                 def("Webinars", "ListPastQA", "ListPastWebinarQA", "PastWebinarQA"),
+	"listWebinarTemplates":              def("Webinars", "ListTemplates", "ListWebinarTemplates", "WebinarTemplateList").rate("MEDIUM"),
+	"webinarTemplateCreate":             def("Webinars", "CreateTemplate", "CreateWebinarTemplate", "WebinarTemplate"),
+	"deleteWebinarChatMessageById":      def("Webinars", "DeleteLiveChatMessage", "DeleteLiveWebinarChatMessage", ""),
+	"getWebinarBranding":                def("Webinars", "GetBranding", "GetWebinarBranding", "WebinarBranding"),
+	"createWebinarBrandingNameTag":      def("Webinars", "CreateBrandingNameTag", "CreateWebinarBrandingNameTag", "WebinarNameTag"),
+	"deleteWebinarBrandingNameTag":      def("Webinars", "DeleteBrandingNameTags", "DeleteWebinarBrandingNameTags", ""),
+	"updateWebinarBrandingNameTag":      def("Webinars", "UpdateBrandingNameTag", "UpdateWebinarBrandingNameTag", ""),
+	"uploadWebinarBrandingVB":           def("Webinars", "UploadBrandingVirtualBackground", "UploadWebinarBrandingVirtualBackground", "WebinarBrandingFile").upload("file"),
+	"deleteWebinarBrandingVB":           def("Webinars", "DeleteBrandingVirtualBackgrounds", "DeleteWebinarBrandingVirtualBackgrounds", ""),
+	"setWebinarBrandingVB":              def("Webinars", "SetDefaultBrandingVirtualBackground", "SetWebinarBrandingVirtualBackground", ""),
+	"uploadWebinarBrandingWallpaper":    def("Webinars", "UploadBrandingWallpaper", "UploadWebinarBrandingWallpaper", "WebinarBrandingWallpaper").upload("file"),
+	"deleteWebinarBrandingWallpaper":    def("Webinars", "DeleteBrandingWallpaper", "DeleteWebinarBrandingWallpaper", ""),
+	"webinarInviteLinksCreate":          def("Webinars", "CreateInviteLinks", "CreateWebinarInviteLinks", "WebinarInviteLinks"),
+	"webinarLiveStreamingJoinToken":     def("Webinars", "GetLiveStreamingJoinToken", "GetWebinarLiveStreamingJoinToken", "JoinToken"),
+	"webinarLocalArchivingArchiveToken": def("Webinars", "GetLocalArchivingToken", "GetWebinarLocalArchivingToken", "JoinToken"),
+	"webinarLocalRecordingJoinToken":    def("Webinars", "GetLocalRecordingJoinToken", "GetWebinarLocalRecordingJoinToken", "JoinToken"),
+	"getWebinarLiveStreamDetails":       def("Webinars", "GetLiveStream", "GetWebinarLiveStream", "WebinarLiveStream"),
+	"webinarLiveStreamUpdate":           def("Webinars", "UpdateLiveStream", "UpdateWebinarLiveStream", ""),
+	"webinarLiveStreamStatusUpdate":     def("Webinars", "UpdateLiveStreamStatus", "UpdateWebinarLiveStreamStatus", ""),
+	"webinarPolls":                      def("Webinars", "ListPolls", "ListWebinarPolls", "WebinarPollList"),
+	"webinarPollCreate":                 def("Webinars", "CreatePoll", "CreateWebinarPoll", "WebinarPoll"),
+	"webinarPollGet":                    def("Webinars", "GetPoll", "GetWebinarPoll", "WebinarPoll"),
+	"webinarPollUpdate":                 def("Webinars", "UpdatePoll", "UpdateWebinarPoll", ""),
+	"webinarPollDelete":                 def("Webinars", "DeletePoll", "DeleteWebinarPoll", ""),
+	"getWebinarSipDialingWithPasscode":  def("Webinars", "GetSIPDialing", "GetWebinarSIPDialing", "WebinarSIPDialing"),
+	"webinarSurveyGet":                  def("Webinars", "GetSurvey", "GetWebinarSurvey", "WebinarSurvey"),
+	"webinarSurveyUpdate":               def("Webinars", "UpdateSurvey", "UpdateWebinarSurvey", "").body("WebinarSurvey"),
+	"webinarSurveyDelete":               def("Webinars", "DeleteSurvey", "DeleteWebinarSurvey", ""),
+	"webinarToken":                      def("Webinars", "GetToken", "GetWebinarToken", "WebinarToken"),
+	"getTrackingSources":                def("Webinars", "ListTrackingSources", "ListWebinarTrackingSources", "TrackingSourceList"),
+
+	// Meetings document, tag Reports.
+	"reportDaily":                     def("Reports", "GetDaily", "GetDailyReport", "DailyReport"),
+	"reportUsers":                     def("Reports", "ListActiveHosts", "ListActiveHostsReport", "ActiveHostsReport"),
+	"reportMeetings":                  def("Reports", "ListMeetings", "ListMeetingsReport", "UserMeetingsReport"),
+	"reportMeetingDetails":            def("Reports", "GetMeeting", "GetMeetingReport", "MeetingReport"),
+	"reportMeetingParticipants":       def("Reports", "ListMeetingParticipants", "ListMeetingParticipantsReport", "MeetingParticipantsReport"),
+	"reportMeetingPolls":              def("Reports", "GetMeetingPolls", "GetMeetingPollsReport", "MeetingPollsReport"),
+	"reportMeetingQA":                 def("Reports", "GetMeetingQA", "GetMeetingQAReport", "MeetingQAReport"),
+	"reportMeetingSurvey":             def("Reports", "GetMeetingSurvey", "GetMeetingSurveyReport", "MeetingSurveyReport"),
+	"reportWebinarDetails":            def("Reports", "GetWebinar", "GetWebinarReport", "WebinarReport"),
+	"reportWebinarParticipants":       def("Reports", "ListWebinarParticipants", "ListWebinarParticipantsReport", "WebinarParticipantsReport"),
+	"reportWebinarPolls":              def("Reports", "GetWebinarPolls", "GetWebinarPollsReport", "WebinarPollsReport"),
+	"reportWebinarQA":                 def("Reports", "GetWebinarQA", "GetWebinarQAReport", "WebinarQAReport"),
+	"reportWebinarSurvey":             def("Reports", "GetWebinarSurvey", "GetWebinarSurveyReport", "WebinarSurveyReport"),
+	"reportTelephone":                 def("Reports", "GetTelephone", "GetTelephoneReport", "TelephoneReport"),
+	"reportCloudRecording":            def("Reports", "GetCloudRecording", "GetCloudRecordingReport", "CloudRecordingReport"),
+	"reportOperationLogs":             def("Reports", "ListOperationLogs", "ListOperationLogsReport", "OperationLogsReport"),
+	"reportSignInSignOutActivities":   def("Reports", "ListSignInActivities", "ListSignInActivitiesReport", "SignInActivitiesReport"),
+	"getBillingReport":                def("Reports", "GetBilling", "GetBillingReport", "BillingReport"),
+	"getBillingInvoicesReports":       def("Reports", "GetBillingInvoices", "GetBillingInvoicesReport", "BillingInvoicesReport"),
+	"Gethistorymeetingandwebinarlist": def("Reports", "ListHistoryMeetings", "ListHistoryMeetingsReport", "HistoryMeetingsReport"),
+	"reportMeetingactivitylogs":       def("Reports", "ListMeetingActivities", "ListMeetingActivitiesReport", "MeetingActivitiesReport"),
+	"Getremotesupportreport":          def("Reports", "GetRemoteSupport", "GetRemoteSupportReport", "RemoteSupportReport"),
+	"reportUpcomingEvents":            def("Reports", "ListUpcomingEvents", "ListUpcomingEventsReport", "UpcomingEventsReport"),
+
+	// Meetings document, tag Cloud Recording.
+	"recordingsList":                    def("CloudRecordings", "List", "ListRecordings", "RecordingList"),
+	"recordingGet":                      def("CloudRecordings", "Get", "GetMeetingRecordings", "MeetingRecordings"),
+	"recordingDelete":                   def("CloudRecordings", "Delete", "DeleteMeetingRecordings", ""),
+	"recordingStatusUpdate":             def("CloudRecordings", "Recover", "RecoverMeetingRecordings", ""),
+	"recordingDeleteOne":                def("CloudRecordings", "DeleteFile", "DeleteRecordingFile", ""),
+	"recordingStatusUpdateOne":          def("CloudRecordings", "RecoverFile", "RecoverRecordingFile", ""),
+	"analytics_details":                 def("CloudRecordings", "GetAnalyticsDetails", "GetRecordingAnalyticsDetails", "RecordingAnalyticsDetails").rate("MEDIUM"),
+	"analytics_summary":                 def("CloudRecordings", "GetAnalyticsSummary", "GetRecordingAnalyticsSummary", "RecordingAnalyticsSummary").rate("MEDIUM"),
+	"meetingRecordingRegistrants":       def("CloudRecordings", "ListRegistrants", "ListRecordingRegistrants", "RecordingRegistrantList"),
+	"meetingRecordingRegistrantCreate":  def("CloudRecordings", "AddRegistrant", "AddRecordingRegistrant", "RecordingRegistration").body("RecordingRegistrant"),
+	"meetingRecordingRegistrantStatus":  def("CloudRecordings", "UpdateRegistrantStatus", "UpdateRecordingRegistrantStatus", "").body("UpdateRegistrantStatusRequest"),
+	"recordingRegistrantsQuestionsGet":  def("CloudRecordings", "GetRegistrantQuestions", "GetRecordingRegistrantQuestions", "RegistrantQuestions"),
+	"recordingRegistrantQuestionUpdate": def("CloudRecordings", "UpdateRegistrantQuestions", "UpdateRecordingRegistrantQuestions", "").body("RegistrantQuestions"),
+	"recordingSettingUpdate":            def("CloudRecordings", "GetSettings", "GetRecordingSettings", "RecordingSettings"),
+	"recordingSettingsUpdate":           def("CloudRecordings", "UpdateSettings", "UpdateRecordingSettings", "").body("RecordingSettings"),
+	"GetMeetingTranscript":              def("CloudRecordings", "GetTranscript", "GetMeetingTranscript", "MeetingTranscript"),
+	"DeleteMeetingTranscript":           def("CloudRecordings", "DeleteTranscript", "DeleteMeetingTranscript", ""),
+
+	// Users document, tag Users.
+	"users":                      def("Users", "List", "ListUsers", "UserList"),
+	"userCreate":                 def("Users", "Create", "CreateUser", "CreatedUser"),
+	"userEmail":                  def("Users", "CheckEmail", "CheckUserEmail", "EmailCheck"),
+	"bulkUpdateFeature":          def("Users", "BulkUpdateFeatures", "BulkUpdateUserFeatures", "BulkUpdateUserFeaturesResult"),
+	"userZak":                    def("Users", "GetMyZAK", "GetMyZAK", "UserToken"),
+	"userSummary":                def("Users", "GetSummary", "GetUserSummary", "UserSummary"),
+	"userVanityName":             def("Users", "CheckVanityName", "CheckVanityName", "VanityNameCheck"),
+	"user":                       def("Users", "Get", "GetUser", "User"),
+	"userUpdate":                 def("Users", "Update", "UpdateUser", ""),
+	"userDelete":                 def("Users", "Delete", "DeleteUser", ""),
+	"userAssistants":             def("Users", "ListAssistants", "ListUserAssistants", "AssistantList"),
+	"userAssistantCreate":        def("Users", "AddAssistants", "AddUserAssistants", "AddedAssistants").body("AssistantList"),
+	"userAssistantsDelete":       def("Users", "DeleteAssistants", "DeleteUserAssistants", ""),
+	"userAssistantDelete":        def("Users", "DeleteAssistant", "DeleteUserAssistant", ""),
+	"listCollaborationDevices":   def("Users", "ListCollaborationDevices", "ListCollaborationDevices", "CollaborationDeviceList"),
+	"getCollaborationDevice":     def("Users", "GetCollaborationDevice", "GetCollaborationDevice", "CollaborationDevice"),
+	"userEmailUpdate":            def("Users", "UpdateEmail", "UpdateUserEmail", ""),
+	"Getmeetingsummarytemplates": def("Users", "ListMeetingSummaryTemplates", "ListMeetingSummaryTemplates", "MeetingSummaryTemplateList"),
+	"getUserMeetingTemplates":    def("Users", "GetMeetingTemplate", "GetMeetingTemplate", "MeetingTemplate"),
+	"userPassword":               def("Users", "UpdatePassword", "UpdateUserPassword", ""),
+	"userPermission":             def("Users", "GetPermissions", "GetUserPermissions", "UserPermissions"),
+	"userPicture":                def("Users", "UploadPicture", "UploadUserPicture", "").upload("pic_file"),
+	"userPictureDelete":          def("Users", "DeletePicture", "DeleteUserPicture", ""),
+	"getUserPresenceStatus":      def("Users", "GetPresenceStatus", "GetUserPresenceStatus", "PresenceStatus"),
+	"updatePresenceStatus":       def("Users", "UpdatePresenceStatus", "UpdateUserPresenceStatus", ""),
+	"userSchedulers":             def("Users", "ListSchedulers", "ListUserSchedulers", "SchedulerList"),
+	"userSchedulersDelete":       def("Users", "DeleteSchedulers", "DeleteUserSchedulers", ""),
+	"userSchedulerDelete":        def("Users", "DeleteScheduler", "DeleteUserScheduler", ""),
+	"userSettings":               def("Users", "GetSettings", "GetUserSettings", "UserSettings"),
+	"userSettingsUpdate":         def("Users", "UpdateSettings", "UpdateUserSettings", "").body("UserSettings"),
+	"uploadVBuser":               def("Users", "UploadVirtualBackground", "UploadUserVirtualBackground", "VirtualBackground").upload("file"),
+	"delUserVB":                  def("Users", "DeleteVirtualBackgrounds", "DeleteUserVirtualBackgrounds", ""),
+	"userStatus":                 def("Users", "UpdateStatus", "UpdateUserStatus", ""),
+	"userToken":                  def("Users", "GetToken", "GetUserToken", "UserToken"),
+	"userSSOTokenDelete":         def("Users", "RevokeSSOToken", "RevokeUserSSOToken", ""),
+
+	// Users document, tag Groups.
+	"groups":                          def("Groups", "List", "ListGroups", "GroupList"),
+	"groupCreate":                     def("Groups", "Create", "CreateGroup", "Group"),
+	"group":                           def("Groups", "Get", "GetGroup", "Group"),
+	"groupUpdate":                     def("Groups", "Update", "UpdateGroup", ""),
+	"groupDelete":                     def("Groups", "Delete", "DeleteGroup", ""),
+	"groupAdmins":                     def("Groups", "ListAdmins", "ListGroupAdmins", "GroupAdminList"),
+	"groupAdminsCreate":               def("Groups", "AddAdmins", "AddGroupAdmins", "AddedGroupAdmins"),
+	"groupAdminsDelete":               def("Groups", "DeleteAdmin", "DeleteGroupAdmin", ""),
+	"groupChannels":                   def("Groups", "ListChannels", "ListGroupChannels", "GroupChannelList"),
+	"getGroupLockSettings":            def("Groups", "GetLockSettings", "GetGroupLockSettings", "GroupLockSettings"),
+	"groupLockedSettings":             def("Groups", "UpdateLockSettings", "UpdateGroupLockSettings", "").body("GroupLockSettings"),
+	"groupMembers":                    def("Groups", "ListMembers", "ListGroupMembers", "GroupMemberList"),
+	"groupMembersCreate":              def("Groups", "AddMembers", "AddGroupMembers", "AddedGroupMembers"),
+	"groupMembersDelete":              def("Groups", "DeleteMember", "DeleteGroupMember", ""),
+	"updateAGroupMember":              def("Groups", "UpdateMember", "UpdateGroupMember", ""),
+	"getGroupSettings":                def("Groups", "GetSettings", "GetGroupSettings", "GroupSettings"),
+	"updateGroupSettings":             def("Groups", "UpdateSettings", "UpdateGroupSettings", "").body("GroupSettings"),
+	"groupSettingsRegistration":       def("Groups", "GetRegistrationSettings", "GetGroupRegistrationSettings", "GroupRegistrationSettings"),
+	"groupSettingsRegistrationUpdate": def("Groups", "UpdateRegistrationSettings", "UpdateGroupRegistrationSettings", "").body("GroupRegistrationSettings"),
+	"uploadGroupVB":                   def("Groups", "UploadVirtualBackground", "UploadGroupVirtualBackground", "VirtualBackground").upload("file"),
+	"delGroupVB":                      def("Groups", "DeleteVirtualBackgrounds", "DeleteGroupVirtualBackgrounds", ""),
+
+	// Accounts document, tag Roles.
+	"roles":              def("Roles", "List", "ListRoles", "RoleList"),
+	"createRole":         def("Roles", "Create", "CreateRole", "Role").decode("Role"), // Zoom answers 201 with the role
+	"getRoleInformation": def("Roles", "Get", "GetRole", "Role"),
+	"updateRole":         def("Roles", "Update", "UpdateRole", ""),
+	"deleteRole":         def("Roles", "Delete", "DeleteRole", ""),
+	"roleMembers":        def("Roles", "ListMembers", "ListRoleMembers", "RoleMemberList"),
+	"AddRoleMembers":     def("Roles", "AddMembers", "AddRoleMembers", "AddedRoleMembers"),
+	"roleMemberDelete":   def("Roles", "DeleteMember", "DeleteRoleMember", ""),
+
+	// Team Chat document, tag Contacts.
+	"searchCompanyContacts": def("Contacts", "Search", "SearchCompanyContacts", "CompanyContactList"),
+	"getUserContacts":       def("Contacts", "ListMine", "ListUserContacts", "UserContactList"),
+	"getUserContact":        def("Contacts", "GetMine", "GetUserContact", "UserContact"),
+}
+
+// secretFields are the string fields decoded as zoom.Secret.
+var secretFields = map[string]bool{
+	"start_url": true, "password": true, "h323_password": true, "pstn_password": true,
+	"encrypted_password": true, "passcode": true, "host_key": true, "zak": true, "token": true,
+	"download_access_token": true, "recording_play_passcode": true, "h323_passcode": true,
+	"encrypted_passcode": true, "pstn_passcode": true,
+}
+
+// typeAliases unifies the types the documents repeat inline: a generated
+// name on the left becomes the type on the right, whose fields are the
+// union of all its sources. A key starting with "*" matches a suffix.
+// Nested types are named after their (aliased) parent, so aliasing
+// CreateMeetingRequestSettings to MeetingSettings also makes its breakout
+// rooms MeetingSettingsBreakoutRoom.
+var typeAliases = map[string]string{
+	// Meetings.
+	"CreateMeetingRequestSettings":         "MeetingSettings",
+	"UpdateMeetingRequestSettings":         "MeetingSettings",
+	"CreateMeetingRequestRecurrence":       "MeetingRecurrence",
+	"UpdateMeetingRequestRecurrence":       "MeetingRecurrence",
+	"CreateMeetingRequestTrackingField":    "MeetingTrackingField",
+	"UpdateMeetingRequestTrackingField":    "MeetingTrackingField",
+	"MeetingListMeeting":                   "Meeting",
+	"UpcomingMeetingListMeeting":           "UpcomingMeeting",
+	"MeetingRegistrationOccurrence":        "MeetingOccurrence",
+	"MeetingInstanceListMeeting":           "MeetingInstance",
+	"ParticipantListParticipant":           "Participant",
+	"RegistrantListRegistrant":             "Registrant",
+	"RegistrantQuestionsQuestion":          "RegistrantQuestion",
+	"RegistrantQuestionsCustomQuestion":    "RegistrantCustomQuestionDefinition",
+	"AddBatchRegistrantsRequestRegistrant": "BatchRegistrant",
+	"BatchRegistrantsResultRegistrant":     "BatchRegistrantLink",
+	"MeetingSummaryTemplateListItem":       "MeetingSummaryTemplate",
+
+	// Shared by meetings and webinars.
+	"MeetingRecurrence":                         "Recurrence",
+	"WebinarRecurrence":                         "Recurrence",
+	"CreateWebinarRequestRecurrence":            "Recurrence",
+	"UpdateWebinarRequestRecurrence":            "Recurrence",
+	"MeetingOccurrence":                         "Occurrence",
+	"WebinarOccurrence":                         "Occurrence",
+	"WebinarRegistrationOccurrence":             "Occurrence",
+	"*TrackingField":                            "TrackingField",
+	"*CustomKey":                                "CustomKey",
+	"MeetingSettingsGlobalDialInNumber":         "GlobalDialInNumber",
+	"WebinarSettingsGlobalDialInNumber":         "GlobalDialInNumber",
+	"MeetingSettingsLanguageInterpretation":     "LanguageInterpretation",
+	"WebinarSettingsLanguageInterpretation":     "LanguageInterpretation",
+	"LanguageInterpretationInterpreter":         "Interpreter",
+	"MeetingSettingsSignLanguageInterpretation": "SignLanguageInterpretation",
+	"WebinarSettingsSignLanguageInterpretation": "SignLanguageInterpretation",
+	"SignLanguageInterpretationInterpreter":     "SignLanguageInterpreter",
+	"MeetingInviteLinksAttendee":                "InviteLink",
+	"WebinarInviteLinksAttendee":                "InviteLink",
+	"CreateMeetingInviteLinksRequestAttendee":   "InviteLinkAttendee",
+	"CreateWebinarInviteLinksRequestAttendee":   "InviteLinkAttendee",
+	"PastMeetingQAQuestion":                     "QAQuestion",
+	"PastWebinarQAQuestion":                     "QAQuestion",
+	"QAQuestionQuestionDetail":                  "QAQuestionDetail",
+
+	// Webinars.
+	"CreateWebinarRequestSettings":                                  "WebinarSettings",
+	"UpdateWebinarRequestSettings":                                  "WebinarSettings",
+	"CreateWebinarRequestSimuliveDelayStart":                        "WebinarSimuliveDelayStart",
+	"UpdateWebinarRequestSimuliveDelayStart":                        "WebinarSimuliveDelayStart",
+	"WebinarSettingsAttendeesAndPanelistsReminderEmailNotification": "WebinarEmailNotification",
+	"WebinarSettingsFollowUpAbsenteesEmailNotification":             "WebinarEmailNotification",
+	"WebinarSettingsFollowUpAttendeesEmailNotification":             "WebinarEmailNotification",
+	"WebinarListWebinar":                                            "Webinar",
+	"WebinarInstanceListWebinar":                                    "WebinarInstance",
+	"AbsenteeListRegistrant":                                        "Registrant",
+	"AddWebinarPanelistsRequestPanelist":                            "Panelist",
+	"PanelistListPanelist":                                          "Panelist",
+	"CreateWebinarPollRequestQuestion":                              "PollQuestion",
+	"UpdateWebinarPollRequestQuestion":                              "PollQuestion",
+	"WebinarPollQuestion":                                           "PollQuestion",
+	"WebinarPollListPoll":                                           "WebinarPoll",
+	"WebinarBrandingNameTag":                                        "WebinarNameTag",
+	"WebinarBrandingVirtualBackground":                              "WebinarBrandingFile",
+	"WebinarBrandingWallpaper":                                      "WebinarBrandingFile",
+	"WebinarTemplateListTemplate":                                   "WebinarTemplate",
+	"TrackingSourceListTrackingSource":                              "TrackingSource",
+	"PastWebinarPollResultsQuestion":                                "PollReportQuestion",
+
+	// Reports.
+	"ActiveHostsReportUser":                         "ActiveHost",
+	"ActiveHostCustomAttribute":                     "UserCustomAttribute",
+	"BillingReportBillingReport":                    "BillingReportItem",
+	"BillingInvoicesReportInvoice":                  "BillingInvoice",
+	"CloudRecordingReportCloudRecordingStorageItem": "CloudRecordingStorage",
+	"DailyReportDate":                               "DailyUsage",
+	"HistoryMeetingsReportHistoryMeeting":           "HistoryMeeting",
+	"MeetingActivitiesReportMeetingActivityLog":     "MeetingActivityLog",
+	"MeetingParticipantsReportParticipant":          "ReportParticipant",
+	"WebinarParticipantsReportParticipant":          "ReportParticipant",
+	"MeetingPollsReportQuestion":                    "PollReportQuestion",
+	"WebinarPollsReportQuestion":                    "PollReportQuestion",
+	"PollReportQuestionQuestionDetail":              "PollReportAnswer",
+	"MeetingQAReportQuestion":                       "QAReportQuestion",
+	"WebinarQAReportQuestion":                       "QAReportQuestion",
+	"QAReportQuestionQuestionDetail":                "QAReportDetail",
+	"QAReportDetailAnswerDetail":                    "QAReportAnswer",
+	"MeetingSurveyReportSurveyAnswer":               "SurveyReportAnswer",
+	"WebinarSurveyReportSurveyAnswer":               "SurveyReportAnswer",
+	"SurveyReportAnswerAnswerDetail":                "SurveyReportAnswerDetail",
+	"OperationLogsReportOperationLog":               "OperationLog",
+	"RemoteSupportReportRemoteSupportLog":           "RemoteSupportLog",
+	"SignInActivitiesReportActivityLog":             "SignInActivity",
+	"TelephoneReportTelephonyUsageItem":             "TelephonyUsage",
+	"UpcomingEventsReportUpcomingEvent":             "UpcomingEvent",
+	"UserMeetingsReportMeeting":                     "MeetingReport",
+
+	// Cloud recordings.
+	"RecordingListMeeting":                          "MeetingRecordings",
+	"MeetingRecordingsRecordingFile":                "RecordingFile",
+	"MeetingRecordingsParticipantAudioFile":         "ParticipantAudioFile",
+	"RecordingRegistrantListRegistrant":             "RecordingRegistrant",
+	"RecordingAnalyticsDetailsAnalyticsDetail":      "RecordingView",
+	"RecordingAnalyticsSummaryAnalyticsSummaryItem": "RecordingAnalyticsDay",
+
+	// Users, groups, roles, contacts.
+	"UserListUser":                               "User",
+	"CreateUserRequestUserInfo":                  "UserInfo",
+	"CreateUserRequestUserInfoFeature":           "UserFeature",
+	"UserInfoFeature":                            "UserFeature",
+	"UpdateUserRequestFeature":                   "UserFeature",
+	"UpdateUserRequestCustomAttribute":           "UserCustomAttribute",
+	"UpdateUserRequestPhoneNumber":               "PhoneNumber",
+	"UserPhoneNumber":                            "PhoneNumber",
+	"UserContactPhoneNumber":                     "PhoneNumber",
+	"CompanyContactPhoneNumber":                  "PhoneNumber",
+	"*LicenseInfoListItem":                       "LicenseInfo",
+	"AddGroupAdminsRequestAdmin":                 "UserRef",
+	"AddGroupMembersRequestMember":               "UserRef",
+	"AddRoleMembersRequestMember":                "UserRef",
+	"UpdateRegistrantStatusRequestRegistrant":    "RegistrantRef",
+	"BulkUpdateUserFeaturesRequestUser":          "UserRef",
+	"AssistantListAssistant":                     "Assistant",
+	"SchedulerListScheduler":                     "Scheduler",
+	"CollaborationDeviceListCollaborationDevice": "CollaborationDevice",
+	"GroupListGroup":                             "Group",
+	"GroupMemberListMember":                      "GroupMember",
+	"GroupAdminListAdmin":                        "GroupAdmin",
+	"GroupChannelListChannel":                    "GroupChannel",
+	"RoleListRole":                               "Role",
+	"RoleMemberListMember":                       "RoleMember",
+	"UpdateRoleRequestSubAccountPrivileges":      "RoleSubAccountPrivileges",
+	"CompanyContactListContact":                  "CompanyContact",
+	"UserContactListContact":                     "UserContact",
+	"BulkUpdateUserFeaturesResultFailDetail":     "FeatureUpdateFailure",
+	"GroupRegistrationSettingsQuestion":          "RegistrantQuestion",
+	"GroupRegistrationSettingsCustomQuestion":    "RegistrantCustomQuestionDefinition",
+
+	// Pieces shared by user, group and lock settings.
+	"*AllowedCountry":                     "Country",
+	"*SelectedCountry":                    "Country",
+	"*AuthenticationOption":               "AuthenticationOption",
+	"*ChatEtiquetteToolPolicy":            "ChatEtiquettePolicy",
+	"*MeetingPasswordRequirement":         "PasswordRequirement",
+	"*RecordingPasswordRequirement":       "PasswordRequirement",
+	"*IPAddressAccessControl":             "IPAddressAccessControl",
+	"*RecordFilesSeparately":              "RecordFilesSeparately",
+	"*TollCallNumber":                     "TollNumber",
+	"*TollFreeAndFeeBasedTollCallNumber":  "TollNumber",
+	"*WaitingRoomSettings":                "WaitingRoomSettings",
+	"*VirtualBackgroundSettingsFile":      "VirtualBackground",
+	"*SpeakLanguage":                      "LanguageCode",
+	"*LanguageConfigItem":                 "LanguageCode",
+	"*TransLangConfigItem":                "TranslationLanguageConfig",
+	"*LanguageItemPairList":               "TranslationLanguagePairs",
+	"*TranslateTo":                        "TranslationTargets",
+	"*RecordingNotificationForZoomClient": "RecordingNotification",
+	"*ParticipantPhoneMasking":            "ParticipantPhoneMasking",
+	"*SmartRecording":                     "SmartRecording",
+	"*ManualCaptioning":                   "ManualCaptioning",
+	"*ClosedCaptioning":                   "ClosedCaptioning",
+}
+
+// fieldTypes overrides the type of single fields ("Type.json_name").
+var fieldTypes = map[string]*tref{
+	"GroupMember.type": {kind: "enum", name: "UserType"},
+	"RoleMember.type":  {kind: "enum", name: "UserType"},
+	"CreatedUser.type": {kind: "enum", name: "UserType"},
+	// The documents type these timestamps as plain strings.
+	"RecordingFile.recording_start":      {kind: "time"},
+	"RecordingFile.recording_end":        {kind: "time"},
+	"RecordingFile.deleted_time":         {kind: "time"},
+	"MeetingRecordings.auto_delete_date": {kind: "date"},
+}
+
+// enumNames names the enum of a field ("Type.json_name", after aliasing);
+// "-" keeps the field a plain string or int.
+var enumNames = map[string]string{
+	"Meeting.type":                         "MeetingType",
+	"CreateMeetingRequest.type":            "MeetingType",
+	"UpdateMeetingRequest.type":            "MeetingType",
+	"PastMeeting.type":                     "MeetingType",
+	"UpcomingMeeting.type":                 "MeetingType",
+	"Meeting.status":                       "MeetingStatus",
+	"MeetingRecurrence.type":               "RecurrenceType",
+	"Recurrence.weekly_days":               "-",
+	"Occurrence.status":                    "OccurrenceStatus",
+	"ListMeetingsOptions.type":             "MeetingListType",
+	"UpdateMeetingStatusRequest.action":    "MeetingAction",
+	"UpdateRegistrantStatusRequest.action": "RegistrantAction",
+	"ListMeetingRegistrantsOptions.status": "RegistrantStatus",
+	"Registrant.status":                    "RegistrantStatus",
+	"Participant.status":                   "ParticipantStatus",
+	"GlobalDialInNumber.type":              "DialInNumberType",
+
+	"Webinar.type":                                        "WebinarType",
+	"CreateWebinarRequest.type":                           "WebinarType",
+	"UpdateWebinarRequest.type":                           "WebinarType",
+	"RecordingRegistrant.no_of_employees":                 "-",
+	"RecordingRegistrant.purchasing_time_frame":           "-",
+	"RecordingRegistrant.role_in_purchase_process":        "-",
+	"RecordingRegistrant.status":                          "RegistrantStatus",
+	"ListRecordingRegistrantsOptions.status":              "RegistrantStatus",
+	"ListWebinarRegistrantsOptions.status":                "RegistrantStatus",
+	"DeleteMeetingRecordingsOptions.action":               "RecordingDeleteAction",
+	"DeleteRecordingFileOptions.action":                   "RecordingDeleteAction",
+	"RecoverMeetingRecordingsRequest.action":              "RecordingRecoverAction",
+	"RecoverRecordingFileRequest.action":                  "RecordingRecoverAction",
+	"GetRecordingAnalyticsDetailsOptions.type":            "RecordingAnalyticsType",
+	"GetTelephoneReportOptions.query_date_type":           "TelephoneReportDateType",
+	"GetTelephoneReportOptions.type":                      "TelephoneReportType",
+	"TelephonyUsage.type":                                 "-",
+	"GetWebinarTokenOptions.type":                         "WebinarTokenType",
+	"ListActiveHostsReportOptions.type":                   "ActiveHostsReportType",
+	"ListHistoryMeetingsReportOptions.date_type":          "HistoryMeetingsDateType",
+	"ListHistoryMeetingsReportOptions.meeting_feature":    "HistoryMeetingFeature",
+	"ListHistoryMeetingsReportOptions.meeting_type":       "HistoryMeetingsFilter",
+	"ListHistoryMeetingsReportOptions.report_type":        "HistoryMeetingsReportType",
+	"HistoryMeeting.type":                                 "HistoryMeetingType",
+	"ListMeetingActivitiesReportOptions.activity_type":    "MeetingActivityType",
+	"ListMeetingParticipantsReportOptions.include_fields": "ParticipantIncludeField",
+	"ListWebinarParticipantsReportOptions.include_fields": "ParticipantIncludeField",
+	"ListMeetingsReportOptions.type":                      "MeetingsReportType",
+	"ListOperationLogsReportOptions.category_type":        "OperationLogCategory",
+	"ListUpcomingEventsReportOptions.type":                "UpcomingEventsType",
+	"ListWebinarsOptions.type":                            "WebinarListType",
+	"MeetingRecordings.type":                              "-",
+	"MeetingTranscript.download_restriction_reason":       "TranscriptRestrictionReason",
+	"ParticipantAudioFile.status":                         "RecordingFileStatus",
+	"RecordingFile.status":                                "RecordingFileStatus",
+	"RecordingFile.file_extension":                        "RecordingFileExtension",
+	"RecordingFile.file_type":                             "RecordingFileType",
+	"RecordingFile.recording_type":                        "RecordingType",
+	"RecordingSettings.share_recording":                   "RecordingShareScope",
+	"UpdateWebinarLiveStreamStatusRequest.action":         "LiveStreamAction",
+	"UpdateWebinarStatusRequest.action":                   "WebinarAction",
+	"WebinarSettingsQuestionAndAnswer.answer_questions":   "QAAnswerVisibility",
+	"WebinarSimuliveDelayStart.timeunit":                  "SimuliveTimeUnit",
+	"QAReportDetail.question_status":                      "QAQuestionStatus",
+	"QAReportAnswer.type":                                 "QAAnswerType",
+	"WebinarPoll.status":                                  "PollStatus",
+	"Meeting.creation_source":                             "CreationSource",
+	"Webinar.creation_source":                             "CreationSource",
+	"ReportParticipant.status":                            "ParticipantStatus",
+	"User.type":                                           "UserType",
+	"UserInfo.type":                                       "UserType",
+	"UpdateUserRequest.type":                              "UserType",
+	"CreatedUser.type":                                    "UserType",
+	"GroupMember.type":                                    "UserType",
+	"RoleMember.type":                                     "UserType",
+	"User.status":                                         "UserStatus",
+	"ListUsersOptions.status":                             "UserStatus",
+	"ListUsersOptions.include_fields":                     "UserIncludeField",
+	"ListUsersOptions.license":                            "UserLicense",
+	"CreateUserRequest.action":                            "UserCreateAction",
+	"DeleteUserOptions.action":                            "UserDeleteAction",
+	"UpdateUserStatusRequest.action":                      "UserStatusAction",
+	"GetUserTokenOptions.type":                            "UserTokenType",
+	"UpdateGroupMemberRequest.action":                     "GroupMemberAction",
+	"ListRolesOptions.type":                               "RoleType",
+	"GetGroupRegistrationSettingsOptions.type":            "RegistrationSettingsType",
+	"UpdateGroupRegistrationSettingsOptions.type":         "RegistrationSettingsType",
+	"UpdateMeetingRTMSAppStatusRequest.action":            "RTMSAppAction",
+	"UserSettingsFeature.concurrent_meeting":              "ConcurrentMeetingPlan",
+	"RegistrantCustomQuestionDefinition.type":             "CustomQuestionType",
+	"PresenceStatus.status":                               "Presence",
+	"UpdateUserPresenceStatusRequest.status":              "Presence",
+	"UserContact.presence_status":                         "Presence",
+	"CompanyContact.presence_status":                      "Presence",
+	"CompanyContact.user_status":                          "UserStatus",
+	"SearchCompanyContactsOptions.user_status":            "UserStatus",
+	"CompanyContact.activity":                             "ContactActivity",
+	"FeatureUpdateFailure.reason":                         "-",
+	"CollaborationDevice.status":                          "DeviceStatus",
+	"Registrant.no_of_employees":                          "-",
+	"Registrant.purchasing_time_frame":                    "-",
+	"Registrant.role_in_purchase_process":                 "-",
+	"LanguageCode.name":                                   "-",
+	"LanguageCode.code":                                   "-",
+	"UserInfo.plan_united_type":                           "-",
+	"UpdateUserRequest.plan_united_type":                  "-",
+	"User.plan_united_type":                               "-",
+	"BulkUpdateUserFeaturesRequest.feature_type":          "FeatureType",
+}
+
+// enumByJSON names the enum of every field with this JSON name, unless
+// enumNames says otherwise.
+var enumByJSON = map[string]string{
+	"approval_type":        "ApprovalType",
+	"registration_type":    "RegistrationType",
+	"audio":                "AudioType",
+	"audio_type":           "AudioType",
+	"auto_recording":       "AutoRecording",
+	"encryption_type":      "EncryptionType",
+	"monthly_week":         "MonthlyWeek",
+	"monthly_week_day":     "Weekday",
+	"option":               "SettingsOption",
+	"label":                "PhoneNumberLabel",
+	"license_type":         "LicenseType",
+	"entry_exit_chime":     "EntryExitChime",
+	"who_can_share_screen": "ScreenSharePermission",
+	"who_can_share_screen_when_someone_is_sharing": "ScreenSharePermission",
+	"require_password_for_pmi_meetings":            "PMIPasswordRequirement",
+	"masking_type":                                 "PhoneMaskingType",
+	"share_option":                                 "FileShareOption",
+	"notification_when_archiving_starts":           "ArchiveNotification",
+	"play_voice_prompt_when_archiving_starts":      "ArchiveVoicePrompt",
+	"require_press_1_for_call_me":                  "CallMePressOne",
+	"mode":                                         "WaitingRoomMode",
+	"who_goes_to_waiting_room":                     "WaitingRoomAudience",
+	"method":                                       "CountryRegionMethod",
+	"question_visibility":                          "QuestionVisibility",
+	"permission_level":                             "ResourcePermission",
+	"resource_type":                                "ResourceType",
+	"meeting_reactions_emojis":                     "EmojiOption",
+	"emojis_option":                                "EmojiOption",
+	"participants_share_simultaneously":            "SimultaneousSharing",
+}
+
+// intEnums names the values of the integer enums.
+var intEnums = map[string][]enumConst{
+	"MeetingType": {
+		{0, "Prescheduled", "a prescheduled meeting"},
+		{1, "Instant", "an instant meeting"},
+		{2, "Scheduled", "a scheduled meeting"},
+		{3, "RecurringNoFixedTime", "a recurring meeting with no fixed time"},
+		{4, "PMI", "a meeting in the host's personal meeting room (PMI)"},
+		{7, "PAC", "a personal audio conference"},
+		{8, "RecurringFixedTime", "a recurring meeting with a fixed time"},
+		{10, "ScreenShareOnly", "a screen share only meeting"},
+	},
+	"ApprovalType": {
+		{0, "Automatic", "registrants are approved automatically"},
+		{1, "Manual", "registrants are approved manually"},
+		{2, "NoRegistration", "no registration is required"},
+	},
+	"RegistrationType": {
+		{1, "Once", "attendees register once and can attend any occurrence"},
+		{2, "EachOccurrence", "attendees register for each occurrence"},
+		{3, "ChooseOccurrences", "attendees register once and choose one or more occurrences"},
+	},
+	"RecurrenceType": {
+		{1, "Daily", "daily"},
+		{2, "Weekly", "weekly"},
+		{3, "Monthly", "monthly"},
+	},
+	"MonthlyWeek": {
+		{-1, "Last", "the last week of the month"},
+		{1, "First", "the first week of the month"},
+		{2, "Second", "the second week of the month"},
+		{3, "Third", "the third week of the month"},
+		{4, "Fourth", "the fourth week of the month"},
+	},
+	"Weekday": {
+		{1, "Sunday", "Sunday"}, {2, "Monday", "Monday"}, {3, "Tuesday", "Tuesday"}, {4, "Wednesday", "Wednesday"},
+		{5, "Thursday", "Thursday"}, {6, "Friday", "Friday"}, {7, "Saturday", "Saturday"},
+	},
+	"WebinarType": {
+		{5, "Webinar", "a webinar"},
+		{6, "RecurringNoFixedTime", "a recurring webinar with no fixed time"},
+		{9, "RecurringFixedTime", "a recurring webinar with a fixed time"},
+	},
+	"UserType": {
+		{1, "Basic", "a Basic user"},
+		{2, "Licensed", "a Licensed user"},
+		{4, "Unassigned", "unassigned, without Meetings Basic"},
+		{99, "None", "none (deprecated; ssoCreate only)"},
+	},
+}
+
+// enumConst is one value of an integer enum.
+type enumConst struct {
+	Value int
+	Name  string // constant name after the type name
+	Doc   string
+}

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"testing"
+)
+
+// TestGeneratedFilesUpToDate regenerates package zoom in memory and
+// compares with the checked-in files (what CI checks with go generate and
+// git diff).
+func TestGeneratedFilesUpToDate(t *testing.T) {
+	g := newGen()
+	if err := g.load("../../spec"); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.build(); err != nil {
+		t.Fatal(err)
+	}
+	files, err := g.emit()
+	if err != nil {
+		t.Fatal(err)
+	}
+	existing, _ := filepath.Glob("../../../zoom/zz_*.go")
+	var names []string
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(existing) != len(names) {
+		t.Errorf("zoom has %d generated files, the generator makes %d: run go generate ./zoom", len(existing), len(names))
+	}
+	for _, n := range names {
+		cur, err := os.ReadFile(filepath.Join("../../../zoom", n))
+		if err != nil || string(cur) != string(files[n]) {
+			t.Errorf("zoom/%s is stale: run go generate ./zoom", n)
+		}
+	}
+}
+
+func TestNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"meeting_id": "MeetingID", "join_url": "JoinURL", "h323_password": "H323Password", "uuid": "UUID",
+		"pmi": "PMI", "group_ids": "GroupIDs", "thirdParty": "ThirdParty", "MP4": "MP4", "1-20": "X120",
+		"language_item_pairList": "LanguageItemPairList", "ZOOM_WHITEBOARD": "ZoomWhiteboard",
+	} {
+		if got := exported(in); got != want {
+			t.Errorf("exported(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"meetingId": "meetingID", "userId": "userID", "type": "type_", "identifier": "identifier"} {
+		if got := unexported(in); got != want {
+			t.Errorf("unexported(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"meetings": "meeting", "occurrences": "occurrence", "countries": "country", "settings": "setting", "status": "status"} {
+		if got := singular(in); got != want {
+			t.Errorf("singular(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"Get a meeting": "gets a meeting", "Search company contacts": "searches company contacts", "Update a user's status": "updates a user's status"} {
+		if got := thirdPerson(in); got != want {
+			t.Errorf("thirdPerson(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCleanMarkdown(t *testing.T) {
+	in := "Retrieve a [meeting](https://example.com/x).\n\n**Prerequisites**\n* A `Pro` plan.<br>\n* Another.\n\n**[Scopes](https://x):** `meeting:read`,`meeting:read:admin`\n\n**[Rate Limit Label](https://y):** `Light`"
+	txt := splitDescription(in)
+	if txt.Rate != "LIGHT" || len(txt.Scopes) != 2 || txt.Scopes[1] != "meeting:read:admin" {
+		t.Errorf("split = %+v", txt)
+	}
+	want := "Retrieve a meeting.\n\nPrerequisites\n\n- A Pro plan.\n- Another."
+	if got := cleanMarkdown(txt.Body); got != want {
+		t.Errorf("cleanMarkdown = %q, want %q", got, want)
+	}
+	if got := firstSentence("The meeting's ID. Store it as int64, e.g. 123. More."); got != "The meeting's ID." {
+		t.Errorf("firstSentence = %q", got)
+	}
+}
