@@ -1,0 +1,853 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/webhook"
+	"github.com/zoomkit/zoomkit/zoom"
+)
+
+// The app's own tables (the token and dedup tables belong to sqlstore).
+// Types and statements are portable between SQLite and PostgreSQL.
+func schema() []string {
+	return []string{
+		`CREATE TABLE IF NOT EXISTS workspace_meetings_connection (
+		workspace_id      TEXT PRIMARY KEY,
+		token_key         TEXT NOT NULL,
+		zoom_user_id      TEXT NOT NULL,
+		email             TEXT NOT NULL,
+		connected_at      BIGINT NOT NULL,
+		disconnected_at   BIGINT,
+		disconnect_reason TEXT NOT NULL DEFAULT ''
+	)`,
+		`CREATE TABLE IF NOT EXISTS workspace_meetings_meeting (
+		zoom_meeting_id BIGINT PRIMARY KEY,
+		workspace_id    TEXT NOT NULL,
+		host_email      TEXT NOT NULL,
+		topic           TEXT NOT NULL,
+		start_time      BIGINT NOT NULL,
+		timezone        TEXT NOT NULL,
+		duration        INTEGER NOT NULL,
+		join_url        TEXT NOT NULL,
+		status          TEXT NOT NULL,
+		created_at      BIGINT NOT NULL,
+		updated_at      BIGINT NOT NULL
+	)`,
+	}
+}
+
+// Meeting statuses in the app's history.
+const (
+	statusScheduled = "scheduled"
+	statusDeleted   = "deleted" // deleted in Zoom; the record stays
+)
+
+// connection is the workspace's Zoom connection (one per workspace).
+type connection struct {
+	TokenKey       string
+	ZoomUserID     string
+	Email          string
+	ConnectedAt    time.Time
+	DisconnectedAt time.Time // zero while connected
+	Reason         string    // why it was disconnected
+}
+
+// Active reports whether the connection is live.
+func (c *connection) Active() bool { return c != nil && c.DisconnectedAt.IsZero() }
+
+// meeting is one meeting in the workspace's history. It never holds the
+// start URL (a host credential): only the join link, which is meant to be
+// shared.
+type meeting struct {
+	ID        int64
+	HostEmail string
+	Topic     string
+	Start     time.Time // UTC
+	Timezone  string    // IANA name the meeting was scheduled in
+	Duration  int       // minutes
+	JoinURL   string
+	Status    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// When formats the start time in the meeting's time zone, with the zone.
+func (m meeting) When() string { return formatWhen(m.Start, m.Timezone) }
+
+// LocalDate and LocalTime are the start in the meeting's zone, for forms.
+func (m meeting) LocalDate() string { return m.Start.In(loadZone(m.Timezone)).Format("2006-01-02") }
+
+// LocalTime is the start time of day in the meeting's zone.
+func (m meeting) LocalTime() string { return m.Start.In(loadZone(m.Timezone)).Format("15:04") }
+
+func formatWhen(t time.Time, tz string) string {
+	return t.In(loadZone(tz)).Format("Mon 2 Jan 2006 15:04 MST") + " (" + tz + ")"
+}
+
+func loadZone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// meetingInput is what a teammate fills in: a title, a date and time in a
+// time zone, and a duration.
+type meetingInput struct {
+	Topic    string
+	Date     string // 2006-01-02
+	Time     string // 15:04
+	Timezone string // IANA name
+	Duration int    // minutes
+}
+
+// errInvalid marks a form the app refuses (400).
+var errInvalid = errors.New("invalid input")
+
+// start validates the input and returns the start instant.
+func (in meetingInput) start(now time.Time) (time.Time, error) {
+	if strings.TrimSpace(in.Topic) == "" {
+		return time.Time{}, fmt.Errorf("%w: the title is empty", errInvalid)
+	}
+	if len([]rune(in.Topic)) > 200 {
+		return time.Time{}, fmt.Errorf("%w: the title is longer than 200 characters", errInvalid)
+	}
+	if in.Duration < 1 || in.Duration > 1440 {
+		return time.Time{}, fmt.Errorf("%w: the duration must be 1 to 1440 minutes", errInvalid)
+	}
+	loc, err := time.LoadLocation(in.Timezone)
+	if err != nil || in.Timezone == "" || in.Timezone == "Local" {
+		return time.Time{}, fmt.Errorf("%w: unknown time zone %q", errInvalid, in.Timezone)
+	}
+	t, err := time.ParseInLocation("2006-01-02 15:04", in.Date+" "+in.Time, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: the date and time must look like 2026-12-01 and 14:30", errInvalid)
+	}
+	if !t.After(now) {
+		return time.Time{}, fmt.Errorf("%w: the meeting must start in the future", errInvalid)
+	}
+	return t.UTC(), nil
+}
+
+// app is PulsoDesk's Zoom integration for one team workspace.
+type app struct {
+	env       *exkit.Env
+	workspace string // workspace id
+	name      string // workspace name, shown on the pages
+	zone      string // the workspace's default time zone
+	now       func() time.Time
+	mux       *http.ServeMux
+	oauth     *oauth.Handlers
+	tmpl      *template.Template
+}
+
+// appOptions configure newApp; zero values take the defaults.
+type appOptions struct {
+	Workspace string
+	Name      string
+	Zone      string
+	Now       func() time.Time
+}
+
+func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
+	a := &app{env: env, workspace: o.Workspace, name: o.Name, zone: o.Zone, now: o.Now}
+	if a.workspace == "" {
+		a.workspace = "acme-team"
+	}
+	if a.name == "" {
+		a.name = "Acme team"
+	}
+	if a.zone == "" {
+		a.zone = "Europe/Madrid"
+	}
+	if a.now == nil {
+		a.now = time.Now
+	}
+	for _, stmt := range schema() {
+		if _, err := env.DB.ExecContext(ctx, stmt); err != nil {
+			return nil, fmt.Errorf("creating the app's tables: %w", err)
+		}
+	}
+	var err error
+	funcs := template.FuncMap{
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, errors.New("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, errors.New("dict: key is not a string")
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
+		// zonesWith lists the offered zones, and tz if it is not one of them.
+		"zonesWith": func(tz string) []string {
+			zs := zones()
+			if !slices.Contains(zs, tz) && tz != "" {
+				zs = append(zs, tz)
+			}
+			return zs
+		},
+		"input": func(m meeting) meetingInput {
+			return meetingInput{Topic: m.Topic, Date: m.LocalDate(), Time: m.LocalTime(), Timezone: m.Timezone, Duration: m.Duration}
+		},
+	}
+	if a.tmpl, err = template.New("pages").Funcs(funcs).Parse(pages); err != nil {
+		return nil, err
+	}
+	a.oauth, err = env.OAuth.Handlers(env.Tokens,
+		// One Zoom account per workspace: reconnecting replaces the grant.
+		oauth.WithTokenKey(func(*http.Request, string) (string, error) { return a.tokenKey(), nil }),
+		oauth.WithOnConnected(a.connected),
+		oauth.WithOnError(func(w http.ResponseWriter, r *http.Request, err error) {
+			status := http.StatusBadGateway // Zoom's token or user endpoint failed
+			if errors.Is(err, oauth.ErrInvalidState) || errors.Is(err, oauth.ErrAuthorizationDenied) {
+				status = http.StatusBadRequest
+			}
+			a.fail(w, r, status, "Zoom could not be connected", err)
+		}))
+	if err != nil {
+		return nil, err
+	}
+	v, err := env.Verifier()
+	if err != nil {
+		return nil, err
+	}
+	hook, err := webhook.NewHandler(v, webhook.WithDeduper(env.Dedup))
+	if err != nil {
+		return nil, err
+	}
+	hook.OnMeetingUpdated(a.onMeetingUpdated)
+	hook.OnMeetingDeleted(a.onMeetingDeleted)
+	hook.OnAppDeauthorized(a.onAppDeauthorized)
+	hook.Fallback(func(context.Context, *webhook.Event) error { return nil })
+
+	a.mux = http.NewServeMux()
+	a.mux.HandleFunc("GET /{$}", a.home)
+	a.mux.Handle(exkit.ConnectPath, a.oauth.Connect())
+	a.mux.Handle(exkit.CallbackPath, a.oauth.Callback())
+	a.mux.Handle(exkit.WebhookPath, hook)
+	a.mux.HandleFunc("GET /meetings", a.listPage)
+	a.mux.HandleFunc("POST /meetings", a.createPage)
+	a.mux.HandleFunc("GET /meetings/{id}", a.viewPage)
+	a.mux.HandleFunc("POST /meetings/{id}", a.updatePage)
+	a.mux.HandleFunc("GET /meetings/{id}/join", a.joinPage)
+	a.mux.HandleFunc("POST /disconnect", a.disconnectPage)
+	return a, nil
+}
+
+func (a *app) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("X-Frame-Options", "DENY")
+	if r.Method == http.MethodPost && r.URL.Path != exkit.WebhookPath && !sameOrigin(r) {
+		http.Error(w, "cross-site form post refused", http.StatusForbidden)
+		return
+	}
+	a.mux.ServeHTTP(w, r)
+}
+
+// sameOrigin refuses form posts from other sites (a minimal CSRF defence:
+// browsers send Origin on POST).
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" || o == "null" {
+		return o == ""
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+func (a *app) tokenKey() string { return "pulsodesk:workspace:" + a.workspace + ":zoom" }
+
+// ---- connection ----
+
+// connected is the OAuth callback's hook: the grant is stored already.
+func (a *app) connected(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
+	if err := a.recordConnection(r.Context(), c); err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Zoom was connected but PulsoDesk could not save it", err)
+		return
+	}
+	http.Redirect(w, r, "/?connected=1", http.StatusSeeOther)
+}
+
+func (a *app) recordConnection(ctx context.Context, c oauth.Connection) error {
+	now := a.now().UnixMilli()
+	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO workspace_meetings_connection
+		(workspace_id, token_key, zoom_user_id, email, connected_at, disconnected_at, disconnect_reason)
+		VALUES ($1, $2, $3, $4, $5, NULL, '')
+		ON CONFLICT (workspace_id) DO UPDATE SET token_key = excluded.token_key, zoom_user_id = excluded.zoom_user_id,
+		email = excluded.email, connected_at = excluded.connected_at, disconnected_at = NULL, disconnect_reason = ''`,
+		a.workspace, c.Key, c.UserID, c.Email, now)
+	if err != nil {
+		return err
+	}
+	return a.env.Mail.Send(ctx, exkit.Email{
+		To:      c.Email,
+		Subject: "Zoom is connected to " + a.name,
+		Body: fmt.Sprintf("Hello,\n\nYour Zoom account %s is now connected to the %s workspace on PulsoDesk.\n"+
+			"Teammates can schedule Zoom meetings from PulsoDesk; you can disconnect at any time.\n", c.Email, a.name),
+	})
+}
+
+// connection returns the workspace's connection record (nil if it never
+// connected).
+func (a *app) connection(ctx context.Context) (*connection, error) {
+	var c connection
+	var connected int64
+	var disconnected sql.NullInt64
+	err := a.env.DB.QueryRowContext(ctx, `SELECT token_key, zoom_user_id, email, connected_at, disconnected_at, disconnect_reason
+		FROM workspace_meetings_connection WHERE workspace_id = $1`, a.workspace).
+		Scan(&c.TokenKey, &c.ZoomUserID, &c.Email, &connected, &disconnected, &c.Reason)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.ConnectedAt = time.UnixMilli(connected).UTC()
+	if disconnected.Valid {
+		c.DisconnectedAt = time.UnixMilli(disconnected.Int64).UTC()
+	}
+	return &c, nil
+}
+
+// client returns a Zoom client acting as the connected user.
+func (a *app) client(ctx context.Context) (*zoom.Client, *connection, error) {
+	c, err := a.connection(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !c.Active() {
+		return nil, c, exkit.ErrNotConnected
+	}
+	ts, err := a.env.OAuth.TokenSource(a.env.Tokens, c.TokenKey)
+	if err != nil {
+		return nil, c, err
+	}
+	cl, err := a.env.NewClient(ts)
+	return cl, c, err
+}
+
+// zoomFailed handles an error of a Zoom call: a dead grant (revoked in Zoom,
+// app removed) ends the connection, so the pages offer to reconnect.
+func (a *app) zoomFailed(ctx context.Context, err error) error {
+	if errors.Is(err, oauth.ErrReauthorizationRequired) {
+		if derr := a.endConnection(ctx, "Zoom no longer accepts the workspace's authorization"); derr != nil {
+			return errors.Join(err, derr)
+		}
+		return fmt.Errorf("%w: Zoom access was revoked; connect Zoom again", exkit.ErrNotConnected)
+	}
+	return err
+}
+
+// endConnection deletes the stored access and refresh tokens and marks the
+// connection as ended. The meeting history stays.
+func (a *app) endConnection(ctx context.Context, reason string) error {
+	if err := a.env.Tokens.Delete(ctx, a.tokenKey()); err != nil {
+		return fmt.Errorf("deleting the Zoom tokens: %w", err)
+	}
+	_, err := a.env.DB.ExecContext(ctx, `UPDATE workspace_meetings_connection
+		SET disconnected_at = $1, disconnect_reason = $2 WHERE workspace_id = $3 AND disconnected_at IS NULL`,
+		a.now().UnixMilli(), reason, a.workspace)
+	return err
+}
+
+// disconnect is "Disconnect Zoom": revoke the grant at Zoom (so the tokens
+// are dead even if a copy leaked), delete the stored access and refresh
+// tokens, and keep the meeting history.
+func (a *app) disconnect(ctx context.Context) (revoked bool, err error) {
+	c, err := a.connection(ctx)
+	if err != nil {
+		return false, err
+	}
+	if !c.Active() {
+		return false, exkit.ErrNotConnected
+	}
+	// Revoke with a live access token: the token source refreshes it first
+	// if it has expired (the refresh token rotates as usual).
+	ts, err := a.env.OAuth.TokenSource(a.env.Tokens, c.TokenKey)
+	if err != nil {
+		return false, err
+	}
+	tok, err := ts.TokenContext(ctx)
+	switch {
+	case errors.Is(err, oauth.ErrReauthorizationRequired), errors.Is(err, tokenstore.ErrNotFound):
+		// The grant is dead already (or gone): nothing left to revoke.
+	case err != nil:
+		return false, err
+	default:
+		// Revoking one token of the grant kills the grant and all its
+		// tokens. A grant that died meanwhile is not an error for the user.
+		if rerr := a.env.OAuth.Revoke(ctx, tok.AccessToken); rerr == nil {
+			revoked = true
+		} else if !errors.Is(rerr, oauth.ErrRevoke) {
+			return false, rerr
+		}
+	}
+	if err := a.endConnection(ctx, "disconnected in PulsoDesk"); err != nil {
+		return revoked, err
+	}
+	err = a.env.Mail.Send(ctx, exkit.Email{
+		To:      c.Email,
+		Subject: "Zoom is disconnected from " + a.name,
+		Body: fmt.Sprintf("Hello,\n\nZoom (%s) was disconnected from the %s workspace: PulsoDesk revoked its access\n"+
+			"and deleted its tokens. The meetings already scheduled still take place, and their\n"+
+			"history and join links stay in PulsoDesk. Connect Zoom again to schedule new ones.\n", c.Email, a.name),
+	})
+	return revoked, err
+}
+
+// ---- meetings ----
+
+func (a *app) createMeeting(ctx context.Context, in meetingInput) (*meeting, error) {
+	start, err := in.start(a.now())
+	if err != nil {
+		return nil, err
+	}
+	cl, c, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	zm, _, err := cl.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
+		Topic:     strings.TrimSpace(in.Topic),
+		Type:      zoom.MeetingTypeScheduled,
+		StartTime: zoom.NewTime(start),
+		Timezone:  in.Timezone,
+		Duration:  in.Duration,
+	})
+	if err != nil {
+		return nil, a.zoomFailed(ctx, err)
+	}
+	m := fromZoom(zm, in.Timezone)
+	if m.HostEmail == "" {
+		m.HostEmail = c.Email
+	}
+	now := a.now().UTC()
+	m.CreatedAt, m.UpdatedAt = now, now
+	if err := a.saveMeeting(ctx, m); err != nil {
+		return nil, err
+	}
+	err = a.env.Mail.Send(ctx, exkit.Email{
+		To:      c.Email,
+		Subject: "Meeting scheduled: " + oneLine(m.Topic),
+		Body: fmt.Sprintf("%s\n\nWhen: %s\nDuration: %d minutes\nJoin: %s\nMeeting ID: %d\n\nScheduled from PulsoDesk (%s).\n",
+			m.Topic, m.When(), m.Duration, m.JoinURL, m.ID, a.name),
+	})
+	return &m, err
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// fromZoom keeps what the workspace shows; never the start URL.
+func fromZoom(zm *zoom.Meeting, zone string) meeting {
+	if zm.Timezone != "" {
+		zone = zm.Timezone
+	}
+	return meeting{
+		ID: zm.ID, HostEmail: zm.HostEmail, Topic: zm.Topic, Start: zm.StartTime.UTC(), Timezone: zone,
+		Duration: zm.Duration, JoinURL: zm.JoinURL, Status: statusScheduled,
+	}
+}
+
+func (a *app) saveMeeting(ctx context.Context, m meeting) error {
+	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO workspace_meetings_meeting
+		(zoom_meeting_id, workspace_id, host_email, topic, start_time, timezone, duration, join_url, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (zoom_meeting_id) DO UPDATE SET topic = excluded.topic, start_time = excluded.start_time,
+		timezone = excluded.timezone, duration = excluded.duration, join_url = excluded.join_url,
+		status = excluded.status, updated_at = excluded.updated_at`,
+		m.ID, a.workspace, m.HostEmail, m.Topic, m.Start.Unix(), m.Timezone, m.Duration, m.JoinURL, m.Status,
+		m.CreatedAt.UnixMilli(), m.UpdatedAt.UnixMilli())
+	return err
+}
+
+const meetingColumns = `zoom_meeting_id, host_email, topic, start_time, timezone, duration, join_url, status, created_at, updated_at`
+
+func scanMeeting(row interface{ Scan(...any) error }) (meeting, error) {
+	var m meeting
+	var start, created, updated int64
+	err := row.Scan(&m.ID, &m.HostEmail, &m.Topic, &start, &m.Timezone, &m.Duration, &m.JoinURL, &m.Status, &created, &updated)
+	m.Start = time.Unix(start, 0).UTC()
+	m.CreatedAt = time.UnixMilli(created).UTC()
+	m.UpdatedAt = time.UnixMilli(updated).UTC()
+	return m, err
+}
+
+// history is the workspace's own record of its meetings, soonest first. It
+// needs no Zoom connection.
+func (a *app) history(ctx context.Context) ([]meeting, error) {
+	rows, err := a.env.DB.QueryContext(ctx, `SELECT `+meetingColumns+` FROM workspace_meetings_meeting
+		WHERE workspace_id = $1 ORDER BY start_time, zoom_meeting_id`, a.workspace)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []meeting
+	for rows.Next() {
+		m, err := scanMeeting(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// localMeeting returns a meeting of the history (sql.ErrNoRows if none).
+func (a *app) localMeeting(ctx context.Context, id int64) (meeting, error) {
+	return scanMeeting(a.env.DB.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM workspace_meetings_meeting
+		WHERE workspace_id = $1 AND zoom_meeting_id = $2`, a.workspace, id))
+}
+
+// listMeetings lists the connected user's scheduled meetings in Zoom and
+// refreshes the history's copies of them.
+func (a *app) listMeetings(ctx context.Context) ([]meeting, error) {
+	cl, _, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []meeting
+	for zm, err := range cl.Meetings.ListAll(ctx, "me", &zoom.ListMeetingsOptions{Type: zoom.MeetingListTypeScheduled, PageSize: 100}) {
+		if err != nil {
+			return nil, a.zoomFailed(ctx, err)
+		}
+		m := fromZoom(zm, a.zone)
+		if old, err := a.localMeeting(ctx, m.ID); err == nil {
+			m.HostEmail, m.CreatedAt = old.HostEmail, old.CreatedAt
+			if m.JoinURL == "" {
+				m.JoinURL = old.JoinURL
+			}
+			if !sameSchedule(old, m) {
+				m.UpdatedAt = a.now().UTC()
+				if err := a.saveMeeting(ctx, m); err != nil {
+					return nil, err
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func sameSchedule(a, b meeting) bool {
+	return a.Topic == b.Topic && a.Start.Equal(b.Start) && a.Duration == b.Duration && a.Timezone == b.Timezone
+}
+
+// viewMeeting reads a meeting from Zoom when connected (refreshing the
+// history), and from the history otherwise (fromZoom false).
+func (a *app) viewMeeting(ctx context.Context, id int64) (m meeting, live bool, err error) {
+	local, err := a.localMeeting(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return meeting{}, false, fmt.Errorf("meeting %d is not in this workspace: %w", id, zoom.ErrNotFound)
+	}
+	if err != nil {
+		return meeting{}, false, err
+	}
+	cl, _, err := a.client(ctx)
+	if errors.Is(err, exkit.ErrNotConnected) {
+		return local, false, nil
+	}
+	if err != nil {
+		return meeting{}, false, err
+	}
+	zm, _, err := cl.Meetings.Get(ctx, id, nil)
+	if errors.Is(err, zoom.ErrNotFound) {
+		local.Status, local.UpdatedAt = statusDeleted, a.now().UTC()
+		return local, false, a.saveMeeting(ctx, local)
+	}
+	if err != nil {
+		return meeting{}, false, a.zoomFailed(ctx, err)
+	}
+	m = fromZoom(zm, local.Timezone)
+	m.HostEmail, m.CreatedAt, m.UpdatedAt = local.HostEmail, local.CreatedAt, local.UpdatedAt
+	if !sameSchedule(m, local) || m.JoinURL != local.JoinURL || m.Status != local.Status {
+		m.UpdatedAt = a.now().UTC()
+		if err := a.saveMeeting(ctx, m); err != nil {
+			return meeting{}, false, err
+		}
+	}
+	return m, true, nil
+}
+
+// updateMeeting changes a meeting's title, time and duration in Zoom, then
+// in the history.
+func (a *app) updateMeeting(ctx context.Context, id int64, in meetingInput) (*meeting, error) {
+	start, err := in.start(a.now())
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.localMeeting(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("meeting %d is not in this workspace: %w", id, zoom.ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cl, _, err := a.client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	_, err = cl.Meetings.Update(ctx, id, &zoom.UpdateMeetingRequest{
+		Topic:     strings.TrimSpace(in.Topic),
+		StartTime: zoom.NewTime(start),
+		Timezone:  in.Timezone,
+		Duration:  in.Duration,
+	}, nil)
+	if err != nil {
+		return nil, a.zoomFailed(ctx, err)
+	}
+	m.Topic, m.Start, m.Timezone, m.Duration = strings.TrimSpace(in.Topic), start, in.Timezone, in.Duration
+	m.UpdatedAt = a.now().UTC()
+	return &m, a.saveMeeting(ctx, m)
+}
+
+// joinLink returns a meeting's join link from the history: it needs no Zoom
+// call, and it still works after Zoom is disconnected.
+func (a *app) joinLink(ctx context.Context, id int64) (string, error) {
+	m, err := a.localMeeting(ctx, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("meeting %d is not in this workspace: %w", id, zoom.ErrNotFound)
+	}
+	if err != nil {
+		return "", err
+	}
+	if m.Status == statusDeleted || m.JoinURL == "" {
+		return "", fmt.Errorf("meeting %d was deleted in Zoom: %w", id, zoom.ErrNotFound)
+	}
+	return m.JoinURL, nil
+}
+
+// ---- webhooks: changes made in Zoom itself ----
+
+func (a *app) onMeetingUpdated(ctx context.Context, _ *webhook.Event, p *webhook.MeetingUpdatedPayload) error {
+	m, err := a.localMeeting(ctx, int64(p.Object.ID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // not scheduled from this workspace
+	}
+	if err != nil {
+		return err
+	}
+	o := p.Object // only the changed fields are present
+	if o.Topic != "" {
+		m.Topic = o.Topic
+	}
+	if !o.StartTime.IsZero() {
+		m.Start = o.StartTime.UTC()
+	}
+	if o.Timezone != "" {
+		m.Timezone = o.Timezone
+	}
+	if o.Duration > 0 {
+		m.Duration = int(o.Duration)
+	}
+	if o.JoinURL != "" {
+		m.JoinURL = o.JoinURL
+	}
+	m.UpdatedAt = a.now().UTC()
+	return a.saveMeeting(ctx, m)
+}
+
+func (a *app) onMeetingDeleted(ctx context.Context, _ *webhook.Event, p *webhook.MeetingDeletedPayload) error {
+	if len(p.Object.Occurrences) > 0 {
+		return nil // one occurrence of a recurring meeting; this app schedules none
+	}
+	_, err := a.env.DB.ExecContext(ctx, `UPDATE workspace_meetings_meeting SET status = $1, updated_at = $2
+		WHERE workspace_id = $3 AND zoom_meeting_id = $4`, statusDeleted, a.now().UnixMilli(), a.workspace, int64(p.Object.ID))
+	return err
+}
+
+// onAppDeauthorized: the user removed the app in Zoom. Zoom has revoked the
+// tokens already; delete them and keep the history.
+func (a *app) onAppDeauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
+	c, err := a.connection(ctx)
+	if err != nil || !c.Active() || c.ZoomUserID != p.UserID {
+		return err
+	}
+	return a.endConnection(ctx, "the app was removed in Zoom")
+}
+
+// ---- pages ----
+
+type pageData struct {
+	Title     string
+	Workspace string
+	Conn      *connection
+	Notice    string
+	Error     string
+	Meetings  []meeting
+	Meeting   *meeting
+	FromZoom  bool
+	Default   meetingInput
+	ConnectTo string
+	Offline   bool // Zoom is the embedded fake
+}
+
+// zones are the time zones the forms offer.
+func zones() []string {
+	return []string{"Europe/Madrid", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Tokyo", "UTC"}
+}
+
+func (a *app) page(ctx context.Context, title string) (pageData, error) {
+	c, err := a.connection(ctx)
+	tomorrow := a.now().In(loadZone(a.zone)).AddDate(0, 0, 1)
+	return pageData{
+		Title: title, Workspace: a.name, Conn: c, ConnectTo: exkit.ConnectPath, Offline: a.env.Fake != nil,
+		Default: meetingInput{Date: tomorrow.Format("2006-01-02"), Time: "10:00", Timezone: a.zone, Duration: 30},
+	}, err
+}
+
+func (a *app) render(w http.ResponseWriter, status int, name string, d pageData) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = a.tmpl.ExecuteTemplate(w, name, d)
+}
+
+// fail renders an error page. Error texts of zoomkit never hold secrets.
+func (a *app) fail(w http.ResponseWriter, r *http.Request, status int, what string, err error) {
+	d, _ := a.page(r.Context(), what)
+	d.Error = what + ": " + err.Error()
+	a.render(w, status, "error", d)
+}
+
+func (a *app) failFor(w http.ResponseWriter, r *http.Request, what string, err error) {
+	status := http.StatusBadGateway
+	switch {
+	case errors.Is(err, errInvalid):
+		status = http.StatusBadRequest
+	case errors.Is(err, exkit.ErrNotConnected):
+		status = http.StatusConflict
+	case errors.Is(err, zoom.ErrNotFound):
+		status = http.StatusNotFound
+	}
+	a.fail(w, r, status, what, err)
+}
+
+func (a *app) home(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r.Context(), a.name+" - meetings")
+	if err == nil {
+		d.Meetings, err = a.history(r.Context())
+	}
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	switch {
+	case r.URL.Query().Get("connected") == "1" && d.Conn.Active():
+		d.Notice = "Zoom is connected as " + d.Conn.Email + "."
+	case r.URL.Query().Get("disconnected") == "1":
+		d.Notice = "Zoom is disconnected: its access was revoked and its tokens deleted. The meeting history stays."
+	}
+	a.render(w, http.StatusOK, "home", d)
+}
+
+func (a *app) listPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r.Context(), "Meetings in Zoom")
+	if err == nil {
+		d.Meetings, err = a.listMeetings(r.Context())
+	}
+	if err != nil {
+		a.failFor(w, r, "Listing the meetings in Zoom", err)
+		return
+	}
+	a.render(w, http.StatusOK, "list", d)
+}
+
+func formInput(r *http.Request) meetingInput {
+	dur, _ := strconv.Atoi(r.PostFormValue("duration"))
+	return meetingInput{
+		Topic: r.PostFormValue("topic"), Date: r.PostFormValue("date"), Time: r.PostFormValue("time"),
+		Timezone: r.PostFormValue("timezone"), Duration: dur,
+	}
+}
+
+func (a *app) createPage(w http.ResponseWriter, r *http.Request) {
+	m, err := a.createMeeting(r.Context(), formInput(r))
+	if err != nil {
+		a.failFor(w, r, "Scheduling the meeting", err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/meetings/%d?created=1", m.ID), http.StatusSeeOther)
+}
+
+func meetingID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (a *app) viewPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := meetingID(r)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	d, err := a.page(r.Context(), "Meeting")
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	m, fromZoom, err := a.viewMeeting(r.Context(), id)
+	if err != nil {
+		a.failFor(w, r, "Loading the meeting", err)
+		return
+	}
+	d.Meeting, d.FromZoom, d.Title = &m, fromZoom, m.Topic
+	switch {
+	case r.URL.Query().Get("created") == "1":
+		d.Notice = "Meeting scheduled in Zoom."
+	case r.URL.Query().Get("updated") == "1":
+		d.Notice = "Meeting updated in Zoom."
+	}
+	a.render(w, http.StatusOK, "meeting", d)
+}
+
+func (a *app) updatePage(w http.ResponseWriter, r *http.Request) {
+	id, ok := meetingID(r)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if _, err := a.updateMeeting(r.Context(), id, formInput(r)); err != nil {
+		a.failFor(w, r, "Updating the meeting", err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/meetings/%d?updated=1", id), http.StatusSeeOther)
+}
+
+func (a *app) joinPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := meetingID(r)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	link, err := a.joinLink(r.Context(), id)
+	if err != nil {
+		a.failFor(w, r, "Joining the meeting", err)
+		return
+	}
+	http.Redirect(w, r, link, http.StatusSeeOther)
+}
+
+func (a *app) disconnectPage(w http.ResponseWriter, r *http.Request) {
+	if _, err := a.disconnect(r.Context()); err != nil {
+		a.failFor(w, r, "Disconnecting Zoom", err)
+		return
+	}
+	http.Redirect(w, r, "/?disconnected=1", http.StatusSeeOther)
+}

@@ -1,0 +1,88 @@
+package main
+
+// pages are the app's HTML templates (html/template: every value is
+// escaped). State changes are POST forms. No page ever shows a meeting's
+// start URL: it would let anyone start the meeting as its host.
+const pages = `
+{{define "head"}}<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{.Title}} - PulsoDesk</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font-family:system-ui,sans-serif;max-width:52em;margin:2em auto;padding:0 1em;color:#1d2330}
+header{display:flex;justify-content:space-between;align-items:center;border-bottom:2px solid #2d8cff;padding-bottom:.5em}
+h1{font-size:1.4em;margin:0} h2{font-size:1.15em;margin-top:1.6em}
+.card{border:1px solid #d6dbe4;border-radius:8px;padding:1em;margin:1em 0}
+.notice{background:#e8f5e9;border-color:#81c784} .error{background:#fdecea;border-color:#e57373}
+.btn{display:inline-block;background:#2d8cff;color:#fff;border:0;border-radius:6px;padding:.5em 1em;font-size:1em;text-decoration:none;cursor:pointer}
+.btn.secondary{background:#6b7280} .btn.danger{background:#c62828}
+table{border-collapse:collapse;width:100%} th,td{text-align:left;padding:.35em .5em;border-bottom:1px solid #e5e7eb}
+label{display:inline-block;margin:.3em 1em .3em 0} input,select{font-size:1em;padding:.2em}
+.muted{color:#6b7280} .card h2{margin-top:0}
+</style></head><body>
+<header><h1><a href="/" style="color:inherit;text-decoration:none">PulsoDesk</a> · {{.Workspace}}</h1>
+<span id="status">{{if .Conn.Active}}Zoom: <strong id="account">{{.Conn.Email}}</strong>{{else}}Zoom not connected{{end}}</span></header>
+{{if .Notice}}<div class="card notice" id="notice">{{.Notice}}</div>{{end}}
+{{if .Error}}<div class="card error" id="error">{{.Error}}</div>{{end}}
+{{end}}
+
+{{define "foot"}}<p class="muted">{{if .Offline}}Offline: Zoom is the embedded fake (zoomtest). {{end}}<a href="/meetings">Meetings in Zoom</a></p></body></html>{{end}}
+
+{{define "schedule"}}
+<form method="post" action="{{.Action}}" id="meeting-form">
+<label>Title <input id="topic" name="topic" required maxlength="200" size="34" value="{{.In.Topic}}"></label><br>
+<label>Date <input id="date" name="date" type="date" required value="{{.In.Date}}"></label>
+<label>Time <input id="time" name="time" type="time" required value="{{.In.Time}}"></label>
+<label>Time zone <select id="timezone" name="timezone">{{$tz := .In.Timezone}}{{range zonesWith $tz}}<option{{if eq . $tz}} selected{{end}}>{{.}}</option>{{end}}</select></label>
+<label>Duration <input id="duration" name="duration" type="number" min="1" max="1440" required value="{{.In.Duration}}"> min</label><br>
+<button class="btn" id="submit-meeting" type="submit">{{.Button}}</button>
+</form>
+{{end}}
+
+{{define "history"}}
+{{if .}}<table id="history"><thead><tr><th>Meeting ID</th><th>Title</th><th>When</th><th>Duration</th><th>Join link</th><th>Status</th></tr></thead><tbody>
+{{range .}}<tr data-id="{{.ID}}"><td><a href="/meetings/{{.ID}}">{{.ID}}</a></td><td>{{.Topic}}</td><td>{{.When}}</td><td>{{.Duration}} min</td>
+<td>{{if eq .Status "scheduled"}}<a href="{{.JoinURL}}">{{.JoinURL}}</a>{{else}}-{{end}}</td><td>{{.Status}}</td></tr>
+{{end}}</tbody></table>{{else}}<p class="muted" id="no-meetings">No meetings yet.</p>{{end}}
+{{end}}
+
+{{define "home"}}{{template "head" .}}
+<div class="card" id="connection">
+{{if .Conn.Active}}
+<p>Zoom is connected as <strong>{{.Conn.Email}}</strong> since {{.Conn.ConnectedAt.Format "2 Jan 2006 15:04 MST"}}. Meetings scheduled here are created in this Zoom account.</p>
+<form method="post" action="/disconnect"><button class="btn danger" id="disconnect" type="submit">Disconnect Zoom</button></form>
+{{else}}
+{{if .Conn}}<p>Zoom ({{.Conn.Email}}) is no longer connected: {{.Conn.Reason}}. The meeting history below stays.</p>{{end}}
+<p>Connect the workspace's Zoom account to schedule meetings from PulsoDesk.</p>
+<a class="btn" id="connect" href="{{.ConnectTo}}">Connect Zoom</a>
+{{end}}
+</div>
+{{if .Conn.Active}}<h2>Schedule a meeting</h2>
+{{template "schedule" (dict "Action" "/meetings" "Button" "Schedule in Zoom" "In" .Default)}}{{end}}
+<h2>Meeting history</h2>
+{{template "history" .Meetings}}
+{{template "foot" .}}{{end}}
+
+{{define "list"}}{{template "head" .}}
+<h2>Scheduled meetings in Zoom ({{len .Meetings}})</h2>
+{{template "history" .Meetings}}
+<p><a href="/">Back to the workspace</a></p>
+{{template "foot" .}}{{end}}
+
+{{define "meeting"}}{{template "head" .}}{{with .Meeting}}
+<div class="card" id="meeting">
+<h2 id="meeting-topic">{{.Topic}}</h2>
+<p>Meeting ID <strong id="meeting-id">{{.ID}}</strong> · host {{.HostEmail}} · <span id="meeting-status">{{.Status}}</span></p>
+<p>When: <strong id="meeting-when">{{.When}}</strong> · {{.Duration}} minutes</p>
+{{if eq .Status "scheduled"}}<p>Join link: <a id="join-link" href="{{.JoinURL}}">{{.JoinURL}}</a></p>
+<p><a class="btn" href="/meetings/{{.ID}}/join">Join meeting</a></p>{{end}}
+</div>{{end}}
+<p class="muted">{{if .FromZoom}}Read from Zoom just now.{{else}}From the workspace's history (Zoom is not connected or no longer has it).{{end}}</p>
+{{if and .Conn.Active .FromZoom}}<h2>Change the meeting</h2>
+{{with .Meeting}}{{template "schedule" (dict "Action" (printf "/meetings/%d" .ID) "Button" "Update in Zoom" "In" (input .))}}{{end}}{{end}}
+<p><a href="/">Back to the workspace</a></p>
+{{template "foot" .}}{{end}}
+
+{{define "error"}}{{template "head" .}}
+<p><a href="/">Back to the workspace</a>{{if not .Conn.Active}} · <a href="{{.ConnectTo}}">Connect Zoom</a>{{end}}</p>
+{{template "foot" .}}{{end}}
+`
