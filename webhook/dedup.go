@@ -26,11 +26,13 @@ type KeyFunc func(e *Event) string
 // span (+5, +25 and +85 minutes after the first attempt) with room to spare.
 const DefaultDedupTTL = 24 * time.Hour
 
-// DefaultKey is the default KeyFunc: "zoom:{event}:{event_ts in ms}:{id}" where id is
+// DefaultKey is the default KeyFunc: "zoom:{event}:{event_ts in ms}:{id}{sub}" where id is
 // payload.object.uuid, else payload.object.id, else (for payloads without an object, such as
-// app_deauthorized) the SHA-256 of the payload bytes. It deliberately does not hash the whole body:
-// Zoom's redeliveries of recording.completed can differ in download_token and download URLs and
-// must still be duplicates.
+// app_deauthorized) the SHA-256 of the payload bytes. Events about one participant, registrant or
+// set of members of an object add who it is (sub): two attendees who join a webinar in the same
+// millisecond share the webinar's uuid and event_ts, and must not be taken for a redelivery of one
+// another. It deliberately does not hash the whole body: Zoom's redeliveries of recording.completed
+// can differ in download_token and download URLs and must still be duplicates.
 func DefaultKey(e *Event) string {
 	var b strings.Builder
 	b.WriteString("zoom:")
@@ -53,16 +55,54 @@ func objectIdentity(payload []byte) string {
 			if !ok {
 				continue
 			}
-			if s, ok := jsonString(v); ok && s != "" {
-				return k + "=" + s
-			}
-			if len(v) > 0 && (v[0] == '-' || isDigit(v[0])) {
-				return k + "=" + string(v)
+			if s := scalar(v); s != "" {
+				return k + "=" + s + subIdentity(obj)
 			}
 		}
 	}
 	sum := sha256.Sum256(payload)
 	return "sha256=" + hex.EncodeToString(sum[:])
+}
+
+// subIdentity names the participant, registrant or members an event is
+// about, within its object.
+func subIdentity(obj []byte) string {
+	var b strings.Builder
+	for _, nested := range [...]struct {
+		name string
+		keys []string
+	}{
+		{"participant", []string{"participant_uuid", "user_id", "id", "participant_user_id", "email", "user_name", "join_time", "leave_time"}},
+		{"registrant", []string{"id", "email"}},
+	} {
+		v, ok := member(obj, nested.name)
+		if !ok || len(v) == 0 || v[0] != '{' {
+			continue
+		}
+		for _, k := range nested.keys {
+			if f, ok := member(v, k); ok {
+				if s := scalar(f); s != "" {
+					b.WriteString(":" + nested.name + "." + k + "=" + s)
+				}
+			}
+		}
+	}
+	if v, ok := member(obj, "members"); ok && len(v) > 0 && v[0] == '[' {
+		sum := sha256.Sum256(v)
+		b.WriteString(":members=" + hex.EncodeToString(sum[:8]))
+	}
+	return b.String()
+}
+
+// scalar returns a JSON string's value or a number's text ("" otherwise).
+func scalar(v []byte) string {
+	if s, ok := jsonString(v); ok {
+		return s
+	}
+	if len(v) > 0 && (v[0] == '-' || isDigit(v[0])) {
+		return string(v)
+	}
+	return ""
 }
 
 // MemoryDeduper is an in-process Deduper with expiring entries. Expired entries are swept as claims

@@ -436,6 +436,33 @@ func TestDefaultKey(t *testing.T) {
 	if a != b {
 		t.Fatalf("%s != %s", a, b)
 	}
+
+	// Two attendees joining in the same millisecond share the webinar's uuid
+	// and event_ts: they are two events, not a redelivery. A redelivery of
+	// one of them is still a duplicate.
+	joined := func(user, at string) string {
+		return `{"event":"webinar.participant_joined","event_ts":1700000000123,"payload":{"object":{"id":"9","uuid":"w==","participant":{"user_id":"` + user + `","user_name":"N","join_time":"` + at + `"}}}}`
+	}
+	okafor, fernandez := DefaultKey(mk(joined("16778240", "2026-11-25T20:00:00Z"))), DefaultKey(mk(joined("16779264", "2026-11-25T20:00:00Z")))
+	if okafor == fernandez {
+		t.Fatalf("two participants got one key: %s", okafor)
+	}
+	if again := DefaultKey(mk(joined("16778240", "2026-11-25T20:00:00Z"))); again != okafor {
+		t.Fatalf("a redelivery got another key: %s != %s", again, okafor)
+	}
+	// Likewise two registrants of one meeting, and two member sets of one group.
+	reg := func(id string) string {
+		return DefaultKey(mk(`{"event":"meeting.registration_created","event_ts":5,"payload":{"object":{"id":9,"uuid":"m==","registrant":{"id":"` + id + `","email":"` + id + `@x.example"}}}}`))
+	}
+	if reg("r1") == reg("r2") {
+		t.Fatal("two registrants got one key")
+	}
+	members := func(id string) string {
+		return DefaultKey(mk(`{"event":"group.member_added","event_ts":6,"payload":{"object":{"id":"g","members":[{"id":"` + id + `","email":"a@x.example"}]}}}`))
+	}
+	if members("u1") == members("u2") || members("u1") != members("u1") {
+		t.Fatal("group member keys")
+	}
 }
 
 // Concurrent deliveries of one event (Zoom's retry racing a slow first attempt) are handled once.
