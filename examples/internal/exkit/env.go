@@ -127,6 +127,8 @@ func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.O
 		if e.Cfg.DataDir, err = os.MkdirTemp("", "zoomkit-"+cfg.Name+"-"); err != nil {
 			return nil, err
 		}
+	} else if err = os.MkdirAll(e.Cfg.DataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating the data folder: %w", err)
 	}
 	addr := "127.0.0.1:0"
 	if cfg.Serve {

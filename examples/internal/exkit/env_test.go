@@ -3,6 +3,7 @@ package exkit
 import (
 	"bytes"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,7 +37,9 @@ func TestParseFlags(t *testing.T) {
 func TestOfflineConnectRoundTrip(t *testing.T) {
 	ctx := t.Context()
 	var out bytes.Buffer
-	env, err := Open(ctx, Config{Name: "demo", DataDir: t.TempDir()}, &out, zoomtest.WithOwner("owner@acme.example"))
+	// A -data folder that does not exist yet is created.
+	dir := filepath.Join(t.TempDir(), "new", "data")
+	env, err := Open(ctx, Config{Name: "demo", DataDir: dir}, &out, zoomtest.WithOwner("owner@acme.example"))
 	if err != nil {
 		t.Fatal(err)
 	}
