@@ -1,0 +1,546 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/http/httptest"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// setup opens the example offline, as `go run` does, in a temporary folder.
+func setup(t *testing.T, fakeOpts ...zoomtest.Option) (*exkit.Env, *app, *flowClock, *bytes.Buffer) {
+	t.Helper()
+	var out bytes.Buffer
+	cfg := &exkit.Config{Name: exampleName, DataDir: t.TempDir()}
+	env, a, clock, err := open(t.Context(), cfg, &out, fakeOpts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(env.Close)
+	return env, a, clock, &out
+}
+
+func count(t *testing.T, env *exkit.Env, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := env.DB.QueryRowContext(t.Context(), query, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+type email struct {
+	To, Subject, Body string
+}
+
+// outbox parses the .eml files the mailer wrote, in order.
+func outbox(t *testing.T, env *exkit.Env) []email {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(env.Cfg.DataDir, "outbox", "*.eml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(files)
+	var out []email
+	dec := new(mime.WordDecoder)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := mail.ReadMessage(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		to, err := mail.ParseAddress(m.Header.Get("To"))
+		if err != nil {
+			t.Fatalf("%s: To: %v", f, err)
+		}
+		subj, err := dec.DecodeHeader(m.Header.Get("Subject"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(m.Body)
+		out = append(out, email{To: to.Address, Subject: subj, Body: string(body)})
+	}
+	return out
+}
+
+func TestFlow(t *testing.T) {
+	ctx := t.Context()
+	env, a, clock, out := setup(t)
+	res, err := runFlow(ctx, env, a, clock)
+	if err != nil {
+		t.Fatalf("flow: %v\n%s", err, out)
+	}
+	id := res.WebinarID
+
+	// The webinar in Zoom: hosted by the faculty member, created with the
+	// admin's grant, registration with manual approval.
+	w, ok := env.Fake.Meeting(id)
+	fac, _ := env.Fake.User(faculty.Email)
+	if !ok || !w.Webinar || w.HostID != fac.ID || w.Duration != 60 {
+		t.Fatalf("webinar in Zoom: %+v (faculty %s)", w, fac.ID)
+	}
+	if at, _ := w.Settings["approval_type"].(float64); at != 1 {
+		if ai, _ := w.Settings["approval_type"].(int); ai != 1 {
+			t.Errorf("approval_type = %v, want 1", w.Settings["approval_type"])
+		}
+	}
+	regs := env.Fake.Registrants(id)
+	if len(regs) != 5 {
+		t.Fatalf("%d registrants in Zoom, want 5", len(regs))
+	}
+	for _, r := range regs {
+		if r.Status != "approved" {
+			t.Errorf("registrant %s is %s in Zoom", r.Email, r.Status)
+		}
+	}
+	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE webinar_id = $1 AND status = 'approved'`, id); n != 5 {
+		t.Errorf("%d approved registrants recorded, want 5", n)
+	}
+
+	// The Zoom calls, all made with the admin's grant.
+	ops := map[string]int{}
+	for _, r := range env.Fake.Requests() {
+		ops[r.Operation]++
+		if !strings.HasPrefix(r.Operation, "oauth.") && r.UserID != res.AdminID {
+			t.Errorf("%s was made as %q, not as the admin", r.Operation, r.UserID)
+		}
+		if r.Status >= 400 {
+			t.Errorf("%s %s answered %d", r.Method, r.Path, r.Status)
+		}
+	}
+	for op, want := range map[string]int{
+		"user": 1, "webinarCreate": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
+		"webinarRegistrants": 1, "webinarRegistrantStatus": 1, "reportWebinarParticipants": 1, "webinarAbsentees": 1,
+	} {
+		if ops[op] != want {
+			t.Errorf("%s called %d times, want %d (all: %v)", op, ops[op], want, ops)
+		}
+	}
+	if res.Refreshes != 1 {
+		t.Errorf("%d token refreshes at the reconciliation, want 1", res.Refreshes)
+	}
+
+	// Webhooks: every delivery accepted, but the one lost in the outage;
+	// the redelivery deduplicated.
+	var failed []string
+	for _, d := range env.Fake.Deliveries() {
+		if d.Status != http.StatusOK {
+			failed = append(failed, d.Event+" "+strconv.Itoa(d.Status))
+		}
+	}
+	if !slices.Equal(failed, []string{"webinar.participant_joined 503"}) || res.LostEvent != "webinar.participant_joined" {
+		t.Errorf("failed deliveries %v, lost %q", failed, res.LostEvent)
+	}
+	if res.ReplayStatus != http.StatusOK {
+		t.Errorf("redelivery answered %d", res.ReplayStatus)
+	}
+
+	// Attendance from webhooks: 6 stays, one without its join.
+	segs, err := a.segments(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(segs) != 6 {
+		t.Fatalf("%d stays recorded, want 6: %+v", len(segs), segs)
+	}
+	orphans := 0
+	for _, s := range segs {
+		if s.Join.IsZero() {
+			orphans++
+			if s.Email != nair.Email {
+				t.Errorf("stay without a join: %+v", s)
+			}
+		}
+	}
+	if orphans != 1 {
+		t.Errorf("%d stays without a join, want 1", orphans)
+	}
+
+	// Credit.
+	type want struct {
+		minutes, webhookMin, reportMin int
+		percent                        string
+		awarded, absent                bool
+	}
+	wants := map[string]want{
+		okafor.Email:    {60, 60, 60, "100.0", true, false},
+		fernandez.Email: {55, 55, 55, "91.7", true, false},
+		nair.Email:      {53, 25, 53, "88.3", true, false}, // the report wins
+		weiss.Email:     {40, 40, 40, "66.7", false, false},
+		sato.Email:      {0, 0, 0, "0.0", false, true},
+	}
+	rows, err := a.credits(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(wants) {
+		t.Fatalf("%d credit rows, want %d", len(rows), len(wants))
+	}
+	for _, r := range rows {
+		w := wants[r.Email]
+		if r.Minutes != w.minutes || r.WebhookSeconds/60 != w.webhookMin || r.ReportSeconds/60 != w.reportMin ||
+			r.Percent() != w.percent || r.Awarded() != w.awarded || r.Absent != w.absent {
+			t.Errorf("%s: %+v, want %+v", r.Email, r, w)
+		}
+		if r.Awarded() && r.Credit != 1 {
+			t.Errorf("%s: credit %v, want 1.0", r.Email, r.Credit)
+		}
+	}
+	if !slices.Equal(res.Rec.Absentees, []string{sato.Email}) {
+		t.Errorf("absentees %v", res.Rec.Absentees)
+	}
+
+	// The CSV in the data folder.
+	f, err := os.Open(filepath.Join(env.Cfg.DataDir, "cme-credit-"+strconv.FormatInt(id, 10)+".csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 6 || !slices.Equal(recs[0], csvHeader) {
+		t.Fatalf("CSV: %v", recs)
+	}
+	for _, rec := range recs[1:] {
+		w, ok := wants[rec[1]]
+		if !ok {
+			t.Errorf("CSV row for %q", rec[1])
+			continue
+		}
+		awarded, hours := "no", "0.00"
+		if w.awarded {
+			awarded, hours = "yes", "1.00"
+		}
+		if rec[2] != strconv.Itoa(w.minutes) || rec[3] != w.percent || rec[4] != awarded || rec[5] != hours {
+			t.Errorf("CSV row %v, want %+v", rec, w)
+		}
+	}
+
+	// Emails: connected, 5 approvals with the personal join links, 3
+	// certificates, 2 notices, disconnected.
+	mails := outbox(t, env)
+	if len(mails) != 12 {
+		t.Fatalf("%d emails, want 12", len(mails))
+	}
+	if mails[0].To != orgAdmin || !strings.Contains(mails[0].Subject, "Zoom connected") {
+		t.Errorf("first email: %+v", mails[0])
+	}
+	joinURL := map[string]string{}
+	for _, r := range regs {
+		joinURL[r.Email] = r.JoinURL
+	}
+	kinds := map[string][]string{}
+	for _, m := range mails[1:11] {
+		switch {
+		case strings.HasPrefix(m.Subject, "Registration approved"):
+			kinds["approved"] = append(kinds["approved"], m.To)
+			if joinURL[m.To] == "" || !strings.Contains(m.Body, joinURL[m.To]) {
+				t.Errorf("approval email to %s lacks the join URL %q", m.To, joinURL[m.To])
+			}
+		case strings.HasPrefix(m.Subject, "CME certificate"):
+			kinds["certificate"] = append(kinds["certificate"], m.To)
+			if !strings.Contains(m.Body, "1.00 AMA PRA Category 1 Credit") {
+				t.Errorf("certificate to %s: %s", m.To, m.Body)
+			}
+		case strings.HasPrefix(m.Subject, "CME attendance"):
+			kinds["notice"] = append(kinds["notice"], m.To)
+		default:
+			t.Errorf("unexpected email %+v", m)
+		}
+	}
+	for k, want := range map[string][]string{
+		"approved":    {fernandez.Email, nair.Email, okafor.Email, sato.Email, weiss.Email},
+		"certificate": {fernandez.Email, nair.Email, okafor.Email},
+		"notice":      {sato.Email, weiss.Email},
+	} {
+		got := kinds[k]
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s emails to %v, want %v", k, got, want)
+		}
+	}
+	if last := mails[11]; last.To != orgAdmin || !strings.Contains(last.Subject, "Zoom disconnected") {
+		t.Errorf("last email: %+v", last)
+	}
+
+	// Uninstall: the grant is gone, the records stay, no more Zoom calls.
+	if _, err := env.Tokens.Get(ctx, orgTokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Errorf("the grant is still stored (%v)", err)
+	}
+	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_org WHERE disconnected_at > 0`); n != 1 {
+		t.Errorf("organisation not marked disconnected")
+	}
+	for table, want := range map[string]int{"cme_webinars_activities": 1, "cme_webinars_registrants": 5, "cme_webinars_attendance": 6, "cme_webinars_credits": 5} {
+		if n := count(t, env, "SELECT COUNT(*) FROM "+table); n != want {
+			t.Errorf("%s: %d rows after the uninstall, want %d", table, n, want)
+		}
+	}
+	if res.RequestsAfter != 0 {
+		t.Errorf("%d Zoom requests after the uninstall", res.RequestsAfter)
+	}
+	n := len(env.Fake.Requests())
+	if _, err := a.reconcileAndCredit(ctx, id); !errors.Is(err, exkit.ErrNotConnected) {
+		t.Errorf("reconcile after the uninstall: %v", err)
+	}
+	if _, err := a.register(ctx, id, person{"Late", "Comer", "late@example.org"}); !errors.Is(err, exkit.ErrNotConnected) {
+		t.Errorf("register after the uninstall: %v", err)
+	}
+	if got := len(env.Fake.Requests()); got != n {
+		t.Errorf("%d Zoom requests after the uninstall", got-n)
+	}
+
+	// The transcript names each step's Zoom calls; no secret is printed.
+	tr := out.String()
+	for _, s := range []string{
+		"POST /users/{userId}/webinars (webinarCreate)",
+		"POST /webinars/{webinarId}/batch_registrants (addBatchWebinarRegistrants)",
+		"PUT /webinars/{webinarId}/registrants/status (webinarRegistrantStatus, action approve)",
+		"GET /report/webinars/{webinarId}/participants (reportWebinarParticipants)",
+		"GET /past_webinars/{webinarId}/absentees (webinarAbsentees)",
+		"webhooks 25 min, report 53 min: report used",
+		"no Zoom request was made after the uninstall",
+	} {
+		if !strings.Contains(tr, s) {
+			t.Errorf("transcript lacks %q", s)
+		}
+	}
+	if strings.Contains(tr, env.WebhookSecret) || strings.Contains(tr, env.Fake.ClientSecret()) {
+		t.Error("the transcript shows a secret")
+	}
+}
+
+// TestScopes runs the flow with the granular scopes of the README, and
+// without the report scope.
+func TestScopes(t *testing.T) {
+	granular := []string{"webinar:write:webinar:admin", "webinar:write:batch_registrants:admin",
+		"webinar:write:registrant:admin", "webinar:read:list_registrants:admin",
+		"webinar:update:registrant_status:admin", "webinar:read:list_absentees:admin",
+		"report:read:list_webinar_participants:admin", "user:read:user:admin"}
+	t.Run("granular", func(t *testing.T) {
+		env, a, clock, out := setup(t, zoomtest.WithAppScopes(granular...))
+		if _, err := runFlow(t.Context(), env, a, clock); err != nil {
+			t.Fatalf("flow with granular scopes: %v\n%s", err, out)
+		}
+	})
+	t.Run("without report:read:admin", func(t *testing.T) {
+		env, a, clock, out := setup(t, zoomtest.WithAppScopes("webinar:read:admin", "webinar:write:admin", "user:read:admin"))
+		_, err := runFlow(t.Context(), env, a, clock)
+		if !errors.Is(err, zoom.ErrMissingScopes) || !strings.Contains(err.Error(), "participant report") {
+			t.Fatalf("flow without the report scope: %v\n%s", err, out)
+		}
+	})
+}
+
+func TestRun(t *testing.T) {
+	t.Setenv("ZOOM_CLIENT_ID", "")
+	var out, errb bytes.Buffer
+	if err := run(t.Context(), []string{"-data", t.TempDir()}, &out, &errb); err != nil {
+		t.Fatalf("run: %v\n%s%s", err, out.String(), errb.String())
+	}
+	if !strings.Contains(out.String(), "Done") {
+		t.Errorf("transcript:\n%s", out.String())
+	}
+	if err := run(t.Context(), []string{"stray"}, &out, &errb); err == nil {
+		t.Error("a stray argument was accepted")
+	}
+}
+
+func TestAttendedSeconds(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 18, 0, 0, 0, time.UTC)
+	m := func(a, b int) interval {
+		return interval{t0.Add(time.Duration(a) * time.Minute), t0.Add(time.Duration(b) * time.Minute)}
+	}
+	for _, tc := range []struct {
+		stays []interval
+		want  int
+	}{
+		{nil, 0},
+		{[]interval{m(0, 60)}, 3600},
+		{[]interval{m(25, 60), m(0, 20)}, 55 * 60},            // rejoin: the stays add up
+		{[]interval{m(0, 40), m(30, 60)}, 3600},               // two devices: counted once
+		{[]interval{m(0, 10), m(5, 8), m(20, 30)}, 1200},      // nested
+		{[]interval{m(10, 10), {from: t0.Add(time.Hour)}}, 0}, // empty and unknown
+	} {
+		if got := attendedSeconds(tc.stays); got != tc.want {
+			t.Errorf("%v: %d, want %d", tc.stays, got, tc.want)
+		}
+	}
+}
+
+func post(t *testing.T, a *app, path string, form url.Values) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, path, strings.NewReader(form.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	w := httptest.NewRecorder()
+	a.ServeHTTP(w, r)
+	return w
+}
+
+func get(t *testing.T, a *app, path string) *httptest.ResponseRecorder {
+	t.Helper()
+	w := httptest.NewRecorder()
+	a.ServeHTTP(w, httptest.NewRequestWithContext(t.Context(), http.MethodGet, path, nil))
+	return w
+}
+
+// TestPages drives the web app as the -serve user does, with the fake
+// Zoom controls standing for the host and the physicians.
+func TestPages(t *testing.T) {
+	env, a, clock, _ := setup(t)
+	env.Start(a)
+	if err := seedAccount(env.Fake); err != nil {
+		t.Fatal(err)
+	}
+
+	home := get(t, a, "/")
+	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), exkit.ConnectPath) {
+		t.Fatalf("home before connecting: %d", home.Code)
+	}
+	if w := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"2030-01-01T10:00"}, "duration": {"60"}, "credit": {"1"}}); w.Code != http.StatusConflict {
+		t.Errorf("scheduling before connecting: %d", w.Code)
+	}
+
+	status, body, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath)
+	if err != nil || status != http.StatusOK || !strings.Contains(body, "connected by "+orgAdmin) || !strings.Contains(body, "Schedule a CME webinar") {
+		t.Fatalf("connect: %d %v\n%s", status, err, body)
+	}
+
+	start := clock.Now().Add(2 * time.Hour)
+	for _, tc := range []struct {
+		form url.Values
+		code int
+	}{
+		{url.Values{"topic": {""}, "host": {faculty.Email}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"1"}}, http.StatusBadRequest},
+		{url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"yesterday"}, "duration": {"60"}, "credit": {"1"}}, http.StatusBadRequest},
+		{url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"0"}}, http.StatusBadRequest},
+	} {
+		if w := post(t, a, "/webinars", tc.form); w.Code != tc.code {
+			t.Errorf("%v: %d, want %d", tc.form, w.Code, tc.code)
+		}
+	}
+	w := post(t, a, "/webinars", url.Values{"topic": {"Sepsis <bundle> review"}, "host": {faculty.Email}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"30"}, "credit": {"0.5"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("schedule: %d %s", w.Code, w.Body)
+	}
+	page := w.Header().Get("Location")
+	id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/webinars/"), 10, 64)
+	if _, ok := env.Fake.Meeting(id); !ok {
+		t.Fatalf("no webinar %d in Zoom", id)
+	}
+	if body := get(t, a, "/").Body.String(); !strings.Contains(body, "Sepsis &lt;bundle&gt; review") {
+		t.Error("the home page does not list the activity, escaped")
+	}
+
+	if w := post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nnot an address"}}); w.Code != http.StatusBadRequest {
+		t.Errorf("bad batch line: %d", w.Code)
+	}
+	if w := post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nHannah Weiss <hannah.weiss@northside.example>"}}); w.Code != http.StatusSeeOther {
+		t.Errorf("batch: %d %s", w.Code, w.Body)
+	}
+	if w := post(t, a, page+"/registrants", url.Values{"first": {"Kenji"}, "last": {"Sato"}, "email": {"kenji.sato@bayhealth.example"}}); w.Code != http.StatusSeeOther {
+		t.Errorf("register: %d %s", w.Code, w.Body)
+	}
+	if body := get(t, a, page).Body.String(); strings.Count(body, "<td>pending</td>") != 3 {
+		t.Errorf("the page does not show 3 pending registrants:\n%s", body)
+	}
+	if w := post(t, a, page+"/approve", nil); w.Code != http.StatusSeeOther {
+		t.Errorf("approve: %d %s", w.Code, w.Body)
+	}
+	if body := get(t, a, page).Body.String(); strings.Count(body, "<td>approved</td>") != 3 {
+		t.Errorf("the page does not show 3 approved registrants")
+	}
+	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusBadRequest {
+		t.Errorf("reconcile before the webinar: %d", w.Code)
+	}
+	if w := get(t, a, page+"/credits.csv"); w.Code != http.StatusNotFound {
+		t.Errorf("CSV before credit: %d", w.Code)
+	}
+
+	clock.Set(start)
+	for _, action := range []string{"start", "join"} {
+		if w := post(t, a, "/fake-zoom"+page+"/"+action, nil); w.Code != http.StatusSeeOther {
+			t.Fatalf("fake %s: %d %s", action, w.Code, w.Body)
+		}
+	}
+	if body := get(t, a, page).Body.String(); strings.Count(body, "in the webinar") != 3 {
+		t.Errorf("the page does not show 3 participants in the webinar")
+	}
+	clock.Advance(30 * time.Minute)
+	if w := post(t, a, "/fake-zoom"+page+"/end", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("fake end: %d", w.Code)
+	}
+	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("reconcile: %d %s", w.Code, w.Body)
+	}
+	body = get(t, a, page).Body.String()
+	if strings.Count(body, "0.50 h") != 3 {
+		t.Errorf("the page does not show 3 credits of 0.50 h:\n%s", body)
+	}
+	csvw := get(t, a, page+"/credits.csv")
+	recs, err := csv.NewReader(csvw.Body).ReadAll()
+	if csvw.Code != http.StatusOK || err != nil || len(recs) != 4 || recs[1][2] != "30" || recs[1][4] != "yes" {
+		t.Errorf("CSV: %d %v %v", csvw.Code, err, recs)
+	}
+
+	if w := post(t, a, "/fake-zoom/uninstall", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("uninstall: %d", w.Code)
+	}
+	n := len(env.Fake.Requests())
+	if body := get(t, a, "/").Body.String(); !strings.Contains(body, "Zoom was disconnected") {
+		t.Error("the home page does not say Zoom was disconnected")
+	}
+	if w := get(t, a, page); w.Code != http.StatusOK || strings.Count(w.Body.String(), "0.50 h") != 3 || strings.Contains(w.Body.String(), "Approve pending") {
+		t.Errorf("the activity page after the uninstall: %d", w.Code)
+	}
+	if w := post(t, a, page+"/approve", nil); w.Code != http.StatusConflict {
+		t.Errorf("approve after the uninstall: %d", w.Code)
+	}
+	if got := len(env.Fake.Requests()); got != n {
+		t.Errorf("%d Zoom requests after the uninstall", got-n)
+	}
+	if w := get(t, a, "/webinars/123"); w.Code != http.StatusNotFound {
+		t.Errorf("unknown activity: %d", w.Code)
+	}
+}
+
+// TestWebhookRejectsUnsigned checks that attendance cannot be forged.
+func TestWebhookRejectsUnsigned(t *testing.T) {
+	env, a, _, _ := setup(t)
+	body := `{"event":"webinar.participant_joined","event_ts":1,"payload":{"object":{"id":"1","uuid":"u","participant":{"user_id":"1","user_name":"Mallory"}}}}`
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, exkit.WebhookPath, strings.NewReader(body))
+	w := httptest.NewRecorder()
+	a.ServeHTTP(w, r)
+	if w.Code != http.StatusUnauthorized && w.Code != http.StatusForbidden && w.Code != http.StatusBadRequest {
+		t.Errorf("unsigned webhook: %d", w.Code)
+	}
+	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_attendance`); n != 0 {
+		t.Errorf("%d stays recorded from an unsigned event", n)
+	}
+}

@@ -1,0 +1,352 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+// pages renders the app's HTML (html/template escapes every value).
+type pages struct{ t *template.Template }
+
+const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"><title>CME webinars · Zoom</title>
+<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left}.err{color:#a00}.muted{color:#666}</style>
+</head><body><p><a href="/">CME platform</a></p>{{end}}
+{{define "bottom"}}</body></html>{{end}}
+
+{{define "home"}}{{template "top"}}
+<h1>CME webinars over Zoom</h1>
+{{with .Org}}{{if .Connected}}<p>Zoom account <b>{{.AccountID}}</b> connected by {{.AdminEmail}} on {{.ConnectedAt.Format "2006-01-02 15:04 MST"}}.</p>
+{{else}}<p class="err">Zoom was disconnected on {{.DisconnectedAt.Format "2006-01-02 15:04 MST"}} (the app was removed in Zoom). Records are kept.</p>
+<p><a href="` + exkit.ConnectPath + `"><button>Connect Zoom again</button></a> (an account admin)</p>{{end}}
+{{else}}<p>An account admin connects Zoom once for the whole organisation.</p>
+<p><a href="` + exkit.ConnectPath + `"><button>Connect Zoom</button></a></p>{{end}}
+<h2>CME activities</h2>
+{{if .Activities}}<table><tr><th>When (UTC)</th><th>Activity</th><th>Host</th><th>Credit</th><th>Status</th></tr>
+{{range .Activities}}<tr><td>{{.Start.Format "2006-01-02 15:04"}} · {{.Duration}} min</td><td><a href="/webinars/{{.WebinarID}}">{{.Topic}}</a></td>
+<td>{{.HostEmail}}</td><td>{{printf "%.2f" .CreditHours}} h</td><td>{{.Status}}</td></tr>{{end}}</table>
+{{else}}<p>No activity yet.</p>{{end}}
+{{if .Connected}}<h2>Schedule a CME webinar</h2>
+<form method="post" action="/webinars">
+<p><label>Title <input name="topic" required size="50" value="Grand Rounds: Hypertension update"></label></p>
+<p><label>Faculty host (a licensed webinar host) <input name="host" type="email" required value="{{.DefaultHost}}"></label></p>
+<p><label>Start (UTC) <input type="datetime-local" name="start" required value="{{.DefaultStart}}"></label>
+<label>Duration (min) <input type="number" name="duration" min="15" max="480" value="60"></label>
+<label>Credit (hours) <input type="number" name="credit" min="0.25" max="8" step="0.25" value="1"></label></p>
+<p><button>Schedule in Zoom</button></p></form>{{end}}
+{{template "bottom"}}{{end}}
+
+{{define "webinar"}}{{template "top"}}
+{{with .Activity}}<h1>{{.Topic}}</h1>
+<p>Zoom webinar {{.WebinarID}} · {{.Start.Format "2006-01-02 15:04 MST"}} · {{.Duration}} min · host {{.HostEmail}} · {{printf "%.2f" .CreditHours}} AMA PRA Category 1 Credit(s) · status <b>{{.Status}}</b></p>{{end}}
+{{if .Error}}<p class="err">{{.Error}}</p>{{end}}
+<h2>Registrants</h2>
+{{if .Registrants}}<table><tr><th>Name</th><th>Email</th><th>Status</th><th>Registrant id</th></tr>
+{{range .Registrants}}<tr><td>{{.Name}}</td><td>{{.Email}}</td><td>{{.Status}}</td><td class="muted">{{.RegistrantID}}</td></tr>{{end}}</table>
+{{else}}<p>Nobody registered yet.</p>{{end}}
+{{if .Connected}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/approve"><button>Approve pending registrations</button></form>
+<h3>Register physicians (batch, up to 30 per request)</h3>
+<form method="post" action="/webinars/{{.Activity.WebinarID}}/batch"><textarea name="people" rows="4" cols="60" placeholder="First Last &lt;email&gt;, one per line"></textarea><br><button>Register</button></form>
+<h3>Register one physician</h3>
+<form method="post" action="/webinars/{{.Activity.WebinarID}}/registrants">
+<input name="first" placeholder="First name" required> <input name="last" placeholder="Last name"> <input name="email" type="email" placeholder="email" required> <button>Register</button></form>
+{{end}}
+<h2>Attendance from webhooks</h2>
+{{if .Segments}}<table><tr><th>Participant</th><th>Email</th><th>Joined</th><th>Left</th></tr>
+{{range .Segments}}<tr><td>{{.Name}}</td><td>{{.Email}}</td><td>{{if .Join.IsZero}}(not received){{else}}{{.Join.Format "15:04:05"}}{{end}}</td><td>{{if .Leave.IsZero}}in the webinar{{else}}{{.Leave.Format "15:04:05"}}{{end}}</td></tr>{{end}}</table>
+{{else}}<p>No participant yet.</p>{{end}}
+<h2>Credit</h2>
+{{if .Credits}}<p>Rule: attended at least {{.Threshold}}% of the {{.Activity.Duration}} scheduled minutes. <a href="/webinars/{{.Activity.WebinarID}}/credits.csv">Download the CSV</a></p>
+<table><tr><th>Name</th><th>Email</th><th>Minutes</th><th>%</th><th>Credit</th><th>Note</th></tr>
+{{range .Credits}}<tr><td>{{.Name}}</td><td>{{.Email}}</td><td>{{.Minutes}}</td><td>{{.Percent}}</td><td>{{if .Awarded}}{{printf "%.2f" .Credit}} h{{else}}none{{end}}</td><td class="muted">{{.Note}}</td></tr>{{end}}</table>
+{{else}}<p>Credit is awarded after the webinar ends.</p>{{end}}
+{{if and .Connected (or (eq .Activity.Status "ended") (eq .Activity.Status "credited"))}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/reconcile"><button>Reconcile with Zoom's report and award credit</button></form>{{end}}
+{{if .Offline}}<h2>Embedded fake Zoom</h2>
+<p class="muted">What the host, the physicians and the admin do in Zoom.</p>
+<form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/start"><button>Host starts the webinar</button></form>
+<form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/join"><button>Every approved registrant joins</button></form>
+<form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/end"><button>Host ends the webinar</button></form>
+<form method="post" action="/fake-zoom/uninstall"><button>Admin removes the app from Zoom (Marketplace)</button></form>{{end}}
+{{template "bottom"}}{{end}}
+
+{{define "error"}}{{template "top"}}<p class="err">{{.}}</p><p><a href="/">Back</a></p>{{template "bottom"}}{{end}}`
+
+func newPages() (*pages, error) {
+	t, err := template.New("pages").Parse(layout)
+	if err != nil {
+		return nil, err
+	}
+	return &pages{t: t}, nil
+}
+
+func (p *pages) render(w http.ResponseWriter, status int, name string, data any) {
+	var b bytes.Buffer
+	if err := p.t.ExecuteTemplate(&b, name, data); err != nil {
+		http.Error(w, "rendering the page failed", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = b.WriteTo(w)
+}
+
+func (p *pages) fail(w http.ResponseWriter, status int, msg string) {
+	p.render(w, status, "error", msg)
+}
+
+func (a *app) routes() {
+	a.mux = http.NewServeMux()
+	a.mux.HandleFunc("GET /{$}", a.handleHome)
+	a.mux.Handle("GET "+exkit.ConnectPath, a.oauthH.Connect())
+	a.mux.Handle("GET "+exkit.CallbackPath, a.oauthH.Callback())
+	a.mux.Handle(exkit.WebhookPath, a.hooks)
+	a.mux.HandleFunc("POST /webinars", a.handleCreate)
+	a.mux.HandleFunc("GET /webinars/{id}", a.handleWebinar)
+	a.mux.HandleFunc("POST /webinars/{id}/batch", a.handleBatch)
+	a.mux.HandleFunc("POST /webinars/{id}/registrants", a.handleRegister)
+	a.mux.HandleFunc("POST /webinars/{id}/approve", a.handleApprove)
+	a.mux.HandleFunc("POST /webinars/{id}/reconcile", a.handleReconcile)
+	a.mux.HandleFunc("GET /webinars/{id}/credits.csv", a.handleCSV)
+	if a.env.Fake != nil {
+		// Offline only: what people do in Zoom itself.
+		a.mux.HandleFunc("POST /fake-zoom/webinars/{id}/{action}", a.handleFakeWebinar)
+		a.mux.HandleFunc("POST /fake-zoom/uninstall", a.handleFakeUninstall)
+	}
+}
+
+// status maps an error to an HTTP status.
+func status(err error) int {
+	var in *errInput
+	var api *zoom.APIError
+	switch {
+	case errors.As(err, &in):
+		return http.StatusBadRequest
+	case errors.Is(err, errNoActivity), errors.Is(err, errNoCredits):
+		return http.StatusNotFound
+	case errors.Is(err, exkit.ErrNotConnected):
+		return http.StatusConflict
+	case errors.As(err, &api):
+		return http.StatusBadGateway
+	}
+	return http.StatusInternalServerError
+}
+
+func (a *app) handleHome(w http.ResponseWriter, r *http.Request) {
+	o, err := a.organisation(r.Context())
+	if err != nil && !errors.Is(err, exkit.ErrNotConnected) {
+		a.pages.fail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	acts, err := a.activities(r.Context())
+	if err != nil {
+		a.pages.fail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	host := faculty.Email
+	if a.env.Fake == nil {
+		host = ""
+	}
+	a.pages.render(w, http.StatusOK, "home", map[string]any{
+		"Org":          o,
+		"Connected":    o != nil && o.Connected(),
+		"Activities":   acts,
+		"DefaultHost":  host,
+		"DefaultStart": a.now().Add(24 * time.Hour).Truncate(time.Hour).Format("2006-01-02T15:04"),
+	})
+}
+
+func webinarID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (a *app) handleCreate(w http.ResponseWriter, r *http.Request) {
+	start, err := time.ParseInLocation("2006-01-02T15:04", r.FormValue("start"), time.UTC)
+	if err != nil {
+		a.pages.fail(w, http.StatusBadRequest, "the start time is not a date and time")
+		return
+	}
+	dur, _ := strconv.Atoi(r.FormValue("duration"))
+	credit, _ := strconv.ParseFloat(r.FormValue("credit"), 64)
+	act, err := a.createActivity(r.Context(), activityRequest{
+		Topic: r.FormValue("topic"), HostEmail: r.FormValue("host"), Start: start, Duration: dur, CreditHours: credit,
+	})
+	if err != nil {
+		a.pages.fail(w, status(err), "Scheduling the webinar failed: "+err.Error())
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/webinars/%d", act.WebinarID), http.StatusSeeOther)
+}
+
+func (a *app) handleWebinar(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	a.renderWebinar(w, r, id, http.StatusOK, r.URL.Query().Get("error"))
+}
+
+// renderWebinar shows the platform's records only: the page makes no Zoom
+// call, so it works (read only) after Zoom is disconnected.
+func (a *app) renderWebinar(w http.ResponseWriter, r *http.Request, id int64, code int, msg string) {
+	ctx := r.Context()
+	act, err := a.activity(ctx, id)
+	if err != nil {
+		a.pages.fail(w, status(err), err.Error())
+		return
+	}
+	o, _ := a.organisation(ctx)
+	regs, err1 := a.registrants(ctx, id)
+	segs, err2 := a.segments(ctx, id)
+	creds, err3 := a.credits(ctx, id)
+	if err := errors.Join(err1, err2, err3); err != nil {
+		a.pages.fail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	a.pages.render(w, code, "webinar", map[string]any{
+		"Activity": act, "Registrants": regs, "Segments": segs, "Credits": creds, "Error": msg,
+		"Connected": o != nil && o.Connected(), "Offline": a.env.Fake != nil, "Threshold": int(creditThreshold * 100),
+	})
+}
+
+// after finishes a POST on a webinar: back to its page, or the page with
+// the error.
+func (a *app) after(w http.ResponseWriter, r *http.Request, id int64, err error, what string) {
+	if err != nil {
+		a.renderWebinar(w, r, id, status(err), what+" failed: "+err.Error())
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/webinars/%d", id), http.StatusSeeOther)
+}
+
+// parsePeople reads "First Last <email>" lines.
+func parsePeople(text string) ([]person, error) {
+	var out []person
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		addr, err := mail.ParseAddress(line)
+		if err != nil {
+			return nil, inputErr("%q: write First Last <email>", line)
+		}
+		first, last, _ := strings.Cut(strings.TrimSpace(addr.Name), " ")
+		out = append(out, person{FirstName: first, LastName: strings.TrimSpace(last), Email: addr.Address})
+	}
+	return out, nil
+}
+
+func (a *app) handleBatch(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	people, err := parsePeople(r.FormValue("people"))
+	if err == nil {
+		_, err = a.registerBatch(r.Context(), id, people)
+	}
+	a.after(w, r, id, err, "Registration")
+}
+
+func (a *app) handleRegister(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	_, err := a.register(r.Context(), id, person{FirstName: strings.TrimSpace(r.FormValue("first")), LastName: strings.TrimSpace(r.FormValue("last")), Email: strings.TrimSpace(r.FormValue("email"))})
+	a.after(w, r, id, err, "Registration")
+}
+
+func (a *app) handleApprove(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	_, err := a.approvePending(r.Context(), id)
+	a.after(w, r, id, err, "Approval")
+}
+
+func (a *app) handleReconcile(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	_, err := a.reconcileAndCredit(r.Context(), id)
+	a.after(w, r, id, err, "Reconciliation")
+}
+
+func (a *app) handleCSV(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	var b bytes.Buffer
+	if err := a.creditCSV(r.Context(), &b, id); err != nil {
+		http.Error(w, err.Error(), status(err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="cme-credit-%d.csv"`, id))
+	_, _ = b.WriteTo(w)
+}
+
+// handleFakeWebinar plays the host and the physicians in the embedded fake
+// Zoom (-serve offline).
+func (a *app) handleFakeWebinar(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	var err error
+	switch r.PathValue("action") {
+	case "start":
+		_, err = a.env.Fake.StartWebinar(id)
+	case "end":
+		err = a.env.Fake.EndWebinar(id)
+	case "join":
+		var regs []registrant
+		if regs, err = a.registrants(r.Context(), id); err == nil {
+			for _, reg := range regs {
+				if reg.Status == "approved" {
+					if _, err = a.env.Fake.Join(id, zoomtest.Participant{Name: reg.Name(), Email: reg.Email}); err != nil {
+						break
+					}
+				}
+			}
+		}
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	a.after(w, r, id, err, "Fake Zoom")
+}
+
+func (a *app) handleFakeUninstall(w http.ResponseWriter, r *http.Request) {
+	o, err := a.organisation(r.Context())
+	if err == nil {
+		err = a.env.Fake.Uninstall(o.AdminID)
+	}
+	if err != nil {
+		a.pages.fail(w, status(err), "Removing the app failed: "+err.Error())
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
