@@ -193,7 +193,7 @@ func parseErrorBody(e *APIError, data []byte) {
 			return
 		}
 	}
-	e.Body = sanitizeText(truncate(string(trimmed), 512))
+	e.Body = truncate(sanitizeText(string(trimmed)), 512)
 }
 
 // parseLenientInt reads a JSON number or numeric string; anything else is 0.
