@@ -68,7 +68,7 @@ type flowResult struct {
 // the app's own code paths, printing each step. It uses the fake only for
 // what people and Zoom do: approving the consent, hosting and attending
 // the webinar, removing the app.
-func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *flowClock) (*flowResult, error) {
+func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*flowResult, error) {
 	if env.Fake == nil || clock == nil {
 		return nil, errors.New("the scripted flow runs against the embedded fake Zoom; use -serve with real Zoom")
 	}

@@ -29,7 +29,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // setup opens the example offline, as `go run` does, in a temporary folder.
-func setup(t *testing.T, fakeOpts ...zoomtest.Option) (*exkit.Env, *app, *flowClock, *bytes.Buffer) {
+func setup(t *testing.T, fakeOpts ...zoomtest.Option) (*exkit.Env, *app, *exkit.Clock, *bytes.Buffer) {
 	t.Helper()
 	var out bytes.Buffer
 	cfg := &exkit.Config{Name: exampleName, DataDir: t.TempDir()}

@@ -72,8 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // open builds the environment and the app. Offline, without -serve, the
 // fake Zoom and the app share a flow clock that the scripted flow moves.
 // extra configures the fake Zoom further (tests).
-func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer, extra ...zoomtest.Option) (*exkit.Env, *app, *flowClock, error) {
-	var clock *flowClock
+func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer, extra ...zoomtest.Option) (*exkit.Env, *app, *exkit.Clock, error) {
+	var clock *exkit.Clock
 	fakeOpts := []zoomtest.Option{
 		zoomtest.WithAppScopes(appScopes...),
 		zoomtest.WithOwner(orgAdmin),
@@ -82,7 +82,7 @@ func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer, extra ...zoo
 		zoomtest.WithSeed(rand.Uint64()),
 	}
 	if !cfg.Real() && !cfg.Serve {
-		clock = newFlowClock(time.Now().UTC().Truncate(time.Hour))
+		clock = exkit.NewClock(time.Now().UTC().Truncate(time.Hour))
 		fakeOpts = append(fakeOpts, zoomtest.WithClock(clock.Now))
 	}
 	fakeOpts = append(fakeOpts, extra...)

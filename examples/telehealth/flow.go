@@ -56,7 +56,7 @@ type flowResult struct {
 // runFlow runs the product's flow against the embedded fake Zoom, through
 // the app's own code paths, printing each step. It uses the fake only for
 // what people and Zoom do: approving the consent, removing the app.
-func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *flowClock) (*flowResult, error) {
+func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*flowResult, error) {
 	if env.Fake == nil || clock == nil {
 		return nil, errors.New("the scripted flow runs against the embedded fake Zoom; use -serve with real Zoom")
 	}

@@ -28,7 +28,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // setup opens the example offline, as `go run` does, in a temporary folder.
-func setup(t *testing.T, verificationToken string) (*exkit.Env, *app, *flowClock, *bytes.Buffer) {
+func setup(t *testing.T, verificationToken string) (*exkit.Env, *app, *exkit.Clock, *bytes.Buffer) {
 	t.Helper()
 	var out bytes.Buffer
 	cfg := &exkit.Config{Name: "telehealth", DataDir: t.TempDir(), VerificationToken: verificationToken}

@@ -64,14 +64,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // open builds the environment and the app. Offline, without -serve, the
 // fake Zoom and the app share a flow clock that the scripted flow moves.
-func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer) (*exkit.Env, *app, *flowClock, error) {
-	var clock *flowClock
+func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer) (*exkit.Env, *app, *exkit.Clock, error) {
+	var clock *exkit.Clock
 	fakeOpts := []zoomtest.Option{
 		zoomtest.WithAppScopes(appScopes...),
 		zoomtest.WithOwner(clinicAdmin),
 	}
 	if !cfg.Real() && !cfg.Serve {
-		clock = newFlowClock(time.Now().UTC().Truncate(time.Second))
+		clock = exkit.NewClock(time.Now().UTC().Truncate(time.Second))
 		fakeOpts = append(fakeOpts, zoomtest.WithClock(clock.Now))
 	}
 	env, err := exkit.Open(ctx, *cfg, stdout, fakeOpts...)

@@ -60,3 +60,17 @@ func TestTranscript(t *testing.T) {
 		t.Fatalf("got %q", b.String())
 	}
 }
+
+func TestClock(t *testing.T) {
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	c := NewClock(start)
+	c.Advance(time.Hour)
+	c.Set(start) // never backwards
+	if got := c.Now(); !got.Equal(start.Add(time.Hour)) {
+		t.Fatalf("Now = %v", got)
+	}
+	c.Set(start.Add(2 * time.Hour))
+	if got := c.Now(); !got.Equal(start.Add(2 * time.Hour)) {
+		t.Fatalf("Now = %v", got)
+	}
+}
