@@ -1,0 +1,228 @@
+package zoomtest_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+func TestAdminSurface(t *testing.T) {
+	s, clk := start(t)
+	rec := subscribe(t, s, clk)
+	c := s.Client("me")
+	ctx := context.Background()
+	u, _ := s.AddUser(zoomtest.User{Email: "kim@example.com", FirstName: "Kim"})
+
+	if _, err := c.Users.Update(ctx, u.ID, &zoom.UpdateUserRequest{FirstName: "Kimberly", Dept: "Sales", JobTitle: "Rep"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := c.Users.Get(ctx, u.ID, nil)
+	if err != nil || got.FirstName != "Kimberly" || got.Dept != "Sales" {
+		t.Fatalf("after update: %+v %v", got, err)
+	}
+	if all := s.Users(); len(all) != 2 {
+		t.Errorf("Users() = %d", len(all))
+	}
+
+	// Groups: list, rename, move a member, delete.
+	g1, err := s.AddGroup("Sales", u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g2, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "EMEA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := c.Groups.List(ctx, nil)
+	if err != nil || list.TotalRecords != 2 {
+		t.Fatalf("groups %+v %v", list, err)
+	}
+	if _, err := c.Groups.Update(ctx, g1, &zoom.UpdateGroupRequest{Name: "Sales EU"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Groups.UpdateMember(ctx, g1, u.ID, &zoom.UpdateGroupMemberRequest{Action: zoom.GroupMemberActionMove, TargetGroupID: g2.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := s.Group(g2.ID); len(g.Members) != 1 || g.Members[0] != u.ID {
+		t.Errorf("after move: %+v", g)
+	}
+	if g, _ := s.Group(g1); g.Name != "Sales EU" || len(g.Members) != 0 {
+		t.Errorf("after move: %+v", g)
+	}
+	if _, err := c.Groups.Delete(ctx, g1); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.Group(g1); ok {
+		t.Error("group still there")
+	}
+
+	// Roles: create, read, update, delete.
+	r, _, err := c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "Auditor", Description: "Reads reports", Privileges: []string{"Report:Read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "auditor"}); err == nil {
+		t.Error("duplicate role name accepted")
+	}
+	if _, err := c.Roles.Update(ctx, r.ID, &zoom.UpdateRoleRequest{Description: "Reads everything"}); err != nil {
+		t.Fatal(err)
+	}
+	rr, _, err := c.Roles.Get(ctx, r.ID)
+	if err != nil || rr.Description != "Reads everything" {
+		t.Fatalf("role %+v %v", rr, err)
+	}
+	if _, err := c.Roles.Delete(ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	var apiErr *zoom.APIError
+	if _, _, err := c.Roles.Get(ctx, r.ID); !errors.As(err, &apiErr) || apiErr.Code != 1034 {
+		t.Errorf("deleted role: %v", err)
+	}
+	if _, err := c.Roles.Delete(ctx, "2"); err == nil {
+		t.Error("deleted a built-in role")
+	}
+
+	want := []string{"user.updated", "group.created", "group.updated", "group.deleted"}
+	if got := rec.names(); !equal(got, want) {
+		t.Errorf("events %v, want %v", got, want)
+	}
+}
+
+func TestUpcomingInstancesAndRecordings(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+	soon, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Soon", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(2 * time.Hour))})
+	_, _, _ = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Next week", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(7 * 24 * time.Hour))})
+	up, _, err := c.Meetings.ListUpcoming(ctx, "me")
+	if err != nil || len(up.Meetings) != 1 || up.Meetings[0].Topic != "Soon" {
+		t.Fatalf("upcoming 24h: %+v %v", up, err)
+	}
+	// Two instances of one meeting, with a recording of the second.
+	for range 2 {
+		if _, err := s.StartMeeting(soon.ID); err != nil {
+			t.Fatal(err)
+		}
+		clk.Advance(30 * time.Minute)
+		if err := s.EndMeeting(soon.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	inst, _, err := c.Meetings.ListPastInstances(ctx, soon.ID)
+	if err != nil || len(inst.Meetings) != 2 || inst.Meetings[0].UUID == inst.Meetings[1].UUID {
+		t.Fatalf("instances %+v %v", inst, err)
+	}
+	if err := s.CompleteRecording(soon.ID); err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := c.CloudRecordings.Get(ctx, zoom.LatestOf(soon.ID), nil)
+	if err != nil || r.RecordingCount != 3 || r.UUID != inst.Meetings[1].UUID {
+		t.Fatalf("recording: %+v %v", r, err)
+	}
+	if _, err := c.CloudRecordings.Delete(ctx, zoom.LatestOf(soon.ID), nil); err != nil {
+		t.Errorf("delete recording: %v", err)
+	}
+	var apiErr *zoom.APIError
+	if _, _, err := c.CloudRecordings.Get(ctx, zoom.LatestOf(soon.ID), nil); !errors.As(err, &apiErr) || apiErr.Code != 3301 {
+		t.Errorf("after delete: %v", err)
+	}
+	// A monthly recurring meeting on the 31st skips short months.
+	three := 3
+	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Month end", Type: zoom.MeetingTypeRecurringFixedTime,
+		StartTime: zoom.NewTime(time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)), Recurrence: &zoom.Recurrence{Type: 3, MonthlyDay: 31, EndTimes: &three}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var months []string
+	for _, o := range m.Occurrences {
+		months = append(months, o.StartTime.Format("Jan 2"))
+	}
+	if !equal(months, []string{"Mar 31", "May 31", "Jul 31"}) {
+		t.Errorf("monthly: %v", months)
+	}
+}
+
+func TestWebinarUpdateEndDelete(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "Launch", StartTime: zoom.NewTime(clk.Now().Add(time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := w.ID
+	if _, err := c.Webinars.Update(ctx, id, &zoom.UpdateWebinarRequest{Topic: "Launch day"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, err := c.Webinars.Get(ctx, id, nil); err != nil || got.Topic != "Launch day" || got.Type != zoom.WebinarTypeWebinar {
+		t.Errorf("get: %+v %v", got, err)
+	}
+	if l, _, err := c.Webinars.List(ctx, "me", nil); err != nil || l.TotalRecords != 1 {
+		t.Errorf("list: %+v %v", l, err)
+	}
+	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.Panelist{
+		{Name: "P1", Email: "p1@example.org"}, {Name: "P2", Email: "p2@example.org"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Webinars.DeletePanelist(ctx, id, "p1@example.org"); err != nil {
+		t.Errorf("delete panelist: %v", err)
+	}
+	if _, err := c.Webinars.DeleteAllPanelists(ctx, id); err != nil {
+		t.Errorf("delete panelists: %v", err)
+	}
+	_, _ = s.StartWebinar(id)
+	_, _ = s.Join(id, zoomtest.Participant{Name: "Viewer"})
+	clk.Advance(10 * time.Minute)
+	if _, err := c.Webinars.UpdateStatus(ctx, id, &zoom.UpdateWebinarStatusRequest{Action: zoom.WebinarActionEnd}); err != nil {
+		t.Fatal(err)
+	}
+	if ps := s.Participants(id); len(ps) != 1 || ps[0].LeaveTime.Sub(ps[0].JoinTime) != 10*time.Minute {
+		t.Errorf("participants %+v", ps)
+	}
+	// Zoom lists no participants for a one-person session.
+	if pl, _, err := c.Webinars.ListPastParticipants(ctx, zoom.LatestOf(id), nil); err != nil || pl.TotalRecords != 0 {
+		t.Errorf("past participants: %+v %v", pl, err)
+	}
+	if _, err := c.Webinars.Delete(ctx, id, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Webinars.Get(ctx, id, nil); !errors.Is(err, zoom.ErrNotFound) {
+		t.Errorf("after delete: %v", err)
+	}
+	// A meeting id is not a webinar id.
+	m, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"})
+	if _, _, err := c.Webinars.Get(ctx, m.ID, nil); !errors.Is(err, zoom.ErrNotFound) {
+		t.Errorf("meeting as webinar: %v", err)
+	}
+}
+
+func TestUninstallByAdminRevokesEverything(t *testing.T) {
+	s, _ := start(t, zoomtest.WithAccount("acct-9"))
+	cfg := oauthConfig(s)
+	ts, _ := cfg.ServerToServer("acct-9")
+	c, _ := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
+	ctx := context.Background()
+	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
+		t.Fatal(err)
+	}
+	user := connect(t, s, cfg)
+	if err := s.Uninstall(""); err != nil {
+		t.Fatal(err)
+	}
+	s.ResetRequests()
+	if a := do(t, s, user.AccessToken, "GET", "/users/me", nil); a.Status != 401 {
+		t.Errorf("user token after uninstall: %d", a.Status)
+	}
+	tok, _ := ts.Token()
+	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 {
+		t.Errorf("s2s token after uninstall: %d", a.Status)
+	}
+	if n := len(s.Requests()); n != 2 {
+		t.Errorf("requests after uninstall = %d", n)
+	}
+	s.RevokeAll() // nothing left to revoke
+}

@@ -1,0 +1,77 @@
+// Package zoomtest runs a fake Zoom in-process, so that programs using
+// package zoom, oauth and webhook run offline and their tests need no
+// credentials, as stripe-mock and fake-gcs-server do for theirs.
+//
+// A [Server] is an httptest server on a loopback port with its state in
+// memory: users, meetings, webinars, registrants, panelists, groups,
+// roles, past meetings and participants, reports and recordings. It
+// serves
+//
+//   - the REST API under /v2 ([Server.APIURL]), answering as Zoom does:
+//     Zoom's ids (meeting ids of 10 or 11 digits, 24-character UUIDs some
+//     of which start with "/" or contain "//", 22-character user ids),
+//     Zoom's error bodies and codes, next_page_token pagination whose
+//     tokens expire after 15 minutes, and 404 with code 2300 for unknown
+//     routes. Every request is validated against the same trimmed OpenAPI
+//     documents as the client's contract test; one that fails gets Zoom's
+//     400 with code 300 and the field errors;
+//   - the OAuth endpoints /oauth/authorize (auto-approve by default, a
+//     consent page with [WithAutoApprove](false)), /oauth/token
+//     (authorization_code with PKCE checked, refresh_token single use,
+//     account_credentials) and /oauth/revoke. Access tokens carry scopes
+//     that each operation checks (Zoom's 4700 when they are missing);
+//   - signed webhook deliveries ([Server.Subscribe]) for the changes made
+//     through the API and for the live events of the simulation helpers
+//     ([Server.StartMeeting], [Server.Join], [Server.Leave],
+//     [Server.EndMeeting], [Server.CompleteRecording], [Server.Uninstall]).
+//
+// Rate limits ([WithRateLimits]) and fault injection ([Server.InjectFault],
+// [Server.FailNext], [Server.ResetNext], [Server.SetLatency],
+// [Server.RateLimitStorm]) exercise a client's retries.
+//
+// # Using it in a test
+//
+//	func TestScheduling(t *testing.T) {
+//		s := zoomtest.NewTestServer(t) // closed when the test ends
+//		client := s.Client("me")       // acts as the account owner
+//		m, _, err := client.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Intro call"})
+//		if err != nil {
+//			t.Fatal(err)
+//		}
+//		if got, _ := s.Meeting(m.ID); got.Topic != "Intro call" {
+//			t.Errorf("topic = %q", got.Topic)
+//		}
+//	}
+//
+// Users are seeded with [Server.AddUser]; [Server.Client] and
+// [Server.AccessToken] give ready credentials; the real OAuth flow works
+// against [Server.AuthURL] and [Server.TokenURL] with the credentials of
+// [Server.ClientID] and [Server.ClientSecret], and [Server.AuthorizeAs]
+// plays the user's browser on the authorization page. With a
+// server-to-server token, "me" names the account owner. [Server.Requests]
+// logs what the server received (say, to check that nothing reached Zoom
+// after an uninstall) and [Server.Deliveries] what it delivered.
+//
+// # Time
+//
+// [WithClock] gives the server a clock that tests move: token and code
+// expiry, page-token expiry, daily limits and the times of simulated
+// participants follow it. Inside testing/synctest bubbles, use
+// [Server.Transport], which serves requests in memory.
+//
+// # What it leaves out
+//
+// Documented operations outside the resources above (polls, surveys,
+// branding, settings, ...) answer 501 with a Zoom-shaped body naming the
+// operation. Webhook deliveries are made once, synchronously, and not
+// retried: a failed delivery is recorded in [Server.Deliveries], and
+// [Server.Redeliver] sends one again (to test idempotent handlers). Where the
+// documents are narrower than Zoom (recurrence.weekly_days takes "2,4";
+// start_time may leave out the zone, read in the meeting's timezone), the
+// server follows Zoom.
+//
+// # Secrets
+//
+// The server never logs, and its error answers never repeat a token or
+// the client secret.
+package zoomtest

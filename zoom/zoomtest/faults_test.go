@@ -1,0 +1,235 @@
+package zoomtest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"syscall"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+func statuses(s *zoomtest.Server, op string) []int {
+	var out []int
+	for _, r := range s.Requests() {
+		if r.Operation == op {
+			out = append(out, r.Status)
+		}
+	}
+	return out
+}
+
+func TestRateLimitsPerSecondAndDaily(t *testing.T) {
+	s, clk := start(t, zoomtest.WithRateLimits(zoomtest.PlanPro), zoomtest.WithDailyMeetingLimit(3))
+	tok := token(t, s, "me")
+	// LIGHT allows 30 per second on Pro; the clock does not move.
+	var last answer
+	for range 30 {
+		last = do(t, s, tok, "GET", "/users/me", nil)
+	}
+	if last.Status != 200 || last.Header.Get("X-RateLimit-Category") != "Light" || last.Header.Get("X-RateLimit-Remaining") != "0" {
+		t.Fatalf("30th request: %d %v", last.Status, last.Header)
+	}
+	a := do(t, s, tok, "GET", "/users/me", nil)
+	if a.Status != 429 || code(a) != 429 || a.Header.Get("X-RateLimit-Type") != "QPS" ||
+		a.Body["message"] != "You have reached the maximum per-second rate limit for this API. Try again later." {
+		t.Fatalf("31st request: %d %v %s", a.Status, a.Header, a.Raw)
+	}
+	// MEDIUM has its own budget.
+	if a := do(t, s, tok, "GET", "/users", nil); a.Status != 200 || a.Header.Get("X-RateLimit-Category") != "Medium" {
+		t.Errorf("medium: %d", a.Status)
+	}
+	clk.Advance(time.Second)
+	if a := do(t, s, tok, "GET", "/users/me", nil); a.Status != 200 {
+		t.Errorf("next second: %d", a.Status)
+	}
+
+	// The host's daily create/update limit (3 here), reset at 00:00 UTC.
+	c := s.Client("me", fastRetry())
+	ctx := context.Background()
+	for i := range 3 {
+		clk.Advance(time.Second)
+		if _, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"}); err != nil {
+			t.Fatalf("create %d: %v", i, err)
+		}
+	}
+	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "one too many"})
+	var rl *zoom.RateLimitError
+	if !errors.As(err, &rl) || !errors.Is(err, zoom.ErrDailyLimit) || rl.RetryAt.IsZero() {
+		t.Fatalf("4th create: %v", err)
+	}
+	y, m, d := clk.Now().Date()
+	clk.Advance(time.Date(y, m, d+1, 0, 0, 1, 0, time.UTC).Sub(clk.Now()))
+	if _, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "tomorrow"}); err != nil {
+		t.Errorf("after midnight: %v", err)
+	}
+}
+
+func TestRateLimitsFreePlanDaily(t *testing.T) {
+	s, clk := start(t, zoomtest.WithRateLimits(zoomtest.PlanFree))
+	tok := token(t, s, "me")
+	// HEAVY: 1 per second, 1000 per day on Free.
+	for i := range 1000 {
+		clk.Advance(time.Second)
+		if a := do(t, s, tok, "GET", "/report/users/me/meetings?from=2026-03-01&to=2026-03-10", nil); a.Status != 200 {
+			t.Fatalf("request %d: %d %s", i, a.Status, a.Raw)
+		}
+	}
+	clk.Advance(time.Second)
+	a := do(t, s, tok, "GET", "/report/users/me/meetings?from=2026-03-01&to=2026-03-10", nil)
+	if a.Status != 429 || a.Header.Get("X-RateLimit-Type") != "Daily-limit" || a.Header.Get("Retry-After") == "" {
+		t.Errorf("1001st heavy request: %d %v %s", a.Status, a.Header, a.Raw)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	s, _ := start(t)
+	c := s.Client("me", fastRetry())
+	ctx := context.Background()
+
+	// 5xx for the next two requests: a GET is retried.
+	if err := s.FailNext(2, 503); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
+		t.Fatalf("GET after two 503s: %v", err)
+	}
+	if got := statuses(s, "user"); !equalInts(got, []int{503, 503, 200}) {
+		t.Errorf("statuses %v", got)
+	}
+
+	// A create is not retried after a 500.
+	_ = s.FailNext(1, 500)
+	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
+	if !errors.Is(err, zoom.ErrServer) {
+		t.Errorf("create after a 500: %v", err)
+	}
+
+	// Connection resets: a GET is retried, a POST is not.
+	_ = s.ResetNext(1)
+	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
+		t.Errorf("GET after a reset: %v", err)
+	}
+	_ = s.InjectFault(zoomtest.Fault{Operation: "meetingCreate", Count: 1, Reset: true})
+	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
+	var ne *zoom.NetworkError
+	if !errors.As(err, &ne) {
+		t.Errorf("create after a reset: %v", err)
+	}
+	if len(s.Meetings("me")) != 0 {
+		t.Error("a meeting was created")
+	}
+
+	// A storm of 429s is ridden out.
+	_ = s.RateLimitStorm(2)
+	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
+		t.Errorf("GET through a 429 storm: %v", err)
+	}
+
+	// Latency ends with the caller's context.
+	_ = s.SetLatency(time.Minute)
+	cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	_, _, err = c.Users.Get(cctx, "me", nil)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("slow answer: %v", err)
+	}
+	s.ClearFaults()
+	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
+		t.Errorf("after ClearFaults: %v", err)
+	}
+	if err := s.InjectFault(zoomtest.Fault{Count: 0, Status: 500}); err == nil {
+		t.Error("a zero count was accepted")
+	}
+}
+
+// The in-memory transport works inside a synctest bubble, where time is
+// fake: a minute of latency passes at once.
+func TestTransportInSynctest(t *testing.T) {
+	s := zoomtest.NewTestServer(t)
+	tok := token(t, s, "me")
+	synctest.Test(t, func(t *testing.T) {
+		hc := &http.Client{Transport: s.Transport()}
+		c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(hc), zoom.WithTokenSource(staticToken(tok)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = s.SetLatency(time.Minute)
+		defer s.ClearFaults()
+		start := time.Now()
+		u, _, err := c.Users.Get(context.Background(), "me", nil)
+		if err != nil || u.ID != s.OwnerID() {
+			t.Fatalf("get: %+v %v", u, err)
+		}
+		if d := time.Since(start); d != time.Minute {
+			t.Errorf("took %v of bubble time", d)
+		}
+		s.ClearFaults()
+		_ = s.ResetNext(1)
+		req, _ := http.NewRequest("GET", s.APIURL()+"/users/me", nil)
+		_, err = hc.Do(req)
+		if !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("reset through the transport: %v", err)
+		}
+	})
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestTokenEndpointFaults(t *testing.T) {
+	s, _ := start(t, zoomtest.WithAccount("acct-1"))
+	cfg := oauthConfig(s)
+	_ = s.InjectFault(zoomtest.Fault{Operation: "oauth.token", Count: 1, Status: 503})
+	ts, _ := cfg.ServerToServer("acct-1")
+	_, err := ts.Token()
+	var te *oauth.TokenError
+	if !errors.As(err, &te) || te.StatusCode != 503 || !te.Temporary() {
+		t.Fatalf("token during an outage: %v", err)
+	}
+	if _, err := ts.Token(); err != nil {
+		t.Fatalf("token after the outage: %v", err)
+	}
+	// API faults leave the token endpoint alone.
+	_ = s.FailNext(1, 500)
+	ts2, _ := cfg.ServerToServer("acct-1", oauth.WithStore(tokenstore.NewMemory(), "other"))
+	if _, err := ts2.Token(); err != nil {
+		t.Errorf("token with an API fault pending: %v", err)
+	}
+	if got := s.TokenRequests()["account_credentials"]; got != 3 {
+		t.Errorf("account_credentials requests = %d, want 3", got)
+	}
+}
+
+func TestGroupCreateDailyLimit(t *testing.T) {
+	s, clk := start(t, zoomtest.WithRateLimits(zoomtest.PlanBusiness))
+	tok := token(t, s, "me")
+	for i := range 100 {
+		if i%50 == 0 {
+			clk.Advance(time.Second)
+		}
+		if a := do(t, s, tok, "POST", "/groups", map[string]any{"name": fmt.Sprintf("g%d", i)}); a.Status != 201 {
+			t.Fatalf("group %d: %d %s", i, a.Status, a.Raw)
+		}
+	}
+	clk.Advance(time.Second)
+	if a := do(t, s, tok, "POST", "/groups", map[string]any{"name": "one too many"}); a.Status != 429 || a.Header.Get("X-RateLimit-Type") != "Daily-limit" {
+		t.Errorf("101st group: %d %s", a.Status, a.Raw)
+	}
+}

@@ -1,0 +1,291 @@
+package zoomtest_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+func TestMeetingLifecycle(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+
+	startAt := clk.Now().Add(24 * time.Hour)
+	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
+		Topic: "Planning", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(startAt), Duration: 45, Timezone: "UTC",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID < 1_000_000_000 || m.ID >= 100_000_000_000 {
+		t.Errorf("meeting id %d is not 10 or 11 digits", m.ID)
+	}
+	if !regexp.MustCompile(`^[A-Za-z0-9+/]{22}==$`).MatchString(m.UUID) {
+		t.Errorf("uuid %q is not Zoom-shaped", m.UUID)
+	}
+	if m.HostID != s.OwnerID() || !m.StartTime.Equal(startAt) || m.Duration != 45 {
+		t.Errorf("created %+v", m)
+	}
+	if !strings.HasPrefix(m.JoinURL, s.URL()+"/j/") {
+		t.Errorf("join_url %q", m.JoinURL)
+	}
+
+	got, _, err := c.Meetings.Get(ctx, m.ID, nil)
+	if err != nil || got.Topic != "Planning" {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+
+	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: "Planning v2", Duration: 60}, nil); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := s.Meeting(m.ID)
+	if v.Topic != "Planning v2" || v.Duration != 60 || v.Updates != 1 {
+		t.Errorf("after update: %+v", v)
+	}
+
+	inv, _, err := c.Meetings.GetInvitation(ctx, m.ID)
+	if err != nil || !strings.Contains(inv.Invitation, "Planning v2") {
+		t.Errorf("invitation: %+v %v", inv, err)
+	}
+
+	if _, err := c.Meetings.Delete(ctx, m.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Meetings.Get(ctx, m.ID, nil)
+	var apiErr *zoom.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Code != 3001 || !errors.Is(err, zoom.ErrNotFound) {
+		t.Fatalf("get after delete: %v", err)
+	}
+	if _, err := c.Meetings.Delete(ctx, m.ID, nil); !errors.Is(err, zoom.ErrNotFound) {
+		t.Errorf("second delete: %v", err)
+	}
+	if _, err := c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionRecover}); err != nil {
+		t.Fatalf("recover: %v", err)
+	}
+	if _, _, err := c.Meetings.Get(ctx, m.ID, nil); err != nil {
+		t.Errorf("get after recover: %v", err)
+	}
+}
+
+func TestMeetingListTypes(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+	create := func(topic string, at time.Time) int64 {
+		m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: topic, Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(at), Duration: 30})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m.ID
+	}
+	create("tomorrow", clk.Now().Add(24*time.Hour))
+	create("in an hour", clk.Now().Add(time.Hour))
+	past := create("now", clk.Now())
+	clk.Advance(2 * time.Hour) // "now" is over
+	if _, err := s.StartMeeting(past); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EndMeeting(past); err != nil {
+		t.Fatal(err)
+	}
+	topics := func(typ zoom.MeetingListType) []string {
+		list, _, err := c.Meetings.List(ctx, "me", &zoom.ListMeetingsOptions{Type: typ})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range list.Meetings {
+			out = append(out, m.Topic)
+		}
+		return out
+	}
+	if got := strings.Join(topics(zoom.MeetingListTypeScheduled), ","); got != "now,in an hour,tomorrow" {
+		t.Errorf("scheduled = %s", got)
+	}
+	if got := strings.Join(topics(zoom.MeetingListTypeUpcoming), ","); got != "tomorrow" {
+		t.Errorf("upcoming = %s", got)
+	}
+	if got := strings.Join(topics(zoom.MeetingListTypePreviousMeetings), ","); got != "now,in an hour" {
+		t.Errorf("previous = %s", got)
+	}
+}
+
+func TestRecurringOccurrences(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+	five := 5
+	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
+		Topic: "Daily", Type: zoom.MeetingTypeRecurringFixedTime, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 15,
+		Recurrence: &zoom.Recurrence{Type: 1, RepeatInterval: 1, EndTimes: &five},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Occurrences) != 5 {
+		t.Fatalf("occurrences = %d, want 5", len(m.Occurrences))
+	}
+	second := m.Occurrences[1]
+	if !second.StartTime.Equal(clk.Now().Add(25 * time.Hour)) {
+		t.Errorf("second occurrence at %v", second.StartTime)
+	}
+	if _, err := c.Meetings.Delete(ctx, m.ID, &zoom.DeleteMeetingOptions{OccurrenceID: second.OccurrenceID}); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := c.Meetings.Get(ctx, m.ID, nil)
+	if err != nil || len(got.Occurrences) != 4 {
+		t.Fatalf("after deleting one occurrence: %d %v", len(got.Occurrences), err)
+	}
+	_, err = c.Meetings.Delete(ctx, m.ID, &zoom.DeleteMeetingOptions{OccurrenceID: "123"})
+	var apiErr *zoom.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != 300 {
+		t.Errorf("bad occurrence: %v", err)
+	}
+	// Weekly on Tuesday and Thursday (1 = Sunday), 4 times.
+	four := 4
+	w, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
+		Topic: "Weekly", Type: zoom.MeetingTypeRecurringFixedTime, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 15,
+		Recurrence: &zoom.Recurrence{Type: 2, RepeatInterval: 1, WeeklyDays: "3,5", EndTimes: &four},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var days []string
+	for _, o := range w.Occurrences {
+		days = append(days, o.StartTime.Weekday().String()[:3])
+	}
+	if got := strings.Join(days, ","); got != "Tue,Thu,Tue,Thu" {
+		t.Errorf("weekly days = %s", got)
+	}
+}
+
+func TestPaginationAndExpiredPageToken(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+	for i := range 7 {
+		if _, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(time.Duration(i+1) * time.Hour))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	for m, err := range c.Meetings.ListAll(ctx, "me", &zoom.ListMeetingsOptions{PageSize: 3}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = m
+		n++
+	}
+	if n != 7 {
+		t.Errorf("ListAll gave %d meetings, want 7", n)
+	}
+	first, resp, err := c.Meetings.List(ctx, "me", &zoom.ListMeetingsOptions{PageSize: 3})
+	if err != nil || resp.NextPageToken == "" || len(first.Meetings) != 3 || first.TotalRecords != 7 {
+		t.Fatalf("first page: %+v %v", first, err)
+	}
+	clk.Advance(16 * time.Minute)
+	_, _, err = c.Meetings.List(ctx, "me", &zoom.ListMeetingsOptions{PageSize: 3, NextPageToken: resp.NextPageToken})
+	var apiErr *zoom.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 400 || apiErr.Code != 300 || apiErr.Message != "The next page token is invalid or expired." {
+		t.Errorf("expired token: %v", err)
+	}
+}
+
+func TestDeterministicIDs(t *testing.T) {
+	ids := func() []int64 {
+		s, err := zoomtest.NewServer(zoomtest.WithSeed(42))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		c := s.Client("me")
+		var out []int64
+		for range 3 {
+			m, _, err := c.Meetings.Create(context.Background(), "me", &zoom.CreateMeetingRequest{Topic: "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, m.ID)
+		}
+		return out
+	}
+	a, b := ids(), ids()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("ids differ: %v vs %v", a, b)
+		}
+	}
+}
+
+func TestMeetingRegistrants(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Open day", Type: zoom.MeetingTypeScheduled,
+		StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Settings: &zoom.MeetingSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, _, err := c.Meetings.AddBatchRegistrants(ctx, m.ID, &zoom.AddBatchRegistrantsRequest{Registrants: []zoom.BatchRegistrant{
+		{Email: "a@example.org", FirstName: "A"}, {Email: "b@example.org", FirstName: "B"}}})
+	if err != nil || len(batch.Registrants) != 2 {
+		t.Fatalf("batch: %+v %v", batch, err)
+	}
+	list, _, err := c.Meetings.ListRegistrants(ctx, m.ID, nil) // approved by default
+	if err != nil || list.TotalRecords != 2 {
+		t.Fatalf("approved: %+v %v", list, err)
+	}
+	a := list.Registrants[0]
+	if _, err := c.Meetings.UpdateRegistrantStatus(ctx, m.ID, &zoom.UpdateRegistrantStatusRequest{Action: zoom.RegistrantActionCancel,
+		Registrants: []zoom.RegistrantRef{{ID: a.ID}}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	denied, _, err := c.Meetings.ListRegistrants(ctx, m.ID, &zoom.ListMeetingRegistrantsOptions{Status: zoom.RegistrantStatusDenied})
+	if err != nil || denied.TotalRecords != 1 || denied.Registrants[0].Email != "a@example.org" {
+		t.Errorf("denied: %+v %v", denied, err)
+	}
+	if _, err := c.Meetings.DeleteRegistrant(ctx, m.ID, a.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Meetings.GetRegistrant(ctx, m.ID, a.ID)
+	var apiErr *zoom.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != 3079 {
+		t.Errorf("deleted registrant: %v", err)
+	}
+	if _, err := c.Meetings.UpdateRegistrantQuestions(ctx, m.ID, &zoom.RegistrantQuestions{
+		Questions: []zoom.RegistrantQuestion{{FieldName: "org", Required: zoom.Ptr(true)}}}); err != nil {
+		t.Fatal(err)
+	}
+	q, _, err := c.Meetings.GetRegistrantQuestions(ctx, m.ID)
+	if err != nil || len(q.Questions) != 1 || q.Questions[0].FieldName != "org" {
+		t.Errorf("questions: %+v %v", q, err)
+	}
+
+	// Without registration, adding a registrant fails.
+	plain, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "No registration"})
+	_, _, err = c.Meetings.AddRegistrant(ctx, plain.ID, &zoom.Registrant{Email: "z@example.org", FirstName: "Z"}, nil)
+	if !errors.As(err, &apiErr) || apiErr.Code != 3000 {
+		t.Errorf("registration off: %v", err)
+	}
+}
+
+// A start time without a zone is read in the meeting's time zone.
+func TestLocalStartTime(t *testing.T) {
+	s, _ := start(t)
+	tok := token(t, s, "me")
+	a := do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": "NY", "start_time": "2026-03-20T10:00:00", "timezone": "America/New_York"})
+	if a.Status != 201 || a.Body["start_time"] != "2026-03-20T14:00:00Z" || a.Body["timezone"] != "America/New_York" {
+		t.Errorf("local start time: %d %s", a.Status, a.Raw)
+	}
+	a = do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": "x", "timezone": "Mars/Olympus_Mons"})
+	if a.Status != 400 || code(a) != 300 {
+		t.Errorf("unknown time zone: %d %s", a.Status, a.Raw)
+	}
+}

@@ -1,0 +1,341 @@
+package zoomtest_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+// oauthClock adapts clock to oauth.Clock.
+type oauthClock struct{ *clock }
+
+func (oauthClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+func oauthConfig(s *zoomtest.Server, scopes ...string) *oauth.Config {
+	return &oauth.Config{
+		ClientID:     s.ClientID(),
+		ClientSecret: s.ClientSecret(),
+		RedirectURL:  "http://127.0.0.1:9/zoom/callback",
+		Scopes:       scopes,
+		Endpoint:     oauth.Endpoint{AuthURL: s.AuthURL(), TokenURL: s.TokenURL(), RevokeURL: s.RevokeURL()},
+		APIBaseURL:   s.APIURL(),
+		HTTPClient:   s.HTTPClient(),
+	}
+}
+
+// authorize follows the authorization page (auto-approve) and returns the
+// callback's query.
+func authorize(t *testing.T, s *zoomtest.Server, authURL string) url.Values {
+	t.Helper()
+	hc := s.HTTPClient()
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := hc.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("authorize: status %d", resp.StatusCode)
+	}
+	loc, err := url.Parse(resp.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc.Query()
+}
+
+// connect runs the whole user OAuth flow for the signed-in user.
+func connect(t *testing.T, s *zoomtest.Server, cfg *oauth.Config) *tokenstore.Token {
+	t.Helper()
+	ar, err := cfg.NewAuthRequest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := authorize(t, s, ar.URL)
+	if q.Get("state") != ar.State || q.Get("code") == "" {
+		t.Fatalf("callback query %v", q)
+	}
+	tok, err := cfg.Exchange(context.Background(), q.Get("code"), ar.Verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
+	s, _ := start(t)
+	u, err := s.AddUser(zoomtest.User{Email: "dr.who@example.com", FirstName: "Dr", LastName: "Who", Type: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetAuthorizingUser(u.Email); err != nil {
+		t.Fatal(err)
+	}
+	cfg := oauthConfig(s)
+	ctx := context.Background()
+	tok := connect(t, s, cfg)
+	if tok.RefreshToken == "" || tok.APIURL != s.URL() {
+		t.Errorf("token %v", tok)
+	}
+	me, err := cfg.Me(ctx, tok.AccessToken)
+	if err != nil || me.ID != u.ID || me.Email != u.Email {
+		t.Fatalf("me: %+v %v", me, err)
+	}
+
+	// A wrong verifier and a reused code are refused.
+	ar, _ := cfg.NewAuthRequest()
+	q := authorize(t, s, ar.URL)
+	_, err = cfg.Exchange(ctx, q.Get("code"), oauth.NewVerifier())
+	var te *oauth.TokenError
+	if !errors.As(err, &te) || te.ErrorCode != "invalid_grant" {
+		t.Errorf("wrong verifier: %v", err)
+	}
+	_, err = cfg.Exchange(ctx, q.Get("code"), ar.Verifier)
+	if !errors.As(err, &te) || te.ErrorCode != "invalid_grant" {
+		t.Errorf("reused code: %v", err)
+	}
+	if got := s.TokenRequests()["authorization_code"]; got != 3 {
+		t.Errorf("authorization_code requests = %d", got)
+	}
+}
+
+func TestOAuthRefreshIsSingleUse(t *testing.T) {
+	clk := &clock{t: time.Now().UTC().Truncate(time.Second)}
+	s := zoomtest.NewTestServer(t, zoomtest.WithClock(clk.Now), zoomtest.WithAccessTokenLifetime(time.Hour))
+	cfg := oauthConfig(s)
+	ctx := context.Background()
+	tok := connect(t, s, cfg)
+	first := tok.RefreshToken
+
+	store := tokenstore.NewMemory()
+	if err := store.Put(ctx, "user-1", tok); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := cfg.TokenSource(store, "user-1", oauth.WithClock(oauthClock{clk}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.TokenRequests()["refresh_token"]; n != 0 {
+		t.Fatalf("refreshed %d times before expiry", n)
+	}
+	clk.Advance(2 * time.Hour)
+	// The old access token has expired at Zoom.
+	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
+		t.Errorf("expired token: %d %s", a.Status, a.Raw)
+	}
+	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
+		t.Fatalf("after expiry: %v", err)
+	}
+	if n := s.TokenRequests()["refresh_token"]; n != 1 {
+		t.Errorf("refresh requests = %d, want 1", n)
+	}
+	// The first refresh token died when it was used.
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first}}
+	req, _ := http.NewRequest("POST", s.TokenURL(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(s.ClientID(), s.ClientSecret())
+	resp, err := s.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 400 || string(body) != `{"error":"invalid_grant","reason":"Invalid Token!"}` {
+		t.Errorf("reused refresh token: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestOAuthServerToServerAndRevoke(t *testing.T) {
+	s, _ := start(t, zoomtest.WithAccount("acct-123"))
+	cfg := oauthConfig(s)
+	ctx := context.Background()
+	ts, err := cfg.ServerToServer("acct-123")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _, err := c.Users.List(ctx, nil)
+	if err != nil || len(list.Users) != 1 {
+		t.Fatalf("users: %+v %v", list, err)
+	}
+	if n := s.TokenRequests()["account_credentials"]; n != 1 {
+		t.Errorf("account_credentials requests = %d", n)
+	}
+	bad, _ := cfg.ServerToServer("other")
+	if _, err := bad.Token(); err == nil {
+		t.Error("a wrong account id got a token")
+	}
+
+	// Revoking a user's token kills the grant.
+	tok := connect(t, s, cfg)
+	if err := cfg.Revoke(ctx, tok.AccessToken); err != nil {
+		t.Fatal(err)
+	}
+	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
+		t.Errorf("revoked token: %d %s", a.Status, a.Raw)
+	}
+}
+
+func TestOAuthScopesEnforced(t *testing.T) {
+	s, _ := start(t)
+	cfg := oauthConfig(s, "meeting:read", "user:read")
+	tok := connect(t, s, cfg)
+	if tok.Scope != "meeting:read user:read" {
+		t.Errorf("scope = %q", tok.Scope)
+	}
+	ctx := context.Background()
+	store := tokenstore.NewMemory()
+	_ = store.Put(ctx, "k", tok)
+	ts, _ := cfg.TokenSource(store, "k")
+	c, _ := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
+	if _, _, err := c.Meetings.List(ctx, "me", nil); err != nil {
+		t.Fatalf("read with a read grant: %v", err)
+	}
+	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "nope"})
+	var apiErr *zoom.APIError
+	if !errors.Is(err, zoom.ErrMissingScopes) || !errors.As(err, &apiErr) || apiErr.Code != 4700 {
+		t.Fatalf("write with a read grant: %v", err)
+	}
+	if len(s.Meetings("me")) != 0 {
+		t.Error("a meeting was created")
+	}
+	// A user-level (non-admin) grant names only its own user.
+	other, _ := s.AddUser(zoomtest.User{Email: "other@example.com"})
+	if _, _, err := c.Meetings.List(ctx, other.ID, nil); !errors.Is(err, zoom.ErrMissingScopes) {
+		t.Errorf("other user's meetings with a user-level grant: %v", err)
+	}
+}
+
+func TestOAuthLifetimeAndConsentPage(t *testing.T) {
+	s, _ := start(t, zoomtest.WithAccessTokenLifetime(10*time.Minute), zoomtest.WithAutoApprove(false))
+	u, _ := s.AddUser(zoomtest.User{Email: "pat@example.com", FirstName: "Pat"})
+	cfg := oauthConfig(s)
+	ar, _ := cfg.NewAuthRequest()
+	hc := s.HTTPClient()
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := hc.Get(ar.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(page), "pat@example.com") || !strings.Contains(string(page), `value="deny"`) {
+		t.Fatalf("consent page: %d %s", resp.StatusCode, page)
+	}
+	post := func(decision string) url.Values {
+		form := url.Values{"decision": {decision}, "user": {u.ID}}
+		resp, err := hc.PostForm(ar.URL, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		loc, _ := url.Parse(resp.Header.Get("Location"))
+		return loc.Query()
+	}
+	if q := post("deny"); q.Get("error") != "access_denied" || q.Get("state") != ar.State {
+		t.Errorf("declined: %v", q)
+	}
+	q := post("allow")
+	tok, err := cfg.Exchange(context.Background(), q.Get("code"), ar.Verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Until(tok.Expiry); d > 10*time.Minute || d < 9*time.Minute {
+		t.Errorf("lifetime %v", d)
+	}
+	me, err := cfg.Me(context.Background(), tok.AccessToken)
+	if err != nil || me.ID != u.ID {
+		t.Errorf("me = %+v %v", me, err)
+	}
+}
+
+func TestAuthorizeAs(t *testing.T) {
+	s, _ := start(t, zoomtest.WithAutoApprove(false))
+	u, _ := s.AddUser(zoomtest.User{Email: "lee@example.com"})
+	cfg := oauthConfig(s)
+	ar, _ := cfg.NewAuthRequest()
+	cb, err := s.AuthorizeAs("lee@example.com", ar.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cb.String(), cfg.RedirectURL+"?") || cb.Query().Get("state") != ar.State {
+		t.Fatalf("callback %s", cb)
+	}
+	tok, err := cfg.Exchange(context.Background(), cb.Query().Get("code"), ar.Verifier)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if me, err := cfg.Me(context.Background(), tok.AccessToken); err != nil || me.ID != u.ID {
+		t.Errorf("me = %+v %v", me, err)
+	}
+}
+
+func TestAuthorizationErrors(t *testing.T) {
+	s, _ := start(t, zoomtest.WithAppScopes("meeting:read", "meeting:write"), zoomtest.WithRedirectURLs("http://127.0.0.1:9/zoom/callback"))
+	hc := s.HTTPClient()
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	get := func(q url.Values) *http.Response {
+		resp, err := hc.Get(s.OAuthURL() + "/oauth/authorize?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	ok := url.Values{"response_type": {"code"}, "client_id": {s.ClientID()}, "redirect_uri": {"http://127.0.0.1:9/zoom/callback"}, "state": {"st"}}
+	bad := func(k, v string) url.Values {
+		q := url.Values{}
+		for kk, vv := range ok {
+			q[kk] = vv
+		}
+		q.Set(k, v)
+		return q
+	}
+	// A wrong client or redirect is shown to the user, never redirected.
+	if r := get(bad("client_id", "other")); r.StatusCode != 400 || r.Header.Get("Location") != "" {
+		t.Errorf("bad client: %d", r.StatusCode)
+	}
+	if r := get(bad("redirect_uri", "http://evil.example/cb")); r.StatusCode != 400 || r.Header.Get("Location") != "" {
+		t.Errorf("bad redirect: %d", r.StatusCode)
+	}
+	// Other errors go back to the app.
+	for q, want := range map[string]url.Values{
+		"invalid_scope":             bad("scope", "user:write:admin"),
+		"unsupported_response_type": bad("response_type", "token"),
+	} {
+		r := get(want)
+		loc, _ := url.Parse(r.Header.Get("Location"))
+		if r.StatusCode != 302 || loc.Query().Get("error") != q || loc.Query().Get("state") != "st" {
+			t.Errorf("%s: %d %s", q, r.StatusCode, loc)
+		}
+	}
+	// The app's scopes are what a grant carries.
+	cfg := oauthConfig(s)
+	tok := connect(t, s, cfg)
+	if tok.Scope != "meeting:read meeting:write" {
+		t.Errorf("scope %q", tok.Scope)
+	}
+	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 400 || code(a) != 4700 {
+		t.Errorf("users/me without user scopes: %d %s", a.Status, a.Raw)
+	}
+}

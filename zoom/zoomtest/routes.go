@@ -1,0 +1,92 @@
+package zoomtest
+
+// handlerTable maps the operationIds the fake implements to their
+// handlers. Operations of the OpenAPI documents left out answer 501.
+func handlerTable() map[string]handlerFunc {
+	return map[string]handlerFunc{
+		// Users.
+		"users":      listUsers,
+		"userCreate": createUser,
+		"user":       getUser,
+		"userUpdate": updateUser,
+		"userDelete": deleteUser,
+		"userStatus": userStatus,
+		"userEmail":  userEmail,
+
+		// Meetings.
+		"meetingCreate":       createMeeting,
+		"meeting":             getMeeting,
+		"meetings":            listMeetings,
+		"listUpcomingMeeting": listUpcoming,
+		"meetingUpdate":       updateMeeting,
+		"meetingDelete":       deleteMeeting,
+		"meetingStatus":       meetingStatus,
+		"meetingInvitation":   meetingInvitation,
+
+		// Meeting registrants.
+		"meetingRegistrants":              listRegistrants,
+		"meetingRegistrantCreate":         addRegistrant,
+		"addBatchRegistrants":             batchRegistrants,
+		"meetingRegistrantGet":            getRegistrant,
+		"meetingregistrantdelete":         deleteRegistrant,
+		"meetingRegistrantStatus":         registrantStatus,
+		"meetingRegistrantsQuestionsGet":  getQuestions,
+		"meetingRegistrantQuestionUpdate": updateQuestions,
+
+		// Webinars, registrants, panelists.
+		"webinarCreate":                   createWebinar,
+		"webinar":                         getWebinar,
+		"webinars":                        listWebinars,
+		"webinarUpdate":                   updateWebinar,
+		"webinarDelete":                   deleteWebinar,
+		"webinarStatus":                   webinarStatus,
+		"webinarRegistrants":              listRegistrants,
+		"webinarRegistrantCreate":         addRegistrant,
+		"addBatchWebinarRegistrants":      batchRegistrants,
+		"webinarRegistrantGet":            getRegistrant,
+		"deleteWebinarRegistrant":         deleteRegistrant,
+		"webinarRegistrantStatus":         registrantStatus,
+		"webinarRegistrantsQuestionsGet":  getQuestions,
+		"webinarRegistrantQuestionUpdate": updateQuestions,
+		"webinarPanelists":                listPanelists,
+		"webinarPanelistCreate":           addPanelists,
+		"webinarPanelistsDelete":          deletePanelists,
+		"webinarPanelistDelete":           deletePanelist,
+
+		// Past meetings and webinars, reports, recordings.
+		"pastMeetingDetails":        pastMeetingDetails,
+		"pastMeetings":              pastMeetingInstances,
+		"pastMeetingParticipants":   pastMeetingParticipants,
+		"pastWebinars":              pastWebinarInstances,
+		"listWebinarParticipants":   pastWebinarParticipants,
+		"webinarAbsentees":          webinarAbsentees,
+		"reportMeetings":            reportUserMeetings,
+		"reportMeetingDetails":      reportMeetingDetails,
+		"reportMeetingParticipants": reportMeetingParticipants,
+		"reportWebinarDetails":      reportWebinarDetails,
+		"reportWebinarParticipants": reportWebinarParticipants,
+		"recordingsList":            listRecordings,
+		"recordingGet":              getRecording,
+		"recordingDelete":           deleteRecording,
+
+		// Groups, roles, contacts.
+		"groups":                listGroups,
+		"groupCreate":           createGroup,
+		"group":                 getGroup,
+		"groupUpdate":           updateGroup,
+		"groupDelete":           deleteGroup,
+		"groupMembers":          listGroupMembers,
+		"groupMembersCreate":    addGroupMembers,
+		"groupMembersDelete":    deleteGroupMember,
+		"updateAGroupMember":    updateGroupMember,
+		"roles":                 listRoles,
+		"createRole":            createRole,
+		"getRoleInformation":    getRole,
+		"updateRole":            updateRole,
+		"deleteRole":            deleteRole,
+		"roleMembers":           listRoleMembers,
+		"AddRoleMembers":        addRoleMembers,
+		"roleMemberDelete":      deleteRoleMember,
+		"searchCompanyContacts": searchContacts,
+	}
+}

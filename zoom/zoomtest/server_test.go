@@ -1,0 +1,190 @@
+package zoomtest_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+func TestUnknownRoutesAnswerAsZoom(t *testing.T) {
+	s, _ := start(t)
+	tok := token(t, s, "me")
+	for _, c := range []struct{ method, path string }{
+		{"GET", "/nope"},
+		{"GET", "/meetings"},
+		{"DELETE", "/users"},
+		{"GET", "/users/me/meetings/extra/segments"},
+		{"POST", "/meetings/123"},
+		{"GET", ""},
+	} {
+		a := do(t, s, tok, c.method, c.path, nil)
+		if a.Status != 404 || code(a) != 2300 || a.Body["message"] != "This API endpoint is not recognized." {
+			t.Errorf("%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
+		}
+	}
+	// Outside /v2 and /oauth.
+	resp, err := s.HTTPClient().Get(s.URL() + "/api/v1/whatever")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("/api/v1/whatever: %d", resp.StatusCode)
+	}
+	// Documented operations the fake does not implement answer 501.
+	if a := do(t, s, tok, "GET", "/webinars/123/polls", nil); a.Status != 501 || !strings.Contains(a.Raw, "webinarPolls") {
+		t.Errorf("unimplemented: %d %s", a.Status, a.Raw)
+	}
+}
+
+// Random requests never make the server fail or panic.
+func TestNoPanicOnRandomRequests(t *testing.T) {
+	s, _ := start(t)
+	tok := token(t, s, "me")
+	r := rand.New(rand.NewPCG(1, 2))
+	segs := []string{"users", "me", "meetings", "webinars", "123", "%2F", "%252Fab%253D%253D", "registrants", "status",
+		"groups", "members", "roles", "past_meetings", "report", "participants", "", "..", "recordings", "questions", "x%zz"}
+	methods := []string{"GET", "POST", "PATCH", "PUT", "DELETE"}
+	bodies := []string{"", "{}", "[]", "null", `{"topic":5}`, `{"action":"end"}`, "{", `{"registrants":[{}]}`, `{"members":[{"id":"me"}]}`}
+	for i := range 600 {
+		var b strings.Builder
+		for range 1 + r.IntN(5) {
+			b.WriteString("/" + segs[r.IntN(len(segs))])
+		}
+		method := methods[r.IntN(len(methods))]
+		body := bodies[r.IntN(len(bodies))]
+		req, err := http.NewRequest(method, s.APIURL()+b.String(), strings.NewReader(body))
+		if err != nil {
+			continue
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := s.HTTPClient().Do(req)
+		if err != nil {
+			t.Fatalf("request %d %s %s: %v", i, method, b.String(), err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode >= 500 && resp.StatusCode != 501 {
+			t.Errorf("%s %s %s: %d %s", method, b.String(), body, resp.StatusCode, data)
+		}
+		if resp.StatusCode >= 400 && !strings.Contains(string(data), `"code":`) {
+			t.Errorf("%s %s: %d without a Zoom error body: %s", method, b.String(), resp.StatusCode, data)
+		}
+	}
+}
+
+func TestValidationAgainstTheDocuments(t *testing.T) {
+	s, _ := start(t)
+	tok := token(t, s, "me")
+	a := do(t, s, tok, "GET", "/users/me/meetings?type=bogus", nil)
+	if a.Status != 400 || code(a) != 300 || a.Body["message"] != "Validation Failed." {
+		t.Fatalf("bad enum: %d %s", a.Status, a.Raw)
+	}
+	if f := a.Body["errors"].([]any)[0].(map[string]any); f["field"] != "type" {
+		t.Errorf("field error %v", f)
+	}
+	a = do(t, s, tok, "POST", "/users", map[string]any{"user_info": map[string]any{"email": "x@example.com", "type": 1}})
+	if a.Status != 400 || code(a) != 300 || !strings.Contains(a.Raw, `"field":"action"`) {
+		t.Errorf("missing action: %d %s", a.Status, a.Raw)
+	}
+	a = do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": strings.Repeat("x", 201)})
+	if a.Status != 400 || !strings.Contains(a.Raw, `"field":"topic"`) {
+		t.Errorf("long topic: %d %s", a.Status, a.Raw)
+	}
+	if a := do(t, s, tok, "GET", "/meetings/not-a-number", nil); a.Status != 400 || code(a) != 300 {
+		t.Errorf("bad meeting id: %d %s", a.Status, a.Raw)
+	}
+	if len(s.Meetings("me")) != 0 {
+		t.Error("an invalid request changed the state")
+	}
+}
+
+func TestAuthentication(t *testing.T) {
+	s, _ := start(t)
+	tok := token(t, s, "me")
+	for name, a := range map[string]answer{
+		"no token":    do(t, s, "", "GET", "/users/me", nil),
+		"bad token":   do(t, s, "not-a-token-SECRET", "GET", "/users/me", nil),
+		"query token": do(t, s, "", "GET", "/users/me?access_token="+tok, nil),
+	} {
+		if a.Status != 401 || code(a) != 124 || strings.Contains(a.Raw, "SECRET") || strings.Contains(a.Raw, tok) {
+			t.Errorf("%s: %d %s", name, a.Status, a.Raw)
+		}
+	}
+	// Wrong client secret at the token endpoint: never echoed.
+	req, _ := http.NewRequest("POST", s.TokenURL(), strings.NewReader("grant_type=account_credentials&account_id="+s.AccountID()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(s.ClientID(), "wrong-SECRET")
+	resp, err := s.HTTPClient().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 401 || !strings.Contains(string(body), "invalid_client") || strings.Contains(string(body), "SECRET") {
+		t.Errorf("bad client secret: %d %s", resp.StatusCode, body)
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	s, _ := start(t)
+	tok := token(t, s, "me")
+	do(t, s, tok, "GET", "/users/me", nil)
+	do(t, s, tok, "GET", fmt.Sprintf("/meetings/%d", 1234567890), nil)
+	do(t, s, "", "GET", "/nope", nil)
+	got := s.Requests()
+	want := []zoomtest.Request{
+		{Method: "GET", Path: "/v2/users/me", Operation: "user", Status: 200, UserID: s.OwnerID()},
+		{Method: "GET", Path: "/v2/meetings/1234567890", Operation: "meeting", Status: 404, UserID: s.OwnerID()},
+		{Method: "GET", Path: "/v2/nope", Operation: "", Status: 404},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("log %+v", got)
+	}
+	for i := range want {
+		got[i].Time = want[i].Time
+		if got[i] != want[i] {
+			t.Errorf("entry %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	s.ResetRequests()
+	if len(s.Requests()) != 0 {
+		t.Error("ResetRequests left entries")
+	}
+}
+
+func TestOptionsValidate(t *testing.T) {
+	for name, o := range map[string]zoomtest.Option{
+		"clock":    zoomtest.WithClock(nil),
+		"lifetime": zoomtest.WithAccessTokenLifetime(0),
+		"client":   zoomtest.WithClientCredentials("", "x"),
+		"account":  zoomtest.WithAccount("bad id!"),
+		"owner":    zoomtest.WithOwner("not an email"),
+		"scopes":   zoomtest.WithAppScopes(),
+		"redirect": zoomtest.WithRedirectURLs("ftp://x"),
+		"plan":     zoomtest.WithRateLimits("platinum"),
+		"limit":    zoomtest.WithDailyMeetingLimit(0),
+		"webhook":  zoomtest.WithWebhook("http://127.0.0.1/hook", ""),
+		"nil":      nil,
+	} {
+		if s, err := zoomtest.NewServer(o); err == nil {
+			s.Close()
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+func TestServerPrintsNoSecret(t *testing.T) {
+	s, _ := start(t, zoomtest.WithClientCredentials("id", "TOP-SECRET"))
+	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%+v", s), fmt.Sprintf("%#v", s)} {
+		if strings.Contains(out, "TOP-SECRET") || !strings.Contains(out, s.URL()) {
+			t.Errorf("printed %q", out)
+		}
+	}
+}

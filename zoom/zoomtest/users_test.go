@@ -1,0 +1,170 @@
+package zoomtest_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"testing"
+
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+func TestUsersLifecycle(t *testing.T) {
+	s, clk := start(t)
+	rec := subscribe(t, s, clk)
+	c := s.Client("me")
+	ctx := context.Background()
+
+	created, _, err := c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCreate,
+		UserInfo: &zoom.UserInfo{Email: "new.hire@example.com", Type: zoom.UserTypeLicensed, FirstName: "New", LastName: "Hire"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`).MatchString(created.ID) || created.Type != zoom.UserTypeLicensed {
+		t.Errorf("created %+v", created)
+	}
+	if u, _ := s.User(created.ID); u.Status != "pending" {
+		t.Errorf("status after create = %q, want pending", u.Status)
+	}
+	pending, _, err := c.Users.List(ctx, &zoom.ListUsersOptions{Status: zoom.UserStatusPending})
+	if err != nil || len(pending.Users) != 1 || pending.Users[0].Email != "new.hire@example.com" {
+		t.Fatalf("pending users %+v %v", pending, err)
+	}
+
+	// The same email again: 409 with code 1005.
+	_, _, err = c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCreate,
+		UserInfo: &zoom.UserInfo{Email: "NEW.HIRE@example.com", Type: zoom.UserTypeBasic}})
+	var apiErr *zoom.APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 409 || apiErr.Code != 1005 || !errors.Is(err, zoom.ErrConflict) {
+		t.Fatalf("duplicate email: %v", err)
+	}
+
+	if err := s.AcceptInvitation("new.hire@example.com"); err != nil {
+		t.Fatal(err)
+	}
+	got, _, err := c.Users.Get(ctx, "new.hire@example.com", nil)
+	if err != nil || got.Status != "active" || got.ID != created.ID {
+		t.Fatalf("get after accepting: %+v %v", got, err)
+	}
+
+	if _, err := c.Users.UpdateStatus(ctx, created.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate}); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := s.User(created.ID); u.Status != "inactive" {
+		t.Errorf("after deactivate: %q", u.Status)
+	}
+	if _, err := c.Users.Delete(ctx, created.ID, &zoom.DeleteUserOptions{Action: zoom.UserDeleteActionDelete}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Users.Get(ctx, created.ID, nil); !errors.Is(err, zoom.ErrNotFound) {
+		t.Errorf("get after delete: %v", err)
+	}
+	// A pending user is removed by disassociation.
+	p2, _ := s.AddUser(zoomtest.User{Email: "later@example.com", Status: "pending"})
+	if _, err := c.Users.Delete(ctx, p2.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"user.created", "user.invitation_accepted", "user.deactivated", "user.deleted", "user.disassociated"}
+	if got := rec.names(); !equal(got, want) {
+		t.Errorf("events %v, want %v", got, want)
+	}
+}
+
+func TestGroupsRolesContacts(t *testing.T) {
+	s, _ := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+	ada, _ := s.AddUser(zoomtest.User{Email: "ada@example.com", FirstName: "Ada", LastName: "Lovelace"})
+	alan, _ := s.AddUser(zoomtest.User{Email: "alan@example.com", FirstName: "Alan", LastName: "Turing"})
+
+	g, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "Engineering"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "engineering"}); !errors.Is(err, zoom.ErrConflict) {
+		t.Errorf("duplicate group name: %v", err)
+	}
+	if _, _, err := c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}, {Email: alan.Email}}}); err != nil {
+		t.Fatal(err)
+	}
+	members, _, err := c.Groups.ListMembers(ctx, g.ID, nil)
+	if err != nil || members.TotalRecords != 2 {
+		t.Fatalf("members %+v %v", members, err)
+	}
+	if u, _ := s.User(ada.ID); len(u.GroupIDs) != 1 || u.GroupIDs[0] != g.ID {
+		t.Errorf("ada's groups %v", u.GroupIDs)
+	}
+	if _, err := c.Groups.DeleteMember(ctx, g.ID, alan.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Groups.DeleteMember(ctx, g.ID, alan.ID)
+	var apiErr *zoom.APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != 4131 {
+		t.Errorf("removing a non-member: %v", err)
+	}
+	if _, _, err := c.Groups.Get(ctx, "nope"); !errors.As(err, &apiErr) || apiErr.Code != 4130 {
+		t.Errorf("missing group: %v", err)
+	}
+
+	roles, _, err := c.Roles.List(ctx, nil)
+	if err != nil || len(roles.Roles) != 3 {
+		t.Fatalf("roles %+v %v", roles, err)
+	}
+	if _, _, err := c.Roles.AddMembers(ctx, "1", &zoom.AddRoleMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}}}); err != nil {
+		t.Fatal(err)
+	}
+	admins, _, err := c.Roles.ListMembers(ctx, "1", nil)
+	if err != nil || len(admins.Members) != 1 || admins.Members[0].ID != ada.ID {
+		t.Fatalf("admins %+v %v", admins, err)
+	}
+	if u, _ := s.User(ada.ID); u.RoleID != "1" {
+		t.Errorf("ada's role = %q", u.RoleID)
+	}
+	if _, err := c.Roles.DeleteMember(ctx, "1", ada.ID); err != nil {
+		t.Fatal(err)
+	}
+	if u, _ := s.User(ada.ID); u.RoleID != "2" {
+		t.Errorf("ada's role after removal = %q", u.RoleID)
+	}
+
+	// Contact search by name, one per page by default.
+	var names []string
+	for ct, err := range c.Contacts.SearchAll(ctx, &zoom.SearchCompanyContactsOptions{SearchKey: "a"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, ct.FirstName)
+	}
+	if !equal(names, []string{"Account", "Ada", "Alan"}) {
+		t.Errorf("search a: %v", names)
+	}
+	res, _, err := c.Contacts.Search(ctx, &zoom.SearchCompanyContactsOptions{SearchKey: "turing", PageSize: 25})
+	if err != nil || len(res.Contacts) != 1 || res.Contacts[0].Email != alan.Email {
+		t.Errorf("search turing: %+v %v", res, err)
+	}
+}
+
+func TestCheckEmailAndUnsubscribe(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := context.Background()
+	got, _, err := c.Users.CheckEmail(ctx, &zoom.CheckUserEmailOptions{Email: "owner@example.com"})
+	if err != nil || !got.ExistedEmail {
+		t.Errorf("existing email: %+v %v", got, err)
+	}
+	got, _, err = c.Users.CheckEmail(ctx, &zoom.CheckUserEmailOptions{Email: "nobody@example.com"})
+	if err != nil || got.ExistedEmail {
+		t.Errorf("unknown email: %+v %v", got, err)
+	}
+	rec := subscribe(t, s, clk)
+	s.Unsubscribe()
+	_, _ = s.AddUser(zoomtest.User{Email: "quiet@example.com"})
+	if _, _, err := c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionAutoCreate,
+		UserInfo: &zoom.UserInfo{Email: "q2@example.com", Type: zoom.UserTypeBasic}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rec.names()); n != 0 {
+		t.Errorf("%d events after Unsubscribe", n)
+	}
+}
