@@ -280,6 +280,11 @@ func errRequired(op *operation, arg string) error {
 	return &ArgumentError{Operation: op.ID, Arg: arg, Reason: "is required"}
 }
 
+// errTooMany reports a request array longer than Zoom's limit.
+func errTooMany(op *operation, arg string, n, limit int) error {
+	return &ArgumentError{Operation: op.ID, Arg: arg, Reason: fmt.Sprintf("has %d items: Zoom takes at most %d per request", n, limit)}
+}
+
 // TokenError reports that no access token could be had from the token
 // source. It wraps the token source's error, so errors.Is works with the
 // oauth package's errors (oauth.ErrReauthorizationRequired).

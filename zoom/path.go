@@ -8,11 +8,13 @@ import (
 
 // escapePathParam escapes one path parameter. Meeting and webinar UUIDs that
 // begin with "/" or contain "//" are escaped twice, as Zoom requires; every
-// other value is escaped once (so "a/b" stays one segment).
+// other value is escaped once (so "a/b" stays one segment). Zoom decodes a
+// double-escaped UUID twice, so its "+" (base64 has them) is escaped too, as
+// encodeURIComponent twice would: no second decode can read it as a space.
 func escapePathParam(s string) string {
 	e := url.PathEscape(s)
 	if strings.HasPrefix(s, "/") || strings.Contains(s, "//") {
-		e = url.PathEscape(e)
+		e = url.PathEscape(strings.ReplaceAll(e, "+", "%2B"))
 	}
 	return e
 }

@@ -460,6 +460,9 @@ func (s *CloudRecordingsService) UpdateRegistrantStatus(ctx context.Context, mee
 	if body.Action == "" {
 		return nil, errRequired(opCloudRecordingsUpdateRegistrantStatus, "body.Action")
 	}
+	if len(body.Registrants) > 30 {
+		return nil, errTooMany(opCloudRecordingsUpdateRegistrantStatus, "body.Registrants", len(body.Registrants), 30)
+	}
 	return s.client.call(ctx, opCloudRecordingsUpdateRegistrantStatus, buildPath(opCloudRecordingsUpdateRegistrantStatus.Path, formatID(meetingID)), nil, body, nil)
 }
 

@@ -29,6 +29,9 @@ func (s *MeetingsService) AddBatchRegistrants(ctx context.Context, meetingID int
 	if body == nil {
 		return nil, nil, errRequired(opMeetingsAddBatchRegistrants, "body")
 	}
+	if len(body.Registrants) > 30 {
+		return nil, nil, errTooMany(opMeetingsAddBatchRegistrants, "body.Registrants", len(body.Registrants), 30)
+	}
 	var out BatchRegistrantsResult
 	resp, err := s.client.call(ctx, opMeetingsAddBatchRegistrants, buildPath(opMeetingsAddBatchRegistrants.Path, formatID(meetingID)), nil, body, &out)
 	if err != nil {
@@ -701,6 +704,9 @@ func (s *MeetingsService) UpdateRegistrantStatus(ctx context.Context, meetingID 
 	}
 	if body.Action == "" {
 		return nil, errRequired(opMeetingsUpdateRegistrantStatus, "body.Action")
+	}
+	if len(body.Registrants) > 30 {
+		return nil, errTooMany(opMeetingsUpdateRegistrantStatus, "body.Registrants", len(body.Registrants), 30)
 	}
 	return s.client.call(ctx, opMeetingsUpdateRegistrantStatus, buildPath(opMeetingsUpdateRegistrantStatus.Path, formatID(meetingID)), queryOf(opts), body, nil)
 }

@@ -4220,10 +4220,18 @@ func (m *MeetingRecordings) decodeBody(data []byte) error {
 	type alias MeetingRecordings
 	aux := struct {
 		*alias
-		ID flexInt64 `json:"id"`
+		Duration       flexInt64  `json:"duration"`
+		ID             flexInt64  `json:"id"`
+		RecordingCount flexInt64  `json:"recording_count"`
+		TotalSize      flexInt64  `json:"total_size"`
+		Type           flexString `json:"type"`
 	}{alias: (*alias)(m)}
 	err := json.Unmarshal(data, &aux)
+	m.Duration = int(aux.Duration)
 	m.ID = int64(aux.ID)
+	m.RecordingCount = int(aux.RecordingCount)
+	m.TotalSize = int64(aux.TotalSize)
+	m.Type = string(aux.Type)
 	return err
 }
 
@@ -4376,10 +4384,20 @@ func (m *MeetingReport) decodeBody(data []byte) error {
 	type alias MeetingReport
 	aux := struct {
 		*alias
-		ID flexInt64 `json:"id"`
+		Duration                   flexInt64 `json:"duration"`
+		ID                         flexInt64 `json:"id"`
+		ParticipantsCount          flexInt64 `json:"participants_count"`
+		TotalMinutes               flexInt64 `json:"total_minutes"`
+		Type                       flexInt64 `json:"type"`
+		ParticipantsCountMyAccount flexInt64 `json:"participants_count_my_account"`
 	}{alias: (*alias)(m)}
 	err := json.Unmarshal(data, &aux)
+	m.Duration = int(aux.Duration)
 	m.ID = int64(aux.ID)
+	m.ParticipantsCount = int(aux.ParticipantsCount)
+	m.TotalMinutes = int(aux.TotalMinutes)
+	m.Type = int(aux.Type)
+	m.ParticipantsCountMyAccount = int(aux.ParticipantsCountMyAccount)
 	return err
 }
 
@@ -5136,6 +5154,34 @@ type Participant struct {
 
 	// Whether the meeting participant is an internal user.
 	InternalUser bool `json:"internal_user,omitempty"`
+}
+
+// UnmarshalJSON decodes a Participant, taking ids and counts sent as numbers or as strings. Like the client,
+// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
+func (p *Participant) UnmarshalJSON(data []byte) error {
+	if err := p.decodeBody(data); err != nil && !isTypeError(err) {
+		return err
+	}
+	return nil
+}
+
+// decodeBody decodes a JSON document (the client calls it on whole response bodies,
+// sparing encoding/json a second pass over the bytes of an Unmarshaler).
+func (p *Participant) decodeBody(data []byte) error {
+	type alias Participant
+	aux := struct {
+		*alias
+		ID           flexString `json:"id"`
+		UserID       flexString `json:"user_id"`
+		RegistrantID flexString `json:"registrant_id"`
+		Duration     flexInt64  `json:"duration"`
+	}{alias: (*alias)(p)}
+	err := json.Unmarshal(data, &aux)
+	p.ID = string(aux.ID)
+	p.UserID = string(aux.UserID)
+	p.RegistrantID = string(aux.RegistrantID)
+	p.Duration = int(aux.Duration)
+	return err
 }
 
 // ParticipantAudioFile is the participant_audio_files field of [MeetingRecordings].
@@ -6411,6 +6457,36 @@ type ReportParticipant struct {
 
 	// The participant's universally unique ID (UUID).
 	ParticipantUserID string `json:"participant_user_id,omitempty"`
+}
+
+// UnmarshalJSON decodes a ReportParticipant, taking ids and counts sent as numbers or as strings. Like the client,
+// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
+func (r *ReportParticipant) UnmarshalJSON(data []byte) error {
+	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
+		return err
+	}
+	return nil
+}
+
+// decodeBody decodes a JSON document (the client calls it on whole response bodies,
+// sparing encoding/json a second pass over the bytes of an Unmarshaler).
+func (r *ReportParticipant) decodeBody(data []byte) error {
+	type alias ReportParticipant
+	aux := struct {
+		*alias
+		Duration          flexInt64  `json:"duration"`
+		ID                flexString `json:"id"`
+		RegistrantID      flexString `json:"registrant_id"`
+		UserID            flexString `json:"user_id"`
+		ParticipantUserID flexString `json:"participant_user_id"`
+	}{alias: (*alias)(r)}
+	err := json.Unmarshal(data, &aux)
+	r.Duration = int(aux.Duration)
+	r.ID = string(aux.ID)
+	r.RegistrantID = string(aux.RegistrantID)
+	r.UserID = string(aux.UserID)
+	r.ParticipantUserID = string(aux.ParticipantUserID)
+	return err
 }
 
 // Role is the response of [RolesService.Get] and [RolesService.Create].

@@ -30,6 +30,9 @@ func (s *WebinarsService) AddBatchRegistrants(ctx context.Context, webinarID int
 	if body == nil {
 		return nil, nil, errRequired(opWebinarsAddBatchRegistrants, "body")
 	}
+	if len(body.Registrants) > 30 {
+		return nil, nil, errTooMany(opWebinarsAddBatchRegistrants, "body.Registrants", len(body.Registrants), 30)
+	}
 	var out BatchRegistrantsResult
 	resp, err := s.client.call(ctx, opWebinarsAddBatchRegistrants, buildPath(opWebinarsAddBatchRegistrants.Path, formatID(webinarID)), nil, body, &out)
 	if err != nil {
@@ -58,6 +61,9 @@ func (s *WebinarsService) AddPanelists(ctx context.Context, webinarID int64, bod
 	}
 	if body == nil {
 		return nil, nil, errRequired(opWebinarsAddPanelists, "body")
+	}
+	if len(body.Panelists) > 30 {
+		return nil, nil, errTooMany(opWebinarsAddPanelists, "body.Panelists", len(body.Panelists), 30)
 	}
 	var out AddedPanelists
 	resp, err := s.client.call(ctx, opWebinarsAddPanelists, buildPath(opWebinarsAddPanelists.Path, formatID(webinarID)), nil, body, &out)
@@ -1389,6 +1395,9 @@ func (s *WebinarsService) UpdateRegistrantStatus(ctx context.Context, webinarID 
 	}
 	if body.Action == "" {
 		return nil, errRequired(opWebinarsUpdateRegistrantStatus, "body.Action")
+	}
+	if len(body.Registrants) > 30 {
+		return nil, errTooMany(opWebinarsUpdateRegistrantStatus, "body.Registrants", len(body.Registrants), 30)
 	}
 	return s.client.call(ctx, opWebinarsUpdateRegistrantStatus, buildPath(opWebinarsUpdateRegistrantStatus.Path, formatID(webinarID)), queryOf(opts), body, nil)
 }

@@ -24,6 +24,15 @@ var flexIDs = map[string]bool{"id": true, "meeting_id": true, "webinar_id": true
 var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
 
 func (g *gen) emit() (map[string][]byte, error) {
+	// An override naming no field would silently do nothing.
+	for _, m := range []map[string]int{boolKeys(flexFields), maxItems} {
+		for k := range m {
+			name, js, _ := strings.Cut(k, ".")
+			if t := g.types[name]; t == nil || t.byJSON[js] == nil {
+				return nil, fmt.Errorf("overrides: %s names no field", k)
+			}
+		}
+	}
 	files := map[string][]byte{}
 	add := func(name, body string) error {
 		src := header + imports(body) + body
@@ -279,6 +288,8 @@ func (g *gen) emitTypes() string {
 				// A whole response (page counts, totals): lenient at no
 				// cost, as the client decodes it with decodeBody.
 				flex = append(flex, f)
+			case flexFields[t.Name+"."+f.JSON] && (typ == "int" || typ == "int64" || typ == "string"):
+				flex = append(flex, f)
 			}
 		}
 		b.WriteString("}\n\n")
@@ -292,13 +303,20 @@ func (g *gen) emitTypes() string {
 			b.WriteString("// sparing encoding/json a second pass over the bytes of an Unmarshaler).\n")
 			fmt.Fprintf(&b, "func (%s *%s) decodeBody(data []byte) error {\n\ttype alias %s\n\taux := struct {\n\t\t*alias\n", recv, t.Name, t.Name)
 			for _, f := range flex {
-				fmt.Fprintf(&b, "\t\t%s flexInt64 `json:%q`\n", f.GoName, f.JSON)
+				ft := "flexInt64"
+				if f.Ref.kind == "string" {
+					ft = "flexString"
+				}
+				fmt.Fprintf(&b, "\t\t%s %s `json:%q`\n", f.GoName, ft, f.JSON)
 			}
 			fmt.Fprintf(&b, "\t}{alias: (*alias)(%s)}\n\terr := json.Unmarshal(data, &aux)\n", recv)
 			for _, f := range flex {
 				conv := "int64"
-				if f.Ref.kind == "int" {
+				switch f.Ref.kind {
+				case "int":
 					conv = "int"
+				case "string":
+					conv = "string"
 				}
 				fmt.Fprintf(&b, "\t%s.%s = %s(aux.%s)\n", recv, f.GoName, conv, f.GoName)
 			}
@@ -484,6 +502,9 @@ func (g *gen) emitMethod(b *strings.Builder, op *specOp) {
 					if f.Required && (f.Ref.kind == "string" || f.Ref.kind == "secret" || (f.Ref.kind == "enum" && !g.enums[f.Ref.name].Int)) {
 						fmt.Fprintf(b, "\tif body.%s == \"\" {\n\t\treturn %s, errRequired(%s, \"body.%s\")\n\t}\n", f.GoName, fail, ov, f.GoName)
 					}
+					if n := maxItems[t.Name+"."+f.JSON]; n > 0 && f.Ref.kind == "array" {
+						fmt.Fprintf(b, "\tif len(body.%s) > %d {\n\t\treturn %s, errTooMany(%s, \"body.%s\", len(body.%s), %d)\n\t}\n", f.GoName, n, fail, ov, f.GoName, f.GoName, n)
+					}
 				}
 			}
 			bodyArg = "body"
@@ -643,3 +664,12 @@ func newFormFile(field, filename string, content io.Reader) (*formFile, error) {
 	return &formFile{contentType: w.FormDataContentType(), data: buf.Bytes()}, nil
 }
 `
+
+// boolKeys returns the keys of m, for checking.
+func boolKeys(m map[string]bool) map[string]int {
+	out := make(map[string]int, len(m))
+	for k := range m {
+		out[k] = 1
+	}
+	return out
+}
