@@ -67,6 +67,8 @@ const (
 	EventUserDeleted = "user.deleted"
 	// EventUserDisassociated is "user.disassociated".
 	EventUserDisassociated = "user.disassociated"
+	// EventUserInvitationAccepted is "user.invitation_accepted".
+	EventUserInvitationAccepted = "user.invitation_accepted"
 	// EventGroupCreated is "group.created".
 	EventGroupCreated = "group.created"
 	// EventGroupUpdated is "group.updated".
@@ -113,6 +115,7 @@ func KnownEvents() []string {
 		EventUserDeactivated,
 		EventUserDeleted,
 		EventUserDisassociated,
+		EventUserInvitationAccepted,
 		EventGroupCreated,
 		EventGroupUpdated,
 		EventGroupDeleted,
@@ -183,6 +186,8 @@ func newPayload(name string) any {
 		return new(UserDeletedPayload)
 	case EventUserDisassociated:
 		return new(UserDisassociatedPayload)
+	case EventUserInvitationAccepted:
+		return new(UserInvitationAcceptedPayload)
 	case EventGroupCreated:
 		return new(GroupCreatedPayload)
 	case EventGroupUpdated:
@@ -359,6 +364,12 @@ func (h *Handler) OnUserDeleted(fn func(ctx context.Context, e *Event, p *UserDe
 // UserDisassociatedPayload).
 func (h *Handler) OnUserDisassociated(fn func(ctx context.Context, e *Event, p *UserDisassociatedPayload) error) {
 	Handle(h, EventUserDisassociated, fn)
+}
+
+// OnUserInvitationAccepted registers fn for user.invitation_accepted events (see Handle and
+// UserInvitationAcceptedPayload).
+func (h *Handler) OnUserInvitationAccepted(fn func(ctx context.Context, e *Event, p *UserInvitationAcceptedPayload) error) {
+	Handle(h, EventUserInvitationAccepted, fn)
 }
 
 // OnGroupCreated registers fn for group.created events (see Handle and GroupCreatedPayload).
@@ -2680,6 +2691,30 @@ type UserDisassociatedPayload struct {
 
 // UserDisassociatedObject is information about the disassociated user.
 type UserDisassociatedObject struct {
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's first name.
+	FirstName string `json:"first_name,omitzero"`
+	// The user's last name.
+	LastName string `json:"last_name,omitzero"`
+	// The user's email address.
+	Email string `json:"email,omitzero"`
+	// The type of user: * 1 — Basic. * 2 — Licensed.
+	Type int64 `json:"type,omitzero"`
+}
+
+// UserInvitationAcceptedPayload is the payload of user.invitation_accepted events. The User has
+// accepted the account invitation event is triggered every time a user accepts the invitation to
+// join a Zoom account.
+type UserInvitationAcceptedPayload struct {
+	// The account ID of the account from which the invitation was sent to the user.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the user.
+	Object UserInvitationAcceptedObject `json:"object,omitzero"`
+}
+
+// UserInvitationAcceptedObject is information about the user.
+type UserInvitationAcceptedObject struct {
 	// The user's ID.
 	ID string `json:"id,omitzero"`
 	// The user's first name.

@@ -63,6 +63,7 @@ var events = []struct{ file, name string }{
 	{"Users", "user.deactivated"},
 	{"Users", "user.deleted"},
 	{"Users", "user.disassociated"},
+	{"Users", "user.invitation_accepted"},
 	{"Users", "group.created"},
 	{"Users", "group.updated"},
 	{"Users", "group.deleted"},
