@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -242,39 +241,22 @@ func (s *Store) ReleaseLease(ctx context.Context, key, owner string) error {
 
 // encode returns the JSON stored for tok.
 func encode(tok *tokenstore.Token) (string, error) {
-	if tok == nil {
-		return "", fmt.Errorf("sqlstore: %w", tokenstore.ErrNilToken)
-	}
-	if tok.AccessToken == "" {
-		// It could not be read back: an empty access token is never valid.
-		return "", fmt.Errorf("sqlstore: token has an empty access token: %w", tokenstore.ErrInvalidArgument)
-	}
-	b, err := json.Marshal(tok)
+	b, err := tokenstore.EncodeRecord(tok)
 	if err != nil {
-		// Token has only strings and a time: this cannot leak a secret.
-		return "", fmt.Errorf("sqlstore: encode token: %w", err)
+		return "", fmt.Errorf("sqlstore: %w", err)
 	}
 	return string(b), nil
 }
 
 // decode reads a stored record back, never returning an unusable token.
-// Errors never quote the record: it holds secrets.
 func decode(key string, schema int64, data string, valid bool) (*tokenstore.Token, error) {
-	switch {
-	case schema > SchemaVersion:
-		return nil, fmt.Errorf("sqlstore: key %q: record has schema version %d, newer than %d known to this release (upgrade zoomkit): %w",
-			key, schema, SchemaVersion, tokenstore.ErrCorrupt)
-	case schema < 1:
-		return nil, fmt.Errorf("sqlstore: key %q: record has invalid schema version %d: %w", key, schema, tokenstore.ErrCorrupt)
-	case !valid:
-		return nil, fmt.Errorf("sqlstore: key %q: record has no data: %w", key, tokenstore.ErrCorrupt)
+	var raw []byte
+	if valid {
+		raw = []byte(data)
 	}
-	var tok tokenstore.Token
-	if err := json.Unmarshal([]byte(data), &tok); err != nil {
-		return nil, fmt.Errorf("sqlstore: key %q: record is not a valid token (%d bytes of malformed JSON): %w", key, len(data), tokenstore.ErrCorrupt)
+	tok, err := tokenstore.DecodeRecord(schema, SchemaVersion, raw)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: key %q: %w", key, err)
 	}
-	if tok.AccessToken == "" {
-		return nil, fmt.Errorf("sqlstore: key %q: record has no access token: %w", key, tokenstore.ErrCorrupt)
-	}
-	return &tok, nil
+	return tok, nil
 }

@@ -1,0 +1,46 @@
+package tokenstore_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/zoomkit/zoomkit/tokenstore"
+)
+
+func TestEncodeDecodeRecord(t *testing.T) {
+	tok := &tokenstore.Token{AccessToken: "CANARY-AT", RefreshToken: "CANARY-RT", TokenType: "bearer"}
+	b, err := tokenstore.EncodeRecord(tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := tokenstore.DecodeRecord(1, 1, b)
+	if err != nil || got.AccessToken != "CANARY-AT" || got.RefreshToken != "CANARY-RT" {
+		t.Fatalf("round trip: %+v %v", got, err)
+	}
+	if _, err := tokenstore.EncodeRecord(nil); !errors.Is(err, tokenstore.ErrNilToken) {
+		t.Fatalf("nil token: %v", err)
+	}
+	if _, err := tokenstore.EncodeRecord(&tokenstore.Token{RefreshToken: "x"}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
+		t.Fatalf("empty access token: %v", err)
+	}
+	for name, tc := range map[string]struct {
+		schema int64
+		data   []byte
+	}{
+		"newer schema":    {2, b},
+		"invalid schema":  {0, b},
+		"no data":         {1, nil},
+		"malformed":       {1, []byte(`{"access_token":"CANARY-AT"`)},
+		"no access token": {1, []byte(`{"refresh_token":"CANARY-RT"}`)},
+		"null":            {1, []byte(`null`)},
+	} {
+		_, err := tokenstore.DecodeRecord(tc.schema, 1, tc.data)
+		if !errors.Is(err, tokenstore.ErrCorrupt) {
+			t.Errorf("%s: %v, want ErrCorrupt", name, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "CANARY") {
+			t.Errorf("%s: error quotes the record: %v", name, err)
+		}
+	}
+}
