@@ -59,9 +59,21 @@
 // exponential backoff, and end when the context is done. A daily limit
 // returns a *RateLimitError at once, with the reset time. See RetryPolicy.
 //
+// Zoom counts calls per rate-limit label (LIGHT, MEDIUM, HEAVY,
+// RESOURCE-INTENSIVE) and account. [WithRatePacing] spaces requests per label
+// for the account's plan, shared by every goroutine using the Client, so
+// that calls wait instead of collecting 429s.
+//
 // An access token that Zoom rejects with code 124 is refreshed once and the
 // call replayed once, when the token source can refresh (package oauth's
 // can).
+//
+// # Reports and recordings
+//
+// Report calls whose from/to window is outside Zoom's documented limits
+// (one month, and for some reports the last six months) are refused before
+// the call with an *ArgumentError. [CloudRecordingsService.Download] streams
+// a recording file to an io.Writer, sending the token only to Zoom's hosts.
 //
 // # Secrets
 //
