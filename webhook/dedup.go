@@ -65,21 +65,38 @@ func objectIdentity(payload []byte) string {
 }
 
 // subIdentity names the participant, registrant or members an event is
-// about, within its object.
+// about, within its object, for dedup: join and leave times included, so
+// that a participant's two stays are two events.
 func subIdentity(obj []byte) string {
 	var b strings.Builder
+	writeWho(&b, obj, true)
+	if v, ok := member(obj, "members"); ok && len(v) > 0 && v[0] == '[' {
+		sum := sha256.Sum256(v)
+		b.WriteString(":members=" + hex.EncodeToString(sum[:8]))
+	}
+	return b.String()
+}
+
+// writeWho writes the identity of the participant or registrant that obj
+// names; withTimes adds the participant's join and leave times.
+func writeWho(b *strings.Builder, obj []byte, withTimes bool) {
 	for _, nested := range [...]struct {
-		name string
-		keys []string
+		name  string
+		keys  []string
+		times bool
 	}{
-		{"participant", []string{"participant_uuid", "user_id", "id", "participant_user_id", "email", "user_name", "join_time", "leave_time"}},
-		{"registrant", []string{"id", "email"}},
+		{"participant", []string{"participant_uuid", "user_id", "id", "participant_user_id", "email", "user_name"}, true},
+		{"registrant", []string{"id", "email"}, false},
 	} {
 		v, ok := member(obj, nested.name)
 		if !ok || len(v) == 0 || v[0] != '{' {
 			continue
 		}
-		for _, k := range nested.keys {
+		keys := nested.keys
+		if withTimes && nested.times {
+			keys = append(keys[:len(keys):len(keys)], "join_time", "leave_time")
+		}
+		for _, k := range keys {
 			if f, ok := member(v, k); ok {
 				if s := scalar(f); s != "" {
 					b.WriteString(":" + nested.name + "." + k + "=" + s)
@@ -87,11 +104,6 @@ func subIdentity(obj []byte) string {
 			}
 		}
 	}
-	if v, ok := member(obj, "members"); ok && len(v) > 0 && v[0] == '[' {
-		sum := sha256.Sum256(v)
-		b.WriteString(":members=" + hex.EncodeToString(sum[:8]))
-	}
-	return b.String()
 }
 
 // scalar returns a JSON string's value or a number's text ("" otherwise).

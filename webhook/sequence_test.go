@@ -1,0 +1,54 @@
+package webhook
+
+import (
+	"fmt"
+	"testing"
+	"time"
+)
+
+func TestSequencerReportsStaleTransitions(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	s := NewSequencer(0, clock)
+	ev := func(name string, tsMin int, user string) *Event {
+		body := fmt.Sprintf(`{"event":%q,"event_ts":%d,"payload":{"object":{"id":"9","uuid":"w==","participant":{"user_id":%q,"user_name":"Ada","join_time":"x","leave_time":"y"}}}}`,
+			name, time.Date(2026, 11, 25, 20, tsMin, 0, 0, time.UTC).UnixMilli(), user)
+		e, err := ParseEvent([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	// Ada leaves at 20:10 (Zoom's delivery fails) and rejoins at 20:12.
+	if s.Observe(ev("webinar.participant_joined", 12, "16778240")) {
+		t.Fatal("the rejoin is not stale")
+	}
+	// Zoom's retry of the 20:10 participant_left arrives 5 minutes later.
+	now = now.Add(15 * time.Minute)
+	if !s.Observe(ev("webinar.participant_left", 10, "16778240")) {
+		t.Fatal("a left older than the newer joined must be reported stale")
+	}
+	// Another participant's older event is not stale.
+	if s.Observe(ev("webinar.participant_left", 10, "99")) {
+		t.Fatal("another participant's event was reported stale")
+	}
+	// The same event_ts is a duplicate, not stale.
+	if s.Observe(ev("webinar.participant_joined", 12, "16778240")) {
+		t.Fatal("an equal event_ts was reported stale")
+	}
+	// After the TTL the subject is forgotten.
+	now = now.Add(25 * time.Hour)
+	if s.Observe(ev("webinar.participant_left", 10, "16778240")) {
+		t.Fatal("a subject past its TTL was still remembered")
+	}
+	// meeting.started redelivered after meeting.ended.
+	started := &Event{Name: "meeting.started", Timestamp: time.UnixMilli(1000), Payload: []byte(`{"object":{"uuid":"m=="}}`)}
+	ended := &Event{Name: "meeting.ended", Timestamp: time.UnixMilli(2000), Payload: []byte(`{"object":{"uuid":"m=="}}`)}
+	if s.Observe(ended) || !s.Observe(started) {
+		t.Fatal("a started older than the ended must be stale")
+	}
+	if Subject(started) != Subject(ended) || Subject(started) != "uuid=m==" {
+		t.Fatalf("subjects %q %q", Subject(started), Subject(ended))
+	}
+}
