@@ -59,6 +59,9 @@
 // WithDedupKey replaces it) for 24 hours (WithDedupTTL). The default store, MemoryDeduper, only
 // knows its own process; with several replicas use a shared store through WithDeduper.
 //
+// A retried delivery can also arrive after a newer event about the same thing (a participant_left
+// after that participant's later participant_joined). A Sequencer reports such events as stale.
+//
 // # Typed payloads and ids
 //
 // The payload types are generated from Zoom's webhook OpenAPI documents (internal/webhookgen);
