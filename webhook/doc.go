@@ -55,8 +55,8 @@
 // # Redeliveries
 //
 // Zoom may deliver an event more than once. The Handler claims a key per event in a Deduper before
-// dispatching it, by default "event name + event_ts + payload.object.uuid (or id)" (DefaultKey;
-// WithDedupKey replaces it) for 24 hours (WithDedupTTL). The default store, MemoryDeduper, only
+// dispatching it, by default "event name + event_ts + payload.object.uuid (or id)", plus the
+// participant, registrant or members the event names (DefaultKey; WithDedupKey replaces it) for 24 hours (WithDedupTTL). The default store, MemoryDeduper, only
 // knows its own process; with several replicas use a shared store through WithDeduper.
 //
 // A retried delivery can also arrive after a newer event about the same thing (a participant_left
