@@ -10,9 +10,12 @@ import (
 
 // state is everything the server knows. It is guarded by Server.mu.
 type state struct {
-	ids       *idGen
-	accountID string
-	ownerID   string
+	ids *idGen
+	// verificationToken, when set, rides on webhook deliveries
+	// (SetVerificationToken).
+	verificationToken string
+	accountID         string
+	ownerID           string
 
 	users    []*user // in creation order
 	meetings map[int64]*meeting

@@ -199,6 +199,12 @@ func (s *Server) deliverOneAnswer(sub subscription, ev pendingEvent) (Delivery, 
 		return d, nil
 	}
 	req.Header.Set("User-Agent", "Zoom Marketplace/1.0a")
+	s.mu.Lock()
+	vt := s.st.verificationToken
+	s.mu.Unlock()
+	if vt != "" {
+		req.Header.Set("Authorization", vt)
+	}
 	d.Header = req.Header.Clone()
 	var answer []byte
 	if sub.handler != nil {
