@@ -90,7 +90,6 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 		zooms:     map[string]*zoomConn{},
 		fake:      env.Fake,
 	}
-	env.Mail.Now = clk.Now
 	if err := migrate(ctx, a.db); err != nil {
 		return nil, err
 	}
@@ -109,7 +108,7 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	verifier, err := env.Verifier(webhook.WithClock(clk.Now))
+	verifier, err := env.Verifier()
 	if err != nil {
 		return nil, err
 	}

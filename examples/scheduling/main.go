@@ -73,7 +73,8 @@ func appScopes() []string {
 // open wires the environment (the fake Zoom offline, on the app's clock,
 // with the app's scopes) and the app.
 func open(ctx context.Context, cfg exkit.Config, out io.Writer, clk *clock, fakeOpts ...zoomtest.Option) (*exkit.Env, *app, error) {
-	fakeOpts = append([]zoomtest.Option{zoomtest.WithClock(clk.Now), zoomtest.WithOwner(zoomEmail), zoomtest.WithAppScopes(appScopes()...)}, fakeOpts...)
+	fakeOpts = append([]zoomtest.Option{zoomtest.WithOwner(zoomEmail), zoomtest.WithAppScopes(appScopes()...)}, fakeOpts...)
+	cfg.Clock = clk // the fake, the outbox and the webhook verifier follow it
 	env, err := exkit.Open(ctx, cfg, out, fakeOpts...)
 	if err != nil {
 		return nil, nil, err

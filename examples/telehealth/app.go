@@ -119,11 +119,7 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		return nil, err
 	}
 
-	var vopts []webhook.Option
-	if clock != nil {
-		vopts = append(vopts, webhook.WithClock(clock.Now))
-	}
-	v, err := env.Verifier(vopts...)
+	v, err := env.Verifier()
 	if err != nil {
 		return nil, fmt.Errorf("webhook verifier: %w", err)
 	}

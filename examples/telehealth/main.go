@@ -72,16 +72,18 @@ func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer) (*exkit.Env,
 	}
 	if !cfg.Real() && !cfg.Serve {
 		clock = exkit.NewClock(time.Now().UTC().Truncate(time.Second))
-		fakeOpts = append(fakeOpts, zoomtest.WithClock(clock.Now))
 	}
-	env, err := exkit.Open(ctx, *cfg, stdout, fakeOpts...)
+	ecfg := *cfg
+	if clock != nil {
+		ecfg.Clock = clock // the fake, the outbox and the webhook verifier follow it
+	}
+	env, err := exkit.Open(ctx, ecfg, stdout, fakeOpts...)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	var appClock oauth.Clock // stays a nil interface without the flow clock
 	if clock != nil {
 		appClock = clock
-		env.Mail.Now = clock.Now
 	}
 	a, err := newApp(ctx, env, appClock)
 	if err != nil {

@@ -53,6 +53,13 @@ type Config struct {
 	WebhookSecret     string // -webhook-secret / ZOOM_WEBHOOK_SECRET
 	VerificationToken string // -verification-token / ZOOM_VERIFICATION_TOKEN (legacy apps)
 	AccountID         string // -account-id / ZOOM_ACCOUNT_ID (server-to-server apps)
+
+	// Clock, when set, is the time of a scripted flow (not a flag). Open
+	// gives it to the fake Zoom and the outbox, and Verifier to the webhook
+	// verifier, so that a flow moving it keeps all of them in step; the
+	// example still hands it to its token sources and OAuth handlers
+	// (oauth.WithClock, oauth.WithHandlerClock).
+	Clock oauth.Clock
 }
 
 // Real reports whether the example talks to real Zoom.
@@ -148,10 +155,14 @@ func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.O
 		e.WebhookSecret = cfg.WebhookSecret
 	} else {
 		e.WebhookSecret = randomHex(16)
-		opts := append([]zoomtest.Option{
+		opts := []zoomtest.Option{
 			zoomtest.WithRedirectURLs(e.BaseURL + CallbackPath),
 			zoomtest.WithAutoApprove(!cfg.Serve),
-		}, fakeOpts...)
+		}
+		if cfg.Clock != nil {
+			opts = append(opts, zoomtest.WithClock(cfg.Clock.Now))
+		}
+		opts = append(opts, fakeOpts...)
 		if e.Fake, err = zoomtest.NewServer(opts...); err != nil {
 			return nil, fmt.Errorf("starting the fake Zoom: %w", err)
 		}
@@ -185,6 +196,9 @@ func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.O
 	if e.Mail, err = NewOutboxMailer(filepath.Join(e.Cfg.DataDir, "outbox"), cfg.Name+" <noreply@"+cfg.Name+".example>"); err != nil {
 		return nil, err
 	}
+	if cfg.Clock != nil {
+		e.Mail.Now = cfg.Clock.Now
+	}
 	return e, nil
 }
 
@@ -209,8 +223,12 @@ func randomHex(n int) string {
 }
 
 // Verifier returns the webhook verifier for the app's secret (and the
-// legacy verification token, when configured).
+// legacy verification token, when configured), on Cfg.Clock when set: the
+// fake signs its deliveries with that clock's time.
 func (e *Env) Verifier(opts ...webhook.Option) (*webhook.Verifier, error) {
+	if e.Cfg.Clock != nil {
+		opts = append([]webhook.Option{webhook.WithClock(e.Cfg.Clock.Now)}, opts...)
+	}
 	if e.Cfg.VerificationToken != "" {
 		opts = append(opts, webhook.WithLegacyToken(e.Cfg.VerificationToken))
 	}

@@ -2,12 +2,16 @@ package exkit
 
 import (
 	"bytes"
+	"context"
 	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/webhook"
+	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -82,5 +86,50 @@ func TestOfflineConnectRoundTrip(t *testing.T) {
 	}
 	if !strings.HasPrefix(env.BaseURL, "http://127.0.0.1:") {
 		t.Fatalf("BaseURL %q", env.BaseURL)
+	}
+}
+
+// With Cfg.Clock the fake, the outbox and the webhook verifier all follow
+// the flow's time: a webhook the fake signs three hours "ahead" verifies.
+func TestOpenSharesTheFlowClock(t *testing.T) {
+	ctx := t.Context()
+	clock := NewClock(time.Now().Add(3 * time.Hour).Truncate(time.Second))
+	env, err := Open(ctx, Config{Name: "demo", DataDir: t.TempDir(), Clock: clock}, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer env.Close()
+	v, err := env.Verifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := webhook.NewHandler(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created int
+	h.OnMeetingCreated(func(context.Context, *webhook.Event, *webhook.MeetingCreatedPayload) error {
+		created++
+		return nil
+	})
+	mux := http.NewServeMux()
+	mux.Handle(WebhookPath, h)
+	env.Start(mux)
+	if _, _, err := env.Fake.Client("me").Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "t", Type: zoom.MeetingTypeScheduled}); err != nil {
+		t.Fatal(err)
+	}
+	ds := env.Fake.Deliveries()
+	if len(ds) != 1 || ds[0].Status != http.StatusOK || created != 1 {
+		status := 0
+		if len(ds) > 0 {
+			status = ds[0].Status
+		}
+		t.Fatalf("%d deliveries, the first answered %d, %d handled: the verifier does not follow the flow clock", len(ds), status, created)
+	}
+	if !ds[0].Time.Equal(clock.Now()) {
+		t.Fatalf("the fake signed at %v, want the flow clock's %v", ds[0].Time, clock.Now())
+	}
+	if got := env.Mail.Now(); !got.Equal(clock.Now()) {
+		t.Fatalf("the outbox stamps %v, want %v", got, clock.Now())
 	}
 }
