@@ -393,10 +393,12 @@ func (c *Client) send(ctx context.Context, op *operation, u string, payload []by
 		}
 		return nil, &NetworkError{Method: op.Method, Path: op.Path, Err: sanitizeErr(err)}
 	}
-	c.logger.DebugContext(ctx, "zoom: response",
-		"operation", op.ID, "method", op.Method, "path", op.Path,
-		"status", resp.StatusCode, "duration", time.Since(start),
-		"tracking_id", resp.Header.Get("x-zm-trackingid"))
+	if c.logger.Enabled(ctx, slog.LevelDebug) { // spares boxing the arguments when debug is off
+		c.logger.DebugContext(ctx, "zoom: response",
+			"operation", op.ID, "method", op.Method, "path", op.Path,
+			"status", resp.StatusCode, "duration", time.Since(start),
+			"tracking_id", resp.Header.Get("x-zm-trackingid"))
+	}
 	return resp, nil
 }
 
