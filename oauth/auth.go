@@ -154,7 +154,7 @@ func (c *Config) Revoke(ctx context.Context, accessToken string) error {
 	if accessToken == "" {
 		return fmt.Errorf("%w: empty token", ErrRevoke)
 	}
-	ctx, cancel := context.WithTimeout(ctx, DefaultRequestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.requestTimeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.revokeURL, strings.NewReader(url.Values{"token": {accessToken}}.Encode()))
 	if err != nil {
@@ -200,7 +200,7 @@ func (c *Config) Me(ctx context.Context, accessToken string) (*User, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, DefaultRequestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.requestTimeout())
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.apiBase+"/users/me", nil)
 	if err != nil {

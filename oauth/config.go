@@ -27,9 +27,10 @@ const (
 	DefaultAPIBaseURL = "https://api.zoom.us/v2"
 )
 
-// DefaultRequestTimeout bounds one request to the token, revoke or users/me
-// endpoint unless the context is shorter (token refreshes ignore the
-// caller's context: see [TokenSource]).
+// DefaultRequestTimeout is the default of [Config.RequestTimeout]: it bounds
+// one request to the token, revoke or users/me endpoint unless the context
+// is shorter (token refreshes ignore the caller's context: see
+// [TokenSource]).
 const DefaultRequestTimeout = 30 * time.Second
 
 // maxBody caps how much of a token endpoint answer is read.
@@ -75,6 +76,18 @@ type Config struct {
 	// never sent on a stale keep-alive connection whose failure would leave
 	// its outcome unknown.
 	HTTPClient *http.Client
+	// RequestTimeout bounds one request to the token, revoke or users/me
+	// endpoint (default DefaultRequestTimeout, at most 5 minutes). A
+	// refresh whose answer does not come in time has an unknown outcome:
+	// see [TokenSource].
+	RequestTimeout time.Duration
+}
+
+func (c *Config) requestTimeout() time.Duration {
+	if c.RequestTimeout > 0 {
+		return c.RequestTimeout
+	}
+	return DefaultRequestTimeout
 }
 
 // String describes the config without its secret.
@@ -109,6 +122,9 @@ func (c *Config) resolve() (resolved, error) {
 	}
 	if c.ClientSecret == "" {
 		return resolved{}, fmt.Errorf("%w: ClientSecret is empty", ErrInvalidConfig)
+	}
+	if c.RequestTimeout < 0 || c.RequestTimeout > 5*time.Minute {
+		return resolved{}, fmt.Errorf("%w: RequestTimeout %v out of range [0, 5m]", ErrInvalidConfig, c.RequestTimeout)
 	}
 	r := resolved{
 		authURL:   or(c.Endpoint.AuthURL, DefaultAuthURL),
@@ -178,7 +194,7 @@ func (c *Config) client() *http.Client {
 		t = &http.Transport{Proxy: http.ProxyFromEnvironment, TLSHandshakeTimeout: 10 * time.Second}
 	}
 	t.DisableKeepAlives = true
-	t.ResponseHeaderTimeout = DefaultRequestTimeout
+	t.ResponseHeaderTimeout = c.requestTimeout()
 	return &http.Client{Transport: t, CheckRedirect: noRedirect}
 }
 
@@ -233,7 +249,7 @@ func (e *malformedError) Unwrap() error { return ErrMalformedTokenResponse }
 // the clock used to turn expires_in into an absolute expiry. wantRefresh
 // requires a refresh token in a successful answer.
 func (c *Config) retrieve(ctx context.Context, tokenURL string, form url.Values, now func() time.Time, wantRefresh bool) (*tokenstore.Token, error) {
-	ctx, cancel := context.WithTimeout(ctx, DefaultRequestTimeout)
+	ctx, cancel := context.WithTimeout(ctx, c.requestTimeout())
 	defer cancel()
 	var wrote atomic.Bool
 	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}

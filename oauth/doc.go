@@ -57,43 +57,99 @@
 //
 // Zoom rotates the refresh token on every refresh and kills the old one at
 // once. A TokenSource therefore refreshes once per key, saves the rotated
-// token before handing it out, finishes a refresh even when its caller gives
-// up, retries failed store writes while keeping the new token in memory,
-// and never presents a refresh token twice, not even after a request whose
-// answer was lost. When the grant is dead it returns a
-// *[ReauthorizationError] (errors.Is(err, ErrReauthorizationRequired)) and
-// calls the [WithOnReauthorizationRequired] hook once.
+// token before handing it out, and finishes a refresh even when its caller
+// gives up. When the grant is dead it returns a *[ReauthorizationError]
+// (errors.Is(err, ErrReauthorizationRequired)) and calls the
+// [WithOnReauthorizationRequired] hook; any other failure is a
+// *[RefreshError]: the grant is kept and tried again after a backoff.
 //
 // # Several replicas
 //
 // When the Store implements tokenstore.CoordinatedStore (Memory, File, and
 // the SQL and Redis stores), a refresh follows this protocol:
 //
-//  1. Load the token; if it is still valid (another replica refreshed), use it.
+//  1. Load the record; if its token is still valid (another replica
+//     refreshed), use it; if it carries a dead mark, report it.
 //  2. AcquireLease(key, owner, ttl): owner is random per TokenSource, ttl is
 //     [WithLeaseTTL] (default 90 s, above the 30 s request timeout plus the
 //     store writes).
 //  3. If the lease is held, poll (25 ms doubling to 1 s, on the [Clock],
 //     bounded by the refresh's own deadline): Load again and use the stored
-//     token as soon as its version changed and it is valid; try the lease
-//     again, which succeeds once the holder released it or it expired.
+//     token (or report the dead mark) as soon as its version changed; try
+//     the lease again, which succeeds once the holder released it or it
+//     expired.
 //  4. With the lease: Load again (re-read); if valid, use it, no request.
-//  5. Redeem the refresh token (one POST).
-//  6. [WithBeforeCommit] hook (tests), then CompareAndSwap(key, version read
-//     in 4, new token). A conflict means a newer token was stored meanwhile
-//     (the lease expired and another replica or a reconnect wrote): it is
-//     never overwritten; the stored token is used.
+//  5. Redeem the refresh token (one POST; a second one with the same
+//     refresh token only when the first one's outcome is unknown).
+//  6. CompareAndSwap(key, version read in 4, new token). A conflict means
+//     the record changed meanwhile: a newer grant (the lease expired and
+//     another replica refreshed, or the user reconnected) is never
+//     overwritten and is used instead; a deleted record, a dead mark or the
+//     spent token itself is replaced by the rotated token, the live grant.
 //  7. ReleaseLease(key, owner) (only the owner's lease is released).
 //
 // With a plain Store, refreshes are single-flight within the TokenSource
 // only: use one TokenSource per key per process.
 //
+// # Reliability
+//
+// What a TokenSource guarantees, each with its test in this package
+// (lifecycle_test.go) and, across replicas on SQLite, PostgreSQL and Redis,
+// in internal/servicetest/replicatest:
+//
+//   - A rotated token the Store cannot save is never lost. After
+//     [WithStoreRetry]'s attempts, callers get [ErrSavePending] (or the
+//     previous token while it is valid); the save goes on in the
+//     background, with backoff, while the TokenSource renews the lease, so
+//     no other replica presents the superseded refresh token. The pending
+//     token survives the record being deleted or marked dead meanwhile (a
+//     reauthorization hook that deletes the record is fine). Once saved, it
+//     is served at once.
+//   - An unknown outcome is not a dead grant. A timeout
+//     ([Config.RequestTimeout]), a connection broken after the request was
+//     written, or a 2xx answer that is not a token (a proxy's maintenance
+//     page) keeps the stored refresh token, which is presented once more
+//     with the same value: if Zoom did redeem it, its invalid_grant is the
+//     verdict; if the outcome is unknown again, callers get
+//     [ErrRefreshOutcomeUnknown] inside a *[RefreshError] and the grant is
+//     tried again later. The hook never runs on an unknown outcome.
+//   - A refused refresh token is checked against the store first. A
+//     replica that waited for another's lease during the refresh keeps
+//     watching the store for [WithRotationGrace] (default 15 s) for that
+//     replica's save of the rotated token before it declares the grant
+//     dead.
+//   - A dead grant is dead once, for every replica. The first replica to
+//     establish it writes a dead mark (tokenstore.DeadMark) with a
+//     compare-and-swap on the version it read, so a newer save always wins
+//     over the mark; the others read the mark and report
+//     ErrReauthorizationRequired (wrapping [ErrGrantMarkedDead]) without
+//     asking Zoom, and the hook runs once across replicas. Saving a new
+//     grant under the key (the user reconnected) clears the mark.
+//   - A failing token endpoint is not hammered. After a failure, the grant
+//     waits [WithRefreshBackoff] (1 s doubling to 1 min, jittered) before
+//     the next request; callers asking meanwhile get the last error at once
+//     (or the current token while it is valid), and on a CoordinatedStore
+//     the failing replica keeps the lease for the backoff, so the other
+//     replicas wait too.
+//
+// What cannot be guaranteed: Zoom keeps no grace period for a redeemed
+// refresh token. A process killed (or a machine lost) after Zoom answered a
+// refresh and before the rotated token was saved loses the grant; the next
+// refresh gets invalid_grant, the grant is marked dead, and the user is
+// asked to reconnect once. Likewise, a holder paused past its lease TTL
+// while no replica was waiting for its lease can have its grant declared
+// dead by a replica that comes later; when the holder resumes, its save
+// replaces the dead mark and the grant lives on, but the hook has run and
+// that replica's callers were told to reauthorize.
+//
 // # Errors
 //
 // Sentinels work with errors.Is: [ErrReauthorizationRequired],
-// [ErrRefreshOutcomeUnknown], [ErrTokenEndpoint], [ErrInvalidState],
+// [ErrRefreshOutcomeUnknown], [ErrSavePending], [ErrGrantMarkedDead],
+// [ErrTokenEndpoint], [ErrInvalidState],
 // [ErrStateReplayed], [ErrInvalidConfig]... Typed errors work with errors.As:
-// *[TokenError] (Zoom's {"error","reason"} answer), *[ReauthorizationError].
+// *[TokenError] (Zoom's {"error","reason"} answer), *[ReauthorizationError],
+// *[RefreshError] (temporary: the grant is kept).
 // No error, log line or %v output ever holds a token, code, verifier or the
 // client secret. Note that *oauth2.Token (golang.org/x/oauth2) does not redact
 // itself: never print the tokens a TokenSource returns.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // Sentinel errors. Errors returned by this package wrap them, so test with
@@ -15,11 +16,22 @@ var (
 	// that match it are *[ReauthorizationError] values.
 	ErrReauthorizationRequired = errors.New("oauth: Zoom authorization is no longer valid; the user must reconnect")
 
-	// ErrRefreshOutcomeUnknown reports that a refresh request reached Zoom
-	// but its answer was lost (timeout or broken connection after the request
-	// was written). Zoom may have rotated the refresh token, so the old one is
-	// never presented again. It is reported inside a *[ReauthorizationError].
-	ErrRefreshOutcomeUnknown = errors.New("oauth: the outcome of a token refresh is unknown; the refresh token will not be presented again")
+	// ErrRefreshOutcomeUnknown reports that a refresh request may have
+	// reached Zoom but no usable answer came back, twice in a row (a
+	// timeout, a connection broken after the request was written, or a 2xx
+	// answer that is not a token, such as a proxy's maintenance page). The
+	// stored refresh token is kept: an unknown outcome is not a dead grant.
+	// If Zoom did redeem it, the next attempt gets invalid_grant, which is
+	// then reported as ErrReauthorizationRequired. It is reported inside a
+	// *[RefreshError]: retry later.
+	ErrRefreshOutcomeUnknown = errors.New("oauth: the outcome of a token refresh is unknown; the stored grant is kept and will be tried again")
+
+	// ErrSavePending reports that a refreshed token could not be saved to
+	// the Store yet. The TokenSource keeps the token in memory, keeps the
+	// refresh lease (so that no other replica presents the superseded
+	// refresh token) and retries the save in the background until it
+	// succeeds. It is reported inside a *[RefreshError]: retry later.
+	ErrSavePending = errors.New("oauth: the refreshed token is not saved to the store yet; the save is retried in the background")
 
 	// ErrTokenEndpoint reports a failed request to the token endpoint. Errors
 	// that match it are *[TokenError] values or transport errors.
@@ -29,6 +41,12 @@ var (
 	// usable token. The body is never included in the error: it may hold
 	// secrets.
 	ErrMalformedTokenResponse = errors.New("oauth: malformed token endpoint response")
+
+	// ErrGrantMarkedDead is the cause inside a *[ReauthorizationError] when
+	// the stored record carries a dead mark (tokenstore.DeadMark): a
+	// replica already found the grant dead, so no request was made and the
+	// hook did not run again.
+	ErrGrantMarkedDead = errors.New("oauth: the stored grant is marked dead")
 
 	// ErrInvalidConfig reports an unusable Config or option.
 	ErrInvalidConfig = errors.New("oauth: invalid configuration")
@@ -110,10 +128,45 @@ func (e *TokenError) grantDead() bool {
 	return false
 }
 
+// RefreshError reports a refresh that failed while the grant stays alive:
+// the token endpoint failed or did not answer, its outcome is unknown, or
+// the store failed. Nothing was lost; the TokenSource tries again after
+// RetryAt (callers asking earlier get this error at once, without a
+// request). It unwraps to the cause: a *[TokenError], [ErrTokenEndpoint],
+// [ErrRefreshOutcomeUnknown], [ErrSavePending] or a store error.
+type RefreshError struct {
+	// Key is the store key of the grant.
+	Key string
+	// RetryAt is the earliest time the TokenSource sends another refresh.
+	RetryAt time.Time
+	// Err is the cause.
+	Err error
+}
+
+// Error describes the error without secrets.
+func (e *RefreshError) Error() string {
+	s := "oauth: token refresh for key " + strconv.Quote(e.Key) + " failed (grant kept"
+	if !e.RetryAt.IsZero() {
+		s += "; next attempt after " + e.RetryAt.UTC().Format(time.RFC3339)
+	}
+	s += ")"
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *RefreshError) Unwrap() error { return e.Err }
+
+// Temporary reports true: the grant is alive and a later call may succeed.
+func (e *RefreshError) Temporary() bool { return true }
+
 // ReauthorizationError reports that the grant stored under Key is dead. It
 // matches ErrReauthorizationRequired with errors.Is, and unwraps to the cause:
-// a *[TokenError] (errors.As), ErrRefreshOutcomeUnknown, or
-// tokenstore.ErrNotFound when nothing was ever stored.
+// a *[TokenError] (errors.As), [ErrGrantMarkedDead] when another replica
+// already found the grant dead, or tokenstore.ErrNotFound when nothing is
+// stored.
 type ReauthorizationError struct {
 	// Key is the store key of the dead grant, as chosen by the application.
 	Key string

@@ -90,6 +90,13 @@ func (f *fakeZoom) revokeAll() {
 	clear(f.validAT)
 }
 
+// newestRT returns the newest refresh token the fake issued.
+func (f *fakeZoom) newestRT() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return fmt.Sprintf("CANARY-RT-%d", f.n)
+}
+
 type counts struct{ tokenRequests, refreshes, invalidGrants, s2s, maxPresented int }
 
 func (f *fakeZoom) counts() counts {

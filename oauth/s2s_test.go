@@ -83,6 +83,10 @@ func TestServerToServerErrors(t *testing.T) {
 		if !errors.Is(err, oauth.ErrTokenEndpoint) || errors.Is(err, oauth.ErrReauthorizationRequired) {
 			t.Fatalf("Token() = %v", err)
 		}
+		if _, err2 := ts.Token(); !errors.Is(err2, oauth.ErrTokenEndpoint) || f.counts().tokenRequests != 1 {
+			t.Fatalf("Token() during the backoff = %v after %d requests; want the last error at once", err2, f.counts().tokenRequests)
+		}
+		time.Sleep(oauth.DefaultRefreshBackoff) // the backoff after one failure is at most this
 		if _, err := ts.Token(); err != nil {
 			t.Fatalf("retry: %v", err)
 		}

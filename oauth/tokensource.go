@@ -3,12 +3,11 @@ package oauth
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
+	mrand "math/rand/v2"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,8 +25,17 @@ const (
 	// comfortably above DefaultRequestTimeout plus the store writes.
 	DefaultLeaseTTL = 90 * time.Second
 	// DefaultStoreAttempts is how many times a refreshed token's write to
-	// the Store is attempted within one refresh.
+	// the Store is attempted within one refresh, before the save goes on in
+	// the background.
 	DefaultStoreAttempts = 4
+	// DefaultRotationGrace is how long a replica that got invalid_grant
+	// waits for another replica's rotated token to be saved before it
+	// declares the grant dead (see [WithRotationGrace]).
+	DefaultRotationGrace = 15 * time.Second
+	// DefaultRefreshBackoff and DefaultMaxRefreshBackoff bound the wait
+	// between failed refreshes of one grant (see [WithRefreshBackoff]).
+	DefaultRefreshBackoff    = time.Second
+	DefaultMaxRefreshBackoff = time.Minute
 )
 
 // Clock is the time source of a TokenSource: when tokens expire, and how
@@ -54,12 +62,13 @@ type settings struct {
 	leaseTTL      time.Duration
 	storeAttempts int
 	storeBackoff  time.Duration
+	grace         time.Duration
+	backoffMin    time.Duration
+	backoffMax    time.Duration
 	pollMin       time.Duration
 	pollMax       time.Duration
 	logger        *slog.Logger
 	onReauth      func(ctx context.Context, key string, err error)
-	beforeCommit  func(ctx context.Context, key string)
-	beforeRefresh func(ctx context.Context, key string)
 	store         tokenstore.Store
 	key           string
 }
@@ -102,16 +111,51 @@ func WithLeaseTTL(d time.Duration) Option {
 }
 
 // WithStoreRetry sets how many times a refreshed token's write to the Store
-// is attempted (default 4) and the first backoff between attempts (default
-// 100ms, doubling). When every attempt fails the new token stays in memory,
-// unused, and the next call retries the write before anything else: the
-// old refresh token is never presented again.
+// is attempted before the refresh reports [ErrSavePending] (default 4), and
+// the first backoff between attempts (default 100ms, doubling). After that
+// the save goes on in the background, with the same backoff capped at a
+// third of the lease TTL, while the refresh lease is kept: the old refresh
+// token is never presented again, by this replica or another.
 func WithStoreRetry(attempts int, backoff time.Duration) Option {
 	return func(s *settings) error {
 		if attempts < 1 || attempts > 100 || backoff < 0 || backoff > time.Minute {
 			return fmt.Errorf("%w: store retry (%d, %v) out of range", ErrInvalidConfig, attempts, backoff)
 		}
 		s.storeAttempts, s.storeBackoff = attempts, backoff
+		return nil
+	}
+}
+
+// WithRotationGrace sets how long a replica whose refresh token Zoom refused
+// (invalid_grant) waits, re-reading the CoordinatedStore, before it declares
+// the grant dead (default DefaultRotationGrace, at most 10 minutes; 0 turns
+// the wait off). Another replica may have redeemed that refresh token and be
+// about to save the rotated one, for instance after a pause longer than its
+// lease; its save ends the wait and the new token is used. A dead grant is
+// then reported once: see [WithOnReauthorizationRequired].
+func WithRotationGrace(d time.Duration) Option {
+	return func(s *settings) error {
+		if d < 0 || d > 10*time.Minute {
+			return fmt.Errorf("%w: rotation grace %v out of range [0, 10m]", ErrInvalidConfig, d)
+		}
+		s.grace = d
+		return nil
+	}
+}
+
+// WithRefreshBackoff sets the wait after a failed refresh (token endpoint
+// error, unknown outcome, store failure) before the grant is tried again:
+// first backoff, doubling per failure, up to maxBackoff, with jitter
+// (defaults DefaultRefreshBackoff and DefaultMaxRefreshBackoff). Callers
+// asking meanwhile get the last error at once, or the current token while
+// it is still valid. With a CoordinatedStore the failing replica keeps the
+// refresh lease for the backoff, so the other replicas wait too.
+func WithRefreshBackoff(backoff, maxBackoff time.Duration) Option {
+	return func(s *settings) error {
+		if backoff <= 0 || maxBackoff < backoff || maxBackoff > time.Hour {
+			return fmt.Errorf("%w: refresh backoff (%v, %v) out of range", ErrInvalidConfig, backoff, maxBackoff)
+		}
+		s.backoffMin, s.backoffMax = backoff, maxBackoff
 		return nil
 	}
 }
@@ -128,49 +172,22 @@ func WithLogger(l *slog.Logger) Option {
 	}
 }
 
-// WithOnReauthorizationRequired calls f once each time the grant stored
-// under the key is found dead (the app emails its user "reconnect Zoom").
-// err matches ErrReauthorizationRequired. It is not called when nothing was
-// ever stored under the key (Token then fails with an error matching both
-// ErrReauthorizationRequired and tokenstore.ErrNotFound). f runs
-// synchronously inside the refresh: keep it short, or hand off to a
-// goroutine.
+// WithOnReauthorizationRequired calls f when the grant stored under the key
+// is found dead (the app emails its user "reconnect Zoom"). err matches
+// ErrReauthorizationRequired. With a CoordinatedStore the verdict is stored
+// as a dead mark, so f runs once across every replica sharing the store;
+// with a plain Store, once per TokenSource. It is not called when nothing is
+// stored under the key (Token then fails with an error matching both
+// ErrReauthorizationRequired and tokenstore.ErrNotFound), nor on an unknown
+// outcome or any other temporary failure. f runs synchronously inside the
+// refresh: keep it short, or hand off to a goroutine. It may delete the
+// record.
 func WithOnReauthorizationRequired(f func(ctx context.Context, key string, err error)) Option {
 	return func(s *settings) error {
 		if f == nil {
 			return fmt.Errorf("%w: nil hook", ErrInvalidConfig)
 		}
 		s.onReauth = f
-		return nil
-	}
-}
-
-// WithBeforeCommit is a test hook: f runs after the token endpoint returned
-// a new token and before it is written to the Store (the CompareAndSwap on a
-// CoordinatedStore). A cross-replica test blocks in f until the leader's
-// lease has expired and another replica has refreshed, then checks that the
-// late write is rejected and the newer token kept.
-func WithBeforeCommit(f func(ctx context.Context, key string)) Option {
-	return func(s *settings) error {
-		if f == nil {
-			return fmt.Errorf("%w: nil hook", ErrInvalidConfig)
-		}
-		s.beforeCommit = f
-		return nil
-	}
-}
-
-// WithBeforeRefresh is a test hook: f runs just before the refresh token
-// is presented to the token endpoint (on a CoordinatedStore: while holding
-// the lease, after the re-read). A cross-replica test blocks in f past the
-// lease TTL to check that another replica takes over and that this one then
-// adopts the stored token instead of overwriting it.
-func WithBeforeRefresh(f func(ctx context.Context, key string)) Option {
-	return func(s *settings) error {
-		if f == nil {
-			return fmt.Errorf("%w: nil hook", ErrInvalidConfig)
-		}
-		s.beforeRefresh = f
 		return nil
 	}
 }
@@ -188,48 +205,48 @@ func WithStore(store tokenstore.Store, key string) Option {
 	}
 }
 
+// refresher obtains a new token for one grant. Its implementations are the
+// user grant (rotating refresh tokens, leases, dead marks) and the
+// server-to-server grant. Calls are serialised by the TokenSource.
+type refresher interface {
+	// refresh returns the token to hand out, already persisted. rejected
+	// is an access token the API refused ("" if none): it is never
+	// returned.
+	refresh(ctx context.Context, rejected string) (*tokenstore.Token, error)
+	// holdOff tells the refresher that the next attempt waits until t,
+	// after a failed refresh; a coordinated refresher keeps other replicas
+	// waiting as long.
+	holdOff(ctx context.Context, t time.Time)
+	kind() string
+}
+
 // TokenSource hands out Zoom access tokens for one key, refreshing them
 // through a [tokenstore.Store]. It is safe for concurrent use, implements
 // oauth2.TokenSource, and also offers the context-aware TokenContext and
 // ForceRefresh used by package zoom.
 //
-// Guarantees (user OAuth, where Zoom rotates the refresh token on every
-// refresh):
-//   - a valid cached token is returned without any I/O;
-//   - concurrent callers share one refresh per TokenSource, and TokenSources
-//     over one CoordinatedStore share one refresh per key (lease, re-read,
-//     compare-and-swap);
-//   - a refreshed token is written to the Store before any caller receives
-//     it; a failed write is retried, and the new token is kept in memory
-//     until written: the old refresh token is never presented again;
-//   - the refresh runs detached from the caller's context, bounded by its
-//     own timeouts, so a cancelled caller never loses a rotated token;
-//   - on invalid_grant (or a Zoom "token revoked/invalid" code) the Store is
-//     re-read once (another replica may have rotated it); otherwise every
-//     caller gets a *ReauthorizationError and the hook runs once. No further
-//     token request is made for that refresh token;
-//   - when a refresh request was sent but its answer lost, the refresh token
-//     is never presented again either (ErrRefreshOutcomeUnknown).
-//
-// Use one TokenSource per key per process (or a CoordinatedStore such as
-// tokenstore.Memory, which also coordinates separate TokenSources).
+// Like x/oauth2's reuse token source, it is a cache in front of a refresher:
+// a valid cached token is returned without any I/O; concurrent callers
+// share one refresh; a failed refresh is retried after a jittered,
+// exponential backoff shared by all callers of the grant, during which
+// callers get the last error (a *[RefreshError]) at once, or the current
+// token while it is still valid. The refresher is the user grant
+// ([Config.TokenSource]) or the server-to-server grant
+// ([Config.ServerToServer]); see the package documentation for the
+// guarantees each gives.
 type TokenSource struct {
-	cfg      *Config
-	urls     resolved
-	key      string
-	store    tokenstore.Store
-	coord    tokenstore.CoordinatedStore // nil for plain stores
-	owner    string
-	s2s      bool
-	account  string
-	set      settings
-	cur      atomic.Pointer[cached]
-	mu       sync.Mutex // guards flight
+	key string
+	set settings
+	r   refresher
+	cur atomic.Pointer[cached]
+
+	mu       sync.Mutex // guards the fields below
 	flight   *flight
-	fmu      sync.Mutex // serialises flights' use of the fields below
-	pending  *tokenstore.Token
-	pendingV int64
-	burned   map[string]bool // fingerprints of refresh tokens never to present again
+	failures int
+	retryAt  time.Time
+	lastErr  error
+
+	rmu sync.Mutex // serialises refreshes
 }
 
 type cached struct {
@@ -259,15 +276,17 @@ func (c *Config) TokenSource(store tokenstore.Store, key string, opts ...Option)
 	if key == "" {
 		return nil, fmt.Errorf("%w: empty key", ErrInvalidConfig)
 	}
-	ts, err := c.newTokenSource(opts)
+	set, urls, err := c.settings(opts)
 	if err != nil {
 		return nil, err
 	}
-	if ts.set.store != nil {
+	if set.store != nil {
 		return nil, fmt.Errorf("%w: WithStore is for server-to-server token sources", ErrInvalidConfig)
 	}
-	ts.store, ts.key = store, key
-	ts.coord, _ = store.(tokenstore.CoordinatedStore)
+	ts := &TokenSource{key: key, set: set}
+	g := newUserGrant(c, urls, store, key, &ts.set)
+	g.installed = ts.install
+	ts.r = g
 	return ts, nil
 }
 
@@ -279,23 +298,23 @@ func (c *Config) ServerToServer(accountID string, opts ...Option) (*TokenSource,
 	if accountID == "" {
 		return nil, fmt.Errorf("%w: empty account id", ErrInvalidConfig)
 	}
-	ts, err := c.newTokenSource(opts)
+	set, urls, err := c.settings(opts)
 	if err != nil {
 		return nil, err
 	}
-	ts.s2s, ts.account = true, accountID
-	ts.store, ts.key = ts.set.store, ts.set.key
-	if ts.store == nil {
-		ts.store, ts.key = tokenstore.NewMemory(), "zoom:s2s:"+accountID
+	store, key := set.store, set.key
+	if store == nil {
+		store, key = tokenstore.NewMemory(), "zoom:s2s:"+accountID
 	}
-	ts.coord, _ = ts.store.(tokenstore.CoordinatedStore)
+	ts := &TokenSource{key: key, set: set}
+	ts.r = newS2SGrant(c, urls, accountID, store, key, &ts.set)
 	return ts, nil
 }
 
-func (c *Config) newTokenSource(opts []Option) (*TokenSource, error) {
+func (c *Config) settings(opts []Option) (settings, resolved, error) {
 	urls, err := c.resolve()
 	if err != nil {
-		return nil, err
+		return settings{}, resolved{}, err
 	}
 	s := settings{
 		clock:         realClock{},
@@ -303,19 +322,21 @@ func (c *Config) newTokenSource(opts []Option) (*TokenSource, error) {
 		leaseTTL:      DefaultLeaseTTL,
 		storeAttempts: DefaultStoreAttempts,
 		storeBackoff:  100 * time.Millisecond,
+		grace:         DefaultRotationGrace,
+		backoffMin:    DefaultRefreshBackoff,
+		backoffMax:    DefaultMaxRefreshBackoff,
 		pollMin:       25 * time.Millisecond,
 		pollMax:       time.Second,
 	}
 	for _, o := range opts {
 		if o == nil {
-			return nil, fmt.Errorf("%w: nil option", ErrInvalidConfig)
+			return settings{}, resolved{}, fmt.Errorf("%w: nil option", ErrInvalidConfig)
 		}
 		if err := o(&s); err != nil {
-			return nil, err
+			return settings{}, resolved{}, err
 		}
 	}
-	cfg := *c
-	return &TokenSource{cfg: &cfg, urls: urls, set: s, owner: randomID(), burned: map[string]bool{}}, nil
+	return s, urls, nil
 }
 
 func randomID() string {
@@ -366,15 +387,30 @@ func (ts *TokenSource) fresh(c *cached, rejected string) bool {
 	return c.refreshAt.IsZero() || ts.set.clock.Now().Before(c.refreshAt)
 }
 
+// valid reports whether c can still be used (not expired, not rejected).
+func (ts *TokenSource) valid(c *cached, rejected string) bool {
+	return c != nil && c.tok.AccessToken != rejected && (c.expiry.IsZero() || ts.set.clock.Now().Before(c.expiry))
+}
+
 func (ts *TokenSource) slow(ctx context.Context, rejected string) (*oauth2.Token, error) {
 	for attempt := 0; ; attempt++ {
 		ts.mu.Lock()
-		if c := ts.cur.Load(); ts.fresh(c, rejected) {
+		c := ts.cur.Load()
+		if ts.fresh(c, rejected) {
 			ts.mu.Unlock()
 			return c.tok, nil
 		}
 		f := ts.flight
 		if f == nil {
+			if ts.lastErr != nil && ts.set.clock.Now().Before(ts.retryAt) {
+				// Backing off after a failure: answer at once.
+				err := ts.lastErr
+				ts.mu.Unlock()
+				if ts.valid(c, rejected) {
+					return c.tok, nil
+				}
+				return nil, err
+			}
 			f = &flight{done: make(chan struct{}), rejected: rejected}
 			ts.flight = f
 			go ts.run(ctx, f)
@@ -394,31 +430,67 @@ func (ts *TokenSource) slow(ctx context.Context, rejected string) (*oauth2.Token
 	}
 }
 
+// run performs one refresh for the callers of f, detached from the first
+// caller's cancellation and bounded by its own deadline.
 func (ts *TokenSource) run(parent context.Context, f *flight) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), ts.set.leaseTTL+DefaultRequestTimeout+30*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), ts.set.leaseTTL+ts.set.grace+2*maxRequestTimeout)
 	defer cancel()
-	ts.fmu.Lock()
-	tok, err := ts.refresh(ctx, f.rejected)
-	ts.fmu.Unlock()
-	var c *cached
-	if err == nil {
-		c = ts.newCached(tok)
-	}
+	ts.rmu.Lock()
+	tok, err := ts.r.refresh(ctx, f.rejected)
+	ts.rmu.Unlock()
+	var holdOff time.Time
 	ts.mu.Lock()
-	if c != nil {
+	switch {
+	case err == nil:
+		c := ts.newCached(tok)
 		ts.cur.Store(c)
 		f.tok = c.tok
-	} else if old := ts.cur.Load(); old != nil && !errors.Is(err, ErrReauthorizationRequired) &&
-		(old.expiry.IsZero() || ts.set.clock.Now().Before(old.expiry)) && old.tok.AccessToken != f.rejected {
-		// A transient failure while the current token is still valid: keep
-		// serving it; the next call past refreshAt tries again.
-		f.tok = old.tok
-		err = nil
+		ts.failures, ts.lastErr, ts.retryAt = 0, nil, time.Time{}
+	case errors.Is(err, ErrReauthorizationRequired):
+		// A dead grant costs no request to report again (dead mark or
+		// the refresher's memory): no backoff needed.
+		ts.failures, ts.lastErr, ts.retryAt = 0, nil, time.Time{}
+		f.err = err
+	default:
+		ts.failures++
+		ts.retryAt = ts.set.clock.Now().Add(ts.backoff(ts.failures))
+		holdOff = ts.retryAt
+		err = &RefreshError{Key: ts.key, RetryAt: ts.retryAt, Err: err}
+		ts.lastErr = err
+		f.err = err
+		if old := ts.cur.Load(); ts.valid(old, f.rejected) {
+			// The current token still works for a while: keep serving it.
+			f.tok, f.err = old.tok, nil
+		}
 	}
-	f.err = err
 	ts.flight = nil
 	ts.mu.Unlock()
 	close(f.done)
+	if err != nil {
+		ts.logWarn(ctx, "oauth: token refresh failed", err)
+	}
+	if !holdOff.IsZero() {
+		ts.r.holdOff(ctx, holdOff)
+	}
+}
+
+// install serves tok, saved by a background save, and ends the backoff.
+func (ts *TokenSource) install(tok *tokenstore.Token) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	ts.cur.Store(ts.newCached(tok))
+	ts.failures, ts.lastErr, ts.retryAt = 0, nil, time.Time{}
+}
+
+// backoff returns the wait after n consecutive failures: the base doubled
+// per failure, capped, with jitter in [d/2, d].
+func (ts *TokenSource) backoff(n int) time.Duration {
+	d := ts.set.backoffMin
+	for i := 1; i < n && d < ts.set.backoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, ts.set.backoffMax)
+	return d/2 + mrand.N(d/2+1)
 }
 
 func (ts *TokenSource) newCached(t *tokenstore.Token) *cached {
@@ -436,291 +508,65 @@ func (ts *TokenSource) newCached(t *tokenstore.Token) *cached {
 	return c
 }
 
-// usable reports whether a stored token can be handed out as is.
-func (ts *TokenSource) usable(t *tokenstore.Token, rejected string) bool {
-	if t == nil || t.AccessToken == "" || (rejected != "" && t.AccessToken == rejected) {
-		return false
-	}
-	return t.Expiry.IsZero() || ts.set.clock.Now().Before(t.Expiry.Add(-ts.set.expiryDelta))
-}
-
-func (ts *TokenSource) load(ctx context.Context) (*tokenstore.Token, int64, error) {
-	if ts.coord != nil {
-		return ts.coord.Load(ctx, ts.key)
-	}
-	t, err := ts.store.Get(ctx, ts.key)
-	return t, 0, err
-}
-
-func fingerprint(rt string) string {
-	if rt == "" {
-		return ""
-	}
-	h := sha256.Sum256([]byte(rt))
-	return hex.EncodeToString(h[:])
-}
-
 func (ts *TokenSource) logWarn(ctx context.Context, msg string, err error) {
-	if ts.set.logger != nil {
-		ts.set.logger.WarnContext(ctx, msg, slog.String("key", ts.key), slog.String("error", err.Error()))
-	}
+	logWarn(ctx, ts.set.logger, ts.key, msg, err)
 }
 
-// refresh runs inside a flight (fmu held). It returns the token to hand out,
-// already persisted.
-func (ts *TokenSource) refresh(ctx context.Context, rejected string) (*tokenstore.Token, error) {
-	if ts.pending != nil {
-		tok, err := ts.savePending(ctx)
-		if err != nil || tok != nil {
-			return tok, err
-		}
+func logWarn(ctx context.Context, l *slog.Logger, key, msg string, err error) {
+	if l != nil {
+		l.WarnContext(ctx, msg, slog.String("key", key), slog.String("error", err.Error()))
 	}
-	stored, ver, err := ts.load(ctx)
-	notFound := errors.Is(err, tokenstore.ErrNotFound)
-	if err != nil && !notFound {
-		return nil, fmt.Errorf("oauth: reading token store: %w", err)
-	}
-	if notFound {
-		stored, ver = nil, 0
-	}
-	if ts.usable(stored, rejected) {
-		return stored, nil
-	}
-	if !ts.s2s {
-		if err := ts.checkRedeemable(ctx, stored, notFound); err != nil {
-			return nil, err
-		}
-	}
-	if ts.coord == nil {
-		return ts.redeem(ctx, stored, 0, rejected, false)
-	}
-	// Cross-replica protocol: lease, re-read, redeem, compare-and-swap, release.
-	backoff := ts.set.pollMin
-	for {
-		err := ts.coord.AcquireLease(ctx, ts.key, ts.owner, ts.set.leaseTTL)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, tokenstore.ErrLeaseHeld) {
-			return nil, fmt.Errorf("oauth: taking the refresh lease: %w", err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("oauth: waiting for another replica's refresh: %w", context.Cause(ctx))
-		case <-ts.set.clock.After(backoff):
-		}
-		backoff = min(backoff*2, ts.set.pollMax)
-		s2, v2, err := ts.coord.Load(ctx, ts.key)
-		if err == nil && v2 != ver && ts.usable(s2, rejected) {
-			return s2, nil
-		}
-	}
-	defer func() {
-		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := ts.coord.ReleaseLease(rctx, ts.key, ts.owner); err != nil {
-			ts.logWarn(rctx, "oauth: releasing refresh lease", err)
-		}
-	}()
-	stored, ver, err = ts.coord.Load(ctx, ts.key)
-	notFound = errors.Is(err, tokenstore.ErrNotFound)
-	if err != nil && !notFound {
-		return nil, fmt.Errorf("oauth: reading token store: %w", err)
-	}
-	if notFound {
-		stored, ver = nil, 0
-	}
-	if ts.usable(stored, rejected) {
-		return stored, nil
-	}
-	if !ts.s2s {
-		if err := ts.checkRedeemable(ctx, stored, notFound); err != nil {
-			return nil, err
-		}
-	}
-	return ts.redeem(ctx, stored, ver, rejected, false)
-}
-
-// checkRedeemable refuses, without a request, a grant that cannot or must
-// not be redeemed.
-func (ts *TokenSource) checkRedeemable(ctx context.Context, stored *tokenstore.Token, notFound bool) error {
-	switch {
-	case notFound:
-		return &ReauthorizationError{Key: ts.key, Err: fmt.Errorf("no token stored: %w", tokenstore.ErrNotFound)}
-	case stored.RefreshToken == "":
-		return ts.dead(ctx, "no-refresh-token:"+stored.AccessToken, errors.New("the stored token has no refresh token"))
-	case ts.burned[fingerprint(stored.RefreshToken)]:
-		return &ReauthorizationError{Key: ts.key, Err: errors.New("the stored refresh token was already rejected or consumed")}
-	}
-	return nil
-}
-
-// dead marks rt as never to be presented again, runs the hook once per
-// refresh token, and returns the reauthorization error.
-func (ts *TokenSource) dead(ctx context.Context, rt string, cause error) error {
-	err := &ReauthorizationError{Key: ts.key, Err: cause}
-	fp := fingerprint(rt)
-	if ts.burned[fp] {
-		return err
-	}
-	ts.burn(fp)
-	ts.logWarn(ctx, "oauth: reauthorization required", err)
-	if ts.set.onReauth != nil {
-		ts.set.onReauth(ctx, ts.key, err)
-	}
-	return err
-}
-
-func (ts *TokenSource) grant(ctx context.Context, stored *tokenstore.Token) (*tokenstore.Token, error) {
-	form := url.Values{}
-	if ts.s2s {
-		form.Set("grant_type", "account_credentials")
-		form.Set("account_id", ts.account)
-		return ts.cfg.retrieve(ctx, ts.urls.tokenURL, form, ts.set.clock.Now, false)
-	}
-	form.Set("grant_type", "refresh_token")
-	form.Set("refresh_token", stored.RefreshToken)
-	return ts.cfg.retrieve(ctx, ts.urls.tokenURL, form, ts.set.clock.Now, true)
-}
-
-// redeem asks the token endpoint for a new token and persists it. ver is
-// the version read under the lease (coordinated stores).
-func (ts *TokenSource) redeem(ctx context.Context, stored *tokenstore.Token, ver int64, rejected string, second bool) (*tokenstore.Token, error) {
-	if ts.set.beforeRefresh != nil {
-		ts.set.beforeRefresh(ctx, ts.key)
-	}
-	newTok, err := ts.grant(ctx, stored)
-	if err != nil {
-		return ts.grantFailed(ctx, stored, rejected, second, err)
-	}
-	if ts.set.logger != nil {
-		ts.set.logger.InfoContext(ctx, "oauth: token refreshed", slog.String("key", ts.key), slog.Time("expiry", newTok.Expiry))
-	}
-	if !ts.s2s {
-		// From here on the old refresh token is spent.
-		ts.burn(fingerprint(stored.RefreshToken))
-	}
-	if ts.set.beforeCommit != nil {
-		ts.set.beforeCommit(ctx, ts.key)
-	}
-	ts.pending, ts.pendingV = newTok, ver
-	tok, err := ts.savePending(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if tok == nil {
-		return nil, fmt.Errorf("oauth: refreshed token superseded by a newer stored token that is not usable: %w", tokenstore.ErrConflict)
-	}
-	return tok, nil
-}
-
-// savePending writes ts.pending to the store, retrying. It returns the token
-// to hand out; (nil, nil) when a newer token was stored meanwhile and is not
-// usable, in which case pending is dropped and the caller starts over.
-func (ts *TokenSource) savePending(ctx context.Context) (*tokenstore.Token, error) {
-	backoff := ts.set.storeBackoff
-	var err error
-	for attempt := 0; attempt < ts.set.storeAttempts; attempt++ {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				attempt = ts.set.storeAttempts
-				continue
-			case <-ts.set.clock.After(backoff):
-			}
-			backoff *= 2
-		}
-		if ts.coord != nil {
-			_, err = ts.coord.CompareAndSwap(ctx, ts.key, ts.pendingV, ts.pending)
-			if errors.Is(err, tokenstore.ErrConflict) {
-				// A newer token is stored (our lease expired and another
-				// replica refreshed, or the user reconnected): never
-				// overwrite it.
-				ts.pending = nil
-				stored, _, lerr := ts.coord.Load(ctx, ts.key)
-				if lerr == nil && ts.usable(stored, "") {
-					return stored, nil
-				}
-				return nil, nil
-			}
-		} else {
-			err = ts.store.Put(ctx, ts.key, ts.pending)
-		}
-		if err == nil {
-			tok := ts.pending
-			ts.pending = nil
-			return tok, nil
-		}
-		ts.logWarn(ctx, "oauth: saving refreshed token", err)
-	}
-	return nil, fmt.Errorf("oauth: saving the refreshed token (kept in memory, will retry): %w", err)
-}
-
-func (ts *TokenSource) grantFailed(ctx context.Context, stored *tokenstore.Token, rejected string, second bool, err error) (*tokenstore.Token, error) {
-	var te *TokenError
-	var re *requestError
-	var me *malformedError
-	switch {
-	case !ts.s2s && errors.As(err, &te) && te.grantDead():
-		// Another replica may have rotated the token: re-read once.
-		s2, v2, lerr := ts.load(ctx)
-		if lerr == nil && s2.RefreshToken != "" && s2.RefreshToken != stored.RefreshToken {
-			if ts.usable(s2, rejected) {
-				return s2, nil
-			}
-			if !second {
-				return ts.redeem(ctx, s2, v2, rejected, true)
-			}
-		}
-		return nil, ts.dead(ctx, stored.RefreshToken, err)
-	case !ts.s2s && (errors.As(err, &re) && re.outcome == outcomeUncertain || errors.As(err, &me)):
-		// Zoom may have rotated the refresh token: never present it again
-		// (dead below marks it).
-		s2, v2, lerr := ts.load(ctx)
-		if lerr == nil && s2.RefreshToken != stored.RefreshToken && ts.usable(s2, rejected) {
-			return s2, nil
-		}
-		if lerr == nil && ts.coord != nil && s2.RefreshToken == stored.RefreshToken {
-			// Tell the other replicas: keep the access token, drop the
-			// refresh token whose fate is unknown.
-			c := s2.Clone()
-			c.RefreshToken = ""
-			ts.burn(fingerprint("no-refresh-token:" + c.AccessToken))
-			if _, cerr := ts.coord.CompareAndSwap(ctx, ts.key, v2, c); cerr != nil {
-				ts.logWarn(ctx, "oauth: marking refresh token as spent", cerr)
-			}
-		}
-		return nil, ts.dead(ctx, stored.RefreshToken, fmt.Errorf("%w: %w", ErrRefreshOutcomeUnknown, err))
-	default:
-		ts.logWarn(ctx, "oauth: token refresh failed", err)
-		if stored != nil && stored.AccessToken != rejected && (stored.Expiry.IsZero() || ts.set.clock.Now().Before(stored.Expiry)) {
-			// Transient failure: the stored token still works for a while.
-			return stored, nil
-		}
-		return nil, err
-	}
-}
-
-// burn records fp as never to be presented again. The set stays small: a
-// TokenSource sees one grant at a time.
-func (ts *TokenSource) burn(fp string) {
-	if fp == "" {
-		return
-	}
-	if len(ts.burned) >= 64 {
-		clear(ts.burned)
-	}
-	ts.burned[fp] = true
 }
 
 // String describes the token source without secrets.
 func (ts *TokenSource) String() string {
-	kind := "user"
-	if ts.s2s {
-		kind = "server-to-server"
-	}
-	return fmt.Sprintf("oauth.TokenSource{kind:%s key:%q}", kind, ts.key)
+	return fmt.Sprintf("oauth.TokenSource{kind:%s key:%q}", ts.r.kind(), ts.key)
 }
 
 // GoString describes the token source without secrets, for %#v.
 func (ts *TokenSource) GoString() string { return ts.String() }
+
+// maxRequestTimeout is the largest Config.RequestTimeout; a refresh makes at
+// most two token requests.
+const maxRequestTimeout = 5 * time.Minute
+
+// usable reports whether a stored token can be handed out as is: it has an
+// access token that is not rejected, is not marked dead, and is not within
+// the expiry delta of its expiry.
+func usable(s *settings, t *tokenstore.Token, rejected string) bool {
+	if t == nil || t.Dead != nil || t.AccessToken == "" || (rejected != "" && t.AccessToken == rejected) {
+		return false
+	}
+	return t.Expiry.IsZero() || s.clock.Now().Before(t.Expiry.Add(-s.expiryDelta))
+}
+
+// stillValid reports whether a stored token works for a while yet, though it
+// is due for renewal: served when a refresh fails for a transient reason.
+func stillValid(s *settings, t *tokenstore.Token, rejected string) bool {
+	if t == nil || t.Dead != nil || t.AccessToken == "" || t.AccessToken == rejected {
+		return false
+	}
+	return t.Expiry.IsZero() || s.clock.Now().Before(t.Expiry)
+}
+
+// load reads key from store: the token and its version (0 on a plain
+// store), or (nil, 0, nil) when nothing is stored.
+func load(ctx context.Context, store tokenstore.Store, coord tokenstore.CoordinatedStore, key string) (*tokenstore.Token, int64, error) {
+	var (
+		t   *tokenstore.Token
+		v   int64
+		err error
+	)
+	if coord != nil {
+		t, v, err = coord.Load(ctx, key)
+	} else {
+		t, err = store.Get(ctx, key)
+	}
+	if errors.Is(err, tokenstore.ErrNotFound) {
+		return nil, 0, nil
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("oauth: reading token store: %w", err)
+	}
+	return t, v, nil
+}

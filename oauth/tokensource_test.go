@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -239,6 +240,7 @@ func TestStoreDownKeepsRotatedTokenUntilSaved(t *testing.T) {
 		fs.mu.Lock()
 		fs.failWrites = 0
 		fs.mu.Unlock()
+		time.Sleep(oauth.DefaultRefreshBackoff) // the background save and the backoff
 		tok, err := ts.Token()
 		if err != nil {
 			t.Fatalf("Token() after the store came back = %v", err)
@@ -347,20 +349,28 @@ func TestInvalidGrantRereadsStoreOnce(t *testing.T) {
 	})
 }
 
-func TestLostRefreshAnswerNeverRepresentsTheRefreshToken(t *testing.T) {
+// Zoom redeemed the refresh token but answered after the request timeout:
+// the same refresh token is presented once more, Zoom's invalid_grant to
+// that retry is the truth, and the dead mark spares every later call and
+// replica a request.
+func TestLostRefreshAnswerIsRetriedOnceThenDead(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFake(t)
 		f.delay = oauth.DefaultRequestTimeout + 10*time.Second // Zoom answers after we gave up
+		f.afterRedeem = func() {                               // then Zoom is quick again
+			f.mu.Lock()
+			f.delay = 0
+			f.mu.Unlock()
+		}
 		store := tokenstore.NewMemory()
 		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		var hooks atomic.Int32
 		ts := newTS(t, memConfig(f), store, "k", oauth.WithOnReauthorizationRequired(func(context.Context, string, error) { hooks.Add(1) }))
 		_, err := ts.Token()
-		if !errors.Is(err, oauth.ErrRefreshOutcomeUnknown) || !errors.Is(err, oauth.ErrReauthorizationRequired) {
-			t.Fatalf("Token() = %v, want ErrRefreshOutcomeUnknown", err)
+		if !errors.Is(err, oauth.ErrReauthorizationRequired) {
+			t.Fatalf("Token() = %v, want ErrReauthorizationRequired after the retry's invalid_grant", err)
 		}
 		noLeak(t, err)
-		f.delay = 0
 		for range 3 {
 			if _, err := ts.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) {
 				t.Fatalf("later Token() = %v", err)
@@ -368,11 +378,11 @@ func TestLostRefreshAnswerNeverRepresentsTheRefreshToken(t *testing.T) {
 		}
 		// Another replica over the same store does not present it either.
 		other := newTS(t, memConfig(f), store, "k")
-		if _, err := other.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) {
+		if _, err := other.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) || !errors.Is(err, oauth.ErrGrantMarkedDead) {
 			t.Fatalf("other replica Token() = %v", err)
 		}
-		if c := f.counts(); c.tokenRequests != 1 || c.maxPresented != 1 {
-			t.Fatalf("%+v; want the refresh token presented exactly once", c)
+		if c := f.counts(); c.tokenRequests != 2 || c.maxPresented != 2 || c.refreshes != 1 {
+			t.Fatalf("%+v; want the refresh token presented twice: once lost, once refused", c)
 		}
 		if hooks.Load() != 1 {
 			t.Fatalf("hook ran %d times, want 1", hooks.Load())
@@ -395,6 +405,7 @@ func TestServerErrorIsOnePostAndTransient(t *testing.T) {
 		if c := f.counts(); c.tokenRequests != 1 {
 			t.Fatalf("token requests = %d, want exactly 1 POST", c.tokenRequests)
 		}
+		time.Sleep(oauth.DefaultRefreshBackoff)
 		if _, err := ts.Token(); err != nil {
 			t.Fatalf("retry after the 500: %v", err)
 		}
@@ -513,8 +524,8 @@ func TestLateWriteOfPausedLeaderIsRejected(t *testing.T) {
 		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		release := make(chan struct{})
 		paused := make(chan struct{})
-		leader := newTS(t, memConfig(f), store, "k", oauth.WithLeaseTTL(2*time.Second),
-			oauth.WithBeforeCommit(func(context.Context, string) { close(paused); <-release }))
+		leader := newTS(t, memConfig(f), &replicaStore{CoordinatedStore: store, beforeCAS: func() { close(paused); <-release }}, "k",
+			oauth.WithLeaseTTL(2*time.Second))
 		done := make(chan error)
 		go func() { _, err := leader.Token(); done <- err }()
 		<-paused
@@ -551,7 +562,9 @@ func TestTokenSourceOptionsValidate(t *testing.T) {
 	cfg := memConfig(f)
 	bad := []oauth.Option{
 		oauth.WithClock(nil), oauth.WithExpiryDelta(-1), oauth.WithLeaseTTL(0), oauth.WithStoreRetry(0, 0),
-		oauth.WithLogger(nil), oauth.WithOnReauthorizationRequired(nil), oauth.WithBeforeCommit(nil), nil,
+		oauth.WithLogger(nil), oauth.WithOnReauthorizationRequired(nil), oauth.WithRotationGrace(-1),
+		oauth.WithRotationGrace(11 * time.Minute), oauth.WithRefreshBackoff(0, time.Second),
+		oauth.WithRefreshBackoff(time.Second, time.Millisecond), nil,
 	}
 	for i, o := range bad {
 		if _, err := cfg.TokenSource(tokenstore.NewMemory(), "k", o); !errors.Is(err, oauth.ErrInvalidConfig) {
@@ -568,6 +581,11 @@ func TestTokenSourceOptionsValidate(t *testing.T) {
 	noSecret.ClientSecret = ""
 	if _, err := noSecret.TokenSource(tokenstore.NewMemory(), "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
 		t.Errorf("empty client secret accepted")
+	}
+	longTimeout := *cfg
+	longTimeout.RequestTimeout = time.Hour
+	if _, err := longTimeout.TokenSource(tokenstore.NewMemory(), "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
+		t.Errorf("a one-hour request timeout accepted")
 	}
 	plainHTTP := *cfg
 	plainHTTP.Endpoint.TokenURL = "http://zoom.example.com/oauth/token"
@@ -604,13 +622,16 @@ func TestUnexpectedTokenResponseShape(t *testing.T) {
 		store := tokenstore.NewMemory()
 		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		ts := newTS(t, memConfig(f), store, "k")
+		// A 2xx without a refresh token has an unknown outcome: the same
+		// refresh token is presented once more; Zoom had redeemed it, so
+		// the retry's invalid_grant is the verdict.
 		_, err := ts.Token()
-		if !errors.Is(err, oauth.ErrMalformedTokenResponse) || !errors.Is(err, oauth.ErrReauthorizationRequired) {
+		if !errors.Is(err, oauth.ErrReauthorizationRequired) {
 			t.Fatalf("Token() = %v", err)
 		}
 		noLeak(t, err)
-		if _, err := ts.Token(); err == nil || f.counts().tokenRequests != 1 {
-			t.Fatalf("the refresh token was presented again")
+		if _, err := ts.Token(); err == nil || f.counts().tokenRequests != 2 {
+			t.Fatalf("the refresh token was presented again after the verdict (%d requests)", f.counts().tokenRequests)
 		}
 	})
 }
@@ -626,8 +647,13 @@ func TestLeaderPausedPastLeaseTTL(t *testing.T) {
 		paused := make(chan struct{})
 		release := make(chan struct{})
 		var once sync.Once
-		leader := newTS(t, memConfig(f), store, "k", oauth.WithLeaseTTL(2*time.Second),
-			oauth.WithBeforeRefresh(func(context.Context, string) { once.Do(func() { close(paused); <-release }) }))
+		leaderCfg := memConfig(f)
+		next := leaderCfg.HTTPClient.Transport
+		leaderCfg.HTTPClient = &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			once.Do(func() { close(paused); <-release }) // paused just before the refresh token is presented
+			return next.RoundTrip(r)
+		})}
+		leader := newTS(t, leaderCfg, store, "k", oauth.WithLeaseTTL(2*time.Second))
 		follower := newTS(t, memConfig(f), store, "k", oauth.WithLeaseTTL(2*time.Second))
 		done := make(chan *oauth2.Token)
 		go func() {

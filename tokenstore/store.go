@@ -28,6 +28,14 @@
 // read. If its lease expired meanwhile and another writer stored a newer
 // token, the swap fails with ErrConflict and the newer token survives: the
 // lease keeps refreshers apart, the version fences a late writer.
+//
+// # Dead grants
+//
+// When Zoom refuses a grant's refresh token for good, the token source that
+// found out writes the verdict into the record ([Token.Dead]) with a
+// compare-and-swap, so every replica reads it instead of asking Zoom again.
+// Stores keep the mark like any other field; saving a new grant under the
+// key clears it.
 package tokenstore
 
 import (

@@ -26,6 +26,23 @@ type Token struct {
 	Scope string `json:"scope,omitempty"`
 	// APIURL is the regional API host Zoom named for this grant, if any.
 	APIURL string `json:"api_url,omitempty"`
+	// Dead, when not nil, records that the grant was found dead: Zoom
+	// refused its refresh token (revoked, superseded, app uninstalled). A
+	// token source that reads such a record reports that the user must
+	// reconnect, without asking Zoom and without running its
+	// reauthorization hook again. Saving a new grant under the key (the
+	// user reconnected) replaces the record and so clears the mark.
+	Dead *DeadMark `json:"dead,omitempty"`
+}
+
+// DeadMark is the verdict on a dead grant, stored with its record so that
+// every replica reads it instead of asking Zoom again. It holds no secret.
+type DeadMark struct {
+	// At is when the grant was found dead.
+	At time.Time `json:"at"`
+	// Reason is a short, secret-free description, such as Zoom's error
+	// code ("invalid_grant").
+	Reason string `json:"reason,omitempty"`
 }
 
 // OAuth2 returns the token as an *oauth2.Token.
@@ -69,6 +86,10 @@ func (t *Token) Clone() *Token {
 		return nil
 	}
 	c := *t
+	if t.Dead != nil {
+		d := *t.Dead
+		c.Dead = &d
+	}
 	return &c
 }
 
@@ -81,8 +102,12 @@ func redact(s string) string {
 
 // String describes the token without its secrets.
 func (t Token) String() string {
-	return fmt.Sprintf("tokenstore.Token{AccessToken:%s RefreshToken:%s TokenType:%s Expiry:%s Scope:%q}",
-		redact(t.AccessToken), redact(t.RefreshToken), t.TokenType, t.Expiry.Format(time.RFC3339), t.Scope)
+	dead := ""
+	if t.Dead != nil {
+		dead = fmt.Sprintf(" Dead:{At:%s Reason:%q}", t.Dead.At.Format(time.RFC3339), t.Dead.Reason)
+	}
+	return fmt.Sprintf("tokenstore.Token{AccessToken:%s RefreshToken:%s TokenType:%s Expiry:%s Scope:%q%s}",
+		redact(t.AccessToken), redact(t.RefreshToken), t.TokenType, t.Expiry.Format(time.RFC3339), t.Scope, dead)
 }
 
 // GoString describes the token without its secrets, for %#v.
@@ -105,5 +130,6 @@ func (t Token) LogValue() slog.Value {
 		slog.String("refresh_token", redact(t.RefreshToken)),
 		slog.Time("expiry", t.Expiry),
 		slog.String("scope", t.Scope),
+		slog.Bool("dead", t.Dead != nil),
 	)
 }

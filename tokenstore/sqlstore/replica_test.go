@@ -123,3 +123,30 @@ func TestCrossReplicaPausedLeader(t *testing.T) {
 		})
 	}
 }
+
+// TestCrossReplicaUnsavedRotation: a rotated token whose save fails (6
+// times, or for longer than the lease TTL) is kept, saved in the background
+// under a renewed lease, and never superseded by another replica's
+// invalid_grant.
+func TestCrossReplicaUnsavedRotation(t *testing.T) {
+	for _, name := range []string{"SQLite", "Postgres"} {
+		t.Run(name, func(t *testing.T) {
+			t.Run("6 failed writes", func(t *testing.T) {
+				replicatest.UnsavedRotation(t, sharedBackend(t, name), 300*time.Millisecond, &replicatest.WriteFaults{N: 6})
+			})
+			t.Run("writes fail past the lease TTL", func(t *testing.T) {
+				replicatest.UnsavedRotation(t, sharedBackend(t, name), 300*time.Millisecond, &replicatest.WriteFaults{Until: time.Now().Add(time.Second)})
+			})
+		})
+	}
+}
+
+// TestCrossReplicaDeadOnce: a revoked grant costs one token request and one
+// hook call across 8 replicas.
+func TestCrossReplicaDeadOnce(t *testing.T) {
+	for _, name := range []string{"SQLite", "Postgres"} {
+		t.Run(name, func(t *testing.T) {
+			replicatest.DeadOnce(t, sharedBackend(t, name), 8)
+		})
+	}
+}

@@ -105,6 +105,7 @@ func Run(t *testing.T, newStore func(t *testing.T) tokenstore.Store, opts ...Opt
 		{"GetMissing", testGetMissing},
 		{"PutGet", testPutGet},
 		{"PutReplaces", testPutReplaces},
+		{"DeadMark", testDeadMark},
 		{"KeysAreIsolated", testKeysIsolated},
 		{"Delete", testDelete},
 		{"CopiesTokens", testCopies},
@@ -214,6 +215,22 @@ func testPutGet(t *testing.T, s tokenstore.Store, _ *config) {
 	got := mustGet(t, s, "acct-min")
 	if got.AccessToken != min.AccessToken || got.RefreshToken != "" || !got.Expiry.IsZero() {
 		t.Fatalf("minimal token did not round-trip: %#v", got)
+	}
+}
+
+// testDeadMark: a dead grant's verdict round-trips with its record, and a
+// new grant saved under the key clears it.
+func testDeadMark(t *testing.T, s tokenstore.Store, _ *config) {
+	dead := sample(1)
+	dead.Dead = &tokenstore.DeadMark{At: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), Reason: "invalid_grant"}
+	mustPut(t, s, "k", dead)
+	got := mustGet(t, s, "k")
+	if !same(got, dead) || got.Dead == nil || !got.Dead.At.Equal(dead.Dead.At) || got.Dead.Reason != "invalid_grant" {
+		t.Fatalf("a dead-marked record did not round-trip: %#v (mark %+v)", got, got.Dead)
+	}
+	mustPut(t, s, "k", sample(2))
+	if got := mustGet(t, s, "k"); got.Dead != nil || !same(got, sample(2)) {
+		t.Fatalf("a new grant did not clear the dead mark: %#v", got)
 	}
 }
 

@@ -197,12 +197,14 @@ func TestTokenEndpointFaults(t *testing.T) {
 	s, _ := start(t, zoomtest.WithAccount("acct-1"))
 	cfg := oauthConfig(s)
 	_ = s.InjectFault(zoomtest.Fault{Operation: "oauth.token", Count: 1, Status: 503})
-	ts, _ := cfg.ServerToServer("acct-1")
+	clk := newClock()
+	ts, _ := cfg.ServerToServer("acct-1", oauth.WithClock(oauthClock{clk}))
 	_, err := ts.Token()
 	var te *oauth.TokenError
 	if !errors.As(err, &te) || te.StatusCode != 503 || !te.Temporary() {
 		t.Fatalf("token during an outage: %v", err)
 	}
+	clk.Advance(oauth.DefaultRefreshBackoff) // the token source backs off after a failure
 	if _, err := ts.Token(); err != nil {
 		t.Fatalf("token after the outage: %v", err)
 	}

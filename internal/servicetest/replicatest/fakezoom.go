@@ -46,6 +46,14 @@ func (f *FakeZoom) Grant(expiry time.Time) *tokenstore.Token {
 	return &tokenstore.Token{AccessToken: fmt.Sprintf("fake-at-%d", f.n), RefreshToken: rt, TokenType: "bearer", Expiry: expiry}
 }
 
+// Revoke kills every grant, as when the user uninstalls the app: every
+// refresh token is refused from now on.
+func (f *FakeZoom) Revoke() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	clear(f.valid)
+}
+
 // Stats are the fake's counters.
 type Stats struct {
 	// Refreshes counts successful refresh_token redemptions.

@@ -168,8 +168,9 @@ func PausedLeader(t *testing.T, b Backend, leaseTTL time.Duration, expire func(c
 		t.Fatal(err)
 	}
 	paused, resume := make(chan struct{}), make(chan struct{})
-	a, err := cfg.TokenSource(storeA, Key, oauth.WithLeaseTTL(leaseTTL),
-		oauth.WithBeforeCommit(func(context.Context, string) { close(paused); <-resume }))
+	// A pauses after Zoom rotated, just before its compare-and-swap.
+	a, err := cfg.TokenSource(&faultStore{CoordinatedStore: storeA, beforeCAS: func() { close(paused); <-resume }}, Key,
+		oauth.WithLeaseTTL(leaseTTL))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,196 @@
+package replicatest
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/tokenstore"
+)
+
+// errWriteFault is the error of an injected store write failure.
+var errWriteFault = errors.New("replicatest: injected store write failure")
+
+// WriteFaults makes the writes (Put, CompareAndSwap) of every replica that
+// shares it fail: the next N writes, or every write until Until. Reads and
+// leases keep working, as when a database refuses writes (disk full,
+// read-only failover) but answers queries.
+type WriteFaults struct {
+	mu    sync.Mutex
+	N     int
+	Until time.Time
+}
+
+func (w *WriteFaults) fail() bool {
+	if w == nil {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.N > 0 {
+		w.N--
+		return true
+	}
+	return time.Now().Before(w.Until)
+}
+
+// faultStore is one replica's view of a shared store with injected write
+// faults and an optional pause before its first compare-and-swap.
+type faultStore struct {
+	tokenstore.CoordinatedStore
+	faults    *WriteFaults
+	once      sync.Once
+	beforeCAS func()
+}
+
+func (s *faultStore) Put(ctx context.Context, key string, tok *tokenstore.Token) error {
+	if s.faults.fail() {
+		return errWriteFault
+	}
+	return s.CoordinatedStore.Put(ctx, key, tok)
+}
+
+func (s *faultStore) CompareAndSwap(ctx context.Context, key string, v int64, tok *tokenstore.Token) (int64, error) {
+	if s.beforeCAS != nil {
+		s.once.Do(s.beforeCAS)
+	}
+	if s.faults.fail() {
+		return 0, errWriteFault
+	}
+	return s.CoordinatedStore.CompareAndSwap(ctx, key, v, tok)
+}
+
+// tokenUntil asks ts for a token until it gets one, for at most 30 s. It
+// fails tb on a reauthorization error: the grant is alive.
+func tokenUntil(tb testing.TB, ts *oauth.TokenSource) string {
+	tb.Helper()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		tok, err := ts.TokenContext(ctx)
+		cancel()
+		if err == nil {
+			return tok.AccessToken
+		}
+		if errors.Is(err, oauth.ErrReauthorizationRequired) {
+			tb.Fatalf("a live grant was declared dead: %v", err)
+		}
+		var re *oauth.RefreshError
+		if errors.As(err, &re) {
+			// Wait for the backoff the TokenSource asked for.
+			time.Sleep(max(time.Until(re.RetryAt), 10*time.Millisecond))
+		}
+	}
+	tb.Fatal("no token within 30 s")
+	return ""
+}
+
+// UnsavedRotation checks that a rotated token whose save fails is never
+// lost: replica A redeems the expired grant while the store refuses writes
+// (faults, shared by both replicas); A keeps the lease and saves in the
+// background; replica B never presents the superseded refresh token. Both
+// end with the one rotated token, which is stored; Zoom saw one refresh and
+// no invalid_grant, and the reauthorization hook (which deletes the record,
+// as many apps do) never ran.
+func UnsavedRotation(t *testing.T, b Backend, leaseTTL time.Duration, faults *WriteFaults) {
+	t.Helper()
+	fake := NewFakeZoom()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	cfg := Config(srv.URL)
+	seed := b.Open(t)
+	ctx := t.Context()
+	_ = seed.Delete(ctx, Key)
+	if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	var hooks atomic.Int32
+	hook := oauth.WithOnReauthorizationRequired(func(ctx context.Context, key string, _ error) {
+		hooks.Add(1)
+		_ = seed.Delete(ctx, key)
+	})
+	a, err := cfg.TokenSource(&faultStore{CoordinatedStore: b.Open(t), faults: faults}, Key, oauth.WithLeaseTTL(leaseTTL), hook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bts, err := cfg.TokenSource(&faultStore{CoordinatedStore: b.Open(t), faults: faults}, Key, oauth.WithLeaseTTL(leaseTTL), hook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.TokenContext(ctx); !errors.Is(err, oauth.ErrSavePending) {
+		t.Fatalf("A with the store refusing writes: %v, want ErrSavePending", err)
+	}
+	atB := tokenUntil(t, bts)
+	atA := tokenUntil(t, a)
+	stored, err := seed.Get(ctx, Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fake.Stats()
+	if atA != atB || stored.AccessToken != atA || stored.RefreshToken != st.NewestRT {
+		t.Errorf("A handed out %q, B %q, the store holds %q: want the one rotated token, stored", atA, atB, stored.AccessToken)
+	}
+	if st.Refreshes != 1 || st.InvalidGrants != 0 || st.MaxPresented != 1 {
+		t.Errorf("token endpoint saw %d refreshes, %d invalid grants, a refresh token presented up to %d times; want 1, 0, 1",
+			st.Refreshes, st.InvalidGrants, st.MaxPresented)
+	}
+	if n := hooks.Load(); n != 0 {
+		t.Errorf("reauthorization hook ran %d times for a live grant", n)
+	}
+}
+
+// DeadOnce checks that a revoked grant is found dead by one of n replicas
+// and reported by all: Zoom sees one token request, the hook runs once, a
+// second round (as after a restart) makes no request, and a reconnect (a new
+// grant stored under the key) clears the dead mark.
+func DeadOnce(t *testing.T, b Backend, n int) {
+	t.Helper()
+	fake := NewFakeZoom()
+	srv := httptest.NewServer(fake)
+	defer srv.Close()
+	cfg := Config(srv.URL)
+	seed := b.Open(t)
+	ctx := t.Context()
+	_ = seed.Delete(ctx, Key)
+	if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
+		t.Fatal(err)
+	}
+	fake.Revoke()
+	var hooks atomic.Int32
+	for round := range 2 {
+		var wg sync.WaitGroup
+		for range n {
+			ts, err := cfg.TokenSource(b.Open(t), Key, oauth.WithOnReauthorizationRequired(func(context.Context, string, error) { hooks.Add(1) }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wg.Go(func() {
+				if _, err := ts.TokenContext(ctx); !errors.Is(err, oauth.ErrReauthorizationRequired) {
+					t.Errorf("round %d: Token() = %v, want ErrReauthorizationRequired", round, err)
+				}
+			})
+		}
+		wg.Wait()
+		if st := fake.Stats(); st.InvalidGrants != 1 || st.Refreshes != 0 {
+			t.Errorf("after round %d Zoom saw %d refused and %d accepted refreshes; want 1 and 0", round, st.InvalidGrants, st.Refreshes)
+		}
+		if h := hooks.Load(); h != 1 {
+			t.Errorf("after round %d the hook ran %d times, want once across %d replicas", round, h, n)
+		}
+	}
+	fresh := fake.Grant(time.Now().Add(time.Hour))
+	if err := seed.Put(ctx, Key, fresh); err != nil {
+		t.Fatal(err)
+	}
+	ts, err := cfg.TokenSource(b.Open(t), Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := ts.TokenContext(ctx); err != nil || tok.AccessToken != fresh.AccessToken {
+		t.Errorf("after the reconnect: %v, %v; want the new grant", tok, err)
+	}
+}
