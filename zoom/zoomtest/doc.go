@@ -70,6 +70,22 @@
 // start_time may leave out the zone, read in the meeting's timezone), the
 // server follows Zoom.
 //
+// # A standalone fake Zoom
+//
+// The command zoom/zoomtest/cmd/zoomfake serves the same fake on a chosen
+// address for tests written in any language and for trying an integration
+// by hand:
+//
+//	go run github.com/zoomkit/zoomkit/zoom/zoomtest/cmd/zoomfake -addr 127.0.0.1:8090 -seed seed.json
+//
+// It prints "zoomfake: listening on URL" once it serves, takes its app
+// credentials, account, users, webhook subscriptions and rate limits from
+// flags or a JSON seed file, and serves [WithControl]'s console page at
+// /_zoomtest/ and its control endpoints (advance the clock, add users,
+// start, join, leave and end meetings, uninstall, inject faults) for the
+// test-only actions. [WithAddr] and [WithControl] give an in-process server
+// the same.
+//
 // # Secrets
 //
 // The server never logs, and its error answers never repeat a token or

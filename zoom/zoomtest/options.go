@@ -28,6 +28,8 @@ type config struct {
 	appScopes         []string
 	redirectURLs      []string
 	webhooks          []subscription
+	control           bool   // WithControl
+	addr              string // WithAddr
 }
 
 func defaultConfig() config {

@@ -44,6 +44,9 @@ type Server struct {
 	whTr       *http.Transport
 	closeOnce  sync.Once
 
+	// ctl serves the console and control endpoints (WithControl).
+	ctl *control
+
 	// respCheck, when set (by tests), sees every successful JSON answer.
 	respCheck func(op *spec.Operation, status int, body []byte)
 }
@@ -71,6 +74,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	if len(s.cfg.appScopes) == 0 {
 		s.cfg.appScopes = allScopes(s.ops)
 	}
+	s.setupControl()
 	s.st = newState(&s.cfg)
 	s.whTr = &http.Transport{Proxy: nil, DisableKeepAlives: true}
 	s.whClient = &http.Client{
@@ -81,7 +85,18 @@ func NewServer(opts ...Option) (*Server, error) {
 		},
 	}
 	s.mux = http.HandlerFunc(s.serveHTTP)
-	s.ts = httptest.NewServer(s.mux)
+	if s.cfg.addr == "" {
+		s.ts = httptest.NewServer(s.mux)
+		return s, nil
+	}
+	l, err := net.Listen("tcp", s.cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("zoomtest: listening on %s: %w", s.cfg.addr, err)
+	}
+	s.ts = httptest.NewUnstartedServer(s.mux)
+	_ = s.ts.Listener.Close()
+	s.ts.Listener = l
+	s.ts.Start()
 	return s, nil
 }
 
@@ -202,6 +217,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case p == "/v2" || strings.HasPrefix(p, "/v2/"):
 		s.serveAPI(w, r)
+	case s.ctl != nil && strings.HasPrefix(p, ControlPrefix):
+		s.ctl.ServeHTTP(w, r)
 	case p == "/oauth/authorize":
 		s.serveOAuth(w, r, "oauth.authorize", s.authorize)
 	case p == "/oauth/token":
