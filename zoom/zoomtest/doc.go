@@ -62,8 +62,13 @@
 // # What it leaves out
 //
 // Documented operations outside the resources above (polls, surveys,
-// branding, settings, ...) answer 501 with a Zoom-shaped body naming the
-// operation. Webhook deliveries are made once, synchronously, and not
+// branding, settings, ...) are not modelled: once the users, meetings and
+// webinars their path names are found (404 as on Zoom otherwise), they
+// answer the document's success status with a body valid against the
+// document (its example when that validates, else one built from the
+// schema), and keep no state. The user, group and locked group settings
+// documents are a oneOf whose branches exclude nothing, so no body can
+// match exactly one: the server takes such bodies, as Zoom does. Webhook deliveries are made once, synchronously, and not
 // retried: a failed delivery is recorded in [Server.Deliveries], and
 // [Server.Redeliver] sends one again (to test idempotent handlers). Where the
 // documents are narrower than Zoom (recurrence.weekly_days takes "2,4";

@@ -44,6 +44,9 @@ type Server struct {
 	whTr       *http.Transport
 	closeOnce  sync.Once
 
+	// canned holds the answers of operations the fake does not model.
+	canned cannedAnswers
+
 	// ctl serves the console and control endpoints (WithControl).
 	ctl *control
 
