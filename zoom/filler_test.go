@@ -50,6 +50,8 @@ func (fl *filler) fill(v reflect.Value, name string, depth int) {
 	switch v.Kind() {
 	case reflect.String:
 		switch {
+		case v.Type() != reflect.TypeFor[string]():
+			v.SetString("plain") // an enum, such as PMIPasswordRequirement
 		case sensitiveName.MatchString(name) && name != "next_page_token":
 			v.SetString(canary)
 			fl.planted++

@@ -69,6 +69,13 @@ func (g *gen) emit() (map[string][]byte, error) {
 	if err := add("zz_helpers.go", helpers); err != nil {
 		return nil, err
 	}
+	redact, err := g.emitRedact()
+	if err != nil {
+		return nil, err
+	}
+	if err := add("zz_redact.go", redact); err != nil {
+		return nil, err
+	}
 	if err := add("zz_types_test.go", g.emitTypeList()); err != nil {
 		return nil, err
 	}
