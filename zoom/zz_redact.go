@@ -5,6 +5,8 @@ package zoom
 import (
 	"fmt"
 	"log/slog"
+
+	"github.com/zoomkit/zoomkit/internal/redact"
 )
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
@@ -24,7 +26,7 @@ func (x AbsenteeList) LogValue() slog.Value { return slog.AnyValue(redactedAbsen
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x AbsenteeList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.AbsenteeList", redactedAbsenteeList(x.redacted()))
+	redact.Format(f, verb, "zoom.AbsenteeList", redactedAbsenteeList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -49,7 +51,7 @@ func (x AddWebinarPanelistsRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x AddWebinarPanelistsRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.AddWebinarPanelistsRequest", redactedAddWebinarPanelistsRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.AddWebinarPanelistsRequest", redactedAddWebinarPanelistsRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -58,7 +60,7 @@ func (x AddWebinarPanelistsRequest) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x BatchRegistrantLink) redacted() BatchRegistrantLink {
-	x.JoinURL = redactURL(x.JoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
 	return x
 }
 
@@ -74,7 +76,7 @@ func (x BatchRegistrantLink) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x BatchRegistrantLink) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.BatchRegistrantLink", redactedBatchRegistrantLink(x.redacted()))
+	redact.Format(f, verb, "zoom.BatchRegistrantLink", redactedBatchRegistrantLink(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -99,7 +101,7 @@ func (x BatchRegistrantsResult) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x BatchRegistrantsResult) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.BatchRegistrantsResult", redactedBatchRegistrantsResult(x.redacted()))
+	redact.Format(f, verb, "zoom.BatchRegistrantsResult", redactedBatchRegistrantsResult(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -125,7 +127,7 @@ func (x CreateMeetingRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x CreateMeetingRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.CreateMeetingRequest", redactedCreateMeetingRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.CreateMeetingRequest", redactedCreateMeetingRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -150,7 +152,7 @@ func (x CreateUserRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x CreateUserRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.CreateUserRequest", redactedCreateUserRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.CreateUserRequest", redactedCreateUserRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -176,7 +178,7 @@ func (x CreateWebinarRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x CreateWebinarRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.CreateWebinarRequest", redactedCreateWebinarRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.CreateWebinarRequest", redactedCreateWebinarRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -201,7 +203,7 @@ func (x GetMeetingSIPDialingRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x GetMeetingSIPDialingRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.GetMeetingSIPDialingRequest", redactedGetMeetingSIPDialingRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.GetMeetingSIPDialingRequest", redactedGetMeetingSIPDialingRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -226,7 +228,7 @@ func (x GetWebinarSIPDialingRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x GetWebinarSIPDialingRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.GetWebinarSIPDialingRequest", redactedGetWebinarSIPDialingRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.GetWebinarSIPDialingRequest", redactedGetWebinarSIPDialingRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -235,7 +237,7 @@ func (x GetWebinarSIPDialingRequest) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x InviteLink) redacted() InviteLink {
-	x.JoinURL = redactURL(x.JoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
 	return x
 }
 
@@ -248,7 +250,7 @@ func (x InviteLink) LogValue() slog.Value { return slog.AnyValue(redactedInviteL
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x InviteLink) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.InviteLink", redactedInviteLink(x.redacted()))
+	redact.Format(f, verb, "zoom.InviteLink", redactedInviteLink(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -270,7 +272,7 @@ func (x JoinToken) LogValue() slog.Value { return slog.AnyValue(redactedJoinToke
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x JoinToken) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.JoinToken", redactedJoinToken(x.redacted()))
+	redact.Format(f, verb, "zoom.JoinToken", redactedJoinToken(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -279,16 +281,16 @@ func (x JoinToken) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x Meeting) redacted() Meeting {
-	x.RegistrationURL = redactURL(x.RegistrationURL)
+	x.RegistrationURL = redact.URL(x.RegistrationURL)
 	x.EncryptedPassword = redactSecret(x.EncryptedPassword)
 	x.PSTNPassword = redactSecret(x.PSTNPassword)
 	x.H323Password = redactSecret(x.H323Password)
-	x.JoinURL = redactURL(x.JoinURL)
-	x.ChatJoinURL = redactURL(x.ChatJoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
+	x.ChatJoinURL = redact.URL(x.ChatJoinURL)
 	x.Password = redactSecret(x.Password)
 	x.Settings = redactPtr(x.Settings)
 	x.StartURL = redactSecret(x.StartURL)
-	x.DynamicHostKey = redactString(x.DynamicHostKey)
+	x.DynamicHostKey = redact.String(x.DynamicHostKey)
 	return x
 }
 
@@ -301,7 +303,7 @@ func (x Meeting) LogValue() slog.Value { return slog.AnyValue(redactedMeeting(x.
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x Meeting) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.Meeting", redactedMeeting(x.redacted()))
+	redact.Format(f, verb, "zoom.Meeting", redactedMeeting(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -326,7 +328,7 @@ func (x MeetingInviteLinks) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x MeetingInviteLinks) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.MeetingInviteLinks", redactedMeetingInviteLinks(x.redacted()))
+	redact.Format(f, verb, "zoom.MeetingInviteLinks", redactedMeetingInviteLinks(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -349,7 +351,7 @@ func (x MeetingList) LogValue() slog.Value { return slog.AnyValue(redactedMeetin
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x MeetingList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.MeetingList", redactedMeetingList(x.redacted()))
+	redact.Format(f, verb, "zoom.MeetingList", redactedMeetingList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -378,7 +380,7 @@ func (x MeetingRecordings) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x MeetingRecordings) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.MeetingRecordings", redactedMeetingRecordings(x.redacted()))
+	redact.Format(f, verb, "zoom.MeetingRecordings", redactedMeetingRecordings(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -387,7 +389,7 @@ func (x MeetingRecordings) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x MeetingRegistration) redacted() MeetingRegistration {
-	x.JoinURL = redactURL(x.JoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
 	return x
 }
 
@@ -403,7 +405,7 @@ func (x MeetingRegistration) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x MeetingRegistration) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.MeetingRegistration", redactedMeetingRegistration(x.redacted()))
+	redact.Format(f, verb, "zoom.MeetingRegistration", redactedMeetingRegistration(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -428,7 +430,7 @@ func (x MeetingSettings) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x MeetingSettings) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.MeetingSettings", redactedMeetingSettings(x.redacted()))
+	redact.Format(f, verb, "zoom.MeetingSettings", redactedMeetingSettings(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -437,7 +439,7 @@ func (x MeetingSettings) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x MeetingSettingsAuthenticationExceptionItem) redacted() MeetingSettingsAuthenticationExceptionItem {
-	x.JoinURL = redactURL(x.JoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
 	return x
 }
 
@@ -453,7 +455,7 @@ func (x MeetingSettingsAuthenticationExceptionItem) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x MeetingSettingsAuthenticationExceptionItem) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.MeetingSettingsAuthenticationExceptionItem", redactedMeetingSettingsAuthenticationExceptionItem(x.redacted()))
+	redact.Format(f, verb, "zoom.MeetingSettingsAuthenticationExceptionItem", redactedMeetingSettingsAuthenticationExceptionItem(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -462,7 +464,7 @@ func (x MeetingSettingsAuthenticationExceptionItem) String() string { return fmt
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x MeetingTranscript) redacted() MeetingTranscript {
-	x.DownloadURL = redactURL(x.DownloadURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
 	return x
 }
 
@@ -478,7 +480,7 @@ func (x MeetingTranscript) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x MeetingTranscript) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.MeetingTranscript", redactedMeetingTranscript(x.redacted()))
+	redact.Format(f, verb, "zoom.MeetingTranscript", redactedMeetingTranscript(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -487,7 +489,7 @@ func (x MeetingTranscript) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x Panelist) redacted() Panelist {
-	x.JoinURL = redactURL(x.JoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
 	return x
 }
 
@@ -500,7 +502,7 @@ func (x Panelist) LogValue() slog.Value { return slog.AnyValue(redactedPanelist(
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x Panelist) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.Panelist", redactedPanelist(x.redacted()))
+	redact.Format(f, verb, "zoom.Panelist", redactedPanelist(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -523,7 +525,7 @@ func (x PanelistList) LogValue() slog.Value { return slog.AnyValue(redactedPanel
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x PanelistList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.PanelistList", redactedPanelistList(x.redacted()))
+	redact.Format(f, verb, "zoom.PanelistList", redactedPanelistList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -532,8 +534,8 @@ func (x PanelistList) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x ParticipantAudioFile) redacted() ParticipantAudioFile {
-	x.DownloadURL = redactURL(x.DownloadURL)
-	x.PlayURL = redactURL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	x.PlayURL = redact.URL(x.PlayURL)
 	return x
 }
 
@@ -549,7 +551,7 @@ func (x ParticipantAudioFile) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x ParticipantAudioFile) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.ParticipantAudioFile", redactedParticipantAudioFile(x.redacted()))
+	redact.Format(f, verb, "zoom.ParticipantAudioFile", redactedParticipantAudioFile(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -558,8 +560,8 @@ func (x ParticipantAudioFile) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x RecordingFile) redacted() RecordingFile {
-	x.DownloadURL = redactURL(x.DownloadURL)
-	x.PlayURL = redactURL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	x.PlayURL = redact.URL(x.PlayURL)
 	return x
 }
 
@@ -575,7 +577,7 @@ func (x RecordingFile) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x RecordingFile) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.RecordingFile", redactedRecordingFile(x.redacted()))
+	redact.Format(f, verb, "zoom.RecordingFile", redactedRecordingFile(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -600,7 +602,7 @@ func (x RecordingList) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x RecordingList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.RecordingList", redactedRecordingList(x.redacted()))
+	redact.Format(f, verb, "zoom.RecordingList", redactedRecordingList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -609,7 +611,7 @@ func (x RecordingList) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x RecordingRegistration) redacted() RecordingRegistration {
-	x.ShareURL = redactURL(x.ShareURL)
+	x.ShareURL = redact.URL(x.ShareURL)
 	return x
 }
 
@@ -625,7 +627,7 @@ func (x RecordingRegistration) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x RecordingRegistration) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.RecordingRegistration", redactedRecordingRegistration(x.redacted()))
+	redact.Format(f, verb, "zoom.RecordingRegistration", redactedRecordingRegistration(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -650,7 +652,7 @@ func (x RecordingSettings) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x RecordingSettings) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.RecordingSettings", redactedRecordingSettings(x.redacted()))
+	redact.Format(f, verb, "zoom.RecordingSettings", redactedRecordingSettings(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -659,7 +661,7 @@ func (x RecordingSettings) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x Registrant) redacted() Registrant {
-	x.JoinURL = redactURL(x.JoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
 	return x
 }
 
@@ -672,7 +674,7 @@ func (x Registrant) LogValue() slog.Value { return slog.AnyValue(redactedRegistr
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x Registrant) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.Registrant", redactedRegistrant(x.redacted()))
+	redact.Format(f, verb, "zoom.Registrant", redactedRegistrant(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -697,7 +699,7 @@ func (x RegistrantList) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x RegistrantList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.RegistrantList", redactedRegistrantList(x.redacted()))
+	redact.Format(f, verb, "zoom.RegistrantList", redactedRegistrantList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -706,7 +708,7 @@ func (x RegistrantList) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x TrackingSource) redacted() TrackingSource {
-	x.TrackingURL = redactURL(x.TrackingURL)
+	x.TrackingURL = redact.URL(x.TrackingURL)
 	return x
 }
 
@@ -722,7 +724,7 @@ func (x TrackingSource) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x TrackingSource) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.TrackingSource", redactedTrackingSource(x.redacted()))
+	redact.Format(f, verb, "zoom.TrackingSource", redactedTrackingSource(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -747,7 +749,7 @@ func (x TrackingSourceList) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x TrackingSourceList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.TrackingSourceList", redactedTrackingSourceList(x.redacted()))
+	redact.Format(f, verb, "zoom.TrackingSourceList", redactedTrackingSourceList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -756,7 +758,7 @@ func (x TrackingSourceList) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpcomingMeeting) redacted() UpcomingMeeting {
-	x.JoinURL = redactURL(x.JoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
 	x.Passcode = redactSecret(x.Passcode)
 	return x
 }
@@ -773,7 +775,7 @@ func (x UpcomingMeeting) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UpcomingMeeting) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UpcomingMeeting", redactedUpcomingMeeting(x.redacted()))
+	redact.Format(f, verb, "zoom.UpcomingMeeting", redactedUpcomingMeeting(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -798,7 +800,7 @@ func (x UpcomingMeetingList) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UpcomingMeetingList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UpcomingMeetingList", redactedUpcomingMeetingList(x.redacted()))
+	redact.Format(f, verb, "zoom.UpcomingMeetingList", redactedUpcomingMeetingList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -824,7 +826,7 @@ func (x UpdateMeetingRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UpdateMeetingRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UpdateMeetingRequest", redactedUpdateMeetingRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.UpdateMeetingRequest", redactedUpdateMeetingRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -849,7 +851,7 @@ func (x UpdateUserPasswordRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UpdateUserPasswordRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UpdateUserPasswordRequest", redactedUpdateUserPasswordRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.UpdateUserPasswordRequest", redactedUpdateUserPasswordRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -859,7 +861,7 @@ func (x UpdateUserPasswordRequest) String() string { return fmt.Sprint(x) }
 // that holds a secret with x.
 func (x UpdateUserRequest) redacted() UpdateUserRequest {
 	x.HostKey = redactSecret(x.HostKey)
-	x.LinkedinURL = redactURL(x.LinkedinURL)
+	x.LinkedinURL = redact.URL(x.LinkedinURL)
 	return x
 }
 
@@ -875,7 +877,7 @@ func (x UpdateUserRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UpdateUserRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UpdateUserRequest", redactedUpdateUserRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.UpdateUserRequest", redactedUpdateUserRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -884,9 +886,9 @@ func (x UpdateUserRequest) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpdateWebinarLiveStreamRequest) redacted() UpdateWebinarLiveStreamRequest {
-	x.PageURL = redactURL(x.PageURL)
-	x.StreamKey = redactString(x.StreamKey)
-	x.StreamURL = redactURL(x.StreamURL)
+	x.PageURL = redact.URL(x.PageURL)
+	x.StreamKey = redact.String(x.StreamKey)
+	x.StreamURL = redact.URL(x.StreamURL)
 	return x
 }
 
@@ -902,7 +904,7 @@ func (x UpdateWebinarLiveStreamRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UpdateWebinarLiveStreamRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UpdateWebinarLiveStreamRequest", redactedUpdateWebinarLiveStreamRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.UpdateWebinarLiveStreamRequest", redactedUpdateWebinarLiveStreamRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -928,7 +930,7 @@ func (x UpdateWebinarRequest) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UpdateWebinarRequest) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UpdateWebinarRequest", redactedUpdateWebinarRequest(x.redacted()))
+	redact.Format(f, verb, "zoom.UpdateWebinarRequest", redactedUpdateWebinarRequest(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -938,9 +940,9 @@ func (x UpdateWebinarRequest) String() string { return fmt.Sprint(x) }
 // that holds a secret with x.
 func (x User) redacted() User {
 	x.HostKey = redactSecret(x.HostKey)
-	x.PersonalMeetingURL = redactURL(x.PersonalMeetingURL)
-	x.PicURL = redactURL(x.PicURL)
-	x.VanityURL = redactURL(x.VanityURL)
+	x.PersonalMeetingURL = redact.URL(x.PersonalMeetingURL)
+	x.PicURL = redact.URL(x.PicURL)
+	x.VanityURL = redact.URL(x.VanityURL)
 	return x
 }
 
@@ -953,7 +955,7 @@ func (x User) LogValue() slog.Value { return slog.AnyValue(redactedUser(x.redact
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x User) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.User", redactedUser(x.redacted()))
+	redact.Format(f, verb, "zoom.User", redactedUser(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -975,7 +977,7 @@ func (x UserInfo) LogValue() slog.Value { return slog.AnyValue(redactedUserInfo(
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UserInfo) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UserInfo", redactedUserInfo(x.redacted()))
+	redact.Format(f, verb, "zoom.UserInfo", redactedUserInfo(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -997,7 +999,7 @@ func (x UserList) LogValue() slog.Value { return slog.AnyValue(redactedUserList(
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UserList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UserList", redactedUserList(x.redacted()))
+	redact.Format(f, verb, "zoom.UserList", redactedUserList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1020,7 +1022,7 @@ func (x UserSettings) LogValue() slog.Value { return slog.AnyValue(redactedUserS
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UserSettings) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UserSettings", redactedUserSettings(x.redacted()))
+	redact.Format(f, verb, "zoom.UserSettings", redactedUserSettings(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1029,8 +1031,8 @@ func (x UserSettings) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UserSettingsScheduleMeeting) redacted() UserSettingsScheduleMeeting {
-	x.DefaultPasswordForScheduledMeetings = redactString(x.DefaultPasswordForScheduledMeetings)
-	x.PMIPassword = redactString(x.PMIPassword)
+	x.DefaultPasswordForScheduledMeetings = redact.String(x.DefaultPasswordForScheduledMeetings)
+	x.PMIPassword = redact.String(x.PMIPassword)
 	return x
 }
 
@@ -1046,7 +1048,7 @@ func (x UserSettingsScheduleMeeting) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UserSettingsScheduleMeeting) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UserSettingsScheduleMeeting", redactedUserSettingsScheduleMeeting(x.redacted()))
+	redact.Format(f, verb, "zoom.UserSettingsScheduleMeeting", redactedUserSettingsScheduleMeeting(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1068,7 +1070,7 @@ func (x UserToken) LogValue() slog.Value { return slog.AnyValue(redactedUserToke
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x UserToken) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.UserToken", redactedUserToken(x.redacted()))
+	redact.Format(f, verb, "zoom.UserToken", redactedUserToken(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1077,8 +1079,8 @@ func (x UserToken) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x Webinar) redacted() Webinar {
-	x.JoinURL = redactURL(x.JoinURL)
-	x.RegistrationURL = redactURL(x.RegistrationURL)
+	x.JoinURL = redact.URL(x.JoinURL)
+	x.RegistrationURL = redact.URL(x.RegistrationURL)
 	x.Password = redactSecret(x.Password)
 	x.EncryptedPasscode = redactSecret(x.EncryptedPasscode)
 	x.H323Passcode = redactSecret(x.H323Passcode)
@@ -1096,7 +1098,7 @@ func (x Webinar) LogValue() slog.Value { return slog.AnyValue(redactedWebinar(x.
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x Webinar) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.Webinar", redactedWebinar(x.redacted()))
+	redact.Format(f, verb, "zoom.Webinar", redactedWebinar(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1121,7 +1123,7 @@ func (x WebinarInviteLinks) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x WebinarInviteLinks) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.WebinarInviteLinks", redactedWebinarInviteLinks(x.redacted()))
+	redact.Format(f, verb, "zoom.WebinarInviteLinks", redactedWebinarInviteLinks(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1144,7 +1146,7 @@ func (x WebinarList) LogValue() slog.Value { return slog.AnyValue(redactedWebina
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x WebinarList) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.WebinarList", redactedWebinarList(x.redacted()))
+	redact.Format(f, verb, "zoom.WebinarList", redactedWebinarList(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1153,9 +1155,9 @@ func (x WebinarList) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x WebinarLiveStream) redacted() WebinarLiveStream {
-	x.PageURL = redactURL(x.PageURL)
-	x.StreamKey = redactString(x.StreamKey)
-	x.StreamURL = redactURL(x.StreamURL)
+	x.PageURL = redact.URL(x.PageURL)
+	x.StreamKey = redact.String(x.StreamKey)
+	x.StreamURL = redact.URL(x.StreamURL)
 	return x
 }
 
@@ -1171,7 +1173,7 @@ func (x WebinarLiveStream) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x WebinarLiveStream) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.WebinarLiveStream", redactedWebinarLiveStream(x.redacted()))
+	redact.Format(f, verb, "zoom.WebinarLiveStream", redactedWebinarLiveStream(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1180,7 +1182,7 @@ func (x WebinarLiveStream) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x WebinarRegistration) redacted() WebinarRegistration {
-	x.JoinURL = redactURL(x.JoinURL)
+	x.JoinURL = redact.URL(x.JoinURL)
 	return x
 }
 
@@ -1196,7 +1198,7 @@ func (x WebinarRegistration) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x WebinarRegistration) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.WebinarRegistration", redactedWebinarRegistration(x.redacted()))
+	redact.Format(f, verb, "zoom.WebinarRegistration", redactedWebinarRegistration(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1205,7 +1207,7 @@ func (x WebinarRegistration) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x WebinarSettings) redacted() WebinarSettings {
-	x.SurveyURL = redactURL(x.SurveyURL)
+	x.SurveyURL = redact.URL(x.SurveyURL)
 	return x
 }
 
@@ -1221,7 +1223,7 @@ func (x WebinarSettings) LogValue() slog.Value {
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x WebinarSettings) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.WebinarSettings", redactedWebinarSettings(x.redacted()))
+	redact.Format(f, verb, "zoom.WebinarSettings", redactedWebinarSettings(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.
@@ -1244,7 +1246,7 @@ func (x WebinarToken) LogValue() slog.Value { return slog.AnyValue(redactedWebin
 
 // Format prints x with its secrets redacted, for every fmt verb.
 func (x WebinarToken) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "zoom.WebinarToken", redactedWebinarToken(x.redacted()))
+	redact.Format(f, verb, "zoom.WebinarToken", redactedWebinarToken(x.redacted()))
 }
 
 // String returns x as %v prints it, with its secrets redacted.

@@ -93,6 +93,9 @@ func imports(body string) string {
 			ims = append(ims, strconv.Quote(p.pkg))
 		}
 	}
+	if regexp.MustCompile(`(^|[^\w.])redact\.[A-Z]`).MatchString(body) {
+		ims = append(ims, "", strconv.Quote("github.com/zoomkit/zoomkit/internal/redact"))
+	}
 	if len(ims) == 0 {
 		return ""
 	}

@@ -27,9 +27,9 @@ func (g *gen) redaction(t *goType, f *field, secretful map[string]bool) string {
 	case typ == "Secret":
 		return fmt.Sprintf("x.%s = redactSecret(x.%s)", f.GoName, f.GoName)
 	case typ == "string" && redactedStrings[f.JSON]:
-		return fmt.Sprintf("x.%s = redactString(x.%s)", f.GoName, f.GoName)
+		return fmt.Sprintf("x.%s = redact.String(x.%s)", f.GoName, f.GoName)
 	case typ == "string" && isURLField(f.JSON):
-		return fmt.Sprintf("x.%s = redactURL(x.%s)", f.GoName, f.GoName)
+		return fmt.Sprintf("x.%s = redact.URL(x.%s)", f.GoName, f.GoName)
 	case r.kind == "struct" && secretful[r.name] && typ == r.name:
 		return fmt.Sprintf("x.%s = x.%s.redacted()", f.GoName, f.GoName)
 	case r.kind == "struct" && secretful[r.name] && typ == "*"+r.name:
@@ -101,7 +101,7 @@ func (g *gen) emitRedact() (string, error) {
 		b.WriteString("// LogValue returns x with its secrets redacted, for slog: the JSON handler\n// encodes it as usual, but with the secrets as REDACTED.\n")
 		fmt.Fprintf(&b, "func (x %s) LogValue() slog.Value { return slog.AnyValue(%s(x.redacted())) }\n\n", t.Name, view)
 		b.WriteString("// Format prints x with its secrets redacted, for every fmt verb.\n")
-		fmt.Fprintf(&b, "func (x %s) Format(f fmt.State, verb rune) {\n\tformatRedacted(f, verb, %q, %s(x.redacted()))\n}\n\n", t.Name, "zoom."+t.Name, view)
+		fmt.Fprintf(&b, "func (x %s) Format(f fmt.State, verb rune) {\n\tredact.Format(f, verb, %q, %s(x.redacted()))\n}\n\n", t.Name, "zoom."+t.Name, view)
 		b.WriteString("// String returns x as %v prints it, with its secrets redacted.\n")
 		fmt.Fprintf(&b, "func (x %s) String() string { return fmt.Sprint(x) }\n\n", t.Name)
 	}
