@@ -1,69 +1,25 @@
 package zoom
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
-)
 
-// printings returns every way an app prints v in its logs: fmt's verbs and
-// slog's JSON and text handlers, with v as an attribute value and inside a
-// group.
-func printings(v any) map[string]string {
-	out := map[string]string{}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		out[verb] = fmt.Sprintf(verb, v)
-	}
-	if s, ok := v.(fmt.Stringer); ok {
-		out["String"] = s.String()
-	}
-	for name, h := range map[string]func(*bytes.Buffer) slog.Handler{
-		"slog JSON": func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
-		"slog text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
-	} {
-		var b bytes.Buffer
-		slog.New(h(&b)).Info("logged", "value", v, slog.Group("g", slog.Any("nested", v)))
-		out[name] = b.String()
-	}
-	return out
-}
+	"github.com/zoomkit/zoomkit/internal/redact/redacttest"
+)
 
 // TestGeneratedTypesRedactSecrets fills every generated type with canaries
 // in its secrets (by the test's own judgment of what is a secret, see
-// sensitiveName) and checks that no printing of the value or of a pointer
-// to it shows one, while json.Marshal keeps them all.
+// redacttest.Fill) and checks that no printing of the value or of a
+// pointer to it shows one, while json.Marshal keeps them all.
 func TestGeneratedTypesRedactSecrets(t *testing.T) {
 	covered := map[string]bool{}
 	for _, typ := range generatedTypes {
-		p, planted := filled(typ)
-		if planted == 0 {
-			continue
-		}
-		covered[typ.Name()] = true
 		t.Run(typ.Name(), func(t *testing.T) {
-			wire, err := json.Marshal(p.Interface())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if n := strings.Count(string(wire), canary); n < planted {
-				t.Fatalf("json.Marshal shows %d of %d canaries: %s", n, planted, wire)
-			}
-			for _, v := range []any{p.Elem().Interface(), p.Interface()} {
-				for how, s := range printings(v) {
-					if strings.Contains(s, canary) {
-						t.Errorf("%T printed with %s shows a secret:\n%s", v, how, s)
-					}
-				}
-			}
-			after, _ := json.Marshal(p.Interface())
-			if !bytes.Equal(wire, after) {
-				t.Fatalf("printing changed the value:\n%s\n%s", wire, after)
-			}
+			covered[typ.Name()] = redacttest.Check(t, typ)
 		})
 	}
 	for _, name := range []string{"Meeting", "MeetingList", "Webinar", "MeetingSettings", "Registrant", "RecordingList", "User"} {
@@ -74,15 +30,15 @@ func TestGeneratedTypesRedactSecrets(t *testing.T) {
 }
 
 func TestDownloadOptionsRedacted(t *testing.T) {
-	o := DownloadOptions{AccessToken: canary}
+	o := DownloadOptions{AccessToken: redacttest.Canary}
 	for _, v := range []any{o, &o} {
-		for how, s := range printings(v) {
-			if strings.Contains(s, canary) || !strings.Contains(s, "REDACTED") {
+		for how, s := range redacttest.Printings(v) {
+			if strings.Contains(s, redacttest.Canary) || !strings.Contains(s, "REDACTED") {
 				t.Errorf("%T printed with %s: %s", v, how, s)
 			}
 		}
 	}
-	if o.AccessToken != canary {
+	if o.AccessToken != redacttest.Canary {
 		t.Fatal("printing changed the value")
 	}
 }
@@ -90,8 +46,8 @@ func TestDownloadOptionsRedacted(t *testing.T) {
 // TestRedactedPrintings pins what a redacted Meeting looks like: the
 // secrets replaced, the rest (including the meeting in its join URL) kept.
 func TestRedactedPrintings(t *testing.T) {
-	m := Meeting{ID: 85746065, StartURL: "https://zoom.us/s/85746065?zak=" + canary, JoinURL: "https://zoom.us/j/85746065?pwd=" + canary, Password: canary}
-	got := printings(&m)
+	m := Meeting{ID: 85746065, StartURL: "https://zoom.us/s/85746065?zak=" + redacttest.Canary, JoinURL: "https://zoom.us/j/85746065?pwd=" + redacttest.Canary, Password: redacttest.Canary}
+	got := redacttest.Printings(&m)
 	for how, want := range map[string]string{
 		"slog JSON": `"value":{"id":85746065,"join_url":"https://zoom.us/j/85746065?pwd=REDACTED","password":"REDACTED","start_url":"REDACTED"}`,
 		"slog text": `value="{AssistantID: HostEmail: HostID: ID:85746065 `,
@@ -111,7 +67,7 @@ func TestRedactedPrintings(t *testing.T) {
 // methods must leave as fast as without them: they are methods only) and
 // logging one with slog's JSON handler.
 func BenchmarkRedaction(b *testing.B) {
-	p, _ := filled(reflect.TypeFor[MeetingList]())
+	p, _ := redacttest.Fill(reflect.TypeFor[MeetingList]())
 	l := p.Interface().(*MeetingList)
 	for range 29 {
 		l.Meetings = append(l.Meetings, l.Meetings[0])
