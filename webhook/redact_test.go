@@ -1,7 +1,9 @@
 package webhook
 
 import (
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/zoomkit/zoomkit/internal/redact/redacttest"
@@ -26,6 +28,25 @@ func TestPayloadsRedactSecrets(t *testing.T) {
 	for _, name := range []string{"MeetingCreatedPayload", "MeetingCreatedObject", "RecordingCompletedPayload"} {
 		if !covered[name] {
 			t.Errorf("%s holds no secret the test could plant", name)
+		}
+	}
+}
+
+// TestEventPrintsNoSecret checks that an Event, as a value or a pointer,
+// prints neither its download token nor its raw body (which holds the
+// payload's secrets), while its name shows.
+func TestEventPrintsNoSecret(t *testing.T) {
+	e := Event{
+		Name:          EventRecordingCompleted,
+		Payload:       json.RawMessage(`{"object":{"password":"` + redacttest.Canary + `"}}`),
+		DownloadToken: redacttest.Canary,
+		Raw:           json.RawMessage(`{"download_token":"` + redacttest.Canary + `"}`),
+	}
+	for _, v := range []any{e, &e} {
+		for how, s := range redacttest.Printings(v) {
+			if strings.Contains(s, redacttest.Canary) || !strings.Contains(s, EventRecordingCompleted) {
+				t.Errorf("%T printed with %s:\n%s", v, how, s)
+			}
 		}
 	}
 }
