@@ -15,7 +15,8 @@
 //   - fields that appear in Zoom's example but not in the schema are added, typed from the example
 //     value, so that decoding an example loses nothing.
 //
-// Every field is tagged omitzero, so re-encoding a payload reproduces what was received.
+// Every field is tagged omitzero, so re-encoding a payload reproduces what was received. Structs
+// holding a secret get LogValue, Format and String methods that print it redacted (see redact.go).
 package main
 
 import (
