@@ -70,6 +70,14 @@
 // ID. Times decode into Time, leniently; app_deauthorized's user_data_retention into NullBool.
 // Event keeps the raw payload, so fields the types do not know are still available.
 //
+// Payload types that hold a secret (password, host_key, recording_play_passcode and the like) or a
+// URL print them redacted: the secret as REDACTED, and in every *_url field the values of the pwd,
+// tk, zak, access_token and token query parameters. That holds when the payload, a nested struct,
+// or a pointer to one is an attribute value of package log/slog (with the JSON and text handlers:
+// they implement slog.LogValuer), and with fmt's verbs and String. json.Marshal keeps every value,
+// so re-encoding a payload still reproduces what was received. An *Event prints without its
+// payload and download token (see Event).
+//
 // # Testing
 //
 // Sign, SetSignatureHeaders and NewSignedRequest produce requests as Zoom would sign them, for your

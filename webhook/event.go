@@ -3,6 +3,7 @@ package webhook
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 	"time"
@@ -58,6 +59,10 @@ func (e *Event) String() string {
 	if e == nil {
 		return "webhook.Event(nil)"
 	}
+	return e.describe()
+}
+
+func (e *Event) describe() string {
 	return fmt.Sprintf("webhook.Event{Name: %q, Timestamp: %s, Payload: %d bytes}",
 		e.Name, e.Timestamp.Format(time.RFC3339Nano), len(e.Payload))
 }
@@ -65,8 +70,13 @@ func (e *Event) String() string {
 // GoString is String, so %#v does not print the download token either.
 func (e *Event) GoString() string { return e.String() }
 
-// LogValue implements slog.LogValuer with the name and timestamp only.
-func (e *Event) LogValue() slog.Value {
+// Format prints String for every verb, so that an Event value, not only a
+// pointer, prints without its payload and download token.
+func (e Event) Format(f fmt.State, _ rune) { io.WriteString(f, e.describe()) }
+
+// LogValue implements slog.LogValuer with the name and timestamp only (for
+// an Event value too).
+func (e Event) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("event", e.Name),
 		slog.Time("event_ts", e.Timestamp),

@@ -5,6 +5,10 @@ package webhook
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/zoomkit/zoomkit/internal/redact"
 )
 
 // Names of the events with typed payloads.
@@ -2889,3 +2893,946 @@ type AppDeauthorizedPayload struct {
 	// "false", 2025 deliveries null, and the 2026 schema omits it.
 	UserDataRetention NullBool `json:"user_data_retention,omitzero"`
 }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingCreatedPayload) redacted() MeetingCreatedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingCreatedPayload is a redacted MeetingCreatedPayload without its methods, as
+// LogValue and Format print it.
+type redactedMeetingCreatedPayload MeetingCreatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingCreatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingCreatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingCreatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingCreatedPayload", redactedMeetingCreatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingCreatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingCreatedObject) redacted() MeetingCreatedObject {
+	x.JoinURL = redact.URL(x.JoinURL)
+	x.Password = redact.String(x.Password)
+	return x
+}
+
+// redactedMeetingCreatedObject is a redacted MeetingCreatedObject without its methods, as LogValue
+// and Format print it.
+type redactedMeetingCreatedObject MeetingCreatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingCreatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingCreatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingCreatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingCreatedObject", redactedMeetingCreatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingCreatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingUpdatedPayload) redacted() MeetingUpdatedPayload {
+	x.Object = x.Object.redacted()
+	x.OldObject = x.OldObject.redacted()
+	return x
+}
+
+// redactedMeetingUpdatedPayload is a redacted MeetingUpdatedPayload without its methods, as
+// LogValue and Format print it.
+type redactedMeetingUpdatedPayload MeetingUpdatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingUpdatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingUpdatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingUpdatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingUpdatedPayload", redactedMeetingUpdatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingUpdatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingUpdatedObject) redacted() MeetingUpdatedObject {
+	x.JoinURL = redact.URL(x.JoinURL)
+	x.Password = redact.String(x.Password)
+	x.RegistrationURL = redact.URL(x.RegistrationURL)
+	return x
+}
+
+// redactedMeetingUpdatedObject is a redacted MeetingUpdatedObject without its methods, as LogValue
+// and Format print it.
+type redactedMeetingUpdatedObject MeetingUpdatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingUpdatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingUpdatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingUpdatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingUpdatedObject", redactedMeetingUpdatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingUpdatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingRegistrationCreatedPayload) redacted() MeetingRegistrationCreatedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingRegistrationCreatedPayload is a redacted MeetingRegistrationCreatedPayload without
+// its methods, as LogValue and Format print it.
+type redactedMeetingRegistrationCreatedPayload MeetingRegistrationCreatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRegistrationCreatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRegistrationCreatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRegistrationCreatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRegistrationCreatedPayload", redactedMeetingRegistrationCreatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRegistrationCreatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingRegistrationCreatedObject) redacted() MeetingRegistrationCreatedObject {
+	x.Registrant = x.Registrant.redacted()
+	return x
+}
+
+// redactedMeetingRegistrationCreatedObject is a redacted MeetingRegistrationCreatedObject without
+// its methods, as LogValue and Format print it.
+type redactedMeetingRegistrationCreatedObject MeetingRegistrationCreatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRegistrationCreatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRegistrationCreatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRegistrationCreatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRegistrationCreatedObject", redactedMeetingRegistrationCreatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRegistrationCreatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingRegistrationCreatedRegistrant) redacted() MeetingRegistrationCreatedRegistrant {
+	x.JoinURL = redact.URL(x.JoinURL)
+	return x
+}
+
+// redactedMeetingRegistrationCreatedRegistrant is a redacted MeetingRegistrationCreatedRegistrant
+// without its methods, as LogValue and Format print it.
+type redactedMeetingRegistrationCreatedRegistrant MeetingRegistrationCreatedRegistrant
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRegistrationCreatedRegistrant) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRegistrationCreatedRegistrant(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRegistrationCreatedRegistrant) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRegistrationCreatedRegistrant", redactedMeetingRegistrationCreatedRegistrant(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRegistrationCreatedRegistrant) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingRegistrationApprovedPayload) redacted() MeetingRegistrationApprovedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingRegistrationApprovedPayload is a redacted MeetingRegistrationApprovedPayload
+// without its methods, as LogValue and Format print it.
+type redactedMeetingRegistrationApprovedPayload MeetingRegistrationApprovedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRegistrationApprovedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRegistrationApprovedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRegistrationApprovedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRegistrationApprovedPayload", redactedMeetingRegistrationApprovedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRegistrationApprovedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingRegistrationApprovedObject) redacted() MeetingRegistrationApprovedObject {
+	x.Registrant = x.Registrant.redacted()
+	return x
+}
+
+// redactedMeetingRegistrationApprovedObject is a redacted MeetingRegistrationApprovedObject without
+// its methods, as LogValue and Format print it.
+type redactedMeetingRegistrationApprovedObject MeetingRegistrationApprovedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRegistrationApprovedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRegistrationApprovedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRegistrationApprovedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRegistrationApprovedObject", redactedMeetingRegistrationApprovedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRegistrationApprovedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingRegistrationApprovedRegistrant) redacted() MeetingRegistrationApprovedRegistrant {
+	x.JoinURL = redact.URL(x.JoinURL)
+	return x
+}
+
+// redactedMeetingRegistrationApprovedRegistrant is a redacted MeetingRegistrationApprovedRegistrant
+// without its methods, as LogValue and Format print it.
+type redactedMeetingRegistrationApprovedRegistrant MeetingRegistrationApprovedRegistrant
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRegistrationApprovedRegistrant) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRegistrationApprovedRegistrant(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRegistrationApprovedRegistrant) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRegistrationApprovedRegistrant", redactedMeetingRegistrationApprovedRegistrant(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRegistrationApprovedRegistrant) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarCreatedPayload) redacted() WebinarCreatedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedWebinarCreatedPayload is a redacted WebinarCreatedPayload without its methods, as
+// LogValue and Format print it.
+type redactedWebinarCreatedPayload WebinarCreatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarCreatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarCreatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarCreatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarCreatedPayload", redactedWebinarCreatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarCreatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarCreatedObject) redacted() WebinarCreatedObject {
+	x.JoinURL = redact.URL(x.JoinURL)
+	x.Password = redact.String(x.Password)
+	return x
+}
+
+// redactedWebinarCreatedObject is a redacted WebinarCreatedObject without its methods, as LogValue
+// and Format print it.
+type redactedWebinarCreatedObject WebinarCreatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarCreatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarCreatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarCreatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarCreatedObject", redactedWebinarCreatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarCreatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarUpdatedPayload) redacted() WebinarUpdatedPayload {
+	x.Object = x.Object.redacted()
+	x.OldObject = x.OldObject.redacted()
+	return x
+}
+
+// redactedWebinarUpdatedPayload is a redacted WebinarUpdatedPayload without its methods, as
+// LogValue and Format print it.
+type redactedWebinarUpdatedPayload WebinarUpdatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarUpdatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarUpdatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarUpdatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarUpdatedPayload", redactedWebinarUpdatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarUpdatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarUpdatedObject) redacted() WebinarUpdatedObject {
+	x.Password = redact.String(x.Password)
+	x.RegistrationURL = redact.URL(x.RegistrationURL)
+	return x
+}
+
+// redactedWebinarUpdatedObject is a redacted WebinarUpdatedObject without its methods, as LogValue
+// and Format print it.
+type redactedWebinarUpdatedObject WebinarUpdatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarUpdatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarUpdatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarUpdatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarUpdatedObject", redactedWebinarUpdatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarUpdatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationCreatedPayload) redacted() WebinarRegistrationCreatedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationCreatedPayload is a redacted WebinarRegistrationCreatedPayload without
+// its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationCreatedPayload WebinarRegistrationCreatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationCreatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationCreatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationCreatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationCreatedPayload", redactedWebinarRegistrationCreatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationCreatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationCreatedObject) redacted() WebinarRegistrationCreatedObject {
+	x.Registrant = x.Registrant.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationCreatedObject is a redacted WebinarRegistrationCreatedObject without
+// its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationCreatedObject WebinarRegistrationCreatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationCreatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationCreatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationCreatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationCreatedObject", redactedWebinarRegistrationCreatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationCreatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationCreatedRegistrant) redacted() WebinarRegistrationCreatedRegistrant {
+	x.JoinURL = redact.URL(x.JoinURL)
+	x.TrackingSource = x.TrackingSource.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationCreatedRegistrant is a redacted WebinarRegistrationCreatedRegistrant
+// without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationCreatedRegistrant WebinarRegistrationCreatedRegistrant
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationCreatedRegistrant) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationCreatedRegistrant(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationCreatedRegistrant) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationCreatedRegistrant", redactedWebinarRegistrationCreatedRegistrant(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationCreatedRegistrant) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationCreatedTrackingSource) redacted() WebinarRegistrationCreatedTrackingSource {
+	x.TrackingURL = redact.URL(x.TrackingURL)
+	return x
+}
+
+// redactedWebinarRegistrationCreatedTrackingSource is a redacted
+// WebinarRegistrationCreatedTrackingSource without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationCreatedTrackingSource WebinarRegistrationCreatedTrackingSource
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationCreatedTrackingSource) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationCreatedTrackingSource(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationCreatedTrackingSource) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationCreatedTrackingSource", redactedWebinarRegistrationCreatedTrackingSource(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationCreatedTrackingSource) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationApprovedPayload) redacted() WebinarRegistrationApprovedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationApprovedPayload is a redacted WebinarRegistrationApprovedPayload
+// without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationApprovedPayload WebinarRegistrationApprovedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationApprovedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationApprovedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationApprovedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationApprovedPayload", redactedWebinarRegistrationApprovedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationApprovedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationApprovedObject) redacted() WebinarRegistrationApprovedObject {
+	x.Registrant = x.Registrant.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationApprovedObject is a redacted WebinarRegistrationApprovedObject without
+// its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationApprovedObject WebinarRegistrationApprovedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationApprovedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationApprovedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationApprovedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationApprovedObject", redactedWebinarRegistrationApprovedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationApprovedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationApprovedRegistrant) redacted() WebinarRegistrationApprovedRegistrant {
+	x.JoinURL = redact.URL(x.JoinURL)
+	x.TrackingSource = x.TrackingSource.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationApprovedRegistrant is a redacted WebinarRegistrationApprovedRegistrant
+// without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationApprovedRegistrant WebinarRegistrationApprovedRegistrant
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationApprovedRegistrant) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationApprovedRegistrant(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationApprovedRegistrant) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationApprovedRegistrant", redactedWebinarRegistrationApprovedRegistrant(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationApprovedRegistrant) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationApprovedTrackingSource) redacted() WebinarRegistrationApprovedTrackingSource {
+	x.TrackingURL = redact.URL(x.TrackingURL)
+	return x
+}
+
+// redactedWebinarRegistrationApprovedTrackingSource is a redacted
+// WebinarRegistrationApprovedTrackingSource without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationApprovedTrackingSource WebinarRegistrationApprovedTrackingSource
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationApprovedTrackingSource) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationApprovedTrackingSource(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationApprovedTrackingSource) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationApprovedTrackingSource", redactedWebinarRegistrationApprovedTrackingSource(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationApprovedTrackingSource) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationCancelledPayload) redacted() WebinarRegistrationCancelledPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationCancelledPayload is a redacted WebinarRegistrationCancelledPayload
+// without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationCancelledPayload WebinarRegistrationCancelledPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationCancelledPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationCancelledPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationCancelledPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationCancelledPayload", redactedWebinarRegistrationCancelledPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationCancelledPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationCancelledObject) redacted() WebinarRegistrationCancelledObject {
+	x.Registrant = x.Registrant.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationCancelledObject is a redacted WebinarRegistrationCancelledObject
+// without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationCancelledObject WebinarRegistrationCancelledObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationCancelledObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationCancelledObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationCancelledObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationCancelledObject", redactedWebinarRegistrationCancelledObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationCancelledObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationCancelledRegistrant) redacted() WebinarRegistrationCancelledRegistrant {
+	x.TrackingSource = x.TrackingSource.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationCancelledRegistrant is a redacted
+// WebinarRegistrationCancelledRegistrant without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationCancelledRegistrant WebinarRegistrationCancelledRegistrant
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationCancelledRegistrant) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationCancelledRegistrant(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationCancelledRegistrant) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationCancelledRegistrant", redactedWebinarRegistrationCancelledRegistrant(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationCancelledRegistrant) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationCancelledTrackingSource) redacted() WebinarRegistrationCancelledTrackingSource {
+	x.TrackingURL = redact.URL(x.TrackingURL)
+	return x
+}
+
+// redactedWebinarRegistrationCancelledTrackingSource is a redacted
+// WebinarRegistrationCancelledTrackingSource without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationCancelledTrackingSource WebinarRegistrationCancelledTrackingSource
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationCancelledTrackingSource) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationCancelledTrackingSource(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationCancelledTrackingSource) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationCancelledTrackingSource", redactedWebinarRegistrationCancelledTrackingSource(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationCancelledTrackingSource) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationDeniedPayload) redacted() WebinarRegistrationDeniedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationDeniedPayload is a redacted WebinarRegistrationDeniedPayload without
+// its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationDeniedPayload WebinarRegistrationDeniedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationDeniedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationDeniedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationDeniedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationDeniedPayload", redactedWebinarRegistrationDeniedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationDeniedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationDeniedObject) redacted() WebinarRegistrationDeniedObject {
+	x.Registrant = x.Registrant.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationDeniedObject is a redacted WebinarRegistrationDeniedObject without its
+// methods, as LogValue and Format print it.
+type redactedWebinarRegistrationDeniedObject WebinarRegistrationDeniedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationDeniedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationDeniedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationDeniedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationDeniedObject", redactedWebinarRegistrationDeniedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationDeniedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationDeniedRegistrant) redacted() WebinarRegistrationDeniedRegistrant {
+	x.TrackingSource = x.TrackingSource.redacted()
+	return x
+}
+
+// redactedWebinarRegistrationDeniedRegistrant is a redacted WebinarRegistrationDeniedRegistrant
+// without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationDeniedRegistrant WebinarRegistrationDeniedRegistrant
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationDeniedRegistrant) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationDeniedRegistrant(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationDeniedRegistrant) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationDeniedRegistrant", redactedWebinarRegistrationDeniedRegistrant(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationDeniedRegistrant) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarRegistrationDeniedTrackingSource) redacted() WebinarRegistrationDeniedTrackingSource {
+	x.TrackingURL = redact.URL(x.TrackingURL)
+	return x
+}
+
+// redactedWebinarRegistrationDeniedTrackingSource is a redacted
+// WebinarRegistrationDeniedTrackingSource without its methods, as LogValue and Format print it.
+type redactedWebinarRegistrationDeniedTrackingSource WebinarRegistrationDeniedTrackingSource
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarRegistrationDeniedTrackingSource) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarRegistrationDeniedTrackingSource(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarRegistrationDeniedTrackingSource) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarRegistrationDeniedTrackingSource", redactedWebinarRegistrationDeniedTrackingSource(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarRegistrationDeniedTrackingSource) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingCompletedPayload) redacted() RecordingCompletedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedRecordingCompletedPayload is a redacted RecordingCompletedPayload without its methods, as
+// LogValue and Format print it.
+type redactedRecordingCompletedPayload RecordingCompletedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingCompletedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingCompletedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingCompletedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingCompletedPayload", redactedRecordingCompletedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingCompletedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingCompletedObject) redacted() RecordingCompletedObject {
+	x.Password = redact.String(x.Password)
+	x.ShareURL = redact.URL(x.ShareURL)
+	x.RecordingPlayPasscode = redact.String(x.RecordingPlayPasscode)
+	x.RecordingFiles = redactSlice(x.RecordingFiles)
+	x.ParticipantAudioFiles = redactSlice(x.ParticipantAudioFiles)
+	return x
+}
+
+// redactedRecordingCompletedObject is a redacted RecordingCompletedObject without its methods, as
+// LogValue and Format print it.
+type redactedRecordingCompletedObject RecordingCompletedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingCompletedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingCompletedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingCompletedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingCompletedObject", redactedRecordingCompletedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingCompletedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingCompletedRecordingFile) redacted() RecordingCompletedRecordingFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingCompletedRecordingFile is a redacted RecordingCompletedRecordingFile without its
+// methods, as LogValue and Format print it.
+type redactedRecordingCompletedRecordingFile RecordingCompletedRecordingFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingCompletedRecordingFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingCompletedRecordingFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingCompletedRecordingFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingCompletedRecordingFile", redactedRecordingCompletedRecordingFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingCompletedRecordingFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingCompletedParticipantAudioFile) redacted() RecordingCompletedParticipantAudioFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingCompletedParticipantAudioFile is a redacted
+// RecordingCompletedParticipantAudioFile without its methods, as LogValue and Format print it.
+type redactedRecordingCompletedParticipantAudioFile RecordingCompletedParticipantAudioFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingCompletedParticipantAudioFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingCompletedParticipantAudioFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingCompletedParticipantAudioFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingCompletedParticipantAudioFile", redactedRecordingCompletedParticipantAudioFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingCompletedParticipantAudioFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserUpdatedPayload) redacted() UserUpdatedPayload {
+	x.Object = x.Object.redacted()
+	x.OldObject = x.OldObject.redacted()
+	return x
+}
+
+// redactedUserUpdatedPayload is a redacted UserUpdatedPayload without its methods, as LogValue and
+// Format print it.
+type redactedUserUpdatedPayload UserUpdatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserUpdatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserUpdatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserUpdatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserUpdatedPayload", redactedUserUpdatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserUpdatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserUpdatedObject) redacted() UserUpdatedObject {
+	x.PicURL = redact.URL(x.PicURL)
+	x.HostKey = redact.String(x.HostKey)
+	return x
+}
+
+// redactedUserUpdatedObject is a redacted UserUpdatedObject without its methods, as LogValue and
+// Format print it.
+type redactedUserUpdatedObject UserUpdatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserUpdatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserUpdatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserUpdatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserUpdatedObject", redactedUserUpdatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserUpdatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserUpdatedOldObject) redacted() UserUpdatedOldObject {
+	x.PicURL = redact.URL(x.PicURL)
+	x.HostKey = redact.String(x.HostKey)
+	return x
+}
+
+// redactedUserUpdatedOldObject is a redacted UserUpdatedOldObject without its methods, as LogValue
+// and Format print it.
+type redactedUserUpdatedOldObject UserUpdatedOldObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserUpdatedOldObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserUpdatedOldObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserUpdatedOldObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserUpdatedOldObject", redactedUserUpdatedOldObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserUpdatedOldObject) String() string { return fmt.Sprint(x) }

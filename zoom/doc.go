@@ -77,8 +77,44 @@
 //
 // # Secrets
 //
-// Tokens are never logged nor put in errors. Values that grant access on
-// their own, such as a meeting's start_url, are of type [Secret] and print
-// as REDACTED. The Authorization header never follows a redirect to another
-// host.
+// Tokens are never logged nor put in errors. The Authorization header never
+// follows a redirect to another host.
+//
+// Values in Zoom's answers that grant access on their own are redacted
+// whenever a model holding them is logged or printed:
+//
+//   - fields of type [Secret]: start_url (it embeds the host's ZAK),
+//     meeting and webinar passwords and passcodes (password, passcode,
+//     encrypted_password, h323_password, pstn_password and the like),
+//     host_key, recording_play_passcode, download_access_token and token;
+//   - the string fields pmi_password, stream_key, dynamic_host_key and
+//     default_password_for_scheduled_meetings;
+//   - in every URL field (join_url, registration_url, personal_meeting_url,
+//     share_url, ...), the values of the pwd, tk, zak, access_token and
+//     token query parameters. The rest of the URL is kept, so a logged join
+//     URL still names its meeting.
+//
+// Such values show as REDACTED when the model, or a pointer to it, is
+//
+//   - an attribute value of package log/slog (slog.Any("meeting", m)), also
+//     in a group, with the JSON and text handlers and any handler that
+//     resolves values as handlers must: every model holding a secret,
+//     directly or in a nested struct or slice (a Meeting, a MeetingList, a
+//     User, the Settings of a Webinar, ...), implements slog.LogValuer, so
+//     even the JSON handler, which would otherwise encode it with
+//     json.Marshal, sees a redacted copy;
+//   - printed by package fmt with any verb (%v, %+v, %#v, %s, ...) or by
+//     its String method.
+//
+// A [Secret] printed on its own shows REDACTED the same ways; a plain
+// string field taken out of its model (m.JoinURL) is printed as is. The
+// model itself is never changed.
+//
+// json.Marshal keeps every value: it is the wire format, which requests
+// need. So does anything that marshals a model itself, such as a logger
+// that encodes a whole struct of yours holding a model: log the model as
+// an attribute of its own. Use string(s) or [Secret.Reveal] for the value
+// of a secret. A nil pointer to a model that holds secrets logs as slog's
+// "LogValue panicked" message rather than null, since its LogValue method
+// has a value receiver (so that values and pointers both redact).
 package zoom

@@ -224,7 +224,8 @@ func putBuffer(b *bytes.Buffer) {
 
 // Secret is a string Zoom returns that grants access on its own, such as a
 // meeting's start_url (it embeds the host's ZAK), a passcode or a download
-// token. It prints as REDACTED with %v, %+v, %#v and in slog output; use
+// token. It prints as REDACTED with %v, %+v, %#v and in slog output, and
+// so do the models holding it (see "Secrets" in the package doc); use
 // string(s) or Reveal for the value. It encodes to JSON as the plain string.
 type Secret string
 

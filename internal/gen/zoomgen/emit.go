@@ -69,6 +69,16 @@ func (g *gen) emit() (map[string][]byte, error) {
 	if err := add("zz_helpers.go", helpers); err != nil {
 		return nil, err
 	}
+	redact, err := g.emitRedact()
+	if err != nil {
+		return nil, err
+	}
+	if err := add("zz_redact.go", redact); err != nil {
+		return nil, err
+	}
+	if err := add("zz_types_test.go", g.emitTypeList()); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 
@@ -76,11 +86,15 @@ func imports(body string) string {
 	var ims []string
 	for _, p := range []struct{ pkg, use string }{
 		{"bytes", "bytes."}, {"context", "context."}, {"encoding/json", "json."}, {"errors", "errors."}, {"io", "io."},
-		{"iter", "iter."}, {"mime/multipart", "multipart."}, {"strconv", "strconv."},
+		{"fmt", "fmt."}, {"iter", "iter."}, {"log/slog", "slog."}, {"mime/multipart", "multipart."}, {"reflect", "reflect."},
+		{"strconv", "strconv."},
 	} {
 		if regexp.MustCompile(`(^|[^\w.])` + regexp.QuoteMeta(p.use) + `[A-Z]`).MatchString(body) {
 			ims = append(ims, strconv.Quote(p.pkg))
 		}
+	}
+	if regexp.MustCompile(`(^|[^\w.])redact\.[A-Z]`).MatchString(body) {
+		ims = append(ims, "", strconv.Quote("github.com/zoomkit/zoomkit/internal/redact"))
 	}
 	if len(ims) == 0 {
 		return ""
@@ -243,16 +257,8 @@ func (g *gen) typeDoc(t *goType) string {
 }
 
 func (g *gen) emitTypes() string {
-	var all []*goType
-	for _, t := range g.types {
-		all = append(all, t)
-	}
-	for _, t := range g.opts {
-		all = append(all, t)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })
 	var b strings.Builder
-	for _, t := range all {
+	for _, t := range g.allTypes() {
 		b.WriteString(comment(g.typeDoc(t), "", width))
 		fmt.Fprintf(&b, "type %s struct {\n", t.Name)
 		var flex []*field

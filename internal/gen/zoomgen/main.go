@@ -4,6 +4,11 @@
 //
 //	go generate ./zoom/
 //
+// It also writes zz_redact.go, the LogValue and Format methods that print
+// the models holding a secret redacted (see redact.go), and
+// zz_types_test.go, the list of every generated type for the tests that
+// must cover them all.
+//
 // Output is deterministic: running it twice gives the same bytes.
 package main
 

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// secretNames are the string fields that grant access on their own: the
+// types holding them print them as REDACTED under slog and fmt (the same
+// fields as package zoom's Secret fields).
+var secretNames = map[string]bool{
+	"password": true, "passcode": true, "encrypted_password": true, "encrypted_passcode": true,
+	"h323_password": true, "h323_passcode": true, "pstn_password": true, "pstn_passcode": true,
+	"host_key": true, "dynamic_host_key": true, "recording_play_passcode": true, "start_url": true,
+	"zak": true, "token": true, "download_token": true, "download_access_token": true,
+	"pmi_password": true, "stream_key": true,
+}
+
+// redaction returns the statement of the generated redacted method that
+// replaces field f of x, or "" when f holds no secret. secretful tells the
+// structs whose values hold a secret.
+func (g *gen) redaction(f field, secretful map[string]bool) string {
+	switch {
+	case f.goType == "string" && secretNames[f.json]:
+		return fmt.Sprintf("x.%s = redact.String(x.%s)", f.goName, f.goName)
+	case f.goType == "string" && strings.HasSuffix(f.json, "_url"):
+		return fmt.Sprintf("x.%s = redact.URL(x.%s)", f.goName, f.goName)
+	case secretful[f.goType]:
+		return fmt.Sprintf("x.%s = x.%s.redacted()", f.goName, f.goName)
+	case strings.HasPrefix(f.goType, "[]") && secretful[f.goType[2:]]:
+		return fmt.Sprintf("x.%s = redactSlice(x.%s)", f.goName, f.goName)
+	}
+	return ""
+}
+
+// secretful returns the structs whose values hold a secret, in a field or
+// in a nested struct or slice.
+func (g *gen) secretful() map[string]bool {
+	s := map[string]bool{}
+	for changed := true; changed; {
+		changed = false
+		for _, sd := range g.order {
+			if s[sd.name] {
+				continue
+			}
+			for _, f := range sd.fields {
+				if g.redaction(f, s) != "" {
+					s[sd.name] = true
+					changed = true
+					break
+				}
+			}
+		}
+	}
+	return s
+}
+
+// emitRedact writes, for every struct holding a secret, the methods that
+// print it redacted: LogValue for slog (whose JSON handler would otherwise
+// marshal it, secrets included), Format for every fmt verb, and String.
+// json.Marshal is untouched: re-encoding reproduces what was received.
+func (g *gen) emitRedact(b *bytes.Buffer, secretful map[string]bool) {
+	for _, sd := range g.order {
+		if !secretful[sd.name] {
+			continue
+		}
+		view := "redacted" + sd.name
+		b.WriteString("// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret\n// with x.\n")
+		fmt.Fprintf(b, "func (x %s) redacted() %s {\n", sd.name, sd.name)
+		for _, f := range sd.fields {
+			if s := g.redaction(f, secretful); s != "" {
+				fmt.Fprintf(b, "\t%s\n", s)
+			}
+		}
+		b.WriteString("\treturn x\n}\n\n")
+		comment(b, "", fmt.Sprintf("%s is a redacted %s without its methods, as LogValue and Format print it.", view, sd.name))
+		fmt.Fprintf(b, "type %s %s\n\n", view, sd.name)
+		b.WriteString("// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,\n// but with the secrets as REDACTED.\n")
+		fmt.Fprintf(b, "func (x %s) LogValue() slog.Value { return slog.AnyValue(%s(x.redacted())) }\n\n", sd.name, view)
+		b.WriteString("// Format prints x with its secrets redacted, for every fmt verb.\n")
+		fmt.Fprintf(b, "func (x %s) Format(f fmt.State, verb rune) {\n\tredact.Format(f, verb, %q, %s(x.redacted()))\n}\n\n", sd.name, "webhook."+sd.name, view)
+		b.WriteString("// String returns x as %v prints it, with its secrets redacted.\n")
+		fmt.Fprintf(b, "func (x %s) String() string { return fmt.Sprint(x) }\n\n", sd.name)
+	}
+}

@@ -1,0 +1,52 @@
+package webhook
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/zoomkit/zoomkit/internal/redact/redacttest"
+)
+
+// TestPayloadsRedactSecrets walks every typed payload of a known event and
+// the structs nested in it, fills each with canaries in its secrets (by
+// the test's own judgment, see redacttest.Fill), and checks that no
+// printing of the value or of a pointer to it shows one, while
+// json.Marshal keeps them all.
+func TestPayloadsRedactSecrets(t *testing.T) {
+	var roots []reflect.Type
+	for _, name := range KnownEvents() {
+		roots = append(roots, reflect.TypeOf(newPayload(name)).Elem())
+	}
+	covered := map[string]bool{}
+	for _, typ := range redacttest.Structs(roots...) {
+		t.Run(typ.Name(), func(t *testing.T) {
+			covered[typ.Name()] = redacttest.Check(t, typ)
+		})
+	}
+	for _, name := range []string{"MeetingCreatedPayload", "MeetingCreatedObject", "RecordingCompletedPayload"} {
+		if !covered[name] {
+			t.Errorf("%s holds no secret the test could plant", name)
+		}
+	}
+}
+
+// TestEventPrintsNoSecret checks that an Event, as a value or a pointer,
+// prints neither its download token nor its raw body (which holds the
+// payload's secrets), while its name shows.
+func TestEventPrintsNoSecret(t *testing.T) {
+	e := Event{
+		Name:          EventRecordingCompleted,
+		Payload:       json.RawMessage(`{"object":{"password":"` + redacttest.Canary + `"}}`),
+		DownloadToken: redacttest.Canary,
+		Raw:           json.RawMessage(`{"download_token":"` + redacttest.Canary + `"}`),
+	}
+	for _, v := range []any{e, &e} {
+		for how, s := range redacttest.Printings(v) {
+			if strings.Contains(s, redacttest.Canary) || !strings.Contains(s, EventRecordingCompleted) {
+				t.Errorf("%T printed with %s:\n%s", v, how, s)
+			}
+		}
+	}
+}
