@@ -329,3 +329,39 @@ func TestVerifierKeepsStrictDefault(t *testing.T) {
 		}
 	})
 }
+
+type ttlRecorder struct {
+	*MemoryDeduper
+	ttls []time.Duration
+}
+
+func (r *ttlRecorder) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	r.ttls = append(r.ttls, ttl)
+	return r.MemoryDeduper.Claim(ctx, key, ttl)
+}
+
+// Shared Dedupers (Redis, SQL) keep a claim for the TTL the Handler passes:
+// it covers the window, and so does the replay cache's.
+func TestHandlerPassesTTLsCoveringWindow(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		dedup, cache := &ttlRecorder{MemoryDeduper: NewMemoryDeduper(nil)}, &ttlRecorder{MemoryDeduper: NewMemoryDeduper(nil)}
+		v, err := NewVerifier([]string{testSecret}, WithReplayCache(cache))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := NewHandler(v, WithDeduper(dedup))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := serveAt(t, h, retryBody, time.Now()); code != http.StatusOK {
+			t.Fatalf("status %d", code)
+		}
+		if len(dedup.ttls) != 1 || dedup.ttls[0] < MinDedupTTL(DefaultTimestampWindow, DefaultTolerance) {
+			t.Fatalf("dedup TTLs %v", dedup.ttls)
+		}
+		if len(cache.ttls) != 1 || cache.ttls[0] < DefaultTimestampWindow+DefaultTolerance {
+			t.Fatalf("replay cache TTLs %v", cache.ttls)
+		}
+	})
+}
