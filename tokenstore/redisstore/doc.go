@@ -32,7 +32,9 @@
 // stored are still found. Earlier releases wrote the rare keys that are now
 // escaped under the ambiguous name, which may hold another store's record;
 // such a record is not read (copy it to the new name once, by hand, if it
-// is yours).
+// is yours), and replicas of an earlier release use another lease for such
+// a key than upgraded ones: if your keys are of that kind, upgrade every
+// replica at once.
 //
 // A Delete removes the token fields but keeps the version, so versions never
 // repeat. A record whose schema version is higher than [SchemaVersion]
