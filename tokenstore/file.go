@@ -10,9 +10,20 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 )
+
+// ErrUnsafeDirectory reports a File store directory that users other than
+// its owner may write to (group- or world-writable, with or without the
+// sticky bit): they could delete the records, and with them the grants, or
+// replace them. It wraps [ErrInvalidArgument].
+var ErrUnsafeDirectory = fmt.Errorf("tokenstore: file store directory is writable by group or others: %w", ErrInvalidArgument)
+
+// staleTempAge is how old a temporary file whose key cannot be told (named
+// by an earlier release) must be before opening a store removes it.
+const staleTempAge = 10 * time.Minute
 
 // File is a [CoordinatedStore] keeping one JSON file per key in a
 // directory. It coordinates every File over the same directory on one
@@ -28,6 +39,15 @@ import (
 //
 // Tokens are stored in plaintext: wrap the store with [NewEncrypted] unless
 // the disk is otherwise protected.
+//
+// Reliability: a record is replaced atomically and durably, under a lock
+// that every File on the machine takes, so a reader sees a whole record and
+// a compare-and-swap never loses an update. A writer killed before its
+// rename leaves a temporary file holding the token it was writing; NewFile
+// removes such files (see there). The directory must not be writable by
+// group or others: NewFile refuses it with [ErrUnsafeDirectory]. What does
+// not hold: on a network file system flock may not coordinate machines, and
+// on systems without flock (Windows) only Files of one process coordinate.
 type File struct {
 	dir string
 	mu  sync.Mutex // serialises this process's writers; flock serialises processes
@@ -53,6 +73,22 @@ type fileLease struct {
 
 // NewFile returns a store keeping its files in dir, created with mode 0700
 // if missing.
+//
+// An existing dir that users other than its owner may write to (mode bits
+// 0o020 or 0o002, sticky or not) is refused with an error wrapping
+// [ErrUnsafeDirectory] and [ErrInvalidArgument]: such users could delete or
+// replace the records. Group-writable is refused too, because a shared
+// group is not the store's owner; chmod go-w the directory (on Windows,
+// where mode bits do not say who may write, this check is skipped).
+//
+// NewFile then removes the temporary files that writers killed before their
+// rename left behind (they hold the tokens being written). It removes only
+// files named like this store's temporary files, and only those no live
+// writer is using: a file named after its key is removed when that key's
+// lock is free (a writer holds it from creating the file until it is
+// renamed or removed); a file of an earlier release, whose name does not
+// say its key, is removed when it is more than 10 minutes old. Cleanup is
+// best effort: a file it cannot remove is left and does not fail NewFile.
 func NewFile(dir string) (*File, error) {
 	if dir == "" {
 		return nil, fmt.Errorf("tokenstore: file store: empty directory: %w", ErrInvalidArgument)
@@ -67,7 +103,91 @@ func NewFile(dir string) (*File, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("tokenstore: file store: %s is not a directory: %w", dir, ErrInvalidArgument)
 	}
-	return &File{dir: dir}, nil
+	if writableByOthers(st.Mode()) {
+		return nil, fmt.Errorf("tokenstore: file store: %s has mode %v: %w", dir, st.Mode().Perm(), ErrUnsafeDirectory)
+	}
+	f := &File{dir: dir}
+	f.removeStaleTemps(time.Now())
+	return f, nil
+}
+
+// Temporary files are named tempPrefix + the target's file name + "-" +
+// random digits: ".tmp-{sha256 of the key in hex}.json-123456789" for a
+// record, ".lease-..." for a lease. Earlier releases named them
+// tempPrefix + random digits.
+const tempPrefix = ".tmp-"
+
+// parseTempName reports whether name is one of this store's temporary
+// files, and the hex key hash it names ("" for an earlier release's name).
+func parseTempName(name string) (hash string, ok bool) {
+	rest, ok := strings.CutPrefix(name, tempPrefix)
+	if !ok {
+		return "", false
+	}
+	i := strings.LastIndexByte(rest, '-')
+	target, random := rest[:max(i, 0)], rest[i+1:]
+	if !allDigits(random) {
+		return "", false
+	}
+	if i < 0 {
+		return "", true // an earlier release's name: digits only
+	}
+	hash, ext, _ := strings.Cut(target, ".")
+	if len(hash) != 2*sha256.Size || (ext != "json" && ext != "lease") {
+		return "", false
+	}
+	if _, err := hex.DecodeString(hash); err != nil || strings.ToLower(hash) != hash {
+		return "", false
+	}
+	return hash, true
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// removeStaleTemps removes the temporary files killed writers left (see
+// NewFile).
+func (f *File) removeStaleTemps(now time.Time) {
+	entries, err := os.ReadDir(f.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		hash, ok := parseTempName(e.Name())
+		if !ok {
+			continue
+		}
+		path := filepath.Join(f.dir, e.Name())
+		if hash != "" {
+			unlock, locked, err := tryLockFile(filepath.Join(f.dir, hash+".lock"))
+			if locked {
+				// Writers of this key hold its lock from creating their
+				// temporary file until it is gone: this one is orphaned.
+				_ = os.Remove(path)
+				unlock()
+				continue
+			}
+			if err == nil {
+				continue // a live writer holds the lock
+			}
+			// Locks unavailable: fall back to the file's age.
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > staleTempAge {
+			_ = os.Remove(path)
+		}
+	}
 }
 
 func (f *File) base(key string) string {
@@ -238,7 +358,7 @@ func (f *File) writeRecord(key string, rec *fileRecord) error {
 // writeAtomic writes data to path: temporary file (0600) in the same
 // directory, fsync, rename, fsync of the directory.
 func (f *File) writeAtomic(path string, data []byte) (err error) {
-	tmp, err := os.CreateTemp(f.dir, ".tmp-*")
+	tmp, err := os.CreateTemp(f.dir, tempPrefix+filepath.Base(path)+"-*")
 	if err != nil {
 		return fmt.Errorf("tokenstore: file write: %w", err)
 	}

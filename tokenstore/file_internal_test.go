@@ -3,6 +3,7 @@ package tokenstore
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -58,5 +59,117 @@ func TestFileCrashBetweenWriteAndRenameKeepsPreviousToken(t *testing.T) {
 	// And it can write again.
 	if _, err := s2.CompareAndSwap(ctx, "acct", 1, next); err != nil {
 		t.Fatalf("write after the crash: %v", err)
+	}
+}
+
+// leaveTemp writes a temporary file as a writer killed before its rename
+// leaves it, last modified age ago.
+func leaveTemp(t *testing.T, dir, name string, age time.Duration, data string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	mt := time.Now().Add(-age)
+	if err := os.Chtimes(p, mt, mt); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
+
+// Writers killed between writing their temporary file and renaming it
+// leave refresh tokens behind; opening the store removes them, but only
+// files of its own naming pattern that no live writer is using.
+func TestFileOpenRemovesStaleTempFiles(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := s.Put(ctx, "acct", &Token{AccessToken: "CANARY-AT-1", RefreshToken: "CANARY-RT-1"}); err != nil {
+		t.Fatal(err)
+	}
+	secret := `{"format":1,"key":"acct","version":2,"token":{"access_token":"CANARY-AT-2","refresh_token":"CANARY-RT-2"}}`
+	hash := filepath.Base(s.base("acct"))
+	busyHash := filepath.Base(s.base("busy"))
+
+	// Left by killed writers: 11 files, 8 holding a refresh token.
+	var stale []string
+	for i := range 11 {
+		data := secret
+		if i >= 8 {
+			data = `{"owner":"o","expires":"2026-01-01T00:00:00Z"}`
+		}
+		name := fmt.Sprintf(".tmp-%s.json-%d", hash, 1000+i)
+		if i%2 == 1 {
+			name = fmt.Sprintf(".tmp-%d", 2000+i) // an earlier release's name
+		}
+		stale = append(stale, leaveTemp(t, dir, name, time.Hour, data))
+	}
+	// A live writer is writing the record of "busy": it holds its lock.
+	unlock, err := lockFile(s.base("busy") + ".lock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unlock()
+	live := leaveTemp(t, dir, ".tmp-"+busyHash+".json-77", time.Hour, secret)
+	// A live writer of an earlier release: a recent file of the old name.
+	liveOld := leaveTemp(t, dir, ".tmp-4242", time.Second, secret)
+	// Files that are not this store's temporary files.
+	others := []string{
+		leaveTemp(t, dir, ".tmp-crashed", time.Hour, "x"),
+		leaveTemp(t, dir, ".tmp-12ab", time.Hour, "x"),
+		leaveTemp(t, dir, ".tmp-"+hash+".txt-1", time.Hour, "x"),
+		leaveTemp(t, dir, "notes.txt", time.Hour, "x"),
+	}
+
+	s2, err := NewFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range stale {
+		if exists(p) {
+			t.Errorf("stale temporary file %s was not removed", filepath.Base(p))
+		}
+	}
+	for _, p := range append([]string{live, liveOld}, others...) {
+		if !exists(p) {
+			t.Errorf("%s was removed", filepath.Base(p))
+		}
+	}
+	if got, err := s2.Get(ctx, "acct"); err != nil || got.RefreshToken != "CANARY-RT-1" {
+		t.Fatalf("record after cleanup: %v, %v", got, err)
+	}
+}
+
+// The store's own temporary files follow the pattern the cleanup removes.
+func TestFileTempNamesFollowPattern(t *testing.T) {
+	dir := t.TempDir()
+	s, err := NewFile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seen []string
+	s.beforeRename = func(tmp string) error { seen = append(seen, filepath.Base(tmp)); return nil }
+	ctx := context.Background()
+	if err := s.Put(ctx, "k", &Token{AccessToken: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AcquireLease(ctx, "k", "o", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 {
+		t.Fatalf("temporary files: %v", seen)
+	}
+	for _, name := range seen {
+		if _, ok := parseTempName(name); !ok {
+			t.Errorf("temporary file %q does not follow the store's pattern", name)
+		}
 	}
 }

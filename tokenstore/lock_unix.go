@@ -39,3 +39,34 @@ func syncDir(dir string) error {
 	defer d.Close()
 	return d.Sync()
 }
+
+// tryLockFile takes the lock of lockFile without waiting. It reports
+// locked false, with a nil error, when another holder has it.
+func tryLockFile(path string) (unlock func(), locked bool, err error) {
+	fh, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, false, err
+	}
+	for {
+		err = syscall.Flock(int(fh.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err == syscall.EWOULDBLOCK {
+		fh.Close()
+		return nil, false, nil
+	}
+	if err != nil {
+		fh.Close()
+		return nil, false, err
+	}
+	return func() {
+		_ = syscall.Flock(int(fh.Fd()), syscall.LOCK_UN)
+		_ = fh.Close()
+	}, true, nil
+}
+
+// writableByOthers reports whether users other than the owner may create,
+// delete or rename files in a directory of mode m.
+func writableByOthers(m os.FileMode) bool { return m.Perm()&0o022 != 0 }

@@ -23,7 +23,8 @@ type Deduper interface {
 type KeyFunc func(e *Event) string
 
 // DefaultDedupTTL is how long the Handler remembers a delivery by default. It covers Zoom's retry
-// span (+5, +25 and +85 minutes after the first attempt) with room to spare.
+// span (+5, +25 and +85 minutes after the first attempt) and the timestamp window after the last
+// retry (MinDedupTTL) with room to spare.
 const DefaultDedupTTL = 24 * time.Hour
 
 // DefaultKey is the default KeyFunc: "zoom:{event}:{event_ts in ms}:{id}{sub}" where id is

@@ -26,7 +26,8 @@
 // # What the Handler answers
 //
 // 405 to anything but POST; 413 to a body above the verifier's limit (1 MiB by default); 401 with a
-// fixed body when the signature does not verify; 400 to a verified body that is not an event, or to
+// fixed body when the signature does not verify or its timestamp is outside the window (see
+// Timestamp window); 400 to a verified body that is not an event, or to
 // a URL validation challenge whose plainToken is not 1 to 128 characters of [A-Za-z0-9_-]; 200 with
 // {"plainToken","encryptedToken"} to a verified challenge; 200 to a redelivery, without calling the
 // application again; 503 when the dedup store fails (so Zoom retries: the event is neither dropped
@@ -43,7 +44,8 @@
 // HMAC-SHA256, keyed with the secret, of "v0:" + x-zm-request-timestamp + ":" + body, computed over
 // the body bytes exactly as received (never a re-encoding: Zoom escapes emoji as \uD83D\uDE92 and
 // re-encoded JSON does not verify). Comparison is constant time. The timestamp must be within 5
-// minutes of the verifier's clock, in the past or the future. Missing, duplicated or malformed
+// minutes of the verifier's clock, in the past or the future (a Handler accepts older ones: see
+// Timestamp window). Missing, duplicated or malformed
 // headers are rejected, each with its own sentinel error (ErrMissingSignature, ErrDuplicateHeader,
 // ...); no error text contains the request's values, a secret, or the expected signature.
 // WithLegacyToken additionally accepts the deprecated verification token in the Authorization
@@ -52,12 +54,54 @@
 // Verifier.Verify does the same for an *http.Request and parses the event; VerifyBytes works on a
 // header and a body you already read, and ParseEvent parses a verified body.
 //
+// # Timestamp window
+//
+// Zoom retries a delivery that was not answered with a 2xx within 3 seconds 5, 25 and 85 minutes
+// after the first attempt (ZoomRetrySpan), and does not document whether a retry carries a new
+// x-zm-request-timestamp. If it carries the first attempt's, a 5-minute window would refuse every
+// retry but the first and the event would be lost. So the Handler accepts timestamps up to
+// DefaultTimestampWindow (95 minutes: the last retry, its delivery delay, and clock skew) in the
+// past (WithTimestampWindow changes it), and up to the Verifier's tolerance in the future. The bare
+// Verifier keeps its strict 5-minute default: it has no dedup behind it.
+//
+// The wider window does not widen replay exposure, because the Handler only accepts it for requests
+// its dedup covers: the dedup key (DefaultKey) is the same for a captured copy of a request and for
+// all of Zoom's retries of it, and NewHandler refuses a dedup TTL shorter than MinDedupTTL (window +
+// tolerance + ZoomRetrySpan), so a claim outlives every moment a copy of the request or of any of its
+// retries is accepted. A replayed request is therefore answered 200 as a duplicate and not handled
+// again. Where nothing deduplicates (WithoutDedup, a KeyFunc that returns "", and the
+// endpoint.url_validation challenge) the Handler keeps the Verifier's tolerance, and WithoutDedup
+// refuses a window wider than it.
+//
+// What this does not cover: the claim of a delivery whose application function failed is released so
+// that Zoom's retry is handled, and a captured copy replayed before that retry is handled in its
+// place (it is the same event, once). A claim in a shared Deduper taken by a process that dies before
+// answering is never released: Zoom's retries are answered as duplicates until it expires, so that
+// event is not handled. Requests accepted through the legacy token carry no timestamp and are only
+// as safe as that token.
+//
 // # Redeliveries
 //
-// Zoom may deliver an event more than once. The Handler claims a key per event in a Deduper before
-// dispatching it, by default "event name + event_ts + payload.object.uuid (or id)", plus the
-// participant, registrant or members the event names (DefaultKey; WithDedupKey replaces it) for 24 hours (WithDedupTTL). The default store, MemoryDeduper, only
-// knows its own process; with several replicas use a shared store through WithDeduper.
+// Zoom may deliver an event more than once. Deduplication is on by default: the Handler claims a key
+// per event in a Deduper before dispatching it, by default "event name + event_ts +
+// payload.object.uuid (or id)", plus the participant, registrant or members the event names
+// (DefaultKey; WithDedupKey replaces it), for 24 hours (WithDedupTTL; at least MinDedupTTL). The
+// key does not depend on the signature, the timestamp or fields Zoom changes between retries (such
+// as download_token), so every retry and every replay of a delivery has the same key. The default
+// store, MemoryDeduper, only knows its own process; with several replicas use a shared store through
+// WithDeduper (tokenstore/redisstore and tokenstore/sqlstore have one). Verifier.WithReplayCache
+// adds a claim per (timestamp, signature), kept while that timestamp is accepted; the Handler
+// releases it with the dedup claim when the application's function fails.
+//
+// # Reliability
+//
+// With the defaults, what holds: every event Zoom delivers or retries is handled by a Handler
+// (through its last retry, whichever timestamp Zoom puts on retries) unless the application's
+// function keeps failing; an event whose function succeeded is not handled again for 24 hours, by
+// this process (MemoryDeduper) or by every replica sharing a Deduper; a captured request replayed
+// while its timestamp is accepted is a duplicate, and afterwards is refused. What cannot hold: Zoom
+// drops an event after its last retry, and a claim left by a process that died mid-request in a
+// shared Deduper hides that event's retries until it expires (see Timestamp window).
 //
 // A retried delivery can also arrive after a newer event about the same thing (a participant_left
 // after that participant's later participant_joined). A Sequencer reports such events as stale.

@@ -35,7 +35,9 @@ type HandlerFunc func(ctx context.Context, e *Event) error
 // Handler is an http.Handler for a Zoom Event Notification Endpoint. For each request it
 //
 //   - answers 405 to methods other than POST, and 413 to bodies above the verifier's maximum;
-//   - verifies the signature, answering 401 with a fixed body when it does not verify;
+//   - verifies the signature, answering 401 with a fixed body when it does not verify or its
+//     timestamp is older than the window (DefaultTimestampWindow, for Zoom's retries) or further
+//     ahead than the verifier's tolerance;
 //   - answers endpoint.url_validation (only when the signature verified, only for a plainToken of
 //     1 to 128 characters from A-Z a-z 0-9 _ -, else 400);
 //   - answers 400 to a verified body that is not an event envelope;
@@ -52,14 +54,16 @@ type HandlerFunc func(ctx context.Context, e *Event) error
 //
 // Register handlers before serving. A Handler is safe for concurrent use.
 type Handler struct {
-	v        *Verifier
-	dedup    Deduper
-	keyFunc  KeyFunc
-	ttl      time.Duration
-	logger   *slog.Logger
-	mu       sync.RWMutex
-	routes   map[string]HandlerFunc
-	fallback HandlerFunc
+	v         *Verifier
+	dedup     Deduper
+	keyFunc   KeyFunc
+	ttl       time.Duration
+	window    time.Duration // how old a timestamp is accepted
+	windowSet bool
+	logger    *slog.Logger
+	mu        sync.RWMutex
+	routes    map[string]HandlerFunc
+	fallback  HandlerFunc
 }
 
 // A HandlerOption configures a Handler.
@@ -95,13 +99,53 @@ func WithDedupKey(f KeyFunc) HandlerOption {
 	}
 }
 
-// WithDedupTTL sets how long a handled delivery is remembered (default DefaultDedupTTL). d must be positive.
+// WithDedupTTL sets how long a handled delivery is remembered (default DefaultDedupTTL). d must be
+// positive and at least MinDedupTTL of the Handler's timestamp window and the Verifier's tolerance
+// (3 hours 5 minutes with the defaults), else NewHandler fails.
 func WithDedupTTL(d time.Duration) HandlerOption {
 	return func(h *Handler) error {
 		if d <= 0 {
 			return fmt.Errorf("%w: dedup TTL must be positive", ErrInvalidOption)
 		}
 		h.ttl = d
+		return nil
+	}
+}
+
+// Zoom's retry schedule and the Handler's timestamp window.
+const (
+	// ZoomRetrySpan is how long after the first attempt Zoom sends its last retry of a delivery it
+	// got no 2xx for: it retries 5, 25 and 85 minutes after the first attempt, then drops the event.
+	ZoomRetrySpan = 85 * time.Minute
+	// DefaultTimestampWindow is how old an x-zm-request-timestamp the Handler accepts by default:
+	// 90 minutes for Zoom's last retry (should it carry the first attempt's timestamp) and its
+	// delivery delay, plus 5 minutes of clock skew. Timestamps ahead of the clock are still bounded
+	// by the Verifier's tolerance.
+	DefaultTimestampWindow = 95 * time.Minute
+)
+
+// MinDedupTTL returns the shortest dedup TTL a Handler accepts for a timestamp window and a verifier
+// tolerance: window + tolerance + ZoomRetrySpan. A claim made when a delivery is first handled (its
+// timestamp up to tolerance ahead of the clock) then outlives every copy of every retry of it
+// (signed up to ZoomRetrySpan later, accepted for window after that), so a captured request
+// replayed while its timestamp is accepted is always a duplicate.
+func MinDedupTTL(window, tolerance time.Duration) time.Duration {
+	return window + tolerance + ZoomRetrySpan
+}
+
+// WithTimestampWindow sets how old a request's x-zm-request-timestamp the Handler accepts (default
+// DefaultTimestampWindow, or the Verifier's tolerance if that is longer). It replaces the Verifier's
+// tolerance for timestamps in the past only; timestamps ahead of the clock stay bounded by the
+// tolerance. d must be positive, the dedup TTL at least MinDedupTTL(d, tolerance), and with
+// WithoutDedup d may not exceed the Verifier's tolerance: a window is only as safe as the dedup
+// that catches replays within it. A window shorter than ZoomRetrySpan refuses Zoom's late retries
+// if Zoom signs them with the first attempt's timestamp.
+func WithTimestampWindow(d time.Duration) HandlerOption {
+	return func(h *Handler) error {
+		if d <= 0 {
+			return fmt.Errorf("%w: timestamp window must be positive", ErrInvalidOption)
+		}
+		h.window, h.windowSet = d, true
 		return nil
 	}
 }
@@ -138,7 +182,32 @@ func NewHandler(v *Verifier, opts ...HandlerOption) (*Handler, error) {
 			return nil, err
 		}
 	}
+	if err := h.checkWindow(); err != nil {
+		return nil, err
+	}
 	return h, nil
+}
+
+// checkWindow sets the default timestamp window and refuses one that the dedup does not cover.
+func (h *Handler) checkWindow() error {
+	tol := h.v.tolerance
+	if h.dedup == nil {
+		if !h.windowSet {
+			h.window = tol
+		} else if h.window > tol {
+			return fmt.Errorf("%w: a timestamp window (%v) longer than the verifier's tolerance (%v) needs dedup to catch replays within it",
+				ErrInvalidOption, h.window, tol)
+		}
+		return nil
+	}
+	if !h.windowSet {
+		h.window = max(DefaultTimestampWindow, tol)
+	}
+	if minTTL := MinDedupTTL(h.window, tol); h.ttl < minTTL {
+		return fmt.Errorf("%w: dedup TTL %v is shorter than %v (timestamp window %v + verifier tolerance %v + Zoom's retry span %v): a captured request could be replayed after its claim expired",
+			ErrInvalidOption, h.ttl, minTTL, h.window, tol, ZoomRetrySpan)
+	}
+	return nil
 }
 
 // On registers fn for events named name. It panics if name is empty or endpoint.url_validation, if
@@ -206,7 +275,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusBadRequest, bodyBadRequest)
 		return
 	}
-	idx, err := h.v.verify(r.Context(), r.Header, body)
+	vr, err := h.v.verifyIn(r.Context(), r.Header, body, window{past: h.window, ahead: h.v.tolerance})
 	if errors.Is(err, ErrReplayCache) {
 		h.log(r.Context(), "webhook: replay cache failed", "", err)
 		plain(w, http.StatusServiceUnavailable, "replay cache unavailable\n")
@@ -223,13 +292,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		plain(w, http.StatusBadRequest, bodyBadRequest)
 		return
 	}
-	e.bySignature, e.secret = idx >= 0, idx
+	e.bySignature, e.secret = vr.idx >= 0, vr.idx
 
 	if e.Name == EventEndpointURLValidation {
+		// Challenges are not deduplicated: only the verifier's strict window applies.
+		if !h.fresh(vr) {
+			h.log(r.Context(), "webhook: rejected request", e.Name, ErrTimestampOutOfRange)
+			plain(w, http.StatusUnauthorized, bodyUnauthorized)
+			return
+		}
 		h.answerValidation(w, r, e)
 		return
 	}
-	h.dispatch(w, r, e)
+	h.dispatch(w, r, e, vr)
 }
 
 func (h *Handler) answerValidation(w http.ResponseWriter, r *http.Request, e *Event) {
@@ -268,7 +343,7 @@ func validPlainToken(s string) bool {
 	return true
 }
 
-func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event) {
+func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event, vr verified) {
 	h.mu.RLock()
 	fn, ok := h.routes[e.Name]
 	if !ok {
@@ -281,11 +356,18 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event) {
 	if h.dedup != nil {
 		key = h.keyFunc(e)
 	}
+	if key == "" && !h.fresh(vr) {
+		// Nothing would catch a replay of this event: only the verifier's strict window applies.
+		h.log(ctx, "webhook: rejected request", e.Name, ErrTimestampOutOfRange)
+		plain(w, http.StatusUnauthorized, bodyUnauthorized)
+		return
+	}
 	if key != "" {
 		claimed, err := h.dedup.Claim(ctx, key, h.ttl)
 		if err != nil {
 			// Fail closed but retriable: neither drop the event nor risk handling it twice.
 			h.log(ctx, "webhook: dedup store failed", e.Name, err)
+			h.releaseReplay(ctx, e.Name, vr)
 			plain(w, http.StatusServiceUnavailable, "dedup store unavailable\n")
 			return
 		}
@@ -305,10 +387,28 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event) {
 				h.log(ctx, "webhook: dedup release failed", e.Name, rerr)
 			}
 		}
+		h.releaseReplay(ctx, e.Name, vr)
 		plain(w, http.StatusInternalServerError, "handler failed\n")
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// fresh reports whether a verified request is within the verifier's own tolerance (requests
+// accepted through the legacy token carry no timestamp and count as fresh, as with Verify).
+func (h *Handler) fresh(vr verified) bool {
+	return vr.ts.IsZero() || h.v.now().Sub(vr.ts) <= h.v.tolerance
+}
+
+// releaseReplay forgets the request's replay-cache claim when the event was not handled, so that
+// Zoom's retry, which may carry the same timestamp and signature, is not refused as a replay.
+func (h *Handler) releaseReplay(ctx context.Context, event string, vr verified) {
+	if vr.replayKey == "" {
+		return
+	}
+	if err := h.v.replay.Release(context.WithoutCancel(ctx), vr.replayKey); err != nil {
+		h.log(ctx, "webhook: replay cache release failed", event, err)
+	}
 }
 
 // errHandlerPanic is returned (wrapped) when an app handler panicked.

@@ -54,7 +54,8 @@ type Verifier struct {
 type Option func(*Verifier) error
 
 // WithTolerance sets how far the x-zm-request-timestamp may be from the clock, in both directions
-// (default 5 minutes). d must be positive.
+// (default 5 minutes). d must be positive. A Handler accepts older timestamps, for Zoom's retries
+// (see WithTimestampWindow); the tolerance still bounds timestamps ahead of the clock there.
 func WithTolerance(d time.Duration) Option {
 	return func(v *Verifier) error {
 		if d <= 0 {
@@ -104,12 +105,15 @@ func WithLegacyToken(token string) Option {
 	}
 }
 
-// WithReplayCache makes the verifier remember each accepted (timestamp, signature) pair in d for
-// twice the tolerance, and reject a second request carrying the same pair with ErrReplay: a captured
-// request cannot be replayed within the window. The Handler's redelivery dedup already drops replays
-// of events it handled; this option protects direct users of Verify and VerifyBytes, and requests
-// whose application handler failed. If d fails, verification fails with ErrReplayCache (the Handler
-// answers 503). Requests accepted through the legacy token carry no signature and are not tracked.
+// WithReplayCache makes the verifier remember each accepted (timestamp, signature) pair in d for as
+// long as that timestamp is accepted (twice the tolerance; through a Handler, its window plus the
+// tolerance), and reject a second request carrying the same pair with ErrReplay: a captured request
+// cannot be replayed within the window. The Handler's redelivery dedup already drops replays of
+// events it handled; this option protects direct users of Verify and VerifyBytes. The Handler
+// releases the pair when the application's function fails or the dedup store does, because Zoom's
+// retry may carry the same timestamp and signature and must be handled. If d fails, verification
+// fails with ErrReplayCache (the Handler answers 503). Requests accepted through the legacy token
+// carry no signature and are not tracked.
 func WithReplayCache(d Deduper) Option {
 	return func(v *Verifier) error {
 		if d == nil {
@@ -225,36 +229,65 @@ func (v *Verifier) readBody(rc io.Reader, contentLength int64) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// verify returns the index of the secret that signed body, or -1 when only the legacy token matched.
-func (v *Verifier) verify(ctx context.Context, h http.Header, body []byte) (int, error) {
-	idx, ts, sig, err := v.verifySignature(h, body)
-	if err == nil {
-		if v.replay != nil {
-			if err := v.checkReplay(ctx, ts, &sig); err != nil {
-				return 0, err
-			}
-		}
-		return idx, nil
-	}
-	if v.legacy != nil && v.legacyMatches(h) {
-		return -1, nil
-	}
-	return 0, err
+// window bounds how far a request's timestamp may be from the clock: past
+// in the past, ahead in the future.
+type window struct {
+	past, ahead time.Duration
 }
 
-// checkReplay claims the (timestamp, signature) pair; the key holds a hash of the signature, so that
-// store errors that quote keys cannot leak a valid signature.
-func (v *Verifier) checkReplay(ctx context.Context, ts string, sig *[sha256.Size]byte) error {
+// strict is the verifier's own window: its tolerance, both ways.
+func (v *Verifier) strict() window { return window{past: v.tolerance, ahead: v.tolerance} }
+
+// verified describes a request that verified.
+type verified struct {
+	idx       int       // index of the secret that signed it; -1 when only the legacy token matched
+	ts        time.Time // its signing time (zero for the legacy token)
+	replayKey string    // its claim in the replay cache ("" if none)
+}
+
+// verify returns the index of the secret that signed body, or -1 when only the legacy token matched.
+func (v *Verifier) verify(ctx context.Context, h http.Header, body []byte) (int, error) {
+	r, err := v.verifyIn(ctx, h, body, v.strict())
+	return r.idx, err
+}
+
+// verifyIn verifies a request whose timestamp must be within w.
+func (v *Verifier) verifyIn(ctx context.Context, h http.Header, body []byte, w window) (verified, error) {
+	idx, ts, sig, err := v.verifySignature(h, body, w)
+	if err == nil {
+		r := verified{idx: idx}
+		if sec, ok := parseTimestamp(ts); ok {
+			r.ts = time.Unix(sec, 0)
+		}
+		if v.replay != nil {
+			// A claim outlives every instant at which the timestamp is accepted.
+			key, err := v.checkReplay(ctx, ts, &sig, w.past+w.ahead+time.Second)
+			if err != nil {
+				return verified{}, err
+			}
+			r.replayKey = key
+		}
+		return r, nil
+	}
+	if v.legacy != nil && v.legacyMatches(h) {
+		return verified{idx: -1}, nil
+	}
+	return verified{}, err
+}
+
+// checkReplay claims the (timestamp, signature) pair for ttl and returns its key; the key holds a
+// hash of the signature, so that store errors that quote keys cannot leak a valid signature.
+func (v *Verifier) checkReplay(ctx context.Context, ts string, sig *[sha256.Size]byte, ttl time.Duration) (string, error) {
 	sum := sha256.Sum256(sig[:])
 	key := "zoom-replay:" + ts + ":" + hex.EncodeToString(sum[:16])
-	claimed, err := v.replay.Claim(ctx, key, 2*v.tolerance+time.Second)
+	claimed, err := v.replay.Claim(ctx, key, ttl)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrReplayCache, err)
+		return "", fmt.Errorf("%w: %w", ErrReplayCache, err)
 	}
 	if !claimed {
-		return ErrReplay
+		return "", ErrReplay
 	}
-	return nil
+	return key, nil
 }
 
 func (v *Verifier) legacyMatches(h http.Header) bool {
@@ -277,7 +310,7 @@ func single(h http.Header, name string, missing error) (string, error) {
 	return vals[0], nil
 }
 
-func (v *Verifier) verifySignature(h http.Header, body []byte) (idx int, ts string, want [sha256.Size]byte, err error) {
+func (v *Verifier) verifySignature(h http.Header, body []byte, w window) (idx int, ts string, want [sha256.Size]byte, err error) {
 	sigHeader, err := single(h, HeaderSignature, ErrMissingSignature)
 	if err != nil {
 		return 0, "", want, err
@@ -293,7 +326,7 @@ func (v *Verifier) verifySignature(h http.Header, body []byte) (idx int, ts stri
 	if !ok {
 		return 0, "", want, ErrMalformedTimestamp
 	}
-	if d := v.now().Sub(time.Unix(sec, 0)); d > v.tolerance || d < -v.tolerance {
+	if d := v.now().Sub(time.Unix(sec, 0)); d > w.past || d < -w.ahead {
 		return 0, "", want, ErrTimestampOutOfRange
 	}
 	match := -1

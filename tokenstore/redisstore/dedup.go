@@ -14,8 +14,8 @@ import (
 // Deduper records which webhook deliveries are being handled, so that a
 // redelivered event is handled once across every replica sharing the Redis.
 // It implements the webhook package's Deduper interface. A claim is a key
-// prefix+"dedup:"+key set with SET NX PX, so it expires on its own. It is
-// safe for concurrent use.
+// prefix+"dedup:"+key (key escaped when ambiguous) set with SET NX PX, so it
+// expires on its own. It is safe for concurrent use.
 type Deduper struct {
 	client redis.UniversalClient
 	prefix string
@@ -34,7 +34,7 @@ func NewDeduper(client redis.UniversalClient, opts ...Option) (*Deduper, error) 
 	return &Deduper{client: client, prefix: c.prefix}, nil
 }
 
-func (d *Deduper) key(key string) string { return d.prefix + "dedup:" + key }
+func (d *Deduper) key(key string) string { return redisKey(d.prefix, kindDedup, key) }
 
 // Claim records key as being handled for ttl. It returns false if key is
 // already claimed: claimed, not released, and not expired. An expired claim

@@ -23,6 +23,19 @@
 // owner, with a PX expiry) and a webhook claim in "zoomkit:dedup:{key}". No
 // command or script touches two keys, so the store works on Redis Cluster.
 //
+// Names are unambiguous across stores: stores with nested prefixes (say
+// "app:" and "app:token:") never read, overwrite or lock each other's
+// records. To that end a key that contains "token:", "lease:" or "dedup:",
+// or that starts with "~", is written as "~" followed by its hex encoding
+// ("zoomkit:token:~746f6b656e3a78" for the key "token:x"); every other key
+// is written as is, exactly where earlier releases wrote it, so grants they
+// stored are still found. Earlier releases wrote the rare keys that are now
+// escaped under the ambiguous name, which may hold another store's record;
+// such a record is not read (copy it to the new name once, by hand, if it
+// is yours), and replicas of an earlier release use another lease for such
+// a key than upgraded ones: if your keys are of that kind, upgrade every
+// replica at once.
+//
 // A Delete removes the token fields but keeps the version, so versions never
 // repeat. A record whose schema version is higher than [SchemaVersion]
 // (written by a newer release), whose JSON is damaged, whose access token is
@@ -46,4 +59,17 @@
 // Zoom rotates refresh tokens, a lost write means a dead grant. Use a
 // persistent Redis (AOF with appendfsync everysec or always) for the token
 // store; the Deduper has no such requirement.
+//
+// # Reliability
+//
+// What holds, given a Redis that keeps its writes: a token write is one
+// atomic script, so a reader sees the old record or the new one; a
+// compare-and-swap succeeds only on the version it names, so a replica whose
+// lease expired never overwrites a newer token; a lease is held by one owner
+// at a time by the server's clock and expires on its own; a Deduper claim is
+// one SET NX PX, so of several replicas claiming one delivery exactly one
+// wins until the claim expires or is released. Stores and Dedupers with
+// different prefixes never share a Redis key (see Keys). What does not hold:
+// a write acknowledged by a primary that fails over before replicating it is
+// lost, and Redis without persistence loses everything on restart.
 package redisstore

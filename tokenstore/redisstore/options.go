@@ -22,8 +22,11 @@ type config struct {
 // WithPrefix sets the prefix of every Redis key the Store or Deduper uses
 // (default [DefaultPrefix]). A Store uses prefix+"token:"+key for the token
 // and prefix+"lease:"+key for the refresh lease; a Deduper uses
-// prefix+"dedup:"+key. The prefix may be empty; it must be at most 256 bytes
-// of printable characters without spaces.
+// prefix+"dedup:"+key (a key that could make these names ambiguous is
+// escaped: see the package documentation, Keys). Stores with different
+// prefixes never share a Redis key, even when one prefix starts with the
+// other. The prefix may be empty; it must be at most 256 bytes of printable
+// characters without spaces.
 func WithPrefix(prefix string) Option {
 	return func(c *config) error {
 		if len(prefix) > maxPrefix {

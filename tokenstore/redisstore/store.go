@@ -68,7 +68,8 @@ return 0`)
 // concurrent use, and any number of Stores in any number of processes may
 // share one Redis (or Redis Cluster) with the same prefix.
 //
-// A token is a hash at prefix+"token:"+key holding its version, schema
+// A token is a hash at prefix+"token:"+key (key escaped when ambiguous, see
+// the package documentation) holding its version, schema
 // version and JSON. The refresh lease is a string at prefix+"lease:"+key
 // holding the owner, taken with SET NX PX: it expires by the Redis server's
 // clock, so a holder that dies or loses its connection simply lets it
@@ -97,8 +98,8 @@ func New(client redis.UniversalClient, opts ...Option) (*Store, error) {
 // Prefix returns the key prefix.
 func (s *Store) Prefix() string { return s.prefix }
 
-func (s *Store) tokenKey(key string) string { return s.prefix + "token:" + key }
-func (s *Store) leaseKey(key string) string { return s.prefix + "lease:" + key }
+func (s *Store) tokenKey(key string) string { return redisKey(s.prefix, kindToken, key) }
+func (s *Store) leaseKey(key string) string { return redisKey(s.prefix, kindLease, key) }
 
 // Get returns the token stored under key.
 func (s *Store) Get(ctx context.Context, key string) (*tokenstore.Token, error) {

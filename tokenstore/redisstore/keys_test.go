@@ -1,0 +1,91 @@
+package redisstore_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/zoomkit/zoomkit/tokenstore"
+)
+
+// TestNestedPrefixesDoNotShareKeys: a store whose prefix is another
+// store's prefix plus "token:" (or "lease:") must not read or overwrite the
+// other store's records through a key that spells the rest of the name.
+func TestNestedPrefixesDoNotShareKeys(t *testing.T) {
+	ctx := t.Context()
+	base := uniquePrefix(t)
+	c := newClient(t)
+	for _, tc := range []struct {
+		name          string
+		outerKey      string // key used with prefix base
+		innerPrefix   string // base + this
+		innerKey      string
+		innerIsLeased bool // the inner store takes a lease instead of writing a token
+	}{
+		{"token in token", "token:x", "token:", "x", false},
+		{"brief example", "b:x", "b", "x", false},
+		{"nested with colon", "b:token:x", "token:b:", "x", false},
+		{"token over lease", "lease:x", "token:", "x", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			outer := newStorePrefix(t, c, base)
+			inner := newStorePrefix(t, c, base+tc.innerPrefix)
+			if tc.innerIsLeased {
+				if err := inner.AcquireLease(ctx, tc.innerKey, "owner", time.Minute); err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { _ = inner.ReleaseLease(ctx, tc.innerKey, "owner") })
+			} else if err := inner.Put(ctx, tc.innerKey, tok(1)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := outer.Get(ctx, tc.outerKey); !errors.Is(err, tokenstore.ErrNotFound) {
+				t.Fatalf("outer.Get(%q) = %v; want ErrNotFound (it read the inner store's record)", tc.outerKey, err)
+			}
+			if err := outer.Put(ctx, tc.outerKey, tok(2)); err != nil {
+				t.Fatalf("outer.Put(%q) = %v", tc.outerKey, err)
+			}
+			if !tc.innerIsLeased {
+				got, v, err := inner.Load(ctx, tc.innerKey)
+				if err != nil || got.RefreshToken != tok(1).RefreshToken || v != 1 {
+					t.Fatalf("inner.Load(%q) = %v (version %d), %v; want its own token at version 1", tc.innerKey, got, v, err)
+				}
+			}
+		})
+	}
+}
+
+// TestNestedPrefixesDedup: the same for the Deduper.
+func TestNestedPrefixesDedup(t *testing.T) {
+	ctx := t.Context()
+	base := uniquePrefix(t)
+	outer, inner := newDeduper(t, base), newDeduper(t, base+"dedup:")
+	if ok, err := inner.Claim(ctx, "x", time.Minute); err != nil || !ok {
+		t.Fatalf("inner.Claim = %v, %v", ok, err)
+	}
+	if ok, err := outer.Claim(ctx, "dedup:x", time.Minute); err != nil || !ok {
+		t.Fatalf("outer.Claim(dedup:x) = %v, %v; want claimed (the key belongs to another deduper)", ok, err)
+	}
+}
+
+// TestLegacyLayoutStillRead: a record written by an earlier release under
+// prefix+"token:"+key is still found, with its version.
+func TestLegacyLayoutStillRead(t *testing.T) {
+	ctx := t.Context()
+	prefix := uniquePrefix(t)
+	c := newClient(t)
+	s := newStorePrefix(t, c, prefix)
+	data, err := tokenstore.EncodeRecord(tok(7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.HSet(ctx, prefix+"token:acct:user", "v", 3, "s", 1, "d", string(data)).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, v, err := s.Load(ctx, "acct:user")
+	if err != nil || got.RefreshToken != tok(7).RefreshToken || v != 3 {
+		t.Fatalf("Load = %v (version %d), %v; want the stored token at version 3", got, v, err)
+	}
+	if _, err := s.CompareAndSwap(ctx, "acct:user", 3, tok(8)); err != nil {
+		t.Fatalf("CompareAndSwap on the read version: %v", err)
+	}
+}
