@@ -4,7 +4,11 @@
 //
 // A [Server] is an httptest server on a loopback port with its state in
 // memory: users, meetings, webinars, registrants, panelists, groups,
-// roles, past meetings and participants, reports and recordings. It
+// roles, past meetings and participants, reports and recordings, webinar
+// polls and surveys with the answers participants gave
+// ([Server.AnswerPoll], [Server.AnswerSurvey]; an anonymous poll's answers
+// name "Anonymous Attendee", and only users' and registrants' emails are
+// shown). It
 // serves
 //
 //   - the REST API under /v2 ([Server.APIURL]), answering as Zoom does:

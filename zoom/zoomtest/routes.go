@@ -1,7 +1,8 @@
 package zoomtest
 
 // handlerTable maps the operationIds the fake implements to their
-// handlers. Operations of the OpenAPI documents left out answer 501.
+// handlers. Operations of the OpenAPI documents left out answer from the
+// document (see cannedHandler).
 func handlerTable() map[string]handlerFunc {
 	return map[string]handlerFunc{
 		// Users.
@@ -32,6 +33,19 @@ func handlerTable() map[string]handlerFunc {
 		"meetingRegistrantStatus":         registrantStatus,
 		"meetingRegistrantsQuestionsGet":  getQuestions,
 		"meetingRegistrantQuestionUpdate": updateQuestions,
+
+		// Webinar polls and survey, and their results.
+		"webinarPolls":               listWebinarPolls,
+		"webinarPollCreate":          createWebinarPoll,
+		"webinarPollGet":             getWebinarPoll,
+		"webinarPollUpdate":          updateWebinarPoll,
+		"webinarPollDelete":          deleteWebinarPoll,
+		"webinarSurveyGet":           getWebinarSurvey,
+		"webinarSurveyUpdate":        updateWebinarSurvey,
+		"webinarSurveyDelete":        deleteWebinarSurvey,
+		"listPastWebinarPollResults": pastWebinarPolls,
+		"reportWebinarPolls":         reportWebinarPolls,
+		"reportWebinarSurvey":        reportWebinarSurvey,
 
 		// Webinars, registrants, panelists.
 		"webinarCreate":                   createWebinar,

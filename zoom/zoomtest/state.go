@@ -127,6 +127,8 @@ type meeting struct {
 	PreSchedule bool
 	updates     int
 	deleted     bool
+	polls       []*poll        // webinar polls and quizzes
+	survey      map[string]any // webinar survey; nil when none
 }
 
 type occurrence struct {
@@ -161,6 +163,7 @@ type instance struct {
 	Participants []*participant
 	Recording    *recording
 	nextPID      int
+	answers      []*answer // poll and survey answers, in order
 }
 
 type participant struct {
