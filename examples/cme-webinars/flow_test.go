@@ -496,6 +496,14 @@ func TestPages(t *testing.T) {
 	if w := post(t, a, "/fake-zoom"+page+"/end", nil); w.Code != http.StatusSeeOther {
 		t.Fatalf("fake end: %d", w.Code)
 	}
+	// Right after the end Zoom has not made the report yet.
+	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "try again later") {
+		t.Fatalf("reconcile at the end: %d %s", w.Code, w.Body)
+	}
+	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_credits WHERE webinar_id = $1`, id); n != 0 {
+		t.Errorf("%d credit rows saved without Zoom's report", n)
+	}
+	clock.Advance(zoomtest.DefaultReportDelay)
 	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusSeeOther {
 		t.Fatalf("reconcile: %d %s", w.Code, w.Body)
 	}

@@ -59,6 +59,26 @@
 // participants follow it. Inside testing/synctest bubbles, use
 // [Server.Transport], which serves requests in memory.
 //
+// # Reports come later
+//
+// Zoom makes a meeting's or webinar's attendance data some time after the
+// instance ends (Zoom says up to 30 minutes). So does the server, on its
+// clock: for [DefaultReportDelay] after the end ([WithReportDelay] changes
+// it, 0 allowed) the past participants
+// (/past_meetings/{id}/participants, /past_webinars/{id}/participants),
+// the participant and detail reports (/report/meetings/{id}[/participants],
+// /report/webinars/{id}[/participants]) and the absentees
+// (/past_webinars/{id}/absentees) answer 404 with code 3001 and the
+// endpoint's documented "not found" message, and the instance is missing
+// from /report/users/{id}/meetings. Zoom documents no answer for a report
+// not made yet; 3001 is our choice, the answer Zoom documents for a
+// meeting it does not know, which a program must handle anyway: wait and
+// ask again. The past meeting itself (/past_meetings/{id}, the instance
+// lists) is there as soon as it ends.
+//
+// The participant reports carry registrant_id only when the request asks
+// for it with include_fields=registrant_id, as Zoom's document says.
+//
 // # What it leaves out
 //
 // Documented operations outside the resources above (polls, surveys,

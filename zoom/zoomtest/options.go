@@ -28,6 +28,7 @@ type config struct {
 	appScopes         []string
 	redirectURLs      []string
 	webhooks          []subscription
+	reportDelay       time.Duration
 }
 
 func defaultConfig() config {
@@ -39,6 +40,7 @@ func defaultConfig() config {
 		ownerEmail:   "owner@example.com",
 		autoApprove:  true,
 		seed:         1,
+		reportDelay:  DefaultReportDelay,
 	}
 }
 
@@ -217,6 +219,27 @@ func WithWebhook(url, secret string, events ...string) Option {
 			return err
 		}
 		c.webhooks = append(c.webhooks, sub)
+		return nil
+	}
+}
+
+// DefaultReportDelay is how long after a meeting or webinar ends its
+// participant reports take to appear, by default ([WithReportDelay]).
+const DefaultReportDelay = 30 * time.Minute
+
+// WithReportDelay sets how long after the end of a meeting or webinar
+// instance Zoom takes to make its attendance data: the past participants,
+// the participant and detail reports, the absentees, and the instance's
+// row in a user's meeting report. Until then those endpoints answer 404
+// with code 3001, as for a meeting Zoom does not know. The default is
+// DefaultReportDelay (30 minutes); 0 makes reports ready at the end.
+// d must not be negative.
+func WithReportDelay(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("zoomtest: WithReportDelay: %v is negative", d)
+		}
+		c.reportDelay = d
 		return nil
 	}
 }
