@@ -59,6 +59,17 @@
 // participants follow it. Inside testing/synctest bubbles, use
 // [Server.Transport], which serves requests in memory.
 //
+// # Participants in live events
+//
+// In meeting.participant_joined and participant_left (and the webinar
+// ones) Zoom gives email, participant_user_id and id only for
+// participants signed in to the host's account; for guests they are empty
+// strings (registrant_id stays). The server does the same: a
+// [Participant] whose email names no user of the account is a guest.
+// Zoom's document mentions exceptions ("Email address display rules")
+// that it does not list here; the fake makes none. The reports and
+// [Server.Participants] keep the emails.
+//
 // # Reports come later
 //
 // Zoom makes a meeting's or webinar's attendance data some time after the
