@@ -56,8 +56,44 @@
 //
 // [WithClock] gives the server a clock that tests move: token and code
 // expiry, page-token expiry, daily limits and the times of simulated
-// participants follow it. Inside testing/synctest bubbles, use
-// [Server.Transport], which serves requests in memory.
+// participants follow it, and so do webhook retries and the time reports
+// take to appear. Inside testing/synctest bubbles, use [Server.Transport],
+// which serves requests in memory, and [Server.SubscribeHandler].
+//
+// # Webhook delivery
+//
+// Zoom waits [DeliveryTimeout] (3 seconds) for a 200 or 204; otherwise it
+// retries 5, 25 and 85 minutes after the first attempt ([RetrySchedule]:
+// 5 minutes, then 20 after the first retry, then 60 after the second),
+// then drops the event. The server does the same, on its clock, and
+// records every attempt in [Server.Deliveries] with its number, status,
+// error, time and the time of the next retry.
+//
+// The first attempt is made before the API request or simulation helper
+// that caused the event returns (Zoom delivers within seconds,
+// asynchronously), so a test can check its handler at once; a subscriber
+// that does not answer holds that call for 3 seconds at most. The 3
+// seconds are real time for a URL subscriber (the network is real), and
+// the time package's time for a handler subscriber
+// ([Server.SubscribeHandler]): inside a testing/synctest bubble, with
+// [Server.Transport], they pass at once.
+//
+// Retries follow the server's clock. With the default clock the server
+// makes them itself when they are due, on timers: inside a synctest
+// bubble, time.Sleep(5*time.Minute) brings the first retry. With a clock
+// of the test's own ([WithClock]), the server cannot know that time
+// passed: move the clock, then call [Server.DeliverDue]; overdue attempts
+// are then made one after the other. [Server.PendingRetries] counts the
+// retries to come. [Server.Redeliver] still sends any delivery again by
+// hand (Zoom may also duplicate events).
+//
+// Whether a retry carries the first attempt's x-zm-request-timestamp and
+// signature or fresh ones, Zoom does not document. [WithRetryTimestamp]
+// chooses; the default, [RetryOriginalTimestamp], is the one that breaks a
+// handler whose timestamp window is shorter than the retry schedule (a
+// retry 85 minutes late is 85 minutes old), so that tests find that
+// handler; [RetryFreshTimestamp] tests the other case. A handler should
+// pass with both.
 //
 // # Participants in live events
 //
@@ -94,9 +130,7 @@
 //
 // Documented operations outside the resources above (polls, surveys,
 // branding, settings, ...) answer 501 with a Zoom-shaped body naming the
-// operation. Webhook deliveries are made once, synchronously, and not
-// retried: a failed delivery is recorded in [Server.Deliveries], and
-// [Server.Redeliver] sends one again (to test idempotent handlers). Where the
+// operation. Where the
 // documents are narrower than Zoom (recurrence.weekly_days takes "2,4";
 // start_time may leave out the zone, read in the meeting's timezone), the
 // server follows Zoom.

@@ -222,10 +222,20 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// RetryTolerance is the timestamp window of the examples' webhook
+// verifiers. Zoom retries a failed delivery up to 85 minutes after the
+// first attempt and does not say whether a retry carries a fresh
+// x-zm-request-timestamp; if it repeats the first one, a 5-minute window
+// would reject every retry and lose the event. The handlers deduplicate
+// events, so a replay within the window does no harm.
+const RetryTolerance = 90 * time.Minute
+
 // Verifier returns the webhook verifier for the app's secret (and the
-// legacy verification token, when configured), on Cfg.Clock when set: the
-// fake signs its deliveries with that clock's time.
+// legacy verification token, when configured), with a window of
+// RetryTolerance, on Cfg.Clock when set: the fake signs its deliveries
+// with that clock's time.
 func (e *Env) Verifier(opts ...webhook.Option) (*webhook.Verifier, error) {
+	opts = append([]webhook.Option{webhook.WithTolerance(RetryTolerance)}, opts...)
 	if e.Cfg.Clock != nil {
 		opts = append([]webhook.Option{webhook.WithClock(e.Cfg.Clock.Now)}, opts...)
 	}
