@@ -63,11 +63,12 @@
 // # Webhook delivery
 //
 // Zoom waits [DeliveryTimeout] (3 seconds) for a 200 or 204; otherwise it
-// retries 5, 25 and 85 minutes after the first attempt ([RetrySchedule]:
-// 5 minutes, then 20 after the first retry, then 60 after the second),
-// then drops the event. The server does the same, on its clock, and
-// records every attempt in [Server.Deliveries] with its number, status,
-// error, time and the time of the next retry.
+// retries 5, 25 and 85 minutes after the first attempt ([RetrySchedule]: 5
+// minutes, then 20 after the first retry, then 60 after the second), then
+// drops the event (older Zoom pages said 5, 30 and 90 minutes; the later
+// schedule of Zoom's developer blog is used). The server does the same, on
+// its clock, and records every attempt in [Server.Deliveries] with its
+// number, status, error, time and the time of the next retry.
 //
 // The first attempt is made before the API request or simulation helper
 // that caused the event returns (Zoom delivers within seconds,
@@ -98,22 +99,23 @@
 // # Participants in live events
 //
 // In meeting.participant_joined and participant_left (and the webinar
-// ones) Zoom gives email, participant_user_id and id only for
-// participants signed in to the host's account; for guests they are empty
-// strings (registrant_id stays). The server does the same: a
-// [Participant] whose email names no user of the account is a guest.
-// Zoom's document mentions exceptions ("Email address display rules")
-// that it does not list here; the fake makes none. The reports and
-// [Server.Participants] keep the emails.
+// ones) Zoom gives email, participant_user_id and id only for participants
+// signed in to the host's account; for guests they are empty strings
+// (registrant_id stays). The server does the same: a [Participant] whose
+// email names no user of the account is a guest. Zoom's document refers to
+// exceptions for the email ("Email address display rules") without listing
+// them; the fake makes none. The reports and [Server.Participants] keep
+// the emails.
 //
 // # Reports come later
 //
 // Zoom makes a meeting's or webinar's attendance data some time after the
-// instance ends (Zoom says up to 30 minutes). So does the server, on its
-// clock: for [DefaultReportDelay] after the end ([WithReportDelay] changes
-// it, 0 allowed) the past participants
+// instance ends. So does the server, on its clock: for
+// [DefaultReportDelay] (30 minutes) after the end ([WithReportDelay]
+// changes it, 0 allowed) the past participants
 // (/past_meetings/{id}/participants, /past_webinars/{id}/participants),
-// the participant and detail reports (/report/meetings/{id}[/participants],
+// the participant and detail reports
+// (/report/meetings/{id}[/participants],
 // /report/webinars/{id}[/participants]) and the absentees
 // (/past_webinars/{id}/absentees) answer 404 with code 3001 and the
 // endpoint's documented "not found" message, and the instance is missing
@@ -124,16 +126,21 @@
 // lists) is there as soon as it ends.
 //
 // The participant reports carry registrant_id only when the request asks
-// for it with include_fields=registrant_id, as Zoom's document says.
+// for it with include_fields=registrant_id, as Zoom's document says. The
+// past participants lists keep it: their field text says the same, but
+// those operations take no include_fields parameter.
+//
+// Not confirmed: the delay (the Zoom documents we hold give none; "up to
+// 30 minutes" is the figure cited for Zoom's reports) and the answer Zoom
+// gives before the report is made.
 //
 // # What it leaves out
 //
 // Documented operations outside the resources above (polls, surveys,
 // branding, settings, ...) answer 501 with a Zoom-shaped body naming the
-// operation. Where the
-// documents are narrower than Zoom (recurrence.weekly_days takes "2,4";
-// start_time may leave out the zone, read in the meeting's timezone), the
-// server follows Zoom.
+// operation. Where the documents are narrower than Zoom
+// (recurrence.weekly_days takes "2,4"; start_time may leave out the zone,
+// read in the meeting's timezone), the server follows Zoom.
 //
 // # Secrets
 //

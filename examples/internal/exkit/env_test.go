@@ -133,3 +133,27 @@ func TestOpenSharesTheFlowClock(t *testing.T) {
 		t.Fatalf("the outbox stamps %v, want %v", got, clock.Now())
 	}
 }
+
+// Zoom's last retry comes 85 minutes after the first attempt, perhaps
+// with the first attempt's timestamp: the examples' verifiers accept it.
+func TestVerifierKeepsZoomsRetries(t *testing.T) {
+	clk := NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	env := &Env{Cfg: Config{Clock: clk}, WebhookSecret: "s3cret"}
+	v, err := env.Verifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`{"event":"meeting.created","event_ts":1773133200000,"payload":{}}`)
+	req, err := webhook.NewSignedRequest(t.Context(), "s3cret", "http://app.invalid/zoom/webhook", body, clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(85 * time.Minute)
+	if err := v.VerifyBytes(t.Context(), req.Header, body); err != nil {
+		t.Errorf("the retry at +85 minutes with the first timestamp: %v", err)
+	}
+	clk.Advance(RetryTolerance)
+	if err := v.VerifyBytes(t.Context(), req.Header, body); err == nil {
+		t.Error("a timestamp older than the window was accepted")
+	}
+}
