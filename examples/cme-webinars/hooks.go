@@ -29,6 +29,17 @@ func (a *app) onStarted(ctx context.Context, _ *webhook.Event, p *webhook.Webina
 	return nil
 }
 
+// participantEmail is the email of a participant of a live event. Zoom
+// leaves it empty for participants who are not signed in to the account,
+// as the physicians are: their registration gives it.
+func (a *app) participantEmail(ctx context.Context, webinarID int64, registrantID, email string) string {
+	if email == "" && registrantID != "" {
+		_ = a.env.DB.QueryRowContext(ctx, `SELECT email FROM cme_webinars_registrants WHERE webinar_id = $1 AND registrant_id = $2`,
+			webinarID, registrantID).Scan(&email)
+	}
+	return strings.ToLower(email)
+}
+
 // onJoined opens an attendance segment. The primary key (instance,
 // participant, join time) makes a redelivery harmless even without the
 // deduper.
@@ -46,7 +57,7 @@ func (a *app) onJoined(ctx context.Context, _ *webhook.Event, p *webhook.Webinar
 	}
 	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO cme_webinars_attendance (webinar_id, instance_uuid, participant_id, registrant_id, email, name, join_at, leave_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT (instance_uuid, participant_id, join_at) DO NOTHING`,
-		id, p.Object.UUID, pp.UserID, pp.RegistrantID, strings.ToLower(pp.Email), pp.UserName, join.Unix())
+		id, p.Object.UUID, pp.UserID, pp.RegistrantID, a.participantEmail(ctx, id, pp.RegistrantID, pp.Email), pp.UserName, join.Unix())
 	if err != nil {
 		return err
 	}
@@ -80,7 +91,7 @@ func (a *app) onLeft(ctx context.Context, _ *webhook.Event, p *webhook.WebinarPa
 	}
 	_, err = a.env.DB.ExecContext(ctx, `INSERT INTO cme_webinars_attendance (webinar_id, instance_uuid, participant_id, registrant_id, email, name, join_at, leave_at)
 		VALUES ($1, $2, $3, $4, $5, $6, 0, $7) ON CONFLICT (instance_uuid, participant_id, join_at) DO NOTHING`,
-		id, p.Object.UUID, pp.UserID, pp.RegistrantID, strings.ToLower(pp.Email), pp.UserName, leave.Unix())
+		id, p.Object.UUID, pp.UserID, pp.RegistrantID, a.participantEmail(ctx, id, pp.RegistrantID, pp.Email), pp.UserName, leave.Unix())
 	if err != nil {
 		return err
 	}

@@ -133,7 +133,7 @@ func status(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, errNoActivity), errors.Is(err, errNoCredits):
 		return http.StatusNotFound
-	case errors.Is(err, exkit.ErrNotConnected):
+	case errors.Is(err, exkit.ErrNotConnected), errors.Is(err, errReportNotReady):
 		return http.StatusConflict
 	case errors.As(err, &api):
 		return http.StatusBadGateway

@@ -151,12 +151,17 @@ func (a *app) reconcileAndCredit(ctx context.Context, webinarID int64) (*reconci
 		hookStays[i] = append(hookStays[i], interval{s.Join, leave})
 	}
 
-	// Zoom's participant report.
+	// Zoom's participant report, with the registrant ids (Zoom leaves them
+	// out unless asked).
 	a.log.Call("GET", "/report/webinars/{webinarId}/participants", "reportWebinarParticipants")
 	reportStays := map[int][]interval{}
 	unregistered := map[string]bool{}
-	for p, err := range c.Reports.ListWebinarParticipantsAll(ctx, inst, &zoom.ListWebinarParticipantsReportOptions{PageSize: 300}) {
+	for p, err := range c.Reports.ListWebinarParticipantsAll(ctx, inst, &zoom.ListWebinarParticipantsReportOptions{
+		PageSize: 300, IncludeFields: zoom.ParticipantIncludeFieldRegistrantID}) {
 		if err != nil {
+			if notMadeYet(err) {
+				return nil, fmt.Errorf("webinar %d: %w (%w)", webinarID, errReportNotReady, err)
+			}
 			return nil, fmt.Errorf("reading the participant report of webinar %d: %w", webinarID, err)
 		}
 		rec.ReportRows++
@@ -375,6 +380,19 @@ func (a *app) notifyCredit(ctx context.Context, act *activity, rows []creditRow)
 	}
 	a.log.OK("%d email(s) sent: certificates and attendance notices", sent)
 	return nil
+}
+
+// errReportNotReady: Zoom has not made the webinar's participant report
+// yet. Zoom makes it some time after the end (up to 30 minutes); until
+// then the report endpoint answers 404 with code 3001, as for an unknown
+// webinar. The coordinator reconciles again later.
+var errReportNotReady = errors.New("the participant report is not ready: Zoom makes it up to 30 minutes after the end, try again later")
+
+// notMadeYet reports whether err is Zoom's answer for a report of an
+// ended webinar that is not made yet.
+func notMadeYet(err error) bool {
+	var api *zoom.APIError
+	return errors.As(err, &api) && api.StatusCode == 404 && api.Code == 3001
 }
 
 // errNoCredits: the activity has not been credited yet.

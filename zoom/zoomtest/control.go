@@ -26,7 +26,7 @@ const ControlPrefix = "/_zoomtest/"
 //
 //	GET  /_zoomtest/                            the console page (HTML)
 //	GET  /_zoomtest/state                       users, meetings, grants, deliveries
-//	POST /_zoomtest/clock/advance               {"duration":"30m"}: moves the server clock
+//	POST /_zoomtest/clock/advance               {"duration":"30m"}: moves the server clock, makes due webhook retries
 //	POST /_zoomtest/users                       {"email","first_name","last_name","type","status","role_id"}
 //	POST /_zoomtest/users/{email}/accept        accepts the user's invitation
 //	POST /_zoomtest/authorizing-user            {"user":"id or email"}: who approves on the consent page
@@ -138,6 +138,9 @@ func (c *control) advance(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.offset.Add(int64(d))
+	// The server's timers run on real time: make the webhook retries that
+	// fell due.
+	c.s.DeliverDue()
 	writeJSON(w, http.StatusOK, map[string]any{"now": c.s.cfg.now().UTC().Format(time.RFC3339)})
 }
 

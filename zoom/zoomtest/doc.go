@@ -60,8 +60,83 @@
 //
 // [WithClock] gives the server a clock that tests move: token and code
 // expiry, page-token expiry, daily limits and the times of simulated
-// participants follow it. Inside testing/synctest bubbles, use
-// [Server.Transport], which serves requests in memory.
+// participants follow it, and so do webhook retries and the time reports
+// take to appear. Inside testing/synctest bubbles, use [Server.Transport],
+// which serves requests in memory, and [Server.SubscribeHandler].
+//
+// # Webhook delivery
+//
+// Zoom waits [DeliveryTimeout] (3 seconds) for a 200 or 204; otherwise it
+// retries 5, 25 and 85 minutes after the first attempt ([RetrySchedule]: 5
+// minutes, then 20 after the first retry, then 60 after the second), then
+// drops the event (older Zoom pages said 5, 30 and 90 minutes; the later
+// schedule of Zoom's developer blog is used). The server does the same, on
+// its clock, and records every attempt in [Server.Deliveries] with its
+// number, status, error, time and the time of the next retry.
+//
+// The first attempt is made before the API request or simulation helper
+// that caused the event returns (Zoom delivers within seconds,
+// asynchronously), so a test can check its handler at once; a subscriber
+// that does not answer holds that call for 3 seconds at most. The 3
+// seconds are real time for a URL subscriber (the network is real), and
+// the time package's time for a handler subscriber
+// ([Server.SubscribeHandler]): inside a testing/synctest bubble, with
+// [Server.Transport], they pass at once.
+//
+// Retries follow the server's clock. With the default clock the server
+// makes them itself when they are due, on timers: inside a synctest
+// bubble, time.Sleep(5*time.Minute) brings the first retry. With a clock
+// of the test's own ([WithClock]), the server cannot know that time
+// passed: move the clock, then call [Server.DeliverDue]; overdue attempts
+// are then made one after the other. [Server.PendingRetries] counts the
+// retries to come. [Server.Redeliver] still sends any delivery again by
+// hand (Zoom may also duplicate events).
+//
+// Whether a retry carries the first attempt's x-zm-request-timestamp and
+// signature or fresh ones, Zoom does not document. [WithRetryTimestamp]
+// chooses; the default, [RetryOriginalTimestamp], is the one that breaks a
+// handler whose timestamp window is shorter than the retry schedule (a
+// retry 85 minutes late is 85 minutes old), so that tests find that
+// handler; [RetryFreshTimestamp] tests the other case. A handler should
+// pass with both.
+//
+// # Participants in live events
+//
+// In meeting.participant_joined and participant_left (and the webinar
+// ones) Zoom gives email, participant_user_id and id only for participants
+// signed in to the host's account; for guests they are empty strings
+// (registrant_id stays). The server does the same: a [Participant] whose
+// email names no user of the account is a guest. Zoom's document refers to
+// exceptions for the email ("Email address display rules") without listing
+// them; the fake makes none. The reports and [Server.Participants] keep
+// the emails.
+//
+// # Reports come later
+//
+// Zoom makes a meeting's or webinar's attendance data some time after the
+// instance ends. So does the server, on its clock: for
+// [DefaultReportDelay] (30 minutes) after the end ([WithReportDelay]
+// changes it, 0 allowed) the past participants
+// (/past_meetings/{id}/participants, /past_webinars/{id}/participants),
+// the participant and detail reports
+// (/report/meetings/{id}[/participants],
+// /report/webinars/{id}[/participants]) and the absentees
+// (/past_webinars/{id}/absentees) answer 404 with code 3001 and the
+// endpoint's documented "not found" message, and the instance is missing
+// from /report/users/{id}/meetings. Zoom documents no answer for a report
+// not made yet; 3001 is our choice, the answer Zoom documents for a
+// meeting it does not know, which a program must handle anyway: wait and
+// ask again. The past meeting itself (/past_meetings/{id}, the instance
+// lists) is there as soon as it ends.
+//
+// The participant reports carry registrant_id only when the request asks
+// for it with include_fields=registrant_id, as Zoom's document says. The
+// past participants lists keep it: their field text says the same, but
+// those operations take no include_fields parameter.
+//
+// Not confirmed: the delay (the Zoom documents we hold give none; "up to
+// 30 minutes" is the figure cited for Zoom's reports) and the answer Zoom
+// gives before the report is made.
 //
 // # What it leaves out
 //
@@ -72,9 +147,7 @@
 // document (its example when that validates, else one built from the
 // schema), and keep no state. The user, group and locked group settings
 // documents are a oneOf whose branches exclude nothing, so no body can
-// match exactly one: the server takes such bodies, as Zoom does. Webhook deliveries are made once, synchronously, and not
-// retried: a failed delivery is recorded in [Server.Deliveries], and
-// [Server.Redeliver] sends one again (to test idempotent handlers). Where the
+// match exactly one: the server takes such bodies, as Zoom does. Where the
 // documents are narrower than Zoom (recurrence.weekly_days takes "2,4";
 // start_time may leave out the zone, read in the meeting's timezone), the
 // server follows Zoom.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"net/http"
+	"time"
 
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/webhook"
@@ -113,4 +115,40 @@ func ExampleServer_AuthorizeAs() {
 	fmt.Println(me.Email, tok.RefreshToken != "")
 	// Output:
 	// provider@clinic.example true
+}
+
+// A handler that fails gets Zoom's retries, 5, 25 and 85 minutes after the
+// first attempt. With a clock of the test's own, move it and call
+// DeliverDue.
+func ExampleServer_DeliverDue() {
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	s, err := zoomtest.NewServer(zoomtest.WithClock(func() time.Time { return now }))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	down := true
+	err = s.SubscribeHandler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if down {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}), "secret", "meeting.created")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, _, err := s.Client("me").Meetings.Create(context.Background(), "me", &zoom.CreateMeetingRequest{Topic: "Demo"}); err != nil {
+		log.Fatal(err)
+	}
+	now = now.Add(5 * time.Minute)
+	s.DeliverDue() // fails again
+	down = false
+	now = now.Add(20 * time.Minute)
+	s.DeliverDue()
+	for _, d := range s.Deliveries() {
+		fmt.Println(d.Event, d.Attempt, d.Time.Format("15:04"), d.Status, d.Next.Format("15:04"))
+	}
+	// Output:
+	// meeting.created 1 09:00 503 09:05
+	// meeting.created 2 09:05 503 09:25
+	// meeting.created 3 09:25 200 00:00
 }

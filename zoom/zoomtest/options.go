@@ -30,6 +30,11 @@ type config struct {
 	webhooks          []subscription
 	control           bool   // WithControl
 	addr              string // WithAddr
+	reportDelay       time.Duration
+	// realClock: now is time.Now (WithClock not used), so timers can make
+	// the webhook retries.
+	realClock      bool
+	retryTimestamp RetryTimestamp
 }
 
 func defaultConfig() config {
@@ -41,6 +46,8 @@ func defaultConfig() config {
 		ownerEmail:   "owner@example.com",
 		autoApprove:  true,
 		seed:         1,
+		reportDelay:  DefaultReportDelay,
+		realClock:    true,
 	}
 }
 
@@ -53,14 +60,17 @@ const (
 // WithClock sets the clock the server reads for everything time-dependent:
 // token and authorization-code expiry, next_page_token expiry (15
 // minutes), daily rate limits (reset at 00:00 UTC), creation times, and the
-// join and leave times of simulated participants. Tests drive it to make
-// time pass. The default is time.Now.
+// join and leave times of simulated participants, webhook retries and
+// report delays. Tests drive it to make time pass; the server then makes
+// the webhook retries that are due when [Server.DeliverDue] is called.
+// The default is time.Now, with timers for the retries.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
 			return errors.New("zoomtest: WithClock: nil clock")
 		}
 		c.now = now
+		c.realClock = false
 		return nil
 	}
 }
@@ -219,6 +229,55 @@ func WithWebhook(url, secret string, events ...string) Option {
 			return err
 		}
 		c.webhooks = append(c.webhooks, sub)
+		return nil
+	}
+}
+
+// RetryTimestamp says which x-zm-request-timestamp (and so which
+// x-zm-signature) a webhook retry carries ([WithRetryTimestamp]).
+type RetryTimestamp int
+
+const (
+	// RetryOriginalTimestamp: a retry repeats the first attempt's
+	// timestamp and signature, byte for byte. A retry 85 minutes later is
+	// then 85 minutes old, which a handler with a naive 5-minute window
+	// rejects: the default, because it is the case that loses events.
+	RetryOriginalTimestamp RetryTimestamp = iota
+	// RetryFreshTimestamp: each retry is signed anew at its own time.
+	RetryFreshTimestamp
+)
+
+// WithRetryTimestamp sets whether webhook retries carry the first
+// attempt's timestamp and signature (RetryOriginalTimestamp, the default)
+// or fresh ones (RetryFreshTimestamp). Zoom does not document which it
+// does, so a handler must accept both: test it with each.
+func WithRetryTimestamp(r RetryTimestamp) Option {
+	return func(c *config) error {
+		if r != RetryOriginalTimestamp && r != RetryFreshTimestamp {
+			return fmt.Errorf("zoomtest: WithRetryTimestamp: unknown value %d", int(r))
+		}
+		c.retryTimestamp = r
+		return nil
+	}
+}
+
+// DefaultReportDelay is how long after a meeting or webinar ends its
+// participant reports take to appear, by default ([WithReportDelay]).
+const DefaultReportDelay = 30 * time.Minute
+
+// WithReportDelay sets how long after the end of a meeting or webinar
+// instance Zoom takes to make its attendance data: the past participants,
+// the participant and detail reports, the absentees, and the instance's
+// row in a user's meeting report. Until then those endpoints answer 404
+// with code 3001, as for a meeting Zoom does not know. The default is
+// DefaultReportDelay (30 minutes); 0 makes reports ready at the end.
+// d must not be negative.
+func WithReportDelay(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("zoomtest: WithReportDelay: %v is negative", d)
+		}
+		c.reportDelay = d
 		return nil
 	}
 }

@@ -2,7 +2,9 @@ package zoomtest
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -32,6 +34,35 @@ func (c *call) pastInstance(param string, webinar bool) (*meeting, *instance, *a
 	}
 	return m, in, nil
 }
+
+// reportReady reports whether Zoom has made the attendance data of an
+// ended instance: [WithReportDelay] after its end.
+func (c *call) reportReady(in *instance) bool {
+	return !in.EndTime.IsZero() && !c.now.Before(in.EndTime.Add(c.s.cfg.reportDelay))
+}
+
+// pastReport is pastInstance for the attendance data (participants,
+// reports, absentees): until Zoom has made it, the answer is notYet, the
+// endpoint's own "not found" (Zoom documents no other answer).
+func (c *call) pastReport(param string, webinar bool, notYet string) (*meeting, *instance, *apiError) {
+	m, in, e := c.pastInstance(param, webinar)
+	if e != nil {
+		return nil, nil, e
+	}
+	if !c.reportReady(in) {
+		return nil, nil, fail(http.StatusNotFound, 3001, notYet, c.params[param])
+	}
+	return m, in, nil
+}
+
+// The endpoints' documented "not found" messages.
+const (
+	reportMeetingMissing = "Meeting %s not found or has expired."
+	reportWebinarMissing = "Webinar \"%s\" not found or has expired."
+	pastMeetingMissing   = "Meeting does not exist: %s."
+	pastWebinarMissing   = "Webinar does not exist: %s."
+	absenteesMissing     = "Webinar %s not found or expired."
+)
 
 func (c *call) pastDetails(m *meeting, in *instance, report bool) map[string]any {
 	host := c.st.userByID(m.HostID)
@@ -79,7 +110,7 @@ func pastMeetingDetails(c *call) (result, *apiError) {
 }
 
 func reportMeetingDetails(c *call) (result, *apiError) {
-	m, in, e := c.pastInstance("meetingId", false)
+	m, in, e := c.pastReport("meetingId", false, reportMeetingMissing)
 	if e != nil {
 		return failed(e)
 	}
@@ -87,7 +118,7 @@ func reportMeetingDetails(c *call) (result, *apiError) {
 }
 
 func reportWebinarDetails(c *call) (result, *apiError) {
-	m, in, e := c.pastInstance("webinarId", true)
+	m, in, e := c.pastReport("webinarId", true, reportWebinarMissing)
 	if e != nil {
 		return failed(e)
 	}
@@ -155,6 +186,10 @@ func (c *call) participantsPage(m *meeting, in *instance, report bool) (result, 
 		if report {
 			it["participant_user_id"] = p.UserID
 			it["customer_key"] = ""
+			// Only on request (include_fields=registrant_id).
+			if !slices.Contains(strings.Split(c.query.Get("include_fields"), ","), "registrant_id") {
+				delete(it, "registrant_id")
+			}
 		} else {
 			it["internal_user"] = p.UserID != ""
 		}
@@ -167,7 +202,7 @@ func (c *call) participantsPage(m *meeting, in *instance, report bool) (result, 
 
 // GET /past_meetings/{meetingId}/participants
 func pastMeetingParticipants(c *call) (result, *apiError) {
-	m, in, e := c.pastInstance("meetingId", false)
+	m, in, e := c.pastReport("meetingId", false, pastMeetingMissing)
 	if e != nil {
 		return failed(e)
 	}
@@ -176,7 +211,7 @@ func pastMeetingParticipants(c *call) (result, *apiError) {
 
 // GET /past_webinars/{webinarId}/participants
 func pastWebinarParticipants(c *call) (result, *apiError) {
-	m, in, e := c.pastInstance("webinarId", true)
+	m, in, e := c.pastReport("webinarId", true, pastWebinarMissing)
 	if e != nil {
 		return failed(e)
 	}
@@ -185,7 +220,7 @@ func pastWebinarParticipants(c *call) (result, *apiError) {
 
 // GET /report/meetings/{meetingId}/participants
 func reportMeetingParticipants(c *call) (result, *apiError) {
-	m, in, e := c.pastInstance("meetingId", false)
+	m, in, e := c.pastReport("meetingId", false, reportMeetingMissing)
 	if e != nil {
 		return failed(e)
 	}
@@ -194,7 +229,7 @@ func reportMeetingParticipants(c *call) (result, *apiError) {
 
 // GET /report/webinars/{webinarId}/participants
 func reportWebinarParticipants(c *call) (result, *apiError) {
-	m, in, e := c.pastInstance("webinarId", true)
+	m, in, e := c.pastReport("webinarId", true, reportWebinarMissing)
 	if e != nil {
 		return failed(e)
 	}
@@ -204,7 +239,7 @@ func reportWebinarParticipants(c *call) (result, *apiError) {
 // GET /past_webinars/{webinarId}/absentees: approved registrants who did
 // not join.
 func webinarAbsentees(c *call) (result, *apiError) {
-	m, in, e := c.pastInstance("webinarId", true)
+	m, in, e := c.pastReport("webinarId", true, absenteesMissing)
 	if e != nil {
 		return failed(e)
 	}
@@ -259,8 +294,9 @@ func reportUserMeetings(c *call) (result, *apiError) {
 			continue
 		}
 		for _, in := range m.Past {
-			// Zoom reports only meetings with two participants or more.
-			if !in.StartTime.Before(from) && in.StartTime.Before(to) && uniqueParticipants(in) >= 2 {
+			// Zoom reports only meetings with two participants or more,
+			// once it has made their report.
+			if !in.StartTime.Before(from) && in.StartTime.Before(to) && uniqueParticipants(in) >= 2 && c.reportReady(in) {
 				list = append(list, row{m, in})
 			}
 		}

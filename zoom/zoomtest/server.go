@@ -38,11 +38,15 @@ type Server struct {
 	mu sync.Mutex // guards st
 	st *state
 
-	deliveries sync.WaitGroup // guarded by mu for Add, see deliver
-	closed     bool           // guarded by mu
-	whClient   *http.Client
-	whTr       *http.Transport
-	closeOnce  sync.Once
+	// inflight counts the deliveries under way (guarded by mu); idle is
+	// signalled when it drops to 0. Not a sync.WaitGroup: deliveries run
+	// inside testing/synctest bubbles too, and Close may wait outside.
+	inflight  int
+	idle      *sync.Cond
+	closed    bool // guarded by mu
+	whClient  *http.Client
+	whTr      *http.Transport
+	closeOnce sync.Once
 
 	// canned holds the answers of operations the fake does not model.
 	canned cannedAnswers
@@ -72,6 +76,7 @@ func NewServer(opts ...Option) (*Server, error) {
 		return nil, fmt.Errorf("zoomtest: loading the OpenAPI documents: %w", err)
 	}
 	s := &Server{cfg: cfg, spec: sp}
+	s.idle = sync.NewCond(&s.mu)
 	s.ops = buildOpInfo(sp)
 	s.handlers = handlerTable()
 	if len(s.cfg.appScopes) == 0 {
@@ -82,7 +87,7 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.whTr = &http.Transport{Proxy: nil, DisableKeepAlives: true}
 	s.whClient = &http.Client{
 		Transport: s.whTr,
-		Timeout:   10 * time.Second,
+		Timeout:   DeliveryTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -122,8 +127,10 @@ func (s *Server) Close() {
 		s.ts.Close()
 		s.mu.Lock()
 		s.closed = true
+		for s.inflight > 0 {
+			s.idle.Wait()
+		}
 		s.mu.Unlock()
-		s.deliveries.Wait()
 		s.whTr.CloseIdleConnections()
 	})
 }

@@ -11,7 +11,9 @@ import (
 type Participant struct {
 	// Name is the display name (required).
 	Name string
-	// Email is the participant's email; empty for guests.
+	// Email is the participant's email, if known. Live participant events
+	// show it only for users of the account (see UserID): Zoom hides
+	// guests' emails there. Reports and [Server.Participants] keep it.
 	Email string
 	// UserID is the Zoom user id of a signed-in user of the account.
 	// When empty and Email names a user of the account, it is filled in.
@@ -86,13 +88,20 @@ func (st *state) liveObject(m *meeting, in *instance, p *participant) map[string
 		obj["end_time"] = zoomTime(in.EndTime)
 	}
 	if p != nil {
+		// Zoom gives the email only of participants signed in to the
+		// host's account (those with a user id); guests' email, id and
+		// participant_user_id are empty strings.
+		email := p.Email
+		if p.UserID == "" {
+			email = ""
+		}
 		pj := map[string]any{
 			"user_id":             p.ID,
 			"user_name":           p.Name,
 			"id":                  p.UserID,
 			"participant_uuid":    p.UUID,
 			"participant_user_id": p.UserID,
-			"email":               p.Email,
+			"email":               email,
 			"registrant_id":       p.RegistrantID,
 			"join_time":           zoomTime(p.JoinTime),
 		}

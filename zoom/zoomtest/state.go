@@ -34,6 +34,7 @@ type state struct {
 	requests      []Request
 	tokenRequests map[string]int
 	deliveries    []Delivery
+	retries       []*retry // scheduled, not made yet
 	subs          []subscription
 
 	faults  []*faultState

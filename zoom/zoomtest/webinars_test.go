@@ -82,7 +82,9 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	if err := s.EndWebinar(id); err != nil {
 		t.Fatal(err)
 	}
-	parts, _, err := c.Reports.ListWebinarParticipants(ctx, zoom.LatestOf(id), nil)
+	clk.Advance(zoomtest.DefaultReportDelay)
+	parts, _, err := c.Reports.ListWebinarParticipants(ctx, zoom.LatestOf(id),
+		&zoom.ListWebinarParticipantsReportOptions{IncludeFields: zoom.ParticipantIncludeFieldRegistrantID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,6 +145,7 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 	clk.Advance(10 * time.Minute)
 	_ = s.Leave(id, p1)
 	_ = s.EndMeeting(id)
+	clk.Advance(zoomtest.DefaultReportDelay)
 
 	// Double-encoded UUIDs work; encoded once they name nothing, as at Zoom.
 	if a := do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(url.PathEscape(uuid)), nil); a.Status != 200 || a.Body["duration"].(float64) != 20 {

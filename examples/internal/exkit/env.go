@@ -224,7 +224,9 @@ func randomHex(n int) string {
 
 // Verifier returns the webhook verifier for the app's secret (and the
 // legacy verification token, when configured), on Cfg.Clock when set: the
-// fake signs its deliveries with that clock's time.
+// fake signs its deliveries with that clock's time. The examples' handlers
+// (webhook.NewHandler) accept Zoom's late retries with their default
+// timestamp window, backed by their dedup.
 func (e *Env) Verifier(opts ...webhook.Option) (*webhook.Verifier, error) {
 	if e.Cfg.Clock != nil {
 		opts = append([]webhook.Option{webhook.WithClock(e.Cfg.Clock.Now)}, opts...)

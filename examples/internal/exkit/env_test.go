@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,5 +132,45 @@ func TestOpenSharesTheFlowClock(t *testing.T) {
 	}
 	if got := env.Mail.Now(); !got.Equal(clock.Now()) {
 		t.Fatalf("the outbox stamps %v, want %v", got, clock.Now())
+	}
+}
+
+// Zoom's last retry comes 85 minutes after the first attempt, perhaps
+// with the first attempt's timestamp: the examples' verifiers accept it.
+func TestVerifierKeepsZoomsRetries(t *testing.T) {
+	clk := NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
+	env := &Env{Cfg: Config{Clock: clk}, WebhookSecret: "s3cret"}
+	v, err := env.Verifier()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := webhook.NewHandler(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handled := 0
+	h.OnMeetingCreated(func(context.Context, *webhook.Event, *webhook.MeetingCreatedPayload) error {
+		handled++
+		return nil
+	})
+	deliver := func(body []byte, signedAt time.Time) int {
+		req, err := webhook.NewSignedRequest(t.Context(), "s3cret", "http://app.invalid/zoom/webhook", body, signedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	first := clk.Now()
+	late := []byte(`{"event":"meeting.created","event_ts":1773133200000,"payload":{"object":{"id":1,"topic":"late"}}}`)
+	clk.Advance(85 * time.Minute)
+	if code := deliver(late, first); code != 200 || handled != 1 {
+		t.Errorf("the retry at +85 minutes with the first timestamp: %d, handled %d", code, handled)
+	}
+	stale := []byte(`{"event":"meeting.created","event_ts":1773133200001,"payload":{"object":{"id":2,"topic":"stale"}}}`)
+	clk.Advance(webhook.DefaultTimestampWindow)
+	if code := deliver(stale, first); code == 200 || handled != 1 {
+		t.Errorf("a timestamp older than the window was accepted: %d", code)
 	}
 }
