@@ -58,6 +58,9 @@ func (s *Server) AuthorizeAs(userID, authURL string) (*url.URL, error) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
 	s.mux.ServeHTTP(rec, req)
+	if rec.Code == http.StatusForbidden && strings.Contains(rec.Body.String(), adminRequiredText) {
+		return nil, fmt.Errorf("zoomtest: AuthorizeAs: %s approved an admin-managed app: %w", usr.Email, ErrAdminRequired)
+	}
 	if rec.Code != http.StatusFound {
 		return nil, fmt.Errorf("zoomtest: AuthorizeAs: the authorization page answered %d", rec.Code)
 	}
@@ -83,7 +86,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.Form
 	redirect := q.Get("redirect_uri")
-	if q.Get("client_id") != s.cfg.clientID {
+	a := s.appByClientID(q.Get("client_id"))
+	if a == nil || !a.canGrantCode() {
 		writeHTML(w, http.StatusBadRequest, "Invalid client_id", "The app's client_id is not valid (error 4702).")
 		return
 	}
@@ -114,10 +118,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		back(url.Values{"error": {"invalid_request"}, "error_description": {"unsupported code_challenge_method"}})
 		return
 	}
-	scopes := s.cfg.appScopes
+	scopes := a.scopes
 	if sc := strings.Fields(q.Get("scope")); len(sc) > 0 {
 		for _, x := range sc {
-			if !slices.Contains(s.cfg.appScopes, x) {
+			if !slices.Contains(a.scopes, x) {
 				back(url.Values{"error": {"invalid_scope"}})
 				return
 			}
@@ -157,8 +161,15 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		back(url.Values{"error": {"access_denied"}})
 		return
 	}
+	if a.kind == AdminManaged && !isAccountAdmin(u) {
+		// Zoom refuses on its own page: the app's redirect URL is not
+		// called.
+		s.mu.Unlock()
+		writeHTML(w, http.StatusForbidden, "This app cannot be added", adminRequiredText+".")
+		return
+	}
 	code := secretToken("", 24)
-	s.st.codes[code] = &authCode{userID: u.ID, redirect: redirect, challenge: challenge, method: method,
+	s.st.codes[code] = &authCode{app: a, userID: u.ID, redirect: redirect, challenge: challenge, method: method,
 		scopes: slices.Clone(scopes), expires: s.cfg.now().Add(codeLifetime)}
 	s.mu.Unlock()
 	back(url.Values{"code": {code}})
@@ -202,15 +213,14 @@ func writeHTML(w http.ResponseWriter, status int, title, msg string) {
 		template.HTMLEscapeString(title), template.HTMLEscapeString(title), template.HTMLEscapeString(msg))
 }
 
-// clientAuth checks HTTP Basic client credentials in constant time.
-func (s *Server) clientAuth(r *http.Request) bool {
+// clientAuth checks HTTP Basic client credentials and returns the app
+// they belong to (nil when they are wrong).
+func (s *Server) clientAuth(r *http.Request) *app {
 	id, secret, ok := r.BasicAuth()
 	if !ok {
-		return false
+		return nil
 	}
-	a := subtle.ConstantTimeCompare([]byte(id), []byte(s.cfg.clientID))
-	b := subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.clientSecret))
-	return a&b == 1
+	return s.authClient(id, secret)
 }
 
 // token serves POST /oauth/token.
@@ -226,17 +236,22 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	grantType := r.Form.Get("grant_type") // Zoom also reads query parameters
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.clientAuth(r) {
+	a := s.clientAuth(r)
+	if a == nil {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client_id or client_secret")
 		return
 	}
 	now := s.cfg.now()
 	switch grantType {
 	case "authorization_code":
+		if !a.canGrantCode() {
+			oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type")
+			return
+		}
 		code := r.Form.Get("code")
 		ac := s.st.codes[code]
 		delete(s.st.codes, code) // single use
-		if ac == nil || !now.Before(ac.expires) {
+		if ac == nil || ac.app != a || !now.Before(ac.expires) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "Invalid authorization code")
 			return
 		}
@@ -252,30 +267,35 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "Invalid authorization code")
 			return
 		}
-		// The last authorization wins: earlier grants of this user die.
+		// The last authorization wins: earlier grants of this user for
+		// this app die.
 		for _, g := range s.st.grants {
-			if !g.accounts && g.userID == ac.userID && !g.revoked {
+			if g.app == a && !g.accounts && g.userID == ac.userID && !g.revoked {
 				s.revokeGrantLocked(g)
 			}
 		}
-		g := &grant{id: secretToken("", 8), userID: ac.userID, scopes: ac.scopes}
+		g := &grant{app: a, id: secretToken("", 8), userID: ac.userID, scopes: ac.scopes}
 		s.st.grants = append(s.st.grants, g)
 		s.issue(w, g, now, true)
 	case "refresh_token":
 		rt := r.Form.Get("refresh_token")
 		g := s.st.refresh[rt]
-		if g == nil || g.revoked || s.st.userByID(g.userID) == nil {
+		if g == nil || g.app != a || g.revoked || s.st.userByID(g.userID) == nil {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "Invalid Token!")
 			return
 		}
 		delete(s.st.refresh, rt) // single use: the old one dies at once
 		s.issue(w, g, now, true)
 	case "account_credentials":
+		if !a.canGrantAccount() {
+			oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type")
+			return
+		}
 		if r.Form.Get("account_id") != s.st.accountID {
 			oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid account_id")
 			return
 		}
-		g := &grant{id: secretToken("", 8), scopes: s.cfg.appScopes, accounts: true}
+		g := &grant{app: a, id: secretToken("", 8), scopes: a.scopes, accounts: true}
 		s.st.grants = append(s.st.grants, g)
 		s.issue(w, g, now, false)
 	case "":
@@ -340,13 +360,14 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.clientAuth(r) {
+	a := s.clientAuth(r)
+	if a == nil {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client_id or client_secret")
 		return
 	}
 	tok := r.Form.Get("token")
 	var g *grant
-	if t := s.st.tokens[tok]; t != nil && !t.revoked {
+	if t := s.st.tokens[tok]; t != nil && !t.revoked && (t.grant != nil || a == s.defaultApp()) {
 		g = t.grant
 		if g == nil {
 			t.revoked = true
@@ -354,6 +375,10 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	} else if rg := s.st.refresh[tok]; rg != nil {
 		g = rg
 	} else {
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid Token!")
+		return
+	}
+	if g != nil && g.app != a {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid Token!")
 		return
 	}

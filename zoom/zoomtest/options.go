@@ -28,6 +28,7 @@ type config struct {
 	appScopes         []string
 	redirectURLs      []string
 	webhooks          []subscription
+	apps              appConfig // apps.go
 }
 
 func defaultConfig() config {

@@ -30,6 +30,7 @@ type Server struct {
 	cfg  config
 	spec *spec.Spec
 	ops  map[string]*opInfo // by operationId
+	apps []*app             // the default app first
 	// handlers implement the operations, by operationId.
 	handlers map[string]handlerFunc
 	ts       *httptest.Server
@@ -68,9 +69,10 @@ func NewServer(opts ...Option) (*Server, error) {
 	s := &Server{cfg: cfg, spec: sp}
 	s.ops = buildOpInfo(sp)
 	s.handlers = handlerTable()
-	if len(s.cfg.appScopes) == 0 {
-		s.cfg.appScopes = allScopes(s.ops)
+	if s.apps, err = buildApps(&s.cfg, allScopes(s.ops)); err != nil {
+		return nil, err
 	}
+	s.cfg.appScopes = s.apps[0].scopes
 	s.st = newState(&s.cfg)
 	s.whTr = &http.Transport{Proxy: nil, DisableKeepAlives: true}
 	s.whClient = &http.Client{

@@ -215,6 +215,7 @@ type accessToken struct {
 // grant is one authorization of the app: by a user (authorization code) or
 // by the account (account credentials).
 type grant struct {
+	app      *app
 	id       string
 	userID   string // "" for account-level grants
 	scopes   []string
@@ -225,6 +226,7 @@ type grant struct {
 }
 
 type authCode struct {
+	app       *app
 	userID    string
 	redirect  string
 	challenge string
