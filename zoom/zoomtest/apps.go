@@ -80,8 +80,8 @@ const adminRequiredText = "An account admin is required to install this type of 
 // WithApp registers one more Marketplace app on the fake, besides the
 // default one ([Server.ClientID]): its kind, its credentials (which the
 // token and revoke endpoints check) and its scopes. A user-managed app
-// cannot hold an admin scope, as in Zoom. Tokens, grants and revocation
-// are per app.
+// cannot hold an admin scope, as in Zoom. Tokens, grants, revocation and
+// [Server.UninstallApp] are per app.
 func WithApp(a App) Option {
 	return func(c *config) error {
 		if a.Kind < UserManaged || a.Kind > ServerToServer {

@@ -62,13 +62,30 @@
 // another user gets 4700 listing the admin scopes. Server-to-server
 // tokens act as the account.
 //
+// # Uninstall
+//
+// Revoking a user's access or refresh token at /oauth/revoke uninstalls
+// the app for that user, as Zoom does: every grant of that user for the
+// app dies with its tokens, and app_deauthorized is delivered before the
+// revoke is answered, so a handler must not wait for the Revoke call that
+// caused it. [Server.Uninstall] and [Server.UninstallApp] (the Marketplace
+// side) take the same path. The payload follows Zoom's current webhook
+// document: account_id, user_id, client_id, deauthorization_time
+// (RFC 3339 UTC with milliseconds), signature (a new 64-digit lowercase hex
+// id per deauthorization, not an HMAC to verify) and event_ts (epoch
+// milliseconds, a number); user_data_retention, absent from that
+// document, is not sent. Revoking a server-to-server token, or one of
+// [Server.AccessToken], only ends that token.
+//
 // Zoom facts we could not confirm: the HTTP status and page of the
 // admin-install refusal (the fake answers 403 with the message, without
 // redirecting); whether Zoom answers a demoted admin or a member holding
 // admin scopes with code 200 "No privilege." (documented for POST /users)
 // or with 4711 "Invalid access token, does not contain scopes" (reported
 // by third parties for tokens lacking admin scopes); Zoom's answer when an
-// OAuth app asks for account_credentials (the fake: unsupported_grant_type).
+// OAuth app asks for account_credentials (the fake: unsupported_grant_type);
+// and whether revoking an admin-managed app's token uninstalls it for the
+// whole account (the fake: for the user only).
 //
 // Rate limits ([WithRateLimits]) and fault injection ([Server.InjectFault],
 // [Server.FailNext], [Server.ResetNext], [Server.SetLatency],

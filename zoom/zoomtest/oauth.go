@@ -1,9 +1,11 @@
 package zoomtest
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -347,8 +349,11 @@ func pkceMatches(challenge, method, verifier string) bool {
 	return subtle.ConstantTimeCompare([]byte(want), []byte(challenge)) == 1
 }
 
-// revoke serves POST /oauth/revoke?token=...: the grant the token belongs
-// to (access or refresh token) dies with all its tokens.
+// revoke serves POST /oauth/revoke?token=...: revoking a user's token
+// (access or refresh) uninstalls the app for that user, as Zoom does: all
+// of the user's grants for the app die with their tokens, and
+// app_deauthorized is sent. A server-to-server token, or one minted by
+// [Server.AccessToken], only dies.
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "Method not allowed.")
@@ -359,9 +364,9 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	a := s.clientAuth(r)
 	if a == nil {
+		s.mu.Unlock()
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client_id or client_secret")
 		return
 	}
@@ -375,17 +380,61 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	} else if rg := s.st.refresh[tok]; rg != nil {
 		g = rg
 	} else {
+		s.mu.Unlock()
 		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid Token!")
 		return
 	}
 	if g != nil && g.app != a {
+		s.mu.Unlock()
 		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid Token!")
 		return
 	}
-	if g != nil {
+	var events []pendingEvent
+	switch {
+	case g == nil:
+	case g.accounts:
 		s.revokeGrantLocked(g)
+	default:
+		events = append(events, s.uninstallLocked(a, g.userID))
 	}
+	s.mu.Unlock()
+	// Zoom tells the app before the revocation is answered (the fake
+	// delivers synchronously): a handler of app_deauthorized must not
+	// wait for the Revoke call that caused it.
+	s.emitNow(events)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+}
+
+// uninstallLocked removes the app a for the user userID (for the whole
+// account when userID is empty): the grants and tokens of that
+// installation die, and it returns the app_deauthorized event to send.
+// Uninstalling from the Marketplace ([Server.UninstallApp]) and revoking a
+// token share it. s.mu is held.
+func (s *Server) uninstallLocked(a *app, userID string) pendingEvent {
+	for _, g := range s.st.grants {
+		if g.app == a && (userID == "" || (!g.accounts && g.userID == userID)) {
+			s.revokeGrantLocked(g)
+		}
+	}
+	if a == s.defaultApp() {
+		// Tokens of Server.AccessToken stand for the default app's.
+		for _, t := range s.st.tokens {
+			if t.grant == nil && (userID == "" || t.userID == userID) {
+				t.revoked = true
+			}
+		}
+	}
+	if userID == "" {
+		userID = s.st.ownerID
+	}
+	now := s.cfg.now()
+	return s.st.event("app_deauthorized", now, map[string]any{
+		"user_id":              userID,
+		"client_id":            a.clientID,
+		"deauthorization_time": now.UTC().Format("2006-01-02T15:04:05.000Z"),
+		"signature":            hexToken(32),
+		"event_ts":             now.UnixMilli(),
+	})
 }
 
 // revokeGrantLocked kills a grant and its tokens; s.mu is held.
@@ -427,4 +476,12 @@ func (s *Server) RevokeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.revokeInstallLocked("")
+}
+
+// hexToken returns n random bytes in lowercase hex, the format of the
+// signature of app_deauthorized (a 64-digit id in Zoom's document).
+func hexToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -5,12 +5,18 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/oauth"
+	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -249,4 +255,141 @@ func TestServerToServerApp(t *testing.T) {
 	require.NoError(t, err)
 	_, err = ts2.Token()
 	require.Error(t, err)
+}
+
+// deauthorizations collects the app_deauthorized events a real
+// webhook.Handler receives.
+type deauthorizations struct {
+	mu   sync.Mutex
+	got  []webhook.AppDeauthorizedPayload
+	raw  [][]byte
+	hook *webhook.Handler
+}
+
+func subscribeDeauth(t *testing.T, s *zoomtest.Server, clk *clock) *deauthorizations {
+	t.Helper()
+	const secret = "deauth-secret"
+	v, err := webhook.NewVerifier([]string{secret}, webhook.WithClock(clk.Now))
+	require.NoError(t, err)
+	h, err := webhook.NewHandler(v, webhook.WithoutDedup())
+	require.NoError(t, err)
+	d := &deauthorizations{hook: h}
+	h.OnAppDeauthorized(func(_ context.Context, e *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		d.got = append(d.got, *p)
+		d.raw = append(d.raw, e.Payload)
+		return nil
+	})
+	require.NoError(t, s.SubscribeHandler(h, secret, "app_deauthorized"))
+	return d
+}
+
+func (d *deauthorizations) all() []webhook.AppDeauthorizedPayload {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]webhook.AppDeauthorizedPayload(nil), d.got...)
+}
+
+var signatureFormat = regexp.MustCompile(`^[0-9a-f]{64}$`)
+
+// Revoking a user's token uninstalls the app for that user: every grant
+// of the user for the app dies, and app_deauthorized follows, in the
+// format of Zoom's document.
+func TestRevokeUninstallsTheApp(t *testing.T) {
+	s, clk := start(t)
+	d := subscribeDeauth(t, s, clk)
+	admin := addAdmin(t, s, "admin@example.com")
+	other := addAdmin(t, s, "other@example.com")
+	cfg := oauthConfig(s)
+	ctx := context.Background()
+	at, rt := install(t, s, cfg, admin.Email)
+	otherAT, _ := install(t, s, cfg, other.Email)
+	testTok := token(t, s, admin.ID)
+
+	require.NoError(t, cfg.Revoke(ctx, at))
+
+	got := d.all()
+	require.Len(t, got, 1, "app_deauthorized after a revoke")
+	p := got[0]
+	assert.Equal(t, admin.ID, p.UserID)
+	assert.Equal(t, s.ClientID(), p.ClientID)
+	assert.Equal(t, s.AccountID(), p.AccountID)
+	assert.Regexp(t, signatureFormat, p.Signature)
+	assert.True(t, p.DeauthorizationTime.Time.Equal(clk.Now()), "deauthorization_time %v", p.DeauthorizationTime)
+	raw := string(d.raw[0])
+	assert.Regexp(t, `"deauthorization_time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"`, raw)
+	assert.Regexp(t, `"event_ts":\d{13}[,}]`, raw)
+	assert.NotContains(t, raw, "user_data_retention", "absent from the current document")
+	checkEvents(t, s)
+
+	// Every grant of the user for the app died; the other user's lives.
+	assert.Equal(t, 400, refreshStatus(t, s, rt))
+	assert.Equal(t, 401, do(t, s, at, http.MethodGet, "/users/me", nil).Status)
+	assert.Equal(t, 401, do(t, s, testTok, http.MethodGet, "/users/me", nil).Status)
+	assert.Equal(t, 200, do(t, s, otherAT, http.MethodGet, "/users/me", nil).Status)
+
+	// A second revoke of a dead token is refused and sends nothing.
+	require.Error(t, cfg.Revoke(ctx, at))
+	assert.Len(t, d.all(), 1)
+}
+
+// Revoking with the refresh token uninstalls too.
+func TestRevokeByRefreshToken(t *testing.T) {
+	s, clk := start(t)
+	d := subscribeDeauth(t, s, clk)
+	admin := addAdmin(t, s, "admin@example.com")
+	cfg := oauthConfig(s)
+	at, rt := install(t, s, cfg, admin.Email)
+	require.NoError(t, cfg.Revoke(context.Background(), rt))
+	require.Len(t, d.all(), 1)
+	assert.Equal(t, 401, do(t, s, at, http.MethodGet, "/users/me", nil).Status)
+}
+
+// The Marketplace uninstall and the revoke endpoint share one path: the
+// same payload, per app.
+func TestUninstallAndRevokeShareOnePath(t *testing.T) {
+	s, clk := start(t, zoomtest.WithApp(zoomtest.App{Kind: zoomtest.UserManaged, ClientID: "usr", ClientSecret: "usr-secret"}))
+	d := subscribeDeauth(t, s, clk)
+	member := addMember(t, s, "member@example.com")
+	usrCfg := appConfig(s, "usr", "usr-secret")
+	at1, _ := install(t, s, usrCfg, member.Email)
+
+	clk.Advance(time.Minute)
+	require.NoError(t, s.UninstallApp("usr", member.Email))
+	assert.Equal(t, 401, do(t, s, at1, http.MethodGet, "/users/me", nil).Status)
+
+	at2, _ := install(t, s, usrCfg, member.Email)
+	require.NoError(t, usrCfg.Revoke(context.Background(), at2))
+
+	got := d.all()
+	require.Len(t, got, 2)
+	for _, p := range got {
+		assert.Equal(t, member.ID, p.UserID)
+		assert.Equal(t, "usr", p.ClientID)
+		assert.Regexp(t, signatureFormat, p.Signature)
+	}
+	assert.NotEqual(t, got[0].Signature, got[1].Signature, "one signature per deauthorization")
+	checkEvents(t, s)
+
+	// Another app's credentials cannot revoke this app's tokens.
+	at3, _ := install(t, s, usrCfg, member.Email)
+	err := oauthConfig(s).Revoke(context.Background(), at3)
+	require.Error(t, err)
+	assert.Equal(t, 200, do(t, s, at3, http.MethodGet, "/users/me", nil).Status)
+	assert.False(t, strings.Contains(err.Error(), at3), "the error repeats the token")
+}
+
+// refreshStatus posts a refresh_token grant for the default app and
+// returns the status.
+func refreshStatus(t *testing.T, s *zoomtest.Server, rt string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, s.TokenURL(), strings.NewReader(url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(s.ClientID(), s.ClientSecret())
+	resp, err := s.HTTPClient().Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	return resp.StatusCode
 }
