@@ -56,8 +56,10 @@
 // (groups, roles, reports), on listing, creating, deleting and
 // (de)activating users, on assigning roles (so no member makes itself
 // Admin), and when naming another user in {userId} or schedule_for (no
-// meetings or webinars for other hosts); changing their own user type
-// gets code 1108. A token lacking the operation's scopes gets 400 with
+// meetings or webinars for other hosts); acting on a meeting or webinar
+// they neither host nor co-host (settings.alternative_hosts) gets 400
+// with code 3000 "Cannot access meeting information." (the documents'
+// text); changing their own user type gets code 1108. A token lacking the operation's scopes gets 400 with
 // code 4700, so read scopes do not write; a user-level grant naming
 // another user gets 4700 listing the admin scopes. Server-to-server
 // tokens act as the account.
@@ -82,7 +84,8 @@
 // redirecting); whether Zoom answers a demoted admin or a member holding
 // admin scopes with code 200 "No privilege." (documented for POST /users)
 // or with 4711 "Invalid access token, does not contain scopes" (reported
-// by third parties for tokens lacking admin scopes); Zoom's answer when an
+// by third parties for tokens lacking admin scopes); whether a member on
+// another host's meeting gets 3000 or 404/3001; Zoom's answer when an
 // OAuth app asks for account_credentials (the fake: unsupported_grant_type);
 // and whether revoking an admin-managed app's token uninstalls it for the
 // whole account (the fake: for the user only).

@@ -3,6 +3,7 @@ package zoomtest
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 )
 
 // adminOnlyOps are operations a member may not call whatever the scopes
@@ -29,8 +30,9 @@ func noPrivilege() *apiError {
 // demotion takes effect on the next call): a token acts with the power of
 // the user who installed the app, whatever its scopes. A member (any role
 // but Owner and Admin) may not call admin-only operations, may not name
-// another user in a {userId} path parameter or in schedule_for, and may
-// not change their own user type or group. Server-to-server tokens act as
+// another user in a {userId} path parameter or in schedule_for, may not
+// act on a meeting or webinar they neither host nor co-host (Zoom's
+// 3000), and may not change their own user type or group. Server-to-server tokens act as
 // the account and are not limited. s.mu is held.
 func (s *Server) checkPrivilege(t *accessToken, info *opInfo, params map[string]string, body []byte) *apiError {
 	if t.kind == "account" {
@@ -47,6 +49,17 @@ func (s *Server) checkPrivilege(t *accessToken, info *opInfo, params map[string]
 	if uid, has := params["userId"]; has && uid != "me" {
 		if target := s.st.lookupUser(decodeParam(uid), u.ID); target != nil && target.ID != u.ID {
 			return noPrivilege()
+		}
+	}
+	for _, param := range []string{"meetingId", "webinarId"} {
+		if v, has := params[param]; has {
+			if m, _ := s.st.findMeeting(decodeParam(v)); m != nil && !m.deleted && !mayRun(m, u) {
+				what := "meeting"
+				if m.Webinar {
+					what = "webinar"
+				}
+				return fail(http.StatusBadRequest, 3000, "Cannot access %s information.", what)
+			}
 		}
 	}
 	switch id {
@@ -86,4 +99,19 @@ func allAdminScopes(info *opInfo) bool {
 		}
 	}
 	return true
+}
+
+// mayRun reports whether the member u may act on m: as its host or as one
+// of its alternative hosts.
+func mayRun(m *meeting, u *user) bool {
+	if m.HostID == u.ID {
+		return true
+	}
+	alt, _ := m.Settings["alternative_hosts"].(string)
+	for _, e := range strings.FieldsFunc(alt, func(r rune) bool { return r == ';' || r == ',' }) {
+		if strings.EqualFold(strings.TrimSpace(e), u.Email) {
+			return true
+		}
+	}
+	return false
 }

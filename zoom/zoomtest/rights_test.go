@@ -175,6 +175,18 @@ func TestMemberTokenHasNoAdminPower(t *testing.T) {
 		u, _ := s.User(member.ID)
 		assert.Equal(t, "2", u.RoleID)
 	})
+	t.Run("another host's webinar", func(t *testing.T) {
+		w, _, err := s.Client(other.Email).Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "Theirs"})
+		require.NoError(t, err)
+		_, err = c.Webinars.Delete(ctx, w.ID, nil)
+		require.Error(t, err)
+		st, code := apiCode(t, err)
+		assert.Equal(t, 400, st)
+		assert.Equal(t, 3000, code)
+		_, _, err = c.Webinars.Get(ctx, w.ID, nil)
+		_, code = apiCode(t, err)
+		assert.Equal(t, 3000, code)
+	})
 	t.Run("list users", func(t *testing.T) {
 		_, _, err := c.Users.List(ctx, nil)
 		noPrivilege(t, err)
