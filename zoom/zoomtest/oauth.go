@@ -38,7 +38,9 @@ func (s *Server) SetAuthorizingUser(idOrEmail string) error {
 // oauth.Config.NewAuthRequest, which must point at [Server.AuthURL]),
 // approves, and returns the URL Zoom would redirect the browser to, with
 // the code and state (or the error) in its query. It works whether or not
-// the server auto-approves.
+// the server auto-approves. When userID is not an account owner or admin
+// and the app is admin-managed, Zoom's page refuses and AuthorizeAs
+// returns an error wrapping [ErrAdminRequired].
 func (s *Server) AuthorizeAs(userID, authURL string) (*url.URL, error) {
 	u, err := url.Parse(authURL)
 	if err != nil {

@@ -133,10 +133,11 @@ func (s *Server) TokenURL() string { return s.ts.URL + "/oauth/token" }
 // RevokeURL returns the revocation endpoint's URL.
 func (s *Server) RevokeURL() string { return s.ts.URL + "/oauth/revoke" }
 
-// ClientID returns the OAuth app's client id.
+// ClientID returns the default app's client id (see [WithApp] for more
+// apps and [WithAppKind] for its kind).
 func (s *Server) ClientID() string { return s.cfg.clientID }
 
-// ClientSecret returns the OAuth app's client secret.
+// ClientSecret returns the default app's client secret.
 func (s *Server) ClientSecret() string { return s.cfg.clientSecret }
 
 // AccountID returns the account id.
