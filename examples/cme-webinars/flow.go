@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -62,7 +64,11 @@ type flowResult struct {
 	RetriedEvent  string // the delivery that failed during the outage, and Zoom retried
 	Refreshes     int    // token refreshes at the reconciliation, a day after connecting
 	RequestsAfter int    // Zoom requests made after the uninstall
+	MemberRefused string // Zoom's message when a member approved the app
 }
+
+// zoomMessage is the message of a Zoom error page.
+var zoomMessage = regexp.MustCompile(`<p>([^<]*)</p>`)
 
 // runFlow runs the product's flow against the embedded fake Zoom, through
 // the app's own code paths, printing each step. It uses the fake only for
@@ -85,9 +91,32 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	log.Note("webhook %s%s, verified by x-zm-signature; events deduplicated in the database", env.BaseURL, exkit.WebhookPath)
 	log.Note("account: admin %s; faculty host Dr. %s %s <%s> (licensed, webinar plan)", orgAdmin, faculty.FirstName, faculty.LastName, faculty.Email)
 
+	log.Step("Dr. Chen, a member of the account, clicks Connect Zoom first")
+	if err := env.Fake.SetAuthorizingUser(faculty.Email); err != nil {
+		return nil, err
+	}
+	log.Call("GET", "/oauth/authorize", "consent, approved as "+faculty.Email)
+	status, page, err := exkit.NewBrowser().Get(ctx, env.BaseURL+exkit.ConnectPath)
+	if err != nil {
+		return nil, fmt.Errorf("connect Zoom as a member: %w", err)
+	}
+	m := zoomMessage.FindStringSubmatch(page)
+	if status != http.StatusForbidden || m == nil {
+		return nil, fmt.Errorf("connect Zoom as a member: the browser ended on a %d page, not Zoom's refusal", status)
+	}
+	res.MemberRefused = html.UnescapeString(m[1])
+	if o, err := a.organisation(ctx); err == nil && o.Connected() {
+		return nil, errors.New("a member's approval connected the organisation")
+	}
+	log.Fail("Zoom refused on its consent page: %s", res.MemberRefused)
+	log.Note("the app is admin-managed: only the account owner or an admin can install it; the platform got no code and no token")
+	if err := env.Fake.SetAuthorizingUser(orgAdmin); err != nil {
+		return nil, err
+	}
+
 	log.Step("The admin clicks Connect Zoom and approves the app for the organisation")
 	log.Call("GET", "/oauth/authorize", "consent, approved as "+orgAdmin)
-	status, _, err := exkit.NewBrowser().Get(ctx, env.BaseURL+exkit.ConnectPath)
+	status, _, err = exkit.NewBrowser().Get(ctx, env.BaseURL+exkit.ConnectPath)
 	if err != nil {
 		return nil, fmt.Errorf("connect Zoom: %w", err)
 	}

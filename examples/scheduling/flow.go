@@ -143,6 +143,10 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 		return errors.New("the dashboard should show Zoom disconnected and built-in calls")
 	}
 	f.log.OK("grant revoked, token deleted; default conferencing fell back to built-in calls")
+	if dl := env.Fake.Deliveries(); len(dl) == 0 || dl[len(dl)-1].Event != "app_deauthorized" || dl[len(dl)-1].Status != http.StatusOK {
+		return errors.New("revoking should uninstall the app in Zoom and bring app_deauthorized back, accepted")
+	}
+	f.log.Note("revoking uninstalls the app in Zoom: app_deauthorized came back during the revoke and removed the same data; both paths are idempotent")
 	if m, ok := env.Fake.Meeting(alan.ZoomMeetingID); !ok || m.Deleted {
 		return errors.New("the Zoom meeting of Alan's booking should be left alone")
 	}

@@ -209,7 +209,9 @@ func TestFlow(t *testing.T) {
 			deauth = append(deauth, d)
 		}
 	}
-	if len(deauth) != 1 {
+	// One for the disconnect (revoking uninstalls the app), one for the
+	// uninstall in the Marketplace.
+	if len(deauth) != 2 {
 		t.Errorf("%d app_deauthorized deliveries", len(deauth))
 	}
 

@@ -184,12 +184,6 @@ func (a *app) completeConnection(ctx context.Context, oc oauth.Connection, reque
 	if err != nil {
 		return nil, err
 	}
-	if old != nil && old.TokenKey != oc.Key {
-		// Another admin connected: end the previous admin's grant.
-		a.revokeGrant(ctx, old.TokenKey)
-		_ = a.env.Tokens.Delete(ctx, old.TokenKey)
-		a.dropClient(old.TokenKey)
-	}
 	c := &Connection{TokenKey: oc.Key, ZoomUserID: me.ID, Email: me.Email, AccountID: me.AccountID, RoleID: me.RoleID,
 		Mode: mode, Scopes: tok.Scope, ConnectedAt: a.store.stamp()}
 	if old != nil {
@@ -197,6 +191,15 @@ func (a *app) completeConnection(ctx context.Context, oc oauth.Connection, reque
 	}
 	if err := a.store.saveConnection(ctx, c); err != nil {
 		return nil, err
+	}
+	if old != nil && old.TokenKey != oc.Key {
+		// Another admin connected: end the previous admin's grant. The new
+		// connection is saved first: revoking uninstalls RoleUp for the
+		// previous admin, and the app_deauthorized Zoom sends for them
+		// must not remove the new connection.
+		a.revokeGrant(ctx, old.TokenKey)
+		_ = a.env.Tokens.Delete(ctx, old.TokenKey)
+		a.dropClient(old.TokenKey)
 	}
 	_ = a.store.audit(ctx, me.Email, "connect", fmt.Sprintf("connected %s (%s)", mode, me.RoleName))
 	return c, nil

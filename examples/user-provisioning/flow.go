@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"net/http"
 	"regexp"
 	"slices"
 	"sort"
@@ -145,7 +146,10 @@ func (f *flow) showAccount(ctx context.Context) error {
 	return nil
 }
 
-var flashRE = regexp.MustCompile(`<p class="(ok|err)">([^<]*)</p>`)
+var (
+	flashRE    = regexp.MustCompile(`<p class="(ok|err)">([^<]*)</p>`)
+	zoomPageRE = regexp.MustCompile(`<p>([^<]*)</p>`)
+)
 
 // connectAs runs "Connect Zoom" in the browser, signed in to Zoom as
 // email, and returns RoleUp's message.
@@ -158,6 +162,13 @@ func (f *flow) connectAs(ctx context.Context, email, mode string) (ok bool, msg 
 		return false, "", err
 	}
 	f.zoomCalls()
+	if status == http.StatusForbidden {
+		// RoleUp is an admin-managed app: Zoom's consent page refuses a
+		// member, and the browser stays there.
+		if m := zoomPageRE.FindStringSubmatch(body); m != nil {
+			return false, "Zoom refused on its consent page: " + html.UnescapeString(m[1]), nil
+		}
+	}
 	if status != 200 {
 		return false, "", fmt.Errorf("connect: HTTP %d", status)
 	}
@@ -176,7 +187,7 @@ func (f *flow) memberConnects(ctx context.Context) error {
 	if ok {
 		return fmt.Errorf("a member was allowed to connect: %s", msg)
 	}
-	f.log.Note("GET /users/me twice: package oauth identifies the user, then RoleUp reads role_id (0 owner, 1 admin)")
+	f.log.Note("RoleUp is an admin-managed app: Zoom lets only the account owner or an admin install it, so no code reaches RoleUp")
 	f.log.Fail("%s", msg)
 	c, err := f.app.store.connection(ctx)
 	if err != nil || c != nil {

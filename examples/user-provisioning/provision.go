@@ -344,7 +344,10 @@ func (a *app) RemovePermanently(ctx context.Context) error {
 	if c == nil {
 		return explain("", exkit.ErrNotConnected)
 	}
-	revoked := a.revokeGrant(ctx, c.TokenKey)
+	// Revoking uninstalls RoleUp for the admin, and Zoom answers with
+	// app_deauthorized: take the token first, delete everything, then
+	// revoke, so that the webhook finds nothing left to remove.
+	tok := a.liveToken(ctx, c.TokenKey)
 	if err := a.env.Tokens.Delete(ctx, c.TokenKey); err != nil {
 		return fmt.Errorf("deleting the Zoom tokens: %w", err)
 	}
@@ -352,6 +355,7 @@ func (a *app) RemovePermanently(ctx context.Context) error {
 	if err := a.store.wipe(ctx); err != nil {
 		return fmt.Errorf("deleting the local data: %w", err)
 	}
+	revoked := tok != "" && a.env.OAuth.Revoke(ctx, tok) == nil
 	note := "RoleUp revoked its access to Zoom"
 	if !revoked {
 		note = "Zoom had already ended RoleUp's access"
@@ -362,16 +366,23 @@ func (a *app) RemovePermanently(ctx context.Context) error {
 
 // revokeGrant revokes the grant stored under key; it reports whether Zoom
 // confirmed the revocation (false when the grant was already dead).
+// Zoom then uninstalls RoleUp for that user and sends app_deauthorized.
 func (a *app) revokeGrant(ctx context.Context, key string) bool {
+	tok := a.liveToken(ctx, key)
+	return tok != "" && a.env.OAuth.Revoke(ctx, tok) == nil
+}
+
+// liveToken returns a live access token of the grant under key, "" when
+// the grant is dead (revoked in Zoom, app uninstalled): TokenContext
+// refreshes an expired access token first.
+func (a *app) liveToken(ctx context.Context, key string) string {
 	ts, err := a.tokenSource(key)
 	if err != nil {
-		return false
+		return ""
 	}
-	// TokenContext refreshes an expired access token first; a dead grant
-	// (revoked in Zoom, app uninstalled) has nothing left to revoke.
 	tok, err := ts.TokenContext(ctx)
 	if err != nil {
-		return false
+		return ""
 	}
-	return a.env.OAuth.Revoke(ctx, tok.AccessToken) == nil
+	return tok.AccessToken
 }

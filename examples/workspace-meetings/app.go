@@ -389,9 +389,17 @@ func (a *app) disconnect(ctx context.Context) (revoked bool, err error) {
 	switch {
 	case errors.Is(err, oauth.ErrReauthorizationRequired), errors.Is(err, tokenstore.ErrNotFound):
 		// The grant is dead already (or gone): nothing left to revoke.
+		tok = nil
 	case err != nil:
 		return false, err
-	default:
+	}
+	// Revoking uninstalls the app for the Zoom user, and Zoom answers with
+	// app_deauthorized (before the revoke returns): end the connection
+	// first, so that the webhook finds it ended and the reason stays ours.
+	if err := a.endConnection(ctx, "disconnected in PulsoDesk"); err != nil {
+		return false, err
+	}
+	if tok != nil {
 		// Revoking one token of the grant kills the grant and all its
 		// tokens. A grant that died meanwhile is not an error for the user.
 		if rerr := a.env.OAuth.Revoke(ctx, tok.AccessToken); rerr == nil {
@@ -399,9 +407,6 @@ func (a *app) disconnect(ctx context.Context) (revoked bool, err error) {
 		} else if !errors.Is(rerr, oauth.ErrRevoke) {
 			return false, rerr
 		}
-	}
-	if err := a.endConnection(ctx, "disconnected in PulsoDesk"); err != nil {
-		return revoked, err
 	}
 	err = a.env.Mail.Send(ctx, exkit.Email{
 		To:      c.Email,

@@ -186,6 +186,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 		aerr = s.checkScopes(tok, info, rawParams)
 	}
 	if aerr == nil {
+		aerr = s.checkPrivilege(tok, info, rawParams, body)
+	}
+	if aerr == nil {
 		aerr = s.checkRate(rec.Header(), info, body, rawParams, tok, now)
 	}
 	s.mu.Unlock()

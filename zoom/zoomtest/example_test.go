@@ -87,8 +87,11 @@ func ExampleServer_SubscribeHandler() {
 
 // The real OAuth flow: the app's authorization URL, the user's approval
 // (AuthorizeAs plays the browser), the code exchange.
+//
+// The app is user-managed (user-level scopes only), so a member may
+// install it; an app holding admin scopes needs an owner or admin.
 func ExampleServer_AuthorizeAs() {
-	s, err := zoomtest.NewServer()
+	s, err := zoomtest.NewServer(zoomtest.WithAppScopes("meeting:write", "user:read"))
 	if err != nil {
 		log.Fatal(err)
 	}

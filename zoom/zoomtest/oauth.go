@@ -1,9 +1,11 @@
 package zoomtest
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -36,7 +38,9 @@ func (s *Server) SetAuthorizingUser(idOrEmail string) error {
 // oauth.Config.NewAuthRequest, which must point at [Server.AuthURL]),
 // approves, and returns the URL Zoom would redirect the browser to, with
 // the code and state (or the error) in its query. It works whether or not
-// the server auto-approves.
+// the server auto-approves. When userID is not an account owner or admin
+// and the app is admin-managed, Zoom's page refuses and AuthorizeAs
+// returns an error wrapping [ErrAdminRequired].
 func (s *Server) AuthorizeAs(userID, authURL string) (*url.URL, error) {
 	u, err := url.Parse(authURL)
 	if err != nil {
@@ -58,6 +62,9 @@ func (s *Server) AuthorizeAs(userID, authURL string) (*url.URL, error) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
 	s.mux.ServeHTTP(rec, req)
+	if rec.Code == http.StatusForbidden && strings.Contains(rec.Body.String(), adminRequiredText) {
+		return nil, fmt.Errorf("zoomtest: AuthorizeAs: %s approved an admin-managed app: %w", usr.Email, ErrAdminRequired)
+	}
 	if rec.Code != http.StatusFound {
 		return nil, fmt.Errorf("zoomtest: AuthorizeAs: the authorization page answered %d", rec.Code)
 	}
@@ -83,7 +90,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.Form
 	redirect := q.Get("redirect_uri")
-	if q.Get("client_id") != s.cfg.clientID {
+	a := s.appByClientID(q.Get("client_id"))
+	if a == nil || !a.canGrantCode() {
 		writeHTML(w, http.StatusBadRequest, "Invalid client_id", "The app's client_id is not valid (error 4702).")
 		return
 	}
@@ -114,10 +122,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		back(url.Values{"error": {"invalid_request"}, "error_description": {"unsupported code_challenge_method"}})
 		return
 	}
-	scopes := s.cfg.appScopes
+	scopes := a.scopes
 	if sc := strings.Fields(q.Get("scope")); len(sc) > 0 {
 		for _, x := range sc {
-			if !slices.Contains(s.cfg.appScopes, x) {
+			if !slices.Contains(a.scopes, x) {
 				back(url.Values{"error": {"invalid_scope"}})
 				return
 			}
@@ -157,8 +165,15 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 		back(url.Values{"error": {"access_denied"}})
 		return
 	}
+	if a.kind == AdminManaged && !isAccountAdmin(u) {
+		// Zoom refuses on its own page: the app's redirect URL is not
+		// called.
+		s.mu.Unlock()
+		writeHTML(w, http.StatusForbidden, "This app cannot be added", adminRequiredText+".")
+		return
+	}
 	code := secretToken("", 24)
-	s.st.codes[code] = &authCode{userID: u.ID, redirect: redirect, challenge: challenge, method: method,
+	s.st.codes[code] = &authCode{app: a, userID: u.ID, redirect: redirect, challenge: challenge, method: method,
 		scopes: slices.Clone(scopes), expires: s.cfg.now().Add(codeLifetime)}
 	s.mu.Unlock()
 	back(url.Values{"code": {code}})
@@ -202,15 +217,14 @@ func writeHTML(w http.ResponseWriter, status int, title, msg string) {
 		template.HTMLEscapeString(title), template.HTMLEscapeString(title), template.HTMLEscapeString(msg))
 }
 
-// clientAuth checks HTTP Basic client credentials in constant time.
-func (s *Server) clientAuth(r *http.Request) bool {
+// clientAuth checks HTTP Basic client credentials and returns the app
+// they belong to (nil when they are wrong).
+func (s *Server) clientAuth(r *http.Request) *app {
 	id, secret, ok := r.BasicAuth()
 	if !ok {
-		return false
+		return nil
 	}
-	a := subtle.ConstantTimeCompare([]byte(id), []byte(s.cfg.clientID))
-	b := subtle.ConstantTimeCompare([]byte(secret), []byte(s.cfg.clientSecret))
-	return a&b == 1
+	return s.authClient(id, secret)
 }
 
 // token serves POST /oauth/token.
@@ -226,17 +240,22 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	grantType := r.Form.Get("grant_type") // Zoom also reads query parameters
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.clientAuth(r) {
+	a := s.clientAuth(r)
+	if a == nil {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client_id or client_secret")
 		return
 	}
 	now := s.cfg.now()
 	switch grantType {
 	case "authorization_code":
+		if !a.canGrantCode() {
+			oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type")
+			return
+		}
 		code := r.Form.Get("code")
 		ac := s.st.codes[code]
 		delete(s.st.codes, code) // single use
-		if ac == nil || !now.Before(ac.expires) {
+		if ac == nil || ac.app != a || !now.Before(ac.expires) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "Invalid authorization code")
 			return
 		}
@@ -252,30 +271,35 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "Invalid authorization code")
 			return
 		}
-		// The last authorization wins: earlier grants of this user die.
+		// The last authorization wins: earlier grants of this user for
+		// this app die.
 		for _, g := range s.st.grants {
-			if !g.accounts && g.userID == ac.userID && !g.revoked {
+			if g.app == a && !g.accounts && g.userID == ac.userID && !g.revoked {
 				s.revokeGrantLocked(g)
 			}
 		}
-		g := &grant{id: secretToken("", 8), userID: ac.userID, scopes: ac.scopes}
+		g := &grant{app: a, id: secretToken("", 8), userID: ac.userID, scopes: ac.scopes}
 		s.st.grants = append(s.st.grants, g)
 		s.issue(w, g, now, true)
 	case "refresh_token":
 		rt := r.Form.Get("refresh_token")
 		g := s.st.refresh[rt]
-		if g == nil || g.revoked || s.st.userByID(g.userID) == nil {
+		if g == nil || g.app != a || g.revoked || s.st.userByID(g.userID) == nil {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "Invalid Token!")
 			return
 		}
 		delete(s.st.refresh, rt) // single use: the old one dies at once
 		s.issue(w, g, now, true)
 	case "account_credentials":
+		if !a.canGrantAccount() {
+			oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type")
+			return
+		}
 		if r.Form.Get("account_id") != s.st.accountID {
 			oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid account_id")
 			return
 		}
-		g := &grant{id: secretToken("", 8), scopes: s.cfg.appScopes, accounts: true}
+		g := &grant{app: a, id: secretToken("", 8), scopes: a.scopes, accounts: true}
 		s.st.grants = append(s.st.grants, g)
 		s.issue(w, g, now, false)
 	case "":
@@ -327,8 +351,11 @@ func pkceMatches(challenge, method, verifier string) bool {
 	return subtle.ConstantTimeCompare([]byte(want), []byte(challenge)) == 1
 }
 
-// revoke serves POST /oauth/revoke?token=...: the grant the token belongs
-// to (access or refresh token) dies with all its tokens.
+// revoke serves POST /oauth/revoke?token=...: revoking a user's token
+// (access or refresh) uninstalls the app for that user, as Zoom does: all
+// of the user's grants for the app die with their tokens, and
+// app_deauthorized is sent. A server-to-server token, or one minted by
+// [Server.AccessToken], only dies.
 func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "Method not allowed.")
@@ -339,14 +366,15 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.clientAuth(r) {
+	a := s.clientAuth(r)
+	if a == nil {
+		s.mu.Unlock()
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "Invalid client_id or client_secret")
 		return
 	}
 	tok := r.Form.Get("token")
 	var g *grant
-	if t := s.st.tokens[tok]; t != nil && !t.revoked {
+	if t := s.st.tokens[tok]; t != nil && !t.revoked && (t.grant != nil || a == s.defaultApp()) {
 		g = t.grant
 		if g == nil {
 			t.revoked = true
@@ -354,13 +382,61 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request) {
 	} else if rg := s.st.refresh[tok]; rg != nil {
 		g = rg
 	} else {
+		s.mu.Unlock()
 		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid Token!")
 		return
 	}
-	if g != nil {
-		s.revokeGrantLocked(g)
+	if g != nil && g.app != a {
+		s.mu.Unlock()
+		oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid Token!")
+		return
 	}
+	var events []pendingEvent
+	switch {
+	case g == nil:
+	case g.accounts:
+		s.revokeGrantLocked(g)
+	default:
+		events = append(events, s.uninstallLocked(a, g.userID))
+	}
+	s.mu.Unlock()
+	// Zoom tells the app before the revocation is answered (the fake
+	// delivers synchronously): a handler of app_deauthorized must not
+	// wait for the Revoke call that caused it.
+	s.emitNow(events)
 	writeJSON(w, http.StatusOK, map[string]string{"status": "success"})
+}
+
+// uninstallLocked removes the app a for the user userID (for the whole
+// account when userID is empty): the grants and tokens of that
+// installation die, and it returns the app_deauthorized event to send.
+// Uninstalling from the Marketplace ([Server.UninstallApp]) and revoking a
+// token share it. s.mu is held.
+func (s *Server) uninstallLocked(a *app, userID string) pendingEvent {
+	for _, g := range s.st.grants {
+		if g.app == a && (userID == "" || (!g.accounts && g.userID == userID)) {
+			s.revokeGrantLocked(g)
+		}
+	}
+	if a == s.defaultApp() {
+		// Tokens of Server.AccessToken stand for the default app's.
+		for _, t := range s.st.tokens {
+			if t.grant == nil && (userID == "" || t.userID == userID) {
+				t.revoked = true
+			}
+		}
+	}
+	if userID == "" {
+		userID = s.st.ownerID
+	}
+	now := s.cfg.now()
+	return s.st.event("app_deauthorized", now, map[string]any{
+		"user_id":              userID,
+		"client_id":            a.clientID,
+		"deauthorization_time": now.UTC().Format("2006-01-02T15:04:05.000Z"),
+		"signature":            hexToken(32),
+		"event_ts":             now.UnixMilli(),
+	})
 }
 
 // revokeGrantLocked kills a grant and its tokens; s.mu is held.
@@ -402,4 +478,12 @@ func (s *Server) RevokeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.revokeInstallLocked("")
+}
+
+// hexToken returns n random bytes in lowercase hex, the format of the
+// signature of app_deauthorized (a 64-digit id in Zoom's document).
+func hexToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -33,6 +33,10 @@ func oauthConfig(s *zoomtest.Server, scopes ...string) *oauth.Config {
 	}
 }
 
+// userApp makes the default app user-managed (user-level scopes), so
+// that members may install it.
+var userApp = zoomtest.WithAppScopes("meeting:read", "meeting:write", "user:read")
+
 // authorize follows the authorization page (auto-approve) and returns the
 // callback's query.
 func authorize(t *testing.T, s *zoomtest.Server, authURL string) url.Values {
@@ -73,7 +77,7 @@ func connect(t *testing.T, s *zoomtest.Server, cfg *oauth.Config) *tokenstore.To
 }
 
 func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
-	s, _ := start(t)
+	s, _ := start(t, userApp)
 	u, err := s.AddUser(zoomtest.User{Email: "dr.who@example.com", FirstName: "Dr", LastName: "Who", Type: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +231,7 @@ func TestOAuthScopesEnforced(t *testing.T) {
 }
 
 func TestOAuthLifetimeAndConsentPage(t *testing.T) {
-	s, _ := start(t, zoomtest.WithAccessTokenLifetime(10*time.Minute), zoomtest.WithAutoApprove(false))
+	s, _ := start(t, zoomtest.WithAccessTokenLifetime(10*time.Minute), zoomtest.WithAutoApprove(false), userApp)
 	u, _ := s.AddUser(zoomtest.User{Email: "pat@example.com", FirstName: "Pat"})
 	cfg := oauthConfig(s)
 	ar, _ := cfg.NewAuthRequest()
@@ -270,7 +274,7 @@ func TestOAuthLifetimeAndConsentPage(t *testing.T) {
 }
 
 func TestAuthorizeAs(t *testing.T) {
-	s, _ := start(t, zoomtest.WithAutoApprove(false))
+	s, _ := start(t, zoomtest.WithAutoApprove(false), userApp)
 	u, _ := s.AddUser(zoomtest.User{Email: "lee@example.com"})
 	cfg := oauthConfig(s)
 	ar, _ := cfg.NewAuthRequest()

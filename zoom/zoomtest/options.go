@@ -35,6 +35,7 @@ type config struct {
 	// the webhook retries.
 	realClock      bool
 	retryTimestamp RetryTimestamp
+	apps           appConfig // apps.go
 }
 
 func defaultConfig() config {

@@ -30,6 +30,7 @@ type Server struct {
 	cfg  config
 	spec *spec.Spec
 	ops  map[string]*opInfo // by operationId
+	apps []*app             // the default app first
 	// handlers implement the operations, by operationId.
 	handlers map[string]handlerFunc
 	ts       *httptest.Server
@@ -79,9 +80,10 @@ func NewServer(opts ...Option) (*Server, error) {
 	s.idle = sync.NewCond(&s.mu)
 	s.ops = buildOpInfo(sp)
 	s.handlers = handlerTable()
-	if len(s.cfg.appScopes) == 0 {
-		s.cfg.appScopes = allScopes(s.ops)
+	if s.apps, err = buildApps(&s.cfg, allScopes(s.ops)); err != nil {
+		return nil, err
 	}
+	s.cfg.appScopes = s.apps[0].scopes
 	s.setupControl()
 	s.st = newState(&s.cfg)
 	s.whTr = &http.Transport{Proxy: nil, DisableKeepAlives: true}
@@ -156,10 +158,11 @@ func (s *Server) TokenURL() string { return s.ts.URL + "/oauth/token" }
 // RevokeURL returns the revocation endpoint's URL.
 func (s *Server) RevokeURL() string { return s.ts.URL + "/oauth/revoke" }
 
-// ClientID returns the OAuth app's client id.
+// ClientID returns the default app's client id (see [WithApp] for more
+// apps and [WithAppKind] for its kind).
 func (s *Server) ClientID() string { return s.cfg.clientID }
 
-// ClientSecret returns the OAuth app's client secret.
+// ClientSecret returns the default app's client secret.
 func (s *Server) ClientSecret() string { return s.cfg.clientSecret }
 
 // AccountID returns the account id.

@@ -327,12 +327,26 @@ func (st *state) recordingJSON(s *Server, m *meeting, in *instance) map[string]a
 	}
 }
 
-// Uninstall simulates the removal of the app: by a user (userID names
-// them) or, with userID empty, by the account admin. Every token of that
-// installation is revoked at once, and app_deauthorized is emitted.
+// Uninstall simulates the removal of the default app in Zoom's
+// Marketplace: by a user (userID names them) or, with userID empty, by the
+// account admin for the whole account. It is [Server.UninstallApp] for
+// [Server.ClientID].
 func (s *Server) Uninstall(userID string) error {
+	return s.UninstallApp(s.ClientID(), userID)
+}
+
+// UninstallApp simulates the removal of the app clientID in Zoom's
+// Marketplace (Manage > Installed apps): by a user (userID names them) or,
+// with userID empty, by the account admin for the whole account. Every
+// grant and token of that installation dies at once, and app_deauthorized
+// is sent, as when the app revokes the user's token at /oauth/revoke.
+func (s *Server) UninstallApp(clientID, userID string) error {
 	s.mu.Lock()
-	now := s.cfg.now()
+	a := s.appByClientID(clientID)
+	if a == nil {
+		s.mu.Unlock()
+		return fmt.Errorf("zoomtest: UninstallApp: no app %q", clientID)
+	}
 	uid := ""
 	if userID != "" {
 		u := s.st.lookupUser(userID, s.st.ownerID)
@@ -342,18 +356,7 @@ func (s *Server) Uninstall(userID string) error {
 		}
 		uid = u.ID
 	}
-	s.revokeInstallLocked(uid)
-	if uid == "" {
-		uid = s.st.ownerID
-	}
-	ev := s.st.event("app_deauthorized", now, map[string]any{
-		"user_id":              uid,
-		"client_id":            s.cfg.clientID,
-		"deauthorization_time": now.UTC().Format("2006-01-02T15:04:05.000Z"),
-		"signature":            secretToken("", 32),
-		"event_ts":             now.UnixMilli(),
-		"user_data_retention":  "false",
-	})
+	ev := s.uninstallLocked(a, uid)
 	s.mu.Unlock()
 	s.emitNow([]pendingEvent{ev})
 	return nil

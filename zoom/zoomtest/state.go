@@ -219,6 +219,7 @@ type accessToken struct {
 // grant is one authorization of the app: by a user (authorization code) or
 // by the account (account credentials).
 type grant struct {
+	app      *app
 	id       string
 	userID   string // "" for account-level grants
 	scopes   []string
@@ -229,6 +230,7 @@ type grant struct {
 }
 
 type authCode struct {
+	app       *app
 	userID    string
 	redirect  string
 	challenge string

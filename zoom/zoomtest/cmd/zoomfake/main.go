@@ -23,6 +23,9 @@
 //	-webhook-url       subscribe this URL to every event
 //	-webhook-secret    the webhook secret token for -webhook-url
 //	-rate-limits PLAN  turn on Zoom's rate limits of free, pro or business
+//	-app-kind KIND     the app's kind: user-managed, admin-managed or
+//	                   server-to-server (default: admin-managed when it has
+//	                   admin scopes, as the default every-scope app does)
 //	-consent           show the consent page instead of approving at once
 //
 // The seed file:
@@ -31,6 +34,8 @@
 //	  "client_id": "my-app", "client_secret": "my-secret",
 //	  "account_id": "acct-1", "owner_email": "owner@example.com",
 //	  "rate_limits": "pro", "consent": false,
+//	  "app_kind": "admin-managed", "scopes": ["meeting:read:admin", "meeting:write:admin"],
+//	  "apps": [{"kind": "user-managed", "client_id": "other", "client_secret": "s2", "scopes": ["meeting:read"]}],
 //	  "users": [{"email": "ada@example.com", "first_name": "Ada", "type": 2, "role_id": "1"}],
 //	  "webhooks": [{"url": "http://127.0.0.1:9000/zoom/webhook", "secret": "whsec", "events": ["meeting.created"]}]
 //	}
@@ -61,13 +66,21 @@ func main() {
 
 // seedFile is the JSON seed file.
 type seedFile struct {
-	ClientID     string `json:"client_id"`
-	ClientSecret string `json:"client_secret"`
-	AccountID    string `json:"account_id"`
-	OwnerEmail   string `json:"owner_email"`
-	RateLimits   string `json:"rate_limits"`
-	Consent      bool   `json:"consent"`
-	Users        []struct {
+	ClientID     string   `json:"client_id"`
+	ClientSecret string   `json:"client_secret"`
+	AccountID    string   `json:"account_id"`
+	OwnerEmail   string   `json:"owner_email"`
+	RateLimits   string   `json:"rate_limits"`
+	Consent      bool     `json:"consent"`
+	AppKind      string   `json:"app_kind"`
+	Scopes       []string `json:"scopes"`
+	Apps         []struct {
+		Kind         string   `json:"kind"`
+		ClientID     string   `json:"client_id"`
+		ClientSecret string   `json:"client_secret"`
+		Scopes       []string `json:"scopes"`
+	} `json:"apps"`
+	Users []struct {
 		Email     string `json:"email"`
 		FirstName string `json:"first_name"`
 		LastName  string `json:"last_name"`
@@ -98,6 +111,15 @@ func readSeed(path string) (*seedFile, error) {
 	return &sf, nil
 }
 
+func parseKind(s string) (zoomtest.AppKind, error) {
+	for _, k := range []zoomtest.AppKind{zoomtest.UserManaged, zoomtest.AdminManaged, zoomtest.ServerToServer} {
+		if s == k.String() {
+			return k, nil
+		}
+	}
+	return 0, fmt.Errorf("app kind %q: use user-managed, admin-managed or server-to-server", s)
+}
+
 // run parses args, starts the server, prints its URL to out and serves
 // until ctx ends or the process is interrupted.
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -113,6 +135,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	whSecret := fs.String("webhook-secret", "", "the webhook secret token for -webhook-url")
 	plan := fs.String("rate-limits", "", "turn on the rate limits of plan free, pro or business")
 	consent := fs.Bool("consent", false, "show the consent page instead of approving at once")
+	appKind := fs.String("app-kind", "", "the app's kind: user-managed, admin-managed or server-to-server")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -133,6 +156,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	set(&sf.AccountID, *account)
 	set(&sf.OwnerEmail, *owner)
 	set(&sf.RateLimits, *plan)
+	set(&sf.AppKind, *appKind)
 	sf.Consent = sf.Consent || *consent
 
 	opts := []zoomtest.Option{zoomtest.WithAddr(*addr), zoomtest.WithControl(), zoomtest.WithAutoApprove(!sf.Consent)}
@@ -154,6 +178,23 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		opts = append(opts, zoomtest.WithRateLimits(p))
 	default:
 		return fmt.Errorf("rate limits: unknown plan %q (free, pro or business)", p)
+	}
+	if sf.AppKind != "" {
+		k, err := parseKind(sf.AppKind)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, zoomtest.WithAppKind(k))
+	}
+	if len(sf.Scopes) > 0 {
+		opts = append(opts, zoomtest.WithAppScopes(sf.Scopes...))
+	}
+	for _, a := range sf.Apps {
+		k, err := parseKind(a.Kind)
+		if err != nil {
+			return err
+		}
+		opts = append(opts, zoomtest.WithApp(zoomtest.App{Kind: k, ClientID: a.ClientID, ClientSecret: a.ClientSecret, Scopes: a.Scopes}))
 	}
 	for _, w := range sf.Webhooks {
 		opts = append(opts, zoomtest.WithWebhook(w.URL, w.Secret, w.Events...))

@@ -105,7 +105,8 @@ func TestStandaloneFake(t *testing.T) {
 	seed := filepath.Join(t.TempDir(), "seed.json")
 	require.NoError(t, os.WriteFile(seed, []byte(`{
 		"client_id": "seeded-app", "client_secret": "seeded-secret", "account_id": "acct-seeded",
-		"users": [{"email": "ada@example.com", "first_name": "Ada", "type": 2}],
+		"users": [{"email": "ada@example.com", "first_name": "Ada", "type": 2, "role_id": "1"},
+		          {"email": "bo@example.com", "first_name": "Bo"}],
 		"webhooks": [{"url": "`+receiver.URL+`", "secret": "`+whSecret+`", "events": ["meeting.created"]}]
 	}`), 0o600))
 	base := startFake(t, "-seed", seed)
@@ -117,11 +118,20 @@ func TestStandaloneFake(t *testing.T) {
 		Endpoint:    oauth.Endpoint{AuthURL: base + "/oauth/authorize", TokenURL: base + "/oauth/token", RevokeURL: base + "/oauth/revoke"},
 		APIBaseURL:  base + "/v2",
 	}
-	require.Equal(t, http.StatusNoContent, control(t, base, "authorizing-user", map[string]string{"user": "ada@example.com"}, nil))
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	// The app is admin-managed (it holds admin scopes): a member is refused.
+	require.Equal(t, http.StatusNoContent, control(t, base, "authorizing-user", map[string]string{"user": "bo@example.com"}, nil))
 	ar, err := cfg.NewAuthRequest()
 	require.NoError(t, err)
-	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := noFollow.Get(ar.URL)
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusForbidden, resp.StatusCode)
+	// The admin installs it.
+	require.Equal(t, http.StatusNoContent, control(t, base, "authorizing-user", map[string]string{"user": "ada@example.com"}, nil))
+	ar, err = cfg.NewAuthRequest()
+	require.NoError(t, err)
+	resp, err = noFollow.Get(ar.URL)
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusFound, resp.StatusCode)
@@ -207,7 +217,7 @@ func TestStandaloneFake(t *testing.T) {
 	require.NoError(t, json.NewDecoder(stResp.Body).Decode(&st))
 	stResp.Body.Close()
 	assert.Equal(t, "acct-seeded", st.AccountID)
-	assert.Len(t, st.Users, 2)
+	assert.Len(t, st.Users, 3)
 	require.Len(t, st.Meetings, 1)
 	assert.Equal(t, "Standalone sync", st.Meetings[0].Topic)
 	require.NotEmpty(t, st.Grants)
@@ -256,4 +266,5 @@ func TestBadFlags(t *testing.T) {
 	assert.Error(t, run(t.Context(), []string{"-client-id", "only-id"}, &out))
 	assert.Error(t, run(t.Context(), []string{"-seed", filepath.Join(t.TempDir(), "missing.json")}, &out))
 	assert.Error(t, run(t.Context(), []string{"stray"}, &out))
+	assert.Error(t, run(t.Context(), []string{"-app-kind", "super"}, &out))
 }
