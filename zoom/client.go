@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/google/go-querystring/query"
-	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
 )
 
@@ -34,7 +34,7 @@ type Client struct {
 	userAgent     string
 	logger        *slog.Logger
 	retry         RetryPolicy
-	rc            *retryablehttp.Client
+	hc            *http.Client
 
 	common service
 
@@ -224,7 +224,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.pacing != nil {
 		pc = newPacer(*cfg.pacing)
 	}
-	c.rc = newRetryClient(c, cfg.httpClient, pc)
+	c.hc = newHTTPClient(cfg.httpClient, pc)
 	c.common.client = c
 	c.Meetings = (*MeetingsService)(&c.common)
 	c.Webinars = (*WebinarsService)(&c.common)
@@ -282,124 +282,198 @@ func (c *Client) token(ctx context.Context) (*oauth2.Token, error) {
 	return t, nil
 }
 
+// request is a built API request: what each attempt of a call sends.
+type request struct {
+	op          *operation
+	url         string
+	body        []byte // nil: no body
+	contentType string
+}
+
 // call performs one API operation. path is the escaped path relative to the
 // base URL; query is nil or a struct with `url` tags; body is nil or a value
 // to send as JSON; out is nil or a pointer to decode the response into.
+//
+// It is a pipeline of four steps: build the request, send it (with
+// retries, and one token refresh and replay if Zoom rejects the access
+// token), check the response's status, decode its body.
 func (c *Client) call(ctx context.Context, op *operation, path string, q any, body any, out any) (*Response, error) {
+	req, err := c.newRequest(ctx, op, path, q, body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, req)
+	if resp == nil {
+		return nil, err
+	}
+	r := newResponse(resp)
+	if err != nil {
+		return r, err
+	}
+	if err := checkResponse(op, resp); err != nil {
+		return r, err
+	}
+	defer closeBody(resp.Body)
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return r, nil
+	}
+	if err := c.decode(ctx, op, resp.Body, out); err != nil {
+		return r, err
+	}
+	if p, ok := out.(pageInfo); ok {
+		r.NextPageToken, r.TotalRecords = p.pageInfo()
+	}
+	return r, nil
+}
+
+// newRequest checks the arguments of a call and encodes its URL and body.
+func (c *Client) newRequest(ctx context.Context, op *operation, path string, q any, body any) (*request, error) {
 	if ctx == nil {
 		return nil, errors.New("zoom: nil context")
 	}
 	if err := checkDateRange(op, q, time.Now()); err != nil {
 		return nil, err
 	}
-	u := c.base + path
+	req := &request{op: op, url: c.base + path, contentType: "application/json"}
 	if q != nil {
 		vals, err := query.Values(q)
 		if err != nil {
 			return nil, fmt.Errorf("zoom: %s: encoding query: %w", op.ID, err)
 		}
 		if len(vals) > 0 {
-			u += "?" + vals.Encode()
+			req.url += "?" + vals.Encode()
 		}
 	}
-	var payload []byte
-	contentType := "application/json"
 	if f, ok := body.(*formFile); ok {
-		payload, contentType = f.data, f.contentType
+		req.body, req.contentType = f.data, f.contentType
 	} else if body != nil {
 		var err error
-		payload, err = json.Marshal(body)
-		if err != nil {
+		if req.body, err = json.Marshal(body); err != nil {
 			return nil, fmt.Errorf("zoom: %s: encoding body: %w", op.ID, err)
 		}
 	}
+	return req, nil
+}
+
+// do gets an access token and sends req with it. Zoom answers 401 with code
+// 124 for an expired or revoked access token: when the token source can
+// refresh, the token is refreshed once and the request replayed once.
+// do returns the final response, whatever its status; with an error, the
+// response is nil unless the refresh failed.
+func (c *Client) do(ctx context.Context, req *request) (*http.Response, error) {
 	tok, err := c.token(ctx)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, op, u, payload, contentType, tok)
+	resp, err := c.send(ctx, req, tok)
+	if err != nil || !c.tokenRejected(req.op, resp, tok) {
+		return resp, err
+	}
+	nt, err := c.tokens.(forceRefresher).ForceRefresh(ctx, tok)
 	if err != nil {
-		return nil, err
+		return resp, errors.Join(newAPIError(req.op, resp), &TokenError{Err: err})
 	}
-	// Zoom answers 401 with code 124 for an expired or revoked access token:
-	// refresh once and replay once, when the token source can refresh.
-	if resp.StatusCode == http.StatusUnauthorized && tok != nil {
-		if fr, ok := c.tokens.(forceRefresher); ok {
-			apiErr := newAPIError(op, resp)
-			if apiErr.Code == 124 {
-				nt, ferr := fr.ForceRefresh(ctx, tok)
-				if ferr != nil {
-					return newResponse(resp), errors.Join(apiErr, &TokenError{Err: ferr})
-				}
-				if nt != nil && nt.AccessToken != "" && nt.AccessToken != tok.AccessToken {
-					c.logger.DebugContext(ctx, "zoom: access token rejected (code 124); replaying with a refreshed token", "operation", op.ID)
-					resp, err = c.send(ctx, op, u, payload, contentType, nt)
-					if err != nil {
-						return nil, err
-					}
-				} else {
-					return newResponse(resp), apiErr
-				}
-			} else {
-				return newResponse(resp), apiErr
-			}
-		}
+	if nt == nil || nt.AccessToken == "" || nt.AccessToken == tok.AccessToken {
+		return resp, nil // nothing better to replay with: the 401 stands
 	}
-	r := newResponse(resp)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return r, errorFor(op, resp)
-	}
-	defer closeBody(resp.Body)
-	if out != nil && resp.StatusCode != http.StatusNoContent {
-		if err := c.decode(ctx, op, resp.Body, out); err != nil {
-			return r, err
-		}
-		if p, ok := out.(pageInfo); ok {
-			r.NextPageToken, r.TotalRecords = p.pageInfo()
-		}
-	}
-	return r, nil
+	c.logger.DebugContext(ctx, "zoom: access token rejected (code 124); replaying with a refreshed token", "operation", req.op.ID)
+	closeBody(resp.Body)
+	return c.send(ctx, req, nt)
 }
 
-// send performs the HTTP exchange with retries and returns the final
-// response, whatever its status.
-func (c *Client) send(ctx context.Context, op *operation, u string, payload []byte, contentType string, tok *oauth2.Token) (*http.Response, error) {
-	var bodyArg any
-	if payload != nil {
-		bodyArg = payload
+// tokenRejected reports a 401 with Zoom code 124 for a token the token
+// source can refresh. It reads the body and puts it back.
+func (c *Client) tokenRejected(op *operation, resp *http.Response, tok *oauth2.Token) bool {
+	if resp.StatusCode != http.StatusUnauthorized || tok == nil {
+		return false
 	}
-	req, err := retryablehttp.NewRequestWithContext(withAttemptState(ctx, op), op.Method, u, bodyArg)
-	if err != nil {
-		return nil, fmt.Errorf("zoom: %s: building request: %w", op.ID, err)
+	if _, ok := c.tokens.(forceRefresher); !ok {
+		return false
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	if payload != nil {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if tok != nil {
-		tt := tok.Type()
-		req.Header.Set("Authorization", tt+" "+tok.AccessToken)
-	}
-	start := time.Now()
-	resp, err := c.rc.Do(req)
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("zoom: %s %s: %w", op.Method, op.Path, ctxErr)
-		}
-		var rl *RateLimitError
-		if errors.As(err, &rl) {
+	return newAPIError(op, resp).Code == 124
+}
+
+// send performs the HTTP exchange, retrying as the RetryPolicy says, and
+// returns the final response, whatever its status.
+func (c *Client) send(ctx context.Context, req *request, tok *oauth2.Token) (*http.Response, error) {
+	op := req.op
+	st := &attemptState{op: op}
+	actx := withAttemptState(ctx, st)
+	for attempt := 1; ; attempt++ {
+		hreq, err := c.newHTTPRequest(actx, req, tok)
+		if err != nil {
 			return nil, err
 		}
-		return nil, &NetworkError{Method: op.Method, Path: op.Path, Err: sanitizeErr(err)}
+		st.wrote.Store(false)
+		start := time.Now()
+		resp, err := c.hc.Do(hreq)
+		if c.logger.Enabled(ctx, slog.LevelDebug) { // spares boxing the arguments when debug is off
+			c.logAttempt(ctx, op, attempt, resp, err, time.Since(start))
+		}
+		wait, retry := c.retryDelay(ctx, st, attempt, resp, err)
+		if !retry {
+			if err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return nil, fmt.Errorf("zoom: %s %s: %w", op.Method, op.Path, ctxErr)
+				}
+				return nil, &NetworkError{Method: op.Method, Path: op.Path, Err: sanitizeErr(err)}
+			}
+			return resp, nil
+		}
+		if resp != nil {
+			closeBody(resp.Body)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("zoom: %s %s: %w", op.Method, op.Path, err)
+		}
 	}
-	if c.logger.Enabled(ctx, slog.LevelDebug) { // spares boxing the arguments when debug is off
-		c.logger.DebugContext(ctx, "zoom: response",
+}
+
+// newHTTPRequest builds one attempt of req.
+func (c *Client) newHTTPRequest(ctx context.Context, req *request, tok *oauth2.Token) (*http.Request, error) {
+	var body io.Reader
+	if req.body != nil {
+		body = bytes.NewReader(req.body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.op.Method, req.url, body)
+	if err != nil {
+		return nil, fmt.Errorf("zoom: %s: building request: %w", req.op.ID, sanitizeErr(err))
+	}
+	hreq.Header.Set("Accept", "application/json")
+	hreq.Header.Set("User-Agent", c.userAgent)
+	if req.body != nil {
+		hreq.Header.Set("Content-Type", req.contentType)
+	}
+	if tok != nil {
+		hreq.Header.Set("Authorization", tok.Type()+" "+tok.AccessToken)
+	}
+	return hreq, nil
+}
+
+func (c *Client) logAttempt(ctx context.Context, op *operation, attempt int, resp *http.Response, err error, d time.Duration) {
+	if err != nil {
+		c.logger.DebugContext(ctx, "zoom: request failed",
 			"operation", op.ID, "method", op.Method, "path", op.Path,
-			"status", resp.StatusCode, "duration", time.Since(start),
-			"tracking_id", resp.Header.Get("x-zm-trackingid"))
+			"attempt", attempt, "duration", d, "error", sanitizeErr(err))
+		return
 	}
-	return resp, nil
+	c.logger.DebugContext(ctx, "zoom: response",
+		"operation", op.ID, "method", op.Method, "path", op.Path,
+		"status", resp.StatusCode, "attempt", attempt, "duration", d,
+		"tracking_id", resp.Header.Get("x-zm-trackingid"))
+}
+
+// checkResponse returns the error for a response that is not a success:
+// an *APIError, or a *RateLimitError for a 429.
+func checkResponse(op *operation, resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	e := newAPIError(op, resp)
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return newRateLimitError(e, resp.Header, time.Now())
+	}
+	return e
 }
 
 func (c *Client) decode(ctx context.Context, op *operation, r io.Reader, out any) error {
@@ -431,16 +505,6 @@ func (c *Client) decode(ctx context.Context, op *operation, r io.Reader, out any
 	return nil
 }
 
-// errorFor turns a failed response into an *APIError, or a *RateLimitError
-// for a 429.
-func errorFor(op *operation, resp *http.Response) error {
-	e := newAPIError(op, resp)
-	if resp.StatusCode == http.StatusTooManyRequests {
-		return classifyRateLimit(e, resp.Header, time.Now())
-	}
-	return e
-}
-
 // bodyDecoder is implemented by generated response types that have an
 // UnmarshalJSON: decoding the body through it directly spares
 // encoding/json a second pass over the bytes.
@@ -456,4 +520,24 @@ type pageInfo interface {
 func closeBody(b io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, b, 64<<10)
 	_ = b.Close()
+}
+
+// secureURL reports whether a bearer token may travel to u: over https,
+// or over http to a loopback host (tests, local development).
+func secureURL(u *url.URL) bool {
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		return isLoopback(u.Hostname())
+	}
+	return false
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

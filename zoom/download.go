@@ -55,7 +55,7 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 			token = tok.AccessToken
 		}
 	}
-	req, err := http.NewRequestWithContext(withAttemptState(ctx, opDownload), http.MethodGet, u.String(), nil)
+	req, err := http.NewRequestWithContext(withAttemptState(ctx, &attemptState{op: opDownload}), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return 0, nil, &ArgumentError{Operation: opDownload.ID, Arg: "downloadURL", Reason: "is not a valid URL"}
 	}
@@ -63,7 +63,7 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := c.rc.HTTPClient.Do(req)
+	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return 0, nil, ctxErr
@@ -72,7 +72,7 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 	}
 	r := newResponse(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return 0, r, errorFor(opDownload, resp)
+		return 0, r, checkResponse(opDownload, resp)
 	}
 	defer closeBody(resp.Body)
 	n, err := io.Copy(w, resp.Body)

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -220,40 +219,6 @@ func sanitizeText(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// RateLimitError is a 429 from Zoom. It unwraps to the *APIError, and
-// matches ErrRateLimited, and ErrDailyLimit when the limit lasts until Zoom's
-// daily reset (RetryAt then says when).
-type RateLimitError struct {
-	*APIError
-	// RateLimit holds the X-RateLimit-* headers of the answer.
-	RateLimit RateLimit
-	// Daily reports a daily limit (the account's daily budget for a label,
-	// or the 100 meeting/webinar creates or updates per user per day).
-	Daily bool
-	// RetryAt is when Zoom says a new request may succeed (zero if unknown).
-	RetryAt time.Time
-}
-
-// Error describes the limit and when it resets.
-func (e *RateLimitError) Error() string {
-	s := e.APIError.Error()
-	if !e.RetryAt.IsZero() {
-		s += " (retry at " + e.RetryAt.UTC().Format(time.RFC3339) + ")"
-	}
-	return s
-}
-
-// Unwrap returns the *APIError.
-func (e *RateLimitError) Unwrap() error { return e.APIError }
-
-// Is matches ErrRateLimited, and ErrDailyLimit for daily limits.
-func (e *RateLimitError) Is(target error) bool {
-	if target == ErrDailyLimit {
-		return e.Daily
-	}
-	return target == ErrRateLimited
 }
 
 // ArgumentError reports a call refused before any request was sent, such as
