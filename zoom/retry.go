@@ -19,18 +19,19 @@ import (
 //
 // What is retried:
 //   - GET, PUT, PATCH and DELETE: 429 (per-second limits), 502, 503, 504 and
-//     network errors (refused, reset, EOF, timeouts);
+//     network errors (refused, reset, EOF, and the HTTP client's own
+//     per-attempt timeout; the caller's context ending is never retried);
 //   - POST: only 429 and network errors that happened before a byte of the
 //     request was written. Zoom has no idempotency keys, so a POST that may
 //     have reached Zoom (a timeout, a reset after writing, a 5xx) is never
 //     repeated: a retried create could duplicate a meeting;
-//   - never: a daily limit, or a 429 whose Retry-After is beyond
-//     MaxRetryAfter. Those return a *RateLimitError at once, with the reset
-//     time.
+//   - never: a daily limit, or a 429 or 5xx whose Retry-After is beyond
+//     MaxRetryAfter. Those return at once (a 429 as a *RateLimitError, with
+//     the reset time).
 //
-// Waits use Retry-After when Zoom sends it (seconds, HTTP date or RFC 3339),
-// otherwise jittered exponential backoff; they end as soon as the context is
-// done.
+// Waits use Retry-After when Zoom sends it on a 429 or a 5xx (seconds,
+// HTTP date or RFC 3339), otherwise jittered exponential backoff; they end
+// as soon as the context is done.
 type RetryPolicy struct {
 	// MaxAttempts is the number of attempts in all, the first included
 	// (1: no retries). Zero means 4.
@@ -40,7 +41,8 @@ type RetryPolicy struct {
 	// MaxBackoff caps a backoff step. Zero means 30s.
 	MaxBackoff time.Duration
 	// MaxRetryAfter is the longest Retry-After honoured by waiting; a longer
-	// one returns a *RateLimitError at once. Zero means 60s.
+	// one returns the error at once (for a 429, a *RateLimitError). Zero
+	// means 60s.
 	MaxRetryAfter time.Duration
 }
 
@@ -183,6 +185,13 @@ func (c *Client) retryDelay(ctx context.Context, st *attemptState, attempt int, 
 		if !idempotent(method) {
 			return 0, false
 		}
+		wait, ok := retryWait(resp, c.retry.MaxRetryAfter, time.Now())
+		if !ok {
+			return 0, false
+		}
+		if wait > 0 {
+			return wait, true
+		}
 		return c.backoff(attempt), true
 	}
 	return 0, false
@@ -222,8 +231,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 // retryableNetErr reports whether a transport error may succeed on retry.
+// The caller's context is alive: a deadline here is the HTTP client's own
+// per-attempt timeout, which is retried.
 func retryableNetErr(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
 		return false
 	}
 	var re *redirectError
