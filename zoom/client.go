@@ -288,6 +288,10 @@ type request struct {
 	url         string
 	body        []byte // nil: no body
 	contentType string
+	// unknown is set when an attempt ended without telling whether Zoom
+	// acted on it (a network error after the request was written, a
+	// timeout, a 504) and the request was tried again.
+	unknown bool
 }
 
 // call performs one API operation. path is the escaped path relative to the
@@ -311,6 +315,12 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 		return r, err
 	}
 	if err := checkResponse(op, resp); err != nil {
+		if req.unknown && op.Method == http.MethodDelete && errors.Is(err, ErrNotFound) {
+			// An earlier attempt whose answer was lost may have deleted
+			// the resource: what the caller asked for is done.
+			c.logger.DebugContext(ctx, "zoom: DELETE answered not found after an attempt of unknown outcome; taken as deleted", "operation", op.ID)
+			return r, nil
+		}
 		return r, err
 	}
 	defer closeBody(resp.Body)
@@ -419,6 +429,9 @@ func (c *Client) send(ctx context.Context, req *request, tok *oauth2.Token) (*ht
 				return nil, &NetworkError{Method: op.Method, Path: op.Path, Err: sanitizeErr(err)}
 			}
 			return resp, nil
+		}
+		if outcomeUnknown(st, resp, err) {
+			req.unknown = true
 		}
 		if resp != nil {
 			closeBody(resp.Body)

@@ -1,8 +1,11 @@
 package zoom
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"strings"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -81,4 +84,62 @@ func TestPOSTTimeoutAfterWriteNotRetried(t *testing.T) {
 			t.Fatalf("err = %v after %d attempts, want a *NetworkError after 1", err, rt.count())
 		}
 	})
+}
+
+var testDelete = &operation{Method: http.MethodDelete, Path: "/meetings/{meetingId}", ID: "meetingDelete", Rate: RateLight}
+
+func callDelete(ctx context.Context, c *Client) (*Response, error) {
+	return c.call(ctx, testDelete, buildPath(testDelete.Path, "85746065"), nil, nil, nil)
+}
+
+func TestDeleteNotFoundAfterUnknownOutcomeIsSuccess(t *testing.T) {
+	notFound := respond(404, nil, `{"code":3001,"message":"Meeting does not exist: 85746065."}`)
+	for name, first := range map[string]func(*http.Request) (*http.Response, error){
+		"reset after write": markWritten(fail(syscall.ECONNRESET)),
+		"timeout":           hang,
+		"gateway timeout":   respond(504, nil, ""),
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){first, notFound}}
+				c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}), WithBaseURL("https://api.zoom.test/v2"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp, err := callDelete(t.Context(), c)
+				if err != nil {
+					t.Fatalf("err = %v, want success: the first attempt may have deleted it", err)
+				}
+				if rt.count() != 2 || resp == nil || resp.StatusCode != 404 {
+					t.Fatalf("attempts %d, resp %+v", rt.count(), resp)
+				}
+			})
+		})
+	}
+}
+
+func TestDeleteNotFoundAfterKnownOutcomeIsNotFound(t *testing.T) {
+	notFound := respond(404, nil, `{"code":3001,"message":"Meeting does not exist: 85746065."}`)
+	for name, steps := range map[string][]func(*http.Request) (*http.Response, error){
+		"first attempt":          {notFound},
+		"after refused dial":     {fail(syscall.ECONNREFUSED), notFound},
+		"after 503":              {respond(503, nil, ""), notFound},
+		"GET after reset, write": {markWritten(fail(syscall.ECONNRESET)), notFound},
+	} {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				rt := &fakeRT{steps: steps}
+				c := newFakeClient(t, rt)
+				var err error
+				if strings.HasPrefix(name, "GET") {
+					_, _, err = callGet(t.Context(), c)
+				} else {
+					_, err = callDelete(t.Context(), c)
+				}
+				if !errors.Is(err, ErrNotFound) || rt.count() != len(steps) {
+					t.Fatalf("err = %v after %d attempts, want not found after %d", err, rt.count(), len(steps))
+				}
+			})
+		})
+	}
 }

@@ -29,6 +29,11 @@ import (
 //     MaxRetryAfter. Those return at once (a 429 as a *RateLimitError, with
 //     the reset time).
 //
+// A DELETE whose attempt ended without an answer telling what Zoom did
+// (a network error after the request was written, a timeout, a 504) and
+// whose retry gets "not found" returns success: the lost attempt most
+// likely deleted the resource. The *Response then holds the 404.
+//
 // Waits use Retry-After when Zoom sends it on a 429 or a 5xx (seconds,
 // HTTP date or RFC 3339), otherwise jittered exponential backoff; they end
 // as soon as the context is done.
@@ -195,6 +200,16 @@ func (c *Client) retryDelay(ctx context.Context, st *attemptState, attempt int, 
 		return c.backoff(attempt), true
 	}
 	return 0, false
+}
+
+// outcomeUnknown reports whether an attempt ended without telling whether
+// Zoom acted on it: a network error after a byte of the request was
+// written, a timeout, or a 504 from a gateway.
+func outcomeUnknown(st *attemptState, resp *http.Response, err error) bool {
+	if err != nil {
+		return st.wrote.Load() || errors.Is(err, context.DeadlineExceeded)
+	}
+	return resp.StatusCode == http.StatusGatewayTimeout
 }
 
 // backoff is the wait after the attempt-th attempt (from 1): an
