@@ -134,7 +134,9 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithBaseURL sets the API base URL, such as a regional host
 // ("https://api-eu.zoom.us/v2") or a test server. It must be an absolute
-// http or https URL without query or fragment.
+// https URL without query or fragment; plain http is accepted only for a
+// loopback host (localhost, 127.0.0.0/8, ::1), since the bearer token
+// travels with every request.
 func WithBaseURL(raw string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(raw)
@@ -143,6 +145,9 @@ func WithBaseURL(raw string) Option {
 		}
 		if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fmt.Errorf("zoom: WithBaseURL: %q is not an absolute http(s) URL", raw)
+		}
+		if !secureURL(u) {
+			return fmt.Errorf("zoom: WithBaseURL: %q: plain http is only allowed for a loopback host: the bearer token would travel in clear", raw)
 		}
 		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 			return fmt.Errorf("zoom: WithBaseURL: %q must not have user info, query or fragment", raw)
@@ -340,6 +345,9 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 func (c *Client) newRequest(ctx context.Context, op *operation, path string, q any, body any) (*request, error) {
 	if ctx == nil {
 		return nil, errors.New("zoom: nil context")
+	}
+	if err := checkPath(op, path); err != nil {
+		return nil, err
 	}
 	if err := checkDateRange(op, q, time.Now()); err != nil {
 		return nil, err
