@@ -35,6 +35,7 @@ type Client struct {
 	logger        *slog.Logger
 	retry         RetryPolicy
 	hc            *http.Client
+	maxBody       int64 // cap on a success body
 
 	common service
 
@@ -101,6 +102,8 @@ type config struct {
 	retry         RetryPolicy
 	pacing        *PacingPolicy
 	downloadHosts []string
+
+	maxResponseBytes int64
 }
 
 // WithTokenSource sets where access tokens come from: any
@@ -197,9 +200,10 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // required.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
-		baseURL:   DefaultBaseURL,
-		userAgent: defaultUserAgent,
-		retry:     DefaultRetryPolicy(),
+		baseURL:          DefaultBaseURL,
+		userAgent:        defaultUserAgent,
+		retry:            DefaultRetryPolicy(),
+		maxResponseBytes: DefaultMaxResponseBytes,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -224,6 +228,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent:     cfg.userAgent,
 		logger:        cfg.logger,
 		retry:         cfg.retry,
+		maxBody:       cfg.maxResponseBytes,
 	}
 	var pc *pacer
 	if cfg.pacing != nil {
@@ -332,7 +337,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		return r, nil
 	}
-	if err := c.decode(ctx, op, resp.Body, out); err != nil {
+	if err := c.decode(ctx, op, r, out); err != nil {
 		return r, err
 	}
 	if p, ok := out.(pageInfo); ok {
@@ -497,27 +502,34 @@ func checkResponse(op *operation, resp *http.Response) error {
 	return e
 }
 
-func (c *Client) decode(ctx context.Context, op *operation, r io.Reader, out any) error {
+// decode reads the body of a success response through the size cap and
+// decodes it into out. A field of an unexpected JSON type is left at its
+// zero value and listed in r.DecodeWarnings; a body of the wrong shape is
+// a *DecodeError.
+func (c *Client) decode(ctx context.Context, op *operation, r *Response, out any) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if _, err := buf.ReadFrom(r); err != nil {
-		return &NetworkError{Method: op.Method, Path: op.Path, Err: sanitizeErr(err)}
+	if err := c.readBody(op, r.ContentLength, r.Body, buf); err != nil {
+		return err
 	}
-	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
-		return nil
+	data := buf.Bytes()
+	if err := checkShape(op, data, out); err != nil {
+		return err
 	}
 	var err error
 	if d, ok := out.(bodyDecoder); ok {
-		err = d.decodeBody(buf.Bytes())
+		err = d.decodeBody(data)
 	} else {
-		err = json.Unmarshal(buf.Bytes(), out)
+		err = json.Unmarshal(data, out)
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		// encoding/json finishes the rest of the document after a type
-		// mismatch: keep what decoded rather than reject what Zoom sent.
-		c.logger.DebugContext(ctx, "zoom: response field of unexpected type left at its zero value",
-			"operation", op.ID, "field", te.Field, "json_type", te.Value)
+		// mismatch: keep what decoded rather than reject what Zoom sent,
+		// and say which fields were left out.
+		r.DecodeWarnings = decodeWarnings(data, out, te)
+		c.logger.DebugContext(ctx, "zoom: response fields of unexpected type left at their zero value",
+			"operation", op.ID, "fields", len(r.DecodeWarnings))
 		return nil
 	}
 	if err != nil {

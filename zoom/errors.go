@@ -274,19 +274,6 @@ func (e *NetworkError) Error() string {
 // Unwrap returns the underlying error.
 func (e *NetworkError) Unwrap() error { return e.Err }
 
-// DecodeError reports a success response whose body is not valid JSON.
-type DecodeError struct {
-	Operation string
-	Err       error
-}
-
-func (e *DecodeError) Error() string {
-	return "zoom: " + e.Operation + ": decoding response: " + e.Err.Error()
-}
-
-// Unwrap returns the JSON error.
-func (e *DecodeError) Unwrap() error { return e.Err }
-
 // sanitizeErr strips the query string from URLs inside *url.Error values,
 // so that nothing passed in a query (never a token here, but still) leaks
 // into error strings.

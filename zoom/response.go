@@ -17,6 +17,10 @@ type Response struct {
 	TrackingID string
 	// RateLimit holds the X-RateLimit-* headers.
 	RateLimit RateLimit
+	// DecodeWarnings lists the fields of the decoded value left at their
+	// zero value because Zoom sent another JSON type than documented. The
+	// call still succeeded: decoding is lenient field by field.
+	DecodeWarnings []DecodeWarning
 }
 
 func newResponse(r *http.Response) *Response {
