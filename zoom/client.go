@@ -298,6 +298,10 @@ type request struct {
 	url         string
 	body        []byte // nil: no body
 	contentType string
+	// bodyValue is the body as the caller gave it, and token the access
+	// token sent: what an error must not repeat (see redact.go).
+	bodyValue any
+	token     string
 	// unknown is set when an attempt ended without telling whether Zoom
 	// acted on it (a network error after the request was written, a
 	// timeout, a 504) and the request was tried again.
@@ -324,7 +328,7 @@ func (c *Client) call(ctx context.Context, op *operation, path string, q any, bo
 	if err != nil {
 		return r, err
 	}
-	if err := checkResponse(op, resp); err != nil {
+	if err := checkResponse(req, resp); err != nil {
 		if req.unknown && op.Method == http.MethodDelete && errors.Is(err, ErrNotFound) {
 			// An earlier attempt whose answer was lost may have deleted
 			// the resource: what the caller asked for is done.
@@ -370,6 +374,7 @@ func (c *Client) newRequest(ctx context.Context, op *operation, path string, q a
 	if f, ok := body.(*formFile); ok {
 		req.body, req.contentType = f.data, f.contentType
 	} else if body != nil {
+		req.bodyValue = body
 		var err error
 		if req.body, err = json.Marshal(body); err != nil {
 			return nil, fmt.Errorf("zoom: %s: encoding body: %w", op.ID, err)
@@ -388,19 +393,23 @@ func (c *Client) do(ctx context.Context, req *request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
+	if tok != nil {
+		req.token = tok.AccessToken
+	}
 	resp, err := c.send(ctx, req, tok)
 	if err != nil || !c.tokenRejected(req.op, resp, tok) {
 		return resp, err
 	}
 	nt, err := c.tokens.(forceRefresher).ForceRefresh(ctx, tok)
 	if err != nil {
-		return resp, errors.Join(newAPIError(req.op, resp), &TokenError{Err: err})
+		return resp, errors.Join(newAPIError(req.op, resp, req.secrets()), &TokenError{Err: err})
 	}
 	if nt == nil || nt.AccessToken == "" || nt.AccessToken == tok.AccessToken {
 		return resp, nil // nothing better to replay with: the 401 stands
 	}
 	c.logger.DebugContext(ctx, "zoom: access token rejected (code 124); replaying with a refreshed token", "operation", req.op.ID)
 	closeBody(resp.Body)
+	req.token = nt.AccessToken
 	return c.send(ctx, req, nt)
 }
 
@@ -413,7 +422,7 @@ func (c *Client) tokenRejected(op *operation, resp *http.Response, tok *oauth2.T
 	if _, ok := c.tokens.(forceRefresher); !ok {
 		return false
 	}
-	return newAPIError(op, resp).Code == 124
+	return newAPIError(op, resp, nil).Code == 124
 }
 
 // send performs the HTTP exchange, retrying as the RetryPolicy says, and
@@ -490,12 +499,13 @@ func (c *Client) logAttempt(ctx context.Context, op *operation, attempt int, res
 }
 
 // checkResponse returns the error for a response that is not a success:
-// an *APIError, or a *RateLimitError for a 429.
-func checkResponse(op *operation, resp *http.Response) error {
+// an *APIError, or a *RateLimitError for a 429. Secrets of the request
+// that the body echoes are redacted.
+func checkResponse(req *request, resp *http.Response) error {
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	e := newAPIError(op, resp)
+	e := newAPIError(req.op, resp, req.secrets())
 	if resp.StatusCode == http.StatusTooManyRequests {
 		return newRateLimitError(e, resp.Header, time.Now())
 	}

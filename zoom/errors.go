@@ -151,8 +151,9 @@ func truncate(s string, n int) string {
 }
 
 // newAPIError reads (at most maxErrorBody of) the body of a failed response
-// and closes it.
-func newAPIError(op *operation, resp *http.Response) *APIError {
+// and closes it. What it keeps of the body is redacted: the secrets' exact
+// values and the patterns of redact.go.
+func newAPIError(op *operation, resp *http.Response, secrets []string) *APIError {
 	e := &APIError{
 		Method:     op.Method,
 		Path:       op.Path,
@@ -164,13 +165,16 @@ func newAPIError(op *operation, resp *http.Response) *APIError {
 	closeBody(resp.Body)
 	// Put the bytes back so that a caller holding the response can read them.
 	resp.Body = io.NopCloser(bytes.NewReader(data))
-	parseErrorBody(e, data)
+	parseErrorBody(e, data, secrets...)
 	return e
 }
 
 // parseErrorBody fills e from an error body. It never fails: a body that is
 // not Zoom's JSON error shape is kept, truncated, in e.Body.
-func parseErrorBody(e *APIError, data []byte) {
+//
+// Secrets that the body echoes (the values in secrets, and the patterns of
+// redact.go) are redacted before anything is kept or truncated.
+func parseErrorBody(e *APIError, data []byte, secrets ...string) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return
@@ -187,12 +191,17 @@ func parseErrorBody(e *APIError, data []byte) {
 		if e.Message == "" {
 			e.Message = body.Reason
 		}
+		e.Message = redactText(e.Message, secrets)
 		e.Errors = body.Errors
+		for i := range e.Errors {
+			e.Errors[i].Field = redactText(e.Errors[i].Field, secrets)
+			e.Errors[i].Message = redactText(e.Errors[i].Message, secrets)
+		}
 		if e.Code != 0 || e.Message != "" || len(e.Errors) > 0 {
 			return
 		}
 	}
-	e.Body = truncate(sanitizeText(string(trimmed)), 512)
+	e.Body = truncate(redactText(sanitizeText(string(trimmed)), secrets), 512)
 }
 
 // parseLenientInt reads a JSON number or numeric string; anything else is 0.
