@@ -49,14 +49,11 @@ func redactText(s string, secrets []string) string {
 	return s
 }
 
-// secrets returns the secret values a request carried: its access token
+// secrets returns the secret values a request carried: its access tokens
 // and the values of Secret-typed fields in its body, longest first (so a
 // value containing another is replaced whole).
 func (r *request) secrets() []string {
-	var out []string
-	if r.token != "" {
-		out = append(out, r.token)
-	}
+	out := append([]string(nil), r.tokens...)
 	if r.bodyValue != nil {
 		collectSecrets(reflect.ValueOf(r.bodyValue), &out, 0)
 	}

@@ -83,3 +83,20 @@ func TestRedactedBeforeTruncation(t *testing.T) {
 		t.Fatalf("Body = %q", e.Body)
 	}
 }
+
+func TestReplayedTokensRedacted(t *testing.T) {
+	// After a code-124 replay, an error echoing either token is redacted.
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+		respond(401, nil, `{"code":124,"message":"Invalid access token."}`),
+		respond(400, nil, `{"code":300,"message":"tokens tok-1 and tok-2 refused"}`),
+	}}
+	src := &refreshingSource{current: "tok-1"}
+	c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithTokenSource(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = callGet(t.Context(), c)
+	if err == nil || strings.Contains(err.Error(), "tok-1") || strings.Contains(err.Error(), "tok-2") {
+		t.Fatalf("err = %v", err)
+	}
+}
