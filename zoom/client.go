@@ -298,10 +298,11 @@ type request struct {
 	url         string
 	body        []byte // nil: no body
 	contentType string
-	// bodyValue is the body as the caller gave it, and tokens the access
-	// tokens sent: what an error must not repeat (see redact.go).
-	bodyValue any
-	tokens    []string
+	// bodyValue is the body as the caller gave it, and token and replayToken
+	// the access tokens sent: what an error must not repeat (redact.go).
+	bodyValue   any
+	token       string
+	replayToken string
 	// unknown is set when an attempt ended without telling whether Zoom
 	// acted on it (a network error after the request was written, a
 	// timeout, a 504) and the request was tried again.
@@ -394,7 +395,7 @@ func (c *Client) do(ctx context.Context, req *request) (*http.Response, error) {
 		return nil, err
 	}
 	if tok != nil {
-		req.tokens = append(req.tokens, tok.AccessToken)
+		req.token = tok.AccessToken
 	}
 	resp, err := c.send(ctx, req, tok)
 	if err != nil || !c.tokenRejected(req.op, resp, tok) {
@@ -409,7 +410,7 @@ func (c *Client) do(ctx context.Context, req *request) (*http.Response, error) {
 	}
 	c.logger.DebugContext(ctx, "zoom: access token rejected (code 124); replaying with a refreshed token", "operation", req.op.ID)
 	closeBody(resp.Body)
-	req.tokens = append(req.tokens, nt.AccessToken)
+	req.replayToken = nt.AccessToken
 	return c.send(ctx, req, nt)
 }
 

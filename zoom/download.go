@@ -81,7 +81,7 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 	}
 	r := newResponse(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return 0, r, checkResponse(&request{op: opDownload, tokens: []string{token}}, resp)
+		return 0, r, checkResponse(&request{op: opDownload, token: token}, resp)
 	}
 	defer closeBody(resp.Body)
 	n, err := io.Copy(w, resp.Body)

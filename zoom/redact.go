@@ -53,7 +53,12 @@ func redactText(s string, secrets []string) string {
 // and the values of Secret-typed fields in its body, longest first (so a
 // value containing another is replaced whole).
 func (r *request) secrets() []string {
-	out := append([]string(nil), r.tokens...)
+	var out []string
+	for _, t := range []string{r.token, r.replayToken} {
+		if t != "" {
+			out = append(out, t)
+		}
+	}
 	if r.bodyValue != nil {
 		collectSecrets(reflect.ValueOf(r.bodyValue), &out, 0)
 	}
