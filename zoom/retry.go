@@ -95,6 +95,12 @@ type attemptKey struct{}
 
 func withAttemptState(ctx context.Context, st *attemptState) context.Context {
 	ctx = context.WithValue(ctx, attemptKey{}, st)
+	if idempotent(st.op.Method) && st.op.Method != http.MethodDelete {
+		// Whether a byte was written matters only to decide if a POST may
+		// be repeated and if a DELETE's outcome is unknown: spare the
+		// trace's allocations on every other call.
+		return ctx
+	}
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteHeaderField: func(string, []string) { st.wrote.Store(true) },
 		WroteHeaders:     func() { st.wrote.Store(true) },
