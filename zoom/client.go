@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/google/go-querystring/query"
-	"github.com/hashicorp/go-retryablehttp"
 	"golang.org/x/oauth2"
 )
 
@@ -34,7 +34,8 @@ type Client struct {
 	userAgent     string
 	logger        *slog.Logger
 	retry         RetryPolicy
-	rc            *retryablehttp.Client
+	hc            *http.Client
+	maxBody       int64 // cap on a success body
 
 	common service
 
@@ -101,6 +102,8 @@ type config struct {
 	retry         RetryPolicy
 	pacing        *PacingPolicy
 	downloadHosts []string
+
+	maxResponseBytes int64
 }
 
 // WithTokenSource sets where access tokens come from: any
@@ -134,7 +137,9 @@ func WithHTTPClient(hc *http.Client) Option {
 
 // WithBaseURL sets the API base URL, such as a regional host
 // ("https://api-eu.zoom.us/v2") or a test server. It must be an absolute
-// http or https URL without query or fragment.
+// https URL without query or fragment; plain http is accepted only for a
+// loopback host (localhost, 127.0.0.0/8, ::1), since the bearer token
+// travels with every request.
 func WithBaseURL(raw string) Option {
 	return func(c *config) error {
 		u, err := url.Parse(raw)
@@ -143,6 +148,9 @@ func WithBaseURL(raw string) Option {
 		}
 		if (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			return fmt.Errorf("zoom: WithBaseURL: %q is not an absolute http(s) URL", raw)
+		}
+		if !secureURL(u) {
+			return fmt.Errorf("zoom: WithBaseURL: %q: plain http is only allowed for a loopback host: the bearer token would travel in clear", raw)
 		}
 		if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 			return fmt.Errorf("zoom: WithBaseURL: %q must not have user info, query or fragment", raw)
@@ -192,9 +200,10 @@ func WithRetryPolicy(p RetryPolicy) Option {
 // required.
 func NewClient(opts ...Option) (*Client, error) {
 	cfg := config{
-		baseURL:   DefaultBaseURL,
-		userAgent: defaultUserAgent,
-		retry:     DefaultRetryPolicy(),
+		baseURL:          DefaultBaseURL,
+		userAgent:        defaultUserAgent,
+		retry:            DefaultRetryPolicy(),
+		maxResponseBytes: DefaultMaxResponseBytes,
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -219,12 +228,13 @@ func NewClient(opts ...Option) (*Client, error) {
 		userAgent:     cfg.userAgent,
 		logger:        cfg.logger,
 		retry:         cfg.retry,
+		maxBody:       cfg.maxResponseBytes,
 	}
 	var pc *pacer
 	if cfg.pacing != nil {
 		pc = newPacer(*cfg.pacing)
 	}
-	c.rc = newRetryClient(c, cfg.httpClient, pc)
+	c.hc = newHTTPClient(cfg.httpClient, pc)
 	c.common.client = c
 	c.Meetings = (*MeetingsService)(&c.common)
 	c.Webinars = (*WebinarsService)(&c.common)
@@ -282,163 +292,261 @@ func (c *Client) token(ctx context.Context) (*oauth2.Token, error) {
 	return t, nil
 }
 
+// request is a built API request: what each attempt of a call sends.
+type request struct {
+	op          *operation
+	url         string
+	body        []byte // nil: no body
+	contentType string
+	// bodyValue is the body as the caller gave it, and token and replayToken
+	// the access tokens sent: what an error must not repeat (redact.go).
+	bodyValue   any
+	token       string
+	replayToken string
+	// unknown is set when an attempt ended without telling whether Zoom
+	// acted on it (a network error after the request was written, a
+	// timeout, a 504) and the request was tried again.
+	unknown bool
+}
+
 // call performs one API operation. path is the escaped path relative to the
 // base URL; query is nil or a struct with `url` tags; body is nil or a value
 // to send as JSON; out is nil or a pointer to decode the response into.
+//
+// It is a pipeline of four steps: build the request, send it (with
+// retries, and one token refresh and replay if Zoom rejects the access
+// token), check the response's status, decode its body.
 func (c *Client) call(ctx context.Context, op *operation, path string, q any, body any, out any) (*Response, error) {
+	req, err := c.newRequest(ctx, op, path, q, body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(ctx, req)
+	if resp == nil {
+		return nil, err
+	}
+	r := newResponse(resp)
+	if err != nil {
+		return r, err
+	}
+	if err := checkResponse(req, resp); err != nil {
+		if req.unknown && op.Method == http.MethodDelete && errors.Is(err, ErrNotFound) {
+			// An earlier attempt whose answer was lost may have deleted
+			// the resource: what the caller asked for is done.
+			c.logger.DebugContext(ctx, "zoom: DELETE answered not found after an attempt of unknown outcome; taken as deleted", "operation", op.ID)
+			return r, nil
+		}
+		return r, err
+	}
+	defer closeBody(resp.Body)
+	if out == nil || resp.StatusCode == http.StatusNoContent {
+		return r, nil
+	}
+	if err := c.decode(ctx, op, r, out); err != nil {
+		return r, err
+	}
+	if p, ok := out.(pageInfo); ok {
+		r.NextPageToken, r.TotalRecords = p.pageInfo()
+	}
+	return r, nil
+}
+
+// newRequest checks the arguments of a call and encodes its URL and body.
+func (c *Client) newRequest(ctx context.Context, op *operation, path string, q any, body any) (*request, error) {
 	if ctx == nil {
 		return nil, errors.New("zoom: nil context")
+	}
+	if err := checkPath(op, path); err != nil {
+		return nil, err
 	}
 	if err := checkDateRange(op, q, time.Now()); err != nil {
 		return nil, err
 	}
-	u := c.base + path
+	req := &request{op: op, url: c.base + path, contentType: "application/json"}
 	if q != nil {
 		vals, err := query.Values(q)
 		if err != nil {
 			return nil, fmt.Errorf("zoom: %s: encoding query: %w", op.ID, err)
 		}
 		if len(vals) > 0 {
-			u += "?" + vals.Encode()
+			req.url += "?" + vals.Encode()
 		}
 	}
-	var payload []byte
-	contentType := "application/json"
 	if f, ok := body.(*formFile); ok {
-		payload, contentType = f.data, f.contentType
+		req.body, req.contentType = f.data, f.contentType
 	} else if body != nil {
+		req.bodyValue = body
 		var err error
-		payload, err = json.Marshal(body)
-		if err != nil {
+		if req.body, err = json.Marshal(body); err != nil {
 			return nil, fmt.Errorf("zoom: %s: encoding body: %w", op.ID, err)
 		}
 	}
+	return req, nil
+}
+
+// do gets an access token and sends req with it. Zoom answers 401 with code
+// 124 for an expired or revoked access token: when the token source can
+// refresh, the token is refreshed once and the request replayed once.
+// do returns the final response, whatever its status; with an error, the
+// response is nil unless the refresh failed.
+func (c *Client) do(ctx context.Context, req *request) (*http.Response, error) {
 	tok, err := c.token(ctx)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, op, u, payload, contentType, tok)
+	if tok != nil {
+		req.token = tok.AccessToken
+	}
+	resp, err := c.send(ctx, req, tok)
+	if err != nil || !c.tokenRejected(req.op, resp, tok) {
+		return resp, err
+	}
+	nt, err := c.tokens.(forceRefresher).ForceRefresh(ctx, tok)
 	if err != nil {
-		return nil, err
+		return resp, errors.Join(newAPIError(req.op, resp, req.secrets()), &TokenError{Err: err})
 	}
-	// Zoom answers 401 with code 124 for an expired or revoked access token:
-	// refresh once and replay once, when the token source can refresh.
-	if resp.StatusCode == http.StatusUnauthorized && tok != nil {
-		if fr, ok := c.tokens.(forceRefresher); ok {
-			apiErr := newAPIError(op, resp)
-			if apiErr.Code == 124 {
-				nt, ferr := fr.ForceRefresh(ctx, tok)
-				if ferr != nil {
-					return newResponse(resp), errors.Join(apiErr, &TokenError{Err: ferr})
-				}
-				if nt != nil && nt.AccessToken != "" && nt.AccessToken != tok.AccessToken {
-					c.logger.DebugContext(ctx, "zoom: access token rejected (code 124); replaying with a refreshed token", "operation", op.ID)
-					resp, err = c.send(ctx, op, u, payload, contentType, nt)
-					if err != nil {
-						return nil, err
-					}
-				} else {
-					return newResponse(resp), apiErr
-				}
-			} else {
-				return newResponse(resp), apiErr
-			}
-		}
+	if nt == nil || nt.AccessToken == "" || nt.AccessToken == tok.AccessToken {
+		return resp, nil // nothing better to replay with: the 401 stands
 	}
-	r := newResponse(resp)
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return r, errorFor(op, resp)
-	}
-	defer closeBody(resp.Body)
-	if out != nil && resp.StatusCode != http.StatusNoContent {
-		if err := c.decode(ctx, op, resp.Body, out); err != nil {
-			return r, err
-		}
-		if p, ok := out.(pageInfo); ok {
-			r.NextPageToken, r.TotalRecords = p.pageInfo()
-		}
-	}
-	return r, nil
+	c.logger.DebugContext(ctx, "zoom: access token rejected (code 124); replaying with a refreshed token", "operation", req.op.ID)
+	closeBody(resp.Body)
+	req.replayToken = nt.AccessToken
+	return c.send(ctx, req, nt)
 }
 
-// send performs the HTTP exchange with retries and returns the final
-// response, whatever its status.
-func (c *Client) send(ctx context.Context, op *operation, u string, payload []byte, contentType string, tok *oauth2.Token) (*http.Response, error) {
-	var bodyArg any
-	if payload != nil {
-		bodyArg = payload
+// tokenRejected reports a 401 with Zoom code 124 for a token the token
+// source can refresh. It reads the body and puts it back.
+func (c *Client) tokenRejected(op *operation, resp *http.Response, tok *oauth2.Token) bool {
+	if resp.StatusCode != http.StatusUnauthorized || tok == nil {
+		return false
 	}
-	req, err := retryablehttp.NewRequestWithContext(withAttemptState(ctx, op), op.Method, u, bodyArg)
-	if err != nil {
-		return nil, fmt.Errorf("zoom: %s: building request: %w", op.ID, err)
+	if _, ok := c.tokens.(forceRefresher); !ok {
+		return false
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", c.userAgent)
-	if payload != nil {
-		req.Header.Set("Content-Type", contentType)
-	}
-	if tok != nil {
-		tt := tok.Type()
-		req.Header.Set("Authorization", tt+" "+tok.AccessToken)
-	}
-	start := time.Now()
-	resp, err := c.rc.Do(req)
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, fmt.Errorf("zoom: %s %s: %w", op.Method, op.Path, ctxErr)
-		}
-		var rl *RateLimitError
-		if errors.As(err, &rl) {
+	return newAPIError(op, resp, nil).Code == 124
+}
+
+// send performs the HTTP exchange, retrying as the RetryPolicy says, and
+// returns the final response, whatever its status.
+func (c *Client) send(ctx context.Context, req *request, tok *oauth2.Token) (*http.Response, error) {
+	op := req.op
+	st := &attemptState{op: op}
+	actx := withAttemptState(ctx, st)
+	for attempt := 1; ; attempt++ {
+		hreq, err := c.newHTTPRequest(actx, req, tok)
+		if err != nil {
 			return nil, err
 		}
-		return nil, &NetworkError{Method: op.Method, Path: op.Path, Err: sanitizeErr(err)}
+		st.wrote.Store(false)
+		start := time.Now()
+		resp, err := c.hc.Do(hreq)
+		if c.logger.Enabled(ctx, slog.LevelDebug) { // spares boxing the arguments when debug is off
+			c.logAttempt(ctx, op, attempt, resp, err, time.Since(start))
+		}
+		wait, retry := c.retryDelay(ctx, st, attempt, resp, err)
+		if !retry {
+			if err != nil {
+				if ctxErr := ctx.Err(); ctxErr != nil {
+					return nil, fmt.Errorf("zoom: %s %s: %w", op.Method, op.Path, ctxErr)
+				}
+				return nil, &NetworkError{Method: op.Method, Path: op.Path, Err: sanitizeErr(err)}
+			}
+			return resp, nil
+		}
+		if outcomeUnknown(st, resp, err) {
+			req.unknown = true
+		}
+		if resp != nil {
+			closeBody(resp.Body)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("zoom: %s %s: %w", op.Method, op.Path, err)
+		}
 	}
-	if c.logger.Enabled(ctx, slog.LevelDebug) { // spares boxing the arguments when debug is off
-		c.logger.DebugContext(ctx, "zoom: response",
-			"operation", op.ID, "method", op.Method, "path", op.Path,
-			"status", resp.StatusCode, "duration", time.Since(start),
-			"tracking_id", resp.Header.Get("x-zm-trackingid"))
-	}
-	return resp, nil
 }
 
-func (c *Client) decode(ctx context.Context, op *operation, r io.Reader, out any) error {
+// newHTTPRequest builds one attempt of req.
+func (c *Client) newHTTPRequest(ctx context.Context, req *request, tok *oauth2.Token) (*http.Request, error) {
+	var body io.Reader
+	if req.body != nil {
+		body = bytes.NewReader(req.body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.op.Method, req.url, body)
+	if err != nil {
+		return nil, fmt.Errorf("zoom: %s: building request: %w", req.op.ID, sanitizeErr(err))
+	}
+	hreq.Header.Set("Accept", "application/json")
+	hreq.Header.Set("User-Agent", c.userAgent)
+	if req.body != nil {
+		hreq.Header.Set("Content-Type", req.contentType)
+	}
+	if tok != nil {
+		hreq.Header.Set("Authorization", tok.Type()+" "+tok.AccessToken)
+	}
+	return hreq, nil
+}
+
+func (c *Client) logAttempt(ctx context.Context, op *operation, attempt int, resp *http.Response, err error, d time.Duration) {
+	if err != nil {
+		c.logger.DebugContext(ctx, "zoom: request failed",
+			"operation", op.ID, "method", op.Method, "path", op.Path,
+			"attempt", attempt, "duration", d, "error", sanitizeErr(err))
+		return
+	}
+	c.logger.DebugContext(ctx, "zoom: response",
+		"operation", op.ID, "method", op.Method, "path", op.Path,
+		"status", resp.StatusCode, "attempt", attempt, "duration", d,
+		"tracking_id", resp.Header.Get("x-zm-trackingid"))
+}
+
+// checkResponse returns the error for a response that is not a success:
+// an *APIError, or a *RateLimitError for a 429. Secrets of the request
+// that the body echoes are redacted.
+func checkResponse(req *request, resp *http.Response) error {
+	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
+		return nil
+	}
+	e := newAPIError(req.op, resp, req.secrets())
+	if resp.StatusCode == http.StatusTooManyRequests {
+		return newRateLimitError(e, resp.Header, time.Now())
+	}
+	return e
+}
+
+// decode reads the body of a success response through the size cap and
+// decodes it into out. A field of an unexpected JSON type is left at its
+// zero value and listed in r.DecodeWarnings; a body of the wrong shape is
+// a *DecodeError.
+func (c *Client) decode(ctx context.Context, op *operation, r *Response, out any) error {
 	buf := getBuffer()
 	defer putBuffer(buf)
-	if _, err := buf.ReadFrom(r); err != nil {
-		return &NetworkError{Method: op.Method, Path: op.Path, Err: sanitizeErr(err)}
+	if err := c.readBody(op, r.ContentLength, r.Body, buf); err != nil {
+		return err
 	}
-	if len(bytes.TrimSpace(buf.Bytes())) == 0 {
-		return nil
+	data := buf.Bytes()
+	if err := checkShape(op, data, out); err != nil {
+		return err
 	}
 	var err error
 	if d, ok := out.(bodyDecoder); ok {
-		err = d.decodeBody(buf.Bytes())
+		err = d.decodeBody(data)
 	} else {
-		err = json.Unmarshal(buf.Bytes(), out)
+		err = json.Unmarshal(data, out)
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		// encoding/json finishes the rest of the document after a type
-		// mismatch: keep what decoded rather than reject what Zoom sent.
-		c.logger.DebugContext(ctx, "zoom: response field of unexpected type left at its zero value",
-			"operation", op.ID, "field", te.Field, "json_type", te.Value)
+		// mismatch: keep what decoded rather than reject what Zoom sent,
+		// and say which fields were left out.
+		r.DecodeWarnings = decodeWarnings(data, out, te)
+		c.logger.DebugContext(ctx, "zoom: response fields of unexpected type left at their zero value",
+			"operation", op.ID, "fields", len(r.DecodeWarnings))
 		return nil
 	}
 	if err != nil {
 		return &DecodeError{Operation: op.ID, Err: err}
 	}
 	return nil
-}
-
-// errorFor turns a failed response into an *APIError, or a *RateLimitError
-// for a 429.
-func errorFor(op *operation, resp *http.Response) error {
-	e := newAPIError(op, resp)
-	if resp.StatusCode == http.StatusTooManyRequests {
-		return classifyRateLimit(e, resp.Header, time.Now())
-	}
-	return e
 }
 
 // bodyDecoder is implemented by generated response types that have an
@@ -456,4 +564,24 @@ type pageInfo interface {
 func closeBody(b io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, b, 64<<10)
 	_ = b.Close()
+}
+
+// secureURL reports whether a bearer token may travel to u: over https,
+// or over http to a loopback host (tests, local development).
+func secureURL(u *url.URL) bool {
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		return isLoopback(u.Hostname())
+	}
+	return false
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -48,7 +48,7 @@
 //
 // A body that is not Zoom's JSON (an HTML page from a proxy) still gives an
 // *APIError, with the start of the body. A call refused before sending
-// (a required argument missing) gives an *ArgumentError.
+// (a required argument missing, a "." or ".." id) gives an *ArgumentError.
 //
 // # Retries and rate limits
 //
@@ -58,6 +58,8 @@
 // follow Retry-After (seconds, HTTP date or RFC 3339) or jittered
 // exponential backoff, and end when the context is done. A daily limit
 // returns a *RateLimitError at once, with the reset time. See RetryPolicy.
+// A 429 is classified by its status, Zoom code and X-RateLimit-* and
+// Retry-After headers, never by the wording of Zoom's message.
 //
 // Zoom counts calls per rate-limit label (LIGHT, MEDIUM, HEAVY,
 // RESOURCE-INTENSIVE) and account. [WithRatePacing] spaces requests per label
@@ -75,10 +77,63 @@
 // the call with an *ArgumentError. [CloudRecordingsService.Download] streams
 // a recording file to an io.Writer, sending the token only to Zoom's hosts.
 //
+// # Reliability
+//
+// What the client guarantees, whatever the network does:
+//
+//   - No duplicate POSTs. A POST is sent again only after a 429 or when not
+//     one byte of it was written (a refused connection). A timeout, a reset
+//     after writing or a 5xx is returned, never retried: Zoom has no
+//     idempotency keys. The one exception is a 401 with code 124 (expired
+//     access token), which Zoom answers before doing anything: any method
+//     is replayed once with a refreshed token.
+//   - Which calls are retried, and when. GET, PUT, PATCH and DELETE are
+//     retried on 429, 502, 503 and 504, on network errors, and after the
+//     HTTP client's own per-attempt timeout, up to RetryPolicy.MaxAttempts
+//     in all. Retry-After is honoured on 429s and 5xxs up to
+//     RetryPolicy.MaxRetryAfter; a longer one, or a daily limit, is
+//     returned at once. The caller's context ending stops everything.
+//   - A DELETE whose attempt ended without telling what Zoom did (a reset
+//     after the request was written, a timeout, a 504) and whose retry gets
+//     "not found" returns success: the lost attempt most likely deleted the
+//     resource. The *Response holds the 404.
+//   - Success bodies are read through a cap, 64 MiB by default
+//     ([WithMaxResponseBytes]); a longer body is a *ResponseTooLargeError
+//     and is not read past the cap. Downloads stream and are not capped.
+//   - Decode errors and warnings. A success body that is not JSON, is empty
+//     where the operation returns a body, or is not an object where an
+//     object is documented (an array, a number) is a *DecodeError. A field
+//     of another JSON type than documented is left at its zero value and
+//     the call succeeds; the field is listed in Response.DecodeWarnings
+//     (its path and types, never its value). Limitation: generated types
+//     with their own UnmarshalJSON, nested in a response (the meetings of a
+//     meeting list, say), leave such fields at zero without reporting
+//     them.
+//   - Paths are validated: a path parameter that is empty, "." or ".." is
+//     refused with an *ArgumentError naming the parameter before anything
+//     is sent, since a proxy would resolve a dot segment (deleting the
+//     group instead of one member). [CloudRecordingsService.Download]
+//     refuses dot segments in its URL.
+//   - The bearer token never travels in clear: [WithBaseURL] and Download
+//     refuse plain http except to a loopback host (localhost, 127.0.0.0/8,
+//     ::1), and a redirect to another host or to plain http loses the
+//     Authorization header.
+//   - A ...All iterator whose pages come back with a next_page_token Zoom
+//     already returned ends with [ErrRepeatedPageToken] instead of paging
+//     forever.
+//
+// What cannot be guaranteed: a POST whose answer was lost may or may not
+// have been done by Zoom; the error (a *NetworkError) says so, and the
+// caller decides, for example by listing what exists before creating again.
+//
 // # Secrets
 //
 // Tokens are never logged nor put in errors. The Authorization header never
-// follows a redirect to another host.
+// follows a redirect to another host. Secrets a server echoes back in an
+// error (the request's passwords and other Secret values, its access
+// token, zak=, pwd= and access_token= parameters, Bearer credentials, JWTs)
+// are redacted from the *APIError's message, field errors and body before
+// they are kept.
 //
 // Values in Zoom's answers that grant access on their own are redacted
 // whenever a model holding them is logged or printed:

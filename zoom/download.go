@@ -23,7 +23,8 @@ var opDownload = &operation{Method: http.MethodGet, Path: "{download_url}", ID: 
 // Download streams the recording file at downloadURL (a recording file's
 // download_url) to w and returns the number of bytes written.
 //
-// The bearer token is sent only to Zoom's hosts (zoom.us and its
+// downloadURL must be https (plain http only to a loopback host) and have
+// no "." or ".." path segment. The bearer token is sent only to Zoom's hosts (zoom.us and its
 // subdomains, zoomgov.com and its subdomains, the client's API host, and
 // hosts added with [WithDownloadHosts]); any other URL is refused before a
 // request, since download URLs often come from webhook payloads. Zoom
@@ -38,6 +39,14 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 	u, err := url.Parse(downloadURL)
 	if err != nil || u.Host == "" {
 		return 0, nil, &ArgumentError{Operation: opDownload.ID, Arg: "downloadURL", Reason: "is not an absolute URL"}
+	}
+	if !secureURL(u) {
+		return 0, nil, &ArgumentError{Operation: opDownload.ID, Arg: "downloadURL",
+			Reason: "is plain http to a host that is not loopback: the token would travel in clear"}
+	}
+	if hasDotSegment(u) {
+		return 0, nil, &ArgumentError{Operation: opDownload.ID, Arg: "downloadURL",
+			Reason: `has a "." or ".." path segment`}
 	}
 	if !c.downloadHostAllowed(u) {
 		return 0, nil, &ArgumentError{Operation: opDownload.ID, Arg: "downloadURL",
@@ -55,7 +64,7 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 			token = tok.AccessToken
 		}
 	}
-	req, err := http.NewRequestWithContext(withAttemptState(ctx, opDownload), http.MethodGet, u.String(), nil)
+	req, err := http.NewRequestWithContext(withAttemptState(ctx, &attemptState{op: opDownload}), http.MethodGet, u.String(), nil)
 	if err != nil {
 		return 0, nil, &ArgumentError{Operation: opDownload.ID, Arg: "downloadURL", Reason: "is not a valid URL"}
 	}
@@ -63,7 +72,7 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := c.rc.HTTPClient.Do(req)
+	resp, err := c.hc.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return 0, nil, ctxErr
@@ -72,7 +81,7 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 	}
 	r := newResponse(resp)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return 0, r, errorFor(opDownload, resp)
+		return 0, r, checkResponse(&request{op: opDownload, token: token}, resp)
 	}
 	defer closeBody(resp.Body)
 	n, err := io.Copy(w, resp.Body)
@@ -107,11 +116,11 @@ func (c *Client) downloadHostAllowed(u *url.URL) bool {
 	host := strings.ToLower(u.Host)
 	for _, h := range c.downloadHosts {
 		if host == h {
-			return u.Scheme == "https" || u.Scheme == "http"
+			return secureURL(u)
 		}
 	}
 	if strings.EqualFold(u.Host, c.baseHost) {
-		return u.Scheme == "https" || u.Scheme == "http"
+		return secureURL(u)
 	}
 	if u.Scheme != "https" || u.Port() != "" {
 		return false
@@ -120,6 +129,20 @@ func (c *Client) downloadHostAllowed(u *url.URL) bool {
 	for _, zone := range []string{"zoom.us", "zoomgov.com"} {
 		if name == zone || strings.HasSuffix(name, "."+zone) {
 			return true
+		}
+	}
+	return false
+}
+
+// hasDotSegment reports whether the URL's path, decoded or as sent, has a
+// "." or ".." segment, which a proxy would resolve.
+func hasDotSegment(u *url.URL) bool {
+	for _, p := range []string{u.Path, u.EscapedPath()} {
+		for _, seg := range strings.Split(p, "/") {
+			switch strings.ToLower(seg) {
+			case ".", "..", "%2e", "%2e%2e", ".%2e", "%2e.":
+				return true
+			}
 		}
 	}
 	return false

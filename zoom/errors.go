@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -152,8 +151,9 @@ func truncate(s string, n int) string {
 }
 
 // newAPIError reads (at most maxErrorBody of) the body of a failed response
-// and closes it.
-func newAPIError(op *operation, resp *http.Response) *APIError {
+// and closes it. What it keeps of the body is redacted: the secrets' exact
+// values and the patterns of redact.go.
+func newAPIError(op *operation, resp *http.Response, secrets []string) *APIError {
 	e := &APIError{
 		Method:     op.Method,
 		Path:       op.Path,
@@ -165,13 +165,16 @@ func newAPIError(op *operation, resp *http.Response) *APIError {
 	closeBody(resp.Body)
 	// Put the bytes back so that a caller holding the response can read them.
 	resp.Body = io.NopCloser(bytes.NewReader(data))
-	parseErrorBody(e, data)
+	parseErrorBody(e, data, secrets...)
 	return e
 }
 
 // parseErrorBody fills e from an error body. It never fails: a body that is
 // not Zoom's JSON error shape is kept, truncated, in e.Body.
-func parseErrorBody(e *APIError, data []byte) {
+//
+// Secrets that the body echoes (the values in secrets, and the patterns of
+// redact.go) are redacted before anything is kept or truncated.
+func parseErrorBody(e *APIError, data []byte, secrets ...string) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return
@@ -188,12 +191,17 @@ func parseErrorBody(e *APIError, data []byte) {
 		if e.Message == "" {
 			e.Message = body.Reason
 		}
+		e.Message = redactText(e.Message, secrets)
 		e.Errors = body.Errors
+		for i := range e.Errors {
+			e.Errors[i].Field = redactText(e.Errors[i].Field, secrets)
+			e.Errors[i].Message = redactText(e.Errors[i].Message, secrets)
+		}
 		if e.Code != 0 || e.Message != "" || len(e.Errors) > 0 {
 			return
 		}
 	}
-	e.Body = truncate(sanitizeText(string(trimmed)), 512)
+	e.Body = truncate(redactText(sanitizeText(string(trimmed)), secrets), 512)
 }
 
 // parseLenientInt reads a JSON number or numeric string; anything else is 0.
@@ -220,40 +228,6 @@ func sanitizeText(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// RateLimitError is a 429 from Zoom. It unwraps to the *APIError, and
-// matches ErrRateLimited, and ErrDailyLimit when the limit lasts until Zoom's
-// daily reset (RetryAt then says when).
-type RateLimitError struct {
-	*APIError
-	// RateLimit holds the X-RateLimit-* headers of the answer.
-	RateLimit RateLimit
-	// Daily reports a daily limit (the account's daily budget for a label,
-	// or the 100 meeting/webinar creates or updates per user per day).
-	Daily bool
-	// RetryAt is when Zoom says a new request may succeed (zero if unknown).
-	RetryAt time.Time
-}
-
-// Error describes the limit and when it resets.
-func (e *RateLimitError) Error() string {
-	s := e.APIError.Error()
-	if !e.RetryAt.IsZero() {
-		s += " (retry at " + e.RetryAt.UTC().Format(time.RFC3339) + ")"
-	}
-	return s
-}
-
-// Unwrap returns the *APIError.
-func (e *RateLimitError) Unwrap() error { return e.APIError }
-
-// Is matches ErrRateLimited, and ErrDailyLimit for daily limits.
-func (e *RateLimitError) Is(target error) bool {
-	if target == ErrDailyLimit {
-		return e.Daily
-	}
-	return target == ErrRateLimited
 }
 
 // ArgumentError reports a call refused before any request was sent, such as
@@ -308,19 +282,6 @@ func (e *NetworkError) Error() string {
 
 // Unwrap returns the underlying error.
 func (e *NetworkError) Unwrap() error { return e.Err }
-
-// DecodeError reports a success response whose body is not valid JSON.
-type DecodeError struct {
-	Operation string
-	Err       error
-}
-
-func (e *DecodeError) Error() string {
-	return "zoom: " + e.Operation + ": decoding response: " + e.Err.Error()
-}
-
-// Unwrap returns the JSON error.
-func (e *DecodeError) Unwrap() error { return e.Err }
 
 // sanitizeErr strips the query string from URLs inside *url.Error values,
 // so that nothing passed in a query (never a token here, but still) leaks

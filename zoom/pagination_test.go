@@ -3,7 +3,9 @@ package zoom
 import (
 	"context"
 	"errors"
+	"net/http"
 	"testing"
+	"time"
 )
 
 func TestAllPages(t *testing.T) {
@@ -65,14 +67,59 @@ func TestAllPages(t *testing.T) {
 		t.Fatalf("errs %d calls %d", errs, calls)
 	}
 
-	// A server that repeats a token does not loop forever.
-	calls = 0
-	for range allPages(t.Context(), "", func(_ context.Context, tok string) ([]int, string, error) {
-		calls++
-		return []int{1}, "same", nil
-	}) {
+	// A server that repeats a token does not loop forever: the iteration
+	// ends with ErrRepeatedPageToken after the items already had.
+	for name, tc := range map[string]struct {
+		start string
+		next  map[string]string
+		calls int
+	}{
+		"same token":        {"", map[string]string{"": "same", "same": "same"}, 2},
+		"cycle":             {"", map[string]string{"": "a", "a": "b", "b": "a"}, 3},
+		"back to the start": {"s", map[string]string{"s": "s"}, 1},
+	} {
+		calls, items := 0, 0
+		var last error
+		for v, err := range allPages(t.Context(), tc.start, func(_ context.Context, tok string) ([]int, string, error) {
+			calls++
+			if calls > 10 {
+				t.Fatalf("%s: still paging after 10 pages", name)
+			}
+			return []int{1}, tc.next[tok], nil
+		}) {
+			if err != nil {
+				if v != nil || last != nil {
+					t.Fatalf("%s: v=%v, err %v after %v", name, v, err, last)
+				}
+				last = err
+				continue
+			}
+			items++
+		}
+		if !errors.Is(last, ErrRepeatedPageToken) || calls != tc.calls || items != tc.calls {
+			t.Fatalf("%s: err %v, %d calls, %d items; want ErrRepeatedPageToken after %d", name, last, calls, items, tc.calls)
+		}
 	}
-	if calls != 2 {
-		t.Fatalf("calls %d on a repeating token", calls)
+}
+
+func TestListAllStopsOnRepeatedPageToken(t *testing.T) {
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+		respond(200, nil, `{"next_page_token":"T1","meetings":[{"id":1}]}`),
+		respond(200, nil, `{"next_page_token":"T1","meetings":[{"id":2}]}`),
+	}}
+	c := newFakeClient(t, rt)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var ids []int64
+	var last error
+	for m, err := range c.Meetings.ListAll(ctx, "me", nil) {
+		if err != nil {
+			last = err
+			break
+		}
+		ids = append(ids, m.ID)
+	}
+	if !errors.Is(last, ErrRepeatedPageToken) || len(ids) != 2 || rt.count() != 2 {
+		t.Fatalf("err %v, ids %v, %d requests", last, ids, rt.count())
 	}
 }

@@ -1,21 +1,17 @@
 package zoom
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptrace"
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/hashicorp/go-retryablehttp"
 )
 
 // RetryPolicy says which failed attempts are tried again, and how long to
@@ -23,18 +19,24 @@ import (
 //
 // What is retried:
 //   - GET, PUT, PATCH and DELETE: 429 (per-second limits), 502, 503, 504 and
-//     network errors (refused, reset, EOF, timeouts);
+//     network errors (refused, reset, EOF, and the HTTP client's own
+//     per-attempt timeout; the caller's context ending is never retried);
 //   - POST: only 429 and network errors that happened before a byte of the
 //     request was written. Zoom has no idempotency keys, so a POST that may
 //     have reached Zoom (a timeout, a reset after writing, a 5xx) is never
 //     repeated: a retried create could duplicate a meeting;
-//   - never: a daily limit, or a 429 whose Retry-After is beyond
-//     MaxRetryAfter. Those return a *RateLimitError at once, with the reset
-//     time.
+//   - never: a daily limit, or a 429 or 5xx whose Retry-After is beyond
+//     MaxRetryAfter. Those return at once (a 429 as a *RateLimitError, with
+//     the reset time).
 //
-// Waits use Retry-After when Zoom sends it (seconds, HTTP date or RFC 3339),
-// otherwise jittered exponential backoff; they end as soon as the context is
-// done.
+// A DELETE whose attempt ended without an answer telling what Zoom did
+// (a network error after the request was written, a timeout, a 504) and
+// whose retry gets "not found" returns success: the lost attempt most
+// likely deleted the resource. The *Response then holds the 404.
+//
+// Waits use Retry-After when Zoom sends it on a 429 or a 5xx (seconds,
+// HTTP date or RFC 3339), otherwise jittered exponential backoff; they end
+// as soon as the context is done.
 type RetryPolicy struct {
 	// MaxAttempts is the number of attempts in all, the first included
 	// (1: no retries). Zero means 4.
@@ -44,7 +46,8 @@ type RetryPolicy struct {
 	// MaxBackoff caps a backoff step. Zero means 30s.
 	MaxBackoff time.Duration
 	// MaxRetryAfter is the longest Retry-After honoured by waiting; a longer
-	// one returns a *RateLimitError at once. Zero means 60s.
+	// one returns the error at once (for a 429, a *RateLimitError). Zero
+	// means 60s.
 	MaxRetryAfter time.Duration
 }
 
@@ -80,7 +83,9 @@ func (p *RetryPolicy) validate() error {
 	return nil
 }
 
-// attemptState follows one call across its attempts.
+// attemptState follows one call across its attempts. It travels in the
+// request's context, so the pacing transport knows the operation and the
+// retry decision knows whether a byte of the request was written.
 type attemptState struct {
 	op    *operation
 	wrote atomic.Bool // a byte of the current attempt's request was written
@@ -88,9 +93,14 @@ type attemptState struct {
 
 type attemptKey struct{}
 
-func withAttemptState(ctx context.Context, op *operation) context.Context {
-	st := &attemptState{op: op}
+func withAttemptState(ctx context.Context, st *attemptState) context.Context {
 	ctx = context.WithValue(ctx, attemptKey{}, st)
+	if idempotent(st.op.Method) && st.op.Method != http.MethodDelete {
+		// Whether a byte was written matters only to decide if a POST may
+		// be repeated and if a DELETE's outcome is unknown: spare the
+		// trace's allocations on every other call.
+		return ctx
+	}
 	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 		WroteHeaderField: func(string, []string) { st.wrote.Store(true) },
 		WroteHeaders:     func() { st.wrote.Store(true) },
@@ -102,64 +112,49 @@ func stateOf(ctx context.Context) *attemptState {
 	return st
 }
 
-// noCloseTransport hides the transport's CloseIdleConnections from
-// go-retryablehttp, which calls it after failures: a shared transport's
-// pooled connections belong to the application.
-type noCloseTransport struct{ rt http.RoundTripper }
-
-func (t noCloseTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	return t.rt.RoundTrip(r)
-}
-
-func newRetryClient(c *Client, hc *http.Client, pc *pacer) *retryablehttp.Client {
+// newHTTPClient returns the client's copy of hc (or of a default client):
+// its transport paces requests when pc is set, and its redirect policy
+// never sends the Authorization header to another host.
+func newHTTPClient(hc *http.Client, pc *pacer) *http.Client {
 	var base http.Client
 	if hc != nil {
 		base = *hc
 	} else {
 		base = http.Client{Timeout: 60 * time.Second}
 	}
-	rt := base.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
 	if pc != nil {
-		rt = pacingTransport{next: rt, pacer: pc}
+		rt := base.Transport
+		if rt == nil {
+			rt = http.DefaultTransport
+		}
+		base.Transport = pacingTransport{next: rt, pacer: pc}
 	}
-	base.Transport = noCloseTransport{rt: rt}
 	userCheck := base.CheckRedirect
 	base.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		// Never send the Authorization header to another host.
-		if len(via) > 0 && !strings.EqualFold(req.URL.Host, via[0].URL.Host) {
+		// Never send the Authorization header to another host, nor over
+		// plain http to a host that is not loopback.
+		if len(via) > 0 && (!strings.EqualFold(req.URL.Host, via[0].URL.Host) || !secureURL(req.URL)) {
 			req.Header.Del("Authorization")
 		}
 		if userCheck != nil {
-			return userCheck(req, via)
+			if err := userCheck(req, via); err != nil {
+				return &redirectError{err}
+			}
+			return nil
 		}
 		if len(via) >= 10 {
-			return errors.New("stopped after 10 redirects")
+			return &redirectError{errors.New("stopped after 10 redirects")}
 		}
 		return nil
 	}
-	p := c.retry
-	return &retryablehttp.Client{
-		HTTPClient:   &base,
-		Logger:       nil, // it would log full URLs
-		RetryWaitMin: p.MinBackoff,
-		RetryWaitMax: p.MaxBackoff,
-		RetryMax:     p.MaxAttempts - 1,
-		RequestLogHook: func(_ retryablehttp.Logger, r *http.Request, attempt int) {
-			if st := stateOf(r.Context()); st != nil {
-				st.wrote.Store(false)
-				if attempt > 0 {
-					c.logger.DebugContext(r.Context(), "zoom: retrying", "operation", st.op.ID, "attempt", attempt+1)
-				}
-			}
-		},
-		CheckRetry:   c.checkRetry,
-		Backoff:      c.backoff,
-		ErrorHandler: retryablehttp.PassthroughErrorHandler,
-	}
+	return &base
 }
+
+// redirectError is a refusal of the redirect policy: never retried.
+type redirectError struct{ err error }
+
+func (e *redirectError) Error() string { return e.err.Error() }
+func (e *redirectError) Unwrap() error { return e.err }
 
 func idempotent(method string) bool {
 	switch method {
@@ -169,90 +164,66 @@ func idempotent(method string) bool {
 	return false
 }
 
-// checkRetry is the retry policy described on RetryPolicy.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
+// retryDelay is the retry policy described on RetryPolicy: it says whether
+// the attempt-th attempt (from 1) that ended with resp or err is tried
+// again, and after how long.
+func (c *Client) retryDelay(ctx context.Context, st *attemptState, attempt int, resp *http.Response, err error) (time.Duration, bool) {
+	if attempt >= c.retry.MaxAttempts || ctx.Err() != nil {
+		return 0, false
 	}
-	st := stateOf(ctx)
-	method := http.MethodGet
-	if st != nil {
-		method = st.op.Method
-	}
+	method := st.op.Method
 	if err != nil {
 		if !retryableNetErr(err) {
-			return false, err
-		}
-		if idempotent(method) {
-			return true, nil
+			return 0, false
 		}
 		// POST: only when nothing was written.
-		return st != nil && !st.wrote.Load(), nil
+		if !idempotent(method) && st.wrote.Load() {
+			return 0, false
+		}
+		return c.backoff(attempt), true
 	}
 	switch resp.StatusCode {
 	case http.StatusTooManyRequests:
-		rl := c.rateLimitFrom(st, resp)
-		if rl.Daily {
-			return false, nil
+		wait, ok := retryWait(resp, c.retry.MaxRetryAfter, time.Now())
+		if !ok {
+			return 0, false
 		}
-		if !rl.RetryAt.IsZero() && time.Until(rl.RetryAt) > c.retry.MaxRetryAfter {
-			return false, nil
+		if wait > 0 {
+			return wait, true
 		}
-		return true, nil
+		return c.backoff(attempt), true
 	case http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return idempotent(method), nil
-	}
-	return false, nil
-}
-
-// rateLimitFrom classifies a 429. It reads the body (capped) and puts it
-// back, so the final error can still report Zoom's message.
-func (c *Client) rateLimitFrom(st *attemptState, resp *http.Response) *RateLimitError {
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(data))
-	op := &operation{}
-	if st != nil {
-		op = st.op
-	}
-	e := &APIError{Method: op.Method, Path: op.Path, StatusCode: resp.StatusCode,
-		TrackingID: resp.Header.Get("x-zm-trackingid"), Header: resp.Header}
-	parseErrorBody(e, data)
-	return classifyRateLimit(e, resp.Header, time.Now())
-}
-
-// classifyRateLimit builds the *RateLimitError for a 429.
-func classifyRateLimit(e *APIError, h http.Header, now time.Time) *RateLimitError {
-	rl := &RateLimitError{APIError: e, RateLimit: parseRateLimit(h, now)}
-	rl.RetryAt = rl.RateLimit.RetryAfter
-	typ := strings.ToLower(rl.RateLimit.Type)
-	msg := strings.ToLower(e.Message)
-	if strings.Contains(typ, "daily") || strings.Contains(msg, "daily") {
-		rl.Daily = true
-		if rl.RetryAt.IsZero() {
-			// Zoom's daily limits reset at 00:00 UTC.
-			y, m, d := now.UTC().Date()
-			rl.RetryAt = time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC)
+		if !idempotent(method) {
+			return 0, false
 		}
+		wait, ok := retryWait(resp, c.retry.MaxRetryAfter, time.Now())
+		if !ok {
+			return 0, false
+		}
+		if wait > 0 {
+			return wait, true
+		}
+		return c.backoff(attempt), true
 	}
-	return rl
+	return 0, false
 }
 
-// backoff waits Retry-After when Zoom sent it, otherwise an exponential step
-// with jitter (half fixed, half random).
-func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			if d > c.retry.MaxRetryAfter {
-				d = c.retry.MaxRetryAfter
-			}
-			if d > 0 {
-				return d
-			}
-		}
+// outcomeUnknown reports whether an attempt ended without telling whether
+// Zoom acted on it: a network error after a byte of the request was
+// written, a timeout, or a 504 from a gateway.
+func outcomeUnknown(st *attemptState, resp *http.Response, err error) bool {
+	if err != nil {
+		return st.wrote.Load() || errors.Is(err, context.DeadlineExceeded)
 	}
-	step := minWait
-	for i := 0; i < attempt && step < maxWait; i++ {
+	return resp.StatusCode == http.StatusGatewayTimeout
+}
+
+// backoff is the wait after the attempt-th attempt (from 1): an
+// exponential step from MinBackoff, capped at MaxBackoff, with jitter (half
+// fixed, half random).
+func (c *Client) backoff(attempt int) time.Duration {
+	step, maxWait := c.retry.MinBackoff, c.retry.MaxBackoff
+	for i := 1; i < attempt && step < maxWait; i++ {
 		step *= 2
 	}
 	if step > maxWait {
@@ -265,9 +236,30 @@ func (c *Client) backoff(minWait, maxWait time.Duration, attempt int, resp *http
 	return half + rand.N(half+1)
 }
 
+// sleep waits d, or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
 // retryableNetErr reports whether a transport error may succeed on retry.
+// The caller's context is alive: a deadline here is the HTTP client's own
+// per-attempt timeout, which is retried.
 func retryableNetErr(err error) bool {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	var re *redirectError
+	if errors.As(err, &re) {
 		return false
 	}
 	var cve *tls.CertificateVerificationError
@@ -286,9 +278,6 @@ func retryableNetErr(err error) bool {
 	if errors.As(err, &ci) {
 		return false
 	}
-	if strings.Contains(err.Error(), "stopped after") || strings.Contains(err.Error(), "unsupported protocol scheme") {
-		return false
-	}
-	// Refused connections, resets, EOFs, timeouts.
+	// Refused connections, resets, EOFs.
 	return true
 }

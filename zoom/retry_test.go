@@ -273,10 +273,10 @@ func TestBackoffEndsWhenContextDone(t *testing.T) {
 }
 
 func TestBackoffBounds(t *testing.T) {
-	c := &Client{retry: DefaultRetryPolicy()}
+	c := &Client{retry: RetryPolicy{MaxAttempts: 10, MinBackoff: 500 * time.Millisecond, MaxBackoff: 4 * time.Second}}
 	for attempt := range 8 {
 		for range 50 {
-			d := c.backoff(500*time.Millisecond, 4*time.Second, attempt, nil)
+			d := c.backoff(attempt + 1)
 			step := min(500*time.Millisecond<<attempt, 4*time.Second)
 			if d < step/2 || d > step {
 				t.Fatalf("attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
@@ -321,5 +321,44 @@ func TestRetryPolicyValidation(t *testing.T) {
 	c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
 	if _, _, err := callGet(t.Context(), c); !errors.Is(err, ErrServer) || rt.count() != 1 {
 		t.Fatalf("MaxAttempts 1: err %v after %d attempts", err, rt.count())
+	}
+}
+
+func TestRateLimitClassifiedByHeadersNotText(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		headers map[string]string
+		message string
+		daily   bool
+	}{
+		{"QPS type, daily wording", map[string]string{"X-RateLimit-Type": "QPS"}, "the daily rate limit", false},
+		{"no headers, daily wording", nil, "You have exceeded the daily rate limit", false},
+		{"daily type, other wording", map[string]string{"X-RateLimit-Type": "Daily-limit"}, "Try again later.", true},
+		{"per-user limit, other wording", map[string]string{"X-RateLimit-Category": "Light", "X-RateLimit-Limit": "6000", "X-RateLimit-Remaining": "12"}, "Limite atteinte.", true},
+		{"label exhausted without type", map[string]string{"X-RateLimit-Limit": "30", "X-RateLimit-Remaining": "0"}, "daily", false},
+		{"per-user limit with Retry-After", map[string]string{"X-RateLimit-Limit": "6000", "Retry-After": "1"}, "daily", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				body := `{"code":429,"message":"` + tc.message + `"}`
+				rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(429, tc.headers, body)}}
+				c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
+				_, _, err := callGet(t.Context(), c)
+				var rl *RateLimitError
+				if !errors.As(err, &rl) {
+					t.Fatalf("err = %v, want *RateLimitError", err)
+				}
+				if rl.Daily != tc.daily || errors.Is(err, ErrDailyLimit) != tc.daily {
+					t.Fatalf("Daily = %v, want %v", rl.Daily, tc.daily)
+				}
+				wantAttempts := 2
+				if tc.daily {
+					wantAttempts = 1
+				}
+				if rt.count() != wantAttempts {
+					t.Fatalf("attempts = %d, want %d", rt.count(), wantAttempts)
+				}
+			})
+		})
 	}
 }

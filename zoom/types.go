@@ -3,6 +3,7 @@ package zoom
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/url"
 	"strconv"
@@ -210,11 +211,19 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// bodyBuf holds a response body while it is decoded; pooled, with the
+// limiting reader that caps it, so reading a body allocates nothing.
+type bodyBuf struct {
+	bytes.Buffer
+	lr io.LimitedReader
+}
 
-func getBuffer() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+var bufPool = sync.Pool{New: func() any { return new(bodyBuf) }}
 
-func putBuffer(b *bytes.Buffer) {
+func getBuffer() *bodyBuf { return bufPool.Get().(*bodyBuf) }
+
+func putBuffer(b *bodyBuf) {
+	b.lr = io.LimitedReader{}
 	if b.Cap() > 1<<20 {
 		return
 	}

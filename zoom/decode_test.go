@@ -1,0 +1,156 @@
+package zoom
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// endlessBody is a JSON object that never ends; it counts what was read.
+type endlessBody struct{ read atomic.Int64 }
+
+func (b *endlessBody) Read(p []byte) (int, error) {
+	if b.read.Load() == 0 && len(p) > 0 {
+		n := copy(p, `{"topic":"`)
+		b.read.Add(int64(n))
+		return n, nil
+	}
+	for i := range p {
+		p[i] = 'x'
+	}
+	b.read.Add(int64(len(p)))
+	return len(p), nil
+}
+
+func (b *endlessBody) Close() error { return nil }
+
+func TestResponseBodyCapped(t *testing.T) {
+	body := &endlessBody{}
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: body, ContentLength: -1, Request: r}, nil
+	}}}
+	const limit = 1 << 20
+	c := newFakeClient(t, rt, WithMaxResponseBytes(limit))
+	_, resp, err := callGet(t.Context(), c)
+	var tl *ResponseTooLargeError
+	if !errors.As(err, &tl) || tl.Limit != limit {
+		t.Fatalf("err = %v, want a *ResponseTooLargeError", err)
+	}
+	if resp == nil || resp.StatusCode != 200 {
+		t.Fatalf("resp = %v", resp)
+	}
+	if n := body.read.Load(); n > limit+128<<10 {
+		t.Fatalf("read %d bytes of the body, want at most about the %d limit", n, limit)
+	}
+
+	// A declared length beyond the cap is refused without reading.
+	body2 := &endlessBody{}
+	rt2 := &fakeRT{steps: []func(*http.Request) (*http.Response, error){func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: body2, ContentLength: 400 << 20, Request: r}, nil
+	}}}
+	c2 := newFakeClient(t, rt2)
+	if _, _, err := callGet(t.Context(), c2); !errors.As(err, &tl) || tl.Limit != 64<<20 {
+		t.Fatalf("err = %v, want a *ResponseTooLargeError with the 64 MiB default", err)
+	}
+	if n := body2.read.Load(); n > 128<<10 {
+		t.Fatalf("read %d bytes of an announced 400 MiB body", n)
+	}
+
+	for _, n := range []int64{0, -1} {
+		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithMaxResponseBytes(n)); err == nil {
+			t.Errorf("WithMaxResponseBytes(%d) accepted", n)
+		}
+	}
+}
+
+func TestDownloadNotCapped(t *testing.T) {
+	const size = 3 << 20
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){func(r *http.Request) (*http.Response, error) {
+		return &http.Response{StatusCode: 200, Header: http.Header{}, Body: io.NopCloser(io.LimitReader(&endlessBody{}, size)), ContentLength: size, Request: r}, nil
+	}}}
+	c := newFakeClient(t, rt, WithMaxResponseBytes(1<<20))
+	n, _, err := c.CloudRecordings.Download(t.Context(), "https://zoom.us/rec/download/1", io.Discard, nil)
+	if err != nil || n != size {
+		t.Fatalf("n = %d, err = %v", n, err)
+	}
+}
+
+func TestWrongShapeIsDecodeError(t *testing.T) {
+	for _, body := range []string{`[1,2,3]`, `42`, `"x"`, `true`, `null`, ``, "  \n"} {
+		t.Run(fmt.Sprintf("%q", body), func(t *testing.T) {
+			rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, body)}}
+			c := newFakeClient(t, rt)
+			m, resp, err := callGet(t.Context(), c)
+			var de *DecodeError
+			if !errors.As(err, &de) || m != nil {
+				t.Fatalf("m = %+v, err = %v; want a *DecodeError", m, err)
+			}
+			if resp == nil || resp.StatusCode != 200 {
+				t.Fatalf("resp = %v", resp)
+			}
+			if strings.Contains(err.Error(), "1,2,3") {
+				t.Fatalf("error repeats the body: %v", err)
+			}
+		})
+	}
+	// Through a generated method too.
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, `[1,2,3]`)}}
+	c := newFakeClient(t, rt)
+	var de *DecodeError
+	if m, _, err := c.Meetings.Get(t.Context(), 85746065, nil); !errors.As(err, &de) || m != nil {
+		t.Fatalf("Meetings.Get: m = %v, err = %v", m, err)
+	}
+	// A method without a response body ignores an empty 200 or 204.
+	for _, st := range []int{200, 204} {
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(st, nil, "")}}
+		c := newFakeClient(t, rt)
+		if _, err := c.Users.UpdateStatus(t.Context(), "me", &UpdateUserStatusRequest{Action: "activate"}); err != nil {
+			t.Fatalf("%d: %v", st, err)
+		}
+	}
+}
+
+func TestDecodeWarningsListMismatchedFields(t *testing.T) {
+	const canary = "CANARY-VALUE-93f1"
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil,
+		`{"id":"`+canary+`","topic":12345,"duration":"60","agenda":"kept",
+		  "settings":{"host_video":"`+canary+`","join_before_host":true,"approval_type":"x"},
+		  "tracking_fields":{"field":"`+canary+`"}}`)}}
+	c := newFakeClient(t, rt)
+	m, resp, err := c.Meetings.Get(t.Context(), 85746065, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Agenda != "kept" || m.Settings == nil || m.Settings.JoinBeforeHost == nil || !*m.Settings.JoinBeforeHost {
+		t.Fatalf("the rest was not decoded: %+v", m)
+	}
+	got := map[string]DecodeWarning{}
+	for _, w := range resp.DecodeWarnings {
+		got[w.Field] = w
+	}
+	for field, kind := range map[string]string{
+		"topic":                  "number",
+		"settings.host_video":    "string",
+		"settings.approval_type": "string",
+		"tracking_fields":        "object",
+	} {
+		w, ok := got[field]
+		if !ok || w.Got != kind || w.Want == "" {
+			t.Errorf("warning for %s = %+v (present %v), want Got %q; all: %+v", field, w, ok, kind, resp.DecodeWarnings)
+		}
+	}
+	if s := fmt.Sprintf("%v %+v %#v", resp.DecodeWarnings, resp.DecodeWarnings, resp.DecodeWarnings); strings.Contains(s, canary) || strings.Contains(s, "12345") {
+		t.Fatalf("warnings carry values: %s", s)
+	}
+
+	// A clean body has none.
+	rt = &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, meetingJSON)}}
+	c = newFakeClient(t, rt)
+	if _, resp, err := callGet(t.Context(), c); err != nil || len(resp.DecodeWarnings) != 0 {
+		t.Fatalf("err %v, warnings %+v", err, resp.DecodeWarnings)
+	}
+}

@@ -1,0 +1,102 @@
+package zoom
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"golang.org/x/oauth2"
+)
+
+func TestEchoedSecretsRedactedInErrors(t *testing.T) {
+	const (
+		pass  = "Pw-CANARY-1a2b"
+		zak   = "ZAK-CANARY-3c4d"
+		pwd   = "PWD-CANARY-5e6f"
+		at    = "AT-CANARY-7a8b"
+		jwt   = "eyJhbGciOiJIUzUxMiJ9.eyJzdWIiOiJDQU5BUlkifQ.c2lnQ0FOQVJZ"
+		other = "Bearer-CANARY-9c0d"
+	)
+	for name, body := range map[string]string{
+		"message echoes the password":  `{"code":300,"message":"Password ` + pass + ` is too weak."}`,
+		"field error echoes it":        `{"code":300,"message":"Validation Failed.","errors":[{"field":"password","message":"'` + pass + `' is not allowed"}]}`,
+		"start url with zak":           `{"code":3000,"message":"Cannot start https://zoom.us/s/1?zak=` + zak + `&x=1"}`,
+		"join url with pwd":            `{"code":3000,"message":"see https://zoom.us/j/1?pwd=` + pwd + `"}`,
+		"html body echoes the token":   `<html>bad token ` + at + ` / access_token=` + at + `</html>`,
+		"body echoes a bearer":         `<p>Authorization: Bearer ` + other + `</p>`,
+		"json body echoes fields":      `{"password":"` + pass + `","start_url":"https://zoom.us/s/1?zak=` + zak + `","access_token":"` + at + `"}`,
+		"message echoes a jwt":         `{"code":124,"message":"Invalid access token ` + jwt + `"}`,
+		"message echoes a reason text": `{"reason":"refresh token ` + jwt + ` revoked"}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(400, nil, body)}}
+			c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithBaseURL("https://api.zoom.test/v2"),
+				WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: at})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, err = c.Meetings.Create(t.Context(), "me", &CreateMeetingRequest{Topic: "t", Password: pass})
+			if err == nil {
+				t.Fatal("want an error")
+			}
+			apiErr, _ := err.(*APIError)
+			if apiErr == nil {
+				t.Fatalf("err = %T %v", err, err)
+			}
+			shown := []string{err.Error(), fmt.Sprintf("%v|%+v|%#v", err, err, err), apiErr.Message, apiErr.Body, fmt.Sprint(apiErr.Errors)}
+			for _, s := range shown {
+				for _, secret := range []string{pass, zak, pwd, at, jwt, other, "CANARY"} {
+					if strings.Contains(s, secret) {
+						t.Fatalf("%q shows a secret: %s", secret, s)
+					}
+				}
+			}
+			if !strings.Contains(err.Error(), "REDACTED") {
+				t.Fatalf("Error() = %s, want a REDACTED mark", err)
+			}
+		})
+	}
+}
+
+func TestRedactionKeepsOrdinaryMessages(t *testing.T) {
+	for _, msg := range []string{
+		"Meeting does not exist: 85746065.",
+		"You have reached the maximum per-second rate limit for this API. Try again later.",
+		"User does not exist: jane@example.com.",
+		"Invalid field.",
+	} {
+		if got := redactText(msg, nil); got != msg {
+			t.Errorf("redactText(%q) = %q", msg, got)
+		}
+	}
+}
+
+func TestRedactedBeforeTruncation(t *testing.T) {
+	// A token that straddles the 512-byte cut is redacted whole, not left
+	// as a prefix.
+	const at = "AT-CANARY-0123456789abcdef"
+	body := "<html>" + strings.Repeat("x", 500) + at + "</html>"
+	e := &APIError{StatusCode: 502}
+	parseErrorBody(e, []byte(body), at)
+	if strings.Contains(e.Body, "AT-CANARY") {
+		t.Fatalf("Body = %q", e.Body)
+	}
+}
+
+func TestReplayedTokensRedacted(t *testing.T) {
+	// After a code-124 replay, an error echoing either token is redacted.
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+		respond(401, nil, `{"code":124,"message":"Invalid access token."}`),
+		respond(400, nil, `{"code":300,"message":"tokens tok-1 and tok-2 refused"}`),
+	}}
+	src := &refreshingSource{current: "tok-1"}
+	c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithTokenSource(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = callGet(t.Context(), c)
+	if err == nil || strings.Contains(err.Error(), "tok-1") || strings.Contains(err.Error(), "tok-2") {
+		t.Fatalf("err = %v", err)
+	}
+}
