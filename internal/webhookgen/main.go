@@ -1,6 +1,7 @@
 // Command webhookgen generates webhook/events_gen.go, the typed payloads of the Zoom webhook events
-// the webhook package supports, from Zoom's webhook OpenAPI documents (trimmed copies in
-// webhook/testdata/spec). Run it through go generate in package webhook:
+// the webhook package supports (the events declared in internal/gen/scope), from Zoom's webhook
+// OpenAPI documents (trimmed copies in webhook/testdata/spec, made by internal/gen/trimspec). Run it
+// through go generate in package webhook:
 //
 //	go generate ./webhook
 //
@@ -31,47 +32,9 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-)
 
-// events lists the events with typed payloads, by spec file.
-var events = []struct{ file, name string }{
-	{"Meetings", "meeting.created"},
-	{"Meetings", "meeting.updated"},
-	{"Meetings", "meeting.deleted"},
-	{"Meetings", "meeting.started"},
-	{"Meetings", "meeting.ended"},
-	{"Meetings", "meeting.participant_joined"},
-	{"Meetings", "meeting.participant_left"},
-	{"Meetings", "meeting.registration_created"},
-	{"Meetings", "meeting.registration_approved"},
-	{"Meetings", "meeting.registration_cancelled"},
-	{"Meetings", "meeting.registration_denied"},
-	{"Meetings", "webinar.created"},
-	{"Meetings", "webinar.updated"},
-	{"Meetings", "webinar.deleted"},
-	{"Meetings", "webinar.started"},
-	{"Meetings", "webinar.ended"},
-	{"Meetings", "webinar.participant_joined"},
-	{"Meetings", "webinar.participant_left"},
-	{"Meetings", "webinar.registration_created"},
-	{"Meetings", "webinar.registration_approved"},
-	{"Meetings", "webinar.registration_cancelled"},
-	{"Meetings", "webinar.registration_denied"},
-	{"Meetings", "recording.completed"},
-	{"Users", "user.created"},
-	{"Users", "user.updated"},
-	{"Users", "user.activated"},
-	{"Users", "user.deactivated"},
-	{"Users", "user.deleted"},
-	{"Users", "user.disassociated"},
-	{"Users", "user.invitation_accepted"},
-	{"Users", "group.created"},
-	{"Users", "group.updated"},
-	{"Users", "group.deleted"},
-	{"Users", "group.member_added"},
-	{"Users", "group.member_deleted"},
-	{"Marketplace", "app_deauthorized"},
-}
+	"github.com/zoomkit/zoomkit/internal/gen/scope"
+)
 
 type override struct{ goType, doc string }
 
@@ -113,18 +76,18 @@ func main() {
 func generate(specDir string) ([]byte, error) {
 	g := &gen{structs: map[*node]*structDef{}, byName: map[string]*structDef{}}
 	docs := map[string]*node{}
-	for _, ev := range events {
-		d, ok := docs[ev.file]
+	for _, ev := range scope.Events() {
+		d, ok := docs[ev.Document]
 		if !ok {
 			var err error
-			d, err = load(filepath.Join(specDir, ev.file+".json"))
+			d, err = load(filepath.Join(specDir, ev.Document+".json"))
 			if err != nil {
 				return nil, err
 			}
-			docs[ev.file] = d
+			docs[ev.Document] = d
 		}
-		if err := g.event(d, ev.name); err != nil {
-			return nil, fmt.Errorf("%s: %v", ev.name, err)
+		if err := g.event(d, ev.Name); err != nil {
+			return nil, fmt.Errorf("%s: %v", ev.Name, err)
 		}
 	}
 	return format.Source(g.emit())

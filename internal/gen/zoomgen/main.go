@@ -1,6 +1,7 @@
 // Command zoomgen generates the models and service methods of package zoom
-// from the trimmed OpenAPI documents in internal/spec and the overrides
-// table in overrides.go. It is run by go generate in package zoom:
+// from the trimmed OpenAPI documents in internal/spec, the scope declared
+// in internal/gen/scope and the overrides table in overrides.go. It is run
+// by go generate in package zoom:
 //
 //	go generate ./zoom/
 //
@@ -23,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/zoomkit/zoomkit/internal/gen/ojson"
+	"github.com/zoomkit/zoomkit/internal/gen/scope"
 )
 
 func main() {
@@ -105,14 +107,14 @@ var httpMethods = []string{"get", "post", "put", "patch", "delete"}
 
 func (g *gen) load(dir string) error {
 	seen := map[string]bool{}
-	for _, doc := range documents {
-		data, err := os.ReadFile(filepath.Join(dir, doc.file))
+	for _, doc := range scope.Documents() {
+		data, err := os.ReadFile(filepath.Join(dir, doc.File))
 		if err != nil {
 			return err
 		}
 		root, err := ojson.Parse(data)
 		if err != nil {
-			return fmt.Errorf("%s: %w", doc.file, err)
+			return fmt.Errorf("%s: %w", doc.File, err)
 		}
 		for _, p := range root.Fields("paths") {
 			for _, m := range p.Value.Members {
@@ -121,7 +123,7 @@ func (g *gen) load(dir string) error {
 				}
 				tag := ""
 				for _, t := range m.Value.Elems("tags") {
-					if slices.Contains(doc.tags, t.String) {
+					if slices.Contains(doc.Tags, t.String) {
 						tag = t.String
 					}
 				}
@@ -131,11 +133,11 @@ func (g *gen) load(dir string) error {
 				id := m.Value.Str("operationId")
 				def, ok := operations[id]
 				if !ok {
-					return fmt.Errorf("%s %s %s (%s): operationId has no entry in the overrides table", doc.file, strings.ToUpper(m.Key), p.Key, id)
+					return fmt.Errorf("%s %s %s (%s): operationId has no entry in the overrides table", doc.File, strings.ToUpper(m.Key), p.Key, id)
 				}
 				seen[id] = true
 				g.ops = append(g.ops, &specOp{
-					File: doc.file, Method: strings.ToUpper(m.Key), Path: p.Key, ID: id, Tag: tag,
+					File: doc.File, Method: strings.ToUpper(m.Key), Path: p.Key, ID: id, Tag: tag,
 					Node: m.Value, PathItem: p.Value, Def: def, text: splitDescription(m.Value.Str("description")),
 				})
 				if op := g.ops[len(g.ops)-1]; op.text.Rate == "" {

@@ -3,19 +3,9 @@ package main
 // This file is the overrides table: the deliberate Go names of services,
 // methods and types, the enums, and the unification of the nested types
 // that the OpenAPI documents repeat inline. Adding a tag means adding its
-// tag to documents and one entry per operation to operations; the generator
-// fails on an operation without an entry.
-
-// documents lists the trimmed documents and the tags generated from each.
-var documents = []struct {
-	file, family string // family: the developers.zoom.us API family of the reference links
-	tags         []string
-}{
-	{"meetings.json", "meetings", []string{"Meetings", "Invitation & Registration", "Webinars", "Reports", "Cloud Recording"}},
-	{"users.json", "users", []string{"Users", "Groups"}},
-	{"accounts.json", "accounts", []string{"Roles"}},
-	{"team_chat.json", "team-chat", []string{"Contacts"}},
-}
+// tag to the scope (internal/gen/scope) and one entry per operation to
+// operations; the generator fails on an operation without an entry, and on
+// an entry for an operation outside the scope.
 
 // opDef names the Go side of one operation.
 type opDef struct {
