@@ -1,15 +1,29 @@
-// Command zoomgen generates the models and service methods of package zoom
-// from the trimmed OpenAPI documents in internal/spec, the scope declared
-// in internal/gen/scope and the overrides table in overrides.go. It is run
-// by go generate in package zoom:
+// Command zoomgen is zoomkit's generator. It has two parts that share the
+// scope declared in internal/gen/scope, the JSON reader internal/gen/ojson
+// and the per-operation and per-event rules in overrides.go:
 //
-//	go generate ./zoom/
+// The REST emitter generates the models and service methods of package
+// zoom from the trimmed OpenAPI documents in internal/spec. It is run by go
+// generate in package zoom:
+//
+//	go generate ./zoom/   (go run ../internal/gen/zoomgen -spec ../internal/spec -out .)
 //
 // It also writes zz_redact.go, the LogValue and Format methods that print
 // the models holding a secret redacted (see redact.go), and
 // zz_types_test.go, the list of every generated type for the tests that
 // must cover them all.
 //
+// The events emitter (-events, see events.go) generates webhook/events_gen.go,
+// the typed payloads of the webhook events, from the trimmed webhook
+// documents in webhook/testdata/spec:
+//
+//	go run ../internal/gen/zoomgen -events -spec testdata/spec -out events_gen.go
+//
+// (webhook's go:generate line still runs internal/webhookgen, which
+// forwards to this mode.)
+//
+// The trimmed documents are made from Zoom's full documents by
+// internal/gen/trimspec, run by hand (see README's Development section).
 // Output is deterministic: running it twice gives the same bytes.
 package main
 
@@ -28,10 +42,21 @@ import (
 )
 
 func main() {
-	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents")
-	outDir := flag.String("out", ".", "directory of package zoom")
+	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents (with -events: of the trimmed webhook documents)")
+	outDir := flag.String("out", ".", "directory of package zoom (with -events: the file to write)")
+	events := flag.Bool("events", false, "generate webhook/events_gen.go instead of package zoom")
 	verbose := flag.Bool("v", false, "print the generated types and enums")
 	flag.Parse()
+	if *events {
+		src, err := generateEvents(*specDir)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(*outDir, src, 0o644); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	g := newGen()
 	g.verbose = *verbose
 	if err := g.load(*specDir); err != nil {

@@ -376,6 +376,9 @@ func (g *gen) addProps(t *goType, s *ojson.Node, req bool) {
 	}
 }
 
+// isIDName reports whether a field named json holds an identifier (id,
+// *_id, pmi), which Zoom sends as a number in one place and a string in
+// another.
 func isIDName(json string) bool {
 	return json == "id" || strings.HasSuffix(json, "_id") || json == "pmi"
 }

@@ -669,3 +669,30 @@ type enumConst struct {
 	Name  string // constant name after the type name
 	Doc   string
 }
+
+// The events' rules (see events.go).
+
+// eventOverride is the Go type (and doc) of one event field.
+type eventOverride struct{ goType, doc string }
+
+// eventOverrides maps "event prefix|path below payload" to a Go type.
+// Prefix "*" matches every event.
+var eventOverrides = map[string]eventOverride{
+	// The ID typing trap: a number in meeting.created, a string in meeting.started, either in webinar.ended.
+	"meeting|object.id":       {"ID", ""},
+	"meeting|old_object.id":   {"ID", ""},
+	"webinar|object.id":       {"ID", ""},
+	"webinar|old_object.id":   {"ID", ""},
+	"recording|object.id":     {"ID", ""},
+	"recording|old_object.id": {"ID", ""},
+	// A number in the schema, "2024-09-08 15:58:40" in the example: kept raw.
+	"app_deauthorized|event_ts": {"json.RawMessage", "The timestamp of the webhook event, kept raw: the schema says a number, Zoom's example shows a \"2006-01-02 15:04:05\" string."},
+}
+
+// eventExtras adds fields that Zoom sends but the current schema omits.
+var eventExtras = map[string][]eventField{
+	"app_deauthorized|": {{
+		json: "user_data_retention", goType: "NullBool",
+		doc: "Whether the user asked Zoom to retain their data. Older deliveries send the string \"true\" or \"false\", 2025 deliveries null, and the 2026 schema omits it.",
+	}},
+}
