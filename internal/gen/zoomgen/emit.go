@@ -81,15 +81,79 @@ func (g *gen) emit() (map[string][]byte, error) {
 	if err := add("zz_types_test.go", g.emitTypeList()); err != nil {
 		return nil, err
 	}
+	rules, err := g.emitDateRules()
+	if err != nil {
+		return nil, err
+	}
+	if err := add("zz_daterules.go", rules); err != nil {
+		return nil, err
+	}
+	if err := add("zz_daterules_test.go", dateRulesTest); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
+
+// emitDateRules writes the from/to windows of the overrides table (opDef.Dates)
+// as a table of package zoom's dateRule, keyed by operationId.
+func (g *gen) emitDateRules() (string, error) {
+	var ops []*specOp
+	for _, op := range g.ops {
+		if op.Def.Dates == nil {
+			continue
+		}
+		var from, to bool
+		for _, q := range op.query {
+			from = from || q.Name == "from"
+			to = to || q.Name == "to"
+		}
+		if !from || !to {
+			return "", fmt.Errorf("overrides: %s has a date window but no from and to query parameters", op.ID)
+		}
+		ops = append(ops, op)
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].ID < ops[j].ID })
+	var b strings.Builder
+	b.WriteString("// documentedDateRules are the from/to windows Zoom documents, from the\n")
+	b.WriteString("// overrides table of internal/gen/zoomgen, by operationId. (dateRules in\n")
+	b.WriteString("// daterange.go is to read this table; until then a generated test checks\n")
+	b.WriteString("// that the two agree.)\n")
+	b.WriteString("var documentedDateRules = map[string]dateRule{\n")
+	for _, op := range ops {
+		w := op.Def.Dates
+		var fs []string
+		if w.Required {
+			fs = append(fs, "required: true")
+		}
+		if w.MaxDays > 0 {
+			fs = append(fs, fmt.Sprintf("maxDays: %d", w.MaxDays))
+		}
+		if w.Lookback > 0 {
+			fs = append(fs, fmt.Sprintf("lookback: %d", w.Lookback))
+		}
+		if w.NotToday {
+			fs = append(fs, "notToday: true")
+		}
+		fmt.Fprintf(&b, "\t%q: {%s},\n", op.ID, strings.Join(fs, ", "))
+	}
+	b.WriteString("}\n")
+	return b.String(), nil
+}
+
+const dateRulesTest = `
+func TestDocumentedDateRules(t *testing.T) {
+	if !reflect.DeepEqual(documentedDateRules, dateRules) {
+		t.Errorf("the date windows of the overrides table differ from dateRules:\n%v\n%v", documentedDateRules, dateRules)
+	}
+}
+`
 
 func imports(body string) string {
 	var ims []string
 	for _, p := range []struct{ pkg, use string }{
 		{"bytes", "bytes."}, {"context", "context."}, {"encoding/json", "json."}, {"errors", "errors."}, {"io", "io."},
 		{"fmt", "fmt."}, {"iter", "iter."}, {"log/slog", "slog."}, {"mime/multipart", "multipart."}, {"reflect", "reflect."},
-		{"strconv", "strconv."},
+		{"strconv", "strconv."}, {"testing", "testing."},
 	} {
 		if regexp.MustCompile(`(^|[^\w.])` + regexp.QuoteMeta(p.use) + `[A-Z]`).MatchString(body) {
 			ims = append(ims, strconv.Quote(p.pkg))

@@ -1,8 +1,10 @@
 package main
 
 // This file is the overrides table: the deliberate Go names of services,
-// methods and types, the enums, and the unification of the nested types
-// that the OpenAPI documents repeat inline. Adding a tag means adding its
+// methods and types, the per-operation rules (rate label where the
+// documents give none, date windows), the enums, the unification of the
+// nested types that the OpenAPI documents repeat inline, and the events'
+// field rules. Adding a tag means adding its
 // tag to the scope (internal/gen/scope) and one entry per operation to
 // operations; the generator fails on an operation without an entry, and on
 // an entry for an operation outside the scope.
@@ -30,6 +32,19 @@ type opDef struct {
 	// documents describe none (they document a fake "200" error instead)
 	// but Zoom sends one.
 	Decode string
+	// Dates is the window Zoom documents for the from/to query dates, or
+	// nil. It is emitted in zz_daterules.go.
+	Dates *dateWindow
+}
+
+// dateWindow is Zoom's documented window for an operation's from/to
+// dates: a range outside it is refused before the call, since Zoom would
+// answer 300 "Invalid parameter" or silently return a truncated report.
+type dateWindow struct {
+	Required bool // from and to must be given
+	MaxDays  int  // 0: the range may span at most one calendar month
+	Lookback int  // from must be within this many months before today (0: no limit)
+	NotToday bool // data is complete only up to yesterday
 }
 
 func def(svc, method, base, result string) opDef {
@@ -43,6 +58,8 @@ func (d opDef) upload(field string) opDef { d.Upload = field; return d }
 func (d opDef) decode(typ string) opDef { d.Decode = typ; return d }
 
 func (d opDef) rate(label string) opDef { d.Rate = label; return d }
+
+func (d opDef) dates(w dateWindow) opDef { d.Dates = &w; return d }
 
 // operations maps every covered operationId to its Go names.
 var operations = map[string]opDef{
@@ -128,8 +145,8 @@ var operations = map[string]opDef{
 
 	// Meetings document, tag Reports.
 	"reportDaily":                     def("Reports", "GetDaily", "GetDailyReport", "DailyReport"),
-	"reportUsers":                     def("Reports", "ListActiveHosts", "ListActiveHostsReport", "ActiveHostsReport"),
-	"reportMeetings":                  def("Reports", "ListMeetings", "ListMeetingsReport", "UserMeetingsReport"),
+	"reportUsers":                     def("Reports", "ListActiveHosts", "ListActiveHostsReport", "ActiveHostsReport").dates(dateWindow{Required: true, Lookback: 6}),
+	"reportMeetings":                  def("Reports", "ListMeetings", "ListMeetingsReport", "UserMeetingsReport").dates(dateWindow{Required: true, Lookback: 6}),
 	"reportMeetingDetails":            def("Reports", "GetMeeting", "GetMeetingReport", "MeetingReport"),
 	"reportMeetingParticipants":       def("Reports", "ListMeetingParticipants", "ListMeetingParticipantsReport", "MeetingParticipantsReport"),
 	"reportMeetingPolls":              def("Reports", "GetMeetingPolls", "GetMeetingPollsReport", "MeetingPollsReport"),
@@ -140,26 +157,26 @@ var operations = map[string]opDef{
 	"reportWebinarPolls":              def("Reports", "GetWebinarPolls", "GetWebinarPollsReport", "WebinarPollsReport"),
 	"reportWebinarQA":                 def("Reports", "GetWebinarQA", "GetWebinarQAReport", "WebinarQAReport"),
 	"reportWebinarSurvey":             def("Reports", "GetWebinarSurvey", "GetWebinarSurveyReport", "WebinarSurveyReport"),
-	"reportTelephone":                 def("Reports", "GetTelephone", "GetTelephoneReport", "TelephoneReport"),
-	"reportCloudRecording":            def("Reports", "GetCloudRecording", "GetCloudRecordingReport", "CloudRecordingReport"),
-	"reportOperationLogs":             def("Reports", "ListOperationLogs", "ListOperationLogsReport", "OperationLogsReport"),
-	"reportSignInSignOutActivities":   def("Reports", "ListSignInActivities", "ListSignInActivitiesReport", "SignInActivitiesReport"),
+	"reportTelephone":                 def("Reports", "GetTelephone", "GetTelephoneReport", "TelephoneReport").dates(dateWindow{Required: true}),
+	"reportCloudRecording":            def("Reports", "GetCloudRecording", "GetCloudRecordingReport", "CloudRecordingReport").dates(dateWindow{Required: true, MaxDays: 30, Lookback: 6, NotToday: true}),
+	"reportOperationLogs":             def("Reports", "ListOperationLogs", "ListOperationLogsReport", "OperationLogsReport").dates(dateWindow{Required: true}),
+	"reportSignInSignOutActivities":   def("Reports", "ListSignInActivities", "ListSignInActivitiesReport", "SignInActivitiesReport").dates(dateWindow{}),
 	"getBillingReport":                def("Reports", "GetBilling", "GetBillingReport", "BillingReport"),
 	"getBillingInvoicesReports":       def("Reports", "GetBillingInvoices", "GetBillingInvoicesReport", "BillingInvoicesReport"),
 	"Gethistorymeetingandwebinarlist": def("Reports", "ListHistoryMeetings", "ListHistoryMeetingsReport", "HistoryMeetingsReport"),
 	"reportMeetingactivitylogs":       def("Reports", "ListMeetingActivities", "ListMeetingActivitiesReport", "MeetingActivitiesReport"),
 	"Getremotesupportreport":          def("Reports", "GetRemoteSupport", "GetRemoteSupportReport", "RemoteSupportReport"),
-	"reportUpcomingEvents":            def("Reports", "ListUpcomingEvents", "ListUpcomingEventsReport", "UpcomingEventsReport"),
+	"reportUpcomingEvents":            def("Reports", "ListUpcomingEvents", "ListUpcomingEventsReport", "UpcomingEventsReport").dates(dateWindow{Required: true}),
 
 	// Meetings document, tag Cloud Recording.
-	"recordingsList":                    def("CloudRecordings", "List", "ListRecordings", "RecordingList"),
+	"recordingsList":                    def("CloudRecordings", "List", "ListRecordings", "RecordingList").dates(dateWindow{}),
 	"recordingGet":                      def("CloudRecordings", "Get", "GetMeetingRecordings", "MeetingRecordings"),
 	"recordingDelete":                   def("CloudRecordings", "Delete", "DeleteMeetingRecordings", ""),
 	"recordingStatusUpdate":             def("CloudRecordings", "Recover", "RecoverMeetingRecordings", ""),
 	"recordingDeleteOne":                def("CloudRecordings", "DeleteFile", "DeleteRecordingFile", ""),
 	"recordingStatusUpdateOne":          def("CloudRecordings", "RecoverFile", "RecoverRecordingFile", ""),
-	"analytics_details":                 def("CloudRecordings", "GetAnalyticsDetails", "GetRecordingAnalyticsDetails", "RecordingAnalyticsDetails").rate("MEDIUM"),
-	"analytics_summary":                 def("CloudRecordings", "GetAnalyticsSummary", "GetRecordingAnalyticsSummary", "RecordingAnalyticsSummary").rate("MEDIUM"),
+	"analytics_details":                 def("CloudRecordings", "GetAnalyticsDetails", "GetRecordingAnalyticsDetails", "RecordingAnalyticsDetails").rate("MEDIUM").dates(dateWindow{}),
+	"analytics_summary":                 def("CloudRecordings", "GetAnalyticsSummary", "GetRecordingAnalyticsSummary", "RecordingAnalyticsSummary").rate("MEDIUM").dates(dateWindow{}),
 	"meetingRecordingRegistrants":       def("CloudRecordings", "ListRegistrants", "ListRecordingRegistrants", "RecordingRegistrantList"),
 	"meetingRecordingRegistrantCreate":  def("CloudRecordings", "AddRegistrant", "AddRecordingRegistrant", "RecordingRegistration").body("RecordingRegistrant"),
 	"meetingRecordingRegistrantStatus":  def("CloudRecordings", "UpdateRegistrantStatus", "UpdateRecordingRegistrantStatus", "").body("UpdateRegistrantStatusRequest"),
