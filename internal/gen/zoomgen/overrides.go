@@ -1,13 +1,16 @@
 package main
 
+import "strings"
+
 // This file is the overrides table: the deliberate Go names of services,
-// methods and types, the per-operation rules (rate label where the
-// documents give none, date windows), the enums, the unification of the
-// nested types that the OpenAPI documents repeat inline, and the events'
-// field rules. Adding a tag means adding its
-// tag to the scope (internal/gen/scope) and one entry per operation to
-// operations; the generator fails on an operation without an entry, and on
-// an entry for an operation outside the scope.
+// methods and types; the per-operation rules (rate label where the
+// documents give none, date windows, path parameter kinds); the field rules
+// (secrets, flexible ids, pointers, limits, enums); the unification of the
+// nested types that the OpenAPI documents repeat inline; and the events'
+// field rules. Adding a tag means adding it to the scope
+// (internal/gen/scope) and one entry per operation to operations; the
+// generator fails on an operation without an entry, and on an entry for an
+// operation outside the scope.
 
 // opDef names the Go side of one operation.
 type opDef struct {
@@ -261,6 +264,32 @@ var operations = map[string]opDef{
 	"searchCompanyContacts": def("Contacts", "Search", "SearchCompanyContacts", "CompanyContactList"),
 	"getUserContacts":       def("Contacts", "ListMine", "ListUserContacts", "UserContactList"),
 	"getUserContact":        def("Contacts", "GetMine", "GetUserContact", "UserContact"),
+}
+
+// flexIDs are the int64 id fields that Zoom sends as a number in one
+// place and a string in another: the structs holding them decode either.
+// (Each such struct gets an UnmarshalJSON, which costs a second scan of
+// its bytes, so the list stays short.)
+var flexIDs = map[string]bool{"id": true, "meeting_id": true, "webinar_id": true}
+
+// pointerFields are request fields sent as pointers although their enum
+// has no zero, because Zoom treats zero as a value.
+var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
+
+// idKind says how a meeting or webinar id path parameter that the
+// documents type as a string is passed: calls about one instance (past
+// meetings and webinars, reports, recordings) take an InstanceID (numeric
+// id or UUID); all others take the int64 id, whatever the documents say.
+func idKind(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/past_meetings/"), strings.HasPrefix(path, "/past_webinars/"), strings.HasPrefix(path, "/report/"):
+		return "instance"
+	case strings.Contains(path, "/recordings/registrants"):
+		return "int64"
+	case strings.Contains(path, "/recordings"), strings.HasSuffix(path, "/transcript"):
+		return "instance"
+	}
+	return "int64"
 }
 
 // secretFields are the string fields decoded as zoom.Secret.
