@@ -173,5 +173,8 @@ func trimEvents(doc *ojson.Node, events []string) (int, []string) {
 		}
 	}
 	doc.Members = top
+	if doc.Get("webhooks") == nil {
+		missing = events
+	}
 	return n, missing
 }
