@@ -17,7 +17,7 @@
 // the typed payloads of the webhook events, from the trimmed webhook
 // documents in webhook/testdata/spec:
 //
-//	go run ../internal/gen/zoomgen -events -spec testdata/spec -out events_gen.go
+//	go run ../internal/gen/zoomgen -events   (-spec testdata/spec -out events_gen.go)
 //
 // (webhook's go:generate line still runs internal/webhookgen, which
 // forwards to this mode.)
@@ -42,12 +42,22 @@ import (
 )
 
 func main() {
-	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents (with -events: of the trimmed webhook documents)")
-	outDir := flag.String("out", ".", "directory of package zoom (with -events: the file to write)")
+	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents (with -events: of the trimmed webhook documents, default testdata/spec)")
+	outDir := flag.String("out", ".", "directory of package zoom (with -events: the file to write, default events_gen.go)")
 	events := flag.Bool("events", false, "generate webhook/events_gen.go instead of package zoom")
 	verbose := flag.Bool("v", false, "print the generated types and enums")
 	flag.Parse()
 	if *events {
+		// The defaults are package zoom's; run from package webhook, -events
+		// defaults to its documents and file.
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["spec"] {
+			*specDir = "testdata/spec"
+		}
+		if !set["out"] {
+			*outDir = "events_gen.go"
+		}
 		src, err := generateEvents(*specDir)
 		if err != nil {
 			log.Fatal(err)
