@@ -4,7 +4,8 @@
 // (zoom/zoomtest) use it, so both hold the client to the same documents.
 //
 // The documents are made from Zoom's API-hub documents by
-// internal/gen/trimspec (see there); they keep Zoom's text unchanged.
+// internal/gen/trimspec (see there); they keep Zoom's text unchanged. Which
+// documents and tags they hold is declared once, in internal/gen/scope.
 package spec
 
 import (
@@ -21,13 +22,20 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/zoomkit/zoomkit/internal/gen/scope"
 )
 
 //go:embed *.json
 var files embed.FS
 
-// Files names the embedded documents, in a fixed order.
-var Files = []string{"meetings.json", "users.json", "accounts.json", "team_chat.json"}
+// Files names the embedded documents, in a fixed order (the scope's).
+var Files = scope.Files()
+
+// InScope reports whether the operations tagged tag in the document file
+// (one of Files) are covered by package zoom: the trimmed documents keep
+// only operations with such a tag, though an operation may carry others.
+func InScope(file, tag string) bool { return scope.Covers(file, tag) }
 
 // Data returns the bytes of the embedded document name (one of Files).
 func Data(name string) ([]byte, error) { return files.ReadFile(name) }

@@ -1,6 +1,9 @@
 package spec
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 func TestLoad(t *testing.T) {
 	s, err := Load()
@@ -20,5 +23,33 @@ func TestLoad(t *testing.T) {
 	}
 	if s.ByID("meetingCreate") == nil {
 		t.Error("ByID(meetingCreate) = nil")
+	}
+}
+
+// The embedded documents are exactly the scope's, and every operation in
+// them carries a covered tag.
+func TestScope(t *testing.T) {
+	embedded, err := files.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range embedded {
+		names = append(names, e.Name())
+	}
+	if want := slices.Sorted(slices.Values(Files)); !slices.Equal(names, want) {
+		t.Errorf("embedded documents %v, scope names %v", names, want)
+	}
+	s, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, op := range s.Operations {
+		if !slices.ContainsFunc(op.Tags, func(tag string) bool { return InScope(op.File, tag) }) {
+			t.Errorf("%s %s (%s) in %s has no covered tag: %v", op.Method, op.Path, op.ID, op.File, op.Tags)
+		}
+	}
+	if InScope("meetings.json", "Users") || !InScope("users.json", "Users") {
+		t.Error("InScope mixes up documents")
 	}
 }

@@ -1,14 +1,21 @@
-// Command trimspec makes the trimmed OpenAPI documents in internal/spec from
-// Zoom's full API-hub documents: it keeps only the operations of the tags
-// the SDK covers (and the document's servers, info and components), in the
-// original member order.
+// Command trimspec makes the trimmed OpenAPI documents the generator reads
+// from Zoom's full API-hub documents, keeping what internal/gen/scope
+// declares and Zoom's text unchanged, in the original member order:
+//
+//   - internal/spec: of each REST document, only the operations of the
+//     covered tags (and the document's servers, info and components);
+//   - webhook/testdata/spec (with -webhooks): of each webhook document, only
+//     the covered events, without their responses sections (copies of the
+//     request schema).
 //
 // It is run by hand, from the repository root, when Zoom's documents are
 // refreshed (the full documents are not part of the repository; they are
-// downloaded from https://developers.zoom.us/api-hub/<family>/methods/endpoints.json):
+// downloaded from https://developers.zoom.us/api-hub/<family>/methods/endpoints.json
+// and .../<family>/events/webhooks.json):
 //
-//	go run ./internal/gen/trimspec -src /path/to/zoom-api/openapi/endpoints -dst internal/spec
-//	go generate ./zoom/
+//	go run ./internal/gen/trimspec -src /path/to/zoom-api/openapi/endpoints -dst internal/spec \
+//		-webhooks /path/to/zoom-api/openapi/webhooks -webhooks-dst webhook/testdata/spec
+//	go generate ./...
 package main
 
 import (
@@ -21,49 +28,71 @@ import (
 	"slices"
 
 	"github.com/zoomkit/zoomkit/internal/gen/ojson"
+	"github.com/zoomkit/zoomkit/internal/gen/scope"
 )
-
-// keep lists, per source document, the trimmed file and the tags kept.
-var keep = []struct {
-	src, dst string
-	tags     []string
-}{
-	{"Meetings.json", "meetings.json", []string{"Meetings", "Invitation & Registration", "Webinars", "Reports", "Cloud Recording"}},
-	{"Users.json", "users.json", []string{"Users", "Groups"}},
-	{"Accounts.json", "accounts.json", []string{"Roles"}},
-	{"Team_Chat.json", "team_chat.json", []string{"Contacts"}},
-}
 
 var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 func main() {
 	src := flag.String("src", "", "directory of Zoom's full OpenAPI documents (Meetings.json, Users.json, Accounts.json, Team_Chat.json from the API hub)")
 	dst := flag.String("dst", "internal/spec", "directory for the trimmed documents")
+	whSrc := flag.String("webhooks", "", "directory of Zoom's full webhook documents (Meetings.json, Users.json, Marketplace.json); empty: leave the webhook documents alone")
+	whDst := flag.String("webhooks-dst", "webhook/testdata/spec", "directory for the trimmed webhook documents")
 	flag.Parse()
 	if *src == "" {
 		log.Fatal("trimspec: -src is required")
 	}
 	total := 0
-	for _, k := range keep {
-		data, err := os.ReadFile(filepath.Join(*src, k.src))
-		if err != nil {
-			log.Fatal(err)
-		}
-		doc, err := ojson.Parse(data)
-		if err != nil {
-			log.Fatalf("%s: %v", k.src, err)
-		}
-		n := trim(doc, k.tags)
+	for _, d := range scope.Documents() {
+		doc := read(filepath.Join(*src, d.Source))
+		n := trim(doc, d.Tags)
 		total += n
-		var b bytes.Buffer
-		doc.Encode(&b, 0)
-		b.WriteByte('\n')
-		if err := os.WriteFile(filepath.Join(*dst, k.dst), b.Bytes(), 0o644); err != nil {
-			log.Fatal(err)
-		}
-		fmt.Printf("%s: %d operations\n", k.dst, n)
+		write(filepath.Join(*dst, d.File), doc)
+		fmt.Printf("%s: %d operations\n", d.File, n)
 	}
 	fmt.Printf("total: %d operations\n", total)
+	if *whSrc == "" {
+		return
+	}
+	total = 0
+	for _, name := range scope.EventDocuments() {
+		var events []string
+		for _, e := range scope.Events() {
+			if e.Document == name {
+				events = append(events, e.Name)
+			}
+		}
+		doc := read(filepath.Join(*whSrc, name+".json"))
+		n, missing := trimEvents(doc, events)
+		if len(missing) > 0 {
+			log.Fatalf("%s.json: no events %v", name, missing)
+		}
+		total += n
+		write(filepath.Join(*whDst, name+".json"), doc)
+		fmt.Printf("%s.json: %d events\n", name, n)
+	}
+	fmt.Printf("total: %d events\n", total)
+}
+
+func read(path string) *ojson.Node {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	doc, err := ojson.Parse(data)
+	if err != nil {
+		log.Fatalf("%s: %v", path, err)
+	}
+	return doc
+}
+
+func write(path string, doc *ojson.Node) {
+	var b bytes.Buffer
+	doc.Encode(&b, 0)
+	b.WriteByte('\n')
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // trim drops the operations without a kept tag, the paths left empty, and
@@ -110,4 +139,42 @@ func hasTag(op *ojson.Node, tags []string) bool {
 		}
 	}
 	return false
+}
+
+// trimEvents keeps, in the order of events, the webhooks named there,
+// without their responses sections, and drops the top-level members other
+// than openapi, info, webhooks and components. It returns the number of
+// events kept and the names of events the document lacks.
+func trimEvents(doc *ojson.Node, events []string) (int, []string) {
+	var top []ojson.Member
+	var missing []string
+	n := 0
+	for _, m := range doc.Members {
+		switch m.Key {
+		case "openapi", "info", "components":
+			top = append(top, m)
+		case "webhooks":
+			var kept []ojson.Member
+			for _, e := range events {
+				w := m.Value.Get(e)
+				if w == nil {
+					missing = append(missing, e)
+					continue
+				}
+				for _, op := range w.Members {
+					if op.Value.Kind == ojson.Object {
+						op.Value.Members = slices.DeleteFunc(op.Value.Members, func(x ojson.Member) bool { return x.Key == "responses" })
+					}
+				}
+				kept = append(kept, ojson.Member{Key: e, Value: w})
+			}
+			n = len(kept)
+			top = append(top, ojson.Member{Key: "webhooks", Value: &ojson.Node{Kind: ojson.Object, Members: kept}})
+		}
+	}
+	doc.Members = top
+	if doc.Get("webhooks") == nil {
+		missing = events
+	}
+	return n, missing
 }

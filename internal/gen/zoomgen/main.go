@@ -1,14 +1,29 @@
-// Command zoomgen generates the models and service methods of package zoom
-// from the trimmed OpenAPI documents in internal/spec and the overrides
-// table in overrides.go. It is run by go generate in package zoom:
+// Command zoomgen is zoomkit's generator. It has two parts that share the
+// scope declared in internal/gen/scope, the JSON reader internal/gen/ojson
+// and the per-operation and per-event rules in overrides.go:
 //
-//	go generate ./zoom/
+// The REST emitter generates the models and service methods of package
+// zoom from the trimmed OpenAPI documents in internal/spec. It is run by go
+// generate in package zoom:
+//
+//	go generate ./zoom/   (go run ../internal/gen/zoomgen -spec ../internal/spec -out .)
 //
 // It also writes zz_redact.go, the LogValue and Format methods that print
 // the models holding a secret redacted (see redact.go), and
 // zz_types_test.go, the list of every generated type for the tests that
 // must cover them all.
 //
+// The events emitter (-events, see events.go) generates webhook/events_gen.go,
+// the typed payloads of the webhook events, from the trimmed webhook
+// documents in webhook/testdata/spec:
+//
+//	go run ../internal/gen/zoomgen -events   (-spec testdata/spec -out events_gen.go)
+//
+// (webhook's go:generate line still runs internal/webhookgen, which
+// forwards to this mode.)
+//
+// The trimmed documents are made from Zoom's full documents by
+// internal/gen/trimspec, run by hand (see README's Development section).
 // Output is deterministic: running it twice gives the same bytes.
 package main
 
@@ -23,13 +38,35 @@ import (
 	"strings"
 
 	"github.com/zoomkit/zoomkit/internal/gen/ojson"
+	"github.com/zoomkit/zoomkit/internal/gen/scope"
 )
 
 func main() {
-	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents")
-	outDir := flag.String("out", ".", "directory of package zoom")
+	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents (with -events: of the trimmed webhook documents, default testdata/spec)")
+	outDir := flag.String("out", ".", "directory of package zoom (with -events: the file to write, default events_gen.go)")
+	events := flag.Bool("events", false, "generate webhook/events_gen.go instead of package zoom")
 	verbose := flag.Bool("v", false, "print the generated types and enums")
 	flag.Parse()
+	if *events {
+		// The defaults are package zoom's; run from package webhook, -events
+		// defaults to its documents and file.
+		set := map[string]bool{}
+		flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if !set["spec"] {
+			*specDir = "testdata/spec"
+		}
+		if !set["out"] {
+			*outDir = "events_gen.go"
+		}
+		src, err := generateEvents(*specDir)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := os.WriteFile(*outDir, src, 0o644); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	g := newGen()
 	g.verbose = *verbose
 	if err := g.load(*specDir); err != nil {
@@ -105,14 +142,14 @@ var httpMethods = []string{"get", "post", "put", "patch", "delete"}
 
 func (g *gen) load(dir string) error {
 	seen := map[string]bool{}
-	for _, doc := range documents {
-		data, err := os.ReadFile(filepath.Join(dir, doc.file))
+	for _, doc := range scope.Documents() {
+		data, err := os.ReadFile(filepath.Join(dir, doc.File))
 		if err != nil {
 			return err
 		}
 		root, err := ojson.Parse(data)
 		if err != nil {
-			return fmt.Errorf("%s: %w", doc.file, err)
+			return fmt.Errorf("%s: %w", doc.File, err)
 		}
 		for _, p := range root.Fields("paths") {
 			for _, m := range p.Value.Members {
@@ -121,7 +158,7 @@ func (g *gen) load(dir string) error {
 				}
 				tag := ""
 				for _, t := range m.Value.Elems("tags") {
-					if slices.Contains(doc.tags, t.String) {
+					if slices.Contains(doc.Tags, t.String) {
 						tag = t.String
 					}
 				}
@@ -131,11 +168,11 @@ func (g *gen) load(dir string) error {
 				id := m.Value.Str("operationId")
 				def, ok := operations[id]
 				if !ok {
-					return fmt.Errorf("%s %s %s (%s): operationId has no entry in the overrides table", doc.file, strings.ToUpper(m.Key), p.Key, id)
+					return fmt.Errorf("%s %s %s (%s): operationId has no entry in the overrides table", doc.File, strings.ToUpper(m.Key), p.Key, id)
 				}
 				seen[id] = true
 				g.ops = append(g.ops, &specOp{
-					File: doc.file, Method: strings.ToUpper(m.Key), Path: p.Key, ID: id, Tag: tag,
+					File: doc.File, Method: strings.ToUpper(m.Key), Path: p.Key, ID: id, Tag: tag,
 					Node: m.Value, PathItem: p.Value, Def: def, text: splitDescription(m.Value.Str("description")),
 				})
 				if op := g.ops[len(g.ops)-1]; op.text.Rate == "" {

@@ -376,6 +376,9 @@ func (g *gen) addProps(t *goType, s *ojson.Node, req bool) {
 	}
 }
 
+// isIDName reports whether a field named json holds an identifier (id,
+// *_id, pmi), which Zoom sends as a number in one place and a string in
+// another.
 func isIDName(json string) bool {
 	return json == "id" || strings.HasSuffix(json, "_id") || json == "pmi"
 }
@@ -451,20 +454,4 @@ func suffixAlias(name string) (string, bool) {
 		}
 	}
 	return best, bestLen > 0
-}
-
-// idKind says how a meeting or webinar id path parameter that the
-// documents type as a string is passed: calls about one instance (past
-// meetings and webinars, reports, recordings) take an InstanceID (numeric
-// id or UUID); all others take the int64 id, whatever the documents say.
-func idKind(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/past_meetings/"), strings.HasPrefix(path, "/past_webinars/"), strings.HasPrefix(path, "/report/"):
-		return "instance"
-	case strings.Contains(path, "/recordings/registrants"):
-		return "int64"
-	case strings.Contains(path, "/recordings"), strings.HasSuffix(path, "/transcript"):
-		return "instance"
-	}
-	return "int64"
 }

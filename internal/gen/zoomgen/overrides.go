@@ -1,21 +1,16 @@
 package main
 
-// This file is the overrides table: the deliberate Go names of services,
-// methods and types, the enums, and the unification of the nested types
-// that the OpenAPI documents repeat inline. Adding a tag means adding its
-// tag to documents and one entry per operation to operations; the generator
-// fails on an operation without an entry.
+import "strings"
 
-// documents lists the trimmed documents and the tags generated from each.
-var documents = []struct {
-	file, family string // family: the developers.zoom.us API family of the reference links
-	tags         []string
-}{
-	{"meetings.json", "meetings", []string{"Meetings", "Invitation & Registration", "Webinars", "Reports", "Cloud Recording"}},
-	{"users.json", "users", []string{"Users", "Groups"}},
-	{"accounts.json", "accounts", []string{"Roles"}},
-	{"team_chat.json", "team-chat", []string{"Contacts"}},
-}
+// This file is the overrides table: the deliberate Go names of services,
+// methods and types; the per-operation rules (rate label where the
+// documents give none, date windows, path parameter kinds); the field rules
+// (secrets, flexible ids, pointers, limits, enums); the unification of the
+// nested types that the OpenAPI documents repeat inline; and the events'
+// field rules. Adding a tag means adding it to the scope
+// (internal/gen/scope) and one entry per operation to operations; the
+// generator fails on an operation without an entry, and on an entry for an
+// operation outside the scope.
 
 // opDef names the Go side of one operation.
 type opDef struct {
@@ -40,6 +35,19 @@ type opDef struct {
 	// documents describe none (they document a fake "200" error instead)
 	// but Zoom sends one.
 	Decode string
+	// Dates is the window Zoom documents for the from/to query dates, or
+	// nil. It is emitted in zz_daterules.go.
+	Dates *dateWindow
+}
+
+// dateWindow is Zoom's documented window for an operation's from/to
+// dates: a range outside it is refused before the call, since Zoom would
+// answer 300 "Invalid parameter" or silently return a truncated report.
+type dateWindow struct {
+	Required bool // from and to must be given
+	MaxDays  int  // 0: the range may span at most one calendar month
+	Lookback int  // from must be within this many months before today (0: no limit)
+	NotToday bool // data is complete only up to yesterday
 }
 
 func def(svc, method, base, result string) opDef {
@@ -53,6 +61,8 @@ func (d opDef) upload(field string) opDef { d.Upload = field; return d }
 func (d opDef) decode(typ string) opDef { d.Decode = typ; return d }
 
 func (d opDef) rate(label string) opDef { d.Rate = label; return d }
+
+func (d opDef) dates(w dateWindow) opDef { d.Dates = &w; return d }
 
 // operations maps every covered operationId to its Go names.
 var operations = map[string]opDef{
@@ -138,8 +148,8 @@ var operations = map[string]opDef{
 
 	// Meetings document, tag Reports.
 	"reportDaily":                     def("Reports", "GetDaily", "GetDailyReport", "DailyReport"),
-	"reportUsers":                     def("Reports", "ListActiveHosts", "ListActiveHostsReport", "ActiveHostsReport"),
-	"reportMeetings":                  def("Reports", "ListMeetings", "ListMeetingsReport", "UserMeetingsReport"),
+	"reportUsers":                     def("Reports", "ListActiveHosts", "ListActiveHostsReport", "ActiveHostsReport").dates(dateWindow{Required: true, Lookback: 6}),
+	"reportMeetings":                  def("Reports", "ListMeetings", "ListMeetingsReport", "UserMeetingsReport").dates(dateWindow{Required: true, Lookback: 6}),
 	"reportMeetingDetails":            def("Reports", "GetMeeting", "GetMeetingReport", "MeetingReport"),
 	"reportMeetingParticipants":       def("Reports", "ListMeetingParticipants", "ListMeetingParticipantsReport", "MeetingParticipantsReport"),
 	"reportMeetingPolls":              def("Reports", "GetMeetingPolls", "GetMeetingPollsReport", "MeetingPollsReport"),
@@ -150,26 +160,26 @@ var operations = map[string]opDef{
 	"reportWebinarPolls":              def("Reports", "GetWebinarPolls", "GetWebinarPollsReport", "WebinarPollsReport"),
 	"reportWebinarQA":                 def("Reports", "GetWebinarQA", "GetWebinarQAReport", "WebinarQAReport"),
 	"reportWebinarSurvey":             def("Reports", "GetWebinarSurvey", "GetWebinarSurveyReport", "WebinarSurveyReport"),
-	"reportTelephone":                 def("Reports", "GetTelephone", "GetTelephoneReport", "TelephoneReport"),
-	"reportCloudRecording":            def("Reports", "GetCloudRecording", "GetCloudRecordingReport", "CloudRecordingReport"),
-	"reportOperationLogs":             def("Reports", "ListOperationLogs", "ListOperationLogsReport", "OperationLogsReport"),
-	"reportSignInSignOutActivities":   def("Reports", "ListSignInActivities", "ListSignInActivitiesReport", "SignInActivitiesReport"),
+	"reportTelephone":                 def("Reports", "GetTelephone", "GetTelephoneReport", "TelephoneReport").dates(dateWindow{Required: true}),
+	"reportCloudRecording":            def("Reports", "GetCloudRecording", "GetCloudRecordingReport", "CloudRecordingReport").dates(dateWindow{Required: true, MaxDays: 30, Lookback: 6, NotToday: true}),
+	"reportOperationLogs":             def("Reports", "ListOperationLogs", "ListOperationLogsReport", "OperationLogsReport").dates(dateWindow{Required: true}),
+	"reportSignInSignOutActivities":   def("Reports", "ListSignInActivities", "ListSignInActivitiesReport", "SignInActivitiesReport").dates(dateWindow{}),
 	"getBillingReport":                def("Reports", "GetBilling", "GetBillingReport", "BillingReport"),
 	"getBillingInvoicesReports":       def("Reports", "GetBillingInvoices", "GetBillingInvoicesReport", "BillingInvoicesReport"),
 	"Gethistorymeetingandwebinarlist": def("Reports", "ListHistoryMeetings", "ListHistoryMeetingsReport", "HistoryMeetingsReport"),
 	"reportMeetingactivitylogs":       def("Reports", "ListMeetingActivities", "ListMeetingActivitiesReport", "MeetingActivitiesReport"),
 	"Getremotesupportreport":          def("Reports", "GetRemoteSupport", "GetRemoteSupportReport", "RemoteSupportReport"),
-	"reportUpcomingEvents":            def("Reports", "ListUpcomingEvents", "ListUpcomingEventsReport", "UpcomingEventsReport"),
+	"reportUpcomingEvents":            def("Reports", "ListUpcomingEvents", "ListUpcomingEventsReport", "UpcomingEventsReport").dates(dateWindow{Required: true}),
 
 	// Meetings document, tag Cloud Recording.
-	"recordingsList":                    def("CloudRecordings", "List", "ListRecordings", "RecordingList"),
+	"recordingsList":                    def("CloudRecordings", "List", "ListRecordings", "RecordingList").dates(dateWindow{}),
 	"recordingGet":                      def("CloudRecordings", "Get", "GetMeetingRecordings", "MeetingRecordings"),
 	"recordingDelete":                   def("CloudRecordings", "Delete", "DeleteMeetingRecordings", ""),
 	"recordingStatusUpdate":             def("CloudRecordings", "Recover", "RecoverMeetingRecordings", ""),
 	"recordingDeleteOne":                def("CloudRecordings", "DeleteFile", "DeleteRecordingFile", ""),
 	"recordingStatusUpdateOne":          def("CloudRecordings", "RecoverFile", "RecoverRecordingFile", ""),
-	"analytics_details":                 def("CloudRecordings", "GetAnalyticsDetails", "GetRecordingAnalyticsDetails", "RecordingAnalyticsDetails").rate("MEDIUM"),
-	"analytics_summary":                 def("CloudRecordings", "GetAnalyticsSummary", "GetRecordingAnalyticsSummary", "RecordingAnalyticsSummary").rate("MEDIUM"),
+	"analytics_details":                 def("CloudRecordings", "GetAnalyticsDetails", "GetRecordingAnalyticsDetails", "RecordingAnalyticsDetails").rate("MEDIUM").dates(dateWindow{}),
+	"analytics_summary":                 def("CloudRecordings", "GetAnalyticsSummary", "GetRecordingAnalyticsSummary", "RecordingAnalyticsSummary").rate("MEDIUM").dates(dateWindow{}),
 	"meetingRecordingRegistrants":       def("CloudRecordings", "ListRegistrants", "ListRecordingRegistrants", "RecordingRegistrantList"),
 	"meetingRecordingRegistrantCreate":  def("CloudRecordings", "AddRegistrant", "AddRecordingRegistrant", "RecordingRegistration").body("RecordingRegistrant"),
 	"meetingRecordingRegistrantStatus":  def("CloudRecordings", "UpdateRegistrantStatus", "UpdateRecordingRegistrantStatus", "").body("UpdateRegistrantStatusRequest"),
@@ -254,6 +264,32 @@ var operations = map[string]opDef{
 	"searchCompanyContacts": def("Contacts", "Search", "SearchCompanyContacts", "CompanyContactList"),
 	"getUserContacts":       def("Contacts", "ListMine", "ListUserContacts", "UserContactList"),
 	"getUserContact":        def("Contacts", "GetMine", "GetUserContact", "UserContact"),
+}
+
+// flexIDs are the int64 id fields that Zoom sends as a number in one
+// place and a string in another: the structs holding them decode either.
+// (Each such struct gets an UnmarshalJSON, which costs a second scan of
+// its bytes, so the list stays short.)
+var flexIDs = map[string]bool{"id": true, "meeting_id": true, "webinar_id": true}
+
+// pointerFields are request fields sent as pointers although their enum
+// has no zero, because Zoom treats zero as a value.
+var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
+
+// idKind says how a meeting or webinar id path parameter that the
+// documents type as a string is passed: calls about one instance (past
+// meetings and webinars, reports, recordings) take an InstanceID (numeric
+// id or UUID); all others take the int64 id, whatever the documents say.
+func idKind(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/past_meetings/"), strings.HasPrefix(path, "/past_webinars/"), strings.HasPrefix(path, "/report/"):
+		return "instance"
+	case strings.Contains(path, "/recordings/registrants"):
+		return "int64"
+	case strings.Contains(path, "/recordings"), strings.HasSuffix(path, "/transcript"):
+		return "instance"
+	}
+	return "int64"
 }
 
 // secretFields are the string fields decoded as zoom.Secret.
@@ -678,4 +714,31 @@ type enumConst struct {
 	Value int
 	Name  string // constant name after the type name
 	Doc   string
+}
+
+// The events' rules (see events.go).
+
+// eventOverride is the Go type (and doc) of one event field.
+type eventOverride struct{ goType, doc string }
+
+// eventOverrides maps "event prefix|path below payload" to a Go type.
+// Prefix "*" matches every event.
+var eventOverrides = map[string]eventOverride{
+	// The ID typing trap: a number in meeting.created, a string in meeting.started, either in webinar.ended.
+	"meeting|object.id":       {"ID", ""},
+	"meeting|old_object.id":   {"ID", ""},
+	"webinar|object.id":       {"ID", ""},
+	"webinar|old_object.id":   {"ID", ""},
+	"recording|object.id":     {"ID", ""},
+	"recording|old_object.id": {"ID", ""},
+	// A number in the schema, "2024-09-08 15:58:40" in the example: kept raw.
+	"app_deauthorized|event_ts": {"json.RawMessage", "The timestamp of the webhook event, kept raw: the schema says a number, Zoom's example shows a \"2006-01-02 15:04:05\" string."},
+}
+
+// eventExtras adds fields that Zoom sends but the current schema omits.
+var eventExtras = map[string][]eventField{
+	"app_deauthorized|": {{
+		json: "user_data_retention", goType: "NullBool",
+		doc: "Whether the user asked Zoom to retain their data. Older deliveries send the string \"true\" or \"false\", 2025 deliveries null, and the 2026 schema omits it.",
+	}},
 }

@@ -9,7 +9,7 @@ import (
 // secretNames are the string fields that grant access on their own: the
 // types holding them print them as REDACTED under slog and fmt (the same
 // fields as package zoom's Secret fields).
-var secretNames = map[string]bool{
+var eventSecretNames = map[string]bool{
 	"password": true, "passcode": true, "encrypted_password": true, "encrypted_passcode": true,
 	"h323_password": true, "h323_passcode": true, "pstn_password": true, "pstn_passcode": true,
 	"host_key": true, "dynamic_host_key": true, "recording_play_passcode": true, "start_url": true,
@@ -20,9 +20,9 @@ var secretNames = map[string]bool{
 // redaction returns the statement of the generated redacted method that
 // replaces field f of x, or "" when f holds no secret. secretful tells the
 // structs whose values hold a secret.
-func (g *gen) redaction(f field, secretful map[string]bool) string {
+func (g *eventGen) redaction(f eventField, secretful map[string]bool) string {
 	switch {
-	case f.goType == "string" && secretNames[f.json]:
+	case f.goType == "string" && eventSecretNames[f.json]:
 		return fmt.Sprintf("x.%s = redact.String(x.%s)", f.goName, f.goName)
 	case f.goType == "string" && strings.HasSuffix(f.json, "_url"):
 		return fmt.Sprintf("x.%s = redact.URL(x.%s)", f.goName, f.goName)
@@ -36,7 +36,7 @@ func (g *gen) redaction(f field, secretful map[string]bool) string {
 
 // secretful returns the structs whose values hold a secret, in a field or
 // in a nested struct or slice.
-func (g *gen) secretful() map[string]bool {
+func (g *eventGen) secretful() map[string]bool {
 	s := map[string]bool{}
 	for changed := true; changed; {
 		changed = false
@@ -60,7 +60,7 @@ func (g *gen) secretful() map[string]bool {
 // print it redacted: LogValue for slog (whose JSON handler would otherwise
 // marshal it, secrets included), Format for every fmt verb, and String.
 // json.Marshal is untouched: re-encoding reproduces what was received.
-func (g *gen) emitRedact(b *bytes.Buffer, secretful map[string]bool) {
+func (g *eventGen) emitRedact(b *bytes.Buffer, secretful map[string]bool) {
 	for _, sd := range g.order {
 		if !secretful[sd.name] {
 			continue
@@ -74,7 +74,7 @@ func (g *gen) emitRedact(b *bytes.Buffer, secretful map[string]bool) {
 			}
 		}
 		b.WriteString("\treturn x\n}\n\n")
-		comment(b, "", fmt.Sprintf("%s is a redacted %s without its methods, as LogValue and Format print it.", view, sd.name))
+		eventComment(b, "", fmt.Sprintf("%s is a redacted %s without its methods, as LogValue and Format print it.", view, sd.name))
 		fmt.Fprintf(b, "type %s %s\n\n", view, sd.name)
 		b.WriteString("// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,\n// but with the secrets as REDACTED.\n")
 		fmt.Fprintf(b, "func (x %s) LogValue() slog.Value { return slog.AnyValue(%s(x.redacted())) }\n\n", sd.name, view)
