@@ -108,7 +108,7 @@
 //
 // # Typed payloads and ids
 //
-// The payload types are generated from Zoom's webhook OpenAPI documents (internal/webhookgen);
+// The payload types are generated from Zoom's webhook OpenAPI documents (internal/gen/zoomgen -events);
 // every example event in those documents decodes into them without losing a field. Zoom sends
 // meeting and webinar ids as a number in some events and as a string in others: both decode into
 // ID. Times decode into Time, leniently; app_deauthorized's user_data_retention into NullBool.

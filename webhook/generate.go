@@ -1,3 +1,3 @@
 package webhook
 
-//go:generate go run ../internal/webhookgen -spec testdata/spec -out events_gen.go
+//go:generate go run ../internal/gen/zoomgen -events -spec testdata/spec -out events_gen.go

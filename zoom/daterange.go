@@ -15,22 +15,6 @@ type dateRule struct {
 	notToday bool // data is complete only up to yesterday
 }
 
-// dateRules lists the operations whose from/to window Zoom documents. A
-// range outside it is refused before the call: Zoom would answer 300
-// "Invalid parameter" or silently return a truncated report.
-var dateRules = map[string]dateRule{
-	"reportUsers":                   {required: true, lookback: 6},
-	"reportMeetings":                {required: true, lookback: 6},
-	"reportCloudRecording":          {required: true, maxDays: 30, lookback: 6, notToday: true},
-	"reportTelephone":               {required: true},
-	"reportOperationLogs":           {required: true},
-	"reportSignInSignOutActivities": {},
-	"reportUpcomingEvents":          {required: true},
-	"recordingsList":                {},
-	"analytics_details":             {},
-	"analytics_summary":             {},
-}
-
 // checkDateRange refuses a from/to window outside the operation's
 // documented limits. q is the operation's query options (a pointer to a
 // struct whose fields tagged url:"from" and url:"to" are Dates), possibly nil.

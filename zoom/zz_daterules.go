@@ -2,11 +2,11 @@
 
 package zoom
 
-// documentedDateRules are the from/to windows Zoom documents, from the
-// overrides table of internal/gen/zoomgen, by operationId. (dateRules in
-// daterange.go is to read this table; until then a generated test checks
-// that the two agree.)
-var documentedDateRules = map[string]dateRule{
+// dateRules lists the operations whose from/to window Zoom documents, from
+// the overrides table of internal/gen/zoomgen, by operationId. A range
+// outside it is refused before the call (see checkDateRange): Zoom would
+// answer 300 "Invalid parameter" or silently return a truncated report.
+var dateRules = map[string]dateRule{
 	"analytics_details":             {},
 	"analytics_summary":             {},
 	"recordingsList":                {},

@@ -19,8 +19,7 @@
 //
 //	go run ../internal/gen/zoomgen -events   (-spec testdata/spec -out events_gen.go)
 //
-// (webhook's go:generate line still runs internal/webhookgen, which
-// forwards to this mode.)
+// (webhook's go:generate line runs this mode.)
 //
 // The trimmed documents are made from Zoom's full documents by
 // internal/gen/trimspec, run by hand (see README's Development section).
