@@ -312,6 +312,9 @@ func (g *userGrant) save(ctx context.Context, p *pendingSave) (*tokenstore.Token
 				break
 			}
 			delay *= 2
+			// The retries may outlast the lease: keep it while the rotated
+			// token is unsaved.
+			g.renewLease(ctx)
 		}
 		var tok *tokenstore.Token
 		var done bool
@@ -328,6 +331,7 @@ func (g *userGrant) save(ctx context.Context, p *pendingSave) (*tokenstore.Token
 	g.pmu.Lock()
 	g.pending = p
 	g.pmu.Unlock()
+	g.renewLease(ctx) // before this refresh returns and another replica tries
 	go g.persist(p)
 	return nil, fmt.Errorf("%w: %w", ErrSavePending, err)
 }
@@ -380,11 +384,7 @@ func (g *userGrant) persist(p *pendingSave) {
 	delay := max(g.set.storeBackoff, 10*time.Millisecond)
 	maxDelay := max(g.set.leaseTTL/3, delay)
 	for {
-		if g.lease != nil {
-			if err := g.lease.renew(ctx); err != nil {
-				logWarn(ctx, g.set.logger, g.key, "oauth: keeping the refresh lease while the rotated token is unsaved", err)
-			}
-		}
+		g.renewLease(ctx)
 		tok, done, err := g.trySave(ctx, p)
 		if done {
 			g.pmu.Lock()
@@ -405,6 +405,17 @@ func (g *userGrant) persist(p *pendingSave) {
 		logWarn(ctx, g.set.logger, g.key, "oauth: saving the refreshed token (retrying in the background)", err)
 		sleep(ctx, g.set.clock, delay)
 		delay = min(delay*2, maxDelay)
+	}
+}
+
+// renewLease extends the lease while a rotated token is unsaved, so that no
+// other replica presents the spent refresh token.
+func (g *userGrant) renewLease(ctx context.Context) {
+	if g.lease == nil {
+		return
+	}
+	if err := g.lease.renew(context.WithoutCancel(ctx)); err != nil {
+		logWarn(ctx, g.set.logger, g.key, "oauth: keeping the refresh lease while the rotated token is unsaved", err)
 	}
 }
 

@@ -81,7 +81,7 @@ func TestCrossReplicaUnsavedRotation(t *testing.T) {
 		replicatest.UnsavedRotation(t, sharedBackend(t), 300*time.Millisecond, &replicatest.WriteFaults{N: 6})
 	})
 	t.Run("writes fail past the lease TTL", func(t *testing.T) {
-		replicatest.UnsavedRotation(t, sharedBackend(t), 300*time.Millisecond, &replicatest.WriteFaults{Until: time.Now().Add(time.Second)})
+		replicatest.UnsavedRotation(t, sharedBackend(t), 300*time.Millisecond, &replicatest.WriteFaults{For: time.Second})
 	})
 }
 

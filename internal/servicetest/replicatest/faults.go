@@ -17,13 +17,15 @@ import (
 var errWriteFault = errors.New("replicatest: injected store write failure")
 
 // WriteFaults makes the writes (Put, CompareAndSwap) of every replica that
-// shares it fail: the next N writes, or every write until Until. Reads and
-// leases keep working, as when a database refuses writes (disk full,
-// read-only failover) but answers queries.
+// shares it fail: the next N writes, or every write for the duration For
+// from the first write on. Reads and leases keep working, as when a
+// database refuses writes (disk full, read-only failover) but answers
+// queries.
 type WriteFaults struct {
 	mu    sync.Mutex
 	N     int
-	Until time.Time
+	For   time.Duration
+	until time.Time // set at the first write when For is set
 }
 
 func (w *WriteFaults) fail() bool {
@@ -36,7 +38,10 @@ func (w *WriteFaults) fail() bool {
 		w.N--
 		return true
 	}
-	return time.Now().Before(w.Until)
+	if w.For > 0 && w.until.IsZero() {
+		w.until = time.Now().Add(w.For)
+	}
+	return time.Now().Before(w.until)
 }
 
 // faultStore is one replica's view of a shared store with injected write
@@ -63,6 +68,22 @@ func (s *faultStore) CompareAndSwap(ctx context.Context, key string, v int64, to
 		return 0, errWriteFault
 	}
 	return s.CoordinatedStore.CompareAndSwap(ctx, key, v, tok)
+}
+
+// expiredGrant starts the fake token endpoint (stopped when tb ends) and
+// stores an expired grant under Key in a fresh replica of b's store.
+func expiredGrant(tb testing.TB, b Backend) (*FakeZoom, *oauth.Config, tokenstore.CoordinatedStore) {
+	tb.Helper()
+	fake := NewFakeZoom()
+	srv := httptest.NewServer(fake)
+	tb.Cleanup(srv.Close)
+	seed := b.Open(tb)
+	ctx := context.Background()
+	_ = seed.Delete(ctx, Key)
+	if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
+		tb.Fatalf("seeding the expired grant: %v", err)
+	}
+	return fake, Config(srv.URL), seed
 }
 
 // tokenUntil asks ts for a token until it gets one, for at most 30 s. It
@@ -98,16 +119,8 @@ func tokenUntil(tb testing.TB, ts *oauth.TokenSource) string {
 // as many apps do) never ran.
 func UnsavedRotation(t *testing.T, b Backend, leaseTTL time.Duration, faults *WriteFaults) {
 	t.Helper()
-	fake := NewFakeZoom()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	cfg := Config(srv.URL)
-	seed := b.Open(t)
+	fake, cfg, seed := expiredGrant(t, b)
 	ctx := t.Context()
-	_ = seed.Delete(ctx, Key)
-	if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
-		t.Fatal(err)
-	}
 	var hooks atomic.Int32
 	hook := oauth.WithOnReauthorizationRequired(func(ctx context.Context, key string, _ error) {
 		hooks.Add(1)
@@ -149,16 +162,8 @@ func UnsavedRotation(t *testing.T, b Backend, leaseTTL time.Duration, faults *Wr
 // grant stored under the key) clears the dead mark.
 func DeadOnce(t *testing.T, b Backend, n int) {
 	t.Helper()
-	fake := NewFakeZoom()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	cfg := Config(srv.URL)
-	seed := b.Open(t)
+	fake, cfg, seed := expiredGrant(t, b)
 	ctx := t.Context()
-	_ = seed.Delete(ctx, Key)
-	if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
-		t.Fatal(err)
-	}
 	fake.Revoke()
 	var hooks atomic.Int32
 	for round := range 2 {

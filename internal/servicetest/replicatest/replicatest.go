@@ -68,17 +68,8 @@ type Result struct {
 // token is the newest the endpoint issued.
 func ConcurrentRefresh(tb testing.TB, b Backend, n int) Result {
 	tb.Helper()
-	fake := NewFakeZoom()
-	srv := httptest.NewServer(fake)
-	defer srv.Close()
-	cfg := Config(srv.URL)
-
-	seed := b.Open(tb)
+	fake, cfg, seed := expiredGrant(tb, b)
 	ctx := context.Background()
-	_ = seed.Delete(ctx, Key)
-	if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
-		tb.Fatalf("seeding the expired grant: %v", err)
-	}
 	var cnt counts
 	sources := make([]*oauth.TokenSource, n)
 	for i := range sources {
