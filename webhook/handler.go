@@ -360,7 +360,8 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event, vr 
 // that reports the outcome: 200 (handled, a duplicate, or no function), 401 (stale: nothing would
 // catch a replay of an event without a dedup key), 503 (the dedup store failed) or 500 (the
 // function failed; its dedup claim is released). With failOpen, a failing dedup store does not
-// stop the event: it is handled without a claim (for sources that get no redelivery).
+// stop the event: it is handled without a claim (for sources that get no redelivery); a claim
+// refused because ctx ended is not a failing store, and the event is not handled.
 func (h *Handler) process(ctx context.Context, e *Event, stale, failOpen bool, vr verified) int {
 	h.mu.RLock()
 	fn, ok := h.routes[e.Name]
@@ -381,7 +382,7 @@ func (h *Handler) process(ctx context.Context, e *Event, stale, failOpen bool, v
 	if key != "" {
 		claimed, err := h.dedup.Claim(ctx, key, h.ttl)
 		switch {
-		case err != nil && failOpen:
+		case err != nil && failOpen && ctx.Err() == nil:
 			h.log(ctx, "webhook: dedup store failed, handling the event without dedup", e.Name, err)
 			key = ""
 		case err != nil:

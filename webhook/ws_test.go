@@ -426,3 +426,31 @@ func TestNewWebSocketSourceValidates(t *testing.T) {
 		assert.NoError(t, err, ok)
 	}
 }
+
+// An event read just as the source stops is handled with a cancelled
+// context, and the deduper refuses to claim with it: that is not a failing
+// store to fail open on, or the event is handled a second time.
+func TestWebSocketSourceDoesNotFailOpenWhenItsContextEnds(t *testing.T) {
+	h := newTestHandler(t)
+	var calls int
+	h.OnMeetingStarted(func(context.Context, *Event, *MeetingStartedPayload) error { calls++; return nil })
+	s := newTestSource(t, h, &staticTokens{toks: []string{"t"}}, "ws://127.0.0.1:1/ws", newFakeAfter())
+	msg, _ := json.Marshal(map[string]string{"module": "message", "content": startedEvent})
+	s.handleMessage(context.Background(), msg)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	s.handleMessage(ctx, msg) // a duplicate, read as the source stops
+	assert.Equal(t, 1, calls)
+}
+
+// Zoom does not redeliver over a WebSocket: when the dedup store fails the
+// event is handled anyway (at least once) rather than lost.
+func TestWebSocketSourceHandlesEventsWhenTheDedupStoreFails(t *testing.T) {
+	h := newTestHandler(t, WithDeduper(failingDeduper{errors.New("store down")}))
+	var calls int
+	h.OnMeetingStarted(func(context.Context, *Event, *MeetingStartedPayload) error { calls++; return nil })
+	s := newTestSource(t, h, &staticTokens{toks: []string{"t"}}, "ws://127.0.0.1:1/ws", newFakeAfter())
+	msg, _ := json.Marshal(map[string]string{"module": "message", "content": startedEvent})
+	s.handleMessage(context.Background(), msg)
+	assert.Equal(t, 1, calls)
+}
