@@ -154,6 +154,7 @@ func (c *call) emit(name string, payload map[string]any) {
 
 // deliver posts events to the subscribers, one after the other.
 func (s *Server) deliver(subs []subscription, events []pendingEvent) {
+	s.publishWebSocket(events) // ws.go: WebSocket subscriptions get the same events
 	if len(events) == 0 || len(subs) == 0 {
 		return
 	}
