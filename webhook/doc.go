@@ -162,8 +162,11 @@
 // are not delivered while no connection is open. Not confirmed (no public document found): how
 // Zoom refuses a bad or expired token (the source treats a 401 or 403 handshake as a refusal),
 // whether and how Zoom answers a heartbeat or announces a connection (e.g. a build_connection
-// module; the source ignores every module but "message"), whether a second connection closes the
-// first, the largest message Zoom sends, and whether Zoom ever resends an event. The fake Zoom in
+// module; the source ignores every module but "message"), whether Zoom closes a connection when
+// its token expires (tokens last an hour; if Zoom closes it, the source reconnects with a fresh
+// token), whether a second connection closes the first, the largest message Zoom sends, and
+// whether Zoom ever resends an event. The source does not treat silence as a dead connection: it
+// would need Zoom to answer heartbeats, which is not documented. The fake Zoom in
 // zoom/zoomtest answers heartbeats with {"module":"heartbeat","success":true} and refuses a bad
 // token with 401; neither is known to be Zoom's exact behaviour.
 //

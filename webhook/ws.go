@@ -67,8 +67,6 @@ type WebSocketSource struct {
 
 	// after is the clock: time.After by default, a fake in tests.
 	after func(time.Duration) <-chan time.Time
-	// connected, when set (tests), is called after each successful handshake.
-	connected func()
 }
 
 // A WebSocketOption configures a WebSocketSource.
@@ -214,7 +212,8 @@ func (s *WebSocketSource) String() string {
 // connection fails or closes: after a jittered exponential backoff, with a token from the token
 // source (a forced refresh when Zoom refused the last one). It returns ctx's error once ctx is done
 // and every goroutine it started has ended. Events that happen while no connection is open are
-// not delivered (Zoom does not queue them).
+// not delivered (Zoom does not queue them). Call Run once at a time per subscription: Zoom may
+// close an older connection of a subscription when a new one opens.
 func (s *WebSocketSource) Run(ctx context.Context) error {
 	var rejected *oauth2.Token
 	failures := 0
@@ -297,9 +296,6 @@ func (s *WebSocketSource) session(ctx context.Context, tok *oauth2.Token) (opene
 	}
 	defer c.CloseNow()
 	c.SetReadLimit(s.maxMsg)
-	if s.connected != nil {
-		s.connected()
-	}
 	s.logInfo(ctx, "webhook: websocket connected")
 
 	sctx, stop := context.WithCancel(ctx)
