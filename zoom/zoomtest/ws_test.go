@@ -113,3 +113,24 @@ func TestWebSocketEndpointAnswersHeartbeatsAndDeliversEvents(t *testing.T) {
 	_, _, err = c.Read(rctx)
 	assert.Error(t, err, "a dropped connection is closed")
 }
+
+func TestWebSocketEndpointClosesConnectionsOnClose(t *testing.T) {
+	s, err := zoomtest.NewServer()
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	sub, err := s.NewWebSocketSubscription()
+	require.NoError(t, err)
+	tok, err := s.AccessToken("me")
+	require.NoError(t, err)
+	c, _, err := wsDial(ctx, s, sub, tok)
+	require.NoError(t, err)
+	defer c.CloseNow()
+	require.NoError(t, s.WaitWebSocketConnections(ctx, 1))
+	s.Close() // returns with the connection's handler ended (goleak checks)
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	_, _, err = c.Read(rctx)
+	assert.Error(t, err)
+	assert.Equal(t, 0, s.WebSocketConnections())
+}
