@@ -454,3 +454,29 @@ func TestWebSocketSourceHandlesEventsWhenTheDedupStoreFails(t *testing.T) {
 	s.handleMessage(context.Background(), msg)
 	assert.Equal(t, 1, calls)
 }
+
+// A function that fails over the WebSocket is logged and its dedup claim
+// released, so that the event is handled should Zoom send it again; the
+// connection stays open.
+func TestWebSocketSourceReleasesTheClaimWhenTheFunctionFails(t *testing.T) {
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	h := newTestHandler(t, WithLogger(slog.New(slog.NewTextHandler(lockedWriter{&mu, &logs}, nil))))
+	calls := 0
+	h.OnMeetingStarted(func(context.Context, *Event, *MeetingStartedPayload) error {
+		calls++
+		if calls == 1 {
+			return errors.New("database down")
+		}
+		return nil
+	})
+	s := newTestSource(t, h, &staticTokens{toks: []string{"t"}}, "ws://127.0.0.1:1/ws", newFakeAfter())
+	msg, _ := json.Marshal(map[string]string{"module": "message", "content": startedEvent})
+	s.handleMessage(context.Background(), msg)
+	s.handleMessage(context.Background(), msg)
+	s.handleMessage(context.Background(), msg) // handled by the second: a duplicate now
+	assert.Equal(t, 2, calls)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Contains(t, logs.String(), "handler failed")
+}
