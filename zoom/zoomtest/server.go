@@ -303,7 +303,8 @@ type Request struct {
 	// Path is the escaped URL path, without the query.
 	Path string
 	// Operation is the Zoom operationId ("meetingCreate"), or
-	// "oauth.authorize", "oauth.token", "oauth.revoke"; empty for an unknown
+	// "oauth.authorize", "oauth.token", "oauth.revoke", "websocket" (the
+	// WebSocket endpoint's handshake; 101 when accepted); empty for an unknown
 	// route.
 	Operation string
 	// Status is the HTTP status answered (0 for a dropped connection).

@@ -57,6 +57,15 @@ func TestWebSocketEndpointRefusesBadTokensAndUnknownSubscriptions(t *testing.T) 
 
 	_, err = s.NewWebSocketSubscription("")
 	assert.Error(t, err)
+
+	var statuses []int
+	for _, r := range s.Requests() {
+		if r.Operation == "websocket" {
+			statuses = append(statuses, r.Status)
+			assert.Equal(t, zoomtest.WebSocketPath, r.Path)
+		}
+	}
+	assert.Equal(t, []int{401, 404, 401}, statuses)
 }
 
 func TestWebSocketEndpointAnswersHeartbeatsAndDeliversEvents(t *testing.T) {
