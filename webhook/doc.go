@@ -1,6 +1,7 @@
 // Package webhook receives Zoom webhook events: it verifies Zoom's x-zm-signature over the raw
 // request body, answers the endpoint.url_validation challenge, drops redeliveries, and decodes
-// events into typed payloads.
+// events into typed payloads. It also receives event subscriptions over Zoom's WebSocket endpoint
+// (WebSocketSource), through the same Handler.
 //
 // # Receiving events
 //
@@ -121,6 +122,53 @@
 // they implement slog.LogValuer), and with fmt's verbs and String. json.Marshal keeps every value,
 // so re-encoding a payload still reproduces what was received. An *Event prints without its
 // payload and download token (see Event).
+//
+// # Events over WebSockets
+//
+// Zoom can also deliver an event subscription over a WebSocket, for apps that cannot expose a
+// public endpoint: the app connects to Zoom, rather than Zoom to the app. A WebSocketSource does
+// that and feeds the events to a Handler, so the functions registered on it and its dedup serve
+// both paths (an event that arrives over both is handled once):
+//
+//	ts, err := cfg.ServerToServer(accountID) // an *oauth.TokenSource
+//	src, err := webhook.NewWebSocketSource(h, ts, subscriptionID)
+//	err = src.Run(ctx) // returns ctx's error when ctx ends
+//
+// Run connects to wss://ws.zoom.us/ws?subscriptionId=...&access_token=... (WithWebSocketURL
+// changes the endpoint; plain ws:// only on loopback), sends {"module":"heartbeat"} every 30
+// seconds (WithHeartbeatInterval), and dispatches every {"module":"message"} whose "content" is an
+// event (a JSON string holding the event, or the event object itself). Other modules (heartbeat
+// answers, connection notices) are ignored; a message that is not JSON or whose content is not an
+// event is logged and skipped; a message above WithMaxMessageBytes (1 MiB) closes the connection.
+// When the connection fails or closes, Run reconnects after a jittered exponential backoff (1 s
+// doubling to 1 min, WithReconnectBackoff), with a token from the token source; when the handshake
+// is refused with 401 or 403 it calls ForceRefresh with the refused token (*oauth.TokenSource has
+// it), so a cached token Zoom no longer accepts is not presented again. The access token travels in
+// the URL's query: it never appears in errors (they are flattened and scrubbed) or logs.
+//
+// Trust model: WebSocket events carry no signature and are not verified by the Verifier. They are
+// trusted because the source opened the connection itself, over TLS (wss) to the endpoint it was
+// given, and authenticated with the app's own access token; whoever can change the endpoint URL or
+// intercept TLS can inject events. Dedup applies as for posted events. Differences from HTTP:
+// Zoom delivers only while a connection is open (events that happen while it is closed are lost,
+// not queued), and nothing redelivers an event whose function failed, so the source only logs the
+// failure; for the same reason a failing dedup store does not stop an event (it is handled without
+// dedup, at least once) unless the source is stopping.
+//
+// Confirmed from Zoom's documentation (developers.zoom.us/docs/api/websockets) and its sample
+// client (github.com/zoom/websocket-js-sample): the endpoint and its two query parameters, a
+// Server-to-Server OAuth (or client-credentials) access token, the heartbeat message and its
+// 30-second interval, {"module":"message","content":"<event JSON as a string>"}, and that events
+// are not delivered while no connection is open. Not confirmed (no public document found): how
+// Zoom refuses a bad or expired token (the source treats a 401 or 403 handshake as a refusal),
+// whether and how Zoom answers a heartbeat or announces a connection (e.g. a build_connection
+// module; the source ignores every module but "message"), whether Zoom closes a connection when
+// its token expires (tokens last an hour; if Zoom closes it, the source reconnects with a fresh
+// token), whether a second connection closes the first, the largest message Zoom sends, and
+// whether Zoom ever resends an event. The source does not treat silence as a dead connection: it
+// would need Zoom to answer heartbeats, which is not documented. The fake Zoom in
+// zoom/zoomtest answers heartbeats with {"module":"heartbeat","success":true} and refuses a bad
+// token with 401; neither is known to be Zoom's exact behaviour.
 //
 // # Testing
 //

@@ -344,6 +344,25 @@ func validPlainToken(s string) bool {
 }
 
 func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event, vr verified) {
+	switch status := h.process(r.Context(), e, !h.fresh(vr), false, vr); status {
+	case http.StatusOK:
+		w.WriteHeader(http.StatusOK)
+	case http.StatusUnauthorized:
+		plain(w, status, bodyUnauthorized)
+	case http.StatusServiceUnavailable:
+		plain(w, status, "dedup store unavailable\n")
+	default:
+		plain(w, status, "handler failed\n")
+	}
+}
+
+// process deduplicates e and runs the function registered for it, and returns the HTTP status
+// that reports the outcome: 200 (handled, a duplicate, or no function), 401 (stale: nothing would
+// catch a replay of an event without a dedup key), 503 (the dedup store failed) or 500 (the
+// function failed; its dedup claim is released). With failOpen, a failing dedup store does not
+// stop the event: it is handled without a claim (for sources that get no redelivery); a claim
+// refused because ctx ended is not a failing store, and the event is not handled.
+func (h *Handler) process(ctx context.Context, e *Event, stale, failOpen bool, vr verified) int {
 	h.mu.RLock()
 	fn, ok := h.routes[e.Name]
 	if !ok {
@@ -351,34 +370,32 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event, vr 
 	}
 	h.mu.RUnlock()
 
-	ctx := r.Context()
 	var key string
 	if h.dedup != nil {
 		key = h.keyFunc(e)
 	}
-	if key == "" && !h.fresh(vr) {
+	if key == "" && stale {
 		// Nothing would catch a replay of this event: only the verifier's strict window applies.
 		h.log(ctx, "webhook: rejected request", e.Name, ErrTimestampOutOfRange)
-		plain(w, http.StatusUnauthorized, bodyUnauthorized)
-		return
+		return http.StatusUnauthorized
 	}
 	if key != "" {
 		claimed, err := h.dedup.Claim(ctx, key, h.ttl)
-		if err != nil {
+		switch {
+		case err != nil && failOpen && ctx.Err() == nil:
+			h.log(ctx, "webhook: dedup store failed, handling the event without dedup", e.Name, err)
+			key = ""
+		case err != nil:
 			// Fail closed but retriable: neither drop the event nor risk handling it twice.
 			h.log(ctx, "webhook: dedup store failed", e.Name, err)
 			h.releaseReplay(ctx, e.Name, vr)
-			plain(w, http.StatusServiceUnavailable, "dedup store unavailable\n")
-			return
-		}
-		if !claimed {
-			w.WriteHeader(http.StatusOK)
-			return
+			return http.StatusServiceUnavailable
+		case !claimed:
+			return http.StatusOK
 		}
 	}
 	if fn == nil {
-		w.WriteHeader(http.StatusOK)
-		return
+		return http.StatusOK
 	}
 	if err := run(ctx, fn, e); err != nil {
 		h.log(ctx, "webhook: handler failed", e.Name, err)
@@ -388,10 +405,9 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event, vr 
 			}
 		}
 		h.releaseReplay(ctx, e.Name, vr)
-		plain(w, http.StatusInternalServerError, "handler failed\n")
-		return
+		return http.StatusInternalServerError
 	}
-	w.WriteHeader(http.StatusOK)
+	return http.StatusOK
 }
 
 // fresh reports whether a verified request is within the verifier's own tolerance (requests

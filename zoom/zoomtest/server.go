@@ -55,6 +55,9 @@ type Server struct {
 	// ctl serves the console and control endpoints (WithControl).
 	ctl *control
 
+	// ws holds the WebSocket event subscriptions (ws.go).
+	ws wsHub
+
 	// respCheck, when set (by tests), sees every successful JSON answer.
 	respCheck func(op *spec.Operation, status int, body []byte)
 }
@@ -127,6 +130,7 @@ func NewTestServer(tb testing.TB, opts ...Option) *Server {
 func (s *Server) Close() {
 	s.closeOnce.Do(func() {
 		s.ts.Close()
+		s.closeWebSocket()
 		s.mu.Lock()
 		s.closed = true
 		for s.inflight > 0 {
@@ -238,6 +242,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveOAuth(w, r, "oauth.token", s.token)
 	case p == "/oauth/revoke":
 		s.serveOAuth(w, r, "oauth.revoke", s.revoke)
+	case p == WebSocketPath:
+		s.serveWebSocket(w, r)
 	case strings.HasPrefix(p, "/j/") || strings.HasPrefix(p, "/s/") || strings.HasPrefix(p, "/w/"):
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = io.WriteString(w, "<!doctype html><title>Zoom (fake)</title><p>This is zoomtest's fake Zoom: meetings are not joined here.</p>\n")
@@ -307,7 +313,8 @@ type Request struct {
 	// Path is the escaped URL path, without the query.
 	Path string
 	// Operation is the Zoom operationId ("meetingCreate"), or
-	// "oauth.authorize", "oauth.token", "oauth.revoke"; empty for an unknown
+	// "oauth.authorize", "oauth.token", "oauth.revoke", "websocket" (the
+	// WebSocket endpoint's handshake; 101 when accepted); empty for an unknown
 	// route.
 	Operation string
 	// Status is the HTTP status answered (0 for a dropped connection).

@@ -187,6 +187,7 @@ type retry struct {
 // deliver posts events to the subscribers, one after the other, and
 // schedules the retries of the attempts that fail.
 func (s *Server) deliver(subs []subscription, events []pendingEvent) {
+	s.publishWebSocket(events) // ws.go: WebSocket subscriptions get the same events
 	if len(events) == 0 || len(subs) == 0 {
 		return
 	}
