@@ -166,6 +166,18 @@
 // handler; [RetryFreshTimestamp] tests the other case. A handler should
 // pass with both.
 //
+// # Events over WebSockets
+//
+// The server also serves Zoom's WebSocket event endpoint at /ws
+// ([Server.WebSocketURL]): [Server.NewWebSocketSubscription] creates a
+// subscription, the handshake takes a server-to-server access token (a
+// bad, revoked or expired one is refused with 401, code 124), heartbeats
+// are answered, and every event sent to webhook subscribers also goes to
+// the open connections (scheduled webhook retries do not: Zoom does not
+// resend over WebSockets). [Server.DropWebSocketConnections] simulates a
+// dropped connection. The endpoint works over the loopback listener, not
+// through [Server.Transport].
+//
 // # Participants in live events
 //
 // In meeting.participant_joined and participant_left (and the webinar
