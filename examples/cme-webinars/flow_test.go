@@ -21,6 +21,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -424,6 +425,7 @@ func get(t *testing.T, a *app, path string) *httptest.ResponseRecorder {
 func TestPages(t *testing.T) {
 	env, a, clock, _ := setup(t)
 	env.Start(a)
+	exkittest.AssertCrossSiteRefused(t, env.BaseURL, "/webinars")
 	if err := seedAccount(env.Fake); err != nil {
 		t.Fatal(err)
 	}

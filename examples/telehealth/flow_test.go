@@ -21,6 +21,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom"
 )
@@ -311,6 +312,7 @@ func TestDeauthorizationWithLegacyToken(t *testing.T) {
 func TestPages(t *testing.T) {
 	env, a, clock, _ := setup(t, "")
 	id, b := connect(t, env, a)
+	exkittest.AssertCrossSiteRefused(t, env.BaseURL, "/providers/"+id+"/visits")
 	ctx := t.Context()
 	get := func(path string) (int, string) {
 		t.Helper()

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -247,17 +248,64 @@ func (e *Env) NewClient(ts oauth2.TokenSource, opts ...zoom.Option) (*zoom.Clien
 }
 
 // Start serves h on the app's listener in the background (the scripted
-// flow, and tests).
+// flow, and tests), behind [Protect].
 func (e *Env) Start(h http.Handler) {
+	e.startHandler(Protect(h))
+}
+
+func (e *Env) startHandler(h http.Handler) {
 	e.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = e.srv.Serve(e.ln) }()
 }
+
+// Protect refuses cross-site form posts and other cross-origin unsafe
+// requests from browsers (Go's http.CrossOriginProtection: the
+// Sec-Fetch-Site and Origin headers), the protection every example app
+// shares. Zoom's webhook POSTs carry no browser headers and pass.
+func Protect(h http.Handler) http.Handler {
+	return http.NewCrossOriginProtection().Handler(h)
+}
+
+// LogRequests logs one line per request to l: method, path, status and
+// duration (never the query, which may carry an OAuth code or state).
+func LogRequests(l *slog.Logger, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		l.LogAttrs(r.Context(), slog.LevelInfo, "request",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.Int("status", sw.status), slog.Duration("duration", time.Since(start)))
+	})
+}
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // Serve serves h until ctx is done or the process is interrupted (-serve).
 func (e *Env) Serve(ctx context.Context, h http.Handler) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	e.Start(h)
+	e.startHandler(LogRequests(slog.New(slog.NewTextHandler(e.Log.w, nil)), Protect(h)))
 	fmt.Fprintf(e.Log.w, "\n%s is serving on %s (Ctrl-C to stop)\n", e.Cfg.Name, e.BaseURL)
 	if e.Fake != nil {
 		fmt.Fprintf(e.Log.w, "the embedded fake Zoom is at %s\n", e.Fake.URL())
