@@ -113,7 +113,10 @@
 // every example event in those documents decodes into them without losing a field. Zoom sends
 // meeting and webinar ids as a number in some events and as a string in others: both decode into
 // ID. Times decode into Time, leniently; app_deauthorized's user_data_retention into NullBool.
-// Event keeps the raw payload, so fields the types do not know are still available.
+// Event keeps the raw payload, so fields the types do not know are still available. Where Zoom's
+// documents spell an event two ways, both reach one handler (group.members_deleted, in Zoom's
+// example, reaches OnGroupMemberDeleted), and an event_ts sent as a quoted number, as Zoom's
+// examples do for some events, is read like a number.
 //
 // Payload types that hold a secret (password, host_key, recording_play_passcode and the like) or a
 // URL print them redacted: the secret as REDACTED, and in every *_url field the values of the pwd,

@@ -86,7 +86,8 @@ func (e Event) LogValue() slog.Value {
 
 // ParseEvent parses a Zoom event envelope. It does not verify anything: pass it only bodies that a
 // Verifier accepted. body must be a JSON object with an "event" string, optionally an integer
-// "event_ts" (milliseconds), a "payload" object and a "download_token" string; anything else is
+// "event_ts" (milliseconds, a number or, as Zoom's examples send it for some events, a quoted
+// number), a "payload" object and a "download_token" string; anything else is
 // ErrMalformedEvent. The returned Event's Payload and Raw alias body.
 func ParseEvent(body []byte) (*Event, error) {
 	e := &Event{Raw: body}
@@ -124,8 +125,14 @@ func ParseEvent(body []byte) (*Event, error) {
 			if string(val) == "null" {
 				return nil
 			}
-			ms, err := strconv.ParseInt(string(val), 10, 64)
-			if err != nil {
+			num := val
+			if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+				// Zoom's examples quote it for some events
+				// (workspace.*, visitor_management.*, ...).
+				num = val[1 : len(val)-1]
+			}
+			ms, err := strconv.ParseInt(string(num), 10, 64)
+			if err != nil || len(num) == 0 || num[0] == '+' {
 				return ErrMalformedEvent
 			}
 			e.Timestamp = time.UnixMilli(ms).UTC()

@@ -210,6 +210,15 @@ func (h *Handler) checkWindow() error {
 	return nil
 }
 
+// eventAliases maps the other spellings Zoom uses for an event to the name
+// its handler is registered under. Zoom's example of the group member
+// removal event is named group.members_deleted, its schema
+// group.member_deleted; both reach OnGroupMemberDeleted. Event.Name keeps
+// the name Zoom sent.
+var eventAliases = map[string]string{
+	"group.members_deleted": EventGroupMemberDeleted,
+}
+
 // On registers fn for events named name. It panics if name is empty or endpoint.url_validation, if
 // fn is nil, or if name already has a handler (like http.ServeMux, these are programming errors).
 func (h *Handler) On(name string, fn HandlerFunc) {
@@ -365,6 +374,11 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event, vr 
 func (h *Handler) process(ctx context.Context, e *Event, stale, failOpen bool, vr verified) int {
 	h.mu.RLock()
 	fn, ok := h.routes[e.Name]
+	if !ok {
+		if canon, alias := eventAliases[e.Name]; alias {
+			fn, ok = h.routes[canon]
+		}
+	}
 	if !ok {
 		fn = h.fallback
 	}
