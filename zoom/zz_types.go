@@ -554,6 +554,8 @@ func (c *CollaborationDeviceList) decodeBody(data []byte) error {
 	return err
 }
 
+func (l *CollaborationDeviceList) pageInfo() (string, int) { return "", l.TotalRecords }
+
 // CompanyContact is the contacts field of [CompanyContactList].
 type CompanyContact struct {
 	// The user's contact type:
@@ -5119,6 +5121,8 @@ func (p *PanelistList) decodeBody(data []byte) error {
 	return err
 }
 
+func (l *PanelistList) pageInfo() (string, int) { return "", l.TotalRecords }
+
 // Participant is the participants field of [ParticipantList].
 type Participant struct {
 	// Universally unique identifier of the Participant.
@@ -6548,6 +6552,8 @@ func (r *RoleList) decodeBody(data []byte) error {
 	return err
 }
 
+func (l *RoleList) pageInfo() (string, int) { return "", l.TotalRecords }
+
 // RoleMember is the members field of [RoleMemberList].
 type RoleMember struct {
 	// Member Department.
@@ -7025,6 +7031,8 @@ func (t *TrackingSourceList) decodeBody(data []byte) error {
 	return err
 }
 
+func (l *TrackingSourceList) pageInfo() (string, int) { return "", l.TotalRecords }
+
 // TranslationLanguageConfig is the trans_lang_config field of [TranslationLanguagePairs]. A item of
 // spoken language and translation languages in meetings.
 type TranslationLanguageConfig struct {
@@ -7211,6 +7219,8 @@ func (u *UpcomingMeetingList) decodeBody(data []byte) error {
 	u.TotalRecords = int(aux.TotalRecords)
 	return err
 }
+
+func (l *UpcomingMeetingList) pageInfo() (string, int) { return "", l.TotalRecords }
 
 // UpdateGroupLockSettingsOptions holds the query parameters of [GroupsService.UpdateLockSettings].
 type UpdateGroupLockSettingsOptions struct {
@@ -9469,6 +9479,8 @@ func (w *WebinarPollList) decodeBody(data []byte) error {
 	return err
 }
 
+func (l *WebinarPollList) pageInfo() (string, int) { return "", l.TotalRecords }
+
 // WebinarPollsReport is the response of [ReportsService.GetWebinarPolls].
 type WebinarPollsReport struct {
 	// The webinar ID.
@@ -10072,6 +10084,8 @@ func (w *WebinarTemplateList) decodeBody(data []byte) error {
 	w.TotalRecords = int(aux.TotalRecords)
 	return err
 }
+
+func (l *WebinarTemplateList) pageInfo() (string, int) { return "", l.TotalRecords }
 
 // WebinarToken is the response of [WebinarsService.GetToken]. Information about the webinar token.
 type WebinarToken struct {

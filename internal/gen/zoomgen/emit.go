@@ -373,7 +373,7 @@ func (g *gen) emitTypes() string {
 			}
 			b.WriteString("\treturn err\n}\n\n")
 		}
-		if t.page && !t.isOpts {
+		if (t.page || t.counts) && !t.isOpts {
 			np, tr := "\"\"", "0"
 			if f := t.byJSON["next_page_token"]; f != nil && f.Ref.kind == "string" {
 				np = "l." + f.GoName

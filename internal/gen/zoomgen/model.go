@@ -28,6 +28,7 @@ type goType struct {
 	rootReq []string
 	isOpts  bool
 	page    bool // has next_page_token
+	counts  bool // has total_records
 }
 
 type field struct {
@@ -359,8 +360,11 @@ func (g *gen) addProps(t *goType, s *ojson.Node, req bool) {
 			}
 			t.byJSON[m.Key] = f
 			t.Fields = append(t.Fields, f)
-			if m.Key == "next_page_token" {
+			switch m.Key {
+			case "next_page_token":
 				t.page = true
+			case "total_records":
+				t.counts = true
 			}
 		} else if f.Doc == "" {
 			f.Doc = firstSentence(m.Value.Str("description"))
