@@ -114,8 +114,11 @@ func ParseDate(s string) (Date, error) {
 // IsZero reports whether d is the zero Date.
 func (d Date) IsZero() bool { return d == Date{} }
 
-// String formats d as "2006-01-02".
+// String formats d as "2006-01-02"; the zero Date prints as "".
 func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
 }
 

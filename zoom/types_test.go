@@ -94,3 +94,14 @@ func TestLatestOf(t *testing.T) {
 		t.Fatal(LatestOf(95555571001))
 	}
 }
+
+// A zero Date prints empty, not as the year -1 (issue 18).
+func TestZeroDatePrintsEmpty(t *testing.T) {
+	var d Date
+	if s := d.String(); s != "" {
+		t.Errorf("zero Date prints %q", s)
+	}
+	if s := (Date{2026, 3, 10}).String(); s != "2026-03-10" {
+		t.Errorf("Date prints %q", s)
+	}
+}
