@@ -14,7 +14,7 @@ func TestWebinarsService(t *testing.T) {
 		{
 			name: "Get",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Webinars.Get(ctx, 123456789, nil)
+				return c.Webinars.Get(ctx, LatestOf(123456789), nil)
 			},
 			resp:   fixture(t, "zoom_rb/webinar_get.json"),
 			method: "GET", path: "/webinars/123456789",

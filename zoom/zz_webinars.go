@@ -493,12 +493,12 @@ func (s *WebinarsService) DeleteSurvey(ctx context.Context, webinarID int64) (*R
 //
 // Zoom API: GET /webinars/{webinarId} (webinar)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}
-func (s *WebinarsService) Get(ctx context.Context, webinarID int64, opts *GetWebinarOptions) (*Webinar, *Response, error) {
-	if webinarID == 0 {
+func (s *WebinarsService) Get(ctx context.Context, webinarID InstanceID, opts *GetWebinarOptions) (*Webinar, *Response, error) {
+	if webinarID == "" {
 		return nil, nil, errRequired(opWebinarsGet, "webinarID")
 	}
 	var out Webinar
-	resp, err := s.client.call(ctx, opWebinarsGet, buildPath(opWebinarsGet.Path, formatID(webinarID)), queryOf(opts), nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGet, buildPath(opWebinarsGet.Path, string(webinarID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -158,7 +158,7 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 	if _, err := c.Webinars.Update(ctx, id, &zoom.UpdateWebinarRequest{Topic: "Launch day"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got, _, err := c.Webinars.Get(ctx, id, nil); err != nil || got.Topic != "Launch day" || got.Type != zoom.WebinarTypeWebinar {
+	if got, _, err := c.Webinars.Get(ctx, zoom.LatestOf(id), nil); err != nil || got.Topic != "Launch day" || got.Type != zoom.WebinarTypeWebinar {
 		t.Errorf("get: %+v %v", got, err)
 	}
 	if l, _, err := c.Webinars.List(ctx, "me", nil); err != nil || l.TotalRecords != 1 {
@@ -192,12 +192,12 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 	if _, err := c.Webinars.Delete(ctx, id, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := c.Webinars.Get(ctx, id, nil); !errors.Is(err, zoom.ErrNotFound) {
+	if _, _, err := c.Webinars.Get(ctx, zoom.LatestOf(id), nil); !errors.Is(err, zoom.ErrNotFound) {
 		t.Errorf("after delete: %v", err)
 	}
 	// A meeting id is not a webinar id.
 	m, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"})
-	if _, _, err := c.Webinars.Get(ctx, m.ID, nil); !errors.Is(err, zoom.ErrNotFound) {
+	if _, _, err := c.Webinars.Get(ctx, zoom.LatestOf(m.ID), nil); !errors.Is(err, zoom.ErrNotFound) {
 		t.Errorf("meeting as webinar: %v", err)
 	}
 }

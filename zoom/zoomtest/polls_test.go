@@ -105,3 +105,20 @@ func TestWebinarPollsAndSurvey(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, list.TotalRecords)
 }
+
+// Webinars.Get takes the webinar's id or the UUID of one of its instances,
+// as Zoom's document says (issue 16, item 7).
+func TestGetWebinarByUUID(t *testing.T) {
+	s, clk := start(t)
+	c := s.Client("me")
+	ctx := t.Context()
+	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "By UUID", Type: zoom.WebinarTypeWebinar,
+		StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 30})
+	require.NoError(t, err)
+	byID, _, err := c.Webinars.Get(ctx, zoom.LatestOf(w.ID), nil)
+	require.NoError(t, err)
+	byUUID, _, err := c.Webinars.Get(ctx, zoom.InstanceID(w.UUID), nil)
+	require.NoError(t, err)
+	assert.Equal(t, byID.ID, byUUID.ID)
+	assert.Equal(t, "By UUID", byUUID.Topic)
+}

@@ -153,6 +153,11 @@ func (g *gen) buildOp(op *specOp) error {
 			kind = "int64"
 		case name == "meetingId" || name == "webinarId" || name == "meetingUUID" || name == "webinarUUID":
 			kind = idKind(op.Path)
+			if kind == "int64" && !strings.Contains(op.Path, "/recordings") && strings.Contains(strings.ToLower(p.Str("description")), "uuid") {
+				// The document says the call takes the id or a UUID
+				// (Webinars.Get): take both.
+				kind = "instance"
+			}
 		}
 		op.params = append(op.params, &param{Name: name, GoName: unexported(name), Doc: firstSentence(p.Str("description")), Kind: kind, Required: true, Schema: s})
 	}

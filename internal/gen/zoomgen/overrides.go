@@ -279,7 +279,8 @@ var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
 // idKind says how a meeting or webinar id path parameter that the
 // documents type as a string is passed: calls about one instance (past
 // meetings and webinars, reports, recordings) take an InstanceID (numeric
-// id or UUID); all others take the int64 id, whatever the documents say.
+// id or UUID); all others take the int64 id, unless the parameter's
+// description says it also takes a UUID (see model.go).
 func idKind(path string) string {
 	switch {
 	case strings.HasPrefix(path, "/past_meetings/"), strings.HasPrefix(path, "/past_webinars/"), strings.HasPrefix(path, "/report/"):
