@@ -527,18 +527,13 @@ func (c *Client) decode(ctx context.Context, op *operation, r *Response, out any
 	if err := checkShape(op, data, out); err != nil {
 		return err
 	}
-	var err error
-	if d, ok := out.(bodyDecoder); ok {
-		err = d.decodeBody(data)
-	} else {
-		err = json.Unmarshal(data, out)
-	}
+	err := json.Unmarshal(data, out)
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		// encoding/json finishes the rest of the document after a type
 		// mismatch: keep what decoded rather than reject what Zoom sent,
-		// and say which fields were left out.
-		r.DecodeWarnings = decodeWarnings(data, out, te)
+		// repair what Zoom meant, and say which fields were left out.
+		r.DecodeWarnings = repairDecode(data, out, te)
 		c.logger.DebugContext(ctx, "zoom: response fields of unexpected type left at their zero value",
 			"operation", op.ID, "fields", len(r.DecodeWarnings))
 		return nil
@@ -547,13 +542,6 @@ func (c *Client) decode(ctx context.Context, op *operation, r *Response, out any
 		return &DecodeError{Operation: op.ID, Err: err}
 	}
 	return nil
-}
-
-// bodyDecoder is implemented by generated response types that have an
-// UnmarshalJSON: decoding the body through it directly spares
-// encoding/json a second pass over the bytes.
-type bodyDecoder interface {
-	decodeBody(data []byte) error
 }
 
 // pageInfo is implemented by list responses.

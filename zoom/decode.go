@@ -145,18 +145,25 @@ func jsonKind(b byte) string {
 	return "number"
 }
 
-// decodeWarnings lists the fields of out's type that data holds with
-// another JSON type. It runs only after encoding/json reported a type
-// mismatch, so a clean body costs nothing.
-func decodeWarnings(data []byte, out any, te *json.UnmarshalTypeError) []DecodeWarning {
+// repairDecode runs after encoding/json reported a type mismatch in data
+// (it decodes the rest of the document regardless). It walks data again
+// against out and repairs what Zoom meant, the same rule for every field,
+// nested or not: an integer or float sent as a string ("93201235621"), a
+// string id sent as a number, a boolean sent as "true"/"false", and a lone
+// value where the documents say a list (one-element list). What cannot be
+// repaired is left at its zero value and returned as a warning. A clean body
+// never gets here, so leniency costs nothing until Zoom needs it.
+func repairDecode(data []byte, out any, te *json.UnmarshalTypeError) []DecodeWarning {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var doc any
 	var ws warnings
 	if dec.Decode(&doc) == nil {
-		ws.walk(doc, reflect.TypeOf(out).Elem(), "", false)
+		if rv := reflect.ValueOf(out); rv.Kind() == reflect.Pointer && !rv.IsNil() {
+			ws.repair(doc, rv.Elem(), "")
+		}
 	}
-	if len(ws.list) == 0 && te != nil {
+	if len(ws.list) == 0 && te != nil && !ws.repaired {
 		// Whatever the walk missed, the error encoding/json reported is
 		// one. Its Value may carry the number it read: keep the kind only.
 		got, _, _ := strings.Cut(te.Value, " ")
@@ -170,8 +177,9 @@ func decodeWarnings(data []byte, out any, te *json.UnmarshalTypeError) []DecodeW
 }
 
 type warnings struct {
-	list []DecodeWarning
-	seen map[DecodeWarning]bool
+	list     []DecodeWarning
+	seen     map[DecodeWarning]bool
+	repaired bool
 }
 
 func (ws *warnings) add(field, want, got string) {
@@ -191,15 +199,28 @@ var (
 	numberType      = reflect.TypeFor[json.Number]()
 )
 
-// walk compares the decoded JSON value v with the Go type t as
-// encoding/json would assign it. lenientInts is set inside generated types
-// with their own UnmarshalJSON, which take integers sent as strings.
-func (ws *warnings) walk(v any, t reflect.Type, path string, lenientInts bool) {
+// repair compares the decoded JSON value v with rv, the Go value
+// encoding/json assigned it to, and sets rv where Zoom sent the value with
+// another JSON type that still says what it means.
+func (ws *warnings) repair(v any, rv reflect.Value, path string) {
 	if v == nil || len(ws.list) >= maxDecodeWarnings {
 		return // null leaves any field as it is
 	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
+	t := rv.Type()
+	if t.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			// encoding/json leaves a pointer nil when the value did not
+			// fit: build one, and keep it only if the repair worked.
+			nv := reflect.New(t.Elem())
+			before := len(ws.list)
+			ws.repair(v, nv.Elem(), path)
+			if len(ws.list) == before && !nv.Elem().IsZero() {
+				rv.Set(nv)
+			}
+			return
+		}
+		ws.repair(v, rv.Elem(), path)
+		return
 	}
 	if t.Kind() != reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType) {
 		return // Time, Date and the flexible scalars decode leniently
@@ -214,14 +235,17 @@ func (ws *warnings) walk(v any, t reflect.Type, path string, lenientInts bool) {
 			ws.add(path, t.String(), got)
 			return
 		}
-		lenient := reflect.PointerTo(t).Implements(unmarshalerType)
 		fields := fieldsOf(t)
 		for k, fv := range obj {
 			f, ok := fields.lookup(k)
 			if !ok {
 				continue
 			}
-			ws.walk(fv, f.typ, joinPath(path, f.name), lenient)
+			fvv, ok := fieldByIndex(rv, f.index)
+			if !ok {
+				continue
+			}
+			ws.repair(fv, fvv, joinPath(path, f.name))
 		}
 	case reflect.Map:
 		obj, ok := v.(map[string]any)
@@ -229,8 +253,21 @@ func (ws *warnings) walk(v any, t reflect.Type, path string, lenientInts bool) {
 			ws.add(path, t.String(), got)
 			return
 		}
-		for _, ev := range obj {
-			ws.walk(ev, t.Elem(), path+"{}", false)
+		if rv.IsNil() {
+			return // the whole map failed: nothing to walk into
+		}
+		for k, ev := range obj {
+			if t.Key().Kind() != reflect.String {
+				continue
+			}
+			cur := rv.MapIndex(reflect.ValueOf(k).Convert(t.Key()))
+			if !cur.IsValid() {
+				continue
+			}
+			nv := reflect.New(t.Elem()).Elem()
+			nv.Set(cur)
+			ws.repair(ev, nv, path+"{}")
+			rv.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), nv)
 		}
 	case reflect.Slice, reflect.Array:
 		arr, ok := v.([]any)
@@ -238,52 +275,161 @@ func (ws *warnings) walk(v any, t reflect.Type, path string, lenientInts bool) {
 			if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 && got == "string" {
 				return // []byte takes base64
 			}
-			ws.add(path, t.String(), got)
-			return
-		}
-		for _, ev := range arr {
-			ws.walk(ev, t.Elem(), path+"[]", false)
-		}
-	case reflect.String:
-		if t == numberType {
-			if _, ok := v.(json.Number); !ok {
-				ws.add(path, t.String(), got)
+			if t.Kind() == reflect.Slice {
+				// A lone value where the documents say a list: a list of one.
+				before := len(ws.list)
+				one := reflect.New(t.Elem()).Elem()
+				if !ws.fill(v, one, path+"[]") || len(ws.list) != before {
+					ws.add(path, t.String(), got)
+					return
+				}
+				rv.Set(reflect.Append(reflect.MakeSlice(t, 0, 1), one))
+				ws.repaired = true
+				return
 			}
+			ws.add(path, t.String(), got)
 			return
 		}
-		if _, ok := v.(string); !ok {
-			ws.add(path, t.String(), got)
+		if t.Kind() == reflect.Slice && rv.Len() != len(arr) {
+			// encoding/json gave up on the list: decode each item afresh.
+			if rv.Len() == 0 {
+				rv.Set(reflect.MakeSlice(t, len(arr), len(arr)))
+			}
+		}
+		for i, ev := range arr {
+			if i >= rv.Len() {
+				break
+			}
+			ws.repair(ev, rv.Index(i), path+"[]")
+		}
+	default:
+		ws.fill(v, rv, path)
+	}
+}
+
+// fill sets a scalar rv from v, repairing a JSON type that still says what
+// Zoom meant; it reports whether rv holds v's value (or v fits as
+// encoding/json decoded it). A mismatch it cannot repair is a warning.
+func (ws *warnings) fill(v any, rv reflect.Value, path string) bool {
+	t := rv.Type()
+	got := valueKind(v)
+	if t.Kind() == reflect.Struct || t.Kind() == reflect.Map || t.Kind() == reflect.Slice || t.Kind() == reflect.Pointer {
+		before := len(ws.list)
+		if t.Kind() == reflect.Pointer {
+			nv := reflect.New(t.Elem())
+			ws.repair(v, nv.Elem(), path)
+			rv.Set(nv)
+		} else if raw, err := json.Marshal(v); err == nil && json.Unmarshal(raw, rv.Addr().Interface()) != nil {
+			ws.repair(v, rv, path)
+		}
+		return len(ws.list) == before
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		raw, err := json.Marshal(v)
+		return err == nil && json.Unmarshal(raw, rv.Addr().Interface()) == nil
+	}
+	switch t.Kind() {
+	case reflect.String:
+		switch x := v.(type) {
+		case string:
+			if t == numberType {
+				ws.add(path, t.String(), got)
+				return false
+			}
+			rv.SetString(x)
+			return true
+		case json.Number:
+			// An id Zoom sent as a number where the documents say a string.
+			if rv.String() != string(x) {
+				rv.SetString(string(x))
+				ws.repaired = true
+			}
+			return true
 		}
 	case reflect.Bool:
-		if _, ok := v.(bool); !ok {
-			ws.add(path, t.String(), got)
+		switch x := v.(type) {
+		case bool:
+			rv.SetBool(x)
+			return true
+		case string:
+			if b, err := strconv.ParseBool(x); err == nil && (x == "true" || x == "false") {
+				rv.SetBool(b)
+				ws.repaired = true
+				return true
+			}
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if _, ok := v.(string); ok && lenientInts {
-			return
+		s, isStr := v.(string)
+		if n, ok := v.(json.Number); ok {
+			s = string(n)
+		} else if isStr && strings.TrimSpace(s) == "" {
+			return true // "" is no value: leave the zero
+		} else if !isStr {
+			break
 		}
-		n, ok := v.(json.Number)
-		if !ok {
-			ws.add(path, t.String(), got)
-			return
+		s = strings.TrimSpace(s)
+		if i, err := strconv.ParseInt(s, 10, t.Bits()); err == nil {
+			if rv.Int() != i {
+				rv.SetInt(i)
+				ws.repaired = true
+			}
+			return true
 		}
-		if _, err := strconv.ParseInt(string(n), 10, t.Bits()); err != nil {
-			ws.add(path, t.String(), got)
+		if f, err := strconv.ParseFloat(s, 64); err == nil && f == float64(int64(f)) && !rv.OverflowInt(int64(f)) {
+			rv.SetInt(int64(f))
+			ws.repaired = true
+			return true
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		n, ok := v.(json.Number)
-		if !ok {
-			ws.add(path, t.String(), got)
-			return
+		s, isStr := v.(string)
+		if n, ok := v.(json.Number); ok {
+			s = string(n)
+		} else if !isStr {
+			break
 		}
-		if _, err := strconv.ParseUint(string(n), 10, t.Bits()); err != nil {
-			ws.add(path, t.String(), got)
+		if u, err := strconv.ParseUint(strings.TrimSpace(s), 10, t.Bits()); err == nil {
+			if rv.Uint() != u {
+				rv.SetUint(u)
+				ws.repaired = true
+			}
+			return true
 		}
 	case reflect.Float32, reflect.Float64:
-		if _, ok := v.(json.Number); !ok {
-			ws.add(path, t.String(), got)
+		s, isStr := v.(string)
+		if n, ok := v.(json.Number); ok {
+			s = string(n)
+		} else if !isStr {
+			break
 		}
+		if f, err := strconv.ParseFloat(strings.TrimSpace(s), t.Bits()); err == nil {
+			if rv.Float() != f {
+				rv.SetFloat(f)
+				ws.repaired = true
+			}
+			return true
+		}
+	default:
+		return true
 	}
+	ws.add(path, t.String(), got)
+	return false
+}
+
+// fieldByIndex follows index into rv, allocating embedded pointers.
+func fieldByIndex(rv reflect.Value, index []int) (reflect.Value, bool) {
+	for i, x := range index {
+		if i > 0 && rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				if !rv.CanSet() {
+					return reflect.Value{}, false
+				}
+				rv.Set(reflect.New(rv.Type().Elem()))
+			}
+			rv = rv.Elem()
+		}
+		rv = rv.Field(x)
+	}
+	return rv, rv.CanSet()
 }
 
 func joinPath(path, name string) string {
@@ -316,8 +462,9 @@ type structFields struct {
 }
 
 type fieldInfo struct {
-	name string
-	typ  reflect.Type
+	name  string
+	typ   reflect.Type
+	index []int // for reflect.Value.FieldByIndex, through embedded structs
 }
 
 // lookup finds a field as encoding/json does: exact name first, then
@@ -341,16 +488,20 @@ func fieldsOf(t reflect.Type) structFields {
 		return sf.(structFields)
 	}
 	sf := structFields{byName: map[string]fieldInfo{}}
-	collectFields(t, sf.byName, 0)
+	collectFields(t, sf.byName, nil, 0)
 	fieldCache.Store(t, sf)
 	return sf
 }
 
-func collectFields(t reflect.Type, into map[string]fieldInfo, depth int) {
+func collectFields(t reflect.Type, into map[string]fieldInfo, prefix []int, depth int) {
 	if depth > 8 {
 		return
 	}
-	var embedded []reflect.Type
+	type emb struct {
+		t     reflect.Type
+		index []int
+	}
+	var embedded []emb
 	for i := range t.NumField() {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
@@ -364,7 +515,7 @@ func collectFields(t reflect.Type, into map[string]fieldInfo, depth int) {
 				ft = ft.Elem()
 			}
 			if ft.Kind() == reflect.Struct {
-				embedded = append(embedded, ft)
+				embedded = append(embedded, emb{ft, append(append([]int(nil), prefix...), i)})
 				continue
 			}
 		}
@@ -375,10 +526,10 @@ func collectFields(t reflect.Type, into map[string]fieldInfo, depth int) {
 			name = f.Name
 		}
 		if _, ok := into[name]; !ok {
-			into[name] = fieldInfo{name: name, typ: f.Type}
+			into[name] = fieldInfo{name: name, typ: f.Type, index: append(append([]int(nil), prefix...), i)}
 		}
 	}
-	for _, et := range embedded {
-		collectFields(et, into, depth+1)
+	for _, e := range embedded {
+		collectFields(e.t, into, e.index, depth+1)
 	}
 }

@@ -132,16 +132,24 @@ func TestDecodeWarningsListMismatchedFields(t *testing.T) {
 	for _, w := range resp.DecodeWarnings {
 		got[w.Field] = w
 	}
+	// What still says what Zoom meant is repaired, nested or not: a number
+	// where a string is due, a number sent as a string, a lone object
+	// where a list is due.
+	if m.Topic != "12345" || m.Duration != 60 || len(m.TrackingFields) != 1 || m.TrackingFields[0].Field != canary {
+		t.Errorf("not repaired: topic %q, duration %d, tracking fields %+v", m.Topic, m.Duration, m.TrackingFields)
+	}
 	for field, kind := range map[string]string{
-		"topic":                  "number",
+		"id":                     "string",
 		"settings.host_video":    "string",
 		"settings.approval_type": "string",
-		"tracking_fields":        "object",
 	} {
 		w, ok := got[field]
 		if !ok || w.Got != kind || w.Want == "" {
 			t.Errorf("warning for %s = %+v (present %v), want Got %q; all: %+v", field, w, ok, kind, resp.DecodeWarnings)
 		}
+	}
+	if len(resp.DecodeWarnings) != 3 {
+		t.Errorf("warnings %+v, want exactly the three unrepairable fields", resp.DecodeWarnings)
 	}
 	if s := fmt.Sprintf("%v %+v %#v", resp.DecodeWarnings, resp.DecodeWarnings, resp.DecodeWarnings); strings.Contains(s, canary) || strings.Contains(s, "12345") {
 		t.Fatalf("warnings carry values: %s", s)

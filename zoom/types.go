@@ -2,7 +2,6 @@ package zoom
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/url"
@@ -173,46 +172,6 @@ type InstanceID string
 // LatestOf returns the InstanceID naming the latest instance of the meeting
 // or webinar with the given id.
 func LatestOf(id int64) InstanceID { return InstanceID(strconv.FormatInt(id, 10)) }
-
-// flexInt64 decodes an integer Zoom sends as a JSON number or as a string
-// ("85746065"); null, "" and anything else decode as 0.
-type flexInt64 int64
-
-func (f *flexInt64) UnmarshalJSON(b []byte) error {
-	*f = 0
-	b = bytes.Trim(b, `"`)
-	if len(b) == 0 {
-		return nil
-	}
-	if n, err := strconv.ParseInt(string(b), 10, 64); err == nil {
-		*f = flexInt64(n)
-		return nil
-	}
-	if fl, err := strconv.ParseFloat(string(b), 64); err == nil {
-		*f = flexInt64(fl)
-	}
-	return nil
-}
-
-// flexString decodes a string Zoom sometimes sends as a number.
-type flexString string
-
-func (f *flexString) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexString(s)
-		return nil
-	}
-	if string(b) == "null" {
-		*f = ""
-		return nil
-	}
-	*f = flexString(b)
-	return nil
-}
 
 // bodyBuf holds a response body while it is decoded; pooled, with the
 // limiting reader that caps it, so reading a body allocates nothing.

@@ -2,7 +2,9 @@ package zoom
 
 import (
 	"encoding/json"
+	"errors"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 )
@@ -62,18 +64,42 @@ func TestDate(t *testing.T) {
 	}
 }
 
-func TestFlexInt64AndString(t *testing.T) {
-	for in, want := range map[string]int64{`85746065`: 85746065, `"85746065"`: 85746065, `"95555571001"`: 95555571001, `null`: 0, `""`: 0, `"abc"`: 0, `1.0e3`: 1000} {
-		var f flexInt64
-		if err := json.Unmarshal([]byte(in), &f); err != nil || int64(f) != want {
-			t.Errorf("%s → %d, %v; want %d", in, f, err, want)
-		}
+// Zoom sends integers as strings and strings as numbers, nested or not,
+// and a lone value where its documents say a list: the client keeps what
+// Zoom meant, whatever the depth (issue 16, items 3 and 4).
+func TestDecodeRepairsNestedValues(t *testing.T) {
+	body := []byte(`{"remote_support_logs":[
+		{"meeting_number":"93201235621","duration":"1.0e3","topic":42},
+		{"meeting_number":93201235622}],
+		"page_size":"30","next_page_token":"t"}`)
+	var r RemoteSupportReport
+	err := json.Unmarshal(body, &r)
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		t.Fatalf("encoding/json reported %v, want a type mismatch", err)
 	}
-	for in, want := range map[string]string{`"4445556666"`: "4445556666", `4445556666`: "4445556666", `null`: ""} {
-		var f flexString
-		if err := json.Unmarshal([]byte(in), &f); err != nil || string(f) != want {
-			t.Errorf("%s → %q, %v; want %q", in, f, err, want)
-		}
+	if ws := repairDecode(body, &r, te); len(ws) != 0 {
+		t.Errorf("warnings %+v, want none: every value said what Zoom meant", ws)
+	}
+	if len(r.RemoteSupportLogs) != 2 || r.RemoteSupportLogs[0].MeetingNumber != 93201235621 || r.RemoteSupportLogs[1].MeetingNumber != 93201235622 {
+		t.Errorf("logs %+v", r.RemoteSupportLogs)
+	}
+	if r.PageSize != 30 || r.NextPageToken != "t" {
+		t.Errorf("page %d %q", r.PageSize, r.NextPageToken)
+	}
+
+	hbody := []byte(`{"history_meetings":[{"group":"Sales","participants":"12"},{"group":["A","B"],"participants":3}]}`)
+	var h HistoryMeetingsReport
+	err = json.Unmarshal(hbody, &h)
+	if !errors.As(err, &te) {
+		t.Fatalf("encoding/json reported %v", err)
+	}
+	if ws := repairDecode(hbody, &h, te); len(ws) != 0 {
+		t.Errorf("warnings %+v", ws)
+	}
+	if len(h.HistoryMeetings) != 2 || !slices.Equal(h.HistoryMeetings[0].Group, []string{"Sales"}) || h.HistoryMeetings[0].Participants != 12 ||
+		!slices.Equal(h.HistoryMeetings[1].Group, []string{"A", "B"}) || h.HistoryMeetings[1].Participants != 3 {
+		t.Errorf("history meetings %+v", h.HistoryMeetings)
 	}
 }
 

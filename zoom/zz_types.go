@@ -2,11 +2,6 @@
 
 package zoom
 
-import (
-	"encoding/json"
-	"errors"
-)
-
 // AbsenteeList is the response of [WebinarsService.ListAbsentees]. List of users.
 type AbsenteeList struct {
 	// Use the next page token to paginate through large result sets.
@@ -26,34 +21,6 @@ type AbsenteeList struct {
 
 	// List of registrant objects.
 	Registrants []Registrant `json:"registrants,omitempty"`
-}
-
-// UnmarshalJSON decodes a AbsenteeList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (a *AbsenteeList) UnmarshalJSON(data []byte) error {
-	if err := a.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (a *AbsenteeList) decodeBody(data []byte) error {
-	type alias AbsenteeList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(a)}
-	err := json.Unmarshal(data, &aux)
-	a.PageCount = int(aux.PageCount)
-	a.PageNumber = int(aux.PageNumber)
-	a.PageSize = int(aux.PageSize)
-	a.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *AbsenteeList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
@@ -122,40 +89,6 @@ type ActiveHostsReport struct {
 
 	// Array of user objects.
 	Users []ActiveHost `json:"users,omitempty"`
-}
-
-// UnmarshalJSON decodes a ActiveHostsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (a *ActiveHostsReport) UnmarshalJSON(data []byte) error {
-	if err := a.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (a *ActiveHostsReport) decodeBody(data []byte) error {
-	type alias ActiveHostsReport
-	aux := struct {
-		*alias
-		PageCount           flexInt64 `json:"page_count"`
-		PageNumber          flexInt64 `json:"page_number"`
-		PageSize            flexInt64 `json:"page_size"`
-		TotalRecords        flexInt64 `json:"total_records"`
-		TotalMeetingMinutes flexInt64 `json:"total_meeting_minutes"`
-		TotalMeetings       flexInt64 `json:"total_meetings"`
-		TotalParticipants   flexInt64 `json:"total_participants"`
-	}{alias: (*alias)(a)}
-	err := json.Unmarshal(data, &aux)
-	a.PageCount = int(aux.PageCount)
-	a.PageNumber = int(aux.PageNumber)
-	a.PageSize = int(aux.PageSize)
-	a.TotalRecords = int(aux.TotalRecords)
-	a.TotalMeetingMinutes = int(aux.TotalMeetingMinutes)
-	a.TotalMeetings = int(aux.TotalMeetings)
-	a.TotalParticipants = int(aux.TotalParticipants)
-	return err
 }
 
 func (l *ActiveHostsReport) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
@@ -532,28 +465,6 @@ type CollaborationDeviceList struct {
 	CollaborationDevices []CollaborationDevice `json:"collaboration_devices,omitempty"`
 }
 
-// UnmarshalJSON decodes a CollaborationDeviceList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (c *CollaborationDeviceList) UnmarshalJSON(data []byte) error {
-	if err := c.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (c *CollaborationDeviceList) decodeBody(data []byte) error {
-	type alias CollaborationDeviceList
-	aux := struct {
-		*alias
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(c)}
-	err := json.Unmarshal(data, &aux)
-	c.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *CollaborationDeviceList) pageInfo() (string, int) { return "", l.TotalRecords }
 
 // CompanyContact is the contacts field of [CompanyContactList].
@@ -630,28 +541,6 @@ type CompanyContactList struct {
 
 	// The number of records returned with a single API call.
 	PageSize int `json:"page_size,omitempty"`
-}
-
-// UnmarshalJSON decodes a CompanyContactList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (c *CompanyContactList) UnmarshalJSON(data []byte) error {
-	if err := c.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (c *CompanyContactList) decodeBody(data []byte) error {
-	type alias CompanyContactList
-	aux := struct {
-		*alias
-		PageSize flexInt64 `json:"page_size"`
-	}{alias: (*alias)(c)}
-	err := json.Unmarshal(data, &aux)
-	c.PageSize = int(aux.PageSize)
-	return err
 }
 
 func (l *CompanyContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
@@ -907,30 +796,6 @@ type DailyReport struct {
 
 	// Year for this report.
 	Year int `json:"year,omitempty"`
-}
-
-// UnmarshalJSON decodes a DailyReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (d *DailyReport) UnmarshalJSON(data []byte) error {
-	if err := d.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (d *DailyReport) decodeBody(data []byte) error {
-	type alias DailyReport
-	aux := struct {
-		*alias
-		Month flexInt64 `json:"month"`
-		Year  flexInt64 `json:"year"`
-	}{alias: (*alias)(d)}
-	err := json.Unmarshal(data, &aux)
-	d.Month = int(aux.Month)
-	d.Year = int(aux.Year)
-	return err
 }
 
 // DailyUsage is the dates field of [DailyReport].
@@ -1353,30 +1218,6 @@ type GroupAdminList struct {
 	TotalRecords int `json:"total_records,omitempty"`
 }
 
-// UnmarshalJSON decodes a GroupAdminList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (g *GroupAdminList) UnmarshalJSON(data []byte) error {
-	if err := g.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (g *GroupAdminList) decodeBody(data []byte) error {
-	type alias GroupAdminList
-	aux := struct {
-		*alias
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(g)}
-	err := json.Unmarshal(data, &aux)
-	g.PageSize = int(aux.PageSize)
-	g.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *GroupAdminList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // GroupChannel is the channels field of [GroupChannelList].
@@ -1410,28 +1251,6 @@ type GroupList struct {
 
 	// The next page token paginates through a large set results.
 	NextPageToken string `json:"next_page_token,omitempty"`
-}
-
-// UnmarshalJSON decodes a GroupList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (g *GroupList) UnmarshalJSON(data []byte) error {
-	if err := g.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (g *GroupList) decodeBody(data []byte) error {
-	type alias GroupList
-	aux := struct {
-		*alias
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(g)}
-	err := json.Unmarshal(data, &aux)
-	g.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *GroupList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
@@ -1864,34 +1683,6 @@ type GroupMemberList struct {
 
 	// The total number of records available across all pages.
 	TotalRecords int `json:"total_records,omitempty"`
-}
-
-// UnmarshalJSON decodes a GroupMemberList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (g *GroupMemberList) UnmarshalJSON(data []byte) error {
-	if err := g.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (g *GroupMemberList) decodeBody(data []byte) error {
-	type alias GroupMemberList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(g)}
-	err := json.Unmarshal(data, &aux)
-	g.PageCount = int(aux.PageCount)
-	g.PageNumber = int(aux.PageNumber)
-	g.PageSize = int(aux.PageSize)
-	g.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *GroupMemberList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
@@ -3057,28 +2848,6 @@ type HistoryMeeting struct {
 	FeatureUsed *HistoryMeetingFeatureUsed `json:"feature_used,omitempty"`
 }
 
-// UnmarshalJSON decodes a HistoryMeeting, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (h *HistoryMeeting) UnmarshalJSON(data []byte) error {
-	if err := h.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (h *HistoryMeeting) decodeBody(data []byte) error {
-	type alias HistoryMeeting
-	aux := struct {
-		*alias
-		MeetingID flexInt64 `json:"meeting_id"`
-	}{alias: (*alias)(h)}
-	err := json.Unmarshal(data, &aux)
-	h.MeetingID = int64(aux.MeetingID)
-	return err
-}
-
 // HistoryMeetingCustomField is the custom_fields field of [HistoryMeeting].
 type HistoryMeetingCustomField struct {
 	// The custom attribute's name.
@@ -3215,28 +2984,6 @@ type HistoryMeetingsReport struct {
 	HistoryMeetings []HistoryMeeting `json:"history_meetings,omitempty"`
 }
 
-// UnmarshalJSON decodes a HistoryMeetingsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (h *HistoryMeetingsReport) UnmarshalJSON(data []byte) error {
-	if err := h.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (h *HistoryMeetingsReport) decodeBody(data []byte) error {
-	type alias HistoryMeetingsReport
-	aux := struct {
-		*alias
-		PageSize flexInt64 `json:"page_size"`
-	}{alias: (*alias)(h)}
-	err := json.Unmarshal(data, &aux)
-	h.PageSize = int(aux.PageSize)
-	return err
-}
-
 func (l *HistoryMeetingsReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
 // IPAddressAccessControl is the ip_address_access_control field of [GroupLockSettingsRecording].
@@ -3292,28 +3039,6 @@ type JoinToken struct {
 
 	// The join token.
 	Token Secret `json:"token,omitempty"`
-}
-
-// UnmarshalJSON decodes a JoinToken, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (j *JoinToken) UnmarshalJSON(data []byte) error {
-	if err := j.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (j *JoinToken) decodeBody(data []byte) error {
-	type alias JoinToken
-	aux := struct {
-		*alias
-		ExpireIn flexInt64 `json:"expire_in"`
-	}{alias: (*alias)(j)}
-	err := json.Unmarshal(data, &aux)
-	j.ExpireIn = int64(aux.ExpireIn)
-	return err
 }
 
 // LanguageCode is the speak_language field of [TranslationLanguageConfig]. The language used in
@@ -3895,28 +3620,6 @@ type Meeting struct {
 	CreationSource CreationSource `json:"creation_source,omitempty"`
 }
 
-// UnmarshalJSON decodes a Meeting, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *Meeting) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *Meeting) decodeBody(data []byte) error {
-	type alias Meeting
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.ID = int64(aux.ID)
-	return err
-}
-
 // MeetingActivitiesReport is the response of [ReportsService.ListMeetingActivities]. Report object.
 type MeetingActivitiesReport struct {
 	// Array of meeting activity logs.
@@ -4003,34 +3706,6 @@ type MeetingList struct {
 	Meetings []Meeting `json:"meetings,omitempty"`
 }
 
-// UnmarshalJSON decodes a MeetingList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingList) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingList) decodeBody(data []byte) error {
-	type alias MeetingList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.PageCount = int(aux.PageCount)
-	m.PageNumber = int(aux.PageNumber)
-	m.PageSize = int(aux.PageSize)
-	m.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *MeetingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // MeetingParticipantsReport is the response of [ReportsService.ListMeetingParticipants].
@@ -4051,32 +3726,6 @@ type MeetingParticipantsReport struct {
 	Participants []ReportParticipant `json:"participants,omitempty"`
 }
 
-// UnmarshalJSON decodes a MeetingParticipantsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingParticipantsReport) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingParticipantsReport) decodeBody(data []byte) error {
-	type alias MeetingParticipantsReport
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.PageCount = int(aux.PageCount)
-	m.PageSize = int(aux.PageSize)
-	m.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *MeetingParticipantsReport) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // MeetingPollsReport is the response of [ReportsService.GetMeetingPolls].
@@ -4094,28 +3743,6 @@ type MeetingPollsReport struct {
 	Questions []PollReportQuestion `json:"questions,omitempty"`
 }
 
-// UnmarshalJSON decodes a MeetingPollsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingPollsReport) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingPollsReport) decodeBody(data []byte) error {
-	type alias MeetingPollsReport
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.ID = int64(aux.ID)
-	return err
-}
-
 // MeetingQAReport is the response of [ReportsService.GetMeetingQA].
 type MeetingQAReport struct {
 	// The meeting ID in long format, represented as int64 data type in JSON.
@@ -4129,28 +3756,6 @@ type MeetingQAReport struct {
 
 	// The meeting UUID.
 	UUID string `json:"uuid,omitempty"`
-}
-
-// UnmarshalJSON decodes a MeetingQAReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingQAReport) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingQAReport) decodeBody(data []byte) error {
-	type alias MeetingQAReport
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.ID = int64(aux.ID)
-	return err
 }
 
 // MeetingRecordings is the response of [CloudRecordingsService.Get].
@@ -4207,36 +3812,6 @@ type MeetingRecordings struct {
 	ParticipantAudioFiles []ParticipantAudioFile `json:"participant_audio_files,omitempty"`
 }
 
-// UnmarshalJSON decodes a MeetingRecordings, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingRecordings) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingRecordings) decodeBody(data []byte) error {
-	type alias MeetingRecordings
-	aux := struct {
-		*alias
-		Duration       flexInt64  `json:"duration"`
-		ID             flexInt64  `json:"id"`
-		RecordingCount flexInt64  `json:"recording_count"`
-		TotalSize      flexInt64  `json:"total_size"`
-		Type           flexString `json:"type"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.Duration = int(aux.Duration)
-	m.ID = int64(aux.ID)
-	m.RecordingCount = int(aux.RecordingCount)
-	m.TotalSize = int64(aux.TotalSize)
-	m.Type = string(aux.Type)
-	return err
-}
-
 // MeetingRegistration is the response of [MeetingsService.AddRegistrant].
 type MeetingRegistration struct {
 	// The meeting ID.
@@ -4260,30 +3835,6 @@ type MeetingRegistration struct {
 	// The participant PIN code is used to authenticate audio participants before they join the
 	// meeting.
 	ParticipantPinCode int64 `json:"participant_pin_code,omitempty"`
-}
-
-// UnmarshalJSON decodes a MeetingRegistration, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingRegistration) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingRegistration) decodeBody(data []byte) error {
-	type alias MeetingRegistration
-	aux := struct {
-		*alias
-		ID                 flexInt64 `json:"id"`
-		ParticipantPinCode flexInt64 `json:"participant_pin_code"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.ID = int64(aux.ID)
-	m.ParticipantPinCode = int64(aux.ParticipantPinCode)
-	return err
 }
 
 // MeetingReport is the response of [ReportsService.GetMeeting].
@@ -4371,38 +3922,6 @@ type MeetingReport struct {
 	ParticipantsCountMyAccount int `json:"participants_count_my_account,omitempty"`
 }
 
-// UnmarshalJSON decodes a MeetingReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingReport) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingReport) decodeBody(data []byte) error {
-	type alias MeetingReport
-	aux := struct {
-		*alias
-		Duration                   flexInt64 `json:"duration"`
-		ID                         flexInt64 `json:"id"`
-		ParticipantsCount          flexInt64 `json:"participants_count"`
-		TotalMinutes               flexInt64 `json:"total_minutes"`
-		Type                       flexInt64 `json:"type"`
-		ParticipantsCountMyAccount flexInt64 `json:"participants_count_my_account"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.Duration = int(aux.Duration)
-	m.ID = int64(aux.ID)
-	m.ParticipantsCount = int(aux.ParticipantsCount)
-	m.TotalMinutes = int(aux.TotalMinutes)
-	m.Type = int(aux.Type)
-	m.ParticipantsCountMyAccount = int(aux.ParticipantsCountMyAccount)
-	return err
-}
-
 // MeetingSIPDialing is the response of [MeetingsService.GetSIPDialing]. Information about the
 // meeting's encoded SIP URI.
 type MeetingSIPDialing struct {
@@ -4417,28 +3936,6 @@ type MeetingSIPDialing struct {
 
 	// The number of seconds the encoded SIP URI is valid before it expires.
 	ExpireIn int64 `json:"expire_in,omitempty"`
-}
-
-// UnmarshalJSON decodes a MeetingSIPDialing, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingSIPDialing) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingSIPDialing) decodeBody(data []byte) error {
-	type alias MeetingSIPDialing
-	aux := struct {
-		*alias
-		ExpireIn flexInt64 `json:"expire_in"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.ExpireIn = int64(aux.ExpireIn)
-	return err
 }
 
 // MeetingSettings is the settings field of [Meeting]. Meeting settings.
@@ -4829,28 +4326,6 @@ type MeetingSurveyReport struct {
 	SurveyAnswers []SurveyReportAnswer `json:"survey_answers,omitempty"`
 }
 
-// UnmarshalJSON decodes a MeetingSurveyReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (m *MeetingSurveyReport) UnmarshalJSON(data []byte) error {
-	if err := m.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (m *MeetingSurveyReport) decodeBody(data []byte) error {
-	type alias MeetingSurveyReport
-	aux := struct {
-		*alias
-		MeetingID flexInt64 `json:"meeting_id"`
-	}{alias: (*alias)(m)}
-	err := json.Unmarshal(data, &aux)
-	m.MeetingID = int64(aux.MeetingID)
-	return err
-}
-
 // MeetingTemplate is the response of [UsersService.GetMeetingTemplate].
 type MeetingTemplate struct {
 	// Meeting template ID.
@@ -5036,28 +4511,6 @@ type OperationLogsReport struct {
 	OperationLogs []OperationLog `json:"operation_logs,omitempty"`
 }
 
-// UnmarshalJSON decodes a OperationLogsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (o *OperationLogsReport) UnmarshalJSON(data []byte) error {
-	if err := o.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (o *OperationLogsReport) decodeBody(data []byte) error {
-	type alias OperationLogsReport
-	aux := struct {
-		*alias
-		PageSize flexInt64 `json:"page_size"`
-	}{alias: (*alias)(o)}
-	err := json.Unmarshal(data, &aux)
-	o.PageSize = int(aux.PageSize)
-	return err
-}
-
 func (l *OperationLogsReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
 // Panelist is the panelists field of [PanelistList].
@@ -5099,28 +4552,6 @@ type PanelistList struct {
 	TotalRecords int `json:"total_records,omitempty"`
 }
 
-// UnmarshalJSON decodes a PanelistList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (p *PanelistList) UnmarshalJSON(data []byte) error {
-	if err := p.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (p *PanelistList) decodeBody(data []byte) error {
-	type alias PanelistList
-	aux := struct {
-		*alias
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(p)}
-	err := json.Unmarshal(data, &aux)
-	p.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *PanelistList) pageInfo() (string, int) { return "", l.TotalRecords }
 
 // Participant is the participants field of [ParticipantList].
@@ -5158,34 +4589,6 @@ type Participant struct {
 
 	// Whether the meeting participant is an internal user.
 	InternalUser bool `json:"internal_user,omitempty"`
-}
-
-// UnmarshalJSON decodes a Participant, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (p *Participant) UnmarshalJSON(data []byte) error {
-	if err := p.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (p *Participant) decodeBody(data []byte) error {
-	type alias Participant
-	aux := struct {
-		*alias
-		ID           flexString `json:"id"`
-		UserID       flexString `json:"user_id"`
-		RegistrantID flexString `json:"registrant_id"`
-		Duration     flexInt64  `json:"duration"`
-	}{alias: (*alias)(p)}
-	err := json.Unmarshal(data, &aux)
-	p.ID = string(aux.ID)
-	p.UserID = string(aux.UserID)
-	p.RegistrantID = string(aux.RegistrantID)
-	p.Duration = int(aux.Duration)
-	return err
 }
 
 // ParticipantAudioFile is the participant_audio_files field of [MeetingRecordings].
@@ -5238,32 +4641,6 @@ type ParticipantList struct {
 
 	// Array of meeting participant objects.
 	Participants []Participant `json:"participants,omitempty"`
-}
-
-// UnmarshalJSON decodes a ParticipantList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (p *ParticipantList) UnmarshalJSON(data []byte) error {
-	if err := p.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (p *ParticipantList) decodeBody(data []byte) error {
-	type alias ParticipantList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(p)}
-	err := json.Unmarshal(data, &aux)
-	p.PageCount = int(aux.PageCount)
-	p.PageSize = int(aux.PageSize)
-	p.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *ParticipantList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
@@ -5354,34 +4731,6 @@ type PastMeeting struct {
 	HasMeetingSummary bool `json:"has_meeting_summary,omitempty"`
 }
 
-// UnmarshalJSON decodes a PastMeeting, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (p *PastMeeting) UnmarshalJSON(data []byte) error {
-	if err := p.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (p *PastMeeting) decodeBody(data []byte) error {
-	type alias PastMeeting
-	aux := struct {
-		*alias
-		ID                flexInt64 `json:"id"`
-		Duration          flexInt64 `json:"duration"`
-		ParticipantsCount flexInt64 `json:"participants_count"`
-		TotalMinutes      flexInt64 `json:"total_minutes"`
-	}{alias: (*alias)(p)}
-	err := json.Unmarshal(data, &aux)
-	p.ID = int64(aux.ID)
-	p.Duration = int(aux.Duration)
-	p.ParticipantsCount = int(aux.ParticipantsCount)
-	p.TotalMinutes = int(aux.TotalMinutes)
-	return err
-}
-
 // PastMeetingQA is the response of [MeetingsService.ListPastQA].
 type PastMeetingQA struct {
 	// Meeting ID: Unique identifier of the meeting in long format, represented as int64 data type in
@@ -5395,28 +4744,6 @@ type PastMeetingQA struct {
 
 	// Meeting UUID.
 	UUID string `json:"uuid,omitempty"`
-}
-
-// UnmarshalJSON decodes a PastMeetingQA, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (p *PastMeetingQA) UnmarshalJSON(data []byte) error {
-	if err := p.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (p *PastMeetingQA) decodeBody(data []byte) error {
-	type alias PastMeetingQA
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(p)}
-	err := json.Unmarshal(data, &aux)
-	p.ID = int64(aux.ID)
-	return err
 }
 
 // PastWebinarPollResults is the response of [WebinarsService.ListPastPollResults].
@@ -5434,28 +4761,6 @@ type PastWebinarPollResults struct {
 	UUID string `json:"uuid,omitempty"`
 }
 
-// UnmarshalJSON decodes a PastWebinarPollResults, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (p *PastWebinarPollResults) UnmarshalJSON(data []byte) error {
-	if err := p.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (p *PastWebinarPollResults) decodeBody(data []byte) error {
-	type alias PastWebinarPollResults
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(p)}
-	err := json.Unmarshal(data, &aux)
-	p.ID = int64(aux.ID)
-	return err
-}
-
 // PastWebinarQA is the response of [WebinarsService.ListPastQA].
 type PastWebinarQA struct {
 	// Webinar ID in long format, represented as int64 data type in JSON, also known as the webinar
@@ -5469,28 +4774,6 @@ type PastWebinarQA struct {
 
 	// Webinar UUID.
 	UUID string `json:"uuid,omitempty"`
-}
-
-// UnmarshalJSON decodes a PastWebinarQA, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (p *PastWebinarQA) UnmarshalJSON(data []byte) error {
-	if err := p.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (p *PastWebinarQA) decodeBody(data []byte) error {
-	type alias PastWebinarQA
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(p)}
-	err := json.Unmarshal(data, &aux)
-	p.ID = int64(aux.ID)
-	return err
 }
 
 // PhoneNumber is the phone_numbers field of [User].
@@ -5733,30 +5016,6 @@ type RecordingAnalyticsDetails struct {
 	AnalyticsDetails []RecordingView `json:"analytics_details,omitempty"`
 }
 
-// UnmarshalJSON decodes a RecordingAnalyticsDetails, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *RecordingAnalyticsDetails) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *RecordingAnalyticsDetails) decodeBody(data []byte) error {
-	type alias RecordingAnalyticsDetails
-	aux := struct {
-		*alias
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.PageSize = int(aux.PageSize)
-	r.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *RecordingAnalyticsDetails) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // RecordingAnalyticsSummary is the response of [CloudRecordingsService.GetAnalyticsSummary].
@@ -5835,32 +5094,6 @@ type RecordingList struct {
 
 	// List of recordings.
 	Meetings []MeetingRecordings `json:"meetings,omitempty"`
-}
-
-// UnmarshalJSON decodes a RecordingList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *RecordingList) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *RecordingList) decodeBody(data []byte) error {
-	type alias RecordingList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.PageCount = int(aux.PageCount)
-	r.PageSize = int(aux.PageSize)
-	r.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *RecordingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
@@ -5972,34 +5205,6 @@ type RecordingRegistrantList struct {
 	Registrants []RecordingRegistrant `json:"registrants,omitempty"`
 }
 
-// UnmarshalJSON decodes a RecordingRegistrantList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *RecordingRegistrantList) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *RecordingRegistrantList) decodeBody(data []byte) error {
-	type alias RecordingRegistrantList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.PageCount = int(aux.PageCount)
-	r.PageNumber = int(aux.PageNumber)
-	r.PageSize = int(aux.PageSize)
-	r.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *RecordingRegistrantList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // RecordingRegistration is the response of [CloudRecordingsService.AddRegistrant].
@@ -6016,28 +5221,6 @@ type RecordingRegistration struct {
 
 	// Meeting Topic.
 	Topic string `json:"topic,omitempty"`
-}
-
-// UnmarshalJSON decodes a RecordingRegistration, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *RecordingRegistration) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *RecordingRegistration) decodeBody(data []byte) error {
-	type alias RecordingRegistration
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.ID = int64(aux.ID)
-	return err
 }
 
 // RecordingSettings is the request body of [CloudRecordingsService.UpdateSettings] and the response
@@ -6274,34 +5457,6 @@ type RegistrantList struct {
 	Registrants []Registrant `json:"registrants,omitempty"`
 }
 
-// UnmarshalJSON decodes a RegistrantList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *RegistrantList) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *RegistrantList) decodeBody(data []byte) error {
-	type alias RegistrantList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.PageCount = int(aux.PageCount)
-	r.PageNumber = int(aux.PageNumber)
-	r.PageSize = int(aux.PageSize)
-	r.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *RegistrantList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // RegistrantQuestion is the questions field of [RegistrantQuestions].
@@ -6396,28 +5551,6 @@ type RemoteSupportReport struct {
 	PageSize int `json:"page_size,omitempty"`
 }
 
-// UnmarshalJSON decodes a RemoteSupportReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *RemoteSupportReport) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *RemoteSupportReport) decodeBody(data []byte) error {
-	type alias RemoteSupportReport
-	aux := struct {
-		*alias
-		PageSize flexInt64 `json:"page_size"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.PageSize = int(aux.PageSize)
-	return err
-}
-
 func (l *RemoteSupportReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
 // ReportParticipant is the participants field of [MeetingParticipantsReport].
@@ -6463,36 +5596,6 @@ type ReportParticipant struct {
 	ParticipantUserID string `json:"participant_user_id,omitempty"`
 }
 
-// UnmarshalJSON decodes a ReportParticipant, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *ReportParticipant) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *ReportParticipant) decodeBody(data []byte) error {
-	type alias ReportParticipant
-	aux := struct {
-		*alias
-		Duration          flexInt64  `json:"duration"`
-		ID                flexString `json:"id"`
-		RegistrantID      flexString `json:"registrant_id"`
-		UserID            flexString `json:"user_id"`
-		ParticipantUserID flexString `json:"participant_user_id"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.Duration = int(aux.Duration)
-	r.ID = string(aux.ID)
-	r.RegistrantID = string(aux.RegistrantID)
-	r.UserID = string(aux.UserID)
-	r.ParticipantUserID = string(aux.ParticipantUserID)
-	return err
-}
-
 // Role is the response of [RolesService.Get] and [RolesService.Create].
 type Role struct {
 	// Role Description.
@@ -6528,28 +5631,6 @@ type RoleList struct {
 
 	// The number of all records available across pages.
 	TotalRecords int `json:"total_records,omitempty"`
-}
-
-// UnmarshalJSON decodes a RoleList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *RoleList) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *RoleList) decodeBody(data []byte) error {
-	type alias RoleList
-	aux := struct {
-		*alias
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *RoleList) pageInfo() (string, int) { return "", l.TotalRecords }
@@ -6594,34 +5675,6 @@ type RoleMemberList struct {
 
 	// The total number of all the records available across pages.
 	TotalRecords int `json:"total_records,omitempty"`
-}
-
-// UnmarshalJSON decodes a RoleMemberList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (r *RoleMemberList) UnmarshalJSON(data []byte) error {
-	if err := r.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (r *RoleMemberList) decodeBody(data []byte) error {
-	type alias RoleMemberList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(r)}
-	err := json.Unmarshal(data, &aux)
-	r.PageCount = int(aux.PageCount)
-	r.PageNumber = int(aux.PageNumber)
-	r.PageSize = int(aux.PageSize)
-	r.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *RoleMemberList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
@@ -6710,28 +5763,6 @@ type SignInActivitiesReport struct {
 
 	// End date until which you want the activity logs report to be generated.
 	To string `json:"to,omitempty"`
-}
-
-// UnmarshalJSON decodes a SignInActivitiesReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (s *SignInActivitiesReport) UnmarshalJSON(data []byte) error {
-	if err := s.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (s *SignInActivitiesReport) decodeBody(data []byte) error {
-	type alias SignInActivitiesReport
-	aux := struct {
-		*alias
-		PageSize flexInt64 `json:"page_size"`
-	}{alias: (*alias)(s)}
-	err := json.Unmarshal(data, &aux)
-	s.PageSize = int(aux.PageSize)
-	return err
 }
 
 func (l *SignInActivitiesReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
@@ -6846,32 +5877,6 @@ type TelephoneReport struct {
 	TelephonyUsage []TelephonyUsage `json:"telephony_usage,omitempty"`
 }
 
-// UnmarshalJSON decodes a TelephoneReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (t *TelephoneReport) UnmarshalJSON(data []byte) error {
-	if err := t.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (t *TelephoneReport) decodeBody(data []byte) error {
-	type alias TelephoneReport
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(t)}
-	err := json.Unmarshal(data, &aux)
-	t.PageCount = int(aux.PageCount)
-	t.PageSize = int(aux.PageSize)
-	t.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *TelephoneReport) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // TelephonyUsage is the telephony_usage field of [TelephoneReport].
@@ -6927,28 +5932,6 @@ type TelephonyUsage struct {
 
 	// Meeting UUID.
 	UUID string `json:"uuid,omitempty"`
-}
-
-// UnmarshalJSON decodes a TelephonyUsage, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (t *TelephonyUsage) UnmarshalJSON(data []byte) error {
-	if err := t.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (t *TelephonyUsage) decodeBody(data []byte) error {
-	type alias TelephonyUsage
-	aux := struct {
-		*alias
-		MeetingID flexInt64 `json:"meeting_id"`
-	}{alias: (*alias)(t)}
-	err := json.Unmarshal(data, &aux)
-	t.MeetingID = int64(aux.MeetingID)
-	return err
 }
 
 // TollNumber is the numbers field of [GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall].
@@ -7007,28 +5990,6 @@ type TrackingSourceList struct {
 
 	// Tracking Sources object.
 	TrackingSources []TrackingSource `json:"tracking_sources,omitempty"`
-}
-
-// UnmarshalJSON decodes a TrackingSourceList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (t *TrackingSourceList) UnmarshalJSON(data []byte) error {
-	if err := t.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (t *TrackingSourceList) decodeBody(data []byte) error {
-	type alias TrackingSourceList
-	aux := struct {
-		*alias
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(t)}
-	err := json.Unmarshal(data, &aux)
-	t.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *TrackingSourceList) pageInfo() (string, int) { return "", l.TotalRecords }
@@ -7103,28 +6064,6 @@ type UpcomingEventsReport struct {
 	UpcomingEvents []UpcomingEvent `json:"upcoming_events,omitempty"`
 }
 
-// UnmarshalJSON decodes a UpcomingEventsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (u *UpcomingEventsReport) UnmarshalJSON(data []byte) error {
-	if err := u.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (u *UpcomingEventsReport) decodeBody(data []byte) error {
-	type alias UpcomingEventsReport
-	aux := struct {
-		*alias
-		PageSize flexInt64 `json:"page_size"`
-	}{alias: (*alias)(u)}
-	err := json.Unmarshal(data, &aux)
-	u.PageSize = int(aux.PageSize)
-	return err
-}
-
 func (l *UpcomingEventsReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
 // UpcomingMeeting is the meetings field of [UpcomingMeetingList].
@@ -7167,28 +6106,6 @@ type UpcomingMeeting struct {
 	IsAllDay bool `json:"is_all_day,omitempty"`
 }
 
-// UnmarshalJSON decodes a UpcomingMeeting, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (u *UpcomingMeeting) UnmarshalJSON(data []byte) error {
-	if err := u.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (u *UpcomingMeeting) decodeBody(data []byte) error {
-	type alias UpcomingMeeting
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(u)}
-	err := json.Unmarshal(data, &aux)
-	u.ID = int64(aux.ID)
-	return err
-}
-
 // UpcomingMeetingList is the response of [MeetingsService.ListUpcoming].
 type UpcomingMeetingList struct {
 	// The total number of all records available across all pages.
@@ -7196,28 +6113,6 @@ type UpcomingMeetingList struct {
 
 	// List of upcoming meeting objects.
 	Meetings []UpcomingMeeting `json:"meetings,omitempty"`
-}
-
-// UnmarshalJSON decodes a UpcomingMeetingList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (u *UpcomingMeetingList) UnmarshalJSON(data []byte) error {
-	if err := u.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (u *UpcomingMeetingList) decodeBody(data []byte) error {
-	type alias UpcomingMeetingList
-	aux := struct {
-		*alias
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(u)}
-	err := json.Unmarshal(data, &aux)
-	u.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *UpcomingMeetingList) pageInfo() (string, int) { return "", l.TotalRecords }
@@ -7834,28 +6729,6 @@ type UserContactList struct {
 	PageSize int `json:"page_size,omitempty"`
 }
 
-// UnmarshalJSON decodes a UserContactList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (u *UserContactList) UnmarshalJSON(data []byte) error {
-	if err := u.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (u *UserContactList) decodeBody(data []byte) error {
-	type alias UserContactList
-	aux := struct {
-		*alias
-		PageSize flexInt64 `json:"page_size"`
-	}{alias: (*alias)(u)}
-	err := json.Unmarshal(data, &aux)
-	u.PageSize = int(aux.PageSize)
-	return err
-}
-
 func (l *UserContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
 // UserCustomAttribute is the custom_attributes field of [ActiveHost].
@@ -7934,34 +6807,6 @@ type UserList struct {
 	Users []User `json:"users,omitempty"`
 }
 
-// UnmarshalJSON decodes a UserList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (u *UserList) UnmarshalJSON(data []byte) error {
-	if err := u.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (u *UserList) decodeBody(data []byte) error {
-	type alias UserList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(u)}
-	err := json.Unmarshal(data, &aux)
-	u.PageCount = int(aux.PageCount)
-	u.PageNumber = int(aux.PageNumber)
-	u.PageSize = int(aux.PageSize)
-	u.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *UserList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // UserMeetingsReport is the response of [ReportsService.ListMeetings].
@@ -7989,34 +6834,6 @@ type UserMeetingsReport struct {
 
 	// The report's end date.
 	To Date `json:"to,omitzero"`
-}
-
-// UnmarshalJSON decodes a UserMeetingsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (u *UserMeetingsReport) UnmarshalJSON(data []byte) error {
-	if err := u.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (u *UserMeetingsReport) decodeBody(data []byte) error {
-	type alias UserMeetingsReport
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(u)}
-	err := json.Unmarshal(data, &aux)
-	u.PageCount = int(aux.PageCount)
-	u.PageNumber = int(aux.PageNumber)
-	u.PageSize = int(aux.PageSize)
-	u.TotalRecords = int(aux.TotalRecords)
-	return err
 }
 
 func (l *UserMeetingsReport) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
@@ -9044,40 +7861,6 @@ type UserSummary struct {
 	TotalUsersCount int `json:"total_users_count,omitempty"`
 }
 
-// UnmarshalJSON decodes a UserSummary, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (u *UserSummary) UnmarshalJSON(data []byte) error {
-	if err := u.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (u *UserSummary) decodeBody(data []byte) error {
-	type alias UserSummary
-	aux := struct {
-		*alias
-		LicensedUsersCount flexInt64 `json:"licensed_users_count"`
-		BasicUsersCount    flexInt64 `json:"basic_users_count"`
-		OnPremUsersCount   flexInt64 `json:"on_prem_users_count"`
-		RoomUsersCount     flexInt64 `json:"room_users_count"`
-		PendingUsersCount  flexInt64 `json:"pending_users_count"`
-		JoinOnlyUsersCount flexInt64 `json:"join_only_users_count"`
-		TotalUsersCount    flexInt64 `json:"total_users_count"`
-	}{alias: (*alias)(u)}
-	err := json.Unmarshal(data, &aux)
-	u.LicensedUsersCount = int(aux.LicensedUsersCount)
-	u.BasicUsersCount = int(aux.BasicUsersCount)
-	u.OnPremUsersCount = int(aux.OnPremUsersCount)
-	u.RoomUsersCount = int(aux.RoomUsersCount)
-	u.PendingUsersCount = int(aux.PendingUsersCount)
-	u.JoinOnlyUsersCount = int(aux.JoinOnlyUsersCount)
-	u.TotalUsersCount = int(aux.TotalUsersCount)
-	return err
-}
-
 // UserToken is the response of [UsersService.GetMyZAK] and [UsersService.GetToken].
 type UserToken struct {
 	// The user's ZAK.
@@ -9208,28 +7991,6 @@ type Webinar struct {
 	CreationSource CreationSource `json:"creation_source,omitempty"`
 }
 
-// UnmarshalJSON decodes a Webinar, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *Webinar) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *Webinar) decodeBody(data []byte) error {
-	type alias Webinar
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.ID = int64(aux.ID)
-	return err
-}
-
 // WebinarBranding is the response of [WebinarsService.GetBranding]. Information about the webinar's
 // sessions branding.
 type WebinarBranding struct {
@@ -9314,34 +8075,6 @@ type WebinarList struct {
 	Webinars []Webinar `json:"webinars,omitempty"`
 }
 
-// UnmarshalJSON decodes a WebinarList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarList) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarList) decodeBody(data []byte) error {
-	type alias WebinarList
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageNumber   flexInt64 `json:"page_number"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.PageCount = int(aux.PageCount)
-	w.PageNumber = int(aux.PageNumber)
-	w.PageSize = int(aux.PageSize)
-	w.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *WebinarList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // WebinarLiveStream is the response of [WebinarsService.GetLiveStream].
@@ -9398,32 +8131,6 @@ type WebinarParticipantsReport struct {
 	Participants []ReportParticipant `json:"participants,omitempty"`
 }
 
-// UnmarshalJSON decodes a WebinarParticipantsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarParticipantsReport) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarParticipantsReport) decodeBody(data []byte) error {
-	type alias WebinarParticipantsReport
-	aux := struct {
-		*alias
-		PageCount    flexInt64 `json:"page_count"`
-		PageSize     flexInt64 `json:"page_size"`
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.PageCount = int(aux.PageCount)
-	w.PageSize = int(aux.PageSize)
-	w.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *WebinarParticipantsReport) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // WebinarPoll is the response of [WebinarsService.CreatePoll] and [WebinarsService.GetPoll].
@@ -9457,28 +8164,6 @@ type WebinarPollList struct {
 	TotalRecords int `json:"total_records,omitempty"`
 }
 
-// UnmarshalJSON decodes a WebinarPollList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarPollList) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarPollList) decodeBody(data []byte) error {
-	type alias WebinarPollList
-	aux := struct {
-		*alias
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *WebinarPollList) pageInfo() (string, int) { return "", l.TotalRecords }
 
 // WebinarPollsReport is the response of [ReportsService.GetWebinarPolls].
@@ -9496,28 +8181,6 @@ type WebinarPollsReport struct {
 	UUID string `json:"uuid,omitempty"`
 }
 
-// UnmarshalJSON decodes a WebinarPollsReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarPollsReport) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarPollsReport) decodeBody(data []byte) error {
-	type alias WebinarPollsReport
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.ID = int64(aux.ID)
-	return err
-}
-
 // WebinarQAReport is the response of [ReportsService.GetWebinarQA].
 type WebinarQAReport struct {
 	// Webinar ID in long format, represented as int64 data type in JSON.
@@ -9531,28 +8194,6 @@ type WebinarQAReport struct {
 
 	// Webinar UUID.
 	UUID string `json:"uuid,omitempty"`
-}
-
-// UnmarshalJSON decodes a WebinarQAReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarQAReport) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarQAReport) decodeBody(data []byte) error {
-	type alias WebinarQAReport
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.ID = int64(aux.ID)
-	return err
 }
 
 // WebinarRegistration is the response of [WebinarsService.AddRegistrant].
@@ -9574,28 +8215,6 @@ type WebinarRegistration struct {
 
 	// Array of occurrence objects.
 	Occurrences []Occurrence `json:"occurrences,omitempty"`
-}
-
-// UnmarshalJSON decodes a WebinarRegistration, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarRegistration) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarRegistration) decodeBody(data []byte) error {
-	type alias WebinarRegistration
-	aux := struct {
-		*alias
-		ID flexInt64 `json:"id"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.ID = int64(aux.ID)
-	return err
 }
 
 // WebinarReport is the response of [ReportsService.GetWebinar].
@@ -9644,36 +8263,6 @@ type WebinarReport struct {
 	UUID string `json:"uuid,omitempty"`
 }
 
-// UnmarshalJSON decodes a WebinarReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarReport) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarReport) decodeBody(data []byte) error {
-	type alias WebinarReport
-	aux := struct {
-		*alias
-		Duration          flexInt64 `json:"duration"`
-		ID                flexInt64 `json:"id"`
-		ParticipantsCount flexInt64 `json:"participants_count"`
-		TotalMinutes      flexInt64 `json:"total_minutes"`
-		Type              flexInt64 `json:"type"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.Duration = int(aux.Duration)
-	w.ID = int64(aux.ID)
-	w.ParticipantsCount = int(aux.ParticipantsCount)
-	w.TotalMinutes = int(aux.TotalMinutes)
-	w.Type = int(aux.Type)
-	return err
-}
-
 // WebinarSIPDialing is the response of [WebinarsService.GetSIPDialing]. Information about the
 // webinar's encoded SIP URI.
 type WebinarSIPDialing struct {
@@ -9688,28 +8277,6 @@ type WebinarSIPDialing struct {
 
 	// The number of seconds the encoded SIP URI is valid before it expires.
 	ExpireIn int64 `json:"expire_in,omitempty"`
-}
-
-// UnmarshalJSON decodes a WebinarSIPDialing, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarSIPDialing) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarSIPDialing) decodeBody(data []byte) error {
-	type alias WebinarSIPDialing
-	aux := struct {
-		*alias
-		ExpireIn flexInt64 `json:"expire_in"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.ExpireIn = int64(aux.ExpireIn)
-	return err
 }
 
 // WebinarSettings is the settings field of [CreateWebinarRequest]. Create webinar settings.
@@ -10020,28 +8587,6 @@ type WebinarSurveyReport struct {
 	SurveyAnswers []SurveyReportAnswer `json:"survey_answers,omitempty"`
 }
 
-// UnmarshalJSON decodes a WebinarSurveyReport, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarSurveyReport) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarSurveyReport) decodeBody(data []byte) error {
-	type alias WebinarSurveyReport
-	aux := struct {
-		*alias
-		WebinarID flexInt64 `json:"webinar_id"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.WebinarID = int64(aux.WebinarID)
-	return err
-}
-
 // WebinarTemplate is the response of [WebinarsService.CreateTemplate].
 type WebinarTemplate struct {
 	// The webinar template's ID.
@@ -10063,39 +8608,10 @@ type WebinarTemplateList struct {
 	TotalRecords int `json:"total_records,omitempty"`
 }
 
-// UnmarshalJSON decodes a WebinarTemplateList, taking ids and counts sent as numbers or as strings. Like the client,
-// it leaves a field whose JSON type is unexpected at its zero value rather than fail.
-func (w *WebinarTemplateList) UnmarshalJSON(data []byte) error {
-	if err := w.decodeBody(data); err != nil && !isTypeError(err) {
-		return err
-	}
-	return nil
-}
-
-// decodeBody decodes a JSON document (the client calls it on whole response bodies,
-// sparing encoding/json a second pass over the bytes of an Unmarshaler).
-func (w *WebinarTemplateList) decodeBody(data []byte) error {
-	type alias WebinarTemplateList
-	aux := struct {
-		*alias
-		TotalRecords flexInt64 `json:"total_records"`
-	}{alias: (*alias)(w)}
-	err := json.Unmarshal(data, &aux)
-	w.TotalRecords = int(aux.TotalRecords)
-	return err
-}
-
 func (l *WebinarTemplateList) pageInfo() (string, int) { return "", l.TotalRecords }
 
 // WebinarToken is the response of [WebinarsService.GetToken]. Information about the webinar token.
 type WebinarToken struct {
 	// The generated webinar token.
 	Token Secret `json:"token,omitempty"`
-}
-
-// isTypeError reports a JSON value of the wrong type, which encoding/json
-// reports after decoding the rest of the document.
-func isTypeError(err error) bool {
-	var te *json.UnmarshalTypeError
-	return errors.As(err, &te)
 }

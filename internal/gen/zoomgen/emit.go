@@ -17,7 +17,7 @@ const width = 100
 
 func (g *gen) emit() (map[string][]byte, error) {
 	// An override naming no field would silently do nothing.
-	for _, m := range []map[string]int{boolKeys(flexFields), maxItems} {
+	for _, m := range []map[string]int{maxItems} {
 		for k := range m {
 			name, js, _ := strings.Cut(k, ".")
 			if t := g.types[name]; t == nil || t.byJSON[js] == nil {
@@ -306,7 +306,6 @@ func (g *gen) emitTypes() string {
 	for _, t := range g.allTypes() {
 		b.WriteString(comment(g.typeDoc(t), "", width))
 		fmt.Fprintf(&b, "type %s struct {\n", t.Name)
-		var flex []*field
 		for i, f := range t.Fields {
 			if i > 0 {
 				b.WriteString("\n")
@@ -330,49 +329,8 @@ func (g *gen) emitTypes() string {
 				key = "url"
 			}
 			fmt.Fprintf(&b, "\t%s %s `%s:\"%s%s\"`\n", f.GoName, typ, key, f.JSON, opt)
-			rootOnly := len(t.roots) > 0 && len(t.parents) == 0 && !t.req
-			switch {
-			case t.isOpts || !t.resp:
-			case typ == "int64" && flexIDs[f.JSON]:
-				flex = append(flex, f)
-			case rootOnly && (typ == "int" || typ == "int64"):
-				// A whole response (page counts, totals): lenient at no
-				// cost, as the client decodes it with decodeBody.
-				flex = append(flex, f)
-			case flexFields[t.Name+"."+f.JSON] && (typ == "int" || typ == "int64" || typ == "string"):
-				flex = append(flex, f)
-			}
 		}
 		b.WriteString("}\n\n")
-		if len(flex) > 0 {
-			recv := strings.ToLower(t.Name[:1])
-			fmt.Fprintf(&b, "// UnmarshalJSON decodes a %s, taking ids and counts sent as numbers or as strings. Like the client,\n", t.Name)
-			b.WriteString("// it leaves a field whose JSON type is unexpected at its zero value rather than fail.\n")
-			fmt.Fprintf(&b, "func (%s *%s) UnmarshalJSON(data []byte) error {\n", recv, t.Name)
-			fmt.Fprintf(&b, "\tif err := %s.decodeBody(data); err != nil && !isTypeError(err) {\n\t\treturn err\n\t}\n\treturn nil\n}\n\n", recv)
-			b.WriteString("// decodeBody decodes a JSON document (the client calls it on whole response bodies,\n")
-			b.WriteString("// sparing encoding/json a second pass over the bytes of an Unmarshaler).\n")
-			fmt.Fprintf(&b, "func (%s *%s) decodeBody(data []byte) error {\n\ttype alias %s\n\taux := struct {\n\t\t*alias\n", recv, t.Name, t.Name)
-			for _, f := range flex {
-				ft := "flexInt64"
-				if f.Ref.kind == "string" {
-					ft = "flexString"
-				}
-				fmt.Fprintf(&b, "\t\t%s %s `json:%q`\n", f.GoName, ft, f.JSON)
-			}
-			fmt.Fprintf(&b, "\t}{alias: (*alias)(%s)}\n\terr := json.Unmarshal(data, &aux)\n", recv)
-			for _, f := range flex {
-				conv := "int64"
-				switch f.Ref.kind {
-				case "int":
-					conv = "int"
-				case "string":
-					conv = "string"
-				}
-				fmt.Fprintf(&b, "\t%s.%s = %s(aux.%s)\n", recv, f.GoName, conv, f.GoName)
-			}
-			b.WriteString("\treturn err\n}\n\n")
-		}
 		if (t.page || t.counts) && !t.isOpts {
 			np, tr := "\"\"", "0"
 			if f := t.byJSON["next_page_token"]; f != nil && f.Ref.kind == "string" {
@@ -384,13 +342,6 @@ func (g *gen) emitTypes() string {
 			fmt.Fprintf(&b, "func (l *%s) pageInfo() (string, int) { return %s, %s }\n\n", t.Name, np, tr)
 		}
 	}
-	b.WriteString(`// isTypeError reports a JSON value of the wrong type, which encoding/json
-// reports after decoding the rest of the document.
-func isTypeError(err error) bool {
-	var te *json.UnmarshalTypeError
-	return errors.As(err, &te)
-}
-`)
 	return b.String()
 }
 
@@ -715,12 +666,3 @@ func newFormFile(field, filename string, content io.Reader) (*formFile, error) {
 	return &formFile{contentType: w.FormDataContentType(), data: buf.Bytes()}, nil
 }
 `
-
-// boolKeys returns the keys of m, for checking.
-func boolKeys(m map[string]bool) map[string]int {
-	out := make(map[string]int, len(m))
-	for k := range m {
-		out[k] = 1
-	}
-	return out
-}

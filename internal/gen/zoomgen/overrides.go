@@ -266,12 +266,6 @@ var operations = map[string]opDef{
 	"getUserContact":        def("Contacts", "GetMine", "GetUserContact", "UserContact"),
 }
 
-// flexIDs are the int64 id fields that Zoom sends as a number in one
-// place and a string in another: the structs holding them decode either.
-// (Each such struct gets an UnmarshalJSON, which costs a second scan of
-// its bytes, so the list stays short.)
-var flexIDs = map[string]bool{"id": true, "meeting_id": true, "webinar_id": true}
-
 // pointerFields are request fields sent as pointers although their enum
 // has no zero, because Zoom treats zero as a value.
 var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
@@ -469,29 +463,6 @@ var typeAliases = map[string]string{
 	"*SmartRecording":                     "SmartRecording",
 	"*ManualCaptioning":                   "ManualCaptioning",
 	"*ClosedCaptioning":                   "ClosedCaptioning",
-}
-
-// flexFields are fields of nested response types ("Type.json_name") that
-// Zoom has sent both as a number and as a string: the attendance figures
-// (durations, counts) and participant ids that attendance and CME apps
-// read. (Fields of whole responses are lenient already; a nested type
-// listed here gets an UnmarshalJSON, a second scan of its bytes.)
-var flexFields = map[string]bool{
-	// Report and past-meeting participants: older report bodies send
-	// "duration" as a string ("20").
-	"ReportParticipant.duration": true, "ReportParticipant.user_id": true, "ReportParticipant.id": true,
-	"ReportParticipant.participant_user_id": true, "ReportParticipant.registrant_id": true,
-	"Participant.duration": true, "Participant.user_id": true, "Participant.id": true,
-	"Participant.registrant_id": true,
-	// A meeting report is both a whole response (Reports.GetMeeting) and a
-	// list item; WebinarReport, only ever whole, is lenient already.
-	"MeetingReport.duration": true, "MeetingReport.participants_count": true,
-	"MeetingReport.total_minutes": true, "MeetingReport.type": true,
-	"MeetingReport.participants_count_my_account": true,
-	// Cloud recordings, both whole (Get) and listed; "type" is documented
-	// as a string ("2") and sent as a number (2).
-	"MeetingRecordings.duration": true, "MeetingRecordings.recording_count": true,
-	"MeetingRecordings.total_size": true, "MeetingRecordings.type": true,
 }
 
 // maxItems caps the request body arrays ("Type.json_name") that Zoom
