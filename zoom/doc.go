@@ -103,12 +103,15 @@
 //   - Decode errors and warnings. A success body that is not JSON, is empty
 //     where the operation returns a body, or is not an object where an
 //     object is documented (an array, a number) is a *DecodeError. A field
-//     of another JSON type than documented is left at its zero value and
-//     the call succeeds; the field is listed in Response.DecodeWarnings
-//     (its path and types, never its value). Limitation: generated types
-//     with their own UnmarshalJSON, nested in a response (the meetings of a
-//     meeting list, say), leave such fields at zero without reporting
-//     them.
+//     Zoom sends with another JSON type than documented keeps what Zoom
+//     meant, at any depth: a number sent as a string ("93201235621"), a
+//     string id sent as a number, "true"/"false" for a boolean, a lone value
+//     where a list is documented (a list of one). A field that cannot be
+//     repaired is left at its zero value and the call succeeds; it is
+//     listed in Response.DecodeWarnings (its path and types, never its
+//     value). The repair runs only after encoding/json reports a mismatch,
+//     so a clean body costs one pass; it is the client's: json.Unmarshal
+//     into a generated type yourself is plain encoding/json.
 //   - Paths are validated: a path parameter that is empty, "." or ".." is
 //     refused with an *ArgumentError naming the parameter before anything
 //     is sent, since a proxy would resolve a dot segment (deleting the
