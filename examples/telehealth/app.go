@@ -64,9 +64,14 @@ type visit struct {
 	Start      time.Time
 	Duration   int // minutes
 	JoinURL    string
-	HostID     string // the Zoom user hosting the meeting
-	Patients   []patient
-	Invitees   []string // settings.meeting_invitees, as Zoom returns them
+	// StartURL starts the meeting as its host: it carries the host's ZAK,
+	// so it is shown only to the provider, on their visit page, and never
+	// logged, stored or emailed. Zoom's ZAK expires, so it is read from
+	// Zoom each time the page opens.
+	StartURL zoom.Secret
+	HostID   string // the Zoom user hosting the meeting
+	Patients []patient
+	Invitees []string // settings.meeting_invitees, as Zoom returns them
 }
 
 // visitRequest is what the provider fills in to schedule a visit.
@@ -491,7 +496,7 @@ func (a *app) visitDetails(ctx context.Context, providerID string, meetingID int
 	if err != nil {
 		return nil, fmt.Errorf("reading Zoom meeting %d: %w", meetingID, err)
 	}
-	v := &visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID}
+	v := &visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID, StartURL: m.StartURL}
 	if m.Settings != nil {
 		for _, inv := range m.Settings.MeetingInvitees {
 			v.Invitees = append(v.Invitees, inv.Email)

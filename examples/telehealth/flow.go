@@ -48,9 +48,10 @@ type flowResult struct {
 	ProviderID     string
 	Kept, Deleted  int64 // meeting ids of the visit kept and the one deleted
 	KeptInvitees   []string
-	RefreshesEarly int // refresh requests 59m30s after connecting
-	RefreshesLate  int // refresh requests after the expiry
-	RequestsAfter  int // Zoom requests made after the uninstall
+	StartURL       string // the host's start link of the kept visit (never printed)
+	RefreshesEarly int    // refresh requests 59m30s after connecting
+	RefreshesLate  int    // refresh requests after the expiry
+	RequestsAfter  int    // Zoom requests made after the uninstall
 }
 
 // runFlow runs the product's flow against the embedded fake Zoom, through
@@ -129,6 +130,11 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	log.OK("meeting %d %q, host %s (the provider)", d.MeetingID, d.Topic, d.HostID)
 	log.OK("settings.meeting_invitees: %s", strings.Join(d.Invitees, ", "))
+	if !strings.Contains(d.StartURL.Reveal(), "zak=") {
+		return nil, fmt.Errorf("meeting %d has no host start link", d.MeetingID)
+	}
+	res.StartURL = d.StartURL.Reveal()
+	log.OK("Dr. Rivera can start the visit as host: the start link (with her ZAK) is on her visit page only, never printed or emailed")
 
 	log.Step("List upcoming visits")
 	if err := printUpcoming(ctx, a, prov.ID, 2); err != nil {

@@ -180,7 +180,7 @@ func TestFlow(t *testing.T) {
 					t.Errorf("email %d: to %v, subject %q; want %q to %s", i, to, subj, want, drRivera.Email)
 				}
 			}
-			body, _ := io.ReadAll(msgs[1].Body)
+			body, _ := io.ReadAll(msgs[len(msgs)-1].Body)
 			if !strings.Contains(string(body), "deleted your Zoom connection") {
 				t.Errorf("removal email body: %s", body)
 			}
@@ -189,6 +189,20 @@ func TestFlow(t *testing.T) {
 			for _, want := range []string{"Connect Zoom", "(searchCompanyContacts)", "(meetingCreate)", "(meetingDelete)", "refresh_token grant", "app_deauthorized", "no Zoom request was made"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("transcript lacks %q", want)
+				}
+			}
+			// The host's start link exists but reaches only the provider's
+			// page: not the transcript, not an email.
+			if !strings.Contains(res.StartURL, "zak=") {
+				t.Errorf("start link %q has no ZAK", res.StartURL)
+			}
+			if strings.Contains(out.String(), res.StartURL) || strings.Contains(out.String(), "zak=") || strings.Contains(out.String(), "/s/") {
+				t.Error("the transcript holds the start link")
+			}
+			for i, m := range msgs {
+				b, _ := io.ReadAll(io.MultiReader(strings.NewReader(m.Header.Get("Subject")), m.Body))
+				if strings.Contains(string(b), "zak=") || strings.Contains(string(b), "/s/") {
+					t.Errorf("email %d holds a start link", i)
 				}
 			}
 			for _, secret := range []string{env.Fake.ClientSecret(), env.WebhookSecret, tc.verificationToken} {
@@ -361,6 +375,14 @@ func TestPages(t *testing.T) {
 	if st, body := get("/providers/" + id + "/visits/" + mid); st != 200 ||
 		!strings.Contains(body, "ava.lopez@patients.example, noah.kim@patients.example") || !strings.Contains(body, ms[0].Topic[:8]) {
 		t.Errorf("visit page: %d\n%s", st, body)
+	}
+	// Only the provider's visit page has the host's start link, read
+	// fresh from Zoom; the visits list does not.
+	if _, body := get("/providers/" + id + "/visits/" + mid); !strings.Contains(body, "Start visit as host") || !strings.Contains(body, "/s/"+mid+"?zak=") {
+		t.Errorf("visit page without the host's start link:\n%s", body)
+	}
+	if _, body := get("/providers/" + id); strings.Contains(body, "zak=") {
+		t.Error("the visits list holds a start link")
 	}
 
 	for _, c := range []struct {

@@ -62,7 +62,9 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <table>
 <tr><th>Zoom meeting</th><td>{{.Visit.MeetingID}}</td></tr>
 <tr><th>Starts (UTC)</th><td>{{.Visit.Start.Format "2006-01-02 15:04"}} · {{.Visit.Duration}} min</td></tr>
-<tr><th>Join link</th><td><a href="{{.Visit.JoinURL}}">{{.Visit.JoinURL}}</a></td></tr>
+{{if .Visit.StartURL}}<tr><th>Start as host</th><td><a href="{{.Visit.StartURL.Reveal}}" rel="noreferrer" target="_blank"><button>Start visit as host</button></a>
+<br><small>This link opens Zoom signed in as you, the host. It is for you only: do not share it. Patients use the join link.</small></td></tr>{{end}}
+<tr><th>Join link (patients)</th><td><a href="{{.Visit.JoinURL}}">{{.Visit.JoinURL}}</a></td></tr>
 <tr><th>Patients</th><td>{{range $i, $p := .Visit.Patients}}{{if $i}}, {{end}}{{$p.Name}}{{end}}</td></tr>
 <tr><th>Invitees in Zoom</th><td>{{range $i, $e := .Visit.Invitees}}{{if $i}}, {{end}}{{$e}}{{end}}</td></tr>
 </table>
@@ -199,6 +201,10 @@ func (a *app) handleVisit(w http.ResponseWriter, r *http.Request) {
 		a.failErr(w, err)
 		return
 	}
+	// The page holds the host's start link: keep it out of caches and
+	// out of the Referer of the links it opens.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	a.pages.render(w, http.StatusOK, "visit", struct {
 		Provider *provider
 		Visit    *visit
