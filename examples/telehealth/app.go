@@ -1,11 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -35,7 +41,12 @@ type app struct {
 
 	oauthH *oauth.Handlers
 	hooks  *webhook.Handler
-	mux    *http.ServeMux
+	// verificationToken is the app's verification token: a deauthorization
+	// must carry it in its authorization header, besides a valid
+	// signature. Offline it is generated and given to the fake Zoom;
+	// against real Zoom it is -verification-token (empty: none).
+	verificationToken string
+	mux               *http.ServeMux
 
 	mu      sync.Mutex
 	clients map[string]*zoom.Client // by provider (Zoom user id)
@@ -124,7 +135,25 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		return nil, err
 	}
 
-	v, err := env.Verifier()
+	a.verificationToken = env.Cfg.VerificationToken
+	if env.Fake != nil {
+		if a.verificationToken == "" {
+			b := make([]byte, 16)
+			_, _ = rand.Read(b)
+			a.verificationToken = hex.EncodeToString(b)
+		}
+		// The fake sends it in the authorization header of its deliveries,
+		// as Zoom does for an app that has one.
+		env.Fake.SetVerificationToken(a.verificationToken)
+	}
+	// The signature is always required: the verification token is checked
+	// alongside it (checkVerificationToken), not instead of it, so the
+	// verifier is built without exkit's legacy-token fallback.
+	var vopts []webhook.Option
+	if env.Cfg.Clock != nil {
+		vopts = append(vopts, webhook.WithClock(env.Cfg.Clock.Now))
+	}
+	v, err := webhook.NewVerifier([]string{env.WebhookSecret}, vopts...)
 	if err != nil {
 		return nil, fmt.Errorf("webhook verifier: %w", err)
 	}
@@ -140,7 +169,7 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 	a.mux.HandleFunc("GET /{$}", a.handleHome)
 	a.mux.Handle("GET "+exkit.ConnectPath, a.oauthH.Connect())
 	a.mux.Handle("GET "+exkit.CallbackPath, a.oauthH.Callback())
-	a.mux.Handle(exkit.WebhookPath, a.hooks)
+	a.mux.Handle(exkit.WebhookPath, a.checkVerificationToken(a.hooks))
 	a.mux.HandleFunc("GET /providers/{id}", a.handleProvider)
 	a.mux.HandleFunc("POST /providers/{id}/visits", a.handleSchedule)
 	a.mux.HandleFunc("GET /providers/{id}/visits/{meeting}", a.handleVisit)
@@ -210,7 +239,8 @@ func (a *app) connected(ctx context.Context, c oauth.Connection) error {
 		Body: "Your Zoom account " + c.Email + " is now connected.\n\n" +
 			"Telehealth visits you schedule will be created as Zoom meetings that you host,\n" +
 			"with your patients invited by email.\n\n" +
-			"To disconnect, remove the app from your Zoom account (Zoom App Marketplace > Manage > Installed Apps).\n",
+			signInAdvice + "\n\n" +
+			"To disconnect Zoom: " + disconnectPath + "\n",
 	})
 	if err != nil {
 		return fmt.Errorf("sending the welcome email: %w", err)
@@ -526,11 +556,55 @@ func (a *app) deleteVisit(ctx context.Context, providerID string, meetingID int6
 	return nil
 }
 
+// errBadVerificationToken: a deauthorization whose authorization header is
+// not the app's verification token.
+var errBadVerificationToken = errors.New("the authorization header does not match the app's verification token")
+
+// checkVerificationToken refuses (401) an app_deauthorized delivery whose
+// authorization header is not the app's verification token, as the
+// product's deauthorization endpoint does; next then verifies the
+// signature of what passes. Other events and the URL validation go to
+// next unchanged. With no verification token, next alone decides.
+func (a *app) checkVerificationToken(next http.Handler) http.Handler {
+	if a.verificationToken == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(a.verificationToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, webhook.DefaultMaxBodyBytes))
+		if err != nil {
+			http.Error(w, "unreadable body", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var head struct {
+			Event string `json:"event"`
+		}
+		if json.Unmarshal(body, &head) == nil && head.Event == "app_deauthorized" {
+			got := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+			if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+				a.log.Fail("app_deauthorized refused (401): %v", errBadVerificationToken)
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // deauthorized handles app_deauthorized, which Zoom sends when the
 // provider removes the app: it deletes the grant and every record of the
 // provider, then emails them. Zoom has already revoked the tokens.
 func (a *app) deauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
-	a.log.Note("webhook app_deauthorized received and verified (Zoom user %s)", p.UserID)
+	how := "signature verified"
+	if a.verificationToken != "" {
+		how += ", authorization header matches the verification token"
+	}
+	a.log.Note("webhook app_deauthorized received (Zoom user %s): %s", p.UserID, how)
 	if p.ClientID != "" && p.ClientID != a.env.OAuth.ClientID {
 		a.log.Note("it is for another app (client id %s): ignored", p.ClientID)
 		return nil

@@ -70,11 +70,8 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 		return nil, err
 	}
 	log.Note("app scopes: %s", strings.Join(appScopes, " "))
-	verification := "x-zm-signature (HMAC-SHA256 of the secret token)"
-	if env.Cfg.VerificationToken != "" {
-		verification += ", or the legacy verification token in Authorization"
-	}
-	log.Note("webhook %s%s, verified by %s", env.BaseURL, exkit.WebhookPath, verification)
+	log.Note("webhook %s%s: every event must carry a valid x-zm-signature (HMAC-SHA256 of the secret token)", env.BaseURL, exkit.WebhookPath)
+	log.Note("deauthorization (app_deauthorized): the authorization header must also match the app's verification token")
 	log.Note("account: admin %s; provider Dr. %s %s <%s>; patients %s", clinicAdmin, drRivera.FirstName, drRivera.LastName, drRivera.Email, patientNames())
 
 	log.Step("Dr. Rivera clicks Connect Zoom and approves the app")
@@ -94,6 +91,13 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	connectedAt := clock.Now()
 	log.OK("the browser is back on the provider's page (/providers/%s)", prov.ID)
+	for _, want := range []string{disconnectPath, signInAdvice} {
+		if !strings.Contains(body, want) {
+			return nil, fmt.Errorf("the page after connecting does not say %q", want)
+		}
+	}
+	log.Note("the page says: %s", signInAdvice)
+	log.Note("and, to disconnect: %s", disconnectPath)
 
 	log.Step("Search the Zoom contacts for patients named \"Kim\"")
 	found, err := a.searchPatients(ctx, prov.ID, "Kim")

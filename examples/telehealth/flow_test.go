@@ -23,6 +23,7 @@ import (
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
 )
 
@@ -166,6 +167,9 @@ func TestFlow(t *testing.T) {
 			if last.Event != "app_deauthorized" || last.Status != 200 || last.Header.Get("X-Zm-Signature") == "" {
 				t.Errorf("last delivery %s: status %d, err %q", last.Event, last.Status, last.Err)
 			}
+			if a.verificationToken == "" || last.Header.Get("Authorization") != a.verificationToken {
+				t.Error("the deauthorization did not carry the app's verification token")
+			}
 
 			// Emails: connected, then disconnected, to the provider.
 			msgs := outbox(t, env)
@@ -186,7 +190,8 @@ func TestFlow(t *testing.T) {
 			}
 
 			// The transcript names the steps and no secret.
-			for _, want := range []string{"Connect Zoom", "(searchCompanyContacts)", "(meetingCreate)", "(meetingDelete)", "refresh_token grant", "app_deauthorized", "no Zoom request was made"} {
+			for _, want := range []string{"Connect Zoom", "(searchCompanyContacts)", "(meetingCreate)", "(meetingDelete)", "refresh_token grant", "app_deauthorized", "no Zoom request was made",
+				"authorization header matches the verification token", "Sign in to Zoom with your email and password", "Manage > Added Apps"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("transcript lacks %q", want)
 				}
@@ -205,7 +210,7 @@ func TestFlow(t *testing.T) {
 					t.Errorf("email %d holds a start link", i)
 				}
 			}
-			for _, secret := range []string{env.Fake.ClientSecret(), env.WebhookSecret, tc.verificationToken} {
+			for _, secret := range []string{env.Fake.ClientSecret(), env.WebhookSecret, a.verificationToken} {
 				if secret != "" && strings.Contains(out.String(), secret) {
 					t.Error("the transcript holds a secret")
 				}
@@ -265,60 +270,84 @@ func TestScopesRefuseOtherWrites(t *testing.T) {
 	}
 }
 
-// An app still configured with a legacy verification token accepts a
-// deauthorization that carries the token in Authorization instead of a
-// valid signature (as older Zoom deliveries did), and nothing else.
-func TestDeauthorizationWithLegacyToken(t *testing.T) {
-	const token = "legacy-verification-token-0123456789"
-	post := func(env *exkit.Env, userID, auth string) int {
-		body := `{"event":"app_deauthorized","payload":{"account_id":"` + env.Fake.AccountID() + `","user_id":"` + userID +
-			`","client_id":"` + env.Fake.ClientID() + `","signature":"x","deauthorization_time":"2026-01-01T00:00:00.000Z","event_ts":1767225600000}}`
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, env.BaseURL+exkit.WebhookPath, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if auth != "" {
-			req.Header.Set("Authorization", auth)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	t.Cleanup(http.DefaultClient.CloseIdleConnections)
+// The deauthorization endpoint, in the default run, checks the
+// authorization header against the app's verification token alongside the
+// signature: a delivery missing either is refused and removes nothing.
+func TestDeauthorizationChecksVerificationToken(t *testing.T) {
+	const given = "legacy-verification-token-0123456789"
+	for _, tc := range []struct{ name, token string }{{"default run", ""}, {"-verification-token", given}} {
+		t.Run(tc.name, func(t *testing.T) {
+			env, a, clock, out := setup(t, tc.token)
+			id, _ := connect(t, env, a)
+			if a.verificationToken == "" || (tc.token != "" && a.verificationToken != tc.token) {
+				t.Fatalf("verification token %q", a.verificationToken)
+			}
+			post := func(signed bool, auth string) int {
+				t.Helper()
+				body := []byte(`{"event":"app_deauthorized","event_ts":` + strconv.FormatInt(clock.Now().UnixMilli(), 10) + `,"payload":{"account_id":"` + env.Fake.AccountID() + `","user_id":"` + id +
+					`","client_id":"` + env.Fake.ClientID() + `","signature":"x","deauthorization_time":"2026-01-01T00:00:00.000Z"}}`)
+				target := env.BaseURL + exkit.WebhookPath
+				var req *http.Request
+				var err error
+				if signed {
+					req, err = webhook.NewSignedRequest(t.Context(), env.WebhookSecret, target, body, clock.Now())
+				} else {
+					req, err = http.NewRequestWithContext(t.Context(), http.MethodPost, target, bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if auth != "" {
+					req.Header.Set("Authorization", auth)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			t.Cleanup(http.DefaultClient.CloseIdleConnections)
 
-	t.Run("configured", func(t *testing.T) {
-		env, a, _, _ := setup(t, token)
-		id, _ := connect(t, env, a)
-		if st := post(env, id, "wrong-token"); st != http.StatusUnauthorized {
-			t.Fatalf("wrong token: %d", st)
-		}
-		if _, err := a.provider(t.Context(), id); err != nil {
-			t.Fatalf("provider removed by an unverified request: %v", err)
-		}
-		if st := post(env, id, token); st != http.StatusOK {
-			t.Fatalf("legacy token: %d", st)
-		}
-		if _, err := a.provider(t.Context(), id); !errors.Is(err, exkit.ErrNotConnected) {
-			t.Fatalf("provider after deauthorization: %v", err)
-		}
-		if _, err := env.Tokens.Get(t.Context(), tokenKey(id)); !errors.Is(err, tokenstore.ErrNotFound) {
-			t.Errorf("token after deauthorization: %v", err)
-		}
-		if sent := env.Mail.Sent(); len(sent) != 2 || !strings.HasPrefix(sent[1].Subject, "Zoom disconnected") {
-			t.Errorf("emails %+v", sent)
-		}
-	})
-	t.Run("not configured", func(t *testing.T) {
-		env, a, _, _ := setup(t, "")
-		id, _ := connect(t, env, a)
-		if st := post(env, id, token); st != http.StatusUnauthorized {
-			t.Fatalf("unsigned request: %d", st)
-		}
-		if _, err := a.provider(t.Context(), id); err != nil {
-			t.Fatalf("provider removed: %v", err)
-		}
-	})
+			for _, c := range []struct {
+				name   string
+				signed bool
+				auth   string
+			}{
+				{"signed, no authorization header", true, ""},
+				{"signed, wrong token", true, "wrong-token"},
+				{"token without a signature", false, a.verificationToken},
+			} {
+				if st := post(c.signed, c.auth); st != http.StatusUnauthorized {
+					t.Errorf("%s: %d, want 401", c.name, st)
+				}
+				if _, err := a.provider(t.Context(), id); err != nil {
+					t.Fatalf("%s: the provider was removed (%v)", c.name, err)
+				}
+			}
+			if !strings.Contains(out.String(), "does not match the app's verification token") {
+				t.Errorf("transcript:\n%s", out)
+			}
+			if strings.Contains(out.String(), a.verificationToken) {
+				t.Error("the transcript holds the verification token")
+			}
+
+			// What Zoom sends: the signature and the token.
+			if st := post(true, a.verificationToken); st != http.StatusOK {
+				t.Fatalf("signed with the token: %d", st)
+			}
+			if _, err := a.provider(t.Context(), id); !errors.Is(err, exkit.ErrNotConnected) {
+				t.Fatalf("provider after deauthorization: %v", err)
+			}
+			if _, err := env.Tokens.Get(t.Context(), tokenKey(id)); !errors.Is(err, tokenstore.ErrNotFound) {
+				t.Errorf("token after deauthorization: %v", err)
+			}
+			if sent := env.Mail.Sent(); len(sent) != 2 || !strings.HasPrefix(sent[1].Subject, "Zoom disconnected") {
+				t.Errorf("emails %+v", sent)
+			}
+		})
+	}
 }
 
 // The web pages: each renders, shows the data, and the forms act through
@@ -350,7 +379,8 @@ func TestPages(t *testing.T) {
 	if st, body := get("/"); st != 200 || !strings.Contains(body, "Connect Zoom") || !strings.Contains(body, "/providers/"+id) {
 		t.Errorf("home: %d\n%s", st, body)
 	}
-	if st, body := get("/providers/" + id); st != 200 || !strings.Contains(body, "No upcoming visits") {
+	if st, body := get("/providers/" + id); st != 200 || !strings.Contains(body, "No upcoming visits") ||
+		!strings.Contains(body, "email and password") || !strings.Contains(body, "Manage > Added Apps (Installed Apps)") {
 		t.Errorf("provider page: %d\n%s", st, body)
 	}
 	if st, body := get("/providers/" + id + "?q=Kim"); st != 200 || !strings.Contains(body, "Noah Kim &lt;noah.kim@patients.example&gt;") {

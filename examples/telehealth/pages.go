@@ -32,6 +32,9 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 
 {{define "provider"}}{{template "top"}}
 <h1>{{.Provider.Email}}</h1>
+<h2>Zoom connection</h2>
+<p>Zoom is connected: visits you schedule are Zoom meetings that you host. ` + signInAdvice + `</p>
+<p><strong>To disconnect Zoom:</strong> ` + disconnectPath + ` Zoom then tells us, and we delete your Zoom connection and the visit details we kept.</p>
 <h2>Upcoming visits</h2>
 {{if .Visits}}<table><tr><th>When (UTC)</th><th>Visit</th><th>Patients</th><th></th></tr>
 {{range .Visits}}<tr><td>{{.Start.Format "2006-01-02 15:04"}} · {{.Duration}} min</td>
@@ -75,6 +78,13 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <h1>Something went wrong</h1><p class="err">{{.}}</p>
 <p><a href="/">Home</a> · <a href="` + exkit.ConnectPath + `">Connect Zoom</a></p>
 {{template "bottom"}}{{end}}`
+
+// What the provider is told after connecting: how to sign in to Zoom, and
+// where and how to remove the app (which deauthorizes it).
+const (
+	signInAdvice   = "Sign in to Zoom with your email and password (the Zoom account you connected) to start your visits."
+	disconnectPath = "Sign in to Zoom with your email and password, open the Zoom App Marketplace, click Manage > Added Apps (Installed Apps), find Telehealth and click Remove."
+)
 
 func newPages() (*pages, error) {
 	t, err := template.New("telehealth").Parse(layout)
