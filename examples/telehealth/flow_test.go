@@ -97,12 +97,12 @@ func TestFlow(t *testing.T) {
 			if !ok || kept.Deleted || kept.HostID != provider.ID || kept.Topic != "Pediatric consultation" {
 				t.Errorf("kept meeting: %+v", kept)
 			}
-			wantInvitees := []string{"noah.kim@patients.example", "grace.kim@patients.example"}
+			wantInvitees := []string{"noah.kim@patients.example", "grace.kim@patients.example", "sam.okafor@clinic.example"}
 			if !slices.Equal(res.KeptInvitees, wantInvitees) {
 				t.Errorf("invitees from GET meeting = %v, want %v", res.KeptInvitees, wantInvitees)
 			}
 			inv, _ := kept.Settings["meeting_invitees"].([]any)
-			if len(inv) != 2 {
+			if len(inv) != 3 {
 				t.Errorf("fake's meeting_invitees = %v", kept.Settings["meeting_invitees"])
 			}
 			if kept.Settings["waiting_room"] != true || kept.Settings["join_before_host"] != false {
@@ -145,9 +145,9 @@ func TestFlow(t *testing.T) {
 			}
 			wantOps := []string{
 				"oauth.authorize", "oauth.token", "user", "meetings", // connect, then the provider's page
-				"searchCompanyContacts",                  // find by name
-				"searchCompanyContacts", "meetingCreate", // visit 1
-				"searchCompanyContacts", "searchCompanyContacts", "meetingCreate", // visit 2
+				"searchCompanyContacts",                  // find by name: the contacts after the EHR's patients
+				"meetingCreate",                          // visit 1: Ava Lopez is the EHR's patient, no search in Zoom
+				"searchCompanyContacts", "meetingCreate", // visit 2: Sam Okafor is a Zoom contact
 				"meeting",                   // open the visit
 				"meetings",                  // list
 				"meetingDelete", "meetings", // delete, list
@@ -171,26 +171,50 @@ func TestFlow(t *testing.T) {
 				t.Error("the deauthorization did not carry the app's verification token")
 			}
 
-			// Emails: connected, then disconnected, to the provider.
+			// Invitees: the EHR's patients first, then Zoom's contacts.
+			var found []string
+			for _, p := range res.Found {
+				found = append(found, p.Name+" <"+p.Email+"> "+p.Source)
+			}
+			wantFound := []string{
+				"Grace Kim <grace.kim@patients.example> EHR patient",
+				"Noah Kim <noah.kim@patients.example> EHR patient",
+				"Jin Kim <jin.kim@clinic.example> Zoom contact",
+			}
+			if !slices.Equal(found, wantFound) {
+				t.Errorf("search for Kim:\n got %q\nwant %q", found, wantFound)
+			}
+
+			// Emails: the provider's "connected", an invitation to each
+			// invitee with the join link, a cancellation, the provider's
+			// "disconnected".
 			msgs := outbox(t, env)
-			if len(msgs) != 2 || len(env.Mail.Sent()) != 2 {
+			if len(msgs) != 7 || len(env.Mail.Sent()) != 7 {
 				t.Fatalf("%d emails in the outbox, %d sent", len(msgs), len(env.Mail.Sent()))
 			}
+			keptJoin, deletedJoin := "/j/"+strconv.FormatInt(res.Kept, 10)+"?pwd=", "/j/"+strconv.FormatInt(res.Deleted, 10)+"?pwd="
 			dec := new(mime.WordDecoder)
-			for i, want := range []string{"Zoom connected", "Zoom disconnected"} {
+			bodies := make([]string, len(msgs))
+			for i, want := range []struct{ to, subject, body string }{
+				{drRivera.Email, "Zoom connected", "email and password"},
+				{"ava.lopez@patients.example", "Your telehealth visit on", deletedJoin},
+				{"noah.kim@patients.example", "Your telehealth visit on", keptJoin},
+				{"grace.kim@patients.example", "Your telehealth visit on", keptJoin},
+				{"sam.okafor@clinic.example", "Your telehealth visit on", keptJoin},
+				{"ava.lopez@patients.example", "Cancelled: your telehealth visit on", "Blood pressure follow-up"},
+				{drRivera.Email, "Zoom disconnected", "deleted your Zoom connection"},
+			} {
 				to, _ := mail.ParseAddress(msgs[i].Header.Get("To"))
 				subj, _ := dec.DecodeHeader(msgs[i].Header.Get("Subject"))
-				if to == nil || to.Address != drRivera.Email || !strings.HasPrefix(subj, want) {
-					t.Errorf("email %d: to %v, subject %q; want %q to %s", i, to, subj, want, drRivera.Email)
+				b, _ := io.ReadAll(msgs[i].Body)
+				bodies[i] = subj + "\n" + string(b)
+				if to == nil || to.Address != want.to || !strings.HasPrefix(subj, want.subject) || want.body == "" || !strings.Contains(string(b), want.body) {
+					t.Errorf("email %d: to %v, subject %q; want %q to %s with %q:\n%s", i, to, subj, want.subject, want.to, want.body, b)
 				}
-			}
-			body, _ := io.ReadAll(msgs[len(msgs)-1].Body)
-			if !strings.Contains(string(body), "deleted your Zoom connection") {
-				t.Errorf("removal email body: %s", body)
 			}
 
 			// The transcript names the steps and no secret.
-			for _, want := range []string{"Connect Zoom", "(searchCompanyContacts)", "(meetingCreate)", "(meetingDelete)", "refresh_token grant", "app_deauthorized", "no Zoom request was made",
+			for _, want := range []string{"Connect Zoom", "(searchCompanyContacts)", "(EHR patient)", "(Zoom contact)", "invitation emailed to", "(meetingCreate)", "(meetingDelete)", "refresh_token grant", "app_deauthorized", "no Zoom request was made",
 				"authorization header matches the verification token", "Sign in to Zoom with your email and password", "Manage > Added Apps"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("transcript lacks %q", want)
@@ -204,9 +228,8 @@ func TestFlow(t *testing.T) {
 			if strings.Contains(out.String(), res.StartURL) || strings.Contains(out.String(), "zak=") || strings.Contains(out.String(), "/s/") {
 				t.Error("the transcript holds the start link")
 			}
-			for i, m := range msgs {
-				b, _ := io.ReadAll(io.MultiReader(strings.NewReader(m.Header.Get("Subject")), m.Body))
-				if strings.Contains(string(b), "zak=") || strings.Contains(string(b), "/s/") {
+			for i, b := range bodies {
+				if strings.Contains(b, "zak=") || strings.Contains(b, "/s/") {
 					t.Errorf("email %d holds a start link", i)
 				}
 			}
@@ -383,7 +406,8 @@ func TestPages(t *testing.T) {
 		!strings.Contains(body, "email and password") || !strings.Contains(body, "Manage > Added Apps (Installed Apps)") {
 		t.Errorf("provider page: %d\n%s", st, body)
 	}
-	if st, body := get("/providers/" + id + "?q=Kim"); st != 200 || !strings.Contains(body, "Noah Kim &lt;noah.kim@patients.example&gt;") {
+	if st, body := get("/providers/" + id + "?q=Kim"); st != 200 || !strings.Contains(body, "Noah Kim &lt;noah.kim@patients.example&gt; · EHR patient") ||
+		!strings.Contains(body, "Jin Kim &lt;jin.kim@clinic.example&gt; · Zoom contact") {
 		t.Errorf("search: %d\n%s", st, body)
 	}
 
@@ -419,8 +443,8 @@ func TestPages(t *testing.T) {
 		form url.Values
 		want string
 	}{
-		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Nobody Here"}}, "no contact named"},
-		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Kim"}}, "2 contacts match"},
+		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Nobody Here"}}, "nobody named"},
+		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Kim"}}, "3 people match"},
 		{url.Values{"topic": {"x"}, "start": {"2001-01-01T10:00"}, "duration": {"25"}, "patients": {"Ava Lopez"}}, "in the future"},
 		{url.Values{"topic": {"x"}, "start": {"tomorrow"}, "duration": {"25"}, "patients": {"Ava Lopez"}}, "start time"},
 	} {
@@ -445,8 +469,18 @@ func TestPages(t *testing.T) {
 	if st, body := post("/fake-zoom/uninstall/"+id, nil); st != 200 || !strings.Contains(body, "No provider has connected Zoom yet") {
 		t.Errorf("uninstall: %d\n%s", st, body)
 	}
-	if sent := env.Mail.Sent(); len(sent) != 2 || !strings.HasPrefix(sent[1].Subject, "Zoom disconnected") {
-		t.Errorf("emails %+v", sent)
+	var sent []string
+	for _, e := range env.Mail.Sent() {
+		sent = append(sent, e.To+": "+strings.SplitN(e.Subject, " on ", 2)[0])
+	}
+	wantSent := []string{
+		drRivera.Email + ": Zoom connected to your telehealth account",
+		"ava.lopez@patients.example: Your telehealth visit", "noah.kim@patients.example: Your telehealth visit",
+		"ava.lopez@patients.example: Cancelled: your telehealth visit", "noah.kim@patients.example: Cancelled: your telehealth visit",
+		drRivera.Email + ": Zoom disconnected: your Zoom data was removed",
+	}
+	if !slices.Equal(sent, wantSent) {
+		t.Errorf("emails:\n got %q\nwant %q", sent, wantSent)
 	}
 	if st, body := get("/providers/" + id); st != http.StatusNotFound || !strings.Contains(body, "Connect Zoom") {
 		t.Errorf("provider page after uninstall: %d\n%s", st, body)

@@ -44,15 +44,16 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 </table>{{else}}<p>No upcoming visits.</p>{{end}}
 
 <h2>Find a patient</h2>
-<form method="get" action="/providers/{{.Provider.ID}}"><input name="q" value="{{.Query}}" placeholder="name or email"> <button>Search Zoom contacts</button></form>
-{{if .Query}}{{if .Found}}<ul>{{range .Found}}<li>{{.Name}} &lt;{{.Email}}&gt;</li>{{end}}</ul>{{else}}<p>Nobody matches {{.Query}}.</p>{{end}}{{end}}
+<form method="get" action="/providers/{{.Provider.ID}}"><input name="q" value="{{.Query}}" placeholder="name or email"> <button>Search patients and Zoom contacts</button></form>
+<p><small>Your patients in the EHR come first; colleagues in your Zoom account's contacts after them.</small></p>
+{{if .Query}}{{if .Found}}<ul>{{range .Found}}<li>{{.Name}} &lt;{{.Email}}&gt; · {{.Source}}</li>{{end}}</ul>{{else}}<p>Nobody matches {{.Query}}.</p>{{end}}{{end}}
 
 <h2>Schedule a visit</h2>
 <form method="post" action="/providers/{{.Provider.ID}}/visits">
 <p><label>Title <input name="topic" required value="Telehealth visit"></label></p>
 <p><label>Start (UTC) <input type="datetime-local" name="start" required value="{{.DefaultStart}}"></label>
 <label>Duration (min) <input type="number" name="duration" min="5" max="240" value="30"></label></p>
-<p><label>Patients (names, one per line) <br><textarea name="patients" rows="3" cols="40" required></textarea></label></p>
+<p><label>Invitees: patients or Zoom contacts (names or emails, one per line; each gets the invitation by email) <br><textarea name="patients" rows="3" cols="40" required></textarea></label></p>
 <p><button>Schedule in Zoom</button></p>
 </form>
 {{if .Offline}}<h2>Embedded fake Zoom</h2>
