@@ -1,12 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -35,7 +42,12 @@ type app struct {
 
 	oauthH *oauth.Handlers
 	hooks  *webhook.Handler
-	mux    *http.ServeMux
+	// verificationToken is the app's verification token: a deauthorization
+	// must carry it in its authorization header, besides a valid
+	// signature. Offline it is generated and given to the fake Zoom;
+	// against real Zoom it is -verification-token (empty: none).
+	verificationToken string
+	mux               *http.ServeMux
 
 	mu      sync.Mutex
 	clients map[string]*zoom.Client // by provider (Zoom user id)
@@ -50,10 +62,27 @@ type provider struct {
 	ConnectedAt time.Time
 }
 
-// patient is an invitee of a visit, found in Zoom's contacts.
+// patient is an invitee of a visit: one of the EHR's own patients, or a
+// Zoom company contact (a colleague: a nurse, an interpreter).
 type patient struct {
-	Name  string `json:"name"`
-	Email string `json:"email"`
+	Name   string `json:"name"`
+	Email  string `json:"email"`
+	Source string `json:"source,omitempty"` // sourceEHR or sourceZoom
+}
+
+// Where an invitee was found.
+const (
+	sourceEHR  = "EHR patient"
+	sourceZoom = "Zoom contact"
+)
+
+// ehrPatients are the EHR's own patient records, with their emails. The
+// example seeds them; a real EHR has them already.
+var ehrPatients = []patient{
+	{Name: "Ava Lopez", Email: "ava.lopez@patients.example"},
+	{Name: "Noah Kim", Email: "noah.kim@patients.example"},
+	{Name: "Grace Kim", Email: "grace.kim@patients.example"},
+	{Name: "Liam Chen", Email: "liam.chen@patients.example"},
 }
 
 // visit is a telehealth appointment: a Zoom meeting hosted by the provider.
@@ -64,9 +93,14 @@ type visit struct {
 	Start      time.Time
 	Duration   int // minutes
 	JoinURL    string
-	HostID     string // the Zoom user hosting the meeting
-	Patients   []patient
-	Invitees   []string // settings.meeting_invitees, as Zoom returns them
+	// StartURL starts the meeting as its host: it carries the host's ZAK,
+	// so it is shown only to the provider, on their visit page, and never
+	// logged, stored or emailed. Zoom's ZAK expires, so it is read from
+	// Zoom each time the page opens.
+	StartURL zoom.Secret
+	HostID   string // the Zoom user hosting the meeting
+	Patients []patient
+	Invitees []string // settings.meeting_invitees, as Zoom returns them
 }
 
 // visitRequest is what the provider fills in to schedule a visit.
@@ -119,7 +153,25 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		return nil, err
 	}
 
-	v, err := env.Verifier()
+	a.verificationToken = env.Cfg.VerificationToken
+	if env.Fake != nil {
+		if a.verificationToken == "" {
+			b := make([]byte, 16)
+			_, _ = rand.Read(b)
+			a.verificationToken = hex.EncodeToString(b)
+		}
+		// The fake sends it in the authorization header of its deliveries,
+		// as Zoom does for an app that has one.
+		env.Fake.SetVerificationToken(a.verificationToken)
+	}
+	// The signature is always required: the verification token is checked
+	// alongside it (checkVerificationToken), not instead of it, so the
+	// verifier is built without exkit's legacy-token fallback.
+	var vopts []webhook.Option
+	if env.Cfg.Clock != nil {
+		vopts = append(vopts, webhook.WithClock(env.Cfg.Clock.Now))
+	}
+	v, err := webhook.NewVerifier([]string{env.WebhookSecret}, vopts...)
 	if err != nil {
 		return nil, fmt.Errorf("webhook verifier: %w", err)
 	}
@@ -135,7 +187,7 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 	a.mux.HandleFunc("GET /{$}", a.handleHome)
 	a.mux.Handle("GET "+exkit.ConnectPath, a.oauthH.Connect())
 	a.mux.Handle("GET "+exkit.CallbackPath, a.oauthH.Callback())
-	a.mux.Handle(exkit.WebhookPath, a.hooks)
+	a.mux.Handle(exkit.WebhookPath, a.checkVerificationToken(a.hooks))
 	a.mux.HandleFunc("GET /providers/{id}", a.handleProvider)
 	a.mux.HandleFunc("POST /providers/{id}/visits", a.handleSchedule)
 	a.mux.HandleFunc("GET /providers/{id}/visits/{meeting}", a.handleVisit)
@@ -169,6 +221,10 @@ func (a *app) migrate(ctx context.Context) error {
 			token_key    VARCHAR(200) NOT NULL,
 			connected_at BIGINT NOT NULL
 		)`,
+		`CREATE TABLE IF NOT EXISTS telehealth_patients (
+			email VARCHAR(320) PRIMARY KEY,
+			name  VARCHAR(200) NOT NULL
+		)`,
 		`CREATE TABLE IF NOT EXISTS telehealth_visits (
 			meeting_id   BIGINT PRIMARY KEY,
 			provider_id  VARCHAR(64) NOT NULL,
@@ -183,7 +239,39 @@ func (a *app) migrate(ctx context.Context) error {
 			return err
 		}
 	}
+	for _, p := range ehrPatients {
+		if _, err := a.env.DB.ExecContext(ctx, `INSERT INTO telehealth_patients (email, name) VALUES ($1, $2)
+			ON CONFLICT (email) DO NOTHING`, p.Email, p.Name); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// ehrMatches returns the EHR's patients whose name, a word of it, or
+// email starts with q (case-insensitive).
+func (a *app) ehrMatches(ctx context.Context, q string) ([]patient, error) {
+	rows, err := a.env.DB.QueryContext(ctx, `SELECT name, email FROM telehealth_patients ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	q = strings.ToLower(q)
+	var out []patient
+	for rows.Next() {
+		p := patient{Source: sourceEHR}
+		if err := rows.Scan(&p.Name, &p.Email); err != nil {
+			return nil, err
+		}
+		match := strings.HasPrefix(strings.ToLower(p.Name), q) || strings.HasPrefix(strings.ToLower(p.Email), q)
+		for _, w := range strings.Fields(p.Name) {
+			match = match || strings.HasPrefix(strings.ToLower(w), q)
+		}
+		if match {
+			out = append(out, p)
+		}
+	}
+	return out, rows.Err()
 }
 
 // connected records the provider after "Connect Zoom" and emails them.
@@ -205,7 +293,8 @@ func (a *app) connected(ctx context.Context, c oauth.Connection) error {
 		Body: "Your Zoom account " + c.Email + " is now connected.\n\n" +
 			"Telehealth visits you schedule will be created as Zoom meetings that you host,\n" +
 			"with your patients invited by email.\n\n" +
-			"To disconnect, remove the app from your Zoom account (Zoom App Marketplace > Manage > Installed Apps).\n",
+			signInAdvice + "\n\n" +
+			"To disconnect Zoom: " + disconnectPath + "\n",
 	})
 	if err != nil {
 		return fmt.Errorf("sending the welcome email: %w", err)
@@ -295,16 +384,39 @@ func (a *app) dropClient(providerID string) {
 	delete(a.clients, providerID)
 }
 
-// searchPatients finds people in the provider's Zoom contacts whose first
-// name, last name, display name or email starts with name.
+// searchPatients finds invitees by name: first among the EHR's own
+// patients, then in the provider's Zoom company contacts (first name, last
+// name, display name or email starting with name). A person in both is
+// listed once, as the EHR's patient.
 func (a *app) searchPatients(ctx context.Context, providerID, name string) ([]patient, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return nil, inputErr("enter a name to search for")
 	}
+	if _, err := a.provider(ctx, providerID); err != nil {
+		return nil, err
+	}
+	out, err := a.ehrMatches(ctx, name)
+	if err != nil {
+		return nil, fmt.Errorf("searching the EHR's patients: %w", err)
+	}
+	contacts, err := a.searchContacts(ctx, providerID, name, out)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, contacts...), nil
+}
+
+// searchContacts searches the provider's Zoom company contacts, the second
+// source of invitees, leaving out the people already found.
+func (a *app) searchContacts(ctx context.Context, providerID, name string, found []patient) ([]patient, error) {
 	c, err := a.client(ctx, providerID)
 	if err != nil {
 		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, p := range found {
+		seen[strings.ToLower(p.Email)] = true
 	}
 	a.log.Call("GET", "/contacts", "searchCompanyContacts")
 	var out []patient
@@ -312,10 +424,11 @@ func (a *app) searchPatients(ctx context.Context, providerID, name string) ([]pa
 		if err != nil {
 			return nil, fmt.Errorf("searching Zoom contacts for %q: %w", name, err)
 		}
-		if ct.Email == "" {
-			continue // phones, rooms: nothing to invite
+		if ct.Email == "" || seen[strings.ToLower(ct.Email)] {
+			continue // phones, rooms: nothing to invite; or found already
 		}
-		out = append(out, patient{Name: contactName(ct), Email: ct.Email})
+		seen[strings.ToLower(ct.Email)] = true
+		out = append(out, patient{Name: contactName(ct), Email: ct.Email, Source: sourceZoom})
 		if len(out) == 50 {
 			break
 		}
@@ -333,28 +446,46 @@ func contactName(c *zoom.CompanyContact) string {
 	return c.Email
 }
 
-// findPatient resolves one name to exactly one contact: an exact name or
-// email match wins; otherwise the search must be unambiguous.
+// findPatient resolves one name to exactly one person: the EHR's patients
+// are searched first, and a single exact name or email match there is
+// taken without asking Zoom; otherwise Zoom's contacts are searched too,
+// an exact match wins, and the rest must be unambiguous.
 func (a *app) findPatient(ctx context.Context, providerID, name string) (patient, error) {
-	found, err := a.searchPatients(ctx, providerID, name)
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return patient{}, inputErr("enter a name to search for")
+	}
+	exactly := func(ps []patient) []patient {
+		var exact []patient
+		for _, p := range ps {
+			if strings.EqualFold(p.Name, name) || strings.EqualFold(p.Email, name) {
+				exact = append(exact, p)
+			}
+		}
+		return exact
+	}
+	found, err := a.ehrMatches(ctx, name)
+	if err != nil {
+		return patient{}, fmt.Errorf("searching the EHR's patients: %w", err)
+	}
+	if exact := exactly(found); len(exact) == 1 {
+		return exact[0], nil
+	}
+	contacts, err := a.searchContacts(ctx, providerID, name, found)
 	if err != nil {
 		return patient{}, err
 	}
-	var exact []patient
-	for _, p := range found {
-		if strings.EqualFold(p.Name, strings.TrimSpace(name)) || strings.EqualFold(p.Email, strings.TrimSpace(name)) {
-			exact = append(exact, p)
-		}
-	}
+	found = append(found, contacts...)
+	exact := exactly(found)
 	switch {
 	case len(exact) == 1:
 		return exact[0], nil
 	case len(exact) == 0 && len(found) == 1:
 		return found[0], nil
 	case len(found) == 0:
-		return patient{}, inputErr("no contact named %q in Zoom", name)
+		return patient{}, inputErr("nobody named %q among your patients or your Zoom contacts", name)
 	default:
-		return patient{}, inputErr("%d contacts match %q: give the full name or the email", len(found), name)
+		return patient{}, inputErr("%d people match %q: give the full name or the email", len(found), name)
 	}
 }
 
@@ -388,7 +519,7 @@ func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitReq
 			continue
 		}
 		seen[strings.ToLower(p.Email)] = true
-		a.log.OK("%q is %s <%s>", name, p.Name, p.Email)
+		a.log.OK("%q is %s <%s> (%s)", name, p.Name, p.Email, p.Source)
 		patients = append(patients, p)
 		invitees = append(invitees, zoom.MeetingSettingsMeetingInvitee{Email: p.Email})
 	}
@@ -427,7 +558,53 @@ func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitReq
 		return nil, fmt.Errorf("saving the visit (Zoom meeting %d was created): %w", v.MeetingID, err)
 	}
 	a.log.OK("visit %q scheduled: Zoom meeting %d at %s, join URL %s", v.Topic, v.MeetingID, v.Start.Format(time.RFC3339), v.JoinURL)
+	a.invite(ctx, providerID, v)
 	return v, nil
+}
+
+// invite emails each invitee the visit's time and join link (never the
+// host's start link). A failed email is logged: the visit stands.
+func (a *app) invite(ctx context.Context, providerID string, v *visit) {
+	host := providerID
+	if p, err := a.provider(ctx, providerID); err == nil {
+		host = p.Email
+	}
+	when := v.Start.UTC().Format("Mon 2 Jan 2006 15:04 MST")
+	for _, p := range v.Patients {
+		err := a.mail.Send(ctx, exkit.Email{
+			To:      p.Email,
+			Subject: "Your telehealth visit on " + when,
+			Body: "Hello " + p.Name + ",\n\n" +
+				"You are invited to a telehealth visit over Zoom with " + host + ".\n\n" +
+				"Visit: " + v.Topic + "\n" +
+				"When:  " + when + " (" + strconv.Itoa(v.Duration) + " minutes)\n" +
+				"Join:  " + v.JoinURL + "\n\n" +
+				"You will wait in the waiting room until your provider lets you in.\n",
+		})
+		if err != nil {
+			a.log.Fail("emailing the invitation to %s failed: %v", p.Email, err)
+			continue
+		}
+		a.log.OK("invitation emailed to %s", p.Email)
+	}
+}
+
+// cancel emails each invitee of a deleted visit.
+func (a *app) cancel(ctx context.Context, v visit) {
+	when := v.Start.UTC().Format("Mon 2 Jan 2006 15:04 MST")
+	for _, p := range v.Patients {
+		err := a.mail.Send(ctx, exkit.Email{
+			To:      p.Email,
+			Subject: "Cancelled: your telehealth visit on " + when,
+			Body: "Hello " + p.Name + ",\n\n" +
+				"Your telehealth visit \"" + v.Topic + "\" on " + when + " is cancelled. Its Zoom link no longer works.\n",
+		})
+		if err != nil {
+			a.log.Fail("emailing the cancellation to %s failed: %v", p.Email, err)
+			continue
+		}
+		a.log.OK("cancellation emailed to %s", p.Email)
+	}
 }
 
 // localVisits returns the provider's visits as the EHR recorded them.
@@ -491,7 +668,7 @@ func (a *app) visitDetails(ctx context.Context, providerID string, meetingID int
 	if err != nil {
 		return nil, fmt.Errorf("reading Zoom meeting %d: %w", meetingID, err)
 	}
-	v := &visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID}
+	v := &visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID, StartURL: m.StartURL}
 	if m.Settings != nil {
 		for _, inv := range m.Settings.MeetingInvitees {
 			v.Invitees = append(v.Invitees, inv.Email)
@@ -510,6 +687,10 @@ func (a *app) deleteVisit(ctx context.Context, providerID string, meetingID int6
 	if err != nil {
 		return err
 	}
+	local, err := a.localVisits(ctx, providerID)
+	if err != nil {
+		return err
+	}
 	a.log.Call("DELETE", "/meetings/{meetingId}", "meetingDelete")
 	if _, err := c.Meetings.Delete(ctx, meetingID, nil); err != nil && !errors.Is(err, zoom.ErrNotFound) {
 		return fmt.Errorf("deleting Zoom meeting %d: %w", meetingID, err)
@@ -518,14 +699,61 @@ func (a *app) deleteVisit(ctx context.Context, providerID string, meetingID int6
 		return err
 	}
 	a.log.OK("visit %d deleted", meetingID)
+	if v, ok := local[meetingID]; ok {
+		a.cancel(ctx, v)
+	}
 	return nil
+}
+
+// errBadVerificationToken: a deauthorization whose authorization header is
+// not the app's verification token.
+var errBadVerificationToken = errors.New("the authorization header does not match the app's verification token")
+
+// checkVerificationToken refuses (401) an app_deauthorized delivery whose
+// authorization header is not the app's verification token, as the
+// product's deauthorization endpoint does; next then verifies the
+// signature of what passes. Other events and the URL validation go to
+// next unchanged. With no verification token, next alone decides.
+func (a *app) checkVerificationToken(next http.Handler) http.Handler {
+	if a.verificationToken == "" {
+		return next
+	}
+	want := sha256.Sum256([]byte(a.verificationToken))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, webhook.DefaultMaxBodyBytes))
+		if err != nil {
+			http.Error(w, "unreadable body", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var head struct {
+			Event string `json:"event"`
+		}
+		if json.Unmarshal(body, &head) == nil && head.Event == "app_deauthorized" {
+			got := sha256.Sum256([]byte(r.Header.Get("Authorization")))
+			if subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+				a.log.Fail("app_deauthorized refused (401): %v", errBadVerificationToken)
+				http.Error(w, "unauthorized", http.StatusUnauthorized)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // deauthorized handles app_deauthorized, which Zoom sends when the
 // provider removes the app: it deletes the grant and every record of the
 // provider, then emails them. Zoom has already revoked the tokens.
 func (a *app) deauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
-	a.log.Note("webhook app_deauthorized received and verified (Zoom user %s)", p.UserID)
+	how := "signature verified"
+	if a.verificationToken != "" {
+		how += ", authorization header matches the verification token"
+	}
+	a.log.Note("webhook app_deauthorized received (Zoom user %s): %s", p.UserID, how)
 	if p.ClientID != "" && p.ClientID != a.env.OAuth.ClientID {
 		a.log.Note("it is for another app (client id %s): ignored", p.ClientID)
 		return nil

@@ -13,29 +13,39 @@ import (
 )
 
 // The people of the fake Zoom account: the clinic's admin (the account
-// owner), a provider, and patients who are company contacts.
+// owner), a provider, and two colleagues who are company contacts. The
+// patients are the EHR's own (ehrPatients), not Zoom users.
 const clinicAdmin = "admin@clinic.example"
 
 var (
 	drRivera = zoomtest.User{Email: "maya.rivera@clinic.example", FirstName: "Maya", LastName: "Rivera", Type: 2, Dept: "Cardiology"}
-	patients = []zoomtest.User{
-		{Email: "ava.lopez@patients.example", FirstName: "Ava", LastName: "Lopez"},
-		{Email: "noah.kim@patients.example", FirstName: "Noah", LastName: "Kim"},
-		{Email: "grace.kim@patients.example", FirstName: "Grace", LastName: "Kim"},
+	staff    = []zoomtest.User{
+		{Email: "sam.okafor@clinic.example", FirstName: "Sam", LastName: "Okafor", Dept: "Nursing"},
+		{Email: "jin.kim@clinic.example", FirstName: "Jin", LastName: "Kim", Dept: "Interpreting"},
 	}
 )
 
+// patientNames lists the EHR's patients, for the -serve banner.
 func patientNames() string {
 	var s []string
-	for _, p := range patients {
-		s = append(s, p.FirstName+" "+p.LastName)
+	for _, p := range ehrPatients {
+		s = append(s, p.Name)
 	}
 	return strings.Join(s, ", ")
 }
 
-// seedDirectory adds the provider and the patients to the fake account.
+// contactNames lists the Zoom company contacts besides the provider.
+func contactNames() string {
+	var s []string
+	for _, u := range staff {
+		s = append(s, u.FirstName+" "+u.LastName)
+	}
+	return strings.Join(s, ", ")
+}
+
+// seedDirectory adds the provider and the staff to the fake account.
 func seedDirectory(fake *zoomtest.Server) error {
-	for _, u := range append([]zoomtest.User{drRivera}, patients...) {
+	for _, u := range append([]zoomtest.User{drRivera}, staff...) {
 		if _, err := fake.AddUser(u); err != nil {
 			return fmt.Errorf("seeding the fake Zoom: %w", err)
 		}
@@ -48,9 +58,11 @@ type flowResult struct {
 	ProviderID     string
 	Kept, Deleted  int64 // meeting ids of the visit kept and the one deleted
 	KeptInvitees   []string
-	RefreshesEarly int // refresh requests 59m30s after connecting
-	RefreshesLate  int // refresh requests after the expiry
-	RequestsAfter  int // Zoom requests made after the uninstall
+	Found          []patient // the search for "Kim"
+	StartURL       string    // the host's start link of the kept visit (never printed)
+	RefreshesEarly int       // refresh requests 59m30s after connecting
+	RefreshesLate  int       // refresh requests after the expiry
+	RequestsAfter  int       // Zoom requests made after the uninstall
 }
 
 // runFlow runs the product's flow against the embedded fake Zoom, through
@@ -69,12 +81,10 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 		return nil, err
 	}
 	log.Note("app scopes: %s", strings.Join(appScopes, " "))
-	verification := "x-zm-signature (HMAC-SHA256 of the secret token)"
-	if env.Cfg.VerificationToken != "" {
-		verification += ", or the legacy verification token in Authorization"
-	}
-	log.Note("webhook %s%s, verified by %s", env.BaseURL, exkit.WebhookPath, verification)
-	log.Note("account: admin %s; provider Dr. %s %s <%s>; patients %s", clinicAdmin, drRivera.FirstName, drRivera.LastName, drRivera.Email, patientNames())
+	log.Note("webhook %s%s: every event must carry a valid x-zm-signature (HMAC-SHA256 of the secret token)", env.BaseURL, exkit.WebhookPath)
+	log.Note("deauthorization (app_deauthorized): the authorization header must also match the app's verification token")
+	log.Note("Zoom account: admin %s; provider Dr. %s %s <%s>; company contacts %s", clinicAdmin, drRivera.FirstName, drRivera.LastName, drRivera.Email, contactNames())
+	log.Note("the EHR's own patients, with their emails: %s", patientNames())
 
 	log.Step("Dr. Rivera clicks Connect Zoom and approves the app")
 	log.Call("GET", "/oauth/authorize", "consent, approved as "+drRivera.Email)
@@ -93,14 +103,22 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	connectedAt := clock.Now()
 	log.OK("the browser is back on the provider's page (/providers/%s)", prov.ID)
+	for _, want := range []string{disconnectPath, signInAdvice} {
+		if !strings.Contains(body, want) {
+			return nil, fmt.Errorf("the page after connecting does not say %q", want)
+		}
+	}
+	log.Note("the page says: %s", signInAdvice)
+	log.Note("and, to disconnect: %s", disconnectPath)
 
-	log.Step("Search the Zoom contacts for patients named \"Kim\"")
+	log.Step("Find invitees named \"Kim\": the EHR's patients first, then Zoom company contacts")
 	found, err := a.searchPatients(ctx, prov.ID, "Kim")
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range found {
-		log.OK("%s <%s>", p.Name, p.Email)
+		log.OK("%s <%s> (%s)", p.Name, p.Email, p.Source)
+		res.Found = append(res.Found, p)
 	}
 
 	log.Step("Schedule a visit with Ava Lopez, tomorrow")
@@ -110,9 +128,9 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 		return nil, err
 	}
 
-	log.Step("Schedule a visit with Noah Kim and his mother Grace Kim, in two hours")
+	log.Step("Schedule a visit with Noah Kim, his mother Grace Kim and nurse Sam Okafor, in two hours")
 	start = clock.Now().Add(2 * time.Hour).Truncate(time.Minute)
-	v2, err := a.scheduleVisit(ctx, prov.ID, visitRequest{Topic: "Pediatric consultation", Start: start, Duration: 30, Patients: []string{"Noah Kim", "grace.kim@patients.example"}})
+	v2, err := a.scheduleVisit(ctx, prov.ID, visitRequest{Topic: "Pediatric consultation", Start: start, Duration: 30, Patients: []string{"Noah Kim", "grace.kim@patients.example", "Sam Okafor"}})
 	if err != nil {
 		return nil, err
 	}
@@ -129,6 +147,11 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	log.OK("meeting %d %q, host %s (the provider)", d.MeetingID, d.Topic, d.HostID)
 	log.OK("settings.meeting_invitees: %s", strings.Join(d.Invitees, ", "))
+	if !strings.Contains(d.StartURL.Reveal(), "zak=") {
+		return nil, fmt.Errorf("meeting %d has no host start link", d.MeetingID)
+	}
+	res.StartURL = d.StartURL.Reveal()
+	log.OK("Dr. Rivera can start the visit as host: the start link (with her ZAK) is on her visit page only, never printed or emailed")
 
 	log.Step("List upcoming visits")
 	if err := printUpcoming(ctx, a, prov.ID, 2); err != nil {
@@ -222,7 +245,7 @@ func printUpcoming(ctx context.Context, a *app, providerID string, want int) err
 		for _, p := range v.Patients {
 			names = append(names, p.Name)
 		}
-		a.log.OK("%s  %-26q meeting %d  patients: %s", v.Start.Format("Mon 15:04 MST"), v.Topic, v.MeetingID, strings.Join(names, ", "))
+		a.log.OK("%s  %-26q meeting %d  invitees: %s", v.Start.Format("Mon 15:04 MST"), v.Topic, v.MeetingID, strings.Join(names, ", "))
 	}
 	if len(vs) != want {
 		return fmt.Errorf("%d upcoming visits, want %d", len(vs), want)

@@ -23,6 +23,7 @@ import (
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
 )
 
@@ -96,12 +97,12 @@ func TestFlow(t *testing.T) {
 			if !ok || kept.Deleted || kept.HostID != provider.ID || kept.Topic != "Pediatric consultation" {
 				t.Errorf("kept meeting: %+v", kept)
 			}
-			wantInvitees := []string{"noah.kim@patients.example", "grace.kim@patients.example"}
+			wantInvitees := []string{"noah.kim@patients.example", "grace.kim@patients.example", "sam.okafor@clinic.example"}
 			if !slices.Equal(res.KeptInvitees, wantInvitees) {
 				t.Errorf("invitees from GET meeting = %v, want %v", res.KeptInvitees, wantInvitees)
 			}
 			inv, _ := kept.Settings["meeting_invitees"].([]any)
-			if len(inv) != 2 {
+			if len(inv) != 3 {
 				t.Errorf("fake's meeting_invitees = %v", kept.Settings["meeting_invitees"])
 			}
 			if kept.Settings["waiting_room"] != true || kept.Settings["join_before_host"] != false {
@@ -144,9 +145,9 @@ func TestFlow(t *testing.T) {
 			}
 			wantOps := []string{
 				"oauth.authorize", "oauth.token", "user", "meetings", // connect, then the provider's page
-				"searchCompanyContacts",                  // find by name
-				"searchCompanyContacts", "meetingCreate", // visit 1
-				"searchCompanyContacts", "searchCompanyContacts", "meetingCreate", // visit 2
+				"searchCompanyContacts",                  // find by name: the contacts after the EHR's patients
+				"meetingCreate",                          // visit 1: Ava Lopez is the EHR's patient, no search in Zoom
+				"searchCompanyContacts", "meetingCreate", // visit 2: Sam Okafor is a Zoom contact
 				"meeting",                   // open the visit
 				"meetings",                  // list
 				"meetingDelete", "meetings", // delete, list
@@ -166,32 +167,73 @@ func TestFlow(t *testing.T) {
 			if last.Event != "app_deauthorized" || last.Status != 200 || last.Header.Get("X-Zm-Signature") == "" {
 				t.Errorf("last delivery %s: status %d, err %q", last.Event, last.Status, last.Err)
 			}
+			if a.verificationToken == "" || last.Header.Get("Authorization") != a.verificationToken {
+				t.Error("the deauthorization did not carry the app's verification token")
+			}
 
-			// Emails: connected, then disconnected, to the provider.
+			// Invitees: the EHR's patients first, then Zoom's contacts.
+			var found []string
+			for _, p := range res.Found {
+				found = append(found, p.Name+" <"+p.Email+"> "+p.Source)
+			}
+			wantFound := []string{
+				"Grace Kim <grace.kim@patients.example> EHR patient",
+				"Noah Kim <noah.kim@patients.example> EHR patient",
+				"Jin Kim <jin.kim@clinic.example> Zoom contact",
+			}
+			if !slices.Equal(found, wantFound) {
+				t.Errorf("search for Kim:\n got %q\nwant %q", found, wantFound)
+			}
+
+			// Emails: the provider's "connected", an invitation to each
+			// invitee with the join link, a cancellation, the provider's
+			// "disconnected".
 			msgs := outbox(t, env)
-			if len(msgs) != 2 || len(env.Mail.Sent()) != 2 {
+			if len(msgs) != 7 || len(env.Mail.Sent()) != 7 {
 				t.Fatalf("%d emails in the outbox, %d sent", len(msgs), len(env.Mail.Sent()))
 			}
+			keptJoin, deletedJoin := "/j/"+strconv.FormatInt(res.Kept, 10)+"?pwd=", "/j/"+strconv.FormatInt(res.Deleted, 10)+"?pwd="
 			dec := new(mime.WordDecoder)
-			for i, want := range []string{"Zoom connected", "Zoom disconnected"} {
+			bodies := make([]string, len(msgs))
+			for i, want := range []struct{ to, subject, body string }{
+				{drRivera.Email, "Zoom connected", "email and password"},
+				{"ava.lopez@patients.example", "Your telehealth visit on", deletedJoin},
+				{"noah.kim@patients.example", "Your telehealth visit on", keptJoin},
+				{"grace.kim@patients.example", "Your telehealth visit on", keptJoin},
+				{"sam.okafor@clinic.example", "Your telehealth visit on", keptJoin},
+				{"ava.lopez@patients.example", "Cancelled: your telehealth visit on", "Blood pressure follow-up"},
+				{drRivera.Email, "Zoom disconnected", "deleted your Zoom connection"},
+			} {
 				to, _ := mail.ParseAddress(msgs[i].Header.Get("To"))
 				subj, _ := dec.DecodeHeader(msgs[i].Header.Get("Subject"))
-				if to == nil || to.Address != drRivera.Email || !strings.HasPrefix(subj, want) {
-					t.Errorf("email %d: to %v, subject %q; want %q to %s", i, to, subj, want, drRivera.Email)
+				b, _ := io.ReadAll(msgs[i].Body)
+				bodies[i] = subj + "\n" + string(b)
+				if to == nil || to.Address != want.to || !strings.HasPrefix(subj, want.subject) || want.body == "" || !strings.Contains(string(b), want.body) {
+					t.Errorf("email %d: to %v, subject %q; want %q to %s with %q:\n%s", i, to, subj, want.subject, want.to, want.body, b)
 				}
-			}
-			body, _ := io.ReadAll(msgs[1].Body)
-			if !strings.Contains(string(body), "deleted your Zoom connection") {
-				t.Errorf("removal email body: %s", body)
 			}
 
 			// The transcript names the steps and no secret.
-			for _, want := range []string{"Connect Zoom", "(searchCompanyContacts)", "(meetingCreate)", "(meetingDelete)", "refresh_token grant", "app_deauthorized", "no Zoom request was made"} {
+			for _, want := range []string{"Connect Zoom", "(searchCompanyContacts)", "(EHR patient)", "(Zoom contact)", "invitation emailed to", "(meetingCreate)", "(meetingDelete)", "refresh_token grant", "app_deauthorized", "no Zoom request was made",
+				"authorization header matches the verification token", "Sign in to Zoom with your email and password", "Manage > Added Apps"} {
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("transcript lacks %q", want)
 				}
 			}
-			for _, secret := range []string{env.Fake.ClientSecret(), env.WebhookSecret, tc.verificationToken} {
+			// The host's start link exists but reaches only the provider's
+			// page: not the transcript, not an email.
+			if !strings.Contains(res.StartURL, "zak=") {
+				t.Errorf("start link %q has no ZAK", res.StartURL)
+			}
+			if strings.Contains(out.String(), res.StartURL) || strings.Contains(out.String(), "zak=") || strings.Contains(out.String(), "/s/") {
+				t.Error("the transcript holds the start link")
+			}
+			for i, b := range bodies {
+				if strings.Contains(b, "zak=") || strings.Contains(b, "/s/") {
+					t.Errorf("email %d holds a start link", i)
+				}
+			}
+			for _, secret := range []string{env.Fake.ClientSecret(), env.WebhookSecret, a.verificationToken} {
 				if secret != "" && strings.Contains(out.String(), secret) {
 					t.Error("the transcript holds a secret")
 				}
@@ -251,60 +293,84 @@ func TestScopesRefuseOtherWrites(t *testing.T) {
 	}
 }
 
-// An app still configured with a legacy verification token accepts a
-// deauthorization that carries the token in Authorization instead of a
-// valid signature (as older Zoom deliveries did), and nothing else.
-func TestDeauthorizationWithLegacyToken(t *testing.T) {
-	const token = "legacy-verification-token-0123456789"
-	post := func(env *exkit.Env, userID, auth string) int {
-		body := `{"event":"app_deauthorized","payload":{"account_id":"` + env.Fake.AccountID() + `","user_id":"` + userID +
-			`","client_id":"` + env.Fake.ClientID() + `","signature":"x","deauthorization_time":"2026-01-01T00:00:00.000Z","event_ts":1767225600000}}`
-		req, _ := http.NewRequestWithContext(t.Context(), http.MethodPost, env.BaseURL+exkit.WebhookPath, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		if auth != "" {
-			req.Header.Set("Authorization", auth)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
-	t.Cleanup(http.DefaultClient.CloseIdleConnections)
+// The deauthorization endpoint, in the default run, checks the
+// authorization header against the app's verification token alongside the
+// signature: a delivery missing either is refused and removes nothing.
+func TestDeauthorizationChecksVerificationToken(t *testing.T) {
+	const given = "legacy-verification-token-0123456789"
+	for _, tc := range []struct{ name, token string }{{"default run", ""}, {"-verification-token", given}} {
+		t.Run(tc.name, func(t *testing.T) {
+			env, a, clock, out := setup(t, tc.token)
+			id, _ := connect(t, env, a)
+			if a.verificationToken == "" || (tc.token != "" && a.verificationToken != tc.token) {
+				t.Fatalf("verification token %q", a.verificationToken)
+			}
+			post := func(signed bool, auth string) int {
+				t.Helper()
+				body := []byte(`{"event":"app_deauthorized","event_ts":` + strconv.FormatInt(clock.Now().UnixMilli(), 10) + `,"payload":{"account_id":"` + env.Fake.AccountID() + `","user_id":"` + id +
+					`","client_id":"` + env.Fake.ClientID() + `","signature":"x","deauthorization_time":"2026-01-01T00:00:00.000Z"}}`)
+				target := env.BaseURL + exkit.WebhookPath
+				var req *http.Request
+				var err error
+				if signed {
+					req, err = webhook.NewSignedRequest(t.Context(), env.WebhookSecret, target, body, clock.Now())
+				} else {
+					req, err = http.NewRequestWithContext(t.Context(), http.MethodPost, target, bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if auth != "" {
+					req.Header.Set("Authorization", auth)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			t.Cleanup(http.DefaultClient.CloseIdleConnections)
 
-	t.Run("configured", func(t *testing.T) {
-		env, a, _, _ := setup(t, token)
-		id, _ := connect(t, env, a)
-		if st := post(env, id, "wrong-token"); st != http.StatusUnauthorized {
-			t.Fatalf("wrong token: %d", st)
-		}
-		if _, err := a.provider(t.Context(), id); err != nil {
-			t.Fatalf("provider removed by an unverified request: %v", err)
-		}
-		if st := post(env, id, token); st != http.StatusOK {
-			t.Fatalf("legacy token: %d", st)
-		}
-		if _, err := a.provider(t.Context(), id); !errors.Is(err, exkit.ErrNotConnected) {
-			t.Fatalf("provider after deauthorization: %v", err)
-		}
-		if _, err := env.Tokens.Get(t.Context(), tokenKey(id)); !errors.Is(err, tokenstore.ErrNotFound) {
-			t.Errorf("token after deauthorization: %v", err)
-		}
-		if sent := env.Mail.Sent(); len(sent) != 2 || !strings.HasPrefix(sent[1].Subject, "Zoom disconnected") {
-			t.Errorf("emails %+v", sent)
-		}
-	})
-	t.Run("not configured", func(t *testing.T) {
-		env, a, _, _ := setup(t, "")
-		id, _ := connect(t, env, a)
-		if st := post(env, id, token); st != http.StatusUnauthorized {
-			t.Fatalf("unsigned request: %d", st)
-		}
-		if _, err := a.provider(t.Context(), id); err != nil {
-			t.Fatalf("provider removed: %v", err)
-		}
-	})
+			for _, c := range []struct {
+				name   string
+				signed bool
+				auth   string
+			}{
+				{"signed, no authorization header", true, ""},
+				{"signed, wrong token", true, "wrong-token"},
+				{"token without a signature", false, a.verificationToken},
+			} {
+				if st := post(c.signed, c.auth); st != http.StatusUnauthorized {
+					t.Errorf("%s: %d, want 401", c.name, st)
+				}
+				if _, err := a.provider(t.Context(), id); err != nil {
+					t.Fatalf("%s: the provider was removed (%v)", c.name, err)
+				}
+			}
+			if !strings.Contains(out.String(), "does not match the app's verification token") {
+				t.Errorf("transcript:\n%s", out)
+			}
+			if strings.Contains(out.String(), a.verificationToken) {
+				t.Error("the transcript holds the verification token")
+			}
+
+			// What Zoom sends: the signature and the token.
+			if st := post(true, a.verificationToken); st != http.StatusOK {
+				t.Fatalf("signed with the token: %d", st)
+			}
+			if _, err := a.provider(t.Context(), id); !errors.Is(err, exkit.ErrNotConnected) {
+				t.Fatalf("provider after deauthorization: %v", err)
+			}
+			if _, err := env.Tokens.Get(t.Context(), tokenKey(id)); !errors.Is(err, tokenstore.ErrNotFound) {
+				t.Errorf("token after deauthorization: %v", err)
+			}
+			if sent := env.Mail.Sent(); len(sent) != 2 || !strings.HasPrefix(sent[1].Subject, "Zoom disconnected") {
+				t.Errorf("emails %+v", sent)
+			}
+		})
+	}
 }
 
 // The web pages: each renders, shows the data, and the forms act through
@@ -336,10 +402,12 @@ func TestPages(t *testing.T) {
 	if st, body := get("/"); st != 200 || !strings.Contains(body, "Connect Zoom") || !strings.Contains(body, "/providers/"+id) {
 		t.Errorf("home: %d\n%s", st, body)
 	}
-	if st, body := get("/providers/" + id); st != 200 || !strings.Contains(body, "No upcoming visits") {
+	if st, body := get("/providers/" + id); st != 200 || !strings.Contains(body, "No upcoming visits") ||
+		!strings.Contains(body, "email and password") || !strings.Contains(body, "Manage > Added Apps (Installed Apps)") {
 		t.Errorf("provider page: %d\n%s", st, body)
 	}
-	if st, body := get("/providers/" + id + "?q=Kim"); st != 200 || !strings.Contains(body, "Noah Kim &lt;noah.kim@patients.example&gt;") {
+	if st, body := get("/providers/" + id + "?q=Kim"); st != 200 || !strings.Contains(body, "Noah Kim &lt;noah.kim@patients.example&gt; · EHR patient") ||
+		!strings.Contains(body, "Jin Kim &lt;jin.kim@clinic.example&gt; · Zoom contact") {
 		t.Errorf("search: %d\n%s", st, body)
 	}
 
@@ -362,13 +430,21 @@ func TestPages(t *testing.T) {
 		!strings.Contains(body, "ava.lopez@patients.example, noah.kim@patients.example") || !strings.Contains(body, ms[0].Topic[:8]) {
 		t.Errorf("visit page: %d\n%s", st, body)
 	}
+	// Only the provider's visit page has the host's start link, read
+	// fresh from Zoom; the visits list does not.
+	if _, body := get("/providers/" + id + "/visits/" + mid); !strings.Contains(body, "Start visit as host") || !strings.Contains(body, "/s/"+mid+"?zak=") {
+		t.Errorf("visit page without the host's start link:\n%s", body)
+	}
+	if _, body := get("/providers/" + id); strings.Contains(body, "zak=") {
+		t.Error("the visits list holds a start link")
+	}
 
 	for _, c := range []struct {
 		form url.Values
 		want string
 	}{
-		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Nobody Here"}}, "no contact named"},
-		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Kim"}}, "2 contacts match"},
+		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Nobody Here"}}, "nobody named"},
+		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Kim"}}, "3 people match"},
 		{url.Values{"topic": {"x"}, "start": {"2001-01-01T10:00"}, "duration": {"25"}, "patients": {"Ava Lopez"}}, "in the future"},
 		{url.Values{"topic": {"x"}, "start": {"tomorrow"}, "duration": {"25"}, "patients": {"Ava Lopez"}}, "start time"},
 	} {
@@ -393,8 +469,18 @@ func TestPages(t *testing.T) {
 	if st, body := post("/fake-zoom/uninstall/"+id, nil); st != 200 || !strings.Contains(body, "No provider has connected Zoom yet") {
 		t.Errorf("uninstall: %d\n%s", st, body)
 	}
-	if sent := env.Mail.Sent(); len(sent) != 2 || !strings.HasPrefix(sent[1].Subject, "Zoom disconnected") {
-		t.Errorf("emails %+v", sent)
+	var sent []string
+	for _, e := range env.Mail.Sent() {
+		sent = append(sent, e.To+": "+strings.SplitN(e.Subject, " on ", 2)[0])
+	}
+	wantSent := []string{
+		drRivera.Email + ": Zoom connected to your telehealth account",
+		"ava.lopez@patients.example: Your telehealth visit", "noah.kim@patients.example: Your telehealth visit",
+		"ava.lopez@patients.example: Cancelled: your telehealth visit", "noah.kim@patients.example: Cancelled: your telehealth visit",
+		drRivera.Email + ": Zoom disconnected: your Zoom data was removed",
+	}
+	if !slices.Equal(sent, wantSent) {
+		t.Errorf("emails:\n got %q\nwant %q", sent, wantSent)
 	}
 	if st, body := get("/providers/" + id); st != http.StatusNotFound || !strings.Contains(body, "Connect Zoom") {
 		t.Errorf("provider page after uninstall: %d\n%s", st, body)

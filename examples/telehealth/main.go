@@ -54,7 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if err := seedDirectory(env.Fake); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "fake Zoom: sign in as %s (the provider) on the consent page; patients: %s\n", drRivera.Email, patientNames())
+			fmt.Fprintf(stdout, "fake Zoom: sign in as %s (the provider) on the consent page; EHR patients: %s; Zoom contacts: %s\n", drRivera.Email, patientNames(), contactNames())
 		}
 		return env.Serve(ctx, a)
 	}

@@ -32,6 +32,9 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 
 {{define "provider"}}{{template "top"}}
 <h1>{{.Provider.Email}}</h1>
+<h2>Zoom connection</h2>
+<p>Zoom is connected: visits you schedule are Zoom meetings that you host. ` + signInAdvice + `</p>
+<p><strong>To disconnect Zoom:</strong> ` + disconnectPath + ` Zoom then tells us, and we delete your Zoom connection and the visit details we kept.</p>
 <h2>Upcoming visits</h2>
 {{if .Visits}}<table><tr><th>When (UTC)</th><th>Visit</th><th>Patients</th><th></th></tr>
 {{range .Visits}}<tr><td>{{.Start.Format "2006-01-02 15:04"}} · {{.Duration}} min</td>
@@ -41,15 +44,16 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 </table>{{else}}<p>No upcoming visits.</p>{{end}}
 
 <h2>Find a patient</h2>
-<form method="get" action="/providers/{{.Provider.ID}}"><input name="q" value="{{.Query}}" placeholder="name or email"> <button>Search Zoom contacts</button></form>
-{{if .Query}}{{if .Found}}<ul>{{range .Found}}<li>{{.Name}} &lt;{{.Email}}&gt;</li>{{end}}</ul>{{else}}<p>Nobody matches {{.Query}}.</p>{{end}}{{end}}
+<form method="get" action="/providers/{{.Provider.ID}}"><input name="q" value="{{.Query}}" placeholder="name or email"> <button>Search patients and Zoom contacts</button></form>
+<p><small>Your patients in the EHR come first; colleagues in your Zoom account's contacts after them.</small></p>
+{{if .Query}}{{if .Found}}<ul>{{range .Found}}<li>{{.Name}} &lt;{{.Email}}&gt; · {{.Source}}</li>{{end}}</ul>{{else}}<p>Nobody matches {{.Query}}.</p>{{end}}{{end}}
 
 <h2>Schedule a visit</h2>
 <form method="post" action="/providers/{{.Provider.ID}}/visits">
 <p><label>Title <input name="topic" required value="Telehealth visit"></label></p>
 <p><label>Start (UTC) <input type="datetime-local" name="start" required value="{{.DefaultStart}}"></label>
 <label>Duration (min) <input type="number" name="duration" min="5" max="240" value="30"></label></p>
-<p><label>Patients (names, one per line) <br><textarea name="patients" rows="3" cols="40" required></textarea></label></p>
+<p><label>Invitees: patients or Zoom contacts (names or emails, one per line; each gets the invitation by email) <br><textarea name="patients" rows="3" cols="40" required></textarea></label></p>
 <p><button>Schedule in Zoom</button></p>
 </form>
 {{if .Offline}}<h2>Embedded fake Zoom</h2>
@@ -62,7 +66,9 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <table>
 <tr><th>Zoom meeting</th><td>{{.Visit.MeetingID}}</td></tr>
 <tr><th>Starts (UTC)</th><td>{{.Visit.Start.Format "2006-01-02 15:04"}} · {{.Visit.Duration}} min</td></tr>
-<tr><th>Join link</th><td><a href="{{.Visit.JoinURL}}">{{.Visit.JoinURL}}</a></td></tr>
+{{if .Visit.StartURL}}<tr><th>Start as host</th><td><a href="{{.Visit.StartURL.Reveal}}" rel="noreferrer" target="_blank"><button>Start visit as host</button></a>
+<br><small>This link opens Zoom signed in as you, the host. It is for you only: do not share it. Patients use the join link.</small></td></tr>{{end}}
+<tr><th>Join link (patients)</th><td><a href="{{.Visit.JoinURL}}">{{.Visit.JoinURL}}</a></td></tr>
 <tr><th>Patients</th><td>{{range $i, $p := .Visit.Patients}}{{if $i}}, {{end}}{{$p.Name}}{{end}}</td></tr>
 <tr><th>Invitees in Zoom</th><td>{{range $i, $e := .Visit.Invitees}}{{if $i}}, {{end}}{{$e}}{{end}}</td></tr>
 </table>
@@ -73,6 +79,13 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <h1>Something went wrong</h1><p class="err">{{.}}</p>
 <p><a href="/">Home</a> · <a href="` + exkit.ConnectPath + `">Connect Zoom</a></p>
 {{template "bottom"}}{{end}}`
+
+// What the provider is told after connecting: how to sign in to Zoom, and
+// where and how to remove the app (which deauthorizes it).
+const (
+	signInAdvice   = "Sign in to Zoom with your email and password (the Zoom account you connected) to start your visits."
+	disconnectPath = "Sign in to Zoom with your email and password, open the Zoom App Marketplace, click Manage > Added Apps (Installed Apps), find Telehealth and click Remove."
+)
 
 func newPages() (*pages, error) {
 	t, err := template.New("telehealth").Parse(layout)
@@ -199,6 +212,10 @@ func (a *app) handleVisit(w http.ResponseWriter, r *http.Request) {
 		a.failErr(w, err)
 		return
 	}
+	// The page holds the host's start link: keep it out of caches and
+	// out of the Referer of the links it opens.
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Referrer-Policy", "no-referrer")
 	a.pages.render(w, http.StatusOK, "visit", struct {
 		Provider *provider
 		Visit    *visit
