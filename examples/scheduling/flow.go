@@ -22,7 +22,8 @@ type flow struct {
 	app     *app
 	clk     *clock
 	log     *exkit.Transcript
-	browser *exkit.Browser
+	browser *exkit.Browser // Ada's
+	team    *exkit.Browser // her assistant's, signed in to the team account
 	// what was already printed
 	reqs, hooks, mails int
 }
@@ -44,9 +45,10 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if env.Fake == nil {
 		return errors.New("the scripted flow runs against the embedded fake Zoom; use -serve with real Zoom")
 	}
-	f := &flow{env: env, app: a, clk: clk, log: env.Log, browser: exkit.NewBrowser()}
+	f := &flow{env: env, app: a, clk: clk, log: env.Log, browser: exkit.NewBrowser(), team: exkit.NewBrowser()}
 	defer f.browser.CloseIdleConnections()
-	host := a.hostID
+	defer f.team.CloseIdleConnections()
+	host, team := a.hostID, teamHost().ID
 
 	f.log.Step("Ada (a coach) opens her dashboard")
 	page, err := f.get(ctx, "/")
@@ -80,6 +82,32 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 		return errors.New("the default should now be Zoom")
 	}
 	f.log.OK("new bookings get: Zoom meeting")
+
+	f.log.Step("Ada's assistant signs in to the team account and connects the same Zoom account")
+	if page, err = f.postAs(ctx, f.team, "/account", url.Values{"account": {team}}); err != nil {
+		return err
+	}
+	if !strings.Contains(page, `<b id="account">`+teamHost().Name+`</b>`) || !strings.Contains(page, "Not connected.") {
+		return errors.New("the team account's dashboard should show Zoom as not connected")
+	}
+	if _, err = f.getAs(ctx, f.team, exkit.ConnectPath); err != nil {
+		return err
+	}
+	if page, err = f.postAs(ctx, f.team, "/settings", url.Values{"conferencing": {confZoom}}); err != nil {
+		return err
+	}
+	f.calls()
+	teamConn, err := a.connection(ctx, team)
+	if err != nil {
+		return err
+	}
+	if conn, err = a.connection(ctx, host); err != nil {
+		return err
+	}
+	if !teamConn.Usable() || !conn.Usable() || teamConn.TokenKey != conn.TokenKey || !strings.Contains(page, `<b id="effective">Zoom meeting</b>`) {
+		return errors.New("both accounts should use one Zoom connection, with Zoom as the default")
+	}
+	f.log.OK("%s and %s share one Zoom connection (%s, token %q); both default to Zoom meetings", defaultHost().Name, teamHost().Name, conn.ZoomEmail, conn.TokenKey)
 
 	f.log.Step("Grace books a 30-minute session")
 	grace, err := f.book(ctx, "Grace Hopper", "grace@clients.example", 0)
@@ -131,7 +159,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 		return err
 	}
 
-	f.log.Step("Ada disconnects Zoom")
+	f.log.Step("Ada disconnects Zoom from her account")
 	if page, err = f.post(ctx, "/zoom/disconnect", nil); err != nil {
 		return err
 	}
@@ -142,15 +170,33 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if !strings.Contains(page, "Not connected.") || !strings.Contains(page, `<b id="effective">built-in call</b>`) {
 		return errors.New("the dashboard should show Zoom disconnected and built-in calls")
 	}
-	f.log.OK("grant revoked, token deleted; default conferencing fell back to built-in calls")
-	if dl := env.Fake.Deliveries(); len(dl) == 0 || dl[len(dl)-1].Event != "app_deauthorized" || dl[len(dl)-1].Status != http.StatusOK {
-		return errors.New("revoking should uninstall the app in Zoom and bring app_deauthorized back, accepted")
+	f.log.OK("Ada's connection removed; her default conferencing fell back to built-in calls")
+	for _, d := range env.Fake.Deliveries() {
+		if d.Event == "app_deauthorized" {
+			return errors.New("disconnecting must not revoke the grant (revoking uninstalls the app on Zoom)")
+		}
 	}
-	f.log.Note("revoking uninstalls the app in Zoom: app_deauthorized came back during the revoke and removed the same data; both paths are idempotent")
+	if teamConn, err = a.connection(ctx, team); err != nil || !teamConn.Usable() {
+		return fmt.Errorf("the team account's Zoom connection should stay (%v)", err)
+	}
+	if _, err := env.Tokens.Get(ctx, teamConn.TokenKey); err != nil {
+		return fmt.Errorf("the shared token should stay: %w", err)
+	}
+	f.log.Note("the grant is not revoked: revoking would uninstall the app on Zoom and disconnect the team account too")
 	if m, ok := env.Fake.Meeting(alan.ZoomMeetingID); !ok || m.Deleted {
 		return errors.New("the Zoom meeting of Alan's booking should be left alone")
 	}
 	f.log.Note("on Zoom: Alan's meeting %d is still scheduled (existing meetings are left alone)", alan.ZoomMeetingID)
+
+	f.log.Step("Hedy books a session on the team's booking page")
+	hedy, err := f.bookWith(ctx, team, "Hedy Lamarr", "hedy@clients.example", 0)
+	if err != nil {
+		return err
+	}
+	if err := f.expectZoom(hedy); err != nil {
+		return err
+	}
+	f.log.Note("the team account still books Zoom meetings on the shared connection")
 
 	f.log.Step("Katherine books a session")
 	kath, err := f.book(ctx, "Katherine Johnson", "katherine@clients.example", 2)
@@ -190,7 +236,10 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if conn, err = a.connection(ctx, host); err != nil || conn == nil || conn.Status != statusReconnectRequired {
 		return fmt.Errorf("the connection should need reconnecting (%v)", err)
 	}
-	f.log.OK("Ada's Zoom connection is marked \"reconnect required\" (Zoom said: %s)", conn.StatusReason)
+	if teamConn, err = a.connection(ctx, team); err != nil || teamConn == nil || teamConn.Status != statusReconnectRequired {
+		return fmt.Errorf("the team's connection should need reconnecting too (%v)", err)
+	}
+	f.log.OK("the shared Zoom connection is marked \"reconnect required\" for both accounts (Zoom said: %s)", conn.StatusReason)
 	reconnect := ""
 	for _, e := range env.Mail.Sent() {
 		if strings.HasPrefix(e.Subject, "Action required") {
@@ -219,7 +268,10 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if conn, err = a.connection(ctx, host); err != nil || !conn.Usable() || !strings.Contains(page, `<b id="effective">Zoom meeting</b>`) {
 		return fmt.Errorf("the Zoom connection should be back, with Zoom as the default (%v)", err)
 	}
-	f.log.OK("connected as %s; Zoom is the default again", conn.ZoomEmail)
+	if teamConn, err = a.connection(ctx, team); err != nil || !teamConn.Usable() {
+		return fmt.Errorf("the team's connection should be back too (%v)", err)
+	}
+	f.log.OK("connected as %s; Zoom is the default again, for the team account too", conn.ZoomEmail)
 
 	f.log.Step("Barbara books a session")
 	barbara, err := f.book(ctx, "Barbara Liskov", "barbara@clients.example", 6)
@@ -293,16 +345,24 @@ func (f *flow) when(t time.Time) string {
 	return when(h, t)
 }
 
-// book books the i-th free slot through the public booking page.
+// book books Ada's i-th free slot through her public booking page.
 func (f *flow) book(ctx context.Context, name, email string, i int) (*Booking, error) {
-	slots, err := f.app.Slots(ctx, f.app.hostID)
+	return f.bookWith(ctx, f.app.hostID, name, email, i)
+}
+
+// bookWith books the i-th free slot of an account through its public
+// booking page, in the client's own browser.
+func (f *flow) bookWith(ctx context.Context, hostID, name, email string, i int) (*Booking, error) {
+	slots, err := f.app.Slots(ctx, hostID)
 	if err != nil {
 		return nil, err
 	}
 	if i >= len(slots) {
 		return nil, errors.New("not enough free slots")
 	}
-	resp, err := f.browser.PostForm(f.env.BaseURL+"/book", url.Values{"name": {name}, "email": {email}, "start": {unix(slots[i])}})
+	client := exkit.NewBrowser()
+	defer client.CloseIdleConnections()
+	resp, err := client.PostForm(f.env.BaseURL+"/book", url.Values{"host": {hostID}, "name": {name}, "email": {email}, "start": {unix(slots[i])}})
 	if err != nil {
 		return nil, err
 	}
@@ -340,7 +400,15 @@ func (f *flow) expectBuiltin(b *Booking) error {
 }
 
 func (f *flow) get(ctx context.Context, path string) (string, error) {
-	status, body, err := f.browser.Get(ctx, f.env.BaseURL+path)
+	return f.getAs(ctx, f.browser, path)
+}
+
+func (f *flow) post(ctx context.Context, path string, form url.Values) (string, error) {
+	return f.postAs(ctx, f.browser, path, form)
+}
+
+func (f *flow) getAs(ctx context.Context, br *exkit.Browser, path string) (string, error) {
+	status, body, err := br.Get(ctx, f.env.BaseURL+path)
 	if err != nil {
 		return "", err
 	}
@@ -350,13 +418,13 @@ func (f *flow) get(ctx context.Context, path string) (string, error) {
 	return body, nil
 }
 
-func (f *flow) post(ctx context.Context, path string, form url.Values) (string, error) {
+func (f *flow) postAs(ctx context.Context, br *exkit.Browser, path string, form url.Values) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.env.BaseURL+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := f.browser.Do(req)
+	resp, err := br.Do(req)
 	if err != nil {
 		return "", err
 	}

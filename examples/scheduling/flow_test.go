@@ -19,7 +19,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
-	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -116,14 +115,16 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("flow: %v\n%s", err, h.out)
 	}
 
-	// The Zoom calls, in order. Nothing reaches Zoom between the
-	// disconnect and the reconnect, nor after the dead grant's one
-	// refresh, nor after the uninstall.
+	// The Zoom calls, in order. The disconnect makes no call (no revoke:
+	// it would uninstall the app for the team account too). Nothing
+	// reaches Zoom for Ada between the disconnect and the reconnect, nor
+	// after the dead grant's one refresh, nor after the uninstall.
 	want := []string{
-		"oauth.authorize", "oauth.token", "user", // connect
+		"oauth.authorize", "oauth.token", "user", // Ada connects
+		"oauth.authorize", "oauth.token", "user", // the team account connects the same Zoom user
 		"meetingCreate", "meetingUpdate", "meetingDelete", // Grace: book, reschedule, cancel
-		"meetingCreate",                          // Alan
-		"oauth.revoke",                           // disconnect (Katherine: no call)
+		"meetingCreate",                          // Alan (Ada disconnects: no call)
+		"meetingCreate",                          // Hedy, with the team (Katherine: no call)
 		"oauth.authorize", "oauth.token", "user", // reconnect
 		"oauth.token!400",                        // Margaret: the refresh gets invalid_grant (Edsger: no call)
 		"oauth.authorize", "oauth.token", "user", // reconnect from the email
@@ -132,7 +133,7 @@ func TestFlow(t *testing.T) {
 	if got := h.ops(); !slices.Equal(got, want) {
 		t.Errorf("Zoom calls:\n got %q\nwant %q", got, want)
 	}
-	if got := h.env.Fake.TokenRequests(); got["authorization_code"] != 3 || got["refresh_token"] != 1 {
+	if got := h.env.Fake.TokenRequests(); got["authorization_code"] != 4 || got["refresh_token"] != 1 {
 		t.Errorf("token requests %v", got)
 	}
 
@@ -186,12 +187,24 @@ func TestFlow(t *testing.T) {
 			t.Errorf("%s's meeting %+v (booking %+v)", name, m, b)
 		}
 	}
-	if n := len(h.env.Fake.Meetings(zoomEmail)); n != 3 {
-		t.Errorf("%d meetings on Zoom, want 3", n)
+	// The team account's booking made after Ada's disconnect is a Zoom
+	// meeting on the shared connection.
+	teamBs, err := h.app.Bookings(ctx, teamHost().ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(teamBs) != 1 || teamBs[0].ClientName != "Hedy Lamarr" || teamBs[0].Conferencing != confZoom {
+		t.Errorf("team bookings %+v", teamBs)
+	} else if m, ok := h.env.Fake.Meeting(teamBs[0].ZoomMeetingID); !ok || m.Deleted {
+		t.Errorf("Hedy's meeting %+v", m)
+	}
+	if n := len(h.env.Fake.Meetings(zoomEmail)); n != 4 {
+		t.Errorf("%d meetings on Zoom, want 4", n)
 	}
 
 	// Uninstalled: token, connection and settings gone.
-	if _, err := h.env.Tokens.Get(ctx, tokenKey(h.app.hostID)); !errors.Is(err, tokenstore.ErrNotFound) {
+	owner, _ := h.env.Fake.User(zoomEmail)
+	if _, err := h.env.Tokens.Get(ctx, tokenKey(owner.ID)); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Errorf("token after uninstall: %v", err)
 	}
 	if n := h.count(t, "scheduling_zoom_connections"); n != 0 {
@@ -209,15 +222,15 @@ func TestFlow(t *testing.T) {
 			deauth = append(deauth, d)
 		}
 	}
-	// One for the disconnect (revoking uninstalls the app), one for the
-	// uninstall in the Marketplace.
-	if len(deauth) != 2 {
+	// One, for the uninstall in the Marketplace: the disconnect revokes
+	// nothing.
+	if len(deauth) != 1 {
 		t.Errorf("%d app_deauthorized deliveries", len(deauth))
 	}
 
 	// The outbox.
 	msgs := outbox(t, h.env.Mail.Dir)
-	if len(msgs) != 10 || len(h.env.Mail.Sent()) != 10 {
+	if len(msgs) != 12 || len(h.env.Mail.Sent()) != 12 {
 		t.Fatalf("%d emails (%d sent)", len(msgs), len(h.env.Mail.Sent()))
 	}
 	var actions []*mail.Message
@@ -229,7 +242,7 @@ func TestFlow(t *testing.T) {
 		}
 		to, _ := mail.ParseAddress(m.Header.Get("To"))
 		var b *Booking
-		for _, x := range bs {
+		for _, x := range append(bs, teamBs...) {
 			if x.ClientEmail == to.Address {
 				b = x
 			}
@@ -242,21 +255,25 @@ func TestFlow(t *testing.T) {
 			t.Errorf("email %q to %s lacks the join link %s:\n%s", s, to.Address, b.JoinURL, txt)
 		}
 	}
-	if len(actions) != 1 {
-		t.Fatalf("%d Action required emails, want 1", len(actions))
+	// The dead grant: one email to each account on the shared connection.
+	var actionTo []string
+	for _, m := range actions {
+		to, _ := mail.ParseAddress(m.Header.Get("To"))
+		actionTo = append(actionTo, to.Address)
+		if txt := body(t, m); !strings.Contains(txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n") || !strings.Contains(txt, zoomEmail) {
+			t.Errorf("Action required email to %s:\n%s", to.Address, txt)
+		}
 	}
-	to, _ := mail.ParseAddress(actions[0].Header.Get("To"))
-	txt := body(t, actions[0])
-	if to.Address != defaultHost().Email || !strings.Contains(txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n") ||
-		!strings.Contains(txt, zoomEmail) {
-		t.Errorf("Action required email to %s:\n%s", to.Address, txt)
+	slices.Sort(actionTo)
+	if wantTo := []string{defaultHost().Email, teamHost().Email}; !slices.Equal(actionTo, wantTo) {
+		t.Errorf("Action required emails to %q, want %q", actionTo, wantTo)
 	}
 
 	// The transcript names the calls and never a secret.
 	out := h.out.String()
 	for _, s := range []string{
 		"→ POST /users/{userId}/meetings (meetingCreate)", "→ PATCH /meetings/{meetingId} (meetingUpdate)",
-		"→ DELETE /meetings/{meetingId} (meetingDelete)", "→ POST /oauth/revoke (oauth.revoke)",
+		"→ DELETE /meetings/{meetingId} (meetingDelete)", "share one Zoom connection", "the grant is not revoked",
 		"Connected as " + zoomEmail, "invalid_grant", "webhook app_deauthorized, verified and answered 200",
 	} {
 		if !strings.Contains(out, s) {
@@ -332,9 +349,9 @@ func TestDeadGrantWithExistingMeetings(t *testing.T) {
 	if m, _ := h.env.Fake.Meeting(a.ZoomMeetingID); m.Deleted || m.Updates != 0 {
 		t.Errorf("the meeting was touched: %+v", m)
 	}
-	res, err := h.app.Disconnect(ctx, h.app.hostID)
-	if err != nil || res.Revoked || !errors.Is(res.RevokeErr, oauth.ErrReauthorizationRequired) {
-		t.Fatalf("disconnect %+v %v", res, err)
+	conn, _ := h.app.connection(ctx, h.app.hostID)
+	if err := h.app.Disconnect(ctx, h.app.hostID); err != nil {
+		t.Fatalf("disconnect: %v", err)
 	}
 	// One refresh (invalid_grant), then nothing: not for the booking, the
 	// cancel nor the revoke.
@@ -350,7 +367,7 @@ func TestDeadGrantWithExistingMeetings(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d Action required emails", n)
 	}
-	if _, err := h.env.Tokens.Get(ctx, tokenKey(h.app.hostID)); !errors.Is(err, tokenstore.ErrNotFound) {
+	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Errorf("token after disconnect: %v", err)
 	}
 	if kind, _ := h.app.defaultConferencing(ctx, h.app.hostID); kind != confBuiltin {
@@ -399,6 +416,7 @@ func TestPages(t *testing.T) {
 	expect(do("POST", "/book", url.Values{"name": {"Eve"}, "email": {"not-an-email"}, "start": {unix(slots[0])}}), 400, "valid email")
 	expect(do("POST", "/book", url.Values{"name": {"Eve"}, "email": {"eve@clients.example"}, "start": {"12345"}}), 400, "not available")
 	expect(do("GET", "/bookings/bk_nope", nil), 404)
+	expect(do("POST", "/account", url.Values{"account": {"nobody"}}), 400, "no such account")
 	expect(do("POST", "/settings", url.Values{"conferencing": {"builtin"}}, "Sec-Fetch-Site", "cross-site"), 403)
 	expect(do("GET", exkit.WebhookPath, nil), 405)
 	expect(do("POST", exkit.WebhookPath, url.Values{}), 401)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -25,7 +26,8 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;pad
 
 {{define "home"}}{{template "top" .}}
 {{with .Flash}}<p class="flash">{{.}}</p>{{end}}
-<p>Signed in as <b>{{.Host.Name}}</b> ({{.Host.Email}}) · your booking page: <a href="/book">/book</a></p>
+<p>Signed in as <b id="account">{{.Host.Name}}</b> ({{.Host.Email}}) · your booking page: <a href="/book?host={{.Host.ID}}">/book?host={{.Host.ID}}</a></p>
+<form method="post" action="/account"><label>Switch account <select name="account">{{range .Accounts}}<option value="{{.ID}}"{{if eq .ID $.Host.ID}} selected{{end}}>{{.Name}}</option>{{end}}</select></label> <button>Switch</button></form>
 {{$c := .Conn}}
 <div class="box{{if and $c (not $c.Usable)}} warn{{end}}"><h2>Zoom</h2>
 {{if not $c}}<p>Not connected.</p><p><a href="{{.ConnectPath}}"><button>Connect Zoom</button></a></p>
@@ -57,7 +59,7 @@ New bookings get a built-in call until you reconnect.{{with $c.StatusReason}} (Z
 {{define "book"}}{{template "top" .}}
 {{with .Error}}<p class="err">{{.}}</p>{{end}}
 <p>Book a {{.Minutes}}-minute {{.Service}} with {{.Host.Name}} (times in {{.Host.Timezone}}).</p>
-<form method="post" action="/book">
+<form method="post" action="/book"><input type="hidden" name="host" value="{{.Host.ID}}">
 <p><label>Your name <input name="name" required maxlength="100"></label></p>
 <p><label>Your email <input name="email" type="email" required></label></p>
 <p><label>Time <select name="start">{{range .Slots}}<option value="{{.Unix}}">{{$.When .}}</option>{{end}}</select></label></p>
@@ -103,6 +105,7 @@ type view struct {
 	B           *Booking
 	Slots       []time.Time
 	Fake        bool
+	Accounts    []Host
 }
 
 // When formats a time in the host's zone.
@@ -132,7 +135,7 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
 	default:
 		a.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "error", err)
 	}
-	h, _ := a.host(r.Context(), a.hostID)
+	h, _ := a.host(r.Context(), a.account(r))
 	a.render(w, r, status, "error", &view{Title: "Something went wrong", Host: h, Error: err.Error()})
 }
 
@@ -157,12 +160,12 @@ func flash(done string) string {
 // home is the host's dashboard.
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	h, err := a.host(ctx, a.hostID)
+	h, err := a.host(ctx, a.account(r))
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	v := &view{Title: "Dashboard", Host: h, ConnectPath: exkit.ConnectPath, Flash: flash(r.URL.Query().Get("done")), Fake: a.fake != nil}
+	v := &view{Title: "Dashboard", Host: h, ConnectPath: exkit.ConnectPath, Flash: flash(r.URL.Query().Get("done")), Fake: a.fake != nil, Accounts: []Host{defaultHost(), teamHost()}}
 	if v.Conn, err = a.connection(ctx, h.ID); err != nil {
 		a.fail(w, r, err)
 		return
@@ -183,7 +186,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) postSettings(w http.ResponseWriter, r *http.Request) {
-	if err := a.SetDefaultConferencing(r.Context(), a.hostID, r.PostFormValue("conferencing")); err != nil {
+	if err := a.SetDefaultConferencing(r.Context(), a.account(r), r.PostFormValue("conferencing")); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -191,15 +194,38 @@ func (a *app) postSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) postDisconnect(w http.ResponseWriter, r *http.Request) {
-	if _, err := a.Disconnect(r.Context(), a.hostID); err != nil {
+	if err := a.Disconnect(r.Context(), a.account(r)); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/?done=disconnected", http.StatusSeeOther)
 }
 
-func (a *app) bookView(r *http.Request, title string) (*view, error) {
-	h, err := a.host(r.Context(), a.hostID)
+// postAccount switches the signed-in scheduling account (the example's
+// stand-in for a login).
+func (a *app) postAccount(w http.ResponseWriter, r *http.Request) {
+	h, err := a.host(r.Context(), r.PostFormValue("account"))
+	if err != nil {
+		a.fail(w, r, fmt.Errorf("%w: no such account", errInvalidInput))
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: accountCookie, Value: h.ID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// bookHost is the account whose public booking page r asks for (?host=),
+// the default account without one.
+func (a *app) bookHost(r *http.Request) string {
+	if id := r.FormValue("host"); id != "" {
+		if h, err := a.host(r.Context(), id); err == nil {
+			return h.ID
+		}
+	}
+	return a.hostID
+}
+
+func (a *app) bookView(r *http.Request, hostID, title string) (*view, error) {
+	h, err := a.host(r.Context(), hostID)
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +238,7 @@ func (a *app) bookView(r *http.Request, title string) (*view, error) {
 
 // bookPage is the public booking page.
 func (a *app) bookPage(w http.ResponseWriter, r *http.Request) {
-	v, err := a.bookView(r, "Book "+a.hostName(r))
+	v, err := a.bookView(r, a.bookHost(r), "Book "+a.hostName(r))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -221,7 +247,7 @@ func (a *app) bookPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) hostName(r *http.Request) string {
-	if h, err := a.host(r.Context(), a.hostID); err == nil {
+	if h, err := a.host(r.Context(), a.bookHost(r)); err == nil {
 		return h.Name
 	}
 	return ""
@@ -239,7 +265,7 @@ func (a *app) postBook(w http.ResponseWriter, r *http.Request) {
 	start, err := formTime(r)
 	if err == nil {
 		var b *Booking
-		b, err = a.Book(r.Context(), a.hostID, BookingInput{ClientName: r.PostFormValue("name"), ClientEmail: r.PostFormValue("email"), Start: start})
+		b, err = a.Book(r.Context(), a.bookHost(r), BookingInput{ClientName: r.PostFormValue("name"), ClientEmail: r.PostFormValue("email"), Start: start})
 		if b != nil {
 			// Booked (even if the confirmation email failed).
 			http.Redirect(w, r, "/bookings/"+b.ID, http.StatusSeeOther)
@@ -247,7 +273,7 @@ func (a *app) postBook(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if errors.Is(err, errInvalidInput) || errors.Is(err, errSlotUnavailable) {
-		v, verr := a.bookView(r, "Book "+a.hostName(r))
+		v, verr := a.bookView(r, a.bookHost(r), "Book "+a.hostName(r))
 		if verr != nil {
 			a.fail(w, r, verr)
 			return
@@ -265,7 +291,7 @@ func (a *app) bookingPage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	v, err := a.bookView(r, "Booking")
+	v, err := a.bookView(r, b.HostID, "Booking")
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -303,7 +329,7 @@ func (a *app) postFake(w http.ResponseWriter, r *http.Request) {
 	case "advance":
 		a.clock.Advance(2 * time.Hour)
 	case "uninstall":
-		c, err := a.connection(r.Context(), a.hostID)
+		c, err := a.connection(r.Context(), a.account(r))
 		if err == nil && c == nil {
 			err = exkit.ErrNotConnected
 		}
