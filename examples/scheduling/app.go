@@ -255,19 +255,25 @@ func (a *app) onGrantDead(ctx context.Context, key string, cause error) {
 		return
 	}
 	for _, hostID := range changed {
-		if err := a.sendReconnectEmail(ctx, hostID); err != nil {
+		conn, err := a.connection(ctx, hostID)
+		if err != nil || conn == nil {
+			a.log.ErrorContext(ctx, "finding a flagged Zoom connection", "host", hostID, "error", err)
+			continue
+		}
+		why := fmt.Sprintf(`Zoom no longer accepts our access to your Zoom account (%s), so we cannot
+create Zoom meetings for your bookings. Until you reconnect, new bookings
+get a built-in call link instead; your existing Zoom meetings are unchanged.`, conn.ZoomEmail)
+		if err := a.sendReconnectEmail(ctx, hostID, why); err != nil {
 			a.log.ErrorContext(ctx, "sending the reconnect email", "host", hostID, "error", err)
 		}
 	}
 }
 
-func (a *app) sendReconnectEmail(ctx context.Context, hostID string) error {
+// sendReconnectEmail sends a host the "Action required" email: why Zoom
+// stopped working, and the link that reconnects it.
+func (a *app) sendReconnectEmail(ctx context.Context, hostID, why string) error {
 	h, err := a.host(ctx, hostID)
 	if err != nil {
-		return err
-	}
-	conn, err := a.connection(ctx, hostID)
-	if err != nil || conn == nil {
 		return err
 	}
 	return a.mail.Send(ctx, exkit.Email{
@@ -275,12 +281,10 @@ func (a *app) sendReconnectEmail(ctx context.Context, hostID string) error {
 		Subject: "Action required: reconnect your Zoom account",
 		Body: fmt.Sprintf(`Hi %s,
 
-Zoom no longer accepts our access to your Zoom account (%s), so we cannot
-create Zoom meetings for your bookings. Until you reconnect, new bookings
-get a built-in call link instead; your existing Zoom meetings are unchanged.
+%s
 
 Reconnect Zoom: %s%s
-`, h.Name, conn.ZoomEmail, a.publicURL, exkit.ConnectPath),
+`, h.Name, why, a.publicURL, exkit.ConnectPath),
 	})
 }
 
@@ -315,10 +319,14 @@ func (a *app) Disconnect(ctx context.Context, hostID string) error {
 	return a.putDefaultConferencing(ctx, hostID, confBuiltin)
 }
 
-// onDeauthorized handles app_deauthorized: the user removed the app in
-// Zoom's Marketplace. Zoom has revoked the tokens already; the app deletes
-// what it holds about that Zoom user. Bookings stay (they are the host's
-// business records); their Zoom meetings are not touched.
+// onDeauthorized handles app_deauthorized: the Zoom user removed the app
+// in Zoom's App Marketplace (or it was revoked). Zoom has revoked the
+// tokens already. Every scheduling account that used that Zoom user is
+// disconnected: the token, the connections and their Zoom settings are
+// deleted, the defaults go back to built-in calls, and each host gets the
+// "Action required" email with the reconnect link. Bookings stay (they
+// are the hosts' business records); their Zoom meetings are not touched.
+// A repeated delivery finds nothing left and sends nothing.
 func (a *app) onDeauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
 	if p.UserID == "" {
 		return nil
@@ -330,6 +338,16 @@ func (a *app) onDeauthorized(ctx context.Context, _ *webhook.Event, p *webhook.A
 	for _, c := range conns {
 		if err := a.removeZoomData(ctx, c); err != nil {
 			return err
+		}
+	}
+	// The data is gone: a failed email is logged, not retried through
+	// Zoom (a redelivery would find no connection to tell about).
+	for _, c := range conns {
+		why := fmt.Sprintf(`The app was removed from your Zoom account (%s) on Zoom's side, so we
+disconnected Zoom and deleted the Zoom data we held. New bookings get a
+built-in call link instead; your existing Zoom meetings are unchanged.`, c.ZoomEmail)
+		if err := a.sendReconnectEmail(ctx, c.HostID, why); err != nil {
+			a.log.ErrorContext(ctx, "sending the reconnect email", "host", c.HostID, "error", err)
 		}
 	}
 	return nil

@@ -283,12 +283,18 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	}
 
 	f.log.Step("Ada uninstalls the app from Zoom's App Marketplace")
+	before := len(env.Mail.Sent())
 	if err := env.Fake.Uninstall(conn.ZoomUserID); err != nil {
 		return err
 	}
 	f.calls()
-	if c, err := a.connection(ctx, host); err != nil || c != nil {
-		return fmt.Errorf("the connection should be removed (%v)", err)
+	for _, id := range []string{host, team} {
+		if c, err := a.connection(ctx, id); err != nil || c != nil {
+			return fmt.Errorf("%s's connection should be removed (%v)", id, err)
+		}
+		if kind, err := a.defaultConferencing(ctx, id); err != nil || kind != confBuiltin {
+			return fmt.Errorf("%s's default should be built-in calls, is %q (%v)", id, kind, err)
+		}
 	}
 	if _, err := env.Tokens.Get(ctx, conn.TokenKey); err == nil {
 		return errors.New("the token should be deleted")
@@ -296,10 +302,21 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if page, err = f.get(ctx, "/"); err != nil {
 		return err
 	}
-	if !strings.Contains(page, "Not connected.") {
-		return errors.New("the dashboard should show Zoom as not connected")
+	if !strings.Contains(page, "Not connected.") || !strings.Contains(page, `<b id="effective">built-in call</b>`) {
+		return errors.New("the dashboard should show Zoom as not connected and built-in calls")
 	}
-	f.log.OK("Ada's Zoom token, connection and settings are deleted; the dashboard shows Zoom not connected")
+	told := map[string]bool{}
+	for _, e := range env.Mail.Sent()[before:] {
+		if strings.HasPrefix(e.Subject, "Action required") && strings.Contains(e.Body, "removed from your Zoom account") &&
+			linkAfter(e.Body, "Reconnect Zoom: ") == a.publicURL+exkit.ConnectPath {
+			told[e.To] = true
+		}
+	}
+	if !told[defaultHost().Email] || !told[teamHost().Email] {
+		return fmt.Errorf("both accounts should get the Action required email with the reconnect link (%v)", told)
+	}
+	f.log.OK("both accounts are disconnected: the Zoom token, connections and Zoom settings are deleted; defaults are built-in calls")
+	f.emails()
 
 	f.log.Step("Donald books a session")
 	donald, err := f.book(ctx, "Donald Knuth", "donald@clients.example", 7)

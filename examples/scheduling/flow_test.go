@@ -210,8 +210,10 @@ func TestFlow(t *testing.T) {
 	if n := h.count(t, "scheduling_zoom_connections"); n != 0 {
 		t.Errorf("%d connections after uninstall", n)
 	}
-	if n := h.count(t, "scheduling_settings"); n != 0 {
-		t.Errorf("%d settings rows after uninstall", n)
+	for _, id := range []string{h.app.hostID, teamHost().ID} {
+		if kind, err := h.app.defaultConferencing(ctx, id); err != nil || kind != confBuiltin {
+			t.Errorf("%s's default after uninstall: %q %v", id, kind, err)
+		}
 	}
 	var deauth []zoomtest.Delivery
 	for _, d := range h.env.Fake.Deliveries() {
@@ -230,7 +232,7 @@ func TestFlow(t *testing.T) {
 
 	// The outbox.
 	msgs := outbox(t, h.env.Mail.Dir)
-	if len(msgs) != 12 || len(h.env.Mail.Sent()) != 12 {
+	if len(msgs) != 14 || len(h.env.Mail.Sent()) != 14 {
 		t.Fatalf("%d emails (%d sent)", len(msgs), len(h.env.Mail.Sent()))
 	}
 	var actions []*mail.Message
@@ -255,18 +257,26 @@ func TestFlow(t *testing.T) {
 			t.Errorf("email %q to %s lacks the join link %s:\n%s", s, to.Address, b.JoinURL, txt)
 		}
 	}
-	// The dead grant: one email to each account on the shared connection.
-	var actionTo []string
+	// The dead grant, then the uninstall: each time one email to each
+	// account on the shared connection, with the reconnect link.
+	var deadTo, uninstallTo []string
 	for _, m := range actions {
 		to, _ := mail.ParseAddress(m.Header.Get("To"))
-		actionTo = append(actionTo, to.Address)
-		if txt := body(t, m); !strings.Contains(txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n") || !strings.Contains(txt, zoomEmail) {
+		txt := body(t, m)
+		if !strings.Contains(txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n") || !strings.Contains(txt, zoomEmail) {
 			t.Errorf("Action required email to %s:\n%s", to.Address, txt)
 		}
+		if strings.Contains(txt, "removed from your Zoom account") {
+			uninstallTo = append(uninstallTo, to.Address)
+		} else {
+			deadTo = append(deadTo, to.Address)
+		}
 	}
-	slices.Sort(actionTo)
-	if wantTo := []string{defaultHost().Email, teamHost().Email}; !slices.Equal(actionTo, wantTo) {
-		t.Errorf("Action required emails to %q, want %q", actionTo, wantTo)
+	slices.Sort(deadTo)
+	slices.Sort(uninstallTo)
+	wantTo := []string{defaultHost().Email, teamHost().Email}
+	if !slices.Equal(deadTo, wantTo) || !slices.Equal(uninstallTo, wantTo) {
+		t.Errorf("Action required emails: dead grant to %q, uninstall to %q; want both %q", deadTo, uninstallTo, wantTo)
 	}
 
 	// The transcript names the calls and never a secret.

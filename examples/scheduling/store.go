@@ -316,7 +316,8 @@ zoom_meeting_id = $5, join_url = $6, note = $7 WHERE id = $1`,
 }
 
 // removeZoomData deletes what the app holds about a host's Zoom user: the
-// token, the connection and the settings that referred to Zoom.
+// token, the connection and the settings that referred to Zoom (the
+// default goes back to built-in calls).
 func (a *app) removeZoomData(ctx context.Context, c *Connection) error {
 	if err := a.tokens.Delete(ctx, c.TokenKey); err != nil {
 		return fmt.Errorf("deleting the Zoom token: %w", err)
@@ -325,6 +326,5 @@ func (a *app) removeZoomData(ctx context.Context, c *Connection) error {
 	if _, err := a.db.ExecContext(ctx, `DELETE FROM scheduling_zoom_connections WHERE host_id = $1`, c.HostID); err != nil {
 		return err
 	}
-	_, err := a.db.ExecContext(ctx, `DELETE FROM scheduling_settings WHERE host_id = $1`, c.HostID)
-	return err
+	return a.putDefaultConferencing(ctx, c.HostID, confBuiltin)
 }
