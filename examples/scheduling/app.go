@@ -26,9 +26,8 @@ import (
 )
 
 const (
-	slotLength   = 30 // minutes
-	serviceName  = "Coaching session"
-	builtinCalls = "https://calls.scheduling.example/room/"
+	slotLength  = 30 // minutes
+	serviceName = "Coaching session"
 )
 
 // defaultHost is the scheduling account signed in unless the browser
@@ -141,11 +140,13 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 	mux.Handle("GET "+exkit.CallbackPath, connect.Callback())
 	mux.Handle(exkit.WebhookPath, hooks)
 	mux.HandleFunc("POST /account", a.postAccount)
+	mux.HandleFunc("GET "+conferencingPath, a.conferencingPage)
 	mux.HandleFunc("POST /settings", a.postSettings)
 	mux.HandleFunc("POST /zoom/disconnect", a.postDisconnect)
 	mux.HandleFunc("GET /book", a.bookPage)
 	mux.HandleFunc("POST /book", a.postBook)
 	mux.HandleFunc("GET /bookings/{id}", a.bookingPage)
+	mux.HandleFunc("GET /call/{id}", a.callPage)
 	mux.HandleFunc("POST /bookings/{id}/reschedule", a.postReschedule)
 	mux.HandleFunc("POST /bookings/{id}/cancel", a.postCancel)
 	if a.fake != nil {
@@ -170,6 +171,13 @@ func publicURL(env *exkit.Env) string {
 	}
 	return env.BaseURL
 }
+
+// conferencingPath is the Scheduling > Conferencing > Manage conferencing
+// page.
+const conferencingPath = "/scheduling/conferencing"
+
+// callURL is the link of a booking's built-in call: the app's own page.
+func (a *app) callURL(bookingID string) string { return a.publicURL + "/call/" + bookingID }
 
 // tokenKey is where the token of a Zoom user is stored.
 func tokenKey(zoomUserID string) string { return "scheduling:zoom:user:" + zoomUserID }
@@ -223,7 +231,7 @@ func (a *app) forget(key string) {
 
 // ---- Zoom connection ----
 
-// onConnected runs at the end of "Connect Zoom": the token is saved under
+// onConnected runs at the end of Connect (Manage conferencing): the token is saved under
 // the Zoom user's key; the app records which scheduling account connected.
 // Other accounts on the same Zoom user use the new token too.
 func (a *app) onConnected(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
@@ -234,7 +242,7 @@ func (a *app) onConnected(w http.ResponseWriter, r *http.Request, c oauth.Connec
 		return
 	}
 	a.forget(c.Key)
-	http.Redirect(w, r, "/?done=connected", http.StatusSeeOther)
+	http.Redirect(w, r, conferencingPath+"?done=connected", http.StatusSeeOther)
 }
 
 // onGrantDead is the TokenSource hook: Zoom refused the refresh token
@@ -472,7 +480,7 @@ func (a *app) Book(ctx context.Context, hostID string, in BookingInput) (*Bookin
 // conference gives b its call: a Zoom meeting or a built-in room.
 func (a *app) conference(ctx context.Context, h *Host, b *Booking) error {
 	builtin := func(note string) error {
-		b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confBuiltin, 0, builtinCalls+newID(""), note
+		b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confBuiltin, 0, a.callURL(b.ID), note
 		return nil
 	}
 	kind, err := a.defaultConferencing(ctx, h.ID)

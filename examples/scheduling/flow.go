@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -50,17 +51,17 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	defer f.team.CloseIdleConnections()
 	host, team := a.hostID, teamHost().ID
 
-	f.log.Step("Ada (a coach) opens her dashboard")
-	page, err := f.get(ctx, "/")
+	f.log.Step("Ada (a coach) opens Scheduling > Conferencing > Manage conferencing")
+	page, err := f.get(ctx, conferencingPath)
 	if err != nil {
 		return err
 	}
-	if !strings.Contains(page, "Not connected.") {
-		return errors.New("the dashboard should show Zoom as not connected")
+	if !hasAll(page, "<h1>Manage conferencing</h1>", "Not connected.", button("Connect"), `<b id="effective">built-in call</b>`) {
+		return errors.New("the Manage conferencing page should show Zoom as not connected, with a Connect button")
 	}
-	f.log.OK("Zoom: not connected · new bookings get: built-in call")
+	f.log.OK("Zoom: Not connected [Connect] · Built-in calls: default · new bookings get: built-in call")
 
-	f.log.Step("Ada clicks Connect Zoom and approves the app on Zoom")
+	f.log.Step("Ada clicks Connect and approves the app on Zoom")
 	if page, err = f.get(ctx, exkit.ConnectPath); err != nil {
 		return err
 	}
@@ -69,12 +70,12 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if err != nil {
 		return err
 	}
-	if !conn.Usable() || !strings.Contains(page, `Connected as <b id="zoom-email">`+conn.ZoomEmail+`</b>`) {
-		return errors.New("the dashboard should show the connected Zoom account")
+	if !conn.Usable() || !hasAll(page, `Connected as <b id="zoom-email">`+conn.ZoomEmail+`</b>`, button("Disconnect"), button("Make default")) {
+		return errors.New("the Manage conferencing page should show the connected Zoom account, with Disconnect and Make default")
 	}
-	f.log.OK("dashboard: Connected as %s (Zoom user %s); token stored under %q", conn.ZoomEmail, conn.ZoomUserID, conn.TokenKey)
+	f.log.OK("Manage conferencing: Connected as %s [Disconnect] [Make default] (Zoom user %s); token stored under %q", conn.ZoomEmail, conn.ZoomUserID, conn.TokenKey)
 
-	f.log.Step("Ada makes Zoom her default conferencing")
+	f.log.Step("Ada clicks Make default on Zoom")
 	if page, err = f.post(ctx, "/settings", url.Values{"conferencing": {confZoom}}); err != nil {
 		return err
 	}
@@ -167,8 +168,8 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if conn, err = a.connection(ctx, host); err != nil || conn != nil {
 		return fmt.Errorf("the connection should be gone (%v)", err)
 	}
-	if !strings.Contains(page, "Not connected.") || !strings.Contains(page, `<b id="effective">built-in call</b>`) {
-		return errors.New("the dashboard should show Zoom disconnected and built-in calls")
+	if !hasAll(page, "<h1>Manage conferencing</h1>", "Not connected.", button("Connect"), `<b id="effective">built-in call</b>`) {
+		return errors.New("the Manage conferencing page should show Zoom disconnected and built-in calls")
 	}
 	f.log.OK("Ada's connection removed; her default conferencing fell back to built-in calls")
 	for _, d := range env.Fake.Deliveries() {
@@ -249,6 +250,13 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if reconnect != a.publicURL+exkit.ConnectPath {
 		return fmt.Errorf("the Action required email should carry the reconnect link, got %q", reconnect)
 	}
+	if page, err = f.get(ctx, conferencingPath); err != nil {
+		return err
+	}
+	if !hasAll(page, "Action required", button("Reconnect"), button("Disconnect")) {
+		return errors.New("the Manage conferencing page should offer Reconnect")
+	}
+	f.log.OK("Manage conferencing: Action required [Reconnect] [Disconnect]")
 
 	f.log.Step("Edsger books a session")
 	edsger, err := f.book(ctx, "Edsger Dijkstra", "edsger@clients.example", 5)
@@ -343,6 +351,18 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	return nil
 }
 
+// button is a page's button with this label.
+func button(label string) string { return ">" + label + "</button>" }
+
+func hasAll(page string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(page, p) {
+			return false
+		}
+	}
+	return true
+}
+
 func unix(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
 
 func linkAfter(body, label string) string {
@@ -404,8 +424,15 @@ func (f *flow) expectZoom(b *Booking) error {
 }
 
 func (f *flow) expectBuiltin(b *Booking) error {
-	if b.Conferencing != confBuiltin || !strings.HasPrefix(b.JoinURL, builtinCalls) {
+	if b.Conferencing != confBuiltin || b.JoinURL != f.app.callURL(b.ID) {
 		return fmt.Errorf("booking %s should have a built-in call", b.ID)
+	}
+	// The client's link opens the app's own call page.
+	client := exkit.NewBrowser()
+	defer client.CloseIdleConnections()
+	status, page, err := client.Get(context.Background(), b.JoinURL)
+	if err != nil || status != http.StatusOK || !strings.Contains(page, "Built-in call") || !strings.Contains(page, html.EscapeString(b.ClientName)) {
+		return fmt.Errorf("the built-in call link %s should open the call page: %d %v", b.JoinURL, status, err)
 	}
 	msg := fmt.Sprintf("booking %s on %s: built-in call %s", b.ID, f.when(b.Start), b.JoinURL)
 	if b.Note != "" {

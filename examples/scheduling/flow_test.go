@@ -168,7 +168,7 @@ func TestFlow(t *testing.T) {
 		}
 	}
 	for _, b := range bs {
-		if b.Conferencing == confBuiltin && (b.ZoomMeetingID != 0 || !strings.HasPrefix(b.JoinURL, builtinCalls)) {
+		if b.Conferencing == confBuiltin && (b.ZoomMeetingID != 0 || b.JoinURL != h.env.BaseURL+"/call/"+b.ID) {
 			t.Errorf("built-in booking %+v", b)
 		}
 	}
@@ -297,7 +297,7 @@ func TestFlow(t *testing.T) {
 	}
 }
 
-// connect runs Connect Zoom in a browser and makes Zoom the default.
+// connect runs Connect in a browser and makes Zoom the default.
 func (h *harness) connect(t *testing.T) {
 	t.Helper()
 	status, body, err := exkit.NewBrowser().Get(t.Context(), h.env.BaseURL+exkit.ConnectPath)
@@ -416,7 +416,11 @@ func TestPages(t *testing.T) {
 		}
 	}
 
-	expect(do("GET", "/", nil), 200, "Not connected.", `href="/zoom/connect"`, "No bookings yet.", `<b id="effective">built-in call</b>`)
+	expect(do("GET", "/", nil), 200, "Not connected.", `href="/scheduling/conferencing">Manage conferencing</a>`, "No bookings yet.", `<b id="effective">built-in call</b>`)
+	// Scheduling > Conferencing > Manage conferencing, with the buttons
+	// the product's docs name.
+	expect(do("GET", "/scheduling/conferencing", nil), 200, "Scheduling", "Conferencing", "<h1>Manage conferencing</h1>",
+		"Not connected.", `action="/zoom/connect"`, button("Connect"), "Built-in calls", `<b id="effective">built-in call</b>`)
 	slots, _ := h.app.Slots(ctx, h.app.hostID)
 	expect(do("GET", "/book", nil), 200, "Book a 30-minute Coaching session with Ada Lovelace", fmt.Sprintf(`value="%d"`, slots[0].Unix()))
 
@@ -435,7 +439,10 @@ func TestPages(t *testing.T) {
 	w := do("POST", "/book", url.Values{"name": {"<Eve & Co>"}, "email": {"eve@clients.example"}, "start": {unix(slots[0])}})
 	expect(w, 303)
 	loc := w.Header().Get("Location")
-	expect(do("GET", loc, nil), 200, "&lt;Eve &amp; Co&gt;", builtinCalls, `<b id="status">confirmed</b>`)
+	expect(do("GET", loc, nil), 200, "&lt;Eve &amp; Co&gt;", h.env.BaseURL+"/call/", `<b id="status">confirmed</b>`)
+	// The built-in call link is the app's own page.
+	expect(do("GET", strings.Replace(loc, "/bookings/", "/call/", 1), nil), 200, "Built-in call", "&lt;Eve &amp; Co&gt;")
+	expect(do("GET", "/call/bk_nope", nil), 404)
 	expect(do("POST", "/book", url.Values{"name": {"Mallory"}, "email": {"m@clients.example"}, "start": {unix(slots[0])}}), 400, "not available")
 	expect(do("POST", loc+"/reschedule", url.Values{"start": {unix(slots[5])}}), 303)
 	expect(do("POST", loc+"/cancel", url.Values{}), 303)
@@ -448,9 +455,15 @@ func TestPages(t *testing.T) {
 
 	// Connected; disconnected from the dashboard.
 	h.connect(t)
-	expect(do("GET", "/", nil), 200, `Connected as <b id="zoom-email">`+zoomEmail, `<b id="effective">Zoom meeting</b>`, "Disconnect Zoom", "Embedded fake Zoom")
-	expect(do("POST", "/zoom/disconnect", url.Values{}), 303)
-	expect(do("GET", "/?done=disconnected", nil), 200, "Zoom is disconnected", "Not connected.", `<b id="effective">built-in call</b>`)
+	expect(do("GET", "/", nil), 200, "Connected as "+zoomEmail, `<b id="effective">Zoom meeting</b>`, "Embedded fake Zoom")
+	expect(do("GET", "/scheduling/conferencing", nil), 200, `Connected as <b id="zoom-email">`+zoomEmail, `<b id="effective">Zoom meeting</b>`,
+		button("Disconnect"), button("Make default"))
+	expect(do("POST", "/settings", url.Values{"conferencing": {"builtin"}}), 303)
+	expect(do("GET", "/scheduling/conferencing", nil), 200, `<b id="effective">built-in call</b>`, `value="zoom"><button>Make default</button>`)
+	expect(do("POST", "/settings", url.Values{"conferencing": {"zoom"}}), 303)
+	w = do("POST", "/zoom/disconnect", url.Values{})
+	expect(w, 303)
+	expect(do("GET", w.Header().Get("Location"), nil), 200, "Zoom is disconnected", "Not connected.", button("Connect"), `<b id="effective">built-in call</b>`)
 
 	// Connected again, then the fake Zoom's controls: revoke, two hours,
 	// a booking; the dashboard asks to reconnect; uninstall.
@@ -460,8 +473,9 @@ func TestPages(t *testing.T) {
 	slots, _ = h.app.Slots(ctx, h.app.hostID)
 	w = do("POST", "/book", url.Values{"name": {"Frank"}, "email": {"frank@clients.example"}, "start": {unix(slots[0])}})
 	expect(w, 303)
-	expect(do("GET", w.Header().Get("Location"), nil), 200, builtinCalls, "Zoom needs reconnecting")
-	expect(do("GET", "/", nil), 200, "Action required", "Reconnect Zoom", "Zoom said: invalid_grant", `<b id="effective">built-in call</b>`)
+	expect(do("GET", w.Header().Get("Location"), nil), 200, h.env.BaseURL+"/call/", "Zoom needs reconnecting")
+	expect(do("GET", "/", nil), 200, "Action required", `<b id="effective">built-in call</b>`)
+	expect(do("GET", "/scheduling/conferencing", nil), 200, "Action required", button("Reconnect"), button("Disconnect"), "Zoom said: invalid_grant", `<b id="effective">built-in call</b>`)
 	expect(do("POST", "/fake/uninstall", url.Values{}), 303)
 	expect(do("GET", "/?done=uninstall", nil), 200, "app_deauthorized", "Not connected.")
 	expect(do("POST", "/fake/uninstall", url.Values{}), 409)
