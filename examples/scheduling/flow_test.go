@@ -520,3 +520,100 @@ func TestMissingScope(t *testing.T) {
 		t.Errorf("booking %+v", got)
 	}
 }
+
+// connectAs runs Connect in a browser signed in to hostID.
+func (h *harness) connectAs(t *testing.T, hostID string) {
+	t.Helper()
+	br := exkit.NewBrowser()
+	defer br.CloseIdleConnections()
+	resp, err := br.PostForm(h.env.BaseURL+"/account", url.Values{"account": {hostID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	status, page, err := br.Get(t.Context(), h.env.BaseURL+exkit.ConnectPath)
+	if err != nil || status != http.StatusOK || !strings.Contains(page, `Connected as <b id="zoom-email">`+zoomEmail) {
+		t.Fatalf("connect as %s: %d %v\n%s", hostID, status, err, page)
+	}
+	if err := h.app.SetDefaultConferencing(t.Context(), hostID, confZoom); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Disconnect never calls Zoom: the team's disconnect leaves Ada's
+// bookings on Zoom; the last account's disconnect deletes the token, and
+// the app stays installed on Zoom (no app_deauthorized).
+func TestDisconnectSharedConnection(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	ada, team := h.app.hostID, teamHost().ID
+	h.connectAs(t, ada)
+	h.connectAs(t, team)
+	conn, _ := h.app.connection(ctx, ada)
+	h.env.Fake.ResetRequests()
+
+	if err := h.app.Disconnect(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := h.app.connection(ctx, team); c != nil {
+		t.Errorf("team connection after disconnect: %+v", c)
+	}
+	if kind, _ := h.app.defaultConferencing(ctx, team); kind != confBuiltin {
+		t.Errorf("team default %q", kind)
+	}
+	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); err != nil {
+		t.Errorf("the shared token should stay: %v", err)
+	}
+	if b := h.book(t, "Ada Byron", 0); b.Conferencing != confZoom {
+		t.Errorf("Ada's booking after the team's disconnect %+v", b)
+	}
+	if err := h.app.Disconnect(ctx, ada); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Errorf("token after the last disconnect: %v", err)
+	}
+	if got := h.ops(); !slices.Equal(got, []string{"meetingCreate"}) {
+		t.Errorf("Zoom calls %q", got)
+	}
+	for _, d := range h.env.Fake.Deliveries() {
+		if d.Event == "app_deauthorized" {
+			t.Error("a disconnect uninstalled the app on Zoom")
+		}
+	}
+	if err := h.app.Disconnect(ctx, ada); !errors.Is(err, exkit.ErrNotConnected) {
+		t.Errorf("second disconnect: %v", err)
+	}
+}
+
+// app_deauthorized tells each account once: a duplicate delivery finds
+// nothing left and sends nothing.
+func TestUninstallDuplicateDelivery(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	h.connectAs(t, h.app.hostID)
+	h.connectAs(t, teamHost().ID)
+	conn, _ := h.app.connection(ctx, h.app.hostID)
+	if err := h.env.Fake.Uninstall(conn.ZoomUserID); err != nil {
+		t.Fatal(err)
+	}
+	ds := h.env.Fake.Deliveries()
+	if err := h.env.Fake.Redeliver(len(ds) - 1); err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	for _, e := range h.env.Mail.Sent() {
+		if strings.HasPrefix(e.Subject, "Action required") {
+			to = append(to, e.To)
+		}
+	}
+	slices.Sort(to)
+	if want := []string{defaultHost().Email, teamHost().Email}; !slices.Equal(to, want) {
+		t.Errorf("Action required emails to %q, want %q", to, want)
+	}
+	for _, d := range h.env.Fake.Deliveries() {
+		if d.Status != http.StatusOK {
+			t.Errorf("%s answered %d", d.Event, d.Status)
+		}
+	}
+}
