@@ -335,19 +335,23 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 		return err
 	}
 
-	bs, err := a.Bookings(ctx, host)
-	if err != nil {
-		return err
-	}
 	f.log.Step("Summary")
-	for _, b := range bs {
-		call := "built-in call"
-		if b.Conferencing == confZoom {
-			call = fmt.Sprintf("Zoom meeting %d", b.ZoomMeetingID)
+	total := 0
+	for _, id := range []string{host, team} {
+		bs, err := a.Bookings(ctx, id)
+		if err != nil {
+			return err
 		}
-		f.log.Note("%-9s %-18s %s  %s", b.Status, b.ClientName, f.when(b.Start), call)
+		for _, b := range bs {
+			call := "built-in call"
+			if b.Conferencing == confZoom {
+				call = fmt.Sprintf("Zoom meeting %d", b.ZoomMeetingID)
+			}
+			f.log.Note("%-4s %-9s %-18s %s  %s", id, b.Status, b.ClientName, f.when(b.Start), call)
+		}
+		total += len(bs)
 	}
-	f.log.OK("%d bookings, %d emails in %s", len(bs), len(env.Mail.Sent()), env.Mail.Dir)
+	f.log.OK("%d bookings, %d emails in %s", total, len(env.Mail.Sent()), env.Mail.Dir)
 	return nil
 }
 
