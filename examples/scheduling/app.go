@@ -26,17 +26,26 @@ import (
 )
 
 const (
-	slotLength   = 30 // minutes
-	serviceName  = "Coaching session"
-	builtinCalls = "https://calls.scheduling.example/room/"
+	slotLength  = 30 // minutes
+	serviceName = "Coaching session"
 )
 
-// defaultHost is the host signed in to the app. A real product has
-// accounts and sessions; the example has one host, whose pages need no
-// login.
+// defaultHost is the scheduling account signed in unless the browser
+// chose another. A real product has logins and sessions; the example has
+// two accounts and a switch (a cookie), whose pages need no password.
 func defaultHost() Host {
 	return Host{ID: "ada", Name: "Ada Lovelace", Email: "ada.lovelace@mail.example", Timezone: "Europe/London"}
 }
+
+// teamHost is a second scheduling account, run by Ada's assistant for her
+// team's sessions. It connects the same Zoom user as Ada: both accounts
+// share one Zoom connection (one grant, one token).
+func teamHost() Host {
+	return Host{ID: "team", Name: "Lovelace Coaching team", Email: "team@lovelace-coaching.example", Timezone: "Europe/London"}
+}
+
+// accountCookie holds the id of the signed-in scheduling account.
+const accountCookie = "scheduling_account"
 
 // clock is the app's time: the real time plus an offset that the offline
 // flow moves forward. The fake Zoom, the token sources, the webhook
@@ -93,8 +102,10 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 	if err := migrate(ctx, a.db); err != nil {
 		return nil, err
 	}
-	if err := a.ensureHost(ctx, defaultHost()); err != nil {
-		return nil, err
+	for _, h := range []Host{defaultHost(), teamHost()} {
+		if err := a.ensureHost(ctx, h); err != nil {
+			return nil, err
+		}
 	}
 	var err error
 	if a.pages, err = newPages(); err != nil {
@@ -103,7 +114,10 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 
 	connect, err := a.oauth.Handlers(a.tokens,
 		oauth.WithHandlerClock(clk),
-		oauth.WithTokenKey(func(*http.Request, string) (string, error) { return tokenKey(a.hostID), nil }),
+		// One token per Zoom user: the scheduling accounts that connect the
+		// same Zoom user share it (Zoom keeps one grant per user and app:
+		// the last authorization wins).
+		oauth.WithTokenKey(func(_ *http.Request, zoomUserID string) (string, error) { return tokenKey(zoomUserID), nil }),
 		oauth.WithOnConnected(a.onConnected))
 	if err != nil {
 		return nil, err
@@ -125,11 +139,14 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 	mux.Handle("GET "+exkit.ConnectPath, connect.Connect())
 	mux.Handle("GET "+exkit.CallbackPath, connect.Callback())
 	mux.Handle(exkit.WebhookPath, hooks)
+	mux.HandleFunc("POST /account", a.postAccount)
+	mux.HandleFunc("GET "+conferencingPath, a.conferencingPage)
 	mux.HandleFunc("POST /settings", a.postSettings)
 	mux.HandleFunc("POST /zoom/disconnect", a.postDisconnect)
 	mux.HandleFunc("GET /book", a.bookPage)
 	mux.HandleFunc("POST /book", a.postBook)
 	mux.HandleFunc("GET /bookings/{id}", a.bookingPage)
+	mux.HandleFunc("GET /call/{id}", a.callPage)
 	mux.HandleFunc("POST /bookings/{id}/reschedule", a.postReschedule)
 	mux.HandleFunc("POST /bookings/{id}/cancel", a.postCancel)
 	if a.fake != nil {
@@ -155,7 +172,26 @@ func publicURL(env *exkit.Env) string {
 	return env.BaseURL
 }
 
-func tokenKey(hostID string) string { return "scheduling:zoom:" + hostID }
+// conferencingPath is the Scheduling > Conferencing > Manage conferencing
+// page.
+const conferencingPath = "/scheduling/conferencing"
+
+// callURL is the link of a booking's built-in call: the app's own page.
+func (a *app) callURL(bookingID string) string { return a.publicURL + "/call/" + bookingID }
+
+// tokenKey is where the token of a Zoom user is stored.
+func tokenKey(zoomUserID string) string { return "scheduling:zoom:user:" + zoomUserID }
+
+// account returns the id of the scheduling account signed in on r's
+// browser (its cookie), the default account without a valid one.
+func (a *app) account(r *http.Request) string {
+	if c, err := r.Cookie(accountCookie); err == nil {
+		if h, err := a.host(r.Context(), c.Value); err == nil {
+			return h.ID
+		}
+	}
+	return a.hostID
+}
 
 func newID(prefix string) string {
 	b := make([]byte, 6)
@@ -195,17 +231,18 @@ func (a *app) forget(key string) {
 
 // ---- Zoom connection ----
 
-// onConnected runs at the end of "Connect Zoom": the token is saved; the
-// app records who connected.
+// onConnected runs at the end of Connect (Manage conferencing): the token is saved under
+// the Zoom user's key; the app records which scheduling account connected.
+// Other accounts on the same Zoom user use the new token too.
 func (a *app) onConnected(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
-	conn := &Connection{HostID: a.hostID, ZoomUserID: c.UserID, ZoomEmail: c.Email, ZoomAccountID: c.AccountID, TokenKey: c.Key}
+	conn := &Connection{HostID: a.account(r), ZoomUserID: c.UserID, ZoomEmail: c.Email, ZoomAccountID: c.AccountID, TokenKey: c.Key}
 	if err := a.putConnection(r.Context(), conn); err != nil {
 		a.log.ErrorContext(r.Context(), "saving the Zoom connection", "error", err)
 		http.Error(w, "could not save the Zoom connection", http.StatusInternalServerError)
 		return
 	}
 	a.forget(c.Key)
-	http.Redirect(w, r, "/?done=connected", http.StatusSeeOther)
+	http.Redirect(w, r, conferencingPath+"?done=connected", http.StatusSeeOther)
 }
 
 // onGrantDead is the TokenSource hook: Zoom refused the refresh token
@@ -225,26 +262,26 @@ func (a *app) onGrantDead(ctx context.Context, key string, cause error) {
 		a.log.ErrorContext(ctx, "flagging the Zoom connection", "key", key, "error", err)
 		return
 	}
-	if !changed {
-		return
-	}
-	var hostID string
-	if err := a.db.QueryRowContext(ctx, `SELECT host_id FROM scheduling_zoom_connections WHERE token_key = $1`, key).Scan(&hostID); err != nil {
-		a.log.ErrorContext(ctx, "finding the host of a Zoom connection", "key", key, "error", err)
-		return
-	}
-	if err := a.sendReconnectEmail(ctx, hostID); err != nil {
-		a.log.ErrorContext(ctx, "sending the reconnect email", "key", key, "error", err)
+	for _, hostID := range changed {
+		conn, err := a.connection(ctx, hostID)
+		if err != nil || conn == nil {
+			a.log.ErrorContext(ctx, "finding a flagged Zoom connection", "host", hostID, "error", err)
+			continue
+		}
+		why := fmt.Sprintf(`Zoom no longer accepts our access to your Zoom account (%s), so we cannot
+create Zoom meetings for your bookings. Until you reconnect, new bookings
+get a built-in call link instead; your existing Zoom meetings are unchanged.`, conn.ZoomEmail)
+		if err := a.sendReconnectEmail(ctx, hostID, why); err != nil {
+			a.log.ErrorContext(ctx, "sending the reconnect email", "host", hostID, "error", err)
+		}
 	}
 }
 
-func (a *app) sendReconnectEmail(ctx context.Context, hostID string) error {
+// sendReconnectEmail sends a host the "Action required" email: why Zoom
+// stopped working, and the link that reconnects it.
+func (a *app) sendReconnectEmail(ctx context.Context, hostID, why string) error {
 	h, err := a.host(ctx, hostID)
 	if err != nil {
-		return err
-	}
-	conn, err := a.connection(ctx, hostID)
-	if err != nil || conn == nil {
 		return err
 	}
 	return a.mail.Send(ctx, exkit.Email{
@@ -252,65 +289,52 @@ func (a *app) sendReconnectEmail(ctx context.Context, hostID string) error {
 		Subject: "Action required: reconnect your Zoom account",
 		Body: fmt.Sprintf(`Hi %s,
 
-Zoom no longer accepts our access to your Zoom account (%s), so we cannot
-create Zoom meetings for your bookings. Until you reconnect, new bookings
-get a built-in call link instead; your existing Zoom meetings are unchanged.
+%s
 
 Reconnect Zoom: %s%s
-`, h.Name, conn.ZoomEmail, a.publicURL, exkit.ConnectPath),
+`, h.Name, why, a.publicURL, exkit.ConnectPath),
 	})
 }
 
-// DisconnectResult tells what Disconnect did.
-type DisconnectResult struct {
-	Revoked   bool  // Zoom revoked the grant
-	RevokeErr error // why not, when Revoked is false
-}
-
-// Disconnect revokes the host's Zoom grant, deletes the token and the
-// connection, and makes built-in calls the default. Existing Zoom
-// meetings are left alone.
-func (a *app) Disconnect(ctx context.Context, hostID string) (*DisconnectResult, error) {
+// Disconnect removes this scheduling account's Zoom connection and makes
+// built-in calls its default. It does not revoke the grant: on Zoom,
+// revoking uninstalls the app for the Zoom user, which would disconnect
+// every scheduling account using that Zoom user. The token is deleted
+// when no other account uses it; the app stays installed on Zoom (the
+// user removes it in Zoom's App Marketplace). Existing Zoom meetings are
+// left alone.
+func (a *app) Disconnect(ctx context.Context, hostID string) error {
 	conn, err := a.connection(ctx, hostID)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if conn == nil {
-		return nil, exkit.ErrNotConnected
+		return exkit.ErrNotConnected
 	}
-	res := &DisconnectResult{}
-	_, ts, err := a.zoomFor(conn.TokenKey)
-	if err != nil {
-		return nil, err
-	}
-	if tok, err := ts.TokenContext(ctx); err != nil {
-		res.RevokeErr = err // the grant is already dead: nothing to revoke
-	} else if err := a.oauth.Revoke(ctx, tok.AccessToken); err != nil {
-		res.RevokeErr = err
-	} else {
-		res.Revoked = true
-	}
-	if res.RevokeErr != nil {
-		// Deleting the token still ends the app's use of the grant.
-		a.log.WarnContext(ctx, "Zoom did not revoke the grant; deleting it locally", "host", hostID, "error", res.RevokeErr)
-	}
-	if err := a.tokens.Delete(ctx, conn.TokenKey); err != nil {
-		return nil, fmt.Errorf("deleting the Zoom token: %w", err)
-	}
-	a.forget(conn.TokenKey)
 	if _, err := a.db.ExecContext(ctx, `DELETE FROM scheduling_zoom_connections WHERE host_id = $1`, hostID); err != nil {
-		return nil, err
+		return err
 	}
-	if err := a.putDefaultConferencing(ctx, hostID, confBuiltin); err != nil {
-		return nil, err
+	var others int
+	if err := a.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM scheduling_zoom_connections WHERE token_key = $1`, conn.TokenKey).Scan(&others); err != nil {
+		return err
 	}
-	return res, nil
+	if others == 0 {
+		if err := a.tokens.Delete(ctx, conn.TokenKey); err != nil {
+			return fmt.Errorf("deleting the Zoom token: %w", err)
+		}
+		a.forget(conn.TokenKey)
+	}
+	return a.putDefaultConferencing(ctx, hostID, confBuiltin)
 }
 
-// onDeauthorized handles app_deauthorized: the user removed the app in
-// Zoom's Marketplace. Zoom has revoked the tokens already; the app deletes
-// what it holds about that Zoom user. Bookings stay (they are the host's
-// business records); their Zoom meetings are not touched.
+// onDeauthorized handles app_deauthorized: the Zoom user removed the app
+// in Zoom's App Marketplace (or it was revoked). Zoom has revoked the
+// tokens already. Every scheduling account that used that Zoom user is
+// disconnected: the token, the connections and their Zoom settings are
+// deleted, the defaults go back to built-in calls, and each host gets the
+// "Action required" email with the reconnect link. Bookings stay (they
+// are the hosts' business records); their Zoom meetings are not touched.
+// A repeated delivery finds nothing left and sends nothing.
 func (a *app) onDeauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
 	if p.UserID == "" {
 		return nil
@@ -322,6 +346,16 @@ func (a *app) onDeauthorized(ctx context.Context, _ *webhook.Event, p *webhook.A
 	for _, c := range conns {
 		if err := a.removeZoomData(ctx, c); err != nil {
 			return err
+		}
+	}
+	// The data is gone: a failed email is logged, not retried through
+	// Zoom (a redelivery would find no connection to tell about).
+	for _, c := range conns {
+		why := fmt.Sprintf(`The app was removed from your Zoom account (%s) on Zoom's side, so we
+disconnected Zoom and deleted the Zoom data we held. New bookings get a
+built-in call link instead; your existing Zoom meetings are unchanged.`, c.ZoomEmail)
+		if err := a.sendReconnectEmail(ctx, c.HostID, why); err != nil {
+			a.log.ErrorContext(ctx, "sending the reconnect email", "host", c.HostID, "error", err)
 		}
 	}
 	return nil
@@ -446,7 +480,7 @@ func (a *app) Book(ctx context.Context, hostID string, in BookingInput) (*Bookin
 // conference gives b its call: a Zoom meeting or a built-in room.
 func (a *app) conference(ctx context.Context, h *Host, b *Booking) error {
 	builtin := func(note string) error {
-		b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confBuiltin, 0, builtinCalls+newID(""), note
+		b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confBuiltin, 0, a.callURL(b.ID), note
 		return nil
 	}
 	kind, err := a.defaultConferencing(ctx, h.ID)

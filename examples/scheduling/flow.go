@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/url"
@@ -22,7 +23,8 @@ type flow struct {
 	app     *app
 	clk     *clock
 	log     *exkit.Transcript
-	browser *exkit.Browser
+	browser *exkit.Browser // Ada's
+	team    *exkit.Browser // her assistant's, signed in to the team account
 	// what was already printed
 	reqs, hooks, mails int
 }
@@ -44,21 +46,22 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if env.Fake == nil {
 		return errors.New("the scripted flow runs against the embedded fake Zoom; use -serve with real Zoom")
 	}
-	f := &flow{env: env, app: a, clk: clk, log: env.Log, browser: exkit.NewBrowser()}
+	f := &flow{env: env, app: a, clk: clk, log: env.Log, browser: exkit.NewBrowser(), team: exkit.NewBrowser()}
 	defer f.browser.CloseIdleConnections()
-	host := a.hostID
+	defer f.team.CloseIdleConnections()
+	host, team := a.hostID, teamHost().ID
 
-	f.log.Step("Ada (a coach) opens her dashboard")
-	page, err := f.get(ctx, "/")
+	f.log.Step("Ada (a coach) opens Scheduling > Conferencing > Manage conferencing")
+	page, err := f.get(ctx, conferencingPath)
 	if err != nil {
 		return err
 	}
-	if !strings.Contains(page, "Not connected.") {
-		return errors.New("the dashboard should show Zoom as not connected")
+	if !hasAll(page, "<h1>Manage conferencing</h1>", "Not connected.", button("Connect"), `<b id="effective">built-in call</b>`) {
+		return errors.New("the Manage conferencing page should show Zoom as not connected, with a Connect button")
 	}
-	f.log.OK("Zoom: not connected · new bookings get: built-in call")
+	f.log.OK("Zoom: Not connected [Connect] · Built-in calls: default · new bookings get: built-in call")
 
-	f.log.Step("Ada clicks Connect Zoom and approves the app on Zoom")
+	f.log.Step("Ada clicks Connect and approves the app on Zoom")
 	if page, err = f.get(ctx, exkit.ConnectPath); err != nil {
 		return err
 	}
@@ -67,12 +70,12 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if err != nil {
 		return err
 	}
-	if !conn.Usable() || !strings.Contains(page, `Connected as <b id="zoom-email">`+conn.ZoomEmail+`</b>`) {
-		return errors.New("the dashboard should show the connected Zoom account")
+	if !conn.Usable() || !hasAll(page, `Connected as <b id="zoom-email">`+conn.ZoomEmail+`</b>`, button("Disconnect"), button("Make default")) {
+		return errors.New("the Manage conferencing page should show the connected Zoom account, with Disconnect and Make default")
 	}
-	f.log.OK("dashboard: Connected as %s (Zoom user %s); token stored under %q", conn.ZoomEmail, conn.ZoomUserID, conn.TokenKey)
+	f.log.OK("Manage conferencing: Connected as %s [Disconnect] [Make default] (Zoom user %s); token stored under %q", conn.ZoomEmail, conn.ZoomUserID, conn.TokenKey)
 
-	f.log.Step("Ada makes Zoom her default conferencing")
+	f.log.Step("Ada clicks Make default on Zoom")
 	if page, err = f.post(ctx, "/settings", url.Values{"conferencing": {confZoom}}); err != nil {
 		return err
 	}
@@ -80,6 +83,32 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 		return errors.New("the default should now be Zoom")
 	}
 	f.log.OK("new bookings get: Zoom meeting")
+
+	f.log.Step("Ada's assistant signs in to the team account and connects the same Zoom account")
+	if page, err = f.postAs(ctx, f.team, "/account", url.Values{"account": {team}}); err != nil {
+		return err
+	}
+	if !strings.Contains(page, `<b id="account">`+teamHost().Name+`</b>`) || !strings.Contains(page, "Not connected.") {
+		return errors.New("the team account's dashboard should show Zoom as not connected")
+	}
+	if _, err = f.getAs(ctx, f.team, exkit.ConnectPath); err != nil {
+		return err
+	}
+	if page, err = f.postAs(ctx, f.team, "/settings", url.Values{"conferencing": {confZoom}}); err != nil {
+		return err
+	}
+	f.calls()
+	teamConn, err := a.connection(ctx, team)
+	if err != nil {
+		return err
+	}
+	if conn, err = a.connection(ctx, host); err != nil {
+		return err
+	}
+	if !teamConn.Usable() || !conn.Usable() || teamConn.TokenKey != conn.TokenKey || !strings.Contains(page, `<b id="effective">Zoom meeting</b>`) {
+		return errors.New("both accounts should use one Zoom connection, with Zoom as the default")
+	}
+	f.log.OK("%s and %s share one Zoom connection (%s, token %q); both default to Zoom meetings", defaultHost().Name, teamHost().Name, conn.ZoomEmail, conn.TokenKey)
 
 	f.log.Step("Grace books a 30-minute session")
 	grace, err := f.book(ctx, "Grace Hopper", "grace@clients.example", 0)
@@ -131,7 +160,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 		return err
 	}
 
-	f.log.Step("Ada disconnects Zoom")
+	f.log.Step("Ada disconnects Zoom from her account")
 	if page, err = f.post(ctx, "/zoom/disconnect", nil); err != nil {
 		return err
 	}
@@ -139,18 +168,36 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if conn, err = a.connection(ctx, host); err != nil || conn != nil {
 		return fmt.Errorf("the connection should be gone (%v)", err)
 	}
-	if !strings.Contains(page, "Not connected.") || !strings.Contains(page, `<b id="effective">built-in call</b>`) {
-		return errors.New("the dashboard should show Zoom disconnected and built-in calls")
+	if !hasAll(page, "<h1>Manage conferencing</h1>", "Not connected.", button("Connect"), `<b id="effective">built-in call</b>`) {
+		return errors.New("the Manage conferencing page should show Zoom disconnected and built-in calls")
 	}
-	f.log.OK("grant revoked, token deleted; default conferencing fell back to built-in calls")
-	if dl := env.Fake.Deliveries(); len(dl) == 0 || dl[len(dl)-1].Event != "app_deauthorized" || dl[len(dl)-1].Status != http.StatusOK {
-		return errors.New("revoking should uninstall the app in Zoom and bring app_deauthorized back, accepted")
+	f.log.OK("Ada's connection removed; her default conferencing fell back to built-in calls")
+	for _, d := range env.Fake.Deliveries() {
+		if d.Event == "app_deauthorized" {
+			return errors.New("disconnecting must not revoke the grant (revoking uninstalls the app on Zoom)")
+		}
 	}
-	f.log.Note("revoking uninstalls the app in Zoom: app_deauthorized came back during the revoke and removed the same data; both paths are idempotent")
+	if teamConn, err = a.connection(ctx, team); err != nil || !teamConn.Usable() {
+		return fmt.Errorf("the team account's Zoom connection should stay (%v)", err)
+	}
+	if _, err := env.Tokens.Get(ctx, teamConn.TokenKey); err != nil {
+		return fmt.Errorf("the shared token should stay: %w", err)
+	}
+	f.log.Note("the grant is not revoked: revoking would uninstall the app on Zoom and disconnect the team account too")
 	if m, ok := env.Fake.Meeting(alan.ZoomMeetingID); !ok || m.Deleted {
 		return errors.New("the Zoom meeting of Alan's booking should be left alone")
 	}
 	f.log.Note("on Zoom: Alan's meeting %d is still scheduled (existing meetings are left alone)", alan.ZoomMeetingID)
+
+	f.log.Step("Hedy books a session on the team's booking page")
+	hedy, err := f.bookWith(ctx, team, "Hedy Lamarr", "hedy@clients.example", 0)
+	if err != nil {
+		return err
+	}
+	if err := f.expectZoom(hedy); err != nil {
+		return err
+	}
+	f.log.Note("the team account still books Zoom meetings on the shared connection")
 
 	f.log.Step("Katherine books a session")
 	kath, err := f.book(ctx, "Katherine Johnson", "katherine@clients.example", 2)
@@ -190,7 +237,10 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if conn, err = a.connection(ctx, host); err != nil || conn == nil || conn.Status != statusReconnectRequired {
 		return fmt.Errorf("the connection should need reconnecting (%v)", err)
 	}
-	f.log.OK("Ada's Zoom connection is marked \"reconnect required\" (Zoom said: %s)", conn.StatusReason)
+	if teamConn, err = a.connection(ctx, team); err != nil || teamConn == nil || teamConn.Status != statusReconnectRequired {
+		return fmt.Errorf("the team's connection should need reconnecting too (%v)", err)
+	}
+	f.log.OK("the shared Zoom connection is marked \"reconnect required\" for both accounts (Zoom said: %s)", conn.StatusReason)
 	reconnect := ""
 	for _, e := range env.Mail.Sent() {
 		if strings.HasPrefix(e.Subject, "Action required") {
@@ -200,6 +250,13 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if reconnect != a.publicURL+exkit.ConnectPath {
 		return fmt.Errorf("the Action required email should carry the reconnect link, got %q", reconnect)
 	}
+	if page, err = f.get(ctx, conferencingPath); err != nil {
+		return err
+	}
+	if !hasAll(page, "Action required", button("Reconnect"), button("Disconnect")) {
+		return errors.New("the Manage conferencing page should offer Reconnect")
+	}
+	f.log.OK("Manage conferencing: Action required [Reconnect] [Disconnect]")
 
 	f.log.Step("Edsger books a session")
 	edsger, err := f.book(ctx, "Edsger Dijkstra", "edsger@clients.example", 5)
@@ -219,7 +276,10 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if conn, err = a.connection(ctx, host); err != nil || !conn.Usable() || !strings.Contains(page, `<b id="effective">Zoom meeting</b>`) {
 		return fmt.Errorf("the Zoom connection should be back, with Zoom as the default (%v)", err)
 	}
-	f.log.OK("connected as %s; Zoom is the default again", conn.ZoomEmail)
+	if teamConn, err = a.connection(ctx, team); err != nil || !teamConn.Usable() {
+		return fmt.Errorf("the team's connection should be back too (%v)", err)
+	}
+	f.log.OK("connected as %s; Zoom is the default again, for the team account too", conn.ZoomEmail)
 
 	f.log.Step("Barbara books a session")
 	barbara, err := f.book(ctx, "Barbara Liskov", "barbara@clients.example", 6)
@@ -231,12 +291,18 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	}
 
 	f.log.Step("Ada uninstalls the app from Zoom's App Marketplace")
+	before := len(env.Mail.Sent())
 	if err := env.Fake.Uninstall(conn.ZoomUserID); err != nil {
 		return err
 	}
 	f.calls()
-	if c, err := a.connection(ctx, host); err != nil || c != nil {
-		return fmt.Errorf("the connection should be removed (%v)", err)
+	for _, id := range []string{host, team} {
+		if c, err := a.connection(ctx, id); err != nil || c != nil {
+			return fmt.Errorf("%s's connection should be removed (%v)", id, err)
+		}
+		if kind, err := a.defaultConferencing(ctx, id); err != nil || kind != confBuiltin {
+			return fmt.Errorf("%s's default should be built-in calls, is %q (%v)", id, kind, err)
+		}
 	}
 	if _, err := env.Tokens.Get(ctx, conn.TokenKey); err == nil {
 		return errors.New("the token should be deleted")
@@ -244,10 +310,21 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if page, err = f.get(ctx, "/"); err != nil {
 		return err
 	}
-	if !strings.Contains(page, "Not connected.") {
-		return errors.New("the dashboard should show Zoom as not connected")
+	if !strings.Contains(page, "Not connected.") || !strings.Contains(page, `<b id="effective">built-in call</b>`) {
+		return errors.New("the dashboard should show Zoom as not connected and built-in calls")
 	}
-	f.log.OK("Ada's Zoom token, connection and settings are deleted; the dashboard shows Zoom not connected")
+	told := map[string]bool{}
+	for _, e := range env.Mail.Sent()[before:] {
+		if strings.HasPrefix(e.Subject, "Action required") && strings.Contains(e.Body, "removed from your Zoom account") &&
+			linkAfter(e.Body, "Reconnect Zoom: ") == a.publicURL+exkit.ConnectPath {
+			told[e.To] = true
+		}
+	}
+	if !told[defaultHost().Email] || !told[teamHost().Email] {
+		return fmt.Errorf("both accounts should get the Action required email with the reconnect link (%v)", told)
+	}
+	f.log.OK("both accounts are disconnected: the Zoom token, connections and Zoom settings are deleted; defaults are built-in calls")
+	f.emails()
 
 	f.log.Step("Donald books a session")
 	donald, err := f.book(ctx, "Donald Knuth", "donald@clients.example", 7)
@@ -258,20 +335,36 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 		return err
 	}
 
-	bs, err := a.Bookings(ctx, host)
-	if err != nil {
-		return err
-	}
 	f.log.Step("Summary")
-	for _, b := range bs {
-		call := "built-in call"
-		if b.Conferencing == confZoom {
-			call = fmt.Sprintf("Zoom meeting %d", b.ZoomMeetingID)
+	total := 0
+	for _, id := range []string{host, team} {
+		bs, err := a.Bookings(ctx, id)
+		if err != nil {
+			return err
 		}
-		f.log.Note("%-9s %-18s %s  %s", b.Status, b.ClientName, f.when(b.Start), call)
+		for _, b := range bs {
+			call := "built-in call"
+			if b.Conferencing == confZoom {
+				call = fmt.Sprintf("Zoom meeting %d", b.ZoomMeetingID)
+			}
+			f.log.Note("%-4s %-9s %-18s %s  %s", id, b.Status, b.ClientName, f.when(b.Start), call)
+		}
+		total += len(bs)
 	}
-	f.log.OK("%d bookings, %d emails in %s", len(bs), len(env.Mail.Sent()), env.Mail.Dir)
+	f.log.OK("%d bookings, %d emails in %s", total, len(env.Mail.Sent()), env.Mail.Dir)
 	return nil
+}
+
+// button is a page's button with this label.
+func button(label string) string { return ">" + label + "</button>" }
+
+func hasAll(page string, parts ...string) bool {
+	for _, p := range parts {
+		if !strings.Contains(page, p) {
+			return false
+		}
+	}
+	return true
 }
 
 func unix(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
@@ -293,16 +386,24 @@ func (f *flow) when(t time.Time) string {
 	return when(h, t)
 }
 
-// book books the i-th free slot through the public booking page.
+// book books Ada's i-th free slot through her public booking page.
 func (f *flow) book(ctx context.Context, name, email string, i int) (*Booking, error) {
-	slots, err := f.app.Slots(ctx, f.app.hostID)
+	return f.bookWith(ctx, f.app.hostID, name, email, i)
+}
+
+// bookWith books the i-th free slot of an account through its public
+// booking page, in the client's own browser.
+func (f *flow) bookWith(ctx context.Context, hostID, name, email string, i int) (*Booking, error) {
+	slots, err := f.app.Slots(ctx, hostID)
 	if err != nil {
 		return nil, err
 	}
 	if i >= len(slots) {
 		return nil, errors.New("not enough free slots")
 	}
-	resp, err := f.browser.PostForm(f.env.BaseURL+"/book", url.Values{"name": {name}, "email": {email}, "start": {unix(slots[i])}})
+	client := exkit.NewBrowser()
+	defer client.CloseIdleConnections()
+	resp, err := client.PostForm(f.env.BaseURL+"/book", url.Values{"host": {hostID}, "name": {name}, "email": {email}, "start": {unix(slots[i])}})
 	if err != nil {
 		return nil, err
 	}
@@ -327,8 +428,15 @@ func (f *flow) expectZoom(b *Booking) error {
 }
 
 func (f *flow) expectBuiltin(b *Booking) error {
-	if b.Conferencing != confBuiltin || !strings.HasPrefix(b.JoinURL, builtinCalls) {
+	if b.Conferencing != confBuiltin || b.JoinURL != f.app.callURL(b.ID) {
 		return fmt.Errorf("booking %s should have a built-in call", b.ID)
+	}
+	// The client's link opens the app's own call page.
+	client := exkit.NewBrowser()
+	defer client.CloseIdleConnections()
+	status, page, err := client.Get(context.Background(), b.JoinURL)
+	if err != nil || status != http.StatusOK || !strings.Contains(page, "Built-in call") || !strings.Contains(page, html.EscapeString(b.ClientName)) {
+		return fmt.Errorf("the built-in call link %s should open the call page: %d %v", b.JoinURL, status, err)
 	}
 	msg := fmt.Sprintf("booking %s on %s: built-in call %s", b.ID, f.when(b.Start), b.JoinURL)
 	if b.Note != "" {
@@ -340,7 +448,15 @@ func (f *flow) expectBuiltin(b *Booking) error {
 }
 
 func (f *flow) get(ctx context.Context, path string) (string, error) {
-	status, body, err := f.browser.Get(ctx, f.env.BaseURL+path)
+	return f.getAs(ctx, f.browser, path)
+}
+
+func (f *flow) post(ctx context.Context, path string, form url.Values) (string, error) {
+	return f.postAs(ctx, f.browser, path, form)
+}
+
+func (f *flow) getAs(ctx context.Context, br *exkit.Browser, path string) (string, error) {
+	status, body, err := br.Get(ctx, f.env.BaseURL+path)
 	if err != nil {
 		return "", err
 	}
@@ -350,13 +466,13 @@ func (f *flow) get(ctx context.Context, path string) (string, error) {
 	return body, nil
 }
 
-func (f *flow) post(ctx context.Context, path string, form url.Values) (string, error) {
+func (f *flow) postAs(ctx context.Context, br *exkit.Browser, path string, form url.Values) (string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.env.BaseURL+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		return "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := f.browser.Do(req)
+	resp, err := br.Do(req)
 	if err != nil {
 		return "", err
 	}

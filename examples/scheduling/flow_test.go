@@ -19,7 +19,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
-	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -116,14 +115,16 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("flow: %v\n%s", err, h.out)
 	}
 
-	// The Zoom calls, in order. Nothing reaches Zoom between the
-	// disconnect and the reconnect, nor after the dead grant's one
-	// refresh, nor after the uninstall.
+	// The Zoom calls, in order. The disconnect makes no call (no revoke:
+	// it would uninstall the app for the team account too). Nothing
+	// reaches Zoom for Ada between the disconnect and the reconnect, nor
+	// after the dead grant's one refresh, nor after the uninstall.
 	want := []string{
-		"oauth.authorize", "oauth.token", "user", // connect
+		"oauth.authorize", "oauth.token", "user", // Ada connects
+		"oauth.authorize", "oauth.token", "user", // the team account connects the same Zoom user
 		"meetingCreate", "meetingUpdate", "meetingDelete", // Grace: book, reschedule, cancel
-		"meetingCreate",                          // Alan
-		"oauth.revoke",                           // disconnect (Katherine: no call)
+		"meetingCreate",                          // Alan (Ada disconnects: no call)
+		"meetingCreate",                          // Hedy, with the team (Katherine: no call)
 		"oauth.authorize", "oauth.token", "user", // reconnect
 		"oauth.token!400",                        // Margaret: the refresh gets invalid_grant (Edsger: no call)
 		"oauth.authorize", "oauth.token", "user", // reconnect from the email
@@ -132,7 +133,7 @@ func TestFlow(t *testing.T) {
 	if got := h.ops(); !slices.Equal(got, want) {
 		t.Errorf("Zoom calls:\n got %q\nwant %q", got, want)
 	}
-	if got := h.env.Fake.TokenRequests(); got["authorization_code"] != 3 || got["refresh_token"] != 1 {
+	if got := h.env.Fake.TokenRequests(); got["authorization_code"] != 4 || got["refresh_token"] != 1 {
 		t.Errorf("token requests %v", got)
 	}
 
@@ -167,7 +168,7 @@ func TestFlow(t *testing.T) {
 		}
 	}
 	for _, b := range bs {
-		if b.Conferencing == confBuiltin && (b.ZoomMeetingID != 0 || !strings.HasPrefix(b.JoinURL, builtinCalls)) {
+		if b.Conferencing == confBuiltin && (b.ZoomMeetingID != 0 || b.JoinURL != h.env.BaseURL+"/call/"+b.ID) {
 			t.Errorf("built-in booking %+v", b)
 		}
 	}
@@ -186,19 +187,33 @@ func TestFlow(t *testing.T) {
 			t.Errorf("%s's meeting %+v (booking %+v)", name, m, b)
 		}
 	}
-	if n := len(h.env.Fake.Meetings(zoomEmail)); n != 3 {
-		t.Errorf("%d meetings on Zoom, want 3", n)
+	// The team account's booking made after Ada's disconnect is a Zoom
+	// meeting on the shared connection.
+	teamBs, err := h.app.Bookings(ctx, teamHost().ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(teamBs) != 1 || teamBs[0].ClientName != "Hedy Lamarr" || teamBs[0].Conferencing != confZoom {
+		t.Errorf("team bookings %+v", teamBs)
+	} else if m, ok := h.env.Fake.Meeting(teamBs[0].ZoomMeetingID); !ok || m.Deleted {
+		t.Errorf("Hedy's meeting %+v", m)
+	}
+	if n := len(h.env.Fake.Meetings(zoomEmail)); n != 4 {
+		t.Errorf("%d meetings on Zoom, want 4", n)
 	}
 
 	// Uninstalled: token, connection and settings gone.
-	if _, err := h.env.Tokens.Get(ctx, tokenKey(h.app.hostID)); !errors.Is(err, tokenstore.ErrNotFound) {
+	owner, _ := h.env.Fake.User(zoomEmail)
+	if _, err := h.env.Tokens.Get(ctx, tokenKey(owner.ID)); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Errorf("token after uninstall: %v", err)
 	}
 	if n := h.count(t, "scheduling_zoom_connections"); n != 0 {
 		t.Errorf("%d connections after uninstall", n)
 	}
-	if n := h.count(t, "scheduling_settings"); n != 0 {
-		t.Errorf("%d settings rows after uninstall", n)
+	for _, id := range []string{h.app.hostID, teamHost().ID} {
+		if kind, err := h.app.defaultConferencing(ctx, id); err != nil || kind != confBuiltin {
+			t.Errorf("%s's default after uninstall: %q %v", id, kind, err)
+		}
 	}
 	var deauth []zoomtest.Delivery
 	for _, d := range h.env.Fake.Deliveries() {
@@ -209,15 +224,15 @@ func TestFlow(t *testing.T) {
 			deauth = append(deauth, d)
 		}
 	}
-	// One for the disconnect (revoking uninstalls the app), one for the
-	// uninstall in the Marketplace.
-	if len(deauth) != 2 {
+	// One, for the uninstall in the Marketplace: the disconnect revokes
+	// nothing.
+	if len(deauth) != 1 {
 		t.Errorf("%d app_deauthorized deliveries", len(deauth))
 	}
 
 	// The outbox.
 	msgs := outbox(t, h.env.Mail.Dir)
-	if len(msgs) != 10 || len(h.env.Mail.Sent()) != 10 {
+	if len(msgs) != 14 || len(h.env.Mail.Sent()) != 14 {
 		t.Fatalf("%d emails (%d sent)", len(msgs), len(h.env.Mail.Sent()))
 	}
 	var actions []*mail.Message
@@ -229,7 +244,7 @@ func TestFlow(t *testing.T) {
 		}
 		to, _ := mail.ParseAddress(m.Header.Get("To"))
 		var b *Booking
-		for _, x := range bs {
+		for _, x := range append(bs, teamBs...) {
 			if x.ClientEmail == to.Address {
 				b = x
 			}
@@ -242,21 +257,33 @@ func TestFlow(t *testing.T) {
 			t.Errorf("email %q to %s lacks the join link %s:\n%s", s, to.Address, b.JoinURL, txt)
 		}
 	}
-	if len(actions) != 1 {
-		t.Fatalf("%d Action required emails, want 1", len(actions))
+	// The dead grant, then the uninstall: each time one email to each
+	// account on the shared connection, with the reconnect link.
+	var deadTo, uninstallTo []string
+	for _, m := range actions {
+		to, _ := mail.ParseAddress(m.Header.Get("To"))
+		txt := body(t, m)
+		if !strings.Contains(txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n") || !strings.Contains(txt, zoomEmail) {
+			t.Errorf("Action required email to %s:\n%s", to.Address, txt)
+		}
+		if strings.Contains(txt, "removed from your Zoom account") {
+			uninstallTo = append(uninstallTo, to.Address)
+		} else {
+			deadTo = append(deadTo, to.Address)
+		}
 	}
-	to, _ := mail.ParseAddress(actions[0].Header.Get("To"))
-	txt := body(t, actions[0])
-	if to.Address != defaultHost().Email || !strings.Contains(txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n") ||
-		!strings.Contains(txt, zoomEmail) {
-		t.Errorf("Action required email to %s:\n%s", to.Address, txt)
+	slices.Sort(deadTo)
+	slices.Sort(uninstallTo)
+	wantTo := []string{defaultHost().Email, teamHost().Email}
+	if !slices.Equal(deadTo, wantTo) || !slices.Equal(uninstallTo, wantTo) {
+		t.Errorf("Action required emails: dead grant to %q, uninstall to %q; want both %q", deadTo, uninstallTo, wantTo)
 	}
 
 	// The transcript names the calls and never a secret.
 	out := h.out.String()
 	for _, s := range []string{
 		"→ POST /users/{userId}/meetings (meetingCreate)", "→ PATCH /meetings/{meetingId} (meetingUpdate)",
-		"→ DELETE /meetings/{meetingId} (meetingDelete)", "→ POST /oauth/revoke (oauth.revoke)",
+		"→ DELETE /meetings/{meetingId} (meetingDelete)", "share one Zoom connection", "the grant is not revoked",
 		"Connected as " + zoomEmail, "invalid_grant", "webhook app_deauthorized, verified and answered 200",
 	} {
 		if !strings.Contains(out, s) {
@@ -270,7 +297,7 @@ func TestFlow(t *testing.T) {
 	}
 }
 
-// connect runs Connect Zoom in a browser and makes Zoom the default.
+// connect runs Connect in a browser and makes Zoom the default.
 func (h *harness) connect(t *testing.T) {
 	t.Helper()
 	status, body, err := exkit.NewBrowser().Get(t.Context(), h.env.BaseURL+exkit.ConnectPath)
@@ -332,9 +359,9 @@ func TestDeadGrantWithExistingMeetings(t *testing.T) {
 	if m, _ := h.env.Fake.Meeting(a.ZoomMeetingID); m.Deleted || m.Updates != 0 {
 		t.Errorf("the meeting was touched: %+v", m)
 	}
-	res, err := h.app.Disconnect(ctx, h.app.hostID)
-	if err != nil || res.Revoked || !errors.Is(res.RevokeErr, oauth.ErrReauthorizationRequired) {
-		t.Fatalf("disconnect %+v %v", res, err)
+	conn, _ := h.app.connection(ctx, h.app.hostID)
+	if err := h.app.Disconnect(ctx, h.app.hostID); err != nil {
+		t.Fatalf("disconnect: %v", err)
 	}
 	// One refresh (invalid_grant), then nothing: not for the booking, the
 	// cancel nor the revoke.
@@ -350,7 +377,7 @@ func TestDeadGrantWithExistingMeetings(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d Action required emails", n)
 	}
-	if _, err := h.env.Tokens.Get(ctx, tokenKey(h.app.hostID)); !errors.Is(err, tokenstore.ErrNotFound) {
+	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Errorf("token after disconnect: %v", err)
 	}
 	if kind, _ := h.app.defaultConferencing(ctx, h.app.hostID); kind != confBuiltin {
@@ -389,7 +416,11 @@ func TestPages(t *testing.T) {
 		}
 	}
 
-	expect(do("GET", "/", nil), 200, "Not connected.", `href="/zoom/connect"`, "No bookings yet.", `<b id="effective">built-in call</b>`)
+	expect(do("GET", "/", nil), 200, "Not connected.", `href="/scheduling/conferencing">Manage conferencing</a>`, "No bookings yet.", `<b id="effective">built-in call</b>`)
+	// Scheduling > Conferencing > Manage conferencing, with the buttons
+	// the product's docs name.
+	expect(do("GET", "/scheduling/conferencing", nil), 200, "Scheduling", "Conferencing", "<h1>Manage conferencing</h1>",
+		"Not connected.", `action="/zoom/connect"`, button("Connect"), "Built-in calls", `<b id="effective">built-in call</b>`)
 	slots, _ := h.app.Slots(ctx, h.app.hostID)
 	expect(do("GET", "/book", nil), 200, "Book a 30-minute Coaching session with Ada Lovelace", fmt.Sprintf(`value="%d"`, slots[0].Unix()))
 
@@ -399,6 +430,7 @@ func TestPages(t *testing.T) {
 	expect(do("POST", "/book", url.Values{"name": {"Eve"}, "email": {"not-an-email"}, "start": {unix(slots[0])}}), 400, "valid email")
 	expect(do("POST", "/book", url.Values{"name": {"Eve"}, "email": {"eve@clients.example"}, "start": {"12345"}}), 400, "not available")
 	expect(do("GET", "/bookings/bk_nope", nil), 404)
+	expect(do("POST", "/account", url.Values{"account": {"nobody"}}), 400, "no such account")
 	expect(do("POST", "/settings", url.Values{"conferencing": {"builtin"}}, "Sec-Fetch-Site", "cross-site"), 403)
 	expect(do("GET", exkit.WebhookPath, nil), 405)
 	expect(do("POST", exkit.WebhookPath, url.Values{}), 401)
@@ -407,7 +439,10 @@ func TestPages(t *testing.T) {
 	w := do("POST", "/book", url.Values{"name": {"<Eve & Co>"}, "email": {"eve@clients.example"}, "start": {unix(slots[0])}})
 	expect(w, 303)
 	loc := w.Header().Get("Location")
-	expect(do("GET", loc, nil), 200, "&lt;Eve &amp; Co&gt;", builtinCalls, `<b id="status">confirmed</b>`)
+	expect(do("GET", loc, nil), 200, "&lt;Eve &amp; Co&gt;", h.env.BaseURL+"/call/", `<b id="status">confirmed</b>`)
+	// The built-in call link is the app's own page.
+	expect(do("GET", strings.Replace(loc, "/bookings/", "/call/", 1), nil), 200, "Built-in call", "&lt;Eve &amp; Co&gt;")
+	expect(do("GET", "/call/bk_nope", nil), 404)
 	expect(do("POST", "/book", url.Values{"name": {"Mallory"}, "email": {"m@clients.example"}, "start": {unix(slots[0])}}), 400, "not available")
 	expect(do("POST", loc+"/reschedule", url.Values{"start": {unix(slots[5])}}), 303)
 	expect(do("POST", loc+"/cancel", url.Values{}), 303)
@@ -420,9 +455,15 @@ func TestPages(t *testing.T) {
 
 	// Connected; disconnected from the dashboard.
 	h.connect(t)
-	expect(do("GET", "/", nil), 200, `Connected as <b id="zoom-email">`+zoomEmail, `<b id="effective">Zoom meeting</b>`, "Disconnect Zoom", "Embedded fake Zoom")
-	expect(do("POST", "/zoom/disconnect", url.Values{}), 303)
-	expect(do("GET", "/?done=disconnected", nil), 200, "Zoom is disconnected", "Not connected.", `<b id="effective">built-in call</b>`)
+	expect(do("GET", "/", nil), 200, "Connected as "+zoomEmail, `<b id="effective">Zoom meeting</b>`, "Embedded fake Zoom")
+	expect(do("GET", "/scheduling/conferencing", nil), 200, `Connected as <b id="zoom-email">`+zoomEmail, `<b id="effective">Zoom meeting</b>`,
+		button("Disconnect"), button("Make default"))
+	expect(do("POST", "/settings", url.Values{"conferencing": {"builtin"}}), 303)
+	expect(do("GET", "/scheduling/conferencing", nil), 200, `<b id="effective">built-in call</b>`, `value="zoom"><button>Make default</button>`)
+	expect(do("POST", "/settings", url.Values{"conferencing": {"zoom"}}), 303)
+	w = do("POST", "/zoom/disconnect", url.Values{})
+	expect(w, 303)
+	expect(do("GET", w.Header().Get("Location"), nil), 200, "Zoom is disconnected", "Not connected.", button("Connect"), `<b id="effective">built-in call</b>`)
 
 	// Connected again, then the fake Zoom's controls: revoke, two hours,
 	// a booking; the dashboard asks to reconnect; uninstall.
@@ -432,8 +473,9 @@ func TestPages(t *testing.T) {
 	slots, _ = h.app.Slots(ctx, h.app.hostID)
 	w = do("POST", "/book", url.Values{"name": {"Frank"}, "email": {"frank@clients.example"}, "start": {unix(slots[0])}})
 	expect(w, 303)
-	expect(do("GET", w.Header().Get("Location"), nil), 200, builtinCalls, "Zoom needs reconnecting")
-	expect(do("GET", "/", nil), 200, "Action required", "Reconnect Zoom", "Zoom said: invalid_grant", `<b id="effective">built-in call</b>`)
+	expect(do("GET", w.Header().Get("Location"), nil), 200, h.env.BaseURL+"/call/", "Zoom needs reconnecting")
+	expect(do("GET", "/", nil), 200, "Action required", `<b id="effective">built-in call</b>`)
+	expect(do("GET", "/scheduling/conferencing", nil), 200, "Action required", button("Reconnect"), button("Disconnect"), "Zoom said: invalid_grant", `<b id="effective">built-in call</b>`)
 	expect(do("POST", "/fake/uninstall", url.Values{}), 303)
 	expect(do("GET", "/?done=uninstall", nil), 200, "app_deauthorized", "Not connected.")
 	expect(do("POST", "/fake/uninstall", url.Values{}), 409)
@@ -476,5 +518,102 @@ func TestMissingScope(t *testing.T) {
 	}
 	if got, _ := h.app.Booking(t.Context(), b.ID); got.Status != bookingConfirmed {
 		t.Errorf("booking %+v", got)
+	}
+}
+
+// connectAs runs Connect in a browser signed in to hostID.
+func (h *harness) connectAs(t *testing.T, hostID string) {
+	t.Helper()
+	br := exkit.NewBrowser()
+	defer br.CloseIdleConnections()
+	resp, err := br.PostForm(h.env.BaseURL+"/account", url.Values{"account": {hostID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	status, page, err := br.Get(t.Context(), h.env.BaseURL+exkit.ConnectPath)
+	if err != nil || status != http.StatusOK || !strings.Contains(page, `Connected as <b id="zoom-email">`+zoomEmail) {
+		t.Fatalf("connect as %s: %d %v\n%s", hostID, status, err, page)
+	}
+	if err := h.app.SetDefaultConferencing(t.Context(), hostID, confZoom); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Disconnect never calls Zoom: the team's disconnect leaves Ada's
+// bookings on Zoom; the last account's disconnect deletes the token, and
+// the app stays installed on Zoom (no app_deauthorized).
+func TestDisconnectSharedConnection(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	ada, team := h.app.hostID, teamHost().ID
+	h.connectAs(t, ada)
+	h.connectAs(t, team)
+	conn, _ := h.app.connection(ctx, ada)
+	h.env.Fake.ResetRequests()
+
+	if err := h.app.Disconnect(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := h.app.connection(ctx, team); c != nil {
+		t.Errorf("team connection after disconnect: %+v", c)
+	}
+	if kind, _ := h.app.defaultConferencing(ctx, team); kind != confBuiltin {
+		t.Errorf("team default %q", kind)
+	}
+	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); err != nil {
+		t.Errorf("the shared token should stay: %v", err)
+	}
+	if b := h.book(t, "Ada Byron", 0); b.Conferencing != confZoom {
+		t.Errorf("Ada's booking after the team's disconnect %+v", b)
+	}
+	if err := h.app.Disconnect(ctx, ada); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
+		t.Errorf("token after the last disconnect: %v", err)
+	}
+	if got := h.ops(); !slices.Equal(got, []string{"meetingCreate"}) {
+		t.Errorf("Zoom calls %q", got)
+	}
+	for _, d := range h.env.Fake.Deliveries() {
+		if d.Event == "app_deauthorized" {
+			t.Error("a disconnect uninstalled the app on Zoom")
+		}
+	}
+	if err := h.app.Disconnect(ctx, ada); !errors.Is(err, exkit.ErrNotConnected) {
+		t.Errorf("second disconnect: %v", err)
+	}
+}
+
+// app_deauthorized tells each account once: a duplicate delivery finds
+// nothing left and sends nothing.
+func TestUninstallDuplicateDelivery(t *testing.T) {
+	h := newHarness(t)
+	ctx := t.Context()
+	h.connectAs(t, h.app.hostID)
+	h.connectAs(t, teamHost().ID)
+	conn, _ := h.app.connection(ctx, h.app.hostID)
+	if err := h.env.Fake.Uninstall(conn.ZoomUserID); err != nil {
+		t.Fatal(err)
+	}
+	ds := h.env.Fake.Deliveries()
+	if err := h.env.Fake.Redeliver(len(ds) - 1); err != nil {
+		t.Fatal(err)
+	}
+	var to []string
+	for _, e := range h.env.Mail.Sent() {
+		if strings.HasPrefix(e.Subject, "Action required") {
+			to = append(to, e.To)
+		}
+	}
+	slices.Sort(to)
+	if want := []string{defaultHost().Email, teamHost().Email}; !slices.Equal(to, want) {
+		t.Errorf("Action required emails to %q, want %q", to, want)
+	}
+	for _, d := range h.env.Fake.Deliveries() {
+		if d.Status != http.StatusOK {
+			t.Errorf("%s answered %d", d.Event, d.Status)
+		}
 	}
 }

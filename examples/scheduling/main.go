@@ -1,9 +1,11 @@
 // Command scheduling reproduces a booking service's Zoom integration
 // (Introwise): a host connects Zoom and makes it the default conferencing;
 // bookings create Zoom meetings, reschedules update them, cancellations
-// delete them; disconnecting falls back to built-in calls; a grant revoked
-// on Zoom's side ends in an "Action required" email; uninstalling removes
-// the host's Zoom data.
+// delete them; disconnecting removes one account's connection (without
+// revoking: a second account on the same Zoom user keeps working) and
+// falls back to built-in calls; a grant revoked on Zoom's side, or the app
+// uninstalled there, ends in an "Action required" email, and an uninstall
+// removes the Zoom data of every account that used that Zoom user.
 //
 //	go run ./examples/scheduling          # the scripted flow, offline
 //	go run ./examples/scheduling -serve   # the web app, offline

@@ -24,7 +24,8 @@ var schema = []string{
 	default_conferencing TEXT NOT NULL
 )`,
 	// The host's Zoom connection (the token itself is in the token store
-	// under token_key).
+	// under token_key, one per Zoom user: accounts connected to the same
+	// Zoom user share it).
 	`CREATE TABLE IF NOT EXISTS scheduling_zoom_connections (
 	host_id TEXT PRIMARY KEY,
 	zoom_user_id TEXT NOT NULL,
@@ -206,19 +207,54 @@ ON CONFLICT (host_id) DO UPDATE SET zoom_user_id = excluded.zoom_user_id, zoom_e
 zoom_account_id = excluded.zoom_account_id, token_key = excluded.token_key, status = excluded.status,
 status_reason = excluded.status_reason, connected_at = excluded.connected_at, status_changed_at = excluded.status_changed_at`,
 		c.HostID, c.ZoomUserID, c.ZoomEmail, c.ZoomAccountID, c.TokenKey, statusConnected, now)
+	if err != nil {
+		return err
+	}
+	// The new token serves every account on this Zoom user.
+	_, err = a.db.ExecContext(ctx, `UPDATE scheduling_zoom_connections SET status = $1, status_reason = '', status_changed_at = $2
+WHERE token_key = $3 AND status <> $1`, statusConnected, now, c.TokenKey)
 	return err
 }
 
-// markReconnectRequired flags the connection using tokenKey; it reports
-// whether this call changed it (so that the host is told once).
-func (a *app) markReconnectRequired(ctx context.Context, tokenKey, reason string) (bool, error) {
-	res, err := a.db.ExecContext(ctx, `UPDATE scheduling_zoom_connections SET status = $1, status_reason = $2, status_changed_at = $3
-WHERE token_key = $4 AND status = $5`, statusReconnectRequired, reason, a.clock.Now().Unix(), tokenKey, statusConnected)
+// markReconnectRequired flags the connections using tokenKey; it returns
+// the accounts this call flagged (so that each host is told once).
+func (a *app) markReconnectRequired(ctx context.Context, tokenKey, reason string) ([]string, error) {
+	tx, err := a.db.BeginTx(ctx, nil)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	n, err := res.RowsAffected()
-	return n > 0, err
+	defer func() { _ = tx.Rollback() }()
+	rows, err := tx.QueryContext(ctx, `SELECT host_id FROM scheduling_zoom_connections WHERE token_key = $1 AND status = $2`, tokenKey, statusConnected)
+	if err != nil {
+		return nil, err
+	}
+	var hosts []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		hosts = append(hosts, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var flagged []string
+	for _, id := range hosts {
+		res, err := tx.ExecContext(ctx, `UPDATE scheduling_zoom_connections SET status = $1, status_reason = $2, status_changed_at = $3
+WHERE host_id = $4 AND status = $5`, statusReconnectRequired, reason, a.clock.Now().Unix(), id, statusConnected)
+		if err != nil {
+			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n > 0 {
+			flagged = append(flagged, id)
+		}
+	}
+	return flagged, tx.Commit()
 }
 
 const bookingColumns = `id, host_id, client_name, client_email, start_unix, duration_min, status, conferencing, zoom_meeting_id, join_url, note, created_at`
@@ -280,7 +316,8 @@ zoom_meeting_id = $5, join_url = $6, note = $7 WHERE id = $1`,
 }
 
 // removeZoomData deletes what the app holds about a host's Zoom user: the
-// token, the connection and the settings that referred to Zoom.
+// token, the connection and the settings that referred to Zoom (the
+// default goes back to built-in calls).
 func (a *app) removeZoomData(ctx context.Context, c *Connection) error {
 	if err := a.tokens.Delete(ctx, c.TokenKey); err != nil {
 		return fmt.Errorf("deleting the Zoom token: %w", err)
@@ -289,6 +326,5 @@ func (a *app) removeZoomData(ctx context.Context, c *Connection) error {
 	if _, err := a.db.ExecContext(ctx, `DELETE FROM scheduling_zoom_connections WHERE host_id = $1`, c.HostID); err != nil {
 		return err
 	}
-	_, err := a.db.ExecContext(ctx, `DELETE FROM scheduling_settings WHERE host_id = $1`, c.HostID)
-	return err
+	return a.putDefaultConferencing(ctx, c.HostID, confBuiltin)
 }
