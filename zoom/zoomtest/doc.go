@@ -94,6 +94,25 @@
 // and whether revoking an admin-managed app's token uninstalls it for the
 // whole account (the fake: for the user only).
 //
+// # Seats and add-ons
+//
+// Licensed seats are counted per account. [WithLicenses](n) gives the
+// account n seats; each user of type 2 (Licensed) who is active or
+// pending takes one (Zoom's message names the Pending Users list),
+// the owner included, and a deactivated user gives theirs back. When
+// none is left, POST /users with type 2, PATCH /users/{userId} to type 2
+// and reactivating a licensed user answer 400 with code 3412 and the
+// documents' "reached the permitted maximum number of ... paying users"
+// message, and change nothing; [Server.AddUser] refuses too.
+// [Server.Seats] tells the seats used. By default the seats are
+// unlimited: an account's size is the customer's purchase, not a Zoom
+// rule, so a limit the test did not ask for would only break tests.
+//
+// Not confirmed: whether Zoom counts pending users against the seats
+// (its message suggests so), whether it answers a reactivation without a
+// seat with 3412 (documented for Basic users only) and whether it uses
+// 3412 or 2034 (both documented) for a create over the limit.
+//
 // Rate limits ([WithRateLimits]) and fault injection ([Server.InjectFault],
 // [Server.FailNext], [Server.ResetNext], [Server.SetLatency],
 // [Server.RateLimitStorm]) exercise a client's retries.

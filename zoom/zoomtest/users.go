@@ -60,6 +60,9 @@ func (s *Server) AddUser(u User) (User, error) {
 	if s.st.roleByID(u.RoleID) == nil {
 		return User{}, fmt.Errorf("zoomtest: AddUser: no role %q", u.RoleID)
 	}
+	if u.Type == 2 && u.Status != "inactive" && !s.seatFree() {
+		return User{}, fmt.Errorf("zoomtest: AddUser: all %d licensed seats are taken (WithLicenses)", s.cfg.seats)
+	}
 	nu := &user{
 		ID: s.st.ids.userID(), Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
 		Type: u.Type, Status: u.Status, RoleID: u.RoleID, PMI: s.st.ids.meetingID(),
@@ -256,6 +259,9 @@ func createUser(c *call) (result, *apiError) {
 	if c.st.lookupUser(info.Email, "") != nil {
 		return failed(fail(http.StatusConflict, 1005, "Email %q has already been used.", info.Email))
 	}
+	if info.Type == 2 && !c.s.seatFree() {
+		return failed(c.s.noSeat(false))
+	}
 	u := &user{
 		ID: c.st.ids.userID(), Email: info.Email, FirstName: info.FirstName, LastName: info.LastName,
 		DisplayName: info.DisplayName, Type: info.Type, Status: "active", RoleID: "2",
@@ -289,6 +295,16 @@ func updateUser(c *call) (result, *apiError) {
 	if e := c.decode(&req); e != nil {
 		return failed(e)
 	}
+	// Checked before anything changes: a refused update loses nothing.
+	if v, set := req["type"]; set {
+		n, _ := v.(float64)
+		if n != 1 && n != 2 && n != 4 && n != 99 {
+			return failed(fail(http.StatusBadRequest, 300, "Invalid field: type."))
+		}
+		if n == 2 && !u.holdsSeat() && u.Status != "inactive" && !c.s.seatFree() {
+			return failed(c.s.noSeat(true))
+		}
+	}
 	old := map[string]any{}
 	changed := map[string]any{"id": u.ID}
 	for k, v := range req {
@@ -301,9 +317,6 @@ func updateUser(c *call) (result, *apiError) {
 			old[k], u.DisplayName = u.DisplayName, str(v)
 		case "type":
 			n, _ := v.(float64)
-			if n != 1 && n != 2 && n != 4 && n != 99 {
-				return failed(fail(http.StatusBadRequest, 300, "Invalid field: type."))
-			}
 			old[k], u.Type = u.Type, int(n)
 		case "timezone":
 			old[k], u.Timezone = u.Timezone, str(v)
@@ -389,6 +402,9 @@ func userStatus(c *call) (result, *apiError) {
 	case "activate":
 		if u.Status == "pending" {
 			return failed(fail(http.StatusBadRequest, 300, "The user has not accepted the invitation yet."))
+		}
+		if u.Type == 2 && u.Status == "inactive" && !c.s.seatFree() {
+			return failed(c.s.noSeat(false))
 		}
 		u.Status = "active"
 		c.userEvent("user.activated", u, nil)

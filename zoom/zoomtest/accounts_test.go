@@ -1,0 +1,83 @@
+package zoomtest_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/zoomkit/zoomkit/zoom"
+	"github.com/zoomkit/zoomkit/zoom/zoomtest"
+)
+
+// Licensed seats are counted per account: with two seats (the owner holds
+// one), the second licensed user takes the last, and one more licensed
+// user, by create or by update to type 2, gets Zoom's 3412.
+func TestLicensedSeats(t *testing.T) {
+	s, _ := start(t, zoomtest.WithLicenses(2))
+	c := s.Client("me")
+	ctx := context.Background()
+
+	lic, _, err := c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCreate,
+		UserInfo: &zoom.UserInfo{Email: "lic@example.com", Type: zoom.UserTypeLicensed}})
+	require.NoError(t, err)
+	used, limit := s.Seats()
+	assert.Equal(t, 2, used, "a pending licensed user holds a seat")
+	assert.Equal(t, 2, limit)
+
+	_, _, err = c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCustCreate,
+		UserInfo: &zoom.UserInfo{Email: "over@example.com", Type: zoom.UserTypeLicensed}})
+	require.Error(t, err)
+	st, code := apiCode(t, err)
+	assert.Equal(t, 400, st)
+	assert.Equal(t, 3412, code)
+	assert.Contains(t, err.Error(), "paying users")
+	_, exists := s.User("over@example.com")
+	assert.False(t, exists, "a refused create adds nobody")
+
+	basic, _, err := c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCustCreate,
+		UserInfo: &zoom.UserInfo{Email: "basic@example.com", Type: zoom.UserTypeBasic, FirstName: "Bas"}})
+	require.NoError(t, err, "basic users take no seat")
+
+	_, err = c.Users.Update(ctx, basic.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeLicensed, FirstName: "Changed"}, nil)
+	require.Error(t, err)
+	_, code = apiCode(t, err)
+	assert.Equal(t, 3412, code)
+	u, _ := s.User(basic.ID)
+	assert.Equal(t, 1, u.Type)
+	assert.Equal(t, "Bas", u.FirstName, "a refused update changes nothing")
+
+	_, err = s.AddUser(zoomtest.User{Email: "seeded@example.com", Type: 2})
+	assert.Error(t, err, "seeding respects the seats too")
+
+	// Freeing a seat (down to Basic) lets the other one up.
+	_, err = c.Users.Update(ctx, lic.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeBasic}, nil)
+	require.NoError(t, err)
+	_, err = c.Users.Update(ctx, basic.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeLicensed}, nil)
+	require.NoError(t, err)
+
+	// A deactivated user gives the seat back; reactivating needs one.
+	_, err = c.Users.UpdateStatus(ctx, basic.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate})
+	require.NoError(t, err)
+	_, err = c.Users.Update(ctx, lic.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeLicensed}, nil)
+	require.NoError(t, err)
+	_, err = c.Users.UpdateStatus(ctx, basic.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionActivate})
+	require.Error(t, err)
+	_, code = apiCode(t, err)
+	assert.Equal(t, 3412, code)
+}
+
+// Without WithLicenses the seats are unlimited, as before.
+func TestSeatsUnlimitedByDefault(t *testing.T) {
+	s, _ := start(t)
+	for _, e := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		_, err := s.AddUser(zoomtest.User{Email: e, Type: 2})
+		require.NoError(t, err)
+	}
+	used, limit := s.Seats()
+	assert.Equal(t, 4, used)
+	assert.Equal(t, 0, limit)
+	_, err := zoomtest.NewServer(zoomtest.WithLicenses(0))
+	assert.Error(t, err, "the owner needs a seat")
+}
