@@ -108,10 +108,28 @@
 // unlimited: an account's size is the customer's purchase, not a Zoom
 // rule, so a limit the test did not ask for would only break tests.
 //
+// Hosting webinars takes the Webinar add-on, which an admin assigns to a
+// Licensed user; the license alone does not give it. Creating a webinar
+// for a host without it answers 400 with code 200 "Webinar plan is
+// missing. You must subscribe to the webinar plan and enable webinars for
+// user {userId} in order to perform this action." (the document's text).
+// [User].Webinar gives it at [Server.AddUser], [Server.SetWebinar] gives
+// or takes it as an admin would in the web portal, and an owner or admin
+// does it through the API with feature.webinar in PATCH
+// /users/{userId}/settings (a member gets code 200 "No privilege."; a user
+// who is not Licensed gets code 1122), which GET /users/{userId}/settings
+// reports. Changing a user to another type than Licensed takes the
+// add-on away. The owner holds it from the start, so that tests that
+// schedule webinars as the owner need no setup; [Server.SetWebinar]("me",
+// false) takes it away.
+//
 // Not confirmed: whether Zoom counts pending users against the seats
 // (its message suggests so), whether it answers a reactivation without a
 // seat with 3412 (documented for Basic users only) and whether it uses
-// 3412 or 2034 (both documented) for a create over the limit.
+// 3412 or 2034 (both documented) for a create over the limit; whether a
+// Licensed user loses the Webinar add-on when made Basic (the fake takes
+// it away: Zoom enables it for Licensed users only), and whether Zoom
+// refuses a member's change of their own feature settings with code 200.
 //
 // Rate limits ([WithRateLimits]) and fault injection ([Server.InjectFault],
 // [Server.FailNext], [Server.ResetNext], [Server.SetLatency],

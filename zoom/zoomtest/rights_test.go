@@ -140,6 +140,9 @@ func TestMemberTokenHasNoAdminPower(t *testing.T) {
 	s, _ := start(t)
 	member := addMember(t, s, "member@example.com")
 	other := addMember(t, s, "other@example.com")
+	for _, u := range []zoomtest.User{member, other} { // both may host webinars
+		require.NoError(t, s.SetWebinar(u.ID, true))
+	}
 	c := s.Client(member.Email) // every scope, including admin ones
 	ctx := context.Background()
 	noPrivilege := func(t *testing.T, err error) {

@@ -69,7 +69,7 @@ func newState(cfg *config) *state {
 	owner := &user{
 		ID: st.ids.userID(), Email: cfg.ownerEmail, FirstName: "Account", LastName: "Owner",
 		Type: 2, Status: "active", RoleID: "0", PMI: st.ids.meetingID(), Timezone: "UTC",
-		CreatedAt: now, Language: "en-US", Verified: 1,
+		CreatedAt: now, Language: "en-US", Verified: 1, webinar: true,
 	}
 	st.users = append(st.users, owner)
 	st.ownerID = owner.ID
@@ -90,7 +90,9 @@ type user struct {
 	// CreationType is how it was created: create, autoCreate, custCreate,
 	// ssoCreate.
 	CreationType string
-	extra        map[string]any // other fields set by PATCH, echoed back
+	// webinar: the user holds the Webinar add-on (feature.webinar).
+	webinar bool
+	extra   map[string]any // other fields set by PATCH, echoed back
 }
 
 func (u *user) displayName() string {

@@ -1,6 +1,7 @@
 package zoomtest
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -25,6 +26,10 @@ type User struct {
 	RoleID   string
 	Timezone string
 	Dept     string
+	// Webinar says whether the user holds the Webinar add-on, which lets
+	// them host webinars. Only a Licensed user (Type 2) may hold it; the
+	// owner holds it from the start. See [Server.SetWebinar].
+	Webinar bool
 	// GroupIDs lists the groups the user belongs to (read only).
 	GroupIDs []string
 	// CreatedAt is when the user was created (read only).
@@ -60,6 +65,9 @@ func (s *Server) AddUser(u User) (User, error) {
 	if s.st.roleByID(u.RoleID) == nil {
 		return User{}, fmt.Errorf("zoomtest: AddUser: no role %q", u.RoleID)
 	}
+	if u.Webinar && u.Type != 2 {
+		return User{}, errors.New("zoomtest: AddUser: the Webinar add-on needs a Licensed user (type 2)")
+	}
 	if u.Type == 2 && u.Status != "inactive" && !s.seatFree() {
 		return User{}, fmt.Errorf("zoomtest: AddUser: all %d licensed seats are taken (WithLicenses)", s.cfg.seats)
 	}
@@ -67,7 +75,7 @@ func (s *Server) AddUser(u User) (User, error) {
 		ID: s.st.ids.userID(), Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
 		Type: u.Type, Status: u.Status, RoleID: u.RoleID, PMI: s.st.ids.meetingID(),
 		Timezone: u.Timezone, Dept: u.Dept, CreatedAt: s.cfg.now().UTC(), Language: "en-US",
-		CreationType: "create",
+		CreationType: "create", webinar: u.Webinar,
 	}
 	if nu.Timezone == "" {
 		nu.Timezone = "UTC"
@@ -131,7 +139,7 @@ func (st *state) userView(u *user) User {
 	return User{
 		ID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Type: u.Type,
 		Status: u.Status, RoleID: u.RoleID, Timezone: u.Timezone, Dept: u.Dept,
-		GroupIDs: st.groupIDsOf(u.ID), CreatedAt: u.CreatedAt,
+		GroupIDs: st.groupIDsOf(u.ID), CreatedAt: u.CreatedAt, Webinar: u.webinar,
 	}
 }
 
@@ -318,6 +326,9 @@ func updateUser(c *call) (result, *apiError) {
 		case "type":
 			n, _ := v.(float64)
 			old[k], u.Type = u.Type, int(n)
+			if u.Type != 2 {
+				u.webinar = false // the add-on needs a license
+			}
 		case "timezone":
 			old[k], u.Timezone = u.Timezone, str(v)
 		case "dept":
