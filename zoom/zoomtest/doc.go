@@ -131,6 +131,47 @@
 // it away: Zoom enables it for Licensed users only), and whether Zoom
 // refuses a member's change of their own feature settings with code 200.
 //
+// # More than one account
+//
+// A server holds its own account ([Server.AccountID], [Server.OwnerID]:
+// the default account, which [Server.AddUser], [Server.Users], [Server.Seats]
+// and "me" in the helpers name) and the accounts of [Server.AddAccount],
+// each with its owner (Licensed, with the Webinar add-on), its users
+// ([Server.AddUserTo], [Server.AccountUsers], [Server.UserIn]) and its
+// seats. An email belongs to one account. A token acts in the account of
+// its user, a server-to-server token in the account its account_id named
+// (an unknown account_id gets invalid_request): "me" is the acting user or
+// that account's owner, GET /users lists that account's users, and a user,
+// meeting or webinar of another account is not found (1001, 3001), as
+// are hosts named in schedule_for. Webhook payloads carry the account_id
+// of the account where the change happened (the host's for meetings).
+//
+// Creating a user (POST /users) whose email belongs to another account
+// answers 400 with code 1009 "The user {email} already holds an active
+// account." for actions autoCreate, custCreate and ssoCreate; with action
+// "create" it is an invitation: the user is pending in the inviting
+// account and stays where they are until they accept
+// ([Server.AcceptInvitation], or [Server.AcceptInvitationTo] when several
+// accounts invited them). On accepting they leave the old account: their
+// user there is removed with its meetings and tokens.
+//
+// Webhooks go to the accounts that installed the app. [Server.Subscribe],
+// [Server.SubscribeHandler] and [WithWebhook] are the default app's
+// endpoints; [Server.SubscribeApp] and [Server.SubscribeAppHandler] are the
+// endpoints of an app of [WithApp]. An account installed an app when one
+// of its users holds a live grant of it (the authorization page) or the
+// account holds a server-to-server token of it; the default app is
+// installed in the default account from the start, and also where a user
+// holds a token of [Server.AccessToken] or [Server.Client], which stand
+// for its tokens. An app's app_deauthorized goes to that app's endpoints
+// only (it is no longer installed by then). Groups, roles, rate limits and
+// the request log are still shared by every account.
+//
+// Not confirmed: that Zoom answers 1009 (rather than inviting) for the
+// actions that skip the confirmation email, and what becomes of the
+// person's old account, meetings and recordings when they accept (the fake
+// removes their user there; Zoom's pages describe a consent to join).
+//
 // Rate limits ([WithRateLimits]) and fault injection ([Server.InjectFault],
 // [Server.FailNext], [Server.ResetNext], [Server.SetLatency],
 // [Server.RateLimitStorm]) exercise a client's retries.

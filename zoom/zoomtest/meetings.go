@@ -183,7 +183,7 @@ func (c *call) createEvent(webinar bool) (result, *apiError) {
 		}
 	}
 	if req.ScheduleFor != nil && *req.ScheduleFor != "" {
-		h := c.st.lookupUser(*req.ScheduleFor, c.me())
+		h := c.st.lookupUserIn(c.acct().id, *req.ScheduleFor, c.me())
 		if h == nil {
 			return failed(fail(http.StatusBadRequest, 300, "Invalid schedule_for: %s.", *req.ScheduleFor))
 		}

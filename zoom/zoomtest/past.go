@@ -362,7 +362,7 @@ func listRecordings(c *call) (result, *apiError) {
 		for _, in := range m.Past {
 			if in.Recording != nil && !in.Recording.deleted && !in.StartTime.Before(from) && in.StartTime.Before(to) {
 				j := c.st.recordingJSON(c.s, m, in)
-				j["account_id"] = c.st.accountID
+				j["account_id"] = c.st.accountOf(host).id
 				list = append(list, j)
 			}
 		}
@@ -408,7 +408,7 @@ func getRecording(c *call) (result, *apiError) {
 		return failed(e)
 	}
 	j := c.st.recordingJSON(c.s, m, in)
-	j["account_id"] = c.st.accountID
+	j["account_id"] = c.st.accountOf(c.st.userByID(m.HostID)).id
 	if u := c.st.userByID(m.HostID); u != nil {
 		j["host_email"] = u.Email
 	}

@@ -14,8 +14,10 @@ type state struct {
 	// verificationToken, when set, rides on webhook deliveries
 	// (SetVerificationToken).
 	verificationToken string
-	accountID         string
-	ownerID           string
+	// accountID and ownerID are the default account's (accounts[0]).
+	accountID string
+	ownerID   string
+	accounts  []*account // the default account first (accounts.go)
 
 	users    []*user // in creation order
 	meetings map[int64]*meeting
@@ -71,8 +73,10 @@ func newState(cfg *config) *state {
 		Type: 2, Status: "active", RoleID: "0", PMI: st.ids.meetingID(), Timezone: "UTC",
 		CreatedAt: now, Language: "en-US", Verified: 1, webinar: true,
 	}
+	owner.account = st.accountID
 	st.users = append(st.users, owner)
 	st.ownerID = owner.ID
+	st.accounts = []*account{{id: st.accountID, ownerID: owner.ID, seats: cfg.seats}}
 	st.signedIn = owner.ID
 	return st
 }
@@ -92,6 +96,7 @@ type user struct {
 	CreationType string
 	// webinar: the user holds the Webinar add-on (feature.webinar).
 	webinar bool
+	account string         // the id of the account the user belongs to
 	extra   map[string]any // other fields set by PATCH, echoed back
 }
 
@@ -212,6 +217,7 @@ type role struct {
 type accessToken struct {
 	kind    string // "test", "user", "account"
 	userID  string // acting user ("" for account tokens: the owner)
+	account string // account tokens: the account they act for
 	scopes  map[string]bool
 	expires time.Time // zero: never
 	revoked bool
@@ -229,6 +235,7 @@ type grant struct {
 	access   []string
 	revoked  bool
 	accounts bool
+	account  string // account-level grants: the account's id
 }
 
 type authCode struct {

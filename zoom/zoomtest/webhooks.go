@@ -20,6 +20,7 @@ type subscription struct {
 	handler http.Handler
 	secret  string
 	events  map[string]bool // nil: every event
+	app     *app            // the app whose endpoint it is; nil: the default app
 }
 
 func newSubscription(url string, h http.Handler, secret string, events []string) (subscription, error) {
@@ -135,16 +136,30 @@ func (s *Server) Events() []string {
 
 // pendingEvent is an event built under the lock and delivered after it.
 type pendingEvent struct {
-	name string
-	body []byte
-	at   time.Time
+	name    string
+	body    []byte
+	at      time.Time
+	account string // the account it happened in
+	// app, when set, is the only app told (app_deauthorized), whether
+	// or not it is still installed.
+	app *app
 }
 
-// event builds an event envelope around payload (account_id is added).
+// event builds an event envelope around payload. account_id is added
+// when missing: the account of the host of payload.object (host_id), or
+// else the default account.
 func (st *state) event(name string, now time.Time, payload map[string]any) pendingEvent {
 	if _, set := payload["account_id"]; !set {
 		payload["account_id"] = st.accountID
+		if obj, ok := payload["object"].(map[string]any); ok {
+			if hid, ok := obj["host_id"].(string); ok {
+				if h := st.userByID(hid); h != nil {
+					payload["account_id"] = h.account
+				}
+			}
+		}
 	}
+	acct, _ := payload["account_id"].(string)
 	env := map[string]any{"event": name, "event_ts": now.UnixMilli(), "payload": payload}
 	if name == "recording.completed" {
 		if tok, ok := payload["download_token"]; ok {
@@ -153,11 +168,15 @@ func (st *state) event(name string, now time.Time, payload map[string]any) pendi
 		}
 	}
 	body, _ := json.Marshal(env)
-	return pendingEvent{name: name, body: body, at: now}
+	return pendingEvent{name: name, body: body, at: now, account: acct}
 }
 
-// emit queues an event for delivery after the handler.
+// emit queues an event for delivery after the handler. It happened in the
+// caller's account.
 func (c *call) emit(name string, payload map[string]any) {
+	if _, set := payload["account_id"]; !set {
+		payload["account_id"] = c.acct().id
+	}
 	c.events = append(c.events, c.st.event(name, c.now, payload))
 }
 
@@ -197,6 +216,9 @@ func (s *Server) deliver(subs []subscription, events []pendingEvent) {
 	for _, ev := range events {
 		for _, sub := range subs {
 			if sub.events != nil && !sub.events[ev.name] {
+				continue
+			}
+			if !s.sends(sub, ev) {
 				continue
 			}
 			s.attempt(sub, ev, 1, ev.at)
