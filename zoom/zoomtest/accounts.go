@@ -364,3 +364,44 @@ func (s *Server) installedLocked(a *app, acct string) bool {
 	}
 	return false
 }
+
+// groups returns the groups of the call's account.
+func (c *call) groups() []*group {
+	acct := c.acct().id
+	var out []*group
+	for _, g := range c.st.groups {
+		if g.account == acct {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// groupByID finds a group of the call's account.
+func (c *call) groupByID(id string) *group {
+	if g := c.st.groupByID(id); g != nil && g.account == c.acct().id {
+		return g
+	}
+	return nil
+}
+
+// roles returns the built-in roles and the custom roles of the call's
+// account.
+func (c *call) roles() []*role {
+	acct := c.acct().id
+	var out []*role
+	for _, r := range c.st.roles {
+		if r.account == "" || r.account == acct {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// roleByID finds a built-in role or a custom role of the call's account.
+func (c *call) roleByID(id string) *role {
+	if r := c.st.roleByID(id); r != nil && (r.account == "" || r.account == c.acct().id) {
+		return r
+	}
+	return nil
+}

@@ -164,8 +164,13 @@
 // installed in the default account from the start, and also where a user
 // holds a token of [Server.AccessToken] or [Server.Client], which stand
 // for its tokens. An app's app_deauthorized goes to that app's endpoints
-// only (it is no longer installed by then). Groups, roles, rate limits and
-// the request log are still shared by every account.
+// only (it is no longer installed by then).
+//
+// Groups and custom roles belong to the account that made them (names
+// are unique within it); Zoom's built-in roles are every account's, and
+// their members are listed and counted per account. [Server.Groups],
+// [Server.Roles], [Server.AddGroup] and [Server.AddRole] are the default
+// account's. Rate limits and the request log are shared by all accounts.
 //
 // Not confirmed: that Zoom answers 1009 (rather than inviting) for the
 // actions that skip the confirmation email, and what becomes of the

@@ -223,3 +223,47 @@ func TestLiveEventsOfAnotherAccount(t *testing.T) {
 	assert.Equal(t, "colleague@b.example", emailOf("colleague@b.example"), "a user of B is signed in")
 	assert.Empty(t, emailOf("visitor@a.example"), "a user of A is a guest in B")
 }
+
+// Groups and custom roles are the account's: another account neither
+// lists nor reaches them, and the members of a built-in role are the
+// account's own.
+func TestGroupsAndRolesPerAccount(t *testing.T) {
+	s, _ := start(t)
+	ctx := context.Background()
+	_, ownerB, err := s.AddAccount(zoomtest.Account{ID: "acct-b", OwnerEmail: "boss@b.example"})
+	require.NoError(t, err)
+	_, err = s.AddUser(zoomtest.User{Email: "member@a.example"})
+	require.NoError(t, err)
+	memberB, err := s.AddUserTo("acct-b", zoomtest.User{Email: "member@b.example"})
+	require.NoError(t, err)
+	ca, cb := s.Client("me"), s.Client(ownerB)
+
+	gA, _, err := ca.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "Sales"})
+	require.NoError(t, err)
+	rA, _, err := ca.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "Auditor"})
+	require.NoError(t, err)
+
+	groups, _, err := cb.Groups.List(ctx, nil)
+	require.NoError(t, err)
+	assert.Empty(t, groups.Groups)
+	_, _, err = cb.Groups.Get(ctx, gA.ID)
+	_, code := apiCode(t, err)
+	assert.Equal(t, 4130, code)
+	_, _, err = cb.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "Sales"})
+	require.NoError(t, err, "names are unique within an account")
+
+	roles, _, err := cb.Roles.List(ctx, nil)
+	require.NoError(t, err)
+	for _, r := range roles.Roles {
+		assert.NotEqual(t, rA.ID, r.ID)
+		if r.ID == "2" {
+			assert.Equal(t, 1, r.TotalMembers, "B's members only")
+		}
+	}
+	_, _, err = cb.Roles.Get(ctx, rA.ID)
+	require.Error(t, err)
+	members, _, err := cb.Roles.ListMembers(ctx, "2", nil)
+	require.NoError(t, err)
+	require.Len(t, members.Members, 1)
+	assert.Equal(t, memberB.ID, members.Members[0].ID)
+}

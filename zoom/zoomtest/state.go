@@ -205,12 +205,14 @@ type group struct {
 	Name      string
 	Members   []string // user ids
 	CreatedAt time.Time
+	account   string
 }
 
 type role struct {
 	ID, Name, Description, Type string
 	Privileges                  []string
 	builtin                     bool
+	account                     string // "" for the built-in roles of every account
 }
 
 // accessToken is a live or dead access token.

@@ -75,7 +75,7 @@ func (s *Server) addUser(accountID string, u User) (User, error) {
 	if s.st.lookupUser(u.Email, "") != nil {
 		return User{}, fmt.Errorf("zoomtest: AddUser: email %q is already used", u.Email)
 	}
-	if s.st.roleByID(u.RoleID) == nil {
+	if r := s.st.roleByID(u.RoleID); r == nil || (r.account != "" && r.account != acct.id) {
 		return User{}, fmt.Errorf("zoomtest: AddUser: no role %q", u.RoleID)
 	}
 	if u.Webinar && u.Type != 2 {
@@ -380,7 +380,7 @@ func updateUser(c *call) (result, *apiError) {
 			old[k], u.Location = u.Location, str(v)
 		case "group_id":
 			gid := str(v)
-			g := c.st.groupByID(gid)
+			g := c.groupByID(gid)
 			if g == nil {
 				return failed(fail(http.StatusNotFound, 4130, "Group does not exist: %s.", gid))
 			}
