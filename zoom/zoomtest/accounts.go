@@ -69,7 +69,9 @@ func noSeat(a *account, converting bool) *apiError {
 type account struct {
 	id      string
 	ownerID string
-	seats   int // 0: unlimited
+	seats   int        // 0: unlimited
+	plan    Plan       // rate limits; "": none
+	rate    *rateState // the account's rate counters
 }
 
 // Account describes one more account for [Server.AddAccount].
@@ -84,6 +86,10 @@ type Account struct {
 	// Licenses is the number of licensed seats, as [WithLicenses] (0:
 	// unlimited).
 	Licenses int
+	// Plan is the account's plan for rate limits, counted per account
+	// ([WithRateLimits]); empty: the server's ([WithRateLimits], or no
+	// limits).
+	Plan Plan
 }
 
 // AddAccount adds one more account to the fake, with its owner, and
@@ -100,6 +106,11 @@ func (s *Server) AddAccount(a Account) (accountID, ownerID string, err error) {
 	}
 	if a.Licenses < 0 {
 		return "", "", fmt.Errorf("zoomtest: AddAccount: %d licenses", a.Licenses)
+	}
+	if a.Plan == "" {
+		a.Plan = s.cfg.plan
+	} else if _, ok := planLimits(a.Plan); !ok {
+		return "", "", fmt.Errorf("zoomtest: AddAccount: unknown plan %q", a.Plan)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -119,7 +130,9 @@ func (s *Server) AddAccount(a Account) (accountID, ownerID string, err error) {
 		CreatedAt: now, Language: "en-US", Verified: 1, webinar: true, account: a.ID,
 	}
 	s.st.users = append(s.st.users, owner)
-	s.st.accounts = append(s.st.accounts, &account{id: a.ID, ownerID: owner.ID, seats: a.Licenses})
+	rs := &rateState{}
+	rs.init()
+	s.st.accounts = append(s.st.accounts, &account{id: a.ID, ownerID: owner.ID, seats: a.Licenses, plan: a.Plan, rate: rs})
 	return a.ID, owner.ID, nil
 }
 

@@ -170,7 +170,12 @@
 // are unique within it); Zoom's built-in roles are every account's, and
 // their members are listed and counted per account. [Server.Groups],
 // [Server.Roles], [Server.AddGroup] and [Server.AddRole] are the default
-// account's. Rate limits and the request log are shared by all accounts.
+// account's.
+//
+// Rate limits are counted per account, as Zoom counts them (shared by the
+// account's apps), each on its plan: [Account].Plan, or the server's
+// ([WithRateLimits]). [Server.RateLimitStorm] and the request log are the
+// server's.
 //
 // Not confirmed: that Zoom answers 1009 (rather than inviting) for the
 // actions that skip the confirmation email, and what becomes of the

@@ -267,3 +267,32 @@ func TestGroupsAndRolesPerAccount(t *testing.T) {
 	require.Len(t, members.Members, 1)
 	assert.Equal(t, memberB.ID, members.Members[0].ID)
 }
+
+// Rate limits are counted per account, on each account's plan: one
+// account spending its per-second allowance leaves the other's whole.
+func TestRateLimitsPerAccount(t *testing.T) {
+	s, _ := start(t, zoomtest.WithRateLimits(zoomtest.PlanFree)) // LIGHT: 4 a second
+	_, ownerB, err := s.AddAccount(zoomtest.Account{ID: "acct-b", OwnerEmail: "boss@b.example", Plan: zoomtest.PlanPro})
+	require.NoError(t, err)
+	_, ownerC, err := s.AddAccount(zoomtest.Account{ID: "acct-c", OwnerEmail: "boss@c.example"})
+	require.NoError(t, err)
+	_, _, err = zoomtest.NewTestServer(t).AddAccount(zoomtest.Account{OwnerEmail: "x@example.com", Plan: "platinum"})
+	assert.Error(t, err)
+	tok := func(user string) string {
+		v, err := s.AccessToken(user)
+		require.NoError(t, err)
+		return v
+	}
+	a, b, c := tok("me"), tok(ownerB), tok(ownerC)
+	for range 4 {
+		require.Equal(t, 200, do(t, s, a, "GET", "/users/me", nil).Status)
+	}
+	assert.Equal(t, 429, do(t, s, a, "GET", "/users/me", nil).Status, "A spent its second")
+	for range 4 {
+		require.Equal(t, 200, do(t, s, c, "GET", "/users/me", nil).Status, "C (the server's plan) counts apart")
+	}
+	for range 10 {
+		require.Equal(t, 200, do(t, s, b, "GET", "/users/me", nil).Status, "B is on Pro: 30 a second")
+	}
+	assert.Equal(t, "30", do(t, s, b, "GET", "/users/me", nil).Header.Get("X-RateLimit-Limit"))
+}

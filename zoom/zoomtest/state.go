@@ -76,7 +76,7 @@ func newState(cfg *config) *state {
 	owner.account = st.accountID
 	st.users = append(st.users, owner)
 	st.ownerID = owner.ID
-	st.accounts = []*account{{id: st.accountID, ownerID: owner.ID, seats: cfg.seats}}
+	st.accounts = []*account{{id: st.accountID, ownerID: owner.ID, seats: cfg.seats, plan: cfg.plan, rate: &st.rate}}
 	st.signedIn = owner.ID
 	return st
 }
