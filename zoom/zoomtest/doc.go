@@ -153,7 +153,8 @@
 // account and stays where they are until they accept
 // ([Server.AcceptInvitation], or [Server.AcceptInvitationTo] when several
 // accounts invited them). On accepting they leave the old account: their
-// user there is removed with its meetings and tokens.
+// user there is removed with its meetings and tokens. The owner of another
+// account gets 1009 for every action: they cannot leave their account.
 //
 // Webhooks go to the accounts that installed the app. [Server.Subscribe],
 // [Server.SubscribeHandler] and [WithWebhook] are the default app's
@@ -180,7 +181,8 @@
 // Not confirmed: that Zoom answers 1009 (rather than inviting) for the
 // actions that skip the confirmation email, and what becomes of the
 // person's old account, meetings and recordings when they accept (the fake
-// removes their user there; Zoom's pages describe a consent to join).
+// removes their user there; Zoom's pages describe a consent to join), and
+// Zoom's answer when another account's owner is invited.
 //
 // Rate limits ([WithRateLimits]) and fault injection ([Server.InjectFault],
 // [Server.FailNext], [Server.ResetNext], [Server.SetLatency],

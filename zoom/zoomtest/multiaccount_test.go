@@ -142,6 +142,12 @@ func TestUserOfAnotherAccount(t *testing.T) {
 	_, _, err = s.Client("me").Users.Get(ctx, "pat@example.com", nil)
 	_, code = apiCode(t, err)
 	assert.Equal(t, 1001, code)
+
+	// An account's owner is not invited away from it.
+	_, _, err = s.Client("me").Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCreate,
+		UserInfo: &zoom.UserInfo{Email: "boss@b.example", Type: zoom.UserTypeBasic}})
+	_, code = apiCode(t, err)
+	assert.Equal(t, 1009, code)
 }
 
 // An app's webhooks come only from the accounts that installed it, and

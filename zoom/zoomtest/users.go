@@ -301,7 +301,8 @@ func createUser(c *call) (result, *apiError) {
 	}
 	// The email belongs to another account: only an invitation (action
 	// "create") can bring the person over; they must accept it.
-	if o := c.st.lookupUser(info.Email, ""); o != nil && o.Status != "pending" && req.Action != "create" {
+	// An account owner cannot be invited away from their account.
+	if o := c.st.lookupUser(info.Email, ""); o != nil && o.Status != "pending" && (req.Action != "create" || c.st.isOwner(o)) {
 		return failed(fail(http.StatusBadRequest, 1009, "The user %s already holds an active account.", info.Email))
 	}
 	if info.Type == 2 && !c.st.seatFree(acct) {
