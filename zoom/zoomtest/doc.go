@@ -142,7 +142,8 @@
 // its user, a server-to-server token in the account its account_id named
 // (an unknown account_id gets invalid_request): "me" is the acting user or
 // that account's owner, GET /users lists that account's users, and a user,
-// meeting or webinar of another account is not found (1001, 3001), as
+// meeting or webinar of another account is not found (1001, 3001, also
+// for a member, and for its past instances, 3301 for its recordings), as
 // are hosts named in schedule_for. Webhook payloads carry the account_id
 // of the account where the change happened (the host's for meetings).
 //

@@ -88,6 +88,11 @@ func TestAccountsAreApart(t *testing.T) {
 	_, _, err = ca.Meetings.Get(ctx, m.ID, nil)
 	_, code = apiCode(t, err)
 	assert.Equal(t, 3001, code)
+	memberA, err := s.AddUser(zoomtest.User{Email: "member@a.example"})
+	require.NoError(t, err)
+	_, _, err = s.Client(memberA.ID).Meetings.Get(ctx, m.ID, nil)
+	_, code = apiCode(t, err)
+	assert.Equal(t, 3001, code, "not found for a member either")
 
 	// A server-to-server token names its account: "me" is that owner.
 	ts, err := oauthConfig(s).ServerToServer("acct-b")
@@ -228,6 +233,27 @@ func TestLiveEventsOfAnotherAccount(t *testing.T) {
 	}
 	assert.Equal(t, "colleague@b.example", emailOf("colleague@b.example"), "a user of B is signed in")
 	assert.Empty(t, emailOf("visitor@a.example"), "a user of A is a guest in B")
+
+	// Its past instances and recordings are not found from A.
+	require.NoError(t, s.EndMeeting(m.ID))
+	ca := s.Client("me")
+	_, _, err = s.Client(ownerB).Meetings.ListPastInstances(ctx, m.ID)
+	require.NoError(t, err)
+	_, _, err = ca.Meetings.ListPastInstances(ctx, m.ID)
+	_, code := apiCode(t, err)
+	assert.Equal(t, 3001, code, "past instances")
+	_, _, err = ca.Meetings.GetPast(ctx, zoom.LatestOf(m.ID))
+	_, code = apiCode(t, err)
+	assert.Equal(t, 3001, code, "past meeting")
+	_, _, err = ca.CloudRecordings.Get(ctx, zoom.LatestOf(m.ID), nil)
+	_, code = apiCode(t, err)
+	assert.Equal(t, 3301, code, "recordings")
+	links := &zoom.CreateMeetingInviteLinksRequest{Attendees: []zoom.InviteLinkAttendee{{Name: "Guest"}}}
+	_, _, err = s.Client(ownerB).Meetings.CreateInviteLinks(ctx, m.ID, links)
+	require.NoError(t, err)
+	_, _, err = ca.Meetings.CreateInviteLinks(ctx, m.ID, links)
+	_, code = apiCode(t, err)
+	assert.Equal(t, 3001, code, "an operation answered from the documents")
 }
 
 // Groups and custom roles are the account's: another account neither
