@@ -187,6 +187,11 @@ func TestWebhooksPerAccount(t *testing.T) {
 		accts = append(accts, accountOf(t, e))
 	}
 	assert.Equal(t, []string{s.AccountID(), "acct-c", "acct-b"}, accts)
+	var logged []string
+	for _, d := range s.Deliveries() {
+		logged = append(logged, d.Account)
+	}
+	assert.Equal(t, []string{s.AccountID(), "acct-c", "acct-b", "acct-b"}, logged, "Deliveries name the account")
 
 	// Uninstalling tells the app, then B's events stop reaching it.
 	require.NoError(t, s.UninstallApp("multi", ownerB))

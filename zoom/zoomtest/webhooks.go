@@ -94,6 +94,9 @@ type Delivery struct {
 	Attempt int
 	// Event is the event name, such as "meeting.created".
 	Event string
+	// Account is the id of the account the event happened in (empty for
+	// endpoint.url_validation).
+	Account string
 	// URL is the subscriber's URL ("" for a handler subscription).
 	URL string
 	// Body is the JSON body sent.
@@ -320,7 +323,7 @@ func (s *Server) PendingRetries() int {
 // the server clock's time now, and returns the record and the start of
 // the subscriber's answer. The subscriber has DeliveryTimeout to answer.
 func (s *Server) deliverOneAnswer(sub subscription, ev pendingEvent, signAt, now time.Time) (Delivery, []byte) {
-	d := Delivery{Event: ev.name, URL: sub.url, Body: ev.body, Time: now, sub: &sub}
+	d := Delivery{Event: ev.name, Account: ev.account, URL: sub.url, Body: ev.body, Time: now, sub: &sub}
 	target := sub.url
 	if sub.handler != nil {
 		target = "http://webhook.invalid/"
@@ -482,7 +485,7 @@ func (s *Server) Redeliver(i int) error {
 		return errors.New("zoomtest: Redeliver: the server is closed")
 	}
 	defer s.untrack()
-	nd, _ := s.deliverOneAnswer(*d.sub, pendingEvent{name: d.Event, body: d.Body, at: now}, now, now)
+	nd, _ := s.deliverOneAnswer(*d.sub, pendingEvent{name: d.Event, body: d.Body, at: now, account: d.Account}, now, now)
 	s.mu.Lock()
 	s.st.deliveries = append(s.st.deliveries, nd)
 	s.mu.Unlock()
