@@ -155,3 +155,16 @@ func TestWebinarAddOn(t *testing.T) {
 	require.Error(t, err)
 	assert.Error(t, s.SetWebinar(basic.ID, true))
 }
+
+// A PATCH naming an unknown group changes nothing, not even the fields
+// listed before it.
+func TestUpdateUserUnknownGroupChangesNothing(t *testing.T) {
+	s, _ := start(t)
+	u, err := s.AddUser(zoomtest.User{Email: "u@example.com", FirstName: "Before"})
+	require.NoError(t, err)
+	_, err = s.Client("me").Users.Update(context.Background(), u.ID, &zoom.UpdateUserRequest{FirstName: "After", GroupID: "no-such-group"}, nil)
+	_, code := apiCode(t, err)
+	assert.Equal(t, 4130, code)
+	got, _ := s.User(u.ID)
+	assert.Equal(t, "Before", got.FirstName)
+}

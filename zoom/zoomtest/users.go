@@ -351,6 +351,9 @@ func updateUser(c *call) (result, *apiError) {
 			return failed(noSeat(a, true))
 		}
 	}
+	if v, set := req["group_id"]; set && c.groupByID(str(v)) == nil {
+		return failed(fail(http.StatusNotFound, 4130, "Group does not exist: %s.", str(v)))
+	}
 	old := map[string]any{}
 	changed := map[string]any{"id": u.ID}
 	for k, v := range req {
