@@ -406,6 +406,12 @@ func (a *app) createActivity(ctx context.Context, req activityRequest) (*activit
 			PracticeSession:              zoom.Ptr(false),
 		},
 	})
+	var api *zoom.APIError
+	if errors.As(err, &api) && api.Code == 200 && strings.Contains(api.Message, "Webinar plan is missing") {
+		// A license is not enough: the host needs the Webinar add-on,
+		// which the Zoom admin assigns.
+		return nil, inputErr("%s cannot host webinars: the Zoom admin must assign them the Webinar add-on", req.HostEmail)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("creating the Zoom webinar: %w", err)
 	}

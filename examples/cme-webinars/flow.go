@@ -18,12 +18,13 @@ import (
 )
 
 // The people of the scenario: the organisation's Zoom admin (the account
-// owner), a faculty member who hosts the webinar (a licensed user), and
-// physicians from outside the account who register.
+// owner), a faculty member who hosts the webinar (a licensed user to whom
+// the admin assigned the Webinar add-on: a license alone hosts no
+// webinar), and physicians from outside the account who register.
 const orgAdmin = "cme-admin@pom.example"
 
 var (
-	faculty   = zoomtest.User{Email: "lena.chen@pom.example", FirstName: "Lena", LastName: "Chen", Type: 2, Dept: "Cardiology"}
+	faculty   = zoomtest.User{Email: "lena.chen@pom.example", FirstName: "Lena", LastName: "Chen", Type: 2, Webinar: true, Dept: "Cardiology"}
 	okafor    = person{"Amara", "Okafor", "amara.okafor@stmarys.example"}
 	fernandez = person{"Luis", "Fernandez", "luis.fernandez@cityclinic.example"}
 	weiss     = person{"Hannah", "Weiss", "hannah.weiss@northside.example"}

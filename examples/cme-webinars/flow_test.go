@@ -444,6 +444,14 @@ func TestPages(t *testing.T) {
 	}
 
 	start := clock.Now().Add(2 * time.Hour)
+	// A licensed user without the Webinar add-on cannot host: the
+	// organiser is told so, and nothing is scheduled.
+	if _, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if w := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"1"}}); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "Webinar add-on") {
+		t.Errorf("host without the add-on: %d %s", w.Code, w.Body)
+	}
 	for _, tc := range []struct {
 		form url.Values
 		code int

@@ -315,6 +315,9 @@ func (s *Server) authenticate(r *http.Request, now time.Time) (*accessToken, *ap
 // actingUser returns the user id a token acts as.
 func (t *accessToken) actingUser(st *state) string {
 	if t.userID == "" {
+		if a := st.accountByID(t.account); a != nil {
+			return a.ownerID
+		}
 		return st.ownerID
 	}
 	return t.userID
@@ -506,7 +509,7 @@ func (c *call) me() string { return c.tok.actingUser(c.st) }
 // user resolves the {userId} parameter.
 func (c *call) user(param string) (*user, *apiError) {
 	v := c.params[param]
-	u := c.st.lookupUser(v, c.me())
+	u := c.st.lookupUserIn(c.acct().id, v, c.me())
 	if u == nil {
 		return nil, fail(http.StatusNotFound, 1001, "User does not exist: %s.", v)
 	}
@@ -517,7 +520,7 @@ func (c *call) user(param string) (*user, *apiError) {
 func (c *call) meeting(param string) (*meeting, *instance, *apiError) {
 	v := c.params[param]
 	m, in := c.st.findMeeting(v)
-	if m == nil || m.Webinar {
+	if m == nil || m.Webinar || !c.ours(m) {
 		return nil, nil, fail(http.StatusNotFound, 3001, "Meeting does not exist: %s.", v)
 	}
 	return m, in, nil
@@ -527,7 +530,7 @@ func (c *call) meeting(param string) (*meeting, *instance, *apiError) {
 func (c *call) webinar(param string) (*meeting, *instance, *apiError) {
 	v := c.params[param]
 	m, in := c.st.findMeeting(v)
-	if m == nil || !m.Webinar {
+	if m == nil || !m.Webinar || !c.ours(m) {
 		return nil, nil, fail(http.StatusNotFound, 3001, "Webinar does not exist: %s.", v)
 	}
 	return m, in, nil

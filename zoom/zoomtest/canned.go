@@ -57,12 +57,12 @@ func (s *Server) cannedHandler(op *spec.Operation) handlerFunc {
 			}
 		}
 		if _, has := c.params["meetingId"]; has {
-			if m, _ := c.st.findMeeting(c.params["meetingId"]); m == nil || m.deleted {
+			if m, _ := c.st.findMeeting(c.params["meetingId"]); m == nil || m.deleted || !c.ours(m) {
 				return failed(fail(http.StatusNotFound, 3001, "Meeting does not exist: %s.", c.params["meetingId"]))
 			}
 		}
 		if _, has := c.params["webinarId"]; has {
-			if m, _ := c.st.findMeeting(c.params["webinarId"]); m == nil || !m.Webinar || m.deleted {
+			if m, _ := c.st.findMeeting(c.params["webinarId"]); m == nil || !m.Webinar || m.deleted || !c.ours(m) {
 				return failed(fail(http.StatusNotFound, 3001, "Webinar does not exist: %s.", c.params["webinarId"]))
 			}
 		}

@@ -30,13 +30,13 @@ func (s *Server) AddGroup(name string, memberIDs ...string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, g := range s.st.groups {
-		if strings.EqualFold(g.Name, name) {
+		if g.account == s.st.accountID && strings.EqualFold(g.Name, name) {
 			return "", fmt.Errorf("zoomtest: AddGroup: name %q is already used", name)
 		}
 	}
-	g := &group{ID: s.st.ids.userID(), Name: name, CreatedAt: s.cfg.now()}
+	g := &group{ID: s.st.ids.userID(), Name: name, CreatedAt: s.cfg.now(), account: s.st.accountID}
 	for _, id := range memberIDs {
-		u := s.st.lookupUser(id, s.st.ownerID)
+		u := s.st.lookupUserIn(s.st.accountID, id, s.st.ownerID)
 		if u == nil {
 			return "", fmt.Errorf("zoomtest: AddGroup: no user %q", id)
 		}
@@ -48,7 +48,7 @@ func (s *Server) AddGroup(name string, memberIDs ...string) (string, error) {
 
 func (c *call) group() (*group, *apiError) {
 	id := c.params["groupId"]
-	g := c.st.groupByID(id)
+	g := c.groupByID(id)
 	if g == nil {
 		return nil, fail(http.StatusNotFound, 4130, "Group does not exist: %s.", id)
 	}
@@ -61,12 +61,12 @@ func groupJSON(g *group) map[string]any {
 
 // GET /groups
 func listGroups(c *call) (result, *apiError) {
-	lo, hi, env, e := c.page(c.listKey(), len(c.st.groups), 30, 300)
+	lo, hi, env, e := c.page(c.listKey(), len(c.groups()), 30, 300)
 	if e != nil {
 		return failed(e)
 	}
 	items := []map[string]any{}
-	for _, g := range c.st.groups[lo:hi] {
+	for _, g := range c.groups()[lo:hi] {
 		items = append(items, groupJSON(g))
 	}
 	env["groups"] = items
@@ -87,12 +87,12 @@ func createGroup(c *call) (result, *apiError) {
 	if name == "" || len(name) >= 128 {
 		return failed(fail(http.StatusBadRequest, 300, "Invalid group name."))
 	}
-	for _, g := range c.st.groups {
+	for _, g := range c.groups() {
 		if strings.EqualFold(g.Name, name) {
 			return failed(fail(http.StatusConflict, 4132, "Group name %s is already in use.", name))
 		}
 	}
-	g := &group{ID: c.st.ids.userID(), Name: name, CreatedAt: c.now}
+	g := &group{ID: c.st.ids.userID(), Name: name, CreatedAt: c.now, account: c.acct().id}
 	c.st.groups = append(c.st.groups, g)
 	c.emit("group.created", map[string]any{"operator": c.operatorEmail(), "operator_id": c.me(),
 		"object": map[string]any{"id": g.ID, "name": g.Name}, "time_stamp": c.now.UnixMilli()})
@@ -124,7 +124,7 @@ func updateGroup(c *call) (result, *apiError) {
 	if name == "" || len(name) >= 128 {
 		return failed(fail(http.StatusBadRequest, 300, "Invalid group name."))
 	}
-	for _, o := range c.st.groups {
+	for _, o := range c.groups() {
 		if o != g && strings.EqualFold(o.Name, name) {
 			return failed(fail(http.StatusConflict, 4132, "Group name %s is already in use.", name))
 		}
@@ -191,7 +191,7 @@ func (c *call) resolveMembers(refs []memberRef) ([]*user, *apiError) {
 		if key == "" {
 			key = r.Email
 		}
-		u := c.st.lookupUser(key, "")
+		u := c.st.lookupUserIn(c.acct().id, key, "")
 		if u == nil {
 			return nil, fail(http.StatusNotFound, 1001, "User does not exist: %s.", key)
 		}
@@ -238,7 +238,7 @@ func deleteGroupMember(c *call) (result, *apiError) {
 	if e != nil {
 		return failed(e)
 	}
-	u := c.st.lookupUser(c.params["memberId"], "")
+	u := c.st.lookupUserIn(c.acct().id, c.params["memberId"], "")
 	if u == nil || !slices.Contains(g.Members, u.ID) {
 		return failed(fail(http.StatusNotFound, 4131, "Group member does not exist: %s.", c.params["memberId"]))
 	}
@@ -255,7 +255,7 @@ func updateGroupMember(c *call) (result, *apiError) {
 	if e != nil {
 		return failed(e)
 	}
-	u := c.st.lookupUser(c.params["memberId"], "")
+	u := c.st.lookupUserIn(c.acct().id, c.params["memberId"], "")
 	if u == nil || !slices.Contains(g.Members, u.ID) {
 		return failed(fail(http.StatusNotFound, 4131, "Group member does not exist: %s.", c.params["memberId"]))
 	}
@@ -268,7 +268,7 @@ func updateGroupMember(c *call) (result, *apiError) {
 	}
 	switch req.Action {
 	case "move":
-		t := c.st.groupByID(req.TargetGroupID)
+		t := c.groupByID(req.TargetGroupID)
 		if t == nil {
 			return failed(fail(http.StatusNotFound, 4130, "Group does not exist: %s.", req.TargetGroupID))
 		}
@@ -286,10 +286,10 @@ func updateGroupMember(c *call) (result, *apiError) {
 
 // Roles.
 
-func roleJSON(st *state, r *role, full bool) map[string]any {
+func roleJSON(st *state, acct string, r *role, full bool) map[string]any {
 	n := 0
 	for _, u := range st.users {
-		if u.RoleID == r.ID {
+		if u.account == acct && u.RoleID == r.ID {
 			n++
 		}
 	}
@@ -306,7 +306,7 @@ func roleJSON(st *state, r *role, full bool) map[string]any {
 
 func (c *call) role() (*role, *apiError) {
 	id := c.params["roleId"]
-	r := c.st.roleByID(id)
+	r := c.roleByID(id)
 	if r == nil {
 		return nil, fail(http.StatusBadRequest, 1034, "Role does not exist.")
 	}
@@ -320,9 +320,9 @@ func listRoles(c *call) (result, *apiError) {
 		typ = "common"
 	}
 	items := []map[string]any{}
-	for _, r := range c.st.roles {
+	for _, r := range c.roles() {
 		if r.Type == typ {
-			items = append(items, roleJSON(c.st, r, false))
+			items = append(items, roleJSON(c.st, c.acct().id, r, false))
 		}
 	}
 	return ok(map[string]any{"total_records": len(items), "roles": items})
@@ -342,7 +342,7 @@ func createRole(c *call) (result, *apiError) {
 	if strings.TrimSpace(req.Name) == "" {
 		return failed(fail(http.StatusBadRequest, 300, "Invalid field: name."))
 	}
-	for _, r := range c.st.roles {
+	for _, r := range c.roles() {
 		if strings.EqualFold(r.Name, req.Name) {
 			return failed(fail(http.StatusBadRequest, 1224, "Role name %s is already in use.", req.Name))
 		}
@@ -350,9 +350,9 @@ func createRole(c *call) (result, *apiError) {
 	if req.Type == "" {
 		req.Type = "common"
 	}
-	r := &role{ID: c.st.ids.userID(), Name: req.Name, Description: req.Description, Type: req.Type, Privileges: req.Privileges}
+	r := &role{ID: c.st.ids.userID(), Name: req.Name, Description: req.Description, Type: req.Type, Privileges: req.Privileges, account: c.acct().id}
 	c.st.roles = append(c.st.roles, r)
-	return created(roleJSON(c.st, r, true))
+	return created(roleJSON(c.st, c.acct().id, r, true))
 }
 
 // GET /roles/{roleId}
@@ -361,7 +361,7 @@ func getRole(c *call) (result, *apiError) {
 	if e != nil {
 		return failed(e)
 	}
-	return ok(roleJSON(c.st, r, true))
+	return ok(roleJSON(c.st, c.acct().id, r, true))
 }
 
 // PATCH /roles/{roleId}
@@ -382,7 +382,7 @@ func updateRole(c *call) (result, *apiError) {
 		return failed(fail(http.StatusBadRequest, 200, "The Owner role cannot be changed."))
 	}
 	if req.Name != nil {
-		for _, o := range c.st.roles {
+		for _, o := range c.roles() {
 			if o != r && strings.EqualFold(o.Name, *req.Name) {
 				return failed(fail(http.StatusBadRequest, 1224, "Role name %s is already in use.", *req.Name))
 			}
@@ -408,7 +408,7 @@ func deleteRole(c *call) (result, *apiError) {
 		return failed(fail(http.StatusBadRequest, 300, "Built-in roles cannot be deleted."))
 	}
 	for _, u := range c.st.users {
-		if u.RoleID == r.ID {
+		if u.account == c.acct().id && u.RoleID == r.ID {
 			return failed(fail(http.StatusBadRequest, 300, "The role still has members."))
 		}
 	}
@@ -424,7 +424,7 @@ func listRoleMembers(c *call) (result, *apiError) {
 	}
 	var list []*user
 	for _, u := range c.st.users {
-		if u.RoleID == r.ID {
+		if u.account == c.acct().id && u.RoleID == r.ID {
 			list = append(list, u)
 		}
 	}
@@ -480,7 +480,7 @@ func deleteRoleMember(c *call) (result, *apiError) {
 	if e != nil {
 		return failed(e)
 	}
-	u := c.st.lookupUser(c.params["memberId"], "")
+	u := c.st.lookupUserIn(c.acct().id, c.params["memberId"], "")
 	if u == nil || u.RoleID != r.ID {
 		return failed(fail(http.StatusNotFound, 1001, "User does not exist: %s.", c.params["memberId"]))
 	}

@@ -155,3 +155,31 @@ func ExampleServer_DeliverDue() {
 	// meeting.created 2 09:05 503 09:25
 	// meeting.created 3 09:25 200 00:00
 }
+
+// Two customers' accounts on one fake: each owner sees their own users,
+// and an email of one account cannot simply be created in the other.
+func ExampleServer_AddAccount() {
+	s, err := zoomtest.NewServer(zoomtest.WithAccount("clinic-a"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer s.Close()
+	acctB, ownerB, err := s.AddAccount(zoomtest.Account{ID: "clinic-b", OwnerEmail: "owner@clinic-b.example", Licenses: 5})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := s.AddUser(zoomtest.User{Email: "dr.lee@example.com", Type: 2}); err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	b := s.Client(ownerB)
+	me, _, _ := b.Users.Get(ctx, "me", nil)
+	fmt.Println(acctB, me.Email, me.AccountID)
+
+	_, _, err = b.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCustCreate,
+		UserInfo: &zoom.UserInfo{Email: "dr.lee@example.com", Type: zoom.UserTypeBasic}})
+	fmt.Println(err)
+	// Output:
+	// clinic-b owner@clinic-b.example clinic-b
+	// zoom: POST /users: 400 (code 1009): The user dr.lee@example.com already holds an active account.
+}

@@ -183,7 +183,7 @@ func (c *call) createEvent(webinar bool) (result, *apiError) {
 		}
 	}
 	if req.ScheduleFor != nil && *req.ScheduleFor != "" {
-		h := c.st.lookupUser(*req.ScheduleFor, c.me())
+		h := c.st.lookupUserIn(c.acct().id, *req.ScheduleFor, c.me())
 		if h == nil {
 			return failed(fail(http.StatusBadRequest, 300, "Invalid schedule_for: %s.", *req.ScheduleFor))
 		}
@@ -192,8 +192,8 @@ func (c *call) createEvent(webinar bool) (result, *apiError) {
 	if host.Status != "active" {
 		return failed(fail(http.StatusBadRequest, 3161, "Meeting hosting and scheduling capabilities are not allowed for your user account."))
 	}
-	if webinar && host.Type != 2 {
-		return failed(fail(http.StatusBadRequest, 200, "Webinar plan is missing. You must subscribe to the webinar plan and enable webinar for this user in order to perform this action."))
+	if webinar && (host.Type != 2 || !host.webinar) {
+		return failed(fail(http.StatusBadRequest, 200, "Webinar plan is missing. You must subscribe to the webinar plan and enable webinars for user %s in order to perform this action.", host.ID))
 	}
 	m := &meeting{
 		ID: c.st.ids.meetingID(), UUID: c.st.ids.uuid(), HostID: host.ID, Webinar: webinar,

@@ -295,11 +295,12 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "Unsupported grant type")
 			return
 		}
-		if r.Form.Get("account_id") != s.st.accountID {
+		acct := s.st.accountByID(r.Form.Get("account_id"))
+		if acct == nil {
 			oauthError(w, http.StatusBadRequest, "invalid_request", "Invalid account_id")
 			return
 		}
-		g := &grant{app: a, id: secretToken("", 8), scopes: a.scopes, accounts: true}
+		g := &grant{app: a, id: secretToken("", 8), scopes: a.scopes, accounts: true, account: acct.id}
 		s.st.grants = append(s.st.grants, g)
 		s.issue(w, g, now, false)
 	case "":
@@ -313,7 +314,7 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 // token response; s.mu is held.
 func (s *Server) issue(w http.ResponseWriter, g *grant, now time.Time, withRefresh bool) {
 	at := secretToken("zt_at_", 32)
-	t := &accessToken{kind: "user", userID: g.userID, scopes: scopeSet(g.scopes), expires: now.Add(s.cfg.accessTTL), grant: g}
+	t := &accessToken{kind: "user", userID: g.userID, scopes: scopeSet(g.scopes), expires: now.Add(s.cfg.accessTTL), grant: g, account: g.account}
 	if g.accounts {
 		t.kind = "account"
 	}
@@ -429,14 +430,21 @@ func (s *Server) uninstallLocked(a *app, userID string) pendingEvent {
 	if userID == "" {
 		userID = s.st.ownerID
 	}
+	acct := s.st.accountID
+	if u := s.st.userByID(userID); u != nil {
+		acct = u.account
+	}
 	now := s.cfg.now()
-	return s.st.event("app_deauthorized", now, map[string]any{
+	ev := s.st.event("app_deauthorized", now, map[string]any{
+		"account_id":           acct,
 		"user_id":              userID,
 		"client_id":            a.clientID,
 		"deauthorization_time": now.UTC().Format("2006-01-02T15:04:05.000Z"),
 		"signature":            hexToken(32),
 		"event_ts":             now.UnixMilli(),
 	})
+	ev.app = a // to that app's endpoints only, installed or not any more
+	return ev
 }
 
 // revokeGrantLocked kills a grant and its tokens; s.mu is held.

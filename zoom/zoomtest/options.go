@@ -36,6 +36,7 @@ type config struct {
 	realClock      bool
 	retryTimestamp RetryTimestamp
 	apps           appConfig // apps.go
+	seats          int       // WithLicenses; 0: unlimited
 }
 
 func defaultConfig() config {

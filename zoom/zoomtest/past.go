@@ -17,7 +17,7 @@ func (c *call) pastInstance(param string, webinar bool) (*meeting, *instance, *a
 	if webinar {
 		notFound = fail(http.StatusNotFound, 3001, "Webinar does not exist: %s.", v)
 	}
-	if m == nil || m.Webinar != webinar {
+	if m == nil || m.Webinar != webinar || !c.ours(m) {
 		return nil, nil, notFound
 	}
 	if in == nil {
@@ -133,7 +133,7 @@ func (c *call) instances(param string, webinar bool) (result, *apiError) {
 	v := c.params[param]
 	id, err := strconv.ParseInt(v, 10, 64)
 	m := c.st.meetings[id]
-	if err != nil || m == nil || m.Webinar != webinar {
+	if err != nil || m == nil || m.Webinar != webinar || !c.ours(m) {
 		if webinar {
 			return failed(fail(http.StatusNotFound, 3001, "Webinar does not exist: %s.", v))
 		}
@@ -362,7 +362,7 @@ func listRecordings(c *call) (result, *apiError) {
 		for _, in := range m.Past {
 			if in.Recording != nil && !in.Recording.deleted && !in.StartTime.Before(from) && in.StartTime.Before(to) {
 				j := c.st.recordingJSON(c.s, m, in)
-				j["account_id"] = c.st.accountID
+				j["account_id"] = c.st.accountOf(host).id
 				list = append(list, j)
 			}
 		}
@@ -387,6 +387,9 @@ func listRecordings(c *call) (result, *apiError) {
 func (c *call) recordedInstance() (*meeting, *instance, *apiError) {
 	v := c.params["meetingId"]
 	m, in := c.st.findMeeting(v)
+	if m != nil && !c.ours(m) {
+		m, in = nil, nil // another account's
+	}
 	if m != nil && in == nil {
 		for i := len(m.Past) - 1; i >= 0; i-- {
 			if m.Past[i].Recording != nil && !m.Past[i].Recording.deleted {
@@ -408,7 +411,7 @@ func getRecording(c *call) (result, *apiError) {
 		return failed(e)
 	}
 	j := c.st.recordingJSON(c.s, m, in)
-	j["account_id"] = c.st.accountID
+	j["account_id"] = c.st.accountOf(c.st.userByID(m.HostID)).id
 	if u := c.st.userByID(m.HostID); u != nil {
 		j["host_email"] = u.Email
 	}

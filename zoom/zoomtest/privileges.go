@@ -53,7 +53,9 @@ func (s *Server) checkPrivilege(t *accessToken, info *opInfo, params map[string]
 	}
 	for _, param := range []string{"meetingId", "webinarId"} {
 		if v, has := params[param]; has {
-			if m, _ := s.st.findMeeting(decodeParam(v)); m != nil && !m.deleted && !mayRun(m, u) {
+			// Another account's meeting is not found (by the handler).
+			if m, _ := s.st.findMeeting(decodeParam(v)); m != nil && !m.deleted && !mayRun(m, u) &&
+				s.st.accountOf(s.st.userByID(m.HostID)) == s.st.accountOf(u) {
 				what := "meeting"
 				if m.Webinar {
 					what = "webinar"

@@ -103,10 +103,13 @@ func (s *Server) checkRate(h http.Header, info *opInfo, body []byte, params map[
 		h.Set("X-RateLimit-Type", "QPS")
 		return fail(http.StatusTooManyRequests, 429, msgPerSecond)
 	}
-	if s.cfg.plan == "" {
+	// Counted per account, on its plan.
+	acct := s.st.accountOf(s.st.userByID(tok.actingUser(s.st)))
+	rs, plan := acct.rate, acct.plan
+	if plan == "" {
 		return nil
 	}
-	lim, _ := planLimits(s.cfg.plan)
+	lim, _ := planLimits(plan)
 	label := info.label
 	h.Set("X-RateLimit-Category", categoryName(label))
 	utc := now.UTC()
@@ -174,7 +177,7 @@ func (s *Server) checkRate(h http.Header, info *opInfo, body []byte, params map[
 
 	// Per-operation daily limits: users created with action "create" (by
 	// plan) and groups created (100 per account).
-	if n, ok := opDailyLimit(s.cfg.plan, info.op.ID, body); ok {
+	if n, ok := opDailyLimit(plan, info.op.ID, body); ok {
 		if rs.perOp[info.op.ID] >= n {
 			h.Set("X-RateLimit-Type", "Daily-limit")
 			h.Set("Retry-After", midnight.Format(time.RFC3339))

@@ -140,6 +140,9 @@ func TestMemberTokenHasNoAdminPower(t *testing.T) {
 	s, _ := start(t)
 	member := addMember(t, s, "member@example.com")
 	other := addMember(t, s, "other@example.com")
+	for _, u := range []zoomtest.User{member, other} { // both may host webinars
+		require.NoError(t, s.SetWebinar(u.ID, true))
+	}
 	c := s.Client(member.Email) // every scope, including admin ones
 	ctx := context.Background()
 	noPrivilege := func(t *testing.T, err error) {
@@ -278,7 +281,9 @@ type deauthorizations struct {
 	hook *webhook.Handler
 }
 
-func subscribeDeauth(t *testing.T, s *zoomtest.Server, clk *clock) *deauthorizations {
+// A clientID names the app whose endpoint it is (the default app's
+// otherwise): app_deauthorized goes to the app uninstalled only.
+func subscribeDeauth(t *testing.T, s *zoomtest.Server, clk *clock, clientID ...string) *deauthorizations {
 	t.Helper()
 	const secret = "deauth-secret"
 	v, err := webhook.NewVerifier([]string{secret}, webhook.WithClock(clk.Now))
@@ -293,6 +298,10 @@ func subscribeDeauth(t *testing.T, s *zoomtest.Server, clk *clock) *deauthorizat
 		d.raw = append(d.raw, e.Payload)
 		return nil
 	})
+	if len(clientID) > 0 {
+		require.NoError(t, s.SubscribeAppHandler(clientID[0], h, secret, "app_deauthorized"))
+		return d
+	}
 	require.NoError(t, s.SubscribeHandler(h, secret, "app_deauthorized"))
 	return d
 }
@@ -362,7 +371,8 @@ func TestRevokeByRefreshToken(t *testing.T) {
 // same payload, per app.
 func TestUninstallAndRevokeShareOnePath(t *testing.T) {
 	s, clk := start(t, zoomtest.WithApp(zoomtest.App{Kind: zoomtest.UserManaged, ClientID: "usr", ClientSecret: "usr-secret"}))
-	d := subscribeDeauth(t, s, clk)
+	d := subscribeDeauth(t, s, clk, "usr")
+	other := subscribeDeauth(t, s, clk) // the default app's endpoint
 	member := addMember(t, s, "member@example.com")
 	usrCfg := appConfig(s, "usr", "usr-secret")
 	at1, _ := install(t, s, usrCfg, member.Email)
@@ -382,6 +392,7 @@ func TestUninstallAndRevokeShareOnePath(t *testing.T) {
 		assert.Regexp(t, signatureFormat, p.Signature)
 	}
 	assert.NotEqual(t, got[0].Signature, got[1].Signature, "one signature per deauthorization")
+	assert.Empty(t, other.all(), "another app is not told")
 	checkEvents(t, s)
 
 	// Another app's credentials cannot revoke this app's tokens.

@@ -14,6 +14,11 @@ func handlerTable() map[string]handlerFunc {
 		"userStatus": userStatus,
 		"userEmail":  userEmail,
 
+		// User settings: the Webinar add-on (feature.webinar) is kept;
+		// the rest is answered from the documents.
+		"userSettingsUpdate": updateUserSettings,
+		"userSettings":       getUserSettings,
+
 		// Meetings.
 		"meetingCreate":       createMeeting,
 		"meeting":             getMeeting,

@@ -26,10 +26,13 @@ func (s *Server) Roles() []Role {
 	defer s.mu.Unlock()
 	out := make([]Role, 0, len(s.st.roles))
 	for _, r := range s.st.roles {
+		if r.account != "" && r.account != s.st.accountID {
+			continue
+		}
 		role := Role{ID: r.ID, Name: r.Name, Description: r.Description, Type: r.Type,
 			Privileges: slices.Clone(r.Privileges), Builtin: r.builtin}
 		for _, u := range s.st.users {
-			if u.RoleID == r.ID {
+			if u.account == s.st.accountID && u.RoleID == r.ID {
 				role.MemberIDs = append(role.MemberIDs, u.ID)
 			}
 		}
@@ -48,11 +51,11 @@ func (s *Server) AddRole(name, description string, privileges ...string) (string
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, r := range s.st.roles {
-		if strings.EqualFold(r.Name, name) {
+		if (r.account == "" || r.account == s.st.accountID) && strings.EqualFold(r.Name, name) {
 			return "", fmt.Errorf("zoomtest: AddRole: name %q is already used", name)
 		}
 	}
-	r := &role{ID: s.st.ids.userID(), Name: name, Description: description, Type: "common", Privileges: slices.Clone(privileges)}
+	r := &role{ID: s.st.ids.userID(), Name: name, Description: description, Type: "common", Privileges: slices.Clone(privileges), account: s.st.accountID}
 	s.st.roles = append(s.st.roles, r)
 	return r.ID, nil
 }
@@ -63,6 +66,9 @@ func (s *Server) Groups() []Group {
 	defer s.mu.Unlock()
 	out := make([]Group, 0, len(s.st.groups))
 	for _, g := range s.st.groups {
+		if g.account != s.st.accountID {
+			continue
+		}
 		out = append(out, Group{ID: g.ID, Name: g.Name, Members: slices.Clone(g.Members)})
 	}
 	return out

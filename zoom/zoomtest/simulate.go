@@ -132,7 +132,9 @@ func (s *Server) Join(meetingID int64, p Participant) (string, error) {
 	now := s.cfg.now()
 	in := m.Live
 	if p.UserID == "" && p.Email != "" {
-		if u := s.st.lookupUser(p.Email, ""); u != nil {
+		// Signed in to the host's account: guests of another account
+		// stay guests.
+		if u := s.st.lookupUserIn(s.st.accountOf(s.st.userByID(m.HostID)).id, p.Email, ""); u != nil {
 			p.UserID = u.ID
 		}
 	}
@@ -280,7 +282,7 @@ func (s *Server) CompleteRecording(meetingID int64) error {
 	now := s.cfg.now()
 	obj := s.st.recordingJSON(s, m, in)
 	obj["type"] = m.Type // a number in the event, a string in the API
-	obj["account_id"] = s.st.accountID
+	obj["account_id"] = s.st.accountOf(s.st.userByID(m.HostID)).id
 	obj["password"] = m.Password
 	if u := s.st.userByID(m.HostID); u != nil {
 		obj["host_email"] = u.Email

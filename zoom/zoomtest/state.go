@@ -14,8 +14,10 @@ type state struct {
 	// verificationToken, when set, rides on webhook deliveries
 	// (SetVerificationToken).
 	verificationToken string
-	accountID         string
-	ownerID           string
+	// accountID and ownerID are the default account's (accounts[0]).
+	accountID string
+	ownerID   string
+	accounts  []*account // the default account first (accounts.go)
 
 	users    []*user // in creation order
 	meetings map[int64]*meeting
@@ -69,10 +71,12 @@ func newState(cfg *config) *state {
 	owner := &user{
 		ID: st.ids.userID(), Email: cfg.ownerEmail, FirstName: "Account", LastName: "Owner",
 		Type: 2, Status: "active", RoleID: "0", PMI: st.ids.meetingID(), Timezone: "UTC",
-		CreatedAt: now, Language: "en-US", Verified: 1,
+		CreatedAt: now, Language: "en-US", Verified: 1, webinar: true,
 	}
+	owner.account = st.accountID
 	st.users = append(st.users, owner)
 	st.ownerID = owner.ID
+	st.accounts = []*account{{id: st.accountID, ownerID: owner.ID, seats: cfg.seats, plan: cfg.plan, rate: &st.rate}}
 	st.signedIn = owner.ID
 	return st
 }
@@ -90,7 +94,10 @@ type user struct {
 	// CreationType is how it was created: create, autoCreate, custCreate,
 	// ssoCreate.
 	CreationType string
-	extra        map[string]any // other fields set by PATCH, echoed back
+	// webinar: the user holds the Webinar add-on (feature.webinar).
+	webinar bool
+	account string         // the id of the account the user belongs to
+	extra   map[string]any // other fields set by PATCH, echoed back
 }
 
 func (u *user) displayName() string {
@@ -198,18 +205,21 @@ type group struct {
 	Name      string
 	Members   []string // user ids
 	CreatedAt time.Time
+	account   string
 }
 
 type role struct {
 	ID, Name, Description, Type string
 	Privileges                  []string
 	builtin                     bool
+	account                     string // "" for the built-in roles of every account
 }
 
 // accessToken is a live or dead access token.
 type accessToken struct {
 	kind    string // "test", "user", "account"
 	userID  string // acting user ("" for account tokens: the owner)
+	account string // account tokens: the account they act for
 	scopes  map[string]bool
 	expires time.Time // zero: never
 	revoked bool
@@ -227,6 +237,7 @@ type grant struct {
 	access   []string
 	revoked  bool
 	accounts bool
+	account  string // account-level grants: the account's id
 }
 
 type authCode struct {

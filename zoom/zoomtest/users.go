@@ -1,6 +1,7 @@
 package zoomtest
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
@@ -25,15 +26,26 @@ type User struct {
 	RoleID   string
 	Timezone string
 	Dept     string
+	// Webinar says whether the user holds the Webinar add-on, which lets
+	// them host webinars. Only a Licensed user (Type 2) may hold it; the
+	// owner holds it from the start. See [Server.SetWebinar].
+	Webinar bool
 	// GroupIDs lists the groups the user belongs to (read only).
 	GroupIDs []string
 	// CreatedAt is when the user was created (read only).
 	CreatedAt time.Time
+	// AccountID is the account the user belongs to (read only).
+	AccountID string
 }
 
-// AddUser adds a user to the account, without the events the API would
-// emit, and returns it with its id.
+// AddUser adds a user to the default account, without the events the API
+// would emit, and returns it with its id. The email must not be used in
+// any account.
 func (s *Server) AddUser(u User) (User, error) {
+	return s.addUser("", u)
+}
+
+func (s *Server) addUser(accountID string, u User) (User, error) {
 	if _, err := mail.ParseAddress(u.Email); err != nil || strings.ContainsAny(u.Email, "<> ") {
 		return User{}, fmt.Errorf("zoomtest: AddUser: %q is not an email address", u.Email)
 	}
@@ -54,17 +66,29 @@ func (s *Server) AddUser(u User) (User, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	acct := s.st.accounts[0]
+	if accountID != "" {
+		if acct = s.st.accountByID(accountID); acct == nil {
+			return User{}, fmt.Errorf("zoomtest: AddUser: no account %q", accountID)
+		}
+	}
 	if s.st.lookupUser(u.Email, "") != nil {
 		return User{}, fmt.Errorf("zoomtest: AddUser: email %q is already used", u.Email)
 	}
-	if s.st.roleByID(u.RoleID) == nil {
+	if r := s.st.roleByID(u.RoleID); r == nil || (r.account != "" && r.account != acct.id) {
 		return User{}, fmt.Errorf("zoomtest: AddUser: no role %q", u.RoleID)
+	}
+	if u.Webinar && u.Type != 2 {
+		return User{}, errors.New("zoomtest: AddUser: the Webinar add-on needs a Licensed user (type 2)")
+	}
+	if u.Type == 2 && u.Status != "inactive" && !s.st.seatFree(acct) {
+		return User{}, fmt.Errorf("zoomtest: AddUser: all %d licensed seats of account %s are taken", acct.seats, acct.id)
 	}
 	nu := &user{
 		ID: s.st.ids.userID(), Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
 		Type: u.Type, Status: u.Status, RoleID: u.RoleID, PMI: s.st.ids.meetingID(),
 		Timezone: u.Timezone, Dept: u.Dept, CreatedAt: s.cfg.now().UTC(), Language: "en-US",
-		CreationType: "create",
+		CreationType: "create", webinar: u.Webinar, account: acct.id,
 	}
 	if nu.Timezone == "" {
 		nu.Timezone = "UTC"
@@ -88,35 +112,52 @@ func (s *Server) User(idOrEmail string) (User, bool) {
 	return s.st.userView(u), true
 }
 
-// Users returns every user of the account, in creation order.
-func (s *Server) Users() []User {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]User, 0, len(s.st.users))
-	for _, u := range s.st.users {
-		out = append(out, s.st.userView(u))
-	}
-	return out
-}
+// Users returns every user of the default account, in creation order
+// ([Server.AccountUsers] for the others).
+func (s *Server) Users() []User { return s.AccountUsers(s.AccountID()) }
 
 // OwnerID returns the id of the account owner.
 func (s *Server) OwnerID() string { return s.st.ownerID }
 
 // AcceptInvitation activates the pending user with email, as when the
 // invited person follows Zoom's confirmation link, and emits
-// user.invitation_accepted.
-func (s *Server) AcceptInvitation(email string) error {
+// user.invitation_accepted. When several accounts invited the email, name
+// the account with [Server.AcceptInvitationTo].
+func (s *Server) AcceptInvitation(email string) error { return s.AcceptInvitationTo("", email) }
+
+// AcceptInvitationTo is AcceptInvitation for the invitation of the
+// account accountID ("" for any one). A person who already belongs to
+// another account leaves it on accepting (as when Zoom's user consents
+// to join the inviting account): their user there is removed, with its
+// meetings and tokens.
+func (s *Server) AcceptInvitationTo(accountID, email string) error {
 	var ev []pendingEvent
 	s.mu.Lock()
-	u := s.st.lookupUser(email, "")
-	if u == nil || u.Status != "pending" {
+	var u *user
+	for _, p := range s.st.users {
+		if p.Status == "pending" && strings.EqualFold(p.Email, email) && (accountID == "" || p.account == accountID) {
+			if u != nil {
+				s.mu.Unlock()
+				return fmt.Errorf("zoomtest: AcceptInvitation: %q is invited by several accounts: use AcceptInvitationTo", email)
+			}
+			u = p
+		}
+	}
+	if u == nil {
 		s.mu.Unlock()
 		return fmt.Errorf("zoomtest: AcceptInvitation: no pending user %q", email)
+	}
+	for _, o := range slices.Clone(s.st.users) {
+		if o != u && o.account != u.account && strings.EqualFold(o.Email, email) && o.Status != "pending" {
+			s.st.removeUser(o.ID)
+			s.revokeUserTokens(o.ID)
+		}
 	}
 	u.Status = "active"
 	u.Verified = 1
 	ev = append(ev, s.st.event("user.invitation_accepted", s.cfg.now(), map[string]any{
-		"object": map[string]any{"id": u.ID, "email": u.Email, "first_name": u.FirstName, "last_name": u.LastName, "type": u.Type},
+		"account_id": u.account,
+		"object":     map[string]any{"id": u.ID, "email": u.Email, "first_name": u.FirstName, "last_name": u.LastName, "type": u.Type},
 	}))
 	subs := slices.Clone(s.st.subs)
 	s.mu.Unlock()
@@ -128,7 +169,7 @@ func (st *state) userView(u *user) User {
 	return User{
 		ID: u.ID, Email: u.Email, FirstName: u.FirstName, LastName: u.LastName, Type: u.Type,
 		Status: u.Status, RoleID: u.RoleID, Timezone: u.Timezone, Dept: u.Dept,
-		GroupIDs: st.groupIDsOf(u.ID), CreatedAt: u.CreatedAt,
+		GroupIDs: st.groupIDsOf(u.ID), CreatedAt: u.CreatedAt, Webinar: u.webinar, AccountID: u.account,
 	}
 }
 
@@ -165,7 +206,7 @@ func (c *call) userJSON(u *user, full bool) map[string]any {
 		if r != nil {
 			roleName = r.Name
 		}
-		m["account_id"] = c.st.accountID
+		m["account_id"] = u.account
 		m["role_name"] = roleName
 		m["use_pmi"] = false
 		m["personal_meeting_url"] = fmt.Sprintf("%s/j/%d", c.s.URL(), u.PMI)
@@ -210,8 +251,9 @@ func listUsers(c *call) (result, *apiError) {
 	}
 	roleID := c.query.Get("role_id")
 	var list []*user
+	acct := c.acct().id
 	for _, u := range c.st.users {
-		if u.Status == status && (roleID == "" || u.RoleID == roleID) {
+		if u.account == acct && u.Status == status && (roleID == "" || u.RoleID == roleID) {
 			list = append(list, u)
 		}
 	}
@@ -253,14 +295,24 @@ func createUser(c *call) (result, *apiError) {
 		return failed(&apiError{status: http.StatusBadRequest, body: zoomError{Code: 300, Message: "Validation Failed.",
 			Errors: []fieldError{{Field: "user_info.type", Message: "Invalid field."}}}})
 	}
-	if c.st.lookupUser(info.Email, "") != nil {
+	acct := c.acct()
+	if c.st.lookupUserIn(acct.id, info.Email, "") != nil {
 		return failed(fail(http.StatusConflict, 1005, "Email %q has already been used.", info.Email))
+	}
+	// The email belongs to another account: only an invitation (action
+	// "create") can bring the person over; they must accept it.
+	// An account owner cannot be invited away from their account.
+	if o := c.st.lookupUser(info.Email, ""); o != nil && o.Status != "pending" && (req.Action != "create" || c.st.isOwner(o)) {
+		return failed(fail(http.StatusBadRequest, 1009, "The user %s already holds an active account.", info.Email))
+	}
+	if info.Type == 2 && !c.st.seatFree(acct) {
+		return failed(noSeat(acct, false))
 	}
 	u := &user{
 		ID: c.st.ids.userID(), Email: info.Email, FirstName: info.FirstName, LastName: info.LastName,
 		DisplayName: info.DisplayName, Type: info.Type, Status: "active", RoleID: "2",
 		PMI: c.st.ids.meetingID(), Timezone: "UTC", Language: "en-US", CreatedAt: c.now.UTC(),
-		CreationType: req.Action, Verified: 1,
+		CreationType: req.Action, Verified: 1, account: acct.id,
 	}
 	if req.Action == "create" {
 		u.Status, u.Verified = "pending", 0
@@ -289,6 +341,19 @@ func updateUser(c *call) (result, *apiError) {
 	if e := c.decode(&req); e != nil {
 		return failed(e)
 	}
+	// Checked before anything changes: a refused update loses nothing.
+	if v, set := req["type"]; set {
+		n, _ := v.(float64)
+		if n != 1 && n != 2 && n != 4 && n != 99 {
+			return failed(fail(http.StatusBadRequest, 300, "Invalid field: type."))
+		}
+		if a := c.st.accountOf(u); n == 2 && !u.holdsSeat() && u.Status != "inactive" && !c.st.seatFree(a) {
+			return failed(noSeat(a, true))
+		}
+	}
+	if v, set := req["group_id"]; set && c.groupByID(str(v)) == nil {
+		return failed(fail(http.StatusNotFound, 4130, "Group does not exist: %s.", str(v)))
+	}
 	old := map[string]any{}
 	changed := map[string]any{"id": u.ID}
 	for k, v := range req {
@@ -301,10 +366,10 @@ func updateUser(c *call) (result, *apiError) {
 			old[k], u.DisplayName = u.DisplayName, str(v)
 		case "type":
 			n, _ := v.(float64)
-			if n != 1 && n != 2 && n != 4 && n != 99 {
-				return failed(fail(http.StatusBadRequest, 300, "Invalid field: type."))
-			}
 			old[k], u.Type = u.Type, int(n)
+			if u.Type != 2 {
+				u.webinar = false // the add-on needs a license
+			}
 		case "timezone":
 			old[k], u.Timezone = u.Timezone, str(v)
 		case "dept":
@@ -319,7 +384,7 @@ func updateUser(c *call) (result, *apiError) {
 			old[k], u.Location = u.Location, str(v)
 		case "group_id":
 			gid := str(v)
-			g := c.st.groupByID(gid)
+			g := c.groupByID(gid)
 			if g == nil {
 				return failed(fail(http.StatusNotFound, 4130, "Group does not exist: %s.", gid))
 			}
@@ -353,7 +418,7 @@ func deleteUser(c *call) (result, *apiError) {
 	if e != nil {
 		return failed(e)
 	}
-	if u.ID == c.st.ownerID {
+	if c.st.isOwner(u) {
 		return failed(fail(http.StatusBadRequest, 200, "The account owner cannot be deleted."))
 	}
 	action := c.query.Get("action")
@@ -390,10 +455,13 @@ func userStatus(c *call) (result, *apiError) {
 		if u.Status == "pending" {
 			return failed(fail(http.StatusBadRequest, 300, "The user has not accepted the invitation yet."))
 		}
+		if a := c.st.accountOf(u); u.Type == 2 && u.Status == "inactive" && !c.st.seatFree(a) {
+			return failed(noSeat(a, false))
+		}
 		u.Status = "active"
 		c.userEvent("user.activated", u, nil)
 	case "deactivate":
-		if u.ID == c.st.ownerID {
+		if c.st.isOwner(u) {
 			return failed(fail(http.StatusBadRequest, 200, "The account owner cannot be deactivated."))
 		}
 		u.Status = "inactive"

@@ -20,6 +20,7 @@ type subscription struct {
 	handler http.Handler
 	secret  string
 	events  map[string]bool // nil: every event
+	app     *app            // the app whose endpoint it is; nil: the default app
 }
 
 func newSubscription(url string, h http.Handler, secret string, events []string) (subscription, error) {
@@ -93,6 +94,9 @@ type Delivery struct {
 	Attempt int
 	// Event is the event name, such as "meeting.created".
 	Event string
+	// Account is the id of the account the event happened in (empty for
+	// endpoint.url_validation).
+	Account string
 	// URL is the subscriber's URL ("" for a handler subscription).
 	URL string
 	// Body is the JSON body sent.
@@ -135,16 +139,30 @@ func (s *Server) Events() []string {
 
 // pendingEvent is an event built under the lock and delivered after it.
 type pendingEvent struct {
-	name string
-	body []byte
-	at   time.Time
+	name    string
+	body    []byte
+	at      time.Time
+	account string // the account it happened in
+	// app, when set, is the only app told (app_deauthorized), whether
+	// or not it is still installed.
+	app *app
 }
 
-// event builds an event envelope around payload (account_id is added).
+// event builds an event envelope around payload. account_id is added
+// when missing: the account of the host of payload.object (host_id), or
+// else the default account.
 func (st *state) event(name string, now time.Time, payload map[string]any) pendingEvent {
 	if _, set := payload["account_id"]; !set {
 		payload["account_id"] = st.accountID
+		if obj, ok := payload["object"].(map[string]any); ok {
+			if hid, ok := obj["host_id"].(string); ok {
+				if h := st.userByID(hid); h != nil {
+					payload["account_id"] = h.account
+				}
+			}
+		}
 	}
+	acct, _ := payload["account_id"].(string)
 	env := map[string]any{"event": name, "event_ts": now.UnixMilli(), "payload": payload}
 	if name == "recording.completed" {
 		if tok, ok := payload["download_token"]; ok {
@@ -153,11 +171,15 @@ func (st *state) event(name string, now time.Time, payload map[string]any) pendi
 		}
 	}
 	body, _ := json.Marshal(env)
-	return pendingEvent{name: name, body: body, at: now}
+	return pendingEvent{name: name, body: body, at: now, account: acct}
 }
 
-// emit queues an event for delivery after the handler.
+// emit queues an event for delivery after the handler. It happened in the
+// caller's account.
 func (c *call) emit(name string, payload map[string]any) {
+	if _, set := payload["account_id"]; !set {
+		payload["account_id"] = c.acct().id
+	}
 	c.events = append(c.events, c.st.event(name, c.now, payload))
 }
 
@@ -198,6 +220,9 @@ func (s *Server) deliver(subs []subscription, events []pendingEvent) {
 	for _, ev := range events {
 		for _, sub := range subs {
 			if sub.events != nil && !sub.events[ev.name] {
+				continue
+			}
+			if !s.sends(sub, ev) {
 				continue
 			}
 			s.attempt(sub, ev, 1, ev.at)
@@ -299,7 +324,7 @@ func (s *Server) PendingRetries() int {
 // the server clock's time now, and returns the record and the start of
 // the subscriber's answer. The subscriber has DeliveryTimeout to answer.
 func (s *Server) deliverOneAnswer(sub subscription, ev pendingEvent, signAt, now time.Time) (Delivery, []byte) {
-	d := Delivery{Event: ev.name, URL: sub.url, Body: ev.body, Time: now, sub: &sub}
+	d := Delivery{Event: ev.name, Account: ev.account, URL: sub.url, Body: ev.body, Time: now, sub: &sub}
 	target := sub.url
 	if sub.handler != nil {
 		target = "http://webhook.invalid/"
@@ -461,7 +486,7 @@ func (s *Server) Redeliver(i int) error {
 		return errors.New("zoomtest: Redeliver: the server is closed")
 	}
 	defer s.untrack()
-	nd, _ := s.deliverOneAnswer(*d.sub, pendingEvent{name: d.Event, body: d.Body, at: now}, now, now)
+	nd, _ := s.deliverOneAnswer(*d.sub, pendingEvent{name: d.Event, body: d.Body, at: now, account: d.Account}, now, now)
 	s.mu.Lock()
 	s.st.deliveries = append(s.st.deliveries, nd)
 	s.mu.Unlock()
