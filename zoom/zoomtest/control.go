@@ -337,9 +337,16 @@ type stateView struct {
 	AccountID  string         `json:"account_id"`
 	ClientID   string         `json:"client_id"`
 	Users      []userView     `json:"users"`
+	Accounts   []accountView  `json:"accounts"`
 	Meetings   []meetingView  `json:"meetings"`
 	Grants     []grantView    `json:"grants"`
 	Deliveries []deliveryView `json:"deliveries"`
+}
+
+// accountView is one account of the fake and its users.
+type accountView struct {
+	ID    string     `json:"id"`
+	Users []userView `json:"users"`
 }
 
 type userView struct {
@@ -397,6 +404,19 @@ func (c *control) snapshot() stateView {
 		}
 	}
 	s.mu.Lock()
+	var ids []string
+	for _, a := range s.st.accounts {
+		ids = append(ids, a.id)
+	}
+	s.mu.Unlock()
+	for _, id := range ids {
+		av := accountView{ID: id}
+		for _, u := range s.AccountUsers(id) {
+			av.Users = append(av.Users, userJSON(u))
+		}
+		v.Accounts = append(v.Accounts, av)
+	}
+	s.mu.Lock()
 	for _, g := range s.st.grants {
 		v.Grants = append(v.Grants, grantView{UserID: g.userID, Scopes: append([]string(nil), g.scopes...), Live: !g.revoked, Account: g.accounts})
 	}
@@ -421,7 +441,11 @@ th{background:#f3f3f3}.muted{color:#777}
 </style></head><body>
 <h1>Fake Zoom (zoomtest)</h1>
 <p class="muted">Account {{.AccountID}} · app {{.ClientID}} · server clock {{.Now}} · read only; refresh to update</p>
-<h2>Users ({{len .Users}})</h2>
+<h2>Accounts ({{len .Accounts}})</h2>
+<table><tr><th>account</th><th>users</th></tr>
+{{range .Accounts}}<tr><td>{{.ID}}</td><td>{{range .Users}}{{.Email}} {{end}}</td></tr>
+{{end}}</table>
+<h2>Users of account {{.AccountID}} ({{len .Users}})</h2>
 <table><tr><th>id</th><th>email</th><th>name</th><th>type</th><th>status</th><th>role</th></tr>
 {{range .Users}}<tr><td>{{.ID}}</td><td>{{.Email}}</td><td>{{.FirstName}} {{.LastName}}</td><td>{{.Type}}</td><td>{{.Status}}</td><td>{{.RoleID}}</td></tr>
 {{end}}</table>

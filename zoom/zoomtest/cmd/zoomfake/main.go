@@ -36,7 +36,10 @@
 //	  "rate_limits": "pro", "consent": false,
 //	  "app_kind": "admin-managed", "scopes": ["meeting:read:admin", "meeting:write:admin"],
 //	  "apps": [{"kind": "user-managed", "client_id": "other", "client_secret": "s2", "scopes": ["meeting:read"]}],
-//	  "users": [{"email": "ada@example.com", "first_name": "Ada", "type": 2, "role_id": "1"}],
+//	  "licenses": 10,
+//	  "users": [{"email": "ada@example.com", "first_name": "Ada", "type": 2, "role_id": "1", "webinar": true}],
+//	  "accounts": [{"id": "acct-2", "owner_email": "owner@other.example", "licenses": 5,
+//	                "users": [{"email": "bo@other.example", "type": 1}]}],
 //	  "webhooks": [{"url": "http://127.0.0.1:9000/zoom/webhook", "secret": "whsec", "events": ["meeting.created"]}]
 //	}
 //
@@ -80,20 +83,37 @@ type seedFile struct {
 		ClientSecret string   `json:"client_secret"`
 		Scopes       []string `json:"scopes"`
 	} `json:"apps"`
-	Users []struct {
-		Email     string `json:"email"`
-		FirstName string `json:"first_name"`
-		LastName  string `json:"last_name"`
-		Type      int    `json:"type"`
-		Status    string `json:"status"`
-		RoleID    string `json:"role_id"`
-		Timezone  string `json:"timezone"`
-	} `json:"users"`
+	Licenses int        `json:"licenses"`
+	Users    []seedUser `json:"users"`
+	Accounts []struct {
+		ID         string     `json:"id"`
+		OwnerEmail string     `json:"owner_email"`
+		Licenses   int        `json:"licenses"`
+		Plan       string     `json:"plan"`
+		Users      []seedUser `json:"users"`
+	} `json:"accounts"`
 	Webhooks []struct {
 		URL    string   `json:"url"`
 		Secret string   `json:"secret"`
 		Events []string `json:"events"`
 	} `json:"webhooks"`
+}
+
+// seedUser is a user of the seed file.
+type seedUser struct {
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	Type      int    `json:"type"`
+	Status    string `json:"status"`
+	RoleID    string `json:"role_id"`
+	Timezone  string `json:"timezone"`
+	Webinar   bool   `json:"webinar"`
+}
+
+func (u seedUser) user() zoomtest.User {
+	return zoomtest.User{Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
+		Type: u.Type, Status: u.Status, RoleID: u.RoleID, Timezone: u.Timezone, Webinar: u.Webinar}
 }
 
 func readSeed(path string) (*seedFile, error) {
@@ -169,6 +189,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if sf.AccountID != "" {
 		opts = append(opts, zoomtest.WithAccount(sf.AccountID))
 	}
+	if sf.Licenses > 0 {
+		opts = append(opts, zoomtest.WithLicenses(sf.Licenses))
+	}
 	if sf.OwnerEmail != "" {
 		opts = append(opts, zoomtest.WithOwner(sf.OwnerEmail))
 	}
@@ -208,9 +231,19 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer s.Close()
 	for _, u := range sf.Users {
-		if _, err := s.AddUser(zoomtest.User{Email: u.Email, FirstName: u.FirstName, LastName: u.LastName,
-			Type: u.Type, Status: u.Status, RoleID: u.RoleID, Timezone: u.Timezone}); err != nil {
+		if _, err := s.AddUser(u.user()); err != nil {
 			return fmt.Errorf("seed user: %w", err)
+		}
+	}
+	for _, a := range sf.Accounts {
+		id, _, err := s.AddAccount(zoomtest.Account{ID: a.ID, OwnerEmail: a.OwnerEmail, Licenses: a.Licenses, Plan: zoomtest.Plan(a.Plan)})
+		if err != nil {
+			return fmt.Errorf("seed account: %w", err)
+		}
+		for _, u := range a.Users {
+			if _, err := s.AddUserTo(id, u.user()); err != nil {
+				return fmt.Errorf("seed user of account %s: %w", id, err)
+			}
 		}
 	}
 	fmt.Fprintf(out, "zoomfake: listening on %s\n", s.URL())

@@ -107,6 +107,9 @@ func TestStandaloneFake(t *testing.T) {
 		"client_id": "seeded-app", "client_secret": "seeded-secret", "account_id": "acct-seeded",
 		"users": [{"email": "ada@example.com", "first_name": "Ada", "type": 2, "role_id": "1"},
 		          {"email": "bo@example.com", "first_name": "Bo"}],
+		"licenses": 3,
+		"accounts": [{"id": "acct-other", "owner_email": "owner@other.example",
+		              "users": [{"email": "cy@other.example"}]}],
 		"webhooks": [{"url": "`+receiver.URL+`", "secret": "`+whSecret+`", "events": ["meeting.created"]}]
 	}`), 0o600))
 	base := startFake(t, "-seed", seed)
@@ -198,7 +201,13 @@ func TestStandaloneFake(t *testing.T) {
 	// The console and the state list what happened, without secrets.
 	var st struct {
 		AccountID string `json:"account_id"`
-		Users     []struct {
+		Accounts  []struct {
+			ID    string `json:"id"`
+			Users []struct {
+				Email string `json:"email"`
+			} `json:"users"`
+		} `json:"accounts"`
+		Users []struct {
 			Email string `json:"email"`
 		} `json:"users"`
 		Meetings []struct {
@@ -217,6 +226,9 @@ func TestStandaloneFake(t *testing.T) {
 	require.NoError(t, json.NewDecoder(stResp.Body).Decode(&st))
 	stResp.Body.Close()
 	assert.Equal(t, "acct-seeded", st.AccountID)
+	require.Len(t, st.Accounts, 2, "the seeded second account")
+	assert.Equal(t, "acct-other", st.Accounts[1].ID)
+	assert.Len(t, st.Accounts[1].Users, 2, "its owner and its user")
 	assert.Len(t, st.Users, 3)
 	require.Len(t, st.Meetings, 1)
 	assert.Equal(t, "Standalone sync", st.Meetings[0].Topic)
@@ -232,6 +244,7 @@ func TestStandaloneFake(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(html), "Standalone sync")
 	assert.Contains(t, string(html), "ada@example.com")
+	assert.Contains(t, string(html), "cy@other.example")
 	for _, secret := range []string{tok.AccessToken, tok.RefreshToken, "seeded-secret", whSecret} {
 		assert.NotContains(t, string(html), secret)
 	}
