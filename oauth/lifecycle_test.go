@@ -22,63 +22,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
-
-// writeFaults makes the writes (Put, CompareAndSwap) of every replica of one
-// store fail: the next n writes, or every write until a time.
-type writeFaults struct {
-	mu     sync.Mutex
-	n      int
-	until  time.Time
-	failed int
-}
-
-func (w *writeFaults) fail() bool {
-	if w == nil {
-		return false
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.n > 0 {
-		w.n--
-		w.failed++
-		return true
-	}
-	if time.Now().Before(w.until) {
-		w.failed++
-		return true
-	}
-	return false
-}
-
-// replicaStore is one replica's view of a shared CoordinatedStore, with
-// injected write faults and an optional pause before its first
-// compare-and-swap (a holder paused after Zoom rotated, before the save).
-type replicaStore struct {
-	tokenstore.CoordinatedStore
-	faults    *writeFaults
-	pauseOnce sync.Once
-	beforeCAS func()
-}
-
-func (s *replicaStore) Put(ctx context.Context, key string, tok *tokenstore.Token) error {
-	if s.faults.fail() {
-		return errStoreDown
-	}
-	return s.CoordinatedStore.Put(ctx, key, tok)
-}
-
-func (s *replicaStore) CompareAndSwap(ctx context.Context, key string, v int64, tok *tokenstore.Token) (int64, error) {
-	if s.beforeCAS != nil {
-		s.pauseOnce.Do(s.beforeCAS)
-	}
-	if s.faults.fail() {
-		return 0, errStoreDown
-	}
-	return s.CoordinatedStore.CompareAndSwap(ctx, key, v, tok)
-}
 
 // hookCounter is a reauthorization hook that does what many apps do: count
 // the alert and delete the dead grant's record.
@@ -118,10 +65,10 @@ func tokenUntil(t *testing.T, ts *oauth.TokenSource) string {
 // lease TTL). The replica that holds it keeps the lease and keeps saving; the
 // other replica never presents the superseded refresh token.
 func TestUnsavedRotatedTokenIsNeverLost(t *testing.T) {
-	for name, faults := range map[string]func() *writeFaults{
-		"writes fail 6 times then heal":      func() *writeFaults { return &writeFaults{n: 6} },
-		"writes fail past the lease TTL":     func() *writeFaults { return &writeFaults{until: time.Now().Add(4 * oauth.DefaultLeaseTTL)} },
-		"writes fail for ten lease TTLs now": func() *writeFaults { return &writeFaults{until: time.Now().Add(10 * oauth.DefaultLeaseTTL)} },
+	for name, faults := range map[string]func() *replicatest.WriteFaults{
+		"writes fail 6 times then heal":      func() *replicatest.WriteFaults { return &replicatest.WriteFaults{N: 6} },
+		"writes fail past the lease TTL":     func() *replicatest.WriteFaults { return &replicatest.WriteFaults{For: 4 * oauth.DefaultLeaseTTL} },
+		"writes fail for ten lease TTLs now": func() *replicatest.WriteFaults { return &replicatest.WriteFaults{For: 10 * oauth.DefaultLeaseTTL} },
 	} {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
@@ -130,9 +77,9 @@ func TestUnsavedRotatedTokenIsNeverLost(t *testing.T) {
 				mustPut(t, shared, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 				wf := faults()
 				hooks := &hookCounter{store: shared}
-				a := newTS(t, memConfig(f), &replicaStore{CoordinatedStore: shared, faults: wf}, "k",
+				a := newTS(t, memConfig(f), &replicatest.FaultStore{CoordinatedStore: shared, Faults: wf}, "k",
 					oauth.WithOnReauthorizationRequired(hooks.hook))
-				b := newTS(t, memConfig(f), &replicaStore{CoordinatedStore: shared, faults: wf}, "k",
+				b := newTS(t, memConfig(f), &replicatest.FaultStore{CoordinatedStore: shared, Faults: wf}, "k",
 					oauth.WithOnReauthorizationRequired(hooks.hook))
 
 				_, err := a.Token() // A redeems; its save fails
@@ -168,7 +115,7 @@ func TestFollowerWaitsForPausedHoldersSave(t *testing.T) {
 		mustPut(t, shared, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		paused, release := make(chan struct{}), make(chan struct{})
 		hooks := &hookCounter{store: shared}
-		a := newTS(t, memConfig(f), &replicaStore{CoordinatedStore: shared, beforeCAS: func() { close(paused); <-release }}, "k",
+		a := newTS(t, memConfig(f), &replicatest.FaultStore{CoordinatedStore: shared, BeforeCAS: func() { close(paused); <-release }}, "k",
 			oauth.WithLeaseTTL(2*time.Second), oauth.WithOnReauthorizationRequired(hooks.hook))
 		b := newTS(t, memConfig(f), shared, "k",
 			oauth.WithLeaseTTL(2*time.Second), oauth.WithOnReauthorizationRequired(hooks.hook))
@@ -454,7 +401,7 @@ func TestResumedHolderRestoresGrantOverDeadMark(t *testing.T) {
 		shared := tokenstore.NewMemory()
 		mustPut(t, shared, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		paused, release := make(chan struct{}), make(chan struct{})
-		a := newTS(t, memConfig(f), &replicaStore{CoordinatedStore: shared, beforeCAS: func() { close(paused); <-release }}, "k",
+		a := newTS(t, memConfig(f), &replicatest.FaultStore{CoordinatedStore: shared, BeforeCAS: func() { close(paused); <-release }}, "k",
 			oauth.WithLeaseTTL(2*time.Second))
 		b := newTS(t, memConfig(f), shared, "k", oauth.WithLeaseTTL(2*time.Second))
 		aDone := make(chan error, 1)
@@ -483,8 +430,8 @@ func TestPendingTokenSurvivesDeletedRecord(t *testing.T) {
 		f := newFake(t)
 		shared := tokenstore.NewMemory()
 		mustPut(t, shared, "k", f.grant("u1", time.Now().Add(-time.Minute)))
-		wf := &writeFaults{n: 10}
-		a := newTS(t, memConfig(f), &replicaStore{CoordinatedStore: shared, faults: wf}, "k")
+		wf := &replicatest.WriteFaults{N: 10}
+		a := newTS(t, memConfig(f), &replicatest.FaultStore{CoordinatedStore: shared, Faults: wf}, "k")
 		_, err := a.Token()
 		require.ErrorIs(t, err, oauth.ErrSavePending)
 		require.NoError(t, shared.Delete(t.Context(), "k"))

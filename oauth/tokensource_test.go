@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
@@ -524,7 +525,7 @@ func TestLateWriteOfPausedLeaderIsRejected(t *testing.T) {
 		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		release := make(chan struct{})
 		paused := make(chan struct{})
-		leader := newTS(t, memConfig(f), &replicaStore{CoordinatedStore: store, beforeCAS: func() { close(paused); <-release }}, "k",
+		leader := newTS(t, memConfig(f), &replicatest.FaultStore{CoordinatedStore: store, BeforeCAS: func() { close(paused); <-release }}, "k",
 			oauth.WithLeaseTTL(2*time.Second))
 		done := make(chan error)
 		go func() { _, err := leader.Token(); done <- err }()

@@ -44,27 +44,29 @@ func (w *WriteFaults) fail() bool {
 	return time.Now().Before(w.until)
 }
 
-// faultStore is one replica's view of a shared store with injected write
-// faults and an optional pause before its first compare-and-swap.
-type faultStore struct {
+// FaultStore is one replica's view of a shared CoordinatedStore, with the
+// write faults it shares with other replicas (nil: none) and an optional
+// pause before its first compare-and-swap (BeforeCAS: a holder paused after
+// Zoom rotated, before its save). The oauth tests use it too.
+type FaultStore struct {
 	tokenstore.CoordinatedStore
-	faults    *WriteFaults
+	Faults    *WriteFaults
+	BeforeCAS func()
 	once      sync.Once
-	beforeCAS func()
 }
 
-func (s *faultStore) Put(ctx context.Context, key string, tok *tokenstore.Token) error {
-	if s.faults.fail() {
+func (s *FaultStore) Put(ctx context.Context, key string, tok *tokenstore.Token) error {
+	if s.Faults.fail() {
 		return errWriteFault
 	}
 	return s.CoordinatedStore.Put(ctx, key, tok)
 }
 
-func (s *faultStore) CompareAndSwap(ctx context.Context, key string, v int64, tok *tokenstore.Token) (int64, error) {
-	if s.beforeCAS != nil {
-		s.once.Do(s.beforeCAS)
+func (s *FaultStore) CompareAndSwap(ctx context.Context, key string, v int64, tok *tokenstore.Token) (int64, error) {
+	if s.BeforeCAS != nil {
+		s.once.Do(s.BeforeCAS)
 	}
-	if s.faults.fail() {
+	if s.Faults.fail() {
 		return 0, errWriteFault
 	}
 	return s.CoordinatedStore.CompareAndSwap(ctx, key, v, tok)
@@ -126,11 +128,11 @@ func UnsavedRotation(t *testing.T, b Backend, leaseTTL time.Duration, faults *Wr
 		hooks.Add(1)
 		_ = seed.Delete(ctx, key)
 	})
-	a, err := cfg.TokenSource(&faultStore{CoordinatedStore: b.Open(t), faults: faults}, Key, oauth.WithLeaseTTL(leaseTTL), hook)
+	a, err := cfg.TokenSource(&FaultStore{CoordinatedStore: b.Open(t), Faults: faults}, Key, oauth.WithLeaseTTL(leaseTTL), hook)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bts, err := cfg.TokenSource(&faultStore{CoordinatedStore: b.Open(t), faults: faults}, Key, oauth.WithLeaseTTL(leaseTTL), hook)
+	bts, err := cfg.TokenSource(&FaultStore{CoordinatedStore: b.Open(t), Faults: faults}, Key, oauth.WithLeaseTTL(leaseTTL), hook)
 	if err != nil {
 		t.Fatal(err)
 	}

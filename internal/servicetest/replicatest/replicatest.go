@@ -160,7 +160,7 @@ func PausedLeader(t *testing.T, b Backend, leaseTTL time.Duration, expire func(c
 	}
 	paused, resume := make(chan struct{}), make(chan struct{})
 	// A pauses after Zoom rotated, just before its compare-and-swap.
-	a, err := cfg.TokenSource(&faultStore{CoordinatedStore: storeA, beforeCAS: func() { close(paused); <-resume }}, Key,
+	a, err := cfg.TokenSource(&FaultStore{CoordinatedStore: storeA, BeforeCAS: func() { close(paused); <-resume }}, Key,
 		oauth.WithLeaseTTL(leaseTTL))
 	if err != nil {
 		t.Fatal(err)
