@@ -249,6 +249,7 @@ func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
 	a.mux.HandleFunc("GET /meetings/{id}", a.viewPage)
 	a.mux.HandleFunc("POST /meetings/{id}", a.updatePage)
 	a.mux.HandleFunc("GET /meetings/{id}/join", a.joinPage)
+	a.mux.HandleFunc("GET /disconnect", a.confirmDisconnectPage)
 	a.mux.HandleFunc("POST /disconnect", a.disconnectPage)
 	return a, nil
 }
@@ -849,7 +850,29 @@ func (a *app) joinPage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, link, http.StatusSeeOther)
 }
 
+// confirmDisconnectPage is the step between the Disconnect Zoom button and
+// the revoke: it says what disconnecting does and asks to confirm.
+func (a *app) confirmDisconnectPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r.Context(), "Disconnect Zoom")
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	if !d.Conn.Active() {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	a.render(w, http.StatusOK, "confirm-disconnect", d)
+}
+
+// disconnectPage revokes only when the confirmation form says so: any
+// other POST (a stale form, a script) goes back to the confirmation step
+// and changes nothing.
 func (a *app) disconnectPage(w http.ResponseWriter, r *http.Request) {
+	if r.PostFormValue("confirm") != "yes" {
+		http.Redirect(w, r, "/disconnect", http.StatusSeeOther)
+		return
+	}
 	if _, err := a.disconnect(r.Context()); err != nil {
 		a.failFor(w, r, "Disconnecting Zoom", err)
 		return

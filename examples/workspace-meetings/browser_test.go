@@ -184,7 +184,15 @@ func TestBrowserServe(t *testing.T) {
 	// 5. Disconnect: tokens revoked and deleted, the history stays.
 	step("disconnect",
 		chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#disconnect")),
-		chromedp.Click(css("#disconnect")), chromedp.WaitVisible(css("#connect")))
+		chromedp.Click(css("#disconnect")), chromedp.WaitVisible(css("#confirm-disconnect")))
+	if s := text("#confirm"); !strings.Contains(s, "Disconnect Zoom?") || !strings.Contains(s, ownerEmail) {
+		t.Errorf("confirmation step %q", s)
+	}
+	if count(env.Fake.Requests(), "oauth.revoke") != 0 {
+		t.Error("revoked before the confirmation")
+	}
+	shot("confirm-disconnect")
+	step("confirm the disconnect", chromedp.Click(css("#confirm-disconnect")), chromedp.WaitVisible(css("#connect")))
 	if s := text("#history"); !strings.Contains(s, "Customer onboarding call") || !strings.Contains(s, m.JoinURL) {
 		t.Errorf("history after the disconnect: %q", s)
 	}

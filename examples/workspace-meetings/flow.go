@@ -136,8 +136,25 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	f.log.OK("PulsoDesk redirects to the join link %s", link)
 
 	// 7. Disconnect.
-	f.log.Step("The admin clicks Disconnect Zoom")
-	if err := f.post(ctx, "/disconnect"); err != nil {
+	f.log.Step("The admin clicks Disconnect Zoom; PulsoDesk asks to confirm first")
+	status, page, err := f.browser.Get(ctx, f.env.BaseURL+"/disconnect")
+	if err != nil {
+		return nil, err
+	}
+	if status != http.StatusOK || !strings.Contains(page, "Disconnect Zoom?") {
+		return nil, fmt.Errorf("disconnect: no confirmation step (%d)", status)
+	}
+	f.log.OK("the confirmation page says what disconnecting does: %q", "Disconnect Zoom?")
+	if loc, err := f.post(ctx, "/disconnect", nil); err != nil || loc != "/disconnect" {
+		return nil, fmt.Errorf("disconnect without confirming: %q, %v", loc, err)
+	}
+	f.calls()
+	if c, err := a.connection(ctx); err != nil || !c.Active() {
+		return nil, fmt.Errorf("a disconnect without the confirmation ended the connection: %v", err)
+	}
+	f.log.OK("a POST without the confirmation goes back to the confirmation step; Zoom stays connected")
+	f.log.Step("The admin clicks Yes, disconnect Zoom")
+	if _, err := f.post(ctx, "/disconnect", url.Values{"confirm": {"yes"}}); err != nil {
 		return nil, err
 	}
 	f.calls()
@@ -264,21 +281,22 @@ func (f *flow) join(ctx context.Context, id int64) (string, error) {
 	return resp.Header.Get("Location"), nil
 }
 
-// post submits a form of the app's pages, as the browser does.
-func (f *flow) post(ctx context.Context, path string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.env.BaseURL+path, strings.NewReader(url.Values{}.Encode()))
+// post submits a form of the app's pages, as the browser does, and returns
+// where the app redirects.
+func (f *flow) post(ctx context.Context, path string, form url.Values) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.env.BaseURL+path, strings.NewReader(form.Encode()))
 	if err != nil {
-		return err
+		return "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", f.env.BaseURL)
 	resp, err := f.noRedirect.Do(req)
 	if err != nil {
-		return err
+		return "", err
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
-		return fmt.Errorf("POST %s: status %d", path, resp.StatusCode)
+		return "", fmt.Errorf("POST %s: status %d", path, resp.StatusCode)
 	}
-	return nil
+	return resp.Header.Get("Location"), nil
 }

@@ -221,7 +221,8 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	for _, s := range []string{strconv.FormatInt(res.First.ID, 10), "Weekly design review (extended)", "(Europe/Madrid)",
 		"(America/New_York)", res.First.JoinURL, "POST /users/me/meetings (meetingCreate, 201)",
 		"PATCH /meetings/" + strconv.FormatInt(res.First.ID, 10) + " (meetingUpdate, 204)", "POST /oauth/revoke (oauth.revoke, 200)",
-		"scheduling a new meeting is refused"} {
+		"scheduling a new meeting is refused", "PulsoDesk asks to confirm first",
+		"a POST without the confirmation goes back to the confirmation step"} {
 		if !strings.Contains(transcript, s) {
 			t.Errorf("transcript lacks %q", s)
 		}
@@ -544,7 +545,19 @@ func TestPages(t *testing.T) {
 	st, body, _ = do("GET", "/meetings/abc", nil, "")
 	expect(st, body, http.StatusNotFound)
 
+	// Disconnect Zoom asks first; a POST without the confirmation does
+	// nothing but lead back to that step.
+	st, body, _ = do("GET", "/disconnect", nil, "")
+	expect(st, body, 200, "Disconnect Zoom?", ownerEmail, `name="confirm" value="yes"`, `id="confirm-disconnect"`, `id="cancel"`)
 	st, body, hdr = do("POST", "/disconnect", url.Values{}, env.BaseURL)
+	expect(st, body, http.StatusSeeOther)
+	if loc := hdr.Get("Location"); loc != "/disconnect" {
+		t.Errorf("unconfirmed disconnect went to %q", loc)
+	}
+	if c, _ := a.connection(ctx); !c.Active() || count(env.Fake.Requests(), "oauth.revoke") != 0 {
+		t.Fatal("a disconnect without the confirmation revoked the grant")
+	}
+	st, body, hdr = do("POST", "/disconnect", url.Values{"confirm": {"yes"}}, env.BaseURL)
 	expect(st, body, http.StatusSeeOther)
 	st, body, _ = do("GET", hdr.Get("Location"), nil, "")
 	expect(st, body, 200, "Zoom is disconnected", "Zoom not connected", `id="connect"`, "disconnected in PulsoDesk",
@@ -557,8 +570,12 @@ func TestPages(t *testing.T) {
 	if len(env.Fake.Requests()) != n {
 		t.Error("pages called Zoom while disconnected")
 	}
-	st, body, _ = do("POST", "/disconnect", url.Values{}, "")
+	st, body, _ = do("POST", "/disconnect", url.Values{"confirm": {"yes"}}, "")
 	expect(st, body, http.StatusConflict)
+	st, _, hdr = do("GET", "/disconnect", nil, "")
+	if st != http.StatusSeeOther || hdr.Get("Location") != "/" {
+		t.Errorf("confirmation page while disconnected: %d %q", st, hdr.Get("Location"))
+	}
 }
 
 // TestRun runs the command as `go run` does.

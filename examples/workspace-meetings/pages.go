@@ -49,7 +49,7 @@ label{display:inline-block;margin:.3em 1em .3em 0} input,select{font-size:1em;pa
 <div class="card" id="connection">
 {{if .Conn.Active}}
 <p>Zoom is connected as <strong>{{.Conn.Email}}</strong> since {{.Conn.ConnectedAt.Format "2 Jan 2006 15:04 MST"}}. Meetings scheduled here are created in this Zoom account.</p>
-<form method="post" action="/disconnect"><button class="btn danger" id="disconnect" type="submit">Disconnect Zoom</button></form>
+<a class="btn danger" id="disconnect" href="/disconnect">Disconnect Zoom</a>
 {{else}}
 {{if .Conn}}<p>Zoom ({{.Conn.Email}}) is no longer connected: {{.Conn.Reason}}. The meeting history below stays.</p>{{end}}
 <p>Connect the workspace's Zoom account to schedule meetings from PulsoDesk.</p>
@@ -80,6 +80,19 @@ label{display:inline-block;margin:.3em 1em .3em 0} input,select{font-size:1em;pa
 {{if and .Conn.Active .FromZoom}}<h2>Change the meeting</h2>
 {{with .Meeting}}{{template "schedule" (dict "Action" (printf "/meetings/%d" .ID) "Button" "Update in Zoom" "In" (input .))}}{{end}}{{end}}
 <p><a href="/">Back to the workspace</a></p>
+{{template "foot" .}}{{end}}
+
+{{define "confirm-disconnect"}}{{template "head" .}}
+<div class="card" id="confirm">
+<h2>Disconnect Zoom?</h2>
+<p>PulsoDesk will revoke its access to the Zoom account <strong>{{.Conn.Email}}</strong> and delete its tokens.
+Zoom removes the PulsoDesk app from that account.</p>
+<p>Meetings already scheduled still take place, and the meeting history and its join links stay in PulsoDesk.
+To schedule new meetings, connect Zoom again.</p>
+<form method="post" action="/disconnect"><input type="hidden" name="confirm" value="yes">
+<button class="btn danger" id="confirm-disconnect" type="submit">Yes, disconnect Zoom</button>
+<a class="btn secondary" id="cancel" href="/">Cancel</a></form>
+</div>
 {{template "foot" .}}{{end}}
 
 {{define "error"}}{{template "head" .}}
