@@ -249,6 +249,9 @@ func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
 	a.mux.HandleFunc("GET /meetings/{id}", a.viewPage)
 	a.mux.HandleFunc("POST /meetings/{id}", a.updatePage)
 	a.mux.HandleFunc("GET /meetings/{id}/join", a.joinPage)
+	a.mux.HandleFunc("POST /meetings/{id}/delete", a.deleteHistoryEntryPage)
+	a.mux.HandleFunc("GET /history/delete", a.confirmDeleteHistoryPage)
+	a.mux.HandleFunc("POST /history/delete", a.deleteHistoryPage)
 	a.mux.HandleFunc("GET /disconnect", a.confirmDisconnectPage)
 	a.mux.HandleFunc("POST /disconnect", a.disconnectPage)
 	return a, nil
@@ -639,6 +642,31 @@ func (a *app) joinLink(ctx context.Context, id int64) (string, error) {
 	return m.JoinURL, nil
 }
 
+// deleteHistoryEntry deletes one meeting from the workspace's history. The
+// meeting itself stays in Zoom (and still takes place): only PulsoDesk's
+// record of it, with its join link, goes.
+func (a *app) deleteHistoryEntry(ctx context.Context, id int64) error {
+	res, err := a.env.DB.ExecContext(ctx, `DELETE FROM workspace_meetings_meeting
+		WHERE workspace_id = $1 AND zoom_meeting_id = $2`, a.workspace, id)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("meeting %d is not in this workspace's history: %w", id, zoom.ErrNotFound)
+	}
+	return nil
+}
+
+// deleteHistory deletes the workspace's whole meeting history and returns
+// how many meetings it held. Nothing changes in Zoom.
+func (a *app) deleteHistory(ctx context.Context) (int64, error) {
+	res, err := a.env.DB.ExecContext(ctx, `DELETE FROM workspace_meetings_meeting WHERE workspace_id = $1`, a.workspace)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
 // ---- webhooks: changes made in Zoom itself ----
 
 func (a *app) onMeetingUpdated(ctx context.Context, _ *webhook.Event, p *webhook.MeetingUpdatedPayload) error {
@@ -757,6 +785,10 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Query().Get("connected") == "1" && d.Conn.Active():
 		d.Notice = "Zoom is connected as " + d.Conn.Email + "."
+	case r.URL.Query().Get("deleted") == "1":
+		d.Notice = "The meeting was deleted from the meeting history. It is still scheduled in Zoom."
+	case r.URL.Query().Get("history") == "deleted":
+		d.Notice = "The meeting history was deleted. Meetings scheduled in Zoom still take place."
 	case r.URL.Query().Get("disconnected") == "1":
 		d.Notice = "Zoom is disconnected: its access was revoked and its tokens deleted. The meeting history stays."
 	}
@@ -848,6 +880,44 @@ func (a *app) joinPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, link, http.StatusSeeOther)
+}
+
+func (a *app) deleteHistoryEntryPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := meetingID(r)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if err := a.deleteHistoryEntry(r.Context(), id); err != nil {
+		a.failFor(w, r, "Deleting the meeting from the history", err)
+		return
+	}
+	http.Redirect(w, r, "/?deleted=1", http.StatusSeeOther)
+}
+
+func (a *app) confirmDeleteHistoryPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r.Context(), "Delete meeting history")
+	if err == nil {
+		d.Meetings, err = a.history(r.Context())
+	}
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	a.render(w, http.StatusOK, "confirm-delete-history", d)
+}
+
+// deleteHistoryPage deletes the history only with the confirmation form.
+func (a *app) deleteHistoryPage(w http.ResponseWriter, r *http.Request) {
+	if r.PostFormValue("confirm") != "yes" {
+		http.Redirect(w, r, "/history/delete", http.StatusSeeOther)
+		return
+	}
+	if _, err := a.deleteHistory(r.Context()); err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Deleting the meeting history", err)
+		return
+	}
+	http.Redirect(w, r, "/?history=deleted", http.StatusSeeOther)
 }
 
 // confirmDisconnectPage is the step between the Disconnect Zoom button and

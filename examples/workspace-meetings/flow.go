@@ -37,6 +37,9 @@ type flowResult struct {
 	// RequestsWhileDisconnected counts the Zoom requests between the
 	// disconnect and the reconnect (expected: none).
 	RequestsWhileDisconnected int
+	// DeletedFromHistory is the second meeting as the history held it
+	// before Ana deleted it from the history.
+	DeletedFromHistory *meeting
 }
 
 func runFlow(ctx context.Context, env *exkit.Env, a *app, out io.Writer) error {
@@ -195,6 +198,29 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 		Time: "09:15", Timezone: "Europe/Madrid", Duration: 30}); err != nil {
 		return nil, err
 	}
+
+	// 9. Delete a meeting from the history.
+	f.log.Step("Ana deletes meeting %d from the meeting history", res.Second.ID)
+	kept, err := a.localMeeting(ctx, res.Second.ID)
+	if err != nil {
+		return nil, err
+	}
+	res.DeletedFromHistory = &kept
+	if _, err := f.post(ctx, fmt.Sprintf("/meetings/%d/delete", res.Second.ID), nil); err != nil {
+		return nil, err
+	}
+	f.calls()
+	if hist, err = a.history(ctx); err != nil {
+		return nil, err
+	}
+	if _, ok := env.Fake.Meeting(res.Second.ID); !ok {
+		return nil, fmt.Errorf("deleting from the history deleted meeting %d in Zoom", res.Second.ID)
+	}
+	f.log.OK("PulsoDesk's history now holds %d meetings; Zoom still has meeting %d (no Zoom call)", len(hist), res.Second.ID)
+	if _, err := f.join(ctx, res.Second.ID); err == nil {
+		return nil, fmt.Errorf("join still works for a meeting deleted from the history")
+	}
+	f.log.OK("its Join link is gone from PulsoDesk too")
 
 	f.log.Step("Emails sent (outbox %s)", env.Mail.Dir)
 	for _, e := range env.Mail.Sent() {

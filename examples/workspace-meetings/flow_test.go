@@ -87,8 +87,8 @@ func TestFlowPostgres(t *testing.T) {
 	u.RawQuery = q.Encode()
 	checkFlow(t, exkit.Config{DSN: u.String()})
 	var n int
-	if err := db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schema+".workspace_meetings_meeting").Scan(&n); err != nil || n != 3 {
-		t.Errorf("PostgreSQL holds %d meetings (%v), want 3", n, err)
+	if err := db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schema+".workspace_meetings_meeting").Scan(&n); err != nil || n != 2 {
+		t.Errorf("PostgreSQL holds %d meetings (%v), want 2", n, err)
 	}
 }
 
@@ -111,7 +111,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		t.Fatalf("connection %+v, %v", c, err)
 	}
 	hist, err := a.history(ctx)
-	if err != nil || len(hist) != 3 {
+	if err != nil || len(hist) != 2 {
 		t.Fatalf("history %+v, %v", hist, err)
 	}
 	byID := map[int64]meeting{}
@@ -121,7 +121,10 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 			t.Errorf("history row %+v", m)
 		}
 	}
-	first, second, third := byID[res.First.ID], byID[res.Second.ID], byID[res.Third.ID]
+	if _, ok := byID[res.Second.ID]; ok {
+		t.Errorf("meeting %d is still in the history after its deletion", res.Second.ID)
+	}
+	first, second, third := byID[res.First.ID], *res.DeletedFromHistory, byID[res.Third.ID]
 	wantStart := time.Date(day.Year(), day.Month(), day.Day(), 10, 30, 0, 0, madrid)
 	if first.Topic != "Weekly design review (extended)" || !first.Start.Equal(wantStart) || first.Duration != 60 || first.Timezone != "Europe/Madrid" {
 		t.Errorf("updated meeting in history: %+v (want start %v)", first, wantStart)
@@ -137,7 +140,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	}
 
 	// Zoom's side agrees.
-	for _, m := range hist {
+	for _, m := range append(hist, second) {
 		zm, ok := env.Fake.Meeting(m.ID)
 		if !ok || zm.Topic != m.Topic || !zm.StartTime.Equal(m.Start) || zm.Duration != m.Duration || zm.HostID != env.Fake.OwnerID() {
 			t.Errorf("Zoom has %+v for %+v", zm, m)
@@ -222,7 +225,8 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"(America/New_York)", res.First.JoinURL, "POST /users/me/meetings (meetingCreate, 201)",
 		"PATCH /meetings/" + strconv.FormatInt(res.First.ID, 10) + " (meetingUpdate, 204)", "POST /oauth/revoke (oauth.revoke, 200)",
 		"scheduling a new meeting is refused", "PulsoDesk asks to confirm first",
-		"a POST without the confirmation goes back to the confirmation step"} {
+		"a POST without the confirmation goes back to the confirmation step",
+		"deletes meeting " + strconv.FormatInt(res.Second.ID, 10) + " from the meeting history", "its Join link is gone"} {
 		if !strings.Contains(transcript, s) {
 			t.Errorf("transcript lacks %q", s)
 		}
@@ -540,6 +544,59 @@ func TestPages(t *testing.T) {
 	if st != http.StatusSeeOther || hdr.Get("Location") != m.JoinURL {
 		t.Errorf("join: %d %q", st, hdr.Get("Location"))
 	}
+	// Meeting history: one entry, then the whole history (with a
+	// confirmation step); Zoom keeps the meetings.
+	form.Set("topic", "Retro")
+	st, body, hdr = do("POST", "/meetings", form, "")
+	expect(st, body, http.StatusSeeOther)
+	retro, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(hdr.Get("Location"), "/meetings/"), "?created=1"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, body, _ = do("GET", "/", nil, "")
+	expect(st, body, 200, `id="delete-history"`)
+	st, body, _ = do("GET", "/meetings/"+strconv.FormatInt(retro, 10), nil, "")
+	expect(st, body, 200, `id="delete-entry"`)
+	st, body, hdr = do("POST", "/meetings/"+strconv.FormatInt(retro, 10)+"/delete", url.Values{}, "")
+	expect(st, body, http.StatusSeeOther)
+	st, body, _ = do("GET", hdr.Get("Location"), nil, "")
+	expect(st, body, 200, "deleted from the meeting history. It is still scheduled in Zoom", "Planning Q1")
+	if strings.Contains(body, "Retro") {
+		t.Error("the deleted entry is still shown")
+	}
+	if _, ok := env.Fake.Meeting(retro); !ok {
+		t.Error("deleting a history entry deleted the meeting in Zoom")
+	}
+	st, body, _ = do("POST", "/meetings/"+strconv.FormatInt(retro, 10)+"/delete", url.Values{}, "")
+	expect(st, body, http.StatusNotFound)
+	st, body, _ = do("GET", "/meetings/"+strconv.FormatInt(retro, 10)+"/join", nil, "")
+	expect(st, body, http.StatusNotFound)
+	st, body, _ = do("GET", "/history/delete", nil, "")
+	expect(st, body, 200, "Delete meeting history?", "1 meeting(s)", `name="confirm" value="yes"`)
+	st, _, hdr = do("POST", "/history/delete", url.Values{}, "")
+	if st != http.StatusSeeOther || hdr.Get("Location") != "/history/delete" {
+		t.Errorf("unconfirmed history deletion: %d %q", st, hdr.Get("Location"))
+	}
+	if h, _ := a.history(ctx); len(h) != 1 {
+		t.Fatalf("history after an unconfirmed deletion: %+v", h)
+	}
+	keep, _ := a.localMeeting(ctx, id)
+	n0 := len(env.Fake.Requests())
+	st, body, hdr = do("POST", "/history/delete", url.Values{"confirm": {"yes"}}, "")
+	expect(st, body, http.StatusSeeOther)
+	st, body, _ = do("GET", hdr.Get("Location"), nil, "")
+	expect(st, body, 200, "The meeting history was deleted", "No meetings yet")
+	if h, _ := a.history(ctx); len(h) != 0 || len(env.Fake.Requests()) != n0 {
+		t.Errorf("history %+v; Zoom calls %v", h, ops(env.Fake.Requests()[n0:]))
+	}
+	if _, ok := env.Fake.Meeting(id); !ok {
+		t.Error("deleting the history deleted the meeting in Zoom")
+	}
+	// Put the meeting back in the history for the disconnect checks below.
+	if err := a.saveMeeting(ctx, keep); err != nil {
+		t.Fatal(err)
+	}
+
 	st, body, _ = do("GET", "/meetings/999", nil, "")
 	expect(st, body, http.StatusNotFound)
 	st, body, _ = do("GET", "/meetings/abc", nil, "")

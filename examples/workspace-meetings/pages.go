@@ -60,6 +60,7 @@ label{display:inline-block;margin:.3em 1em .3em 0} input,select{font-size:1em;pa
 {{template "schedule" (dict "Action" "/meetings" "Button" "Schedule in Zoom" "In" .Default)}}{{end}}
 <h2>Meeting history</h2>
 {{template "history" .Meetings}}
+{{if .Meetings}}<p><a class="btn secondary" id="delete-history" href="/history/delete">Delete meeting history</a></p>{{end}}
 {{template "foot" .}}{{end}}
 
 {{define "list"}}{{template "head" .}}
@@ -75,6 +76,8 @@ label{display:inline-block;margin:.3em 1em .3em 0} input,select{font-size:1em;pa
 <p>When: <strong id="meeting-when">{{.When}}</strong> · {{.Duration}} minutes</p>
 {{if eq .Status "scheduled"}}<p>Join link: <a id="join-link" href="{{.JoinURL}}">{{.JoinURL}}</a></p>
 <p><a class="btn" href="/meetings/{{.ID}}/join">Join meeting</a></p>{{end}}
+<form method="post" action="/meetings/{{.ID}}/delete"><button class="btn secondary" id="delete-entry" type="submit">Delete from meeting history</button>
+<span class="muted">PulsoDesk forgets this meeting; it stays in Zoom.</span></form>
 </div>{{end}}
 <p class="muted">{{if .FromZoom}}Read from Zoom just now.{{else}}From the workspace's history (Zoom is not connected or no longer has it).{{end}}</p>
 {{if and .Conn.Active .FromZoom}}<h2>Change the meeting</h2>
@@ -91,6 +94,17 @@ Zoom removes the PulsoDesk app from that account.</p>
 To schedule new meetings, connect Zoom again.</p>
 <form method="post" action="/disconnect"><input type="hidden" name="confirm" value="yes">
 <button class="btn danger" id="confirm-disconnect" type="submit">Yes, disconnect Zoom</button>
+<a class="btn secondary" id="cancel" href="/">Cancel</a></form>
+</div>
+{{template "foot" .}}{{end}}
+
+{{define "confirm-delete-history"}}{{template "head" .}}
+<div class="card" id="confirm">
+<h2>Delete meeting history?</h2>
+<p>PulsoDesk will delete its record of {{len .Meetings}} meeting(s), with their join links. This cannot be undone.</p>
+<p>Nothing changes in Zoom: the meetings stay scheduled there and still take place.</p>
+<form method="post" action="/history/delete"><input type="hidden" name="confirm" value="yes">
+<button class="btn danger" id="confirm-delete-history" type="submit">Yes, delete meeting history</button>
 <a class="btn secondary" id="cancel" href="/">Cancel</a></form>
 </div>
 {{template "foot" .}}{{end}}
