@@ -144,7 +144,7 @@ func TestBrowserServe(t *testing.T) {
 	if s := text("#account"); s != ownerEmail {
 		t.Errorf("connected account shown %q, want %q", s, ownerEmail)
 	}
-	if s := text("#notice"); !strings.Contains(s, "Zoom is connected as "+ownerEmail) {
+	if s := text("#notice"); !strings.Contains(s, "Your Zoom account "+ownerEmail+" is connected") {
 		t.Errorf("notice %q", s)
 	}
 	shot("connected")
@@ -196,7 +196,7 @@ func TestBrowserServe(t *testing.T) {
 	if s := text("#history"); !strings.Contains(s, "Customer onboarding call") || !strings.Contains(s, m.JoinURL) {
 		t.Errorf("history after the disconnect: %q", s)
 	}
-	if _, err := env.Tokens.Get(t.Context(), a.tokenKey()); !errors.Is(err, tokenstore.ErrNotFound) {
+	if _, err := env.Tokens.Get(t.Context(), a.tokenKey(ana)); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Errorf("tokens after the disconnect: %v", err)
 	}
 	if count(env.Fake.Requests(), "oauth.revoke") != 1 {
