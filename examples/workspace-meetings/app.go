@@ -810,6 +810,7 @@ type pageData struct {
 	Notice    string
 	Error     string
 	Meetings  []meeting
+	Own       int // how many of Meetings the signed-in member scheduled
 	Meeting   *meeting
 	FromZoom  bool
 	Default   meetingInput
@@ -870,13 +871,18 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
 		return
 	}
+	for _, m := range d.Meetings {
+		if m.MemberID == d.Member.ID {
+			d.Own++
+		}
+	}
 	switch {
 	case r.URL.Query().Get("connected") == "1" && d.Conn.Active():
 		d.Notice = "Your Zoom account " + d.Conn.Email + " is connected. Meetings you schedule are created in it."
 	case r.URL.Query().Get("deleted") == "1":
 		d.Notice = "The meeting was deleted from the meeting history. It is still scheduled in Zoom."
 	case r.URL.Query().Get("history") == "deleted":
-		d.Notice = "The meeting history was deleted. Meetings scheduled in Zoom still take place."
+		d.Notice = "Your meeting history was deleted. Your meetings scheduled in Zoom still take place."
 	case r.URL.Query().Get("disconnected") == "1":
 		d.Notice = "Zoom is disconnected: its access was revoked and its tokens deleted. The meeting history stays."
 	}

@@ -214,4 +214,60 @@ func TestBrowserServe(t *testing.T) {
 	if env.Fake.TokenRequests()["authorization_code"] != 2 {
 		t.Errorf("token requests %v", env.Fake.TokenRequests())
 	}
+
+	// 7. Luis, a teammate, signs in and connects his own Zoom: he picks his
+	// user on Zoom's consent page, and his meeting is hosted by it.
+	luisZoom, _ := env.Fake.User(luis.Email)
+	step("switch to Luis",
+		chromedp.Click(css("#switch")), chromedp.WaitVisible(css("#signin-submit")),
+		chromedp.Click(css(`input[name="member"][value="luis"]`)),
+		chromedp.Click(css("#signin-submit")), chromedp.WaitVisible(css("#connect")))
+	if s := text("#member"); s != luis.Name {
+		t.Errorf("signed in as %q", s)
+	}
+	shot("luis-signed-in")
+	step("Luis connects his Zoom", chromedp.Click(css("#connect")), chromedp.WaitVisible(allow),
+		chromedp.SetValue(css("select[name=user]"), luisZoom.ID),
+		chromedp.Click(allow), chromedp.WaitVisible(css("#account")))
+	if s := text("#account"); s != luis.Email {
+		t.Errorf("Luis's connected account %q", s)
+	}
+	step("Luis schedules a meeting",
+		chromedp.SetValue(css("#topic"), "Globex demo"),
+		chromedp.SetValue(css("#date"), date),
+		chromedp.SetValue(css("#time"), "16:00"),
+		chromedp.Click(css("#submit-meeting")),
+		chromedp.WaitVisible(css("#join-link")))
+	if s := text("#meeting-host"); s != luis.Email {
+		t.Errorf("host shown %q, want %q", s, luis.Email)
+	}
+	lid, err := strconv.ParseInt(text("#meeting-id"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zm, ok := env.Fake.Meeting(lid); !ok || zm.HostID != luisZoom.ID {
+		t.Errorf("Luis's meeting in Zoom: %+v", zm)
+	}
+	if c, _ := a.connection(t.Context(), ana); !c.Active() {
+		t.Error("Luis connecting ended Ana's connection")
+	}
+	shot("luis-meeting")
+
+	// 8. Luis deletes his meeting history (after a confirmation); Ana's
+	// meeting stays in the history, and Luis's stays in Zoom.
+	step("delete my meeting history",
+		chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#delete-history")),
+		chromedp.Click(css("#delete-history")), chromedp.WaitVisible(css("#confirm-delete-history")))
+	shot("confirm-delete-history")
+	step("confirm", chromedp.Click(css("#confirm-delete-history")), chromedp.WaitVisible(css("#notice")))
+	if s := text("#notice"); !strings.Contains(s, "Your meeting history was deleted") {
+		t.Errorf("notice %q", s)
+	}
+	if s := text("#history"); strings.Contains(s, "Globex demo") || !strings.Contains(s, "Customer onboarding call") {
+		t.Errorf("history after Luis deleted his: %q", s)
+	}
+	if _, ok := env.Fake.Meeting(lid); !ok {
+		t.Error("deleting the history deleted the meeting in Zoom")
+	}
+	shot("history-deleted")
 }

@@ -607,7 +607,7 @@ func TestPages(t *testing.T) {
 	st, body, hdr = do("POST", "/history/delete", url.Values{"confirm": {"yes"}}, "")
 	expect(st, body, http.StatusSeeOther)
 	st, body, _ = do("GET", hdr.Get("Location"), nil, "")
-	expect(st, body, 200, "The meeting history was deleted", "No meetings yet")
+	expect(st, body, 200, "Your meeting history was deleted", "No meetings yet")
 	if h, _ := a.history(ctx); len(h) != 0 || len(env.Fake.Requests()) != n0 {
 		t.Errorf("history %+v; Zoom calls %v", h, ops(env.Fake.Requests()[n0:]))
 	}
@@ -790,6 +790,9 @@ func TestMembersConnectTheirOwnZoom(t *testing.T) {
 	}
 	if h, _ := a.history(ctx); len(h) != 1 || h[0].ID != anaID {
 		t.Errorf("history after Luis deleted his: %+v", h)
+	}
+	if _, body, _ := luisB.Get(ctx, env.BaseURL+"/"); strings.Contains(body, `id="delete-history"`) || !strings.Contains(body, "Ana&#39;s review") {
+		t.Errorf("Luis's page after he deleted his history:\n%s", body)
 	}
 
 	// Luis disconnects (he confirms): only his connection ends, and the

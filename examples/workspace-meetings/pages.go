@@ -60,7 +60,7 @@ label{display:inline-block;margin:.3em 1em .3em 0} input,select{font-size:1em;pa
 {{template "schedule" (dict "Action" "/meetings" "Button" "Schedule in Zoom" "In" .Default)}}{{end}}
 <h2>Meeting history</h2>
 {{template "history" .Meetings}}
-{{if .Meetings}}<p><a class="btn secondary" id="delete-history" href="/history/delete">Delete my meeting history</a></p>{{end}}
+{{if .Own}}<p><a class="btn secondary" id="delete-history" href="/history/delete">Delete my meeting history</a></p>{{end}}
 {{template "foot" .}}{{end}}
 
 {{define "list"}}{{template "head" .}}
