@@ -296,6 +296,7 @@ func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
 
 	a.mux = http.NewServeMux()
 	a.mux.HandleFunc("GET /{$}", a.home)
+	a.mux.HandleFunc("GET "+integrationPath, a.integrationPage)
 	a.mux.HandleFunc("GET /signin", a.signinPage)
 	a.mux.HandleFunc("POST /signin", a.signin)
 	a.mux.Handle(exkit.ConnectPath, a.oauth.Connect())
@@ -346,7 +347,7 @@ func (a *app) connected(w http.ResponseWriter, r *http.Request, c oauth.Connecti
 		a.fail(w, r, http.StatusInternalServerError, "Zoom was connected but PulsoDesk could not save it", err)
 		return
 	}
-	http.Redirect(w, r, "/?connected=1", http.StatusSeeOther)
+	http.Redirect(w, r, integrationPath+"?connected=1", http.StatusSeeOther)
 }
 
 func (a *app) recordConnection(ctx context.Context, m member, c oauth.Connection) error {
@@ -877,8 +878,6 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	switch {
-	case r.URL.Query().Get("connected") == "1" && d.Conn.Active():
-		d.Notice = "Your Zoom account " + d.Conn.Email + " is connected. Meetings you schedule are created in it."
 	case r.URL.Query().Get("deleted") == "1":
 		d.Notice = "The meeting was deleted from the meeting history. It is still scheduled in Zoom."
 	case r.URL.Query().Get("history") == "deleted":
@@ -901,6 +900,22 @@ func (a *app) listPage(w http.ResponseWriter, r *http.Request) {
 	a.render(w, http.StatusOK, "list", d)
 }
 
+// integrationPath is Settings → Integrations → Zoom, where a member
+// connects and disconnects their own Zoom account.
+const integrationPath = "/settings/integrations/zoom"
+
+func (a *app) integrationPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r, "Zoom integration")
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	if r.URL.Query().Get("connected") == "1" && d.Conn.Active() {
+		d.Notice = "Your Zoom account " + d.Conn.Email + " is connected. Meetings you schedule are created in it."
+	}
+	a.render(w, http.StatusOK, "integration", d)
+}
+
 func formInput(r *http.Request) meetingInput {
 	dur, _ := strconv.Atoi(r.PostFormValue("duration"))
 	return meetingInput{
@@ -910,6 +925,10 @@ func formInput(r *http.Request) meetingInput {
 }
 
 func (a *app) createPage(w http.ResponseWriter, r *http.Request) {
+	if p := r.PostFormValue("platform"); p != "" && p != "zoom" {
+		a.fail(w, r, http.StatusBadRequest, "Scheduling the meeting", fmt.Errorf("%w: the meeting platform %q is not available; choose Zoom", errInvalid, p))
+		return
+	}
 	m, err := a.createMeeting(r.Context(), signedIn(r), formInput(r))
 	if err != nil {
 		a.failFor(w, r, "Scheduling the meeting", err)

@@ -126,7 +126,7 @@ func TestBrowserServe(t *testing.T) {
 
 	// 1. The app's home page.
 	step("open the app", chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#connect")))
-	if s := text("#status"); s != "Zoom not connected" {
+	if s := text("#status"); s != "Zoom: not connected" {
 		t.Errorf("status %q", s)
 	}
 	shot("home")
@@ -147,7 +147,11 @@ func TestBrowserServe(t *testing.T) {
 	if s := text("#notice"); !strings.Contains(s, "Your Zoom account "+ownerEmail+" is connected") {
 		t.Errorf("notice %q", s)
 	}
+	if s := text("#zoom-status"); s != "Connected" {
+		t.Errorf("Settings → Integrations → Zoom shows %q", s)
+	}
 	shot("connected")
+	step("go to Meetings", chromedp.Click(css("#nav-meetings")), chromedp.WaitVisible(css("#topic")))
 
 	// 4. Schedule a meeting; its page shows the join link.
 	date := a.now().In(loadZone("Europe/Madrid")).AddDate(0, 0, 2).Format("2006-01-02")
@@ -183,7 +187,7 @@ func TestBrowserServe(t *testing.T) {
 
 	// 5. Disconnect: tokens revoked and deleted, the history stays.
 	step("disconnect",
-		chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#disconnect")),
+		chromedp.Click(css("#nav-integrations")), chromedp.WaitVisible(css("#disconnect")),
 		chromedp.Click(css("#disconnect")), chromedp.WaitVisible(css("#confirm-disconnect")))
 	if s := text("#confirm"); !strings.Contains(s, "Disconnect Zoom?") || !strings.Contains(s, ownerEmail) {
 		t.Errorf("confirmation step %q", s)
@@ -232,6 +236,7 @@ func TestBrowserServe(t *testing.T) {
 	if s := text("#account"); s != luis.Email {
 		t.Errorf("Luis's connected account %q", s)
 	}
+	step("go to Meetings", chromedp.Click(css("#nav-meetings")), chromedp.WaitVisible(css("#topic")))
 	step("Luis schedules a meeting",
 		chromedp.SetValue(css("#topic"), "Globex demo"),
 		chromedp.SetValue(css("#date"), date),

@@ -63,7 +63,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	var err error
 
 	// 1. Connect.
-	f.log.Step("Ana (workspace admin) clicks Connect Zoom and approves PulsoDesk in her Zoom account")
+	f.log.Step("Ana (workspace admin) clicks Connect Zoom Account and approves PulsoDesk in her Zoom account")
 	if err := f.connect(ctx, f.browser, ana, ownerEmail); err != nil {
 		return nil, err
 	}
@@ -71,7 +71,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	// 2. Schedule two meetings.
 	day := a.now().In(loadZone(a.zone)).AddDate(0, 0, 1)
 	res.Day = day
-	f.log.Step("Ana schedules a meeting: title, date and time, duration")
+	f.log.Step("Ana clicks Schedule Meeting, chooses Zoom, and gives a title, date and time, and duration")
 	if res.First, err = f.create(ctx, ana, meetingInput{Topic: "Weekly design review", Date: day.Format("2006-01-02"),
 		Time: "10:00", Timezone: "Europe/Madrid", Duration: 45}); err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	}
 
 	// Each member connects their own Zoom: Luis's meeting lands in his.
-	f.log.Step("Luis, a teammate, signs in to PulsoDesk and connects his own Zoom account")
+	f.log.Step("Luis, a teammate, signs in to PulsoDesk and clicks Connect Zoom Account for his own Zoom account")
 	luisBrowser := exkit.NewBrowser()
 	if err := f.signin(ctx, luisBrowser, luis); err != nil {
 		return nil, err
@@ -160,7 +160,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	f.log.OK("PulsoDesk redirects to the join link %s", link)
 
 	// 7. Disconnect.
-	f.log.Step("Ana clicks Disconnect Zoom; PulsoDesk asks to confirm first")
+	f.log.Step("In Settings → Integrations → Zoom, Ana clicks Disconnect; PulsoDesk asks to confirm first")
 	status, page, err := f.browser.Get(ctx, f.env.BaseURL+"/disconnect")
 	if err != nil {
 		return nil, err
@@ -177,7 +177,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 		return nil, fmt.Errorf("a disconnect without the confirmation ended the connection: %v", err)
 	}
 	f.log.OK("a POST without the confirmation goes back to the confirmation step; Zoom stays connected")
-	f.log.Step("Ana clicks Yes, disconnect Zoom")
+	f.log.Step("Ana confirms the action")
 	if _, err := f.post(ctx, "/disconnect", url.Values{"confirm": {"yes"}}); err != nil {
 		return nil, err
 	}
@@ -318,7 +318,11 @@ func (f *flow) connect(ctx context.Context, b *exkit.Browser, mb member, zoomUse
 	if status != http.StatusOK || !c.Active() || !strings.Contains(body, c.Email) {
 		return fmt.Errorf("connect: the browser ended on a %d page without the connected account", status)
 	}
+	if !strings.Contains(body, `id="zoom-status">Connected`) {
+		return fmt.Errorf("connect: Settings → Integrations → Zoom does not show Connected")
+	}
 	f.log.OK("%s's Zoom is connected as %s (Zoom user %s); tokens stored under %q", mb.Name, c.Email, c.ZoomUserID, c.TokenKey)
+	f.log.OK("Settings → Integrations → Zoom shows status Connected")
 	return nil
 }
 

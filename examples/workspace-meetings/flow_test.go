@@ -248,7 +248,8 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"scheduling a new meeting is refused", "PulsoDesk asks to confirm first",
 		"a POST without the confirmation goes back to the confirmation step",
 		"deletes meeting " + strconv.FormatInt(res.Second.ID, 10) + " from the meeting history", "its Join link is gone",
-		"signed in to PulsoDesk as Luis Martín", "host:      " + luis.Email, "Luis's own Zoom connection (" + luis.Email + ") is not affected"} {
+		"signed in to PulsoDesk as Luis Martín", "Settings → Integrations → Zoom shows status Connected",
+		"clicks Schedule Meeting, chooses Zoom", "In Settings → Integrations → Zoom, Ana clicks Disconnect", "host:      " + luis.Email, "Luis's own Zoom connection (" + luis.Email + ") is not affected"} {
 		if !strings.Contains(transcript, s) {
 			t.Errorf("transcript lacks %q", s)
 		}
@@ -514,7 +515,9 @@ func TestPages(t *testing.T) {
 	}
 
 	st, body, _ := do("GET", "/", nil, "")
-	expect(st, body, 200, "Zoom not connected", `id="connect"`, exkit.ConnectPath, "No meetings yet")
+	expect(st, body, 200, "Zoom: not connected", `id="connect"`, exkit.ConnectPath, "Connect Zoom Account", "No meetings yet")
+	st, body, _ = do("GET", "/settings/integrations/zoom", nil, "")
+	expect(st, body, 200, `id="zoom-status">Not connected`, "Connect Zoom Account", "Permissions requested")
 	early := url.Values{"topic": {"x"}, "date": {tomorrow(a)}, "time": {"09:00"}, "timezone": {"UTC"}, "duration": {"30"}}
 	st, body, _ = do("POST", "/meetings", early, "")
 	expect(st, body, http.StatusConflict, "zoom is not connected")
@@ -527,8 +530,19 @@ func TestPages(t *testing.T) {
 	}
 
 	connect(t, env, a)
-	st, body, _ = do("GET", "/?connected=1", nil, "")
-	expect(st, body, 200, `id="account">`+ownerEmail, "Your Zoom account "+ownerEmail+" is connected", `id="disconnect"`, `id="topic"`)
+	// Labels as PulsoDesk's Zoom integration docs name them: Settings →
+	// Integrations → Zoom with its status, the permissions requested,
+	// Connect Zoom Account and Disconnect; Schedule Meeting with Zoom as the
+	// platform, Title, Date, Time, Duration and Schedule.
+	st, body, _ = do("GET", "/settings/integrations/zoom?connected=1", nil, "")
+	expect(st, body, 200, `id="account">`+ownerEmail, "Your Zoom account "+ownerEmail+" is connected", "Settings → Integrations → Zoom",
+		`id="zoom-status">Connected`, "Permissions requested", "meeting:write", "meeting:read", "user:read", `id="disconnect"`, ">Disconnect</a>")
+	st, body, _ = do("GET", "/", nil, "")
+	expect(st, body, 200, "Schedule Meeting", `id="platform"`, `<option value="zoom" selected>Zoom</option>`, `id="topic"`,
+		">Schedule</button>", "Manage in Settings → Integrations → Zoom")
+	other := url.Values{"platform": {"teams"}, "topic": {"x"}, "date": {tomorrow(a)}, "time": {"09:00"}, "timezone": {"UTC"}, "duration": {"30"}}
+	st, body, _ = do("POST", "/meetings", other, "")
+	expect(st, body, http.StatusBadRequest, "choose Zoom")
 
 	form := url.Values{"topic": {"Planning <Q1>"}, "date": {tomorrow(a)}, "time": {"15:00"}, "timezone": {"Asia/Tokyo"}, "duration": {"50"}}
 	st, body, _ = do("POST", "/meetings", form, "http://evil.example")
@@ -639,7 +653,7 @@ func TestPages(t *testing.T) {
 	st, body, hdr = do("POST", "/disconnect", url.Values{"confirm": {"yes"}}, env.BaseURL)
 	expect(st, body, http.StatusSeeOther)
 	st, body, _ = do("GET", hdr.Get("Location"), nil, "")
-	expect(st, body, 200, "Zoom is disconnected", "Zoom not connected", `id="connect"`, "disconnected in PulsoDesk",
+	expect(st, body, 200, "Zoom is disconnected", "Zoom: not connected", `id="connect"`, "disconnected in PulsoDesk",
 		`id="history"`, "Planning Q1", m.JoinURL)
 	n := len(env.Fake.Requests())
 	st, body, _ = do("GET", "/meetings/"+strconv.FormatInt(id, 10), nil, "")
@@ -714,7 +728,7 @@ func TestMembersConnectTheirOwnZoom(t *testing.T) {
 	// Ana connects her Zoom; Luis is still not connected.
 	connect(t, env, a)
 	_, body, _ := luisB.Get(ctx, env.BaseURL+"/")
-	if !strings.Contains(body, `id="member">Luis Martín`) || !strings.Contains(body, "Zoom not connected") || strings.Contains(body, ownerEmail) {
+	if !strings.Contains(body, `id="member">Luis Martín`) || !strings.Contains(body, "Zoom: not connected") || strings.Contains(body, ownerEmail) {
 		t.Errorf("Luis's page before he connects:\n%s", body)
 	}
 	form := url.Values{"topic": {"Luis's demo"}, "date": {tomorrow(a)}, "time": {"11:00"}, "timezone": {"UTC"}, "duration": {"30"}}

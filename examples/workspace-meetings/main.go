@@ -87,7 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if cfg.Serve {
-		fmt.Fprintf(stdout, "PulsoDesk (workspace %q): open %s/ and click Connect Zoom.\n", a.name, env.BaseURL)
+		fmt.Fprintf(stdout, "PulsoDesk (workspace %q): open %s/ and click Connect Zoom Account.\n", a.name, env.BaseURL)
 		fmt.Fprintf(stdout, "data folder (SQLite file, outbox): %s\n", env.Cfg.DataDir)
 		return env.Serve(ctx, a)
 	}
