@@ -864,7 +864,7 @@ func (a *app) failFor(w http.ResponseWriter, r *http.Request, what string, err e
 }
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
-	d, err := a.page(r, a.name+" - meetings")
+	d, err := a.page(r, "Meetings")
 	if err == nil {
 		d.Meetings, err = a.history(r.Context())
 	}

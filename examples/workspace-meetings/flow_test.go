@@ -637,6 +637,14 @@ func TestPages(t *testing.T) {
 	expect(st, body, http.StatusNotFound)
 	st, body, _ = do("GET", "/meetings/abc", nil, "")
 	expect(st, body, http.StatusNotFound)
+	// Every page leads back to Meetings with the product's label.
+	for _, p := range []string{"/meetings/" + strconv.FormatInt(id, 10), "/meetings", "/settings/integrations/zoom", "/signin", "/disconnect"} {
+		st, body, _ = do("GET", p, nil, "")
+		expect(st, body, 200, "<title>", `id="nav-meetings"`, `id="nav-integrations"`)
+		if strings.Contains(body, "Back to the workspace") {
+			t.Errorf("%s still says Back to the workspace", p)
+		}
+	}
 
 	// Disconnect Zoom asks first; a POST without the confirmation does
 	// nothing but lead back to that step.

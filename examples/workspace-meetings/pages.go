@@ -68,7 +68,7 @@ label{display:inline-block;margin:.3em 1em .3em 0} input,select{font-size:1em;pa
 {{define "list"}}{{template "head" .}}
 <h2>Scheduled meetings in Zoom ({{len .Meetings}})</h2>
 {{template "history" .Meetings}}
-<p><a href="/">Back to the workspace</a></p>
+<p><a href="/">Back to Meetings</a></p>
 {{template "foot" .}}{{end}}
 
 {{define "meeting"}}{{template "head" .}}{{with .Meeting}}
@@ -84,7 +84,7 @@ label{display:inline-block;margin:.3em 1em .3em 0} input,select{font-size:1em;pa
 <p class="muted">{{if .FromZoom}}Read from your Zoom account just now.{{else}}From the workspace's history (the meeting is in another member's Zoom account, your Zoom is not connected, or Zoom no longer has it).{{end}}</p>
 {{if and .Conn.Active .FromZoom}}<h2>Change the meeting</h2>
 {{with .Meeting}}{{template "schedule" (dict "Action" (printf "/meetings/%d" .ID) "Button" "Update in Zoom" "In" (input .))}}{{end}}{{end}}
-<p><a href="/">Back to the workspace</a></p>
+<p><a href="/">Back to Meetings</a></p>
 {{template "foot" .}}{{end}}
 
 {{define "confirm-disconnect"}}{{template "head" .}}
@@ -139,10 +139,10 @@ To schedule new meetings, connect Zoom again.</p>
 <p><label><input type="radio" name="member" value="{{.ID}}"{{if eq .ID $.Member.ID}} checked{{end}}> {{.Name}} ({{.Email}})</label></p>{{end}}
 <button class="btn" id="signin-submit" type="submit">Sign in</button></form>
 </div>
-<p><a href="/">Back to the workspace</a></p>
+<p><a href="/">Back to Meetings</a></p>
 {{template "foot" .}}{{end}}
 
 {{define "error"}}{{template "head" .}}
-<p><a href="/">Back to the workspace</a>{{if not .Conn.Active}} · <a href="{{.ConnectTo}}">Connect Zoom</a>{{end}}</p>
+<p><a href="/">Back to Meetings</a>{{if not .Conn.Active}} · <a href="{{.ConnectTo}}">Connect Zoom Account</a>{{end}}</p>
 {{template "foot" .}}{{end}}
 `
