@@ -100,6 +100,14 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 		return nil, errors.New("the meeting Luis scheduled is not in his Zoom account")
 	}
 	f.log.OK("host %s, not Ana's Zoom account", res.Luis.HostEmail)
+	f.log.Step("Luis tries to rename Ana's meeting %d", res.First.ID)
+	before := len(env.Fake.Requests())
+	_, err = a.updateMeeting(ctx, luis, res.First.ID, meetingInput{Topic: "Renamed by Luis", Date: day.Format("2006-01-02"),
+		Time: "10:00", Timezone: "Europe/Madrid", Duration: 45})
+	if !errors.Is(err, errNotYours) || len(env.Fake.Requests()) != before {
+		return nil, fmt.Errorf("luis changed a meeting in Ana's Zoom account: %v", err)
+	}
+	f.log.Fail("refused without a Zoom call: %v", err)
 
 	// 3. List and view.
 	f.log.Step("Ana lists the meetings in her Zoom account")

@@ -248,7 +248,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"scheduling a new meeting is refused", "PulsoDesk asks to confirm first",
 		"a POST without the confirmation goes back to the confirmation step",
 		"deletes meeting " + strconv.FormatInt(res.Second.ID, 10) + " from the meeting history", "its Join link is gone",
-		"signed in to PulsoDesk as Luis Martín", "Settings → Integrations → Zoom shows status Connected",
+		"signed in to PulsoDesk as Luis Martín", "only Ana García, who scheduled it in their Zoom account, can change meeting", "Settings → Integrations → Zoom shows status Connected",
 		"clicks Schedule Meeting, chooses Zoom", "In Settings → Integrations → Zoom, Ana clicks Disconnect", "host:      " + luis.Email, "Luis's own Zoom connection (" + luis.Email + ") is not affected"} {
 		if !strings.Contains(transcript, s) {
 			t.Errorf("transcript lacks %q", s)
