@@ -24,18 +24,21 @@ import (
 // Types and statements are portable between SQLite and PostgreSQL.
 func schema() []string {
 	return []string{
-		`CREATE TABLE IF NOT EXISTS workspace_meetings_connection (
-		workspace_id      TEXT PRIMARY KEY,
+		`CREATE TABLE IF NOT EXISTS workspace_meetings_member_connection (
+		workspace_id      TEXT NOT NULL,
+		member_id         TEXT NOT NULL,
 		token_key         TEXT NOT NULL,
 		zoom_user_id      TEXT NOT NULL,
 		email             TEXT NOT NULL,
 		connected_at      BIGINT NOT NULL,
 		disconnected_at   BIGINT,
-		disconnect_reason TEXT NOT NULL DEFAULT ''
+		disconnect_reason TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (workspace_id, member_id)
 	)`,
-		`CREATE TABLE IF NOT EXISTS workspace_meetings_meeting (
+		`CREATE TABLE IF NOT EXISTS workspace_meetings_history (
 		zoom_meeting_id BIGINT PRIMARY KEY,
 		workspace_id    TEXT NOT NULL,
+		member_id       TEXT NOT NULL,
 		host_email      TEXT NOT NULL,
 		topic           TEXT NOT NULL,
 		start_time      BIGINT NOT NULL,
@@ -55,8 +58,49 @@ const (
 	statusDeleted   = "deleted" // deleted in Zoom; the record stays
 )
 
-// connection is the workspace's Zoom connection (one per workspace).
+// member is a person of the workspace. Each member connects their own Zoom
+// account, so the meetings they schedule are created in it.
+type member struct {
+	ID    string
+	Name  string
+	Email string // their PulsoDesk login; often, not always, their Zoom email
+}
+
+// The workspace's members. A real PulsoDesk has accounts and passwords;
+// this example signs in by picking a member (see /signin).
+var (
+	ana  = member{ID: "ana", Name: "Ana García", Email: "ana.garcia@acme.example"}
+	luis = member{ID: "luis", Name: "Luis Martín", Email: "luis.martin@acme.example"}
+)
+
+func workspaceMembers() []member { return []member{ana, luis} }
+
+func memberByID(id string) (member, bool) {
+	for _, m := range workspaceMembers() {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return member{}, false
+}
+
+// memberCookie holds the signed-in member's id.
+const memberCookie = "pulsodesk_member"
+
+// signedIn returns the member using this browser: the one chosen on the
+// sign-in page, else the workspace's first member (its admin).
+func signedIn(r *http.Request) member {
+	if c, err := r.Cookie(memberCookie); err == nil {
+		if m, ok := memberByID(c.Value); ok {
+			return m
+		}
+	}
+	return workspaceMembers()[0]
+}
+
+// connection is a member's Zoom connection (one per member).
 type connection struct {
+	MemberID       string
 	TokenKey       string
 	ZoomUserID     string
 	Email          string
@@ -73,6 +117,7 @@ func (c *connection) Active() bool { return c != nil && c.DisconnectedAt.IsZero(
 // shared.
 type meeting struct {
 	ID        int64
+	MemberID  string // the member who scheduled it, in their Zoom account
 	HostEmail string
 	Topic     string
 	Start     time.Time // UTC
@@ -116,6 +161,16 @@ type meetingInput struct {
 
 // errInvalid marks a form the app refuses (400).
 var errInvalid = errors.New("invalid input")
+
+// errNotYours marks a change to another member's meeting (403).
+var errNotYours = errors.New("not your meeting")
+
+func memberName(id string) string {
+	if m, ok := memberByID(id); ok {
+		return m.Name
+	}
+	return id
+}
 
 // start validates the input and returns the start instant.
 func (in meetingInput) start(now time.Time) (time.Time, error) {
@@ -213,8 +268,8 @@ func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
 		return nil, err
 	}
 	a.oauth, err = env.OAuth.Handlers(env.Tokens,
-		// One Zoom account per workspace: reconnecting replaces the grant.
-		oauth.WithTokenKey(func(*http.Request, string) (string, error) { return a.tokenKey(), nil }),
+		// One Zoom account per member: reconnecting replaces their grant.
+		oauth.WithTokenKey(func(r *http.Request, _ string) (string, error) { return a.tokenKey(signedIn(r)), nil }),
 		oauth.WithOnConnected(a.connected),
 		oauth.WithOnError(func(w http.ResponseWriter, r *http.Request, err error) {
 			status := http.StatusBadGateway // Zoom's token or user endpoint failed
@@ -241,6 +296,9 @@ func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
 
 	a.mux = http.NewServeMux()
 	a.mux.HandleFunc("GET /{$}", a.home)
+	a.mux.HandleFunc("GET "+integrationPath, a.integrationPage)
+	a.mux.HandleFunc("GET /signin", a.signinPage)
+	a.mux.HandleFunc("POST /signin", a.signin)
 	a.mux.Handle(exkit.ConnectPath, a.oauth.Connect())
 	a.mux.Handle(exkit.CallbackPath, a.oauth.Callback())
 	a.mux.Handle(exkit.WebhookPath, hook)
@@ -249,6 +307,10 @@ func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
 	a.mux.HandleFunc("GET /meetings/{id}", a.viewPage)
 	a.mux.HandleFunc("POST /meetings/{id}", a.updatePage)
 	a.mux.HandleFunc("GET /meetings/{id}/join", a.joinPage)
+	a.mux.HandleFunc("POST /meetings/{id}/delete", a.deleteHistoryEntryPage)
+	a.mux.HandleFunc("GET /history/delete", a.confirmDeleteHistoryPage)
+	a.mux.HandleFunc("POST /history/delete", a.deleteHistoryPage)
+	a.mux.HandleFunc("GET /disconnect", a.confirmDisconnectPage)
 	a.mux.HandleFunc("POST /disconnect", a.disconnectPage)
 	return a, nil
 }
@@ -273,47 +335,50 @@ func sameOrigin(r *http.Request) bool {
 	return err == nil && u.Host == r.Host
 }
 
-func (a *app) tokenKey() string { return "pulsodesk:workspace:" + a.workspace + ":zoom" }
+func (a *app) tokenKey(m member) string {
+	return "pulsodesk:workspace:" + a.workspace + ":member:" + m.ID + ":zoom"
+}
 
 // ---- connection ----
 
 // connected is the OAuth callback's hook: the grant is stored already.
 func (a *app) connected(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
-	if err := a.recordConnection(r.Context(), c); err != nil {
+	if err := a.recordConnection(r.Context(), signedIn(r), c); err != nil {
 		a.fail(w, r, http.StatusInternalServerError, "Zoom was connected but PulsoDesk could not save it", err)
 		return
 	}
-	http.Redirect(w, r, "/?connected=1", http.StatusSeeOther)
+	http.Redirect(w, r, integrationPath+"?connected=1", http.StatusSeeOther)
 }
 
-func (a *app) recordConnection(ctx context.Context, c oauth.Connection) error {
+func (a *app) recordConnection(ctx context.Context, m member, c oauth.Connection) error {
 	now := a.now().UnixMilli()
-	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO workspace_meetings_connection
-		(workspace_id, token_key, zoom_user_id, email, connected_at, disconnected_at, disconnect_reason)
-		VALUES ($1, $2, $3, $4, $5, NULL, '')
-		ON CONFLICT (workspace_id) DO UPDATE SET token_key = excluded.token_key, zoom_user_id = excluded.zoom_user_id,
+	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO workspace_meetings_member_connection
+		(workspace_id, member_id, token_key, zoom_user_id, email, connected_at, disconnected_at, disconnect_reason)
+		VALUES ($1, $6, $2, $3, $4, $5, NULL, '')
+		ON CONFLICT (workspace_id, member_id) DO UPDATE SET token_key = excluded.token_key, zoom_user_id = excluded.zoom_user_id,
 		email = excluded.email, connected_at = excluded.connected_at, disconnected_at = NULL, disconnect_reason = ''`,
-		a.workspace, c.Key, c.UserID, c.Email, now)
+		a.workspace, c.Key, c.UserID, c.Email, now, m.ID)
 	if err != nil {
 		return err
 	}
 	return a.env.Mail.Send(ctx, exkit.Email{
 		To:      c.Email,
 		Subject: "Zoom is connected to " + a.name,
-		Body: fmt.Sprintf("Hello,\n\nYour Zoom account %s is now connected to the %s workspace on PulsoDesk.\n"+
-			"Teammates can schedule Zoom meetings from PulsoDesk; you can disconnect at any time.\n", c.Email, a.name),
+		Body: fmt.Sprintf("Hello %s,\n\nYour Zoom account %s is now connected to your PulsoDesk account in the %s workspace.\n"+
+			"The meetings you schedule from PulsoDesk are created in this Zoom account; you can disconnect at any time.\n",
+			m.Name, c.Email, a.name),
 	})
 }
 
-// connection returns the workspace's connection record (nil if it never
+// connection returns a member's connection record (nil if they never
 // connected).
-func (a *app) connection(ctx context.Context) (*connection, error) {
+func (a *app) connection(ctx context.Context, m member) (*connection, error) {
 	var c connection
 	var connected int64
 	var disconnected sql.NullInt64
-	err := a.env.DB.QueryRowContext(ctx, `SELECT token_key, zoom_user_id, email, connected_at, disconnected_at, disconnect_reason
-		FROM workspace_meetings_connection WHERE workspace_id = $1`, a.workspace).
-		Scan(&c.TokenKey, &c.ZoomUserID, &c.Email, &connected, &disconnected, &c.Reason)
+	err := a.env.DB.QueryRowContext(ctx, `SELECT member_id, token_key, zoom_user_id, email, connected_at, disconnected_at, disconnect_reason
+		FROM workspace_meetings_member_connection WHERE workspace_id = $1 AND member_id = $2`, a.workspace, m.ID).
+		Scan(&c.MemberID, &c.TokenKey, &c.ZoomUserID, &c.Email, &connected, &disconnected, &c.Reason)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -327,9 +392,9 @@ func (a *app) connection(ctx context.Context) (*connection, error) {
 	return &c, nil
 }
 
-// client returns a Zoom client acting as the connected user.
-func (a *app) client(ctx context.Context) (*zoom.Client, *connection, error) {
-	c, err := a.connection(ctx)
+// client returns a Zoom client acting as the member's connected Zoom user.
+func (a *app) client(ctx context.Context, m member) (*zoom.Client, *connection, error) {
+	c, err := a.connection(ctx, m)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -346,9 +411,9 @@ func (a *app) client(ctx context.Context) (*zoom.Client, *connection, error) {
 
 // zoomFailed handles an error of a Zoom call: a dead grant (revoked in Zoom,
 // app removed) ends the connection, so the pages offer to reconnect.
-func (a *app) zoomFailed(ctx context.Context, err error) error {
+func (a *app) zoomFailed(ctx context.Context, m member, err error) error {
 	if errors.Is(err, oauth.ErrReauthorizationRequired) {
-		if derr := a.endConnection(ctx, "Zoom no longer accepts the workspace's authorization"); derr != nil {
+		if derr := a.endConnection(ctx, m, "Zoom no longer accepts PulsoDesk's authorization"); derr != nil {
 			return errors.Join(err, derr)
 		}
 		return fmt.Errorf("%w: Zoom access was revoked; connect Zoom again", exkit.ErrNotConnected)
@@ -358,21 +423,21 @@ func (a *app) zoomFailed(ctx context.Context, err error) error {
 
 // endConnection deletes the stored access and refresh tokens and marks the
 // connection as ended. The meeting history stays.
-func (a *app) endConnection(ctx context.Context, reason string) error {
-	if err := a.env.Tokens.Delete(ctx, a.tokenKey()); err != nil {
+func (a *app) endConnection(ctx context.Context, m member, reason string) error {
+	if err := a.env.Tokens.Delete(ctx, a.tokenKey(m)); err != nil {
 		return fmt.Errorf("deleting the Zoom tokens: %w", err)
 	}
-	_, err := a.env.DB.ExecContext(ctx, `UPDATE workspace_meetings_connection
-		SET disconnected_at = $1, disconnect_reason = $2 WHERE workspace_id = $3 AND disconnected_at IS NULL`,
-		a.now().UnixMilli(), reason, a.workspace)
+	_, err := a.env.DB.ExecContext(ctx, `UPDATE workspace_meetings_member_connection
+		SET disconnected_at = $1, disconnect_reason = $2 WHERE workspace_id = $3 AND member_id = $4 AND disconnected_at IS NULL`,
+		a.now().UnixMilli(), reason, a.workspace, m.ID)
 	return err
 }
 
 // disconnect is "Disconnect Zoom": revoke the grant at Zoom (so the tokens
 // are dead even if a copy leaked), delete the stored access and refresh
 // tokens, and keep the meeting history.
-func (a *app) disconnect(ctx context.Context) (revoked bool, err error) {
-	c, err := a.connection(ctx)
+func (a *app) disconnect(ctx context.Context, mb member) (revoked bool, err error) {
+	c, err := a.connection(ctx, mb)
 	if err != nil {
 		return false, err
 	}
@@ -396,7 +461,7 @@ func (a *app) disconnect(ctx context.Context) (revoked bool, err error) {
 	// Revoking uninstalls the app for the Zoom user, and Zoom answers with
 	// app_deauthorized (before the revoke returns): end the connection
 	// first, so that the webhook finds it ended and the reason stays ours.
-	if err := a.endConnection(ctx, "disconnected in PulsoDesk"); err != nil {
+	if err := a.endConnection(ctx, mb, "disconnected in PulsoDesk"); err != nil {
 		return false, err
 	}
 	if tok != nil {
@@ -411,7 +476,7 @@ func (a *app) disconnect(ctx context.Context) (revoked bool, err error) {
 	err = a.env.Mail.Send(ctx, exkit.Email{
 		To:      c.Email,
 		Subject: "Zoom is disconnected from " + a.name,
-		Body: fmt.Sprintf("Hello,\n\nZoom (%s) was disconnected from the %s workspace: PulsoDesk revoked its access\n"+
+		Body: fmt.Sprintf("Hello,\n\nYour Zoom account %s was disconnected from PulsoDesk (%s workspace): PulsoDesk revoked its access\n"+
 			"and deleted its tokens. The meetings already scheduled still take place, and their\n"+
 			"history and join links stay in PulsoDesk. Connect Zoom again to schedule new ones.\n", c.Email, a.name),
 	})
@@ -420,12 +485,14 @@ func (a *app) disconnect(ctx context.Context) (revoked bool, err error) {
 
 // ---- meetings ----
 
-func (a *app) createMeeting(ctx context.Context, in meetingInput) (*meeting, error) {
+// createMeeting schedules a meeting in the Zoom account of the member who
+// creates it (Zoom makes that account the host).
+func (a *app) createMeeting(ctx context.Context, mb member, in meetingInput) (*meeting, error) {
 	start, err := in.start(a.now())
 	if err != nil {
 		return nil, err
 	}
-	cl, c, err := a.client(ctx)
+	cl, c, err := a.client(ctx, mb)
 	if err != nil {
 		return nil, err
 	}
@@ -437,9 +504,10 @@ func (a *app) createMeeting(ctx context.Context, in meetingInput) (*meeting, err
 		Duration:  in.Duration,
 	})
 	if err != nil {
-		return nil, a.zoomFailed(ctx, err)
+		return nil, a.zoomFailed(ctx, mb, err)
 	}
 	m := fromZoom(zm, in.Timezone)
+	m.MemberID = mb.ID
 	if m.HostEmail == "" {
 		m.HostEmail = c.Email
 	}
@@ -451,8 +519,8 @@ func (a *app) createMeeting(ctx context.Context, in meetingInput) (*meeting, err
 	err = a.env.Mail.Send(ctx, exkit.Email{
 		To:      c.Email,
 		Subject: "Meeting scheduled: " + oneLine(m.Topic),
-		Body: fmt.Sprintf("%s\n\nWhen: %s\nDuration: %d minutes\nJoin: %s\nMeeting ID: %d\n\nScheduled from PulsoDesk (%s).\n",
-			m.Topic, m.When(), m.Duration, m.JoinURL, m.ID, a.name),
+		Body: fmt.Sprintf("%s\n\nWhen: %s\nDuration: %d minutes\nJoin: %s\nMeeting ID: %d\nHost: %s\n\nScheduled by %s from PulsoDesk (%s).\n",
+			m.Topic, m.When(), m.Duration, m.JoinURL, m.ID, m.HostEmail, mb.Name, a.name),
 	})
 	return &m, err
 }
@@ -471,23 +539,23 @@ func fromZoom(zm *zoom.Meeting, zone string) meeting {
 }
 
 func (a *app) saveMeeting(ctx context.Context, m meeting) error {
-	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO workspace_meetings_meeting
-		(zoom_meeting_id, workspace_id, host_email, topic, start_time, timezone, duration, join_url, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO workspace_meetings_history
+		(zoom_meeting_id, workspace_id, member_id, host_email, topic, start_time, timezone, duration, join_url, status, created_at, updated_at)
+		VALUES ($1, $2, $12, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (zoom_meeting_id) DO UPDATE SET topic = excluded.topic, start_time = excluded.start_time,
 		timezone = excluded.timezone, duration = excluded.duration, join_url = excluded.join_url,
 		status = excluded.status, updated_at = excluded.updated_at`,
 		m.ID, a.workspace, m.HostEmail, m.Topic, m.Start.Unix(), m.Timezone, m.Duration, m.JoinURL, m.Status,
-		m.CreatedAt.UnixMilli(), m.UpdatedAt.UnixMilli())
+		m.CreatedAt.UnixMilli(), m.UpdatedAt.UnixMilli(), m.MemberID)
 	return err
 }
 
-const meetingColumns = `zoom_meeting_id, host_email, topic, start_time, timezone, duration, join_url, status, created_at, updated_at`
+const meetingColumns = `zoom_meeting_id, member_id, host_email, topic, start_time, timezone, duration, join_url, status, created_at, updated_at`
 
 func scanMeeting(row interface{ Scan(...any) error }) (meeting, error) {
 	var m meeting
 	var start, created, updated int64
-	err := row.Scan(&m.ID, &m.HostEmail, &m.Topic, &start, &m.Timezone, &m.Duration, &m.JoinURL, &m.Status, &created, &updated)
+	err := row.Scan(&m.ID, &m.MemberID, &m.HostEmail, &m.Topic, &start, &m.Timezone, &m.Duration, &m.JoinURL, &m.Status, &created, &updated)
 	m.Start = time.Unix(start, 0).UTC()
 	m.CreatedAt = time.UnixMilli(created).UTC()
 	m.UpdatedAt = time.UnixMilli(updated).UTC()
@@ -497,7 +565,7 @@ func scanMeeting(row interface{ Scan(...any) error }) (meeting, error) {
 // history is the workspace's own record of its meetings, soonest first. It
 // needs no Zoom connection.
 func (a *app) history(ctx context.Context) ([]meeting, error) {
-	rows, err := a.env.DB.QueryContext(ctx, `SELECT `+meetingColumns+` FROM workspace_meetings_meeting
+	rows, err := a.env.DB.QueryContext(ctx, `SELECT `+meetingColumns+` FROM workspace_meetings_history
 		WHERE workspace_id = $1 ORDER BY start_time, zoom_meeting_id`, a.workspace)
 	if err != nil {
 		return nil, err
@@ -516,25 +584,25 @@ func (a *app) history(ctx context.Context) ([]meeting, error) {
 
 // localMeeting returns a meeting of the history (sql.ErrNoRows if none).
 func (a *app) localMeeting(ctx context.Context, id int64) (meeting, error) {
-	return scanMeeting(a.env.DB.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM workspace_meetings_meeting
+	return scanMeeting(a.env.DB.QueryRowContext(ctx, `SELECT `+meetingColumns+` FROM workspace_meetings_history
 		WHERE workspace_id = $1 AND zoom_meeting_id = $2`, a.workspace, id))
 }
 
-// listMeetings lists the connected user's scheduled meetings in Zoom and
-// refreshes the history's copies of them.
-func (a *app) listMeetings(ctx context.Context) ([]meeting, error) {
-	cl, _, err := a.client(ctx)
+// listMeetings lists the scheduled meetings in the member's Zoom account
+// and refreshes the history's copies of them.
+func (a *app) listMeetings(ctx context.Context, mb member) ([]meeting, error) {
+	cl, _, err := a.client(ctx, mb)
 	if err != nil {
 		return nil, err
 	}
 	var out []meeting
 	for zm, err := range cl.Meetings.ListAll(ctx, "me", &zoom.ListMeetingsOptions{Type: zoom.MeetingListTypeScheduled, PageSize: 100}) {
 		if err != nil {
-			return nil, a.zoomFailed(ctx, err)
+			return nil, a.zoomFailed(ctx, mb, err)
 		}
 		m := fromZoom(zm, a.zone)
 		if old, err := a.localMeeting(ctx, m.ID); err == nil {
-			m.HostEmail, m.CreatedAt = old.HostEmail, old.CreatedAt
+			m.MemberID, m.HostEmail, m.CreatedAt = old.MemberID, old.HostEmail, old.CreatedAt
 			if m.JoinURL == "" {
 				m.JoinURL = old.JoinURL
 			}
@@ -556,7 +624,9 @@ func sameSchedule(a, b meeting) bool {
 
 // viewMeeting reads a meeting from Zoom when connected (refreshing the
 // history), and from the history otherwise (fromZoom false).
-func (a *app) viewMeeting(ctx context.Context, id int64) (m meeting, live bool, err error) {
+// Only the member who scheduled it can read it in Zoom: it is in their
+// account; the others see the history's copy.
+func (a *app) viewMeeting(ctx context.Context, mb member, id int64) (m meeting, live bool, err error) {
 	local, err := a.localMeeting(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return meeting{}, false, fmt.Errorf("meeting %d is not in this workspace: %w", id, zoom.ErrNotFound)
@@ -564,7 +634,10 @@ func (a *app) viewMeeting(ctx context.Context, id int64) (m meeting, live bool, 
 	if err != nil {
 		return meeting{}, false, err
 	}
-	cl, _, err := a.client(ctx)
+	if local.MemberID != mb.ID || local.Status == statusDeleted {
+		return local, false, nil
+	}
+	cl, _, err := a.client(ctx, mb)
 	if errors.Is(err, exkit.ErrNotConnected) {
 		return local, false, nil
 	}
@@ -577,10 +650,10 @@ func (a *app) viewMeeting(ctx context.Context, id int64) (m meeting, live bool, 
 		return local, false, a.saveMeeting(ctx, local)
 	}
 	if err != nil {
-		return meeting{}, false, a.zoomFailed(ctx, err)
+		return meeting{}, false, a.zoomFailed(ctx, mb, err)
 	}
 	m = fromZoom(zm, local.Timezone)
-	m.HostEmail, m.CreatedAt, m.UpdatedAt = local.HostEmail, local.CreatedAt, local.UpdatedAt
+	m.MemberID, m.HostEmail, m.CreatedAt, m.UpdatedAt = local.MemberID, local.HostEmail, local.CreatedAt, local.UpdatedAt
 	if !sameSchedule(m, local) || m.JoinURL != local.JoinURL || m.Status != local.Status {
 		m.UpdatedAt = a.now().UTC()
 		if err := a.saveMeeting(ctx, m); err != nil {
@@ -592,7 +665,8 @@ func (a *app) viewMeeting(ctx context.Context, id int64) (m meeting, live bool, 
 
 // updateMeeting changes a meeting's title, time and duration in Zoom, then
 // in the history.
-func (a *app) updateMeeting(ctx context.Context, id int64, in meetingInput) (*meeting, error) {
+// Only the member who scheduled it can: it is in their Zoom account.
+func (a *app) updateMeeting(ctx context.Context, mb member, id int64, in meetingInput) (*meeting, error) {
 	start, err := in.start(a.now())
 	if err != nil {
 		return nil, err
@@ -604,7 +678,10 @@ func (a *app) updateMeeting(ctx context.Context, id int64, in meetingInput) (*me
 	if err != nil {
 		return nil, err
 	}
-	cl, _, err := a.client(ctx)
+	if m.MemberID != mb.ID {
+		return nil, fmt.Errorf("%w: only %s, who scheduled it in their Zoom account, can change meeting %d", errNotYours, memberName(m.MemberID), id)
+	}
+	cl, _, err := a.client(ctx, mb)
 	if err != nil {
 		return nil, err
 	}
@@ -615,7 +692,7 @@ func (a *app) updateMeeting(ctx context.Context, id int64, in meetingInput) (*me
 		Duration:  in.Duration,
 	}, nil)
 	if err != nil {
-		return nil, a.zoomFailed(ctx, err)
+		return nil, a.zoomFailed(ctx, mb, err)
 	}
 	m.Topic, m.Start, m.Timezone, m.Duration = strings.TrimSpace(in.Topic), start, in.Timezone, in.Duration
 	m.UpdatedAt = a.now().UTC()
@@ -636,6 +713,33 @@ func (a *app) joinLink(ctx context.Context, id int64) (string, error) {
 		return "", fmt.Errorf("meeting %d was deleted in Zoom: %w", id, zoom.ErrNotFound)
 	}
 	return m.JoinURL, nil
+}
+
+// deleteHistoryEntry deletes one meeting from the workspace's history. The
+// meeting itself stays in Zoom (and still takes place): only PulsoDesk's
+// record of it, with its join link, goes.
+// A member deletes the entries of the meetings they scheduled.
+func (a *app) deleteHistoryEntry(ctx context.Context, mb member, id int64) error {
+	res, err := a.env.DB.ExecContext(ctx, `DELETE FROM workspace_meetings_history
+		WHERE workspace_id = $1 AND zoom_meeting_id = $2 AND member_id = $3`, a.workspace, id, mb.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return fmt.Errorf("meeting %d is not in your meeting history: %w", id, zoom.ErrNotFound)
+	}
+	return nil
+}
+
+// deleteHistory deletes a member's meeting history (the meetings they
+// scheduled) and returns how many it held. Nothing changes in Zoom.
+func (a *app) deleteHistory(ctx context.Context, mb member) (int64, error) {
+	res, err := a.env.DB.ExecContext(ctx, `DELETE FROM workspace_meetings_history WHERE workspace_id = $1 AND member_id = $2`,
+		a.workspace, mb.ID)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // ---- webhooks: changes made in Zoom itself ----
@@ -672,30 +776,42 @@ func (a *app) onMeetingDeleted(ctx context.Context, _ *webhook.Event, p *webhook
 	if len(p.Object.Occurrences) > 0 {
 		return nil // one occurrence of a recurring meeting; this app schedules none
 	}
-	_, err := a.env.DB.ExecContext(ctx, `UPDATE workspace_meetings_meeting SET status = $1, updated_at = $2
+	_, err := a.env.DB.ExecContext(ctx, `UPDATE workspace_meetings_history SET status = $1, updated_at = $2
 		WHERE workspace_id = $3 AND zoom_meeting_id = $4`, statusDeleted, a.now().UnixMilli(), a.workspace, int64(p.Object.ID))
 	return err
 }
 
 // onAppDeauthorized: the user removed the app in Zoom. Zoom has revoked the
 // tokens already; delete them and keep the history.
+// Every member connected to that Zoom user loses the connection.
 func (a *app) onAppDeauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
-	c, err := a.connection(ctx)
-	if err != nil || !c.Active() || c.ZoomUserID != p.UserID {
-		return err
+	for _, mb := range workspaceMembers() {
+		c, err := a.connection(ctx, mb)
+		if err != nil {
+			return err
+		}
+		if !c.Active() || c.ZoomUserID != p.UserID {
+			continue
+		}
+		if err := a.endConnection(ctx, mb, "the app was removed in Zoom"); err != nil {
+			return err
+		}
 	}
-	return a.endConnection(ctx, "the app was removed in Zoom")
+	return nil
 }
 
 // ---- pages ----
 
 type pageData struct {
+	Member    member   // the signed-in member
+	Members   []member // the workspace's members
 	Title     string
 	Workspace string
 	Conn      *connection
 	Notice    string
 	Error     string
 	Meetings  []meeting
+	Own       int // how many of Meetings the signed-in member scheduled
 	Meeting   *meeting
 	FromZoom  bool
 	Default   meetingInput
@@ -708,11 +824,12 @@ func zones() []string {
 	return []string{"Europe/Madrid", "Europe/London", "America/New_York", "America/Los_Angeles", "Asia/Tokyo", "UTC"}
 }
 
-func (a *app) page(ctx context.Context, title string) (pageData, error) {
-	c, err := a.connection(ctx)
+func (a *app) page(r *http.Request, title string) (pageData, error) {
+	mb := signedIn(r)
+	c, err := a.connection(r.Context(), mb)
 	tomorrow := a.now().In(loadZone(a.zone)).AddDate(0, 0, 1)
 	return pageData{
-		Title: title, Workspace: a.name, Conn: c, ConnectTo: exkit.ConnectPath, Offline: a.env.Fake != nil,
+		Member: mb, Members: workspaceMembers(), Title: title, Workspace: a.name, Conn: c, ConnectTo: exkit.ConnectPath, Offline: a.env.Fake != nil,
 		Default: meetingInput{Date: tomorrow.Format("2006-01-02"), Time: "10:00", Timezone: a.zone, Duration: 30},
 	}, err
 }
@@ -726,7 +843,7 @@ func (a *app) render(w http.ResponseWriter, status int, name string, d pageData)
 
 // fail renders an error page. Error texts of zoomkit never hold secrets.
 func (a *app) fail(w http.ResponseWriter, r *http.Request, status int, what string, err error) {
-	d, _ := a.page(r.Context(), what)
+	d, _ := a.page(r, what)
 	d.Error = what + ": " + err.Error()
 	a.render(w, status, "error", d)
 }
@@ -736,6 +853,8 @@ func (a *app) failFor(w http.ResponseWriter, r *http.Request, what string, err e
 	switch {
 	case errors.Is(err, errInvalid):
 		status = http.StatusBadRequest
+	case errors.Is(err, errNotYours):
+		status = http.StatusForbidden
 	case errors.Is(err, exkit.ErrNotConnected):
 		status = http.StatusConflict
 	case errors.Is(err, zoom.ErrNotFound):
@@ -745,7 +864,7 @@ func (a *app) failFor(w http.ResponseWriter, r *http.Request, what string, err e
 }
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
-	d, err := a.page(r.Context(), a.name+" - meetings")
+	d, err := a.page(r, "Meetings")
 	if err == nil {
 		d.Meetings, err = a.history(r.Context())
 	}
@@ -753,9 +872,16 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
 		return
 	}
+	for _, m := range d.Meetings {
+		if m.MemberID == d.Member.ID {
+			d.Own++
+		}
+	}
 	switch {
-	case r.URL.Query().Get("connected") == "1" && d.Conn.Active():
-		d.Notice = "Zoom is connected as " + d.Conn.Email + "."
+	case r.URL.Query().Get("deleted") == "1":
+		d.Notice = "The meeting was deleted from the meeting history. It is still scheduled in Zoom."
+	case r.URL.Query().Get("history") == "deleted":
+		d.Notice = "Your meeting history was deleted. Your meetings scheduled in Zoom still take place."
 	case r.URL.Query().Get("disconnected") == "1":
 		d.Notice = "Zoom is disconnected: its access was revoked and its tokens deleted. The meeting history stays."
 	}
@@ -763,15 +889,31 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) listPage(w http.ResponseWriter, r *http.Request) {
-	d, err := a.page(r.Context(), "Meetings in Zoom")
+	d, err := a.page(r, "Meetings in Zoom")
 	if err == nil {
-		d.Meetings, err = a.listMeetings(r.Context())
+		d.Meetings, err = a.listMeetings(r.Context(), signedIn(r))
 	}
 	if err != nil {
 		a.failFor(w, r, "Listing the meetings in Zoom", err)
 		return
 	}
 	a.render(w, http.StatusOK, "list", d)
+}
+
+// integrationPath is Settings → Integrations → Zoom, where a member
+// connects and disconnects their own Zoom account.
+const integrationPath = "/settings/integrations/zoom"
+
+func (a *app) integrationPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r, "Zoom integration")
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	if r.URL.Query().Get("connected") == "1" && d.Conn.Active() {
+		d.Notice = "Your Zoom account " + d.Conn.Email + " is connected. Meetings you schedule are created in it."
+	}
+	a.render(w, http.StatusOK, "integration", d)
 }
 
 func formInput(r *http.Request) meetingInput {
@@ -783,7 +925,11 @@ func formInput(r *http.Request) meetingInput {
 }
 
 func (a *app) createPage(w http.ResponseWriter, r *http.Request) {
-	m, err := a.createMeeting(r.Context(), formInput(r))
+	if p := r.PostFormValue("platform"); p != "" && p != "zoom" {
+		a.fail(w, r, http.StatusBadRequest, "Scheduling the meeting", fmt.Errorf("%w: the meeting platform %q is not available; choose Zoom", errInvalid, p))
+		return
+	}
+	m, err := a.createMeeting(r.Context(), signedIn(r), formInput(r))
 	if err != nil {
 		a.failFor(w, r, "Scheduling the meeting", err)
 		return
@@ -802,12 +948,12 @@ func (a *app) viewPage(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	d, err := a.page(r.Context(), "Meeting")
+	d, err := a.page(r, "Meeting")
 	if err != nil {
 		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
 		return
 	}
-	m, fromZoom, err := a.viewMeeting(r.Context(), id)
+	m, fromZoom, err := a.viewMeeting(r.Context(), signedIn(r), id)
 	if err != nil {
 		a.failFor(w, r, "Loading the meeting", err)
 		return
@@ -828,7 +974,7 @@ func (a *app) updatePage(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if _, err := a.updateMeeting(r.Context(), id, formInput(r)); err != nil {
+	if _, err := a.updateMeeting(r.Context(), signedIn(r), id, formInput(r)); err != nil {
 		a.failFor(w, r, "Updating the meeting", err)
 		return
 	}
@@ -849,10 +995,93 @@ func (a *app) joinPage(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, link, http.StatusSeeOther)
 }
 
+func (a *app) deleteHistoryEntryPage(w http.ResponseWriter, r *http.Request) {
+	id, ok := meetingID(r)
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if err := a.deleteHistoryEntry(r.Context(), signedIn(r), id); err != nil {
+		a.failFor(w, r, "Deleting the meeting from the history", err)
+		return
+	}
+	http.Redirect(w, r, "/?deleted=1", http.StatusSeeOther)
+}
+
+func (a *app) confirmDeleteHistoryPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r, "Delete my meeting history")
+	if err == nil {
+		d.Meetings, err = a.history(r.Context())
+	}
+	d.Meetings = slices.DeleteFunc(d.Meetings, func(m meeting) bool { return m.MemberID != d.Member.ID })
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	a.render(w, http.StatusOK, "confirm-delete-history", d)
+}
+
+// deleteHistoryPage deletes the history only with the confirmation form.
+func (a *app) deleteHistoryPage(w http.ResponseWriter, r *http.Request) {
+	if r.PostFormValue("confirm") != "yes" {
+		http.Redirect(w, r, "/history/delete", http.StatusSeeOther)
+		return
+	}
+	if _, err := a.deleteHistory(r.Context(), signedIn(r)); err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Deleting the meeting history", err)
+		return
+	}
+	http.Redirect(w, r, "/?history=deleted", http.StatusSeeOther)
+}
+
+// confirmDisconnectPage is the step between the Disconnect Zoom button and
+// the revoke: it says what disconnecting does and asks to confirm.
+func (a *app) confirmDisconnectPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r, "Disconnect Zoom")
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	if !d.Conn.Active() {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	a.render(w, http.StatusOK, "confirm-disconnect", d)
+}
+
+// disconnectPage revokes only when the confirmation form says so: any
+// other POST (a stale form, a script) goes back to the confirmation step
+// and changes nothing.
 func (a *app) disconnectPage(w http.ResponseWriter, r *http.Request) {
-	if _, err := a.disconnect(r.Context()); err != nil {
+	if r.PostFormValue("confirm") != "yes" {
+		http.Redirect(w, r, "/disconnect", http.StatusSeeOther)
+		return
+	}
+	if _, err := a.disconnect(r.Context(), signedIn(r)); err != nil {
 		a.failFor(w, r, "Disconnecting Zoom", err)
 		return
 	}
 	http.Redirect(w, r, "/?disconnected=1", http.StatusSeeOther)
+}
+
+func (a *app) signinPage(w http.ResponseWriter, r *http.Request) {
+	d, err := a.page(r, "Sign in")
+	if err != nil {
+		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		return
+	}
+	a.render(w, http.StatusOK, "signin", d)
+}
+
+// signin switches the browser to another member of the workspace.
+func (a *app) signin(w http.ResponseWriter, r *http.Request) {
+	m, ok := memberByID(r.PostFormValue("member"))
+	if !ok {
+		d, _ := a.page(r, "Sign in")
+		d.Error = "Choose a member of the workspace to sign in."
+		a.render(w, http.StatusBadRequest, "signin", d)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: memberCookie, Value: m.ID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -126,7 +126,7 @@ func TestBrowserServe(t *testing.T) {
 
 	// 1. The app's home page.
 	step("open the app", chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#connect")))
-	if s := text("#status"); s != "Zoom not connected" {
+	if s := text("#status"); s != "Zoom: not connected" {
 		t.Errorf("status %q", s)
 	}
 	shot("home")
@@ -144,10 +144,14 @@ func TestBrowserServe(t *testing.T) {
 	if s := text("#account"); s != ownerEmail {
 		t.Errorf("connected account shown %q, want %q", s, ownerEmail)
 	}
-	if s := text("#notice"); !strings.Contains(s, "Zoom is connected as "+ownerEmail) {
+	if s := text("#notice"); !strings.Contains(s, "Your Zoom account "+ownerEmail+" is connected") {
 		t.Errorf("notice %q", s)
 	}
+	if s := text("#zoom-status"); s != "Connected" {
+		t.Errorf("Settings → Integrations → Zoom shows %q", s)
+	}
 	shot("connected")
+	step("go to Meetings", chromedp.Click(css("#nav-meetings")), chromedp.WaitVisible(css("#topic")))
 
 	// 4. Schedule a meeting; its page shows the join link.
 	date := a.now().In(loadZone("Europe/Madrid")).AddDate(0, 0, 2).Format("2006-01-02")
@@ -183,12 +187,20 @@ func TestBrowserServe(t *testing.T) {
 
 	// 5. Disconnect: tokens revoked and deleted, the history stays.
 	step("disconnect",
-		chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#disconnect")),
-		chromedp.Click(css("#disconnect")), chromedp.WaitVisible(css("#connect")))
+		chromedp.Click(css("#nav-integrations")), chromedp.WaitVisible(css("#disconnect")),
+		chromedp.Click(css("#disconnect")), chromedp.WaitVisible(css("#confirm-disconnect")))
+	if s := text("#confirm"); !strings.Contains(s, "Disconnect Zoom?") || !strings.Contains(s, ownerEmail) {
+		t.Errorf("confirmation step %q", s)
+	}
+	if count(env.Fake.Requests(), "oauth.revoke") != 0 {
+		t.Error("revoked before the confirmation")
+	}
+	shot("confirm-disconnect")
+	step("confirm the disconnect", chromedp.Click(css("#confirm-disconnect")), chromedp.WaitVisible(css("#connect")))
 	if s := text("#history"); !strings.Contains(s, "Customer onboarding call") || !strings.Contains(s, m.JoinURL) {
 		t.Errorf("history after the disconnect: %q", s)
 	}
-	if _, err := env.Tokens.Get(t.Context(), a.tokenKey()); !errors.Is(err, tokenstore.ErrNotFound) {
+	if _, err := env.Tokens.Get(t.Context(), a.tokenKey(ana)); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Errorf("tokens after the disconnect: %v", err)
 	}
 	if count(env.Fake.Requests(), "oauth.revoke") != 1 {
@@ -206,4 +218,61 @@ func TestBrowserServe(t *testing.T) {
 	if env.Fake.TokenRequests()["authorization_code"] != 2 {
 		t.Errorf("token requests %v", env.Fake.TokenRequests())
 	}
+
+	// 7. Luis, a teammate, signs in and connects his own Zoom: he picks his
+	// user on Zoom's consent page, and his meeting is hosted by it.
+	luisZoom, _ := env.Fake.User(luis.Email)
+	step("switch to Luis",
+		chromedp.Click(css("#switch")), chromedp.WaitVisible(css("#signin-submit")),
+		chromedp.Click(css(`input[name="member"][value="luis"]`)),
+		chromedp.Click(css("#signin-submit")), chromedp.WaitVisible(css("#connect")))
+	if s := text("#member"); s != luis.Name {
+		t.Errorf("signed in as %q", s)
+	}
+	shot("luis-signed-in")
+	step("Luis connects his Zoom", chromedp.Click(css("#connect")), chromedp.WaitVisible(allow),
+		chromedp.SetValue(css("select[name=user]"), luisZoom.ID),
+		chromedp.Click(allow), chromedp.WaitVisible(css("#account")))
+	if s := text("#account"); s != luis.Email {
+		t.Errorf("Luis's connected account %q", s)
+	}
+	step("go to Meetings", chromedp.Click(css("#nav-meetings")), chromedp.WaitVisible(css("#topic")))
+	step("Luis schedules a meeting",
+		chromedp.SetValue(css("#topic"), "Globex demo"),
+		chromedp.SetValue(css("#date"), date),
+		chromedp.SetValue(css("#time"), "16:00"),
+		chromedp.Click(css("#submit-meeting")),
+		chromedp.WaitVisible(css("#join-link")))
+	if s := text("#meeting-host"); s != luis.Email {
+		t.Errorf("host shown %q, want %q", s, luis.Email)
+	}
+	lid, err := strconv.ParseInt(text("#meeting-id"), 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if zm, ok := env.Fake.Meeting(lid); !ok || zm.HostID != luisZoom.ID {
+		t.Errorf("Luis's meeting in Zoom: %+v", zm)
+	}
+	if c, _ := a.connection(t.Context(), ana); !c.Active() {
+		t.Error("Luis connecting ended Ana's connection")
+	}
+	shot("luis-meeting")
+
+	// 8. Luis deletes his meeting history (after a confirmation); Ana's
+	// meeting stays in the history, and Luis's stays in Zoom.
+	step("delete my meeting history",
+		chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#delete-history")),
+		chromedp.Click(css("#delete-history")), chromedp.WaitVisible(css("#confirm-delete-history")))
+	shot("confirm-delete-history")
+	step("confirm", chromedp.Click(css("#confirm-delete-history")), chromedp.WaitVisible(css("#notice")))
+	if s := text("#notice"); !strings.Contains(s, "Your meeting history was deleted") {
+		t.Errorf("notice %q", s)
+	}
+	if s := text("#history"); strings.Contains(s, "Globex demo") || !strings.Contains(s, "Customer onboarding call") {
+		t.Errorf("history after Luis deleted his: %q", s)
+	}
+	if _, ok := env.Fake.Meeting(lid); !ok {
+		t.Error("deleting the history deleted the meeting in Zoom")
+	}
+	shot("history-deleted")
 }

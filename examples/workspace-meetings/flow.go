@@ -34,9 +34,14 @@ type flowResult struct {
 	// Day is the date (in the workspace's zone) of the first meeting.
 	Day                  time.Time
 	First, Second, Third *meeting
+	// Luis's is the meeting Luis scheduled in his own Zoom account.
+	Luis *meeting
 	// RequestsWhileDisconnected counts the Zoom requests between the
 	// disconnect and the reconnect (expected: none).
 	RequestsWhileDisconnected int
+	// DeletedFromHistory is the second meeting as the history held it
+	// before Ana deleted it from the history.
+	DeletedFromHistory *meeting
 }
 
 func runFlow(ctx context.Context, env *exkit.Env, a *app, out io.Writer) error {
@@ -58,28 +63,55 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	var err error
 
 	// 1. Connect.
-	f.log.Step("A workspace admin clicks Connect Zoom and approves PulsoDesk in Zoom")
-	if err := f.connect(ctx); err != nil {
+	f.log.Step("Ana (workspace admin) clicks Connect Zoom Account and approves PulsoDesk in her Zoom account")
+	if err := f.connect(ctx, f.browser, ana, ownerEmail); err != nil {
 		return nil, err
 	}
 
 	// 2. Schedule two meetings.
 	day := a.now().In(loadZone(a.zone)).AddDate(0, 0, 1)
 	res.Day = day
-	f.log.Step("Schedule a meeting: title, date and time, duration")
-	if res.First, err = f.create(ctx, meetingInput{Topic: "Weekly design review", Date: day.Format("2006-01-02"),
+	f.log.Step("Ana clicks Schedule Meeting, chooses Zoom, and gives a title, date and time, and duration")
+	if res.First, err = f.create(ctx, ana, meetingInput{Topic: "Weekly design review", Date: day.Format("2006-01-02"),
 		Time: "10:00", Timezone: "Europe/Madrid", Duration: 45}); err != nil {
 		return nil, err
 	}
-	f.log.Step("Schedule another one, in a teammate's time zone")
-	if res.Second, err = f.create(ctx, meetingInput{Topic: "1:1 Ana / Luis", Date: day.AddDate(0, 0, 1).Format("2006-01-02"),
+	f.log.Step("Ana schedules another one, in a teammate's time zone")
+	if res.Second, err = f.create(ctx, ana, meetingInput{Topic: "1:1 Ana / Luis", Date: day.AddDate(0, 0, 1).Format("2006-01-02"),
 		Time: "16:30", Timezone: "America/New_York", Duration: 30}); err != nil {
 		return nil, err
 	}
 
+	// Each member connects their own Zoom: Luis's meeting lands in his.
+	f.log.Step("Luis, a teammate, signs in to PulsoDesk and clicks Connect Zoom Account for his own Zoom account")
+	luisBrowser := exkit.NewBrowser()
+	if err := f.signin(ctx, luisBrowser, luis); err != nil {
+		return nil, err
+	}
+	if err := f.connect(ctx, luisBrowser, luis, luis.Email); err != nil {
+		return nil, err
+	}
+	f.log.Step("Luis schedules a meeting: Zoom creates it in his account, with him as the host")
+	if res.Luis, err = f.create(ctx, luis, meetingInput{Topic: "Customer onboarding: Globex", Date: day.Format("2006-01-02"),
+		Time: "12:00", Timezone: "Europe/Madrid", Duration: 30}); err != nil {
+		return nil, err
+	}
+	if zm, ok := env.Fake.Meeting(res.Luis.ID); !ok || zm.HostID == env.Fake.OwnerID() {
+		return nil, errors.New("the meeting Luis scheduled is not in his Zoom account")
+	}
+	f.log.OK("host %s, not Ana's Zoom account", res.Luis.HostEmail)
+	f.log.Step("Luis tries to rename Ana's meeting %d", res.First.ID)
+	before := len(env.Fake.Requests())
+	_, err = a.updateMeeting(ctx, luis, res.First.ID, meetingInput{Topic: "Renamed by Luis", Date: day.Format("2006-01-02"),
+		Time: "10:00", Timezone: "Europe/Madrid", Duration: 45})
+	if !errors.Is(err, errNotYours) || len(env.Fake.Requests()) != before {
+		return nil, fmt.Errorf("luis changed a meeting in Ana's Zoom account: %v", err)
+	}
+	f.log.Fail("refused without a Zoom call: %v", err)
+
 	// 3. List and view.
-	f.log.Step("List the workspace's meetings in Zoom")
-	list, err := a.listMeetings(ctx)
+	f.log.Step("Ana lists the meetings in her Zoom account")
+	list, err := a.listMeetings(ctx, ana)
 	f.calls()
 	if err != nil {
 		return nil, err
@@ -89,8 +121,8 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 		f.log.Note("%d  %q  %s, %d min", m.ID, m.Topic, m.When(), m.Duration)
 	}
 
-	f.log.Step("Open meeting %d", res.First.ID)
-	m, _, err := a.viewMeeting(ctx, res.First.ID)
+	f.log.Step("Ana opens meeting %d", res.First.ID)
+	m, _, err := a.viewMeeting(ctx, ana, res.First.ID)
 	f.calls()
 	if err != nil {
 		return nil, err
@@ -98,15 +130,15 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	f.printMeeting(m)
 
 	// 4. Update.
-	f.log.Step("Move meeting %d half an hour later, make it an hour, rename it", res.First.ID)
+	f.log.Step("Ana moves meeting %d half an hour later, makes it an hour, renames it", res.First.ID)
 	upd := meetingInput{Topic: "Weekly design review (extended)", Date: day.Format("2006-01-02"),
 		Time: "10:30", Timezone: "Europe/Madrid", Duration: 60}
-	if _, err := a.updateMeeting(ctx, res.First.ID, upd); err != nil {
+	if _, err := a.updateMeeting(ctx, ana, res.First.ID, upd); err != nil {
 		f.calls()
 		return nil, err
 	}
 	f.calls()
-	if m, _, err = a.viewMeeting(ctx, res.First.ID); err != nil {
+	if m, _, err = a.viewMeeting(ctx, ana, res.First.ID); err != nil {
 		return nil, err
 	}
 	f.calls()
@@ -136,15 +168,36 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	f.log.OK("PulsoDesk redirects to the join link %s", link)
 
 	// 7. Disconnect.
-	f.log.Step("The admin clicks Disconnect Zoom")
-	if err := f.post(ctx, "/disconnect"); err != nil {
+	f.log.Step("In Settings → Integrations → Zoom, Ana clicks Disconnect; PulsoDesk asks to confirm first")
+	status, page, err := f.browser.Get(ctx, f.env.BaseURL+"/disconnect")
+	if err != nil {
+		return nil, err
+	}
+	if status != http.StatusOK || !strings.Contains(page, "Disconnect Zoom?") {
+		return nil, fmt.Errorf("disconnect: no confirmation step (%d)", status)
+	}
+	f.log.OK("the confirmation page says what disconnecting does: %q", "Disconnect Zoom?")
+	if loc, err := f.post(ctx, "/disconnect", nil); err != nil || loc != "/disconnect" {
+		return nil, fmt.Errorf("disconnect without confirming: %q, %v", loc, err)
+	}
+	f.calls()
+	if c, err := a.connection(ctx, ana); err != nil || !c.Active() {
+		return nil, fmt.Errorf("a disconnect without the confirmation ended the connection: %v", err)
+	}
+	f.log.OK("a POST without the confirmation goes back to the confirmation step; Zoom stays connected")
+	f.log.Step("Ana confirms the action")
+	if _, err := f.post(ctx, "/disconnect", url.Values{"confirm": {"yes"}}); err != nil {
 		return nil, err
 	}
 	f.calls()
-	if _, err := env.Tokens.Get(ctx, a.tokenKey()); !errors.Is(err, tokenstore.ErrNotFound) {
+	if _, err := env.Tokens.Get(ctx, a.tokenKey(ana)); !errors.Is(err, tokenstore.ErrNotFound) {
 		return nil, fmt.Errorf("tokens still stored after the disconnect: %v", err)
 	}
-	f.log.OK("the grant is revoked at Zoom; the access and refresh tokens are deleted from the store")
+	f.log.OK("the grant is revoked at Zoom; Ana's access and refresh tokens are deleted from the store")
+	if c, err := a.connection(ctx, luis); err != nil || !c.Active() {
+		return nil, fmt.Errorf("the disconnect of Ana ended the connection of Luis: %v", err)
+	}
+	f.log.OK("Luis's own Zoom connection (%s) is not affected", luis.Email)
 	disconnectedAt := len(env.Fake.Requests())
 
 	f.log.Step("After the disconnect the history stays, with its join links")
@@ -159,25 +212,48 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 		return nil, err
 	}
 	f.log.OK("%d meetings kept; Join still works: %s", len(hist), link)
-	_, err = a.createMeeting(ctx, meetingInput{Topic: "Should not reach Zoom", Date: day.Format("2006-01-02"),
+	_, err = a.createMeeting(ctx, ana, meetingInput{Topic: "Should not reach Zoom", Date: day.Format("2006-01-02"),
 		Time: "12:00", Timezone: "Europe/Madrid", Duration: 15})
 	if !errors.Is(err, exkit.ErrNotConnected) {
 		return nil, fmt.Errorf("scheduling while disconnected: got %v, want %v", err, exkit.ErrNotConnected)
 	}
-	f.log.Fail("scheduling a new meeting is refused: %v", err)
+	f.log.Fail("Ana's scheduling a new meeting is refused: %v", err)
 	res.RequestsWhileDisconnected = len(env.Fake.Requests()) - disconnectedAt
 	f.log.OK("no request reached Zoom since the disconnect (%d)", res.RequestsWhileDisconnected)
 
 	// 8. Reconnect.
-	f.log.Step("The admin connects Zoom again")
-	if err := f.connect(ctx); err != nil {
+	f.log.Step("Ana connects her Zoom again")
+	if err := f.connect(ctx, f.browser, ana, ownerEmail); err != nil {
 		return nil, err
 	}
-	f.log.Step("Schedule a meeting on the new connection")
-	if res.Third, err = f.create(ctx, meetingInput{Topic: "Sprint retro", Date: day.AddDate(0, 0, 2).Format("2006-01-02"),
+	f.log.Step("Ana schedules a meeting on the new connection")
+	if res.Third, err = f.create(ctx, ana, meetingInput{Topic: "Sprint retro", Date: day.AddDate(0, 0, 2).Format("2006-01-02"),
 		Time: "09:15", Timezone: "Europe/Madrid", Duration: 30}); err != nil {
 		return nil, err
 	}
+
+	// 9. Delete a meeting from the history.
+	f.log.Step("Ana deletes meeting %d from the meeting history", res.Second.ID)
+	kept, err := a.localMeeting(ctx, res.Second.ID)
+	if err != nil {
+		return nil, err
+	}
+	res.DeletedFromHistory = &kept
+	if _, err := f.post(ctx, fmt.Sprintf("/meetings/%d/delete", res.Second.ID), nil); err != nil {
+		return nil, err
+	}
+	f.calls()
+	if hist, err = a.history(ctx); err != nil {
+		return nil, err
+	}
+	if _, ok := env.Fake.Meeting(res.Second.ID); !ok {
+		return nil, fmt.Errorf("deleting from the history deleted meeting %d in Zoom", res.Second.ID)
+	}
+	f.log.OK("PulsoDesk's history now holds %d meetings; Zoom still has meeting %d (no Zoom call)", len(hist), res.Second.ID)
+	if _, err := f.join(ctx, res.Second.ID); err == nil {
+		return nil, fmt.Errorf("join still works for a meeting deleted from the history")
+	}
+	f.log.OK("its Join link is gone from PulsoDesk too")
 
 	f.log.Step("Emails sent (outbox %s)", env.Mail.Dir)
 	for _, e := range env.Mail.Sent() {
@@ -210,26 +286,57 @@ func (f *flow) hooks() {
 	f.seenHooks = len(ds)
 }
 
-func (f *flow) connect(ctx context.Context) error {
-	status, body, err := f.browser.Get(ctx, f.env.BaseURL+exkit.ConnectPath)
+// signin signs a browser in to PulsoDesk as a member.
+func (f *flow) signin(ctx context.Context, b *exkit.Browser, mb member) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.env.BaseURL+"/signin",
+		strings.NewReader(url.Values{"member": {mb.ID}}.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", f.env.BaseURL)
+	resp, err := b.Do(req)
+	if err != nil {
+		return err
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), mb.Name) {
+		return fmt.Errorf("sign in as %s: status %d", mb.Name, resp.StatusCode)
+	}
+	f.log.OK("signed in to PulsoDesk as %s", mb.Name)
+	return nil
+}
+
+// connect clicks Connect Zoom in b (signed in as mb) and approves as the
+// Zoom user zoomUser, who is signed in to Zoom in that browser.
+func (f *flow) connect(ctx context.Context, b *exkit.Browser, mb member, zoomUser string) error {
+	if err := f.env.Fake.SetAuthorizingUser(zoomUser); err != nil {
+		return err
+	}
+	status, body, err := b.Get(ctx, f.env.BaseURL+exkit.ConnectPath)
 	f.calls()
 	if err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	c, err := f.app.connection(ctx)
+	c, err := f.app.connection(ctx, mb)
 	if err != nil {
 		return err
 	}
 	if status != http.StatusOK || !c.Active() || !strings.Contains(body, c.Email) {
 		return fmt.Errorf("connect: the browser ended on a %d page without the connected account", status)
 	}
-	f.log.OK("connected as %s (Zoom user %s); tokens stored under %q", c.Email, c.ZoomUserID, c.TokenKey)
+	if !strings.Contains(body, `id="zoom-status">Connected`) {
+		return fmt.Errorf("connect: Settings → Integrations → Zoom does not show Connected")
+	}
+	f.log.OK("%s's Zoom is connected as %s (Zoom user %s); tokens stored under %q", mb.Name, c.Email, c.ZoomUserID, c.TokenKey)
+	f.log.OK("Settings → Integrations → Zoom shows status Connected")
 	return nil
 }
 
-func (f *flow) create(ctx context.Context, in meetingInput) (*meeting, error) {
+func (f *flow) create(ctx context.Context, mb member, in meetingInput) (*meeting, error) {
 	f.log.Note("%q on %s at %s %s, %d min", in.Topic, in.Date, in.Time, in.Timezone, in.Duration)
-	m, err := f.app.createMeeting(ctx, in)
+	m, err := f.app.createMeeting(ctx, mb, in)
 	f.calls()
 	if err != nil {
 		return nil, err
@@ -243,6 +350,7 @@ func (f *flow) printMeeting(m meeting) {
 	f.log.Note("id:        %d", m.ID)
 	f.log.Note("topic:     %s", m.Topic)
 	f.log.Note("starts:    %s, %d min", m.When(), m.Duration)
+	f.log.Note("host:      %s", m.HostEmail)
 	f.log.Note("join link: %s", m.JoinURL)
 }
 
@@ -264,21 +372,22 @@ func (f *flow) join(ctx context.Context, id int64) (string, error) {
 	return resp.Header.Get("Location"), nil
 }
 
-// post submits a form of the app's pages, as the browser does.
-func (f *flow) post(ctx context.Context, path string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.env.BaseURL+path, strings.NewReader(url.Values{}.Encode()))
+// post submits a form of the app's pages, as the browser does, and returns
+// where the app redirects.
+func (f *flow) post(ctx context.Context, path string, form url.Values) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, f.env.BaseURL+path, strings.NewReader(form.Encode()))
 	if err != nil {
-		return err
+		return "", err
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", f.env.BaseURL)
 	resp, err := f.noRedirect.Do(req)
 	if err != nil {
-		return err
+		return "", err
 	}
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusSeeOther {
-		return fmt.Errorf("POST %s: status %d", path, resp.StatusCode)
+		return "", fmt.Errorf("POST %s: status %d", path, resp.StatusCode)
 	}
-	return nil
+	return resp.Header.Get("Location"), nil
 }

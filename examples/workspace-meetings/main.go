@@ -1,10 +1,11 @@
 // Command workspace-meetings reproduces the Zoom integration of PulsoDesk,
-// a team workspace: a workspace connects its Zoom account, teammates
-// schedule meetings (title, date and time, duration) and get back the
-// meeting id, topic, schedule and join link, list, view and update them,
-// and the workspace can disconnect Zoom: PulsoDesk revokes the grant and
-// deletes the access and refresh tokens while the meeting history stays.
-// Connecting again works.
+// a team workspace: each member connects their own Zoom account, schedules
+// meetings (title, date and time, duration) that Zoom creates in that
+// account, and gets back the meeting id, topic, schedule, host and join
+// link; members list, view and update their meetings, and delete meeting
+// history. Disconnect Zoom asks for confirmation, then revokes the
+// member's grant and deletes the access and refresh tokens while the
+// meeting history stays. Connecting again works.
 //
 // With no flags it runs the whole flow against the embedded fake Zoom and
 // prints a transcript; -serve runs it as a web app. See README.md.
@@ -54,6 +55,20 @@ func fakeOptions() []zoomtest.Option {
 	return []zoomtest.Option{zoomtest.WithOwner(ownerEmail), zoomtest.WithAppScopes(appScopes()...)}
 }
 
+// seedFake gives the embedded fake Zoom a user for each member of the
+// workspace: Ana owns the Zoom account, Luis is a licensed member of it.
+// Against real Zoom (env.Fake nil) each member signs in to their own.
+func seedFake(env *exkit.Env) error {
+	if env.Fake == nil {
+		return nil
+	}
+	if _, ok := env.Fake.User(luis.Email); ok {
+		return nil
+	}
+	_, err := env.Fake.AddUser(zoomtest.User{Email: luis.Email, FirstName: "Luis", LastName: "Martín", Type: 2})
+	return err
+}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg, err := exkit.ParseFlags(name, args, stderr)
 	if err != nil {
@@ -64,12 +79,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer env.Close()
+	if err := seedFake(env); err != nil {
+		return err
+	}
 	a, err := newApp(ctx, env, appOptions{})
 	if err != nil {
 		return err
 	}
 	if cfg.Serve {
-		fmt.Fprintf(stdout, "PulsoDesk (workspace %q): open %s/ and click Connect Zoom.\n", a.name, env.BaseURL)
+		fmt.Fprintf(stdout, "PulsoDesk (workspace %q): open %s/ and click Connect Zoom Account.\n", a.name, env.BaseURL)
 		fmt.Fprintf(stdout, "data folder (SQLite file, outbox): %s\n", env.Cfg.DataDir)
 		return env.Serve(ctx, a)
 	}
