@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -179,7 +180,7 @@ func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.O
 		}
 	}
 
-	if e.DB, err = openDB(e.Cfg.DSN, e.Cfg.DataDir); err != nil {
+	if e.DB, err = openDB(ctx, e.Cfg.DSN, e.Cfg.DataDir, cfg.Name); err != nil {
 		return nil, err
 	}
 	if e.Tokens, err = sqlstore.New(e.DB); err != nil {
@@ -203,13 +204,41 @@ func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.O
 	return e, nil
 }
 
-func openDB(dsn, dir string) (*sql.DB, error) {
+// openDB opens the app's database: SQLite in dir by default, or PostgreSQL
+// for a postgres:// DSN. On PostgreSQL each example keeps its tables in a
+// schema of its own, zoomkit_<name> (created if missing), unless the DSN
+// names a search_path.
+func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		u, err := url.Parse(dsn)
+		if err != nil {
+			return nil, errors.New("-db: not a valid postgres:// URL")
+		}
+		if q := u.Query(); q.Get("search_path") == "" {
+			schema := "zoomkit_" + strings.Map(func(r rune) rune {
+				if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+					return r
+				}
+				return '_'
+			}, strings.ToLower(name))
+			admin, err := sql.Open("pgx", dsn)
+			if err != nil {
+				return nil, err
+			}
+			_, err = admin.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS "`+schema+`"`)
+			_ = admin.Close()
+			if err != nil {
+				return nil, fmt.Errorf("creating the schema %s: %w", schema, err)
+			}
+			q.Set("search_path", schema)
+			u.RawQuery = q.Encode()
+			dsn = u.String()
+		}
 		db, err := sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, err
 		}
-		return db, db.Ping()
+		return db, db.PingContext(ctx)
 	}
 	if dsn == "" {
 		dsn = filepath.Join(dir, "app.db")

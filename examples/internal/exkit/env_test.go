@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -172,5 +173,27 @@ func TestVerifierKeepsZoomsRetries(t *testing.T) {
 	clk.Advance(webhook.DefaultTimestampWindow)
 	if code := deliver(stale, first); code == 200 || handled != 1 {
 		t.Errorf("a timestamp older than the window was accepted: %d", code)
+	}
+}
+
+// With -db postgres://... and no search_path, an example keeps its tables
+// in a schema of its own, so two examples never share a table.
+func TestPostgresSchemaPerExample(t *testing.T) {
+	admin := servicetest.Postgres(t)
+	name := servicetest.UniqueName("exkit-test-")
+	schema := "zoomkit_" + strings.ReplaceAll(name, "-", "_")
+	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`) })
+	db, err := openDB(t.Context(), servicetest.PostgresDSN(t), t.TempDir(), name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(t.Context(), "CREATE TABLE probe (id int)"); err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := admin.QueryRowContext(t.Context(),
+		"SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'probe'", schema).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the table is not in schema %s: %d, %v", schema, n, err)
 	}
 }
