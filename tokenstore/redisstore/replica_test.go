@@ -90,3 +90,9 @@ func TestCrossReplicaUnsavedRotation(t *testing.T) {
 func TestCrossReplicaDeadOnce(t *testing.T) {
 	replicatest.DeadOnce(t, sharedBackend(t), 8)
 }
+
+// TestCrossReplicaPausedHolder: a replica that waited for a holder paused
+// after Zoom rotated waits for its save instead of declaring the grant dead.
+func TestCrossReplicaPausedHolder(t *testing.T) {
+	replicatest.PausedHolder(t, sharedBackend(t), 300*time.Millisecond, 16)
+}

@@ -150,3 +150,13 @@ func TestCrossReplicaDeadOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestCrossReplicaPausedHolder: a replica that waited for a holder paused
+// after Zoom rotated waits for its save instead of declaring the grant dead.
+func TestCrossReplicaPausedHolder(t *testing.T) {
+	for _, name := range []string{"SQLite", "Postgres"} {
+		t.Run(name, func(t *testing.T) {
+			replicatest.PausedHolder(t, sharedBackend(t, name), 300*time.Millisecond, 16)
+		})
+	}
+}

@@ -26,12 +26,13 @@ type FakeZoom struct {
 	presented     map[string]int
 	refreshes     int
 	invalidGrants int
-	lastRT        string // newest refresh token issued
+	lastRT        string        // newest refresh token issued
+	refused       chan struct{} // closed at the first invalid grant
 }
 
 // NewFakeZoom returns a fake with no grant.
 func NewFakeZoom() *FakeZoom {
-	return &FakeZoom{valid: map[string]bool{}, presented: map[string]int{}}
+	return &FakeZoom{valid: map[string]bool{}, presented: map[string]int{}, refused: make(chan struct{})}
 }
 
 // Grant creates a new grant (as after the user connected Zoom) whose access
@@ -53,6 +54,9 @@ func (f *FakeZoom) Revoke() {
 	defer f.mu.Unlock()
 	clear(f.valid)
 }
+
+// Refused is closed when the fake refuses a refresh token for the first time.
+func (f *FakeZoom) Refused() <-chan struct{} { return f.refused }
 
 // Stats are the fake's counters.
 type Stats struct {
@@ -98,6 +102,9 @@ func (f *FakeZoom) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer f.mu.Unlock()
 	f.presented[rt]++
 	if !f.valid[rt] {
+		if f.invalidGrants == 0 {
+			close(f.refused)
+		}
 		f.invalidGrants++
 		writeJSON(w, http.StatusBadRequest, map[string]any{"reason": "Invalid Token!", "error": "invalid_grant"})
 		return

@@ -201,3 +201,73 @@ func DeadOnce(t *testing.T, b Backend, n int) {
 		t.Errorf("after the reconnect: %v, %v; want the new grant", tok, err)
 	}
 }
+
+// PausedHolder checks that a replica waiting for the lease does not declare
+// the grant dead when the holder it waited for redeemed the refresh token
+// and paused past its lease TTL before saving: the waiting replica takes
+// the lease, presents the spent refresh token, gets invalid_grant, and
+// watches the store until the holder's save lands. All n callers of that
+// replica get the rotated token; the reauthorization hook never runs.
+func PausedHolder(t *testing.T, b Backend, leaseTTL time.Duration, n int) {
+	t.Helper()
+	fake, cfg, seed := expiredGrant(t, b)
+	ctx := t.Context()
+	var hooks atomic.Int32
+	hook := oauth.WithOnReauthorizationRequired(func(context.Context, string, error) { hooks.Add(1) })
+	paused, release := make(chan struct{}), make(chan struct{})
+	a, err := cfg.TokenSource(&FaultStore{CoordinatedStore: b.Open(t), BeforeCAS: func() { close(paused); <-release }}, Key,
+		oauth.WithLeaseTTL(leaseTTL), hook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bts, err := cfg.TokenSource(b.Open(t), Key, oauth.WithLeaseTTL(leaseTTL), oauth.WithRotationGrace(30*time.Second), hook)
+	if err != nil {
+		t.Fatal(err)
+	}
+	aDone := make(chan string, 1)
+	go func() {
+		tok, err := a.TokenContext(ctx)
+		if err != nil {
+			t.Errorf("holder: %v", err)
+			aDone <- ""
+			return
+		}
+		aDone <- tok.AccessToken
+	}()
+	<-paused // Zoom rotated; the holder has not saved
+	got := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			tok, err := bts.TokenContext(ctx)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			got[i] = tok.AccessToken
+		})
+	}
+	// Resume the holder once the other replica was refused.
+	select {
+	case <-fake.Refused():
+	case <-time.After(20 * time.Second):
+		close(release)
+		t.Fatal("the waiting replica never presented the spent refresh token")
+	}
+	close(release)
+	wg.Wait()
+	atA := <-aDone
+	for i := range n {
+		if errs[i] != nil || got[i] != atA {
+			t.Errorf("caller %d: %q, %v; want the holder's token", i, got[i], errs[i])
+		}
+	}
+	if h := hooks.Load(); h != 0 {
+		t.Errorf("reauthorization hook ran %d times for a live grant", h)
+	}
+	stored, err := seed.Get(ctx, Key)
+	if err != nil || stored.RefreshToken != fake.Stats().NewestRT {
+		t.Errorf("stored %v, %v; want the newest refresh token", stored, err)
+	}
+}
