@@ -120,6 +120,9 @@ type Env struct {
 
 	ln  net.Listener
 	srv *http.Server
+	// tempData: Open made DataDir, a temporary folder removed by Close
+	// after a scripted run.
+	tempData bool
 }
 
 // Open builds the Env. The app's listener is open when Open returns (so
@@ -136,6 +139,7 @@ func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.O
 		if e.Cfg.DataDir, err = os.MkdirTemp("", "zoomkit-"+cfg.Name+"-"); err != nil {
 			return nil, err
 		}
+		e.tempData = true
 	} else if err = os.MkdirAll(e.Cfg.DataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating the data folder: %w", err)
 	}
@@ -343,8 +347,10 @@ func (e *Env) Serve(ctx context.Context, h http.Handler) error {
 	return nil
 }
 
-// Close stops the app server and the fake and closes the database. The
-// data folder (outbox, SQLite file) is kept.
+// Close stops the app server and the fake and closes the database. After a
+// scripted (offline) run, a data folder Open created is removed, saying so
+// in the transcript; one named by -data is kept, and so is the folder of a
+// -serve run.
 func (e *Env) Close() {
 	if e.srv != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -358,6 +364,12 @@ func (e *Env) Close() {
 	}
 	if e.DB != nil {
 		_ = e.DB.Close()
+	}
+	if e.tempData && !e.Cfg.Serve && e.Cfg.DataDir != "" {
+		if err := os.RemoveAll(e.Cfg.DataDir); err == nil {
+			e.Log.Note("the temporary data folder %s was removed; run with -data DIR to keep the outbox and database", e.Cfg.DataDir)
+		}
+		e.tempData = false
 	}
 }
 

@@ -3,8 +3,10 @@ package exkit
 import (
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -195,5 +197,36 @@ func TestPostgresSchemaPerExample(t *testing.T) {
 	if err := admin.QueryRowContext(t.Context(),
 		"SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'probe'", schema).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("the table is not in schema %s: %d, %v", schema, n, err)
+	}
+}
+
+// An offline run removes the temporary data folder Open made; a folder
+// named by -data is kept.
+func TestTemporaryDataFolderRemoved(t *testing.T) {
+	var out strings.Builder
+	env, err := Open(t.Context(), Config{Name: "exkit-test"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := env.Cfg.DataDir
+	if _, err := os.Stat(dir); err != nil {
+		t.Fatalf("the data folder was not made: %v", err)
+	}
+	env.Close()
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the temporary data folder %s is still there (%v)", dir, err)
+	}
+	if !strings.Contains(out.String(), "-data DIR") {
+		t.Errorf("the transcript does not say how to keep the folder:\n%s", out.String())
+	}
+
+	kept := t.TempDir()
+	env, err = Open(t.Context(), Config{Name: "exkit-test", DataDir: kept}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Close()
+	if _, err := os.Stat(filepath.Join(kept, "app.db")); err != nil {
+		t.Errorf("the -data folder lost its database: %v", err)
 	}
 }
