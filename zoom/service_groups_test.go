@@ -238,7 +238,7 @@ func TestContactsService(t *testing.T) {
 		{
 			name: "Search",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Contacts.Search(ctx, &SearchCompanyContactsOptions{SearchKey: "jill", QueryPresenceStatus: true, PageSize: 25})
+				return c.Contacts.Search(ctx, &SearchCompanyContactsOptions{SearchKey: "jill", QueryPresenceStatus: Ptr(true), PageSize: 25})
 			},
 			resp:   []byte(`{"contacts":[{"id":"u1","email":"jchill@example.com","first_name":"Jill","presence_status":"Available","contact_type":1,"unknown":true}],"next_page_token":"","page_size":25}`),
 			method: "GET", path: "/contacts", query: "search_key=jill&query_presence_status=true&page_size=25",
@@ -259,7 +259,7 @@ func TestContactsService(t *testing.T) {
 		{
 			name: "GetMine",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Contacts.GetMine(ctx, "a@example.com", &GetUserContactOptions{QueryPresenceStatus: true})
+				return c.Contacts.GetMine(ctx, "a@example.com", &GetUserContactOptions{QueryPresenceStatus: Ptr(true)})
 			},
 			resp:   []byte(`{"id":"u1","email":"a@example.com","presence_status":"Do_Not_Disturb"}`),
 			method: "GET", path: "/chat/users/me/contacts/a@example.com", query: "query_presence_status=true",

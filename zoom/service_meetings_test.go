@@ -57,7 +57,7 @@ func TestMeetingsService(t *testing.T) {
 		{
 			name: "Get",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Meetings.Get(ctx, 91538056781, &GetMeetingOptions{OccurrenceID: "1648194360000", ShowPreviousOccurrences: true})
+				return c.Meetings.Get(ctx, 91538056781, &GetMeetingOptions{OccurrenceID: "1648194360000", ShowPreviousOccurrences: Ptr(true)})
 			},
 			resp:   fixture(t, "zoom_rb/meeting/get.json"),
 			method: "GET", path: "/meetings/91538056781",
@@ -123,7 +123,7 @@ func TestMeetingsService(t *testing.T) {
 		{
 			name: "Delete",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return noOut(c.Meetings.Delete(ctx, 85746065, &DeleteMeetingOptions{ScheduleForReminder: true, CancelMeetingReminder: true}))
+				return noOut(c.Meetings.Delete(ctx, 85746065, &DeleteMeetingOptions{ScheduleForReminder: Ptr(true), CancelMeetingReminder: Ptr(true)}))
 			},
 			status: http.StatusNoContent,
 			method: "DELETE", path: "/meetings/85746065", query: "schedule_for_reminder=true&cancel_meeting_reminder=true",

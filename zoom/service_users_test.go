@@ -103,7 +103,7 @@ func TestUsersService(t *testing.T) {
 			name: "DeletePermanently",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
 				return noOut(c.Users.Delete(ctx, "z8dsdsdsdsdCfp8uQ", &DeleteUserOptions{
-					Action: UserDeleteActionDelete, TransferEmail: "boss@example.com", TransferMeeting: true, TransferRecording: true,
+					Action: UserDeleteActionDelete, TransferEmail: "boss@example.com", TransferMeeting: Ptr(true), TransferRecording: Ptr(true),
 				}))
 			},
 			status: http.StatusNoContent,

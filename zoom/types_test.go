@@ -3,6 +3,7 @@ package zoom
 import (
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/url"
 	"slices"
 	"testing"
@@ -129,5 +130,25 @@ func TestZeroDatePrintsEmpty(t *testing.T) {
 	}
 	if s := (Date{2026, 3, 10}).String(); s != "2026-03-10" {
 		t.Errorf("Date prints %q", s)
+	}
+}
+
+// A query flag the document gives no default of false can be sent as
+// false (issue 16, item 6): meetingDelete's schedule_for_reminder,
+// webinarPolls' anonymous and the like are *bool; nil leaves them out.
+func TestFalseQueryFlagIsSent(t *testing.T) {
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(204, nil, ""), respond(204, nil, "")}}
+	c := newFakeClient(t, rt)
+	if _, err := c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{ScheduleForReminder: Ptr(false)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if q := rt.reqs[0].URL.RawQuery; q != "schedule_for_reminder=false" {
+		t.Errorf("query %q, want schedule_for_reminder=false", q)
+	}
+	if q := rt.reqs[1].URL.RawQuery; q != "" {
+		t.Errorf("query %q, want none", q)
 	}
 }

@@ -836,10 +836,10 @@ type DeleteMeetingOptions struct {
 	OccurrenceID string `url:"occurrence_id,omitempty"`
 
 	// true: Notify host and alternative host about the meeting cancellation via email.
-	ScheduleForReminder bool `url:"schedule_for_reminder,omitempty"`
+	ScheduleForReminder *bool `url:"schedule_for_reminder,omitempty"`
 
 	// true: Notify registrants about the meeting cancellation via email.
-	CancelMeetingReminder bool `url:"cancel_meeting_reminder,omitempty"`
+	CancelMeetingReminder *bool `url:"cancel_meeting_reminder,omitempty"`
 }
 
 // DeleteMeetingRecordingsOptions holds the query parameters of [CloudRecordingsService.Delete].
@@ -872,28 +872,28 @@ type DeleteUserOptions struct {
 	TransferEmail string `url:"transfer_email,omitempty"`
 
 	// Transfer meeting.
-	TransferMeeting bool `url:"transfer_meeting,omitempty"`
+	TransferMeeting *bool `url:"transfer_meeting,omitempty"`
 
 	// Transfer webinar.
-	TransferWebinar bool `url:"transfer_webinar,omitempty"`
+	TransferWebinar *bool `url:"transfer_webinar,omitempty"`
 
 	// Transfer recording.
-	TransferRecording bool `url:"transfer_recording,omitempty"`
+	TransferRecording *bool `url:"transfer_recording,omitempty"`
 
 	// When deleting a user, whether to transfer all their Zoom Whiteboard data to another user.
-	TransferWhiteboard bool `url:"transfer_whiteboard,omitempty"`
+	TransferWhiteboard *bool `url:"transfer_whiteboard,omitempty"`
 
 	// Transfer clip files.
-	TransferClipfiles bool `url:"transfer_clipfiles,omitempty"`
+	TransferClipfiles *bool `url:"transfer_clipfiles,omitempty"`
 
 	// Transfer notes.
-	TransferNotes bool `url:"transfer_notes,omitempty"`
+	TransferNotes *bool `url:"transfer_notes,omitempty"`
 
 	// Transfer visitors.
-	TransferVisitors bool `url:"transfer_visitors,omitempty"`
+	TransferVisitors *bool `url:"transfer_visitors,omitempty"`
 
 	// Transfer docs.
-	TransferDocs bool `url:"transfer_docs,omitempty"`
+	TransferDocs *bool `url:"transfer_docs,omitempty"`
 }
 
 // DeleteUserVirtualBackgroundsOptions holds the query parameters of
@@ -923,7 +923,7 @@ type DeleteWebinarOptions struct {
 	OccurrenceID string `url:"occurrence_id,omitempty"`
 
 	// true - Notify panelists and registrants about the webinar cancellation via email.
-	CancelWebinarReminder bool `url:"cancel_webinar_reminder,omitempty"`
+	CancelWebinarReminder *bool `url:"cancel_webinar_reminder,omitempty"`
 }
 
 // DeleteWebinarRegistrantOptions holds the query parameters of [WebinarsService.DeleteRegistrant].
@@ -1007,7 +1007,7 @@ type GetMeetingOptions struct {
 
 	// Set this field's value to true to view meeting details of all previous occurrences of a
 	// recurring meeting.
-	ShowPreviousOccurrences bool `url:"show_previous_occurrences,omitempty"`
+	ShowPreviousOccurrences *bool `url:"show_previous_occurrences,omitempty"`
 }
 
 // GetMeetingRecordingsOptions holds the query parameters of [CloudRecordingsService.Get].
@@ -1097,7 +1097,7 @@ type GetTelephoneReportOptions struct {
 // GetUserContactOptions holds the query parameters of [ContactsService.GetMine].
 type GetUserContactOptions struct {
 	// The presence status of the contact.
-	QueryPresenceStatus bool `url:"query_presence_status,omitempty"`
+	QueryPresenceStatus *bool `url:"query_presence_status,omitempty"`
 }
 
 // GetUserOptions holds the query parameters of [UsersService.Get].
@@ -1109,7 +1109,7 @@ type GetUserOptions struct {
 	EncryptedEmail bool `url:"encrypted_email,omitempty"`
 
 	// Whether the queried userId value is an employee unique ID.
-	SearchByUniqueID bool `url:"search_by_unique_id,omitempty"`
+	SearchByUniqueID *bool `url:"search_by_unique_id,omitempty"`
 }
 
 // GetUserSettingsOptions holds the query parameters of [UsersService.GetSettings].
@@ -1143,7 +1143,7 @@ type GetWebinarOptions struct {
 
 	// Set the value of this field to true to view webinar details of all previous occurrences of a
 	// recurring webinar.
-	ShowPreviousOccurrences bool `url:"show_previous_occurrences,omitempty"`
+	ShowPreviousOccurrences *bool `url:"show_previous_occurrences,omitempty"`
 }
 
 // GetWebinarRegistrantOptions holds the query parameters of [WebinarsService.GetRegistrant].
@@ -3466,7 +3466,7 @@ type ListWebinarParticipantsReportOptions struct {
 // ListWebinarPollsOptions holds the query parameters of [WebinarsService.ListPolls].
 type ListWebinarPollsOptions struct {
 	// Whether to query for polls with the Anonymous option enabled:
-	Anonymous bool `url:"anonymous,omitempty"`
+	Anonymous *bool `url:"anonymous,omitempty"`
 }
 
 // ListWebinarRegistrantsOptions holds the query parameters of [WebinarsService.ListRegistrants].
@@ -5722,7 +5722,7 @@ type SearchCompanyContactsOptions struct {
 
 	// Set query_presence_status to true in order to include the presence status of a contact in the
 	// response.
-	QueryPresenceStatus bool `url:"query_presence_status,omitempty"`
+	QueryPresenceStatus *bool `url:"query_presence_status,omitempty"`
 
 	// The number of records to be returned with a single API call.
 	PageSize int `url:"page_size,omitempty"`
@@ -5744,7 +5744,7 @@ type SetWebinarBrandingVirtualBackgroundOptions struct {
 	ID string `url:"id,omitempty"`
 
 	// Whether to set the virtual background file as the new default for all panelists.
-	SetDefaultForAllPanelists bool `url:"set_default_for_all_panelists,omitempty"`
+	SetDefaultForAllPanelists *bool `url:"set_default_for_all_panelists,omitempty"`
 }
 
 // SignInActivitiesReport is the response of [ReportsService.ListSignInActivities]. Report object.
@@ -6272,7 +6272,7 @@ type UpdateUserOptions struct {
 	LoginType *int `url:"login_type,omitempty"`
 
 	// Whether to remove the user's TSP credentials.
-	RemoveTSPCredentials bool `url:"remove_tsp_credentials,omitempty"`
+	RemoveTSPCredentials *bool `url:"remove_tsp_credentials,omitempty"`
 }
 
 // UpdateUserPasswordRequest is the request body of [UsersService.UpdatePassword].

@@ -176,7 +176,10 @@ func (g *gen) buildOp(op *specOp) error {
 			s := p.Get("schema")
 			f := &field{JSON: name, GoName: exported(name), Doc: firstSentence(p.Str("description")), Required: p.Truthy("required"), Schema: s}
 			f.Ref = g.schemaType(s, op.optName, name, false)
-			if c := s.Get("default"); c != nil && c.Kind == ojson.Bool && c.Bool {
+			// A flag is a *bool unless the document says it defaults to
+			// false: otherwise false could not be sent (omitempty drops it)
+			// and Zoom would apply a default of true, or one it does not say.
+			if c := s.Get("default"); c == nil || c.Kind != ojson.Bool || c.Bool {
 				f.ptr = true
 			}
 			if d.Query[name] != "" {
