@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -150,5 +151,29 @@ func TestFalseQueryFlagIsSent(t *testing.T) {
 	}
 	if q := rt.reqs[1].URL.RawQuery; q != "" {
 		t.Errorf("query %q, want none", q)
+	}
+}
+
+// A number whose zero Zoom acts on is a pointer in requests, so 0 can be
+// sent (issue 16, item 6): an invite link's ttl 0 (no expiration) and a
+// webinar's registrants_restrict_number 0 (no restriction).
+func TestMeaningfulZerosAreSent(t *testing.T) {
+	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){
+		respond(201, nil, `{"attendees":[]}`), respond(204, nil, ""),
+	}}
+	c := newFakeClient(t, rt)
+	if _, _, err := c.Meetings.CreateInviteLinks(t.Context(), 85746065, &CreateMeetingInviteLinksRequest{
+		Attendees: []InviteLinkAttendee{{Name: "Jill"}}, TTL: Ptr[int64](0)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Webinars.Update(t.Context(), 95204914252, &UpdateWebinarRequest{
+		Settings: &WebinarSettings{RegistrantsRestrictNumber: Ptr(0)}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if b := rt.bodies[0]; !strings.Contains(b, `"ttl":0`) {
+		t.Errorf("invite links body %s: ttl 0 not sent", b)
+	}
+	if b := rt.bodies[1]; !strings.Contains(b, `"registrants_restrict_number":0`) {
+		t.Errorf("webinar update body %s: registrants_restrict_number 0 not sent", b)
 	}
 }

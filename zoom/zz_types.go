@@ -568,7 +568,7 @@ type CreateMeetingInviteLinksRequest struct {
 	Attendees []InviteLinkAttendee `json:"attendees,omitempty"`
 
 	// The invite link's expiration time, in seconds.
-	TTL int64 `json:"ttl,omitempty"`
+	TTL *int64 `json:"ttl,omitempty"`
 }
 
 // CreateMeetingRequest is the request body of [MeetingsService.Create]. The base meeting object.
@@ -669,7 +669,7 @@ type CreateWebinarInviteLinksRequest struct {
 	Attendees []InviteLinkAttendee `json:"attendees,omitempty"`
 
 	// The invite link's expiration time, in seconds.
-	TTL int64 `json:"ttl,omitempty"`
+	TTL *int64 `json:"ttl,omitempty"`
 }
 
 // CreateWebinarPollRequest is the request body of [WebinarsService.CreatePoll].
@@ -4827,7 +4827,7 @@ type PollQuestion struct {
 	RatingMinLabel string `json:"rating_min_label,omitempty"`
 
 	// The rating scale's minimum value.
-	RatingMinValue int `json:"rating_min_value,omitempty"`
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
 
 	// The poll question's correct answer(s).
 	RightAnswers []string `json:"right_answers,omitempty"`
@@ -8397,7 +8397,7 @@ type WebinarSettings struct {
 	RegistrantsEmailNotification *bool `json:"registrants_email_notification,omitempty"`
 
 	// Restrict number of registrants for a webinar.
-	RegistrantsRestrictNumber int `json:"registrants_restrict_number,omitempty"`
+	RegistrantsRestrictNumber *int `json:"registrants_restrict_number,omitempty"`
 
 	// Registration types.
 	RegistrationType RegistrationType `json:"registration_type,omitempty"`

@@ -228,6 +228,28 @@ func enumHasZero(f *field) bool {
 	return false
 }
 
+// reZeroMeaning finds a description that gives 0 a meaning of its own ("0
+// means no expiration", "set to 0 to remove the restriction").
+var reZeroMeaning = regexp.MustCompile(`(?i)(\b0\b|\bzero\b)[^.]{0,40}\b(mean|means|no |not |unlimited|disable|remove|never|infinite|without)|\b(to|as|is|of) (0|zero)\b`)
+
+// zeroMeaningful reports a number field whose zero is a value Zoom acts
+// on, so a request must be able to send it: the document's example is 0,
+// its minimum is 0 while its default is not, or its description gives 0 a
+// meaning.
+func zeroMeaningful(f *field) bool {
+	s := f.Schema
+	if s == nil {
+		return false
+	}
+	if ex := s.Get("example"); ex != nil && ex.Number.String() == "0" {
+		return true
+	}
+	if mn, df := s.Get("minimum"), s.Get("default"); mn != nil && mn.Number.String() == "0" && df != nil && df.Number.String() != "" && df.Number.String() != "0" {
+		return true
+	}
+	return reZeroMeaning.MatchString(s.Str("description"))
+}
+
 // fieldType returns the Go type and the tag options of a field.
 func (g *gen) fieldType(t *goType, f *field) (string, string) {
 	r := f.Ref
@@ -259,7 +281,7 @@ func (g *gen) fieldType(t *goType, f *field) (string, string) {
 		opt = ""
 	case t.req && r.kind == "bool":
 		typ = "*bool"
-	case t.req && isIntLike && (enumHasZero(f) || pointerFields[f.JSON]):
+	case t.req && isIntLike && (enumHasZero(f) || pointerFields[f.JSON] || zeroMeaningful(f)):
 		typ = "*" + typ
 	}
 	return typ, opt
