@@ -3,11 +3,14 @@ package zoom
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -15,90 +18,14 @@ import (
 )
 
 // The benchmarks compare the SDK with a hand-written net/http +
-// encoding/json client calling the same loopback server for the same
-// body:
+// encoding/json client calling the same loopback server for the same body,
+// decoding into the same types, draining bodies and reusing connections:
 //
 //	go test -run '^$' -bench 'GetMeeting|ListUsers300' -benchmem ./zoom/
-
-// baseMeeting is what a hand-written client would decode a meeting into.
-type baseMeeting struct {
-	UUID      string `json:"uuid"`
-	ID        int64  `json:"id"`
-	HostID    string `json:"host_id"`
-	Topic     string `json:"topic"`
-	Type      int    `json:"type"`
-	Status    string `json:"status"`
-	StartTime string `json:"start_time"`
-	Duration  int    `json:"duration"`
-	Timezone  string `json:"timezone"`
-	CreatedAt string `json:"created_at"`
-	StartURL  string `json:"start_url"`
-	JoinURL   string `json:"join_url"`
-	Password  string `json:"password"`
-	Agenda    string `json:"agenda"`
-	Settings  *struct {
-		HostVideo                    bool     `json:"host_video"`
-		ParticipantVideo             bool     `json:"participant_video"`
-		CNMeeting                    bool     `json:"cn_meeting"`
-		InMeeting                    bool     `json:"in_meeting"`
-		JoinBeforeHost               bool     `json:"join_before_host"`
-		MuteUponEntry                bool     `json:"mute_upon_entry"`
-		Watermark                    bool     `json:"watermark"`
-		UsePMI                       bool     `json:"use_pmi"`
-		ApprovalType                 int      `json:"approval_type"`
-		Audio                        string   `json:"audio"`
-		AutoRecording                string   `json:"auto_recording"`
-		EnforceLogin                 bool     `json:"enforce_login"`
-		EnforceLoginDomains          string   `json:"enforce_login_domains"`
-		AlternativeHosts             string   `json:"alternative_hosts"`
-		CloseRegistration            bool     `json:"close_registration"`
-		RegistrantsConfirmationEmail bool     `json:"registrants_confirmation_email"`
-		WaitingRoom                  bool     `json:"waiting_room"`
-		GlobalDialInCountries        []string `json:"global_dial_in_countries"`
-		GlobalDialInNumbers          []struct {
-			CountryName string `json:"country_name"`
-			City        string `json:"city"`
-			Number      string `json:"number"`
-			Type        string `json:"type"`
-			Country     string `json:"country"`
-		} `json:"global_dial_in_numbers"`
-		RegistrantsEmailNotification bool `json:"registrants_email_notification"`
-		MeetingAuthentication        bool `json:"meeting_authentication"`
-	} `json:"settings"`
-}
-
-// baseUser and baseUserList are what a hand-written client would decode
-// a page of users into.
-type baseUser struct {
-	ID                string   `json:"id"`
-	FirstName         string   `json:"first_name"`
-	LastName          string   `json:"last_name"`
-	DisplayName       string   `json:"display_name"`
-	Email             string   `json:"email"`
-	Type              int      `json:"type"`
-	PMI               int64    `json:"pmi"`
-	Timezone          string   `json:"timezone"`
-	Verified          int      `json:"verified"`
-	Dept              string   `json:"dept"`
-	CreatedAt         string   `json:"created_at"`
-	UserCreatedAt     string   `json:"user_created_at"`
-	LastLoginTime     string   `json:"last_login_time"`
-	LastClientVersion string   `json:"last_client_version"`
-	Language          string   `json:"language"`
-	PhoneNumber       string   `json:"phone_number"`
-	Status            string   `json:"status"`
-	RoleID            string   `json:"role_id"`
-	GroupIDs          []string `json:"group_ids"`
-}
-
-type baseUserList struct {
-	NextPageToken string     `json:"next_page_token"`
-	PageCount     int        `json:"page_count"`
-	PageNumber    int        `json:"page_number"`
-	PageSize      int        `json:"page_size"`
-	TotalRecords  int        `json:"total_records"`
-	Users         []baseUser `json:"users"`
-}
+//
+// For a comparison to quote, run both alternately in one process:
+//
+//	go test ./zoom/ -run '^$' -v -zoomkit.compare
 
 // usersPage returns a page of n realistic users.
 func usersPage(n int) []byte {
@@ -124,42 +51,52 @@ type benchServer struct {
 	users   []byte
 }
 
-func newBenchServer(b *testing.B) *benchServer {
-	b.Helper()
+// startBenchServer serves the recorded meeting and a 300-user page with a
+// Content-Length, as Zoom does, so that both clients reuse connections.
+func startBenchServer() (*benchServer, error) {
 	meeting, err := os.ReadFile("testdata/zoom_rb/meeting/get.json")
 	if err != nil {
-		b.Fatal(err)
+		return nil, err
 	}
 	bs := &benchServer{meeting: meeting, users: usersPage(300)}
 	bs.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
+		var body []byte
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/v2/meetings/"):
-			_, _ = w.Write(bs.meeting)
+			body = bs.meeting
 		case r.URL.Path == "/v2/users":
-			_, _ = w.Write(bs.users)
+			body = bs.users
 		default:
 			http.NotFound(w, r)
+			return
 		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
 	}))
+	return bs, nil
+}
+
+func newBenchServer(b *testing.B) *benchServer {
+	b.Helper()
+	bs, err := startBenchServer()
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.Cleanup(bs.srv.Close)
 	return bs
 }
 
-func (bs *benchServer) client(b *testing.B) *Client {
-	b.Helper()
-	c, err := NewClient(
+func (bs *benchServer) client() (*Client, error) {
+	return NewClient(
 		WithBaseURL(bs.srv.URL+"/v2"),
 		WithHTTPClient(bs.srv.Client()),
 		WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "bench-token", TokenType: "Bearer"})),
 	)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return c
 }
 
-// baselineGet is the hand-written client: one GET, JSON decoded into out.
+// baselineGet is the hand-written client: one GET, the JSON decoded into
+// out, the body drained so the connection is reused.
 func baselineGet(ctx context.Context, hc *http.Client, url string, out any) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -172,60 +109,144 @@ func baselineGet(ctx context.Context, hc *http.Client, url string, out any) erro
 		return err
 	}
 	defer resp.Body.Close()
+	defer func() { _, _ = io.Copy(io.Discard, resp.Body) }()
 	if resp.StatusCode != http.StatusOK {
-		_, _ = io.Copy(io.Discard, resp.Body)
 		return fmt.Errorf("status %d", resp.StatusCode)
 	}
 	return json.NewDecoder(resp.Body).Decode(out)
 }
 
-func BenchmarkGetMeeting(b *testing.B) {
-	bs := newBenchServer(b)
-	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
-		c := bs.client(b)
-		b.ReportAllocs()
-		for b.Loop() {
-			m, _, err := c.Meetings.Get(ctx, 91538056781, nil)
-			if err != nil || m.ID != 91538056781 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("baseline", func(b *testing.B) {
-		hc := bs.srv.Client()
-		b.ReportAllocs()
-		for b.Loop() {
-			var m baseMeeting
-			if err := baselineGet(ctx, hc, bs.srv.URL+"/v2/meetings/91538056781", &m); err != nil || m.ID != 91538056781 {
-				b.Fatal(err)
-			}
-		}
-	})
+// workload is one call, made by the SDK and by the baseline: a
+// hand-written net/http + encoding/json client decoding into the same
+// types the SDK decodes into.
+type workload struct {
+	name          string
+	sdk, baseline func(b *testing.B)
 }
 
-func BenchmarkListUsers300(b *testing.B) {
-	bs := newBenchServer(b)
+func workloads(bs *benchServer) []workload {
 	ctx := context.Background()
-	b.Run("sdk", func(b *testing.B) {
-		c := bs.client(b)
-		opts := &ListUsersOptions{PageSize: 300}
-		b.ReportAllocs()
-		for b.Loop() {
-			l, _, err := c.Users.List(ctx, opts)
-			if err != nil || len(l.Users) != 300 {
+	sdk := func(call func(c *Client) error) func(b *testing.B) {
+		return func(b *testing.B) {
+			c, err := bs.client()
+			if err != nil {
 				b.Fatal(err)
 			}
-		}
-	})
-	b.Run("baseline", func(b *testing.B) {
-		hc := bs.srv.Client()
-		b.ReportAllocs()
-		for b.Loop() {
-			var l baseUserList
-			if err := baselineGet(ctx, hc, bs.srv.URL+"/v2/users?page_size=300", &l); err != nil || len(l.Users) != 300 {
-				b.Fatal(err)
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := call(c); err != nil {
+					b.Fatal(err)
+				}
 			}
 		}
-	})
+	}
+	base := func(call func(hc *http.Client) error) func(b *testing.B) {
+		return func(b *testing.B) {
+			hc := bs.srv.Client()
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := call(hc); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	return []workload{
+		{
+			name: "GetMeeting",
+			sdk: sdk(func(c *Client) error {
+				m, _, err := c.Meetings.Get(ctx, 91538056781, nil)
+				if err == nil && m.ID != 91538056781 {
+					err = errors.New("wrong meeting")
+				}
+				return err
+			}),
+			baseline: base(func(hc *http.Client) error {
+				var m Meeting
+				err := baselineGet(ctx, hc, bs.srv.URL+"/v2/meetings/91538056781", &m)
+				if err == nil && m.ID != 91538056781 {
+					err = errors.New("wrong meeting")
+				}
+				return err
+			}),
+		},
+		{
+			name: "ListUsers300",
+			sdk: sdk(func(c *Client) error {
+				l, _, err := c.Users.List(ctx, &ListUsersOptions{PageSize: 300})
+				if err == nil && len(l.Users) != 300 {
+					err = errors.New("wrong page")
+				}
+				return err
+			}),
+			baseline: base(func(hc *http.Client) error {
+				var l UserList
+				err := baselineGet(ctx, hc, bs.srv.URL+"/v2/users?page_size=300", &l)
+				if err == nil && len(l.Users) != 300 {
+					err = errors.New("wrong page")
+				}
+				return err
+			}),
+		},
+	}
+}
+
+func benchWorkload(b *testing.B, name string) {
+	for _, w := range workloads(newBenchServer(b)) {
+		if w.name == name {
+			b.Run("sdk", w.sdk)
+			b.Run("baseline", w.baseline)
+			return
+		}
+	}
+	b.Fatalf("no workload %s", name)
+}
+
+func BenchmarkGetMeeting(b *testing.B)   { benchWorkload(b, "GetMeeting") }
+func BenchmarkListUsers300(b *testing.B) { benchWorkload(b, "ListUsers300") }
+
+// compareBlocks runs each workload's SDK and baseline alternately, in
+// blocks, in this one process (the order flips every block), and prints
+// the per-block ratios of time and allocations with their medians: the
+// comparison to quote. Run it with
+//
+//	go test ./zoom/ -run '^$' -v -zoomkit.compare [-zoomkit.blocks 10]
+func compareBlocks(out io.Writer, blocks int) error {
+	bs, err := startBenchServer()
+	if err != nil {
+		return err
+	}
+	defer bs.srv.Close()
+	for _, w := range workloads(bs) {
+		var timeRatios, allocRatios []float64
+		for i := range blocks {
+			var rs, rb testing.BenchmarkResult
+			if i%2 == 0 {
+				rs, rb = testing.Benchmark(w.sdk), testing.Benchmark(w.baseline)
+			} else {
+				rb, rs = testing.Benchmark(w.baseline), testing.Benchmark(w.sdk)
+			}
+			if rs.N == 0 || rb.N == 0 {
+				return fmt.Errorf("%s: a benchmark failed", w.name)
+			}
+			tr := float64(rs.NsPerOp()) / float64(rb.NsPerOp())
+			ar := float64(rs.AllocsPerOp()) / float64(max(rb.AllocsPerOp(), 1))
+			timeRatios, allocRatios = append(timeRatios, tr), append(allocRatios, ar)
+			fmt.Fprintf(out, "%s block %d: sdk %d ns/op %d allocs, baseline %d ns/op %d allocs, ratio %.2fx time %.2fx allocs\n",
+				w.name, i+1, rs.NsPerOp(), rs.AllocsPerOp(), rb.NsPerOp(), rb.AllocsPerOp(), tr, ar)
+		}
+		fmt.Fprintf(out, "%s: median ratio %.2fx time, %.2fx allocs over %d blocks\n", w.name, median(timeRatios), median(allocRatios), blocks)
+	}
+	return nil
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if n := len(s); n%2 == 1 {
+		return s[n/2]
+	} else if n > 0 {
+		return (s[n/2-1] + s[n/2]) / 2
+	}
+	return 0
 }
