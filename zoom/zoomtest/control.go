@@ -351,6 +351,7 @@ type accountView struct {
 
 type userView struct {
 	ID        string `json:"id"`
+	Role      string `json:"role,omitempty"` // the role's name, for the console
 	Email     string `json:"email"`
 	FirstName string `json:"first_name,omitempty"`
 	LastName  string `json:"last_name,omitempty"`
@@ -382,18 +383,26 @@ type grantView struct {
 }
 
 type deliveryView struct {
-	Event  string `json:"event"`
-	URL    string `json:"url"`
-	Status int    `json:"status"`
-	Error  string `json:"error,omitempty"`
-	Time   string `json:"time"`
+	Attempt int    `json:"attempt"`
+	Next    string `json:"next_retry,omitempty"`
+	Event   string `json:"event"`
+	URL     string `json:"url"`
+	Status  int    `json:"status"`
+	Error   string `json:"error,omitempty"`
+	Time    string `json:"time"`
 }
 
 func (c *control) snapshot() stateView {
 	s := c.s
 	v := stateView{Now: s.cfg.now().UTC().Format(time.RFC3339), AccountID: s.AccountID(), ClientID: s.ClientID()}
+	roles := map[string]string{}
+	for _, r := range s.Roles() {
+		roles[r.ID] = r.Name
+	}
 	for _, u := range s.Users() {
-		v.Users = append(v.Users, userJSON(u))
+		uv := userJSON(u)
+		uv.Role = roles[u.RoleID]
+		v.Users = append(v.Users, uv)
 		for _, m := range s.Meetings(u.ID) {
 			mv := meetingView{ID: m.ID, HostID: m.HostID, Webinar: m.Webinar, Topic: m.Topic, Status: m.Status,
 				Deleted: m.Deleted, Past: len(m.PastInstances)}
@@ -422,7 +431,11 @@ func (c *control) snapshot() stateView {
 	}
 	s.mu.Unlock()
 	for _, d := range s.Deliveries() {
-		v.Deliveries = append(v.Deliveries, deliveryView{Event: d.Event, URL: d.URL, Status: d.Status, Error: d.Err, Time: d.Time.UTC().Format(time.RFC3339)})
+		dv := deliveryView{Attempt: d.Attempt, Event: d.Event, URL: d.URL, Status: d.Status, Error: d.Err, Time: d.Time.UTC().Format(time.RFC3339)}
+		if !d.Next.IsZero() {
+			dv.Next = d.Next.UTC().Format(time.RFC3339)
+		}
+		v.Deliveries = append(v.Deliveries, dv)
 	}
 	return v
 }
@@ -447,7 +460,7 @@ th{background:#f3f3f3}.muted{color:#777}
 {{end}}</table>
 <h2>Users of account {{.AccountID}} ({{len .Users}})</h2>
 <table><tr><th>id</th><th>email</th><th>name</th><th>type</th><th>status</th><th>role</th></tr>
-{{range .Users}}<tr><td>{{.ID}}</td><td>{{.Email}}</td><td>{{.FirstName}} {{.LastName}}</td><td>{{.Type}}</td><td>{{.Status}}</td><td>{{.RoleID}}</td></tr>
+{{range .Users}}<tr><td>{{.ID}}</td><td>{{.Email}}</td><td>{{.FirstName}} {{.LastName}}</td><td>{{if eq .Type 1}}Basic{{else if eq .Type 2}}Licensed{{else}}{{.Type}}{{end}}</td><td>{{.Status}}</td><td>{{or .Role .RoleID}}</td></tr>
 {{end}}</table>
 <h2>Meetings and webinars ({{len .Meetings}})</h2>
 <table><tr><th>id</th><th>kind</th><th>topic</th><th>host</th><th>start</th><th>status</th><th>past instances</th></tr>
@@ -458,8 +471,8 @@ th{background:#f3f3f3}.muted{color:#777}
 {{range .Grants}}<tr><td>{{if .Account}}account (server-to-server){{else}}{{.UserID}}{{end}}</td><td>{{range .Scopes}}{{.}} {{end}}</td><td>{{if .Live}}live{{else}}revoked{{end}}</td></tr>
 {{end}}</table>
 <h2>Webhook deliveries ({{len .Deliveries}})</h2>
-<table><tr><th>time</th><th>event</th><th>url</th><th>status</th><th>error</th></tr>
-{{range .Deliveries}}<tr><td>{{.Time}}</td><td>{{.Event}}</td><td>{{.URL}}</td><td>{{.Status}}</td><td>{{.Error}}</td></tr>
+<table><tr><th>time</th><th>event</th><th>attempt</th><th>url</th><th>status</th><th>error</th><th>next retry</th></tr>
+{{range .Deliveries}}<tr><td>{{.Time}}</td><td>{{.Event}}</td><td>{{.Attempt}}</td><td>{{.URL}}</td><td>{{.Status}}</td><td>{{.Error}}</td><td>{{.Next}}</td></tr>
 {{end}}</table>
 </body></html>
 `))
