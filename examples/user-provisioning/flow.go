@@ -58,7 +58,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, org *acme) error {
 		{"Ada (admin) connects RoleUp read-only; RoleUp syncs", f.connectReadOnly},
 		{"Read-only: onboarding is refused before calling Zoom", f.readOnlyRefuses},
 		{"Ada reconnects read/write; RoleUp syncs", f.connectReadWrite},
-		{"Onboard two new hires (Basic and Licensed)", f.onboard},
+		{"Onboard new hires: the licences Basic, Pro and Corporate", f.onboard},
 		{"Onboard an email that already has a Zoom user", f.onboardExisting},
 		{"Nina accepts Zoom's invitation; the next sync shows her active", f.acceptInvitation},
 		{"Change roles", f.changeRoles},
@@ -224,7 +224,7 @@ func (f *flow) connectReadWrite(ctx context.Context) error { return f.connect(ct
 func (f *flow) readOnlyRefuses(ctx context.Context) error {
 	f.zoomCalls()
 	before := len(f.fake.Requests())
-	_, err := f.app.Onboard(ctx, f.org.NewBasic, "Nina", "New", 1)
+	_, err := f.app.Onboard(ctx, f.org.NewBasic, "Nina", "New", "basic")
 	if !errors.Is(err, ErrReadOnly) {
 		return fmt.Errorf("expected a read-only refusal, got %v", err)
 	}
@@ -237,22 +237,34 @@ func (f *flow) readOnlyRefuses(ctx context.Context) error {
 }
 
 func (f *flow) onboard(ctx context.Context) error {
-	for _, n := range []struct {
-		email, first, last string
-		typ                int
-	}{{f.org.NewBasic, "Nina", "New", 1}, {f.org.NewLicensed, "Omar", "New", 2}} {
-		u, err := f.app.Onboard(ctx, n.email, n.first, n.last, n.typ)
+	for _, l := range licences {
+		f.log.Note("licence %s: %s", l.Name, l.About)
+	}
+	used, limit := f.fake.Seats()
+	f.log.Note("Acme bought %d paid seats; %d are taken", limit, used)
+	for _, n := range []struct{ email, first, last, licence string }{
+		{f.org.NewBasic, "Nina", "New", "basic"}, {f.org.NewLicensed, "Omar", "New", "pro"},
+	} {
+		u, err := f.app.Onboard(ctx, n.email, n.first, n.last, n.licence)
 		if err != nil {
 			return err
 		}
 		f.zoomCalls()
-		f.log.OK("invited %s as %s: %s; welcome email sent", u.Email, u.TypeName(), u.Status)
+		f.log.OK("invited %s with a %s licence (%s in Zoom): %s; welcome email sent", u.Email, u.LicenceName(), u.TypeName(), u.Status)
 	}
+	used, _ = f.fake.Seats()
+	f.log.Note("%d of %d paid seats taken", used, limit)
+	_, err := f.app.Onboard(ctx, f.org.NewCorporate, "Carla", "New", "corporate")
+	if !errors.Is(err, ErrNoSeat) {
+		return fmt.Errorf("onboarding without a free seat: expected ErrNoSeat, got %v", err)
+	}
+	f.zoomCalls()
+	f.log.Fail("%v", err)
 	return nil
 }
 
 func (f *flow) onboardExisting(ctx context.Context) error {
-	_, err := f.app.Onboard(ctx, f.org.Licensed, "Lena", "Again", 2)
+	_, err := f.app.Onboard(ctx, f.org.Licensed, "Lena", "Again", "pro")
 	if !errors.Is(err, ErrEmailTaken) {
 		return fmt.Errorf("expected ErrEmailTaken, got %v", err)
 	}

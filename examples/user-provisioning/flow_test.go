@@ -89,6 +89,10 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"Connected to Zoom read-only as ada.admin@acme.example. Synced 7 users (5 active, 1 inactive, 1 pending), 2 groups with 5 memberships, 4 roles.",
 		"RoleUp is connected to Zoom read-only: nothing was changed",
 		"lena.licensed@acme.example already has a Zoom user (Zoom 409, code 1005)",
+		"licence Corporate: Zoom Licensed user (type 2)",
+		"invited omar.new@acme.example with a Pro licence (Licensed in Zoom): pending",
+		"5 of 5 paid seats taken",
+		"Acme's Zoom account has no paid seat left for a Corporate licence: carla.new@acme.example was not invited.",
 		"→ POST /roles/{roleId}/members (AddRoleMembers)",
 		"→ DELETE /groups/{groupId}/members/{memberId} (groupMembersDelete)",
 		"synced 6 users (5 active, 0 inactive, 1 pending), 2 groups with 4 memberships, 4 roles",
@@ -135,7 +139,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	reqs := fake.Requests()
 	byOp := ops(reqs)
 	for op, want := range map[string]string{
-		"userCreate":         "[201 201 409]",
+		"userCreate":         "[201 201 400 409]",
 		"AddRoleMembers":     "[201 201]",
 		"roleMemberDelete":   "[204]",
 		"groupMembersCreate": "[201]",
@@ -178,7 +182,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	}
 	// The read-only step: no write was attempted with the read-only grant.
 	for _, r := range reqs {
-		if r.Status == http.StatusBadRequest {
+		if r.Status == http.StatusBadRequest && r.Operation != "userCreate" { // userCreate: no seat left
 			t.Errorf("Zoom refused %s %s", r.Method, r.Path)
 		}
 	}
@@ -219,7 +223,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	if len(sent) != 3 || sent[0].To != org.NewBasic || sent[1].To != org.NewLicensed || sent[2].To != org.Admin {
 		t.Fatalf("sent %+v", sent)
 	}
-	if !strings.Contains(sent[1].Body, "as a Licensed user") || !strings.Contains(sent[2].Body, "deleted its tokens") {
+	if !strings.Contains(sent[1].Body, "with a Pro licence (a Licensed user in Zoom)") || !strings.Contains(sent[2].Body, "deleted its tokens") {
 		t.Errorf("bodies %q / %q", sent[1].Body, sent[2].Body)
 	}
 	files, _ := filepath.Glob(filepath.Join(env.Mail.Dir, "*.eml"))
@@ -297,7 +301,7 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 	connect(t, env, org.Owner, modeReadOnly)
 	before := len(env.Fake.Requests())
 	for name, do := range map[string]func() error{
-		"onboard":  func() error { _, err := a.Onboard(ctx, org.NewBasic, "N", "N", 1); return err },
+		"onboard":  func() error { _, err := a.Onboard(ctx, org.NewBasic, "N", "N", "basic"); return err },
 		"offboard": func() error { return a.Offboard(ctx, org.Basic, "delete") },
 		"role":     func() error { return a.ChangeRole(ctx, org.Basic, org.Helpdesk) },
 		"add":      func() error { return a.AddToGroup(ctx, org.Sales, org.Engineering) },
@@ -320,7 +324,7 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 	if err != nil || strings.Contains(page, `action="/users/onboard"`) || !strings.Contains(page, "Read-only: RoleUp shows the account") {
 		t.Errorf("read-only users page (%v):\n%s", err, page)
 	}
-	resp, err := b.PostForm(env.BaseURL+"/users/onboard", url.Values{"email": {org.NewBasic}, "type": {"1"}})
+	resp, err := b.PostForm(env.BaseURL+"/users/onboard", url.Values{"email": {org.NewBasic}, "licence": {"basic"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,11 +473,23 @@ func TestPages(t *testing.T) {
 	if strings.Contains(users, "<script>") {
 		t.Error("users page is not escaped")
 	}
-	page := post("/users/onboard", url.Values{"email": {org.NewLicensed}, "first_name": {"Omar"}, "type": {"2"}})
-	if !strings.Contains(page, "Invited omar.new@acme.example as Licensed") {
+	for _, l := range []string{`<option value="basic">Basic</option>`, `<option value="pro">Pro</option>`, `<option value="corporate">Corporate</option>`} {
+		if !strings.Contains(users, l) {
+			t.Errorf("users page lacks the licence choice %s", l)
+		}
+	}
+	page := post("/users/onboard", url.Values{"email": {org.NewLicensed}, "first_name": {"Omar"}, "licence": {"pro"}})
+	if !strings.Contains(page, "Invited omar.new@acme.example with a Pro licence (Licensed in Zoom)") || !strings.Contains(page, "<td>Pro (Licensed)</td>") {
 		t.Errorf("onboard page:\n%s", page)
 	}
-	page = post("/users/onboard", url.Values{"email": {org.Basic}, "type": {"1"}})
+	page = post("/users/onboard", url.Values{"email": {org.NewCorporate}, "licence": {"corporate"}})
+	if !strings.Contains(page, "Acme&#39;s Zoom account has no paid seat left for a Corporate licence") {
+		t.Errorf("onboard without a seat page:\n%s", page)
+	}
+	if _, ok := env.Fake.User(org.NewCorporate); ok {
+		t.Error("a user was created without a seat")
+	}
+	page = post("/users/onboard", url.Values{"email": {org.Basic}, "licence": {"basic"}})
 	if !strings.Contains(page, "already has a Zoom user (Zoom 409, code 1005)") {
 		t.Errorf("onboard existing page:\n%s", page)
 	}

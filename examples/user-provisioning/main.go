@@ -84,14 +84,19 @@ func setup(ctx context.Context, cfg exkit.Config, out io.Writer) (_ *exkit.Env, 
 	return env, a, org, nil
 }
 
-// fakeOptions configure the embedded fake Zoom: Acme's owner, and the
-// scopes RoleUp's Marketplace app was given.
+// fakeOptions configure the embedded fake Zoom: Acme's owner, the
+// scopes RoleUp's Marketplace app was given, and the paid seats Acme
+// bought: five, of which the owner, Ada, Lena and Sam hold four.
 func fakeOptions() []zoomtest.Option {
 	return []zoomtest.Option{
 		zoomtest.WithOwner("olivia.owner@acme.example"),
 		zoomtest.WithAppScopes(append(append([]string{}, readScopes...), writeScopes...)...),
+		zoomtest.WithLicenses(acmeSeats),
 	}
 }
+
+// acmeSeats is the number of paid (Licensed) seats Acme bought.
+const acmeSeats = 5
 
 // acme is the fake Zoom account the flow runs on.
 type acme struct {
@@ -101,6 +106,7 @@ type acme struct {
 	Engineering, SalesGroup string // group ids
 	Helpdesk                string // custom role id
 	NewBasic, NewLicensed   string // onboarded by the flow
+	NewCorporate            string // onboarded when no seat is left
 }
 
 // seedAcme creates Acme's users, groups and custom role in the fake, as an
@@ -111,6 +117,7 @@ func seedAcme(ctx context.Context, fake *zoomtest.Server) (*acme, error) {
 		Basic: "ben.basic@acme.example", Licensed: "lena.licensed@acme.example", Sales: "sam.sales@acme.example",
 		Inactive: "ian.inactive@acme.example", Pending: "paula.pending@acme.example",
 		NewBasic: "nina.new@acme.example", NewLicensed: "omar.new@acme.example",
+		NewCorporate: "carla.new@acme.example",
 	}
 	users := []zoomtest.User{
 		{Email: o.Admin, FirstName: "Ada", LastName: "Admin", Type: 2, RoleID: "1", Dept: "IT"},

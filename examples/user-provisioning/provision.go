@@ -17,6 +17,7 @@ var (
 	ErrReadOnly    = errors.New("read-only connection")
 	ErrNotAdmin    = errors.New("the connecting Zoom user is not an owner or admin")
 	ErrEmailTaken  = errors.New("email already used in Zoom")
+	ErrNoSeat      = errors.New("no licensed seat left in the Zoom account")
 	ErrInvalid     = errors.New("invalid request")
 	ErrNoScopes    = errors.New("zoom refused: missing scopes")
 	ErrReconnect   = errors.New("zoom connection revoked or expired")
@@ -162,17 +163,46 @@ func (a *app) Sync(ctx context.Context) (SyncResult, error) {
 	return res, nil
 }
 
-// Onboard invites a new user by email as Basic (1) or Licensed (2): Zoom
-// creates a pending user and sends its own confirmation email; RoleUp adds
-// a heads-up of its own.
-func (a *app) Onboard(ctx context.Context, email, first, last string, typ int) (*User, error) {
+// Licence is a licence choice RoleUp offers at onboarding, mapped onto
+// Zoom's user type.
+type Licence struct {
+	ID, Name string
+	Type     int    // Zoom's user type: 1 Basic, 2 Licensed
+	About    string // what it means in Zoom
+}
+
+// licences are the choices RoleUp names. Zoom knows two user types for
+// them: Basic (free, no seat) and Licensed, which takes one of the
+// account's paid seats; Pro and Corporate are both Licensed users, on the
+// plan the account bought.
+var licences = []Licence{
+	{ID: "basic", Name: "Basic", Type: 1, About: "Zoom Basic user (type 1): free, takes no paid seat"},
+	{ID: "pro", Name: "Pro", Type: 2, About: "Zoom Licensed user (type 2): takes one paid seat of the account's plan"},
+	{ID: "corporate", Name: "Corporate", Type: 2, About: "Zoom Licensed user (type 2): takes one paid seat of the account's business plan"},
+}
+
+func licenceByID(id string) (Licence, bool) {
+	for _, l := range licences {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return Licence{}, false
+}
+
+// Onboard invites a new user by email with a licence (basic, pro or
+// corporate): Zoom creates a pending user of the licence's type and sends
+// its own confirmation email; RoleUp adds a heads-up of its own.
+func (a *app) Onboard(ctx context.Context, email, first, last, licence string) (*User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
 		return nil, refuse(ErrInvalid, "%q is not an email address.", email)
 	}
-	if typ != 1 && typ != 2 {
-		return nil, refuse(ErrInvalid, "Choose Basic or Licensed.")
+	lic, ok := licenceByID(licence)
+	if !ok {
+		return nil, refuse(ErrInvalid, "Choose a licence: Basic, Pro or Corporate.")
 	}
+	typ := lic.Type
 	c, cl, err := a.writable(ctx)
 	if err != nil {
 		return nil, err
@@ -186,17 +216,25 @@ func (a *app) Onboard(ctx context.Context, email, first, last string, typ int) (
 		return nil, &problem{kind: ErrEmailTaken, cause: err,
 			msg: fmt.Sprintf("%s already has a Zoom user (Zoom 409, code 1005): nobody was invited. Find them in the user list, or sync if they are missing.", email)}
 	}
+	if errors.As(err, &apiErr) && apiErr.Code == 3412 {
+		return nil, &problem{kind: ErrNoSeat, cause: err,
+			msg: fmt.Sprintf("%s's Zoom account has no paid seat left for a %s licence: %s was not invited. Invite them as Basic, free a seat (offboard a licensed user), or buy more licences in Zoom's billing page.", a.org, lic.Name, email)}
+	}
 	if err != nil {
 		return nil, explain("invite "+email, err)
 	}
 	u := User{Email: email, ZoomID: created.ID, FirstName: first, LastName: last, Type: typ, Status: "pending", RoleID: "2"}
+	u.Licence = lic.ID
 	if err := a.store.upsertUser(ctx, u); err != nil {
 		return nil, err
 	}
-	_ = a.store.audit(ctx, c.Email, "onboard", fmt.Sprintf("invited %s as %s", email, typeName(typ)))
+	if err := a.store.setLicence(ctx, email, lic.ID); err != nil {
+		return nil, err
+	}
+	_ = a.store.audit(ctx, c.Email, "onboard", fmt.Sprintf("invited %s as %s (%s)", email, lic.Name, typeName(typ)))
 	if err := a.mail.Send(ctx, exkit.Email{To: email, Subject: "Your Zoom account at " + a.org,
-		Body: fmt.Sprintf("Hello %s,\n\n%s added you to %s's Zoom account as a %s user.\nZoom sends you a separate email: follow its link to activate your account.\n\n-- RoleUp, on behalf of %s\n",
-			u.Name(), c.Email, a.org, typeName(typ), c.Email)}); err != nil {
+		Body: fmt.Sprintf("Hello %s,\n\n%s added you to %s's Zoom account with a %s licence (a %s user in Zoom).\nZoom sends you a separate email: follow its link to activate your account.\n\n-- RoleUp, on behalf of %s\n",
+			u.Name(), c.Email, a.org, lic.Name, typeName(typ), c.Email)}); err != nil {
 		return nil, fmt.Errorf("invited %s, but the welcome email failed: %w", email, err)
 	}
 	return &u, nil

@@ -34,6 +34,10 @@ var schema = []string{
 	status     TEXT NOT NULL,
 	role_id    TEXT NOT NULL
 )`,
+	`CREATE TABLE IF NOT EXISTS user_provisioning_licences (
+	email   TEXT PRIMARY KEY,
+	licence TEXT NOT NULL
+)`,
 	`CREATE TABLE IF NOT EXISTS user_provisioning_groups (
 	id   TEXT PRIMARY KEY,
 	name TEXT NOT NULL
@@ -63,6 +67,7 @@ var localTables = []string{
 	"user_provisioning_groups",
 	"user_provisioning_roles",
 	"user_provisioning_users",
+	"user_provisioning_licences",
 	"user_provisioning_audit",
 	"user_provisioning_connection",
 }
@@ -98,6 +103,7 @@ type User struct {
 	RoleID    string
 	RoleName  string
 	Groups    []string // group names
+	Licence   string   // the licence RoleUp onboarded them with, "" when unknown
 }
 
 // Name is the user's display name.
@@ -111,6 +117,15 @@ func (u User) Name() string {
 
 // TypeName is "Basic" or "Licensed".
 func (u User) TypeName() string { return typeName(u.Type) }
+
+// LicenceName is the licence as RoleUp names it: Basic, Pro or Corporate
+// when RoleUp onboarded the user with it, else Zoom's user type.
+func (u User) LicenceName() string {
+	if l, ok := licenceByID(u.Licence); ok && l.Type == u.Type {
+		return l.Name
+	}
+	return typeName(u.Type)
+}
 
 func typeName(t int) string {
 	switch t {
@@ -292,9 +307,19 @@ func (s *store) setRole(ctx context.Context, email, roleID string) error {
 	return err
 }
 
+// setLicence records the licence RoleUp onboarded email with.
+func (s *store) setLicence(ctx context.Context, email, licence string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO user_provisioning_licences (email, licence) VALUES ($1, $2)
+ON CONFLICT (email) DO UPDATE SET licence = excluded.licence`, strings.ToLower(email), licence)
+	return err
+}
+
 func (s *store) removeUser(ctx context.Context, email string) error {
 	email = strings.ToLower(email)
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM user_provisioning_group_members WHERE email = $1`, email); err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM user_provisioning_licences WHERE email = $1`, email); err != nil {
 		return err
 	}
 	_, err := s.db.ExecContext(ctx, `DELETE FROM user_provisioning_users WHERE email = $1`, email)
@@ -324,8 +349,9 @@ func (s *store) user(ctx context.Context, email string) (*User, error) {
 // users lists the mirror (one user when only is set), with role and group
 // names, ordered by email.
 func (s *store) users(ctx context.Context, only string) ([]User, error) {
-	q := `SELECT u.email, u.zoom_id, u.first_name, u.last_name, u.type, u.status, u.role_id, COALESCE(r.name, '')
-FROM user_provisioning_users u LEFT JOIN user_provisioning_roles r ON r.id = u.role_id`
+	q := `SELECT u.email, u.zoom_id, u.first_name, u.last_name, u.type, u.status, u.role_id, COALESCE(r.name, ''), COALESCE(l.licence, '')
+FROM user_provisioning_users u LEFT JOIN user_provisioning_roles r ON r.id = u.role_id
+LEFT JOIN user_provisioning_licences l ON l.email = u.email`
 	args := []any{}
 	if only != "" {
 		q += ` WHERE u.email = $1`
@@ -338,7 +364,7 @@ FROM user_provisioning_users u LEFT JOIN user_provisioning_roles r ON r.id = u.r
 	var out []User
 	for rows.Next() {
 		var u User
-		if err := rows.Scan(&u.Email, &u.ZoomID, &u.FirstName, &u.LastName, &u.Type, &u.Status, &u.RoleID, &u.RoleName); err != nil {
+		if err := rows.Scan(&u.Email, &u.ZoomID, &u.FirstName, &u.LastName, &u.Type, &u.Status, &u.RoleID, &u.RoleName, &u.Licence); err != nil {
 			rows.Close()
 			return nil, err
 		}

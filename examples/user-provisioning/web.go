@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
-	"strconv"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 )
@@ -34,12 +33,11 @@ func (p *pages) routes(mux *http.ServeMux) {
 		return "Synced " + res.String() + ".", err
 	}))
 	mux.HandleFunc("POST /users/onboard", p.post("/users", func(r *http.Request) (string, error) {
-		typ, _ := strconv.Atoi(r.PostFormValue("type"))
-		u, err := p.a.Onboard(r.Context(), r.PostFormValue("email"), r.PostFormValue("first_name"), r.PostFormValue("last_name"), typ)
+		u, err := p.a.Onboard(r.Context(), r.PostFormValue("email"), r.PostFormValue("first_name"), r.PostFormValue("last_name"), r.PostFormValue("licence"))
 		if err != nil {
 			return "", err
 		}
-		return "Invited " + u.Email + " as " + u.TypeName() + ": pending until they accept Zoom's email.", nil
+		return "Invited " + u.Email + " with a " + u.LicenceName() + " licence (" + u.TypeName() + " in Zoom): pending until they accept Zoom's email.", nil
 	}))
 	mux.HandleFunc("POST /users/offboard", p.post("/users", func(r *http.Request) (string, error) {
 		email, action := r.PostFormValue("email"), r.PostFormValue("action")
@@ -116,12 +114,14 @@ type pageData struct {
 	Roles       []Role
 	Audit       []AuditEntry
 	Counts      map[string]int
+	Licences    []Licence
 }
 
 func (p *pages) render(w http.ResponseWriter, r *http.Request, d *pageData) {
 	ctx := r.Context()
 	d.Flash = p.takeFlash(w, r)
 	d.ConnectPath = exkit.ConnectPath
+	d.Licences = licences
 	var err error
 	if d.Conn, err = p.a.store.connection(ctx); err == nil {
 		d.Groups, err = p.a.store.groups(ctx)
@@ -184,8 +184,8 @@ const pageHTML = `<!doctype html>
   {{$ro := true}}{{with .Conn}}{{if eq .Mode "read-write"}}{{$ro = false}}{{end}}{{end}}
   {{if $ro}}<p class="err">Read-only: RoleUp shows the account but makes no changes.</p>{{end}}
   <h2>Users ({{len .Users}})</h2>
-  <table><tr><th>Email</th><th>Name</th><th>Type</th><th>Status</th><th>Role</th><th>Groups</th><th>Actions</th></tr>
-  {{range .Users}}{{$u := .}}<tr><td>{{.Email}}</td><td>{{.Name}}</td><td>{{.TypeName}}</td><td>{{.Status}}</td><td>{{.RoleName}}</td><td>{{range .Groups}}{{.}} {{end}}</td>
+  <table><tr><th>Email</th><th>Name</th><th>Licence</th><th>Status</th><th>Role</th><th>Groups</th><th>Actions</th></tr>
+  {{range .Users}}{{$u := .}}<tr><td>{{.Email}}</td><td>{{.Name}}</td><td>{{.LicenceName}}{{if ne .LicenceName .TypeName}} ({{.TypeName}}){{end}}</td><td>{{.Status}}</td><td>{{.RoleName}}</td><td>{{range .Groups}}{{.}} {{end}}</td>
   <td>{{if not $ro}}
     <form method="post" action="/users/role" class="inline"><input type="hidden" name="email" value="{{.Email}}">
       <select name="role_id">{{range $.Roles}}<option value="{{.ID}}"{{if eq .ID $u.RoleID}} selected{{end}}>{{.Name}}</option>{{end}}</select><button>Set role</button></form>
@@ -201,8 +201,9 @@ const pageHTML = `<!doctype html>
   <h2>Onboard</h2>
   <form method="post" action="/users/onboard">
     <input name="email" type="email" placeholder="email" required> <input name="first_name" placeholder="first name"> <input name="last_name" placeholder="last name">
-    <select name="type"><option value="1">Basic</option><option value="2">Licensed</option></select> <button>Invite</button>
+    <select name="licence">{{range .Licences}}<option value="{{.ID}}">{{.Name}}</option>{{end}}</select> <button>Invite</button>
   </form>
+  <ul>{{range .Licences}}<li><b>{{.Name}}</b>: {{.About}}</li>{{end}}</ul>
   {{end}}
   <h2>Groups</h2><ul>{{range .Groups}}<li>{{.Name}}: {{len .Members}} members</li>{{end}}</ul>
   <h2>Roles</h2><ul>{{range .Roles}}<li>{{.Name}} ({{.ID}})</li>{{end}}</ul>
