@@ -20,6 +20,7 @@ import (
 var templates = map[string]string{
 	"users":              "/users",
 	"userCreate":         "/users",
+	"userEmail":          "/users/email",
 	"user":               "/users/{userId}",
 	"userDelete":         "/users/{userId}",
 	"groups":             "/groups",
@@ -60,7 +61,9 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, org *acme) error {
 		{"Ada reconnects read/write; RoleUp syncs", f.connectReadWrite},
 		{"Onboard new hires: the licences Basic, Pro and Corporate", f.onboard},
 		{"Onboard an email that already has a Zoom user", f.onboardExisting},
+		{"Onboard people who already have a Zoom account elsewhere", f.onboardElsewhere},
 		{"Nina accepts Zoom's invitation; the next sync shows her active", f.acceptInvitation},
+		{"Greta accepts: she leaves Globex's Zoom account and joins Acme's", f.acceptElsewhere},
 		{"Change roles", f.changeRoles},
 		{"Change group memberships", f.changeGroups},
 		{"Offboard: disassociate, delete, withdraw an invitation", f.offboard},
@@ -251,6 +254,7 @@ func (f *flow) onboard(ctx context.Context) error {
 		}
 		f.zoomCalls()
 		f.log.OK("invited %s with a %s licence (%s in Zoom): %s; welcome email sent", u.Email, u.LicenceName(), u.TypeName(), u.Status)
+		f.log.Note("invitation: %s", u.Invitation())
 	}
 	used, _ = f.fake.Seats()
 	f.log.Note("%d of %d paid seats taken", used, limit)
@@ -270,6 +274,44 @@ func (f *flow) onboardExisting(ctx context.Context) error {
 	}
 	f.zoomCalls()
 	f.log.Fail("%v", err)
+	return nil
+}
+
+func (f *flow) onboardElsewhere(ctx context.Context) error {
+	f.log.Note("Globex's Zoom account (not Acme's) holds its owner %s and %s", f.org.GlobexOwner, f.org.Greta)
+	_, err := f.app.Onboard(ctx, f.org.GlobexOwner, "Gus", "Owner", "basic")
+	if !errors.Is(err, ErrElsewhere) {
+		return fmt.Errorf("onboarding another account's owner: expected ErrElsewhere, got %v", err)
+	}
+	f.zoomCalls()
+	f.log.Fail("%v", err)
+	u, err := f.app.Onboard(ctx, f.org.Greta, "Greta", "Globex", "basic")
+	if err != nil {
+		return err
+	}
+	f.zoomCalls()
+	f.log.OK("%s", u.Onboarded(f.app.org))
+	if _, err := f.fake.UserIn(f.org.Globex, f.org.Greta); err != nil {
+		return fmt.Errorf("greta left Globex before accepting: %v", err)
+	}
+	f.log.Note("invitation: %s", u.Invitation())
+	f.log.Note("until she accepts, Greta is still a user of Globex's account")
+	return nil
+}
+
+func (f *flow) acceptElsewhere(ctx context.Context) error {
+	if err := f.fake.AcceptInvitation(f.org.Greta); err != nil {
+		return err
+	}
+	f.zoomCalls()
+	if _, err := f.fake.UserIn(f.org.Globex, f.org.Greta); err == nil {
+		return errors.New("greta is still in Globex's account")
+	}
+	u, err := f.app.store.user(ctx, f.org.Greta)
+	if err != nil || u == nil || u.Status != "active" {
+		return fmt.Errorf("%s is not active in the mirror (%+v, %v)", f.org.Greta, u, err)
+	}
+	f.log.OK("%s: %s (Globex's account no longer lists her)", u.Email, u.Invitation())
 	return nil
 }
 

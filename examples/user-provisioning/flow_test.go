@@ -72,8 +72,8 @@ func TestFlowPostgres(t *testing.T) {
 	u.RawQuery = q.Encode()
 	checkFlow(t, exkit.Config{DSN: u.String()})
 	var n int
-	if err := db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schema+".user_provisioning_users").Scan(&n); err != nil || n != 6 {
-		t.Errorf("PostgreSQL holds %d mirrored users (%v), want 6", n, err)
+	if err := db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schema+".user_provisioning_users").Scan(&n); err != nil || n != 7 {
+		t.Errorf("PostgreSQL holds %d mirrored users (%v), want 7", n, err)
 	}
 }
 
@@ -92,11 +92,17 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"licence Corporate: Zoom Licensed user (type 2)",
 		"invited omar.new@acme.example with a Pro licence (Licensed in Zoom): pending",
 		"5 of 5 paid seats taken",
+		"gus.owner@globex.example already has a Zoom account with another organisation, and Zoom will not move it (Zoom code 1009",
+		"greta@globex.example already has a Zoom account with another organisation: Zoom's invitation asks them to leave it and join Acme's account",
+		"invitation: pending: invited away from another organisation's Zoom account",
+		"invitation: pending: waiting for them to accept Zoom's email",
+		"greta@globex.example: accepted: left their other Zoom account and joined (Globex's account no longer lists her)",
+		"→ GET /users/email (userEmail)",
 		"Acme's Zoom account has no paid seat left for a Corporate licence: carla.new@acme.example was not invited.",
 		"→ POST /roles/{roleId}/members (AddRoleMembers)",
 		"→ DELETE /groups/{groupId}/members/{memberId} (groupMembersDelete)",
-		"synced 6 users (5 active, 0 inactive, 1 pending), 2 groups with 4 memberships, 4 roles",
-		"mirror restored: 6 users",
+		"synced 7 users (6 active, 0 inactive, 1 pending), 2 groups with 4 memberships, 4 roles",
+		"mirror restored: 7 users",
 	} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)
@@ -134,12 +140,19 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	check(org.Inactive, "", 0, "")
 	check(org.Sales, "", 0, "")
 	check(org.Pending, "", 0, "")
+	check(org.Greta, "active", 1, "2")
+	if _, err := fake.UserIn(org.Globex, org.Greta); err == nil {
+		t.Error("Greta is still in Globex's account")
+	}
+	if _, err := fake.UserIn(org.Globex, org.GlobexOwner); err != nil {
+		t.Errorf("Globex's owner: %v", err)
+	}
 
 	// The calls RoleUp made.
 	reqs := fake.Requests()
 	byOp := ops(reqs)
 	for op, want := range map[string]string{
-		"userCreate":         "[201 201 400 409]",
+		"userCreate":         "[201 201 400 409 400 201]",
 		"AddRoleMembers":     "[201 201]",
 		"roleMemberDelete":   "[204]",
 		"groupMembersCreate": "[201]",
@@ -220,14 +233,17 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 
 	// Emails: two welcomes and the removal notice, as .eml files.
 	sent := env.Mail.Sent()
-	if len(sent) != 3 || sent[0].To != org.NewBasic || sent[1].To != org.NewLicensed || sent[2].To != org.Admin {
+	if len(sent) != 4 || sent[0].To != org.NewBasic || sent[1].To != org.NewLicensed || sent[2].To != org.Greta || sent[3].To != org.Admin {
 		t.Fatalf("sent %+v", sent)
 	}
-	if !strings.Contains(sent[1].Body, "with a Pro licence (a Licensed user in Zoom)") || !strings.Contains(sent[2].Body, "deleted its tokens") {
-		t.Errorf("bodies %q / %q", sent[1].Body, sent[2].Body)
+	if !strings.Contains(sent[1].Body, "with a Pro licence (a Licensed user in Zoom)") || !strings.Contains(sent[3].Body, "deleted its tokens") {
+		t.Errorf("bodies %q / %q", sent[1].Body, sent[3].Body)
+	}
+	if !strings.Contains(sent[2].Body, "accepting moves you into Acme's account, and you leave the other one") {
+		t.Errorf("Greta's welcome: %q", sent[2].Body)
 	}
 	files, _ := filepath.Glob(filepath.Join(env.Mail.Dir, "*.eml"))
-	if len(files) != 3 {
+	if len(files) != 4 {
 		t.Fatalf("outbox %v", files)
 	}
 	raw, _ := os.ReadFile(files[0])
@@ -489,6 +505,17 @@ func TestPages(t *testing.T) {
 	if _, ok := env.Fake.User(org.NewCorporate); ok {
 		t.Error("a user was created without a seat")
 	}
+	page = post("/users/onboard", url.Values{"email": {org.Greta}, "licence": {"basic"}})
+	for _, want := range []string{"Zoom&#39;s invitation asks them to leave it and join Acme&#39;s account",
+		"<td>pending: invited away from another organisation&#39;s Zoom account", "<td>pending: waiting for them to accept Zoom&#39;s email</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("onboard from elsewhere page lacks %q:\n%s", want, page)
+		}
+	}
+	page = post("/users/onboard", url.Values{"email": {org.GlobexOwner}, "licence": {"basic"}})
+	if !strings.Contains(page, "Zoom will not move it (Zoom code 1009") {
+		t.Errorf("onboard another account's owner page:\n%s", page)
+	}
 	page = post("/users/onboard", url.Values{"email": {org.Basic}, "licence": {"basic"}})
 	if !strings.Contains(page, "already has a Zoom user (Zoom 409, code 1005)") {
 		t.Errorf("onboard existing page:\n%s", page)
@@ -511,7 +538,7 @@ func TestPages(t *testing.T) {
 		t.Errorf("pending delete page:\n%s", page)
 	}
 	page = post("/sync", nil)
-	if !strings.Contains(page, "Synced 8 users") {
+	if !strings.Contains(page, "Synced 9 users") {
 		t.Errorf("sync page:\n%s", page)
 	}
 

@@ -107,6 +107,9 @@ type acme struct {
 	Helpdesk                string // custom role id
 	NewBasic, NewLicensed   string // onboarded by the flow
 	NewCorporate            string // onboarded when no seat is left
+	// Globex is another organisation's Zoom account: its owner cannot
+	// leave it, its member Greta can be invited away from it.
+	Globex, GlobexOwner, Greta string
 }
 
 // seedAcme creates Acme's users, groups and custom role in the fake, as an
@@ -118,6 +121,7 @@ func seedAcme(ctx context.Context, fake *zoomtest.Server) (*acme, error) {
 		Inactive: "ian.inactive@acme.example", Pending: "paula.pending@acme.example",
 		NewBasic: "nina.new@acme.example", NewLicensed: "omar.new@acme.example",
 		NewCorporate: "carla.new@acme.example",
+		Globex:       "globex", GlobexOwner: "gus.owner@globex.example", Greta: "greta@globex.example",
 	}
 	users := []zoomtest.User{
 		{Email: o.Admin, FirstName: "Ada", LastName: "Admin", Type: 2, RoleID: "1", Dept: "IT"},
@@ -131,6 +135,13 @@ func seedAcme(ctx context.Context, fake *zoomtest.Server) (*acme, error) {
 		if _, err := fake.AddUser(u); err != nil {
 			return nil, err
 		}
+	}
+	// Another organisation's Zoom account, which RoleUp is not installed in.
+	if _, _, err := fake.AddAccount(zoomtest.Account{ID: o.Globex, OwnerEmail: o.GlobexOwner}); err != nil {
+		return nil, err
+	}
+	if _, err := fake.AddUserTo(o.Globex, zoomtest.User{Email: o.Greta, FirstName: "Greta", LastName: "Globex", Type: 1}); err != nil {
+		return nil, err
 	}
 	var err error
 	if o.Engineering, err = fake.AddGroup("Engineering", o.Admin, o.Basic, o.Licensed); err != nil {

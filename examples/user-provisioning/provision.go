@@ -18,6 +18,7 @@ var (
 	ErrNotAdmin    = errors.New("the connecting Zoom user is not an owner or admin")
 	ErrEmailTaken  = errors.New("email already used in Zoom")
 	ErrNoSeat      = errors.New("no licensed seat left in the Zoom account")
+	ErrElsewhere   = errors.New("the email holds a Zoom account that cannot leave it")
 	ErrInvalid     = errors.New("invalid request")
 	ErrNoScopes    = errors.New("zoom refused: missing scopes")
 	ErrReconnect   = errors.New("zoom connection revoked or expired")
@@ -207,6 +208,17 @@ func (a *app) Onboard(ctx context.Context, email, first, last, licence string) (
 	if err != nil {
 		return nil, err
 	}
+	// Does the email already have a Zoom account, outside this one? Then
+	// Zoom's invitation asks the person to leave it and join.
+	check, _, err := cl.Users.CheckEmail(ctx, &zoom.CheckUserEmailOptions{Email: email})
+	if err != nil {
+		return nil, explain("check "+email, err)
+	}
+	mine, err := a.store.user(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	elsewhere := check.ExistedEmail && mine == nil
 	created, _, err := cl.Users.Create(ctx, &zoom.CreateUserRequest{
 		Action:   zoom.UserCreateActionCreate,
 		UserInfo: &zoom.UserInfo{Email: email, Type: zoom.UserType(typ), FirstName: first, LastName: last},
@@ -216,6 +228,10 @@ func (a *app) Onboard(ctx context.Context, email, first, last, licence string) (
 		return nil, &problem{kind: ErrEmailTaken, cause: err,
 			msg: fmt.Sprintf("%s already has a Zoom user (Zoom 409, code 1005): nobody was invited. Find them in the user list, or sync if they are missing.", email)}
 	}
+	if errors.As(err, &apiErr) && apiErr.Code == 1009 {
+		return nil, &problem{kind: ErrElsewhere, cause: err,
+			msg: fmt.Sprintf("%s already has a Zoom account with another organisation, and Zoom will not move it (Zoom code 1009: it cannot leave that account, for example because it owns it). Nobody was invited: ask them to leave or hand over that account first, or onboard them with another email.", email)}
+	}
 	if errors.As(err, &apiErr) && apiErr.Code == 3412 {
 		return nil, &problem{kind: ErrNoSeat, cause: err,
 			msg: fmt.Sprintf("%s's Zoom account has no paid seat left for a %s licence: %s was not invited. Invite them as Basic, free a seat (offboard a licensed user), or buy more licences in Zoom's billing page.", a.org, lic.Name, email)}
@@ -224,20 +240,38 @@ func (a *app) Onboard(ctx context.Context, email, first, last, licence string) (
 		return nil, explain("invite "+email, err)
 	}
 	u := User{Email: email, ZoomID: created.ID, FirstName: first, LastName: last, Type: typ, Status: "pending", RoleID: "2"}
-	u.Licence = lic.ID
+	u.Licence, u.Elsewhere = lic.ID, elsewhere
 	if err := a.store.upsertUser(ctx, u); err != nil {
 		return nil, err
 	}
-	if err := a.store.setLicence(ctx, email, lic.ID); err != nil {
+	if err := a.store.setLicence(ctx, email, lic.ID, elsewhere); err != nil {
 		return nil, err
 	}
 	_ = a.store.audit(ctx, c.Email, "onboard", fmt.Sprintf("invited %s as %s (%s)", email, lic.Name, typeName(typ)))
 	if err := a.mail.Send(ctx, exkit.Email{To: email, Subject: "Your Zoom account at " + a.org,
-		Body: fmt.Sprintf("Hello %s,\n\n%s added you to %s's Zoom account with a %s licence (a %s user in Zoom).\nZoom sends you a separate email: follow its link to activate your account.\n\n-- RoleUp, on behalf of %s\n",
-			u.Name(), c.Email, a.org, lic.Name, typeName(typ), c.Email)}); err != nil {
+		Body: fmt.Sprintf("Hello %s,\n\n%s added you to %s's Zoom account with a %s licence (a %s user in Zoom).\nZoom sends you a separate email: follow its link to activate your account.%s\n\n-- RoleUp, on behalf of %s\n",
+			u.Name(), c.Email, a.org, lic.Name, typeName(typ), elsewhereNote(elsewhere, a.org), c.Email)}); err != nil {
 		return nil, fmt.Errorf("invited %s, but the welcome email failed: %w", email, err)
 	}
 	return &u, nil
+}
+
+// elsewhereNote tells a person who holds a Zoom account elsewhere what
+// accepting means.
+func elsewhereNote(elsewhere bool, org string) string {
+	if !elsewhere {
+		return ""
+	}
+	return "\nYour email already has a Zoom account with another organisation: accepting moves you into " + org + "'s account, and you leave the other one."
+}
+
+// Onboarded is the message shown after inviting u.
+func (u *User) Onboarded(org string) string {
+	msg := fmt.Sprintf("Invited %s with a %s licence (%s in Zoom): pending until they accept Zoom's email.", u.Email, u.LicenceName(), u.TypeName())
+	if u.Elsewhere {
+		msg += fmt.Sprintf(" %s already has a Zoom account with another organisation: Zoom's invitation asks them to leave it and join %s's account; until they accept, they stay there.", u.Email, org)
+	}
+	return msg
 }
 
 // Offboard removes a user from the account: "disassociate" (the person

@@ -35,8 +35,9 @@ var schema = []string{
 	role_id    TEXT NOT NULL
 )`,
 	`CREATE TABLE IF NOT EXISTS user_provisioning_licences (
-	email   TEXT PRIMARY KEY,
-	licence TEXT NOT NULL
+	email     TEXT PRIMARY KEY,
+	licence   TEXT NOT NULL,
+	elsewhere INTEGER NOT NULL DEFAULT 0
 )`,
 	`CREATE TABLE IF NOT EXISTS user_provisioning_groups (
 	id   TEXT PRIMARY KEY,
@@ -104,6 +105,23 @@ type User struct {
 	RoleName  string
 	Groups    []string // group names
 	Licence   string   // the licence RoleUp onboarded them with, "" when unknown
+	Elsewhere bool     // invited while holding a Zoom account elsewhere
+}
+
+// Invitation is Zoom's invitation state as RoleUp shows it: pending
+// until the person accepts Zoom's email.
+func (u User) Invitation() string {
+	switch {
+	case u.Status == "pending" && u.Elsewhere:
+		return "pending: invited away from another organisation's Zoom account; they join when they accept Zoom's email"
+	case u.Status == "pending":
+		return "pending: waiting for them to accept Zoom's email"
+	case u.Licence != "" && u.Elsewhere:
+		return "accepted: left their other Zoom account and joined"
+	case u.Licence != "":
+		return "accepted"
+	}
+	return ""
 }
 
 // Name is the user's display name.
@@ -307,10 +325,15 @@ func (s *store) setRole(ctx context.Context, email, roleID string) error {
 	return err
 }
 
-// setLicence records the licence RoleUp onboarded email with.
-func (s *store) setLicence(ctx context.Context, email, licence string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO user_provisioning_licences (email, licence) VALUES ($1, $2)
-ON CONFLICT (email) DO UPDATE SET licence = excluded.licence`, strings.ToLower(email), licence)
+// setLicence records the licence RoleUp onboarded email with, and
+// whether the person held a Zoom account elsewhere.
+func (s *store) setLicence(ctx context.Context, email, licence string, elsewhere bool) error {
+	n := 0
+	if elsewhere {
+		n = 1
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO user_provisioning_licences (email, licence, elsewhere) VALUES ($1, $2, $3)
+ON CONFLICT (email) DO UPDATE SET licence = excluded.licence, elsewhere = excluded.elsewhere`, strings.ToLower(email), licence, n)
 	return err
 }
 
@@ -349,7 +372,7 @@ func (s *store) user(ctx context.Context, email string) (*User, error) {
 // users lists the mirror (one user when only is set), with role and group
 // names, ordered by email.
 func (s *store) users(ctx context.Context, only string) ([]User, error) {
-	q := `SELECT u.email, u.zoom_id, u.first_name, u.last_name, u.type, u.status, u.role_id, COALESCE(r.name, ''), COALESCE(l.licence, '')
+	q := `SELECT u.email, u.zoom_id, u.first_name, u.last_name, u.type, u.status, u.role_id, COALESCE(r.name, ''), COALESCE(l.licence, ''), COALESCE(l.elsewhere, 0)
 FROM user_provisioning_users u LEFT JOIN user_provisioning_roles r ON r.id = u.role_id
 LEFT JOIN user_provisioning_licences l ON l.email = u.email`
 	args := []any{}
@@ -364,10 +387,12 @@ LEFT JOIN user_provisioning_licences l ON l.email = u.email`
 	var out []User
 	for rows.Next() {
 		var u User
-		if err := rows.Scan(&u.Email, &u.ZoomID, &u.FirstName, &u.LastName, &u.Type, &u.Status, &u.RoleID, &u.RoleName, &u.Licence); err != nil {
+		var elsewhere int
+		if err := rows.Scan(&u.Email, &u.ZoomID, &u.FirstName, &u.LastName, &u.Type, &u.Status, &u.RoleID, &u.RoleName, &u.Licence, &elsewhere); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		u.Elsewhere = elsewhere != 0
 		out = append(out, u)
 	}
 	rows.Close()

@@ -37,7 +37,7 @@ func (p *pages) routes(mux *http.ServeMux) {
 		if err != nil {
 			return "", err
 		}
-		return "Invited " + u.Email + " with a " + u.LicenceName() + " licence (" + u.TypeName() + " in Zoom): pending until they accept Zoom's email.", nil
+		return u.Onboarded(p.a.org), nil
 	}))
 	mux.HandleFunc("POST /users/offboard", p.post("/users", func(r *http.Request) (string, error) {
 		email, action := r.PostFormValue("email"), r.PostFormValue("action")
@@ -184,8 +184,8 @@ const pageHTML = `<!doctype html>
   {{$ro := true}}{{with .Conn}}{{if eq .Mode "read-write"}}{{$ro = false}}{{end}}{{end}}
   {{if $ro}}<p class="err">Read-only: RoleUp shows the account but makes no changes.</p>{{end}}
   <h2>Users ({{len .Users}})</h2>
-  <table><tr><th>Email</th><th>Name</th><th>Licence</th><th>Status</th><th>Role</th><th>Groups</th><th>Actions</th></tr>
-  {{range .Users}}{{$u := .}}<tr><td>{{.Email}}</td><td>{{.Name}}</td><td>{{.LicenceName}}{{if ne .LicenceName .TypeName}} ({{.TypeName}}){{end}}</td><td>{{.Status}}</td><td>{{.RoleName}}</td><td>{{range .Groups}}{{.}} {{end}}</td>
+  <table><tr><th>Email</th><th>Name</th><th>Licence</th><th>Status</th><th>Invitation</th><th>Role</th><th>Groups</th><th>Actions</th></tr>
+  {{range .Users}}{{$u := .}}<tr><td>{{.Email}}</td><td>{{.Name}}</td><td>{{.LicenceName}}{{if ne .LicenceName .TypeName}} ({{.TypeName}}){{end}}</td><td>{{.Status}}</td><td>{{.Invitation}}</td><td>{{.RoleName}}</td><td>{{range .Groups}}{{.}} {{end}}</td>
   <td>{{if not $ro}}
     <form method="post" action="/users/role" class="inline"><input type="hidden" name="email" value="{{.Email}}">
       <select name="role_id">{{range $.Roles}}<option value="{{.ID}}"{{if eq .ID $u.RoleID}} selected{{end}}>{{.Name}}</option>{{end}}</select><button>Set role</button></form>
