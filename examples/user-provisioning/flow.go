@@ -23,6 +23,7 @@ var templates = map[string]string{
 	"userEmail":          "/users/email",
 	"user":               "/users/{userId}",
 	"userDelete":         "/users/{userId}",
+	"userStatus":         "/users/{userId}/status",
 	"groups":             "/groups",
 	"groupMembers":       "/groups/{groupId}/members",
 	"groupMembersCreate": "/groups/{groupId}/members",
@@ -66,7 +67,8 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, org *acme) error {
 		{"Greta accepts: she leaves Globex's Zoom account and joins Acme's", f.acceptElsewhere},
 		{"Change roles", f.changeRoles},
 		{"Change group memberships", f.changeGroups},
-		{"Offboard: disassociate, delete, withdraw an invitation", f.offboard},
+		{"Offboard toggle: Lena is offboarded, then brought back", f.offboardToggle},
+		{"Remove: disassociate, delete, withdraw an invitation", f.offboard},
 		{"Sync: RoleUp's mirror matches Zoom", f.syncMatches},
 		{"Remove RoleUp permanently", f.remove},
 		{"After removal nothing reaches Zoom", f.nothingAfterRemoval},
@@ -365,17 +367,45 @@ func (f *flow) changeGroups(ctx context.Context) error {
 	return nil
 }
 
+func (f *flow) offboardToggle(ctx context.Context) error {
+	if err := f.app.SetOffboarded(ctx, f.org.Licensed, true); err != nil {
+		return err
+	}
+	f.zoomCalls()
+	u, err := f.app.store.user(ctx, f.org.Licensed)
+	if err != nil || u == nil || u.Status != "inactive" {
+		return fmt.Errorf("%s is not inactive in the mirror (%v)", f.org.Licensed, err)
+	}
+	used, limit := f.fake.Seats()
+	f.log.OK("Offboard on: %s is %s in Zoom (cannot sign in, nothing deleted); %d of %d paid seats taken", u.Email, u.Status, used, limit)
+	if err := f.app.SetOffboarded(ctx, f.org.Licensed, false); err != nil {
+		return err
+	}
+	f.zoomCalls()
+	if u, err = f.app.store.user(ctx, f.org.Licensed); err != nil || u == nil || u.Status != "active" {
+		return fmt.Errorf("%s is not active in the mirror (%v)", f.org.Licensed, err)
+	}
+	used, _ = f.fake.Seats()
+	f.log.OK("Offboard off: %s is %s again; %d of %d paid seats taken", u.Email, u.Status, used, limit)
+	err = f.app.SetOffboarded(ctx, f.org.NewLicensed, true)
+	if !errors.Is(err, ErrInvalid) {
+		return fmt.Errorf("offboarding a pending user: expected a refusal, got %v", err)
+	}
+	f.log.Fail("%v", err)
+	return nil
+}
+
 func (f *flow) offboard(ctx context.Context) error {
 	for _, o := range []struct{ email, action string }{
 		{f.org.Inactive, "disassociate"}, {f.org.Sales, "delete"}, {f.org.Pending, "disassociate"},
 	} {
-		if err := f.app.Offboard(ctx, o.email, o.action); err != nil {
+		if err := f.app.Remove(ctx, o.email, o.action); err != nil {
 			return err
 		}
 		f.zoomCalls()
 		f.log.OK("%s: %s", o.email, o.action)
 	}
-	err := f.app.Offboard(ctx, f.org.Owner, "delete")
+	err := f.app.Remove(ctx, f.org.Owner, "delete")
 	if !errors.Is(err, ErrInvalid) {
 		return fmt.Errorf("offboarding the owner: expected a refusal, got %v", err)
 	}

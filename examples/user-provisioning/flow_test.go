@@ -98,6 +98,10 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"invitation: pending: waiting for them to accept Zoom's email",
 		"greta@globex.example: accepted: left their other Zoom account and joined (Globex's account no longer lists her)",
 		"→ GET /users/email (userEmail)",
+		"Offboard on: lena.licensed@acme.example is inactive in Zoom (cannot sign in, nothing deleted); 4 of 5 paid seats taken",
+		"Offboard off: lena.licensed@acme.example is active again; 5 of 5 paid seats taken",
+		"→ PUT /users/{userId}/status (userStatus)",
+		"omar.new@acme.example has not accepted the invitation yet: withdraw it with Remove.",
 		"Acme's Zoom account has no paid seat left for a Corporate licence: carla.new@acme.example was not invited.",
 		"→ POST /roles/{roleId}/members (AddRoleMembers)",
 		"→ DELETE /groups/{groupId}/members/{memberId} (groupMembersDelete)",
@@ -158,6 +162,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"groupMembersCreate": "[201]",
 		"groupMembersDelete": "[204]",
 		"userDelete":         "[204 204 204]",
+		"userStatus":         "[200 200]",
 		"oauth.revoke":       "[200]", // removal (Zoom refused the member: no grant to revoke)
 	} {
 		if got := fmt.Sprint(byOp[op]); got != want {
@@ -318,7 +323,8 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 	before := len(env.Fake.Requests())
 	for name, do := range map[string]func() error{
 		"onboard":  func() error { _, err := a.Onboard(ctx, org.NewBasic, "N", "N", "basic"); return err },
-		"offboard": func() error { return a.Offboard(ctx, org.Basic, "delete") },
+		"offboard": func() error { return a.SetOffboarded(ctx, org.Basic, true) },
+		"delete":   func() error { return a.Remove(ctx, org.Basic, "delete") },
 		"role":     func() error { return a.ChangeRole(ctx, org.Basic, org.Helpdesk) },
 		"add":      func() error { return a.AddToGroup(ctx, org.Sales, org.Engineering) },
 		"remove":   func() error { return a.RemoveFromGroup(ctx, org.Basic, org.Engineering) },
@@ -529,11 +535,27 @@ func TestPages(t *testing.T) {
 	if g, _ := env.Fake.Group(org.Engineering); strings.Join(g.Members, ",") != idsOf(env, org.Admin, org.Licensed, org.Sales) {
 		t.Errorf("Engineering %v", g.Members)
 	}
-	post("/users/offboard", url.Values{"email": {org.Inactive}, "action": {"delete"}})
-	if _, ok := env.Fake.User(org.Inactive); ok {
-		t.Error("offboard did not delete")
+	// The Offboard toggle and Remove, per user.
+	for _, want := range []string{`<input type="hidden" name="offboarded" value="on"><button title="Deactivate in Zoom, delete nothing">Offboard: off</button>`,
+		`<input type="hidden" name="offboarded" value="off"><button title="Offboarded: deactivated in Zoom. Click to bring back.">Offboard: on</button>`,
+		`action="/users/remove"`, `<option value="disassociate">withdraw the invitation</option>`} {
+		if !strings.Contains(users, want) {
+			t.Errorf("users page lacks %s", want)
+		}
 	}
-	page = post("/users/offboard", url.Values{"email": {org.Pending}, "action": {"delete"}})
+	page = post("/users/offboard", url.Values{"email": {org.Sales}, "offboarded": {"on"}})
+	if u, _ := env.Fake.User(org.Sales); u.Status != "inactive" || !strings.Contains(page, "Offboarded sam.sales@acme.example: deactivated in Zoom") {
+		t.Errorf("offboard toggle on: %+v\n%s", u, page)
+	}
+	page = post("/users/offboard", url.Values{"email": {org.Sales}, "offboarded": {"off"}})
+	if u, _ := env.Fake.User(org.Sales); u.Status != "active" || !strings.Contains(page, "sam.sales@acme.example is back on board") {
+		t.Errorf("offboard toggle off: %+v\n%s", u, page)
+	}
+	post("/users/remove", url.Values{"email": {org.Inactive}, "action": {"delete"}})
+	if _, ok := env.Fake.User(org.Inactive); ok {
+		t.Error("remove did not delete")
+	}
+	page = post("/users/remove", url.Values{"email": {org.Pending}, "action": {"delete"}})
 	if !strings.Contains(page, "withdraw it with disassociate") {
 		t.Errorf("pending delete page:\n%s", page)
 	}

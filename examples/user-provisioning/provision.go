@@ -274,10 +274,51 @@ func (u *User) Onboarded(org string) string {
 	return msg
 }
 
-// Offboard removes a user from the account: "disassociate" (the person
+// SetOffboarded is the Offboard toggle: on deactivates the user in Zoom
+// (they can no longer sign in, and a Licensed user gives back their paid
+// seat; nothing is deleted), off activates them again, which takes a seat
+// back for a Licensed user.
+func (a *app) SetOffboarded(ctx context.Context, email string, on bool) error {
+	c, cl, err := a.writable(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := a.knownUser(ctx, email)
+	if err != nil {
+		return err
+	}
+	action, status, verb := zoom.UserStatusActionDeactivate, "inactive", "offboarded"
+	if !on {
+		action, status, verb = zoom.UserStatusActionActivate, "active", "back on board"
+	}
+	switch {
+	case u.RoleID == "0":
+		return refuse(ErrInvalid, "%s is the account owner and cannot be offboarded.", u.Email)
+	case u.Status == "pending":
+		return refuse(ErrInvalid, "%s has not accepted the invitation yet: withdraw it with Remove.", u.Email)
+	case u.Status == status:
+		return refuse(ErrInvalid, "%s is already %s.", u.Email, verb)
+	}
+	_, err = cl.Users.UpdateStatus(ctx, u.Ref(), &zoom.UpdateUserStatusRequest{Action: action})
+	var apiErr *zoom.APIError
+	if errors.As(err, &apiErr) && apiErr.Code == 3412 {
+		return &problem{kind: ErrNoSeat, cause: err,
+			msg: fmt.Sprintf("%s's Zoom account has no paid seat left for %s, who is a Licensed user: they stay offboarded. Free a seat or buy more licences in Zoom's billing page.", a.org, u.Email)}
+	}
+	if err != nil {
+		return explain("offboard "+u.Email, err)
+	}
+	if err := a.store.setStatus(ctx, u.Email, status); err != nil {
+		return err
+	}
+	_ = a.store.audit(ctx, c.Email, "offboard", fmt.Sprintf("%s %s", u.Email, verb))
+	return nil
+}
+
+// Remove removes a user from the account: "disassociate" (the person
 // keeps a free personal Zoom account; the only way to withdraw a pending
 // invitation) or "delete" (permanently, with their data).
-func (a *app) Offboard(ctx context.Context, email, action string) error {
+func (a *app) Remove(ctx context.Context, email, action string) error {
 	if action != string(zoom.UserDeleteActionDisassociate) && action != string(zoom.UserDeleteActionDelete) {
 		return refuse(ErrInvalid, "Choose disassociate or delete.")
 	}
@@ -290,18 +331,18 @@ func (a *app) Offboard(ctx context.Context, email, action string) error {
 		return err
 	}
 	if u.RoleID == "0" {
-		return refuse(ErrInvalid, "%s is the account owner and cannot be offboarded.", u.Email)
+		return refuse(ErrInvalid, "%s is the account owner and cannot be removed.", u.Email)
 	}
 	if u.Status == "pending" && action == "delete" {
 		return refuse(ErrInvalid, "%s has not accepted the invitation yet: withdraw it with disassociate.", u.Email)
 	}
 	if _, err := cl.Users.Delete(ctx, u.Ref(), &zoom.DeleteUserOptions{Action: zoom.UserDeleteAction(action)}); err != nil {
-		return explain("offboard "+u.Email, err)
+		return explain("remove "+u.Email, err)
 	}
 	if err := a.store.removeUser(ctx, u.Email); err != nil {
 		return err
 	}
-	_ = a.store.audit(ctx, c.Email, "offboard", fmt.Sprintf("%s %sd", u.Email, action))
+	_ = a.store.audit(ctx, c.Email, "remove", fmt.Sprintf("%s %sd", u.Email, action))
 	return nil
 }
 

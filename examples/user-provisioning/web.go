@@ -40,8 +40,15 @@ func (p *pages) routes(mux *http.ServeMux) {
 		return u.Onboarded(p.a.org), nil
 	}))
 	mux.HandleFunc("POST /users/offboard", p.post("/users", func(r *http.Request) (string, error) {
+		email, on := r.PostFormValue("email"), r.PostFormValue("offboarded") == "on"
+		if on {
+			return "Offboarded " + email + ": deactivated in Zoom, nothing deleted; a paid seat is freed.", p.a.SetOffboarded(r.Context(), email, true)
+		}
+		return email + " is back on board: active in Zoom again.", p.a.SetOffboarded(r.Context(), email, false)
+	}))
+	mux.HandleFunc("POST /users/remove", p.post("/users", func(r *http.Request) (string, error) {
 		email, action := r.PostFormValue("email"), r.PostFormValue("action")
-		return "Offboarded " + email + " (" + action + ").", p.a.Offboard(r.Context(), email, action)
+		return "Removed " + email + " (" + action + ").", p.a.Remove(r.Context(), email, action)
 	}))
 	mux.HandleFunc("POST /users/role", p.post("/users", func(r *http.Request) (string, error) {
 		email := r.PostFormValue("email")
@@ -193,8 +200,10 @@ const pageHTML = `<!doctype html>
       <select name="group_id">{{range $.Groups}}<option value="{{.ID}}">{{.Name}}</option>{{end}}</select><button>Add to group</button></form>
     <form method="post" action="/groups/remove" class="inline"><input type="hidden" name="email" value="{{.Email}}">
       <select name="group_id">{{range $.Groups}}<option value="{{.ID}}">{{.Name}}</option>{{end}}</select><button>Remove from group</button></form>
-    <form method="post" action="/users/offboard" class="inline"><input type="hidden" name="email" value="{{.Email}}">
-      <select name="action"><option value="disassociate">disassociate</option>{{if ne .Status "pending"}}<option value="delete">delete permanently</option>{{end}}</select><button>Offboard</button></form>
+    {{if eq .Status "active" "inactive"}}{{if ne .RoleID "0"}}<form method="post" action="/users/offboard" class="inline"><input type="hidden" name="email" value="{{.Email}}">
+      {{if eq .Status "inactive"}}<input type="hidden" name="offboarded" value="off"><button title="Offboarded: deactivated in Zoom. Click to bring back.">Offboard: on</button>{{else}}<input type="hidden" name="offboarded" value="on"><button title="Deactivate in Zoom, delete nothing">Offboard: off</button>{{end}}</form>{{end}}{{end}}
+    {{if ne .RoleID "0"}}<form method="post" action="/users/remove" class="inline"><input type="hidden" name="email" value="{{.Email}}">
+      <select name="action"><option value="disassociate">{{if eq .Status "pending"}}withdraw the invitation{{else}}remove, keep their own Zoom account{{end}}</option>{{if ne .Status "pending"}}<option value="delete">delete permanently</option>{{end}}</select><button>Remove</button></form>{{end}}
   {{end}}</td></tr>{{end}}
   </table>
   {{if not $ro}}
