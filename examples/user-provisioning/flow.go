@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -60,6 +62,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, org *acme) error {
 		{"Ada (admin) connects RoleUp read-only; RoleUp syncs", f.connectReadOnly},
 		{"Read-only: onboarding is refused before calling Zoom", f.readOnlyRefuses},
 		{"Ada reconnects read/write; RoleUp syncs", f.connectReadWrite},
+		{"Integrations: Zoom's connection state and scopes; Edit configuration", f.integrations},
 		{"Onboard new hires: the licences Basic, Pro and Corporate", f.onboard},
 		{"Onboard an email that already has a Zoom user", f.onboardExisting},
 		{"Onboard people who already have a Zoom account elsewhere", f.onboardElsewhere},
@@ -72,6 +75,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, org *acme) error {
 		{"Sync: RoleUp's mirror matches Zoom", f.syncMatches},
 		{"Remove RoleUp permanently", f.remove},
 		{"After removal nothing reaches Zoom", f.nothingAfterRemoval},
+		{"Integrations after removal", f.showIntegrations},
 		{"Reinstall: Ada connects again and the sync restores the mirror", f.reinstall},
 		{"Emails RoleUp sent", f.outbox},
 	}
@@ -225,6 +229,47 @@ func (f *flow) connect(ctx context.Context, mode string) error {
 func (f *flow) connectReadOnly(ctx context.Context) error { return f.connect(ctx, modeReadOnly) }
 
 func (f *flow) connectReadWrite(ctx context.Context) error { return f.connect(ctx, modeReadWrite) }
+
+func (f *flow) showIntegrations(ctx context.Context) error {
+	is, err := f.app.Integrations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, i := range is {
+		scopes := strings.Join(i.Scopes, " ")
+		if scopes == "" {
+			scopes = "none"
+		}
+		f.log.Note("integrations: %s: %s; scopes %s (%s)", i.Name, i.State, scopes, i.Configure)
+	}
+	return nil
+}
+
+// integrations shows the integrations list, then edits the Zoom
+// configuration in the browser, as the admin would.
+func (f *flow) integrations(ctx context.Context) error {
+	if err := f.showIntegrations(ctx); err != nil {
+		return err
+	}
+	resp, err := f.browser.PostForm(f.env.BaseURL+"/integrations/zoom", url.Values{"default_licence": {"pro"}})
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if m := flashRE.FindStringSubmatch(string(body)); m == nil || m[1] != "ok" {
+		return fmt.Errorf("edit configuration: %s", body)
+	}
+	l, err := f.app.DefaultLicence(ctx)
+	if err != nil || l != "pro" {
+		return fmt.Errorf("default licence %q (%v)", l, err)
+	}
+	f.log.OK("Edit configuration: saved; new users are offered the Pro licence first")
+	return nil
+}
 
 func (f *flow) readOnlyRefuses(ctx context.Context) error {
 	f.zoomCalls()

@@ -98,6 +98,9 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"invitation: pending: waiting for them to accept Zoom's email",
 		"greta@globex.example: accepted: left their other Zoom account and joined (Globex's account no longer lists her)",
 		"→ GET /users/email (userEmail)",
+		"integrations: Zoom: Connected read-write as ada.admin@acme.example; scopes user:read:admin group:read:admin role:read:admin user:write:admin group:write:admin role:write:admin",
+		"Edit configuration: saved; new users are offered the Pro licence first",
+		"integrations: Zoom: Not connected; scopes none",
 		"Offboard on: lena.licensed@acme.example is inactive in Zoom (cannot sign in, nothing deleted); 4 of 5 paid seats taken",
 		"Offboard off: lena.licensed@acme.example is active again; 5 of 5 paid seats taken",
 		"→ PUT /users/{userId}/status (userStatus)",
@@ -495,7 +498,7 @@ func TestPages(t *testing.T) {
 	if strings.Contains(users, "<script>") {
 		t.Error("users page is not escaped")
 	}
-	for _, l := range []string{`<option value="basic">Basic</option>`, `<option value="pro">Pro</option>`, `<option value="corporate">Corporate</option>`} {
+	for _, l := range []string{`<option value="basic" selected>Basic</option>`, `<option value="pro">Pro</option>`, `<option value="corporate">Corporate</option>`} {
 		if !strings.Contains(users, l) {
 			t.Errorf("users page lacks the licence choice %s", l)
 		}
@@ -590,9 +593,33 @@ func TestPages(t *testing.T) {
 		t.Errorf("unsigned webhook: %d", resp.StatusCode)
 	}
 
+	// The integrations list and the Zoom configuration page.
+	integ := get("/integrations")
+	for _, want := range []string{"<td>Zoom</td><td>Connected read-write as ada.admin@acme.example</td>", "<code>user:write:admin</code>",
+		`<a href="/integrations/zoom">Edit configuration</a>`} {
+		if !strings.Contains(integ, want) {
+			t.Errorf("integrations page lacks %s:\n%s", want, integ)
+		}
+	}
+	page = post("/integrations/zoom", url.Values{"default_licence": {"corporate"}})
+	if !strings.Contains(page, "Saved the Zoom configuration.") || !strings.Contains(page, `<option value="corporate" selected>Corporate</option>`) ||
+		!strings.Contains(page, "reconnect read-only") {
+		t.Errorf("configuration page:\n%s", page)
+	}
+	if users := get("/users"); !strings.Contains(users, `<option value="corporate" selected>Corporate</option>`) {
+		t.Error("the onboarding form does not offer the configured licence first")
+	}
+	page = post("/integrations/zoom", url.Values{"default_licence": {"platinum"}})
+	if !strings.Contains(page, "Choose a licence: Basic, Pro or Corporate.") {
+		t.Errorf("bad configuration page:\n%s", page)
+	}
+
 	page = post("/remove", nil)
 	if !strings.Contains(page, "RoleUp was removed") || !strings.Contains(page, "Connect Zoom (read/write)") {
 		t.Errorf("remove page:\n%s", page)
+	}
+	if integ := get("/integrations"); !strings.Contains(integ, "<td>Zoom</td><td>Not connected</td><td>none</td>") {
+		t.Errorf("integrations page after removal:\n%s", integ)
 	}
 }
 

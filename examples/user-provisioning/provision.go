@@ -499,3 +499,56 @@ func (a *app) liveToken(ctx context.Context, key string) string {
 	}
 	return tok.AccessToken
 }
+
+// Integration is one line of RoleUp's integrations list.
+type Integration struct {
+	Name, State string
+	Connected   bool
+	Mode        string
+	Scopes      []string
+	Configure   string // the configuration page
+}
+
+// Integrations lists the apps RoleUp integrates with: Zoom, with its
+// connection state and granted scopes. It reads local records only.
+func (a *app) Integrations(ctx context.Context) ([]Integration, error) {
+	c, err := a.store.connection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	z := Integration{Name: "Zoom", State: "Not connected", Configure: "/integrations/zoom"}
+	if c != nil {
+		z.Connected, z.Mode, z.Scopes = true, c.Mode, strings.Fields(c.Scopes)
+		z.State = fmt.Sprintf("Connected %s as %s", c.Mode, c.Email)
+	}
+	return []Integration{z}, nil
+}
+
+// settingDefaultLicence names the licence the onboarding form offers first.
+const settingDefaultLicence = "default_licence"
+
+// DefaultLicence is the licence the onboarding form offers first.
+func (a *app) DefaultLicence(ctx context.Context) (string, error) {
+	return a.store.setting(ctx, settingDefaultLicence, "basic")
+}
+
+// Configure saves the Zoom integration's settings in RoleUp: the licence
+// new users get by default. It changes nothing in Zoom.
+func (a *app) Configure(ctx context.Context, defaultLicence string) error {
+	l, ok := licenceByID(defaultLicence)
+	if !ok {
+		return refuse(ErrInvalid, "Choose a licence: Basic, Pro or Corporate.")
+	}
+	c, err := a.store.connection(ctx)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return explain("", exkit.ErrNotConnected)
+	}
+	if err := a.store.setSetting(ctx, settingDefaultLicence, l.ID); err != nil {
+		return err
+	}
+	_ = a.store.audit(ctx, c.Email, "configure", "default licence for new users: "+l.Name)
+	return nil
+}

@@ -53,6 +53,10 @@ var schema = []string{
 	name        TEXT NOT NULL,
 	description TEXT NOT NULL
 )`,
+	`CREATE TABLE IF NOT EXISTS user_provisioning_settings (
+	name  TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+)`,
 	`CREATE TABLE IF NOT EXISTS user_provisioning_audit (
 	seq    BIGINT PRIMARY KEY,
 	at     TEXT NOT NULL,
@@ -69,6 +73,7 @@ var localTables = []string{
 	"user_provisioning_roles",
 	"user_provisioning_users",
 	"user_provisioning_licences",
+	"user_provisioning_settings",
 	"user_provisioning_audit",
 	"user_provisioning_connection",
 }
@@ -472,6 +477,23 @@ func (s *store) groupName(ctx context.Context, id string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// setting returns the setting name, def when unset.
+func (s *store) setting(ctx context.Context, name, def string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM user_provisioning_settings WHERE name = $1`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return def, nil
+	}
+	return v, err
+}
+
+// setSetting stores the setting name.
+func (s *store) setSetting(ctx context.Context, name, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO user_provisioning_settings (name, value) VALUES ($1, $2)
+ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	return err
 }
 
 // audit appends to the audit log.
