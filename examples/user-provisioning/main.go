@@ -1,9 +1,12 @@
 // Command user-provisioning reproduces RoleUp, an access-management
 // dashboard, on zoomkit: an account owner or admin connects Zoom read/write
 // or read-only; RoleUp mirrors the account's users (active, inactive,
-// pending), groups and roles; it onboards users by email as Basic or
-// Licensed, offboards them, changes roles and group memberships; and it
-// removes itself permanently (revoke, delete tokens and local data).
+// pending), groups and roles; it onboards users by email with a Basic, Pro
+// or Corporate licence (Zoom's Basic or Licensed user), shows their
+// invitation state, offboards (deactivates) and removes them, changes roles
+// and group memberships; it lists its integrations with a configuration
+// page; and it removes itself permanently (revoke, delete tokens and local
+// data).
 //
 // Without flags it runs the whole flow against the embedded fake Zoom and
 // prints a transcript; -serve runs it as a web app. See README.md.
