@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -20,8 +22,10 @@ import (
 var templates = map[string]string{
 	"users":              "/users",
 	"userCreate":         "/users",
+	"userEmail":          "/users/email",
 	"user":               "/users/{userId}",
 	"userDelete":         "/users/{userId}",
+	"userStatus":         "/users/{userId}/status",
 	"groups":             "/groups",
 	"groupMembers":       "/groups/{groupId}/members",
 	"groupMembersCreate": "/groups/{groupId}/members",
@@ -58,15 +62,20 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, org *acme) error {
 		{"Ada (admin) connects RoleUp read-only; RoleUp syncs", f.connectReadOnly},
 		{"Read-only: onboarding is refused before calling Zoom", f.readOnlyRefuses},
 		{"Ada reconnects read/write; RoleUp syncs", f.connectReadWrite},
-		{"Onboard two new hires (Basic and Licensed)", f.onboard},
+		{"Integrations: Zoom's connection state and scopes; Edit configuration", f.integrations},
+		{"Onboard new hires: the licences Basic, Pro and Corporate", f.onboard},
 		{"Onboard an email that already has a Zoom user", f.onboardExisting},
+		{"Onboard people who already have a Zoom account elsewhere", f.onboardElsewhere},
 		{"Nina accepts Zoom's invitation; the next sync shows her active", f.acceptInvitation},
+		{"Greta accepts: she leaves Globex's Zoom account and joins Acme's", f.acceptElsewhere},
 		{"Change roles", f.changeRoles},
 		{"Change group memberships", f.changeGroups},
-		{"Offboard: disassociate, delete, withdraw an invitation", f.offboard},
+		{"Offboard toggle: Lena is offboarded, then brought back", f.offboardToggle},
+		{"Remove: disassociate, delete, withdraw an invitation", f.offboard},
 		{"Sync: RoleUp's mirror matches Zoom", f.syncMatches},
 		{"Remove RoleUp permanently", f.remove},
 		{"After removal nothing reaches Zoom", f.nothingAfterRemoval},
+		{"Integrations after removal", f.showIntegrations},
 		{"Reinstall: Ada connects again and the sync restores the mirror", f.reinstall},
 		{"Emails RoleUp sent", f.outbox},
 	}
@@ -221,10 +230,51 @@ func (f *flow) connectReadOnly(ctx context.Context) error { return f.connect(ctx
 
 func (f *flow) connectReadWrite(ctx context.Context) error { return f.connect(ctx, modeReadWrite) }
 
+func (f *flow) showIntegrations(ctx context.Context) error {
+	is, err := f.app.Integrations(ctx)
+	if err != nil {
+		return err
+	}
+	for _, i := range is {
+		scopes := strings.Join(i.Scopes, " ")
+		if scopes == "" {
+			scopes = "none"
+		}
+		f.log.Note("integrations: %s: %s; scopes %s (%s)", i.Name, i.State, scopes, i.Configure)
+	}
+	return nil
+}
+
+// integrations shows the integrations list, then edits the Zoom
+// configuration in the browser, as the admin would.
+func (f *flow) integrations(ctx context.Context) error {
+	if err := f.showIntegrations(ctx); err != nil {
+		return err
+	}
+	resp, err := f.browser.PostForm(f.env.BaseURL+"/integrations/zoom", url.Values{"default_licence": {"pro"}})
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return err
+	}
+	if m := flashRE.FindStringSubmatch(string(body)); m == nil || m[1] != "ok" {
+		return fmt.Errorf("edit configuration: %s", body)
+	}
+	l, err := f.app.DefaultLicence(ctx)
+	if err != nil || l != "pro" {
+		return fmt.Errorf("default licence %q (%v)", l, err)
+	}
+	f.log.OK("Edit configuration: saved; new users are offered the Pro licence first")
+	return nil
+}
+
 func (f *flow) readOnlyRefuses(ctx context.Context) error {
 	f.zoomCalls()
 	before := len(f.fake.Requests())
-	_, err := f.app.Onboard(ctx, f.org.NewBasic, "Nina", "New", 1)
+	_, err := f.app.Onboard(ctx, f.org.NewBasic, "Nina", "New", "basic")
 	if !errors.Is(err, ErrReadOnly) {
 		return fmt.Errorf("expected a read-only refusal, got %v", err)
 	}
@@ -237,27 +287,78 @@ func (f *flow) readOnlyRefuses(ctx context.Context) error {
 }
 
 func (f *flow) onboard(ctx context.Context) error {
-	for _, n := range []struct {
-		email, first, last string
-		typ                int
-	}{{f.org.NewBasic, "Nina", "New", 1}, {f.org.NewLicensed, "Omar", "New", 2}} {
-		u, err := f.app.Onboard(ctx, n.email, n.first, n.last, n.typ)
+	for _, l := range licences {
+		f.log.Note("licence %s: %s", l.Name, l.About)
+	}
+	used, limit := f.fake.Seats()
+	f.log.Note("Acme bought %d paid seats; %d are taken", limit, used)
+	for _, n := range []struct{ email, first, last, licence string }{
+		{f.org.NewBasic, "Nina", "New", "basic"}, {f.org.NewLicensed, "Omar", "New", "pro"},
+	} {
+		u, err := f.app.Onboard(ctx, n.email, n.first, n.last, n.licence)
 		if err != nil {
 			return err
 		}
 		f.zoomCalls()
-		f.log.OK("invited %s as %s: %s; welcome email sent", u.Email, u.TypeName(), u.Status)
+		f.log.OK("invited %s with a %s licence (%s in Zoom): %s; welcome email sent", u.Email, u.LicenceName(), u.TypeName(), u.Status)
+		f.log.Note("invitation: %s", u.Invitation())
 	}
+	used, _ = f.fake.Seats()
+	f.log.Note("%d of %d paid seats taken", used, limit)
+	_, err := f.app.Onboard(ctx, f.org.NewCorporate, "Carla", "New", "corporate")
+	if !errors.Is(err, ErrNoSeat) {
+		return fmt.Errorf("onboarding without a free seat: expected ErrNoSeat, got %v", err)
+	}
+	f.zoomCalls()
+	f.log.Fail("%v", err)
 	return nil
 }
 
 func (f *flow) onboardExisting(ctx context.Context) error {
-	_, err := f.app.Onboard(ctx, f.org.Licensed, "Lena", "Again", 2)
+	_, err := f.app.Onboard(ctx, f.org.Licensed, "Lena", "Again", "pro")
 	if !errors.Is(err, ErrEmailTaken) {
 		return fmt.Errorf("expected ErrEmailTaken, got %v", err)
 	}
 	f.zoomCalls()
 	f.log.Fail("%v", err)
+	return nil
+}
+
+func (f *flow) onboardElsewhere(ctx context.Context) error {
+	f.log.Note("Globex's Zoom account (not Acme's) holds its owner %s and %s", f.org.GlobexOwner, f.org.Greta)
+	_, err := f.app.Onboard(ctx, f.org.GlobexOwner, "Gus", "Owner", "basic")
+	if !errors.Is(err, ErrElsewhere) {
+		return fmt.Errorf("onboarding another account's owner: expected ErrElsewhere, got %v", err)
+	}
+	f.zoomCalls()
+	f.log.Fail("%v", err)
+	u, err := f.app.Onboard(ctx, f.org.Greta, "Greta", "Globex", "basic")
+	if err != nil {
+		return err
+	}
+	f.zoomCalls()
+	f.log.OK("%s", u.Onboarded(f.app.org))
+	if _, err := f.fake.UserIn(f.org.Globex, f.org.Greta); err != nil {
+		return fmt.Errorf("greta left Globex before accepting: %v", err)
+	}
+	f.log.Note("invitation: %s", u.Invitation())
+	f.log.Note("until she accepts, Greta is still a user of Globex's account")
+	return nil
+}
+
+func (f *flow) acceptElsewhere(ctx context.Context) error {
+	if err := f.fake.AcceptInvitation(f.org.Greta); err != nil {
+		return err
+	}
+	f.zoomCalls()
+	if _, err := f.fake.UserIn(f.org.Globex, f.org.Greta); err == nil {
+		return errors.New("greta is still in Globex's account")
+	}
+	u, err := f.app.store.user(ctx, f.org.Greta)
+	if err != nil || u == nil || u.Status != "active" {
+		return fmt.Errorf("%s is not active in the mirror (%+v, %v)", f.org.Greta, u, err)
+	}
+	f.log.OK("%s: %s (Globex's account no longer lists her)", u.Email, u.Invitation())
 	return nil
 }
 
@@ -311,17 +412,45 @@ func (f *flow) changeGroups(ctx context.Context) error {
 	return nil
 }
 
+func (f *flow) offboardToggle(ctx context.Context) error {
+	if err := f.app.SetOffboarded(ctx, f.org.Licensed, true); err != nil {
+		return err
+	}
+	f.zoomCalls()
+	u, err := f.app.store.user(ctx, f.org.Licensed)
+	if err != nil || u == nil || u.Status != "inactive" {
+		return fmt.Errorf("%s is not inactive in the mirror (%v)", f.org.Licensed, err)
+	}
+	used, limit := f.fake.Seats()
+	f.log.OK("Offboard on: %s is %s in Zoom (cannot sign in, nothing deleted); %d of %d paid seats taken", u.Email, u.Status, used, limit)
+	if err := f.app.SetOffboarded(ctx, f.org.Licensed, false); err != nil {
+		return err
+	}
+	f.zoomCalls()
+	if u, err = f.app.store.user(ctx, f.org.Licensed); err != nil || u == nil || u.Status != "active" {
+		return fmt.Errorf("%s is not active in the mirror (%v)", f.org.Licensed, err)
+	}
+	used, _ = f.fake.Seats()
+	f.log.OK("Offboard off: %s is %s again; %d of %d paid seats taken", u.Email, u.Status, used, limit)
+	err = f.app.SetOffboarded(ctx, f.org.NewLicensed, true)
+	if !errors.Is(err, ErrInvalid) {
+		return fmt.Errorf("offboarding a pending user: expected a refusal, got %v", err)
+	}
+	f.log.Fail("%v", err)
+	return nil
+}
+
 func (f *flow) offboard(ctx context.Context) error {
 	for _, o := range []struct{ email, action string }{
 		{f.org.Inactive, "disassociate"}, {f.org.Sales, "delete"}, {f.org.Pending, "disassociate"},
 	} {
-		if err := f.app.Offboard(ctx, o.email, o.action); err != nil {
+		if err := f.app.Remove(ctx, o.email, o.action); err != nil {
 			return err
 		}
 		f.zoomCalls()
 		f.log.OK("%s: %s", o.email, o.action)
 	}
-	err := f.app.Offboard(ctx, f.org.Owner, "delete")
+	err := f.app.Remove(ctx, f.org.Owner, "delete")
 	if !errors.Is(err, ErrInvalid) {
 		return fmt.Errorf("offboarding the owner: expected a refusal, got %v", err)
 	}

@@ -72,8 +72,8 @@ func TestFlowPostgres(t *testing.T) {
 	u.RawQuery = q.Encode()
 	checkFlow(t, exkit.Config{DSN: u.String()})
 	var n int
-	if err := db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schema+".user_provisioning_users").Scan(&n); err != nil || n != 6 {
-		t.Errorf("PostgreSQL holds %d mirrored users (%v), want 6", n, err)
+	if err := db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schema+".user_provisioning_users").Scan(&n); err != nil || n != 7 {
+		t.Errorf("PostgreSQL holds %d mirrored users (%v), want 7", n, err)
 	}
 }
 
@@ -89,10 +89,27 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"Connected to Zoom read-only as ada.admin@acme.example. Synced 7 users (5 active, 1 inactive, 1 pending), 2 groups with 5 memberships, 4 roles.",
 		"RoleUp is connected to Zoom read-only: nothing was changed",
 		"lena.licensed@acme.example already has a Zoom user (Zoom 409, code 1005)",
+		"licence Corporate: Zoom Licensed user (type 2)",
+		"invited omar.new@acme.example with a Pro licence (Licensed in Zoom): pending",
+		"5 of 5 paid seats taken",
+		"gus.owner@globex.example already has a Zoom account with another organisation, and Zoom will not move it (Zoom code 1009",
+		"greta@globex.example already has a Zoom account with another organisation: Zoom's invitation asks them to leave it and join Acme's account",
+		"invitation: pending: invited away from another organisation's Zoom account",
+		"invitation: pending: waiting for them to accept Zoom's email",
+		"greta@globex.example: accepted: left their other Zoom account and joined (Globex's account no longer lists her)",
+		"→ GET /users/email (userEmail)",
+		"integrations: Zoom: Connected read-write as ada.admin@acme.example; scopes user:read:admin group:read:admin role:read:admin user:write:admin group:write:admin role:write:admin",
+		"Edit configuration: saved; new users are offered the Pro licence first",
+		"integrations: Zoom: Not connected; scopes none",
+		"Offboard on: lena.licensed@acme.example is inactive in Zoom (cannot sign in, nothing deleted); 4 of 5 paid seats taken",
+		"Offboard off: lena.licensed@acme.example is active again; 5 of 5 paid seats taken",
+		"→ PUT /users/{userId}/status (userStatus)",
+		"omar.new@acme.example has not accepted the invitation yet: withdraw it with Remove.",
+		"Acme's Zoom account has no paid seat left for a Corporate licence: carla.new@acme.example was not invited.",
 		"→ POST /roles/{roleId}/members (AddRoleMembers)",
 		"→ DELETE /groups/{groupId}/members/{memberId} (groupMembersDelete)",
-		"synced 6 users (5 active, 0 inactive, 1 pending), 2 groups with 4 memberships, 4 roles",
-		"mirror restored: 6 users",
+		"synced 7 users (6 active, 0 inactive, 1 pending), 2 groups with 4 memberships, 4 roles",
+		"mirror restored: 7 users",
 	} {
 		if !strings.Contains(transcript, want) {
 			t.Errorf("transcript lacks %q", want)
@@ -130,17 +147,25 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	check(org.Inactive, "", 0, "")
 	check(org.Sales, "", 0, "")
 	check(org.Pending, "", 0, "")
+	check(org.Greta, "active", 1, "2")
+	if _, err := fake.UserIn(org.Globex, org.Greta); err == nil {
+		t.Error("Greta is still in Globex's account")
+	}
+	if _, err := fake.UserIn(org.Globex, org.GlobexOwner); err != nil {
+		t.Errorf("Globex's owner: %v", err)
+	}
 
 	// The calls RoleUp made.
 	reqs := fake.Requests()
 	byOp := ops(reqs)
 	for op, want := range map[string]string{
-		"userCreate":         "[201 201 409]",
+		"userCreate":         "[201 201 400 409 400 201]",
 		"AddRoleMembers":     "[201 201]",
 		"roleMemberDelete":   "[204]",
 		"groupMembersCreate": "[201]",
 		"groupMembersDelete": "[204]",
 		"userDelete":         "[204 204 204]",
+		"userStatus":         "[200 200]",
 		"oauth.revoke":       "[200]", // removal (Zoom refused the member: no grant to revoke)
 	} {
 		if got := fmt.Sprint(byOp[op]); got != want {
@@ -178,7 +203,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	}
 	// The read-only step: no write was attempted with the read-only grant.
 	for _, r := range reqs {
-		if r.Status == http.StatusBadRequest {
+		if r.Status == http.StatusBadRequest && r.Operation != "userCreate" { // userCreate: no seat left
 			t.Errorf("Zoom refused %s %s", r.Method, r.Path)
 		}
 	}
@@ -216,14 +241,17 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 
 	// Emails: two welcomes and the removal notice, as .eml files.
 	sent := env.Mail.Sent()
-	if len(sent) != 3 || sent[0].To != org.NewBasic || sent[1].To != org.NewLicensed || sent[2].To != org.Admin {
+	if len(sent) != 4 || sent[0].To != org.NewBasic || sent[1].To != org.NewLicensed || sent[2].To != org.Greta || sent[3].To != org.Admin {
 		t.Fatalf("sent %+v", sent)
 	}
-	if !strings.Contains(sent[1].Body, "as a Licensed user") || !strings.Contains(sent[2].Body, "deleted its tokens") {
-		t.Errorf("bodies %q / %q", sent[1].Body, sent[2].Body)
+	if !strings.Contains(sent[1].Body, "with a Pro licence (a Licensed user in Zoom)") || !strings.Contains(sent[3].Body, "deleted its tokens") {
+		t.Errorf("bodies %q / %q", sent[1].Body, sent[3].Body)
+	}
+	if !strings.Contains(sent[2].Body, "accepting moves you into Acme's account, and you leave the other one") {
+		t.Errorf("Greta's welcome: %q", sent[2].Body)
 	}
 	files, _ := filepath.Glob(filepath.Join(env.Mail.Dir, "*.eml"))
-	if len(files) != 3 {
+	if len(files) != 4 {
 		t.Fatalf("outbox %v", files)
 	}
 	raw, _ := os.ReadFile(files[0])
@@ -297,8 +325,9 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 	connect(t, env, org.Owner, modeReadOnly)
 	before := len(env.Fake.Requests())
 	for name, do := range map[string]func() error{
-		"onboard":  func() error { _, err := a.Onboard(ctx, org.NewBasic, "N", "N", 1); return err },
-		"offboard": func() error { return a.Offboard(ctx, org.Basic, "delete") },
+		"onboard":  func() error { _, err := a.Onboard(ctx, org.NewBasic, "N", "N", "basic"); return err },
+		"offboard": func() error { return a.SetOffboarded(ctx, org.Basic, true) },
+		"delete":   func() error { return a.Remove(ctx, org.Basic, "delete") },
 		"role":     func() error { return a.ChangeRole(ctx, org.Basic, org.Helpdesk) },
 		"add":      func() error { return a.AddToGroup(ctx, org.Sales, org.Engineering) },
 		"remove":   func() error { return a.RemoveFromGroup(ctx, org.Basic, org.Engineering) },
@@ -320,7 +349,7 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 	if err != nil || strings.Contains(page, `action="/users/onboard"`) || !strings.Contains(page, "Read-only: RoleUp shows the account") {
 		t.Errorf("read-only users page (%v):\n%s", err, page)
 	}
-	resp, err := b.PostForm(env.BaseURL+"/users/onboard", url.Values{"email": {org.NewBasic}, "type": {"1"}})
+	resp, err := b.PostForm(env.BaseURL+"/users/onboard", url.Values{"email": {org.NewBasic}, "licence": {"basic"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -469,11 +498,34 @@ func TestPages(t *testing.T) {
 	if strings.Contains(users, "<script>") {
 		t.Error("users page is not escaped")
 	}
-	page := post("/users/onboard", url.Values{"email": {org.NewLicensed}, "first_name": {"Omar"}, "type": {"2"}})
-	if !strings.Contains(page, "Invited omar.new@acme.example as Licensed") {
+	for _, l := range []string{`<option value="basic" selected>Basic</option>`, `<option value="pro">Pro</option>`, `<option value="corporate">Corporate</option>`} {
+		if !strings.Contains(users, l) {
+			t.Errorf("users page lacks the licence choice %s", l)
+		}
+	}
+	page := post("/users/onboard", url.Values{"email": {org.NewLicensed}, "first_name": {"Omar"}, "licence": {"pro"}})
+	if !strings.Contains(page, "Invited omar.new@acme.example with a Pro licence (Licensed in Zoom)") || !strings.Contains(page, "<td>Pro (Licensed)</td>") {
 		t.Errorf("onboard page:\n%s", page)
 	}
-	page = post("/users/onboard", url.Values{"email": {org.Basic}, "type": {"1"}})
+	page = post("/users/onboard", url.Values{"email": {org.NewCorporate}, "licence": {"corporate"}})
+	if !strings.Contains(page, "Acme&#39;s Zoom account has no paid seat left for a Corporate licence") {
+		t.Errorf("onboard without a seat page:\n%s", page)
+	}
+	if _, ok := env.Fake.User(org.NewCorporate); ok {
+		t.Error("a user was created without a seat")
+	}
+	page = post("/users/onboard", url.Values{"email": {org.Greta}, "licence": {"basic"}})
+	for _, want := range []string{"Zoom&#39;s invitation asks them to leave it and join Acme&#39;s account",
+		"<td>pending: invited away from another organisation&#39;s Zoom account", "<td>pending: waiting for them to accept Zoom&#39;s email</td>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("onboard from elsewhere page lacks %q:\n%s", want, page)
+		}
+	}
+	page = post("/users/onboard", url.Values{"email": {org.GlobexOwner}, "licence": {"basic"}})
+	if !strings.Contains(page, "Zoom will not move it (Zoom code 1009") {
+		t.Errorf("onboard another account's owner page:\n%s", page)
+	}
+	page = post("/users/onboard", url.Values{"email": {org.Basic}, "licence": {"basic"}})
 	if !strings.Contains(page, "already has a Zoom user (Zoom 409, code 1005)") {
 		t.Errorf("onboard existing page:\n%s", page)
 	}
@@ -486,16 +538,32 @@ func TestPages(t *testing.T) {
 	if g, _ := env.Fake.Group(org.Engineering); strings.Join(g.Members, ",") != idsOf(env, org.Admin, org.Licensed, org.Sales) {
 		t.Errorf("Engineering %v", g.Members)
 	}
-	post("/users/offboard", url.Values{"email": {org.Inactive}, "action": {"delete"}})
-	if _, ok := env.Fake.User(org.Inactive); ok {
-		t.Error("offboard did not delete")
+	// The Offboard toggle and Remove, per user.
+	for _, want := range []string{`<input type="hidden" name="offboarded" value="on"><button title="Deactivate in Zoom, delete nothing">Offboard: off</button>`,
+		`<input type="hidden" name="offboarded" value="off"><button title="Offboarded: deactivated in Zoom. Click to bring back.">Offboard: on</button>`,
+		`action="/users/remove"`, `<option value="disassociate">withdraw the invitation</option>`} {
+		if !strings.Contains(users, want) {
+			t.Errorf("users page lacks %s", want)
+		}
 	}
-	page = post("/users/offboard", url.Values{"email": {org.Pending}, "action": {"delete"}})
+	page = post("/users/offboard", url.Values{"email": {org.Sales}, "offboarded": {"on"}})
+	if u, _ := env.Fake.User(org.Sales); u.Status != "inactive" || !strings.Contains(page, "Offboarded sam.sales@acme.example: deactivated in Zoom") {
+		t.Errorf("offboard toggle on: %+v\n%s", u, page)
+	}
+	page = post("/users/offboard", url.Values{"email": {org.Sales}, "offboarded": {"off"}})
+	if u, _ := env.Fake.User(org.Sales); u.Status != "active" || !strings.Contains(page, "sam.sales@acme.example is back on board") {
+		t.Errorf("offboard toggle off: %+v\n%s", u, page)
+	}
+	post("/users/remove", url.Values{"email": {org.Inactive}, "action": {"delete"}})
+	if _, ok := env.Fake.User(org.Inactive); ok {
+		t.Error("remove did not delete")
+	}
+	page = post("/users/remove", url.Values{"email": {org.Pending}, "action": {"delete"}})
 	if !strings.Contains(page, "withdraw it with disassociate") {
 		t.Errorf("pending delete page:\n%s", page)
 	}
 	page = post("/sync", nil)
-	if !strings.Contains(page, "Synced 8 users") {
+	if !strings.Contains(page, "Synced 9 users") {
 		t.Errorf("sync page:\n%s", page)
 	}
 
@@ -525,9 +593,33 @@ func TestPages(t *testing.T) {
 		t.Errorf("unsigned webhook: %d", resp.StatusCode)
 	}
 
+	// The integrations list and the Zoom configuration page.
+	integ := get("/integrations")
+	for _, want := range []string{"<td>Zoom</td><td>Connected read-write as ada.admin@acme.example</td>", "<code>user:write:admin</code>",
+		`<a href="/integrations/zoom">Edit configuration</a>`} {
+		if !strings.Contains(integ, want) {
+			t.Errorf("integrations page lacks %s:\n%s", want, integ)
+		}
+	}
+	page = post("/integrations/zoom", url.Values{"default_licence": {"corporate"}})
+	if !strings.Contains(page, "Saved the Zoom configuration.") || !strings.Contains(page, `<option value="corporate" selected>Corporate</option>`) ||
+		!strings.Contains(page, "reconnect read-only") {
+		t.Errorf("configuration page:\n%s", page)
+	}
+	if users := get("/users"); !strings.Contains(users, `<option value="corporate" selected>Corporate</option>`) {
+		t.Error("the onboarding form does not offer the configured licence first")
+	}
+	page = post("/integrations/zoom", url.Values{"default_licence": {"platinum"}})
+	if !strings.Contains(page, "Choose a licence: Basic, Pro or Corporate.") {
+		t.Errorf("bad configuration page:\n%s", page)
+	}
+
 	page = post("/remove", nil)
 	if !strings.Contains(page, "RoleUp was removed") || !strings.Contains(page, "Connect Zoom (read/write)") {
 		t.Errorf("remove page:\n%s", page)
+	}
+	if integ := get("/integrations"); !strings.Contains(integ, "<td>Zoom</td><td>Not connected</td><td>none</td>") {
+		t.Errorf("integrations page after removal:\n%s", integ)
 	}
 }
 

@@ -1,9 +1,12 @@
 // Command user-provisioning reproduces RoleUp, an access-management
 // dashboard, on zoomkit: an account owner or admin connects Zoom read/write
 // or read-only; RoleUp mirrors the account's users (active, inactive,
-// pending), groups and roles; it onboards users by email as Basic or
-// Licensed, offboards them, changes roles and group memberships; and it
-// removes itself permanently (revoke, delete tokens and local data).
+// pending), groups and roles; it onboards users by email with a Basic, Pro
+// or Corporate licence (Zoom's Basic or Licensed user), shows their
+// invitation state, offboards (deactivates) and removes them, changes roles
+// and group memberships; it lists its integrations with a configuration
+// page; and it removes itself permanently (revoke, delete tokens and local
+// data).
 //
 // Without flags it runs the whole flow against the embedded fake Zoom and
 // prints a transcript; -serve runs it as a web app. See README.md.
@@ -84,14 +87,19 @@ func setup(ctx context.Context, cfg exkit.Config, out io.Writer) (_ *exkit.Env, 
 	return env, a, org, nil
 }
 
-// fakeOptions configure the embedded fake Zoom: Acme's owner, and the
-// scopes RoleUp's Marketplace app was given.
+// fakeOptions configure the embedded fake Zoom: Acme's owner, the
+// scopes RoleUp's Marketplace app was given, and the paid seats Acme
+// bought: five, of which the owner, Ada, Lena and Sam hold four.
 func fakeOptions() []zoomtest.Option {
 	return []zoomtest.Option{
 		zoomtest.WithOwner("olivia.owner@acme.example"),
 		zoomtest.WithAppScopes(append(append([]string{}, readScopes...), writeScopes...)...),
+		zoomtest.WithLicenses(acmeSeats),
 	}
 }
+
+// acmeSeats is the number of paid (Licensed) seats Acme bought.
+const acmeSeats = 5
 
 // acme is the fake Zoom account the flow runs on.
 type acme struct {
@@ -101,6 +109,10 @@ type acme struct {
 	Engineering, SalesGroup string // group ids
 	Helpdesk                string // custom role id
 	NewBasic, NewLicensed   string // onboarded by the flow
+	NewCorporate            string // onboarded when no seat is left
+	// Globex is another organisation's Zoom account: its owner cannot
+	// leave it, its member Greta can be invited away from it.
+	Globex, GlobexOwner, Greta string
 }
 
 // seedAcme creates Acme's users, groups and custom role in the fake, as an
@@ -111,6 +123,8 @@ func seedAcme(ctx context.Context, fake *zoomtest.Server) (*acme, error) {
 		Basic: "ben.basic@acme.example", Licensed: "lena.licensed@acme.example", Sales: "sam.sales@acme.example",
 		Inactive: "ian.inactive@acme.example", Pending: "paula.pending@acme.example",
 		NewBasic: "nina.new@acme.example", NewLicensed: "omar.new@acme.example",
+		NewCorporate: "carla.new@acme.example",
+		Globex:       "globex", GlobexOwner: "gus.owner@globex.example", Greta: "greta@globex.example",
 	}
 	users := []zoomtest.User{
 		{Email: o.Admin, FirstName: "Ada", LastName: "Admin", Type: 2, RoleID: "1", Dept: "IT"},
@@ -124,6 +138,13 @@ func seedAcme(ctx context.Context, fake *zoomtest.Server) (*acme, error) {
 		if _, err := fake.AddUser(u); err != nil {
 			return nil, err
 		}
+	}
+	// Another organisation's Zoom account, which RoleUp is not installed in.
+	if _, _, err := fake.AddAccount(zoomtest.Account{ID: o.Globex, OwnerEmail: o.GlobexOwner}); err != nil {
+		return nil, err
+	}
+	if _, err := fake.AddUserTo(o.Globex, zoomtest.User{Email: o.Greta, FirstName: "Greta", LastName: "Globex", Type: 1}); err != nil {
+		return nil, err
 	}
 	var err error
 	if o.Engineering, err = fake.AddGroup("Engineering", o.Admin, o.Basic, o.Licensed); err != nil {

@@ -17,6 +17,8 @@ var (
 	ErrReadOnly    = errors.New("read-only connection")
 	ErrNotAdmin    = errors.New("the connecting Zoom user is not an owner or admin")
 	ErrEmailTaken  = errors.New("email already used in Zoom")
+	ErrNoSeat      = errors.New("no licensed seat left in the Zoom account")
+	ErrElsewhere   = errors.New("the email holds a Zoom account that cannot leave it")
 	ErrInvalid     = errors.New("invalid request")
 	ErrNoScopes    = errors.New("zoom refused: missing scopes")
 	ErrReconnect   = errors.New("zoom connection revoked or expired")
@@ -162,21 +164,61 @@ func (a *app) Sync(ctx context.Context) (SyncResult, error) {
 	return res, nil
 }
 
-// Onboard invites a new user by email as Basic (1) or Licensed (2): Zoom
-// creates a pending user and sends its own confirmation email; RoleUp adds
-// a heads-up of its own.
-func (a *app) Onboard(ctx context.Context, email, first, last string, typ int) (*User, error) {
+// Licence is a licence choice RoleUp offers at onboarding, mapped onto
+// Zoom's user type.
+type Licence struct {
+	ID, Name string
+	Type     int    // Zoom's user type: 1 Basic, 2 Licensed
+	About    string // what it means in Zoom
+}
+
+// licences are the choices RoleUp names. Zoom knows two user types for
+// them: Basic (free, no seat) and Licensed, which takes one of the
+// account's paid seats; Pro and Corporate are both Licensed users, on the
+// plan the account bought.
+var licences = []Licence{
+	{ID: "basic", Name: "Basic", Type: 1, About: "Zoom Basic user (type 1): free, takes no paid seat"},
+	{ID: "pro", Name: "Pro", Type: 2, About: "Zoom Licensed user (type 2): takes one paid seat of the account's plan"},
+	{ID: "corporate", Name: "Corporate", Type: 2, About: "Zoom Licensed user (type 2): takes one paid seat of the account's business plan"},
+}
+
+func licenceByID(id string) (Licence, bool) {
+	for _, l := range licences {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return Licence{}, false
+}
+
+// Onboard invites a new user by email with a licence (basic, pro or
+// corporate): Zoom creates a pending user of the licence's type and sends
+// its own confirmation email; RoleUp adds a heads-up of its own.
+func (a *app) Onboard(ctx context.Context, email, first, last, licence string) (*User, error) {
 	email = strings.ToLower(strings.TrimSpace(email))
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
 		return nil, refuse(ErrInvalid, "%q is not an email address.", email)
 	}
-	if typ != 1 && typ != 2 {
-		return nil, refuse(ErrInvalid, "Choose Basic or Licensed.")
+	lic, ok := licenceByID(licence)
+	if !ok {
+		return nil, refuse(ErrInvalid, "Choose a licence: Basic, Pro or Corporate.")
 	}
+	typ := lic.Type
 	c, cl, err := a.writable(ctx)
 	if err != nil {
 		return nil, err
 	}
+	// Does the email already have a Zoom account, outside this one? Then
+	// Zoom's invitation asks the person to leave it and join.
+	check, _, err := cl.Users.CheckEmail(ctx, &zoom.CheckUserEmailOptions{Email: email})
+	if err != nil {
+		return nil, explain("check "+email, err)
+	}
+	mine, err := a.store.user(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	elsewhere := check.ExistedEmail && mine == nil
 	created, _, err := cl.Users.Create(ctx, &zoom.CreateUserRequest{
 		Action:   zoom.UserCreateActionCreate,
 		UserInfo: &zoom.UserInfo{Email: email, Type: zoom.UserType(typ), FirstName: first, LastName: last},
@@ -186,26 +228,97 @@ func (a *app) Onboard(ctx context.Context, email, first, last string, typ int) (
 		return nil, &problem{kind: ErrEmailTaken, cause: err,
 			msg: fmt.Sprintf("%s already has a Zoom user (Zoom 409, code 1005): nobody was invited. Find them in the user list, or sync if they are missing.", email)}
 	}
+	if errors.As(err, &apiErr) && apiErr.Code == 1009 {
+		return nil, &problem{kind: ErrElsewhere, cause: err,
+			msg: fmt.Sprintf("%s already has a Zoom account with another organisation, and Zoom will not move it (Zoom code 1009: it cannot leave that account, for example because it owns it). Nobody was invited: ask them to leave or hand over that account first, or onboard them with another email.", email)}
+	}
+	if errors.As(err, &apiErr) && apiErr.Code == 3412 {
+		return nil, &problem{kind: ErrNoSeat, cause: err,
+			msg: fmt.Sprintf("%s's Zoom account has no paid seat left for a %s licence: %s was not invited. Invite them as Basic, free a seat (offboard a licensed user), or buy more licences in Zoom's billing page.", a.org, lic.Name, email)}
+	}
 	if err != nil {
 		return nil, explain("invite "+email, err)
 	}
 	u := User{Email: email, ZoomID: created.ID, FirstName: first, LastName: last, Type: typ, Status: "pending", RoleID: "2"}
+	u.Licence, u.Elsewhere = lic.ID, elsewhere
 	if err := a.store.upsertUser(ctx, u); err != nil {
 		return nil, err
 	}
-	_ = a.store.audit(ctx, c.Email, "onboard", fmt.Sprintf("invited %s as %s", email, typeName(typ)))
+	if err := a.store.setLicence(ctx, email, lic.ID, elsewhere); err != nil {
+		return nil, err
+	}
+	_ = a.store.audit(ctx, c.Email, "onboard", fmt.Sprintf("invited %s as %s (%s)", email, lic.Name, typeName(typ)))
 	if err := a.mail.Send(ctx, exkit.Email{To: email, Subject: "Your Zoom account at " + a.org,
-		Body: fmt.Sprintf("Hello %s,\n\n%s added you to %s's Zoom account as a %s user.\nZoom sends you a separate email: follow its link to activate your account.\n\n-- RoleUp, on behalf of %s\n",
-			u.Name(), c.Email, a.org, typeName(typ), c.Email)}); err != nil {
+		Body: fmt.Sprintf("Hello %s,\n\n%s added you to %s's Zoom account with a %s licence (a %s user in Zoom).\nZoom sends you a separate email: follow its link to activate your account.%s\n\n-- RoleUp, on behalf of %s\n",
+			u.Name(), c.Email, a.org, lic.Name, typeName(typ), elsewhereNote(elsewhere, a.org), c.Email)}); err != nil {
 		return nil, fmt.Errorf("invited %s, but the welcome email failed: %w", email, err)
 	}
 	return &u, nil
 }
 
-// Offboard removes a user from the account: "disassociate" (the person
+// elsewhereNote tells a person who holds a Zoom account elsewhere what
+// accepting means.
+func elsewhereNote(elsewhere bool, org string) string {
+	if !elsewhere {
+		return ""
+	}
+	return "\nYour email already has a Zoom account with another organisation: accepting moves you into " + org + "'s account, and you leave the other one."
+}
+
+// Onboarded is the message shown after inviting u.
+func (u *User) Onboarded(org string) string {
+	msg := fmt.Sprintf("Invited %s with a %s licence (%s in Zoom): pending until they accept Zoom's email.", u.Email, u.LicenceName(), u.TypeName())
+	if u.Elsewhere {
+		msg += fmt.Sprintf(" %s already has a Zoom account with another organisation: Zoom's invitation asks them to leave it and join %s's account; until they accept, they stay there.", u.Email, org)
+	}
+	return msg
+}
+
+// SetOffboarded is the Offboard toggle: on deactivates the user in Zoom
+// (they can no longer sign in, and a Licensed user gives back their paid
+// seat; nothing is deleted), off activates them again, which takes a seat
+// back for a Licensed user.
+func (a *app) SetOffboarded(ctx context.Context, email string, on bool) error {
+	c, cl, err := a.writable(ctx)
+	if err != nil {
+		return err
+	}
+	u, err := a.knownUser(ctx, email)
+	if err != nil {
+		return err
+	}
+	action, status, verb := zoom.UserStatusActionDeactivate, "inactive", "offboarded"
+	if !on {
+		action, status, verb = zoom.UserStatusActionActivate, "active", "back on board"
+	}
+	switch {
+	case u.RoleID == "0":
+		return refuse(ErrInvalid, "%s is the account owner and cannot be offboarded.", u.Email)
+	case u.Status == "pending":
+		return refuse(ErrInvalid, "%s has not accepted the invitation yet: withdraw it with Remove.", u.Email)
+	case u.Status == status:
+		return refuse(ErrInvalid, "%s is already %s.", u.Email, verb)
+	}
+	_, err = cl.Users.UpdateStatus(ctx, u.Ref(), &zoom.UpdateUserStatusRequest{Action: action})
+	var apiErr *zoom.APIError
+	if errors.As(err, &apiErr) && apiErr.Code == 3412 {
+		return &problem{kind: ErrNoSeat, cause: err,
+			msg: fmt.Sprintf("%s's Zoom account has no paid seat left for %s, who is a Licensed user: they stay offboarded. Free a seat or buy more licences in Zoom's billing page.", a.org, u.Email)}
+	}
+	if err != nil {
+		return explain("offboard "+u.Email, err)
+	}
+	if err := a.store.setStatus(ctx, u.Email, status); err != nil {
+		return err
+	}
+	_ = a.store.audit(ctx, c.Email, "offboard", fmt.Sprintf("%s %s", u.Email, verb))
+	return nil
+}
+
+// Remove removes a user from the account: "disassociate" (the person
 // keeps a free personal Zoom account; the only way to withdraw a pending
 // invitation) or "delete" (permanently, with their data).
-func (a *app) Offboard(ctx context.Context, email, action string) error {
+func (a *app) Remove(ctx context.Context, email, action string) error {
 	if action != string(zoom.UserDeleteActionDisassociate) && action != string(zoom.UserDeleteActionDelete) {
 		return refuse(ErrInvalid, "Choose disassociate or delete.")
 	}
@@ -218,18 +331,18 @@ func (a *app) Offboard(ctx context.Context, email, action string) error {
 		return err
 	}
 	if u.RoleID == "0" {
-		return refuse(ErrInvalid, "%s is the account owner and cannot be offboarded.", u.Email)
+		return refuse(ErrInvalid, "%s is the account owner and cannot be removed.", u.Email)
 	}
 	if u.Status == "pending" && action == "delete" {
 		return refuse(ErrInvalid, "%s has not accepted the invitation yet: withdraw it with disassociate.", u.Email)
 	}
 	if _, err := cl.Users.Delete(ctx, u.Ref(), &zoom.DeleteUserOptions{Action: zoom.UserDeleteAction(action)}); err != nil {
-		return explain("offboard "+u.Email, err)
+		return explain("remove "+u.Email, err)
 	}
 	if err := a.store.removeUser(ctx, u.Email); err != nil {
 		return err
 	}
-	_ = a.store.audit(ctx, c.Email, "offboard", fmt.Sprintf("%s %sd", u.Email, action))
+	_ = a.store.audit(ctx, c.Email, "remove", fmt.Sprintf("%s %sd", u.Email, action))
 	return nil
 }
 
@@ -385,4 +498,57 @@ func (a *app) liveToken(ctx context.Context, key string) string {
 		return ""
 	}
 	return tok.AccessToken
+}
+
+// Integration is one line of RoleUp's integrations list.
+type Integration struct {
+	Name, State string
+	Connected   bool
+	Mode        string
+	Scopes      []string
+	Configure   string // the configuration page
+}
+
+// Integrations lists the apps RoleUp integrates with: Zoom, with its
+// connection state and granted scopes. It reads local records only.
+func (a *app) Integrations(ctx context.Context) ([]Integration, error) {
+	c, err := a.store.connection(ctx)
+	if err != nil {
+		return nil, err
+	}
+	z := Integration{Name: "Zoom", State: "Not connected", Configure: "/integrations/zoom"}
+	if c != nil {
+		z.Connected, z.Mode, z.Scopes = true, c.Mode, strings.Fields(c.Scopes)
+		z.State = fmt.Sprintf("Connected %s as %s", c.Mode, c.Email)
+	}
+	return []Integration{z}, nil
+}
+
+// settingDefaultLicence names the licence the onboarding form offers first.
+const settingDefaultLicence = "default_licence"
+
+// DefaultLicence is the licence the onboarding form offers first.
+func (a *app) DefaultLicence(ctx context.Context) (string, error) {
+	return a.store.setting(ctx, settingDefaultLicence, "basic")
+}
+
+// Configure saves the Zoom integration's settings in RoleUp: the licence
+// new users get by default. It changes nothing in Zoom.
+func (a *app) Configure(ctx context.Context, defaultLicence string) error {
+	l, ok := licenceByID(defaultLicence)
+	if !ok {
+		return refuse(ErrInvalid, "Choose a licence: Basic, Pro or Corporate.")
+	}
+	c, err := a.store.connection(ctx)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		return explain("", exkit.ErrNotConnected)
+	}
+	if err := a.store.setSetting(ctx, settingDefaultLicence, l.ID); err != nil {
+		return err
+	}
+	_ = a.store.audit(ctx, c.Email, "configure", "default licence for new users: "+l.Name)
+	return nil
 }

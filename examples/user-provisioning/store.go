@@ -34,6 +34,11 @@ var schema = []string{
 	status     TEXT NOT NULL,
 	role_id    TEXT NOT NULL
 )`,
+	`CREATE TABLE IF NOT EXISTS user_provisioning_licences (
+	email     TEXT PRIMARY KEY,
+	licence   TEXT NOT NULL,
+	elsewhere INTEGER NOT NULL DEFAULT 0
+)`,
 	`CREATE TABLE IF NOT EXISTS user_provisioning_groups (
 	id   TEXT PRIMARY KEY,
 	name TEXT NOT NULL
@@ -47,6 +52,10 @@ var schema = []string{
 	id          TEXT PRIMARY KEY,
 	name        TEXT NOT NULL,
 	description TEXT NOT NULL
+)`,
+	`CREATE TABLE IF NOT EXISTS user_provisioning_settings (
+	name  TEXT PRIMARY KEY,
+	value TEXT NOT NULL
 )`,
 	`CREATE TABLE IF NOT EXISTS user_provisioning_audit (
 	seq    BIGINT PRIMARY KEY,
@@ -63,6 +72,8 @@ var localTables = []string{
 	"user_provisioning_groups",
 	"user_provisioning_roles",
 	"user_provisioning_users",
+	"user_provisioning_licences",
+	"user_provisioning_settings",
 	"user_provisioning_audit",
 	"user_provisioning_connection",
 }
@@ -98,6 +109,24 @@ type User struct {
 	RoleID    string
 	RoleName  string
 	Groups    []string // group names
+	Licence   string   // the licence RoleUp onboarded them with, "" when unknown
+	Elsewhere bool     // invited while holding a Zoom account elsewhere
+}
+
+// Invitation is Zoom's invitation state as RoleUp shows it: pending
+// until the person accepts Zoom's email.
+func (u User) Invitation() string {
+	switch {
+	case u.Status == "pending" && u.Elsewhere:
+		return "pending: invited away from another organisation's Zoom account; they join when they accept Zoom's email"
+	case u.Status == "pending":
+		return "pending: waiting for them to accept Zoom's email"
+	case u.Licence != "" && u.Elsewhere:
+		return "accepted: left their other Zoom account and joined"
+	case u.Licence != "":
+		return "accepted"
+	}
+	return ""
 }
 
 // Name is the user's display name.
@@ -111,6 +140,15 @@ func (u User) Name() string {
 
 // TypeName is "Basic" or "Licensed".
 func (u User) TypeName() string { return typeName(u.Type) }
+
+// LicenceName is the licence as RoleUp names it: Basic, Pro or Corporate
+// when RoleUp onboarded the user with it, else Zoom's user type.
+func (u User) LicenceName() string {
+	if l, ok := licenceByID(u.Licence); ok && l.Type == u.Type {
+		return l.Name
+	}
+	return typeName(u.Type)
+}
 
 func typeName(t int) string {
 	switch t {
@@ -292,9 +330,24 @@ func (s *store) setRole(ctx context.Context, email, roleID string) error {
 	return err
 }
 
+// setLicence records the licence RoleUp onboarded email with, and
+// whether the person held a Zoom account elsewhere.
+func (s *store) setLicence(ctx context.Context, email, licence string, elsewhere bool) error {
+	n := 0
+	if elsewhere {
+		n = 1
+	}
+	_, err := s.db.ExecContext(ctx, `INSERT INTO user_provisioning_licences (email, licence, elsewhere) VALUES ($1, $2, $3)
+ON CONFLICT (email) DO UPDATE SET licence = excluded.licence, elsewhere = excluded.elsewhere`, strings.ToLower(email), licence, n)
+	return err
+}
+
 func (s *store) removeUser(ctx context.Context, email string) error {
 	email = strings.ToLower(email)
 	if _, err := s.db.ExecContext(ctx, `DELETE FROM user_provisioning_group_members WHERE email = $1`, email); err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM user_provisioning_licences WHERE email = $1`, email); err != nil {
 		return err
 	}
 	_, err := s.db.ExecContext(ctx, `DELETE FROM user_provisioning_users WHERE email = $1`, email)
@@ -324,8 +377,9 @@ func (s *store) user(ctx context.Context, email string) (*User, error) {
 // users lists the mirror (one user when only is set), with role and group
 // names, ordered by email.
 func (s *store) users(ctx context.Context, only string) ([]User, error) {
-	q := `SELECT u.email, u.zoom_id, u.first_name, u.last_name, u.type, u.status, u.role_id, COALESCE(r.name, '')
-FROM user_provisioning_users u LEFT JOIN user_provisioning_roles r ON r.id = u.role_id`
+	q := `SELECT u.email, u.zoom_id, u.first_name, u.last_name, u.type, u.status, u.role_id, COALESCE(r.name, ''), COALESCE(l.licence, ''), COALESCE(l.elsewhere, 0)
+FROM user_provisioning_users u LEFT JOIN user_provisioning_roles r ON r.id = u.role_id
+LEFT JOIN user_provisioning_licences l ON l.email = u.email`
 	args := []any{}
 	if only != "" {
 		q += ` WHERE u.email = $1`
@@ -338,10 +392,12 @@ FROM user_provisioning_users u LEFT JOIN user_provisioning_roles r ON r.id = u.r
 	var out []User
 	for rows.Next() {
 		var u User
-		if err := rows.Scan(&u.Email, &u.ZoomID, &u.FirstName, &u.LastName, &u.Type, &u.Status, &u.RoleID, &u.RoleName); err != nil {
+		var elsewhere int
+		if err := rows.Scan(&u.Email, &u.ZoomID, &u.FirstName, &u.LastName, &u.Type, &u.Status, &u.RoleID, &u.RoleName, &u.Licence, &elsewhere); err != nil {
 			rows.Close()
 			return nil, err
 		}
+		u.Elsewhere = elsewhere != 0
 		out = append(out, u)
 	}
 	rows.Close()
@@ -421,6 +477,23 @@ func (s *store) groupName(ctx context.Context, id string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// setting returns the setting name, def when unset.
+func (s *store) setting(ctx context.Context, name, def string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM user_provisioning_settings WHERE name = $1`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return def, nil
+	}
+	return v, err
+}
+
+// setSetting stores the setting name.
+func (s *store) setSetting(ctx context.Context, name, value string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO user_provisioning_settings (name, value) VALUES ($1, $2)
+ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value)
+	return err
 }
 
 // audit appends to the audit log.
