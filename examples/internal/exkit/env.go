@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net"
@@ -281,9 +282,9 @@ func (e *Env) NewClient(ts oauth2.TokenSource, opts ...zoom.Option) (*zoom.Clien
 }
 
 // Start serves h on the app's listener in the background (the scripted
-// flow, and tests), behind [Protect].
+// flow, and tests), behind [Protect] and [StyledNotFound].
 func (e *Env) Start(h http.Handler) {
-	e.startHandler(Protect(h))
+	e.startHandler(StyledNotFound(e.Cfg.Name, Protect(h)))
 }
 
 func (e *Env) startHandler(h http.Handler) {
@@ -298,6 +299,64 @@ func (e *Env) startHandler(h http.Handler) {
 func Protect(h http.Handler) http.Handler {
 	return http.NewCrossOriginProtection().Handler(h)
 }
+
+// StyledNotFound answers a browser's request for a page the app does not
+// have (the mux's plain-text 404 or 405) with a page in the app's style
+// that says so in a sentence and links back to the start. Other answers,
+// and requests that do not ask for HTML (Zoom's webhooks, API clients),
+// pass unchanged.
+func StyledNotFound(app string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.Header.Get("Accept"), "text/html") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(&notFoundWriter{ResponseWriter: w, app: app, method: r.Method}, r)
+	})
+}
+
+// notFoundWriter replaces a plain-text 404 or 405 with the styled page.
+type notFoundWriter struct {
+	http.ResponseWriter
+	app      string
+	method   string
+	replaced bool
+}
+
+func (w *notFoundWriter) WriteHeader(code int) {
+	if (code == http.StatusNotFound || code == http.StatusMethodNotAllowed) &&
+		strings.HasPrefix(w.Header().Get("Content-Type"), "text/plain") {
+		w.replaced = true
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Del("Content-Length")
+		w.Header().Del("X-Content-Type-Options")
+		w.ResponseWriter.WriteHeader(code)
+		msg := "There is no page at this address."
+		if code == http.StatusMethodNotAllowed {
+			msg = "This page cannot be used that way (" + w.method + ")."
+		}
+		_, _ = fmt.Fprintf(w.ResponseWriter, notFoundPage, html.EscapeString(w.app), html.EscapeString(msg))
+		return
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *notFoundWriter) Write(b []byte) (int, error) {
+	if w.replaced {
+		return len(b), nil // the plain-text body is replaced
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *notFoundWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+const notFoundPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Not found · %[1]s</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;color:#222;padding:0 1em}
+a{color:#0b5cff}h1{font-size:1.4em}</style></head>
+<body><h1>Page not found</h1><p>%[2]s</p><p><a href="/">Back to %[1]s</a></p></body></html>
+`
 
 // LogRequests logs one line per request to l: method, path, status and
 // duration (never the query, which may carry an OAuth code or state).
@@ -338,7 +397,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (e *Env) Serve(ctx context.Context, h http.Handler) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	e.startHandler(LogRequests(slog.New(slog.NewTextHandler(e.Log.w, nil)), Protect(h)))
+	e.startHandler(LogRequests(slog.New(slog.NewTextHandler(e.Log.w, nil)), StyledNotFound(e.Cfg.Name, Protect(h))))
 	fmt.Fprintf(e.Log.w, "\n%s is serving on %s (Ctrl-C to stop)\n", e.Cfg.Name, e.BaseURL)
 	if e.Fake != nil {
 		fmt.Fprintf(e.Log.w, "the embedded fake Zoom is at %s\n", e.Fake.URL())

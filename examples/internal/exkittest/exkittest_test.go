@@ -1,6 +1,7 @@
 package exkittest_test
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -38,5 +39,35 @@ func TestProtect(t *testing.T) {
 	}
 	if posted != 2 {
 		t.Errorf("handler ran %d times, want 2", posted)
+	}
+}
+
+// A browser asking for a page the app does not have gets a styled page with
+// a way back; API clients and Zoom's webhooks get the plain answer.
+func TestStyledNotFound(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("home")) })
+	srv := httptest.NewServer(exkit.StyledNotFound("demo", mux))
+	defer srv.Close()
+	get := func(path, accept string) (int, string) {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.Header.Set("Accept", accept)
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, body := get("/nope", "text/html,application/xhtml+xml")
+	if code != 404 || !strings.Contains(body, "Page not found") || !strings.Contains(body, `href="/"`) || strings.Contains(body, "404 page not found") {
+		t.Errorf("browser 404: %d %s", code, body)
+	}
+	if code, body := get("/nope", "application/json"); code != 404 || !strings.Contains(body, "404 page not found") {
+		t.Errorf("API 404: %d %s", code, body)
+	}
+	if code, body := get("/", "text/html"); code != 200 || body != "home" {
+		t.Errorf("home: %d %s", code, body)
 	}
 }
