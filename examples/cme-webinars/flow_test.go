@@ -434,6 +434,13 @@ func TestPages(t *testing.T) {
 	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), exkit.ConnectPath) {
 		t.Fatalf("home before connecting: %d", home.Code)
 	}
+	// The integration is enabled from the Integrations (settings) section,
+	// which says what is kept after the app is removed.
+	for _, want := range []string{"<h2>Integrations</h2>", "Enable Zoom Integration", "kept as required"} {
+		if !strings.Contains(home.Body.String(), want) {
+			t.Errorf("home before connecting lacks %q", want)
+		}
+	}
 	if w := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"2030-01-01T10:00"}, "duration": {"60"}, "credit": {"1"}}); w.Code != http.StatusConflict {
 		t.Errorf("scheduling before connecting: %d", w.Code)
 	}

@@ -26,11 +26,14 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 
 {{define "home"}}{{template "top"}}
 <h1>CME webinars over Zoom</h1>
-{{with .Org}}{{if .Connected}}<p>Zoom account <b>{{.AccountID}}</b> connected by {{.AdminEmail}} on {{.ConnectedAt.Format "2006-01-02 15:04 MST"}}.</p>
-{{else}}<p class="err">Zoom was disconnected on {{.DisconnectedAt.Format "2006-01-02 15:04 MST"}} (the app was removed in Zoom). Records are kept.</p>
-<p><a href="` + exkit.ConnectPath + `"><button>Connect Zoom again</button></a> (an account admin)</p>{{end}}
-{{else}}<p>An account admin connects Zoom once for the whole organisation.</p>
-<p><a href="` + exkit.ConnectPath + `"><button>Connect Zoom</button></a></p>{{end}}
+<h2>Integrations</h2>
+<h3>Zoom</h3>
+{{with .Org}}{{if .Connected}}<p>Zoom Integration enabled: Zoom account <b>{{.AccountID}}</b> connected by {{.AdminEmail}} on {{.ConnectedAt.Format "2006-01-02 15:04 MST"}}.</p>
+{{else}}<p class="err">Zoom was disconnected on {{.DisconnectedAt.Format "2006-01-02 15:04 MST"}} (the app was removed in Zoom).</p>
+<p><a href="` + exkit.ConnectPath + `"><button>Enable Zoom Integration</button></a> again (a Zoom account admin or owner)</p>{{end}}
+{{else}}<p>A Zoom account admin or owner enables the integration once for the whole organisation.</p>
+<p><a href="` + exkit.ConnectPath + `"><button>Enable Zoom Integration</button></a></p>{{end}}
+<p class="muted">If the app is removed from Zoom, the platform keeps the activities, registrations, attendance and credit records: they are kept as required for CME accreditation, and stops calling Zoom.</p>
 <h2>CME activities</h2>
 {{if .Activities}}<table><tr><th>When (UTC)</th><th>Activity</th><th>Host</th><th>Credit</th><th>Status</th></tr>
 {{range .Activities}}<tr><td>{{.Start.Format "2006-01-02 15:04"}} · {{.Duration}} min</td><td><a href="/webinars/{{.WebinarID}}">{{.Topic}}</a></td>
