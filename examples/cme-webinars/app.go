@@ -32,7 +32,8 @@ type app struct {
 	env   *exkit.Env
 	log   *exkit.Transcript
 	mail  exkit.Mailer
-	clock oauth.Clock // nil: the real clock
+	clock oauth.Clock  // nil: the real clock
+	flow  *exkit.Clock // offline: the clock the fake Zoom shares; nil against real Zoom
 	pages *pages
 
 	oauthH *oauth.Handlers

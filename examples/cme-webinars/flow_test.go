@@ -578,3 +578,23 @@ func TestWebhookRejectsUnsigned(t *testing.T) {
 		t.Errorf("%d stays recorded from an unsigned event", n)
 	}
 }
+
+// TestLetTimePass: offline, the web app's "let time pass" control moves
+// the clock the fake Zoom and the app share, so a webinar run from the
+// pages has real durations and Zoom's report delay passes.
+func TestLetTimePass(t *testing.T) {
+	_, a, clock, _ := setup(t)
+	before := clock.Now()
+	if w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"30"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("let time pass: %d %s", w.Code, w.Body)
+	}
+	if got := clock.Now().Sub(before); got != 30*time.Minute {
+		t.Errorf("the clock moved %v, want 30m", got)
+	}
+	if w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"-5"}}); w.Code != http.StatusBadRequest {
+		t.Errorf("negative minutes: %d", w.Code)
+	}
+	if home := get(t, a, "/"); !strings.Contains(home.Body.String(), `action="/fake-zoom/time"`) {
+		t.Error("the home page has no let-time-pass control")
+	}
+}

@@ -47,6 +47,8 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <label>Duration (min) <input type="number" name="duration" min="15" max="480" value="60"></label>
 <label>Credit (hours) <input type="number" name="credit" min="0.25" max="8" step="0.25" value="1"></label></p>
 <p><button>Schedule in Zoom</button></p></form>{{end}}
+{{with .LetTimePass}}<form method="post" action="/fake-zoom/time"><input type="hidden" name="back" value="{{.Back}}">
+<p class="muted">Fake Zoom time: {{.Now.Format "2006-01-02 15:04 MST"}} · <label>Let time pass <input type="number" name="minutes" min="1" max="10080" value="30"> min</label> <button>Let time pass</button></p></form>{{end}}
 {{template "bottom"}}{{end}}
 
 {{define "webinar"}}{{template "top"}}
@@ -80,6 +82,8 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/join"><button>Every approved registrant joins</button></form>
 <form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/end"><button>Host ends the webinar</button></form>
 <form method="post" action="/fake-zoom/uninstall"><button>Admin removes the app from Zoom (Marketplace)</button></form>{{end}}
+{{with .LetTimePass}}<form method="post" action="/fake-zoom/time"><input type="hidden" name="back" value="{{.Back}}">
+<p class="muted">Fake Zoom time: {{.Now.Format "2006-01-02 15:04 MST"}} · <label>Let time pass <input type="number" name="minutes" min="1" max="10080" value="30"> min</label> <button>Let time pass</button></p></form>{{end}}
 {{template "bottom"}}{{end}}
 
 {{define "error"}}{{template "top"}}<p class="err">{{.}}</p><p><a href="/">Back</a></p>{{template "bottom"}}{{end}}`
@@ -124,6 +128,7 @@ func (a *app) routes() {
 		// Offline only: what people do in Zoom itself.
 		a.mux.HandleFunc("POST /fake-zoom/webinars/{id}/{action}", a.handleFakeWebinar)
 		a.mux.HandleFunc("POST /fake-zoom/uninstall", a.handleFakeUninstall)
+		a.mux.HandleFunc("POST /fake-zoom/time", a.handleLetTimePass)
 	}
 }
 
@@ -165,6 +170,7 @@ func (a *app) handleHome(w http.ResponseWriter, r *http.Request) {
 		"Activities":   acts,
 		"DefaultHost":  host,
 		"DefaultStart": a.now().Add(24 * time.Hour).Truncate(time.Hour).Format("2006-01-02T15:04"),
+		"LetTimePass":  a.letTimePass("/"),
 	})
 }
 
@@ -220,6 +226,7 @@ func (a *app) renderWebinar(w http.ResponseWriter, r *http.Request, id int64, co
 	a.pages.render(w, code, "webinar", map[string]any{
 		"Activity": act, "Registrants": regs, "Segments": segs, "Credits": creds, "Error": msg,
 		"Connected": o != nil && o.Connected(), "Offline": a.env.Fake != nil, "Threshold": int(creditThreshold * 100),
+		"LetTimePass": a.letTimePass(fmt.Sprintf("/webinars/%d", id)),
 	})
 }
 
@@ -352,4 +359,40 @@ func (a *app) handleFakeUninstall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// handleLetTimePass moves the clock the app and the fake Zoom share
+// (offline only): stays get real durations, Zoom's report delay passes,
+// and due webhook retries are delivered.
+func (a *app) handleLetTimePass(w http.ResponseWriter, r *http.Request) {
+	if a.flow == nil {
+		http.NotFound(w, r)
+		return
+	}
+	m, err := strconv.Atoi(r.FormValue("minutes"))
+	if err != nil || m < 1 || m > 7*24*60 {
+		a.pages.fail(w, http.StatusBadRequest, "Let time pass: give a number of minutes from 1 to 10080 (a week).")
+		return
+	}
+	a.flow.Advance(time.Duration(m) * time.Minute)
+	a.env.Fake.DeliverDue()
+	back := "/"
+	if ref := r.FormValue("back"); strings.HasPrefix(ref, "/") && !strings.HasPrefix(ref, "//") {
+		back = ref
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// timeControl is the "let time pass" form's data.
+type timeControl struct {
+	Now  time.Time
+	Back string
+}
+
+// letTimePass is the control's data, or nil when there is no flow clock.
+func (a *app) letTimePass(back string) *timeControl {
+	if a.flow == nil {
+		return nil
+	}
+	return &timeControl{Now: a.flow.Now(), Back: back}
 }
