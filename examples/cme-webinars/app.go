@@ -667,3 +667,32 @@ func (a *app) markApproved(ctx context.Context, r registrant) error {
 	}
 	return nil
 }
+
+// errNotScheduled: only a webinar that has not started can be cancelled.
+var errNotScheduled = errors.New("only a scheduled webinar that has not started can be cancelled")
+
+// cancelActivity cancels a scheduled webinar: Zoom deletes it and, with
+// cancel_webinar_reminder, emails the panelists and registrants; the
+// platform keeps the activity, marked cancelled.
+func (a *app) cancelActivity(ctx context.Context, webinarID int64) error {
+	act, err := a.activity(ctx, webinarID)
+	if err != nil {
+		return err
+	}
+	if act.Status != "scheduled" {
+		return errNotScheduled
+	}
+	c, err := a.zoomClient(ctx)
+	if err != nil {
+		return err
+	}
+	a.log.Call("DELETE", "/webinars/{webinarId}?cancel_webinar_reminder=true", "webinarDelete")
+	if _, err := c.Webinars.Delete(ctx, webinarID, &zoom.DeleteWebinarOptions{CancelWebinarReminder: true}); err != nil {
+		return fmt.Errorf("cancelling webinar %d in Zoom: %w", webinarID, err)
+	}
+	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET status = 'cancelled' WHERE webinar_id = $1`, webinarID); err != nil {
+		return fmt.Errorf("marking activity %d cancelled: %w", webinarID, err)
+	}
+	a.log.OK("webinar %d cancelled; Zoom emails the registrants", webinarID)
+	return nil
+}

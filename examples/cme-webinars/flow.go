@@ -66,6 +66,7 @@ type flowResult struct {
 	Refreshes     int    // token refreshes at the reconciliation, a day after connecting
 	RequestsAfter int    // Zoom requests made after the uninstall
 	MemberRefused string // Zoom's message when a member approved the app
+	CancelledID   int64  // the webinar scheduled by mistake and cancelled
 }
 
 // zoomMessage is the message of a Zoom error page.
@@ -139,6 +140,23 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	res.WebinarID = act.WebinarID
 	log.Note("the admin grant acts for the host: POST /users/%s/webinars needs webinar:write:admin", faculty.Email)
+
+	log.Step("A second session, scheduled by mistake, is cancelled")
+	extra, err := a.createActivity(ctx, activityRequest{
+		Topic: "Grand Rounds: Hypertension (duplicate)", HostEmail: faculty.Email,
+		Start: start.Add(time.Hour), Duration: 60, CreditHours: 1,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.cancelActivity(ctx, extra.WebinarID); err != nil {
+		return nil, err
+	}
+	if extra, err = a.activity(ctx, extra.WebinarID); err != nil || extra.Status != "cancelled" {
+		return nil, fmt.Errorf("after cancelling, the activity is %+v (%v)", extra, err)
+	}
+	res.CancelledID = extra.WebinarID
+	log.OK("the platform keeps activity %d, marked %s", extra.WebinarID, extra.Status)
 
 	log.Step("Register four physicians in one batch")
 	if _, err := a.registerBatch(ctx, act.WebinarID, []person{okafor, fernandez, weiss, sato}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -141,7 +142,7 @@ func TestFlow(t *testing.T) {
 		t.Errorf("oauth.authorize called %d times, want 2 (the member's refused approval, the admin's)", ops["oauth.authorize"])
 	}
 	for op, want := range map[string]int{
-		"user": 1, "webinarCreate": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
+		"user": 1, "webinarCreate": 2, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
 		"webinarRegistrants": 1, "webinarRegistrantStatus": 1, "reportWebinarParticipants": 1, "webinarAbsentees": 1,
 	} {
 		if ops[op] != want {
@@ -306,7 +307,7 @@ func TestFlow(t *testing.T) {
 	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_org WHERE disconnected_at > 0`); n != 1 {
 		t.Errorf("organisation not marked disconnected")
 	}
-	for table, want := range map[string]int{"cme_webinars_activities": 1, "cme_webinars_registrants": 5, "cme_webinars_attendance": 6, "cme_webinars_credits": 5} {
+	for table, want := range map[string]int{"cme_webinars_activities": 2, "cme_webinars_registrants": 5, "cme_webinars_attendance": 6, "cme_webinars_credits": 5} {
 		if n := count(t, env, "SELECT COUNT(*) FROM "+table); n != want {
 			t.Errorf("%s: %d rows after the uninstall, want %d", table, n, want)
 		}
@@ -329,6 +330,7 @@ func TestFlow(t *testing.T) {
 	tr := out.String()
 	for _, s := range []string{
 		"POST /users/{userId}/webinars (webinarCreate)",
+		"DELETE /webinars/{webinarId}?cancel_webinar_reminder=true (webinarDelete)",
 		"POST /webinars/{webinarId}/batch_registrants (addBatchWebinarRegistrants)",
 		"PUT /webinars/{webinarId}/registrants/status (webinarRegistrantStatus, action approve)",
 		"GET /report/webinars/{webinarId}/participants (reportWebinarParticipants)",
@@ -349,7 +351,7 @@ func TestFlow(t *testing.T) {
 // TestScopes runs the flow with the granular scopes of the README, and
 // without the report scope.
 func TestScopes(t *testing.T) {
-	granular := []string{"webinar:write:webinar:admin", "webinar:write:batch_registrants:admin",
+	granular := []string{"webinar:write:webinar:admin", "webinar:delete:webinar:admin", "webinar:write:batch_registrants:admin",
 		"webinar:write:registrant:admin", "webinar:read:list_registrants:admin",
 		"webinar:update:registrant_status:admin", "webinar:read:list_absentees:admin",
 		"report:read:list_webinar_participants:admin", "user:read:user:admin"}
@@ -596,5 +598,46 @@ func TestLetTimePass(t *testing.T) {
 	}
 	if home := get(t, a, "/"); !strings.Contains(home.Body.String(), `action="/fake-zoom/time"`) {
 		t.Error("the home page has no let-time-pass control")
+	}
+}
+
+// TestCancel: the coordinator cancels a scheduled webinar from its page;
+// Zoom deletes it (telling the registrants by email) and the activity is
+// marked cancelled.
+func TestCancel(t *testing.T) {
+	env, a, clock, _ := setup(t)
+	env.Start(a)
+	if err := seedAccount(env.Fake); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
+		t.Fatalf("connect: %d %v", status, err)
+	}
+	act, err := a.createActivity(t.Context(), activityRequest{Topic: "To cancel", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/webinars/%d", act.WebinarID)
+	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d %s", w.Code, w.Body)
+	}
+	got, err := a.activity(t.Context(), act.WebinarID)
+	if err != nil || got.Status != "cancelled" {
+		t.Fatalf("after cancel: %+v %v", got, err)
+	}
+	deleted := false
+	for _, r := range env.Fake.Requests() {
+		if r.Operation == "webinarDelete" && r.Status == http.StatusNoContent {
+			deleted = true
+		}
+	}
+	if !deleted {
+		t.Error("Zoom's webinar was not deleted")
+	}
+	if page := get(t, a, path); !strings.Contains(page.Body.String(), "<b>cancelled</b>") {
+		t.Error("the page does not show the activity as cancelled")
+	}
+	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusConflict {
+		t.Errorf("cancelling twice: %d", w.Code)
 	}
 }

@@ -59,6 +59,7 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 {{if .Registrants}}<table><tr><th>Name</th><th>Email</th><th>Status</th><th>Registrant id</th></tr>
 {{range .Registrants}}<tr><td>{{.Name}}</td><td>{{.Email}}</td><td>{{.Status}}</td><td class="muted">{{.RegistrantID}}</td></tr>{{end}}</table>
 {{else}}<p>Nobody registered yet.</p>{{end}}
+{{if and .Connected (eq .Activity.Status "scheduled")}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/cancel"><button>Cancel the webinar (Zoom emails the registrants)</button></form>{{end}}
 {{if .Connected}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/approve"><button>Approve pending registrations</button></form>
 <h3>Register physicians (batch, up to 30 per request)</h3>
 <form method="post" action="/webinars/{{.Activity.WebinarID}}/batch"><textarea name="people" rows="4" cols="60" placeholder="First Last &lt;email&gt;, one per line"></textarea><br><button>Register</button></form>
@@ -122,6 +123,7 @@ func (a *app) routes() {
 	a.mux.HandleFunc("POST /webinars/{id}/batch", a.handleBatch)
 	a.mux.HandleFunc("POST /webinars/{id}/registrants", a.handleRegister)
 	a.mux.HandleFunc("POST /webinars/{id}/approve", a.handleApprove)
+	a.mux.HandleFunc("POST /webinars/{id}/cancel", a.handleCancel)
 	a.mux.HandleFunc("POST /webinars/{id}/reconcile", a.handleReconcile)
 	a.mux.HandleFunc("GET /webinars/{id}/credits.csv", a.handleCSV)
 	if a.env.Fake != nil {
@@ -141,7 +143,7 @@ func status(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, errNoActivity), errors.Is(err, errNoCredits):
 		return http.StatusNotFound
-	case errors.Is(err, exkit.ErrNotConnected), errors.Is(err, errReportNotReady):
+	case errors.Is(err, exkit.ErrNotConnected), errors.Is(err, errReportNotReady), errors.Is(err, errNotScheduled):
 		return http.StatusConflict
 	case errors.As(err, &api):
 		return http.StatusBadGateway
@@ -395,4 +397,13 @@ func (a *app) letTimePass(back string) *timeControl {
 		return nil
 	}
 	return &timeControl{Now: a.flow.Now(), Back: back}
+}
+
+func (a *app) handleCancel(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	a.after(w, r, id, a.cancelActivity(r.Context(), id), "Cancelling")
 }
