@@ -696,3 +696,34 @@ func (a *app) cancelActivity(ctx context.Context, webinarID int64) error {
 	a.log.OK("webinar %d cancelled; Zoom emails the registrants", webinarID)
 	return nil
 }
+
+// rescheduleActivity moves a scheduled webinar to a new start and
+// duration, in Zoom and in the platform's records.
+func (a *app) rescheduleActivity(ctx context.Context, webinarID int64, start time.Time, duration int) error {
+	act, err := a.activity(ctx, webinarID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case act.Status != "scheduled":
+		return inputErr("only a scheduled webinar that has not started can be changed")
+	case start.IsZero() || !start.After(a.now()):
+		return inputErr("the webinar must start in the future")
+	case duration < 15 || duration > 480:
+		return inputErr("the duration must be between 15 and 480 minutes")
+	}
+	c, err := a.zoomClient(ctx)
+	if err != nil {
+		return err
+	}
+	a.log.Call("PATCH", "/webinars/{webinarId}", "webinarUpdate")
+	if _, err := c.Webinars.Update(ctx, webinarID, &zoom.UpdateWebinarRequest{StartTime: zoom.NewTime(start), Duration: duration}, nil); err != nil {
+		return fmt.Errorf("rescheduling webinar %d in Zoom: %w", webinarID, err)
+	}
+	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET start_at = $2, duration_min = $3 WHERE webinar_id = $1`,
+		webinarID, start.Unix(), duration); err != nil {
+		return fmt.Errorf("saving the new schedule of activity %d: %w", webinarID, err)
+	}
+	a.log.OK("webinar %d moved to %s UTC, %d min", webinarID, start.UTC().Format("2006-01-02 15:04"), duration)
+	return nil
+}

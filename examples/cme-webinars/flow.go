@@ -141,12 +141,15 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	res.WebinarID = act.WebinarID
 	log.Note("the admin grant acts for the host: POST /users/%s/webinars needs webinar:write:admin", faculty.Email)
 
-	log.Step("A second session, scheduled by mistake, is cancelled")
+	log.Step("A second session is moved an hour later, then cancelled (a duplicate)")
 	extra, err := a.createActivity(ctx, activityRequest{
 		Topic: "Grand Rounds: Hypertension (duplicate)", HostEmail: faculty.Email,
 		Start: start.Add(time.Hour), Duration: 60, CreditHours: 1,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := a.rescheduleActivity(ctx, extra.WebinarID, extra.Start.Add(time.Hour), 90); err != nil {
 		return nil, err
 	}
 	if err := a.cancelActivity(ctx, extra.WebinarID); err != nil {

@@ -142,7 +142,7 @@ func TestFlow(t *testing.T) {
 		t.Errorf("oauth.authorize called %d times, want 2 (the member's refused approval, the admin's)", ops["oauth.authorize"])
 	}
 	for op, want := range map[string]int{
-		"user": 1, "webinarCreate": 2, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
+		"user": 1, "webinarCreate": 2, "webinarUpdate": 1, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
 		"webinarRegistrants": 1, "webinarRegistrantStatus": 1, "reportWebinarParticipants": 1, "webinarAbsentees": 1,
 	} {
 		if ops[op] != want {
@@ -330,6 +330,7 @@ func TestFlow(t *testing.T) {
 	tr := out.String()
 	for _, s := range []string{
 		"POST /users/{userId}/webinars (webinarCreate)",
+		"PATCH /webinars/{webinarId} (webinarUpdate)",
 		"DELETE /webinars/{webinarId}?cancel_webinar_reminder=true (webinarDelete)",
 		"POST /webinars/{webinarId}/batch_registrants (addBatchWebinarRegistrants)",
 		"PUT /webinars/{webinarId}/registrants/status (webinarRegistrantStatus, action approve)",
@@ -351,7 +352,7 @@ func TestFlow(t *testing.T) {
 // TestScopes runs the flow with the granular scopes of the README, and
 // without the report scope.
 func TestScopes(t *testing.T) {
-	granular := []string{"webinar:write:webinar:admin", "webinar:delete:webinar:admin", "webinar:write:batch_registrants:admin",
+	granular := []string{"webinar:write:webinar:admin", "webinar:update:webinar:admin", "webinar:delete:webinar:admin", "webinar:write:batch_registrants:admin",
 		"webinar:write:registrant:admin", "webinar:read:list_registrants:admin",
 		"webinar:update:registrant_status:admin", "webinar:read:list_absentees:admin",
 		"report:read:list_webinar_participants:admin", "user:read:user:admin"}
@@ -618,6 +619,17 @@ func TestCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := fmt.Sprintf("/webinars/%d", act.WebinarID)
+	// Rescheduled first: Zoom's webinar and the activity change together.
+	later := act.Start.Add(2 * time.Hour)
+	if w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"90"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("reschedule: %d %s", w.Code, w.Body)
+	}
+	if got, err := a.activity(t.Context(), act.WebinarID); err != nil || !got.Start.Equal(later) || got.Duration != 90 {
+		t.Fatalf("after rescheduling: %+v %v", got, err)
+	}
+	if w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"5"}}); w.Code != http.StatusBadRequest {
+		t.Errorf("a 5-minute reschedule: %d", w.Code)
+	}
 	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusSeeOther {
 		t.Fatalf("cancel: %d %s", w.Code, w.Body)
 	}
@@ -633,6 +645,15 @@ func TestCancel(t *testing.T) {
 	}
 	if !deleted {
 		t.Error("Zoom's webinar was not deleted")
+	}
+	updated := 0
+	for _, r := range env.Fake.Requests() {
+		if r.Operation == "webinarUpdate" && r.Status == http.StatusNoContent {
+			updated++
+		}
+	}
+	if updated != 1 {
+		t.Errorf("Zoom's webinar was updated %d times, want 1", updated)
 	}
 	if page := get(t, a, path); !strings.Contains(page.Body.String(), "<b>cancelled</b>") {
 		t.Error("the page does not show the activity as cancelled")

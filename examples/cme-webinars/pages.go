@@ -59,7 +59,9 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 {{if .Registrants}}<table><tr><th>Name</th><th>Email</th><th>Status</th><th>Registrant id</th></tr>
 {{range .Registrants}}<tr><td>{{.Name}}</td><td>{{.Email}}</td><td>{{.Status}}</td><td class="muted">{{.RegistrantID}}</td></tr>{{end}}</table>
 {{else}}<p>Nobody registered yet.</p>{{end}}
-{{if and .Connected (eq .Activity.Status "scheduled")}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/cancel"><button>Cancel the webinar (Zoom emails the registrants)</button></form>{{end}}
+{{if and .Connected (eq .Activity.Status "scheduled")}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/update"><label>Start (UTC) <input type="datetime-local" name="start" required value="{{.Activity.Start.Format "2006-01-02T15:04"}}"></label>
+<label>Duration (min) <input type="number" name="duration" min="15" max="480" value="{{.Activity.Duration}}"></label> <button>Reschedule in Zoom</button></form>
+<form method="post" action="/webinars/{{.Activity.WebinarID}}/cancel"><button>Cancel the webinar (Zoom emails the registrants)</button></form>{{end}}
 {{if .Connected}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/approve"><button>Approve pending registrations</button></form>
 <h3>Register physicians (batch, up to 30 per request)</h3>
 <form method="post" action="/webinars/{{.Activity.WebinarID}}/batch"><textarea name="people" rows="4" cols="60" placeholder="First Last &lt;email&gt;, one per line"></textarea><br><button>Register</button></form>
@@ -124,6 +126,7 @@ func (a *app) routes() {
 	a.mux.HandleFunc("POST /webinars/{id}/registrants", a.handleRegister)
 	a.mux.HandleFunc("POST /webinars/{id}/approve", a.handleApprove)
 	a.mux.HandleFunc("POST /webinars/{id}/cancel", a.handleCancel)
+	a.mux.HandleFunc("POST /webinars/{id}/update", a.handleUpdate)
 	a.mux.HandleFunc("POST /webinars/{id}/reconcile", a.handleReconcile)
 	a.mux.HandleFunc("GET /webinars/{id}/credits.csv", a.handleCSV)
 	if a.env.Fake != nil {
@@ -406,4 +409,19 @@ func (a *app) handleCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.after(w, r, id, a.cancelActivity(r.Context(), id), "Cancelling")
+}
+
+func (a *app) handleUpdate(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	start, err := time.ParseInLocation("2006-01-02T15:04", r.FormValue("start"), time.UTC)
+	if err != nil {
+		a.renderWebinar(w, r, id, http.StatusBadRequest, "Rescheduling failed: the start time is not a date and time")
+		return
+	}
+	dur, _ := strconv.Atoi(r.FormValue("duration"))
+	a.after(w, r, id, a.rescheduleActivity(r.Context(), id, start, dur), "Rescheduling")
 }
