@@ -727,3 +727,18 @@ func (a *app) rescheduleActivity(ctx context.Context, webinarID int64, start tim
 	a.log.OK("webinar %d moved to %s UTC, %d min", webinarID, start.UTC().Format("2006-01-02 15:04"), duration)
 	return nil
 }
+
+// zoomWebinars lists a host's upcoming webinars as Zoom has them: a
+// cancelled webinar is gone from the list.
+func (a *app) zoomWebinars(ctx context.Context, host string) ([]zoom.Webinar, error) {
+	c, err := a.zoomClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Call("GET", "/users/{userId}/webinars", "webinars")
+	l, _, err := c.Webinars.List(ctx, host, &zoom.ListWebinarsOptions{PageSize: 300})
+	if err != nil {
+		return nil, fmt.Errorf("listing the webinars of %s in Zoom: %w", host, err)
+	}
+	return l.Webinars, nil
+}

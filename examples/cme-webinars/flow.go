@@ -61,12 +61,13 @@ type flowResult struct {
 	AdminID       string
 	WebinarID     int64
 	Rec           *reconciliation
-	ReplayStatus  int    // the app's answer to a redelivered event
-	RetriedEvent  string // the delivery that failed during the outage, and Zoom retried
-	Refreshes     int    // token refreshes at the reconciliation, a day after connecting
-	RequestsAfter int    // Zoom requests made after the uninstall
-	MemberRefused string // Zoom's message when a member approved the app
-	CancelledID   int64  // the webinar scheduled by mistake and cancelled
+	ReplayStatus  int     // the app's answer to a redelivered event
+	RetriedEvent  string  // the delivery that failed during the outage, and Zoom retried
+	Refreshes     int     // token refreshes at the reconciliation, a day after connecting
+	RequestsAfter int     // Zoom requests made after the uninstall
+	MemberRefused string  // Zoom's message when a member approved the app
+	CancelledID   int64   // the webinar scheduled by mistake and cancelled
+	Listed        []int64 // Dr. Chen's webinars as Zoom lists them after the cancel
 }
 
 // zoomMessage is the message of a Zoom error page.
@@ -160,6 +161,14 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	res.CancelledID = extra.WebinarID
 	log.OK("the platform keeps activity %d, marked %s", extra.WebinarID, extra.Status)
+	listed, err := a.zoomWebinars(ctx, faculty.Email)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range listed {
+		res.Listed = append(res.Listed, w.ID)
+		log.OK("in Zoom, Dr. Chen's webinar %d %q at %s UTC", w.ID, w.Topic, w.StartTime.UTC().Format("2006-01-02 15:04"))
+	}
 
 	log.Step("Register four physicians in one batch")
 	if _, err := a.registerBatch(ctx, act.WebinarID, []person{okafor, fernandez, weiss, sato}); err != nil {

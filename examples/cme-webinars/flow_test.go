@@ -138,11 +138,14 @@ func TestFlow(t *testing.T) {
 			t.Errorf("%s %s answered %d", r.Method, r.Path, r.Status)
 		}
 	}
+	if !slices.Equal(res.Listed, []int64{res.WebinarID}) || res.CancelledID == 0 {
+		t.Errorf("Zoom lists %v after cancelling %d, want only %d", res.Listed, res.CancelledID, res.WebinarID)
+	}
 	if ops["oauth.authorize"] != 2 {
 		t.Errorf("oauth.authorize called %d times, want 2 (the member's refused approval, the admin's)", ops["oauth.authorize"])
 	}
 	for op, want := range map[string]int{
-		"user": 1, "webinarCreate": 2, "webinarUpdate": 1, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
+		"user": 1, "webinarCreate": 2, "webinars": 1, "webinarUpdate": 1, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
 		"webinarRegistrants": 1, "webinarRegistrantStatus": 1, "reportWebinarParticipants": 1, "webinarAbsentees": 1,
 	} {
 		if ops[op] != want {
@@ -352,7 +355,7 @@ func TestFlow(t *testing.T) {
 // TestScopes runs the flow with the granular scopes of the README, and
 // without the report scope.
 func TestScopes(t *testing.T) {
-	granular := []string{"webinar:write:webinar:admin", "webinar:update:webinar:admin", "webinar:delete:webinar:admin", "webinar:write:batch_registrants:admin",
+	granular := []string{"webinar:write:webinar:admin", "webinar:read:list_webinars:admin", "webinar:update:webinar:admin", "webinar:delete:webinar:admin", "webinar:write:batch_registrants:admin",
 		"webinar:write:registrant:admin", "webinar:read:list_registrants:admin",
 		"webinar:update:registrant_status:admin", "webinar:read:list_absentees:admin",
 		"report:read:list_webinar_participants:admin", "user:read:user:admin"}
@@ -657,6 +660,9 @@ func TestCancel(t *testing.T) {
 	}
 	if page := get(t, a, path); !strings.Contains(page.Body.String(), "<b>cancelled</b>") {
 		t.Error("the page does not show the activity as cancelled")
+	}
+	if page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)); page.Code != http.StatusOK || strings.Contains(page.Body.String(), path) || !strings.Contains(page.Body.String(), "Zoom lists no upcoming webinar") {
+		t.Errorf("Zoom's list after the cancel: %d %s", page.Code, page.Body)
 	}
 	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusConflict {
 		t.Errorf("cancelling twice: %d", w.Code)

@@ -35,6 +35,7 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <p><a href="` + exkit.ConnectPath + `"><button>Enable Zoom Integration</button></a></p>{{end}}
 <p class="muted">If the app is removed from Zoom, the platform keeps the activities, registrations, attendance and credit records: they are kept as required for CME accreditation, and stops calling Zoom.</p>
 <h2>CME activities</h2>
+{{if .Connected}}<form method="get" action="/zoom-webinars"><label>List a host's webinars in Zoom <input name="host" type="email" required value="{{.DefaultHost}}"></label> <button>List</button></form>{{end}}
 {{if .Activities}}<table><tr><th>When (UTC)</th><th>Activity</th><th>Host</th><th>Credit</th><th>Status</th></tr>
 {{range .Activities}}<tr><td>{{.Start.Format "2006-01-02 15:04"}} · {{.Duration}} min</td><td><a href="/webinars/{{.WebinarID}}">{{.Topic}}</a></td>
 <td>{{.HostEmail}}</td><td>{{printf "%.2f" .CreditHours}} h</td><td>{{.Status}}</td></tr>{{end}}</table>
@@ -89,6 +90,10 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <p class="muted">Fake Zoom time: {{.Now.Format "2006-01-02 15:04 MST"}} · <label>Let time pass <input type="number" name="minutes" min="1" max="10080" value="30"> min</label> <button>Let time pass</button></p></form>{{end}}
 {{template "bottom"}}{{end}}
 
+{{define "zoomwebinars"}}{{template "top"}}<h1>Webinars of {{.Host}} in Zoom</h1>
+{{if .Webinars}}<table><tr><th>Zoom webinar</th><th>Topic</th><th>Start (UTC)</th><th>Duration</th></tr>
+{{range .Webinars}}<tr><td><a href="/webinars/{{.ID}}">{{.ID}}</a></td><td>{{.Topic}}</td><td>{{.StartTime.UTC.Format "2006-01-02 15:04"}}</td><td>{{.Duration}} min</td></tr>{{end}}</table>
+{{else}}<p>Zoom lists no upcoming webinar for this host.</p>{{end}}<p><a href="/">Back</a></p>{{template "bottom"}}{{end}}
 {{define "error"}}{{template "top"}}<p class="err">{{.}}</p><p><a href="/">Back</a></p>{{template "bottom"}}{{end}}`
 
 func newPages() (*pages, error) {
@@ -127,6 +132,7 @@ func (a *app) routes() {
 	a.mux.HandleFunc("POST /webinars/{id}/approve", a.handleApprove)
 	a.mux.HandleFunc("POST /webinars/{id}/cancel", a.handleCancel)
 	a.mux.HandleFunc("POST /webinars/{id}/update", a.handleUpdate)
+	a.mux.HandleFunc("GET /zoom-webinars", a.handleZoomWebinars)
 	a.mux.HandleFunc("POST /webinars/{id}/reconcile", a.handleReconcile)
 	a.mux.HandleFunc("GET /webinars/{id}/credits.csv", a.handleCSV)
 	if a.env.Fake != nil {
@@ -424,4 +430,18 @@ func (a *app) handleUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	dur, _ := strconv.Atoi(r.FormValue("duration"))
 	a.after(w, r, id, a.rescheduleActivity(r.Context(), id, start, dur), "Rescheduling")
+}
+
+func (a *app) handleZoomWebinars(w http.ResponseWriter, r *http.Request) {
+	host := strings.TrimSpace(r.FormValue("host"))
+	if _, err := mail.ParseAddress(host); err != nil {
+		a.pages.fail(w, http.StatusBadRequest, "Give the email of a webinar host of the account.")
+		return
+	}
+	list, err := a.zoomWebinars(r.Context(), host)
+	if err != nil {
+		a.pages.fail(w, status(err), "Listing the webinars failed: "+err.Error())
+		return
+	}
+	a.pages.render(w, http.StatusOK, "zoomwebinars", map[string]any{"Host": host, "Webinars": list})
 }
