@@ -742,3 +742,27 @@ func (a *app) zoomWebinars(ctx context.Context, host string) ([]zoom.Webinar, er
 	}
 	return l.Webinars, nil
 }
+
+// attendanceRetention is how long the raw attendance (the webhook stays)
+// is kept after the app is removed from Zoom. The activities,
+// registrations and credits stay, as CME accreditation requires.
+const attendanceRetention = 30 * 24 * time.Hour
+
+// purgeExpired deletes the webhook stays once the app has been removed
+// for longer than attendanceRetention. It returns the rows deleted.
+func (a *app) purgeExpired(ctx context.Context) (int64, error) {
+	o, err := a.organisation(ctx)
+	switch {
+	case errors.Is(err, exkit.ErrNotConnected):
+		return 0, nil // never connected: nothing to purge
+	case err != nil:
+		return 0, err
+	case o.Connected() || a.now().Sub(o.DisconnectedAt) < attendanceRetention:
+		return 0, nil
+	}
+	res, err := a.env.DB.ExecContext(ctx, `DELETE FROM cme_webinars_attendance`)
+	if err != nil {
+		return 0, fmt.Errorf("purging the attendance records: %w", err)
+	}
+	return res.RowsAffected()
+}

@@ -61,13 +61,16 @@ type flowResult struct {
 	AdminID       string
 	WebinarID     int64
 	Rec           *reconciliation
-	ReplayStatus  int     // the app's answer to a redelivered event
-	RetriedEvent  string  // the delivery that failed during the outage, and Zoom retried
-	Refreshes     int     // token refreshes at the reconciliation, a day after connecting
-	RequestsAfter int     // Zoom requests made after the uninstall
-	MemberRefused string  // Zoom's message when a member approved the app
-	CancelledID   int64   // the webinar scheduled by mistake and cancelled
-	Listed        []int64 // Dr. Chen's webinars as Zoom lists them after the cancel
+	ReplayStatus  int       // the app's answer to a redelivered event
+	RetriedEvent  string    // the delivery that failed during the outage, and Zoom retried
+	Refreshes     int       // token refreshes at the reconciliation, a day after connecting
+	RequestsAfter int       // Zoom requests made after the uninstall
+	MemberRefused string    // Zoom's message when a member approved the app
+	CancelledID   int64     // the webinar scheduled by mistake and cancelled
+	Listed        []int64   // Dr. Chen's webinars as Zoom lists them after the cancel
+	Stays         []segment // the webhook stays, as recorded after the end
+	PurgedEarly   int64     // stays deleted a day after the uninstall
+	Purged        int64     // stays deleted after the retention period
 }
 
 // zoomMessage is the message of a Zoom error page.
@@ -286,6 +289,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if segs, err = a.segments(ctx, act.WebinarID); err != nil {
 		return nil, err
 	}
+	res.Stays = segs
 	for _, s := range segs {
 		from := "(join not received)"
 		if !s.Join.IsZero() {
@@ -350,6 +354,18 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 		return nil, fmt.Errorf("%d Zoom request(s) were made after the uninstall", res.RequestsAfter)
 	}
 	log.OK("no Zoom request was made after the uninstall")
+
+	log.Step("Retention: webhook stays are deleted %d days after the removal; credits stay", int(attendanceRetention.Hours()/24))
+	clock.Advance(24 * time.Hour)
+	if res.PurgedEarly, err = a.purgeExpired(ctx); err != nil {
+		return nil, err
+	}
+	log.OK("a day later: %d attendance records deleted (within the retention period)", res.PurgedEarly)
+	clock.Advance(attendanceRetention)
+	if res.Purged, err = a.purgeExpired(ctx); err != nil {
+		return nil, err
+	}
+	log.OK("%d days later: %d attendance records deleted; activities, registrations and credits are kept", 1+int(attendanceRetention.Hours()/24), res.Purged)
 
 	log.Step("Done")
 	log.Note("outbox: %s (%d emails)", filepath.Join(env.Cfg.DataDir, "outbox"), len(env.Mail.Sent()))

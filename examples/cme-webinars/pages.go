@@ -33,7 +33,7 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <p><a href="` + exkit.ConnectPath + `"><button>Enable Zoom Integration</button></a> again (a Zoom account admin or owner)</p>{{end}}
 {{else}}<p>A Zoom account admin or owner enables the integration once for the whole organisation.</p>
 <p><a href="` + exkit.ConnectPath + `"><button>Enable Zoom Integration</button></a></p>{{end}}
-<p class="muted">If the app is removed from Zoom, the platform keeps the activities, registrations, attendance and credit records: they are kept as required for CME accreditation, and stops calling Zoom.</p>
+<p class="muted">If the app is removed from Zoom, the platform keeps the activities, registrations, attendance and credit records: they are kept as required for CME accreditation, and stops calling Zoom. The raw attendance from Zoom's webhooks is deleted 30 days after the removal.</p>
 <h2>CME activities</h2>
 {{if .Connected}}<form method="get" action="/zoom-webinars"><label>List a host's webinars in Zoom <input name="host" type="email" required value="{{.DefaultHost}}"></label> <button>List</button></form>{{end}}
 {{if .Activities}}<table><tr><th>When (UTC)</th><th>Activity</th><th>Host</th><th>Credit</th><th>Status</th></tr>
@@ -386,6 +386,10 @@ func (a *app) handleLetTimePass(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.flow.Advance(time.Duration(m) * time.Minute)
+	if _, err := a.purgeExpired(r.Context()); err != nil {
+		a.pages.fail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
 	a.env.Fake.DeliverDue()
 	back := "/"
 	if ref := r.FormValue("back"); strings.HasPrefix(ref, "/") && !strings.HasPrefix(ref, "//") {
