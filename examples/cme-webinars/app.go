@@ -32,7 +32,8 @@ type app struct {
 	env   *exkit.Env
 	log   *exkit.Transcript
 	mail  exkit.Mailer
-	clock oauth.Clock // nil: the real clock
+	clock oauth.Clock  // nil: the real clock
+	flow  *exkit.Clock // offline: the clock the fake Zoom shares; nil against real Zoom
 	pages *pages
 
 	oauthH *oauth.Handlers
@@ -665,4 +666,103 @@ func (a *app) markApproved(ctx context.Context, r registrant) error {
 		return a.saveRegistrant(ctx, r)
 	}
 	return nil
+}
+
+// errNotScheduled: only a webinar that has not started can be cancelled.
+var errNotScheduled = errors.New("only a scheduled webinar that has not started can be cancelled")
+
+// cancelActivity cancels a scheduled webinar: Zoom deletes it and, with
+// cancel_webinar_reminder, emails the panelists and registrants; the
+// platform keeps the activity, marked cancelled.
+func (a *app) cancelActivity(ctx context.Context, webinarID int64) error {
+	act, err := a.activity(ctx, webinarID)
+	if err != nil {
+		return err
+	}
+	if act.Status != "scheduled" {
+		return errNotScheduled
+	}
+	c, err := a.zoomClient(ctx)
+	if err != nil {
+		return err
+	}
+	a.log.Call("DELETE", "/webinars/{webinarId}?cancel_webinar_reminder=true", "webinarDelete")
+	if _, err := c.Webinars.Delete(ctx, webinarID, &zoom.DeleteWebinarOptions{CancelWebinarReminder: true}); err != nil {
+		return fmt.Errorf("cancelling webinar %d in Zoom: %w", webinarID, err)
+	}
+	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET status = 'cancelled' WHERE webinar_id = $1`, webinarID); err != nil {
+		return fmt.Errorf("marking activity %d cancelled: %w", webinarID, err)
+	}
+	a.log.OK("webinar %d cancelled; Zoom emails the registrants", webinarID)
+	return nil
+}
+
+// rescheduleActivity moves a scheduled webinar to a new start and
+// duration, in Zoom and in the platform's records.
+func (a *app) rescheduleActivity(ctx context.Context, webinarID int64, start time.Time, duration int) error {
+	act, err := a.activity(ctx, webinarID)
+	if err != nil {
+		return err
+	}
+	switch {
+	case act.Status != "scheduled":
+		return inputErr("only a scheduled webinar that has not started can be changed")
+	case start.IsZero() || !start.After(a.now()):
+		return inputErr("the webinar must start in the future")
+	case duration < 15 || duration > 480:
+		return inputErr("the duration must be between 15 and 480 minutes")
+	}
+	c, err := a.zoomClient(ctx)
+	if err != nil {
+		return err
+	}
+	a.log.Call("PATCH", "/webinars/{webinarId}", "webinarUpdate")
+	if _, err := c.Webinars.Update(ctx, webinarID, &zoom.UpdateWebinarRequest{StartTime: zoom.NewTime(start), Duration: duration}, nil); err != nil {
+		return fmt.Errorf("rescheduling webinar %d in Zoom: %w", webinarID, err)
+	}
+	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET start_at = $2, duration_min = $3 WHERE webinar_id = $1`,
+		webinarID, start.Unix(), duration); err != nil {
+		return fmt.Errorf("saving the new schedule of activity %d: %w", webinarID, err)
+	}
+	a.log.OK("webinar %d moved to %s UTC, %d min", webinarID, start.UTC().Format("2006-01-02 15:04"), duration)
+	return nil
+}
+
+// zoomWebinars lists a host's upcoming webinars as Zoom has them: a
+// cancelled webinar is gone from the list.
+func (a *app) zoomWebinars(ctx context.Context, host string) ([]zoom.Webinar, error) {
+	c, err := a.zoomClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	a.log.Call("GET", "/users/{userId}/webinars", "webinars")
+	l, _, err := c.Webinars.List(ctx, host, &zoom.ListWebinarsOptions{PageSize: 300})
+	if err != nil {
+		return nil, fmt.Errorf("listing the webinars of %s in Zoom: %w", host, err)
+	}
+	return l.Webinars, nil
+}
+
+// attendanceRetention is how long the raw attendance (the webhook stays)
+// is kept after the app is removed from Zoom. The activities,
+// registrations and credits stay, as CME accreditation requires.
+const attendanceRetention = 30 * 24 * time.Hour
+
+// purgeExpired deletes the webhook stays once the app has been removed
+// for longer than attendanceRetention. It returns the rows deleted.
+func (a *app) purgeExpired(ctx context.Context) (int64, error) {
+	o, err := a.organisation(ctx)
+	switch {
+	case errors.Is(err, exkit.ErrNotConnected):
+		return 0, nil // never connected: nothing to purge
+	case err != nil:
+		return 0, err
+	case o.Connected() || a.now().Sub(o.DisconnectedAt) < attendanceRetention:
+		return 0, nil
+	}
+	res, err := a.env.DB.ExecContext(ctx, `DELETE FROM cme_webinars_attendance`)
+	if err != nil {
+		return 0, fmt.Errorf("purging the attendance records: %w", err)
+	}
+	return res.RowsAffected()
 }

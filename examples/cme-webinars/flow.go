@@ -61,11 +61,16 @@ type flowResult struct {
 	AdminID       string
 	WebinarID     int64
 	Rec           *reconciliation
-	ReplayStatus  int    // the app's answer to a redelivered event
-	RetriedEvent  string // the delivery that failed during the outage, and Zoom retried
-	Refreshes     int    // token refreshes at the reconciliation, a day after connecting
-	RequestsAfter int    // Zoom requests made after the uninstall
-	MemberRefused string // Zoom's message when a member approved the app
+	ReplayStatus  int       // the app's answer to a redelivered event
+	RetriedEvent  string    // the delivery that failed during the outage, and Zoom retried
+	Refreshes     int       // token refreshes at the reconciliation, a day after connecting
+	RequestsAfter int       // Zoom requests made after the uninstall
+	MemberRefused string    // Zoom's message when a member approved the app
+	CancelledID   int64     // the webinar scheduled by mistake and cancelled
+	Listed        []int64   // Dr. Chen's webinars as Zoom lists them after the cancel
+	Stays         []segment // the webhook stays, as recorded after the end
+	PurgedEarly   int64     // stays deleted a day after the uninstall
+	Purged        int64     // stays deleted after the retention period
 }
 
 // zoomMessage is the message of a Zoom error page.
@@ -139,6 +144,34 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	res.WebinarID = act.WebinarID
 	log.Note("the admin grant acts for the host: POST /users/%s/webinars needs webinar:write:admin", faculty.Email)
+
+	log.Step("A second session is moved an hour later, then cancelled (a duplicate)")
+	extra, err := a.createActivity(ctx, activityRequest{
+		Topic: "Grand Rounds: Hypertension (duplicate)", HostEmail: faculty.Email,
+		Start: start.Add(time.Hour), Duration: 60, CreditHours: 1,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := a.rescheduleActivity(ctx, extra.WebinarID, extra.Start.Add(time.Hour), 90); err != nil {
+		return nil, err
+	}
+	if err := a.cancelActivity(ctx, extra.WebinarID); err != nil {
+		return nil, err
+	}
+	if extra, err = a.activity(ctx, extra.WebinarID); err != nil || extra.Status != "cancelled" {
+		return nil, fmt.Errorf("after cancelling, the activity is %+v (%v)", extra, err)
+	}
+	res.CancelledID = extra.WebinarID
+	log.OK("the platform keeps activity %d, marked %s", extra.WebinarID, extra.Status)
+	listed, err := a.zoomWebinars(ctx, faculty.Email)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range listed {
+		res.Listed = append(res.Listed, w.ID)
+		log.OK("in Zoom, Dr. Chen's webinar %d %q at %s UTC", w.ID, w.Topic, w.StartTime.UTC().Format("2006-01-02 15:04"))
+	}
 
 	log.Step("Register four physicians in one batch")
 	if _, err := a.registerBatch(ctx, act.WebinarID, []person{okafor, fernandez, weiss, sato}); err != nil {
@@ -256,6 +289,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if segs, err = a.segments(ctx, act.WebinarID); err != nil {
 		return nil, err
 	}
+	res.Stays = segs
 	for _, s := range segs {
 		from := "(join not received)"
 		if !s.Join.IsZero() {
@@ -320,6 +354,18 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 		return nil, fmt.Errorf("%d Zoom request(s) were made after the uninstall", res.RequestsAfter)
 	}
 	log.OK("no Zoom request was made after the uninstall")
+
+	log.Step("Retention: webhook stays are deleted %d days after the removal; credits stay", int(attendanceRetention.Hours()/24))
+	clock.Advance(24 * time.Hour)
+	if res.PurgedEarly, err = a.purgeExpired(ctx); err != nil {
+		return nil, err
+	}
+	log.OK("a day later: %d attendance records deleted (within the retention period)", res.PurgedEarly)
+	clock.Advance(attendanceRetention)
+	if res.Purged, err = a.purgeExpired(ctx); err != nil {
+		return nil, err
+	}
+	log.OK("%d days later: %d attendance records deleted; activities, registrations and credits are kept", 1+int(attendanceRetention.Hours()/24), res.Purged)
 
 	log.Step("Done")
 	log.Note("outbox: %s (%d emails)", filepath.Join(env.Cfg.DataDir, "outbox"), len(env.Mail.Sent()))

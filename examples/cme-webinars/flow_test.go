@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -137,11 +138,17 @@ func TestFlow(t *testing.T) {
 			t.Errorf("%s %s answered %d", r.Method, r.Path, r.Status)
 		}
 	}
+	if !slices.Equal(res.Listed, []int64{res.WebinarID}) || res.CancelledID == 0 {
+		t.Errorf("Zoom lists %v after cancelling %d, want only %d", res.Listed, res.CancelledID, res.WebinarID)
+	}
+	if res.PurgedEarly != 0 || res.Purged != 6 {
+		t.Errorf("purge: %d stays deleted before the retention period, %d after (want 0, 6)", res.PurgedEarly, res.Purged)
+	}
 	if ops["oauth.authorize"] != 2 {
 		t.Errorf("oauth.authorize called %d times, want 2 (the member's refused approval, the admin's)", ops["oauth.authorize"])
 	}
 	for op, want := range map[string]int{
-		"user": 1, "webinarCreate": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
+		"user": 1, "webinarCreate": 2, "webinars": 1, "webinarUpdate": 1, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
 		"webinarRegistrants": 1, "webinarRegistrantStatus": 1, "reportWebinarParticipants": 1, "webinarAbsentees": 1,
 	} {
 		if ops[op] != want {
@@ -169,10 +176,7 @@ func TestFlow(t *testing.T) {
 
 	// Attendance from webhooks: 6 stays, each with its join (the retry
 	// brought the one sent during the outage).
-	segs, err := a.segments(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	segs := res.Stays // as recorded before the retention purge
 	if len(segs) != 6 {
 		t.Fatalf("%d stays recorded, want 6: %+v", len(segs), segs)
 	}
@@ -306,7 +310,7 @@ func TestFlow(t *testing.T) {
 	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_org WHERE disconnected_at > 0`); n != 1 {
 		t.Errorf("organisation not marked disconnected")
 	}
-	for table, want := range map[string]int{"cme_webinars_activities": 1, "cme_webinars_registrants": 5, "cme_webinars_attendance": 6, "cme_webinars_credits": 5} {
+	for table, want := range map[string]int{"cme_webinars_activities": 2, "cme_webinars_registrants": 5, "cme_webinars_attendance": 0, "cme_webinars_credits": 5} {
 		if n := count(t, env, "SELECT COUNT(*) FROM "+table); n != want {
 			t.Errorf("%s: %d rows after the uninstall, want %d", table, n, want)
 		}
@@ -329,6 +333,8 @@ func TestFlow(t *testing.T) {
 	tr := out.String()
 	for _, s := range []string{
 		"POST /users/{userId}/webinars (webinarCreate)",
+		"PATCH /webinars/{webinarId} (webinarUpdate)",
+		"DELETE /webinars/{webinarId}?cancel_webinar_reminder=true (webinarDelete)",
 		"POST /webinars/{webinarId}/batch_registrants (addBatchWebinarRegistrants)",
 		"PUT /webinars/{webinarId}/registrants/status (webinarRegistrantStatus, action approve)",
 		"GET /report/webinars/{webinarId}/participants (reportWebinarParticipants)",
@@ -349,7 +355,7 @@ func TestFlow(t *testing.T) {
 // TestScopes runs the flow with the granular scopes of the README, and
 // without the report scope.
 func TestScopes(t *testing.T) {
-	granular := []string{"webinar:write:webinar:admin", "webinar:write:batch_registrants:admin",
+	granular := []string{"webinar:write:webinar:admin", "webinar:read:list_webinars:admin", "webinar:update:webinar:admin", "webinar:delete:webinar:admin", "webinar:write:batch_registrants:admin",
 		"webinar:write:registrant:admin", "webinar:read:list_registrants:admin",
 		"webinar:update:registrant_status:admin", "webinar:read:list_absentees:admin",
 		"report:read:list_webinar_participants:admin", "user:read:user:admin"}
@@ -433,6 +439,13 @@ func TestPages(t *testing.T) {
 	home := get(t, a, "/")
 	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), exkit.ConnectPath) {
 		t.Fatalf("home before connecting: %d", home.Code)
+	}
+	// The integration is enabled from the Integrations (settings) section,
+	// which says what is kept after the app is removed.
+	for _, want := range []string{"<h2>Integrations</h2>", "Enable Zoom Integration", "kept as required"} {
+		if !strings.Contains(home.Body.String(), want) {
+			t.Errorf("home before connecting lacks %q", want)
+		}
 	}
 	if w := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"2030-01-01T10:00"}, "duration": {"60"}, "credit": {"1"}}); w.Code != http.StatusConflict {
 		t.Errorf("scheduling before connecting: %d", w.Code)
@@ -569,5 +582,92 @@ func TestWebhookRejectsUnsigned(t *testing.T) {
 	}
 	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_attendance`); n != 0 {
 		t.Errorf("%d stays recorded from an unsigned event", n)
+	}
+}
+
+// TestLetTimePass: offline, the web app's "let time pass" control moves
+// the clock the fake Zoom and the app share, so a webinar run from the
+// pages has real durations and Zoom's report delay passes.
+func TestLetTimePass(t *testing.T) {
+	_, a, clock, _ := setup(t)
+	before := clock.Now()
+	if w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"30"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("let time pass: %d %s", w.Code, w.Body)
+	}
+	if got := clock.Now().Sub(before); got != 30*time.Minute {
+		t.Errorf("the clock moved %v, want 30m", got)
+	}
+	if w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"-5"}}); w.Code != http.StatusBadRequest {
+		t.Errorf("negative minutes: %d", w.Code)
+	}
+	if home := get(t, a, "/"); !strings.Contains(home.Body.String(), "deleted 30 days after") {
+		t.Error("the home page does not state the retention period")
+	}
+	if home := get(t, a, "/"); !strings.Contains(home.Body.String(), `action="/fake-zoom/time"`) {
+		t.Error("the home page has no let-time-pass control")
+	}
+}
+
+// TestCancel: the coordinator cancels a scheduled webinar from its page;
+// Zoom deletes it (telling the registrants by email) and the activity is
+// marked cancelled.
+func TestCancel(t *testing.T) {
+	env, a, clock, _ := setup(t)
+	env.Start(a)
+	if err := seedAccount(env.Fake); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
+		t.Fatalf("connect: %d %v", status, err)
+	}
+	act, err := a.createActivity(t.Context(), activityRequest{Topic: "To cancel", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := fmt.Sprintf("/webinars/%d", act.WebinarID)
+	// Rescheduled first: Zoom's webinar and the activity change together.
+	later := act.Start.Add(2 * time.Hour)
+	if w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"90"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("reschedule: %d %s", w.Code, w.Body)
+	}
+	if got, err := a.activity(t.Context(), act.WebinarID); err != nil || !got.Start.Equal(later) || got.Duration != 90 {
+		t.Fatalf("after rescheduling: %+v %v", got, err)
+	}
+	if w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"5"}}); w.Code != http.StatusBadRequest {
+		t.Errorf("a 5-minute reschedule: %d", w.Code)
+	}
+	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("cancel: %d %s", w.Code, w.Body)
+	}
+	got, err := a.activity(t.Context(), act.WebinarID)
+	if err != nil || got.Status != "cancelled" {
+		t.Fatalf("after cancel: %+v %v", got, err)
+	}
+	deleted := false
+	for _, r := range env.Fake.Requests() {
+		if r.Operation == "webinarDelete" && r.Status == http.StatusNoContent {
+			deleted = true
+		}
+	}
+	if !deleted {
+		t.Error("Zoom's webinar was not deleted")
+	}
+	updated := 0
+	for _, r := range env.Fake.Requests() {
+		if r.Operation == "webinarUpdate" && r.Status == http.StatusNoContent {
+			updated++
+		}
+	}
+	if updated != 1 {
+		t.Errorf("Zoom's webinar was updated %d times, want 1", updated)
+	}
+	if page := get(t, a, path); !strings.Contains(page.Body.String(), "<b>cancelled</b>") {
+		t.Error("the page does not show the activity as cancelled")
+	}
+	if page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)); page.Code != http.StatusOK || strings.Contains(page.Body.String(), path) || !strings.Contains(page.Body.String(), "Zoom lists no upcoming webinar") {
+		t.Errorf("Zoom's list after the cancel: %d %s", page.Code, page.Body)
+	}
+	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusConflict {
+		t.Errorf("cancelling twice: %d", w.Code)
 	}
 }

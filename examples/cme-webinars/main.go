@@ -81,8 +81,13 @@ func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer, extra ...zoo
 		// from an earlier run (-data, -db) holds the earlier ones.
 		zoomtest.WithSeed(rand.Uint64()),
 	}
-	if !cfg.Real() && !cfg.Serve {
+	switch {
+	case !cfg.Real() && !cfg.Serve:
 		clock = exkit.NewClock(time.Now().UTC().Truncate(time.Hour))
+	case !cfg.Real():
+		// -serve offline: the clock starts now and moves only when the
+		// user lets time pass on the home page.
+		clock = exkit.NewClock(time.Now().UTC())
 	}
 	fakeOpts = append(fakeOpts, extra...)
 	ecfg := *cfg
@@ -102,5 +107,6 @@ func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer, extra ...zoo
 		env.Close()
 		return nil, nil, nil, err
 	}
+	a.flow = clock
 	return env, a, clock, nil
 }

@@ -26,12 +26,16 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 
 {{define "home"}}{{template "top"}}
 <h1>CME webinars over Zoom</h1>
-{{with .Org}}{{if .Connected}}<p>Zoom account <b>{{.AccountID}}</b> connected by {{.AdminEmail}} on {{.ConnectedAt.Format "2006-01-02 15:04 MST"}}.</p>
-{{else}}<p class="err">Zoom was disconnected on {{.DisconnectedAt.Format "2006-01-02 15:04 MST"}} (the app was removed in Zoom). Records are kept.</p>
-<p><a href="` + exkit.ConnectPath + `"><button>Connect Zoom again</button></a> (an account admin)</p>{{end}}
-{{else}}<p>An account admin connects Zoom once for the whole organisation.</p>
-<p><a href="` + exkit.ConnectPath + `"><button>Connect Zoom</button></a></p>{{end}}
+<h2>Integrations</h2>
+<h3>Zoom</h3>
+{{with .Org}}{{if .Connected}}<p>Zoom Integration enabled: Zoom account <b>{{.AccountID}}</b> connected by {{.AdminEmail}} on {{.ConnectedAt.Format "2006-01-02 15:04 MST"}}.</p>
+{{else}}<p class="err">Zoom was disconnected on {{.DisconnectedAt.Format "2006-01-02 15:04 MST"}} (the app was removed in Zoom).</p>
+<p><a href="` + exkit.ConnectPath + `"><button>Enable Zoom Integration</button></a> again (a Zoom account admin or owner)</p>{{end}}
+{{else}}<p>A Zoom account admin or owner enables the integration once for the whole organisation.</p>
+<p><a href="` + exkit.ConnectPath + `"><button>Enable Zoom Integration</button></a></p>{{end}}
+<p class="muted">If the app is removed from Zoom, the platform keeps the activities, registrations, attendance and credit records: they are kept as required for CME accreditation, and stops calling Zoom. The raw attendance from Zoom's webhooks is deleted 30 days after the removal.</p>
 <h2>CME activities</h2>
+{{if .Connected}}<form method="get" action="/zoom-webinars"><label>List a host's webinars in Zoom <input name="host" type="email" required value="{{.DefaultHost}}"></label> <button>List</button></form>{{end}}
 {{if .Activities}}<table><tr><th>When (UTC)</th><th>Activity</th><th>Host</th><th>Credit</th><th>Status</th></tr>
 {{range .Activities}}<tr><td>{{.Start.Format "2006-01-02 15:04"}} · {{.Duration}} min</td><td><a href="/webinars/{{.WebinarID}}">{{.Topic}}</a></td>
 <td>{{.HostEmail}}</td><td>{{printf "%.2f" .CreditHours}} h</td><td>{{.Status}}</td></tr>{{end}}</table>
@@ -44,6 +48,8 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <label>Duration (min) <input type="number" name="duration" min="15" max="480" value="60"></label>
 <label>Credit (hours) <input type="number" name="credit" min="0.25" max="8" step="0.25" value="1"></label></p>
 <p><button>Schedule in Zoom</button></p></form>{{end}}
+{{with .LetTimePass}}<form method="post" action="/fake-zoom/time"><input type="hidden" name="back" value="{{.Back}}">
+<p class="muted">Fake Zoom time: {{.Now.Format "2006-01-02 15:04 MST"}} · <label>Let time pass <input type="number" name="minutes" min="1" max="10080" value="30"> min</label> <button>Let time pass</button></p></form>{{end}}
 {{template "bottom"}}{{end}}
 
 {{define "webinar"}}{{template "top"}}
@@ -54,6 +60,9 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 {{if .Registrants}}<table><tr><th>Name</th><th>Email</th><th>Status</th><th>Registrant id</th></tr>
 {{range .Registrants}}<tr><td>{{.Name}}</td><td>{{.Email}}</td><td>{{.Status}}</td><td class="muted">{{.RegistrantID}}</td></tr>{{end}}</table>
 {{else}}<p>Nobody registered yet.</p>{{end}}
+{{if and .Connected (eq .Activity.Status "scheduled")}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/update"><label>Start (UTC) <input type="datetime-local" name="start" required value="{{.Activity.Start.Format "2006-01-02T15:04"}}"></label>
+<label>Duration (min) <input type="number" name="duration" min="15" max="480" value="{{.Activity.Duration}}"></label> <button>Reschedule in Zoom</button></form>
+<form method="post" action="/webinars/{{.Activity.WebinarID}}/cancel"><button>Cancel the webinar (Zoom emails the registrants)</button></form>{{end}}
 {{if .Connected}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/approve"><button>Approve pending registrations</button></form>
 <h3>Register physicians (batch, up to 30 per request)</h3>
 <form method="post" action="/webinars/{{.Activity.WebinarID}}/batch"><textarea name="people" rows="4" cols="60" placeholder="First Last &lt;email&gt;, one per line"></textarea><br><button>Register</button></form>
@@ -77,8 +86,14 @@ const layout = `{{define "top"}}<!doctype html><html><head><meta charset="utf-8"
 <form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/join"><button>Every approved registrant joins</button></form>
 <form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/end"><button>Host ends the webinar</button></form>
 <form method="post" action="/fake-zoom/uninstall"><button>Admin removes the app from Zoom (Marketplace)</button></form>{{end}}
+{{with .LetTimePass}}<form method="post" action="/fake-zoom/time"><input type="hidden" name="back" value="{{.Back}}">
+<p class="muted">Fake Zoom time: {{.Now.Format "2006-01-02 15:04 MST"}} · <label>Let time pass <input type="number" name="minutes" min="1" max="10080" value="30"> min</label> <button>Let time pass</button></p></form>{{end}}
 {{template "bottom"}}{{end}}
 
+{{define "zoomwebinars"}}{{template "top"}}<h1>Webinars of {{.Host}} in Zoom</h1>
+{{if .Webinars}}<table><tr><th>Zoom webinar</th><th>Topic</th><th>Start (UTC)</th><th>Duration</th></tr>
+{{range .Webinars}}<tr><td><a href="/webinars/{{.ID}}">{{.ID}}</a></td><td>{{.Topic}}</td><td>{{.StartTime.UTC.Format "2006-01-02 15:04"}}</td><td>{{.Duration}} min</td></tr>{{end}}</table>
+{{else}}<p>Zoom lists no upcoming webinar for this host.</p>{{end}}<p><a href="/">Back</a></p>{{template "bottom"}}{{end}}
 {{define "error"}}{{template "top"}}<p class="err">{{.}}</p><p><a href="/">Back</a></p>{{template "bottom"}}{{end}}`
 
 func newPages() (*pages, error) {
@@ -115,12 +130,16 @@ func (a *app) routes() {
 	a.mux.HandleFunc("POST /webinars/{id}/batch", a.handleBatch)
 	a.mux.HandleFunc("POST /webinars/{id}/registrants", a.handleRegister)
 	a.mux.HandleFunc("POST /webinars/{id}/approve", a.handleApprove)
+	a.mux.HandleFunc("POST /webinars/{id}/cancel", a.handleCancel)
+	a.mux.HandleFunc("POST /webinars/{id}/update", a.handleUpdate)
+	a.mux.HandleFunc("GET /zoom-webinars", a.handleZoomWebinars)
 	a.mux.HandleFunc("POST /webinars/{id}/reconcile", a.handleReconcile)
 	a.mux.HandleFunc("GET /webinars/{id}/credits.csv", a.handleCSV)
 	if a.env.Fake != nil {
 		// Offline only: what people do in Zoom itself.
 		a.mux.HandleFunc("POST /fake-zoom/webinars/{id}/{action}", a.handleFakeWebinar)
 		a.mux.HandleFunc("POST /fake-zoom/uninstall", a.handleFakeUninstall)
+		a.mux.HandleFunc("POST /fake-zoom/time", a.handleLetTimePass)
 	}
 }
 
@@ -133,7 +152,7 @@ func status(err error) int {
 		return http.StatusBadRequest
 	case errors.Is(err, errNoActivity), errors.Is(err, errNoCredits):
 		return http.StatusNotFound
-	case errors.Is(err, exkit.ErrNotConnected), errors.Is(err, errReportNotReady):
+	case errors.Is(err, exkit.ErrNotConnected), errors.Is(err, errReportNotReady), errors.Is(err, errNotScheduled):
 		return http.StatusConflict
 	case errors.As(err, &api):
 		return http.StatusBadGateway
@@ -162,6 +181,7 @@ func (a *app) handleHome(w http.ResponseWriter, r *http.Request) {
 		"Activities":   acts,
 		"DefaultHost":  host,
 		"DefaultStart": a.now().Add(24 * time.Hour).Truncate(time.Hour).Format("2006-01-02T15:04"),
+		"LetTimePass":  a.letTimePass("/"),
 	})
 }
 
@@ -217,6 +237,7 @@ func (a *app) renderWebinar(w http.ResponseWriter, r *http.Request, id int64, co
 	a.pages.render(w, code, "webinar", map[string]any{
 		"Activity": act, "Registrants": regs, "Segments": segs, "Credits": creds, "Error": msg,
 		"Connected": o != nil && o.Connected(), "Offline": a.env.Fake != nil, "Threshold": int(creditThreshold * 100),
+		"LetTimePass": a.letTimePass(fmt.Sprintf("/webinars/%d", id)),
 	})
 }
 
@@ -349,4 +370,82 @@ func (a *app) handleFakeUninstall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// handleLetTimePass moves the clock the app and the fake Zoom share
+// (offline only): stays get real durations, Zoom's report delay passes,
+// and due webhook retries are delivered.
+func (a *app) handleLetTimePass(w http.ResponseWriter, r *http.Request) {
+	if a.flow == nil {
+		http.NotFound(w, r)
+		return
+	}
+	m, err := strconv.Atoi(r.FormValue("minutes"))
+	if err != nil || m < 1 || m > 7*24*60 {
+		a.pages.fail(w, http.StatusBadRequest, "Let time pass: give a number of minutes from 1 to 10080 (a week).")
+		return
+	}
+	a.flow.Advance(time.Duration(m) * time.Minute)
+	if _, err := a.purgeExpired(r.Context()); err != nil {
+		a.pages.fail(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	a.env.Fake.DeliverDue()
+	back := "/"
+	if ref := r.FormValue("back"); strings.HasPrefix(ref, "/") && !strings.HasPrefix(ref, "//") {
+		back = ref
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// timeControl is the "let time pass" form's data.
+type timeControl struct {
+	Now  time.Time
+	Back string
+}
+
+// letTimePass is the control's data, or nil when there is no flow clock.
+func (a *app) letTimePass(back string) *timeControl {
+	if a.flow == nil {
+		return nil
+	}
+	return &timeControl{Now: a.flow.Now(), Back: back}
+}
+
+func (a *app) handleCancel(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	a.after(w, r, id, a.cancelActivity(r.Context(), id), "Cancelling")
+}
+
+func (a *app) handleUpdate(w http.ResponseWriter, r *http.Request) {
+	id, ok := webinarID(r)
+	if !ok {
+		a.pages.fail(w, http.StatusNotFound, "no such CME activity")
+		return
+	}
+	start, err := time.ParseInLocation("2006-01-02T15:04", r.FormValue("start"), time.UTC)
+	if err != nil {
+		a.renderWebinar(w, r, id, http.StatusBadRequest, "Rescheduling failed: the start time is not a date and time")
+		return
+	}
+	dur, _ := strconv.Atoi(r.FormValue("duration"))
+	a.after(w, r, id, a.rescheduleActivity(r.Context(), id, start, dur), "Rescheduling")
+}
+
+func (a *app) handleZoomWebinars(w http.ResponseWriter, r *http.Request) {
+	host := strings.TrimSpace(r.FormValue("host"))
+	if _, err := mail.ParseAddress(host); err != nil {
+		a.pages.fail(w, http.StatusBadRequest, "Give the email of a webinar host of the account.")
+		return
+	}
+	list, err := a.zoomWebinars(r.Context(), host)
+	if err != nil {
+		a.pages.fail(w, status(err), "Listing the webinars failed: "+err.Error())
+		return
+	}
+	a.pages.render(w, http.StatusOK, "zoomwebinars", map[string]any{"Host": host, "Webinars": list})
 }

@@ -44,7 +44,7 @@ type reconciliation struct {
 	Activity     *activity
 	Rows         []creditRow
 	ReportRows   int      // rows (stays) in Zoom's participant report
-	Absentees    []string // emails in Zoom's absentee list
+	Absentees    []string // emails of registrants without attendance (never an attendee)
 	Unregistered []string // report participants who were not registered
 	CSVPath      string
 }
@@ -214,25 +214,31 @@ func (a *app) reconcileAndCredit(ctx context.Context, webinarID int64) (*reconci
 		if incomplete[i] {
 			notes = append(notes, "a stay without its participant_joined webhook")
 		}
-		switch {
-		case zoomAbsent[i] && seconds == 0:
-			r.Absent = true
-			notes = append(notes, "absent: in Zoom's absentee list")
-		case zoomAbsent[i]:
-			notes = append(notes, "in Zoom's absentee list, yet attendance was recorded: check")
-		case seconds == 0:
-			r.Absent = true
-			notes = append(notes, "absent")
+		absent, credited, note := attendanceRule(seconds, scheduled, zoomAbsent[i])
+		if note != "" {
+			notes = append(notes, note)
 		}
+		r.Absent = absent
 		r.Minutes = seconds / 60
-		r.PercentTenths = min((seconds*1000+scheduled/2)/scheduled, 1000) // rounded; the rule uses the seconds
-		if float64(seconds) >= creditThreshold*float64(scheduled) {
+		if scheduled > 0 {
+			r.PercentTenths = min((seconds*1000+scheduled/2)/scheduled, 1000) // rounded; the rule uses the seconds
+		}
+		if credited {
 			r.Credit = act.CreditHours
 		}
 		r.Note = strings.Join(notes, "; ")
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i].Name < rows[j].Name })
 	rec.Rows = rows
+	// The absentees shown are those without attendance: Zoom's list may
+	// name someone whose attendance the platform recorded.
+	rec.Absentees = rec.Absentees[:0]
+	for _, r := range rows {
+		if r.Absent {
+			rec.Absentees = append(rec.Absentees, strings.ToLower(r.Email))
+		}
+	}
+	sort.Strings(rec.Absentees)
 
 	if err := a.saveCredits(ctx, webinarID, rows); err != nil {
 		return nil, err
@@ -408,4 +414,22 @@ func (a *app) creditCSV(ctx context.Context, w io.Writer, webinarID int64) error
 		return errNoCredits
 	}
 	return writeCSV(w, rows)
+}
+
+// attendanceRule decides from the seconds attended whether a registrant is
+// absent and whether they earn credit. Someone with recorded attendance is
+// an attendee even when Zoom's absentee list names them, and credit needs
+// at least one whole minute and the threshold share of a scheduled
+// duration, so a 0-minute attendee is never credited.
+func attendanceRule(seconds, scheduled int, zoomAbsent bool) (absent, credited bool, note string) {
+	switch {
+	case seconds == 0 && zoomAbsent:
+		return true, false, "absent: in Zoom's absentee list"
+	case seconds == 0:
+		return true, false, "absent"
+	case zoomAbsent:
+		note = "in Zoom's absentee list, yet attendance was recorded: counted as attended"
+	}
+	credited = scheduled > 0 && seconds >= 60 && float64(seconds) >= creditThreshold*float64(scheduled)
+	return false, credited, note
 }
