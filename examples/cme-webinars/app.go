@@ -687,7 +687,7 @@ func (a *app) cancelActivity(ctx context.Context, webinarID int64) error {
 		return err
 	}
 	a.log.Call("DELETE", "/webinars/{webinarId}?cancel_webinar_reminder=true", "webinarDelete")
-	if _, err := c.Webinars.Delete(ctx, webinarID, &zoom.DeleteWebinarOptions{CancelWebinarReminder: true}); err != nil {
+	if _, err := c.Webinars.Delete(ctx, webinarID, &zoom.DeleteWebinarOptions{CancelWebinarReminder: zoom.Ptr(true)}); err != nil {
 		return fmt.Errorf("cancelling webinar %d in Zoom: %w", webinarID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET status = 'cancelled' WHERE webinar_id = $1`, webinarID); err != nil {
