@@ -401,7 +401,7 @@ func TestPages(t *testing.T) {
 			r.Header.Set(hdr[i], hdr[i+1])
 		}
 		w := httptest.NewRecorder()
-		h.app.ServeHTTP(w, r)
+		exkit.Protect(h.app).ServeHTTP(w, r) // as exkit serves it
 		return w
 	}
 	expect := func(w *httptest.ResponseRecorder, status int, contains ...string) {
