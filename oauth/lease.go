@@ -50,7 +50,7 @@ func (l *lease) acquire(ctx context.Context, stop func(tok *tokenstore.Token, ve
 		case <-l.set.clock.After(backoff):
 		}
 		backoff = min(backoff*2, l.set.pollMax)
-		t, v, err := load(ctx, l.store, l.store, l.key)
+		t, v, err := load(ctx, l.store, l.key)
 		if err == nil && stop(t, v) {
 			return t, false, true, nil
 		}

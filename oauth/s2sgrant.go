@@ -35,7 +35,7 @@ func newS2SGrant(c *Config, urls resolved, account string, store tokenstore.Stor
 func (g *s2sGrant) kind() string { return "server-to-server" }
 
 func (g *s2sGrant) refresh(ctx context.Context, rejected string) (*tokenstore.Token, error) {
-	stored, ver, err := load(ctx, g.store, g.coord, g.key)
+	stored, ver, err := load(ctx, g.store, g.key)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (g *s2sGrant) refresh(ctx context.Context, rejected string) (*tokenstore.To
 			return t, nil
 		}
 		defer g.lease.release(ctx)
-		if stored, ver, err = load(ctx, g.store, g.coord, g.key); err != nil {
+		if stored, ver, err = load(ctx, g.store, g.key); err != nil {
 			return nil, err
 		}
 		if usable(g.set, stored, rejected) {
@@ -74,7 +74,7 @@ func (g *s2sGrant) refresh(ctx context.Context, rejected string) (*tokenstore.To
 	if g.coord != nil {
 		_, err = g.coord.CompareAndSwap(ctx, g.key, ver, tok)
 		if errors.Is(err, tokenstore.ErrConflict) {
-			if cur, _, lerr := load(ctx, g.store, g.coord, g.key); lerr == nil && usable(g.set, cur, rejected) {
+			if cur, _, lerr := load(ctx, g.store, g.key); lerr == nil && usable(g.set, cur, rejected) {
 				return cur, nil
 			}
 		}

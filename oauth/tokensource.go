@@ -363,13 +363,13 @@ func stillValid(s *settings, t *tokenstore.Token, rejected string) bool {
 
 // load reads key from store: the token and its version (0 on a plain
 // store), or (nil, 0, nil) when nothing is stored.
-func load(ctx context.Context, store tokenstore.Store, coord tokenstore.CoordinatedStore, key string) (*tokenstore.Token, int64, error) {
+func load(ctx context.Context, store tokenstore.Store, key string) (*tokenstore.Token, int64, error) {
 	var (
 		t   *tokenstore.Token
 		v   int64
 		err error
 	)
-	if coord != nil {
+	if coord, ok := store.(tokenstore.CoordinatedStore); ok {
 		t, v, err = coord.Load(ctx, key)
 	} else {
 		t, err = store.Get(ctx, key)

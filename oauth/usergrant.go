@@ -86,7 +86,7 @@ func (g *userGrant) refreshOnce(ctx context.Context, rejected string) (*tokensto
 	if tok, err, ok := g.takePending(rejected); ok {
 		return tok, err
 	}
-	stored, ver, err := load(ctx, g.store, g.coord, g.key)
+	stored, ver, err := load(ctx, g.store, g.key)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,7 @@ func (g *userGrant) refreshOnce(ctx context.Context, rejected string) (*tokensto
 			g.lease.release(ctx)
 		}
 	}()
-	stored, ver, err = load(ctx, g.store, g.coord, g.key)
+	stored, ver, err = load(ctx, g.store, g.key)
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (g *userGrant) refused(ctx context.Context, stored *tokenstore.Token, ver i
 	}
 	delay := g.set.pollMin
 	for {
-		cur, cv, err := load(ctx, g.store, g.coord, g.key)
+		cur, cv, err := load(ctx, g.store, g.key)
 		if err == nil {
 			switch {
 			case cur == nil:
@@ -259,7 +259,7 @@ func (g *userGrant) declareDead(ctx context.Context, stored *tokenstore.Token, v
 		mark.Dead = &tokenstore.DeadMark{At: g.set.clock.Now().UTC(), Reason: clip(reason, 64)}
 		_, err := g.coord.CompareAndSwap(ctx, g.key, ver, mark)
 		if errors.Is(err, tokenstore.ErrConflict) {
-			cur, _, lerr := load(ctx, g.store, g.coord, g.key)
+			cur, _, lerr := load(ctx, g.store, g.key)
 			switch {
 			case lerr != nil:
 				err = lerr
@@ -353,7 +353,7 @@ func (g *userGrant) trySave(ctx context.Context, p *pendingSave) (tok *tokenstor
 	if !errors.Is(err, tokenstore.ErrConflict) {
 		return nil, false, err
 	}
-	cur, cv, err := load(ctx, g.store, g.coord, g.key)
+	cur, cv, err := load(ctx, g.store, g.key)
 	if err != nil {
 		return nil, false, err
 	}

@@ -95,24 +95,25 @@ func createWebinarPoll(c *call) (result, *apiError) {
 	return created(p.json())
 }
 
-// findPoll resolves {pollId}.
-func (c *call) findPoll(m *meeting) (*poll, int, *apiError) {
+// webinarPoll resolves {webinarId} and {pollId}: the webinar, the poll and
+// its index.
+func (c *call) webinarPoll() (*meeting, *poll, int, *apiError) {
+	m, e := c.liveWebinar()
+	if e != nil {
+		return nil, nil, -1, e
+	}
 	id := c.params["pollId"]
 	for i, p := range m.polls {
 		if p.ID == id {
-			return p, i, nil
+			return m, p, i, nil
 		}
 	}
-	return nil, -1, fail(http.StatusBadRequest, 4400, "Invalid poll IDs.")
+	return nil, nil, -1, fail(http.StatusBadRequest, 4400, "Invalid poll IDs.")
 }
 
 // GET /webinars/{webinarId}/polls/{pollId}
 func getWebinarPoll(c *call) (result, *apiError) {
-	m, e := c.liveWebinar()
-	if e != nil {
-		return failed(e)
-	}
-	p, _, e := c.findPoll(m)
+	_, p, _, e := c.webinarPoll()
 	if e != nil {
 		return failed(e)
 	}
@@ -121,11 +122,7 @@ func getWebinarPoll(c *call) (result, *apiError) {
 
 // PUT /webinars/{webinarId}/polls/{pollId}
 func updateWebinarPoll(c *call) (result, *apiError) {
-	m, e := c.liveWebinar()
-	if e != nil {
-		return failed(e)
-	}
-	p, _, e := c.findPoll(m)
+	_, p, _, e := c.webinarPoll()
 	if e != nil {
 		return failed(e)
 	}
@@ -139,11 +136,7 @@ func updateWebinarPoll(c *call) (result, *apiError) {
 
 // DELETE /webinars/{webinarId}/polls/{pollId}
 func deleteWebinarPoll(c *call) (result, *apiError) {
-	m, e := c.liveWebinar()
-	if e != nil {
-		return failed(e)
-	}
-	_, i, e := c.findPoll(m)
+	m, _, i, e := c.webinarPoll()
 	if e != nil {
 		return failed(e)
 	}
