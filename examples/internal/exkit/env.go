@@ -282,9 +282,10 @@ func (e *Env) NewClient(ts oauth2.TokenSource, opts ...zoom.Option) (*zoom.Clien
 }
 
 // Start serves h on the app's listener in the background (the scripted
-// flow, and tests), behind [Protect] and [StyledNotFound].
+// flow, and tests), behind [Protect] and [StyledNotFound], with the shared
+// stylesheet at [StylesheetPath].
 func (e *Env) Start(h http.Handler) {
-	e.startHandler(StyledNotFound(e.Cfg.Name, Protect(h)))
+	e.startHandler(ServeStylesheet(StyledNotFound(e.Cfg.Name, Protect(h))))
 }
 
 func (e *Env) startHandler(h http.Handler) {
@@ -353,9 +354,9 @@ func (w *notFoundWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 
 const notFoundPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Not found · %[1]s</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40em;margin:4em auto;color:#222;padding:0 1em}
-a{color:#0b5cff}h1{font-size:1.4em}</style></head>
-<body><h1>Page not found</h1><p>%[2]s</p><p><a href="/">Back to %[1]s</a></p></body></html>
+<link rel="stylesheet" href="` + StylesheetPath + `"></head>
+<body><header class="bar"><a class="brand" href="/">%[1]s</a></header>
+<main><h1>Page not found</h1><p>%[2]s</p><p><a href="/">Back to %[1]s</a></p></main></body></html>
 `
 
 // LogRequests logs one line per request to l: method, path, status and
@@ -397,7 +398,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (e *Env) Serve(ctx context.Context, h http.Handler) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	e.startHandler(LogRequests(slog.New(slog.NewTextHandler(e.Log.w, nil)), StyledNotFound(e.Cfg.Name, Protect(h))))
+	e.startHandler(LogRequests(slog.New(slog.NewTextHandler(e.Log.w, nil)), ServeStylesheet(StyledNotFound(e.Cfg.Name, Protect(h)))))
 	fmt.Fprintf(e.Log.w, "\n%s is serving on %s (Ctrl-C to stop)\n", e.Cfg.Name, e.BaseURL)
 	if e.Fake != nil {
 		fmt.Fprintf(e.Log.w, "the embedded fake Zoom is at %s\n", e.Fake.URL())
