@@ -1,0 +1,155 @@
+package exkittest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// ChromiumPath is where the browser tests look for Chromium.
+const ChromiumPath = "/usr/bin/chromium"
+
+// Chrome is a headless Chromium driven by a browser test, saving a
+// screenshot of each page it is asked to.
+type Chrome struct {
+	t       *testing.T
+	ctx     context.Context
+	shots   string
+	n       int
+	stepFor time.Duration
+}
+
+// NewChrome starts headless Chromium for the example name's browser test.
+// Without Chromium it skips t with a message saying so, or fails t when
+// Chromium is required (CI set, or ZOOMKIT_REQUIRE_SERVICES=1).
+// Screenshots go to $ZOOMKIT_ARTIFACTS_DIR/name, or to a new folder under
+// the system's temporary folder (kept after the test, and logged).
+// Chromium stops when t ends.
+func NewChrome(t *testing.T, name string) *Chrome {
+	t.Helper()
+	if _, err := os.Stat(ChromiumPath); err != nil {
+		if os.Getenv("CI") != "" || os.Getenv("ZOOMKIT_REQUIRE_SERVICES") == "1" {
+			t.Fatalf("Chromium is required here (CI or ZOOMKIT_REQUIRE_SERVICES=1) but %s is missing: %v", ChromiumPath, err)
+		}
+		t.Skipf("skipping the browser test: %s is missing (apt-get install chromium)", ChromiumPath)
+	}
+	c := &Chrome{t: t, shots: artifactsDir(t, name), stepFor: 15 * time.Second}
+	t.Logf("screenshots: %s", c.shots)
+	// One bound for the whole browser session.
+	session, endSession := context.WithTimeout(context.Background(), 2*time.Minute)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(session, append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(ChromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox, // root in a container
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1100, 900),
+	)...)
+	browser, closeBrowser := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		closeBrowser()
+		cancelAlloc()
+		endSession()
+	})
+	if err := chromedp.Do(browser); err != nil { // starts Chromium
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	c.ctx = browser
+	return c
+}
+
+func artifactsDir(t *testing.T, name string) string {
+	t.Helper()
+	var dir string
+	var err error
+	if root := os.Getenv("ZOOMKIT_ARTIFACTS_DIR"); root != "" {
+		dir = filepath.Join(root, name)
+		err = os.MkdirAll(dir, 0o755)
+	} else {
+		dir, err = os.MkdirTemp("", "zoomkit-"+name+"-screenshots-")
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// Dir is the folder of the screenshots.
+func (c *Chrome) Dir() string { return c.shots }
+
+// Do runs the actions of one step of the flow, failing the test (with
+// what) if they do not complete within the step's bound.
+func (c *Chrome) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		c.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// Text returns the visible text of the first element matching the CSS
+// selector sel, trimmed.
+func (c *Chrome) Text(sel string) string {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		c.t.Fatalf("reading %s: %v", sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// Attr returns the attribute name of the first element matching sel.
+func (c *Chrome) Attr(sel, name string) string {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
+	if err != nil {
+		c.t.Fatalf("reading %s's %s: %v", sel, name, err)
+	}
+	return v.Value
+}
+
+// Location returns the URL of the page shown.
+func (c *Chrome) Location() string {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		c.t.Fatalf("reading the location: %v", err)
+	}
+	return s
+}
+
+// Shot saves a PNG of the whole page as NN-page.png.
+func (c *Chrome) Shot(page string) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG
+	if err != nil {
+		c.t.Fatalf("screenshot of %s: %v", page, err)
+	}
+	c.n++
+	if err := os.WriteFile(filepath.Join(c.shots, fmt.Sprintf("%02d-%s.png", c.n, page)), png, 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// CSS is a CSS selector, for the actions given to [Chrome.Do].
+func CSS(sel string) chromedp.CSS { return chromedp.CSS(sel) }
