@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strconv"
@@ -164,6 +165,21 @@ var errInvalid = errors.New("invalid input")
 // errNotYours marks a change to another member's meeting (403).
 var errNotYours = errors.New("not your meeting")
 
+// userError is a refusal of the app's own, whose text is a sentence for
+// the member: what is wrong and what to do. kind is errInvalid,
+// errNotYours or zoom.ErrNotFound (no such meeting in the history).
+type userError struct {
+	kind error
+	msg  string
+}
+
+func (e *userError) Error() string { return e.msg }
+func (e *userError) Unwrap() error { return e.kind }
+
+func userErr(kind error, format string, args ...any) error {
+	return &userError{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
+
 func memberName(id string) string {
 	if m, ok := memberByID(id); ok {
 		return m.Name
@@ -174,24 +190,24 @@ func memberName(id string) string {
 // start validates the input and returns the start instant.
 func (in meetingInput) start(now time.Time) (time.Time, error) {
 	if strings.TrimSpace(in.Topic) == "" {
-		return time.Time{}, fmt.Errorf("%w: the title is empty", errInvalid)
+		return time.Time{}, userErr(errInvalid, "The title is empty: give the meeting a title.")
 	}
 	if len([]rune(in.Topic)) > 200 {
-		return time.Time{}, fmt.Errorf("%w: the title is longer than 200 characters", errInvalid)
+		return time.Time{}, userErr(errInvalid, "The title is longer than 200 characters: shorten it.")
 	}
 	if in.Duration < 1 || in.Duration > 1440 {
-		return time.Time{}, fmt.Errorf("%w: the duration must be 1 to 1440 minutes", errInvalid)
+		return time.Time{}, userErr(errInvalid, "The duration must be 1 to 1440 minutes.")
 	}
 	loc, err := time.LoadLocation(in.Timezone)
 	if err != nil || in.Timezone == "" || in.Timezone == "Local" {
-		return time.Time{}, fmt.Errorf("%w: unknown time zone %q", errInvalid, in.Timezone)
+		return time.Time{}, userErr(errInvalid, "%q is not a time zone PulsoDesk knows: choose one from the list.", in.Timezone)
 	}
 	t, err := time.ParseInLocation("2006-01-02 15:04", in.Date+" "+in.Time, loc)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: the date and time must look like 2026-12-01 and 14:30", errInvalid)
+		return time.Time{}, userErr(errInvalid, "The date and time must look like 2026-12-01 and 14:30.")
 	}
 	if !t.After(now) {
-		return time.Time{}, fmt.Errorf("%w: the meeting must start in the future", errInvalid)
+		return time.Time{}, userErr(errInvalid, "The meeting must start in the future: pick a later date or time.")
 	}
 	return t.UTC(), nil
 }
@@ -206,6 +222,7 @@ type app struct {
 	mux       *http.ServeMux
 	oauth     *oauth.Handlers
 	tmpl      *template.Template
+	log       *slog.Logger // failures' details; the member sees a sentence
 }
 
 // appOptions configure newApp; zero values take the defaults.
@@ -217,7 +234,7 @@ type appOptions struct {
 }
 
 func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
-	a := &app{env: env, workspace: o.Workspace, name: o.Name, zone: o.Zone, now: o.Now}
+	a := &app{env: env, workspace: o.Workspace, name: o.Name, zone: o.Zone, now: o.Now, log: env.Logger()}
 	if a.workspace == "" {
 		a.workspace = "acme-team"
 	}
@@ -263,19 +280,14 @@ func newApp(ctx context.Context, env *exkit.Env, o appOptions) (*app, error) {
 			return meetingInput{Topic: m.Topic, Date: m.LocalDate(), Time: m.LocalTime(), Timezone: m.Timezone, Duration: m.Duration}
 		},
 	}
-	if a.tmpl, err = template.New("pages").Funcs(funcs).Parse(pages); err != nil {
-		return nil, err
-	}
+	a.tmpl = layout(env.Fake != nil).Parse(pages, funcs)
 	a.oauth, err = env.OAuth.Handlers(env.Tokens,
 		// One Zoom account per member: reconnecting replaces their grant.
 		oauth.WithTokenKey(func(r *http.Request, _ string) (string, error) { return a.tokenKey(signedIn(r)), nil }),
 		oauth.WithOnConnected(a.connected),
 		oauth.WithOnError(func(w http.ResponseWriter, r *http.Request, err error) {
-			status := http.StatusBadGateway // Zoom's token or user endpoint failed
-			if errors.Is(err, oauth.ErrInvalidState) || errors.Is(err, oauth.ErrAuthorizationDenied) {
-				status = http.StatusBadRequest
-			}
-			a.fail(w, r, status, "Zoom could not be connected", err)
+			a.log.WarnContext(r.Context(), "connect Zoom failed", "member", signedIn(r).ID, "error", err)
+			a.show(w, r, "Zoom could not be connected", exkit.ExplainConnect(err))
 		}))
 	if err != nil {
 		return nil, err
@@ -329,7 +341,7 @@ func (a *app) tokenKey(m member) string {
 // connected is the OAuth callback's hook: the grant is stored already.
 func (a *app) connected(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
 	if err := a.recordConnection(r.Context(), signedIn(r), c); err != nil {
-		a.fail(w, r, http.StatusInternalServerError, "Zoom was connected but PulsoDesk could not save it", err)
+		a.fail(w, r, "Saving the Zoom connection", err)
 		return
 	}
 	http.Redirect(w, r, integrationPath+"?connected=1", http.StatusSeeOther)
@@ -401,7 +413,7 @@ func (a *app) zoomFailed(ctx context.Context, m member, err error) error {
 		if derr := a.endConnection(ctx, m, "Zoom no longer accepts PulsoDesk's authorization"); derr != nil {
 			return errors.Join(err, derr)
 		}
-		return fmt.Errorf("%w: Zoom access was revoked; connect Zoom again", exkit.ErrNotConnected)
+		return fmt.Errorf("%w: %w", exkit.ErrNotConnected, err)
 	}
 	return err
 }
@@ -614,7 +626,7 @@ func sameSchedule(a, b meeting) bool {
 func (a *app) viewMeeting(ctx context.Context, mb member, id int64) (m meeting, live bool, err error) {
 	local, err := a.localMeeting(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return meeting{}, false, fmt.Errorf("meeting %d is not in this workspace: %w", id, zoom.ErrNotFound)
+		return meeting{}, false, userErr(zoom.ErrNotFound, "Meeting %d is not in this workspace's meeting history.", id)
 	}
 	if err != nil {
 		return meeting{}, false, err
@@ -658,13 +670,13 @@ func (a *app) updateMeeting(ctx context.Context, mb member, id int64, in meeting
 	}
 	m, err := a.localMeeting(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("meeting %d is not in this workspace: %w", id, zoom.ErrNotFound)
+		return nil, userErr(zoom.ErrNotFound, "Meeting %d is not in this workspace's meeting history.", id)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if m.MemberID != mb.ID {
-		return nil, fmt.Errorf("%w: only %s, who scheduled it in their Zoom account, can change meeting %d", errNotYours, memberName(m.MemberID), id)
+		return nil, userErr(errNotYours, "Only %s, who scheduled it in their Zoom account, can change meeting %d.", memberName(m.MemberID), id)
 	}
 	cl, _, err := a.client(ctx, mb)
 	if err != nil {
@@ -689,13 +701,13 @@ func (a *app) updateMeeting(ctx context.Context, mb member, id int64, in meeting
 func (a *app) joinLink(ctx context.Context, id int64) (string, error) {
 	m, err := a.localMeeting(ctx, id)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", fmt.Errorf("meeting %d is not in this workspace: %w", id, zoom.ErrNotFound)
+		return "", userErr(zoom.ErrNotFound, "Meeting %d is not in this workspace's meeting history.", id)
 	}
 	if err != nil {
 		return "", err
 	}
 	if m.Status == statusDeleted || m.JoinURL == "" {
-		return "", fmt.Errorf("meeting %d was deleted in Zoom: %w", id, zoom.ErrNotFound)
+		return "", userErr(zoom.ErrNotFound, "Meeting %d was deleted in Zoom: its join link no longer works.", id)
 	}
 	return m.JoinURL, nil
 }
@@ -711,7 +723,7 @@ func (a *app) deleteHistoryEntry(ctx context.Context, mb member, id int64) error
 		return err
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return fmt.Errorf("meeting %d is not in your meeting history: %w", id, zoom.ErrNotFound)
+		return userErr(zoom.ErrNotFound, "Meeting %d is not in your meeting history (it may have been deleted already).", id)
 	}
 	return nil
 }
@@ -826,26 +838,52 @@ func (a *app) render(w http.ResponseWriter, status int, name string, d pageData)
 	_ = a.tmpl.ExecuteTemplate(w, name, d)
 }
 
-// fail renders an error page. Error texts of zoomkit never hold secrets.
-func (a *app) fail(w http.ResponseWriter, r *http.Request, status int, what string, err error) {
-	d, _ := a.page(r, what)
-	d.Error = what + ": " + err.Error()
-	a.render(w, status, "error", d)
+// appTrouble is what a member reads when PulsoDesk itself failed (its
+// database, its outbox): the details are in the log.
+const appTrouble = "PulsoDesk could not finish this because of a problem on its side. Try again in a moment; if it keeps failing, contact your workspace admin."
+
+// explain is the one place that turns a failure into what the member
+// reads: the app's own refusals say their sentence; Zoom's failures (a
+// dead grant, limits, Zoom down, the network) get exkit's sentences;
+// anything else is PulsoDesk's own trouble. No Go error chain and no text
+// of Zoom's reaches a page.
+func explain(err error) exkit.Problem {
+	var ue *userError
+	if errors.As(err, &ue) {
+		switch {
+		case errors.Is(ue.kind, errNotYours):
+			return exkit.Problem{Status: http.StatusForbidden, Message: ue.msg}
+		case errors.Is(ue.kind, zoom.ErrNotFound):
+			return exkit.Problem{Status: http.StatusNotFound, Message: ue.msg}
+		}
+		return exkit.Problem{Status: http.StatusBadRequest, Message: ue.msg}
+	}
+	if errors.Is(err, exkit.ErrNotConnected) && !errors.Is(err, oauth.ErrReauthorizationRequired) {
+		return exkit.Problem{Status: http.StatusConflict, Message: "Your Zoom account is not connected to PulsoDesk. Click Connect Zoom Account, then try again."}
+	}
+	if p, ok := exkit.ExplainZoom(err); ok {
+		return p
+	}
+	return exkit.Problem{Status: http.StatusInternalServerError, Message: appTrouble}
 }
 
-func (a *app) failFor(w http.ResponseWriter, r *http.Request, what string, err error) {
-	status := http.StatusBadGateway
-	switch {
-	case errors.Is(err, errInvalid):
-		status = http.StatusBadRequest
-	case errors.Is(err, errNotYours):
-		status = http.StatusForbidden
-	case errors.Is(err, exkit.ErrNotConnected):
-		status = http.StatusConflict
-	case errors.Is(err, zoom.ErrNotFound):
-		status = http.StatusNotFound
+// fail logs what failed, with the error, and shows the member the
+// sentence explain gives for it.
+func (a *app) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
+	p := explain(err)
+	level := slog.LevelWarn
+	if p.Status >= 500 {
+		level = slog.LevelError
 	}
-	a.fail(w, r, status, what, err)
+	a.log.Log(r.Context(), level, what+" failed", "member", signedIn(r).ID, "path", r.URL.Path, "status", p.Status, "error", err)
+	a.show(w, r, what, p)
+}
+
+// show renders the error page: what was being done, and the sentence.
+func (a *app) show(w http.ResponseWriter, r *http.Request, what string, p exkit.Problem) {
+	d, _ := a.page(r, what)
+	d.Error = p.Message
+	a.render(w, p.Status, "error", d)
 }
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
@@ -854,7 +892,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		d.Meetings, err = a.history(r.Context())
 	}
 	if err != nil {
-		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		a.fail(w, r, "Loading the workspace", err)
 		return
 	}
 	for _, m := range d.Meetings {
@@ -879,7 +917,7 @@ func (a *app) listPage(w http.ResponseWriter, r *http.Request) {
 		d.Meetings, err = a.listMeetings(r.Context(), signedIn(r))
 	}
 	if err != nil {
-		a.failFor(w, r, "Listing the meetings in Zoom", err)
+		a.fail(w, r, "Listing the meetings in Zoom", err)
 		return
 	}
 	a.render(w, http.StatusOK, "list", d)
@@ -892,7 +930,7 @@ const integrationPath = "/settings/integrations/zoom"
 func (a *app) integrationPage(w http.ResponseWriter, r *http.Request) {
 	d, err := a.page(r, "Zoom integration")
 	if err != nil {
-		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		a.fail(w, r, "Loading the workspace", err)
 		return
 	}
 	if r.URL.Query().Get("connected") == "1" && d.Conn.Active() {
@@ -911,12 +949,12 @@ func formInput(r *http.Request) meetingInput {
 
 func (a *app) createPage(w http.ResponseWriter, r *http.Request) {
 	if p := r.PostFormValue("platform"); p != "" && p != "zoom" {
-		a.fail(w, r, http.StatusBadRequest, "Scheduling the meeting", fmt.Errorf("%w: the meeting platform %q is not available; choose Zoom", errInvalid, p))
+		a.fail(w, r, "Scheduling the meeting", userErr(errInvalid, "The meeting platform %q is not available here: choose Zoom.", p))
 		return
 	}
 	m, err := a.createMeeting(r.Context(), signedIn(r), formInput(r))
 	if err != nil {
-		a.failFor(w, r, "Scheduling the meeting", err)
+		a.fail(w, r, "Scheduling the meeting", err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/meetings/%d?created=1", m.ID), http.StatusSeeOther)
@@ -935,12 +973,12 @@ func (a *app) viewPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := a.page(r, "Meeting")
 	if err != nil {
-		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		a.fail(w, r, "Loading the workspace", err)
 		return
 	}
 	m, fromZoom, err := a.viewMeeting(r.Context(), signedIn(r), id)
 	if err != nil {
-		a.failFor(w, r, "Loading the meeting", err)
+		a.fail(w, r, "Loading the meeting", err)
 		return
 	}
 	d.Meeting, d.FromZoom, d.Title = &m, fromZoom, m.Topic
@@ -960,7 +998,7 @@ func (a *app) updatePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.updateMeeting(r.Context(), signedIn(r), id, formInput(r)); err != nil {
-		a.failFor(w, r, "Updating the meeting", err)
+		a.fail(w, r, "Updating the meeting", err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/meetings/%d?updated=1", id), http.StatusSeeOther)
@@ -974,7 +1012,7 @@ func (a *app) joinPage(w http.ResponseWriter, r *http.Request) {
 	}
 	link, err := a.joinLink(r.Context(), id)
 	if err != nil {
-		a.failFor(w, r, "Joining the meeting", err)
+		a.fail(w, r, "Joining the meeting", err)
 		return
 	}
 	http.Redirect(w, r, link, http.StatusSeeOther)
@@ -987,7 +1025,7 @@ func (a *app) deleteHistoryEntryPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := a.deleteHistoryEntry(r.Context(), signedIn(r), id); err != nil {
-		a.failFor(w, r, "Deleting the meeting from the history", err)
+		a.fail(w, r, "Deleting the meeting from the history", err)
 		return
 	}
 	http.Redirect(w, r, "/?deleted=1", http.StatusSeeOther)
@@ -1000,7 +1038,7 @@ func (a *app) confirmDeleteHistoryPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Meetings = slices.DeleteFunc(d.Meetings, func(m meeting) bool { return m.MemberID != d.Member.ID })
 	if err != nil {
-		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		a.fail(w, r, "Loading the workspace", err)
 		return
 	}
 	a.render(w, http.StatusOK, "confirm-delete-history", d)
@@ -1013,7 +1051,7 @@ func (a *app) deleteHistoryPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.deleteHistory(r.Context(), signedIn(r)); err != nil {
-		a.fail(w, r, http.StatusInternalServerError, "Deleting the meeting history", err)
+		a.fail(w, r, "Deleting the meeting history", err)
 		return
 	}
 	http.Redirect(w, r, "/?history=deleted", http.StatusSeeOther)
@@ -1024,7 +1062,7 @@ func (a *app) deleteHistoryPage(w http.ResponseWriter, r *http.Request) {
 func (a *app) confirmDisconnectPage(w http.ResponseWriter, r *http.Request) {
 	d, err := a.page(r, "Disconnect Zoom")
 	if err != nil {
-		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		a.fail(w, r, "Loading the workspace", err)
 		return
 	}
 	if !d.Conn.Active() {
@@ -1043,7 +1081,7 @@ func (a *app) disconnectPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := a.disconnect(r.Context(), signedIn(r)); err != nil {
-		a.failFor(w, r, "Disconnecting Zoom", err)
+		a.fail(w, r, "Disconnecting Zoom", err)
 		return
 	}
 	http.Redirect(w, r, "/?disconnected=1", http.StatusSeeOther)
@@ -1052,7 +1090,7 @@ func (a *app) disconnectPage(w http.ResponseWriter, r *http.Request) {
 func (a *app) signinPage(w http.ResponseWriter, r *http.Request) {
 	d, err := a.page(r, "Sign in")
 	if err != nil {
-		a.fail(w, r, http.StatusInternalServerError, "Loading the workspace", err)
+		a.fail(w, r, "Loading the workspace", err)
 		return
 	}
 	a.render(w, http.StatusOK, "signin", d)

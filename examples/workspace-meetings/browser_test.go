@@ -3,56 +3,25 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
-
-const chromiumPath = "/usr/bin/chromium"
-
-// artifactsDir is where the screenshots go: $ZOOMKIT_ARTIFACTS_DIR/NAME, or
-// a new folder under the system's temporary folder (kept after the test).
-func artifactsDir(t *testing.T) string {
-	t.Helper()
-	var dir string
-	var err error
-	if root := os.Getenv("ZOOMKIT_ARTIFACTS_DIR"); root != "" {
-		dir = filepath.Join(root, name)
-		err = os.MkdirAll(dir, 0o755)
-	} else {
-		dir, err = os.MkdirTemp("", "zoomkit-"+name+"-screenshots-")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // TestBrowserServe runs the -serve web app in headless Chromium: open the
 // app, Connect Zoom, approve on the fake Zoom's consent page, land back on
 // the app showing the account's email, schedule a meeting and see its join
 // link, disconnect, and connect again. Each page is saved as a PNG.
 func TestBrowserServe(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" || os.Getenv("ZOOMKIT_REQUIRE_SERVICES") == "1" {
-			t.Fatalf("Chromium is required here (CI or ZOOMKIT_REQUIRE_SERVICES=1) but %s is missing: %v", chromiumPath, err)
-		}
-		t.Skipf("skipping the browser test: %s is missing (apt-get install chromium)", chromiumPath)
-	}
-	shots := artifactsDir(t)
-	t.Logf("screenshots: %s", shots)
-
+	c := exkittest.NewChrome(t, name)
 	// The app as `go run ./examples/workspace-meetings -serve` runs it, on
 	// a free port, with the fake Zoom showing its consent page.
 	env, a := open(t, io.Discard, exkit.Config{Serve: true, Addr: "127.0.0.1:0"}, zoomtest.WithAutoApprove(false))
@@ -66,66 +35,15 @@ func TestBrowserServe(t *testing.T) {
 		}
 	})
 
-	// One bound for the whole browser session, and one per step.
-	session, endSession := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer endSession()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(session, append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox, // root in a container
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1100, 900),
-	)...)
-	defer cancelAlloc()
-	browser, closeBrowser := chromedp.NewContext(allocCtx)
-	defer closeBrowser()
-	if err := chromedp.Do(browser); err != nil { // starts Chromium; no timeout of its own (see chromedp.Run)
-		t.Fatalf("starting Chromium: %v", err)
-	}
-
-	step := func(what string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("reading %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	n := 0
-	shot := func(page string) {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-		defer cancel()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG
-		if err != nil {
-			t.Fatalf("screenshot of %s: %v", page, err)
-		}
-		n++
-		file := filepath.Join(shots, fmt.Sprintf("%02d-%s.png", n, page))
-		if err := os.WriteFile(file, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	step, text, shot := c.Do, c.Text, c.Shot
+	css := exkittest.CSS
+	navMeetings, navIntegrations := css(`header nav a[href="/"]`), css(`header nav a[href="`+integrationPath+`"]`)
 
 	// 1. The app's home page.
 	step("open the app", chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#connect")))
+	if s := text("header .brand"); s != "PulsoDesk" {
+		t.Errorf("header %q", s)
+	}
 	if s := text("#status"); s != "Zoom: not connected" {
 		t.Errorf("status %q", s)
 	}
@@ -151,7 +69,7 @@ func TestBrowserServe(t *testing.T) {
 		t.Errorf("Settings → Integrations → Zoom shows %q", s)
 	}
 	shot("connected")
-	step("go to Meetings", chromedp.Click(css("#nav-meetings")), chromedp.WaitVisible(css("#topic")))
+	step("go to Meetings", chromedp.Click(navMeetings), chromedp.WaitVisible(css("#topic")))
 
 	// 4. Schedule a meeting; its page shows the join link.
 	date := a.now().In(loadZone("Europe/Madrid")).AddDate(0, 0, 2).Format("2006-01-02")
@@ -171,11 +89,8 @@ func TestBrowserServe(t *testing.T) {
 	if err != nil {
 		t.Fatalf("meeting %d not in the history: %v", id, err)
 	}
-	ctx, cancel := context.WithTimeout(browser, 30*time.Second)
-	href, err := chromedp.Run(ctx, chromedp.AttributeValue(css("#join-link"), "href"))
-	cancel()
-	if err != nil || href.Value != m.JoinURL || m.JoinURL == "" {
-		t.Errorf("join link %q (%v), history has %q", href.Value, err, m.JoinURL)
+	if href := c.Attr("#join-link", "href"); href != m.JoinURL || m.JoinURL == "" {
+		t.Errorf("join link %q, history has %q", href, m.JoinURL)
 	}
 	if s := text("#meeting-when"); !strings.Contains(s, "14:30") || !strings.Contains(s, "(Europe/Madrid)") {
 		t.Errorf("schedule shown %q", s)
@@ -187,7 +102,7 @@ func TestBrowserServe(t *testing.T) {
 
 	// 5. Disconnect: tokens revoked and deleted, the history stays.
 	step("disconnect",
-		chromedp.Click(css("#nav-integrations")), chromedp.WaitVisible(css("#disconnect")),
+		chromedp.Click(navIntegrations), chromedp.WaitVisible(css("#disconnect")),
 		chromedp.Click(css("#disconnect")), chromedp.WaitVisible(css("#confirm-disconnect")))
 	if s := text("#confirm"); !strings.Contains(s, "Disconnect Zoom?") || !strings.Contains(s, ownerEmail) {
 		t.Errorf("confirmation step %q", s)
@@ -236,7 +151,7 @@ func TestBrowserServe(t *testing.T) {
 	if s := text("#account"); s != luis.Email {
 		t.Errorf("Luis's connected account %q", s)
 	}
-	step("go to Meetings", chromedp.Click(css("#nav-meetings")), chromedp.WaitVisible(css("#topic")))
+	step("go to Meetings", chromedp.Click(navMeetings), chromedp.WaitVisible(css("#topic")))
 	step("Luis schedules a meeting",
 		chromedp.SetValue(css("#topic"), "Globex demo"),
 		chromedp.SetValue(css("#date"), date),

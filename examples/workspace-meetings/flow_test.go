@@ -248,7 +248,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"scheduling a new meeting is refused", "PulsoDesk asks to confirm first",
 		"a POST without the confirmation goes back to the confirmation step",
 		"deletes meeting " + strconv.FormatInt(res.Second.ID, 10) + " from the meeting history", "its Join link is gone",
-		"signed in to PulsoDesk as Luis Martín", "only Ana García, who scheduled it in their Zoom account, can change meeting", "Settings → Integrations → Zoom shows status Connected",
+		"signed in to PulsoDesk as Luis Martín", "Only Ana García, who scheduled it in their Zoom account, can change meeting", "Settings → Integrations → Zoom shows status Connected",
 		"clicks Schedule Meeting, chooses Zoom", "In Settings → Integrations → Zoom, Ana clicks Disconnect", "host:      " + luis.Email, "Luis's own Zoom connection (" + luis.Email + ") is not affected"} {
 		if !strings.Contains(transcript, s) {
 			t.Errorf("transcript lacks %q", s)
@@ -520,11 +520,11 @@ func TestPages(t *testing.T) {
 	expect(st, body, 200, `id="zoom-status">Not connected`, "Connect Zoom Account", "Permissions requested")
 	early := url.Values{"topic": {"x"}, "date": {tomorrow(a)}, "time": {"09:00"}, "timezone": {"UTC"}, "duration": {"30"}}
 	st, body, _ = do("POST", "/meetings", early, "")
-	expect(st, body, http.StatusConflict, "zoom is not connected")
+	expect(st, body, http.StatusConflict, "Your Zoom account is not connected to PulsoDesk. Click Connect Zoom Account, then try again.")
 
 	// A callback without this browser's state cookie connects nothing.
 	st, body, _ = do("GET", exkit.CallbackPath+"?code=x&state=y", nil, "")
-	expect(st, body, http.StatusBadRequest, "Zoom could not be connected")
+	expect(st, body, http.StatusBadRequest, "Zoom could not be connected", exkit.MsgConnectExpired)
 	if c, err := a.connection(ctx, ana); c != nil || err != nil {
 		t.Fatalf("connection %+v %v", c, err)
 	}
@@ -640,7 +640,7 @@ func TestPages(t *testing.T) {
 	// Every page leads back to Meetings with the product's label.
 	for _, p := range []string{"/meetings/" + strconv.FormatInt(id, 10), "/meetings", "/settings/integrations/zoom", "/signin", "/disconnect"} {
 		st, body, _ = do("GET", p, nil, "")
-		expect(st, body, 200, "<title>", `id="nav-meetings"`, `id="nav-integrations"`)
+		expect(st, body, 200, "<title>", `<a href="/">Meetings</a>`, `<a href="/settings/integrations/zoom">Settings → Integrations</a>`, exkit.StylesheetPath)
 		if strings.Contains(body, "Back to the workspace") {
 			t.Errorf("%s still says Back to the workspace", p)
 		}
@@ -796,7 +796,7 @@ func TestMembersConnectTheirOwnZoom(t *testing.T) {
 		t.Errorf("Luis's view of Ana's meeting:\n%s", body)
 	}
 	form.Set("topic", "hijacked")
-	if st, body, _ := post(luisB, "/meetings/"+strconv.FormatInt(anaID, 10), form); st != http.StatusForbidden || !strings.Contains(body, "only Ana García") {
+	if st, body, _ := post(luisB, "/meetings/"+strconv.FormatInt(anaID, 10), form); st != http.StatusForbidden || !strings.Contains(body, "Only Ana García") {
 		t.Errorf("Luis updates Ana's meeting: %d\n%s", st, body)
 	}
 	if st, _, _ := post(luisB, "/meetings/"+strconv.FormatInt(anaID, 10)+"/delete", url.Values{}); st != http.StatusNotFound {
