@@ -95,7 +95,7 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 		publicURL: publicURL(env),
 		hostID:    defaultHost().ID,
 		newClient: func(ts *oauth.TokenSource) (*zoom.Client, error) { return env.NewClient(ts) },
-		log:       slog.Default(),
+		log:       env.Logger(),
 		zooms:     map[string]*zoomConn{},
 		fake:      env.Fake,
 	}
@@ -118,7 +118,11 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 		// same Zoom user share it (Zoom keeps one grant per user and app:
 		// the last authorization wins).
 		oauth.WithTokenKey(func(_ *http.Request, zoomUserID string) (string, error) { return tokenKey(zoomUserID), nil }),
-		oauth.WithOnConnected(a.onConnected))
+		oauth.WithOnConnected(a.onConnected),
+		oauth.WithOnError(func(w http.ResponseWriter, r *http.Request, err error) {
+			a.log.WarnContext(r.Context(), "connect Zoom failed", "account", a.account(r), "error", err)
+			a.show(w, r, exkit.ExplainConnect(err))
+		}))
 	if err != nil {
 		return nil, err
 	}
@@ -236,8 +240,7 @@ func (a *app) forget(key string) {
 func (a *app) onConnected(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
 	conn := &Connection{HostID: a.account(r), ZoomUserID: c.UserID, ZoomEmail: c.Email, ZoomAccountID: c.AccountID, TokenKey: c.Key}
 	if err := a.putConnection(r.Context(), conn); err != nil {
-		a.log.ErrorContext(r.Context(), "saving the Zoom connection", "error", err)
-		http.Error(w, "could not save the Zoom connection", http.StatusInternalServerError)
+		a.fail(w, r, fmt.Errorf("saving the Zoom connection: %w", err))
 		return
 	}
 	a.forget(c.Key)
@@ -371,10 +374,10 @@ func (a *app) SetDefaultConferencing(ctx context.Context, hostID, kind string) e
 			return err
 		}
 		if !conn.Usable() {
-			return fmt.Errorf("connect Zoom first: %w", exkit.ErrNotConnected)
+			return fmt.Errorf("making Zoom the default: %w", exkit.ErrNotConnected)
 		}
 	default:
-		return fmt.Errorf("unknown conferencing %q", kind)
+		return userErr(errInvalidInput, "Choose Zoom or built-in calls as the default.")
 	}
 	return a.putDefaultConferencing(ctx, hostID, kind)
 }
@@ -443,11 +446,11 @@ type BookingInput struct {
 func (a *app) Book(ctx context.Context, hostID string, in BookingInput) (*Booking, error) {
 	in.ClientName = strings.TrimSpace(in.ClientName)
 	if in.ClientName == "" || len(in.ClientName) > 100 || strings.ContainsAny(in.ClientName, "\r\n") {
-		return nil, fmt.Errorf("%w: enter your name (up to 100 characters)", errInvalidInput)
+		return nil, userErr(errInvalidInput, "Enter your name (up to 100 characters).")
 	}
 	addr, err := mail.ParseAddress(strings.TrimSpace(in.ClientEmail))
 	if err != nil {
-		return nil, fmt.Errorf("%w: enter a valid email address", errInvalidInput)
+		return nil, userErr(errInvalidInput, "Enter a valid email address.")
 	}
 	h, err := a.host(ctx, hostID)
 	if err != nil {
@@ -541,7 +544,7 @@ func (a *app) confirmedBooking(ctx context.Context, id string) (*Booking, *Host,
 		return nil, nil, err
 	}
 	if b.Status != bookingConfirmed {
-		return nil, nil, fmt.Errorf("%w: booking %s is %s", errBookingClosed, id, b.Status)
+		return nil, nil, userErr(errBookingClosed, "This booking is %s: it can no longer change.", b.Status)
 	}
 	h, err := a.host(ctx, b.HostID)
 	return b, h, err

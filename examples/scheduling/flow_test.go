@@ -459,7 +459,7 @@ func TestPages(t *testing.T) {
 	expect(do("GET", "/scheduling/conferencing", nil), 200, `Connected as <b id="zoom-email">`+zoomEmail, `<b id="effective">Zoom meeting</b>`,
 		button("Disconnect"), button("Make default"))
 	expect(do("POST", "/settings", url.Values{"conferencing": {"builtin"}}), 303)
-	expect(do("GET", "/scheduling/conferencing", nil), 200, `<b id="effective">built-in call</b>`, `value="zoom"><button>Make default</button>`)
+	expect(do("GET", "/scheduling/conferencing", nil), 200, `<b id="effective">built-in call</b>`, `value="zoom"><button class="secondary" id="default-zoom">Make default</button>`)
 	expect(do("POST", "/settings", url.Values{"conferencing": {"zoom"}}), 303)
 	w = do("POST", "/zoom/disconnect", url.Values{})
 	expect(w, 303)
@@ -475,7 +475,10 @@ func TestPages(t *testing.T) {
 	expect(w, 303)
 	expect(do("GET", w.Header().Get("Location"), nil), 200, h.env.BaseURL+"/call/", "Zoom needs reconnecting")
 	expect(do("GET", "/", nil), 200, "Action required", `<b id="effective">built-in call</b>`)
-	expect(do("GET", "/scheduling/conferencing", nil), 200, "Action required", button("Reconnect"), button("Disconnect"), "Zoom said: invalid_grant", `<b id="effective">built-in call</b>`)
+	expect(do("GET", "/scheduling/conferencing", nil), 200, "Action required", button("Reconnect"), button("Disconnect"), "New bookings get a built-in call until you reconnect.", `<b id="effective">built-in call</b>`)
+	if w := do("GET", "/scheduling/conferencing", nil); strings.Contains(w.Body.String(), "invalid_grant") {
+		t.Error("the page shows Zoom's raw error")
+	}
 	expect(do("POST", "/fake/uninstall", url.Values{}), 303)
 	expect(do("GET", "/?done=uninstall", nil), 200, "app_deauthorized", "Not connected.")
 	expect(do("POST", "/fake/uninstall", url.Values{}), 409)

@@ -5,32 +5,38 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/oauth"
 )
 
 // pages holds the parsed templates.
 type pages struct{ t *template.Template }
 
-const layout = `{{define "top"}}<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Title}} · scheduling</title>
-<style>body{font:15px/1.5 system-ui,sans-serif;max-width:52rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}
-.box{border:1px solid #ccc;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}.warn{border-color:#c60;background:#fff4e5}
-.flash{background:#eef9ee;padding:.5rem 1rem}.err{background:#fdecec;padding:.5rem 1rem}form{display:inline}</style>
-</head><body>{{with .Crumbs}}<p class="crumbs">{{.}}</p>{{end}}<h1>{{.Title}}</h1>{{end}}
-{{define "bottom"}}</body></html>{{end}}
+// layout is the booking service's look: exkit's shared layout, with the
+// host's Dashboard, Scheduling > Conferencing > Manage conferencing, and
+// the public booking page in the header.
+func layout() exkit.Layout {
+	return exkit.Layout{App: "Scheduling", Nav: []exkit.NavLink{
+		{Href: "/", Label: "Dashboard"},
+		{Href: conferencingPath, Label: "Manage conferencing"},
+		{Href: "/book", Label: "Booking page"},
+	}}
+}
 
-{{define "home"}}{{template "top" .}}
+const templates = `{{define "head"}}{{template "top" .Title}}{{with .Crumbs}}<p class="muted crumbs">{{.}}</p>{{end}}<h1>{{.Title}}</h1>{{end}}
+
+{{define "home"}}{{template "head" .}}
 {{with .Flash}}<p class="flash">{{.}}</p>{{end}}
 <p>Signed in as <b id="account">{{.Host.Name}}</b> ({{.Host.Email}}) · your booking page: <a href="/book?host={{.Host.ID}}">/book?host={{.Host.ID}}</a></p>
-<form method="post" action="/account"><label>Switch account <select name="account">{{range .Accounts}}<option value="{{.ID}}"{{if eq .ID $.Host.ID}} selected{{end}}>{{.Name}}</option>{{end}}</select></label> <button>Switch</button></form>
+<form method="post" action="/account" class="actions"><label>Switch account <select name="account" id="account-select">{{range .Accounts}}<option value="{{.ID}}"{{if eq .ID $.Host.ID}} selected{{end}}>{{.Name}}</option>{{end}}</select></label> <button class="secondary" id="switch">Switch</button></form>
 {{$c := .Conn}}
-<div class="box{{if and $c (not $c.Usable)}} warn{{end}}"><h2>Conferencing</h2>
-<p>Zoom: {{if not $c}}Not connected.{{else if $c.Usable}}Connected as {{$c.ZoomEmail}}{{else}}<b>Action required:</b> reconnect Zoom ({{$c.ZoomEmail}}).{{end}}</p>
+<div class="card" id="conferencing"><h2>Conferencing</h2>
+<p id="zoom-status">Zoom: {{if not $c}}Not connected.{{else if $c.Usable}}Connected as {{$c.ZoomEmail}}{{else}}<b>Action required:</b> reconnect Zoom ({{$c.ZoomEmail}}).{{end}}</p>
 <p>New bookings get: <b id="effective">{{.Effective}}</b></p>
 <p><a href="/scheduling/conferencing">Manage conferencing</a></p></div>
 <h2>Bookings</h2>
@@ -39,71 +45,67 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;pad
 <td>{{if eq .Conferencing "zoom"}}Zoom {{.ZoomMeetingID}}{{else}}built-in{{end}} <a href="{{.JoinURL}}">join</a>{{with .Note}}<br><small>{{.}}</small>{{end}}</td>
 <td><a href="/bookings/{{.ID}}">open</a></td></tr>{{end}}</table>
 {{else}}<p>No bookings yet.</p>{{end}}
-{{if .Fake}}<div class="box"><h2>Embedded fake Zoom</h2><p>What Ada or Zoom would do on Zoom's side:</p>
-<form method="post" action="/fake/revoke"><button>Revoke the app's access</button></form>
-<form method="post" action="/fake/advance"><button>Let two hours pass</button></form>
-<form method="post" action="/fake/uninstall"><button>Uninstall the app</button></form></div>{{end}}
+{{if .Fake}}<div class="card"><h2>Embedded fake Zoom</h2><p>What Ada or Zoom would do on Zoom's side:</p>
+<div class="actions"><form method="post" action="/fake/revoke"><button class="secondary">Revoke the app's access</button></form>
+<form method="post" action="/fake/advance"><button class="secondary">Let two hours pass</button></form>
+<form method="post" action="/fake/uninstall"><button class="danger">Uninstall the app</button></form></div></div>{{end}}
 {{template "bottom"}}{{end}}
 
-{{define "conferencing"}}{{template "top" .}}
+{{define "conferencing"}}{{template "head" .}}
 {{with .Flash}}<p class="flash">{{.}}</p>{{end}}
-<p>Signed in as <b>{{.Host.Name}}</b> · <a href="/">Dashboard</a></p>
+<p class="muted">Signed in as <b>{{.Host.Name}}</b> · <a href="/">Back to the dashboard</a></p>
 <p>How your clients meet you. New bookings use the default.</p>
 {{$c := .Conn}}
 <table><tr><th>Conferencing</th><th>Status</th><th></th></tr>
-<tr{{if and $c (not $c.Usable)}} class="warn"{{end}}><td><b>Zoom</b>{{if eq .Effective "Zoom meeting"}} <small>(default)</small>{{end}}</td>
-<td>{{if not $c}}Not connected.{{else if $c.Usable}}Connected as <b id="zoom-email">{{$c.ZoomEmail}}</b>{{else}}<b>Action required:</b> Zoom no longer accepts our access to <b id="zoom-email">{{$c.ZoomEmail}}</b>.
-New bookings get a built-in call until you reconnect.{{with $c.StatusReason}} (Zoom said: {{.}}){{end}}{{end}}</td>
-<td>{{if not $c}}<form method="get" action="{{.ConnectPath}}"><button>Connect</button></form>
-{{else}}{{if not $c.Usable}}<form method="get" action="{{.ConnectPath}}"><button>Reconnect</button></form>
-{{end}}<form method="post" action="/zoom/disconnect"><button>Disconnect</button></form>
-{{if and $c.Usable (ne .Default "zoom")}}<form method="post" action="/settings"><input type="hidden" name="conferencing" value="zoom"><button>Make default</button></form>{{end}}{{end}}</td></tr>
+<tr id="zoom-row"><td><b>Zoom</b>{{if eq .Effective "Zoom meeting"}} <small>(default)</small>{{end}}</td>
+<td id="zoom-status">{{if not $c}}Not connected.{{else if $c.Usable}}Connected as <b id="zoom-email">{{$c.ZoomEmail}}</b>{{else}}<b>Action required:</b> Zoom no longer accepts our access to <b id="zoom-email">{{$c.ZoomEmail}}</b>.
+New bookings get a built-in call until you reconnect.{{end}}</td>
+<td><div class="actions">{{if not $c}}<form method="get" action="{{.ConnectPath}}"><button id="connect">Connect</button></form>
+{{else}}{{if not $c.Usable}}<form method="get" action="{{.ConnectPath}}"><button id="reconnect">Reconnect</button></form>
+{{end}}<form method="post" action="/zoom/disconnect"><button class="danger" id="disconnect">Disconnect</button></form>
+{{if and $c.Usable (ne .Default "zoom")}}<form method="post" action="/settings"><input type="hidden" name="conferencing" value="zoom"><button class="secondary" id="default-zoom">Make default</button></form>{{end}}{{end}}</div></td></tr>
 <tr><td><b>Built-in calls</b>{{if eq .Effective "built-in call"}} <small>(default)</small>{{end}}</td>
 <td>Always available: each booking gets a call page on this site.</td>
-<td>{{if ne .Default "builtin"}}<form method="post" action="/settings"><input type="hidden" name="conferencing" value="builtin"><button>Make default</button></form>{{end}}</td></tr></table>
+<td><div class="actions">{{if ne .Default "builtin"}}<form method="post" action="/settings"><input type="hidden" name="conferencing" value="builtin"><button class="secondary" id="default-builtin">Make default</button></form>{{end}}</div></td></tr></table>
 <p>New bookings get: <b id="effective">{{.Effective}}</b></p>
-<p><small>Disconnect removes Zoom from this account only; to remove the app from Zoom, uninstall it in Zoom's App Marketplace.</small></p>
+<p class="muted"><small>Disconnect removes Zoom from this account only; to remove the app from Zoom, uninstall it in Zoom's App Marketplace.</small></p>
 {{template "bottom"}}{{end}}
 
-{{define "call"}}{{template "top" .}}
+{{define "call"}}{{template "head" .}}
 {{with .B}}<p>{{$.Service}} with {{$.Host.Name}} and <b>{{.ClientName}}</b>, {{$.When .Start}} ({{.DurationMin}} minutes).</p>
 {{if eq .Status "cancelled"}}<p class="err">This booking is cancelled.</p>
 {{else if eq .Conferencing "zoom"}}<p>This session is a Zoom meeting: <a href="{{.JoinURL}}">join it on Zoom</a>.</p>
-{{else}}<div class="box"><p>The call opens here at the booked time. (The example's stand-in for a video room.)</p></div>{{end}}
-<p><a href="/bookings/{{.ID}}">Booking</a></p>{{end}}
+{{else}}<div class="card"><p>The call opens here at the booked time. (The example's stand-in for a video room.)</p></div>{{end}}
+<p><a href="/bookings/{{.ID}}">Back to the booking</a></p>{{end}}
 {{template "bottom"}}{{end}}
 
-{{define "book"}}{{template "top" .}}
+{{define "book"}}{{template "head" .}}
 {{with .Error}}<p class="err">{{.}}</p>{{end}}
 <p>Book a {{.Minutes}}-minute {{.Service}} with {{.Host.Name}} (times in {{.Host.Timezone}}).</p>
 <form method="post" action="/book"><input type="hidden" name="host" value="{{.Host.ID}}">
-<p><label>Your name <input name="name" required maxlength="100"></label></p>
-<p><label>Your email <input name="email" type="email" required></label></p>
-<p><label>Time <select name="start">{{range .Slots}}<option value="{{.Unix}}">{{$.When .}}</option>{{end}}</select></label></p>
-<p><button>Book</button></p></form>
+<p><label>Your name <input id="name" name="name" required maxlength="100"></label></p>
+<p><label>Your email <input id="email" name="email" type="email" required></label></p>
+<p><label>Time <select id="start" name="start">{{range .Slots}}<option value="{{.Unix}}">{{$.When .}}</option>{{end}}</select></label></p>
+<p><button id="book">Book</button></p></form>
 {{template "bottom"}}{{end}}
 
-{{define "booking"}}{{template "top" .}}
+{{define "booking"}}{{template "head" .}}
 {{with .Error}}<p class="err">{{.}}</p>{{end}}
 {{with .B}}<p>{{$.Service}} with {{$.Host.Name}} for <b>{{.ClientName}}</b> &lt;{{.ClientEmail}}&gt;</p>
 <p>When: <b>{{$.When .Start}}</b> ({{.DurationMin}} minutes) · status: <b id="status">{{.Status}}</b></p>
-<p>Call: {{if eq .Conferencing "zoom"}}Zoom meeting {{.ZoomMeetingID}}{{else}}built-in call{{end}} · <a id="join" href="{{.JoinURL}}">{{.JoinURL}}</a></p>
+<p>Call: <span id="call-kind">{{if eq .Conferencing "zoom"}}Zoom meeting {{.ZoomMeetingID}}{{else}}built-in call{{end}}</span> · <a id="join" href="{{.JoinURL}}">{{.JoinURL}}</a></p>
 {{with .Note}}<p><small>{{.}}</small></p>{{end}}
 {{if eq .Status "confirmed"}}
-<form method="post" action="/bookings/{{.ID}}/reschedule"><select name="start">{{range $.Slots}}<option value="{{.Unix}}">{{$.When .}}</option>{{end}}</select>
-<button>Reschedule</button></form>
-<form method="post" action="/bookings/{{.ID}}/cancel"><button>Cancel booking</button></form>{{end}}{{end}}
-<p><a href="/">Dashboard</a></p>
+<div class="actions"><form method="post" action="/bookings/{{.ID}}/reschedule"><select name="start">{{range $.Slots}}<option value="{{.Unix}}">{{$.When .}}</option>{{end}}</select>
+<button class="secondary" id="reschedule">Reschedule</button></form>
+<form method="post" action="/bookings/{{.ID}}/cancel"><button class="danger" id="cancel">Cancel booking</button></form></div>{{end}}{{end}}
+<p><a href="/">Back to the dashboard</a></p>
 {{template "bottom"}}{{end}}
 
-{{define "error"}}{{template "top" .}}<p class="err">{{.Error}}</p><p><a href="/">Back</a></p>{{template "bottom"}}{{end}}`
+{{define "error"}}{{template "head" .}}<p class="err">{{.Error}}</p><p><a href="/">Back to the dashboard</a></p>{{template "bottom"}}{{end}}`
 
 func newPages() (*pages, error) {
-	t, err := template.New("pages").Parse(layout)
-	if err != nil {
-		return nil, err
-	}
-	return &pages{t: t}, nil
+	return &pages{t: layout().Parse(templates, nil)}, nil
 }
 
 // view is what every page gets.
@@ -141,20 +143,81 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, name st
 	_, _ = w.Write(buf.Bytes())
 }
 
-func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status := http.StatusInternalServerError
-	switch {
-	case errors.Is(err, errInvalidInput):
-		status = http.StatusBadRequest
-	case errors.Is(err, errNoBooking):
-		status = http.StatusNotFound
-	case errors.Is(err, errSlotUnavailable), errors.Is(err, exkit.ErrNotConnected), errors.Is(err, errBookingClosed):
-		status = http.StatusConflict
-	default:
-		a.log.ErrorContext(r.Context(), "request failed", "path", r.URL.Path, "error", err)
+// userError is a refusal of the app's own, whose text is a sentence for
+// the host or the client: what is wrong and what to do. kind is one of the
+// app's sentinel errors (errInvalidInput, errSlotUnavailable...).
+type userError struct {
+	kind error
+	msg  string
+}
+
+func (e *userError) Error() string { return e.msg }
+func (e *userError) Unwrap() error { return e.kind }
+
+func userErr(kind error, format string, args ...any) error {
+	return &userError{kind: kind, msg: fmt.Sprintf(format, args...)}
+}
+
+// Sentences for the app's own failures.
+const (
+	msgNotConnected = "Zoom is not connected to this account: connect Zoom first, on Manage conferencing."
+	msgSlotTaken    = "This time is not available any more: choose another one."
+	msgNoBooking    = "There is no such booking: check the link in your confirmation email."
+	msgAppTrouble   = "Something went wrong on our side and this was not done. Try again in a moment; if it keeps failing, contact the host."
+)
+
+// explain is the one place that turns a failure into what a person reads
+// and the page's status: the app's own refusals say their sentence; Zoom's
+// failures (a dead grant, limits, Zoom down, the network) get exkit's
+// sentences; anything else is the app's own trouble. No Go error chain and
+// no text of Zoom's reaches a page: the details go to the log.
+func explain(err error) exkit.Problem {
+	status := func(kind error) int {
+		switch {
+		case errors.Is(kind, errNoBooking):
+			return http.StatusNotFound
+		case errors.Is(kind, errSlotUnavailable), errors.Is(kind, errBookingClosed):
+			return http.StatusConflict
+		}
+		return http.StatusBadRequest
 	}
+	var ue *userError
+	switch {
+	case errors.As(err, &ue):
+		return exkit.Problem{Status: status(ue.kind), Message: ue.msg}
+	case errors.Is(err, errSlotUnavailable):
+		return exkit.Problem{Status: http.StatusConflict, Message: msgSlotTaken}
+	case errors.Is(err, errNoBooking):
+		return exkit.Problem{Status: http.StatusNotFound, Message: msgNoBooking}
+	case errors.Is(err, exkit.ErrNotConnected) && !errors.Is(err, oauth.ErrReauthorizationRequired):
+		return exkit.Problem{Status: http.StatusConflict, Message: msgNotConnected}
+	}
+	if p, ok := exkit.ExplainZoom(err); ok {
+		return p
+	}
+	return exkit.Problem{Status: http.StatusInternalServerError, Message: msgAppTrouble}
+}
+
+// fail logs the failure with its details and shows the sentence explain
+// gives for it.
+func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
+	p := explain(err)
+	level := slog.LevelWarn
+	if p.Status >= 500 {
+		level = slog.LevelError
+	}
+	a.log.Log(r.Context(), level, "request failed", "path", r.URL.Path, "account", a.account(r), "status", p.Status, "error", err)
+	a.show(w, r, p)
+}
+
+// show renders the error page with p's sentence.
+func (a *app) show(w http.ResponseWriter, r *http.Request, p exkit.Problem) {
 	h, _ := a.host(r.Context(), a.account(r))
-	a.render(w, r, status, "error", &view{Title: "Something went wrong", Host: h, Error: err.Error()})
+	if h == nil {
+		d := defaultHost()
+		h = &d
+	}
+	a.render(w, r, p.Status, "error", &view{Title: "That did not work", Host: h, Error: p.Message})
 }
 
 func flash(done string) string {
@@ -265,7 +328,7 @@ func (a *app) postDisconnect(w http.ResponseWriter, r *http.Request) {
 func (a *app) postAccount(w http.ResponseWriter, r *http.Request) {
 	h, err := a.host(r.Context(), r.PostFormValue("account"))
 	if err != nil {
-		a.fail(w, r, fmt.Errorf("%w: no such account", errInvalidInput))
+		a.fail(w, r, userErr(errInvalidInput, "There is no such account: choose one from the list."))
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: accountCookie, Value: h.ID, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
@@ -337,7 +400,7 @@ func (a *app) postBook(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, verr)
 			return
 		}
-		v.Error = err.Error()
+		v.Error = explain(err).Message
 		a.render(w, r, http.StatusBadRequest, "book", v)
 		return
 	}
