@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -39,6 +40,7 @@ type app struct {
 	mail  exkit.Mailer
 	clock oauth.Clock // nil: the real clock
 	pages *pages
+	slog  *slog.Logger // failures' details; the provider sees a sentence
 
 	oauthH *oauth.Handlers
 	hooks  *webhook.Handler
@@ -121,7 +123,7 @@ func inputErr(format string, args ...any) error { return &errInput{fmt.Sprintf(f
 // newApp creates the app's tables and wires its handlers. clock is nil
 // against real Zoom and in -serve mode.
 func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error) {
-	a := &app{env: env, log: env.Log, mail: env.Mail, clock: clock, clients: map[string]*zoom.Client{}}
+	a := &app{env: env, log: env.Log, slog: env.Logger(), mail: env.Mail, clock: clock, clients: map[string]*zoom.Client{}}
 	if err := a.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("creating the telehealth tables: %w", err)
 	}
@@ -136,14 +138,16 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		}),
 		oauth.WithOnConnected(func(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
 			if err := a.connected(r.Context(), c); err != nil {
-				a.pages.fail(w, http.StatusInternalServerError, "Zoom is connected, but saving the provider failed: "+err.Error())
+				a.failErr(w, r, fmt.Errorf("saving the provider: %w", err))
 				return
 			}
 			http.Redirect(w, r, "/providers/"+c.UserID, http.StatusSeeOther)
 		}),
-		oauth.WithOnError(func(w http.ResponseWriter, _ *http.Request, err error) {
+		oauth.WithOnError(func(w http.ResponseWriter, r *http.Request, err error) {
 			a.log.Fail("Connect Zoom failed: %v", err)
-			a.pages.fail(w, http.StatusBadRequest, "Connecting Zoom failed: "+err.Error())
+			a.slog.WarnContext(r.Context(), "connect Zoom failed", "error", err)
+			p := exkit.ExplainConnect(err)
+			a.pages.fail(w, p.Status, p.Message)
 		}),
 	}
 	if clock != nil {
@@ -391,7 +395,7 @@ func (a *app) dropClient(providerID string) {
 func (a *app) searchPatients(ctx context.Context, providerID, name string) ([]patient, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, inputErr("enter a name to search for")
+		return nil, inputErr("Enter a name to search for.")
 	}
 	if _, err := a.provider(ctx, providerID); err != nil {
 		return nil, err
@@ -453,7 +457,7 @@ func contactName(c *zoom.CompanyContact) string {
 func (a *app) findPatient(ctx context.Context, providerID, name string) (patient, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return patient{}, inputErr("enter a name to search for")
+		return patient{}, inputErr("Enter a name to search for.")
 	}
 	exactly := func(ps []patient) []patient {
 		var exact []patient
@@ -483,9 +487,9 @@ func (a *app) findPatient(ctx context.Context, providerID, name string) (patient
 	case len(exact) == 0 && len(found) == 1:
 		return found[0], nil
 	case len(found) == 0:
-		return patient{}, inputErr("nobody named %q among your patients or your Zoom contacts", name)
+		return patient{}, inputErr("Nobody named %q is among your patients or your Zoom contacts: check the spelling, or enter their email.", name)
 	default:
-		return patient{}, inputErr("%d people match %q: give the full name or the email", len(found), name)
+		return patient{}, inputErr("%d people match %q: give the full name or the email.", len(found), name)
 	}
 }
 
@@ -495,15 +499,15 @@ func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitReq
 	req.Topic = strings.TrimSpace(req.Topic)
 	switch {
 	case req.Topic == "":
-		return nil, inputErr("the visit needs a title")
+		return nil, inputErr("Give the visit a title.")
 	case len(req.Topic) > 200:
-		return nil, inputErr("the title is too long (200 characters at most)")
+		return nil, inputErr("The title is too long: 200 characters at most.")
 	case req.Start.IsZero() || !req.Start.After(a.now()):
-		return nil, inputErr("the visit must start in the future")
+		return nil, inputErr("The visit must start in the future.")
 	case req.Duration < 5 || req.Duration > 240:
-		return nil, inputErr("the duration must be between 5 and 240 minutes")
+		return nil, inputErr("The duration must be between 5 and 240 minutes.")
 	case len(req.Patients) == 0:
-		return nil, inputErr("invite at least one patient")
+		return nil, inputErr("Invite at least one patient.")
 	}
 	var (
 		patients []patient

@@ -443,7 +443,7 @@ func TestPages(t *testing.T) {
 		form url.Values
 		want string
 	}{
-		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Nobody Here"}}, "nobody named"},
+		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Nobody Here"}}, "Nobody named"},
 		{url.Values{"topic": {"x"}, "start": {start}, "duration": {"25"}, "patients": {"Kim"}}, "3 people match"},
 		{url.Values{"topic": {"x"}, "start": {"2001-01-01T10:00"}, "duration": {"25"}, "patients": {"Ava Lopez"}}, "in the future"},
 		{url.Values{"topic": {"x"}, "start": {"tomorrow"}, "duration": {"25"}, "patients": {"Ava Lopez"}}, "start time"},
