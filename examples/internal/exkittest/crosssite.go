@@ -142,7 +142,7 @@ func dumpTable(db *sql.DB, table string) ([]string, error) {
 				vals[i] = string(bs)
 			}
 		}
-		out = append(out, fmt.Sprint(vals...))
+		out = append(out, fmt.Sprintf("%v", vals))
 	}
 	slices.Sort(out)
 	return out, rows.Err()
