@@ -212,7 +212,7 @@ func testBinaryBody(t *testing.T, q queue.Queue, _ *Clock, _ *config) {
 	body := []byte("{\"event\":\"x\",\"s\":\"\x00\xff\xfe\\uD83D\\uDE92 é\"}")
 	want := bytes.Clone(body)
 	enqueue(t, q, queue.Message{Key: "k", Body: body}) // and a zero EventTS
-	body[2] = 'X' // the queue keeps its own copy
+	body[2] = 'X'                                      // the queue keeps its own copy
 	ds := claim(t, q, 1, time.Minute)
 	if len(ds) != 1 {
 		t.Fatalf("Claim = %d deliveries, want 1", len(ds))
