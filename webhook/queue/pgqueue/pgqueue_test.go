@@ -10,11 +10,15 @@ import (
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/webhook/queue"
+	"github.com/zoomkit/zoomkit/webhook/queue/internal/workertest"
 	"github.com/zoomkit/zoomkit/webhook/queue/pgqueue"
 	"github.com/zoomkit/zoomkit/webhook/queue/queuetest"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	workertest.Main(openFromEnv)
+	goleak.VerifyTestMain(m)
+}
 
 // newQueue returns a migrated Queue on db in a table of its own, dropped when the test ends.
 func newQueue(t testing.TB, db *sql.DB, opts ...pgqueue.Option) *pgqueue.Queue {
