@@ -467,3 +467,90 @@ func OrderTest(t *testing.T, q queue.Queue, env []string) {
 	}
 	t.Logf("%d events handled by %d processes", len(all), len(pids))
 }
+
+// BenchAckLatency measures what Zoom waits for in asynchronous mode: a Handler on q behind an
+// HTTP server on loopback receives b.N signed events at rate per second (open loop: each request
+// is sent on schedule whether or not the previous ones were answered), while Workers on q run a
+// function that takes handlerTime per event. It reports the answer's latency percentiles
+// (p50-ms, p99-ms, max-ms) and how many events the Workers finished.
+func BenchAckLatency(b *testing.B, q queue.Queue, rate int, handlerTime time.Duration) {
+	const secret = "bench-secret"
+	v, err := webhook.NewVerifier([]string{secret})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var counters webhook.Counters
+	h, err := webhook.NewHandler(v, webhook.WithQueue(q), webhook.WithMetrics(&counters))
+	if err != nil {
+		b.Fatal(err)
+	}
+	h.OnMeetingParticipantJoined(func(ctx context.Context, _ *webhook.Event, _ *webhook.MeetingParticipantJoinedPayload) error {
+		t := time.NewTimer(handlerTime) // the slow work: a database write, an email, a call to Zoom
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	w, err := webhook.NewWorker(h, q, webhook.WithConcurrency(2*rate*int(max(handlerTime/time.Second, 1))),
+		webhook.WithVisibilityTimeout(time.Minute), webhook.WithShutdownGrace(0), webhook.WithPollInterval(50*time.Millisecond))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		_ = w.Run(ctx)
+	}()
+	srv := httptest.NewServer(h)
+	tr := &http.Transport{MaxIdleConnsPerHost: 512}
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	defer func() {
+		cancel()
+		<-workerDone
+		srv.Close()
+		tr.CloseIdleConnections()
+	}()
+	// As many meetings as events in flight: per-meeting order does not hold the Workers back.
+	meetings := 2 * rate * int(max(handlerTime/time.Second, 1))
+	run := rand.Int64()
+	lat := make([]time.Duration, b.N)
+	var wg sync.WaitGroup
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	b.ResetTimer()
+	for i := range b.N {
+		<-tick.C
+		body := EventBody(fmt.Sprintf("m%d-%d", run, i%meetings), i, false)
+		wg.Go(func() {
+			req, err := webhook.NewSignedRequest(context.Background(), secret, srv.URL, body, time.Now())
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			start := time.Now()
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			lat[i] = time.Since(start)
+			if resp.StatusCode != http.StatusOK {
+				b.Errorf("answer %d", resp.StatusCode)
+			}
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	slices.Sort(lat)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+	b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
+	b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
+	b.ReportMetric(float64(counters.Snapshot().Handled), "handled")
+}
