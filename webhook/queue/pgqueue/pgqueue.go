@@ -33,13 +33,15 @@
 //
 // # Claims and order
 //
-// Claim is one statement: it picks the oldest live messages that are visible and are the
-// earliest (event_ts, id) of their key while no other message of that key is claimed or waiting
-// for a retry, locks them FOR UPDATE SKIP LOCKED (so concurrent claims never wait on one another
-// nor take the same row) and marks them claimed with a new token and a visibility deadline. At
-// most one message per key is claimed at a time, with one narrow exception: a message with an
-// earlier event_ts than a key's claimed message, inserted while that claim's statement runs, may
-// be claimed alongside it.
+// A claim is a short transaction. Its first statement picks the oldest live messages that are
+// visible and are the earliest (event_ts, id) of their key while no other message of that key is
+// claimed or waiting for a retry, locks them FOR UPDATE SKIP LOCKED (so concurrent claims never
+// wait on one another nor take the same row) and takes a transaction-scoped advisory lock per
+// key (pg_try_advisory_xact_lock, skipping keys another claim is taking). Its second statement
+// re-checks those conditions on a fresh snapshot, which sees every claim of the key that
+// committed before, and marks the messages claimed with a new token and a visibility deadline.
+// So at most one message per key is claimed at a time, even when an earlier event of the key is
+// queued while a later one is being claimed. No lock is held while a function runs.
 //
 // Time is the database's (now()), so replicas whose clocks disagree still agree on visibility
 // deadlines; WithClock replaces it with an application clock, for tests.
@@ -102,8 +104,8 @@ type Queue struct {
 	table string
 	now   func() time.Time
 
-	create                                        []string
-	enqueue, claim, ack, nack, dead, list, replay string
+	create                                              []string
+	enqueue, pick, claim, ack, nack, dead, list, replay string
 }
 
 var _ queue.Queue = (*Queue)(nil)
@@ -150,21 +152,25 @@ func New(db *sql.DB, opts ...Option) (*Queue, error) {
 		r(`CREATE INDEX IF NOT EXISTS {i}_dead ON {t} (dead_at, id) WHERE dead`),
 	}
 	q.enqueue = r(`INSERT INTO {t} (key, event_ts, body, enqueued_at, visible_at) VALUES ($2, $3, $4, {now}, {now})`)
-	q.claim = r(`WITH c AS (
-	SELECT m.id FROM {t} m
-	WHERE NOT m.dead AND m.visible_at <= {now}
-	AND NOT EXISTS (
+	// A claim is a transaction of two statements. The first picks the candidates (heads of
+	// their keys, nothing of the key in flight), locks their rows FOR UPDATE SKIP LOCKED and
+	// takes a transaction-scoped advisory lock per key, skipping keys another claim holds. The
+	// second claims them, re-checking the key with a snapshot taken after the locks: a claim
+	// of another row of the key that committed before is then visible.
+	const head = `NOT EXISTS (
 		SELECT 1 FROM {t} o
 		WHERE o.key = m.key AND NOT o.dead AND o.id <> m.id
 		AND (o.visible_at > {now} OR o.event_ts < m.event_ts OR (o.event_ts = m.event_ts AND o.id < m.id))
-	)
-	ORDER BY m.id
-	LIMIT $2
-	FOR UPDATE SKIP LOCKED
-)
-UPDATE {t} u SET attempts = u.attempts + 1, visible_at = {now} + $3, token = $4
-FROM c WHERE u.id = c.id
-RETURNING u.id, u.key, u.event_ts, u.body, u.attempts, u.last_error, u.enqueued_at`)
+	)`
+	q.pick = r(`SELECT m.id FROM {t} m
+WHERE NOT m.dead AND m.visible_at <= {now} AND ` + head + `
+AND pg_try_advisory_xact_lock(hashtextextended('{t}:' || m.key, 0))
+ORDER BY m.id
+LIMIT $2
+FOR UPDATE SKIP LOCKED`)
+	q.claim = r(`UPDATE {t} m SET attempts = m.attempts + 1, visible_at = {now} + $2, token = $3
+WHERE m.id = ANY(CAST(string_to_array($4, ',') AS BIGINT[])) AND NOT m.dead AND m.visible_at <= {now} AND ` + head + `
+RETURNING m.id, m.key, m.event_ts, m.body, m.attempts, m.last_error, m.enqueued_at`)
 	q.ack = r(`DELETE FROM {t} WHERE id = $1 AND token = $2 AND NOT dead`)
 	q.nack = r(`UPDATE {t} SET token = NULL, visible_at = {now} + $4, last_error = $5 WHERE id = $2 AND token = $3 AND NOT dead`)
 	q.dead = r(`UPDATE {t} SET token = NULL, dead = TRUE, dead_at = {now}, dead_error = $4 WHERE id = $2 AND token = $3 AND NOT dead`)
@@ -229,8 +235,21 @@ func (q *Queue) Claim(ctx context.Context, max int, visibility time.Duration) ([
 	if err := queue.CheckClaim(max, visibility); err != nil {
 		return nil, err
 	}
+	tx, err := q.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, q.errorf("claim", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit, Rollback is a no-op
+	now := q.clock()
+	ids, err := pickIDs(ctx, tx, q.pick, now, max)
+	if err != nil {
+		return nil, q.errorf("claim", err)
+	}
+	if len(ids) == 0 {
+		return nil, nil // the transaction is rolled back: it changed nothing
+	}
 	token := queue.NewToken()
-	rows, err := q.db.QueryContext(ctx, q.claim, q.clock(), max, visibility.Milliseconds(), token)
+	rows, err := tx.QueryContext(ctx, q.claim, now, visibility.Milliseconds(), token, strings.Join(ids, ","))
 	if err != nil {
 		return nil, q.errorf("claim", err)
 	}
@@ -251,9 +270,30 @@ func (q *Queue) Claim(ctx context.Context, max int, visibility time.Duration) ([
 	if err := rows.Err(); err != nil {
 		return nil, q.errorf("claim", err)
 	}
-	// One statement claims several rows in no particular order: hand them out oldest first.
+	if err := tx.Commit(); err != nil {
+		return nil, q.errorf("claim", err)
+	}
+	// The statement returns rows in no particular order: hand them out oldest first.
 	sortByID(out)
 	return out, nil
+}
+
+// pickIDs runs the first statement of a claim.
+func pickIDs(ctx context.Context, tx *sql.Tx, pick string, now any, max int) ([]string, error) {
+	rows, err := tx.QueryContext(ctx, pick, now, max)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, strconv.FormatInt(id, 10))
+	}
+	return ids, rows.Err()
 }
 
 // settle runs an Ack, Nack or DeadLetter statement and reports ErrNotClaimed when no row matched.

@@ -3,6 +3,8 @@ package pgqueue_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,5 +104,59 @@ func TestNewValidates(t *testing.T) {
 	}
 	if _, err := pgqueue.New(db, pgqueue.WithClock(nil)); err == nil {
 		t.Error("WithClock(nil) accepted")
+	}
+}
+
+// An earlier event of a key queued while a later one is being claimed must not be claimed
+// alongside it: at most one message of a key is in flight.
+func TestLateEarlierEventRacingAClaim(t *testing.T) {
+	db := servicetest.Postgres(t)
+	db.SetMaxOpenConns(8)
+	q := newQueue(t, db)
+	ctx := t.Context()
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 150 {
+		key := fmt.Sprintf("k%d", i)
+		if err := q.Enqueue(ctx, queue.Message{Key: key, EventTS: base.Add(time.Hour), Body: []byte("later")}); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var claimed [3][]queue.Delivery
+		start := make(chan struct{})
+		for g := range 2 {
+			wg.Go(func() {
+				<-start
+				ds, err := q.Claim(ctx, 10, time.Hour)
+				if err != nil {
+					t.Error(err)
+				}
+				claimed[g] = ds
+			})
+		}
+		wg.Go(func() {
+			<-start
+			if err := q.Enqueue(ctx, queue.Message{Key: key, EventTS: base, Body: []byte("earlier")}); err != nil {
+				t.Error(err)
+			}
+			ds, err := q.Claim(ctx, 10, time.Hour)
+			if err != nil {
+				t.Error(err)
+			}
+			claimed[2] = ds
+		})
+		close(start)
+		wg.Wait()
+		n := 0
+		for _, ds := range claimed {
+			for _, d := range ds {
+				if d.Key == key {
+					n++
+				}
+			}
+		}
+		if n > 1 {
+			t.Fatalf("round %d: %d messages of one key claimed at once", i, n)
+		}
+		// Settle the round: whatever is claimed stays claimed (visibility 1h), on its own key.
 	}
 }
