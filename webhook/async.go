@@ -293,7 +293,9 @@ func (w *Worker) Run(ctx context.Context) error {
 		}
 		wait := w.poll
 		if failures > 0 {
+			// The queue is failing: back off, whatever it announces.
 			wait = w.backoff(failures, w.poll, max(w.poll, time.Minute))
+			changed = nil
 		}
 		timer := time.NewTimer(wait)
 		select {

@@ -406,3 +406,59 @@ func TestWebSocketSourceFeedsTheQueue(t *testing.T) {
 	require.Len(t, ds, 1)
 	assert.Equal(t, startedEvent, string(ds[0].Body))
 }
+
+// flakyQueue fails its first claims.
+type flakyQueue struct {
+	*queue.Memory
+	mu       sync.Mutex
+	failures int
+}
+
+func (q *flakyQueue) Claim(ctx context.Context, max int, vis time.Duration) ([]queue.Delivery, error) {
+	q.mu.Lock()
+	fail := q.failures > 0
+	if fail {
+		q.failures--
+	}
+	q.mu.Unlock()
+	if fail {
+		return nil, errQueueDown
+	}
+	return q.Memory.Claim(ctx, max, vis)
+}
+
+func TestWorkerBacksOffWhileTheQueueFails(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		logs := &syncLog{}
+		q := &flakyQueue{Memory: queue.NewMemory(nil), failures: 3}
+		f := newFixture(t, nil, WithQueue(q), WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
+		got := make(chan struct{})
+		f.h.OnMeetingStarted(func(context.Context, *Event, *MeetingStartedPayload) error { close(got); return nil })
+		w, err := NewWorker(f.h, q, WithPollInterval(time.Second))
+		require.NoError(t, err)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- w.Run(ctx) }()
+		require.Equal(t, http.StatusOK, f.deliver(t, testSecret, meetingEvent(EventMeetingStarted, "m", 1, "")).Code)
+		start := time.Now()
+		<-got
+		// Three failed claims, waits of about 1 s, 2 s and 4 s (jittered to half at least).
+		assert.GreaterOrEqual(t, time.Since(start), 3500*time.Millisecond)
+		cancel()
+		require.ErrorIs(t, <-done, context.Canceled)
+		assert.Equal(t, 3, strings.Count(logs.String(), "queue claim failed"), logs.String())
+	})
+}
+
+func TestWebSocketSourceHandlesTheEventWhenTheQueueFails(t *testing.T) {
+	t.Parallel()
+	h := newTestHandler(t, WithQueue(failingQueue{}))
+	ran := 0
+	h.OnMeetingStarted(func(context.Context, *Event, *MeetingStartedPayload) error { ran++; return nil })
+	s, err := NewWebSocketSource(h, &staticTokens{toks: []string{"tok"}}, "sub-1")
+	require.NoError(t, err)
+	msg, err := json.Marshal(map[string]string{"module": "message", "content": startedEvent})
+	require.NoError(t, err)
+	s.handleMessage(t.Context(), msg)
+	assert.Equal(t, 1, ran, "nothing redelivers a WebSocket event: it is handled at once rather than lost")
+}
