@@ -48,7 +48,9 @@ type HandlerFunc func(ctx context.Context, e *Event) error
 //     being dropped or handled twice;
 //   - runs the handler registered for the event name, else the fallback, else nothing;
 //   - answers 200 when that succeeds, and 500 when it returns an error or panics, after releasing
-//     the dedup key so that Zoom's redelivery is handled.
+//     the dedup key so that Zoom's redelivery is handled;
+//   - in asynchronous mode (WithQueue), instead of the last two steps, queues an event that has a
+//     handler and answers 200, or 503 after releasing the dedup key when the queue fails.
 //
 // By default handlers run synchronously within the request, so a failure can become a 5xx and a
 // retry. Zoom waits 3 seconds for the answer: keep handlers fast, or use the asynchronous mode

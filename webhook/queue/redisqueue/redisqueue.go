@@ -147,11 +147,11 @@ local base = ARGV[2]
 local function kset(key) return base .. 'k:' .. key end
 -- pad makes stream ids sort as strings: "ms-seq" -> 20 digits "-" 20 digits.
 local function pad(id)
-	local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+	local ms, seq = string.match(id, '^(%d+)%-(%d+)$')
 	return string.rep('0', 20 - #ms) .. ms .. '-' .. string.rep('0', 20 - #seq) .. seq
 end
 local function unpad(p)
-	local ms, seq = string.match(p, '^0*(%d-)-0*(%d-)$')
+	local ms, seq = string.match(p, '^0*(%d-)%-0*(%d-)$')
 	if ms == '' then ms = '0' end
 	if seq == '' then seq = '0' end
 	return ms .. '-' .. seq

@@ -386,10 +386,17 @@ func CrashTest(t *testing.T, q queue.Queue, env []string, live func(context.Cont
 		Log:        filepath.Join(t.TempDir(), "worker.log"),
 		Visibility: 300 * time.Millisecond, Concurrency: 4,
 	}
-	kills := 0
-	for range 12 {
+	// Kill workers until they have started half as many functions as there are events, so that
+	// every killed worker still has events to start (each event starts at least once).
+	kills, budget := 0, len(all)/2
+	for {
+		n := 3 + rand.IntN(25)
+		if n > budget {
+			break
+		}
+		budget -= n
 		p := Start(t, cfg, false)
-		if !p.WaitStarts(3 + rand.IntN(25)) {
+		if !p.WaitStarts(n) {
 			t.Fatal("a worker exited before it was killed")
 		}
 		p.Kill()
