@@ -37,7 +37,59 @@
 //
 // Application functions run within the request, so a failure can turn into a retry. Zoom waits 3
 // seconds for an answer and retries 5, 25 and 85 minutes after the first attempt: keep the functions
-// fast, and move slow work to a queue of your own.
+// fast, or use the asynchronous mode (see Asynchronous mode), in which the Handler answers 200 once
+// the event is queued, or 503 when the queue fails.
+//
+// # Asynchronous mode
+//
+// By default (synchronous mode) the Handler runs the application's function within the request
+// and answers Zoom with its outcome. What that guarantees: an event is handled before Zoom gets
+// its 200; a failing function becomes a 500, and Zoom's retry (5, 25 and 85 minutes later) is the
+// retry. What it does not: Zoom waits only 3 seconds, so a slow function (a database write, an
+// email, a call back to Zoom) makes Zoom retry and, after the last retry, drop the event; and a
+// process that dies between its 200 and the end of the work loses the event. Use it for fast
+// functions and single-process apps.
+//
+// In asynchronous mode (WithQueue) the Handler verifies and deduplicates as before, writes the raw
+// verified event to a durable queue and answers 200 (503 if the queue fails, so Zoom retries);
+// Workers, in this process or in other replicas, take events from the queue and run the same
+// registered functions:
+//
+//	q, err := pgqueue.New(db) // or redisqueue.New(client), or queue.NewMemory(nil) in one process
+//	h, err := webhook.NewHandler(v, webhook.WithQueue(q), webhook.WithDeduper(sharedDedup))
+//	h.OnMeetingParticipantJoined(recordAttendance)
+//	http.Handle("POST /zoom/webhook", h)
+//	w, err := webhook.NewWorker(h, q, webhook.WithConcurrency(8))
+//	go w.Run(ctx) // until ctx ends; then finishes or releases what it runs
+//
+// What it guarantees:
+//
+//   - Zoom's answer does not wait for the function: its latency is the queue's write.
+//   - At least once: an event is removed from the queue only after its function returned nil. A
+//     Worker that crashes or stalls past the visibility timeout (WithVisibilityTimeout) lets the
+//     event be handled again by another, so functions must be idempotent (they may run twice, and
+//     rarely at the same time when one overran its visibility timeout; the function's context
+//     ends at that timeout).
+//   - Retries: a function that fails (returns an error or panics) is retried with exponential
+//     backoff (WithRetry: 1 s doubling to 5 min, with jitter), and after its last attempt (8 by
+//     default; a crash counts as an attempt) the event is dead-lettered with the error. Dead
+//     letters are listed and replayed through the queue (DeadLetters, Replay).
+//   - Per-key order: events with the same ordering key (OrderKey: the meeting or webinar, by the
+//     Sequencer's rules; WithOrderKey changes it) are handled one at a time, in event_ts order
+//     among the events queued together, and a key waits while its earliest event waits for a
+//     retry. Different keys run in parallel, up to each Worker's concurrency. An event that
+//     arrives after a later event of its key was already handled is still handled (after it): use
+//     a Sequencer where going backwards matters.
+//   - Graceful shutdown: when Run's context ends, the Worker stops claiming, lets running
+//     functions finish for WithShutdownGrace (30 s), then cancels their contexts and releases
+//     the events that did not finish to the queue. Run returns when every goroutine it started
+//     has ended.
+//
+// It does not deduplicate inside the queue: the Handler's Deduper does that before queuing (use a
+// shared one with replicas). Operability: failures are logged through WithLogger (a warning per
+// retry, an error per dead letter), and WithMetrics reports queued, in-flight, retried and
+// dead-lettered counts and function latency; Counters keeps them and serves expvar. A
+// WebSocketSource on a Handler with a queue queues its events too.
 //
 // # Verification
 //

@@ -10,6 +10,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/zoomkit/zoomkit/webhook/queue"
 )
 
 // EventEndpointURLValidation is the challenge Zoom sends to check that an endpoint belongs to the app.
@@ -46,11 +48,14 @@ type HandlerFunc func(ctx context.Context, e *Event) error
 //     being dropped or handled twice;
 //   - runs the handler registered for the event name, else the fallback, else nothing;
 //   - answers 200 when that succeeds, and 500 when it returns an error or panics, after releasing
-//     the dedup key so that Zoom's redelivery is handled.
+//     the dedup key so that Zoom's redelivery is handled;
+//   - in asynchronous mode (WithQueue), instead of the last two steps, queues an event that has a
+//     handler and answers 200, or 503 after releasing the dedup key when the queue fails.
 //
-// Handlers run synchronously within the request, so a failure can become a 5xx and a retry. Zoom
-// waits 3 seconds for the answer: keep handlers fast, and hand slow work to a queue of your own
-// (after which the event counts as handled).
+// By default handlers run synchronously within the request, so a failure can become a 5xx and a
+// retry. Zoom waits 3 seconds for the answer: keep handlers fast, or use the asynchronous mode
+// (WithQueue and a Worker), in which the Handler queues the event durably and answers at once,
+// and a Worker runs the handler with retries (see the package documentation).
 //
 // Register handlers before serving. A Handler is safe for concurrent use.
 type Handler struct {
@@ -64,6 +69,9 @@ type Handler struct {
 	mu        sync.RWMutex
 	routes    map[string]HandlerFunc
 	fallback  HandlerFunc
+	queue     queue.Queue // asynchronous mode when set
+	orderKey  KeyFunc
+	metrics   Metrics
 }
 
 // A HandlerOption configures a Handler.
@@ -168,11 +176,13 @@ func NewHandler(v *Verifier, opts ...HandlerOption) (*Handler, error) {
 		return nil, fmt.Errorf("%w: nil Verifier", ErrInvalidOption)
 	}
 	h := &Handler{
-		v:       v,
-		dedup:   NewMemoryDeduper(nil),
-		keyFunc: DefaultKey,
-		ttl:     DefaultDedupTTL,
-		routes:  make(map[string]HandlerFunc),
+		v:        v,
+		dedup:    NewMemoryDeduper(nil),
+		keyFunc:  DefaultKey,
+		ttl:      DefaultDedupTTL,
+		routes:   make(map[string]HandlerFunc),
+		orderKey: OrderKey,
+		metrics:  noMetrics{},
 	}
 	for _, o := range opts {
 		if o == nil {
@@ -372,17 +382,7 @@ func (h *Handler) dispatch(w http.ResponseWriter, r *http.Request, e *Event, vr 
 // stop the event: it is handled without a claim (for sources that get no redelivery); a claim
 // refused because ctx ended is not a failing store, and the event is not handled.
 func (h *Handler) process(ctx context.Context, e *Event, stale, failOpen bool, vr verified) int {
-	h.mu.RLock()
-	fn, ok := h.routes[e.Name]
-	if !ok {
-		if canon, alias := eventAliases[e.Name]; alias {
-			fn, ok = h.routes[canon]
-		}
-	}
-	if !ok {
-		fn = h.fallback
-	}
-	h.mu.RUnlock()
+	fn := h.route(e.Name)
 
 	var key string
 	if h.dedup != nil {
@@ -411,17 +411,47 @@ func (h *Handler) process(ctx context.Context, e *Event, stale, failOpen bool, v
 	if fn == nil {
 		return http.StatusOK
 	}
+	if h.queue != nil {
+		return h.enqueue(ctx, e, key, failOpen, fn, vr)
+	}
+	return h.runNow(ctx, e, key, fn, vr)
+}
+
+// route returns the function registered for an event name (or its alias), else the fallback.
+func (h *Handler) route(name string) HandlerFunc {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	fn, ok := h.routes[name]
+	if !ok {
+		if canon, alias := eventAliases[name]; alias {
+			fn, ok = h.routes[canon]
+		}
+	}
+	if !ok {
+		fn = h.fallback
+	}
+	return fn
+}
+
+// runNow runs fn for e within the request; when it fails, the claims are released so that
+// Zoom's redelivery is handled.
+func (h *Handler) runNow(ctx context.Context, e *Event, key string, fn HandlerFunc, vr verified) int {
 	if err := run(ctx, fn, e); err != nil {
 		h.log(ctx, "webhook: handler failed", e.Name, err)
-		if key != "" {
-			if rerr := h.dedup.Release(context.WithoutCancel(ctx), key); rerr != nil {
-				h.log(ctx, "webhook: dedup release failed", e.Name, rerr)
-			}
-		}
-		h.releaseReplay(ctx, e.Name, vr)
+		h.releaseClaims(ctx, e.Name, key, vr)
 		return http.StatusInternalServerError
 	}
 	return http.StatusOK
+}
+
+// releaseClaims forgets an event's dedup claim (key, if any) and replay claim.
+func (h *Handler) releaseClaims(ctx context.Context, event, key string, vr verified) {
+	if key != "" {
+		if rerr := h.dedup.Release(context.WithoutCancel(ctx), key); rerr != nil {
+			h.log(ctx, "webhook: dedup release failed", event, rerr)
+		}
+	}
+	h.releaseReplay(ctx, event, vr)
 }
 
 // fresh reports whether a verified request is within the verifier's own tolerance (requests
