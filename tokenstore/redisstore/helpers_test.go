@@ -15,7 +15,12 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // newClient returns a new client (with its own connection pool) of the test
 // Redis, closed when the test ends.
-func newClient(t testing.TB) *redis.Client { return servicetest.Redis(t) }
+func newClient(t testing.TB) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: servicetest.RedisAddr(t)})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
 
 // uniquePrefix returns a key prefix no other test uses; its keys are deleted
 // when the test ends.

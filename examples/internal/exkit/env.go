@@ -21,10 +21,10 @@ import (
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, for -db postgres://...
-
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
+	"github.com/zoomkit/zoomkit/tokenstore/sqlstore/postgres"
+	"github.com/zoomkit/zoomkit/tokenstore/sqlstore/sqlite"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -226,7 +226,7 @@ func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 				}
 				return '_'
 			}, strings.ToLower(name))
-			admin, err := sql.Open("pgx", dsn)
+			admin, err := postgres.Open(dsn)
 			if err != nil {
 				return nil, err
 			}
@@ -239,7 +239,7 @@ func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 			u.RawQuery = q.Encode()
 			dsn = u.String()
 		}
-		db, err := sql.Open("pgx", dsn)
+		db, err := postgres.Open(dsn)
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +248,7 @@ func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 	if dsn == "" {
 		dsn = filepath.Join(dir, "app.db")
 	}
-	return sqlstore.OpenSQLite(dsn)
+	return sqlite.Open(dsn)
 }
 
 func randomHex(n int) string {

@@ -1,4 +1,4 @@
-package sqlstore_test
+package sqlstoretest
 
 import (
 	"context"
@@ -26,9 +26,9 @@ func newDeduper(t testing.TB, db *sql.DB, table string, opts ...sqlstore.Option)
 	return d
 }
 
-func TestDeduper(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestDeduper(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -77,9 +77,9 @@ func TestDeduper(t *testing.T) {
 
 // TestDeduperConcurrent: replicas with their own pools race to claim one
 // redelivered event; exactly one handles it.
-func TestDeduperConcurrent(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestDeduperConcurrent(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			table := servicetest.UniqueName("zk_dedup_")
@@ -122,9 +122,9 @@ func TestDeduperConcurrent(t *testing.T) {
 }
 
 // TestDeduperDBClock: with the database's clock, a claim expires on its own.
-func TestDeduperDBClock(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestDeduperDBClock(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			table := servicetest.UniqueName("zk_dedup_")

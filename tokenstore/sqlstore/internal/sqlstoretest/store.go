@@ -1,4 +1,4 @@
-package sqlstore_test
+package sqlstoretest
 
 import (
 	"context"
@@ -10,15 +10,17 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
 	"github.com/zoomkit/zoomkit/tokenstore/storetest"
 )
 
-func TestConformance(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestConformance(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			storetest.Run(t, func(t *testing.T) tokenstore.Store {
 				return newStore(t, b.opener()(t)) // a fresh database each time
@@ -28,13 +30,13 @@ func TestConformance(t *testing.T) {
 }
 
 // TestConformanceEncrypted: the store under tokenstore.NewEncrypted.
-func TestConformanceEncrypted(t *testing.T) {
+func (su *suite) TestConformanceEncrypted(t *testing.T) {
 	keys, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	storetest.Run(t, func(t *testing.T) tokenstore.Store {
-		s, err := tokenstore.NewEncrypted(newStore(t, sqliteOpener()(t)), keys)
+		s, err := tokenstore.NewEncrypted(newStore(t, su.b.opener()(t)), keys)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,9 +63,9 @@ func noSecret(t *testing.T, err error) {
 	}
 }
 
-func TestVersionsAndTombstones(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestVersionsAndTombstones(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -107,8 +109,8 @@ func TestVersionsAndTombstones(t *testing.T) {
 	}
 }
 
-func TestInvalidArguments(t *testing.T) {
-	s := newStore(t, sqliteOpener()(t))
+func (su *suite) TestInvalidArguments(t *testing.T) {
+	s := newStore(t, su.b.opener()(t))
 	ctx := t.Context()
 	if err := s.Put(ctx, "k", nil); !errors.Is(err, tokenstore.ErrNilToken) {
 		t.Errorf("Put(nil) = %v, want ErrNilToken", err)
@@ -126,8 +128,8 @@ func TestInvalidArguments(t *testing.T) {
 	}
 }
 
-func TestOptions(t *testing.T) {
-	db := sqliteOpener()(t)
+func (su *suite) TestOptions(t *testing.T) {
+	db := su.b.opener()(t)
 	if _, err := sqlstore.New(nil); err == nil {
 		t.Error("New(nil) succeeded")
 	}
@@ -154,34 +156,16 @@ func TestOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Dialect() != sqlstore.SQLite || s.Table() != sqlstore.DefaultTable {
-		t.Errorf("New(sqlite db) = dialect %v table %q", s.Dialect(), s.Table())
-	}
+	assert.Equal(t, su.b.Dialect, s.Dialect(), "dialect inferred from the driver")
+	assert.Equal(t, sqlstore.DefaultTable, s.Table())
 	if _, err := sqlstore.NewDeduper(db, sqlstore.WithTable("x y")); err == nil {
 		t.Error("NewDeduper(WithTable(\"x y\")) accepted")
-	}
-	if _, err := sqlstore.OpenSQLite("a?b"); err == nil {
-		t.Error("OpenSQLite(a?b) accepted")
-	}
-	if _, err := sqlstore.OpenSQLite(":memory:"); err == nil {
-		t.Error("OpenSQLite(:memory:) accepted")
-	}
-}
-
-func TestDetectPostgres(t *testing.T) {
-	db := postgresOpen(t)
-	s, err := sqlstore.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Dialect() != sqlstore.Postgres {
-		t.Fatalf("dialect = %v, want postgres", s.Dialect())
 	}
 }
 
 // TestCorrupt writes damaged rows by hand: each must read back as an error
 // wrapping ErrCorrupt that names the problem, never as a token.
-func TestCorrupt(t *testing.T) {
+func (su *suite) TestCorrupt(t *testing.T) {
 	good := `{"access_token":"SECRET-AT","refresh_token":"SECRET-RT"}`
 	cases := []struct {
 		name    string
@@ -200,8 +184,8 @@ func TestCorrupt(t *testing.T) {
 		{"NoData", 3, 1, nil, "no data"},
 		{"ZeroVersion", 0, 1, good, "invalid version"},
 	}
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			db := open(t)
@@ -211,7 +195,7 @@ func TestCorrupt(t *testing.T) {
 					ctx := t.Context()
 					q := fmt.Sprintf(`INSERT INTO %s (key, version, schema_version, data, updated_at) VALUES ('%s', %d, %d, $1, 0)`,
 						s.Table(), tc.name, tc.version, tc.schema)
-					if b.name == "SQLite" {
+					if b.Dialect == sqlstore.SQLite {
 						q = strings.Replace(q, "$1", "?", 1)
 					}
 					if _, err := db.ExecContext(ctx, q, tc.data); err != nil {
@@ -242,9 +226,9 @@ func TestCorrupt(t *testing.T) {
 }
 
 // TestLeaseInjectedClock drives lease expiry with WithClock: no waiting.
-func TestLeaseInjectedClock(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestLeaseInjectedClock(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -289,9 +273,9 @@ func TestLeaseInjectedClock(t *testing.T) {
 // TestStaleWriterRejected is the store-level guarantee behind refresh
 // coordination: a lease holder paused past its TTL cannot overwrite the token
 // a later holder stored.
-func TestStaleWriterRejected(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestStaleWriterRejected(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -343,9 +327,9 @@ func TestStaleWriterRejected(t *testing.T) {
 // lease gets an error from ReleaseLease, and the lease expires on its own.
 // PostgreSQL is reached through a proxy that is then cut; the SQLite
 // connection pool is closed.
-func TestConnectionLost(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestConnectionLost(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -356,14 +340,14 @@ func TestConnectionLost(t *testing.T) {
 				lostDB *sql.DB
 				lose   func()
 			)
-			if b.name == "Postgres" {
-				dsn := servicetest.PostgresDSN(t)
+			if b.Dialect == sqlstore.Postgres {
+				dsn := b.DSN(t)
 				u, err := url.Parse(dsn)
 				if err != nil {
 					t.Fatal(err)
 				}
 				proxy := servicetest.NewProxy(t, u.Host)
-				if lostDB, err = sql.Open("pgx", proxy.DSN(t, dsn)); err != nil {
+				if lostDB, err = b.Open(proxy.DSN(t, dsn)); err != nil {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { lostDB.Close() })
@@ -399,9 +383,9 @@ func TestConnectionLost(t *testing.T) {
 // TestDBClockExpiry checks expiry by the database's own clock (the default):
 // a 1ms lease is soon free again. It polls the store, it does not sleep for
 // synchronization.
-func TestDBClockExpiry(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestDBClockExpiry(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -429,8 +413,8 @@ func TestDBClockExpiry(t *testing.T) {
 	}
 }
 
-func TestCancelledContextKeepsData(t *testing.T) {
-	s := newStore(t, sqliteOpener()(t))
+func (su *suite) TestCancelledContextKeepsData(t *testing.T) {
+	s := newStore(t, su.b.opener()(t))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := s.CompareAndSwap(ctx, "k", 0, tok(1)); err == nil {
@@ -444,23 +428,10 @@ func TestCancelledContextKeepsData(t *testing.T) {
 	}
 }
 
-func TestOpenSQLitePragmas(t *testing.T) {
-	db := sqliteOpener()(t)
-	for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "5000", "synchronous": "2"} {
-		var got string
-		if err := db.QueryRowContext(t.Context(), "PRAGMA "+pragma).Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
-			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
-		}
-	}
-}
-
 // TestConcurrentMigrate: replicas starting together all migrate.
-func TestConcurrentMigrate(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestConcurrentMigrate(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			table := servicetest.UniqueName("zk_tokens_")

@@ -1,4 +1,4 @@
-package sqlstore_test
+package sqlstoretest
 
 import (
 	"context"
@@ -8,9 +8,9 @@ import (
 	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
 )
 
-func BenchmarkGet(b *testing.B) {
-	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
+func (su *suite) BenchmarkGet(b *testing.B) {
+	for _, be := range su.backends() {
+		b.Run(be.Name, func(b *testing.B) {
 			s := newStore(b, be.opener()(b))
 			ctx := context.Background()
 			if err := s.Put(ctx, "k", tok(1)); err != nil {
@@ -26,9 +26,9 @@ func BenchmarkGet(b *testing.B) {
 	}
 }
 
-func BenchmarkPut(b *testing.B) {
-	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
+func (su *suite) BenchmarkPut(b *testing.B) {
+	for _, be := range su.backends() {
+		b.Run(be.Name, func(b *testing.B) {
 			s := newStore(b, be.opener()(b))
 			ctx := context.Background()
 			b.ReportAllocs()
@@ -42,9 +42,9 @@ func BenchmarkPut(b *testing.B) {
 }
 
 // BenchmarkGetParallel measures Get from many goroutines on one pool.
-func BenchmarkGetParallel(b *testing.B) {
-	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
+func (su *suite) BenchmarkGetParallel(b *testing.B) {
+	for _, be := range su.backends() {
+		b.Run(be.Name, func(b *testing.B) {
 			s := newStore(b, be.opener()(b))
 			ctx := context.Background()
 			if err := s.Put(ctx, "k", tok(1)); err != nil {
@@ -64,10 +64,10 @@ func BenchmarkGetParallel(b *testing.B) {
 
 // BenchmarkContendedRefresh: 8 replicas, one connection pool each, race to
 // refresh one expired grant; one op is one round.
-func BenchmarkContendedRefresh(b *testing.B) {
-	for _, name := range []string{"SQLite", "Postgres"} {
-		b.Run(fmt.Sprintf("%s/replicas=8", name), func(b *testing.B) {
-			replicatest.BenchmarkContendedRefresh(b, sharedBackend(b, name), 8)
+func (su *suite) BenchmarkContendedRefresh(b *testing.B) {
+	for _, be := range su.backends() {
+		b.Run(fmt.Sprintf("%s/replicas=8", be.Name), func(b *testing.B) {
+			replicatest.BenchmarkContendedRefresh(b, sharedBackend(b, be), 8)
 		})
 	}
 }
