@@ -26,8 +26,10 @@ func (noDriver) Open(string) (driver.Conn, error) { return nil, errors.New("no d
 
 type noConnector struct{}
 
-func (noConnector) Connect(context.Context) (driver.Conn, error) { return nil, errors.New("no database") }
-func (noConnector) Driver() driver.Driver                        { return noDriver{} }
+func (noConnector) Connect(context.Context) (driver.Conn, error) {
+	return nil, errors.New("no database")
+}
+func (noConnector) Driver() driver.Driver { return noDriver{} }
 
 func newDB(t *testing.T) *sql.DB {
 	db := sql.OpenDB(noConnector{})
