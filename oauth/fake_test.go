@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/oauth"
@@ -348,7 +349,5 @@ func noLeak(t *testing.T, err error) {
 
 func mustPut(t *testing.T, s tokenstore.Store, key string, tok *tokenstore.Token) {
 	t.Helper()
-	if err := s.Put(context.Background(), key, tok); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(context.Background(), key, tok))
 }

@@ -11,6 +11,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
@@ -60,9 +62,7 @@ func newTS(t *testing.T, cfg *oauth.Config, store tokenstore.Store, key string, 
 	t.Helper()
 	opts = append([]oauth.Option{oauth.WithLogger(newLogger(t))}, opts...)
 	ts, err := cfg.TokenSource(store, key, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return ts
 }
 
@@ -180,9 +180,7 @@ func TestCancelledCallerDoesNotLoseTheRefresh(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		_, err := ts.TokenContext(ctx)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("TokenContext with a 50ms deadline = %v, want DeadlineExceeded", err)
-		}
+		require.ErrorIs(t, err, context.DeadlineExceeded, "TokenContext with a 50ms deadline")
 		synctest.Wait()
 		time.Sleep(time.Second)
 		stored, err := store.Get(t.Context(), "k")
@@ -212,9 +210,7 @@ func TestStoreWriteFailureIsRetried(t *testing.T) {
 				mustPut(t, fs.Memory, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 				ts := newTS(t, memConfig(f), store, "k")
 				tok, err := ts.Token()
-				if err != nil {
-					t.Fatalf("Token() = %v", err)
-				}
+				require.NoError(t, err, "Token()")
 				stored, _ := fs.Get(t.Context(), "k")
 				if stored.AccessToken != tok.AccessToken {
 					t.Fatalf("handed out a token that is not stored")
@@ -234,18 +230,14 @@ func TestStoreDownKeepsRotatedTokenUntilSaved(t *testing.T) {
 		mustPut(t, fs.Memory, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		ts := newTS(t, memConfig(f), fs, "k", oauth.WithStoreRetry(3, 10*time.Millisecond))
 		_, err := ts.Token()
-		if !errors.Is(err, errStoreDown) {
-			t.Fatalf("Token() with the store down = %v, want the store error", err)
-		}
+		require.ErrorIs(t, err, errStoreDown, "Token() with the store down")
 		noLeak(t, err)
 		fs.mu.Lock()
 		fs.failWrites = 0
 		fs.mu.Unlock()
 		time.Sleep(oauth.DefaultRefreshBackoff) // the background save and the backoff
 		tok, err := ts.Token()
-		if err != nil {
-			t.Fatalf("Token() after the store came back = %v", err)
-		}
+		require.NoError(t, err, "Token() after the store came back")
 		stored, _ := fs.Get(t.Context(), "k")
 		if stored.AccessToken != tok.AccessToken {
 			t.Fatalf("handed out a token that is not stored")
@@ -277,9 +269,7 @@ func TestRevokedGrant(t *testing.T) {
 					wg.Go(func() {
 						_, err := ts.Token()
 						noLeak(t, err)
-						if !errors.Is(err, oauth.ErrReauthorizationRequired) {
-							t.Errorf("Token() = %v, want ErrReauthorizationRequired", err)
-						}
+						assert.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 						var re *oauth.ReauthorizationError
 						var te *oauth.TokenError
 						if !errors.As(err, &re) || re.Key != "k" || !errors.As(err, &te) || te.ErrorCode != "invalid_grant" {
@@ -289,9 +279,7 @@ func TestRevokedGrant(t *testing.T) {
 				}
 				wg.Wait()
 				_, err := ts.Token()
-				if !errors.Is(err, oauth.ErrReauthorizationRequired) {
-					t.Fatalf("later Token() = %v", err)
-				}
+				require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "later Token()")
 				if c := f.counts(); c.tokenRequests != 1 {
 					t.Fatalf("token requests = %d, want 1", c.tokenRequests)
 				}
@@ -368,9 +356,7 @@ func TestLostRefreshAnswerIsRetriedOnceThenDead(t *testing.T) {
 		var hooks atomic.Int32
 		ts := newTS(t, memConfig(f), store, "k", oauth.WithOnReauthorizationRequired(func(context.Context, string, error) { hooks.Add(1) }))
 		_, err := ts.Token()
-		if !errors.Is(err, oauth.ErrReauthorizationRequired) {
-			t.Fatalf("Token() = %v, want ErrReauthorizationRequired after the retry's invalid_grant", err)
-		}
+		require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 		noLeak(t, err)
 		for range 3 {
 			if _, err := ts.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) {
@@ -439,9 +425,7 @@ func TestForceRefresh(t *testing.T) {
 		mustPut(t, store, "k", f.grant("u1", time.Now().Add(time.Hour)))
 		ts := newTS(t, memConfig(f), store, "k")
 		first, err := ts.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var wg sync.WaitGroup
 		results := make([]*oauth2.Token, 10)
 		for i := range results {
@@ -482,9 +466,7 @@ func TestForceRefreshAdoptsAnotherReplicasToken(t *testing.T) {
 		b := newTS(t, memConfig(f), store, "k")
 		ta, _ := a.Token()
 		tb, err := b.ForceRefresh(t.Context(), ta)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ta2, err := a.ForceRefresh(t.Context(), ta)
 		if err != nil || ta2.AccessToken != tb.AccessToken {
 			t.Fatalf("replica a did not adopt b's token: %v", err)
@@ -501,9 +483,7 @@ func TestWaitsForAnotherReplicasLease(t *testing.T) {
 		store := tokenstore.NewMemory()
 		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		// A replica took the lease and crashed.
-		if err := store.AcquireLease(t.Context(), "k", "crashed-replica", 5*time.Second); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, store.AcquireLease(t.Context(), "k", "crashed-replica", 5*time.Second))
 		ts := newTS(t, memConfig(f), store, "k")
 		start := time.Now()
 		if _, err := ts.Token(); err != nil {
@@ -535,9 +515,7 @@ func TestLateWriteOfPausedLeaderIsRejected(t *testing.T) {
 		newer := f.grant("u1", time.Now().Add(time.Hour))
 		mustPut(t, store, "k", newer)
 		close(release)
-		if err := <-done; err != nil {
-			t.Fatalf("leader: %v", err)
-		}
+		require.NoError(t, <-done, "leader")
 		stored, _ := store.Get(t.Context(), "k")
 		if stored.RefreshToken != newer.RefreshToken {
 			t.Fatalf("the paused leader's late write overwrote the newer token")
@@ -600,9 +578,7 @@ func BenchmarkTokenCached(b *testing.B) {
 	store := tokenstore.NewMemory()
 	_ = store.Put(context.Background(), "k", f.grant("u1", time.Now().Add(time.Hour)))
 	ts, err := memConfig(f).TokenSource(store, "k")
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	if _, err := ts.Token(); err != nil {
 		b.Fatal(err)
 	}
@@ -627,9 +603,7 @@ func TestUnexpectedTokenResponseShape(t *testing.T) {
 		// refresh token is presented once more; Zoom had redeemed it, so
 		// the retry's invalid_grant is the verdict.
 		_, err := ts.Token()
-		if !errors.Is(err, oauth.ErrReauthorizationRequired) {
-			t.Fatalf("Token() = %v", err)
-		}
+		require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 		noLeak(t, err)
 		if _, err := ts.Token(); err == nil || f.counts().tokenRequests != 2 {
 			t.Fatalf("the refresh token was presented again after the verdict (%d requests)", f.counts().tokenRequests)
@@ -666,9 +640,7 @@ func TestLeaderPausedPastLeaseTTL(t *testing.T) {
 		}()
 		<-paused
 		ft, err := follower.Token() // waits for the lease to expire, then refreshes
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		close(release)
 		lt := <-done
 		if lt == nil || lt.AccessToken != ft.AccessToken {
@@ -724,22 +696,16 @@ func TestTokenEndpointErrorClassification(t *testing.T) {
 
 func TestTokenSourcesOverFileAndEncryptedStores(t *testing.T) {
 	kr, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	mk := map[string]func(t *testing.T) tokenstore.Store{
 		"file": func(t *testing.T) tokenstore.Store {
 			s, err := tokenstore.NewFile(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			return s
 		},
 		"encrypted": func(t *testing.T) tokenstore.Store {
 			s, err := tokenstore.NewEncrypted(tokenstore.NewMemory(), kr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			return s
 		},
 	}
@@ -777,9 +743,7 @@ func TestInjectedClock(t *testing.T) {
 	mustPut(t, store, "k", f.grant("u1", clock.Now().Add(time.Hour)))
 	ts := newTS(t, memConfig(f), store, "k", oauth.WithClock(clock), oauth.WithExpiryDelta(5*time.Minute))
 	first, err := ts.Token()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	clock.advance(54 * time.Minute)
 	if tok, _ := ts.Token(); tok.AccessToken != first.AccessToken {
 		t.Fatal("refreshed before expiry - delta")

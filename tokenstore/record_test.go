@@ -5,15 +5,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
 
 func TestEncodeDecodeRecord(t *testing.T) {
 	tok := &tokenstore.Token{AccessToken: "CANARY-AT", RefreshToken: "CANARY-RT", TokenType: "bearer"}
 	b, err := tokenstore.EncodeRecord(tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	got, err := tokenstore.DecodeRecord(1, 1, b)
 	if err != nil || got.AccessToken != "CANARY-AT" || got.RefreshToken != "CANARY-RT" {
 		t.Fatalf("round trip: %+v %v", got, err)

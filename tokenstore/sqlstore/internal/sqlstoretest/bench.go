@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
 )
 
@@ -13,9 +14,7 @@ func (su *suite) BenchmarkGet(b *testing.B) {
 		b.Run(be.Name, func(b *testing.B) {
 			s := newStore(b, be.opener()(b))
 			ctx := context.Background()
-			if err := s.Put(ctx, "k", tok(1)); err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, s.Put(ctx, "k", tok(1)))
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := s.Get(ctx, "k"); err != nil {
@@ -33,9 +32,7 @@ func (su *suite) BenchmarkPut(b *testing.B) {
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := s.Put(ctx, "k", tok(1)); err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, s.Put(ctx, "k", tok(1)))
 			}
 		})
 	}
@@ -47,9 +44,7 @@ func (su *suite) BenchmarkGetParallel(b *testing.B) {
 		b.Run(be.Name, func(b *testing.B) {
 			s := newStore(b, be.opener()(b))
 			ctx := context.Background()
-			if err := s.Put(ctx, "k", tok(1)); err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, s.Put(ctx, "k", tok(1)))
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if _, err := s.Get(ctx, "k"); err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/tokenstore"
@@ -32,14 +33,10 @@ func (su *suite) TestConformance(t *testing.T) {
 // TestConformanceEncrypted: the store under tokenstore.NewEncrypted.
 func (su *suite) TestConformanceEncrypted(t *testing.T) {
 	keys, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	storetest.Run(t, func(t *testing.T) tokenstore.Store {
 		s, err := tokenstore.NewEncrypted(newStore(t, su.b.opener()(t)), keys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return s
 	})
 }
@@ -70,16 +67,12 @@ func (su *suite) TestVersionsAndTombstones(t *testing.T) {
 			open := b.opener()
 			ctx := t.Context()
 			s := newStore(t, open(t))
-			if err := s.Put(ctx, "k", tok(1)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.Put(ctx, "k", tok(1)))
 			_, v, err := s.Load(ctx, "k")
 			if err != nil || v != 1 {
 				t.Fatalf("Load after first Put = %d, %v; want version 1", v, err)
 			}
-			if err := s.Delete(ctx, "k"); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.Delete(ctx, "k"))
 			// Versions never repeat across a Delete.
 			nv, err := s.CompareAndSwap(ctx, "k", 0, tok(2))
 			if err != nil || nv != 2 {
@@ -89,9 +82,7 @@ func (su *suite) TestVersionsAndTombstones(t *testing.T) {
 				t.Fatalf("CompareAndSwap(1) = %v, want ErrConflict", err)
 			}
 			// A lease on a key without a token creates no token.
-			if err := s.AcquireLease(ctx, "leased", "a", time.Minute); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.AcquireLease(ctx, "leased", "a", time.Minute))
 			if _, _, err := s.Load(ctx, "leased"); !errors.Is(err, tokenstore.ErrNotFound) {
 				t.Fatalf("Load(leased) = %v, want ErrNotFound", err)
 			}
@@ -99,12 +90,8 @@ func (su *suite) TestVersionsAndTombstones(t *testing.T) {
 				t.Fatalf("CompareAndSwap(0) on a leased key = %d, %v; want 1", v, err)
 			}
 			// Deleting keeps the lease.
-			if err := s.Delete(ctx, "leased"); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.AcquireLease(ctx, "leased", "b", time.Minute); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(b) after Delete = %v, want ErrLeaseHeld", err)
-			}
+			require.NoError(t, s.Delete(ctx, "leased"))
+			require.ErrorIs(t, s.AcquireLease(ctx, "leased", "b", time.Minute), tokenstore.ErrLeaseHeld, "AcquireLease(b) after Delete")
 		})
 	}
 }
@@ -112,20 +99,14 @@ func (su *suite) TestVersionsAndTombstones(t *testing.T) {
 func (su *suite) TestInvalidArguments(t *testing.T) {
 	s := newStore(t, su.b.opener()(t))
 	ctx := t.Context()
-	if err := s.Put(ctx, "k", nil); !errors.Is(err, tokenstore.ErrNilToken) {
-		t.Errorf("Put(nil) = %v, want ErrNilToken", err)
-	}
+	assert.ErrorIs(t, s.Put(ctx, "k", nil), tokenstore.ErrNilToken, "Put(nil)")
 	if err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
 		t.Errorf("Put(no access token) = %v, want ErrInvalidArgument", err)
 	} else {
 		noSecret(t, err)
 	}
-	if err := s.AcquireLease(ctx, "k", "", time.Second); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Errorf("AcquireLease(empty owner) = %v", err)
-	}
-	if err := s.AcquireLease(ctx, "k", "o", -time.Second); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Errorf("AcquireLease(negative ttl) = %v", err)
-	}
+	assert.ErrorIs(t, s.AcquireLease(ctx, "k", "", time.Second), tokenstore.ErrInvalidArgument, "AcquireLease(empty owner)")
+	assert.ErrorIs(t, s.AcquireLease(ctx, "k", "o", -time.Second), tokenstore.ErrInvalidArgument, "AcquireLease(negative ttl)")
 }
 
 func (su *suite) TestOptions(t *testing.T) {
@@ -153,9 +134,7 @@ func (su *suite) TestOptions(t *testing.T) {
 		t.Error("nil Option accepted")
 	}
 	s, err := sqlstore.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	assert.Equal(t, su.b.Dialect, s.Dialect(), "dialect inferred from the driver")
 	assert.Equal(t, sqlstore.DefaultTable, s.Table())
 	if _, err := sqlstore.NewDeduper(db, sqlstore.WithTable("x y")); err == nil {
@@ -213,9 +192,7 @@ func (su *suite) TestCorrupt(t *testing.T) {
 						t.Fatalf("Load = %v, want ErrCorrupt", err)
 					}
 					// A Put repairs the row.
-					if err := s.Put(ctx, tc.name, tok(1)); err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, s.Put(ctx, tc.name, tok(1)))
 					if got, err := s.Get(ctx, tc.name); err != nil || got.AccessToken != tok(1).AccessToken {
 						t.Fatalf("Get after repair = %v", err)
 					}
@@ -237,35 +214,19 @@ func (su *suite) TestLeaseInjectedClock(t *testing.T) {
 			table := servicetest.UniqueName("zk_tokens_")
 			a := newStoreTable(t, db, table, sqlstore.WithClock(clk.Now))
 			bs, err := sqlstore.New(open(t), sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := a.AcquireLease(ctx, "k", "a", 10*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
+			require.NoError(t, a.AcquireLease(ctx, "k", "a", 10*time.Second))
 			clk.Advance(9999 * time.Millisecond)
-			if err := bs.AcquireLease(ctx, "k", "b", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(b) 1ms before expiry = %v, want ErrLeaseHeld", err)
-			}
+			require.ErrorIs(t, bs.AcquireLease(ctx, "k", "b", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease(b) 1ms before expiry")
 			// The holder extends its lease.
-			if err := a.AcquireLease(ctx, "k", "a", 10*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, a.AcquireLease(ctx, "k", "a", 10*time.Second))
 			clk.Advance(9999 * time.Millisecond)
-			if err := bs.AcquireLease(ctx, "k", "b", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(b) before the extended expiry = %v, want ErrLeaseHeld", err)
-			}
+			require.ErrorIs(t, bs.AcquireLease(ctx, "k", "b", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease(b) before the extended expiry")
 			clk.Advance(time.Millisecond)
-			if err := bs.AcquireLease(ctx, "k", "b", time.Second); err != nil {
-				t.Fatalf("AcquireLease(b) at expiry = %v", err)
-			}
+			require.NoError(t, bs.AcquireLease(ctx, "k", "b", time.Second), "AcquireLease(b) at expiry")
 			// The expired holder cannot release or extend b's lease.
-			if err := a.ReleaseLease(ctx, "k", "a"); err != nil {
-				t.Fatal(err)
-			}
-			if err := a.AcquireLease(ctx, "k", "a", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(a) while b holds it = %v", err)
-			}
+			require.NoError(t, a.ReleaseLease(ctx, "k", "a"))
+			require.ErrorIs(t, a.AcquireLease(ctx, "k", "a", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease(a) while b holds it")
 		})
 	}
 }
@@ -284,37 +245,23 @@ func (su *suite) TestStaleWriterRejected(t *testing.T) {
 			db := open(t)
 			a := newStoreTable(t, db, table, sqlstore.WithClock(clk.Now))
 			bs, err := sqlstore.New(open(t), sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := a.Put(ctx, "k", tok(1)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
+			require.NoError(t, a.Put(ctx, "k", tok(1)))
 			// a takes the lease and reads version 1, then pauses.
-			if err := a.AcquireLease(ctx, "k", "a", 30*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, a.AcquireLease(ctx, "k", "a", 30*time.Second))
 			_, va, err := a.Load(ctx, "k")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			clk.Advance(31 * time.Second)
 			// b takes over and stores a newer token.
-			if err := bs.AcquireLease(ctx, "k", "b", 30*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, bs.AcquireLease(ctx, "k", "b", 30*time.Second))
 			_, vb, err := bs.Load(ctx, "k")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if _, err := bs.CompareAndSwap(ctx, "k", vb, tok(2)); err != nil {
 				t.Fatal(err)
 			}
 			// a wakes up: its write is rejected.
 			_, err = a.CompareAndSwap(ctx, "k", va, tok(3))
-			if !errors.Is(err, tokenstore.ErrConflict) {
-				t.Fatalf("late CompareAndSwap = %v, want ErrConflict", err)
-			}
+			require.ErrorIs(t, err, tokenstore.ErrConflict, "late CompareAndSwap")
 			noSecret(t, err)
 			if got, err := a.Get(ctx, "k"); err != nil || got.RefreshToken != tok(2).RefreshToken {
 				t.Fatalf("stored token is not the newest: %v", err)
@@ -343,9 +290,7 @@ func (su *suite) TestConnectionLost(t *testing.T) {
 			if b.Dialect == sqlstore.Postgres {
 				dsn := b.DSN(t)
 				u, err := url.Parse(dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				proxy := servicetest.NewProxy(t, u.Host)
 				if lostDB, err = b.Open(proxy.DSN(t, dsn)); err != nil {
 					t.Fatal(err)
@@ -357,25 +302,15 @@ func (su *suite) TestConnectionLost(t *testing.T) {
 				lose = func() { lostDB.Close() }
 			}
 			lost, err := sqlstore.New(lostDB, sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := lost.AcquireLease(ctx, "k", "lost", 5*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
+			require.NoError(t, lost.AcquireLease(ctx, "k", "lost", 5*time.Second))
 			lose()
 			err = lost.ReleaseLease(ctx, "k", "lost")
-			if err == nil {
-				t.Fatal("ReleaseLease over a lost connection reported no error")
-			}
+			require.Error(t, err, "ReleaseLease over a lost connection reported no error")
 			t.Logf("ReleaseLease reported: %v", err)
-			if err := other.AcquireLease(ctx, "k", "other", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease before expiry = %v, want ErrLeaseHeld", err)
-			}
+			require.ErrorIs(t, other.AcquireLease(ctx, "k", "other", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease before expiry")
 			clk.Advance(5 * time.Second)
-			if err := other.AcquireLease(ctx, "k", "other", time.Second); err != nil {
-				t.Fatalf("the lost holder's lease did not expire: %v", err)
-			}
+			require.NoError(t, other.AcquireLease(ctx, "k", "other", time.Second), "the lost holder's lease did not expire")
 		})
 	}
 }
@@ -390,15 +325,9 @@ func (su *suite) TestDBClockExpiry(t *testing.T) {
 			open := b.opener()
 			ctx := t.Context()
 			s := newStore(t, open(t))
-			if err := s.AcquireLease(ctx, "k", "a", time.Hour); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.AcquireLease(ctx, "k", "b", time.Millisecond); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(b) = %v, want ErrLeaseHeld", err)
-			}
-			if err := s.AcquireLease(ctx, "k", "a", time.Millisecond); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.AcquireLease(ctx, "k", "a", time.Hour))
+			require.ErrorIs(t, s.AcquireLease(ctx, "k", "b", time.Millisecond), tokenstore.ErrLeaseHeld, "AcquireLease(b)")
+			require.NoError(t, s.AcquireLease(ctx, "k", "a", time.Millisecond))
 			deadline := time.Now().Add(10 * time.Second)
 			for {
 				err := s.AcquireLease(ctx, "k", "b", time.Hour)
@@ -420,9 +349,7 @@ func (su *suite) TestCancelledContextKeepsData(t *testing.T) {
 	if _, err := s.CompareAndSwap(ctx, "k", 0, tok(1)); err == nil {
 		t.Fatal("CompareAndSwap with a cancelled context succeeded")
 	}
-	if err := s.AcquireLease(ctx, "k", "a", time.Second); err == nil {
-		t.Fatal("AcquireLease with a cancelled context succeeded")
-	}
+	require.Error(t, s.AcquireLease(ctx, "k", "a", time.Second), "AcquireLease with a cancelled context succeeded")
 	if _, err := s.Get(t.Context(), "k"); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Fatalf("Get = %v", err)
 	}
@@ -440,9 +367,7 @@ func (su *suite) TestConcurrentMigrate(t *testing.T) {
 			stores := make([]*sqlstore.Store, 8)
 			for i := range stores {
 				s, err := sqlstore.New(open(t), sqlstore.WithTable(table))
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				stores[i] = s
 			}
 			errs := make(chan error, len(stores))
@@ -450,13 +375,9 @@ func (su *suite) TestConcurrentMigrate(t *testing.T) {
 				go func() { errs <- s.Migrate(context.Background()) }()
 			}
 			for range stores {
-				if err := <-errs; err != nil {
-					t.Error(err)
-				}
+				assert.NoError(t, <-errs)
 			}
-			if err := stores[0].Put(t.Context(), "k", tok(1)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, stores[0].Put(t.Context(), "k", tok(1)))
 		})
 	}
 }
