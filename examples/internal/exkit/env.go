@@ -262,7 +262,7 @@ const postgresDriver = "pgx"
 // example with it.
 func openPostgres(dsn, name string) (*sql.DB, error) {
 	if !slices.Contains(sql.Drivers(), postgresDriver) {
-		return nil, fmt.Errorf("-db: this build has no PostgreSQL driver; run the example as go run -tags postgres ./examples/%s -db postgres://...", name)
+		return nil, fmt.Errorf("-db: this build has no PostgreSQL driver; run the example with the postgres tag: go run -tags postgres ./examples/%s -db postgres://USER@HOST/DB", name)
 	}
 	return sql.Open(postgresDriver, dsn)
 }
