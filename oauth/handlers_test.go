@@ -115,9 +115,7 @@ func TestConnectAndCallback(t *testing.T) {
 	if !ck.HttpOnly || !ck.Secure || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/zoom/callback" || ck.MaxAge <= 0 || ck.MaxAge > 600 {
 		t.Fatalf("state cookie attributes: %+v", ck)
 	}
-	if strings.Contains(ck.Value, "CANARY") {
-		t.Fatal("cookie leaks")
-	}
+	require.NotContains(t, ck.Value, "CANARY", "cookie leaks")
 	au, _ := url.Parse(b.auth)
 	if au.Query().Get("redirect_uri") != "https://app.example.com/zoom/callback" || len(au.Query().Get("state")) < 22 {
 		t.Fatalf("authorize URL: %s", b.auth)
@@ -272,9 +270,7 @@ func TestExchangeRevokeAndMe(t *testing.T) {
 	ar, err := cfg.NewAuthRequest()
 	require.NoError(t, err)
 	for _, s := range []string{ar.String(), ar.GoString()} {
-		if strings.Contains(s, ar.Verifier) {
-			t.Fatal("AuthRequest prints its verifier")
-		}
+		require.NotContains(t, s, ar.Verifier, "AuthRequest prints its verifier")
 	}
 	code, _ := f.issueCode(t, ar.URL, "zu-1")
 	ctx := context.Background()

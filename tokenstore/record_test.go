@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
@@ -35,9 +36,7 @@ func TestEncodeDecodeRecord(t *testing.T) {
 		"null":            {1, []byte(`null`)},
 	} {
 		_, err := tokenstore.DecodeRecord(tc.schema, 1, tc.data)
-		if !errors.Is(err, tokenstore.ErrCorrupt) {
-			t.Errorf("%s: %v, want ErrCorrupt", name, err)
-		}
+		assert.ErrorIs(t, err, tokenstore.ErrCorrupt, name)
 		if err != nil && strings.Contains(err.Error(), "CANARY") {
 			t.Errorf("%s: error quotes the record: %v", name, err)
 		}

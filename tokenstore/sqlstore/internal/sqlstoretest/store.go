@@ -184,9 +184,7 @@ func (su *suite) TestCorrupt(t *testing.T) {
 					if !errors.Is(err, tokenstore.ErrCorrupt) || got != nil {
 						t.Fatalf("Get = %v, %v; want nil and ErrCorrupt", got, err)
 					}
-					if !strings.Contains(err.Error(), tc.want) {
-						t.Errorf("error %q does not say %q", err, tc.want)
-					}
+					assert.Contains(t, err.Error(), tc.want)
 					noSecret(t, err)
 					if _, _, err := s.Load(ctx, tc.name); !errors.Is(err, tokenstore.ErrCorrupt) {
 						t.Fatalf("Load = %v, want ErrCorrupt", err)
