@@ -62,9 +62,7 @@ func TestServerToServerSharedThroughStore(t *testing.T) {
 			}
 		}
 		wg.Wait()
-		if c := f.counts(); c.s2s != 1 {
-			t.Fatalf("6 replicas minted %d tokens, want 1", c.s2s)
-		}
+		require.Equal(t, 1, f.counts().s2s, "tokens minted by 6 replicas")
 	})
 }
 

@@ -153,18 +153,14 @@ func TestValidStoredTokenNeedsNoRequest(t *testing.T) {
 				t.Fatalf("Token() = %v, %v", tok, err)
 			}
 		}
-		if c := f.counts(); c.tokenRequests != 0 {
-			t.Fatalf("%d token requests for a valid stored token", c.tokenRequests)
-		}
+		require.Zero(t, f.counts().tokenRequests, "token requests for a valid stored token")
 		// Past expiry minus 60s the token is renewed.
 		time.Sleep(time.Hour - 59*time.Second)
 		tok, err := ts.Token()
 		if err != nil || tok.AccessToken == want.AccessToken {
 			t.Fatalf("token not renewed 59s before expiry: %v", err)
 		}
-		if c := f.counts(); c.refreshes != 1 {
-			t.Fatalf("refreshes = %d, want 1", c.refreshes)
-		}
+		require.Equal(t, 1, f.counts().refreshes, "refreshes")
 	})
 }
 
@@ -191,9 +187,7 @@ func TestCancelledCallerDoesNotLoseTheRefresh(t *testing.T) {
 		if err != nil || tok.AccessToken != stored.AccessToken {
 			t.Fatalf("Token() after the cancelled refresh = %v", err)
 		}
-		if c := f.counts(); c.tokenRequests != 1 {
-			t.Fatalf("token requests = %d, want 1 (no new request after the cancelled caller)", c.tokenRequests)
-		}
+		require.Equal(t, 1, f.counts().tokenRequests, "token requests (none after the cancelled caller)")
 	})
 }
 
@@ -280,9 +274,7 @@ func TestRevokedGrant(t *testing.T) {
 				wg.Wait()
 				_, err := ts.Token()
 				require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "later Token()")
-				if c := f.counts(); c.tokenRequests != 1 {
-					t.Fatalf("token requests = %d, want 1", c.tokenRequests)
-				}
+				require.Equal(t, 1, f.counts().tokenRequests, "token requests")
 				if hooks.Load() != 1 {
 					t.Fatalf("hook ran %d times, want 1", hooks.Load())
 				}
@@ -439,9 +431,7 @@ func TestForceRefresh(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if c := f.counts(); c.refreshes != 1 {
-			t.Fatalf("10 ForceRefresh calls for one rejected token made %d refreshes, want 1", c.refreshes)
-		}
+		require.Equal(t, 1, f.counts().refreshes, "refreshes made by 10 ForceRefresh calls for one rejected token")
 		for _, r := range results {
 			if r == nil || r.AccessToken == first.AccessToken {
 				t.Fatalf("ForceRefresh returned the rejected token")
@@ -451,9 +441,7 @@ func TestForceRefresh(t *testing.T) {
 		if tok, err := ts.ForceRefresh(t.Context(), first); err != nil || tok.AccessToken != results[0].AccessToken {
 			t.Fatalf("ForceRefresh(stale) = %v", err)
 		}
-		if c := f.counts(); c.tokenRequests != 1 {
-			t.Fatalf("token requests = %d, want 1", c.tokenRequests)
-		}
+		require.Equal(t, 1, f.counts().tokenRequests, "token requests")
 	})
 }
 
@@ -471,9 +459,7 @@ func TestForceRefreshAdoptsAnotherReplicasToken(t *testing.T) {
 		if err != nil || ta2.AccessToken != tb.AccessToken {
 			t.Fatalf("replica a did not adopt b's token: %v", err)
 		}
-		if c := f.counts(); c.refreshes != 1 {
-			t.Fatalf("refreshes = %d, want 1", c.refreshes)
-		}
+		require.Equal(t, 1, f.counts().refreshes, "refreshes")
 	})
 }
 
