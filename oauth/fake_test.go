@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/oauth"
@@ -318,9 +320,7 @@ func newLogger(t *testing.T) *slog.Logger {
 	t.Cleanup(func() {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		if strings.Contains(c.buf.String(), canaryPrefix) {
-			t.Errorf("a canary secret reached the log:\n%s", c.buf.String())
-		}
+		assert.NotContains(t, c.buf.String(), canaryPrefix, "a canary secret reached the log")
 	})
 	return slog.New(slog.NewTextHandler(&lockedWriter{c}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
@@ -340,15 +340,11 @@ func noLeak(t *testing.T, err error) {
 		return
 	}
 	for _, s := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
-		if strings.Contains(s, canaryPrefix) {
-			t.Errorf("error leaks a secret: %s", s)
-		}
+		assert.NotContains(t, s, canaryPrefix, "error leaks a secret")
 	}
 }
 
 func mustPut(t *testing.T, s tokenstore.Store, key string, tok *tokenstore.Token) {
 	t.Helper()
-	if err := s.Put(context.Background(), key, tok); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(context.Background(), key, tok))
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
@@ -37,9 +38,7 @@ func (c *fakeClock) advance(d time.Duration) {
 func (f *fakeZoom) issueCode(t *testing.T, authURL, user string) (code, state string) {
 	t.Helper()
 	u, err := url.Parse(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	q := u.Query()
 	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("response_type") != "code" || q.Get("client_id") != clientID {
 		t.Fatalf("authorize URL lacks PKCE S256 or client parameters: %s", u.RawQuery)
@@ -100,9 +99,7 @@ func newHandlers(t *testing.T, f *fakeZoom, store tokenstore.Store, clock *fakeC
 		}),
 	}, opts...)
 	h, err := memConfig(f).Handlers(store, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return h, c
 }
 
@@ -118,9 +115,7 @@ func TestConnectAndCallback(t *testing.T) {
 	if !ck.HttpOnly || !ck.Secure || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/zoom/callback" || ck.MaxAge <= 0 || ck.MaxAge > 600 {
 		t.Fatalf("state cookie attributes: %+v", ck)
 	}
-	if strings.Contains(ck.Value, "CANARY") {
-		t.Fatal("cookie leaks")
-	}
+	require.NotContains(t, ck.Value, "CANARY", "cookie leaks")
 	au, _ := url.Parse(b.auth)
 	if au.Query().Get("redirect_uri") != "https://app.example.com/zoom/callback" || len(au.Query().Get("state")) < 22 {
 		t.Fatalf("authorize URL: %s", b.auth)
@@ -246,9 +241,7 @@ func TestDevelopmentCookieOnLocalhost(t *testing.T) {
 	cfg := memConfig(f)
 	cfg.RedirectURL = "http://localhost:8080/cb"
 	h, err := cfg.Handlers(tokenstore.NewMemory())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if b := connect(t, h); b.cookie.Secure || b.cookie.Path != "/cb" {
 		t.Fatalf("localhost cookie: %+v", b.cookie)
 	}
@@ -275,13 +268,9 @@ func TestExchangeRevokeAndMe(t *testing.T) {
 	f := newFake(t)
 	cfg := memConfig(f)
 	ar, err := cfg.NewAuthRequest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, s := range []string{ar.String(), ar.GoString()} {
-		if strings.Contains(s, ar.Verifier) {
-			t.Fatal("AuthRequest prints its verifier")
-		}
+		require.NotContains(t, s, ar.Verifier, "AuthRequest prints its verifier")
 	}
 	code, _ := f.issueCode(t, ar.URL, "zu-1")
 	ctx := context.Background()
@@ -302,18 +291,12 @@ func TestExchangeRevokeAndMe(t *testing.T) {
 	if err != nil || u.ID != "zu-1" {
 		t.Fatalf("Me = %+v, %v", u, err)
 	}
-	if err := cfg.Revoke(ctx, tok.AccessToken); err != nil {
-		t.Fatalf("Revoke: %v", err)
-	}
+	require.NoError(t, cfg.Revoke(ctx, tok.AccessToken), "Revoke")
 	err = cfg.Revoke(ctx, tok.AccessToken)
-	if !errors.Is(err, oauth.ErrRevoke) {
-		t.Fatalf("second Revoke = %v", err)
-	}
+	require.ErrorIs(t, err, oauth.ErrRevoke, "second Revoke")
 	noLeak(t, err)
 	_, err = cfg.Me(ctx, tok.AccessToken)
-	if !errors.Is(err, oauth.ErrUserLookup) {
-		t.Fatalf("Me after revoke = %v", err)
-	}
+	require.ErrorIs(t, err, oauth.ErrUserLookup, "Me after revoke")
 	noLeak(t, err)
 }
 

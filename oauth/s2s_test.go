@@ -9,6 +9,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
@@ -18,9 +19,7 @@ func TestServerToServerCachesAndRenewsEarly(t *testing.T) {
 		f := newFake(t)
 		f.delay = 100 * time.Millisecond
 		ts, err := memConfig(f).ServerToServer("acct-1", oauth.WithLogger(newLogger(t)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var wg sync.WaitGroup
 		for range 50 {
 			wg.Go(func() {
@@ -53,9 +52,7 @@ func TestServerToServerSharedThroughStore(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 6 {
 			ts, err := memConfig(f).ServerToServer("acct-1", oauth.WithStore(store, "s2s:acct-1"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			for range 5 {
 				wg.Go(func() {
 					if _, err := ts.Token(); err != nil {
@@ -65,9 +62,7 @@ func TestServerToServerSharedThroughStore(t *testing.T) {
 			}
 		}
 		wg.Wait()
-		if c := f.counts(); c.s2s != 1 {
-			t.Fatalf("6 replicas minted %d tokens, want 1", c.s2s)
-		}
+		require.Equal(t, 1, f.counts().s2s, "tokens minted by 6 replicas")
 	})
 }
 
@@ -76,9 +71,7 @@ func TestServerToServerErrors(t *testing.T) {
 		f := newFake(t)
 		f.status = []int{500}
 		ts, err := memConfig(f).ServerToServer("acct-1")
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		_, err = ts.Token()
 		if !errors.Is(err, oauth.ErrTokenEndpoint) || errors.Is(err, oauth.ErrReauthorizationRequired) {
 			t.Fatalf("Token() = %v", err)

@@ -11,6 +11,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
@@ -60,9 +62,7 @@ func newTS(t *testing.T, cfg *oauth.Config, store tokenstore.Store, key string, 
 	t.Helper()
 	opts = append([]oauth.Option{oauth.WithLogger(newLogger(t))}, opts...)
 	ts, err := cfg.TokenSource(store, key, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return ts
 }
 
@@ -153,18 +153,14 @@ func TestValidStoredTokenNeedsNoRequest(t *testing.T) {
 				t.Fatalf("Token() = %v, %v", tok, err)
 			}
 		}
-		if c := f.counts(); c.tokenRequests != 0 {
-			t.Fatalf("%d token requests for a valid stored token", c.tokenRequests)
-		}
+		require.Zero(t, f.counts().tokenRequests, "token requests for a valid stored token")
 		// Past expiry minus 60s the token is renewed.
 		time.Sleep(time.Hour - 59*time.Second)
 		tok, err := ts.Token()
 		if err != nil || tok.AccessToken == want.AccessToken {
 			t.Fatalf("token not renewed 59s before expiry: %v", err)
 		}
-		if c := f.counts(); c.refreshes != 1 {
-			t.Fatalf("refreshes = %d, want 1", c.refreshes)
-		}
+		require.Equal(t, 1, f.counts().refreshes, "refreshes")
 	})
 }
 
@@ -180,9 +176,7 @@ func TestCancelledCallerDoesNotLoseTheRefresh(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 		defer cancel()
 		_, err := ts.TokenContext(ctx)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("TokenContext with a 50ms deadline = %v, want DeadlineExceeded", err)
-		}
+		require.ErrorIs(t, err, context.DeadlineExceeded, "TokenContext with a 50ms deadline")
 		synctest.Wait()
 		time.Sleep(time.Second)
 		stored, err := store.Get(t.Context(), "k")
@@ -193,9 +187,7 @@ func TestCancelledCallerDoesNotLoseTheRefresh(t *testing.T) {
 		if err != nil || tok.AccessToken != stored.AccessToken {
 			t.Fatalf("Token() after the cancelled refresh = %v", err)
 		}
-		if c := f.counts(); c.tokenRequests != 1 {
-			t.Fatalf("token requests = %d, want 1 (no new request after the cancelled caller)", c.tokenRequests)
-		}
+		require.Equal(t, 1, f.counts().tokenRequests, "token requests (none after the cancelled caller)")
 	})
 }
 
@@ -212,9 +204,7 @@ func TestStoreWriteFailureIsRetried(t *testing.T) {
 				mustPut(t, fs.Memory, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 				ts := newTS(t, memConfig(f), store, "k")
 				tok, err := ts.Token()
-				if err != nil {
-					t.Fatalf("Token() = %v", err)
-				}
+				require.NoError(t, err, "Token()")
 				stored, _ := fs.Get(t.Context(), "k")
 				if stored.AccessToken != tok.AccessToken {
 					t.Fatalf("handed out a token that is not stored")
@@ -234,18 +224,14 @@ func TestStoreDownKeepsRotatedTokenUntilSaved(t *testing.T) {
 		mustPut(t, fs.Memory, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		ts := newTS(t, memConfig(f), fs, "k", oauth.WithStoreRetry(3, 10*time.Millisecond))
 		_, err := ts.Token()
-		if !errors.Is(err, errStoreDown) {
-			t.Fatalf("Token() with the store down = %v, want the store error", err)
-		}
+		require.ErrorIs(t, err, errStoreDown, "Token() with the store down")
 		noLeak(t, err)
 		fs.mu.Lock()
 		fs.failWrites = 0
 		fs.mu.Unlock()
 		time.Sleep(oauth.DefaultRefreshBackoff) // the background save and the backoff
 		tok, err := ts.Token()
-		if err != nil {
-			t.Fatalf("Token() after the store came back = %v", err)
-		}
+		require.NoError(t, err, "Token() after the store came back")
 		stored, _ := fs.Get(t.Context(), "k")
 		if stored.AccessToken != tok.AccessToken {
 			t.Fatalf("handed out a token that is not stored")
@@ -277,9 +263,7 @@ func TestRevokedGrant(t *testing.T) {
 					wg.Go(func() {
 						_, err := ts.Token()
 						noLeak(t, err)
-						if !errors.Is(err, oauth.ErrReauthorizationRequired) {
-							t.Errorf("Token() = %v, want ErrReauthorizationRequired", err)
-						}
+						assert.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 						var re *oauth.ReauthorizationError
 						var te *oauth.TokenError
 						if !errors.As(err, &re) || re.Key != "k" || !errors.As(err, &te) || te.ErrorCode != "invalid_grant" {
@@ -289,12 +273,8 @@ func TestRevokedGrant(t *testing.T) {
 				}
 				wg.Wait()
 				_, err := ts.Token()
-				if !errors.Is(err, oauth.ErrReauthorizationRequired) {
-					t.Fatalf("later Token() = %v", err)
-				}
-				if c := f.counts(); c.tokenRequests != 1 {
-					t.Fatalf("token requests = %d, want 1", c.tokenRequests)
-				}
+				require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "later Token()")
+				require.Equal(t, 1, f.counts().tokenRequests, "token requests")
 				if hooks.Load() != 1 {
 					t.Fatalf("hook ran %d times, want 1", hooks.Load())
 				}
@@ -368,9 +348,7 @@ func TestLostRefreshAnswerIsRetriedOnceThenDead(t *testing.T) {
 		var hooks atomic.Int32
 		ts := newTS(t, memConfig(f), store, "k", oauth.WithOnReauthorizationRequired(func(context.Context, string, error) { hooks.Add(1) }))
 		_, err := ts.Token()
-		if !errors.Is(err, oauth.ErrReauthorizationRequired) {
-			t.Fatalf("Token() = %v, want ErrReauthorizationRequired after the retry's invalid_grant", err)
-		}
+		require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 		noLeak(t, err)
 		for range 3 {
 			if _, err := ts.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) {
@@ -439,9 +417,7 @@ func TestForceRefresh(t *testing.T) {
 		mustPut(t, store, "k", f.grant("u1", time.Now().Add(time.Hour)))
 		ts := newTS(t, memConfig(f), store, "k")
 		first, err := ts.Token()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var wg sync.WaitGroup
 		results := make([]*oauth2.Token, 10)
 		for i := range results {
@@ -455,9 +431,7 @@ func TestForceRefresh(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if c := f.counts(); c.refreshes != 1 {
-			t.Fatalf("10 ForceRefresh calls for one rejected token made %d refreshes, want 1", c.refreshes)
-		}
+		require.Equal(t, 1, f.counts().refreshes, "refreshes made by 10 ForceRefresh calls for one rejected token")
 		for _, r := range results {
 			if r == nil || r.AccessToken == first.AccessToken {
 				t.Fatalf("ForceRefresh returned the rejected token")
@@ -467,9 +441,7 @@ func TestForceRefresh(t *testing.T) {
 		if tok, err := ts.ForceRefresh(t.Context(), first); err != nil || tok.AccessToken != results[0].AccessToken {
 			t.Fatalf("ForceRefresh(stale) = %v", err)
 		}
-		if c := f.counts(); c.tokenRequests != 1 {
-			t.Fatalf("token requests = %d, want 1", c.tokenRequests)
-		}
+		require.Equal(t, 1, f.counts().tokenRequests, "token requests")
 	})
 }
 
@@ -482,16 +454,12 @@ func TestForceRefreshAdoptsAnotherReplicasToken(t *testing.T) {
 		b := newTS(t, memConfig(f), store, "k")
 		ta, _ := a.Token()
 		tb, err := b.ForceRefresh(t.Context(), ta)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ta2, err := a.ForceRefresh(t.Context(), ta)
 		if err != nil || ta2.AccessToken != tb.AccessToken {
 			t.Fatalf("replica a did not adopt b's token: %v", err)
 		}
-		if c := f.counts(); c.refreshes != 1 {
-			t.Fatalf("refreshes = %d, want 1", c.refreshes)
-		}
+		require.Equal(t, 1, f.counts().refreshes, "refreshes")
 	})
 }
 
@@ -501,9 +469,7 @@ func TestWaitsForAnotherReplicasLease(t *testing.T) {
 		store := tokenstore.NewMemory()
 		mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
 		// A replica took the lease and crashed.
-		if err := store.AcquireLease(t.Context(), "k", "crashed-replica", 5*time.Second); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, store.AcquireLease(t.Context(), "k", "crashed-replica", 5*time.Second))
 		ts := newTS(t, memConfig(f), store, "k")
 		start := time.Now()
 		if _, err := ts.Token(); err != nil {
@@ -535,9 +501,7 @@ func TestLateWriteOfPausedLeaderIsRejected(t *testing.T) {
 		newer := f.grant("u1", time.Now().Add(time.Hour))
 		mustPut(t, store, "k", newer)
 		close(release)
-		if err := <-done; err != nil {
-			t.Fatalf("leader: %v", err)
-		}
+		require.NoError(t, <-done, "leader")
 		stored, _ := store.Get(t.Context(), "k")
 		if stored.RefreshToken != newer.RefreshToken {
 			t.Fatalf("the paused leader's late write overwrote the newer token")
@@ -600,9 +564,7 @@ func BenchmarkTokenCached(b *testing.B) {
 	store := tokenstore.NewMemory()
 	_ = store.Put(context.Background(), "k", f.grant("u1", time.Now().Add(time.Hour)))
 	ts, err := memConfig(f).TokenSource(store, "k")
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	if _, err := ts.Token(); err != nil {
 		b.Fatal(err)
 	}
@@ -627,9 +589,7 @@ func TestUnexpectedTokenResponseShape(t *testing.T) {
 		// refresh token is presented once more; Zoom had redeemed it, so
 		// the retry's invalid_grant is the verdict.
 		_, err := ts.Token()
-		if !errors.Is(err, oauth.ErrReauthorizationRequired) {
-			t.Fatalf("Token() = %v", err)
-		}
+		require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 		noLeak(t, err)
 		if _, err := ts.Token(); err == nil || f.counts().tokenRequests != 2 {
 			t.Fatalf("the refresh token was presented again after the verdict (%d requests)", f.counts().tokenRequests)
@@ -666,9 +626,7 @@ func TestLeaderPausedPastLeaseTTL(t *testing.T) {
 		}()
 		<-paused
 		ft, err := follower.Token() // waits for the lease to expire, then refreshes
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		close(release)
 		lt := <-done
 		if lt == nil || lt.AccessToken != ft.AccessToken {
@@ -724,22 +682,16 @@ func TestTokenEndpointErrorClassification(t *testing.T) {
 
 func TestTokenSourcesOverFileAndEncryptedStores(t *testing.T) {
 	kr, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	mk := map[string]func(t *testing.T) tokenstore.Store{
 		"file": func(t *testing.T) tokenstore.Store {
 			s, err := tokenstore.NewFile(t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			return s
 		},
 		"encrypted": func(t *testing.T) tokenstore.Store {
 			s, err := tokenstore.NewEncrypted(tokenstore.NewMemory(), kr)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			return s
 		},
 	}
@@ -777,9 +729,7 @@ func TestInjectedClock(t *testing.T) {
 	mustPut(t, store, "k", f.grant("u1", clock.Now().Add(time.Hour)))
 	ts := newTS(t, memConfig(f), store, "k", oauth.WithClock(clock), oauth.WithExpiryDelta(5*time.Minute))
 	first, err := ts.Token()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	clock.advance(54 * time.Minute)
 	if tok, _ := ts.Token(); tok.AccessToken != first.AccessToken {
 		t.Fatal("refreshed before expiry - delta")

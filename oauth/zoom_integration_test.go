@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom"
 )
@@ -44,9 +45,7 @@ func TestZoomClientRefreshesOnceOnCode124(t *testing.T) {
 	})
 	client, err := zoom.NewClient(zoom.WithTokenSource(ts), zoom.WithBaseURL("https://zoom.test/v2"),
 		zoom.WithHTTPClient(&http.Client{Transport: memTransport{api}}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	const callers = 10
 	var wg sync.WaitGroup
 	for range callers {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/tokenstore/storetest"
 )
@@ -21,18 +22,14 @@ func ring(t *testing.T, primary string, ids ...string) *tokenstore.Keyring {
 		keys[id] = key(byte(i + 1))
 	}
 	kr, err := tokenstore.NewKeyring(primary, keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return kr
 }
 
 func encrypted(t *testing.T, inner tokenstore.Store, kr *tokenstore.Keyring) tokenstore.Store {
 	t.Helper()
 	s, err := tokenstore.NewEncrypted(inner, kr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return s
 }
 
@@ -59,9 +56,7 @@ func TestEncryptedHidesTokensFromInnerStore(t *testing.T) {
 	ctx := context.Background()
 	inner := tokenstore.NewMemory()
 	s := encrypted(t, inner, ring(t, "k1", "k1"))
-	if err := s.Put(ctx, "user-a", secret); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, "user-a", secret))
 	raw, _ := inner.Get(ctx, "user-a")
 	if strings.Contains(fmt.Sprintf("%s %s %s", raw.AccessToken, raw.RefreshToken, raw.Scope), "CANARY") || raw.RefreshToken != "" {
 		t.Fatalf("inner store sees plaintext")
@@ -85,9 +80,7 @@ func TestEncryptedRejectsTamperingAndCopies(t *testing.T) {
 	ctx := context.Background()
 	inner := tokenstore.NewMemory()
 	s := encrypted(t, inner, ring(t, "k1", "k1"))
-	if err := s.Put(ctx, "user-a", secret); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, "user-a", secret))
 	raw, _ := inner.Get(ctx, "user-a")
 
 	// Copied to another user's row.
@@ -100,12 +93,8 @@ func TestEncryptedRejectsTamperingAndCopies(t *testing.T) {
 	b[len(b)-5] ^= 1
 	_ = inner.Put(ctx, "user-a", &tokenstore.Token{AccessToken: string(b)})
 	_, err := s.Get(ctx, "user-a")
-	if !errors.Is(err, tokenstore.ErrCorrupt) {
-		t.Fatalf("tampered ciphertext decrypted: %v", err)
-	}
-	if strings.Contains(err.Error(), "CANARY") {
-		t.Fatal("error leaks")
-	}
+	require.ErrorIs(t, err, tokenstore.ErrCorrupt, "tampered ciphertext decrypted")
+	require.NotContains(t, err.Error(), "CANARY", "error leaks")
 	// Plaintext in the inner store is not accepted as a token.
 	_ = inner.Put(ctx, "user-a", secret)
 	if _, err := s.Get(ctx, "user-a"); !errors.Is(err, tokenstore.ErrCorrupt) {
@@ -123,17 +112,13 @@ func TestEncryptedKeyRotation(t *testing.T) {
 	ctx := context.Background()
 	inner := tokenstore.NewMemory()
 	old := encrypted(t, inner, ring(t, "2025", "2025"))
-	if err := old.Put(ctx, "u", secret); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, old.Put(ctx, "u", secret))
 	rotated := encrypted(t, inner, ring(t, "2026", "2025", "2026"))
 	got, err := rotated.Get(ctx, "u")
 	if err != nil || got.RefreshToken != secret.RefreshToken {
 		t.Fatalf("old record unreadable after rotation: %v", err)
 	}
-	if err := rotated.Put(ctx, "u", got); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, rotated.Put(ctx, "u", got))
 	raw, _ := inner.Get(ctx, "u")
 	if tokenstore.KeyID(raw) != "2026" {
 		t.Fatalf("rewrite used key %q, want the new primary", tokenstore.KeyID(raw))
@@ -157,9 +142,7 @@ func TestKeyringValidation(t *testing.T) {
 	}
 	kr := ring(t, "k1", "k1")
 	for _, s := range []string{fmt.Sprint(kr), fmt.Sprintf("%#v", kr), fmt.Sprintf("%+v", kr)} {
-		if strings.Contains(s, "\x01") {
-			t.Fatalf("keyring prints its key: %q", s)
-		}
+		require.NotContains(t, s, "\x01", "keyring prints its key")
 	}
 	if _, err := tokenstore.NewEncrypted(nil, kr); !errors.Is(err, tokenstore.ErrInvalidArgument) {
 		t.Fatal("nil inner store accepted")

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 var errCrash = errors.New("simulated crash")
@@ -15,14 +17,10 @@ var errCrash = errors.New("simulated crash")
 func TestFileCrashBetweenWriteAndRenameKeepsPreviousToken(t *testing.T) {
 	dir := t.TempDir()
 	s, err := NewFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx := context.Background()
 	prev := &Token{AccessToken: "CANARY-AT-prev", RefreshToken: "CANARY-RT-prev", Expiry: time.Unix(2e9, 0).UTC()}
-	if err := s.Put(ctx, "acct", prev); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, "acct", prev))
 	var leftover string
 	s.beforeRename = func(tmp string) error {
 		// A crash after the temporary file was written and synced, before
@@ -38,17 +36,13 @@ func TestFileCrashBetweenWriteAndRenameKeepsPreviousToken(t *testing.T) {
 		return errCrash
 	}
 	next := &Token{AccessToken: "CANARY-AT-next", RefreshToken: "CANARY-RT-next"}
-	if err := s.Put(ctx, "acct", next); !errors.Is(err, errCrash) {
-		t.Fatalf("Put with a crash before rename = %v", err)
-	}
+	require.ErrorIs(t, s.Put(ctx, "acct", next), errCrash, "Put with a crash before rename")
 	if _, err := s.CompareAndSwap(ctx, "acct", 1, next); !errors.Is(err, errCrash) {
 		t.Fatalf("CompareAndSwap with a crash before rename = %v", err)
 	}
 	// A process restarting on the directory reads the previous token.
 	s2, err := NewFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	got, v, err := s2.Load(ctx, "acct")
 	if err != nil || got.RefreshToken != prev.RefreshToken || v != 1 {
 		t.Fatalf("after the crash Load = %v (version %d), %v; want the previous token", got, v, err)
@@ -67,13 +61,9 @@ func TestFileCrashBetweenWriteAndRenameKeepsPreviousToken(t *testing.T) {
 func leaveTemp(t *testing.T, dir, name string, age time.Duration, data string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(p, []byte(data), 0o600))
 	mt := time.Now().Add(-age)
-	if err := os.Chtimes(p, mt, mt); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.Chtimes(p, mt, mt))
 	return p
 }
 
@@ -88,13 +78,9 @@ func exists(p string) bool {
 func TestFileOpenRemovesStaleTempFiles(t *testing.T) {
 	dir := t.TempDir()
 	s, err := NewFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx := context.Background()
-	if err := s.Put(ctx, "acct", &Token{AccessToken: "CANARY-AT-1", RefreshToken: "CANARY-RT-1"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, "acct", &Token{AccessToken: "CANARY-AT-1", RefreshToken: "CANARY-RT-1"}))
 	secret := `{"format":1,"key":"acct","version":2,"token":{"access_token":"CANARY-AT-2","refresh_token":"CANARY-RT-2"}}`
 	hash := filepath.Base(s.base("acct"))
 	busyHash := filepath.Base(s.base("busy"))
@@ -114,9 +100,7 @@ func TestFileOpenRemovesStaleTempFiles(t *testing.T) {
 	}
 	// A live writer is writing the record of "busy": it holds its lock.
 	unlock, err := lockFile(s.base("busy") + ".lock")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer unlock()
 	live := leaveTemp(t, dir, ".tmp-"+busyHash+".json-77", time.Hour, secret)
 	// A live writer of an earlier release: a recent file of the old name.
@@ -130,9 +114,7 @@ func TestFileOpenRemovesStaleTempFiles(t *testing.T) {
 	}
 
 	s2, err := NewFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, p := range stale {
 		if exists(p) {
 			t.Errorf("stale temporary file %s was not removed", filepath.Base(p))
@@ -152,18 +134,12 @@ func TestFileOpenRemovesStaleTempFiles(t *testing.T) {
 func TestFileTempNamesFollowPattern(t *testing.T) {
 	dir := t.TempDir()
 	s, err := NewFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var seen []string
 	s.beforeRename = func(tmp string) error { seen = append(seen, filepath.Base(tmp)); return nil }
 	ctx := context.Background()
-	if err := s.Put(ctx, "k", &Token{AccessToken: "a"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AcquireLease(ctx, "k", "o", time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, "k", &Token{AccessToken: "a"}))
+	require.NoError(t, s.AcquireLease(ctx, "k", "o", time.Minute))
 	if len(seen) != 2 {
 		t.Fatalf("temporary files: %v", seen)
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
 
@@ -28,12 +29,8 @@ func TestFileRefusesDirectoryWritableByOthers(t *testing.T) {
 		{0o777 | os.ModeSticky, false}, // like /tmp: others still create files in it
 	} {
 		dir := filepath.Join(t.TempDir(), "tokens")
-		if err := os.Mkdir(dir, 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(dir, tc.mode); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.Mkdir(dir, 0o700))
+		require.NoError(t, os.Chmod(dir, tc.mode))
 		_, err := tokenstore.NewFile(dir)
 		if tc.ok && err != nil {
 			t.Errorf("mode %v: %v", tc.mode, err)

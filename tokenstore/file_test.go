@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/tokenstore/storetest"
 )
@@ -18,9 +20,7 @@ import (
 func newFile(t *testing.T, dir string) *tokenstore.File {
 	t.Helper()
 	s, err := tokenstore.NewFile(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return s
 }
 
@@ -33,9 +33,7 @@ func TestFilePermissionsAndNames(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tokens")
 	s := newFile(t, dir)
 	key := "../../etc/passwd"
-	if err := s.Put(context.Background(), key, &tokenstore.Token{AccessToken: "CANARY-AT-1"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(context.Background(), key, &tokenstore.Token{AccessToken: "CANARY-AT-1"}))
 	if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
 		t.Fatalf("directory mode = %v, %v; want 0700", st.Mode().Perm(), err)
 	}
@@ -61,16 +59,12 @@ func TestFilePermissionsAndNames(t *testing.T) {
 func TestFileCorruptRecord(t *testing.T) {
 	dir := t.TempDir()
 	s := newFile(t, dir)
-	if err := s.Put(context.Background(), "k", &tokenstore.Token{AccessToken: "CANARY-AT-1"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(context.Background(), "k", &tokenstore.Token{AccessToken: "CANARY-AT-1"}))
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	if len(matches) != 1 {
 		t.Fatalf("records: %v", matches)
 	}
-	if err := os.WriteFile(matches[0], []byte(`{"format":1,"key":"k","tok`), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(matches[0], []byte(`{"format":1,"key":"k","tok`), 0o600))
 	if _, err := s.Get(context.Background(), "k"); !errors.Is(err, tokenstore.ErrCorrupt) {
 		t.Fatalf("Get of a damaged record = %v, want ErrCorrupt", err)
 	}
@@ -90,9 +84,7 @@ func TestFileConcurrentWritersAcrossInstances(t *testing.T) {
 				s = b
 			}
 			tok := &tokenstore.Token{AccessToken: fmt.Sprintf("CANARY-AT-%d", i), RefreshToken: fmt.Sprintf("CANARY-RT-%d", i)}
-			if err := s.Put(ctx, "k", tok); err != nil {
-				t.Error(err)
-			}
+			assert.NoError(t, s.Put(ctx, "k", tok))
 			got, err := s.Get(ctx, "k")
 			if err != nil || strings.TrimPrefix(got.AccessToken, "CANARY-AT-") != strings.TrimPrefix(got.RefreshToken, "CANARY-RT-") {
 				t.Errorf("torn read: %v", err)

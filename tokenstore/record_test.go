@@ -5,15 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
 
 func TestEncodeDecodeRecord(t *testing.T) {
 	tok := &tokenstore.Token{AccessToken: "CANARY-AT", RefreshToken: "CANARY-RT", TokenType: "bearer"}
 	b, err := tokenstore.EncodeRecord(tok)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	got, err := tokenstore.DecodeRecord(1, 1, b)
 	if err != nil || got.AccessToken != "CANARY-AT" || got.RefreshToken != "CANARY-RT" {
 		t.Fatalf("round trip: %+v %v", got, err)
@@ -36,9 +36,7 @@ func TestEncodeDecodeRecord(t *testing.T) {
 		"null":            {1, []byte(`null`)},
 	} {
 		_, err := tokenstore.DecodeRecord(tc.schema, 1, tc.data)
-		if !errors.Is(err, tokenstore.ErrCorrupt) {
-			t.Errorf("%s: %v, want ErrCorrupt", name, err)
-		}
+		assert.ErrorIs(t, err, tokenstore.ErrCorrupt, name)
 		if err != nil && strings.Contains(err.Error(), "CANARY") {
 			t.Errorf("%s: error quotes the record: %v", name, err)
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 	"go.uber.org/goleak"
@@ -57,7 +58,7 @@ func TestFlow(t *testing.T) { checkFlow(t, exkit.Config{}) }
 // and RoleUp's tables in PostgreSQL (a schema of its own), as with
 // -db postgres://...
 func TestFlowPostgres(t *testing.T) {
-	db := servicetest.Postgres(t)
+	db := pgtest.Open(t)
 	schema := servicetest.UniqueName("user_provisioning_")
 	if _, err := db.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
 		t.Fatal(err)

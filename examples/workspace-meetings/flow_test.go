@@ -22,6 +22,7 @@ import (
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -75,7 +76,7 @@ func TestFlow(t *testing.T) { checkFlow(t, exkit.Config{}) }
 // and the app's tables in PostgreSQL (a schema of its own), as with
 // -db postgres://...
 func TestFlowPostgres(t *testing.T) {
-	db := servicetest.Postgres(t)
+	db := pgtest.Open(t)
 	schema := servicetest.UniqueName("workspace_meetings_")
 	if _, err := db.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
 		t.Fatal(err)

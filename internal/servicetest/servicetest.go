@@ -12,13 +12,17 @@
 //
 // Tests in different packages run in parallel against the same servers, so
 // every test takes its own table name or key prefix from [UniqueName].
+//
+// The package imports no database driver or client (tests of the SQLite
+// store must not compile the PostgreSQL driver, nor the PostgreSQL store's
+// tests the Redis client): it probes the servers over plain TCP, and the
+// caller connects with its own driver (package pgtest opens PostgreSQL
+// through pgx).
 package servicetest
 
 import (
 	"bufio"
-	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -27,9 +31,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
-	"github.com/redis/go-redis/v9"
 )
 
 // Environment variables read by this package.
@@ -65,36 +66,38 @@ func unavailable(tb testing.TB, what, where, env string, err error) {
 }
 
 // PostgresDSN returns the DSN of the test PostgreSQL server after checking
-// that it answers, or skips (fails in CI) the test.
+// that its address accepts TCP connections, or skips (fails in CI) the test.
+// A server that answers but refuses the login fails the test when it
+// connects, instead of skipping it.
 func PostgresDSN(tb testing.TB) string {
 	tb.Helper()
 	dsn := os.Getenv(PostgresDSNEnv)
 	if dsn == "" {
 		dsn = DefaultPostgresDSN
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
-		err = db.PingContext(ctx)
-		cancel()
-		db.Close()
-	}
+	err := dialPostgres(dsn)
 	if err != nil {
-		unavailable(tb, "PostgreSQL", redactDSN(dsn), PostgresDSNEnv, err)
+		unavailable(tb, "PostgreSQL", RedactDSN(dsn), PostgresDSNEnv, err)
 	}
 	return dsn
 }
 
-// Postgres opens a new connection pool to the test PostgreSQL server (see
-// [PostgresDSN]) and closes it when the test ends.
-func Postgres(tb testing.TB) *sql.DB {
-	tb.Helper()
-	db, err := sql.Open("pgx", PostgresDSN(tb))
-	if err != nil {
-		tb.Fatalf("servicetest: open PostgreSQL: %v", err)
+// dialPostgres connects to the host and port of a URL-style DSN (default
+// port 5432) and closes the connection.
+func dialPostgres(dsn string) error {
+	u, err := parseURL(dsn)
+	if err != nil || u == nil {
+		return fmt.Errorf("%s is not a postgres:// URL", PostgresDSNEnv)
 	}
-	tb.Cleanup(func() { db.Close() })
-	return db
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "5432")
+	}
+	conn, err := net.DialTimeout("tcp", host, connectTimeout)
+	if err != nil {
+		return err
+	}
+	return conn.Close()
 }
 
 // RedisAddr returns the address of the test Redis server after checking that
@@ -111,15 +114,6 @@ func RedisAddr(tb testing.TB) string {
 	return addr
 }
 
-// Redis returns a new client of the test Redis server (see [RedisAddr]) and
-// closes it when the test ends.
-func Redis(tb testing.TB) *redis.Client {
-	tb.Helper()
-	c := redis.NewClient(&redis.Options{Addr: RedisAddr(tb)})
-	tb.Cleanup(func() { c.Close() })
-	return c
-}
-
 // UniqueName returns prefix followed by a random suffix of lower-case hex
 // digits: a table name or key prefix no other test uses.
 func UniqueName(prefix string) string {
@@ -130,8 +124,8 @@ func UniqueName(prefix string) string {
 	return prefix + hex.EncodeToString(b[:])
 }
 
-// redactDSN hides a password in a URL-style DSN.
-func redactDSN(dsn string) string {
+// RedactDSN returns dsn with the password of a URL-style DSN hidden.
+func RedactDSN(dsn string) string {
 	u, err := parseURL(dsn)
 	if err != nil || u == nil {
 		return dsn

@@ -3,13 +3,13 @@ package spec
 import (
 	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestLoad(t *testing.T) {
 	s, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if got := len(s.Operations); got != 183 {
 		t.Errorf("operations = %d, want 183", got)
 	}
@@ -30,9 +30,7 @@ func TestLoad(t *testing.T) {
 // them carries a covered tag.
 func TestScope(t *testing.T) {
 	embedded, err := files.ReadDir(".")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var names []string
 	for _, e := range embedded {
 		names = append(names, e.Name())
@@ -41,9 +39,7 @@ func TestScope(t *testing.T) {
 		t.Errorf("embedded documents %v, scope names %v", names, want)
 	}
 	s, err := Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	for _, op := range s.Operations {
 		if !slices.ContainsFunc(op.Tags, func(tag string) bool { return InScope(op.File, tag) }) {
 			t.Errorf("%s %s (%s) in %s has no covered tag: %v", op.Method, op.Path, op.ID, op.File, op.Tags)

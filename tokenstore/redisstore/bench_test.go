@@ -4,15 +4,14 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
 )
 
 func BenchmarkGet(b *testing.B) {
 	s := newStore(b)
 	ctx := context.Background()
-	if err := s.Put(ctx, "k", tok(1)); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, s.Put(ctx, "k", tok(1)))
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := s.Get(ctx, "k"); err != nil {
@@ -26,9 +25,7 @@ func BenchmarkPut(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if err := s.Put(ctx, "k", tok(1)); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, s.Put(ctx, "k", tok(1)))
 	}
 }
 
@@ -36,9 +33,7 @@ func BenchmarkPut(b *testing.B) {
 func BenchmarkGetParallel(b *testing.B) {
 	s := newStore(b)
 	ctx := context.Background()
-	if err := s.Put(ctx, "k", tok(1)); err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, s.Put(ctx, "k", tok(1)))
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, err := s.Get(ctx, "k"); err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/webhook"
 )
 
@@ -19,15 +20,11 @@ func TestDeduperClaimCoversHandlerWindow(t *testing.T) {
 	prefix := uniquePrefix(t)
 	c := newClient(t)
 	v, err := webhook.NewVerifier([]string{"secret"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	calls := 0
 	replica := func() *webhook.Handler {
 		h, err := webhook.NewHandler(v, webhook.WithDeduper(newDeduper(t, prefix)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		h.Fallback(func(context.Context, *webhook.Event) error { calls++; return nil })
 		return h
 	}
@@ -36,9 +33,7 @@ func TestDeduperClaimCoversHandlerWindow(t *testing.T) {
 	signed := time.Now()
 	for _, h := range []*webhook.Handler{a, b} {
 		r, err := webhook.NewSignedRequest(ctx, "secret", "http://app.test/", body, signed)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 		if w.Code != http.StatusOK {

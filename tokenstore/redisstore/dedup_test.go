@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore/redisstore"
 	"github.com/zoomkit/zoomkit/webhook"
 )
@@ -15,9 +16,7 @@ var _ webhook.Deduper = (*redisstore.Deduper)(nil)
 func newDeduper(t testing.TB, prefix string) *redisstore.Deduper {
 	t.Helper()
 	d, err := redisstore.NewDeduper(newClient(t), redisstore.WithPrefix(prefix))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return d
 }
 
@@ -35,13 +34,9 @@ func TestDeduper(t *testing.T) {
 	claim(d, "evt-1", time.Minute, true)
 	claim(d2, "evt-1", time.Minute, false)
 	claim(d, "evt-1", time.Minute, false)
-	if err := d2.Release(ctx, "evt-1"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, d2.Release(ctx, "evt-1"))
 	claim(d2, "evt-1", time.Minute, true)
-	if err := d.Release(ctx, "never-claimed"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, d.Release(ctx, "never-claimed"))
 	if _, err := d.Claim(ctx, "k", 0); err == nil {
 		t.Fatal("Claim with a zero ttl succeeded")
 	}
@@ -50,9 +45,7 @@ func TestDeduper(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		ok, err := d2.Claim(ctx, "short", time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if ok {
 			break
 		}

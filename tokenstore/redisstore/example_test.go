@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/tokenstore/redisstore"
@@ -67,9 +68,7 @@ func TestExample(t *testing.T) {
 version 1 -> 2
 stale write: true
 tokenstore.Token{AccessToken:REDACTED RefreshToken:REDACTED TokenType:bearer Expiry:2030-01-01T11:00:00Z Scope:""}`
-	if got != want {
-		t.Fatalf("example printed\n%s\nwant\n%s", got, want)
-	}
+	require.Equal(t, want, got, "example output")
 }
 
 func ExampleDeduper() {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
@@ -15,7 +16,12 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // newClient returns a new client (with its own connection pool) of the test
 // Redis, closed when the test ends.
-func newClient(t testing.TB) *redis.Client { return servicetest.Redis(t) }
+func newClient(t testing.TB) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: servicetest.RedisAddr(t)})
+	t.Cleanup(func() { c.Close() })
+	return c
+}
 
 // uniquePrefix returns a key prefix no other test uses; its keys are deleted
 // when the test ends.
@@ -47,8 +53,6 @@ func newStore(t testing.TB) *redisstore.Store {
 func newStorePrefix(t testing.TB, c redis.UniversalClient, prefix string) *redisstore.Store {
 	t.Helper()
 	s, err := redisstore.New(c, redisstore.WithPrefix(prefix))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return s
 }

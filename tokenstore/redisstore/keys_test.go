@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
 
@@ -31,9 +32,7 @@ func TestNestedPrefixesDoNotShareKeys(t *testing.T) {
 			outer := newStorePrefix(t, c, base)
 			inner := newStorePrefix(t, c, base+tc.innerPrefix)
 			if tc.innerIsLeased {
-				if err := inner.AcquireLease(ctx, tc.innerKey, "owner", time.Minute); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, inner.AcquireLease(ctx, tc.innerKey, "owner", time.Minute))
 				t.Cleanup(func() { _ = inner.ReleaseLease(ctx, tc.innerKey, "owner") })
 			} else if err := inner.Put(ctx, tc.innerKey, tok(1)); err != nil {
 				t.Fatal(err)
@@ -75,12 +74,8 @@ func TestLegacyLayoutStillRead(t *testing.T) {
 	c := newClient(t)
 	s := newStorePrefix(t, c, prefix)
 	data, err := tokenstore.EncodeRecord(tok(7))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.HSet(ctx, prefix+"token:acct:user", "v", 3, "s", 1, "d", string(data)).Err(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, c.HSet(ctx, prefix+"token:acct:user", "v", 3, "s", 1, "d", string(data)).Err())
 	got, v, err := s.Load(ctx, "acct:user")
 	if err != nil || got.RefreshToken != tok(7).RefreshToken || v != 3 {
 		t.Fatalf("Load = %v (version %d), %v; want the stored token at version 3", got, v, err)

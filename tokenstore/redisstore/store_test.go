@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/tokenstore"
@@ -23,14 +25,10 @@ func TestConformance(t *testing.T) {
 // TestConformanceEncrypted: the store under tokenstore.NewEncrypted.
 func TestConformanceEncrypted(t *testing.T) {
 	keys, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	storetest.Run(t, func(t *testing.T) tokenstore.Store {
 		s, err := tokenstore.NewEncrypted(newStore(t), keys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return s
 	})
 }
@@ -57,15 +55,11 @@ func noSecret(t *testing.T, err error) {
 func TestVersionsAndTombstones(t *testing.T) {
 	ctx := t.Context()
 	s := newStore(t)
-	if err := s.Put(ctx, "k", tok(1)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, "k", tok(1)))
 	if _, v, err := s.Load(ctx, "k"); err != nil || v != 1 {
 		t.Fatalf("Load after first Put = %d, %v; want version 1", v, err)
 	}
-	if err := s.Delete(ctx, "k"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Delete(ctx, "k"))
 	nv, err := s.CompareAndSwap(ctx, "k", 0, tok(2))
 	if err != nil || nv != 2 {
 		t.Fatalf("CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
@@ -73,30 +67,20 @@ func TestVersionsAndTombstones(t *testing.T) {
 	if _, err := s.CompareAndSwap(ctx, "k", 1, tok(3)); !errors.Is(err, tokenstore.ErrConflict) {
 		t.Fatalf("CompareAndSwap(1) = %v, want ErrConflict", err)
 	}
-	if err := s.AcquireLease(ctx, "leased", "a", time.Minute); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.AcquireLease(ctx, "leased", "a", time.Minute))
 	if _, _, err := s.Load(ctx, "leased"); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Fatalf("Load(leased) = %v, want ErrNotFound", err)
 	}
-	if err := s.Delete(ctx, "leased"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AcquireLease(ctx, "leased", "b", time.Minute); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-		t.Fatalf("AcquireLease(b) after Delete = %v, want ErrLeaseHeld", err)
-	}
+	require.NoError(t, s.Delete(ctx, "leased"))
+	require.ErrorIs(t, s.AcquireLease(ctx, "leased", "b", time.Minute), tokenstore.ErrLeaseHeld, "AcquireLease(b) after Delete")
 }
 
 func TestScriptCacheFlushed(t *testing.T) {
 	ctx := t.Context()
 	c := newClient(t)
 	s := newStorePrefix(t, c, uniquePrefix(t))
-	if err := s.Put(ctx, "k", tok(1)); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.ScriptFlush(ctx).Err(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, s.Put(ctx, "k", tok(1)))
+	require.NoError(t, c.ScriptFlush(ctx).Err())
 	// EVALSHA fails with NOSCRIPT; the store falls back to EVAL.
 	if v, err := s.CompareAndSwap(ctx, "k", 1, tok(2)); err != nil || v != 2 {
 		t.Fatalf("CompareAndSwap after SCRIPT FLUSH = %d, %v", v, err)
@@ -106,9 +90,7 @@ func TestScriptCacheFlushed(t *testing.T) {
 func TestInvalidArguments(t *testing.T) {
 	s := newStore(t)
 	ctx := t.Context()
-	if err := s.Put(ctx, "k", nil); !errors.Is(err, tokenstore.ErrNilToken) {
-		t.Errorf("Put(nil) = %v, want ErrNilToken", err)
-	}
+	assert.ErrorIs(t, s.Put(ctx, "k", nil), tokenstore.ErrNilToken, "Put(nil)")
 	if err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
 		t.Errorf("Put(no access token) = %v, want ErrInvalidArgument", err)
 	} else {
@@ -169,30 +151,22 @@ func TestCorrupt(t *testing.T) {
 	s := newStorePrefix(t, c, prefix)
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if err := c.HSet(ctx, prefix+"token:"+tc.name, tc.fields...).Err(); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, c.HSet(ctx, prefix+"token:"+tc.name, tc.fields...).Err())
 			got, err := s.Get(ctx, tc.name)
 			if !errors.Is(err, tokenstore.ErrCorrupt) || got != nil {
 				t.Fatalf("Get = %v, %v; want nil and ErrCorrupt", got, err)
 			}
-			if !strings.Contains(err.Error(), tc.want) {
-				t.Errorf("error %q does not say %q", err, tc.want)
-			}
+			assert.Contains(t, err.Error(), tc.want)
 			noSecret(t, err)
 		})
 	}
 	t.Run("NotAHash", func(t *testing.T) {
-		if err := c.Set(ctx, prefix+"token:str", good, 0).Err(); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, c.Set(ctx, prefix+"token:str", good, 0).Err())
 		if _, err := s.Get(ctx, "str"); !errors.Is(err, tokenstore.ErrCorrupt) {
 			t.Fatalf("Get = %v, want ErrCorrupt", err)
 		}
 		err := s.Put(ctx, "str", tok(1))
-		if !errors.Is(err, tokenstore.ErrCorrupt) {
-			t.Fatalf("Put over a string = %v, want ErrCorrupt", err)
-		}
+		require.ErrorIs(t, err, tokenstore.ErrCorrupt, "Put over a string")
 		noSecret(t, err)
 	})
 }
@@ -220,40 +194,26 @@ func TestStaleWriterRejected(t *testing.T) {
 	prefix := uniquePrefix(t)
 	a := newStorePrefix(t, newClient(t), prefix)
 	b := newStorePrefix(t, newClient(t), prefix)
-	if err := a.Put(ctx, "k", tok(1)); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.AcquireLease(ctx, "k", "a", 20*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, a.Put(ctx, "k", tok(1)))
+	require.NoError(t, a.AcquireLease(ctx, "k", "a", 20*time.Millisecond))
 	_, va, err := a.Load(ctx, "k")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// a pauses; its lease expires and b takes over.
 	waitLeaseFree(t, b, "k", "b")
 	_, vb, err := b.Load(ctx, "k")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if _, err := b.CompareAndSwap(ctx, "k", vb, tok(2)); err != nil {
 		t.Fatal(err)
 	}
 	_, err = a.CompareAndSwap(ctx, "k", va, tok(3))
-	if !errors.Is(err, tokenstore.ErrConflict) {
-		t.Fatalf("late CompareAndSwap = %v, want ErrConflict", err)
-	}
+	require.ErrorIs(t, err, tokenstore.ErrConflict, "late CompareAndSwap")
 	noSecret(t, err)
 	if got, err := a.Get(ctx, "k"); err != nil || got.RefreshToken != tok(2).RefreshToken {
 		t.Fatalf("stored token is not the newest: %v", err)
 	}
 	// a's release does not free b's lease.
-	if err := a.ReleaseLease(ctx, "k", "a"); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.AcquireLease(ctx, "k", "a", time.Minute); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-		t.Fatalf("AcquireLease(a) = %v, want ErrLeaseHeld", err)
-	}
+	require.NoError(t, a.ReleaseLease(ctx, "k", "a"))
+	require.ErrorIs(t, a.AcquireLease(ctx, "k", "a", time.Minute), tokenstore.ErrLeaseHeld, "AcquireLease(a)")
 }
 
 // TestConnectionLost: a replica whose connection to Redis goes away (a proxy
@@ -267,14 +227,10 @@ func TestConnectionLost(t *testing.T) {
 	lostClient := redis.NewClient(&redis.Options{Addr: proxy.Addr(), MaxRetries: 1})
 	t.Cleanup(func() { lostClient.Close() })
 	lost := newStorePrefix(t, lostClient, prefix)
-	if err := lost.AcquireLease(ctx, "k", "lost", 50*time.Millisecond); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, lost.AcquireLease(ctx, "k", "lost", 50*time.Millisecond))
 	proxy.Cut()
 	err := lost.ReleaseLease(ctx, "k", "lost")
-	if err == nil {
-		t.Fatal("ReleaseLease over a lost connection reported no error")
-	}
+	require.Error(t, err, "ReleaseLease over a lost connection reported no error")
 	t.Logf("ReleaseLease reported: %v", err)
 	waitLeaseFree(t, other, "k", "other")
 }
@@ -286,9 +242,7 @@ func TestCancelledContext(t *testing.T) {
 	if _, err := s.CompareAndSwap(ctx, "k", 0, tok(1)); err == nil {
 		t.Fatal("CompareAndSwap with a cancelled context succeeded")
 	}
-	if err := s.AcquireLease(ctx, "k", "a", time.Second); err == nil {
-		t.Fatal("AcquireLease with a cancelled context succeeded")
-	}
+	require.Error(t, s.AcquireLease(ctx, "k", "a", time.Second), "AcquireLease with a cancelled context succeeded")
 	if _, err := s.Get(t.Context(), "k"); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Fatalf("Get = %v", err)
 	}

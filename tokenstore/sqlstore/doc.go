@@ -1,6 +1,11 @@
 // Package sqlstore is a [tokenstore.CoordinatedStore] on database/sql, for
-// SQLite (the pure-Go modernc.org/sqlite, the embedded default) and
-// PostgreSQL (pgx's stdlib driver, or lib/pq). Several replicas of an
+// SQLite and PostgreSQL. It takes a *sql.DB opened with the driver you chose
+// and imports no driver itself: package
+// [github.com/zoomkit/zoomkit/tokenstore/sqlstore/sqlite] opens SQLite files
+// with the pure-Go modernc.org/sqlite, package
+// [github.com/zoomkit/zoomkit/tokenstore/sqlstore/postgres] opens PostgreSQL
+// through pgx, and a *sql.DB from lib/pq or mattn/go-sqlite3 works as well.
+// A program compiles only the driver it imports. Several replicas of an
 // integration share one Zoom grant through it without ever racing on the
 // rotating refresh token: the oauth package's TokenSource takes the key's
 // refresh lease, re-reads the token, redeems the refresh token and writes the
@@ -10,11 +15,11 @@
 //
 // # Usage
 //
-//	db, err := sqlstore.OpenSQLite("/var/lib/myapp/tokens.db") // or sql.Open("pgx", dsn)
+//	db, err := sqlite.Open("/var/lib/myapp/tokens.db") // or postgres.Open(dsn)
 //	...
-//	store, err := sqlstore.New(db)                              // dialect inferred from the driver
+//	store, err := sqlstore.New(db)                      // dialect inferred from the driver
 //	...
-//	if err := store.Migrate(ctx); err != nil { ... }            // once, at startup
+//	if err := store.Migrate(ctx); err != nil { ... }    // once, at startup
 //	ts, err := oauthConfig.TokenSource(store, accountID)
 //
 // # Schema
@@ -50,6 +55,6 @@
 //
 // # SQLite
 //
-// [OpenSQLite] opens a database file in WAL mode with a busy timeout, so
+// sqlite.Open opens a database file in WAL mode with a busy timeout, so
 // that several connections and processes on one machine can share it.
 package sqlstore

@@ -18,13 +18,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver, for -db postgres://...
-
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
+	"github.com/zoomkit/zoomkit/tokenstore/sqlstore/sqlite"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -226,7 +226,7 @@ func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 				}
 				return '_'
 			}, strings.ToLower(name))
-			admin, err := sql.Open("pgx", dsn)
+			admin, err := openPostgres(dsn, name)
 			if err != nil {
 				return nil, err
 			}
@@ -239,7 +239,7 @@ func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 			u.RawQuery = q.Encode()
 			dsn = u.String()
 		}
-		db, err := sql.Open("pgx", dsn)
+		db, err := openPostgres(dsn, name)
 		if err != nil {
 			return nil, err
 		}
@@ -248,7 +248,23 @@ func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 	if dsn == "" {
 		dsn = filepath.Join(dir, "app.db")
 	}
-	return sqlstore.OpenSQLite(dsn)
+	return sqlite.Open(dsn)
+}
+
+// postgresDriver is the database/sql driver a postgres:// DSN is opened
+// with: pgx, linked by tokenstore/sqlstore/postgres. The examples import it
+// only in builds with -tags postgres (pgdriver.go), so that a run on SQLite
+// does not compile a PostgreSQL driver it never uses; test binaries that
+// talk to PostgreSQL link it themselves (internal/servicetest/pgtest).
+const postgresDriver = "pgx"
+
+// openPostgres opens dsn with [postgresDriver], or says how to build the
+// example with it.
+func openPostgres(dsn, name string) (*sql.DB, error) {
+	if !slices.Contains(sql.Drivers(), postgresDriver) {
+		return nil, fmt.Errorf("-db: this build has no PostgreSQL driver; run the example with the postgres tag: go run -tags postgres ./examples/%s -db postgres://USER@HOST/DB", name)
+	}
+	return sql.Open(postgresDriver, dsn)
 }
 
 func randomHex(n int) string {

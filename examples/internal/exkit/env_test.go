@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -181,7 +182,7 @@ func TestVerifierKeepsZoomsRetries(t *testing.T) {
 // With -db postgres://... and no search_path, an example keeps its tables
 // in a schema of its own, so two examples never share a table.
 func TestPostgresSchemaPerExample(t *testing.T) {
-	admin := servicetest.Postgres(t)
+	admin := pgtest.Open(t)
 	name := servicetest.UniqueName("exkit-test-")
 	schema := "zoomkit_" + strings.ReplaceAll(name, "-", "_")
 	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`) })

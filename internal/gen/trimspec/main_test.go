@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/gen/ojson"
 )
 
@@ -17,9 +18,7 @@ func encode(t *testing.T, n *ojson.Node) string {
 func parse(t *testing.T, s string) *ojson.Node {
 	t.Helper()
 	n, err := ojson.Parse([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return n
 }
 

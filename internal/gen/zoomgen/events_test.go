@@ -4,18 +4,16 @@ import (
 	"bytes"
 	"os"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // The committed webhook/events_gen.go is what the generator produces from the committed specs.
 func TestEventsUpToDate(t *testing.T) {
 	got, err := generateEvents("../../../webhook/testdata/spec")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want, err := os.ReadFile("../../../webhook/events_gen.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if !bytes.Equal(got, want) {
 		t.Fatal("webhook/events_gen.go is stale: run go generate ./webhook (zoomgen -events)")
 	}

@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"sort"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestGeneratedFilesUpToDate regenerates package zoom in memory and
@@ -12,25 +15,17 @@ import (
 // git diff).
 func TestGeneratedFilesUpToDate(t *testing.T) {
 	g := newGen()
-	if err := g.load("../../spec"); err != nil {
-		t.Fatal(err)
-	}
-	if err := g.build(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, g.load("../../spec"))
+	require.NoError(t, g.build())
 	files, err := g.emit()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	existing, _ := filepath.Glob("../../../zoom/zz_*.go")
 	var names []string
 	for n := range files {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	if len(existing) != len(names) {
-		t.Errorf("zoom has %d generated files, the generator makes %d: run go generate ./zoom", len(existing), len(names))
-	}
+	assert.Len(t, existing, len(names), "zoom's generated files against the generator's: run go generate ./zoom")
 	for _, n := range names {
 		cur, err := os.ReadFile(filepath.Join("../../../zoom", n))
 		if err != nil || string(cur) != string(files[n]) {

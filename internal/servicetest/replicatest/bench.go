@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
@@ -30,15 +31,11 @@ func BenchmarkContendedRefresh(b *testing.B, backend Backend, n int) {
 	rounds := 0
 	for b.Loop() {
 		b.StopTimer()
-		if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))))
 		sources := make([]*oauth.TokenSource, n)
 		for i := range sources {
 			ts, err := cfg.TokenSource(stores[i], Key)
-			if err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, err)
 			sources[i] = ts
 		}
 		start := make(chan struct{})

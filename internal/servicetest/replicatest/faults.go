@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
@@ -82,9 +83,7 @@ func expiredGrant(tb testing.TB, b Backend) (*FakeZoom, *oauth.Config, tokenstor
 	seed := b.Open(tb)
 	ctx := context.Background()
 	_ = seed.Delete(ctx, Key)
-	if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
-		tb.Fatalf("seeding the expired grant: %v", err)
-	}
+	require.NoError(tb, seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))), "seeding the expired grant")
 	return fake, Config(srv.URL), seed
 }
 
@@ -129,22 +128,16 @@ func UnsavedRotation(t *testing.T, b Backend, leaseTTL time.Duration, faults *Wr
 		_ = seed.Delete(ctx, key)
 	})
 	a, err := cfg.TokenSource(&FaultStore{CoordinatedStore: b.Open(t), Faults: faults}, Key, oauth.WithLeaseTTL(leaseTTL), hook)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	bts, err := cfg.TokenSource(&FaultStore{CoordinatedStore: b.Open(t), Faults: faults}, Key, oauth.WithLeaseTTL(leaseTTL), hook)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if _, err := a.TokenContext(ctx); !errors.Is(err, oauth.ErrSavePending) {
 		t.Fatalf("A with the store refusing writes: %v, want ErrSavePending", err)
 	}
 	atB := tokenUntil(t, bts)
 	atA := tokenUntil(t, a)
 	stored, err := seed.Get(ctx, Key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	st := fake.Stats()
 	if atA != atB || stored.AccessToken != atA || stored.RefreshToken != st.NewestRT {
 		t.Errorf("A handed out %q, B %q, the store holds %q: want the one rotated token, stored", atA, atB, stored.AccessToken)
@@ -172,9 +165,7 @@ func DeadOnce(t *testing.T, b Backend, n int) {
 		var wg sync.WaitGroup
 		for range n {
 			ts, err := cfg.TokenSource(b.Open(t), Key, oauth.WithOnReauthorizationRequired(func(context.Context, string, error) { hooks.Add(1) }))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			wg.Go(func() {
 				if _, err := ts.TokenContext(ctx); !errors.Is(err, oauth.ErrReauthorizationRequired) {
 					t.Errorf("round %d: Token() = %v, want ErrReauthorizationRequired", round, err)
@@ -190,13 +181,9 @@ func DeadOnce(t *testing.T, b Backend, n int) {
 		}
 	}
 	fresh := fake.Grant(time.Now().Add(time.Hour))
-	if err := seed.Put(ctx, Key, fresh); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, seed.Put(ctx, Key, fresh))
 	ts, err := cfg.TokenSource(b.Open(t), Key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if tok, err := ts.TokenContext(ctx); err != nil || tok.AccessToken != fresh.AccessToken {
 		t.Errorf("after the reconnect: %v, %v; want the new grant", tok, err)
 	}
@@ -217,13 +204,9 @@ func PausedHolder(t *testing.T, b Backend, leaseTTL time.Duration, n int) {
 	paused, release := make(chan struct{}), make(chan struct{})
 	a, err := cfg.TokenSource(&FaultStore{CoordinatedStore: b.Open(t), BeforeCAS: func() { close(paused); <-release }}, Key,
 		oauth.WithLeaseTTL(leaseTTL), hook)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	bts, err := cfg.TokenSource(b.Open(t), Key, oauth.WithLeaseTTL(leaseTTL), oauth.WithRotationGrace(30*time.Second), hook)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	aDone := make(chan string, 1)
 	go func() {
 		tok, err := a.TokenContext(ctx)

@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
@@ -74,9 +76,7 @@ func ConcurrentRefresh(tb testing.TB, b Backend, n int) Result {
 	sources := make([]*oauth.TokenSource, n)
 	for i := range sources {
 		ts, err := cfg.TokenSource(countingStore{b.Open(tb), &cnt}, Key)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 		sources[i] = ts
 	}
 	res := Result{Tokens: make([]string, n)}
@@ -128,9 +128,7 @@ func checkOneRefresh(tb testing.TB, seed tokenstore.Store, res Result) {
 		}
 	}
 	stored, err := seed.Get(context.Background(), Key)
-	if err != nil {
-		tb.Fatalf("reading the stored token: %v", err)
-	}
+	require.NoError(tb, err, "reading the stored token")
 	if stored.AccessToken != res.Tokens[0] || stored.RefreshToken != st.NewestRT {
 		tb.Errorf("stored token (access %q, refresh %q) is not the refreshed one (access %q, newest refresh %q)",
 			stored.AccessToken, stored.RefreshToken, res.Tokens[0], st.NewestRT)
@@ -155,16 +153,12 @@ func PausedLeader(t *testing.T, b Backend, leaseTTL time.Duration, expire func(c
 
 	storeA, storeB := b.Open(t), b.Open(t)
 	_ = storeB.Delete(ctx, Key)
-	if err := storeB.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, storeB.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))))
 	paused, resume := make(chan struct{}), make(chan struct{})
 	// A pauses after Zoom rotated, just before its compare-and-swap.
 	a, err := cfg.TokenSource(&FaultStore{CoordinatedStore: storeA, BeforeCAS: func() { close(paused); <-resume }}, Key,
 		oauth.WithLeaseTTL(leaseTTL))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	type answer struct {
 		at  string
 		err error
@@ -183,9 +177,7 @@ func PausedLeader(t *testing.T, b Backend, leaseTTL time.Duration, expire func(c
 		t.Fatalf("A paused after %d refreshes, want 1", st.Refreshes)
 	}
 	_, staleVersion, err := storeB.Load(ctx, Key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	expire(ctx, storeB) // A's lease expires while A is paused.
 	if err := storeB.AcquireLease(ctx, Key, "replica-b", time.Minute); err != nil {
 		close(resume)
@@ -196,28 +188,20 @@ func PausedLeader(t *testing.T, b Backend, leaseTTL time.Duration, expire func(c
 	if _, err := storeB.CompareAndSwap(ctx, Key, staleVersion, newer); err != nil {
 		t.Fatal(err)
 	}
-	if err := storeB.ReleaseLease(ctx, Key, "replica-b"); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, storeB.ReleaseLease(ctx, Key, "replica-b"))
 	close(resume)
 	ans := <-done
 	if ans.err != nil {
 		t.Fatalf("A after its late write: %v", ans.err)
 	}
 	stored, err := storeB.Get(ctx, Key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if stored.RefreshToken != newer.RefreshToken {
 		t.Fatalf("A's late write overwrote the newer token")
 	}
-	if ans.at != newer.AccessToken {
-		t.Errorf("A handed out %q, want the newer token %q", ans.at, newer.AccessToken)
-	}
+	assert.Equal(t, newer.AccessToken, ans.at, "A handed out")
 	bts, err := cfg.TokenSource(storeB, Key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if tok, err := bts.TokenContext(ctx); err != nil || tok.AccessToken != newer.AccessToken {
 		t.Errorf("B's TokenSource = %v, %v; want the newer token", tok, err)
 	}
@@ -241,9 +225,7 @@ func Processes(t *testing.T, b Backend, n int, helperTest string) {
 
 	seed := b.Open(t)
 	_ = seed.Delete(ctx, Key)
-	if err := seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, seed.Put(ctx, Key, fake.Grant(time.Now().Add(-time.Hour))))
 	type child struct {
 		cmd    *exec.Cmd
 		stdin  io.WriteCloser
@@ -261,13 +243,9 @@ func Processes(t *testing.T, b Backend, n int, helperTest string) {
 			t.Fatal(err)
 		}
 		out, err := c.cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		c.lines = bufio.NewScanner(out)
-		if err := c.cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, c.cmd.Start())
 		children[i] = c
 	}
 	next := func(c *child, prefix string) (string, error) {

@@ -9,6 +9,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, for the worker subprocesses
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/webhook/queue/internal/workertest"
 	"github.com/zoomkit/zoomkit/webhook/queue/pgqueue"
@@ -43,7 +44,7 @@ func liveCounter(db *sql.DB, table string) func(context.Context) (int, error) {
 // Worker processes are killed with SIGKILL at random points across the events: none is lost
 // (see workertest.CrashTest).
 func TestCrashedWorkersLoseNoEvent(t *testing.T) {
-	db := servicetest.Postgres(t)
+	db := pgtest.Open(t)
 	q := newQueue(t, db)
 	workertest.CrashTest(t, q, []string{envDSN + "=" + servicetest.PostgresDSN(t), envTable + "=" + q.Table()}, liveCounter(db, q.Table()))
 }
@@ -51,7 +52,7 @@ func TestCrashedWorkersLoseNoEvent(t *testing.T) {
 // Four worker processes share one queue: each meeting's events run one at a time, in event_ts
 // order (see workertest.OrderTest).
 func TestWorkerProcessesKeepPerMeetingOrder(t *testing.T) {
-	db := servicetest.Postgres(t)
+	db := pgtest.Open(t)
 	q := newQueue(t, db)
 	workertest.OrderTest(t, q, []string{envDSN + "=" + servicetest.PostgresDSN(t), envTable + "=" + q.Table()})
 }

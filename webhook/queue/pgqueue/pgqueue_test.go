@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/webhook/queue/internal/workertest"
 	"github.com/zoomkit/zoomkit/webhook/queue/pgqueue"
@@ -42,14 +43,14 @@ func newQueue(t testing.TB, db *sql.DB, opts ...pgqueue.Option) *pgqueue.Queue {
 }
 
 func TestConformance(t *testing.T) {
-	db := servicetest.Postgres(t)
+	db := pgtest.Open(t)
 	queuetest.Run(t, func(t *testing.T, now func() time.Time) queue.Queue {
 		return newQueue(t, db, pgqueue.WithClock(now))
 	})
 }
 
 func TestDatabaseClockAndSchemaQualifiedTable(t *testing.T) {
-	db := servicetest.Postgres(t)
+	db := pgtest.Open(t)
 	ctx := t.Context()
 	schema := servicetest.UniqueName("zk_qschema_")
 	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
@@ -110,7 +111,7 @@ func TestNewValidates(t *testing.T) {
 // An earlier event of a key queued while a later one is being claimed must not be claimed
 // alongside it: at most one message of a key is in flight.
 func TestLateEarlierEventRacingAClaim(t *testing.T) {
-	db := servicetest.Postgres(t)
+	db := pgtest.Open(t)
 	db.SetMaxOpenConns(8)
 	q := newQueue(t, db)
 	ctx := t.Context()

@@ -8,6 +8,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/redistest"
 	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/webhook/queue/internal/workertest"
 	"github.com/zoomkit/zoomkit/webhook/queue/redisqueue"
@@ -30,7 +31,7 @@ func openFromEnv(context.Context) (queue.Queue, func(context.Context) (int, erro
 
 func subprocessEnv(t *testing.T) ([]string, *redisqueue.Queue) {
 	prefix := uniquePrefix(t)
-	q, err := redisqueue.New(servicetest.Redis(t), redisqueue.WithPrefix(prefix))
+	q, err := redisqueue.New(redistest.Open(t), redisqueue.WithPrefix(prefix))
 	if err != nil {
 		t.Fatal(err)
 	}

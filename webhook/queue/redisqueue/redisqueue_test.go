@@ -9,6 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/redistest"
 	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/webhook/queue/internal/workertest"
 	"github.com/zoomkit/zoomkit/webhook/queue/queuetest"
@@ -42,7 +43,7 @@ func uniquePrefix(t testing.TB) string {
 
 func newQueue(t testing.TB, opts ...redisqueue.Option) *redisqueue.Queue {
 	t.Helper()
-	q, err := redisqueue.New(servicetest.Redis(t), append([]redisqueue.Option{redisqueue.WithPrefix(uniquePrefix(t))}, opts...)...)
+	q, err := redisqueue.New(redistest.Open(t), append([]redisqueue.Option{redisqueue.WithPrefix(uniquePrefix(t))}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,21 +1,20 @@
-package sqlstore_test
+package sqlstoretest
 
 import (
 	"context"
 	"fmt"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
 )
 
-func BenchmarkGet(b *testing.B) {
-	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
+func (su *suite) BenchmarkGet(b *testing.B) {
+	for _, be := range su.backends() {
+		b.Run(be.Name, func(b *testing.B) {
 			s := newStore(b, be.opener()(b))
 			ctx := context.Background()
-			if err := s.Put(ctx, "k", tok(1)); err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, s.Put(ctx, "k", tok(1)))
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := s.Get(ctx, "k"); err != nil {
@@ -26,30 +25,26 @@ func BenchmarkGet(b *testing.B) {
 	}
 }
 
-func BenchmarkPut(b *testing.B) {
-	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
+func (su *suite) BenchmarkPut(b *testing.B) {
+	for _, be := range su.backends() {
+		b.Run(be.Name, func(b *testing.B) {
 			s := newStore(b, be.opener()(b))
 			ctx := context.Background()
 			b.ReportAllocs()
 			for b.Loop() {
-				if err := s.Put(ctx, "k", tok(1)); err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, s.Put(ctx, "k", tok(1)))
 			}
 		})
 	}
 }
 
 // BenchmarkGetParallel measures Get from many goroutines on one pool.
-func BenchmarkGetParallel(b *testing.B) {
-	for _, be := range backends() {
-		b.Run(be.name, func(b *testing.B) {
+func (su *suite) BenchmarkGetParallel(b *testing.B) {
+	for _, be := range su.backends() {
+		b.Run(be.Name, func(b *testing.B) {
 			s := newStore(b, be.opener()(b))
 			ctx := context.Background()
-			if err := s.Put(ctx, "k", tok(1)); err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, s.Put(ctx, "k", tok(1)))
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					if _, err := s.Get(ctx, "k"); err != nil {
@@ -64,10 +59,10 @@ func BenchmarkGetParallel(b *testing.B) {
 
 // BenchmarkContendedRefresh: 8 replicas, one connection pool each, race to
 // refresh one expired grant; one op is one round.
-func BenchmarkContendedRefresh(b *testing.B) {
-	for _, name := range []string{"SQLite", "Postgres"} {
-		b.Run(fmt.Sprintf("%s/replicas=8", name), func(b *testing.B) {
-			replicatest.BenchmarkContendedRefresh(b, sharedBackend(b, name), 8)
+func (su *suite) BenchmarkContendedRefresh(b *testing.B) {
+	for _, be := range su.backends() {
+		b.Run(fmt.Sprintf("%s/replicas=8", be.Name), func(b *testing.B) {
+			replicatest.BenchmarkContendedRefresh(b, sharedBackend(b, be), 8)
 		})
 	}
 }

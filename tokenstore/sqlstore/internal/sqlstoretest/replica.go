@@ -1,12 +1,13 @@
-package sqlstore_test
+package sqlstoretest
 
 import (
 	"context"
 	"database/sql"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/internal/servicetest/replicatest"
@@ -16,62 +17,42 @@ import (
 
 // Environment of the helper processes of TestCrossReplicaProcesses.
 const (
-	driverEnv = "ZOOMKIT_SQLSTORE_DRIVER"
-	dsnEnv    = "ZOOMKIT_SQLSTORE_DSN"
-	tableEnv  = "ZOOMKIT_SQLSTORE_TABLE"
+	dsnEnv   = "ZOOMKIT_SQLSTORE_DSN"
+	tableEnv = "ZOOMKIT_SQLSTORE_TABLE"
 )
 
 // sharedBackend returns a replicatest.Backend whose replicas each open their
 // own connection pool to one database and share one migrated table.
-func sharedBackend(tb testing.TB, name string, opts ...sqlstore.Option) replicatest.Backend {
+func sharedBackend(tb testing.TB, b Backend, opts ...sqlstore.Option) replicatest.Backend {
 	tb.Helper()
-	var driver, dsn string
-	switch name {
-	case "SQLite":
-		driver, dsn = "sqlite", filepath.Join(tb.TempDir(), "shared.db")
-	case "Postgres":
-		driver, dsn = "pgx", servicetest.PostgresDSN(tb)
-	}
+	dsn := b.DSN(tb)
 	table := servicetest.UniqueName("zk_replica_")
 	open := func(tb testing.TB) tokenstore.CoordinatedStore {
 		tb.Helper()
-		db, err := openDB(driver, dsn)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		db, err := b.Open(dsn)
+		require.NoError(tb, err)
 		tb.Cleanup(func() { db.Close() })
 		s, err := sqlstore.New(db, append([]sqlstore.Option{sqlstore.WithTable(table)}, opts...)...)
-		if err != nil {
-			tb.Fatal(err)
-		}
+		require.NoError(tb, err)
 		return s
 	}
-	db, err := openDB(driver, dsn)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	db, err := b.Open(dsn)
+	require.NoError(tb, err)
 	tb.Cleanup(func() { db.Close() })
 	newStoreTable(tb, db, table) // migrates; drops the table before db closes
 	return replicatest.Backend{
 		Open: open,
-		Env:  []string{driverEnv + "=" + driver, dsnEnv + "=" + dsn, tableEnv + "=" + table},
+		Env:  []string{dsnEnv + "=" + dsn, tableEnv + "=" + table},
 	}
-}
-
-func openDB(driver, dsn string) (*sql.DB, error) {
-	if driver == "sqlite" {
-		return sqlstore.OpenSQLite(dsn)
-	}
-	return sql.Open(driver, dsn)
 }
 
 // TestCrossReplicaRefresh: 8 TokenSources, each on its own connection pool,
 // share one expired grant and ask for a token at once.
-func TestCrossReplicaRefresh(t *testing.T) {
-	for _, name := range []string{"SQLite", "Postgres"} {
-		t.Run(name, func(t *testing.T) {
+func (su *suite) TestCrossReplicaRefresh(t *testing.T) {
+	for _, be := range su.backends() {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
-			b := sharedBackend(t, name)
+			b := sharedBackend(t, be)
 			for range 3 {
 				replicatest.ConcurrentRefresh(t, b, 8)
 			}
@@ -80,21 +61,24 @@ func TestCrossReplicaRefresh(t *testing.T) {
 }
 
 // TestCrossReplicaProcesses runs the 8 replicas as separate OS processes.
-func TestCrossReplicaProcesses(t *testing.T) {
+func (su *suite) TestCrossReplicaProcesses(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns processes")
 	}
-	for _, name := range []string{"SQLite", "Postgres"} {
-		t.Run(name, func(t *testing.T) {
+	for _, be := range su.backends() {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
-			replicatest.Processes(t, sharedBackend(t, name), 8, "TestHelperProcess")
+			replicatest.Processes(t, sharedBackend(t, be), 8, "TestHelperProcess")
 		})
 	}
 }
 
-func TestHelperProcess(t *testing.T) {
+// HelperProcess is the body of the test named TestHelperProcess that each
+// driver package's tests must declare for TestCrossReplicaProcesses: a
+// replica process opening its database with open.
+func HelperProcess(t *testing.T, open func(dsn string) (*sql.DB, error)) {
 	replicatest.HelperProcess(t, func() (tokenstore.Store, func(), error) {
-		db, err := openDB(os.Getenv(driverEnv), os.Getenv(dsnEnv))
+		db, err := open(os.Getenv(dsnEnv))
 		if err != nil {
 			return nil, nil, err
 		}
@@ -110,13 +94,13 @@ func TestHelperProcess(t *testing.T) {
 // TestCrossReplicaPausedLeader: the lease holder paused past its lease TTL
 // (driven by an injected clock shared by the replicas' stores) cannot
 // overwrite the newer token.
-func TestCrossReplicaPausedLeader(t *testing.T) {
-	for _, name := range []string{"SQLite", "Postgres"} {
-		t.Run(name, func(t *testing.T) {
+func (su *suite) TestCrossReplicaPausedLeader(t *testing.T) {
+	for _, be := range su.backends() {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Parallel()
 			clk := newFakeClock()
 			const ttl = 30 * time.Second
-			b := sharedBackend(t, name, sqlstore.WithClock(clk.Now))
+			b := sharedBackend(t, be, sqlstore.WithClock(clk.Now))
 			replicatest.PausedLeader(t, b, ttl, func(context.Context, tokenstore.CoordinatedStore) {
 				clk.Advance(ttl + time.Millisecond)
 			})
@@ -128,14 +112,14 @@ func TestCrossReplicaPausedLeader(t *testing.T) {
 // times, or for longer than the lease TTL) is kept, saved in the background
 // under a renewed lease, and never superseded by another replica's
 // invalid_grant.
-func TestCrossReplicaUnsavedRotation(t *testing.T) {
-	for _, name := range []string{"SQLite", "Postgres"} {
-		t.Run(name, func(t *testing.T) {
+func (su *suite) TestCrossReplicaUnsavedRotation(t *testing.T) {
+	for _, be := range su.backends() {
+		t.Run(be.Name, func(t *testing.T) {
 			t.Run("6 failed writes", func(t *testing.T) {
-				replicatest.UnsavedRotation(t, sharedBackend(t, name), 300*time.Millisecond, &replicatest.WriteFaults{N: 6})
+				replicatest.UnsavedRotation(t, sharedBackend(t, be), 300*time.Millisecond, &replicatest.WriteFaults{N: 6})
 			})
 			t.Run("writes fail past the lease TTL", func(t *testing.T) {
-				replicatest.UnsavedRotation(t, sharedBackend(t, name), 300*time.Millisecond, &replicatest.WriteFaults{For: time.Second})
+				replicatest.UnsavedRotation(t, sharedBackend(t, be), 300*time.Millisecond, &replicatest.WriteFaults{For: time.Second})
 			})
 		})
 	}
@@ -143,20 +127,20 @@ func TestCrossReplicaUnsavedRotation(t *testing.T) {
 
 // TestCrossReplicaDeadOnce: a revoked grant costs one token request and one
 // hook call across 8 replicas.
-func TestCrossReplicaDeadOnce(t *testing.T) {
-	for _, name := range []string{"SQLite", "Postgres"} {
-		t.Run(name, func(t *testing.T) {
-			replicatest.DeadOnce(t, sharedBackend(t, name), 8)
+func (su *suite) TestCrossReplicaDeadOnce(t *testing.T) {
+	for _, be := range su.backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			replicatest.DeadOnce(t, sharedBackend(t, be), 8)
 		})
 	}
 }
 
 // TestCrossReplicaPausedHolder: a replica that waited for a holder paused
 // after Zoom rotated waits for its save instead of declaring the grant dead.
-func TestCrossReplicaPausedHolder(t *testing.T) {
-	for _, name := range []string{"SQLite", "Postgres"} {
-		t.Run(name, func(t *testing.T) {
-			replicatest.PausedHolder(t, sharedBackend(t, name), 300*time.Millisecond, 16)
+func (su *suite) TestCrossReplicaPausedHolder(t *testing.T) {
+	for _, be := range su.backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			replicatest.PausedHolder(t, sharedBackend(t, be), 300*time.Millisecond, 16)
 		})
 	}
 }

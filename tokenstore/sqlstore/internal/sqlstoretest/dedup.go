@@ -1,4 +1,4 @@
-package sqlstore_test
+package sqlstoretest
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
 	"github.com/zoomkit/zoomkit/webhook"
@@ -17,18 +18,14 @@ var _ webhook.Deduper = (*sqlstore.Deduper)(nil)
 func newDeduper(t testing.TB, db *sql.DB, table string, opts ...sqlstore.Option) *sqlstore.Deduper {
 	t.Helper()
 	d, err := sqlstore.NewDeduper(db, append([]sqlstore.Option{sqlstore.WithTable(table)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, d.Migrate(context.Background()))
 	return d
 }
 
-func TestDeduper(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestDeduper(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -51,13 +48,9 @@ func TestDeduper(t *testing.T) {
 			claim(d2, "evt-1", false)
 			claim(d, "evt-1", false)
 			claim(d2, "evt-2", true)
-			if err := d2.Release(ctx, "evt-1"); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, d2.Release(ctx, "evt-1"))
 			claim(d2, "evt-1", true)
-			if err := d.Release(ctx, "never-claimed"); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, d.Release(ctx, "never-claimed"))
 			// Expired claims can be claimed again, and purged.
 			clk.Advance(time.Minute - time.Millisecond)
 			claim(d, "evt-2", false)
@@ -77,9 +70,9 @@ func TestDeduper(t *testing.T) {
 
 // TestDeduperConcurrent: replicas with their own pools race to claim one
 // redelivered event; exactly one handles it.
-func TestDeduperConcurrent(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestDeduperConcurrent(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			table := servicetest.UniqueName("zk_dedup_")
@@ -122,9 +115,9 @@ func TestDeduperConcurrent(t *testing.T) {
 }
 
 // TestDeduperDBClock: with the database's clock, a claim expires on its own.
-func TestDeduperDBClock(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestDeduperDBClock(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			ctx := t.Context()
 			table := servicetest.UniqueName("zk_dedup_")
@@ -137,9 +130,7 @@ func TestDeduperDBClock(t *testing.T) {
 			deadline := time.Now().Add(10 * time.Second)
 			for {
 				ok, err := d.Claim(ctx, "k", time.Hour)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				if ok {
 					break
 				}

@@ -1,4 +1,4 @@
-package sqlstore_test
+package sqlstoretest
 
 import (
 	"context"
@@ -10,15 +10,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
 	"github.com/zoomkit/zoomkit/tokenstore/storetest"
 )
 
-func TestConformance(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestConformance(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			storetest.Run(t, func(t *testing.T) tokenstore.Store {
 				return newStore(t, b.opener()(t)) // a fresh database each time
@@ -28,16 +31,12 @@ func TestConformance(t *testing.T) {
 }
 
 // TestConformanceEncrypted: the store under tokenstore.NewEncrypted.
-func TestConformanceEncrypted(t *testing.T) {
+func (su *suite) TestConformanceEncrypted(t *testing.T) {
 	keys, err := tokenstore.NewKeyring("k1", map[string][]byte{"k1": make([]byte, tokenstore.KeySize)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	storetest.Run(t, func(t *testing.T) tokenstore.Store {
-		s, err := tokenstore.NewEncrypted(newStore(t, sqliteOpener()(t)), keys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, err := tokenstore.NewEncrypted(newStore(t, su.b.opener()(t)), keys)
+		require.NoError(t, err)
 		return s
 	})
 }
@@ -61,23 +60,19 @@ func noSecret(t *testing.T, err error) {
 	}
 }
 
-func TestVersionsAndTombstones(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestVersionsAndTombstones(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
 			s := newStore(t, open(t))
-			if err := s.Put(ctx, "k", tok(1)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.Put(ctx, "k", tok(1)))
 			_, v, err := s.Load(ctx, "k")
 			if err != nil || v != 1 {
 				t.Fatalf("Load after first Put = %d, %v; want version 1", v, err)
 			}
-			if err := s.Delete(ctx, "k"); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.Delete(ctx, "k"))
 			// Versions never repeat across a Delete.
 			nv, err := s.CompareAndSwap(ctx, "k", 0, tok(2))
 			if err != nil || nv != 2 {
@@ -87,9 +82,7 @@ func TestVersionsAndTombstones(t *testing.T) {
 				t.Fatalf("CompareAndSwap(1) = %v, want ErrConflict", err)
 			}
 			// A lease on a key without a token creates no token.
-			if err := s.AcquireLease(ctx, "leased", "a", time.Minute); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.AcquireLease(ctx, "leased", "a", time.Minute))
 			if _, _, err := s.Load(ctx, "leased"); !errors.Is(err, tokenstore.ErrNotFound) {
 				t.Fatalf("Load(leased) = %v, want ErrNotFound", err)
 			}
@@ -97,37 +90,27 @@ func TestVersionsAndTombstones(t *testing.T) {
 				t.Fatalf("CompareAndSwap(0) on a leased key = %d, %v; want 1", v, err)
 			}
 			// Deleting keeps the lease.
-			if err := s.Delete(ctx, "leased"); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.AcquireLease(ctx, "leased", "b", time.Minute); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(b) after Delete = %v, want ErrLeaseHeld", err)
-			}
+			require.NoError(t, s.Delete(ctx, "leased"))
+			require.ErrorIs(t, s.AcquireLease(ctx, "leased", "b", time.Minute), tokenstore.ErrLeaseHeld, "AcquireLease(b) after Delete")
 		})
 	}
 }
 
-func TestInvalidArguments(t *testing.T) {
-	s := newStore(t, sqliteOpener()(t))
+func (su *suite) TestInvalidArguments(t *testing.T) {
+	s := newStore(t, su.b.opener()(t))
 	ctx := t.Context()
-	if err := s.Put(ctx, "k", nil); !errors.Is(err, tokenstore.ErrNilToken) {
-		t.Errorf("Put(nil) = %v, want ErrNilToken", err)
-	}
+	assert.ErrorIs(t, s.Put(ctx, "k", nil), tokenstore.ErrNilToken, "Put(nil)")
 	if err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
 		t.Errorf("Put(no access token) = %v, want ErrInvalidArgument", err)
 	} else {
 		noSecret(t, err)
 	}
-	if err := s.AcquireLease(ctx, "k", "", time.Second); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Errorf("AcquireLease(empty owner) = %v", err)
-	}
-	if err := s.AcquireLease(ctx, "k", "o", -time.Second); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Errorf("AcquireLease(negative ttl) = %v", err)
-	}
+	assert.ErrorIs(t, s.AcquireLease(ctx, "k", "", time.Second), tokenstore.ErrInvalidArgument, "AcquireLease(empty owner)")
+	assert.ErrorIs(t, s.AcquireLease(ctx, "k", "o", -time.Second), tokenstore.ErrInvalidArgument, "AcquireLease(negative ttl)")
 }
 
-func TestOptions(t *testing.T) {
-	db := sqliteOpener()(t)
+func (su *suite) TestOptions(t *testing.T) {
+	db := su.b.opener()(t)
 	if _, err := sqlstore.New(nil); err == nil {
 		t.Error("New(nil) succeeded")
 	}
@@ -151,37 +134,17 @@ func TestOptions(t *testing.T) {
 		t.Error("nil Option accepted")
 	}
 	s, err := sqlstore.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Dialect() != sqlstore.SQLite || s.Table() != sqlstore.DefaultTable {
-		t.Errorf("New(sqlite db) = dialect %v table %q", s.Dialect(), s.Table())
-	}
+	require.NoError(t, err)
+	assert.Equal(t, su.b.Dialect, s.Dialect(), "dialect inferred from the driver")
+	assert.Equal(t, sqlstore.DefaultTable, s.Table())
 	if _, err := sqlstore.NewDeduper(db, sqlstore.WithTable("x y")); err == nil {
 		t.Error("NewDeduper(WithTable(\"x y\")) accepted")
-	}
-	if _, err := sqlstore.OpenSQLite("a?b"); err == nil {
-		t.Error("OpenSQLite(a?b) accepted")
-	}
-	if _, err := sqlstore.OpenSQLite(":memory:"); err == nil {
-		t.Error("OpenSQLite(:memory:) accepted")
-	}
-}
-
-func TestDetectPostgres(t *testing.T) {
-	db := postgresOpen(t)
-	s, err := sqlstore.New(db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s.Dialect() != sqlstore.Postgres {
-		t.Fatalf("dialect = %v, want postgres", s.Dialect())
 	}
 }
 
 // TestCorrupt writes damaged rows by hand: each must read back as an error
 // wrapping ErrCorrupt that names the problem, never as a token.
-func TestCorrupt(t *testing.T) {
+func (su *suite) TestCorrupt(t *testing.T) {
 	good := `{"access_token":"SECRET-AT","refresh_token":"SECRET-RT"}`
 	cases := []struct {
 		name    string
@@ -200,8 +163,8 @@ func TestCorrupt(t *testing.T) {
 		{"NoData", 3, 1, nil, "no data"},
 		{"ZeroVersion", 0, 1, good, "invalid version"},
 	}
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			db := open(t)
@@ -211,7 +174,7 @@ func TestCorrupt(t *testing.T) {
 					ctx := t.Context()
 					q := fmt.Sprintf(`INSERT INTO %s (key, version, schema_version, data, updated_at) VALUES ('%s', %d, %d, $1, 0)`,
 						s.Table(), tc.name, tc.version, tc.schema)
-					if b.name == "SQLite" {
+					if b.Dialect == sqlstore.SQLite {
 						q = strings.Replace(q, "$1", "?", 1)
 					}
 					if _, err := db.ExecContext(ctx, q, tc.data); err != nil {
@@ -221,17 +184,13 @@ func TestCorrupt(t *testing.T) {
 					if !errors.Is(err, tokenstore.ErrCorrupt) || got != nil {
 						t.Fatalf("Get = %v, %v; want nil and ErrCorrupt", got, err)
 					}
-					if !strings.Contains(err.Error(), tc.want) {
-						t.Errorf("error %q does not say %q", err, tc.want)
-					}
+					assert.Contains(t, err.Error(), tc.want)
 					noSecret(t, err)
 					if _, _, err := s.Load(ctx, tc.name); !errors.Is(err, tokenstore.ErrCorrupt) {
 						t.Fatalf("Load = %v, want ErrCorrupt", err)
 					}
 					// A Put repairs the row.
-					if err := s.Put(ctx, tc.name, tok(1)); err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, s.Put(ctx, tc.name, tok(1)))
 					if got, err := s.Get(ctx, tc.name); err != nil || got.AccessToken != tok(1).AccessToken {
 						t.Fatalf("Get after repair = %v", err)
 					}
@@ -242,9 +201,9 @@ func TestCorrupt(t *testing.T) {
 }
 
 // TestLeaseInjectedClock drives lease expiry with WithClock: no waiting.
-func TestLeaseInjectedClock(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestLeaseInjectedClock(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -253,35 +212,19 @@ func TestLeaseInjectedClock(t *testing.T) {
 			table := servicetest.UniqueName("zk_tokens_")
 			a := newStoreTable(t, db, table, sqlstore.WithClock(clk.Now))
 			bs, err := sqlstore.New(open(t), sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := a.AcquireLease(ctx, "k", "a", 10*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
+			require.NoError(t, a.AcquireLease(ctx, "k", "a", 10*time.Second))
 			clk.Advance(9999 * time.Millisecond)
-			if err := bs.AcquireLease(ctx, "k", "b", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(b) 1ms before expiry = %v, want ErrLeaseHeld", err)
-			}
+			require.ErrorIs(t, bs.AcquireLease(ctx, "k", "b", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease(b) 1ms before expiry")
 			// The holder extends its lease.
-			if err := a.AcquireLease(ctx, "k", "a", 10*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, a.AcquireLease(ctx, "k", "a", 10*time.Second))
 			clk.Advance(9999 * time.Millisecond)
-			if err := bs.AcquireLease(ctx, "k", "b", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(b) before the extended expiry = %v, want ErrLeaseHeld", err)
-			}
+			require.ErrorIs(t, bs.AcquireLease(ctx, "k", "b", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease(b) before the extended expiry")
 			clk.Advance(time.Millisecond)
-			if err := bs.AcquireLease(ctx, "k", "b", time.Second); err != nil {
-				t.Fatalf("AcquireLease(b) at expiry = %v", err)
-			}
+			require.NoError(t, bs.AcquireLease(ctx, "k", "b", time.Second), "AcquireLease(b) at expiry")
 			// The expired holder cannot release or extend b's lease.
-			if err := a.ReleaseLease(ctx, "k", "a"); err != nil {
-				t.Fatal(err)
-			}
-			if err := a.AcquireLease(ctx, "k", "a", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(a) while b holds it = %v", err)
-			}
+			require.NoError(t, a.ReleaseLease(ctx, "k", "a"))
+			require.ErrorIs(t, a.AcquireLease(ctx, "k", "a", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease(a) while b holds it")
 		})
 	}
 }
@@ -289,9 +232,9 @@ func TestLeaseInjectedClock(t *testing.T) {
 // TestStaleWriterRejected is the store-level guarantee behind refresh
 // coordination: a lease holder paused past its TTL cannot overwrite the token
 // a later holder stored.
-func TestStaleWriterRejected(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestStaleWriterRejected(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -300,37 +243,23 @@ func TestStaleWriterRejected(t *testing.T) {
 			db := open(t)
 			a := newStoreTable(t, db, table, sqlstore.WithClock(clk.Now))
 			bs, err := sqlstore.New(open(t), sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := a.Put(ctx, "k", tok(1)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
+			require.NoError(t, a.Put(ctx, "k", tok(1)))
 			// a takes the lease and reads version 1, then pauses.
-			if err := a.AcquireLease(ctx, "k", "a", 30*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, a.AcquireLease(ctx, "k", "a", 30*time.Second))
 			_, va, err := a.Load(ctx, "k")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			clk.Advance(31 * time.Second)
 			// b takes over and stores a newer token.
-			if err := bs.AcquireLease(ctx, "k", "b", 30*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, bs.AcquireLease(ctx, "k", "b", 30*time.Second))
 			_, vb, err := bs.Load(ctx, "k")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if _, err := bs.CompareAndSwap(ctx, "k", vb, tok(2)); err != nil {
 				t.Fatal(err)
 			}
 			// a wakes up: its write is rejected.
 			_, err = a.CompareAndSwap(ctx, "k", va, tok(3))
-			if !errors.Is(err, tokenstore.ErrConflict) {
-				t.Fatalf("late CompareAndSwap = %v, want ErrConflict", err)
-			}
+			require.ErrorIs(t, err, tokenstore.ErrConflict, "late CompareAndSwap")
 			noSecret(t, err)
 			if got, err := a.Get(ctx, "k"); err != nil || got.RefreshToken != tok(2).RefreshToken {
 				t.Fatalf("stored token is not the newest: %v", err)
@@ -343,9 +272,9 @@ func TestStaleWriterRejected(t *testing.T) {
 // lease gets an error from ReleaseLease, and the lease expires on its own.
 // PostgreSQL is reached through a proxy that is then cut; the SQLite
 // connection pool is closed.
-func TestConnectionLost(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestConnectionLost(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
@@ -356,14 +285,12 @@ func TestConnectionLost(t *testing.T) {
 				lostDB *sql.DB
 				lose   func()
 			)
-			if b.name == "Postgres" {
-				dsn := servicetest.PostgresDSN(t)
+			if b.Dialect == sqlstore.Postgres {
+				dsn := b.DSN(t)
 				u, err := url.Parse(dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				proxy := servicetest.NewProxy(t, u.Host)
-				if lostDB, err = sql.Open("pgx", proxy.DSN(t, dsn)); err != nil {
+				if lostDB, err = b.Open(proxy.DSN(t, dsn)); err != nil {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { lostDB.Close() })
@@ -373,25 +300,15 @@ func TestConnectionLost(t *testing.T) {
 				lose = func() { lostDB.Close() }
 			}
 			lost, err := sqlstore.New(lostDB, sqlstore.WithTable(table), sqlstore.WithClock(clk.Now))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := lost.AcquireLease(ctx, "k", "lost", 5*time.Second); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
+			require.NoError(t, lost.AcquireLease(ctx, "k", "lost", 5*time.Second))
 			lose()
 			err = lost.ReleaseLease(ctx, "k", "lost")
-			if err == nil {
-				t.Fatal("ReleaseLease over a lost connection reported no error")
-			}
+			require.Error(t, err, "ReleaseLease over a lost connection reported no error")
 			t.Logf("ReleaseLease reported: %v", err)
-			if err := other.AcquireLease(ctx, "k", "other", time.Second); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease before expiry = %v, want ErrLeaseHeld", err)
-			}
+			require.ErrorIs(t, other.AcquireLease(ctx, "k", "other", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease before expiry")
 			clk.Advance(5 * time.Second)
-			if err := other.AcquireLease(ctx, "k", "other", time.Second); err != nil {
-				t.Fatalf("the lost holder's lease did not expire: %v", err)
-			}
+			require.NoError(t, other.AcquireLease(ctx, "k", "other", time.Second), "the lost holder's lease did not expire")
 		})
 	}
 }
@@ -399,22 +316,16 @@ func TestConnectionLost(t *testing.T) {
 // TestDBClockExpiry checks expiry by the database's own clock (the default):
 // a 1ms lease is soon free again. It polls the store, it does not sleep for
 // synchronization.
-func TestDBClockExpiry(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestDBClockExpiry(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			ctx := t.Context()
 			s := newStore(t, open(t))
-			if err := s.AcquireLease(ctx, "k", "a", time.Hour); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.AcquireLease(ctx, "k", "b", time.Millisecond); !errors.Is(err, tokenstore.ErrLeaseHeld) {
-				t.Fatalf("AcquireLease(b) = %v, want ErrLeaseHeld", err)
-			}
-			if err := s.AcquireLease(ctx, "k", "a", time.Millisecond); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, s.AcquireLease(ctx, "k", "a", time.Hour))
+			require.ErrorIs(t, s.AcquireLease(ctx, "k", "b", time.Millisecond), tokenstore.ErrLeaseHeld, "AcquireLease(b)")
+			require.NoError(t, s.AcquireLease(ctx, "k", "a", time.Millisecond))
 			deadline := time.Now().Add(10 * time.Second)
 			for {
 				err := s.AcquireLease(ctx, "k", "b", time.Hour)
@@ -429,38 +340,23 @@ func TestDBClockExpiry(t *testing.T) {
 	}
 }
 
-func TestCancelledContextKeepsData(t *testing.T) {
-	s := newStore(t, sqliteOpener()(t))
+func (su *suite) TestCancelledContextKeepsData(t *testing.T) {
+	s := newStore(t, su.b.opener()(t))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if _, err := s.CompareAndSwap(ctx, "k", 0, tok(1)); err == nil {
 		t.Fatal("CompareAndSwap with a cancelled context succeeded")
 	}
-	if err := s.AcquireLease(ctx, "k", "a", time.Second); err == nil {
-		t.Fatal("AcquireLease with a cancelled context succeeded")
-	}
+	require.Error(t, s.AcquireLease(ctx, "k", "a", time.Second), "AcquireLease with a cancelled context succeeded")
 	if _, err := s.Get(t.Context(), "k"); !errors.Is(err, tokenstore.ErrNotFound) {
 		t.Fatalf("Get = %v", err)
 	}
 }
 
-func TestOpenSQLitePragmas(t *testing.T) {
-	db := sqliteOpener()(t)
-	for pragma, want := range map[string]string{"journal_mode": "wal", "busy_timeout": "5000", "synchronous": "2"} {
-		var got string
-		if err := db.QueryRowContext(t.Context(), "PRAGMA "+pragma).Scan(&got); err != nil {
-			t.Fatal(err)
-		}
-		if got != want {
-			t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
-		}
-	}
-}
-
 // TestConcurrentMigrate: replicas starting together all migrate.
-func TestConcurrentMigrate(t *testing.T) {
-	for _, b := range backends() {
-		t.Run(b.name, func(t *testing.T) {
+func (su *suite) TestConcurrentMigrate(t *testing.T) {
+	for _, b := range su.backends() {
+		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()
 			open := b.opener()
 			table := servicetest.UniqueName("zk_tokens_")
@@ -469,9 +365,7 @@ func TestConcurrentMigrate(t *testing.T) {
 			stores := make([]*sqlstore.Store, 8)
 			for i := range stores {
 				s, err := sqlstore.New(open(t), sqlstore.WithTable(table))
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				stores[i] = s
 			}
 			errs := make(chan error, len(stores))
@@ -479,13 +373,9 @@ func TestConcurrentMigrate(t *testing.T) {
 				go func() { errs <- s.Migrate(context.Background()) }()
 			}
 			for range stores {
-				if err := <-errs; err != nil {
-					t.Error(err)
-				}
+				assert.NoError(t, <-errs)
 			}
-			if err := stores[0].Put(t.Context(), "k", tok(1)); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, stores[0].Put(t.Context(), "k", tok(1)))
 		})
 	}
 }
