@@ -135,7 +135,7 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, status int, name st
 	var buf bytes.Buffer
 	if err := a.pages.t.ExecuteTemplate(&buf, name, v); err != nil {
 		a.log.ErrorContext(r.Context(), "rendering", "page", name, "error", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
+		http.Error(w, "This page could not be shown. Reload it; if it keeps failing, contact support.", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

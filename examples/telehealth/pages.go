@@ -100,7 +100,7 @@ func newPages() (*pages, error) {
 func (p *pages) render(w http.ResponseWriter, status int, name string, data any) {
 	var b bytes.Buffer
 	if err := p.t.ExecuteTemplate(&b, name, data); err != nil {
-		http.Error(w, "rendering the page failed", http.StatusInternalServerError)
+		http.Error(w, "This page could not be shown. Reload it; if it keeps failing, contact support.", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
