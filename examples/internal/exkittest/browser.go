@@ -128,3 +128,19 @@ func (c *Chromium) Shot(page string) {
 		c.t.Fatal(err)
 	}
 }
+
+// Submit runs actions (filling a form, say), clicks sel and waits until
+// the next page has loaded: a form post answered with a redirect, or a
+// link. (Waiting for an element alone may find it on the page being left.)
+func (c *Chromium) Submit(what, sel string, actions ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.dataset.leaving = "1"; true`)); err != nil {
+		c.t.Fatalf("%s: marking the page: %v", what, err)
+	}
+	steps := append(actions, chromedp.Click(chromedp.CSS(sel)), chromedp.WaitReady(chromedp.CSS("html:not([data-leaving]) body")))
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		c.t.Fatalf("%s: %v", what, err)
+	}
+}
