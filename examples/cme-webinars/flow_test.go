@@ -447,6 +447,17 @@ func TestPages(t *testing.T) {
 	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), exkit.ConnectPath) {
 		t.Fatalf("home before connecting: %d", home.Code)
 	}
+	// POM's pages share the examples' layout: its name, the stylesheet, a
+	// way back to the activities from every page.
+	for _, want := range []string{"<title>CME activities · POM</title>", `<link rel="stylesheet" href="` + exkit.StylesheetPath + `">`, `<a class="brand" href="/">POM</a>`} {
+		if !strings.Contains(home.Body.String(), want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+	if w := get(t, a, "/webinars/123"); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "There is no such CME activity") ||
+		!strings.Contains(w.Body.String(), `<a href="/">Back to CME activities</a>`) {
+		t.Errorf("an unknown activity: %d %s", w.Code, w.Body)
+	}
 	// The integration is enabled from the Integrations (settings) section,
 	// which says what is kept after the app is removed.
 	for _, want := range []string{`<h2 id="integrations">Integrations</h2>`, "Enable Zoom Integration", "kept as required"} {

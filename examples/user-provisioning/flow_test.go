@@ -485,6 +485,16 @@ func TestPages(t *testing.T) {
 	if home := get("/"); !strings.Contains(home, "Connect Zoom (read/write)") || !strings.Contains(home, "Connect Zoom (read-only)") {
 		t.Errorf("home before connecting:\n%s", home)
 	}
+	// RoleUp's pages share the examples' layout: its name, the stylesheet,
+	// the navigation back home from every page.
+	for _, path := range []string{"/", "/users", "/integrations", "/integrations/zoom"} {
+		page := get(path)
+		for _, want := range []string{" · RoleUp</title>", `<link rel="stylesheet" href="` + exkit.StylesheetPath + `">`, `<a class="brand" href="/">RoleUp</a>`, `<a href="/users">Users</a>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s lacks %s", path, want)
+			}
+		}
+	}
 	if err := env.Fake.SetAuthorizingUser(org.Admin); err != nil {
 		t.Fatal(err)
 	}
