@@ -91,10 +91,10 @@ const pageText = `{{define "timecontrol"}}{{with .}}<form method="post" action="
 {{if and .Connected (or (eq .Activity.Status "ended") (eq .Activity.Status "credited"))}}<form method="post" action="/webinars/{{.Activity.WebinarID}}/reconcile"><button id="reconcile">Reconcile with Zoom's report and award credit</button></form>{{end}}
 {{if .Offline}}<h2>Embedded fake Zoom</h2>
 <div class="card"><p class="muted">What the host, the physicians and the admin do in Zoom.</p>
-<div class="actions">
+<div class="actions">{{if ne .Activity.Status "cancelled"}}
 <form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/start"><button id="fake-start" class="secondary">Host starts the webinar</button></form>
 <form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/join"><button id="fake-join" class="secondary">Every approved registrant joins</button></form>
-<form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/end"><button id="fake-end" class="secondary">Host ends the webinar</button></form>
+<form method="post" action="/fake-zoom/webinars/{{.Activity.WebinarID}}/end"><button id="fake-end" class="secondary">Host ends the webinar</button></form>{{end}}
 <form method="post" action="/fake-zoom/uninstall"><button id="fake-uninstall" class="danger">Admin removes the app from Zoom (Marketplace)</button></form></div></div>{{end}}
 {{template "timecontrol" .LetTimePass}}
 <p><a href="/">Back to CME activities</a></p>
