@@ -27,7 +27,7 @@ var look = exkit.Layout{
 }
 
 const pageText = `{{define "timecontrol"}}{{with .}}<form method="post" action="/fake-zoom/time" class="card"><input type="hidden" name="back" value="{{.Back}}">
-<span class="muted">Fake Zoom time: <span id="fake-now">{{.Now.Format "2006-01-02 15:04 MST"}}</span></span> · <label for="minutes">Let time pass (minutes)</label>
+<span class="muted">Fake Zoom time: <span id="fake-now">{{.Now.Format "2006-01-02 15:04 MST"}}</span></span><label for="minutes">Let time pass (minutes)</label>
 <input id="minutes" type="number" name="minutes" min="1" max="10080" value="30"> <button id="let-time-pass" class="secondary">Let time pass</button></form>{{end}}{{end}}
 
 {{define "home"}}{{template "top" "CME activities"}}
