@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/mail"
 	"strings"
@@ -38,7 +39,8 @@ type app struct {
 
 	oauthH *oauth.Handlers
 	hooks  *webhook.Handler
-	mux    *http.ServeMux
+	mux    *routes
+	logger *slog.Logger // the Go errors behind the sentences shown
 
 	mu     sync.Mutex
 	client *zoom.Client // for the organisation's grant; nil until needed
@@ -111,12 +113,23 @@ type segment struct {
 	Join, Leave   time.Time // zero Join: the joined event never arrived; zero Leave: still in
 }
 
-// errInput reports a request the user must correct.
-type errInput struct{ msg string }
+// errInput reports a request the user must correct. msg is a sentence
+// fragment for the user; cause, when set, is Zoom's answer behind it.
+type errInput struct {
+	msg   string
+	cause error
+}
 
-func (e *errInput) Error() string { return e.msg }
+func (e *errInput) Error() string {
+	if e.cause != nil {
+		return e.msg + ": " + e.cause.Error()
+	}
+	return e.msg
+}
 
-func inputErr(format string, args ...any) error { return &errInput{fmt.Sprintf(format, args...)} }
+func (e *errInput) Unwrap() error { return e.cause }
+
+func inputErr(format string, args ...any) error { return &errInput{msg: fmt.Sprintf(format, args...)} }
 
 // errNoActivity: the platform has no such webinar.
 var errNoActivity = errors.New("no such CME activity")
@@ -124,7 +137,7 @@ var errNoActivity = errors.New("no such CME activity")
 // newApp creates the app's tables and wires its handlers. clock is nil
 // against real Zoom and in -serve mode.
 func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error) {
-	a := &app{env: env, log: env.Log, mail: env.Mail, clock: clock}
+	a := &app{env: env, log: env.Log, mail: env.Mail, clock: clock, logger: env.Logger()}
 	if err := a.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("creating the %s tables: %w", exampleName, err)
 	}
@@ -139,14 +152,20 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		oauth.WithTokenKey(func(*http.Request, string) (string, error) { return orgTokenKey, nil }),
 		oauth.WithOnConnected(func(w http.ResponseWriter, r *http.Request, c oauth.Connection) {
 			if err := a.connected(r.Context(), c); err != nil {
-				a.pages.fail(w, http.StatusInternalServerError, "Zoom is connected, but saving the connection failed: "+err.Error())
+				p := a.failed(r.Context(), "save the Zoom connection", err)
+				a.pages.fail(w, p.Status, p.Msg)
 				return
 			}
 			http.Redirect(w, r, "/", http.StatusSeeOther)
 		}),
-		oauth.WithOnError(func(w http.ResponseWriter, _ *http.Request, err error) {
+		oauth.WithOnError(func(w http.ResponseWriter, r *http.Request, err error) {
 			a.log.Fail("Connect Zoom failed: %v", err)
-			a.pages.fail(w, http.StatusBadRequest, "Connecting Zoom failed: "+err.Error())
+			msg := "Zoom could not complete the connection: start again with Enable Zoom Integration."
+			if errors.Is(err, oauth.ErrAuthorizationDenied) {
+				msg = "The Zoom authorization was declined: the Zoom integration is not enabled."
+			}
+			a.logger.LogAttrs(r.Context(), slog.LevelWarn, "connect failed", slog.String("shown", msg), slog.String("error", err.Error()))
+			a.pages.fail(w, http.StatusBadRequest, msg)
 		}),
 	}
 	if clock != nil {
@@ -407,11 +426,10 @@ func (a *app) createActivity(ctx context.Context, req activityRequest) (*activit
 			PracticeSession:              zoom.Ptr(false),
 		},
 	})
-	var api *zoom.APIError
-	if errors.As(err, &api) && api.Code == 200 && strings.Contains(api.Message, "Webinar plan is missing") {
+	if noWebinarPlan(err) {
 		// A license is not enough: the host needs the Webinar add-on,
 		// which the Zoom admin assigns.
-		return nil, inputErr("%s cannot host webinars: the Zoom admin must assign them the Webinar add-on", req.HostEmail)
+		return nil, &errInput{msg: fmt.Sprintf("%s has no webinar licence, so the Zoom admin must assign them the Webinar add-on first", req.HostEmail), cause: err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("creating the Zoom webinar: %w", err)
@@ -697,19 +715,32 @@ func (a *app) cancelActivity(ctx context.Context, webinarID int64) error {
 	return nil
 }
 
-// rescheduleActivity moves a scheduled webinar to a new start and
-// duration, in Zoom and in the platform's records.
-func (a *app) rescheduleActivity(ctx context.Context, webinarID int64, start time.Time, duration int) error {
+// activityChange is what the coordinator changes on a scheduled webinar.
+type activityChange struct {
+	Topic    string // the title; "" keeps it
+	Start    time.Time
+	Duration int // minutes
+}
+
+// updateActivity changes a scheduled webinar's title, start and duration,
+// in Zoom (one PATCH) and in the platform's records.
+func (a *app) updateActivity(ctx context.Context, webinarID int64, ch activityChange) error {
 	act, err := a.activity(ctx, webinarID)
 	if err != nil {
 		return err
 	}
+	ch.Topic = strings.TrimSpace(ch.Topic)
+	if ch.Topic == "" {
+		ch.Topic = act.Topic
+	}
 	switch {
 	case act.Status != "scheduled":
 		return inputErr("only a scheduled webinar that has not started can be changed")
-	case start.IsZero() || !start.After(a.now()):
+	case len(ch.Topic) > 200:
+		return inputErr("the title is too long (200 characters at most)")
+	case ch.Start.IsZero() || !ch.Start.After(a.now()):
 		return inputErr("the webinar must start in the future")
-	case duration < 15 || duration > 480:
+	case ch.Duration < 15 || ch.Duration > 480:
 		return inputErr("the duration must be between 15 and 480 minutes")
 	}
 	c, err := a.zoomClient(ctx)
@@ -717,30 +748,47 @@ func (a *app) rescheduleActivity(ctx context.Context, webinarID int64, start tim
 		return err
 	}
 	a.log.Call("PATCH", "/webinars/{webinarId}", "webinarUpdate")
-	if _, err := c.Webinars.Update(ctx, webinarID, &zoom.UpdateWebinarRequest{StartTime: zoom.NewTime(start), Duration: duration}, nil); err != nil {
-		return fmt.Errorf("rescheduling webinar %d in Zoom: %w", webinarID, err)
+	if _, err := c.Webinars.Update(ctx, webinarID, &zoom.UpdateWebinarRequest{Topic: ch.Topic, StartTime: zoom.NewTime(ch.Start), Duration: ch.Duration}, nil); err != nil {
+		return fmt.Errorf("updating webinar %d in Zoom: %w", webinarID, err)
 	}
-	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET start_at = $2, duration_min = $3 WHERE webinar_id = $1`,
-		webinarID, start.Unix(), duration); err != nil {
-		return fmt.Errorf("saving the new schedule of activity %d: %w", webinarID, err)
+	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET topic = $2, start_at = $3, duration_min = $4 WHERE webinar_id = $1`,
+		webinarID, ch.Topic, ch.Start.Unix(), ch.Duration); err != nil {
+		return fmt.Errorf("saving the changes to activity %d: %w", webinarID, err)
 	}
-	a.log.OK("webinar %d moved to %s UTC, %d min", webinarID, start.UTC().Format("2006-01-02 15:04"), duration)
+	var what []string
+	if ch.Topic != act.Topic {
+		what = append(what, fmt.Sprintf("renamed %q (was %q)", ch.Topic, act.Topic))
+	}
+	if !ch.Start.Equal(act.Start) || ch.Duration != act.Duration {
+		what = append(what, fmt.Sprintf("moved to %s UTC, %d min", ch.Start.UTC().Format("2006-01-02 15:04"), ch.Duration))
+	}
+	if len(what) == 0 {
+		what = append(what, "unchanged")
+	}
+	a.log.OK("webinar %d %s, in Zoom and on the platform", webinarID, strings.Join(what, "; "))
 	return nil
 }
 
-// zoomWebinars lists a host's upcoming webinars as Zoom has them: a
-// cancelled webinar is gone from the list.
+// zoomWebinars lists a host's upcoming webinars as Zoom has them, every
+// page (at most 300 a page): a cancelled webinar is gone from the list.
+// Zoom pages this list by page number: the client has no iterator for it.
 func (a *app) zoomWebinars(ctx context.Context, host string) ([]zoom.Webinar, error) {
 	c, err := a.zoomClient(ctx)
 	if err != nil {
 		return nil, err
 	}
 	a.log.Call("GET", "/users/{userId}/webinars", "webinars")
-	l, _, err := c.Webinars.List(ctx, host, &zoom.ListWebinarsOptions{PageSize: 300})
-	if err != nil {
-		return nil, fmt.Errorf("listing the webinars of %s in Zoom: %w", host, err)
+	var out []zoom.Webinar
+	for page := 1; ; page++ {
+		l, _, err := c.Webinars.List(ctx, host, &zoom.ListWebinarsOptions{PageSize: 300, PageNumber: page})
+		if err != nil {
+			return nil, fmt.Errorf("listing the webinars of %s in Zoom: %w", host, err)
+		}
+		out = append(out, l.Webinars...)
+		if len(l.Webinars) == 0 || page >= l.PageCount || len(out) >= l.TotalRecords {
+			return out, nil
+		}
 	}
-	return l.Webinars, nil
 }
 
 // attendanceRetention is how long the raw attendance (the webhook stays)

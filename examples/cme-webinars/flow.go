@@ -66,12 +66,16 @@ type flowResult struct {
 	Refreshes     int       // token refreshes at the reconciliation, a day after connecting
 	RequestsAfter int       // Zoom requests made after the uninstall
 	MemberRefused string    // Zoom's message when a member approved the app
+	Renamed       string    // the webinar's title after the coordinator corrected it
 	CancelledID   int64     // the webinar scheduled by mistake and cancelled
 	Listed        []int64   // Dr. Chen's webinars as Zoom lists them after the cancel
 	Stays         []segment // the webhook stays, as recorded after the end
 	PurgedEarly   int64     // stays deleted a day after the uninstall
 	Purged        int64     // stays deleted after the retention period
 }
+
+// renamedTopic is the webinar's title after the coordinator corrects it.
+const renamedTopic = "Grand Rounds: Hypertension management update 2026 (AHA/ACC guideline)"
 
 // zoomMessage is the message of a Zoom error page.
 var zoomMessage = regexp.MustCompile(`<p>([^<]*)</p>`)
@@ -145,6 +149,19 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	res.WebinarID = act.WebinarID
 	log.Note("the admin grant acts for the host: POST /users/%s/webinars needs webinar:write:admin", faculty.Email)
 
+	log.Step("The coordinator corrects the webinar's title")
+	if err := a.updateActivity(ctx, act.WebinarID, activityChange{Topic: renamedTopic, Start: act.Start, Duration: act.Duration}); err != nil {
+		return nil, err
+	}
+	if act, err = a.activity(ctx, act.WebinarID); err != nil {
+		return nil, err
+	}
+	if zw, ok := env.Fake.Meeting(act.WebinarID); !ok || zw.Topic != renamedTopic || act.Topic != renamedTopic {
+		return nil, fmt.Errorf("after the rename, Zoom has %q and the platform %q", zw.Topic, act.Topic)
+	}
+	res.Renamed = act.Topic
+	log.OK("Zoom and the platform both call webinar %d %q", act.WebinarID, act.Topic)
+
 	log.Step("A second session is moved an hour later, then cancelled (a duplicate)")
 	extra, err := a.createActivity(ctx, activityRequest{
 		Topic: "Grand Rounds: Hypertension (duplicate)", HostEmail: faculty.Email,
@@ -153,7 +170,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := a.rescheduleActivity(ctx, extra.WebinarID, extra.Start.Add(time.Hour), 90); err != nil {
+	if err := a.updateActivity(ctx, extra.WebinarID, activityChange{Start: extra.Start.Add(time.Hour), Duration: 90}); err != nil {
 		return nil, err
 	}
 	if err := a.cancelActivity(ctx, extra.WebinarID); err != nil {

@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"html"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -97,6 +100,10 @@ func TestFlow(t *testing.T) {
 		t.Fatalf("flow: %v\n%s", err, out)
 	}
 	id := res.WebinarID
+	// The title the coordinator corrected, in Zoom and on the platform.
+	if act, err := a.activity(ctx, id); err != nil || res.Renamed != renamedTopic || act.Topic != renamedTopic {
+		t.Errorf("renamed %q; the activity is %+v (%v)", res.Renamed, act, err)
+	}
 	// A member's approval: Zoom refused the admin-managed app.
 	if res.MemberRefused != "An account admin is required to install this type of app." {
 		t.Errorf("member's refusal: %q", res.MemberRefused)
@@ -148,7 +155,7 @@ func TestFlow(t *testing.T) {
 		t.Errorf("oauth.authorize called %d times, want 2 (the member's refused approval, the admin's)", ops["oauth.authorize"])
 	}
 	for op, want := range map[string]int{
-		"user": 1, "webinarCreate": 2, "webinars": 1, "webinarUpdate": 1, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
+		"user": 1, "webinarCreate": 2, "webinars": 1, "webinarUpdate": 2, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
 		"webinarRegistrants": 1, "webinarRegistrantStatus": 1, "reportWebinarParticipants": 1, "webinarAbsentees": 1,
 	} {
 		if ops[op] != want {
@@ -334,6 +341,7 @@ func TestFlow(t *testing.T) {
 	for _, s := range []string{
 		"POST /users/{userId}/webinars (webinarCreate)",
 		"PATCH /webinars/{webinarId} (webinarUpdate)",
+		`renamed "` + renamedTopic + `" (was "Grand Rounds: Hypertension management update 2026"), in Zoom and on the platform`,
 		"DELETE /webinars/{webinarId}?cancel_webinar_reminder=true (webinarDelete)",
 		"POST /webinars/{webinarId}/batch_registrants (addBatchWebinarRegistrants)",
 		"PUT /webinars/{webinarId}/registrants/status (webinarRegistrantStatus, action approve)",
@@ -431,7 +439,6 @@ func get(t *testing.T, a *app, path string) *httptest.ResponseRecorder {
 func TestPages(t *testing.T) {
 	env, a, clock, _ := setup(t)
 	env.Start(a)
-	exkittest.AssertCrossSiteRefused(t, env.BaseURL, "/webinars")
 	if err := seedAccount(env.Fake); err != nil {
 		t.Fatal(err)
 	}
@@ -440,9 +447,20 @@ func TestPages(t *testing.T) {
 	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), exkit.ConnectPath) {
 		t.Fatalf("home before connecting: %d", home.Code)
 	}
+	// POM's pages share the examples' layout: its name, the stylesheet, a
+	// way back to the activities from every page.
+	for _, want := range []string{"<title>CME activities · POM</title>", `<link rel="stylesheet" href="` + exkit.StylesheetPath + `">`, `<a class="brand" href="/">POM</a>`} {
+		if !strings.Contains(home.Body.String(), want) {
+			t.Errorf("home lacks %s", want)
+		}
+	}
+	if w := get(t, a, "/webinars/123"); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "There is no such CME activity") ||
+		!strings.Contains(w.Body.String(), `<a href="/">Back to CME activities</a>`) {
+		t.Errorf("an unknown activity: %d %s", w.Code, w.Body)
+	}
 	// The integration is enabled from the Integrations (settings) section,
 	// which says what is kept after the app is removed.
-	for _, want := range []string{"<h2>Integrations</h2>", "Enable Zoom Integration", "kept as required"} {
+	for _, want := range []string{`<h2 id="integrations">Integrations</h2>`, "Enable Zoom Integration", "kept as required"} {
 		if !strings.Contains(home.Body.String(), want) {
 			t.Errorf("home before connecting lacks %q", want)
 		}
@@ -452,7 +470,7 @@ func TestPages(t *testing.T) {
 	}
 
 	status, body, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath)
-	if err != nil || status != http.StatusOK || !strings.Contains(body, "connected by "+orgAdmin) || !strings.Contains(body, "Schedule a CME webinar") {
+	if err != nil || status != http.StatusOK || !strings.Contains(body, `connected by <span id="zoom-admin">`+orgAdmin) || !strings.Contains(body, "Schedule a CME webinar") {
 		t.Fatalf("connect: %d %v\n%s", status, err, body)
 	}
 
@@ -661,7 +679,7 @@ func TestCancel(t *testing.T) {
 	if updated != 1 {
 		t.Errorf("Zoom's webinar was updated %d times, want 1", updated)
 	}
-	if page := get(t, a, path); !strings.Contains(page.Body.String(), "<b>cancelled</b>") {
+	if page := get(t, a, path); !strings.Contains(page.Body.String(), `<b id="status">cancelled</b>`) {
 		t.Error("the page does not show the activity as cancelled")
 	}
 	if page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)); page.Code != http.StatusOK || strings.Contains(page.Body.String(), path) || !strings.Contains(page.Body.String(), "Zoom lists no upcoming webinar") {
@@ -669,5 +687,206 @@ func TestCancel(t *testing.T) {
 	}
 	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusConflict {
 		t.Errorf("cancelling twice: %d", w.Code)
+	}
+}
+
+// connectAdmin enables the Zoom integration as the admin, through the
+// browser round trip.
+func connectAdmin(t *testing.T, env *exkit.Env) {
+	t.Helper()
+	if err := seedAccount(env.Fake); err != nil {
+		t.Fatal(err)
+	}
+	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
+		t.Fatalf("connect: %d %v", status, err)
+	}
+}
+
+// Every POST route refuses a browser's cross-site post (a foreign Origin,
+// Sec-Fetch-Site cross-site or same-site) with 403 and changes nothing:
+// no Zoom request, no record, no email; the same post from the
+// platform's own pages goes through.
+func TestCrossSitePostsRefused(t *testing.T) {
+	env, a, clock, _ := setup(t)
+	env.Start(a)
+	connectAdmin(t, env)
+	act, err := a.createActivity(t.Context(), activityRequest{Topic: "Cross-site", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := fmt.Sprintf("/webinars/%d", act.WebinarID)
+	state := func() string {
+		var b strings.Builder
+		fmt.Fprintf(&b, "zoom requests %d, emails %d, clock %s", len(env.Fake.Requests()), len(env.Mail.Sent()), clock.Now().Format(time.RFC3339))
+		for _, table := range []string{"cme_webinars_org WHERE disconnected_at = 0", "cme_webinars_activities", "cme_webinars_activities WHERE status = 'scheduled'",
+			"cme_webinars_registrants", "cme_webinars_registrants WHERE status = 'approved'", "cme_webinars_attendance", "cme_webinars_credits"} {
+			fmt.Fprintf(&b, ", %s: %d", table, count(t, env, "SELECT COUNT(*) FROM "+table))
+		}
+		return b.String()
+	}
+	start := clock.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
+	routes := map[string]exkittest.PostRoute{ // by the pattern the app registers
+		"POST /webinars":                         {Path: "/webinars", Form: url.Values{"topic": {"Sepsis review"}, "host": {faculty.Email}, "start": {start}, "duration": {"60"}, "credit": {"1"}}, SameOrigin: http.StatusSeeOther},
+		"POST /webinars/{id}/batch":              {Path: w + "/batch", Form: url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>"}}, SameOrigin: http.StatusSeeOther},
+		"POST /webinars/{id}/registrants":        {Path: w + "/registrants", Form: url.Values{"first": {"Kenji"}, "last": {"Sato"}, "email": {sato.Email}}, SameOrigin: http.StatusSeeOther},
+		"POST /webinars/{id}/approve":            {Path: w + "/approve", SameOrigin: http.StatusSeeOther},
+		"POST /webinars/{id}/update":             {Path: w + "/update", Form: url.Values{"topic": {"Cross-site, renamed"}, "start": {start}, "duration": {"90"}}, SameOrigin: http.StatusSeeOther},
+		"POST /fake-zoom/time":                   {Path: "/fake-zoom/time", Form: url.Values{"minutes": {"5"}}, SameOrigin: http.StatusSeeOther},
+		"POST /webinars/{id}/cancel":             {Path: w + "/cancel", SameOrigin: http.StatusSeeOther},
+		"POST /webinars/{id}/reconcile":          {Path: w + "/reconcile", SameOrigin: http.StatusBadRequest},                   // a cancelled webinar has not ended
+		"POST /fake-zoom/webinars/{id}/{action}": {Path: "/fake-zoom" + w + "/end", SameOrigin: http.StatusInternalServerError}, // a cancelled webinar is gone from Zoom
+		exkit.WebhookPath:                        {Path: exkit.WebhookPath, SameOrigin: http.StatusUnauthorized},                // Zoom's posts carry a signature, not a browser's headers
+		"POST /fake-zoom/uninstall":              {Path: "/fake-zoom/uninstall", SameOrigin: http.StatusSeeOther},
+	}
+	order := []string{"POST /webinars", "POST /webinars/{id}/batch", "POST /webinars/{id}/registrants", "POST /webinars/{id}/approve",
+		"POST /webinars/{id}/update", "POST /fake-zoom/time", "POST /webinars/{id}/cancel", "POST /webinars/{id}/reconcile",
+		"POST /fake-zoom/webinars/{id}/{action}", exkit.WebhookPath, "POST /fake-zoom/uninstall"}
+	if got, want := slices.Sorted(maps.Keys(routes)), slices.Sorted(slices.Values(a.mux.posts)); !slices.Equal(got, want) {
+		t.Fatalf("the table covers %v; the app's POST routes are %v", got, want)
+	}
+	var table []exkittest.PostRoute
+	for _, p := range order {
+		table = append(table, routes[p])
+	}
+	exkittest.AssertPostRoutesRefuseCrossSite(t, env.BaseURL, table, state)
+	// The same-origin posts did their work.
+	if got, _ := a.activity(t.Context(), act.WebinarID); got.Topic != "Cross-site, renamed" || got.Status != "cancelled" {
+		t.Errorf("after the same-origin posts: %+v", got)
+	}
+	if o, _ := a.organisation(t.Context()); o.Connected() {
+		t.Error("the same-origin uninstall left Zoom connected")
+	}
+}
+
+// Failures are told in sentences that say what to do: a host without a
+// webinar licence, Zoom's server errors and rate limits, a network
+// failure, a revoked grant. Zoom's own text and the Go error go to the
+// log, not to the page.
+func TestFailuresShownAsSentences(t *testing.T) {
+	env, a, clock, out := setup(t)
+	env.Start(a)
+	connectAdmin(t, env)
+	if _, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2}); err != nil {
+		t.Fatal(err)
+	}
+	act, err := a.createActivity(t.Context(), activityRequest{Topic: "Failures", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := act.Start.Format("2006-01-02T15:04")
+	schedule := url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start}, "duration": {"60"}, "credit": {"1"}}
+	update := url.Values{"topic": {"Renamed"}, "start": {start}, "duration": {"60"}}
+	path := fmt.Sprintf("/webinars/%d", act.WebinarID)
+	errorRE := regexp.MustCompile(`<p class="err" id="error">([^<]*)</p>`)
+	for _, tc := range []struct {
+		name  string
+		fault *zoomtest.Fault
+		path  string
+		form  url.Values
+		code  int
+		want  string
+	}{
+		{"host without a webinar licence", nil, "/webinars", schedule, http.StatusBadRequest,
+			"Could not schedule the webinar: no.addon@pom.example has no webinar licence, so the Zoom admin must assign them the Webinar add-on first."},
+		{"Zoom's server error", &zoomtest.Fault{Operation: "webinarUpdate", Count: 10, Status: http.StatusInternalServerError}, path + "/update", update, http.StatusBadGateway,
+			"Zoom had a problem on its side and could not change the webinar: try again in a few minutes."},
+		{"rate limit", &zoomtest.Fault{Operation: "webinarUpdate", Count: 10, Status: http.StatusTooManyRequests}, path + "/update", update, http.StatusTooManyRequests,
+			"Zoom is busy with the platform's requests and could not change the webinar now: try again in a minute."},
+		{"network", &zoomtest.Fault{Operation: "webinarUpdate", Count: 10, Reset: true}, path + "/update", update, http.StatusBadGateway,
+			"The platform could not reach Zoom to change the webinar: check the network connection, then try again."},
+		{"bad start", nil, path + "/update", url.Values{"start": {"tomorrow"}, "duration": {"60"}}, http.StatusBadRequest,
+			"Could not change the webinar: the start time is not a date and time."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env.Fake.ClearFaults()
+			if tc.fault != nil {
+				if err := env.Fake.InjectFault(*tc.fault); err != nil {
+					t.Fatal(err)
+				}
+			}
+			w := post(t, a, tc.path, tc.form)
+			m := errorRE.FindStringSubmatch(w.Body.String())
+			if w.Code != tc.code || m == nil || html.UnescapeString(m[1]) != tc.want {
+				t.Fatalf("%d, shown %q; want %d, %q", w.Code, m, tc.code, tc.want)
+			}
+			for _, leak := range []string{"zoom:", "oauth:", "Webinar plan is missing", "connection reset", "PATCH", "webinarUpdate"} {
+				if strings.Contains(w.Body.String(), leak) {
+					t.Errorf("the page shows %q", leak)
+				}
+			}
+		})
+	}
+	env.Fake.ClearFaults()
+	if got, _ := a.activity(t.Context(), act.WebinarID); got.Topic != "Failures" {
+		t.Errorf("the title changed to %q", got.Topic)
+	}
+	// Zoom revoked the grant: an admin must enable the integration again.
+	env.Fake.RevokeAll()
+	w := post(t, a, path+"/update", update)
+	if m := errorRE.FindStringSubmatch(w.Body.String()); m == nil || html.UnescapeString(m[1]) != "Zoom no longer accepts the platform's connection, so it could not change the webinar: a Zoom account admin must enable the Zoom integration again." {
+		t.Errorf("revoked grant: %d %q", w.Code, m)
+	}
+	if log := out.String(); !strings.Contains(log, `msg="action failed" action="change the webinar"`) || !strings.Contains(log, "zoom_status=500") ||
+		!strings.Contains(log, "Webinar plan is missing") {
+		t.Errorf("the log lacks the failures:\n%s", log)
+	}
+}
+
+// Zoom lists at most 300 items a page: the platform lists a host's
+// webinars and approves registrations past the first page.
+func TestListsPastOnePage(t *testing.T) {
+	ctx := t.Context()
+	env, a, clock, _ := setup(t)
+	env.Start(a)
+	connectAdmin(t, env)
+	env.Fake.Unsubscribe() // the webhooks of 300 creations and registrations are not this test's subject
+	owner := env.Fake.Client(env.Fake.OwnerID())
+	const webinars = 305
+	for i := range webinars - 1 {
+		if _, _, err := owner.Webinars.Create(ctx, faculty.Email, &zoom.CreateWebinarRequest{Topic: fmt.Sprintf("Journal club %d", i+1),
+			Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clock.Now().Add(time.Duration(i+2) * time.Hour)), Duration: 60}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	act, err := a.createActivity(ctx, activityRequest{Topic: "Registrants", HostEmail: faculty.Email, Start: clock.Now().Add(time.Hour), Duration: 60, CreditHours: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed, err := a.zoomWebinars(ctx, faculty.Email)
+	if err != nil || len(listed) != webinars {
+		t.Fatalf("listed %d webinars (%v), want %d", len(listed), err, webinars)
+	}
+	if page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)).Body.String(); !strings.Contains(page, fmt.Sprintf("%d upcoming webinars", webinars)) ||
+		!strings.Contains(page, fmt.Sprintf(`data-webinar="%d"`, act.WebinarID)) {
+		t.Error("the page does not list every webinar")
+	}
+
+	const people = 310
+	var ps []person
+	for i := range people {
+		ps = append(ps, person{FirstName: "Dr", LastName: fmt.Sprintf("No%03d", i), Email: fmt.Sprintf("dr%03d@clinic.example", i)})
+	}
+	if _, err := a.registerBatch(ctx, act.WebinarID, ps); err != nil {
+		t.Fatal(err)
+	}
+	approved, err := a.approvePending(ctx, act.WebinarID)
+	if err != nil || len(approved) != people {
+		t.Fatalf("approved %d (%v), want %d", len(approved), err, people)
+	}
+	n := 0
+	for _, r := range env.Fake.Registrants(act.WebinarID) {
+		if r.Status == "approved" {
+			n++
+		}
+	}
+	if n != people || count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE status = 'approved'`) != people {
+		t.Errorf("%d approved in Zoom, want %d", n, people)
+	}
+	pages := map[string]int{}
+	for _, r := range env.Fake.Requests() {
+		pages[r.Operation]++
+	}
+	if pages["webinars"] != 4 || pages["webinarRegistrants"] != 2 || pages["addBatchWebinarRegistrants"] != 11 || pages["webinarRegistrantStatus"] != 11 {
+		t.Errorf("requests %v: want 2 pages of webinars for each of the 2 listings, 2 of registrants, 11 batches of 30", pages)
 	}
 }

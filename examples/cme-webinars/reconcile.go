@@ -96,6 +96,9 @@ func (a *app) reconcileAndCredit(ctx context.Context, webinarID int64) (*reconci
 	if act.Status == "scheduled" || act.Status == "live" {
 		return nil, inputErr("webinar %d has not ended yet", webinarID)
 	}
+	if act.Status == "cancelled" {
+		return nil, inputErr("webinar %d was cancelled: there is no attendance to credit", webinarID)
+	}
 	c, err := a.zoomClient(ctx)
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -34,11 +35,13 @@ type app struct {
 	store *store
 	mail  exkit.Mailer
 	org   string
+	log   *slog.Logger // the Go errors behind the sentences shown
 
 	connectRW, connectRO *oauth.Handlers
 	hooks                *webhook.Handler
 	pages                *pages
 	handler              http.Handler
+	posts                []string // the paths of the POST routes
 
 	mu      sync.Mutex
 	sources map[string]*oauth.TokenSource
@@ -49,7 +52,7 @@ type app struct {
 // organisation in emails.
 func newApp(ctx context.Context, env *exkit.Env, org string) (*app, error) {
 	a := &app{
-		env: env, store: &store{db: env.DB, now: time.Now}, mail: env.Mail, org: org,
+		env: env, store: &store{db: env.DB, now: time.Now}, mail: env.Mail, org: org, log: env.Logger(),
 		sources: map[string]*oauth.TokenSource{}, clients: map[string]*zoom.Client{},
 	}
 	if err := a.store.migrate(ctx); err != nil {
@@ -67,10 +70,11 @@ func newApp(ctx context.Context, env *exkit.Env, org string) (*app, error) {
 		oauth.WithTokenKey(func(_ *http.Request, userID string) (string, error) { return "roleup:zoom:" + userID, nil }),
 		oauth.WithOnConnected(a.onConnected),
 		oauth.WithOnError(func(w http.ResponseWriter, r *http.Request, err error) {
-			msg := "Zoom could not complete the connection; please start again."
+			msg := "Zoom could not complete the connection: start again with Connect Zoom."
 			if errors.Is(err, oauth.ErrAuthorizationDenied) {
 				msg = "The Zoom authorization was declined: RoleUp is not connected."
 			}
+			a.log.LogAttrs(r.Context(), slog.LevelWarn, "connect failed", slog.String("shown", msg), slog.String("error", err.Error()))
 			a.pages.flash(w, false, msg)
 			http.Redirect(w, r, "/", http.StatusSeeOther)
 		}),
@@ -91,11 +95,12 @@ func newApp(ctx context.Context, env *exkit.Env, org string) (*app, error) {
 	if a.pages, err = newPages(a); err != nil {
 		return nil, err
 	}
-	mux := http.NewServeMux()
+	mux := &routes{ServeMux: http.NewServeMux()}
 	mux.HandleFunc("GET "+exkit.ConnectPath, a.connect)
 	mux.Handle("GET "+exkit.CallbackPath, a.connectRW.Callback())
 	mux.Handle("POST "+exkit.WebhookPath, a.hooks)
 	a.pages.routes(mux)
+	a.posts = mux.posts
 	// exkit serves the app behind its shared cross-site protection.
 	a.handler = mux
 	return a, nil
@@ -129,13 +134,13 @@ func (a *app) onConnected(w http.ResponseWriter, r *http.Request, oc oauth.Conne
 	http.SetCookie(w, &http.Cookie{Name: modeCookie, Path: exkit.CallbackPath, MaxAge: -1})
 	c, err := a.completeConnection(ctx, oc, requested)
 	if err != nil {
-		a.pages.flash(w, false, explain("connect", err).Error())
+		a.pages.flash(w, false, a.failed(ctx, "connect Zoom", err).Error())
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
 	msg := fmt.Sprintf("Connected to Zoom %s as %s.", c.Mode, c.Email)
 	if res, err := a.Sync(ctx); err != nil {
-		a.pages.flash(w, false, msg+" "+explain("sync", err).Error())
+		a.pages.flash(w, false, msg+" "+a.failed(ctx, "sync the users", err).Error())
 	} else {
 		a.pages.flash(w, true, msg+" Synced "+res.String()+".")
 	}
@@ -338,4 +343,44 @@ func (a *app) grantDead(ctx context.Context, key string) bool {
 	}
 	_, _, err = cl.Users.Get(ctx, "me", nil)
 	return errors.Is(err, oauth.ErrReauthorizationRequired) || errors.Is(err, zoom.ErrUnauthorized)
+}
+
+// failed explains err to the admin (explain) and logs the Go error behind
+// the sentence, with Zoom's code and tracking id when Zoom answered.
+func (a *app) failed(ctx context.Context, what string, err error) error {
+	shown := explain(what, err)
+	attrs := []slog.Attr{slog.String("action", what), slog.String("shown", shown.Error())}
+	if cause := errors.Unwrap(shown); cause != nil {
+		attrs = append(attrs, slog.String("error", cause.Error()))
+	}
+	var apiErr *zoom.APIError
+	if errors.As(err, &apiErr) {
+		attrs = append(attrs, slog.Int("zoom_status", apiErr.StatusCode), slog.Int("zoom_code", apiErr.Code), slog.String("zoom_tracking_id", apiErr.TrackingID))
+	}
+	level := slog.LevelInfo // a refusal RoleUp explains
+	for _, k := range []error{ErrInternal, ErrUnreachable, ErrZoom, ErrReconnect, ErrBusy} {
+		if errors.Is(shown, k) {
+			level = slog.LevelWarn
+		}
+	}
+	a.log.LogAttrs(ctx, level, "action failed", attrs...)
+	return shown
+}
+
+// routes is the app's mux; it remembers the POST routes (the cross-site
+// test posts to each).
+type routes struct {
+	*http.ServeMux
+	posts []string
+}
+
+func (m *routes) Handle(pattern string, h http.Handler) {
+	if path, ok := strings.CutPrefix(pattern, http.MethodPost+" "); ok {
+		m.posts = append(m.posts, path)
+	}
+	m.ServeMux.Handle(pattern, h)
+}
+
+func (m *routes) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
 }

@@ -156,7 +156,7 @@ func (f *flow) showAccount(ctx context.Context) error {
 }
 
 var (
-	flashRE    = regexp.MustCompile(`<p class="(ok|err)">([^<]*)</p>`)
+	flashRE    = regexp.MustCompile(`<p id="flash" class="(flash|err)">([^<]*)</p>`)
 	zoomPageRE = regexp.MustCompile(`<p>([^<]*)</p>`)
 )
 
@@ -185,7 +185,7 @@ func (f *flow) connectAs(ctx context.Context, email, mode string) (ok bool, msg 
 	if m == nil {
 		return false, "", errors.New("connect: no message on RoleUp's page")
 	}
-	return m[1] == "ok", html.UnescapeString(m[2]), nil
+	return m[1] == "flash", html.UnescapeString(m[2]), nil
 }
 
 func (f *flow) memberConnects(ctx context.Context) error {
@@ -260,7 +260,7 @@ func (f *flow) integrations(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if m := flashRE.FindStringSubmatch(string(body)); m == nil || m[1] != "ok" {
+	if m := flashRE.FindStringSubmatch(string(body)); m == nil || m[1] != "flash" {
 		return fmt.Errorf("edit configuration: %s", body)
 	}
 	l, err := f.app.DefaultLicence(ctx)

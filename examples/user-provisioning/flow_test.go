@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -12,11 +13,13 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -453,7 +456,7 @@ func TestRemoveWithDeadGrant(t *testing.T) {
 // The web pages and forms.
 func TestPages(t *testing.T) {
 	ctx := t.Context()
-	env, a, org, _ := newTest(t)
+	env, _, org, _ := newTest(t)
 	if _, err := env.Fake.AddUser(zoomtest.User{Email: "xss@acme.example", FirstName: "<script>alert(1)</script>"}); err != nil {
 		t.Fatal(err)
 	}
@@ -482,6 +485,16 @@ func TestPages(t *testing.T) {
 	}
 	if home := get("/"); !strings.Contains(home, "Connect Zoom (read/write)") || !strings.Contains(home, "Connect Zoom (read-only)") {
 		t.Errorf("home before connecting:\n%s", home)
+	}
+	// RoleUp's pages share the examples' layout: its name, the stylesheet,
+	// the navigation back home from every page.
+	for _, path := range []string{"/", "/users", "/integrations", "/integrations/zoom"} {
+		page := get(path)
+		for _, want := range []string{" · RoleUp</title>", `<link rel="stylesheet" href="` + exkit.StylesheetPath + `">`, `<a class="brand" href="/">RoleUp</a>`, `<a href="/users">Users</a>`} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s lacks %s", path, want)
+			}
+		}
 	}
 	if err := env.Fake.SetAuthorizingUser(org.Admin); err != nil {
 		t.Fatal(err)
@@ -540,8 +553,8 @@ func TestPages(t *testing.T) {
 		t.Errorf("Engineering %v", g.Members)
 	}
 	// The Offboard toggle and Remove, per user.
-	for _, want := range []string{`<input type="hidden" name="offboarded" value="on"><button title="Deactivate in Zoom, delete nothing">Offboard: off</button>`,
-		`<input type="hidden" name="offboarded" value="off"><button title="Offboarded: deactivated in Zoom. Click to bring back.">Offboard: on</button>`,
+	for _, want := range []string{`<input type="hidden" name="offboarded" value="on"><button class="offboard secondary" aria-pressed="false" title="Deactivate in Zoom, delete nothing">Offboard: off</button>`,
+		`<input type="hidden" name="offboarded" value="off"><button class="offboard" aria-pressed="true" title="Offboarded: deactivated in Zoom. Click to bring back.">Offboard: on</button>`,
 		`action="/users/remove"`, `<option value="disassociate">withdraw the invitation</option>`} {
 		if !strings.Contains(users, want) {
 			t.Errorf("users page lacks %s", want)
@@ -568,24 +581,8 @@ func TestPages(t *testing.T) {
 		t.Errorf("sync page:\n%s", page)
 	}
 
-	// A cross-site form post is refused.
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, env.BaseURL+"/remove", nil)
-	req.Header.Set("Origin", "https://evil.example")
-	req.Header.Set("Sec-Fetch-Site", "cross-site")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	http.DefaultClient.CloseIdleConnections()
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("cross-site POST: %d", resp.StatusCode)
-	}
-	if c, _ := a.store.connection(ctx); c == nil {
-		t.Fatal("cross-site POST removed the connection")
-	}
 	// The webhook endpoint only takes signed POSTs.
-	resp, err = b.Post(env.BaseURL+exkit.WebhookPath, "application/json", strings.NewReader(`{"event":"app_deauthorized"}`))
+	resp, err := b.Post(env.BaseURL+exkit.WebhookPath, "application/json", strings.NewReader(`{"event":"app_deauthorized"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -667,4 +664,124 @@ func TestMemberRefusedKeepsConnection(t *testing.T) {
 	if _, err := a.Sync(ctx); err != nil {
 		t.Fatalf("sync with the admin's grant: %v", err)
 	}
+}
+
+// Every POST route refuses a browser's cross-site post (a foreign Origin,
+// Sec-Fetch-Site cross-site or same-site) with 403 and changes nothing:
+// no Zoom request, no record, no email; the same post from RoleUp's own
+// pages goes through.
+func TestCrossSitePostsRefused(t *testing.T) {
+	ctx := t.Context()
+	env, a, org, _ := newTest(t)
+	connect(t, env, org.Admin, modeReadWrite)
+	state := func() string {
+		counts, err := a.store.counts(ctx)
+		c, _ := a.store.connection(ctx)
+		dl, _ := a.DefaultLicence(ctx)
+		return fmt.Sprintf("zoom requests %d, records %v (%v), connected %v, licence %s, emails %d",
+			len(env.Fake.Requests()), counts, err, c != nil, dl, len(env.Mail.Sent()))
+	}
+	routes := []exkittest.PostRoute{
+		{Path: "/integrations/zoom", Form: url.Values{"default_licence": {"pro"}}, SameOrigin: http.StatusSeeOther},
+		{Path: "/sync", SameOrigin: http.StatusSeeOther},
+		{Path: "/users/onboard", Form: url.Values{"email": {org.NewBasic}, "licence": {"basic"}}, SameOrigin: http.StatusSeeOther},
+		{Path: "/users/role", Form: url.Values{"email": {org.Basic}, "role_id": {org.Helpdesk}}, SameOrigin: http.StatusSeeOther},
+		{Path: "/groups/add", Form: url.Values{"email": {org.Sales}, "group_id": {org.Engineering}}, SameOrigin: http.StatusSeeOther},
+		{Path: "/groups/remove", Form: url.Values{"email": {org.Basic}, "group_id": {org.Engineering}}, SameOrigin: http.StatusSeeOther},
+		{Path: "/users/offboard", Form: url.Values{"email": {org.Licensed}, "offboarded": {"on"}}, SameOrigin: http.StatusSeeOther},
+		{Path: "/users/remove", Form: url.Values{"email": {org.Inactive}, "action": {"delete"}}, SameOrigin: http.StatusSeeOther},
+		{Path: exkit.WebhookPath, SameOrigin: http.StatusUnauthorized}, // Zoom's posts carry a signature, not a browser's headers
+		{Path: "/remove", SameOrigin: http.StatusSeeOther},
+	}
+	var table []string
+	for _, r := range routes {
+		table = append(table, r.Path)
+	}
+	slices.Sort(table)
+	posts := slices.Sorted(slices.Values(a.posts))
+	if !slices.Equal(table, posts) {
+		t.Fatalf("the table covers %v; RoleUp's POST routes are %v", table, posts)
+	}
+	exkittest.AssertPostRoutesRefuseCrossSite(t, env.BaseURL, routes, state)
+	// The same-origin posts did their work.
+	if u, ok := env.Fake.User(org.NewBasic); !ok || u.Status != "pending" {
+		t.Errorf("same-origin onboard: %+v", u)
+	}
+	if u, _ := env.Fake.User(org.Licensed); u.Status != "inactive" {
+		t.Errorf("same-origin offboard: %+v", u)
+	}
+	if c, _ := a.store.connection(ctx); c != nil {
+		t.Error("same-origin remove kept the connection")
+	}
+}
+
+// Zoom failing, or out of reach, is told in a sentence that says what to
+// do; the Go error and Zoom's own text go to the log, not to the page.
+func TestFailuresShownAsSentences(t *testing.T) {
+	ctx := t.Context()
+	env, a, org, out := newTest(t)
+	connect(t, env, org.Admin, modeReadWrite)
+	b := exkit.NewBrowser()
+	defer b.CloseIdleConnections()
+	post := func(path string, form url.Values) string {
+		t.Helper()
+		resp, err := b.PostForm(env.BaseURL+path, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return string(body)
+	}
+	flash := func(page string) string {
+		t.Helper()
+		m := flashRE.FindStringSubmatch(page)
+		if m == nil || m[1] != "err" {
+			t.Fatalf("no error shown:\n%s", page)
+		}
+		return html.UnescapeString(m[2])
+	}
+	for _, tc := range []struct {
+		name  string
+		fault zoomtest.Fault
+		want  string
+	}{
+		{"Zoom's server error", zoomtest.Fault{Operation: "userStatus", Count: 10, Status: http.StatusInternalServerError},
+			"Zoom had a problem on its side and could not offboard " + org.Licensed + ". Try again in a few minutes."},
+		{"network", zoomtest.Fault{Operation: "userStatus", Count: 10, Reset: true},
+			"RoleUp could not reach Zoom to offboard " + org.Licensed + ". Check the network connection, then try again."},
+		{"rate limit", zoomtest.Fault{Operation: "userStatus", Count: 10, Status: http.StatusTooManyRequests},
+			"Zoom is busy with RoleUp's requests and could not offboard " + org.Licensed + " now. Nothing was changed: try again in a minute."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env.Fake.ClearFaults()
+			if err := env.Fake.InjectFault(tc.fault); err != nil {
+				t.Fatal(err)
+			}
+			got := flash(post("/users/offboard", url.Values{"email": {org.Licensed}, "offboarded": {"on"}}))
+			if got != tc.want && !strings.HasPrefix(got, strings.TrimSuffix(tc.want, ".")) {
+				t.Errorf("shown %q, want %q", got, tc.want)
+			}
+			for _, leak := range []string{"zoom:", "oauth:", "dial tcp", "connection reset", "PUT ", "/users/"} {
+				if strings.Contains(got, leak) {
+					t.Errorf("the sentence shows %q: %s", leak, got)
+				}
+			}
+		})
+	}
+	env.Fake.ClearFaults()
+	if u, _ := env.Fake.User(org.Licensed); u.Status != "active" {
+		t.Errorf("Lena after the failures: %s", u.Status)
+	}
+	// A revoked grant (Zoom's side): reconnect, in plain words.
+	env.Fake.RevokeAll()
+	if got := flash(post("/sync", nil)); got != "The Zoom connection was revoked or has expired: connect Zoom again." {
+		t.Errorf("revoked grant: %q", got)
+	}
+	// The log has the detail behind each sentence.
+	if log := out.String(); !strings.Contains(log, `level=WARN msg="action failed" action="offboard the user"`) || !strings.Contains(log, "zoom_status=500") {
+		t.Errorf("the log lacks the failures:\n%s", log)
+	}
+	_ = ctx
+	_ = a
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"strings"
 
@@ -24,6 +25,9 @@ var (
 	ErrReconnect   = errors.New("zoom connection revoked or expired")
 	ErrUnknownUser = errors.New("unknown user")
 	ErrZoom        = errors.New("zoom refused the request")
+	ErrBusy        = errors.New("zoom rate limit")
+	ErrUnreachable = errors.New("zoom could not be reached")
+	ErrInternal    = errors.New("roleup internal error")
 )
 
 // problem is an error with a message written for the admin.
@@ -40,26 +44,45 @@ func refuse(kind error, format string, args ...any) error {
 	return &problem{kind: kind, msg: fmt.Sprintf(format, args...)}
 }
 
-// explain turns a Zoom or connection error into a message for the admin.
+// explain turns an error into a sentence for the admin: what happened and
+// what to do. It is the one place where RoleUp maps Zoom's and the
+// connection's failures; the Go error stays the cause (errors.Is/As), for
+// the log, and never reaches a page. what is the action, as a verb phrase
+// ("invite ana@acme.example").
 func explain(what string, err error) error {
 	var p *problem
 	if errors.As(err, &p) {
 		return err
 	}
+	wrap := func(kind error, format string, args ...any) error {
+		return &problem{kind: kind, msg: fmt.Sprintf(format, args...), cause: err}
+	}
 	var apiErr *zoom.APIError
+	var netErr net.Error
 	switch {
 	case errors.Is(err, exkit.ErrNotConnected):
-		return &problem{kind: exkit.ErrNotConnected, msg: "Zoom is not connected: an owner or admin must connect RoleUp first.", cause: err}
-	case errors.Is(err, oauth.ErrReauthorizationRequired), errors.Is(err, zoom.ErrUnauthorized):
-		return &problem{kind: ErrReconnect, msg: "The Zoom connection was revoked or has expired: connect Zoom again.", cause: err}
+		return wrap(exkit.ErrNotConnected, "Zoom is not connected: an owner or admin must connect RoleUp first.")
+	case errors.Is(err, oauth.ErrReauthorizationRequired), errors.Is(err, oauth.ErrGrantMarkedDead), errors.Is(err, zoom.ErrUnauthorized):
+		return wrap(ErrReconnect, "The Zoom connection was revoked or has expired: connect Zoom again.")
 	case errors.Is(err, zoom.ErrMissingScopes):
-		return &problem{kind: ErrNoScopes, msg: fmt.Sprintf("Zoom refused to %s: the connection lacks the scopes for it (Zoom code 4700). Reconnect RoleUp with read/write access.", what), cause: err}
+		return wrap(ErrNoScopes, "Zoom refused to %s: the connection lacks the scopes for it (Zoom code 4700). Reconnect RoleUp with read/write access.", what)
+	case errors.Is(err, zoom.ErrDailyLimit):
+		return wrap(ErrBusy, "Zoom's daily limit for this kind of request is reached, so RoleUp could not %s. Try again after midnight UTC.", what)
+	case errors.Is(err, zoom.ErrRateLimited):
+		return wrap(ErrBusy, "Zoom is busy with RoleUp's requests and could not %s now. Nothing was changed: try again in a minute.", what)
 	case errors.As(err, &apiErr) && apiErr.StatusCode == 400 && apiErr.Code == 200:
-		return &problem{kind: ErrNotAdmin, msg: fmt.Sprintf("Zoom refused to %s: the connected user lacks the privilege (Zoom code 200).", what), cause: err}
+		return wrap(ErrNotAdmin, "Zoom refused to %s: the connected Zoom user lacks the privilege. Connect RoleUp as an account owner or admin.", what)
+	case errors.Is(err, zoom.ErrNotFound):
+		return wrap(ErrZoom, "Zoom could not %s: it no longer has that user or group. Sync to refresh RoleUp's list, then try again.", what)
+	case errors.Is(err, zoom.ErrServer):
+		return wrap(ErrZoom, "Zoom had a problem on its side and could not %s. Try again in a few minutes.", what)
 	case errors.As(err, &apiErr):
-		return &problem{kind: ErrZoom, msg: fmt.Sprintf("Zoom could not %s: %s (HTTP %d, code %d).", what, apiErr.Message, apiErr.StatusCode, apiErr.Code), cause: err}
+		return wrap(ErrZoom, "Zoom refused to %s (Zoom code %d). Check the user in Zoom's web portal, then try again.", what, apiErr.Code)
+	case errors.Is(err, oauth.ErrTokenEndpoint), errors.Is(err, oauth.ErrRefreshOutcomeUnknown),
+		errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr):
+		return wrap(ErrUnreachable, "RoleUp could not reach Zoom to %s. Check the network connection, then try again.", what)
 	}
-	return fmt.Errorf("%s: %w", what, err)
+	return wrap(ErrInternal, "RoleUp could not %s because of an error of its own. Try again; if it keeps failing, RoleUp's log has the details.", what)
 }
 
 // writable returns the connection and its client when RoleUp may change
@@ -251,7 +274,8 @@ func (a *app) Onboard(ctx context.Context, email, first, last, licence string) (
 	if err := a.mail.Send(ctx, exkit.Email{To: email, Subject: "Your Zoom account at " + a.org,
 		Body: fmt.Sprintf("Hello %s,\n\n%s added you to %s's Zoom account with a %s licence (a %s user in Zoom).\nZoom sends you a separate email: follow its link to activate your account.%s\n\n-- RoleUp, on behalf of %s\n",
 			u.Name(), c.Email, a.org, lic.Name, typeName(typ), elsewhereNote(elsewhere, a.org), c.Email)}); err != nil {
-		return nil, fmt.Errorf("invited %s, but the welcome email failed: %w", email, err)
+		return nil, &problem{kind: ErrInternal, cause: err,
+			msg: fmt.Sprintf("Invited %s in Zoom (Zoom sends its own invitation), but RoleUp could not send its welcome note.", email)}
 	}
 	return &u, nil
 }

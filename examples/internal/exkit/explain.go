@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"syscall"
@@ -99,11 +98,4 @@ func ExplainConnect(err error) Problem {
 		return p
 	}
 	return Problem{http.StatusBadGateway, MsgConnectFailed}
-}
-
-// Logger returns a structured logger writing to the example's output (the
-// transcript's writer): the apps log the details of a failure there, and
-// show the person a sentence.
-func (e *Env) Logger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(e.Log.w, nil))
 }

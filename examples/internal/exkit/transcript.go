@@ -52,3 +52,12 @@ func (t *Transcript) line(format string, args ...any) {
 		fmt.Fprintf(t.w, "   %s\n", l)
 	}
 }
+
+// Write writes p to the transcript's output as is, under the transcript's
+// lock: a slog handler (see [Env.Logger]) can share the output with the
+// transcript's lines without interleaving them.
+func (t *Transcript) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.w.Write(p)
+}

@@ -39,7 +39,7 @@ func NewChrome(t *testing.T, name string) *Chrome {
 		}
 		t.Skipf("skipping the browser test: %s is missing (apt-get install chromium)", ChromiumPath)
 	}
-	c := &Chrome{t: t, shots: artifactsDir(t, name), stepFor: 15 * time.Second}
+	c := &Chrome{t: t, shots: artifactsDir(t, name), stepFor: 20 * time.Second}
 	t.Logf("screenshots: %s", c.shots)
 	// One bound for the whole browser session.
 	session, endSession := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -54,7 +54,7 @@ func NewChrome(t *testing.T, name string) *Chrome {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1100, 900),
+		chromedp.WindowSize(1200, 900),
 	)...)
 	browser, closeBrowser := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
@@ -136,6 +136,18 @@ func (c *Chrome) Location() string {
 	return s
 }
 
+// Count returns how many elements sel matches now (without waiting).
+func (c *Chrome) Count(sel string) int {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
+	defer cancel()
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", sel)))
+	if err != nil {
+		c.t.Fatalf("counting %s: %v", sel, err)
+	}
+	return n
+}
+
 // Shot saves a PNG of the whole page as NN-page.png.
 func (c *Chrome) Shot(page string) {
 	c.t.Helper()
@@ -153,3 +165,19 @@ func (c *Chrome) Shot(page string) {
 
 // CSS is a CSS selector, for the actions given to [Chrome.Do].
 func CSS(sel string) chromedp.CSS { return chromedp.CSS(sel) }
+
+// Submit runs actions (filling a form, say), clicks sel and waits until
+// the next page has loaded: a form post answered with a redirect, or a
+// link. (Waiting for an element alone may find it on the page being left.)
+func (c *Chrome) Submit(what, sel string, actions ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.dataset.leaving = "1"; true`)); err != nil {
+		c.t.Fatalf("%s: marking the page: %v", what, err)
+	}
+	steps := append(actions, chromedp.Click(chromedp.CSS(sel)), chromedp.WaitReady(chromedp.CSS("html:not([data-leaving]) body")))
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		c.t.Fatalf("%s: %v", what, err)
+	}
+}

@@ -14,6 +14,26 @@ import (
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 )
 
+// CrossSite lists the ways a browser marks a form post that a page on
+// another site made; the shared protection (exkit.Protect) refuses each
+// with 403. "foreign Origin" alone is what browsers without Fetch metadata
+// send.
+var CrossSite = []struct {
+	Name   string
+	Header map[string]string
+}{
+	{"foreign Origin", map[string]string{"Origin": "https://evil.example"}},
+	{"Sec-Fetch-Site cross-site", map[string]string{"Sec-Fetch-Site": "cross-site"}},
+	{"both", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}},
+	{"same-site sibling", map[string]string{"Origin": "https://other.example", "Sec-Fetch-Site": "same-site"}},
+}
+
+// SameOrigin is the header of a form post from the app's own page at
+// baseURL.
+func SameOrigin(baseURL string) map[string]string {
+	return map[string]string{"Origin": baseURL, "Sec-Fetch-Site": "same-origin"}
+}
+
 // Post is one POST route of an app, with a form that would change
 // something there if the app accepted it.
 type Post struct {
@@ -21,51 +41,60 @@ type Post struct {
 	Form url.Values
 }
 
-// AssertCrossSiteRefusedAll sends each post the ways a page on another
-// site makes a browser send it: with Sec-Fetch-Site: cross-site and a
-// foreign Origin, and with a foreign Origin alone (browsers without Fetch
-// metadata). jar, when not nil, is the signed-in browser's cookie jar,
-// whose cookies go along, as they would. It fails t unless every post is
-// refused with 403 and state (a snapshot of what the app holds, such as
-// [Snapshot]) is the same before and after each.
+// AssertCrossSiteRefusedAll sends each post every way of [CrossSite], as a
+// page on another site makes a browser send it. jar, when not nil, is the
+// signed-in browser's cookie jar, whose cookies go along, as they would.
+// It fails t unless every post is refused with 403 and state (a snapshot
+// of what the app holds, such as [Snapshot]) is the same before and after
+// each.
 func AssertCrossSiteRefusedAll(t testing.TB, baseURL string, jar http.CookieJar, state func() string, posts ...Post) {
 	t.Helper()
-	c := &http.Client{Transport: &http.Transport{}, Jar: jar,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	c := &http.Client{Transport: &http.Transport{}, Jar: jar}
 	defer c.CloseIdleConnections()
-	ways := []struct {
-		name    string
-		headers map[string]string
-	}{
-		{"Sec-Fetch-Site: cross-site", map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}},
-		{"foreign Origin", map[string]string{"Origin": "https://evil.example"}},
-	}
 	for _, p := range posts {
-		for _, way := range ways {
+		for _, way := range CrossSite {
 			before := state()
-			req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, baseURL+p.Path, strings.NewReader(p.Form.Encode()))
-			if err != nil {
-				t.Fatal(err)
-			}
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Accept", "text/html")
-			for k, v := range way.headers {
-				req.Header.Set(k, v)
-			}
-			resp, err := c.Do(req)
-			if err != nil {
-				t.Fatalf("cross-site POST %s (%s): %v", p.Path, way.name, err)
-			}
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != http.StatusForbidden {
-				t.Errorf("cross-site POST %s (%s): %d, want 403", p.Path, way.name, resp.StatusCode)
+			resp := send(t, c, baseURL, p.Path, p.Form, way.Header)
+			if resp.status != http.StatusForbidden {
+				t.Errorf("cross-site POST %s (%s): %d, want 403", p.Path, way.Name, resp.status)
 			}
 			if after := state(); after != before {
-				t.Errorf("cross-site POST %s (%s) changed the app's state:\nbefore:\n%s\nafter:\n%s", p.Path, way.name, before, after)
+				t.Errorf("cross-site POST %s (%s) changed the app's state:\nbefore:\n%s\nafter:\n%s", p.Path, way.Name, before, after)
 			}
 		}
 	}
+}
+
+// PostRoute is one POST route of an app, with a form it accepts.
+type PostRoute struct {
+	Path string
+	Form url.Values
+	// SameOrigin is the status a same-origin post gets; 0 accepts any
+	// status but 403.
+	SameOrigin int
+}
+
+// AssertPostRoutesRefuseCrossSite checks each route in turn: every
+// [CrossSite] way must be refused with state unchanged (see
+// [AssertCrossSiteRefusedAll]), then a same-origin post must go through.
+func AssertPostRoutesRefuseCrossSite(t *testing.T, baseURL string, routes []PostRoute, state func() string) {
+	t.Helper()
+	for _, r := range routes {
+		AssertCrossSiteRefusedAll(t, baseURL, nil, state, Post{Path: r.Path, Form: r.Form})
+		got := PostForm(t, baseURL, r.Path, r.Form, SameOrigin(baseURL))
+		if got == http.StatusForbidden || r.SameOrigin != 0 && got != r.SameOrigin {
+			t.Errorf("POST %s (same origin): %d, want %d (not 403)", r.Path, got, r.SameOrigin)
+		}
+	}
+}
+
+// PostForm posts form to baseURL+path with header and returns the status,
+// without following a redirect.
+func PostForm(t testing.TB, baseURL, path string, form url.Values, header map[string]string) int {
+	t.Helper()
+	c := &http.Client{Transport: &http.Transport{}}
+	defer c.CloseIdleConnections()
+	return send(t, c, baseURL, path, form, header).status
 }
 
 // PostSameOrigin posts form to baseURL+path with c as the app's own page
@@ -73,6 +102,20 @@ func AssertCrossSiteRefusedAll(t testing.TB, baseURL string, jar http.CookieJar,
 // without following a redirect. It returns the status, the Location
 // header and the body.
 func PostSameOrigin(t testing.TB, c *http.Client, baseURL, path string, form url.Values) (status int, location, body string) {
+	t.Helper()
+	resp := send(t, c, baseURL, path, form, SameOrigin(baseURL))
+	return resp.status, resp.location, resp.body
+}
+
+// answer is what send got back.
+type answer struct {
+	status         int
+	location, body string
+}
+
+// send posts form to baseURL+path through c with header, as a browser's
+// form post (Accept: text/html), without following a redirect.
+func send(t testing.TB, c *http.Client, baseURL, path string, form url.Values, header map[string]string) answer {
 	t.Helper()
 	cc := *c
 	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
@@ -82,15 +125,16 @@ func PostSameOrigin(t testing.TB, c *http.Client, baseURL, path string, form url
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "text/html")
-	req.Header.Set("Origin", baseURL)
-	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
 	resp, err := cc.Do(req)
 	if err != nil {
 		t.Fatalf("POST %s: %v", path, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header.Get("Location"), string(b)
+	return answer{resp.StatusCode, resp.Header.Get("Location"), string(b)}
 }
 
 // Snapshot describes what an example holds: the rows of the token table

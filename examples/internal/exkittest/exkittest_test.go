@@ -1,10 +1,13 @@
 package exkittest_test
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
@@ -69,5 +72,31 @@ func TestStyledNotFound(t *testing.T) {
 	}
 	if code, body := get("/", "text/html"); code != 200 || body != "home" {
 		t.Errorf("home: %d %s", code, body)
+	}
+}
+
+// Each cross-site variant of a post is refused before the handler runs;
+// the same-origin post reaches it.
+func TestAssertPostRoutesRefuseCrossSite(t *testing.T) {
+	var mu sync.Mutex
+	posted := map[string]int{}
+	srv := httptest.NewServer(exkit.Protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		posted[r.URL.Path]++
+		mu.Unlock()
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	})))
+	defer srv.Close()
+	state := func() string {
+		mu.Lock()
+		defer mu.Unlock()
+		return fmt.Sprint(posted)
+	}
+	exkittest.AssertPostRoutesRefuseCrossSite(t, srv.URL, []exkittest.PostRoute{
+		{Path: "/a", Form: url.Values{"x": {"1"}}, SameOrigin: http.StatusSeeOther},
+		{Path: "/b"},
+	}, state)
+	if got := state(); got != "map[/a:1 /b:1]" {
+		t.Errorf("handler ran %s, want once per route (the same-origin posts)", got)
 	}
 }
