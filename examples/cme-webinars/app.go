@@ -417,7 +417,7 @@ func (a *app) createActivity(ctx context.Context, req activityRequest) (*activit
 		return nil, fmt.Errorf("creating the Zoom webinar: %w", err)
 	}
 	act := &activity{
-		WebinarID: w.ID, Topic: w.Topic, HostEmail: req.HostEmail, Start: w.StartTime.Time, Duration: w.Duration,
+		WebinarID: int64(w.ID), Topic: w.Topic, HostEmail: req.HostEmail, Start: w.StartTime.Time, Duration: w.Duration,
 		CreditHours: req.CreditHours, JoinURL: w.JoinURL, Status: "scheduled",
 	}
 	if act.Start.IsZero() {
@@ -527,7 +527,7 @@ func (a *app) registerBatch(ctx context.Context, webinarID int64, people []perso
 			req.Registrants = append(req.Registrants, zoom.BatchRegistrant{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName})
 		}
 		a.log.Call("POST", "/webinars/{webinarId}/batch_registrants", "addBatchWebinarRegistrants")
-		res, _, err := c.Webinars.AddBatchRegistrants(ctx, webinarID, req)
+		res, _, err := c.Webinars.AddBatchRegistrants(ctx, zoom.ID(webinarID), req)
 		if err != nil {
 			return out, fmt.Errorf("batch registration for webinar %d: %w", webinarID, err)
 		}
@@ -557,7 +557,7 @@ func (a *app) register(ctx context.Context, webinarID int64, p person) (*registr
 		return nil, err
 	}
 	a.log.Call("POST", "/webinars/{webinarId}/registrants", "webinarRegistrantCreate")
-	res, _, err := c.Webinars.AddRegistrant(ctx, webinarID, &zoom.Registrant{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Industry: "Healthcare"}, nil)
+	res, _, err := c.Webinars.AddRegistrant(ctx, zoom.ID(webinarID), &zoom.Registrant{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Industry: "Healthcare"}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("registering %s for webinar %d: %w", p.Email, webinarID, err)
 	}
@@ -608,7 +608,7 @@ func (a *app) approvePending(ctx context.Context, webinarID int64) ([]registrant
 	}
 	a.log.Call("GET", "/webinars/{webinarId}/registrants?status=pending", "webinarRegistrants")
 	var pending []*zoom.Registrant
-	for r, err := range c.Webinars.ListRegistrantsAll(ctx, webinarID, &zoom.ListWebinarRegistrantsOptions{Status: zoom.RegistrantStatusPending, PageSize: 300}) {
+	for r, err := range c.Webinars.ListRegistrantsAll(ctx, zoom.ID(webinarID), &zoom.ListWebinarRegistrantsOptions{Status: zoom.RegistrantStatusPending, PageSize: 300}) {
 		if err != nil {
 			return nil, fmt.Errorf("listing pending registrants of webinar %d: %w", webinarID, err)
 		}
@@ -622,7 +622,7 @@ func (a *app) approvePending(ctx context.Context, webinarID int64) ([]registrant
 			body.Registrants = append(body.Registrants, zoom.RegistrantRef{ID: r.ID, Email: r.Email})
 		}
 		a.log.Call("PUT", "/webinars/{webinarId}/registrants/status", "webinarRegistrantStatus, action approve")
-		if _, err := c.Webinars.UpdateRegistrantStatus(ctx, webinarID, body, nil); err != nil {
+		if _, err := c.Webinars.UpdateRegistrantStatus(ctx, zoom.ID(webinarID), body, nil); err != nil {
 			return approved, fmt.Errorf("approving registrants of webinar %d: %w", webinarID, err)
 		}
 		for _, zr := range chunk {
@@ -687,7 +687,7 @@ func (a *app) cancelActivity(ctx context.Context, webinarID int64) error {
 		return err
 	}
 	a.log.Call("DELETE", "/webinars/{webinarId}?cancel_webinar_reminder=true", "webinarDelete")
-	if _, err := c.Webinars.Delete(ctx, webinarID, &zoom.DeleteWebinarOptions{CancelWebinarReminder: zoom.Ptr(true)}); err != nil {
+	if _, err := c.Webinars.Delete(ctx, zoom.ID(webinarID), &zoom.DeleteWebinarOptions{CancelWebinarReminder: zoom.Ptr(true)}); err != nil {
 		return fmt.Errorf("cancelling webinar %d in Zoom: %w", webinarID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET status = 'cancelled' WHERE webinar_id = $1`, webinarID); err != nil {
@@ -717,7 +717,7 @@ func (a *app) rescheduleActivity(ctx context.Context, webinarID int64, start tim
 		return err
 	}
 	a.log.Call("PATCH", "/webinars/{webinarId}", "webinarUpdate")
-	if _, err := c.Webinars.Update(ctx, webinarID, &zoom.UpdateWebinarRequest{StartTime: zoom.NewTime(start), Duration: duration}, nil); err != nil {
+	if _, err := c.Webinars.Update(ctx, zoom.ID(webinarID), &zoom.UpdateWebinarRequest{StartTime: zoom.NewTime(start), Duration: duration}, nil); err != nil {
 		return fmt.Errorf("rescheduling webinar %d in Zoom: %w", webinarID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET start_at = $2, duration_min = $3 WHERE webinar_id = $1`,

@@ -104,7 +104,7 @@ func TestFlow(t *testing.T) {
 
 	// The webinar in Zoom: hosted by the faculty member, created with the
 	// admin's grant, registration with manual approval.
-	w, ok := env.Fake.Meeting(id)
+	w, ok := env.Fake.Meeting(zoom.ID(id))
 	fac, _ := env.Fake.User(faculty.Email)
 	if !ok || !w.Webinar || w.HostID != fac.ID || w.Duration != 60 {
 		t.Fatalf("webinar in Zoom: %+v (faculty %s)", w, fac.ID)
@@ -114,7 +114,7 @@ func TestFlow(t *testing.T) {
 			t.Errorf("approval_type = %v, want 1", w.Settings["approval_type"])
 		}
 	}
-	regs := env.Fake.Registrants(id)
+	regs := env.Fake.Registrants(zoom.ID(id))
 	if len(regs) != 5 {
 		t.Fatalf("%d registrants in Zoom, want 5", len(regs))
 	}
@@ -483,7 +483,7 @@ func TestPages(t *testing.T) {
 	}
 	page := w.Header().Get("Location")
 	id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/webinars/"), 10, 64)
-	if _, ok := env.Fake.Meeting(id); !ok {
+	if _, ok := env.Fake.Meeting(zoom.ID(id)); !ok {
 		t.Fatalf("no webinar %d in Zoom", id)
 	}
 	if body := get(t, a, "/").Body.String(); !strings.Contains(body, "Sepsis &lt;bundle&gt; review") {

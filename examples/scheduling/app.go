@@ -515,7 +515,7 @@ func (a *app) conference(ctx context.Context, h *Host, b *Booking) error {
 	if err != nil {
 		return fmt.Errorf("creating the Zoom meeting: %w", err)
 	}
-	b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confZoom, m.ID, m.JoinURL, ""
+	b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confZoom, int64(m.ID), m.JoinURL, ""
 	return nil
 }
 
@@ -531,7 +531,7 @@ func (a *app) zoomOf(ctx context.Context, hostID string) (*zoom.Client, error) {
 
 func (a *app) deleteMeeting(ctx context.Context, hostID string, id int64) {
 	if c, err := a.zoomOf(ctx, hostID); err == nil && c != nil {
-		_, _ = c.Meetings.Delete(ctx, id, nil)
+		_, _ = c.Meetings.Delete(ctx, zoom.ID(id), nil)
 	}
 }
 
@@ -566,7 +566,7 @@ func (a *app) Reschedule(ctx context.Context, id string, start time.Time) (*Book
 		if client == nil {
 			b.Note = "Zoom not connected: the Zoom meeting keeps its old time"
 		} else {
-			_, err := client.Meetings.Update(ctx, b.ZoomMeetingID, &zoom.UpdateMeetingRequest{
+			_, err := client.Meetings.Update(ctx, zoom.ID(b.ZoomMeetingID), &zoom.UpdateMeetingRequest{
 				StartTime: zoom.NewTime(b.Start), Duration: b.DurationMin, Timezone: h.Timezone,
 			}, nil)
 			switch {
@@ -603,7 +603,7 @@ func (a *app) Cancel(ctx context.Context, id string) (*Booking, error) {
 		if client == nil {
 			b.Note = "Zoom not connected: the Zoom meeting was left in place"
 		} else {
-			_, err := client.Meetings.Delete(ctx, b.ZoomMeetingID, nil)
+			_, err := client.Meetings.Delete(ctx, zoom.ID(b.ZoomMeetingID), nil)
 			switch {
 			case errors.Is(err, zoom.ErrNotFound): // already deleted in Zoom
 			case errors.Is(err, oauth.ErrReauthorizationRequired):

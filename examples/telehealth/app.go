@@ -545,7 +545,7 @@ func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitReq
 		return nil, fmt.Errorf("creating the Zoom meeting: %w", err)
 	}
 	v := &visit{
-		MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time,
+		MeetingID: int64(m.ID), ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time,
 		Duration: m.Duration, JoinURL: m.JoinURL, Patients: patients,
 	}
 	if v.Start.IsZero() {
@@ -648,8 +648,8 @@ func (a *app) upcomingVisits(ctx context.Context, providerID string) ([]visit, e
 		if err != nil {
 			return nil, fmt.Errorf("listing upcoming Zoom meetings: %w", err)
 		}
-		v := visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL}
-		if l, ok := local[m.ID]; ok {
+		v := visit{MeetingID: int64(m.ID), ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL}
+		if l, ok := local[int64(m.ID)]; ok {
 			v.Patients = l.Patients
 		}
 		out = append(out, v)
@@ -664,11 +664,11 @@ func (a *app) visitDetails(ctx context.Context, providerID string, meetingID int
 		return nil, err
 	}
 	a.log.Call("GET", "/meetings/{meetingId}", "meeting")
-	m, _, err := c.Meetings.Get(ctx, meetingID, nil)
+	m, _, err := c.Meetings.Get(ctx, zoom.ID(meetingID), nil)
 	if err != nil {
 		return nil, fmt.Errorf("reading Zoom meeting %d: %w", meetingID, err)
 	}
-	v := &visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID, StartURL: m.StartURL}
+	v := &visit{MeetingID: int64(m.ID), ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID, StartURL: m.StartURL}
 	if m.Settings != nil {
 		for _, inv := range m.Settings.MeetingInvitees {
 			v.Invitees = append(v.Invitees, inv.Email)
@@ -692,7 +692,7 @@ func (a *app) deleteVisit(ctx context.Context, providerID string, meetingID int6
 		return err
 	}
 	a.log.Call("DELETE", "/meetings/{meetingId}", "meetingDelete")
-	if _, err := c.Meetings.Delete(ctx, meetingID, nil); err != nil && !errors.Is(err, zoom.ErrNotFound) {
+	if _, err := c.Meetings.Delete(ctx, zoom.ID(meetingID), nil); err != nil && !errors.Is(err, zoom.ErrNotFound) {
 		return fmt.Errorf("deleting Zoom meeting %d: %w", meetingID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `DELETE FROM telehealth_visits WHERE meeting_id = $1 AND provider_id = $2`, meetingID, providerID); err != nil {

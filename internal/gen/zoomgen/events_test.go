@@ -8,7 +8,7 @@ import (
 
 // The committed webhook/events_gen.go is what the generator produces from the committed specs.
 func TestEventsUpToDate(t *testing.T) {
-	got, err := generateEvents("../../../webhook/testdata/spec")
+	got, err := generateEvents("../../../webhook/testdata/spec", "../../spec")
 	if err != nil {
 		t.Fatal(err)
 	}

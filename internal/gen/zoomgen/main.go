@@ -44,6 +44,7 @@ func main() {
 	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents (with -events: of the trimmed webhook documents, default testdata/spec)")
 	outDir := flag.String("out", ".", "directory of package zoom (with -events: the file to write, default events_gen.go)")
 	events := flag.Bool("events", false, "generate webhook/events_gen.go instead of package zoom")
+	restSpec := flag.String("restspec", "../internal/spec", "with -events: directory of the trimmed REST documents, whose models the events reuse")
 	verbose := flag.Bool("v", false, "print the generated types and enums")
 	flag.Parse()
 	if *events {
@@ -57,7 +58,7 @@ func main() {
 		if !set["out"] {
 			*outDir = "events_gen.go"
 		}
-		src, err := generateEvents(*specDir)
+		src, err := generateEvents(*specDir, *restSpec)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -122,7 +123,7 @@ type param struct {
 	Ref               *tref
 	Required          bool
 	Schema            *ojson.Node
-	Kind              string // path params: "string", "int64", "instance"
+	Kind              string // path params: "string", "id", "instance"
 }
 
 type gen struct {
