@@ -50,7 +50,7 @@ func newFixture(t *testing.T, vopts []Option, hopts ...HandlerOption) *fixture {
 	t.Helper()
 	c := &testClock{now: goldenTime}
 	v := mustVerifier(t, []string{testSecret}, append([]Option{WithClock(c.Now)}, vopts...)...)
-	d := NewMemoryDeduper(c.Now)
+	d := NewMemoryDeduper(WithClock(c.Now))
 	logs := &bytes.Buffer{}
 	h, err := NewHandler(v, append([]HandlerOption{WithDeduper(d), WithLogger(slog.New(slog.NewTextHandler(logs, nil)))}, hopts...)...)
 	if err != nil {

@@ -32,8 +32,8 @@ type app struct {
 	env   *exkit.Env
 	log   *exkit.Transcript
 	mail  exkit.Mailer
-	clock oauth.Clock  // nil: the real clock
-	flow  *exkit.Clock // offline: the clock the fake Zoom shares; nil against real Zoom
+	clock exkit.TimeSource // nil: the real clock
+	flow  *exkit.Clock     // offline: the clock the fake Zoom shares; nil against real Zoom
 	pages *pages
 
 	oauthH *oauth.Handlers
@@ -123,7 +123,7 @@ var errNoActivity = errors.New("no such CME activity")
 
 // newApp creates the app's tables and wires its handlers. clock is nil
 // against real Zoom and in -serve mode.
-func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error) {
+func newApp(ctx context.Context, env *exkit.Env, clock exkit.TimeSource) (*app, error) {
 	a := &app{env: env, log: env.Log, mail: env.Mail, clock: clock}
 	if err := a.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("creating the %s tables: %w", exampleName, err)
@@ -150,7 +150,7 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		}),
 	}
 	if clock != nil {
-		hopts = append(hopts, oauth.WithHandlerClock(clock))
+		hopts = append(hopts, oauth.WithHandlerClock(clock.Now))
 	}
 	if a.oauthH, err = env.OAuth.Handlers(env.Tokens, hopts...); err != nil {
 		return nil, err
@@ -351,7 +351,7 @@ func (a *app) zoomClient(ctx context.Context) (*zoom.Client, error) {
 		}),
 	}
 	if a.clock != nil {
-		opts = append(opts, oauth.WithClock(a.clock))
+		opts = append(opts, oauth.WithClock(a.clock.Now))
 	}
 	ts, err := a.env.OAuth.TokenSource(a.env.Tokens, o.TokenKey, opts...)
 	if err != nil {

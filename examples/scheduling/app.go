@@ -53,9 +53,8 @@ const accountCookie = "scheduling_account"
 // same moment for all of them.
 type clock struct{ offset atomic.Int64 }
 
-func (c *clock) Now() time.Time                         { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *clock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-func (c *clock) Advance(d time.Duration)                { c.offset.Add(int64(d)) }
+func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // app is the booking service: its records, its Zoom connection per host,
 // and its web pages.
@@ -113,7 +112,7 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 	}
 
 	connect, err := a.oauth.Handlers(a.tokens,
-		oauth.WithHandlerClock(clk),
+		oauth.WithHandlerClock(clk.Now),
 		// One token per Zoom user: the scheduling accounts that connect the
 		// same Zoom user share it (Zoom keeps one grant per user and app:
 		// the last authorization wins).
@@ -207,7 +206,7 @@ func (a *app) zoomFor(key string) (*zoom.Client, *oauth.TokenSource, error) {
 		return z.client, z.ts, nil
 	}
 	ts, err := a.oauth.TokenSource(a.tokens, key,
-		oauth.WithClock(a.clock),
+		oauth.WithClock(a.clock.Now),
 		oauth.WithOnReauthorizationRequired(a.onGrantDead))
 	if err != nil {
 		return nil, nil, err

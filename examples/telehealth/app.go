@@ -37,7 +37,7 @@ type app struct {
 	env   *exkit.Env
 	log   *exkit.Transcript
 	mail  exkit.Mailer
-	clock oauth.Clock // nil: the real clock
+	clock exkit.TimeSource // nil: the real clock
 	pages *pages
 
 	oauthH *oauth.Handlers
@@ -120,7 +120,7 @@ func inputErr(format string, args ...any) error { return &errInput{fmt.Sprintf(f
 
 // newApp creates the app's tables and wires its handlers. clock is nil
 // against real Zoom and in -serve mode.
-func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error) {
+func newApp(ctx context.Context, env *exkit.Env, clock exkit.TimeSource) (*app, error) {
 	a := &app{env: env, log: env.Log, mail: env.Mail, clock: clock, clients: map[string]*zoom.Client{}}
 	if err := a.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("creating the telehealth tables: %w", err)
@@ -147,7 +147,7 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		}),
 	}
 	if clock != nil {
-		hopts = append(hopts, oauth.WithHandlerClock(clock))
+		hopts = append(hopts, oauth.WithHandlerClock(clock.Now))
 	}
 	if a.oauthH, err = env.OAuth.Handlers(env.Tokens, hopts...); err != nil {
 		return nil, err
@@ -364,7 +364,7 @@ func (a *app) client(ctx context.Context, providerID string) (*zoom.Client, erro
 		}),
 	}
 	if a.clock != nil {
-		opts = append(opts, oauth.WithClock(a.clock))
+		opts = append(opts, oauth.WithClock(a.clock.Now))
 	}
 	ts, err := a.env.OAuth.TokenSource(a.env.Tokens, p.TokenKey, opts...)
 	if err != nil {
