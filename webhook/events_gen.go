@@ -458,33 +458,11 @@ type MeetingCreatedObject struct {
 	// when the meeting's type value is 8.
 	Occurrences []zoom.Occurrence `json:"occurrences,omitzero"`
 	// Information about the meeting's settings.
-	Settings MeetingCreatedSettings `json:"settings,omitzero"`
+	Settings zoom.MeetingSettings `json:"settings,omitzero"`
 	// Information about recurring meetings.
 	Recurrence zoom.Recurrence `json:"recurrence,omitzero"`
 	// Information about the meeting's tracking fields.
 	TrackingFields []zoom.TrackingField `json:"tracking_fields,omitzero"`
-}
-
-// MeetingCreatedSettings is information about the meeting's settings.
-type MeetingCreatedSettings struct {
-	// Whether the use of PMI is enabled.
-	UsePMI bool `json:"use_pmi,omitzero"`
-	// A semicolon-separated list of the meeting's alternative hosts' email addresses or IDs.
-	AlternativeHosts string `json:"alternative_hosts,omitzero"`
-	// A list of the meeting's invitees.
-	MeetingInvitees []MeetingCreatedMeetingInvitee `json:"meeting_invitees,omitzero"`
-	// Whether participants can join the meeting before its host. This field is only used for scheduled
-	// meetings (2) or recurring meetings (3 and 8). This value defaults to false.
-	JoinBeforeHost bool `json:"join_before_host,omitzero"`
-	// If the value of the join_before_host field is true, this field indicates the time limits when a
-	// participant can join a meeting before the meeting's host.
-	JBHTime int64 `json:"jbh_time,omitzero"`
-}
-
-// MeetingCreatedMeetingInvitee is one element of: a list of the meeting's invitees.
-type MeetingCreatedMeetingInvitee struct {
-	// The invitee's email address.
-	Email string `json:"email,omitzero"`
 }
 
 // MeetingUpdatedPayload is the payload of meeting.updated events. The Meeting has been updated
@@ -541,101 +519,11 @@ type MeetingUpdatedObject struct {
 	// when the meeting's type value is 8.
 	Occurrences []zoom.Occurrence `json:"occurrences,omitzero"`
 	// Information about the updated meeting settings. This only returns updated meeting settings.
-	Settings MeetingUpdatedSettings `json:"settings,omitzero"`
+	Settings zoom.MeetingSettings `json:"settings,omitzero"`
 	// Information about recurring meetings.
 	Recurrence zoom.Recurrence `json:"recurrence,omitzero"`
 	// Information about the meeting's tracking fields.
 	TrackingFields []MeetingUpdatedTrackingField `json:"tracking_fields,omitzero"`
-}
-
-// MeetingUpdatedSettings is information about the updated meeting settings. This only returns
-// updated meeting settings.
-type MeetingUpdatedSettings struct {
-	// Whether to start the meeting with the host's video on.
-	HostVideo bool `json:"host_video,omitzero"`
-	// Whether to turn a participant's video on when they join the meeting. Participants can change
-	// this setting during the meeting.
-	ParticipantVideo bool `json:"participant_video,omitzero"`
-	// Whether to allow participants to join the meeting before host arrives.
-	JoinBeforeHost bool `json:"join_before_host,omitzero"`
-	// If the value of the join_before_host field is true, this field indicates the time limits when a
-	// participant can join a meeting before the meeting's host.
-	JBHTime int64 `json:"jbh_time,omitzero"`
-	// Whether participants are muted upon entry.
-	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
-	// The available audio options for participants joining the meeting. * telephony - Telephony only.
-	// * voip - VoIP only. * both - Both Telephony and VoIP.
-	Audio string `json:"audio,omitzero"`
-	// The automatic recording settings for the meeting. * local - Record and save to the local device.
-	// * cloud - Record and save to the cloud. * none - Automatic recording disabled.
-	AutoRecording string `json:"auto_recording,omitzero"`
-	// Whether to use a Personal Meeting ID (PMI) instead of an auto-generated meeting ID. PMIs are
-	// only available for scheduled meetings, instant meetings, and recurring meetings with no fixed
-	// time.
-	UsePMI bool `json:"use_pmi,omitzero"`
-	// Whether to enable a waiting room.
-	WaitingRoom bool `json:"waiting_room,omitzero"`
-	// Whether to enable the watermark feature.
-	Watermark bool `json:"watermark,omitzero"`
-	// Whether to only allow signed in users to join the meeting.
-	EnforceLogin bool `json:"enforce_login,omitzero"`
-	// A list of the domains allowed to join the meeting.
-	EnforceLoginDomains string `json:"enforce_login_domains,omitzero"`
-	// The approval type for meeting registrants. * 0 - Automatically approve registrants. * 1 -
-	// Manually approve registrants. * 2 - Meeting registration not required.
-	ApprovalType int64 `json:"approval_type,omitzero"`
-	// The meeting registration setting for recurring meetings. * 1 - Attendees register once and can
-	// attend any of the meeting occurrences. * 2 - Attendees must register for each occurrence to
-	// attend. * 3 - Attendees register once and can select one or more occurrences to attend.
-	RegistrationType int64 `json:"registration_type,omitzero"`
-	// A semicolon-separated list of the meeting's alternative hosts' email addresses or IDs.
-	AlternativeHosts string `json:"alternative_hosts,omitzero"`
-	// Whether only authenticated users can join the meeting.
-	MeetingAuthentication bool `json:"meeting_authentication,omitzero"`
-	// The authentication option ID value.
-	AuthenticationOption string `json:"authentication_option,omitzero"`
-	// The authentication name set in the authentication profile.
-	AuthenticationName string `json:"authentication_name,omitzero"`
-	// A list of the allowed authenticated domains.
-	AuthenticationDomains string `json:"authentication_domains,omitzero"`
-	// A list of the meeting's invitees.
-	MeetingInvitees []MeetingUpdatedMeetingInvitee `json:"meeting_invitees,omitzero"`
-	// The meeting's language interpretation settings. Make sure to add the language in the web portal
-	// in order to use it in the API. See link for details.
-	LanguageInterpretation zoom.LanguageInterpretation `json:"language_interpretation,omitzero"`
-	// The meeting's sign language interpretation settings. Make sure to add the language in the web
-	// portal in order to use it in the API. See link for details.
-	SignLanguageInterpretation zoom.SignLanguageInterpretation `json:"sign_language_interpretation,omitzero"`
-	// Information about the Enable continuous meeting chat feature.
-	ContinuousMeetingChat zoom.MeetingSettingsContinuousMeetingChat `json:"continuous_meeting_chat,omitzero"`
-	// Whether to automatically start a meeting summary.
-	AutoStartMeetingSummary bool `json:"auto_start_meeting_summary,omitzero"`
-	// Defines who will receive a summary after this meeting. This field is applicable only when
-	// auto_start_meeting_summary is set to true. * 1 - Only meeting host. * 2 - Only meeting host,
-	// co-hosts, and alternative hosts. * 3 - Only meeting host and meeting invitees in our
-	// organization. * 4 - All meeting invitees including those outside of our organization.
-	WhoWillReceiveSummary int64 `json:"who_will_receive_summary,omitzero"`
-	// Whether to automatically start AI Companion questions.
-	AutoStartAICompanionQuestions bool `json:"auto_start_ai_companion_questions,omitzero"`
-	// Defines who can ask questions about this meeting's transcript. This field is applicable only
-	// when auto_start_ai_companion_questions is set to true. * 1 - All participants and invitees. * 2
-	// - All participants only from when they join. * 3 - Only meeting host. * 4 - Participants and
-	// invitees in our organization. * 5 - Participants in our organization only from when they join.
-	WhoCanAskQuestions int64 `json:"who_can_ask_questions,omitzero"`
-	// The summary template ID used to generate a meeting summary based on a predefined template. To
-	// get available summary templates, use the Get user summary templates API. To enable this feature
-	// for your account, please contact Zoom Support.
-	SummaryTemplateID string `json:"summary_template_id,omitzero"`
-	// Whether to allow host and co-hosts to fully control the mute state of participants.
-	AllowHostControlParticipantMuteState bool `json:"allow_host_control_participant_mute_state,omitzero"`
-	// Whether to include authenticated guest's email addresses in meetings' attendee reports.
-	EmailInAttendeeReport bool `json:"email_in_attendee_report,omitzero"`
-}
-
-// MeetingUpdatedMeetingInvitee is one element of: a list of the meeting's invitees.
-type MeetingUpdatedMeetingInvitee struct {
-	// The invitee's email address.
-	Email string `json:"email,omitzero"`
 }
 
 // MeetingUpdatedTrackingField is one element of: information about the meeting's tracking fields.
@@ -1342,74 +1230,11 @@ type WebinarUpdatedObject struct {
 	// when the webinar's type value is 9.
 	Occurrences []zoom.Occurrence `json:"occurrences,omitzero"`
 	// Information about the updated webinar settings. This only returns updated webinar settings.
-	Settings WebinarUpdatedSettings `json:"settings,omitzero"`
+	Settings zoom.WebinarSettings `json:"settings,omitzero"`
 	// Information about recurring webinars.
 	Recurrence zoom.Recurrence `json:"recurrence,omitzero"`
 	// Not in Zoom's schema; present in its example event.
 	OldObject json.RawMessage `json:"old_object,omitzero"`
-}
-
-// WebinarUpdatedSettings is information about the updated webinar settings. This only returns
-// updated webinar settings.
-type WebinarUpdatedSettings struct {
-	// Whether to start the webinar with the host's video on.
-	HostVideo bool `json:"host_video,omitzero"`
-	// Whether to turn panelists' video on when they join the webinar.
-	PanelistsVideo bool `json:"panelists_video,omitzero"`
-	// Whether to enable the Enable Practice Session feature.
-	PracticeSession bool `json:"practice_session,omitzero"`
-	// The approval type for webinar registrants. * 0 - Automatically approve registrants. * 1 -
-	// Manually approve registrants. * 2 - Webinar registration not required.
-	ApprovalType int64 `json:"approval_type,omitzero"`
-	// The webinar registration setting for recurring webinars: * 1 - Attendees register once and can
-	// attend any of the webinar occurrences. * 2 - Attendees must register for each occurrence to
-	// attend. * 3 - Attendees register once and can select one or more occurrences to attend.
-	RegistrationType int64 `json:"registration_type,omitzero"`
-	// The available audio options for participants joining the webinar. * telephony - Telephony only.
-	// * voip - VoIP only. * both - Both Telephony and VoIP.
-	Audio string `json:"audio,omitzero"`
-	// The automatic recording settings for the webinar. * local - Record and save to the local device.
-	// * cloud - Record and save to the cloud. * none - Automatic recording disabled.
-	AutoRecording string `json:"auto_recording,omitzero"`
-	// Whether to only allow signed in users to join the webinar.
-	EnforceLogin bool `json:"enforce_login,omitzero"`
-	// Whether only authenticated users can join the webinar.
-	MeetingAuthentication bool `json:"meeting_authentication,omitzero"`
-	// The authentication option ID value.
-	AuthenticationOption string `json:"authentication_option,omitzero"`
-	// The authentication name set in the authentication profile.
-	AuthenticationName string `json:"authentication_name,omitzero"`
-	// A list of the allowed authenticated domains.
-	AuthenticationDomains string `json:"authentication_domains,omitzero"`
-	// The webinar's language interpretation settings. Make sure to add the language in the web portal
-	// in order to use it in the API. See link for details.
-	LanguageInterpretation WebinarUpdatedLanguageInterpretation `json:"language_interpretation,omitzero"`
-	// The webinar's sign language interpretation settings. Make sure to add the language in the web
-	// portal in order to use it in the API. See link for details.
-	SignLanguageInterpretation zoom.SignLanguageInterpretation `json:"sign_language_interpretation,omitzero"`
-	// Whether to allow host and co-hosts to fully control the mute state of participants.
-	AllowHostControlParticipantMuteState bool `json:"allow_host_control_participant_mute_state,omitzero"`
-	// Whether to include guest's email addresses in webinars' attendee reports.
-	EmailInAttendeeReport bool `json:"email_in_attendee_report,omitzero"`
-}
-
-// WebinarUpdatedLanguageInterpretation is the webinar's language interpretation settings. Make sure
-// to add the language in the web portal in order to use it in the API. See link for details.
-type WebinarUpdatedLanguageInterpretation struct {
-	// Whether to enable language interpretation for the webinar.
-	Enable bool `json:"enable,omitzero"`
-	// Information about the webinar's language interpreters.
-	Interpreters []WebinarUpdatedInterpreter `json:"interpreters,omitzero"`
-}
-
-// WebinarUpdatedInterpreter is one element of: information about the webinar's language
-// interpreters.
-type WebinarUpdatedInterpreter struct {
-	// The interpreter's email address.
-	Email string `json:"email,omitzero"`
-	// A comma-separated list of the interpreter's languages. The string must contain exactly two
-	// languages.
-	InterpreterLanguages string `json:"interpreter_languages,omitzero"`
 }
 
 // WebinarDeletedPayload is the payload of webinar.deleted events. The Webinar has been deleted
@@ -2602,6 +2427,7 @@ func (x MeetingCreatedPayload) String() string { return fmt.Sprint(x) }
 func (x MeetingCreatedObject) redacted() MeetingCreatedObject {
 	x.JoinURL = redact.URL(x.JoinURL)
 	x.Password = redact.String(x.Password)
+	x.Settings = redactZoomMeetingSettings(x.Settings)
 	return x
 }
 
@@ -2655,6 +2481,7 @@ func (x MeetingUpdatedObject) redacted() MeetingUpdatedObject {
 	x.JoinURL = redact.URL(x.JoinURL)
 	x.Password = redact.String(x.Password)
 	x.RegistrationURL = redact.URL(x.RegistrationURL)
+	x.Settings = redactZoomMeetingSettings(x.Settings)
 	return x
 }
 
@@ -2908,6 +2735,7 @@ func (x WebinarUpdatedPayload) String() string { return fmt.Sprint(x) }
 func (x WebinarUpdatedObject) redacted() WebinarUpdatedObject {
 	x.Password = redact.String(x.Password)
 	x.RegistrationURL = redact.URL(x.RegistrationURL)
+	x.Settings = redactZoomWebinarSettings(x.Settings)
 	return x
 }
 
@@ -3514,3 +3342,24 @@ func (x UserUpdatedOldObject) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UserUpdatedOldObject) String() string { return fmt.Sprint(x) }
+
+// redactZoomMeetingSettings returns a copy of v with the values the events print redacted replaced,
+// sharing nothing that holds them with v.
+func redactZoomMeetingSettings(v zoom.MeetingSettings) zoom.MeetingSettings {
+	v.AuthenticationException = redactEach(v.AuthenticationException, redactZoomMeetingSettingsAuthenticationExceptionItem)
+	return v
+}
+
+// redactZoomMeetingSettingsAuthenticationExceptionItem returns a copy of v with the values the
+// events print redacted replaced, sharing nothing that holds them with v.
+func redactZoomMeetingSettingsAuthenticationExceptionItem(v zoom.MeetingSettingsAuthenticationExceptionItem) zoom.MeetingSettingsAuthenticationExceptionItem {
+	v.JoinURL = redact.URL(v.JoinURL)
+	return v
+}
+
+// redactZoomWebinarSettings returns a copy of v with the values the events print redacted replaced,
+// sharing nothing that holds them with v.
+func redactZoomWebinarSettings(v zoom.WebinarSettings) zoom.WebinarSettings {
+	v.SurveyURL = redact.URL(v.SurveyURL)
+	return v
+}

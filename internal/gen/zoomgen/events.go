@@ -23,7 +23,9 @@ package main
 //     nothing;
 //   - a struct shaped like one of package zoom's models (same JSON members
 //     of the same kinds, no secret) is that model: zoom.Recurrence, for
-//     example (see events_reuse.go).
+//     example; so is a struct eventModels in overrides.go names, whose
+//     members are a subset of the model's (meeting and webinar settings;
+//     see events_reuse.go).
 //
 // Every field is tagged omitzero, so re-encoding a payload reproduces what
 // was received (times in UTC at whole seconds, as zoom.Time encodes them). Structs holding a secret get LogValue, Format and String
@@ -51,7 +53,7 @@ import (
 // specDir; restSpec holds the REST documents, whose models the events reuse where the shapes
 // match (see events_reuse.go).
 func generateEvents(specDir, restSpec string) ([]byte, error) {
-	g := &eventGen{structs: map[*ojson.Node]*eventStruct{}, byName: map[string]*eventStruct{}}
+	g := &eventGen{structs: map[*ojson.Node]*eventStruct{}, byName: map[string]*eventStruct{}, models: map[string]string{}}
 	docs := map[string]*ojson.Node{}
 	for _, ev := range scope.Events() {
 		d, ok := docs[ev.Document]
@@ -67,11 +69,14 @@ func generateEvents(specDir, restSpec string) ([]byte, error) {
 			return nil, fmt.Errorf("%s: %v", ev.Name, err)
 		}
 	}
-	shapes, err := zoomShapes(restSpec)
+	rest, shapes, err := zoomShapes(restSpec)
 	if err != nil {
 		return nil, err
 	}
-	g.reuseZoomModels(shapes)
+	if err := g.reuseZoomModels(rest, shapes); err != nil {
+		return nil, err
+	}
+	g.rest, g.zoomRedact = rest, map[string]bool{}
 	return format.Source(g.emit())
 }
 
@@ -114,6 +119,10 @@ type eventGen struct {
 	byName  map[string]*eventStruct
 	order   []*eventStruct
 	events  []eventInfo
+	models  map[string]string // event struct name -> the zoom model eventModels names for it
+
+	rest       *gen            // package zoom's models, which the events reuse
+	zoomRedact map[string]bool // zoom models holding what the events redact (see zoomRedacts)
 }
 
 func (g *eventGen) resolve(n *ojson.Node) (*ojson.Node, error) {
@@ -205,7 +214,7 @@ func (g *eventGen) event(doc *ojson.Node, name string) error {
 	if i := strings.IndexByte(name, '.'); i >= 0 {
 		prefix = name[:i]
 	}
-	c := &eventCtx{g: g, base: base, prefix: prefix}
+	c := &eventCtx{g: g, base: base, prefix: prefix, name: name}
 	typ, err := c.typeFor(payload, base+"Payload", "", "", "")
 	if err != nil {
 		return err
@@ -243,6 +252,7 @@ type eventCtx struct {
 	g      *eventGen
 	base   string
 	prefix string
+	name   string // the event's name
 }
 
 // typeFor returns the Go type for schema s; hint names a new struct, path is the JSON path below payload.
@@ -277,6 +287,9 @@ func (c *eventCtx) typeFor(s *ojson.Node, hint, parent, path, desc string) (stri
 		sd := &eventStruct{name: name, doc: fmt.Sprintf("%s is %s", name, lowerFirst(docText(d, "a part of a "+c.base+" payload.")))}
 		c.g.structs[s] = sd
 		c.g.byName[name] = sd
+		if m, ok := c.model(path); ok {
+			c.g.models[name] = m
+		}
 		c.g.order = append(c.g.order, sd)
 		for i, k := range keys {
 			p, err := c.g.resolve(vals[i])
@@ -343,6 +356,17 @@ func (c *eventCtx) typeFor(s *ojson.Node, hint, parent, path, desc string) (stri
 		return "bool", nil
 	}
 	return "", fmt.Errorf("unsupported type %q", typ)
+}
+
+func (c *eventCtx) model(path string) (string, bool) {
+	if m, ok := eventModels[c.name+"|"+path]; ok {
+		return m, true
+	}
+	if m, ok := eventModels[c.prefix+"|"+path]; ok {
+		return m, true
+	}
+	m, ok := eventModels["*|"+path]
+	return m, ok
 }
 
 func (c *eventCtx) override(path string) (eventOverride, bool) {
@@ -545,5 +569,6 @@ func (g *eventGen) emit() []byte {
 		b.WriteString("}\n\n")
 	}
 	g.emitRedact(&b, secretful)
+	g.emitZoomRedact(&b)
 	return b.Bytes()
 }

@@ -14,7 +14,13 @@ package main
 // UpdateUserEmailRequest is not what an event's {"email"} means). Models
 // holding a zoom.Secret are never reused: the events print their
 // secrets redacted through generated methods of their own (see
-// events_redact.go), which cannot reach into zoom's.
+// events_redact.go), which cannot reach into zoom's. What the events
+// redact and zoom's models keep as plain strings (the pwd in a *_url) is
+// redacted in a reused model by a generated redactZoom* function.
+//
+// eventModels (overrides.go) names the models of event structs that hold a
+// subset of a model's members, such as the few settings a meeting event
+// carries; fits checks that each such member is the model's, of its kind.
 
 import (
 	"fmt"
@@ -27,13 +33,13 @@ import (
 // several models share a shape, the shortest name wins (then the first in
 // alphabetical order): Recurrence rather than a parallel
 // WebinarRecurrence.
-func zoomShapes(restSpec string) (map[string]string, error) {
+func zoomShapes(restSpec string) (*gen, map[string]string, error) {
 	g := newGen()
 	if err := g.load(restSpec); err != nil {
-		return nil, fmt.Errorf("REST documents: %w", err)
+		return nil, nil, fmt.Errorf("REST documents: %w", err)
 	}
 	if err := g.build(); err != nil {
-		return nil, fmt.Errorf("REST documents: %w", err)
+		return nil, nil, fmt.Errorf("REST documents: %w", err)
 	}
 	out := map[string]string{}
 	for _, t := range g.allTypes() { // sorted by name
@@ -49,7 +55,7 @@ func zoomShapes(restSpec string) (map[string]string, error) {
 		}
 		out[sig] = t.Name
 	}
-	return out, nil
+	return g, out, nil
 }
 
 // shape returns the shape of a REST type, or false when it holds a secret
@@ -145,10 +151,11 @@ func (g *eventGen) eventShape(goType string, visiting map[string]bool) (string, 
 	return "{" + strings.Join(members, ",") + "}", true
 }
 
-// reuseZoomModels replaces the event structs shaped like a zoom model by
-// that model, and drops the structs no payload reaches any more. Payload
-// structs themselves stay: handlers are typed by them.
-func (g *eventGen) reuseZoomModels(shapes map[string]string) {
+// reuseZoomModels replaces the event structs shaped like a zoom model, and
+// those eventModels names, by the zoom model, and drops the structs no
+// payload reaches any more. Payload structs themselves stay: handlers are
+// typed by them.
+func (g *eventGen) reuseZoomModels(rest *gen, shapes map[string]string) error {
 	roots := map[string]bool{}
 	for _, e := range g.events {
 		roots[e.base+"Payload"] = true
@@ -156,6 +163,17 @@ func (g *eventGen) reuseZoomModels(shapes map[string]string) {
 	use := map[string]string{}
 	for _, sd := range g.order {
 		if roots[sd.name] {
+			continue
+		}
+		if model, ok := g.models[sd.name]; ok {
+			ref := &tref{kind: "struct", name: model}
+			if _, ok := rest.shape(ref, map[string]bool{}); !ok {
+				return fmt.Errorf("eventModels: zoom.%s is not a model, or holds a secret", model)
+			}
+			if err := g.fits(rest, sd.name, ref, sd.name); err != nil {
+				return fmt.Errorf("eventModels: %s is not zoom.%s: %v", sd.name, model, err)
+			}
+			use[sd.name] = "zoom." + model
 			continue
 		}
 		if sig, ok := g.eventShape(sd.name, map[string]bool{}); ok && shapes[sig] != "" {
@@ -198,4 +216,41 @@ func (g *eventGen) reuseZoomModels(shapes map[string]string) {
 		}
 	}
 	g.order = kept
+	return nil
+}
+
+// fits reports why values of the event type goType would not decode into
+// the REST type r without loss: a member r lacks, or one of another kind.
+func (g *eventGen) fits(rest *gen, goType string, r *tref, path string) error {
+	if elem, ok := strings.CutPrefix(goType, "[]"); ok {
+		if r.kind != "array" {
+			return fmt.Errorf("%s: a list in the event, %s in the model", path, r.kind)
+		}
+		return g.fits(rest, elem, r.elem, path+"[]")
+	}
+	if sd := g.byName[goType]; sd != nil {
+		t := rest.types[r.name]
+		if r.kind != "struct" || t == nil {
+			return fmt.Errorf("%s: an object in the event, %s in the model", path, r.kind)
+		}
+		for _, f := range sd.fields {
+			mf := t.byJSON[f.json]
+			if mf == nil {
+				return fmt.Errorf("%s.%s: not a member of zoom.%s", path, f.json, t.Name)
+			}
+			if err := g.fits(rest, f.goType, mf.Ref, path+"."+f.json); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if z, ok := strings.CutPrefix(goType, "zoom."); ok && r.kind == "struct" && z == r.name {
+		return nil // already reused
+	}
+	want, _ := rest.shape(r, map[string]bool{})
+	got, _ := g.eventShape(goType, map[string]bool{})
+	if got != want {
+		return fmt.Errorf("%s: %s in the event, %s in the model", path, goType, base(r))
+	}
+	return nil
 }

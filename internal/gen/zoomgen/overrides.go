@@ -707,6 +707,22 @@ var eventOverrides = map[string]eventOverride{
 	"app_deauthorized|event_ts": {"json.RawMessage", "The timestamp of the webhook event, kept raw: the schema says a number, Zoom's example shows a \"2006-01-02 15:04:05\" string."},
 }
 
+// eventModels names the zoom model an event struct is, where the event's
+// schema holds a subset of that model's members (the settings of a meeting
+// or webinar, of which events carry a few): "event name|path below
+// payload", or "event prefix|path" for every event of the prefix, to a
+// model of package zoom. The generator checks that every
+// member the event documents (or shows in its example) is a member of the
+// model, of the same kind, and that the model holds no secret (see
+// events_reuse.go); structs of exactly a model's shape need no entry.
+var eventModels = map[string]string{
+	"meeting|object.settings":     "MeetingSettings",
+	"meeting|old_object.settings": "MeetingSettings",
+	// webinar.created's settings carry use_pmi, which WebinarSettings lacks.
+	"webinar.updated|object.settings":     "WebinarSettings",
+	"webinar.updated|old_object.settings": "WebinarSettings",
+}
+
 // eventExtras adds fields that Zoom sends but the current schema omits.
 var eventExtras = map[string][]eventField{
 	"app_deauthorized|": {{
