@@ -17,9 +17,11 @@
 // the typed payloads of the webhook events, from the trimmed webhook
 // documents in webhook/testdata/spec:
 //
-//	go run ../internal/gen/zoomgen -events   (-spec testdata/spec -out events_gen.go)
+//	go run ../internal/gen/zoomgen -events   (-spec testdata/spec -out events_gen.go -restspec ../internal/spec)
 //
-// (webhook's go:generate line runs this mode.)
+// (webhook's go:generate line runs this mode.) It also builds the REST
+// models from -restspec, to reuse them where an event's payload has their
+// shape (see events_reuse.go).
 //
 // The trimmed documents are made from Zoom's full documents by
 // internal/gen/trimspec, run by hand (see README's Development section).
