@@ -73,7 +73,7 @@
 //  2. AcquireLease(key, owner, ttl): owner is random per TokenSource, ttl is
 //     [WithLeaseTTL] (default 90 s, above the 30 s request timeout plus the
 //     store writes).
-//  3. If the lease is held, poll (25 ms doubling to 1 s, on the [Clock],
+//  3. If the lease is held, poll (25 ms doubling to 1 s, on timers,
 //     bounded by the refresh's own deadline): Load again and use the stored
 //     token (or report the dead mark) as soon as its version changed; try
 //     the lease again, which succeeds once the holder released it or it

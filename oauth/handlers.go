@@ -109,7 +109,7 @@ type handlerSettings struct {
 	keyFunc     func(r *http.Request, userID string) (string, error)
 	onConnected func(w http.ResponseWriter, r *http.Request, c Connection)
 	onError     func(w http.ResponseWriter, r *http.Request, err error)
-	clock       Clock
+	now         func() time.Time
 	logger      *slog.Logger
 }
 
@@ -213,13 +213,14 @@ func WithOnError(f func(w http.ResponseWriter, r *http.Request, err error)) Hand
 }
 
 // WithHandlerClock sets the clock deciding state expiry and stamping the
-// expiry of the token the callback saves (tests).
-func WithHandlerClock(c Clock) HandlerOption {
+// expiry of the token the callback saves (default time.Now), for tests. It
+// is the Handlers' counterpart of [WithClock], of the same shape.
+func WithHandlerClock(now func() time.Time) HandlerOption {
 	return func(s *handlerSettings) error {
-		if c == nil {
+		if now == nil {
 			return fmt.Errorf("%w: nil clock", ErrInvalidConfig)
 		}
-		s.clock = c
+		s.now = now
 		return nil
 	}
 }
@@ -270,7 +271,7 @@ func (c *Config) Handlers(store tokenstore.Store, opts ...HandlerOption) (*Handl
 	if store == nil {
 		return nil, fmt.Errorf("%w: nil store", ErrInvalidConfig)
 	}
-	s := handlerSettings{ttl: MaxStateTTL, cookie: DefaultStateCookie, clock: realClock{}}
+	s := handlerSettings{ttl: MaxStateTTL, cookie: DefaultStateCookie, now: time.Now}
 	for _, o := range opts {
 		if o == nil {
 			return nil, fmt.Errorf("%w: nil option", ErrInvalidConfig)
@@ -360,7 +361,7 @@ func (h *Handlers) Connect() http.Handler {
 			h.fail(w, r, err)
 			return
 		}
-		v, err := h.seal(sealedState{State: state, Verifier: verifier, Expires: h.set.clock.Now().Add(h.set.ttl).Unix()})
+		v, err := h.seal(sealedState{State: state, Verifier: verifier, Expires: h.set.now().Add(h.set.ttl).Unix()})
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -412,7 +413,7 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) (*Connection
 	if len(q["state"]) != 1 || subtle.ConstantTimeCompare([]byte(param), []byte(st.State)) != 1 {
 		return nil, fmt.Errorf("%w: state does not match this browser's cookie", ErrInvalidState)
 	}
-	now := h.set.clock.Now()
+	now := h.set.now()
 	exp := time.Unix(st.Expires, 0)
 	if !now.Before(exp) {
 		return nil, fmt.Errorf("%w: state expired", ErrInvalidState)
@@ -431,7 +432,7 @@ func (h *Handlers) callback(w http.ResponseWriter, r *http.Request) (*Connection
 	if code == "" {
 		return nil, fmt.Errorf("%w: callback without a code", ErrInvalidState)
 	}
-	tok, err := h.cfg.exchange(r.Context(), code, st.Verifier, h.set.clock.Now)
+	tok, err := h.cfg.exchange(r.Context(), code, st.Verifier, h.set.now)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,6 @@ func (c *fakeClock) Now() time.Time {
 	defer c.mu.Unlock()
 	return c.t
 }
-func (c *fakeClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 func (c *fakeClock) advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -89,7 +88,7 @@ func newHandlers(t *testing.T, f *fakeZoom, store tokenstore.Store, clock *fakeC
 	t.Helper()
 	c := &connected{}
 	opts = append([]oauth.HandlerOption{
-		oauth.WithHandlerClock(clock),
+		oauth.WithHandlerClock(clock.Now),
 		oauth.WithHandlerLogger(newLogger(t)),
 		oauth.WithOnConnected(func(w http.ResponseWriter, r *http.Request, conn oauth.Connection) {
 			c.mu.Lock()

@@ -28,7 +28,7 @@ func newLease(store tokenstore.Store, key string, set *settings) *lease {
 }
 
 // acquire takes the lease, polling while another owner holds it (25 ms
-// doubling to 1 s, on the Clock, bounded by ctx). While it waits it re-reads
+// doubling to 1 s, on timers, bounded by ctx). While it waits it re-reads
 // the record; as soon as stop accepts what it read (another replica stored
 // a newer token, or a dead mark), it returns that record without the lease.
 // held reports whether the lease was taken; contended, whether another
@@ -44,10 +44,8 @@ func (l *lease) acquire(ctx context.Context, stop func(tok *tokenstore.Token, ve
 			return nil, false, contended, fmt.Errorf("oauth: taking the refresh lease: %w", err)
 		}
 		contended = true
-		select {
-		case <-ctx.Done():
+		if !sleep(ctx, backoff) {
 			return nil, false, true, fmt.Errorf("oauth: waiting for another replica's refresh: %w", context.Cause(ctx))
-		case <-l.set.clock.After(backoff):
 		}
 		backoff = min(backoff*2, l.set.pollMax)
 		t, v, err := load(ctx, l.store, l.key)
@@ -66,7 +64,7 @@ func (l *lease) renew(ctx context.Context) error {
 // holdUntil keeps (or takes) the lease until t, so that other replicas do
 // not try the grant again before this one's backoff ends. Best effort.
 func (l *lease) holdUntil(ctx context.Context, t time.Time) {
-	d := t.Sub(l.set.clock.Now())
+	d := t.Sub(l.set.now())
 	if d <= 0 {
 		return
 	}
@@ -84,12 +82,14 @@ func (l *lease) release(ctx context.Context) {
 	}
 }
 
-// sleep waits d on the clock, or until ctx ends (false).
-func sleep(ctx context.Context, c Clock, d time.Duration) bool {
+// sleep waits d, or until ctx ends (false).
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
 	select {
 	case <-ctx.Done():
 		return false
-	case <-c.After(d):
+	case <-t.C:
 		return true
 	}
 }

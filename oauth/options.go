@@ -30,26 +30,11 @@ const (
 	DefaultMaxRefreshBackoff = time.Minute
 )
 
-// Clock is the time source of a TokenSource: when tokens expire, and how
-// long to wait while another replica holds the refresh lease. Tests inject a
-// fake; testing/synctest works with the default real clock too.
-type Clock interface {
-	// Now returns the current time.
-	Now() time.Time
-	// After waits for d to pass, like time.After.
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
 // Option configures a [TokenSource].
 type Option func(*settings) error
 
 type settings struct {
-	clock         Clock
+	now           func() time.Time
 	expiryDelta   time.Duration
 	leaseTTL      time.Duration
 	storeAttempts int
@@ -65,13 +50,17 @@ type settings struct {
 	key           string
 }
 
-// WithClock sets the clock (default: the real clock).
-func WithClock(c Clock) Option {
+// WithClock sets the clock a TokenSource reads to decide when tokens
+// expire and when a failed refresh may be retried (default time.Now). Its
+// waits (for another replica's refresh lease, between retries) use timers,
+// which testing/synctest fakes: most tests need no clock at all, and one
+// given here only moves what the TokenSource reads as now.
+func WithClock(now func() time.Time) Option {
 	return func(s *settings) error {
-		if c == nil {
-			return fmt.Errorf("%w: nil Clock", ErrInvalidConfig)
+		if now == nil {
+			return fmt.Errorf("%w: nil clock", ErrInvalidConfig)
 		}
-		s.clock = c
+		s.now = now
 		return nil
 	}
 }

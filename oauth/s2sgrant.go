@@ -64,7 +64,7 @@ func (g *s2sGrant) refresh(ctx context.Context, rejected string) (*tokenstore.To
 	form := url.Values{}
 	form.Set("grant_type", "account_credentials")
 	form.Set("account_id", g.account)
-	tok, err := g.cfg.retrieve(ctx, g.urls.tokenURL, form, g.set.clock.Now, false)
+	tok, err := g.cfg.retrieve(ctx, g.urls.tokenURL, form, g.set.now, false)
 	if err != nil {
 		if stillValid(g.set, stored, rejected) {
 			return stored, nil

@@ -129,7 +129,7 @@ func (c *Config) settings(opts []Option) (settings, resolved, error) {
 		return settings{}, resolved{}, err
 	}
 	s := settings{
-		clock:         realClock{},
+		now:           time.Now,
 		expiryDelta:   DefaultExpiryDelta,
 		leaseTTL:      DefaultLeaseTTL,
 		storeAttempts: DefaultStoreAttempts,
@@ -171,7 +171,7 @@ func (ts *TokenSource) Token() (*oauth2.Token, error) {
 // already started runs to completion. The returned token must not be
 // modified.
 func (ts *TokenSource) TokenContext(ctx context.Context) (*oauth2.Token, error) {
-	if c := ts.cur.Load(); c != nil && (c.refreshAt.IsZero() || ts.set.clock.Now().Before(c.refreshAt)) {
+	if c := ts.cur.Load(); c != nil && (c.refreshAt.IsZero() || ts.set.now().Before(c.refreshAt)) {
 		return c.tok, nil
 	}
 	return ts.slow(ctx, "")
@@ -186,7 +186,7 @@ func (ts *TokenSource) ForceRefresh(ctx context.Context, rejected *oauth2.Token)
 		return ts.TokenContext(ctx)
 	}
 	if c := ts.cur.Load(); c != nil && c.tok.AccessToken != rejected.AccessToken &&
-		(c.refreshAt.IsZero() || ts.set.clock.Now().Before(c.refreshAt)) {
+		(c.refreshAt.IsZero() || ts.set.now().Before(c.refreshAt)) {
 		return c.tok, nil
 	}
 	return ts.slow(ctx, rejected.AccessToken)
@@ -196,12 +196,12 @@ func (ts *TokenSource) fresh(c *cached, rejected string) bool {
 	if c == nil || (rejected != "" && c.tok.AccessToken == rejected) {
 		return false
 	}
-	return c.refreshAt.IsZero() || ts.set.clock.Now().Before(c.refreshAt)
+	return c.refreshAt.IsZero() || ts.set.now().Before(c.refreshAt)
 }
 
 // valid reports whether c can still be used (not expired, not rejected).
 func (ts *TokenSource) valid(c *cached, rejected string) bool {
-	return c != nil && c.tok.AccessToken != rejected && (c.expiry.IsZero() || ts.set.clock.Now().Before(c.expiry))
+	return c != nil && c.tok.AccessToken != rejected && (c.expiry.IsZero() || ts.set.now().Before(c.expiry))
 }
 
 func (ts *TokenSource) slow(ctx context.Context, rejected string) (*oauth2.Token, error) {
@@ -214,7 +214,7 @@ func (ts *TokenSource) slow(ctx context.Context, rejected string) (*oauth2.Token
 		}
 		f := ts.flight
 		if f == nil {
-			if ts.lastErr != nil && ts.set.clock.Now().Before(ts.retryAt) {
+			if ts.lastErr != nil && ts.set.now().Before(ts.retryAt) {
 				// Backing off after a failure: answer at once.
 				err := ts.lastErr
 				ts.mu.Unlock()
@@ -265,7 +265,7 @@ func (ts *TokenSource) run(parent context.Context, f *flight) {
 		f.err = err
 	default:
 		ts.failures++
-		ts.retryAt = ts.set.clock.Now().Add(ts.backoff(ts.failures))
+		ts.retryAt = ts.set.now().Add(ts.backoff(ts.failures))
 		holdOff = ts.retryAt
 		err = &RefreshError{Key: ts.key, RetryAt: ts.retryAt, Err: err}
 		ts.lastErr = err
@@ -310,7 +310,7 @@ func (ts *TokenSource) newCached(t *tokenstore.Token) *cached {
 	if !t.Expiry.IsZero() {
 		c.refreshAt = t.Expiry.Add(-ts.set.expiryDelta)
 		// A token served after a failed refresh: retry at most every 5s.
-		if now := ts.set.clock.Now(); !now.Before(c.refreshAt) {
+		if now := ts.set.now(); !now.Before(c.refreshAt) {
 			c.refreshAt = now.Add(5 * time.Second)
 			if t.Expiry.Before(c.refreshAt) {
 				c.refreshAt = t.Expiry
@@ -349,7 +349,7 @@ func usable(s *settings, t *tokenstore.Token, rejected string) bool {
 	if t == nil || t.Dead != nil || t.AccessToken == "" || (rejected != "" && t.AccessToken == rejected) {
 		return false
 	}
-	return t.Expiry.IsZero() || s.clock.Now().Before(t.Expiry.Add(-s.expiryDelta))
+	return t.Expiry.IsZero() || s.now().Before(t.Expiry.Add(-s.expiryDelta))
 }
 
 // stillValid reports whether a stored token works for a while yet, though it
@@ -358,7 +358,7 @@ func stillValid(s *settings, t *tokenstore.Token, rejected string) bool {
 	if t == nil || t.Dead != nil || t.AccessToken == "" || t.AccessToken == rejected {
 		return false
 	}
-	return t.Expiry.IsZero() || s.clock.Now().Before(t.Expiry)
+	return t.Expiry.IsZero() || s.now().Before(t.Expiry)
 }
 
 // load reads key from store: the token and its version (0 on a plain

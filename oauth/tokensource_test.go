@@ -727,7 +727,7 @@ func TestInjectedClock(t *testing.T) {
 	store := tokenstore.NewMemory()
 	clock := &fakeClock{t: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)}
 	mustPut(t, store, "k", f.grant("u1", clock.Now().Add(time.Hour)))
-	ts := newTS(t, memConfig(f), store, "k", oauth.WithClock(clock), oauth.WithExpiryDelta(5*time.Minute))
+	ts := newTS(t, memConfig(f), store, "k", oauth.WithClock(clock.Now), oauth.WithExpiryDelta(5*time.Minute))
 	first, err := ts.Token()
 	require.NoError(t, err)
 	clock.advance(54 * time.Minute)

@@ -159,7 +159,7 @@ func (g *userGrant) grant(ctx context.Context, refreshToken string) (*tokenstore
 	form := url.Values{}
 	form.Set("grant_type", "refresh_token")
 	form.Set("refresh_token", refreshToken)
-	return g.cfg.retrieve(ctx, g.urls.tokenURL, form, g.set.clock.Now, true)
+	return g.cfg.retrieve(ctx, g.urls.tokenURL, form, g.set.now, true)
 }
 
 // unknownOutcome reports a token request that may have been redeemed by
@@ -211,7 +211,7 @@ func (g *userGrant) redeem(ctx context.Context, stored *tokenstore.Token, ver in
 // after Zoom rotated): the store is watched for that save within the grace.
 // Then the grant is declared dead.
 func (g *userGrant) refused(ctx context.Context, stored *tokenstore.Token, ver int64, rejected string, o redeemOpts, te *TokenError) (*tokenstore.Token, error) {
-	deadline := g.set.clock.Now()
+	deadline := g.set.now()
 	if g.coord != nil && o.contended {
 		deadline = deadline.Add(g.set.grace)
 	}
@@ -233,11 +233,11 @@ func (g *userGrant) refused(ctx context.Context, stored *tokenstore.Token, ver i
 				}
 			}
 		}
-		now := g.set.clock.Now()
+		now := g.set.now()
 		if !now.Before(deadline) {
 			break
 		}
-		if !sleep(ctx, g.set.clock, min(delay, deadline.Sub(now))) {
+		if !sleep(ctx, min(delay, deadline.Sub(now))) {
 			break
 		}
 		delay = min(delay*2, g.set.pollMax)
@@ -256,7 +256,7 @@ func (g *userGrant) refused(ctx context.Context, stored *tokenstore.Token, ver i
 func (g *userGrant) declareDead(ctx context.Context, stored *tokenstore.Token, ver int64, reason string, cause error) error {
 	if g.coord != nil {
 		mark := stored.Clone()
-		mark.Dead = &tokenstore.DeadMark{At: g.set.clock.Now().UTC(), Reason: clip(reason, 64)}
+		mark.Dead = &tokenstore.DeadMark{At: g.set.now().UTC(), Reason: clip(reason, 64)}
 		_, err := g.coord.CompareAndSwap(ctx, g.key, ver, mark)
 		if errors.Is(err, tokenstore.ErrConflict) {
 			cur, _, lerr := load(ctx, g.store, g.key)
@@ -308,7 +308,7 @@ func (g *userGrant) save(ctx context.Context, p *pendingSave) (*tokenstore.Token
 	var err error
 	for attempt := range g.set.storeAttempts {
 		if attempt > 0 {
-			if !sleep(ctx, g.set.clock, delay) {
+			if !sleep(ctx, delay) {
 				break
 			}
 			delay *= 2
@@ -403,7 +403,7 @@ func (g *userGrant) persist(p *pendingSave) {
 		p.err = err
 		g.pmu.Unlock()
 		logWarn(ctx, g.set.logger, g.key, "oauth: saving the refreshed token (retrying in the background)", err)
-		sleep(ctx, g.set.clock, delay)
+		sleep(ctx, delay)
 		delay = min(delay*2, maxDelay)
 	}
 }

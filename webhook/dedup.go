@@ -136,12 +136,10 @@ const (
 	memoryMinSweepSize  = 1024
 )
 
-// NewMemoryDeduper returns an empty MemoryDeduper using now as its clock (time.Now if nil).
-func NewMemoryDeduper(now func() time.Time) *MemoryDeduper {
-	if now == nil {
-		now = time.Now
-	}
-	return &MemoryDeduper{now: now, entries: make(map[string]time.Time), sweepAt: memoryMinSweepSize}
+// NewMemoryDeduper returns an empty MemoryDeduper. Its entries expire on time.Now, or on the clock
+// of [WithClock], the one option it takes (see [NewSequencer]).
+func NewMemoryDeduper(opts ...Option) *MemoryDeduper {
+	return &MemoryDeduper{now: clockOf("NewMemoryDeduper", opts), entries: make(map[string]time.Time), sweepAt: memoryMinSweepSize}
 }
 
 // Claim implements Deduper.

@@ -7,6 +7,9 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // MemoryDeduper with its default clock, under synctest's fake time.
@@ -14,7 +17,7 @@ func TestMemoryDeduperTTL(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		d := NewMemoryDeduper(nil)
+		d := NewMemoryDeduper()
 		claim := func(key string) bool {
 			t.Helper()
 			ok, err := d.Claim(ctx, key, time.Hour)
@@ -47,7 +50,7 @@ func TestMemoryDeduperSweepsExpired(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		ctx := context.Background()
-		d := NewMemoryDeduper(nil)
+		d := NewMemoryDeduper()
 		for i := range 10000 {
 			if _, err := d.Claim(ctx, fmt.Sprint("k", i), time.Minute); err != nil {
 				t.Fatal(err)
@@ -75,7 +78,7 @@ func TestMemoryDeduperSweepsExpired(t *testing.T) {
 
 func TestMemoryDeduperConcurrentClaims(t *testing.T) {
 	t.Parallel()
-	d := NewMemoryDeduper(nil)
+	d := NewMemoryDeduper()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	wins := 0
@@ -101,4 +104,44 @@ func TestMemoryDeduperConcurrentClaims(t *testing.T) {
 	if _, err := d.Claim(ctx, "x", time.Hour); err == nil {
 		t.Fatal("claim with cancelled context succeeded")
 	}
+}
+
+// The deduper's entries expire on the clock of WithClock, not on time.Now.
+func TestMemoryDeduperHonoursItsClock(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
+	d := NewMemoryDeduper(WithClock(func() time.Time { return now }))
+	ctx := t.Context()
+	ok, err := d.Claim(ctx, "k", time.Hour)
+	require.NoError(t, err)
+	require.True(t, ok)
+	now = now.Add(59 * time.Minute)
+	ok, _ = d.Claim(ctx, "k", time.Hour)
+	assert.False(t, ok, "claimed again before its TTL passed on the clock")
+	now = now.Add(2 * time.Minute)
+	ok, _ = d.Claim(ctx, "k", time.Hour)
+	assert.True(t, ok, "still held after its TTL passed on the clock")
+}
+
+// WithClock is the one option of NewMemoryDeduper and NewSequencer; another is a programming error.
+func TestDeduperAndSequencerTakeOnlyWithClock(t *testing.T) {
+	t.Parallel()
+	assert.PanicsWithValue(t, "webhook: NewMemoryDeduper: only WithClock applies; the other options configure a Verifier",
+		func() { NewMemoryDeduper(WithTolerance(time.Minute)) })
+	assert.Panics(t, func() { NewSequencer(0, WithClock(nil)) })
+	assert.Panics(t, func() { NewSequencer(0, nil) })
+	assert.NotPanics(t, func() { NewSequencer(time.Hour, WithClock(time.Now)) })
+}
+
+// A Handler's default deduper expires on the Verifier's clock.
+func TestHandlerDefaultDeduperUsesTheVerifierClock(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
+	v, err := NewVerifier([]string{"s"}, WithClock(func() time.Time { return now }))
+	require.NoError(t, err)
+	h, err := NewHandler(v)
+	require.NoError(t, err)
+	md, ok := h.dedup.(*MemoryDeduper)
+	require.True(t, ok)
+	assert.Equal(t, now, md.now())
 }

@@ -164,7 +164,11 @@
 // The payload types are generated from Zoom's webhook OpenAPI documents (internal/gen/zoomgen -events);
 // every example event in those documents decodes into them without losing a field. Zoom sends
 // meeting and webinar ids as a number in some events and as a string in others: both decode into
-// ID. Times decode into Time, leniently; app_deauthorized's user_data_retention into NullBool.
+// zoom.ID. Times decode into zoom.Time, leniently; app_deauthorized's user_data_retention into
+// NullBool. The ids and times are package zoom's own types, the ones its REST models use, so an
+// event's meeting id compares with ==, without a conversion, to the ID of a zoom.Meeting; where an
+// event's payload has the shape of one of zoom's models (a meeting's recurrence, for example), the
+// payload uses that model. Package webhook imports zoom for these types; zoom never imports webhook.
 // Event keeps the raw payload, so fields the types do not know are still available. Where Zoom's
 // documents spell an event two ways, both reach one handler (group.members_deleted, in Zoom's
 // example, reaches OnGroupMemberDeleted), and an event_ts sent as a quoted number, as Zoom's

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 
 	"github.com/zoomkit/zoomkit/internal/redact"
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // Names of the events with typed payloads.
@@ -431,7 +432,7 @@ type MeetingCreatedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The meeting's topic.
@@ -442,7 +443,7 @@ type MeetingCreatedObject struct {
 	// screen share only meeting.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled meeting duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The meeting's timezone.
@@ -455,83 +456,13 @@ type MeetingCreatedObject struct {
 	PMI string `json:"pmi,omitzero"`
 	// Information about recurring meetings with fixed times and their occurrences. This only returns
 	// when the meeting's type value is 8.
-	Occurrences []MeetingCreatedOccurrence `json:"occurrences,omitzero"`
+	Occurrences []zoom.Occurrence `json:"occurrences,omitzero"`
 	// Information about the meeting's settings.
-	Settings MeetingCreatedSettings `json:"settings,omitzero"`
+	Settings zoom.MeetingSettings `json:"settings,omitzero"`
 	// Information about recurring meetings.
-	Recurrence MeetingCreatedRecurrence `json:"recurrence,omitzero"`
+	Recurrence zoom.Recurrence `json:"recurrence,omitzero"`
 	// Information about the meeting's tracking fields.
-	TrackingFields []MeetingCreatedTrackingField `json:"tracking_fields,omitzero"`
-}
-
-// MeetingCreatedOccurrence is one element of: information about recurring meetings with fixed times
-// and their occurrences. This only returns when the meeting's type value is 8.
-type MeetingCreatedOccurrence struct {
-	// The meeting occurrence's ID.
-	OccurrenceID string `json:"occurrence_id,omitzero"`
-	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
-	// The scheduled meeting duration.
-	Duration int64 `json:"duration,omitzero"`
-	// The meeting occurrence status: * available * deleted.
-	Status string `json:"status,omitzero"`
-}
-
-// MeetingCreatedSettings is information about the meeting's settings.
-type MeetingCreatedSettings struct {
-	// Whether the use of PMI is enabled.
-	UsePMI bool `json:"use_pmi,omitzero"`
-	// A semicolon-separated list of the meeting's alternative hosts' email addresses or IDs.
-	AlternativeHosts string `json:"alternative_hosts,omitzero"`
-	// A list of the meeting's invitees.
-	MeetingInvitees []MeetingCreatedMeetingInvitee `json:"meeting_invitees,omitzero"`
-	// Whether participants can join the meeting before its host. This field is only used for scheduled
-	// meetings (2) or recurring meetings (3 and 8). This value defaults to false.
-	JoinBeforeHost bool `json:"join_before_host,omitzero"`
-	// If the value of the join_before_host field is true, this field indicates the time limits when a
-	// participant can join a meeting before the meeting's host.
-	JBHTime int64 `json:"jbh_time,omitzero"`
-}
-
-// MeetingCreatedMeetingInvitee is one element of: a list of the meeting's invitees.
-type MeetingCreatedMeetingInvitee struct {
-	// The invitee's email address.
-	Email string `json:"email,omitzero"`
-}
-
-// MeetingCreatedRecurrence is information about recurring meetings.
-type MeetingCreatedRecurrence struct {
-	// The type of recurring meeting. * 1 - Daily. * 2 - Weekly. * 3 - Monthly.
-	Type int64 `json:"type,omitzero"`
-	// The meeting's repeat interval. * For daily intervals, a max of 99 days. * For a weekly interval,
-	// a max of 50 weeks. * For monthly intervals, a max of 10 months.
-	RepeatInterval int64 `json:"repeat_interval,omitzero"`
-	// A comma-separated list of the days of the week when the recurring weekly meeting occurs. * 1 -
-	// Sunday * 2 - Monday * 3 - Tuesday * 4 - Wednesday * 5 - Thursday * 6 - Friday * 7 - Saturday.
-	WeeklyDays string `json:"weekly_days,omitzero"`
-	// The day of the month when the recurring monthly meeting occurs. The value ranges from 1 to 31.
-	MonthlyDay int64 `json:"monthly_day,omitzero"`
-	// The day of the week when the recurring monthly meeting is scheduled. * 1 - Sunday * 2 - Monday *
-	// 3 - Tuesday * 4 - Wednesday * 5 - Thursday * 6 - Friday * 7 - Saturday.
-	MonthlyWeekDay int64 `json:"monthly_week_day,omitzero"`
-	// The number of times the recurring meeting will occur before it is canceled.
-	EndTimes int64 `json:"end_times,omitzero"`
-	// The recurring meeting's final ending date and time before it is canceled, in UTC format.
-	EndDateTime Time `json:"end_date_time,omitzero"`
-	// The week of the month when a recurring meeting occurs. * -1 - The last week of the month. * 1 -
-	// The first week. * 2 - The second week. * 3 - The third week. * 4 - The fourth week.
-	MonthlyWeek int64 `json:"monthly_week,omitzero"`
-}
-
-// MeetingCreatedTrackingField is one element of: information about the meeting's tracking fields.
-type MeetingCreatedTrackingField struct {
-	// The tracking field's label.
-	Field string `json:"field,omitzero"`
-	// The tracking field's value.
-	Value string `json:"value,omitzero"`
-	// Whether the tracking field is visible in the meeting scheduling options in the Zoom web portal.
-	// When the tracking field is disabled, the field can be only be set by users via API.
-	Visible bool `json:"visible,omitzero"`
+	TrackingFields []zoom.TrackingField `json:"tracking_fields,omitzero"`
 }
 
 // MeetingUpdatedPayload is the payload of meeting.updated events. The Meeting has been updated
@@ -557,7 +488,7 @@ type MeetingUpdatedPayload struct {
 // MeetingUpdatedObject is information about the meeting.
 type MeetingUpdatedObject struct {
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -571,7 +502,7 @@ type MeetingUpdatedObject struct {
 	// screen share only meeting.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled meeting duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The meeting's timezone.
@@ -586,196 +517,13 @@ type MeetingUpdatedObject struct {
 	RegistrationURL string `json:"registration_url,omitzero"`
 	// Information about recurring meetings with fixed times and their occurrences. This only returns
 	// when the meeting's type value is 8.
-	Occurrences []MeetingUpdatedOccurrence `json:"occurrences,omitzero"`
+	Occurrences []zoom.Occurrence `json:"occurrences,omitzero"`
 	// Information about the updated meeting settings. This only returns updated meeting settings.
-	Settings MeetingUpdatedSettings `json:"settings,omitzero"`
+	Settings zoom.MeetingSettings `json:"settings,omitzero"`
 	// Information about recurring meetings.
-	Recurrence MeetingUpdatedRecurrence `json:"recurrence,omitzero"`
+	Recurrence zoom.Recurrence `json:"recurrence,omitzero"`
 	// Information about the meeting's tracking fields.
 	TrackingFields []MeetingUpdatedTrackingField `json:"tracking_fields,omitzero"`
-}
-
-// MeetingUpdatedOccurrence is one element of: information about recurring meetings with fixed times
-// and their occurrences. This only returns when the meeting's type value is 8.
-type MeetingUpdatedOccurrence struct {
-	// The meeting occurrence's ID.
-	OccurrenceID string `json:"occurrence_id,omitzero"`
-	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
-	// The scheduled meeting duration.
-	Duration int64 `json:"duration,omitzero"`
-	// The meeting occurrence status. * available * deleted.
-	Status string `json:"status,omitzero"`
-}
-
-// MeetingUpdatedSettings is information about the updated meeting settings. This only returns
-// updated meeting settings.
-type MeetingUpdatedSettings struct {
-	// Whether to start the meeting with the host's video on.
-	HostVideo bool `json:"host_video,omitzero"`
-	// Whether to turn a participant's video on when they join the meeting. Participants can change
-	// this setting during the meeting.
-	ParticipantVideo bool `json:"participant_video,omitzero"`
-	// Whether to allow participants to join the meeting before host arrives.
-	JoinBeforeHost bool `json:"join_before_host,omitzero"`
-	// If the value of the join_before_host field is true, this field indicates the time limits when a
-	// participant can join a meeting before the meeting's host.
-	JBHTime int64 `json:"jbh_time,omitzero"`
-	// Whether participants are muted upon entry.
-	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
-	// The available audio options for participants joining the meeting. * telephony - Telephony only.
-	// * voip - VoIP only. * both - Both Telephony and VoIP.
-	Audio string `json:"audio,omitzero"`
-	// The automatic recording settings for the meeting. * local - Record and save to the local device.
-	// * cloud - Record and save to the cloud. * none - Automatic recording disabled.
-	AutoRecording string `json:"auto_recording,omitzero"`
-	// Whether to use a Personal Meeting ID (PMI) instead of an auto-generated meeting ID. PMIs are
-	// only available for scheduled meetings, instant meetings, and recurring meetings with no fixed
-	// time.
-	UsePMI bool `json:"use_pmi,omitzero"`
-	// Whether to enable a waiting room.
-	WaitingRoom bool `json:"waiting_room,omitzero"`
-	// Whether to enable the watermark feature.
-	Watermark bool `json:"watermark,omitzero"`
-	// Whether to only allow signed in users to join the meeting.
-	EnforceLogin bool `json:"enforce_login,omitzero"`
-	// A list of the domains allowed to join the meeting.
-	EnforceLoginDomains string `json:"enforce_login_domains,omitzero"`
-	// The approval type for meeting registrants. * 0 - Automatically approve registrants. * 1 -
-	// Manually approve registrants. * 2 - Meeting registration not required.
-	ApprovalType int64 `json:"approval_type,omitzero"`
-	// The meeting registration setting for recurring meetings. * 1 - Attendees register once and can
-	// attend any of the meeting occurrences. * 2 - Attendees must register for each occurrence to
-	// attend. * 3 - Attendees register once and can select one or more occurrences to attend.
-	RegistrationType int64 `json:"registration_type,omitzero"`
-	// A semicolon-separated list of the meeting's alternative hosts' email addresses or IDs.
-	AlternativeHosts string `json:"alternative_hosts,omitzero"`
-	// Whether only authenticated users can join the meeting.
-	MeetingAuthentication bool `json:"meeting_authentication,omitzero"`
-	// The authentication option ID value.
-	AuthenticationOption string `json:"authentication_option,omitzero"`
-	// The authentication name set in the authentication profile.
-	AuthenticationName string `json:"authentication_name,omitzero"`
-	// A list of the allowed authenticated domains.
-	AuthenticationDomains string `json:"authentication_domains,omitzero"`
-	// A list of the meeting's invitees.
-	MeetingInvitees []MeetingUpdatedMeetingInvitee `json:"meeting_invitees,omitzero"`
-	// The meeting's language interpretation settings. Make sure to add the language in the web portal
-	// in order to use it in the API. See link for details.
-	LanguageInterpretation MeetingUpdatedLanguageInterpretation `json:"language_interpretation,omitzero"`
-	// The meeting's sign language interpretation settings. Make sure to add the language in the web
-	// portal in order to use it in the API. See link for details.
-	SignLanguageInterpretation MeetingUpdatedSignLanguageInterpretation `json:"sign_language_interpretation,omitzero"`
-	// Information about the Enable continuous meeting chat feature.
-	ContinuousMeetingChat MeetingUpdatedContinuousMeetingChat `json:"continuous_meeting_chat,omitzero"`
-	// Whether to automatically start a meeting summary.
-	AutoStartMeetingSummary bool `json:"auto_start_meeting_summary,omitzero"`
-	// Defines who will receive a summary after this meeting. This field is applicable only when
-	// auto_start_meeting_summary is set to true. * 1 - Only meeting host. * 2 - Only meeting host,
-	// co-hosts, and alternative hosts. * 3 - Only meeting host and meeting invitees in our
-	// organization. * 4 - All meeting invitees including those outside of our organization.
-	WhoWillReceiveSummary int64 `json:"who_will_receive_summary,omitzero"`
-	// Whether to automatically start AI Companion questions.
-	AutoStartAICompanionQuestions bool `json:"auto_start_ai_companion_questions,omitzero"`
-	// Defines who can ask questions about this meeting's transcript. This field is applicable only
-	// when auto_start_ai_companion_questions is set to true. * 1 - All participants and invitees. * 2
-	// - All participants only from when they join. * 3 - Only meeting host. * 4 - Participants and
-	// invitees in our organization. * 5 - Participants in our organization only from when they join.
-	WhoCanAskQuestions int64 `json:"who_can_ask_questions,omitzero"`
-	// The summary template ID used to generate a meeting summary based on a predefined template. To
-	// get available summary templates, use the Get user summary templates API. To enable this feature
-	// for your account, please contact Zoom Support.
-	SummaryTemplateID string `json:"summary_template_id,omitzero"`
-	// Whether to allow host and co-hosts to fully control the mute state of participants.
-	AllowHostControlParticipantMuteState bool `json:"allow_host_control_participant_mute_state,omitzero"`
-	// Whether to include authenticated guest's email addresses in meetings' attendee reports.
-	EmailInAttendeeReport bool `json:"email_in_attendee_report,omitzero"`
-}
-
-// MeetingUpdatedMeetingInvitee is one element of: a list of the meeting's invitees.
-type MeetingUpdatedMeetingInvitee struct {
-	// The invitee's email address.
-	Email string `json:"email,omitzero"`
-}
-
-// MeetingUpdatedLanguageInterpretation is the meeting's language interpretation settings. Make sure
-// to add the language in the web portal in order to use it in the API. See link for details.
-type MeetingUpdatedLanguageInterpretation struct {
-	// Whether to enable language interpretation for the meeting.
-	Enable bool `json:"enable,omitzero"`
-	// Information about the meeting's language interpreters.
-	Interpreters []MeetingUpdatedInterpreter `json:"interpreters,omitzero"`
-}
-
-// MeetingUpdatedInterpreter is one element of: information about the meeting's language
-// interpreters.
-type MeetingUpdatedInterpreter struct {
-	// The interpreter's email address.
-	Email string `json:"email,omitzero"`
-	// A comma-separated list of the interpreter's languages. The string must contain exactly two
-	// country IDs. Zoom marks this field deprecated.
-	Languages string `json:"languages,omitzero"`
-	// A comma-separated list of the interpreter's languages. The string must contain exactly two
-	// languages.
-	InterpreterLanguages string `json:"interpreter_languages,omitzero"`
-}
-
-// MeetingUpdatedSignLanguageInterpretation is the meeting's sign language interpretation settings.
-// Make sure to add the language in the web portal in order to use it in the API. See link for
-// details.
-type MeetingUpdatedSignLanguageInterpretation struct {
-	// Whether to enable sign language interpretation for the meeting.
-	Enable bool `json:"enable,omitzero"`
-	// Information about the meeting's sign language interpreters.
-	Interpreters []MeetingUpdatedSignLanguageInterpretationInterpreter `json:"interpreters,omitzero"`
-}
-
-// MeetingUpdatedSignLanguageInterpretationInterpreter is one element of: information about the
-// meeting's sign language interpreters.
-type MeetingUpdatedSignLanguageInterpretationInterpreter struct {
-	// The interpreter's email address.
-	Email string `json:"email,omitzero"`
-	// The interpreter's sign language.
-	SignLanguage string `json:"sign_language,omitzero"`
-}
-
-// MeetingUpdatedContinuousMeetingChat is information about the Enable continuous meeting chat
-// feature.
-type MeetingUpdatedContinuousMeetingChat struct {
-	// Whether to enable the Enable continuous meeting chat setting.
-	Enable bool `json:"enable,omitzero"`
-	// Whether to enable the Automatically add invited external users setting. Zoom marks this field
-	// deprecated.
-	AutoAddInvitedExternalUsers bool `json:"auto_add_invited_external_users,omitzero"`
-	// Whether to enable the Automatically add meeting participants setting. Zoom marks this field
-	// deprecated.
-	AutoAddMeetingParticipants bool `json:"auto_add_meeting_participants,omitzero"`
-	// The channel's ID.
-	ChannelID string `json:"channel_id,omitzero"`
-}
-
-// MeetingUpdatedRecurrence is information about recurring meetings.
-type MeetingUpdatedRecurrence struct {
-	// The type of recurring meeting. * 1 - Daily. * 2 - Weekly. * 3 - Monthly.
-	Type int64 `json:"type,omitzero"`
-	// The meeting's repeat interval. * For daily intervals, a max of 99 days. * For a weekly interval,
-	// a max of 50 weeks. * For monthly intervals, a max of 10 months.
-	RepeatInterval int64 `json:"repeat_interval,omitzero"`
-	// A comma-separated list of the days of the week when the recurring weekly meeting occurs. * 1 -
-	// Sunday * 2 - Monday * 3 - Tuesday * 4 - Wednesday * 5 - Thursday * 6 - Friday * 7 - Saturday.
-	WeeklyDays string `json:"weekly_days,omitzero"`
-	// The day of the month when the recurring monthly meeting occurs. The value ranges from 1 to 31.
-	MonthlyDay int64 `json:"monthly_day,omitzero"`
-	// The day of the week when the recurring monthly meeting is scheduled. * 1 - Sunday * 2 - Monday *
-	// 3 - Tuesday * 4 - Wednesday * 5 - Thursday * 6 - Friday * 7 - Saturday.
-	MonthlyWeekDay int64 `json:"monthly_week_day,omitzero"`
-	// The number of times the recurring meeting will occur before it is canceled.
-	EndTimes int64 `json:"end_times,omitzero"`
-	// The recurring meeting's final ending date and time before it is canceled, in UTC format.
-	EndDateTime Time `json:"end_date_time,omitzero"`
-	// The week of the month when a recurring meeting occurs. * -1 - The last week of the month. * 1 -
-	// The first week. * 2 - The second week. * 3 - The third week. * 4 - The fourth week.
-	MonthlyWeek int64 `json:"monthly_week,omitzero"`
 }
 
 // MeetingUpdatedTrackingField is one element of: information about the meeting's tracking fields.
@@ -809,7 +557,7 @@ type MeetingDeletedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The meeting's topic.
@@ -820,7 +568,7 @@ type MeetingDeletedObject struct {
 	// fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled meeting duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The meeting's timezone.
@@ -836,7 +584,7 @@ type MeetingDeletedOccurrence struct {
 	// The meeting occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // MeetingStartedPayload is the payload of meeting.started events. The Start Meeting event is
@@ -852,7 +600,7 @@ type MeetingStartedPayload struct {
 // MeetingStartedObject is information about the meeting.
 type MeetingStartedObject struct {
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -866,7 +614,7 @@ type MeetingStartedObject struct {
 	// fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The meeting's timezone.
 	Timezone string `json:"timezone,omitzero"`
 	// The scheduled meeting duration.
@@ -892,7 +640,7 @@ type MeetingEndedPayload struct {
 // MeetingEndedObject is information about the meeting.
 type MeetingEndedObject struct {
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -906,13 +654,13 @@ type MeetingEndedObject struct {
 	// fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The meeting's timezone.
 	Timezone string `json:"timezone,omitzero"`
 	// The scheduled meeting duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The date and time at which the meeting ended.
-	EndTime Time `json:"end_time,omitzero"`
+	EndTime zoom.Time `json:"end_time,omitzero"`
 }
 
 // MeetingParticipantJoinedPayload is the payload of meeting.participant_joined events. The
@@ -929,7 +677,7 @@ type MeetingParticipantJoinedPayload struct {
 // MeetingParticipantJoinedObject is information about the meeting.
 type MeetingParticipantJoinedObject struct {
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -942,7 +690,7 @@ type MeetingParticipantJoinedObject struct {
 	// PAC (Personal Audio Conference) meeting. * 8 - A recurring meeting with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The meeting's timezone.
 	Timezone string `json:"timezone,omitzero"`
 	// The scheduled meeting duration.
@@ -971,7 +719,7 @@ type MeetingParticipantJoinedParticipant struct {
 	// duration of that meeting.
 	ParticipantUUID string `json:"participant_uuid,omitzero"`
 	// The time when the participant joined the meeting.
-	JoinTime Time `json:"join_time,omitzero"`
+	JoinTime zoom.Time `json:"join_time,omitzero"`
 	// The participant's email address. This response only returns if the participant joined the
 	// meeting by logging into Zoom. If the participant is not part of the host's account, this returns
 	// an empty string value, with some exceptions. See Email address display rules for details.
@@ -988,7 +736,7 @@ type MeetingParticipantJoinedParticipant struct {
 	// Phone number of participant joined via PSTN.
 	PhoneNumber string `json:"phone_number,omitzero"`
 	// Not in Zoom's schema; present in its example event.
-	DateTime Time `json:"date_time,omitzero"`
+	DateTime zoom.Time `json:"date_time,omitzero"`
 }
 
 // MeetingParticipantLeftPayload is the payload of meeting.participant_left events. The
@@ -1005,7 +753,7 @@ type MeetingParticipantLeftPayload struct {
 // MeetingParticipantLeftObject is information about the meeting.
 type MeetingParticipantLeftObject struct {
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -1019,7 +767,7 @@ type MeetingParticipantLeftObject struct {
 	// fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The meeting's timezone.
 	Timezone string `json:"timezone,omitzero"`
 	// The scheduled meeting duration.
@@ -1048,7 +796,7 @@ type MeetingParticipantLeftParticipant struct {
 	// duration of that meeting.
 	ParticipantUUID string `json:"participant_uuid,omitzero"`
 	// The time when the participant left the meeting.
-	LeaveTime Time `json:"leave_time,omitzero"`
+	LeaveTime zoom.Time `json:"leave_time,omitzero"`
 	// The reason why the participant left the meeting, where $name is the participant's username: *
 	// $name left the meeting. * $name got disconnected from the meeting. * Host ended the meeting. *
 	// Host closed the meeting. * Host started a new meeting. * Network connection error. * Host did
@@ -1071,7 +819,7 @@ type MeetingParticipantLeftParticipant struct {
 	// Phone number of participant joined via PSTN.
 	PhoneNumber string `json:"phone_number,omitzero"`
 	// Not in Zoom's schema; present in its example event.
-	DateTime Time `json:"date_time,omitzero"`
+	DateTime zoom.Time `json:"date_time,omitzero"`
 }
 
 // MeetingRegistrationCreatedPayload is the payload of meeting.registration_created events. The
@@ -1090,7 +838,7 @@ type MeetingRegistrationCreatedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The meeting's topic.
@@ -1101,7 +849,7 @@ type MeetingRegistrationCreatedObject struct {
 	// fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled meeting duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The meeting's timezone.
@@ -1119,7 +867,7 @@ type MeetingRegistrationCreatedOccurrence struct {
 	// The meeting occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // MeetingRegistrationCreatedRegistrant is information about the meeting registrant.
@@ -1162,7 +910,7 @@ type MeetingRegistrationCreatedRegistrant struct {
 	// The registrant's questions and comments.
 	Comments string `json:"comments,omitzero"`
 	// Information about custom questions.
-	CustomQuestions []MeetingRegistrationCreatedCustomQuestion `json:"custom_questions,omitzero"`
+	CustomQuestions []zoom.RegistrantCustomQuestion `json:"custom_questions,omitzero"`
 	// The registrant's registration approval status: * approve — Approved registrant. * pending —
 	// Registration approval pending.
 	Status string `json:"status,omitzero"`
@@ -1171,14 +919,6 @@ type MeetingRegistrationCreatedRegistrant struct {
 	// The participant PIN code is used to authenticate audio participants before they join the
 	// meeting.
 	ParticipantPinCode int64 `json:"participant_pin_code,omitzero"`
-}
-
-// MeetingRegistrationCreatedCustomQuestion is one element of: information about custom questions.
-type MeetingRegistrationCreatedCustomQuestion struct {
-	// The title of the custom question.
-	Title string `json:"title,omitzero"`
-	// The custom question's response value. This has a limit of 128 characters.
-	Value string `json:"value,omitzero"`
 }
 
 // MeetingRegistrationApprovedPayload is the payload of meeting.registration_approved events. The
@@ -1202,7 +942,7 @@ type MeetingRegistrationApprovedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The meeting's topic.
@@ -1213,7 +953,7 @@ type MeetingRegistrationApprovedObject struct {
 	// fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled meeting duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The meeting's timezone.
@@ -1231,7 +971,7 @@ type MeetingRegistrationApprovedOccurrence struct {
 	// The meeting occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // MeetingRegistrationApprovedRegistrant is information about the meeting registrant.
@@ -1272,7 +1012,7 @@ type MeetingRegistrationCancelledObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The meeting's topic.
@@ -1283,7 +1023,7 @@ type MeetingRegistrationCancelledObject struct {
 	// fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled meeting duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The meeting's timezone.
@@ -1301,7 +1041,7 @@ type MeetingRegistrationCancelledOccurrence struct {
 	// The meeting occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // MeetingRegistrationCancelledRegistrant is information about the meeting registrant.
@@ -1336,7 +1076,7 @@ type MeetingRegistrationDeniedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The meeting ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The meeting host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The meeting's topic.
@@ -1347,7 +1087,7 @@ type MeetingRegistrationDeniedObject struct {
 	// fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled meeting duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The meeting's timezone.
@@ -1365,7 +1105,7 @@ type MeetingRegistrationDeniedOccurrence struct {
 	// The meeting occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The meeting's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // MeetingRegistrationDeniedRegistrant is information about the meeting registrant.
@@ -1402,7 +1142,7 @@ type WebinarCreatedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The webinar's topic.
@@ -1411,7 +1151,7 @@ type WebinarCreatedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled webinar duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The webinar's timezone.
@@ -1425,24 +1165,11 @@ type WebinarCreatedObject struct {
 	CreationSource string `json:"creation_source,omitzero"`
 	// Information about recurring webinars with fixed times and their occurrences. This only returns
 	// when the webinar's type value is 9.
-	Occurrences []WebinarCreatedOccurrence `json:"occurrences,omitzero"`
+	Occurrences []zoom.Occurrence `json:"occurrences,omitzero"`
 	// Information about the webinar's settings.
 	Settings WebinarCreatedSettings `json:"settings,omitzero"`
 	// Information about recurring meetings.
-	Recurrence WebinarCreatedRecurrence `json:"recurrence,omitzero"`
-}
-
-// WebinarCreatedOccurrence is one element of: information about recurring webinars with fixed times
-// and their occurrences. This only returns when the webinar's type value is 9.
-type WebinarCreatedOccurrence struct {
-	// The webinar occurrence's ID.
-	OccurrenceID string `json:"occurrence_id,omitzero"`
-	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
-	// The scheduled webinar duration.
-	Duration int64 `json:"duration,omitzero"`
-	// The webinar occurrence status: * available * deleted.
-	Status string `json:"status,omitzero"`
+	Recurrence zoom.Recurrence `json:"recurrence,omitzero"`
 }
 
 // WebinarCreatedSettings is information about the webinar's settings.
@@ -1451,33 +1178,6 @@ type WebinarCreatedSettings struct {
 	UsePMI bool `json:"use_pmi,omitzero"`
 	// A semicolon-separated list of the webinar's alternative hosts' email addresses or IDs.
 	AlternativeHosts string `json:"alternative_hosts,omitzero"`
-}
-
-// WebinarCreatedRecurrence is information about recurring meetings.
-type WebinarCreatedRecurrence struct {
-	// The type of recurring meeting: * 1 — Daily. * 2 — Weekly. * 3 — Monthly.
-	Type int64 `json:"type,omitzero"`
-	// The meeting's repeat interval: * For daily intervals, a max of 90 days. * For a weekly interval,
-	// a max of 12 weeks. * For monthly intervals, a max of 3 months.
-	RepeatInterval int64 `json:"repeat_interval,omitzero"`
-	// A comma-separated list of the days of the week on which the recurring weekly meeting occurs: * 1
-	// — Sunday * 2 — Monday * 3 — Tuesday * 4 — Wednesday * 5 — Thursday * 6 — Friday * 7
-	// — Saturday.
-	WeeklyDays string `json:"weekly_days,omitzero"`
-	// The day of the month on which the recurring monthly meeting occurs. The value ranges from 1 to
-	// 31.
-	MonthlyDay int64 `json:"monthly_day,omitzero"`
-	// The day of the week on which the recurring monthly meeting is scheduled: * 1 — Sunday * 2 —
-	// Monday * 3 — Tuesday * 4 — Wednesday * 5 — Thursday * 6 — Friday * 7 — Saturday.
-	MonthlyWeekDay int64 `json:"monthly_week_day,omitzero"`
-	// The number of times the recurring meeting will occur before it is canceled.
-	EndTimes int64 `json:"end_times,omitzero"`
-	// The recurring meeting's final ending date and time before it is canceled, in UTC format.
-	EndDateTime Time `json:"end_date_time,omitzero"`
-	// The week of the month on which a recurring meeting occurs: * -1 — The last week of the month.
-	// * 1 — The first week. * 2 — The second week. * 3 — The third week. * 4 — The fourth
-	// week.
-	MonthlyWeek int64 `json:"monthly_week,omitzero"`
 }
 
 // WebinarUpdatedPayload is the payload of webinar.updated events. The Webinar has been updated
@@ -1503,7 +1203,7 @@ type WebinarUpdatedPayload struct {
 // WebinarUpdatedObject is information about the webinar.
 type WebinarUpdatedObject struct {
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -1515,7 +1215,7 @@ type WebinarUpdatedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled webinar duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The webinar's timezone.
@@ -1528,132 +1228,13 @@ type WebinarUpdatedObject struct {
 	RegistrationURL string `json:"registration_url,omitzero"`
 	// Information about recurring webinar with fixed times and their occurrences. This only returns
 	// when the webinar's type value is 9.
-	Occurrences []WebinarUpdatedOccurrence `json:"occurrences,omitzero"`
+	Occurrences []zoom.Occurrence `json:"occurrences,omitzero"`
 	// Information about the updated webinar settings. This only returns updated webinar settings.
-	Settings WebinarUpdatedSettings `json:"settings,omitzero"`
+	Settings zoom.WebinarSettings `json:"settings,omitzero"`
 	// Information about recurring webinars.
-	Recurrence WebinarUpdatedRecurrence `json:"recurrence,omitzero"`
+	Recurrence zoom.Recurrence `json:"recurrence,omitzero"`
 	// Not in Zoom's schema; present in its example event.
 	OldObject json.RawMessage `json:"old_object,omitzero"`
-}
-
-// WebinarUpdatedOccurrence is one element of: information about recurring webinar with fixed times
-// and their occurrences. This only returns when the webinar's type value is 9.
-type WebinarUpdatedOccurrence struct {
-	// The webinar occurrence's ID.
-	OccurrenceID string `json:"occurrence_id,omitzero"`
-	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
-	// The scheduled webinar duration.
-	Duration int64 `json:"duration,omitzero"`
-	// The webinar occurrence status: * available * deleted.
-	Status string `json:"status,omitzero"`
-}
-
-// WebinarUpdatedSettings is information about the updated webinar settings. This only returns
-// updated webinar settings.
-type WebinarUpdatedSettings struct {
-	// Whether to start the webinar with the host's video on.
-	HostVideo bool `json:"host_video,omitzero"`
-	// Whether to turn panelists' video on when they join the webinar.
-	PanelistsVideo bool `json:"panelists_video,omitzero"`
-	// Whether to enable the Enable Practice Session feature.
-	PracticeSession bool `json:"practice_session,omitzero"`
-	// The approval type for webinar registrants. * 0 - Automatically approve registrants. * 1 -
-	// Manually approve registrants. * 2 - Webinar registration not required.
-	ApprovalType int64 `json:"approval_type,omitzero"`
-	// The webinar registration setting for recurring webinars: * 1 - Attendees register once and can
-	// attend any of the webinar occurrences. * 2 - Attendees must register for each occurrence to
-	// attend. * 3 - Attendees register once and can select one or more occurrences to attend.
-	RegistrationType int64 `json:"registration_type,omitzero"`
-	// The available audio options for participants joining the webinar. * telephony - Telephony only.
-	// * voip - VoIP only. * both - Both Telephony and VoIP.
-	Audio string `json:"audio,omitzero"`
-	// The automatic recording settings for the webinar. * local - Record and save to the local device.
-	// * cloud - Record and save to the cloud. * none - Automatic recording disabled.
-	AutoRecording string `json:"auto_recording,omitzero"`
-	// Whether to only allow signed in users to join the webinar.
-	EnforceLogin bool `json:"enforce_login,omitzero"`
-	// Whether only authenticated users can join the webinar.
-	MeetingAuthentication bool `json:"meeting_authentication,omitzero"`
-	// The authentication option ID value.
-	AuthenticationOption string `json:"authentication_option,omitzero"`
-	// The authentication name set in the authentication profile.
-	AuthenticationName string `json:"authentication_name,omitzero"`
-	// A list of the allowed authenticated domains.
-	AuthenticationDomains string `json:"authentication_domains,omitzero"`
-	// The webinar's language interpretation settings. Make sure to add the language in the web portal
-	// in order to use it in the API. See link for details.
-	LanguageInterpretation WebinarUpdatedLanguageInterpretation `json:"language_interpretation,omitzero"`
-	// The webinar's sign language interpretation settings. Make sure to add the language in the web
-	// portal in order to use it in the API. See link for details.
-	SignLanguageInterpretation WebinarUpdatedSignLanguageInterpretation `json:"sign_language_interpretation,omitzero"`
-	// Whether to allow host and co-hosts to fully control the mute state of participants.
-	AllowHostControlParticipantMuteState bool `json:"allow_host_control_participant_mute_state,omitzero"`
-	// Whether to include guest's email addresses in webinars' attendee reports.
-	EmailInAttendeeReport bool `json:"email_in_attendee_report,omitzero"`
-}
-
-// WebinarUpdatedLanguageInterpretation is the webinar's language interpretation settings. Make sure
-// to add the language in the web portal in order to use it in the API. See link for details.
-type WebinarUpdatedLanguageInterpretation struct {
-	// Whether to enable language interpretation for the webinar.
-	Enable bool `json:"enable,omitzero"`
-	// Information about the webinar's language interpreters.
-	Interpreters []WebinarUpdatedInterpreter `json:"interpreters,omitzero"`
-}
-
-// WebinarUpdatedInterpreter is one element of: information about the webinar's language
-// interpreters.
-type WebinarUpdatedInterpreter struct {
-	// The interpreter's email address.
-	Email string `json:"email,omitzero"`
-	// A comma-separated list of the interpreter's languages. The string must contain exactly two
-	// languages.
-	InterpreterLanguages string `json:"interpreter_languages,omitzero"`
-}
-
-// WebinarUpdatedSignLanguageInterpretation is the webinar's sign language interpretation settings.
-// Make sure to add the language in the web portal in order to use it in the API. See link for
-// details.
-type WebinarUpdatedSignLanguageInterpretation struct {
-	// Whether to enable sign language interpretation for the webinar.
-	Enable bool `json:"enable,omitzero"`
-	// Information about the webinar's sign language interpreters.
-	Interpreters []WebinarUpdatedSignLanguageInterpretationInterpreter `json:"interpreters,omitzero"`
-}
-
-// WebinarUpdatedSignLanguageInterpretationInterpreter is one element of: information about the
-// webinar's sign language interpreters.
-type WebinarUpdatedSignLanguageInterpretationInterpreter struct {
-	// The interpreter's email address.
-	Email string `json:"email,omitzero"`
-	// The interpreter's sign language.
-	SignLanguage string `json:"sign_language,omitzero"`
-}
-
-// WebinarUpdatedRecurrence is information about recurring webinars.
-type WebinarUpdatedRecurrence struct {
-	// The recurring webinar type. * 1 - Daily. * 2 - Weekly. * 3 - Monthly.
-	Type int64 `json:"type,omitzero"`
-	// The webinar's repeat interval. * For daily intervals, a maximum of 90 days. * For a weekly
-	// interval, a maximum of 12 weeks. * For monthly intervals, a maximum of 3 months.
-	RepeatInterval int64 `json:"repeat_interval,omitzero"`
-	// A comma-separated list of the days of the week when the recurring weekly webinar occurs. * 1 -
-	// Sunday * 2 - Monday * 3 - Tuesday * 4 - Wednesday * 5 - Thursday * 6 - Friday * 7 - Saturday.
-	WeeklyDays string `json:"weekly_days,omitzero"`
-	// The day of the month when the recurring monthly webinar occurs. The value ranges from 1 to 31.
-	MonthlyDay int64 `json:"monthly_day,omitzero"`
-	// The day of the week when the recurring monthly webinar is scheduled. * 1 - Sunday * 2 - Monday *
-	// 3 - Tuesday * 4 - Wednesday * 5 - Thursday * 6 - Friday * 7 - Saturday.
-	MonthlyWeekDay int64 `json:"monthly_week_day,omitzero"`
-	// The number of times the recurring webinar will occur before it is canceled.
-	EndTimes int64 `json:"end_times,omitzero"`
-	// The recurring webinar's final ending date and time before it is canceled, in UTC format.
-	EndDateTime Time `json:"end_date_time,omitzero"`
-	// The week of the month when a recurring webinar occurs. * -1 - The last week of the month. * 1 -
-	// The first week. * 2 - The second week. * 3 - The third week. * 4 - The fourth week.
-	MonthlyWeek int64 `json:"monthly_week,omitzero"`
 }
 
 // WebinarDeletedPayload is the payload of webinar.deleted events. The Webinar has been deleted
@@ -1679,7 +1260,7 @@ type WebinarDeletedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The webinar's topic.
@@ -1688,7 +1269,7 @@ type WebinarDeletedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled webinar duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The webinar's timezone.
@@ -1704,7 +1285,7 @@ type WebinarDeletedOccurrence struct {
 	// The webinar occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // WebinarStartedPayload is the payload of webinar.started events. The Start Webinar event is
@@ -1719,7 +1300,7 @@ type WebinarStartedPayload struct {
 // WebinarStartedObject is information about the webinar.
 type WebinarStartedObject struct {
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -1731,7 +1312,7 @@ type WebinarStartedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The webinar's timezone.
 	Timezone string `json:"timezone,omitzero"`
 	// The scheduled webinar duration.
@@ -1750,7 +1331,7 @@ type WebinarEndedPayload struct {
 // WebinarEndedObject is information about the webinar.
 type WebinarEndedObject struct {
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -1762,11 +1343,11 @@ type WebinarEndedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The webinar's timezone.
 	Timezone string `json:"timezone,omitzero"`
 	// The date and time when the webinar ended.
-	EndTime Time `json:"end_time,omitzero"`
+	EndTime zoom.Time `json:"end_time,omitzero"`
 	// The scheduled webinar duration.
 	Duration int64 `json:"duration,omitzero"`
 	// whether this webinar is a practice session.
@@ -1786,7 +1367,7 @@ type WebinarParticipantJoinedPayload struct {
 // WebinarParticipantJoinedObject is information about the webinar.
 type WebinarParticipantJoinedObject struct {
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -1798,7 +1379,7 @@ type WebinarParticipantJoinedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The webinar's timezone.
 	Timezone string `json:"timezone,omitzero"`
 	// The scheduled webinar duration.
@@ -1823,7 +1404,7 @@ type WebinarParticipantJoinedParticipant struct {
 	// participant joins the webinar without logging into Zoom, this returns an empty string value.
 	ID string `json:"id,omitzero"`
 	// The date and time when the participant joined the webinar.
-	JoinTime Time `json:"join_time,omitzero"`
+	JoinTime zoom.Time `json:"join_time,omitzero"`
 	// The participant's email address. This response only returns if the participant joined the
 	// webinar by logging into Zoom. If the participant is not part of the host's account, this returns
 	// an empty string value, with some exceptions. See Email address display rules for details.
@@ -1858,7 +1439,7 @@ type WebinarParticipantLeftPayload struct {
 // WebinarParticipantLeftObject is information about the webinar.
 type WebinarParticipantLeftObject struct {
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
@@ -1870,7 +1451,7 @@ type WebinarParticipantLeftObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The webinar's timezone.
 	Timezone string `json:"timezone,omitzero"`
 	// The scheduled webinar duration.
@@ -1895,7 +1476,7 @@ type WebinarParticipantLeftParticipant struct {
 	// participant joins the webinar without logging into Zoom, this returns an empty string value.
 	ID string `json:"id,omitzero"`
 	// The time when the participant left the webinar.
-	LeaveTime Time `json:"leave_time,omitzero"`
+	LeaveTime zoom.Time `json:"leave_time,omitzero"`
 	// The reason why the participant left the webinar, where $name is the participant's username: *
 	// $name left the meeting. * $name got disconnected from the meeting. * Host ended the meeting. *
 	// Host closed the meeting. * Host started a new meeting. * Network connection error. * Host did
@@ -1939,7 +1520,7 @@ type WebinarRegistrationCreatedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The webinar's topic.
@@ -1948,7 +1529,7 @@ type WebinarRegistrationCreatedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled webinar duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The webinar's timezone.
@@ -1966,7 +1547,7 @@ type WebinarRegistrationCreatedOccurrence struct {
 	// The webinar occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // WebinarRegistrationCreatedRegistrant is information about the webinar registrant.
@@ -2009,7 +1590,7 @@ type WebinarRegistrationCreatedRegistrant struct {
 	// The registrant's questions and comments.
 	Comments string `json:"comments,omitzero"`
 	// Information about custom questions.
-	CustomQuestions []WebinarRegistrationCreatedCustomQuestion `json:"custom_questions,omitzero"`
+	CustomQuestions []zoom.RegistrantCustomQuestion `json:"custom_questions,omitzero"`
 	// The registrant's registration approval status: * approve — Approved registrant. * pending —
 	// Registration approval pending.
 	Status string `json:"status,omitzero"`
@@ -2018,14 +1599,6 @@ type WebinarRegistrationCreatedRegistrant struct {
 	// Information about the source tracking. See Creating webinar registration tracking links for
 	// details.
 	TrackingSource WebinarRegistrationCreatedTrackingSource `json:"tracking_source,omitzero"`
-}
-
-// WebinarRegistrationCreatedCustomQuestion is one element of: information about custom questions.
-type WebinarRegistrationCreatedCustomQuestion struct {
-	// The title of the custom question.
-	Title string `json:"title,omitzero"`
-	// The custom question's response value. This has a limit of 128 characters.
-	Value string `json:"value,omitzero"`
 }
 
 // WebinarRegistrationCreatedTrackingSource is information about the source tracking. See Creating
@@ -2059,7 +1632,7 @@ type WebinarRegistrationApprovedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The webinar's topic.
@@ -2068,7 +1641,7 @@ type WebinarRegistrationApprovedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled webinar duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The webinar's timezone.
@@ -2086,7 +1659,7 @@ type WebinarRegistrationApprovedOccurrence struct {
 	// The webinar occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // WebinarRegistrationApprovedRegistrant is information about the webinar registrant.
@@ -2137,7 +1710,7 @@ type WebinarRegistrationCancelledObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The webinar's topic.
@@ -2146,7 +1719,7 @@ type WebinarRegistrationCancelledObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled webinar duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The webinar's timezone.
@@ -2164,7 +1737,7 @@ type WebinarRegistrationCancelledOccurrence struct {
 	// The webinar occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // WebinarRegistrationCancelledRegistrant is information about the webinar registrant.
@@ -2213,7 +1786,7 @@ type WebinarRegistrationDeniedObject struct {
 	// UUID.
 	UUID string `json:"uuid,omitzero"`
 	// The webinar ID.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The webinar host's user ID.
 	HostID string `json:"host_id,omitzero"`
 	// The webinar's topic.
@@ -2222,7 +1795,7 @@ type WebinarRegistrationDeniedObject struct {
 	// recurring webinar with a fixed time.
 	Type int64 `json:"type,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The scheduled webinar duration.
 	Duration int64 `json:"duration,omitzero"`
 	// The webinar's timezone.
@@ -2240,7 +1813,7 @@ type WebinarRegistrationDeniedOccurrence struct {
 	// The webinar occurrence's ID.
 	OccurrenceID string `json:"occurrence_id,omitzero"`
 	// The webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 }
 
 // WebinarRegistrationDeniedRegistrant is information about the webinar registrant.
@@ -2281,7 +1854,7 @@ type RecordingCompletedPayload struct {
 // RecordingCompletedObject is information about the meeting or webinar recording.
 type RecordingCompletedObject struct {
 	// The ID of the recorded meeting meetingId or webinar webinarId.
-	ID ID `json:"id,omitzero"`
+	ID zoom.ID `json:"id,omitzero"`
 	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
 	UUID string `json:"uuid,omitzero"`
 	// The ID of the user set as the host of the meeting or webinar.
@@ -2293,7 +1866,7 @@ type RecordingCompletedObject struct {
 	// The type of recorded meeting or webinar.
 	Type int64 `json:"type,omitzero"`
 	// The meeting's or webinar's start time.
-	StartTime Time `json:"start_time,omitzero"`
+	StartTime zoom.Time `json:"start_time,omitzero"`
 	// The meeting's or webinar's password.
 	Password string `json:"password,omitzero"`
 	// The meeting's or webinar's timezone.
@@ -2334,9 +1907,9 @@ type RecordingCompletedRecordingFile struct {
 	// The meeting's ID.
 	MeetingID string `json:"meeting_id,omitzero"`
 	// The date and time when recording started.
-	RecordingStart Time `json:"recording_start,omitzero"`
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
 	// The date and time when recording ended.
-	RecordingEnd Time `json:"recording_end,omitzero"`
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
 	// The type of the recording file.
 	FileType string `json:"file_type,omitzero"`
 	// The recording file's size, in bytes.
@@ -2365,9 +1938,9 @@ type RecordingCompletedParticipantAudioFile struct {
 	// The participant audio file's ID.
 	ID string `json:"id,omitzero"`
 	// The participant audio file's start time.
-	RecordingStart Time `json:"recording_start,omitzero"`
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
 	// The participant audio file's end time.
-	RecordingEnd Time `json:"recording_end,omitzero"`
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
 	// The participant audio file's format.
 	FileType string `json:"file_type,omitzero"`
 	// The participant audio file's name.
@@ -2461,7 +2034,7 @@ type UserUpdatedObject struct {
 	// The user's company.
 	Company string `json:"company,omitzero"`
 	// The user's Personal Meeting ID (PMI).
-	PMI ID `json:"pmi,omitzero"`
+	PMI zoom.ID `json:"pmi,omitzero"`
 	// Whether a PMI will be used instead of an auto-generated meeting ID.
 	UsePMI bool `json:"use_pmi,omitzero"`
 	// The user's timezone.
@@ -2540,7 +2113,7 @@ type UserUpdatedOldObject struct {
 	// The user's company.
 	Company string `json:"company,omitzero"`
 	// The user's Personal Meeting ID (PMI).
-	PMI ID `json:"pmi,omitzero"`
+	PMI zoom.ID `json:"pmi,omitzero"`
 	// Whether a PMI will be used instead of an auto-generated meeting ID.
 	UsePMI bool `json:"use_pmi,omitzero"`
 	// The user's timezone.
@@ -2608,21 +2181,7 @@ type UserActivatedPayload struct {
 	// The user ID of the user that activated the user.
 	OperatorID string `json:"operator_id,omitzero"`
 	// Information about the activated user.
-	Object UserActivatedObject `json:"object,omitzero"`
-}
-
-// UserActivatedObject is information about the activated user.
-type UserActivatedObject struct {
-	// The user's ID.
-	ID string `json:"id,omitzero"`
-	// The user's first name.
-	FirstName string `json:"first_name,omitzero"`
-	// The user's last name.
-	LastName string `json:"last_name,omitzero"`
-	// The user's email address.
-	Email string `json:"email,omitzero"`
-	// The type of user: * 1 — Basic. * 2 — Licensed.
-	Type int64 `json:"type,omitzero"`
+	Object zoom.CreatedUser `json:"object,omitzero"`
 }
 
 // UserDeactivatedPayload is the payload of user.deactivated events. The User has been deactivated
@@ -2635,21 +2194,7 @@ type UserDeactivatedPayload struct {
 	// The user ID of the user that deactivated the user.
 	OperatorID string `json:"operator_id,omitzero"`
 	// Information about the deactivated user.
-	Object UserDeactivatedObject `json:"object,omitzero"`
-}
-
-// UserDeactivatedObject is information about the deactivated user.
-type UserDeactivatedObject struct {
-	// The user's ID.
-	ID string `json:"id,omitzero"`
-	// The user's first name.
-	FirstName string `json:"first_name,omitzero"`
-	// The user's last name.
-	LastName string `json:"last_name,omitzero"`
-	// The user's email address.
-	Email string `json:"email,omitzero"`
-	// The type of user: * 1 — Basic. * 2 — Licensed.
-	Type int64 `json:"type,omitzero"`
+	Object zoom.CreatedUser `json:"object,omitzero"`
 }
 
 // UserDeletedPayload is the payload of user.deleted events. The User has been deleted event is
@@ -2662,21 +2207,7 @@ type UserDeletedPayload struct {
 	// The user ID of the user that deleted the user.
 	OperatorID string `json:"operator_id,omitzero"`
 	// Information about the deleted user.
-	Object UserDeletedObject `json:"object,omitzero"`
-}
-
-// UserDeletedObject is information about the deleted user.
-type UserDeletedObject struct {
-	// The user's ID.
-	ID string `json:"id,omitzero"`
-	// The user's first name.
-	FirstName string `json:"first_name,omitzero"`
-	// The user's last name.
-	LastName string `json:"last_name,omitzero"`
-	// The user's email address.
-	Email string `json:"email,omitzero"`
-	// The type of user: * 1 — Basic. * 2 — Licensed.
-	Type int64 `json:"type,omitzero"`
+	Object zoom.CreatedUser `json:"object,omitzero"`
 }
 
 // UserDisassociatedPayload is the payload of user.disassociated events. The User has been
@@ -2690,21 +2221,7 @@ type UserDisassociatedPayload struct {
 	// The user ID of the user that disassociated the user.
 	OperatorID string `json:"operator_id,omitzero"`
 	// Information about the disassociated user.
-	Object UserDisassociatedObject `json:"object,omitzero"`
-}
-
-// UserDisassociatedObject is information about the disassociated user.
-type UserDisassociatedObject struct {
-	// The user's ID.
-	ID string `json:"id,omitzero"`
-	// The user's first name.
-	FirstName string `json:"first_name,omitzero"`
-	// The user's last name.
-	LastName string `json:"last_name,omitzero"`
-	// The user's email address.
-	Email string `json:"email,omitzero"`
-	// The type of user: * 1 — Basic. * 2 — Licensed.
-	Type int64 `json:"type,omitzero"`
+	Object zoom.CreatedUser `json:"object,omitzero"`
 }
 
 // UserInvitationAcceptedPayload is the payload of user.invitation_accepted events. The User has
@@ -2714,21 +2231,7 @@ type UserInvitationAcceptedPayload struct {
 	// The account ID of the account from which the invitation was sent to the user.
 	AccountID string `json:"account_id,omitzero"`
 	// Information about the user.
-	Object UserInvitationAcceptedObject `json:"object,omitzero"`
-}
-
-// UserInvitationAcceptedObject is information about the user.
-type UserInvitationAcceptedObject struct {
-	// The user's ID.
-	ID string `json:"id,omitzero"`
-	// The user's first name.
-	FirstName string `json:"first_name,omitzero"`
-	// The user's last name.
-	LastName string `json:"last_name,omitzero"`
-	// The user's email address.
-	Email string `json:"email,omitzero"`
-	// The type of user: * 1 — Basic. * 2 — Licensed.
-	Type int64 `json:"type,omitzero"`
+	Object zoom.CreatedUser `json:"object,omitzero"`
 }
 
 // GroupCreatedPayload is the payload of group.created events. The Group created event is triggered
@@ -2883,7 +2386,7 @@ type AppDeauthorizedPayload struct {
 	// The app's client ID.
 	ClientID string `json:"client_id,omitzero"`
 	// The date and time at which the user uninstalled the app.
-	DeauthorizationTime Time `json:"deauthorization_time,omitzero"`
+	DeauthorizationTime zoom.Time `json:"deauthorization_time,omitzero"`
 	// A unique ID for each instance of app deauthorization and uninstallation by the user.
 	Signature string `json:"signature,omitzero"`
 	// The timestamp of the webhook event, kept raw: the schema says a number, Zoom's example shows a
@@ -2924,6 +2427,7 @@ func (x MeetingCreatedPayload) String() string { return fmt.Sprint(x) }
 func (x MeetingCreatedObject) redacted() MeetingCreatedObject {
 	x.JoinURL = redact.URL(x.JoinURL)
 	x.Password = redact.String(x.Password)
+	x.Settings = redactZoomMeetingSettings(x.Settings)
 	return x
 }
 
@@ -2977,6 +2481,7 @@ func (x MeetingUpdatedObject) redacted() MeetingUpdatedObject {
 	x.JoinURL = redact.URL(x.JoinURL)
 	x.Password = redact.String(x.Password)
 	x.RegistrationURL = redact.URL(x.RegistrationURL)
+	x.Settings = redactZoomMeetingSettings(x.Settings)
 	return x
 }
 
@@ -3230,6 +2735,7 @@ func (x WebinarUpdatedPayload) String() string { return fmt.Sprint(x) }
 func (x WebinarUpdatedObject) redacted() WebinarUpdatedObject {
 	x.Password = redact.String(x.Password)
 	x.RegistrationURL = redact.URL(x.RegistrationURL)
+	x.Settings = redactZoomWebinarSettings(x.Settings)
 	return x
 }
 
@@ -3836,3 +3342,24 @@ func (x UserUpdatedOldObject) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UserUpdatedOldObject) String() string { return fmt.Sprint(x) }
+
+// redactZoomMeetingSettings returns a copy of v with the values the events print redacted replaced,
+// sharing nothing that holds them with v.
+func redactZoomMeetingSettings(v zoom.MeetingSettings) zoom.MeetingSettings {
+	v.AuthenticationException = redactEach(v.AuthenticationException, redactZoomMeetingSettingsAuthenticationExceptionItem)
+	return v
+}
+
+// redactZoomMeetingSettingsAuthenticationExceptionItem returns a copy of v with the values the
+// events print redacted replaced, sharing nothing that holds them with v.
+func redactZoomMeetingSettingsAuthenticationExceptionItem(v zoom.MeetingSettingsAuthenticationExceptionItem) zoom.MeetingSettingsAuthenticationExceptionItem {
+	v.JoinURL = redact.URL(v.JoinURL)
+	return v
+}
+
+// redactZoomWebinarSettings returns a copy of v with the values the events print redacted replaced,
+// sharing nothing that holds them with v.
+func redactZoomWebinarSettings(v zoom.WebinarSettings) zoom.WebinarSettings {
+	v.SurveyURL = redact.URL(v.SurveyURL)
+	return v
+}

@@ -11,6 +11,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // specExample is one example event from the trimmed webhook OpenAPI documents.
@@ -210,43 +214,62 @@ func equivalent(path string, orig, back any) string {
 	return fmt.Sprintf("%s: %#v became %#v", path, orig, back)
 }
 
+// sameInstant reports whether a and b are the same instant at whole seconds: zoom.Time keeps a
+// decoded fraction of a second but encodes whole seconds, the form Zoom reads.
 func sameInstant(a, b string) bool {
-	var ta, tb Time
-	if ta.UnmarshalJSON([]byte(`"`+a+`"`)) != nil || tb.UnmarshalJSON([]byte(`"`+b+`"`)) != nil {
+	var ta, tb zoom.Time
+	if ta.UnmarshalJSON([]byte(`"`+a+`"`)) != nil || tb.UnmarshalJSON([]byte(`"`+b+`"`)) != nil || ta.IsZero() || tb.IsZero() {
 		return false
 	}
-	return ta.Equal(tb.Time)
+	return ta.Truncate(time.Second).Equal(tb.Truncate(time.Second))
 }
 
-func TestIDDecoding(t *testing.T) {
+// An event's meeting id and time are zoom's types: the id from meeting.created (a number), from
+// meeting.started (a string) and from a REST response compare with ==, without a conversion.
+func TestEventIDsAndTimesAreZoomTypes(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]ID{
-		`85393847045`: 85393847045, `"85393847045"`: 85393847045, `null`: 0, `""`: 0,
-		`-1`: -1, `9223372036854775807`: 1<<63 - 1,
-	} {
-		var id ID
-		if err := json.Unmarshal([]byte(in), &id); err != nil || id != want {
-			t.Errorf("%s: %v, %v", in, id, err)
-		}
-	}
-	for _, in := range []string{`1.5`, `"abc"`, `true`, `{}`, `"1e3"`, `9223372036854775808`, `" 1"`} {
-		var id ID
-		if err := json.Unmarshal([]byte(in), &id); err == nil {
-			t.Errorf("%s accepted as %d", in, id)
-		}
-	}
-	b, _ := json.Marshal(struct{ ID ID }{85393847045})
-	if string(b) != `{"ID":85393847045}` {
-		t.Errorf("marshal: %s", b)
-	}
-	// The same meeting id typed as a number (meeting.created) and as a string (meeting.started).
 	var created MeetingCreatedPayload
 	var started MeetingStartedPayload
-	if json.Unmarshal([]byte(`{"object":{"id":85393847045}}`), &created) != nil ||
-		json.Unmarshal([]byte(`{"object":{"id":"85393847045"}}`), &started) != nil ||
-		created.Object.ID != started.Object.ID {
-		t.Fatal("ids differ")
-	}
+	var fromAPI zoom.Meeting
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":85393847045,"start_time":"2026-03-01T15:00:00Z"}}`), &created))
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":"85393847045","start_time":"2026-03-01T15:00:00.250Z"}}`), &started))
+	require.NoError(t, json.Unmarshal([]byte(`{"id":85393847045,"start_time":"2026-03-01T15:00:00Z"}`), &fromAPI))
+	assert.Equal(t, zoom.ID(85393847045), created.Object.ID)
+	assert.True(t, created.Object.ID == started.Object.ID && started.Object.ID == fromAPI.ID, "ids differ")
+	var st zoom.Time = started.Object.StartTime
+	assert.True(t, created.Object.StartTime.Equal(fromAPI.StartTime.Time))
+	assert.Equal(t, time.Date(2026, 3, 1, 15, 0, 0, 250e6, time.UTC), st.Time)
+	// A time Zoom spells oddly decodes as the zero time rather than rejecting the event.
+	var odd MeetingStartedPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":1,"start_time":"yesterday"}}`), &odd))
+	assert.True(t, odd.Object.StartTime.IsZero())
+	// A meeting's recurrence in an event is zoom's model.
+	var upd MeetingUpdatedPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":1,"recurrence":{"type":2,"repeat_interval":1,"weekly_days":"2,4"}}}`), &upd))
+	var rec zoom.Recurrence = upd.Object.Recurrence
+	assert.Equal(t, "2,4", rec.WeeklyDays)
+}
+
+// Events whose payload carries a meeting's or webinar's settings use zoom's settings models: a
+// setting turned off in an event reads as the same *bool false as from Meetings.Get.
+func TestEventSettingsAreZoomModels(t *testing.T) {
+	t.Parallel()
+	var upd MeetingUpdatedPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":1,"settings":{"join_before_host":false,"jbh_time":5,"approval_type":2}},
+		"old_object":{"id":1,"settings":{"join_before_host":true}}}`), &upd))
+	var now, before zoom.MeetingSettings = upd.Object.Settings, upd.OldObject.Settings
+	require.NotNil(t, now.JoinBeforeHost)
+	assert.False(t, *now.JoinBeforeHost)
+	assert.True(t, *before.JoinBeforeHost)
+	assert.Equal(t, zoom.ApprovalType(2), *now.ApprovalType)
+	var created MeetingCreatedPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":1,"settings":{"use_pmi":true}}}`), &created))
+	var cs zoom.MeetingSettings = created.Object.Settings
+	assert.True(t, *cs.UsePMI)
+	var wupd WebinarUpdatedPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":1,"settings":{"panelists_video":true}}}`), &wupd))
+	var ws zoom.WebinarSettings = wupd.Object.Settings
+	assert.True(t, *ws.PanelistsVideo)
 }
 
 func TestNullBool(t *testing.T) {
@@ -266,31 +289,6 @@ func TestNullBool(t *testing.T) {
 	}
 	out, _ := json.Marshal(AppDeauthorizedPayload{UserDataRetention: NullBool{Bool: false, Valid: true}})
 	if string(out) != `{"user_data_retention":false}` {
-		t.Errorf("marshal: %s", out)
-	}
-}
-
-func TestTimeDecoding(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]time.Time{
-		`"2019-06-17T13:52:28.632Z"`:  time.Date(2019, 6, 17, 13, 52, 28, 632e6, time.UTC),
-		`"2019-06-17T13:52:28Z"`:      time.Date(2019, 6, 17, 13, 52, 28, 0, time.UTC),
-		`"2019-06-17T13:52:28+02:00"`: time.Date(2019, 6, 17, 11, 52, 28, 0, time.UTC),
-		`"2019-06-17T13:52:28"`:       time.Date(2019, 6, 17, 13, 52, 28, 0, time.UTC),
-		`""`:                          {},
-		`null`:                        {},
-	} {
-		var tm Time
-		if err := json.Unmarshal([]byte(in), &tm); err != nil || !tm.Equal(want) {
-			t.Errorf("%s: %v, %v", in, tm, err)
-		}
-	}
-	var tm Time
-	if err := json.Unmarshal([]byte(`"yesterday"`), &tm); err == nil {
-		t.Error("garbage accepted")
-	}
-	out, _ := json.Marshal(Time{time.Date(2019, 6, 17, 13, 52, 28, 632e6, time.UTC)})
-	if string(out) != `"2019-06-17T13:52:28.632Z"` {
 		t.Errorf("marshal: %s", out)
 	}
 }

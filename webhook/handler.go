@@ -177,7 +177,7 @@ func NewHandler(v *Verifier, opts ...HandlerOption) (*Handler, error) {
 	}
 	h := &Handler{
 		v:        v,
-		dedup:    NewMemoryDeduper(nil),
+		dedup:    NewMemoryDeduper(WithClock(v.now)),
 		keyFunc:  DefaultKey,
 		ttl:      DefaultDedupTTL,
 		routes:   make(map[string]HandlerFunc),

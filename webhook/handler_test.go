@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // testClock is a settable clock shared by a verifier and a deduper.
@@ -48,7 +50,7 @@ func newFixture(t *testing.T, vopts []Option, hopts ...HandlerOption) *fixture {
 	t.Helper()
 	c := &testClock{now: goldenTime}
 	v := mustVerifier(t, []string{testSecret}, append([]Option{WithClock(c.Now)}, vopts...)...)
-	d := NewMemoryDeduper(c.Now)
+	d := NewMemoryDeduper(WithClock(c.Now))
 	logs := &bytes.Buffer{}
 	h, err := NewHandler(v, append([]HandlerOption{WithDeduper(d), WithLogger(slog.New(slog.NewTextHandler(logs, nil)))}, hopts...)...)
 	if err != nil {
@@ -206,7 +208,7 @@ func TestHandlerDispatch(t *testing.T) {
 		return nil
 	})
 	Handle(f.h, "meeting.chat_message_sent", func(ctx context.Context, e *Event, p *struct {
-		Object struct{ ID ID } `json:"object"`
+		Object struct{ ID zoom.ID } `json:"object"`
 	}) error {
 		record(fmt.Sprintf("chat %d", p.Object.ID))
 		return nil
@@ -227,7 +229,7 @@ func TestHandlerDispatch(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 	// A payload that does not decode into the registered type is a handler failure.
-	if w := f.deliver(t, testSecret, `{"event":"meeting.participant_joined","event_ts":1700000000009,"payload":{"object":{"id":"not-a-number"}}}`); w.Code != http.StatusInternalServerError {
+	if w := f.deliver(t, testSecret, `{"event":"meeting.participant_joined","event_ts":1700000000009,"payload":{"object":{"id":1,"participant":"not-an-object"}}}`); w.Code != http.StatusInternalServerError {
 		t.Fatalf("undecodable payload: %d", w.Code)
 	}
 	// Without a fallback, unknown events are acknowledged.

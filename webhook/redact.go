@@ -17,3 +17,16 @@ func redactSlice[T redactor[T]](s []T) []T {
 	}
 	return out
 }
+
+// redactEach returns a copy of s with f applied to each element: the redacted copy of a list of
+// zoom models that an event reuses (see redactZoom* in events_gen.go).
+func redactEach[T any](s []T, f func(T) T) []T {
+	if s == nil {
+		return nil
+	}
+	out := make([]T, len(s))
+	for i, v := range s {
+		out[i] = f(v)
+	}
+	return out
+}

@@ -220,7 +220,7 @@ func TestDedupTTLMustCoverWindow(t *testing.T) {
 func TestReplayCacheLetsRetriesOfFailedDeliveriesThrough(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		h := defaultHandler(t, WithReplayCache(NewMemoryDeduper(nil)))
+		h := defaultHandler(t, WithReplayCache(NewMemoryDeduper()))
 		var calls atomic.Int32
 		h.OnMeetingEnded(func(ctx context.Context, e *Event, p *MeetingEndedPayload) error {
 			if calls.Add(1) == 1 {
@@ -345,7 +345,7 @@ func (r *ttlRecorder) Claim(ctx context.Context, key string, ttl time.Duration) 
 func TestHandlerPassesTTLsCoveringWindow(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		dedup, cache := &ttlRecorder{MemoryDeduper: NewMemoryDeduper(nil)}, &ttlRecorder{MemoryDeduper: NewMemoryDeduper(nil)}
+		dedup, cache := &ttlRecorder{MemoryDeduper: NewMemoryDeduper()}, &ttlRecorder{MemoryDeduper: NewMemoryDeduper()}
 		v, err := NewVerifier([]string{testSecret}, WithReplayCache(cache))
 		if err != nil {
 			t.Fatal(err)

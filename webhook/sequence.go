@@ -1,6 +1,7 @@
 package webhook
 
 import (
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -32,16 +33,41 @@ type seqEntry struct {
 }
 
 // NewSequencer returns a Sequencer remembering subjects for ttl (24h when
-// ttl is not positive: beyond Zoom's retry span) on the clock now
-// (time.Now when nil).
-func NewSequencer(ttl time.Duration, now func() time.Time) *Sequencer {
+// ttl is not positive: beyond Zoom's retry span), on time.Now or on the
+// clock of [WithClock].
+//
+// WithClock is the one option NewSequencer and [NewMemoryDeduper] take:
+// another option of the Verifier's, or WithClock(nil), is a programming
+// error and panics, as a bad argument to time.NewTicker does. Tests rarely
+// need it: testing/synctest fakes time.Now.
+func NewSequencer(ttl time.Duration, opts ...Option) *Sequencer {
 	if ttl <= 0 {
 		ttl = DefaultDedupTTL
+	}
+	return &Sequencer{ttl: ttl, now: clockOf("NewSequencer", opts), newest: make(map[string]seqEntry)}
+}
+
+// clockOf returns the clock opts set with WithClock, time.Now when none
+// does. Any other option, or an invalid one, panics (see NewSequencer).
+func clockOf(who string, opts []Option) func() time.Time {
+	var v Verifier
+	for _, o := range opts {
+		if o == nil {
+			panic("webhook: " + who + ": nil option")
+		}
+		if err := o(&v); err != nil {
+			panic("webhook: " + who + ": " + err.Error())
+		}
+	}
+	now := v.now
+	v.now = nil
+	if !reflect.ValueOf(v).IsZero() {
+		panic("webhook: " + who + ": only WithClock applies; the other options configure a Verifier")
 	}
 	if now == nil {
 		now = time.Now
 	}
-	return &Sequencer{ttl: ttl, now: now, newest: make(map[string]seqEntry)}
+	return now
 }
 
 // Observe records e and reports whether it is stale: an event about the

@@ -10,7 +10,7 @@ func TestSequencerReportsStaleTransitions(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	s := NewSequencer(0, clock)
+	s := NewSequencer(0, WithClock(clock))
 	ev := func(name string, tsMin int, user string) *Event {
 		body := fmt.Sprintf(`{"event":%q,"event_ts":%d,"payload":{"object":{"id":"9","uuid":"w==","participant":{"user_id":%q,"user_name":"Ada","join_time":"x","leave_time":"y"}}}}`,
 			name, time.Date(2026, 11, 25, 20, tsMin, 0, 0, time.UTC).UnixMilli(), user)

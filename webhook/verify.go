@@ -66,7 +66,9 @@ func WithTolerance(d time.Duration) Option {
 	}
 }
 
-// WithClock sets the clock the timestamp window is checked against (default time.Now).
+// WithClock sets the clock the timestamp window is checked against (default time.Now); a Handler's
+// default deduper expires its entries on it too. It is also the one option of NewMemoryDeduper and
+// NewSequencer. Most tests need none: testing/synctest fakes time.Now.
 func WithClock(now func() time.Time) Option {
 	return func(v *Verifier) error {
 		if now == nil {

@@ -407,7 +407,7 @@ func TestLegacyToken(t *testing.T) {
 func TestReplayCache(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{now: goldenTime}
-	cache := NewMemoryDeduper(clock.Now)
+	cache := NewMemoryDeduper(WithClock(clock.Now))
 	v := mustVerifier(t, []string{"k"}, WithClock(clock.Now), WithReplayCache(cache))
 	body := []byte(`{"event":"meeting.deleted","event_ts":1,"payload":{"object":{"id":1}}}`)
 	h := sigHeader(Sign("k", goldenTime, body), "1700000000")

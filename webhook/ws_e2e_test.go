@@ -37,9 +37,9 @@ func TestWebSocketSourceEndToEndWithTheFakeZoom(t *testing.T) {
 	require.NoError(t, err)
 	h, err := webhook.NewHandler(v)
 	require.NoError(t, err)
-	created := make(chan int64, 10)
+	created := make(chan zoom.ID, 10)
 	h.OnMeetingCreated(func(_ context.Context, _ *webhook.Event, p *webhook.MeetingCreatedPayload) error {
-		created <- int64(p.Object.ID)
+		created <- p.Object.ID
 		return nil
 	})
 

@@ -659,8 +659,8 @@ func methodArgs(t *testing.T, op *spec.Operation, meth reflect.Value) ([]reflect
 		switch {
 		case at == reflect.TypeFor[context.Context]():
 			args[i] = reflect.ValueOf(context.Background())
-		case at == reflect.TypeFor[int64]():
-			args[i] = reflect.ValueOf(int64(85746065))
+		case at == reflect.TypeFor[ID]():
+			args[i] = reflect.ValueOf(ID(85746065))
 		case at == reflect.TypeFor[InstanceID]():
 			args[i] = reflect.ValueOf(InstanceID("/ajXp112QmuoKj4854875=="))
 		case at == reflect.TypeFor[string]():

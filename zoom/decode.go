@@ -197,7 +197,10 @@ func (ws *warnings) add(field, want, got string) {
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	numberType      = reflect.TypeFor[json.Number]()
+	idType          = reflect.TypeFor[ID]()
 )
+
+func validID(raw []byte) bool { _, ok := parseID(raw); return ok }
 
 // repair compares the decoded JSON value v with rv, the Go value
 // encoding/json assigned it to, and sets rv where Zoom sent the value with
@@ -222,10 +225,17 @@ func (ws *warnings) repair(v any, rv reflect.Value, path string) {
 		ws.repair(v, rv.Elem(), path)
 		return
 	}
+	got := valueKind(v)
+	if t == idType {
+		// ID decodes leniently, leaving 0 for what is no id: say so.
+		if raw, err := json.Marshal(v); err != nil || !validID(raw) {
+			ws.add(path, t.String(), got)
+		}
+		return
+	}
 	if t.Kind() != reflect.Struct && reflect.PointerTo(t).Implements(unmarshalerType) {
 		return // Time, Date and the flexible scalars decode leniently
 	}
-	got := valueKind(v)
 	switch t.Kind() {
 	case reflect.Interface:
 		return

@@ -22,7 +22,11 @@
 //	m, resp, err := client.Meetings.Get(ctx, meetingID, nil)
 //
 // Each method's doc comment names the Zoom operation it calls, as
-// "Zoom API: METHOD /path (operationId)". Meeting and webinar ids are int64.
+// "Zoom API: METHOD /path (operationId)". Meeting and webinar ids are an
+// [ID], the type package webhook's events use too: an id from an event
+// compares with == to one from a call, and an untyped constant needs no
+// conversion (client.Meetings.Get(ctx, 85393847045, nil)). Times are a
+// [Time], in events too.
 // Calls that take either an id or the UUID of one instance take an
 // [InstanceID]; UUIDs that Zoom wants double-encoded are encoded so.
 //

@@ -110,7 +110,7 @@ func TestListAllStopsOnRepeatedPageToken(t *testing.T) {
 	c := newFakeClient(t, rt)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	var ids []int64
+	var ids []ID
 	var last error
 	for m, err := range c.Meetings.ListAll(ctx, "me", nil) {
 		if err != nil {

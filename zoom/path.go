@@ -2,7 +2,6 @@ package zoom
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -45,9 +44,6 @@ func buildPath(template string, args ...string) string {
 		template = template[open+end+1:]
 	}
 }
-
-// formatID formats a numeric id for a path.
-func formatID(id int64) string { return strconv.FormatInt(id, 10) }
 
 // checkPath refuses a built path with a path parameter that is empty, "."
 // or "..": sent raw, a dot segment is resolved by any proxy on the way (so

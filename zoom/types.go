@@ -2,6 +2,7 @@ package zoom
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/url"
@@ -16,11 +17,72 @@ import (
 //	Settings: &zoom.MeetingSettings{JoinBeforeHost: zoom.Ptr(false)}
 func Ptr[T any](v T) *T { return &v }
 
-// Time is a timestamp in a Zoom request or response. It decodes leniently
-// (RFC 3339 with or without fractional seconds, Zoom's zone-less
-// "2006-01-02T15:04:05" taken as UTC, a plain date, an empty string or null
-// as the zero time) and encodes as UTC "2006-01-02T15:04:05Z", the form Zoom
-// reads as GMT.
+// The value types below (ID, Time, Date, InstanceID, Secret) are shared by
+// the REST models of this package and the event payloads of package
+// webhook, which imports them from here: a meeting id from a
+// meeting.started event and one from Meetings.Get are both an ID and
+// compare with ==. They live in zoom rather than a package of their own
+// because the events also reuse zoom's models (Recurrence, settings),
+// so webhook imports zoom anyway; zoom never imports webhook.
+
+// ID is a Zoom numeric identifier, such as a meeting or webinar id (the
+// meeting number), in REST models, calls and event payloads alike. Zoom
+// sends the same id as a JSON number in one place and as a string in
+// another (meeting.created and meeting.started, for example); ID decodes
+// both, and null or "" as 0. Like Time, it never fails: a value that is
+// neither (a word, a fraction, an object) leaves 0, so one odd field cannot
+// reject a whole response or event; in a response it is also listed among
+// Response.DecodeWarnings when the response has other fields to repair.
+// It encodes as a JSON number, and in paths and query parameters in
+// decimal. An untyped constant converts on its own:
+// client.Meetings.Get(ctx, 85393847045, nil).
+type ID int64
+
+// UnmarshalJSON accepts a JSON integer, a string holding a decimal
+// integer, "" or null, and leaves 0 for anything else.
+func (id *ID) UnmarshalJSON(b []byte) error {
+	*id, _ = parseID(b)
+	return nil
+}
+
+// parseID reads a JSON id as ID.UnmarshalJSON does, and reports whether
+// the value was one (an integer, a decimal string, "" or null).
+func parseID(b []byte) (ID, bool) {
+	if string(b) == "null" {
+		return 0, true
+	}
+	if len(b) >= 2 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return 0, false
+		}
+		if s == "" {
+			return 0, true
+		}
+		b = []byte(s)
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return ID(n), true
+}
+
+// MarshalJSON encodes the id as a JSON number.
+func (id ID) MarshalJSON() ([]byte, error) {
+	return strconv.AppendInt(nil, int64(id), 10), nil
+}
+
+// String returns the id in decimal.
+func (id ID) String() string { return strconv.FormatInt(int64(id), 10) }
+
+// Time is a timestamp in a Zoom request, response or event payload. It
+// decodes leniently (RFC 3339 with or without fractional seconds, Zoom's
+// zone-less "2006-01-02T15:04:05" and "2006-01-02 15:04:05" taken as UTC, a
+// plain date, epoch milliseconds, an empty string or null as the zero
+// time; an unknown format leaves the zero time rather than failing) and
+// encodes as UTC "2006-01-02T15:04:05Z", the form Zoom reads as GMT: a
+// decoded fraction of a second is kept in the value but not re-encoded.
 type Time struct{ time.Time }
 
 // NewTime returns t as a Time.
@@ -171,7 +233,7 @@ type InstanceID string
 
 // LatestOf returns the InstanceID naming the latest instance of the meeting
 // or webinar with the given id.
-func LatestOf(id int64) InstanceID { return InstanceID(strconv.FormatInt(id, 10)) }
+func LatestOf(id ID) InstanceID { return InstanceID(id.String()) }
 
 // bodyBuf holds a response body while it is decoded; pooled, with the
 // limiting reader that caps it, so reading a body allocates nothing.

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-querystring/query"
 )
 
 func TestTimeDecodesLeniently(t *testing.T) {
@@ -175,5 +177,42 @@ func TestMeaningfulZerosAreSent(t *testing.T) {
 	}
 	if b := rt.bodies[1]; !strings.Contains(b, `"registrants_restrict_number":0`) {
 		t.Errorf("webinar update body %s: registrants_restrict_number 0 not sent", b)
+	}
+}
+
+// Zoom sends the same id as a number in one place and a string in another;
+// ID reads both and writes a number, in JSON, paths and queries.
+func TestIDDecodesNumbersAndStrings(t *testing.T) {
+	for in, want := range map[string]ID{
+		`85393847045`: 85393847045, `"85393847045"`: 85393847045, `null`: 0, `""`: 0,
+		`-1`: -1, `9223372036854775807`: 1<<63 - 1,
+	} {
+		var id ID
+		if err := json.Unmarshal([]byte(in), &id); err != nil || id != want {
+			t.Errorf("%s: %v, %v", in, id, err)
+		}
+	}
+	for _, in := range []string{`1.5`, `"abc"`, `true`, `{}`, `"1e3"`, `9223372036854775808`, `" 1"`} {
+		id := ID(7)
+		if err := json.Unmarshal([]byte(in), &id); err != nil || id != 0 {
+			t.Errorf("%s: %d, %v; want 0 and no error (lenient, like Time)", in, id, err)
+		}
+		if validID([]byte(in)) {
+			t.Errorf("%s reported as an id", in)
+		}
+	}
+	b, _ := json.Marshal(struct{ ID ID }{85393847045})
+	if string(b) != `{"ID":85393847045}` {
+		t.Errorf("marshal: %s", b)
+	}
+	if got := LatestOf(85393847045); got != "85393847045" {
+		t.Errorf("LatestOf: %q", got)
+	}
+	q, err := query.Values(struct {
+		MeetingID ID `url:"meeting_id,omitempty"`
+		Other     ID `url:"other,omitempty"`
+	}{MeetingID: 85393847045})
+	if err != nil || q.Encode() != "meeting_id=85393847045" {
+		t.Errorf("query: %q, %v", q.Encode(), err)
 	}
 }

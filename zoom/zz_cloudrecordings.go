@@ -19,7 +19,7 @@ import (
 //
 // Zoom API: POST /meetings/{meetingId}/recordings/registrants (meetingRecordingRegistrantCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/POST/meetings/{meetingId}/recordings/registrants
-func (s *CloudRecordingsService) AddRegistrant(ctx context.Context, meetingID int64, body *RecordingRegistrant) (*RecordingRegistration, *Response, error) {
+func (s *CloudRecordingsService) AddRegistrant(ctx context.Context, meetingID ID, body *RecordingRegistrant) (*RecordingRegistration, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opCloudRecordingsAddRegistrant, "meetingID")
 	}
@@ -33,7 +33,7 @@ func (s *CloudRecordingsService) AddRegistrant(ctx context.Context, meetingID in
 		return nil, nil, errRequired(opCloudRecordingsAddRegistrant, "body.FirstName")
 	}
 	var out RecordingRegistration
-	resp, err := s.client.call(ctx, opCloudRecordingsAddRegistrant, buildPath(opCloudRecordingsAddRegistrant.Path, formatID(meetingID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opCloudRecordingsAddRegistrant, buildPath(opCloudRecordingsAddRegistrant.Path, meetingID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -202,12 +202,12 @@ func (s *CloudRecordingsService) GetAnalyticsSummary(ctx context.Context, meetin
 //
 // Zoom API: GET /meetings/{meetingId}/recordings/registrants/questions (recordingRegistrantsQuestionsGet)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/GET/meetings/{meetingId}/recordings/registrants/questions
-func (s *CloudRecordingsService) GetRegistrantQuestions(ctx context.Context, meetingID int64) (*RegistrantQuestions, *Response, error) {
+func (s *CloudRecordingsService) GetRegistrantQuestions(ctx context.Context, meetingID ID) (*RegistrantQuestions, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opCloudRecordingsGetRegistrantQuestions, "meetingID")
 	}
 	var out RegistrantQuestions
-	resp, err := s.client.call(ctx, opCloudRecordingsGetRegistrantQuestions, buildPath(opCloudRecordingsGetRegistrantQuestions.Path, formatID(meetingID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opCloudRecordingsGetRegistrantQuestions, buildPath(opCloudRecordingsGetRegistrantQuestions.Path, meetingID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -333,12 +333,12 @@ func (s *CloudRecordingsService) ListAll(ctx context.Context, userID string, opt
 //
 // Zoom API: GET /meetings/{meetingId}/recordings/registrants (meetingRecordingRegistrants)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/GET/meetings/{meetingId}/recordings/registrants
-func (s *CloudRecordingsService) ListRegistrants(ctx context.Context, meetingID int64, opts *ListRecordingRegistrantsOptions) (*RecordingRegistrantList, *Response, error) {
+func (s *CloudRecordingsService) ListRegistrants(ctx context.Context, meetingID ID, opts *ListRecordingRegistrantsOptions) (*RecordingRegistrantList, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opCloudRecordingsListRegistrants, "meetingID")
 	}
 	var out RecordingRegistrantList
-	resp, err := s.client.call(ctx, opCloudRecordingsListRegistrants, buildPath(opCloudRecordingsListRegistrants.Path, formatID(meetingID)), queryOf(opts), nil, &out)
+	resp, err := s.client.call(ctx, opCloudRecordingsListRegistrants, buildPath(opCloudRecordingsListRegistrants.Path, meetingID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -350,7 +350,7 @@ func (s *CloudRecordingsService) ListRegistrants(ctx context.Context, meetingID 
 // or after yielding the first error (with a nil item). opts is copied, not modified.
 //
 // Zoom API: GET /meetings/{meetingId}/recordings/registrants (meetingRecordingRegistrants)
-func (s *CloudRecordingsService) ListRegistrantsAll(ctx context.Context, meetingID int64, opts *ListRecordingRegistrantsOptions) iter.Seq2[*RecordingRegistrant, error] {
+func (s *CloudRecordingsService) ListRegistrantsAll(ctx context.Context, meetingID ID, opts *ListRecordingRegistrantsOptions) iter.Seq2[*RecordingRegistrant, error] {
 	var o ListRecordingRegistrantsOptions
 	if opts != nil {
 		o = *opts
@@ -428,14 +428,14 @@ func (s *CloudRecordingsService) RecoverFile(ctx context.Context, meetingID Inst
 //
 // Zoom API: PATCH /meetings/{meetingId}/recordings/registrants/questions (recordingRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/PATCH/meetings/{meetingId}/recordings/registrants/questions
-func (s *CloudRecordingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID int64, body *RegistrantQuestions) (*Response, error) {
+func (s *CloudRecordingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID ID, body *RegistrantQuestions) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opCloudRecordingsUpdateRegistrantQuestions, "meetingID")
 	}
 	if body == nil {
 		return nil, errRequired(opCloudRecordingsUpdateRegistrantQuestions, "body")
 	}
-	return s.client.call(ctx, opCloudRecordingsUpdateRegistrantQuestions, buildPath(opCloudRecordingsUpdateRegistrantQuestions.Path, formatID(meetingID)), nil, body, nil)
+	return s.client.call(ctx, opCloudRecordingsUpdateRegistrantQuestions, buildPath(opCloudRecordingsUpdateRegistrantQuestions.Path, meetingID.String()), nil, body, nil)
 }
 
 // UpdateRegistrantStatus updates a registrant's status.
@@ -450,7 +450,7 @@ func (s *CloudRecordingsService) UpdateRegistrantQuestions(ctx context.Context, 
 //
 // Zoom API: PUT /meetings/{meetingId}/recordings/registrants/status (meetingRecordingRegistrantStatus)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/PUT/meetings/{meetingId}/recordings/registrants/status
-func (s *CloudRecordingsService) UpdateRegistrantStatus(ctx context.Context, meetingID int64, body *UpdateRegistrantStatusRequest) (*Response, error) {
+func (s *CloudRecordingsService) UpdateRegistrantStatus(ctx context.Context, meetingID ID, body *UpdateRegistrantStatusRequest) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opCloudRecordingsUpdateRegistrantStatus, "meetingID")
 	}
@@ -463,7 +463,7 @@ func (s *CloudRecordingsService) UpdateRegistrantStatus(ctx context.Context, mee
 	if len(body.Registrants) > 30 {
 		return nil, errTooMany(opCloudRecordingsUpdateRegistrantStatus, "body.Registrants", len(body.Registrants), 30)
 	}
-	return s.client.call(ctx, opCloudRecordingsUpdateRegistrantStatus, buildPath(opCloudRecordingsUpdateRegistrantStatus.Path, formatID(meetingID)), nil, body, nil)
+	return s.client.call(ctx, opCloudRecordingsUpdateRegistrantStatus, buildPath(opCloudRecordingsUpdateRegistrantStatus.Path, meetingID.String()), nil, body, nil)
 }
 
 // UpdateSettings updates meeting recording settings.

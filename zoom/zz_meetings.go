@@ -22,7 +22,7 @@ import (
 //
 // Zoom API: POST /meetings/{meetingId}/batch_registrants (addBatchRegistrants)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/POST/meetings/{meetingId}/batch_registrants
-func (s *MeetingsService) AddBatchRegistrants(ctx context.Context, meetingID int64, body *AddBatchRegistrantsRequest) (*BatchRegistrantsResult, *Response, error) {
+func (s *MeetingsService) AddBatchRegistrants(ctx context.Context, meetingID ID, body *AddBatchRegistrantsRequest) (*BatchRegistrantsResult, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsAddBatchRegistrants, "meetingID")
 	}
@@ -33,7 +33,7 @@ func (s *MeetingsService) AddBatchRegistrants(ctx context.Context, meetingID int
 		return nil, nil, errTooMany(opMeetingsAddBatchRegistrants, "body.Registrants", len(body.Registrants), 30)
 	}
 	var out BatchRegistrantsResult
-	resp, err := s.client.call(ctx, opMeetingsAddBatchRegistrants, buildPath(opMeetingsAddBatchRegistrants.Path, formatID(meetingID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opMeetingsAddBatchRegistrants, buildPath(opMeetingsAddBatchRegistrants.Path, meetingID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -55,7 +55,7 @@ func (s *MeetingsService) AddBatchRegistrants(ctx context.Context, meetingID int
 //
 // Zoom API: POST /meetings/{meetingId}/registrants (meetingRegistrantCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/POST/meetings/{meetingId}/registrants
-func (s *MeetingsService) AddRegistrant(ctx context.Context, meetingID int64, body *Registrant, opts *AddMeetingRegistrantOptions) (*MeetingRegistration, *Response, error) {
+func (s *MeetingsService) AddRegistrant(ctx context.Context, meetingID ID, body *Registrant, opts *AddMeetingRegistrantOptions) (*MeetingRegistration, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsAddRegistrant, "meetingID")
 	}
@@ -69,7 +69,7 @@ func (s *MeetingsService) AddRegistrant(ctx context.Context, meetingID int64, bo
 		return nil, nil, errRequired(opMeetingsAddRegistrant, "body.FirstName")
 	}
 	var out MeetingRegistration
-	resp, err := s.client.call(ctx, opMeetingsAddRegistrant, buildPath(opMeetingsAddRegistrant.Path, formatID(meetingID)), queryOf(opts), body, &out)
+	resp, err := s.client.call(ctx, opMeetingsAddRegistrant, buildPath(opMeetingsAddRegistrant.Path, meetingID.String()), queryOf(opts), body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -127,7 +127,7 @@ func (s *MeetingsService) Create(ctx context.Context, userID string, body *Creat
 //
 // Zoom API: POST /meetings/{meetingId}/invite_links (meetingInviteLinksCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/POST/meetings/{meetingId}/invite_links
-func (s *MeetingsService) CreateInviteLinks(ctx context.Context, meetingID int64, body *CreateMeetingInviteLinksRequest) (*MeetingInviteLinks, *Response, error) {
+func (s *MeetingsService) CreateInviteLinks(ctx context.Context, meetingID ID, body *CreateMeetingInviteLinksRequest) (*MeetingInviteLinks, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsCreateInviteLinks, "meetingID")
 	}
@@ -135,7 +135,7 @@ func (s *MeetingsService) CreateInviteLinks(ctx context.Context, meetingID int64
 		return nil, nil, errRequired(opMeetingsCreateInviteLinks, "body")
 	}
 	var out MeetingInviteLinks
-	resp, err := s.client.call(ctx, opMeetingsCreateInviteLinks, buildPath(opMeetingsCreateInviteLinks.Path, formatID(meetingID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opMeetingsCreateInviteLinks, buildPath(opMeetingsCreateInviteLinks.Path, meetingID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -156,11 +156,11 @@ func (s *MeetingsService) CreateInviteLinks(ctx context.Context, meetingID int64
 //
 // Zoom API: DELETE /meetings/{meetingId} (meetingDelete)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/DELETE/meetings/{meetingId}
-func (s *MeetingsService) Delete(ctx context.Context, meetingID int64, opts *DeleteMeetingOptions) (*Response, error) {
+func (s *MeetingsService) Delete(ctx context.Context, meetingID ID, opts *DeleteMeetingOptions) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsDelete, "meetingID")
 	}
-	return s.client.call(ctx, opMeetingsDelete, buildPath(opMeetingsDelete.Path, formatID(meetingID)), queryOf(opts), nil, nil)
+	return s.client.call(ctx, opMeetingsDelete, buildPath(opMeetingsDelete.Path, meetingID.String()), queryOf(opts), nil, nil)
 }
 
 // DeleteRegistrant deletes a meeting registrant.
@@ -181,14 +181,14 @@ func (s *MeetingsService) Delete(ctx context.Context, meetingID int64, opts *Del
 //
 // Zoom API: DELETE /meetings/{meetingId}/registrants/{registrantId} (meetingregistrantdelete)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/DELETE/meetings/{meetingId}/registrants/{registrantId}
-func (s *MeetingsService) DeleteRegistrant(ctx context.Context, meetingID int64, registrantID string, opts *DeleteMeetingRegistrantOptions) (*Response, error) {
+func (s *MeetingsService) DeleteRegistrant(ctx context.Context, meetingID ID, registrantID string, opts *DeleteMeetingRegistrantOptions) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsDeleteRegistrant, "meetingID")
 	}
 	if registrantID == "" {
 		return nil, errRequired(opMeetingsDeleteRegistrant, "registrantID")
 	}
-	return s.client.call(ctx, opMeetingsDeleteRegistrant, buildPath(opMeetingsDeleteRegistrant.Path, formatID(meetingID), registrantID), queryOf(opts), nil, nil)
+	return s.client.call(ctx, opMeetingsDeleteRegistrant, buildPath(opMeetingsDeleteRegistrant.Path, meetingID.String(), registrantID), queryOf(opts), nil, nil)
 }
 
 // Get gets a meeting.
@@ -204,12 +204,12 @@ func (s *MeetingsService) DeleteRegistrant(ctx context.Context, meetingID int64,
 //
 // Zoom API: GET /meetings/{meetingId} (meeting)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/meetings/{meetingId}
-func (s *MeetingsService) Get(ctx context.Context, meetingID int64, opts *GetMeetingOptions) (*Meeting, *Response, error) {
+func (s *MeetingsService) Get(ctx context.Context, meetingID ID, opts *GetMeetingOptions) (*Meeting, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsGet, "meetingID")
 	}
 	var out Meeting
-	resp, err := s.client.call(ctx, opMeetingsGet, buildPath(opMeetingsGet.Path, formatID(meetingID)), queryOf(opts), nil, &out)
+	resp, err := s.client.call(ctx, opMeetingsGet, buildPath(opMeetingsGet.Path, meetingID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -229,12 +229,12 @@ func (s *MeetingsService) Get(ctx context.Context, meetingID int64, opts *GetMee
 //
 // Zoom API: GET /meetings/{meetingId}/invitation (meetingInvitation)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/GET/meetings/{meetingId}/invitation
-func (s *MeetingsService) GetInvitation(ctx context.Context, meetingID int64) (*MeetingInvitation, *Response, error) {
+func (s *MeetingsService) GetInvitation(ctx context.Context, meetingID ID) (*MeetingInvitation, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsGetInvitation, "meetingID")
 	}
 	var out MeetingInvitation
-	resp, err := s.client.call(ctx, opMeetingsGetInvitation, buildPath(opMeetingsGetInvitation.Path, formatID(meetingID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opMeetingsGetInvitation, buildPath(opMeetingsGetInvitation.Path, meetingID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -281,7 +281,7 @@ func (s *MeetingsService) GetPast(ctx context.Context, meetingID InstanceID) (*P
 //
 // Zoom API: GET /meetings/{meetingId}/registrants/{registrantId} (meetingRegistrantGet)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/GET/meetings/{meetingId}/registrants/{registrantId}
-func (s *MeetingsService) GetRegistrant(ctx context.Context, meetingID int64, registrantID string) (*Registrant, *Response, error) {
+func (s *MeetingsService) GetRegistrant(ctx context.Context, meetingID ID, registrantID string) (*Registrant, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsGetRegistrant, "meetingID")
 	}
@@ -289,7 +289,7 @@ func (s *MeetingsService) GetRegistrant(ctx context.Context, meetingID int64, re
 		return nil, nil, errRequired(opMeetingsGetRegistrant, "registrantID")
 	}
 	var out Registrant
-	resp, err := s.client.call(ctx, opMeetingsGetRegistrant, buildPath(opMeetingsGetRegistrant.Path, formatID(meetingID), registrantID), nil, nil, &out)
+	resp, err := s.client.call(ctx, opMeetingsGetRegistrant, buildPath(opMeetingsGetRegistrant.Path, meetingID.String(), registrantID), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -310,12 +310,12 @@ func (s *MeetingsService) GetRegistrant(ctx context.Context, meetingID int64, re
 //
 // Zoom API: GET /meetings/{meetingId}/registrants/questions (meetingRegistrantsQuestionsGet)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/GET/meetings/{meetingId}/registrants/questions
-func (s *MeetingsService) GetRegistrantQuestions(ctx context.Context, meetingID int64) (*RegistrantQuestions, *Response, error) {
+func (s *MeetingsService) GetRegistrantQuestions(ctx context.Context, meetingID ID) (*RegistrantQuestions, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsGetRegistrantQuestions, "meetingID")
 	}
 	var out RegistrantQuestions
-	resp, err := s.client.call(ctx, opMeetingsGetRegistrantQuestions, buildPath(opMeetingsGetRegistrantQuestions.Path, formatID(meetingID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opMeetingsGetRegistrantQuestions, buildPath(opMeetingsGetRegistrantQuestions.Path, meetingID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -339,7 +339,7 @@ func (s *MeetingsService) GetRegistrantQuestions(ctx context.Context, meetingID 
 //
 // Zoom API: POST /meetings/{meetingId}/sip_dialing (getSipDialingWithPasscode)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/POST/meetings/{meetingId}/sip_dialing
-func (s *MeetingsService) GetSIPDialing(ctx context.Context, meetingID int64, body *GetMeetingSIPDialingRequest) (*MeetingSIPDialing, *Response, error) {
+func (s *MeetingsService) GetSIPDialing(ctx context.Context, meetingID ID, body *GetMeetingSIPDialingRequest) (*MeetingSIPDialing, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsGetSIPDialing, "meetingID")
 	}
@@ -347,7 +347,7 @@ func (s *MeetingsService) GetSIPDialing(ctx context.Context, meetingID int64, bo
 		return nil, nil, errRequired(opMeetingsGetSIPDialing, "body")
 	}
 	var out MeetingSIPDialing
-	resp, err := s.client.call(ctx, opMeetingsGetSIPDialing, buildPath(opMeetingsGetSIPDialing.Path, formatID(meetingID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opMeetingsGetSIPDialing, buildPath(opMeetingsGetSIPDialing.Path, meetingID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -420,12 +420,12 @@ func (s *MeetingsService) ListAll(ctx context.Context, userID string, opts *List
 //
 // Zoom API: GET /past_meetings/{meetingId}/instances (pastMeetings)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/GET/past_meetings/{meetingId}/instances
-func (s *MeetingsService) ListPastInstances(ctx context.Context, meetingID int64) (*MeetingInstanceList, *Response, error) {
+func (s *MeetingsService) ListPastInstances(ctx context.Context, meetingID ID) (*MeetingInstanceList, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsListPastInstances, "meetingID")
 	}
 	var out MeetingInstanceList
-	resp, err := s.client.call(ctx, opMeetingsListPastInstances, buildPath(opMeetingsListPastInstances.Path, formatID(meetingID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opMeetingsListPastInstances, buildPath(opMeetingsListPastInstances.Path, meetingID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -532,12 +532,12 @@ func (s *MeetingsService) ListPastQA(ctx context.Context, meetingID InstanceID) 
 //
 // Zoom API: GET /meetings/{meetingId}/registrants (meetingRegistrants)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/GET/meetings/{meetingId}/registrants
-func (s *MeetingsService) ListRegistrants(ctx context.Context, meetingID int64, opts *ListMeetingRegistrantsOptions) (*RegistrantList, *Response, error) {
+func (s *MeetingsService) ListRegistrants(ctx context.Context, meetingID ID, opts *ListMeetingRegistrantsOptions) (*RegistrantList, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsListRegistrants, "meetingID")
 	}
 	var out RegistrantList
-	resp, err := s.client.call(ctx, opMeetingsListRegistrants, buildPath(opMeetingsListRegistrants.Path, formatID(meetingID)), queryOf(opts), nil, &out)
+	resp, err := s.client.call(ctx, opMeetingsListRegistrants, buildPath(opMeetingsListRegistrants.Path, meetingID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -549,7 +549,7 @@ func (s *MeetingsService) ListRegistrants(ctx context.Context, meetingID int64, 
 // or after yielding the first error (with a nil item). opts is copied, not modified.
 //
 // Zoom API: GET /meetings/{meetingId}/registrants (meetingRegistrants)
-func (s *MeetingsService) ListRegistrantsAll(ctx context.Context, meetingID int64, opts *ListMeetingRegistrantsOptions) iter.Seq2[*Registrant, error] {
+func (s *MeetingsService) ListRegistrantsAll(ctx context.Context, meetingID ID, opts *ListMeetingRegistrantsOptions) iter.Seq2[*Registrant, error] {
 	var o ListMeetingRegistrantsOptions
 	if opts != nil {
 		o = *opts
@@ -617,14 +617,14 @@ func (s *MeetingsService) ListUpcoming(ctx context.Context, userID string) (*Upc
 //
 // Zoom API: PATCH /meetings/{meetingId} (meetingUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/meetings/{meetingId}
-func (s *MeetingsService) Update(ctx context.Context, meetingID int64, body *UpdateMeetingRequest, opts *UpdateMeetingOptions) (*Response, error) {
+func (s *MeetingsService) Update(ctx context.Context, meetingID ID, body *UpdateMeetingRequest, opts *UpdateMeetingOptions) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsUpdate, "meetingID")
 	}
 	if body == nil {
 		return nil, errRequired(opMeetingsUpdate, "body")
 	}
-	return s.client.call(ctx, opMeetingsUpdate, buildPath(opMeetingsUpdate.Path, formatID(meetingID)), queryOf(opts), body, nil)
+	return s.client.call(ctx, opMeetingsUpdate, buildPath(opMeetingsUpdate.Path, meetingID.String()), queryOf(opts), body, nil)
 }
 
 // UpdateRTMSAppStatus updates participant Real-Time Media Streams (RTMS) app status.
@@ -643,14 +643,14 @@ func (s *MeetingsService) Update(ctx context.Context, meetingID int64, body *Upd
 //
 // Zoom API: PATCH /live_meetings/{meetingId}/rtms_app/status (meetingRTMSStatusUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/PATCH/live_meetings/{meetingId}/rtms_app/status
-func (s *MeetingsService) UpdateRTMSAppStatus(ctx context.Context, meetingID int64, body *UpdateMeetingRTMSAppStatusRequest) (*Response, error) {
+func (s *MeetingsService) UpdateRTMSAppStatus(ctx context.Context, meetingID ID, body *UpdateMeetingRTMSAppStatusRequest) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsUpdateRTMSAppStatus, "meetingID")
 	}
 	if body == nil {
 		return nil, errRequired(opMeetingsUpdateRTMSAppStatus, "body")
 	}
-	return s.client.call(ctx, opMeetingsUpdateRTMSAppStatus, buildPath(opMeetingsUpdateRTMSAppStatus.Path, formatID(meetingID)), nil, body, nil)
+	return s.client.call(ctx, opMeetingsUpdateRTMSAppStatus, buildPath(opMeetingsUpdateRTMSAppStatus.Path, meetingID.String()), nil, body, nil)
 }
 
 // UpdateRegistrantQuestions updates registration questions.
@@ -667,14 +667,14 @@ func (s *MeetingsService) UpdateRTMSAppStatus(ctx context.Context, meetingID int
 //
 // Zoom API: PATCH /meetings/{meetingId}/registrants/questions (meetingRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/PATCH/meetings/{meetingId}/registrants/questions
-func (s *MeetingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID int64, body *RegistrantQuestions) (*Response, error) {
+func (s *MeetingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID ID, body *RegistrantQuestions) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsUpdateRegistrantQuestions, "meetingID")
 	}
 	if body == nil {
 		return nil, errRequired(opMeetingsUpdateRegistrantQuestions, "body")
 	}
-	return s.client.call(ctx, opMeetingsUpdateRegistrantQuestions, buildPath(opMeetingsUpdateRegistrantQuestions.Path, formatID(meetingID)), nil, body, nil)
+	return s.client.call(ctx, opMeetingsUpdateRegistrantQuestions, buildPath(opMeetingsUpdateRegistrantQuestions.Path, meetingID.String()), nil, body, nil)
 }
 
 // UpdateRegistrantStatus updates registrant's status.
@@ -695,7 +695,7 @@ func (s *MeetingsService) UpdateRegistrantQuestions(ctx context.Context, meeting
 //
 // Zoom API: PUT /meetings/{meetingId}/registrants/status (meetingRegistrantStatus)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/PUT/meetings/{meetingId}/registrants/status
-func (s *MeetingsService) UpdateRegistrantStatus(ctx context.Context, meetingID int64, body *UpdateRegistrantStatusRequest, opts *UpdateMeetingRegistrantStatusOptions) (*Response, error) {
+func (s *MeetingsService) UpdateRegistrantStatus(ctx context.Context, meetingID ID, body *UpdateRegistrantStatusRequest, opts *UpdateMeetingRegistrantStatusOptions) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsUpdateRegistrantStatus, "meetingID")
 	}
@@ -708,7 +708,7 @@ func (s *MeetingsService) UpdateRegistrantStatus(ctx context.Context, meetingID 
 	if len(body.Registrants) > 30 {
 		return nil, errTooMany(opMeetingsUpdateRegistrantStatus, "body.Registrants", len(body.Registrants), 30)
 	}
-	return s.client.call(ctx, opMeetingsUpdateRegistrantStatus, buildPath(opMeetingsUpdateRegistrantStatus.Path, formatID(meetingID)), queryOf(opts), body, nil)
+	return s.client.call(ctx, opMeetingsUpdateRegistrantStatus, buildPath(opMeetingsUpdateRegistrantStatus.Path, meetingID.String()), queryOf(opts), body, nil)
 }
 
 // UpdateStatus updates meeting status.
@@ -724,12 +724,12 @@ func (s *MeetingsService) UpdateRegistrantStatus(ctx context.Context, meetingID 
 //
 // Zoom API: PUT /meetings/{meetingId}/status (meetingStatus)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/meetings/PUT/meetings/{meetingId}/status
-func (s *MeetingsService) UpdateStatus(ctx context.Context, meetingID int64, body *UpdateMeetingStatusRequest) (*Response, error) {
+func (s *MeetingsService) UpdateStatus(ctx context.Context, meetingID ID, body *UpdateMeetingStatusRequest) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsUpdateStatus, "meetingID")
 	}
 	if body == nil {
 		return nil, errRequired(opMeetingsUpdateStatus, "body")
 	}
-	return s.client.call(ctx, opMeetingsUpdateStatus, buildPath(opMeetingsUpdateStatus.Path, formatID(meetingID)), nil, body, nil)
+	return s.client.call(ctx, opMeetingsUpdateStatus, buildPath(opMeetingsUpdateStatus.Path, meetingID.String()), nil, body, nil)
 }

@@ -746,7 +746,7 @@ type CreateWebinarRequest struct {
 // CreateWebinarTemplateRequest is the request body of [WebinarsService.CreateTemplate].
 type CreateWebinarTemplateRequest struct {
 	// The webinar ID in long (int64) format.
-	WebinarID int64 `json:"webinar_id,omitempty"`
+	WebinarID ID `json:"webinar_id,omitempty"`
 
 	// The webinar template's name.
 	Name string `json:"name,omitempty"`
@@ -2791,7 +2791,7 @@ type HistoryMeeting struct {
 
 	// The meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type
 	// in JSON), also known as the meeting number.
-	MeetingID int64 `json:"meeting_id,omitempty"`
+	MeetingID ID `json:"meeting_id,omitempty"`
 
 	// The meeting type, either Meeting or Webinar.
 	Type HistoryMeetingType `json:"type,omitempty"`
@@ -3340,7 +3340,7 @@ type ListRecordingsOptions struct {
 	TrashType string `url:"trash_type,omitempty"`
 
 	// The meeting ID.
-	MeetingID int64 `url:"meeting_id,omitempty"`
+	MeetingID ID `url:"meeting_id,omitempty"`
 }
 
 // ListRoleMembersOptions holds the query parameters of [RolesService.ListMembers].
@@ -3539,7 +3539,7 @@ type Meeting struct {
 
 	// Meeting ID: Unique identifier of the meeting in long format, represented as int64 data type in
 	// JSON, also known as the meeting number.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// Unique meeting ID.
 	UUID string `json:"uuid,omitempty"`
@@ -3731,7 +3731,7 @@ func (l *MeetingParticipantsReport) pageInfo() (string, int) { return l.NextPage
 // MeetingPollsReport is the response of [ReportsService.GetMeetingPolls].
 type MeetingPollsReport struct {
 	// The meeting ID.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// The meeting's universally unique identifier (UUID).
 	UUID string `json:"uuid,omitempty"`
@@ -3746,7 +3746,7 @@ type MeetingPollsReport struct {
 // MeetingQAReport is the response of [ReportsService.GetMeetingQA].
 type MeetingQAReport struct {
 	// The meeting ID in long format, represented as int64 data type in JSON.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// Array of meeting question objects.
 	Questions []QAReportQuestion `json:"questions,omitempty"`
@@ -3770,7 +3770,7 @@ type MeetingRecordings struct {
 	HostID string `json:"host_id,omitempty"`
 
 	// The meeting ID, also known as the meeting number.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// The number of recording files returned in the response of this API call.
 	RecordingCount int `json:"recording_count,omitempty"`
@@ -3815,7 +3815,7 @@ type MeetingRecordings struct {
 // MeetingRegistration is the response of [MeetingsService.AddRegistrant].
 type MeetingRegistration struct {
 	// The meeting ID.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// The URL the registrant can use to join the meeting.
 	JoinURL string `json:"join_url,omitempty"`
@@ -3853,7 +3853,7 @@ type MeetingReport struct {
 
 	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
 	// JSON), also known as the meeting number.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// Number of meeting participants.
 	ParticipantsCount int `json:"participants_count,omitempty"`
@@ -4308,7 +4308,7 @@ type MeetingSummaryTemplate struct {
 // MeetingSurveyReport is the response of [ReportsService.GetMeetingSurvey].
 type MeetingSurveyReport struct {
 	// The meeting ID.
-	MeetingID int64 `json:"meeting_id,omitempty"`
+	MeetingID ID `json:"meeting_id,omitempty"`
 
 	// The meeting's universally unique identifier (UUID).
 	MeetingUUID string `json:"meeting_uuid,omitempty"`
@@ -4686,7 +4686,7 @@ type PasswordRequirement struct {
 // PastMeeting is the response of [MeetingsService.GetPast].
 type PastMeeting struct {
 	// The meeting ID.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// The meeting's UUID.
 	UUID string `json:"uuid,omitempty"`
@@ -4735,7 +4735,7 @@ type PastMeeting struct {
 type PastMeetingQA struct {
 	// Meeting ID: Unique identifier of the meeting in long format, represented as int64 data type in
 	// JSON, also known as the meeting number.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	Questions []QAQuestion `json:"questions,omitempty"`
 
@@ -4750,7 +4750,7 @@ type PastMeetingQA struct {
 type PastWebinarPollResults struct {
 	// Webinar ID in long format, represented as int64 data type in JSON, also known as the webinar
 	// number.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	Questions []PollReportQuestion `json:"questions,omitempty"`
 
@@ -4765,7 +4765,7 @@ type PastWebinarPollResults struct {
 type PastWebinarQA struct {
 	// Webinar ID in long format, represented as int64 data type in JSON, also known as the webinar
 	// number.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	Questions []QAQuestion `json:"questions,omitempty"`
 
@@ -5211,7 +5211,7 @@ func (l *RecordingRegistrantList) pageInfo() (string, int) { return l.NextPageTo
 type RecordingRegistration struct {
 	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
 	// JSON), also known as the meeting number.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// Registrant ID.
 	RegistrantID string `json:"registrant_id,omitempty"`
@@ -5705,7 +5705,7 @@ type Scheduler struct {
 	ID string `json:"id,omitempty"`
 
 	// PMI of the meeting host in long (int64) format.
-	PMI int64 `json:"pmi,omitempty"`
+	PMI ID `json:"pmi,omitempty"`
 }
 
 // SchedulerList is the response of [UsersService.ListSchedulers]. List of user's schedulers.
@@ -5907,7 +5907,7 @@ type TelephonyUsage struct {
 
 	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
 	// JSON), also known as the meeting number.
-	MeetingID int64 `json:"meeting_id,omitempty"`
+	MeetingID ID `json:"meeting_id,omitempty"`
 
 	// Meeting type.
 	MeetingType string `json:"meeting_type,omitempty"`
@@ -6070,7 +6070,7 @@ func (l *UpcomingEventsReport) pageInfo() (string, int) { return l.NextPageToken
 type UpcomingMeeting struct {
 	// The meeting ID - a unique identifier of the meeting in long format, represented as int64 data
 	// type in JSON.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// The meeting topic.
 	Topic string `json:"topic,omitempty"`
@@ -6347,7 +6347,7 @@ type UpdateUserRequest struct {
 	PhoneNumbers []PhoneNumber `json:"phone_numbers,omitempty"`
 
 	// The user's personal meeting ID (PMI).
-	PMI int64 `json:"pmi,omitempty"`
+	PMI ID `json:"pmi,omitempty"`
 
 	// The user's pronouns.
 	Pronouns string `json:"pronouns,omitempty"`
@@ -6594,7 +6594,7 @@ type User struct {
 	PlanUnitedType string `json:"plan_united_type,omitempty"`
 
 	// The user's personal meeting ID (PMI).
-	PMI int64 `json:"pmi,omitempty"`
+	PMI ID `json:"pmi,omitempty"`
 
 	// The unique ID of the user's assigned role.
 	RoleID string `json:"role_id,omitempty"`
@@ -7921,7 +7921,7 @@ type Webinar struct {
 	HostID string `json:"host_id,omitempty"`
 
 	// The webinar ID.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// The URL to join the webinar.
 	JoinURL string `json:"join_url,omitempty"`
@@ -8169,7 +8169,7 @@ func (l *WebinarPollList) pageInfo() (string, int) { return "", l.TotalRecords }
 // WebinarPollsReport is the response of [ReportsService.GetWebinarPolls].
 type WebinarPollsReport struct {
 	// The webinar ID.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// Information about the webinar questions.
 	Questions []PollReportQuestion `json:"questions,omitempty"`
@@ -8184,7 +8184,7 @@ type WebinarPollsReport struct {
 // WebinarQAReport is the response of [ReportsService.GetWebinarQA].
 type WebinarQAReport struct {
 	// Webinar ID in long format, represented as int64 data type in JSON.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// Array of webinar question objects.
 	Questions []QAReportQuestion `json:"questions,omitempty"`
@@ -8199,7 +8199,7 @@ type WebinarQAReport struct {
 // WebinarRegistration is the response of [WebinarsService.AddRegistrant].
 type WebinarRegistration struct {
 	// The webinar's ID.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// The URL the registrant can use to join the webinar.
 	JoinURL string `json:"join_url,omitempty"`
@@ -8233,7 +8233,7 @@ type WebinarReport struct {
 
 	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
 	// JSON), also known as the meeting number.
-	ID int64 `json:"id,omitempty"`
+	ID ID `json:"id,omitempty"`
 
 	// Number of meeting participants.
 	ParticipantsCount int `json:"participants_count,omitempty"`
@@ -8569,7 +8569,7 @@ type WebinarSurveyCustomSurveyQuestionPrompt struct {
 // WebinarSurveyReport is the response of [ReportsService.GetWebinarSurvey].
 type WebinarSurveyReport struct {
 	// The webinar ID.
-	WebinarID int64 `json:"webinar_id,omitempty"`
+	WebinarID ID `json:"webinar_id,omitempty"`
 
 	// The webinar's universally unique identifier (UUID).
 	WebinarUUID string `json:"webinar_uuid,omitempty"`

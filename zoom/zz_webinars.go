@@ -23,7 +23,7 @@ import (
 //
 // Zoom API: POST /webinars/{webinarId}/batch_registrants (addBatchWebinarRegistrants)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/batch_registrants
-func (s *WebinarsService) AddBatchRegistrants(ctx context.Context, webinarID int64, body *AddBatchRegistrantsRequest) (*BatchRegistrantsResult, *Response, error) {
+func (s *WebinarsService) AddBatchRegistrants(ctx context.Context, webinarID ID, body *AddBatchRegistrantsRequest) (*BatchRegistrantsResult, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsAddBatchRegistrants, "webinarID")
 	}
@@ -34,7 +34,7 @@ func (s *WebinarsService) AddBatchRegistrants(ctx context.Context, webinarID int
 		return nil, nil, errTooMany(opWebinarsAddBatchRegistrants, "body.Registrants", len(body.Registrants), 30)
 	}
 	var out BatchRegistrantsResult
-	resp, err := s.client.call(ctx, opWebinarsAddBatchRegistrants, buildPath(opWebinarsAddBatchRegistrants.Path, formatID(webinarID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opWebinarsAddBatchRegistrants, buildPath(opWebinarsAddBatchRegistrants.Path, webinarID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -55,7 +55,7 @@ func (s *WebinarsService) AddBatchRegistrants(ctx context.Context, webinarID int
 //
 // Zoom API: POST /webinars/{webinarId}/panelists (webinarPanelistCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/panelists
-func (s *WebinarsService) AddPanelists(ctx context.Context, webinarID int64, body *AddWebinarPanelistsRequest) (*AddedPanelists, *Response, error) {
+func (s *WebinarsService) AddPanelists(ctx context.Context, webinarID ID, body *AddWebinarPanelistsRequest) (*AddedPanelists, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsAddPanelists, "webinarID")
 	}
@@ -66,7 +66,7 @@ func (s *WebinarsService) AddPanelists(ctx context.Context, webinarID int64, bod
 		return nil, nil, errTooMany(opWebinarsAddPanelists, "body.Panelists", len(body.Panelists), 30)
 	}
 	var out AddedPanelists
-	resp, err := s.client.call(ctx, opWebinarsAddPanelists, buildPath(opWebinarsAddPanelists.Path, formatID(webinarID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opWebinarsAddPanelists, buildPath(opWebinarsAddPanelists.Path, webinarID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -89,7 +89,7 @@ func (s *WebinarsService) AddPanelists(ctx context.Context, webinarID int64, bod
 //
 // Zoom API: POST /webinars/{webinarId}/registrants (webinarRegistrantCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/registrants
-func (s *WebinarsService) AddRegistrant(ctx context.Context, webinarID int64, body *Registrant, opts *AddWebinarRegistrantOptions) (*WebinarRegistration, *Response, error) {
+func (s *WebinarsService) AddRegistrant(ctx context.Context, webinarID ID, body *Registrant, opts *AddWebinarRegistrantOptions) (*WebinarRegistration, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsAddRegistrant, "webinarID")
 	}
@@ -103,7 +103,7 @@ func (s *WebinarsService) AddRegistrant(ctx context.Context, webinarID int64, bo
 		return nil, nil, errRequired(opWebinarsAddRegistrant, "body.FirstName")
 	}
 	var out WebinarRegistration
-	resp, err := s.client.call(ctx, opWebinarsAddRegistrant, buildPath(opWebinarsAddRegistrant.Path, formatID(webinarID)), queryOf(opts), body, &out)
+	resp, err := s.client.call(ctx, opWebinarsAddRegistrant, buildPath(opWebinarsAddRegistrant.Path, webinarID.String()), queryOf(opts), body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -156,7 +156,7 @@ func (s *WebinarsService) Create(ctx context.Context, userID string, body *Creat
 //
 // Zoom API: POST /webinars/{webinarId}/branding/name_tags (createWebinarBrandingNameTag)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/branding/name_tags
-func (s *WebinarsService) CreateBrandingNameTag(ctx context.Context, webinarID int64, body *CreateWebinarBrandingNameTagRequest) (*WebinarNameTag, *Response, error) {
+func (s *WebinarsService) CreateBrandingNameTag(ctx context.Context, webinarID ID, body *CreateWebinarBrandingNameTagRequest) (*WebinarNameTag, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsCreateBrandingNameTag, "webinarID")
 	}
@@ -176,7 +176,7 @@ func (s *WebinarsService) CreateBrandingNameTag(ctx context.Context, webinarID i
 		return nil, nil, errRequired(opWebinarsCreateBrandingNameTag, "body.BackgroundColor")
 	}
 	var out WebinarNameTag
-	resp, err := s.client.call(ctx, opWebinarsCreateBrandingNameTag, buildPath(opWebinarsCreateBrandingNameTag.Path, formatID(webinarID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opWebinarsCreateBrandingNameTag, buildPath(opWebinarsCreateBrandingNameTag.Path, webinarID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -196,7 +196,7 @@ func (s *WebinarsService) CreateBrandingNameTag(ctx context.Context, webinarID i
 //
 // Zoom API: POST /webinars/{webinarId}/invite_links (webinarInviteLinksCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/invite_links
-func (s *WebinarsService) CreateInviteLinks(ctx context.Context, webinarID int64, body *CreateWebinarInviteLinksRequest) (*WebinarInviteLinks, *Response, error) {
+func (s *WebinarsService) CreateInviteLinks(ctx context.Context, webinarID ID, body *CreateWebinarInviteLinksRequest) (*WebinarInviteLinks, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsCreateInviteLinks, "webinarID")
 	}
@@ -204,7 +204,7 @@ func (s *WebinarsService) CreateInviteLinks(ctx context.Context, webinarID int64
 		return nil, nil, errRequired(opWebinarsCreateInviteLinks, "body")
 	}
 	var out WebinarInviteLinks
-	resp, err := s.client.call(ctx, opWebinarsCreateInviteLinks, buildPath(opWebinarsCreateInviteLinks.Path, formatID(webinarID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opWebinarsCreateInviteLinks, buildPath(opWebinarsCreateInviteLinks.Path, webinarID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -224,7 +224,7 @@ func (s *WebinarsService) CreateInviteLinks(ctx context.Context, webinarID int64
 //
 // Zoom API: POST /webinars/{webinarId}/polls (webinarPollCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/polls
-func (s *WebinarsService) CreatePoll(ctx context.Context, webinarID int64, body *CreateWebinarPollRequest) (*WebinarPoll, *Response, error) {
+func (s *WebinarsService) CreatePoll(ctx context.Context, webinarID ID, body *CreateWebinarPollRequest) (*WebinarPoll, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsCreatePoll, "webinarID")
 	}
@@ -232,7 +232,7 @@ func (s *WebinarsService) CreatePoll(ctx context.Context, webinarID int64, body 
 		return nil, nil, errRequired(opWebinarsCreatePoll, "body")
 	}
 	var out WebinarPoll
-	resp, err := s.client.call(ctx, opWebinarsCreatePoll, buildPath(opWebinarsCreatePoll.Path, formatID(webinarID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opWebinarsCreatePoll, buildPath(opWebinarsCreatePoll.Path, webinarID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -280,11 +280,11 @@ func (s *WebinarsService) CreateTemplate(ctx context.Context, userID string, bod
 //
 // Zoom API: DELETE /webinars/{webinarId} (webinarDelete)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}
-func (s *WebinarsService) Delete(ctx context.Context, webinarID int64, opts *DeleteWebinarOptions) (*Response, error) {
+func (s *WebinarsService) Delete(ctx context.Context, webinarID ID, opts *DeleteWebinarOptions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDelete, "webinarID")
 	}
-	return s.client.call(ctx, opWebinarsDelete, buildPath(opWebinarsDelete.Path, formatID(webinarID)), queryOf(opts), nil, nil)
+	return s.client.call(ctx, opWebinarsDelete, buildPath(opWebinarsDelete.Path, webinarID.String()), queryOf(opts), nil, nil)
 }
 
 // DeleteAllPanelists removes all panelists.
@@ -300,11 +300,11 @@ func (s *WebinarsService) Delete(ctx context.Context, webinarID int64, opts *Del
 //
 // Zoom API: DELETE /webinars/{webinarId}/panelists (webinarPanelistsDelete)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}/panelists
-func (s *WebinarsService) DeleteAllPanelists(ctx context.Context, webinarID int64) (*Response, error) {
+func (s *WebinarsService) DeleteAllPanelists(ctx context.Context, webinarID ID) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeleteAllPanelists, "webinarID")
 	}
-	return s.client.call(ctx, opWebinarsDeleteAllPanelists, buildPath(opWebinarsDeleteAllPanelists.Path, formatID(webinarID)), nil, nil, nil)
+	return s.client.call(ctx, opWebinarsDeleteAllPanelists, buildPath(opWebinarsDeleteAllPanelists.Path, webinarID.String()), nil, nil, nil)
 }
 
 // DeleteBrandingNameTags deletes a webinar's branding name tag.
@@ -320,11 +320,11 @@ func (s *WebinarsService) DeleteAllPanelists(ctx context.Context, webinarID int6
 //
 // Zoom API: DELETE /webinars/{webinarId}/branding/name_tags (deleteWebinarBrandingNameTag)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}/branding/name_tags
-func (s *WebinarsService) DeleteBrandingNameTags(ctx context.Context, webinarID int64, opts *DeleteWebinarBrandingNameTagsOptions) (*Response, error) {
+func (s *WebinarsService) DeleteBrandingNameTags(ctx context.Context, webinarID ID, opts *DeleteWebinarBrandingNameTagsOptions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeleteBrandingNameTags, "webinarID")
 	}
-	return s.client.call(ctx, opWebinarsDeleteBrandingNameTags, buildPath(opWebinarsDeleteBrandingNameTags.Path, formatID(webinarID)), queryOf(opts), nil, nil)
+	return s.client.call(ctx, opWebinarsDeleteBrandingNameTags, buildPath(opWebinarsDeleteBrandingNameTags.Path, webinarID.String()), queryOf(opts), nil, nil)
 }
 
 // DeleteBrandingVirtualBackgrounds deletes a webinar's branding virtual backgrounds.
@@ -340,11 +340,11 @@ func (s *WebinarsService) DeleteBrandingNameTags(ctx context.Context, webinarID 
 //
 // Zoom API: DELETE /webinars/{webinarId}/branding/virtual_backgrounds (deleteWebinarBrandingVB)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}/branding/virtual_backgrounds
-func (s *WebinarsService) DeleteBrandingVirtualBackgrounds(ctx context.Context, webinarID int64, opts *DeleteWebinarBrandingVirtualBackgroundsOptions) (*Response, error) {
+func (s *WebinarsService) DeleteBrandingVirtualBackgrounds(ctx context.Context, webinarID ID, opts *DeleteWebinarBrandingVirtualBackgroundsOptions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeleteBrandingVirtualBackgrounds, "webinarID")
 	}
-	return s.client.call(ctx, opWebinarsDeleteBrandingVirtualBackgrounds, buildPath(opWebinarsDeleteBrandingVirtualBackgrounds.Path, formatID(webinarID)), queryOf(opts), nil, nil)
+	return s.client.call(ctx, opWebinarsDeleteBrandingVirtualBackgrounds, buildPath(opWebinarsDeleteBrandingVirtualBackgrounds.Path, webinarID.String()), queryOf(opts), nil, nil)
 }
 
 // DeleteBrandingWallpaper deletes a webinar's branding wallpaper.
@@ -360,11 +360,11 @@ func (s *WebinarsService) DeleteBrandingVirtualBackgrounds(ctx context.Context, 
 //
 // Zoom API: DELETE /webinars/{webinarId}/branding/wallpaper (deleteWebinarBrandingWallpaper)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}/branding/wallpaper
-func (s *WebinarsService) DeleteBrandingWallpaper(ctx context.Context, webinarID int64) (*Response, error) {
+func (s *WebinarsService) DeleteBrandingWallpaper(ctx context.Context, webinarID ID) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeleteBrandingWallpaper, "webinarID")
 	}
-	return s.client.call(ctx, opWebinarsDeleteBrandingWallpaper, buildPath(opWebinarsDeleteBrandingWallpaper.Path, formatID(webinarID)), nil, nil, nil)
+	return s.client.call(ctx, opWebinarsDeleteBrandingWallpaper, buildPath(opWebinarsDeleteBrandingWallpaper.Path, webinarID.String()), nil, nil, nil)
 }
 
 // DeleteLiveChatMessage deletes a live webinar message.
@@ -380,14 +380,14 @@ func (s *WebinarsService) DeleteBrandingWallpaper(ctx context.Context, webinarID
 //
 // Zoom API: DELETE /live_webinars/{webinarId}/chat/messages/{messageId} (deleteWebinarChatMessageById)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/live_webinars/{webinarId}/chat/messages/{messageId}
-func (s *WebinarsService) DeleteLiveChatMessage(ctx context.Context, webinarID int64, messageID string, opts *DeleteLiveWebinarChatMessageOptions) (*Response, error) {
+func (s *WebinarsService) DeleteLiveChatMessage(ctx context.Context, webinarID ID, messageID string, opts *DeleteLiveWebinarChatMessageOptions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeleteLiveChatMessage, "webinarID")
 	}
 	if messageID == "" {
 		return nil, errRequired(opWebinarsDeleteLiveChatMessage, "messageID")
 	}
-	return s.client.call(ctx, opWebinarsDeleteLiveChatMessage, buildPath(opWebinarsDeleteLiveChatMessage.Path, formatID(webinarID), messageID), queryOf(opts), nil, nil)
+	return s.client.call(ctx, opWebinarsDeleteLiveChatMessage, buildPath(opWebinarsDeleteLiveChatMessage.Path, webinarID.String(), messageID), queryOf(opts), nil, nil)
 }
 
 // DeletePanelist removes a panelist.
@@ -403,14 +403,14 @@ func (s *WebinarsService) DeleteLiveChatMessage(ctx context.Context, webinarID i
 //
 // Zoom API: DELETE /webinars/{webinarId}/panelists/{panelistId} (webinarPanelistDelete)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}/panelists/{panelistId}
-func (s *WebinarsService) DeletePanelist(ctx context.Context, webinarID int64, panelistID string) (*Response, error) {
+func (s *WebinarsService) DeletePanelist(ctx context.Context, webinarID ID, panelistID string) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeletePanelist, "webinarID")
 	}
 	if panelistID == "" {
 		return nil, errRequired(opWebinarsDeletePanelist, "panelistID")
 	}
-	return s.client.call(ctx, opWebinarsDeletePanelist, buildPath(opWebinarsDeletePanelist.Path, formatID(webinarID), panelistID), nil, nil, nil)
+	return s.client.call(ctx, opWebinarsDeletePanelist, buildPath(opWebinarsDeletePanelist.Path, webinarID.String(), panelistID), nil, nil, nil)
 }
 
 // DeletePoll deletes a webinar poll.
@@ -426,14 +426,14 @@ func (s *WebinarsService) DeletePanelist(ctx context.Context, webinarID int64, p
 //
 // Zoom API: DELETE /webinars/{webinarId}/polls/{pollId} (webinarPollDelete)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}/polls/{pollId}
-func (s *WebinarsService) DeletePoll(ctx context.Context, webinarID int64, pollID string) (*Response, error) {
+func (s *WebinarsService) DeletePoll(ctx context.Context, webinarID ID, pollID string) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeletePoll, "webinarID")
 	}
 	if pollID == "" {
 		return nil, errRequired(opWebinarsDeletePoll, "pollID")
 	}
-	return s.client.call(ctx, opWebinarsDeletePoll, buildPath(opWebinarsDeletePoll.Path, formatID(webinarID), pollID), nil, nil, nil)
+	return s.client.call(ctx, opWebinarsDeletePoll, buildPath(opWebinarsDeletePoll.Path, webinarID.String(), pollID), nil, nil, nil)
 }
 
 // DeleteRegistrant deletes a webinar registrant.
@@ -449,14 +449,14 @@ func (s *WebinarsService) DeletePoll(ctx context.Context, webinarID int64, pollI
 //
 // Zoom API: DELETE /webinars/{webinarId}/registrants/{registrantId} (deleteWebinarRegistrant)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}/registrants/{registrantId}
-func (s *WebinarsService) DeleteRegistrant(ctx context.Context, webinarID int64, registrantID string, opts *DeleteWebinarRegistrantOptions) (*Response, error) {
+func (s *WebinarsService) DeleteRegistrant(ctx context.Context, webinarID ID, registrantID string, opts *DeleteWebinarRegistrantOptions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeleteRegistrant, "webinarID")
 	}
 	if registrantID == "" {
 		return nil, errRequired(opWebinarsDeleteRegistrant, "registrantID")
 	}
-	return s.client.call(ctx, opWebinarsDeleteRegistrant, buildPath(opWebinarsDeleteRegistrant.Path, formatID(webinarID), registrantID), queryOf(opts), nil, nil)
+	return s.client.call(ctx, opWebinarsDeleteRegistrant, buildPath(opWebinarsDeleteRegistrant.Path, webinarID.String(), registrantID), queryOf(opts), nil, nil)
 }
 
 // DeleteSurvey deletes a webinar survey.
@@ -473,11 +473,11 @@ func (s *WebinarsService) DeleteRegistrant(ctx context.Context, webinarID int64,
 //
 // Zoom API: DELETE /webinars/{webinarId}/survey (webinarSurveyDelete)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/DELETE/webinars/{webinarId}/survey
-func (s *WebinarsService) DeleteSurvey(ctx context.Context, webinarID int64) (*Response, error) {
+func (s *WebinarsService) DeleteSurvey(ctx context.Context, webinarID ID) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsDeleteSurvey, "webinarID")
 	}
-	return s.client.call(ctx, opWebinarsDeleteSurvey, buildPath(opWebinarsDeleteSurvey.Path, formatID(webinarID)), nil, nil, nil)
+	return s.client.call(ctx, opWebinarsDeleteSurvey, buildPath(opWebinarsDeleteSurvey.Path, webinarID.String()), nil, nil, nil)
 }
 
 // Get gets a webinar.
@@ -522,12 +522,12 @@ func (s *WebinarsService) Get(ctx context.Context, webinarID InstanceID, opts *G
 //
 // Zoom API: GET /webinars/{webinarId}/branding (getWebinarBranding)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/branding
-func (s *WebinarsService) GetBranding(ctx context.Context, webinarID int64) (*WebinarBranding, *Response, error) {
+func (s *WebinarsService) GetBranding(ctx context.Context, webinarID ID) (*WebinarBranding, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetBranding, "webinarID")
 	}
 	var out WebinarBranding
-	resp, err := s.client.call(ctx, opWebinarsGetBranding, buildPath(opWebinarsGetBranding.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetBranding, buildPath(opWebinarsGetBranding.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -550,12 +550,12 @@ func (s *WebinarsService) GetBranding(ctx context.Context, webinarID int64) (*We
 //
 // Zoom API: GET /webinars/{webinarId}/livestream (getWebinarLiveStreamDetails)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/livestream
-func (s *WebinarsService) GetLiveStream(ctx context.Context, webinarID int64) (*WebinarLiveStream, *Response, error) {
+func (s *WebinarsService) GetLiveStream(ctx context.Context, webinarID ID) (*WebinarLiveStream, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetLiveStream, "webinarID")
 	}
 	var out WebinarLiveStream
-	resp, err := s.client.call(ctx, opWebinarsGetLiveStream, buildPath(opWebinarsGetLiveStream.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetLiveStream, buildPath(opWebinarsGetLiveStream.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -579,12 +579,12 @@ func (s *WebinarsService) GetLiveStream(ctx context.Context, webinarID int64) (*
 //
 // Zoom API: GET /webinars/{webinarId}/jointoken/live_streaming (webinarLiveStreamingJoinToken)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/jointoken/live_streaming
-func (s *WebinarsService) GetLiveStreamingJoinToken(ctx context.Context, webinarID int64) (*JoinToken, *Response, error) {
+func (s *WebinarsService) GetLiveStreamingJoinToken(ctx context.Context, webinarID ID) (*JoinToken, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetLiveStreamingJoinToken, "webinarID")
 	}
 	var out JoinToken
-	resp, err := s.client.call(ctx, opWebinarsGetLiveStreamingJoinToken, buildPath(opWebinarsGetLiveStreamingJoinToken.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetLiveStreamingJoinToken, buildPath(opWebinarsGetLiveStreamingJoinToken.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -607,12 +607,12 @@ func (s *WebinarsService) GetLiveStreamingJoinToken(ctx context.Context, webinar
 //
 // Zoom API: GET /webinars/{webinarId}/jointoken/local_archiving (webinarLocalArchivingArchiveToken)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/jointoken/local_archiving
-func (s *WebinarsService) GetLocalArchivingToken(ctx context.Context, webinarID int64) (*JoinToken, *Response, error) {
+func (s *WebinarsService) GetLocalArchivingToken(ctx context.Context, webinarID ID) (*JoinToken, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetLocalArchivingToken, "webinarID")
 	}
 	var out JoinToken
-	resp, err := s.client.call(ctx, opWebinarsGetLocalArchivingToken, buildPath(opWebinarsGetLocalArchivingToken.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetLocalArchivingToken, buildPath(opWebinarsGetLocalArchivingToken.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -635,12 +635,12 @@ func (s *WebinarsService) GetLocalArchivingToken(ctx context.Context, webinarID 
 //
 // Zoom API: GET /webinars/{webinarId}/jointoken/local_recording (webinarLocalRecordingJoinToken)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/jointoken/local_recording
-func (s *WebinarsService) GetLocalRecordingJoinToken(ctx context.Context, webinarID int64) (*JoinToken, *Response, error) {
+func (s *WebinarsService) GetLocalRecordingJoinToken(ctx context.Context, webinarID ID) (*JoinToken, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetLocalRecordingJoinToken, "webinarID")
 	}
 	var out JoinToken
-	resp, err := s.client.call(ctx, opWebinarsGetLocalRecordingJoinToken, buildPath(opWebinarsGetLocalRecordingJoinToken.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetLocalRecordingJoinToken, buildPath(opWebinarsGetLocalRecordingJoinToken.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -660,7 +660,7 @@ func (s *WebinarsService) GetLocalRecordingJoinToken(ctx context.Context, webina
 //
 // Zoom API: GET /webinars/{webinarId}/polls/{pollId} (webinarPollGet)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/polls/{pollId}
-func (s *WebinarsService) GetPoll(ctx context.Context, webinarID int64, pollID string) (*WebinarPoll, *Response, error) {
+func (s *WebinarsService) GetPoll(ctx context.Context, webinarID ID, pollID string) (*WebinarPoll, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetPoll, "webinarID")
 	}
@@ -668,7 +668,7 @@ func (s *WebinarsService) GetPoll(ctx context.Context, webinarID int64, pollID s
 		return nil, nil, errRequired(opWebinarsGetPoll, "pollID")
 	}
 	var out WebinarPoll
-	resp, err := s.client.call(ctx, opWebinarsGetPoll, buildPath(opWebinarsGetPoll.Path, formatID(webinarID), pollID), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetPoll, buildPath(opWebinarsGetPoll.Path, webinarID.String(), pollID), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -691,7 +691,7 @@ func (s *WebinarsService) GetPoll(ctx context.Context, webinarID int64, pollID s
 //
 // Zoom API: GET /webinars/{webinarId}/registrants/{registrantId} (webinarRegistrantGet)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/registrants/{registrantId}
-func (s *WebinarsService) GetRegistrant(ctx context.Context, webinarID int64, registrantID string, opts *GetWebinarRegistrantOptions) (*Registrant, *Response, error) {
+func (s *WebinarsService) GetRegistrant(ctx context.Context, webinarID ID, registrantID string, opts *GetWebinarRegistrantOptions) (*Registrant, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetRegistrant, "webinarID")
 	}
@@ -699,7 +699,7 @@ func (s *WebinarsService) GetRegistrant(ctx context.Context, webinarID int64, re
 		return nil, nil, errRequired(opWebinarsGetRegistrant, "registrantID")
 	}
 	var out Registrant
-	resp, err := s.client.call(ctx, opWebinarsGetRegistrant, buildPath(opWebinarsGetRegistrant.Path, formatID(webinarID), registrantID), queryOf(opts), nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetRegistrant, buildPath(opWebinarsGetRegistrant.Path, webinarID.String(), registrantID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -723,12 +723,12 @@ func (s *WebinarsService) GetRegistrant(ctx context.Context, webinarID int64, re
 //
 // Zoom API: GET /webinars/{webinarId}/registrants/questions (webinarRegistrantsQuestionsGet)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/registrants/questions
-func (s *WebinarsService) GetRegistrantQuestions(ctx context.Context, webinarID int64) (*RegistrantQuestions, *Response, error) {
+func (s *WebinarsService) GetRegistrantQuestions(ctx context.Context, webinarID ID) (*RegistrantQuestions, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetRegistrantQuestions, "webinarID")
 	}
 	var out RegistrantQuestions
-	resp, err := s.client.call(ctx, opWebinarsGetRegistrantQuestions, buildPath(opWebinarsGetRegistrantQuestions.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetRegistrantQuestions, buildPath(opWebinarsGetRegistrantQuestions.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -751,7 +751,7 @@ func (s *WebinarsService) GetRegistrantQuestions(ctx context.Context, webinarID 
 //
 // Zoom API: POST /webinars/{webinarId}/sip_dialing (getWebinarSipDialingWithPasscode)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/sip_dialing
-func (s *WebinarsService) GetSIPDialing(ctx context.Context, webinarID int64, body *GetWebinarSIPDialingRequest) (*WebinarSIPDialing, *Response, error) {
+func (s *WebinarsService) GetSIPDialing(ctx context.Context, webinarID ID, body *GetWebinarSIPDialingRequest) (*WebinarSIPDialing, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetSIPDialing, "webinarID")
 	}
@@ -759,7 +759,7 @@ func (s *WebinarsService) GetSIPDialing(ctx context.Context, webinarID int64, bo
 		return nil, nil, errRequired(opWebinarsGetSIPDialing, "body")
 	}
 	var out WebinarSIPDialing
-	resp, err := s.client.call(ctx, opWebinarsGetSIPDialing, buildPath(opWebinarsGetSIPDialing.Path, formatID(webinarID)), nil, body, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetSIPDialing, buildPath(opWebinarsGetSIPDialing.Path, webinarID.String()), nil, body, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -780,12 +780,12 @@ func (s *WebinarsService) GetSIPDialing(ctx context.Context, webinarID int64, bo
 //
 // Zoom API: GET /webinars/{webinarId}/survey (webinarSurveyGet)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/survey
-func (s *WebinarsService) GetSurvey(ctx context.Context, webinarID int64) (*WebinarSurvey, *Response, error) {
+func (s *WebinarsService) GetSurvey(ctx context.Context, webinarID ID) (*WebinarSurvey, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetSurvey, "webinarID")
 	}
 	var out WebinarSurvey
-	resp, err := s.client.call(ctx, opWebinarsGetSurvey, buildPath(opWebinarsGetSurvey.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetSurvey, buildPath(opWebinarsGetSurvey.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -812,12 +812,12 @@ func (s *WebinarsService) GetSurvey(ctx context.Context, webinarID int64) (*Webi
 //
 // Zoom API: GET /webinars/{webinarId}/token (webinarToken)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/token
-func (s *WebinarsService) GetToken(ctx context.Context, webinarID int64, opts *GetWebinarTokenOptions) (*WebinarToken, *Response, error) {
+func (s *WebinarsService) GetToken(ctx context.Context, webinarID ID, opts *GetWebinarTokenOptions) (*WebinarToken, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsGetToken, "webinarID")
 	}
 	var out WebinarToken
-	resp, err := s.client.call(ctx, opWebinarsGetToken, buildPath(opWebinarsGetToken.Path, formatID(webinarID)), queryOf(opts), nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsGetToken, buildPath(opWebinarsGetToken.Path, webinarID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -917,12 +917,12 @@ func (s *WebinarsService) ListAbsenteesAll(ctx context.Context, webinarID Instan
 //
 // Zoom API: GET /webinars/{webinarId}/panelists (webinarPanelists)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/panelists
-func (s *WebinarsService) ListPanelists(ctx context.Context, webinarID int64) (*PanelistList, *Response, error) {
+func (s *WebinarsService) ListPanelists(ctx context.Context, webinarID ID) (*PanelistList, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsListPanelists, "webinarID")
 	}
 	var out PanelistList
-	resp, err := s.client.call(ctx, opWebinarsListPanelists, buildPath(opWebinarsListPanelists.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsListPanelists, buildPath(opWebinarsListPanelists.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -942,12 +942,12 @@ func (s *WebinarsService) ListPanelists(ctx context.Context, webinarID int64) (*
 //
 // Zoom API: GET /past_webinars/{webinarId}/instances (pastWebinars)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/past_webinars/{webinarId}/instances
-func (s *WebinarsService) ListPastInstances(ctx context.Context, webinarID int64) (*WebinarInstanceList, *Response, error) {
+func (s *WebinarsService) ListPastInstances(ctx context.Context, webinarID ID) (*WebinarInstanceList, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsListPastInstances, "webinarID")
 	}
 	var out WebinarInstanceList
-	resp, err := s.client.call(ctx, opWebinarsListPastInstances, buildPath(opWebinarsListPastInstances.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsListPastInstances, buildPath(opWebinarsListPastInstances.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1073,12 +1073,12 @@ func (s *WebinarsService) ListPastQA(ctx context.Context, webinarID InstanceID) 
 //
 // Zoom API: GET /webinars/{webinarId}/polls (webinarPolls)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/polls
-func (s *WebinarsService) ListPolls(ctx context.Context, webinarID int64, opts *ListWebinarPollsOptions) (*WebinarPollList, *Response, error) {
+func (s *WebinarsService) ListPolls(ctx context.Context, webinarID ID, opts *ListWebinarPollsOptions) (*WebinarPollList, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsListPolls, "webinarID")
 	}
 	var out WebinarPollList
-	resp, err := s.client.call(ctx, opWebinarsListPolls, buildPath(opWebinarsListPolls.Path, formatID(webinarID)), queryOf(opts), nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsListPolls, buildPath(opWebinarsListPolls.Path, webinarID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1101,12 +1101,12 @@ func (s *WebinarsService) ListPolls(ctx context.Context, webinarID int64, opts *
 //
 // Zoom API: GET /webinars/{webinarId}/registrants (webinarRegistrants)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/registrants
-func (s *WebinarsService) ListRegistrants(ctx context.Context, webinarID int64, opts *ListWebinarRegistrantsOptions) (*RegistrantList, *Response, error) {
+func (s *WebinarsService) ListRegistrants(ctx context.Context, webinarID ID, opts *ListWebinarRegistrantsOptions) (*RegistrantList, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsListRegistrants, "webinarID")
 	}
 	var out RegistrantList
-	resp, err := s.client.call(ctx, opWebinarsListRegistrants, buildPath(opWebinarsListRegistrants.Path, formatID(webinarID)), queryOf(opts), nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsListRegistrants, buildPath(opWebinarsListRegistrants.Path, webinarID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1118,7 +1118,7 @@ func (s *WebinarsService) ListRegistrants(ctx context.Context, webinarID int64, 
 // or after yielding the first error (with a nil item). opts is copied, not modified.
 //
 // Zoom API: GET /webinars/{webinarId}/registrants (webinarRegistrants)
-func (s *WebinarsService) ListRegistrantsAll(ctx context.Context, webinarID int64, opts *ListWebinarRegistrantsOptions) iter.Seq2[*Registrant, error] {
+func (s *WebinarsService) ListRegistrantsAll(ctx context.Context, webinarID ID, opts *ListWebinarRegistrantsOptions) iter.Seq2[*Registrant, error] {
 	var o ListWebinarRegistrantsOptions
 	if opts != nil {
 		o = *opts
@@ -1176,12 +1176,12 @@ func (s *WebinarsService) ListTemplates(ctx context.Context, userID string) (*We
 //
 // Zoom API: GET /webinars/{webinarId}/tracking_sources (getTrackingSources)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/GET/webinars/{webinarId}/tracking_sources
-func (s *WebinarsService) ListTrackingSources(ctx context.Context, webinarID int64) (*TrackingSourceList, *Response, error) {
+func (s *WebinarsService) ListTrackingSources(ctx context.Context, webinarID ID) (*TrackingSourceList, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsListTrackingSources, "webinarID")
 	}
 	var out TrackingSourceList
-	resp, err := s.client.call(ctx, opWebinarsListTrackingSources, buildPath(opWebinarsListTrackingSources.Path, formatID(webinarID)), nil, nil, &out)
+	resp, err := s.client.call(ctx, opWebinarsListTrackingSources, buildPath(opWebinarsListTrackingSources.Path, webinarID.String()), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1201,11 +1201,11 @@ func (s *WebinarsService) ListTrackingSources(ctx context.Context, webinarID int
 //
 // Zoom API: PATCH /webinars/{webinarId}/branding/virtual_backgrounds (setWebinarBrandingVB)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/branding/virtual_backgrounds
-func (s *WebinarsService) SetDefaultBrandingVirtualBackground(ctx context.Context, webinarID int64, opts *SetWebinarBrandingVirtualBackgroundOptions) (*Response, error) {
+func (s *WebinarsService) SetDefaultBrandingVirtualBackground(ctx context.Context, webinarID ID, opts *SetWebinarBrandingVirtualBackgroundOptions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsSetDefaultBrandingVirtualBackground, "webinarID")
 	}
-	return s.client.call(ctx, opWebinarsSetDefaultBrandingVirtualBackground, buildPath(opWebinarsSetDefaultBrandingVirtualBackground.Path, formatID(webinarID)), queryOf(opts), nil, nil)
+	return s.client.call(ctx, opWebinarsSetDefaultBrandingVirtualBackground, buildPath(opWebinarsSetDefaultBrandingVirtualBackground.Path, webinarID.String()), queryOf(opts), nil, nil)
 }
 
 // Update updates a webinar.
@@ -1224,14 +1224,14 @@ func (s *WebinarsService) SetDefaultBrandingVirtualBackground(ctx context.Contex
 //
 // Zoom API: PATCH /webinars/{webinarId} (webinarUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}
-func (s *WebinarsService) Update(ctx context.Context, webinarID int64, body *UpdateWebinarRequest, opts *UpdateWebinarOptions) (*Response, error) {
+func (s *WebinarsService) Update(ctx context.Context, webinarID ID, body *UpdateWebinarRequest, opts *UpdateWebinarOptions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdate, "webinarID")
 	}
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdate, "body")
 	}
-	return s.client.call(ctx, opWebinarsUpdate, buildPath(opWebinarsUpdate.Path, formatID(webinarID)), queryOf(opts), body, nil)
+	return s.client.call(ctx, opWebinarsUpdate, buildPath(opWebinarsUpdate.Path, webinarID.String()), queryOf(opts), body, nil)
 }
 
 // UpdateBrandingNameTag updates a webinar's branding name tag.
@@ -1245,7 +1245,7 @@ func (s *WebinarsService) Update(ctx context.Context, webinarID int64, body *Upd
 //
 // Zoom API: PATCH /webinars/{webinarId}/branding/name_tags/{nameTagId} (updateWebinarBrandingNameTag)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/branding/name_tags/{nameTagId}
-func (s *WebinarsService) UpdateBrandingNameTag(ctx context.Context, webinarID int64, nameTagID string, body *UpdateWebinarBrandingNameTagRequest) (*Response, error) {
+func (s *WebinarsService) UpdateBrandingNameTag(ctx context.Context, webinarID ID, nameTagID string, body *UpdateWebinarBrandingNameTagRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateBrandingNameTag, "webinarID")
 	}
@@ -1255,7 +1255,7 @@ func (s *WebinarsService) UpdateBrandingNameTag(ctx context.Context, webinarID i
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateBrandingNameTag, "body")
 	}
-	return s.client.call(ctx, opWebinarsUpdateBrandingNameTag, buildPath(opWebinarsUpdateBrandingNameTag.Path, formatID(webinarID), nameTagID), nil, body, nil)
+	return s.client.call(ctx, opWebinarsUpdateBrandingNameTag, buildPath(opWebinarsUpdateBrandingNameTag.Path, webinarID.String(), nameTagID), nil, body, nil)
 }
 
 // UpdateLiveStream updates a live stream.
@@ -1272,7 +1272,7 @@ func (s *WebinarsService) UpdateBrandingNameTag(ctx context.Context, webinarID i
 //
 // Zoom API: PATCH /webinars/{webinarId}/livestream (webinarLiveStreamUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/livestream
-func (s *WebinarsService) UpdateLiveStream(ctx context.Context, webinarID int64, body *UpdateWebinarLiveStreamRequest) (*Response, error) {
+func (s *WebinarsService) UpdateLiveStream(ctx context.Context, webinarID ID, body *UpdateWebinarLiveStreamRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateLiveStream, "webinarID")
 	}
@@ -1288,7 +1288,7 @@ func (s *WebinarsService) UpdateLiveStream(ctx context.Context, webinarID int64,
 	if body.StreamURL == "" {
 		return nil, errRequired(opWebinarsUpdateLiveStream, "body.StreamURL")
 	}
-	return s.client.call(ctx, opWebinarsUpdateLiveStream, buildPath(opWebinarsUpdateLiveStream.Path, formatID(webinarID)), nil, body, nil)
+	return s.client.call(ctx, opWebinarsUpdateLiveStream, buildPath(opWebinarsUpdateLiveStream.Path, webinarID.String()), nil, body, nil)
 }
 
 // UpdateLiveStreamStatus updates live stream status.
@@ -1306,14 +1306,14 @@ func (s *WebinarsService) UpdateLiveStream(ctx context.Context, webinarID int64,
 //
 // Zoom API: PATCH /webinars/{webinarId}/livestream/status (webinarLiveStreamStatusUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/livestream/status
-func (s *WebinarsService) UpdateLiveStreamStatus(ctx context.Context, webinarID int64, body *UpdateWebinarLiveStreamStatusRequest) (*Response, error) {
+func (s *WebinarsService) UpdateLiveStreamStatus(ctx context.Context, webinarID ID, body *UpdateWebinarLiveStreamStatusRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateLiveStreamStatus, "webinarID")
 	}
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateLiveStreamStatus, "body")
 	}
-	return s.client.call(ctx, opWebinarsUpdateLiveStreamStatus, buildPath(opWebinarsUpdateLiveStreamStatus.Path, formatID(webinarID)), nil, body, nil)
+	return s.client.call(ctx, opWebinarsUpdateLiveStreamStatus, buildPath(opWebinarsUpdateLiveStreamStatus.Path, webinarID.String()), nil, body, nil)
 }
 
 // UpdatePoll updates a webinar poll.
@@ -1329,7 +1329,7 @@ func (s *WebinarsService) UpdateLiveStreamStatus(ctx context.Context, webinarID 
 //
 // Zoom API: PUT /webinars/{webinarId}/polls/{pollId} (webinarPollUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PUT/webinars/{webinarId}/polls/{pollId}
-func (s *WebinarsService) UpdatePoll(ctx context.Context, webinarID int64, pollID string, body *UpdateWebinarPollRequest) (*Response, error) {
+func (s *WebinarsService) UpdatePoll(ctx context.Context, webinarID ID, pollID string, body *UpdateWebinarPollRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdatePoll, "webinarID")
 	}
@@ -1339,7 +1339,7 @@ func (s *WebinarsService) UpdatePoll(ctx context.Context, webinarID int64, pollI
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdatePoll, "body")
 	}
-	return s.client.call(ctx, opWebinarsUpdatePoll, buildPath(opWebinarsUpdatePoll.Path, formatID(webinarID), pollID), nil, body, nil)
+	return s.client.call(ctx, opWebinarsUpdatePoll, buildPath(opWebinarsUpdatePoll.Path, webinarID.String(), pollID), nil, body, nil)
 }
 
 // UpdateRegistrantQuestions updates registration questions.
@@ -1359,14 +1359,14 @@ func (s *WebinarsService) UpdatePoll(ctx context.Context, webinarID int64, pollI
 //
 // Zoom API: PATCH /webinars/{webinarId}/registrants/questions (webinarRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/registrants/questions
-func (s *WebinarsService) UpdateRegistrantQuestions(ctx context.Context, webinarID int64, body *RegistrantQuestions) (*Response, error) {
+func (s *WebinarsService) UpdateRegistrantQuestions(ctx context.Context, webinarID ID, body *RegistrantQuestions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateRegistrantQuestions, "webinarID")
 	}
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateRegistrantQuestions, "body")
 	}
-	return s.client.call(ctx, opWebinarsUpdateRegistrantQuestions, buildPath(opWebinarsUpdateRegistrantQuestions.Path, formatID(webinarID)), nil, body, nil)
+	return s.client.call(ctx, opWebinarsUpdateRegistrantQuestions, buildPath(opWebinarsUpdateRegistrantQuestions.Path, webinarID.String()), nil, body, nil)
 }
 
 // UpdateRegistrantStatus updates registrant's status.
@@ -1386,7 +1386,7 @@ func (s *WebinarsService) UpdateRegistrantQuestions(ctx context.Context, webinar
 //
 // Zoom API: PUT /webinars/{webinarId}/registrants/status (webinarRegistrantStatus)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PUT/webinars/{webinarId}/registrants/status
-func (s *WebinarsService) UpdateRegistrantStatus(ctx context.Context, webinarID int64, body *UpdateRegistrantStatusRequest, opts *UpdateWebinarRegistrantStatusOptions) (*Response, error) {
+func (s *WebinarsService) UpdateRegistrantStatus(ctx context.Context, webinarID ID, body *UpdateRegistrantStatusRequest, opts *UpdateWebinarRegistrantStatusOptions) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateRegistrantStatus, "webinarID")
 	}
@@ -1399,7 +1399,7 @@ func (s *WebinarsService) UpdateRegistrantStatus(ctx context.Context, webinarID 
 	if len(body.Registrants) > 30 {
 		return nil, errTooMany(opWebinarsUpdateRegistrantStatus, "body.Registrants", len(body.Registrants), 30)
 	}
-	return s.client.call(ctx, opWebinarsUpdateRegistrantStatus, buildPath(opWebinarsUpdateRegistrantStatus.Path, formatID(webinarID)), queryOf(opts), body, nil)
+	return s.client.call(ctx, opWebinarsUpdateRegistrantStatus, buildPath(opWebinarsUpdateRegistrantStatus.Path, webinarID.String()), queryOf(opts), body, nil)
 }
 
 // UpdateStatus updates webinar status.
@@ -1415,14 +1415,14 @@ func (s *WebinarsService) UpdateRegistrantStatus(ctx context.Context, webinarID 
 //
 // Zoom API: PUT /webinars/{webinarId}/status (webinarStatus)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PUT/webinars/{webinarId}/status
-func (s *WebinarsService) UpdateStatus(ctx context.Context, webinarID int64, body *UpdateWebinarStatusRequest) (*Response, error) {
+func (s *WebinarsService) UpdateStatus(ctx context.Context, webinarID ID, body *UpdateWebinarStatusRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateStatus, "webinarID")
 	}
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateStatus, "body")
 	}
-	return s.client.call(ctx, opWebinarsUpdateStatus, buildPath(opWebinarsUpdateStatus.Path, formatID(webinarID)), nil, body, nil)
+	return s.client.call(ctx, opWebinarsUpdateStatus, buildPath(opWebinarsUpdateStatus.Path, webinarID.String()), nil, body, nil)
 }
 
 // UpdateSurvey updates a webinar survey.
@@ -1435,14 +1435,14 @@ func (s *WebinarsService) UpdateStatus(ctx context.Context, webinarID int64, bod
 //
 // Zoom API: PATCH /webinars/{webinarId}/survey (webinarSurveyUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/survey
-func (s *WebinarsService) UpdateSurvey(ctx context.Context, webinarID int64, body *WebinarSurvey) (*Response, error) {
+func (s *WebinarsService) UpdateSurvey(ctx context.Context, webinarID ID, body *WebinarSurvey) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateSurvey, "webinarID")
 	}
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateSurvey, "body")
 	}
-	return s.client.call(ctx, opWebinarsUpdateSurvey, buildPath(opWebinarsUpdateSurvey.Path, formatID(webinarID)), nil, body, nil)
+	return s.client.call(ctx, opWebinarsUpdateSurvey, buildPath(opWebinarsUpdateSurvey.Path, webinarID.String()), nil, body, nil)
 }
 
 // UploadBrandingVirtualBackground uploads a webinar's branding virtual background.
@@ -1464,7 +1464,7 @@ func (s *WebinarsService) UpdateSurvey(ctx context.Context, webinarID int64, bod
 //
 // Zoom API: POST /webinars/{webinarId}/branding/virtual_backgrounds (uploadWebinarBrandingVB)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/branding/virtual_backgrounds
-func (s *WebinarsService) UploadBrandingVirtualBackground(ctx context.Context, webinarID int64, filename string, content io.Reader) (*WebinarBrandingFile, *Response, error) {
+func (s *WebinarsService) UploadBrandingVirtualBackground(ctx context.Context, webinarID ID, filename string, content io.Reader) (*WebinarBrandingFile, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsUploadBrandingVirtualBackground, "webinarID")
 	}
@@ -1476,7 +1476,7 @@ func (s *WebinarsService) UploadBrandingVirtualBackground(ctx context.Context, w
 		return nil, nil, err
 	}
 	var out WebinarBrandingFile
-	resp, err := s.client.call(ctx, opWebinarsUploadBrandingVirtualBackground, buildPath(opWebinarsUploadBrandingVirtualBackground.Path, formatID(webinarID)), nil, form, &out)
+	resp, err := s.client.call(ctx, opWebinarsUploadBrandingVirtualBackground, buildPath(opWebinarsUploadBrandingVirtualBackground.Path, webinarID.String()), nil, form, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -1502,7 +1502,7 @@ func (s *WebinarsService) UploadBrandingVirtualBackground(ctx context.Context, w
 //
 // Zoom API: POST /webinars/{webinarId}/branding/wallpaper (uploadWebinarBrandingWallpaper)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/branding/wallpaper
-func (s *WebinarsService) UploadBrandingWallpaper(ctx context.Context, webinarID int64, filename string, content io.Reader) (*WebinarBrandingFile, *Response, error) {
+func (s *WebinarsService) UploadBrandingWallpaper(ctx context.Context, webinarID ID, filename string, content io.Reader) (*WebinarBrandingFile, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsUploadBrandingWallpaper, "webinarID")
 	}
@@ -1514,7 +1514,7 @@ func (s *WebinarsService) UploadBrandingWallpaper(ctx context.Context, webinarID
 		return nil, nil, err
 	}
 	var out WebinarBrandingFile
-	resp, err := s.client.call(ctx, opWebinarsUploadBrandingWallpaper, buildPath(opWebinarsUploadBrandingWallpaper.Path, formatID(webinarID)), nil, form, &out)
+	resp, err := s.client.call(ctx, opWebinarsUploadBrandingWallpaper, buildPath(opWebinarsUploadBrandingWallpaper.Path, webinarID.String()), nil, form, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -33,8 +33,8 @@ type app struct {
 	env   *exkit.Env
 	log   *exkit.Transcript
 	mail  exkit.Mailer
-	clock oauth.Clock  // nil: the real clock
-	flow  *exkit.Clock // offline: the clock the fake Zoom shares; nil against real Zoom
+	clock exkit.TimeSource // nil: the real clock
+	flow  *exkit.Clock     // offline: the clock the fake Zoom shares; nil against real Zoom
 	pages *pages
 
 	oauthH *oauth.Handlers
@@ -136,7 +136,7 @@ var errNoActivity = errors.New("no such CME activity")
 
 // newApp creates the app's tables and wires its handlers. clock is nil
 // against real Zoom and in -serve mode.
-func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error) {
+func newApp(ctx context.Context, env *exkit.Env, clock exkit.TimeSource) (*app, error) {
 	a := &app{env: env, log: env.Log, mail: env.Mail, clock: clock, logger: env.Logger()}
 	if err := a.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("creating the %s tables: %w", exampleName, err)
@@ -169,7 +169,7 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		}),
 	}
 	if clock != nil {
-		hopts = append(hopts, oauth.WithHandlerClock(clock))
+		hopts = append(hopts, oauth.WithHandlerClock(clock.Now))
 	}
 	if a.oauthH, err = env.OAuth.Handlers(env.Tokens, hopts...); err != nil {
 		return nil, err
@@ -370,7 +370,7 @@ func (a *app) zoomClient(ctx context.Context) (*zoom.Client, error) {
 		}),
 	}
 	if a.clock != nil {
-		opts = append(opts, oauth.WithClock(a.clock))
+		opts = append(opts, oauth.WithClock(a.clock.Now))
 	}
 	ts, err := a.env.OAuth.TokenSource(a.env.Tokens, o.TokenKey, opts...)
 	if err != nil {
@@ -435,7 +435,7 @@ func (a *app) createActivity(ctx context.Context, req activityRequest) (*activit
 		return nil, fmt.Errorf("creating the Zoom webinar: %w", err)
 	}
 	act := &activity{
-		WebinarID: w.ID, Topic: w.Topic, HostEmail: req.HostEmail, Start: w.StartTime.Time, Duration: w.Duration,
+		WebinarID: int64(w.ID), Topic: w.Topic, HostEmail: req.HostEmail, Start: w.StartTime.Time, Duration: w.Duration,
 		CreditHours: req.CreditHours, JoinURL: w.JoinURL, Status: "scheduled",
 	}
 	if act.Start.IsZero() {
@@ -545,7 +545,7 @@ func (a *app) registerBatch(ctx context.Context, webinarID int64, people []perso
 			req.Registrants = append(req.Registrants, zoom.BatchRegistrant{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName})
 		}
 		a.log.Call("POST", "/webinars/{webinarId}/batch_registrants", "addBatchWebinarRegistrants")
-		res, _, err := c.Webinars.AddBatchRegistrants(ctx, webinarID, req)
+		res, _, err := c.Webinars.AddBatchRegistrants(ctx, zoom.ID(webinarID), req)
 		if err != nil {
 			return out, fmt.Errorf("batch registration for webinar %d: %w", webinarID, err)
 		}
@@ -575,7 +575,7 @@ func (a *app) register(ctx context.Context, webinarID int64, p person) (*registr
 		return nil, err
 	}
 	a.log.Call("POST", "/webinars/{webinarId}/registrants", "webinarRegistrantCreate")
-	res, _, err := c.Webinars.AddRegistrant(ctx, webinarID, &zoom.Registrant{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Industry: "Healthcare"}, nil)
+	res, _, err := c.Webinars.AddRegistrant(ctx, zoom.ID(webinarID), &zoom.Registrant{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Industry: "Healthcare"}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("registering %s for webinar %d: %w", p.Email, webinarID, err)
 	}
@@ -626,7 +626,7 @@ func (a *app) approvePending(ctx context.Context, webinarID int64) ([]registrant
 	}
 	a.log.Call("GET", "/webinars/{webinarId}/registrants?status=pending", "webinarRegistrants")
 	var pending []*zoom.Registrant
-	for r, err := range c.Webinars.ListRegistrantsAll(ctx, webinarID, &zoom.ListWebinarRegistrantsOptions{Status: zoom.RegistrantStatusPending, PageSize: 300}) {
+	for r, err := range c.Webinars.ListRegistrantsAll(ctx, zoom.ID(webinarID), &zoom.ListWebinarRegistrantsOptions{Status: zoom.RegistrantStatusPending, PageSize: 300}) {
 		if err != nil {
 			return nil, fmt.Errorf("listing pending registrants of webinar %d: %w", webinarID, err)
 		}
@@ -640,7 +640,7 @@ func (a *app) approvePending(ctx context.Context, webinarID int64) ([]registrant
 			body.Registrants = append(body.Registrants, zoom.RegistrantRef{ID: r.ID, Email: r.Email})
 		}
 		a.log.Call("PUT", "/webinars/{webinarId}/registrants/status", "webinarRegistrantStatus, action approve")
-		if _, err := c.Webinars.UpdateRegistrantStatus(ctx, webinarID, body, nil); err != nil {
+		if _, err := c.Webinars.UpdateRegistrantStatus(ctx, zoom.ID(webinarID), body, nil); err != nil {
 			return approved, fmt.Errorf("approving registrants of webinar %d: %w", webinarID, err)
 		}
 		for _, zr := range chunk {
@@ -705,7 +705,7 @@ func (a *app) cancelActivity(ctx context.Context, webinarID int64) error {
 		return err
 	}
 	a.log.Call("DELETE", "/webinars/{webinarId}?cancel_webinar_reminder=true", "webinarDelete")
-	if _, err := c.Webinars.Delete(ctx, webinarID, &zoom.DeleteWebinarOptions{CancelWebinarReminder: zoom.Ptr(true)}); err != nil {
+	if _, err := c.Webinars.Delete(ctx, zoom.ID(webinarID), &zoom.DeleteWebinarOptions{CancelWebinarReminder: zoom.Ptr(true)}); err != nil {
 		return fmt.Errorf("cancelling webinar %d in Zoom: %w", webinarID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET status = 'cancelled' WHERE webinar_id = $1`, webinarID); err != nil {
@@ -748,7 +748,7 @@ func (a *app) updateActivity(ctx context.Context, webinarID int64, ch activityCh
 		return err
 	}
 	a.log.Call("PATCH", "/webinars/{webinarId}", "webinarUpdate")
-	if _, err := c.Webinars.Update(ctx, webinarID, &zoom.UpdateWebinarRequest{Topic: ch.Topic, StartTime: zoom.NewTime(ch.Start), Duration: ch.Duration}, nil); err != nil {
+	if _, err := c.Webinars.Update(ctx, zoom.ID(webinarID), &zoom.UpdateWebinarRequest{Topic: ch.Topic, StartTime: zoom.NewTime(ch.Start), Duration: ch.Duration}, nil); err != nil {
 		return fmt.Errorf("updating webinar %d in Zoom: %w", webinarID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET topic = $2, start_at = $3, duration_min = $4 WHERE webinar_id = $1`,

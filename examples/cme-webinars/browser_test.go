@@ -13,6 +13,7 @@ import (
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // TestBrowserServe runs the -serve web app in headless Chromium: Dr. Chen,
@@ -85,7 +86,7 @@ func TestBrowserServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w, ok := env.Fake.Meeting(id); !ok || !w.Webinar || w.Topic != "Sepsis bundle review" || w.HostID != lena.ID {
+	if w, ok := env.Fake.Meeting(zoom.ID(id)); !ok || !w.Webinar || w.Topic != "Sepsis bundle review" || w.HostID != lena.ID {
 		t.Errorf("the webinar in Zoom: %+v", w)
 	}
 	c.Shot("scheduled")
@@ -94,7 +95,7 @@ func TestBrowserServe(t *testing.T) {
 	const title = "Sepsis bundle review: 2026 update"
 	c.Submit("change the title", "#update-submit", chromedp.SetValue(css("#new-title"), title))
 	text("#title", title)
-	if w, _ := env.Fake.Meeting(id); w.Topic != title {
+	if w, _ := env.Fake.Meeting(zoom.ID(id)); w.Topic != title {
 		t.Errorf("Zoom's title %q", w.Topic)
 	}
 	c.Shot("renamed")
@@ -109,7 +110,7 @@ func TestBrowserServe(t *testing.T) {
 	c.Submit("open the webinar", `#zoom-webinars tr[data-webinar="`+strconv.FormatInt(id, 10)+`"] a`)
 	c.Submit("cancel the webinar", "#cancel")
 	text("#status", "cancelled")
-	if w, ok := env.Fake.Meeting(id); !ok || !w.Deleted {
+	if w, ok := env.Fake.Meeting(zoom.ID(id)); !ok || !w.Deleted {
 		t.Errorf("the cancelled webinar in Zoom: %+v", w)
 	}
 	c.Shot("cancelled")

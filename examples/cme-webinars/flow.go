@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -156,7 +157,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if act, err = a.activity(ctx, act.WebinarID); err != nil {
 		return nil, err
 	}
-	if zw, ok := env.Fake.Meeting(act.WebinarID); !ok || zw.Topic != renamedTopic || act.Topic != renamedTopic {
+	if zw, ok := env.Fake.Meeting(zoom.ID(act.WebinarID)); !ok || zw.Topic != renamedTopic || act.Topic != renamedTopic {
 		return nil, fmt.Errorf("after the rename, Zoom has %q and the platform %q", zw.Topic, act.Topic)
 	}
 	res.Renamed = act.Topic
@@ -186,7 +187,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 		return nil, err
 	}
 	for _, w := range listed {
-		res.Listed = append(res.Listed, w.ID)
+		res.Listed = append(res.Listed, int64(w.ID))
 		log.OK("in Zoom, Dr. Chen's webinar %d %q at %s UTC", w.ID, w.Topic, w.StartTime.UTC().Format("2006-01-02 15:04"))
 	}
 
@@ -214,7 +215,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 
 	log.Step("The next day, Dr. Chen starts the webinar on time (%s UTC)", start.Format("2006-01-02 15:04"))
 	clock.Set(start)
-	uuid, err := env.Fake.StartWebinar(act.WebinarID)
+	uuid, err := env.Fake.StartWebinar(zoom.ID(act.WebinarID))
 	if err != nil {
 		return nil, err
 	}
@@ -224,11 +225,11 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	joined := map[string]string{} // email → participant id of the current stay
 	join := func(p person) error {
-		id, err := env.Fake.Join(act.WebinarID, zoomtest.Participant{Name: p.Name(), Email: p.Email})
+		id, err := env.Fake.Join(zoom.ID(act.WebinarID), zoomtest.Participant{Name: p.Name(), Email: p.Email})
 		joined[p.Email] = id
 		return err
 	}
-	leave := func(p person) error { return env.Fake.Leave(act.WebinarID, joined[p.Email]) }
+	leave := func(p person) error { return env.Fake.Leave(zoom.ID(act.WebinarID), joined[p.Email]) }
 
 	at(0, "Dr. Okafor and Dr. Fernandez join")
 	if err := errors.Join(join(okafor), join(fernandez)); err != nil {
@@ -291,7 +292,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	log.OK("the retry is accepted, though it may carry the first attempt's timestamp: Dr. Nair's rejoin is recorded, 5 minutes late")
 	at(60, "Dr. Chen ends the webinar; everyone still in leaves")
-	if err := env.Fake.EndWebinar(act.WebinarID); err != nil {
+	if err := env.Fake.EndWebinar(zoom.ID(act.WebinarID)); err != nil {
 		return nil, err
 	}
 	if act, err = a.activity(ctx, act.WebinarID); err != nil {

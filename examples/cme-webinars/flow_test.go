@@ -111,7 +111,7 @@ func TestFlow(t *testing.T) {
 
 	// The webinar in Zoom: hosted by the faculty member, created with the
 	// admin's grant, registration with manual approval.
-	w, ok := env.Fake.Meeting(id)
+	w, ok := env.Fake.Meeting(zoom.ID(id))
 	fac, _ := env.Fake.User(faculty.Email)
 	if !ok || !w.Webinar || w.HostID != fac.ID || w.Duration != 60 {
 		t.Fatalf("webinar in Zoom: %+v (faculty %s)", w, fac.ID)
@@ -121,7 +121,7 @@ func TestFlow(t *testing.T) {
 			t.Errorf("approval_type = %v, want 1", w.Settings["approval_type"])
 		}
 	}
-	regs := env.Fake.Registrants(id)
+	regs := env.Fake.Registrants(zoom.ID(id))
 	if len(regs) != 5 {
 		t.Fatalf("%d registrants in Zoom, want 5", len(regs))
 	}
@@ -501,7 +501,7 @@ func TestPages(t *testing.T) {
 	}
 	page := w.Header().Get("Location")
 	id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/webinars/"), 10, 64)
-	if _, ok := env.Fake.Meeting(id); !ok {
+	if _, ok := env.Fake.Meeting(zoom.ID(id)); !ok {
 		t.Fatalf("no webinar %d in Zoom", id)
 	}
 	if body := get(t, a, "/").Body.String(); !strings.Contains(body, "Sepsis &lt;bundle&gt; review") {
@@ -874,7 +874,7 @@ func TestListsPastOnePage(t *testing.T) {
 		t.Fatalf("approved %d (%v), want %d", len(approved), err, people)
 	}
 	n := 0
-	for _, r := range env.Fake.Registrants(act.WebinarID) {
+	for _, r := range env.Fake.Registrants(zoom.ID(act.WebinarID)) {
 		if r.Status == "approved" {
 			n++
 		}

@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
-	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -98,7 +97,7 @@ func open(ctx context.Context, cfg *exkit.Config, stdout io.Writer, extra ...zoo
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var appClock oauth.Clock // stays a nil interface without the flow clock
+	var appClock exkit.TimeSource // stays a nil interface without the flow clock
 	if clock != nil {
 		appClock = clock
 	}

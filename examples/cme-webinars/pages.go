@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -346,15 +347,15 @@ func (a *app) handleFakeWebinar(w http.ResponseWriter, r *http.Request) {
 	var err error
 	switch r.PathValue("action") {
 	case "start":
-		_, err = a.env.Fake.StartWebinar(id)
+		_, err = a.env.Fake.StartWebinar(zoom.ID(id))
 	case "end":
-		err = a.env.Fake.EndWebinar(id)
+		err = a.env.Fake.EndWebinar(zoom.ID(id))
 	case "join":
 		var regs []registrant
 		if regs, err = a.registrants(r.Context(), id); err == nil {
 			for _, reg := range regs {
 				if reg.Status == "approved" {
-					if _, err = a.env.Fake.Join(id, zoomtest.Participant{Name: reg.Name(), Email: reg.Email}); err != nil {
+					if _, err = a.env.Fake.Join(zoom.ID(id), zoomtest.Participant{Name: reg.Name(), Email: reg.Email}); err != nil {
 						break
 					}
 				}

@@ -103,7 +103,7 @@ func (a *app) reconcileAndCredit(ctx context.Context, webinarID int64) (*reconci
 	if err != nil {
 		return nil, err
 	}
-	inst := zoom.LatestOf(webinarID)
+	inst := zoom.LatestOf(zoom.ID(webinarID))
 	if act.InstanceUUID != "" {
 		inst = zoom.InstanceID(act.InstanceUUID)
 	}

@@ -53,9 +53,8 @@ const accountCookie = "scheduling_account"
 // same moment for all of them.
 type clock struct{ offset atomic.Int64 }
 
-func (c *clock) Now() time.Time                         { return time.Now().Add(time.Duration(c.offset.Load())) }
-func (c *clock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-func (c *clock) Advance(d time.Duration)                { c.offset.Add(int64(d)) }
+func (c *clock) Now() time.Time          { return time.Now().Add(time.Duration(c.offset.Load())) }
+func (c *clock) Advance(d time.Duration) { c.offset.Add(int64(d)) }
 
 // app is the booking service: its records, its Zoom connection per host,
 // and its web pages.
@@ -113,7 +112,7 @@ func newApp(ctx context.Context, env *exkit.Env, clk *clock) (*app, error) {
 	}
 
 	connect, err := a.oauth.Handlers(a.tokens,
-		oauth.WithHandlerClock(clk),
+		oauth.WithHandlerClock(clk.Now),
 		// One token per Zoom user: the scheduling accounts that connect the
 		// same Zoom user share it (Zoom keeps one grant per user and app:
 		// the last authorization wins).
@@ -211,7 +210,7 @@ func (a *app) zoomFor(key string) (*zoom.Client, *oauth.TokenSource, error) {
 		return z.client, z.ts, nil
 	}
 	ts, err := a.oauth.TokenSource(a.tokens, key,
-		oauth.WithClock(a.clock),
+		oauth.WithClock(a.clock.Now),
 		oauth.WithOnReauthorizationRequired(a.onGrantDead))
 	if err != nil {
 		return nil, nil, err
@@ -518,7 +517,7 @@ func (a *app) conference(ctx context.Context, h *Host, b *Booking) error {
 	if err != nil {
 		return fmt.Errorf("creating the Zoom meeting: %w", err)
 	}
-	b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confZoom, m.ID, m.JoinURL, ""
+	b.Conferencing, b.ZoomMeetingID, b.JoinURL, b.Note = confZoom, int64(m.ID), m.JoinURL, ""
 	return nil
 }
 
@@ -534,7 +533,7 @@ func (a *app) zoomOf(ctx context.Context, hostID string) (*zoom.Client, error) {
 
 func (a *app) deleteMeeting(ctx context.Context, hostID string, id int64) {
 	if c, err := a.zoomOf(ctx, hostID); err == nil && c != nil {
-		_, _ = c.Meetings.Delete(ctx, id, nil)
+		_, _ = c.Meetings.Delete(ctx, zoom.ID(id), nil)
 	}
 }
 
@@ -569,7 +568,7 @@ func (a *app) Reschedule(ctx context.Context, id string, start time.Time) (*Book
 		if client == nil {
 			b.Note = "Zoom not connected: the Zoom meeting keeps its old time"
 		} else {
-			_, err := client.Meetings.Update(ctx, b.ZoomMeetingID, &zoom.UpdateMeetingRequest{
+			_, err := client.Meetings.Update(ctx, zoom.ID(b.ZoomMeetingID), &zoom.UpdateMeetingRequest{
 				StartTime: zoom.NewTime(b.Start), Duration: b.DurationMin, Timezone: h.Timezone,
 			}, nil)
 			switch {
@@ -606,7 +605,7 @@ func (a *app) Cancel(ctx context.Context, id string) (*Booking, error) {
 		if client == nil {
 			b.Note = "Zoom not connected: the Zoom meeting was left in place"
 		} else {
-			_, err := client.Meetings.Delete(ctx, b.ZoomMeetingID, nil)
+			_, err := client.Meetings.Delete(ctx, zoom.ID(b.ZoomMeetingID), nil)
 			switch {
 			case errors.Is(err, zoom.ErrNotFound): // already deleted in Zoom
 			case errors.Is(err, oauth.ErrReauthorizationRequired):

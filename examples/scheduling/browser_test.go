@@ -10,6 +10,7 @@ import (
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // TestBrowserServe runs the -serve web app in headless Chromium: on
@@ -85,7 +86,7 @@ func TestBrowserServe(t *testing.T) {
 	if b.Conferencing != confZoom || b.ZoomMeetingID == 0 {
 		t.Fatalf("booking %+v", b)
 	}
-	if m, ok := env.Fake.Meeting(b.ZoomMeetingID); !ok || !strings.Contains(m.Topic, "Grace Hopper") {
+	if m, ok := env.Fake.Meeting(zoom.ID(b.ZoomMeetingID)); !ok || !strings.Contains(m.Topic, "Grace Hopper") {
 		t.Errorf("Zoom has %+v", m)
 	}
 	if s := c.Text("#call-kind"); !strings.HasPrefix(s, "Zoom meeting ") {
@@ -110,7 +111,7 @@ func TestBrowserServe(t *testing.T) {
 	if conn, err := a.connection(t.Context(), a.hostID); conn != nil || err != nil {
 		t.Errorf("connection after the disconnect: %+v %v", conn, err)
 	}
-	if m, ok := env.Fake.Meeting(b.ZoomMeetingID); !ok || m.Deleted {
+	if m, ok := env.Fake.Meeting(zoom.ID(b.ZoomMeetingID)); !ok || m.Deleted {
 		t.Error("the disconnect touched the booked Zoom meeting")
 	}
 	c.Shot("disconnected")

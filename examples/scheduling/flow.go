@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // flow is the scripted offline run: the host and her clients use the
@@ -131,7 +132,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if grace, err = a.Booking(ctx, grace.ID); err != nil {
 		return err
 	}
-	if m, ok := env.Fake.Meeting(grace.ZoomMeetingID); !ok || !m.StartTime.Equal(grace.Start) {
+	if m, ok := env.Fake.Meeting(zoom.ID(grace.ZoomMeetingID)); !ok || !m.StartTime.Equal(grace.Start) {
 		return errors.New("the Zoom meeting should have moved with the booking")
 	}
 	f.log.OK("booking %s moved to %s; Zoom meeting %d updated", grace.ID, f.when(grace.Start), grace.ZoomMeetingID)
@@ -145,7 +146,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 	if grace, err = a.Booking(ctx, grace.ID); err != nil {
 		return err
 	}
-	if m, _ := env.Fake.Meeting(grace.ZoomMeetingID); grace.Status != bookingCancelled || !m.Deleted {
+	if m, _ := env.Fake.Meeting(zoom.ID(grace.ZoomMeetingID)); grace.Status != bookingCancelled || !m.Deleted {
 		return errors.New("the booking should be cancelled and its Zoom meeting deleted")
 	}
 	f.log.OK("booking %s cancelled; Zoom meeting %d deleted", grace.ID, grace.ZoomMeetingID)
@@ -184,7 +185,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clk *clock) error {
 		return fmt.Errorf("the shared token should stay: %w", err)
 	}
 	f.log.Note("the grant is not revoked: revoking would uninstall the app on Zoom and disconnect the team account too")
-	if m, ok := env.Fake.Meeting(alan.ZoomMeetingID); !ok || m.Deleted {
+	if m, ok := env.Fake.Meeting(zoom.ID(alan.ZoomMeetingID)); !ok || m.Deleted {
 		return errors.New("the Zoom meeting of Alan's booking should be left alone")
 	}
 	f.log.Note("on Zoom: Alan's meeting %d is still scheduled (existing meetings are left alone)", alan.ZoomMeetingID)
@@ -418,7 +419,7 @@ func (f *flow) bookWith(ctx context.Context, hostID, name, email string, i int) 
 }
 
 func (f *flow) expectZoom(b *Booking) error {
-	m, ok := f.env.Fake.Meeting(b.ZoomMeetingID)
+	m, ok := f.env.Fake.Meeting(zoom.ID(b.ZoomMeetingID))
 	if b.Conferencing != confZoom || !ok || m.Deleted || !m.StartTime.Equal(b.Start) {
 		return fmt.Errorf("booking %s should have a Zoom meeting at its time", b.ID)
 	}

@@ -175,13 +175,13 @@ func TestFlow(t *testing.T) {
 
 	// Zoom's side: Grace's meeting deleted; Alan's (made before the
 	// disconnect) and Barbara's (before the uninstall) left alone.
-	grace, _ := h.env.Fake.Meeting(by["Grace Hopper"].ZoomMeetingID)
+	grace, _ := h.env.Fake.Meeting(zoom.ID(by["Grace Hopper"].ZoomMeetingID))
 	if !grace.Deleted || grace.Updates != 1 || !grace.StartTime.Equal(by["Grace Hopper"].Start) {
 		t.Errorf("Grace's meeting %+v", grace)
 	}
 	for _, name := range []string{"Alan Turing", "Barbara Liskov"} {
 		b := by[name]
-		m, ok := h.env.Fake.Meeting(b.ZoomMeetingID)
+		m, ok := h.env.Fake.Meeting(zoom.ID(b.ZoomMeetingID))
 		if !ok || m.Deleted || m.Duration != 30 || m.Timezone != "Europe/London" || !m.StartTime.Equal(b.Start) ||
 			m.Topic != "Coaching session: Ada Lovelace with "+name || b.JoinURL == "" {
 			t.Errorf("%s's meeting %+v (booking %+v)", name, m, b)
@@ -195,7 +195,7 @@ func TestFlow(t *testing.T) {
 	}
 	if len(teamBs) != 1 || teamBs[0].ClientName != "Hedy Lamarr" || teamBs[0].Conferencing != confZoom {
 		t.Errorf("team bookings %+v", teamBs)
-	} else if m, ok := h.env.Fake.Meeting(teamBs[0].ZoomMeetingID); !ok || m.Deleted {
+	} else if m, ok := h.env.Fake.Meeting(zoom.ID(teamBs[0].ZoomMeetingID)); !ok || m.Deleted {
 		t.Errorf("Hedy's meeting %+v", m)
 	}
 	if n := len(h.env.Fake.Meetings(zoomEmail)); n != 4 {
@@ -356,7 +356,7 @@ func TestDeadGrantWithExistingMeetings(t *testing.T) {
 	if !strings.Contains(cancelled.Note, "left in place") {
 		t.Errorf("cancelled %+v", cancelled)
 	}
-	if m, _ := h.env.Fake.Meeting(a.ZoomMeetingID); m.Deleted || m.Updates != 0 {
+	if m, _ := h.env.Fake.Meeting(zoom.ID(a.ZoomMeetingID)); m.Deleted || m.Updates != 0 {
 		t.Errorf("the meeting was touched: %+v", m)
 	}
 	conn, _ := h.app.connection(ctx, h.app.hostID)

@@ -38,7 +38,7 @@ type app struct {
 	env   *exkit.Env
 	log   *exkit.Transcript
 	mail  exkit.Mailer
-	clock oauth.Clock // nil: the real clock
+	clock exkit.TimeSource // nil: the real clock
 	pages *pages
 	slog  *slog.Logger // failures' details; the provider sees a sentence
 
@@ -122,7 +122,7 @@ func inputErr(format string, args ...any) error { return &errInput{fmt.Sprintf(f
 
 // newApp creates the app's tables and wires its handlers. clock is nil
 // against real Zoom and in -serve mode.
-func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error) {
+func newApp(ctx context.Context, env *exkit.Env, clock exkit.TimeSource) (*app, error) {
 	a := &app{env: env, log: env.Log, slog: env.Logger(), mail: env.Mail, clock: clock, clients: map[string]*zoom.Client{}}
 	if err := a.migrate(ctx); err != nil {
 		return nil, fmt.Errorf("creating the telehealth tables: %w", err)
@@ -151,7 +151,7 @@ func newApp(ctx context.Context, env *exkit.Env, clock oauth.Clock) (*app, error
 		}),
 	}
 	if clock != nil {
-		hopts = append(hopts, oauth.WithHandlerClock(clock))
+		hopts = append(hopts, oauth.WithHandlerClock(clock.Now))
 	}
 	if a.oauthH, err = env.OAuth.Handlers(env.Tokens, hopts...); err != nil {
 		return nil, err
@@ -368,7 +368,7 @@ func (a *app) client(ctx context.Context, providerID string) (*zoom.Client, erro
 		}),
 	}
 	if a.clock != nil {
-		opts = append(opts, oauth.WithClock(a.clock))
+		opts = append(opts, oauth.WithClock(a.clock.Now))
 	}
 	ts, err := a.env.OAuth.TokenSource(a.env.Tokens, p.TokenKey, opts...)
 	if err != nil {
@@ -549,7 +549,7 @@ func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitReq
 		return nil, fmt.Errorf("creating the Zoom meeting: %w", err)
 	}
 	v := &visit{
-		MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time,
+		MeetingID: int64(m.ID), ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time,
 		Duration: m.Duration, JoinURL: m.JoinURL, Patients: patients,
 	}
 	if v.Start.IsZero() {
@@ -652,8 +652,8 @@ func (a *app) upcomingVisits(ctx context.Context, providerID string) ([]visit, e
 		if err != nil {
 			return nil, fmt.Errorf("listing upcoming Zoom meetings: %w", err)
 		}
-		v := visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL}
-		if l, ok := local[m.ID]; ok {
+		v := visit{MeetingID: int64(m.ID), ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL}
+		if l, ok := local[int64(m.ID)]; ok {
 			v.Patients = l.Patients
 		}
 		out = append(out, v)
@@ -668,11 +668,11 @@ func (a *app) visitDetails(ctx context.Context, providerID string, meetingID int
 		return nil, err
 	}
 	a.log.Call("GET", "/meetings/{meetingId}", "meeting")
-	m, _, err := c.Meetings.Get(ctx, meetingID, nil)
+	m, _, err := c.Meetings.Get(ctx, zoom.ID(meetingID), nil)
 	if err != nil {
 		return nil, fmt.Errorf("reading Zoom meeting %d: %w", meetingID, err)
 	}
-	v := &visit{MeetingID: m.ID, ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID, StartURL: m.StartURL}
+	v := &visit{MeetingID: int64(m.ID), ProviderID: providerID, Topic: m.Topic, Start: m.StartTime.Time, Duration: m.Duration, JoinURL: m.JoinURL, HostID: m.HostID, StartURL: m.StartURL}
 	if m.Settings != nil {
 		for _, inv := range m.Settings.MeetingInvitees {
 			v.Invitees = append(v.Invitees, inv.Email)
@@ -696,7 +696,7 @@ func (a *app) deleteVisit(ctx context.Context, providerID string, meetingID int6
 		return err
 	}
 	a.log.Call("DELETE", "/meetings/{meetingId}", "meetingDelete")
-	if _, err := c.Meetings.Delete(ctx, meetingID, nil); err != nil && !errors.Is(err, zoom.ErrNotFound) {
+	if _, err := c.Meetings.Delete(ctx, zoom.ID(meetingID), nil); err != nil && !errors.Is(err, zoom.ErrNotFound) {
 		return fmt.Errorf("deleting Zoom meeting %d: %w", meetingID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `DELETE FROM telehealth_visits WHERE meeting_id = $1 AND provider_id = $2`, meetingID, providerID); err != nil {

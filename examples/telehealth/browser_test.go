@@ -90,7 +90,7 @@ func TestBrowserServe(t *testing.T) {
 	if len(ms) != 1 || ms[0].Topic != "Follow-up visit" || ms[0].Duration != 20 {
 		t.Fatalf("Zoom has %+v", ms)
 	}
-	mid := strconv.FormatInt(ms[0].ID, 10)
+	mid := strconv.FormatInt(int64(ms[0].ID), 10)
 	c.Shot("scheduled")
 
 	// 5. The provider opens the visit and starts it as host.

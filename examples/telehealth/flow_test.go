@@ -93,7 +93,7 @@ func TestFlow(t *testing.T) {
 
 			// Zoom's side: the kept visit is a meeting hosted by the
 			// provider with the patients as invitees; the other is deleted.
-			kept, ok := env.Fake.Meeting(res.Kept)
+			kept, ok := env.Fake.Meeting(zoom.ID(res.Kept))
 			if !ok || kept.Deleted || kept.HostID != provider.ID || kept.Topic != "Pediatric consultation" {
 				t.Errorf("kept meeting: %+v", kept)
 			}
@@ -108,7 +108,7 @@ func TestFlow(t *testing.T) {
 			if kept.Settings["waiting_room"] != true || kept.Settings["join_before_host"] != false {
 				t.Errorf("settings: waiting_room %v, join_before_host %v", kept.Settings["waiting_room"], kept.Settings["join_before_host"])
 			}
-			if del, ok := env.Fake.Meeting(res.Deleted); !ok || !del.Deleted {
+			if del, ok := env.Fake.Meeting(zoom.ID(res.Deleted)); !ok || !del.Deleted {
 				t.Errorf("deleted meeting: %+v", del)
 			}
 
@@ -422,7 +422,7 @@ func TestPages(t *testing.T) {
 	if len(ms) != 1 {
 		t.Fatalf("%d meetings in Zoom", len(ms))
 	}
-	mid := strconv.FormatInt(ms[0].ID, 10)
+	mid := strconv.FormatInt(int64(ms[0].ID), 10)
 	if n := count(t, env, "telehealth_visits"); n != 1 {
 		t.Errorf("%d visit records", n)
 	}

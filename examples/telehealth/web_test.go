@@ -13,6 +13,7 @@ import (
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
+	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -37,7 +38,7 @@ func TestCrossSiteRefusedOnEveryPost(t *testing.T) {
 		// Zoom's webhook POSTs carry no Origin; a browser's do, and are refused.
 		exkittest.Post{Path: exkit.WebhookPath, Form: url.Values{"event": {"app_deauthorized"}}},
 	)
-	m, _ := env.Fake.Meeting(v.MeetingID)
+	m, _ := env.Fake.Meeting(zoom.ID(v.MeetingID))
 	assert.False(t, m.Deleted)
 
 	// Same origin: each route does its work.
@@ -50,7 +51,7 @@ func TestCrossSiteRefusedOnEveryPost(t *testing.T) {
 	assert.Equal(t, "/providers/"+id, same("/providers/"+id+"/visits", schedule))
 	assert.Len(t, env.Fake.Meetings(id), 2)
 	assert.Equal(t, "/providers/"+id, same("/providers/"+id+"/visits/"+mid+"/delete", nil))
-	m, _ = env.Fake.Meeting(v.MeetingID)
+	m, _ = env.Fake.Meeting(zoom.ID(v.MeetingID))
 	assert.True(t, m.Deleted)
 	assert.Equal(t, "/", same("/fake-zoom/uninstall/"+id, nil))
 	assert.Equal(t, 0, count(t, env, "telehealth_providers"))

@@ -530,7 +530,7 @@ func fromZoom(zm *zoom.Meeting, zone string) meeting {
 		zone = zm.Timezone
 	}
 	return meeting{
-		ID: zm.ID, HostEmail: zm.HostEmail, Topic: zm.Topic, Start: zm.StartTime.UTC(), Timezone: zone,
+		ID: int64(zm.ID), HostEmail: zm.HostEmail, Topic: zm.Topic, Start: zm.StartTime.UTC(), Timezone: zone,
 		Duration: zm.Duration, JoinURL: zm.JoinURL, Status: statusScheduled,
 	}
 }
@@ -641,7 +641,7 @@ func (a *app) viewMeeting(ctx context.Context, mb member, id int64) (m meeting, 
 	if err != nil {
 		return meeting{}, false, err
 	}
-	zm, _, err := cl.Meetings.Get(ctx, id, nil)
+	zm, _, err := cl.Meetings.Get(ctx, zoom.ID(id), nil)
 	if errors.Is(err, zoom.ErrNotFound) {
 		local.Status, local.UpdatedAt = statusDeleted, a.now().UTC()
 		return local, false, a.saveMeeting(ctx, local)
@@ -682,7 +682,7 @@ func (a *app) updateMeeting(ctx context.Context, mb member, id int64, in meeting
 	if err != nil {
 		return nil, err
 	}
-	_, err = cl.Meetings.Update(ctx, id, &zoom.UpdateMeetingRequest{
+	_, err = cl.Meetings.Update(ctx, zoom.ID(id), &zoom.UpdateMeetingRequest{
 		Topic:     strings.TrimSpace(in.Topic),
 		StartTime: zoom.NewTime(start),
 		Timezone:  in.Timezone,

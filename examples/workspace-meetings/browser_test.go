@@ -13,6 +13,7 @@ import (
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -95,7 +96,7 @@ func TestBrowserServe(t *testing.T) {
 	if s := text("#meeting-when"); !strings.Contains(s, "14:30") || !strings.Contains(s, "(Europe/Madrid)") {
 		t.Errorf("schedule shown %q", s)
 	}
-	if zm, ok := env.Fake.Meeting(id); !ok || zm.Topic != "Customer onboarding call" || zm.Duration != 45 {
+	if zm, ok := env.Fake.Meeting(zoom.ID(id)); !ok || zm.Topic != "Customer onboarding call" || zm.Duration != 45 {
 		t.Errorf("Zoom has %+v", zm)
 	}
 	shot("meeting-created")
@@ -165,7 +166,7 @@ func TestBrowserServe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if zm, ok := env.Fake.Meeting(lid); !ok || zm.HostID != luisZoom.ID {
+	if zm, ok := env.Fake.Meeting(zoom.ID(lid)); !ok || zm.HostID != luisZoom.ID {
 		t.Errorf("Luis's meeting in Zoom: %+v", zm)
 	}
 	if c, _ := a.connection(t.Context(), ana); !c.Active() {
@@ -186,7 +187,7 @@ func TestBrowserServe(t *testing.T) {
 	if s := text("#history"); strings.Contains(s, "Globex demo") || !strings.Contains(s, "Customer onboarding call") {
 		t.Errorf("history after Luis deleted his: %q", s)
 	}
-	if _, ok := env.Fake.Meeting(lid); !ok {
+	if _, ok := env.Fake.Meeting(zoom.ID(lid)); !ok {
 		t.Error("deleting the history deleted the meeting in Zoom")
 	}
 	shot("history-deleted")

@@ -96,7 +96,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 		Time: "12:00", Timezone: "Europe/Madrid", Duration: 30}); err != nil {
 		return nil, err
 	}
-	if zm, ok := env.Fake.Meeting(res.Luis.ID); !ok || zm.HostID == env.Fake.OwnerID() {
+	if zm, ok := env.Fake.Meeting(zoom.ID(res.Luis.ID)); !ok || zm.HostID == env.Fake.OwnerID() {
 		return nil, errors.New("the meeting Luis scheduled is not in his Zoom account")
 	}
 	f.log.OK("host %s, not Ana's Zoom account", res.Luis.HostEmail)
@@ -148,7 +148,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	// 5. A change made in Zoom itself reaches the history by webhook.
 	f.log.Step("Ana renames meeting %d in Zoom's own web portal", res.Second.ID)
 	topic := "1:1 Ana / Luis - quarterly goals"
-	if _, err := env.Fake.Client("me").Meetings.Update(ctx, res.Second.ID, &zoom.UpdateMeetingRequest{Topic: topic}, nil); err != nil {
+	if _, err := env.Fake.Client("me").Meetings.Update(ctx, zoom.ID(res.Second.ID), &zoom.UpdateMeetingRequest{Topic: topic}, nil); err != nil {
 		return nil, fmt.Errorf("the fake's portal edit: %w", err)
 	}
 	f.seenReq = len(env.Fake.Requests()) // that call was Zoom's portal, not PulsoDesk
@@ -246,7 +246,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	if hist, err = a.history(ctx); err != nil {
 		return nil, err
 	}
-	if _, ok := env.Fake.Meeting(res.Second.ID); !ok {
+	if _, ok := env.Fake.Meeting(zoom.ID(res.Second.ID)); !ok {
 		return nil, fmt.Errorf("deleting from the history deleted meeting %d in Zoom", res.Second.ID)
 	}
 	f.log.OK("PulsoDesk's history now holds %d meetings; Zoom still has meeting %d (no Zoom call)", len(hist), res.Second.ID)

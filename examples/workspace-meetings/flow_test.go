@@ -159,7 +159,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 
 	// Zoom's side agrees.
 	for _, m := range append(hist, second) {
-		zm, ok := env.Fake.Meeting(m.ID)
+		zm, ok := env.Fake.Meeting(zoom.ID(m.ID))
 		wantHost := env.Fake.OwnerID()
 		if m.MemberID == luis.ID {
 			wantHost = luisZoom.ID
@@ -312,7 +312,7 @@ func TestDisconnectKillsBothTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := cl.Meetings.Get(ctx, m.ID, nil); !errors.Is(err, zoom.ErrUnauthorized) {
+	if _, _, err := cl.Meetings.Get(ctx, zoom.ID(m.ID), nil); !errors.Is(err, zoom.ErrUnauthorized) {
 		t.Errorf("old access token: %v", err)
 	}
 	// ...and the old refresh token.
@@ -439,7 +439,7 @@ func TestMeetingDeletedInZoom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Fake.Client("me").Meetings.Delete(ctx, m.ID, nil); err != nil {
+	if _, err := env.Fake.Client("me").Meetings.Delete(ctx, zoom.ID(m.ID), nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := a.localMeeting(ctx, m.ID)
@@ -571,7 +571,7 @@ func TestPages(t *testing.T) {
 	expect(st, body, http.StatusSeeOther)
 	st, body, _ = do("GET", hdr.Get("Location"), nil, "")
 	expect(st, body, 200, "Meeting updated in Zoom", "Planning Q1", "90 minutes", "Read from your Zoom account just now")
-	if zm, _ := env.Fake.Meeting(id); zm.Topic != "Planning Q1" || zm.Duration != 90 {
+	if zm, _ := env.Fake.Meeting(zoom.ID(id)); zm.Topic != "Planning Q1" || zm.Duration != 90 {
 		t.Errorf("Zoom has %+v", zm)
 	}
 
@@ -601,7 +601,7 @@ func TestPages(t *testing.T) {
 	if strings.Contains(body, "Retro") {
 		t.Error("the deleted entry is still shown")
 	}
-	if _, ok := env.Fake.Meeting(retro); !ok {
+	if _, ok := env.Fake.Meeting(zoom.ID(retro)); !ok {
 		t.Error("deleting a history entry deleted the meeting in Zoom")
 	}
 	st, body, _ = do("POST", "/meetings/"+strconv.FormatInt(retro, 10)+"/delete", url.Values{}, "")
@@ -626,7 +626,7 @@ func TestPages(t *testing.T) {
 	if h, _ := a.history(ctx); len(h) != 0 || len(env.Fake.Requests()) != n0 {
 		t.Errorf("history %+v; Zoom calls %v", h, ops(env.Fake.Requests()[n0:]))
 	}
-	if _, ok := env.Fake.Meeting(id); !ok {
+	if _, ok := env.Fake.Meeting(zoom.ID(id)); !ok {
 		t.Error("deleting the history deleted the meeting in Zoom")
 	}
 	// Put the meeting back in the history for the disconnect checks below.
@@ -771,10 +771,10 @@ func TestMembersConnectTheirOwnZoom(t *testing.T) {
 		t.Fatalf("Ana schedules: %d", st)
 	}
 	anaID, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimPrefix(loc, "/meetings/"), "?created=1"), 10, 64)
-	if zm, _ := env.Fake.Meeting(luisID); zm.HostID != luisZoom.ID {
+	if zm, _ := env.Fake.Meeting(zoom.ID(luisID)); zm.HostID != luisZoom.ID {
 		t.Errorf("Luis's meeting is hosted by %q, want his Zoom user %q", zm.HostID, luisZoom.ID)
 	}
-	if zm, _ := env.Fake.Meeting(anaID); zm.HostID != env.Fake.OwnerID() {
+	if zm, _ := env.Fake.Meeting(zoom.ID(anaID)); zm.HostID != env.Fake.OwnerID() {
 		t.Errorf("Ana's meeting is hosted by %q", zm.HostID)
 	}
 	if m, _ := a.localMeeting(ctx, luisID); m.MemberID != luis.ID || m.HostEmail != luis.Email {
@@ -803,7 +803,7 @@ func TestMembersConnectTheirOwnZoom(t *testing.T) {
 	if st, _, _ := post(luisB, "/meetings/"+strconv.FormatInt(anaID, 10)+"/delete", url.Values{}); st != http.StatusNotFound {
 		t.Errorf("Luis deletes Ana's history entry: %d", st)
 	}
-	if zm, _ := env.Fake.Meeting(anaID); zm.Topic != "Ana's review" {
+	if zm, _ := env.Fake.Meeting(zoom.ID(anaID)); zm.Topic != "Ana's review" {
 		t.Errorf("Ana's meeting in Zoom: %+v", zm)
 	}
 

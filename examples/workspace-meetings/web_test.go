@@ -14,6 +14,7 @@ import (
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
+	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -47,7 +48,7 @@ func TestCrossSiteRefusedOnEveryPost(t *testing.T) {
 		// Zoom's webhook POSTs carry no Origin; a browser's do, and are refused.
 		exkittest.Post{Path: exkit.WebhookPath, Form: url.Values{"event": {"app_deauthorized"}}},
 	)
-	zm, _ := env.Fake.Meeting(m.ID)
+	zm, _ := env.Fake.Meeting(zoom.ID(m.ID))
 	assert.Equal(t, "Kickoff", zm.Topic)
 
 	// Same origin: each route does its work.
@@ -59,7 +60,7 @@ func TestCrossSiteRefusedOnEveryPost(t *testing.T) {
 	}
 	assert.Regexp(t, `^/meetings/\d+\?created=1$`, same("/meetings", create, http.StatusSeeOther))
 	assert.Equal(t, "/meetings/"+id+"?updated=1", same("/meetings/"+id, update, http.StatusSeeOther))
-	zm, _ = env.Fake.Meeting(m.ID)
+	zm, _ = env.Fake.Meeting(zoom.ID(m.ID))
 	assert.Equal(t, "Renamed", zm.Topic)
 	assert.Equal(t, "/?deleted=1", same("/meetings/"+id+"/delete", nil, http.StatusSeeOther))
 	assert.Equal(t, "/?history=deleted", same("/history/delete", url.Values{"confirm": {"yes"}}, http.StatusSeeOther))

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // ControlPrefix is the path under which a server started with
@@ -191,11 +193,12 @@ func (c *control) authorizingUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *control) meeting(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	n, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		ctlFail(w, http.StatusBadRequest, errors.New("the meeting id must be a number"))
 		return
 	}
+	id := zoom.ID(n)
 	switch r.PathValue("action") {
 	case "start":
 		uuid, err := c.s.StartMeeting(id)
@@ -365,14 +368,14 @@ func userJSON(u User) userView {
 }
 
 type meetingView struct {
-	ID        int64  `json:"id"`
-	HostID    string `json:"host_id"`
-	Webinar   bool   `json:"webinar,omitempty"`
-	Topic     string `json:"topic"`
-	StartTime string `json:"start_time,omitempty"`
-	Status    string `json:"status"`
-	Deleted   bool   `json:"deleted,omitempty"`
-	Past      int    `json:"past_instances"`
+	ID        zoom.ID `json:"id"`
+	HostID    string  `json:"host_id"`
+	Webinar   bool    `json:"webinar,omitempty"`
+	Topic     string  `json:"topic"`
+	StartTime string  `json:"start_time,omitempty"`
+	Status    string  `json:"status"`
+	Deleted   bool    `json:"deleted,omitempty"`
+	Past      int     `json:"past_instances"`
 }
 
 type grantView struct {

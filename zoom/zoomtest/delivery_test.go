@@ -185,7 +185,7 @@ func TestDeliveryTimeout(t *testing.T) {
 
 // seedMeeting creates a meeting through the in-memory transport (it works
 // inside a bubble).
-func seedMeeting(t *testing.T, s *zoomtest.Server) int64 {
+func seedMeeting(t *testing.T, s *zoomtest.Server) zoom.ID {
 	t.Helper()
 	tok := token(t, s, "me")
 	c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(&http.Client{Transport: s.Transport()}),

@@ -198,7 +198,7 @@ func TestTokenEndpointFaults(t *testing.T) {
 	cfg := oauthConfig(s)
 	_ = s.InjectFault(zoomtest.Fault{Operation: "oauth.token", Count: 1, Status: 503})
 	clk := newClock()
-	ts, _ := cfg.ServerToServer("acct-1", oauth.WithClock(oauthClock{clk}))
+	ts, _ := cfg.ServerToServer("acct-1", oauth.WithClock(clk.Now))
 	_, err := ts.Token()
 	var te *oauth.TokenError
 	if !errors.As(err, &te) || te.StatusCode != 503 || !te.Temporary() {

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	mathrand "math/rand/v2"
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // idGen forms ids as Zoom forms them, from a seeded generator so that runs
@@ -26,11 +28,11 @@ func (g *idGen) bytes(n int) []byte {
 }
 
 // meetingID returns a meeting or webinar id of 10 or 11 digits.
-func (g *idGen) meetingID() int64 {
+func (g *idGen) meetingID() zoom.ID {
 	if g.r.IntN(2) == 0 {
-		return 1_000_000_000 + g.r.Int64N(9_000_000_000)
+		return zoom.ID(1_000_000_000 + g.r.Int64N(9_000_000_000))
 	}
-	return 10_000_000_000 + g.r.Int64N(90_000_000_000)
+	return zoom.ID(10_000_000_000 + g.r.Int64N(90_000_000_000))
 }
 
 // uuid returns a meeting-instance UUID: 24 characters of standard base64

@@ -9,11 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // Meeting is a meeting or webinar as [Server.Meeting] reports it.
 type Meeting struct {
-	ID        int64
+	ID        zoom.ID
 	UUID      string
 	HostID    string
 	Webinar   bool
@@ -41,7 +43,7 @@ type Meeting struct {
 }
 
 // Meeting returns the meeting or webinar with the id.
-func (s *Server) Meeting(id int64) (Meeting, bool) {
+func (s *Server) Meeting(id zoom.ID) (Meeting, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.st.meetings[id]
@@ -869,8 +871,8 @@ func meetingInvitation(c *call) (result, *apiError) {
 }
 
 // spaced formats a meeting id as Zoom prints it: "857 4606 5123".
-func spaced(id int64) string {
-	s := strconv.FormatInt(id, 10)
+func spaced(id zoom.ID) string {
+	s := id.String()
 	if len(s) < 10 {
 		return s
 	}

@@ -78,7 +78,7 @@ func TestMeetingListTypes(t *testing.T) {
 	s, clk := start(t)
 	c := s.Client("me")
 	ctx := context.Background()
-	create := func(topic string, at time.Time) int64 {
+	create := func(topic string, at time.Time) zoom.ID {
 		m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: topic, Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(at), Duration: 30})
 		if err != nil {
 			t.Fatal(err)
@@ -199,14 +199,14 @@ func TestPaginationAndExpiredPageToken(t *testing.T) {
 }
 
 func TestDeterministicIDs(t *testing.T) {
-	ids := func() []int64 {
+	ids := func() []zoom.ID {
 		s, err := zoomtest.NewServer(zoomtest.WithSeed(42))
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer s.Close()
 		c := s.Client("me")
-		var out []int64
+		var out []zoom.ID
 		for range 3 {
 			m, _, err := c.Meetings.Create(context.Background(), "me", &zoom.CreateMeetingRequest{Topic: "x"})
 			if err != nil {

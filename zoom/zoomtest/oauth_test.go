@@ -16,11 +16,6 @@ import (
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
-// oauthClock adapts clock to oauth.Clock.
-type oauthClock struct{ *clock }
-
-func (oauthClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
 func oauthConfig(s *zoomtest.Server, scopes ...string) *oauth.Config {
 	return &oauth.Config{
 		ClientID:     s.ClientID(),
@@ -125,7 +120,7 @@ func TestOAuthRefreshIsSingleUse(t *testing.T) {
 	if err := store.Put(ctx, "user-1", tok); err != nil {
 		t.Fatal(err)
 	}
-	ts, err := cfg.TokenSource(store, "user-1", oauth.WithClock(oauthClock{clk}))
+	ts, err := cfg.TokenSource(store, "user-1", oauth.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // pastInstance resolves an id (latest ended instance) or a UUID (that
@@ -132,7 +134,7 @@ func pastWebinarInstances(c *call) (result, *apiError) { return c.instances("web
 func (c *call) instances(param string, webinar bool) (result, *apiError) {
 	v := c.params[param]
 	id, err := strconv.ParseInt(v, 10, 64)
-	m := c.st.meetings[id]
+	m := c.st.meetings[zoom.ID(id)]
 	if err != nil || m == nil || m.Webinar != webinar || !c.ours(m) {
 		if webinar {
 			return failed(fail(http.StatusNotFound, 3001, "Webinar does not exist: %s.", v))

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // poll is a webinar poll or quiz.
@@ -278,7 +280,7 @@ func reportWebinarSurvey(c *call) (result, *apiError) {
 // an anonymous poll's answers carry the name "Anonymous Attendee" and no
 // email, and the email of a participant who is neither a user of the
 // account nor a registrant is empty.
-func (s *Server) AnswerPoll(webinarID int64, participantID, pollID string, answers map[string]string) error {
+func (s *Server) AnswerPoll(webinarID zoom.ID, participantID, pollID string, answers map[string]string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, in, p, err := s.st.liveParticipant(webinarID, participantID)
@@ -308,7 +310,7 @@ func (s *Server) AnswerPoll(webinarID int64, participantID, pollID string, answe
 // AnswerSurvey records the webinar survey answers (question to answer) of
 // the participant participantID in the running instance of a webinar; they
 // appear in the webinar survey report once it ends.
-func (s *Server) AnswerSurvey(webinarID int64, participantID string, answers map[string]string) error {
+func (s *Server) AnswerSurvey(webinarID zoom.ID, participantID string, answers map[string]string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m, in, p, err := s.st.liveParticipant(webinarID, participantID)
@@ -330,7 +332,7 @@ func (s *Server) AnswerSurvey(webinarID int64, participantID string, answers map
 }
 
 // liveParticipant finds a participant of the running instance of a webinar.
-func (st *state) liveParticipant(webinarID int64, participantID string) (*meeting, *instance, *participant, error) {
+func (st *state) liveParticipant(webinarID zoom.ID, participantID string) (*meeting, *instance, *participant, error) {
 	m := st.meetings[webinarID]
 	if m == nil || !m.Webinar || m.deleted {
 		return nil, nil, nil, fmt.Errorf("no webinar %d", webinarID)

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // Registrant is a meeting or webinar registrant as [Server.Registrants]
@@ -24,7 +26,7 @@ type Registrant struct {
 
 // Registrants returns the registrants of a meeting or webinar, in
 // registration order.
-func (s *Server) Registrants(meetingID int64) []Registrant {
+func (s *Server) Registrants(meetingID zoom.ID) []Registrant {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.st.meetings[meetingID]
@@ -114,7 +116,7 @@ func listRegistrants(c *call) (result, *apiError) {
 			list = append(list, r)
 		}
 	}
-	lo, hi, env, e := c.page(c.listKey(strconv.FormatInt(m.ID, 10), status, occID), len(list), 30, 300)
+	lo, hi, env, e := c.page(c.listKey(m.ID.String(), status, occID), len(list), 30, 300)
 	if e != nil {
 		return failed(e)
 	}

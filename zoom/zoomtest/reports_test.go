@@ -18,7 +18,7 @@ import (
 // endedWebinar runs a webinar with two registrants, one of whom attends
 // with the host, and ends it; it returns the webinar's id and the
 // attending registrant's id.
-func endedWebinar(t *testing.T, s *zoomtest.Server, clk *clock) (int64, string) {
+func endedWebinar(t *testing.T, s *zoomtest.Server, clk *clock) (zoom.ID, string) {
 	t.Helper()
 	ctx := context.Background()
 	c := s.Client("me")

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // Participant is someone who joins a simulated meeting or webinar.
@@ -40,7 +42,7 @@ type Attendance struct {
 // Start: a new instance with a new UUID begins at the server clock's time,
 // and meeting.started (or webinar.started) is emitted. It returns the
 // instance's UUID.
-func (s *Server) StartMeeting(id int64) (string, error) {
+func (s *Server) StartMeeting(id zoom.ID) (string, error) {
 	s.mu.Lock()
 	m := s.st.meetings[id]
 	if m == nil || m.deleted {
@@ -69,13 +71,13 @@ func (s *Server) StartMeeting(id int64) (string, error) {
 }
 
 // StartWebinar is StartMeeting for a webinar.
-func (s *Server) StartWebinar(id int64) (string, error) { return s.StartMeeting(id) }
+func (s *Server) StartWebinar(id zoom.ID) (string, error) { return s.StartMeeting(id) }
 
 // liveObject is the object of started, ended and participant events: the
 // meeting id is a string there.
 func (st *state) liveObject(m *meeting, in *instance, p *participant) map[string]any {
 	obj := map[string]any{
-		"id":         strconv.FormatInt(m.ID, 10),
+		"id":         m.ID.String(),
 		"uuid":       in.UUID,
 		"host_id":    m.HostID,
 		"topic":      m.Topic,
@@ -119,7 +121,7 @@ func (st *state) liveObject(m *meeting, in *instance, p *participant) map[string
 // server clock's time and emits meeting.participant_joined (or
 // webinar.participant_joined). It returns the participant's per-meeting
 // id, which [Server.Leave] takes.
-func (s *Server) Join(meetingID int64, p Participant) (string, error) {
+func (s *Server) Join(meetingID zoom.ID, p Participant) (string, error) {
 	if strings.TrimSpace(p.Name) == "" {
 		return "", fmt.Errorf("zoomtest: Join: participant without a name")
 	}
@@ -160,7 +162,7 @@ func (s *Server) Join(meetingID int64, p Participant) (string, error) {
 // Leave makes the participant with the per-meeting id participantID (from
 // [Server.Join]) leave at the server clock's time, and emits
 // meeting.participant_left (or webinar.participant_left).
-func (s *Server) Leave(meetingID int64, participantID string) error {
+func (s *Server) Leave(meetingID zoom.ID, participantID string) error {
 	s.mu.Lock()
 	m := s.st.meetings[meetingID]
 	if m == nil || m.Live == nil {
@@ -189,7 +191,7 @@ func (s *Server) Leave(meetingID int64, participantID string) error {
 // participants still in it leave (participant_left events), and
 // meeting.ended (or webinar.ended) is emitted. The instance becomes a past
 // meeting, with its participants in the past-meeting and report APIs.
-func (s *Server) EndMeeting(id int64) error {
+func (s *Server) EndMeeting(id zoom.ID) error {
 	s.mu.Lock()
 	m := s.st.meetings[id]
 	if m == nil || m.Live == nil {
@@ -203,7 +205,7 @@ func (s *Server) EndMeeting(id int64) error {
 }
 
 // EndWebinar is EndMeeting for a webinar.
-func (s *Server) EndWebinar(id int64) error { return s.EndMeeting(id) }
+func (s *Server) EndWebinar(id zoom.ID) error { return s.EndMeeting(id) }
 
 // endLocked ends m's live instance; s.mu is held.
 func (s *Server) endLocked(m *meeting, now time.Time) []pendingEvent {
@@ -231,7 +233,7 @@ func (s *Server) endLocked(m *meeting, now time.Time) []pendingEvent {
 
 // Participants returns the attendance of the latest instance (running or
 // past) of a meeting or webinar, in join order.
-func (s *Server) Participants(meetingID int64) []Attendance {
+func (s *Server) Participants(meetingID zoom.ID) []Attendance {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	m := s.st.meetings[meetingID]
@@ -256,7 +258,7 @@ func (s *Server) Participants(meetingID int64) []Attendance {
 // CompleteRecording attaches a cloud recording (MP4, M4A and closed
 // captions) to the latest ended instance of a meeting or webinar and
 // emits recording.completed.
-func (s *Server) CompleteRecording(meetingID int64) error {
+func (s *Server) CompleteRecording(meetingID zoom.ID) error {
 	s.mu.Lock()
 	m := s.st.meetings[meetingID]
 	if m == nil || len(m.Past) == 0 {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	_ "time/tzdata" // meeting time zones resolve on machines without zoneinfo
+
+	"github.com/zoomkit/zoomkit/zoom"
 )
 
 // state is everything the server knows. It is guarded by Server.mu.
@@ -20,8 +22,8 @@ type state struct {
 	accounts  []*account // the default account first (accounts.go)
 
 	users    []*user // in creation order
-	meetings map[int64]*meeting
-	order    []int64 // meeting and webinar ids in creation order
+	meetings map[zoom.ID]*meeting
+	order    []zoom.ID // meeting and webinar ids in creation order
 	groups   []*group
 	roles    []*role
 
@@ -49,7 +51,7 @@ type state struct {
 func newState(cfg *config) *state {
 	st := &state{
 		ids:           newIDGen(cfg.seed),
-		meetings:      map[int64]*meeting{},
+		meetings:      map[zoom.ID]*meeting{},
 		tokens:        map[string]*accessToken{},
 		refresh:       map[string]*grant{},
 		codes:         map[string]*authCode{},
@@ -86,7 +88,7 @@ type user struct {
 	Type                                        int
 	Status                                      string // active, inactive, pending
 	RoleID                                      string
-	PMI                                         int64
+	PMI                                         zoom.ID
 	Timezone, Dept, Language, JobTitle, Company string
 	Location                                    string
 	Verified                                    int
@@ -109,7 +111,7 @@ func (u *user) displayName() string {
 
 // meeting is a meeting or a webinar.
 type meeting struct {
-	ID        int64
+	ID        zoom.ID
 	UUID      string
 	HostID    string
 	Webinar   bool
@@ -295,7 +297,7 @@ func (st *state) removeUser(id string) {
 			delete(st.meetings, mid)
 		}
 	}
-	st.order = slices.DeleteFunc(st.order, func(id int64) bool { return st.meetings[id] == nil })
+	st.order = slices.DeleteFunc(st.order, func(id zoom.ID) bool { return st.meetings[id] == nil })
 }
 
 func (st *state) groupByID(id string) *group {
@@ -332,7 +334,7 @@ func (st *state) groupIDsOf(userID string) []string {
 // one of its instances; for a UUID it also returns that instance.
 func (st *state) findMeeting(idOrUUID string) (*meeting, *instance) {
 	if n, err := strconv.ParseInt(idOrUUID, 10, 64); err == nil {
-		return st.meetings[n], nil
+		return st.meetings[zoom.ID(n)], nil
 	}
 	for _, id := range st.order {
 		m := st.meetings[id]

@@ -96,7 +96,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	created := p.(*webhook.MeetingCreatedPayload)
-	if int64(created.Object.ID) != m.ID || created.Object.Topic != "Hooked" || created.AccountID != s.AccountID() {
+	if created.Object.ID != m.ID || created.Object.Topic != "Hooked" || created.AccountID != s.AccountID() {
 		t.Errorf("meeting.created payload %+v", created)
 	}
 	// The id is a number in meeting.created.
@@ -108,7 +108,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		} `json:"payload"`
 	}
 	_ = json.Unmarshal(ev.Raw, &raw)
-	if string(raw.Payload.Object.ID) != strconv.FormatInt(m.ID, 10) {
+	if string(raw.Payload.Object.ID) != m.ID.String() {
 		t.Errorf("meeting.created id = %s, want a number", raw.Payload.Object.ID)
 	}
 
@@ -155,11 +155,11 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	}
 	joined, _ := rec.last("meeting.participant_joined").TypedPayload()
 	jp := joined.(*webhook.MeetingParticipantJoinedPayload)
-	if int64(jp.Object.ID) != m.ID || jp.Object.Participant.UserName != "Guest" {
+	if jp.Object.ID != m.ID || jp.Object.Participant.UserName != "Guest" {
 		t.Errorf("participant_joined %+v", jp.Object)
 	}
 	_ = json.Unmarshal(rec.last("meeting.started").Raw, &raw)
-	if string(raw.Payload.Object.ID) != strconv.Quote(strconv.FormatInt(m.ID, 10)) {
+	if string(raw.Payload.Object.ID) != strconv.Quote(m.ID.String()) {
 		t.Errorf("meeting.started id = %s, want a string", raw.Payload.Object.ID)
 	}
 	for _, d := range s.Deliveries() {

@@ -131,7 +131,7 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 	s, clk := startAt(t, time.Now().UTC().Truncate(time.Hour))
 	tok := token(t, s, "me")
 	a := do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": "Sync"})
-	id := int64(a.Body["id"].(float64))
+	id := zoom.ID(a.Body["id"].(float64))
 	uuid := a.Body["uuid"].(string)
 	if uuid[0] != '/' {
 		t.Fatalf("the first UUID of seed 1 should start with '/': %q", uuid)

@@ -10,12 +10,17 @@ import (
 // timestamps), the token source (oauth.WithClock: when to refresh), the
 // OAuth handlers (oauth.WithHandlerClock), the webhook verifier
 // (webhook.WithClock: its timestamp window must move with the fake's
-// signatures) and the outbox (OutboxMailer.Now). Then the flow can let an
-// hour pass in an instant. It implements oauth.Clock.
+// signatures) and the outbox (OutboxMailer.Now), each as its Now method.
+// Then the flow can let an hour pass in an instant.
 type Clock struct {
 	mu  sync.Mutex
 	now time.Time
 }
+
+// TimeSource is what an example reads its time from: a *Clock in a
+// scripted flow, nil for the real clock. The clock options of oauth,
+// webhook and zoomtest take its Now method.
+type TimeSource interface{ Now() time.Time }
 
 // NewClock returns a Clock standing at start.
 func NewClock(start time.Time) *Clock { return &Clock{now: start} }
@@ -26,11 +31,6 @@ func (c *Clock) Now() time.Time {
 	defer c.mu.Unlock()
 	return c.now
 }
-
-// After waits on the real clock. A token source only waits while another
-// process holds a refresh lease, which never happens in a flow; a real wait
-// keeps such a wait bounded even though nobody advances this clock.
-func (c *Clock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Advance moves the clock forward by d.
 func (c *Clock) Advance(d time.Duration) {

@@ -62,7 +62,7 @@ type Config struct {
 	// verifier, so that a flow moving it keeps all of them in step; the
 	// example still hands it to its token sources and OAuth handlers
 	// (oauth.WithClock, oauth.WithHandlerClock).
-	Clock oauth.Clock
+	Clock TimeSource
 }
 
 // Real reports whether the example talks to real Zoom.

@@ -199,6 +199,8 @@ func base(r *tref) string {
 		return "int"
 	case "int64":
 		return "int64"
+	case "id":
+		return "ID"
 	case "float":
 		return "float64"
 	case "bool":
@@ -258,7 +260,7 @@ func (g *gen) fieldType(t *goType, f *field) (string, string) {
 	if r.kind == "time" || r.kind == "date" {
 		opt = ",omitzero"
 	}
-	isIntLike := r.kind == "int" || r.kind == "int64" || r.kind == "float" || (r.kind == "enum" && g.enums[r.name].Int)
+	isIntLike := r.kind == "int" || r.kind == "int64" || r.kind == "id" || r.kind == "float" || (r.kind == "enum" && g.enums[r.name].Int)
 	if t.isOpts {
 		if f.Required {
 			return typ, ""
@@ -508,7 +510,7 @@ func (g *gen) emitMethod(b *strings.Builder, op *specOp) {
 	// Argument checks.
 	for _, p := range op.params {
 		zero := `""`
-		if p.Kind == "int64" {
+		if p.Kind == "id" {
 			zero = "0"
 		}
 		fmt.Fprintf(b, "\tif %s == %s {\n\t\treturn %s, errRequired(%s, %q)\n\t}\n", p.GoName, zero, fail, ov, p.GoName)
@@ -565,8 +567,8 @@ func (g *gen) emitMethod(b *strings.Builder, op *specOp) {
 		var ps []string
 		for _, p := range op.params {
 			switch p.Kind {
-			case "int64":
-				ps = append(ps, "formatID("+p.GoName+")")
+			case "id":
+				ps = append(ps, p.GoName+".String()")
 			case "instance":
 				ps = append(ps, "string("+p.GoName+")")
 			default:
@@ -599,8 +601,8 @@ func (g *gen) zeroOf(r *tref) string {
 
 func paramType(p *param) string {
 	switch p.Kind {
-	case "int64":
-		return "int64"
+	case "id":
+		return "ID"
 	case "instance":
 		return "InstanceID"
 	}

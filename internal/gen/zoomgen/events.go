@@ -9,25 +9,31 @@ package main
 //   - objects with properties become structs named after the event and the
 //     field (MeetingCreatedObject); a $ref (old_object -> object) reuses the
 //     referenced struct; objects without properties stay json.RawMessage;
-//   - strings with format date-time, or named *_time, become webhook.Time
+//   - strings with format date-time, or named *_time, become zoom.Time
 //     (lenient RFC 3339);
-//   - integers become int64, or webhook.ID when named id, *_id or pmi (Zoom
-//     sends some ids as strings);
+//   - integers become int64, or zoom.ID when named id, *_id or pmi (Zoom
+//     sends some ids as strings): the REST models use the same types, so
+//     ids and times from events and from calls compare without conversion;
 //   - payload.object.id of meeting, webinar and recording events is
-//     webhook.ID whatever the schema says (the ID typing trap), and a few
+//     zoom.ID whatever the schema says (the ID typing trap), and a few
 //     more fields are overridden (eventOverrides and eventExtras in
 //     overrides.go);
 //   - fields that appear in Zoom's example but not in the schema are added,
 //     typed from the example value, so that decoding an example loses
-//     nothing.
+//     nothing;
+//   - a struct shaped like one of package zoom's models (same JSON members
+//     of the same kinds, no secret) is that model: zoom.Recurrence, for
+//     example; so is a struct eventModels in overrides.go names, whose
+//     members are a subset of the model's (meeting and webinar settings;
+//     see events_reuse.go).
 //
 // Every field is tagged omitzero, so re-encoding a payload reproduces what
-// was received. Structs holding a secret get LogValue, Format and String
+// was received (times in UTC at whole seconds, as zoom.Time encodes them). Structs holding a secret get LogValue, Format and String
 // methods that print it redacted (see events_redact.go).
 //
-// The events keep their own dialect for now (omitzero, webhook.ID and
-// webhook.Time, their own Go naming in camel and doc text in docText);
-// they share the scope, the JSON reader, identifier detection and comment
+// The events keep their own dialect for now (omitzero, their own Go naming
+// in camel and doc text in docText) but share the value types (zoom.ID,
+// zoom.Time) with the REST emitter; they also share the scope, the JSON reader, identifier detection and comment
 // wrapping with the REST emitter.
 
 import (
@@ -44,9 +50,10 @@ import (
 )
 
 // generateEvents returns the gofmt-ed source of events_gen.go for the webhook documents in
-// specDir.
-func generateEvents(specDir string) ([]byte, error) {
-	g := &eventGen{structs: map[*ojson.Node]*eventStruct{}, byName: map[string]*eventStruct{}}
+// specDir; restSpec holds the REST documents, whose models the events reuse where the shapes
+// match (see events_reuse.go).
+func generateEvents(specDir, restSpec string) ([]byte, error) {
+	g := &eventGen{structs: map[*ojson.Node]*eventStruct{}, byName: map[string]*eventStruct{}, models: map[string]string{}}
 	docs := map[string]*ojson.Node{}
 	for _, ev := range scope.Events() {
 		d, ok := docs[ev.Document]
@@ -62,6 +69,14 @@ func generateEvents(specDir string) ([]byte, error) {
 			return nil, fmt.Errorf("%s: %v", ev.Name, err)
 		}
 	}
+	rest, shapes, err := zoomShapes(restSpec)
+	if err != nil {
+		return nil, err
+	}
+	if err := g.reuseZoomModels(rest, shapes); err != nil {
+		return nil, err
+	}
+	g.rest, g.zoomRedact = rest, map[string]bool{}
 	return format.Source(g.emit())
 }
 
@@ -104,6 +119,10 @@ type eventGen struct {
 	byName  map[string]*eventStruct
 	order   []*eventStruct
 	events  []eventInfo
+	models  map[string]string // event struct name -> the zoom model eventModels names for it
+
+	rest       *gen            // package zoom's models, which the events reuse
+	zoomRedact map[string]bool // zoom models holding what the events redact (see zoomRedacts)
 }
 
 func (g *eventGen) resolve(n *ojson.Node) (*ojson.Node, error) {
@@ -195,7 +214,7 @@ func (g *eventGen) event(doc *ojson.Node, name string) error {
 	if i := strings.IndexByte(name, '.'); i >= 0 {
 		prefix = name[:i]
 	}
-	c := &eventCtx{g: g, base: base, prefix: prefix}
+	c := &eventCtx{g: g, base: base, prefix: prefix, name: name}
 	typ, err := c.typeFor(payload, base+"Payload", "", "", "")
 	if err != nil {
 		return err
@@ -233,6 +252,7 @@ type eventCtx struct {
 	g      *eventGen
 	base   string
 	prefix string
+	name   string // the event's name
 }
 
 // typeFor returns the Go type for schema s; hint names a new struct, path is the JSON path below payload.
@@ -267,6 +287,9 @@ func (c *eventCtx) typeFor(s *ojson.Node, hint, parent, path, desc string) (stri
 		sd := &eventStruct{name: name, doc: fmt.Sprintf("%s is %s", name, lowerFirst(docText(d, "a part of a "+c.base+" payload.")))}
 		c.g.structs[s] = sd
 		c.g.byName[name] = sd
+		if m, ok := c.model(path); ok {
+			c.g.models[name] = m
+		}
 		c.g.order = append(c.g.order, sd)
 		for i, k := range keys {
 			p, err := c.g.resolve(vals[i])
@@ -319,12 +342,12 @@ func (c *eventCtx) typeFor(s *ojson.Node, hint, parent, path, desc string) (stri
 		return "[]" + it, nil
 	case "string":
 		if s.Str("format") == "date-time" || isTimeName(path) {
-			return "Time", nil
+			return "zoom.Time", nil
 		}
 		return "string", nil
 	case "integer": // int64 even without format int64: sizes exceed 32 bits
 		if isIDName(path[strings.LastIndexByte(path, '.')+1:]) { // an identifier, which Zoom may also send as a string
-			return "ID", nil
+			return "zoom.ID", nil
 		}
 		return "int64", nil
 	case "number":
@@ -333,6 +356,17 @@ func (c *eventCtx) typeFor(s *ojson.Node, hint, parent, path, desc string) (stri
 		return "bool", nil
 	}
 	return "", fmt.Errorf("unsupported type %q", typ)
+}
+
+func (c *eventCtx) model(path string) (string, bool) {
+	if m, ok := eventModels[c.name+"|"+path]; ok {
+		return m, true
+	}
+	if m, ok := eventModels[c.prefix+"|"+path]; ok {
+		return m, true
+	}
+	m, ok := eventModels["*|"+path]
+	return m, ok
 }
 
 func (c *eventCtx) override(path string) (eventOverride, bool) {
@@ -384,7 +418,7 @@ func exampleType(v *ojson.Node) string {
 	switch v.Kind {
 	case ojson.String:
 		if v.String != "" && regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d`).MatchString(v.String) {
-			return "Time"
+			return "zoom.Time"
 		}
 		return "string"
 	case ojson.Bool:
@@ -499,9 +533,9 @@ func (g *eventGen) emit() []byte {
 	b.WriteString("// Code generated by internal/gen/zoomgen -events from Zoom's webhook OpenAPI documents; DO NOT EDIT.\n\n")
 	secretful := g.secretful()
 	if len(secretful) > 0 {
-		b.WriteString("package webhook\n\nimport (\n\t\"context\"\n\t\"encoding/json\"\n\t\"fmt\"\n\t\"log/slog\"\n\n\t\"github.com/zoomkit/zoomkit/internal/redact\"\n)\n\n")
+		b.WriteString("package webhook\n\nimport (\n\t\"context\"\n\t\"encoding/json\"\n\t\"fmt\"\n\t\"log/slog\"\n\n\t\"github.com/zoomkit/zoomkit/internal/redact\"\n\t\"github.com/zoomkit/zoomkit/zoom\"\n)\n\n")
 	} else {
-		b.WriteString("package webhook\n\nimport (\n\t\"context\"\n\t\"encoding/json\"\n)\n\n")
+		b.WriteString("package webhook\n\nimport (\n\t\"context\"\n\t\"encoding/json\"\n\n\t\"github.com/zoomkit/zoomkit/zoom\"\n)\n\n")
 	}
 	b.WriteString("// Names of the events with typed payloads.\nconst (\n")
 	for _, e := range g.events {
@@ -535,5 +569,6 @@ func (g *eventGen) emit() []byte {
 		b.WriteString("}\n\n")
 	}
 	g.emitRedact(&b, secretful)
+	g.emitZoomRedact(&b)
 	return b.Bytes()
 }

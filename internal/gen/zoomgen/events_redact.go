@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -30,8 +31,89 @@ func (g *eventGen) redaction(f eventField, secretful map[string]bool) string {
 		return fmt.Sprintf("x.%s = x.%s.redacted()", f.goName, f.goName)
 	case strings.HasPrefix(f.goType, "[]") && secretful[f.goType[2:]]:
 		return fmt.Sprintf("x.%s = redactSlice(x.%s)", f.goName, f.goName)
+	case strings.HasPrefix(f.goType, "zoom.") && g.zoomRedacts(f.goType[5:]):
+		return fmt.Sprintf("x.%s = redactZoom%s(x.%s)", f.goName, f.goType[5:], f.goName)
+	case strings.HasPrefix(f.goType, "[]zoom.") && g.zoomRedacts(f.goType[7:]):
+		return fmt.Sprintf("x.%s = redactEach(x.%s, redactZoom%s)", f.goName, f.goName, f.goType[7:])
 	}
 	return ""
+}
+
+// zoomRedactsField reports whether a string member of a zoom model is one
+// the events print redacted (zoom's own models leave URLs as they are).
+func zoomRedactsField(f *field) bool {
+	return f.Ref.kind == "string" && (eventSecretNames[f.JSON] || strings.HasSuffix(f.JSON, "_url"))
+}
+
+// zoomRedacts reports whether the zoom model name, reused by an event (see
+// events_reuse.go), holds a value the events print redacted, in a member
+// or a nested model.
+func (g *eventGen) zoomRedacts(name string) bool {
+	if g.rest == nil {
+		return false
+	}
+	if v, ok := g.zoomRedact[name]; ok {
+		return v
+	}
+	t := g.rest.types[name]
+	if t == nil {
+		return false // zoom.ID, zoom.Time
+	}
+	g.zoomRedact[name] = false // a model that refers to itself holds nothing more
+	need := false
+	for _, f := range t.Fields {
+		r := f.Ref
+		if r.kind == "array" {
+			r = r.elem
+		}
+		if zoomRedactsField(f) || (r.kind == "struct" && g.zoomRedacts(r.name)) {
+			need = true
+		}
+	}
+	g.zoomRedact[name] = need
+	return need
+}
+
+// emitZoomRedact writes, for every zoom model the events reuse that holds a
+// value they print redacted, a function returning a redacted copy of it,
+// sharing nothing that holds a secret with the original.
+func (g *eventGen) emitZoomRedact(b *bytes.Buffer) {
+	var names []string
+	for n, need := range g.zoomRedact {
+		if need {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		t := g.rest.types[n]
+		eventComment(b, "", fmt.Sprintf("redactZoom%s returns a copy of v with the values the events print redacted replaced, sharing nothing that holds them with v.", n))
+		fmt.Fprintf(b, "func redactZoom%s(v zoom.%s) zoom.%s {\n", n, n, n)
+		for _, f := range t.Fields {
+			typ, _ := g.rest.fieldType(t, f)
+			switch {
+			case zoomRedactsField(f):
+				fn := "redact.String"
+				if strings.HasSuffix(f.JSON, "_url") {
+					fn = "redact.URL"
+				}
+				if typ == "*string" {
+					fmt.Fprintf(b, "\tif v.%s != nil {\n\t\ts := %s(*v.%s)\n\t\tv.%s = &s\n\t}\n", f.GoName, fn, f.GoName, f.GoName)
+				} else {
+					fmt.Fprintf(b, "\tv.%s = %s(v.%s)\n", f.GoName, fn, f.GoName)
+				}
+			case f.Ref.kind == "struct" && g.zoomRedact[f.Ref.name]:
+				if strings.HasPrefix(typ, "*") {
+					fmt.Fprintf(b, "\tif v.%s != nil {\n\t\tc := redactZoom%s(*v.%s)\n\t\tv.%s = &c\n\t}\n", f.GoName, f.Ref.name, f.GoName, f.GoName)
+				} else {
+					fmt.Fprintf(b, "\tv.%s = redactZoom%s(v.%s)\n", f.GoName, f.Ref.name, f.GoName)
+				}
+			case f.Ref.kind == "array" && f.Ref.elem.kind == "struct" && g.zoomRedact[f.Ref.elem.name]:
+				fmt.Fprintf(b, "\tv.%s = redactEach(v.%s, redactZoom%s)\n", f.GoName, f.GoName, f.Ref.elem.name)
+			}
+		}
+		b.WriteString("\treturn v\n}\n\n")
+	}
 }
 
 // secretful returns the structs whose values hold a secret, in a field or

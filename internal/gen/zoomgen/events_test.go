@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -10,7 +11,7 @@ import (
 
 // The committed webhook/events_gen.go is what the generator produces from the committed specs.
 func TestEventsUpToDate(t *testing.T) {
-	got, err := generateEvents("../../../webhook/testdata/spec")
+	got, err := generateEvents("../../../webhook/testdata/spec", "../../spec")
 	require.NoError(t, err)
 	want, err := os.ReadFile("../../../webhook/events_gen.go")
 	require.NoError(t, err)
@@ -35,5 +36,31 @@ func TestEventNaming(t *testing.T) {
 		if got := singular(in); got != want {
 			t.Errorf("singular(%q) = %q", in, got)
 		}
+	}
+}
+
+// An event struct eventModels maps to a zoom model must hold only members of that model, of the same
+// kinds; otherwise the generator fails rather than lose a field.
+func TestEventModelFits(t *testing.T) {
+	rest, _, err := zoomShapes("../../spec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &eventGen{byName: map[string]*eventStruct{}}
+	add := func(name string, fields ...eventField) {
+		g.byName[name] = &eventStruct{name: name, fields: fields}
+	}
+	settings := &tref{kind: "struct", name: "MeetingSettings"}
+	add("Fits", eventField{json: "join_before_host", goType: "bool"}, eventField{json: "jbh_time", goType: "int64"})
+	if err := g.fits(rest, "Fits", settings, "Fits"); err != nil {
+		t.Fatalf("a subset of MeetingSettings: %v", err)
+	}
+	add("Extra", eventField{json: "use_pmi", goType: "bool"}, eventField{json: "not_a_setting", goType: "string"})
+	if err := g.fits(rest, "Extra", settings, "Extra"); err == nil || !strings.Contains(err.Error(), "Extra.not_a_setting: not a member of zoom.MeetingSettings") {
+		t.Fatalf("a member the model lacks: %v", err)
+	}
+	add("Kind", eventField{json: "join_before_host", goType: "string"})
+	if err := g.fits(rest, "Kind", settings, "Kind"); err == nil || !strings.Contains(err.Error(), "Kind.join_before_host") {
+		t.Fatalf("a member of another kind: %v", err)
 	}
 }

@@ -17,9 +17,11 @@
 // the typed payloads of the webhook events, from the trimmed webhook
 // documents in webhook/testdata/spec:
 //
-//	go run ../internal/gen/zoomgen -events   (-spec testdata/spec -out events_gen.go)
+//	go run ../internal/gen/zoomgen -events   (-spec testdata/spec -out events_gen.go -restspec ../internal/spec)
 //
-// (webhook's go:generate line runs this mode.)
+// (webhook's go:generate line runs this mode.) It also builds the REST
+// models from -restspec, to reuse them where an event's payload has their
+// shape (see events_reuse.go).
 //
 // The trimmed documents are made from Zoom's full documents by
 // internal/gen/trimspec, run by hand (see README's Development section).
@@ -44,6 +46,7 @@ func main() {
 	specDir := flag.String("spec", "../internal/spec", "directory of the trimmed OpenAPI documents (with -events: of the trimmed webhook documents, default testdata/spec)")
 	outDir := flag.String("out", ".", "directory of package zoom (with -events: the file to write, default events_gen.go)")
 	events := flag.Bool("events", false, "generate webhook/events_gen.go instead of package zoom")
+	restSpec := flag.String("restspec", "../internal/spec", "with -events: directory of the trimmed REST documents, whose models the events reuse")
 	verbose := flag.Bool("v", false, "print the generated types and enums")
 	flag.Parse()
 	if *events {
@@ -57,7 +60,7 @@ func main() {
 		if !set["out"] {
 			*outDir = "events_gen.go"
 		}
-		src, err := generateEvents(*specDir)
+		src, err := generateEvents(*specDir, *restSpec)
 		if err != nil {
 			log.Fatal(err)
 		}
@@ -122,7 +125,7 @@ type param struct {
 	Ref               *tref
 	Required          bool
 	Schema            *ojson.Node
-	Kind              string // path params: "string", "int64", "instance"
+	Kind              string // path params: "string", "id", "instance"
 }
 
 type gen struct {

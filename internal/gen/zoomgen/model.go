@@ -150,10 +150,10 @@ func (g *gen) buildOp(op *specOp) error {
 		case d.Params[name] != "":
 			kind = d.Params[name]
 		case s.Str("type") == "integer":
-			kind = "int64"
+			kind = "id"
 		case name == "meetingId" || name == "webinarId" || name == "meetingUUID" || name == "webinarUUID":
 			kind = idKind(op.Path)
-			if kind == "int64" && !strings.Contains(op.Path, "/recordings") && strings.Contains(strings.ToLower(p.Str("description")), "uuid") {
+			if kind == "id" && !strings.Contains(op.Path, "/recordings") && strings.Contains(strings.ToLower(p.Str("description")), "uuid") {
 				// The document says the call takes the id or a UUID
 				// (Webinars.Get): take both.
 				kind = "instance"
@@ -286,7 +286,10 @@ func (g *gen) schemaType(s *ojson.Node, name, prop string, req bool) *tref {
 		}
 		return &tref{kind: "string"}
 	case "integer":
-		if s.Str("format") == "int64" || isIDName(prop) {
+		if isIDName(prop) {
+			return &tref{kind: "id"}
+		}
+		if s.Str("format") == "int64" {
 			return &tref{kind: "int64"}
 		}
 		return &tref{kind: "int"}
@@ -390,7 +393,8 @@ func (g *gen) addProps(t *goType, s *ojson.Node, req bool) {
 
 // isIDName reports whether a field named json holds an identifier (id,
 // *_id, pmi), which Zoom sends as a number in one place and a string in
-// another.
+// another. Integer identifiers are zoom.ID in the REST models and the
+// events alike (the shared type mapping).
 func isIDName(json string) bool {
 	return json == "id" || strings.HasSuffix(json, "_id") || json == "pmi"
 }

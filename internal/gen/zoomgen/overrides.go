@@ -19,8 +19,8 @@ type opDef struct {
 	Base    string // stem of derived type names: Base+"Options", Base+"Request", Base+"Result"
 	Result  string // response type name (default Base+"Result")
 	Body    string // request body type name (default Base+"Request")
-	// Params overrides the Go kind of path parameters: "int64", "string"
-	// or "instance" (zoom.InstanceID).
+	// Params overrides the Go kind of path parameters: "id" (zoom.ID),
+	// "string" or "instance" (zoom.InstanceID).
 	Params map[string]string
 	// Query overrides the kind of query parameters.
 	Query map[string]string
@@ -273,18 +273,18 @@ var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
 // idKind says how a meeting or webinar id path parameter that the
 // documents type as a string is passed: calls about one instance (past
 // meetings and webinars, reports, recordings) take an InstanceID (numeric
-// id or UUID); all others take the int64 id, unless the parameter's
+// id or UUID); all others take the ID, unless the parameter's
 // description says it also takes a UUID (see model.go).
 func idKind(path string) string {
 	switch {
 	case strings.HasPrefix(path, "/past_meetings/"), strings.HasPrefix(path, "/past_webinars/"), strings.HasPrefix(path, "/report/"):
 		return "instance"
 	case strings.Contains(path, "/recordings/registrants"):
-		return "int64"
+		return "id"
 	case strings.Contains(path, "/recordings"), strings.HasSuffix(path, "/transcript"):
 		return "instance"
 	}
-	return "int64"
+	return "id"
 }
 
 // secretFields are the string fields decoded as zoom.Secret.
@@ -697,14 +697,30 @@ type eventOverride struct{ goType, doc string }
 // Prefix "*" matches every event.
 var eventOverrides = map[string]eventOverride{
 	// The ID typing trap: a number in meeting.created, a string in meeting.started, either in webinar.ended.
-	"meeting|object.id":       {"ID", ""},
-	"meeting|old_object.id":   {"ID", ""},
-	"webinar|object.id":       {"ID", ""},
-	"webinar|old_object.id":   {"ID", ""},
-	"recording|object.id":     {"ID", ""},
-	"recording|old_object.id": {"ID", ""},
+	"meeting|object.id":       {"zoom.ID", ""},
+	"meeting|old_object.id":   {"zoom.ID", ""},
+	"webinar|object.id":       {"zoom.ID", ""},
+	"webinar|old_object.id":   {"zoom.ID", ""},
+	"recording|object.id":     {"zoom.ID", ""},
+	"recording|old_object.id": {"zoom.ID", ""},
 	// A number in the schema, "2024-09-08 15:58:40" in the example: kept raw.
 	"app_deauthorized|event_ts": {"json.RawMessage", "The timestamp of the webhook event, kept raw: the schema says a number, Zoom's example shows a \"2006-01-02 15:04:05\" string."},
+}
+
+// eventModels names the zoom model an event struct is, where the event's
+// schema holds a subset of that model's members (the settings of a meeting
+// or webinar, of which events carry a few): "event name|path below
+// payload", or "event prefix|path" for every event of the prefix, to a
+// model of package zoom. The generator checks that every
+// member the event documents (or shows in its example) is a member of the
+// model, of the same kind, and that the model holds no secret (see
+// events_reuse.go); structs of exactly a model's shape need no entry.
+var eventModels = map[string]string{
+	"meeting|object.settings":     "MeetingSettings",
+	"meeting|old_object.settings": "MeetingSettings",
+	// webinar.created's settings carry use_pmi, which WebinarSettings lacks.
+	"webinar.updated|object.settings":     "WebinarSettings",
+	"webinar.updated|old_object.settings": "WebinarSettings",
 }
 
 // eventExtras adds fields that Zoom sends but the current schema omits.

@@ -162,7 +162,7 @@ func TestStandaloneFake(t *testing.T) {
 
 	// The live meeting, driven by the control endpoints.
 	id := m.ID
-	path := "meetings/" + jsonInt(id) + "/"
+	path := "meetings/" + id.String() + "/"
 	require.Equal(t, http.StatusOK, control(t, base, path+"start", nil, nil))
 	var joined struct {
 		ParticipantID string `json:"participant_id"`
@@ -266,11 +266,6 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
-}
-
-func jsonInt(n int64) string {
-	b, _ := json.Marshal(n)
-	return string(b)
 }
 
 func TestBadFlags(t *testing.T) {
