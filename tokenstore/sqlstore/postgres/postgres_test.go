@@ -8,7 +8,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
-	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore/internal/sqlstoretest"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore/postgres"
 )
@@ -31,15 +30,6 @@ func TestSQLStore(t *testing.T) { sqlstoretest.Run(t, backend) }
 func TestHelperProcess(t *testing.T) { sqlstoretest.HelperProcess(t, postgres.Open) }
 
 func BenchmarkSQLStore(b *testing.B) { sqlstoretest.Bench(b, backend) }
-
-func TestDialectInferred(t *testing.T) {
-	db, err := postgres.Open(servicetest.PostgresDSN(t))
-	require.NoError(t, err)
-	defer db.Close()
-	s, err := sqlstore.New(db)
-	require.NoError(t, err)
-	assert.Equal(t, sqlstore.Postgres, s.Dialect())
-}
 
 func TestOpenInvalidDSN(t *testing.T) {
 	db, err := postgres.Open("postgres://u:pw-secret@[::1")

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/zoomkit/zoomkit/tokenstore/sqlstore"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore/internal/sqlstoretest"
 	"github.com/zoomkit/zoomkit/tokenstore/sqlstore/sqlite"
 )
@@ -48,13 +47,4 @@ func TestOpenPragmas(t *testing.T) {
 		require.NoError(t, db.QueryRowContext(t.Context(), "PRAGMA "+pragma).Scan(&got))
 		assert.Equal(t, want, got, "PRAGMA %s", pragma)
 	}
-}
-
-func TestDialectInferred(t *testing.T) {
-	db, err := sqlite.Open(filepath.Join(t.TempDir(), "d.db"))
-	require.NoError(t, err)
-	defer db.Close()
-	s, err := sqlstore.New(db)
-	require.NoError(t, err)
-	assert.Equal(t, sqlstore.SQLite, s.Dialect())
 }
