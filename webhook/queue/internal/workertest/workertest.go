@@ -57,6 +57,9 @@ func Main(open Opener) {
 	os.Exit(0)
 }
 
+// drainLimit bounds how long a draining worker waits for the queue to empty.
+const drainLimit = 2 * time.Minute
+
 // MaxAttempts is the Workers' attempt limit: kills count as attempts, so it is high enough that
 // an event is not killed that often, while poison events are dead-lettered after it.
 const MaxAttempts = 10
@@ -112,13 +115,25 @@ func worker(open Opener) error {
 	if err != nil {
 		return err
 	}
-	if os.Getenv(envDrain) == "1" {
+	drain := os.Getenv(envDrain) == "1"
+	drained := make(chan bool, 1)
+	if drain {
 		go func() {
-			// Poll the queue: stop once nothing is left but dead letters.
+			// Poll the queue: stop once nothing is left but dead letters, or give up after
+			// drainLimit (events stuck: the test fails rather than hangs).
 			t := time.NewTicker(50 * time.Millisecond)
 			defer t.Stop()
-			for range t.C {
+			limit := time.After(drainLimit)
+			for {
+				select {
+				case <-limit:
+					drained <- false
+					cancel()
+					return
+				case <-t.C:
+				}
 				if n, err := live(ctx); err == nil && n == 0 {
+					drained <- true
 					cancel()
 					return
 				}
@@ -127,6 +142,9 @@ func worker(open Opener) error {
 	}
 	if err := w.Run(ctx); err != context.Canceled {
 		return err
+	}
+	if drain && !<-drained {
+		return fmt.Errorf("the queue still holds live messages after %v", drainLimit)
 	}
 	return nil
 }
@@ -162,6 +180,7 @@ func Start(t *testing.T, c Config, drain bool) *Proc {
 		cmd.Env = append(cmd.Env, envDrain+"=1")
 	}
 	cmd.Stderr = os.Stderr
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
