@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -579,4 +580,60 @@ func BenchAckLatency(b *testing.B, q queue.Queue, rate int, handlerTime time.Dur
 	b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
 	b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
 	b.ReportMetric(float64(counters.Snapshot().Handled), "handled")
+}
+
+// BenchThroughput measures how fast Workers drain q: b.N events over 1,000 meetings are queued
+// first, then workers Workers (each with concurrency 8, on queues from open, so each may have
+// connections of its own) run a function taking handlerTime, until every event is handled. It
+// reports events/s. Run it for 1, 2, 4... workers to see where the engine becomes the limit.
+func BenchThroughput(b *testing.B, open func(b *testing.B) queue.Queue, workers int, handlerTime time.Duration) {
+	q0 := open(b)
+	ctx := context.Background()
+	run := rand.Int64()
+	for i := range b.N {
+		body := EventBody(fmt.Sprintf("m%d-%d", run, i%1000), i, false)
+		e, err := webhook.ParseEvent(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := q0.Enqueue(ctx, queue.Message{Key: webhook.OrderKey(e), EventTS: e.Timestamp, Body: body}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	v, err := webhook.NewVerifier([]string{"unused"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var counters webhook.Counters
+	h, err := webhook.NewHandler(v, webhook.WithMetrics(&counters))
+	if err != nil {
+		b.Fatal(err)
+	}
+	all := make(chan struct{})
+	var handled atomic.Int64
+	h.OnMeetingParticipantJoined(func(context.Context, *webhook.Event, *webhook.MeetingParticipantJoinedPayload) error {
+		t := time.NewTimer(handlerTime)
+		<-t.C
+		if handled.Add(1) == int64(b.N) {
+			close(all)
+		}
+		return nil
+	})
+	wctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range workers {
+		w, err := webhook.NewWorker(h, open(b), webhook.WithConcurrency(8), webhook.WithPollInterval(10*time.Millisecond))
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Go(func() { _ = w.Run(wctx) })
+	}
+	<-all
+	elapsed := time.Since(start)
+	b.StopTimer()
+	cancel()
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
 }
