@@ -335,7 +335,7 @@ func (w *Worker) handle(ctx context.Context, d queue.Delivery) {
 	}
 	m := w.h.metrics
 	m.EventStarted(e.Name)
-	fctx, cancel := context.WithTimeout(ctx, w.visibility)
+	fctx, cancel := context.WithTimeout(context.WithValue(ctx, deliveryKey{}, d), w.visibility)
 	start := time.Now()
 	err = run(fctx, fn, e)
 	elapsed := time.Since(start)
@@ -391,6 +391,17 @@ func (w *Worker) deadLetter(ctx context.Context, d queue.Delivery, event string,
 	w.h.metrics.EventDeadLettered(event)
 	w.logf(ctx, slog.LevelError, "webhook: event dead-lettered", event, slog.String("error", err.Error()),
 		slog.String("id", d.ID), slog.Int("attempt", d.Attempt))
+}
+
+type deliveryKey struct{}
+
+// DeliveryFromContext returns the queue delivery a Worker is running a function for: its
+// attempt (1 on the first), the previous attempt's error, when it was queued. ok is false outside
+// a Worker (in synchronous mode). The delivery's Body holds the raw event, which may contain
+// secrets: do not log it.
+func DeliveryFromContext(ctx context.Context) (d queue.Delivery, ok bool) {
+	d, ok = ctx.Value(deliveryKey{}).(queue.Delivery)
+	return d, ok
 }
 
 // settleContext is the context of a settle call: it survives the shutdown of the functions'

@@ -182,7 +182,11 @@ func TestWorkerRunsTheTypedFunctionAndAcks(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newAsyncFixture(t)
 		got := make(chan string, 1)
-		f.h.OnMeetingParticipantJoined(func(_ context.Context, e *Event, p *MeetingParticipantJoinedPayload) error {
+		f.h.OnMeetingParticipantJoined(func(ctx context.Context, e *Event, p *MeetingParticipantJoinedPayload) error {
+			d, ok := DeliveryFromContext(ctx)
+			assert.True(t, ok)
+			assert.Equal(t, 1, d.Attempt)
+			assert.Equal(t, "uuid=m1", d.Key)
 			got <- p.Object.UUID + "/" + p.Object.Participant.UserID
 			return nil
 		})
@@ -246,10 +250,13 @@ func TestWorkerSucceedsOnARetryAndReplayedDeadLettersAreHandled(t *testing.T) {
 		var mu sync.Mutex
 		calls := 0
 		fail := true
-		f.h.OnMeetingStarted(func(context.Context, *Event, *MeetingStartedPayload) error {
+		f.h.OnMeetingStarted(func(ctx context.Context, _ *Event, _ *MeetingStartedPayload) error {
 			mu.Lock()
 			defer mu.Unlock()
 			calls++
+			if d, _ := DeliveryFromContext(ctx); d.Attempt != calls && calls <= 3 {
+				t.Errorf("call %d: attempt %d", calls, d.Attempt)
+			}
 			if calls == 2 {
 				panic("boom") // a panic is a failure like any other
 			}
@@ -461,4 +468,15 @@ func TestWebSocketSourceHandlesTheEventWhenTheQueueFails(t *testing.T) {
 	require.NoError(t, err)
 	s.handleMessage(t.Context(), msg)
 	assert.Equal(t, 1, ran, "nothing redelivers a WebSocket event: it is handled at once rather than lost")
+}
+
+func TestDeliveryFromContextOutsideAWorker(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	f.h.OnMeetingStarted(func(ctx context.Context, _ *Event, _ *MeetingStartedPayload) error {
+		_, ok := DeliveryFromContext(ctx)
+		assert.False(t, ok, "synchronous mode has no queue delivery")
+		return nil
+	})
+	require.Equal(t, http.StatusOK, f.deliver(t, testSecret, meetingEvent(EventMeetingStarted, "m", 1, "")).Code)
 }

@@ -73,11 +73,14 @@
 //   - Retries: a function that fails (returns an error or panics) is retried with exponential
 //     backoff (WithRetry: 1 s doubling to 5 min, with jitter), and after its last attempt (8 by
 //     default; a crash counts as an attempt) the event is dead-lettered with the error. Dead
-//     letters are listed and replayed through the queue (DeadLetters, Replay).
+//     letters are listed and replayed through the queue (DeadLetters, Replay). A function learns
+//     its attempt and the previous attempt's error from DeliveryFromContext.
 //   - Per-key order: events with the same ordering key (OrderKey: the meeting or webinar, by the
 //     Sequencer's rules; WithOrderKey changes it) are handled one at a time, in event_ts order
 //     among the events queued together, and a key waits while its earliest event waits for a
-//     retry. Different keys run in parallel, up to each Worker's concurrency. An event that
+//     retry (with the defaults, at most about two minutes of backoff before a failing event is
+//     dead-lettered and the key moves on). Different keys run in parallel, up to each Worker's
+//     concurrency. An event that
 //     arrives after a later event of its key was already handled is still handled (after it): use
 //     a Sequencer where going backwards matters.
 //   - Graceful shutdown: when Run's context ends, the Worker stops claiming, lets running

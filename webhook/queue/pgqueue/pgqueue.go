@@ -33,11 +33,11 @@
 //
 // # Claims and order
 //
-// A claim is a short transaction. Its first statement picks the oldest live messages that are
-// visible and are the earliest (event_ts, id) of their key while no other message of that key is
-// claimed or waiting for a retry, locks them FOR UPDATE SKIP LOCKED (so concurrent claims never
-// wait on one another nor take the same row) and takes a transaction-scoped advisory lock per
-// key (pg_try_advisory_xact_lock, skipping keys another claim is taking). Its second statement
+// A claim is a short transaction. Its first statement picks among the oldest live messages that
+// are visible and are the earliest (event_ts, id) of their key while no other message of that key
+// is claimed or waiting for a retry, takes a transaction-scoped advisory lock per key
+// (pg_try_advisory_xact_lock, skipping keys another claim is taking) and locks the rows FOR
+// UPDATE SKIP LOCKED (so concurrent claims never wait on one another nor take the same row). Its second statement
 // re-checks those conditions on a fresh snapshot, which sees every claim of the key that
 // committed before, and marks the messages claimed with a new token and a visibility deadline.
 // So at most one message per key is claimed at a time, even when an earlier event of the key is
@@ -162,12 +162,18 @@ func New(db *sql.DB, opts ...Option) (*Queue, error) {
 		WHERE o.key = m.key AND NOT o.dead AND o.id <> m.id
 		AND (o.visible_at > {now} OR o.event_ts < m.event_ts OR (o.event_ts = m.event_ts AND o.id < m.id))
 	)`
-	q.pick = r(`SELECT m.id FROM {t} m
-WHERE NOT m.dead AND m.visible_at <= {now} AND ` + head + `
-AND pg_try_advisory_xact_lock(hashtextextended('{t}:' || m.key, 0))
-ORDER BY m.id
+	// The advisory locks are taken on a few candidates only (never on every key with a claimable
+	// message, which would make concurrent claims skip them all).
+	q.pick = r(`WITH cand AS MATERIALIZED (
+	SELECT m.id, m.key FROM {t} m
+	WHERE NOT m.dead AND m.visible_at <= {now} AND ` + head + `
+	ORDER BY m.id
+	LIMIT 4 * CAST($2 AS INTEGER)
+)
+SELECT t.id FROM cand JOIN {t} t ON t.id = cand.id
+WHERE pg_try_advisory_xact_lock(hashtextextended('{t}:' || cand.key, 0))
 LIMIT $2
-FOR UPDATE SKIP LOCKED`)
+FOR UPDATE OF t SKIP LOCKED`)
 	q.claim = r(`UPDATE {t} m SET attempts = m.attempts + 1, visible_at = {now} + $2, token = $3
 WHERE m.id = ANY(CAST(string_to_array($4, ',') AS BIGINT[])) AND NOT m.dead AND m.visible_at <= {now} AND ` + head + `
 RETURNING m.id, m.key, m.event_ts, m.body, m.attempts, m.last_error, m.enqueued_at`)

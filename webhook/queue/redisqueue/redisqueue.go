@@ -1,7 +1,6 @@
-// Package redisqueue is a queue.Queue on Redis (go-redis v9: a single server, Sentinel or Cluster
-// through redis.UniversalClient), for webhook's asynchronous mode: messages are entries of a Redis
-// Stream, dead letters entries of a second stream, and per-key order and claims are kept in
-// sorted sets and hashes beside them. Every operation is one Lua script, so it is atomic.
+// Package redisqueue is a queue.Queue on Redis Streams (go-redis v9: a single server, Sentinel or
+// Cluster through redis.UniversalClient), for webhook's asynchronous mode. Every operation is one
+// Lua script, so it is atomic.
 //
 // # Usage
 //
@@ -10,32 +9,41 @@
 //	h, err := webhook.NewHandler(v, webhook.WithQueue(q))
 //	w, err := webhook.NewWorker(h, q)
 //
+// # Design
+//
+// Messages are entries of a stream, kept per ordering key in a sorted set by event_ts. A stream
+// read by a consumer group does not by itself keep a key's events in order, nor one at a time: it
+// hands out entries in arrival order to any consumer. So the group reads a second stream of
+// turns: a key with messages has exactly one turn, either an entry of the turn stream or a retry
+// time. Claim reads new turns with XREADGROUP (one consumer per Queue, in the group of the app,
+// WithGroup), takes stuck turns over with XAUTOCLAIM once they were idle for the visibility
+// timeout (their worker died or stalled), and claims each turn's key's earliest message. Ack and
+// DeadLetter acknowledge and delete the turn and add the key's next one; Nack adds it at once, or
+// after the retry delay. Dead letters are entries of a third stream.
+//
+// XAUTOCLAIM measures idleness with the visibility timeout of the Claim that finds the stuck
+// turn: give every Worker on a queue the same visibility timeout. Each Queue joins the group
+// under a name of its own (Consumer); PruneConsumers removes stopped ones.
+//
 // # Keys
 //
 // With the prefix p (default DefaultPrefix), every key starts with the hash tag "{p}", so that all
 // of a queue's keys are in one Cluster slot:
 //
-//	{p}s        stream of live messages (fields k: key, ts: event_ts ms, b: body, e: enqueued ms)
-//	{p}d        stream of dead letters (the same fields, and id, n: attempts, err, at: dead ms)
-//	{p}dx       hash: message id -> dead letter entry id
-//	{p}r        sorted set: ordering key -> when the key may next be claimed (ms)
+//	{p}s        stream of messages (fields k: key, ts: event_ts ms, b: body, e: enqueued ms)
 //	{p}k:{key}  sorted set per ordering key: its messages by event_ts, then id
-//	{p}c        hash: ordering key -> the claim on it (token|message id)
+//	{p}q        stream of turns (field k: key), read by the consumer group
+//	{p}t        hash: ordering key -> its turn's entry id, or "d" while it waits for a retry
+//	{p}r        sorted set: ordering key -> its retry time (ms)
+//	{p}c        hash: ordering key -> the claim on it (token|message id|turn id|deadline)
 //	{p}a, {p}e  hashes: message id -> attempts, last error
+//	{p}x        XAUTOCLAIM's cursor
+//	{p}d        stream of dead letters (the message's fields, and id, n: attempts, err, at: dead ms)
+//	{p}dx       hash: message id -> dead letter entry id
 //
-// # Claims, order and stuck deliveries
-//
-// A key is claimable when its time in {p}r has come; Claim takes the claimable keys (the oldest
-// first), claims each key's earliest message with a new token, and pushes the key's time to the
-// end of the visibility timeout. Ack and DeadLetter remove the message and make the key
-// claimable at once; Nack makes it claimable after the retry delay. A claim whose worker died is
-// not settled: when its visibility timeout passes the key is claimable again and its earliest
-// message handed out anew (the role XAUTOCLAIM plays for a consumer group). A consumer group is
-// not used because it hands out a stream's entries in arrival order to any consumer, which
-// cannot keep a key's events in event_ts order nor one at a time.
-//
-// Time is the Redis server's (TIME, read inside each script), so replicas whose clocks disagree
-// agree on deadlines; WithClock replaces it with an application clock, for tests.
+// Time is the Redis server's (TIME, read inside each script, and XAUTOCLAIM's idle times), so
+// replicas whose clocks disagree agree on deadlines. WithClock replaces it with an application
+// clock, for tests: stuck turns are then found by their recorded deadlines instead of XAUTOCLAIM.
 //
 // Redis without persistence loses queued events on restart: use AOF (appendfsync everysec or
 // always) for a queue that must survive one.
@@ -58,6 +66,9 @@ import (
 // DefaultPrefix is the default key prefix.
 const DefaultPrefix = "zoomkit:webhook:"
 
+// DefaultGroup is the default consumer group name.
+const DefaultGroup = "zoomkit"
+
 // An Option configures a Queue.
 type Option func(*Queue) error
 
@@ -78,6 +89,19 @@ func WithPrefix(prefix string) Option {
 	}
 }
 
+// WithGroup sets the name of the consumer group that reads the queue's turns (default
+// DefaultGroup): 1 to 64 printable characters without spaces. Every Queue on one prefix must use
+// the same group; two apps use two prefixes.
+func WithGroup(name string) Option {
+	return func(q *Queue) error {
+		if name == "" || len(name) > 64 || strings.IndexFunc(name, func(r rune) bool { return !unicode.IsPrint(r) || unicode.IsSpace(r) }) >= 0 {
+			return fmt.Errorf("redisqueue: invalid consumer group name %q", name)
+		}
+		q.group = name
+		return nil
+	}
+}
+
 // WithClock makes deadlines use now instead of the Redis server's clock. Every process sharing
 // the queue must then use the same clock: use it in tests that move time by hand.
 func WithClock(now func() time.Time) Option {
@@ -93,9 +117,11 @@ func WithClock(now func() time.Time) Option {
 // Queue is a queue.Queue on Redis. It is safe for concurrent use, and any number of Queues in any
 // number of processes may share one prefix.
 type Queue struct {
-	c      redis.UniversalClient
-	prefix string
-	now    func() time.Time
+	c        redis.UniversalClient
+	prefix   string
+	group    string
+	consumer string
+	now      func() time.Time
 }
 
 var _ queue.Queue = (*Queue)(nil)
@@ -105,7 +131,7 @@ func New(c redis.UniversalClient, opts ...Option) (*Queue, error) {
 	if c == nil {
 		return nil, errors.New("redisqueue: nil client")
 	}
-	q := &Queue{c: c, prefix: DefaultPrefix}
+	q := &Queue{c: c, prefix: DefaultPrefix, group: DefaultGroup, consumer: "c-" + queue.NewToken()}
 	for _, o := range opts {
 		if o == nil {
 			return nil, errors.New("redisqueue: nil Option")
@@ -123,7 +149,7 @@ func (q *Queue) base() string { return "{" + q.prefix + "}" }
 // keys returns the fixed keys of the queue, in the order the scripts expect them.
 func (q *Queue) keys() []string {
 	b := q.base()
-	return []string{b + "s", b + "d", b + "dx", b + "r", b + "c", b + "a", b + "e"}
+	return []string{b + "s", b + "d", b + "dx", b + "r", b + "c", b + "a", b + "e", b + "q", b + "t", b + "x"}
 }
 
 // clock returns ARGV[1] of every script: the application clock in ms, or "" for the server's.
@@ -135,15 +161,17 @@ func (q *Queue) clock() string {
 }
 
 // luaPrelude defines the keys, the clock and helpers. Per-key sets are named from ARGV[2], the
-// hash-tagged base, so they are in the same slot as KEYS.
+// hash-tagged base, so they are in the same slot as KEYS. ARGV[3] is the consumer group, ARGV[4]
+// this Queue's consumer name; a script's own arguments start at ARGV[5].
 const luaPrelude = `
-local S, D, DX, R, C, A, E = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+local S, D, DX, R, C, A, E, Q, T, X = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
+local appClock = ARGV[1] ~= ''
 local now = tonumber(ARGV[1])
 if not now then
 	local t = redis.call('TIME')
 	now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local base = ARGV[2]
+local base, G, CONSUMER = ARGV[2], ARGV[3], ARGV[4]
 local function kset(key) return base .. 'k:' .. key end
 -- pad makes stream ids sort as strings: "ms-seq" -> 20 digits "-" 20 digits.
 local function pad(id)
@@ -161,53 +189,102 @@ local function fields(entry)
 	for i = 1, #entry[2], 2 do f[entry[2][i]] = entry[2][i + 1] end
 	return f
 end
--- next makes key claimable now if it has messages left, and forgets it otherwise.
-local function next(key)
+local function ensureGroup()
+	redis.pcall('XGROUP', 'CREATE', Q, G, '0', 'MKSTREAM') -- BUSYGROUP when it exists
+end
+-- A key with messages has one turn: an entry of the stream Q (T[key] = its id), read by the
+-- consumer group and pending while a message of the key is claimed, or a retry time in R
+-- (T[key] = 'd').
+local function addTurn(key)
+	local tid = redis.call('XADD', Q, '*', 'k', key)
+	redis.call('HSET', T, key, tid)
+end
+local function endTurn(tid)
+	redis.call('XACK', Q, G, tid)
+	redis.call('XDEL', Q, tid)
+end
+local function nextTurn(key)
 	if redis.call('ZCARD', kset(key)) > 0 then
-		redis.call('ZADD', R, now, key)
+		addTurn(key)
 	else
-		redis.call('ZREM', R, key)
+		redis.call('HDEL', T, key)
 	end
 end
--- owns checks that ARGV[3] (id) is claimed by ARGV[4] (token) on ARGV[5] (key).
+-- C[key] = token|message id|turn id|deadline
+local function claimOf(v)
+	return string.match(v, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)$')
+end
+-- owns returns the turn of the claim of ARGV[5] (message id) by ARGV[6] (token) on ARGV[7] (key).
 local function owns()
-	return redis.call('HGET', C, ARGV[5]) == ARGV[4] .. '|' .. ARGV[3]
+	local v = redis.call('HGET', C, ARGV[7])
+	if not v then return nil end
+	local tok, mid, tid = claimOf(v)
+	if tok == ARGV[6] and mid == ARGV[5] then return tid end
+	return nil
 end
 `
 
 var enqueueScript = redis.NewScript(luaPrelude + `
-local id = redis.call('XADD', S, '*', 'k', ARGV[3], 'ts', ARGV[4], 'b', ARGV[5], 'e', now)
-redis.call('ZADD', kset(ARGV[3]), tonumber(ARGV[4]), pad(id))
-redis.call('ZADD', R, 'NX', now, ARGV[3])
+ensureGroup()
+local id = redis.call('XADD', S, '*', 'k', ARGV[5], 'ts', ARGV[6], 'b', ARGV[7], 'e', now)
+redis.call('ZADD', kset(ARGV[5]), tonumber(ARGV[6]), pad(id))
+if redis.call('HEXISTS', T, ARGV[5]) == 0 then addTurn(ARGV[5]) end
 return id
 `)
 
-// claimScript: ARGV[3] max, ARGV[4] visibility ms, ARGV[5] token.
+// claimScript: ARGV[5] max, ARGV[6] visibility ms, ARGV[7] token.
 var claimScript = redis.NewScript(luaPrelude + `
-local max = tonumber(ARGV[3])
-local cands = redis.call('ZRANGEBYSCORE', R, '-inf', now, 'LIMIT', 0, max * 10)
-local heads = {}
-for _, key in ipairs(cands) do
-	local h = redis.call('ZRANGE', kset(key), 0, 0)
-	if #h == 0 then
-		redis.call('ZREM', R, key)
-	else
-		table.insert(heads, {key, h[1]})
+ensureGroup()
+local max, vis = tonumber(ARGV[5]), tonumber(ARGV[6])
+-- Keys whose retry time came get a turn.
+for _, key in ipairs(redis.call('ZRANGEBYSCORE', R, '-inf', now, 'LIMIT', 0, 1000)) do
+	redis.call('ZREM', R, key)
+	addTurn(key)
+end
+local turns = {}
+-- Turns whose claim outlived its visibility timeout (the worker died or stalled).
+if appClock then
+	local all = redis.call('HGETALL', C)
+	for i = 1, #all, 2 do
+		local _, _, tid, dl = claimOf(all[i + 1])
+		if #turns < max and tonumber(dl) <= now then
+			redis.call('XCLAIM', Q, G, CONSUMER, 0, tid)
+			table.insert(turns, {all[i], tid})
+		end
+	end
+else
+	local cursor = redis.call('GET', X) or '0-0'
+	local r = redis.call('XAUTOCLAIM', Q, G, CONSUMER, vis, cursor, 'COUNT', max)
+	redis.call('SET', X, r[1])
+	for _, e in ipairs(r[2]) do
+		if e then table.insert(turns, {fields(e).k, e[1]}) end
 	end
 end
-table.sort(heads, function(x, y) return x[2] < y[2] end)
+-- New turns, oldest first.
+if #turns < max then
+	local r = redis.call('XREADGROUP', 'GROUP', G, CONSUMER, 'COUNT', max - #turns, 'STREAMS', Q, '>')
+	if r then
+		for _, e in ipairs(r[1][2]) do table.insert(turns, {fields(e).k, e[1]}) end
+	end
+end
+-- Each turn claims its key's earliest message.
 local out = {}
-for i = 1, math.min(max, #heads) do
-	local key, id = heads[i][1], unpad(heads[i][2])
-	local entry = redis.call('XRANGE', S, id, id)
+for _, t in ipairs(turns) do
+	local key, tid = t[1], t[2]
+	local h = redis.call('ZRANGE', kset(key), 0, 0)
+	local entry = {}
+	if #h > 0 then entry = redis.call('XRANGE', S, unpad(h[1]), unpad(h[1])) end
 	if #entry == 0 then
-		redis.call('ZREM', kset(key), heads[i][2])
-		next(key)
+		-- Nothing left to claim (a message lost by hand): end the turn.
+		if #h > 0 then redis.call('ZREM', kset(key), h[1]) end
+		endTurn(tid)
+		redis.call('HDEL', C, key)
+		nextTurn(key)
 	else
+		local id = entry[1][1]
 		local f = fields(entry[1])
 		local n = redis.call('HINCRBY', A, id, 1)
-		redis.call('HSET', C, key, ARGV[5] .. '|' .. id)
-		redis.call('ZADD', R, now + tonumber(ARGV[4]), key)
+		redis.call('HSET', C, key, ARGV[7] .. '|' .. id .. '|' .. tid .. '|' .. (now + vis))
 		local lastErr = redis.call('HGET', E, id) or ''
 		table.insert(out, {id, key, f.ts, f.b, n, lastErr, f.e})
 	end
@@ -215,63 +292,75 @@ end
 return out
 `)
 
-// settle scripts: ARGV[3] id, ARGV[4] token, ARGV[5] key.
+// settle scripts: ARGV[5] id, ARGV[6] token, ARGV[7] key.
 var ackScript = redis.NewScript(luaPrelude + `
-if not owns() then return 0 end
-redis.call('XDEL', S, ARGV[3])
-redis.call('ZREM', kset(ARGV[5]), pad(ARGV[3]))
-redis.call('HDEL', A, ARGV[3])
-redis.call('HDEL', E, ARGV[3])
-redis.call('HDEL', C, ARGV[5])
-next(ARGV[5])
+local tid = owns()
+if not tid then return 0 end
+endTurn(tid)
+redis.call('XDEL', S, ARGV[5])
+redis.call('ZREM', kset(ARGV[7]), pad(ARGV[5]))
+redis.call('HDEL', A, ARGV[5])
+redis.call('HDEL', E, ARGV[5])
+redis.call('HDEL', C, ARGV[7])
+nextTurn(ARGV[7])
 return 1
 `)
 
-// ARGV[6] delay ms, ARGV[7] error.
+// ARGV[8] delay ms, ARGV[9] error.
 var nackScript = redis.NewScript(luaPrelude + `
-if not owns() then return 0 end
-redis.call('HDEL', C, ARGV[5])
-redis.call('HSET', E, ARGV[3], ARGV[7])
-redis.call('ZADD', R, now + tonumber(ARGV[6]), ARGV[5])
+local tid = owns()
+if not tid then return 0 end
+endTurn(tid)
+redis.call('HDEL', C, ARGV[7])
+redis.call('HSET', E, ARGV[5], ARGV[9])
+if tonumber(ARGV[8]) == 0 then
+	addTurn(ARGV[7])
+else
+	redis.call('HSET', T, ARGV[7], 'd')
+	redis.call('ZADD', R, now + tonumber(ARGV[8]), ARGV[7])
+end
 return 1
 `)
 
-// ARGV[6] error.
+// ARGV[8] error.
 var deadScript = redis.NewScript(luaPrelude + `
-if not owns() then return 0 end
-local id = ARGV[3]
+local tid = owns()
+if not tid then return 0 end
+local id = ARGV[5]
 local entry = redis.call('XRANGE', S, id, id)
 if #entry == 0 then return 0 end
 local f = fields(entry[1])
 local n = redis.call('HGET', A, id) or '0'
-local did = redis.call('XADD', D, '*', 'id', id, 'k', f.k, 'ts', f.ts, 'b', f.b, 'e', f.e, 'n', n, 'err', ARGV[6], 'at', now)
+local did = redis.call('XADD', D, '*', 'id', id, 'k', f.k, 'ts', f.ts, 'b', f.b, 'e', f.e, 'n', n, 'err', ARGV[8], 'at', now)
 redis.call('HSET', DX, id, did)
+endTurn(tid)
 redis.call('XDEL', S, id)
-redis.call('ZREM', kset(ARGV[5]), pad(id))
+redis.call('ZREM', kset(ARGV[7]), pad(id))
 redis.call('HDEL', A, id)
 redis.call('HDEL', E, id)
-redis.call('HDEL', C, ARGV[5])
-next(ARGV[5])
+redis.call('HDEL', C, ARGV[7])
+nextTurn(ARGV[7])
 return 1
 `)
 
-// ARGV[3] id.
+// ARGV[5] id.
 var replayScript = redis.NewScript(luaPrelude + `
-local did = redis.call('HGET', DX, ARGV[3])
+ensureGroup()
+local did = redis.call('HGET', DX, ARGV[5])
 if not did then return 0 end
 local entry = redis.call('XRANGE', D, did, did)
-redis.call('HDEL', DX, ARGV[3])
+redis.call('HDEL', DX, ARGV[5])
 redis.call('XDEL', D, did)
 if #entry == 0 then return 0 end
 local f = fields(entry[1])
 local id = redis.call('XADD', S, '*', 'k', f.k, 'ts', f.ts, 'b', f.b, 'e', f.e)
 redis.call('ZADD', kset(f.k), tonumber(f.ts), pad(id))
-redis.call('ZADD', R, 'NX', now, f.k)
+if redis.call('HEXISTS', T, f.k) == 0 then addTurn(f.k) end
 return 1
 `)
 
 func (q *Queue) run(ctx context.Context, s *redis.Script, args ...any) (any, error) {
-	return s.Run(ctx, q.c, q.keys(), append([]any{q.clock(), q.base()}, args...)...).Result()
+	return s.Run(ctx, q.c, q.keys(), append([]any{q.clock(), q.base(), q.group, q.consumer}, args...)...).Result()
 }
 
 func wrap(op string, err error) error { return fmt.Errorf("redisqueue: %s: %w", op, err) }
@@ -324,7 +413,7 @@ func millis(s string) time.Time {
 }
 
 func (q *Queue) settle(ctx context.Context, op string, s *redis.Script, d queue.Delivery, args ...any) error {
-	if d.Token == "" || d.ID == "" || strings.ContainsAny(d.Token, "|") {
+	if d.Token == "" || d.ID == "" || strings.Contains(d.Token, "|") {
 		return queue.ErrNotClaimed
 	}
 	res, err := q.run(ctx, s, append([]any{d.ID, d.Token, d.Key}, args...)...)
@@ -395,4 +484,28 @@ func (q *Queue) Live(ctx context.Context) (int, error) {
 		return 0, wrap("live", err)
 	}
 	return int(n), nil
+}
+
+// Consumer returns this Queue's consumer name in the consumer group (a new one per Queue).
+func (q *Queue) Consumer() string { return q.consumer }
+
+// PruneConsumers deletes the group's consumers, other than this Queue's, that have no pending
+// turn and were idle for at least idle: every Queue (every process start) joins the group under a
+// name of its own, and a stopped one stays listed until pruned. It returns how many it deleted.
+func (q *Queue) PruneConsumers(ctx context.Context, idle time.Duration) (int, error) {
+	cs, err := q.c.XInfoConsumers(ctx, q.base()+"q", q.group).Result()
+	if err != nil {
+		return 0, wrap("prune consumers", err)
+	}
+	n := 0
+	for _, c := range cs {
+		if c.Name == q.consumer || c.Pending > 0 || c.Idle < idle {
+			continue
+		}
+		if err := q.c.XGroupDelConsumer(ctx, q.base()+"q", q.group, c.Name).Err(); err != nil {
+			return n, wrap("prune consumers", err)
+		}
+		n++
+	}
+	return n, nil
 }

@@ -110,3 +110,49 @@ func TestPrefixesAreIsolated(t *testing.T) {
 		t.Fatalf("the other queue claimed %d, %v", len(ds), err)
 	}
 }
+
+// Every Queue joins the consumer group under its own name; PruneConsumers removes idle ones
+// without pending turns.
+func TestPruneConsumers(t *testing.T) {
+	ctx := t.Context()
+	c := redistest.Open(t)
+	prefix := uniquePrefix(t)
+	a, err := redisqueue.New(c, redisqueue.WithPrefix(prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := redisqueue.New(c, redisqueue.WithPrefix(prefix))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Consumer() == b.Consumer() {
+		t.Fatal("two Queues share a consumer name")
+	}
+	for _, k := range []string{"k1", "k2"} {
+		if err := a.Enqueue(ctx, queue.Message{Key: k, Body: []byte(k)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	da, err := a.Claim(ctx, 1, time.Hour)
+	if err != nil || len(da) != 1 {
+		t.Fatalf("a.Claim = %d, %v", len(da), err)
+	}
+	db, err := b.Claim(ctx, 1, time.Hour)
+	if err != nil || len(db) != 1 {
+		t.Fatalf("b.Claim = %d, %v", len(db), err)
+	}
+	// b's consumer has a pending turn: it stays.
+	if n, err := a.PruneConsumers(ctx, 0); err != nil || n != 0 {
+		t.Fatalf("PruneConsumers with b's turn pending = %d, %v; want 0", n, err)
+	}
+	if err := b.Ack(ctx, db[0]); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.PruneConsumers(ctx, 0); err != nil || n != 1 {
+		t.Fatalf("PruneConsumers = %d, %v; want b's consumer deleted", n, err)
+	}
+	// a keeps its claim and settles it.
+	if err := a.Ack(ctx, da[0]); err != nil {
+		t.Fatal(err)
+	}
+}

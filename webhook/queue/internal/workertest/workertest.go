@@ -23,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -56,6 +57,9 @@ func Main(open Opener) {
 	}
 	os.Exit(0)
 }
+
+// drainLimit bounds how long a draining worker waits for the queue to empty.
+const drainLimit = 2 * time.Minute
 
 // MaxAttempts is the Workers' attempt limit: kills count as attempts, so it is high enough that
 // an event is not killed that often, while poison events are dead-lettered after it.
@@ -112,13 +116,25 @@ func worker(open Opener) error {
 	if err != nil {
 		return err
 	}
-	if os.Getenv(envDrain) == "1" {
+	drain := os.Getenv(envDrain) == "1"
+	drained := make(chan bool, 1)
+	if drain {
 		go func() {
-			// Poll the queue: stop once nothing is left but dead letters.
+			// Poll the queue: stop once nothing is left but dead letters, or give up after
+			// drainLimit (events stuck: the test fails rather than hangs).
 			t := time.NewTicker(50 * time.Millisecond)
 			defer t.Stop()
-			for range t.C {
+			limit := time.After(drainLimit)
+			for {
+				select {
+				case <-limit:
+					drained <- false
+					cancel()
+					return
+				case <-t.C:
+				}
 				if n, err := live(ctx); err == nil && n == 0 {
+					drained <- true
 					cancel()
 					return
 				}
@@ -127,6 +143,9 @@ func worker(open Opener) error {
 	}
 	if err := w.Run(ctx); err != context.Canceled {
 		return err
+	}
+	if drain && !<-drained {
+		return fmt.Errorf("the queue still holds live messages after %v", drainLimit)
 	}
 	return nil
 }
@@ -162,6 +181,7 @@ func Start(t *testing.T, c Config, drain bool) *Proc {
 		cmd.Env = append(cmd.Env, envDrain+"=1")
 	}
 	cmd.Stderr = os.Stderr
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -560,4 +580,60 @@ func BenchAckLatency(b *testing.B, q queue.Queue, rate int, handlerTime time.Dur
 	b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
 	b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
 	b.ReportMetric(float64(counters.Snapshot().Handled), "handled")
+}
+
+// BenchThroughput measures how fast Workers drain q: b.N events over 1,000 meetings are queued
+// first, then workers Workers (each with concurrency 8, on queues from open, so each may have
+// connections of its own) run a function taking handlerTime, until every event is handled. It
+// reports events/s. Run it for 1, 2, 4... workers to see where the engine becomes the limit.
+func BenchThroughput(b *testing.B, open func(b *testing.B) queue.Queue, workers int, handlerTime time.Duration) {
+	q0 := open(b)
+	ctx := context.Background()
+	run := rand.Int64()
+	for i := range b.N {
+		body := EventBody(fmt.Sprintf("m%d-%d", run, i%1000), i, false)
+		e, err := webhook.ParseEvent(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := q0.Enqueue(ctx, queue.Message{Key: webhook.OrderKey(e), EventTS: e.Timestamp, Body: body}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	v, err := webhook.NewVerifier([]string{"unused"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var counters webhook.Counters
+	h, err := webhook.NewHandler(v, webhook.WithMetrics(&counters))
+	if err != nil {
+		b.Fatal(err)
+	}
+	all := make(chan struct{})
+	var handled atomic.Int64
+	h.OnMeetingParticipantJoined(func(context.Context, *webhook.Event, *webhook.MeetingParticipantJoinedPayload) error {
+		t := time.NewTimer(handlerTime)
+		<-t.C
+		if handled.Add(1) == int64(b.N) {
+			close(all)
+		}
+		return nil
+	})
+	wctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for range workers {
+		w, err := webhook.NewWorker(h, open(b), webhook.WithConcurrency(8), webhook.WithPollInterval(10*time.Millisecond))
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Go(func() { _ = w.Run(wctx) })
+	}
+	<-all
+	elapsed := time.Since(start)
+	b.StopTimer()
+	cancel()
+	wg.Wait()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
 }
