@@ -9,6 +9,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/redistest"
 	"github.com/zoomkit/zoomkit/tokenstore/redisstore"
 )
 
@@ -16,12 +17,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // newClient returns a new client (with its own connection pool) of the test
 // Redis, closed when the test ends.
-func newClient(t testing.TB) *redis.Client {
-	t.Helper()
-	c := redis.NewClient(&redis.Options{Addr: servicetest.RedisAddr(t)})
-	t.Cleanup(func() { c.Close() })
-	return c
-}
+func newClient(t testing.TB) *redis.Client { t.Helper(); return redistest.Open(t) }
 
 // uniquePrefix returns a key prefix no other test uses; its keys are deleted
 // when the test ends.
