@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/go-querystring/query"
 	"golang.org/x/oauth2"
 )
 
@@ -36,6 +35,7 @@ type Client struct {
 	retry         RetryPolicy
 	hc            *http.Client
 	maxBody       int64 // cap on a success body
+	queries       queryCache
 
 	common service
 
@@ -362,16 +362,17 @@ func (c *Client) newRequest(ctx context.Context, op *operation, path string, q a
 	if err := checkDateRange(op, q, time.Now()); err != nil {
 		return nil, err
 	}
-	req := &request{op: op, url: c.base + path, contentType: "application/json"}
+	req := &request{op: op, contentType: "application/json"}
+	var u strings.Builder
+	u.Grow(len(c.base) + len(path) + 128)
+	u.WriteString(c.base)
+	u.WriteString(path)
 	if q != nil {
-		vals, err := query.Values(q)
-		if err != nil {
+		if err := c.queries.appendQuery(&u, q); err != nil {
 			return nil, fmt.Errorf("zoom: %s: encoding query: %w", op.ID, err)
 		}
-		if len(vals) > 0 {
-			req.url += "?" + vals.Encode()
-		}
 	}
+	req.url = u.String()
 	if f, ok := body.(*formFile); ok {
 		req.body, req.contentType = f.data, f.contentType
 	} else if body != nil {
