@@ -238,7 +238,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	var pc *pacer
 	if cfg.pacing != nil {
-		pc = newPacer(*cfg.pacing)
+		pc = newPacer(*cfg.pacing, cfg.logger)
 	}
 	c.hc = newHTTPClient(cfg.httpClient, pc)
 	c.common.client = c

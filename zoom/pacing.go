@@ -3,9 +3,11 @@ package zoom
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -62,6 +64,21 @@ type PacingPolicy struct {
 	// Limits overrides the plan's figure for some labels, in requests per
 	// second (for accounts whose limits Zoom raised).
 	Limits map[RateLabel]float64
+	// Shared, when set, paces the requests of every process of the app
+	// together (Zoom counts the calls of an account, whichever replica
+	// makes them): see package zoom/redislimit. When it fails, the client
+	// falls back to pacing alone and logs it (at warn level, once per
+	// outage).
+	Shared SharedLimiter
+}
+
+// SharedLimiter spaces requests across processes. Reserve takes the next
+// slot for one request of label at perSecond requests per second for all
+// processes together, and returns how long to wait before sending it.
+// The pace passed in is the client's own (AIMD-adjusted) pace for the
+// label.
+type SharedLimiter interface {
+	Reserve(ctx context.Context, label RateLabel, perSecond float64) (time.Duration, error)
 }
 
 // WithRatePacing turns on client-side pacing: requests wait, per rate-limit
@@ -104,7 +121,10 @@ func WithRatePacing(p PacingPolicy) Option {
 // ceiling, headroom × limit; a 429 that names a per-second limit lower than
 // the configured one lowers the ceiling.
 type pacer struct {
-	labels map[RateLabel]*labelPace
+	labels  map[RateLabel]*labelPace
+	shared  SharedLimiter
+	logger  *slog.Logger
+	failing atomic.Bool // the shared limiter failed last time
 }
 
 // AIMD parameters. A 429 multiplies the pace by aimdDecrease, at most once
@@ -136,7 +156,7 @@ func newLabelPace(limit, headroom float64, now time.Time) *labelPace {
 	return &labelPace{lim: rate.NewLimiter(rate.Limit(c), 1), limit: limit, headroom: headroom, ceiling: c, cur: c, changed: now}
 }
 
-func newPacer(p PacingPolicy) *pacer {
+func newPacer(p PacingPolicy, logger *slog.Logger) *pacer {
 	head := p.Headroom
 	if head == 0 {
 		head = 0.95
@@ -146,7 +166,7 @@ func newPacer(p PacingPolicy) *pacer {
 		limits[l] = v
 	}
 	now := time.Now()
-	pc := &pacer{labels: make(map[RateLabel]*labelPace, len(limits))}
+	pc := &pacer{labels: make(map[RateLabel]*labelPace, len(limits)), shared: p.Shared, logger: logger}
 	for l, v := range limits {
 		pc.labels[l] = newLabelPace(v, head, now)
 	}
@@ -161,7 +181,26 @@ func (p *pacer) label(label RateLabel) *labelPace {
 }
 
 func (p *pacer) wait(ctx context.Context, label RateLabel) error {
-	if err := p.label(label).lim.Wait(ctx); err != nil {
+	lp := p.label(label)
+	if p.shared != nil {
+		d, err := p.shared.Reserve(ctx, label, lp.pace())
+		if err == nil {
+			if p.failing.CompareAndSwap(true, false) {
+				p.logger.WarnContext(ctx, "zoom: shared rate limiter is back; pacing with the other replicas again")
+			}
+			if err := sleep(ctx, d); err != nil {
+				return err
+			}
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if p.failing.CompareAndSwap(false, true) {
+			p.logger.WarnContext(ctx, "zoom: shared rate limiter unavailable; pacing this process alone", "error", err)
+		}
+	}
+	if err := lp.lim.Wait(ctx); err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return ctxErr
 		}

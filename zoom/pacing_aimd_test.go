@@ -1,7 +1,13 @@
 package zoom
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -34,7 +40,7 @@ func success(limit, remaining string) *http.Response {
 // aimdIncrease of the ceiling, up to the ceiling.
 func TestAIMDDecreaseOncePerSecondThenAdditiveRecovery(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := newPacer(PacingPolicy{Plan: PlanPro}) // LIGHT 30/s, headroom 0.95
+		p := newPacer(PacingPolicy{Plan: PlanPro}, slog.New(slog.DiscardHandler)) // LIGHT 30/s, headroom 0.95
 		lp := p.label(RateLight)
 		ceiling := 30 * 0.95
 		require.InDelta(t, ceiling, lp.pace(), 1e-9)
@@ -68,7 +74,7 @@ func TestAIMDDecreaseOncePerSecondThenAdditiveRecovery(t *testing.T) {
 
 func TestAIMDNeverUnderTheFloor(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := newPacer(PacingPolicy{Plan: PlanPro})
+		p := newPacer(PacingPolicy{Plan: PlanPro}, slog.New(slog.DiscardHandler))
 		lp := p.label(RateHeavy)
 		for range 40 {
 			p.observe(RateHeavy, perSecond429("10"), time.Now())
@@ -81,7 +87,7 @@ func TestAIMDNeverUnderTheFloor(t *testing.T) {
 
 func TestAIMDReadsZoomsHeaders(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := newPacer(PacingPolicy{Plan: PlanPro})
+		p := newPacer(PacingPolicy{Plan: PlanPro}, slog.New(slog.DiscardHandler))
 		lp := p.label(RateLight)
 		ceiling := 30 * 0.95
 
@@ -147,3 +153,68 @@ func TestAIMDThroughTheClient(t *testing.T) {
 }
 
 func rateOf(lp *labelPace) float64 { return float64(lp.lim.Limit()) }
+
+// fakeShared is a SharedLimiter that fails while down is set and
+// otherwise spaces requests by 1/perSecond on a shared schedule.
+type fakeShared struct {
+	mu    sync.Mutex
+	down  bool
+	next  time.Time
+	calls int
+	rates []float64
+}
+
+func (f *fakeShared) Reserve(ctx context.Context, label RateLabel, perSecond float64) (time.Duration, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.down {
+		return 0, errors.New("dial tcp 127.0.0.1:6379: connection refused")
+	}
+	f.rates = append(f.rates, perSecond)
+	now := time.Now()
+	if f.next.Before(now) {
+		f.next = now
+	}
+	wait := f.next.Sub(now)
+	f.next = f.next.Add(time.Duration(float64(time.Second) / perSecond))
+	return wait, nil
+}
+
+func TestSharedLimiterFailsOpenToLocalPacing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var logs bytes.Buffer
+		shared := &fakeShared{}
+		wc := &windowCounter{}
+		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){wc.step}}
+		c := newFakeClient(t, rt,
+			WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))),
+			WithRatePacing(PacingPolicy{Plan: PlanFree, Shared: shared})) // LIGHT 4/s: 3.8/s paced
+		for range 4 {
+			_, _, err := callGet(t.Context(), c)
+			require.NoError(t, err)
+		}
+		assert.Equal(t, 4, shared.calls)
+		assert.Equal(t, []float64{3.8, 3.8, 3.8, 3.8}, shared.rates, "the client's pace is passed to the shared limiter")
+		assert.Empty(t, logs.String())
+
+		shared.mu.Lock()
+		shared.down = true
+		shared.mu.Unlock()
+		start := time.Now()
+		for range 8 {
+			_, _, err := callGet(t.Context(), c)
+			require.NoError(t, err, "Redis down: calls go on")
+		}
+		assert.GreaterOrEqual(t, time.Since(start), 7*time.Second/38*10, "paced locally while the shared limiter is down")
+		assert.Equal(t, 1, strings.Count(logs.String(), "shared rate limiter unavailable"), "one log line per outage: %s", logs.String())
+		assert.NotContains(t, logs.String(), "tok-1")
+
+		shared.mu.Lock()
+		shared.down = false
+		shared.mu.Unlock()
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
+		assert.Equal(t, 1, strings.Count(logs.String(), "shared rate limiter is back"))
+	})
+}
