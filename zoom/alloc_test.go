@@ -2,8 +2,10 @@ package zoom
 
 import (
 	"context"
+	"github.com/stretchr/testify/require"
 	"net/http"
 	"net/http/httptrace"
+	"strconv"
 	"testing"
 	"time"
 
@@ -64,4 +66,29 @@ func TestAttemptStateIsOneAllocation(t *testing.T) {
 	cancel()
 	<-actx.Done()
 	assert.ErrorIs(t, actx.Err(), context.Canceled)
+}
+
+// Zoom's usual timestamp ("2019-06-01T07:58:03Z") decodes without
+// allocating; every other form still decodes as time.Parse reads it.
+func TestTimeDecodesZoomsFormWithoutAllocating(t *testing.T) {
+	var tm Time
+	b := []byte(`"2019-06-01T07:58:03Z"`)
+	allocs := testing.AllocsPerRun(100, func() { _ = tm.UnmarshalJSON(b) })
+	assert.Zero(t, allocs)
+	assert.Equal(t, time.Date(2019, 6, 1, 7, 58, 3, 0, time.UTC), tm.Time)
+
+	for _, s := range []string{
+		"2019-06-01T07:58:03Z", "2024-02-29T23:59:59Z", "2023-02-29T10:00:00Z", "2019-13-01T07:58:03Z",
+		"2019-06-31T07:58:03Z", "2019-06-01T24:00:00Z", "2019-06-01T07:60:03Z", "2019-06-01T07:58:60Z",
+		"2019-06-01T07:58:03+02:00", "2019-06-01T07:58:03.5Z", "2019-06-01T07:58:03", "2019-06-01",
+		"0000-01-01T00:00:00Z", "2019-06-01t07:58:03Z", "2019-06-01T07:58:0aZ", "+019-06-01T07:58:03Z",
+		`2019-06-01T07:58:03\u005a`,
+	} {
+		var got Time
+		require.NoError(t, got.UnmarshalJSON([]byte(`"`+s+`"`)))
+		unq, err := strconv.Unquote(`"` + s + `"`)
+		require.NoError(t, err)
+		want := parseTime(unq)
+		assert.True(t, want.Equal(got.Time) && want.Location() == got.Location(), "%s: got %v, want %v", s, got.Time, want)
+	}
 }
