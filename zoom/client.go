@@ -12,9 +12,9 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
-	"github.com/google/go-querystring/query"
 	"golang.org/x/oauth2"
 )
 
@@ -36,6 +36,10 @@ type Client struct {
 	retry         RetryPolicy
 	hc            *http.Client
 	maxBody       int64 // cap on a success body
+	queries       queryCache
+	hdrAccept     []string // {"application/json"}, also the JSON Content-Type
+	hdrUserAgent  []string
+	auth          atomic.Pointer[authValue]
 
 	common service
 
@@ -229,10 +233,12 @@ func NewClient(opts ...Option) (*Client, error) {
 		logger:        cfg.logger,
 		retry:         cfg.retry,
 		maxBody:       cfg.maxResponseBytes,
+		hdrAccept:     []string{"application/json"},
+		hdrUserAgent:  []string{cfg.userAgent},
 	}
 	var pc *pacer
 	if cfg.pacing != nil {
-		pc = newPacer(*cfg.pacing)
+		pc = newPacer(*cfg.pacing, cfg.logger)
 	}
 	c.hc = newHTTPClient(cfg.httpClient, pc)
 	c.common.client = c
@@ -362,16 +368,17 @@ func (c *Client) newRequest(ctx context.Context, op *operation, path string, q a
 	if err := checkDateRange(op, q, time.Now()); err != nil {
 		return nil, err
 	}
-	req := &request{op: op, url: c.base + path, contentType: "application/json"}
+	req := &request{op: op, contentType: "application/json"}
+	var u strings.Builder
+	u.Grow(len(c.base) + len(path) + 128)
+	u.WriteString(c.base)
+	u.WriteString(path)
 	if q != nil {
-		vals, err := query.Values(q)
-		if err != nil {
+		if err := c.queries.appendQuery(&u, q); err != nil {
 			return nil, fmt.Errorf("zoom: %s: encoding query: %w", op.ID, err)
 		}
-		if len(vals) > 0 {
-			req.url += "?" + vals.Encode()
-		}
 	}
+	req.url = u.String()
 	if f, ok := body.(*formFile); ok {
 		req.body, req.contentType = f.data, f.contentType
 	} else if body != nil {
@@ -430,8 +437,7 @@ func (c *Client) tokenRejected(op *operation, resp *http.Response, tok *oauth2.T
 // returns the final response, whatever its status.
 func (c *Client) send(ctx context.Context, req *request, tok *oauth2.Token) (*http.Response, error) {
 	op := req.op
-	st := &attemptState{op: op}
-	actx := withAttemptState(ctx, st)
+	actx, st := withAttemptState(ctx, op)
 	for attempt := 1; ; attempt++ {
 		hreq, err := c.newHTTPRequest(actx, req, tok)
 		if err != nil {
@@ -465,7 +471,10 @@ func (c *Client) send(ctx context.Context, req *request, tok *oauth2.Token) (*ht
 	}
 }
 
-// newHTTPRequest builds one attempt of req.
+// newHTTPRequest builds one attempt of req. Its header values are slices
+// shared by the calls of a Client (net/http only reads them, and copies
+// the header of a redirected request), which spares an allocation per
+// header per call.
 func (c *Client) newHTTPRequest(ctx context.Context, req *request, tok *oauth2.Token) (*http.Request, error) {
 	var body io.Reader
 	if req.body != nil {
@@ -475,15 +484,38 @@ func (c *Client) newHTTPRequest(ctx context.Context, req *request, tok *oauth2.T
 	if err != nil {
 		return nil, fmt.Errorf("zoom: %s: building request: %w", req.op.ID, sanitizeErr(err))
 	}
-	hreq.Header.Set("Accept", "application/json")
-	hreq.Header.Set("User-Agent", c.userAgent)
+	h := hreq.Header
+	h["Accept"] = c.hdrAccept
+	h["User-Agent"] = c.hdrUserAgent
 	if req.body != nil {
-		hreq.Header.Set("Content-Type", req.contentType)
+		if req.contentType == "application/json" {
+			h["Content-Type"] = c.hdrAccept
+		} else {
+			h["Content-Type"] = []string{req.contentType}
+		}
 	}
 	if tok != nil {
-		hreq.Header.Set("Authorization", tok.Type()+" "+tok.AccessToken)
+		h["Authorization"] = c.authHeader(tok)
 	}
 	return hreq, nil
+}
+
+// authValue is the Authorization header for one access token.
+type authValue struct {
+	token, typ string
+	value      []string
+}
+
+// authHeader returns the Authorization header value for tok, built once
+// per access token.
+func (c *Client) authHeader(tok *oauth2.Token) []string {
+	typ := tok.Type()
+	if a := c.auth.Load(); a != nil && a.token == tok.AccessToken && a.typ == typ {
+		return a.value
+	}
+	a := &authValue{token: tok.AccessToken, typ: typ, value: []string{typ + " " + tok.AccessToken}}
+	c.auth.Store(a)
+	return a.value
 }
 
 func (c *Client) logAttempt(ctx context.Context, op *operation, attempt int, resp *http.Response, err error, d time.Duration) {
@@ -496,7 +528,7 @@ func (c *Client) logAttempt(ctx context.Context, op *operation, attempt int, res
 	c.logger.DebugContext(ctx, "zoom: response",
 		"operation", op.ID, "method", op.Method, "path", op.Path,
 		"status", resp.StatusCode, "attempt", attempt, "duration", d,
-		"tracking_id", resp.Header.Get("x-zm-trackingid"))
+		"tracking_id", resp.Header.Get(hdrTrackingID))
 }
 
 // checkResponse returns the error for a response that is not a success:
@@ -528,7 +560,10 @@ func (c *Client) decode(ctx context.Context, op *operation, r *Response, out any
 		return err
 	}
 	err := json.Unmarshal(data, out)
-	var te *json.UnmarshalTypeError
+	if err == nil {
+		return nil
+	}
+	var te *json.UnmarshalTypeError // escapes: only on the error path
 	if errors.As(err, &te) {
 		// encoding/json finishes the rest of the document after a type
 		// mismatch: keep what decoded rather than reject what Zoom sent,
@@ -538,10 +573,7 @@ func (c *Client) decode(ctx context.Context, op *operation, r *Response, out any
 			"operation", op.ID, "fields", len(r.DecodeWarnings))
 		return nil
 	}
-	if err != nil {
-		return &DecodeError{Operation: op.ID, Err: err}
-	}
-	return nil
+	return &DecodeError{Operation: op.ID, Err: err}
 }
 
 // pageInfo is implemented by list responses.
@@ -549,8 +581,14 @@ type pageInfo interface {
 	pageInfo() (nextPageToken string, totalRecords int)
 }
 
+// closeBody drains up to 64 KiB of b, so that the connection can be
+// reused, and closes it. The limit reader comes from the buffer pool
+// rather than a new io.LimitReader per call.
 func closeBody(b io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, b, 64<<10)
+	buf := getBuffer()
+	buf.lr = io.LimitedReader{R: b, N: 64 << 10}
+	_, _ = io.Copy(io.Discard, &buf.lr)
+	putBuffer(buf)
 	_ = b.Close()
 }
 

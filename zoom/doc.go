@@ -68,7 +68,20 @@
 // Zoom counts calls per rate-limit label (LIGHT, MEDIUM, HEAVY,
 // RESOURCE-INTENSIVE) and account. [WithRatePacing] spaces requests per label
 // for the account's plan, shared by every goroutine using the Client, so
-// that calls wait instead of collecting 429s.
+// that calls wait instead of collecting 429s. The pace backs off on 429s
+// and recovers second by second (see [WithRatePacing]); with
+// [PacingPolicy].Shared (package zoom/redislimit) every replica of an app
+// paces on one schedule in Redis.
+//
+// # Performance
+//
+// BENCHMARKS.md at the root of the repository gives the numbers, all from
+// commands it names: an alternating comparison, in one process, of this
+// client with a hand-written net/http + encoding/json client on Get
+// meeting, Create meeting, List users (1 and 300 per page) and a webinar
+// participant report page (go test ./zoom/ -run '^$' -v -zoomkit.compare),
+// the same against zoom-lib-golang in the module internal/bench/peer, and
+// the pacing benchmarks.
 //
 // An access token that Zoom rejects with code 124 is refreshed once and the
 // call replayed once, when the token source can refresh (package oauth's

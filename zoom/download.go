@@ -64,7 +64,8 @@ func (s *CloudRecordingsService) Download(ctx context.Context, downloadURL strin
 			token = tok.AccessToken
 		}
 	}
-	req, err := http.NewRequestWithContext(withAttemptState(ctx, &attemptState{op: opDownload}), http.MethodGet, u.String(), nil)
+	actx, _ := withAttemptState(ctx, opDownload)
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
 	if err != nil {
 		return 0, nil, &ArgumentError{Operation: opDownload.ID, Arg: "downloadURL", Reason: "is not a valid URL"}
 	}

@@ -158,7 +158,7 @@ func newAPIError(op *operation, resp *http.Response, secrets []string) *APIError
 		Method:     op.Method,
 		Path:       op.Path,
 		StatusCode: resp.StatusCode,
-		TrackingID: resp.Header.Get("x-zm-trackingid"),
+		TrackingID: resp.Header.Get(hdrTrackingID),
 		Header:     resp.Header,
 	}
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))

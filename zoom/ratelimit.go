@@ -113,7 +113,7 @@ func retryWait(resp *http.Response, maxWait time.Duration, now time.Time) (wait 
 	if resp.StatusCode == http.StatusTooManyRequests && parseRateLimit(resp.Header, now).daily() {
 		return 0, false
 	}
-	d, has := parseRetryAfter(resp.Header.Get("Retry-After"), now)
+	d, has := parseRetryAfter(resp.Header.Get(hdrRetryAfter), now)
 	if !has {
 		return 0, true
 	}
@@ -123,14 +123,26 @@ func retryWait(resp *http.Response, maxWait time.Duration, now time.Time) (wait 
 	return d, true
 }
 
+// Zoom's headers, spelt in canonical form (as net/http stores them), so
+// that reading them allocates nothing: http.Header.Get canonicalizes other
+// spellings into a new string on every call.
+const (
+	hdrRateLimitCategory  = "X-Ratelimit-Category"
+	hdrRateLimitType      = "X-Ratelimit-Type"
+	hdrRateLimitLimit     = "X-Ratelimit-Limit"
+	hdrRateLimitRemaining = "X-Ratelimit-Remaining"
+	hdrRetryAfter         = "Retry-After"
+	hdrTrackingID         = "X-Zm-Trackingid"
+)
+
 func parseRateLimit(h http.Header, now time.Time) RateLimit {
 	rl := RateLimit{
-		Category:  h.Get("X-RateLimit-Category"),
-		Type:      h.Get("X-RateLimit-Type"),
-		Limit:     headerInt(h, "X-RateLimit-Limit"),
-		Remaining: headerInt(h, "X-RateLimit-Remaining"),
+		Category:  h.Get(hdrRateLimitCategory),
+		Type:      h.Get(hdrRateLimitType),
+		Limit:     headerInt(h, hdrRateLimitLimit),
+		Remaining: headerInt(h, hdrRateLimitRemaining),
 	}
-	if d, ok := parseRetryAfter(h.Get("Retry-After"), now); ok {
+	if d, ok := parseRetryAfter(h.Get(hdrRetryAfter), now); ok {
 		rl.RetryAfter = now.Add(d)
 	}
 	return rl

@@ -26,7 +26,7 @@ type Response struct {
 func newResponse(r *http.Response) *Response {
 	return &Response{
 		Response:   r,
-		TrackingID: r.Header.Get("x-zm-trackingid"),
+		TrackingID: r.Header.Get(hdrTrackingID),
 		RateLimit:  parseRateLimit(r.Header, time.Now()),
 	}
 }

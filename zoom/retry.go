@@ -85,26 +85,41 @@ func (p *RetryPolicy) validate() error {
 
 // attemptState follows one call across its attempts. It travels in the
 // request's context, so the pacing transport knows the operation and the
-// retry decision knows whether a byte of the request was written.
+// retry decision knows whether a byte of the request was written. It is
+// that context itself (it answers Value for attemptKey and delegates the
+// rest to the caller's context), and it holds the trace hooks: one
+// allocation for the state of a call.
 type attemptState struct {
+	context.Context
 	op    *operation
 	wrote atomic.Bool // a byte of the current attempt's request was written
+	trace httptrace.ClientTrace
 }
 
 type attemptKey struct{}
 
-func withAttemptState(ctx context.Context, st *attemptState) context.Context {
-	ctx = context.WithValue(ctx, attemptKey{}, st)
-	if idempotent(st.op.Method) && st.op.Method != http.MethodDelete {
+// Value returns the state for attemptKey, else the parent's value.
+func (st *attemptState) Value(key any) any {
+	if _, ok := key.(attemptKey); ok {
+		return st
+	}
+	return st.Context.Value(key)
+}
+
+func (st *attemptState) markWrote() { st.wrote.Store(true) }
+
+// withAttemptState returns a context carrying a new state for a call of op.
+func withAttemptState(ctx context.Context, op *operation) (context.Context, *attemptState) {
+	st := &attemptState{Context: ctx, op: op}
+	if idempotent(op.Method) && op.Method != http.MethodDelete {
 		// Whether a byte was written matters only to decide if a POST may
 		// be repeated and if a DELETE's outcome is unknown: spare the
 		// trace's allocations on every other call.
-		return ctx
+		return st, st
 	}
-	return httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-		WroteHeaderField: func(string, []string) { st.wrote.Store(true) },
-		WroteHeaders:     func() { st.wrote.Store(true) },
-	})
+	st.trace.WroteHeaderField = func(string, []string) { st.markWrote() }
+	st.trace.WroteHeaders = st.markWrote
+	return httptrace.WithClientTrace(st, &st.trace), st
 }
 
 func stateOf(ctx context.Context) *attemptState {
