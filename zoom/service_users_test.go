@@ -202,7 +202,7 @@ func TestUsersService(t *testing.T) {
 		{
 			name: "AddAssistants",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Users.AddAssistants(ctx, "me", &AssistantList{Assistants: []Assistant{{Email: "foo@bar.com"}}})
+				return c.Users.AddAssistants(ctx, "me", &AddUserAssistantsRequest{Assistants: []AssistantRequest{{Email: "foo@bar.com"}}})
 			},
 			status: http.StatusCreated,
 			resp:   fixture(t, "zoom_rb/user/assistant/create.json"),

@@ -55,18 +55,18 @@ func (s *MeetingsService) AddBatchRegistrants(ctx context.Context, meetingID int
 //
 // Zoom API: POST /meetings/{meetingId}/registrants (meetingRegistrantCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/POST/meetings/{meetingId}/registrants
-func (s *MeetingsService) AddRegistrant(ctx context.Context, meetingID int64, body *Registrant, opts *AddMeetingRegistrantOptions) (*MeetingRegistration, *Response, error) {
+func (s *MeetingsService) AddRegistrant(ctx context.Context, meetingID int64, body *AddRegistrantRequest, opts *AddMeetingRegistrantOptions) (*MeetingRegistration, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsAddRegistrant, "meetingID")
 	}
 	if body == nil {
 		return nil, nil, errRequired(opMeetingsAddRegistrant, "body")
 	}
-	if body.Email == "" {
-		return nil, nil, errRequired(opMeetingsAddRegistrant, "body.Email")
-	}
 	if body.FirstName == "" {
 		return nil, nil, errRequired(opMeetingsAddRegistrant, "body.FirstName")
+	}
+	if body.Email == "" {
+		return nil, nil, errRequired(opMeetingsAddRegistrant, "body.Email")
 	}
 	var out MeetingRegistration
 	resp, err := s.client.call(ctx, opMeetingsAddRegistrant, buildPath(opMeetingsAddRegistrant.Path, formatID(meetingID)), queryOf(opts), body, &out)
@@ -667,7 +667,7 @@ func (s *MeetingsService) UpdateRTMSAppStatus(ctx context.Context, meetingID int
 //
 // Zoom API: PATCH /meetings/{meetingId}/registrants/questions (meetingRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/PATCH/meetings/{meetingId}/registrants/questions
-func (s *MeetingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID int64, body *RegistrantQuestions) (*Response, error) {
+func (s *MeetingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID int64, body *UpdateRegistrantQuestionsRequest) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsUpdateRegistrantQuestions, "meetingID")
 	}

@@ -89,18 +89,18 @@ func (s *WebinarsService) AddPanelists(ctx context.Context, webinarID int64, bod
 //
 // Zoom API: POST /webinars/{webinarId}/registrants (webinarRegistrantCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/registrants
-func (s *WebinarsService) AddRegistrant(ctx context.Context, webinarID int64, body *Registrant, opts *AddWebinarRegistrantOptions) (*WebinarRegistration, *Response, error) {
+func (s *WebinarsService) AddRegistrant(ctx context.Context, webinarID int64, body *AddRegistrantRequest, opts *AddWebinarRegistrantOptions) (*WebinarRegistration, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsAddRegistrant, "webinarID")
 	}
 	if body == nil {
 		return nil, nil, errRequired(opWebinarsAddRegistrant, "body")
 	}
-	if body.Email == "" {
-		return nil, nil, errRequired(opWebinarsAddRegistrant, "body.Email")
-	}
 	if body.FirstName == "" {
 		return nil, nil, errRequired(opWebinarsAddRegistrant, "body.FirstName")
+	}
+	if body.Email == "" {
+		return nil, nil, errRequired(opWebinarsAddRegistrant, "body.Email")
 	}
 	var out WebinarRegistration
 	resp, err := s.client.call(ctx, opWebinarsAddRegistrant, buildPath(opWebinarsAddRegistrant.Path, formatID(webinarID)), queryOf(opts), body, &out)
@@ -1359,7 +1359,7 @@ func (s *WebinarsService) UpdatePoll(ctx context.Context, webinarID int64, pollI
 //
 // Zoom API: PATCH /webinars/{webinarId}/registrants/questions (webinarRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/registrants/questions
-func (s *WebinarsService) UpdateRegistrantQuestions(ctx context.Context, webinarID int64, body *RegistrantQuestions) (*Response, error) {
+func (s *WebinarsService) UpdateRegistrantQuestions(ctx context.Context, webinarID int64, body *UpdateRegistrantQuestionsRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateRegistrantQuestions, "webinarID")
 	}
@@ -1435,7 +1435,7 @@ func (s *WebinarsService) UpdateStatus(ctx context.Context, webinarID int64, bod
 //
 // Zoom API: PATCH /webinars/{webinarId}/survey (webinarSurveyUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/survey
-func (s *WebinarsService) UpdateSurvey(ctx context.Context, webinarID int64, body *WebinarSurvey) (*Response, error) {
+func (s *WebinarsService) UpdateSurvey(ctx context.Context, webinarID int64, body *UpdateWebinarSurveyRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateSurvey, "webinarID")
 	}

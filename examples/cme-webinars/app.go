@@ -400,7 +400,7 @@ func (a *app) createActivity(ctx context.Context, req activityRequest) (*activit
 		Duration:  req.Duration,
 		Timezone:  "UTC",
 		Agenda:    fmt.Sprintf("CME activity: %.2g AMA PRA Category 1 Credit(s)", req.CreditHours),
-		Settings: &zoom.WebinarSettings{
+		Settings: &zoom.WebinarSettingsRequest{
 			ApprovalType:                 zoom.Ptr(zoom.ApprovalTypeManual), // the platform checks and approves each registration
 			RegistrantsConfirmationEmail: zoom.Ptr(false),                   // the platform sends its own
 			EmailInAttendeeReport:        zoom.Ptr(true),                    // emails in the participant report
@@ -557,7 +557,7 @@ func (a *app) register(ctx context.Context, webinarID int64, p person) (*registr
 		return nil, err
 	}
 	a.log.Call("POST", "/webinars/{webinarId}/registrants", "webinarRegistrantCreate")
-	res, _, err := c.Webinars.AddRegistrant(ctx, webinarID, &zoom.Registrant{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Industry: "Healthcare"}, nil)
+	res, _, err := c.Webinars.AddRegistrant(ctx, webinarID, &zoom.AddRegistrantRequest{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Industry: "Healthcare"}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("registering %s for webinar %d: %w", p.Email, webinarID, err)
 	}

@@ -118,21 +118,21 @@ func TestWebinarAddOn(t *testing.T) {
 	assert.Error(t, err, "the add-on needs a license")
 
 	// Through the API: an admin enables the feature in the user's settings.
-	_, err = c.Users.UpdateSettings(ctx, lic.ID, &zoom.UserSettings{Feature: &zoom.UserSettingsFeature{Webinar: zoom.Ptr(true)}}, nil)
+	_, err = c.Users.UpdateSettings(ctx, lic.ID, &zoom.UpdateUserSettingsRequest{Feature: &zoom.UserSettingsFeatureRequest{Webinar: zoom.Ptr(true)}}, nil)
 	require.NoError(t, err)
 	u, _ := s.User(lic.ID)
 	assert.True(t, u.Webinar)
 	set, _, err := c.Users.GetSettings(ctx, lic.ID, nil)
 	require.NoError(t, err)
 	require.NotNil(t, set.Feature)
-	assert.Equal(t, zoom.Ptr(true), set.Feature.Webinar)
+	assert.True(t, set.Feature.Webinar)
 	_, _, err = c.Webinars.Create(ctx, lic.ID, req())
 	require.NoError(t, err)
 
 	// A member may not give themselves the add-on.
 	mem, err := s.AddUser(zoomtest.User{Email: "mem@example.com", Type: 2})
 	require.NoError(t, err)
-	_, err = s.Client(mem.ID).Users.UpdateSettings(ctx, "me", &zoom.UserSettings{Feature: &zoom.UserSettingsFeature{Webinar: zoom.Ptr(true)}}, nil)
+	_, err = s.Client(mem.ID).Users.UpdateSettings(ctx, "me", &zoom.UpdateUserSettingsRequest{Feature: &zoom.UserSettingsFeatureRequest{Webinar: zoom.Ptr(true)}}, nil)
 	require.Error(t, err)
 	_, code = apiCode(t, err)
 	assert.Equal(t, 200, code)
@@ -140,7 +140,7 @@ func TestWebinarAddOn(t *testing.T) {
 	// Only a licensed user may hold it (Zoom's 1122); going Basic drops it.
 	basic, err := s.AddUser(zoomtest.User{Email: "b@example.com", Type: 1})
 	require.NoError(t, err)
-	_, err = c.Users.UpdateSettings(ctx, basic.ID, &zoom.UserSettings{Feature: &zoom.UserSettingsFeature{Webinar: zoom.Ptr(true)}}, nil)
+	_, err = c.Users.UpdateSettings(ctx, basic.ID, &zoom.UpdateUserSettingsRequest{Feature: &zoom.UserSettingsFeatureRequest{Webinar: zoom.Ptr(true)}}, nil)
 	require.Error(t, err)
 	_, code = apiCode(t, err)
 	assert.Equal(t, 1122, code)

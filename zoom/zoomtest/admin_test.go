@@ -133,7 +133,7 @@ func TestUpcomingInstancesAndRecordings(t *testing.T) {
 	// A monthly recurring meeting on the 31st skips short months.
 	three := 3
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Month end", Type: zoom.MeetingTypeRecurringFixedTime,
-		StartTime: zoom.NewTime(time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)), Recurrence: &zoom.Recurrence{Type: 3, MonthlyDay: 31, EndTimes: &three}})
+		StartTime: zoom.NewTime(time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)), Recurrence: &zoom.RecurrenceRequest{Type: 3, MonthlyDay: 31, EndTimes: &three}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 	if l, _, err := c.Webinars.List(ctx, "me", nil); err != nil || l.TotalRecords != 1 {
 		t.Errorf("list: %+v %v", l, err)
 	}
-	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.Panelist{
+	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.PanelistRequest{
 		{Name: "P1", Email: "p1@example.org"}, {Name: "P2", Email: "p2@example.org"}}}); err != nil {
 		t.Fatal(err)
 	}

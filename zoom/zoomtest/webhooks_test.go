@@ -83,7 +83,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	ctx := context.Background()
 
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Hooked", Type: zoom.MeetingTypeScheduled,
-		Settings: &zoom.MeetingSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}})
+		Settings: &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		t.Errorf("meeting.created id = %s, want a number", raw.Payload.Object.ID)
 	}
 
-	reg, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.Registrant{Email: "ada@example.org", FirstName: "Ada"}, nil)
+	reg, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.AddRegistrantRequest{Email: "ada@example.org", FirstName: "Ada"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,10 +342,10 @@ func TestEveryEventDecodes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	approval := &zoom.MeetingSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}
+	approval := &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "all events", Settings: approval})
 	must(err)
-	r, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.Registrant{Email: "r@example.org", FirstName: "R"}, nil)
+	r, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.AddRegistrantRequest{Email: "r@example.org", FirstName: "R"}, nil)
 	must(err)
 	for _, a := range []zoom.RegistrantAction{zoom.RegistrantActionApprove, zoom.RegistrantActionCancel, zoom.RegistrantActionApprove, zoom.RegistrantActionDeny} {
 		_, err = c.Meetings.UpdateRegistrantStatus(ctx, m.ID, &zoom.UpdateRegistrantStatusRequest{Action: a, Registrants: []zoom.RegistrantRef{{ID: r.RegistrantID}}}, nil)
@@ -366,9 +366,9 @@ func TestEveryEventDecodes(t *testing.T) {
 	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionRecover})
 	must(err)
 
-	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "w", Settings: &zoom.WebinarSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
+	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "w", Settings: &zoom.WebinarSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
 	must(err)
-	_, _, err = c.Webinars.AddRegistrant(ctx, w.ID, &zoom.Registrant{Email: "r@example.org", FirstName: "R"}, nil)
+	_, _, err = c.Webinars.AddRegistrant(ctx, w.ID, &zoom.AddRegistrantRequest{Email: "r@example.org", FirstName: "R"}, nil)
 	must(err)
 	_, err = c.Webinars.Update(ctx, w.ID, &zoom.UpdateWebinarRequest{Topic: "w2"}, nil)
 	must(err)

@@ -131,10 +131,11 @@ type gen struct {
 	types   map[string]*goType
 	enums   map[string]*enumType
 	opts    map[string]*goType
+	stems   map[string]string // request body type → opDef.Like
 }
 
 func newGen() *gen {
-	return &gen{types: map[string]*goType{}, enums: map[string]*enumType{}, opts: map[string]*goType{}}
+	return &gen{types: map[string]*goType{}, enums: map[string]*enumType{}, opts: map[string]*goType{}, stems: map[string]string{}}
 }
 
 var httpMethods = []string{"get", "post", "put", "patch", "delete"}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -78,5 +79,36 @@ func TestCleanMarkdown(t *testing.T) {
 	}
 	if got := firstSentence("The meeting's ID. Store it as int64, e.g. 123. More."); got != "The meeting's ID." {
 		t.Errorf("firstSentence = %q", got)
+	}
+}
+
+// TestRequestTypesAreNotResponseTypes checks that no generated type is both
+// sent (reachable from a request body) and received (reachable from a
+// response): request bodies and their nested objects are request types of
+// their own, named as requests where a response type has the schema's name.
+func TestRequestTypesAreNotResponseTypes(t *testing.T) {
+	g := newGen()
+	if err := g.load("../../spec"); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.build(); err != nil {
+		t.Fatal(err)
+	}
+	reqs := 0
+	for name, typ := range g.types {
+		if typ.req && typ.resp {
+			t.Errorf("%s is both a request and a response type", name)
+		}
+		if typ.req {
+			reqs++
+		}
+	}
+	for _, op := range g.ops {
+		if op.body != nil && op.body.kind == "struct" && !strings.HasSuffix(op.body.name, "Request") {
+			t.Errorf("%s: request body %s is not named as a request", op.ID, op.body.name)
+		}
+	}
+	if reqs < 100 {
+		t.Errorf("only %d request types: is the body walk broken?", reqs)
 	}
 }
