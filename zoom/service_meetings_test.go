@@ -28,7 +28,7 @@ func TestMeetingsService(t *testing.T) {
 					Settings: &MeetingSettingsRequest{
 						JoinBeforeHost: Ptr(false),
 						ApprovalType:   Ptr(ApprovalTypeAutomatic),
-						Audio:          AudioTypeVOIP,
+						Audio:          Ptr(AudioTypeVOIP),
 						WaitingRoom:    Ptr(true),
 					},
 				})
@@ -112,7 +112,7 @@ func TestMeetingsService(t *testing.T) {
 			name: "Update",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
 				return noOut(c.Meetings.Update(ctx, 85746065, &UpdateMeetingRequest{
-					Agenda:   "New agenda",
+					Agenda:   Ptr("New agenda"),
 					Settings: &MeetingSettingsRequest{JoinBeforeHost: Ptr(false), JBHTime: Ptr(0), MuteUponEntry: Ptr(true)},
 				}, &UpdateMeetingOptions{OccurrenceID: "1648194360000"}))
 			},

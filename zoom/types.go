@@ -13,7 +13,7 @@ import (
 
 // Ptr returns a pointer to v, for optional request fields:
 //
-//	Settings: &zoom.MeetingSettings{JoinBeforeHost: zoom.Ptr(false)}
+//	Settings: &zoom.MeetingSettingsRequest{JoinBeforeHost: zoom.Ptr(false)}
 func Ptr[T any](v T) *T { return &v }
 
 // Time is a timestamp in a Zoom request or response. It decodes leniently

@@ -650,6 +650,9 @@ func (s *MeetingsService) UpdateRTMSAppStatus(ctx context.Context, meetingID int
 	if body == nil {
 		return nil, errRequired(opMeetingsUpdateRTMSAppStatus, "body")
 	}
+	if body.Action == "" {
+		return nil, errRequired(opMeetingsUpdateRTMSAppStatus, "body.Action")
+	}
 	return s.client.call(ctx, opMeetingsUpdateRTMSAppStatus, buildPath(opMeetingsUpdateRTMSAppStatus.Path, formatID(meetingID)), nil, body, nil)
 }
 
@@ -730,6 +733,9 @@ func (s *MeetingsService) UpdateStatus(ctx context.Context, meetingID int64, bod
 	}
 	if body == nil {
 		return nil, errRequired(opMeetingsUpdateStatus, "body")
+	}
+	if body.Action == "" {
+		return nil, errRequired(opMeetingsUpdateStatus, "body.Action")
 	}
 	return s.client.call(ctx, opMeetingsUpdateStatus, buildPath(opMeetingsUpdateStatus.Path, formatID(meetingID)), nil, body, nil)
 }

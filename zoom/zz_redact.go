@@ -835,7 +835,7 @@ func (x UpcomingMeetingList) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpdateMeetingRequest) redacted() UpdateMeetingRequest {
-	x.Password = redactSecret(x.Password)
+	x.Password = redactPtrWith(x.Password, redactSecret)
 	x.Settings = redactPtr(x.Settings)
 	return x
 }
@@ -861,7 +861,7 @@ func (x UpdateMeetingRequest) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpdateRecordingSettingsRequest) redacted() UpdateRecordingSettingsRequest {
-	x.Password = redactSecret(x.Password)
+	x.Password = redactPtrWith(x.Password, redactSecret)
 	return x
 }
 
@@ -911,8 +911,8 @@ func (x UpdateUserPasswordRequest) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpdateUserRequest) redacted() UpdateUserRequest {
-	x.HostKey = redactSecret(x.HostKey)
-	x.LinkedinURL = redact.URL(x.LinkedinURL)
+	x.HostKey = redactPtrWith(x.HostKey, redactSecret)
+	x.LinkedinURL = redactPtrWith(x.LinkedinURL, redact.URL)
 	return x
 }
 
@@ -989,7 +989,7 @@ func (x UpdateWebinarLiveStreamRequest) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpdateWebinarRequest) redacted() UpdateWebinarRequest {
-	x.Password = redactSecret(x.Password)
+	x.Password = redactPtrWith(x.Password, redactSecret)
 	x.Settings = redactPtr(x.Settings)
 	return x
 }
@@ -1133,8 +1133,8 @@ func (x UserSettingsScheduleMeeting) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UserSettingsScheduleMeetingRequest) redacted() UserSettingsScheduleMeetingRequest {
-	x.DefaultPasswordForScheduledMeetings = redact.String(x.DefaultPasswordForScheduledMeetings)
-	x.PMIPassword = redact.String(x.PMIPassword)
+	x.DefaultPasswordForScheduledMeetings = redactPtrWith(x.DefaultPasswordForScheduledMeetings, redact.String)
+	x.PMIPassword = redactPtrWith(x.PMIPassword, redact.String)
 	return x
 }
 
@@ -1334,7 +1334,7 @@ func (x WebinarSettings) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x WebinarSettingsRequest) redacted() WebinarSettingsRequest {
-	x.SurveyURL = redact.URL(x.SurveyURL)
+	x.SurveyURL = redactPtrWith(x.SurveyURL, redact.URL)
 	return x
 }
 

@@ -371,22 +371,22 @@ type AuthenticationOption struct {
 // Meeting Authentication Options.
 type AuthenticationOptionRequest struct {
 	// Authentication action.
-	Action AuthenticationOptionAction `json:"action,omitempty"`
+	Action *AuthenticationOptionAction `json:"action,omitempty"`
 
 	// Authentication default option.
 	DefaultOption *bool `json:"default_option,omitempty"`
 
 	// Authentication domains.
-	Domains string `json:"domains,omitempty"`
+	Domains *string `json:"domains,omitempty"`
 
 	// Authentication id.
-	ID string `json:"id,omitempty"`
+	ID *string `json:"id,omitempty"`
 
 	// Authentication name.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 
 	// Authentication type.
-	Type AuthenticationOptionType `json:"type,omitempty"`
+	Type *AuthenticationOptionType `json:"type,omitempty"`
 }
 
 // BatchRegistrant is the registrants field of [AddBatchRegistrantsRequest].
@@ -1826,7 +1826,7 @@ type GroupLockSettingsInMeetingRequest struct {
 	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
 
 	// Play sound when participants join or leave.
-	EntryExitChime string `json:"entry_exit_chime,omitempty"`
+	EntryExitChime *string `json:"entry_exit_chime,omitempty"`
 
 	// Allow another user to take control of the camera during a meeting.
 	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
@@ -2003,7 +2003,7 @@ type GroupLockSettingsMeetingSecurityRequest struct {
 	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
 
 	// The type of encryption to use when starting a meeting.
-	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
 
 	// Whether to enable end-to-end encryption for meetings.
 	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
@@ -2410,7 +2410,7 @@ type GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries struct
 type GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountriesRequest struct {
 	// The list of selected countries/regions whose dial-in numbers will be listed in the email
 	// invitation.
-	SelectedCountries []CountryRequest `json:"selected_countries,omitempty"`
+	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
 }
 
 // GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest is the call_me_and_invite_by_phone
@@ -2421,7 +2421,7 @@ type GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Require Call Me users to press 1 before being connected to the meeting.
-	RequirePress1ForCallMe CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
+	RequirePress1ForCallMe *CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
 
 	// The group's call out countries/regions settings.
 	CallOutCountries *GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountriesRequest `json:"call_out_countries,omitempty"`
@@ -2451,7 +2451,7 @@ type GroupSettingsAudioConferencingGlobalDialInCountries struct {
 type GroupSettingsAudioConferencingGlobalDialInCountriesRequest struct {
 	// The list of selected countries/regions whose dial-in numbers will be listed in the email
 	// invitation.
-	SelectedCountries []CountryRequest `json:"selected_countries,omitempty"`
+	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
 
 	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
 	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
@@ -2496,7 +2496,7 @@ type GroupSettingsAudioConferencingTollCallRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// The group's Toll Call phone number information.
-	Numbers []TollNumberRequest `json:"numbers,omitempty"`
+	Numbers []TollNumberRequest `json:"numbers,omitzero"`
 }
 
 // GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall is the
@@ -2526,7 +2526,7 @@ type GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// The group's Toll-free and Fee-based Toll Call phone number information.
-	Numbers []TollNumberRequest `json:"numbers,omitempty"`
+	Numbers []TollNumberRequest `json:"numbers,omitzero"`
 }
 
 // GroupSettingsChat is the chat field of [GroupSettings]. The account's chat settings.
@@ -2606,10 +2606,10 @@ type GroupSettingsChatAllowUsersToAddContactsRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// The type of allowing users to add contacts:
-	SelectedOption int `json:"selected_option,omitempty"`
+	SelectedOption *int `json:"selected_option,omitempty"`
 
 	// The domains or emails (internal or external).
-	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+	UserEmailAddresses *string `json:"user_email_addresses,omitempty"`
 }
 
 // GroupSettingsChatAllowUsersToChatWithOthers is the allow_users_to_chat_with_others field of
@@ -2634,10 +2634,10 @@ type GroupSettingsChatAllowUsersToChatWithOthersRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// The type of allowing users to add contacts:
-	SelectedOption int `json:"selected_option,omitempty"`
+	SelectedOption *int `json:"selected_option,omitempty"`
 
 	// The domains or emails (internal or external).
-	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+	UserEmailAddresses *string `json:"user_email_addresses,omitempty"`
 }
 
 // GroupSettingsChatChatEmojis is the chat_emojis field of [GroupSettingsChat]. Chat emojis.
@@ -2654,7 +2654,7 @@ type GroupSettingsChatChatEmojisRequest struct {
 	// Allow users to use the emoji library in direct messages or group conversations.
 	Enable *bool `json:"enable,omitempty"`
 
-	EmojisOption EmojiOption `json:"emojis_option,omitempty"`
+	EmojisOption *EmojiOption `json:"emojis_option,omitempty"`
 }
 
 // GroupSettingsChatChatEtiquetteTool is the chat_etiquette_tool field of [GroupSettingsChat].
@@ -2674,7 +2674,7 @@ type GroupSettingsChatChatEtiquetteToolRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Information about the defined Chat Etiquette Tool policies.
-	Policies []ChatEtiquettePolicyRequest `json:"policies,omitempty"`
+	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
 }
 
 // GroupSettingsChatRequest is the chat field of [UpdateGroupSettingsRequest]. The account's chat
@@ -2714,7 +2714,7 @@ type GroupSettingsChatRequest struct {
 	SetRetentionPeriodInLocal *GroupSettingsChatSetRetentionPeriodInLocalRequest `json:"set_retention_period_in_local,omitempty"`
 
 	// Allow users to search others, when selecting multiple items, separate them with commas.
-	AllowUsersToSearchOthersOptions string `json:"allow_users_to_search_others_options,omitempty"`
+	AllowUsersToSearchOthersOptions *string `json:"allow_users_to_search_others_options,omitempty"`
 
 	// Allow users to add contacts.
 	AllowUsersToAddContacts *GroupSettingsChatAllowUsersToAddContactsRequest `json:"allow_users_to_add_contacts,omitempty"`
@@ -2786,10 +2786,10 @@ type GroupSettingsChatSetRetentionPeriodInCloudRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Delete direct messages and group conversations after retention period.
-	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+	RetentionPeriodOfDirectMessagesAndGroupConversation *string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
 
 	// Delete data in channels after retention period.
-	RetentionPeriodOfChannels string `json:"retention_period_of_channels,omitempty"`
+	RetentionPeriodOfChannels *string `json:"retention_period_of_channels,omitempty"`
 }
 
 // GroupSettingsChatSetRetentionPeriodInLocal is the set_retention_period_in_local field of
@@ -2812,10 +2812,10 @@ type GroupSettingsChatSetRetentionPeriodInLocalRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Delete direct messages and group conversations after retention period.
-	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+	RetentionPeriodOfDirectMessagesAndGroupConversation *string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
 
 	// Delete data in channels after retention period.
-	RetentionPeriodOfChannels string `json:"retention_period_of_channels,omitempty"`
+	RetentionPeriodOfChannels *string `json:"retention_period_of_channels,omitempty"`
 }
 
 // GroupSettingsChatShareFiles is the share_files field of [GroupSettingsChat]. Users can share
@@ -2835,7 +2835,7 @@ type GroupSettingsChatShareFilesRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Allow users of this account to send and receive files in chats and channels.
-	ShareOption FileShareOption `json:"share_option,omitempty"`
+	ShareOption *FileShareOption `json:"share_option,omitempty"`
 }
 
 // GroupSettingsEmailNotification is the email_notification field of [GroupSettings].
@@ -3186,7 +3186,7 @@ type GroupSettingsInMeetingLanguageInterpretation struct {
 // [GroupSettingsInMeetingRequest]. Information about the language interpretation settings.
 type GroupSettingsInMeetingLanguageInterpretationRequest struct {
 	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
+	CustomLanguages []string `json:"custom_languages,omitzero"`
 
 	// Whether to enable language interpretation by default.
 	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
@@ -3260,13 +3260,13 @@ type GroupSettingsInMeetingRequest struct {
 	AllowLiveStreaming *bool `json:"allow_live_streaming,omitempty"`
 
 	// Whether to allow participants to only chat with certain groups.
-	AllowParticipantsChatWith int `json:"allow_participants_chat_with,omitempty"`
+	AllowParticipantsChatWith *int `json:"allow_participants_chat_with,omitempty"`
 
 	// Show Zoom windows during screen share.
 	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
 
 	// Whether to allow participants to save meeting chats.
-	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
 
 	// Allow participants to use annotation tools to add information to shared screens.
 	Annotation *bool `json:"annotation,omitempty"`
@@ -3311,11 +3311,11 @@ type GroupSettingsInMeetingRequest struct {
 
 	// The specific instructions to allow your account's meeting hosts to configure a custom
 	// livestream.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
 
 	// If the value of custom_data_center_regions is true, a comma-separated list of these data center
 	// regions to opt in to.
-	DataCenterRegions []string `json:"data_center_regions,omitempty"`
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
 
 	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
 	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
@@ -3327,7 +3327,7 @@ type GroupSettingsInMeetingRequest struct {
 	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
 
 	// Play sound when participants join or leave.
-	EntryExitChime EntryExitChime `json:"entry_exit_chime,omitempty"`
+	EntryExitChime *EntryExitChime `json:"entry_exit_chime,omitempty"`
 
 	// Allow another user to take control of the camera during a meeting.
 	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
@@ -3373,7 +3373,7 @@ type GroupSettingsInMeetingRequest struct {
 	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
 
 	// Choose from these meeting reaction options.
-	MeetingReactionsEmojis EmojiOption `json:"meeting_reactions_emojis,omitempty"`
+	MeetingReactionsEmojis *EmojiOption `json:"meeting_reactions_emojis,omitempty"`
 
 	// Whether to allow hosts and panelists to use audible clap.
 	AllowHostPanelistsToUseAudibleClap *bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
@@ -3472,14 +3472,14 @@ type GroupSettingsInMeetingRequest struct {
 	Whiteboard *bool `json:"whiteboard,omitempty"`
 
 	// Indicates who can share their screen or content during meetings.
-	WhoCanShareScreen ScreenSharePermission `json:"who_can_share_screen,omitempty"`
+	WhoCanShareScreen *ScreenSharePermission `json:"who_can_share_screen,omitempty"`
 
 	// Indicates who is allowed to start sharing screen when someone else in the meeting is sharing
 	// their screen.
-	WhoCanShareScreenWhenSomeoneIsSharing ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+	WhoCanShareScreenWhenSomeoneIsSharing *ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
 
 	// Indicates how many participants can share at the same time.
-	ParticipantsShareSimultaneously SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
+	ParticipantsShareSimultaneously *SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
 
 	// Whether Workplace by Facebook is enabled.
 	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
@@ -3515,7 +3515,7 @@ type GroupSettingsInMeetingSignLanguageInterpretationRequest struct {
 	EnableSignLanguageInterpretationByDefault *bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
 
 	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
+	CustomLanguages []string `json:"custom_languages,omitzero"`
 }
 
 // GroupSettingsInMeetingVirtualBackgroundSettings is the virtual_background_settings field of
@@ -3562,14 +3562,14 @@ type GroupSettingsInMeetingWebinarChat struct {
 // [GroupSettingsInMeetingRequest].
 type GroupSettingsInMeetingWebinarChatRequest struct {
 	// Allow webinar attendees to chat witn others in the webinar.
-	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
+	AllowAttendeesChatWith *int `json:"allow_attendees_chat_with,omitempty"`
 
 	// Whether to automatically save chat messages to a local file on the host's computer when the
 	// webinar ends.
 	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
 
 	// Allow webinar panelists to chat with others in the webinar.
-	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
+	AllowPanelistsChatWith *int `json:"allow_panelists_chat_with,omitempty"`
 
 	// Whether to allow webinar panelists to send direct messages to other panelists.
 	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
@@ -3578,7 +3578,7 @@ type GroupSettingsInMeetingWebinarChatRequest struct {
 	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
 
 	// By default, who to allow webinar attendees to chat with.
-	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
+	DefaultAttendeesChatWith *int `json:"default_attendees_chat_with,omitempty"`
 
 	// Whether to allow webinar participants to send chat messages.
 	Enable *bool `json:"enable,omitempty"`
@@ -3606,7 +3606,7 @@ type GroupSettingsInMeetingWebinarLiveStreaming struct {
 type GroupSettingsInMeetingWebinarLiveStreamingRequest struct {
 	// The specific instructions to allow your account's meeting hosts to configure a custom
 	// livestream.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
 
 	// Whether webinar livestreaming is enabled.
 	Enable *bool `json:"enable,omitempty"`
@@ -3615,7 +3615,7 @@ type GroupSettingsInMeetingWebinarLiveStreamingRequest struct {
 	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
 
 	// The available livestreaming services.
-	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
+	LiveStreamingService []string `json:"live_streaming_service,omitzero"`
 }
 
 // GroupSettingsInMeetingWebinarPolling is the webinar_polling field of [GroupSettingsInMeeting].
@@ -3734,7 +3734,7 @@ type GroupSettingsMeetingSecurityChatEtiquetteToolRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Information about the defined Chat Etiquette Tool policies.
-	Policies []ChatEtiquettePolicyRequest `json:"policies,omitempty"`
+	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
 }
 
 // GroupSettingsMeetingSecurityRequest is the meeting_security field of
@@ -3747,7 +3747,7 @@ type GroupSettingsMeetingSecurityRequest struct {
 	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
 
 	// The domain to block, up to 20 domains.
-	BlockUserDomainList []string `json:"block_user_domain_list,omitempty"`
+	BlockUserDomainList []string `json:"block_user_domain_list,omitzero"`
 
 	// Information about the Chat Etiquette Tool.
 	ChatEtiquetteTool *GroupSettingsMeetingSecurityChatEtiquetteToolRequest `json:"chat_etiquette_tool,omitempty"`
@@ -3756,7 +3756,7 @@ type GroupSettingsMeetingSecurityRequest struct {
 	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
 
 	// The type of encryption to use when starting a meeting:
-	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
 
 	// Whether to enable end-to-end encryption for meetings.
 	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
@@ -3863,10 +3863,10 @@ type GroupSettingsProfileRecordingStorageLocation struct {
 // [GroupSettingsProfileRequest].
 type GroupSettingsProfileRecordingStorageLocationRequest struct {
 	// Users can choose the country to store their recorded content.
-	AllowedValues []string `json:"allowed_values,omitempty"`
+	AllowedValues []string `json:"allowed_values,omitzero"`
 
 	// Abbreviated country code.
-	Value string `json:"value,omitempty"`
+	Value *string `json:"value,omitempty"`
 }
 
 // GroupSettingsProfileRequest is the profile field of [UpdateGroupSettingsRequest].
@@ -3977,7 +3977,7 @@ type GroupSettingsRecordingArchiveRequest struct {
 	Settings *GroupSettingsRecordingArchiveSettingsRequest `json:"settings,omitempty"`
 
 	// Archive types.
-	Type int `json:"type,omitempty"`
+	Type *int `json:"type,omitempty"`
 }
 
 // GroupSettingsRecordingArchiveSettings is the settings field of [GroupSettingsRecordingArchive].
@@ -4041,7 +4041,7 @@ type GroupSettingsRecordingRequest struct {
 	Archive *GroupSettingsRecordingArchiveRequest `json:"archive,omitempty"`
 
 	// Record meetings automatically as they start.
-	AutoRecording string `json:"auto_recording,omitempty"`
+	AutoRecording *string `json:"auto_recording,omitempty"`
 
 	// Allow hosts to record and save the meeting or webinar in the cloud.
 	CloudRecording *bool `json:"cloud_recording,omitempty"`
@@ -4252,7 +4252,7 @@ type GroupSettingsScheduleMeetingContinuousMeetingChatRequest struct {
 // [UpdateGroupSettingsRequest].
 type GroupSettingsScheduleMeetingRequest struct {
 	// Determine how participants can join the audio portion of the meeting.
-	AudioType string `json:"audio_type,omitempty"`
+	AudioType *string `json:"audio_type,omitempty"`
 
 	// If the value is set to true, the meeting passcode will be encrypted and included in the join
 	// meeting link to allow participants to join with just one click without having to enter the
@@ -4285,7 +4285,7 @@ type GroupSettingsScheduleMeetingRequest struct {
 	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
 
 	// Indicates whether a passcode is required for PMI meetings or not.
-	RequirePasswordForPMIMeetings PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
+	RequirePasswordForPMIMeetings *PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
 
 	// Require a passcode for meetings which have already been scheduled.
 	RequirePasswordForScheduledMeetings *bool `json:"require_password_for_scheduled_meetings,omitempty"`
@@ -4322,7 +4322,7 @@ type GroupSettingsTelephony struct {
 // Settings: Telephony.
 type GroupSettingsTelephonyRequest struct {
 	// Third party audio conference info.
-	AudioConferenceInfo string `json:"audio_conference_info,omitempty"`
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
 
 	// Allow users to join the meeting using the existing 3rd party audio configuration.
 	ThirdPartyAudio *bool `json:"third_party_audio,omitempty"`
@@ -4560,7 +4560,7 @@ type IPAddressAccessControlRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// IP addresses or ranges that have access to the cloud recordings.
-	IPAddressesOrRanges string `json:"ip_addresses_or_ranges,omitempty"`
+	IPAddressesOrRanges *string `json:"ip_addresses_or_ranges,omitempty"`
 }
 
 // Interpreter is the interpreters field of [LanguageInterpretation].
@@ -4656,7 +4656,7 @@ type LanguageInterpretationRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Information about the meeting's language interpreters.
-	Interpreters []InterpreterRequest `json:"interpreters,omitempty"`
+	Interpreters []InterpreterRequest `json:"interpreters,omitzero"`
 }
 
 // LicenseInfo is the license_info_list field of [User].
@@ -5805,10 +5805,10 @@ type MeetingSettingsApprovedOrDeniedCountriesOrRegions struct {
 // from specific regions or countries from joining this meeting.
 type MeetingSettingsApprovedOrDeniedCountriesOrRegionsRequest struct {
 	// List of countries or regions from where participants can join this meeting.
-	ApprovedList []string `json:"approved_list,omitempty"`
+	ApprovedList []string `json:"approved_list,omitzero"`
 
 	// List of countries or regions from where participants can not join this meeting.
-	DeniedList []string `json:"denied_list,omitempty"`
+	DeniedList []string `json:"denied_list,omitzero"`
 
 	// true - Setting enabled to either allow users or block users from specific regions to join your
 	// meetings.
@@ -5816,7 +5816,7 @@ type MeetingSettingsApprovedOrDeniedCountriesOrRegionsRequest struct {
 
 	// Specify whether to allow users from specific regions to join this meeting, or block users from
 	// specific regions from joining this meeting.
-	Method CountryRegionMethod `json:"method,omitempty"`
+	Method *CountryRegionMethod `json:"method,omitempty"`
 }
 
 // MeetingSettingsAuthenticationExceptionItem is the authentication_exception field of
@@ -5884,7 +5884,7 @@ type MeetingSettingsAutoAddRecordingToVideoManagementRequest struct {
 	Enable bool `json:"enable"`
 
 	// List of video management channels where the meeting recording will be added.
-	Channels []MeetingSettingsAutoAddRecordingToVideoManagementChannelRequest `json:"channels,omitempty"`
+	Channels []MeetingSettingsAutoAddRecordingToVideoManagementChannelRequest `json:"channels,omitzero"`
 }
 
 // MeetingSettingsBreakoutRoom is the breakout_room field of [MeetingSettings]. Setting to
@@ -5904,7 +5904,7 @@ type MeetingSettingsBreakoutRoomRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Create room(s).
-	Rooms []MeetingSettingsBreakoutRoomRoomRequest `json:"rooms,omitempty"`
+	Rooms []MeetingSettingsBreakoutRoomRoomRequest `json:"rooms,omitzero"`
 }
 
 // MeetingSettingsBreakoutRoomRoom is the rooms field of [MeetingSettingsBreakoutRoom].
@@ -6010,7 +6010,7 @@ type MeetingSettingsQuestionAndAnswerRequest struct {
 
 	// Indicate whether you want attendees to be able to view answered questions only or view all
 	// questions.
-	QuestionVisibility QuestionVisibility `json:"question_visibility,omitempty"`
+	QuestionVisibility *QuestionVisibility `json:"question_visibility,omitempty"`
 
 	// true - Attendees can answer questions or leave a comment in the question thread.
 	AttendeesCanComment *bool `json:"attendees_can_comment,omitempty"`
@@ -6026,7 +6026,7 @@ type MeetingSettingsRequest struct {
 	AllowMultipleDevices *bool `json:"allow_multiple_devices,omitempty"`
 
 	// A semicolon-separated list of the meeting's alternative hosts' email addresses or IDs.
-	AlternativeHosts string `json:"alternative_hosts,omitempty"`
+	AlternativeHosts *string `json:"alternative_hosts,omitempty"`
 
 	// Flag to determine whether to send email notifications to alternative hosts, default value is
 	// true.
@@ -6048,26 +6048,26 @@ type MeetingSettingsRequest struct {
 	ApprovedOrDeniedCountriesOrRegions *MeetingSettingsApprovedOrDeniedCountriesOrRegionsRequest `json:"approved_or_denied_countries_or_regions,omitempty"`
 
 	// Determine how participants can join the audio portion of the meeting.
-	Audio AudioType `json:"audio,omitempty"`
+	Audio *AudioType `json:"audio,omitempty"`
 
 	// Third party audio conference info.
-	AudioConferenceInfo string `json:"audio_conference_info,omitempty"`
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
 
 	// If user has configured Sign Into Zoom with Specified Domains option, this will list the domains
 	// that are authenticated.
-	AuthenticationDomains string `json:"authentication_domains,omitempty"`
+	AuthenticationDomains *string `json:"authentication_domains,omitempty"`
 
 	// The participants added here will receive unique meeting invite links and bypass authentication.
-	AuthenticationException []MeetingSettingsAuthenticationExceptionItemRequest `json:"authentication_exception,omitempty"`
+	AuthenticationException []MeetingSettingsAuthenticationExceptionItemRequest `json:"authentication_exception,omitzero"`
 
 	// Authentication name set in the authentication profile.
-	AuthenticationName string `json:"authentication_name,omitempty"`
+	AuthenticationName *string `json:"authentication_name,omitempty"`
 
 	// Meeting authentication option ID.
-	AuthenticationOption string `json:"authentication_option,omitempty"`
+	AuthenticationOption *string `json:"authentication_option,omitempty"`
 
 	// Automatic recording.
-	AutoRecording AutoRecording `json:"auto_recording,omitempty"`
+	AutoRecording *AutoRecording `json:"auto_recording,omitempty"`
 
 	// Automatically add meeting recordings to a video channel in video management.
 	AutoAddRecordingToVideoManagement *MeetingSettingsAutoAddRecordingToVideoManagementRequest `json:"auto_add_recording_to_video_management,omitempty"`
@@ -6076,7 +6076,7 @@ type MeetingSettingsRequest struct {
 	BreakoutRoom *MeetingSettingsBreakoutRoomRequest `json:"breakout_room,omitempty"`
 
 	// The type of calendar integration used to schedule the meeting.
-	CalendarType int `json:"calendar_type,omitempty"`
+	CalendarType *int `json:"calendar_type,omitempty"`
 
 	// Close registration after the event date.
 	CloseRegistration *bool `json:"close_registration,omitempty"`
@@ -6085,34 +6085,34 @@ type MeetingSettingsRequest struct {
 	CNMeeting *bool `json:"cn_meeting,omitempty"`
 
 	// Contact email for registration.
-	ContactEmail string `json:"contact_email,omitempty"`
+	ContactEmail *string `json:"contact_email,omitempty"`
 
 	// Contact name for registration.
-	ContactName string `json:"contact_name,omitempty"`
+	ContactName *string `json:"contact_name,omitempty"`
 
 	// Custom keys and values assigned to the meeting.
-	CustomKeys []CustomKeyRequest `json:"custom_keys,omitempty"`
+	CustomKeys []CustomKeyRequest `json:"custom_keys,omitzero"`
 
 	// Whether to send email notifications to alternative hosts and users with scheduling privileges.
 	EmailNotification *bool `json:"email_notification,omitempty"`
 
 	// Choose between enhanced encryption and end-to-end encryption when starting or a meeting.
-	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
 
 	// Only signed in users can join this meeting.
 	EnforceLogin *bool `json:"enforce_login,omitempty"`
 
 	// Only signed in users with specified domains can join meetings.
-	EnforceLoginDomains string `json:"enforce_login_domains,omitempty"`
+	EnforceLoginDomains *string `json:"enforce_login_domains,omitempty"`
 
 	// Whether the Focus Mode feature is enabled when the meeting starts.
 	FocusMode *bool `json:"focus_mode,omitempty"`
 
 	// List of global dial-in countries.
-	GlobalDialInCountries []string `json:"global_dial_in_countries,omitempty"`
+	GlobalDialInCountries []string `json:"global_dial_in_countries,omitzero"`
 
 	// Global dial-in countries or regions.
-	GlobalDialInNumbers []GlobalDialInNumberRequest `json:"global_dial_in_numbers,omitempty"`
+	GlobalDialInNumbers []GlobalDialInNumberRequest `json:"global_dial_in_numbers,omitzero"`
 
 	// Start video when the host joins the meeting.
 	HostVideo *bool `json:"host_video,omitempty"`
@@ -6140,7 +6140,7 @@ type MeetingSettingsRequest struct {
 	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
 
 	// A list of the meeting's invitees.
-	MeetingInvitees []MeetingSettingsMeetingInviteeRequest `json:"meeting_invitees,omitempty"`
+	MeetingInvitees []MeetingSettingsMeetingInviteeRequest `json:"meeting_invitees,omitzero"`
 
 	// Mute participants upon entry.
 	MuteUponEntry *bool `json:"mute_upon_entry,omitempty"`
@@ -6159,7 +6159,7 @@ type MeetingSettingsRequest struct {
 	RegistrantsEmailNotification *bool `json:"registrants_email_notification,omitempty"`
 
 	// Registration type.
-	RegistrationType RegistrationType `json:"registration_type,omitempty"`
+	RegistrationType *RegistrationType `json:"registration_type,omitempty"`
 
 	// Show social share buttons on the meeting registration page.
 	ShowShareButton *bool `json:"show_share_button,omitempty"`
@@ -6192,22 +6192,22 @@ type MeetingSettingsRequest struct {
 	PushChangeToCalendar *bool `json:"push_change_to_calendar,omitempty"`
 
 	// The meeting's resources.
-	Resources []MeetingSettingsResourceRequest `json:"resources,omitempty"`
+	Resources []MeetingSettingsResourceRequest `json:"resources,omitzero"`
 
 	// Whether to automatically start meeting summary.
 	AutoStartMeetingSummary *bool `json:"auto_start_meeting_summary,omitempty"`
 
 	// Defines who will receive a summary after this meeting.
-	WhoWillReceiveSummary int `json:"who_will_receive_summary,omitempty"`
+	WhoWillReceiveSummary *int `json:"who_will_receive_summary,omitempty"`
 
 	// Whether to automatically start AI Companion questions.
 	AutoStartAICompanionQuestions *bool `json:"auto_start_ai_companion_questions,omitempty"`
 
 	// Defines who can ask questions about this meeting's transcript.
-	WhoCanAskQuestions int `json:"who_can_ask_questions,omitempty"`
+	WhoCanAskQuestions *int `json:"who_can_ask_questions,omitempty"`
 
 	// The summary template ID used to generate a meeting summary based on a predefined template.
-	SummaryTemplateID string `json:"summary_template_id,omitempty"`
+	SummaryTemplateID *string `json:"summary_template_id,omitempty"`
 
 	// Enable the device testing.
 	DeviceTesting *bool `json:"device_testing,omitempty"`
@@ -6225,7 +6225,7 @@ type MeetingSettingsRequest struct {
 	EmailInAttendeeReport *bool `json:"email_in_attendee_report,omitempty"`
 
 	// This field adds additional meeting data center regions.
-	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitempty"`
+	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitzero"`
 
 	// Whether to show the meeting's join information on the registration confirmation page.
 	ShowJoinInfo *bool `json:"show_join_info,omitempty"`
@@ -6272,7 +6272,7 @@ type MeetingSettingsWaitingRoomOptionsRequest struct {
 	Mode WaitingRoomMode `json:"mode"`
 
 	// Specifies which participants should be placed into the waiting room.
-	WhoGoesToWaitingRoom WaitingRoomAudience `json:"who_goes_to_waiting_room,omitempty"`
+	WhoGoesToWaitingRoom *WaitingRoomAudience `json:"who_goes_to_waiting_room,omitempty"`
 }
 
 // MeetingSummaryTemplate is an object of the Zoom API.
@@ -6669,7 +6669,7 @@ type ParticipantPhoneMaskingRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// The type of phone number masking pattern to apply.
-	MaskingType PhoneMaskingType `json:"masking_type,omitempty"`
+	MaskingType *PhoneMaskingType `json:"masking_type,omitempty"`
 }
 
 // PasswordRequirement is the meeting_password_requirement field of [GroupSettingsMeetingSecurity].
@@ -6720,7 +6720,7 @@ type PasswordRequirementRequest struct {
 	HaveUpperAndLowerCharacters *bool `json:"have_upper_and_lower_characters,omitempty"`
 
 	// The passcode's minimum length.
-	Length int `json:"length,omitempty"`
+	Length *int `json:"length,omitempty"`
 
 	// Whether the passcode must contain only numeric characters.
 	OnlyAllowNumeric *bool `json:"only_allow_numeric,omitempty"`
@@ -7248,10 +7248,10 @@ type RecordingNotification struct {
 type RecordingNotificationRequest struct {
 	// This field updates child setting name is [Show a disclaimer to participants when a recording
 	// starts].
-	DisclaimerToParticipants RecordingNotificationDisclaimerToParticipants `json:"disclaimer_to_participants,omitempty"`
+	DisclaimerToParticipants *RecordingNotificationDisclaimerToParticipants `json:"disclaimer_to_participants,omitempty"`
 
 	// This field updates child setting name is [Play voice prompt for].
-	PlayVoicePrompt RecordingNotificationPlayVoicePrompt `json:"play_voice_prompt,omitempty"`
+	PlayVoicePrompt *RecordingNotificationPlayVoicePrompt `json:"play_voice_prompt,omitempty"`
 
 	// This field updates the child setting name is [Ask host to confirm before starting a recording],
 	// true: enable, false: disable.
@@ -7440,12 +7440,12 @@ type RecordingView struct {
 
 // RecoverMeetingRecordingsRequest is the request body of [CloudRecordingsService.Recover].
 type RecoverMeetingRecordingsRequest struct {
-	Action RecordingRecoverAction `json:"action,omitempty"`
+	Action *RecordingRecoverAction `json:"action,omitempty"`
 }
 
 // RecoverRecordingFileRequest is the request body of [CloudRecordingsService.RecoverFile].
 type RecoverRecordingFileRequest struct {
-	Action RecordingRecoverAction `json:"action,omitempty"`
+	Action *RecordingRecoverAction `json:"action,omitempty"`
 }
 
 // Recurrence is the recurrence field of [Meeting]. Recurrence object.
@@ -7489,25 +7489,25 @@ type RecurrenceRequest struct {
 
 	// Use this field only if you're scheduling a recurring meeting of type 3 to state the day in a
 	// month when the meeting should recur.
-	MonthlyDay int `json:"monthly_day,omitempty"`
+	MonthlyDay *int `json:"monthly_day,omitempty"`
 
 	// Use this field only if you're scheduling a recurring meeting of type 3 to state the week of the
 	// month when the meeting should recur.
-	MonthlyWeek MonthlyWeek `json:"monthly_week,omitempty"`
+	MonthlyWeek *MonthlyWeek `json:"monthly_week,omitempty"`
 
 	// Use this field only if you're scheduling a recurring meeting of type 3 to state a specific day
 	// in a week when a monthly meeting should recur.
-	MonthlyWeekDay Weekday `json:"monthly_week_day,omitempty"`
+	MonthlyWeekDay *Weekday `json:"monthly_week_day,omitempty"`
 
 	// Define the interval when the meeting should recur.
-	RepeatInterval int `json:"repeat_interval,omitempty"`
+	RepeatInterval *int `json:"repeat_interval,omitempty"`
 
 	// Recurrence meeting types. Required.
 	Type int `json:"type"`
 
 	// This field is required if you're scheduling a recurring meeting of type 2, to state which days
 	// of the week the meeting should repeat.
-	WeeklyDays string `json:"weekly_days,omitempty"`
+	WeeklyDays *string `json:"weekly_days,omitempty"`
 }
 
 // Registrant is the response of [MeetingsService.GetRegistrant] and
@@ -7917,7 +7917,7 @@ type RoleSubAccountPrivileges struct {
 // accounts and sub accounts structure.
 type RoleSubAccountPrivilegesRequest struct {
 	// Indicates how the account can manage sub-accounts.
-	SecondLevel int `json:"second_level,omitempty"`
+	SecondLevel *int `json:"second_level,omitempty"`
 }
 
 // Scheduler is the schedulers field of [SchedulerList].
@@ -8029,7 +8029,7 @@ type SignLanguageInterpretationRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// Information about the meeting's sign language interpreters.
-	Interpreters []SignLanguageInterpreterRequest `json:"interpreters,omitempty"`
+	Interpreters []SignLanguageInterpreterRequest `json:"interpreters,omitzero"`
 }
 
 // SignLanguageInterpreter is the interpreters field of [SignLanguageInterpretation].
@@ -8315,7 +8315,7 @@ type TranslationLanguagePairs struct {
 // and translation languages in meetings.
 type TranslationLanguagePairsRequest struct {
 	// A list of spoken languages and translation languages.
-	TransLangConfig []TranslationLanguageConfigRequest `json:"trans_lang_config,omitempty"`
+	TransLangConfig []TranslationLanguageConfigRequest `json:"trans_lang_config,omitzero"`
 
 	// Whether to select all spoken languages and translation languages.
 	All *bool `json:"all,omitempty"`
@@ -8466,7 +8466,7 @@ type UpdateGroupMemberRequest struct {
 	Action GroupMemberAction `json:"action"`
 
 	// The target group's ID.
-	TargetGroupID string `json:"target_group_id,omitempty"`
+	TargetGroupID *string `json:"target_group_id,omitempty"`
 }
 
 // UpdateGroupRegistrationSettingsOptions holds the query parameters of
@@ -8483,19 +8483,19 @@ type UpdateGroupRegistrationSettingsRequest struct {
 	Options *GroupRegistrationSettingsOptionsRequest `json:"options,omitempty"`
 
 	// Array of Registrant Questions.
-	Questions []RegistrantQuestionRequest `json:"questions,omitempty"`
+	Questions []RegistrantQuestionRequest `json:"questions,omitzero"`
 
 	// Approval type for the registration.
 	ApproveType *int `json:"approve_type,omitempty"`
 
 	// Array of Registrant Custom Questions.
-	CustomQuestions []RegistrantCustomQuestionDefinitionRequest `json:"custom_questions,omitempty"`
+	CustomQuestions []RegistrantCustomQuestionDefinitionRequest `json:"custom_questions,omitzero"`
 }
 
 // UpdateGroupRequest is the request body of [GroupsService.Update].
 type UpdateGroupRequest struct {
 	// Group name.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 }
 
 // UpdateGroupSettingsOptions holds the query parameters of [GroupsService.UpdateSettings].
@@ -8548,8 +8548,8 @@ type UpdateMeetingOptions struct {
 // UpdateMeetingRTMSAppStatusRequest is the request body of [MeetingsService.UpdateRTMSAppStatus].
 // The participant's RTMS app status.
 type UpdateMeetingRTMSAppStatusRequest struct {
-	// The participant's RTMS app status.
-	Action RTMSAppAction `json:"action,omitempty"`
+	// The participant's RTMS app status. Required.
+	Action RTMSAppAction `json:"action"`
 
 	// The participant's RTMS app settings.
 	Settings *UpdateMeetingRTMSAppStatusRequestSettings `json:"settings,omitempty"`
@@ -8559,7 +8559,7 @@ type UpdateMeetingRTMSAppStatusRequest struct {
 // [UpdateMeetingRTMSAppStatusRequest]. The participant's RTMS app settings.
 type UpdateMeetingRTMSAppStatusRequestSettings struct {
 	// The participant's user ID.
-	ParticipantUserID string `json:"participant_user_id,omitempty"`
+	ParticipantUserID *string `json:"participant_user_id,omitempty"`
 
 	// The unique identifier of the authorized app, configured in the Account Settings under Allow apps
 	// to access meeting content. Required.
@@ -8576,19 +8576,19 @@ type UpdateMeetingRegistrantStatusOptions struct {
 // UpdateMeetingRequest is the request body of [MeetingsService.Update]. Meeting object.
 type UpdateMeetingRequest struct {
 	// Meeting description.
-	Agenda string `json:"agenda,omitempty"`
+	Agenda *string `json:"agenda,omitempty"`
 
 	// The meeting's scheduled duration, in minutes.
-	Duration int `json:"duration,omitempty"`
+	Duration *int `json:"duration,omitempty"`
 
 	// The passcode required to join the meeting.
-	Password Secret `json:"password,omitempty"`
+	Password *Secret `json:"password,omitempty"`
 
 	// Whether to create a prescheduled meeting through the GSuite app.
 	PreSchedule *bool `json:"pre_schedule,omitempty"`
 
 	// The email address or userId of the user to schedule a meeting for.
-	ScheduleFor string `json:"schedule_for,omitempty"`
+	ScheduleFor *string `json:"schedule_for,omitempty"`
 
 	// Recurrence object.
 	Recurrence *RecurrenceRequest `json:"recurrence,omitempty"`
@@ -8600,25 +8600,25 @@ type UpdateMeetingRequest struct {
 	StartTime Time `json:"start_time,omitzero"`
 
 	// Unique identifier of the meeting template.
-	TemplateID string `json:"template_id,omitempty"`
+	TemplateID *string `json:"template_id,omitempty"`
 
 	// The timezone to assign to the start_time value.
-	Timezone string `json:"timezone,omitempty"`
+	Timezone *string `json:"timezone,omitempty"`
 
 	// Meeting topic.
-	Topic string `json:"topic,omitempty"`
+	Topic *string `json:"topic,omitempty"`
 
 	// Tracking fields.
-	TrackingFields []TrackingFieldRequest `json:"tracking_fields,omitempty"`
+	TrackingFields []TrackingFieldRequest `json:"tracking_fields,omitzero"`
 
 	// The type of meeting.
-	Type MeetingType `json:"type,omitempty"`
+	Type *MeetingType `json:"type,omitempty"`
 }
 
 // UpdateMeetingStatusRequest is the request body of [MeetingsService.UpdateStatus].
 type UpdateMeetingStatusRequest struct {
-	// end - End a meeting.
-	Action MeetingAction `json:"action,omitempty"`
+	// end - End a meeting. Required.
+	Action MeetingAction `json:"action"`
 }
 
 // UpdateRecordingSettingsRequest is the request body of [CloudRecordingsService.UpdateSettings].
@@ -8627,16 +8627,16 @@ type UpdateRecordingSettingsRequest struct {
 	ApprovalType *ApprovalType `json:"approval_type,omitempty"`
 
 	// The authentication domains.
-	AuthenticationDomains string `json:"authentication_domains,omitempty"`
+	AuthenticationDomains *string `json:"authentication_domains,omitempty"`
 
 	// The authentication options.
-	AuthenticationOption string `json:"authentication_option,omitempty"`
+	AuthenticationOption *string `json:"authentication_option,omitempty"`
 
 	// Determine whether the registration is required to view the recording.
 	OnDemand *bool `json:"on_demand,omitempty"`
 
 	// Enable passcode protection for the recording by setting a passcode.
-	Password Secret `json:"password,omitempty"`
+	Password *Secret `json:"password,omitempty"`
 
 	// Indicate that only authenticated users can view.
 	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
@@ -8645,13 +8645,13 @@ type UpdateRecordingSettingsRequest struct {
 	SendEmailToHost *bool `json:"send_email_to_host,omitempty"`
 
 	// Determine how the meeting recording is shared.
-	ShareRecording RecordingShareScope `json:"share_recording,omitempty"`
+	ShareRecording *RecordingShareScope `json:"share_recording,omitempty"`
 
 	// Show social share buttons on registration page.
 	ShowSocialShareButtons *bool `json:"show_social_share_buttons,omitempty"`
 
 	// The name of the recording.
-	Topic string `json:"topic,omitempty"`
+	Topic *string `json:"topic,omitempty"`
 
 	// Determine whether a viewer can download the recording file or not.
 	ViewerDownload *bool `json:"viewer_download,omitempty"`
@@ -8665,10 +8665,10 @@ type UpdateRecordingSettingsRequest struct {
 // and [WebinarsService.UpdateRegistrantQuestions].
 type UpdateRegistrantQuestionsRequest struct {
 	// Array of registrant custom questions.
-	CustomQuestions []RegistrantCustomQuestionDefinitionRequest `json:"custom_questions,omitempty"`
+	CustomQuestions []RegistrantCustomQuestionDefinitionRequest `json:"custom_questions,omitzero"`
 
 	// Array of registrant questions.
-	Questions []RegistrantQuestionRequest `json:"questions,omitempty"`
+	Questions []RegistrantQuestionRequest `json:"questions,omitzero"`
 }
 
 // UpdateRegistrantStatusRequest is the request body of
@@ -8679,19 +8679,19 @@ type UpdateRegistrantStatusRequest struct {
 	Action RegistrantAction `json:"action"`
 
 	// List of registrants.
-	Registrants []RegistrantRef `json:"registrants,omitempty"`
+	Registrants []RegistrantRef `json:"registrants,omitzero"`
 }
 
 // UpdateRoleRequest is the request body of [RolesService.Update].
 type UpdateRoleRequest struct {
 	// The role's description.
-	Description string `json:"description,omitempty"`
+	Description *string `json:"description,omitempty"`
 
 	// The role's name.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 
 	// The role's assigned privileges.
-	Privileges []string `json:"privileges,omitempty"`
+	Privileges []string `json:"privileges,omitzero"`
 
 	// This field will only be displayed to accounts that are enrolled in the partner plan and follow
 	// master accounts and sub accounts structure.
@@ -8722,110 +8722,110 @@ type UpdateUserPasswordRequest struct {
 // UpdateUserPresenceStatusRequest is the request body of [UsersService.UpdatePresenceStatus]. There
 // are two cases: for all statuses except Do_No_Disturb; and for Do_No_Disturb status.
 type UpdateUserPresenceStatusRequest struct {
-	// The user's presence status.
-	Status Presence `json:"status,omitempty"`
+	// The user's presence status. Required.
+	Status Presence `json:"status"`
 
 	// If updating the user's status to Do_Not_Disturb, the duration that the status should remain as
 	// Do_Not_Disturb, in minutes.
-	Duration int `json:"duration,omitempty"`
+	Duration *int `json:"duration,omitempty"`
 }
 
 // UpdateUserRequest is the request body of [UsersService.Update].
 type UpdateUserRequest struct {
 	// The Kaltura user ID.
-	CMSUserID string `json:"cms_user_id,omitempty"`
+	CMSUserID *string `json:"cms_user_id,omitempty"`
 
 	// The user's company.
-	Company string `json:"company,omitempty"`
+	Company *string `json:"company,omitempty"`
 
 	// The user's assigned custom attributes.
-	CustomAttributes []UserCustomAttributeRequest `json:"custom_attributes,omitempty"`
+	CustomAttributes []UserCustomAttributeRequest `json:"custom_attributes,omitzero"`
 
 	// The user's assigned department.
-	Dept string `json:"dept,omitempty"`
+	Dept *string `json:"dept,omitempty"`
 
 	// The user's first name.
-	FirstName string `json:"first_name,omitempty"`
+	FirstName *string `json:"first_name,omitempty"`
 
 	// This field provides the unique identifier of the group that you would like to add a pending user
 	// to.
-	GroupID string `json:"group_id,omitempty"`
+	GroupID *string `json:"group_id,omitempty"`
 
 	// List of division IDs to be updated.
-	DivisionIDs []string `json:"division_ids,omitempty"`
+	DivisionIDs []string `json:"division_ids,omitzero"`
 
 	// The user's host key.
-	HostKey Secret `json:"host_key,omitempty"`
+	HostKey *Secret `json:"host_key,omitempty"`
 
 	// The user's job title.
-	JobTitle string `json:"job_title,omitempty"`
+	JobTitle *string `json:"job_title,omitempty"`
 
 	// The user's cost center.
-	CostCenter string `json:"cost_center,omitempty"`
+	CostCenter *string `json:"cost_center,omitempty"`
 
 	// The user's language.
-	Language string `json:"language,omitempty"`
+	Language *string `json:"language,omitempty"`
 
 	// The user's last name.
-	LastName string `json:"last_name,omitempty"`
+	LastName *string `json:"last_name,omitempty"`
 
 	// The user's location.
-	Location string `json:"location,omitempty"`
+	Location *string `json:"location,omitempty"`
 
 	// The user's assigned manager.
-	Manager string `json:"manager,omitempty"`
+	Manager *string `json:"manager,omitempty"`
 
 	// Note This field has been deprecated and will not be supported in the future.
-	PhoneCountry string `json:"phone_country,omitempty"`
+	PhoneCountry *string `json:"phone_country,omitempty"`
 
 	// Note This field has been deprecated and will not be supported in the future.
-	PhoneNumber string `json:"phone_number,omitempty"`
+	PhoneNumber *string `json:"phone_number,omitempty"`
 
 	// The information about the user's assigned phone numbers.
-	PhoneNumbers []PhoneNumberRequest `json:"phone_numbers,omitempty"`
+	PhoneNumbers []PhoneNumberRequest `json:"phone_numbers,omitzero"`
 
 	// The user's personal meeting ID (PMI).
-	PMI int64 `json:"pmi,omitempty"`
+	PMI *int64 `json:"pmi,omitempty"`
 
 	// The user's pronouns.
-	Pronouns string `json:"pronouns,omitempty"`
+	Pronouns *string `json:"pronouns,omitempty"`
 
 	// The user's display pronouns setting.
-	PronounsOption int `json:"pronouns_option,omitempty"`
+	PronounsOption *int `json:"pronouns_option,omitempty"`
 
 	// The user's timezone.
-	Timezone string `json:"timezone,omitempty"`
+	Timezone *string `json:"timezone,omitempty"`
 
 	// The type of user.
-	Type UserType `json:"type,omitempty"`
+	Type *UserType `json:"type,omitempty"`
 
 	// Whether to use a personal meeting ID (PMI) for instant meetings.
 	UsePMI *bool `json:"use_pmi,omitempty"`
 
 	// The user's personal meeting room name.
-	VanityName string `json:"vanity_name,omitempty"`
+	VanityName *string `json:"vanity_name,omitempty"`
 
 	// The user's display name.
-	DisplayName string `json:"display_name,omitempty"`
+	DisplayName *string `json:"display_name,omitempty"`
 
 	// The Zoom Workplace plan option.
 	ZoomOneType *int `json:"zoom_one_type,omitempty"`
 
 	// The Zoom United type and license.
-	PlanUnitedType string `json:"plan_united_type,omitempty"`
+	PlanUnitedType *string `json:"plan_united_type,omitempty"`
 
 	// The information about the user's features.
 	Feature *UserFeature `json:"feature,omitempty"`
 
 	// The user's self-introduction.
-	AboutMe string `json:"about_me,omitempty"`
+	AboutMe *string `json:"about_me,omitempty"`
 
 	// The user's LinkedIn link.
-	LinkedinURL string `json:"linkedin_url,omitempty"`
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
 
 	// A list of license information used to specify the appropriate license type, license option, and
 	// license subscription reference ID.
-	LicenseInfoList []LicenseInfoRequest `json:"license_info_list,omitempty"`
+	LicenseInfoList []LicenseInfoRequest `json:"license_info_list,omitzero"`
 }
 
 // UpdateUserSettingsOptions holds the query parameters of [UsersService.UpdateSettings].
@@ -8879,16 +8879,16 @@ type UpdateUserStatusRequest struct {
 // [WebinarsService.UpdateBrandingNameTag]. Name tag information.
 type UpdateWebinarBrandingNameTagRequest struct {
 	// The name tag's name.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 
 	// The name tag's text color.
-	TextColor string `json:"text_color,omitempty"`
+	TextColor *string `json:"text_color,omitempty"`
 
 	// The name tag's accent color.
-	AccentColor string `json:"accent_color,omitempty"`
+	AccentColor *string `json:"accent_color,omitempty"`
 
 	// The name tag's background color.
-	BackgroundColor string `json:"background_color,omitempty"`
+	BackgroundColor *string `json:"background_color,omitempty"`
 
 	// Whether set the name tag as the default name tag or not.
 	IsDefault *bool `json:"is_default,omitempty"`
@@ -8912,14 +8912,14 @@ type UpdateWebinarLiveStreamRequest struct {
 
 	// The number of pixels in each dimension that the video camera can display, required when a user
 	// enables 1080p.
-	Resolution string `json:"resolution,omitempty"`
+	Resolution *string `json:"resolution,omitempty"`
 }
 
 // UpdateWebinarLiveStreamStatusRequest is the request body of
 // [WebinarsService.UpdateLiveStreamStatus]. Webinar live stream status.
 type UpdateWebinarLiveStreamStatusRequest struct {
-	// Update the live stream's status.
-	Action LiveStreamAction `json:"action,omitempty"`
+	// Update the live stream's status. Required.
+	Action LiveStreamAction `json:"action"`
 
 	// Update the live stream session's settings.
 	Settings *UpdateWebinarLiveStreamStatusRequestSettings `json:"settings,omitempty"`
@@ -8932,7 +8932,7 @@ type UpdateWebinarLiveStreamStatusRequestSettings struct {
 	ActiveSpeakerName *bool `json:"active_speaker_name,omitempty"`
 
 	// Display the live stream's name.
-	DisplayName string `json:"display_name,omitempty"`
+	DisplayName *string `json:"display_name,omitempty"`
 }
 
 // UpdateWebinarOptions holds the query parameters of [WebinarsService.Update].
@@ -8947,13 +8947,13 @@ type UpdateWebinarPollRequest struct {
 	Anonymous *bool `json:"anonymous,omitempty"`
 
 	// The type of poll:
-	PollType int `json:"poll_type,omitempty"`
+	PollType *int `json:"poll_type,omitempty"`
 
 	// The information about the poll's questions.
-	Questions []PollQuestionRequest `json:"questions,omitempty"`
+	Questions []PollQuestionRequest `json:"questions,omitzero"`
 
 	// The poll's title, up to 64 characters.
-	Title string `json:"title,omitempty"`
+	Title *string `json:"title,omitempty"`
 }
 
 // UpdateWebinarRegistrantStatusOptions holds the query parameters of
@@ -8966,16 +8966,16 @@ type UpdateWebinarRegistrantStatusOptions struct {
 // UpdateWebinarRequest is the request body of [WebinarsService.Update]. Webinar object.
 type UpdateWebinarRequest struct {
 	// Webinar description.
-	Agenda string `json:"agenda,omitempty"`
+	Agenda *string `json:"agenda,omitempty"`
 
 	// Webinar duration, in minutes.
-	Duration int `json:"duration,omitempty"`
+	Duration *int `json:"duration,omitempty"`
 
 	// Webinar passcode.
-	Password Secret `json:"password,omitempty"`
+	Password *Secret `json:"password,omitempty"`
 
 	// The user's email address or userId to schedule a webinar for.
-	ScheduleFor string `json:"schedule_for,omitempty"`
+	ScheduleFor *string `json:"schedule_for,omitempty"`
 
 	// Recurrence object.
 	Recurrence *RecurrenceRequest `json:"recurrence,omitempty"`
@@ -8987,22 +8987,22 @@ type UpdateWebinarRequest struct {
 	StartTime Time `json:"start_time,omitzero"`
 
 	// The timezone to assign to the start_time value.
-	Timezone string `json:"timezone,omitempty"`
+	Timezone *string `json:"timezone,omitempty"`
 
 	// The webinar topic.
-	Topic string `json:"topic,omitempty"`
+	Topic *string `json:"topic,omitempty"`
 
 	// Tracking fields.
-	TrackingFields []TrackingFieldRequest `json:"tracking_fields,omitempty"`
+	TrackingFields []TrackingFieldRequest `json:"tracking_fields,omitzero"`
 
 	// Webinar types.
-	Type WebinarType `json:"type,omitempty"`
+	Type *WebinarType `json:"type,omitempty"`
 
 	// Whether to set the webinar to simulive.
 	IsSimulive *bool `json:"is_simulive,omitempty"`
 
 	// The previously recorded file's ID for simulive.
-	RecordFileID string `json:"record_file_id,omitempty"`
+	RecordFileID *string `json:"record_file_id,omitempty"`
 
 	// Whether to transition a simulive webinar to live.
 	TransitionToLive *bool `json:"transition_to_live,omitempty"`
@@ -9013,7 +9013,8 @@ type UpdateWebinarRequest struct {
 
 // UpdateWebinarStatusRequest is the request body of [WebinarsService.UpdateStatus].
 type UpdateWebinarStatusRequest struct {
-	Action WebinarAction `json:"action,omitempty"`
+	// Required.
+	Action WebinarAction `json:"action"`
 }
 
 // UpdateWebinarSurveyRequest is the request body of [WebinarsService.UpdateSurvey].
@@ -9028,7 +9029,7 @@ type UpdateWebinarSurveyRequest struct {
 	ShowInTheFollowUpEmail *bool `json:"show_in_the_follow_up_email,omitempty"`
 
 	// The link to the third party webinar survey.
-	ThirdPartySurvey string `json:"third_party_survey,omitempty"`
+	ThirdPartySurvey *string `json:"third_party_survey,omitempty"`
 }
 
 // User is the response of [UsersService.Get].
@@ -9249,7 +9250,7 @@ type UserFeature struct {
 	ZoomPhone *bool `json:"zoom_phone,omitempty"`
 
 	// The Zoom Workplace plan option.
-	ZoomOneType int `json:"zoom_one_type,omitempty"`
+	ZoomOneType *int `json:"zoom_one_type,omitempty"`
 }
 
 // UserInfo is the user_info field of [CreateUserRequest].
@@ -9463,7 +9464,7 @@ type UserSettingsAudioConferencingGlobalDialInCountries struct {
 type UserSettingsAudioConferencingGlobalDialInCountriesRequest struct {
 	// The list of selected countries/regions whose dial-in numbers will be listed in the email
 	// invitation.
-	SelectedCountries []CountryRequest `json:"selected_countries,omitempty"`
+	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
 
 	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
 	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
@@ -9691,43 +9692,43 @@ type UserSettingsFeature struct {
 // UserSettingsFeatureRequest is the feature field of [UpdateUserSettingsRequest].
 type UserSettingsFeatureRequest struct {
 	// The user's assigned Concurrent Meeting type:
-	ConcurrentMeeting ConcurrentMeetingPlan `json:"concurrent_meeting,omitempty"`
+	ConcurrentMeeting *ConcurrentMeetingPlan `json:"concurrent_meeting,omitempty"`
 
 	// This setting enables the large meeting feature for the user.
 	LargeMeeting *bool `json:"large_meeting,omitempty"`
 
 	// This field sets the meeting capacity for the user if the user has the Large meeting feature
 	// enabled.
-	LargeMeetingCapacity int `json:"large_meeting_capacity,omitempty"`
+	LargeMeetingCapacity *int `json:"large_meeting_capacity,omitempty"`
 
 	// This field sets a user's meeting capacity.
-	MeetingCapacity int `json:"meeting_capacity,omitempty"`
+	MeetingCapacity *int `json:"meeting_capacity,omitempty"`
 
 	// This setting enables Webinar feature for the user.
 	Webinar *bool `json:"webinar,omitempty"`
 
 	// The user's webinar capacity.
-	WebinarCapacity int `json:"webinar_capacity,omitempty"`
+	WebinarCapacity *int `json:"webinar_capacity,omitempty"`
 
 	// Whether to enable the Zoom Events feature for the user.
 	ZoomEvents *bool `json:"zoom_events,omitempty"`
 
 	// The user's Zoom Events plan capacity: 500, 1000, 3000, 5000, 10000, 20000, 30000, or 50000.
-	ZoomEventsCapacity int `json:"zoom_events_capacity,omitempty"`
+	ZoomEventsCapacity *int `json:"zoom_events_capacity,omitempty"`
 
 	// Whether to enable the Zoom Events Unlimited feature for the user.
 	ZoomEventsUnlimited *bool `json:"zoom_events_unlimited,omitempty"`
 
 	// The capacity list of user's Zoom Events Unlimited plan: 100, 500, 1000, 3000, 5000, 10000,
 	// 20000, 30000, or 50000.
-	ZoomEventsUnlimitedCapacities []int `json:"zoom_events_unlimited_capacities,omitempty"`
+	ZoomEventsUnlimitedCapacities []int `json:"zoom_events_unlimited_capacities,omitzero"`
 
 	// Whether to enable the Zoom Sessions Unlimited feature for the user.
 	ZoomSessionsUnlimited *bool `json:"zoom_sessions_unlimited,omitempty"`
 
 	// The capacity list of user's Zoom Sessions Unlimited plan: 100, 500, 1000, 3000, 5000, 10000,
 	// 20000, 30000, or 50000.
-	ZoomSessionsUnlimitedCapacities []int `json:"zoom_sessions_unlimited_capacities,omitempty"`
+	ZoomSessionsUnlimitedCapacities []int `json:"zoom_sessions_unlimited_capacities,omitzero"`
 
 	// Whether to enable the Zoom Events Pay Per Attendee feature for the user.
 	ZoomEventsPayPerAttendee *bool `json:"zoom_events_pay_per_attendee,omitempty"`
@@ -9782,7 +9783,7 @@ type UserSettingsFeatureRequest struct {
 
 	// A list of license information used to specify the appropriate license type, license option, and
 	// license subscription reference ID.
-	LicenseInfoList []LicenseInfoRequest `json:"license_info_list,omitempty"`
+	LicenseInfoList []LicenseInfoRequest `json:"license_info_list,omitzero"`
 }
 
 // UserSettingsInMeeting is the in_meeting field of [UserSettings].
@@ -10054,7 +10055,7 @@ type UserSettingsInMeetingLanguageInterpretation struct {
 // [UserSettingsInMeetingRequest]. The information about the language interpretation settings.
 type UserSettingsInMeetingLanguageInterpretationRequest struct {
 	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
+	CustomLanguages []string `json:"custom_languages,omitzero"`
 
 	// Whether enable language interpretation by default.
 	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
@@ -10140,10 +10141,10 @@ type UserSettingsInMeetingRequest struct {
 	Whiteboard *bool `json:"whiteboard,omitempty"`
 
 	// Who participants can chat with:
-	AllowParticipantsChatWith int `json:"allow_participants_chat_with,omitempty"`
+	AllowParticipantsChatWith *int `json:"allow_participants_chat_with,omitempty"`
 
 	// How participants can save meeting chats:
-	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
 
 	// This setting allows meeting participants to use the annotation tools.
 	Annotation *bool `json:"annotation,omitempty"`
@@ -10185,11 +10186,11 @@ type UserSettingsInMeetingRequest struct {
 	CustomLiveStreamingService *bool `json:"custom_live_streaming_service,omitempty"`
 
 	// The custom livestreaming service instructions.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
 
 	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
 	// center regions to opt in to:
-	DataCenterRegions []string `json:"data_center_regions,omitempty"`
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
 
 	// This setting enables the Disable desktop screen sharing for meetings you host setting.
 	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
@@ -10201,7 +10202,7 @@ type UserSettingsInMeetingRequest struct {
 	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
 
 	// When to play the meeting entry/exit sound notification:
-	EntryExitChime EntryExitChime `json:"entry_exit_chime,omitempty"`
+	EntryExitChime *EntryExitChime `json:"entry_exit_chime,omitempty"`
 
 	// This setting allows another user to take control of the user's camera.
 	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
@@ -10246,7 +10247,7 @@ type UserSettingsInMeetingRequest struct {
 	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
 
 	// Users can choose from the following meeting reaction options:
-	MeetingReactionsEmojis EmojiOption `json:"meeting_reactions_emojis,omitempty"`
+	MeetingReactionsEmojis *EmojiOption `json:"meeting_reactions_emojis,omitempty"`
 
 	// Whether to allow host and panelist to use audible clap.
 	AllowHostPanelistsToUseAudibleClap *bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
@@ -10320,14 +10321,14 @@ type UserSettingsInMeetingRequest struct {
 	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
 
 	// This setting indicates who can share their screen or content during meetings.
-	WhoCanShareScreen ScreenSharePermission `json:"who_can_share_screen,omitempty"`
+	WhoCanShareScreen *ScreenSharePermission `json:"who_can_share_screen,omitempty"`
 
 	// This setting indicates who is allowed to start sharing screen when someone else in the meeting
 	// is sharing their screen.
-	WhoCanShareScreenWhenSomeoneIsSharing ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+	WhoCanShareScreenWhenSomeoneIsSharing *ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
 
 	// This setting indicates how many participants can share at the same time.
-	ParticipantsShareSimultaneously SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
+	ParticipantsShareSimultaneously *SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
 
 	// This setting allows Workplace by Facebook livestreaming.
 	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
@@ -10369,10 +10370,10 @@ type UserSettingsInMeetingSignLanguageInterpretationRequest struct {
 	EnableSignLanguageInterpretationByDefault *bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
 
 	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
+	Languages []string `json:"languages,omitzero"`
 
 	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
+	CustomLanguages []string `json:"custom_languages,omitzero"`
 }
 
 // UserSettingsInMeetingVirtualBackgroundSettings is the virtual_background_settings field of
@@ -10403,7 +10404,7 @@ type UserSettingsInMeetingVirtualBackgroundSettingsRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// The information about the virtual background files.
-	Files []VirtualBackgroundRequest `json:"files,omitempty"`
+	Files []VirtualBackgroundRequest `json:"files,omitzero"`
 }
 
 // UserSettingsInMeetingWebinarChat is the webinar_chat field of [UserSettingsInMeeting].
@@ -10434,14 +10435,14 @@ type UserSettingsInMeetingWebinarChat struct {
 // [UserSettingsInMeetingRequest]. The information about the user's webinar chat settings.
 type UserSettingsInMeetingWebinarChatRequest struct {
 	// This setting allows webinar attendees to chat with:
-	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
+	AllowAttendeesChatWith *int `json:"allow_attendees_chat_with,omitempty"`
 
 	// This setting automatically saves chat messages to a local file on the host's computer when the
 	// webinar ends.
 	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
 
 	// This setting indicates who the webinar panelists can chat with:
-	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
+	AllowPanelistsChatWith *int `json:"allow_panelists_chat_with,omitempty"`
 
 	// This setting allows webinar panelists to send direct messages to other panelists.
 	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
@@ -10450,7 +10451,7 @@ type UserSettingsInMeetingWebinarChatRequest struct {
 	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
 
 	// By default, allow webinar attendees to chat with:
-	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
+	DefaultAttendeesChatWith *int `json:"default_attendees_chat_with,omitempty"`
 
 	// This setting allows the webinar participants to send chat messages.
 	Enable *bool `json:"enable,omitempty"`
@@ -10478,7 +10479,7 @@ type UserSettingsInMeetingWebinarLiveStreaming struct {
 type UserSettingsInMeetingWebinarLiveStreamingRequest struct {
 	// The specific instructions to allow your account's meeting hosts to configure a custom
 	// livestream.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
 
 	// Whether webinar livestreaming is enabled.
 	Enable *bool `json:"enable,omitempty"`
@@ -10487,7 +10488,7 @@ type UserSettingsInMeetingWebinarLiveStreamingRequest struct {
 	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
 
 	// The available livestreaming services:
-	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
+	LiveStreamingService []string `json:"live_streaming_service,omitzero"`
 }
 
 // UserSettingsInMeetingWebinarPolling is the webinar_polling field of [UserSettingsInMeeting]. The
@@ -10590,13 +10591,13 @@ type UserSettingsMeetingSecurityRequest struct {
 	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
 
 	// The domain to block, up to 20 domains.
-	BlockUserDomainList []string `json:"block_user_domain_list,omitempty"`
+	BlockUserDomainList []string `json:"block_user_domain_list,omitzero"`
 
 	// Whether the meeting passcode will be encrypted and included in the invitation link.
 	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
 
 	// The type of encryption to use when starting a meeting:
-	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
 
 	// Whether to enable end-to-end encryption for meetings.
 	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
@@ -10653,10 +10654,10 @@ type UserSettingsProfileRecordingStorageLocation struct {
 // [UserSettingsProfileRequest].
 type UserSettingsProfileRecordingStorageLocationRequest struct {
 	// Users can choose the country to store their recorded content.
-	AllowedValues []string `json:"allowed_values,omitempty"`
+	AllowedValues []string `json:"allowed_values,omitzero"`
 
 	// The abbreviated country code.
-	Value string `json:"value,omitempty"`
+	Value *string `json:"value,omitempty"`
 }
 
 // UserSettingsProfileRequest is the profile field of [UpdateUserSettingsRequest].
@@ -10764,7 +10765,7 @@ type UserSettingsRecordingRequest struct {
 
 	// When the auto_delete_cmr value is true, this value is the number of days before the
 	// auto-deletion of cloud recordings:
-	AutoDeleteCmrDays int `json:"auto_delete_cmr_days,omitempty"`
+	AutoDeleteCmrDays *int `json:"auto_delete_cmr_days,omitempty"`
 
 	// The account's Record active speaker, gallery view and shared screen separately settings.
 	RecordFilesSeparately *RecordFilesSeparatelyRequest `json:"record_files_separately,omitempty"`
@@ -10791,7 +10792,7 @@ type UserSettingsRecordingRequest struct {
 	SaveCloseCaption *bool `json:"save_close_caption,omitempty"`
 
 	// The automatic recording: local - Record on local.
-	AutoRecording AutoRecording `json:"auto_recording,omitempty"`
+	AutoRecording *AutoRecording `json:"auto_recording,omitempty"`
 
 	// The cloud recording.
 	CloudRecording *bool `json:"cloud_recording,omitempty"`
@@ -10920,10 +10921,10 @@ type UserSettingsScheduleMeetingContinuousMeetingChat struct {
 type UserSettingsScheduleMeetingRequest struct {
 	// This setting determines how participants can join the audio portion of the meeting: both -
 	// Telephony and VoIP.
-	AudioType AudioType `json:"audio_type,omitempty"`
+	AudioType *AudioType `json:"audio_type,omitempty"`
 
 	// The passcode for already scheduled meetings.
-	DefaultPasswordForScheduledMeetings string `json:"default_password_for_scheduled_meetings,omitempty"`
+	DefaultPasswordForScheduledMeetings *string `json:"default_password_for_scheduled_meetings,omitempty"`
 
 	// This setting encrypts the meeting passcode and includes the join meeting link to allow
 	// participants to join with just one click without having to enter the passcode.
@@ -10948,7 +10949,7 @@ type UserSettingsScheduleMeetingRequest struct {
 	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
 
 	// The PMI passcode.
-	PMIPassword string `json:"pmi_password,omitempty"`
+	PMIPassword *string `json:"pmi_password,omitempty"`
 
 	// This setting generates and requires the passcode for participants joining by phone.
 	PSTNPasswordProtected *bool `json:"pstn_password_protected,omitempty"`
@@ -10957,7 +10958,7 @@ type UserSettingsScheduleMeetingRequest struct {
 	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
 
 	// This setting requires a passcode for Personal Meeting ID (PMI).
-	RequirePasswordForPMIMeetings PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
+	RequirePasswordForPMIMeetings *PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
 
 	// This setting requires a passcode for meetings that have already been scheduled.
 	RequirePasswordForScheduledMeetings *bool `json:"require_password_for_scheduled_meetings,omitempty"`
@@ -11004,7 +11005,7 @@ type UserSettingsTSPGlobalDialInCountries struct {
 type UserSettingsTSPGlobalDialInCountriesRequest struct {
 	// The list of selected countries/regions whose dial-in numbers will be listed in the email
 	// invitation.
-	SelectedCountries []CountryRequest `json:"selected_countries,omitempty"`
+	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
 }
 
 // UserSettingsTSPRequest is the tsp field of [UpdateUserSettingsRequest]. Account Settings: TSP.
@@ -11014,7 +11015,7 @@ type UserSettingsTSPRequest struct {
 
 	// The call out countries or regions setting. A free-form object: the API documents give it no
 	// schema.
-	CallOutCountries []map[string]any `json:"call_out_countries,omitempty"`
+	CallOutCountries []map[string]any `json:"call_out_countries,omitzero"`
 
 	// This setting shows the international numbers link on the invitation email.
 	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
@@ -11042,7 +11043,7 @@ type UserSettingsTelephony struct {
 // Settings: Telephony.
 type UserSettingsTelephonyRequest struct {
 	// The third-party audio conference info.
-	AudioConferenceInfo string `json:"audio_conference_info,omitempty"`
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
 
 	// This setting shows the international numbers link on the invitation email.
 	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
@@ -11071,7 +11072,7 @@ type UserSettingsTelephonyTelephonyRegions struct {
 type UserSettingsTelephonyTelephonyRegionsRequest struct {
 	// The account's selected telephony regions that indicate where most participants call into or call
 	// from during a meeting.
-	SelectionValues string `json:"selection_values,omitempty"`
+	SelectionValues *string `json:"selection_values,omitempty"`
 }
 
 // UserSettingsWhiteboard is the whiteboard field of [UserSettings]. Account settings - Whiteboard.
@@ -11183,7 +11184,7 @@ type WaitingRoomSettingsRequest struct {
 
 	// If the participants_to_place_in_waiting_room field is 2, a comma-separated list of the domains
 	// that can bypass the waiting room, such as example.com,example2.com.
-	WhitelistedDomainsForWaitingRoom string `json:"whitelisted_domains_for_waiting_room,omitempty"`
+	WhitelistedDomainsForWaitingRoom *string `json:"whitelisted_domains_for_waiting_room,omitempty"`
 }
 
 // Webinar is the response of [WebinarsService.Create] and [WebinarsService.Get].
@@ -11764,7 +11765,7 @@ type WebinarSettingsQuestionAndAnswerRequest struct {
 
 	// Indicate whether you want attendees to be able to view answered questions only or view all
 	// questions.
-	AnswerQuestions QAAnswerVisibility `json:"answer_questions,omitempty"`
+	AnswerQuestions *QAAnswerVisibility `json:"answer_questions,omitempty"`
 
 	// true - Attendees can answer questions or leave a comment in the question thread.
 	AttendeesCanComment *bool `json:"attendees_can_comment,omitempty"`
@@ -11777,7 +11778,7 @@ type WebinarSettingsQuestionAndAnswerRequest struct {
 	AllowAutoReply *bool `json:"allow_auto_reply,omitempty"`
 
 	// If allow_auto_reply = true, the text to be included in the automatic response.
-	AutoReplyText string `json:"auto_reply_text,omitempty"`
+	AutoReplyText *string `json:"auto_reply_text,omitempty"`
 
 	// true - Enable Q&A for webinar.
 	Enable *bool `json:"enable,omitempty"`
@@ -11786,13 +11787,13 @@ type WebinarSettingsQuestionAndAnswerRequest struct {
 // WebinarSettingsRequest is the settings field of [CreateWebinarRequest]. Create webinar settings.
 type WebinarSettingsRequest struct {
 	// Add additional webinar data center regions.
-	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitempty"`
+	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitzero"`
 
 	// Allow attendees to join from multiple devices.
 	AllowMultipleDevices *bool `json:"allow_multiple_devices,omitempty"`
 
 	// Alternative host emails or IDs.
-	AlternativeHosts string `json:"alternative_hosts,omitempty"`
+	AlternativeHosts *string `json:"alternative_hosts,omitempty"`
 
 	// Whether the Allow alternative hosts to add or edit polls feature is enabled.
 	AlternativeHostUpdatePolls *bool `json:"alternative_host_update_polls,omitempty"`
@@ -11806,38 +11807,38 @@ type WebinarSettingsRequest struct {
 
 	// Determine how participants can join the audio portion of the meeting.(Not supported for simulive
 	// webinar.).
-	Audio AudioType `json:"audio,omitempty"`
+	Audio *AudioType `json:"audio,omitempty"`
 
 	// Third party audio conference information.
-	AudioConferenceInfo string `json:"audio_conference_info,omitempty"`
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
 
 	// Meeting authentication domains.
-	AuthenticationDomains string `json:"authentication_domains,omitempty"`
+	AuthenticationDomains *string `json:"authentication_domains,omitempty"`
 
 	// Specify the authentication type for users to join a webinar with meeting_authentication setting
 	// set to true.
-	AuthenticationOption string `json:"authentication_option,omitempty"`
+	AuthenticationOption *string `json:"authentication_option,omitempty"`
 
 	// Automatic recording.
-	AutoRecording AutoRecording `json:"auto_recording,omitempty"`
+	AutoRecording *AutoRecording `json:"auto_recording,omitempty"`
 
 	// Close registration after event date.
 	CloseRegistration *bool `json:"close_registration,omitempty"`
 
 	// Contact email for registration.
-	ContactEmail string `json:"contact_email,omitempty"`
+	ContactEmail *string `json:"contact_email,omitempty"`
 
 	// Contact name for registration.
-	ContactName string `json:"contact_name,omitempty"`
+	ContactName *string `json:"contact_name,omitempty"`
 
 	// Set the email language.
-	EmailLanguage string `json:"email_language,omitempty"`
+	EmailLanguage *string `json:"email_language,omitempty"`
 
 	// Only signed-in users can join this meeting.
 	EnforceLogin *bool `json:"enforce_login,omitempty"`
 
 	// Only signed-in users with specified domains can join meetings.
-	EnforceLoginDomains string `json:"enforce_login_domains,omitempty"`
+	EnforceLoginDomains *string `json:"enforce_login_domains,omitempty"`
 
 	// Send follow-up email to absentees.
 	FollowUpAbsenteesEmailNotification *WebinarEmailNotificationRequest `json:"follow_up_absentees_email_notification,omitempty"`
@@ -11846,7 +11847,7 @@ type WebinarSettingsRequest struct {
 	FollowUpAttendeesEmailNotification *WebinarEmailNotificationRequest `json:"follow_up_attendees_email_notification,omitempty"`
 
 	// List of global dial-in countries.
-	GlobalDialInCountries []string `json:"global_dial_in_countries,omitempty"`
+	GlobalDialInCountries []string `json:"global_dial_in_countries,omitzero"`
 
 	// Default to HD video.
 	HdVideo *bool `json:"hd_video,omitempty"`
@@ -11904,7 +11905,7 @@ type WebinarSettingsRequest struct {
 	RegistrantsRestrictNumber *int `json:"registrants_restrict_number,omitempty"`
 
 	// Registration types.
-	RegistrationType RegistrationType `json:"registration_type,omitempty"`
+	RegistrationType *RegistrationType `json:"registration_type,omitempty"`
 
 	// Whether to always send 1080p video to attendees.
 	Send1080pVideoToAttendees *bool `json:"send_1080p_video_to_attendees,omitempty"`
@@ -11916,7 +11917,7 @@ type WebinarSettingsRequest struct {
 	ShowJoinInfo *bool `json:"show_join_info,omitempty"`
 
 	// Survey URL for post webinar survey.
-	SurveyURL string `json:"survey_url,omitempty"`
+	SurveyURL *string `json:"survey_url,omitempty"`
 
 	// Whether the Webinar Session Branding setting is enabled.
 	EnableSessionBranding *bool `json:"enable_session_branding,omitempty"`
@@ -11956,10 +11957,10 @@ type WebinarSimuliveDelayStartRequest struct {
 	// The time for delayed playback If the time unit is seconds, then the maximum value is 60 and the
 	// minimum value is 1. If the time unit is minutes, then the maximum value is 10 and the minimum
 	// value is 1.
-	Time int `json:"time,omitempty"`
+	Time *int `json:"time,omitempty"`
 
 	// The time unit for delayed playback second - The time unit for delayed playback is seconds.
-	Timeunit SimuliveTimeUnit `json:"timeunit,omitempty"`
+	Timeunit *SimuliveTimeUnit `json:"timeunit,omitempty"`
 }
 
 // WebinarSurvey is the response of [WebinarsService.GetSurvey]. Information about the webinar
@@ -12097,7 +12098,7 @@ type WebinarSurveyCustomSurveyQuestionRequest struct {
 // Information about the customized webinar survey.
 type WebinarSurveyCustomSurveyRequest struct {
 	// The survey's title, up to 64 characters.
-	Title string `json:"title,omitempty"`
+	Title *string `json:"title,omitempty"`
 
 	// Allow participants to anonymously answer survey questions.
 	Anonymous *bool `json:"anonymous,omitempty"`
@@ -12109,10 +12110,10 @@ type WebinarSurveyCustomSurveyRequest struct {
 	ShowQuestionType *bool `json:"show_question_type,omitempty"`
 
 	// The survey's feedback, up to 320 characters.
-	Feedback string `json:"feedback,omitempty"`
+	Feedback *string `json:"feedback,omitempty"`
 
 	// Information about the webinar survey's questions.
-	Questions []WebinarSurveyCustomSurveyQuestionRequest `json:"questions,omitempty"`
+	Questions []WebinarSurveyCustomSurveyQuestionRequest `json:"questions,omitzero"`
 }
 
 // WebinarSurveyReport is the response of [ReportsService.GetWebinarSurvey].

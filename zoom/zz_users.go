@@ -848,6 +848,9 @@ func (s *UsersService) UpdatePresenceStatus(ctx context.Context, userID string, 
 	if body == nil {
 		return nil, errRequired(opUsersUpdatePresenceStatus, "body")
 	}
+	if body.Status == "" {
+		return nil, errRequired(opUsersUpdatePresenceStatus, "body.Status")
+	}
 	return s.client.call(ctx, opUsersUpdatePresenceStatus, buildPath(opUsersUpdatePresenceStatus.Path, userID), nil, body, nil)
 }
 

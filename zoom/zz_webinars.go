@@ -1313,6 +1313,9 @@ func (s *WebinarsService) UpdateLiveStreamStatus(ctx context.Context, webinarID 
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateLiveStreamStatus, "body")
 	}
+	if body.Action == "" {
+		return nil, errRequired(opWebinarsUpdateLiveStreamStatus, "body.Action")
+	}
 	return s.client.call(ctx, opWebinarsUpdateLiveStreamStatus, buildPath(opWebinarsUpdateLiveStreamStatus.Path, formatID(webinarID)), nil, body, nil)
 }
 
@@ -1421,6 +1424,9 @@ func (s *WebinarsService) UpdateStatus(ctx context.Context, webinarID int64, bod
 	}
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateStatus, "body")
+	}
+	if body.Action == "" {
+		return nil, errRequired(opWebinarsUpdateStatus, "body.Action")
 	}
 	return s.client.call(ctx, opWebinarsUpdateStatus, buildPath(opWebinarsUpdateStatus.Path, formatID(webinarID)), nil, body, nil)
 }

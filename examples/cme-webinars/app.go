@@ -717,7 +717,7 @@ func (a *app) rescheduleActivity(ctx context.Context, webinarID int64, start tim
 		return err
 	}
 	a.log.Call("PATCH", "/webinars/{webinarId}", "webinarUpdate")
-	if _, err := c.Webinars.Update(ctx, webinarID, &zoom.UpdateWebinarRequest{StartTime: zoom.NewTime(start), Duration: duration}, nil); err != nil {
+	if _, err := c.Webinars.Update(ctx, webinarID, &zoom.UpdateWebinarRequest{StartTime: zoom.NewTime(start), Duration: zoom.Ptr(duration)}, nil); err != nil {
 		return fmt.Errorf("rescheduling webinar %d in Zoom: %w", webinarID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET start_at = $2, duration_min = $3 WHERE webinar_id = $1`,

@@ -42,7 +42,7 @@ func TestMeetingLifecycle(t *testing.T) {
 		t.Fatalf("get: %+v %v", got, err)
 	}
 
-	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: "Planning v2", Duration: 60}, nil); err != nil {
+	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Planning v2"), Duration: zoom.Ptr(60)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	v, _ := s.Meeting(m.ID)
@@ -124,7 +124,7 @@ func TestRecurringOccurrences(t *testing.T) {
 	five := 5
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
 		Topic: "Daily", Type: zoom.MeetingTypeRecurringFixedTime, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 15,
-		Recurrence: &zoom.RecurrenceRequest{Type: 1, RepeatInterval: 1, EndTimes: &five},
+		Recurrence: &zoom.RecurrenceRequest{Type: 1, RepeatInterval: zoom.Ptr(1), EndTimes: &five},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +152,7 @@ func TestRecurringOccurrences(t *testing.T) {
 	four := 4
 	w, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
 		Topic: "Weekly", Type: zoom.MeetingTypeRecurringFixedTime, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 15,
-		Recurrence: &zoom.RecurrenceRequest{Type: 2, RepeatInterval: 1, WeeklyDays: "3,5", EndTimes: &four},
+		Recurrence: &zoom.RecurrenceRequest{Type: 2, RepeatInterval: zoom.Ptr(1), WeeklyDays: zoom.Ptr("3,5"), EndTimes: &four},
 	})
 	if err != nil {
 		t.Fatal(err)

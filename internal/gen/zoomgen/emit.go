@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/zoomkit/zoomkit/internal/gen/ojson"
 	"github.com/zoomkit/zoomkit/internal/gen/scope"
 )
 
@@ -23,6 +24,12 @@ func (g *gen) emit() (map[string][]byte, error) {
 			if t := g.types[name]; t == nil || t.byJSON[js] == nil {
 				return nil, fmt.Errorf("overrides: %s names no field", k)
 			}
+		}
+	}
+	for k := range requiredFields {
+		name, js, _ := strings.Cut(k, ".")
+		if t := g.types[name]; t == nil || t.byJSON[js] == nil {
+			return nil, fmt.Errorf("overrides: requiredFields %s names no field", k)
 		}
 	}
 	files := map[string][]byte{}
@@ -233,13 +240,16 @@ func enumHasZero(f *field) bool {
 var reZeroMeaning = regexp.MustCompile(`(?i)(\b0\b|\bzero\b)[^.]{0,40}\b(mean|means|no |not |unlimited|disable|remove|never|infinite|without)|\b(to|as|is|of) (0|zero)\b`)
 
 // zeroMeaningful reports a number field whose zero is a value Zoom acts
-// on, so a request must be able to send it: the document's example is 0,
-// its minimum is 0 while its default is not, or its description gives 0 a
-// meaning.
+// on: the document's example is 0, its enum has 0, its minimum is 0 while
+// its default is not, its description gives 0 a meaning, or the overrides
+// table says so (pointerFields).
 func zeroMeaningful(f *field) bool {
 	s := f.Schema
 	if s == nil {
 		return false
+	}
+	if enumHasZero(f) || pointerFields[f.JSON] {
+		return true
 	}
 	if ex := s.Get("example"); ex != nil && ex.Number.String() == "0" {
 		return true
@@ -250,6 +260,64 @@ func zeroMeaningful(f *field) bool {
 	return reZeroMeaning.MatchString(s.Str("description"))
 }
 
+// sendsZero is the one rule that decides whether a field of a request
+// body or of the query parameters can carry an explicit zero ("", 0, false,
+// an empty list or object), as opposed to leaving the value unset. Such a
+// field is a pointer (*string, *int, *bool, *Enum; zoom.Ptr makes one), or
+// for lists and maps tagged omitzero, so that nil leaves the value unset
+// and an empty, non-nil one is sent as [] or {}; nested objects are always
+// pointers (nil unset, &T{} sent as {}). The rule:
+//
+//   - Required fields are always sent: they stay plain.
+//   - Every field of a PATCH or PUT body (an update) and of the objects
+//     nested in it: a caller must be able to set any field to its zero
+//     while leaving the others untouched. Times and dates stay values (a
+//     zero time is no value Zoom takes): their zero leaves them unset. The
+//     elements of a list are not nested objects of the update: a list is
+//     sent whole, so its elements follow the rule below.
+//   - Elsewhere (create bodies, actions, query parameters) only where the
+//     document gives the zero a meaning: every body flag (Zoom's defaults
+//     are often true), a query flag unless the document says it defaults to
+//     false, and a number whose zero Zoom acts on (see zeroMeaningful).
+//     Other fields stay plain with omitempty: their zero means "unset".
+func (g *gen) sendsZero(t *goType, f *field) bool {
+	if f.Required {
+		return false
+	}
+	r := f.Ref
+	switch r.kind {
+	case "time", "date", "raw", "struct":
+		return false
+	}
+	if t.isOpts {
+		switch {
+		case r.kind == "bool":
+			c := f.Schema.Get("default")
+			return c == nil || c.Kind != ojson.Bool || c.Bool
+		case g.isNumber(r):
+			return zeroMeaningful(f)
+		}
+		return false
+	}
+	if !t.req {
+		return false
+	}
+	if t.update {
+		return true
+	}
+	switch {
+	case r.kind == "bool":
+		return true
+	case g.isNumber(r):
+		return zeroMeaningful(f)
+	}
+	return false
+}
+
+func (g *gen) isNumber(r *tref) bool {
+	return r.kind == "int" || r.kind == "int64" || r.kind == "float" || (r.kind == "enum" && g.enums[r.name].Int)
+}
+
 // fieldType returns the Go type and the tag options of a field.
 func (g *gen) fieldType(t *goType, f *field) (string, string) {
 	r := f.Ref
@@ -258,15 +326,13 @@ func (g *gen) fieldType(t *goType, f *field) (string, string) {
 	if r.kind == "time" || r.kind == "date" {
 		opt = ",omitzero"
 	}
-	isIntLike := r.kind == "int" || r.kind == "int64" || r.kind == "float" || (r.kind == "enum" && g.enums[r.name].Int)
+	zero := g.sendsZero(t, f)
 	if t.isOpts {
 		if f.Required {
 			return typ, ""
 		}
 		switch {
-		case r.kind == "bool" && f.ptr:
-			typ = "*bool"
-		case isIntLike && (enumHasZero(f) || pointerFields[f.JSON]):
+		case zero:
 			typ = "*" + typ
 		case r.kind == "array":
 			opt = ",comma,omitempty"
@@ -279,9 +345,9 @@ func (g *gen) fieldType(t *goType, f *field) (string, string) {
 		typ = "*" + typ
 	case required && r.kind != "time" && r.kind != "date":
 		opt = ""
-	case t.req && r.kind == "bool":
-		typ = "*bool"
-	case t.req && isIntLike && (enumHasZero(f) || pointerFields[f.JSON] || zeroMeaningful(f)):
+	case zero && (r.kind == "array" || r.kind == "map"):
+		opt = ",omitzero"
+	case zero:
 		typ = "*" + typ
 	}
 	return typ, opt

@@ -29,6 +29,7 @@ type goType struct {
 	roots   []string // "Service.Method" whose request/response it is
 	rootReq []string
 	isOpts  bool
+	update  bool // reachable from a PATCH or PUT body: every field can be sent as its zero (see sendsZero)
 	page    bool // has next_page_token
 	counts  bool // has total_records
 }
@@ -38,7 +39,6 @@ type field struct {
 	Ref               *tref
 	Required          bool // required in a request schema
 	Schema            *ojson.Node
-	ptr               bool // force a pointer in requests
 }
 
 type enumType struct {
@@ -72,10 +72,13 @@ func (g *gen) build() error {
 			t.roots = appendUnique(t.roots, op.svcMethod())
 		}
 	}
-	// Roles: requests and responses.
+	// Roles: requests and responses, and the request types of updates.
 	for _, op := range g.ops {
 		if op.body != nil {
 			g.mark(op.body, true, map[string]bool{})
+			if op.Method == "PATCH" || op.Method == "PUT" {
+				g.markUpdate(op.body, map[string]bool{})
+			}
 		}
 		if op.out != nil {
 			g.mark(op.out, false, map[string]bool{})
@@ -123,6 +126,21 @@ func (g *gen) mark(r *tref, req bool, seen map[string]bool) {
 	}
 	for _, f := range t.Fields {
 		g.mark(f.Ref, req, seen)
+	}
+}
+
+// markUpdate marks the update body r and the objects nested in it, but not
+// the elements of its lists and maps: a list is sent whole, each element a
+// complete value, so there is no field of an element to leave untouched.
+func (g *gen) markUpdate(r *tref, seen map[string]bool) {
+	if r == nil || r.kind != "struct" || seen[r.name] {
+		return
+	}
+	seen[r.name] = true
+	t := g.types[r.name]
+	t.update = true
+	for _, f := range t.Fields {
+		g.markUpdate(f.Ref, seen)
 	}
 }
 
@@ -185,12 +203,6 @@ func (g *gen) buildOp(op *specOp) error {
 			s := p.Get("schema")
 			f := &field{JSON: name, GoName: exported(name), Doc: firstSentence(p.Str("description")), Required: p.Truthy("required"), Schema: s}
 			f.Ref = g.schemaType(s, op.optName, name, false, op.optName)
-			// A flag is a *bool unless the document says it defaults to
-			// false: otherwise false could not be sent (omitempty drops it)
-			// and Zoom would apply a default of true, or one it does not say.
-			if c := s.Get("default"); c == nil || c.Kind != ojson.Bool || c.Bool {
-				f.ptr = true
-			}
 			if d.Query[name] != "" {
 				f.Ref = &tref{kind: d.Query[name]}
 			}
@@ -421,7 +433,7 @@ func (g *gen) addProps(t *goType, s *ojson.Node, req, required bool) {
 		} else if f.Doc == "" {
 			f.Doc = firstSentence(m.Value.Str("description"))
 		}
-		if req && required && isRequired[m.Key] {
+		if req && (required && isRequired[m.Key] || requiredFields[t.Name+"."+m.Key]) {
 			f.Required = true
 		}
 	}

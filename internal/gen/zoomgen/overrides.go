@@ -273,6 +273,18 @@ var operations = map[string]opDef{
 	"getUserContact":        def("Contacts", "GetMine", "GetUserContact", "UserContact"),
 }
 
+// requiredFields are request fields ("Type.json_name") that Zoom needs but
+// its documents do not mark required: the verb of an action body. They stay
+// plain values (never pointers, see sendsZero) and are checked before the
+// call like the documented required fields.
+var requiredFields = map[string]bool{
+	"UpdateMeetingStatusRequest.action":           true,
+	"UpdateWebinarStatusRequest.action":           true,
+	"UpdateWebinarLiveStreamStatusRequest.action": true,
+	"UpdateMeetingRTMSAppStatusRequest.action":    true,
+	"UpdateUserPresenceStatusRequest.status":      true,
+}
+
 // pointerFields are request fields sent as pointers although their enum
 // has no zero, because Zoom treats zero as a value.
 var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
