@@ -2,6 +2,11 @@
 
 package zoom
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // AbsenteeList is the response of [WebinarsService.ListAbsentees]. List of users.
 type AbsenteeList struct {
 	// Use the next page token to paginate through large result sets.
@@ -9504,13 +9509,38 @@ type UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall struct {
 	Numbers []TollNumber `json:"numbers,omitempty"`
 }
 
-// UserSettingsAuthenticationOptions is the authentication_options field of [UserSettings].
+// UserSettingsAuthenticationOptions is the authentication_options field of [UserSettings]. Zoom's
+// documents give it as an object or as a list (a oneOf): it decodes either, the list into List.
 type UserSettingsAuthenticationOptions struct {
 	// The user's meeting authentication settings.
 	MeetingAuthentication *UserSettingsAuthenticationOptionsMeetingAuthentication `json:"meeting_authentication,omitempty"`
 
 	// The user's recording authentication settings.
 	RecordingAuthentication *UserSettingsAuthenticationOptionsRecordingAuthentication `json:"recording_authentication,omitempty"`
+
+	// List holds authentication_options when Zoom sends it as a list (the documents give both forms);
+	// the other fields are then empty.
+	List []AuthenticationOption `json:"-"`
+}
+
+// UnmarshalJSON decodes either form Zoom sends: a list into List, an
+// object into the other fields.
+func (x *UserSettingsAuthenticationOptions) UnmarshalJSON(data []byte) error {
+	type plain UserSettingsAuthenticationOptions
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		*x = UserSettingsAuthenticationOptions{}
+		return json.Unmarshal(data, &x.List)
+	}
+	return json.Unmarshal(data, (*plain)(x))
+}
+
+// MarshalJSON encodes List as a list when it is set, the object otherwise.
+func (x UserSettingsAuthenticationOptions) MarshalJSON() ([]byte, error) {
+	type plain UserSettingsAuthenticationOptions
+	if x.List != nil {
+		return json.Marshal(x.List)
+	}
+	return json.Marshal(plain(x))
 }
 
 // UserSettingsAuthenticationOptionsMeetingAuthentication is the meeting_authentication field of

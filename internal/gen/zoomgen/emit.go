@@ -322,6 +322,9 @@ func (g *gen) isNumber(r *tref) bool {
 func (g *gen) fieldType(t *goType, f *field) (string, string) {
 	r := f.Ref
 	typ := base(r)
+	if f.list {
+		return typ, ""
+	}
 	opt := ",omitempty"
 	if r.kind == "time" || r.kind == "date" {
 		opt = ",omitzero"
@@ -386,6 +389,9 @@ func (g *gen) typeDoc(t *goType) string {
 	if t.Doc != "" && !t.isOpts {
 		parts = append(parts, t.Doc)
 	}
+	if lf := t.byJSON["-"]; lf != nil && lf.list {
+		parts = append(parts, "Zoom's documents give it as an object or as a list (a oneOf): it decodes either, the list into List.")
+	}
 	return strings.Join(parts, " ")
 }
 
@@ -419,6 +425,9 @@ func (g *gen) emitTypes() string {
 			fmt.Fprintf(&b, "\t%s %s `%s:\"%s%s\"`\n", f.GoName, typ, key, f.JSON, opt)
 		}
 		b.WriteString("}\n\n")
+		if lf := t.byJSON["-"]; lf != nil && lf.list {
+			emitEither(&b, t.Name)
+		}
 		if (t.page || t.counts) && !t.isOpts {
 			np, tr := "\"\"", "0"
 			if f := t.byJSON["next_page_token"]; f != nil && f.Ref.kind == "string" {
@@ -431,6 +440,32 @@ func (g *gen) emitTypes() string {
 		}
 	}
 	return b.String()
+}
+
+// emitEither writes the JSON methods of a type whose field the documents
+// give as an object or as a list (see eitherKinds).
+func emitEither(b *strings.Builder, name string) {
+	fmt.Fprintf(b, `// UnmarshalJSON decodes either form Zoom sends: a list into List, an
+// object into the other fields.
+func (x *%[1]s) UnmarshalJSON(data []byte) error {
+	type plain %[1]s
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		*x = %[1]s{}
+		return json.Unmarshal(data, &x.List)
+	}
+	return json.Unmarshal(data, (*plain)(x))
+}
+
+// MarshalJSON encodes List as a list when it is set, the object otherwise.
+func (x %[1]s) MarshalJSON() ([]byte, error) {
+	type plain %[1]s
+	if x.List != nil {
+		return json.Marshal(x.List)
+	}
+	return json.Marshal(plain(x))
+}
+
+`, name)
 }
 
 func (g *gen) emitEnums() string {

@@ -39,6 +39,8 @@ type field struct {
 	Ref               *tref
 	Required          bool // required in a request schema
 	Schema            *ojson.Node
+	alt               *tref // the list form of an object field that a oneOf also gives as a list
+	list              bool  // the List field of a type that decodes from either an object or a list
 }
 
 type enumType struct {
@@ -72,6 +74,7 @@ func (g *gen) build() error {
 			t.roots = appendUnique(t.roots, op.svcMethod())
 		}
 	}
+	g.eitherKinds()
 	// Roles: requests and responses, and the request types of updates.
 	for _, op := range g.ops {
 		if op.body != nil {
@@ -126,6 +129,31 @@ func (g *gen) mark(r *tref, req bool, seen map[string]bool) {
 	}
 	for _, f := range t.Fields {
 		g.mark(f.Ref, req, seen)
+	}
+}
+
+// eitherKinds gives the object type of each field that the documents'
+// oneOf members give both as an object and as a list of objects (Users'
+// settings' authentication_options: an object, or a list when called with
+// option=meeting_authentication) a List field: the type decodes the list
+// into List and the object into its other fields, so neither form loses a
+// value (emitted by emitEither).
+func (g *gen) eitherKinds() {
+	for _, t := range g.allTypes() {
+		for _, f := range t.Fields {
+			if f.alt == nil {
+				continue
+			}
+			ot := g.types[f.Ref.name]
+			if ot.byJSON["-"] != nil {
+				continue
+			}
+			lf := &field{JSON: "-", GoName: "List", Ref: f.alt, list: true,
+				Doc: fmt.Sprintf("List holds %s when Zoom sends it as a list (the documents give both forms); the other fields are then empty.", f.JSON)}
+			ot.Fields = append(ot.Fields, lf)
+			ot.byJSON["-"] = lf
+			g.mark(f.alt, t.req, map[string]bool{})
+		}
 	}
 }
 
@@ -430,8 +458,20 @@ func (g *gen) addProps(t *goType, s *ojson.Node, req, required bool) {
 			case "total_records":
 				t.counts = true
 			}
-		} else if f.Doc == "" {
-			f.Doc = firstSentence(m.Value.Str("description"))
+		} else {
+			if f.Doc == "" {
+				f.Doc = firstSentence(m.Value.Str("description"))
+			}
+			// A oneOf gives the field as an object in one member and as a
+			// list in another: the object type also decodes the list (see
+			// eitherKinds).
+			isList := func(r *tref) bool { return r.kind == "array" && r.elem.kind == "struct" }
+			switch {
+			case f.Ref.kind == "struct" && isList(ref) && f.alt == nil:
+				f.alt = ref
+			case isList(f.Ref) && ref.kind == "struct":
+				f.alt, f.Ref = f.Ref, ref
+			}
 		}
 		if req && (required && isRequired[m.Key] || requiredFields[t.Name+"."+m.Key]) {
 			f.Required = true
