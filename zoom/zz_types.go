@@ -146,7 +146,7 @@ type AddRecordingRegistrantRequest struct {
 	Country string `json:"country,omitempty"`
 
 	// Information about custom questions.
-	CustomQuestions []RecordingRegistrantCustomQuestionRequest `json:"custom_questions,omitempty"`
+	CustomQuestions []RegistrantCustomQuestionRequest `json:"custom_questions,omitempty"`
 
 	// The registrant's email address. Required.
 	Email string `json:"email"`
@@ -351,7 +351,30 @@ type AssistantRequest struct {
 	CanManageHostPrivateEvent *bool `json:"can_manage_host_private_event,omitempty"`
 }
 
-// AuthenticationOption is the authentication_options field of [GroupSettings].
+// AudioConferencingSettings is the audio_conferencing field of [GroupSettings] and [UserSettings].
+type AudioConferencingSettings struct {
+	// The group's Toll-free and Fee-based Toll Call settings.
+	TollFreeAndFeeBasedTollCall *TollFreeAndFeeBasedTollCallSettings `json:"toll_free_and_fee_based_toll_call,omitempty"`
+
+	// The group's Toll Call settings.
+	TollCall *TollCallSettings `json:"toll_call,omitempty"`
+
+	// The group's Call Me and Invite by Phone settings.
+	CallMeAndInviteByPhone *CallMeAndInviteByPhoneSettings `json:"call_me_and_invite_by_phone,omitempty"`
+
+	// Whether the group has the Personal Audio Conference setting enabled.
+	PersonalAudioConference bool `json:"personal_audio_conference,omitempty"`
+
+	// The group's Mask phone number in the participant list settings.
+	ParticipantPhoneMasking *ParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
+
+	// The group's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries *GlobalDialInCountrySettings `json:"global_dial_in_countries,omitempty"`
+}
+
+// AuthenticationOption is the authentication_options field of [GroupSettings],
+// [UserSettingsAuthenticationOptionsMeetingAuthentication],
+// [UserSettingsAuthenticationOptionsRecordingAuthentication] and [UserSettings].
 type AuthenticationOption struct {
 	// Authentication default option.
 	DefaultOption bool `json:"default_option,omitempty"`
@@ -372,8 +395,8 @@ type AuthenticationOption struct {
 	Visible bool `json:"visible,omitempty"`
 }
 
-// AuthenticationOptionRequest is the authentication_option field of [UpdateGroupSettingsRequest].
-// Meeting Authentication Options.
+// AuthenticationOptionRequest is the authentication_option field of [UpdateGroupSettingsRequest]
+// and [UpdateUserSettingsRequest]. Meeting Authentication Options.
 type AuthenticationOptionRequest struct {
 	// Authentication action.
 	Action *AuthenticationOptionAction `json:"action,omitempty"`
@@ -517,7 +540,23 @@ type BulkUpdateUserFeaturesResult struct {
 	FailDetails []FeatureUpdateFailure `json:"fail_details,omitempty"`
 }
 
-// ChatEtiquettePolicy is the policies field of [GroupSettingsChatChatEtiquetteTool].
+// CallMeAndInviteByPhoneSettings is the call_me_and_invite_by_phone field of
+// [AudioConferencingSettings].
+type CallMeAndInviteByPhoneSettings struct {
+	// Whether the group has the Call Me and Invite by Phone setting enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// Require Call Me users to press 1 before being connected to the meeting.
+	RequirePress1ForCallMe CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
+
+	// Whether webinar attendees can use Call Me to connect audio.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitempty"`
+
+	// The group's call out countries/regions settings.
+	CallOutCountries *CountrySelection `json:"call_out_countries,omitempty"`
+}
+
+// ChatEtiquettePolicy is the policies field of [ChatEtiquetteToolSettings].
 type ChatEtiquettePolicy struct {
 	// The policy's description.
 	Description string `json:"description,omitempty"`
@@ -544,13 +583,33 @@ type ChatEtiquettePolicy struct {
 	TriggerAction int `json:"trigger_action,omitempty"`
 }
 
-// ChatEtiquettePolicyRequest is the policies field of [GroupSettingsChatChatEtiquetteToolRequest].
+// ChatEtiquettePolicyRequest is the policies field of [ChatEtiquetteToolSettingsRequest].
 type ChatEtiquettePolicyRequest struct {
 	// The policy ID.
 	ID string `json:"id,omitempty"`
 
 	// The policy's current status:
 	Status ChatEtiquettePolicyStatus `json:"status,omitempty"`
+}
+
+// ChatEtiquetteToolSettings is the chat_etiquette_tool field of [GroupSettingsChat] and
+// [GroupSettingsMeetingSecurity].
+type ChatEtiquetteToolSettings struct {
+	// Whether the Chat Etiquette Tool is enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
+}
+
+// ChatEtiquetteToolSettingsRequest is the chat_etiquette_tool field of [GroupSettingsChatRequest]
+// and [GroupSettingsMeetingSecurityRequest]. Information about the Chat Etiquette Tool.
+type ChatEtiquetteToolSettingsRequest struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
 }
 
 // CheckUserEmailOptions holds the query parameters of [UsersService.CheckEmail].
@@ -565,8 +624,9 @@ type CheckVanityNameOptions struct {
 	VanityName string `url:"vanity_name"`
 }
 
-// ClosedCaptioning is the closed_captioning field of [GroupSettingsInMeeting]. Information about
-// the group's closed captioning settings.
+// ClosedCaptioning is the closed_captioning field of [GroupSettingsInMeeting],
+// [MeetingTemplateSettingsInMeeting] and [UserSettingsInMeeting]. Information about the group's
+// closed captioning settings.
 type ClosedCaptioning struct {
 	// Whether to allow a live transcription service to transcribe meetings.
 	AutoTranscribing bool `json:"auto_transcribing,omitempty"`
@@ -585,8 +645,8 @@ type ClosedCaptioning struct {
 	ViewFullTranscript bool `json:"view_full_transcript,omitempty"`
 }
 
-// ClosedCaptioningRequest is the closed_captioning field of [GroupSettingsInMeetingRequest].
-// Information about the group's closed captioning settings.
+// ClosedCaptioningRequest is the closed_captioning field of [GroupSettingsInMeetingRequest] and
+// [UserSettingsInMeetingRequest]. Information about the group's closed captioning settings.
 type ClosedCaptioningRequest struct {
 	// Whether to allow a live transcription service to transcribe meetings.
 	AutoTranscribing *bool `json:"auto_transcribing,omitempty"`
@@ -739,8 +799,9 @@ type CompanyContactList struct {
 
 func (l *CompanyContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
-// Country is the allowed_countries field of
-// [GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries].
+// Country is the type of the allowed_countries field of [CountrySelection], the selected_countries
+// field of [CountrySelection], the allowed_countries field of [GlobalDialInCountrySettings] and the
+// selected_countries field of [GlobalDialInCountrySettings].
 type Country struct {
 	// The code of the country or region.
 	Code string `json:"code,omitempty"`
@@ -749,14 +810,33 @@ type Country struct {
 	Name string `json:"name,omitempty"`
 }
 
-// CountryRequest is the selected_countries field of
-// [GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountriesRequest].
+// CountryRequest is the selected_countries field of [CountrySelectionRequest] and
+// [GlobalDialInCountrySettingsRequest].
 type CountryRequest struct {
 	// The code of the country or region.
 	Code string `json:"code,omitempty"`
 
 	// The name of the country or region.
 	Name string `json:"name,omitempty"`
+}
+
+// CountrySelection is the type of the call_out_countries field of [CallMeAndInviteByPhoneSettings]
+// and the global_dial_in_countries field of [UserSettingsTSP].
+type CountrySelection struct {
+	// The list of all available countries/regions that can be enabled for call out.
+	AllowedCountries []Country `json:"allowed_countries,omitempty"`
+
+	// The list of countries/regions that users can call out to.
+	SelectedCountries []Country `json:"selected_countries,omitempty"`
+}
+
+// CountrySelectionRequest is the type of the call_out_countries field of
+// [GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest] and the global_dial_in_countries
+// field of [UserSettingsTSPRequest].
+type CountrySelectionRequest struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
 }
 
 // CreateGroupRequest is the request body of [GroupsService.Create].
@@ -981,7 +1061,7 @@ type CreatedUser struct {
 	Type UserType `json:"type,omitempty"`
 }
 
-// CustomKey is the custom_keys field of [MeetingSettings].
+// CustomKey is the custom_keys field of [MeetingSettings], [MeetingReport] and [WebinarReport].
 type CustomKey struct {
 	// Custom key associated with the user.
 	Key string `json:"key,omitempty"`
@@ -1149,6 +1229,57 @@ type DeleteWebinarRegistrantOptions struct {
 type EmailCheck struct {
 	// Indicates whether or not the email already exists in Zoom.
 	ExistedEmail bool `json:"existed_email,omitempty"`
+}
+
+// EmailNotificationSettings is the email_notification field of [GroupSettings] and [UserSettings].
+type EmailNotificationSettings struct {
+	// Notify the alternative host who is set or removed.
+	AlternativeHostReminder bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify host and participants when the meeting is cancelled.
+	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify host when participants join the meeting before them.
+	JBHReminder bool `json:"jbh_reminder,omitempty"`
+
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// EmailNotificationSettingsRequest is the email_notification field of [UpdateGroupSettingsRequest]
+// and [UpdateUserSettingsRequest].
+type EmailNotificationSettingsRequest struct {
+	// Notify the alternative host who is set or removed.
+	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify host and participants when the meeting is cancelled.
+	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify host when participants join the meeting before them.
+	JBHReminder *bool `json:"jbh_reminder,omitempty"`
+
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts *bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers *bool `json:"recording_available_reminder_schedulers,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
 }
 
 // FeatureUpdateFailure is the fail_details field of [BulkUpdateUserFeaturesResult].
@@ -1378,7 +1509,33 @@ type GetWebinarTokenOptions struct {
 	Type WebinarTokenType `url:"type,omitempty"`
 }
 
-// GlobalDialInNumber is the global_dial_in_numbers field of [MeetingSettings].
+// GlobalDialInCountrySettings is the global_dial_in_countries field of [AudioConferencingSettings].
+type GlobalDialInCountrySettings struct {
+	// The list of all available countries/regions that can be selected for displaying dial-in numbers
+	// in the meeting invitation.
+	AllowedCountries []Country `json:"allowed_countries,omitempty"`
+
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []Country `json:"selected_countries,omitempty"`
+
+	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
+	IncludeTollFree bool `json:"include_toll_free,omitempty"`
+}
+
+// GlobalDialInCountrySettingsRequest is the global_dial_in_countries field of
+// [GroupSettingsAudioConferencingRequest] and [UserSettingsAudioConferencingRequest].
+type GlobalDialInCountrySettingsRequest struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
+
+	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
+	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
+}
+
+// GlobalDialInNumber is the global_dial_in_numbers field of [MeetingSettings] and
+// [WebinarSettings].
 type GlobalDialInNumber struct {
 	// City of the number, if any.
 	City string `json:"city,omitempty"`
@@ -2275,6 +2432,50 @@ type GroupMemberList struct {
 
 func (l *GroupMemberList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
+// GroupPollingSettings is the type of the meeting_polling field of [GroupSettingsInMeeting] and the
+// webinar_polling field of [GroupSettingsInMeeting].
+type GroupPollingSettings struct {
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to allow the host to create advanced polls and quizzes.
+	AdvancedPolls bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow users to manage saved polls and quizzes from Meetings.
+	ManageSavedPollsAndQuizzes bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow alternative hosts to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+
+	// Whether to allow the host to upload an image for each question.
+	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
+}
+
+// GroupPollingSettingsRequest is the type of the meeting_polling field of
+// [GroupSettingsInMeetingRequest] and the webinar_polling field of [GroupSettingsInMeetingRequest].
+type GroupPollingSettingsRequest struct {
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to allow host to create advanced polls and quizzes.
+	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow users to manage saved polls and quizzes from meetings.
+	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
+
+	// Whether to allow alternative hosts to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+}
+
 // GroupRegistrationSettings is the response of [GroupsService.GetRegistrationSettings].
 type GroupRegistrationSettings struct {
 	// When participants submit registration, do something.
@@ -2325,15 +2526,15 @@ type GroupRegistrationSettingsOptionsRequest struct {
 // GroupSettings is the response of [GroupsService.GetSettings].
 type GroupSettings struct {
 	// The group's audio conference settings.
-	AudioConferencing *GroupSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
+	AudioConferencing *AudioConferencingSettings `json:"audio_conferencing,omitempty"`
 
-	EmailNotification *GroupSettingsEmailNotification `json:"email_notification,omitempty"`
+	EmailNotification *EmailNotificationSettings `json:"email_notification,omitempty"`
 
 	InMeeting *GroupSettingsInMeeting `json:"in_meeting,omitempty"`
 
 	OtherOptions *GroupSettingsOtherOptions `json:"other_options,omitempty"`
 
-	Profile *GroupSettingsProfile `json:"profile,omitempty"`
+	Profile *ProfileSettings `json:"profile,omitempty"`
 
 	Recording *GroupSettingsRecording `json:"recording,omitempty"`
 
@@ -2360,64 +2561,6 @@ type GroupSettings struct {
 	MeetingSecurity *GroupSettingsMeetingSecurity `json:"meeting_security,omitempty"`
 }
 
-// GroupSettingsAudioConferencing is the audio_conferencing field of [GroupSettings]. The group's
-// audio conference settings.
-type GroupSettingsAudioConferencing struct {
-	// The group's Toll-free and Fee-based Toll Call settings.
-	TollFreeAndFeeBasedTollCall *GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
-
-	// The group's Toll Call settings.
-	TollCall *GroupSettingsAudioConferencingTollCall `json:"toll_call,omitempty"`
-
-	// The group's Call Me and Invite by Phone settings.
-	CallMeAndInviteByPhone *GroupSettingsAudioConferencingCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitempty"`
-
-	// Whether the group has the Personal Audio Conference setting enabled.
-	PersonalAudioConference bool `json:"personal_audio_conference,omitempty"`
-
-	// The group's Mask phone number in the participant list settings.
-	ParticipantPhoneMasking *ParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
-
-	// The group's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *GroupSettingsAudioConferencingGlobalDialInCountries `json:"global_dial_in_countries,omitempty"`
-}
-
-// GroupSettingsAudioConferencingCallMeAndInviteByPhone is the call_me_and_invite_by_phone field of
-// [GroupSettingsAudioConferencing]. The group's Call Me and Invite by Phone settings.
-type GroupSettingsAudioConferencingCallMeAndInviteByPhone struct {
-	// Whether the group has the Call Me and Invite by Phone setting enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// Require Call Me users to press 1 before being connected to the meeting.
-	RequirePress1ForCallMe CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
-
-	// Whether webinar attendees can use Call Me to connect audio.
-	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitempty"`
-
-	// The group's call out countries/regions settings.
-	CallOutCountries *GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries `json:"call_out_countries,omitempty"`
-}
-
-// GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries is the call_out_countries
-// field of [GroupSettingsAudioConferencingCallMeAndInviteByPhone]. The group's call out
-// countries/regions settings.
-type GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries struct {
-	// The list of all available countries/regions that can be enabled for call out.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of countries/regions that users can call out to.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-}
-
-// GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountriesRequest is the
-// call_out_countries field of [GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest]. The
-// group's call out countries/regions settings.
-type GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountriesRequest struct {
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
-}
-
 // GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest is the call_me_and_invite_by_phone
 // field of [GroupSettingsAudioConferencingRequest]. The group's Call Me and Invite by Phone
 // settings.
@@ -2429,37 +2572,10 @@ type GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest struct {
 	RequirePress1ForCallMe *CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
 
 	// The group's call out countries/regions settings.
-	CallOutCountries *GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountriesRequest `json:"call_out_countries,omitempty"`
+	CallOutCountries *CountrySelectionRequest `json:"call_out_countries,omitempty"`
 
 	// Whether webinar attendees can use Call Me to connect audio.
 	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
-}
-
-// GroupSettingsAudioConferencingGlobalDialInCountries is the global_dial_in_countries field of
-// [GroupSettingsAudioConferencing]. The group's Global Dial-in Countries/Regions settings.
-type GroupSettingsAudioConferencingGlobalDialInCountries struct {
-	// The list of all available countries/regions that can be selected for displaying dial-in numbers
-	// in the meeting invitation.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-
-	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
-	IncludeTollFree bool `json:"include_toll_free,omitempty"`
-}
-
-// GroupSettingsAudioConferencingGlobalDialInCountriesRequest is the global_dial_in_countries field
-// of [GroupSettingsAudioConferencingRequest]. The group's Global Dial-in Countries/Regions
-// settings.
-type GroupSettingsAudioConferencingGlobalDialInCountriesRequest struct {
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
-
-	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
-	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
 }
 
 // GroupSettingsAudioConferencingRequest is the audio_conferencing field of
@@ -2481,17 +2597,7 @@ type GroupSettingsAudioConferencingRequest struct {
 	ParticipantPhoneMasking *ParticipantPhoneMaskingRequest `json:"participant_phone_masking,omitempty"`
 
 	// The group's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *GroupSettingsAudioConferencingGlobalDialInCountriesRequest `json:"global_dial_in_countries,omitempty"`
-}
-
-// GroupSettingsAudioConferencingTollCall is the toll_call field of
-// [GroupSettingsAudioConferencing]. The group's Toll Call settings.
-type GroupSettingsAudioConferencingTollCall struct {
-	// Whether the group has the Toll Call setting enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// The group's Toll Call phone number information.
-	Numbers []TollNumber `json:"numbers,omitempty"`
+	GlobalDialInCountries *GlobalDialInCountrySettingsRequest `json:"global_dial_in_countries,omitempty"`
 }
 
 // GroupSettingsAudioConferencingTollCallRequest is the toll_call field of
@@ -2502,21 +2608,6 @@ type GroupSettingsAudioConferencingTollCallRequest struct {
 
 	// The group's Toll Call phone number information.
 	Numbers []TollNumberRequest `json:"numbers,omitzero"`
-}
-
-// GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall is the
-// toll_free_and_fee_based_toll_call field of [GroupSettingsAudioConferencing]. The group's
-// Toll-free and Fee-based Toll Call settings.
-type GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall struct {
-	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
-	// phone numbers.
-	AllowWebinarAttendeesDial bool `json:"allow_webinar_attendees_dial,omitempty"`
-
-	// Whether the group has the Toll-free and Fee-based Toll Call setting enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// The group's Toll-free and Fee-based Toll Call phone number information.
-	Numbers []TollNumber `json:"numbers,omitempty"`
 }
 
 // GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest is the
@@ -2579,7 +2670,7 @@ type GroupSettingsChat struct {
 	AllowUsersToChatWithOthers *GroupSettingsChatAllowUsersToChatWithOthers `json:"allow_users_to_chat_with_others,omitempty"`
 
 	// Information about the Chat Etiquette tool.
-	ChatEtiquetteTool *GroupSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+	ChatEtiquetteTool *ChatEtiquetteToolSettings `json:"chat_etiquette_tool,omitempty"`
 
 	// Send data to third-party archiving service.
 	SendDataToThirdPartyArchivingService *GroupSettingsChatSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitempty"`
@@ -2662,26 +2753,6 @@ type GroupSettingsChatChatEmojisRequest struct {
 	EmojisOption *EmojiOption `json:"emojis_option,omitempty"`
 }
 
-// GroupSettingsChatChatEtiquetteTool is the chat_etiquette_tool field of [GroupSettingsChat].
-// Information about the Chat Etiquette tool.
-type GroupSettingsChatChatEtiquetteTool struct {
-	// Whether the Chat Etiquette Tool is enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// Information about the defined Chat Etiquette Tool policies.
-	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
-}
-
-// GroupSettingsChatChatEtiquetteToolRequest is the chat_etiquette_tool field of
-// [GroupSettingsChatRequest]. Information about the Chat Etiquette Tool.
-type GroupSettingsChatChatEtiquetteToolRequest struct {
-	// Whether to enable the Chat Etiquette Tool.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Information about the defined Chat Etiquette Tool policies.
-	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
-}
-
 // GroupSettingsChatRequest is the chat field of [UpdateGroupSettingsRequest]. The account's chat
 // settings.
 type GroupSettingsChatRequest struct {
@@ -2728,7 +2799,7 @@ type GroupSettingsChatRequest struct {
 	AllowUsersToChatWithOthers *GroupSettingsChatAllowUsersToChatWithOthersRequest `json:"allow_users_to_chat_with_others,omitempty"`
 
 	// Information about the Chat Etiquette Tool.
-	ChatEtiquetteTool *GroupSettingsChatChatEtiquetteToolRequest `json:"chat_etiquette_tool,omitempty"`
+	ChatEtiquetteTool *ChatEtiquetteToolSettingsRequest `json:"chat_etiquette_tool,omitempty"`
 
 	// Send data to third-party archiving service.
 	SendDataToThirdPartyArchivingService *GroupSettingsChatSendDataToThirdPartyArchivingServiceRequest `json:"send_data_to_third_party_archiving_service,omitempty"`
@@ -2843,57 +2914,6 @@ type GroupSettingsChatShareFilesRequest struct {
 	ShareOption *FileShareOption `json:"share_option,omitempty"`
 }
 
-// GroupSettingsEmailNotification is the email_notification field of [GroupSettings].
-type GroupSettingsEmailNotification struct {
-	// Notify the alternative host who is set or removed.
-	AlternativeHostReminder bool `json:"alternative_host_reminder,omitempty"`
-
-	// Notify host and participants when the meeting is cancelled.
-	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitempty"`
-
-	// Whether to notify the host when a cloud recording is available.
-	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
-
-	// Notify host when participants join the meeting before them.
-	JBHReminder bool `json:"jbh_reminder,omitempty"`
-
-	// Whether to notify any alternative hosts when a cloud recording is available.
-	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-
-	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
-	// recording is available.
-	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitempty"`
-
-	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
-	ScheduleForReminder bool `json:"schedule_for_reminder,omitempty"`
-}
-
-// GroupSettingsEmailNotificationRequest is the email_notification field of
-// [UpdateGroupSettingsRequest].
-type GroupSettingsEmailNotificationRequest struct {
-	// Notify the alternative host who is set or removed.
-	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
-
-	// Notify host and participants when the meeting is cancelled.
-	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
-
-	// Whether to notify the host when a cloud recording is available.
-	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
-
-	// Notify host when participants join the meeting before them.
-	JBHReminder *bool `json:"jbh_reminder,omitempty"`
-
-	// Whether to notify any alternative hosts when a cloud recording is available.
-	RecordingAvailableReminderAlternativeHosts *bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-
-	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
-	// recording is available.
-	RecordingAvailableReminderSchedulers *bool `json:"recording_available_reminder_schedulers,omitempty"`
-
-	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
-	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
-}
-
 // GroupSettingsInMeeting is the in_meeting field of [GroupSettings].
 type GroupSettingsInMeeting struct {
 	// Allow participants who belong to your account to see that a guest (someone who does not belong
@@ -3003,11 +3023,11 @@ type GroupSettingsInMeeting struct {
 	AutoGeneratedTranslation *GroupSettingsInMeetingAutoGeneratedTranslation `json:"auto_generated_translation,omitempty"`
 
 	// Information about the language interpretation settings.
-	LanguageInterpretation *GroupSettingsInMeetingLanguageInterpretation `json:"language_interpretation,omitempty"`
+	LanguageInterpretation *LanguageInterpretationSettings `json:"language_interpretation,omitempty"`
 
 	// Allow hosts to assign participants as sign language interpreters who can interpret one language
 	// into sign language in real-time.
-	SignLanguageInterpretation *GroupSettingsInMeetingSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
+	SignLanguageInterpretation *SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitempty"`
 
 	// Whether Facebook livestreaming is enabled.
 	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitempty"`
@@ -3105,19 +3125,19 @@ type GroupSettingsInMeeting struct {
 	VirtualBackground bool `json:"virtual_background,omitempty"`
 
 	// Settings to manage virtual background.
-	VirtualBackgroundSettings *GroupSettingsInMeetingVirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
+	VirtualBackgroundSettings *VirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
 
 	// Attendees can't join a meeting until a host admits them individually from the waiting room.
 	WaitingRoom bool `json:"waiting_room,omitempty"`
 
-	WebinarChat *GroupSettingsInMeetingWebinarChat `json:"webinar_chat,omitempty"`
+	WebinarChat *WebinarChatSettings `json:"webinar_chat,omitempty"`
 
-	WebinarLiveStreaming *GroupSettingsInMeetingWebinarLiveStreaming `json:"webinar_live_streaming,omitempty"`
+	WebinarLiveStreaming *WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitempty"`
 
 	// Information about the account's meeting polling settings.
-	MeetingPolling *GroupSettingsInMeetingMeetingPolling `json:"meeting_polling,omitempty"`
+	MeetingPolling *GroupPollingSettings `json:"meeting_polling,omitempty"`
 
-	WebinarPolling *GroupSettingsInMeetingWebinarPolling `json:"webinar_polling,omitempty"`
+	WebinarPolling *GroupPollingSettings `json:"webinar_polling,omitempty"`
 
 	// Whether attendees can ask the host and panelists questions in the webinar.
 	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitempty"`
@@ -3162,93 +3182,6 @@ type GroupSettingsInMeetingAutoGeneratedTranslationRequest struct {
 	// Whether to allow users to enable automated translated captions in these language pairs in
 	// meetings.
 	Enable *bool `json:"enable,omitempty"`
-}
-
-// GroupSettingsInMeetingLanguageInterpretation is the language_interpretation field of
-// [GroupSettingsInMeeting]. Information about the language interpretation settings.
-type GroupSettingsInMeetingLanguageInterpretation struct {
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
-
-	// Whether to enable language interpretation by default.
-	EnableLanguageInterpretationByDefault bool `json:"enable_language_interpretation_by_default,omitempty"`
-
-	// Whether to allow participants to speak in listening channel.
-	AllowParticipantsToSpeakInListeningChannel bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
-
-	// Whether to allow up to 25 custom languages when scheduling meetings.
-	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-
-	// Whether to allow hosts to assign participants as interpreters who can interpret one language
-	// into another in real-time.
-	Enable bool `json:"enable,omitempty"`
-
-	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
-}
-
-// GroupSettingsInMeetingLanguageInterpretationRequest is the language_interpretation field of
-// [GroupSettingsInMeetingRequest]. Information about the language interpretation settings.
-type GroupSettingsInMeetingLanguageInterpretationRequest struct {
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitzero"`
-
-	// Whether to enable language interpretation by default.
-	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
-
-	// Whether to allow participants to speak in listening channel.
-	AllowParticipantsToSpeakInListeningChannel *bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
-
-	// Whether to allow up to 25 custom languages when scheduling meetings.
-	AllowUpTo25CustomLanguagesWhenSchedulingMeetings *bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-
-	// Whether to allow hosts to assign participants as interpreters who can interpret one language
-	// into another in real-time.
-	Enable *bool `json:"enable,omitempty"`
-}
-
-// GroupSettingsInMeetingMeetingPolling is the meeting_polling field of [GroupSettingsInMeeting].
-// Information about the account's meeting polling settings.
-type GroupSettingsInMeetingMeetingPolling struct {
-	// Whether to allow the host to add polls before or during a meeting.
-	Enable bool `json:"enable,omitempty"`
-
-	// Whether to allow the host to create advanced polls and quizzes.
-	AdvancedPolls bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow users to manage saved polls and quizzes from Meetings.
-	ManageSavedPollsAndQuizzes bool `json:"manage_saved_polls_and_quizzes,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to allow the host to upload an image for each question.
-	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
-}
-
-// GroupSettingsInMeetingMeetingPollingRequest is the meeting_polling field of
-// [GroupSettingsInMeetingRequest]. Information about the account's meeting polling settings.
-type GroupSettingsInMeetingMeetingPollingRequest struct {
-	// Whether to allow the host to add polls before or during a meeting.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to allow host to create advanced polls and quizzes.
-	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow users to manage saved polls and quizzes from meetings.
-	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow host to upload an image for each question.
-	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
 }
 
 // GroupSettingsInMeetingRequest is the in_meeting field of [UpdateGroupSettingsRequest].
@@ -3359,7 +3292,7 @@ type GroupSettingsInMeetingRequest struct {
 	AutoGeneratedTranslation *GroupSettingsInMeetingAutoGeneratedTranslationRequest `json:"auto_generated_translation,omitempty"`
 
 	// Information about the language interpretation settings.
-	LanguageInterpretation *GroupSettingsInMeetingLanguageInterpretationRequest `json:"language_interpretation,omitempty"`
+	LanguageInterpretation *LanguageInterpretationSettingsRequest `json:"language_interpretation,omitempty"`
 
 	// Allow hosts to assign participants as sign language interpreters who can interpret one language
 	// into sign language in real-time.
@@ -3458,14 +3391,14 @@ type GroupSettingsInMeetingRequest struct {
 	// Attendees cannot join a meeting until a host admits them individually from the waiting room.
 	WaitingRoom *bool `json:"waiting_room,omitempty"`
 
-	WebinarChat *GroupSettingsInMeetingWebinarChatRequest `json:"webinar_chat,omitempty"`
+	WebinarChat *WebinarChatSettingsRequest `json:"webinar_chat,omitempty"`
 
-	WebinarLiveStreaming *GroupSettingsInMeetingWebinarLiveStreamingRequest `json:"webinar_live_streaming,omitempty"`
+	WebinarLiveStreaming *WebinarLiveStreamingSettingsRequest `json:"webinar_live_streaming,omitempty"`
 
 	// Information about the account's meeting polling settings.
-	MeetingPolling *GroupSettingsInMeetingMeetingPollingRequest `json:"meeting_polling,omitempty"`
+	MeetingPolling *GroupPollingSettingsRequest `json:"meeting_polling,omitempty"`
 
-	WebinarPolling *GroupSettingsInMeetingWebinarPollingRequest `json:"webinar_polling,omitempty"`
+	WebinarPolling *GroupPollingSettingsRequest `json:"webinar_polling,omitempty"`
 
 	// Whether attendees can ask the host and panelists questions in the webinar.
 	WebinarQuestionAnswer *bool `json:"webinar_question_answer,omitempty"`
@@ -3490,24 +3423,6 @@ type GroupSettingsInMeetingRequest struct {
 	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
 }
 
-// GroupSettingsInMeetingSignLanguageInterpretation is the sign_language_interpretation field of
-// [GroupSettingsInMeeting]. Allow hosts to assign participants as sign language interpreters who
-// can interpret one language into sign language in real-time.
-type GroupSettingsInMeetingSignLanguageInterpretation struct {
-	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
-	// one language into another in real-time.
-	Enable bool `json:"enable,omitempty"`
-
-	// Whether to enable sign language interpretation view by default in scheduler.
-	EnableSignLanguageInterpretationByDefault bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
-
-	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
-
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
-}
-
 // GroupSettingsInMeetingSignLanguageInterpretationRequest is the sign_language_interpretation field
 // of [GroupSettingsInMeetingRequest]. Allow hosts to assign participants as sign language
 // interpreters who can interpret one language into sign language in real-time.
@@ -3523,149 +3438,6 @@ type GroupSettingsInMeetingSignLanguageInterpretationRequest struct {
 	CustomLanguages []string `json:"custom_languages,omitzero"`
 }
 
-// GroupSettingsInMeetingVirtualBackgroundSettings is the virtual_background_settings field of
-// [GroupSettingsInMeeting]. Settings to manage virtual background.
-type GroupSettingsInMeetingVirtualBackgroundSettings struct {
-	// Allow users to upload custom backgrounds.
-	AllowUploadCustom bool `json:"allow_upload_custom,omitempty"`
-
-	// Allow use of videos for virtual backgrounds.
-	AllowVideos bool `json:"allow_videos,omitempty"`
-
-	// Enable virtual backgrounds.
-	Enable bool `json:"enable,omitempty"`
-
-	Files []VirtualBackground `json:"files,omitempty"`
-}
-
-// GroupSettingsInMeetingWebinarChat is the webinar_chat field of [GroupSettingsInMeeting].
-type GroupSettingsInMeetingWebinarChat struct {
-	// Allow webinar attendees to chat with other attendees.
-	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
-
-	// Whether to automatically save chat messages to a local file on the host's computer when the
-	// webinar ends.
-	AllowAutoSaveLocalChatFile bool `json:"allow_auto_save_local_chat_file,omitempty"`
-
-	// Allow webinar panelists to chat with other attendees.
-	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
-
-	// Whether to allow webinar panelists to send direct messages to other panelists.
-	AllowPanelistsSendDirectMessage bool `json:"allow_panelists_send_direct_message,omitempty"`
-
-	// Whether to allow webinar attendees to save chats.
-	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
-
-	// By default, allow webinar attendees to chat with.
-	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
-
-	// Whether to allow webinar participants to send chat messages.
-	Enable bool `json:"enable,omitempty"`
-}
-
-// GroupSettingsInMeetingWebinarChatRequest is the webinar_chat field of
-// [GroupSettingsInMeetingRequest].
-type GroupSettingsInMeetingWebinarChatRequest struct {
-	// Allow webinar attendees to chat witn others in the webinar.
-	AllowAttendeesChatWith *int `json:"allow_attendees_chat_with,omitempty"`
-
-	// Whether to automatically save chat messages to a local file on the host's computer when the
-	// webinar ends.
-	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
-
-	// Allow webinar panelists to chat with others in the webinar.
-	AllowPanelistsChatWith *int `json:"allow_panelists_chat_with,omitempty"`
-
-	// Whether to allow webinar panelists to send direct messages to other panelists.
-	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
-
-	// Whether webinar attendees can save chats.
-	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
-
-	// By default, who to allow webinar attendees to chat with.
-	DefaultAttendeesChatWith *int `json:"default_attendees_chat_with,omitempty"`
-
-	// Whether to allow webinar participants to send chat messages.
-	Enable *bool `json:"enable,omitempty"`
-}
-
-// GroupSettingsInMeetingWebinarLiveStreaming is the webinar_live_streaming field of
-// [GroupSettingsInMeeting].
-type GroupSettingsInMeetingWebinarLiveStreaming struct {
-	// The specific instructions to allow your account's meeting hosts to configure a custom
-	// livestream.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
-
-	// Whether webinar livestreaming is enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// Whether to notify users to watch the livestream.
-	LiveStreamingReminder bool `json:"live_streaming_reminder,omitempty"`
-
-	// The available livestreaming services.
-	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
-}
-
-// GroupSettingsInMeetingWebinarLiveStreamingRequest is the webinar_live_streaming field of
-// [GroupSettingsInMeetingRequest].
-type GroupSettingsInMeetingWebinarLiveStreamingRequest struct {
-	// The specific instructions to allow your account's meeting hosts to configure a custom
-	// livestream.
-	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
-
-	// Whether webinar livestreaming is enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to notify users to watch the livestream.
-	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
-
-	// The available livestreaming services.
-	LiveStreamingService []string `json:"live_streaming_service,omitzero"`
-}
-
-// GroupSettingsInMeetingWebinarPolling is the webinar_polling field of [GroupSettingsInMeeting].
-type GroupSettingsInMeetingWebinarPolling struct {
-	// Whether to allow the host to add polls before or during a webinar.
-	Enable bool `json:"enable,omitempty"`
-
-	// Whether to allow the host to create advanced polls and quizzes.
-	AdvancedPolls bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow users to manage saved polls and quizzes from Meetings.
-	ManageSavedPollsAndQuizzes bool `json:"manage_saved_polls_and_quizzes,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow the host to upload an image for each question.
-	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-}
-
-// GroupSettingsInMeetingWebinarPollingRequest is the webinar_polling field of
-// [GroupSettingsInMeetingRequest].
-type GroupSettingsInMeetingWebinarPollingRequest struct {
-	// Whether to allow host to create advanced polls and quizzes.
-	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to allow users to manage saved polls and quizzes from Webinars.
-	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow host to upload an image for each question.
-	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// Whether to allow the host to add polls before or during a webinar.
-	Enable *bool `json:"enable,omitempty"`
-}
-
 // GroupSettingsMeetingSecurity is the meeting_security field of [GroupSettings].
 type GroupSettingsMeetingSecurity struct {
 	// Whether all meetings are required to be secured with at least one security option.
@@ -3678,7 +3450,7 @@ type GroupSettingsMeetingSecurity struct {
 	BlockUserDomainList []string `json:"block_user_domain_list,omitempty"`
 
 	// Information about the Chat Etiquette Tool.
-	ChatEtiquetteTool *GroupSettingsMeetingSecurityChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+	ChatEtiquetteTool *ChatEtiquetteToolSettings `json:"chat_etiquette_tool,omitempty"`
 
 	// Whether the meeting password will be encrypted and included in the invitation link.
 	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
@@ -3722,26 +3494,6 @@ type GroupSettingsMeetingSecurity struct {
 	WebinarPassword bool `json:"webinar_password,omitempty"`
 }
 
-// GroupSettingsMeetingSecurityChatEtiquetteTool is the chat_etiquette_tool field of
-// [GroupSettingsMeetingSecurity]. Information about the Chat Etiquette Tool.
-type GroupSettingsMeetingSecurityChatEtiquetteTool struct {
-	// Whether the Chat Etiquette Tool is enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// Information about the defined Chat Etiquette Tool policies.
-	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
-}
-
-// GroupSettingsMeetingSecurityChatEtiquetteToolRequest is the chat_etiquette_tool field of
-// [GroupSettingsMeetingSecurityRequest]. Information about the Chat Etiquette Tool.
-type GroupSettingsMeetingSecurityChatEtiquetteToolRequest struct {
-	// Whether to enable the Chat Etiquette Tool.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Information about the defined Chat Etiquette Tool policies.
-	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
-}
-
 // GroupSettingsMeetingSecurityRequest is the meeting_security field of
 // [UpdateGroupSettingsRequest].
 type GroupSettingsMeetingSecurityRequest struct {
@@ -3755,7 +3507,7 @@ type GroupSettingsMeetingSecurityRequest struct {
 	BlockUserDomainList []string `json:"block_user_domain_list,omitzero"`
 
 	// Information about the Chat Etiquette Tool.
-	ChatEtiquetteTool *GroupSettingsMeetingSecurityChatEtiquetteToolRequest `json:"chat_etiquette_tool,omitempty"`
+	ChatEtiquetteTool *ChatEtiquetteToolSettingsRequest `json:"chat_etiquette_tool,omitempty"`
 
 	// Whether the meeting passcode will be encrypted and included in the invitation link.
 	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
@@ -3847,36 +3599,6 @@ type GroupSettingsOtherOptionsWebinarRegistrationOptionsRequest struct {
 
 	// Enable custom questions.
 	EnableCustomQuestions *bool `json:"enable_custom_questions,omitempty"`
-}
-
-// GroupSettingsProfile is the profile field of [GroupSettings].
-type GroupSettingsProfile struct {
-	RecordingStorageLocation *GroupSettingsProfileRecordingStorageLocation `json:"recording_storage_location,omitempty"`
-}
-
-// GroupSettingsProfileRecordingStorageLocation is the recording_storage_location field of
-// [GroupSettingsProfile].
-type GroupSettingsProfileRecordingStorageLocation struct {
-	// Users can choose the country to store their recorded content.
-	AllowedValues []string `json:"allowed_values,omitempty"`
-
-	// Abbreviated country code.
-	Value string `json:"value,omitempty"`
-}
-
-// GroupSettingsProfileRecordingStorageLocationRequest is the recording_storage_location field of
-// [GroupSettingsProfileRequest].
-type GroupSettingsProfileRecordingStorageLocationRequest struct {
-	// Users can choose the country to store their recorded content.
-	AllowedValues []string `json:"allowed_values,omitzero"`
-
-	// Abbreviated country code.
-	Value *string `json:"value,omitempty"`
-}
-
-// GroupSettingsProfileRequest is the profile field of [UpdateGroupSettingsRequest].
-type GroupSettingsProfileRequest struct {
-	RecordingStorageLocation *GroupSettingsProfileRecordingStorageLocationRequest `json:"recording_storage_location,omitempty"`
 }
 
 // GroupSettingsRecording is the recording field of [GroupSettings].
@@ -4545,8 +4267,9 @@ type HistoryMeetingsReport struct {
 
 func (l *HistoryMeetingsReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
-// IPAddressAccessControl is the ip_address_access_control field of [GroupLockSettingsRecording].
-// Setting to allow cloud recording access only from specific IP address ranges.
+// IPAddressAccessControl is the ip_address_access_control field of [GroupLockSettingsRecording],
+// [GroupSettingsRecording] and [UserSettingsRecording]. Setting to allow cloud recording access
+// only from specific IP address ranges.
 type IPAddressAccessControl struct {
 	// If set to true, the cloud recordings of this account can only be accessed by the IP addresses
 	// defined in the ip_addresses_or_ranges property.
@@ -4557,8 +4280,9 @@ type IPAddressAccessControl struct {
 }
 
 // IPAddressAccessControlRequest is the ip_address_access_control field of
-// [GroupLockSettingsRecordingRequest]. Setting to allow cloud recording access only from specific
-// IP address ranges.
+// [GroupLockSettingsRecordingRequest], [GroupSettingsRecordingRequest] and
+// [UserSettingsRecordingRequest]. Setting to allow cloud recording access only from specific IP
+// address ranges.
 type IPAddressAccessControlRequest struct {
 	// If set to true, the cloud recordings of this account can only be accessed by the IP addresses
 	// defined in the ip_addresses_or_ranges property.
@@ -4592,7 +4316,7 @@ type InterpreterRequest struct {
 	InterpreterLanguages string `json:"interpreter_languages,omitempty"`
 }
 
-// InviteLink is the attendees field of [MeetingInviteLinks].
+// InviteLink is the attendees field of [MeetingInviteLinks] and [WebinarInviteLinks].
 type InviteLink struct {
 	// The URL to join the meeting.
 	JoinURL string `json:"join_url,omitempty"`
@@ -4601,7 +4325,8 @@ type InviteLink struct {
 	Name string `json:"name,omitempty"`
 }
 
-// InviteLinkAttendee is the attendees field of [CreateMeetingInviteLinksRequest].
+// InviteLinkAttendee is the attendees field of [CreateMeetingInviteLinksRequest] and
+// [CreateWebinarInviteLinksRequest].
 type InviteLinkAttendee struct {
 	// User display name. Required.
 	Name string `json:"name"`
@@ -4624,8 +4349,8 @@ type JoinToken struct {
 	Token Secret `json:"token,omitempty"`
 }
 
-// LanguageCode is the speak_language field of [TranslationLanguageConfig]. The language used in
-// meetings.
+// LanguageCode is the type of the speak_language field of [TranslationLanguageConfig] and the
+// language_config field of [TranslationTargets]. The language used in meetings.
 type LanguageCode struct {
 	// The language's name.
 	Name string `json:"name,omitempty"`
@@ -4634,8 +4359,8 @@ type LanguageCode struct {
 	Code string `json:"code,omitempty"`
 }
 
-// LanguageCodeRequest is the speak_language field of [TranslationLanguageConfigRequest]. Language
-// used in meetings.
+// LanguageCodeRequest is the type of the speak_language field of [TranslationLanguageConfigRequest]
+// and the language_config field of [TranslationTargetsRequest]. Language used in meetings.
 type LanguageCodeRequest struct {
 	// The language's name.
 	Name string `json:"name,omitempty"`
@@ -4644,8 +4369,8 @@ type LanguageCodeRequest struct {
 	Code string `json:"code,omitempty"`
 }
 
-// LanguageInterpretation is the language_interpretation field of [MeetingSettings]. The meeting's
-// language interpretation settings.
+// LanguageInterpretation is the language_interpretation field of [MeetingSettings] and
+// [WebinarSettings]. The meeting's language interpretation settings.
 type LanguageInterpretation struct {
 	// Whether to enable language interpretation for the meeting.
 	Enable bool `json:"enable,omitempty"`
@@ -4654,8 +4379,8 @@ type LanguageInterpretation struct {
 	Interpreters []Interpreter `json:"interpreters,omitempty"`
 }
 
-// LanguageInterpretationRequest is the language_interpretation field of [MeetingSettingsRequest].
-// The meeting's language interpretation settings.
+// LanguageInterpretationRequest is the language_interpretation field of [MeetingSettingsRequest]
+// and [WebinarSettingsRequest]. The meeting's language interpretation settings.
 type LanguageInterpretationRequest struct {
 	// Whether to enable language interpretation for the meeting.
 	Enable *bool `json:"enable,omitempty"`
@@ -4664,7 +4389,50 @@ type LanguageInterpretationRequest struct {
 	Interpreters []InterpreterRequest `json:"interpreters,omitzero"`
 }
 
-// LicenseInfo is the license_info_list field of [User].
+// LanguageInterpretationSettings is the language_interpretation field of [GroupSettingsInMeeting]
+// and [UserSettingsInMeeting].
+type LanguageInterpretationSettings struct {
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitempty"`
+
+	// Whether to enable language interpretation by default.
+	EnableLanguageInterpretationByDefault bool `json:"enable_language_interpretation_by_default,omitempty"`
+
+	// Whether to allow participants to speak in listening channel.
+	AllowParticipantsToSpeakInListeningChannel bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
+
+	// Whether to allow up to 25 custom languages when scheduling meetings.
+	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
+
+	// Whether to allow hosts to assign participants as interpreters who can interpret one language
+	// into another in real-time.
+	Enable bool `json:"enable,omitempty"`
+
+	// A list of system-supported languages.
+	Languages []string `json:"languages,omitempty"`
+}
+
+// LanguageInterpretationSettingsRequest is the language_interpretation field of
+// [GroupSettingsInMeetingRequest] and [UserSettingsInMeetingRequest].
+type LanguageInterpretationSettingsRequest struct {
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitzero"`
+
+	// Whether to enable language interpretation by default.
+	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
+
+	// Whether to allow participants to speak in listening channel.
+	AllowParticipantsToSpeakInListeningChannel *bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
+
+	// Whether to allow up to 25 custom languages when scheduling meetings.
+	AllowUpTo25CustomLanguagesWhenSchedulingMeetings *bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
+
+	// Whether to allow hosts to assign participants as interpreters who can interpret one language
+	// into another in real-time.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// LicenseInfo is the license_info_list field of [User] and [UserSettingsFeature].
 type LicenseInfo struct {
 	// License type name.
 	LicenseType LicenseType `json:"license_type,omitempty"`
@@ -4676,7 +4444,8 @@ type LicenseInfo struct {
 	SubscriptionID string `json:"subscription_id,omitempty"`
 }
 
-// LicenseInfoRequest is the license_info_list field of [UserInfo].
+// LicenseInfoRequest is the license_info_list field of [UserInfo], [BulkUpdateUserFeaturesRequest],
+// [UpdateUserRequest] and [UserSettingsFeatureRequest].
 type LicenseInfoRequest struct {
 	// License type name. Required.
 	LicenseType LicenseType `json:"license_type"`
@@ -5117,8 +4886,9 @@ type ListWebinarsOptions struct {
 	PageNumber int `url:"page_number,omitempty"`
 }
 
-// ManualCaptioning is the manual_captioning field of [GroupSettingsInMeeting]. Information about
-// manual captioning settings.
+// ManualCaptioning is the manual_captioning field of [GroupSettingsInMeeting],
+// [MeetingTemplateSettingsInMeeting] and [UserSettingsInMeeting]. Information about manual
+// captioning settings.
 type ManualCaptioning struct {
 	// Whether to allow the host to manually caption or let the host assign a participant to provide
 	// manual captioning.
@@ -5141,7 +4911,8 @@ type ManualCaptioning struct {
 	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
 }
 
-// ManualCaptioningRequest is the manual_captioning field of [GroupSettingsInMeetingRequest].
+// ManualCaptioningRequest is the manual_captioning field of [GroupSettingsInMeetingRequest] and
+// [UserSettingsInMeetingRequest].
 type ManualCaptioningRequest struct {
 	// Allow host to type or assign a participant to type.
 	AllowToType *bool `json:"allow_to_type,omitempty"`
@@ -6025,7 +5796,8 @@ type MeetingSettingsQuestionAndAnswerRequest struct {
 	AttendeesCanUpvote *bool `json:"attendees_can_upvote,omitempty"`
 }
 
-// MeetingSettingsRequest is the settings field of [UpdateMeetingRequest]. Meeting settings.
+// MeetingSettingsRequest is the settings field of [UpdateMeetingRequest] and
+// [CreateMeetingRequest]. Meeting settings.
 type MeetingSettingsRequest struct {
 	// Allow attendees to join the meeting from multiple devices.
 	AllowMultipleDevices *bool `json:"allow_multiple_devices,omitempty"`
@@ -6453,7 +6225,8 @@ type MeetingTranscript struct {
 	DownloadRestrictionReason TranscriptRestrictionReason `json:"download_restriction_reason,omitempty"`
 }
 
-// Occurrence is the occurrences field of [MeetingRegistration]. Occurrence object.
+// Occurrence is the occurrences field of [MeetingRegistration], [Meeting], [Webinar] and
+// [WebinarRegistration]. Occurrence object.
 type Occurrence struct {
 	// Duration.
 	Duration int `json:"duration,omitempty"`
@@ -6656,8 +6429,8 @@ type ParticipantList struct {
 
 func (l *ParticipantList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
-// ParticipantPhoneMasking is the participant_phone_masking field of
-// [GroupSettingsAudioConferencing]. The group's Mask phone number in the participant list settings.
+// ParticipantPhoneMasking is the participant_phone_masking field of [AudioConferencingSettings].
+// The group's Mask phone number in the participant list settings.
 type ParticipantPhoneMasking struct {
 	// Whether the group has the Mask phone number in the participant list setting enabled.
 	Enable bool `json:"enable,omitempty"`
@@ -6667,8 +6440,8 @@ type ParticipantPhoneMasking struct {
 }
 
 // ParticipantPhoneMaskingRequest is the participant_phone_masking field of
-// [GroupSettingsAudioConferencingRequest]. The group's Mask phone number in the participant list
-// settings.
+// [GroupSettingsAudioConferencingRequest] and [UserSettingsAudioConferencingRequest]. The group's
+// Mask phone number in the participant list settings.
 type ParticipantPhoneMaskingRequest struct {
 	// Whether the group has the Mask phone number in the participant list setting enabled.
 	Enable *bool `json:"enable,omitempty"`
@@ -6677,8 +6450,11 @@ type ParticipantPhoneMaskingRequest struct {
 	MaskingType *PhoneMaskingType `json:"masking_type,omitempty"`
 }
 
-// PasswordRequirement is the meeting_password_requirement field of [GroupSettingsMeetingSecurity].
-// Information about the meeting and webinar password requirements.
+// PasswordRequirement is the type of the meeting_password_requirement field of
+// [GroupSettingsMeetingSecurity], the recording_password_requirement field of
+// [UserSettingsRecording], the meeting_password_requirement field of [UserSettingsScheduleMeeting]
+// and the meeting_password_requirement field of [UserSettingsMeetingSecurity]. Information about
+// the meeting and webinar password requirements.
 type PasswordRequirement struct {
 	// The maximum length of consecutive characters, like abcdef, allowed in a password.
 	ConsecutiveCharactersLength int `json:"consecutive_characters_length,omitempty"`
@@ -6705,8 +6481,11 @@ type PasswordRequirement struct {
 	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitempty"`
 }
 
-// PasswordRequirementRequest is the meeting_password_requirement field of
-// [GroupSettingsMeetingSecurityRequest]. Information about the meeting and webinar passcode
+// PasswordRequirementRequest is the type of the meeting_password_requirement field of
+// [GroupSettingsMeetingSecurityRequest], the recording_password_requirement field of
+// [UserSettingsRecordingRequest], the meeting_password_requirement field of
+// [UserSettingsScheduleMeetingRequest] and the meeting_password_requirement field of
+// [UserSettingsMeetingSecurityRequest]. Information about the meeting and webinar passcode
 // requirements.
 type PasswordRequirementRequest struct {
 	// The maximum length of consecutive characters (for example, abcdef) allowed in a passcode.
@@ -6827,7 +6606,7 @@ type PastWebinarQA struct {
 	UUID string `json:"uuid,omitempty"`
 }
 
-// PhoneNumber is the phone_numbers field of [User].
+// PhoneNumber is the phone_numbers field of [User], [UserContact] and [CompanyContact].
 type PhoneNumber struct {
 	// The phone number's ISO country code.
 	Code string `json:"code,omitempty"`
@@ -6923,7 +6702,8 @@ type PollQuestionPromptRequest struct {
 	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
 }
 
-// PollQuestionRequest is the questions field of [CreateWebinarPollRequest].
+// PollQuestionRequest is the questions field of [CreateWebinarPollRequest] and
+// [UpdateWebinarPollRequest].
 type PollQuestionRequest struct {
 	// The allowed maximum number of characters.
 	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
@@ -6983,7 +6763,8 @@ type PollReportAnswer struct {
 	Question string `json:"question,omitempty"`
 }
 
-// PollReportQuestion is the questions field of [MeetingPollsReport].
+// PollReportQuestion is the questions field of [MeetingPollsReport], [WebinarPollsReport] and
+// [PastWebinarPollResults].
 type PollReportQuestion struct {
 	// The participant's email address.
 	Email string `json:"email,omitempty"`
@@ -7013,7 +6794,18 @@ type PresenceStatus struct {
 	RemainingTime float64 `json:"remaining_time,omitempty"`
 }
 
-// QAQuestion is the questions field of [PastMeetingQA].
+// ProfileSettings is the profile field of [GroupSettings] and [UserSettings].
+type ProfileSettings struct {
+	RecordingStorageLocation *RecordingStorageLocation `json:"recording_storage_location,omitempty"`
+}
+
+// ProfileSettingsRequest is the profile field of [UpdateGroupSettingsRequest] and
+// [UpdateUserSettingsRequest].
+type ProfileSettingsRequest struct {
+	RecordingStorageLocation *RecordingStorageLocationRequest `json:"recording_storage_location,omitempty"`
+}
+
+// QAQuestion is the questions field of [PastMeetingQA] and [PastWebinarQA].
 type QAQuestion struct {
 	// The user's email address.
 	Email string `json:"email,omitempty"`
@@ -7075,7 +6867,7 @@ type QAReportDetail struct {
 	AnswerDetails []QAReportAnswer `json:"answer_details,omitempty"`
 }
 
-// QAReportQuestion is the questions field of [MeetingQAReport].
+// QAReportQuestion is the questions field of [MeetingQAReport] and [WebinarQAReport].
 type QAReportQuestion struct {
 	// The user ID of the user who asked the question.
 	UserID string `json:"user_id,omitempty"`
@@ -7090,8 +6882,9 @@ type QAReportQuestion struct {
 	QuestionDetails []QAReportDetail `json:"question_details,omitempty"`
 }
 
-// RecordFilesSeparately is the record_files_separately field of [GroupSettingsRecording]. The
-// account's Record active speaker, gallery view and shared screen separately settings.
+// RecordFilesSeparately is the record_files_separately field of [GroupSettingsRecording] and
+// [UserSettingsRecording]. The account's Record active speaker, gallery view and shared screen
+// separately settings.
 type RecordFilesSeparately struct {
 	// Whether recording only the active speaker is enabled.
 	ActiveSpeaker bool `json:"active_speaker,omitempty"`
@@ -7104,8 +6897,8 @@ type RecordFilesSeparately struct {
 }
 
 // RecordFilesSeparatelyRequest is the record_files_separately field of
-// [GroupSettingsRecordingRequest]. The account's Record active speaker, gallery view and shared
-// screen separately settings.
+// [GroupSettingsRecordingRequest] and [UserSettingsRecordingRequest]. The account's Record active
+// speaker, gallery view and shared screen separately settings.
 type RecordFilesSeparatelyRequest struct {
 	// Whether recording only the active speaker is enabled.
 	ActiveSpeaker *bool `json:"active_speaker,omitempty"`
@@ -7233,7 +7026,8 @@ type RecordingList struct {
 func (l *RecordingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // RecordingNotification is the recording_notification_for_zoom_client field of
-// [GroupSettingsRecording]. setting name: Recording notifications - Zoom clients.
+// [GroupSettingsRecording] and [UserSettingsRecording]. setting name: Recording notifications -
+// Zoom clients.
 type RecordingNotification struct {
 	// Child setting name is [Show a disclaimer to participants when a recording starts], the value is
 	// option name you selected.
@@ -7248,8 +7042,8 @@ type RecordingNotification struct {
 }
 
 // RecordingNotificationRequest is the recording_notification_for_zoom_client field of
-// [GroupSettingsRecordingRequest]. You can update the setting name: Recording notifications - Zoom
-// clients.
+// [GroupSettingsRecordingRequest] and [UserSettingsRecordingRequest]. You can update the setting
+// name: Recording notifications - Zoom clients.
 type RecordingNotificationRequest struct {
 	// This field updates child setting name is [Show a disclaimer to participants when a recording
 	// starts].
@@ -7281,7 +7075,7 @@ type RecordingRegistrant struct {
 	Country string `json:"country,omitempty"`
 
 	// Information about custom questions.
-	CustomQuestions []RecordingRegistrantCustomQuestion `json:"custom_questions,omitempty"`
+	CustomQuestions []RegistrantCustomQuestion `json:"custom_questions,omitempty"`
 
 	// The registrant's email address.
 	Email string `json:"email,omitempty"`
@@ -7321,26 +7115,6 @@ type RecordingRegistrant struct {
 
 	// The registrant's ZIP or postal code.
 	Zip string `json:"zip,omitempty"`
-}
-
-// RecordingRegistrantCustomQuestion is the custom_questions field of [RecordingRegistrant].
-// Information about custom questions.
-type RecordingRegistrantCustomQuestion struct {
-	// The custom question's title.
-	Title string `json:"title,omitempty"`
-
-	// The custom question's response value.
-	Value string `json:"value,omitempty"`
-}
-
-// RecordingRegistrantCustomQuestionRequest is the custom_questions field of
-// [AddRecordingRegistrantRequest]. Information about custom questions.
-type RecordingRegistrantCustomQuestionRequest struct {
-	// The title of the custom question.
-	Title string `json:"title,omitempty"`
-
-	// The custom question's response value.
-	Value string `json:"value,omitempty"`
 }
 
 // RecordingRegistrantList is the response of [CloudRecordingsService.ListRegistrants]. Information
@@ -7428,6 +7202,25 @@ type RecordingSettings struct {
 	AutoDeleteDate string `json:"auto_delete_date,omitempty"`
 }
 
+// RecordingStorageLocation is the recording_storage_location field of [ProfileSettings].
+type RecordingStorageLocation struct {
+	// Users can choose the country to store their recorded content.
+	AllowedValues []string `json:"allowed_values,omitempty"`
+
+	// Abbreviated country code.
+	Value string `json:"value,omitempty"`
+}
+
+// RecordingStorageLocationRequest is the recording_storage_location field of
+// [ProfileSettingsRequest].
+type RecordingStorageLocationRequest struct {
+	// Users can choose the country to store their recorded content.
+	AllowedValues []string `json:"allowed_values,omitzero"`
+
+	// Abbreviated country code.
+	Value *string `json:"value,omitempty"`
+}
+
 // RecordingView is the analytics_details field of [RecordingAnalyticsDetails].
 type RecordingView struct {
 	// Explicit time to watch or download the recording.
@@ -7453,7 +7246,7 @@ type RecoverRecordingFileRequest struct {
 	Action *RecordingRecoverAction `json:"action,omitempty"`
 }
 
-// Recurrence is the recurrence field of [Meeting]. Recurrence object.
+// Recurrence is the recurrence field of [Meeting] and [Webinar]. Recurrence object.
 type Recurrence struct {
 	// Select the final date when the meeting will recur before it is canceled.
 	EndDateTime Time `json:"end_date_time,omitzero"`
@@ -7484,7 +7277,8 @@ type Recurrence struct {
 	WeeklyDays string `json:"weekly_days,omitempty"`
 }
 
-// RecurrenceRequest is the recurrence field of [UpdateMeetingRequest]. Recurrence object.
+// RecurrenceRequest is the recurrence field of [UpdateMeetingRequest], [CreateMeetingRequest],
+// [CreateWebinarRequest] and [UpdateWebinarRequest]. Recurrence object.
 type RecurrenceRequest struct {
 	// Select the final date when the meeting recurs before it is canceled.
 	EndDateTime Time `json:"end_date_time,omitzero"`
@@ -7589,8 +7383,8 @@ type Registrant struct {
 	Language RegistrantLanguage `json:"language,omitempty"`
 }
 
-// RegistrantCustomQuestion is the custom_questions field of [Registrant]. Information about custom
-// questions.
+// RegistrantCustomQuestion is the custom_questions field of [Registrant] and [RecordingRegistrant].
+// Information about custom questions.
 type RegistrantCustomQuestion struct {
 	// The title of the custom question.
 	Title string `json:"title,omitempty"`
@@ -7599,7 +7393,8 @@ type RegistrantCustomQuestion struct {
 	Value string `json:"value,omitempty"`
 }
 
-// RegistrantCustomQuestionDefinition is the custom_questions field of [RegistrantQuestions].
+// RegistrantCustomQuestionDefinition is the custom_questions field of [RegistrantQuestions] and
+// [GroupRegistrationSettings].
 type RegistrantCustomQuestionDefinition struct {
 	// Answer choices for the question.
 	Answers []string `json:"answers,omitempty"`
@@ -7618,7 +7413,7 @@ type RegistrantCustomQuestionDefinition struct {
 }
 
 // RegistrantCustomQuestionDefinitionRequest is the custom_questions field of
-// [UpdateRegistrantQuestionsRequest].
+// [UpdateRegistrantQuestionsRequest] and [UpdateGroupRegistrationSettingsRequest].
 type RegistrantCustomQuestionDefinitionRequest struct {
 	// Answer choices for the question.
 	Answers []string `json:"answers,omitempty"`
@@ -7636,8 +7431,8 @@ type RegistrantCustomQuestionDefinitionRequest struct {
 	Selected *bool `json:"selected,omitempty"`
 }
 
-// RegistrantCustomQuestionRequest is the custom_questions field of [AddRegistrantRequest].
-// Information about custom questions.
+// RegistrantCustomQuestionRequest is the custom_questions field of [AddRegistrantRequest] and
+// [AddRecordingRegistrantRequest]. Information about custom questions.
 type RegistrantCustomQuestionRequest struct {
 	// The title of the custom question.
 	Title string `json:"title,omitempty"`
@@ -7670,7 +7465,8 @@ type RegistrantList struct {
 
 func (l *RegistrantList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
-// RegistrantQuestion is the questions field of [RegistrantQuestions].
+// RegistrantQuestion is the questions field of [RegistrantQuestions] and
+// [GroupRegistrationSettings].
 type RegistrantQuestion struct {
 	// Field name.
 	FieldName RegistrantQuestionFieldName `json:"field_name,omitempty"`
@@ -7682,7 +7478,8 @@ type RegistrantQuestion struct {
 	Selected bool `json:"selected,omitempty"`
 }
 
-// RegistrantQuestionRequest is the questions field of [UpdateRegistrantQuestionsRequest].
+// RegistrantQuestionRequest is the questions field of [UpdateRegistrantQuestionsRequest] and
+// [UpdateGroupRegistrationSettingsRequest].
 type RegistrantQuestionRequest struct {
 	// Field name.
 	FieldName RegistrantQuestionFieldName `json:"field_name,omitempty"`
@@ -7774,7 +7571,8 @@ type RemoteSupportReport struct {
 
 func (l *RemoteSupportReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
-// ReportParticipant is the participants field of [MeetingParticipantsReport].
+// ReportParticipant is the participants field of [MeetingParticipantsReport] and
+// [WebinarParticipantsReport].
 type ReportParticipant struct {
 	// The participant's SDK identifier.
 	CustomerKey string `json:"customer_key,omitempty"`
@@ -8017,8 +7815,8 @@ type SignInActivity struct {
 	Version string `json:"version,omitempty"`
 }
 
-// SignLanguageInterpretation is the sign_language_interpretation field of [MeetingSettings]. The
-// meeting's sign language interpretation settings.
+// SignLanguageInterpretation is the sign_language_interpretation field of [MeetingSettings] and
+// [WebinarSettings]. The meeting's sign language interpretation settings.
 type SignLanguageInterpretation struct {
 	// Whether to enable sign language interpretation for the meeting.
 	Enable bool `json:"enable,omitempty"`
@@ -8028,13 +7826,31 @@ type SignLanguageInterpretation struct {
 }
 
 // SignLanguageInterpretationRequest is the sign_language_interpretation field of
-// [MeetingSettingsRequest]. The meeting's sign language interpretation settings.
+// [MeetingSettingsRequest] and [WebinarSettingsRequest]. The meeting's sign language interpretation
+// settings.
 type SignLanguageInterpretationRequest struct {
 	// Whether to enable sign language interpretation for the meeting.
 	Enable *bool `json:"enable,omitempty"`
 
 	// Information about the meeting's sign language interpreters.
 	Interpreters []SignLanguageInterpreterRequest `json:"interpreters,omitzero"`
+}
+
+// SignLanguageInterpretationSettings is the sign_language_interpretation field of
+// [GroupSettingsInMeeting] and [UserSettingsInMeeting].
+type SignLanguageInterpretationSettings struct {
+	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
+	// one language into another in real-time.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to enable sign language interpretation view by default in scheduler.
+	EnableSignLanguageInterpretationByDefault bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
+
+	// A list of system-supported languages.
+	Languages []string `json:"languages,omitempty"`
+
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitempty"`
 }
 
 // SignLanguageInterpreter is the interpreters field of [SignLanguageInterpretation].
@@ -8055,8 +7871,9 @@ type SignLanguageInterpreterRequest struct {
 	SignLanguage string `json:"sign_language,omitempty"`
 }
 
-// SmartRecording is the smart_recording field of [GroupSettingsRecording]. By selecting this
-// option, your recording will have meeting smart chapters, and next steps.
+// SmartRecording is the smart_recording field of [GroupSettingsRecording] and
+// [UserSettingsRecording]. By selecting this option, your recording will have meeting smart
+// chapters, and next steps.
 type SmartRecording struct {
 	// By selecting this option, meeting details in the audio transcript will be highlighted.
 	CreateRecordingHighlights bool `json:"create_recording_highlights,omitempty"`
@@ -8068,8 +7885,9 @@ type SmartRecording struct {
 	CreateNextSteps bool `json:"create_next_steps,omitempty"`
 }
 
-// SmartRecordingRequest is the smart_recording field of [GroupSettingsRecordingRequest]. By
-// selecting this option, your recording will have meeting smart chapters, and next steps.
+// SmartRecordingRequest is the smart_recording field of [GroupSettingsRecordingRequest] and
+// [UserSettingsRecordingRequest]. By selecting this option, your recording will have meeting smart
+// chapters, and next steps.
 type SmartRecordingRequest struct {
 	// By selecting this option, meeting details in the audio transcript will be highlighted.
 	CreateRecordingHighlights *bool `json:"create_recording_highlights,omitempty"`
@@ -8081,7 +7899,8 @@ type SmartRecordingRequest struct {
 	CreateNextSteps *bool `json:"create_next_steps,omitempty"`
 }
 
-// SurveyReportAnswer is the survey_answers field of [MeetingSurveyReport].
+// SurveyReportAnswer is the survey_answers field of [MeetingSurveyReport] and
+// [WebinarSurveyReport].
 type SurveyReportAnswer struct {
 	// The participant's email address.
 	Email string `json:"email,omitempty"`
@@ -8195,7 +8014,30 @@ type TelephonyUsage struct {
 	UUID string `json:"uuid,omitempty"`
 }
 
-// TollNumber is the numbers field of [GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall].
+// TollCallSettings is the toll_call field of [AudioConferencingSettings].
+type TollCallSettings struct {
+	// Whether the group has the Toll Call setting enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// The group's Toll Call phone number information.
+	Numbers []TollNumber `json:"numbers,omitempty"`
+}
+
+// TollFreeAndFeeBasedTollCallSettings is the toll_free_and_fee_based_toll_call field of
+// [AudioConferencingSettings].
+type TollFreeAndFeeBasedTollCallSettings struct {
+	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
+	// phone numbers.
+	AllowWebinarAttendeesDial bool `json:"allow_webinar_attendees_dial,omitempty"`
+
+	// Whether the group has the Toll-free and Fee-based Toll Call setting enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// The group's Toll-free and Fee-based Toll Call phone number information.
+	Numbers []TollNumber `json:"numbers,omitempty"`
+}
+
+// TollNumber is the numbers field of [TollFreeAndFeeBasedTollCallSettings] and [TollCallSettings].
 type TollNumber struct {
 	// The phone number's E.164 country calling code.
 	Code string `json:"code,omitempty"`
@@ -8214,7 +8056,8 @@ type TollNumber struct {
 }
 
 // TollNumberRequest is the numbers field of
-// [GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest].
+// [GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest] and
+// [GroupSettingsAudioConferencingTollCallRequest].
 type TollNumberRequest struct {
 	// The phone number's E.164 country calling code.
 	Code string `json:"code,omitempty"`
@@ -8232,7 +8075,8 @@ type TollNumberRequest struct {
 	Number string `json:"number,omitempty"`
 }
 
-// TrackingField is the tracking_fields field of [Meeting].
+// TrackingField is the tracking_fields field of [Meeting], [HistoryMeeting], [MeetingReport],
+// [WebinarReport] and [Webinar].
 type TrackingField struct {
 	// The tracking field's label.
 	Field string `json:"field,omitempty"`
@@ -8245,7 +8089,8 @@ type TrackingField struct {
 	Visible bool `json:"visible,omitempty"`
 }
 
-// TrackingFieldRequest is the tracking_fields field of [UpdateMeetingRequest].
+// TrackingFieldRequest is the tracking_fields field of [UpdateMeetingRequest],
+// [CreateMeetingRequest], [CreateWebinarRequest] and [UpdateWebinarRequest].
 type TrackingFieldRequest struct {
 	// Tracking fields type. Required.
 	Field string `json:"field"`
@@ -8514,13 +8359,13 @@ type UpdateGroupSettingsRequest struct {
 	// The group's audio conference settings.
 	AudioConferencing *GroupSettingsAudioConferencingRequest `json:"audio_conferencing,omitempty"`
 
-	EmailNotification *GroupSettingsEmailNotificationRequest `json:"email_notification,omitempty"`
+	EmailNotification *EmailNotificationSettingsRequest `json:"email_notification,omitempty"`
 
 	InMeeting *GroupSettingsInMeetingRequest `json:"in_meeting,omitempty"`
 
 	OtherOptions *GroupSettingsOtherOptionsRequest `json:"other_options,omitempty"`
 
-	Profile *GroupSettingsProfileRequest `json:"profile,omitempty"`
+	Profile *ProfileSettingsRequest `json:"profile,omitempty"`
 
 	Recording *GroupSettingsRecordingRequest `json:"recording,omitempty"`
 
@@ -8844,13 +8689,13 @@ type UpdateUserSettingsRequest struct {
 	// The user's audio conference settings.
 	AudioConferencing *UserSettingsAudioConferencingRequest `json:"audio_conferencing,omitempty"`
 
-	EmailNotification *UserSettingsEmailNotificationRequest `json:"email_notification,omitempty"`
+	EmailNotification *EmailNotificationSettingsRequest `json:"email_notification,omitempty"`
 
 	Feature *UserSettingsFeatureRequest `json:"feature,omitempty"`
 
 	InMeeting *UserSettingsInMeetingRequest `json:"in_meeting,omitempty"`
 
-	Profile *UserSettingsProfileRequest `json:"profile,omitempty"`
+	Profile *ProfileSettingsRequest `json:"profile,omitempty"`
 
 	Recording *UserSettingsRecordingRequest `json:"recording,omitempty"`
 
@@ -9225,7 +9070,7 @@ type UserContactList struct {
 
 func (l *UserContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
-// UserCustomAttribute is the custom_attributes field of [ActiveHost].
+// UserCustomAttribute is the custom_attributes field of [ActiveHost] and [User].
 type UserCustomAttribute struct {
 	// Identifier for the custom attribute.
 	Key string `json:"key,omitempty"`
@@ -9249,7 +9094,8 @@ type UserCustomAttributeRequest struct {
 	Value string `json:"value,omitempty"`
 }
 
-// UserFeature is the feature field of [UserInfo]. Information about the user's features.
+// UserFeature is the feature field of [UserInfo] and [UpdateUserRequest]. Information about the
+// user's features.
 type UserFeature struct {
 	// Whether the user has the Zoom Phone feature enabled.
 	ZoomPhone *bool `json:"zoom_phone,omitempty"`
@@ -9350,7 +9196,47 @@ type UserPermissions struct {
 	Permissions []string `json:"permissions,omitempty"`
 }
 
-// UserRef is the admins field of [AddGroupAdminsRequest].
+// UserPollingSettings is the type of the meeting_polling field of [UserSettingsInMeeting] and the
+// webinar_polling field of [UserSettingsInMeeting].
+type UserPollingSettings struct {
+	// Whether to allow the host to create advanced polls and quizzes.
+	AdvancedPolls bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow alternative hosts to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
+
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// UserPollingSettingsRequest is the type of the meeting_polling field of
+// [UserSettingsInMeetingRequest] and the webinar_polling field of [UserSettingsInMeetingRequest].
+type UserPollingSettingsRequest struct {
+	// Whether to allow the host to create advanced polls and quizzes.
+	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow alternative hosts to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
+
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// UserRef is the type of the admins field of [AddGroupAdminsRequest], the members field of
+// [AddGroupMembersRequest], the users field of [BulkUpdateUserFeaturesRequest] and the members
+// field of [AddRoleMembersRequest].
 type UserRef struct {
 	// The user's email.
 	Email string `json:"email,omitempty"`
@@ -9362,15 +9248,15 @@ type UserRef struct {
 // UserSettings is the response of [UsersService.GetSettings].
 type UserSettings struct {
 	// The user's audio conference settings.
-	AudioConferencing *UserSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
+	AudioConferencing *AudioConferencingSettings `json:"audio_conferencing,omitempty"`
 
-	EmailNotification *UserSettingsEmailNotification `json:"email_notification,omitempty"`
+	EmailNotification *EmailNotificationSettings `json:"email_notification,omitempty"`
 
 	Feature *UserSettingsFeature `json:"feature,omitempty"`
 
 	InMeeting *UserSettingsInMeeting `json:"in_meeting,omitempty"`
 
-	Profile *UserSettingsProfile `json:"profile,omitempty"`
+	Profile *ProfileSettings `json:"profile,omitempty"`
 
 	Recording *UserSettingsRecording `json:"recording,omitempty"`
 
@@ -9400,81 +9286,6 @@ type UserSettings struct {
 	MeetingSecurity *UserSettingsMeetingSecurity `json:"meeting_security,omitempty"`
 }
 
-// UserSettingsAudioConferencing is the audio_conferencing field of [UserSettings]. The user's audio
-// conference settings.
-type UserSettingsAudioConferencing struct {
-	// The user's Toll-free and Fee-based Toll Call settings.
-	TollFreeAndFeeBasedTollCall *UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
-
-	// The user's Toll Call settings.
-	TollCall *UserSettingsAudioConferencingTollCall `json:"toll_call,omitempty"`
-
-	// The user's Call Me and Invite by Phone settings.
-	CallMeAndInviteByPhone *UserSettingsAudioConferencingCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitempty"`
-
-	// Whether the user has the Personal Audio Conference setting enabled.
-	PersonalAudioConference bool `json:"personal_audio_conference,omitempty"`
-
-	// The user's Mask phone number in the participant list settings.
-	ParticipantPhoneMasking *ParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
-
-	// The user's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *UserSettingsAudioConferencingGlobalDialInCountries `json:"global_dial_in_countries,omitempty"`
-}
-
-// UserSettingsAudioConferencingCallMeAndInviteByPhone is the call_me_and_invite_by_phone field of
-// [UserSettingsAudioConferencing]. The user's Call Me and Invite by Phone settings.
-type UserSettingsAudioConferencingCallMeAndInviteByPhone struct {
-	// Whether the user has the Call Me and Invite by Phone setting enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// Require Call Me users to press 1 before being connected to the meeting.
-	RequirePress1ForCallMe CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
-
-	// Whether webinar attendees can use Call Me to connect audio.
-	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitempty"`
-
-	// The user's call out countries/regions settings.
-	CallOutCountries *UserSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries `json:"call_out_countries,omitempty"`
-}
-
-// UserSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries is the call_out_countries
-// field of [UserSettingsAudioConferencingCallMeAndInviteByPhone]. The user's call out
-// countries/regions settings.
-type UserSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries struct {
-	// The list of all available countries/regions that can be enabled for call out.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of countries/regions that users can call out to.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-}
-
-// UserSettingsAudioConferencingGlobalDialInCountries is the global_dial_in_countries field of
-// [UserSettingsAudioConferencing]. The user's Global Dial-in Countries/Regions settings.
-type UserSettingsAudioConferencingGlobalDialInCountries struct {
-	// The list of all available countries/regions that can be selected for displaying dial-in numbers
-	// in the meeting invitation.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-
-	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
-	IncludeTollFree bool `json:"include_toll_free,omitempty"`
-}
-
-// UserSettingsAudioConferencingGlobalDialInCountriesRequest is the global_dial_in_countries field
-// of [UserSettingsAudioConferencingRequest]. The user's Global Dial-in Countries/Regions settings.
-type UserSettingsAudioConferencingGlobalDialInCountriesRequest struct {
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
-
-	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
-	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
-}
-
 // UserSettingsAudioConferencingRequest is the audio_conferencing field of
 // [UpdateUserSettingsRequest]. The user's audio conference settings.
 type UserSettingsAudioConferencingRequest struct {
@@ -9482,31 +9293,7 @@ type UserSettingsAudioConferencingRequest struct {
 	ParticipantPhoneMasking *ParticipantPhoneMaskingRequest `json:"participant_phone_masking,omitempty"`
 
 	// The user's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *UserSettingsAudioConferencingGlobalDialInCountriesRequest `json:"global_dial_in_countries,omitempty"`
-}
-
-// UserSettingsAudioConferencingTollCall is the toll_call field of [UserSettingsAudioConferencing].
-// The user's Toll Call settings.
-type UserSettingsAudioConferencingTollCall struct {
-	// Whether the user has the Toll Call setting enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// The user's Toll Call phone number information.
-	Numbers []TollNumber `json:"numbers,omitempty"`
-}
-
-// UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall is the toll_free_and_fee_based_toll_call
-// field of [UserSettingsAudioConferencing]. The user's Toll-free and Fee-based Toll Call settings.
-type UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall struct {
-	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
-	// phone numbers.
-	AllowWebinarAttendeesDial bool `json:"allow_webinar_attendees_dial,omitempty"`
-
-	// Whether the user has the Toll-free and Fee-based Toll Call setting enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// The user's Toll-free and Fee-based Toll Call phone number information.
-	Numbers []TollNumber `json:"numbers,omitempty"`
+	GlobalDialInCountries *GlobalDialInCountrySettingsRequest `json:"global_dial_in_countries,omitempty"`
 }
 
 // UserSettingsAuthenticationOptions is the authentication_options field of [UserSettings]. Zoom's
@@ -9564,57 +9351,6 @@ type UserSettingsAuthenticationOptionsRecordingAuthentication struct {
 
 	// Whether only authenticated users can view cloud recordings.
 	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
-}
-
-// UserSettingsEmailNotification is the email_notification field of [UserSettings].
-type UserSettingsEmailNotification struct {
-	// When an alternative host is set or removed from a meeting.
-	AlternativeHostReminder bool `json:"alternative_host_reminder,omitempty"`
-
-	// When a meeting is cancelled.
-	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitempty"`
-
-	// Whether to notify the host when a cloud recording is available.
-	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
-
-	// When attendees join meeting before host.
-	JBHReminder bool `json:"jbh_reminder,omitempty"`
-
-	// Whether to notify any alternative hosts when a cloud recording is available.
-	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-
-	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
-	// recording is available.
-	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitempty"`
-
-	// This setting notifies the host there is a meeting is scheduled, rescheduled, or cancelled.
-	ScheduleForReminder bool `json:"schedule_for_reminder,omitempty"`
-}
-
-// UserSettingsEmailNotificationRequest is the email_notification field of
-// [UpdateUserSettingsRequest].
-type UserSettingsEmailNotificationRequest struct {
-	// When an alternative host is set or removed from a meeting.
-	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
-
-	// When a meeting is cancelled.
-	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
-
-	// Whether to notify the host when a cloud recording is available.
-	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
-
-	// When attendees join meeting before host.
-	JBHReminder *bool `json:"jbh_reminder,omitempty"`
-
-	// Whether to notify any alternative hosts when a cloud recording is available.
-	RecordingAvailableReminderAlternativeHosts *bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-
-	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
-	// recording is available.
-	RecordingAvailableReminderSchedulers *bool `json:"recording_available_reminder_schedulers,omitempty"`
-
-	// This setting notifies the host there is a meeting is scheduled, rescheduled, or cancelled.
-	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
 }
 
 // UserSettingsFeature is the feature field of [UserSettings].
@@ -9921,11 +9657,11 @@ type UserSettingsInMeeting struct {
 	JoinFromMobile bool `json:"join_from_mobile,omitempty"`
 
 	// The information about the language interpretation settings.
-	LanguageInterpretation *UserSettingsInMeetingLanguageInterpretation `json:"language_interpretation,omitempty"`
+	LanguageInterpretation *LanguageInterpretationSettings `json:"language_interpretation,omitempty"`
 
 	// This setting allows hosts to assign participants as sign language interpreters who can interpret
 	// one language into sign language in real-time.
-	SignLanguageInterpretation *UserSettingsInMeetingSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
+	SignLanguageInterpretation *SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitempty"`
 
 	// Whether to allow Facebook live streaming.
 	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitempty"`
@@ -9999,20 +9735,20 @@ type UserSettingsInMeeting struct {
 	VirtualBackground bool `json:"virtual_background,omitempty"`
 
 	// The settings to manage virtual background.
-	VirtualBackgroundSettings *UserSettingsInMeetingVirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
+	VirtualBackgroundSettings *VirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
 
 	// This setting enables the waiting room.
 	WaitingRoom bool `json:"waiting_room,omitempty"`
 
-	WebinarChat *UserSettingsInMeetingWebinarChat `json:"webinar_chat,omitempty"`
+	WebinarChat *WebinarChatSettings `json:"webinar_chat,omitempty"`
 
-	WebinarLiveStreaming *UserSettingsInMeetingWebinarLiveStreaming `json:"webinar_live_streaming,omitempty"`
+	WebinarLiveStreaming *WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitempty"`
 
 	// The information about the account's meeting polling settings.
-	MeetingPolling *UserSettingsInMeetingMeetingPolling `json:"meeting_polling,omitempty"`
+	MeetingPolling *UserPollingSettings `json:"meeting_polling,omitempty"`
 
 	// The information about the user's webinar polling settings.
-	WebinarPolling *UserSettingsInMeetingWebinarPolling `json:"webinar_polling,omitempty"`
+	WebinarPolling *UserPollingSettings `json:"webinar_polling,omitempty"`
 
 	// This setting allows the host to present surveys to attendees once a webinar has ended.
 	WebinarSurvey bool `json:"webinar_survey,omitempty"`
@@ -10056,87 +9792,6 @@ type UserSettingsInMeetingAICompanionQuestions struct {
 
 	// Defines who can ask questions about this meeting's transcript.
 	WhoCanAskQuestions int `json:"who_can_ask_questions,omitempty"`
-}
-
-// UserSettingsInMeetingLanguageInterpretation is the language_interpretation field of
-// [UserSettingsInMeeting]. The information about the language interpretation settings.
-type UserSettingsInMeetingLanguageInterpretation struct {
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
-
-	// Whether enable language interpretation by default.
-	EnableLanguageInterpretationByDefault bool `json:"enable_language_interpretation_by_default,omitempty"`
-
-	// Whether to allow participants to speak in listening channel.
-	AllowParticipantsToSpeakInListeningChannel bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
-
-	// Whether to allow up to 25 custom languages when scheduling meetings.
-	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-
-	// This setting allows hosts to assign participants as interpreters who can interpret one language
-	// into another in real-time.
-	Enable bool `json:"enable,omitempty"`
-
-	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
-}
-
-// UserSettingsInMeetingLanguageInterpretationRequest is the language_interpretation field of
-// [UserSettingsInMeetingRequest]. The information about the language interpretation settings.
-type UserSettingsInMeetingLanguageInterpretationRequest struct {
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitzero"`
-
-	// Whether enable language interpretation by default.
-	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
-
-	// Whether to allow participants to speak in listening channel.
-	AllowParticipantsToSpeakInListeningChannel *bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
-
-	// Whether to allow up to 25 custom languages when scheduling meetings.
-	AllowUpTo25CustomLanguagesWhenSchedulingMeetings *bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-
-	// This setting allows the hosts to assign participants as interpreters who can interpret one
-	// language into another in real-time.
-	Enable *bool `json:"enable,omitempty"`
-}
-
-// UserSettingsInMeetingMeetingPolling is the meeting_polling field of [UserSettingsInMeeting]. The
-// information about the account's meeting polling settings.
-type UserSettingsInMeetingMeetingPolling struct {
-	// Whether to allow the host to create advanced polls and quizzes.
-	AdvancedPolls bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow host to upload an image for each question.
-	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// Whether to allow the host to add polls before or during a meeting.
-	Enable bool `json:"enable,omitempty"`
-}
-
-// UserSettingsInMeetingMeetingPollingRequest is the meeting_polling field of
-// [UserSettingsInMeetingRequest]. The information about the account's meeting polling settings.
-type UserSettingsInMeetingMeetingPollingRequest struct {
-	// Whether to allow the host to create advanced polls and quizzes.
-	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow host to upload an image for each question.
-	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// Whether to allow the host to add polls before or during a meeting.
-	Enable *bool `json:"enable,omitempty"`
 }
 
 // UserSettingsInMeetingMeetingSummaryWithAICompanion is the meeting_summary_with_ai_companion field
@@ -10257,7 +9912,7 @@ type UserSettingsInMeetingRequest struct {
 	JoinFromMobile *bool `json:"join_from_mobile,omitempty"`
 
 	// The information about the language interpretation settings.
-	LanguageInterpretation *UserSettingsInMeetingLanguageInterpretationRequest `json:"language_interpretation,omitempty"`
+	LanguageInterpretation *LanguageInterpretationSettingsRequest `json:"language_interpretation,omitempty"`
 
 	// This setting allows hosts to assign participants as sign language interpreters who can interpret
 	// one language into sign language in real-time.
@@ -10337,15 +9992,15 @@ type UserSettingsInMeetingRequest struct {
 	WaitingRoom *bool `json:"waiting_room,omitempty"`
 
 	// The information about the user's webinar chat settings.
-	WebinarChat *UserSettingsInMeetingWebinarChatRequest `json:"webinar_chat,omitempty"`
+	WebinarChat *WebinarChatSettingsRequest `json:"webinar_chat,omitempty"`
 
-	WebinarLiveStreaming *UserSettingsInMeetingWebinarLiveStreamingRequest `json:"webinar_live_streaming,omitempty"`
+	WebinarLiveStreaming *WebinarLiveStreamingSettingsRequest `json:"webinar_live_streaming,omitempty"`
 
 	// The information about the account's meeting polling settings.
-	MeetingPolling *UserSettingsInMeetingMeetingPollingRequest `json:"meeting_polling,omitempty"`
+	MeetingPolling *UserPollingSettingsRequest `json:"meeting_polling,omitempty"`
 
 	// The information about the user's webinar polling settings.
-	WebinarPolling *UserSettingsInMeetingWebinarPollingRequest `json:"webinar_polling,omitempty"`
+	WebinarPolling *UserPollingSettingsRequest `json:"webinar_polling,omitempty"`
 
 	// This setting allows the host to present surveys to attendees once a webinar has ended.
 	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
@@ -10370,24 +10025,6 @@ type UserSettingsInMeetingRequest struct {
 	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
 }
 
-// UserSettingsInMeetingSignLanguageInterpretation is the sign_language_interpretation field of
-// [UserSettingsInMeeting]. This setting allows hosts to assign participants as sign language
-// interpreters who can interpret one language into sign language in real-time.
-type UserSettingsInMeetingSignLanguageInterpretation struct {
-	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
-	// one language into another in real-time.
-	Enable bool `json:"enable,omitempty"`
-
-	// Whether to enable sign language interpretation view by default in scheduler.
-	EnableSignLanguageInterpretationByDefault bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
-
-	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
-
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
-}
-
 // UserSettingsInMeetingSignLanguageInterpretationRequest is the sign_language_interpretation field
 // of [UserSettingsInMeetingRequest]. This setting allows hosts to assign participants as sign
 // language interpreters who can interpret one language into sign language in real-time.
@@ -10406,21 +10043,6 @@ type UserSettingsInMeetingSignLanguageInterpretationRequest struct {
 	CustomLanguages []string `json:"custom_languages,omitzero"`
 }
 
-// UserSettingsInMeetingVirtualBackgroundSettings is the virtual_background_settings field of
-// [UserSettingsInMeeting]. The settings to manage virtual background.
-type UserSettingsInMeetingVirtualBackgroundSettings struct {
-	// This setting allows the user to upload custom backgrounds.
-	AllowUploadCustom bool `json:"allow_upload_custom,omitempty"`
-
-	// This setting allows the use of videos for virtual backgrounds.
-	AllowVideos bool `json:"allow_videos,omitempty"`
-
-	// This setting enables virtual background.
-	Enable bool `json:"enable,omitempty"`
-
-	Files []VirtualBackground `json:"files,omitempty"`
-}
-
 // UserSettingsInMeetingVirtualBackgroundSettingsRequest is the virtual_background_settings field of
 // [UserSettingsInMeetingRequest]. The user's virtual background settings.
 type UserSettingsInMeetingVirtualBackgroundSettingsRequest struct {
@@ -10435,128 +10057,6 @@ type UserSettingsInMeetingVirtualBackgroundSettingsRequest struct {
 
 	// The information about the virtual background files.
 	Files []VirtualBackgroundRequest `json:"files,omitzero"`
-}
-
-// UserSettingsInMeetingWebinarChat is the webinar_chat field of [UserSettingsInMeeting].
-type UserSettingsInMeetingWebinarChat struct {
-	// This setting indicates who webinar attendees can chat with.
-	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
-
-	// Automatically saves chat messages to a local file on the host's computer when the webinar ends.
-	AllowAutoSaveLocalChatFile bool `json:"allow_auto_save_local_chat_file,omitempty"`
-
-	// This setting indicates who the webinar panelists can chat with.
-	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
-
-	// This setting allows webinar panelists to send direct messages to other panelists.
-	AllowPanelistsSendDirectMessage bool `json:"allow_panelists_send_direct_message,omitempty"`
-
-	// This setting indicates how webinar attendees can save chats.
-	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
-
-	// By default, it indicates who the webinar attendees can chat with.
-	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
-
-	// This setting allows the webinar participants to send chat messages.
-	Enable bool `json:"enable,omitempty"`
-}
-
-// UserSettingsInMeetingWebinarChatRequest is the webinar_chat field of
-// [UserSettingsInMeetingRequest]. The information about the user's webinar chat settings.
-type UserSettingsInMeetingWebinarChatRequest struct {
-	// This setting allows webinar attendees to chat with:
-	AllowAttendeesChatWith *int `json:"allow_attendees_chat_with,omitempty"`
-
-	// This setting automatically saves chat messages to a local file on the host's computer when the
-	// webinar ends.
-	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
-
-	// This setting indicates who the webinar panelists can chat with:
-	AllowPanelistsChatWith *int `json:"allow_panelists_chat_with,omitempty"`
-
-	// This setting allows webinar panelists to send direct messages to other panelists.
-	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
-
-	// This setting indicates how the webinar attendees can save chats:
-	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
-
-	// By default, allow webinar attendees to chat with:
-	DefaultAttendeesChatWith *int `json:"default_attendees_chat_with,omitempty"`
-
-	// This setting allows the webinar participants to send chat messages.
-	Enable *bool `json:"enable,omitempty"`
-}
-
-// UserSettingsInMeetingWebinarLiveStreaming is the webinar_live_streaming field of
-// [UserSettingsInMeeting].
-type UserSettingsInMeetingWebinarLiveStreaming struct {
-	// The specific instructions to allow your account's meeting hosts to configure a custom live
-	// stream.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
-
-	// Whether webinar live streaming is enabled.
-	Enable bool `json:"enable,omitempty"`
-
-	// Whether to notify users to watch the live stream.
-	LiveStreamingReminder bool `json:"live_streaming_reminder,omitempty"`
-
-	// The available live streaming services:
-	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
-}
-
-// UserSettingsInMeetingWebinarLiveStreamingRequest is the webinar_live_streaming field of
-// [UserSettingsInMeetingRequest].
-type UserSettingsInMeetingWebinarLiveStreamingRequest struct {
-	// The specific instructions to allow your account's meeting hosts to configure a custom
-	// livestream.
-	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
-
-	// Whether webinar livestreaming is enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// This setting notifies users to watch the livestream.
-	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
-
-	// The available livestreaming services:
-	LiveStreamingService []string `json:"live_streaming_service,omitzero"`
-}
-
-// UserSettingsInMeetingWebinarPolling is the webinar_polling field of [UserSettingsInMeeting]. The
-// information about the user's webinar polling settings.
-type UserSettingsInMeetingWebinarPolling struct {
-	// This setting allows the host to create advanced polls and quizzes.
-	AdvancedPolls bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow host to upload an image for each question.
-	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// This setting allows the host to add polls before or during a webinar.
-	Enable bool `json:"enable,omitempty"`
-}
-
-// UserSettingsInMeetingWebinarPollingRequest is the webinar_polling field of
-// [UserSettingsInMeetingRequest]. The information about the user's webinar polling settings.
-type UserSettingsInMeetingWebinarPollingRequest struct {
-	// Whether to allow the host to create advanced polls and quizzes.
-	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow host to upload an image for each question.
-	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// This setting allows the host to add polls before or during a webinar.
-	Enable *bool `json:"enable,omitempty"`
 }
 
 // UserSettingsMeetingSecurity is the meeting_security field of [UserSettings].
@@ -10663,36 +10163,6 @@ type UserSettingsMeetingSecurityRequest struct {
 
 	// Whether to generate a passcode when scheduling webinars.
 	WebinarPassword *bool `json:"webinar_password,omitempty"`
-}
-
-// UserSettingsProfile is the profile field of [UserSettings].
-type UserSettingsProfile struct {
-	RecordingStorageLocation *UserSettingsProfileRecordingStorageLocation `json:"recording_storage_location,omitempty"`
-}
-
-// UserSettingsProfileRecordingStorageLocation is the recording_storage_location field of
-// [UserSettingsProfile].
-type UserSettingsProfileRecordingStorageLocation struct {
-	// Users can choose the country to store their recorded content.
-	AllowedValues []string `json:"allowed_values,omitempty"`
-
-	// The abbreviated country code.
-	Value string `json:"value,omitempty"`
-}
-
-// UserSettingsProfileRecordingStorageLocationRequest is the recording_storage_location field of
-// [UserSettingsProfileRequest].
-type UserSettingsProfileRecordingStorageLocationRequest struct {
-	// Users can choose the country to store their recorded content.
-	AllowedValues []string `json:"allowed_values,omitzero"`
-
-	// The abbreviated country code.
-	Value *string `json:"value,omitempty"`
-}
-
-// UserSettingsProfileRequest is the profile field of [UpdateUserSettingsRequest].
-type UserSettingsProfileRequest struct {
-	RecordingStorageLocation *UserSettingsProfileRecordingStorageLocationRequest `json:"recording_storage_location,omitempty"`
 }
 
 // UserSettingsRecording is the recording field of [UserSettings].
@@ -11015,27 +10485,7 @@ type UserSettingsTSP struct {
 	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitempty"`
 
 	// The user's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *UserSettingsTSPGlobalDialInCountries `json:"global_dial_in_countries,omitempty"`
-}
-
-// UserSettingsTSPGlobalDialInCountries is the global_dial_in_countries field of [UserSettingsTSP].
-// The user's Global Dial-in Countries/Regions settings.
-type UserSettingsTSPGlobalDialInCountries struct {
-	// The list of all available countries/regions that can be selected for displaying dial-in numbers
-	// in the meeting invitation.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-}
-
-// UserSettingsTSPGlobalDialInCountriesRequest is the global_dial_in_countries field of
-// [UserSettingsTSPRequest]. The user's Global Dial-in Countries/Regions settings.
-type UserSettingsTSPGlobalDialInCountriesRequest struct {
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
+	GlobalDialInCountries *CountrySelection `json:"global_dial_in_countries,omitempty"`
 }
 
 // UserSettingsTSPRequest is the tsp field of [UpdateUserSettingsRequest]. Account Settings: TSP.
@@ -11051,7 +10501,7 @@ type UserSettingsTSPRequest struct {
 	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
 
 	// The user's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *UserSettingsTSPGlobalDialInCountriesRequest `json:"global_dial_in_countries,omitempty"`
+	GlobalDialInCountries *CountrySelectionRequest `json:"global_dial_in_countries,omitempty"`
 }
 
 // UserSettingsTelephony is the telephony field of [UserSettings]. User Settings: Telephony.
@@ -11189,8 +10639,23 @@ type VirtualBackgroundRequest struct {
 	Type string `json:"type,omitempty"`
 }
 
-// WaitingRoomSettings is the waiting_room_settings field of [GroupSettingsMeetingSecurity].
-// Information about the waiting room settings.
+// VirtualBackgroundSettings is the virtual_background_settings field of [GroupSettingsInMeeting]
+// and [UserSettingsInMeeting].
+type VirtualBackgroundSettings struct {
+	// Allow users to upload custom backgrounds.
+	AllowUploadCustom bool `json:"allow_upload_custom,omitempty"`
+
+	// Allow use of videos for virtual backgrounds.
+	AllowVideos bool `json:"allow_videos,omitempty"`
+
+	// Enable virtual backgrounds.
+	Enable bool `json:"enable,omitempty"`
+
+	Files []VirtualBackground `json:"files,omitempty"`
+}
+
+// WaitingRoomSettings is the waiting_room_settings field of [GroupSettingsMeetingSecurity] and
+// [UserSettingsMeetingSecurity]. Information about the waiting room settings.
 type WaitingRoomSettings struct {
 	// The type of participants to be admitted to the waiting room.
 	ParticipantsToPlaceInWaitingRoom int `json:"participants_to_place_in_waiting_room,omitempty"`
@@ -11204,7 +10669,8 @@ type WaitingRoomSettings struct {
 }
 
 // WaitingRoomSettingsRequest is the waiting_room_settings field of
-// [GroupSettingsMeetingSecurityRequest]. Information about the waiting room settings.
+// [GroupSettingsMeetingSecurityRequest] and [UserSettingsMeetingSecurityRequest]. Information about
+// the waiting room settings.
 type WaitingRoomSettingsRequest struct {
 	// The type of participants to be admitted to the waiting room.
 	ParticipantsToPlaceInWaitingRoom *int `json:"participants_to_place_in_waiting_room,omitempty"`
@@ -11334,8 +10800,62 @@ type WebinarBrandingFile struct {
 	Type WebinarBrandingFileType `json:"type,omitempty"`
 }
 
-// WebinarEmailNotification is the attendees_and_panelists_reminder_email_notification field of
-// [WebinarSettings]. Send reminder email to attendees and panelists.
+// WebinarChatSettings is the webinar_chat field of [GroupSettingsInMeeting] and
+// [UserSettingsInMeeting].
+type WebinarChatSettings struct {
+	// Allow webinar attendees to chat with other attendees.
+	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
+
+	// Whether to automatically save chat messages to a local file on the host's computer when the
+	// webinar ends.
+	AllowAutoSaveLocalChatFile bool `json:"allow_auto_save_local_chat_file,omitempty"`
+
+	// Allow webinar panelists to chat with other attendees.
+	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
+
+	// Whether to allow webinar panelists to send direct messages to other panelists.
+	AllowPanelistsSendDirectMessage bool `json:"allow_panelists_send_direct_message,omitempty"`
+
+	// Whether to allow webinar attendees to save chats.
+	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+
+	// By default, allow webinar attendees to chat with.
+	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// WebinarChatSettingsRequest is the webinar_chat field of [GroupSettingsInMeetingRequest] and
+// [UserSettingsInMeetingRequest].
+type WebinarChatSettingsRequest struct {
+	// Allow webinar attendees to chat witn others in the webinar.
+	AllowAttendeesChatWith *int `json:"allow_attendees_chat_with,omitempty"`
+
+	// Whether to automatically save chat messages to a local file on the host's computer when the
+	// webinar ends.
+	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
+
+	// Allow webinar panelists to chat with others in the webinar.
+	AllowPanelistsChatWith *int `json:"allow_panelists_chat_with,omitempty"`
+
+	// Whether to allow webinar panelists to send direct messages to other panelists.
+	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
+
+	// Whether webinar attendees can save chats.
+	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
+
+	// By default, who to allow webinar attendees to chat with.
+	DefaultAttendeesChatWith *int `json:"default_attendees_chat_with,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// WebinarEmailNotification is the type of the attendees_and_panelists_reminder_email_notification
+// field of [WebinarSettings], the follow_up_absentees_email_notification field of [WebinarSettings]
+// and the follow_up_attendees_email_notification field of [WebinarSettings]. Send reminder email to
+// attendees and panelists.
 type WebinarEmailNotification struct {
 	// true - Send reminder email to attendees and panelists.
 	Enable bool `json:"enable,omitempty"`
@@ -11344,8 +10864,11 @@ type WebinarEmailNotification struct {
 	Type int `json:"type,omitempty"`
 }
 
-// WebinarEmailNotificationRequest is the attendees_and_panelists_reminder_email_notification field
-// of [WebinarSettingsRequest]. Send reminder email to attendees and panelists.
+// WebinarEmailNotificationRequest is the type of the
+// attendees_and_panelists_reminder_email_notification field of [WebinarSettingsRequest], the
+// follow_up_absentees_email_notification field of [WebinarSettingsRequest] and the
+// follow_up_attendees_email_notification field of [WebinarSettingsRequest]. Send reminder email to
+// attendees and panelists.
 type WebinarEmailNotificationRequest struct {
 	// true - Send reminder email to attendees and panelists.
 	Enable *bool `json:"enable,omitempty"`
@@ -11411,6 +10934,40 @@ type WebinarLiveStream struct {
 
 	// The number of pixels in each dimension that the video camera can display.
 	Resolution string `json:"resolution,omitempty"`
+}
+
+// WebinarLiveStreamingSettings is the webinar_live_streaming field of [GroupSettingsInMeeting] and
+// [UserSettingsInMeeting].
+type WebinarLiveStreamingSettings struct {
+	// The specific instructions to allow your account's meeting hosts to configure a custom
+	// livestream.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+
+	// Whether webinar livestreaming is enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to notify users to watch the livestream.
+	LiveStreamingReminder bool `json:"live_streaming_reminder,omitempty"`
+
+	// The available livestreaming services.
+	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
+}
+
+// WebinarLiveStreamingSettingsRequest is the webinar_live_streaming field of
+// [GroupSettingsInMeetingRequest] and [UserSettingsInMeetingRequest].
+type WebinarLiveStreamingSettingsRequest struct {
+	// The specific instructions to allow your account's meeting hosts to configure a custom
+	// livestream.
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
+
+	// Whether webinar livestreaming is enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to notify users to watch the livestream.
+	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
+
+	// The available livestreaming services.
+	LiveStreamingService []string `json:"live_streaming_service,omitzero"`
 }
 
 // WebinarNameTag is the response of [WebinarsService.CreateBrandingNameTag].
@@ -11814,7 +11371,8 @@ type WebinarSettingsQuestionAndAnswerRequest struct {
 	Enable *bool `json:"enable,omitempty"`
 }
 
-// WebinarSettingsRequest is the settings field of [CreateWebinarRequest]. Create webinar settings.
+// WebinarSettingsRequest is the settings field of [CreateWebinarRequest] and
+// [UpdateWebinarRequest]. Create webinar settings.
 type WebinarSettingsRequest struct {
 	// Add additional webinar data center regions.
 	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitzero"`
@@ -11978,8 +11536,8 @@ type WebinarSimuliveDelayStart struct {
 	Timeunit string `json:"timeunit,omitempty"`
 }
 
-// WebinarSimuliveDelayStartRequest is the simulive_delay_start field of [CreateWebinarRequest].
-// {"enable":false,"time":0,"timeunit":"second"}.
+// WebinarSimuliveDelayStartRequest is the simulive_delay_start field of [CreateWebinarRequest] and
+// [UpdateWebinarRequest]. {"enable":false,"time":0,"timeunit":"second"}.
 type WebinarSimuliveDelayStartRequest struct {
 	// Whether simulive need delay playback.
 	Enable *bool `json:"enable,omitempty"`

@@ -356,6 +356,14 @@ func (g *gen) fieldType(t *goType, f *field) (string, string) {
 	return typ, opt
 }
 
+// andList joins "a", "a and b", "a, b and c".
+func andList(s []string) string {
+	if len(s) <= 2 {
+		return strings.Join(s, " and ")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
 func (g *gen) typeDoc(t *goType) string {
 	var parts []string
 	link := func(ms []string) string {
@@ -380,9 +388,25 @@ func (g *gen) typeDoc(t *goType) string {
 		parts = append(parts, fmt.Sprintf("%s is the response of %s.", t.Name, link(t.roots)))
 	case len(t.rootReq) > 0:
 		parts = append(parts, fmt.Sprintf("%s is the request body of %s.", t.Name, link(t.rootReq)))
-	case len(t.parents) > 0:
+	case len(t.parents) == 1:
 		p, prop, _ := strings.Cut(t.parents[0], ".")
 		parts = append(parts, fmt.Sprintf("%s is the %s field of [%s].", t.Name, prop, p))
+	case len(t.parents) > 1:
+		// A type unified from several schemas (see dedupe).
+		var owners, ps []string
+		same := true
+		_, prop0, _ := strings.Cut(t.parents[0], ".")
+		for _, pp := range t.parents {
+			p, prop, _ := strings.Cut(pp, ".")
+			same = same && prop == prop0
+			owners = append(owners, p)
+			ps = append(ps, fmt.Sprintf("the %s field of [%s]", prop, p))
+		}
+		if same {
+			parts = append(parts, fmt.Sprintf("%s is the %s field of %s.", t.Name, prop0, link(owners)))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s is the type of %s.", t.Name, andList(ps)))
+		}
 	default:
 		parts = append(parts, fmt.Sprintf("%s is an object of the Zoom API.", t.Name))
 	}

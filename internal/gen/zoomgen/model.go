@@ -87,7 +87,14 @@ func (g *gen) build() error {
 			g.mark(op.out, false, map[string]bool{})
 		}
 	}
+	unnamed, err := g.dedupe()
+	if err != nil {
+		return err
+	}
 	if g.verbose {
+		for _, ns := range unnamed {
+			fmt.Printf("identical types left apart (not in sharedTypes): %v\n", ns)
+		}
 		names := make([]string, 0, len(g.types))
 		for n := range g.types {
 			names = append(names, n)

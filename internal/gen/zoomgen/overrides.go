@@ -487,6 +487,50 @@ var typeAliases = map[string]string{
 	"*ClosedCaptioning":                   "ClosedCaptioning",
 }
 
+// sharedTypes names the unified type of nested types that are
+// structurally identical (see dedupe): a member's generated name (the
+// response side's; the request side's adds "Request") on the left, the
+// unified name on the right. User and group settings repeat these.
+var sharedTypes = map[string]string{
+	"UserSettingsAudioConferencingTollCall":                                "TollCallSettings",
+	"GroupSettingsAudioConferencingTollCall":                               "TollCallSettings",
+	"UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall":             "TollFreeAndFeeBasedTollCallSettings",
+	"GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall":            "TollFreeAndFeeBasedTollCallSettings",
+	"UserSettingsAudioConferencingGlobalDialInCountries":                   "GlobalDialInCountrySettings",
+	"GroupSettingsAudioConferencingGlobalDialInCountries":                  "GlobalDialInCountrySettings",
+	"UserSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries":  "CountrySelection",
+	"GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries": "CountrySelection",
+	"UserSettingsTSPGlobalDialInCountries":                                 "CountrySelection",
+	"UserSettingsEmailNotification":                                        "EmailNotificationSettings",
+	"GroupSettingsEmailNotification":                                       "EmailNotificationSettings",
+	"UserSettingsInMeetingWebinarLiveStreaming":                            "WebinarLiveStreamingSettings",
+	"GroupSettingsInMeetingWebinarLiveStreaming":                           "WebinarLiveStreamingSettings",
+	"UserSettingsInMeetingLanguageInterpretation":                          "LanguageInterpretationSettings",
+	"GroupSettingsInMeetingLanguageInterpretation":                         "LanguageInterpretationSettings",
+	"UserSettingsInMeetingSignLanguageInterpretation":                      "SignLanguageInterpretationSettings",
+	"GroupSettingsInMeetingSignLanguageInterpretation":                     "SignLanguageInterpretationSettings",
+	"UserSettingsInMeetingVirtualBackgroundSettings":                       "VirtualBackgroundSettings",
+	"GroupSettingsInMeetingVirtualBackgroundSettings":                      "VirtualBackgroundSettings",
+	"UserSettingsInMeetingWebinarChat":                                     "WebinarChatSettings",
+	"GroupSettingsInMeetingWebinarChat":                                    "WebinarChatSettings",
+	"UserSettingsProfileRecordingStorageLocation":                          "RecordingStorageLocation",
+	"GroupSettingsProfileRecordingStorageLocation":                         "RecordingStorageLocation",
+	"UserSettingsInMeetingMeetingPolling":                                  "UserPollingSettings",
+	"UserSettingsInMeetingWebinarPolling":                                  "UserPollingSettings",
+	"GroupSettingsInMeetingMeetingPolling":                                 "GroupPollingSettings",
+	"GroupSettingsInMeetingWebinarPolling":                                 "GroupPollingSettings",
+	"UserSettingsAudioConferencingCallMeAndInviteByPhone":                  "CallMeAndInviteByPhoneSettings",
+	"GroupSettingsAudioConferencingCallMeAndInviteByPhone":                 "CallMeAndInviteByPhoneSettings",
+	"UserSettingsAudioConferencing":                                        "AudioConferencingSettings",
+	"GroupSettingsAudioConferencing":                                       "AudioConferencingSettings",
+	"UserSettingsProfile":                                                  "ProfileSettings",
+	"GroupSettingsProfile":                                                 "ProfileSettings",
+	"RegistrantCustomQuestion":                                             "RegistrantCustomQuestion",
+	"RecordingRegistrantCustomQuestion":                                    "RegistrantCustomQuestion",
+	"GroupSettingsChatChatEtiquetteTool":                                   "ChatEtiquetteToolSettings",
+	"GroupSettingsMeetingSecurityChatEtiquetteTool":                        "ChatEtiquetteToolSettings",
+}
+
 // maxItems caps the request body arrays ("Type.json_name") that Zoom
 // documents a limit for in prose (or as a "maximum", which does not apply
 // to arrays): a longer array is refused before the call.

@@ -112,3 +112,39 @@ func TestRequestTypesAreNotResponseTypes(t *testing.T) {
 		t.Errorf("only %d request types: is the body walk broken?", reqs)
 	}
 }
+
+// TestSettingsTypesUnified checks that no nested type of the user settings
+// is left structurally identical to one of the group settings without a
+// name in sharedTypes (a new pair from a spec update must be named, so the
+// two stay one type).
+func TestSettingsTypesUnified(t *testing.T) {
+	g := newGen()
+	if err := g.load("../../spec"); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.build(); err != nil {
+		t.Fatal(err)
+	}
+	unnamed, err := g.dedupe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range unnamed {
+		var user, group bool
+		for _, n := range ns {
+			user = user || strings.HasPrefix(n, "UserSettings")
+			group = group || strings.HasPrefix(n, "GroupSettings")
+		}
+		if user && group {
+			t.Errorf("identical user and group settings types without a shared name: %v", ns)
+		}
+	}
+	// The user's and group's update bodies differ in audio_conferencing
+	// (the group's has more fields), so only its response side is shared.
+	for _, n := range []string{"ProfileSettings", "AudioConferencingSettings", "EmailNotificationSettings", "WebinarChatSettings",
+		"ProfileSettingsRequest", "EmailNotificationSettingsRequest", "WebinarChatSettingsRequest"} {
+		if g.types[n] == nil {
+			t.Errorf("%s not generated", n)
+		}
+	}
+}
