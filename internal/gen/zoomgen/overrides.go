@@ -5,9 +5,11 @@ import "strings"
 // This file is the overrides table: the deliberate Go names of services,
 // methods and types; the per-operation rules (rate label where the
 // documents give none, date windows, path parameter kinds); the field rules
-// (secrets, flexible ids, pointers, limits, enums); the unification of the
-// nested types that the OpenAPI documents repeat inline; and the events'
-// field rules. Adding a tag means adding it to the scope
+// (secrets, flexible ids, pointers, required verbs, limits, enums); the
+// unification of the nested types that the OpenAPI documents repeat inline
+// (typeAliases, merged by name while building) or repeat with the same
+// shape (sharedTypes, merged by structure after building, see dedupe.go);
+// and the events' field rules. Adding a tag means adding it to the scope
 // (internal/gen/scope) and one entry per operation to operations; the
 // generator fails on an operation without an entry, and on an entry for an
 // operation outside the scope.
@@ -285,8 +287,9 @@ var requiredFields = map[string]bool{
 	"UpdateUserPresenceStatusRequest.status":      true,
 }
 
-// pointerFields are request fields sent as pointers although their enum
-// has no zero, because Zoom treats zero as a value.
+// pointerFields are number fields (by JSON name) whose zero Zoom treats as
+// a value although the documents do not say so (their enum has no 0): they
+// can carry an explicit zero in every request (zeroMeaningful, sendsZero).
 var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
 
 // idKind says how a meeting or webinar id path parameter that the
