@@ -250,26 +250,26 @@ func TestEventIDsAndTimesAreZoomTypes(t *testing.T) {
 	assert.Equal(t, "2,4", rec.WeeklyDays)
 }
 
-// Events whose payload carries a meeting's or webinar's settings use zoom's settings models: a
-// setting turned off in an event reads as the same *bool false as from Meetings.Get.
+// Events whose payload carries a meeting's or webinar's settings use zoom's settings models, the
+// types Meetings.Get and Webinars.Get return.
 func TestEventSettingsAreZoomModels(t *testing.T) {
 	t.Parallel()
 	var upd MeetingUpdatedPayload
 	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":1,"settings":{"join_before_host":false,"jbh_time":5,"approval_type":2}},
 		"old_object":{"id":1,"settings":{"join_before_host":true}}}`), &upd))
 	var now, before zoom.MeetingSettings = upd.Object.Settings, upd.OldObject.Settings
-	require.NotNil(t, now.JoinBeforeHost)
-	assert.False(t, *now.JoinBeforeHost)
-	assert.True(t, *before.JoinBeforeHost)
-	assert.Equal(t, zoom.ApprovalType(2), *now.ApprovalType)
+	assert.False(t, now.JoinBeforeHost)
+	assert.Equal(t, 5, now.JBHTime)
+	assert.True(t, before.JoinBeforeHost)
+	assert.Equal(t, zoom.ApprovalType(2), now.ApprovalType)
 	var created MeetingCreatedPayload
 	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":1,"settings":{"use_pmi":true}}}`), &created))
 	var cs zoom.MeetingSettings = created.Object.Settings
-	assert.True(t, *cs.UsePMI)
+	assert.True(t, cs.UsePMI)
 	var wupd WebinarUpdatedPayload
 	require.NoError(t, json.Unmarshal([]byte(`{"object":{"id":1,"settings":{"panelists_video":true}}}`), &wupd))
 	var ws zoom.WebinarSettings = wupd.Object.Settings
-	assert.True(t, *ws.PanelistsVideo)
+	assert.True(t, ws.PanelistsVideo)
 }
 
 func TestNullBool(t *testing.T) {

@@ -47,15 +47,15 @@ func benchCreateMeeting() *CreateMeetingRequest {
 		Duration:  60,
 		Timezone:  "America/New_York",
 		Agenda:    "Goals, budget, hiring",
-		Settings: &MeetingSettings{
+		Settings: &MeetingSettingsRequest{
 			HostVideo:        Ptr(true),
 			ParticipantVideo: Ptr(false),
 			JoinBeforeHost:   Ptr(false),
 			MuteUponEntry:    Ptr(true),
 			WaitingRoom:      Ptr(true),
 			ApprovalType:     Ptr(ApprovalTypeNoRegistration),
-			Audio:            AudioTypeBoth,
-			AutoRecording:    AutoRecordingCloud,
+			Audio:            Ptr(AudioTypeBoth),
+			AutoRecording:    Ptr(AutoRecordingCloud),
 		},
 	}
 }

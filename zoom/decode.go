@@ -242,6 +242,9 @@ func (ws *warnings) repair(v any, rv reflect.Value, path string) {
 	case reflect.Struct:
 		obj, ok := v.(map[string]any)
 		if !ok {
+			if reflect.PointerTo(t).Implements(unmarshalerType) {
+				return // an object-or-list type (UserSettingsAuthenticationOptions) decoded it
+			}
 			ws.add(path, t.String(), got)
 			return
 		}

@@ -125,7 +125,7 @@ func TestDecodeWarningsListMismatchedFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.Agenda != "kept" || m.Settings == nil || m.Settings.JoinBeforeHost == nil || !*m.Settings.JoinBeforeHost {
+	if m.Agenda != "kept" || m.Settings == nil || !m.Settings.JoinBeforeHost {
 		t.Fatalf("the rest was not decoded: %+v", m)
 	}
 	got := map[string]DecodeWarning{}

@@ -30,6 +30,26 @@
 // Calls that take either an id or the UUID of one instance take an
 // [InstanceID]; UUIDs that Zoom wants double-encoded are encoded so.
 //
+// # Request bodies
+//
+// A request body is a type of its own, named as a request
+// (CreateMeetingRequest, AddRegistrantRequest, MeetingSettingsRequest),
+// never a response type. In an update (a PATCH or PUT body and the objects
+// nested in it) every optional field can be set to its zero while the
+// others stay untouched: scalars are pointers ([Ptr] makes one), a nil
+// list or map is left out and an empty one is sent as [] or {}, a nil
+// nested object is left out and an empty one is sent as {}:
+//
+//	// Clears the agenda and turns join-before-host off; nothing else changes.
+//	client.Meetings.Update(ctx, id, &zoom.UpdateMeetingRequest{
+//		Agenda:   zoom.Ptr(""),
+//		Settings: &zoom.MeetingSettingsRequest{JoinBeforeHost: zoom.Ptr(false)},
+//	}, nil)
+//
+// Create bodies keep plain fields where Zoom takes a zero as "not set", and
+// are pointers where Zoom's documents give the zero a meaning: flags, and
+// numbers such as ttl 0 ("no expiration") or rating_min_value 0.
+//
 // # Pagination
 //
 // List methods return one page; the *Response carries NextPageToken. Their

@@ -55,7 +55,7 @@ func ExampleMeetingsService_Create() {
 		Type:      zoom.MeetingTypeScheduled,
 		StartTime: zoom.NewTime(time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)),
 		Duration:  30,
-		Settings:  &zoom.MeetingSettings{JoinBeforeHost: zoom.Ptr(false), Audio: zoom.AudioTypeVOIP},
+		Settings:  &zoom.MeetingSettingsRequest{JoinBeforeHost: zoom.Ptr(false), Audio: zoom.Ptr(zoom.AudioTypeVOIP)},
 	})
 	if err != nil {
 		log.Fatal(err)

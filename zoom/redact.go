@@ -28,6 +28,16 @@ func redactPtr[T redactor[T]](p *T) *T {
 	return &v
 }
 
+// redactPtrWith returns a pointer to f(*p), or nil for nil: the redacted
+// form of an optional field of a request type (a *Secret or *string).
+func redactPtrWith[T any](p *T, f func(T) T) *T {
+	if p == nil {
+		return nil
+	}
+	v := f(*p)
+	return &v
+}
+
 func redactSlice[T redactor[T]](s []T) []T {
 	if s == nil {
 		return nil

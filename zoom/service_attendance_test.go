@@ -103,10 +103,10 @@ func TestAttendanceWebinarRegistrants(t *testing.T) {
 		{
 			name: "AddRegistrant",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Webinars.AddRegistrant(ctx, 85746065123, &Registrant{
+				return c.Webinars.AddRegistrant(ctx, 85746065123, &AddRegistrantRequest{
 					Email: "a.okafor@example.org", FirstName: "Adaeze", LastName: "Okafor",
 					Org: "St. Mary's Hospital", JobTitle: "Cardiologist",
-					CustomQuestions: []RegistrantCustomQuestion{{Title: "NPI number", Value: "1234567893"}, {Title: "Degree", Value: "MD"}},
+					CustomQuestions: []RegistrantCustomQuestionRequest{{Title: "NPI number", Value: "1234567893"}, {Title: "Degree", Value: "MD"}},
 					Language:        "en-US", AutoApprove: Ptr(false),
 				}, &AddWebinarRegistrantOptions{OccurrenceIDs: "1764604800000,1765209600000"})
 			},
@@ -245,8 +245,8 @@ func TestAttendanceWebinarRegistrants(t *testing.T) {
 			method: "GET", path: "/webinars/85746065123/registrants/questions",
 			check: func(t *testing.T, out any) {
 				q := out.(*RegistrantQuestions)
-				if len(q.Questions) != 3 || q.Questions[1].FieldName != RegistrantQuestionFieldNameOrg || q.Questions[1].Required == nil || !*q.Questions[1].Required ||
-					q.Questions[2].Required == nil || *q.Questions[2].Required {
+				if len(q.Questions) != 3 || q.Questions[1].FieldName != RegistrantQuestionFieldNameOrg || !q.Questions[1].Required ||
+					q.Questions[2].Required {
 					t.Errorf("questions = %+v", q.Questions)
 				}
 				if len(q.CustomQuestions) != 2 || q.CustomQuestions[1].Type != CustomQuestionTypeSingleRadio ||
@@ -258,9 +258,9 @@ func TestAttendanceWebinarRegistrants(t *testing.T) {
 		{
 			name: "UpdateRegistrantQuestions",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return noOut(c.Webinars.UpdateRegistrantQuestions(ctx, 85746065123, &RegistrantQuestions{
-					Questions: []RegistrantQuestion{{FieldName: RegistrantQuestionFieldNameOrg, Required: Ptr(true)}, {FieldName: RegistrantQuestionFieldNameJobTitle, Required: Ptr(false)}},
-					CustomQuestions: []RegistrantCustomQuestionDefinition{
+				return noOut(c.Webinars.UpdateRegistrantQuestions(ctx, 85746065123, &UpdateRegistrantQuestionsRequest{
+					Questions: []RegistrantQuestionRequest{{FieldName: RegistrantQuestionFieldNameOrg, Required: Ptr(true)}, {FieldName: RegistrantQuestionFieldNameJobTitle, Required: Ptr(false)}},
+					CustomQuestions: []RegistrantCustomQuestionDefinitionRequest{
 						{Title: "NPI number", Type: CustomQuestionTypeShort, Required: Ptr(true)},
 						{Title: "Degree", Type: CustomQuestionTypeSingleDropdown, Required: Ptr(true), Answers: []string{"MD", "DO"}},
 					},
@@ -280,9 +280,9 @@ func TestAttendanceMeetingRegistrants(t *testing.T) {
 		{
 			name: "AddRegistrant",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Meetings.AddRegistrant(ctx, 85746065, &Registrant{
+				return c.Meetings.AddRegistrant(ctx, 85746065, &AddRegistrantRequest{
 					Email: "jchill@example.com", FirstName: "Jill",
-					CustomQuestions: []RegistrantCustomQuestion{{Title: "Specialty", Value: "Oncology"}},
+					CustomQuestions: []RegistrantCustomQuestionRequest{{Title: "Specialty", Value: "Oncology"}},
 				}, &AddMeetingRegistrantOptions{OccurrenceIDs: "1648194360000"})
 			},
 			status: http.StatusCreated,
@@ -352,8 +352,8 @@ func TestAttendanceMeetingRegistrants(t *testing.T) {
 		{
 			name: "UpdateRegistrantQuestions",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return noOut(c.Meetings.UpdateRegistrantQuestions(ctx, 85746065, &RegistrantQuestions{
-					Questions: []RegistrantQuestion{{FieldName: RegistrantQuestionFieldNameLastName, Required: Ptr(true)}},
+				return noOut(c.Meetings.UpdateRegistrantQuestions(ctx, 85746065, &UpdateRegistrantQuestionsRequest{
+					Questions: []RegistrantQuestionRequest{{FieldName: RegistrantQuestionFieldNameLastName, Required: Ptr(true)}},
 				}))
 			},
 			status: http.StatusNoContent,
@@ -385,11 +385,11 @@ func TestAttendanceArgumentErrors(t *testing.T) {
 		call      func(c *Client) error
 	}{
 		{"webinar add no email", "body.Email", func(c *Client) error {
-			_, _, err := c.Webinars.AddRegistrant(ctx, 85746065123, &Registrant{FirstName: "Jill"}, nil)
+			_, _, err := c.Webinars.AddRegistrant(ctx, 85746065123, &AddRegistrantRequest{FirstName: "Jill"}, nil)
 			return err
 		}},
 		{"webinar add no first name", "body.FirstName", func(c *Client) error {
-			_, _, err := c.Webinars.AddRegistrant(ctx, 85746065123, &Registrant{Email: "jchill@example.com", LastName: "Chill"}, nil)
+			_, _, err := c.Webinars.AddRegistrant(ctx, 85746065123, &AddRegistrantRequest{Email: "jchill@example.com", LastName: "Chill"}, nil)
 			return err
 		}},
 		{"webinar add nil body", "body", func(c *Client) error {
@@ -397,15 +397,15 @@ func TestAttendanceArgumentErrors(t *testing.T) {
 			return err
 		}},
 		{"webinar add no id", "webinarID", func(c *Client) error {
-			_, _, err := c.Webinars.AddRegistrant(ctx, 0, &Registrant{Email: "a@example.com", FirstName: "A"}, nil)
+			_, _, err := c.Webinars.AddRegistrant(ctx, 0, &AddRegistrantRequest{Email: "a@example.com", FirstName: "A"}, nil)
 			return err
 		}},
 		{"meeting add no email", "body.Email", func(c *Client) error {
-			_, _, err := c.Meetings.AddRegistrant(ctx, 85746065, &Registrant{FirstName: "Jill"}, nil)
+			_, _, err := c.Meetings.AddRegistrant(ctx, 85746065, &AddRegistrantRequest{FirstName: "Jill"}, nil)
 			return err
 		}},
 		{"meeting add no first name", "body.FirstName", func(c *Client) error {
-			_, _, err := c.Meetings.AddRegistrant(ctx, 85746065, &Registrant{Email: "jchill@example.com"}, nil)
+			_, _, err := c.Meetings.AddRegistrant(ctx, 85746065, &AddRegistrantRequest{Email: "jchill@example.com"}, nil)
 			return err
 		}},
 		{"status no action", "body.Action", func(c *Client) error {
@@ -429,9 +429,9 @@ func TestAttendanceArgumentErrors(t *testing.T) {
 			return err
 		}},
 		{"panelists 31", "body.Panelists", func(c *Client) error {
-			p := make([]Panelist, 31)
+			p := make([]PanelistRequest, 31)
 			for i := range p {
-				p[i] = Panelist{Email: fmt.Sprintf("p%d@example.com", i), Name: "P"}
+				p[i] = PanelistRequest{Email: fmt.Sprintf("p%d@example.com", i), Name: "P"}
 			}
 			_, _, err := c.Webinars.AddPanelists(ctx, 85746065123, &AddWebinarPanelistsRequest{Panelists: p})
 			return err
@@ -488,7 +488,7 @@ func TestAttendancePanelists(t *testing.T) {
 		{
 			name: "Add",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Webinars.AddPanelists(ctx, 85746065123, &AddWebinarPanelistsRequest{Panelists: []Panelist{
+				return c.Webinars.AddPanelists(ctx, 85746065123, &AddWebinarPanelistsRequest{Panelists: []PanelistRequest{
 					{Email: "dr.lee@example.org", Name: "Dr. Min-jun Lee", NameTagName: "Dr. Lee", NameTagPronouns: "he/him"},
 					{Email: "moderator+cme@example.org", Name: "CME Moderator"},
 				}})
@@ -1369,7 +1369,7 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 		{"Webinars.AddRegistrant", `{"id":"85746065123","registrant_id":"r1","join_url":"u","start_time":"","topic":"T",
 			"occurrences":[{"occurrence_id":"1764604800000","start_time":"2026-12-01T16:00:00","duration":60,"status":"deleted_soon"}],"extra":{}}`,
 			func(ctx context.Context, c *Client) (any, error) {
-				out, _, err := c.Webinars.AddRegistrant(ctx, 85746065123, &Registrant{Email: "a@example.com", FirstName: "A"}, nil)
+				out, _, err := c.Webinars.AddRegistrant(ctx, 85746065123, &AddRegistrantRequest{Email: "a@example.com", FirstName: "A"}, nil)
 				return out, err
 			},
 			func(t *testing.T, out any) {
@@ -1381,7 +1381,7 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			}},
 		{"Meetings.AddRegistrant", `{"id":"85746065","registrant_id":"r1","participant_pin_code":"380986","start_time":null}`,
 			func(ctx context.Context, c *Client) (any, error) {
-				out, _, err := c.Meetings.AddRegistrant(ctx, 85746065, &Registrant{Email: "a@example.com", FirstName: "A"}, nil)
+				out, _, err := c.Meetings.AddRegistrant(ctx, 85746065, &AddRegistrantRequest{Email: "a@example.com", FirstName: "A"}, nil)
 				return out, err
 			},
 			func(t *testing.T, out any) {
@@ -1412,7 +1412,7 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			}},
 		{"Webinars.AddPanelists", `{"id":"85746065123","updated_at":"","extra":{"a":1}}`,
 			func(ctx context.Context, c *Client) (any, error) {
-				out, _, err := c.Webinars.AddPanelists(ctx, 85746065123, &AddWebinarPanelistsRequest{Panelists: []Panelist{{Email: "p@example.com", Name: "P"}}})
+				out, _, err := c.Webinars.AddPanelists(ctx, 85746065123, &AddWebinarPanelistsRequest{Panelists: []PanelistRequest{{Email: "p@example.com", Name: "P"}}})
 				return out, err
 			},
 			func(t *testing.T, out any) {

@@ -48,7 +48,7 @@ func TestGroupsService(t *testing.T) {
 		{
 			name: "Update",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return noOut(c.Groups.Update(ctx, "g1", &UpdateGroupRequest{Name: "Marketing"}))
+				return noOut(c.Groups.Update(ctx, "g1", &UpdateGroupRequest{Name: Ptr("Marketing")}))
 			},
 			status: http.StatusNoContent,
 			method: "PATCH", path: "/groups/g1", body: `{"name":"Marketing"}`,
@@ -89,7 +89,7 @@ func TestGroupsService(t *testing.T) {
 		{
 			name: "UpdateMember",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return noOut(c.Groups.UpdateMember(ctx, "g1", "a@example.com", &UpdateGroupMemberRequest{Action: GroupMemberActionMove, TargetGroupID: "g2"}))
+				return noOut(c.Groups.UpdateMember(ctx, "g1", "a@example.com", &UpdateGroupMemberRequest{Action: GroupMemberActionMove, TargetGroupID: Ptr("g2")}))
 			},
 			status: http.StatusNoContent,
 			method: "PATCH", path: "/groups/g1/members/a@example.com", body: `{"action":"move","target_group_id":"g2"}`,
@@ -181,7 +181,7 @@ func TestRolesService(t *testing.T) {
 		{
 			name: "Update",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return noOut(c.Roles.Update(ctx, "5", &UpdateRoleRequest{Description: "New"}))
+				return noOut(c.Roles.Update(ctx, "5", &UpdateRoleRequest{Description: Ptr("New")}))
 			},
 			status: http.StatusNoContent,
 			method: "PATCH", path: "/roles/5", body: `{"description":"New"}`,

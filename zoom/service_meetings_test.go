@@ -25,10 +25,10 @@ func TestMeetingsService(t *testing.T) {
 					StartTime: NewTime(time.Date(2026, 3, 1, 15, 0, 0, 0, time.UTC)),
 					Duration:  45,
 					Timezone:  "Europe/Berlin",
-					Settings: &MeetingSettings{
+					Settings: &MeetingSettingsRequest{
 						JoinBeforeHost: Ptr(false),
 						ApprovalType:   Ptr(ApprovalTypeAutomatic),
-						Audio:          AudioTypeVOIP,
+						Audio:          Ptr(AudioTypeVOIP),
 						WaitingRoom:    Ptr(true),
 					},
 				})
@@ -43,7 +43,7 @@ func TestMeetingsService(t *testing.T) {
 				if m.ID != 91538056781 || m.Type != MeetingTypeScheduled || m.Status != MeetingStatusWaiting {
 					t.Errorf("meeting = %d %v %q", m.ID, m.Type, m.Status)
 				}
-				if m.Settings == nil || m.Settings.ApprovalType == nil || *m.Settings.ApprovalType != ApprovalTypeNoRegistration {
+				if m.Settings == nil || m.Settings.ApprovalType != ApprovalTypeNoRegistration {
 					t.Errorf("settings.approval_type = %+v", m.Settings)
 				}
 				if len(m.Settings.GlobalDialInNumbers) == 0 || m.Settings.GlobalDialInNumbers[0].Type != DialInNumberTypeToll {
@@ -68,7 +68,7 @@ func TestMeetingsService(t *testing.T) {
 				if m.ID != 91538056781 || m.UUID != "gFYYRVHMRdSWzGZX/6LsJA==" || !m.StartTime.Equal(want) || m.Duration != 30 {
 					t.Errorf("meeting = %+v", m)
 				}
-				if m.Settings.JoinBeforeHost == nil || !*m.Settings.JoinBeforeHost || m.Settings.AutoRecording != AutoRecordingCloud {
+				if !m.Settings.JoinBeforeHost || m.Settings.AutoRecording != AutoRecordingCloud {
 					t.Errorf("settings = %+v", m.Settings)
 				}
 			},
@@ -112,8 +112,8 @@ func TestMeetingsService(t *testing.T) {
 			name: "Update",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
 				return noOut(c.Meetings.Update(ctx, 85746065, &UpdateMeetingRequest{
-					Agenda:   "New agenda",
-					Settings: &MeetingSettings{JoinBeforeHost: Ptr(false), JBHTime: Ptr(0), MuteUponEntry: Ptr(true)},
+					Agenda:   Ptr("New agenda"),
+					Settings: &MeetingSettingsRequest{JoinBeforeHost: Ptr(false), JBHTime: Ptr(0), MuteUponEntry: Ptr(true)},
 				}, &UpdateMeetingOptions{OccurrenceID: "1648194360000"}))
 			},
 			status: http.StatusNoContent,
@@ -166,7 +166,7 @@ func TestMeetingsService(t *testing.T) {
 		{
 			name: "AddRegistrant",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Meetings.AddRegistrant(ctx, 85746065, &Registrant{Email: "jchill@example.com", FirstName: "Jill", LastName: "Chill"},
+				return c.Meetings.AddRegistrant(ctx, 85746065, &AddRegistrantRequest{Email: "jchill@example.com", FirstName: "Jill", LastName: "Chill"},
 					&AddMeetingRegistrantOptions{OccurrenceIDs: "1648194360000,1648367160000"})
 			},
 			status: http.StatusCreated,
@@ -293,7 +293,7 @@ func TestMeetingsArgumentErrors(t *testing.T) {
 		"Update nil body":   {"body", func(c *Client) error { _, err := c.Meetings.Update(ctx, 1, nil, nil); return err }},
 		"AddRegistrant nil": {"body", func(c *Client) error { _, _, err := c.Meetings.AddRegistrant(ctx, 1, nil, nil); return err }},
 		"AddRegistrant email": {"body.Email", func(c *Client) error {
-			_, _, err := c.Meetings.AddRegistrant(ctx, 1, &Registrant{FirstName: "J"}, nil)
+			_, _, err := c.Meetings.AddRegistrant(ctx, 1, &AddRegistrantRequest{FirstName: "J"}, nil)
 			return err
 		}},
 		"GetPast empty": {"meetingID", func(c *Client) error { _, _, err := c.Meetings.GetPast(ctx, ""); return err }},

@@ -94,7 +94,7 @@ func TestUsersService(t *testing.T) {
 		{
 			name: "Update",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return noOut(c.Users.Update(ctx, "me", &UpdateUserRequest{JobTitle: "Engineer", UsePMI: Ptr(false)}, nil))
+				return noOut(c.Users.Update(ctx, "me", &UpdateUserRequest{JobTitle: Ptr("Engineer"), UsePMI: Ptr(false)}, nil))
 			},
 			status: http.StatusNoContent,
 			method: "PATCH", path: "/users/me", body: `{"job_title":"Engineer","use_pmi":false}`,
@@ -202,7 +202,7 @@ func TestUsersService(t *testing.T) {
 		{
 			name: "AddAssistants",
 			call: func(ctx context.Context, c *Client) (any, *Response, error) {
-				return c.Users.AddAssistants(ctx, "me", &AssistantList{Assistants: []Assistant{{Email: "foo@bar.com"}}})
+				return c.Users.AddAssistants(ctx, "me", &AddUserAssistantsRequest{Assistants: []AssistantRequest{{Email: "foo@bar.com"}}})
 			},
 			status: http.StatusCreated,
 			resp:   fixture(t, "zoom_rb/user/assistant/create.json"),

@@ -31,7 +31,7 @@ func TestWebinarsService(t *testing.T) {
 				return c.Webinars.Create(ctx, "me", &CreateWebinarRequest{
 					Topic: "Launch", Type: WebinarTypeWebinar, Duration: 60,
 					StartTime: NewTime(time.Date(2026, 4, 1, 16, 0, 0, 0, time.UTC)),
-					Settings:  &WebinarSettings{ApprovalType: Ptr(ApprovalTypeManual), HostVideo: Ptr(true)},
+					Settings:  &WebinarSettingsRequest{ApprovalType: Ptr(ApprovalTypeManual), HostVideo: Ptr(true)},
 				})
 			},
 			status: http.StatusCreated,

@@ -14,7 +14,7 @@ import (
 
 // Ptr returns a pointer to v, for optional request fields:
 //
-//	Settings: &zoom.MeetingSettings{JoinBeforeHost: zoom.Ptr(false)}
+//	Settings: &zoom.MeetingSettingsRequest{JoinBeforeHost: zoom.Ptr(false)}
 func Ptr[T any](v T) *T { return &v }
 
 // The value types below (ID, Time, Date, InstanceID, Secret) are shared by

@@ -169,7 +169,7 @@ func TestMeaningfulZerosAreSent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := c.Webinars.Update(t.Context(), 95204914252, &UpdateWebinarRequest{
-		Settings: &WebinarSettings{RegistrantsRestrictNumber: Ptr(0)}}, nil); err != nil {
+		Settings: &WebinarSettingsRequest{RegistrantsRestrictNumber: Ptr(0)}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if b := rt.bodies[0]; !strings.Contains(b, `"ttl":0`) {

@@ -19,7 +19,7 @@ import (
 //
 // Zoom API: POST /meetings/{meetingId}/recordings/registrants (meetingRecordingRegistrantCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/POST/meetings/{meetingId}/recordings/registrants
-func (s *CloudRecordingsService) AddRegistrant(ctx context.Context, meetingID ID, body *RecordingRegistrant) (*RecordingRegistration, *Response, error) {
+func (s *CloudRecordingsService) AddRegistrant(ctx context.Context, meetingID ID, body *AddRecordingRegistrantRequest) (*RecordingRegistration, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opCloudRecordingsAddRegistrant, "meetingID")
 	}
@@ -428,7 +428,7 @@ func (s *CloudRecordingsService) RecoverFile(ctx context.Context, meetingID Inst
 //
 // Zoom API: PATCH /meetings/{meetingId}/recordings/registrants/questions (recordingRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/PATCH/meetings/{meetingId}/recordings/registrants/questions
-func (s *CloudRecordingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID ID, body *RegistrantQuestions) (*Response, error) {
+func (s *CloudRecordingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID ID, body *UpdateRegistrantQuestionsRequest) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opCloudRecordingsUpdateRegistrantQuestions, "meetingID")
 	}
@@ -479,7 +479,7 @@ func (s *CloudRecordingsService) UpdateRegistrantStatus(ctx context.Context, mee
 //
 // Zoom API: PATCH /meetings/{meetingId}/recordings/settings (recordingSettingsUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/PATCH/meetings/{meetingId}/recordings/settings
-func (s *CloudRecordingsService) UpdateSettings(ctx context.Context, meetingID InstanceID, body *RecordingSettings) (*Response, error) {
+func (s *CloudRecordingsService) UpdateSettings(ctx context.Context, meetingID InstanceID, body *UpdateRecordingSettingsRequest) (*Response, error) {
 	if meetingID == "" {
 		return nil, errRequired(opCloudRecordingsUpdateSettings, "meetingID")
 	}

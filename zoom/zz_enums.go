@@ -689,8 +689,8 @@ const (
 )
 
 // QAAnswerVisibility enumerates the values of a Zoom API field: indicate whether you want attendees
-// to be able to view answered questions only or view all questions. Values other than the constants
-// below may appear and decode without error.
+// to be able to view only answered questions, or view all questions. Values other than the
+// constants below may appear and decode without error.
 type QAAnswerVisibility string
 
 // Values of QAAnswerVisibility.
@@ -1029,9 +1029,8 @@ const (
 	SignInActivityTypeSignOut SignInActivityType = "Sign out"
 )
 
-// SimuliveTimeUnit enumerates the values of a Zoom API field: the time unit for delayed playback
-// second - The time unit for delayed playback is seconds. Values other than the constants below may
-// appear and decode without error.
+// SimuliveTimeUnit enumerates the values of a Zoom API field: the time unit for delayed playback.
+// Values other than the constants below may appear and decode without error.
 type SimuliveTimeUnit string
 
 // Values of SimuliveTimeUnit.

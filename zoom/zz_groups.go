@@ -461,7 +461,7 @@ func (s *GroupsService) Update(ctx context.Context, groupID string, body *Update
 //
 // Zoom API: PATCH /groups/{groupId}/lock_settings (groupLockedSettings)
 // Reference: https://developers.zoom.us/docs/api/users/#tag/groups/PATCH/groups/{groupId}/lock_settings
-func (s *GroupsService) UpdateLockSettings(ctx context.Context, groupID string, body *GroupLockSettings, opts *UpdateGroupLockSettingsOptions) (*Response, error) {
+func (s *GroupsService) UpdateLockSettings(ctx context.Context, groupID string, body *UpdateGroupLockSettingsRequest, opts *UpdateGroupLockSettingsOptions) (*Response, error) {
 	if groupID == "" {
 		return nil, errRequired(opGroupsUpdateLockSettings, "groupID")
 	}
@@ -520,7 +520,7 @@ func (s *GroupsService) UpdateMember(ctx context.Context, groupID string, member
 //
 // Zoom API: PATCH /groups/{groupId}/settings/registration (groupSettingsRegistrationUpdate)
 // Reference: https://developers.zoom.us/docs/api/users/#tag/groups/PATCH/groups/{groupId}/settings/registration
-func (s *GroupsService) UpdateRegistrationSettings(ctx context.Context, groupID string, body *GroupRegistrationSettings, opts *UpdateGroupRegistrationSettingsOptions) (*Response, error) {
+func (s *GroupsService) UpdateRegistrationSettings(ctx context.Context, groupID string, body *UpdateGroupRegistrationSettingsRequest, opts *UpdateGroupRegistrationSettingsOptions) (*Response, error) {
 	if groupID == "" {
 		return nil, errRequired(opGroupsUpdateRegistrationSettings, "groupID")
 	}
@@ -544,7 +544,7 @@ func (s *GroupsService) UpdateRegistrationSettings(ctx context.Context, groupID 
 //
 // Zoom API: PATCH /groups/{groupId}/settings (updateGroupSettings)
 // Reference: https://developers.zoom.us/docs/api/users/#tag/groups/PATCH/groups/{groupId}/settings
-func (s *GroupsService) UpdateSettings(ctx context.Context, groupID string, body *GroupSettings, opts *UpdateGroupSettingsOptions) (*Response, error) {
+func (s *GroupsService) UpdateSettings(ctx context.Context, groupID string, body *UpdateGroupSettingsRequest, opts *UpdateGroupSettingsOptions) (*Response, error) {
 	if groupID == "" {
 		return nil, errRequired(opGroupsUpdateSettings, "groupID")
 	}

@@ -55,18 +55,18 @@ func (s *MeetingsService) AddBatchRegistrants(ctx context.Context, meetingID ID,
 //
 // Zoom API: POST /meetings/{meetingId}/registrants (meetingRegistrantCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/POST/meetings/{meetingId}/registrants
-func (s *MeetingsService) AddRegistrant(ctx context.Context, meetingID ID, body *Registrant, opts *AddMeetingRegistrantOptions) (*MeetingRegistration, *Response, error) {
+func (s *MeetingsService) AddRegistrant(ctx context.Context, meetingID ID, body *AddRegistrantRequest, opts *AddMeetingRegistrantOptions) (*MeetingRegistration, *Response, error) {
 	if meetingID == 0 {
 		return nil, nil, errRequired(opMeetingsAddRegistrant, "meetingID")
 	}
 	if body == nil {
 		return nil, nil, errRequired(opMeetingsAddRegistrant, "body")
 	}
-	if body.Email == "" {
-		return nil, nil, errRequired(opMeetingsAddRegistrant, "body.Email")
-	}
 	if body.FirstName == "" {
 		return nil, nil, errRequired(opMeetingsAddRegistrant, "body.FirstName")
+	}
+	if body.Email == "" {
+		return nil, nil, errRequired(opMeetingsAddRegistrant, "body.Email")
 	}
 	var out MeetingRegistration
 	resp, err := s.client.call(ctx, opMeetingsAddRegistrant, buildPath(opMeetingsAddRegistrant.Path, meetingID.String()), queryOf(opts), body, &out)
@@ -650,6 +650,9 @@ func (s *MeetingsService) UpdateRTMSAppStatus(ctx context.Context, meetingID ID,
 	if body == nil {
 		return nil, errRequired(opMeetingsUpdateRTMSAppStatus, "body")
 	}
+	if body.Action == "" {
+		return nil, errRequired(opMeetingsUpdateRTMSAppStatus, "body.Action")
+	}
 	return s.client.call(ctx, opMeetingsUpdateRTMSAppStatus, buildPath(opMeetingsUpdateRTMSAppStatus.Path, meetingID.String()), nil, body, nil)
 }
 
@@ -667,7 +670,7 @@ func (s *MeetingsService) UpdateRTMSAppStatus(ctx context.Context, meetingID ID,
 //
 // Zoom API: PATCH /meetings/{meetingId}/registrants/questions (meetingRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/invitation--registration/PATCH/meetings/{meetingId}/registrants/questions
-func (s *MeetingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID ID, body *RegistrantQuestions) (*Response, error) {
+func (s *MeetingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID ID, body *UpdateRegistrantQuestionsRequest) (*Response, error) {
 	if meetingID == 0 {
 		return nil, errRequired(opMeetingsUpdateRegistrantQuestions, "meetingID")
 	}
@@ -730,6 +733,9 @@ func (s *MeetingsService) UpdateStatus(ctx context.Context, meetingID ID, body *
 	}
 	if body == nil {
 		return nil, errRequired(opMeetingsUpdateStatus, "body")
+	}
+	if body.Action == "" {
+		return nil, errRequired(opMeetingsUpdateStatus, "body.Action")
 	}
 	return s.client.call(ctx, opMeetingsUpdateStatus, buildPath(opMeetingsUpdateStatus.Path, meetingID.String()), nil, body, nil)
 }

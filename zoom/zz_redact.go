@@ -34,31 +34,6 @@ func (x AbsenteeList) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
-func (x AddWebinarPanelistsRequest) redacted() AddWebinarPanelistsRequest {
-	x.Panelists = redactSlice(x.Panelists)
-	return x
-}
-
-// redactedAddWebinarPanelistsRequest is a redacted AddWebinarPanelistsRequest without its methods,
-// as LogValue and Format print it.
-type redactedAddWebinarPanelistsRequest AddWebinarPanelistsRequest
-
-// LogValue returns x with its secrets redacted, for slog: the JSON handler
-// encodes it as usual, but with the secrets as REDACTED.
-func (x AddWebinarPanelistsRequest) LogValue() slog.Value {
-	return slog.AnyValue(redactedAddWebinarPanelistsRequest(x.redacted()))
-}
-
-// Format prints x with its secrets redacted, for every fmt verb.
-func (x AddWebinarPanelistsRequest) Format(f fmt.State, verb rune) {
-	redact.Format(f, verb, "zoom.AddWebinarPanelistsRequest", redactedAddWebinarPanelistsRequest(x.redacted()))
-}
-
-// String returns x as %v prints it, with its secrets redacted.
-func (x AddWebinarPanelistsRequest) String() string { return fmt.Sprint(x) }
-
-// redacted returns a copy of x with its secrets replaced, sharing nothing
-// that holds a secret with x.
 func (x BatchRegistrantLink) redacted() BatchRegistrantLink {
 	x.JoinURL = redact.URL(x.JoinURL)
 	return x
@@ -463,6 +438,57 @@ func (x MeetingSettingsAuthenticationExceptionItem) String() string { return fmt
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
+func (x MeetingSettingsAuthenticationExceptionItemRequest) redacted() MeetingSettingsAuthenticationExceptionItemRequest {
+	x.JoinURL = redact.URL(x.JoinURL)
+	return x
+}
+
+// redactedMeetingSettingsAuthenticationExceptionItemRequest is a redacted
+// MeetingSettingsAuthenticationExceptionItemRequest without its methods, as LogValue and Format
+// print it.
+type redactedMeetingSettingsAuthenticationExceptionItemRequest MeetingSettingsAuthenticationExceptionItemRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x MeetingSettingsAuthenticationExceptionItemRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingSettingsAuthenticationExceptionItemRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingSettingsAuthenticationExceptionItemRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.MeetingSettingsAuthenticationExceptionItemRequest", redactedMeetingSettingsAuthenticationExceptionItemRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingSettingsAuthenticationExceptionItemRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x MeetingSettingsRequest) redacted() MeetingSettingsRequest {
+	x.AuthenticationException = redactSlice(x.AuthenticationException)
+	return x
+}
+
+// redactedMeetingSettingsRequest is a redacted MeetingSettingsRequest without its methods, as
+// LogValue and Format print it.
+type redactedMeetingSettingsRequest MeetingSettingsRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x MeetingSettingsRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingSettingsRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingSettingsRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.MeetingSettingsRequest", redactedMeetingSettingsRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingSettingsRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
 func (x MeetingTranscript) redacted() MeetingTranscript {
 	x.DownloadURL = redact.URL(x.DownloadURL)
 	return x
@@ -809,7 +835,7 @@ func (x UpcomingMeetingList) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpdateMeetingRequest) redacted() UpdateMeetingRequest {
-	x.Password = redactSecret(x.Password)
+	x.Password = redactPtrWith(x.Password, redactSecret)
 	x.Settings = redactPtr(x.Settings)
 	return x
 }
@@ -831,6 +857,31 @@ func (x UpdateMeetingRequest) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UpdateMeetingRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UpdateRecordingSettingsRequest) redacted() UpdateRecordingSettingsRequest {
+	x.Password = redactPtrWith(x.Password, redactSecret)
+	return x
+}
+
+// redactedUpdateRecordingSettingsRequest is a redacted UpdateRecordingSettingsRequest without its
+// methods, as LogValue and Format print it.
+type redactedUpdateRecordingSettingsRequest UpdateRecordingSettingsRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UpdateRecordingSettingsRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedUpdateRecordingSettingsRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UpdateRecordingSettingsRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UpdateRecordingSettingsRequest", redactedUpdateRecordingSettingsRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UpdateRecordingSettingsRequest) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
@@ -860,8 +911,8 @@ func (x UpdateUserPasswordRequest) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpdateUserRequest) redacted() UpdateUserRequest {
-	x.HostKey = redactSecret(x.HostKey)
-	x.LinkedinURL = redact.URL(x.LinkedinURL)
+	x.HostKey = redactPtrWith(x.HostKey, redactSecret)
+	x.LinkedinURL = redactPtrWith(x.LinkedinURL, redact.URL)
 	return x
 }
 
@@ -882,6 +933,31 @@ func (x UpdateUserRequest) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UpdateUserRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UpdateUserSettingsRequest) redacted() UpdateUserSettingsRequest {
+	x.ScheduleMeeting = redactPtr(x.ScheduleMeeting)
+	return x
+}
+
+// redactedUpdateUserSettingsRequest is a redacted UpdateUserSettingsRequest without its methods, as
+// LogValue and Format print it.
+type redactedUpdateUserSettingsRequest UpdateUserSettingsRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UpdateUserSettingsRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedUpdateUserSettingsRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UpdateUserSettingsRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UpdateUserSettingsRequest", redactedUpdateUserSettingsRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UpdateUserSettingsRequest) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
@@ -913,7 +989,7 @@ func (x UpdateWebinarLiveStreamRequest) String() string { return fmt.Sprint(x) }
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
 func (x UpdateWebinarRequest) redacted() UpdateWebinarRequest {
-	x.Password = redactSecret(x.Password)
+	x.Password = redactPtrWith(x.Password, redactSecret)
 	x.Settings = redactPtr(x.Settings)
 	return x
 }
@@ -1053,6 +1129,32 @@ func (x UserSettingsScheduleMeeting) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UserSettingsScheduleMeeting) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UserSettingsScheduleMeetingRequest) redacted() UserSettingsScheduleMeetingRequest {
+	x.DefaultPasswordForScheduledMeetings = redactPtrWith(x.DefaultPasswordForScheduledMeetings, redact.String)
+	x.PMIPassword = redactPtrWith(x.PMIPassword, redact.String)
+	return x
+}
+
+// redactedUserSettingsScheduleMeetingRequest is a redacted UserSettingsScheduleMeetingRequest
+// without its methods, as LogValue and Format print it.
+type redactedUserSettingsScheduleMeetingRequest UserSettingsScheduleMeetingRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UserSettingsScheduleMeetingRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserSettingsScheduleMeetingRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserSettingsScheduleMeetingRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UserSettingsScheduleMeetingRequest", redactedUserSettingsScheduleMeetingRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserSettingsScheduleMeetingRequest) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
@@ -1228,6 +1330,31 @@ func (x WebinarSettings) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x WebinarSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x WebinarSettingsRequest) redacted() WebinarSettingsRequest {
+	x.SurveyURL = redactPtrWith(x.SurveyURL, redact.URL)
+	return x
+}
+
+// redactedWebinarSettingsRequest is a redacted WebinarSettingsRequest without its methods, as
+// LogValue and Format print it.
+type redactedWebinarSettingsRequest WebinarSettingsRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x WebinarSettingsRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarSettingsRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarSettingsRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.WebinarSettingsRequest", redactedWebinarSettingsRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarSettingsRequest) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.

@@ -2,6 +2,11 @@
 
 package zoom
 
+import (
+	"bytes"
+	"encoding/json"
+)
+
 // AbsenteeList is the response of [WebinarsService.ListAbsentees]. List of users.
 type AbsenteeList struct {
 	// Use the next page token to paginate through large result sets.
@@ -125,17 +130,147 @@ type AddMeetingRegistrantOptions struct {
 	OccurrenceIDs string `url:"occurrence_ids,omitempty"`
 }
 
+// AddRecordingRegistrantRequest is the request body of [CloudRecordingsService.AddRegistrant].
+// Registrant.
+type AddRecordingRegistrantRequest struct {
+	// The registrant's address.
+	Address string `json:"address,omitempty"`
+
+	// The registrant's city.
+	City string `json:"city,omitempty"`
+
+	// The registrant's questions and comments.
+	Comments string `json:"comments,omitempty"`
+
+	// The registrant's two-letter country code.
+	Country string `json:"country,omitempty"`
+
+	// Information about custom questions.
+	CustomQuestions []RegistrantCustomQuestionRequest `json:"custom_questions,omitempty"`
+
+	// The registrant's email address. Required.
+	Email string `json:"email"`
+
+	// The registrant's first name. Required.
+	FirstName string `json:"first_name"`
+
+	// The registrant's industry.
+	Industry string `json:"industry,omitempty"`
+
+	// The registrant's job title.
+	JobTitle string `json:"job_title,omitempty"`
+
+	// The registrant's last name.
+	LastName string `json:"last_name,omitempty"`
+
+	// The registrant's number of employees.
+	NoOfEmployees string `json:"no_of_employees,omitempty"`
+
+	// The registrant's organization.
+	Org string `json:"org,omitempty"`
+
+	// The registrant's phone number.
+	Phone string `json:"phone,omitempty"`
+
+	// The registrant's purchasing time frame.
+	PurchasingTimeFrame string `json:"purchasing_time_frame,omitempty"`
+
+	// The registrant's role in the purchase process.
+	RoleInPurchaseProcess string `json:"role_in_purchase_process,omitempty"`
+
+	// The registrant's state or province.
+	State string `json:"state,omitempty"`
+
+	// The registrant's status.
+	Status RegistrantStatus `json:"status,omitempty"`
+
+	// The registrant's ZIP or postal code.
+	Zip string `json:"zip,omitempty"`
+}
+
+// AddRegistrantRequest is the request body of [MeetingsService.AddRegistrant] and
+// [WebinarsService.AddRegistrant]. Information about the meeting registrant.
+type AddRegistrantRequest struct {
+	// The registrant's first name. Required.
+	FirstName string `json:"first_name"`
+
+	// The registrant's last name.
+	LastName string `json:"last_name,omitempty"`
+
+	// The registrant's email address. Required.
+	Email string `json:"email"`
+
+	// The registrant's address.
+	Address string `json:"address,omitempty"`
+
+	// The registrant's city.
+	City string `json:"city,omitempty"`
+
+	// The registrant's state or province.
+	State string `json:"state,omitempty"`
+
+	// The registrant's ZIP or postal code.
+	Zip string `json:"zip,omitempty"`
+
+	// The registrant's two-letter country code.
+	Country string `json:"country,omitempty"`
+
+	// The registrant's phone number.
+	Phone string `json:"phone,omitempty"`
+
+	// The registrant's questions and comments.
+	Comments string `json:"comments,omitempty"`
+
+	// Information about custom questions.
+	CustomQuestions []RegistrantCustomQuestionRequest `json:"custom_questions,omitempty"`
+
+	// The registrant's industry.
+	Industry string `json:"industry,omitempty"`
+
+	// The registrant's job title.
+	JobTitle string `json:"job_title,omitempty"`
+
+	// The registrant's number of employees:
+	NoOfEmployees string `json:"no_of_employees,omitempty"`
+
+	// The registrant's organization.
+	Org string `json:"org,omitempty"`
+
+	// The registrant's purchasing time frame:
+	PurchasingTimeFrame string `json:"purchasing_time_frame,omitempty"`
+
+	// The registrant's role in the purchase process:
+	RoleInPurchaseProcess string `json:"role_in_purchase_process,omitempty"`
+
+	// The registrant's language preference for confirmation emails:
+	Language RegistrantLanguage `json:"language,omitempty"`
+
+	// If a meeting was scheduled with the approval_type field value of 1 (manual approval) but you
+	// want to automatically approve meeting registrants, set the value of this field to true.
+	AutoApprove *bool `json:"auto_approve,omitempty"`
+
+	// The tracking source's unique identifier.
+	SourceID string `json:"source_id,omitempty"`
+}
+
 // AddRoleMembersRequest is the request body of [RolesService.AddMembers].
 type AddRoleMembersRequest struct {
 	// Array of userId/user email of users to whom you would like to assign this role.
 	Members []UserRef `json:"members,omitempty"`
 }
 
+// AddUserAssistantsRequest is the request body of [UsersService.AddAssistants]. List of user's
+// assistants.
+type AddUserAssistantsRequest struct {
+	// List of user's assistants.
+	Assistants []AssistantRequest `json:"assistants,omitempty"`
+}
+
 // AddWebinarPanelistsRequest is the request body of [WebinarsService.AddPanelists]. Webinar
 // panelist.
 type AddWebinarPanelistsRequest struct {
 	// List of panelist objects.
-	Panelists []Panelist `json:"panelists,omitempty"`
+	Panelists []PanelistRequest `json:"panelists,omitempty"`
 }
 
 // AddWebinarRegistrantOptions holds the query parameters of [WebinarsService.AddRegistrant].
@@ -195,20 +330,54 @@ type Assistant struct {
 	ID string `json:"id,omitempty"`
 
 	// The assistant can manage my private events.
-	CanManageHostPrivateEvent *bool `json:"can_manage_host_private_event,omitempty"`
+	CanManageHostPrivateEvent bool `json:"can_manage_host_private_event,omitempty"`
 }
 
-// AssistantList is the request body of [UsersService.AddAssistants] and the response of
-// [UsersService.ListAssistants]. List of user's assistants.
+// AssistantList is the response of [UsersService.ListAssistants]. List of user's assistants.
 type AssistantList struct {
 	// List of the user's assistants.
 	Assistants []Assistant `json:"assistants,omitempty"`
 }
 
-// AuthenticationOption is the authentication_options field of [GroupSettings].
+// AssistantRequest is the assistants field of [AddUserAssistantsRequest].
+type AssistantRequest struct {
+	// Assistant's email address.
+	Email string `json:"email,omitempty"`
+
+	// Assistant's user ID.
+	ID string `json:"id,omitempty"`
+
+	// The assistant can manage my private events.
+	CanManageHostPrivateEvent *bool `json:"can_manage_host_private_event,omitempty"`
+}
+
+// AudioConferencingSettings is the audio_conferencing field of [GroupSettings] and [UserSettings].
+type AudioConferencingSettings struct {
+	// The group's Toll-free and Fee-based Toll Call settings.
+	TollFreeAndFeeBasedTollCall *TollFreeAndFeeBasedTollCallSettings `json:"toll_free_and_fee_based_toll_call,omitempty"`
+
+	// The group's Toll Call settings.
+	TollCall *TollCallSettings `json:"toll_call,omitempty"`
+
+	// The group's Call Me and Invite by Phone settings.
+	CallMeAndInviteByPhone *CallMeAndInviteByPhoneSettings `json:"call_me_and_invite_by_phone,omitempty"`
+
+	// Whether the group has the Personal Audio Conference setting enabled.
+	PersonalAudioConference bool `json:"personal_audio_conference,omitempty"`
+
+	// The group's Mask phone number in the participant list settings.
+	ParticipantPhoneMasking *ParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
+
+	// The group's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries *GlobalDialInCountrySettings `json:"global_dial_in_countries,omitempty"`
+}
+
+// AuthenticationOption is the authentication_options field of [GroupSettings],
+// [UserSettingsAuthenticationOptionsMeetingAuthentication],
+// [UserSettingsAuthenticationOptionsRecordingAuthentication] and [UserSettings].
 type AuthenticationOption struct {
 	// Authentication default option.
-	DefaultOption *bool `json:"default_option,omitempty"`
+	DefaultOption bool `json:"default_option,omitempty"`
 
 	// Authentication domains.
 	Domains string `json:"domains,omitempty"`
@@ -223,10 +392,29 @@ type AuthenticationOption struct {
 	Type AuthenticationOptionType `json:"type,omitempty"`
 
 	// Authentication visible.
-	Visible *bool `json:"visible,omitempty"`
+	Visible bool `json:"visible,omitempty"`
+}
 
+// AuthenticationOptionRequest is the authentication_option field of [UpdateGroupSettingsRequest]
+// and [UpdateUserSettingsRequest]. Meeting Authentication Options.
+type AuthenticationOptionRequest struct {
 	// Authentication action.
-	Action AuthenticationOptionAction `json:"action,omitempty"`
+	Action *AuthenticationOptionAction `json:"action,omitempty"`
+
+	// Authentication default option.
+	DefaultOption *bool `json:"default_option,omitempty"`
+
+	// Authentication domains.
+	Domains *string `json:"domains,omitempty"`
+
+	// Authentication id.
+	ID *string `json:"id,omitempty"`
+
+	// Authentication name.
+	Name *string `json:"name,omitempty"`
+
+	// Authentication type.
+	Type *AuthenticationOptionType `json:"type,omitempty"`
 }
 
 // BatchRegistrant is the registrants field of [AddBatchRegistrantsRequest].
@@ -340,7 +528,7 @@ type BulkUpdateUserFeaturesRequest struct {
 
 	// A list of license information used to specify the appropriate license type, license option, and
 	// license subscription reference ID or name during user creation.
-	LicenseInfoList []LicenseInfo `json:"license_info_list,omitempty"`
+	LicenseInfoList []LicenseInfoRequest `json:"license_info_list,omitempty"`
 }
 
 // BulkUpdateUserFeaturesResult is the response of [UsersService.BulkUpdateFeatures].
@@ -352,7 +540,23 @@ type BulkUpdateUserFeaturesResult struct {
 	FailDetails []FeatureUpdateFailure `json:"fail_details,omitempty"`
 }
 
-// ChatEtiquettePolicy is the policies field of [GroupSettingsChatChatEtiquetteTool].
+// CallMeAndInviteByPhoneSettings is the call_me_and_invite_by_phone field of
+// [AudioConferencingSettings].
+type CallMeAndInviteByPhoneSettings struct {
+	// Whether the group has the Call Me and Invite by Phone setting enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// Require Call Me users to press 1 before being connected to the meeting.
+	RequirePress1ForCallMe CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
+
+	// Whether webinar attendees can use Call Me to connect audio.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitempty"`
+
+	// The group's call out countries/regions settings.
+	CallOutCountries *CountrySelection `json:"call_out_countries,omitempty"`
+}
+
+// ChatEtiquettePolicy is the policies field of [ChatEtiquetteToolSettings].
 type ChatEtiquettePolicy struct {
 	// The policy's description.
 	Description string `json:"description,omitempty"`
@@ -361,7 +565,7 @@ type ChatEtiquettePolicy struct {
 	ID string `json:"id,omitempty"`
 
 	// Whether the policy is locked by an account-level user.
-	IsLocked *bool `json:"is_locked,omitempty"`
+	IsLocked bool `json:"is_locked,omitempty"`
 
 	// A list of defined rule keywords.
 	Keywords []string `json:"keywords,omitempty"`
@@ -379,6 +583,35 @@ type ChatEtiquettePolicy struct {
 	TriggerAction int `json:"trigger_action,omitempty"`
 }
 
+// ChatEtiquettePolicyRequest is the policies field of [ChatEtiquetteToolSettingsRequest].
+type ChatEtiquettePolicyRequest struct {
+	// The policy ID.
+	ID string `json:"id,omitempty"`
+
+	// The policy's current status:
+	Status ChatEtiquettePolicyStatus `json:"status,omitempty"`
+}
+
+// ChatEtiquetteToolSettings is the chat_etiquette_tool field of [GroupSettingsChat] and
+// [GroupSettingsMeetingSecurity].
+type ChatEtiquetteToolSettings struct {
+	// Whether the Chat Etiquette Tool is enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
+}
+
+// ChatEtiquetteToolSettingsRequest is the chat_etiquette_tool field of [GroupSettingsChatRequest]
+// and [GroupSettingsMeetingSecurityRequest]. Information about the Chat Etiquette Tool.
+type ChatEtiquetteToolSettingsRequest struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
+}
+
 // CheckUserEmailOptions holds the query parameters of [UsersService.CheckEmail].
 type CheckUserEmailOptions struct {
 	// The email address to be verified. Required.
@@ -391,9 +624,30 @@ type CheckVanityNameOptions struct {
 	VanityName string `url:"vanity_name"`
 }
 
-// ClosedCaptioning is the closed_captioning field of [GroupSettingsInMeeting]. Information about
-// the group's closed captioning settings.
+// ClosedCaptioning is the closed_captioning field of [GroupSettingsInMeeting],
+// [MeetingTemplateSettingsInMeeting] and [UserSettingsInMeeting]. Information about the group's
+// closed captioning settings.
 type ClosedCaptioning struct {
+	// Whether to allow a live transcription service to transcribe meetings.
+	AutoTranscribing bool `json:"auto_transcribing,omitempty"`
+
+	// Whether to allow the host to type closed captions or assign a participant or 3rd-party service
+	// to provide closed captioning.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to allow participants to save closed captions or transcripts.
+	SaveCaption bool `json:"save_caption,omitempty"`
+
+	// Whether to allow the use of an API token to integrate with 3rd-party closed captioning services.
+	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
+
+	// Whether to allow the viewing of full transcripts in the in-meeting side panel.
+	ViewFullTranscript bool `json:"view_full_transcript,omitempty"`
+}
+
+// ClosedCaptioningRequest is the closed_captioning field of [GroupSettingsInMeetingRequest] and
+// [UserSettingsInMeetingRequest]. Information about the group's closed captioning settings.
+type ClosedCaptioningRequest struct {
 	// Whether to allow a live transcription service to transcribe meetings.
 	AutoTranscribing *bool `json:"auto_transcribing,omitempty"`
 
@@ -545,14 +799,44 @@ type CompanyContactList struct {
 
 func (l *CompanyContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
-// Country is the allowed_countries field of
-// [GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries].
+// Country is the type of the allowed_countries field of [CountrySelection], the selected_countries
+// field of [CountrySelection], the allowed_countries field of [GlobalDialInCountrySettings] and the
+// selected_countries field of [GlobalDialInCountrySettings].
 type Country struct {
 	// The code of the country or region.
 	Code string `json:"code,omitempty"`
 
 	// The name of the country or region.
 	Name string `json:"name,omitempty"`
+}
+
+// CountryRequest is the selected_countries field of [CountrySelectionRequest] and
+// [GlobalDialInCountrySettingsRequest].
+type CountryRequest struct {
+	// The code of the country or region.
+	Code string `json:"code,omitempty"`
+
+	// The name of the country or region.
+	Name string `json:"name,omitempty"`
+}
+
+// CountrySelection is the type of the call_out_countries field of [CallMeAndInviteByPhoneSettings]
+// and the global_dial_in_countries field of [UserSettingsTSP].
+type CountrySelection struct {
+	// The list of all available countries/regions that can be enabled for call out.
+	AllowedCountries []Country `json:"allowed_countries,omitempty"`
+
+	// The list of countries/regions that users can call out to.
+	SelectedCountries []Country `json:"selected_countries,omitempty"`
+}
+
+// CountrySelectionRequest is the type of the call_out_countries field of
+// [GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest] and the global_dial_in_countries
+// field of [UserSettingsTSPRequest].
+type CountrySelectionRequest struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
 }
 
 // CreateGroupRequest is the request body of [GroupsService.Create].
@@ -590,13 +874,13 @@ type CreateMeetingRequest struct {
 	PreSchedule *bool `json:"pre_schedule,omitempty"`
 
 	// The recurrence object.
-	Recurrence *Recurrence `json:"recurrence,omitempty"`
+	Recurrence *RecurrenceRequest `json:"recurrence,omitempty"`
 
 	// The email address or user ID of the user to schedule a meeting for.
 	ScheduleFor string `json:"schedule_for,omitempty"`
 
 	// Information about the meeting's settings.
-	Settings *MeetingSettings `json:"settings,omitempty"`
+	Settings *MeetingSettingsRequest `json:"settings,omitempty"`
 
 	// The meeting's start time.
 	StartTime Time `json:"start_time,omitzero"`
@@ -611,7 +895,7 @@ type CreateMeetingRequest struct {
 	Topic string `json:"topic,omitempty"`
 
 	// Information about the meeting's tracking fields.
-	TrackingFields []TrackingField `json:"tracking_fields,omitempty"`
+	TrackingFields []TrackingFieldRequest `json:"tracking_fields,omitempty"`
 
 	// The type of meeting.
 	Type MeetingType `json:"type,omitempty"`
@@ -681,7 +965,7 @@ type CreateWebinarPollRequest struct {
 	PollType int `json:"poll_type,omitempty"`
 
 	// The information about the poll's questions.
-	Questions []PollQuestion `json:"questions,omitempty"`
+	Questions []PollQuestionRequest `json:"questions,omitempty"`
 
 	// The poll's title, up to 64 characters.
 	Title string `json:"title,omitempty"`
@@ -703,13 +987,13 @@ type CreateWebinarRequest struct {
 	DefaultPasscode *bool `json:"default_passcode,omitempty"`
 
 	// Recurrence object.
-	Recurrence *Recurrence `json:"recurrence,omitempty"`
+	Recurrence *RecurrenceRequest `json:"recurrence,omitempty"`
 
 	// The email address or user ID of the user to schedule a webinar for.
 	ScheduleFor string `json:"schedule_for,omitempty"`
 
 	// Create webinar settings.
-	Settings *WebinarSettings `json:"settings,omitempty"`
+	Settings *WebinarSettingsRequest `json:"settings,omitempty"`
 
 	// Webinar start time.
 	StartTime Time `json:"start_time,omitzero"`
@@ -725,7 +1009,7 @@ type CreateWebinarRequest struct {
 	Topic string `json:"topic,omitempty"`
 
 	// Tracking fields.
-	TrackingFields []TrackingField `json:"tracking_fields,omitempty"`
+	TrackingFields []TrackingFieldRequest `json:"tracking_fields,omitempty"`
 
 	// Webinar types.
 	Type WebinarType `json:"type,omitempty"`
@@ -740,7 +1024,7 @@ type CreateWebinarRequest struct {
 	TransitionToLive *bool `json:"transition_to_live,omitempty"`
 
 	// {"enable":false,"time":0,"timeunit":"second"}.
-	SimuliveDelayStart *WebinarSimuliveDelayStart `json:"simulive_delay_start,omitempty"`
+	SimuliveDelayStart *WebinarSimuliveDelayStartRequest `json:"simulive_delay_start,omitempty"`
 }
 
 // CreateWebinarTemplateRequest is the request body of [WebinarsService.CreateTemplate].
@@ -777,8 +1061,17 @@ type CreatedUser struct {
 	Type UserType `json:"type,omitempty"`
 }
 
-// CustomKey is the custom_keys field of [MeetingSettings].
+// CustomKey is the custom_keys field of [MeetingSettings], [MeetingReport] and [WebinarReport].
 type CustomKey struct {
+	// Custom key associated with the user.
+	Key string `json:"key,omitempty"`
+
+	// Value of the custom key associated with the user.
+	Value string `json:"value,omitempty"`
+}
+
+// CustomKeyRequest is the custom_keys field of [MeetingSettingsRequest].
+type CustomKeyRequest struct {
 	// Custom key associated with the user.
 	Key string `json:"key,omitempty"`
 
@@ -936,6 +1229,57 @@ type DeleteWebinarRegistrantOptions struct {
 type EmailCheck struct {
 	// Indicates whether or not the email already exists in Zoom.
 	ExistedEmail bool `json:"existed_email,omitempty"`
+}
+
+// EmailNotificationSettings is the email_notification field of [GroupSettings] and [UserSettings].
+type EmailNotificationSettings struct {
+	// Notify the alternative host who is set or removed.
+	AlternativeHostReminder bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify host and participants when the meeting is cancelled.
+	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify host when participants join the meeting before them.
+	JBHReminder bool `json:"jbh_reminder,omitempty"`
+
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// EmailNotificationSettingsRequest is the email_notification field of [UpdateGroupSettingsRequest]
+// and [UpdateUserSettingsRequest].
+type EmailNotificationSettingsRequest struct {
+	// Notify the alternative host who is set or removed.
+	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify host and participants when the meeting is cancelled.
+	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify host when participants join the meeting before them.
+	JBHReminder *bool `json:"jbh_reminder,omitempty"`
+
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts *bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers *bool `json:"recording_available_reminder_schedulers,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
 }
 
 // FeatureUpdateFailure is the fail_details field of [BulkUpdateUserFeaturesResult].
@@ -1165,9 +1509,53 @@ type GetWebinarTokenOptions struct {
 	Type WebinarTokenType `url:"type,omitempty"`
 }
 
-// GlobalDialInNumber is the global_dial_in_numbers field of [MeetingSettings].
+// GlobalDialInCountrySettings is the global_dial_in_countries field of [AudioConferencingSettings].
+type GlobalDialInCountrySettings struct {
+	// The list of all available countries/regions that can be selected for displaying dial-in numbers
+	// in the meeting invitation.
+	AllowedCountries []Country `json:"allowed_countries,omitempty"`
+
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []Country `json:"selected_countries,omitempty"`
+
+	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
+	IncludeTollFree bool `json:"include_toll_free,omitempty"`
+}
+
+// GlobalDialInCountrySettingsRequest is the global_dial_in_countries field of
+// [GroupSettingsAudioConferencingRequest] and [UserSettingsAudioConferencingRequest].
+type GlobalDialInCountrySettingsRequest struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
+
+	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
+	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
+}
+
+// GlobalDialInNumber is the global_dial_in_numbers field of [MeetingSettings] and
+// [WebinarSettings].
 type GlobalDialInNumber struct {
 	// City of the number, if any.
+	City string `json:"city,omitempty"`
+
+	// Country code, such as BR.
+	Country string `json:"country,omitempty"`
+
+	// Full name of country, such as Brazil.
+	CountryName string `json:"country_name,omitempty"`
+
+	// Phone number, such as +1 2332357613.
+	Number string `json:"number,omitempty"`
+
+	// Type of number.
+	Type DialInNumberType `json:"type,omitempty"`
+}
+
+// GlobalDialInNumberRequest is the global_dial_in_numbers field of [MeetingSettingsRequest].
+type GlobalDialInNumberRequest struct {
+	// City of the number, if any, such as Chicago.
 	City string `json:"city,omitempty"`
 
 	// Country code, such as BR.
@@ -1255,8 +1643,7 @@ type GroupList struct {
 
 func (l *GroupList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
-// GroupLockSettings is the request body of [GroupsService.UpdateLockSettings] and the response of
-// [GroupsService.GetLockSettings].
+// GroupLockSettings is the response of [GroupsService.GetLockSettings].
 type GroupLockSettings struct {
 	// The group's audio conference settings.
 	AudioConferencing *GroupLockSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
@@ -1281,6 +1668,25 @@ type GroupLockSettings struct {
 // group's audio conference settings.
 type GroupLockSettingsAudioConferencing struct {
 	// Whether the group has the Toll-free and Fee-based Toll Call setting enabled.
+	TollFreeAndFeeBasedTollCall bool `json:"toll_free_and_fee_based_toll_call,omitempty"`
+
+	// Whether the group has the Toll Call setting enabled.
+	TollCall bool `json:"toll_call,omitempty"`
+
+	// Whether the group has the Call Me and Invite by Phone setting enabled.
+	CallMeAndInviteByPhone bool `json:"call_me_and_invite_by_phone,omitempty"`
+
+	// Whether the group has the Personal Audio Conference setting enabled.
+	PersonalAudioConference bool `json:"personal_audio_conference,omitempty"`
+
+	// Whether the group has the Mask phone number in the participant list setting enabled.
+	ParticipantPhoneMasking bool `json:"participant_phone_masking,omitempty"`
+}
+
+// GroupLockSettingsAudioConferencingRequest is the audio_conferencing field of
+// [UpdateGroupLockSettingsRequest]. The group's audio conference settings.
+type GroupLockSettingsAudioConferencingRequest struct {
+	// Whether the group has the Toll-free and Fee-based Toll Call setting enabled.
 	TollFreeAndFeeBasedTollCall *bool `json:"toll_free_and_fee_based_toll_call,omitempty"`
 
 	// Whether the group has the Toll Call setting enabled.
@@ -1299,6 +1705,25 @@ type GroupLockSettingsAudioConferencing struct {
 // GroupLockSettingsEmailNotification is the email_notification field of [GroupLockSettings].
 type GroupLockSettingsEmailNotification struct {
 	// Notify the alternative host who is set or removed.
+	AlternativeHostReminder bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify host and participants when the meeting is cancelled.
+	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify host when participants join the meeting before them.
+	JBHReminder bool `json:"jbh_reminder,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// GroupLockSettingsEmailNotificationRequest is the email_notification field of
+// [UpdateGroupLockSettingsRequest].
+type GroupLockSettingsEmailNotificationRequest struct {
+	// Notify the alternative host who is set or removed.
 	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
 
 	// Notify host and participants when the meeting is cancelled.
@@ -1307,7 +1732,7 @@ type GroupLockSettingsEmailNotification struct {
 	// Whether to notify the host when a cloud recording is available.
 	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
 
-	// Notify host when participants join the meeting before them.
+	// Notify the host when participants join the meeting before them.
 	JBHReminder *bool `json:"jbh_reminder,omitempty"`
 
 	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
@@ -1316,6 +1741,194 @@ type GroupLockSettingsEmailNotification struct {
 
 // GroupLockSettingsInMeeting is the in_meeting field of [GroupLockSettings].
 type GroupLockSettingsInMeeting struct {
+	// Allow participants who belong to your account to see that a guest (someone who does not belong
+	// to your account) is participating in the meeting/webinar.
+	AlertGuestJoin bool `json:"alert_guest_join,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// Whether to allow livestreaming.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitempty"`
+
+	// Show Zoom windows during screen share.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitempty"`
+
+	// Allow participants to use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitempty"`
+
+	// Allow host to put attendee on hold.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitempty"`
+
+	// Enable users to see and add contacts to 'auto-answer group' in the contact list on chat.
+	AutoAnswer bool `json:"auto_answer,omitempty"`
+
+	// Whether to allow a live transcription service to transcribe meetings.
+	AutoGeneratedCaptions bool `json:"auto_generated_captions,omitempty"`
+
+	// Automatically save all in-meeting chats.
+	AutoSavingChat bool `json:"auto_saving_chat,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitempty"`
+
+	// Allow meeting participants to send chat message visible to all participants.
+	Chat bool `json:"chat,omitempty"`
+
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitempty"`
+
+	// Allow host to type closed captions or assign a participant or third party device to add closed
+	// captions.
+	ClosedCaption bool `json:"closed_caption,omitempty"`
+
+	// Allow the host to add co-hosts.
+	CoHost bool `json:"co_host,omitempty"`
+
+	// Displays whether or not custom data center regions have been selected for meetings/webinars
+	// hosted by this group.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitempty"`
+
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// Require that all meetings are encrypted using AES.
+	E2eEncryption bool `json:"e2e_encryption,omitempty"`
+
+	// Play sound when participants join or leave.
+	EntryExitChime string `json:"entry_exit_chime,omitempty"`
+
+	// Allow another user to take control of the camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitempty"`
+
+	// Enable users to provide feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitempty"`
+
+	// Indicates whether in-meeting file transfer setting has been enabled for the users in the group
+	// or not.
+	FileTransfer bool `json:"file_transfer,omitempty"`
+
+	// Whether to allow the viewing of full transcripts in the in-meeting side panel.
+	FullTranscript bool `json:"full_transcript,omitempty"`
+
+	// Enable higher quality video for host and participants in a meeting.
+	GroupHd bool `json:"group_hd,omitempty"`
+
+	// Enable higher quality video for host and participants in a webinar.
+	WebinarGroupHd bool `json:"webinar_group_hd,omitempty"`
+
+	// Whether to allow hosts to assign participants as interpreters who can interpret one language
+	// into another in real-time.
+	LanguageInterpretation bool `json:"language_interpretation,omitempty"`
+
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time.
+	SignLanguageInterpretation bool `json:"sign_language_interpretation,omitempty"`
+
+	// Allow host to type closed captions or assign a participant or third party device to add closed
+	// captions.
+	ManualCaptions bool `json:"manual_captions,omitempty"`
+
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitempty"`
+
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitempty"`
+
+	// Whether the host can present a survey to participants once a meeting has ended.
+	MeetingSurvey bool `json:"meeting_survey,omitempty"`
+
+	// Allow participants in a meeting can provide nonverbal feedback and express opinions by clicking
+	// on icons in the Participants panel.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitempty"`
+
+	// Allow users to select original sound during a meeting.
+	OriginalAudio bool `json:"original_audio,omitempty"`
+
+	// Add 'Polls' to the meeting controls.
+	Polling bool `json:"polling,omitempty"`
+
+	// Display end-of-meeting experience feedback survey.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitempty"`
+
+	// Allow meeting participants to send a private 1:1 message to another participant.
+	PrivateChat bool `json:"private_chat,omitempty"`
+
+	// During screen sharing, allow the person who is sharing to let others control the shared content.
+	RemoteControl bool `json:"remote_control,omitempty"`
+
+	// Allow meeting host to provide 1:1 remote support to another participant.
+	RemoteSupport bool `json:"remote_support,omitempty"`
+
+	// Indicates whether the Request permission to unmute participants option has been enabled and
+	// locked for the group or not.
+	RequestPermissionToUnmuteParticipants bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Whether participants can save closed captions or transcripts.
+	SaveCaption bool `json:"save_caption,omitempty"`
+
+	// Whether participants can save closed captions or transcripts.
+	SaveCaptions bool `json:"save_captions,omitempty"`
+
+	// Allow host and participants to share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitempty"`
+
+	// Allow users to invite participants by email only by default.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitempty"`
+
+	// Allow participants to join a meeting directly from their browser.
+	ShowBrowserJoinLink bool `json:"show_browser_join_link,omitempty"`
+
+	// Always show meeting controls during a meeting.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl bool `json:"slide_control,omitempty"`
+
+	// Allow users to select stereo audio during a meeting.
+	StereoAudio bool `json:"stereo_audio,omitempty"`
+
+	// Allow HTML formatting instead of plain text for meeting invitations scheduled with the Outlook
+	// plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitempty"`
+
+	// Enable virtual backgrounds.
+	VirtualBackground bool `json:"virtual_background,omitempty"`
+
+	// Attendees cannot join a meeting until a host admits them individually from the waiting room.
+	WaitingRoom bool `json:"waiting_room,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	WebinarChat bool `json:"webinar_chat,omitempty"`
+
+	// Whether webinar livestreaming is enabled.
+	WebinarLiveStreaming bool `json:"webinar_live_streaming,omitempty"`
+
+	// Whether the host can add polls before or during a webinar.
+	WebinarPolling bool `json:"webinar_polling,omitempty"`
+
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitempty"`
+
+	// Whether the host can present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitempty"`
+
+	// Allow participants to share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitempty"`
+}
+
+// GroupLockSettingsInMeetingRequest is the in_meeting field of [UpdateGroupLockSettingsRequest].
+type GroupLockSettingsInMeetingRequest struct {
 	// Allow participants who belong to your account to see that a guest (someone who does not belong
 	// to your account) is participating in the meeting/webinar.
 	AlertGuestJoin *bool `json:"alert_guest_join,omitempty"`
@@ -1354,7 +1967,7 @@ type GroupLockSettingsInMeeting struct {
 	// Allow participants to ask questions for the host and participants to answer.
 	MeetingQuestionAnswer *bool `json:"meeting_question_answer,omitempty"`
 
-	// Allow host to type closed captions or assign a participant or third party device to add closed
+	// Allow host to type closed captions or assign a participant/third party device to add closed
 	// captions.
 	ClosedCaption *bool `json:"closed_caption,omitempty"`
 
@@ -1365,17 +1978,17 @@ type GroupLockSettingsInMeeting struct {
 	// hosted by this group.
 	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
 
-	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
 	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
 
-	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
 	DisableScreenSharingForInMeetingGuests *bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
 
 	// Require that all meetings are encrypted using AES.
 	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
 
 	// Play sound when participants join or leave.
-	EntryExitChime string `json:"entry_exit_chime,omitempty"`
+	EntryExitChime *string `json:"entry_exit_chime,omitempty"`
 
 	// Allow another user to take control of the camera during a meeting.
 	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
@@ -1390,10 +2003,10 @@ type GroupLockSettingsInMeeting struct {
 	// Whether to allow the viewing of full transcripts in the in-meeting side panel.
 	FullTranscript *bool `json:"full_transcript,omitempty"`
 
-	// Enable higher quality video for host and participants in a meeting.
+	// Enable higher quality video for host and participants in the meeting.
 	GroupHd *bool `json:"group_hd,omitempty"`
 
-	// Enable higher quality video for host and participants in a webinar.
+	// Enable higher quality video for host and participants in the webinar.
 	WebinarGroupHd *bool `json:"webinar_group_hd,omitempty"`
 
 	// Whether to allow hosts to assign participants as interpreters who can interpret one language
@@ -1404,18 +2017,10 @@ type GroupLockSettingsInMeeting struct {
 	// into sign language in real-time.
 	SignLanguageInterpretation *bool `json:"sign_language_interpretation,omitempty"`
 
-	// Allow host to type closed captions or assign a participant or third party device to add closed
-	// captions.
-	ManualCaptions *bool `json:"manual_captions,omitempty"`
-
-	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
-	// menu in the meeting toolbar.
-	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
-
 	// Set this field to true to use webinar reactions.
 	WebinarReactions *bool `json:"webinar_reactions,omitempty"`
 
-	// Whether the host can present a survey to participants once a meeting has ended.
+	// Whether to allow the host to present a survey to participants once a meeting has ended.
 	MeetingSurvey *bool `json:"meeting_survey,omitempty"`
 
 	// Allow participants in a meeting can provide nonverbal feedback and express opinions by clicking
@@ -1440,11 +2045,11 @@ type GroupLockSettingsInMeeting struct {
 	// Allow meeting host to provide 1:1 remote support to another participant.
 	RemoteSupport *bool `json:"remote_support,omitempty"`
 
-	// Indicates whether the Request permission to unmute participants option has been enabled and
+	// Indicate whether the Request permission to unmute participants option should be enabled and
 	// locked for the group or not.
 	RequestPermissionToUnmuteParticipants *bool `json:"request_permission_to_unmute_participants,omitempty"`
 
-	// Whether participants can save closed captions or transcripts.
+	// Whether to allow participants to save closed captions or transcripts.
 	SaveCaption *bool `json:"save_caption,omitempty"`
 
 	// Whether participants can save closed captions or transcripts.
@@ -1477,7 +2082,7 @@ type GroupLockSettingsInMeeting struct {
 	// plugin.
 	UseHtmlFormatEmail *bool `json:"use_html_format_email,omitempty"`
 
-	// Enable virtual backgrounds.
+	// Enable virtual background.
 	VirtualBackground *bool `json:"virtual_background,omitempty"`
 
 	// Attendees cannot join a meeting until a host admits them individually from the waiting room.
@@ -1489,13 +2094,13 @@ type GroupLockSettingsInMeeting struct {
 	// Whether webinar livestreaming is enabled.
 	WebinarLiveStreaming *bool `json:"webinar_live_streaming,omitempty"`
 
-	// Whether the host can add polls before or during a webinar.
+	// Whether to allow the host to add polls before or during a webinar.
 	WebinarPolling *bool `json:"webinar_polling,omitempty"`
 
 	// Whether attendees can ask the host and panelists questions in the webinar.
 	WebinarQuestionAnswer *bool `json:"webinar_question_answer,omitempty"`
 
-	// Whether the host can present surveys to attendees once a webinar has ended.
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
 	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
 
 	// Allow participants to share a whiteboard that includes annotation tools.
@@ -1505,21 +2110,64 @@ type GroupLockSettingsInMeeting struct {
 // GroupLockSettingsMeetingSecurity is the meeting_security field of [GroupLockSettings].
 type GroupLockSettingsMeetingSecurity struct {
 	// Whether the Approve or block entry for users from specific countries/regions setting is enabled.
-	ApprovedOrDeniedCountriesOrRegions *bool `json:"approved_or_denied_countries_or_regions,omitempty"`
+	ApprovedOrDeniedCountriesOrRegions bool `json:"approved_or_denied_countries_or_regions,omitempty"`
 
 	// Whether all meetings must be secured with at least one security option.
-	AutoSecurity *bool `json:"auto_security,omitempty"`
+	AutoSecurity bool `json:"auto_security,omitempty"`
 
 	// Whether users in specific domains are blocked from joining meetings and webinars.
-	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+	BlockUserDomain bool `json:"block_user_domain,omitempty"`
 
 	// Whether the meeting passcode is encrypted and included in the invitation link.
-	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
 
 	// The type of encryption used when starting a meeting.
 	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
 
 	// Whether end-to-end encryption is enabled for meetings.
+	EndToEndEncryptedMeetings bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword bool `json:"meeting_password,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether passcodes are required for participants joining by phone.
+	PhonePassword bool `json:"phone_password,omitempty"`
+
+	// Whether all PMI meetings that users can join via client or Zoom Rooms systems are
+	// passcode-protected.
+	PMIPassword bool `json:"pmi_password,omitempty"`
+
+	// Whether participants are placed in the waiting room when they join a meeting.
+	WaitingRoom bool `json:"waiting_room,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword bool `json:"webinar_password,omitempty"`
+}
+
+// GroupLockSettingsMeetingSecurityRequest is the meeting_security field of
+// [UpdateGroupLockSettingsRequest].
+type GroupLockSettingsMeetingSecurityRequest struct {
+	// Whether to enable the Approve or block entry for users from specific countries or regions
+	// setting.
+	ApprovedOrDeniedCountriesOrRegions *bool `json:"approved_or_denied_countries_or_regions,omitempty"`
+
+	// Whether to require that all meetings are secured with at least one security option.
+	AutoSecurity *bool `json:"auto_security,omitempty"`
+
+	// Whether to block users in specific domains from joining meetings and webinars.
+	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+
+	// Whether the meeting passcode will be encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// The type of encryption to use when starting a meeting.
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
 	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
 
 	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
@@ -1529,14 +2177,14 @@ type GroupLockSettingsMeetingSecurity struct {
 	// Whether to specify that only authenticated users can join the meeting from the web client.
 	OnlyAuthenticatedCanJoinFromWebclient *bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
 
-	// Whether passcodes are required for participants joining by phone.
+	// Whether to require a passcode for participants joining by phone.
 	PhonePassword *bool `json:"phone_password,omitempty"`
 
-	// Whether all PMI meetings that users can join via client or Zoom Rooms systems are
-	// passcode-protected.
+	// Whether all personal meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are passcode-protected.
 	PMIPassword *bool `json:"pmi_password,omitempty"`
 
-	// Whether participants are placed in the waiting room when they join a meeting.
+	// Whether participants are placed in the Waiting Room when they join a meeting.
 	WaitingRoom *bool `json:"waiting_room,omitempty"`
 
 	// Whether to generate a passcode when scheduling webinars.
@@ -1546,11 +2194,54 @@ type GroupLockSettingsMeetingSecurity struct {
 // GroupLockSettingsOtherOptions is the other_options field of [GroupLockSettings].
 type GroupLockSettingsOtherOptions struct {
 	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open.
+	BlurSnapshot bool `json:"blur_snapshot,omitempty"`
+}
+
+// GroupLockSettingsOtherOptionsRequest is the other_options field of
+// [UpdateGroupLockSettingsRequest].
+type GroupLockSettingsOtherOptionsRequest struct {
+	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open.
 	BlurSnapshot *bool `json:"blur_snapshot,omitempty"`
 }
 
 // GroupLockSettingsRecording is the recording field of [GroupLockSettings].
 type GroupLockSettingsRecording struct {
+	// Make cloud recordings accessible to account members only.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitempty"`
+
+	// Allow Zoom to automatically delete recordings permanently after a specified number of days.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitempty"`
+
+	// Record meetings automatically as they start.
+	AutoRecording bool `json:"auto_recording,omitempty"`
+
+	// Allow hosts to record and save the meeting or webinar in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitempty"`
+
+	// Allow anyone with a link to the cloud recording to download.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitempty"`
+
+	// Allow the host to delete the recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitempty"`
+
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *IPAddressAccessControl `json:"ip_address_access_control,omitempty"`
+
+	// Allow hosts and participants to record the meeting to a local file.
+	LocalRecording bool `json:"local_recording,omitempty"`
+
+	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitempty"`
+
+	// Only authenticated users can view cloud recordings.
+	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
+
+	// Archiving solution settings.
+	Archive bool `json:"archive,omitempty"`
+}
+
+// GroupLockSettingsRecordingRequest is the recording field of [UpdateGroupLockSettingsRequest].
+type GroupLockSettingsRecordingRequest struct {
 	// Make cloud recordings accessible to account members only.
 	AccountUserAccessRecording *bool `json:"account_user_access_recording,omitempty"`
 
@@ -1570,15 +2261,11 @@ type GroupLockSettingsRecording struct {
 	HostDeleteCloudRecording *bool `json:"host_delete_cloud_recording,omitempty"`
 
 	// Setting to allow cloud recording access only from specific IP address ranges.
-	IPAddressAccessControl *IPAddressAccessControl `json:"ip_address_access_control,omitempty"`
+	IPAddressAccessControl *IPAddressAccessControlRequest `json:"ip_address_access_control,omitempty"`
 
 	// Allow hosts and participants to record the meeting to a local file.
 	LocalRecording *bool `json:"local_recording,omitempty"`
 
-	// If set to true, meeting hosts cannot view their meeting cloud recordings.
-	PreventHostAccessRecording *bool `json:"prevent_host_access_recording,omitempty"`
-
-	// Only authenticated users can view cloud recordings.
 	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
 
 	// Archiving solution settings.
@@ -1588,6 +2275,55 @@ type GroupLockSettingsRecording struct {
 // GroupLockSettingsScheduleMeeting is the schedule_meeting field of [GroupLockSettings].
 type GroupLockSettingsScheduleMeeting struct {
 	// Determine how participants can join the audio portion of the meeting.
+	AudioType bool `json:"audio_type,omitempty"`
+
+	// If the value is set to true, the meeting passcode will be encrypted and included in the join
+	// meeting link to allow participants to join with just one click without having to enter the
+	// passcode.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
+
+	// If the join before host option is enabled for a personal meeting, then enforce passcode
+	// requirement.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitempty"`
+
+	// Start meetings with host video on.
+	HostVideo bool `json:"host_video,omitempty"`
+
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost bool `json:"join_before_host,omitempty"`
+
+	// Only authenticated users can join meetings.
+	MeetingAuthentication bool `json:"meeting_authentication,omitempty"`
+
+	// Automatically mute all participants when they join the meeting.
+	MuteUponEntry bool `json:"mute_upon_entry,omitempty"`
+
+	// Start meetings with participant video on.
+	ParticipantVideo bool `json:"participant_video,omitempty"`
+
+	// Generate and send new passcodes for newly scheduled or edited meetings.
+	PSTNPasswordProtected bool `json:"pstn_password_protected,omitempty"`
+
+	// Require passcode for instant meetings.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// Require participants to enter passcode for PMI meetings.
+	RequirePasswordForPMIMeetings bool `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// This setting applies for regular meetings that do not use PMI.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// Receive desktop notification for upcoming meetings.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitempty"`
+
+	// Whether to enable the [Enable continuous meeting chat] setting.
+	ContinuousMeetingChat bool `json:"continuous_meeting_chat,omitempty"`
+}
+
+// GroupLockSettingsScheduleMeetingRequest is the schedule_meeting field of
+// [UpdateGroupLockSettingsRequest].
+type GroupLockSettingsScheduleMeetingRequest struct {
+	// Determine how participants can join the audio portion of the meeting.
 	AudioType *bool `json:"audio_type,omitempty"`
 
 	// If the value is set to true, the meeting passcode will be encrypted and included in the join
@@ -1595,8 +2331,7 @@ type GroupLockSettingsScheduleMeeting struct {
 	// passcode.
 	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
 
-	// If the join before host option is enabled for a personal meeting, then enforce passcode
-	// requirement.
+	// If join before host option is enabled for a personal meeting, then enforce passcode requirement.
 	ForcePMIJBHPassword *bool `json:"force_pmi_jbh_password,omitempty"`
 
 	// Start meetings with host video on.
@@ -1613,6 +2348,9 @@ type GroupLockSettingsScheduleMeeting struct {
 
 	// Start meetings with participant video on.
 	ParticipantVideo *bool `json:"participant_video,omitempty"`
+
+	// Turn the lock setting on or off for the Enable Personal Meeting ID setting for a group.
+	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
 
 	// Generate and send new passcodes for newly scheduled or edited meetings.
 	PSTNPasswordProtected *bool `json:"pstn_password_protected,omitempty"`
@@ -1631,18 +2369,25 @@ type GroupLockSettingsScheduleMeeting struct {
 
 	// Whether to enable the [Enable continuous meeting chat] setting.
 	ContinuousMeetingChat *bool `json:"continuous_meeting_chat,omitempty"`
-
-	// Turn the lock setting on or off for the Enable Personal Meeting ID setting for a group.
-	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
 }
 
 // GroupLockSettingsTelephony is the telephony field of [GroupLockSettings]. Group Settings:
 // Telephony.
 type GroupLockSettingsTelephony struct {
 	// Third party audio conference info.
-	TelephonyRegions *bool `json:"telephony_regions,omitempty"`
+	TelephonyRegions bool `json:"telephony_regions,omitempty"`
 
 	// Allow users to join the meeting using the existing third party audio configuration.
+	ThirdPartyAudio bool `json:"third_party_audio,omitempty"`
+}
+
+// GroupLockSettingsTelephonyRequest is the telephony field of [UpdateGroupLockSettingsRequest].
+// Group Settings: Telephony.
+type GroupLockSettingsTelephonyRequest struct {
+	// Indicates where most of the participants call into or call from during a meeting.
+	TelephonyRegions *bool `json:"telephony_regions,omitempty"`
+
+	// Allow users to join the meeting using the existing 3rd party audio configuration.
 	ThirdPartyAudio *bool `json:"third_party_audio,omitempty"`
 }
 
@@ -1687,8 +2432,51 @@ type GroupMemberList struct {
 
 func (l *GroupMemberList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
-// GroupRegistrationSettings is the request body of [GroupsService.UpdateRegistrationSettings] and
-// the response of [GroupsService.GetRegistrationSettings].
+// GroupPollingSettings is the type of the meeting_polling field of [GroupSettingsInMeeting] and the
+// webinar_polling field of [GroupSettingsInMeeting].
+type GroupPollingSettings struct {
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to allow the host to create advanced polls and quizzes.
+	AdvancedPolls bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow users to manage saved polls and quizzes from Meetings.
+	ManageSavedPollsAndQuizzes bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow alternative hosts to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+
+	// Whether to allow the host to upload an image for each question.
+	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
+}
+
+// GroupPollingSettingsRequest is the type of the meeting_polling field of
+// [GroupSettingsInMeetingRequest] and the webinar_polling field of [GroupSettingsInMeetingRequest].
+type GroupPollingSettingsRequest struct {
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to allow host to create advanced polls and quizzes.
+	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow users to manage saved polls and quizzes from meetings.
+	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
+
+	// Whether to allow alternative hosts to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+}
+
+// GroupRegistrationSettings is the response of [GroupsService.GetRegistrationSettings].
 type GroupRegistrationSettings struct {
 	// When participants submit registration, do something.
 	Options *GroupRegistrationSettingsOptions `json:"options,omitempty"`
@@ -1697,7 +2485,7 @@ type GroupRegistrationSettings struct {
 	Questions []RegistrantQuestion `json:"questions,omitempty"`
 
 	// Approval type for the registration.
-	ApproveType *int `json:"approve_type,omitempty"`
+	ApproveType int `json:"approve_type,omitempty"`
 
 	// Array of Registrant Custom Questions.
 	CustomQuestions []RegistrantCustomQuestionDefinition `json:"custom_questions,omitempty"`
@@ -1706,6 +2494,22 @@ type GroupRegistrationSettings struct {
 // GroupRegistrationSettingsOptions is the options field of [GroupRegistrationSettings]. When
 // participants submit registration, do something.
 type GroupRegistrationSettingsOptions struct {
+	// Send an email to host when someone registers.
+	HostEmailNotification bool `json:"host_email_notification,omitempty"`
+
+	// Close registration after event date.
+	CloseRegistration bool `json:"close_registration,omitempty"`
+
+	// Allow participants to join from multiple devices.
+	AllowParticipantsToJoinFromMultipleDevices bool `json:"allow_participants_to_join_from_multiple_devices,omitempty"`
+
+	// Show social share buttons on registration page.
+	ShowSocialShareButtons bool `json:"show_social_share_buttons,omitempty"`
+}
+
+// GroupRegistrationSettingsOptionsRequest is the options field of
+// [UpdateGroupRegistrationSettingsRequest]. When participants submit registration, do something.
+type GroupRegistrationSettingsOptionsRequest struct {
 	// Send an email to host when someone registers.
 	HostEmailNotification *bool `json:"host_email_notification,omitempty"`
 
@@ -1719,19 +2523,18 @@ type GroupRegistrationSettingsOptions struct {
 	ShowSocialShareButtons *bool `json:"show_social_share_buttons,omitempty"`
 }
 
-// GroupSettings is the request body of [GroupsService.UpdateSettings] and the response of
-// [GroupsService.GetSettings].
+// GroupSettings is the response of [GroupsService.GetSettings].
 type GroupSettings struct {
 	// The group's audio conference settings.
-	AudioConferencing *GroupSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
+	AudioConferencing *AudioConferencingSettings `json:"audio_conferencing,omitempty"`
 
-	EmailNotification *GroupSettingsEmailNotification `json:"email_notification,omitempty"`
+	EmailNotification *EmailNotificationSettings `json:"email_notification,omitempty"`
 
 	InMeeting *GroupSettingsInMeeting `json:"in_meeting,omitempty"`
 
 	OtherOptions *GroupSettingsOtherOptions `json:"other_options,omitempty"`
 
-	Profile *GroupSettingsProfile `json:"profile,omitempty"`
+	Profile *ProfileSettings `json:"profile,omitempty"`
 
 	Recording *GroupSettingsRecording `json:"recording,omitempty"`
 
@@ -1744,101 +2547,73 @@ type GroupSettings struct {
 	Chat *GroupSettingsChat `json:"chat,omitempty"`
 
 	// Whether the Allow authentication exception setting is enabled.
-	AllowAuthenticationException *bool `json:"allow_authentication_exception,omitempty"`
+	AllowAuthenticationException bool `json:"allow_authentication_exception,omitempty"`
 
 	// Meeting Authentication Options.
 	AuthenticationOptions []AuthenticationOption `json:"authentication_options,omitempty"`
 
 	// Only authenticated users can join meetings.
-	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+	MeetingAuthentication bool `json:"meeting_authentication,omitempty"`
 
 	// Only authenticated users can view cloud recordings.
-	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
 
 	MeetingSecurity *GroupSettingsMeetingSecurity `json:"meeting_security,omitempty"`
-
-	// Meeting Authentication Options.
-	AuthenticationOption *AuthenticationOption `json:"authentication_option,omitempty"`
 }
 
-// GroupSettingsAudioConferencing is the audio_conferencing field of [GroupSettings]. The group's
-// audio conference settings.
-type GroupSettingsAudioConferencing struct {
+// GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest is the call_me_and_invite_by_phone
+// field of [GroupSettingsAudioConferencingRequest]. The group's Call Me and Invite by Phone
+// settings.
+type GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest struct {
+	// Whether the group has the Call Me and Invite by Phone setting enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Require Call Me users to press 1 before being connected to the meeting.
+	RequirePress1ForCallMe *CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
+
+	// The group's call out countries/regions settings.
+	CallOutCountries *CountrySelectionRequest `json:"call_out_countries,omitempty"`
+
+	// Whether webinar attendees can use Call Me to connect audio.
+	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
+}
+
+// GroupSettingsAudioConferencingRequest is the audio_conferencing field of
+// [UpdateGroupSettingsRequest]. The group's audio conference settings.
+type GroupSettingsAudioConferencingRequest struct {
 	// The group's Toll-free and Fee-based Toll Call settings.
-	TollFreeAndFeeBasedTollCall *GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
+	TollFreeAndFeeBasedTollCall *GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest `json:"toll_free_and_fee_based_toll_call,omitempty"`
 
 	// The group's Toll Call settings.
-	TollCall *GroupSettingsAudioConferencingTollCall `json:"toll_call,omitempty"`
+	TollCall *GroupSettingsAudioConferencingTollCallRequest `json:"toll_call,omitempty"`
 
 	// The group's Call Me and Invite by Phone settings.
-	CallMeAndInviteByPhone *GroupSettingsAudioConferencingCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitempty"`
+	CallMeAndInviteByPhone *GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest `json:"call_me_and_invite_by_phone,omitempty"`
 
 	// Whether the group has the Personal Audio Conference setting enabled.
 	PersonalAudioConference *bool `json:"personal_audio_conference,omitempty"`
 
 	// The group's Mask phone number in the participant list settings.
-	ParticipantPhoneMasking *ParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
+	ParticipantPhoneMasking *ParticipantPhoneMaskingRequest `json:"participant_phone_masking,omitempty"`
 
 	// The group's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *GroupSettingsAudioConferencingGlobalDialInCountries `json:"global_dial_in_countries,omitempty"`
+	GlobalDialInCountries *GlobalDialInCountrySettingsRequest `json:"global_dial_in_countries,omitempty"`
 }
 
-// GroupSettingsAudioConferencingCallMeAndInviteByPhone is the call_me_and_invite_by_phone field of
-// [GroupSettingsAudioConferencing]. The group's Call Me and Invite by Phone settings.
-type GroupSettingsAudioConferencingCallMeAndInviteByPhone struct {
-	// Whether the group has the Call Me and Invite by Phone setting enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Require Call Me users to press 1 before being connected to the meeting.
-	RequirePress1ForCallMe CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
-
-	// Whether webinar attendees can use Call Me to connect audio.
-	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
-
-	// The group's call out countries/regions settings.
-	CallOutCountries *GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries `json:"call_out_countries,omitempty"`
-}
-
-// GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries is the call_out_countries
-// field of [GroupSettingsAudioConferencingCallMeAndInviteByPhone]. The group's call out
-// countries/regions settings.
-type GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries struct {
-	// The list of all available countries/regions that can be enabled for call out.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of countries/regions that users can call out to.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-}
-
-// GroupSettingsAudioConferencingGlobalDialInCountries is the global_dial_in_countries field of
-// [GroupSettingsAudioConferencing]. The group's Global Dial-in Countries/Regions settings.
-type GroupSettingsAudioConferencingGlobalDialInCountries struct {
-	// The list of all available countries/regions that can be selected for displaying dial-in numbers
-	// in the meeting invitation.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-
-	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
-	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
-}
-
-// GroupSettingsAudioConferencingTollCall is the toll_call field of
-// [GroupSettingsAudioConferencing]. The group's Toll Call settings.
-type GroupSettingsAudioConferencingTollCall struct {
+// GroupSettingsAudioConferencingTollCallRequest is the toll_call field of
+// [GroupSettingsAudioConferencingRequest]. The group's Toll Call settings.
+type GroupSettingsAudioConferencingTollCallRequest struct {
 	// Whether the group has the Toll Call setting enabled.
 	Enable *bool `json:"enable,omitempty"`
 
 	// The group's Toll Call phone number information.
-	Numbers []TollNumber `json:"numbers,omitempty"`
+	Numbers []TollNumberRequest `json:"numbers,omitzero"`
 }
 
-// GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall is the
-// toll_free_and_fee_based_toll_call field of [GroupSettingsAudioConferencing]. The group's
+// GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest is the
+// toll_free_and_fee_based_toll_call field of [GroupSettingsAudioConferencingRequest]. The group's
 // Toll-free and Fee-based Toll Call settings.
-type GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall struct {
+type GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest struct {
 	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
 	// phone numbers.
 	AllowWebinarAttendeesDial *bool `json:"allow_webinar_attendees_dial,omitempty"`
@@ -1847,7 +2622,7 @@ type GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall struct {
 	Enable *bool `json:"enable,omitempty"`
 
 	// The group's Toll-free and Fee-based Toll Call phone number information.
-	Numbers []TollNumber `json:"numbers,omitempty"`
+	Numbers []TollNumberRequest `json:"numbers,omitzero"`
 }
 
 // GroupSettingsChat is the chat field of [GroupSettings]. The account's chat settings.
@@ -1857,6 +2632,135 @@ type GroupSettingsChat struct {
 
 	// Chat emojis.
 	ChatEmojis *GroupSettingsChatChatEmojis `json:"chat_emojis,omitempty"`
+
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages bool `json:"record_voice_messages,omitempty"`
+
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	RecordVideoMessages bool `json:"record_video_messages,omitempty"`
+
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture bool `json:"screen_capture,omitempty"`
+
+	// Allow users to create public channels.
+	CreatePublicChannels bool `json:"create_public_channels,omitempty"`
+
+	// Allow users to create private channels.
+	CreatePrivateChannels bool `json:"create_private_channels,omitempty"`
+
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat bool `json:"share_links_in_chat,omitempty"`
+
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitempty"`
+
+	// Set retention period for messages and files in Zoom's cloud.
+	SetRetentionPeriodInCloud *GroupSettingsChatSetRetentionPeriodInCloud `json:"set_retention_period_in_cloud,omitempty"`
+
+	// Store messages on local devices, excluding personal channel messages.
+	SetRetentionPeriodInLocal *GroupSettingsChatSetRetentionPeriodInLocal `json:"set_retention_period_in_local,omitempty"`
+
+	// Allow users to search others, when selecting multiple items, separate them with commas.
+	AllowUsersToSearchOthersOptions string `json:"allow_users_to_search_others_options,omitempty"`
+
+	// Allow users to add contacts.
+	AllowUsersToAddContacts *GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_add_contacts,omitempty"`
+
+	// Allow users to chat with others.
+	AllowUsersToChatWithOthers *GroupSettingsChatAllowUsersToChatWithOthers `json:"allow_users_to_chat_with_others,omitempty"`
+
+	// Information about the Chat Etiquette tool.
+	ChatEtiquetteTool *ChatEtiquetteToolSettings `json:"chat_etiquette_tool,omitempty"`
+
+	// Send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService *GroupSettingsChatSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitempty"`
+
+	// Allow users to translate team chat messages.
+	TranslateMessages bool `json:"translate_messages,omitempty"`
+
+	// Allow users to search GIF images from GIPHY when they compose messages.
+	SearchAndSendAnimatedGifImages *GroupSettingsChatSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitempty"`
+}
+
+// GroupSettingsChatAllowUsersToAddContacts is the allow_users_to_add_contacts field of
+// [GroupSettingsChat]. Allow users to add contacts.
+type GroupSettingsChatAllowUsersToAddContacts struct {
+	// By disabling this setting, users will not be able to add contacts.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The domains or emails, internal or external.
+	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+}
+
+// GroupSettingsChatAllowUsersToAddContactsRequest is the allow_users_to_add_contacts field of
+// [GroupSettingsChatRequest]. Allow users to add contacts.
+type GroupSettingsChatAllowUsersToAddContactsRequest struct {
+	// By disabling this setting, users will not be able to add contacts.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts:
+	SelectedOption *int `json:"selected_option,omitempty"`
+
+	// The domains or emails (internal or external).
+	UserEmailAddresses *string `json:"user_email_addresses,omitempty"`
+}
+
+// GroupSettingsChatAllowUsersToChatWithOthers is the allow_users_to_chat_with_others field of
+// [GroupSettingsChat]. Allow users to chat with others.
+type GroupSettingsChatAllowUsersToChatWithOthers struct {
+	// If you select 'In the same organization', users may still be able to chat with external users if
+	// they are added to channels or group chats with external users.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The domains or emails, either internal or external.
+	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+}
+
+// GroupSettingsChatAllowUsersToChatWithOthersRequest is the allow_users_to_chat_with_others field
+// of [GroupSettingsChatRequest]. Allow users to chat with others.
+type GroupSettingsChatAllowUsersToChatWithOthersRequest struct {
+	// If you select 'In the same organization', users may still be able to chat with external users if
+	// they are added to channels or group chats with external users.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts:
+	SelectedOption *int `json:"selected_option,omitempty"`
+
+	// The domains or emails (internal or external).
+	UserEmailAddresses *string `json:"user_email_addresses,omitempty"`
+}
+
+// GroupSettingsChatChatEmojis is the chat_emojis field of [GroupSettingsChat]. Chat emojis.
+type GroupSettingsChatChatEmojis struct {
+	// Allow users to use the emoji library in direct messages or group conversations.
+	Enable bool `json:"enable,omitempty"`
+
+	EmojisOption EmojiOption `json:"emojis_option,omitempty"`
+}
+
+// GroupSettingsChatChatEmojisRequest is the chat_emojis field of [GroupSettingsChatRequest]. Chat
+// emojis.
+type GroupSettingsChatChatEmojisRequest struct {
+	// Allow users to use the emoji library in direct messages or group conversations.
+	Enable *bool `json:"enable,omitempty"`
+
+	EmojisOption *EmojiOption `json:"emojis_option,omitempty"`
+}
+
+// GroupSettingsChatRequest is the chat field of [UpdateGroupSettingsRequest]. The account's chat
+// settings.
+type GroupSettingsChatRequest struct {
+	// Users can share files in chats and channels.
+	ShareFiles *GroupSettingsChatShareFilesRequest `json:"share_files,omitempty"`
+
+	// Chat emojis.
+	ChatEmojis *GroupSettingsChatChatEmojisRequest `json:"chat_emojis,omitempty"`
 
 	// Allow users to record voice messages that can be sent in direct messages or group conversations.
 	RecordVoiceMessages *bool `json:"record_voice_messages,omitempty"`
@@ -1880,81 +2784,44 @@ type GroupSettingsChat struct {
 	ScheduleMeetingsInChat *bool `json:"schedule_meetings_in_chat,omitempty"`
 
 	// Set retention period for messages and files in Zoom's cloud.
-	SetRetentionPeriodInCloud *GroupSettingsChatSetRetentionPeriodInCloud `json:"set_retention_period_in_cloud,omitempty"`
+	SetRetentionPeriodInCloud *GroupSettingsChatSetRetentionPeriodInCloudRequest `json:"set_retention_period_in_cloud,omitempty"`
 
 	// Store messages on local devices, excluding personal channel messages.
-	SetRetentionPeriodInLocal *GroupSettingsChatSetRetentionPeriodInLocal `json:"set_retention_period_in_local,omitempty"`
+	SetRetentionPeriodInLocal *GroupSettingsChatSetRetentionPeriodInLocalRequest `json:"set_retention_period_in_local,omitempty"`
 
 	// Allow users to search others, when selecting multiple items, separate them with commas.
-	AllowUsersToSearchOthersOptions string `json:"allow_users_to_search_others_options,omitempty"`
+	AllowUsersToSearchOthersOptions *string `json:"allow_users_to_search_others_options,omitempty"`
 
 	// Allow users to add contacts.
-	AllowUsersToAddContacts *GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_add_contacts,omitempty"`
+	AllowUsersToAddContacts *GroupSettingsChatAllowUsersToAddContactsRequest `json:"allow_users_to_add_contacts,omitempty"`
 
 	// Allow users to chat with others.
-	AllowUsersToChatWithOthers *GroupSettingsChatAllowUsersToChatWithOthers `json:"allow_users_to_chat_with_others,omitempty"`
+	AllowUsersToChatWithOthers *GroupSettingsChatAllowUsersToChatWithOthersRequest `json:"allow_users_to_chat_with_others,omitempty"`
 
-	// Information about the Chat Etiquette tool.
-	ChatEtiquetteTool *GroupSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool *ChatEtiquetteToolSettingsRequest `json:"chat_etiquette_tool,omitempty"`
 
 	// Send data to third-party archiving service.
-	SendDataToThirdPartyArchivingService *GroupSettingsChatSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitempty"`
+	SendDataToThirdPartyArchivingService *GroupSettingsChatSendDataToThirdPartyArchivingServiceRequest `json:"send_data_to_third_party_archiving_service,omitempty"`
 
 	// Allow users to translate team chat messages.
 	TranslateMessages *bool `json:"translate_messages,omitempty"`
 
 	// Allow users to search GIF images from GIPHY when they compose messages.
-	SearchAndSendAnimatedGifImages *GroupSettingsChatSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitempty"`
-}
-
-// GroupSettingsChatAllowUsersToAddContacts is the allow_users_to_add_contacts field of
-// [GroupSettingsChat]. Allow users to add contacts.
-type GroupSettingsChatAllowUsersToAddContacts struct {
-	// By disabling this setting, users will not be able to add contacts.
-	Enable *bool `json:"enable,omitempty"`
-
-	// The type of allowing users to add contacts.
-	SelectedOption int `json:"selected_option,omitempty"`
-
-	// The domains or emails, internal or external.
-	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
-}
-
-// GroupSettingsChatAllowUsersToChatWithOthers is the allow_users_to_chat_with_others field of
-// [GroupSettingsChat]. Allow users to chat with others.
-type GroupSettingsChatAllowUsersToChatWithOthers struct {
-	// If you select 'In the same organization', users may still be able to chat with external users if
-	// they are added to channels or group chats with external users.
-	Enable *bool `json:"enable,omitempty"`
-
-	// The type of allowing users to add contacts.
-	SelectedOption int `json:"selected_option,omitempty"`
-
-	// The domains or emails, either internal or external.
-	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
-}
-
-// GroupSettingsChatChatEmojis is the chat_emojis field of [GroupSettingsChat]. Chat emojis.
-type GroupSettingsChatChatEmojis struct {
-	// Allow users to use the emoji library in direct messages or group conversations.
-	Enable *bool `json:"enable,omitempty"`
-
-	EmojisOption EmojiOption `json:"emojis_option,omitempty"`
-}
-
-// GroupSettingsChatChatEtiquetteTool is the chat_etiquette_tool field of [GroupSettingsChat].
-// Information about the Chat Etiquette tool.
-type GroupSettingsChatChatEtiquetteTool struct {
-	// Whether the Chat Etiquette Tool is enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Information about the defined Chat Etiquette Tool policies.
-	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
+	SearchAndSendAnimatedGifImages *GroupSettingsChatSearchAndSendAnimatedGifImagesRequest `json:"search_and_send_animated_gif_images,omitempty"`
 }
 
 // GroupSettingsChatSearchAndSendAnimatedGifImages is the search_and_send_animated_gif_images field
 // of [GroupSettingsChat]. Allow users to search GIF images from GIPHY when they compose messages.
 type GroupSettingsChatSearchAndSendAnimatedGifImages struct {
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// GroupSettingsChatSearchAndSendAnimatedGifImagesRequest is the search_and_send_animated_gif_images
+// field of [GroupSettingsChatRequest]. Allow users to search GIF images from GIPHY when they
+// compose messages.
+type GroupSettingsChatSearchAndSendAnimatedGifImagesRequest struct {
 	// Whether to allow users to search GIF images from GIPHY when they compose messages.
 	Enable *bool `json:"enable,omitempty"`
 }
@@ -1964,6 +2831,14 @@ type GroupSettingsChatSearchAndSendAnimatedGifImages struct {
 // archiving service.
 type GroupSettingsChatSendDataToThirdPartyArchivingService struct {
 	// Allow users to send data to third-party archiving service.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// GroupSettingsChatSendDataToThirdPartyArchivingServiceRequest is the
+// send_data_to_third_party_archiving_service field of [GroupSettingsChatRequest]. Send data to
+// third-party archiving service.
+type GroupSettingsChatSendDataToThirdPartyArchivingServiceRequest struct {
+	// Allow users to send data to third-party archiving service.
 	Enable *bool `json:"enable,omitempty"`
 }
 
@@ -1971,20 +2846,33 @@ type GroupSettingsChatSendDataToThirdPartyArchivingService struct {
 // [GroupSettingsChat]. Set retention period for messages and files in Zoom's cloud.
 type GroupSettingsChatSetRetentionPeriodInCloud struct {
 	// By default, messages and files are stored in Zoom's cloud.
-	Enable *bool `json:"enable,omitempty"`
+	Enable bool `json:"enable,omitempty"`
 
 	// Delete direct messages and group conversations after retention period.
 	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
 
 	// Delete data in channels after retention period.
 	RetentionPeriodOfChannels string `json:"retention_period_of_channels,omitempty"`
+}
+
+// GroupSettingsChatSetRetentionPeriodInCloudRequest is the set_retention_period_in_cloud field of
+// [GroupSettingsChatRequest]. Set retention period for messages and files in Zoom's cloud.
+type GroupSettingsChatSetRetentionPeriodInCloudRequest struct {
+	// By default, messages and files are stored in Zoom's cloud.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Delete direct messages and group conversations after retention period.
+	RetentionPeriodOfDirectMessagesAndGroupConversation *string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+
+	// Delete data in channels after retention period.
+	RetentionPeriodOfChannels *string `json:"retention_period_of_channels,omitempty"`
 }
 
 // GroupSettingsChatSetRetentionPeriodInLocal is the set_retention_period_in_local field of
 // [GroupSettingsChat]. Store messages on local devices, excluding personal channel messages.
 type GroupSettingsChatSetRetentionPeriodInLocal struct {
 	// Specify how long your messages are saved on local devices.
-	Enable *bool `json:"enable,omitempty"`
+	Enable bool `json:"enable,omitempty"`
 
 	// Delete direct messages and group conversations after retention period.
 	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
@@ -1993,45 +2881,313 @@ type GroupSettingsChatSetRetentionPeriodInLocal struct {
 	RetentionPeriodOfChannels string `json:"retention_period_of_channels,omitempty"`
 }
 
+// GroupSettingsChatSetRetentionPeriodInLocalRequest is the set_retention_period_in_local field of
+// [GroupSettingsChatRequest]. Store messages on local devices, excluding personal channel messages.
+type GroupSettingsChatSetRetentionPeriodInLocalRequest struct {
+	// Specify how long your messages are saved on local devices.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Delete direct messages and group conversations after retention period.
+	RetentionPeriodOfDirectMessagesAndGroupConversation *string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+
+	// Delete data in channels after retention period.
+	RetentionPeriodOfChannels *string `json:"retention_period_of_channels,omitempty"`
+}
+
 // GroupSettingsChatShareFiles is the share_files field of [GroupSettingsChat]. Users can share
 // files in chats and channels.
 type GroupSettingsChatShareFiles struct {
 	// Allow users of this account to send and receive files in chats and channels.
-	Enable *bool `json:"enable,omitempty"`
+	Enable bool `json:"enable,omitempty"`
 
 	// Allow users of this account to send and receive files in chats and channels.
 	ShareOption FileShareOption `json:"share_option,omitempty"`
 }
 
-// GroupSettingsEmailNotification is the email_notification field of [GroupSettings].
-type GroupSettingsEmailNotification struct {
-	// Notify the alternative host who is set or removed.
-	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
+// GroupSettingsChatShareFilesRequest is the share_files field of [GroupSettingsChatRequest]. Users
+// can share files in chats and channels.
+type GroupSettingsChatShareFilesRequest struct {
+	// Allow users of this account to send and receive files in chats and channels.
+	Enable *bool `json:"enable,omitempty"`
 
-	// Notify host and participants when the meeting is cancelled.
-	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
-
-	// Whether to notify the host when a cloud recording is available.
-	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
-
-	// Notify host when participants join the meeting before them.
-	JBHReminder *bool `json:"jbh_reminder,omitempty"`
-
-	// Whether to notify any alternative hosts when a cloud recording is available.
-	RecordingAvailableReminderAlternativeHosts *bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-
-	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
-	// recording is available.
-	RecordingAvailableReminderSchedulers *bool `json:"recording_available_reminder_schedulers,omitempty"`
-
-	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
-	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
+	// Allow users of this account to send and receive files in chats and channels.
+	ShareOption *FileShareOption `json:"share_option,omitempty"`
 }
 
 // GroupSettingsInMeeting is the in_meeting field of [GroupSettings].
 type GroupSettingsInMeeting struct {
 	// Allow participants who belong to your account to see that a guest (someone who does not belong
 	// to your account) is participating in the meeting or webinar.
+	AlertGuestJoin bool `json:"alert_guest_join,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// Whether livestreaming is enabled.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitempty"`
+
+	// Whether to allow participants to only chat with certain groups.
+	AllowParticipantsChatWith int `json:"allow_participants_chat_with,omitempty"`
+
+	// Show Zoom windows during screen share.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitempty"`
+
+	// Whether to allow participants to save meeting chats.
+	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+
+	// Allow participants to use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitempty"`
+
+	// Allow the host to put an attendee on hold.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitempty"`
+
+	// Enable users to see and add contacts to 'auto-answer group' in the contact list on chat.
+	AutoAnswer bool `json:"auto_answer,omitempty"`
+
+	// Automatically save all in-meeting chats.
+	AutoSavingChat bool `json:"auto_saving_chat,omitempty"`
+
+	// Allow the host to split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitempty"`
+
+	// Whether the host can assign participants to breakout rooms when scheduling.
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitempty"`
+
+	// Allow meeting participants to send chat message visible to all participants.
+	Chat bool `json:"chat,omitempty"`
+
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitempty"`
+
+	// Allow the host to type closed captions or assign a participant/third party device to add closed
+	// captions.
+	ClosedCaption bool `json:"closed_caption,omitempty"`
+
+	// Information about the group's closed captioning settings.
+	ClosedCaptioning *ClosedCaptioning `json:"closed_captioning,omitempty"`
+
+	// Allow the host to add co-hosts.
+	CoHost bool `json:"co_host,omitempty"`
+
+	// If set to true, you can select data center regions to be used by this group for hosting their
+	// real-time meeting and webinar traffic.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitempty"`
+
+	// Whether custom livestreaming is enabled.
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitempty"`
+
+	// The specific instructions to allow your account's meeting hosts to configure a custom
+	// livestream.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of these data center
+	// regions to opt in to.
+	DataCenterRegions []string `json:"data_center_regions,omitempty"`
+
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// Require that all meetings are encrypted using AES.
+	E2eEncryption bool `json:"e2e_encryption,omitempty"`
+
+	// Play sound when participants join or leave.
+	EntryExitChime string `json:"entry_exit_chime,omitempty"`
+
+	// Allow another user to take control of the camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitempty"`
+
+	// Enable users to provide feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitempty"`
+
+	// Indicates whether in-meeting file transfer setting has been enabled for the users in the group
+	// or not.
+	FileTransfer bool `json:"file_transfer,omitempty"`
+
+	// Enable higher quality video for host and participants in the meeting.
+	GroupHd bool `json:"group_hd,omitempty"`
+
+	// Enable higher quality video for host and participants in the webianr.
+	WebinarGroupHd bool `json:"webinar_group_hd,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their desktop browser.
+	JoinFromDesktop bool `json:"join_from_desktop,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their mobile browser.
+	JoinFromMobile bool `json:"join_from_mobile,omitempty"`
+
+	// Information about the Translate captions settings in meetings.
+	AutoGeneratedTranslation *GroupSettingsInMeetingAutoGeneratedTranslation `json:"auto_generated_translation,omitempty"`
+
+	// Information about the language interpretation settings.
+	LanguageInterpretation *LanguageInterpretationSettings `json:"language_interpretation,omitempty"`
+
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time.
+	SignLanguageInterpretation *SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitempty"`
+
+	// Whether Facebook livestreaming is enabled.
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitempty"`
+
+	// Whether YouTube livestreaming is enabled.
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitempty"`
+
+	// Information about manual captioning settings.
+	ManualCaptioning *ManualCaptioning `json:"manual_captioning,omitempty"`
+
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitempty"`
+
+	// Choose from the following meeting reaction options.
+	MeetingReactionsEmojis EmojiOption `json:"meeting_reactions_emojis,omitempty"`
+
+	// Whether to allow hosts and panelists to use audible clap.
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitempty"`
+
+	// Whether to allow the host to present a survey to participants once a meeting has ended.
+	MeetingSurvey bool `json:"meeting_survey,omitempty"`
+
+	// Allow participants in a meeting to provide nonverbal feedback and express opinions by clicking
+	// on icons in the participants panel.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitempty"`
+
+	// Show the list of H.323/SIP devices only to the host.
+	OnlyHostViewDeviceList bool `json:"only_host_view_device_list,omitempty"`
+
+	// Allow users to select original sound during a meeting.
+	OriginalAudio bool `json:"original_audio,omitempty"`
+
+	// Add 'Polls' to the meeting controls.
+	Polling bool `json:"polling,omitempty"`
+
+	// Display end-of-meeting experience feedback survey.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitempty"`
+
+	// Allow meeting participants to send a private 1:1 message to another participant.
+	PrivateChat bool `json:"private_chat,omitempty"`
+
+	// When each participant joins by telephone, allow the option to record and play their own voice as
+	// entry and exit chimes.
+	RecordPlayOwnVoice bool `json:"record_play_own_voice,omitempty"`
+
+	// During screen sharing, allow the person who is sharing to let others control the shared content.
+	RemoteControl bool `json:"remote_control,omitempty"`
+
+	// Allow meeting host to provide 1:1 remote support to another participant.
+	RemoteSupport bool `json:"remote_support,omitempty"`
+
+	// Indicates whether the Request permission to unmute participants option has been enabled for the
+	// group or not.
+	RequestPermissionToUnmuteParticipants bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Allow host and participants to share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitempty"`
+
+	// Allow users to invite participants by email only by default.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitempty"`
+
+	// Allow participants to join a meeting directly from their browser.
+	ShowBrowserJoinLink bool `json:"show_browser_join_link,omitempty"`
+
+	// Show the list of H.323/SIP devices.
+	ShowDeviceList bool `json:"show_device_list,omitempty"`
+
+	// Always show meeting controls during a meeting.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl bool `json:"slide_control,omitempty"`
+
+	// Allow users to select stereo audio during a meeting.
+	StereoAudio bool `json:"stereo_audio,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of these data center
+	// regions to not opt in to.
+	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitempty"`
+
+	// Allow HTML formatting instead of plain text for meeting invitations scheduled with the Outlook
+	// plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitempty"`
+
+	// Enable virtual backgrounds.
+	VirtualBackground bool `json:"virtual_background,omitempty"`
+
+	// Settings to manage virtual background.
+	VirtualBackgroundSettings *VirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
+
+	// Attendees can't join a meeting until a host admits them individually from the waiting room.
+	WaitingRoom bool `json:"waiting_room,omitempty"`
+
+	WebinarChat *WebinarChatSettings `json:"webinar_chat,omitempty"`
+
+	WebinarLiveStreaming *WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitempty"`
+
+	// Information about the account's meeting polling settings.
+	MeetingPolling *GroupPollingSettings `json:"meeting_polling,omitempty"`
+
+	WebinarPolling *GroupPollingSettings `json:"webinar_polling,omitempty"`
+
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitempty"`
+
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitempty"`
+
+	// Allow participants to share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitempty"`
+
+	// Indicates who can share their screen or content during meetings.
+	WhoCanShareScreen ScreenSharePermission `json:"who_can_share_screen,omitempty"`
+
+	// Indicates who is allowed to start sharing screen when someone else in the meeting is sharing
+	// their screen.
+	WhoCanShareScreenWhenSomeoneIsSharing ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+
+	// Indicates how many participants can share at the same time.
+	ParticipantsShareSimultaneously SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
+
+	// Whether Workplace by Facebook is enabled.
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitempty"`
+}
+
+// GroupSettingsInMeetingAutoGeneratedTranslation is the auto_generated_translation field of
+// [GroupSettingsInMeeting]. Information about the Translate captions settings in meetings.
+type GroupSettingsInMeetingAutoGeneratedTranslation struct {
+	// Information about all spoken languages and translation languages in meetings.
+	LanguageItemPairList *TranslationLanguagePairs `json:"language_item_pairList,omitempty"`
+
+	// Whether to allow users to enable automated translated captions in these language pairs in
+	// meetings.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// GroupSettingsInMeetingAutoGeneratedTranslationRequest is the auto_generated_translation field of
+// [GroupSettingsInMeetingRequest]. Information about the Translate captions settings in meetings.
+type GroupSettingsInMeetingAutoGeneratedTranslationRequest struct {
+	// Information about all spoken languages and translation languages in meetings.
+	LanguageItemPairList *TranslationLanguagePairsRequest `json:"language_item_pairList,omitempty"`
+
+	// Whether to allow users to enable automated translated captions in these language pairs in
+	// meetings.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// GroupSettingsInMeetingRequest is the in_meeting field of [UpdateGroupSettingsRequest].
+type GroupSettingsInMeetingRequest struct {
+	// Allow participants who belong to your account to see that a guest (someone who does not belong
+	// to your account) is participating in the meeting/webinar.
 	AlertGuestJoin *bool `json:"alert_guest_join,omitempty"`
 
 	// If the value of this field is set to true, allow users to delete messages in the in-meeting
@@ -2042,18 +3198,18 @@ type GroupSettingsInMeeting struct {
 	AllowLiveStreaming *bool `json:"allow_live_streaming,omitempty"`
 
 	// Whether to allow participants to only chat with certain groups.
-	AllowParticipantsChatWith int `json:"allow_participants_chat_with,omitempty"`
+	AllowParticipantsChatWith *int `json:"allow_participants_chat_with,omitempty"`
 
 	// Show Zoom windows during screen share.
 	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
 
 	// Whether to allow participants to save meeting chats.
-	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
 
 	// Allow participants to use annotation tools to add information to shared screens.
 	Annotation *bool `json:"annotation,omitempty"`
 
-	// Allow the host to put an attendee on hold.
+	// Allow host to put attendee on hold.
 	AttendeeOnHold *bool `json:"attendee_on_hold,omitempty"`
 
 	// Enable users to see and add contacts to 'auto-answer group' in the contact list on chat.
@@ -2062,7 +3218,7 @@ type GroupSettingsInMeeting struct {
 	// Automatically save all in-meeting chats.
 	AutoSavingChat *bool `json:"auto_saving_chat,omitempty"`
 
-	// Allow the host to split meeting participants into separate, smaller rooms.
+	// Allow host to split meeting participants into separate, smaller rooms.
 	BreakoutRoom *bool `json:"breakout_room,omitempty"`
 
 	// Whether the host can assign participants to breakout rooms when scheduling.
@@ -2074,12 +3230,12 @@ type GroupSettingsInMeeting struct {
 	// Allow participants to ask questions for the host and participants to answer.
 	MeetingQuestionAnswer *bool `json:"meeting_question_answer,omitempty"`
 
-	// Allow the host to type closed captions or assign a participant/third party device to add closed
+	// Allow host to type closed captions or assign a participant/third party device to add closed
 	// captions.
 	ClosedCaption *bool `json:"closed_caption,omitempty"`
 
 	// Information about the group's closed captioning settings.
-	ClosedCaptioning *ClosedCaptioning `json:"closed_captioning,omitempty"`
+	ClosedCaptioning *ClosedCaptioningRequest `json:"closed_captioning,omitempty"`
 
 	// Allow the host to add co-hosts.
 	CoHost *bool `json:"co_host,omitempty"`
@@ -2093,23 +3249,23 @@ type GroupSettingsInMeeting struct {
 
 	// The specific instructions to allow your account's meeting hosts to configure a custom
 	// livestream.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
 
 	// If the value of custom_data_center_regions is true, a comma-separated list of these data center
 	// regions to opt in to.
-	DataCenterRegions []string `json:"data_center_regions,omitempty"`
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
 
-	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
 	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
 
-	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
 	DisableScreenSharingForInMeetingGuests *bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
 
 	// Require that all meetings are encrypted using AES.
 	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
 
 	// Play sound when participants join or leave.
-	EntryExitChime string `json:"entry_exit_chime,omitempty"`
+	EntryExitChime *EntryExitChime `json:"entry_exit_chime,omitempty"`
 
 	// Allow another user to take control of the camera during a meeting.
 	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
@@ -2117,14 +3273,13 @@ type GroupSettingsInMeeting struct {
 	// Enable users to provide feedback to Zoom at the end of the meeting.
 	Feedback *bool `json:"feedback,omitempty"`
 
-	// Indicates whether in-meeting file transfer setting has been enabled for the users in the group
-	// or not.
+	// Whether in-meeting file transfer setting has been enabled for the users in the group or not.
 	FileTransfer *bool `json:"file_transfer,omitempty"`
 
-	// Enable higher quality video for host and participants in the meeting.
+	// Enable higher quality video for host and participants in Meeting.
 	GroupHd *bool `json:"group_hd,omitempty"`
 
-	// Enable higher quality video for host and participants in the webianr.
+	// Enable higher quality video for host and participants in Webinar.
 	WebinarGroupHd *bool `json:"webinar_group_hd,omitempty"`
 
 	// Whether to allow participants to join a meeting directly from their desktop browser.
@@ -2134,14 +3289,14 @@ type GroupSettingsInMeeting struct {
 	JoinFromMobile *bool `json:"join_from_mobile,omitempty"`
 
 	// Information about the Translate captions settings in meetings.
-	AutoGeneratedTranslation *GroupSettingsInMeetingAutoGeneratedTranslation `json:"auto_generated_translation,omitempty"`
+	AutoGeneratedTranslation *GroupSettingsInMeetingAutoGeneratedTranslationRequest `json:"auto_generated_translation,omitempty"`
 
 	// Information about the language interpretation settings.
-	LanguageInterpretation *GroupSettingsInMeetingLanguageInterpretation `json:"language_interpretation,omitempty"`
+	LanguageInterpretation *LanguageInterpretationSettingsRequest `json:"language_interpretation,omitempty"`
 
 	// Allow hosts to assign participants as sign language interpreters who can interpret one language
 	// into sign language in real-time.
-	SignLanguageInterpretation *GroupSettingsInMeetingSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
+	SignLanguageInterpretation *GroupSettingsInMeetingSignLanguageInterpretationRequest `json:"sign_language_interpretation,omitempty"`
 
 	// Whether Facebook livestreaming is enabled.
 	LiveStreamingFacebook *bool `json:"live_streaming_facebook,omitempty"`
@@ -2149,15 +3304,14 @@ type GroupSettingsInMeeting struct {
 	// Whether YouTube livestreaming is enabled.
 	LiveStreamingYoutube *bool `json:"live_streaming_youtube,omitempty"`
 
-	// Information about manual captioning settings.
-	ManualCaptioning *ManualCaptioning `json:"manual_captioning,omitempty"`
+	ManualCaptioning *ManualCaptioningRequest `json:"manual_captioning,omitempty"`
 
 	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
 	// menu in the meeting toolbar.
 	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
 
-	// Choose from the following meeting reaction options.
-	MeetingReactionsEmojis EmojiOption `json:"meeting_reactions_emojis,omitempty"`
+	// Choose from these meeting reaction options.
+	MeetingReactionsEmojis *EmojiOption `json:"meeting_reactions_emojis,omitempty"`
 
 	// Whether to allow hosts and panelists to use audible clap.
 	AllowHostPanelistsToUseAudibleClap *bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
@@ -2168,8 +3322,8 @@ type GroupSettingsInMeeting struct {
 	// Whether to allow the host to present a survey to participants once a meeting has ended.
 	MeetingSurvey *bool `json:"meeting_survey,omitempty"`
 
-	// Allow participants in a meeting to provide nonverbal feedback and express opinions by clicking
-	// on icons in the participants panel.
+	// Allow participants in a meeting can provide nonverbal feedback and express opinions by clicking
+	// on icons in the Participants panel.
 	NonVerbalFeedback *bool `json:"non_verbal_feedback,omitempty"`
 
 	// Show the list of H.323/SIP devices only to the host.
@@ -2197,7 +3351,7 @@ type GroupSettingsInMeeting struct {
 	// Allow meeting host to provide 1:1 remote support to another participant.
 	RemoteSupport *bool `json:"remote_support,omitempty"`
 
-	// Indicates whether the Request permission to unmute participants option has been enabled for the
+	// Indicate whether the Request permission to unmute participants option should be enabled for the
 	// group or not.
 	RequestPermissionToUnmuteParticipants *bool `json:"request_permission_to_unmute_participants,omitempty"`
 
@@ -2227,10 +3381,6 @@ type GroupSettingsInMeeting struct {
 	// Allow users to select stereo audio during a meeting.
 	StereoAudio *bool `json:"stereo_audio,omitempty"`
 
-	// If the value of custom_data_center_regions is true, a comma-separated list of these data center
-	// regions to not opt in to.
-	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitempty"`
-
 	// Allow HTML formatting instead of plain text for meeting invitations scheduled with the Outlook
 	// plugin.
 	UseHtmlFormatEmail *bool `json:"use_html_format_email,omitempty"`
@@ -2238,20 +3388,17 @@ type GroupSettingsInMeeting struct {
 	// Enable virtual backgrounds.
 	VirtualBackground *bool `json:"virtual_background,omitempty"`
 
-	// Settings to manage virtual background.
-	VirtualBackgroundSettings *GroupSettingsInMeetingVirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
-
-	// Attendees can't join a meeting until a host admits them individually from the waiting room.
+	// Attendees cannot join a meeting until a host admits them individually from the waiting room.
 	WaitingRoom *bool `json:"waiting_room,omitempty"`
 
-	WebinarChat *GroupSettingsInMeetingWebinarChat `json:"webinar_chat,omitempty"`
+	WebinarChat *WebinarChatSettingsRequest `json:"webinar_chat,omitempty"`
 
-	WebinarLiveStreaming *GroupSettingsInMeetingWebinarLiveStreaming `json:"webinar_live_streaming,omitempty"`
+	WebinarLiveStreaming *WebinarLiveStreamingSettingsRequest `json:"webinar_live_streaming,omitempty"`
 
 	// Information about the account's meeting polling settings.
-	MeetingPolling *GroupSettingsInMeetingMeetingPolling `json:"meeting_polling,omitempty"`
+	MeetingPolling *GroupPollingSettingsRequest `json:"meeting_polling,omitempty"`
 
-	WebinarPolling *GroupSettingsInMeetingWebinarPolling `json:"webinar_polling,omitempty"`
+	WebinarPolling *GroupPollingSettingsRequest `json:"webinar_polling,omitempty"`
 
 	// Whether attendees can ask the host and panelists questions in the webinar.
 	WebinarQuestionAnswer *bool `json:"webinar_question_answer,omitempty"`
@@ -2263,79 +3410,23 @@ type GroupSettingsInMeeting struct {
 	Whiteboard *bool `json:"whiteboard,omitempty"`
 
 	// Indicates who can share their screen or content during meetings.
-	WhoCanShareScreen ScreenSharePermission `json:"who_can_share_screen,omitempty"`
+	WhoCanShareScreen *ScreenSharePermission `json:"who_can_share_screen,omitempty"`
 
 	// Indicates who is allowed to start sharing screen when someone else in the meeting is sharing
 	// their screen.
-	WhoCanShareScreenWhenSomeoneIsSharing ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+	WhoCanShareScreenWhenSomeoneIsSharing *ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
 
 	// Indicates how many participants can share at the same time.
-	ParticipantsShareSimultaneously SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
+	ParticipantsShareSimultaneously *SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
 
 	// Whether Workplace by Facebook is enabled.
 	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
 }
 
-// GroupSettingsInMeetingAutoGeneratedTranslation is the auto_generated_translation field of
-// [GroupSettingsInMeeting]. Information about the Translate captions settings in meetings.
-type GroupSettingsInMeetingAutoGeneratedTranslation struct {
-	// Information about all spoken languages and translation languages in meetings.
-	LanguageItemPairList *TranslationLanguagePairs `json:"language_item_pairList,omitempty"`
-
-	// Whether to allow users to enable automated translated captions in these language pairs in
-	// meetings.
-	Enable *bool `json:"enable,omitempty"`
-}
-
-// GroupSettingsInMeetingLanguageInterpretation is the language_interpretation field of
-// [GroupSettingsInMeeting]. Information about the language interpretation settings.
-type GroupSettingsInMeetingLanguageInterpretation struct {
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
-
-	// Whether to enable language interpretation by default.
-	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
-
-	// Whether to allow participants to speak in listening channel.
-	AllowParticipantsToSpeakInListeningChannel *bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
-
-	// Whether to allow up to 25 custom languages when scheduling meetings.
-	AllowUpTo25CustomLanguagesWhenSchedulingMeetings *bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-
-	// Whether to allow hosts to assign participants as interpreters who can interpret one language
-	// into another in real-time.
-	Enable *bool `json:"enable,omitempty"`
-
-	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
-}
-
-// GroupSettingsInMeetingMeetingPolling is the meeting_polling field of [GroupSettingsInMeeting].
-// Information about the account's meeting polling settings.
-type GroupSettingsInMeetingMeetingPolling struct {
-	// Whether to allow the host to add polls before or during a meeting.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to allow the host to create advanced polls and quizzes.
-	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow users to manage saved polls and quizzes from Meetings.
-	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to allow the host to upload an image for each question.
-	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
-}
-
-// GroupSettingsInMeetingSignLanguageInterpretation is the sign_language_interpretation field of
-// [GroupSettingsInMeeting]. Allow hosts to assign participants as sign language interpreters who
-// can interpret one language into sign language in real-time.
-type GroupSettingsInMeetingSignLanguageInterpretation struct {
+// GroupSettingsInMeetingSignLanguageInterpretationRequest is the sign_language_interpretation field
+// of [GroupSettingsInMeetingRequest]. Allow hosts to assign participants as sign language
+// interpreters who can interpret one language into sign language in real-time.
+type GroupSettingsInMeetingSignLanguageInterpretationRequest struct {
 	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
 	// one language into another in real-time.
 	Enable *bool `json:"enable,omitempty"`
@@ -2343,159 +3434,137 @@ type GroupSettingsInMeetingSignLanguageInterpretation struct {
 	// Whether to enable sign language interpretation view by default in scheduler.
 	EnableSignLanguageInterpretationByDefault *bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
 
-	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
-
 	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
-}
-
-// GroupSettingsInMeetingVirtualBackgroundSettings is the virtual_background_settings field of
-// [GroupSettingsInMeeting]. Settings to manage virtual background.
-type GroupSettingsInMeetingVirtualBackgroundSettings struct {
-	// Allow users to upload custom backgrounds.
-	AllowUploadCustom *bool `json:"allow_upload_custom,omitempty"`
-
-	// Allow use of videos for virtual backgrounds.
-	AllowVideos *bool `json:"allow_videos,omitempty"`
-
-	// Enable virtual backgrounds.
-	Enable *bool `json:"enable,omitempty"`
-
-	Files []VirtualBackground `json:"files,omitempty"`
-}
-
-// GroupSettingsInMeetingWebinarChat is the webinar_chat field of [GroupSettingsInMeeting].
-type GroupSettingsInMeetingWebinarChat struct {
-	// Allow webinar attendees to chat with other attendees.
-	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
-
-	// Whether to automatically save chat messages to a local file on the host's computer when the
-	// webinar ends.
-	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
-
-	// Allow webinar panelists to chat with other attendees.
-	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
-
-	// Whether to allow webinar panelists to send direct messages to other panelists.
-	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
-
-	// Whether to allow webinar attendees to save chats.
-	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
-
-	// By default, allow webinar attendees to chat with.
-	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
-
-	// Whether to allow webinar participants to send chat messages.
-	Enable *bool `json:"enable,omitempty"`
-}
-
-// GroupSettingsInMeetingWebinarLiveStreaming is the webinar_live_streaming field of
-// [GroupSettingsInMeeting].
-type GroupSettingsInMeetingWebinarLiveStreaming struct {
-	// The specific instructions to allow your account's meeting hosts to configure a custom
-	// livestream.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
-
-	// Whether webinar livestreaming is enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to notify users to watch the livestream.
-	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
-
-	// The available livestreaming services.
-	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
-}
-
-// GroupSettingsInMeetingWebinarPolling is the webinar_polling field of [GroupSettingsInMeeting].
-type GroupSettingsInMeetingWebinarPolling struct {
-	// Whether to allow the host to add polls before or during a webinar.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to allow the host to create advanced polls and quizzes.
-	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow users to manage saved polls and quizzes from Meetings.
-	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow the host to upload an image for each question.
-	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+	CustomLanguages []string `json:"custom_languages,omitzero"`
 }
 
 // GroupSettingsMeetingSecurity is the meeting_security field of [GroupSettings].
 type GroupSettingsMeetingSecurity struct {
 	// Whether all meetings are required to be secured with at least one security option.
-	AutoSecurity *bool `json:"auto_security,omitempty"`
+	AutoSecurity bool `json:"auto_security,omitempty"`
 
 	// Whether users in specific domains are blocked from joining meetings and webinars.
-	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+	BlockUserDomain bool `json:"block_user_domain,omitempty"`
 
 	// A list of blocked domains.
 	BlockUserDomainList []string `json:"block_user_domain_list,omitempty"`
 
 	// Information about the Chat Etiquette Tool.
-	ChatEtiquetteTool *GroupSettingsMeetingSecurityChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+	ChatEtiquetteTool *ChatEtiquetteToolSettings `json:"chat_etiquette_tool,omitempty"`
 
 	// Whether the meeting password will be encrypted and included in the invitation link.
-	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
 
 	// The type of encryption used to start a meeting.
 	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
 
 	// Whether end-to-end encryption is enabled for meetings.
-	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
+	EndToEndEncryptedMeetings bool `json:"end_to_end_encrypted_meetings,omitempty"`
 
 	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
 	// are password-protected.
-	MeetingPassword *bool `json:"meeting_password,omitempty"`
+	MeetingPassword bool `json:"meeting_password,omitempty"`
 
 	// Information about the meeting and webinar password requirements.
 	MeetingPasswordRequirement *PasswordRequirement `json:"meeting_password_requirement,omitempty"`
 
 	// Whether to specify that only authenticated users can join the meeting from the web client.
-	OnlyAuthenticatedCanJoinFromWebclient *bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+	OnlyAuthenticatedCanJoinFromWebclient bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
 
 	// Whether a password is required for participants joining by phone.
-	PhonePassword *bool `json:"phone_password,omitempty"`
+	PhonePassword bool `json:"phone_password,omitempty"`
 
 	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
 	// systems are password-protected.
-	PMIPassword *bool `json:"pmi_password,omitempty"`
+	PMIPassword bool `json:"pmi_password,omitempty"`
 
 	// Whether a password is required for meetings that have already been scheduled.
-	RequirePasswordForScheduledMeeting *bool `json:"require_password_for_scheduled_meeting,omitempty"`
+	RequirePasswordForScheduledMeeting bool `json:"require_password_for_scheduled_meeting,omitempty"`
 
 	// Whether a password is required for webinars that have already been scheduled.
-	RequirePasswordForScheduledWebinar *bool `json:"require_password_for_scheduled_webinar,omitempty"`
+	RequirePasswordForScheduledWebinar bool `json:"require_password_for_scheduled_webinar,omitempty"`
 
 	// Whether participants are placed in the Waiting Room when they join a meeting.
-	WaitingRoom *bool `json:"waiting_room,omitempty"`
+	WaitingRoom bool `json:"waiting_room,omitempty"`
 
 	// Information about the waiting room settings.
 	WaitingRoomSettings *WaitingRoomSettings `json:"waiting_room_settings,omitempty"`
 
 	// Whether a password is generated when scheduling webinars.
-	WebinarPassword *bool `json:"webinar_password,omitempty"`
+	WebinarPassword bool `json:"webinar_password,omitempty"`
 }
 
-// GroupSettingsMeetingSecurityChatEtiquetteTool is the chat_etiquette_tool field of
-// [GroupSettingsMeetingSecurity]. Information about the Chat Etiquette Tool.
-type GroupSettingsMeetingSecurityChatEtiquetteTool struct {
-	// Whether the Chat Etiquette Tool is enabled.
-	Enable *bool `json:"enable,omitempty"`
+// GroupSettingsMeetingSecurityRequest is the meeting_security field of
+// [UpdateGroupSettingsRequest].
+type GroupSettingsMeetingSecurityRequest struct {
+	// Whether to require that all meetings are secured with at least one security option.
+	AutoSecurity *bool `json:"auto_security,omitempty"`
 
-	// Information about the defined Chat Etiquette Tool policies.
-	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
+	// Whether to block users in specific domains from joining meetings and webinars.
+	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+
+	// The domain to block, up to 20 domains.
+	BlockUserDomainList []string `json:"block_user_domain_list,omitzero"`
+
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool *ChatEtiquetteToolSettingsRequest `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether the meeting passcode will be encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// The type of encryption to use when starting a meeting:
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
+	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword *bool `json:"meeting_password,omitempty"`
+
+	// Information about the meeting and webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirementRequest `json:"meeting_password_requirement,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient *bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether to require a passcode for participants joining by phone.
+	PhonePassword *bool `json:"phone_password,omitempty"`
+
+	// Whether all PMI meetings that users can join via client or Zoom Rooms systems are
+	// passcode-protected.
+	PMIPassword *bool `json:"pmi_password,omitempty"`
+
+	// Whether to require a passcode for meetings that have already been scheduled.
+	RequirePasswordForScheduledMeeting *bool `json:"require_password_for_scheduled_meeting,omitempty"`
+
+	// Whether to require a passcode for webinars that have already been scheduled.
+	RequirePasswordForScheduledWebinar *bool `json:"require_password_for_scheduled_webinar,omitempty"`
+
+	// Whether participants are placed in the waiting room when they join a meeting.
+	WaitingRoom *bool `json:"waiting_room,omitempty"`
+
+	// Information about the waiting room settings.
+	WaitingRoomSettings *WaitingRoomSettingsRequest `json:"waiting_room_settings,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword *bool `json:"webinar_password,omitempty"`
 }
 
 // GroupSettingsOtherOptions is the other_options field of [GroupSettings].
 type GroupSettingsOtherOptions struct {
+	// Whether to display the Zoom help badge on the bottom-right of the page.
+	AllowUsersContactSupportViaChat bool `json:"allow_users_contact_support_via_chat,omitempty"`
+
+	// Whether iOS blurs the screenshot in the task switcher when multiple apps are open.
+	BlurSnapshot bool `json:"blur_snapshot,omitempty"`
+
+	// Webinar registration options.
+	WebinarRegistrationOptions *GroupSettingsOtherOptionsWebinarRegistrationOptions `json:"webinar_registration_options,omitempty"`
+}
+
+// GroupSettingsOtherOptionsRequest is the other_options field of [UpdateGroupSettingsRequest].
+type GroupSettingsOtherOptionsRequest struct {
 	// Whether to display the Zoom help badge on the bottom-right of the page.
 	AllowUsersContactSupportViaChat *bool `json:"allow_users_contact_support_via_chat,omitempty"`
 
@@ -2503,12 +3572,25 @@ type GroupSettingsOtherOptions struct {
 	BlurSnapshot *bool `json:"blur_snapshot,omitempty"`
 
 	// Webinar registration options.
-	WebinarRegistrationOptions *GroupSettingsOtherOptionsWebinarRegistrationOptions `json:"webinar_registration_options,omitempty"`
+	WebinarRegistrationOptions *GroupSettingsOtherOptionsWebinarRegistrationOptionsRequest `json:"webinar_registration_options,omitempty"`
 }
 
 // GroupSettingsOtherOptionsWebinarRegistrationOptions is the webinar_registration_options field of
 // [GroupSettingsOtherOptions]. Webinar registration options.
 type GroupSettingsOtherOptionsWebinarRegistrationOptions struct {
+	// Allow host to enable Show join info on registration confirmation page.
+	AllowHostToEnableJoinInfo bool `json:"allow_host_to_enable_join_info,omitempty"`
+
+	// Allow host to enable Show social share buttons on registration page.
+	AllowHostToEnableSocialShareButtons bool `json:"allow_host_to_enable_social_share_buttons,omitempty"`
+
+	// Enable custom questions.
+	EnableCustomQuestions bool `json:"enable_custom_questions,omitempty"`
+}
+
+// GroupSettingsOtherOptionsWebinarRegistrationOptionsRequest is the webinar_registration_options
+// field of [GroupSettingsOtherOptionsRequest]. Webinar registration options.
+type GroupSettingsOtherOptionsWebinarRegistrationOptionsRequest struct {
 	// Allow host to enable Show join info on registration confirmation page.
 	AllowHostToEnableJoinInfo *bool `json:"allow_host_to_enable_join_info,omitempty"`
 
@@ -2519,31 +3601,174 @@ type GroupSettingsOtherOptionsWebinarRegistrationOptions struct {
 	EnableCustomQuestions *bool `json:"enable_custom_questions,omitempty"`
 }
 
-// GroupSettingsProfile is the profile field of [GroupSettings].
-type GroupSettingsProfile struct {
-	RecordingStorageLocation *GroupSettingsProfileRecordingStorageLocation `json:"recording_storage_location,omitempty"`
-}
-
-// GroupSettingsProfileRecordingStorageLocation is the recording_storage_location field of
-// [GroupSettingsProfile].
-type GroupSettingsProfileRecordingStorageLocation struct {
-	// Users can choose the country to store their recorded content.
-	AllowedValues []string `json:"allowed_values,omitempty"`
-
-	// Abbreviated country code.
-	Value string `json:"value,omitempty"`
-}
-
 // GroupSettingsRecording is the recording field of [GroupSettings].
 type GroupSettingsRecording struct {
 	// Make cloud recordings accessible to account members only.
-	AccountUserAccessRecording *bool `json:"account_user_access_recording,omitempty"`
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitempty"`
 
 	// Archiving solution settings.
 	Archive *GroupSettingsRecordingArchive `json:"archive,omitempty"`
 
 	// Record meetings automatically as they start.
 	AutoRecording string `json:"auto_recording,omitempty"`
+
+	// Allow hosts to record and save the meeting or webinar in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitempty"`
+
+	// Allow anyone with a link to the cloud recording to download.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitempty"`
+
+	// Allow only the host with a link to the cloud recording to download.
+	CloudRecordingDownloadHost bool `json:"cloud_recording_download_host,omitempty"`
+
+	// Allow the host to delete the recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitempty"`
+
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately *RecordFilesSeparately `json:"record_files_separately,omitempty"`
+
+	// Whether participants' names display in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitempty"`
+
+	// Whether thumbnails of the presenter are recorded when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitempty"`
+
+	// Whether recordings will be optimized for a 3rd party video editor.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
+
+	// Whether the recording highlights feature is enabled.
+	RecordingHighlight bool `json:"recording_highlight,omitempty"`
+
+	// Whether panelist chats are saved to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitempty"`
+
+	// Whether poll results shared during the meeting or webinar are saved.
+	SavePollResults bool `json:"save_poll_results,omitempty"`
+
+	// Whether closed captions are saved as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitempty"`
+
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *IPAddressAccessControl `json:"ip_address_access_control,omitempty"`
+
+	// Allow hosts and participants to record the meeting to a local file.
+	LocalRecording bool `json:"local_recording,omitempty"`
+
+	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitempty"`
+
+	// Whether to record one audio file for all participants.
+	RecordAudioFile bool `json:"record_audio_file,omitempty"`
+
+	// When someone is sharing their screen, active speaker will show on the top right corner of the
+	// shared screen.
+	RecordGalleryView bool `json:"record_gallery_view,omitempty"`
+
+	// Record active speaker with shared screen.
+	RecordSpeakerView bool `json:"record_speaker_view,omitempty"`
+
+	// Automatically transcribe the audio of a meeting or webinar for cloud recordings.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitempty"`
+
+	// By selecting this option, your recording will have meeting smart chapters, and next steps.
+	SmartRecording *SmartRecording `json:"smart_recording,omitempty"`
+
+	// Save chat messages from the meeting or webinar.
+	SaveChatText bool `json:"save_chat_text,omitempty"`
+
+	// Add a timestamp to the recording.
+	ShowTimestamp bool `json:"show_timestamp,omitempty"`
+
+	// setting name: Recording notifications - Zoom clients.
+	RecordingNotificationForZoomClient *RecordingNotification `json:"recording_notification_for_zoom_client,omitempty"`
+}
+
+// GroupSettingsRecordingArchive is the archive field of [GroupSettingsRecording]. Archiving
+// solution settings.
+type GroupSettingsRecordingArchive struct {
+	// Enable the archiving feature.
+	Enable bool `json:"enable,omitempty"`
+
+	Settings *GroupSettingsRecordingArchiveSettings `json:"settings,omitempty"`
+
+	// Archive types.
+	Type int `json:"type,omitempty"`
+}
+
+// GroupSettingsRecordingArchiveRequest is the archive field of [GroupSettingsRecordingRequest].
+// Archiving solution settings.
+type GroupSettingsRecordingArchiveRequest struct {
+	// Enable the archiving feature.
+	Enable *bool `json:"enable,omitempty"`
+
+	Settings *GroupSettingsRecordingArchiveSettingsRequest `json:"settings,omitempty"`
+
+	// Archive types.
+	Type *int `json:"type,omitempty"`
+}
+
+// GroupSettingsRecordingArchiveSettings is the settings field of [GroupSettingsRecordingArchive].
+type GroupSettingsRecordingArchiveSettings struct {
+	// Include in-meeting or in-webinar audio in the archive.
+	AudioFile bool `json:"audio_file,omitempty"`
+
+	// Include closed caption or transcript in the archive.
+	CCTranscriptFile bool `json:"cc_transcript_file,omitempty"`
+
+	// Include in-meeting chat in the archive.
+	ChatFile bool `json:"chat_file,omitempty"`
+
+	// Include user email in in-meeting chat file.
+	ChatWithSenderEmail bool `json:"chat_with_sender_email,omitempty"`
+
+	// Include in-meeting or in-webinar video in the archive.
+	VideoFile bool `json:"video_file,omitempty"`
+
+	// Include direct message in in-meeting chat file.
+	ChatWithDirectMessage bool `json:"chat_with_direct_message,omitempty"`
+
+	// The retention period for archiving content, in days.
+	ArchiveRetention int `json:"archive_retention,omitempty"`
+
+	// Perform the action when meetings or webinars cannot be archived.
+	ActionWhenArchiveFailed int `json:"action_when_archive_failed,omitempty"`
+
+	// Show notification when video or audio archiving starts.
+	NotificationWhenArchivingStarts ArchiveNotification `json:"notification_when_archiving_starts,omitempty"`
+
+	// Play voice prompt when video or audio archiving starts.
+	PlayVoicePromptWhenArchivingStarts ArchiveVoicePrompt `json:"play_voice_prompt_when_archiving_starts,omitempty"`
+}
+
+// GroupSettingsRecordingArchiveSettingsRequest is the settings field of
+// [GroupSettingsRecordingArchiveRequest].
+type GroupSettingsRecordingArchiveSettingsRequest struct {
+	// Include in-meeting or in-webinar audio in the archive.
+	AudioFile *bool `json:"audio_file,omitempty"`
+
+	// Include closed caption or transcript in the archive.
+	CCTranscriptFile *bool `json:"cc_transcript_file,omitempty"`
+
+	// Include in-meeting chat in the archive.
+	ChatFile *bool `json:"chat_file,omitempty"`
+
+	// Include user email in in-meeting chat file.
+	ChatWithSenderEmail *bool `json:"chat_with_sender_email,omitempty"`
+
+	// Include in-meeting or in-webinar video in the archive.
+	VideoFile *bool `json:"video_file,omitempty"`
+}
+
+// GroupSettingsRecordingRequest is the recording field of [UpdateGroupSettingsRequest].
+type GroupSettingsRecordingRequest struct {
+	// Make cloud recordings accessible to account members only.
+	AccountUserAccessRecording *bool `json:"account_user_access_recording,omitempty"`
+
+	// Archiving solution settings.
+	Archive *GroupSettingsRecordingArchiveRequest `json:"archive,omitempty"`
+
+	// Record meetings automatically as they start.
+	AutoRecording *string `json:"auto_recording,omitempty"`
 
 	// Allow hosts to record and save the meeting or webinar in the cloud.
 	CloudRecording *bool `json:"cloud_recording,omitempty"`
@@ -2558,7 +3783,7 @@ type GroupSettingsRecording struct {
 	HostDeleteCloudRecording *bool `json:"host_delete_cloud_recording,omitempty"`
 
 	// The account's Record active speaker, gallery view and shared screen separately settings.
-	RecordFilesSeparately *RecordFilesSeparately `json:"record_files_separately,omitempty"`
+	RecordFilesSeparately *RecordFilesSeparatelyRequest `json:"record_files_separately,omitempty"`
 
 	// Whether participants' names display in the recording.
 	DisplayParticipantName *bool `json:"display_participant_name,omitempty"`
@@ -2582,12 +3807,12 @@ type GroupSettingsRecording struct {
 	SaveCloseCaption *bool `json:"save_close_caption,omitempty"`
 
 	// Setting to allow cloud recording access only from specific IP address ranges.
-	IPAddressAccessControl *IPAddressAccessControl `json:"ip_address_access_control,omitempty"`
+	IPAddressAccessControl *IPAddressAccessControlRequest `json:"ip_address_access_control,omitempty"`
 
 	// Allow hosts and participants to record the meeting to a local file.
 	LocalRecording *bool `json:"local_recording,omitempty"`
 
-	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	// If set to true, meeting hosts can't view their meeting cloud recordings.
 	PreventHostAccessRecording *bool `json:"prevent_host_access_recording,omitempty"`
 
 	// Whether to record one audio file for all participants.
@@ -2604,7 +3829,7 @@ type GroupSettingsRecording struct {
 	RecordingAudioTranscript *bool `json:"recording_audio_transcript,omitempty"`
 
 	// By selecting this option, your recording will have meeting smart chapters, and next steps.
-	SmartRecording *SmartRecording `json:"smart_recording,omitempty"`
+	SmartRecording *SmartRecordingRequest `json:"smart_recording,omitempty"`
 
 	// Save chat messages from the meeting or webinar.
 	SaveChatText *bool `json:"save_chat_text,omitempty"`
@@ -2612,59 +3837,149 @@ type GroupSettingsRecording struct {
 	// Add a timestamp to the recording.
 	ShowTimestamp *bool `json:"show_timestamp,omitempty"`
 
-	// setting name: Recording notifications - Zoom clients.
-	RecordingNotificationForZoomClient *RecordingNotification `json:"recording_notification_for_zoom_client,omitempty"`
-}
-
-// GroupSettingsRecordingArchive is the archive field of [GroupSettingsRecording]. Archiving
-// solution settings.
-type GroupSettingsRecordingArchive struct {
-	// Enable the archiving feature.
-	Enable *bool `json:"enable,omitempty"`
-
-	Settings *GroupSettingsRecordingArchiveSettings `json:"settings,omitempty"`
-
-	// Archive types.
-	Type int `json:"type,omitempty"`
-}
-
-// GroupSettingsRecordingArchiveSettings is the settings field of [GroupSettingsRecordingArchive].
-type GroupSettingsRecordingArchiveSettings struct {
-	// Include in-meeting or in-webinar audio in the archive.
-	AudioFile *bool `json:"audio_file,omitempty"`
-
-	// Include closed caption or transcript in the archive.
-	CCTranscriptFile *bool `json:"cc_transcript_file,omitempty"`
-
-	// Include in-meeting chat in the archive.
-	ChatFile *bool `json:"chat_file,omitempty"`
-
-	// Include user email in in-meeting chat file.
-	ChatWithSenderEmail *bool `json:"chat_with_sender_email,omitempty"`
-
-	// Include in-meeting or in-webinar video in the archive.
-	VideoFile *bool `json:"video_file,omitempty"`
-
-	// Include direct message in in-meeting chat file.
-	ChatWithDirectMessage *bool `json:"chat_with_direct_message,omitempty"`
-
-	// The retention period for archiving content, in days.
-	ArchiveRetention int `json:"archive_retention,omitempty"`
-
-	// Perform the action when meetings or webinars cannot be archived.
-	ActionWhenArchiveFailed int `json:"action_when_archive_failed,omitempty"`
-
-	// Show notification when video or audio archiving starts.
-	NotificationWhenArchivingStarts ArchiveNotification `json:"notification_when_archiving_starts,omitempty"`
-
-	// Play voice prompt when video or audio archiving starts.
-	PlayVoicePromptWhenArchivingStarts ArchiveVoicePrompt `json:"play_voice_prompt_when_archiving_starts,omitempty"`
+	// You can update the setting name: Recording notifications - Zoom clients.
+	RecordingNotificationForZoomClient *RecordingNotificationRequest `json:"recording_notification_for_zoom_client,omitempty"`
 }
 
 // GroupSettingsScheduleMeeting is the schedule_meeting field of [GroupSettings].
 type GroupSettingsScheduleMeeting struct {
 	// Determine how participants can join the audio portion of the meeting.
 	AudioType string `json:"audio_type,omitempty"`
+
+	// If the value is set to true, the meeting passcode will be encrypted and included in the join
+	// meeting link to allow participants to join with just one click without having to enter the
+	// passcode.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
+
+	// If join before host option is enabled for a personal meeting, then enforce passcode requirement.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitempty"`
+
+	// Start meetings with host video on.
+	HostVideo bool `json:"host_video,omitempty"`
+
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost bool `json:"join_before_host,omitempty"`
+
+	// Automatically mute all participants when they join the meeting.
+	MuteUponEntry bool `json:"mute_upon_entry,omitempty"`
+
+	// Start meetings with participant video on.
+	ParticipantVideo bool `json:"participant_video,omitempty"`
+
+	// Personal meeting setting.
+	PersonalMeeting bool `json:"personal_meeting,omitempty"`
+
+	// Generate and send new passcodes for newly scheduled or edited meetings.
+	PSTNPasswordProtected bool `json:"pstn_password_protected,omitempty"`
+
+	// If enabled, a random passcode will be generated on the user's end who starts the instant
+	// meeting.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// Indicates whether a passcode is required for PMI meetings or not.
+	RequirePasswordForPMIMeetings PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// Require a passcode for meetings which have already been scheduled.
+	RequirePasswordForScheduledMeetings bool `json:"require_password_for_scheduled_meetings,omitempty"`
+
+	// This setting applies for regular meetings that do not use a PMI.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// Receive desktop notification for upcoming meetings.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitempty"`
+
+	// Indicates whether PMI is enabled for all instant meetings or not.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitempty"`
+
+	// Indicates whether PMI is enabled for all scheduled meetings or not.
+	UsePMIForScheduleMeetings bool `json:"use_pmi_for_schedule_meetings,omitempty"`
+
+	// Information about the Always display Zoom Meeting as the meeting topic setting.
+	AlwaysDisplayZoomMeetingAsTopic *GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitempty"`
+
+	// Information about the Always show Zoom Webinar as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic *GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitempty"`
+
+	// Information about the Enable continuous meeting chat feature.
+	ContinuousMeetingChat *GroupSettingsScheduleMeetingContinuousMeetingChat `json:"continuous_meeting_chat,omitempty"`
+}
+
+// GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic is the
+// always_display_zoom_meeting_as_topic field of [GroupSettingsScheduleMeeting]. Information about
+// the Always display Zoom Meeting as the meeting topic setting.
+type GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic struct {
+	// Whether the Always display Zoom Meeting as the meeting topic setting is enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Meeting as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledMeetings bool `json:"display_topic_for_scheduled_meetings,omitempty"`
+}
+
+// GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopicRequest is the
+// always_display_zoom_meeting_as_topic field of [GroupSettingsScheduleMeetingRequest]. Information
+// about the Always display Zoom Meeting as the meeting topic setting.
+type GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopicRequest struct {
+	// Whether to enable the Always display Zoom Meeting as the meeting topic setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Meeting as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledMeetings *bool `json:"display_topic_for_scheduled_meetings,omitempty"`
+}
+
+// GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic is the
+// always_display_zoom_webinar_as_topic field of [GroupSettingsScheduleMeeting]. Information about
+// the Always show Zoom Webinar as the webinar topic setting.
+type GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic struct {
+	// Whether the Always show Zoom Webinar as the webinar topic setting is enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Webinar as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledWebinars bool `json:"display_topic_for_scheduled_webinars,omitempty"`
+}
+
+// GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopicRequest is the
+// always_display_zoom_webinar_as_topic field of [GroupSettingsScheduleMeetingRequest]. Information
+// about the Always show Zoom Webinar as the webinar topic setting.
+type GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopicRequest struct {
+	// Whether to enable the Always show Zoom Webinar as the webinar topic setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Webinar as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledWebinars *bool `json:"display_topic_for_scheduled_webinars,omitempty"`
+}
+
+// GroupSettingsScheduleMeetingContinuousMeetingChat is the continuous_meeting_chat field of
+// [GroupSettingsScheduleMeeting]. Information about the Enable continuous meeting chat feature.
+type GroupSettingsScheduleMeetingContinuousMeetingChat struct {
+	// Whether to enable the Enable continuous meeting chat setting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to enable the External users can be added setting.
+	CanAddExternalUsers bool `json:"can_add_external_users,omitempty"`
+
+	// Whether to enable the Automatically add invited external users setting.
+	AutoAddInvitedExternalUsers bool `json:"auto_add_invited_external_users,omitempty"`
+}
+
+// GroupSettingsScheduleMeetingContinuousMeetingChatRequest is the continuous_meeting_chat field of
+// [GroupSettingsScheduleMeetingRequest]. Information about the Enable continuous meeting chat
+// feature.
+type GroupSettingsScheduleMeetingContinuousMeetingChatRequest struct {
+	// Whether to enable the Enable continuous meeting chat setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable the External users can be added setting.
+	CanAddExternalUsers *bool `json:"can_add_external_users,omitempty"`
+
+	// Whether to enable the Automatically add invited external users setting.
+	AutoAddInvitedExternalUsers *bool `json:"auto_add_invited_external_users,omitempty"`
+}
+
+// GroupSettingsScheduleMeetingRequest is the schedule_meeting field of
+// [UpdateGroupSettingsRequest].
+type GroupSettingsScheduleMeetingRequest struct {
+	// Determine how participants can join the audio portion of the meeting.
+	AudioType *string `json:"audio_type,omitempty"`
 
 	// If the value is set to true, the meeting passcode will be encrypted and included in the join
 	// meeting link to allow participants to join with just one click without having to enter the
@@ -2686,80 +4001,36 @@ type GroupSettingsScheduleMeeting struct {
 	// Start meetings with participant video on.
 	ParticipantVideo *bool `json:"participant_video,omitempty"`
 
-	// Personal meeting setting.
-	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
-
 	// Generate and send new passcodes for newly scheduled or edited meetings.
 	PSTNPasswordProtected *bool `json:"pstn_password_protected,omitempty"`
+
+	// Require passcode from all participants before joining a meeting.
+	RequirePasswordForAllMeetings *bool `json:"require_password_for_all_meetings,omitempty"`
 
 	// If enabled, a random passcode will be generated on the user's end who starts the instant
 	// meeting.
 	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
 
 	// Indicates whether a passcode is required for PMI meetings or not.
-	RequirePasswordForPMIMeetings PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
+	RequirePasswordForPMIMeetings *PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
 
 	// Require a passcode for meetings which have already been scheduled.
 	RequirePasswordForScheduledMeetings *bool `json:"require_password_for_scheduled_meetings,omitempty"`
 
-	// This setting applies for regular meetings that do not use a PMI.
+	// This setting applies for regular meetings that do not use PMI.
 	RequirePasswordForSchedulingNewMeetings *bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
 
 	// Receive desktop notification for upcoming meetings.
 	UpcomingMeetingReminder *bool `json:"upcoming_meeting_reminder,omitempty"`
 
-	// Indicates whether PMI is enabled for all instant meetings or not.
-	UsePMIForInstantMeetings *bool `json:"use_pmi_for_instant_meetings,omitempty"`
-
-	// Indicates whether PMI is enabled for all scheduled meetings or not.
-	UsePMIForScheduleMeetings *bool `json:"use_pmi_for_schedule_meetings,omitempty"`
-
 	// Information about the Always display Zoom Meeting as the meeting topic setting.
-	AlwaysDisplayZoomMeetingAsTopic *GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitempty"`
+	AlwaysDisplayZoomMeetingAsTopic *GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopicRequest `json:"always_display_zoom_meeting_as_topic,omitempty"`
 
 	// Information about the Always show Zoom Webinar as the webinar topic setting.
-	AlwaysDisplayZoomWebinarAsTopic *GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitempty"`
+	AlwaysDisplayZoomWebinarAsTopic *GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopicRequest `json:"always_display_zoom_webinar_as_topic,omitempty"`
 
 	// Information about the Enable continuous meeting chat feature.
-	ContinuousMeetingChat *GroupSettingsScheduleMeetingContinuousMeetingChat `json:"continuous_meeting_chat,omitempty"`
-
-	// Require passcode from all participants before joining a meeting.
-	RequirePasswordForAllMeetings *bool `json:"require_password_for_all_meetings,omitempty"`
-}
-
-// GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic is the
-// always_display_zoom_meeting_as_topic field of [GroupSettingsScheduleMeeting]. Information about
-// the Always display Zoom Meeting as the meeting topic setting.
-type GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic struct {
-	// Whether the Always display Zoom Meeting as the meeting topic setting is enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to display Zoom Meeting as the topic for already-scheduled meetings.
-	DisplayTopicForScheduledMeetings *bool `json:"display_topic_for_scheduled_meetings,omitempty"`
-}
-
-// GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic is the
-// always_display_zoom_webinar_as_topic field of [GroupSettingsScheduleMeeting]. Information about
-// the Always show Zoom Webinar as the webinar topic setting.
-type GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic struct {
-	// Whether the Always show Zoom Webinar as the webinar topic setting is enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to display Zoom Webinar as the topic for already-scheduled meetings.
-	DisplayTopicForScheduledWebinars *bool `json:"display_topic_for_scheduled_webinars,omitempty"`
-}
-
-// GroupSettingsScheduleMeetingContinuousMeetingChat is the continuous_meeting_chat field of
-// [GroupSettingsScheduleMeeting]. Information about the Enable continuous meeting chat feature.
-type GroupSettingsScheduleMeetingContinuousMeetingChat struct {
-	// Whether to enable the Enable continuous meeting chat setting.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to enable the External users can be added setting.
-	CanAddExternalUsers *bool `json:"can_add_external_users,omitempty"`
-
-	// Whether to enable the Automatically add invited external users setting.
-	AutoAddInvitedExternalUsers *bool `json:"auto_add_invited_external_users,omitempty"`
+	ContinuousMeetingChat *GroupSettingsScheduleMeetingContinuousMeetingChatRequest `json:"continuous_meeting_chat,omitempty"`
 }
 
 // GroupSettingsTelephony is the telephony field of [GroupSettings]. Group Settings: Telephony.
@@ -2769,6 +4040,16 @@ type GroupSettingsTelephony struct {
 
 	// Indicates where most of the participants call into or call from during a meeting.
 	TelephonyRegions *GroupSettingsTelephonyTelephonyRegions `json:"telephony_regions,omitempty"`
+
+	// Allow users to join the meeting using the existing 3rd party audio configuration.
+	ThirdPartyAudio bool `json:"third_party_audio,omitempty"`
+}
+
+// GroupSettingsTelephonyRequest is the telephony field of [UpdateGroupSettingsRequest]. Group
+// Settings: Telephony.
+type GroupSettingsTelephonyRequest struct {
+	// Third party audio conference info.
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
 
 	// Allow users to join the meeting using the existing 3rd party audio configuration.
 	ThirdPartyAudio *bool `json:"third_party_audio,omitempty"`
@@ -2986,15 +4267,29 @@ type HistoryMeetingsReport struct {
 
 func (l *HistoryMeetingsReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
-// IPAddressAccessControl is the ip_address_access_control field of [GroupLockSettingsRecording].
-// Setting to allow cloud recording access only from specific IP address ranges.
+// IPAddressAccessControl is the ip_address_access_control field of [GroupLockSettingsRecording],
+// [GroupSettingsRecording] and [UserSettingsRecording]. Setting to allow cloud recording access
+// only from specific IP address ranges.
 type IPAddressAccessControl struct {
+	// If set to true, the cloud recordings of this account can only be accessed by the IP addresses
+	// defined in the ip_addresses_or_ranges property.
+	Enable bool `json:"enable,omitempty"`
+
+	// IP addresses or ranges that have access to the cloud recordings.
+	IPAddressesOrRanges string `json:"ip_addresses_or_ranges,omitempty"`
+}
+
+// IPAddressAccessControlRequest is the ip_address_access_control field of
+// [GroupLockSettingsRecordingRequest], [GroupSettingsRecordingRequest] and
+// [UserSettingsRecordingRequest]. Setting to allow cloud recording access only from specific IP
+// address ranges.
+type IPAddressAccessControlRequest struct {
 	// If set to true, the cloud recordings of this account can only be accessed by the IP addresses
 	// defined in the ip_addresses_or_ranges property.
 	Enable *bool `json:"enable,omitempty"`
 
 	// IP addresses or ranges that have access to the cloud recordings.
-	IPAddressesOrRanges string `json:"ip_addresses_or_ranges,omitempty"`
+	IPAddressesOrRanges *string `json:"ip_addresses_or_ranges,omitempty"`
 }
 
 // Interpreter is the interpreters field of [LanguageInterpretation].
@@ -3009,7 +4304,19 @@ type Interpreter struct {
 	InterpreterLanguages string `json:"interpreter_languages,omitempty"`
 }
 
-// InviteLink is the attendees field of [MeetingInviteLinks].
+// InterpreterRequest is the interpreters field of [LanguageInterpretationRequest].
+type InterpreterRequest struct {
+	// The interpreter's email address.
+	Email string `json:"email,omitempty"`
+
+	// A comma-separated list of the interpreter's languages.
+	Languages string `json:"languages,omitempty"`
+
+	// A comma-separated list of the interpreter's languages.
+	InterpreterLanguages string `json:"interpreter_languages,omitempty"`
+}
+
+// InviteLink is the attendees field of [MeetingInviteLinks] and [WebinarInviteLinks].
 type InviteLink struct {
 	// The URL to join the meeting.
 	JoinURL string `json:"join_url,omitempty"`
@@ -3018,7 +4325,8 @@ type InviteLink struct {
 	Name string `json:"name,omitempty"`
 }
 
-// InviteLinkAttendee is the attendees field of [CreateMeetingInviteLinksRequest].
+// InviteLinkAttendee is the attendees field of [CreateMeetingInviteLinksRequest] and
+// [CreateWebinarInviteLinksRequest].
 type InviteLinkAttendee struct {
 	// User display name. Required.
 	Name string `json:"name"`
@@ -3041,8 +4349,8 @@ type JoinToken struct {
 	Token Secret `json:"token,omitempty"`
 }
 
-// LanguageCode is the speak_language field of [TranslationLanguageConfig]. The language used in
-// meetings.
+// LanguageCode is the type of the speak_language field of [TranslationLanguageConfig] and the
+// language_config field of [TranslationTargets]. The language used in meetings.
 type LanguageCode struct {
 	// The language's name.
 	Name string `json:"name,omitempty"`
@@ -3051,25 +4359,101 @@ type LanguageCode struct {
 	Code string `json:"code,omitempty"`
 }
 
-// LanguageInterpretation is the language_interpretation field of [MeetingSettings]. The meeting's
-// language interpretation settings.
+// LanguageCodeRequest is the type of the speak_language field of [TranslationLanguageConfigRequest]
+// and the language_config field of [TranslationTargetsRequest]. Language used in meetings.
+type LanguageCodeRequest struct {
+	// The language's name.
+	Name string `json:"name,omitempty"`
+
+	// The language's code.
+	Code string `json:"code,omitempty"`
+}
+
+// LanguageInterpretation is the language_interpretation field of [MeetingSettings] and
+// [WebinarSettings]. The meeting's language interpretation settings.
 type LanguageInterpretation struct {
 	// Whether to enable language interpretation for the meeting.
-	Enable *bool `json:"enable,omitempty"`
+	Enable bool `json:"enable,omitempty"`
 
 	// Information about the meeting's language interpreters.
 	Interpreters []Interpreter `json:"interpreters,omitempty"`
 }
 
-// LicenseInfo is the license_info_list field of [User].
+// LanguageInterpretationRequest is the language_interpretation field of [MeetingSettingsRequest]
+// and [WebinarSettingsRequest]. The meeting's language interpretation settings.
+type LanguageInterpretationRequest struct {
+	// Whether to enable language interpretation for the meeting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Information about the meeting's language interpreters.
+	Interpreters []InterpreterRequest `json:"interpreters,omitzero"`
+}
+
+// LanguageInterpretationSettings is the language_interpretation field of [GroupSettingsInMeeting]
+// and [UserSettingsInMeeting].
+type LanguageInterpretationSettings struct {
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitempty"`
+
+	// Whether to enable language interpretation by default.
+	EnableLanguageInterpretationByDefault bool `json:"enable_language_interpretation_by_default,omitempty"`
+
+	// Whether to allow participants to speak in listening channel.
+	AllowParticipantsToSpeakInListeningChannel bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
+
+	// Whether to allow up to 25 custom languages when scheduling meetings.
+	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
+
+	// Whether to allow hosts to assign participants as interpreters who can interpret one language
+	// into another in real-time.
+	Enable bool `json:"enable,omitempty"`
+
+	// A list of system-supported languages.
+	Languages []string `json:"languages,omitempty"`
+}
+
+// LanguageInterpretationSettingsRequest is the language_interpretation field of
+// [GroupSettingsInMeetingRequest] and [UserSettingsInMeetingRequest].
+type LanguageInterpretationSettingsRequest struct {
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitzero"`
+
+	// Whether to enable language interpretation by default.
+	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
+
+	// Whether to allow participants to speak in listening channel.
+	AllowParticipantsToSpeakInListeningChannel *bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
+
+	// Whether to allow up to 25 custom languages when scheduling meetings.
+	AllowUpTo25CustomLanguagesWhenSchedulingMeetings *bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
+
+	// Whether to allow hosts to assign participants as interpreters who can interpret one language
+	// into another in real-time.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// LicenseInfo is the license_info_list field of [User] and [UserSettingsFeature].
 type LicenseInfo struct {
+	// License type name.
+	LicenseType LicenseType `json:"license_type,omitempty"`
+
+	// License option.
+	LicenseOption int `json:"license_option,omitempty"`
+
+	// Subscription ID with the corresponding license.
+	SubscriptionID string `json:"subscription_id,omitempty"`
+}
+
+// LicenseInfoRequest is the license_info_list field of [UserInfo], [BulkUpdateUserFeaturesRequest],
+// [UpdateUserRequest] and [UserSettingsFeatureRequest].
+type LicenseInfoRequest struct {
 	// License type name. Required.
 	LicenseType LicenseType `json:"license_type"`
 
 	// License option. Required.
 	LicenseOption int `json:"license_option"`
 
-	// Subscription ID with the corresponding license. Required.
+	// The subscription ID associated with the corresponding license. Required.
 	SubscriptionID string `json:"subscription_id"`
 }
 
@@ -3502,27 +4886,51 @@ type ListWebinarsOptions struct {
 	PageNumber int `url:"page_number,omitempty"`
 }
 
-// ManualCaptioning is the manual_captioning field of [GroupSettingsInMeeting]. Information about
-// manual captioning settings.
+// ManualCaptioning is the manual_captioning field of [GroupSettingsInMeeting],
+// [MeetingTemplateSettingsInMeeting] and [UserSettingsInMeeting]. Information about manual
+// captioning settings.
 type ManualCaptioning struct {
 	// Whether to allow the host to manually caption or let the host assign a participant to provide
 	// manual captioning.
-	AllowToType *bool `json:"allow_to_type,omitempty"`
+	AllowToType bool `json:"allow_to_type,omitempty"`
 
 	// Whether to enable Zoom's live transcription feature.
-	AutoGeneratedCaptions *bool `json:"auto_generated_captions,omitempty"`
+	AutoGeneratedCaptions bool `json:"auto_generated_captions,omitempty"`
 
 	// Whether to enable the viewing of full transcripts in the in-meeting side panel.
-	FullTranscript *bool `json:"full_transcript,omitempty"`
+	FullTranscript bool `json:"full_transcript,omitempty"`
 
 	// Whether to enable manual closed captioning.
-	ManualCaptions *bool `json:"manual_captions,omitempty"`
+	ManualCaptions bool `json:"manual_captions,omitempty"`
 
 	// Whether to allow participants to save closed captions or transcripts.
-	SaveCaptions *bool `json:"save_captions,omitempty"`
+	SaveCaptions bool `json:"save_captions,omitempty"`
 
 	// Whether to allow the use of an API token to integrate with a 3rd-party device to provide closed
 	// captioning.
+	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
+}
+
+// ManualCaptioningRequest is the manual_captioning field of [GroupSettingsInMeetingRequest] and
+// [UserSettingsInMeetingRequest].
+type ManualCaptioningRequest struct {
+	// Allow host to type or assign a participant to type.
+	AllowToType *bool `json:"allow_to_type,omitempty"`
+
+	// Whether to allow a live transcription service to transcribe meetings.
+	AutoGeneratedCaptions *bool `json:"auto_generated_captions,omitempty"`
+
+	// Whether to allow the viewing of full transcripts in the in-meeting side panel.
+	FullTranscript *bool `json:"full_transcript,omitempty"`
+
+	// Allow host to type closed captions or assign a participant/third party device to add closed
+	// captions.
+	ManualCaptions *bool `json:"manual_captions,omitempty"`
+
+	// Whether participants can save closed captions or transcripts.
+	SaveCaptions *bool `json:"save_captions,omitempty"`
+
+	// Whether to allow the use of an API token to integrate with 3rd-party closed captioning services.
 	ThirdPartyCaptioningService *bool `json:"third_party_captioning_service,omitempty"`
 }
 
@@ -3944,26 +5352,26 @@ type MeetingSettings struct {
 	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitempty"`
 
 	// Allow attendees to join the meeting from multiple devices.
-	AllowMultipleDevices *bool `json:"allow_multiple_devices,omitempty"`
+	AllowMultipleDevices bool `json:"allow_multiple_devices,omitempty"`
 
 	// A semicolon-separated list of the meeting's alternative hosts' email addresses or IDs.
 	AlternativeHosts string `json:"alternative_hosts,omitempty"`
 
 	// Flag to determine whether to send email notifications to alternative hosts, default value is
 	// true.
-	AlternativeHostsEmailNotification *bool `json:"alternative_hosts_email_notification,omitempty"`
+	AlternativeHostsEmailNotification bool `json:"alternative_hosts_email_notification,omitempty"`
 
 	// Whether the Allow alternative hosts to add or edit polls feature is enabled.
-	AlternativeHostUpdatePolls *bool `json:"alternative_host_update_polls,omitempty"`
+	AlternativeHostUpdatePolls bool `json:"alternative_host_update_polls,omitempty"`
 
 	// Whether to allow an alternative host to manage meeting summaries.
-	AlternativeHostManageMeetingSummary *bool `json:"alternative_host_manage_meeting_summary,omitempty"`
+	AlternativeHostManageMeetingSummary bool `json:"alternative_host_manage_meeting_summary,omitempty"`
 
 	// Whether to allow an alternative host to manage meeting cloud recordings.
-	AlternativeHostManageCloudRecording *bool `json:"alternative_host_manage_cloud_recording,omitempty"`
+	AlternativeHostManageCloudRecording bool `json:"alternative_host_manage_cloud_recording,omitempty"`
 
 	// Enable registration and set approval for the registration.
-	ApprovalType *ApprovalType `json:"approval_type,omitempty"`
+	ApprovalType ApprovalType `json:"approval_type,omitempty"`
 
 	// Approve or block users from specific regions/countries from joining this meeting.
 	ApprovedOrDeniedCountriesOrRegions *MeetingSettingsApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitempty"`
@@ -4000,10 +5408,10 @@ type MeetingSettings struct {
 	CalendarType int `json:"calendar_type,omitempty"`
 
 	// Close registration after event date.
-	CloseRegistration *bool `json:"close_registration,omitempty"`
+	CloseRegistration bool `json:"close_registration,omitempty"`
 
 	// Host meeting in China.
-	CNMeeting *bool `json:"cn_meeting,omitempty"`
+	CNMeeting bool `json:"cn_meeting,omitempty"`
 
 	// Contact email for registration.
 	ContactEmail string `json:"contact_email,omitempty"`
@@ -4015,19 +5423,19 @@ type MeetingSettings struct {
 	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
 
 	// Whether to send email notifications to alternative hosts and users with scheduling privileges.
-	EmailNotification *bool `json:"email_notification,omitempty"`
+	EmailNotification bool `json:"email_notification,omitempty"`
 
 	// Choose between enhanced encryption and end-to-end encryption when starting or a meeting.
 	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
 
 	// Only signed in users can join this meeting.
-	EnforceLogin *bool `json:"enforce_login,omitempty"`
+	EnforceLogin bool `json:"enforce_login,omitempty"`
 
 	// Only signed in users with specified domains can join meetings.
 	EnforceLoginDomains string `json:"enforce_login_domains,omitempty"`
 
 	// Whether the Focus Mode feature is enabled when the meeting starts.
-	FocusMode *bool `json:"focus_mode,omitempty"`
+	FocusMode bool `json:"focus_mode,omitempty"`
 
 	// List of global dial-in countries.
 	GlobalDialInCountries []string `json:"global_dial_in_countries,omitempty"`
@@ -4036,17 +5444,17 @@ type MeetingSettings struct {
 	GlobalDialInNumbers []GlobalDialInNumber `json:"global_dial_in_numbers,omitempty"`
 
 	// Start video when the host joins the meeting.
-	HostVideo *bool `json:"host_video,omitempty"`
+	HostVideo bool `json:"host_video,omitempty"`
 
 	// Host meeting in India.
-	InMeeting *bool `json:"in_meeting,omitempty"`
+	InMeeting bool `json:"in_meeting,omitempty"`
 
 	// If the value of join_before_host field is set to true, this field can be used to indicate time
 	// limits when a participant may join a meeting before a host.
-	JBHTime *int `json:"jbh_time,omitempty"`
+	JBHTime int `json:"jbh_time,omitempty"`
 
 	// Allow participants to join the meeting before the host starts the meeting.
-	JoinBeforeHost *bool `json:"join_before_host,omitempty"`
+	JoinBeforeHost bool `json:"join_before_host,omitempty"`
 
 	// Q&A for meeting.
 	QuestionAndAnswer *MeetingSettingsQuestionAndAnswer `json:"question_and_answer,omitempty"`
@@ -4058,7 +5466,458 @@ type MeetingSettings struct {
 	SignLanguageInterpretation *SignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
 
 	// true - Only authenticated users can join meetings.
+	MeetingAuthentication bool `json:"meeting_authentication,omitempty"`
+
+	// Mute participants upon entry.
+	MuteUponEntry bool `json:"mute_upon_entry,omitempty"`
+
+	// Start video when participants join the meeting.
+	ParticipantVideo bool `json:"participant_video,omitempty"`
+
+	// Whether the meeting is set as private.
+	PrivateMeeting bool `json:"private_meeting,omitempty"`
+
+	// Whether to send registrants an email confirmation.
+	RegistrantsConfirmationEmail bool `json:"registrants_confirmation_email,omitempty"`
+
+	// Whether to send registrants email notifications about their registration approval, cancellation,
+	// or rejection.
+	RegistrantsEmailNotification bool `json:"registrants_email_notification,omitempty"`
+
+	// Registration type.
+	RegistrationType RegistrationType `json:"registration_type,omitempty"`
+
+	// Show social share buttons on the meeting registration page.
+	ShowShareButton bool `json:"show_share_button,omitempty"`
+
+	// Whether to show the meeting's join information on the registration confirmation page.
+	ShowJoinInfo bool `json:"show_join_info,omitempty"`
+
+	// Whether to use a Personal Meeting ID (PMI) for the meeting.
+	UsePMI bool `json:"use_pmi,omitempty"`
+
+	// Enable waiting room.
+	WaitingRoom bool `json:"waiting_room,omitempty"`
+
+	// Configuration settings for the meeting's waiting room.
+	WaitingRoomOptions *MeetingSettingsWaitingRoomOptions `json:"waiting_room_options,omitempty"`
+
+	// This field adds a watermark when viewing a shared screen.
+	Watermark bool `json:"watermark,omitempty"`
+
+	// Whether the Allow host to save video order feature is enabled.
+	HostSaveVideoOrder bool `json:"host_save_video_order,omitempty"`
+
+	// Whether to set the meeting as an internal meeting.
+	InternalMeeting bool `json:"internal_meeting,omitempty"`
+
+	// A list of the meeting's invitees.
+	MeetingInvitees []MeetingSettingsMeetingInvitee `json:"meeting_invitees,omitempty"`
+
+	// Information about the Enable continuous meeting chat feature.
+	ContinuousMeetingChat *MeetingSettingsContinuousMeetingChat `json:"continuous_meeting_chat,omitempty"`
+
+	// Whether to set the meeting as a participant focused meeting.
+	ParticipantFocusedMeeting bool `json:"participant_focused_meeting,omitempty"`
+
+	// Whether to push meeting changes to the calendar.
+	PushChangeToCalendar bool `json:"push_change_to_calendar,omitempty"`
+
+	// The meeting's resources.
+	Resources []MeetingSettingsResource `json:"resources,omitempty"`
+
+	// Whether to automatically start a meeting summary.
+	AutoStartMeetingSummary bool `json:"auto_start_meeting_summary,omitempty"`
+
+	// Defines who will receive a summary after this meeting.
+	WhoWillReceiveSummary int `json:"who_will_receive_summary,omitempty"`
+
+	// Whether to automatically start AI Companion questions.
+	AutoStartAICompanionQuestions bool `json:"auto_start_ai_companion_questions,omitempty"`
+
+	// Defines who can ask questions about this meeting's transcript.
+	WhoCanAskQuestions int `json:"who_can_ask_questions,omitempty"`
+
+	// The summary template ID used to generate a meeting summary based on a predefined template.
+	SummaryTemplateID string `json:"summary_template_id,omitempty"`
+
+	// Enable the device testing.
+	DeviceTesting bool `json:"device_testing,omitempty"`
+
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Whether to allow the host and co-hosts to fully control the mute state of participants.
+	AllowHostControlParticipantMuteState bool `json:"allow_host_control_participant_mute_state,omitempty"`
+
+	// Whether to disable the participant video during meeting.
+	DisableParticipantVideo bool `json:"disable_participant_video,omitempty"`
+
+	// Whether to include authenticated guest's email addresses in meetings' attendee reports.
+	EmailInAttendeeReport bool `json:"email_in_attendee_report,omitempty"`
+}
+
+// MeetingSettingsApprovedOrDeniedCountriesOrRegions is the approved_or_denied_countries_or_regions
+// field of [MeetingSettings]. Approve or block users from specific regions/countries from joining
+// this meeting.
+type MeetingSettingsApprovedOrDeniedCountriesOrRegions struct {
+	// List of countries/regions from where participants can join this meeting.
+	ApprovedList []string `json:"approved_list,omitempty"`
+
+	// List of countries or regions from where participants can not join this meeting.
+	DeniedList []string `json:"denied_list,omitempty"`
+
+	// true - Setting enabled to either allow users or block users from specific regions to join your
+	// meetings.
+	Enable bool `json:"enable,omitempty"`
+
+	// Specify whether to allow users from specific regions to join this meeting; or block users from
+	// specific regions from joining this meeting.
+	Method CountryRegionMethod `json:"method,omitempty"`
+}
+
+// MeetingSettingsApprovedOrDeniedCountriesOrRegionsRequest is the
+// approved_or_denied_countries_or_regions field of [MeetingSettingsRequest]. Approve or block users
+// from specific regions or countries from joining this meeting.
+type MeetingSettingsApprovedOrDeniedCountriesOrRegionsRequest struct {
+	// List of countries or regions from where participants can join this meeting.
+	ApprovedList []string `json:"approved_list,omitzero"`
+
+	// List of countries or regions from where participants can not join this meeting.
+	DeniedList []string `json:"denied_list,omitzero"`
+
+	// true - Setting enabled to either allow users or block users from specific regions to join your
+	// meetings.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Specify whether to allow users from specific regions to join this meeting, or block users from
+	// specific regions from joining this meeting.
+	Method *CountryRegionMethod `json:"method,omitempty"`
+}
+
+// MeetingSettingsAuthenticationExceptionItem is the authentication_exception field of
+// [MeetingSettings].
+type MeetingSettingsAuthenticationExceptionItem struct {
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The participant's name.
+	Name string `json:"name,omitempty"`
+
+	// URL for participants to join the meeting.
+	JoinURL string `json:"join_url,omitempty"`
+}
+
+// MeetingSettingsAuthenticationExceptionItemRequest is the authentication_exception field of
+// [MeetingSettingsRequest].
+type MeetingSettingsAuthenticationExceptionItemRequest struct {
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The participant's name.
+	Name string `json:"name,omitempty"`
+
+	// URL for participants to join the meeting.
+	JoinURL string `json:"join_url,omitempty"`
+}
+
+// MeetingSettingsAutoAddRecordingToVideoManagement is the auto_add_recording_to_video_management
+// field of [MeetingSettings]. Automatically add meeting recordings to a video channel in video
+// management.
+type MeetingSettingsAutoAddRecordingToVideoManagement struct {
+	// Whether to automatically add the meeting recording to video management.
+	Enable bool `json:"enable,omitempty"`
+
+	// List of video management channels where the meeting recording will be added.
+	Channels []MeetingSettingsAutoAddRecordingToVideoManagementChannel `json:"channels,omitempty"`
+}
+
+// MeetingSettingsAutoAddRecordingToVideoManagementChannel is the channels field of
+// [MeetingSettingsAutoAddRecordingToVideoManagement].
+type MeetingSettingsAutoAddRecordingToVideoManagementChannel struct {
+	// The unique ID of a video management channel.
+	ChannelID string `json:"channel_id,omitempty"`
+
+	// The name of the video management channel.
+	Name string `json:"name,omitempty"`
+}
+
+// MeetingSettingsAutoAddRecordingToVideoManagementChannelRequest is the channels field of
+// [MeetingSettingsAutoAddRecordingToVideoManagementRequest].
+type MeetingSettingsAutoAddRecordingToVideoManagementChannelRequest struct {
+	// The unique ID of a video management channel. Required.
+	ChannelID string `json:"channel_id"`
+
+	// The video management channel's name.
+	Name string `json:"name,omitempty"`
+}
+
+// MeetingSettingsAutoAddRecordingToVideoManagementRequest is the
+// auto_add_recording_to_video_management field of [MeetingSettingsRequest]. Automatically add
+// meeting recordings to a video channel in video management.
+type MeetingSettingsAutoAddRecordingToVideoManagementRequest struct {
+	// Whether to automatically add the meeting recording to video management. Required.
+	Enable bool `json:"enable"`
+
+	// List of video management channels where the meeting recording will be added.
+	Channels []MeetingSettingsAutoAddRecordingToVideoManagementChannelRequest `json:"channels,omitzero"`
+}
+
+// MeetingSettingsBreakoutRoom is the breakout_room field of [MeetingSettings]. Setting to
+// pre-assign breakout rooms.
+type MeetingSettingsBreakoutRoom struct {
+	// Set this field's value to true if you would like to enable the breakout room pre-assign option.
+	Enable bool `json:"enable,omitempty"`
+
+	// Create room or rooms.
+	Rooms []MeetingSettingsBreakoutRoomRoom `json:"rooms,omitempty"`
+}
+
+// MeetingSettingsBreakoutRoomRequest is the breakout_room field of [MeetingSettingsRequest].
+// Setting to pre-assign breakout rooms.
+type MeetingSettingsBreakoutRoomRequest struct {
+	// Set this field's value to true to enable the breakout room pre-assign option.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Create room(s).
+	Rooms []MeetingSettingsBreakoutRoomRoomRequest `json:"rooms,omitzero"`
+}
+
+// MeetingSettingsBreakoutRoomRoom is the rooms field of [MeetingSettingsBreakoutRoom].
+type MeetingSettingsBreakoutRoomRoom struct {
+	// The breakout room's name.
+	Name string `json:"name,omitempty"`
+
+	// Email addresses of the participants who are to be assigned to the breakout room.
+	Participants []string `json:"participants,omitempty"`
+}
+
+// MeetingSettingsBreakoutRoomRoomRequest is the rooms field of
+// [MeetingSettingsBreakoutRoomRequest].
+type MeetingSettingsBreakoutRoomRoomRequest struct {
+	// The breakout room's name.
+	Name string `json:"name,omitempty"`
+
+	// Email addresses of the participants who are to be assigned to the breakout room.
+	Participants []string `json:"participants,omitempty"`
+}
+
+// MeetingSettingsContinuousMeetingChat is the continuous_meeting_chat field of [MeetingSettings].
+// Information about the Enable continuous meeting chat feature.
+type MeetingSettingsContinuousMeetingChat struct {
+	// Whether to enable the Enable continuous meeting chat setting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to enable the Automatically add invited external users setting.
+	AutoAddInvitedExternalUsers bool `json:"auto_add_invited_external_users,omitempty"`
+
+	// Whether to enable the Automatically add meeting participants setting.
+	AutoAddMeetingParticipants bool `json:"auto_add_meeting_participants,omitempty"`
+
+	// The channel's ID.
+	ChannelID string `json:"channel_id,omitempty"`
+}
+
+// MeetingSettingsContinuousMeetingChatRequest is the continuous_meeting_chat field of
+// [MeetingSettingsRequest]. Information about the Enable continuous meeting chat feature.
+type MeetingSettingsContinuousMeetingChatRequest struct {
+	// Whether to enable the Enable continuous meeting chat setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable the Automatically add invited external users setting.
+	AutoAddInvitedExternalUsers *bool `json:"auto_add_invited_external_users,omitempty"`
+
+	// Whether to enable the Automatically add meeting participants setting.
+	AutoAddMeetingParticipants *bool `json:"auto_add_meeting_participants,omitempty"`
+}
+
+// MeetingSettingsMeetingInvitee is the meeting_invitees field of [MeetingSettings].
+type MeetingSettingsMeetingInvitee struct {
+	// The invitee's email address.
+	Email string `json:"email,omitempty"`
+
+	// Whether the meeting invitee is an internal user.
+	InternalUser bool `json:"internal_user,omitempty"`
+}
+
+// MeetingSettingsMeetingInviteeRequest is the meeting_invitees field of [MeetingSettingsRequest].
+type MeetingSettingsMeetingInviteeRequest struct {
+	// The invitee's email address.
+	Email string `json:"email,omitempty"`
+}
+
+// MeetingSettingsQuestionAndAnswer is the question_and_answer field of [MeetingSettings]. Q&A for
+// meeting.
+type MeetingSettingsQuestionAndAnswer struct {
+	// true - Enable Q&A for the meeting.
+	Enable bool `json:"enable,omitempty"`
+
+	// true - Allow participants to submit questions.
+	AllowSubmitQuestions bool `json:"allow_submit_questions,omitempty"`
+
+	// true - Allow participants to send questions without providing their name to the host, co-host,
+	// and panelists.
+	AllowAnonymousQuestions bool `json:"allow_anonymous_questions,omitempty"`
+
+	// Indicate whether you want attendees to be able to view only answered questions, or view all
+	// questions.
+	QuestionVisibility QuestionVisibility `json:"question_visibility,omitempty"`
+
+	// true - Attendees can answer questions or leave a comment in the question thread.
+	AttendeesCanComment bool `json:"attendees_can_comment,omitempty"`
+
+	// true - Attendees can select the thumbs up button to bring popular questions to the top of the
+	// Q&A window.
+	AttendeesCanUpvote bool `json:"attendees_can_upvote,omitempty"`
+}
+
+// MeetingSettingsQuestionAndAnswerRequest is the question_and_answer field of
+// [MeetingSettingsRequest]. Q&A for meeting.
+type MeetingSettingsQuestionAndAnswerRequest struct {
+	// true - Enable Q&A for meeting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// true: Allow participants to submit questions.
+	AllowSubmitQuestions *bool `json:"allow_submit_questions,omitempty"`
+
+	// true - Allow participants to send questions without providing their name to the host, co-host,
+	// and panelists..
+	AllowAnonymousQuestions *bool `json:"allow_anonymous_questions,omitempty"`
+
+	// Indicate whether you want attendees to be able to view answered questions only or view all
+	// questions.
+	QuestionVisibility *QuestionVisibility `json:"question_visibility,omitempty"`
+
+	// true - Attendees can answer questions or leave a comment in the question thread.
+	AttendeesCanComment *bool `json:"attendees_can_comment,omitempty"`
+
+	// true - Attendees can click the thumbs up button to bring popular questions to the top of the Q&A
+	// window.
+	AttendeesCanUpvote *bool `json:"attendees_can_upvote,omitempty"`
+}
+
+// MeetingSettingsRequest is the settings field of [UpdateMeetingRequest] and
+// [CreateMeetingRequest]. Meeting settings.
+type MeetingSettingsRequest struct {
+	// Allow attendees to join the meeting from multiple devices.
+	AllowMultipleDevices *bool `json:"allow_multiple_devices,omitempty"`
+
+	// A semicolon-separated list of the meeting's alternative hosts' email addresses or IDs.
+	AlternativeHosts *string `json:"alternative_hosts,omitempty"`
+
+	// Flag to determine whether to send email notifications to alternative hosts, default value is
+	// true.
+	AlternativeHostsEmailNotification *bool `json:"alternative_hosts_email_notification,omitempty"`
+
+	// Whether the Allow alternative hosts to add or edit polls feature is enabled.
+	AlternativeHostUpdatePolls *bool `json:"alternative_host_update_polls,omitempty"`
+
+	// Whether to allow an alternative host to manage meeting summaries.
+	AlternativeHostManageMeetingSummary *bool `json:"alternative_host_manage_meeting_summary,omitempty"`
+
+	// Whether to allow an alternative host to manage meeting cloud recordings.
+	AlternativeHostManageCloudRecording *bool `json:"alternative_host_manage_cloud_recording,omitempty"`
+
+	// Enable registration and set approval for the registration.
+	ApprovalType *ApprovalType `json:"approval_type,omitempty"`
+
+	// Approve or block users from specific regions or countries from joining this meeting.
+	ApprovedOrDeniedCountriesOrRegions *MeetingSettingsApprovedOrDeniedCountriesOrRegionsRequest `json:"approved_or_denied_countries_or_regions,omitempty"`
+
+	// Determine how participants can join the audio portion of the meeting.
+	Audio *AudioType `json:"audio,omitempty"`
+
+	// Third party audio conference info.
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
+
+	// If user has configured Sign Into Zoom with Specified Domains option, this will list the domains
+	// that are authenticated.
+	AuthenticationDomains *string `json:"authentication_domains,omitempty"`
+
+	// The participants added here will receive unique meeting invite links and bypass authentication.
+	AuthenticationException []MeetingSettingsAuthenticationExceptionItemRequest `json:"authentication_exception,omitzero"`
+
+	// Authentication name set in the authentication profile.
+	AuthenticationName *string `json:"authentication_name,omitempty"`
+
+	// Meeting authentication option ID.
+	AuthenticationOption *string `json:"authentication_option,omitempty"`
+
+	// Automatic recording.
+	AutoRecording *AutoRecording `json:"auto_recording,omitempty"`
+
+	// Automatically add meeting recordings to a video channel in video management.
+	AutoAddRecordingToVideoManagement *MeetingSettingsAutoAddRecordingToVideoManagementRequest `json:"auto_add_recording_to_video_management,omitempty"`
+
+	// Setting to pre-assign breakout rooms.
+	BreakoutRoom *MeetingSettingsBreakoutRoomRequest `json:"breakout_room,omitempty"`
+
+	// The type of calendar integration used to schedule the meeting.
+	CalendarType *int `json:"calendar_type,omitempty"`
+
+	// Close registration after the event date.
+	CloseRegistration *bool `json:"close_registration,omitempty"`
+
+	// Host the meeting in China.
+	CNMeeting *bool `json:"cn_meeting,omitempty"`
+
+	// Contact email for registration.
+	ContactEmail *string `json:"contact_email,omitempty"`
+
+	// Contact name for registration.
+	ContactName *string `json:"contact_name,omitempty"`
+
+	// Custom keys and values assigned to the meeting.
+	CustomKeys []CustomKeyRequest `json:"custom_keys,omitzero"`
+
+	// Whether to send email notifications to alternative hosts and users with scheduling privileges.
+	EmailNotification *bool `json:"email_notification,omitempty"`
+
+	// Choose between enhanced encryption and end-to-end encryption when starting or a meeting.
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
+
+	// Only signed in users can join this meeting.
+	EnforceLogin *bool `json:"enforce_login,omitempty"`
+
+	// Only signed in users with specified domains can join meetings.
+	EnforceLoginDomains *string `json:"enforce_login_domains,omitempty"`
+
+	// Whether the Focus Mode feature is enabled when the meeting starts.
+	FocusMode *bool `json:"focus_mode,omitempty"`
+
+	// List of global dial-in countries.
+	GlobalDialInCountries []string `json:"global_dial_in_countries,omitzero"`
+
+	// Global dial-in countries or regions.
+	GlobalDialInNumbers []GlobalDialInNumberRequest `json:"global_dial_in_numbers,omitzero"`
+
+	// Start video when the host joins the meeting.
+	HostVideo *bool `json:"host_video,omitempty"`
+
+	// Host meeting in India.
+	InMeeting *bool `json:"in_meeting,omitempty"`
+
+	// If the value of join_before_host field is set to true, use this field to indicate time limits
+	// for a participant to join a meeting before a host.
+	JBHTime *int `json:"jbh_time,omitempty"`
+
+	// Allow participants to join the meeting before the host starts the meeting.
+	JoinBeforeHost *bool `json:"join_before_host,omitempty"`
+
+	// Q&A for meeting.
+	QuestionAndAnswer *MeetingSettingsQuestionAndAnswerRequest `json:"question_and_answer,omitempty"`
+
+	// The meeting's language interpretation settings.
+	LanguageInterpretation *LanguageInterpretationRequest `json:"language_interpretation,omitempty"`
+
+	// The meeting's sign language interpretation settings.
+	SignLanguageInterpretation *SignLanguageInterpretationRequest `json:"sign_language_interpretation,omitempty"`
+
+	// true- Only authenticated users can join meetings.
 	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+
+	// A list of the meeting's invitees.
+	MeetingInvitees []MeetingSettingsMeetingInviteeRequest `json:"meeting_invitees,omitzero"`
 
 	// Mute participants upon entry.
 	MuteUponEntry *bool `json:"mute_upon_entry,omitempty"`
@@ -4077,13 +5936,10 @@ type MeetingSettings struct {
 	RegistrantsEmailNotification *bool `json:"registrants_email_notification,omitempty"`
 
 	// Registration type.
-	RegistrationType RegistrationType `json:"registration_type,omitempty"`
+	RegistrationType *RegistrationType `json:"registration_type,omitempty"`
 
 	// Show social share buttons on the meeting registration page.
 	ShowShareButton *bool `json:"show_share_button,omitempty"`
-
-	// Whether to show the meeting's join information on the registration confirmation page.
-	ShowJoinInfo *bool `json:"show_join_info,omitempty"`
 
 	// Whether to use a Personal Meeting ID (PMI) for the meeting.
 	UsePMI *bool `json:"use_pmi,omitempty"`
@@ -4092,9 +5948,9 @@ type MeetingSettings struct {
 	WaitingRoom *bool `json:"waiting_room,omitempty"`
 
 	// Configuration settings for the meeting's waiting room.
-	WaitingRoomOptions *MeetingSettingsWaitingRoomOptions `json:"waiting_room_options,omitempty"`
+	WaitingRoomOptions *MeetingSettingsWaitingRoomOptionsRequest `json:"waiting_room_options,omitempty"`
 
-	// This field adds a watermark when viewing a shared screen.
+	// Add a watermark when viewing a shared screen.
 	Watermark *bool `json:"watermark,omitempty"`
 
 	// Whether the Allow host to save video order feature is enabled.
@@ -4103,11 +5959,8 @@ type MeetingSettings struct {
 	// Whether to set the meeting as an internal meeting.
 	InternalMeeting *bool `json:"internal_meeting,omitempty"`
 
-	// A list of the meeting's invitees.
-	MeetingInvitees []MeetingSettingsMeetingInvitee `json:"meeting_invitees,omitempty"`
-
 	// Information about the Enable continuous meeting chat feature.
-	ContinuousMeetingChat *MeetingSettingsContinuousMeetingChat `json:"continuous_meeting_chat,omitempty"`
+	ContinuousMeetingChat *MeetingSettingsContinuousMeetingChatRequest `json:"continuous_meeting_chat,omitempty"`
 
 	// Whether to set the meeting as a participant focused meeting.
 	ParticipantFocusedMeeting *bool `json:"participant_focused_meeting,omitempty"`
@@ -4116,22 +5969,22 @@ type MeetingSettings struct {
 	PushChangeToCalendar *bool `json:"push_change_to_calendar,omitempty"`
 
 	// The meeting's resources.
-	Resources []MeetingSettingsResource `json:"resources,omitempty"`
+	Resources []MeetingSettingsResourceRequest `json:"resources,omitzero"`
 
-	// Whether to automatically start a meeting summary.
+	// Whether to automatically start meeting summary.
 	AutoStartMeetingSummary *bool `json:"auto_start_meeting_summary,omitempty"`
 
 	// Defines who will receive a summary after this meeting.
-	WhoWillReceiveSummary int `json:"who_will_receive_summary,omitempty"`
+	WhoWillReceiveSummary *int `json:"who_will_receive_summary,omitempty"`
 
 	// Whether to automatically start AI Companion questions.
 	AutoStartAICompanionQuestions *bool `json:"auto_start_ai_companion_questions,omitempty"`
 
 	// Defines who can ask questions about this meeting's transcript.
-	WhoCanAskQuestions int `json:"who_can_ask_questions,omitempty"`
+	WhoCanAskQuestions *int `json:"who_can_ask_questions,omitempty"`
 
 	// The summary template ID used to generate a meeting summary based on a predefined template.
-	SummaryTemplateID string `json:"summary_template_id,omitempty"`
+	SummaryTemplateID *string `json:"summary_template_id,omitempty"`
 
 	// Enable the device testing.
 	DeviceTesting *bool `json:"device_testing,omitempty"`
@@ -4142,133 +5995,17 @@ type MeetingSettings struct {
 	// Whether to allow the host and co-hosts to fully control the mute state of participants.
 	AllowHostControlParticipantMuteState *bool `json:"allow_host_control_participant_mute_state,omitempty"`
 
-	// Whether to disable the participant video during meeting.
+	// Whether to disable the participant video during a meeting.
 	DisableParticipantVideo *bool `json:"disable_participant_video,omitempty"`
 
 	// Whether to include authenticated guest's email addresses in meetings' attendee reports.
 	EmailInAttendeeReport *bool `json:"email_in_attendee_report,omitempty"`
-}
 
-// MeetingSettingsApprovedOrDeniedCountriesOrRegions is the approved_or_denied_countries_or_regions
-// field of [MeetingSettings]. Approve or block users from specific regions/countries from joining
-// this meeting.
-type MeetingSettingsApprovedOrDeniedCountriesOrRegions struct {
-	// List of countries/regions from where participants can join this meeting.
-	ApprovedList []string `json:"approved_list,omitempty"`
+	// This field adds additional meeting data center regions.
+	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitzero"`
 
-	// List of countries or regions from where participants can not join this meeting.
-	DeniedList []string `json:"denied_list,omitempty"`
-
-	// true - Setting enabled to either allow users or block users from specific regions to join your
-	// meetings.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Specify whether to allow users from specific regions to join this meeting; or block users from
-	// specific regions from joining this meeting.
-	Method CountryRegionMethod `json:"method,omitempty"`
-}
-
-// MeetingSettingsAuthenticationExceptionItem is the authentication_exception field of
-// [MeetingSettings].
-type MeetingSettingsAuthenticationExceptionItem struct {
-	// The participant's email address.
-	Email string `json:"email,omitempty"`
-
-	// The participant's name.
-	Name string `json:"name,omitempty"`
-
-	// URL for participants to join the meeting.
-	JoinURL string `json:"join_url,omitempty"`
-}
-
-// MeetingSettingsAutoAddRecordingToVideoManagement is the auto_add_recording_to_video_management
-// field of [MeetingSettings]. Automatically add meeting recordings to a video channel in video
-// management.
-type MeetingSettingsAutoAddRecordingToVideoManagement struct {
-	// Whether to automatically add the meeting recording to video management. Required.
-	Enable bool `json:"enable"`
-
-	// List of video management channels where the meeting recording will be added.
-	Channels []MeetingSettingsAutoAddRecordingToVideoManagementChannel `json:"channels,omitempty"`
-}
-
-// MeetingSettingsAutoAddRecordingToVideoManagementChannel is the channels field of
-// [MeetingSettingsAutoAddRecordingToVideoManagement].
-type MeetingSettingsAutoAddRecordingToVideoManagementChannel struct {
-	// The unique ID of a video management channel. Required.
-	ChannelID string `json:"channel_id"`
-
-	// The name of the video management channel.
-	Name string `json:"name,omitempty"`
-}
-
-// MeetingSettingsBreakoutRoom is the breakout_room field of [MeetingSettings]. Setting to
-// pre-assign breakout rooms.
-type MeetingSettingsBreakoutRoom struct {
-	// Set this field's value to true if you would like to enable the breakout room pre-assign option.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Create room or rooms.
-	Rooms []MeetingSettingsBreakoutRoomRoom `json:"rooms,omitempty"`
-}
-
-// MeetingSettingsBreakoutRoomRoom is the rooms field of [MeetingSettingsBreakoutRoom].
-type MeetingSettingsBreakoutRoomRoom struct {
-	// The breakout room's name.
-	Name string `json:"name,omitempty"`
-
-	// Email addresses of the participants who are to be assigned to the breakout room.
-	Participants []string `json:"participants,omitempty"`
-}
-
-// MeetingSettingsContinuousMeetingChat is the continuous_meeting_chat field of [MeetingSettings].
-// Information about the Enable continuous meeting chat feature.
-type MeetingSettingsContinuousMeetingChat struct {
-	// Whether to enable the Enable continuous meeting chat setting.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to enable the Automatically add invited external users setting.
-	AutoAddInvitedExternalUsers *bool `json:"auto_add_invited_external_users,omitempty"`
-
-	// Whether to enable the Automatically add meeting participants setting.
-	AutoAddMeetingParticipants *bool `json:"auto_add_meeting_participants,omitempty"`
-
-	// The channel's ID.
-	ChannelID string `json:"channel_id,omitempty"`
-}
-
-// MeetingSettingsMeetingInvitee is the meeting_invitees field of [MeetingSettings].
-type MeetingSettingsMeetingInvitee struct {
-	// The invitee's email address.
-	Email string `json:"email,omitempty"`
-
-	// Whether the meeting invitee is an internal user.
-	InternalUser *bool `json:"internal_user,omitempty"`
-}
-
-// MeetingSettingsQuestionAndAnswer is the question_and_answer field of [MeetingSettings]. Q&A for
-// meeting.
-type MeetingSettingsQuestionAndAnswer struct {
-	// true - Enable Q&A for the meeting.
-	Enable *bool `json:"enable,omitempty"`
-
-	// true - Allow participants to submit questions.
-	AllowSubmitQuestions *bool `json:"allow_submit_questions,omitempty"`
-
-	// true - Allow participants to send questions without providing their name to the host, co-host,
-	// and panelists.
-	AllowAnonymousQuestions *bool `json:"allow_anonymous_questions,omitempty"`
-
-	// Indicate whether you want attendees to be able to view only answered questions, or view all
-	// questions.
-	QuestionVisibility QuestionVisibility `json:"question_visibility,omitempty"`
-
-	// true - Attendees can answer questions or leave a comment in the question thread.
-	AttendeesCanComment *bool `json:"attendees_can_comment,omitempty"`
-
-	// true - Attendees can select the thumbs up button to bring popular questions to the top of the
-	// Q&A window.
-	AttendeesCanUpvote *bool `json:"attendees_can_upvote,omitempty"`
+	// Whether to show the meeting's join information on the registration confirmation page.
+	ShowJoinInfo *bool `json:"show_join_info,omitempty"`
 }
 
 // MeetingSettingsResource is the resources field of [MeetingSettings].
@@ -4283,14 +6020,36 @@ type MeetingSettingsResource struct {
 	PermissionLevel ResourcePermission `json:"permission_level,omitempty"`
 }
 
+// MeetingSettingsResourceRequest is the resources field of [MeetingSettingsRequest].
+type MeetingSettingsResourceRequest struct {
+	// The resource type.
+	ResourceType ResourceType `json:"resource_type,omitempty"`
+
+	// The resource ID.
+	ResourceID string `json:"resource_id,omitempty"`
+
+	// The permission levels for users to access the whiteboard.
+	PermissionLevel ResourcePermission `json:"permission_level,omitempty"`
+}
+
 // MeetingSettingsWaitingRoomOptions is the waiting_room_options field of [MeetingSettings].
 // Configuration settings for the meeting's waiting room.
 type MeetingSettingsWaitingRoomOptions struct {
-	// This field specifies the waiting room behavior for this meeting. Required.
-	Mode WaitingRoomMode `json:"mode"`
+	// This field specifies the waiting room behavior for this meeting.
+	Mode WaitingRoomMode `json:"mode,omitempty"`
 
 	// This field specifies which participants should be placed into the waiting room.
 	WhoGoesToWaitingRoom WaitingRoomAudience `json:"who_goes_to_waiting_room,omitempty"`
+}
+
+// MeetingSettingsWaitingRoomOptionsRequest is the waiting_room_options field of
+// [MeetingSettingsRequest]. Configuration settings for the meeting's waiting room.
+type MeetingSettingsWaitingRoomOptionsRequest struct {
+	// Specifies the waiting room behavior for this meeting. Required.
+	Mode WaitingRoomMode `json:"mode"`
+
+	// Specifies which participants should be placed into the waiting room.
+	WhoGoesToWaitingRoom *WaitingRoomAudience `json:"who_goes_to_waiting_room,omitempty"`
 }
 
 // MeetingSummaryTemplate is an object of the Zoom API.
@@ -4466,7 +6225,8 @@ type MeetingTranscript struct {
 	DownloadRestrictionReason TranscriptRestrictionReason `json:"download_restriction_reason,omitempty"`
 }
 
-// Occurrence is the occurrences field of [MeetingRegistration]. Occurrence object.
+// Occurrence is the occurrences field of [MeetingRegistration], [Meeting], [Webinar] and
+// [WebinarRegistration]. Occurrence object.
 type Occurrence struct {
 	// Duration.
 	Duration int `json:"duration,omitempty"`
@@ -4553,6 +6313,30 @@ type PanelistList struct {
 }
 
 func (l *PanelistList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// PanelistRequest is the panelists field of [AddWebinarPanelistsRequest].
+type PanelistRequest struct {
+	// Panelist's email.
+	Email string `json:"email,omitempty"`
+
+	// The panelist's full name.
+	Name string `json:"name,omitempty"`
+
+	// The virtual background ID to bind.
+	VirtualBackgroundID string `json:"virtual_background_id,omitempty"`
+
+	// The name tag ID to bind.
+	NameTagID string `json:"name_tag_id,omitempty"`
+
+	// The panelist's name to display in the name tag.
+	NameTagName string `json:"name_tag_name,omitempty"`
+
+	// The pronouns to display in the name tag.
+	NameTagPronouns string `json:"name_tag_pronouns,omitempty"`
+
+	// The description for the name tag, such the person's title.
+	NameTagDescription string `json:"name_tag_description,omitempty"`
+}
 
 // Participant is the participants field of [ParticipantList].
 type Participant struct {
@@ -4645,41 +6429,87 @@ type ParticipantList struct {
 
 func (l *ParticipantList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
-// ParticipantPhoneMasking is the participant_phone_masking field of
-// [GroupSettingsAudioConferencing]. The group's Mask phone number in the participant list settings.
+// ParticipantPhoneMasking is the participant_phone_masking field of [AudioConferencingSettings].
+// The group's Mask phone number in the participant list settings.
 type ParticipantPhoneMasking struct {
 	// Whether the group has the Mask phone number in the participant list setting enabled.
-	Enable *bool `json:"enable,omitempty"`
+	Enable bool `json:"enable,omitempty"`
 
 	// The type of phone number masking pattern to apply.
 	MaskingType PhoneMaskingType `json:"masking_type,omitempty"`
 }
 
-// PasswordRequirement is the meeting_password_requirement field of [GroupSettingsMeetingSecurity].
-// Information about the meeting and webinar password requirements.
+// ParticipantPhoneMaskingRequest is the participant_phone_masking field of
+// [GroupSettingsAudioConferencingRequest] and [UserSettingsAudioConferencingRequest]. The group's
+// Mask phone number in the participant list settings.
+type ParticipantPhoneMaskingRequest struct {
+	// Whether the group has the Mask phone number in the participant list setting enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of phone number masking pattern to apply.
+	MaskingType *PhoneMaskingType `json:"masking_type,omitempty"`
+}
+
+// PasswordRequirement is the type of the meeting_password_requirement field of
+// [GroupSettingsMeetingSecurity], the recording_password_requirement field of
+// [UserSettingsRecording], the meeting_password_requirement field of [UserSettingsScheduleMeeting]
+// and the meeting_password_requirement field of [UserSettingsMeetingSecurity]. Information about
+// the meeting and webinar password requirements.
 type PasswordRequirement struct {
 	// The maximum length of consecutive characters, like abcdef, allowed in a password.
-	ConsecutiveCharactersLength *int `json:"consecutive_characters_length,omitempty"`
+	ConsecutiveCharactersLength int `json:"consecutive_characters_length,omitempty"`
 
 	// Whether the password must contain at least one letter character.
-	HaveLetter *bool `json:"have_letter,omitempty"`
+	HaveLetter bool `json:"have_letter,omitempty"`
 
 	// Whether the password must contain at least one numeric character.
-	HaveNumber *bool `json:"have_number,omitempty"`
+	HaveNumber bool `json:"have_number,omitempty"`
 
 	// Whether the password must contain at least one special character.
-	HaveSpecialCharacter *bool `json:"have_special_character,omitempty"`
+	HaveSpecialCharacter bool `json:"have_special_character,omitempty"`
 
 	// Whether the password must include uppercase and lowercase characters.
-	HaveUpperAndLowerCharacters *bool `json:"have_upper_and_lower_characters,omitempty"`
+	HaveUpperAndLowerCharacters bool `json:"have_upper_and_lower_characters,omitempty"`
 
 	// The password's minimum length.
 	Length int `json:"length,omitempty"`
 
 	// Whether the password must contain only numeric characters.
-	OnlyAllowNumeric *bool `json:"only_allow_numeric,omitempty"`
+	OnlyAllowNumeric bool `json:"only_allow_numeric,omitempty"`
 
 	// Whether users will be informed when the provided password is weak.
+	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitempty"`
+}
+
+// PasswordRequirementRequest is the type of the meeting_password_requirement field of
+// [GroupSettingsMeetingSecurityRequest], the recording_password_requirement field of
+// [UserSettingsRecordingRequest], the meeting_password_requirement field of
+// [UserSettingsScheduleMeetingRequest] and the meeting_password_requirement field of
+// [UserSettingsMeetingSecurityRequest]. Information about the meeting and webinar passcode
+// requirements.
+type PasswordRequirementRequest struct {
+	// The maximum length of consecutive characters (for example, abcdef) allowed in a passcode.
+	ConsecutiveCharactersLength *int `json:"consecutive_characters_length,omitempty"`
+
+	// Whether the passcode must contain at least one alphabetic character.
+	HaveLetter *bool `json:"have_letter,omitempty"`
+
+	// Whether the passcode must contain at least one numeric character.
+	HaveNumber *bool `json:"have_number,omitempty"`
+
+	// Whether the passcode must contain at least one special character.
+	HaveSpecialCharacter *bool `json:"have_special_character,omitempty"`
+
+	// Whether the passcode must include uppercase and lowercase characters.
+	HaveUpperAndLowerCharacters *bool `json:"have_upper_and_lower_characters,omitempty"`
+
+	// The passcode's minimum length.
+	Length *int `json:"length,omitempty"`
+
+	// Whether the passcode must contain only numeric characters.
+	OnlyAllowNumeric *bool `json:"only_allow_numeric,omitempty"`
+
+	// Whether users will be informed when the provided passcode is weak.
 	WeakEnhanceDetection *bool `json:"weak_enhance_detection,omitempty"`
 }
 
@@ -4776,7 +6606,7 @@ type PastWebinarQA struct {
 	UUID string `json:"uuid,omitempty"`
 }
 
-// PhoneNumber is the phone_numbers field of [User].
+// PhoneNumber is the phone_numbers field of [User], [UserContact] and [CompanyContact].
 type PhoneNumber struct {
 	// The phone number's ISO country code.
 	Code string `json:"code,omitempty"`
@@ -4791,7 +6621,22 @@ type PhoneNumber struct {
 	Number string `json:"number,omitempty"`
 
 	// Whether Zoom has verified the phone number.
-	Verified *bool `json:"verified,omitempty"`
+	Verified bool `json:"verified,omitempty"`
+}
+
+// PhoneNumberRequest is the phone_numbers field of [UpdateUserRequest].
+type PhoneNumberRequest struct {
+	// The phone number's country code.
+	Code string `json:"code,omitempty"`
+
+	// The phone number's country ID.
+	Country string `json:"country,omitempty"`
+
+	// The phone number's label.
+	Label PhoneNumberLabel `json:"label,omitempty"`
+
+	// The phone number.
+	Number string `json:"number,omitempty"`
 }
 
 // PollQuestion is the questions field of [WebinarPoll].
@@ -4803,13 +6648,13 @@ type PollQuestion struct {
 	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
 
 	// Whether participants must answer the question:
-	AnswerRequired *bool `json:"answer_required,omitempty"`
+	AnswerRequired bool `json:"answer_required,omitempty"`
 
 	// The poll question's available answers.
 	Answers []string `json:"answers,omitempty"`
 
 	// Whether the correct answer is case sensitive.
-	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+	CaseSensitive bool `json:"case_sensitive,omitempty"`
 
 	// The poll question, up to 1024 characters.
 	Name string `json:"name,omitempty"`
@@ -4827,13 +6672,13 @@ type PollQuestion struct {
 	RatingMinLabel string `json:"rating_min_label,omitempty"`
 
 	// The rating scale's minimum value.
-	RatingMinValue *int `json:"rating_min_value,omitempty"`
+	RatingMinValue int `json:"rating_min_value,omitempty"`
 
 	// The poll question's correct answer(s).
 	RightAnswers []string `json:"right_answers,omitempty"`
 
 	// Whether to display the radio selection as a drop-down box:
-	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
 
 	// The poll's question and answer type:
 	Type PollQuestionType `json:"type,omitempty"`
@@ -4846,6 +6691,61 @@ type PollQuestionPrompt struct {
 
 	// The question prompt's correct answers:
 	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
+
+// PollQuestionPromptRequest is the prompts field of [PollQuestionRequest].
+type PollQuestionPromptRequest struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
+
+// PollQuestionRequest is the questions field of [CreateWebinarPollRequest] and
+// [UpdateWebinarPollRequest].
+type PollQuestionRequest struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question.
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []PollQuestionPromptRequest `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box.
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type.
+	Type PollQuestionType `json:"type,omitempty"`
 }
 
 // PollReportAnswer is the question_details field of [PollReportQuestion].
@@ -4863,7 +6763,8 @@ type PollReportAnswer struct {
 	Question string `json:"question,omitempty"`
 }
 
-// PollReportQuestion is the questions field of [MeetingPollsReport].
+// PollReportQuestion is the questions field of [MeetingPollsReport], [WebinarPollsReport] and
+// [PastWebinarPollResults].
 type PollReportQuestion struct {
 	// The participant's email address.
 	Email string `json:"email,omitempty"`
@@ -4893,7 +6794,18 @@ type PresenceStatus struct {
 	RemainingTime float64 `json:"remaining_time,omitempty"`
 }
 
-// QAQuestion is the questions field of [PastMeetingQA].
+// ProfileSettings is the profile field of [GroupSettings] and [UserSettings].
+type ProfileSettings struct {
+	RecordingStorageLocation *RecordingStorageLocation `json:"recording_storage_location,omitempty"`
+}
+
+// ProfileSettingsRequest is the profile field of [UpdateGroupSettingsRequest] and
+// [UpdateUserSettingsRequest].
+type ProfileSettingsRequest struct {
+	RecordingStorageLocation *RecordingStorageLocationRequest `json:"recording_storage_location,omitempty"`
+}
+
+// QAQuestion is the questions field of [PastMeetingQA] and [PastWebinarQA].
 type QAQuestion struct {
 	// The user's email address.
 	Email string `json:"email,omitempty"`
@@ -4955,7 +6867,7 @@ type QAReportDetail struct {
 	AnswerDetails []QAReportAnswer `json:"answer_details,omitempty"`
 }
 
-// QAReportQuestion is the questions field of [MeetingQAReport].
+// QAReportQuestion is the questions field of [MeetingQAReport] and [WebinarQAReport].
 type QAReportQuestion struct {
 	// The user ID of the user who asked the question.
 	UserID string `json:"user_id,omitempty"`
@@ -4970,9 +6882,24 @@ type QAReportQuestion struct {
 	QuestionDetails []QAReportDetail `json:"question_details,omitempty"`
 }
 
-// RecordFilesSeparately is the record_files_separately field of [GroupSettingsRecording]. The
-// account's Record active speaker, gallery view and shared screen separately settings.
+// RecordFilesSeparately is the record_files_separately field of [GroupSettingsRecording] and
+// [UserSettingsRecording]. The account's Record active speaker, gallery view and shared screen
+// separately settings.
 type RecordFilesSeparately struct {
+	// Whether recording only the active speaker is enabled.
+	ActiveSpeaker bool `json:"active_speaker,omitempty"`
+
+	// Whether recording only the gallery view is enabled.
+	GalleryView bool `json:"gallery_view,omitempty"`
+
+	// Whether recording only shared screen is enabled.
+	SharedScreen bool `json:"shared_screen,omitempty"`
+}
+
+// RecordFilesSeparatelyRequest is the record_files_separately field of
+// [GroupSettingsRecordingRequest] and [UserSettingsRecordingRequest]. The account's Record active
+// speaker, gallery view and shared screen separately settings.
+type RecordFilesSeparatelyRequest struct {
 	// Whether recording only the active speaker is enabled.
 	ActiveSpeaker *bool `json:"active_speaker,omitempty"`
 
@@ -5099,7 +7026,8 @@ type RecordingList struct {
 func (l *RecordingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // RecordingNotification is the recording_notification_for_zoom_client field of
-// [GroupSettingsRecording]. setting name: Recording notifications - Zoom clients.
+// [GroupSettingsRecording] and [UserSettingsRecording]. setting name: Recording notifications -
+// Zoom clients.
 type RecordingNotification struct {
 	// Child setting name is [Show a disclaimer to participants when a recording starts], the value is
 	// option name you selected.
@@ -5110,10 +7038,26 @@ type RecordingNotification struct {
 
 	// Child setting name is [Ask host to confirm before starting a recording], the value is option
 	// name you selected.
+	AskHostToConfirm bool `json:"ask_host_to_confirm,omitempty"`
+}
+
+// RecordingNotificationRequest is the recording_notification_for_zoom_client field of
+// [GroupSettingsRecordingRequest] and [UserSettingsRecordingRequest]. You can update the setting
+// name: Recording notifications - Zoom clients.
+type RecordingNotificationRequest struct {
+	// This field updates child setting name is [Show a disclaimer to participants when a recording
+	// starts].
+	DisclaimerToParticipants *RecordingNotificationDisclaimerToParticipants `json:"disclaimer_to_participants,omitempty"`
+
+	// This field updates child setting name is [Play voice prompt for].
+	PlayVoicePrompt *RecordingNotificationPlayVoicePrompt `json:"play_voice_prompt,omitempty"`
+
+	// This field updates the child setting name is [Ask host to confirm before starting a recording],
+	// true: enable, false: disable.
 	AskHostToConfirm *bool `json:"ask_host_to_confirm,omitempty"`
 }
 
-// RecordingRegistrant is the request body of [CloudRecordingsService.AddRegistrant].
+// RecordingRegistrant is the registrants field of [RecordingRegistrantList].
 type RecordingRegistrant struct {
 	// The registrant's ID.
 	ID string `json:"id,omitempty"`
@@ -5131,13 +7075,13 @@ type RecordingRegistrant struct {
 	Country string `json:"country,omitempty"`
 
 	// Information about custom questions.
-	CustomQuestions []RecordingRegistrantCustomQuestion `json:"custom_questions,omitempty"`
+	CustomQuestions []RegistrantCustomQuestion `json:"custom_questions,omitempty"`
 
-	// The registrant's email address. Required.
-	Email string `json:"email"`
+	// The registrant's email address.
+	Email string `json:"email,omitempty"`
 
-	// The registrant's first name. Required.
-	FirstName string `json:"first_name"`
+	// The registrant's first name.
+	FirstName string `json:"first_name,omitempty"`
 
 	// The registrant's industry.
 	Industry string `json:"industry,omitempty"`
@@ -5171,16 +7115,6 @@ type RecordingRegistrant struct {
 
 	// The registrant's ZIP or postal code.
 	Zip string `json:"zip,omitempty"`
-}
-
-// RecordingRegistrantCustomQuestion is the custom_questions field of [RecordingRegistrant].
-// Information about custom questions.
-type RecordingRegistrantCustomQuestion struct {
-	// The custom question's title.
-	Title string `json:"title,omitempty"`
-
-	// The custom question's response value.
-	Value string `json:"value,omitempty"`
 }
 
 // RecordingRegistrantList is the response of [CloudRecordingsService.ListRegistrants]. Information
@@ -5223,11 +7157,10 @@ type RecordingRegistration struct {
 	Topic string `json:"topic,omitempty"`
 }
 
-// RecordingSettings is the request body of [CloudRecordingsService.UpdateSettings] and the response
-// of [CloudRecordingsService.GetSettings].
+// RecordingSettings is the response of [CloudRecordingsService.GetSettings].
 type RecordingSettings struct {
 	// The registration approval type.
-	ApprovalType *ApprovalType `json:"approval_type,omitempty"`
+	ApprovalType ApprovalType `json:"approval_type,omitempty"`
 
 	// The domains for authentication.
 	AuthenticationDomains string `json:"authentication_domains,omitempty"`
@@ -5239,34 +7172,53 @@ type RecordingSettings struct {
 	AuthenticationName string `json:"authentication_name,omitempty"`
 
 	// This field determines whether registration is required to view the recording.
-	OnDemand *bool `json:"on_demand,omitempty"`
+	OnDemand bool `json:"on_demand,omitempty"`
 
 	// This field enables passcode protection for the recording by setting a passcode.
 	Password Secret `json:"password,omitempty"`
 
 	// Only allow authenticated users to view.
-	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
 
 	// Enable sending an email to the host when someone registers to view the recording.
-	SendEmailToHost *bool `json:"send_email_to_host,omitempty"`
+	SendEmailToHost bool `json:"send_email_to_host,omitempty"`
 
 	// Determine how the meeting recording is shared.
 	ShareRecording RecordingShareScope `json:"share_recording,omitempty"`
 
 	// Show social share buttons on the registration page.
-	ShowSocialShareButtons *bool `json:"show_social_share_buttons,omitempty"`
+	ShowSocialShareButtons bool `json:"show_social_share_buttons,omitempty"`
 
 	// The recording's name.
 	Topic string `json:"topic,omitempty"`
 
 	// Determine whether a viewer can download the recording file or not.
-	ViewerDownload *bool `json:"viewer_download,omitempty"`
+	ViewerDownload bool `json:"viewer_download,omitempty"`
 
 	// Auto-delete status of a meeting's cloud recording.
-	AutoDelete *bool `json:"auto_delete,omitempty"`
+	AutoDelete bool `json:"auto_delete,omitempty"`
 
 	// The date when the recording will be auto-deleted when auto_delete is true.
 	AutoDeleteDate string `json:"auto_delete_date,omitempty"`
+}
+
+// RecordingStorageLocation is the recording_storage_location field of [ProfileSettings].
+type RecordingStorageLocation struct {
+	// Users can choose the country to store their recorded content.
+	AllowedValues []string `json:"allowed_values,omitempty"`
+
+	// Abbreviated country code.
+	Value string `json:"value,omitempty"`
+}
+
+// RecordingStorageLocationRequest is the recording_storage_location field of
+// [ProfileSettingsRequest].
+type RecordingStorageLocationRequest struct {
+	// Users can choose the country to store their recorded content.
+	AllowedValues []string `json:"allowed_values,omitzero"`
+
+	// Abbreviated country code.
+	Value *string `json:"value,omitempty"`
 }
 
 // RecordingView is the analytics_details field of [RecordingAnalyticsDetails].
@@ -5286,21 +7238,21 @@ type RecordingView struct {
 
 // RecoverMeetingRecordingsRequest is the request body of [CloudRecordingsService.Recover].
 type RecoverMeetingRecordingsRequest struct {
-	Action RecordingRecoverAction `json:"action,omitempty"`
+	Action *RecordingRecoverAction `json:"action,omitempty"`
 }
 
 // RecoverRecordingFileRequest is the request body of [CloudRecordingsService.RecoverFile].
 type RecoverRecordingFileRequest struct {
-	Action RecordingRecoverAction `json:"action,omitempty"`
+	Action *RecordingRecoverAction `json:"action,omitempty"`
 }
 
-// Recurrence is the recurrence field of [Meeting]. Recurrence object.
+// Recurrence is the recurrence field of [Meeting] and [Webinar]. Recurrence object.
 type Recurrence struct {
 	// Select the final date when the meeting will recur before it is canceled.
 	EndDateTime Time `json:"end_date_time,omitzero"`
 
 	// Select how many times the meeting should recur before it is canceled.
-	EndTimes *int `json:"end_times,omitempty"`
+	EndTimes int `json:"end_times,omitempty"`
 
 	// Use this field only if you're scheduling a recurring meeting of type 3 to state the day in a
 	// month when the meeting should recur.
@@ -5317,16 +7269,47 @@ type Recurrence struct {
 	// Define the interval when the meeting should recur.
 	RepeatInterval int `json:"repeat_interval,omitempty"`
 
-	// Recurring meeting types. Required.
-	Type int `json:"type"`
+	// Recurring meeting types.
+	Type int `json:"type,omitempty"`
 
 	// This field is required if you're scheduling a recurring meeting of type 2 to state which days of
 	// the week the meeting should repeat.
 	WeeklyDays string `json:"weekly_days,omitempty"`
 }
 
-// Registrant is the request body of [MeetingsService.AddRegistrant] and
-// [WebinarsService.AddRegistrant] and the response of [MeetingsService.GetRegistrant] and
+// RecurrenceRequest is the recurrence field of [UpdateMeetingRequest], [CreateMeetingRequest],
+// [CreateWebinarRequest] and [UpdateWebinarRequest]. Recurrence object.
+type RecurrenceRequest struct {
+	// Select the final date when the meeting recurs before it is canceled.
+	EndDateTime Time `json:"end_date_time,omitzero"`
+
+	// Select how many times the meeting should recur before it is canceled.
+	EndTimes *int `json:"end_times,omitempty"`
+
+	// Use this field only if you're scheduling a recurring meeting of type 3 to state the day in a
+	// month when the meeting should recur.
+	MonthlyDay *int `json:"monthly_day,omitempty"`
+
+	// Use this field only if you're scheduling a recurring meeting of type 3 to state the week of the
+	// month when the meeting should recur.
+	MonthlyWeek *MonthlyWeek `json:"monthly_week,omitempty"`
+
+	// Use this field only if you're scheduling a recurring meeting of type 3 to state a specific day
+	// in a week when a monthly meeting should recur.
+	MonthlyWeekDay *Weekday `json:"monthly_week_day,omitempty"`
+
+	// Define the interval when the meeting should recur.
+	RepeatInterval *int `json:"repeat_interval,omitempty"`
+
+	// Recurrence meeting types. Required.
+	Type int `json:"type"`
+
+	// This field is required if you're scheduling a recurring meeting of type 2, to state which days
+	// of the week the meeting should repeat.
+	WeeklyDays *string `json:"weekly_days,omitempty"`
+}
+
+// Registrant is the response of [MeetingsService.GetRegistrant] and
 // [WebinarsService.GetRegistrant].
 type Registrant struct {
 	// Registrant ID.
@@ -5347,11 +7330,11 @@ type Registrant struct {
 	// Information about custom questions.
 	CustomQuestions []RegistrantCustomQuestion `json:"custom_questions,omitempty"`
 
-	// The registrant's email address. Required.
-	Email string `json:"email"`
+	// The registrant's email address.
+	Email string `json:"email,omitempty"`
 
-	// The registrant's first name. Required.
-	FirstName string `json:"first_name"`
+	// The registrant's first name.
+	FirstName string `json:"first_name,omitempty"`
 
 	// The registrant's industry.
 	Industry string `json:"industry,omitempty"`
@@ -5398,17 +7381,10 @@ type Registrant struct {
 
 	// The registrant's language preference for confirmation emails:
 	Language RegistrantLanguage `json:"language,omitempty"`
-
-	// If a meeting was scheduled with the approval_type field value of 1 (manual approval) but you
-	// want to automatically approve meeting registrants, set the value of this field to true.
-	AutoApprove *bool `json:"auto_approve,omitempty"`
-
-	// The tracking source's unique identifier.
-	SourceID string `json:"source_id,omitempty"`
 }
 
-// RegistrantCustomQuestion is the custom_questions field of [Registrant]. Information about custom
-// questions.
+// RegistrantCustomQuestion is the custom_questions field of [Registrant] and [RecordingRegistrant].
+// Information about custom questions.
 type RegistrantCustomQuestion struct {
 	// The title of the custom question.
 	Title string `json:"title,omitempty"`
@@ -5417,8 +7393,28 @@ type RegistrantCustomQuestion struct {
 	Value string `json:"value,omitempty"`
 }
 
-// RegistrantCustomQuestionDefinition is the custom_questions field of [RegistrantQuestions].
+// RegistrantCustomQuestionDefinition is the custom_questions field of [RegistrantQuestions] and
+// [GroupRegistrationSettings].
 type RegistrantCustomQuestionDefinition struct {
+	// Answer choices for the question.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether registrants are required to answer custom questions or not.
+	Required bool `json:"required,omitempty"`
+
+	// The question's title.
+	Title string `json:"title,omitempty"`
+
+	// The type of registration question and answers.
+	Type CustomQuestionType `json:"type,omitempty"`
+
+	// Indicates whether or not the custom question is required to be answered by participants or not.
+	Selected bool `json:"selected,omitempty"`
+}
+
+// RegistrantCustomQuestionDefinitionRequest is the custom_questions field of
+// [UpdateRegistrantQuestionsRequest] and [UpdateGroupRegistrationSettingsRequest].
+type RegistrantCustomQuestionDefinitionRequest struct {
 	// Answer choices for the question.
 	Answers []string `json:"answers,omitempty"`
 
@@ -5433,6 +7429,16 @@ type RegistrantCustomQuestionDefinition struct {
 
 	// Indicates whether or not the custom question is required to be answered by participants or not.
 	Selected *bool `json:"selected,omitempty"`
+}
+
+// RegistrantCustomQuestionRequest is the custom_questions field of [AddRegistrantRequest] and
+// [AddRecordingRegistrantRequest]. Information about custom questions.
+type RegistrantCustomQuestionRequest struct {
+	// The title of the custom question.
+	Title string `json:"title,omitempty"`
+
+	// The custom question's response value.
+	Value string `json:"value,omitempty"`
 }
 
 // RegistrantList is the response of [MeetingsService.ListRegistrants] and
@@ -5459,8 +7465,22 @@ type RegistrantList struct {
 
 func (l *RegistrantList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
-// RegistrantQuestion is the questions field of [RegistrantQuestions].
+// RegistrantQuestion is the questions field of [RegistrantQuestions] and
+// [GroupRegistrationSettings].
 type RegistrantQuestion struct {
+	// Field name.
+	FieldName RegistrantQuestionFieldName `json:"field_name,omitempty"`
+
+	// Whether the field is required to be answered by the registrant or not.
+	Required bool `json:"required,omitempty"`
+
+	// Indicates whether or not the displayed fields are required to be filled out by registrants.
+	Selected bool `json:"selected,omitempty"`
+}
+
+// RegistrantQuestionRequest is the questions field of [UpdateRegistrantQuestionsRequest] and
+// [UpdateGroupRegistrationSettingsRequest].
+type RegistrantQuestionRequest struct {
 	// Field name.
 	FieldName RegistrantQuestionFieldName `json:"field_name,omitempty"`
 
@@ -5471,9 +7491,7 @@ type RegistrantQuestion struct {
 	Selected *bool `json:"selected,omitempty"`
 }
 
-// RegistrantQuestions is the request body of [CloudRecordingsService.UpdateRegistrantQuestions],
-// [MeetingsService.UpdateRegistrantQuestions] and [WebinarsService.UpdateRegistrantQuestions] and
-// the response of [CloudRecordingsService.GetRegistrantQuestions],
+// RegistrantQuestions is the response of [CloudRecordingsService.GetRegistrantQuestions],
 // [MeetingsService.GetRegistrantQuestions] and [WebinarsService.GetRegistrantQuestions]. Recording
 // tegistrant questions.
 type RegistrantQuestions struct {
@@ -5553,7 +7571,8 @@ type RemoteSupportReport struct {
 
 func (l *RemoteSupportReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
-// ReportParticipant is the participants field of [MeetingParticipantsReport].
+// ReportParticipant is the participants field of [MeetingParticipantsReport] and
+// [WebinarParticipantsReport].
 type ReportParticipant struct {
 	// The participant's SDK identifier.
 	CustomerKey string `json:"customer_key,omitempty"`
@@ -5696,6 +7715,14 @@ type RoleSubAccountPrivileges struct {
 	SecondLevel int `json:"second_level,omitempty"`
 }
 
+// RoleSubAccountPrivilegesRequest is the sub_account_privileges field of [UpdateRoleRequest]. This
+// field will only be displayed to accounts that are enrolled in the partner plan and follow master
+// accounts and sub accounts structure.
+type RoleSubAccountPrivilegesRequest struct {
+	// Indicates how the account can manage sub-accounts.
+	SecondLevel *int `json:"second_level,omitempty"`
+}
+
 // Scheduler is the schedulers field of [SchedulerList].
 type Scheduler struct {
 	// Email address of the scheduler.
@@ -5788,14 +7815,42 @@ type SignInActivity struct {
 	Version string `json:"version,omitempty"`
 }
 
-// SignLanguageInterpretation is the sign_language_interpretation field of [MeetingSettings]. The
-// meeting's sign language interpretation settings.
+// SignLanguageInterpretation is the sign_language_interpretation field of [MeetingSettings] and
+// [WebinarSettings]. The meeting's sign language interpretation settings.
 type SignLanguageInterpretation struct {
+	// Whether to enable sign language interpretation for the meeting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Information about the meeting's sign language interpreters.
+	Interpreters []SignLanguageInterpreter `json:"interpreters,omitempty"`
+}
+
+// SignLanguageInterpretationRequest is the sign_language_interpretation field of
+// [MeetingSettingsRequest] and [WebinarSettingsRequest]. The meeting's sign language interpretation
+// settings.
+type SignLanguageInterpretationRequest struct {
 	// Whether to enable sign language interpretation for the meeting.
 	Enable *bool `json:"enable,omitempty"`
 
 	// Information about the meeting's sign language interpreters.
-	Interpreters []SignLanguageInterpreter `json:"interpreters,omitempty"`
+	Interpreters []SignLanguageInterpreterRequest `json:"interpreters,omitzero"`
+}
+
+// SignLanguageInterpretationSettings is the sign_language_interpretation field of
+// [GroupSettingsInMeeting] and [UserSettingsInMeeting].
+type SignLanguageInterpretationSettings struct {
+	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
+	// one language into another in real-time.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to enable sign language interpretation view by default in scheduler.
+	EnableSignLanguageInterpretationByDefault bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
+
+	// A list of system-supported languages.
+	Languages []string `json:"languages,omitempty"`
+
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitempty"`
 }
 
 // SignLanguageInterpreter is the interpreters field of [SignLanguageInterpretation].
@@ -5807,9 +7862,33 @@ type SignLanguageInterpreter struct {
 	SignLanguage string `json:"sign_language,omitempty"`
 }
 
-// SmartRecording is the smart_recording field of [GroupSettingsRecording]. By selecting this
-// option, your recording will have meeting smart chapters, and next steps.
+// SignLanguageInterpreterRequest is the interpreters field of [SignLanguageInterpretationRequest].
+type SignLanguageInterpreterRequest struct {
+	// The interpreter's email address.
+	Email string `json:"email,omitempty"`
+
+	// The interpreter's sign language.
+	SignLanguage string `json:"sign_language,omitempty"`
+}
+
+// SmartRecording is the smart_recording field of [GroupSettingsRecording] and
+// [UserSettingsRecording]. By selecting this option, your recording will have meeting smart
+// chapters, and next steps.
 type SmartRecording struct {
+	// By selecting this option, meeting details in the audio transcript will be highlighted.
+	CreateRecordingHighlights bool `json:"create_recording_highlights,omitempty"`
+
+	// By selecting this option, your recording will have chapters with overview.
+	CreateSmartChapters bool `json:"create_smart_chapters,omitempty"`
+
+	// By selecting this option, there will be a summary of actions to take after the recorded meeting.
+	CreateNextSteps bool `json:"create_next_steps,omitempty"`
+}
+
+// SmartRecordingRequest is the smart_recording field of [GroupSettingsRecordingRequest] and
+// [UserSettingsRecordingRequest]. By selecting this option, your recording will have meeting smart
+// chapters, and next steps.
+type SmartRecordingRequest struct {
 	// By selecting this option, meeting details in the audio transcript will be highlighted.
 	CreateRecordingHighlights *bool `json:"create_recording_highlights,omitempty"`
 
@@ -5820,7 +7899,8 @@ type SmartRecording struct {
 	CreateNextSteps *bool `json:"create_next_steps,omitempty"`
 }
 
-// SurveyReportAnswer is the survey_answers field of [MeetingSurveyReport].
+// SurveyReportAnswer is the survey_answers field of [MeetingSurveyReport] and
+// [WebinarSurveyReport].
 type SurveyReportAnswer struct {
 	// The participant's email address.
 	Email string `json:"email,omitempty"`
@@ -5934,7 +8014,30 @@ type TelephonyUsage struct {
 	UUID string `json:"uuid,omitempty"`
 }
 
-// TollNumber is the numbers field of [GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall].
+// TollCallSettings is the toll_call field of [AudioConferencingSettings].
+type TollCallSettings struct {
+	// Whether the group has the Toll Call setting enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// The group's Toll Call phone number information.
+	Numbers []TollNumber `json:"numbers,omitempty"`
+}
+
+// TollFreeAndFeeBasedTollCallSettings is the toll_free_and_fee_based_toll_call field of
+// [AudioConferencingSettings].
+type TollFreeAndFeeBasedTollCallSettings struct {
+	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
+	// phone numbers.
+	AllowWebinarAttendeesDial bool `json:"allow_webinar_attendees_dial,omitempty"`
+
+	// Whether the group has the Toll-free and Fee-based Toll Call setting enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// The group's Toll-free and Fee-based Toll Call phone number information.
+	Numbers []TollNumber `json:"numbers,omitempty"`
+}
+
+// TollNumber is the numbers field of [TollFreeAndFeeBasedTollCallSettings] and [TollCallSettings].
 type TollNumber struct {
 	// The phone number's E.164 country calling code.
 	Code string `json:"code,omitempty"`
@@ -5952,17 +8055,48 @@ type TollNumber struct {
 	Number string `json:"number,omitempty"`
 }
 
-// TrackingField is the tracking_fields field of [Meeting].
+// TollNumberRequest is the numbers field of
+// [GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest] and
+// [GroupSettingsAudioConferencingTollCallRequest].
+type TollNumberRequest struct {
+	// The phone number's E.164 country calling code.
+	Code string `json:"code,omitempty"`
+
+	// The phone number's country code.
+	CountryCode string `json:"country_code,omitempty"`
+
+	// The country name.
+	CountryName string `json:"country_name,omitempty"`
+
+	// The phone number's display number.
+	DisplayNumber string `json:"display_number,omitempty"`
+
+	// The phone number.
+	Number string `json:"number,omitempty"`
+}
+
+// TrackingField is the tracking_fields field of [Meeting], [HistoryMeeting], [MeetingReport],
+// [WebinarReport] and [Webinar].
 type TrackingField struct {
-	// The tracking field's label. Required.
-	Field string `json:"field"`
+	// The tracking field's label.
+	Field string `json:"field,omitempty"`
 
 	// The tracking field's value.
 	Value string `json:"value,omitempty"`
 
 	// Indicates whether the tracking field is visible in the meeting scheduling options in the Zoom
 	// Web Portal or not.
-	Visible *bool `json:"visible,omitempty"`
+	Visible bool `json:"visible,omitempty"`
+}
+
+// TrackingFieldRequest is the tracking_fields field of [UpdateMeetingRequest],
+// [CreateMeetingRequest], [CreateWebinarRequest] and [UpdateWebinarRequest].
+type TrackingFieldRequest struct {
+	// Tracking fields type. Required.
+	Field string `json:"field"`
+
+	// Tracking fields value.
+	Value string `json:"value,omitempty"`
 }
 
 // TrackingSource is the tracking_sources field of [TrackingSourceList].
@@ -6004,12 +8138,34 @@ type TranslationLanguageConfig struct {
 	TranslateTo *TranslationTargets `json:"translate_to,omitempty"`
 }
 
+// TranslationLanguageConfigRequest is the trans_lang_config field of
+// [TranslationLanguagePairsRequest]. An item of spoken languages and translation languages in
+// meetings.
+type TranslationLanguageConfigRequest struct {
+	// Language used in meetings.
+	SpeakLanguage *LanguageCodeRequest `json:"speak_language,omitempty"`
+
+	// Information about all the translation languages.
+	TranslateTo *TranslationTargetsRequest `json:"translate_to,omitempty"`
+}
+
 // TranslationLanguagePairs is the language_item_pairList field of
 // [GroupSettingsInMeetingAutoGeneratedTranslation]. Information about all spoken languages and
 // translation languages in meetings.
 type TranslationLanguagePairs struct {
 	// A list of spoken languages and translation languages.
 	TransLangConfig []TranslationLanguageConfig `json:"trans_lang_config,omitempty"`
+
+	// Whether to select all spoken languages and translation languages.
+	All bool `json:"all,omitempty"`
+}
+
+// TranslationLanguagePairsRequest is the language_item_pairList field of
+// [GroupSettingsInMeetingAutoGeneratedTranslationRequest]. Information about all spoken languages
+// and translation languages in meetings.
+type TranslationLanguagePairsRequest struct {
+	// A list of spoken languages and translation languages.
+	TransLangConfig []TranslationLanguageConfigRequest `json:"trans_lang_config,omitzero"`
 
 	// Whether to select all spoken languages and translation languages.
 	All *bool `json:"all,omitempty"`
@@ -6019,10 +8175,20 @@ type TranslationLanguagePairs struct {
 // all the translation languages.
 type TranslationTargets struct {
 	// Whether to select all the translation languages.
-	All *bool `json:"all,omitempty"`
+	All bool `json:"all,omitempty"`
 
 	// A list of the translation languages.
 	LanguageConfig []LanguageCode `json:"language_config,omitempty"`
+}
+
+// TranslationTargetsRequest is the translate_to field of [TranslationLanguageConfigRequest].
+// Information about all the translation languages.
+type TranslationTargetsRequest struct {
+	// Whether to select all the translation languages.
+	All *bool `json:"all,omitempty"`
+
+	// A list of the translation languages.
+	LanguageConfig []LanguageCodeRequest `json:"language_config,omitempty"`
 }
 
 // UpcomingEvent is the upcoming_events field of [UpcomingEventsReport].
@@ -6123,13 +8289,34 @@ type UpdateGroupLockSettingsOptions struct {
 	Option string `url:"option,omitempty"`
 }
 
+// UpdateGroupLockSettingsRequest is the request body of [GroupsService.UpdateLockSettings].
+type UpdateGroupLockSettingsRequest struct {
+	// The group's audio conference settings.
+	AudioConferencing *GroupLockSettingsAudioConferencingRequest `json:"audio_conferencing,omitempty"`
+
+	EmailNotification *GroupLockSettingsEmailNotificationRequest `json:"email_notification,omitempty"`
+
+	InMeeting *GroupLockSettingsInMeetingRequest `json:"in_meeting,omitempty"`
+
+	OtherOptions *GroupLockSettingsOtherOptionsRequest `json:"other_options,omitempty"`
+
+	Recording *GroupLockSettingsRecordingRequest `json:"recording,omitempty"`
+
+	ScheduleMeeting *GroupLockSettingsScheduleMeetingRequest `json:"schedule_meeting,omitempty"`
+
+	// Group Settings: Telephony.
+	Telephony *GroupLockSettingsTelephonyRequest `json:"telephony,omitempty"`
+
+	MeetingSecurity *GroupLockSettingsMeetingSecurityRequest `json:"meeting_security,omitempty"`
+}
+
 // UpdateGroupMemberRequest is the request body of [GroupsService.UpdateMember].
 type UpdateGroupMemberRequest struct {
 	// The action to perform: Required.
 	Action GroupMemberAction `json:"action"`
 
 	// The target group's ID.
-	TargetGroupID string `json:"target_group_id,omitempty"`
+	TargetGroupID *string `json:"target_group_id,omitempty"`
 }
 
 // UpdateGroupRegistrationSettingsOptions holds the query parameters of
@@ -6139,16 +8326,67 @@ type UpdateGroupRegistrationSettingsOptions struct {
 	Type RegistrationSettingsType `url:"type,omitempty"`
 }
 
+// UpdateGroupRegistrationSettingsRequest is the request body of
+// [GroupsService.UpdateRegistrationSettings].
+type UpdateGroupRegistrationSettingsRequest struct {
+	// When participants submit registration, do something.
+	Options *GroupRegistrationSettingsOptionsRequest `json:"options,omitempty"`
+
+	// Array of Registrant Questions.
+	Questions []RegistrantQuestionRequest `json:"questions,omitzero"`
+
+	// Approval type for the registration.
+	ApproveType *int `json:"approve_type,omitempty"`
+
+	// Array of Registrant Custom Questions.
+	CustomQuestions []RegistrantCustomQuestionDefinitionRequest `json:"custom_questions,omitzero"`
+}
+
 // UpdateGroupRequest is the request body of [GroupsService.Update].
 type UpdateGroupRequest struct {
 	// Group name.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 }
 
 // UpdateGroupSettingsOptions holds the query parameters of [GroupsService.UpdateSettings].
 type UpdateGroupSettingsOptions struct {
 	// Optional query parameters.
 	Option SettingsOption `url:"option,omitempty"`
+}
+
+// UpdateGroupSettingsRequest is the request body of [GroupsService.UpdateSettings].
+type UpdateGroupSettingsRequest struct {
+	// The group's audio conference settings.
+	AudioConferencing *GroupSettingsAudioConferencingRequest `json:"audio_conferencing,omitempty"`
+
+	EmailNotification *EmailNotificationSettingsRequest `json:"email_notification,omitempty"`
+
+	InMeeting *GroupSettingsInMeetingRequest `json:"in_meeting,omitempty"`
+
+	OtherOptions *GroupSettingsOtherOptionsRequest `json:"other_options,omitempty"`
+
+	Profile *ProfileSettingsRequest `json:"profile,omitempty"`
+
+	Recording *GroupSettingsRecordingRequest `json:"recording,omitempty"`
+
+	ScheduleMeeting *GroupSettingsScheduleMeetingRequest `json:"schedule_meeting,omitempty"`
+
+	// Group Settings: Telephony.
+	Telephony *GroupSettingsTelephonyRequest `json:"telephony,omitempty"`
+
+	// The account's chat settings.
+	Chat *GroupSettingsChatRequest `json:"chat,omitempty"`
+
+	// Meeting Authentication Options.
+	AuthenticationOption *AuthenticationOptionRequest `json:"authentication_option,omitempty"`
+
+	// Only authenticated users can join meetings.
+	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+
+	// Only authenticated users can view cloud recordings.
+	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+
+	MeetingSecurity *GroupSettingsMeetingSecurityRequest `json:"meeting_security,omitempty"`
 }
 
 // UpdateMeetingOptions holds the query parameters of [MeetingsService.Update].
@@ -6160,8 +8398,8 @@ type UpdateMeetingOptions struct {
 // UpdateMeetingRTMSAppStatusRequest is the request body of [MeetingsService.UpdateRTMSAppStatus].
 // The participant's RTMS app status.
 type UpdateMeetingRTMSAppStatusRequest struct {
-	// The participant's RTMS app status.
-	Action RTMSAppAction `json:"action,omitempty"`
+	// The participant's RTMS app status. Required.
+	Action RTMSAppAction `json:"action"`
 
 	// The participant's RTMS app settings.
 	Settings *UpdateMeetingRTMSAppStatusRequestSettings `json:"settings,omitempty"`
@@ -6171,7 +8409,7 @@ type UpdateMeetingRTMSAppStatusRequest struct {
 // [UpdateMeetingRTMSAppStatusRequest]. The participant's RTMS app settings.
 type UpdateMeetingRTMSAppStatusRequestSettings struct {
 	// The participant's user ID.
-	ParticipantUserID string `json:"participant_user_id,omitempty"`
+	ParticipantUserID *string `json:"participant_user_id,omitempty"`
 
 	// The unique identifier of the authorized app, configured in the Account Settings under Allow apps
 	// to access meeting content. Required.
@@ -6188,49 +8426,99 @@ type UpdateMeetingRegistrantStatusOptions struct {
 // UpdateMeetingRequest is the request body of [MeetingsService.Update]. Meeting object.
 type UpdateMeetingRequest struct {
 	// Meeting description.
-	Agenda string `json:"agenda,omitempty"`
+	Agenda *string `json:"agenda,omitempty"`
 
 	// The meeting's scheduled duration, in minutes.
-	Duration int `json:"duration,omitempty"`
+	Duration *int `json:"duration,omitempty"`
 
 	// The passcode required to join the meeting.
-	Password Secret `json:"password,omitempty"`
+	Password *Secret `json:"password,omitempty"`
 
 	// Whether to create a prescheduled meeting through the GSuite app.
 	PreSchedule *bool `json:"pre_schedule,omitempty"`
 
 	// The email address or userId of the user to schedule a meeting for.
-	ScheduleFor string `json:"schedule_for,omitempty"`
+	ScheduleFor *string `json:"schedule_for,omitempty"`
 
 	// Recurrence object.
-	Recurrence *Recurrence `json:"recurrence,omitempty"`
+	Recurrence *RecurrenceRequest `json:"recurrence,omitempty"`
 
 	// Meeting settings.
-	Settings *MeetingSettings `json:"settings,omitempty"`
+	Settings *MeetingSettingsRequest `json:"settings,omitempty"`
 
 	// Meeting start time.
 	StartTime Time `json:"start_time,omitzero"`
 
 	// Unique identifier of the meeting template.
-	TemplateID string `json:"template_id,omitempty"`
+	TemplateID *string `json:"template_id,omitempty"`
 
 	// The timezone to assign to the start_time value.
-	Timezone string `json:"timezone,omitempty"`
+	Timezone *string `json:"timezone,omitempty"`
 
 	// Meeting topic.
-	Topic string `json:"topic,omitempty"`
+	Topic *string `json:"topic,omitempty"`
 
 	// Tracking fields.
-	TrackingFields []TrackingField `json:"tracking_fields,omitempty"`
+	TrackingFields []TrackingFieldRequest `json:"tracking_fields,omitzero"`
 
 	// The type of meeting.
-	Type MeetingType `json:"type,omitempty"`
+	Type *MeetingType `json:"type,omitempty"`
 }
 
 // UpdateMeetingStatusRequest is the request body of [MeetingsService.UpdateStatus].
 type UpdateMeetingStatusRequest struct {
-	// end - End a meeting.
-	Action MeetingAction `json:"action,omitempty"`
+	// end - End a meeting. Required.
+	Action MeetingAction `json:"action"`
+}
+
+// UpdateRecordingSettingsRequest is the request body of [CloudRecordingsService.UpdateSettings].
+type UpdateRecordingSettingsRequest struct {
+	// The approval type for the registration.
+	ApprovalType *ApprovalType `json:"approval_type,omitempty"`
+
+	// The authentication domains.
+	AuthenticationDomains *string `json:"authentication_domains,omitempty"`
+
+	// The authentication options.
+	AuthenticationOption *string `json:"authentication_option,omitempty"`
+
+	// Determine whether the registration is required to view the recording.
+	OnDemand *bool `json:"on_demand,omitempty"`
+
+	// Enable passcode protection for the recording by setting a passcode.
+	Password *Secret `json:"password,omitempty"`
+
+	// Indicate that only authenticated users can view.
+	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+
+	// Send an email to host when someone registers to view the recording.
+	SendEmailToHost *bool `json:"send_email_to_host,omitempty"`
+
+	// Determine how the meeting recording is shared.
+	ShareRecording *RecordingShareScope `json:"share_recording,omitempty"`
+
+	// Show social share buttons on registration page.
+	ShowSocialShareButtons *bool `json:"show_social_share_buttons,omitempty"`
+
+	// The name of the recording.
+	Topic *string `json:"topic,omitempty"`
+
+	// Determine whether a viewer can download the recording file or not.
+	ViewerDownload *bool `json:"viewer_download,omitempty"`
+
+	// Update the auto-delete status of a meeting's cloud recording.
+	AutoDelete *bool `json:"auto_delete,omitempty"`
+}
+
+// UpdateRegistrantQuestionsRequest is the request body of
+// [CloudRecordingsService.UpdateRegistrantQuestions], [MeetingsService.UpdateRegistrantQuestions]
+// and [WebinarsService.UpdateRegistrantQuestions].
+type UpdateRegistrantQuestionsRequest struct {
+	// Array of registrant custom questions.
+	CustomQuestions []RegistrantCustomQuestionDefinitionRequest `json:"custom_questions,omitzero"`
+
+	// Array of registrant questions.
+	Questions []RegistrantQuestionRequest `json:"questions,omitzero"`
 }
 
 // UpdateRegistrantStatusRequest is the request body of
@@ -6241,23 +8529,23 @@ type UpdateRegistrantStatusRequest struct {
 	Action RegistrantAction `json:"action"`
 
 	// List of registrants.
-	Registrants []RegistrantRef `json:"registrants,omitempty"`
+	Registrants []RegistrantRef `json:"registrants,omitzero"`
 }
 
 // UpdateRoleRequest is the request body of [RolesService.Update].
 type UpdateRoleRequest struct {
 	// The role's description.
-	Description string `json:"description,omitempty"`
+	Description *string `json:"description,omitempty"`
 
 	// The role's name.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 
 	// The role's assigned privileges.
-	Privileges []string `json:"privileges,omitempty"`
+	Privileges []string `json:"privileges,omitzero"`
 
 	// This field will only be displayed to accounts that are enrolled in the partner plan and follow
 	// master accounts and sub accounts structure.
-	SubAccountPrivileges *RoleSubAccountPrivileges `json:"sub_account_privileges,omitempty"`
+	SubAccountPrivileges *RoleSubAccountPrivilegesRequest `json:"sub_account_privileges,omitempty"`
 }
 
 // UpdateUserEmailRequest is the request body of [UsersService.UpdateEmail].
@@ -6284,116 +8572,151 @@ type UpdateUserPasswordRequest struct {
 // UpdateUserPresenceStatusRequest is the request body of [UsersService.UpdatePresenceStatus]. There
 // are two cases: for all statuses except Do_No_Disturb; and for Do_No_Disturb status.
 type UpdateUserPresenceStatusRequest struct {
-	// The user's presence status.
-	Status Presence `json:"status,omitempty"`
+	// The user's presence status. Required.
+	Status Presence `json:"status"`
 
 	// If updating the user's status to Do_Not_Disturb, the duration that the status should remain as
 	// Do_Not_Disturb, in minutes.
-	Duration int `json:"duration,omitempty"`
+	Duration *int `json:"duration,omitempty"`
 }
 
 // UpdateUserRequest is the request body of [UsersService.Update].
 type UpdateUserRequest struct {
 	// The Kaltura user ID.
-	CMSUserID string `json:"cms_user_id,omitempty"`
+	CMSUserID *string `json:"cms_user_id,omitempty"`
 
 	// The user's company.
-	Company string `json:"company,omitempty"`
+	Company *string `json:"company,omitempty"`
 
 	// The user's assigned custom attributes.
-	CustomAttributes []UserCustomAttribute `json:"custom_attributes,omitempty"`
+	CustomAttributes []UserCustomAttributeRequest `json:"custom_attributes,omitzero"`
 
 	// The user's assigned department.
-	Dept string `json:"dept,omitempty"`
+	Dept *string `json:"dept,omitempty"`
 
 	// The user's first name.
-	FirstName string `json:"first_name,omitempty"`
+	FirstName *string `json:"first_name,omitempty"`
 
 	// This field provides the unique identifier of the group that you would like to add a pending user
 	// to.
-	GroupID string `json:"group_id,omitempty"`
+	GroupID *string `json:"group_id,omitempty"`
 
 	// List of division IDs to be updated.
-	DivisionIDs []string `json:"division_ids,omitempty"`
+	DivisionIDs []string `json:"division_ids,omitzero"`
 
 	// The user's host key.
-	HostKey Secret `json:"host_key,omitempty"`
+	HostKey *Secret `json:"host_key,omitempty"`
 
 	// The user's job title.
-	JobTitle string `json:"job_title,omitempty"`
+	JobTitle *string `json:"job_title,omitempty"`
 
 	// The user's cost center.
-	CostCenter string `json:"cost_center,omitempty"`
+	CostCenter *string `json:"cost_center,omitempty"`
 
 	// The user's language.
-	Language string `json:"language,omitempty"`
+	Language *string `json:"language,omitempty"`
 
 	// The user's last name.
-	LastName string `json:"last_name,omitempty"`
+	LastName *string `json:"last_name,omitempty"`
 
 	// The user's location.
-	Location string `json:"location,omitempty"`
+	Location *string `json:"location,omitempty"`
 
 	// The user's assigned manager.
-	Manager string `json:"manager,omitempty"`
+	Manager *string `json:"manager,omitempty"`
 
 	// Note This field has been deprecated and will not be supported in the future.
-	PhoneCountry string `json:"phone_country,omitempty"`
+	PhoneCountry *string `json:"phone_country,omitempty"`
 
 	// Note This field has been deprecated and will not be supported in the future.
-	PhoneNumber string `json:"phone_number,omitempty"`
+	PhoneNumber *string `json:"phone_number,omitempty"`
 
 	// The information about the user's assigned phone numbers.
-	PhoneNumbers []PhoneNumber `json:"phone_numbers,omitempty"`
+	PhoneNumbers []PhoneNumberRequest `json:"phone_numbers,omitzero"`
 
 	// The user's personal meeting ID (PMI).
-	PMI ID `json:"pmi,omitempty"`
+	PMI *ID `json:"pmi,omitempty"`
 
 	// The user's pronouns.
-	Pronouns string `json:"pronouns,omitempty"`
+	Pronouns *string `json:"pronouns,omitempty"`
 
 	// The user's display pronouns setting.
-	PronounsOption int `json:"pronouns_option,omitempty"`
+	PronounsOption *int `json:"pronouns_option,omitempty"`
 
 	// The user's timezone.
-	Timezone string `json:"timezone,omitempty"`
+	Timezone *string `json:"timezone,omitempty"`
 
 	// The type of user.
-	Type UserType `json:"type,omitempty"`
+	Type *UserType `json:"type,omitempty"`
 
 	// Whether to use a personal meeting ID (PMI) for instant meetings.
 	UsePMI *bool `json:"use_pmi,omitempty"`
 
 	// The user's personal meeting room name.
-	VanityName string `json:"vanity_name,omitempty"`
+	VanityName *string `json:"vanity_name,omitempty"`
 
 	// The user's display name.
-	DisplayName string `json:"display_name,omitempty"`
+	DisplayName *string `json:"display_name,omitempty"`
 
 	// The Zoom Workplace plan option.
 	ZoomOneType *int `json:"zoom_one_type,omitempty"`
 
 	// The Zoom United type and license.
-	PlanUnitedType string `json:"plan_united_type,omitempty"`
+	PlanUnitedType *string `json:"plan_united_type,omitempty"`
 
 	// The information about the user's features.
 	Feature *UserFeature `json:"feature,omitempty"`
 
 	// The user's self-introduction.
-	AboutMe string `json:"about_me,omitempty"`
+	AboutMe *string `json:"about_me,omitempty"`
 
 	// The user's LinkedIn link.
-	LinkedinURL string `json:"linkedin_url,omitempty"`
+	LinkedinURL *string `json:"linkedin_url,omitempty"`
 
 	// A list of license information used to specify the appropriate license type, license option, and
 	// license subscription reference ID.
-	LicenseInfoList []LicenseInfo `json:"license_info_list,omitempty"`
+	LicenseInfoList []LicenseInfoRequest `json:"license_info_list,omitzero"`
 }
 
 // UpdateUserSettingsOptions holds the query parameters of [UsersService.UpdateSettings].
 type UpdateUserSettingsOptions struct {
 	// The optional query parameters:
 	Option SettingsOption `url:"option,omitempty"`
+}
+
+// UpdateUserSettingsRequest is the request body of [UsersService.UpdateSettings].
+type UpdateUserSettingsRequest struct {
+	// The user's audio conference settings.
+	AudioConferencing *UserSettingsAudioConferencingRequest `json:"audio_conferencing,omitempty"`
+
+	EmailNotification *EmailNotificationSettingsRequest `json:"email_notification,omitempty"`
+
+	Feature *UserSettingsFeatureRequest `json:"feature,omitempty"`
+
+	InMeeting *UserSettingsInMeetingRequest `json:"in_meeting,omitempty"`
+
+	Profile *ProfileSettingsRequest `json:"profile,omitempty"`
+
+	Recording *UserSettingsRecordingRequest `json:"recording,omitempty"`
+
+	ScheduleMeeting *UserSettingsScheduleMeetingRequest `json:"schedule_meeting,omitempty"`
+
+	// User Settings: Telephony.
+	Telephony *UserSettingsTelephonyRequest `json:"telephony,omitempty"`
+
+	// Account Settings: TSP.
+	TSP *UserSettingsTSPRequest `json:"tsp,omitempty"`
+
+	// The meeting authentication options.
+	AuthenticationOption *AuthenticationOptionRequest `json:"authentication_option,omitempty"`
+
+	// Only authenticated users can join meetings.
+	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+
+	// Only authenticated users can view cloud recordings.
+	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+
+	MeetingSecurity *UserSettingsMeetingSecurityRequest `json:"meeting_security,omitempty"`
 }
 
 // UpdateUserStatusRequest is the request body of [UsersService.UpdateStatus]. The action.
@@ -6406,16 +8729,16 @@ type UpdateUserStatusRequest struct {
 // [WebinarsService.UpdateBrandingNameTag]. Name tag information.
 type UpdateWebinarBrandingNameTagRequest struct {
 	// The name tag's name.
-	Name string `json:"name,omitempty"`
+	Name *string `json:"name,omitempty"`
 
 	// The name tag's text color.
-	TextColor string `json:"text_color,omitempty"`
+	TextColor *string `json:"text_color,omitempty"`
 
 	// The name tag's accent color.
-	AccentColor string `json:"accent_color,omitempty"`
+	AccentColor *string `json:"accent_color,omitempty"`
 
 	// The name tag's background color.
-	BackgroundColor string `json:"background_color,omitempty"`
+	BackgroundColor *string `json:"background_color,omitempty"`
 
 	// Whether set the name tag as the default name tag or not.
 	IsDefault *bool `json:"is_default,omitempty"`
@@ -6439,14 +8762,14 @@ type UpdateWebinarLiveStreamRequest struct {
 
 	// The number of pixels in each dimension that the video camera can display, required when a user
 	// enables 1080p.
-	Resolution string `json:"resolution,omitempty"`
+	Resolution *string `json:"resolution,omitempty"`
 }
 
 // UpdateWebinarLiveStreamStatusRequest is the request body of
 // [WebinarsService.UpdateLiveStreamStatus]. Webinar live stream status.
 type UpdateWebinarLiveStreamStatusRequest struct {
-	// Update the live stream's status.
-	Action LiveStreamAction `json:"action,omitempty"`
+	// Update the live stream's status. Required.
+	Action LiveStreamAction `json:"action"`
 
 	// Update the live stream session's settings.
 	Settings *UpdateWebinarLiveStreamStatusRequestSettings `json:"settings,omitempty"`
@@ -6459,7 +8782,7 @@ type UpdateWebinarLiveStreamStatusRequestSettings struct {
 	ActiveSpeakerName *bool `json:"active_speaker_name,omitempty"`
 
 	// Display the live stream's name.
-	DisplayName string `json:"display_name,omitempty"`
+	DisplayName *string `json:"display_name,omitempty"`
 }
 
 // UpdateWebinarOptions holds the query parameters of [WebinarsService.Update].
@@ -6474,13 +8797,13 @@ type UpdateWebinarPollRequest struct {
 	Anonymous *bool `json:"anonymous,omitempty"`
 
 	// The type of poll:
-	PollType int `json:"poll_type,omitempty"`
+	PollType *int `json:"poll_type,omitempty"`
 
 	// The information about the poll's questions.
-	Questions []PollQuestion `json:"questions,omitempty"`
+	Questions []PollQuestionRequest `json:"questions,omitzero"`
 
 	// The poll's title, up to 64 characters.
-	Title string `json:"title,omitempty"`
+	Title *string `json:"title,omitempty"`
 }
 
 // UpdateWebinarRegistrantStatusOptions holds the query parameters of
@@ -6493,54 +8816,70 @@ type UpdateWebinarRegistrantStatusOptions struct {
 // UpdateWebinarRequest is the request body of [WebinarsService.Update]. Webinar object.
 type UpdateWebinarRequest struct {
 	// Webinar description.
-	Agenda string `json:"agenda,omitempty"`
+	Agenda *string `json:"agenda,omitempty"`
 
 	// Webinar duration, in minutes.
-	Duration int `json:"duration,omitempty"`
+	Duration *int `json:"duration,omitempty"`
 
 	// Webinar passcode.
-	Password Secret `json:"password,omitempty"`
+	Password *Secret `json:"password,omitempty"`
 
 	// The user's email address or userId to schedule a webinar for.
-	ScheduleFor string `json:"schedule_for,omitempty"`
+	ScheduleFor *string `json:"schedule_for,omitempty"`
 
 	// Recurrence object.
-	Recurrence *Recurrence `json:"recurrence,omitempty"`
+	Recurrence *RecurrenceRequest `json:"recurrence,omitempty"`
 
 	// Webinar settings.
-	Settings *WebinarSettings `json:"settings,omitempty"`
+	Settings *WebinarSettingsRequest `json:"settings,omitempty"`
 
 	// Webinar start time, in the format yyyy-MM-dd'T'HH:mm:ss'Z'.
 	StartTime Time `json:"start_time,omitzero"`
 
 	// The timezone to assign to the start_time value.
-	Timezone string `json:"timezone,omitempty"`
+	Timezone *string `json:"timezone,omitempty"`
 
 	// The webinar topic.
-	Topic string `json:"topic,omitempty"`
+	Topic *string `json:"topic,omitempty"`
 
 	// Tracking fields.
-	TrackingFields []TrackingField `json:"tracking_fields,omitempty"`
+	TrackingFields []TrackingFieldRequest `json:"tracking_fields,omitzero"`
 
 	// Webinar types.
-	Type WebinarType `json:"type,omitempty"`
+	Type *WebinarType `json:"type,omitempty"`
 
 	// Whether to set the webinar to simulive.
 	IsSimulive *bool `json:"is_simulive,omitempty"`
 
 	// The previously recorded file's ID for simulive.
-	RecordFileID string `json:"record_file_id,omitempty"`
+	RecordFileID *string `json:"record_file_id,omitempty"`
 
 	// Whether to transition a simulive webinar to live.
 	TransitionToLive *bool `json:"transition_to_live,omitempty"`
 
 	// {"enable":false,"time":0,"timeunit":"second"}.
-	SimuliveDelayStart *WebinarSimuliveDelayStart `json:"simulive_delay_start,omitempty"`
+	SimuliveDelayStart *WebinarSimuliveDelayStartRequest `json:"simulive_delay_start,omitempty"`
 }
 
 // UpdateWebinarStatusRequest is the request body of [WebinarsService.UpdateStatus].
 type UpdateWebinarStatusRequest struct {
-	Action WebinarAction `json:"action,omitempty"`
+	// Required.
+	Action WebinarAction `json:"action"`
+}
+
+// UpdateWebinarSurveyRequest is the request body of [WebinarsService.UpdateSurvey].
+type UpdateWebinarSurveyRequest struct {
+	// Information about the customized webinar survey.
+	CustomSurvey *WebinarSurveyCustomSurveyRequest `json:"custom_survey,omitempty"`
+
+	// Whether the Show in the browser when the webinar ends option is enabled.
+	ShowInTheBrowser *bool `json:"show_in_the_browser,omitempty"`
+
+	// Whether the Show the link on the follow-up email option is enabled.
+	ShowInTheFollowUpEmail *bool `json:"show_in_the_follow_up_email,omitempty"`
+
+	// The link to the third party webinar survey.
+	ThirdPartySurvey *string `json:"third_party_survey,omitempty"`
 }
 
 // User is the response of [UsersService.Get].
@@ -6731,7 +9070,7 @@ type UserContactList struct {
 
 func (l *UserContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
-// UserCustomAttribute is the custom_attributes field of [ActiveHost].
+// UserCustomAttribute is the custom_attributes field of [ActiveHost] and [User].
 type UserCustomAttribute struct {
 	// Identifier for the custom attribute.
 	Key string `json:"key,omitempty"`
@@ -6743,13 +9082,26 @@ type UserCustomAttribute struct {
 	Value string `json:"value,omitempty"`
 }
 
-// UserFeature is the feature field of [UserInfo]. Information about the user's features.
+// UserCustomAttributeRequest is the custom_attributes field of [UpdateUserRequest].
+type UserCustomAttributeRequest struct {
+	// The custom attribute's key.
+	Key string `json:"key,omitempty"`
+
+	// The custom attribute's name.
+	Name string `json:"name,omitempty"`
+
+	// The custom attribute's value.
+	Value string `json:"value,omitempty"`
+}
+
+// UserFeature is the feature field of [UserInfo] and [UpdateUserRequest]. Information about the
+// user's features.
 type UserFeature struct {
 	// Whether the user has the Zoom Phone feature enabled.
 	ZoomPhone *bool `json:"zoom_phone,omitempty"`
 
 	// The Zoom Workplace plan option.
-	ZoomOneType int `json:"zoom_one_type,omitempty"`
+	ZoomOneType *int `json:"zoom_one_type,omitempty"`
 }
 
 // UserInfo is the user_info field of [CreateUserRequest].
@@ -6783,7 +9135,7 @@ type UserInfo struct {
 
 	// A list of license information used to specify the appropriate license type, license option, and
 	// license subscription reference ID or name during user creation.
-	LicenseInfoList []LicenseInfo `json:"license_info_list,omitempty"`
+	LicenseInfoList []LicenseInfoRequest `json:"license_info_list,omitempty"`
 }
 
 // UserList is the response of [UsersService.List].
@@ -6844,7 +9196,47 @@ type UserPermissions struct {
 	Permissions []string `json:"permissions,omitempty"`
 }
 
-// UserRef is the admins field of [AddGroupAdminsRequest].
+// UserPollingSettings is the type of the meeting_polling field of [UserSettingsInMeeting] and the
+// webinar_polling field of [UserSettingsInMeeting].
+type UserPollingSettings struct {
+	// Whether to allow the host to create advanced polls and quizzes.
+	AdvancedPolls bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow alternative hosts to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
+
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// UserPollingSettingsRequest is the type of the meeting_polling field of
+// [UserSettingsInMeetingRequest] and the webinar_polling field of [UserSettingsInMeetingRequest].
+type UserPollingSettingsRequest struct {
+	// Whether to allow the host to create advanced polls and quizzes.
+	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow alternative hosts to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
+
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// UserRef is the type of the admins field of [AddGroupAdminsRequest], the members field of
+// [AddGroupMembersRequest], the users field of [BulkUpdateUserFeaturesRequest] and the members
+// field of [AddRoleMembersRequest].
 type UserRef struct {
 	// The user's email.
 	Email string `json:"email,omitempty"`
@@ -6853,19 +9245,18 @@ type UserRef struct {
 	ID string `json:"id,omitempty"`
 }
 
-// UserSettings is the request body of [UsersService.UpdateSettings] and the response of
-// [UsersService.GetSettings].
+// UserSettings is the response of [UsersService.GetSettings].
 type UserSettings struct {
 	// The user's audio conference settings.
-	AudioConferencing *UserSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
+	AudioConferencing *AudioConferencingSettings `json:"audio_conferencing,omitempty"`
 
-	EmailNotification *UserSettingsEmailNotification `json:"email_notification,omitempty"`
+	EmailNotification *EmailNotificationSettings `json:"email_notification,omitempty"`
 
 	Feature *UserSettingsFeature `json:"feature,omitempty"`
 
 	InMeeting *UserSettingsInMeeting `json:"in_meeting,omitempty"`
 
-	Profile *UserSettingsProfile `json:"profile,omitempty"`
+	Profile *ProfileSettings `json:"profile,omitempty"`
 
 	Recording *UserSettingsRecording `json:"recording,omitempty"`
 
@@ -6884,128 +9275,72 @@ type UserSettings struct {
 	AuthenticationOptions *UserSettingsAuthenticationOptions `json:"authentication_options,omitempty"`
 
 	// Whether the Allow authentication exception setting is enabled.
-	AllowAuthenticationException *bool `json:"allow_authentication_exception,omitempty"`
+	AllowAuthenticationException bool `json:"allow_authentication_exception,omitempty"`
 
 	// Only authenticated users can join meetings.
-	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+	MeetingAuthentication bool `json:"meeting_authentication,omitempty"`
 
 	// Only authenticated users can view cloud recordings.
-	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
 
 	MeetingSecurity *UserSettingsMeetingSecurity `json:"meeting_security,omitempty"`
-
-	// The meeting authentication options.
-	AuthenticationOption *AuthenticationOption `json:"authentication_option,omitempty"`
 }
 
-// UserSettingsAudioConferencing is the audio_conferencing field of [UserSettings]. The user's audio
-// conference settings.
-type UserSettingsAudioConferencing struct {
-	// The user's Toll-free and Fee-based Toll Call settings.
-	TollFreeAndFeeBasedTollCall *UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
-
-	// The user's Toll Call settings.
-	TollCall *UserSettingsAudioConferencingTollCall `json:"toll_call,omitempty"`
-
-	// The user's Call Me and Invite by Phone settings.
-	CallMeAndInviteByPhone *UserSettingsAudioConferencingCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitempty"`
-
-	// Whether the user has the Personal Audio Conference setting enabled.
-	PersonalAudioConference *bool `json:"personal_audio_conference,omitempty"`
-
+// UserSettingsAudioConferencingRequest is the audio_conferencing field of
+// [UpdateUserSettingsRequest]. The user's audio conference settings.
+type UserSettingsAudioConferencingRequest struct {
 	// The user's Mask phone number in the participant list settings.
-	ParticipantPhoneMasking *ParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
+	ParticipantPhoneMasking *ParticipantPhoneMaskingRequest `json:"participant_phone_masking,omitempty"`
 
 	// The user's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *UserSettingsAudioConferencingGlobalDialInCountries `json:"global_dial_in_countries,omitempty"`
+	GlobalDialInCountries *GlobalDialInCountrySettingsRequest `json:"global_dial_in_countries,omitempty"`
 }
 
-// UserSettingsAudioConferencingCallMeAndInviteByPhone is the call_me_and_invite_by_phone field of
-// [UserSettingsAudioConferencing]. The user's Call Me and Invite by Phone settings.
-type UserSettingsAudioConferencingCallMeAndInviteByPhone struct {
-	// Whether the user has the Call Me and Invite by Phone setting enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Require Call Me users to press 1 before being connected to the meeting.
-	RequirePress1ForCallMe CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
-
-	// Whether webinar attendees can use Call Me to connect audio.
-	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
-
-	// The user's call out countries/regions settings.
-	CallOutCountries *UserSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries `json:"call_out_countries,omitempty"`
-}
-
-// UserSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries is the call_out_countries
-// field of [UserSettingsAudioConferencingCallMeAndInviteByPhone]. The user's call out
-// countries/regions settings.
-type UserSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries struct {
-	// The list of all available countries/regions that can be enabled for call out.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of countries/regions that users can call out to.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-}
-
-// UserSettingsAudioConferencingGlobalDialInCountries is the global_dial_in_countries field of
-// [UserSettingsAudioConferencing]. The user's Global Dial-in Countries/Regions settings.
-type UserSettingsAudioConferencingGlobalDialInCountries struct {
-	// The list of all available countries/regions that can be selected for displaying dial-in numbers
-	// in the meeting invitation.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
-
-	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
-	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
-}
-
-// UserSettingsAudioConferencingTollCall is the toll_call field of [UserSettingsAudioConferencing].
-// The user's Toll Call settings.
-type UserSettingsAudioConferencingTollCall struct {
-	// Whether the user has the Toll Call setting enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// The user's Toll Call phone number information.
-	Numbers []TollNumber `json:"numbers,omitempty"`
-}
-
-// UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall is the toll_free_and_fee_based_toll_call
-// field of [UserSettingsAudioConferencing]. The user's Toll-free and Fee-based Toll Call settings.
-type UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall struct {
-	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
-	// phone numbers.
-	AllowWebinarAttendeesDial *bool `json:"allow_webinar_attendees_dial,omitempty"`
-
-	// Whether the user has the Toll-free and Fee-based Toll Call setting enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// The user's Toll-free and Fee-based Toll Call phone number information.
-	Numbers []TollNumber `json:"numbers,omitempty"`
-}
-
-// UserSettingsAuthenticationOptions is the authentication_options field of [UserSettings].
+// UserSettingsAuthenticationOptions is the authentication_options field of [UserSettings]. Zoom's
+// documents give it as an object or as a list (a oneOf): it decodes either, the list into List.
 type UserSettingsAuthenticationOptions struct {
 	// The user's meeting authentication settings.
 	MeetingAuthentication *UserSettingsAuthenticationOptionsMeetingAuthentication `json:"meeting_authentication,omitempty"`
 
 	// The user's recording authentication settings.
 	RecordingAuthentication *UserSettingsAuthenticationOptionsRecordingAuthentication `json:"recording_authentication,omitempty"`
+
+	// List holds authentication_options when Zoom sends it as a list (the documents give both forms);
+	// the other fields are then empty.
+	List []AuthenticationOption `json:"-"`
+}
+
+// UnmarshalJSON decodes either form Zoom sends: a list into List, an
+// object into the other fields.
+func (x *UserSettingsAuthenticationOptions) UnmarshalJSON(data []byte) error {
+	type plain UserSettingsAuthenticationOptions
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		*x = UserSettingsAuthenticationOptions{}
+		return json.Unmarshal(data, &x.List)
+	}
+	return json.Unmarshal(data, (*plain)(x))
+}
+
+// MarshalJSON encodes List as a list when it is set, the object otherwise.
+func (x UserSettingsAuthenticationOptions) MarshalJSON() ([]byte, error) {
+	type plain UserSettingsAuthenticationOptions
+	if x.List != nil {
+		return json.Marshal(x.List)
+	}
+	return json.Marshal(plain(x))
 }
 
 // UserSettingsAuthenticationOptionsMeetingAuthentication is the meeting_authentication field of
 // [UserSettingsAuthenticationOptions]. The user's meeting authentication settings.
 type UserSettingsAuthenticationOptionsMeetingAuthentication struct {
 	// Whether the Allow authentication exception setting is enabled.
-	AllowAuthenticationException *bool `json:"allow_authentication_exception,omitempty"`
+	AllowAuthenticationException bool `json:"allow_authentication_exception,omitempty"`
 
 	// The user's Meeting Authentication Options settings.
 	AuthenticationOptions []AuthenticationOption `json:"authentication_options,omitempty"`
 
 	// Whether only authenticated users can join meetings.
-	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+	MeetingAuthentication bool `json:"meeting_authentication,omitempty"`
 }
 
 // UserSettingsAuthenticationOptionsRecordingAuthentication is the recording_authentication field of
@@ -7015,47 +9350,22 @@ type UserSettingsAuthenticationOptionsRecordingAuthentication struct {
 	AuthenticationOptions []AuthenticationOption `json:"authentication_options,omitempty"`
 
 	// Whether only authenticated users can view cloud recordings.
-	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
-}
-
-// UserSettingsEmailNotification is the email_notification field of [UserSettings].
-type UserSettingsEmailNotification struct {
-	// When an alternative host is set or removed from a meeting.
-	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
-
-	// When a meeting is cancelled.
-	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
-
-	// Whether to notify the host when a cloud recording is available.
-	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
-
-	// When attendees join meeting before host.
-	JBHReminder *bool `json:"jbh_reminder,omitempty"`
-
-	// Whether to notify any alternative hosts when a cloud recording is available.
-	RecordingAvailableReminderAlternativeHosts *bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
-
-	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
-	// recording is available.
-	RecordingAvailableReminderSchedulers *bool `json:"recording_available_reminder_schedulers,omitempty"`
-
-	// This setting notifies the host there is a meeting is scheduled, rescheduled, or cancelled.
-	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
+	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
 }
 
 // UserSettingsFeature is the feature field of [UserSettings].
 type UserSettingsFeature struct {
 	// The host meeting in China.
-	CNMeeting *bool `json:"cn_meeting,omitempty"`
+	CNMeeting bool `json:"cn_meeting,omitempty"`
 
 	// The user's assigned Concurrent Meeting type:
 	ConcurrentMeeting ConcurrentMeetingPlan `json:"concurrent_meeting,omitempty"`
 
 	// The host meeting in India.
-	InMeeting *bool `json:"in_meeting,omitempty"`
+	InMeeting bool `json:"in_meeting,omitempty"`
 
 	// The large meeting feature.
-	LargeMeeting *bool `json:"large_meeting,omitempty"`
+	LargeMeeting bool `json:"large_meeting,omitempty"`
 
 	// The large meeting capacity.
 	LargeMeetingCapacity int `json:"large_meeting_capacity,omitempty"`
@@ -7064,30 +9374,127 @@ type UserSettingsFeature struct {
 	MeetingCapacity int `json:"meeting_capacity,omitempty"`
 
 	// The webinar feature.
-	Webinar *bool `json:"webinar,omitempty"`
+	Webinar bool `json:"webinar,omitempty"`
 
 	// The webinar capacity.
 	WebinarCapacity int `json:"webinar_capacity,omitempty"`
 
 	// Whether the Zoom Events feature is enabled for the user.
-	ZoomEvents *bool `json:"zoom_events,omitempty"`
+	ZoomEvents bool `json:"zoom_events,omitempty"`
 
 	// The user's Zoom Events plan capacity: 500, 1000, 3000, 5000, 10000, 20000, 30000, or 50000.
 	ZoomEventsCapacity int `json:"zoom_events_capacity,omitempty"`
 
 	// Whether to enable the Zoom Events Unlimited feature for the user.
-	ZoomEventsUnlimited *bool `json:"zoom_events_unlimited,omitempty"`
+	ZoomEventsUnlimited bool `json:"zoom_events_unlimited,omitempty"`
 
 	// The capacity list of user's Zoom Events Unlimited plan - 100, 500, 1000, 3000, 5000, 10000,
 	// 20000, 30000, or 50000.
 	ZoomEventsUnlimitedCapacities []int `json:"zoom_events_unlimited_capacities,omitempty"`
 
 	// Whether to enable the Zoom Sessions Unlimited feature for the user.
-	ZoomSessionsUnlimited *bool `json:"zoom_sessions_unlimited,omitempty"`
+	ZoomSessionsUnlimited bool `json:"zoom_sessions_unlimited,omitempty"`
 
 	// The capacity list of user's Zoom Sessions Unlimited plan - 100, 500, 1000, 3000, 5000, 10000,
 	// 20000, 30000, or 50000.
 	ZoomSessionsUnlimitedCapacities []int `json:"zoom_sessions_unlimited_capacities,omitempty"`
+
+	// Whether to enable the Zoom Events Pay Per Attendee feature for the user.
+	ZoomEventsPayPerAttendee bool `json:"zoom_events_pay_per_attendee,omitempty"`
+
+	// Whether to enable the Zoom Sessions Pay Per Attendee feature for the user.
+	ZoomSessionsPayPerAttendee bool `json:"zoom_sessions_pay_per_attendee,omitempty"`
+
+	// The Zoom phone feature.
+	ZoomPhone bool `json:"zoom_phone,omitempty"`
+
+	// Whether the user has a Zoom Revenue Accelerator license.
+	ZoomIQForSales bool `json:"zoom_iq_for_sales,omitempty"`
+
+	// Whether the user has a Zoom Revenue Accelerator license.
+	ZoomRevenueAccelerator bool `json:"zoom_revenue_accelerator,omitempty"`
+
+	// Whether the user has a Zoom Whiteboard license.
+	ZoomWhiteboard bool `json:"zoom_whiteboard,omitempty"`
+
+	// Whether the user has a Zoom Whiteboard Plus license.
+	ZoomWhiteboardPlus bool `json:"zoom_whiteboard_plus,omitempty"`
+
+	// Whether the user has a Zoom Translated Captions license.
+	ZoomTranslatedCaptions bool `json:"zoom_translated_captions,omitempty"`
+
+	// Whether the user has a Zoom Customer Managed Key license.
+	ZoomCustomerManagedKey bool `json:"zoom_customer_managed_key,omitempty"`
+
+	// Whether the user has a Zoom Huddles license.
+	ZoomHuddles bool `json:"zoom_huddles,omitempty"`
+
+	// Whether the user has a Zoom Quality Management license.
+	ZoomQualityManagement bool `json:"zoom_quality_management,omitempty"`
+
+	// Whether the user has a Zoom Workforce Management license.
+	ZoomWorkforceManagement bool `json:"zoom_workforce_management,omitempty"`
+
+	// Whether the user has a Zoom Scheduler license.
+	ZoomScheduler bool `json:"zoom_scheduler,omitempty"`
+
+	// Whether the user has a Zoom Clips Plus license.
+	ZoomClipsPlus bool `json:"zoom_clips_plus,omitempty"`
+
+	// Whether the user has a Zoom Mail Calendar license.
+	ZoomMailCalendar bool `json:"zoom_mail_calendar,omitempty"`
+
+	// Whether the user has a Zoom Compliance Management license.
+	ZoomComplianceManagement bool `json:"zoom_compliance_management,omitempty"`
+
+	// Whether the user has a Zoom Docs license.
+	ZoomDocs bool `json:"zoom_docs,omitempty"`
+
+	// A list of license information used to return the user's corresponding license type, license
+	// option, and license subscription reference ID.
+	LicenseInfoList []LicenseInfo `json:"license_info_list,omitempty"`
+}
+
+// UserSettingsFeatureRequest is the feature field of [UpdateUserSettingsRequest].
+type UserSettingsFeatureRequest struct {
+	// The user's assigned Concurrent Meeting type:
+	ConcurrentMeeting *ConcurrentMeetingPlan `json:"concurrent_meeting,omitempty"`
+
+	// This setting enables the large meeting feature for the user.
+	LargeMeeting *bool `json:"large_meeting,omitempty"`
+
+	// This field sets the meeting capacity for the user if the user has the Large meeting feature
+	// enabled.
+	LargeMeetingCapacity *int `json:"large_meeting_capacity,omitempty"`
+
+	// This field sets a user's meeting capacity.
+	MeetingCapacity *int `json:"meeting_capacity,omitempty"`
+
+	// This setting enables Webinar feature for the user.
+	Webinar *bool `json:"webinar,omitempty"`
+
+	// The user's webinar capacity.
+	WebinarCapacity *int `json:"webinar_capacity,omitempty"`
+
+	// Whether to enable the Zoom Events feature for the user.
+	ZoomEvents *bool `json:"zoom_events,omitempty"`
+
+	// The user's Zoom Events plan capacity: 500, 1000, 3000, 5000, 10000, 20000, 30000, or 50000.
+	ZoomEventsCapacity *int `json:"zoom_events_capacity,omitempty"`
+
+	// Whether to enable the Zoom Events Unlimited feature for the user.
+	ZoomEventsUnlimited *bool `json:"zoom_events_unlimited,omitempty"`
+
+	// The capacity list of user's Zoom Events Unlimited plan: 100, 500, 1000, 3000, 5000, 10000,
+	// 20000, 30000, or 50000.
+	ZoomEventsUnlimitedCapacities []int `json:"zoom_events_unlimited_capacities,omitzero"`
+
+	// Whether to enable the Zoom Sessions Unlimited feature for the user.
+	ZoomSessionsUnlimited *bool `json:"zoom_sessions_unlimited,omitempty"`
+
+	// The capacity list of user's Zoom Sessions Unlimited plan: 100, 500, 1000, 3000, 5000, 10000,
+	// 20000, 30000, or 50000.
+	ZoomSessionsUnlimitedCapacities []int `json:"zoom_sessions_unlimited_capacities,omitzero"`
 
 	// Whether to enable the Zoom Events Pay Per Attendee feature for the user.
 	ZoomEventsPayPerAttendee *bool `json:"zoom_events_pay_per_attendee,omitempty"`
@@ -7140,28 +9547,28 @@ type UserSettingsFeature struct {
 	// Whether the user has a Zoom Docs license.
 	ZoomDocs *bool `json:"zoom_docs,omitempty"`
 
-	// A list of license information used to return the user's corresponding license type, license
-	// option, and license subscription reference ID.
-	LicenseInfoList []LicenseInfo `json:"license_info_list,omitempty"`
+	// A list of license information used to specify the appropriate license type, license option, and
+	// license subscription reference ID.
+	LicenseInfoList []LicenseInfoRequest `json:"license_info_list,omitzero"`
 }
 
 // UserSettingsInMeeting is the in_meeting field of [UserSettings].
 type UserSettingsInMeeting struct {
 	// Allow the host to enable Focus Mode when scheduling a meeting.
-	AllowHostToEnableFocusMode *bool `json:"allow_host_to_enable_focus_mode,omitempty"`
+	AllowHostToEnableFocusMode bool `json:"allow_host_to_enable_focus_mode,omitempty"`
 
 	// If the value of this field is set to true, allow users to delete messages in the in-meeting
 	// chat.
-	AllowUsersToDeleteMessagesInMeetingChat *bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
 
 	// Whether to allow live streaming.
-	AllowLiveStreaming *bool `json:"allow_live_streaming,omitempty"`
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitempty"`
 
 	// Whether to display a thumbs up or thumbs down feedback survey at the end of each meeting.
-	PostMeetingFeedback *bool `json:"post_meeting_feedback,omitempty"`
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitempty"`
 
 	// Whether to enable the Zoom Whiteboard feature.
-	Whiteboard *bool `json:"whiteboard,omitempty"`
+	Whiteboard bool `json:"whiteboard,omitempty"`
 
 	// Specify who participants can chat with:
 	AllowParticipantsChatWith int `json:"allow_participants_chat_with,omitempty"`
@@ -7170,44 +9577,44 @@ type UserSettingsInMeeting struct {
 	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
 
 	// This setting allows participants to use annotation tools.
-	Annotation *bool `json:"annotation,omitempty"`
+	Annotation bool `json:"annotation,omitempty"`
 
 	// This setting allows host to put attendee on hold.
-	AttendeeOnHold *bool `json:"attendee_on_hold,omitempty"`
+	AttendeeOnHold bool `json:"attendee_on_hold,omitempty"`
 
 	// Whether the Focus Mode feature is enabled.
-	AttentionModeFocusMode *bool `json:"attention_mode_focus_mode,omitempty"`
+	AttentionModeFocusMode bool `json:"attention_mode_focus_mode,omitempty"`
 
 	// This setting auto saves all in-meeting chats.
-	AutoSavingChat *bool `json:"auto_saving_chat,omitempty"`
+	AutoSavingChat bool `json:"auto_saving_chat,omitempty"`
 
 	// This setting allows the host to split meeting participants into separate breakout rooms.
-	BreakoutRoom *bool `json:"breakout_room,omitempty"`
+	BreakoutRoom bool `json:"breakout_room,omitempty"`
 
 	// Whether the host can assign participants to breakout rooms when scheduling.
-	BreakoutRoomSchedule *bool `json:"breakout_room_schedule,omitempty"`
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitempty"`
 
 	// This setting enables chat during meeting for all participants.
-	Chat *bool `json:"chat,omitempty"`
+	Chat bool `json:"chat,omitempty"`
 
 	// This setting allows participants to ask questions for the host and participants to answer.
-	MeetingQuestionAnswer *bool `json:"meeting_question_answer,omitempty"`
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitempty"`
 
 	// This setting enables closed captions.
-	ClosedCaption *bool `json:"closed_caption,omitempty"`
+	ClosedCaption bool `json:"closed_caption,omitempty"`
 
 	// The information about the user's closed captioning settings.
 	ClosedCaptioning *ClosedCaptioning `json:"closed_captioning,omitempty"`
 
 	// This setting allows the host to add co-hosts.
-	CoHost *bool `json:"co_host,omitempty"`
+	CoHost bool `json:"co_host,omitempty"`
 
 	// If set to true, you can select data center regions to use for hosting your real-time meeting and
 	// webinar traffic.
-	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitempty"`
 
 	// Whether to allow custom live streaming.
-	CustomLiveStreamingService *bool `json:"custom_live_streaming_service,omitempty"`
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitempty"`
 
 	// The custom live streaming service instructions.
 	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
@@ -7217,135 +9624,134 @@ type UserSettingsInMeeting struct {
 	DataCenterRegions []string `json:"data_center_regions,omitempty"`
 
 	// This setting enables the Disable desktop screen sharing for meetings you host setting.
-	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
 
 	// This setting enables the Disable screen sharing when guests are in the meeting setting.
-	DisableScreenSharingForInMeetingGuests *bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
 
 	// Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room.
-	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
+	E2eEncryption bool `json:"e2e_encryption,omitempty"`
 
 	// This setting plays sound when participants join or leave: host - When host joins or leaves.
 	EntryExitChime EntryExitChime `json:"entry_exit_chime,omitempty"`
 
 	// This setting allows another user to take control of the camera.
-	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
+	FarEndCameraControl bool `json:"far_end_camera_control,omitempty"`
 
 	// This setting enables option to send feedback to Zoom at the end of the meeting.
-	Feedback *bool `json:"feedback,omitempty"`
+	Feedback bool `json:"feedback,omitempty"`
 
 	// Whether the in-meeting file transfer setting has been enabled for the user or not.
-	FileTransfer *bool `json:"file_transfer,omitempty"`
+	FileTransfer bool `json:"file_transfer,omitempty"`
 
 	// This setting enables group HD video in Meeting.
-	GroupHd *bool `json:"group_hd,omitempty"`
+	GroupHd bool `json:"group_hd,omitempty"`
 
 	// This setting enables group HD video in Webinar.
-	WebinarGroupHd *bool `json:"webinar_group_hd,omitempty"`
+	WebinarGroupHd bool `json:"webinar_group_hd,omitempty"`
 
 	// This setting allows participants to join a meeting directly from their desktop browser.
-	JoinFromDesktop *bool `json:"join_from_desktop,omitempty"`
+	JoinFromDesktop bool `json:"join_from_desktop,omitempty"`
 
 	// This setting allows participants to join a meeting directly from their mobile browser.
-	JoinFromMobile *bool `json:"join_from_mobile,omitempty"`
+	JoinFromMobile bool `json:"join_from_mobile,omitempty"`
 
 	// The information about the language interpretation settings.
-	LanguageInterpretation *UserSettingsInMeetingLanguageInterpretation `json:"language_interpretation,omitempty"`
+	LanguageInterpretation *LanguageInterpretationSettings `json:"language_interpretation,omitempty"`
 
 	// This setting allows hosts to assign participants as sign language interpreters who can interpret
 	// one language into sign language in real-time.
-	SignLanguageInterpretation *UserSettingsInMeetingSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
+	SignLanguageInterpretation *SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitempty"`
 
 	// Whether to allow Facebook live streaming.
-	LiveStreamingFacebook *bool `json:"live_streaming_facebook,omitempty"`
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitempty"`
 
 	// Whether to allow YouTube live streaming.
-	LiveStreamingYoutube *bool `json:"live_streaming_youtube,omitempty"`
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitempty"`
 
 	// The information about manual captioning settings.
 	ManualCaptioning *ManualCaptioning `json:"manual_captioning,omitempty"`
 
 	// This setting allows meeting participants to communicate using the emoji reactions located in the
 	// Reactions menu in the meeting toolbar.
-	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
+	MeetingReactions bool `json:"meeting_reactions,omitempty"`
 
 	// This setting enables you to choose from these meeting reaction options.
 	MeetingReactionsEmojis EmojiOption `json:"meeting_reactions_emojis,omitempty"`
 
 	// Whether to allow host and panelist to use audible clap.
-	AllowHostPanelistsToUseAudibleClap *bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
 
 	// You can set this field to true to use webinar reactions.
-	WebinarReactions *bool `json:"webinar_reactions,omitempty"`
+	WebinarReactions bool `json:"webinar_reactions,omitempty"`
 
 	// This setting allows the host to present a survey to participants once a meeting has ended.
-	MeetingSurvey *bool `json:"meeting_survey,omitempty"`
+	MeetingSurvey bool `json:"meeting_survey,omitempty"`
 
 	// This setting enables non-verbal feedback through screens.
-	NonVerbalFeedback *bool `json:"non_verbal_feedback,omitempty"`
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitempty"`
 
 	// This setting adds polls to the meeting controls.
-	Polling *bool `json:"polling,omitempty"`
+	Polling bool `json:"polling,omitempty"`
 
 	// This setting enables 1:1 private chat between participants during meetings.
-	PrivateChat *bool `json:"private_chat,omitempty"`
+	PrivateChat bool `json:"private_chat,omitempty"`
 
 	// This setting records and plays their own voice.
-	RecordPlayVoice *bool `json:"record_play_voice,omitempty"`
+	RecordPlayVoice bool `json:"record_play_voice,omitempty"`
 
 	// This setting enables remote control during screensharing.
-	RemoteControl *bool `json:"remote_control,omitempty"`
+	RemoteControl bool `json:"remote_control,omitempty"`
 
 	// This setting allows host to provide 1:1 remote support to a participant.
-	RemoteSupport *bool `json:"remote_support,omitempty"`
+	RemoteSupport bool `json:"remote_support,omitempty"`
 
 	// Whether the Request permission to unmute participants option has been enabled for the user or
 	// not.
-	RequestPermissionToUnmuteParticipants *bool `json:"request_permission_to_unmute_participants,omitempty"`
+	RequestPermissionToUnmuteParticipants bool `json:"request_permission_to_unmute_participants,omitempty"`
 
 	// This setting allows host and participants to share their screen or content during meetings.
-	ScreenSharing *bool `json:"screen_sharing,omitempty"`
+	ScreenSharing bool `json:"screen_sharing,omitempty"`
 
 	// This setting shares dual camera.
-	ShareDualCamera *bool `json:"share_dual_camera,omitempty"`
+	ShareDualCamera bool `json:"share_dual_camera,omitempty"`
 
 	// The setting allows participants to join a meeting directly from their browser and bypass the
 	// Zoom application download process.
-	ShowAJoinFromYourBrowserLink *bool `json:"show_a_join_from_your_browser_link,omitempty"`
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitempty"`
 
 	// This setting allows you to always show meeting controls during a meeting.
-	ShowMeetingControlToolbar *bool `json:"show_meeting_control_toolbar,omitempty"`
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitempty"`
 
 	// This setting allows the person sharing during a presentation to allow others to control the
 	// slide presentation.
-	SlideControl *bool `json:"slide_control,omitempty"`
+	SlideControl bool `json:"slide_control,omitempty"`
 
 	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
 	// center regions to not opt in to:
 	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitempty"`
 
 	// This setting enables virtual background.
-	VirtualBackground *bool `json:"virtual_background,omitempty"`
+	VirtualBackground bool `json:"virtual_background,omitempty"`
 
 	// The settings to manage virtual background.
-	VirtualBackgroundSettings *UserSettingsInMeetingVirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
+	VirtualBackgroundSettings *VirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
 
 	// This setting enables the waiting room.
-	WaitingRoom *bool `json:"waiting_room,omitempty"`
+	WaitingRoom bool `json:"waiting_room,omitempty"`
 
-	// The information about the user's webinar chat settings.
-	WebinarChat *UserSettingsInMeetingWebinarChat `json:"webinar_chat,omitempty"`
+	WebinarChat *WebinarChatSettings `json:"webinar_chat,omitempty"`
 
-	WebinarLiveStreaming *UserSettingsInMeetingWebinarLiveStreaming `json:"webinar_live_streaming,omitempty"`
+	WebinarLiveStreaming *WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitempty"`
 
 	// The information about the account's meeting polling settings.
-	MeetingPolling *UserSettingsInMeetingMeetingPolling `json:"meeting_polling,omitempty"`
+	MeetingPolling *UserPollingSettings `json:"meeting_polling,omitempty"`
 
 	// The information about the user's webinar polling settings.
-	WebinarPolling *UserSettingsInMeetingWebinarPolling `json:"webinar_polling,omitempty"`
+	WebinarPolling *UserPollingSettings `json:"webinar_polling,omitempty"`
 
 	// This setting allows the host to present surveys to attendees once a webinar has ended.
-	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
+	WebinarSurvey bool `json:"webinar_survey,omitempty"`
 
 	// This setting indicates who can share their screen or content during meetings.
 	WhoCanShareScreen ScreenSharePermission `json:"who_can_share_screen,omitempty"`
@@ -7358,22 +9764,19 @@ type UserSettingsInMeeting struct {
 	ParticipantsShareSimultaneously SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
 
 	// Whether to allow Workplace by Facebook live streaming.
-	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitempty"`
 
 	// Users can move to a new device without leaving the meeting they're in.
-	TransferMeetingsBetweenDevices *bool `json:"transfer_meetings_between_devices,omitempty"`
+	TransferMeetingsBetweenDevices bool `json:"transfer_meetings_between_devices,omitempty"`
 
 	// This setting enables the Show Zoom windows during screen share feature.
-	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitempty"`
 
 	// As a host, you can generate a summary.
 	MeetingSummaryWithAICompanion *UserSettingsInMeetingMeetingSummaryWithAICompanion `json:"meeting_summary_with_ai_companion,omitempty"`
 
 	// Allow hosts and invited participants to ask questions to AI Companion during a meeting.
 	AICompanionQuestions *UserSettingsInMeetingAICompanionQuestions `json:"ai_companion_questions,omitempty"`
-
-	// This setting allows the user to view and add contacts to the Auto-answer group in chat feature.
-	AutoAnswer *bool `json:"auto_answer,omitempty"`
 }
 
 // UserSettingsInMeetingAICompanionQuestions is the ai_companion_questions field of
@@ -7382,74 +9785,250 @@ type UserSettingsInMeeting struct {
 type UserSettingsInMeetingAICompanionQuestions struct {
 	// Whether to allow hosts and invited participants to ask questions to AI Companion during a
 	// meeting.
-	Enable *bool `json:"enable,omitempty"`
+	Enable bool `json:"enable,omitempty"`
 
 	// Whether to automatically allow access when the meeting starts.
-	AutoEnable *bool `json:"auto_enable,omitempty"`
+	AutoEnable bool `json:"auto_enable,omitempty"`
 
 	// Defines who can ask questions about this meeting's transcript.
 	WhoCanAskQuestions int `json:"who_can_ask_questions,omitempty"`
-}
-
-// UserSettingsInMeetingLanguageInterpretation is the language_interpretation field of
-// [UserSettingsInMeeting]. The information about the language interpretation settings.
-type UserSettingsInMeetingLanguageInterpretation struct {
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
-
-	// Whether enable language interpretation by default.
-	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
-
-	// Whether to allow participants to speak in listening channel.
-	AllowParticipantsToSpeakInListeningChannel *bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
-
-	// Whether to allow up to 25 custom languages when scheduling meetings.
-	AllowUpTo25CustomLanguagesWhenSchedulingMeetings *bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-
-	// This setting allows hosts to assign participants as interpreters who can interpret one language
-	// into another in real-time.
-	Enable *bool `json:"enable,omitempty"`
-
-	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
-}
-
-// UserSettingsInMeetingMeetingPolling is the meeting_polling field of [UserSettingsInMeeting]. The
-// information about the account's meeting polling settings.
-type UserSettingsInMeetingMeetingPolling struct {
-	// Whether to allow the host to create advanced polls and quizzes.
-	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow host to upload an image for each question.
-	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// Whether to allow the host to add polls before or during a meeting.
-	Enable *bool `json:"enable,omitempty"`
 }
 
 // UserSettingsInMeetingMeetingSummaryWithAICompanion is the meeting_summary_with_ai_companion field
 // of [UserSettingsInMeeting]. As a host, you can generate a summary.
 type UserSettingsInMeetingMeetingSummaryWithAICompanion struct {
 	// Whether to allow hosts to generate a summary.
-	Enable *bool `json:"enable,omitempty"`
+	Enable bool `json:"enable,omitempty"`
 
 	// Whether to turn on meeting summary automatically when meetings start.
-	AutoEnable *bool `json:"auto_enable,omitempty"`
+	AutoEnable bool `json:"auto_enable,omitempty"`
 
 	// Defines who will receive a summary after this meeting.
 	WhoWillReceiveSummary int `json:"who_will_receive_summary,omitempty"`
 }
 
-// UserSettingsInMeetingSignLanguageInterpretation is the sign_language_interpretation field of
-// [UserSettingsInMeeting]. This setting allows hosts to assign participants as sign language
-// interpreters who can interpret one language into sign language in real-time.
-type UserSettingsInMeetingSignLanguageInterpretation struct {
+// UserSettingsInMeetingRequest is the in_meeting field of [UpdateUserSettingsRequest].
+type UserSettingsInMeetingRequest struct {
+	// Whether the host can enable the Focus Mode when scheduling a meeting.
+	AllowHostToEnableFocusMode *bool `json:"allow_host_to_enable_focus_mode,omitempty"`
+
+	// If the value of this field is set to true, it allows users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat *bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// Allow livestreaming.
+	AllowLiveStreaming *bool `json:"allow_live_streaming,omitempty"`
+
+	// Whether to display a thumbs up or thumbs down feedback survey at the end of each meeting.
+	PostMeetingFeedback *bool `json:"post_meeting_feedback,omitempty"`
+
+	// Whether to enable the Zoom Whiteboard feature.
+	Whiteboard *bool `json:"whiteboard,omitempty"`
+
+	// Who participants can chat with:
+	AllowParticipantsChatWith *int `json:"allow_participants_chat_with,omitempty"`
+
+	// How participants can save meeting chats:
+	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
+
+	// This setting allows meeting participants to use the annotation tools.
+	Annotation *bool `json:"annotation,omitempty"`
+
+	// This setting allows the host to put an attendee on hold.
+	AttendeeOnHold *bool `json:"attendee_on_hold,omitempty"`
+
+	// Whether the Focus Mode feature is enabled.
+	AttentionModeFocusMode *bool `json:"attention_mode_focus_mode,omitempty"`
+
+	// This setting automatically saves all in-meeting chats.
+	AutoSavingChat *bool `json:"auto_saving_chat,omitempty"`
+
+	// This setting allows the meeting host to split meeting participants into separate breakout rooms.
+	BreakoutRoom *bool `json:"breakout_room,omitempty"`
+
+	// This setting allows the host to assign participants to breakout rooms when scheduling.
+	BreakoutRoomSchedule *bool `json:"breakout_room_schedule,omitempty"`
+
+	// This setting enables chat during meeting for all participants.
+	Chat *bool `json:"chat,omitempty"`
+
+	// This setting allows participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer *bool `json:"meeting_question_answer,omitempty"`
+
+	// This setting enables closed captions.
+	ClosedCaption *bool `json:"closed_caption,omitempty"`
+
+	// The information about the user's closed captioning settings.
+	ClosedCaptioning *ClosedCaptioningRequest `json:"closed_captioning,omitempty"`
+
+	// This setting allows the host to add co-hosts.
+	CoHost *bool `json:"co_host,omitempty"`
+
+	// This setting uses custom data center regions:
+	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
+
+	// This setting allows custom livestreaming.
+	CustomLiveStreamingService *bool `json:"custom_live_streaming_service,omitempty"`
+
+	// The custom livestreaming service instructions.
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to:
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+
+	// This setting enables the Disable desktop screen sharing for meetings you host setting.
+	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// This setting enables the Disable screen sharing when guests are in the meeting setting.
+	DisableScreenSharingForInMeetingGuests *bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// This setting requires AES encryption for meetings.
+	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
+
+	// When to play the meeting entry/exit sound notification:
+	EntryExitChime *EntryExitChime `json:"entry_exit_chime,omitempty"`
+
+	// This setting allows another user to take control of the user's camera.
+	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
+
+	// This field enables the Feedback to Zoom setting.
+	Feedback *bool `json:"feedback,omitempty"`
+
+	// This setting indicates whether in-meeting file transfer setting has been enabled for the user or
+	// not.
+	FileTransfer *bool `json:"file_transfer,omitempty"`
+
+	// This setting enables the group HD video in Meeting.
+	GroupHd *bool `json:"group_hd,omitempty"`
+
+	// This setting enables the group HD video in Webinar.
+	WebinarGroupHd *bool `json:"webinar_group_hd,omitempty"`
+
+	// This setting allows participants to join a meeting directly from their desktop browser.
+	JoinFromDesktop *bool `json:"join_from_desktop,omitempty"`
+
+	// This setting allows participants to join a meeting directly from their mobile browser.
+	JoinFromMobile *bool `json:"join_from_mobile,omitempty"`
+
+	// The information about the language interpretation settings.
+	LanguageInterpretation *LanguageInterpretationSettingsRequest `json:"language_interpretation,omitempty"`
+
+	// This setting allows hosts to assign participants as sign language interpreters who can interpret
+	// one language into sign language in real-time.
+	SignLanguageInterpretation *UserSettingsInMeetingSignLanguageInterpretationRequest `json:"sign_language_interpretation,omitempty"`
+
+	// This setting allows Facebook livestreaming.
+	LiveStreamingFacebook *bool `json:"live_streaming_facebook,omitempty"`
+
+	// This setting allows YouTube to livestreaming.
+	LiveStreamingYoutube *bool `json:"live_streaming_youtube,omitempty"`
+
+	// The information about manual captioning settings.
+	ManualCaptioning *ManualCaptioningRequest `json:"manual_captioning,omitempty"`
+
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
+
+	// Users can choose from the following meeting reaction options:
+	MeetingReactionsEmojis *EmojiOption `json:"meeting_reactions_emojis,omitempty"`
+
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap *bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+
+	// Setting this field to true allow you to use webinar reactions.
+	WebinarReactions *bool `json:"webinar_reactions,omitempty"`
+
+	// This setting allows the host to present a survey to participants once a meeting has ended.
+	MeetingSurvey *bool `json:"meeting_survey,omitempty"`
+
+	// This setting enables the Non-verbal feedback feature.
+	NonVerbalFeedback *bool `json:"non_verbal_feedback,omitempty"`
+
+	// This setting adds polls to the meeting controls.
+	Polling *bool `json:"polling,omitempty"`
+
+	// This setting enables private chat between participants during meetings.
+	PrivateChat *bool `json:"private_chat,omitempty"`
+
+	// This setting allows users to record and play their own voice.
+	RecordPlayVoice *bool `json:"record_play_voice,omitempty"`
+
+	// This setting enables the Remote control feature.
+	RemoteControl *bool `json:"remote_control,omitempty"`
+
+	// This setting enables the Remote support feature.
+	RemoteSupport *bool `json:"remote_support,omitempty"`
+
+	// This setting indicates whether the Request permission to unmute participants option has been
+	// enabled for the user or not.
+	RequestPermissionToUnmuteParticipants *bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// This setting allows host and participants to share their screen or content during meetings.
+	ScreenSharing *bool `json:"screen_sharing,omitempty"`
+
+	// This setting allows the use of shared dual cameras.
+	ShareDualCamera *bool `json:"share_dual_camera,omitempty"`
+
+	// This setting allows participants to join a meeting directly from their browser and bypass the
+	// Zoom application download process.
+	ShowAJoinFromYourBrowserLink *bool `json:"show_a_join_from_your_browser_link,omitempty"`
+
+	// This setting allows you to always display in-meeting controls.
+	ShowMeetingControlToolbar *bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl *bool `json:"slide_control,omitempty"`
+
+	// This setting enables virtual backgrounds.
+	VirtualBackground *bool `json:"virtual_background,omitempty"`
+
+	// The user's virtual background settings.
+	VirtualBackgroundSettings *UserSettingsInMeetingVirtualBackgroundSettingsRequest `json:"virtual_background_settings,omitempty"`
+
+	// This setting enables the Waiting Room feature.
+	WaitingRoom *bool `json:"waiting_room,omitempty"`
+
+	// The information about the user's webinar chat settings.
+	WebinarChat *WebinarChatSettingsRequest `json:"webinar_chat,omitempty"`
+
+	WebinarLiveStreaming *WebinarLiveStreamingSettingsRequest `json:"webinar_live_streaming,omitempty"`
+
+	// The information about the account's meeting polling settings.
+	MeetingPolling *UserPollingSettingsRequest `json:"meeting_polling,omitempty"`
+
+	// The information about the user's webinar polling settings.
+	WebinarPolling *UserPollingSettingsRequest `json:"webinar_polling,omitempty"`
+
+	// This setting allows the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
+
+	// This setting indicates who can share their screen or content during meetings.
+	WhoCanShareScreen *ScreenSharePermission `json:"who_can_share_screen,omitempty"`
+
+	// This setting indicates who is allowed to start sharing screen when someone else in the meeting
+	// is sharing their screen.
+	WhoCanShareScreenWhenSomeoneIsSharing *ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+
+	// This setting indicates how many participants can share at the same time.
+	ParticipantsShareSimultaneously *SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
+
+	// This setting allows Workplace by Facebook livestreaming.
+	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
+
+	// This setting allows the user to view and add contacts to the Auto-answer group in chat feature.
+	AutoAnswer *bool `json:"auto_answer,omitempty"`
+
+	// This setting enables the Show Zoom windows during screen share feature.
+	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
+}
+
+// UserSettingsInMeetingSignLanguageInterpretationRequest is the sign_language_interpretation field
+// of [UserSettingsInMeetingRequest]. This setting allows hosts to assign participants as sign
+// language interpreters who can interpret one language into sign language in real-time.
+type UserSettingsInMeetingSignLanguageInterpretationRequest struct {
 	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
 	// one language into another in real-time.
 	Enable *bool `json:"enable,omitempty"`
@@ -7458,106 +10037,99 @@ type UserSettingsInMeetingSignLanguageInterpretation struct {
 	EnableSignLanguageInterpretationByDefault *bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
 
 	// A list of system-supported languages.
-	Languages []string `json:"languages,omitempty"`
+	Languages []string `json:"languages,omitzero"`
 
 	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitempty"`
+	CustomLanguages []string `json:"custom_languages,omitzero"`
 }
 
-// UserSettingsInMeetingVirtualBackgroundSettings is the virtual_background_settings field of
-// [UserSettingsInMeeting]. The settings to manage virtual background.
-type UserSettingsInMeetingVirtualBackgroundSettings struct {
-	// This setting allows the user to upload custom backgrounds.
+// UserSettingsInMeetingVirtualBackgroundSettingsRequest is the virtual_background_settings field of
+// [UserSettingsInMeetingRequest]. The user's virtual background settings.
+type UserSettingsInMeetingVirtualBackgroundSettingsRequest struct {
+	// This setting allows the user to upload custom virtual backgrounds.
 	AllowUploadCustom *bool `json:"allow_upload_custom,omitempty"`
 
 	// This setting allows the use of videos for virtual backgrounds.
 	AllowVideos *bool `json:"allow_videos,omitempty"`
 
-	// This setting enables virtual background.
+	// This setting enables virtual backgrounds.
 	Enable *bool `json:"enable,omitempty"`
 
 	// The information about the virtual background files.
-	Files []VirtualBackground `json:"files,omitempty"`
-}
-
-// UserSettingsInMeetingWebinarChat is the webinar_chat field of [UserSettingsInMeeting].
-type UserSettingsInMeetingWebinarChat struct {
-	// This setting indicates who webinar attendees can chat with.
-	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
-
-	// Automatically saves chat messages to a local file on the host's computer when the webinar ends.
-	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
-
-	// This setting indicates who the webinar panelists can chat with.
-	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
-
-	// This setting allows webinar panelists to send direct messages to other panelists.
-	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
-
-	// This setting indicates how webinar attendees can save chats.
-	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
-
-	// By default, it indicates who the webinar attendees can chat with.
-	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
-
-	// This setting allows the webinar participants to send chat messages.
-	Enable *bool `json:"enable,omitempty"`
-}
-
-// UserSettingsInMeetingWebinarLiveStreaming is the webinar_live_streaming field of
-// [UserSettingsInMeeting].
-type UserSettingsInMeetingWebinarLiveStreaming struct {
-	// The specific instructions to allow your account's meeting hosts to configure a custom live
-	// stream.
-	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
-
-	// Whether webinar live streaming is enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to notify users to watch the live stream.
-	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
-
-	// The available live streaming services:
-	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
-}
-
-// UserSettingsInMeetingWebinarPolling is the webinar_polling field of [UserSettingsInMeeting]. The
-// information about the user's webinar polling settings.
-type UserSettingsInMeetingWebinarPolling struct {
-	// This setting allows the host to create advanced polls and quizzes.
-	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
-
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to require answers to be anonymous.
-	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
-
-	// Whether to allow host to upload an image for each question.
-	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
-
-	// This setting allows the host to add polls before or during a webinar.
-	Enable *bool `json:"enable,omitempty"`
+	Files []VirtualBackgroundRequest `json:"files,omitzero"`
 }
 
 // UserSettingsMeetingSecurity is the meeting_security field of [UserSettings].
 type UserSettingsMeetingSecurity struct {
 	// Whether all meetings must be secured with at least one security option.
-	AutoSecurity *bool `json:"auto_security,omitempty"`
+	AutoSecurity bool `json:"auto_security,omitempty"`
 
 	// Whether users in specific domains are blocked from joining meetings and webinars.
-	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+	BlockUserDomain bool `json:"block_user_domain,omitempty"`
 
 	// The blocked domains.
 	BlockUserDomainList []string `json:"block_user_domain_list,omitempty"`
 
 	// Whether the meeting passcode is encrypted and included in the invitation link.
-	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
 
 	// The type of encryption used when starting a meeting:
 	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
 
 	// Whether end-to-end encryption is enabled for meetings.
+	EndToEndEncryptedMeetings bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword bool `json:"meeting_password,omitempty"`
+
+	// The information about the meeting and webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirement `json:"meeting_password_requirement,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether passcodes are required for participants joining by phone.
+	PhonePassword bool `json:"phone_password,omitempty"`
+
+	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are passcode-protected.
+	PMIPassword bool `json:"pmi_password,omitempty"`
+
+	// Whether passcodes are required for meetings that have already been scheduled.
+	RequirePasswordForScheduledMeeting bool `json:"require_password_for_scheduled_meeting,omitempty"`
+
+	// Whether passcodes are required for webinars that have already been scheduled.
+	RequirePasswordForScheduledWebinar bool `json:"require_password_for_scheduled_webinar,omitempty"`
+
+	// Whether participants are placed in the Waiting Room when they join a meeting.
+	WaitingRoom bool `json:"waiting_room,omitempty"`
+
+	// The information about the Waiting Room settings.
+	WaitingRoomSettings *WaitingRoomSettings `json:"waiting_room_settings,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword bool `json:"webinar_password,omitempty"`
+}
+
+// UserSettingsMeetingSecurityRequest is the meeting_security field of [UpdateUserSettingsRequest].
+type UserSettingsMeetingSecurityRequest struct {
+	// Whether to require that all meetings are secured with at least one security option.
+	AutoSecurity *bool `json:"auto_security,omitempty"`
+
+	// Whether to block users in specific domains from joining meetings and webinars.
+	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+
+	// The domain to block, up to 20 domains.
+	BlockUserDomainList []string `json:"block_user_domain_list,omitzero"`
+
+	// Whether the meeting passcode will be encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// The type of encryption to use when starting a meeting:
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
 	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
 
 	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
@@ -7565,51 +10137,123 @@ type UserSettingsMeetingSecurity struct {
 	MeetingPassword *bool `json:"meeting_password,omitempty"`
 
 	// The information about the meeting and webinar passcode requirements.
-	MeetingPasswordRequirement *PasswordRequirement `json:"meeting_password_requirement,omitempty"`
+	MeetingPasswordRequirement *PasswordRequirementRequest `json:"meeting_password_requirement,omitempty"`
 
 	// Whether to specify that only authenticated users can join the meeting from the web client.
 	OnlyAuthenticatedCanJoinFromWebclient *bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
 
-	// Whether passcodes are required for participants joining by phone.
+	// Whether to require a passcode for participants joining by phone.
 	PhonePassword *bool `json:"phone_password,omitempty"`
 
 	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
 	// systems are passcode-protected.
 	PMIPassword *bool `json:"pmi_password,omitempty"`
 
-	// Whether passcodes are required for meetings that have already been scheduled.
+	// Whether to require a passcode for meetings that have already been scheduled.
 	RequirePasswordForScheduledMeeting *bool `json:"require_password_for_scheduled_meeting,omitempty"`
 
-	// Whether passcodes are required for webinars that have already been scheduled.
+	// Whether to require a passcode for webinars that have already been scheduled.
 	RequirePasswordForScheduledWebinar *bool `json:"require_password_for_scheduled_webinar,omitempty"`
 
 	// Whether participants are placed in the Waiting Room when they join a meeting.
 	WaitingRoom *bool `json:"waiting_room,omitempty"`
 
-	// The information about the Waiting Room settings.
-	WaitingRoomSettings *WaitingRoomSettings `json:"waiting_room_settings,omitempty"`
+	// The information about the waiting room settings.
+	WaitingRoomSettings *WaitingRoomSettingsRequest `json:"waiting_room_settings,omitempty"`
 
 	// Whether to generate a passcode when scheduling webinars.
 	WebinarPassword *bool `json:"webinar_password,omitempty"`
 }
 
-// UserSettingsProfile is the profile field of [UserSettings].
-type UserSettingsProfile struct {
-	RecordingStorageLocation *UserSettingsProfileRecordingStorageLocation `json:"recording_storage_location,omitempty"`
-}
-
-// UserSettingsProfileRecordingStorageLocation is the recording_storage_location field of
-// [UserSettingsProfile].
-type UserSettingsProfileRecordingStorageLocation struct {
-	// Users can choose the country to store their recorded content.
-	AllowedValues []string `json:"allowed_values,omitempty"`
-
-	// The abbreviated country code.
-	Value string `json:"value,omitempty"`
-}
-
 // UserSettingsRecording is the recording field of [UserSettings].
 type UserSettingsRecording struct {
+	// This setting asks the host to confirm the disclaimer.
+	AskHostToConfirmDisclaimer bool `json:"ask_host_to_confirm_disclaimer,omitempty"`
+
+	// This field can be used if recording_disclaimer is set to true.
+	AskParticipantsToConsentDisclaimer bool `json:"ask_participants_to_consent_disclaimer,omitempty"`
+
+	// The auto delete cloud recordings setting.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitempty"`
+
+	// When the auto_delete_cmr value is true, this value is the number of days before the
+	// auto-deletion of cloud recordings.
+	AutoDeleteCmrDays int `json:"auto_delete_cmr_days,omitempty"`
+
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately *RecordFilesSeparately `json:"record_files_separately,omitempty"`
+
+	// This setting displays the participants' names in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitempty"`
+
+	// This setting records thumbnails of the presenter when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitempty"`
+
+	// This setting optimizes recordings for a third-party video editor.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
+
+	// This setting enables the recording highlights feature.
+	RecordingHighlight bool `json:"recording_highlight,omitempty"`
+
+	// This setting saves the panelist chat to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitempty"`
+
+	// This setting saves poll results shared during the meeting or webinar.
+	SavePollResults bool `json:"save_poll_results,omitempty"`
+
+	// This setting saves closed captions as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitempty"`
+
+	// The automatic recording: local - Record on local.
+	AutoRecording AutoRecording `json:"auto_recording,omitempty"`
+
+	// The cloud recording.
+	CloudRecording bool `json:"cloud_recording,omitempty"`
+
+	// The host can pause or stop the auto recording in the cloud.
+	HostPauseStopRecording bool `json:"host_pause_stop_recording,omitempty"`
+
+	// This setting allows the cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *IPAddressAccessControl `json:"ip_address_access_control,omitempty"`
+
+	// The local recording.
+	LocalRecording bool `json:"local_recording,omitempty"`
+
+	// This setting records one audio file for all participants.
+	RecordAudioFile bool `json:"record_audio_file,omitempty"`
+
+	// This setting records the gallery view.
+	RecordGalleryView bool `json:"record_gallery_view,omitempty"`
+
+	// This setting records the active speaker view.
+	RecordSpeakerView bool `json:"record_speaker_view,omitempty"`
+
+	// The audio transcript.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitempty"`
+
+	// The setting shows a disclaimer to participants before a recording starts This field has been
+	// deprecated.
+	RecordingDisclaimer bool `json:"recording_disclaimer,omitempty"`
+
+	// By selecting this option, your recording will have meeting smart chapters, and next steps.
+	SmartRecording *SmartRecording `json:"smart_recording,omitempty"`
+
+	// This object represents the minimum passcode requirements set for recordings via Account
+	// Recording Settings.
+	RecordingPasswordRequirement *PasswordRequirement `json:"recording_password_requirement,omitempty"`
+
+	// This setting saves chat text from the meeting.
+	SaveChatText bool `json:"save_chat_text,omitempty"`
+
+	// This setting shows the timestamp on the video.
+	ShowTimestamp bool `json:"show_timestamp,omitempty"`
+
+	// setting name: Recording notifications - Zoom clients.
+	RecordingNotificationForZoomClient *RecordingNotification `json:"recording_notification_for_zoom_client,omitempty"`
+}
+
+// UserSettingsRecordingRequest is the recording field of [UpdateUserSettingsRequest].
+type UserSettingsRecordingRequest struct {
 	// This setting asks the host to confirm the disclaimer.
 	AskHostToConfirmDisclaimer *bool `json:"ask_host_to_confirm_disclaimer,omitempty"`
 
@@ -7620,16 +10264,16 @@ type UserSettingsRecording struct {
 	AutoDeleteCmr *bool `json:"auto_delete_cmr,omitempty"`
 
 	// When the auto_delete_cmr value is true, this value is the number of days before the
-	// auto-deletion of cloud recordings.
-	AutoDeleteCmrDays int `json:"auto_delete_cmr_days,omitempty"`
+	// auto-deletion of cloud recordings:
+	AutoDeleteCmrDays *int `json:"auto_delete_cmr_days,omitempty"`
 
 	// The account's Record active speaker, gallery view and shared screen separately settings.
-	RecordFilesSeparately *RecordFilesSeparately `json:"record_files_separately,omitempty"`
+	RecordFilesSeparately *RecordFilesSeparatelyRequest `json:"record_files_separately,omitempty"`
 
-	// This setting displays the participants' names in the recording.
+	// This setting allows you to display the participants' names in the recording.
 	DisplayParticipantName *bool `json:"display_participant_name,omitempty"`
 
-	// This setting records thumbnails of the presenter when they are sharing their screen.
+	// This setting records the thumbnails of the presenter when they are sharing their screen.
 	RecordingThumbnails *bool `json:"recording_thumbnails,omitempty"`
 
 	// This setting optimizes recordings for a third-party video editor.
@@ -7641,14 +10285,14 @@ type UserSettingsRecording struct {
 	// This setting saves the panelist chat to the recording.
 	SavePanelistChat *bool `json:"save_panelist_chat,omitempty"`
 
-	// This setting saves poll results shared during the meeting or webinar.
+	// This setting saves the poll results shared during the meeting or webinar.
 	SavePollResults *bool `json:"save_poll_results,omitempty"`
 
 	// This setting saves closed captions as a VTT (Video Track Text) file.
 	SaveCloseCaption *bool `json:"save_close_caption,omitempty"`
 
 	// The automatic recording: local - Record on local.
-	AutoRecording AutoRecording `json:"auto_recording,omitempty"`
+	AutoRecording *AutoRecording `json:"auto_recording,omitempty"`
 
 	// The cloud recording.
 	CloudRecording *bool `json:"cloud_recording,omitempty"`
@@ -7656,8 +10300,8 @@ type UserSettingsRecording struct {
 	// The host can pause or stop the auto recording in the cloud.
 	HostPauseStopRecording *bool `json:"host_pause_stop_recording,omitempty"`
 
-	// This setting allows the cloud recording access only from specific IP address ranges.
-	IPAddressAccessControl *IPAddressAccessControl `json:"ip_address_access_control,omitempty"`
+	// The setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *IPAddressAccessControlRequest `json:"ip_address_access_control,omitempty"`
 
 	// The local recording.
 	LocalRecording *bool `json:"local_recording,omitempty"`
@@ -7674,25 +10318,24 @@ type UserSettingsRecording struct {
 	// The audio transcript.
 	RecordingAudioTranscript *bool `json:"recording_audio_transcript,omitempty"`
 
-	// The setting shows a disclaimer to participants before a recording starts This field has been
-	// deprecated.
+	// This setting shows a disclaimer to participants before a recording starts.
 	RecordingDisclaimer *bool `json:"recording_disclaimer,omitempty"`
 
 	// By selecting this option, your recording will have meeting smart chapters, and next steps.
-	SmartRecording *SmartRecording `json:"smart_recording,omitempty"`
+	SmartRecording *SmartRecordingRequest `json:"smart_recording,omitempty"`
 
 	// This object represents the minimum passcode requirements set for recordings via Account
 	// Recording Settings.
-	RecordingPasswordRequirement *PasswordRequirement `json:"recording_password_requirement,omitempty"`
+	RecordingPasswordRequirement *PasswordRequirementRequest `json:"recording_password_requirement,omitempty"`
 
-	// This setting saves chat text from the meeting.
+	// This setting saves the chat text from the meeting.
 	SaveChatText *bool `json:"save_chat_text,omitempty"`
 
-	// This setting shows the timestamp on the video.
+	// The show timestamp on the video.
 	ShowTimestamp *bool `json:"show_timestamp,omitempty"`
 
-	// setting name: Recording notifications - Zoom clients.
-	RecordingNotificationForZoomClient *RecordingNotification `json:"recording_notification_for_zoom_client,omitempty"`
+	// You will update the setting name: Recording notifications - Zoom clients.
+	RecordingNotificationForZoomClient *RecordingNotificationRequest `json:"recording_notification_for_zoom_client,omitempty"`
 }
 
 // UserSettingsScheduleMeeting is the schedule_meeting field of [UserSettings].
@@ -7706,50 +10349,50 @@ type UserSettingsScheduleMeeting struct {
 
 	// This setting encrypts the meeting passcode and includes it in the join meeting link to allow
 	// participants to join with just one click without having to enter the passcode.
-	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
 
 	// This setting requires a passcode for personal meetings if attendees can join before host.
-	ForcePMIJBHPassword *bool `json:"force_pmi_jbh_password,omitempty"`
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitempty"`
 
 	// This setting starts meetings with host video on.
-	HostVideo *bool `json:"host_video,omitempty"`
+	HostVideo bool `json:"host_video,omitempty"`
 
 	// This setting joins the meeting before host arrives.
-	JoinBeforeHost *bool `json:"join_before_host,omitempty"`
+	JoinBeforeHost bool `json:"join_before_host,omitempty"`
 
 	// The account wide meeting or webinar passcode requirements.
 	MeetingPasswordRequirement *PasswordRequirement `json:"meeting_password_requirement,omitempty"`
 
 	// This setting starts meetings with participants video on.
-	ParticipantsVideo *bool `json:"participants_video,omitempty"`
+	ParticipantsVideo bool `json:"participants_video,omitempty"`
 
 	// The personal meeting setting.
-	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
+	PersonalMeeting bool `json:"personal_meeting,omitempty"`
 
 	// The PMI passcode.
 	PMIPassword string `json:"pmi_password,omitempty"`
 
 	// This setting generates and requires a passcode for participants who join by phone.
-	PSTNPasswordProtected *bool `json:"pstn_password_protected,omitempty"`
+	PSTNPasswordProtected bool `json:"pstn_password_protected,omitempty"`
 
 	// This setting requires a passcode for instant meetings.
-	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitempty"`
 
 	// This setting requires a passcode for the Personal Meeting ID (PMI).
 	RequirePasswordForPMIMeetings PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
 
 	// This setting requires a passcode for meetings which have already been scheduled.
-	RequirePasswordForScheduledMeetings *bool `json:"require_password_for_scheduled_meetings,omitempty"`
+	RequirePasswordForScheduledMeetings bool `json:"require_password_for_scheduled_meetings,omitempty"`
 
 	// This setting requires a passcode when scheduling new meetings.This setting is always enabled for
 	// free accounts and Pro accounts with a single host and cannot be modified for these accounts.
-	RequirePasswordForSchedulingNewMeetings *bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
 
 	// This setting uses a Personal Meeting ID (PMI) when starting an instant meeting.
-	UsePMIForInstantMeetings *bool `json:"use_pmi_for_instant_meetings,omitempty"`
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitempty"`
 
 	// The usser can use a Personal Meeting ID (PMI) when scheduling a meeting.
-	UsePMIForScheduledMeetings *bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
+	UsePMIForScheduledMeetings bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
 
 	// Information about the Enable continuous meeting chat feature.
 	ContinuousMeetingChat *UserSettingsScheduleMeetingContinuousMeetingChat `json:"continuous_meeting_chat,omitempty"`
@@ -7759,46 +10402,106 @@ type UserSettingsScheduleMeeting struct {
 // [UserSettingsScheduleMeeting]. Information about the Enable continuous meeting chat feature.
 type UserSettingsScheduleMeetingContinuousMeetingChat struct {
 	// Whether to enable the Enable continuous meeting chat setting.
-	Enable *bool `json:"enable,omitempty"`
+	Enable bool `json:"enable,omitempty"`
 
 	// Whether to enable the External users can be added setting.
-	CanAddExternalUsers *bool `json:"can_add_external_users,omitempty"`
+	CanAddExternalUsers bool `json:"can_add_external_users,omitempty"`
 
 	// Whether to enable the Automatically add invited external users setting.
-	AutoAddInvitedExternalUsers *bool `json:"auto_add_invited_external_users,omitempty"`
+	AutoAddInvitedExternalUsers bool `json:"auto_add_invited_external_users,omitempty"`
 
 	// Whether to enable the Enable continuous meeting chat setting for instant meetings.
-	SupportInstantMeetings *bool `json:"support_instant_meetings,omitempty"`
+	SupportInstantMeetings bool `json:"support_instant_meetings,omitempty"`
 
 	// Whether to enable the Enable continuous meeting chat setting for scheduled meetings.
-	SupportScheduledMeetings *bool `json:"support_scheduled_meetings,omitempty"`
+	SupportScheduledMeetings bool `json:"support_scheduled_meetings,omitempty"`
+}
+
+// UserSettingsScheduleMeetingRequest is the schedule_meeting field of [UpdateUserSettingsRequest].
+type UserSettingsScheduleMeetingRequest struct {
+	// This setting determines how participants can join the audio portion of the meeting: both -
+	// Telephony and VoIP.
+	AudioType *AudioType `json:"audio_type,omitempty"`
+
+	// The passcode for already scheduled meetings.
+	DefaultPasswordForScheduledMeetings *string `json:"default_password_for_scheduled_meetings,omitempty"`
+
+	// This setting encrypts the meeting passcode and includes the join meeting link to allow
+	// participants to join with just one click without having to enter the passcode.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// This setting requires a passcode for personal meetings if attendees can join before host.
+	ForcePMIJBHPassword *bool `json:"force_pmi_jbh_password,omitempty"`
+
+	// The start meetings with host video on setting.
+	HostVideo *bool `json:"host_video,omitempty"`
+
+	// This setting joins the meeting before the host arrives.
+	JoinBeforeHost *bool `json:"join_before_host,omitempty"`
+
+	// The Account wide meeting/webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirementRequest `json:"meeting_password_requirement,omitempty"`
+
+	// The start meetings with participants video on setting.
+	ParticipantsVideo *bool `json:"participants_video,omitempty"`
+
+	// The personal meeting setting.
+	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
+
+	// The PMI passcode.
+	PMIPassword *string `json:"pmi_password,omitempty"`
+
+	// This setting generates and requires the passcode for participants joining by phone.
+	PSTNPasswordProtected *bool `json:"pstn_password_protected,omitempty"`
+
+	// This setting requires a passcode for instant meetings.
+	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// This setting requires a passcode for Personal Meeting ID (PMI).
+	RequirePasswordForPMIMeetings *PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// This setting requires a passcode for meetings that have already been scheduled.
+	RequirePasswordForScheduledMeetings *bool `json:"require_password_for_scheduled_meetings,omitempty"`
+
+	// This setting requires a passcode when scheduling new meetings.
+	RequirePasswordForSchedulingNewMeetings *bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// This setting indicates the use of a Personal Meeting ID (PMI) when starting an instant meeting.
+	UsePMIForInstantMeetings *bool `json:"use_pmi_for_instant_meetings,omitempty"`
+
+	// This setting indicates the use of a Personal Meeting ID (PMI) when scheduling a meeting.
+	UsePMIForScheduledMeetings *bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
 }
 
 // UserSettingsTSP is the tsp field of [UserSettings]. Account Settings: TSP.
 type UserSettingsTSP struct {
 	// The call out.
-	CallOut *bool `json:"call_out,omitempty"`
+	CallOut bool `json:"call_out,omitempty"`
 
 	// The call out by countries or regions. A free-form object: the API documents give it no schema.
 	CallOutCountries []map[string]any `json:"call_out_countries,omitempty"`
 
 	// This setting shows the international numbers link on the invitation email.
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitempty"`
+
+	// The user's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries *CountrySelection `json:"global_dial_in_countries,omitempty"`
+}
+
+// UserSettingsTSPRequest is the tsp field of [UpdateUserSettingsRequest]. Account Settings: TSP.
+type UserSettingsTSPRequest struct {
+	// The call out.
+	CallOut *bool `json:"call_out,omitempty"`
+
+	// The call out countries or regions setting. A free-form object: the API documents give it no
+	// schema.
+	CallOutCountries []map[string]any `json:"call_out_countries,omitzero"`
+
+	// This setting shows the international numbers link on the invitation email.
 	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
 
 	// The user's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *UserSettingsTSPGlobalDialInCountries `json:"global_dial_in_countries,omitempty"`
-}
-
-// UserSettingsTSPGlobalDialInCountries is the global_dial_in_countries field of [UserSettingsTSP].
-// The user's Global Dial-in Countries/Regions settings.
-type UserSettingsTSPGlobalDialInCountries struct {
-	// The list of all available countries/regions that can be selected for displaying dial-in numbers
-	// in the meeting invitation.
-	AllowedCountries []Country `json:"allowed_countries,omitempty"`
-
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
-	SelectedCountries []Country `json:"selected_countries,omitempty"`
+	GlobalDialInCountries *CountrySelectionRequest `json:"global_dial_in_countries,omitempty"`
 }
 
 // UserSettingsTelephony is the telephony field of [UserSettings]. User Settings: Telephony.
@@ -7807,12 +10510,28 @@ type UserSettingsTelephony struct {
 	AudioConferenceInfo string `json:"audio_conference_info,omitempty"`
 
 	// This setting shows the international numbers link on the invitation email.
-	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitempty"`
 
 	// This setting indicates where most of the participants call into or call from during a meeting.
 	TelephonyRegions *UserSettingsTelephonyTelephonyRegions `json:"telephony_regions,omitempty"`
 
 	// The third party audio conference.
+	ThirdPartyAudio bool `json:"third_party_audio,omitempty"`
+}
+
+// UserSettingsTelephonyRequest is the telephony field of [UpdateUserSettingsRequest]. User
+// Settings: Telephony.
+type UserSettingsTelephonyRequest struct {
+	// The third-party audio conference info.
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
+
+	// This setting shows the international numbers link on the invitation email.
+	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
+
+	// This setting indicates where most of the participants call into or call from during a meeting.
+	TelephonyRegions *UserSettingsTelephonyTelephonyRegionsRequest `json:"telephony_regions,omitempty"`
+
+	// The third-party audio conference.
 	ThirdPartyAudio *bool `json:"third_party_audio,omitempty"`
 }
 
@@ -7827,13 +10546,22 @@ type UserSettingsTelephonyTelephonyRegions struct {
 	SelectionValues string `json:"selection_values,omitempty"`
 }
 
+// UserSettingsTelephonyTelephonyRegionsRequest is the telephony_regions field of
+// [UserSettingsTelephonyRequest]. This setting indicates where most of the participants call into
+// or call from during a meeting.
+type UserSettingsTelephonyTelephonyRegionsRequest struct {
+	// The account's selected telephony regions that indicate where most participants call into or call
+	// from during a meeting.
+	SelectionValues *string `json:"selection_values,omitempty"`
+}
+
 // UserSettingsWhiteboard is the whiteboard field of [UserSettings]. Account settings - Whiteboard.
 type UserSettingsWhiteboard struct {
 	// This setting is enables an out-of-meeting whiteboard.
-	OutMeetingAdvancedWhiteboard *bool `json:"out_meeting_advanced_whiteboard,omitempty"`
+	OutMeetingAdvancedWhiteboard bool `json:"out_meeting_advanced_whiteboard,omitempty"`
 
 	// This setting is enables an in-meeting whiteboard.
-	InMeetingAdvancedWhiteboard *bool `json:"in_meeting_advanced_whiteboard,omitempty"`
+	InMeetingAdvancedWhiteboard bool `json:"in_meeting_advanced_whiteboard,omitempty"`
 }
 
 // UserSummary is the response of [UsersService.GetSummary].
@@ -7880,7 +10608,7 @@ type VirtualBackground struct {
 	ID string `json:"id,omitempty"`
 
 	// Indicates whether or not this file is the default virtual background file.
-	IsDefault *bool `json:"is_default,omitempty"`
+	IsDefault bool `json:"is_default,omitempty"`
 
 	// File name.
 	Name string `json:"name,omitempty"`
@@ -7892,9 +10620,58 @@ type VirtualBackground struct {
 	Type string `json:"type,omitempty"`
 }
 
-// WaitingRoomSettings is the waiting_room_settings field of [GroupSettingsMeetingSecurity].
-// Information about the waiting room settings.
+// VirtualBackgroundRequest is the files field of
+// [UserSettingsInMeetingVirtualBackgroundSettingsRequest].
+type VirtualBackgroundRequest struct {
+	// The virtual background file's ID.
+	ID string `json:"id,omitempty"`
+
+	// Whether the file is the default Virtual Background file.
+	IsDefault *bool `json:"is_default,omitempty"`
+
+	// The virtual background file's name.
+	Name string `json:"name,omitempty"`
+
+	// The virtual background file's size, in bytes.
+	Size int `json:"size,omitempty"`
+
+	// The virtual background file's type.
+	Type string `json:"type,omitempty"`
+}
+
+// VirtualBackgroundSettings is the virtual_background_settings field of [GroupSettingsInMeeting]
+// and [UserSettingsInMeeting].
+type VirtualBackgroundSettings struct {
+	// Allow users to upload custom backgrounds.
+	AllowUploadCustom bool `json:"allow_upload_custom,omitempty"`
+
+	// Allow use of videos for virtual backgrounds.
+	AllowVideos bool `json:"allow_videos,omitempty"`
+
+	// Enable virtual backgrounds.
+	Enable bool `json:"enable,omitempty"`
+
+	Files []VirtualBackground `json:"files,omitempty"`
+}
+
+// WaitingRoomSettings is the waiting_room_settings field of [GroupSettingsMeetingSecurity] and
+// [UserSettingsMeetingSecurity]. Information about the waiting room settings.
 type WaitingRoomSettings struct {
+	// The type of participants to be admitted to the waiting room.
+	ParticipantsToPlaceInWaitingRoom int `json:"participants_to_place_in_waiting_room,omitempty"`
+
+	// The users who can admit participants from the waiting room.
+	UsersWhoCanAdmitParticipantsFromWaitingRoom int `json:"users_who_can_admit_participants_from_waiting_room,omitempty"`
+
+	// If the participants_to_place_in_waiting_room field is 2, a comma-separated list of the domains
+	// that can bypass the waiting room (example.com,example2.com).
+	WhitelistedDomainsForWaitingRoom string `json:"whitelisted_domains_for_waiting_room,omitempty"`
+}
+
+// WaitingRoomSettingsRequest is the waiting_room_settings field of
+// [GroupSettingsMeetingSecurityRequest] and [UserSettingsMeetingSecurityRequest]. Information about
+// the waiting room settings.
+type WaitingRoomSettingsRequest struct {
 	// The type of participants to be admitted to the waiting room.
 	ParticipantsToPlaceInWaitingRoom *int `json:"participants_to_place_in_waiting_room,omitempty"`
 
@@ -7902,8 +10679,8 @@ type WaitingRoomSettings struct {
 	UsersWhoCanAdmitParticipantsFromWaitingRoom *int `json:"users_who_can_admit_participants_from_waiting_room,omitempty"`
 
 	// If the participants_to_place_in_waiting_room field is 2, a comma-separated list of the domains
-	// that can bypass the waiting room (example.com,example2.com).
-	WhitelistedDomainsForWaitingRoom string `json:"whitelisted_domains_for_waiting_room,omitempty"`
+	// that can bypass the waiting room, such as example.com,example2.com.
+	WhitelistedDomainsForWaitingRoom *string `json:"whitelisted_domains_for_waiting_room,omitempty"`
 }
 
 // Webinar is the response of [WebinarsService.Create] and [WebinarsService.Get].
@@ -8023,9 +10800,76 @@ type WebinarBrandingFile struct {
 	Type WebinarBrandingFileType `json:"type,omitempty"`
 }
 
-// WebinarEmailNotification is the attendees_and_panelists_reminder_email_notification field of
-// [WebinarSettings]. Send reminder email to attendees and panelists.
+// WebinarChatSettings is the webinar_chat field of [GroupSettingsInMeeting] and
+// [UserSettingsInMeeting].
+type WebinarChatSettings struct {
+	// Allow webinar attendees to chat with other attendees.
+	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
+
+	// Whether to automatically save chat messages to a local file on the host's computer when the
+	// webinar ends.
+	AllowAutoSaveLocalChatFile bool `json:"allow_auto_save_local_chat_file,omitempty"`
+
+	// Allow webinar panelists to chat with other attendees.
+	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
+
+	// Whether to allow webinar panelists to send direct messages to other panelists.
+	AllowPanelistsSendDirectMessage bool `json:"allow_panelists_send_direct_message,omitempty"`
+
+	// Whether to allow webinar attendees to save chats.
+	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+
+	// By default, allow webinar attendees to chat with.
+	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// WebinarChatSettingsRequest is the webinar_chat field of [GroupSettingsInMeetingRequest] and
+// [UserSettingsInMeetingRequest].
+type WebinarChatSettingsRequest struct {
+	// Allow webinar attendees to chat witn others in the webinar.
+	AllowAttendeesChatWith *int `json:"allow_attendees_chat_with,omitempty"`
+
+	// Whether to automatically save chat messages to a local file on the host's computer when the
+	// webinar ends.
+	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
+
+	// Allow webinar panelists to chat with others in the webinar.
+	AllowPanelistsChatWith *int `json:"allow_panelists_chat_with,omitempty"`
+
+	// Whether to allow webinar panelists to send direct messages to other panelists.
+	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
+
+	// Whether webinar attendees can save chats.
+	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
+
+	// By default, who to allow webinar attendees to chat with.
+	DefaultAttendeesChatWith *int `json:"default_attendees_chat_with,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// WebinarEmailNotification is the type of the attendees_and_panelists_reminder_email_notification
+// field of [WebinarSettings], the follow_up_absentees_email_notification field of [WebinarSettings]
+// and the follow_up_attendees_email_notification field of [WebinarSettings]. Send reminder email to
+// attendees and panelists.
 type WebinarEmailNotification struct {
+	// true - Send reminder email to attendees and panelists.
+	Enable bool `json:"enable,omitempty"`
+
+	// 0 - No plan.
+	Type int `json:"type,omitempty"`
+}
+
+// WebinarEmailNotificationRequest is the type of the
+// attendees_and_panelists_reminder_email_notification field of [WebinarSettingsRequest], the
+// follow_up_absentees_email_notification field of [WebinarSettingsRequest] and the
+// follow_up_attendees_email_notification field of [WebinarSettingsRequest]. Send reminder email to
+// attendees and panelists.
+type WebinarEmailNotificationRequest struct {
 	// true - Send reminder email to attendees and panelists.
 	Enable *bool `json:"enable,omitempty"`
 
@@ -8090,6 +10934,40 @@ type WebinarLiveStream struct {
 
 	// The number of pixels in each dimension that the video camera can display.
 	Resolution string `json:"resolution,omitempty"`
+}
+
+// WebinarLiveStreamingSettings is the webinar_live_streaming field of [GroupSettingsInMeeting] and
+// [UserSettingsInMeeting].
+type WebinarLiveStreamingSettings struct {
+	// The specific instructions to allow your account's meeting hosts to configure a custom
+	// livestream.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+
+	// Whether webinar livestreaming is enabled.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to notify users to watch the livestream.
+	LiveStreamingReminder bool `json:"live_streaming_reminder,omitempty"`
+
+	// The available livestreaming services.
+	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
+}
+
+// WebinarLiveStreamingSettingsRequest is the webinar_live_streaming field of
+// [GroupSettingsInMeetingRequest] and [UserSettingsInMeetingRequest].
+type WebinarLiveStreamingSettingsRequest struct {
+	// The specific instructions to allow your account's meeting hosts to configure a custom
+	// livestream.
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
+
+	// Whether webinar livestreaming is enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to notify users to watch the livestream.
+	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
+
+	// The available livestreaming services.
+	LiveStreamingService []string `json:"live_streaming_service,omitzero"`
 }
 
 // WebinarNameTag is the response of [WebinarsService.CreateBrandingNameTag].
@@ -8279,46 +11157,47 @@ type WebinarSIPDialing struct {
 	ExpireIn int64 `json:"expire_in,omitempty"`
 }
 
-// WebinarSettings is the settings field of [CreateWebinarRequest]. Create webinar settings.
+// WebinarSettings is the settings field of [Webinar]. Webinar settings.
 type WebinarSettings struct {
 	// Add additional webinar data center regions.
 	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitempty"`
 
 	// Allow attendees to join from multiple devices.
-	AllowMultipleDevices *bool `json:"allow_multiple_devices,omitempty"`
+	AllowMultipleDevices bool `json:"allow_multiple_devices,omitempty"`
 
 	// Alternative host emails or IDs.
 	AlternativeHosts string `json:"alternative_hosts,omitempty"`
 
 	// Whether the Allow alternative hosts to add or edit polls feature is enabled.
-	AlternativeHostUpdatePolls *bool `json:"alternative_host_update_polls,omitempty"`
+	AlternativeHostUpdatePolls bool `json:"alternative_host_update_polls,omitempty"`
 
-	// The default value is 2. To enable registration required, set the approval type to 0 or 1. Values
-	// include:
-	ApprovalType *ApprovalType `json:"approval_type,omitempty"`
+	// 0 - Automatically approve.
+	ApprovalType ApprovalType `json:"approval_type,omitempty"`
 
 	// Send reminder email to attendees and panelists.
 	AttendeesAndPanelistsReminderEmailNotification *WebinarEmailNotification `json:"attendees_and_panelists_reminder_email_notification,omitempty"`
 
-	// Determine how participants can join the audio portion of the meeting.(Not supported for simulive
-	// webinar.).
+	// Determine how participants can join the audio portion of the webinar.
 	Audio AudioType `json:"audio,omitempty"`
 
-	// Third party audio conference information.
+	// Third party audio conference info.
 	AudioConferenceInfo string `json:"audio_conference_info,omitempty"`
 
-	// Meeting authentication domains.
+	// If user has configured Sign Into Zoom with Specified Domains option, this will list the domains
+	// that are authenticated.
 	AuthenticationDomains string `json:"authentication_domains,omitempty"`
 
-	// Specify the authentication type for users to join a webinar with meeting_authentication setting
-	// set to true.
+	// Authentication name set in the authentication profile.
+	AuthenticationName string `json:"authentication_name,omitempty"`
+
+	// Webinar authentication option ID.
 	AuthenticationOption string `json:"authentication_option,omitempty"`
 
 	// Automatic recording.
 	AutoRecording AutoRecording `json:"auto_recording,omitempty"`
 
 	// Close registration after event date.
-	CloseRegistration *bool `json:"close_registration,omitempty"`
+	CloseRegistration bool `json:"close_registration,omitempty"`
 
 	// Contact email for registration.
 	ContactEmail string `json:"contact_email,omitempty"`
@@ -8329,10 +11208,10 @@ type WebinarSettings struct {
 	// Set the email language.
 	EmailLanguage string `json:"email_language,omitempty"`
 
-	// Only signed-in users can join this meeting.
-	EnforceLogin *bool `json:"enforce_login,omitempty"`
+	// Only signed in users can join this meeting.
+	EnforceLogin bool `json:"enforce_login,omitempty"`
 
-	// Only signed-in users with specified domains can join meetings.
+	// Only signed in users with specified domains can join meetings.
 	EnforceLoginDomains string `json:"enforce_login_domains,omitempty"`
 
 	// Send follow-up email to absentees.
@@ -8344,6 +11223,220 @@ type WebinarSettings struct {
 	// List of global dial-in countries.
 	GlobalDialInCountries []string `json:"global_dial_in_countries,omitempty"`
 
+	// A list of available dial-in numbers for different countries or regions.
+	GlobalDialInNumbers []GlobalDialInNumber `json:"global_dial_in_numbers,omitempty"`
+
+	// Default to HD video.
+	HdVideo bool `json:"hd_video,omitempty"`
+
+	// Whether HD video for attendees is enabled.
+	HdVideoForAttendees bool `json:"hd_video_for_attendees,omitempty"`
+
+	// Start video when host joins webinar.
+	HostVideo bool `json:"host_video,omitempty"`
+
+	// The webinar's language interpretation settings.
+	LanguageInterpretation *LanguageInterpretation `json:"language_interpretation,omitempty"`
+
+	// The webinar's sign language interpretation settings.
+	SignLanguageInterpretation *SignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
+
+	// Require panelists to authenticate to join.
+	PanelistAuthentication bool `json:"panelist_authentication,omitempty"`
+
+	// Only authenticated users can join Webinar.
+	MeetingAuthentication bool `json:"meeting_authentication,omitempty"`
+
+	// Add watermark that identifies the viewing participant.
+	AddWatermark bool `json:"add_watermark,omitempty"`
+
+	// Add audio watermark that identifies the participants.
+	AddAudioWatermark bool `json:"add_audio_watermark,omitempty"`
+
+	// Make the webinar on demand.
+	OnDemand bool `json:"on_demand,omitempty"`
+
+	// Send invitation email to panelists.
+	PanelistsInvitationEmailNotification bool `json:"panelists_invitation_email_notification,omitempty"`
+
+	// Start video when panelists join the webinar.
+	PanelistsVideo bool `json:"panelists_video,omitempty"`
+
+	// Zoom will open a survey page in attendees' browsers after leaving the webinar.
+	PostWebinarSurvey bool `json:"post_webinar_survey,omitempty"`
+
+	// Enable practice session.
+	PracticeSession bool `json:"practice_session,omitempty"`
+
+	// Q&A for webinar.
+	QuestionAndAnswer *WebinarSettingsQuestionAndAnswer `json:"question_and_answer,omitempty"`
+
+	// Send confirmation email to registrants.
+	RegistrantsConfirmationEmail bool `json:"registrants_confirmation_email,omitempty"`
+
+	// Send email notifications to registrants about approval, cancellation, denial of the
+	// registration.
+	RegistrantsEmailNotification bool `json:"registrants_email_notification,omitempty"`
+
+	// Restrict number of registrants for a webinar.
+	RegistrantsRestrictNumber int `json:"registrants_restrict_number,omitempty"`
+
+	// Registration types.
+	RegistrationType RegistrationType `json:"registration_type,omitempty"`
+
+	// Always send 1080p video to attendees.
+	Send1080pVideoToAttendees bool `json:"send_1080p_video_to_attendees,omitempty"`
+
+	// Show social share buttons on the registration page.
+	ShowShareButton bool `json:"show_share_button,omitempty"`
+
+	// Whether to show the webinar's join information on the registration confirmation page.
+	ShowJoinInfo bool `json:"show_join_info,omitempty"`
+
+	// Survey url for post webinar survey.
+	SurveyURL string `json:"survey_url,omitempty"`
+
+	// Whether the Webinar Session Branding setting is enabled.
+	EnableSessionBranding bool `json:"enable_session_branding,omitempty"`
+
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Whether to allow the host and cohosts to fully control the mute state of participants.
+	AllowHostControlParticipantMuteState bool `json:"allow_host_control_participant_mute_state,omitempty"`
+
+	// Whether to include guest's email addresses in attendee reports for webinars.
+	EmailInAttendeeReport bool `json:"email_in_attendee_report,omitempty"`
+}
+
+// WebinarSettingsQuestionAndAnswer is the question_and_answer field of [WebinarSettings]. Q&A for
+// webinar.
+type WebinarSettingsQuestionAndAnswer struct {
+	// true - Allow participants to submit questions.
+	AllowSubmitQuestions bool `json:"allow_submit_questions,omitempty"`
+
+	// true - Allow participants to send questions without providing their name to the host, co-host,
+	// and panelists.
+	AllowAnonymousQuestions bool `json:"allow_anonymous_questions,omitempty"`
+
+	// Indicate whether you want attendees to be able to view only answered questions, or view all
+	// questions.
+	AnswerQuestions QAAnswerVisibility `json:"answer_questions,omitempty"`
+
+	// true - Attendees can answer questions or leave a comment in the question thread.
+	AttendeesCanComment bool `json:"attendees_can_comment,omitempty"`
+
+	// true - Attendees can click the thumbs up button to bring popular questions to the top of the Q&A
+	// window.
+	AttendeesCanUpvote bool `json:"attendees_can_upvote,omitempty"`
+
+	// If simulive webinar,.
+	AllowAutoReply bool `json:"allow_auto_reply,omitempty"`
+
+	// If allow_auto_reply = true, the text to be included in the automatic response.
+	AutoReplyText string `json:"auto_reply_text,omitempty"`
+
+	// true: Enable Q&A for webinar.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// WebinarSettingsQuestionAndAnswerRequest is the question_and_answer field of
+// [WebinarSettingsRequest]. Q&A for webinar.
+type WebinarSettingsQuestionAndAnswerRequest struct {
+	// true - Allow participants to submit questions.
+	AllowSubmitQuestions *bool `json:"allow_submit_questions,omitempty"`
+
+	// true - Allow participants to send questions without providing their name to the host, co-host,
+	// and panelists..
+	AllowAnonymousQuestions *bool `json:"allow_anonymous_questions,omitempty"`
+
+	// Indicate whether you want attendees to be able to view answered questions only or view all
+	// questions.
+	AnswerQuestions *QAAnswerVisibility `json:"answer_questions,omitempty"`
+
+	// true - Attendees can answer questions or leave a comment in the question thread.
+	AttendeesCanComment *bool `json:"attendees_can_comment,omitempty"`
+
+	// true - Attendees can click the thumbs up button to bring popular questions to the top of the Q&A
+	// window.
+	AttendeesCanUpvote *bool `json:"attendees_can_upvote,omitempty"`
+
+	// If simulive webinar,.
+	AllowAutoReply *bool `json:"allow_auto_reply,omitempty"`
+
+	// If allow_auto_reply = true, the text to be included in the automatic response.
+	AutoReplyText *string `json:"auto_reply_text,omitempty"`
+
+	// true - Enable Q&A for webinar.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// WebinarSettingsRequest is the settings field of [CreateWebinarRequest] and
+// [UpdateWebinarRequest]. Create webinar settings.
+type WebinarSettingsRequest struct {
+	// Add additional webinar data center regions.
+	AdditionalDataCenterRegions []string `json:"additional_data_center_regions,omitzero"`
+
+	// Allow attendees to join from multiple devices.
+	AllowMultipleDevices *bool `json:"allow_multiple_devices,omitempty"`
+
+	// Alternative host emails or IDs.
+	AlternativeHosts *string `json:"alternative_hosts,omitempty"`
+
+	// Whether the Allow alternative hosts to add or edit polls feature is enabled.
+	AlternativeHostUpdatePolls *bool `json:"alternative_host_update_polls,omitempty"`
+
+	// The default value is 2. To enable registration required, set the approval type to 0 or 1. Values
+	// include:
+	ApprovalType *ApprovalType `json:"approval_type,omitempty"`
+
+	// Send reminder email to attendees and panelists.
+	AttendeesAndPanelistsReminderEmailNotification *WebinarEmailNotificationRequest `json:"attendees_and_panelists_reminder_email_notification,omitempty"`
+
+	// Determine how participants can join the audio portion of the meeting.(Not supported for simulive
+	// webinar.).
+	Audio *AudioType `json:"audio,omitempty"`
+
+	// Third party audio conference information.
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
+
+	// Meeting authentication domains.
+	AuthenticationDomains *string `json:"authentication_domains,omitempty"`
+
+	// Specify the authentication type for users to join a webinar with meeting_authentication setting
+	// set to true.
+	AuthenticationOption *string `json:"authentication_option,omitempty"`
+
+	// Automatic recording.
+	AutoRecording *AutoRecording `json:"auto_recording,omitempty"`
+
+	// Close registration after event date.
+	CloseRegistration *bool `json:"close_registration,omitempty"`
+
+	// Contact email for registration.
+	ContactEmail *string `json:"contact_email,omitempty"`
+
+	// Contact name for registration.
+	ContactName *string `json:"contact_name,omitempty"`
+
+	// Set the email language.
+	EmailLanguage *string `json:"email_language,omitempty"`
+
+	// Only signed-in users can join this meeting.
+	EnforceLogin *bool `json:"enforce_login,omitempty"`
+
+	// Only signed-in users with specified domains can join meetings.
+	EnforceLoginDomains *string `json:"enforce_login_domains,omitempty"`
+
+	// Send follow-up email to absentees.
+	FollowUpAbsenteesEmailNotification *WebinarEmailNotificationRequest `json:"follow_up_absentees_email_notification,omitempty"`
+
+	// Send follow-up email to attendees.
+	FollowUpAttendeesEmailNotification *WebinarEmailNotificationRequest `json:"follow_up_attendees_email_notification,omitempty"`
+
+	// List of global dial-in countries.
+	GlobalDialInCountries []string `json:"global_dial_in_countries,omitzero"`
+
 	// Default to HD video.
 	HdVideo *bool `json:"hd_video,omitempty"`
 
@@ -8354,10 +11447,10 @@ type WebinarSettings struct {
 	HostVideo *bool `json:"host_video,omitempty"`
 
 	// The webinar's language interpretation settings.
-	LanguageInterpretation *LanguageInterpretation `json:"language_interpretation,omitempty"`
+	LanguageInterpretation *LanguageInterpretationRequest `json:"language_interpretation,omitempty"`
 
 	// The webinar's sign language interpretation settings.
-	SignLanguageInterpretation *SignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
+	SignLanguageInterpretation *SignLanguageInterpretationRequest `json:"sign_language_interpretation,omitempty"`
 
 	// Require panelists to authenticate to join.
 	PanelistAuthentication *bool `json:"panelist_authentication,omitempty"`
@@ -8387,7 +11480,7 @@ type WebinarSettings struct {
 	PracticeSession *bool `json:"practice_session,omitempty"`
 
 	// Q&A for webinar.
-	QuestionAndAnswer *WebinarSettingsQuestionAndAnswer `json:"question_and_answer,omitempty"`
+	QuestionAndAnswer *WebinarSettingsQuestionAndAnswerRequest `json:"question_and_answer,omitempty"`
 
 	// Send confirmation email to registrants.
 	RegistrantsConfirmationEmail *bool `json:"registrants_confirmation_email,omitempty"`
@@ -8400,7 +11493,7 @@ type WebinarSettings struct {
 	RegistrantsRestrictNumber *int `json:"registrants_restrict_number,omitempty"`
 
 	// Registration types.
-	RegistrationType RegistrationType `json:"registration_type,omitempty"`
+	RegistrationType *RegistrationType `json:"registration_type,omitempty"`
 
 	// Whether to always send 1080p video to attendees.
 	Send1080pVideoToAttendees *bool `json:"send_1080p_video_to_attendees,omitempty"`
@@ -8412,7 +11505,7 @@ type WebinarSettings struct {
 	ShowJoinInfo *bool `json:"show_join_info,omitempty"`
 
 	// Survey URL for post webinar survey.
-	SurveyURL string `json:"survey_url,omitempty"`
+	SurveyURL *string `json:"survey_url,omitempty"`
 
 	// Whether the Webinar Session Branding setting is enabled.
 	EnableSessionBranding *bool `json:"enable_session_branding,omitempty"`
@@ -8426,73 +11519,49 @@ type WebinarSettings struct {
 	// Whether to include guest's email addresses in webinars' attendee reports.
 	EmailInAttendeeReport *bool `json:"email_in_attendee_report,omitempty"`
 
-	// Authentication name set in the authentication profile.
-	AuthenticationName string `json:"authentication_name,omitempty"`
-
-	// A list of available dial-in numbers for different countries or regions.
-	GlobalDialInNumbers []GlobalDialInNumber `json:"global_dial_in_numbers,omitempty"`
-
 	// Send notification email to registrants when the host updates a webinar.
 	NotifyRegistrants *bool `json:"notify_registrants,omitempty"`
 }
 
-// WebinarSettingsQuestionAndAnswer is the question_and_answer field of [WebinarSettings]. Q&A for
-// webinar.
-type WebinarSettingsQuestionAndAnswer struct {
-	// true - Allow participants to submit questions.
-	AllowSubmitQuestions *bool `json:"allow_submit_questions,omitempty"`
-
-	// true - Allow participants to send questions without providing their name to the host, co-host,
-	// and panelists..
-	AllowAnonymousQuestions *bool `json:"allow_anonymous_questions,omitempty"`
-
-	// Indicate whether you want attendees to be able to view answered questions only or view all
-	// questions.
-	AnswerQuestions QAAnswerVisibility `json:"answer_questions,omitempty"`
-
-	// true - Attendees can answer questions or leave a comment in the question thread.
-	AttendeesCanComment *bool `json:"attendees_can_comment,omitempty"`
-
-	// true - Attendees can click the thumbs up button to bring popular questions to the top of the Q&A
-	// window.
-	AttendeesCanUpvote *bool `json:"attendees_can_upvote,omitempty"`
-
-	// If simulive webinar,.
-	AllowAutoReply *bool `json:"allow_auto_reply,omitempty"`
-
-	// If allow_auto_reply = true, the text to be included in the automatic response.
-	AutoReplyText string `json:"auto_reply_text,omitempty"`
-
-	// true - Enable Q&A for webinar.
-	Enable *bool `json:"enable,omitempty"`
-}
-
-// WebinarSimuliveDelayStart is the simulive_delay_start field of [CreateWebinarRequest].
+// WebinarSimuliveDelayStart is the simulive_delay_start field of [Webinar].
 // {"enable":false,"time":0,"timeunit":"second"}.
 type WebinarSimuliveDelayStart struct {
+	// Whether simulive need delay playback.
+	Enable bool `json:"enable,omitempty"`
+
+	// The time for delayed playback.
+	Time int `json:"time,omitempty"`
+
+	// The time unit for delayed playback.
+	Timeunit string `json:"timeunit,omitempty"`
+}
+
+// WebinarSimuliveDelayStartRequest is the simulive_delay_start field of [CreateWebinarRequest] and
+// [UpdateWebinarRequest]. {"enable":false,"time":0,"timeunit":"second"}.
+type WebinarSimuliveDelayStartRequest struct {
 	// Whether simulive need delay playback.
 	Enable *bool `json:"enable,omitempty"`
 
 	// The time for delayed playback If the time unit is seconds, then the maximum value is 60 and the
 	// minimum value is 1. If the time unit is minutes, then the maximum value is 10 and the minimum
 	// value is 1.
-	Time int `json:"time,omitempty"`
+	Time *int `json:"time,omitempty"`
 
 	// The time unit for delayed playback second - The time unit for delayed playback is seconds.
-	Timeunit SimuliveTimeUnit `json:"timeunit,omitempty"`
+	Timeunit *SimuliveTimeUnit `json:"timeunit,omitempty"`
 }
 
-// WebinarSurvey is the request body of [WebinarsService.UpdateSurvey] and the response of
-// [WebinarsService.GetSurvey]. Information about the webinar survey.
+// WebinarSurvey is the response of [WebinarsService.GetSurvey]. Information about the webinar
+// survey.
 type WebinarSurvey struct {
 	// Information about the customized webinar survey.
 	CustomSurvey *WebinarSurveyCustomSurvey `json:"custom_survey,omitempty"`
 
 	// Whether the Show in the browser when the webinar ends option is enabled.
-	ShowInTheBrowser *bool `json:"show_in_the_browser,omitempty"`
+	ShowInTheBrowser bool `json:"show_in_the_browser,omitempty"`
 
 	// Whether the Show the link on the follow-up email option is enabled.
-	ShowInTheFollowUpEmail *bool `json:"show_in_the_follow_up_email,omitempty"`
+	ShowInTheFollowUpEmail bool `json:"show_in_the_follow_up_email,omitempty"`
 
 	// The link to the third party webinar survey.
 	ThirdPartySurvey string `json:"third_party_survey,omitempty"`
@@ -8505,13 +11574,13 @@ type WebinarSurveyCustomSurvey struct {
 	Title string `json:"title,omitempty"`
 
 	// Allow participants to anonymously answer survey questions.
-	Anonymous *bool `json:"anonymous,omitempty"`
+	Anonymous bool `json:"anonymous,omitempty"`
 
 	// Whether to display the number in the question name.
-	NumberedQuestions *bool `json:"numbered_questions,omitempty"`
+	NumberedQuestions bool `json:"numbered_questions,omitempty"`
 
 	// Whether to display the question type in the question name.
-	ShowQuestionType *bool `json:"show_question_type,omitempty"`
+	ShowQuestionType bool `json:"show_question_type,omitempty"`
 
 	// The survey's feedback, up to 320 characters.
 	Feedback string `json:"feedback,omitempty"`
@@ -8529,10 +11598,10 @@ type WebinarSurveyCustomSurveyQuestion struct {
 	Type WebinarSurveyCustomSurveyQuestionType `json:"type,omitempty"`
 
 	// Whether participants must answer the question.
-	AnswerRequired *bool `json:"answer_required,omitempty"`
+	AnswerRequired bool `json:"answer_required,omitempty"`
 
 	// Whether to display the radio selection as a drop-down box.
-	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
 
 	// The survey question's available answers.
 	Answers []string `json:"answers,omitempty"`
@@ -8564,6 +11633,75 @@ type WebinarSurveyCustomSurveyQuestion struct {
 type WebinarSurveyCustomSurveyQuestionPrompt struct {
 	// The question prompt's title.
 	PromptQuestion string `json:"prompt_question,omitempty"`
+}
+
+// WebinarSurveyCustomSurveyQuestionPromptRequest is the prompts field of
+// [WebinarSurveyCustomSurveyQuestionRequest].
+type WebinarSurveyCustomSurveyQuestionPromptRequest struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+}
+
+// WebinarSurveyCustomSurveyQuestionRequest is the questions field of
+// [WebinarSurveyCustomSurveyRequest].
+type WebinarSurveyCustomSurveyQuestionRequest struct {
+	// The survey question, up to 420 characters.
+	Name string `json:"name,omitempty"`
+
+	// The survey's question and answer type.
+	Type WebinarSurveyCustomSurveyQuestionType `json:"type,omitempty"`
+
+	// Whether participants must answer the question.
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box.
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The survey question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Information about the prompt questions.
+	Prompts []WebinarSurveyCustomSurveyQuestionPromptRequest `json:"prompts,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label used for the rating_min_value field, up to 50 characters.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The high score label used for the rating_max_value field, up to 50 characters.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+}
+
+// WebinarSurveyCustomSurveyRequest is the custom_survey field of [UpdateWebinarSurveyRequest].
+// Information about the customized webinar survey.
+type WebinarSurveyCustomSurveyRequest struct {
+	// The survey's title, up to 64 characters.
+	Title *string `json:"title,omitempty"`
+
+	// Allow participants to anonymously answer survey questions.
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// Whether to display the number in the question name.
+	NumberedQuestions *bool `json:"numbered_questions,omitempty"`
+
+	// Whether to display the question type in the question name.
+	ShowQuestionType *bool `json:"show_question_type,omitempty"`
+
+	// The survey's feedback, up to 320 characters.
+	Feedback *string `json:"feedback,omitempty"`
+
+	// Information about the webinar survey's questions.
+	Questions []WebinarSurveyCustomSurveyQuestionRequest `json:"questions,omitzero"`
 }
 
 // WebinarSurveyReport is the response of [ReportsService.GetWebinarSurvey].

@@ -30,7 +30,7 @@ import (
 //
 // Zoom API: POST /users/{userId}/assistants (userAssistantCreate)
 // Reference: https://developers.zoom.us/docs/api/users/#tag/users/POST/users/{userId}/assistants
-func (s *UsersService) AddAssistants(ctx context.Context, userID string, body *AssistantList) (*AddedAssistants, *Response, error) {
+func (s *UsersService) AddAssistants(ctx context.Context, userID string, body *AddUserAssistantsRequest) (*AddedAssistants, *Response, error) {
 	if userID == "" {
 		return nil, nil, errRequired(opUsersAddAssistants, "userID")
 	}
@@ -848,6 +848,9 @@ func (s *UsersService) UpdatePresenceStatus(ctx context.Context, userID string, 
 	if body == nil {
 		return nil, errRequired(opUsersUpdatePresenceStatus, "body")
 	}
+	if body.Status == "" {
+		return nil, errRequired(opUsersUpdatePresenceStatus, "body.Status")
+	}
 	return s.client.call(ctx, opUsersUpdatePresenceStatus, buildPath(opUsersUpdatePresenceStatus.Path, userID), nil, body, nil)
 }
 
@@ -860,7 +863,7 @@ func (s *UsersService) UpdatePresenceStatus(ctx context.Context, userID string, 
 //
 // Zoom API: PATCH /users/{userId}/settings (userSettingsUpdate)
 // Reference: https://developers.zoom.us/docs/api/users/#tag/users/PATCH/users/{userId}/settings
-func (s *UsersService) UpdateSettings(ctx context.Context, userID string, body *UserSettings, opts *UpdateUserSettingsOptions) (*Response, error) {
+func (s *UsersService) UpdateSettings(ctx context.Context, userID string, body *UpdateUserSettingsRequest, opts *UpdateUserSettingsOptions) (*Response, error) {
 	if userID == "" {
 		return nil, errRequired(opUsersUpdateSettings, "userID")
 	}

@@ -89,18 +89,18 @@ func (s *WebinarsService) AddPanelists(ctx context.Context, webinarID ID, body *
 //
 // Zoom API: POST /webinars/{webinarId}/registrants (webinarRegistrantCreate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/POST/webinars/{webinarId}/registrants
-func (s *WebinarsService) AddRegistrant(ctx context.Context, webinarID ID, body *Registrant, opts *AddWebinarRegistrantOptions) (*WebinarRegistration, *Response, error) {
+func (s *WebinarsService) AddRegistrant(ctx context.Context, webinarID ID, body *AddRegistrantRequest, opts *AddWebinarRegistrantOptions) (*WebinarRegistration, *Response, error) {
 	if webinarID == 0 {
 		return nil, nil, errRequired(opWebinarsAddRegistrant, "webinarID")
 	}
 	if body == nil {
 		return nil, nil, errRequired(opWebinarsAddRegistrant, "body")
 	}
-	if body.Email == "" {
-		return nil, nil, errRequired(opWebinarsAddRegistrant, "body.Email")
-	}
 	if body.FirstName == "" {
 		return nil, nil, errRequired(opWebinarsAddRegistrant, "body.FirstName")
+	}
+	if body.Email == "" {
+		return nil, nil, errRequired(opWebinarsAddRegistrant, "body.Email")
 	}
 	var out WebinarRegistration
 	resp, err := s.client.call(ctx, opWebinarsAddRegistrant, buildPath(opWebinarsAddRegistrant.Path, webinarID.String()), queryOf(opts), body, &out)
@@ -1313,6 +1313,9 @@ func (s *WebinarsService) UpdateLiveStreamStatus(ctx context.Context, webinarID 
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateLiveStreamStatus, "body")
 	}
+	if body.Action == "" {
+		return nil, errRequired(opWebinarsUpdateLiveStreamStatus, "body.Action")
+	}
 	return s.client.call(ctx, opWebinarsUpdateLiveStreamStatus, buildPath(opWebinarsUpdateLiveStreamStatus.Path, webinarID.String()), nil, body, nil)
 }
 
@@ -1359,7 +1362,7 @@ func (s *WebinarsService) UpdatePoll(ctx context.Context, webinarID ID, pollID s
 //
 // Zoom API: PATCH /webinars/{webinarId}/registrants/questions (webinarRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/registrants/questions
-func (s *WebinarsService) UpdateRegistrantQuestions(ctx context.Context, webinarID ID, body *RegistrantQuestions) (*Response, error) {
+func (s *WebinarsService) UpdateRegistrantQuestions(ctx context.Context, webinarID ID, body *UpdateRegistrantQuestionsRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateRegistrantQuestions, "webinarID")
 	}
@@ -1422,6 +1425,9 @@ func (s *WebinarsService) UpdateStatus(ctx context.Context, webinarID ID, body *
 	if body == nil {
 		return nil, errRequired(opWebinarsUpdateStatus, "body")
 	}
+	if body.Action == "" {
+		return nil, errRequired(opWebinarsUpdateStatus, "body.Action")
+	}
 	return s.client.call(ctx, opWebinarsUpdateStatus, buildPath(opWebinarsUpdateStatus.Path, webinarID.String()), nil, body, nil)
 }
 
@@ -1435,7 +1441,7 @@ func (s *WebinarsService) UpdateStatus(ctx context.Context, webinarID ID, body *
 //
 // Zoom API: PATCH /webinars/{webinarId}/survey (webinarSurveyUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/webinars/PATCH/webinars/{webinarId}/survey
-func (s *WebinarsService) UpdateSurvey(ctx context.Context, webinarID ID, body *WebinarSurvey) (*Response, error) {
+func (s *WebinarsService) UpdateSurvey(ctx context.Context, webinarID ID, body *UpdateWebinarSurveyRequest) (*Response, error) {
 	if webinarID == 0 {
 		return nil, errRequired(opWebinarsUpdateSurvey, "webinarID")
 	}

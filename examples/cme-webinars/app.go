@@ -419,7 +419,7 @@ func (a *app) createActivity(ctx context.Context, req activityRequest) (*activit
 		Duration:  req.Duration,
 		Timezone:  "UTC",
 		Agenda:    fmt.Sprintf("CME activity: %.2g AMA PRA Category 1 Credit(s)", req.CreditHours),
-		Settings: &zoom.WebinarSettings{
+		Settings: &zoom.WebinarSettingsRequest{
 			ApprovalType:                 zoom.Ptr(zoom.ApprovalTypeManual), // the platform checks and approves each registration
 			RegistrantsConfirmationEmail: zoom.Ptr(false),                   // the platform sends its own
 			EmailInAttendeeReport:        zoom.Ptr(true),                    // emails in the participant report
@@ -575,7 +575,7 @@ func (a *app) register(ctx context.Context, webinarID int64, p person) (*registr
 		return nil, err
 	}
 	a.log.Call("POST", "/webinars/{webinarId}/registrants", "webinarRegistrantCreate")
-	res, _, err := c.Webinars.AddRegistrant(ctx, zoom.ID(webinarID), &zoom.Registrant{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Industry: "Healthcare"}, nil)
+	res, _, err := c.Webinars.AddRegistrant(ctx, zoom.ID(webinarID), &zoom.AddRegistrantRequest{Email: p.Email, FirstName: p.FirstName, LastName: p.LastName, Industry: "Healthcare"}, nil)
 	if err != nil {
 		return nil, fmt.Errorf("registering %s for webinar %d: %w", p.Email, webinarID, err)
 	}
@@ -736,6 +736,8 @@ func (a *app) updateActivity(ctx context.Context, webinarID int64, ch activityCh
 	switch {
 	case act.Status != "scheduled":
 		return inputErr("only a scheduled webinar that has not started can be changed")
+	case strings.TrimSpace(ch.Topic) == "":
+		return inputErr("the webinar needs a title")
 	case len(ch.Topic) > 200:
 		return inputErr("the title is too long (200 characters at most)")
 	case ch.Start.IsZero() || !ch.Start.After(a.now()):
@@ -748,7 +750,8 @@ func (a *app) updateActivity(ctx context.Context, webinarID int64, ch activityCh
 		return err
 	}
 	a.log.Call("PATCH", "/webinars/{webinarId}", "webinarUpdate")
-	if _, err := c.Webinars.Update(ctx, zoom.ID(webinarID), &zoom.UpdateWebinarRequest{Topic: ch.Topic, StartTime: zoom.NewTime(ch.Start), Duration: ch.Duration}, nil); err != nil {
+	req := &zoom.UpdateWebinarRequest{Topic: zoom.Ptr(ch.Topic), StartTime: zoom.NewTime(ch.Start), Duration: zoom.Ptr(ch.Duration)}
+	if _, err := c.Webinars.Update(ctx, zoom.ID(webinarID), req, nil); err != nil {
 		return fmt.Errorf("updating webinar %d in Zoom: %w", webinarID, err)
 	}
 	if _, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_activities SET topic = $2, start_at = $3, duration_min = $4 WHERE webinar_id = $1`,

@@ -569,7 +569,7 @@ func (a *app) Reschedule(ctx context.Context, id string, start time.Time) (*Book
 			b.Note = "Zoom not connected: the Zoom meeting keeps its old time"
 		} else {
 			_, err := client.Meetings.Update(ctx, zoom.ID(b.ZoomMeetingID), &zoom.UpdateMeetingRequest{
-				StartTime: zoom.NewTime(b.Start), Duration: b.DurationMin, Timezone: h.Timezone,
+				StartTime: zoom.NewTime(b.Start), Duration: zoom.Ptr(b.DurationMin), Timezone: zoom.Ptr(h.Timezone),
 			}, nil)
 			switch {
 			case errors.Is(err, oauth.ErrReauthorizationRequired):

@@ -511,7 +511,7 @@ func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitReq
 	}
 	var (
 		patients []patient
-		invitees []zoom.MeetingSettingsMeetingInvitee
+		invitees []zoom.MeetingSettingsMeetingInviteeRequest
 		seen     = map[string]bool{}
 	)
 	for _, name := range req.Patients {
@@ -525,7 +525,7 @@ func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitReq
 		seen[strings.ToLower(p.Email)] = true
 		a.log.OK("%q is %s <%s> (%s)", name, p.Name, p.Email, p.Source)
 		patients = append(patients, p)
-		invitees = append(invitees, zoom.MeetingSettingsMeetingInvitee{Email: p.Email})
+		invitees = append(invitees, zoom.MeetingSettingsMeetingInviteeRequest{Email: p.Email})
 	}
 	c, err := a.client(ctx, providerID)
 	if err != nil {
@@ -539,7 +539,7 @@ func (a *app) scheduleVisit(ctx context.Context, providerID string, req visitReq
 		Duration:  req.Duration,
 		Timezone:  "UTC",
 		Agenda:    "Telehealth visit",
-		Settings: &zoom.MeetingSettings{
+		Settings: &zoom.MeetingSettingsRequest{
 			MeetingInvitees: invitees,
 			WaitingRoom:     zoom.Ptr(true),  // the doctor admits the patient
 			JoinBeforeHost:  zoom.Ptr(false), // no waiting together without the doctor

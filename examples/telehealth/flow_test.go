@@ -268,7 +268,7 @@ func TestScopesRefuseOtherWrites(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.Users.Update(t.Context(), "me", &zoom.UpdateUserRequest{Dept: "Telehealth"}, nil)
+	_, err = c.Users.Update(t.Context(), "me", &zoom.UpdateUserRequest{Dept: zoom.Ptr("Telehealth")}, nil)
 	var apiErr *zoom.APIError
 	if !errors.Is(err, zoom.ErrMissingScopes) || !errors.As(err, &apiErr) || apiErr.Code != 4700 {
 		t.Fatalf("PATCH /users/me without user:write: %v", err)

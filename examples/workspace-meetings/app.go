@@ -683,10 +683,10 @@ func (a *app) updateMeeting(ctx context.Context, mb member, id int64, in meeting
 		return nil, err
 	}
 	_, err = cl.Meetings.Update(ctx, zoom.ID(id), &zoom.UpdateMeetingRequest{
-		Topic:     strings.TrimSpace(in.Topic),
+		Topic:     zoom.Ptr(strings.TrimSpace(in.Topic)),
 		StartTime: zoom.NewTime(start),
-		Timezone:  in.Timezone,
-		Duration:  in.Duration,
+		Timezone:  zoom.Ptr(in.Timezone),
+		Duration:  zoom.Ptr(in.Duration),
 	}, nil)
 	if err != nil {
 		return nil, a.zoomFailed(ctx, mb, err)

@@ -148,7 +148,7 @@ func runFlowResult(ctx context.Context, env *exkit.Env, a *app, out io.Writer) (
 	// 5. A change made in Zoom itself reaches the history by webhook.
 	f.log.Step("Ana renames meeting %d in Zoom's own web portal", res.Second.ID)
 	topic := "1:1 Ana / Luis - quarterly goals"
-	if _, err := env.Fake.Client("me").Meetings.Update(ctx, zoom.ID(res.Second.ID), &zoom.UpdateMeetingRequest{Topic: topic}, nil); err != nil {
+	if _, err := env.Fake.Client("me").Meetings.Update(ctx, zoom.ID(res.Second.ID), &zoom.UpdateMeetingRequest{Topic: zoom.Ptr(topic)}, nil); err != nil {
 		return nil, fmt.Errorf("the fake's portal edit: %w", err)
 	}
 	f.seenReq = len(env.Fake.Requests()) // that call was Zoom's portal, not PulsoDesk

@@ -41,7 +41,7 @@ func TestLicensedSeats(t *testing.T) {
 		UserInfo: &zoom.UserInfo{Email: "basic@example.com", Type: zoom.UserTypeBasic, FirstName: "Bas"}})
 	require.NoError(t, err, "basic users take no seat")
 
-	_, err = c.Users.Update(ctx, basic.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeLicensed, FirstName: "Changed"}, nil)
+	_, err = c.Users.Update(ctx, basic.ID, &zoom.UpdateUserRequest{Type: zoom.Ptr(zoom.UserTypeLicensed), FirstName: zoom.Ptr("Changed")}, nil)
 	require.Error(t, err)
 	_, code = apiCode(t, err)
 	assert.Equal(t, 3412, code)
@@ -53,15 +53,15 @@ func TestLicensedSeats(t *testing.T) {
 	assert.Error(t, err, "seeding respects the seats too")
 
 	// Freeing a seat (down to Basic) lets the other one up.
-	_, err = c.Users.Update(ctx, lic.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeBasic}, nil)
+	_, err = c.Users.Update(ctx, lic.ID, &zoom.UpdateUserRequest{Type: zoom.Ptr(zoom.UserTypeBasic)}, nil)
 	require.NoError(t, err)
-	_, err = c.Users.Update(ctx, basic.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeLicensed}, nil)
+	_, err = c.Users.Update(ctx, basic.ID, &zoom.UpdateUserRequest{Type: zoom.Ptr(zoom.UserTypeLicensed)}, nil)
 	require.NoError(t, err)
 
 	// A deactivated user gives the seat back; reactivating needs one.
 	_, err = c.Users.UpdateStatus(ctx, basic.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate})
 	require.NoError(t, err)
-	_, err = c.Users.Update(ctx, lic.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeLicensed}, nil)
+	_, err = c.Users.Update(ctx, lic.ID, &zoom.UpdateUserRequest{Type: zoom.Ptr(zoom.UserTypeLicensed)}, nil)
 	require.NoError(t, err)
 	_, err = c.Users.UpdateStatus(ctx, basic.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionActivate})
 	require.Error(t, err)
@@ -118,21 +118,21 @@ func TestWebinarAddOn(t *testing.T) {
 	assert.Error(t, err, "the add-on needs a license")
 
 	// Through the API: an admin enables the feature in the user's settings.
-	_, err = c.Users.UpdateSettings(ctx, lic.ID, &zoom.UserSettings{Feature: &zoom.UserSettingsFeature{Webinar: zoom.Ptr(true)}}, nil)
+	_, err = c.Users.UpdateSettings(ctx, lic.ID, &zoom.UpdateUserSettingsRequest{Feature: &zoom.UserSettingsFeatureRequest{Webinar: zoom.Ptr(true)}}, nil)
 	require.NoError(t, err)
 	u, _ := s.User(lic.ID)
 	assert.True(t, u.Webinar)
 	set, _, err := c.Users.GetSettings(ctx, lic.ID, nil)
 	require.NoError(t, err)
 	require.NotNil(t, set.Feature)
-	assert.Equal(t, zoom.Ptr(true), set.Feature.Webinar)
+	assert.True(t, set.Feature.Webinar)
 	_, _, err = c.Webinars.Create(ctx, lic.ID, req())
 	require.NoError(t, err)
 
 	// A member may not give themselves the add-on.
 	mem, err := s.AddUser(zoomtest.User{Email: "mem@example.com", Type: 2})
 	require.NoError(t, err)
-	_, err = s.Client(mem.ID).Users.UpdateSettings(ctx, "me", &zoom.UserSettings{Feature: &zoom.UserSettingsFeature{Webinar: zoom.Ptr(true)}}, nil)
+	_, err = s.Client(mem.ID).Users.UpdateSettings(ctx, "me", &zoom.UpdateUserSettingsRequest{Feature: &zoom.UserSettingsFeatureRequest{Webinar: zoom.Ptr(true)}}, nil)
 	require.Error(t, err)
 	_, code = apiCode(t, err)
 	assert.Equal(t, 200, code)
@@ -140,11 +140,11 @@ func TestWebinarAddOn(t *testing.T) {
 	// Only a licensed user may hold it (Zoom's 1122); going Basic drops it.
 	basic, err := s.AddUser(zoomtest.User{Email: "b@example.com", Type: 1})
 	require.NoError(t, err)
-	_, err = c.Users.UpdateSettings(ctx, basic.ID, &zoom.UserSettings{Feature: &zoom.UserSettingsFeature{Webinar: zoom.Ptr(true)}}, nil)
+	_, err = c.Users.UpdateSettings(ctx, basic.ID, &zoom.UpdateUserSettingsRequest{Feature: &zoom.UserSettingsFeatureRequest{Webinar: zoom.Ptr(true)}}, nil)
 	require.Error(t, err)
 	_, code = apiCode(t, err)
 	assert.Equal(t, 1122, code)
-	_, err = c.Users.Update(ctx, host.ID, &zoom.UpdateUserRequest{Type: zoom.UserTypeBasic}, nil)
+	_, err = c.Users.Update(ctx, host.ID, &zoom.UpdateUserRequest{Type: zoom.Ptr(zoom.UserTypeBasic)}, nil)
 	require.NoError(t, err)
 	u, _ = s.User(host.ID)
 	assert.False(t, u.Webinar)
@@ -162,7 +162,7 @@ func TestUpdateUserUnknownGroupChangesNothing(t *testing.T) {
 	s, _ := start(t)
 	u, err := s.AddUser(zoomtest.User{Email: "u@example.com", FirstName: "Before"})
 	require.NoError(t, err)
-	_, err = s.Client("me").Users.Update(context.Background(), u.ID, &zoom.UpdateUserRequest{FirstName: "After", GroupID: "no-such-group"}, nil)
+	_, err = s.Client("me").Users.Update(context.Background(), u.ID, &zoom.UpdateUserRequest{FirstName: zoom.Ptr("After"), GroupID: zoom.Ptr("no-such-group")}, nil)
 	_, code := apiCode(t, err)
 	assert.Equal(t, 4130, code)
 	got, _ := s.User(u.ID)

@@ -17,7 +17,7 @@ func TestAdminSurface(t *testing.T) {
 	ctx := context.Background()
 	u, _ := s.AddUser(zoomtest.User{Email: "kim@example.com", FirstName: "Kim"})
 
-	if _, err := c.Users.Update(ctx, u.ID, &zoom.UpdateUserRequest{FirstName: "Kimberly", Dept: "Sales", JobTitle: "Rep"}, nil); err != nil {
+	if _, err := c.Users.Update(ctx, u.ID, &zoom.UpdateUserRequest{FirstName: zoom.Ptr("Kimberly"), Dept: zoom.Ptr("Sales"), JobTitle: zoom.Ptr("Rep")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, _, err := c.Users.Get(ctx, u.ID, nil)
@@ -41,10 +41,10 @@ func TestAdminSurface(t *testing.T) {
 	if err != nil || list.TotalRecords != 2 {
 		t.Fatalf("groups %+v %v", list, err)
 	}
-	if _, err := c.Groups.Update(ctx, g1, &zoom.UpdateGroupRequest{Name: "Sales EU"}); err != nil {
+	if _, err := c.Groups.Update(ctx, g1, &zoom.UpdateGroupRequest{Name: zoom.Ptr("Sales EU")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Groups.UpdateMember(ctx, g1, u.ID, &zoom.UpdateGroupMemberRequest{Action: zoom.GroupMemberActionMove, TargetGroupID: g2.ID}); err != nil {
+	if _, err := c.Groups.UpdateMember(ctx, g1, u.ID, &zoom.UpdateGroupMemberRequest{Action: zoom.GroupMemberActionMove, TargetGroupID: zoom.Ptr(g2.ID)}); err != nil {
 		t.Fatal(err)
 	}
 	if g, _ := s.Group(g2.ID); len(g.Members) != 1 || g.Members[0] != u.ID {
@@ -68,7 +68,7 @@ func TestAdminSurface(t *testing.T) {
 	if _, _, err := c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "auditor"}); err == nil {
 		t.Error("duplicate role name accepted")
 	}
-	if _, err := c.Roles.Update(ctx, r.ID, &zoom.UpdateRoleRequest{Description: "Reads everything"}); err != nil {
+	if _, err := c.Roles.Update(ctx, r.ID, &zoom.UpdateRoleRequest{Description: zoom.Ptr("Reads everything")}); err != nil {
 		t.Fatal(err)
 	}
 	rr, _, err := c.Roles.Get(ctx, r.ID)
@@ -133,7 +133,7 @@ func TestUpcomingInstancesAndRecordings(t *testing.T) {
 	// A monthly recurring meeting on the 31st skips short months.
 	three := 3
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Month end", Type: zoom.MeetingTypeRecurringFixedTime,
-		StartTime: zoom.NewTime(time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)), Recurrence: &zoom.Recurrence{Type: 3, MonthlyDay: 31, EndTimes: &three}})
+		StartTime: zoom.NewTime(time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)), Recurrence: &zoom.RecurrenceRequest{Type: 3, MonthlyDay: zoom.Ptr(31), EndTimes: &three}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := w.ID
-	if _, err := c.Webinars.Update(ctx, id, &zoom.UpdateWebinarRequest{Topic: "Launch day"}, nil); err != nil {
+	if _, err := c.Webinars.Update(ctx, id, &zoom.UpdateWebinarRequest{Topic: zoom.Ptr("Launch day")}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, _, err := c.Webinars.Get(ctx, zoom.LatestOf(id), nil); err != nil || got.Topic != "Launch day" || got.Type != zoom.WebinarTypeWebinar {
@@ -164,7 +164,7 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 	if l, _, err := c.Webinars.List(ctx, "me", nil); err != nil || l.TotalRecords != 1 {
 		t.Errorf("list: %+v %v", l, err)
 	}
-	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.Panelist{
+	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.PanelistRequest{
 		{Name: "P1", Email: "p1@example.org"}, {Name: "P2", Email: "p2@example.org"}}}); err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,6 @@ func TestUnmodelledOperationThroughTheClient(t *testing.T) {
 	settings, _, err := c.Users.GetSettings(ctx, "me", nil)
 	require.NoError(t, err)
 	require.NotNil(t, settings)
-	_, err = c.Users.UpdateSettings(ctx, "me", &zoom.UserSettings{}, nil)
+	_, err = c.Users.UpdateSettings(ctx, "me", &zoom.UpdateUserSettingsRequest{}, nil)
 	assert.NoError(t, err)
 }

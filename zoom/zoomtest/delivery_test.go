@@ -46,9 +46,9 @@ func TestLiveEventsHideGuestsEmails(t *testing.T) {
 	ctx := context.Background()
 	c := s.Client("me")
 	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "Open day", Type: zoom.WebinarTypeWebinar,
-		Settings: &zoom.WebinarSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
+		Settings: &zoom.WebinarSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
 	require.NoError(t, err)
-	reg, _, err := c.Webinars.AddRegistrant(ctx, w.ID, &zoom.Registrant{Email: "guest@elsewhere.example", FirstName: "G"}, nil)
+	reg, _, err := c.Webinars.AddRegistrant(ctx, w.ID, &zoom.AddRegistrantRequest{Email: "guest@elsewhere.example", FirstName: "G"}, nil)
 	require.NoError(t, err)
 	_, err = s.StartWebinar(w.ID)
 	require.NoError(t, err)

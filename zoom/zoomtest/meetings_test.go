@@ -42,7 +42,7 @@ func TestMeetingLifecycle(t *testing.T) {
 		t.Fatalf("get: %+v %v", got, err)
 	}
 
-	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: "Planning v2", Duration: 60}, nil); err != nil {
+	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Planning v2"), Duration: zoom.Ptr(60)}, nil); err != nil {
 		t.Fatal(err)
 	}
 	v, _ := s.Meeting(m.ID)
@@ -124,7 +124,7 @@ func TestRecurringOccurrences(t *testing.T) {
 	five := 5
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
 		Topic: "Daily", Type: zoom.MeetingTypeRecurringFixedTime, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 15,
-		Recurrence: &zoom.Recurrence{Type: 1, RepeatInterval: 1, EndTimes: &five},
+		Recurrence: &zoom.RecurrenceRequest{Type: 1, RepeatInterval: zoom.Ptr(1), EndTimes: &five},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +152,7 @@ func TestRecurringOccurrences(t *testing.T) {
 	four := 4
 	w, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
 		Topic: "Weekly", Type: zoom.MeetingTypeRecurringFixedTime, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 15,
-		Recurrence: &zoom.Recurrence{Type: 2, RepeatInterval: 1, WeeklyDays: "3,5", EndTimes: &four},
+		Recurrence: &zoom.RecurrenceRequest{Type: 2, RepeatInterval: zoom.Ptr(1), WeeklyDays: zoom.Ptr("3,5"), EndTimes: &four},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -229,7 +229,7 @@ func TestMeetingRegistrants(t *testing.T) {
 	c := s.Client("me")
 	ctx := context.Background()
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Open day", Type: zoom.MeetingTypeScheduled,
-		StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Settings: &zoom.MeetingSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
+		StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Settings: &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,8 +259,8 @@ func TestMeetingRegistrants(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.Code != 3079 {
 		t.Errorf("deleted registrant: %v", err)
 	}
-	if _, err := c.Meetings.UpdateRegistrantQuestions(ctx, m.ID, &zoom.RegistrantQuestions{
-		Questions: []zoom.RegistrantQuestion{{FieldName: "org", Required: zoom.Ptr(true)}}}); err != nil {
+	if _, err := c.Meetings.UpdateRegistrantQuestions(ctx, m.ID, &zoom.UpdateRegistrantQuestionsRequest{
+		Questions: []zoom.RegistrantQuestionRequest{{FieldName: "org", Required: zoom.Ptr(true)}}}); err != nil {
 		t.Fatal(err)
 	}
 	q, _, err := c.Meetings.GetRegistrantQuestions(ctx, m.ID)
@@ -270,7 +270,7 @@ func TestMeetingRegistrants(t *testing.T) {
 
 	// Without registration, adding a registrant fails.
 	plain, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "No registration"})
-	_, _, err = c.Meetings.AddRegistrant(ctx, plain.ID, &zoom.Registrant{Email: "z@example.org", FirstName: "Z"}, nil)
+	_, _, err = c.Meetings.AddRegistrant(ctx, plain.ID, &zoom.AddRegistrantRequest{Email: "z@example.org", FirstName: "Z"}, nil)
 	if !errors.As(err, &apiErr) || apiErr.Code != 3000 {
 		t.Errorf("registration off: %v", err)
 	}

@@ -20,21 +20,21 @@ func TestWebinarPollsAndSurvey(t *testing.T) {
 	ctx := t.Context()
 	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "CME: Lipids", Type: zoom.WebinarTypeWebinar,
 		StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 60,
-		Settings: &zoom.WebinarSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
+		Settings: &zoom.WebinarSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
 	require.NoError(t, err)
 	id := w.ID
 
 	p, _, err := c.Webinars.CreatePoll(ctx, id, &zoom.CreateWebinarPollRequest{Title: "Attendance check",
-		Questions: []zoom.PollQuestion{{Name: "Which drug class lowers LDL most?", Type: "single", Answers: []string{"Statins", "Fibrates"}}}})
+		Questions: []zoom.PollQuestionRequest{{Name: "Which drug class lowers LDL most?", Type: "single", Answers: []string{"Statins", "Fibrates"}}}})
 	require.NoError(t, err)
 	require.NotEmpty(t, p.ID)
 	anon, _, err := c.Webinars.CreatePoll(ctx, id, &zoom.CreateWebinarPollRequest{Title: "Anonymous pulse", Anonymous: zoom.Ptr(true),
-		Questions: []zoom.PollQuestion{{Name: "Pace?", Type: "single", Answers: []string{"Fine", "Fast"}}}})
+		Questions: []zoom.PollQuestionRequest{{Name: "Pace?", Type: "single", Answers: []string{"Fine", "Fast"}}}})
 	require.NoError(t, err)
 	list, _, err := c.Webinars.ListPolls(ctx, id, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, list.TotalRecords)
-	_, err = c.Webinars.UpdatePoll(ctx, id, p.ID, &zoom.UpdateWebinarPollRequest{Title: "Attendance check 1"})
+	_, err = c.Webinars.UpdatePoll(ctx, id, p.ID, &zoom.UpdateWebinarPollRequest{Title: zoom.Ptr("Attendance check 1")})
 	require.NoError(t, err)
 	got, _, err := c.Webinars.GetPoll(ctx, id, p.ID)
 	require.NoError(t, err)
@@ -48,7 +48,7 @@ func TestWebinarPollsAndSurvey(t *testing.T) {
 	sv, _, err := c.Webinars.GetSurvey(ctx, id)
 	require.NoError(t, err)
 	assert.Nil(t, sv.CustomSurvey, "no survey yet: the document's defaults")
-	_, err = c.Webinars.UpdateSurvey(ctx, id, &zoom.WebinarSurvey{CustomSurvey: &zoom.WebinarSurveyCustomSurvey{Title: "Evaluation"}})
+	_, err = c.Webinars.UpdateSurvey(ctx, id, &zoom.UpdateWebinarSurveyRequest{CustomSurvey: &zoom.WebinarSurveyCustomSurveyRequest{Title: zoom.Ptr("Evaluation")}})
 	require.NoError(t, err)
 	sv, _, err = c.Webinars.GetSurvey(ctx, id)
 	require.NoError(t, err)
@@ -56,7 +56,7 @@ func TestWebinarPollsAndSurvey(t *testing.T) {
 	assert.Equal(t, "Evaluation", sv.CustomSurvey.Title)
 
 	// The webinar runs: a registrant, a guest.
-	_, _, err = c.Webinars.AddRegistrant(ctx, id, &zoom.Registrant{Email: "ada@example.org", FirstName: "Ada"}, nil)
+	_, _, err = c.Webinars.AddRegistrant(ctx, id, &zoom.AddRegistrantRequest{Email: "ada@example.org", FirstName: "Ada"}, nil)
 	require.NoError(t, err)
 	_, err = s.StartWebinar(id)
 	require.NoError(t, err)

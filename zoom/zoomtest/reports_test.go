@@ -24,7 +24,7 @@ func endedWebinar(t *testing.T, s *zoomtest.Server, clk *clock) (zoom.ID, string
 	c := s.Client("me")
 	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{
 		Topic: "Grand rounds", Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 60,
-		Settings: &zoom.WebinarSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))},
+		Settings: &zoom.WebinarSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))},
 	})
 	require.NoError(t, err)
 	_, _, err = c.Webinars.AddBatchRegistrants(ctx, w.ID, &zoom.AddBatchRegistrantsRequest{AutoApprove: zoom.Ptr(true),

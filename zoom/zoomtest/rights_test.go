@@ -230,7 +230,7 @@ func TestReadScopesRefuseWrites(t *testing.T) {
 	st, code := apiCode(t, err)
 	assert.Equal(t, 400, st)
 	assert.Equal(t, 4700, code)
-	_, err = c.Users.Update(ctx, "me", &zoom.UpdateUserRequest{FirstName: "New"}, nil)
+	_, err = c.Users.Update(ctx, "me", &zoom.UpdateUserRequest{FirstName: zoom.Ptr("New")}, nil)
 	_, code = apiCode(t, err)
 	assert.Equal(t, 4700, code)
 }

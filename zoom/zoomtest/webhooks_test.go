@@ -83,7 +83,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	ctx := context.Background()
 
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Hooked", Type: zoom.MeetingTypeScheduled,
-		Settings: &zoom.MeetingSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}})
+		Settings: &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		t.Errorf("meeting.created id = %s, want a number", raw.Payload.Object.ID)
 	}
 
-	reg, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.Registrant{Email: "ada@example.org", FirstName: "Ada"}, nil)
+	reg, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.AddRegistrantRequest{Email: "ada@example.org", FirstName: "Ada"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		Action: zoom.RegistrantActionApprove, Registrants: []zoom.RegistrantRef{{ID: reg.RegistrantID}}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: "Hooked 2"}, nil); err != nil {
+	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Hooked 2")}, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -342,16 +342,16 @@ func TestEveryEventDecodes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	approval := &zoom.MeetingSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}
+	approval := &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "all events", Settings: approval})
 	must(err)
-	r, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.Registrant{Email: "r@example.org", FirstName: "R"}, nil)
+	r, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.AddRegistrantRequest{Email: "r@example.org", FirstName: "R"}, nil)
 	must(err)
 	for _, a := range []zoom.RegistrantAction{zoom.RegistrantActionApprove, zoom.RegistrantActionCancel, zoom.RegistrantActionApprove, zoom.RegistrantActionDeny} {
 		_, err = c.Meetings.UpdateRegistrantStatus(ctx, m.ID, &zoom.UpdateRegistrantStatusRequest{Action: a, Registrants: []zoom.RegistrantRef{{ID: r.RegistrantID}}}, nil)
 		must(err)
 	}
-	_, err = c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: "renamed"}, nil)
+	_, err = c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("renamed")}, nil)
 	must(err)
 	_, err = s.StartMeeting(m.ID)
 	must(err)
@@ -366,11 +366,11 @@ func TestEveryEventDecodes(t *testing.T) {
 	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionRecover})
 	must(err)
 
-	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "w", Settings: &zoom.WebinarSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
+	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "w", Settings: &zoom.WebinarSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
 	must(err)
-	_, _, err = c.Webinars.AddRegistrant(ctx, w.ID, &zoom.Registrant{Email: "r@example.org", FirstName: "R"}, nil)
+	_, _, err = c.Webinars.AddRegistrant(ctx, w.ID, &zoom.AddRegistrantRequest{Email: "r@example.org", FirstName: "R"}, nil)
 	must(err)
-	_, err = c.Webinars.Update(ctx, w.ID, &zoom.UpdateWebinarRequest{Topic: "w2"}, nil)
+	_, err = c.Webinars.Update(ctx, w.ID, &zoom.UpdateWebinarRequest{Topic: zoom.Ptr("w2")}, nil)
 	must(err)
 	_, err = s.StartWebinar(w.ID)
 	must(err)
@@ -383,7 +383,7 @@ func TestEveryEventDecodes(t *testing.T) {
 	u, _, err := c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCreate, UserInfo: &zoom.UserInfo{Email: "u@example.org", Type: zoom.UserTypeBasic}})
 	must(err)
 	must(s.AcceptInvitation("u@example.org"))
-	_, err = c.Users.Update(ctx, u.ID, &zoom.UpdateUserRequest{FirstName: "U"}, nil)
+	_, err = c.Users.Update(ctx, u.ID, &zoom.UpdateUserRequest{FirstName: zoom.Ptr("U")}, nil)
 	must(err)
 	_, err = c.Users.UpdateStatus(ctx, u.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate})
 	must(err)
@@ -395,7 +395,7 @@ func TestEveryEventDecodes(t *testing.T) {
 	must(err)
 	_, err = c.Groups.DeleteMember(ctx, g.ID, u.ID)
 	must(err)
-	_, err = c.Groups.Update(ctx, g.ID, &zoom.UpdateGroupRequest{Name: "G2"})
+	_, err = c.Groups.Update(ctx, g.ID, &zoom.UpdateGroupRequest{Name: zoom.Ptr("G2")})
 	must(err)
 	_, err = c.Groups.Delete(ctx, g.ID)
 	must(err)

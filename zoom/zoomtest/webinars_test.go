@@ -18,7 +18,7 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	ctx := context.Background()
 	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{
 		Topic: "CME: Cardiology update", Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 60,
-		Settings: &zoom.WebinarSettings{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))},
+		Settings: &zoom.WebinarSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -48,14 +48,14 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	if count(zoom.RegistrantStatusApproved) != 2 || count(zoom.RegistrantStatusDenied) != 1 || count(zoom.RegistrantStatusPending) != 0 {
 		t.Errorf("registrant counts wrong: %+v", s.Registrants(id))
 	}
-	if _, err := c.Webinars.UpdateRegistrantQuestions(ctx, id, &zoom.RegistrantQuestions{
-		Questions: []zoom.RegistrantQuestion{{FieldName: "job_title", Required: zoom.Ptr(true)}}}); err != nil {
+	if _, err := c.Webinars.UpdateRegistrantQuestions(ctx, id, &zoom.UpdateRegistrantQuestionsRequest{
+		Questions: []zoom.RegistrantQuestionRequest{{FieldName: "job_title", Required: zoom.Ptr(true)}}}); err != nil {
 		t.Fatal(err)
 	}
 	if q, _, err := c.Webinars.GetRegistrantQuestions(ctx, id); err != nil || len(q.Questions) != 1 {
 		t.Errorf("questions: %+v %v", q, err)
 	}
-	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.Panelist{{Name: "Dr. P", Email: "p@example.org"}}}); err != nil {
+	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.PanelistRequest{{Name: "Dr. P", Email: "p@example.org"}}}); err != nil {
 		t.Fatal(err)
 	}
 	if pl, _, err := c.Webinars.ListPanelists(ctx, id); err != nil || pl.TotalRecords != 1 || pl.Panelists[0].Email != "p@example.org" {

@@ -74,10 +74,10 @@ func zoomkitCreate() *zoom.CreateMeetingRequest {
 	return &zoom.CreateMeetingRequest{
 		Topic: "Quarterly planning", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(start),
 		Duration: 60, Timezone: "America/New_York", Agenda: "Goals, budget, hiring",
-		Settings: &zoom.MeetingSettings{
+		Settings: &zoom.MeetingSettingsRequest{
 			HostVideo: zoom.Ptr(true), ParticipantVideo: zoom.Ptr(false), JoinBeforeHost: zoom.Ptr(false),
 			MuteUponEntry: zoom.Ptr(true), WaitingRoom: zoom.Ptr(true), ApprovalType: zoom.Ptr(zoom.ApprovalTypeNoRegistration),
-			Audio: zoom.AudioTypeBoth, AutoRecording: zoom.AutoRecordingCloud,
+			Audio: zoom.Ptr(zoom.AudioTypeBoth), AutoRecording: zoom.Ptr(zoom.AutoRecordingCloud),
 		},
 	}
 }
@@ -156,7 +156,7 @@ func workloads(srv *benchkit.Server) []benchkit.Workload {
 				if err != nil {
 					return err
 				}
-				return meetingID(m.ID, nil)
+				return meetingID(int64(m.ID), nil)
 			})},
 			{Name: "zoom-lib-golang", Bench: pr(func(c *zlg.Client) error {
 				m, err := c.GetMeeting(zlg.GetMeetingOptions{MeetingID: benchkit.MeetingID})
@@ -169,7 +169,7 @@ func workloads(srv *benchkit.Server) []benchkit.Workload {
 				if err != nil {
 					return err
 				}
-				return meetingID(m.ID, nil)
+				return meetingID(int64(m.ID), nil)
 			})},
 			{Name: "zoom-lib-golang", Bench: pr(func(c *zlg.Client) error {
 				m, err := c.CreateMeeting(peerCreate())

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/zoomkit/zoomkit/internal/gen/ojson"
 	"github.com/zoomkit/zoomkit/internal/gen/scope"
 )
 
@@ -23,6 +24,12 @@ func (g *gen) emit() (map[string][]byte, error) {
 			if t := g.types[name]; t == nil || t.byJSON[js] == nil {
 				return nil, fmt.Errorf("overrides: %s names no field", k)
 			}
+		}
+	}
+	for k := range requiredFields {
+		name, js, _ := strings.Cut(k, ".")
+		if t := g.types[name]; t == nil || t.byJSON[js] == nil {
+			return nil, fmt.Errorf("overrides: requiredFields %s names no field", k)
 		}
 	}
 	files := map[string][]byte{}
@@ -235,13 +242,16 @@ func enumHasZero(f *field) bool {
 var reZeroMeaning = regexp.MustCompile(`(?i)(\b0\b|\bzero\b)[^.]{0,40}\b(mean|means|no |not |unlimited|disable|remove|never|infinite|without)|\b(to|as|is|of) (0|zero)\b`)
 
 // zeroMeaningful reports a number field whose zero is a value Zoom acts
-// on, so a request must be able to send it: the document's example is 0,
-// its minimum is 0 while its default is not, or its description gives 0 a
-// meaning.
+// on: the document's example is 0, its enum has 0, its minimum is 0 while
+// its default is not, its description gives 0 a meaning, or the overrides
+// table says so (pointerFields).
 func zeroMeaningful(f *field) bool {
 	s := f.Schema
 	if s == nil {
 		return false
+	}
+	if enumHasZero(f) || pointerFields[f.JSON] {
+		return true
 	}
 	if ex := s.Get("example"); ex != nil && ex.Number.String() == "0" {
 		return true
@@ -252,23 +262,82 @@ func zeroMeaningful(f *field) bool {
 	return reZeroMeaning.MatchString(s.Str("description"))
 }
 
+// sendsZero is the one rule that decides whether a field of a request
+// body or of the query parameters can carry an explicit zero ("", 0, false,
+// an empty list or object), as opposed to leaving the value unset. Such a
+// field is a pointer (*string, *int, *bool, *Enum; zoom.Ptr makes one), or
+// for lists and maps tagged omitzero, so that nil leaves the value unset
+// and an empty, non-nil one is sent as [] or {}; nested objects are always
+// pointers (nil unset, &T{} sent as {}). The rule:
+//
+//   - Required fields are always sent: they stay plain.
+//   - Every field of a PATCH or PUT body (an update) and of the objects
+//     nested in it: a caller must be able to set any field to its zero
+//     while leaving the others untouched. Times and dates stay values (a
+//     zero time is no value Zoom takes): their zero leaves them unset. The
+//     elements of a list are not nested objects of the update: a list is
+//     sent whole, so its elements follow the rule below.
+//   - Elsewhere (create bodies, actions, query parameters) only where the
+//     document gives the zero a meaning: every body flag (Zoom's defaults
+//     are often true), a query flag unless the document says it defaults to
+//     false, and a number whose zero Zoom acts on (see zeroMeaningful).
+//     Other fields stay plain with omitempty: their zero means "unset".
+func (g *gen) sendsZero(t *goType, f *field) bool {
+	if f.Required {
+		return false
+	}
+	r := f.Ref
+	switch r.kind {
+	case "time", "date", "raw", "struct":
+		return false
+	}
+	if t.isOpts {
+		switch {
+		case r.kind == "bool":
+			c := f.Schema.Get("default")
+			return c == nil || c.Kind != ojson.Bool || c.Bool
+		case g.isNumber(r):
+			return zeroMeaningful(f)
+		}
+		return false
+	}
+	if !t.req {
+		return false
+	}
+	if t.update {
+		return true
+	}
+	switch {
+	case r.kind == "bool":
+		return true
+	case g.isNumber(r):
+		return zeroMeaningful(f)
+	}
+	return false
+}
+
+func (g *gen) isNumber(r *tref) bool {
+	return r.kind == "int" || r.kind == "int64" || r.kind == "id" || r.kind == "float" || (r.kind == "enum" && g.enums[r.name].Int)
+}
+
 // fieldType returns the Go type and the tag options of a field.
 func (g *gen) fieldType(t *goType, f *field) (string, string) {
 	r := f.Ref
 	typ := base(r)
+	if f.list {
+		return typ, ""
+	}
 	opt := ",omitempty"
 	if r.kind == "time" || r.kind == "date" {
 		opt = ",omitzero"
 	}
-	isIntLike := r.kind == "int" || r.kind == "int64" || r.kind == "id" || r.kind == "float" || (r.kind == "enum" && g.enums[r.name].Int)
+	zero := g.sendsZero(t, f)
 	if t.isOpts {
 		if f.Required {
 			return typ, ""
 		}
 		switch {
-		case r.kind == "bool" && f.ptr:
-			typ = "*bool"
-		case isIntLike && (enumHasZero(f) || pointerFields[f.JSON]):
+		case zero:
 			typ = "*" + typ
 		case r.kind == "array":
 			opt = ",comma,omitempty"
@@ -281,12 +350,20 @@ func (g *gen) fieldType(t *goType, f *field) (string, string) {
 		typ = "*" + typ
 	case required && r.kind != "time" && r.kind != "date":
 		opt = ""
-	case t.req && r.kind == "bool":
-		typ = "*bool"
-	case t.req && isIntLike && (enumHasZero(f) || pointerFields[f.JSON] || zeroMeaningful(f)):
+	case zero && (r.kind == "array" || r.kind == "map"):
+		opt = ",omitzero"
+	case zero:
 		typ = "*" + typ
 	}
 	return typ, opt
+}
+
+// andList joins "a", "a and b", "a, b and c".
+func andList(s []string) string {
+	if len(s) <= 2 {
+		return strings.Join(s, " and ")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 func (g *gen) typeDoc(t *goType) string {
@@ -313,14 +390,33 @@ func (g *gen) typeDoc(t *goType) string {
 		parts = append(parts, fmt.Sprintf("%s is the response of %s.", t.Name, link(t.roots)))
 	case len(t.rootReq) > 0:
 		parts = append(parts, fmt.Sprintf("%s is the request body of %s.", t.Name, link(t.rootReq)))
-	case len(t.parents) > 0:
+	case len(t.parents) == 1:
 		p, prop, _ := strings.Cut(t.parents[0], ".")
 		parts = append(parts, fmt.Sprintf("%s is the %s field of [%s].", t.Name, prop, p))
+	case len(t.parents) > 1:
+		// A type unified from several schemas (see dedupe).
+		var owners, ps []string
+		same := true
+		_, prop0, _ := strings.Cut(t.parents[0], ".")
+		for _, pp := range t.parents {
+			p, prop, _ := strings.Cut(pp, ".")
+			same = same && prop == prop0
+			owners = append(owners, p)
+			ps = append(ps, fmt.Sprintf("the %s field of [%s]", prop, p))
+		}
+		if same {
+			parts = append(parts, fmt.Sprintf("%s is the %s field of %s.", t.Name, prop0, link(owners)))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s is the type of %s.", t.Name, andList(ps)))
+		}
 	default:
 		parts = append(parts, fmt.Sprintf("%s is an object of the Zoom API.", t.Name))
 	}
 	if t.Doc != "" && !t.isOpts {
 		parts = append(parts, t.Doc)
+	}
+	if lf := t.byJSON["-"]; lf != nil && lf.list {
+		parts = append(parts, "Zoom's documents give it as an object or as a list (a oneOf): it decodes either, the list into List.")
 	}
 	return strings.Join(parts, " ")
 }
@@ -355,6 +451,9 @@ func (g *gen) emitTypes() string {
 			fmt.Fprintf(&b, "\t%s %s `%s:\"%s%s\"`\n", f.GoName, typ, key, f.JSON, opt)
 		}
 		b.WriteString("}\n\n")
+		if lf := t.byJSON["-"]; lf != nil && lf.list {
+			emitEither(&b, t.Name)
+		}
 		if (t.page || t.counts) && !t.isOpts {
 			np, tr := "\"\"", "0"
 			if f := t.byJSON["next_page_token"]; f != nil && f.Ref.kind == "string" {
@@ -367,6 +466,32 @@ func (g *gen) emitTypes() string {
 		}
 	}
 	return b.String()
+}
+
+// emitEither writes the JSON methods of a type whose field the documents
+// give as an object or as a list (see eitherKinds).
+func emitEither(b *strings.Builder, name string) {
+	fmt.Fprintf(b, `// UnmarshalJSON decodes either form Zoom sends: a list into List, an
+// object into the other fields.
+func (x *%[1]s) UnmarshalJSON(data []byte) error {
+	type plain %[1]s
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '[' {
+		*x = %[1]s{}
+		return json.Unmarshal(data, &x.List)
+	}
+	return json.Unmarshal(data, (*plain)(x))
+}
+
+// MarshalJSON encodes List as a list when it is set, the object otherwise.
+func (x %[1]s) MarshalJSON() ([]byte, error) {
+	type plain %[1]s
+	if x.List != nil {
+		return json.Marshal(x.List)
+	}
+	return json.Marshal(plain(x))
+}
+
+`, name)
 }
 
 func (g *gen) emitEnums() string {

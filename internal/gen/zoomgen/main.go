@@ -13,6 +13,16 @@
 // zz_types_test.go, the list of every generated type for the tests that
 // must cover them all.
 //
+// Request types are never response types: a request body and the objects
+// nested in it are types of their own (requestName in model.go). Which
+// request fields can carry an explicit zero ("", 0, false, an empty list or
+// object) is decided by one rule, sendsZero in emit.go: every field of an
+// update (PATCH or PUT) body and its nested objects; elsewhere (create
+// bodies, query parameters) only fields whose zero the documents give a
+// meaning (flags, and numbers per zeroMeaningful: an example, enum or
+// description that makes 0 a value, a minimum of 0 under another default,
+// or the overrides table's pointerFields). Required fields stay plain.
+//
 // The events emitter (-events, see events.go) generates webhook/events_gen.go,
 // the typed payloads of the webhook events, from the trimmed webhook
 // documents in webhook/testdata/spec:
@@ -134,10 +144,11 @@ type gen struct {
 	types   map[string]*goType
 	enums   map[string]*enumType
 	opts    map[string]*goType
+	stems   map[string]string // request body type → opDef.Like
 }
 
 func newGen() *gen {
-	return &gen{types: map[string]*goType{}, enums: map[string]*enumType{}, opts: map[string]*goType{}}
+	return &gen{types: map[string]*goType{}, enums: map[string]*enumType{}, opts: map[string]*goType{}, stems: map[string]string{}}
 }
 
 var httpMethods = []string{"get", "post", "put", "patch", "delete"}

@@ -18,6 +18,8 @@ type tref struct {
 
 type goType struct {
 	Name    string
+	stem    string // the name its nested types are named after (Name without the Request suffix of a split type)
+	reqSide bool   // built from a request body: a request type, never a response's
 	Doc     string // schema description, first sentence
 	Fields  []*field
 	byJSON  map[string]*field
@@ -27,6 +29,7 @@ type goType struct {
 	roots   []string // "Service.Method" whose request/response it is
 	rootReq []string
 	isOpts  bool
+	update  bool // reachable from a PATCH or PUT body: every field can be sent as its zero (see sendsZero)
 	page    bool // has next_page_token
 	counts  bool // has total_records
 }
@@ -36,7 +39,8 @@ type field struct {
 	Ref               *tref
 	Required          bool // required in a request schema
 	Schema            *ojson.Node
-	ptr               bool // force a pointer in requests
+	alt               *tref // the list form of an object field that a oneOf also gives as a list
+	list              bool  // the List field of a type that decodes from either an object or a list
 }
 
 type enumType struct {
@@ -53,6 +57,13 @@ func (g *gen) build() error {
 			return fmt.Errorf("%s: %w", op.ID, err)
 		}
 	}
+	// Request bodies after every response, so that a request schema
+	// unified with a response type (see requestName) is known to be one.
+	for _, op := range g.ops {
+		if err := g.buildBody(op); err != nil {
+			return fmt.Errorf("%s: %w", op.ID, err)
+		}
+	}
 	for _, op := range g.ops {
 		if op.out == nil && op.Def.Decode != "" {
 			t := g.types[op.Def.Decode]
@@ -63,16 +74,27 @@ func (g *gen) build() error {
 			t.roots = appendUnique(t.roots, op.svcMethod())
 		}
 	}
-	// Roles: requests and responses.
+	g.eitherKinds()
+	// Roles: requests and responses, and the request types of updates.
 	for _, op := range g.ops {
 		if op.body != nil {
 			g.mark(op.body, true, map[string]bool{})
+			if op.Method == "PATCH" || op.Method == "PUT" {
+				g.markUpdate(op.body, map[string]bool{})
+			}
 		}
 		if op.out != nil {
 			g.mark(op.out, false, map[string]bool{})
 		}
 	}
+	unnamed, err := g.dedupe()
+	if err != nil {
+		return err
+	}
 	if g.verbose {
+		for _, ns := range unnamed {
+			fmt.Printf("identical types left apart (not in sharedTypes): %v\n", ns)
+		}
 		names := make([]string, 0, len(g.types))
 		for n := range g.types {
 			names = append(names, n)
@@ -114,6 +136,46 @@ func (g *gen) mark(r *tref, req bool, seen map[string]bool) {
 	}
 	for _, f := range t.Fields {
 		g.mark(f.Ref, req, seen)
+	}
+}
+
+// eitherKinds gives the object type of each field that the documents'
+// oneOf members give both as an object and as a list of objects (Users'
+// settings' authentication_options: an object, or a list when called with
+// option=meeting_authentication) a List field: the type decodes the list
+// into List and the object into its other fields, so neither form loses a
+// value (emitted by emitEither).
+func (g *gen) eitherKinds() {
+	for _, t := range g.allTypes() {
+		for _, f := range t.Fields {
+			if f.alt == nil {
+				continue
+			}
+			ot := g.types[f.Ref.name]
+			if ot.byJSON["-"] != nil {
+				continue
+			}
+			lf := &field{JSON: "-", GoName: "List", Ref: f.alt, list: true,
+				Doc: fmt.Sprintf("List holds %s when Zoom sends it as a list (the documents give both forms); the other fields are then empty.", f.JSON)}
+			ot.Fields = append(ot.Fields, lf)
+			ot.byJSON["-"] = lf
+			g.mark(f.alt, t.req, map[string]bool{})
+		}
+	}
+}
+
+// markUpdate marks the update body r and the objects nested in it, but not
+// the elements of its lists and maps: a list is sent whole, each element a
+// complete value, so there is no field of an element to leave untouched.
+func (g *gen) markUpdate(r *tref, seen map[string]bool) {
+	if r == nil || r.kind != "struct" || seen[r.name] {
+		return
+	}
+	seen[r.name] = true
+	t := g.types[r.name]
+	t.update = true
+	for _, f := range t.Fields {
+		g.markUpdate(f.Ref, seen)
 	}
 }
 
@@ -175,13 +237,7 @@ func (g *gen) buildOp(op *specOp) error {
 			name := p.Str("name")
 			s := p.Get("schema")
 			f := &field{JSON: name, GoName: exported(name), Doc: firstSentence(p.Str("description")), Required: p.Truthy("required"), Schema: s}
-			f.Ref = g.schemaType(s, op.optName, name, false)
-			// A flag is a *bool unless the document says it defaults to
-			// false: otherwise false could not be sent (omitempty drops it)
-			// and Zoom would apply a default of true, or one it does not say.
-			if c := s.Get("default"); c == nil || c.Kind != ojson.Bool || c.Bool {
-				f.ptr = true
-			}
+			f.Ref = g.schemaType(s, op.optName, name, false, op.optName)
 			if d.Query[name] != "" {
 				f.Ref = &tref{kind: d.Query[name]}
 			}
@@ -190,22 +246,6 @@ func (g *gen) buildOp(op *specOp) error {
 			op.query = append(op.query, &param{Name: name, GoName: f.GoName, Required: f.Required, Ref: f.Ref})
 		}
 		g.opts[op.optName] = t
-	}
-	// Request body.
-	if rb := op.Node.Get("requestBody"); rb != nil && d.Upload == "" {
-		s := rb.Path("content", "application/json", "schema")
-		if s == nil {
-			return fmt.Errorf("request body is not JSON: %v", keys(rb.Get("content")))
-		}
-		name := d.Body
-		if name == "" {
-			name = d.Base + "Request"
-		}
-		op.body = g.schemaType(s, name, "", true)
-		if op.body.kind == "struct" {
-			t := g.types[op.body.name]
-			t.rootReq = appendUnique(t.rootReq, op.svcMethod())
-		}
 	}
 	// Response body: the first 2xx response with a JSON schema.
 	var codes []string
@@ -225,12 +265,42 @@ func (g *gen) buildOp(op *specOp) error {
 		if name == "" {
 			name = d.Base + "Result"
 		}
-		op.out = g.schemaType(s, name, "", false)
+		op.out = g.schemaType(s, name, "", false, "")
 		if op.out.kind == "struct" {
 			t := g.types[op.out.name]
 			t.roots = appendUnique(t.roots, op.svcMethod())
 		}
 		break
+	}
+	return nil
+}
+
+// buildBody builds the request body type of op. A request body is always
+// a request type of its own (see requestName), never a response type.
+func (g *gen) buildBody(op *specOp) error {
+	d := op.Def
+	rb := op.Node.Get("requestBody")
+	if rb == nil || d.Upload != "" {
+		return nil
+	}
+	s := rb.Path("content", "application/json", "schema")
+	if s == nil {
+		return fmt.Errorf("request body is not JSON: %v", keys(rb.Get("content")))
+	}
+	name := d.Body
+	if name == "" {
+		name = d.Base + "Request"
+	}
+	if g.types[name] != nil && !g.types[name].reqSide {
+		return fmt.Errorf("request body %s is a response type: name it as a request", name)
+	}
+	if d.Like != "" {
+		g.stems[name] = d.Like
+	}
+	op.body = g.schemaType(s, name, "", true, "")
+	if op.body.kind == "struct" {
+		t := g.types[op.body.name]
+		t.rootReq = appendUnique(t.rootReq, op.svcMethod())
 	}
 	return nil
 }
@@ -253,10 +323,11 @@ func appendUnique(s []string, v string) []string {
 }
 
 // schemaType returns the Go type for schema s. name is the type name an
-// object would get (before aliasing); parent and prop name the field it is
-// the type of (prop empty for a root). req tells whether s is part of a
+// object would get (before aliasing); with prop it is the stem of the
+// parent whose field prop s is the type of, and owner the parent's Go name
+// (prop and owner empty for a root). req tells whether s is part of a
 // request.
-func (g *gen) schemaType(s *ojson.Node, name, prop string, req bool) *tref {
+func (g *gen) schemaType(s *ojson.Node, name, prop string, req bool, owner string) *tref {
 	if s == nil {
 		return &tref{kind: "raw"}
 	}
@@ -304,32 +375,51 @@ func (g *gen) schemaType(s *ojson.Node, name, prop string, req bool) *tref {
 		} else {
 			elemName = name + "Item"
 		}
-		el := g.schemaType(s.Get("items"), elemName, "", req)
+		el := g.schemaType(s.Get("items"), elemName, "", req, "")
 		if el.kind == "struct" && prop != "" {
 			t := g.types[el.name]
-			t.parents = appendUnique(t.parents, alias(parent)+"."+prop)
+			t.parents = appendUnique(t.parents, owner+"."+prop)
 		}
 		return &tref{kind: "array", elem: el}
 	case "object":
 		if !hasProps(s) {
 			if ap := s.Get("additionalProperties"); ap != nil && ap.Kind == ojson.Object && ap.Str("type") != "" {
-				return &tref{kind: "map", elem: g.schemaType(ap, name+"Value", "", req)}
+				return &tref{kind: "map", elem: g.schemaType(ap, name+"Value", "", req, "")}
 			}
 			return &tref{kind: "map", elem: &tref{kind: "any"}}
 		}
-		canon := alias(name)
+		stem := alias(name)
+		canon := stem
+		if req {
+			canon = g.requestName(stem)
+		}
+		if st := g.stems[canon]; st != "" {
+			stem = st
+		}
 		t := g.types[canon]
 		if t == nil {
-			t = &goType{Name: canon, byJSON: map[string]*field{}, Doc: firstSentence(s.Str("description"))}
+			t = &goType{Name: canon, stem: stem, reqSide: req, byJSON: map[string]*field{}, Doc: firstSentence(s.Str("description"))}
 			g.types[canon] = t
 		}
 		if prop != "" {
-			t.parents = appendUnique(t.parents, alias(parent)+"."+prop)
+			t.parents = appendUnique(t.parents, owner+"."+prop)
 		}
-		g.addProps(t, s, req)
+		g.addProps(t, s, req, true)
 		return &tref{kind: "struct", name: canon}
 	}
 	return &tref{kind: "raw"}
+}
+
+// requestName is the Go name of the request type for the (aliased) schema
+// name: the name itself, unless a response type has it, in which case the
+// request side is a type of its own named name+"Request" (its fields are
+// shaped for sending, see sendsZero), so request types are never response
+// types.
+func (g *gen) requestName(name string) string {
+	if t := g.types[name]; t != nil && !t.reqSide {
+		return name + "Request"
+	}
+	return name
 }
 
 func hasProps(s *ojson.Node) bool {
@@ -347,19 +437,20 @@ func hasProps(s *ojson.Node) bool {
 }
 
 // addProps merges the properties of s (and of its allOf/oneOf/anyOf
-// members) into t.
-func (g *gen) addProps(t *goType, s *ojson.Node, req bool) {
-	required := map[string]bool{}
+// members) into t. req tells whether t is a request type; required whether
+// s's required list applies (not for a oneOf or anyOf member).
+func (g *gen) addProps(t *goType, s *ojson.Node, req, required bool) {
+	isRequired := map[string]bool{}
 	for _, r := range s.Elems("required") {
-		required[r.String] = true
+		isRequired[r.String] = true
 	}
 	for _, m := range s.Fields("properties") {
 		if m.Key == "" {
 			continue
 		}
 		f := t.byJSON[m.Key]
-		ref := g.schemaType(m.Value, t.Name, m.Key, req)
-		if ov, ok := fieldTypes[t.Name+"."+m.Key]; ok {
+		ref := g.schemaType(m.Value, t.stem, m.Key, req, t.Name)
+		if ov, ok := fieldTypes[t.stem+"."+m.Key]; ok {
 			ref = ov
 		}
 		if f == nil {
@@ -377,16 +468,28 @@ func (g *gen) addProps(t *goType, s *ojson.Node, req bool) {
 			case "total_records":
 				t.counts = true
 			}
-		} else if f.Doc == "" {
-			f.Doc = firstSentence(m.Value.Str("description"))
+		} else {
+			if f.Doc == "" {
+				f.Doc = firstSentence(m.Value.Str("description"))
+			}
+			// A oneOf gives the field as an object in one member and as a
+			// list in another: the object type also decodes the list (see
+			// eitherKinds).
+			isList := func(r *tref) bool { return r.kind == "array" && r.elem.kind == "struct" }
+			switch {
+			case f.Ref.kind == "struct" && isList(ref) && f.alt == nil:
+				f.alt = ref
+			case isList(f.Ref) && ref.kind == "struct":
+				f.alt, f.Ref = f.Ref, ref
+			}
 		}
-		if req && required[m.Key] {
+		if req && (required && isRequired[m.Key] || requiredFields[t.Name+"."+m.Key]) {
 			f.Required = true
 		}
 	}
 	for _, k := range []string{"allOf", "oneOf", "anyOf"} {
 		for _, c := range s.Elems(k) {
-			g.addProps(t, c, req && k == "allOf")
+			g.addProps(t, c, req, required && k == "allOf")
 		}
 	}
 }

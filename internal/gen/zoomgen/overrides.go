@@ -5,9 +5,11 @@ import "strings"
 // This file is the overrides table: the deliberate Go names of services,
 // methods and types; the per-operation rules (rate label where the
 // documents give none, date windows, path parameter kinds); the field rules
-// (secrets, flexible ids, pointers, limits, enums); the unification of the
-// nested types that the OpenAPI documents repeat inline; and the events'
-// field rules. Adding a tag means adding it to the scope
+// (secrets, flexible ids, pointers, required verbs, limits, enums); the
+// unification of the nested types that the OpenAPI documents repeat inline
+// (typeAliases, merged by name while building) or repeat with the same
+// shape (sharedTypes, merged by structure after building, see dedupe.go);
+// and the events' field rules. Adding a tag means adding it to the scope
 // (internal/gen/scope) and one entry per operation to operations; the
 // generator fails on an operation without an entry, and on an entry for an
 // operation outside the scope.
@@ -18,7 +20,12 @@ type opDef struct {
 	Method  string
 	Base    string // stem of derived type names: Base+"Options", Base+"Request", Base+"Result"
 	Result  string // response type name (default Base+"Result")
-	Body    string // request body type name (default Base+"Request")
+	Body    string // request body type name (default Base+"Request"); a request name, never a response type's
+	// Like names the response type whose schema the request body shares
+	// (Users.UpdateSettings' body is UserSettings'): the body's nested
+	// types are named after it, as the request side of its nested types
+	// (UserSettingsInMeetingRequest), and share its enum names.
+	Like string
 	// Params overrides the Go kind of path parameters: "id" (zoom.ID),
 	// "string" or "instance" (zoom.InstanceID).
 	Params map[string]string
@@ -56,6 +63,8 @@ func def(svc, method, base, result string) opDef {
 
 func (d opDef) body(name string) opDef { d.Body = name; return d }
 
+func (d opDef) like(name string) opDef { d.Like = name; return d }
+
 func (d opDef) upload(field string) opDef { d.Upload = field; return d }
 
 func (d opDef) decode(typ string) opDef { d.Decode = typ; return d }
@@ -79,12 +88,12 @@ var operations = map[string]opDef{
 	"getSipDialingWithPasscode":       def("Meetings", "GetSIPDialing", "GetMeetingSIPDialing", "MeetingSIPDialing"),
 	"meetingRTMSStatusUpdate":         def("Meetings", "UpdateRTMSAppStatus", "UpdateMeetingRTMSAppStatus", ""),
 	"meetingRegistrants":              def("Meetings", "ListRegistrants", "ListMeetingRegistrants", "RegistrantList"),
-	"meetingRegistrantCreate":         def("Meetings", "AddRegistrant", "AddMeetingRegistrant", "MeetingRegistration").body("Registrant"),
+	"meetingRegistrantCreate":         def("Meetings", "AddRegistrant", "AddMeetingRegistrant", "MeetingRegistration").body("AddRegistrantRequest").like("Registrant"),
 	"meetingRegistrantGet":            def("Meetings", "GetRegistrant", "GetMeetingRegistrant", "Registrant"),
 	"meetingregistrantdelete":         def("Meetings", "DeleteRegistrant", "DeleteMeetingRegistrant", ""),
 	"meetingRegistrantStatus":         def("Meetings", "UpdateRegistrantStatus", "UpdateMeetingRegistrantStatus", "").body("UpdateRegistrantStatusRequest"),
 	"meetingRegistrantsQuestionsGet":  def("Meetings", "GetRegistrantQuestions", "GetMeetingRegistrantQuestions", "RegistrantQuestions"),
-	"meetingRegistrantQuestionUpdate": def("Meetings", "UpdateRegistrantQuestions", "UpdateMeetingRegistrantQuestions", "").body("RegistrantQuestions"),
+	"meetingRegistrantQuestionUpdate": def("Meetings", "UpdateRegistrantQuestions", "UpdateMeetingRegistrantQuestions", "").body("UpdateRegistrantQuestionsRequest").like("RegistrantQuestions"),
 	"addBatchRegistrants":             def("Meetings", "AddBatchRegistrants", "AddBatchMeetingRegistrants", "BatchRegistrantsResult").body("AddBatchRegistrantsRequest"),
 	"pastMeetingDetails":              def("Meetings", "GetPast", "GetPastMeeting", "PastMeeting"),
 	"pastMeetings":                    def("Meetings", "ListPastInstances", "ListPastMeetingInstances", "MeetingInstanceList"),
@@ -99,12 +108,12 @@ var operations = map[string]opDef{
 	"webinarDelete":                     def("Webinars", "Delete", "DeleteWebinar", ""),
 	"webinarStatus":                     def("Webinars", "UpdateStatus", "UpdateWebinarStatus", ""),
 	"webinarRegistrants":                def("Webinars", "ListRegistrants", "ListWebinarRegistrants", "RegistrantList"),
-	"webinarRegistrantCreate":           def("Webinars", "AddRegistrant", "AddWebinarRegistrant", "WebinarRegistration").body("Registrant"),
+	"webinarRegistrantCreate":           def("Webinars", "AddRegistrant", "AddWebinarRegistrant", "WebinarRegistration").body("AddRegistrantRequest").like("Registrant"),
 	"webinarRegistrantGet":              def("Webinars", "GetRegistrant", "GetWebinarRegistrant", "Registrant"),
 	"deleteWebinarRegistrant":           def("Webinars", "DeleteRegistrant", "DeleteWebinarRegistrant", ""),
 	"webinarRegistrantStatus":           def("Webinars", "UpdateRegistrantStatus", "UpdateWebinarRegistrantStatus", "").body("UpdateRegistrantStatusRequest"),
 	"webinarRegistrantsQuestionsGet":    def("Webinars", "GetRegistrantQuestions", "GetWebinarRegistrantQuestions", "RegistrantQuestions"),
-	"webinarRegistrantQuestionUpdate":   def("Webinars", "UpdateRegistrantQuestions", "UpdateWebinarRegistrantQuestions", "").body("RegistrantQuestions"),
+	"webinarRegistrantQuestionUpdate":   def("Webinars", "UpdateRegistrantQuestions", "UpdateWebinarRegistrantQuestions", "").body("UpdateRegistrantQuestionsRequest").like("RegistrantQuestions"),
 	"addBatchWebinarRegistrants":        def("Webinars", "AddBatchRegistrants", "AddBatchWebinarRegistrants", "BatchRegistrantsResult").body("AddBatchRegistrantsRequest"),
 	"webinarPanelists":                  def("Webinars", "ListPanelists", "ListWebinarPanelists", "PanelistList"),
 	"webinarPanelistCreate":             def("Webinars", "AddPanelists", "AddWebinarPanelists", "AddedPanelists"),
@@ -141,7 +150,7 @@ var operations = map[string]opDef{
 	"webinarPollDelete":                 def("Webinars", "DeletePoll", "DeleteWebinarPoll", ""),
 	"getWebinarSipDialingWithPasscode":  def("Webinars", "GetSIPDialing", "GetWebinarSIPDialing", "WebinarSIPDialing"),
 	"webinarSurveyGet":                  def("Webinars", "GetSurvey", "GetWebinarSurvey", "WebinarSurvey"),
-	"webinarSurveyUpdate":               def("Webinars", "UpdateSurvey", "UpdateWebinarSurvey", "").body("WebinarSurvey"),
+	"webinarSurveyUpdate":               def("Webinars", "UpdateSurvey", "UpdateWebinarSurvey", "").like("WebinarSurvey"),
 	"webinarSurveyDelete":               def("Webinars", "DeleteSurvey", "DeleteWebinarSurvey", ""),
 	"webinarToken":                      def("Webinars", "GetToken", "GetWebinarToken", "WebinarToken"),
 	"getTrackingSources":                def("Webinars", "ListTrackingSources", "ListWebinarTrackingSources", "TrackingSourceList"),
@@ -181,12 +190,12 @@ var operations = map[string]opDef{
 	"analytics_details":                 def("CloudRecordings", "GetAnalyticsDetails", "GetRecordingAnalyticsDetails", "RecordingAnalyticsDetails").rate("MEDIUM").dates(dateWindow{}),
 	"analytics_summary":                 def("CloudRecordings", "GetAnalyticsSummary", "GetRecordingAnalyticsSummary", "RecordingAnalyticsSummary").rate("MEDIUM").dates(dateWindow{}),
 	"meetingRecordingRegistrants":       def("CloudRecordings", "ListRegistrants", "ListRecordingRegistrants", "RecordingRegistrantList"),
-	"meetingRecordingRegistrantCreate":  def("CloudRecordings", "AddRegistrant", "AddRecordingRegistrant", "RecordingRegistration").body("RecordingRegistrant"),
+	"meetingRecordingRegistrantCreate":  def("CloudRecordings", "AddRegistrant", "AddRecordingRegistrant", "RecordingRegistration").like("RecordingRegistrant"),
 	"meetingRecordingRegistrantStatus":  def("CloudRecordings", "UpdateRegistrantStatus", "UpdateRecordingRegistrantStatus", "").body("UpdateRegistrantStatusRequest"),
 	"recordingRegistrantsQuestionsGet":  def("CloudRecordings", "GetRegistrantQuestions", "GetRecordingRegistrantQuestions", "RegistrantQuestions"),
-	"recordingRegistrantQuestionUpdate": def("CloudRecordings", "UpdateRegistrantQuestions", "UpdateRecordingRegistrantQuestions", "").body("RegistrantQuestions"),
+	"recordingRegistrantQuestionUpdate": def("CloudRecordings", "UpdateRegistrantQuestions", "UpdateRecordingRegistrantQuestions", "").body("UpdateRegistrantQuestionsRequest").like("RegistrantQuestions"),
 	"recordingSettingUpdate":            def("CloudRecordings", "GetSettings", "GetRecordingSettings", "RecordingSettings"),
-	"recordingSettingsUpdate":           def("CloudRecordings", "UpdateSettings", "UpdateRecordingSettings", "").body("RecordingSettings"),
+	"recordingSettingsUpdate":           def("CloudRecordings", "UpdateSettings", "UpdateRecordingSettings", "").like("RecordingSettings"),
 	"GetMeetingTranscript":              def("CloudRecordings", "GetTranscript", "GetMeetingTranscript", "MeetingTranscript"),
 	"DeleteMeetingTranscript":           def("CloudRecordings", "DeleteTranscript", "DeleteMeetingTranscript", ""),
 
@@ -202,7 +211,7 @@ var operations = map[string]opDef{
 	"userUpdate":                 def("Users", "Update", "UpdateUser", ""),
 	"userDelete":                 def("Users", "Delete", "DeleteUser", ""),
 	"userAssistants":             def("Users", "ListAssistants", "ListUserAssistants", "AssistantList"),
-	"userAssistantCreate":        def("Users", "AddAssistants", "AddUserAssistants", "AddedAssistants").body("AssistantList"),
+	"userAssistantCreate":        def("Users", "AddAssistants", "AddUserAssistants", "AddedAssistants").like("AssistantList"),
 	"userAssistantsDelete":       def("Users", "DeleteAssistants", "DeleteUserAssistants", ""),
 	"userAssistantDelete":        def("Users", "DeleteAssistant", "DeleteUserAssistant", ""),
 	"listCollaborationDevices":   def("Users", "ListCollaborationDevices", "ListCollaborationDevices", "CollaborationDeviceList"),
@@ -220,7 +229,7 @@ var operations = map[string]opDef{
 	"userSchedulersDelete":       def("Users", "DeleteSchedulers", "DeleteUserSchedulers", ""),
 	"userSchedulerDelete":        def("Users", "DeleteScheduler", "DeleteUserScheduler", ""),
 	"userSettings":               def("Users", "GetSettings", "GetUserSettings", "UserSettings"),
-	"userSettingsUpdate":         def("Users", "UpdateSettings", "UpdateUserSettings", "").body("UserSettings"),
+	"userSettingsUpdate":         def("Users", "UpdateSettings", "UpdateUserSettings", "").like("UserSettings"),
 	"uploadVBuser":               def("Users", "UploadVirtualBackground", "UploadUserVirtualBackground", "VirtualBackground").upload("file"),
 	"delUserVB":                  def("Users", "DeleteVirtualBackgrounds", "DeleteUserVirtualBackgrounds", ""),
 	"userStatus":                 def("Users", "UpdateStatus", "UpdateUserStatus", ""),
@@ -238,15 +247,15 @@ var operations = map[string]opDef{
 	"groupAdminsDelete":               def("Groups", "DeleteAdmin", "DeleteGroupAdmin", ""),
 	"groupChannels":                   def("Groups", "ListChannels", "ListGroupChannels", "GroupChannelList"),
 	"getGroupLockSettings":            def("Groups", "GetLockSettings", "GetGroupLockSettings", "GroupLockSettings"),
-	"groupLockedSettings":             def("Groups", "UpdateLockSettings", "UpdateGroupLockSettings", "").body("GroupLockSettings"),
+	"groupLockedSettings":             def("Groups", "UpdateLockSettings", "UpdateGroupLockSettings", "").like("GroupLockSettings"),
 	"groupMembers":                    def("Groups", "ListMembers", "ListGroupMembers", "GroupMemberList"),
 	"groupMembersCreate":              def("Groups", "AddMembers", "AddGroupMembers", "AddedGroupMembers"),
 	"groupMembersDelete":              def("Groups", "DeleteMember", "DeleteGroupMember", ""),
 	"updateAGroupMember":              def("Groups", "UpdateMember", "UpdateGroupMember", ""),
 	"getGroupSettings":                def("Groups", "GetSettings", "GetGroupSettings", "GroupSettings"),
-	"updateGroupSettings":             def("Groups", "UpdateSettings", "UpdateGroupSettings", "").body("GroupSettings"),
+	"updateGroupSettings":             def("Groups", "UpdateSettings", "UpdateGroupSettings", "").like("GroupSettings"),
 	"groupSettingsRegistration":       def("Groups", "GetRegistrationSettings", "GetGroupRegistrationSettings", "GroupRegistrationSettings"),
-	"groupSettingsRegistrationUpdate": def("Groups", "UpdateRegistrationSettings", "UpdateGroupRegistrationSettings", "").body("GroupRegistrationSettings"),
+	"groupSettingsRegistrationUpdate": def("Groups", "UpdateRegistrationSettings", "UpdateGroupRegistrationSettings", "").like("GroupRegistrationSettings"),
 	"uploadGroupVB":                   def("Groups", "UploadVirtualBackground", "UploadGroupVirtualBackground", "VirtualBackground").upload("file"),
 	"delGroupVB":                      def("Groups", "DeleteVirtualBackgrounds", "DeleteGroupVirtualBackgrounds", ""),
 
@@ -266,8 +275,21 @@ var operations = map[string]opDef{
 	"getUserContact":        def("Contacts", "GetMine", "GetUserContact", "UserContact"),
 }
 
-// pointerFields are request fields sent as pointers although their enum
-// has no zero, because Zoom treats zero as a value.
+// requiredFields are request fields ("Type.json_name") that Zoom needs but
+// its documents do not mark required: the verb of an action body. They stay
+// plain values (never pointers, see sendsZero) and are checked before the
+// call like the documented required fields.
+var requiredFields = map[string]bool{
+	"UpdateMeetingStatusRequest.action":           true,
+	"UpdateWebinarStatusRequest.action":           true,
+	"UpdateWebinarLiveStreamStatusRequest.action": true,
+	"UpdateMeetingRTMSAppStatusRequest.action":    true,
+	"UpdateUserPresenceStatusRequest.status":      true,
+}
+
+// pointerFields are number fields (by JSON name) whose zero Zoom treats as
+// a value although the documents do not say so (their enum has no 0): they
+// can carry an explicit zero in every request (zeroMeaningful, sendsZero).
 var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
 
 // idKind says how a meeting or webinar id path parameter that the
@@ -300,7 +322,10 @@ var secretFields = map[string]bool{
 // union of all its sources. A key starting with "*" matches a suffix.
 // Nested types are named after their (aliased) parent, so aliasing
 // CreateMeetingRequestSettings to MeetingSettings also makes its breakout
-// rooms MeetingSettingsBreakoutRoom.
+// rooms MeetingSettingsBreakoutRoom. Request and response sides never share
+// a type: a request schema aliased to a response type's name becomes that
+// name plus "Request" (MeetingSettingsRequest, MeetingSettingsBreakoutRoomRequest),
+// see requestName in model.go.
 var typeAliases = map[string]string{
 	// Meetings.
 	"CreateMeetingRequestSettings":         "MeetingSettings",
@@ -463,6 +488,50 @@ var typeAliases = map[string]string{
 	"*SmartRecording":                     "SmartRecording",
 	"*ManualCaptioning":                   "ManualCaptioning",
 	"*ClosedCaptioning":                   "ClosedCaptioning",
+}
+
+// sharedTypes names the unified type of nested types that are
+// structurally identical (see dedupe): a member's generated name (the
+// response side's; the request side's adds "Request") on the left, the
+// unified name on the right. User and group settings repeat these.
+var sharedTypes = map[string]string{
+	"UserSettingsAudioConferencingTollCall":                                "TollCallSettings",
+	"GroupSettingsAudioConferencingTollCall":                               "TollCallSettings",
+	"UserSettingsAudioConferencingTollFreeAndFeeBasedTollCall":             "TollFreeAndFeeBasedTollCallSettings",
+	"GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCall":            "TollFreeAndFeeBasedTollCallSettings",
+	"UserSettingsAudioConferencingGlobalDialInCountries":                   "GlobalDialInCountrySettings",
+	"GroupSettingsAudioConferencingGlobalDialInCountries":                  "GlobalDialInCountrySettings",
+	"UserSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries":  "CountrySelection",
+	"GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries": "CountrySelection",
+	"UserSettingsTSPGlobalDialInCountries":                                 "CountrySelection",
+	"UserSettingsEmailNotification":                                        "EmailNotificationSettings",
+	"GroupSettingsEmailNotification":                                       "EmailNotificationSettings",
+	"UserSettingsInMeetingWebinarLiveStreaming":                            "WebinarLiveStreamingSettings",
+	"GroupSettingsInMeetingWebinarLiveStreaming":                           "WebinarLiveStreamingSettings",
+	"UserSettingsInMeetingLanguageInterpretation":                          "LanguageInterpretationSettings",
+	"GroupSettingsInMeetingLanguageInterpretation":                         "LanguageInterpretationSettings",
+	"UserSettingsInMeetingSignLanguageInterpretation":                      "SignLanguageInterpretationSettings",
+	"GroupSettingsInMeetingSignLanguageInterpretation":                     "SignLanguageInterpretationSettings",
+	"UserSettingsInMeetingVirtualBackgroundSettings":                       "VirtualBackgroundSettings",
+	"GroupSettingsInMeetingVirtualBackgroundSettings":                      "VirtualBackgroundSettings",
+	"UserSettingsInMeetingWebinarChat":                                     "WebinarChatSettings",
+	"GroupSettingsInMeetingWebinarChat":                                    "WebinarChatSettings",
+	"UserSettingsProfileRecordingStorageLocation":                          "RecordingStorageLocation",
+	"GroupSettingsProfileRecordingStorageLocation":                         "RecordingStorageLocation",
+	"UserSettingsInMeetingMeetingPolling":                                  "UserPollingSettings",
+	"UserSettingsInMeetingWebinarPolling":                                  "UserPollingSettings",
+	"GroupSettingsInMeetingMeetingPolling":                                 "GroupPollingSettings",
+	"GroupSettingsInMeetingWebinarPolling":                                 "GroupPollingSettings",
+	"UserSettingsAudioConferencingCallMeAndInviteByPhone":                  "CallMeAndInviteByPhoneSettings",
+	"GroupSettingsAudioConferencingCallMeAndInviteByPhone":                 "CallMeAndInviteByPhoneSettings",
+	"UserSettingsAudioConferencing":                                        "AudioConferencingSettings",
+	"GroupSettingsAudioConferencing":                                       "AudioConferencingSettings",
+	"UserSettingsProfile":                                                  "ProfileSettings",
+	"GroupSettingsProfile":                                                 "ProfileSettings",
+	"RegistrantCustomQuestion":                                             "RegistrantCustomQuestion",
+	"RecordingRegistrantCustomQuestion":                                    "RegistrantCustomQuestion",
+	"GroupSettingsChatChatEtiquetteTool":                                   "ChatEtiquetteToolSettings",
+	"GroupSettingsMeetingSecurityChatEtiquetteTool":                        "ChatEtiquetteToolSettings",
 }
 
 // maxItems caps the request body arrays ("Type.json_name") that Zoom

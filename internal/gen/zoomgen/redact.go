@@ -26,10 +26,16 @@ func (g *gen) redaction(t *goType, f *field, secretful map[string]bool) string {
 	switch {
 	case typ == "Secret":
 		return fmt.Sprintf("x.%s = redactSecret(x.%s)", f.GoName, f.GoName)
+	case typ == "*Secret":
+		return fmt.Sprintf("x.%s = redactPtrWith(x.%s, redactSecret)", f.GoName, f.GoName)
 	case typ == "string" && redactedStrings[f.JSON]:
 		return fmt.Sprintf("x.%s = redact.String(x.%s)", f.GoName, f.GoName)
+	case typ == "*string" && redactedStrings[f.JSON]:
+		return fmt.Sprintf("x.%s = redactPtrWith(x.%s, redact.String)", f.GoName, f.GoName)
 	case typ == "string" && isURLField(f.JSON):
 		return fmt.Sprintf("x.%s = redact.URL(x.%s)", f.GoName, f.GoName)
+	case typ == "*string" && isURLField(f.JSON):
+		return fmt.Sprintf("x.%s = redactPtrWith(x.%s, redact.URL)", f.GoName, f.GoName)
 	case r.kind == "struct" && secretful[r.name] && typ == r.name:
 		return fmt.Sprintf("x.%s = x.%s.redacted()", f.GoName, f.GoName)
 	case r.kind == "struct" && secretful[r.name] && typ == "*"+r.name:

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,5 +74,72 @@ func TestCleanMarkdown(t *testing.T) {
 	}
 	if got := firstSentence("The meeting's ID. Store it as int64, e.g. 123. More."); got != "The meeting's ID." {
 		t.Errorf("firstSentence = %q", got)
+	}
+}
+
+// TestRequestTypesAreNotResponseTypes checks that no generated type is both
+// sent (reachable from a request body) and received (reachable from a
+// response): request bodies and their nested objects are request types of
+// their own, named as requests where a response type has the schema's name.
+func TestRequestTypesAreNotResponseTypes(t *testing.T) {
+	g := newGen()
+	if err := g.load("../../spec"); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.build(); err != nil {
+		t.Fatal(err)
+	}
+	reqs := 0
+	for name, typ := range g.types {
+		if typ.req && typ.resp {
+			t.Errorf("%s is both a request and a response type", name)
+		}
+		if typ.req {
+			reqs++
+		}
+	}
+	for _, op := range g.ops {
+		if op.body != nil && op.body.kind == "struct" && !strings.HasSuffix(op.body.name, "Request") {
+			t.Errorf("%s: request body %s is not named as a request", op.ID, op.body.name)
+		}
+	}
+	if reqs < 100 {
+		t.Errorf("only %d request types: is the body walk broken?", reqs)
+	}
+}
+
+// TestSettingsTypesUnified checks that no nested type of the user settings
+// is left structurally identical to one of the group settings without a
+// name in sharedTypes (a new pair from a spec update must be named, so the
+// two stay one type).
+func TestSettingsTypesUnified(t *testing.T) {
+	g := newGen()
+	if err := g.load("../../spec"); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.build(); err != nil {
+		t.Fatal(err)
+	}
+	unnamed, err := g.dedupe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range unnamed {
+		var user, group bool
+		for _, n := range ns {
+			user = user || strings.HasPrefix(n, "UserSettings")
+			group = group || strings.HasPrefix(n, "GroupSettings")
+		}
+		if user && group {
+			t.Errorf("identical user and group settings types without a shared name: %v", ns)
+		}
+	}
+	// The user's and group's update bodies differ in audio_conferencing
+	// (the group's has more fields), so only its response side is shared.
+	for _, n := range []string{"ProfileSettings", "AudioConferencingSettings", "EmailNotificationSettings", "WebinarChatSettings",
+		"ProfileSettingsRequest", "EmailNotificationSettingsRequest", "WebinarChatSettingsRequest"} {
+		if g.types[n] == nil {
+			t.Errorf("%s not generated", n)
+		}
 	}
 }
