@@ -107,10 +107,7 @@ type metrics struct {
 	replica int
 }
 
-func (m metrics) EventQueued(event string) {
-	m.a.events.counters.EventQueued(event)
-	m.a.log.Note("webhook %s verified and queued; Zoom is answered 200 at once", event)
-}
+func (m metrics) EventQueued(event string) { m.a.events.counters.EventQueued(event) }
 
 func (m metrics) EventStarted(event string) { m.a.events.counters.EventStarted(event) }
 
@@ -129,6 +126,27 @@ func (m metrics) EventRetried(event string) {
 func (m metrics) EventDeadLettered(event string) {
 	m.a.events.counters.EventDeadLettered(event)
 	m.a.log.Fail("%s dead-lettered by worker %d after its last attempt: see the Webhook events page", event, m.replica)
+}
+
+// endpointQueue is the queue as the webhook endpoint uses it: it writes
+// each event to the transcript before queuing it, so that the line comes
+// before the worker's (which may start at once).
+type endpointQueue struct {
+	queue.Queue
+	a *app
+}
+
+func (q endpointQueue) Enqueue(ctx context.Context, m queue.Message) error {
+	name := "event"
+	if e, err := webhook.ParseEvent(m.Body); err == nil {
+		name = e.Name
+	}
+	q.a.log.Note("webhook %s verified and queued; Zoom is answered 200 at once", name)
+	err := q.Queue.Enqueue(ctx, m)
+	if err != nil {
+		q.a.log.Fail("queuing %s failed: Zoom is answered 503 and delivers it again later", name)
+	}
+	return err
 }
 
 // startEvents makes the queue, the endpoint's handler (a.hooks) and the
@@ -150,7 +168,7 @@ func (a *app) startEvents(ctx context.Context, v *webhook.Verifier) error {
 		ev.q = ev.mem
 	}
 	var err error
-	if a.hooks, err = webhook.NewHandler(v, webhook.WithDeduper(a.env.Dedup), webhook.WithQueue(ev.q),
+	if a.hooks, err = webhook.NewHandler(v, webhook.WithDeduper(a.env.Dedup), webhook.WithQueue(endpointQueue{Queue: ev.q, a: a}),
 		webhook.WithMetrics(metrics{a: a}), webhook.WithLogger(a.logger)); err != nil {
 		return err
 	}
