@@ -118,14 +118,62 @@ func (m metrics) EventFinished(event string, d time.Duration, err error) {
 	}
 }
 
-func (m metrics) EventRetried(event string) {
-	m.a.events.counters.EventRetried(event)
-	m.a.log.Note("%s goes back to the queue, retried after a backoff", event)
+// EventRetried and EventDeadLettered are counted by replicaQueue, before
+// the queue records the retry or the dead letter.
+func (m metrics) EventRetried(string)      {}
+func (m metrics) EventDeadLettered(string) {}
+
+// replicaQueue is the queue as a replica uses it. It counts a retry or a
+// dead letter, and writes its transcript line, before the queue records
+// it: when drain sees the queue settled, the counters and the transcript
+// already say so.
+type replicaQueue struct {
+	queue.Queue
+	a       *app
+	replica int
 }
 
-func (m metrics) EventDeadLettered(event string) {
-	m.a.events.counters.EventDeadLettered(event)
-	m.a.log.Fail("%s dead-lettered by worker %d after its last attempt: see the Webhook events page", event, m.replica)
+// Changed passes the queue's notifications on (queue.Memory has them);
+// without them (nil) the Workers poll.
+func (q replicaQueue) Changed() <-chan struct{} {
+	if n, ok := q.Queue.(queue.Notifier); ok {
+		return n.Changed()
+	}
+	return nil
+}
+
+// eventName is the name of a queued event, for the transcript.
+func eventName(body []byte) string {
+	if e, err := webhook.ParseEvent(body); err == nil {
+		return e.Name
+	}
+	return "event"
+}
+
+func (q replicaQueue) Nack(ctx context.Context, d queue.Delivery, retryAfter time.Duration, errText string) error {
+	if retryAfter == 0 {
+		// The replica is stopping: it releases the event for another.
+		return q.Queue.Nack(ctx, d, retryAfter, errText)
+	}
+	name := eventName(d.Body)
+	q.a.events.counters.EventRetried(name)
+	q.a.log.Note("%s goes back to the queue, retried after a backoff", name)
+	err := q.Queue.Nack(ctx, d, retryAfter, errText)
+	if err != nil {
+		q.a.log.Fail("putting %s back in the queue failed: it is retried when its claim expires", name)
+	}
+	return err
+}
+
+func (q replicaQueue) DeadLetter(ctx context.Context, d queue.Delivery, errText string) error {
+	name := eventName(d.Body)
+	q.a.events.counters.EventDeadLettered(name)
+	q.a.log.Fail("%s dead-lettered by worker %d after attempt %d: see the Webhook events page", name, q.replica, d.Attempt)
+	err := q.Queue.DeadLetter(ctx, d, errText)
+	if err != nil {
+		q.a.log.Fail("dead-lettering %s failed: it is tried again when its claim expires", name)
+	}
+	return err
 }
 
 // endpointQueue is the queue as the webhook endpoint uses it: it writes
@@ -137,10 +185,7 @@ type endpointQueue struct {
 }
 
 func (q endpointQueue) Enqueue(ctx context.Context, m queue.Message) error {
-	name := "event"
-	if e, err := webhook.ParseEvent(m.Body); err == nil {
-		name = e.Name
-	}
+	name := eventName(m.Body)
 	q.a.log.Note("webhook %s verified and queued; Zoom is answered 200 at once", name)
 	err := q.Queue.Enqueue(ctx, m)
 	if err != nil {
@@ -203,7 +248,7 @@ func (a *app) startEvents(ctx context.Context, v *webhook.Verifier) error {
 			return err
 		}
 		a.registerHooks(h, n)
-		w, err := webhook.NewWorker(h, q, wopts...)
+		w, err := webhook.NewWorker(h, replicaQueue{Queue: q, a: a, replica: n}, wopts...)
 		if err != nil {
 			ev.close()
 			return err

@@ -381,6 +381,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	}
 
 	// The transcript names each step's Zoom calls; no secret is printed.
+	a.events.close() // the replicas stop writing to it
 	tr := out.String()
 	for _, s := range []string{
 		"POST /users/{userId}/webinars (webinarCreate)",
@@ -407,7 +408,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	// injected failure retried from the queue, Zoom answered 200.
 	require.True(t, res.WorkerRetried)
 	require.Regexp(t, `webhook webinar\.participant_joined verified and queued; Zoom is answered 200 at once\n.*webinar\.participant_joined worked by worker [12]: Amara Okafor joined at`, tr)
-	require.Regexp(t, `✗ webinar\.participant_joined failed on worker [12]: recording Hannah Weiss's stay: the attendance database is unavailable`, tr)
+	require.Regexp(t, `✗ webinar\.participant_joined failed on worker [12]: recording Hannah Weiss's stay: the attendance database is unavailable\n.*webinar\.participant_joined goes back to the queue, retried after a backoff\n`, tr)
 	require.Regexp(t, `✓ webinar\.participant_joined worked by worker [12], attempt 2 \(the previous one failed: recording Hannah Weiss's stay: the attendance database is unavailable\): Hannah Weiss joined at`, tr)
 	c := a.events.counters.Snapshot()
 	require.Equal(t, int64(1), c.Retried)
@@ -782,7 +783,10 @@ func TestCrossSitePostsRefused(t *testing.T) {
 	state := func() string {
 		var b strings.Builder
 		fmt.Fprintf(&b, "zoom requests %d, emails %d, clock %s", len(env.Fake.Requests()), len(env.Mail.Sent()), clock.Now().Format(time.RFC3339))
-		fmt.Fprintf(&b, ", webhook events %+v", a.events.counters.Snapshot())
+		// Dead-lettered: a replay of the dead letter dead-letters it again
+		// (no worker has a function for it). The other counters move
+		// while the workers handle the webhooks of earlier posts.
+		fmt.Fprintf(&b, ", dead-lettered %d", a.events.counters.Snapshot().DeadLettered)
 		for _, table := range []string{"cme_webinars_org WHERE disconnected_at = 0", "cme_webinars_activities", "cme_webinars_activities WHERE status = 'scheduled'",
 			"cme_webinars_registrants", "cme_webinars_registrants WHERE status = 'approved'", "cme_webinars_attendance", "cme_webinars_credits"} {
 			fmt.Fprintf(&b, ", %s: %d", table, count(t, env, "SELECT COUNT(*) FROM "+table))
