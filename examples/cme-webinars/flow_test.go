@@ -381,6 +381,16 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	}
 
 	// The transcript names each step's Zoom calls; no secret is printed.
+	if env.Postgres() {
+		// Each replica has its own connection pool, as in its own process.
+		require.Len(t, a.events.dbs, replicas)
+		require.NotSame(t, a.events.dbs[0], a.events.dbs[1])
+		for _, db := range a.events.dbs {
+			require.NotSame(t, env.DB, db)
+		}
+	} else {
+		require.Empty(t, a.events.dbs)
+	}
 	a.events.close() // the replicas stop writing to it
 	tr := out.String()
 	for _, s := range []string{
