@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
@@ -38,7 +39,9 @@ type app struct {
 	pages *pages
 
 	oauthH *oauth.Handlers
-	hooks  *webhook.Handler
+	hooks  *webhook.Handler // the endpoint: verifies, deduplicates, queues
+	events *events          // the queue and its worker replicas
+	faults atomic.Int32     // attendance writes still to fail (the flow injects a failure)
 	mux    *routes
 	logger *slog.Logger // the Go errors behind the sentences shown
 
@@ -179,18 +182,9 @@ func newApp(ctx context.Context, env *exkit.Env, clock exkit.TimeSource) (*app, 
 	if err != nil {
 		return nil, fmt.Errorf("webhook verifier: %w", err)
 	}
-	if a.hooks, err = webhook.NewHandler(v, webhook.WithDeduper(env.Dedup)); err != nil {
-		return nil, err
+	if err := a.startEvents(ctx, v); err != nil {
+		return nil, fmt.Errorf("webhook queue: %w", err)
 	}
-	a.hooks.OnWebinarStarted(a.onStarted)
-	a.hooks.OnWebinarParticipantJoined(a.onJoined)
-	a.hooks.OnWebinarParticipantLeft(a.onLeft)
-	a.hooks.OnWebinarEnded(a.onEnded)
-	a.hooks.OnWebinarRegistrationApproved(a.onApproved)
-	a.hooks.OnAppDeauthorized(a.deauthorized)
-	// Zoom also reports the webinars and registrations the platform itself
-	// creates; its own records already hold them.
-	a.hooks.Fallback(func(context.Context, *webhook.Event) error { return nil })
 
 	a.routes()
 	return a, nil

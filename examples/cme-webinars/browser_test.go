@@ -20,8 +20,9 @@ import (
 // a member, is refused on Zoom's consent page; the admin enables the Zoom
 // integration; the coordinator schedules a webinar, changes its title,
 // finds it in Zoom's list and cancels it; a second webinar gets a
-// registration, approval, a run with "let time pass", reconciliation and
-// credit; the admin removes the app in Zoom. Each page is saved as a PNG.
+// registration, approval, a run with "let time pass" (a join that keeps
+// failing is dead-lettered, shown on the Webhook events page and
+// replayed), reconciliation and credit; the admin removes the app in Zoom. Each page is saved as a PNG.
 func TestBrowserServe(t *testing.T) {
 	c := exkittest.NewChrome(t, exampleName)
 
@@ -129,7 +130,23 @@ func TestBrowserServe(t *testing.T) {
 	c.Shot("approved")
 	c.Submit("the host starts the webinar", "#fake-start")
 	text("#status", "live")
+	// Her join's every attempt fails (the attendance database is down):
+	// after the last, it is a dead letter on the Webhook events page; the
+	// database is back, and Replay records it.
+	a.faults.Store(4)
 	c.Submit("Dr. Okafor joins", "#fake-join")
+	c.Submit("open the Webhook events page", `header a[href="/webhook-events"]`)
+	text("#dead-letters", "webinar.participant_joined")
+	text("#dead-letters", "the attendance database is unavailable")
+	text("#dead-lettered", "1")
+	c.Shot("dead-letter")
+	c.Submit("replay the dead letter", "#dead-letters button")
+	text("#no-dead-letters", "No dead letter")
+	text("#retried", "3") // the attempts before the last
+	c.Shot("replayed")
+	c.Submit("go home", "header a.brand")
+	c.Submit("back to the webinar", `#activities tr[data-webinar="`+id2+`"] a`)
+	text("#attendance", okafor.Email)
 	before := c.Text("#fake-now")
 	c.Submit("let an hour pass", "#let-time-pass", chromedp.SetValue(css("#minutes"), "60"))
 	if after := c.Text("#fake-now"); after == before {

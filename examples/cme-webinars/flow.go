@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -64,6 +65,7 @@ type flowResult struct {
 	Rec           *reconciliation
 	ReplayStatus  int       // the app's answer to a redelivered event
 	RetriedEvent  string    // the delivery that failed during the outage, and Zoom retried
+	WorkerRetried bool      // a worker's failed attempt was retried from the queue
 	Refreshes     int       // token refreshes at the reconciliation, a day after connecting
 	RequestsAfter int       // Zoom requests made after the uninstall
 	MemberRefused string    // Zoom's message when a member approved the app
@@ -100,6 +102,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	}
 	log.Note("app: OAuth (authorization code), installed once for the account by an admin; scopes: %s", strings.Join(appScopes, " "))
 	log.Note("webhook %s%s, verified by x-zm-signature; events deduplicated in the database", env.BaseURL, exkit.WebhookPath)
+	log.Note("webhook events are queued (%s) and worked by %d worker replicas; Zoom gets its 200 before the work", queueName(a), replicas)
 	log.Note("account: admin %s; faculty host Dr. %s %s <%s> (licensed, webinar plan)", orgAdmin, faculty.FirstName, faculty.LastName, faculty.Email)
 
 	log.Step("Dr. Chen, a member of the account, clicks Connect Zoom first")
@@ -205,6 +208,9 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if _, err := a.approvePending(ctx, act.WebinarID); err != nil {
 		return nil, err
 	}
+	if err := a.drain(ctx); err != nil {
+		return nil, err
+	}
 	regs, err := a.registrants(ctx, act.WebinarID)
 	if err != nil {
 		return nil, err
@@ -219,17 +225,25 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := a.drain(ctx); err != nil {
+		return nil, err
+	}
 	at := func(min int, what string) {
 		clock.Set(start.Add(time.Duration(min) * time.Minute))
 		log.Note("+%02d min  %s", min, what)
 	}
 	joined := map[string]string{} // email → participant id of the current stay
+	// Each event Zoom sends is queued, then worked: the flow waits for
+	// the workers before the next thing happens, for a readable
+	// transcript.
 	join := func(p person) error {
 		id, err := env.Fake.Join(zoom.ID(act.WebinarID), zoomtest.Participant{Name: p.Name(), Email: p.Email})
 		joined[p.Email] = id
-		return err
+		return errors.Join(err, a.drain(ctx))
 	}
-	leave := func(p person) error { return env.Fake.Leave(zoom.ID(act.WebinarID), joined[p.Email]) }
+	leave := func(p person) error {
+		return errors.Join(env.Fake.Leave(zoom.ID(act.WebinarID), joined[p.Email]), a.drain(ctx))
+	}
 
 	at(0, "Dr. Okafor and Dr. Fernandez join")
 	if err := errors.Join(join(okafor), join(fernandez)); err != nil {
@@ -255,10 +269,22 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if err := join(nair); err != nil {
 		return nil, err
 	}
-	at(20, "Dr. Fernandez leaves (a call); Dr. Weiss joins, 20 minutes late")
-	if err := errors.Join(leave(fernandez), join(weiss)); err != nil {
+	at(20, "Dr. Fernandez leaves (a call); Dr. Weiss joins, 20 minutes late, while the attendance database fails once")
+	if err := leave(fernandez); err != nil {
 		return nil, err
 	}
+	a.faults.Store(1) // the next attendance write fails
+	if err := join(weiss); err != nil {
+		return nil, err
+	}
+	if segs, err = a.segments(ctx, act.WebinarID); err != nil {
+		return nil, err
+	}
+	if a.faults.Load() != 0 || !slices.ContainsFunc(segs, func(s segment) bool { return s.Email == weiss.Email }) {
+		return nil, errors.New("the join of Dr. Weiss was not recorded after the failed attempt")
+	}
+	res.WorkerRetried = true
+	log.OK("the failed attempt was retried from the queue: Dr. Weiss's join is recorded once, with Zoom's join time; Zoom saw only a 200")
 	at(25, "Dr. Fernandez rejoins")
 	if err := join(fernandez); err != nil {
 		return nil, err
@@ -286,6 +312,9 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if n := env.Fake.DeliverDue(); n != 1 {
 		return nil, fmt.Errorf("the fake Zoom made %d retries at +37 min, want 1", n)
 	}
+	if err := a.drain(ctx); err != nil {
+		return nil, err
+	}
 	dl = env.Fake.Deliveries()
 	if last = dl[len(dl)-1]; last.Event != res.RetriedEvent || last.Attempt != 2 || last.Status != http.StatusOK {
 		return nil, fmt.Errorf("the retry: %s attempt %d answered %d", last.Event, last.Attempt, last.Status)
@@ -293,6 +322,9 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	log.OK("the retry is accepted, though it may carry the first attempt's timestamp: Dr. Nair's rejoin is recorded, 5 minutes late")
 	at(60, "Dr. Chen ends the webinar; everyone still in leaves")
 	if err := env.Fake.EndWebinar(zoom.ID(act.WebinarID)); err != nil {
+		return nil, err
+	}
+	if err := a.drain(ctx); err != nil {
 		return nil, err
 	}
 	if act, err = a.activity(ctx, act.WebinarID); err != nil {
@@ -345,6 +377,9 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	if err := env.Fake.Uninstall(o.AdminID); err != nil {
 		return nil, err
 	}
+	if err := a.drain(ctx); err != nil {
+		return nil, err
+	}
 	dl = env.Fake.Deliveries()
 	if len(dl) == 0 || dl[len(dl)-1].Event != "app_deauthorized" || dl[len(dl)-1].Status != http.StatusOK {
 		return nil, errors.New("app_deauthorized was not delivered and accepted")
@@ -389,6 +424,8 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	log.Note("outbox: %s (%d emails)", filepath.Join(env.Cfg.DataDir, "outbox"), len(env.Mail.Sent()))
 	log.Note("credit CSV: %s", rec.CSVPath)
 	log.Note("database: %s", dbName(env))
+	c := a.events.counters.Snapshot()
+	log.Note("webhook events: %d queued, %d handled, %d failed attempt(s) retried, %d dead-lettered", c.Queued, c.Handled-c.Failed, c.Retried, c.DeadLettered)
 	return res, nil
 }
 
@@ -425,4 +462,12 @@ func dbName(env *exkit.Env) string {
 		return dsn
 	}
 	return filepath.Join(env.Cfg.DataDir, "app.db")
+}
+
+// queueName says where the webhook events are queued.
+func queueName(a *app) string {
+	if a.events.pg != nil {
+		return "PostgreSQL table " + a.events.pg.Table()
+	}
+	return "in memory: pgqueue needs PostgreSQL"
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -22,11 +24,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
+	"github.com/zoomkit/zoomkit/internal/servicetest"
+	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/tokenstore"
+	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -36,9 +42,15 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // setup opens the example offline, as `go run` does, in a temporary folder.
 func setup(t *testing.T, fakeOpts ...zoomtest.Option) (*exkit.Env, *app, *exkit.Clock, *bytes.Buffer) {
 	t.Helper()
+	return setupWith(t, exkit.Config{}, fakeOpts...)
+}
+
+// setupWith is setup with cfg (its DSN: -db).
+func setupWith(t *testing.T, cfg exkit.Config, fakeOpts ...zoomtest.Option) (*exkit.Env, *app, *exkit.Clock, *bytes.Buffer) {
+	t.Helper()
 	var out bytes.Buffer
-	cfg := &exkit.Config{Name: exampleName, DataDir: t.TempDir()}
-	env, a, clock, err := open(t.Context(), cfg, &out, fakeOpts...)
+	cfg.Name, cfg.DataDir = exampleName, t.TempDir()
+	env, a, clock, err := open(t.Context(), &cfg, &out, fakeOpts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,8 +105,40 @@ func outbox(t *testing.T, env *exkit.Env) []email {
 }
 
 func TestFlow(t *testing.T) {
+	env, out := checkFlow(t, exkit.Config{})
+	require.Contains(t, out.String(), "webhook events are queued (in memory: pgqueue needs PostgreSQL) and worked by 2 worker replicas")
+	err := env.DB.QueryRowContext(t.Context(), "SELECT 1 FROM sqlite_master WHERE name = 'zoomkit_webhook_queue'").Scan(new(int))
+	require.ErrorIs(t, err, sql.ErrNoRows, "no queue table on SQLite")
+}
+
+// TestFlowPostgres runs the flow with the tokens, the dedup table, the
+// app's tables and the webhook queue (pgqueue) in PostgreSQL, in a schema
+// of its own, as with -db postgres://...: the two worker replicas each
+// have their own connections to the queue.
+func TestFlowPostgres(t *testing.T) {
+	db := pgtest.Open(t)
+	schema := servicetest.UniqueName("cme_webinars_")
+	require.NoError(t, db.QueryRowContext(t.Context(), "SELECT 1").Scan(new(int)))
+	_, err := db.ExecContext(t.Context(), "CREATE SCHEMA "+schema)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
+	u, err := url.Parse(servicetest.PostgresDSN(t))
+	require.NoError(t, err)
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	_, out := checkFlow(t, exkit.Config{DSN: u.String()})
+	require.Contains(t, out.String(), "webhook events are queued (PostgreSQL table zoomkit_webhook_queue) and worked by 2 worker replicas")
+	var live, dead int
+	require.NoError(t, db.QueryRowContext(t.Context(), "SELECT COUNT(*) FILTER (WHERE NOT dead), COUNT(*) FILTER (WHERE dead) FROM "+schema+".zoomkit_webhook_queue").Scan(&live, &dead))
+	require.Zero(t, live+dead, "every queued event was handled and acked")
+}
+
+// checkFlow runs the scripted flow on cfg's database and checks what it
+// did.
+func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	ctx := t.Context()
-	env, a, clock, out := setup(t)
+	env, a, clock, out := setupWith(t, cfg)
 	res, err := runFlow(ctx, env, a, clock)
 	if err != nil {
 		t.Fatalf("flow: %v\n%s", err, out)
@@ -337,6 +381,17 @@ func TestFlow(t *testing.T) {
 	}
 
 	// The transcript names each step's Zoom calls; no secret is printed.
+	if env.Postgres() {
+		// Each replica has its own connection pool, as in its own process.
+		require.Len(t, a.events.dbs, replicas)
+		require.NotSame(t, a.events.dbs[0], a.events.dbs[1])
+		for _, db := range a.events.dbs {
+			require.NotSame(t, env.DB, db)
+		}
+	} else {
+		require.Empty(t, a.events.dbs)
+	}
+	a.events.close() // the replicas stop writing to it
 	tr := out.String()
 	for _, s := range []string{
 		"POST /users/{userId}/webinars (webinarCreate)",
@@ -358,6 +413,20 @@ func TestFlow(t *testing.T) {
 	if strings.Contains(tr, env.WebhookSecret) || strings.Contains(tr, env.Fake.ClientSecret()) {
 		t.Error("the transcript shows a secret")
 	}
+
+	// Asynchronous mode: each event queued, then worked by a replica; the
+	// injected failure retried from the queue, Zoom answered 200.
+	require.True(t, res.WorkerRetried)
+	require.Regexp(t, `webhook webinar\.participant_joined verified and queued; Zoom is answered 200 at once\n.*webinar\.participant_joined worked by worker [12]: Amara Okafor joined at`, tr)
+	require.Regexp(t, `✗ webinar\.participant_joined failed on worker [12]: recording Hannah Weiss's stay: the attendance database is unavailable\n.*webinar\.participant_joined goes back to the queue, retried after a backoff\n`, tr)
+	require.Regexp(t, `✓ webinar\.participant_joined worked by worker [12], attempt 2 \(the previous one failed: recording Hannah Weiss's stay: the attendance database is unavailable\): Hannah Weiss joined at`, tr)
+	c := a.events.counters.Snapshot()
+	require.Equal(t, int64(1), c.Retried)
+	require.Zero(t, c.DeadLettered)
+	require.Zero(t, c.InFlight)
+	require.Equal(t, int64(1), c.Failed)
+	require.Equal(t, c.Queued, c.Handled-c.Failed, "each queued event handled successfully once")
+	return env, out
 }
 
 // TestScopes runs the flow with the granular scopes of the README, and
@@ -715,9 +784,19 @@ func TestCrossSitePostsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := fmt.Sprintf("/webinars/%d", act.WebinarID)
+	// A dead letter to replay: an event no worker has a function for.
+	require.NoError(t, a.events.q.Enqueue(t.Context(), queue.Message{Key: "cross-site", Body: []byte(`{"event":"meeting.created","event_ts":1,"payload":{}}`)}))
+	require.NoError(t, a.drain(t.Context()))
+	dls, err := a.events.q.DeadLetters(t.Context(), 10)
+	require.NoError(t, err)
+	require.Len(t, dls, 1)
 	state := func() string {
 		var b strings.Builder
 		fmt.Fprintf(&b, "zoom requests %d, emails %d, clock %s", len(env.Fake.Requests()), len(env.Mail.Sent()), clock.Now().Format(time.RFC3339))
+		// Dead-lettered: a replay of the dead letter dead-letters it again
+		// (no worker has a function for it). The other counters move
+		// while the workers handle the webhooks of earlier posts.
+		fmt.Fprintf(&b, ", dead-lettered %d", a.events.counters.Snapshot().DeadLettered)
 		for _, table := range []string{"cme_webinars_org WHERE disconnected_at = 0", "cme_webinars_activities", "cme_webinars_activities WHERE status = 'scheduled'",
 			"cme_webinars_registrants", "cme_webinars_registrants WHERE status = 'approved'", "cme_webinars_attendance", "cme_webinars_credits"} {
 			fmt.Fprintf(&b, ", %s: %d", table, count(t, env, "SELECT COUNT(*) FROM "+table))
@@ -737,10 +816,11 @@ func TestCrossSitePostsRefused(t *testing.T) {
 		"POST /fake-zoom/webinars/{id}/{action}": {Path: "/fake-zoom" + w + "/end", SameOrigin: http.StatusInternalServerError}, // a cancelled webinar is gone from Zoom
 		exkit.WebhookPath:                        {Path: exkit.WebhookPath, SameOrigin: http.StatusUnauthorized},                // Zoom's posts carry a signature, not a browser's headers
 		"POST /fake-zoom/uninstall":              {Path: "/fake-zoom/uninstall", SameOrigin: http.StatusSeeOther},
+		"POST /webhook-events/replay":            {Path: "/webhook-events/replay", Form: url.Values{"id": {dls[0].ID}}, SameOrigin: http.StatusSeeOther},
 	}
 	order := []string{"POST /webinars", "POST /webinars/{id}/batch", "POST /webinars/{id}/registrants", "POST /webinars/{id}/approve",
 		"POST /webinars/{id}/update", "POST /fake-zoom/time", "POST /webinars/{id}/cancel", "POST /webinars/{id}/reconcile",
-		"POST /fake-zoom/webinars/{id}/{action}", exkit.WebhookPath, "POST /fake-zoom/uninstall"}
+		"POST /fake-zoom/webinars/{id}/{action}", exkit.WebhookPath, "POST /webhook-events/replay", "POST /fake-zoom/uninstall"}
 	if got, want := slices.Sorted(maps.Keys(routes)), slices.Sorted(slices.Values(a.mux.posts)); !slices.Equal(got, want) {
 		t.Fatalf("the table covers %v; the app's POST routes are %v", got, want)
 	}

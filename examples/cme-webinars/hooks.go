@@ -10,9 +10,10 @@ import (
 	"github.com/zoomkit/zoomkit/webhook"
 )
 
-// The webhook handlers. Each runs once per delivery (the deduper), after
-// the signature was verified; an error answers 500 so that Zoom delivers
-// the event again.
+// The webhook functions. The endpoint verifies a delivery, deduplicates
+// it and queues it; a worker replica runs its function (async.go). An
+// error puts the event back in the queue, retried after a backoff, so a
+// function may run more than once for one event: each is idempotent.
 
 // onStarted records the instance that runs (its uuid names it in the
 // report and absentee calls).
@@ -24,7 +25,7 @@ func (a *app) onStarted(ctx context.Context, _ *webhook.Event, p *webhook.Webina
 		return err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
-		a.log.Note("webhook webinar.started (verified): webinar %d is live, instance %s", id, p.Object.UUID)
+		a.worked(ctx, "webinar.started", "webinar %d is live, instance %s", id, p.Object.UUID)
 	}
 	return nil
 }
@@ -55,13 +56,16 @@ func (a *app) onJoined(ctx context.Context, _ *webhook.Event, p *webhook.Webinar
 	if join.IsZero() {
 		join = a.now()
 	}
+	if err := a.injectedFault(); err != nil {
+		return fmt.Errorf("recording %s's stay: %w", pp.UserName, err)
+	}
 	_, err := a.env.DB.ExecContext(ctx, `INSERT INTO cme_webinars_attendance (webinar_id, instance_uuid, participant_id, registrant_id, email, name, join_at, leave_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT (instance_uuid, participant_id, join_at) DO NOTHING`,
 		id, p.Object.UUID, pp.UserID, pp.RegistrantID, a.participantEmail(ctx, id, pp.RegistrantID, pp.Email), pp.UserName, join.Unix())
 	if err != nil {
 		return err
 	}
-	a.log.Note("webhook webinar.participant_joined (verified): %s joined at %s", pp.UserName, join.Format("15:04"))
+	a.worked(ctx, "webinar.participant_joined", "%s joined at %s", pp.UserName, join.Format("15:04"))
 	return nil
 }
 
@@ -80,13 +84,16 @@ func (a *app) onLeft(ctx context.Context, _ *webhook.Event, p *webhook.WebinarPa
 	if leave.IsZero() {
 		leave = a.now()
 	}
+	if err := a.injectedFault(); err != nil {
+		return fmt.Errorf("closing %s's stay: %w", pp.UserName, err)
+	}
 	res, err := a.env.DB.ExecContext(ctx, `UPDATE cme_webinars_attendance SET leave_at = $3
 		WHERE instance_uuid = $1 AND participant_id = $2 AND leave_at = 0 AND join_at <= $3`, p.Object.UUID, pp.UserID, leave.Unix())
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
-		a.log.Note("webhook webinar.participant_left (verified): %s left at %s", pp.UserName, leave.Format("15:04"))
+		a.worked(ctx, "webinar.participant_left", "%s left at %s", pp.UserName, leave.Format("15:04"))
 		return nil
 	}
 	_, err = a.env.DB.ExecContext(ctx, `INSERT INTO cme_webinars_attendance (webinar_id, instance_uuid, participant_id, registrant_id, email, name, join_at, leave_at)
@@ -95,7 +102,7 @@ func (a *app) onLeft(ctx context.Context, _ *webhook.Event, p *webhook.WebinarPa
 	if err != nil {
 		return err
 	}
-	a.log.Note("webhook webinar.participant_left (verified): %s left at %s, but no join was recorded for this stay", pp.UserName, leave.Format("15:04"))
+	a.worked(ctx, "webinar.participant_left", "%s left at %s, but no join was recorded for this stay", pp.UserName, leave.Format("15:04"))
 	return nil
 }
 
@@ -112,7 +119,7 @@ func (a *app) onEnded(ctx context.Context, _ *webhook.Event, p *webhook.WebinarE
 		return err
 	}
 	if n, _ := res.RowsAffected(); n > 0 {
-		a.log.Note("webhook webinar.ended (verified): webinar %d ended at %s", id, end.Format("15:04"))
+		a.worked(ctx, "webinar.ended", "webinar %d ended at %s", id, end.Format("15:04"))
 	}
 	return nil
 }
@@ -156,7 +163,7 @@ func (a *app) segments(ctx context.Context, webinarID int64) ([]segment, error) 
 // credit are the platform's records of accredited education: they are
 // kept.
 func (a *app) deauthorized(ctx context.Context, _ *webhook.Event, p *webhook.AppDeauthorizedPayload) error {
-	a.log.Note("webhook app_deauthorized received and verified (Zoom user %s, account %s)", p.UserID, p.AccountID)
+	a.worked(ctx, "app_deauthorized", "the app was removed by Zoom user %s, account %s", p.UserID, p.AccountID)
 	if p.ClientID != "" && p.ClientID != a.env.OAuth.ClientID {
 		a.log.Note("it is for another app (client id %s): ignored", p.ClientID)
 		return nil
@@ -173,7 +180,7 @@ func (a *app) deauthorized(ctx context.Context, _ *webhook.Event, p *webhook.App
 		return nil
 	}
 	if err != nil {
-		return err // 500: Zoom delivers the event again
+		return err // back to the queue: retried
 	}
 	if err := a.env.Tokens.Delete(ctx, o.TokenKey); err != nil {
 		return fmt.Errorf("deleting the Zoom grant: %w", err)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
+	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -23,7 +24,7 @@ type pages struct{ t *template.Template }
 // look is POM's header and footer.
 var look = exkit.Layout{
 	App:    "POM",
-	Nav:    []exkit.NavLink{{Href: "/", Label: "CME activities"}, {Href: "/#integrations", Label: "Integrations"}},
+	Nav:    []exkit.NavLink{{Href: "/", Label: "CME activities"}, {Href: "/#integrations", Label: "Integrations"}, {Href: "/webhook-events", Label: "Webhook events"}},
 	Footer: "POM · continuing medical education",
 }
 
@@ -106,6 +107,19 @@ const pageText = `{{define "timecontrol"}}{{with .}}<form method="post" action="
 {{range .Webinars}}<tr data-webinar="{{.ID}}"><td><a href="/webinars/{{.ID}}">{{.ID}}</a></td><td>{{.Topic}}</td><td>{{.StartTime.UTC.Format "2006-01-02 15:04"}}</td><td>{{.Duration}} min</td></tr>{{end}}</table>
 {{else}}<p>Zoom lists no upcoming webinar for this host.</p>{{end}}<p><a href="/">Back to CME activities</a></p>{{template "bottom"}}{{end}}
 
+{{define "events"}}{{template "top" "Webhook events"}}
+<h1>Webhook events</h1>
+<p>Zoom's webhooks are verified, deduplicated and queued ({{.Queue}}); Zoom is answered at once, and {{.Replicas}} worker replicas record them. A failed event is retried with a backoff; after its last attempt it is a dead letter, kept here until it is replayed.</p>
+{{with .Counters}}<table class="list" id="counters"><tr><th>Queued</th><th>Waiting or in progress</th><th>Handled</th><th>Failed attempts</th><th>Retried</th><th>Dead letters</th><th>Mean handling time</th></tr>
+<tr><td id="queued">{{.Queued}}</td><td id="pending">{{$.Pending}}</td><td id="handled">{{$.Handled}}</td><td id="failed">{{.Failed}}</td><td id="retried">{{.Retried}}</td><td id="dead-lettered">{{.DeadLettered}}</td><td>{{$.Mean}}</td></tr></table>{{end}}
+<h2>Dead letters</h2>
+{{if .DeadLetters}}<table class="list" id="dead-letters"><tr><th>Event</th><th>Ordering key</th><th>Attempts</th><th>Last error</th><th>Dead since (UTC)</th><th></th></tr>
+{{range .DeadLetters}}<tr data-id="{{.ID}}"><td>{{.Event}}</td><td class="muted">{{.Key}}</td><td>{{.Attempts}}</td><td class="err">{{.Error}}</td><td>{{.DeadAt.UTC.Format "2006-01-02 15:04:05"}}</td>
+<td><form method="post" action="/webhook-events/replay"><input type="hidden" name="id" value="{{.ID}}"><button class="secondary" id="replay-{{.ID}}">Replay</button></form></td></tr>{{end}}</table>
+{{else}}<p class="muted" id="no-dead-letters">No dead letter.</p>{{end}}
+<p><a href="/">Back to CME activities</a></p>
+{{template "bottom"}}{{end}}
+
 {{define "error"}}{{template "top" "Something went wrong"}}<h1>Something went wrong</h1><p class="err" id="error">{{.}}</p><p><a href="/">Back to CME activities</a></p>{{template "bottom"}}{{end}}`
 
 func newPages() (*pages, error) {
@@ -143,6 +157,8 @@ func (a *app) routes() {
 	a.mux.HandleFunc("GET /zoom-webinars", a.handleZoomWebinars)
 	a.mux.HandleFunc("POST /webinars/{id}/reconcile", a.handleReconcile)
 	a.mux.HandleFunc("GET /webinars/{id}/credits.csv", a.handleCSV)
+	a.mux.HandleFunc("GET /webhook-events", a.handleEvents)
+	a.mux.HandleFunc("POST /webhook-events/replay", a.handleReplay)
 	if a.env.Fake != nil {
 		// Offline only: what people do in Zoom itself.
 		a.mux.HandleFunc("POST /fake-zoom/webinars/{id}/{action}", a.handleFakeWebinar)
@@ -365,13 +381,15 @@ func (a *app) handleFakeWebinar(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	// The page shows what the workers made of Zoom's webhooks.
+	err = errors.Join(err, a.drain(r.Context()))
 	a.after(w, r, id, err, r.PathValue("action")+" the webinar in the fake Zoom")
 }
 
 func (a *app) handleFakeUninstall(w http.ResponseWriter, r *http.Request) {
 	o, err := a.organisation(r.Context())
 	if err == nil {
-		err = a.env.Fake.Uninstall(o.AdminID)
+		err = errors.Join(a.env.Fake.Uninstall(o.AdminID), a.drain(r.Context()))
 	}
 	if err != nil {
 		a.fail(w, r, "remove the app from Zoom", err)
@@ -399,6 +417,10 @@ func (a *app) handleLetTimePass(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.env.Fake.DeliverDue()
+	if err := a.drain(r.Context()); err != nil {
+		a.fail(w, r, "let time pass", err)
+		return
+	}
 	back := "/"
 	if ref := r.FormValue("back"); strings.HasPrefix(ref, "/") && !strings.HasPrefix(ref, "//") {
 		back = ref
@@ -455,4 +477,55 @@ func (a *app) handleZoomWebinars(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.pages.render(w, http.StatusOK, "zoomwebinars", map[string]any{"Host": host, "Webinars": list})
+}
+
+// handleEvents shows the queue's counters and its dead letters.
+func (a *app) handleEvents(w http.ResponseWriter, r *http.Request) {
+	dls, err := a.deadLetters(r.Context())
+	if err != nil {
+		a.fail(w, r, "list the dead letters", err)
+		return
+	}
+	pending, err := a.events.pending(r.Context())
+	if err != nil {
+		a.fail(w, r, "count the queued events", err)
+		return
+	}
+	c := a.events.counters.Snapshot()
+	mean := "-"
+	if c.Handled > 0 {
+		mean = (c.HandlerTime / time.Duration(c.Handled)).Round(time.Microsecond).String()
+	}
+	a.pages.render(w, http.StatusOK, "events", map[string]any{
+		"Queue":       queueName(a),
+		"Replicas":    replicas,
+		"Counters":    c,
+		"Pending":     pending,
+		"Handled":     c.Handled - c.Failed,
+		"Mean":        mean,
+		"DeadLetters": dls,
+	})
+}
+
+// handleReplay puts a dead letter back in the queue, its attempts reset:
+// once the cause is fixed, the workers record it.
+func (a *app) handleReplay(w http.ResponseWriter, r *http.Request) {
+	id := r.FormValue("id")
+	err := a.events.q.Replay(r.Context(), id)
+	if errors.Is(err, queue.ErrNotFound) {
+		err = inputErr("that event is no longer a dead letter (it was replayed already)")
+	}
+	if err != nil {
+		a.fail(w, r, "replay the event", err)
+		return
+	}
+	a.log.Note("dead letter %s replayed: back in the queue", id)
+	if a.env.Fake != nil {
+		// Offline, show the outcome.
+		if err := a.drain(r.Context()); err != nil {
+			a.fail(w, r, "replay the event", err)
+			return
+		}
+	}
+	http.Redirect(w, r, "/webhook-events", http.StatusSeeOther)
 }

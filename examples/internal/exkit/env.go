@@ -121,6 +121,11 @@ type Env struct {
 
 	ln  net.Listener
 	srv *http.Server
+	// pgDSN is the resolved PostgreSQL DSN (with the example's
+	// search_path), "" on SQLite.
+	pgDSN string
+	// closers run at Close, before the database is closed.
+	closers []func()
 	// tempData: Open made DataDir, a temporary folder removed by Close
 	// after a scripted run.
 	tempData bool
@@ -185,7 +190,7 @@ func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.O
 		}
 	}
 
-	if e.DB, err = openDB(ctx, e.Cfg.DSN, e.Cfg.DataDir, cfg.Name); err != nil {
+	if e.DB, e.pgDSN, err = openDB(ctx, e.Cfg.DSN, e.Cfg.DataDir, cfg.Name); err != nil {
 		return nil, err
 	}
 	if e.Tokens, err = sqlstore.New(e.DB); err != nil {
@@ -212,12 +217,13 @@ func Open(ctx context.Context, cfg Config, out io.Writer, fakeOpts ...zoomtest.O
 // openDB opens the app's database: SQLite in dir by default, or PostgreSQL
 // for a postgres:// DSN. On PostgreSQL each example keeps its tables in a
 // schema of its own, zoomkit_<name> (created if missing), unless the DSN
-// names a search_path.
-func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
+// names a search_path. pgDSN is the PostgreSQL DSN it opened, with that
+// search_path ("" on SQLite).
+func openDB(ctx context.Context, dsn, dir, name string) (db *sql.DB, pgDSN string, err error) {
 	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 		u, err := url.Parse(dsn)
 		if err != nil {
-			return nil, errors.New("-db: not a valid postgres:// URL")
+			return nil, "", errors.New("-db: not a valid postgres:// URL")
 		}
 		if q := u.Query(); q.Get("search_path") == "" {
 			schema := "zoomkit_" + strings.Map(func(r rune) rune {
@@ -228,12 +234,12 @@ func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 			}, strings.ToLower(name))
 			admin, err := openPostgres(dsn, name)
 			if err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			_, err = admin.ExecContext(ctx, `CREATE SCHEMA IF NOT EXISTS "`+schema+`"`)
 			_ = admin.Close()
 			if err != nil {
-				return nil, fmt.Errorf("creating the schema %s: %w", schema, err)
+				return nil, "", fmt.Errorf("creating the schema %s: %w", schema, err)
 			}
 			q.Set("search_path", schema)
 			u.RawQuery = q.Encode()
@@ -241,14 +247,15 @@ func openDB(ctx context.Context, dsn, dir, name string) (*sql.DB, error) {
 		}
 		db, err := openPostgres(dsn, name)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		return db, db.PingContext(ctx)
+		return db, dsn, db.PingContext(ctx)
 	}
 	if dsn == "" {
 		dsn = filepath.Join(dir, "app.db")
 	}
-	return sqlite.Open(dsn)
+	db, err = sqlite.Open(dsn)
+	return db, "", err
 }
 
 // postgresDriver is the database/sql driver a postgres:// DSN is opened
@@ -272,6 +279,35 @@ func randomHex(n int) string {
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
 }
+
+// Postgres reports whether the app's database is PostgreSQL (-db
+// postgres://...).
+func (e *Env) Postgres() bool { return e.pgDSN != "" }
+
+// OpenReplicaDB opens another connection pool to the app's PostgreSQL
+// database (same DSN, same schema), as another replica of the app, in its
+// own process, would. The caller closes it. On SQLite it fails: a SQLite
+// file belongs to one process.
+func (e *Env) OpenReplicaDB(ctx context.Context) (*sql.DB, error) {
+	if e.pgDSN == "" {
+		return nil, errors.New("replica connections need PostgreSQL (-db postgres://...)")
+	}
+	db, err := openPostgres(e.pgDSN, e.Cfg.Name)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// OnClose registers f to run at Close, after the app's server stopped and
+// before the fake Zoom and the database are closed (latest registered
+// first): background work of the app, such as webhook workers, stops
+// there.
+func (e *Env) OnClose(f func()) { e.closers = append(e.closers, f) }
 
 // Verifier returns the webhook verifier for the app's secret (and the
 // legacy verification token, when configured), on Cfg.Clock when set: the
@@ -435,6 +471,10 @@ func (e *Env) Close() {
 	} else if e.ln != nil {
 		_ = e.ln.Close()
 	}
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+	e.closers = nil
 	if e.Fake != nil {
 		e.Fake.Close()
 	}

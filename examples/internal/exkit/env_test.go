@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/oauth"
@@ -186,7 +188,7 @@ func TestPostgresSchemaPerExample(t *testing.T) {
 	name := servicetest.UniqueName("exkit-test-")
 	schema := "zoomkit_" + strings.ReplaceAll(name, "-", "_")
 	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`) })
-	db, err := openDB(t.Context(), servicetest.PostgresDSN(t), t.TempDir(), name)
+	db, dsn, err := openDB(t.Context(), servicetest.PostgresDSN(t), t.TempDir(), name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,6 +201,33 @@ func TestPostgresSchemaPerExample(t *testing.T) {
 		"SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'probe'", schema).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("the table is not in schema %s: %d, %v", schema, n, err)
 	}
+	// A replica's own connection pool reaches the same schema.
+	e := &Env{Cfg: Config{Name: name}, pgDSN: dsn}
+	require.True(t, e.Postgres())
+	replica, err := e.OpenReplicaDB(t.Context())
+	require.NoError(t, err)
+	defer replica.Close()
+	require.NoError(t, replica.QueryRowContext(t.Context(), "SELECT count(*) FROM probe").Scan(&n))
+	require.Zero(t, n)
+}
+
+// On SQLite there is no replica connection: the file belongs to one
+// process. Close runs the OnClose functions, latest first, before it
+// closes the database.
+func TestOnCloseAndReplicaOnSQLite(t *testing.T) {
+	env, err := Open(t.Context(), Config{Name: "exkit-test", DataDir: t.TempDir()}, io.Discard)
+	require.NoError(t, err)
+	require.False(t, env.Postgres())
+	_, err = env.OpenReplicaDB(t.Context())
+	require.ErrorContains(t, err, "PostgreSQL")
+	var order []string
+	env.OnClose(func() { order = append(order, "first") })
+	env.OnClose(func() {
+		order = append(order, "second")
+		require.NoError(t, env.DB.PingContext(context.Background()), "the database is still open")
+	})
+	env.Close()
+	require.Equal(t, []string{"second", "first"}, order)
 }
 
 // An offline run removes the temporary data folder Open made; a folder
