@@ -197,7 +197,7 @@ func TestWorkerRunsTheTypedFunctionAndAcks(t *testing.T) {
 		require.Equal(t, 0, f.q.Len(), "the handled event is acked")
 		stop()
 		s := f.counters.Snapshot()
-		assert.Equal(t, CountersSnapshot{Queued: 1, Handled: 1}, CountersSnapshot{Queued: s.Queued, Handled: s.Handled, InFlight: s.InFlight})
+		assert.Equal(t, CountersSnapshot{Queued: 1, Finished: 1}, CountersSnapshot{Queued: s.Queued, Finished: s.Finished, InFlight: s.InFlight})
 	})
 }
 

@@ -28,14 +28,15 @@ type CountersSnapshot struct {
 	Queued int64 `json:"queued"`
 	// InFlight is how many functions are running now.
 	InFlight int64 `json:"in_flight"`
-	// Handled counts functions that returned, Failed those that returned an error (or panicked).
-	Handled int64 `json:"handled"`
-	Failed  int64 `json:"failed"`
+	// Finished counts runs of functions that returned, failed ones included; Failed counts
+	// those that returned an error (or panicked). Finished-Failed runs succeeded.
+	Finished int64 `json:"finished"`
+	Failed   int64 `json:"failed"`
 	// Retried counts failed events put back for a retry; DeadLettered those given up on.
 	Retried      int64 `json:"retried"`
 	DeadLettered int64 `json:"dead_lettered"`
 	// HandlerTime is the total time functions ran, MaxHandlerTime the longest single run:
-	// HandlerTime/Handled is the mean latency.
+	// HandlerTime/Finished is the mean latency.
 	HandlerTime    time.Duration `json:"handler_time_ns"`
 	MaxHandlerTime time.Duration `json:"max_handler_time_ns"`
 }
@@ -73,7 +74,7 @@ func (c *Counters) Snapshot() CountersSnapshot {
 	return CountersSnapshot{
 		Queued:         c.queued.Load(),
 		InFlight:       c.inFlight.Load(),
-		Handled:        c.finished.Load(),
+		Finished:       c.finished.Load(),
 		Failed:         c.failed.Load(),
 		Retried:        c.retried.Load(),
 		DeadLettered:   c.deadLettered.Load(),

@@ -425,7 +425,7 @@ func runFlow(ctx context.Context, env *exkit.Env, a *app, clock *exkit.Clock) (*
 	log.Note("credit CSV: %s", rec.CSVPath)
 	log.Note("database: %s", dbName(env))
 	c := a.events.counters.Snapshot()
-	log.Note("webhook events: %d queued, %d handled, %d failed attempt(s) retried, %d dead-lettered", c.Queued, c.Handled-c.Failed, c.Retried, c.DeadLettered)
+	log.Note("webhook events: %d queued, %d handled, %d failed attempt(s) retried, %d dead-lettered", c.Queued, c.Finished-c.Failed, c.Retried, c.DeadLettered)
 	return res, nil
 }
 

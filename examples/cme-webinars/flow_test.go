@@ -425,7 +425,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	require.Zero(t, c.DeadLettered)
 	require.Zero(t, c.InFlight)
 	require.Equal(t, int64(1), c.Failed)
-	require.Equal(t, c.Queued, c.Handled-c.Failed, "each queued event handled successfully once")
+	require.Equal(t, c.Queued, c.Finished-c.Failed, "each queued event handled successfully once")
 	return env, out
 }
 

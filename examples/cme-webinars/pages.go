@@ -493,15 +493,15 @@ func (a *app) handleEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	c := a.events.counters.Snapshot()
 	mean := "-"
-	if c.Handled > 0 {
-		mean = (c.HandlerTime / time.Duration(c.Handled)).Round(time.Microsecond).String()
+	if c.Finished > 0 {
+		mean = (c.HandlerTime / time.Duration(c.Finished)).Round(time.Microsecond).String()
 	}
 	a.pages.render(w, http.StatusOK, "events", map[string]any{
 		"Queue":       queueName(a),
 		"Replicas":    replicas,
 		"Counters":    c,
 		"Pending":     pending,
-		"Handled":     c.Handled - c.Failed,
+		"Handled":     c.Finished - c.Failed,
 		"Mean":        mean,
 		"DeadLetters": dls,
 	})

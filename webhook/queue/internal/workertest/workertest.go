@@ -579,7 +579,7 @@ func BenchAckLatency(b *testing.B, q queue.Queue, rate int, handlerTime time.Dur
 	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
 	b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
 	b.ReportMetric(ms(lat[len(lat)-1]), "max-ms")
-	b.ReportMetric(float64(counters.Snapshot().Handled), "handled")
+	b.ReportMetric(float64(counters.Snapshot().Finished), "finished")
 }
 
 // BenchThroughput measures how fast Workers drain q: b.N events over 1,000 meetings are queued
