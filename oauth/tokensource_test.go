@@ -576,6 +576,24 @@ func BenchmarkTokenCached(b *testing.B) {
 	}
 }
 
+var clockSink bool
+
+// BenchmarkTokenCachedClock is the floor of BenchmarkTokenCached: the one
+// clock read and comparison the cache hit makes (the rest is an atomic load).
+// Run both together, on a loaded machine the clock read dominates:
+//
+//	go test -run '^$' -bench 'TokenCached' -benchmem -cpu 1,2 ./oauth/
+func BenchmarkTokenCachedClock(b *testing.B) {
+	deadline := time.Now().Add(time.Hour)
+	b.ReportAllocs()
+	for b.Loop() {
+		clockSink = time.Now().Before(deadline)
+	}
+	if !clockSink {
+		b.Fatal("deadline passed")
+	}
+}
+
 // Rivet's leak: a 200 answer of an unexpected shape must not end up in the
 // error. The grant was redeemed, so the refresh token is not presented again.
 func TestUnexpectedTokenResponseShape(t *testing.T) {

@@ -51,7 +51,15 @@ func parseID(b []byte) (ID, bool) {
 	if string(b) == "null" {
 		return 0, true
 	}
-	if len(b) >= 2 && b[0] == '"' {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		// No escapes: the string is its bytes (the common case, without
+		// allocating). Bytes that are not digits fail ParseInt below, as
+		// they would once unescaped.
+		b = b[1 : len(b)-1]
+		if len(b) == 0 {
+			return 0, true
+		}
+	} else if len(b) >= 2 && b[0] == '"' {
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return 0, false

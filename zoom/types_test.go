@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-querystring/query"
+	"github.com/stretchr/testify/assert"
 )
 
 func TestTimeDecodesLeniently(t *testing.T) {
@@ -214,5 +216,28 @@ func TestIDDecodesNumbersAndStrings(t *testing.T) {
 	}{MeetingID: 85393847045})
 	if err != nil || q.Encode() != "meeting_id=85393847045" {
 		t.Errorf("query: %q, %v", q.Encode(), err)
+	}
+}
+
+// Zoom's webhooks quote meeting ids ("id":"85393847045"): a quoted id
+// without escapes decodes without allocating, to the value the escaped
+// spelling of the same string decodes to.
+func TestQuotedIDDecodesWithoutAllocating(t *testing.T) {
+	b := []byte(`"85393847045"`)
+	var id ID
+	allocs := testing.AllocsPerRun(100, func() { _ = id.UnmarshalJSON(b) })
+	assert.Equal(t, ID(85393847045), id)
+	assert.Zero(t, allocs)
+	for _, in := range []string{`"85393847045"`, `"-12"`, `"+12"`, `"1\u0032"`, `"\u0031"`, `"12\"`, `"1 2"`, `"١٢"`, "\"1\x002\"", `"0x1F"`, `""`} {
+		got, gotOK := parseID([]byte(in))
+		var s string
+		wantOK := json.Unmarshal([]byte(in), &s) == nil
+		var want ID
+		if wantOK && s != "" {
+			n, err := strconv.ParseInt(s, 10, 64)
+			want, wantOK = ID(n), err == nil
+		}
+		assert.Equal(t, want, got, in)
+		assert.Equal(t, wantOK, gotOK, in)
 	}
 }

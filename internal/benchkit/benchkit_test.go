@@ -77,6 +77,7 @@ func TestCompareAlternatesAndPrintsMedians(t *testing.T) {
 	assert.Contains(t, out.String(), "W block 1:")
 	assert.Contains(t, out.String(), "W block 2:")
 	assert.Contains(t, out.String(), "W: median a/b")
+	assert.Regexp(t, `W: fastest block a \d+ ns/op, b \d+ ns/op: a/b \d+\.\d\dx time`, out.String())
 	assert.Error(t, Compare(&out, 0, nil))
 	assert.Error(t, Compare(&out, 1, []Workload{{Name: "one", Impls: []Impl{impl("a")}}}))
 }
