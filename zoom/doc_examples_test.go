@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -134,6 +135,7 @@ var docExampleLosses = map[string]string{}
 // and value by value. A value the SDK drops or changes without saying so
 // fails (issue 16: "fails on any silently dropped value"); a value left
 // at zero with a DecodeWarning fails too unless docExampleLosses lists it.
+// A list's next_page_token and total_records must reach the Response.
 func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 	s, err := spec.Load()
 	if err != nil {
@@ -146,7 +148,7 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 		}
 	}
 	losses := map[string]bool{}
-	withBody, served := 0, map[string]bool{}
+	withBody, served, paged := 0, map[string]bool{}, map[string]bool{}
 	for _, op := range s.Operations {
 		m, ok := byOp[op.ID]
 		if !ok {
@@ -193,6 +195,18 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 				decodeNumbers(t, re, &back)
 				var diffs []string
 				compareExample("", orig, back, &diffs)
+				// A list's paging fields reach the Response (issue 16, item 2).
+				if top, ok := orig.(map[string]any); ok {
+					if top["next_page_token"] != nil || top["total_records"] != nil {
+						paged[op.ID] = true
+					}
+					if tok, ok := top["next_page_token"].(string); ok && resp.NextPageToken != tok {
+						diffs = append(diffs, fmt.Sprintf("next_page_token: Response.NextPageToken is %q, want %q", resp.NextPageToken, tok))
+					}
+					if n, ok := top["total_records"].(json.Number); ok && strconv.Itoa(resp.TotalRecords) != n.String() {
+						diffs = append(diffs, fmt.Sprintf("total_records: Response.TotalRecords is %d, want %s", resp.TotalRecords, n))
+					}
+				}
 				for _, w := range resp.DecodeWarnings {
 					diffs = append(diffs, fmt.Sprintf("%s: warned (%s sent where %s is declared)", w.Field, w.Got, w.Want))
 				}
@@ -221,7 +235,10 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 	if len(served) != withBody || withBody < 100 {
 		t.Errorf("served the documented bodies of %d operations, want all %d that return one", len(served), withBody)
 	}
-	t.Logf("%d operations answered with their documented bodies", len(served))
+	if len(paged) < 30 {
+		t.Errorf("only %d documented lists carry next_page_token or total_records", len(paged))
+	}
+	t.Logf("%d operations answered with their documented bodies, %d of them paged lists", len(served), len(paged))
 	for key, why := range docExampleLosses {
 		if !losses[key] {
 			t.Errorf("docExampleLosses[%q] (%s) loses nothing now: remove it", key, why)
