@@ -46,7 +46,7 @@ func (l *syncLog) String() string              { l.mu.Lock(); defer l.mu.Unlock(
 
 func TestAsyncHandlerQueuesAndAnswersWithoutRunningTheFunction(t *testing.T) {
 	t.Parallel()
-	q := queue.NewMemory(nil)
+	q := queue.NewMemory()
 	var counters Counters
 	f := newFixture(t, nil, WithQueue(q), WithMetrics(&counters))
 	f.h.OnMeetingParticipantJoined(func(context.Context, *Event, *MeetingParticipantJoinedPayload) error {
@@ -112,7 +112,7 @@ func TestAsyncOptionsValidate(t *testing.T) {
 	}
 	h, err := NewHandler(v)
 	require.NoError(t, err)
-	q := queue.NewMemory(nil)
+	q := queue.NewMemory()
 	for name, o := range map[string]WorkerOption{
 		"WithConcurrency(0)":           WithConcurrency(0),
 		"WithVisibilityTimeout(0)":     WithVisibilityTimeout(0),
@@ -157,7 +157,7 @@ type asyncFixture struct {
 
 func newAsyncFixture(t *testing.T) *asyncFixture {
 	t.Helper()
-	q := queue.NewMemory(nil)
+	q := queue.NewMemory()
 	counters := &Counters{}
 	logs := &syncLog{}
 	f := newFixture(t, nil, WithQueue(q), WithMetrics(counters), WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
@@ -396,7 +396,7 @@ func TestWorkerShutdownFinishesOrReleasesInFlightEvents(t *testing.T) {
 
 func TestWebSocketSourceFeedsTheQueue(t *testing.T) {
 	t.Parallel()
-	q := queue.NewMemory(nil)
+	q := queue.NewMemory()
 	h := newTestHandler(t, WithQueue(q))
 	h.OnMeetingStarted(func(context.Context, *Event, *MeetingStartedPayload) error {
 		t.Error("the function ran on the WebSocket's goroutine")
@@ -437,7 +437,7 @@ func (q *flakyQueue) Claim(ctx context.Context, max int, vis time.Duration) ([]q
 func TestWorkerBacksOffWhileTheQueueFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		logs := &syncLog{}
-		q := &flakyQueue{Memory: queue.NewMemory(nil), failures: 3}
+		q := &flakyQueue{Memory: queue.NewMemory(), failures: 3}
 		f := newFixture(t, nil, WithQueue(q), WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 		got := make(chan struct{})
 		f.h.OnMeetingStarted(func(context.Context, *Event, *MeetingStartedPayload) error { close(got); return nil })

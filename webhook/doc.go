@@ -55,7 +55,7 @@
 // Workers, in this process or in other replicas, take events from the queue and run the same
 // registered functions:
 //
-//	q, err := pgqueue.New(db) // or redisqueue.New(client), or queue.NewMemory(nil) in one process
+//	q, err := pgqueue.New(db) // or redisqueue.New(client), or queue.NewMemory() in one process
 //	h, err := webhook.NewHandler(v, webhook.WithQueue(q), webhook.WithDeduper(sharedDedup))
 //	h.OnMeetingParticipantJoined(recordAttendance)
 //	http.Handle("POST /zoom/webhook", h)

@@ -19,7 +19,7 @@ func ExampleWorker() {
 	if err != nil {
 		panic(err)
 	}
-	q := queue.NewMemory(nil)
+	q := queue.NewMemory()
 	h, err := webhook.NewHandler(v, webhook.WithQueue(q))
 	if err != nil {
 		panic(err)

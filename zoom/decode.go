@@ -194,6 +194,14 @@ func (ws *warnings) add(field, want, got string) {
 	ws.list = append(ws.list, w)
 }
 
+// truncate drops the warnings after the first n.
+func (ws *warnings) truncate(n int) {
+	for _, w := range ws.list[n:] {
+		delete(ws.seen, w)
+	}
+	ws.list = ws.list[:n]
+}
+
 var (
 	unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
 	numberType      = reflect.TypeFor[json.Number]()
@@ -293,6 +301,9 @@ func (ws *warnings) repair(v any, rv reflect.Value, path string) {
 				before := len(ws.list)
 				one := reflect.New(t.Elem()).Elem()
 				if !ws.fill(v, one, path+"[]") || len(ws.list) != before {
+					// One mismatch, one warning: the list's, not also
+					// the element's it was tried as.
+					ws.truncate(before)
 					ws.add(path, t.String(), got)
 					return
 				}

@@ -202,12 +202,12 @@ func (s *CloudRecordingsService) GetAnalyticsSummary(ctx context.Context, meetin
 //
 // Zoom API: GET /meetings/{meetingId}/recordings/registrants/questions (recordingRegistrantsQuestionsGet)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/GET/meetings/{meetingId}/recordings/registrants/questions
-func (s *CloudRecordingsService) GetRegistrantQuestions(ctx context.Context, meetingID ID) (*RegistrantQuestions, *Response, error) {
-	if meetingID == 0 {
+func (s *CloudRecordingsService) GetRegistrantQuestions(ctx context.Context, meetingID InstanceID) (*RegistrantQuestions, *Response, error) {
+	if meetingID == "" {
 		return nil, nil, errRequired(opCloudRecordingsGetRegistrantQuestions, "meetingID")
 	}
 	var out RegistrantQuestions
-	resp, err := s.client.call(ctx, opCloudRecordingsGetRegistrantQuestions, buildPath(opCloudRecordingsGetRegistrantQuestions.Path, meetingID.String()), nil, nil, &out)
+	resp, err := s.client.call(ctx, opCloudRecordingsGetRegistrantQuestions, buildPath(opCloudRecordingsGetRegistrantQuestions.Path, string(meetingID)), nil, nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -428,14 +428,14 @@ func (s *CloudRecordingsService) RecoverFile(ctx context.Context, meetingID Inst
 //
 // Zoom API: PATCH /meetings/{meetingId}/recordings/registrants/questions (recordingRegistrantQuestionUpdate)
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/cloud-recording/PATCH/meetings/{meetingId}/recordings/registrants/questions
-func (s *CloudRecordingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID ID, body *UpdateRegistrantQuestionsRequest) (*Response, error) {
-	if meetingID == 0 {
+func (s *CloudRecordingsService) UpdateRegistrantQuestions(ctx context.Context, meetingID InstanceID, body *UpdateRegistrantQuestionsRequest) (*Response, error) {
+	if meetingID == "" {
 		return nil, errRequired(opCloudRecordingsUpdateRegistrantQuestions, "meetingID")
 	}
 	if body == nil {
 		return nil, errRequired(opCloudRecordingsUpdateRegistrantQuestions, "body")
 	}
-	return s.client.call(ctx, opCloudRecordingsUpdateRegistrantQuestions, buildPath(opCloudRecordingsUpdateRegistrantQuestions.Path, meetingID.String()), nil, body, nil)
+	return s.client.call(ctx, opCloudRecordingsUpdateRegistrantQuestions, buildPath(opCloudRecordingsUpdateRegistrantQuestions.Path, string(meetingID)), nil, body, nil)
 }
 
 // UpdateRegistrantStatus updates a registrant's status.

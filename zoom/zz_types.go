@@ -11670,7 +11670,7 @@ type WebinarSurveyCustomSurveyQuestionRequest struct {
 	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
 
 	// The rating scale's minimum value.
-	RatingMinValue int `json:"rating_min_value,omitempty"`
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
 
 	// The rating scale's maximum value, up to a maximum value of 10.
 	RatingMaxValue int `json:"rating_max_value,omitempty"`

@@ -42,12 +42,25 @@ type item struct {
 
 var _ Notifier = (*Memory)(nil)
 
-// NewMemory returns an empty Memory queue on the clock now (time.Now when nil).
-func NewMemory(now func() time.Time) *Memory {
+// MemoryOption configures a Memory queue.
+type MemoryOption func(*Memory)
+
+// WithClock makes visibility and retry deadlines use now instead of time.Now: use it in tests
+// that move time by hand. It panics if now is nil.
+func WithClock(now func() time.Time) MemoryOption {
 	if now == nil {
-		now = time.Now
+		panic("queue: WithClock: nil clock")
 	}
-	return &Memory{now: now, byID: make(map[string]*item), byKey: make(map[string][]*item), changed: make(chan struct{})}
+	return func(q *Memory) { q.now = now }
+}
+
+// NewMemory returns an empty Memory queue (on time.Now unless WithClock says otherwise).
+func NewMemory(opts ...MemoryOption) *Memory {
+	q := &Memory{now: time.Now, byID: make(map[string]*item), byKey: make(map[string][]*item), changed: make(chan struct{})}
+	for _, o := range opts {
+		o(q)
+	}
+	return q
 }
 
 // Changed implements Notifier.

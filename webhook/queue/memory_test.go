@@ -10,12 +10,12 @@ import (
 
 func TestMemoryConformance(t *testing.T) {
 	t.Parallel()
-	queuetest.Run(t, func(t *testing.T, now func() time.Time) queue.Queue { return queue.NewMemory(now) })
+	queuetest.Run(t, func(t *testing.T, now func() time.Time) queue.Queue { return queue.NewMemory(queue.WithClock(now)) })
 }
 
 func TestMemoryChangedWakesOnEnqueueAndSettle(t *testing.T) {
 	t.Parallel()
-	q := queue.NewMemory(nil)
+	q := queue.NewMemory()
 	ch := q.Changed()
 	select {
 	case <-ch:

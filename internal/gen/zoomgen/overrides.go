@@ -290,7 +290,9 @@ var requiredFields = map[string]bool{
 // pointerFields are number fields (by JSON name) whose zero Zoom treats as
 // a value although the documents do not say so (their enum has no 0): they
 // can carry an explicit zero in every request (zeroMeaningful, sendsZero).
-var pointerFields = map[string]bool{"jbh_time": true, "end_times": true}
+// rating_min_value: a rating scale may start at 0 ("cannot be less than
+// zero"); the polls' documents show 0 as the example, the survey's do not.
+var pointerFields = map[string]bool{"jbh_time": true, "end_times": true, "rating_min_value": true}
 
 // idKind says how a meeting or webinar id path parameter that the
 // documents type as a string is passed: calls about one instance (past
@@ -301,8 +303,6 @@ func idKind(path string) string {
 	switch {
 	case strings.HasPrefix(path, "/past_meetings/"), strings.HasPrefix(path, "/past_webinars/"), strings.HasPrefix(path, "/report/"):
 		return "instance"
-	case strings.Contains(path, "/recordings/registrants"):
-		return "id"
 	case strings.Contains(path, "/recordings"), strings.HasSuffix(path, "/transcript"):
 		return "instance"
 	}
