@@ -209,7 +209,7 @@ func (a *app) startEvents(ctx context.Context, v *webhook.Verifier) error {
 		}
 		ev.pg, ev.q = q, q
 	} else {
-		ev.mem = queue.NewMemory(nil)
+		ev.mem = queue.NewMemory()
 		ev.q = ev.mem
 	}
 	var err error

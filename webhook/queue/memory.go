@@ -58,7 +58,9 @@ func WithClock(now func() time.Time) MemoryOption {
 func NewMemory(opts ...MemoryOption) *Memory {
 	q := &Memory{now: time.Now, byID: make(map[string]*item), byKey: make(map[string][]*item), changed: make(chan struct{})}
 	for _, o := range opts {
-		o(q)
+		if o != nil { // a nil option (an unset one passed along) changes nothing
+			o(q)
+		}
 	}
 	return q
 }

@@ -56,7 +56,7 @@ func TestDeliveriesIntoAsyncHandler(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		v, err := webhook.NewVerifier([]string{"k"})
 		require.NoError(t, err)
-		mem := queue.NewMemory(nil)
+		mem := queue.NewMemory()
 		q := &flakyQueue{Memory: mem, failed: map[string]bool{}}
 		h, err := webhook.NewHandler(v, webhook.WithQueue(q)) // deduplicates in memory, 95-minute window
 		require.NoError(t, err)
