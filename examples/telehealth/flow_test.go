@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -238,7 +237,7 @@ func TestScopesRefuseOtherWrites(t *testing.T) {
 	_, err = c.Users.Update(t.Context(), "me", &zoom.UpdateUserRequest{Dept: zoom.Ptr("Telehealth")}, nil)
 	var apiErr *zoom.APIError
 	require.ErrorIs(t, err, zoom.ErrMissingScopes, "PATCH /users/me without user:write: %v", err)
-	require.True(t, errors.As(err, &apiErr), "PATCH /users/me without user:write: %v", err)
+	require.ErrorAs(t, err, &apiErr, "PATCH /users/me without user:write: %v", err)
 	require.Equal(t, 4700, apiErr.Code, "PATCH /users/me without user:write: %v", err)
 	u, _ := env.Fake.User(id)
 	assert.Equal(t, drRivera.Dept, u.Dept, "dept changed")
@@ -251,7 +250,7 @@ func TestScopesRefuseOtherWrites(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = narrow.Contacts.Search(t.Context(), &zoom.SearchCompanyContactsOptions{SearchKey: "Ava"})
 	require.ErrorIs(t, err, zoom.ErrMissingScopes, "GET /contacts without contact:read: %v", err)
-	require.True(t, errors.As(err, &apiErr), "GET /contacts without contact:read: %v", err)
+	require.ErrorAs(t, err, &apiErr, "GET /contacts without contact:read: %v", err)
 	require.Equal(t, 4700, apiErr.Code, "GET /contacts without contact:read: %v", err)
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -274,7 +273,7 @@ func TestReadOnlyGrantForcedWrite(t *testing.T) {
 		UserInfo: &zoom.UserInfo{Email: org.NewBasic, Type: zoom.UserTypeBasic}})
 	var apiErr *zoom.APIError
 	require.ErrorIs(t, err, zoom.ErrMissingScopes, "forced write: %v", err)
-	require.True(t, errors.As(err, &apiErr), "forced write: %v", err)
+	require.ErrorAs(t, err, &apiErr, "forced write: %v", err)
 	require.Equal(t, 4700, apiErr.Code, "forced write: %v", err)
 	// Local state claiming read/write (stale or tampered): RoleUp calls
 	// Zoom, which refuses, and the admin gets a clear message.
