@@ -66,9 +66,7 @@ func TestEncryptedHidesTokensFromInnerStore(t *testing.T) {
 	// Two writes of one token give different ciphertexts (random nonce).
 	_ = s.Put(ctx, "user-a", secret)
 	raw2, _ := inner.Get(ctx, "user-a")
-	if raw2.AccessToken == raw.AccessToken {
-		t.Fatalf("nonce reused")
-	}
+	require.NotEqual(t, raw.AccessToken, raw2.AccessToken, "nonce reused")
 }
 
 func TestEncryptedRejectsTamperingAndCopies(t *testing.T) {

@@ -114,9 +114,7 @@ func TestFileOpenRemovesStaleTempFiles(t *testing.T) {
 	s2, err := NewFile(dir)
 	require.NoError(t, err)
 	for _, p := range stale {
-		if exists(p) {
-			t.Errorf("stale temporary file %s was not removed", filepath.Base(p))
-		}
+		assert.False(t, exists(p), "stale temporary file %s was not removed", filepath.Base(p))
 	}
 	for _, p := range append([]string{live, liveOld}, others...) {
 		assert.True(t, exists(p), "%s was removed", filepath.Base(p))

@@ -33,8 +33,8 @@ func TestNestedPrefixesDoNotShareKeys(t *testing.T) {
 			if tc.innerIsLeased {
 				require.NoError(t, inner.AcquireLease(ctx, tc.innerKey, "owner", time.Minute))
 				t.Cleanup(func() { _ = inner.ReleaseLease(ctx, tc.innerKey, "owner") })
-			} else if err := inner.Put(ctx, tc.innerKey, tok(1)); err != nil {
-				t.Fatal(err)
+			} else {
+				require.NoError(t, inner.Put(ctx, tc.innerKey, tok(1)))
 			}
 			_, err := outer.Get(ctx, tc.outerKey)
 			require.ErrorIs(t, err, tokenstore.ErrNotFound, "outer.Get(%q); want ErrNotFound (it read the inner store's record)", tc.outerKey)

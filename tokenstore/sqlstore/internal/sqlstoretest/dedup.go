@@ -56,9 +56,8 @@ func (su *suite) TestDeduper(t *testing.T) {
 			clk.Advance(time.Millisecond)
 			claim(d, "evt-2", true)
 			n, err := d.PurgeExpired(ctx)
-			if err != nil || n != 1 { // evt-1, claimed a minute ago
-				t.Fatalf("PurgeExpired = %d, %v; want 1", n, err)
-			}
+			require.NoError(t, err, "PurgeExpired")
+			require.Equal(t, int64(1), n, "PurgeExpired: evt-1, claimed a minute ago")
 			claim(d2, "evt-2", false)
 			_, err = d.Claim(ctx, "k", 0)
 			require.Error(t, err, "Claim with a zero ttl succeeded")

@@ -55,8 +55,8 @@ func tok(n int) *tokenstore.Token {
 
 func noSecret(t *testing.T, err error) {
 	t.Helper()
-	if err != nil && strings.Contains(err.Error(), "SECRET") {
-		t.Errorf("error leaks a secret: %v", err)
+	if err != nil {
+		assert.NotContains(t, err.Error(), "SECRET", "error leaks a secret")
 	}
 }
 
@@ -96,11 +96,9 @@ func (su *suite) TestInvalidArguments(t *testing.T) {
 	s := newStore(t, su.b.opener()(t))
 	ctx := t.Context()
 	assert.ErrorIs(t, s.Put(ctx, "k", nil), tokenstore.ErrNilToken, "Put(nil)")
-	if err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Errorf("Put(no access token) = %v, want ErrInvalidArgument", err)
-	} else {
-		noSecret(t, err)
-	}
+	err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT})
+	assert.ErrorIs(t, err, tokenstore.ErrInvalidArgument, "Put(no access token)")
+	noSecret(t, err)
 	assert.ErrorIs(t, s.AcquireLease(ctx, "k", "", time.Second), tokenstore.ErrInvalidArgument, "AcquireLease(empty owner)")
 	assert.ErrorIs(t, s.AcquireLease(ctx, "k", "o", -time.Second), tokenstore.ErrInvalidArgument, "AcquireLease(negative ttl)")
 }
@@ -261,9 +259,8 @@ func (su *suite) TestConnectionLost(t *testing.T) {
 				u, err := url.Parse(dsn)
 				require.NoError(t, err)
 				proxy := servicetest.NewProxy(t, u.Host)
-				if lostDB, err = b.Open(proxy.DSN(t, dsn)); err != nil {
-					t.Fatal(err)
-				}
+				lostDB, err = b.Open(proxy.DSN(t, dsn))
+				require.NoError(t, err)
 				t.Cleanup(func() { lostDB.Close() })
 				lose = proxy.Cut
 			} else {
