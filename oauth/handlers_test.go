@@ -2,7 +2,6 @@ package oauth_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -254,16 +253,15 @@ func TestExchangeRevokeAndMe(t *testing.T) {
 	}
 	code, _ := f.issueCode(t, ar.URL, "zu-1")
 	ctx := context.Background()
-	if _, err := cfg.Exchange(ctx, code, oauth.NewVerifier()); !errors.Is(err, oauth.ErrTokenEndpoint) {
-		t.Fatalf("exchange with a wrong verifier = %v", err)
-	} else {
-		noLeak(t, err)
-	}
+	_, err = cfg.Exchange(ctx, code, oauth.NewVerifier())
+	require.ErrorIs(t, err, oauth.ErrTokenEndpoint, "exchange with a wrong verifier")
+	noLeak(t, err)
 	code, _ = f.issueCode(t, ar.URL, "zu-1")
 	tok, err := cfg.Exchange(ctx, code, ar.Verifier)
-	if err != nil || tok.RefreshToken == "" || tok.Expiry.IsZero() || tok.APIURL == "" {
-		t.Fatalf("Exchange = %v, %v", tok, err)
-	}
+	require.NoError(t, err, "Exchange = %v, %v", tok, err)
+	require.NotZero(t, tok.RefreshToken, "Exchange = %v, %v", tok, err)
+	require.False(t, tok.Expiry.IsZero(), "Exchange = %v, %v", tok, err)
+	require.NotZero(t, tok.APIURL, "Exchange = %v, %v", tok, err)
 	_, err = cfg.Exchange(ctx, code, ar.Verifier)
 	require.Error(t, err, "a code redeemed twice")
 	u, err := cfg.Me(ctx, tok.AccessToken)

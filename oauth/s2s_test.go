@@ -36,9 +36,9 @@ func TestServerToServerCachesAndRenewsEarly(t *testing.T) {
 		require.Equal(t, first.AccessToken, tok.AccessToken, "token renewed too early")
 		require.Equal(t, 1, f.counts().s2s, "token renewed too early")
 		time.Sleep(65 * time.Second) // now within 60s of expiry
-		if tok, _ := ts.Token(); tok.AccessToken == first.AccessToken || f.counts().s2s != 2 {
-			t.Fatal("token not renewed about 60s before expiry")
-		}
+		tok, _ = ts.Token()
+		require.NotEqual(t, first.AccessToken, tok.AccessToken, "token not renewed about 60s before expiry")
+		require.Equal(t, 2, f.counts().s2s, "token not renewed about 60s before expiry")
 	})
 }
 

@@ -153,9 +153,8 @@ func TestValidStoredTokenNeedsNoRequest(t *testing.T) {
 		// Past expiry minus 60s the token is renewed.
 		time.Sleep(time.Hour - 59*time.Second)
 		tok, err := ts.Token()
-		if err != nil || tok.AccessToken == want.AccessToken {
-			t.Fatalf("token not renewed 59s before expiry: %v", err)
-		}
+		require.NoError(t, err, "token not renewed 59s before expiry: %v", err)
+		require.NotEqual(t, want.AccessToken, tok.AccessToken, "token not renewed 59s before expiry: %v", err)
 		require.Equal(t, 1, f.counts().refreshes, "refreshes")
 	})
 }
@@ -176,9 +175,8 @@ func TestCancelledCallerDoesNotLoseTheRefresh(t *testing.T) {
 		synctest.Wait()
 		time.Sleep(time.Second)
 		stored, err := store.Get(t.Context(), "k")
-		if err != nil || stored.RefreshToken == old.RefreshToken {
-			t.Fatalf("the refresh did not land in the store: %v", err)
-		}
+		require.NoError(t, err, "the refresh did not land in the store: %v", err)
+		require.NotEqual(t, old.RefreshToken, stored.RefreshToken, "the refresh did not land in the store: %v", err)
 		tok, err := ts.Token()
 		require.NoError(t, err, "Token after the cancelled refresh = %v", err)
 		require.Equal(t, stored.AccessToken, tok.AccessToken, "Token after the cancelled refresh = %v", err)
@@ -418,9 +416,8 @@ func TestForceRefresh(t *testing.T) {
 		wg.Wait()
 		require.Equal(t, 1, f.counts().refreshes, "refreshes made by 10 ForceRefresh calls for one rejected token")
 		for _, r := range results {
-			if r == nil || r.AccessToken == first.AccessToken {
-				t.Fatalf("ForceRefresh returned the rejected token")
-			}
+			require.NotNil(t, r, "ForceRefresh returned the rejected token")
+			require.NotEqual(t, first.AccessToken, r.AccessToken, "ForceRefresh returned the rejected token")
 		}
 		// A rejected token that is already superseded needs no request.
 		tok, err := ts.ForceRefresh(t.Context(), first)
@@ -694,10 +691,7 @@ func TestInjectedClock(t *testing.T) {
 	require.Equal(t, first.AccessToken, tok.AccessToken, "refreshed before expiry - delta")
 	clock.advance(2 * time.Minute)
 	tok, err = ts.Token()
-	if err != nil || tok.AccessToken == first.AccessToken {
-		t.Fatalf("not refreshed within the expiry delta: %v", err)
-	}
-	if !tok.Expiry.Equal(clock.Now().Add(time.Hour)) {
-		t.Fatalf("expiry %v not computed from the injected clock", tok.Expiry)
-	}
+	require.NoError(t, err, "not refreshed within the expiry delta: %v", err)
+	require.NotEqual(t, first.AccessToken, tok.AccessToken, "not refreshed within the expiry delta: %v", err)
+	require.True(t, tok.Expiry.Equal(clock.Now().Add(time.Hour)), "expiry %v not computed from the injected clock", tok.Expiry)
 }

@@ -67,7 +67,6 @@ func TestZoomClientRefreshesOnceOnCode124(t *testing.T) {
 	require.Equal(t, callers+rejected.Load(), got, "%d API calls with %d rejected: each caller replays at most once", got, rejected.Load())
 	require.LessOrEqual(t, rejected.Load(), int32(callers), "%d API calls with %d rejected: each caller replays at most once", got, rejected.Load())
 	stored, _ := store.Get(t.Context(), "tenant-1")
-	if stored.AccessToken == tok.AccessToken || stored.RefreshToken == tok.RefreshToken {
-		t.Fatal("the rotated token was not saved")
-	}
+	require.NotEqual(t, tok.AccessToken, stored.AccessToken, "the rotated token was not saved")
+	require.NotEqual(t, tok.RefreshToken, stored.RefreshToken, "the rotated token was not saved")
 }
