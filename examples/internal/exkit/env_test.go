@@ -25,9 +25,10 @@ import (
 func TestParseFlags(t *testing.T) {
 	t.Setenv("ZOOM_CLIENT_ID", "")
 	c, err := ParseFlags("demo", []string{"-addr", "127.0.0.1:9999", "-serve"}, &bytes.Buffer{})
-	if err != nil || !c.Serve || c.Addr != "127.0.0.1:9999" || c.Real() {
-		t.Fatalf("%+v %v", c, err)
-	}
+	require.NoError(t, err, "%+v %v", c, err)
+	require.True(t, c.Serve, "%+v %v", c, err)
+	require.Equal(t, "127.0.0.1:9999", c.Addr, "%+v %v", c, err)
+	require.False(t, c.Real(), "%+v %v", c, err)
 	_, err = ParseFlags("demo", []string{"-client-id", "x"}, &bytes.Buffer{})
 	require.Error(t, err, "client id without secret accepted")
 	t.Setenv("ZOOM_CLIENT_ID", "id")
@@ -116,9 +117,8 @@ func TestOpenSharesTheFlowClock(t *testing.T) {
 	if !ds[0].Time.Equal(clock.Now()) {
 		t.Fatalf("the fake signed at %v, want the flow clock's %v", ds[0].Time, clock.Now())
 	}
-	if got := env.Mail.Now(); !got.Equal(clock.Now()) {
-		t.Fatalf("the outbox stamps %v, want %v", got, clock.Now())
-	}
+	got := env.Mail.Now()
+	require.True(t, got.Equal(clock.Now()), "the outbox stamps %v, want %v", got, clock.Now())
 }
 
 // Zoom's last retry comes 85 minutes after the first attempt, perhaps

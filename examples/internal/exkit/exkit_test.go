@@ -53,11 +53,9 @@ func TestClock(t *testing.T) {
 	c := NewClock(start)
 	c.Advance(time.Hour)
 	c.Set(start) // never backwards
-	if got := c.Now(); !got.Equal(start.Add(time.Hour)) {
-		t.Fatalf("Now = %v", got)
-	}
+	got := c.Now()
+	require.True(t, got.Equal(start.Add(time.Hour)), "Now = %v", got)
 	c.Set(start.Add(2 * time.Hour))
-	if got := c.Now(); !got.Equal(start.Add(2 * time.Hour)) {
-		t.Fatalf("Now = %v", got)
-	}
+	got = c.Now()
+	require.True(t, got.Equal(start.Add(2*time.Hour)), "Now = %v", got)
 }
