@@ -85,9 +85,8 @@ func TestBrowserServe(t *testing.T) {
 	c.Do("open the visit", chromedp.Click(css(`#visits a[href$="/visits/`+mid+`"]`)), chromedp.WaitVisible(css("#start-visit")))
 	assert.Equal(t, "ava.lopez@patients.example", c.Text("#invitees"), "invitees in Zoom")
 	start := c.Attr("#start-visit", "href")
-	if !strings.HasPrefix(start, env.Fake.URL()+"/s/"+mid) || !strings.Contains(start, "zak=") {
-		t.Errorf("start link %q", start)
-	}
+	assert.True(t, strings.HasPrefix(start, env.Fake.URL()+"/s/"+mid), "start link %q", start)
+	assert.Contains(t, start, "zak=", "start link %q", start)
 	c.Shot("visit")
 	c.Do("start the visit as host", chromedp.Navigate(start), chromedp.WaitVisible(css("p")))
 	s = c.Text("p")
