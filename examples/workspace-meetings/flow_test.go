@@ -302,9 +302,9 @@ func TestDisconnectKillsBothTokens(t *testing.T) {
 	_, err = a.disconnect(ctx, ana)
 	assert.ErrorIs(t, err, exkit.ErrNotConnected, "second disconnect")
 	// Reconnecting makes a new grant.
-	if tok := connect(t, env, a); tok.AccessToken == old.AccessToken || tok.RefreshToken == old.RefreshToken {
-		t.Error("reconnect reused the old tokens")
-	}
+	tok := connect(t, env, a)
+	assert.NotEqual(t, old.AccessToken, tok.AccessToken, "reconnect reused the old tokens")
+	assert.NotEqual(t, old.RefreshToken, tok.RefreshToken, "reconnect reused the old tokens")
 	_, err = a.listMeetings(ctx, ana)
 	assert.NoError(t, err, "list after reconnect")
 }
@@ -345,9 +345,9 @@ func TestUninstallInZoom(t *testing.T) {
 	// The user removes the app in Zoom's Marketplace: app_deauthorized.
 	require.NoError(t, env.Fake.Uninstall(ownerEmail))
 	c, err := a.connection(ctx, ana)
-	if err != nil || c.Active() || c.Reason != "the app was removed in Zoom" {
-		t.Fatalf("connection after uninstall %+v %v", c, err)
-	}
+	require.NoError(t, err, "connection after uninstall %+v %v", c, err)
+	require.False(t, c.Active(), "connection after uninstall %+v %v", c, err)
+	require.Equal(t, "the app was removed in Zoom", c.Reason, "connection after uninstall %+v %v", c, err)
 	_, err = env.Tokens.Get(ctx, a.tokenKey(ana))
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "token after uninstall")
 	h, _ := a.history(ctx)
@@ -367,9 +367,7 @@ func TestGrantRevokedInZoom(t *testing.T) {
 	_, err := a.listMeetings(ctx, ana)
 	require.ErrorIs(t, err, exkit.ErrNotConnected, "list with a dead grant")
 	c, _ := a.connection(ctx, ana)
-	if c.Active() {
-		t.Error("connection still active")
-	}
+	assert.False(t, c.Active(), "connection still active")
 	_, err = env.Tokens.Get(ctx, a.tokenKey(ana))
 	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "dead token kept")
 	connect(t, env, a)
@@ -396,9 +394,9 @@ func TestMeetingDeletedInZoom(t *testing.T) {
 func TestInputValidation(t *testing.T) {
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 	ok := meetingInput{Topic: "x", Date: "2026-11-25", Time: "10:00", Timezone: "Asia/Tokyo", Duration: 30}
-	if got, err := ok.start(now); err != nil || !got.Equal(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)) {
-		t.Fatalf("%v %v", got, err)
-	}
+	got, err := ok.start(now)
+	require.NoError(t, err, "%v %v", got, err)
+	require.True(t, got.Equal(time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)), "%v %v", got, err)
 	for name, mod := range map[string]func(*meetingInput){
 		"empty title": func(m *meetingInput) { m.Topic = "  " },
 		"long title":  func(m *meetingInput) { m.Topic = strings.Repeat("a", 201) },
@@ -716,9 +714,8 @@ func TestMembersConnectTheirOwnZoom(t *testing.T) {
 	// app_deauthorized that Zoom sends for his user leaves Ana's alone.
 	st, _, _ = post(luisB, "/disconnect", url.Values{"confirm": {"yes"}})
 	require.Equal(t, http.StatusSeeOther, st, "Luis disconnects")
-	if c, _ := a.connection(ctx, luis); c.Active() {
-		t.Error("Luis is still connected")
-	}
+	c, _ = a.connection(ctx, luis)
+	assert.False(t, c.Active(), "Luis is still connected")
 	c, _ = a.connection(ctx, ana)
 	assert.True(t, c.Active(), "Luis's disconnect ended Ana's connection: %+v", c)
 	_, err = a.listMeetings(ctx, ana)
