@@ -161,10 +161,13 @@ func TestFlow(t *testing.T) {
 	for _, name := range []string{"Alan Turing", "Barbara Liskov"} {
 		b := by[name]
 		m, ok := h.env.Fake.Meeting(zoom.ID(b.ZoomMeetingID))
-		if !ok || m.Deleted || m.Duration != 30 || m.Timezone != "Europe/London" || !m.StartTime.Equal(b.Start) ||
-			m.Topic != "Coaching session: Ada Lovelace with "+name || b.JoinURL == "" {
-			t.Errorf("%s's meeting %+v (booking %+v)", name, m, b)
-		}
+		assert.True(t, ok, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.False(t, m.Deleted, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.Equal(t, 30, m.Duration, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.Equal(t, "Europe/London", m.Timezone, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.True(t, m.StartTime.Equal(b.Start), "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.Equal(t, "Coaching session: Ada Lovelace with "+name, m.Topic, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.NotZero(t, b.JoinURL, "%s's meeting %+v (booking %+v)", name, m, b)
 	}
 	// The team account's booking made after Ada's disconnect is a Zoom
 	// meeting on the shared connection.
