@@ -346,30 +346,31 @@ func TestPages(t *testing.T) {
 	assert.Equal(t, 200, st, "home: %d\n%s", st, body)
 	assert.Contains(t, body, "Connect Zoom", "home: %d\n%s", st, body)
 	assert.Contains(t, body, "/providers/"+id, "home: %d\n%s", st, body)
-	if st, body := get("/providers/" + id); st != 200 || !strings.Contains(body, "No upcoming visits") ||
-		!strings.Contains(body, "email and password") || !strings.Contains(body, "Manage > Added Apps (Installed Apps)") {
-		t.Errorf("provider page: %d\n%s", st, body)
-	}
-	if st, body := get("/providers/" + id + "?q=Kim"); st != 200 || !strings.Contains(body, "Noah Kim &lt;noah.kim@patients.example&gt; · EHR patient") ||
-		!strings.Contains(body, "Jin Kim &lt;jin.kim@clinic.example&gt; · Zoom contact") {
-		t.Errorf("search: %d\n%s", st, body)
-	}
+	st, body = get("/providers/" + id)
+	assert.Equal(t, 200, st, "provider page: %d\n%s", st, body)
+	assert.Contains(t, body, "No upcoming visits", "provider page: %d\n%s", st, body)
+	assert.Contains(t, body, "email and password", "provider page: %d\n%s", st, body)
+	assert.Contains(t, body, "Manage > Added Apps (Installed Apps)", "provider page: %d\n%s", st, body)
+	st, body = get("/providers/" + id + "?q=Kim")
+	assert.Equal(t, 200, st, "search: %d\n%s", st, body)
+	assert.Contains(t, body, "Noah Kim &lt;noah.kim@patients.example&gt; · EHR patient", "search: %d\n%s", st, body)
+	assert.Contains(t, body, "Jin Kim &lt;jin.kim@clinic.example&gt; · Zoom contact", "search: %d\n%s", st, body)
 
 	start := clock.Now().Add(3 * time.Hour).Format("2006-01-02T15:04")
 	st, body = post("/providers/"+id+"/visits", url.Values{
 		"topic": {"Check-up <script>alert(1)</script>"}, "start": {start}, "duration": {"25"}, "patients": {"Ava Lopez\nNoah Kim"},
 	})
-	if st != 200 || !strings.Contains(body, "Check-up &lt;script&gt;") || strings.Contains(body, "<script>alert") {
-		t.Fatalf("schedule: %d\n%s", st, body)
-	}
+	require.Equal(t, 200, st, "schedule: %d\n%s", st, body)
+	require.Contains(t, body, "Check-up &lt;script&gt;", "schedule: %d\n%s", st, body)
+	require.NotContains(t, body, "<script>alert", "schedule: %d\n%s", st, body)
 	ms := env.Fake.Meetings(id)
 	require.Len(t, ms, 1, "meetings in Zoom")
 	mid := strconv.FormatInt(int64(ms[0].ID), 10)
 	assert.Equal(t, 1, count(t, env, "telehealth_visits"), "visit records")
-	if st, body := get("/providers/" + id + "/visits/" + mid); st != 200 ||
-		!strings.Contains(body, "ava.lopez@patients.example, noah.kim@patients.example") || !strings.Contains(body, ms[0].Topic[:8]) {
-		t.Errorf("visit page: %d\n%s", st, body)
-	}
+	st, body = get("/providers/" + id + "/visits/" + mid)
+	assert.Equal(t, 200, st, "visit page: %d\n%s", st, body)
+	assert.Contains(t, body, "ava.lopez@patients.example, noah.kim@patients.example", "visit page: %d\n%s", st, body)
+	assert.Contains(t, body, ms[0].Topic[:8], "visit page: %d\n%s", st, body)
 	// Only the provider's visit page has the host's start link, read
 	// fresh from Zoom; the visits list does not.
 	_, body = get("/providers/" + id + "/visits/" + mid)
