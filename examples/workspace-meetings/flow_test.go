@@ -109,10 +109,13 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	require.Equal(t, c.TokenKey, a.tokenKey(ana), "connection %+v, %v", c, err)
 	luisZoom, _ := env.Fake.User(luis.Email)
 	lc, err := a.connection(ctx, luis)
-	if err != nil || !lc.Active() || lc.Email != luis.Email || lc.ZoomUserID != luisZoom.ID || lc.ZoomUserID == c.ZoomUserID ||
-		lc.TokenKey != a.tokenKey(luis) || lc.TokenKey == c.TokenKey {
-		t.Fatalf("Luis's connection %+v, %v", lc, err)
-	}
+	require.NoError(t, err, "Luis's connection %+v, %v", lc, err)
+	require.True(t, lc.Active(), "Luis's connection %+v, %v", lc, err)
+	require.Equal(t, luis.Email, lc.Email, "Luis's connection %+v, %v", lc, err)
+	require.Equal(t, luisZoom.ID, lc.ZoomUserID, "Luis's connection %+v, %v", lc, err)
+	require.NotEqual(t, c.ZoomUserID, lc.ZoomUserID, "Luis's connection %+v, %v", lc, err)
+	require.Equal(t, a.tokenKey(luis), lc.TokenKey, "Luis's connection %+v, %v", lc, err)
+	require.NotEqual(t, c.TokenKey, lc.TokenKey, "Luis's connection %+v, %v", lc, err)
 	tok, err := env.Tokens.Get(ctx, a.tokenKey(luis))
 	if assert.NoError(t, err, "Luis's token: %v", err) {
 		assert.NotZero(t, tok.AccessToken, "Luis's token: %v", err)
@@ -142,10 +145,10 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	assert.Equal(t, "Europe/Madrid", first.Timezone, "updated meeting in history: %+v (want start %v)", first, wantStart)
 	ny := loadZone("America/New_York")
 	d2 := day.AddDate(0, 0, 1)
-	if second.Topic != "1:1 Ana / Luis - quarterly goals" || second.Timezone != "America/New_York" || second.Duration != 30 ||
-		!second.Start.Equal(time.Date(d2.Year(), d2.Month(), d2.Day(), 16, 30, 0, 0, ny)) {
-		t.Errorf("second meeting (renamed in Zoom, by webhook): %+v", second)
-	}
+	assert.Equal(t, "1:1 Ana / Luis - quarterly goals", second.Topic, "second meeting (renamed in Zoom, by webhook): %+v", second)
+	assert.Equal(t, "America/New_York", second.Timezone, "second meeting (renamed in Zoom, by webhook): %+v", second)
+	assert.Equal(t, 30, second.Duration, "second meeting (renamed in Zoom, by webhook): %+v", second)
+	assert.True(t, second.Start.Equal(time.Date(d2.Year(), d2.Month(), d2.Day(), 16, 30, 0, 0, ny)), "second meeting (renamed in Zoom, by webhook): %+v", second)
 	assert.Equal(t, "Sprint retro", third.Topic, "meeting after the reconnect: %+v", third)
 	assert.Equal(t, 30, third.Duration, "meeting after the reconnect: %+v", third)
 
@@ -217,10 +220,10 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	var dec mime.WordDecoder
 	subj, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
 	body, _ := io.ReadAll(msg.Body)
-	if subj != "Meeting scheduled: Weekly design review" || !strings.Contains(string(body), res.First.JoinURL) ||
-		!strings.Contains(string(body), "(Europe/Madrid)") || !strings.Contains(string(body), strconv.FormatInt(res.First.ID, 10)) {
-		t.Errorf("scheduling email %q:\n%s", subj, body)
-	}
+	assert.Equal(t, "Meeting scheduled: Weekly design review", subj, "scheduling email %q:\n%s", subj, body)
+	assert.Contains(t, string(body), res.First.JoinURL, "scheduling email %q:\n%s", subj, body)
+	assert.Contains(t, string(body), "(Europe/Madrid)", "scheduling email %q:\n%s", subj, body)
+	assert.Contains(t, string(body), strconv.FormatInt(res.First.ID, 10), "scheduling email %q:\n%s", subj, body)
 
 	// The transcript shows ids, topics, times with zones and join links,
 	// and no secret.
