@@ -436,9 +436,7 @@ func TestPages(t *testing.T) {
 	assert.Contains(t, page, "Invited omar.new@acme.example with a Pro licence (Licensed in Zoom)", "onboard page:\n%s", page)
 	assert.Contains(t, page, "<td>Pro (Licensed)</td>", "onboard page:\n%s", page)
 	page = post("/users/onboard", url.Values{"email": {org.NewCorporate}, "licence": {"corporate"}})
-	if !strings.Contains(page, "Acme&#39;s Zoom account has no paid seat left for a Corporate licence") {
-		t.Errorf("onboard without a seat page:\n%s", page)
-	}
+	assert.Contains(t, page, "Acme&#39;s Zoom account has no paid seat left for a Corporate licence", "onboard without a seat page:\n%s", page)
 	_, ok := env.Fake.User(org.NewCorporate)
 	assert.False(t, ok, "a user was created without a seat")
 	page = post("/users/onboard", url.Values{"email": {org.Greta}, "licence": {"basic"}})
@@ -493,10 +491,9 @@ func TestPages(t *testing.T) {
 		assert.Contains(t, integ, want, "integrations page lacks %s:\n%s", want, integ)
 	}
 	page = post("/integrations/zoom", url.Values{"default_licence": {"corporate"}})
-	if !strings.Contains(page, "Saved the Zoom configuration.") || !strings.Contains(page, `<option value="corporate" selected>Corporate</option>`) ||
-		!strings.Contains(page, "reconnect read-only") {
-		t.Errorf("configuration page:\n%s", page)
-	}
+	assert.Contains(t, page, "Saved the Zoom configuration.", "configuration page:\n%s", page)
+	assert.Contains(t, page, `<option value="corporate" selected>Corporate</option>`, "configuration page:\n%s", page)
+	assert.Contains(t, page, "reconnect read-only", "configuration page:\n%s", page)
 	users = get("/users")
 	assert.Contains(t, users, `<option value="corporate" selected>Corporate</option>`, "the onboarding form does not offer the configured licence first")
 	page = post("/integrations/zoom", url.Values{"default_licence": {"platinum"}})
