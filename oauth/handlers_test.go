@@ -2,7 +2,6 @@ package oauth_test
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
@@ -39,9 +39,10 @@ func (f *fakeZoom) issueCode(t *testing.T, authURL, user string) (code, state st
 	u, err := url.Parse(authURL)
 	require.NoError(t, err)
 	q := u.Query()
-	if q.Get("code_challenge_method") != "S256" || q.Get("code_challenge") == "" || q.Get("response_type") != "code" || q.Get("client_id") != clientID {
-		t.Fatalf("authorize URL lacks PKCE S256 or client parameters: %s", u.RawQuery)
-	}
+	require.Equal(t, "S256", q.Get("code_challenge_method"), "authorize URL lacks PKCE S256 or client parameters: %s", u.RawQuery)
+	require.NotZero(t, q.Get("code_challenge"), "authorize URL lacks PKCE S256 or client parameters: %s", u.RawQuery)
+	require.Equal(t, "code", q.Get("response_type"), "authorize URL lacks PKCE S256 or client parameters: %s", u.RawQuery)
+	require.Equal(t, clientID, q.Get("client_id"), "authorize URL lacks PKCE S256 or client parameters: %s", u.RawQuery)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.n++
@@ -59,13 +60,9 @@ func connect(t *testing.T, h *oauth.Handlers) browser {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	h.Connect().ServeHTTP(rec, httptest.NewRequest("GET", "https://app.example.com/zoom/connect", nil))
-	if rec.Code != http.StatusFound {
-		t.Fatalf("connect answered %d", rec.Code)
-	}
+	require.Equal(t, http.StatusFound, rec.Code, "connect answered")
 	cookies := rec.Result().Cookies()
-	if len(cookies) != 1 {
-		t.Fatalf("connect set %d cookies", len(cookies))
-	}
+	require.Len(t, cookies, 1, "connect set cookies")
 	return browser{cookie: cookies[0], auth: rec.Header().Get("Location")}
 }
 
@@ -111,30 +108,29 @@ func TestConnectAndCallback(t *testing.T) {
 	}))
 	b := connect(t, h)
 	ck := b.cookie
-	if !ck.HttpOnly || !ck.Secure || ck.SameSite != http.SameSiteLaxMode || ck.Path != "/zoom/callback" || ck.MaxAge <= 0 || ck.MaxAge > 600 {
-		t.Fatalf("state cookie attributes: %+v", ck)
-	}
+	require.True(t, ck.HttpOnly, "state cookie attributes: %+v", ck)
+	require.True(t, ck.Secure, "state cookie attributes: %+v", ck)
+	require.Equal(t, http.SameSiteLaxMode, ck.SameSite, "state cookie attributes: %+v", ck)
+	require.Equal(t, "/zoom/callback", ck.Path, "state cookie attributes: %+v", ck)
+	require.Greater(t, ck.MaxAge, 0, "state cookie attributes: %+v", ck)
+	require.LessOrEqual(t, ck.MaxAge, 600, "state cookie attributes: %+v", ck)
 	require.NotContains(t, ck.Value, "CANARY", "cookie leaks")
 	au, _ := url.Parse(b.auth)
-	if au.Query().Get("redirect_uri") != "https://app.example.com/zoom/callback" || len(au.Query().Get("state")) < 22 {
-		t.Fatalf("authorize URL: %s", b.auth)
-	}
+	require.Equal(t, "https://app.example.com/zoom/callback", au.Query().Get("redirect_uri"), "authorize URL: %s", b.auth)
+	require.GreaterOrEqual(t, len(au.Query().Get("state")), 22, "authorize URL: %s", b.auth)
 	code, state := f.issueCode(t, b.auth, "zu-1")
 	rec := callback(h, b, url.Values{"code": {code}, "state": {state}}.Encode())
-	if rec.Code != http.StatusSeeOther {
-		t.Fatalf("callback answered %d: %s", rec.Code, rec.Body)
-	}
-	if len(c.conns) != 1 || c.conns[0].UserID != "zu-1" || c.conns[0].Email != "zu-1@example.com" || c.conns[0].Key != "tenant-7:zu-1" {
-		t.Fatalf("hook got %+v", c.conns)
-	}
-	if _, err := store.Get(context.Background(), "tenant-7:zu-1"); err != nil {
-		t.Fatalf("token not saved: %v", err)
-	}
+	require.Equal(t, http.StatusSeeOther, rec.Code, "callback answered: %s", rec.Body)
+	require.Len(t, c.conns, 1, "hook got %+v", c.conns)
+	require.Equal(t, "zu-1", c.conns[0].UserID, "hook got %+v", c.conns)
+	require.Equal(t, "zu-1@example.com", c.conns[0].Email, "hook got %+v", c.conns)
+	require.Equal(t, "tenant-7:zu-1", c.conns[0].Key, "hook got %+v", c.conns)
+	_, err := store.Get(context.Background(), "tenant-7:zu-1")
+	require.NoError(t, err, "token not saved")
 	// The saved grant works with a TokenSource under the same key.
 	ts := newTS(t, memConfig(f), store, "tenant-7:zu-1")
-	if _, err := ts.Token(); err != nil {
-		t.Fatal(err)
-	}
+	_, err = ts.Token()
+	require.NoError(t, err)
 }
 
 func TestCallbackRejectsBadStates(t *testing.T) {
@@ -147,24 +143,20 @@ func TestCallbackRejectsBadStates(t *testing.T) {
 		b := connect(t, h)
 		code, state := f.issueCode(t, b.auth, "zu-1")
 		q := url.Values{"code": {code}, "state": {state}}.Encode()
-		if rec := callback(h, b, q); rec.Code != http.StatusSeeOther {
-			t.Fatalf("first callback: %d", rec.Code)
-		}
+		rec := callback(h, b, q)
+		require.Equal(t, http.StatusSeeOther, rec.Code, "first callback")
 		before := f.counts().tokenRequests
-		if rec := callback(h, b, q); rec.Code != http.StatusBadRequest || strings.Contains(rec.Body.String(), "CANARY") {
-			t.Fatalf("replayed callback answered %d", rec.Code)
-		}
-		if f.counts().tokenRequests != before {
-			t.Fatal("a replayed state reached the token endpoint")
-		}
+		rec = callback(h, b, q)
+		require.Equal(t, http.StatusBadRequest, rec.Code, "replayed callback answered %d", rec.Code)
+		require.NotContains(t, rec.Body.String(), "CANARY", "replayed callback answered %d", rec.Code)
+		require.Equal(t, before, f.counts().tokenRequests, "a replayed state reached the token endpoint")
 	})
 	t.Run("expired", func(t *testing.T) {
 		b := connect(t, h)
 		code, state := f.issueCode(t, b.auth, "zu-2")
 		clock.advance(10*time.Minute + time.Second)
-		if rec := callback(h, b, url.Values{"code": {code}, "state": {state}}.Encode()); rec.Code != http.StatusBadRequest {
-			t.Fatalf("expired state answered %d", rec.Code)
-		}
+		rec := callback(h, b, url.Values{"code": {code}, "state": {state}}.Encode())
+		require.Equal(t, http.StatusBadRequest, rec.Code, "expired state answered")
 	})
 	t.Run("another browser's cookie", func(t *testing.T) {
 		victim := connect(t, h)
@@ -172,25 +164,22 @@ func TestCallbackRejectsBadStates(t *testing.T) {
 		code, state := f.issueCode(t, attacker.auth, "attacker")
 		// The attacker makes the victim's browser land on the callback with
 		// the attacker's code and state.
-		if rec := callback(h, victim, url.Values{"code": {code}, "state": {state}}.Encode()); rec.Code != http.StatusBadRequest {
-			t.Fatalf("cross-browser state answered %d", rec.Code)
-		}
+		rec := callback(h, victim, url.Values{"code": {code}, "state": {state}}.Encode())
+		require.Equal(t, http.StatusBadRequest, rec.Code, "cross-browser state answered")
 	})
 	t.Run("no cookie", func(t *testing.T) {
 		b := connect(t, h)
 		code, state := f.issueCode(t, b.auth, "zu-3")
 		b.cookie = nil
-		if rec := callback(h, b, url.Values{"code": {code}, "state": {state}}.Encode()); rec.Code != http.StatusBadRequest {
-			t.Fatalf("callback without cookie answered %d", rec.Code)
-		}
+		rec := callback(h, b, url.Values{"code": {code}, "state": {state}}.Encode())
+		require.Equal(t, http.StatusBadRequest, rec.Code, "callback without cookie answered")
 	})
 	t.Run("forged cookie", func(t *testing.T) {
 		other, _ := newHandlers(t, f, store, clock)
 		b := connect(t, other) // sealed with another key
 		code, state := f.issueCode(t, b.auth, "zu-4")
-		if rec := callback(h, b, url.Values{"code": {code}, "state": {state}}.Encode()); rec.Code != http.StatusBadRequest {
-			t.Fatalf("foreign cookie answered %d", rec.Code)
-		}
+		rec := callback(h, b, url.Values{"code": {code}, "state": {state}}.Encode())
+		require.Equal(t, http.StatusBadRequest, rec.Code, "foreign cookie answered")
 	})
 	t.Run("pkce verifier checked", func(t *testing.T) {
 		b1 := connect(t, h)
@@ -200,20 +189,15 @@ func TestCallbackRejectsBadStates(t *testing.T) {
 		code, _ := f.issueCode(t, b1.auth, "zu-5")
 		au, _ := url.Parse(b2.auth)
 		rec := callback(h, b2, url.Values{"code": {code}, "state": {au.Query().Get("state")}}.Encode())
-		if rec.Code != http.StatusBadGateway {
-			t.Fatalf("wrong verifier answered %d", rec.Code)
-		}
+		require.Equal(t, http.StatusBadGateway, rec.Code, "wrong verifier answered")
 	})
 	t.Run("denied", func(t *testing.T) {
 		b := connect(t, h)
 		au, _ := url.Parse(b.auth)
-		if rec := callback(h, b, url.Values{"error": {"access_denied"}, "state": {au.Query().Get("state")}}.Encode()); rec.Code != http.StatusBadRequest {
-			t.Fatalf("denied answered %d", rec.Code)
-		}
+		rec := callback(h, b, url.Values{"error": {"access_denied"}, "state": {au.Query().Get("state")}}.Encode())
+		require.Equal(t, http.StatusBadRequest, rec.Code, "denied answered")
 	})
-	if len(c.conns) != 1 {
-		t.Fatalf("hook ran %d times, want 1 (only the first valid callback)", len(c.conns))
-	}
+	require.Len(t, c.conns, 1, "hook runs (only the first valid callback)")
 }
 
 func TestSharedStateStoreAcrossReplicas(t *testing.T) {
@@ -227,12 +211,10 @@ func TestSharedStateStoreAcrossReplicas(t *testing.T) {
 	br := connect(t, a)
 	code, state := f.issueCode(t, br.auth, "zu-1")
 	q := url.Values{"code": {code}, "state": {state}}.Encode()
-	if rec := callback(b, br, q); rec.Code != http.StatusSeeOther {
-		t.Fatalf("replica b answered %d", rec.Code)
-	}
-	if rec := callback(a, br, q); rec.Code != http.StatusBadRequest {
-		t.Fatalf("replay on replica a answered %d", rec.Code)
-	}
+	rec := callback(b, br, q)
+	require.Equal(t, http.StatusSeeOther, rec.Code, "replica b answered")
+	rec = callback(a, br, q)
+	require.Equal(t, http.StatusBadRequest, rec.Code, "replay on replica a answered")
 }
 
 func TestDevelopmentCookieOnLocalhost(t *testing.T) {
@@ -241,13 +223,12 @@ func TestDevelopmentCookieOnLocalhost(t *testing.T) {
 	cfg.RedirectURL = "http://localhost:8080/cb"
 	h, err := cfg.Handlers(tokenstore.NewMemory())
 	require.NoError(t, err)
-	if b := connect(t, h); b.cookie.Secure || b.cookie.Path != "/cb" {
-		t.Fatalf("localhost cookie: %+v", b.cookie)
-	}
+	b := connect(t, h)
+	require.False(t, b.cookie.Secure, "localhost cookie: %+v", b.cookie)
+	require.Equal(t, "/cb", b.cookie.Path, "localhost cookie: %+v", b.cookie)
 	cfg.RedirectURL = "http://app.example.com/cb"
-	if _, err := cfg.Handlers(tokenstore.NewMemory()); !errors.Is(err, oauth.ErrInvalidConfig) {
-		t.Fatalf("http redirect URL on a public host accepted: %v", err)
-	}
+	_, err = cfg.Handlers(tokenstore.NewMemory())
+	require.ErrorIs(t, err, oauth.ErrInvalidConfig, "http redirect URL on a public host accepted")
 }
 
 func TestHandlerOptionsValidate(t *testing.T) {
@@ -257,9 +238,8 @@ func TestHandlerOptionsValidate(t *testing.T) {
 		oauth.WithStateTTL(0), oauth.WithCookieName("bad name"), oauth.WithTokenKey(nil), oauth.WithOnConnected(nil),
 		oauth.WithOnError(nil), oauth.WithHandlerClock(nil), oauth.WithHandlerLogger(nil), nil,
 	} {
-		if _, err := memConfig(f).Handlers(tokenstore.NewMemory(), o); !errors.Is(err, oauth.ErrInvalidConfig) {
-			t.Errorf("option %d: %v", i, err)
-		}
+		_, err := memConfig(f).Handlers(tokenstore.NewMemory(), o)
+		assert.ErrorIs(t, err, oauth.ErrInvalidConfig, "option %d", i)
 	}
 }
 
@@ -273,23 +253,20 @@ func TestExchangeRevokeAndMe(t *testing.T) {
 	}
 	code, _ := f.issueCode(t, ar.URL, "zu-1")
 	ctx := context.Background()
-	if _, err := cfg.Exchange(ctx, code, oauth.NewVerifier()); !errors.Is(err, oauth.ErrTokenEndpoint) {
-		t.Fatalf("exchange with a wrong verifier = %v", err)
-	} else {
-		noLeak(t, err)
-	}
+	_, err = cfg.Exchange(ctx, code, oauth.NewVerifier())
+	require.ErrorIs(t, err, oauth.ErrTokenEndpoint, "exchange with a wrong verifier")
+	noLeak(t, err)
 	code, _ = f.issueCode(t, ar.URL, "zu-1")
 	tok, err := cfg.Exchange(ctx, code, ar.Verifier)
-	if err != nil || tok.RefreshToken == "" || tok.Expiry.IsZero() || tok.APIURL == "" {
-		t.Fatalf("Exchange = %v, %v", tok, err)
-	}
-	if _, err := cfg.Exchange(ctx, code, ar.Verifier); err == nil {
-		t.Fatal("a code redeemed twice")
-	}
+	require.NoError(t, err, "Exchange = %v, %v", tok, err)
+	require.NotZero(t, tok.RefreshToken, "Exchange = %v, %v", tok, err)
+	require.False(t, tok.Expiry.IsZero(), "Exchange = %v, %v", tok, err)
+	require.NotZero(t, tok.APIURL, "Exchange = %v, %v", tok, err)
+	_, err = cfg.Exchange(ctx, code, ar.Verifier)
+	require.Error(t, err, "a code redeemed twice")
 	u, err := cfg.Me(ctx, tok.AccessToken)
-	if err != nil || u.ID != "zu-1" {
-		t.Fatalf("Me = %+v, %v", u, err)
-	}
+	require.NoError(t, err, "Me = %+v, %v", u, err)
+	require.Equal(t, "zu-1", u.ID, "Me = %+v, %v", u, err)
 	require.NoError(t, cfg.Revoke(ctx, tok.AccessToken), "Revoke")
 	err = cfg.Revoke(ctx, tok.AccessToken)
 	require.ErrorIs(t, err, oauth.ErrRevoke, "second Revoke")
@@ -312,12 +289,11 @@ func TestTokenRequestsUseBasicAuthAndFollowNoRedirect(t *testing.T) {
 		mu.Lock()
 		hits++
 		mu.Unlock()
-		if id, secret, ok := r.BasicAuth(); !ok || id != clientID || secret != canaryClientSecret {
-			t.Errorf("token request without Basic client authentication")
-		}
-		if r.PostFormValue("client_secret") != "" {
-			t.Errorf("client secret in the body")
-		}
+		id, secret, ok := r.BasicAuth()
+		assert.True(t, ok, "token request without Basic client authentication")
+		assert.Equal(t, clientID, id, "token request without Basic client authentication")
+		assert.Equal(t, canaryClientSecret, secret, "token request without Basic client authentication")
+		assert.Equal(t, "", r.PostFormValue("client_secret"), "client secret in the body")
 		http.Redirect(w, r, other.URL+"/oauth/token", http.StatusTemporaryRedirect)
 	}))
 	defer srv.Close()
@@ -328,13 +304,11 @@ func TestTokenRequestsUseBasicAuthAndFollowNoRedirect(t *testing.T) {
 	ts := newTS(t, cfg, store, "k")
 	_, err := ts.Token()
 	var te *oauth.TokenError
-	if !errors.As(err, &te) || te.StatusCode != http.StatusTemporaryRedirect {
-		t.Fatalf("Token() = %v; want a *TokenError for the 307", err)
-	}
+	require.ErrorAs(t, err, &te, "Token = %v; want a *TokenError for the 307", err)
+	require.Equal(t, http.StatusTemporaryRedirect, te.StatusCode, "Token = %v; want a *TokenError for the 307", err)
 	noLeak(t, err)
-	if hits != 1 || elsewhere != 0 {
-		t.Fatalf("token server hits %d, redirect target hits %d; want 1 and 0", hits, elsewhere)
-	}
+	require.Equal(t, 1, hits, "token server hits %d, redirect target hits %d; want 1 and 0", hits, elsewhere)
+	require.Equal(t, 0, elsewhere, "token server hits %d, redirect target hits %d; want 1 and 0", hits, elsewhere)
 }
 
 func TestConnectionRefusedIsSafeToRetry(t *testing.T) {
@@ -347,9 +321,9 @@ func TestConnectionRefusedIsSafeToRetry(t *testing.T) {
 	ts := newTS(t, cfg, store, "k")
 	for range 2 {
 		_, err := ts.Token()
-		if err == nil || errors.Is(err, oauth.ErrReauthorizationRequired) || !errors.Is(err, oauth.ErrTokenEndpoint) {
-			t.Fatalf("Token() with the endpoint down = %v; want a transient token endpoint error", err)
-		}
+		require.Error(t, err, "Token with the endpoint down = %v; want a transient token endpoint error", err)
+		require.NotErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token with the endpoint down = %v; want a transient token endpoint error", err)
+		require.ErrorIs(t, err, oauth.ErrTokenEndpoint, "Token with the endpoint down = %v; want a transient token endpoint error", err)
 		noLeak(t, err)
 	}
 }

@@ -1,14 +1,13 @@
 package oauth_test
 
 import (
-	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
@@ -23,24 +22,23 @@ func TestServerToServerCachesAndRenewsEarly(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 50 {
 			wg.Go(func() {
-				if _, err := ts.Token(); err != nil {
-					t.Error(err)
-				}
+				_, err := ts.Token()
+				assert.NoError(t, err)
 			})
 		}
 		wg.Wait()
-		if c := f.counts(); c.s2s != 1 || c.tokenRequests != 1 {
-			t.Fatalf("50 callers minted %d tokens, want 1", c.s2s)
-		}
+		c := f.counts()
+		require.Equal(t, 1, c.s2s, "50 callers minted %d tokens, want 1", c.s2s)
+		require.Equal(t, 1, c.tokenRequests, "50 callers minted %d tokens, want 1", c.s2s)
 		first, _ := ts.Token()
 		time.Sleep(time.Hour - 2*time.Minute)
-		if tok, _ := ts.Token(); tok.AccessToken != first.AccessToken || f.counts().s2s != 1 {
-			t.Fatal("token renewed too early")
-		}
+		tok, _ := ts.Token()
+		require.Equal(t, first.AccessToken, tok.AccessToken, "token renewed too early")
+		require.Equal(t, 1, f.counts().s2s, "token renewed too early")
 		time.Sleep(65 * time.Second) // now within 60s of expiry
-		if tok, _ := ts.Token(); tok.AccessToken == first.AccessToken || f.counts().s2s != 2 {
-			t.Fatal("token not renewed about 60s before expiry")
-		}
+		tok, _ = ts.Token()
+		require.NotEqual(t, first.AccessToken, tok.AccessToken, "token not renewed about 60s before expiry")
+		require.Equal(t, 2, f.counts().s2s, "token not renewed about 60s before expiry")
 	})
 }
 
@@ -55,9 +53,8 @@ func TestServerToServerSharedThroughStore(t *testing.T) {
 			require.NoError(t, err)
 			for range 5 {
 				wg.Go(func() {
-					if _, err := ts.Token(); err != nil {
-						t.Error(err)
-					}
+					_, err := ts.Token()
+					assert.NoError(t, err)
 				})
 			}
 		}
@@ -73,31 +70,26 @@ func TestServerToServerErrors(t *testing.T) {
 		ts, err := memConfig(f).ServerToServer("acct-1")
 		require.NoError(t, err)
 		_, err = ts.Token()
-		if !errors.Is(err, oauth.ErrTokenEndpoint) || errors.Is(err, oauth.ErrReauthorizationRequired) {
-			t.Fatalf("Token() = %v", err)
-		}
-		if _, err2 := ts.Token(); !errors.Is(err2, oauth.ErrTokenEndpoint) || f.counts().tokenRequests != 1 {
-			t.Fatalf("Token() during the backoff = %v after %d requests; want the last error at once", err2, f.counts().tokenRequests)
-		}
+		require.ErrorIs(t, err, oauth.ErrTokenEndpoint, "Token = %v", err)
+		require.NotErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token = %v", err)
+		_, err2 := ts.Token()
+		require.ErrorIs(t, err2, oauth.ErrTokenEndpoint, "Token during the backoff = %v after %d requests; want the last error at once", err2, f.counts().tokenRequests)
+		require.Equal(t, 1, f.counts().tokenRequests, "Token during the backoff = %v after %d requests; want the last error at once", err2, f.counts().tokenRequests)
 		time.Sleep(oauth.DefaultRefreshBackoff) // the backoff after one failure is at most this
-		if _, err := ts.Token(); err != nil {
-			t.Fatalf("retry: %v", err)
-		}
+		_, err = ts.Token()
+		require.NoError(t, err, "retry")
 		bad := memConfig(f)
 		bad.ClientSecret = "CANARY-wrong-secret"
 		ts2, _ := bad.ServerToServer("acct-1")
 		_, err = ts2.Token()
 		var te *oauth.TokenError
-		if !errors.As(err, &te) || te.ErrorCode != "invalid_client" {
-			t.Fatalf("wrong secret: %v", err)
-		}
+		require.ErrorAs(t, err, &te, "wrong secret: %v", err)
+		require.Equal(t, "invalid_client", te.ErrorCode, "wrong secret: %v", err)
 		noLeak(t, err)
-		if _, err := memConfig(f).ServerToServer(""); !errors.Is(err, oauth.ErrInvalidConfig) {
-			t.Fatal("empty account id accepted")
-		}
-		if _, err := memConfig(f).TokenSource(tokenstore.NewMemory(), "k", oauth.WithStore(tokenstore.NewMemory(), "x")); !errors.Is(err, oauth.ErrInvalidConfig) {
-			t.Fatal("WithStore accepted for a user token source")
-		}
+		_, err = memConfig(f).ServerToServer("")
+		require.ErrorIs(t, err, oauth.ErrInvalidConfig, "empty account id accepted")
+		_, err = memConfig(f).TokenSource(tokenstore.NewMemory(), "k", oauth.WithStore(tokenstore.NewMemory(), "x"))
+		require.ErrorIs(t, err, oauth.ErrInvalidConfig, "WithStore accepted for a user token source")
 	})
 }
 
@@ -112,9 +104,8 @@ func TestNothingPrintsSecrets(t *testing.T) {
 	h, _ := cfg.Handlers(store, oauth.WithStateSecret([]byte("CANARY-state-secret-32-bytes!!!!")))
 	for _, v := range []any{cfg, *cfg, ts, h, tok, *tok} {
 		for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
-			if s := fmt.Sprintf(format, v); strings.Contains(s, canaryPrefix) {
-				t.Errorf("%s of %T leaks: %s", format, v, s)
-			}
+			s := fmt.Sprintf(format, v)
+			assert.NotContains(t, s, canaryPrefix, "%s of %T leaks: %s", format, v, s)
 		}
 	}
 }

@@ -99,18 +99,15 @@ func TestConcurrentCallersOnExpiredTokenRefreshOnce(t *testing.T) {
 				}
 				wg.Wait()
 				c := f.counts()
-				if c.tokenRequests != 1 || c.refreshes != 1 || c.invalidGrants != 0 {
-					t.Fatalf("token requests %d, refreshes %d, invalid_grant %d; want 1, 1, 0", c.tokenRequests, c.refreshes, c.invalidGrants)
-				}
+				require.Equal(t, 1, c.tokenRequests, "token requests %d, refreshes %d, invalid_grant %d; want 1, 1, 0", c.tokenRequests, c.refreshes, c.invalidGrants)
+				require.Equal(t, 1, c.refreshes, "token requests %d, refreshes %d, invalid_grant %d; want 1, 1, 0", c.tokenRequests, c.refreshes, c.invalidGrants)
+				require.Equal(t, 0, c.invalidGrants, "token requests %d, refreshes %d, invalid_grant %d; want 1, 1, 0", c.tokenRequests, c.refreshes, c.invalidGrants)
 				for i := range got {
-					if got[i] != got[0] || got[0] == "" {
-						t.Fatalf("callers got different access tokens")
-					}
+					require.Equal(t, got[0], got[i], "callers got different access tokens")
+					require.NotZero(t, got[0], "callers got different access tokens")
 				}
 				stored, _ := store.Get(t.Context(), "tenant-1")
-				if stored.AccessToken != got[0] {
-					t.Fatalf("the access token handed out is not the stored one")
-				}
+				require.Equal(t, got[0], stored.AccessToken, "the access token handed out is not the stored one")
 			})
 		})
 	}
@@ -127,16 +124,16 @@ func TestTokenSourcesSharingACoordinatedStoreRefreshOnce(t *testing.T) {
 			ts := newTS(t, memConfig(f), store, "acct")
 			for range 5 {
 				wg.Go(func() {
-					if _, err := ts.Token(); err != nil {
-						t.Error(err)
-					}
+					_, err := ts.Token()
+					assert.NoError(t, err)
 				})
 			}
 		}
 		wg.Wait()
-		if c := f.counts(); c.refreshes != 1 || c.tokenRequests != 1 || c.invalidGrants != 0 {
-			t.Fatalf("8 token sources: %+v; want exactly 1 refresh request", c)
-		}
+		c := f.counts()
+		require.Equal(t, 1, c.refreshes, "8 token sources: %+v; want exactly 1 refresh request", c)
+		require.Equal(t, 1, c.tokenRequests, "8 token sources: %+v; want exactly 1 refresh request", c)
+		require.Equal(t, 0, c.invalidGrants, "8 token sources: %+v; want exactly 1 refresh request", c)
 	})
 }
 
@@ -149,17 +146,15 @@ func TestValidStoredTokenNeedsNoRequest(t *testing.T) {
 		ts := newTS(t, memConfig(f), store, "k")
 		for range 3 {
 			tok, err := ts.Token()
-			if err != nil || tok.AccessToken != want.AccessToken {
-				t.Fatalf("Token() = %v, %v", tok, err)
-			}
+			require.NoError(t, err, "Token = %v, %v", tok, err)
+			require.Equal(t, want.AccessToken, tok.AccessToken, "Token = %v, %v", tok, err)
 		}
 		require.Zero(t, f.counts().tokenRequests, "token requests for a valid stored token")
 		// Past expiry minus 60s the token is renewed.
 		time.Sleep(time.Hour - 59*time.Second)
 		tok, err := ts.Token()
-		if err != nil || tok.AccessToken == want.AccessToken {
-			t.Fatalf("token not renewed 59s before expiry: %v", err)
-		}
+		require.NoError(t, err, "token not renewed 59s before expiry: %v", err)
+		require.NotEqual(t, want.AccessToken, tok.AccessToken, "token not renewed 59s before expiry: %v", err)
 		require.Equal(t, 1, f.counts().refreshes, "refreshes")
 	})
 }
@@ -180,13 +175,11 @@ func TestCancelledCallerDoesNotLoseTheRefresh(t *testing.T) {
 		synctest.Wait()
 		time.Sleep(time.Second)
 		stored, err := store.Get(t.Context(), "k")
-		if err != nil || stored.RefreshToken == old.RefreshToken {
-			t.Fatalf("the refresh did not land in the store: %v", err)
-		}
+		require.NoError(t, err, "the refresh did not land in the store: %v", err)
+		require.NotEqual(t, old.RefreshToken, stored.RefreshToken, "the refresh did not land in the store: %v", err)
 		tok, err := ts.Token()
-		if err != nil || tok.AccessToken != stored.AccessToken {
-			t.Fatalf("Token() after the cancelled refresh = %v", err)
-		}
+		require.NoError(t, err, "Token after the cancelled refresh = %v", err)
+		require.Equal(t, stored.AccessToken, tok.AccessToken, "Token after the cancelled refresh = %v", err)
 		require.Equal(t, 1, f.counts().tokenRequests, "token requests (none after the cancelled caller)")
 	})
 }
@@ -206,12 +199,10 @@ func TestStoreWriteFailureIsRetried(t *testing.T) {
 				tok, err := ts.Token()
 				require.NoError(t, err, "Token()")
 				stored, _ := fs.Get(t.Context(), "k")
-				if stored.AccessToken != tok.AccessToken {
-					t.Fatalf("handed out a token that is not stored")
-				}
-				if c := f.counts(); c.refreshes != 1 || c.maxPresented != 1 {
-					t.Fatalf("%+v: want 1 refresh and each refresh token presented once", c)
-				}
+				require.Equal(t, tok.AccessToken, stored.AccessToken, "handed out a token that is not stored")
+				c := f.counts()
+				require.Equal(t, 1, c.refreshes, "%+v: want 1 refresh and each refresh token presented once", c)
+				require.Equal(t, 1, c.maxPresented, "%+v: want 1 refresh and each refresh token presented once", c)
 			})
 		})
 	}
@@ -233,12 +224,10 @@ func TestStoreDownKeepsRotatedTokenUntilSaved(t *testing.T) {
 		tok, err := ts.Token()
 		require.NoError(t, err, "Token() after the store came back")
 		stored, _ := fs.Get(t.Context(), "k")
-		if stored.AccessToken != tok.AccessToken {
-			t.Fatalf("handed out a token that is not stored")
-		}
-		if c := f.counts(); c.tokenRequests != 1 || c.maxPresented != 1 {
-			t.Fatalf("%+v: want 1 token request in total", c)
-		}
+		require.Equal(t, tok.AccessToken, stored.AccessToken, "handed out a token that is not stored")
+		c := f.counts()
+		require.Equal(t, 1, c.tokenRequests, "%+v: want 1 token request in total", c)
+		require.Equal(t, 1, c.maxPresented, "%+v: want 1 token request in total", c)
 	})
 }
 
@@ -253,9 +242,8 @@ func TestRevokedGrant(t *testing.T) {
 				f.revokeAll()
 				var hooks atomic.Int32
 				ts := newTS(t, memConfig(f), store, "k", oauth.WithOnReauthorizationRequired(func(_ context.Context, key string, err error) {
-					if key != "k" || !errors.Is(err, oauth.ErrReauthorizationRequired) {
-						t.Errorf("hook(%q, %v)", key, err)
-					}
+					assert.Equal(t, "k", key, "hook(%q, %v)", key, err)
+					assert.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "hook(%q, %v)", key, err)
 					hooks.Add(1)
 				}))
 				var wg sync.WaitGroup
@@ -266,8 +254,11 @@ func TestRevokedGrant(t *testing.T) {
 						assert.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 						var re *oauth.ReauthorizationError
 						var te *oauth.TokenError
-						if !errors.As(err, &re) || re.Key != "k" || !errors.As(err, &te) || te.ErrorCode != "invalid_grant" {
-							t.Errorf("error %v does not carry the key and the token error", err)
+						if assert.ErrorAs(t, err, &re, "error %v does not carry the key and the token error", err) {
+							assert.Equal(t, "k", re.Key, "error %v does not carry the key and the token error", err)
+						}
+						if assert.ErrorAs(t, err, &te, "error %v does not carry the key and the token error", err) {
+							assert.Equal(t, "invalid_grant", te.ErrorCode, "error %v does not carry the key and the token error", err)
 						}
 					})
 				}
@@ -275,14 +266,11 @@ func TestRevokedGrant(t *testing.T) {
 				_, err := ts.Token()
 				require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "later Token()")
 				require.Equal(t, 1, f.counts().tokenRequests, "token requests")
-				if hooks.Load() != 1 {
-					t.Fatalf("hook ran %d times, want 1", hooks.Load())
-				}
+				require.Equal(t, int32(1), hooks.Load(), "hook runs")
 				// The user reconnects: the new grant is used at once.
 				mustPut(t, store, "k", f.grant("u1", time.Now().Add(-time.Minute)))
-				if _, err := ts.Token(); err != nil {
-					t.Fatalf("Token() after reconnecting = %v", err)
-				}
+				_, err = ts.Token()
+				require.NoError(t, err, "Token after reconnecting")
 			})
 		})
 	}
@@ -321,12 +309,11 @@ func TestInvalidGrantRereadsStoreOnce(t *testing.T) {
 		mustPut(t, s.Memory, "k", fresh)
 		ts := newTS(t, memConfig(f), plainStore{s}, "k")
 		tok, err := ts.Token()
-		if err != nil || tok.AccessToken != fresh.AccessToken {
-			t.Fatalf("Token() = %v; want the token another replica stored", err)
-		}
-		if c := f.counts(); c.tokenRequests != 1 || c.invalidGrants != 1 {
-			t.Fatalf("%+v; want 1 request (rejected)", c)
-		}
+		require.NoError(t, err, "Token = %v; want the token another replica stored", err)
+		require.Equal(t, fresh.AccessToken, tok.AccessToken, "Token = %v; want the token another replica stored", err)
+		c := f.counts()
+		require.Equal(t, 1, c.tokenRequests, "%+v; want 1 request (rejected)", c)
+		require.Equal(t, 1, c.invalidGrants, "%+v; want 1 request (rejected)", c)
 	})
 }
 
@@ -351,21 +338,19 @@ func TestLostRefreshAnswerIsRetriedOnceThenDead(t *testing.T) {
 		require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 		noLeak(t, err)
 		for range 3 {
-			if _, err := ts.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) {
-				t.Fatalf("later Token() = %v", err)
-			}
+			_, err := ts.Token()
+			require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "later Token")
 		}
 		// Another replica over the same store does not present it either.
 		other := newTS(t, memConfig(f), store, "k")
-		if _, err := other.Token(); !errors.Is(err, oauth.ErrReauthorizationRequired) || !errors.Is(err, oauth.ErrGrantMarkedDead) {
-			t.Fatalf("other replica Token() = %v", err)
-		}
-		if c := f.counts(); c.tokenRequests != 2 || c.maxPresented != 2 || c.refreshes != 1 {
-			t.Fatalf("%+v; want the refresh token presented twice: once lost, once refused", c)
-		}
-		if hooks.Load() != 1 {
-			t.Fatalf("hook ran %d times, want 1", hooks.Load())
-		}
+		_, err = other.Token()
+		require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "other replica Token = %v", err)
+		require.ErrorIs(t, err, oauth.ErrGrantMarkedDead, "other replica Token = %v", err)
+		c := f.counts()
+		require.Equal(t, 2, c.tokenRequests, "%+v; want the refresh token presented twice: once lost, once refused", c)
+		require.Equal(t, 2, c.maxPresented, "%+v; want the refresh token presented twice: once lost, once refused", c)
+		require.Equal(t, 1, c.refreshes, "%+v; want the refresh token presented twice: once lost, once refused", c)
+		require.Equal(t, int32(1), hooks.Load(), "hook runs")
 	})
 }
 
@@ -378,19 +363,18 @@ func TestServerErrorIsOnePostAndTransient(t *testing.T) {
 		ts := newTS(t, memConfig(f), store, "k")
 		_, err := ts.Token()
 		var te *oauth.TokenError
-		if !errors.As(err, &te) || te.StatusCode != 500 || errors.Is(err, oauth.ErrReauthorizationRequired) || !te.Temporary() {
-			t.Fatalf("Token() = %v; want a temporary *TokenError", err)
-		}
-		if c := f.counts(); c.tokenRequests != 1 {
-			t.Fatalf("token requests = %d, want exactly 1 POST", c.tokenRequests)
-		}
+		require.ErrorAs(t, err, &te, "Token = %v; want a temporary *TokenError", err)
+		require.Equal(t, 500, te.StatusCode, "Token = %v; want a temporary *TokenError", err)
+		require.NotErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token = %v; want a temporary *TokenError", err)
+		require.True(t, te.Temporary(), "Token = %v; want a temporary *TokenError", err)
+		c := f.counts()
+		require.Equal(t, 1, c.tokenRequests, "token requests, want exactly 1 POST")
 		time.Sleep(oauth.DefaultRefreshBackoff)
-		if _, err := ts.Token(); err != nil {
-			t.Fatalf("retry after the 500: %v", err)
-		}
-		if c := f.counts(); c.tokenRequests != 2 || c.refreshes != 1 {
-			t.Fatalf("%+v", c)
-		}
+		_, err = ts.Token()
+		require.NoError(t, err, "retry after the 500")
+		c = f.counts()
+		require.Equal(t, 2, c.tokenRequests, "%+v", c)
+		require.Equal(t, 1, c.refreshes, "%+v", c)
 	})
 }
 
@@ -403,9 +387,8 @@ func TestTransientFailureServesStillValidToken(t *testing.T) {
 		mustPut(t, store, "k", valid)
 		ts := newTS(t, memConfig(f), store, "k")
 		tok, err := ts.Token()
-		if err != nil || tok.AccessToken != valid.AccessToken {
-			t.Fatalf("Token() = %v; want the still-valid token", err)
-		}
+		require.NoError(t, err, "Token = %v; want the still-valid token", err)
+		require.Equal(t, valid.AccessToken, tok.AccessToken, "Token = %v; want the still-valid token", err)
 	})
 }
 
@@ -433,14 +416,13 @@ func TestForceRefresh(t *testing.T) {
 		wg.Wait()
 		require.Equal(t, 1, f.counts().refreshes, "refreshes made by 10 ForceRefresh calls for one rejected token")
 		for _, r := range results {
-			if r == nil || r.AccessToken == first.AccessToken {
-				t.Fatalf("ForceRefresh returned the rejected token")
-			}
+			require.NotNil(t, r, "ForceRefresh returned the rejected token")
+			require.NotEqual(t, first.AccessToken, r.AccessToken, "ForceRefresh returned the rejected token")
 		}
 		// A rejected token that is already superseded needs no request.
-		if tok, err := ts.ForceRefresh(t.Context(), first); err != nil || tok.AccessToken != results[0].AccessToken {
-			t.Fatalf("ForceRefresh(stale) = %v", err)
-		}
+		tok, err := ts.ForceRefresh(t.Context(), first)
+		require.NoError(t, err, "ForceRefresh(stale) = %v", err)
+		require.Equal(t, results[0].AccessToken, tok.AccessToken, "ForceRefresh(stale) = %v", err)
 		require.Equal(t, 1, f.counts().tokenRequests, "token requests")
 	})
 }
@@ -456,9 +438,8 @@ func TestForceRefreshAdoptsAnotherReplicasToken(t *testing.T) {
 		tb, err := b.ForceRefresh(t.Context(), ta)
 		require.NoError(t, err)
 		ta2, err := a.ForceRefresh(t.Context(), ta)
-		if err != nil || ta2.AccessToken != tb.AccessToken {
-			t.Fatalf("replica a did not adopt b's token: %v", err)
-		}
+		require.NoError(t, err, "replica a did not adopt b's token: %v", err)
+		require.Equal(t, tb.AccessToken, ta2.AccessToken, "replica a did not adopt b's token: %v", err)
 		require.Equal(t, 1, f.counts().refreshes, "refreshes")
 	})
 }
@@ -472,15 +453,13 @@ func TestWaitsForAnotherReplicasLease(t *testing.T) {
 		require.NoError(t, store.AcquireLease(t.Context(), "k", "crashed-replica", 5*time.Second))
 		ts := newTS(t, memConfig(f), store, "k")
 		start := time.Now()
-		if _, err := ts.Token(); err != nil {
-			t.Fatal(err)
-		}
-		if waited := time.Since(start); waited < 5*time.Second || waited > 7*time.Second {
-			t.Fatalf("waited %v for an abandoned 5s lease", waited)
-		}
-		if c := f.counts(); c.refreshes != 1 {
-			t.Fatalf("refreshes = %d", c.refreshes)
-		}
+		_, err := ts.Token()
+		require.NoError(t, err)
+		waited := time.Since(start)
+		require.GreaterOrEqual(t, waited, 5*time.Second, "waited %v for an abandoned 5s lease", waited)
+		require.LessOrEqual(t, waited, 7*time.Second, "waited %v for an abandoned 5s lease", waited)
+		c := f.counts()
+		require.Equal(t, 1, c.refreshes, "refreshes")
 	})
 }
 
@@ -503,13 +482,9 @@ func TestLateWriteOfPausedLeaderIsRejected(t *testing.T) {
 		close(release)
 		require.NoError(t, <-done, "leader")
 		stored, _ := store.Get(t.Context(), "k")
-		if stored.RefreshToken != newer.RefreshToken {
-			t.Fatalf("the paused leader's late write overwrote the newer token")
-		}
+		require.Equal(t, newer.RefreshToken, stored.RefreshToken, "the paused leader's late write overwrote the newer token")
 		tok, _ := leader.Token()
-		if tok.AccessToken != newer.AccessToken {
-			t.Fatalf("leader did not adopt the newer token")
-		}
+		require.Equal(t, newer.AccessToken, tok.AccessToken, "leader did not adopt the newer token")
 	})
 }
 
@@ -517,9 +492,8 @@ func TestNoStoredToken(t *testing.T) {
 	f := newFake(t)
 	ts := newTS(t, memConfig(f), tokenstore.NewMemory(), "nobody")
 	_, err := ts.Token()
-	if !errors.Is(err, oauth.ErrReauthorizationRequired) || !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Fatalf("Token() with nothing stored = %v", err)
-	}
+	require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token with nothing stored = %v", err)
+	require.ErrorIs(t, err, tokenstore.ErrNotFound, "Token with nothing stored = %v", err)
 }
 
 func TestTokenSourceOptionsValidate(t *testing.T) {
@@ -532,31 +506,25 @@ func TestTokenSourceOptionsValidate(t *testing.T) {
 		oauth.WithRefreshBackoff(time.Second, time.Millisecond), nil,
 	}
 	for i, o := range bad {
-		if _, err := cfg.TokenSource(tokenstore.NewMemory(), "k", o); !errors.Is(err, oauth.ErrInvalidConfig) {
-			t.Errorf("option %d: err = %v, want ErrInvalidConfig", i, err)
-		}
+		_, err := cfg.TokenSource(tokenstore.NewMemory(), "k", o)
+		assert.ErrorIs(t, err, oauth.ErrInvalidConfig, "option %d: err, want ErrInvalidConfig", i)
 	}
-	if _, err := cfg.TokenSource(nil, "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
-		t.Errorf("nil store accepted")
-	}
-	if _, err := cfg.TokenSource(tokenstore.NewMemory(), ""); !errors.Is(err, oauth.ErrInvalidConfig) {
-		t.Errorf("empty key accepted")
-	}
+	_, err := cfg.TokenSource(nil, "k")
+	assert.ErrorIs(t, err, oauth.ErrInvalidConfig, "nil store accepted")
+	_, err = cfg.TokenSource(tokenstore.NewMemory(), "")
+	assert.ErrorIs(t, err, oauth.ErrInvalidConfig, "empty key accepted")
 	noSecret := *cfg
 	noSecret.ClientSecret = ""
-	if _, err := noSecret.TokenSource(tokenstore.NewMemory(), "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
-		t.Errorf("empty client secret accepted")
-	}
+	_, err = noSecret.TokenSource(tokenstore.NewMemory(), "k")
+	assert.ErrorIs(t, err, oauth.ErrInvalidConfig, "empty client secret accepted")
 	longTimeout := *cfg
 	longTimeout.RequestTimeout = time.Hour
-	if _, err := longTimeout.TokenSource(tokenstore.NewMemory(), "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
-		t.Errorf("a one-hour request timeout accepted")
-	}
+	_, err = longTimeout.TokenSource(tokenstore.NewMemory(), "k")
+	assert.ErrorIs(t, err, oauth.ErrInvalidConfig, "a one-hour request timeout accepted")
 	plainHTTP := *cfg
 	plainHTTP.Endpoint.TokenURL = "http://zoom.example.com/oauth/token"
-	if _, err := plainHTTP.TokenSource(tokenstore.NewMemory(), "k"); !errors.Is(err, oauth.ErrInvalidConfig) {
-		t.Errorf("http token URL on a public host accepted")
-	}
+	_, err = plainHTTP.TokenSource(tokenstore.NewMemory(), "k")
+	assert.ErrorIs(t, err, oauth.ErrInvalidConfig, "http token URL on a public host accepted")
 }
 
 func BenchmarkTokenCached(b *testing.B) {
@@ -565,14 +533,12 @@ func BenchmarkTokenCached(b *testing.B) {
 	_ = store.Put(context.Background(), "k", f.grant("u1", time.Now().Add(time.Hour)))
 	ts, err := memConfig(f).TokenSource(store, "k")
 	require.NoError(b, err)
-	if _, err := ts.Token(); err != nil {
-		b.Fatal(err)
-	}
+	_, err = ts.Token()
+	require.NoError(b, err)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := ts.Token(); err != nil {
-			b.Fatal(err)
-		}
+		_, err := ts.Token()
+		require.NoError(b, err)
 	}
 }
 
@@ -609,9 +575,9 @@ func TestUnexpectedTokenResponseShape(t *testing.T) {
 		_, err := ts.Token()
 		require.ErrorIs(t, err, oauth.ErrReauthorizationRequired, "Token()")
 		noLeak(t, err)
-		if _, err := ts.Token(); err == nil || f.counts().tokenRequests != 2 {
-			t.Fatalf("the refresh token was presented again after the verdict (%d requests)", f.counts().tokenRequests)
-		}
+		_, err = ts.Token()
+		require.Error(t, err, "the refresh token was presented again after the verdict (%d requests)", f.counts().tokenRequests)
+		require.Equal(t, 2, f.counts().tokenRequests, "the refresh token was presented again after the verdict (%d requests)", f.counts().tokenRequests)
 	})
 }
 
@@ -637,9 +603,7 @@ func TestLeaderPausedPastLeaseTTL(t *testing.T) {
 		done := make(chan *oauth2.Token)
 		go func() {
 			tok, err := leader.Token()
-			if err != nil {
-				t.Error(err)
-			}
+			assert.NoError(t, err)
 			done <- tok
 		}()
 		<-paused
@@ -647,16 +611,12 @@ func TestLeaderPausedPastLeaseTTL(t *testing.T) {
 		require.NoError(t, err)
 		close(release)
 		lt := <-done
-		if lt == nil || lt.AccessToken != ft.AccessToken {
-			t.Fatalf("leader did not adopt the follower's token")
-		}
+		require.NotNil(t, lt, "leader did not adopt the follower's token")
+		require.Equal(t, ft.AccessToken, lt.AccessToken, "leader did not adopt the follower's token")
 		stored, _ := store.Get(t.Context(), "k")
-		if stored.AccessToken != ft.AccessToken {
-			t.Fatalf("stored token is not the follower's")
-		}
-		if c := f.counts(); c.refreshes != 1 {
-			t.Fatalf("%+v", c)
-		}
+		require.Equal(t, ft.AccessToken, stored.AccessToken, "stored token is not the follower's")
+		c := f.counts()
+		require.Equal(t, 1, c.refreshes, "%+v", c)
 	})
 }
 
@@ -687,12 +647,9 @@ func TestTokenEndpointErrorClassification(t *testing.T) {
 				_, err := ts.Token()
 				noLeak(t, err)
 				var te *oauth.TokenError
-				if !errors.As(err, &te) || te.StatusCode != c.status {
-					t.Fatalf("Token() = %v; want a *TokenError with status %d", err, c.status)
-				}
-				if got := errors.Is(err, oauth.ErrReauthorizationRequired); got != c.dead {
-					t.Fatalf("reauthorization required = %v, want %v (%v)", got, c.dead, err)
-				}
+				require.ErrorAs(t, err, &te, "Token = %v; want a *TokenError with status %d", err, c.status)
+				require.Equal(t, c.status, te.StatusCode, "Token = %v; want a *TokenError with status %d", err, c.status)
+				require.Equal(t, c.dead, errors.Is(err, oauth.ErrReauthorizationRequired), "reauthorization required (%v)", err)
 			})
 		})
 	}
@@ -725,16 +682,15 @@ func TestTokenSourcesOverFileAndEncryptedStores(t *testing.T) {
 					ts := newTS(t, memConfig(f), store, "k")
 					for range 5 {
 						wg.Go(func() {
-							if _, err := ts.Token(); err != nil {
-								t.Error(err)
-							}
+							_, err := ts.Token()
+							assert.NoError(t, err)
 						})
 					}
 				}
 				wg.Wait()
-				if c := f.counts(); c.refreshes != 1 || c.tokenRequests != 1 {
-					t.Fatalf("%+v; want 1 refresh", c)
-				}
+				c := f.counts()
+				require.Equal(t, 1, c.refreshes, "%+v; want 1 refresh", c)
+				require.Equal(t, 1, c.tokenRequests, "%+v; want 1 refresh", c)
 			})
 		})
 	}
@@ -749,15 +705,11 @@ func TestInjectedClock(t *testing.T) {
 	first, err := ts.Token()
 	require.NoError(t, err)
 	clock.advance(54 * time.Minute)
-	if tok, _ := ts.Token(); tok.AccessToken != first.AccessToken {
-		t.Fatal("refreshed before expiry - delta")
-	}
+	tok, _ := ts.Token()
+	require.Equal(t, first.AccessToken, tok.AccessToken, "refreshed before expiry - delta")
 	clock.advance(2 * time.Minute)
-	tok, err := ts.Token()
-	if err != nil || tok.AccessToken == first.AccessToken {
-		t.Fatalf("not refreshed within the expiry delta: %v", err)
-	}
-	if !tok.Expiry.Equal(clock.Now().Add(time.Hour)) {
-		t.Fatalf("expiry %v not computed from the injected clock", tok.Expiry)
-	}
+	tok, err = ts.Token()
+	require.NoError(t, err, "not refreshed within the expiry delta: %v", err)
+	require.NotEqual(t, first.AccessToken, tok.AccessToken, "not refreshed within the expiry delta: %v", err)
+	require.True(t, tok.Expiry.Equal(clock.Now().Add(time.Hour)), "expiry %v not computed from the injected clock", tok.Expiry)
 }

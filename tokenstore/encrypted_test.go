@@ -3,11 +3,10 @@ package tokenstore_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/tokenstore/storetest"
@@ -42,9 +41,8 @@ func TestEncryptedConformance(t *testing.T) {
 	t.Run("plain", func(t *testing.T) {
 		storetest.Run(t, func(t *testing.T) tokenstore.Store {
 			s := encrypted(t, struct{ tokenstore.Store }{tokenstore.NewMemory()}, ring(t, "k1", "k1"))
-			if _, ok := s.(tokenstore.CoordinatedStore); ok {
-				t.Fatal("an encrypted plain store claims to be coordinated")
-			}
+			_, ok := s.(tokenstore.CoordinatedStore)
+			require.False(t, ok, "an encrypted plain store claims to be coordinated")
 			return s
 		})
 	})
@@ -58,22 +56,17 @@ func TestEncryptedHidesTokensFromInnerStore(t *testing.T) {
 	s := encrypted(t, inner, ring(t, "k1", "k1"))
 	require.NoError(t, s.Put(ctx, "user-a", secret))
 	raw, _ := inner.Get(ctx, "user-a")
-	if strings.Contains(fmt.Sprintf("%s %s %s", raw.AccessToken, raw.RefreshToken, raw.Scope), "CANARY") || raw.RefreshToken != "" {
-		t.Fatalf("inner store sees plaintext")
-	}
-	if tokenstore.KeyID(raw) != "k1" {
-		t.Fatalf("KeyID = %q", tokenstore.KeyID(raw))
-	}
+	require.NotContains(t, fmt.Sprintf("%s %s %s", raw.AccessToken, raw.RefreshToken, raw.Scope), "CANARY", "inner store sees plaintext")
+	require.Equal(t, "", raw.RefreshToken, "inner store sees plaintext")
+	require.Equal(t, "k1", tokenstore.KeyID(raw), "KeyID")
 	got, err := s.Get(ctx, "user-a")
-	if err != nil || got.RefreshToken != secret.RefreshToken || got.Scope != secret.Scope {
-		t.Fatalf("round trip: %v", err)
-	}
+	require.NoError(t, err, "round trip: %v", err)
+	require.Equal(t, secret.RefreshToken, got.RefreshToken, "round trip: %v", err)
+	require.Equal(t, secret.Scope, got.Scope, "round trip: %v", err)
 	// Two writes of one token give different ciphertexts (random nonce).
 	_ = s.Put(ctx, "user-a", secret)
 	raw2, _ := inner.Get(ctx, "user-a")
-	if raw2.AccessToken == raw.AccessToken {
-		t.Fatalf("nonce reused")
-	}
+	require.NotEqual(t, raw.AccessToken, raw2.AccessToken, "nonce reused")
 }
 
 func TestEncryptedRejectsTamperingAndCopies(t *testing.T) {
@@ -85,27 +78,24 @@ func TestEncryptedRejectsTamperingAndCopies(t *testing.T) {
 
 	// Copied to another user's row.
 	_ = inner.Put(ctx, "user-b", raw)
-	if _, err := s.Get(ctx, "user-b"); !errors.Is(err, tokenstore.ErrCorrupt) {
-		t.Fatalf("ciphertext moved to another key decrypted: %v", err)
-	}
+	_, err := s.Get(ctx, "user-b")
+	require.ErrorIs(t, err, tokenstore.ErrCorrupt, "ciphertext moved to another key decrypted")
 	// One bit flipped.
 	b := []byte(raw.AccessToken)
 	b[len(b)-5] ^= 1
 	_ = inner.Put(ctx, "user-a", &tokenstore.Token{AccessToken: string(b)})
-	_, err := s.Get(ctx, "user-a")
+	_, err = s.Get(ctx, "user-a")
 	require.ErrorIs(t, err, tokenstore.ErrCorrupt, "tampered ciphertext decrypted")
 	require.NotContains(t, err.Error(), "CANARY", "error leaks")
 	// Plaintext in the inner store is not accepted as a token.
 	_ = inner.Put(ctx, "user-a", secret)
-	if _, err := s.Get(ctx, "user-a"); !errors.Is(err, tokenstore.ErrCorrupt) {
-		t.Fatalf("plaintext record accepted: %v", err)
-	}
+	_, err = s.Get(ctx, "user-a")
+	require.ErrorIs(t, err, tokenstore.ErrCorrupt, "plaintext record accepted")
 	// Unknown key id.
 	other := encrypted(t, inner, ring(t, "k9", "k9"))
 	_ = other.Put(ctx, "user-c", secret)
-	if _, err := s.Get(ctx, "user-c"); !errors.Is(err, tokenstore.ErrCorrupt) {
-		t.Fatalf("unknown key id: %v", err)
-	}
+	_, err = s.Get(ctx, "user-c")
+	require.ErrorIs(t, err, tokenstore.ErrCorrupt, "unknown key id")
 }
 
 func TestEncryptedKeyRotation(t *testing.T) {
@@ -115,14 +105,11 @@ func TestEncryptedKeyRotation(t *testing.T) {
 	require.NoError(t, old.Put(ctx, "u", secret))
 	rotated := encrypted(t, inner, ring(t, "2026", "2025", "2026"))
 	got, err := rotated.Get(ctx, "u")
-	if err != nil || got.RefreshToken != secret.RefreshToken {
-		t.Fatalf("old record unreadable after rotation: %v", err)
-	}
+	require.NoError(t, err, "old record unreadable after rotation: %v", err)
+	require.Equal(t, secret.RefreshToken, got.RefreshToken, "old record unreadable after rotation: %v", err)
 	require.NoError(t, rotated.Put(ctx, "u", got))
 	raw, _ := inner.Get(ctx, "u")
-	if tokenstore.KeyID(raw) != "2026" {
-		t.Fatalf("rewrite used key %q, want the new primary", tokenstore.KeyID(raw))
-	}
+	require.Equal(t, "2026", tokenstore.KeyID(raw), "key id of the rewrite: want the new primary")
 }
 
 func TestKeyringValidation(t *testing.T) {
@@ -136,15 +123,13 @@ func TestKeyringValidation(t *testing.T) {
 		"empty id":        {"", map[string][]byte{"": key(1)}},
 	}
 	for name, c := range cases {
-		if _, err := tokenstore.NewKeyring(c.primary, c.keys); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-			t.Errorf("%s: %v", name, err)
-		}
+		_, err := tokenstore.NewKeyring(c.primary, c.keys)
+		assert.ErrorIs(t, err, tokenstore.ErrInvalidArgument, "%s", name)
 	}
 	kr := ring(t, "k1", "k1")
 	for _, s := range []string{fmt.Sprint(kr), fmt.Sprintf("%#v", kr), fmt.Sprintf("%+v", kr)} {
 		require.NotContains(t, s, "\x01", "keyring prints its key")
 	}
-	if _, err := tokenstore.NewEncrypted(nil, kr); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Fatal("nil inner store accepted")
-	}
+	_, err := tokenstore.NewEncrypted(nil, kr)
+	require.ErrorIs(t, err, tokenstore.ErrInvalidArgument, "nil inner store accepted")
 }

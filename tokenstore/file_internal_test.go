@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -37,23 +38,20 @@ func TestFileCrashBetweenWriteAndRenameKeepsPreviousToken(t *testing.T) {
 	}
 	next := &Token{AccessToken: "CANARY-AT-next", RefreshToken: "CANARY-RT-next"}
 	require.ErrorIs(t, s.Put(ctx, "acct", next), errCrash, "Put with a crash before rename")
-	if _, err := s.CompareAndSwap(ctx, "acct", 1, next); !errors.Is(err, errCrash) {
-		t.Fatalf("CompareAndSwap with a crash before rename = %v", err)
-	}
+	_, err = s.CompareAndSwap(ctx, "acct", 1, next)
+	require.ErrorIs(t, err, errCrash, "CompareAndSwap with a crash before rename")
 	// A process restarting on the directory reads the previous token.
 	s2, err := NewFile(dir)
 	require.NoError(t, err)
 	got, v, err := s2.Load(ctx, "acct")
-	if err != nil || got.RefreshToken != prev.RefreshToken || v != 1 {
-		t.Fatalf("after the crash Load = %v (version %d), %v; want the previous token", got, v, err)
-	}
-	if _, err := os.Stat(leftover); err != nil {
-		t.Fatalf("test setup: %v", err)
-	}
+	require.NoError(t, err, "after the crash Load = %v (version %d), %v; want the previous token", got, v, err)
+	require.Equal(t, prev.RefreshToken, got.RefreshToken, "after the crash Load = %v (version %d), %v; want the previous token", got, v, err)
+	require.Equal(t, int64(1), v, "after the crash Load = %v (version %d), %v; want the previous token", got, v, err)
+	_, err = os.Stat(leftover)
+	require.NoError(t, err, "test setup")
 	// And it can write again.
-	if _, err := s2.CompareAndSwap(ctx, "acct", 1, next); err != nil {
-		t.Fatalf("write after the crash: %v", err)
-	}
+	_, err = s2.CompareAndSwap(ctx, "acct", 1, next)
+	require.NoError(t, err, "write after the crash")
 }
 
 // leaveTemp writes a temporary file as a writer killed before its rename
@@ -116,18 +114,14 @@ func TestFileOpenRemovesStaleTempFiles(t *testing.T) {
 	s2, err := NewFile(dir)
 	require.NoError(t, err)
 	for _, p := range stale {
-		if exists(p) {
-			t.Errorf("stale temporary file %s was not removed", filepath.Base(p))
-		}
+		assert.False(t, exists(p), "stale temporary file %s was not removed", filepath.Base(p))
 	}
 	for _, p := range append([]string{live, liveOld}, others...) {
-		if !exists(p) {
-			t.Errorf("%s was removed", filepath.Base(p))
-		}
+		assert.True(t, exists(p), "%s was removed", filepath.Base(p))
 	}
-	if got, err := s2.Get(ctx, "acct"); err != nil || got.RefreshToken != "CANARY-RT-1" {
-		t.Fatalf("record after cleanup: %v, %v", got, err)
-	}
+	got, err := s2.Get(ctx, "acct")
+	require.NoError(t, err, "record after cleanup: %v, %v", got, err)
+	require.Equal(t, "CANARY-RT-1", got.RefreshToken, "record after cleanup: %v, %v", got, err)
 }
 
 // The store's own temporary files follow the pattern the cleanup removes.
@@ -140,12 +134,9 @@ func TestFileTempNamesFollowPattern(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, s.Put(ctx, "k", &Token{AccessToken: "a"}))
 	require.NoError(t, s.AcquireLease(ctx, "k", "o", time.Minute))
-	if len(seen) != 2 {
-		t.Fatalf("temporary files: %v", seen)
-	}
+	require.Len(t, seen, 2, "temporary files: %v", seen)
 	for _, name := range seen {
-		if _, ok := parseTempName(name); !ok {
-			t.Errorf("temporary file %q does not follow the store's pattern", name)
-		}
+		_, ok := parseTempName(name)
+		assert.True(t, ok, "temporary file %q does not follow the store's pattern", name)
 	}
 }

@@ -3,11 +3,11 @@
 package tokenstore_test
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/tokenstore"
 )
@@ -32,11 +32,11 @@ func TestFileRefusesDirectoryWritableByOthers(t *testing.T) {
 		require.NoError(t, os.Mkdir(dir, 0o700))
 		require.NoError(t, os.Chmod(dir, tc.mode))
 		_, err := tokenstore.NewFile(dir)
-		if tc.ok && err != nil {
-			t.Errorf("mode %v: %v", tc.mode, err)
-		}
-		if !tc.ok && (!errors.Is(err, tokenstore.ErrUnsafeDirectory) || !errors.Is(err, tokenstore.ErrInvalidArgument)) {
-			t.Errorf("mode %v: NewFile = %v, want ErrUnsafeDirectory wrapping ErrInvalidArgument", tc.mode, err)
+		if tc.ok {
+			assert.NoError(t, err, "mode %v", tc.mode)
+		} else {
+			assert.ErrorIs(t, err, tokenstore.ErrUnsafeDirectory, "mode %v", tc.mode)
+			assert.ErrorIs(t, err, tokenstore.ErrInvalidArgument, "mode %v: ErrUnsafeDirectory wraps ErrInvalidArgument", tc.mode)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package tokenstore_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,26 +33,21 @@ func TestFilePermissionsAndNames(t *testing.T) {
 	s := newFile(t, dir)
 	key := "../../etc/passwd"
 	require.NoError(t, s.Put(context.Background(), key, &tokenstore.Token{AccessToken: "CANARY-AT-1"}))
-	if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
-		t.Fatalf("directory mode = %v, %v; want 0700", st.Mode().Perm(), err)
-	}
+	st, err := os.Stat(dir)
+	require.NoError(t, err, "directory mode")
+	require.Equal(t, os.FileMode(0o700), st.Mode().Perm(), "directory mode")
 	entries, _ := os.ReadDir(dir)
 	found := false
 	for _, e := range entries {
-		if strings.Contains(e.Name(), "passwd") || strings.Contains(e.Name(), "..") {
-			t.Fatalf("key leaked into a file name: %s", e.Name())
-		}
+		require.NotContains(t, e.Name(), "passwd", "key leaked into a file name: %s", e.Name())
+		require.NotContains(t, e.Name(), "..", "key leaked into a file name: %s", e.Name())
 		info, _ := e.Info()
-		if info.Mode().Perm() != 0o600 {
-			t.Fatalf("%s has mode %v, want 0600", e.Name(), info.Mode().Perm())
-		}
+		require.Equal(t, os.FileMode(0o600), info.Mode().Perm(), "%s has mode", e.Name())
 		if strings.HasSuffix(e.Name(), ".json") {
 			found = true
 		}
 	}
-	if !found {
-		t.Fatalf("no record file written")
-	}
+	require.True(t, found, "no record file written")
 }
 
 func TestFileCorruptRecord(t *testing.T) {
@@ -61,13 +55,10 @@ func TestFileCorruptRecord(t *testing.T) {
 	s := newFile(t, dir)
 	require.NoError(t, s.Put(context.Background(), "k", &tokenstore.Token{AccessToken: "CANARY-AT-1"}))
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	if len(matches) != 1 {
-		t.Fatalf("records: %v", matches)
-	}
+	require.Len(t, matches, 1, "records: %v", matches)
 	require.NoError(t, os.WriteFile(matches[0], []byte(`{"format":1,"key":"k","tok`), 0o600))
-	if _, err := s.Get(context.Background(), "k"); !errors.Is(err, tokenstore.ErrCorrupt) {
-		t.Fatalf("Get of a damaged record = %v, want ErrCorrupt", err)
-	}
+	_, err := s.Get(context.Background(), "k")
+	require.ErrorIs(t, err, tokenstore.ErrCorrupt, "Get of a damaged record, want ErrCorrupt")
 }
 
 // Fifty writers over two File values (as two processes would) on one
@@ -86,23 +77,18 @@ func TestFileConcurrentWritersAcrossInstances(t *testing.T) {
 			tok := &tokenstore.Token{AccessToken: fmt.Sprintf("CANARY-AT-%d", i), RefreshToken: fmt.Sprintf("CANARY-RT-%d", i)}
 			assert.NoError(t, s.Put(ctx, "k", tok))
 			got, err := s.Get(ctx, "k")
-			if err != nil || strings.TrimPrefix(got.AccessToken, "CANARY-AT-") != strings.TrimPrefix(got.RefreshToken, "CANARY-RT-") {
-				t.Errorf("torn read: %v", err)
+			if assert.NoError(t, err, "torn read: %v", err) {
+				assert.Equal(t, strings.TrimPrefix(got.RefreshToken, "CANARY-RT-"), strings.TrimPrefix(got.AccessToken, "CANARY-AT-"), "torn read: %v", err)
 			}
 		})
 	}
 	wg.Wait()
 	_, v, err := a.Load(ctx, "k")
-	if err != nil || v != 50 {
-		t.Fatalf("version after 50 writes = %d, %v; want 50 (no lost update)", v, err)
-	}
+	require.NoError(t, err, "version after 50 writes = %d, %v; want 50 (no lost update)", v, err)
+	require.Equal(t, int64(50), v, "version after 50 writes = %d, %v; want 50 (no lost update)", v, err)
 	matches, _ := filepath.Glob(filepath.Join(dir, "*.json"))
 	data, _ := os.ReadFile(matches[0])
-	if !json.Valid(data) {
-		t.Fatalf("record is not valid JSON")
-	}
+	require.True(t, json.Valid(data), "record is not valid JSON")
 	tmps, _ := filepath.Glob(filepath.Join(dir, ".tmp-*"))
-	if len(tmps) != 0 {
-		t.Fatalf("temporary files left behind: %v", tmps)
-	}
+	require.Empty(t, tmps, "temporary files left behind: %v", tmps)
 }

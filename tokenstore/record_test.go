@@ -1,8 +1,6 @@
 package tokenstore_test
 
 import (
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,15 +13,13 @@ func TestEncodeDecodeRecord(t *testing.T) {
 	b, err := tokenstore.EncodeRecord(tok)
 	require.NoError(t, err)
 	got, err := tokenstore.DecodeRecord(1, 1, b)
-	if err != nil || got.AccessToken != "CANARY-AT" || got.RefreshToken != "CANARY-RT" {
-		t.Fatalf("round trip: %+v %v", got, err)
-	}
-	if _, err := tokenstore.EncodeRecord(nil); !errors.Is(err, tokenstore.ErrNilToken) {
-		t.Fatalf("nil token: %v", err)
-	}
-	if _, err := tokenstore.EncodeRecord(&tokenstore.Token{RefreshToken: "x"}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Fatalf("empty access token: %v", err)
-	}
+	require.NoError(t, err, "round trip: %+v %v", got, err)
+	require.Equal(t, "CANARY-AT", got.AccessToken, "round trip: %+v %v", got, err)
+	require.Equal(t, "CANARY-RT", got.RefreshToken, "round trip: %+v %v", got, err)
+	_, err = tokenstore.EncodeRecord(nil)
+	require.ErrorIs(t, err, tokenstore.ErrNilToken, "nil token")
+	_, err = tokenstore.EncodeRecord(&tokenstore.Token{RefreshToken: "x"})
+	require.ErrorIs(t, err, tokenstore.ErrInvalidArgument, "empty access token")
 	for name, tc := range map[string]struct {
 		schema int64
 		data   []byte
@@ -37,8 +33,8 @@ func TestEncodeDecodeRecord(t *testing.T) {
 	} {
 		_, err := tokenstore.DecodeRecord(tc.schema, 1, tc.data)
 		assert.ErrorIs(t, err, tokenstore.ErrCorrupt, name)
-		if err != nil && strings.Contains(err.Error(), "CANARY") {
-			t.Errorf("%s: error quotes the record: %v", name, err)
+		if err != nil {
+			assert.NotContains(t, err.Error(), "CANARY", "%s: error quotes the record", name)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"mime"
 	"net/http"
@@ -16,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
@@ -39,9 +40,7 @@ func newHarness(t *testing.T, fakeOpts ...zoomtest.Option) *harness {
 	h := &harness{clk: &clock{}, out: &bytes.Buffer{}}
 	var err error
 	h.env, h.app, err = open(t.Context(), exkit.Config{Name: "scheduling", DataDir: t.TempDir()}, h.out, h.clk, fakeOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(h.env.Close)
 	h.env.Start(h.app)
 	return h
@@ -62,9 +61,7 @@ func (h *harness) ops() []string {
 func (h *harness) count(t *testing.T, table string) int {
 	t.Helper()
 	var n int
-	if err := h.env.DB.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM "+table+" WHERE host_id = $1", h.app.hostID).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, h.env.DB.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM "+table+" WHERE host_id = $1", h.app.hostID).Scan(&n))
 	return n
 }
 
@@ -72,20 +69,14 @@ func (h *harness) count(t *testing.T, table string) int {
 func outbox(t *testing.T, dir string) []*mail.Message {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(dir, "*.eml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	slices.Sort(files)
 	var out []*mail.Message
 	for _, f := range files {
 		raw, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m, err := mail.ReadMessage(bytes.NewReader(raw))
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		require.NoError(t, err, "%s", f)
 		out = append(out, m)
 	}
 	return out
@@ -94,26 +85,21 @@ func outbox(t *testing.T, dir string) []*mail.Message {
 func subject(t *testing.T, m *mail.Message) string {
 	var dec mime.WordDecoder
 	s, err := dec.DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return s
 }
 
 func body(t *testing.T, m *mail.Message) string {
 	var b bytes.Buffer
-	if _, err := b.ReadFrom(m.Body); err != nil {
-		t.Fatal(err)
-	}
+	_, err := b.ReadFrom(m.Body)
+	require.NoError(t, err)
 	return strings.ReplaceAll(b.String(), "\r\n", "\n")
 }
 
 func TestFlow(t *testing.T) {
 	h := newHarness(t)
 	ctx := t.Context()
-	if err := runFlow(ctx, h.env, h.app, h.clk); err != nil {
-		t.Fatalf("flow: %v\n%s", err, h.out)
-	}
+	require.NoError(t, runFlow(ctx, h.env, h.app, h.clk), "flow\n%s", h.out)
 
 	// The Zoom calls, in order. The disconnect makes no call (no revoke:
 	// it would uninstall the app for the team account too). Nothing
@@ -130,18 +116,14 @@ func TestFlow(t *testing.T) {
 		"oauth.authorize", "oauth.token", "user", // reconnect from the email
 		"meetingCreate", // Barbara (uninstall, Donald: no call)
 	}
-	if got := h.ops(); !slices.Equal(got, want) {
-		t.Errorf("Zoom calls:\n got %q\nwant %q", got, want)
-	}
-	if got := h.env.Fake.TokenRequests(); got["authorization_code"] != 4 || got["refresh_token"] != 1 {
-		t.Errorf("token requests %v", got)
-	}
+	assert.Equal(t, want, h.ops(), "Zoom calls")
+	tokens := h.env.Fake.TokenRequests()
+	assert.Equal(t, 4, tokens["authorization_code"], "token requests %v", tokens)
+	assert.Equal(t, 1, tokens["refresh_token"], "token requests %v", tokens)
 
 	// The records.
 	bs, err := h.app.Bookings(ctx, h.app.hostID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	type rec struct{ name, status, conf string }
 	var got []rec
 	by := map[string]*Booking{}
@@ -159,13 +141,10 @@ func TestFlow(t *testing.T) {
 		{"Katherine Johnson", bookingConfirmed, confBuiltin},
 		{"Margaret Hamilton", bookingConfirmed, confBuiltin},
 	}
-	if !slices.Equal(got, wantRecs) {
-		t.Errorf("bookings\n got %v\nwant %v", got, wantRecs)
-	}
+	assert.Equal(t, wantRecs, got, "bookings")
 	for _, name := range []string{"Margaret Hamilton", "Edsger Dijkstra"} {
-		if b := by[name]; !strings.Contains(b.Note, "reconnect") {
-			t.Errorf("%s: note %q", name, b.Note)
-		}
+		b := by[name]
+		assert.Contains(t, b.Note, "reconnect", "%s: note %q", name, b.Note)
 	}
 	for _, b := range bs {
 		if b.Conferencing == confBuiltin && (b.ZoomMeetingID != 0 || b.JoinURL != h.env.BaseURL+"/call/"+b.ID) {
@@ -176,65 +155,56 @@ func TestFlow(t *testing.T) {
 	// Zoom's side: Grace's meeting deleted; Alan's (made before the
 	// disconnect) and Barbara's (before the uninstall) left alone.
 	grace, _ := h.env.Fake.Meeting(zoom.ID(by["Grace Hopper"].ZoomMeetingID))
-	if !grace.Deleted || grace.Updates != 1 || !grace.StartTime.Equal(by["Grace Hopper"].Start) {
-		t.Errorf("Grace's meeting %+v", grace)
-	}
+	assert.True(t, grace.Deleted, "Grace's meeting %+v", grace)
+	assert.Equal(t, 1, grace.Updates, "Grace's meeting %+v", grace)
+	assert.True(t, grace.StartTime.Equal(by["Grace Hopper"].Start), "Grace's meeting %+v", grace)
 	for _, name := range []string{"Alan Turing", "Barbara Liskov"} {
 		b := by[name]
 		m, ok := h.env.Fake.Meeting(zoom.ID(b.ZoomMeetingID))
-		if !ok || m.Deleted || m.Duration != 30 || m.Timezone != "Europe/London" || !m.StartTime.Equal(b.Start) ||
-			m.Topic != "Coaching session: Ada Lovelace with "+name || b.JoinURL == "" {
-			t.Errorf("%s's meeting %+v (booking %+v)", name, m, b)
-		}
+		assert.True(t, ok, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.False(t, m.Deleted, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.Equal(t, 30, m.Duration, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.Equal(t, "Europe/London", m.Timezone, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.True(t, m.StartTime.Equal(b.Start), "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.Equal(t, "Coaching session: Ada Lovelace with "+name, m.Topic, "%s's meeting %+v (booking %+v)", name, m, b)
+		assert.NotZero(t, b.JoinURL, "%s's meeting %+v (booking %+v)", name, m, b)
 	}
 	// The team account's booking made after Ada's disconnect is a Zoom
 	// meeting on the shared connection.
 	teamBs, err := h.app.Bookings(ctx, teamHost().ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(teamBs) != 1 || teamBs[0].ClientName != "Hedy Lamarr" || teamBs[0].Conferencing != confZoom {
 		t.Errorf("team bookings %+v", teamBs)
 	} else if m, ok := h.env.Fake.Meeting(zoom.ID(teamBs[0].ZoomMeetingID)); !ok || m.Deleted {
 		t.Errorf("Hedy's meeting %+v", m)
 	}
-	if n := len(h.env.Fake.Meetings(zoomEmail)); n != 4 {
-		t.Errorf("%d meetings on Zoom, want 4", n)
-	}
+	assert.Len(t, h.env.Fake.Meetings(zoomEmail), 4, "meetings on Zoom")
 
 	// Uninstalled: token, connection and settings gone.
 	owner, _ := h.env.Fake.User(zoomEmail)
-	if _, err := h.env.Tokens.Get(ctx, tokenKey(owner.ID)); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Errorf("token after uninstall: %v", err)
-	}
-	if n := h.count(t, "scheduling_zoom_connections"); n != 0 {
-		t.Errorf("%d connections after uninstall", n)
-	}
+	_, err = h.env.Tokens.Get(ctx, tokenKey(owner.ID))
+	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "token after uninstall")
+	assert.Equal(t, 0, h.count(t, "scheduling_zoom_connections"), "connections after uninstall")
 	for _, id := range []string{h.app.hostID, teamHost().ID} {
-		if kind, err := h.app.defaultConferencing(ctx, id); err != nil || kind != confBuiltin {
-			t.Errorf("%s's default after uninstall: %q %v", id, kind, err)
-		}
+		kind, err := h.app.defaultConferencing(ctx, id)
+		assert.NoError(t, err, "%s's default after uninstall: %q %v", id, kind, err)
+		assert.Equal(t, confBuiltin, kind, "%s's default after uninstall: %q %v", id, kind, err)
 	}
 	var deauth []zoomtest.Delivery
 	for _, d := range h.env.Fake.Deliveries() {
-		if d.Status != http.StatusOK {
-			t.Errorf("webhook %s answered %d", d.Event, d.Status)
-		}
+		assert.Equal(t, http.StatusOK, d.Status, "webhook %s answered", d.Event)
 		if d.Event == "app_deauthorized" {
 			deauth = append(deauth, d)
 		}
 	}
 	// One, for the uninstall in the Marketplace: the disconnect revokes
 	// nothing.
-	if len(deauth) != 1 {
-		t.Errorf("%d app_deauthorized deliveries", len(deauth))
-	}
+	assert.Len(t, deauth, 1, "app_deauthorized deliveries")
 
 	// The outbox.
 	msgs := outbox(t, h.env.Mail.Dir)
-	if len(msgs) != 14 || len(h.env.Mail.Sent()) != 14 {
-		t.Fatalf("%d emails (%d sent)", len(msgs), len(h.env.Mail.Sent()))
-	}
+	require.Len(t, msgs, 14, "%d emails (%d sent)", len(msgs), len(h.env.Mail.Sent()))
+	require.Len(t, h.env.Mail.Sent(), 14, "%d emails (%d sent)", len(msgs), len(h.env.Mail.Sent()))
 	var actions []*mail.Message
 	for _, m := range msgs {
 		s := subject(t, m)
@@ -263,9 +233,8 @@ func TestFlow(t *testing.T) {
 	for _, m := range actions {
 		to, _ := mail.ParseAddress(m.Header.Get("To"))
 		txt := body(t, m)
-		if !strings.Contains(txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n") || !strings.Contains(txt, zoomEmail) {
-			t.Errorf("Action required email to %s:\n%s", to.Address, txt)
-		}
+		assert.Contains(t, txt, "Reconnect Zoom: "+h.env.BaseURL+exkit.ConnectPath+"\n", "Action required email to %s:\n%s", to.Address, txt)
+		assert.Contains(t, txt, zoomEmail, "Action required email to %s:\n%s", to.Address, txt)
 		if strings.Contains(txt, "removed from your Zoom account") {
 			uninstallTo = append(uninstallTo, to.Address)
 		} else {
@@ -275,9 +244,8 @@ func TestFlow(t *testing.T) {
 	slices.Sort(deadTo)
 	slices.Sort(uninstallTo)
 	wantTo := []string{defaultHost().Email, teamHost().Email}
-	if !slices.Equal(deadTo, wantTo) || !slices.Equal(uninstallTo, wantTo) {
-		t.Errorf("Action required emails: dead grant to %q, uninstall to %q; want both %q", deadTo, uninstallTo, wantTo)
-	}
+	assert.Equal(t, wantTo, deadTo, "Action required emails: dead grant to %q, uninstall to %q; want both %q", deadTo, uninstallTo, wantTo)
+	assert.Equal(t, wantTo, uninstallTo, "Action required emails: dead grant to %q, uninstall to %q; want both %q", deadTo, uninstallTo, wantTo)
 
 	// The transcript names the calls and never a secret.
 	out := h.out.String()
@@ -286,14 +254,10 @@ func TestFlow(t *testing.T) {
 		"→ DELETE /meetings/{meetingId} (meetingDelete)", "share one Zoom connection", "the grant is not revoked",
 		"Connected as " + zoomEmail, "invalid_grant", "webhook app_deauthorized, verified and answered 200",
 	} {
-		if !strings.Contains(out, s) {
-			t.Errorf("transcript lacks %q", s)
-		}
+		assert.Contains(t, out, s, "transcript lacks %q", s)
 	}
 	for _, secret := range []string{h.env.Fake.ClientSecret(), h.env.WebhookSecret, "access_token", "refresh_token", "start_url"} {
-		if strings.Contains(out, secret) {
-			t.Errorf("transcript contains a secret (%q)", secret)
-		}
+		assert.NotContains(t, out, secret, "transcript contains a secret (%q)", secret)
 	}
 }
 
@@ -301,24 +265,18 @@ func TestFlow(t *testing.T) {
 func (h *harness) connect(t *testing.T) {
 	t.Helper()
 	status, body, err := exkit.NewBrowser().Get(t.Context(), h.env.BaseURL+exkit.ConnectPath)
-	if err != nil || status != http.StatusOK || !strings.Contains(body, zoomEmail) {
-		t.Fatalf("connect: %d %v\n%s", status, err, body)
-	}
-	if err := h.app.SetDefaultConferencing(t.Context(), h.app.hostID, confZoom); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "connect: %d %v\n%s", status, err, body)
+	require.Equal(t, http.StatusOK, status, "connect: %d %v\n%s", status, err, body)
+	require.Contains(t, body, zoomEmail, "connect: %d %v\n%s", status, err, body)
+	require.NoError(t, h.app.SetDefaultConferencing(t.Context(), h.app.hostID, confZoom))
 }
 
 func (h *harness) book(t *testing.T, name string, slot int) *Booking {
 	t.Helper()
 	slots, err := h.app.Slots(t.Context(), h.app.hostID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	b, err := h.app.Book(t.Context(), h.app.hostID, BookingInput{ClientName: name, ClientEmail: strings.ToLower(strings.Fields(name)[0]) + "@clients.example", Start: slots[slot]})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -330,59 +288,40 @@ func TestDeadGrantWithExistingMeetings(t *testing.T) {
 	ctx := t.Context()
 	h.connect(t)
 	a := h.book(t, "Ada Byron", 0)
-	if a.Conferencing != confZoom {
-		t.Fatalf("booking %+v", a)
-	}
+	require.Equal(t, confZoom, a.Conferencing, "booking %+v", a)
 	h.env.Fake.RevokeAll()
 	h.clk.Advance(90 * time.Minute)
 	h.env.Fake.ResetRequests()
 
 	slots, _ := h.app.Slots(ctx, h.app.hostID)
 	moved, err := h.app.Reschedule(ctx, a.ID, slots[2])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(moved.Note, "keeps its old time") || moved.ZoomMeetingID != a.ZoomMeetingID {
-		t.Errorf("rescheduled %+v", moved)
-	}
+	require.NoError(t, err)
+	assert.Contains(t, moved.Note, "keeps its old time", "rescheduled %+v", moved)
+	assert.Equal(t, a.ZoomMeetingID, moved.ZoomMeetingID, "rescheduled %+v", moved)
 	b := h.book(t, "Bob Kahn", 0)
-	if b.Conferencing != confBuiltin {
-		t.Errorf("booking %+v", b)
-	}
+	assert.Equal(t, confBuiltin, b.Conferencing, "booking %+v", b)
 	cancelled, err := h.app.Cancel(ctx, a.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(cancelled.Note, "left in place") {
-		t.Errorf("cancelled %+v", cancelled)
-	}
-	if m, _ := h.env.Fake.Meeting(zoom.ID(a.ZoomMeetingID)); m.Deleted || m.Updates != 0 {
-		t.Errorf("the meeting was touched: %+v", m)
-	}
+	require.NoError(t, err)
+	assert.Contains(t, cancelled.Note, "left in place", "cancelled %+v", cancelled)
+	m, _ := h.env.Fake.Meeting(zoom.ID(a.ZoomMeetingID))
+	assert.False(t, m.Deleted, "the meeting was touched: %+v", m)
+	assert.Equal(t, 0, m.Updates, "the meeting was touched: %+v", m)
 	conn, _ := h.app.connection(ctx, h.app.hostID)
-	if err := h.app.Disconnect(ctx, h.app.hostID); err != nil {
-		t.Fatalf("disconnect: %v", err)
-	}
+	require.NoError(t, h.app.Disconnect(ctx, h.app.hostID), "disconnect")
 	// One refresh (invalid_grant), then nothing: not for the booking, the
 	// cancel nor the revoke.
-	if got := h.ops(); !slices.Equal(got, []string{"oauth.token!400"}) {
-		t.Errorf("Zoom calls %q", got)
-	}
+	assert.Equal(t, []string{"oauth.token!400"}, h.ops(), "Zoom calls")
 	n := 0
 	for _, e := range h.env.Mail.Sent() {
 		if strings.HasPrefix(e.Subject, "Action required") {
 			n++
 		}
 	}
-	if n != 1 {
-		t.Errorf("%d Action required emails", n)
-	}
-	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Errorf("token after disconnect: %v", err)
-	}
-	if kind, _ := h.app.defaultConferencing(ctx, h.app.hostID); kind != confBuiltin {
-		t.Errorf("default %q", kind)
-	}
+	assert.Equal(t, 1, n, "Action required emails")
+	_, err = h.env.Tokens.Get(ctx, conn.TokenKey)
+	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "token after disconnect")
+	kind, _ := h.app.defaultConferencing(ctx, h.app.hostID)
+	assert.Equal(t, confBuiltin, kind, "default")
 }
 
 func TestPages(t *testing.T) {
@@ -406,13 +345,9 @@ func TestPages(t *testing.T) {
 	}
 	expect := func(w *httptest.ResponseRecorder, status int, contains ...string) {
 		t.Helper()
-		if w.Code != status {
-			t.Errorf("status %d, want %d: %s", w.Code, status, snippet(w.Body.String()))
-		}
+		assert.Equal(t, status, w.Code, "status: %s", snippet(w.Body.String()))
 		for _, s := range contains {
-			if !strings.Contains(w.Body.String(), s) {
-				t.Errorf("page lacks %q:\n%s", s, w.Body.String())
-			}
+			assert.Contains(t, w.Body.String(), s, "page lacks %q:\n%s", s, w.Body.String())
 		}
 	}
 
@@ -449,9 +384,7 @@ func TestPages(t *testing.T) {
 	expect(do("GET", loc, nil), 200, `<b id="status">cancelled</b>`)
 	expect(do("POST", loc+"/cancel", url.Values{}), 409, "no longer change")
 	expect(do("GET", "/", nil), 200, "&lt;Eve &amp; Co&gt;", "cancelled")
-	if len(h.env.Fake.Requests()) != 0 {
-		t.Errorf("Zoom calls without a connection: %v", h.ops())
-	}
+	assert.Empty(t, h.env.Fake.Requests(), "Zoom calls without a connection: %v", h.ops())
 
 	// Connected; disconnected from the dashboard.
 	h.connect(t)
@@ -476,9 +409,8 @@ func TestPages(t *testing.T) {
 	expect(do("GET", w.Header().Get("Location"), nil), 200, h.env.BaseURL+"/call/", "Zoom needs reconnecting")
 	expect(do("GET", "/", nil), 200, "Action required", `<b id="effective">built-in call</b>`)
 	expect(do("GET", "/scheduling/conferencing", nil), 200, "Action required", button("Reconnect"), button("Disconnect"), "New bookings get a built-in call until you reconnect.", `<b id="effective">built-in call</b>`)
-	if w := do("GET", "/scheduling/conferencing", nil); strings.Contains(w.Body.String(), "invalid_grant") {
-		t.Error("the page shows Zoom's raw error")
-	}
+	w = do("GET", "/scheduling/conferencing", nil)
+	assert.NotContains(t, w.Body.String(), "invalid_grant", "the page shows Zoom's raw error")
 	expect(do("POST", "/fake/uninstall", url.Values{}), 303)
 	expect(do("GET", "/?done=uninstall", nil), 200, "app_deauthorized", "Not connected.")
 	expect(do("POST", "/fake/uninstall", url.Values{}), 409)
@@ -492,20 +424,13 @@ func TestForgedDeauthorization(t *testing.T) {
 	c, _ := h.app.connection(t.Context(), h.app.hostID)
 	body := fmt.Sprintf(`{"event":"app_deauthorized","event_ts":%d,"payload":{"user_id":%q,"account_id":"x"}}`, h.clk.Now().UnixMilli(), c.ZoomUserID)
 	r, err := webhook.NewSignedRequest(t.Context(), "not-the-secret", h.env.BaseURL+exkit.WebhookPath, []byte(body), h.clk.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp, err := http.DefaultClient.Do(r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("forged event answered %d", resp.StatusCode)
-	}
-	if c, _ := h.app.connection(t.Context(), h.app.hostID); c == nil {
-		t.Error("a forged event removed the connection")
-	}
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "forged event answered")
+	c, _ = h.app.connection(t.Context(), h.app.hostID)
+	assert.NotNil(t, c, "a forged event removed the connection")
 	http.DefaultClient.CloseIdleConnections()
 }
 
@@ -516,12 +441,10 @@ func TestMissingScope(t *testing.T) {
 	h.connect(t)
 	b := h.book(t, "Ada Byron", 0)
 	_, err := h.app.Cancel(t.Context(), b.ID)
-	if !errors.Is(err, zoom.ErrMissingScopes) || !strings.Contains(err.Error(), "deleting the Zoom meeting") {
-		t.Fatalf("cancel: %v", err)
-	}
-	if got, _ := h.app.Booking(t.Context(), b.ID); got.Status != bookingConfirmed {
-		t.Errorf("booking %+v", got)
-	}
+	require.ErrorIs(t, err, zoom.ErrMissingScopes, "cancel: %v", err)
+	require.Contains(t, err.Error(), "deleting the Zoom meeting", "cancel: %v", err)
+	got, _ := h.app.Booking(t.Context(), b.ID)
+	assert.Equal(t, bookingConfirmed, got.Status, "booking %+v", got)
 }
 
 // connectAs runs Connect in a browser signed in to hostID.
@@ -530,17 +453,13 @@ func (h *harness) connectAs(t *testing.T, hostID string) {
 	br := exkit.NewBrowser()
 	defer br.CloseIdleConnections()
 	resp, err := br.PostForm(h.env.BaseURL+"/account", url.Values{"account": {hostID}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
 	status, page, err := br.Get(t.Context(), h.env.BaseURL+exkit.ConnectPath)
-	if err != nil || status != http.StatusOK || !strings.Contains(page, `Connected as <b id="zoom-email">`+zoomEmail) {
-		t.Fatalf("connect as %s: %d %v\n%s", hostID, status, err, page)
-	}
-	if err := h.app.SetDefaultConferencing(t.Context(), hostID, confZoom); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "connect as %s: %d %v\n%s", hostID, status, err, page)
+	require.Equal(t, http.StatusOK, status, "connect as %s: %d %v\n%s", hostID, status, err, page)
+	require.Contains(t, page, `Connected as <b id="zoom-email">`+zoomEmail, "connect as %s: %d %v\n%s", hostID, status, err, page)
+	require.NoError(t, h.app.SetDefaultConferencing(t.Context(), hostID, confZoom))
 }
 
 // Disconnect never calls Zoom: the team's disconnect leaves Ada's
@@ -555,38 +474,25 @@ func TestDisconnectSharedConnection(t *testing.T) {
 	conn, _ := h.app.connection(ctx, ada)
 	h.env.Fake.ResetRequests()
 
-	if err := h.app.Disconnect(ctx, team); err != nil {
-		t.Fatal(err)
-	}
-	if c, _ := h.app.connection(ctx, team); c != nil {
-		t.Errorf("team connection after disconnect: %+v", c)
-	}
-	if kind, _ := h.app.defaultConferencing(ctx, team); kind != confBuiltin {
-		t.Errorf("team default %q", kind)
-	}
-	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); err != nil {
-		t.Errorf("the shared token should stay: %v", err)
-	}
-	if b := h.book(t, "Ada Byron", 0); b.Conferencing != confZoom {
-		t.Errorf("Ada's booking after the team's disconnect %+v", b)
-	}
-	if err := h.app.Disconnect(ctx, ada); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := h.env.Tokens.Get(ctx, conn.TokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Errorf("token after the last disconnect: %v", err)
-	}
-	if got := h.ops(); !slices.Equal(got, []string{"meetingCreate"}) {
-		t.Errorf("Zoom calls %q", got)
-	}
+	require.NoError(t, h.app.Disconnect(ctx, team))
+	c, _ := h.app.connection(ctx, team)
+	assert.Nil(t, c, "team connection after disconnect")
+	kind, _ := h.app.defaultConferencing(ctx, team)
+	assert.Equal(t, confBuiltin, kind, "team default")
+	_, err := h.env.Tokens.Get(ctx, conn.TokenKey)
+	assert.NoError(t, err, "the shared token should stay")
+	b := h.book(t, "Ada Byron", 0)
+	assert.Equal(t, confZoom, b.Conferencing, "Ada's booking after the team's disconnect %+v", b)
+	require.NoError(t, h.app.Disconnect(ctx, ada))
+	_, err = h.env.Tokens.Get(ctx, conn.TokenKey)
+	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "token after the last disconnect")
+	assert.Equal(t, []string{"meetingCreate"}, h.ops(), "Zoom calls")
 	for _, d := range h.env.Fake.Deliveries() {
 		if d.Event == "app_deauthorized" {
 			t.Error("a disconnect uninstalled the app on Zoom")
 		}
 	}
-	if err := h.app.Disconnect(ctx, ada); !errors.Is(err, exkit.ErrNotConnected) {
-		t.Errorf("second disconnect: %v", err)
-	}
+	assert.ErrorIs(t, h.app.Disconnect(ctx, ada), exkit.ErrNotConnected, "second disconnect")
 }
 
 // app_deauthorized tells each account once: a duplicate delivery finds
@@ -597,13 +503,9 @@ func TestUninstallDuplicateDelivery(t *testing.T) {
 	h.connectAs(t, h.app.hostID)
 	h.connectAs(t, teamHost().ID)
 	conn, _ := h.app.connection(ctx, h.app.hostID)
-	if err := h.env.Fake.Uninstall(conn.ZoomUserID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, h.env.Fake.Uninstall(conn.ZoomUserID))
 	ds := h.env.Fake.Deliveries()
-	if err := h.env.Fake.Redeliver(len(ds) - 1); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, h.env.Fake.Redeliver(len(ds)-1))
 	var to []string
 	for _, e := range h.env.Mail.Sent() {
 		if strings.HasPrefix(e.Subject, "Action required") {
@@ -611,12 +513,9 @@ func TestUninstallDuplicateDelivery(t *testing.T) {
 		}
 	}
 	slices.Sort(to)
-	if want := []string{defaultHost().Email, teamHost().Email}; !slices.Equal(to, want) {
-		t.Errorf("Action required emails to %q, want %q", to, want)
-	}
+	want := []string{defaultHost().Email, teamHost().Email}
+	assert.Equal(t, want, to, "Action required emails")
 	for _, d := range h.env.Fake.Deliveries() {
-		if d.Status != http.StatusOK {
-			t.Errorf("%s answered %d", d.Event, d.Status)
-		}
+		assert.Equal(t, http.StatusOK, d.Status, "%s answered", d.Event)
 	}
 }

@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 
@@ -35,9 +37,7 @@ func setup(t *testing.T, verificationToken string) (*exkit.Env, *app, *exkit.Clo
 	var out bytes.Buffer
 	cfg := &exkit.Config{Name: "telehealth", DataDir: t.TempDir(), VerificationToken: verificationToken}
 	env, a, clock, err := open(t.Context(), cfg, &out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(env.Close)
 	return env, a, clock, &out
 }
@@ -45,9 +45,7 @@ func setup(t *testing.T, verificationToken string) (*exkit.Env, *app, *exkit.Clo
 func count(t *testing.T, env *exkit.Env, table string) int {
 	t.Helper()
 	var n int
-	if err := env.DB.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, env.DB.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM "+table).Scan(&n))
 	return n
 }
 
@@ -55,20 +53,14 @@ func count(t *testing.T, env *exkit.Env, table string) int {
 func outbox(t *testing.T, env *exkit.Env) []*mail.Message {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(env.Cfg.DataDir, "outbox", "*.eml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	slices.Sort(files)
 	var out []*mail.Message
 	for _, f := range files {
 		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m, err := mail.ReadMessage(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		require.NoError(t, err, "%s", f)
 		out = append(out, m)
 	}
 	return out
@@ -83,53 +75,40 @@ func TestFlow(t *testing.T) {
 			ctx := t.Context()
 			env, a, clock, out := setup(t, tc.verificationToken)
 			res, err := runFlow(ctx, env, a, clock)
-			if err != nil {
-				t.Fatalf("flow: %v\n%s", err, out)
-			}
+			require.NoError(t, err, "flow\n%s", out)
 			provider, _ := env.Fake.User(drRivera.Email)
-			if res.ProviderID != provider.ID {
-				t.Fatalf("provider id %q, want %q", res.ProviderID, provider.ID)
-			}
+			require.Equal(t, provider.ID, res.ProviderID, "provider id")
 
 			// Zoom's side: the kept visit is a meeting hosted by the
 			// provider with the patients as invitees; the other is deleted.
 			kept, ok := env.Fake.Meeting(zoom.ID(res.Kept))
-			if !ok || kept.Deleted || kept.HostID != provider.ID || kept.Topic != "Pediatric consultation" {
-				t.Errorf("kept meeting: %+v", kept)
-			}
+			assert.True(t, ok, "kept meeting: %+v", kept)
+			assert.False(t, kept.Deleted, "kept meeting: %+v", kept)
+			assert.Equal(t, provider.ID, kept.HostID, "kept meeting: %+v", kept)
+			assert.Equal(t, "Pediatric consultation", kept.Topic, "kept meeting: %+v", kept)
 			wantInvitees := []string{"noah.kim@patients.example", "grace.kim@patients.example", "sam.okafor@clinic.example"}
-			if !slices.Equal(res.KeptInvitees, wantInvitees) {
-				t.Errorf("invitees from GET meeting = %v, want %v", res.KeptInvitees, wantInvitees)
-			}
+			assert.Equal(t, wantInvitees, res.KeptInvitees, "invitees from GET meeting")
 			inv, _ := kept.Settings["meeting_invitees"].([]any)
-			if len(inv) != 3 {
-				t.Errorf("fake's meeting_invitees = %v", kept.Settings["meeting_invitees"])
-			}
-			if kept.Settings["waiting_room"] != true || kept.Settings["join_before_host"] != false {
-				t.Errorf("settings: waiting_room %v, join_before_host %v", kept.Settings["waiting_room"], kept.Settings["join_before_host"])
-			}
-			if del, ok := env.Fake.Meeting(zoom.ID(res.Deleted)); !ok || !del.Deleted {
-				t.Errorf("deleted meeting: %+v", del)
-			}
+			assert.Len(t, inv, 3, "fake's meeting_invitees = %v", kept.Settings["meeting_invitees"])
+			assert.Equal(t, true, kept.Settings["waiting_room"], "settings: waiting_room %v, join_before_host %v", kept.Settings["waiting_room"], kept.Settings["join_before_host"])
+			assert.Equal(t, false, kept.Settings["join_before_host"], "settings: waiting_room %v, join_before_host %v", kept.Settings["waiting_room"], kept.Settings["join_before_host"])
+			del, ok := env.Fake.Meeting(zoom.ID(res.Deleted))
+			assert.True(t, ok, "deleted meeting: %+v", del)
+			assert.True(t, del.Deleted, "deleted meeting: %+v", del)
 
 			// Tokens: refreshed once, only after expiry; gone after the uninstall.
-			if res.RefreshesEarly != 0 || res.RefreshesLate != 1 {
-				t.Errorf("refreshes before expiry %d (want 0), after %d (want 1)", res.RefreshesEarly, res.RefreshesLate)
-			}
-			if got := env.Fake.TokenRequests(); got["authorization_code"] != 1 || got["refresh_token"] != 1 || len(got) != 2 {
-				t.Errorf("token requests %v", got)
-			}
-			if _, err := env.Tokens.Get(ctx, tokenKey(provider.ID)); !errors.Is(err, tokenstore.ErrNotFound) {
-				t.Errorf("token after uninstall: %v", err)
-			}
+			assert.Equal(t, 0, res.RefreshesEarly, "refreshes before expiry %d (want 0), after %d (want 1)", res.RefreshesEarly, res.RefreshesLate)
+			assert.Equal(t, 1, res.RefreshesLate, "refreshes before expiry %d (want 0), after %d (want 1)", res.RefreshesEarly, res.RefreshesLate)
+			got := env.Fake.TokenRequests()
+			assert.Equal(t, 1, got["authorization_code"], "token requests %v", got)
+			assert.Equal(t, 1, got["refresh_token"], "token requests %v", got)
+			assert.Len(t, got, 2, "token requests %v", got)
+			_, err = env.Tokens.Get(ctx, tokenKey(provider.ID))
+			assert.ErrorIs(t, err, tokenstore.ErrNotFound, "token after uninstall")
 
 			// Records: provider and visits removed.
-			if n := count(t, env, "telehealth_providers"); n != 0 {
-				t.Errorf("%d provider records after uninstall", n)
-			}
-			if n := count(t, env, "telehealth_visits"); n != 0 {
-				t.Errorf("%d visit records after uninstall", n)
-			}
+			assert.Equal(t, 0, count(t, env, "telehealth_providers"), "provider records after uninstall")
+			assert.Equal(t, 0, count(t, env, "telehealth_visits"), "visit records after uninstall")
 
 			// The Zoom calls, in order, all as the provider and successful;
 			// none after the uninstall.
@@ -154,22 +133,17 @@ func TestFlow(t *testing.T) {
 				"meetings",                // before expiry: no refresh
 				"oauth.token", "meetings", // after expiry: one refresh
 			}
-			if !slices.Equal(ops, wantOps) {
-				t.Errorf("Zoom requests:\n got %v\nwant %v", ops, wantOps)
-			}
-			if res.RequestsAfter != 0 {
-				t.Errorf("%d requests after the uninstall", res.RequestsAfter)
-			}
+			assert.Equal(t, wantOps, ops, "Zoom requests")
+			assert.Equal(t, 0, res.RequestsAfter, "requests after the uninstall")
 
 			// The deauthorization was delivered, verified and accepted.
 			dl := env.Fake.Deliveries()
 			last := dl[len(dl)-1]
-			if last.Event != "app_deauthorized" || last.Status != 200 || last.Header.Get("X-Zm-Signature") == "" {
-				t.Errorf("last delivery %s: status %d, err %q", last.Event, last.Status, last.Err)
-			}
-			if a.verificationToken == "" || last.Header.Get("Authorization") != a.verificationToken {
-				t.Error("the deauthorization did not carry the app's verification token")
-			}
+			assert.Equal(t, "app_deauthorized", last.Event, "last delivery %s: status %d, err %q", last.Event, last.Status, last.Err)
+			assert.Equal(t, 200, last.Status, "last delivery %s: status %d, err %q", last.Event, last.Status, last.Err)
+			assert.NotZero(t, last.Header.Get("X-Zm-Signature"), "last delivery %s: status %d, err %q", last.Event, last.Status, last.Err)
+			assert.NotZero(t, a.verificationToken, "the deauthorization did not carry the app's verification token")
+			assert.Equal(t, a.verificationToken, last.Header.Get("Authorization"), "the deauthorization did not carry the app's verification token")
 
 			// Invitees: the EHR's patients first, then Zoom's contacts.
 			var found []string
@@ -181,17 +155,14 @@ func TestFlow(t *testing.T) {
 				"Noah Kim <noah.kim@patients.example> EHR patient",
 				"Jin Kim <jin.kim@clinic.example> Zoom contact",
 			}
-			if !slices.Equal(found, wantFound) {
-				t.Errorf("search for Kim:\n got %q\nwant %q", found, wantFound)
-			}
+			assert.Equal(t, wantFound, found, "search for Kim")
 
 			// Emails: the provider's "connected", an invitation to each
 			// invitee with the join link, a cancellation, the provider's
 			// "disconnected".
 			msgs := outbox(t, env)
-			if len(msgs) != 7 || len(env.Mail.Sent()) != 7 {
-				t.Fatalf("%d emails in the outbox, %d sent", len(msgs), len(env.Mail.Sent()))
-			}
+			require.Len(t, msgs, 7, "%d emails in the outbox, %d sent", len(msgs), len(env.Mail.Sent()))
+			require.Len(t, env.Mail.Sent(), 7, "%d emails in the outbox, %d sent", len(msgs), len(env.Mail.Sent()))
 			keptJoin, deletedJoin := "/j/"+strconv.FormatInt(res.Kept, 10)+"?pwd=", "/j/"+strconv.FormatInt(res.Deleted, 10)+"?pwd="
 			dec := new(mime.WordDecoder)
 			bodies := make([]string, len(msgs))
@@ -208,30 +179,29 @@ func TestFlow(t *testing.T) {
 				subj, _ := dec.DecodeHeader(msgs[i].Header.Get("Subject"))
 				b, _ := io.ReadAll(msgs[i].Body)
 				bodies[i] = subj + "\n" + string(b)
-				if to == nil || to.Address != want.to || !strings.HasPrefix(subj, want.subject) || want.body == "" || !strings.Contains(string(b), want.body) {
-					t.Errorf("email %d: to %v, subject %q; want %q to %s with %q:\n%s", i, to, subj, want.subject, want.to, want.body, b)
+				msg := fmt.Sprintf("email %d: to %v, subject %q; want %q to %s with %q:\n%s", i, to, subj, want.subject, want.to, want.body, b)
+				if assert.NotNil(t, to, msg) {
+					assert.Equal(t, want.to, to.Address, msg)
 				}
+				assert.True(t, strings.HasPrefix(subj, want.subject), msg)
+				assert.NotZero(t, want.body, msg)
+				assert.Contains(t, string(b), want.body, msg)
 			}
 
 			// The transcript names the steps and no secret.
 			for _, want := range []string{"Connect Zoom", "(searchCompanyContacts)", "(EHR patient)", "(Zoom contact)", "invitation emailed to", "(meetingCreate)", "(meetingDelete)", "refresh_token grant", "app_deauthorized", "no Zoom request was made",
 				"authorization header matches the verification token", "Sign in to Zoom with your email and password", "Manage > Added Apps"} {
-				if !strings.Contains(out.String(), want) {
-					t.Errorf("transcript lacks %q", want)
-				}
+				assert.Contains(t, out.String(), want, "transcript lacks %q", want)
 			}
 			// The host's start link exists but reaches only the provider's
 			// page: not the transcript, not an email.
-			if !strings.Contains(res.StartURL, "zak=") {
-				t.Errorf("start link %q has no ZAK", res.StartURL)
-			}
-			if strings.Contains(out.String(), res.StartURL) || strings.Contains(out.String(), "zak=") || strings.Contains(out.String(), "/s/") {
-				t.Error("the transcript holds the start link")
-			}
+			assert.Contains(t, res.StartURL, "zak=", "start link %q has no ZAK", res.StartURL)
+			assert.NotContains(t, out.String(), res.StartURL, "the transcript holds the start link")
+			assert.NotContains(t, out.String(), "zak=", "the transcript holds the start link")
+			assert.NotContains(t, out.String(), "/s/", "the transcript holds the start link")
 			for i, b := range bodies {
-				if strings.Contains(b, "zak=") || strings.Contains(b, "/s/") {
-					t.Errorf("email %d holds a start link", i)
-				}
+				assert.NotContains(t, b, "zak=", "email %d holds a start link", i)
+				assert.NotContains(t, b, "/s/", "email %d holds a start link", i)
 			}
 			for _, secret := range []string{env.Fake.ClientSecret(), env.WebhookSecret, a.verificationToken} {
 				if secret != "" && strings.Contains(out.String(), secret) {
@@ -245,16 +215,14 @@ func TestFlow(t *testing.T) {
 // connect seeds the fake and connects the provider through the browser.
 func connect(t *testing.T, env *exkit.Env, a *app) (string, *exkit.Browser) {
 	t.Helper()
-	if err := seedDirectory(env.Fake); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, seedDirectory(env.Fake))
 	env.Start(a)
 	b := exkit.NewBrowser()
 	t.Cleanup(b.CloseIdleConnections)
 	status, body, err := b.Get(t.Context(), env.BaseURL+exkit.ConnectPath)
-	if err != nil || status != 200 || !strings.Contains(body, drRivera.Email) {
-		t.Fatalf("connect: %d %v\n%s", status, err, body)
-	}
+	require.NoError(t, err, "connect: %d %v\n%s", status, err, body)
+	require.Equal(t, 200, status, "connect: %d %v\n%s", status, err, body)
+	require.Contains(t, body, drRivera.Email, "connect: %d %v\n%s", status, err, body)
 	u, _ := env.Fake.User(drRivera.Email)
 	return u.ID, b
 }
@@ -265,32 +233,25 @@ func TestScopesRefuseOtherWrites(t *testing.T) {
 	env, a, _, _ := setup(t, "")
 	id, _ := connect(t, env, a)
 	c, err := a.client(t.Context(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, err = c.Users.Update(t.Context(), "me", &zoom.UpdateUserRequest{Dept: zoom.Ptr("Telehealth")}, nil)
 	var apiErr *zoom.APIError
-	if !errors.Is(err, zoom.ErrMissingScopes) || !errors.As(err, &apiErr) || apiErr.Code != 4700 {
-		t.Fatalf("PATCH /users/me without user:write: %v", err)
-	}
-	if u, _ := env.Fake.User(id); u.Dept != drRivera.Dept {
-		t.Errorf("dept changed to %q", u.Dept)
-	}
+	require.ErrorIs(t, err, zoom.ErrMissingScopes, "PATCH /users/me without user:write: %v", err)
+	require.ErrorAs(t, err, &apiErr, "PATCH /users/me without user:write: %v", err)
+	require.Equal(t, 4700, apiErr.Code, "PATCH /users/me without user:write: %v", err)
+	u, _ := env.Fake.User(id)
+	assert.Equal(t, drRivera.Dept, u.Dept, "dept changed")
 
 	// Why the app also has contact:read: with only the three scopes the
 	// issue names, Zoom refuses the contact search.
 	tok, err := env.Fake.AccessToken(id, "meeting:read", "meeting:write", "user:read")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	narrow, err := env.NewClient(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: tok, TokenType: "bearer"}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, _, err = narrow.Contacts.Search(t.Context(), &zoom.SearchCompanyContactsOptions{SearchKey: "Ava"})
-	if !errors.Is(err, zoom.ErrMissingScopes) || !errors.As(err, &apiErr) || apiErr.Code != 4700 {
-		t.Fatalf("GET /contacts without contact:read: %v", err)
-	}
+	require.ErrorIs(t, err, zoom.ErrMissingScopes, "GET /contacts without contact:read: %v", err)
+	require.ErrorAs(t, err, &apiErr, "GET /contacts without contact:read: %v", err)
+	require.Equal(t, 4700, apiErr.Code, "GET /contacts without contact:read: %v", err)
 }
 
 // The deauthorization endpoint, in the default run, checks the
@@ -318,16 +279,12 @@ func TestDeauthorizationChecksVerificationToken(t *testing.T) {
 					req, err = http.NewRequestWithContext(t.Context(), http.MethodPost, target, bytes.NewReader(body))
 					req.Header.Set("Content-Type", "application/json")
 				}
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				if auth != "" {
 					req.Header.Set("Authorization", auth)
 				}
 				resp, err := http.DefaultClient.Do(req)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				resp.Body.Close()
 				return resp.StatusCode
 			}
@@ -342,32 +299,22 @@ func TestDeauthorizationChecksVerificationToken(t *testing.T) {
 				{"signed, wrong token", true, "wrong-token"},
 				{"token without a signature", false, a.verificationToken},
 			} {
-				if st := post(c.signed, c.auth); st != http.StatusUnauthorized {
-					t.Errorf("%s: %d, want 401", c.name, st)
-				}
-				if _, err := a.provider(t.Context(), id); err != nil {
-					t.Fatalf("%s: the provider was removed (%v)", c.name, err)
-				}
+				assert.Equal(t, http.StatusUnauthorized, post(c.signed, c.auth), "%s, want 401", c.name)
+				_, err := a.provider(t.Context(), id)
+				require.NoError(t, err, "%s: the provider was removed", c.name)
 			}
-			if !strings.Contains(out.String(), "does not match the app's verification token") {
-				t.Errorf("transcript:\n%s", out)
-			}
-			if strings.Contains(out.String(), a.verificationToken) {
-				t.Error("the transcript holds the verification token")
-			}
+			assert.Contains(t, out.String(), "does not match the app's verification token", "transcript:\n%s", out)
+			assert.NotContains(t, out.String(), a.verificationToken, "the transcript holds the verification token")
 
 			// What Zoom sends: the signature and the token.
-			if st := post(true, a.verificationToken); st != http.StatusOK {
-				t.Fatalf("signed with the token: %d", st)
-			}
-			if _, err := a.provider(t.Context(), id); !errors.Is(err, exkit.ErrNotConnected) {
-				t.Fatalf("provider after deauthorization: %v", err)
-			}
-			if _, err := env.Tokens.Get(t.Context(), tokenKey(id)); !errors.Is(err, tokenstore.ErrNotFound) {
-				t.Errorf("token after deauthorization: %v", err)
-			}
-			if sent := env.Mail.Sent(); len(sent) != 2 || !strings.HasPrefix(sent[1].Subject, "Zoom disconnected") {
-				t.Errorf("emails %+v", sent)
+			require.Equal(t, http.StatusOK, post(true, a.verificationToken), "signed with the token")
+			_, err := a.provider(t.Context(), id)
+			require.ErrorIs(t, err, exkit.ErrNotConnected, "provider after deauthorization")
+			_, err = env.Tokens.Get(t.Context(), tokenKey(id))
+			assert.ErrorIs(t, err, tokenstore.ErrNotFound, "token after deauthorization")
+			sent := env.Mail.Sent()
+			if assert.Len(t, sent, 2, "emails %+v", sent) {
+				assert.True(t, strings.HasPrefix(sent[1].Subject, "Zoom disconnected"), "emails %+v", sent)
 			}
 		})
 	}
@@ -383,61 +330,54 @@ func TestPages(t *testing.T) {
 	get := func(path string) (int, string) {
 		t.Helper()
 		status, body, err := b.Get(ctx, env.BaseURL+path)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return status, body
 	}
 	post := func(path string, form url.Values) (int, string) {
 		t.Helper()
 		resp, err := b.PostForm(env.BaseURL+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(body)
 	}
 
-	if st, body := get("/"); st != 200 || !strings.Contains(body, "Connect Zoom") || !strings.Contains(body, "/providers/"+id) {
-		t.Errorf("home: %d\n%s", st, body)
-	}
-	if st, body := get("/providers/" + id); st != 200 || !strings.Contains(body, "No upcoming visits") ||
-		!strings.Contains(body, "email and password") || !strings.Contains(body, "Manage > Added Apps (Installed Apps)") {
-		t.Errorf("provider page: %d\n%s", st, body)
-	}
-	if st, body := get("/providers/" + id + "?q=Kim"); st != 200 || !strings.Contains(body, "Noah Kim &lt;noah.kim@patients.example&gt; · EHR patient") ||
-		!strings.Contains(body, "Jin Kim &lt;jin.kim@clinic.example&gt; · Zoom contact") {
-		t.Errorf("search: %d\n%s", st, body)
-	}
+	st, body := get("/")
+	assert.Equal(t, 200, st, "home: %d\n%s", st, body)
+	assert.Contains(t, body, "Connect Zoom", "home: %d\n%s", st, body)
+	assert.Contains(t, body, "/providers/"+id, "home: %d\n%s", st, body)
+	st, body = get("/providers/" + id)
+	assert.Equal(t, 200, st, "provider page: %d\n%s", st, body)
+	assert.Contains(t, body, "No upcoming visits", "provider page: %d\n%s", st, body)
+	assert.Contains(t, body, "email and password", "provider page: %d\n%s", st, body)
+	assert.Contains(t, body, "Manage > Added Apps (Installed Apps)", "provider page: %d\n%s", st, body)
+	st, body = get("/providers/" + id + "?q=Kim")
+	assert.Equal(t, 200, st, "search: %d\n%s", st, body)
+	assert.Contains(t, body, "Noah Kim &lt;noah.kim@patients.example&gt; · EHR patient", "search: %d\n%s", st, body)
+	assert.Contains(t, body, "Jin Kim &lt;jin.kim@clinic.example&gt; · Zoom contact", "search: %d\n%s", st, body)
 
 	start := clock.Now().Add(3 * time.Hour).Format("2006-01-02T15:04")
-	st, body := post("/providers/"+id+"/visits", url.Values{
+	st, body = post("/providers/"+id+"/visits", url.Values{
 		"topic": {"Check-up <script>alert(1)</script>"}, "start": {start}, "duration": {"25"}, "patients": {"Ava Lopez\nNoah Kim"},
 	})
-	if st != 200 || !strings.Contains(body, "Check-up &lt;script&gt;") || strings.Contains(body, "<script>alert") {
-		t.Fatalf("schedule: %d\n%s", st, body)
-	}
+	require.Equal(t, 200, st, "schedule: %d\n%s", st, body)
+	require.Contains(t, body, "Check-up &lt;script&gt;", "schedule: %d\n%s", st, body)
+	require.NotContains(t, body, "<script>alert", "schedule: %d\n%s", st, body)
 	ms := env.Fake.Meetings(id)
-	if len(ms) != 1 {
-		t.Fatalf("%d meetings in Zoom", len(ms))
-	}
+	require.Len(t, ms, 1, "meetings in Zoom")
 	mid := strconv.FormatInt(int64(ms[0].ID), 10)
-	if n := count(t, env, "telehealth_visits"); n != 1 {
-		t.Errorf("%d visit records", n)
-	}
-	if st, body := get("/providers/" + id + "/visits/" + mid); st != 200 ||
-		!strings.Contains(body, "ava.lopez@patients.example, noah.kim@patients.example") || !strings.Contains(body, ms[0].Topic[:8]) {
-		t.Errorf("visit page: %d\n%s", st, body)
-	}
+	assert.Equal(t, 1, count(t, env, "telehealth_visits"), "visit records")
+	st, body = get("/providers/" + id + "/visits/" + mid)
+	assert.Equal(t, 200, st, "visit page: %d\n%s", st, body)
+	assert.Contains(t, body, "ava.lopez@patients.example, noah.kim@patients.example", "visit page: %d\n%s", st, body)
+	assert.Contains(t, body, ms[0].Topic[:8], "visit page: %d\n%s", st, body)
 	// Only the provider's visit page has the host's start link, read
 	// fresh from Zoom; the visits list does not.
-	if _, body := get("/providers/" + id + "/visits/" + mid); !strings.Contains(body, "Start visit as host") || !strings.Contains(body, "/s/"+mid+"?zak=") {
-		t.Errorf("visit page without the host's start link:\n%s", body)
-	}
-	if _, body := get("/providers/" + id); strings.Contains(body, "zak=") {
-		t.Error("the visits list holds a start link")
-	}
+	_, body = get("/providers/" + id + "/visits/" + mid)
+	assert.Contains(t, body, "Start visit as host", "visit page without the host's start link:\n%s", body)
+	assert.Contains(t, body, "/s/"+mid+"?zak=", "visit page without the host's start link:\n%s", body)
+	_, body = get("/providers/" + id)
+	assert.NotContains(t, body, "zak=", "the visits list holds a start link")
 
 	for _, c := range []struct {
 		form url.Values
@@ -448,27 +388,22 @@ func TestPages(t *testing.T) {
 		{url.Values{"topic": {"x"}, "start": {"2001-01-01T10:00"}, "duration": {"25"}, "patients": {"Ava Lopez"}}, "in the future"},
 		{url.Values{"topic": {"x"}, "start": {"tomorrow"}, "duration": {"25"}, "patients": {"Ava Lopez"}}, "start time"},
 	} {
-		if st, body := post("/providers/"+id+"/visits", c.form); st != http.StatusBadRequest || !strings.Contains(body, c.want) {
-			t.Errorf("schedule %v: %d, want 400 with %q", c.form, st, c.want)
-		}
+		st, body := post("/providers/"+id+"/visits", c.form)
+		assert.Equal(t, http.StatusBadRequest, st, "schedule %v: %d, want 400 with %q", c.form, st, c.want)
+		assert.Contains(t, body, c.want, "schedule %v: %d, want 400 with %q", c.form, st, c.want)
 	}
-	if len(env.Fake.Meetings(id)) != 1 {
-		t.Error("a refused form created a meeting")
-	}
+	assert.Len(t, env.Fake.Meetings(id), 1, "a refused form created a meeting")
 
-	if st, body := post("/providers/"+id+"/visits/"+mid+"/delete", nil); st != 200 || !strings.Contains(body, "No upcoming visits") {
-		t.Errorf("delete: %d\n%s", st, body)
-	}
-	if m, _ := env.Fake.Meeting(ms[0].ID); !m.Deleted {
-		t.Error("meeting not deleted in Zoom")
-	}
-	if n := count(t, env, "telehealth_visits"); n != 0 {
-		t.Errorf("%d visit records after delete", n)
-	}
+	st, body = post("/providers/"+id+"/visits/"+mid+"/delete", nil)
+	assert.Equal(t, 200, st, "delete: %d\n%s", st, body)
+	assert.Contains(t, body, "No upcoming visits", "delete: %d\n%s", st, body)
+	m, _ := env.Fake.Meeting(ms[0].ID)
+	assert.True(t, m.Deleted, "meeting not deleted in Zoom")
+	assert.Equal(t, 0, count(t, env, "telehealth_visits"), "visit records after delete")
 	// Offline -serve: the provider removes the app "in Zoom".
-	if st, body := post("/fake-zoom/uninstall/"+id, nil); st != 200 || !strings.Contains(body, "No provider has connected Zoom yet") {
-		t.Errorf("uninstall: %d\n%s", st, body)
-	}
+	st, body = post("/fake-zoom/uninstall/"+id, nil)
+	assert.Equal(t, 200, st, "uninstall: %d\n%s", st, body)
+	assert.Contains(t, body, "No provider has connected Zoom yet", "uninstall: %d\n%s", st, body)
 	var sent []string
 	for _, e := range env.Mail.Sent() {
 		sent = append(sent, e.To+": "+strings.SplitN(e.Subject, " on ", 2)[0])
@@ -479,19 +414,16 @@ func TestPages(t *testing.T) {
 		"ava.lopez@patients.example: Cancelled: your telehealth visit", "noah.kim@patients.example: Cancelled: your telehealth visit",
 		drRivera.Email + ": Zoom disconnected: your Zoom data was removed",
 	}
-	if !slices.Equal(sent, wantSent) {
-		t.Errorf("emails:\n got %q\nwant %q", sent, wantSent)
-	}
-	if st, body := get("/providers/" + id); st != http.StatusNotFound || !strings.Contains(body, "Connect Zoom") {
-		t.Errorf("provider page after uninstall: %d\n%s", st, body)
-	}
-	if st, _ := get("/providers/nobody"); st != http.StatusNotFound {
-		t.Errorf("unknown provider: %d", st)
-	}
+	assert.Equal(t, wantSent, sent, "emails")
+	st, body = get("/providers/" + id)
+	assert.Equal(t, http.StatusNotFound, st, "provider page after uninstall: %d\n%s", st, body)
+	assert.Contains(t, body, "Connect Zoom", "provider page after uninstall: %d\n%s", st, body)
+	st, _ = get("/providers/nobody")
+	assert.Equal(t, http.StatusNotFound, st, "unknown provider")
 	n := len(env.Fake.Requests())
-	if st, _ := post("/providers/nobody/visits/123/delete", nil); st != http.StatusNotFound || len(env.Fake.Requests()) != n {
-		t.Errorf("delete for an unknown provider: %d, %d Zoom requests", st, len(env.Fake.Requests())-n)
-	}
+	st, _ = post("/providers/nobody/visits/123/delete", nil)
+	assert.Equal(t, http.StatusNotFound, st, "delete for an unknown provider: %d, %d Zoom requests", st, len(env.Fake.Requests())-n)
+	assert.Len(t, env.Fake.Requests(), n, "delete for an unknown provider: %d, %d Zoom requests", st, len(env.Fake.Requests())-n)
 }
 
 // run with no flags exits cleanly (what `go run ./examples/telehealth` does).
@@ -499,10 +431,6 @@ func TestRun(t *testing.T) {
 	t.Setenv("ZOOM_CLIENT_ID", "")
 	t.Setenv("ZOOMKIT_DB", "")
 	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"-data", t.TempDir()}, &out, &errOut); err != nil {
-		t.Fatalf("%v\n%s%s", err, out.String(), errOut.String())
-	}
-	if !strings.Contains(out.String(), "Done") {
-		t.Errorf("transcript:\n%s", out.String())
-	}
+	require.NoError(t, run(context.Background(), []string{"-data", t.TempDir()}, &out, &errOut), "\n%s%s", out.String(), errOut.String())
+	assert.Contains(t, out.String(), "Done", "transcript:\n%s", out.String())
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -18,6 +17,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 	"github.com/zoomkit/zoomkit/internal/servicetest"
@@ -39,9 +40,7 @@ func newTestWith(t *testing.T, cfg exkit.Config) (*exkit.Env, *app, *acme, *byte
 	var out bytes.Buffer
 	cfg.Name, cfg.DataDir = name, t.TempDir()
 	env, a, org, err := setup(t.Context(), cfg, &out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(env.Close)
 	env.Start(a)
 	return env, a, org, &out
@@ -63,30 +62,25 @@ func TestFlow(t *testing.T) { checkFlow(t, exkit.Config{}) }
 func TestFlowPostgres(t *testing.T) {
 	db := pgtest.Open(t)
 	schema := servicetest.UniqueName("user_provisioning_")
-	if _, err := db.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
+	_, err := db.ExecContext(t.Context(), "CREATE SCHEMA "+schema)
+	require.NoError(t, err)
 	t.Cleanup(func() { _, _ = db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
 	u, err := url.Parse(servicetest.PostgresDSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	checkFlow(t, exkit.Config{DSN: u.String()})
 	var n int
-	if err := db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schema+".user_provisioning_users").Scan(&n); err != nil || n != 7 {
-		t.Errorf("PostgreSQL holds %d mirrored users (%v), want 7", n, err)
-	}
+	err = db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+schema+".user_provisioning_users").Scan(&n)
+	assert.NoError(t, err, "PostgreSQL holds %d mirrored users (%v), want 7", n, err)
+	assert.Equal(t, 7, n, "PostgreSQL holds %d mirrored users (%v), want 7", n, err)
 }
 
 func checkFlow(t *testing.T, cfg exkit.Config) {
 	ctx := t.Context()
 	env, a, org, out := newTestWith(t, cfg)
-	if err := runFlow(ctx, env, a, org); err != nil {
-		t.Fatalf("flow: %v\n%s", err, out)
-	}
+	require.NoError(t, runFlow(ctx, env, a, org), "flow\n%s", out)
 	transcript := out.String()
 	for _, want := range []string{
 		"Zoom refused on its consent page: An account admin is required to install this type of app.",
@@ -115,14 +109,10 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"synced 7 users (6 active, 0 inactive, 1 pending), 2 groups with 4 memberships, 4 roles",
 		"mirror restored: 7 users",
 	} {
-		if !strings.Contains(transcript, want) {
-			t.Errorf("transcript lacks %q", want)
-		}
+		assert.Contains(t, transcript, want, "transcript lacks %q", want)
 	}
 	for _, secret := range []string{"zt_at_", "zt_rt_", env.OAuth.ClientSecret, env.WebhookSecret} {
-		if strings.Contains(transcript, secret) {
-			t.Errorf("transcript holds a secret (%.6s...)", secret)
-		}
+		assert.NotContains(t, transcript, secret, "transcript holds a secret (%.6s...)", secret)
 	}
 
 	// Zoom's state after the flow.
@@ -131,17 +121,17 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		t.Helper()
 		u, ok := fake.User(email)
 		if status == "" {
-			if ok {
-				t.Errorf("%s still in Zoom", email)
-			}
+			assert.False(t, ok, "%s still in Zoom", email)
 			return
 		}
 		got := append([]string(nil), u.GroupIDs...)
 		sort.Strings(got)
 		sort.Strings(groups)
-		if !ok || u.Status != status || u.Type != typ || u.RoleID != role || strings.Join(got, ",") != strings.Join(groups, ",") {
-			t.Errorf("%s in Zoom: %+v", email, u)
-		}
+		assert.True(t, ok, "%s in Zoom: %+v", email, u)
+		assert.Equal(t, status, u.Status, "%s in Zoom: %+v", email, u)
+		assert.Equal(t, typ, u.Type, "%s in Zoom: %+v", email, u)
+		assert.Equal(t, role, u.RoleID, "%s in Zoom: %+v", email, u)
+		assert.Equal(t, strings.Join(groups, ","), strings.Join(got, ","), "%s in Zoom: %+v", email, u)
 	}
 	check(org.NewBasic, "active", 1, "2", org.Engineering)
 	check(org.NewLicensed, "pending", 2, "2")
@@ -152,12 +142,10 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 	check(org.Sales, "", 0, "")
 	check(org.Pending, "", 0, "")
 	check(org.Greta, "active", 1, "2")
-	if _, err := fake.UserIn(org.Globex, org.Greta); err == nil {
-		t.Error("Greta is still in Globex's account")
-	}
-	if _, err := fake.UserIn(org.Globex, org.GlobexOwner); err != nil {
-		t.Errorf("Globex's owner: %v", err)
-	}
+	_, err := fake.UserIn(org.Globex, org.Greta)
+	assert.Error(t, err, "Greta is still in Globex's account")
+	_, err = fake.UserIn(org.Globex, org.GlobexOwner)
+	assert.NoError(t, err, "Globex's owner")
 
 	// The calls RoleUp made.
 	reqs := fake.Requests()
@@ -172,9 +160,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 		"userStatus":         "[200 200]",
 		"oauth.revoke":       "[200]", // removal (Zoom refused the member: no grant to revoke)
 	} {
-		if got := fmt.Sprint(byOp[op]); got != want {
-			t.Errorf("%s answered %s, want %s", op, got, want)
-		}
+		assert.Equal(t, want, fmt.Sprint(byOp[op]), "%s answered", op)
 	}
 	// The member: Zoom's consent page refused (403), before any code,
 	// token or sync.
@@ -188,12 +174,9 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 			t.Errorf("request %s before the member's refusal", r.Operation)
 		}
 	}
-	if refused < 0 {
-		t.Fatal("Zoom did not refuse the member")
-	}
-	if next := reqs[refused+1]; next.Operation != "oauth.authorize" {
-		t.Errorf("after the member's refusal Zoom received %s %s", next.Method, next.Path)
-	}
+	require.GreaterOrEqual(t, refused, 0, "Zoom did not refuse the member")
+	next := reqs[refused+1]
+	assert.Equal(t, "oauth.authorize", next.Operation, "after the member's refusal Zoom received %s %s", next.Method, next.Path)
 	// Removal: nothing reached Zoom between the revocation and the
 	// reinstall's authorization.
 	var lastRevoke int
@@ -202,9 +185,8 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 			lastRevoke = i
 		}
 	}
-	if next := reqs[lastRevoke+1]; next.Operation != "oauth.authorize" {
-		t.Errorf("after removal Zoom received %s %s", next.Method, next.Path)
-	}
+	next = reqs[lastRevoke+1]
+	assert.Equal(t, "oauth.authorize", next.Operation, "after removal Zoom received %s %s", next.Method, next.Path)
 	// The read-only step: no write was attempted with the read-only grant.
 	for _, r := range reqs {
 		if r.Status == http.StatusBadRequest && r.Operation != "userCreate" { // userCreate: no seat left
@@ -214,74 +196,64 @@ func checkFlow(t *testing.T, cfg exkit.Config) {
 
 	// Records: reconnected read/write by Ada, the mirror matches Zoom.
 	c, err := a.store.connection(ctx)
-	if err != nil || c == nil || c.Mode != modeReadWrite || c.Email != org.Admin || c.RoleID != "1" {
-		t.Fatalf("connection %+v %v", c, err)
-	}
-	if err := mirrorMatchesZoom(ctx, a, fake); err != nil {
-		t.Error(err)
-	}
+	require.NoError(t, err, "connection %+v %v", c, err)
+	require.NotNil(t, c, "connection %+v %v", c, err)
+	require.Equal(t, modeReadWrite, c.Mode, "connection %+v %v", c, err)
+	require.Equal(t, org.Admin, c.Email, "connection %+v %v", c, err)
+	require.Equal(t, "1", c.RoleID, "connection %+v %v", c, err)
+	assert.NoError(t, mirrorMatchesZoom(ctx, a, fake))
 	roles, _ := a.store.roles(ctx)
 	var names []string
 	for _, r := range roles {
 		names = append(names, r.Name)
 	}
 	sort.Strings(names)
-	if got := strings.Join(names, ","); got != "Admin,Helpdesk,Member,Owner" {
-		t.Errorf("roles %s", got)
-	}
+	assert.Equal(t, "Admin,Helpdesk,Member,Owner", strings.Join(names, ","), "roles")
 	audit, _ := a.store.auditLog(ctx, 100)
-	if len(audit) != 2 || audit[1].Action != "connect" || audit[0].Action != "sync" {
-		t.Errorf("audit after reinstall: %+v (the removal should have deleted the older entries)", audit)
+	if assert.Len(t, audit, 2, "audit after reinstall: %+v (the removal should have deleted the older entries)", audit) {
+		assert.Equal(t, "connect", audit[1].Action, "audit after reinstall: %+v (the removal should have deleted the older entries)", audit)
+		assert.Equal(t, "sync", audit[0].Action, "audit after reinstall: %+v (the removal should have deleted the older entries)", audit)
 	}
 
 	// Tokens: Ada's, not Ben's.
 	ben, _ := fake.User(org.Basic)
-	if _, err := env.Tokens.Get(ctx, "roleup:zoom:"+ben.ID); err == nil {
-		t.Error("the member's token is stored")
-	}
-	if tok, err := env.Tokens.Get(ctx, c.TokenKey); err != nil || tok.AccessToken == "" {
-		t.Errorf("Ada's token: %v", err)
+	_, err = env.Tokens.Get(ctx, "roleup:zoom:"+ben.ID)
+	assert.Error(t, err, "the member's token is stored")
+	tok, err := env.Tokens.Get(ctx, c.TokenKey)
+	if assert.NoError(t, err, "Ada's token: %v", err) {
+		assert.NotZero(t, tok.AccessToken, "Ada's token: %v", err)
 	}
 
 	// Emails: two welcomes and the removal notice, as .eml files.
 	sent := env.Mail.Sent()
-	if len(sent) != 4 || sent[0].To != org.NewBasic || sent[1].To != org.NewLicensed || sent[2].To != org.Greta || sent[3].To != org.Admin {
-		t.Fatalf("sent %+v", sent)
-	}
-	if !strings.Contains(sent[1].Body, "with a Pro licence (a Licensed user in Zoom)") || !strings.Contains(sent[3].Body, "deleted its tokens") {
-		t.Errorf("bodies %q / %q", sent[1].Body, sent[3].Body)
-	}
-	if !strings.Contains(sent[2].Body, "accepting moves you into Acme's account, and you leave the other one") {
-		t.Errorf("Greta's welcome: %q", sent[2].Body)
-	}
+	require.Len(t, sent, 4, "sent %+v", sent)
+	require.Equal(t, org.NewBasic, sent[0].To, "sent %+v", sent)
+	require.Equal(t, org.NewLicensed, sent[1].To, "sent %+v", sent)
+	require.Equal(t, org.Greta, sent[2].To, "sent %+v", sent)
+	require.Equal(t, org.Admin, sent[3].To, "sent %+v", sent)
+	assert.Contains(t, sent[1].Body, "with a Pro licence (a Licensed user in Zoom)", "bodies %q / %q", sent[1].Body, sent[3].Body)
+	assert.Contains(t, sent[3].Body, "deleted its tokens", "bodies %q / %q", sent[1].Body, sent[3].Body)
+	assert.Contains(t, sent[2].Body, "accepting moves you into Acme's account, and you leave the other one", "Greta's welcome: %q", sent[2].Body)
 	files, _ := filepath.Glob(filepath.Join(env.Mail.Dir, "*.eml"))
-	if len(files) != 4 {
-		t.Fatalf("outbox %v", files)
-	}
+	require.Len(t, files, 4, "outbox %v", files)
 	raw, _ := os.ReadFile(files[0])
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var dec mime.WordDecoder
 	subj, _ := dec.DecodeHeader(msg.Header.Get("Subject"))
-	if msg.Header.Get("To") != "<"+org.NewBasic+">" || subj != "Your Zoom account at Acme" {
-		t.Errorf("eml headers %v", msg.Header)
-	}
+	assert.Equal(t, "<"+org.NewBasic+">", msg.Header.Get("To"), "eml headers %v", msg.Header)
+	assert.Equal(t, "Your Zoom account at Acme", subj, "eml headers %v", msg.Header)
 }
 
 // connect runs "Connect Zoom" as email in a browser.
 func connect(t *testing.T, env *exkit.Env, email, mode string) string {
 	t.Helper()
-	if err := env.Fake.SetAuthorizingUser(email); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, env.Fake.SetAuthorizingUser(email))
 	b := exkit.NewBrowser()
 	defer b.CloseIdleConnections()
 	status, body, err := b.Get(t.Context(), env.BaseURL+exkit.ConnectPath+"?mode="+mode)
-	if err != nil || status != 200 {
-		t.Fatalf("connect: %d %v", status, err)
-	}
+	require.NoError(t, err, "connect: %d %v", status, err)
+	require.Equal(t, 200, status, "connect: %d %v", status, err)
 	return body
 }
 
@@ -292,34 +264,29 @@ func TestReadOnlyGrantForcedWrite(t *testing.T) {
 	env, a, org, _ := newTest(t)
 	connect(t, env, org.Admin, modeReadOnly)
 	c, err := a.store.connection(ctx)
-	if err != nil || c == nil || c.Mode != modeReadOnly {
-		t.Fatalf("connection %+v %v", c, err)
-	}
+	require.NoError(t, err, "connection %+v %v", c, err)
+	require.NotNil(t, c, "connection %+v %v", c, err)
+	require.Equal(t, modeReadOnly, c.Mode, "connection %+v %v", c, err)
 	cl, err := a.client(c.TokenKey)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, _, err = cl.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCreate,
 		UserInfo: &zoom.UserInfo{Email: org.NewBasic, Type: zoom.UserTypeBasic}})
 	var apiErr *zoom.APIError
-	if !errors.Is(err, zoom.ErrMissingScopes) || !errors.As(err, &apiErr) || apiErr.Code != 4700 {
-		t.Fatalf("forced write: %v", err)
-	}
+	require.ErrorIs(t, err, zoom.ErrMissingScopes, "forced write: %v", err)
+	require.ErrorAs(t, err, &apiErr, "forced write: %v", err)
+	require.Equal(t, 4700, apiErr.Code, "forced write: %v", err)
 	// Local state claiming read/write (stale or tampered): RoleUp calls
 	// Zoom, which refuses, and the admin gets a clear message.
-	if _, err := env.DB.ExecContext(ctx, `UPDATE user_provisioning_connection SET mode = $1`, modeReadWrite); err != nil {
-		t.Fatal(err)
-	}
+	_, err = env.DB.ExecContext(ctx, `UPDATE user_provisioning_connection SET mode = $1`, modeReadWrite)
+	require.NoError(t, err)
 	err = a.AddToGroup(ctx, org.Sales, org.Engineering)
-	if !errors.Is(err, ErrNoScopes) || !strings.Contains(err.Error(), "4700") || !strings.Contains(err.Error(), "Reconnect RoleUp with read/write") {
-		t.Fatalf("app write with a read-only grant: %v", err)
-	}
-	if g, _ := env.Fake.Group(org.Engineering); len(g.Members) != 3 {
-		t.Errorf("Engineering changed: %v", g.Members)
-	}
-	if _, ok := env.Fake.User(org.NewBasic); ok {
-		t.Error("the user was created")
-	}
+	require.ErrorIs(t, err, ErrNoScopes, "app write with a read-only grant: %v", err)
+	require.Contains(t, err.Error(), "4700", "app write with a read-only grant: %v", err)
+	require.Contains(t, err.Error(), "Reconnect RoleUp with read/write", "app write with a read-only grant: %v", err)
+	g, _ := env.Fake.Group(org.Engineering)
+	assert.Len(t, g.Members, 3, "Engineering changed: %v", g.Members)
+	_, ok := env.Fake.User(org.NewBasic)
+	assert.False(t, ok, "the user was created")
 }
 
 // In read-only mode every write is refused before any request.
@@ -336,35 +303,23 @@ func TestReadOnlyRefusesEveryWrite(t *testing.T) {
 		"add":      func() error { return a.AddToGroup(ctx, org.Sales, org.Engineering) },
 		"remove":   func() error { return a.RemoveFromGroup(ctx, org.Basic, org.Engineering) },
 	} {
-		if err := do(); !errors.Is(err, ErrReadOnly) {
-			t.Errorf("%s: %v", name, err)
-		}
+		assert.ErrorIs(t, do(), ErrReadOnly, "%s", name)
 	}
-	if n := len(env.Fake.Requests()) - before; n != 0 {
-		t.Errorf("%d requests reached Zoom", n)
-	}
-	if len(env.Mail.Sent()) != 0 {
-		t.Error("an email was sent")
-	}
+	assert.Equal(t, 0, len(env.Fake.Requests())-before, "requests reached Zoom")
+	assert.Empty(t, env.Mail.Sent(), "an email was sent")
 	// The page offers no forms, and a posted form is refused all the same.
 	b := exkit.NewBrowser()
 	defer b.CloseIdleConnections()
 	_, page, err := b.Get(ctx, env.BaseURL+"/users")
-	if err != nil || strings.Contains(page, `action="/users/onboard"`) || !strings.Contains(page, "Read-only: RoleUp shows the account") {
-		t.Errorf("read-only users page (%v):\n%s", err, page)
-	}
+	assert.NoError(t, err, "read-only users page (%v):\n%s", err, page)
+	assert.NotContains(t, page, `action="/users/onboard"`, "read-only users page (%v):\n%s", err, page)
+	assert.Contains(t, page, "Read-only: RoleUp shows the account", "read-only users page (%v):\n%s", err, page)
 	resp, err := b.PostForm(env.BaseURL+"/users/onboard", url.Values{"email": {org.NewBasic}, "licence": {"basic"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !strings.Contains(string(body), "connected to Zoom read-only: nothing was changed or sent to Zoom") {
-		t.Errorf("posted onboard in read-only mode:\n%s", body)
-	}
-	if n := len(env.Fake.Requests()) - before; n != 0 {
-		t.Errorf("%d requests reached Zoom", n)
-	}
+	assert.Contains(t, string(body), "connected to Zoom read-only: nothing was changed or sent to Zoom", "posted onboard in read-only mode:\n%s", body)
+	assert.Equal(t, 0, len(env.Fake.Requests())-before, "requests reached Zoom")
 }
 
 // Uninstalling from Zoom's Marketplace (app_deauthorized) deletes the
@@ -374,35 +329,24 @@ func TestUninstallFromZoom(t *testing.T) {
 	env, a, org, _ := newTest(t)
 	connect(t, env, org.Admin, modeReadWrite)
 	c, _ := a.store.connection(ctx)
-	if c == nil {
-		t.Fatal("not connected")
-	}
-	if err := env.Fake.Uninstall(org.Admin); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Tokens.Get(ctx, c.TokenKey); err == nil {
-		t.Error("token kept after app_deauthorized")
-	}
+	require.NotNil(t, c, "not connected")
+	require.NoError(t, env.Fake.Uninstall(org.Admin))
+	_, err := env.Tokens.Get(ctx, c.TokenKey)
+	assert.Error(t, err, "token kept after app_deauthorized")
 	counts, _ := a.store.counts(ctx)
 	for table, n := range counts {
-		if n != 0 {
-			t.Errorf("%s: %d rows left", table, n)
-		}
+		assert.Equal(t, 0, n, "%s rows left", table)
 	}
 	sent := env.Mail.Sent()
-	if len(sent) != 1 || sent[0].To != org.Admin || !strings.Contains(sent[0].Body, "uninstalled") {
-		t.Errorf("sent %+v", sent)
+	if assert.Len(t, sent, 1, "sent %+v", sent) {
+		assert.Equal(t, org.Admin, sent[0].To, "sent %+v", sent)
+		assert.Contains(t, sent[0].Body, "uninstalled", "sent %+v", sent)
 	}
 	before := len(env.Fake.Requests())
-	if _, err := a.Sync(ctx); !errors.Is(err, exkit.ErrNotConnected) {
-		t.Errorf("sync after uninstall: %v", err)
-	}
-	if err := a.RemovePermanently(ctx); !errors.Is(err, exkit.ErrNotConnected) {
-		t.Errorf("remove after uninstall: %v", err)
-	}
-	if n := len(env.Fake.Requests()) - before; n != 0 {
-		t.Errorf("%d requests after uninstall", n)
-	}
+	_, err = a.Sync(ctx)
+	assert.ErrorIs(t, err, exkit.ErrNotConnected, "sync after uninstall")
+	assert.ErrorIs(t, a.RemovePermanently(ctx), exkit.ErrNotConnected, "remove after uninstall")
+	assert.Equal(t, 0, len(env.Fake.Requests())-before, "requests after uninstall")
 }
 
 // An account-level uninstall names the owner in app_deauthorized: RoleUp
@@ -412,21 +356,14 @@ func TestUninstallByAccount(t *testing.T) {
 	ctx := t.Context()
 	env, a, org, _ := newTest(t)
 	connect(t, env, org.Admin, modeReadWrite)
-	if err := env.Fake.Uninstall(org.Basic); err != nil {
-		t.Fatal(err)
-	}
-	if c, _ := a.store.connection(ctx); c == nil {
-		t.Fatal("another user's uninstall removed RoleUp's connection")
-	}
-	if err := env.Fake.Uninstall(""); err != nil {
-		t.Fatal(err)
-	}
-	if c, _ := a.store.connection(ctx); c != nil {
-		t.Fatal("account-level uninstall kept the connection")
-	}
-	if _, err := env.Tokens.Get(ctx, "roleup:zoom:"+idsOf(env, org.Admin)); err == nil {
-		t.Error("token kept")
-	}
+	require.NoError(t, env.Fake.Uninstall(org.Basic))
+	c, _ := a.store.connection(ctx)
+	require.NotNil(t, c, "another user's uninstall removed RoleUp's connection")
+	require.NoError(t, env.Fake.Uninstall(""))
+	c, _ = a.store.connection(ctx)
+	require.Nil(t, c, "account-level uninstall kept the connection")
+	_, err := env.Tokens.Get(ctx, "roleup:zoom:"+idsOf(env, org.Admin))
+	assert.Error(t, err, "token kept")
 }
 
 // Removing RoleUp after Zoom already revoked the grant still deletes
@@ -436,20 +373,16 @@ func TestRemoveWithDeadGrant(t *testing.T) {
 	env, a, org, _ := newTest(t)
 	connect(t, env, org.Admin, modeReadWrite)
 	env.Fake.RevokeAll()
-	if _, err := a.Sync(ctx); !errors.Is(err, ErrReconnect) {
-		t.Errorf("sync with a revoked grant: %v", err)
-	}
-	if err := a.RemovePermanently(ctx); err != nil {
-		t.Fatal(err)
-	}
+	_, err := a.Sync(ctx)
+	assert.ErrorIs(t, err, ErrReconnect, "sync with a revoked grant")
+	require.NoError(t, a.RemovePermanently(ctx))
 	counts, _ := a.store.counts(ctx)
 	for table, n := range counts {
-		if n != 0 {
-			t.Errorf("%s: %d rows left", table, n)
-		}
+		assert.Equal(t, 0, n, "%s rows left", table)
 	}
-	if sent := env.Mail.Sent(); len(sent) != 1 || !strings.Contains(sent[0].Body, "Zoom had already ended") {
-		t.Errorf("sent %+v", sent)
+	sent := env.Mail.Sent()
+	if assert.Len(t, sent, 1, "sent %+v", sent) {
+		assert.Contains(t, sent[0].Body, "Zoom had already ended", "sent %+v", sent)
 	}
 }
 
@@ -457,168 +390,120 @@ func TestRemoveWithDeadGrant(t *testing.T) {
 func TestPages(t *testing.T) {
 	ctx := t.Context()
 	env, _, org, _ := newTest(t)
-	if _, err := env.Fake.AddUser(zoomtest.User{Email: "xss@acme.example", FirstName: "<script>alert(1)</script>"}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := env.Fake.AddUser(zoomtest.User{Email: "xss@acme.example", FirstName: "<script>alert(1)</script>"})
+	require.NoError(t, err)
 	b := exkit.NewBrowser()
 	defer b.CloseIdleConnections()
 	get := func(path string) string {
 		t.Helper()
 		status, body, err := b.Get(ctx, env.BaseURL+path)
-		if err != nil || status != 200 {
-			t.Fatalf("GET %s: %d %v", path, status, err)
-		}
+		require.NoError(t, err, "GET %s: %d %v", path, status, err)
+		require.Equal(t, 200, status, "GET %s: %d %v", path, status, err)
 		return body
 	}
 	post := func(path string, form url.Values) string {
 		t.Helper()
 		resp, err := b.PostForm(env.BaseURL+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != 200 {
-			t.Fatalf("POST %s: %d %s", path, resp.StatusCode, body)
-		}
+		require.Equal(t, 200, resp.StatusCode, "POST %s %s", path, body)
 		return string(body)
 	}
-	if home := get("/"); !strings.Contains(home, "Connect Zoom (read/write)") || !strings.Contains(home, "Connect Zoom (read-only)") {
-		t.Errorf("home before connecting:\n%s", home)
-	}
+	home := get("/")
+	assert.Contains(t, home, "Connect Zoom (read/write)", "home before connecting:\n%s", home)
+	assert.Contains(t, home, "Connect Zoom (read-only)", "home before connecting:\n%s", home)
 	// RoleUp's pages share the examples' layout: its name, the stylesheet,
 	// the navigation back home from every page.
 	for _, path := range []string{"/", "/users", "/integrations", "/integrations/zoom"} {
 		page := get(path)
 		for _, want := range []string{" · RoleUp</title>", `<link rel="stylesheet" href="` + exkit.StylesheetPath + `">`, `<a class="brand" href="/">RoleUp</a>`, `<a href="/users">Users</a>`} {
-			if !strings.Contains(page, want) {
-				t.Errorf("%s lacks %s", path, want)
-			}
+			assert.Contains(t, page, want, "%s lacks %s", path, want)
 		}
 	}
-	if err := env.Fake.SetAuthorizingUser(org.Admin); err != nil {
-		t.Fatal(err)
-	}
-	home := get(exkit.ConnectPath + "?mode=read-write")
-	if !strings.Contains(home, "Connected to Zoom read-write as ada.admin@acme.example. Synced 8 users") {
-		t.Errorf("home after connecting:\n%s", home)
-	}
+	require.NoError(t, env.Fake.SetAuthorizingUser(org.Admin))
+	home = get(exkit.ConnectPath + "?mode=read-write")
+	assert.Contains(t, home, "Connected to Zoom read-write as ada.admin@acme.example. Synced 8 users", "home after connecting:\n%s", home)
 	users := get("/users")
 	for _, want := range []string{org.Pending, org.Inactive, "Helpdesk", "Engineering", `action="/users/onboard"`, "&lt;script&gt;"} {
-		if !strings.Contains(users, want) {
-			t.Errorf("users page lacks %q", want)
-		}
+		assert.Contains(t, users, want, "users page lacks %q", want)
 	}
-	if strings.Contains(users, "<script>") {
-		t.Error("users page is not escaped")
-	}
+	assert.NotContains(t, users, "<script>", "users page is not escaped")
 	for _, l := range []string{`<option value="basic" selected>Basic</option>`, `<option value="pro">Pro</option>`, `<option value="corporate">Corporate</option>`} {
-		if !strings.Contains(users, l) {
-			t.Errorf("users page lacks the licence choice %s", l)
-		}
+		assert.Contains(t, users, l, "users page lacks the licence choice %s", l)
 	}
 	page := post("/users/onboard", url.Values{"email": {org.NewLicensed}, "first_name": {"Omar"}, "licence": {"pro"}})
-	if !strings.Contains(page, "Invited omar.new@acme.example with a Pro licence (Licensed in Zoom)") || !strings.Contains(page, "<td>Pro (Licensed)</td>") {
-		t.Errorf("onboard page:\n%s", page)
-	}
+	assert.Contains(t, page, "Invited omar.new@acme.example with a Pro licence (Licensed in Zoom)", "onboard page:\n%s", page)
+	assert.Contains(t, page, "<td>Pro (Licensed)</td>", "onboard page:\n%s", page)
 	page = post("/users/onboard", url.Values{"email": {org.NewCorporate}, "licence": {"corporate"}})
-	if !strings.Contains(page, "Acme&#39;s Zoom account has no paid seat left for a Corporate licence") {
-		t.Errorf("onboard without a seat page:\n%s", page)
-	}
-	if _, ok := env.Fake.User(org.NewCorporate); ok {
-		t.Error("a user was created without a seat")
-	}
+	assert.Contains(t, page, "Acme&#39;s Zoom account has no paid seat left for a Corporate licence", "onboard without a seat page:\n%s", page)
+	_, ok := env.Fake.User(org.NewCorporate)
+	assert.False(t, ok, "a user was created without a seat")
 	page = post("/users/onboard", url.Values{"email": {org.Greta}, "licence": {"basic"}})
 	for _, want := range []string{"Zoom&#39;s invitation asks them to leave it and join Acme&#39;s account",
 		"<td>pending: invited away from another organisation&#39;s Zoom account", "<td>pending: waiting for them to accept Zoom&#39;s email</td>"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("onboard from elsewhere page lacks %q:\n%s", want, page)
-		}
+		assert.Contains(t, page, want, "onboard from elsewhere page lacks %q:\n%s", want, page)
 	}
 	page = post("/users/onboard", url.Values{"email": {org.GlobexOwner}, "licence": {"basic"}})
-	if !strings.Contains(page, "Zoom will not move it (Zoom code 1009") {
-		t.Errorf("onboard another account's owner page:\n%s", page)
-	}
+	assert.Contains(t, page, "Zoom will not move it (Zoom code 1009", "onboard another account's owner page:\n%s", page)
 	page = post("/users/onboard", url.Values{"email": {org.Basic}, "licence": {"basic"}})
-	if !strings.Contains(page, "already has a Zoom user (Zoom 409, code 1005)") {
-		t.Errorf("onboard existing page:\n%s", page)
-	}
+	assert.Contains(t, page, "already has a Zoom user (Zoom 409, code 1005)", "onboard existing page:\n%s", page)
 	page = post("/users/role", url.Values{"email": {org.Basic}, "role_id": {org.Helpdesk}})
-	if u, _ := env.Fake.User(org.Basic); u.RoleID != org.Helpdesk || !strings.Contains(page, "Changed the role") {
-		t.Errorf("role change: %+v", u)
-	}
+	u, _ := env.Fake.User(org.Basic)
+	assert.Equal(t, org.Helpdesk, u.RoleID, "role change: %+v", u)
+	assert.Contains(t, page, "Changed the role", "role change: %+v", u)
 	post("/groups/add", url.Values{"email": {org.Sales}, "group_id": {org.Engineering}})
 	post("/groups/remove", url.Values{"email": {org.Basic}, "group_id": {org.Engineering}})
-	if g, _ := env.Fake.Group(org.Engineering); strings.Join(g.Members, ",") != idsOf(env, org.Admin, org.Licensed, org.Sales) {
-		t.Errorf("Engineering %v", g.Members)
-	}
+	g, _ := env.Fake.Group(org.Engineering)
+	assert.Equal(t, idsOf(env, org.Admin, org.Licensed, org.Sales), strings.Join(g.Members, ","), "Engineering %v", g.Members)
 	// The Offboard toggle and Remove, per user.
 	for _, want := range []string{`<input type="hidden" name="offboarded" value="on"><button class="offboard secondary" aria-pressed="false" title="Deactivate in Zoom, delete nothing">Offboard: off</button>`,
 		`<input type="hidden" name="offboarded" value="off"><button class="offboard" aria-pressed="true" title="Offboarded: deactivated in Zoom. Click to bring back.">Offboard: on</button>`,
 		`action="/users/remove"`, `<option value="disassociate">withdraw the invitation</option>`} {
-		if !strings.Contains(users, want) {
-			t.Errorf("users page lacks %s", want)
-		}
+		assert.Contains(t, users, want, "users page lacks %s", want)
 	}
 	page = post("/users/offboard", url.Values{"email": {org.Sales}, "offboarded": {"on"}})
-	if u, _ := env.Fake.User(org.Sales); u.Status != "inactive" || !strings.Contains(page, "Offboarded sam.sales@acme.example: deactivated in Zoom") {
-		t.Errorf("offboard toggle on: %+v\n%s", u, page)
-	}
+	u, _ = env.Fake.User(org.Sales)
+	assert.Equal(t, "inactive", u.Status, "offboard toggle on: %+v\n%s", u, page)
+	assert.Contains(t, page, "Offboarded sam.sales@acme.example: deactivated in Zoom", "offboard toggle on: %+v\n%s", u, page)
 	page = post("/users/offboard", url.Values{"email": {org.Sales}, "offboarded": {"off"}})
-	if u, _ := env.Fake.User(org.Sales); u.Status != "active" || !strings.Contains(page, "sam.sales@acme.example is back on board") {
-		t.Errorf("offboard toggle off: %+v\n%s", u, page)
-	}
+	u, _ = env.Fake.User(org.Sales)
+	assert.Equal(t, "active", u.Status, "offboard toggle off: %+v\n%s", u, page)
+	assert.Contains(t, page, "sam.sales@acme.example is back on board", "offboard toggle off: %+v\n%s", u, page)
 	post("/users/remove", url.Values{"email": {org.Inactive}, "action": {"delete"}})
-	if _, ok := env.Fake.User(org.Inactive); ok {
-		t.Error("remove did not delete")
-	}
+	_, ok = env.Fake.User(org.Inactive)
+	assert.False(t, ok, "remove did not delete")
 	page = post("/users/remove", url.Values{"email": {org.Pending}, "action": {"delete"}})
-	if !strings.Contains(page, "withdraw it with disassociate") {
-		t.Errorf("pending delete page:\n%s", page)
-	}
+	assert.Contains(t, page, "withdraw it with disassociate", "pending delete page:\n%s", page)
 	page = post("/sync", nil)
-	if !strings.Contains(page, "Synced 9 users") {
-		t.Errorf("sync page:\n%s", page)
-	}
+	assert.Contains(t, page, "Synced 9 users", "sync page:\n%s", page)
 
 	// The webhook endpoint only takes signed POSTs.
 	resp, err := b.Post(env.BaseURL+exkit.WebhookPath, "application/json", strings.NewReader(`{"event":"app_deauthorized"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("unsigned webhook: %d", resp.StatusCode)
-	}
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "unsigned webhook")
 
 	// The integrations list and the Zoom configuration page.
 	integ := get("/integrations")
 	for _, want := range []string{"<td>Zoom</td><td>Connected read-write as ada.admin@acme.example</td>", "<code>user:write:admin</code>",
 		`<a href="/integrations/zoom">Edit configuration</a>`} {
-		if !strings.Contains(integ, want) {
-			t.Errorf("integrations page lacks %s:\n%s", want, integ)
-		}
+		assert.Contains(t, integ, want, "integrations page lacks %s:\n%s", want, integ)
 	}
 	page = post("/integrations/zoom", url.Values{"default_licence": {"corporate"}})
-	if !strings.Contains(page, "Saved the Zoom configuration.") || !strings.Contains(page, `<option value="corporate" selected>Corporate</option>`) ||
-		!strings.Contains(page, "reconnect read-only") {
-		t.Errorf("configuration page:\n%s", page)
-	}
-	if users := get("/users"); !strings.Contains(users, `<option value="corporate" selected>Corporate</option>`) {
-		t.Error("the onboarding form does not offer the configured licence first")
-	}
+	assert.Contains(t, page, "Saved the Zoom configuration.", "configuration page:\n%s", page)
+	assert.Contains(t, page, `<option value="corporate" selected>Corporate</option>`, "configuration page:\n%s", page)
+	assert.Contains(t, page, "reconnect read-only", "configuration page:\n%s", page)
+	users = get("/users")
+	assert.Contains(t, users, `<option value="corporate" selected>Corporate</option>`, "the onboarding form does not offer the configured licence first")
 	page = post("/integrations/zoom", url.Values{"default_licence": {"platinum"}})
-	if !strings.Contains(page, "Choose a licence: Basic, Pro or Corporate.") {
-		t.Errorf("bad configuration page:\n%s", page)
-	}
+	assert.Contains(t, page, "Choose a licence: Basic, Pro or Corporate.", "bad configuration page:\n%s", page)
 
 	page = post("/remove", nil)
-	if !strings.Contains(page, "RoleUp was removed") || !strings.Contains(page, "Connect Zoom (read/write)") {
-		t.Errorf("remove page:\n%s", page)
-	}
-	if integ := get("/integrations"); !strings.Contains(integ, "<td>Zoom</td><td>Not connected</td><td>none</td>") {
-		t.Errorf("integrations page after removal:\n%s", integ)
-	}
+	assert.Contains(t, page, "RoleUp was removed", "remove page:\n%s", page)
+	assert.Contains(t, page, "Connect Zoom (read/write)", "remove page:\n%s", page)
+	integ = get("/integrations")
+	assert.Contains(t, integ, "<td>Zoom</td><td>Not connected</td><td>none</td>", "integrations page after removal:\n%s", integ)
 }
 
 func idsOf(env *exkit.Env, emails ...string) string {
@@ -634,12 +519,8 @@ func TestRunOffline(t *testing.T) {
 	t.Setenv("ZOOM_CLIENT_ID", "")
 	t.Setenv("ZOOMKIT_DB", "")
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"-data", t.TempDir()}, &out, &out); err != nil {
-		t.Fatalf("%v\n%s", err, out.String())
-	}
-	if !strings.Contains(out.String(), "Emails RoleUp sent") {
-		t.Errorf("output:\n%s", out.String())
-	}
+	require.NoError(t, run(context.Background(), []string{"-data", t.TempDir()}, &out, &out), "\n%s", out.String())
+	assert.Contains(t, out.String(), "Emails RoleUp sent", "output:\n%s", out.String())
 }
 
 // A member's refused connection (Zoom's consent page refuses a member an
@@ -648,22 +529,20 @@ func TestMemberRefusedKeepsConnection(t *testing.T) {
 	ctx := t.Context()
 	env, a, org, _ := newTest(t)
 	connect(t, env, org.Admin, modeReadWrite)
-	if err := env.Fake.SetAuthorizingUser(org.Licensed); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, env.Fake.SetAuthorizingUser(org.Licensed))
 	b := exkit.NewBrowser()
 	defer b.CloseIdleConnections()
 	status, page, err := b.Get(ctx, env.BaseURL+exkit.ConnectPath+"?mode="+modeReadOnly)
-	if err != nil || status != http.StatusForbidden || !strings.Contains(page, "An account admin is required to install this type of app") {
-		t.Errorf("member's connect: %d %v\n%s", status, err, page)
-	}
+	assert.NoError(t, err, "member's connect: %d %v\n%s", status, err, page)
+	assert.Equal(t, http.StatusForbidden, status, "member's connect: %d %v\n%s", status, err, page)
+	assert.Contains(t, page, "An account admin is required to install this type of app", "member's connect: %d %v\n%s", status, err, page)
 	c, err := a.store.connection(ctx)
-	if err != nil || c == nil || c.Email != org.Admin || c.Mode != modeReadWrite {
-		t.Fatalf("connection %+v %v", c, err)
-	}
-	if _, err := a.Sync(ctx); err != nil {
-		t.Fatalf("sync with the admin's grant: %v", err)
-	}
+	require.NoError(t, err, "connection %+v %v", c, err)
+	require.NotNil(t, c, "connection %+v %v", c, err)
+	require.Equal(t, org.Admin, c.Email, "connection %+v %v", c, err)
+	require.Equal(t, modeReadWrite, c.Mode, "connection %+v %v", c, err)
+	_, err = a.Sync(ctx)
+	require.NoError(t, err, "sync with the admin's grant")
 }
 
 // Every POST route refuses a browser's cross-site post (a foreign Origin,
@@ -699,20 +578,16 @@ func TestCrossSitePostsRefused(t *testing.T) {
 	}
 	slices.Sort(table)
 	posts := slices.Sorted(slices.Values(a.posts))
-	if !slices.Equal(table, posts) {
-		t.Fatalf("the table covers %v; RoleUp's POST routes are %v", table, posts)
-	}
+	require.Equal(t, posts, table, "the table covers; RoleUp's POST routes are")
 	exkittest.AssertPostRoutesRefuseCrossSite(t, env.BaseURL, routes, state)
 	// The same-origin posts did their work.
-	if u, ok := env.Fake.User(org.NewBasic); !ok || u.Status != "pending" {
-		t.Errorf("same-origin onboard: %+v", u)
-	}
-	if u, _ := env.Fake.User(org.Licensed); u.Status != "inactive" {
-		t.Errorf("same-origin offboard: %+v", u)
-	}
-	if c, _ := a.store.connection(ctx); c != nil {
-		t.Error("same-origin remove kept the connection")
-	}
+	u, ok := env.Fake.User(org.NewBasic)
+	assert.True(t, ok, "same-origin onboard: %+v", u)
+	assert.Equal(t, "pending", u.Status, "same-origin onboard: %+v", u)
+	u, _ = env.Fake.User(org.Licensed)
+	assert.Equal(t, "inactive", u.Status, "same-origin offboard: %+v", u)
+	c, _ := a.store.connection(ctx)
+	assert.Nil(t, c, "same-origin remove kept the connection")
 }
 
 // Zoom failing, or out of reach, is told in a sentence that says what to
@@ -726,9 +601,7 @@ func TestFailuresShownAsSentences(t *testing.T) {
 	post := func(path string, form url.Values) string {
 		t.Helper()
 		resp, err := b.PostForm(env.BaseURL+path, form)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer resp.Body.Close()
 		body, _ := io.ReadAll(resp.Body)
 		return string(body)
@@ -736,9 +609,8 @@ func TestFailuresShownAsSentences(t *testing.T) {
 	flash := func(page string) string {
 		t.Helper()
 		m := flashRE.FindStringSubmatch(page)
-		if m == nil || m[1] != "err" {
-			t.Fatalf("no error shown:\n%s", page)
-		}
+		require.NotNil(t, m, "no error shown:\n%s", page)
+		require.Equal(t, "err", m[1], "no error shown:\n%s", page)
 		return html.UnescapeString(m[2])
 	}
 	for _, tc := range []struct {
@@ -755,33 +627,26 @@ func TestFailuresShownAsSentences(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ClearFaults()
-			if err := env.Fake.InjectFault(tc.fault); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, env.Fake.InjectFault(tc.fault))
 			got := flash(post("/users/offboard", url.Values{"email": {org.Licensed}, "offboarded": {"on"}}))
 			if got != tc.want && !strings.HasPrefix(got, strings.TrimSuffix(tc.want, ".")) {
 				t.Errorf("shown %q, want %q", got, tc.want)
 			}
 			for _, leak := range []string{"zoom:", "oauth:", "dial tcp", "connection reset", "PUT ", "/users/"} {
-				if strings.Contains(got, leak) {
-					t.Errorf("the sentence shows %q: %s", leak, got)
-				}
+				assert.NotContains(t, got, leak, "the sentence shows %q: %s", leak, got)
 			}
 		})
 	}
 	env.Fake.ClearFaults()
-	if u, _ := env.Fake.User(org.Licensed); u.Status != "active" {
-		t.Errorf("Lena after the failures: %s", u.Status)
-	}
+	u, _ := env.Fake.User(org.Licensed)
+	assert.Equal(t, "active", u.Status, "Lena after the failures")
 	// A revoked grant (Zoom's side): reconnect, in plain words.
 	env.Fake.RevokeAll()
-	if got := flash(post("/sync", nil)); got != "The Zoom connection was revoked or has expired: connect Zoom again." {
-		t.Errorf("revoked grant: %q", got)
-	}
+	assert.Equal(t, "The Zoom connection was revoked or has expired: connect Zoom again.", flash(post("/sync", nil)), "revoked grant")
 	// The log has the detail behind each sentence.
-	if log := out.String(); !strings.Contains(log, `level=WARN msg="action failed" action="offboard the user"`) || !strings.Contains(log, "zoom_status=500") {
-		t.Errorf("the log lacks the failures:\n%s", log)
-	}
+	log := out.String()
+	assert.Contains(t, log, `level=WARN msg="action failed" action="offboard the user"`, "the log lacks the failures:\n%s", log)
+	assert.Contains(t, log, "zoom_status=500", "the log lacks the failures:\n%s", log)
 	_ = ctx
 	_ = a
 }

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
@@ -31,9 +31,7 @@ func TestBrowserServe(t *testing.T) {
 	go func() { served <- env.Serve(serveCtx, a) }()
 	t.Cleanup(func() {
 		stopServe()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+		assert.NoError(t, <-served, "serve")
 	})
 
 	step, text, shot := c.Do, c.Text, c.Shot
@@ -42,33 +40,23 @@ func TestBrowserServe(t *testing.T) {
 
 	// 1. The app's home page.
 	step("open the app", chromedp.Navigate(env.BaseURL+"/"), chromedp.WaitVisible(css("#connect")))
-	if s := text("header .brand"); s != "PulsoDesk" {
-		t.Errorf("header %q", s)
-	}
-	if s := text("#status"); s != "Zoom: not connected" {
-		t.Errorf("status %q", s)
-	}
+	assert.Equal(t, "PulsoDesk", text("header .brand"), "header")
+	assert.Equal(t, "Zoom: not connected", text("#status"), "status")
 	shot("home")
 
 	// 2. Connect Zoom: the fake Zoom's consent page.
 	allow := css(`button[name="decision"][value="allow"]`)
 	step("click Connect Zoom", chromedp.Click(css("#connect")), chromedp.WaitVisible(allow))
-	if s := text("select[name=user]"); !strings.Contains(s, ownerEmail) {
-		t.Errorf("consent page offers %q", s)
-	}
+	s := text("select[name=user]")
+	assert.Contains(t, s, ownerEmail, "consent page offers %q", s)
 	shot("consent")
 
 	// 3. Approve: back on the app, showing the connected account.
 	step("approve", chromedp.Click(allow), chromedp.WaitVisible(css("#account")))
-	if s := text("#account"); s != ownerEmail {
-		t.Errorf("connected account shown %q, want %q", s, ownerEmail)
-	}
-	if s := text("#notice"); !strings.Contains(s, "Your Zoom account "+ownerEmail+" is connected") {
-		t.Errorf("notice %q", s)
-	}
-	if s := text("#zoom-status"); s != "Connected" {
-		t.Errorf("Settings → Integrations → Zoom shows %q", s)
-	}
+	assert.Equal(t, ownerEmail, text("#account"), "connected account shown")
+	s = text("#notice")
+	assert.Contains(t, s, "Your Zoom account "+ownerEmail+" is connected", "notice %q", s)
+	assert.Equal(t, "Connected", text("#zoom-status"), "Settings → Integrations → Zoom shows")
 	shot("connected")
 	step("go to Meetings", chromedp.Click(navMeetings), chromedp.WaitVisible(css("#topic")))
 
@@ -83,57 +71,45 @@ func TestBrowserServe(t *testing.T) {
 		chromedp.Click(css("#submit-meeting")),
 		chromedp.WaitVisible(css("#join-link")))
 	id, err := strconv.ParseInt(text("#meeting-id"), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	m, err := a.localMeeting(t.Context(), id)
-	if err != nil {
-		t.Fatalf("meeting %d not in the history: %v", id, err)
-	}
-	if href := c.Attr("#join-link", "href"); href != m.JoinURL || m.JoinURL == "" {
-		t.Errorf("join link %q, history has %q", href, m.JoinURL)
-	}
-	if s := text("#meeting-when"); !strings.Contains(s, "14:30") || !strings.Contains(s, "(Europe/Madrid)") {
-		t.Errorf("schedule shown %q", s)
-	}
-	if zm, ok := env.Fake.Meeting(zoom.ID(id)); !ok || zm.Topic != "Customer onboarding call" || zm.Duration != 45 {
-		t.Errorf("Zoom has %+v", zm)
-	}
+	require.NoError(t, err, "meeting %d not in the history", id)
+	href := c.Attr("#join-link", "href")
+	assert.Equal(t, m.JoinURL, href, "join link %q, history has %q", href, m.JoinURL)
+	assert.NotZero(t, m.JoinURL, "join link %q, history has %q", href, m.JoinURL)
+	s = text("#meeting-when")
+	assert.Contains(t, s, "14:30", "schedule shown %q", s)
+	assert.Contains(t, s, "(Europe/Madrid)", "schedule shown %q", s)
+	zm, ok := env.Fake.Meeting(zoom.ID(id))
+	assert.True(t, ok, "Zoom has %+v", zm)
+	assert.Equal(t, "Customer onboarding call", zm.Topic, "Zoom has %+v", zm)
+	assert.Equal(t, 45, zm.Duration, "Zoom has %+v", zm)
 	shot("meeting-created")
 
 	// 5. Disconnect: tokens revoked and deleted, the history stays.
 	step("disconnect",
 		chromedp.Click(navIntegrations), chromedp.WaitVisible(css("#disconnect")),
 		chromedp.Click(css("#disconnect")), chromedp.WaitVisible(css("#confirm-disconnect")))
-	if s := text("#confirm"); !strings.Contains(s, "Disconnect Zoom?") || !strings.Contains(s, ownerEmail) {
-		t.Errorf("confirmation step %q", s)
-	}
-	if count(env.Fake.Requests(), "oauth.revoke") != 0 {
-		t.Error("revoked before the confirmation")
-	}
+	s = text("#confirm")
+	assert.Contains(t, s, "Disconnect Zoom?", "confirmation step %q", s)
+	assert.Contains(t, s, ownerEmail, "confirmation step %q", s)
+	assert.Equal(t, 0, count(env.Fake.Requests(), "oauth.revoke"), "revoked before the confirmation")
 	shot("confirm-disconnect")
 	step("confirm the disconnect", chromedp.Click(css("#confirm-disconnect")), chromedp.WaitVisible(css("#connect")))
-	if s := text("#history"); !strings.Contains(s, "Customer onboarding call") || !strings.Contains(s, m.JoinURL) {
-		t.Errorf("history after the disconnect: %q", s)
-	}
-	if _, err := env.Tokens.Get(t.Context(), a.tokenKey(ana)); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Errorf("tokens after the disconnect: %v", err)
-	}
-	if count(env.Fake.Requests(), "oauth.revoke") != 1 {
-		t.Errorf("revoke calls: %v", ops(env.Fake.Requests()))
-	}
+	s = text("#history")
+	assert.Contains(t, s, "Customer onboarding call", "history after the disconnect: %q", s)
+	assert.Contains(t, s, m.JoinURL, "history after the disconnect: %q", s)
+	_, err = env.Tokens.Get(t.Context(), a.tokenKey(ana))
+	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "tokens after the disconnect")
+	assert.Equal(t, 1, count(env.Fake.Requests(), "oauth.revoke"), "revoke calls: %v", ops(env.Fake.Requests()))
 	shot("disconnected")
 
 	// 6. Connect again.
 	step("reconnect", chromedp.Click(css("#connect")), chromedp.WaitVisible(allow),
 		chromedp.Click(allow), chromedp.WaitVisible(css("#account")))
-	if s := text("#account"); s != ownerEmail {
-		t.Errorf("reconnected account %q", s)
-	}
+	assert.Equal(t, ownerEmail, text("#account"), "reconnected account")
 	shot("reconnected")
-	if env.Fake.TokenRequests()["authorization_code"] != 2 {
-		t.Errorf("token requests %v", env.Fake.TokenRequests())
-	}
+	assert.Equal(t, 2, env.Fake.TokenRequests()["authorization_code"], "token requests %v", env.Fake.TokenRequests())
 
 	// 7. Luis, a teammate, signs in and connects his own Zoom: he picks his
 	// user on Zoom's consent page, and his meeting is hosted by it.
@@ -142,16 +118,12 @@ func TestBrowserServe(t *testing.T) {
 		chromedp.Click(css("#switch")), chromedp.WaitVisible(css("#signin-submit")),
 		chromedp.Click(css(`input[name="member"][value="luis"]`)),
 		chromedp.Click(css("#signin-submit")), chromedp.WaitVisible(css("#connect")))
-	if s := text("#member"); s != luis.Name {
-		t.Errorf("signed in as %q", s)
-	}
+	assert.Equal(t, luis.Name, text("#member"), "signed in as")
 	shot("luis-signed-in")
 	step("Luis connects his Zoom", chromedp.Click(css("#connect")), chromedp.WaitVisible(allow),
 		chromedp.SetValue(css("select[name=user]"), luisZoom.ID),
 		chromedp.Click(allow), chromedp.WaitVisible(css("#account")))
-	if s := text("#account"); s != luis.Email {
-		t.Errorf("Luis's connected account %q", s)
-	}
+	assert.Equal(t, luis.Email, text("#account"), "Luis's connected account")
 	step("go to Meetings", chromedp.Click(navMeetings), chromedp.WaitVisible(css("#topic")))
 	step("Luis schedules a meeting",
 		chromedp.SetValue(css("#topic"), "Globex demo"),
@@ -159,19 +131,14 @@ func TestBrowserServe(t *testing.T) {
 		chromedp.SetValue(css("#time"), "16:00"),
 		chromedp.Click(css("#submit-meeting")),
 		chromedp.WaitVisible(css("#join-link")))
-	if s := text("#meeting-host"); s != luis.Email {
-		t.Errorf("host shown %q, want %q", s, luis.Email)
-	}
+	assert.Equal(t, luis.Email, text("#meeting-host"), "host shown")
 	lid, err := strconv.ParseInt(text("#meeting-id"), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if zm, ok := env.Fake.Meeting(zoom.ID(lid)); !ok || zm.HostID != luisZoom.ID {
-		t.Errorf("Luis's meeting in Zoom: %+v", zm)
-	}
-	if c, _ := a.connection(t.Context(), ana); !c.Active() {
-		t.Error("Luis connecting ended Ana's connection")
-	}
+	require.NoError(t, err)
+	zm, ok = env.Fake.Meeting(zoom.ID(lid))
+	assert.True(t, ok, "Luis's meeting in Zoom: %+v", zm)
+	assert.Equal(t, luisZoom.ID, zm.HostID, "Luis's meeting in Zoom: %+v", zm)
+	anaConn, _ := a.connection(t.Context(), ana)
+	assert.True(t, anaConn.Active(), "Luis connecting ended Ana's connection")
 	shot("luis-meeting")
 
 	// 8. Luis deletes his meeting history (after a confirmation); Ana's
@@ -181,14 +148,12 @@ func TestBrowserServe(t *testing.T) {
 		chromedp.Click(css("#delete-history")), chromedp.WaitVisible(css("#confirm-delete-history")))
 	shot("confirm-delete-history")
 	step("confirm", chromedp.Click(css("#confirm-delete-history")), chromedp.WaitVisible(css("#notice")))
-	if s := text("#notice"); !strings.Contains(s, "Your meeting history was deleted") {
-		t.Errorf("notice %q", s)
-	}
-	if s := text("#history"); strings.Contains(s, "Globex demo") || !strings.Contains(s, "Customer onboarding call") {
-		t.Errorf("history after Luis deleted his: %q", s)
-	}
-	if _, ok := env.Fake.Meeting(zoom.ID(lid)); !ok {
-		t.Error("deleting the history deleted the meeting in Zoom")
-	}
+	s = text("#notice")
+	assert.Contains(t, s, "Your meeting history was deleted", "notice %q", s)
+	s = text("#history")
+	assert.NotContains(t, s, "Globex demo", "history after Luis deleted his: %q", s)
+	assert.Contains(t, s, "Customer onboarding call", "history after Luis deleted his: %q", s)
+	_, ok = env.Fake.Meeting(zoom.ID(lid))
+	assert.True(t, ok, "deleting the history deleted the meeting in Zoom")
 	shot("history-deleted")
 }

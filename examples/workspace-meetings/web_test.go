@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -112,8 +111,6 @@ func TestZoomFailuresShownAsSentences(t *testing.T) {
 	assert.Contains(t, body, template.HTMLEscapeString(exkit.MsgReconnect))
 	assert.Contains(t, body, `href="`+exkit.ConnectPath+`">Connect Zoom Account</a>`)
 	noChain(body)
-	if strings.Contains(body, "Your Zoom account is not connected") {
-		t.Error("a revoked grant is explained as never connected")
-	}
+	assert.NotContains(t, body, "Your Zoom account is not connected", "a revoked grant is explained as never connected")
 	assert.Empty(t, env.Fake.Meetings(""), "no meeting was created")
 }

@@ -36,19 +36,14 @@ func TestDeduperClaimCoversHandlerWindow(t *testing.T) {
 		require.NoError(t, err)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		if w.Code != http.StatusOK {
-			t.Fatalf("status %d", w.Code)
-		}
+		require.Equal(t, http.StatusOK, w.Code, "status")
 	}
-	if calls != 1 {
-		t.Fatalf("handled %d times across replicas, want 1", calls)
-	}
+	require.Equal(t, 1, calls, "handlings across replicas")
 	keys, err := c.Keys(ctx, prefix+"dedup:*").Result()
-	if err != nil || len(keys) != 1 {
-		t.Fatalf("dedup keys %v, %v", keys, err)
-	}
+	require.NoError(t, err, "dedup keys %v, %v", keys, err)
+	require.Len(t, keys, 1, "dedup keys %v, %v", keys, err)
 	ttl, err := c.PTTL(ctx, keys[0]).Result()
-	if want := webhook.MinDedupTTL(webhook.DefaultTimestampWindow, webhook.DefaultTolerance); err != nil || ttl < want-time.Minute {
-		t.Fatalf("claim TTL %v, %v; want at least %v", ttl, err, want)
-	}
+	want := webhook.MinDedupTTL(webhook.DefaultTimestampWindow, webhook.DefaultTolerance)
+	require.NoError(t, err, "claim TTL %v, %v; want at least %v", ttl, err, want)
+	require.GreaterOrEqual(t, ttl, want-time.Minute, "claim TTL %v, %v; want at least %v", ttl, err, want)
 }

@@ -27,9 +27,8 @@ func TestDeduper(t *testing.T) {
 	claim := func(d *redisstore.Deduper, key string, ttl time.Duration, want bool) {
 		t.Helper()
 		got, err := d.Claim(ctx, key, ttl)
-		if err != nil || got != want {
-			t.Fatalf("Claim(%q) = %v, %v; want %v", key, got, err, want)
-		}
+		require.NoError(t, err, "Claim(%q) = %v, %v; want %v", key, got, err, want)
+		require.Equal(t, want, got, "Claim(%q) = %v, %v; want %v", key, got, err, want)
 	}
 	claim(d, "evt-1", time.Minute, true)
 	claim(d2, "evt-1", time.Minute, false)
@@ -37,9 +36,8 @@ func TestDeduper(t *testing.T) {
 	require.NoError(t, d2.Release(ctx, "evt-1"))
 	claim(d2, "evt-1", time.Minute, true)
 	require.NoError(t, d.Release(ctx, "never-claimed"))
-	if _, err := d.Claim(ctx, "k", 0); err == nil {
-		t.Fatal("Claim with a zero ttl succeeded")
-	}
+	_, err := d.Claim(ctx, "k", 0)
+	require.Error(t, err, "Claim with a zero ttl succeeded")
 	// An expired claim can be claimed again (Redis's clock: poll).
 	claim(d, "short", time.Millisecond, true)
 	deadline := time.Now().Add(10 * time.Second)
@@ -84,8 +82,6 @@ func TestDeduperConcurrent(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		if handled != 1 {
-			t.Fatalf("round %d: %d replicas handled the event, want 1", round, handled)
-		}
+		require.Equal(t, 1, handled, "round %d replicas handled the event", round)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -33,9 +34,7 @@ func uniquePrefix(t testing.TB) string {
 		for iter.Next(ctx) {
 			c.Del(ctx, iter.Val())
 		}
-		if err := iter.Err(); err != nil {
-			t.Errorf("clean up %s*: %v", prefix, err)
-		}
+		assert.NoError(t, iter.Err(), "clean up %s*", prefix)
 	})
 	return prefix
 }

@@ -1,6 +1,11 @@
 package redisstore
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
 
 // TestRedisKeyInjective: every (prefix, kind, key) triple built from parts
 // that spell markers, escapes and separators gets a name of its own.
@@ -18,8 +23,8 @@ func TestRedisKeyInjective(t *testing.T) {
 			for _, key := range words {
 				name := redisKey(prefix, kind, key)
 				triple := [3]string{prefix, kind, key}
-				if prev, dup := seen[name]; dup && prev != triple {
-					t.Fatalf("%q and %q both map to %q", prev, triple, name)
+				if prev, dup := seen[name]; dup {
+					require.Equal(t, prev, triple, "both map to %q", name)
 				}
 				seen[name] = triple
 			}
@@ -31,8 +36,6 @@ func TestRedisKeyInjective(t *testing.T) {
 // name earlier releases gave them.
 func TestRedisKeyUnchangedForPlainKeys(t *testing.T) {
 	for _, key := range []string{"acct", "acct:user", "zoom:meeting.started:1700000000000:uuid=abc==", "a~b", "tok:en"} {
-		if got, want := redisKey("zoomkit:", kindToken, key), "zoomkit:token:"+key; got != want {
-			t.Errorf("redisKey(%q) = %q, want %q", key, got, want)
-		}
+		assert.Equal(t, "zoomkit:token:"+key, redisKey("zoomkit:", kindToken, key), "redisKey(%q)", key)
 	}
 }

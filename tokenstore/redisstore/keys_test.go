@@ -1,7 +1,6 @@
 package redisstore_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -34,20 +33,17 @@ func TestNestedPrefixesDoNotShareKeys(t *testing.T) {
 			if tc.innerIsLeased {
 				require.NoError(t, inner.AcquireLease(ctx, tc.innerKey, "owner", time.Minute))
 				t.Cleanup(func() { _ = inner.ReleaseLease(ctx, tc.innerKey, "owner") })
-			} else if err := inner.Put(ctx, tc.innerKey, tok(1)); err != nil {
-				t.Fatal(err)
+			} else {
+				require.NoError(t, inner.Put(ctx, tc.innerKey, tok(1)))
 			}
-			if _, err := outer.Get(ctx, tc.outerKey); !errors.Is(err, tokenstore.ErrNotFound) {
-				t.Fatalf("outer.Get(%q) = %v; want ErrNotFound (it read the inner store's record)", tc.outerKey, err)
-			}
-			if err := outer.Put(ctx, tc.outerKey, tok(2)); err != nil {
-				t.Fatalf("outer.Put(%q) = %v", tc.outerKey, err)
-			}
+			_, err := outer.Get(ctx, tc.outerKey)
+			require.ErrorIs(t, err, tokenstore.ErrNotFound, "outer.Get(%q); want ErrNotFound (it read the inner store's record)", tc.outerKey)
+			require.NoError(t, outer.Put(ctx, tc.outerKey, tok(2)), "outer.Put(%q)", tc.outerKey)
 			if !tc.innerIsLeased {
 				got, v, err := inner.Load(ctx, tc.innerKey)
-				if err != nil || got.RefreshToken != tok(1).RefreshToken || v != 1 {
-					t.Fatalf("inner.Load(%q) = %v (version %d), %v; want its own token at version 1", tc.innerKey, got, v, err)
-				}
+				require.NoError(t, err, "inner.Load(%q) = %v (version %d), %v; want its own token at version 1", tc.innerKey, got, v, err)
+				require.Equal(t, tok(1).RefreshToken, got.RefreshToken, "inner.Load(%q) = %v (version %d), %v; want its own token at version 1", tc.innerKey, got, v, err)
+				require.Equal(t, int64(1), v, "inner.Load(%q) = %v (version %d), %v; want its own token at version 1", tc.innerKey, got, v, err)
 			}
 		})
 	}
@@ -58,12 +54,12 @@ func TestNestedPrefixesDedup(t *testing.T) {
 	ctx := t.Context()
 	base := uniquePrefix(t)
 	outer, inner := newDeduper(t, base), newDeduper(t, base+"dedup:")
-	if ok, err := inner.Claim(ctx, "x", time.Minute); err != nil || !ok {
-		t.Fatalf("inner.Claim = %v, %v", ok, err)
-	}
-	if ok, err := outer.Claim(ctx, "dedup:x", time.Minute); err != nil || !ok {
-		t.Fatalf("outer.Claim(dedup:x) = %v, %v; want claimed (the key belongs to another deduper)", ok, err)
-	}
+	ok, err := inner.Claim(ctx, "x", time.Minute)
+	require.NoError(t, err, "inner.Claim = %v, %v", ok, err)
+	require.True(t, ok, "inner.Claim = %v, %v", ok, err)
+	ok, err = outer.Claim(ctx, "dedup:x", time.Minute)
+	require.NoError(t, err, "outer.Claim(dedup:x) = %v, %v; want claimed (the key belongs to another deduper)", ok, err)
+	require.True(t, ok, "outer.Claim(dedup:x) = %v, %v; want claimed (the key belongs to another deduper)", ok, err)
 }
 
 // TestLegacyLayoutStillRead: a record written by an earlier release under
@@ -77,10 +73,9 @@ func TestLegacyLayoutStillRead(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, c.HSet(ctx, prefix+"token:acct:user", "v", 3, "s", 1, "d", string(data)).Err())
 	got, v, err := s.Load(ctx, "acct:user")
-	if err != nil || got.RefreshToken != tok(7).RefreshToken || v != 3 {
-		t.Fatalf("Load = %v (version %d), %v; want the stored token at version 3", got, v, err)
-	}
-	if _, err := s.CompareAndSwap(ctx, "acct:user", 3, tok(8)); err != nil {
-		t.Fatalf("CompareAndSwap on the read version: %v", err)
-	}
+	require.NoError(t, err, "Load = %v (version %d), %v; want the stored token at version 3", got, v, err)
+	require.Equal(t, tok(7).RefreshToken, got.RefreshToken, "Load = %v (version %d), %v; want the stored token at version 3", got, v, err)
+	require.Equal(t, int64(3), v, "Load = %v (version %d), %v; want the stored token at version 3", got, v, err)
+	_, err = s.CompareAndSwap(ctx, "acct:user", 3, tok(8))
+	require.NoError(t, err, "CompareAndSwap on the read version")
 }

@@ -47,8 +47,8 @@ func tok(n int) *tokenstore.Token {
 
 func noSecret(t *testing.T, err error) {
 	t.Helper()
-	if err != nil && strings.Contains(err.Error(), "SECRET") {
-		t.Errorf("error leaks a secret: %v", err)
+	if err != nil {
+		assert.NotContains(t, err.Error(), "SECRET", "error leaks a secret")
 	}
 }
 
@@ -56,21 +56,18 @@ func TestVersionsAndTombstones(t *testing.T) {
 	ctx := t.Context()
 	s := newStore(t)
 	require.NoError(t, s.Put(ctx, "k", tok(1)))
-	if _, v, err := s.Load(ctx, "k"); err != nil || v != 1 {
-		t.Fatalf("Load after first Put = %d, %v; want version 1", v, err)
-	}
+	_, v, err := s.Load(ctx, "k")
+	require.NoError(t, err, "Load after first Put = %d, %v; want version 1", v, err)
+	require.Equal(t, int64(1), v, "Load after first Put = %d, %v; want version 1", v, err)
 	require.NoError(t, s.Delete(ctx, "k"))
 	nv, err := s.CompareAndSwap(ctx, "k", 0, tok(2))
-	if err != nil || nv != 2 {
-		t.Fatalf("CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
-	}
-	if _, err := s.CompareAndSwap(ctx, "k", 1, tok(3)); !errors.Is(err, tokenstore.ErrConflict) {
-		t.Fatalf("CompareAndSwap(1) = %v, want ErrConflict", err)
-	}
+	require.NoError(t, err, "CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
+	require.Equal(t, int64(2), nv, "CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
+	_, err = s.CompareAndSwap(ctx, "k", 1, tok(3))
+	require.ErrorIs(t, err, tokenstore.ErrConflict, "CompareAndSwap(1), want ErrConflict")
 	require.NoError(t, s.AcquireLease(ctx, "leased", "a", time.Minute))
-	if _, _, err := s.Load(ctx, "leased"); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Fatalf("Load(leased) = %v, want ErrNotFound", err)
-	}
+	_, _, err = s.Load(ctx, "leased")
+	require.ErrorIs(t, err, tokenstore.ErrNotFound, "Load(leased), want ErrNotFound")
 	require.NoError(t, s.Delete(ctx, "leased"))
 	require.ErrorIs(t, s.AcquireLease(ctx, "leased", "b", time.Minute), tokenstore.ErrLeaseHeld, "AcquireLease(b) after Delete")
 }
@@ -82,48 +79,40 @@ func TestScriptCacheFlushed(t *testing.T) {
 	require.NoError(t, s.Put(ctx, "k", tok(1)))
 	require.NoError(t, c.ScriptFlush(ctx).Err())
 	// EVALSHA fails with NOSCRIPT; the store falls back to EVAL.
-	if v, err := s.CompareAndSwap(ctx, "k", 1, tok(2)); err != nil || v != 2 {
-		t.Fatalf("CompareAndSwap after SCRIPT FLUSH = %d, %v", v, err)
-	}
+	v, err := s.CompareAndSwap(ctx, "k", 1, tok(2))
+	require.NoError(t, err, "CompareAndSwap after SCRIPT FLUSH = %d, %v", v, err)
+	require.Equal(t, int64(2), v, "CompareAndSwap after SCRIPT FLUSH = %d, %v", v, err)
 }
 
 func TestInvalidArguments(t *testing.T) {
 	s := newStore(t)
 	ctx := t.Context()
 	assert.ErrorIs(t, s.Put(ctx, "k", nil), tokenstore.ErrNilToken, "Put(nil)")
-	if err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Errorf("Put(no access token) = %v, want ErrInvalidArgument", err)
-	} else {
-		noSecret(t, err)
-	}
+	err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT})
+	assert.ErrorIs(t, err, tokenstore.ErrInvalidArgument, "Put(no access token)")
+	noSecret(t, err)
 }
 
 func TestOptions(t *testing.T) {
 	c := newClient(t)
-	if _, err := redisstore.New(nil); err == nil {
-		t.Error("New(nil) succeeded")
-	}
-	if _, err := redisstore.NewDeduper(nil); err == nil {
-		t.Error("NewDeduper(nil) succeeded")
-	}
+	_, err := redisstore.New(nil)
+	assert.Error(t, err, "New(nil) succeeded")
+	_, err = redisstore.NewDeduper(nil)
+	assert.Error(t, err, "NewDeduper(nil) succeeded")
 	for _, p := range []string{"a b", "a\nb", "a\x00", strings.Repeat("p", 257), "\xff"} {
-		if _, err := redisstore.New(c, redisstore.WithPrefix(p)); err == nil {
-			t.Errorf("WithPrefix(%q) accepted", p)
-		}
-		if _, err := redisstore.NewDeduper(c, redisstore.WithPrefix(p)); err == nil {
-			t.Errorf("NewDeduper(WithPrefix(%q)) accepted", p)
-		}
+		_, err := redisstore.New(c, redisstore.WithPrefix(p))
+		assert.Error(t, err, "WithPrefix(%q) accepted", p)
+		_, err = redisstore.NewDeduper(c, redisstore.WithPrefix(p))
+		assert.Error(t, err, "NewDeduper(WithPrefix(%q)) accepted", p)
 	}
-	if _, err := redisstore.New(c, nil); err == nil {
-		t.Error("nil Option accepted")
-	}
+	_, err = redisstore.New(c, nil)
+	assert.Error(t, err, "nil Option accepted")
 	s, err := redisstore.New(c)
-	if err != nil || s.Prefix() != redisstore.DefaultPrefix {
-		t.Fatalf("New() = %v, %v", s, err)
-	}
-	if s, err := redisstore.New(c, redisstore.WithPrefix("")); err != nil || s.Prefix() != "" {
-		t.Fatalf("WithPrefix(\"\") = %v", err)
-	}
+	require.NoError(t, err, "New = %v, %v", s, err)
+	require.Equal(t, redisstore.DefaultPrefix, s.Prefix(), "New = %v, %v", s, err)
+	s, err = redisstore.New(c, redisstore.WithPrefix(""))
+	require.NoError(t, err, "WithPrefix(\"\") = %v", err)
+	require.Equal(t, "", s.Prefix(), "WithPrefix(\"\") = %v", err)
 }
 
 // TestCorrupt writes damaged records by hand: each must read back as an error
@@ -153,19 +142,17 @@ func TestCorrupt(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.NoError(t, c.HSet(ctx, prefix+"token:"+tc.name, tc.fields...).Err())
 			got, err := s.Get(ctx, tc.name)
-			if !errors.Is(err, tokenstore.ErrCorrupt) || got != nil {
-				t.Fatalf("Get = %v, %v; want nil and ErrCorrupt", got, err)
-			}
+			require.ErrorIs(t, err, tokenstore.ErrCorrupt, "Get = %v, %v; want nil and ErrCorrupt", got, err)
+			require.Nil(t, got, "Get = %v, %v; want nil and ErrCorrupt", got, err)
 			assert.Contains(t, err.Error(), tc.want)
 			noSecret(t, err)
 		})
 	}
 	t.Run("NotAHash", func(t *testing.T) {
 		require.NoError(t, c.Set(ctx, prefix+"token:str", good, 0).Err())
-		if _, err := s.Get(ctx, "str"); !errors.Is(err, tokenstore.ErrCorrupt) {
-			t.Fatalf("Get = %v, want ErrCorrupt", err)
-		}
-		err := s.Put(ctx, "str", tok(1))
+		_, err := s.Get(ctx, "str")
+		require.ErrorIs(t, err, tokenstore.ErrCorrupt, "Get, want ErrCorrupt")
+		err = s.Put(ctx, "str", tok(1))
 		require.ErrorIs(t, err, tokenstore.ErrCorrupt, "Put over a string")
 		noSecret(t, err)
 	})
@@ -202,15 +189,14 @@ func TestStaleWriterRejected(t *testing.T) {
 	waitLeaseFree(t, b, "k", "b")
 	_, vb, err := b.Load(ctx, "k")
 	require.NoError(t, err)
-	if _, err := b.CompareAndSwap(ctx, "k", vb, tok(2)); err != nil {
-		t.Fatal(err)
-	}
+	_, err = b.CompareAndSwap(ctx, "k", vb, tok(2))
+	require.NoError(t, err)
 	_, err = a.CompareAndSwap(ctx, "k", va, tok(3))
 	require.ErrorIs(t, err, tokenstore.ErrConflict, "late CompareAndSwap")
 	noSecret(t, err)
-	if got, err := a.Get(ctx, "k"); err != nil || got.RefreshToken != tok(2).RefreshToken {
-		t.Fatalf("stored token is not the newest: %v", err)
-	}
+	got, err := a.Get(ctx, "k")
+	require.NoError(t, err, "stored token is not the newest: %v", err)
+	require.Equal(t, tok(2).RefreshToken, got.RefreshToken, "stored token is not the newest: %v", err)
 	// a's release does not free b's lease.
 	require.NoError(t, a.ReleaseLease(ctx, "k", "a"))
 	require.ErrorIs(t, a.AcquireLease(ctx, "k", "a", time.Minute), tokenstore.ErrLeaseHeld, "AcquireLease(a)")
@@ -239,11 +225,9 @@ func TestCancelledContext(t *testing.T) {
 	s := newStore(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := s.CompareAndSwap(ctx, "k", 0, tok(1)); err == nil {
-		t.Fatal("CompareAndSwap with a cancelled context succeeded")
-	}
+	_, err := s.CompareAndSwap(ctx, "k", 0, tok(1))
+	require.Error(t, err, "CompareAndSwap with a cancelled context succeeded")
 	require.Error(t, s.AcquireLease(ctx, "k", "a", time.Second), "AcquireLease with a cancelled context succeeded")
-	if _, err := s.Get(t.Context(), "k"); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Fatalf("Get = %v", err)
-	}
+	_, err = s.Get(t.Context(), "k")
+	require.ErrorIs(t, err, tokenstore.ErrNotFound, "Get")
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
@@ -25,24 +26,22 @@ import (
 func TestParseFlags(t *testing.T) {
 	t.Setenv("ZOOM_CLIENT_ID", "")
 	c, err := ParseFlags("demo", []string{"-addr", "127.0.0.1:9999", "-serve"}, &bytes.Buffer{})
-	if err != nil || !c.Serve || c.Addr != "127.0.0.1:9999" || c.Real() {
-		t.Fatalf("%+v %v", c, err)
-	}
-	if _, err := ParseFlags("demo", []string{"-client-id", "x"}, &bytes.Buffer{}); err == nil {
-		t.Fatal("client id without secret accepted")
-	}
+	require.NoError(t, err, "%+v %v", c, err)
+	require.True(t, c.Serve, "%+v %v", c, err)
+	require.Equal(t, "127.0.0.1:9999", c.Addr, "%+v %v", c, err)
+	require.False(t, c.Real(), "%+v %v", c, err)
+	_, err = ParseFlags("demo", []string{"-client-id", "x"}, &bytes.Buffer{})
+	require.Error(t, err, "client id without secret accepted")
 	t.Setenv("ZOOM_CLIENT_ID", "id")
 	t.Setenv("ZOOM_CLIENT_SECRET", "s")
 	t.Setenv("ZOOM_WEBHOOK_SECRET", "w")
-	if _, err := ParseFlags("demo", nil, &bytes.Buffer{}); err == nil {
-		t.Fatal("real Zoom without -serve accepted")
-	}
-	if c, err := ParseFlags("demo", []string{"-serve"}, &bytes.Buffer{}); err != nil || !c.Real() {
-		t.Fatalf("%+v %v", c, err)
-	}
-	if _, err := ParseFlags("demo", []string{"stray"}, &bytes.Buffer{}); err == nil {
-		t.Fatal("stray argument accepted")
-	}
+	_, err = ParseFlags("demo", nil, &bytes.Buffer{})
+	require.Error(t, err, "real Zoom without -serve accepted")
+	c, err = ParseFlags("demo", []string{"-serve"}, &bytes.Buffer{})
+	require.NoError(t, err, "%+v %v", c, err)
+	require.True(t, c.Real(), "%+v %v", c, err)
+	_, err = ParseFlags("demo", []string{"stray"}, &bytes.Buffer{})
+	require.Error(t, err, "stray argument accepted")
 }
 
 func TestOfflineConnectRoundTrip(t *testing.T) {
@@ -51,9 +50,7 @@ func TestOfflineConnectRoundTrip(t *testing.T) {
 	// A -data folder that does not exist yet is created.
 	dir := filepath.Join(t.TempDir(), "new", "data")
 	env, err := Open(ctx, Config{Name: "demo", DataDir: dir}, &out, zoomtest.WithOwner("owner@acme.example"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer env.Close()
 
 	var connected oauth.Connection
@@ -61,9 +58,7 @@ func TestOfflineConnectRoundTrip(t *testing.T) {
 		connected = c
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	mux := http.NewServeMux()
 	mux.Handle(ConnectPath, h.Connect())
 	mux.Handle(CallbackPath, h.Callback())
@@ -71,29 +66,23 @@ func TestOfflineConnectRoundTrip(t *testing.T) {
 	env.Start(mux)
 
 	status, body, err := NewBrowser().Get(ctx, env.BaseURL+ConnectPath)
-	if err != nil || status != 200 || body != "home" {
-		t.Fatalf("connect: %d %q %v", status, body, err)
-	}
-	if connected.Email != "owner@acme.example" || connected.UserID == "" {
-		t.Fatalf("connected %+v", connected)
-	}
+	require.NoError(t, err, "connect: %d %q %v", status, body, err)
+	require.Equal(t, 200, status, "connect: %d %q %v", status, body, err)
+	require.Equal(t, "home", body, "connect: %d %q %v", status, body, err)
+	require.Equal(t, "owner@acme.example", connected.Email, "connected %+v", connected)
+	require.NotZero(t, connected.UserID, "connected %+v", connected)
 	tok, err := env.Tokens.Get(ctx, connected.Key)
-	if err != nil || tok.AccessToken == "" || tok.RefreshToken == "" {
-		t.Fatalf("stored token: %v", err)
-	}
+	require.NoError(t, err, "stored token: %v", err)
+	require.NotZero(t, tok.AccessToken, "stored token: %v", err)
+	require.NotZero(t, tok.RefreshToken, "stored token: %v", err)
 	ts, err := env.OAuth.TokenSource(env.Tokens, connected.Key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.NewClient(ts); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = env.NewClient(ts)
+	require.NoError(t, err)
 	if v, err := env.Verifier(); err != nil || v == nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(env.BaseURL, "http://127.0.0.1:") {
-		t.Fatalf("BaseURL %q", env.BaseURL)
-	}
+	require.True(t, strings.HasPrefix(env.BaseURL, "http://127.0.0.1:"), "BaseURL %q", env.BaseURL)
 }
 
 // With Cfg.Clock the fake, the outbox and the webhook verifier all follow
@@ -102,18 +91,12 @@ func TestOpenSharesTheFlowClock(t *testing.T) {
 	ctx := t.Context()
 	clock := NewClock(time.Now().Add(3 * time.Hour).Truncate(time.Second))
 	env, err := Open(ctx, Config{Name: "demo", DataDir: t.TempDir(), Clock: clock}, &bytes.Buffer{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer env.Close()
 	v, err := env.Verifier()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := webhook.NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var created int
 	h.OnMeetingCreated(func(context.Context, *webhook.Event, *webhook.MeetingCreatedPayload) error {
 		created++
@@ -122,9 +105,8 @@ func TestOpenSharesTheFlowClock(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle(WebhookPath, h)
 	env.Start(mux)
-	if _, _, err := env.Fake.Client("me").Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "t", Type: zoom.MeetingTypeScheduled}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = env.Fake.Client("me").Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "t", Type: zoom.MeetingTypeScheduled})
+	require.NoError(t, err)
 	ds := env.Fake.Deliveries()
 	if len(ds) != 1 || ds[0].Status != http.StatusOK || created != 1 {
 		status := 0
@@ -136,9 +118,8 @@ func TestOpenSharesTheFlowClock(t *testing.T) {
 	if !ds[0].Time.Equal(clock.Now()) {
 		t.Fatalf("the fake signed at %v, want the flow clock's %v", ds[0].Time, clock.Now())
 	}
-	if got := env.Mail.Now(); !got.Equal(clock.Now()) {
-		t.Fatalf("the outbox stamps %v, want %v", got, clock.Now())
-	}
+	got := env.Mail.Now()
+	require.True(t, got.Equal(clock.Now()), "the outbox stamps %v, want %v", got, clock.Now())
 }
 
 // Zoom's last retry comes 85 minutes after the first attempt, perhaps
@@ -147,13 +128,9 @@ func TestVerifierKeepsZoomsRetries(t *testing.T) {
 	clk := NewClock(time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC))
 	env := &Env{Cfg: Config{Clock: clk}, WebhookSecret: "s3cret"}
 	v, err := env.Verifier()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := webhook.NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	handled := 0
 	h.OnMeetingCreated(func(context.Context, *webhook.Event, *webhook.MeetingCreatedPayload) error {
 		handled++
@@ -161,9 +138,7 @@ func TestVerifierKeepsZoomsRetries(t *testing.T) {
 	})
 	deliver := func(body []byte, signedAt time.Time) int {
 		req, err := webhook.NewSignedRequest(t.Context(), "s3cret", "http://app.invalid/zoom/webhook", body, signedAt)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return rec.Code
@@ -171,9 +146,9 @@ func TestVerifierKeepsZoomsRetries(t *testing.T) {
 	first := clk.Now()
 	late := []byte(`{"event":"meeting.created","event_ts":1773133200000,"payload":{"object":{"id":1,"topic":"late"}}}`)
 	clk.Advance(85 * time.Minute)
-	if code := deliver(late, first); code != 200 || handled != 1 {
-		t.Errorf("the retry at +85 minutes with the first timestamp: %d, handled %d", code, handled)
-	}
+	code := deliver(late, first)
+	assert.Equal(t, 200, code, "the retry at +85 minutes with the first timestamp: %d, handled %d", code, handled)
+	assert.Equal(t, 1, handled, "the retry at +85 minutes with the first timestamp: %d, handled %d", code, handled)
 	stale := []byte(`{"event":"meeting.created","event_ts":1773133200001,"payload":{"object":{"id":2,"topic":"stale"}}}`)
 	clk.Advance(webhook.DefaultTimestampWindow)
 	if code := deliver(stale, first); code == 200 || handled != 1 {
@@ -189,13 +164,10 @@ func TestPostgresSchemaPerExample(t *testing.T) {
 	schema := "zoomkit_" + strings.ReplaceAll(name, "-", "_")
 	t.Cleanup(func() { _, _ = admin.ExecContext(context.Background(), `DROP SCHEMA IF EXISTS "`+schema+`" CASCADE`) })
 	db, dsn, err := openDB(t.Context(), servicetest.PostgresDSN(t), t.TempDir(), name)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer db.Close()
-	if _, err := db.ExecContext(t.Context(), "CREATE TABLE probe (id int)"); err != nil {
-		t.Fatal(err)
-	}
+	_, err = db.ExecContext(t.Context(), "CREATE TABLE probe (id int)")
+	require.NoError(t, err)
 	var n int
 	if err := admin.QueryRowContext(t.Context(),
 		"SELECT count(*) FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'probe'", schema).Scan(&n); err != nil || n != 1 {
@@ -235,28 +207,19 @@ func TestOnCloseAndReplicaOnSQLite(t *testing.T) {
 func TestTemporaryDataFolderRemoved(t *testing.T) {
 	var out strings.Builder
 	env, err := Open(t.Context(), Config{Name: "exkit-test"}, &out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	dir := env.Cfg.DataDir
-	if _, err := os.Stat(dir); err != nil {
-		t.Fatalf("the data folder was not made: %v", err)
-	}
+	_, err = os.Stat(dir)
+	require.NoError(t, err, "the data folder was not made")
 	env.Close()
-	if _, err := os.Stat(dir); !os.IsNotExist(err) {
-		t.Errorf("the temporary data folder %s is still there (%v)", dir, err)
-	}
-	if !strings.Contains(out.String(), "-data DIR") {
-		t.Errorf("the transcript does not say how to keep the folder:\n%s", out.String())
-	}
+	_, err = os.Stat(dir)
+	assert.True(t, os.IsNotExist(err), "the temporary data folder %s is still there (%v)", dir, err)
+	assert.Contains(t, out.String(), "-data DIR", "the transcript does not say how to keep the folder:\n%s", out.String())
 
 	kept := t.TempDir()
 	env, err = Open(t.Context(), Config{Name: "exkit-test", DataDir: kept}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	env.Close()
-	if _, err := os.Stat(filepath.Join(kept, "app.db")); err != nil {
-		t.Errorf("the -data folder lost its database: %v", err)
-	}
+	_, err = os.Stat(filepath.Join(kept, "app.db"))
+	assert.NoError(t, err, "the -data folder lost its database")
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
 )
 
 // ChromiumPath is where the browser tests look for Chromium.
@@ -79,9 +80,7 @@ func artifactsDir(t *testing.T, name string) string {
 	} else {
 		dir, err = os.MkdirTemp("", "zoomkit-"+name+"-screenshots-")
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return dir
 }
 
@@ -94,9 +93,7 @@ func (c *Chrome) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
 	defer cancel()
-	if err := chromedp.Do(ctx, actions...); err != nil {
-		c.t.Fatalf("%s: %v", what, err)
-	}
+	require.NoError(c.t, chromedp.Do(ctx, actions...), "%s", what)
 }
 
 // Text returns the visible text of the first element matching the CSS
@@ -106,9 +103,7 @@ func (c *Chrome) Text(sel string) string {
 	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		c.t.Fatalf("reading %s: %v", sel, err)
-	}
+	require.NoError(c.t, err, "reading %s", sel)
 	return strings.TrimSpace(s)
 }
 
@@ -118,9 +113,7 @@ func (c *Chrome) Attr(sel, name string) string {
 	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(sel), name))
-	if err != nil {
-		c.t.Fatalf("reading %s's %s: %v", sel, name, err)
-	}
+	require.NoError(c.t, err, "reading %s's %s", sel, name)
 	return v.Value
 }
 
@@ -130,9 +123,7 @@ func (c *Chrome) Location() string {
 	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
 	defer cancel()
 	s, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		c.t.Fatalf("reading the location: %v", err)
-	}
+	require.NoError(c.t, err, "reading the location")
 	return s
 }
 
@@ -142,9 +133,7 @@ func (c *Chrome) Count(sel string) int {
 	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
 	defer cancel()
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](fmt.Sprintf("document.querySelectorAll(%q).length", sel)))
-	if err != nil {
-		c.t.Fatalf("counting %s: %v", sel, err)
-	}
+	require.NoError(c.t, err, "counting %s", sel)
 	return n
 }
 
@@ -154,13 +143,9 @@ func (c *Chrome) Shot(page string) {
 	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
 	defer cancel()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // quality 100: PNG
-	if err != nil {
-		c.t.Fatalf("screenshot of %s: %v", page, err)
-	}
+	require.NoError(c.t, err, "screenshot of %s", page)
 	c.n++
-	if err := os.WriteFile(filepath.Join(c.shots, fmt.Sprintf("%02d-%s.png", c.n, page)), png, 0o644); err != nil {
-		c.t.Fatal(err)
-	}
+	require.NoError(c.t, os.WriteFile(filepath.Join(c.shots, fmt.Sprintf("%02d-%s.png", c.n, page)), png, 0o644))
 }
 
 // CSS is a CSS selector, for the actions given to [Chrome.Do].
@@ -173,11 +158,8 @@ func (c *Chrome) Submit(what, sel string, actions ...chromedp.Action[chromedp.Vo
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(c.ctx, c.stepFor)
 	defer cancel()
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.dataset.leaving = "1"; true`)); err != nil {
-		c.t.Fatalf("%s: marking the page: %v", what, err)
-	}
+	_, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.dataset.leaving = "1"; true`))
+	require.NoError(c.t, err, "%s: marking the page", what)
 	steps := append(actions, chromedp.Click(chromedp.CSS(sel)), chromedp.WaitReady(chromedp.CSS("html:not([data-leaving]) body")))
-	if err := chromedp.Do(ctx, steps...); err != nil {
-		c.t.Fatalf("%s: %v", what, err)
-	}
+	require.NoError(c.t, chromedp.Do(ctx, steps...), "%s", what)
 }

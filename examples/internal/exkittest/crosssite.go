@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 )
 
@@ -55,12 +57,8 @@ func AssertCrossSiteRefusedAll(t testing.TB, baseURL string, jar http.CookieJar,
 		for _, way := range CrossSite {
 			before := state()
 			resp := send(t, c, baseURL, p.Path, p.Form, way.Header)
-			if resp.status != http.StatusForbidden {
-				t.Errorf("cross-site POST %s (%s): %d, want 403", p.Path, way.Name, resp.status)
-			}
-			if after := state(); after != before {
-				t.Errorf("cross-site POST %s (%s) changed the app's state:\nbefore:\n%s\nafter:\n%s", p.Path, way.Name, before, after)
-			}
+			assert.Equal(t, http.StatusForbidden, resp.status, "cross-site POST %s (%s)", p.Path, way.Name)
+			assert.Equal(t, before, state(), "cross-site POST %s (%s) changed the app's state", p.Path, way.Name)
 		}
 	}
 }
@@ -120,18 +118,14 @@ func send(t testing.TB, c *http.Client, baseURL, path string, form url.Values, h
 	cc := *c
 	cc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	req, err := http.NewRequestWithContext(context.Background(), http.MethodPost, baseURL+path, strings.NewReader(form.Encode()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Accept", "text/html")
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
 	resp, err := cc.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", path, err)
-	}
+	require.NoError(t, err, "POST %s", path)
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return answer{resp.StatusCode, resp.Header.Get("Location"), string(b)}
@@ -145,9 +139,7 @@ func Snapshot(t testing.TB, env *exkit.Env, tables ...string) string {
 	var b strings.Builder
 	for _, table := range append([]string{env.Tokens.Table()}, tables...) {
 		rows, err := dumpTable(env.DB, table)
-		if err != nil {
-			t.Fatalf("snapshot of %s: %v", table, err)
-		}
+		require.NoError(t, err, "snapshot of %s", table)
 		fmt.Fprintf(&b, "%s: %d rows\n", table, len(rows))
 		for _, r := range rows {
 			fmt.Fprintf(&b, "  %s\n", r)

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // AssertCrossSiteRefused fails t unless a cross-site form post to
@@ -13,20 +16,14 @@ import (
 func AssertCrossSiteRefused(t testing.TB, baseURL, path string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, baseURL+path, strings.NewReader("x=1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", "https://evil.example")
 	req.Header.Set("Sec-Fetch-Site", "cross-site")
 	c := &http.Client{Transport: &http.Transport{}}
 	defer c.CloseIdleConnections()
 	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusForbidden {
-		t.Errorf("cross-site POST %s: %d, want 403", path, resp.StatusCode)
-	}
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "cross-site POST %s", path)
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
 )
@@ -32,17 +34,11 @@ func TestProtect(t *testing.T) {
 			req.Header.Set(k, v)
 		}
 		resp, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("%s: %d", name, resp.StatusCode)
-		}
+		assert.Equal(t, http.StatusOK, resp.StatusCode, "%s", name)
 	}
-	if posted != 2 {
-		t.Errorf("handler ran %d times, want 2", posted)
-	}
+	assert.Equal(t, 2, posted, "handler runs")
 }
 
 // A browser asking for a page the app does not have gets a styled page with
@@ -56,23 +52,22 @@ func TestStyledNotFound(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
 		req.Header.Set("Accept", accept)
 		resp, err := srv.Client().Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
 	code, body := get("/nope", "text/html,application/xhtml+xml")
-	if code != 404 || !strings.Contains(body, "Page not found") || !strings.Contains(body, `href="/"`) || strings.Contains(body, "404 page not found") {
-		t.Errorf("browser 404: %d %s", code, body)
-	}
-	if code, body := get("/nope", "application/json"); code != 404 || !strings.Contains(body, "404 page not found") {
-		t.Errorf("API 404: %d %s", code, body)
-	}
-	if code, body := get("/", "text/html"); code != 200 || body != "home" {
-		t.Errorf("home: %d %s", code, body)
-	}
+	assert.Equal(t, 404, code, "browser 404: %d %s", code, body)
+	assert.Contains(t, body, "Page not found", "browser 404: %d %s", code, body)
+	assert.Contains(t, body, `href="/"`, "browser 404: %d %s", code, body)
+	assert.NotContains(t, body, "404 page not found", "browser 404: %d %s", code, body)
+	code, body = get("/nope", "application/json")
+	assert.Equal(t, 404, code, "API 404: %d %s", code, body)
+	assert.Contains(t, body, "404 page not found", "API 404: %d %s", code, body)
+	code, body = get("/", "text/html")
+	assert.Equal(t, 200, code, "home: %d %s", code, body)
+	assert.Equal(t, "home", body, "home: %d %s", code, body)
 }
 
 // Each cross-site variant of a post is refused before the handler runs;
@@ -96,7 +91,5 @@ func TestAssertPostRoutesRefuseCrossSite(t *testing.T) {
 		{Path: "/a", Form: url.Values{"x": {"1"}}, SameOrigin: http.StatusSeeOther},
 		{Path: "/b"},
 	}, state)
-	if got := state(); got != "map[/a:1 /b:1]" {
-		t.Errorf("handler ran %s, want once per route (the same-origin posts)", got)
-	}
+	assert.Equal(t, "map[/a:1 /b:1]", state(), "handler runs: once per route (the same-origin posts)")
 }

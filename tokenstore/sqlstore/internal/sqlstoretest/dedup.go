@@ -40,9 +40,8 @@ func (su *suite) TestDeduper(t *testing.T) {
 			claim := func(d *sqlstore.Deduper, key string, want bool) {
 				t.Helper()
 				got, err := d.Claim(ctx, key, time.Minute)
-				if err != nil || got != want {
-					t.Fatalf("Claim(%q) = %v, %v; want %v", key, got, err, want)
-				}
+				require.NoError(t, err, "Claim(%q) = %v, %v; want %v", key, got, err, want)
+				require.Equal(t, want, got, "Claim(%q) = %v, %v; want %v", key, got, err, want)
 			}
 			claim(d, "evt-1", true)
 			claim(d2, "evt-1", false)
@@ -57,13 +56,11 @@ func (su *suite) TestDeduper(t *testing.T) {
 			clk.Advance(time.Millisecond)
 			claim(d, "evt-2", true)
 			n, err := d.PurgeExpired(ctx)
-			if err != nil || n != 1 { // evt-1, claimed a minute ago
-				t.Fatalf("PurgeExpired = %d, %v; want 1", n, err)
-			}
+			require.NoError(t, err, "PurgeExpired")
+			require.Equal(t, int64(1), n, "PurgeExpired: evt-1, claimed a minute ago")
 			claim(d2, "evt-2", false)
-			if _, err := d.Claim(ctx, "k", 0); err == nil {
-				t.Fatal("Claim with a zero ttl succeeded")
-			}
+			_, err = d.Claim(ctx, "k", 0)
+			require.Error(t, err, "Claim with a zero ttl succeeded")
 		})
 	}
 }
@@ -106,9 +103,7 @@ func (su *suite) TestDeduperConcurrent(t *testing.T) {
 					})
 				}
 				wg.Wait()
-				if handled != 1 {
-					t.Fatalf("round %d: %d replicas handled the event, want 1", round, handled)
-				}
+				require.Equal(t, 1, handled, "round %d replicas handled the event", round)
 			}
 		})
 	}
@@ -124,9 +119,9 @@ func (su *suite) TestDeduperDBClock(t *testing.T) {
 			db := b.opener()(t)
 			d := newDeduper(t, db, table)
 			t.Cleanup(func() { dropTable(t, db, table) })
-			if ok, err := d.Claim(ctx, "k", time.Millisecond); !ok || err != nil {
-				t.Fatalf("Claim = %v, %v", ok, err)
-			}
+			ok, err := d.Claim(ctx, "k", time.Millisecond)
+			require.True(t, ok, "Claim = %v, %v", ok, err)
+			require.NoError(t, err, "Claim = %v, %v", ok, err)
 			deadline := time.Now().Add(10 * time.Second)
 			for {
 				ok, err := d.Claim(ctx, "k", time.Hour)
@@ -138,9 +133,9 @@ func (su *suite) TestDeduperDBClock(t *testing.T) {
 					t.Fatal("1ms claim never expired")
 				}
 			}
-			if ok, err := d.Claim(ctx, "k", time.Hour); ok || err != nil {
-				t.Fatalf("Claim of a held key = %v, %v", ok, err)
-			}
+			ok, err = d.Claim(ctx, "k", time.Hour)
+			require.False(t, ok, "Claim of a held key = %v, %v", ok, err)
+			require.NoError(t, err, "Claim of a held key = %v, %v", ok, err)
 		})
 	}
 }

@@ -55,8 +55,8 @@ func tok(n int) *tokenstore.Token {
 
 func noSecret(t *testing.T, err error) {
 	t.Helper()
-	if err != nil && strings.Contains(err.Error(), "SECRET") {
-		t.Errorf("error leaks a secret: %v", err)
+	if err != nil {
+		assert.NotContains(t, err.Error(), "SECRET", "error leaks a secret")
 	}
 }
 
@@ -69,26 +69,22 @@ func (su *suite) TestVersionsAndTombstones(t *testing.T) {
 			s := newStore(t, open(t))
 			require.NoError(t, s.Put(ctx, "k", tok(1)))
 			_, v, err := s.Load(ctx, "k")
-			if err != nil || v != 1 {
-				t.Fatalf("Load after first Put = %d, %v; want version 1", v, err)
-			}
+			require.NoError(t, err, "Load after first Put = %d, %v; want version 1", v, err)
+			require.Equal(t, int64(1), v, "Load after first Put = %d, %v; want version 1", v, err)
 			require.NoError(t, s.Delete(ctx, "k"))
 			// Versions never repeat across a Delete.
 			nv, err := s.CompareAndSwap(ctx, "k", 0, tok(2))
-			if err != nil || nv != 2 {
-				t.Fatalf("CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
-			}
-			if _, err := s.CompareAndSwap(ctx, "k", 1, tok(3)); !errors.Is(err, tokenstore.ErrConflict) {
-				t.Fatalf("CompareAndSwap(1) = %v, want ErrConflict", err)
-			}
+			require.NoError(t, err, "CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
+			require.Equal(t, int64(2), nv, "CompareAndSwap(0) after Delete = %d, %v; want version 2", nv, err)
+			_, err = s.CompareAndSwap(ctx, "k", 1, tok(3))
+			require.ErrorIs(t, err, tokenstore.ErrConflict, "CompareAndSwap(1), want ErrConflict")
 			// A lease on a key without a token creates no token.
 			require.NoError(t, s.AcquireLease(ctx, "leased", "a", time.Minute))
-			if _, _, err := s.Load(ctx, "leased"); !errors.Is(err, tokenstore.ErrNotFound) {
-				t.Fatalf("Load(leased) = %v, want ErrNotFound", err)
-			}
-			if v, err := s.CompareAndSwap(ctx, "leased", 0, tok(4)); err != nil || v != 1 {
-				t.Fatalf("CompareAndSwap(0) on a leased key = %d, %v; want 1", v, err)
-			}
+			_, _, err = s.Load(ctx, "leased")
+			require.ErrorIs(t, err, tokenstore.ErrNotFound, "Load(leased), want ErrNotFound")
+			v, err = s.CompareAndSwap(ctx, "leased", 0, tok(4))
+			require.NoError(t, err, "CompareAndSwap(0) on a leased key = %d, %v; want 1", v, err)
+			require.Equal(t, int64(1), v, "CompareAndSwap(0) on a leased key = %d, %v; want 1", v, err)
 			// Deleting keeps the lease.
 			require.NoError(t, s.Delete(ctx, "leased"))
 			require.ErrorIs(t, s.AcquireLease(ctx, "leased", "b", time.Minute), tokenstore.ErrLeaseHeld, "AcquireLease(b) after Delete")
@@ -100,11 +96,9 @@ func (su *suite) TestInvalidArguments(t *testing.T) {
 	s := newStore(t, su.b.opener()(t))
 	ctx := t.Context()
 	assert.ErrorIs(t, s.Put(ctx, "k", nil), tokenstore.ErrNilToken, "Put(nil)")
-	if err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT}); !errors.Is(err, tokenstore.ErrInvalidArgument) {
-		t.Errorf("Put(no access token) = %v, want ErrInvalidArgument", err)
-	} else {
-		noSecret(t, err)
-	}
+	err := s.Put(ctx, "k", &tokenstore.Token{RefreshToken: secretRT})
+	assert.ErrorIs(t, err, tokenstore.ErrInvalidArgument, "Put(no access token)")
+	noSecret(t, err)
 	assert.ErrorIs(t, s.AcquireLease(ctx, "k", "", time.Second), tokenstore.ErrInvalidArgument, "AcquireLease(empty owner)")
 	assert.ErrorIs(t, s.AcquireLease(ctx, "k", "o", -time.Second), tokenstore.ErrInvalidArgument, "AcquireLease(negative ttl)")
 }
@@ -156,23 +150,20 @@ func (su *suite) TestCorrupt(t *testing.T) {
 					if b.Dialect == sqlstore.SQLite {
 						q = strings.Replace(q, "$1", "?", 1)
 					}
-					if _, err := db.ExecContext(ctx, q, tc.data); err != nil {
-						t.Fatal(err)
-					}
+					_, err := db.ExecContext(ctx, q, tc.data)
+					require.NoError(t, err)
 					got, err := s.Get(ctx, tc.name)
-					if !errors.Is(err, tokenstore.ErrCorrupt) || got != nil {
-						t.Fatalf("Get = %v, %v; want nil and ErrCorrupt", got, err)
-					}
+					require.ErrorIs(t, err, tokenstore.ErrCorrupt, "Get = %v, %v; want nil and ErrCorrupt", got, err)
+					require.Nil(t, got, "Get = %v, %v; want nil and ErrCorrupt", got, err)
 					assert.Contains(t, err.Error(), tc.want)
 					noSecret(t, err)
-					if _, _, err := s.Load(ctx, tc.name); !errors.Is(err, tokenstore.ErrCorrupt) {
-						t.Fatalf("Load = %v, want ErrCorrupt", err)
-					}
+					_, _, err = s.Load(ctx, tc.name)
+					require.ErrorIs(t, err, tokenstore.ErrCorrupt, "Load, want ErrCorrupt")
 					// A Put repairs the row.
 					require.NoError(t, s.Put(ctx, tc.name, tok(1)))
-					if got, err := s.Get(ctx, tc.name); err != nil || got.AccessToken != tok(1).AccessToken {
-						t.Fatalf("Get after repair = %v", err)
-					}
+					got, err = s.Get(ctx, tc.name)
+					require.NoError(t, err, "Get after repair = %v", err)
+					require.Equal(t, tok(1).AccessToken, got.AccessToken, "Get after repair = %v", err)
 				})
 			}
 		})
@@ -233,16 +224,15 @@ func (su *suite) TestStaleWriterRejected(t *testing.T) {
 			require.NoError(t, bs.AcquireLease(ctx, "k", "b", 30*time.Second))
 			_, vb, err := bs.Load(ctx, "k")
 			require.NoError(t, err)
-			if _, err := bs.CompareAndSwap(ctx, "k", vb, tok(2)); err != nil {
-				t.Fatal(err)
-			}
+			_, err = bs.CompareAndSwap(ctx, "k", vb, tok(2))
+			require.NoError(t, err)
 			// a wakes up: its write is rejected.
 			_, err = a.CompareAndSwap(ctx, "k", va, tok(3))
 			require.ErrorIs(t, err, tokenstore.ErrConflict, "late CompareAndSwap")
 			noSecret(t, err)
-			if got, err := a.Get(ctx, "k"); err != nil || got.RefreshToken != tok(2).RefreshToken {
-				t.Fatalf("stored token is not the newest: %v", err)
-			}
+			got, err := a.Get(ctx, "k")
+			require.NoError(t, err, "stored token is not the newest: %v", err)
+			require.Equal(t, tok(2).RefreshToken, got.RefreshToken, "stored token is not the newest: %v", err)
 		})
 	}
 }
@@ -269,9 +259,8 @@ func (su *suite) TestConnectionLost(t *testing.T) {
 				u, err := url.Parse(dsn)
 				require.NoError(t, err)
 				proxy := servicetest.NewProxy(t, u.Host)
-				if lostDB, err = b.Open(proxy.DSN(t, dsn)); err != nil {
-					t.Fatal(err)
-				}
+				lostDB, err = b.Open(proxy.DSN(t, dsn))
+				require.NoError(t, err)
 				t.Cleanup(func() { lostDB.Close() })
 				lose = proxy.Cut
 			} else {
@@ -282,8 +271,7 @@ func (su *suite) TestConnectionLost(t *testing.T) {
 			require.NoError(t, err)
 			require.NoError(t, lost.AcquireLease(ctx, "k", "lost", 5*time.Second))
 			lose()
-			err = lost.ReleaseLease(ctx, "k", "lost")
-			require.Error(t, err, "ReleaseLease over a lost connection reported no error")
+			require.Error(t, lost.ReleaseLease(ctx, "k", "lost"), "ReleaseLease over a lost connection reported no error")
 			t.Logf("ReleaseLease reported: %v", err)
 			require.ErrorIs(t, other.AcquireLease(ctx, "k", "other", time.Second), tokenstore.ErrLeaseHeld, "AcquireLease before expiry")
 			clk.Advance(5 * time.Second)
@@ -323,13 +311,11 @@ func (su *suite) TestCancelledContextKeepsData(t *testing.T) {
 	s := newStore(t, su.b.opener()(t))
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	if _, err := s.CompareAndSwap(ctx, "k", 0, tok(1)); err == nil {
-		t.Fatal("CompareAndSwap with a cancelled context succeeded")
-	}
+	_, err := s.CompareAndSwap(ctx, "k", 0, tok(1))
+	require.Error(t, err, "CompareAndSwap with a cancelled context succeeded")
 	require.Error(t, s.AcquireLease(ctx, "k", "a", time.Second), "AcquireLease with a cancelled context succeeded")
-	if _, err := s.Get(t.Context(), "k"); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Fatalf("Get = %v", err)
-	}
+	_, err = s.Get(t.Context(), "k")
+	require.ErrorIs(t, err, tokenstore.ErrNotFound, "Get")
 }
 
 // TestConcurrentMigrate: replicas starting together all migrate.
