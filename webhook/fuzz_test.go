@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +134,15 @@ func referenceParse(body []byte) (*Event, error) {
 				return nil, ErrMalformedEvent
 			}
 		case "event_ts":
+			if raw[0] == '"' { // a quoted number, as Zoom's examples send for some events
+				num := string(raw[1 : len(raw)-1])
+				n, err := strconv.ParseInt(num, 10, 64)
+				if err != nil || strings.HasPrefix(num, "+") {
+					return nil, ErrMalformedEvent
+				}
+				e.Timestamp = unixMilli(n)
+				continue
+			}
 			var ms *int64
 			if json.Unmarshal(raw, &ms) != nil {
 				return nil, ErrMalformedEvent

@@ -4,8 +4,8 @@
 //
 //   - internal/spec: of each REST document, only the operations of the
 //     covered tags (and the document's servers, info and components);
-//   - webhook/testdata/spec (with -webhooks): of each webhook document, only
-//     the covered events, without their responses sections (copies of the
+//   - webhook/testdata/spec (with -webhooks): of each webhook document, every
+//     event (scope.Events must name them all), without their responses sections (copies of the
 //     request schema).
 //
 // It is run by hand, from the repository root, when Zoom's documents are
@@ -36,7 +36,7 @@ var methods = []string{"get", "put", "post", "delete", "options", "head", "patch
 func main() {
 	src := flag.String("src", "", "directory of Zoom's full OpenAPI documents (Meetings.json, Users.json, Accounts.json, Team_Chat.json from the API hub)")
 	dst := flag.String("dst", "internal/spec", "directory for the trimmed documents")
-	whSrc := flag.String("webhooks", "", "directory of Zoom's full webhook documents (Meetings.json, Users.json, Marketplace.json); empty: leave the webhook documents alone")
+	whSrc := flag.String("webhooks", "", "directory of Zoom's full webhook documents (Meetings.json, Users.json, Accounts.json, Marketplace.json); empty: leave the webhook documents alone")
 	whDst := flag.String("webhooks-dst", "webhook/testdata/spec", "directory for the trimmed webhook documents")
 	flag.Parse()
 	if *src == "" {
@@ -63,6 +63,9 @@ func main() {
 			}
 		}
 		doc := read(filepath.Join(*whSrc, name+".json"))
+		if extra := untyped(doc, events); len(extra) > 0 {
+			log.Fatalf("%s.json: events not in scope.Events: %v (every event of the document is typed: add them)", name, extra)
+		}
 		n, missing := trimEvents(doc, events)
 		if len(missing) > 0 {
 			log.Fatalf("%s.json: no events %v", name, missing)
@@ -139,6 +142,17 @@ func hasTag(op *ojson.Node, tags []string) bool {
 		}
 	}
 	return false
+}
+
+// untyped returns the events of doc that are not in events.
+func untyped(doc *ojson.Node, events []string) []string {
+	var out []string
+	for _, m := range doc.Fields("webhooks") {
+		if !slices.Contains(events, m.Key) {
+			out = append(out, m.Key)
+		}
+	}
+	return out
 }
 
 // trimEvents keeps, in the order of events, the webhooks named there,

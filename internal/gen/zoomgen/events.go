@@ -109,6 +109,15 @@ func (s *eventStruct) fieldNamed(json string) *eventField {
 	return nil
 }
 
+func (s *eventStruct) fieldGo(goName string) *eventField {
+	for i := range s.fields {
+		if s.fields[i].goName == goName {
+			return &s.fields[i]
+		}
+	}
+	return nil
+}
+
 type eventInfo struct {
 	name, base, doc string
 }
@@ -370,6 +379,9 @@ func (c *eventCtx) model(path string) (string, bool) {
 }
 
 func (c *eventCtx) override(path string) (eventOverride, bool) {
+	if o, ok := eventOverrides[c.name+"|"+path]; ok {
+		return o, true
+	}
 	if o, ok := eventOverrides[c.prefix+"|"+path]; ok {
 		return o, true
 	}
@@ -386,10 +398,17 @@ func (c *eventCtx) mergeExample(sd *eventStruct, ex *ojson.Node) {
 		k, v := m.Key, m.Value
 		f := sd.fieldNamed(k)
 		if f == nil {
-			sd.fields = append(sd.fields, eventField{
+			ef := eventField{
 				goName: eventGoName(k), json: k, goType: exampleType(v),
 				doc: "Not in Zoom's schema; present in its example event.",
-			})
+			}
+			if o := sd.fieldGo(ef.goName); o != nil {
+				// The example spells a schema member differently (date-time for
+				// date_time): both decode, under two Go names.
+				ef.goName += "Alt"
+				ef.doc = fmt.Sprintf("Zoom's example spells %s as %q; the schema's spelling is %s.", o.goName, k, o.goName)
+			}
+			sd.fields = append(sd.fields, ef)
 			continue
 		}
 		elem := strings.TrimPrefix(f.goType, "[]")
