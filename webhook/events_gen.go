@@ -4583,7 +4583,7 @@ type RecordingBatchDeletedMeeting struct {
 	MeetingUUID string `json:"meeting_uuid,omitzero"`
 	// The recording file's unique ID. If the current field value is NULL, it means to delete the whole
 	// Meeting Recording files.
-	RecordingFileIds []json.RawMessage `json:"recording_file_ids,omitzero"`
+	RecordingFileIDs []string `json:"recording_file_ids,omitzero"`
 }
 
 // WebinarAlertPayload is the payload of webinar.alert events. The Webinar issues alert event is
@@ -4683,7 +4683,7 @@ type WebinarChatMessageSentChatMessage struct {
 	// The content of the chat message.
 	MessageContent string `json:"message_content,omitzero"`
 	// The live webinar chat file's UUID, in base64-encoded format.
-	FileIds []string `json:"file_ids,omitzero"`
+	FileIDs []string `json:"file_ids,omitzero"`
 }
 
 // WebinarChatMessageFileSentPayload is the payload of webinar.chat_message_file_sent events. * Have
@@ -5745,7 +5745,7 @@ type MeetingChatMessageSentChatMessage struct {
 	// The chat message's content.
 	MessageContent string `json:"message_content,omitzero"`
 	// The live webinar chat file's UUID, in base64-encoded format.
-	FileIds []string `json:"file_ids,omitzero"`
+	FileIDs []string `json:"file_ids,omitzero"`
 }
 
 // MeetingInvitationRejectedPayload is the payload of meeting.invitation_rejected events. The
@@ -7476,7 +7476,7 @@ type RecordingBatchRecoveredMeeting struct {
 	MeetingUUID string `json:"meeting_uuid,omitzero"`
 	// The recording file's unique ID. If the current field value is NULL, it means to recover the
 	// whole Meeting Recording files.
-	RecordingFileIds []json.RawMessage `json:"recording_file_ids,omitzero"`
+	RecordingFileIDs []string `json:"recording_file_ids,omitzero"`
 }
 
 // MeetingParticipantRoomSystemCalloutRejectedPayload is the payload of

@@ -20,7 +20,9 @@ package main
 //     overrides.go);
 //   - fields that appear in Zoom's example but not in the schema are added,
 //     typed from the example value, so that decoding an example loses
-//     nothing;
+//     nothing (one whose Go name a schema member has, as date-time beside
+//     date_time, gets the suffix Alt); an array schema's misspelled "item"
+//     is read as "items";
 //   - a struct shaped like one of package zoom's models (same JSON members
 //     of the same kinds, no secret) is that model: zoom.Recurrence, for
 //     example; so is a struct eventModels in overrides.go names, whose
@@ -338,6 +340,9 @@ func (c *eventCtx) typeFor(s *ojson.Node, hint, parent, path, desc string) (stri
 	case "array":
 		items := s.Get("items")
 		if items == nil {
+			items = s.Get("item") // recording.batch_deleted and batch_recovered misspell items
+		}
+		if items == nil {
 			return "[]json.RawMessage", nil
 		}
 		d := s.Str("description")
@@ -457,7 +462,7 @@ func exampleType(v *ojson.Node) string {
 var eventInitialisms = map[string]string{
 	"id": "ID", "url": "URL", "uuid": "UUID", "pmi": "PMI", "api": "API", "ip": "IP", "sip": "SIP",
 	"tsp": "TSP", "jbh": "JBH", "pstn": "PSTN", "sdk": "SDK", "ai": "AI", "cc": "CC", "http": "HTTP",
-	"json": "JSON", "os": "OS", "ui": "UI", "ts": "TS",
+	"json": "JSON", "os": "OS", "ui": "UI", "ts": "TS", "ids": "IDs",
 }
 
 // camel returns the events' Go name for an event or JSON name:

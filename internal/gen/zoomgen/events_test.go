@@ -27,6 +27,7 @@ func TestEventNaming(t *testing.T) {
 		"host_id":                    "HostID",
 		"join_url":                   "JoinURL",
 		"uuid":                       "UUID",
+		"recording_file_ids":         "RecordingFileIDs",
 	} {
 		if got := camel(in); got != want {
 			t.Errorf("camel(%q) = %q, want %q", in, got, want)
