@@ -76,8 +76,8 @@ const (
 	EventRecordingRegistrationApproved = "recording.registration_approved"
 	// EventMeetingRiskAlert is "meeting.risk_alert".
 	EventMeetingRiskAlert = "meeting.risk_alert"
-	// EventMeetingAicTranscriptCompleted is "meeting.aic_transcript_completed".
-	EventMeetingAicTranscriptCompleted = "meeting.aic_transcript_completed"
+	// EventMeetingAICTranscriptCompleted is "meeting.aic_transcript_completed".
+	EventMeetingAICTranscriptCompleted = "meeting.aic_transcript_completed"
 	// EventWebinarParticipantFeedback is "webinar.participant_feedback".
 	EventWebinarParticipantFeedback = "webinar.participant_feedback"
 	// EventMeetingParticipantJoinedWaitingRoom is "meeting.participant_joined_waiting_room".
@@ -326,7 +326,7 @@ func KnownEvents() []string {
 		EventWebinarChatMessageFileDownloaded,
 		EventRecordingRegistrationApproved,
 		EventMeetingRiskAlert,
-		EventMeetingAicTranscriptCompleted,
+		EventMeetingAICTranscriptCompleted,
 		EventWebinarParticipantFeedback,
 		EventMeetingParticipantJoinedWaitingRoom,
 		EventMeetingAICompanionAssetsDeleted,
@@ -501,8 +501,8 @@ func newPayload(name string) any {
 		return new(RecordingRegistrationApprovedPayload)
 	case EventMeetingRiskAlert:
 		return new(MeetingRiskAlertPayload)
-	case EventMeetingAicTranscriptCompleted:
-		return new(MeetingAicTranscriptCompletedPayload)
+	case EventMeetingAICTranscriptCompleted:
+		return new(MeetingAICTranscriptCompletedPayload)
 	case EventWebinarParticipantFeedback:
 		return new(WebinarParticipantFeedbackPayload)
 	case EventMeetingParticipantJoinedWaitingRoom:
@@ -897,10 +897,10 @@ func (h *Handler) OnMeetingRiskAlert(fn func(ctx context.Context, e *Event, p *M
 	Handle(h, EventMeetingRiskAlert, fn)
 }
 
-// OnMeetingAicTranscriptCompleted registers fn for meeting.aic_transcript_completed events (see
-// Handle and MeetingAicTranscriptCompletedPayload).
-func (h *Handler) OnMeetingAicTranscriptCompleted(fn func(ctx context.Context, e *Event, p *MeetingAicTranscriptCompletedPayload) error) {
-	Handle(h, EventMeetingAicTranscriptCompleted, fn)
+// OnMeetingAICTranscriptCompleted registers fn for meeting.aic_transcript_completed events (see
+// Handle and MeetingAICTranscriptCompletedPayload).
+func (h *Handler) OnMeetingAICTranscriptCompleted(fn func(ctx context.Context, e *Event, p *MeetingAICTranscriptCompletedPayload) error) {
+	Handle(h, EventMeetingAICTranscriptCompleted, fn)
 }
 
 // OnWebinarParticipantFeedback registers fn for webinar.participant_feedback events (see Handle and
@@ -3350,10 +3350,9 @@ type MeetingSummarySharedShareWithUser struct {
 }
 
 // WebinarChatMessageFileDownloadedPayload is the payload of webinar.chat_message_file_downloaded
-// events. * Have Zoom enable the DLP for in-meeting chat for your account. This feature is only
-// enabled upon request. Contact the Zoom support team for more information. * Enable the In-webinar
-// chat message file has been downloaded subscription for your app. In your Marketplace app go to
-// Event Subscriptions > Webinar.
+// events. The In-webinar chat message file has been downloaded event is triggered when a message
+// file from a webinar is downloaded. The webhook is needed to enable the DLP option in the web
+// portal.
 type WebinarChatMessageFileDownloadedPayload struct {
 	// The account ID of the user who downloaded the file. This value returns blank for external users.
 	AccountID string `json:"account_id,omitzero"`
@@ -3502,18 +3501,18 @@ type MeetingRiskAlertArmnDetails struct {
 	RecommendedDisableSettings []string `json:"recommended_disable_settings,omitzero"`
 }
 
-// MeetingAicTranscriptCompletedPayload is the payload of meeting.aic_transcript_completed events.
+// MeetingAICTranscriptCompletedPayload is the payload of meeting.aic_transcript_completed events.
 // The AIC transcript completed triggers when the meeting transcript file is completed after a
 // meeting or webinar ends.
-type MeetingAicTranscriptCompletedPayload struct {
+type MeetingAICTranscriptCompletedPayload struct {
 	// The account ID of the user who hosted the meeting.
 	AccountID string `json:"account_id,omitzero"`
 	// Information about the transcript.
-	Object MeetingAicTranscriptCompletedObject `json:"object,omitzero"`
+	Object MeetingAICTranscriptCompletedObject `json:"object,omitzero"`
 }
 
-// MeetingAicTranscriptCompletedObject is information about the transcript.
-type MeetingAicTranscriptCompletedObject struct {
+// MeetingAICTranscriptCompletedObject is information about the transcript.
+type MeetingAICTranscriptCompletedObject struct {
 	// The ID of the user who is set as the meeting host.
 	HostID string `json:"host_id,omitzero"`
 	// Unique meeting ID. Each meeting instance generates its own meeting UUID - after a meeting ends,
@@ -3669,10 +3668,8 @@ type MeetingParticipantJoinedWaitingRoomParticipant struct {
 }
 
 // MeetingAICompanionAssetsDeletedPayload is the payload of meeting.ai_companion_assets_deleted
-// events. * Host user must be Pro or higher plan. * Enable AI Companion. * E2EE meetings do not
-// support the AI Companion feature. * Enable Event Subscriptions for your Marketplace app with: * A
-// valid Event Notification Endpoint URL. * The AI Companion assets deleted subscription enabled
-// under the Meeting event.
+// events. The AI Companion assets deleted event is triggered when all AI Companion meeting assets,
+// such as transcripts and summaries, are deleted during a live meeting.
 type MeetingAICompanionAssetsDeletedPayload struct {
 	// The account ID of the user that hosted the meeting.
 	AccountID string `json:"account_id,omitzero"`
@@ -3698,10 +3695,9 @@ type MeetingAICompanionAssetsDeletedAICompanion struct {
 	DeletedAssets []string `json:"deleted_assets,omitzero"`
 }
 
-// WebinarConvertedToMeetingPayload is the payload of webinar.converted_to_meeting events. * Pro or
-// a higher plan with Webinar license. * Enable Event Subscriptions for your Marketplace app with: *
-// A valid Event Notification Endpoint URL. * The Webinar has been converted to a Meeting
-// subscription enabled under the Webinar event.
+// WebinarConvertedToMeetingPayload is the payload of webinar.converted_to_meeting events. The
+// Webinar has been converted to a Meeting event is triggered every time one of your app users or
+// account users converts a webinar into a meeting.
 type WebinarConvertedToMeetingPayload struct {
 	// The account ID of the user who converted the webinar into a meeting.
 	AccountID string `json:"account_id,omitzero"`
@@ -4120,11 +4116,8 @@ type UserTSPDeletedDialInNumber struct {
 	CountryLabel string `json:"country_label,omitzero"`
 }
 
-// MeetingAICompanionStartedPayload is the payload of meeting.ai_companion_started events. * Host
-// user must be Pro or higher plan. * Enable AI Companion. * E2EE meetings do not support the AI
-// Companion feature. * Enable Event Subscriptions for your Marketplace app with: * A valid Event
-// Notification Endpoint URL. * The AI Companion started subscription enabled under the Meeting
-// event.
+// MeetingAICompanionStartedPayload is the payload of meeting.ai_companion_started events. The AI
+// Companion started event is triggered when a user starts the AI Companion during a live meeting.
 type MeetingAICompanionStartedPayload struct {
 	// The account ID of the user that hosted the meeting.
 	AccountID string `json:"account_id,omitzero"`
@@ -4191,10 +4184,9 @@ type MeetingInvitationDispatchedParticipant struct {
 	Email string `json:"email,omitzero"`
 }
 
-// MeetingConvertedToWebinarPayload is the payload of meeting.converted_to_webinar events. * Pro or
-// a higher plan with Webinar license. * Enable Event Subscriptions for your Marketplace app with: *
-// A valid Event Notification Endpoint URL. * The Meeting has been converted to a Webinar
-// subscription enabled under the Meeting event.
+// MeetingConvertedToWebinarPayload is the payload of meeting.converted_to_webinar events. The
+// Meeting has been converted to a Webinar event is triggered every time one of your app users or
+// account users converts a meeting into a webinar.
 type MeetingConvertedToWebinarPayload struct {
 	// The account ID of the user who converted the meeting into a webinar.
 	AccountID string `json:"account_id,omitzero"`
@@ -4526,11 +4518,8 @@ type MeetingBreakoutRoomSharingEndedSharingDetails struct {
 	Source string `json:"source,omitzero"`
 }
 
-// MeetingAICompanionStoppedPayload is the payload of meeting.ai_companion_stopped events. * Host
-// user must be on a Pro or higher plan. * Enable AI Companion. * E2EE meetings do not support the
-// AI Companion feature. * Enable Event Subscriptions for your Marketplace app with: * A valid Event
-// Notification Endpoint URL. * The AI Companion stopped subscription enabled under the Meeting
-// event.
+// MeetingAICompanionStoppedPayload is the payload of meeting.ai_companion_stopped events. The AI
+// Companion stopped event is triggered when a user stops the AI Companion during a live meeting.
 type MeetingAICompanionStoppedPayload struct {
 	// The account ID of the user that hosted the meeting.
 	AccountID string `json:"account_id,omitzero"`
@@ -4686,11 +4675,10 @@ type WebinarChatMessageSentChatMessage struct {
 	FileIDs []string `json:"file_ids,omitzero"`
 }
 
-// WebinarChatMessageFileSentPayload is the payload of webinar.chat_message_file_sent events. * Have
-// Zoom enable the DLP for in-meeting chat feature to use this webhook. * Enable Event Subscriptions
-// for your Marketplace app with: * Enable the In-webinar chat message file received subscription
-// under the Webinar event category. * This feature is only enabled upon request approval. Contact
-// the Zoom support team for more information.
+// WebinarChatMessageFileSentPayload is the payload of webinar.chat_message_file_sent events. The
+// In-webinar chat message file received event is triggered when a message file of a webinar is
+// available to view or download. The event is sent to the configured endpoint in your Marketplace
+// app.
 type WebinarChatMessageFileSentPayload struct {
 	// The account ID of the user who hosted the webinar.
 	AccountID string `json:"account_id,omitzero"`
@@ -5452,9 +5440,8 @@ type RecordingBatchTrashedObject struct {
 }
 
 // MeetingChatMessageFileDownloadedPayload is the payload of meeting.chat_message_file_downloaded
-// events. * Have Zoom enable the DLP for in-meeting chat feature to use this webhook. * Enable
-// Event Subscriptions for your Marketplace app with: * Enable the In-meeting chat message file has
-// been downloaded subscription under the Meeting event category.
+// events. The In-meeting chat message file has been downloaded event is triggered when a meeting's
+// message file is downloaded. The event is sent to the configured endpoint in your Marketplace app.
 type MeetingChatMessageFileDownloadedPayload struct {
 	// The account ID of the user who downloaded the file. This value returns blank for external users.
 	AccountID string `json:"account_id,omitzero"`
@@ -6119,9 +6106,9 @@ type MeetingBreakoutRoomSharingStartedSharingDetails struct {
 	Source string `json:"source,omitzero"`
 }
 
-// MeetingParticipantBindPayload is the payload of meeting.participant_bind events. Enable Event
-// Subscriptions for your Marketplace app with: * A valid Event Notification Endpoint URL. * The
-// Phone User Bind To Partcipant subscription enabled under the Meeting event.
+// MeetingParticipantBindPayload is the payload of meeting.participant_bind events. The Phone User
+// Bind To Participant event is triggered every time a phone user joins a meeting and binds to an
+// attendee in the meeting.
 type MeetingParticipantBindPayload struct {
 	// The account ID of the user who created the meeting.
 	AccountID string `json:"account_id,omitzero"`
@@ -6758,11 +6745,9 @@ type MeetingParticipantPhoneCalloutMissedParticipant struct {
 	PhoneNumber int64 `json:"phone_number,omitzero"`
 }
 
-// MeetingSummaryUpdatedPayload is the payload of meeting.summary_updated events. * Host user must
-// have a Pro or higher plan. * Enable the Meeting Summary with AI Companion feature in the host's
-// account. * E2ee meetings do not have summary feature enabled. * Enable Event Subscriptions for
-// your Marketplace app with: * A valid Event Notification Endpoint URL. * The Meeting summary has
-// been updated subscription enabled under the Meeting event.
+// MeetingSummaryUpdatedPayload is the payload of meeting.summary_updated events. The Meeting
+// summary has been updated event is triggered every time one of your app users or account users
+// updates a meeting summary.
 type MeetingSummaryUpdatedPayload struct {
 	// The account ID of the user who hosted the meeting.
 	AccountID string `json:"account_id,omitzero"`
@@ -7381,9 +7366,9 @@ type MeetingSummaryDeletedObject struct {
 	SummaryTitle string `json:"summary_title,omitzero"`
 }
 
-// WebinarParticipantBindPayload is the payload of webinar.participant_bind events. * Enable Event
-// Subscriptions for your Marketplace app with: * A valid Event Notification Endpoint URL. * The
-// Phone User Bind To Partcipant subscription enabled under the Webinar event.
+// WebinarParticipantBindPayload is the payload of webinar.participant_bind events. The Phone User
+// Bind To Participant event is triggered every time a phone user joins a webinar and binds to an
+// attendee in the webinar.
 type WebinarParticipantBindPayload struct {
 	// The account ID of the user who created the Webinar.
 	AccountID string `json:"account_id,omitzero"`

@@ -462,7 +462,7 @@ func exampleType(v *ojson.Node) string {
 var eventInitialisms = map[string]string{
 	"id": "ID", "url": "URL", "uuid": "UUID", "pmi": "PMI", "api": "API", "ip": "IP", "sip": "SIP",
 	"tsp": "TSP", "jbh": "JBH", "pstn": "PSTN", "sdk": "SDK", "ai": "AI", "cc": "CC", "http": "HTTP",
-	"json": "JSON", "os": "OS", "ui": "UI", "ts": "TS", "ids": "IDs",
+	"json": "JSON", "os": "OS", "ui": "UI", "ts": "TS", "ids": "IDs", "aic": "AIC",
 }
 
 // camel returns the events' Go name for an event or JSON name:
@@ -526,8 +526,16 @@ func eventDoc(desc string) string {
 	paras := strings.Split(strings.TrimSpace(desc), "\n\n")
 	for _, p := range paras {
 		p = strings.TrimSpace(p)
+		if strings.HasPrefix(p, "#") { // a heading, perhaps with the text on its next line
+			_, p, _ = strings.Cut(p, "\n")
+			p = strings.TrimSpace(p)
+		}
 		if p == "" || strings.HasPrefix(p, "#") {
 			continue
+		}
+		// One of Zoom's descriptions starts "descriptionThe ...".
+		if rest, ok := strings.CutPrefix(p, "description"); ok && rest != "" && rest[0] >= 'A' && rest[0] <= 'Z' {
+			p = rest
 		}
 		return docText(p, "")
 	}
