@@ -3680,7 +3680,7 @@ type MeetingAICompanionAssetsDeletedPayload struct {
 // MeetingAICompanionAssetsDeletedObject is the meeting where the AI Companion assets were deleted.
 type MeetingAICompanionAssetsDeletedObject struct {
 	// The meeting number.
-	MeetingNumber int64 `json:"meeting_number,omitzero"`
+	MeetingNumber zoom.ID `json:"meeting_number,omitzero"`
 	// The meeting's universally unique identifier (UUID).
 	MeetingUUID string `json:"meeting_uuid,omitzero"`
 	// The ID of the user set as the host of the meeting.
@@ -4128,7 +4128,7 @@ type MeetingAICompanionStartedPayload struct {
 // MeetingAICompanionStartedObject is the meeting where the AI Companion was started.
 type MeetingAICompanionStartedObject struct {
 	// The meeting number.
-	MeetingNumber int64 `json:"meeting_number,omitzero"`
+	MeetingNumber zoom.ID `json:"meeting_number,omitzero"`
 	// The meeting's universally unique identifier (UUID).
 	MeetingUUID string `json:"meeting_uuid,omitzero"`
 	// The ID of the user set as the host of the meeting.
@@ -4530,7 +4530,7 @@ type MeetingAICompanionStoppedPayload struct {
 // MeetingAICompanionStoppedObject is the meeting where the AI Companion was stopped.
 type MeetingAICompanionStoppedObject struct {
 	// The meeting ID.
-	MeetingNumber int64 `json:"meeting_number,omitzero"`
+	MeetingNumber zoom.ID `json:"meeting_number,omitzero"`
 	// The meeting's universally unique identifier (UUID).
 	MeetingUUID string `json:"meeting_uuid,omitzero"`
 	// The ID of the user set as the host of the meeting.

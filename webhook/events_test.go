@@ -275,6 +275,10 @@ func TestEventIDsAndTimesAreZoomTypes(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"id":85393847045,"start_time":"2026-03-01T15:00:00Z"}`), &fromAPI))
 	assert.Equal(t, zoom.ID(85393847045), created.Object.ID)
 	assert.True(t, created.Object.ID == started.Object.ID && started.Object.ID == fromAPI.ID, "ids differ")
+	// So does the meeting number of the AI Companion events.
+	var aic MeetingAICompanionStartedPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"meeting_number":"85393847045"}}`), &aic))
+	assert.Equal(t, fromAPI.ID, aic.Object.MeetingNumber)
 	var st zoom.Time = started.Object.StartTime
 	assert.True(t, created.Object.StartTime.Equal(fromAPI.StartTime.Time))
 	assert.Equal(t, time.Date(2026, 3, 1, 15, 0, 0, 250e6, time.UTC), st.Time)

@@ -704,6 +704,8 @@ var eventOverrides = map[string]eventOverride{
 	"webinar|old_object.id":   {"zoom.ID", ""},
 	"recording|object.id":     {"zoom.ID", ""},
 	"recording|old_object.id": {"zoom.ID", ""},
+	// The meeting's ID under another name (the AI Companion events): comparable with object.id elsewhere.
+	"meeting|object.meeting_number": {"zoom.ID", ""},
 	// A number in the schema, "2024-09-08 15:58:40" in the example: kept raw.
 	// The schema's only member is a placeholder, "$changed_field_name"; the example sends the
 	// changed members of object with their previous values.
