@@ -8805,7 +8805,7 @@ type UserSettingsUpdatedFeature struct {
 	// 3000 * 5000 * 10000 * 20000 * 30000 * 50000.
 	ZoomEventsCapacity int64 `json:"zoom_events_capacity,omitzero"`
 	// Host meeting in China. Zoom marks this field deprecated.
-	CnMeeting bool `json:"cn_meeting,omitzero"`
+	CNMeeting bool `json:"cn_meeting,omitzero"`
 	// Host meeting in India. Zoom marks this field deprecated.
 	InMeeting bool `json:"in_meeting,omitzero"`
 	// Whether the Zoom Phone feature is enabled.
@@ -9202,7 +9202,7 @@ type UserSettingsUpdatedOldObjectSettingsFeature struct {
 	// 3000 * 5000 * 10000 * 20000 * 30000 * 50000.
 	ZoomEventsCapacity int64 `json:"zoom_events_capacity,omitzero"`
 	// Host meeting in China. Zoom marks this field deprecated.
-	CnMeeting bool `json:"cn_meeting,omitzero"`
+	CNMeeting bool `json:"cn_meeting,omitzero"`
 	// Host meeting in India. Zoom marks this field deprecated.
 	InMeeting bool `json:"in_meeting,omitzero"`
 	// Whether the Zoom Phone feature is enabled.
@@ -10382,7 +10382,7 @@ type InformationBarriersPolicyDeletedSettings struct {
 	FileTransfer bool `json:"file_transfer,omitzero"`
 	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
 	// if the meeting value is false.
-	Im bool `json:"im,omitzero"`
+	IM bool `json:"im,omitzero"`
 	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
 	// between both groups if the meeting value is false.
 	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
@@ -10390,7 +10390,7 @@ type InformationBarriersPolicyDeletedSettings struct {
 	// groups.
 	Meeting bool `json:"meeting,omitzero"`
 	// If true, users between groups cannot user SMS.
-	MessageViaSms bool `json:"message_via_sms,omitzero"`
+	MessageViaSMS bool `json:"message_via_sms,omitzero"`
 	// If true, users between groups cannot record the meeting. This also creates a soft block between
 	// both groups if the meeting value is false.
 	Recording bool `json:"recording,omitzero"`
@@ -10480,7 +10480,7 @@ type InformationBarriersPolicyCreatedSettings struct {
 	FileTransfer bool `json:"file_transfer,omitzero"`
 	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
 	// if the meeting value is false.
-	Im bool `json:"im,omitzero"`
+	IM bool `json:"im,omitzero"`
 	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
 	// between both groups if the meeting value is false.
 	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
@@ -10488,7 +10488,7 @@ type InformationBarriersPolicyCreatedSettings struct {
 	// groups.
 	Meeting bool `json:"meeting,omitzero"`
 	// If true, users between groups cannot user SMS.
-	MessageViaSms bool `json:"message_via_sms,omitzero"`
+	MessageViaSMS bool `json:"message_via_sms,omitzero"`
 	// If true, users between groups cannot record the meeting. This also creates a soft block between
 	// both groups if the meeting value is false.
 	Recording bool `json:"recording,omitzero"`
@@ -10968,7 +10968,7 @@ type InformationBarriersPolicyUpdatedSettings struct {
 	FileTransfer bool `json:"file_transfer,omitzero"`
 	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
 	// if the meeting value is false.
-	Im bool `json:"im,omitzero"`
+	IM bool `json:"im,omitzero"`
 	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
 	// between both groups if the meeting value is false.
 	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
@@ -10976,7 +10976,7 @@ type InformationBarriersPolicyUpdatedSettings struct {
 	// groups.
 	Meeting bool `json:"meeting,omitzero"`
 	// If true, users between groups cannot user SMS.
-	MessageViaSms bool `json:"message_via_sms,omitzero"`
+	MessageViaSMS bool `json:"message_via_sms,omitzero"`
 	// If true, users between groups cannot record the meeting. This also creates a soft block between
 	// both groups if the meeting value is false.
 	Recording bool `json:"recording,omitzero"`
@@ -11386,7 +11386,7 @@ type AccountSettingsUpdatedSecurity struct {
 	// to apply additinal requirements to the users' Zoom login password.
 	PasswordRequirement AccountSettingsUpdatedPasswordRequirement `json:"password_requirement,omitzero"`
 	// Allow users to sign in with single sign-on (SSO).
-	SigninWithSso AccountSettingsUpdatedSigninWithSso `json:"signin_with_sso,omitzero"`
+	SigninWithSSO AccountSettingsUpdatedSigninWithSSO `json:"signin_with_sso,omitzero"`
 }
 
 // AccountSettingsUpdatedPasswordRequirement is information about the enhanced password rules that
@@ -11404,23 +11404,23 @@ type AccountSettingsUpdatedPasswordRequirement struct {
 	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitzero"`
 }
 
-// AccountSettingsUpdatedSigninWithSso is Allow users to sign in with single sign-on (SSO).
-type AccountSettingsUpdatedSigninWithSso struct {
+// AccountSettingsUpdatedSigninWithSSO is Allow users to sign in with single sign-on (SSO).
+type AccountSettingsUpdatedSigninWithSSO struct {
 	// Whether to allow users to sign in with single sign-on (SSO). Enabling this requires you to
 	// configure your account's SSO settings. This lets users sign in with SSO through your company's
 	// vanity URL.
 	Enable bool `json:"enable,omitzero"`
 	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
 	// one of the domains.
-	RequireSsoForDomains bool `json:"require_sso_for_domains,omitzero"`
+	RequireSSOForDomains bool `json:"require_sso_for_domains,omitzero"`
 	// Users using these domains are required to sign in with single sign-on (SSO).
 	Domains []string `json:"domains,omitzero"`
 	// The users can bypass SSO sign-in.
-	SsoBypassUsers []AccountSettingsUpdatedSsoBypassUser `json:"sso_bypass_users,omitzero"`
+	SSOBypassUsers []AccountSettingsUpdatedSSOBypassUser `json:"sso_bypass_users,omitzero"`
 }
 
-// AccountSettingsUpdatedSsoBypassUser is one element of: the users can bypass SSO sign-in.
-type AccountSettingsUpdatedSsoBypassUser struct {
+// AccountSettingsUpdatedSSOBypassUser is one element of: the users can bypass SSO sign-in.
+type AccountSettingsUpdatedSSOBypassUser struct {
 	// The user's ID.
 	ID string `json:"id,omitzero"`
 	// The user's email.
@@ -12455,7 +12455,7 @@ type AccountSettingsUpdatedOldObjectSettingsSecurity struct {
 	// to apply additinal requirements to the users' Zoom login password.
 	PasswordRequirement AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement `json:"password_requirement,omitzero"`
 	// Allow users to sign in with single sign-on (SSO).
-	SigninWithSso AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSso `json:"signin_with_sso,omitzero"`
+	SigninWithSSO AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO `json:"signin_with_sso,omitzero"`
 }
 
 // AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement is information about the
@@ -12473,25 +12473,25 @@ type AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement struct {
 	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitzero"`
 }
 
-// AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSso is Allow users to sign in with
+// AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO is Allow users to sign in with
 // single sign-on (SSO).
-type AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSso struct {
+type AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO struct {
 	// Whether to allow users to sign in with single sign-on (SSO). Enabling this requires you to
 	// configure your account's SSO settings. This lets users sign in with SSO through your company's
 	// vanity URL.
 	Enable bool `json:"enable,omitzero"`
 	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
 	// one of the domains.
-	RequireSsoForDomains bool `json:"require_sso_for_domains,omitzero"`
+	RequireSSOForDomains bool `json:"require_sso_for_domains,omitzero"`
 	// Users using these domains are required to sign in with single sign-on (SSO).
 	Domains []string `json:"domains,omitzero"`
 	// The users can bypass SSO sign-in.
-	SsoBypassUsers []AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSsoSsoBypassUser `json:"sso_bypass_users,omitzero"`
+	SSOBypassUsers []AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser `json:"sso_bypass_users,omitzero"`
 }
 
-// AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSsoSsoBypassUser is one element of: the
+// AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser is one element of: the
 // users can bypass SSO sign-in.
-type AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSsoSsoBypassUser struct {
+type AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser struct {
 	// The user's ID.
 	ID string `json:"id,omitzero"`
 	// The user's email.

@@ -463,6 +463,11 @@ var eventInitialisms = map[string]string{
 	"id": "ID", "url": "URL", "uuid": "UUID", "pmi": "PMI", "api": "API", "ip": "IP", "sip": "SIP",
 	"tsp": "TSP", "jbh": "JBH", "pstn": "PSTN", "sdk": "SDK", "ai": "AI", "cc": "CC", "http": "HTTP",
 	"json": "JSON", "os": "OS", "ui": "UI", "ts": "TS", "ids": "IDs", "aic": "AIC",
+	// As the REST dialect writes them (initialisms in names.go).
+	"uri": "URI", "https": "HTTPS", "sso": "SSO", "qa": "QA", "zak": "ZAK", "crc": "CRC", "ttl": "TTL",
+	"im": "IM", "vb": "VB", "rtms": "RTMS", "cms": "CMS", "h323": "H323", "pac": "PAC", "sms": "SMS",
+	"e2ee": "E2EE", "cn": "CN", "pbx": "PBX", "voip": "VOIP", "csv": "CSV", "mp4": "MP4", "m4a": "M4A",
+	"mp3": "MP3", "vtt": "VTT", "txt": "TXT", "pdf": "PDF", "isv": "ISV", "iq": "IQ", "otp": "OTP", "dlp": "DLP",
 }
 
 // camel returns the events' Go name for an event or JSON name:
