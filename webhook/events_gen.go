@@ -13212,13 +13212,13 @@ type AppAuthorizationRequestCreatedPayload struct {
 	// Not in Zoom's schema; present in its example event.
 	InstallRequirements json.RawMessage `json:"install_requirements,omitzero"`
 	// Not in Zoom's schema; present in its example event.
-	AppScopes json.RawMessage `json:"app_scopes,omitzero"`
+	AppScopes []string `json:"app_scopes,omitzero"`
 	// Not in Zoom's schema; present in its example event.
 	RequesterName string `json:"requester_name,omitzero"`
 	// Not in Zoom's schema; present in its example event.
 	RequesterDepartment string `json:"requester_department,omitzero"`
 	// Not in Zoom's schema; present in its example event.
-	RequesterUserGroups json.RawMessage `json:"requester_user_groups,omitzero"`
+	RequesterUserGroups []string `json:"requester_user_groups,omitzero"`
 	// Not in Zoom's schema; present in its example event.
 	RequestReason string `json:"request_reason,omitzero"`
 }

@@ -452,6 +452,18 @@ func exampleType(v *ojson.Node) string {
 			return "float64"
 		}
 		return "int64"
+	case ojson.Array: // a list of strings or of integers; anything else stays raw
+		elem := ""
+		for _, e := range v.Array {
+			t := exampleType(e)
+			if (t != "string" && t != "int64") || (elem != "" && t != elem) {
+				return "json.RawMessage"
+			}
+			elem = t
+		}
+		if elem != "" {
+			return "[]" + elem
+		}
 	}
 	return "json.RawMessage"
 }
