@@ -11831,8 +11831,7 @@ type AccountSettingsUpdatedChat struct {
 	// Quick schedule with AI Companion.
 	AIQuickSchedule bool `json:"ai_quick_schedule,omitzero"`
 	// Allow users to launch a poll in chats and channels.
-	SurveyPoll bool            `json:"survey_poll,omitzero"`
-	Type       json.RawMessage `json:"type,omitzero"`
+	SurveyPoll bool `json:"survey_poll,omitzero"`
 }
 
 // AccountSettingsUpdatedShareFiles is Users can share files in chats and channels.
@@ -12908,8 +12907,7 @@ type AccountSettingsUpdatedOldObjectSettingsChat struct {
 	// Quick schedule with AI Companion.
 	AIQuickSchedule bool `json:"ai_quick_schedule,omitzero"`
 	// Allow users to launch a poll in chats and channels.
-	SurveyPoll bool            `json:"survey_poll,omitzero"`
-	Type       json.RawMessage `json:"type,omitzero"`
+	SurveyPoll bool `json:"survey_poll,omitzero"`
 }
 
 // AccountSettingsUpdatedOldObjectSettingsChatShareFiles is Users can share files in chats and
