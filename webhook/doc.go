@@ -21,8 +21,12 @@
 //	h.Fallback(func(ctx context.Context, e *webhook.Event) error { return nil }) // events without a handler
 //	http.Handle("POST /zoom/webhook", h)
 //
-// There is an On method for each event with a typed payload (see KnownEvents); Handle registers a
-// function with a payload type of your own, and On one that takes the raw Event.
+// Every event of Zoom's Meetings, Users, Accounts and Marketplace webhook documents (138: meetings,
+// webinars, recordings, registrations, chat, AI Companion and summaries, users, groups, TSP,
+// accounts, information barriers, app authorization) has a typed payload, an Event* name constant
+// and an On method on Handler (see KnownEvents); Handle registers a function with a payload type of
+// your own, and On one that takes the raw Event. An event Zoom adds later, or any event without a
+// registered function, reaches Fallback as an Event with its raw payload.
 //
 // # What the Handler answers
 //
@@ -165,7 +169,10 @@
 // # Typed payloads and ids
 //
 // The payload types are generated from Zoom's webhook OpenAPI documents (internal/gen/zoomgen -events);
-// every example event in those documents decodes into them without losing a field. Zoom sends
+// every example event in those documents decodes into them without losing a field. Where an example
+// contradicts its schema (a quoted timestamp, an odd time spelling, a member the schema lacks), the
+// payload keeps what Zoom's example sends: the cases and their resolution are listed in
+// contradictions_test.go. Zoom sends
 // meeting and webinar ids as a number in some events and as a string in others: both decode into
 // zoom.ID. Times decode into zoom.Time, leniently; app_deauthorized's user_data_retention into
 // NullBool. The ids and times are package zoom's own types, the ones its REST models use, so an

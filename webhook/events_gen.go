@@ -60,6 +60,170 @@ const (
 	EventWebinarRegistrationDenied = "webinar.registration_denied"
 	// EventRecordingCompleted is "recording.completed".
 	EventRecordingCompleted = "recording.completed"
+	// EventMeetingParticipantJBHWaiting is "meeting.participant_jbh_waiting".
+	EventMeetingParticipantJBHWaiting = "meeting.participant_jbh_waiting"
+	// EventMeetingSummaryRecovered is "meeting.summary_recovered".
+	EventMeetingSummaryRecovered = "meeting.summary_recovered"
+	// EventMeetingParticipantLeftBreakoutRoom is "meeting.participant_left_breakout_room".
+	EventMeetingParticipantLeftBreakoutRoom = "meeting.participant_left_breakout_room"
+	// EventMeetingDeviceTested is "meeting.device_tested".
+	EventMeetingDeviceTested = "meeting.device_tested"
+	// EventMeetingSummaryShared is "meeting.summary_shared".
+	EventMeetingSummaryShared = "meeting.summary_shared"
+	// EventWebinarChatMessageFileDownloaded is "webinar.chat_message_file_downloaded".
+	EventWebinarChatMessageFileDownloaded = "webinar.chat_message_file_downloaded"
+	// EventRecordingRegistrationApproved is "recording.registration_approved".
+	EventRecordingRegistrationApproved = "recording.registration_approved"
+	// EventMeetingRiskAlert is "meeting.risk_alert".
+	EventMeetingRiskAlert = "meeting.risk_alert"
+	// EventMeetingAICTranscriptCompleted is "meeting.aic_transcript_completed".
+	EventMeetingAICTranscriptCompleted = "meeting.aic_transcript_completed"
+	// EventWebinarParticipantFeedback is "webinar.participant_feedback".
+	EventWebinarParticipantFeedback = "webinar.participant_feedback"
+	// EventMeetingParticipantJoinedWaitingRoom is "meeting.participant_joined_waiting_room".
+	EventMeetingParticipantJoinedWaitingRoom = "meeting.participant_joined_waiting_room"
+	// EventMeetingAICompanionAssetsDeleted is "meeting.ai_companion_assets_deleted".
+	EventMeetingAICompanionAssetsDeleted = "meeting.ai_companion_assets_deleted"
+	// EventWebinarConvertedToMeeting is "webinar.converted_to_meeting".
+	EventWebinarConvertedToMeeting = "webinar.converted_to_meeting"
+	// EventMeetingParticipantPhoneCalloutRinging is "meeting.participant_phone_callout_ringing".
+	EventMeetingParticipantPhoneCalloutRinging = "meeting.participant_phone_callout_ringing"
+	// EventMeetingParticipantJBHJoined is "meeting.participant_jbh_joined".
+	EventMeetingParticipantJBHJoined = "meeting.participant_jbh_joined"
+	// EventMeetingInvitationAccepted is "meeting.invitation_accepted".
+	EventMeetingInvitationAccepted = "meeting.invitation_accepted"
+	// EventRecordingArchiveFilesCompleted is "recording.archive_files_completed".
+	EventRecordingArchiveFilesCompleted = "recording.archive_files_completed"
+	// EventMeetingAlert is "meeting.alert".
+	EventMeetingAlert = "meeting.alert"
+	// EventMeetingChatMessageFileSent is "meeting.chat_message_file_sent".
+	EventMeetingChatMessageFileSent = "meeting.chat_message_file_sent"
+	// EventUserTSPDeleted is "user.tsp_deleted".
+	EventUserTSPDeleted = "user.tsp_deleted"
+	// EventMeetingAICompanionStarted is "meeting.ai_companion_started".
+	EventMeetingAICompanionStarted = "meeting.ai_companion_started"
+	// EventMeetingInvitationDispatched is "meeting.invitation_dispatched".
+	EventMeetingInvitationDispatched = "meeting.invitation_dispatched"
+	// EventMeetingConvertedToWebinar is "meeting.converted_to_webinar".
+	EventMeetingConvertedToWebinar = "meeting.converted_to_webinar"
+	// EventWebinarRecovered is "webinar.recovered".
+	EventWebinarRecovered = "webinar.recovered"
+	// EventWebinarParticipantRoleChanged is "webinar.participant_role_changed".
+	EventWebinarParticipantRoleChanged = "webinar.participant_role_changed"
+	// EventMeetingParticipantJBHWaitingLeft is "meeting.participant_jbh_waiting_left".
+	EventMeetingParticipantJBHWaitingLeft = "meeting.participant_jbh_waiting_left"
+	// EventUserTSPCreated is "user.tsp_created".
+	EventUserTSPCreated = "user.tsp_created"
+	// EventMeetingBreakoutRoomSharingEnded is "meeting.breakout_room_sharing_ended".
+	EventMeetingBreakoutRoomSharingEnded = "meeting.breakout_room_sharing_ended"
+	// EventMeetingAICompanionStopped is "meeting.ai_companion_stopped".
+	EventMeetingAICompanionStopped = "meeting.ai_companion_stopped"
+	// EventRecordingBatchDeleted is "recording.batch_deleted".
+	EventRecordingBatchDeleted = "recording.batch_deleted"
+	// EventWebinarAlert is "webinar.alert".
+	EventWebinarAlert = "webinar.alert"
+	// EventWebinarChatMessageSent is "webinar.chat_message_sent".
+	EventWebinarChatMessageSent = "webinar.chat_message_sent"
+	// EventWebinarChatMessageFileSent is "webinar.chat_message_file_sent".
+	EventWebinarChatMessageFileSent = "webinar.chat_message_file_sent"
+	// EventMeetingParticipantJoinedBreakoutRoom is "meeting.participant_joined_breakout_room".
+	EventMeetingParticipantJoinedBreakoutRoom = "meeting.participant_joined_breakout_room"
+	// EventMeetingParticipantLeftWaitingRoom is "meeting.participant_left_waiting_room".
+	EventMeetingParticipantLeftWaitingRoom = "meeting.participant_left_waiting_room"
+	// EventMeetingSummaryCompleted is "meeting.summary_completed".
+	EventMeetingSummaryCompleted = "meeting.summary_completed"
+	// EventMeetingParticipantPhoneCalloutRejected is "meeting.participant_phone_callout_rejected".
+	EventMeetingParticipantPhoneCalloutRejected = "meeting.participant_phone_callout_rejected"
+	// EventMeetingParticipantPhoneCalloutAccepted is "meeting.participant_phone_callout_accepted".
+	EventMeetingParticipantPhoneCalloutAccepted = "meeting.participant_phone_callout_accepted"
+	// EventWebinarSharingStarted is "webinar.sharing_started".
+	EventWebinarSharingStarted = "webinar.sharing_started"
+	// EventRecordingRecovered is "recording.recovered".
+	EventRecordingRecovered = "recording.recovered"
+	// EventMeetingSharingEnded is "meeting.sharing_ended".
+	EventMeetingSharingEnded = "meeting.sharing_ended"
+	// EventRecordingCloudStorageUsageUpdated is "recording.cloud_storage_usage_updated".
+	EventRecordingCloudStorageUsageUpdated = "recording.cloud_storage_usage_updated"
+	// EventRecordingTranscriptCompleted is "recording.transcript_completed".
+	EventRecordingTranscriptCompleted = "recording.transcript_completed"
+	// EventRecordingStopped is "recording.stopped".
+	EventRecordingStopped = "recording.stopped"
+	// EventRecordingBatchTrashed is "recording.batch_trashed".
+	EventRecordingBatchTrashed = "recording.batch_trashed"
+	// EventMeetingChatMessageFileDownloaded is "meeting.chat_message_file_downloaded".
+	EventMeetingChatMessageFileDownloaded = "meeting.chat_message_file_downloaded"
+	// EventWebinarSharingEnded is "webinar.sharing_ended".
+	EventWebinarSharingEnded = "webinar.sharing_ended"
+	// EventMeetingSummaryTrashed is "meeting.summary_trashed".
+	EventMeetingSummaryTrashed = "meeting.summary_trashed"
+	// EventMeetingSharingStarted is "meeting.sharing_started".
+	EventMeetingSharingStarted = "meeting.sharing_started"
+	// EventMeetingChatMessageSent is "meeting.chat_message_sent".
+	EventMeetingChatMessageSent = "meeting.chat_message_sent"
+	// EventMeetingInvitationRejected is "meeting.invitation_rejected".
+	EventMeetingInvitationRejected = "meeting.invitation_rejected"
+	// EventMeetingParticipantRoleChanged is "meeting.participant_role_changed".
+	EventMeetingParticipantRoleChanged = "meeting.participant_role_changed"
+	// EventMeetingPermanentlyDeleted is "meeting.permanently_deleted".
+	EventMeetingPermanentlyDeleted = "meeting.permanently_deleted"
+	// EventRecordingRegistrationCreated is "recording.registration_created".
+	EventRecordingRegistrationCreated = "recording.registration_created"
+	// EventMeetingLiveStreamingStarted is "meeting.live_streaming_started".
+	EventMeetingLiveStreamingStarted = "meeting.live_streaming_started"
+	// EventMeetingParticipantRoomSystemCalloutAccepted is "meeting.participant_room_system_callout_accepted".
+	EventMeetingParticipantRoomSystemCalloutAccepted = "meeting.participant_room_system_callout_accepted"
+	// EventMeetingBreakoutRoomSharingStarted is "meeting.breakout_room_sharing_started".
+	EventMeetingBreakoutRoomSharingStarted = "meeting.breakout_room_sharing_started"
+	// EventMeetingParticipantBind is "meeting.participant_bind".
+	EventMeetingParticipantBind = "meeting.participant_bind"
+	// EventMeetingParticipantFeedback is "meeting.participant_feedback".
+	EventMeetingParticipantFeedback = "meeting.participant_feedback"
+	// EventRecordingDeleted is "recording.deleted".
+	EventRecordingDeleted = "recording.deleted"
+	// EventRecordingPaused is "recording.paused".
+	EventRecordingPaused = "recording.paused"
+	// EventMeetingParticipantRoomSystemCalloutRinging is "meeting.participant_room_system_callout_ringing".
+	EventMeetingParticipantRoomSystemCalloutRinging = "meeting.participant_room_system_callout_ringing"
+	// EventRecordingStarted is "recording.started".
+	EventRecordingStarted = "recording.started"
+	// EventUserTSPUpdated is "user.tsp_updated".
+	EventUserTSPUpdated = "user.tsp_updated"
+	// EventMeetingInvitationTimeout is "meeting.invitation_timeout".
+	EventMeetingInvitationTimeout = "meeting.invitation_timeout"
+	// EventMeetingParticipantAdmitted is "meeting.participant_admitted".
+	EventMeetingParticipantAdmitted = "meeting.participant_admitted"
+	// EventMeetingParticipantRoomSystemCalloutFailed is "meeting.participant_room_system_callout_failed".
+	EventMeetingParticipantRoomSystemCalloutFailed = "meeting.participant_room_system_callout_failed"
+	// EventRecordingResumed is "recording.resumed".
+	EventRecordingResumed = "recording.resumed"
+	// EventMeetingParticipantPhoneCalloutMissed is "meeting.participant_phone_callout_missed".
+	EventMeetingParticipantPhoneCalloutMissed = "meeting.participant_phone_callout_missed"
+	// EventMeetingSummaryUpdated is "meeting.summary_updated".
+	EventMeetingSummaryUpdated = "meeting.summary_updated"
+	// EventRecordingRenamed is "recording.renamed".
+	EventRecordingRenamed = "recording.renamed"
+	// EventMeetingParticipantRoomSystemCalloutMissed is "meeting.participant_room_system_callout_missed".
+	EventMeetingParticipantRoomSystemCalloutMissed = "meeting.participant_room_system_callout_missed"
+	// EventRecordingRegistrationDenied is "recording.registration_denied".
+	EventRecordingRegistrationDenied = "recording.registration_denied"
+	// EventMeetingLiveStreamingStopped is "meeting.live_streaming_stopped".
+	EventMeetingLiveStreamingStopped = "meeting.live_streaming_stopped"
+	// EventMeetingRecovered is "meeting.recovered".
+	EventMeetingRecovered = "meeting.recovered"
+	// EventWebinarPermanentlyDeleted is "webinar.permanently_deleted".
+	EventWebinarPermanentlyDeleted = "webinar.permanently_deleted"
+	// EventMeetingParticipantPutInWaitingRoom is "meeting.participant_put_in_waiting_room".
+	EventMeetingParticipantPutInWaitingRoom = "meeting.participant_put_in_waiting_room"
+	// EventRecordingTrashed is "recording.trashed".
+	EventRecordingTrashed = "recording.trashed"
+	// EventMeetingSummaryDeleted is "meeting.summary_deleted".
+	EventMeetingSummaryDeleted = "meeting.summary_deleted"
+	// EventWebinarParticipantBind is "webinar.participant_bind".
+	EventWebinarParticipantBind = "webinar.participant_bind"
+	// EventRecordingBatchRecovered is "recording.batch_recovered".
+	EventRecordingBatchRecovered = "recording.batch_recovered"
+	// EventMeetingParticipantRoomSystemCalloutRejected is "meeting.participant_room_system_callout_rejected".
+	EventMeetingParticipantRoomSystemCalloutRejected = "meeting.participant_room_system_callout_rejected"
 	// EventUserCreated is "user.created".
 	EventUserCreated = "user.created"
 	// EventUserUpdated is "user.updated".
@@ -84,8 +248,48 @@ const (
 	EventGroupMemberAdded = "group.member_added"
 	// EventGroupMemberDeleted is "group.member_deleted".
 	EventGroupMemberDeleted = "group.member_deleted"
+	// EventGroupAdminAdded is "group.admin_added".
+	EventGroupAdminAdded = "group.admin_added"
+	// EventGroupLockSettingsUpdated is "group.lock_settings_updated".
+	EventGroupLockSettingsUpdated = "group.lock_settings_updated"
+	// EventGroupAdminDeleted is "group.admin_deleted".
+	EventGroupAdminDeleted = "group.admin_deleted"
+	// EventUserSettingsUpdated is "user.settings_updated".
+	EventUserSettingsUpdated = "user.settings_updated"
+	// EventGroupSettingsUpdated is "group.settings_updated".
+	EventGroupSettingsUpdated = "group.settings_updated"
+	// EventUserPresenceStatusUpdated is "user.presence_status_updated".
+	EventUserPresenceStatusUpdated = "user.presence_status_updated"
+	// EventUserSignedIn is "user.signed_in".
+	EventUserSignedIn = "user.signed_in"
+	// EventUserSignedOut is "user.signed_out".
+	EventUserSignedOut = "user.signed_out"
+	// EventUserPersonalNotesUpdated is "user.personal_notes_updated".
+	EventUserPersonalNotesUpdated = "user.personal_notes_updated"
+	// EventAccountVanityURLRejected is "account.vanity_url_rejected".
+	EventAccountVanityURLRejected = "account.vanity_url_rejected"
+	// EventAccountCreated is "account.created".
+	EventAccountCreated = "account.created"
+	// EventInformationBarriersPolicyDeleted is "information_barriers.policy_deleted".
+	EventInformationBarriersPolicyDeleted = "information_barriers.policy_deleted"
+	// EventAccountUpdated is "account.updated".
+	EventAccountUpdated = "account.updated"
+	// EventInformationBarriersPolicyCreated is "information_barriers.policy_created".
+	EventInformationBarriersPolicyCreated = "information_barriers.policy_created"
+	// EventAccountLockSettingsUpdated is "account.lock_settings_updated".
+	EventAccountLockSettingsUpdated = "account.lock_settings_updated"
+	// EventAccountDisassociated is "account.disassociated".
+	EventAccountDisassociated = "account.disassociated"
+	// EventInformationBarriersPolicyUpdated is "information_barriers.policy_updated".
+	EventInformationBarriersPolicyUpdated = "information_barriers.policy_updated"
+	// EventAccountVanityURLApproved is "account.vanity_url_approved".
+	EventAccountVanityURLApproved = "account.vanity_url_approved"
+	// EventAccountSettingsUpdated is "account.settings_updated".
+	EventAccountSettingsUpdated = "account.settings_updated"
 	// EventAppDeauthorized is "app_deauthorized".
 	EventAppDeauthorized = "app_deauthorized"
+	// EventAppAuthorizationRequestCreated is "app.authorization_request_created".
+	EventAppAuthorizationRequestCreated = "app.authorization_request_created"
 )
 
 // KnownEvents returns the names of the events this package has typed payloads for.
@@ -114,6 +318,88 @@ func KnownEvents() []string {
 		EventWebinarRegistrationCancelled,
 		EventWebinarRegistrationDenied,
 		EventRecordingCompleted,
+		EventMeetingParticipantJBHWaiting,
+		EventMeetingSummaryRecovered,
+		EventMeetingParticipantLeftBreakoutRoom,
+		EventMeetingDeviceTested,
+		EventMeetingSummaryShared,
+		EventWebinarChatMessageFileDownloaded,
+		EventRecordingRegistrationApproved,
+		EventMeetingRiskAlert,
+		EventMeetingAICTranscriptCompleted,
+		EventWebinarParticipantFeedback,
+		EventMeetingParticipantJoinedWaitingRoom,
+		EventMeetingAICompanionAssetsDeleted,
+		EventWebinarConvertedToMeeting,
+		EventMeetingParticipantPhoneCalloutRinging,
+		EventMeetingParticipantJBHJoined,
+		EventMeetingInvitationAccepted,
+		EventRecordingArchiveFilesCompleted,
+		EventMeetingAlert,
+		EventMeetingChatMessageFileSent,
+		EventUserTSPDeleted,
+		EventMeetingAICompanionStarted,
+		EventMeetingInvitationDispatched,
+		EventMeetingConvertedToWebinar,
+		EventWebinarRecovered,
+		EventWebinarParticipantRoleChanged,
+		EventMeetingParticipantJBHWaitingLeft,
+		EventUserTSPCreated,
+		EventMeetingBreakoutRoomSharingEnded,
+		EventMeetingAICompanionStopped,
+		EventRecordingBatchDeleted,
+		EventWebinarAlert,
+		EventWebinarChatMessageSent,
+		EventWebinarChatMessageFileSent,
+		EventMeetingParticipantJoinedBreakoutRoom,
+		EventMeetingParticipantLeftWaitingRoom,
+		EventMeetingSummaryCompleted,
+		EventMeetingParticipantPhoneCalloutRejected,
+		EventMeetingParticipantPhoneCalloutAccepted,
+		EventWebinarSharingStarted,
+		EventRecordingRecovered,
+		EventMeetingSharingEnded,
+		EventRecordingCloudStorageUsageUpdated,
+		EventRecordingTranscriptCompleted,
+		EventRecordingStopped,
+		EventRecordingBatchTrashed,
+		EventMeetingChatMessageFileDownloaded,
+		EventWebinarSharingEnded,
+		EventMeetingSummaryTrashed,
+		EventMeetingSharingStarted,
+		EventMeetingChatMessageSent,
+		EventMeetingInvitationRejected,
+		EventMeetingParticipantRoleChanged,
+		EventMeetingPermanentlyDeleted,
+		EventRecordingRegistrationCreated,
+		EventMeetingLiveStreamingStarted,
+		EventMeetingParticipantRoomSystemCalloutAccepted,
+		EventMeetingBreakoutRoomSharingStarted,
+		EventMeetingParticipantBind,
+		EventMeetingParticipantFeedback,
+		EventRecordingDeleted,
+		EventRecordingPaused,
+		EventMeetingParticipantRoomSystemCalloutRinging,
+		EventRecordingStarted,
+		EventUserTSPUpdated,
+		EventMeetingInvitationTimeout,
+		EventMeetingParticipantAdmitted,
+		EventMeetingParticipantRoomSystemCalloutFailed,
+		EventRecordingResumed,
+		EventMeetingParticipantPhoneCalloutMissed,
+		EventMeetingSummaryUpdated,
+		EventRecordingRenamed,
+		EventMeetingParticipantRoomSystemCalloutMissed,
+		EventRecordingRegistrationDenied,
+		EventMeetingLiveStreamingStopped,
+		EventMeetingRecovered,
+		EventWebinarPermanentlyDeleted,
+		EventMeetingParticipantPutInWaitingRoom,
+		EventRecordingTrashed,
+		EventMeetingSummaryDeleted,
+		EventWebinarParticipantBind,
+		EventRecordingBatchRecovered,
+		EventMeetingParticipantRoomSystemCalloutRejected,
 		EventUserCreated,
 		EventUserUpdated,
 		EventUserActivated,
@@ -126,7 +412,27 @@ func KnownEvents() []string {
 		EventGroupDeleted,
 		EventGroupMemberAdded,
 		EventGroupMemberDeleted,
+		EventGroupAdminAdded,
+		EventGroupLockSettingsUpdated,
+		EventGroupAdminDeleted,
+		EventUserSettingsUpdated,
+		EventGroupSettingsUpdated,
+		EventUserPresenceStatusUpdated,
+		EventUserSignedIn,
+		EventUserSignedOut,
+		EventUserPersonalNotesUpdated,
+		EventAccountVanityURLRejected,
+		EventAccountCreated,
+		EventInformationBarriersPolicyDeleted,
+		EventAccountUpdated,
+		EventInformationBarriersPolicyCreated,
+		EventAccountLockSettingsUpdated,
+		EventAccountDisassociated,
+		EventInformationBarriersPolicyUpdated,
+		EventAccountVanityURLApproved,
+		EventAccountSettingsUpdated,
 		EventAppDeauthorized,
+		EventAppAuthorizationRequestCreated,
 	}
 }
 
@@ -179,6 +485,170 @@ func newPayload(name string) any {
 		return new(WebinarRegistrationDeniedPayload)
 	case EventRecordingCompleted:
 		return new(RecordingCompletedPayload)
+	case EventMeetingParticipantJBHWaiting:
+		return new(MeetingParticipantJBHWaitingPayload)
+	case EventMeetingSummaryRecovered:
+		return new(MeetingSummaryRecoveredPayload)
+	case EventMeetingParticipantLeftBreakoutRoom:
+		return new(MeetingParticipantLeftBreakoutRoomPayload)
+	case EventMeetingDeviceTested:
+		return new(MeetingDeviceTestedPayload)
+	case EventMeetingSummaryShared:
+		return new(MeetingSummarySharedPayload)
+	case EventWebinarChatMessageFileDownloaded:
+		return new(WebinarChatMessageFileDownloadedPayload)
+	case EventRecordingRegistrationApproved:
+		return new(RecordingRegistrationApprovedPayload)
+	case EventMeetingRiskAlert:
+		return new(MeetingRiskAlertPayload)
+	case EventMeetingAICTranscriptCompleted:
+		return new(MeetingAICTranscriptCompletedPayload)
+	case EventWebinarParticipantFeedback:
+		return new(WebinarParticipantFeedbackPayload)
+	case EventMeetingParticipantJoinedWaitingRoom:
+		return new(MeetingParticipantJoinedWaitingRoomPayload)
+	case EventMeetingAICompanionAssetsDeleted:
+		return new(MeetingAICompanionAssetsDeletedPayload)
+	case EventWebinarConvertedToMeeting:
+		return new(WebinarConvertedToMeetingPayload)
+	case EventMeetingParticipantPhoneCalloutRinging:
+		return new(MeetingParticipantPhoneCalloutRingingPayload)
+	case EventMeetingParticipantJBHJoined:
+		return new(MeetingParticipantJBHJoinedPayload)
+	case EventMeetingInvitationAccepted:
+		return new(MeetingInvitationAcceptedPayload)
+	case EventRecordingArchiveFilesCompleted:
+		return new(RecordingArchiveFilesCompletedPayload)
+	case EventMeetingAlert:
+		return new(MeetingAlertPayload)
+	case EventMeetingChatMessageFileSent:
+		return new(MeetingChatMessageFileSentPayload)
+	case EventUserTSPDeleted:
+		return new(UserTSPDeletedPayload)
+	case EventMeetingAICompanionStarted:
+		return new(MeetingAICompanionStartedPayload)
+	case EventMeetingInvitationDispatched:
+		return new(MeetingInvitationDispatchedPayload)
+	case EventMeetingConvertedToWebinar:
+		return new(MeetingConvertedToWebinarPayload)
+	case EventWebinarRecovered:
+		return new(WebinarRecoveredPayload)
+	case EventWebinarParticipantRoleChanged:
+		return new(WebinarParticipantRoleChangedPayload)
+	case EventMeetingParticipantJBHWaitingLeft:
+		return new(MeetingParticipantJBHWaitingLeftPayload)
+	case EventUserTSPCreated:
+		return new(UserTSPCreatedPayload)
+	case EventMeetingBreakoutRoomSharingEnded:
+		return new(MeetingBreakoutRoomSharingEndedPayload)
+	case EventMeetingAICompanionStopped:
+		return new(MeetingAICompanionStoppedPayload)
+	case EventRecordingBatchDeleted:
+		return new(RecordingBatchDeletedPayload)
+	case EventWebinarAlert:
+		return new(WebinarAlertPayload)
+	case EventWebinarChatMessageSent:
+		return new(WebinarChatMessageSentPayload)
+	case EventWebinarChatMessageFileSent:
+		return new(WebinarChatMessageFileSentPayload)
+	case EventMeetingParticipantJoinedBreakoutRoom:
+		return new(MeetingParticipantJoinedBreakoutRoomPayload)
+	case EventMeetingParticipantLeftWaitingRoom:
+		return new(MeetingParticipantLeftWaitingRoomPayload)
+	case EventMeetingSummaryCompleted:
+		return new(MeetingSummaryCompletedPayload)
+	case EventMeetingParticipantPhoneCalloutRejected:
+		return new(MeetingParticipantPhoneCalloutRejectedPayload)
+	case EventMeetingParticipantPhoneCalloutAccepted:
+		return new(MeetingParticipantPhoneCalloutAcceptedPayload)
+	case EventWebinarSharingStarted:
+		return new(WebinarSharingStartedPayload)
+	case EventRecordingRecovered:
+		return new(RecordingRecoveredPayload)
+	case EventMeetingSharingEnded:
+		return new(MeetingSharingEndedPayload)
+	case EventRecordingCloudStorageUsageUpdated:
+		return new(RecordingCloudStorageUsageUpdatedPayload)
+	case EventRecordingTranscriptCompleted:
+		return new(RecordingTranscriptCompletedPayload)
+	case EventRecordingStopped:
+		return new(RecordingStoppedPayload)
+	case EventRecordingBatchTrashed:
+		return new(RecordingBatchTrashedPayload)
+	case EventMeetingChatMessageFileDownloaded:
+		return new(MeetingChatMessageFileDownloadedPayload)
+	case EventWebinarSharingEnded:
+		return new(WebinarSharingEndedPayload)
+	case EventMeetingSummaryTrashed:
+		return new(MeetingSummaryTrashedPayload)
+	case EventMeetingSharingStarted:
+		return new(MeetingSharingStartedPayload)
+	case EventMeetingChatMessageSent:
+		return new(MeetingChatMessageSentPayload)
+	case EventMeetingInvitationRejected:
+		return new(MeetingInvitationRejectedPayload)
+	case EventMeetingParticipantRoleChanged:
+		return new(MeetingParticipantRoleChangedPayload)
+	case EventMeetingPermanentlyDeleted:
+		return new(MeetingPermanentlyDeletedPayload)
+	case EventRecordingRegistrationCreated:
+		return new(RecordingRegistrationCreatedPayload)
+	case EventMeetingLiveStreamingStarted:
+		return new(MeetingLiveStreamingStartedPayload)
+	case EventMeetingParticipantRoomSystemCalloutAccepted:
+		return new(MeetingParticipantRoomSystemCalloutAcceptedPayload)
+	case EventMeetingBreakoutRoomSharingStarted:
+		return new(MeetingBreakoutRoomSharingStartedPayload)
+	case EventMeetingParticipantBind:
+		return new(MeetingParticipantBindPayload)
+	case EventMeetingParticipantFeedback:
+		return new(MeetingParticipantFeedbackPayload)
+	case EventRecordingDeleted:
+		return new(RecordingDeletedPayload)
+	case EventRecordingPaused:
+		return new(RecordingPausedPayload)
+	case EventMeetingParticipantRoomSystemCalloutRinging:
+		return new(MeetingParticipantRoomSystemCalloutRingingPayload)
+	case EventRecordingStarted:
+		return new(RecordingStartedPayload)
+	case EventUserTSPUpdated:
+		return new(UserTSPUpdatedPayload)
+	case EventMeetingInvitationTimeout:
+		return new(MeetingInvitationTimeoutPayload)
+	case EventMeetingParticipantAdmitted:
+		return new(MeetingParticipantAdmittedPayload)
+	case EventMeetingParticipantRoomSystemCalloutFailed:
+		return new(MeetingParticipantRoomSystemCalloutFailedPayload)
+	case EventRecordingResumed:
+		return new(RecordingResumedPayload)
+	case EventMeetingParticipantPhoneCalloutMissed:
+		return new(MeetingParticipantPhoneCalloutMissedPayload)
+	case EventMeetingSummaryUpdated:
+		return new(MeetingSummaryUpdatedPayload)
+	case EventRecordingRenamed:
+		return new(RecordingRenamedPayload)
+	case EventMeetingParticipantRoomSystemCalloutMissed:
+		return new(MeetingParticipantRoomSystemCalloutMissedPayload)
+	case EventRecordingRegistrationDenied:
+		return new(RecordingRegistrationDeniedPayload)
+	case EventMeetingLiveStreamingStopped:
+		return new(MeetingLiveStreamingStoppedPayload)
+	case EventMeetingRecovered:
+		return new(MeetingRecoveredPayload)
+	case EventWebinarPermanentlyDeleted:
+		return new(WebinarPermanentlyDeletedPayload)
+	case EventMeetingParticipantPutInWaitingRoom:
+		return new(MeetingParticipantPutInWaitingRoomPayload)
+	case EventRecordingTrashed:
+		return new(RecordingTrashedPayload)
+	case EventMeetingSummaryDeleted:
+		return new(MeetingSummaryDeletedPayload)
+	case EventWebinarParticipantBind:
+		return new(WebinarParticipantBindPayload)
+	case EventRecordingBatchRecovered:
+		return new(RecordingBatchRecoveredPayload)
+	case EventMeetingParticipantRoomSystemCalloutRejected:
+		return new(MeetingParticipantRoomSystemCalloutRejectedPayload)
 	case EventUserCreated:
 		return new(UserCreatedPayload)
 	case EventUserUpdated:
@@ -203,8 +673,48 @@ func newPayload(name string) any {
 		return new(GroupMemberAddedPayload)
 	case EventGroupMemberDeleted:
 		return new(GroupMemberDeletedPayload)
+	case EventGroupAdminAdded:
+		return new(GroupAdminAddedPayload)
+	case EventGroupLockSettingsUpdated:
+		return new(GroupLockSettingsUpdatedPayload)
+	case EventGroupAdminDeleted:
+		return new(GroupAdminDeletedPayload)
+	case EventUserSettingsUpdated:
+		return new(UserSettingsUpdatedPayload)
+	case EventGroupSettingsUpdated:
+		return new(GroupSettingsUpdatedPayload)
+	case EventUserPresenceStatusUpdated:
+		return new(UserPresenceStatusUpdatedPayload)
+	case EventUserSignedIn:
+		return new(UserSignedInPayload)
+	case EventUserSignedOut:
+		return new(UserSignedOutPayload)
+	case EventUserPersonalNotesUpdated:
+		return new(UserPersonalNotesUpdatedPayload)
+	case EventAccountVanityURLRejected:
+		return new(AccountVanityURLRejectedPayload)
+	case EventAccountCreated:
+		return new(AccountCreatedPayload)
+	case EventInformationBarriersPolicyDeleted:
+		return new(InformationBarriersPolicyDeletedPayload)
+	case EventAccountUpdated:
+		return new(AccountUpdatedPayload)
+	case EventInformationBarriersPolicyCreated:
+		return new(InformationBarriersPolicyCreatedPayload)
+	case EventAccountLockSettingsUpdated:
+		return new(AccountLockSettingsUpdatedPayload)
+	case EventAccountDisassociated:
+		return new(AccountDisassociatedPayload)
+	case EventInformationBarriersPolicyUpdated:
+		return new(InformationBarriersPolicyUpdatedPayload)
+	case EventAccountVanityURLApproved:
+		return new(AccountVanityURLApprovedPayload)
+	case EventAccountSettingsUpdated:
+		return new(AccountSettingsUpdatedPayload)
 	case EventAppDeauthorized:
 		return new(AppDeauthorizedPayload)
+	case EventAppAuthorizationRequestCreated:
+		return new(AppAuthorizationRequestCreatedPayload)
 	case EventEndpointURLValidation:
 		return new(EndpointURLValidationPayload)
 	}
@@ -339,6 +849,501 @@ func (h *Handler) OnRecordingCompleted(fn func(ctx context.Context, e *Event, p 
 	Handle(h, EventRecordingCompleted, fn)
 }
 
+// OnMeetingParticipantJBHWaiting registers fn for meeting.participant_jbh_waiting events (see
+// Handle and MeetingParticipantJBHWaitingPayload).
+func (h *Handler) OnMeetingParticipantJBHWaiting(fn func(ctx context.Context, e *Event, p *MeetingParticipantJBHWaitingPayload) error) {
+	Handle(h, EventMeetingParticipantJBHWaiting, fn)
+}
+
+// OnMeetingSummaryRecovered registers fn for meeting.summary_recovered events (see Handle and
+// MeetingSummaryRecoveredPayload).
+func (h *Handler) OnMeetingSummaryRecovered(fn func(ctx context.Context, e *Event, p *MeetingSummaryRecoveredPayload) error) {
+	Handle(h, EventMeetingSummaryRecovered, fn)
+}
+
+// OnMeetingParticipantLeftBreakoutRoom registers fn for meeting.participant_left_breakout_room
+// events (see Handle and MeetingParticipantLeftBreakoutRoomPayload).
+func (h *Handler) OnMeetingParticipantLeftBreakoutRoom(fn func(ctx context.Context, e *Event, p *MeetingParticipantLeftBreakoutRoomPayload) error) {
+	Handle(h, EventMeetingParticipantLeftBreakoutRoom, fn)
+}
+
+// OnMeetingDeviceTested registers fn for meeting.device_tested events (see Handle and
+// MeetingDeviceTestedPayload).
+func (h *Handler) OnMeetingDeviceTested(fn func(ctx context.Context, e *Event, p *MeetingDeviceTestedPayload) error) {
+	Handle(h, EventMeetingDeviceTested, fn)
+}
+
+// OnMeetingSummaryShared registers fn for meeting.summary_shared events (see Handle and
+// MeetingSummarySharedPayload).
+func (h *Handler) OnMeetingSummaryShared(fn func(ctx context.Context, e *Event, p *MeetingSummarySharedPayload) error) {
+	Handle(h, EventMeetingSummaryShared, fn)
+}
+
+// OnWebinarChatMessageFileDownloaded registers fn for webinar.chat_message_file_downloaded events
+// (see Handle and WebinarChatMessageFileDownloadedPayload).
+func (h *Handler) OnWebinarChatMessageFileDownloaded(fn func(ctx context.Context, e *Event, p *WebinarChatMessageFileDownloadedPayload) error) {
+	Handle(h, EventWebinarChatMessageFileDownloaded, fn)
+}
+
+// OnRecordingRegistrationApproved registers fn for recording.registration_approved events (see
+// Handle and RecordingRegistrationApprovedPayload).
+func (h *Handler) OnRecordingRegistrationApproved(fn func(ctx context.Context, e *Event, p *RecordingRegistrationApprovedPayload) error) {
+	Handle(h, EventRecordingRegistrationApproved, fn)
+}
+
+// OnMeetingRiskAlert registers fn for meeting.risk_alert events (see Handle and
+// MeetingRiskAlertPayload).
+func (h *Handler) OnMeetingRiskAlert(fn func(ctx context.Context, e *Event, p *MeetingRiskAlertPayload) error) {
+	Handle(h, EventMeetingRiskAlert, fn)
+}
+
+// OnMeetingAICTranscriptCompleted registers fn for meeting.aic_transcript_completed events (see
+// Handle and MeetingAICTranscriptCompletedPayload).
+func (h *Handler) OnMeetingAICTranscriptCompleted(fn func(ctx context.Context, e *Event, p *MeetingAICTranscriptCompletedPayload) error) {
+	Handle(h, EventMeetingAICTranscriptCompleted, fn)
+}
+
+// OnWebinarParticipantFeedback registers fn for webinar.participant_feedback events (see Handle and
+// WebinarParticipantFeedbackPayload).
+func (h *Handler) OnWebinarParticipantFeedback(fn func(ctx context.Context, e *Event, p *WebinarParticipantFeedbackPayload) error) {
+	Handle(h, EventWebinarParticipantFeedback, fn)
+}
+
+// OnMeetingParticipantJoinedWaitingRoom registers fn for meeting.participant_joined_waiting_room
+// events (see Handle and MeetingParticipantJoinedWaitingRoomPayload).
+func (h *Handler) OnMeetingParticipantJoinedWaitingRoom(fn func(ctx context.Context, e *Event, p *MeetingParticipantJoinedWaitingRoomPayload) error) {
+	Handle(h, EventMeetingParticipantJoinedWaitingRoom, fn)
+}
+
+// OnMeetingAICompanionAssetsDeleted registers fn for meeting.ai_companion_assets_deleted events
+// (see Handle and MeetingAICompanionAssetsDeletedPayload).
+func (h *Handler) OnMeetingAICompanionAssetsDeleted(fn func(ctx context.Context, e *Event, p *MeetingAICompanionAssetsDeletedPayload) error) {
+	Handle(h, EventMeetingAICompanionAssetsDeleted, fn)
+}
+
+// OnWebinarConvertedToMeeting registers fn for webinar.converted_to_meeting events (see Handle and
+// WebinarConvertedToMeetingPayload).
+func (h *Handler) OnWebinarConvertedToMeeting(fn func(ctx context.Context, e *Event, p *WebinarConvertedToMeetingPayload) error) {
+	Handle(h, EventWebinarConvertedToMeeting, fn)
+}
+
+// OnMeetingParticipantPhoneCalloutRinging registers fn for
+// meeting.participant_phone_callout_ringing events (see Handle and
+// MeetingParticipantPhoneCalloutRingingPayload).
+func (h *Handler) OnMeetingParticipantPhoneCalloutRinging(fn func(ctx context.Context, e *Event, p *MeetingParticipantPhoneCalloutRingingPayload) error) {
+	Handle(h, EventMeetingParticipantPhoneCalloutRinging, fn)
+}
+
+// OnMeetingParticipantJBHJoined registers fn for meeting.participant_jbh_joined events (see Handle
+// and MeetingParticipantJBHJoinedPayload).
+func (h *Handler) OnMeetingParticipantJBHJoined(fn func(ctx context.Context, e *Event, p *MeetingParticipantJBHJoinedPayload) error) {
+	Handle(h, EventMeetingParticipantJBHJoined, fn)
+}
+
+// OnMeetingInvitationAccepted registers fn for meeting.invitation_accepted events (see Handle and
+// MeetingInvitationAcceptedPayload).
+func (h *Handler) OnMeetingInvitationAccepted(fn func(ctx context.Context, e *Event, p *MeetingInvitationAcceptedPayload) error) {
+	Handle(h, EventMeetingInvitationAccepted, fn)
+}
+
+// OnRecordingArchiveFilesCompleted registers fn for recording.archive_files_completed events (see
+// Handle and RecordingArchiveFilesCompletedPayload).
+func (h *Handler) OnRecordingArchiveFilesCompleted(fn func(ctx context.Context, e *Event, p *RecordingArchiveFilesCompletedPayload) error) {
+	Handle(h, EventRecordingArchiveFilesCompleted, fn)
+}
+
+// OnMeetingAlert registers fn for meeting.alert events (see Handle and MeetingAlertPayload).
+func (h *Handler) OnMeetingAlert(fn func(ctx context.Context, e *Event, p *MeetingAlertPayload) error) {
+	Handle(h, EventMeetingAlert, fn)
+}
+
+// OnMeetingChatMessageFileSent registers fn for meeting.chat_message_file_sent events (see Handle
+// and MeetingChatMessageFileSentPayload).
+func (h *Handler) OnMeetingChatMessageFileSent(fn func(ctx context.Context, e *Event, p *MeetingChatMessageFileSentPayload) error) {
+	Handle(h, EventMeetingChatMessageFileSent, fn)
+}
+
+// OnUserTSPDeleted registers fn for user.tsp_deleted events (see Handle and UserTSPDeletedPayload).
+func (h *Handler) OnUserTSPDeleted(fn func(ctx context.Context, e *Event, p *UserTSPDeletedPayload) error) {
+	Handle(h, EventUserTSPDeleted, fn)
+}
+
+// OnMeetingAICompanionStarted registers fn for meeting.ai_companion_started events (see Handle and
+// MeetingAICompanionStartedPayload).
+func (h *Handler) OnMeetingAICompanionStarted(fn func(ctx context.Context, e *Event, p *MeetingAICompanionStartedPayload) error) {
+	Handle(h, EventMeetingAICompanionStarted, fn)
+}
+
+// OnMeetingInvitationDispatched registers fn for meeting.invitation_dispatched events (see Handle
+// and MeetingInvitationDispatchedPayload).
+func (h *Handler) OnMeetingInvitationDispatched(fn func(ctx context.Context, e *Event, p *MeetingInvitationDispatchedPayload) error) {
+	Handle(h, EventMeetingInvitationDispatched, fn)
+}
+
+// OnMeetingConvertedToWebinar registers fn for meeting.converted_to_webinar events (see Handle and
+// MeetingConvertedToWebinarPayload).
+func (h *Handler) OnMeetingConvertedToWebinar(fn func(ctx context.Context, e *Event, p *MeetingConvertedToWebinarPayload) error) {
+	Handle(h, EventMeetingConvertedToWebinar, fn)
+}
+
+// OnWebinarRecovered registers fn for webinar.recovered events (see Handle and
+// WebinarRecoveredPayload).
+func (h *Handler) OnWebinarRecovered(fn func(ctx context.Context, e *Event, p *WebinarRecoveredPayload) error) {
+	Handle(h, EventWebinarRecovered, fn)
+}
+
+// OnWebinarParticipantRoleChanged registers fn for webinar.participant_role_changed events (see
+// Handle and WebinarParticipantRoleChangedPayload).
+func (h *Handler) OnWebinarParticipantRoleChanged(fn func(ctx context.Context, e *Event, p *WebinarParticipantRoleChangedPayload) error) {
+	Handle(h, EventWebinarParticipantRoleChanged, fn)
+}
+
+// OnMeetingParticipantJBHWaitingLeft registers fn for meeting.participant_jbh_waiting_left events
+// (see Handle and MeetingParticipantJBHWaitingLeftPayload).
+func (h *Handler) OnMeetingParticipantJBHWaitingLeft(fn func(ctx context.Context, e *Event, p *MeetingParticipantJBHWaitingLeftPayload) error) {
+	Handle(h, EventMeetingParticipantJBHWaitingLeft, fn)
+}
+
+// OnUserTSPCreated registers fn for user.tsp_created events (see Handle and UserTSPCreatedPayload).
+func (h *Handler) OnUserTSPCreated(fn func(ctx context.Context, e *Event, p *UserTSPCreatedPayload) error) {
+	Handle(h, EventUserTSPCreated, fn)
+}
+
+// OnMeetingBreakoutRoomSharingEnded registers fn for meeting.breakout_room_sharing_ended events
+// (see Handle and MeetingBreakoutRoomSharingEndedPayload).
+func (h *Handler) OnMeetingBreakoutRoomSharingEnded(fn func(ctx context.Context, e *Event, p *MeetingBreakoutRoomSharingEndedPayload) error) {
+	Handle(h, EventMeetingBreakoutRoomSharingEnded, fn)
+}
+
+// OnMeetingAICompanionStopped registers fn for meeting.ai_companion_stopped events (see Handle and
+// MeetingAICompanionStoppedPayload).
+func (h *Handler) OnMeetingAICompanionStopped(fn func(ctx context.Context, e *Event, p *MeetingAICompanionStoppedPayload) error) {
+	Handle(h, EventMeetingAICompanionStopped, fn)
+}
+
+// OnRecordingBatchDeleted registers fn for recording.batch_deleted events (see Handle and
+// RecordingBatchDeletedPayload).
+func (h *Handler) OnRecordingBatchDeleted(fn func(ctx context.Context, e *Event, p *RecordingBatchDeletedPayload) error) {
+	Handle(h, EventRecordingBatchDeleted, fn)
+}
+
+// OnWebinarAlert registers fn for webinar.alert events (see Handle and WebinarAlertPayload).
+func (h *Handler) OnWebinarAlert(fn func(ctx context.Context, e *Event, p *WebinarAlertPayload) error) {
+	Handle(h, EventWebinarAlert, fn)
+}
+
+// OnWebinarChatMessageSent registers fn for webinar.chat_message_sent events (see Handle and
+// WebinarChatMessageSentPayload).
+func (h *Handler) OnWebinarChatMessageSent(fn func(ctx context.Context, e *Event, p *WebinarChatMessageSentPayload) error) {
+	Handle(h, EventWebinarChatMessageSent, fn)
+}
+
+// OnWebinarChatMessageFileSent registers fn for webinar.chat_message_file_sent events (see Handle
+// and WebinarChatMessageFileSentPayload).
+func (h *Handler) OnWebinarChatMessageFileSent(fn func(ctx context.Context, e *Event, p *WebinarChatMessageFileSentPayload) error) {
+	Handle(h, EventWebinarChatMessageFileSent, fn)
+}
+
+// OnMeetingParticipantJoinedBreakoutRoom registers fn for meeting.participant_joined_breakout_room
+// events (see Handle and MeetingParticipantJoinedBreakoutRoomPayload).
+func (h *Handler) OnMeetingParticipantJoinedBreakoutRoom(fn func(ctx context.Context, e *Event, p *MeetingParticipantJoinedBreakoutRoomPayload) error) {
+	Handle(h, EventMeetingParticipantJoinedBreakoutRoom, fn)
+}
+
+// OnMeetingParticipantLeftWaitingRoom registers fn for meeting.participant_left_waiting_room events
+// (see Handle and MeetingParticipantLeftWaitingRoomPayload).
+func (h *Handler) OnMeetingParticipantLeftWaitingRoom(fn func(ctx context.Context, e *Event, p *MeetingParticipantLeftWaitingRoomPayload) error) {
+	Handle(h, EventMeetingParticipantLeftWaitingRoom, fn)
+}
+
+// OnMeetingSummaryCompleted registers fn for meeting.summary_completed events (see Handle and
+// MeetingSummaryCompletedPayload).
+func (h *Handler) OnMeetingSummaryCompleted(fn func(ctx context.Context, e *Event, p *MeetingSummaryCompletedPayload) error) {
+	Handle(h, EventMeetingSummaryCompleted, fn)
+}
+
+// OnMeetingParticipantPhoneCalloutRejected registers fn for
+// meeting.participant_phone_callout_rejected events (see Handle and
+// MeetingParticipantPhoneCalloutRejectedPayload).
+func (h *Handler) OnMeetingParticipantPhoneCalloutRejected(fn func(ctx context.Context, e *Event, p *MeetingParticipantPhoneCalloutRejectedPayload) error) {
+	Handle(h, EventMeetingParticipantPhoneCalloutRejected, fn)
+}
+
+// OnMeetingParticipantPhoneCalloutAccepted registers fn for
+// meeting.participant_phone_callout_accepted events (see Handle and
+// MeetingParticipantPhoneCalloutAcceptedPayload).
+func (h *Handler) OnMeetingParticipantPhoneCalloutAccepted(fn func(ctx context.Context, e *Event, p *MeetingParticipantPhoneCalloutAcceptedPayload) error) {
+	Handle(h, EventMeetingParticipantPhoneCalloutAccepted, fn)
+}
+
+// OnWebinarSharingStarted registers fn for webinar.sharing_started events (see Handle and
+// WebinarSharingStartedPayload).
+func (h *Handler) OnWebinarSharingStarted(fn func(ctx context.Context, e *Event, p *WebinarSharingStartedPayload) error) {
+	Handle(h, EventWebinarSharingStarted, fn)
+}
+
+// OnRecordingRecovered registers fn for recording.recovered events (see Handle and
+// RecordingRecoveredPayload).
+func (h *Handler) OnRecordingRecovered(fn func(ctx context.Context, e *Event, p *RecordingRecoveredPayload) error) {
+	Handle(h, EventRecordingRecovered, fn)
+}
+
+// OnMeetingSharingEnded registers fn for meeting.sharing_ended events (see Handle and
+// MeetingSharingEndedPayload).
+func (h *Handler) OnMeetingSharingEnded(fn func(ctx context.Context, e *Event, p *MeetingSharingEndedPayload) error) {
+	Handle(h, EventMeetingSharingEnded, fn)
+}
+
+// OnRecordingCloudStorageUsageUpdated registers fn for recording.cloud_storage_usage_updated events
+// (see Handle and RecordingCloudStorageUsageUpdatedPayload).
+func (h *Handler) OnRecordingCloudStorageUsageUpdated(fn func(ctx context.Context, e *Event, p *RecordingCloudStorageUsageUpdatedPayload) error) {
+	Handle(h, EventRecordingCloudStorageUsageUpdated, fn)
+}
+
+// OnRecordingTranscriptCompleted registers fn for recording.transcript_completed events (see Handle
+// and RecordingTranscriptCompletedPayload).
+func (h *Handler) OnRecordingTranscriptCompleted(fn func(ctx context.Context, e *Event, p *RecordingTranscriptCompletedPayload) error) {
+	Handle(h, EventRecordingTranscriptCompleted, fn)
+}
+
+// OnRecordingStopped registers fn for recording.stopped events (see Handle and
+// RecordingStoppedPayload).
+func (h *Handler) OnRecordingStopped(fn func(ctx context.Context, e *Event, p *RecordingStoppedPayload) error) {
+	Handle(h, EventRecordingStopped, fn)
+}
+
+// OnRecordingBatchTrashed registers fn for recording.batch_trashed events (see Handle and
+// RecordingBatchTrashedPayload).
+func (h *Handler) OnRecordingBatchTrashed(fn func(ctx context.Context, e *Event, p *RecordingBatchTrashedPayload) error) {
+	Handle(h, EventRecordingBatchTrashed, fn)
+}
+
+// OnMeetingChatMessageFileDownloaded registers fn for meeting.chat_message_file_downloaded events
+// (see Handle and MeetingChatMessageFileDownloadedPayload).
+func (h *Handler) OnMeetingChatMessageFileDownloaded(fn func(ctx context.Context, e *Event, p *MeetingChatMessageFileDownloadedPayload) error) {
+	Handle(h, EventMeetingChatMessageFileDownloaded, fn)
+}
+
+// OnWebinarSharingEnded registers fn for webinar.sharing_ended events (see Handle and
+// WebinarSharingEndedPayload).
+func (h *Handler) OnWebinarSharingEnded(fn func(ctx context.Context, e *Event, p *WebinarSharingEndedPayload) error) {
+	Handle(h, EventWebinarSharingEnded, fn)
+}
+
+// OnMeetingSummaryTrashed registers fn for meeting.summary_trashed events (see Handle and
+// MeetingSummaryTrashedPayload).
+func (h *Handler) OnMeetingSummaryTrashed(fn func(ctx context.Context, e *Event, p *MeetingSummaryTrashedPayload) error) {
+	Handle(h, EventMeetingSummaryTrashed, fn)
+}
+
+// OnMeetingSharingStarted registers fn for meeting.sharing_started events (see Handle and
+// MeetingSharingStartedPayload).
+func (h *Handler) OnMeetingSharingStarted(fn func(ctx context.Context, e *Event, p *MeetingSharingStartedPayload) error) {
+	Handle(h, EventMeetingSharingStarted, fn)
+}
+
+// OnMeetingChatMessageSent registers fn for meeting.chat_message_sent events (see Handle and
+// MeetingChatMessageSentPayload).
+func (h *Handler) OnMeetingChatMessageSent(fn func(ctx context.Context, e *Event, p *MeetingChatMessageSentPayload) error) {
+	Handle(h, EventMeetingChatMessageSent, fn)
+}
+
+// OnMeetingInvitationRejected registers fn for meeting.invitation_rejected events (see Handle and
+// MeetingInvitationRejectedPayload).
+func (h *Handler) OnMeetingInvitationRejected(fn func(ctx context.Context, e *Event, p *MeetingInvitationRejectedPayload) error) {
+	Handle(h, EventMeetingInvitationRejected, fn)
+}
+
+// OnMeetingParticipantRoleChanged registers fn for meeting.participant_role_changed events (see
+// Handle and MeetingParticipantRoleChangedPayload).
+func (h *Handler) OnMeetingParticipantRoleChanged(fn func(ctx context.Context, e *Event, p *MeetingParticipantRoleChangedPayload) error) {
+	Handle(h, EventMeetingParticipantRoleChanged, fn)
+}
+
+// OnMeetingPermanentlyDeleted registers fn for meeting.permanently_deleted events (see Handle and
+// MeetingPermanentlyDeletedPayload).
+func (h *Handler) OnMeetingPermanentlyDeleted(fn func(ctx context.Context, e *Event, p *MeetingPermanentlyDeletedPayload) error) {
+	Handle(h, EventMeetingPermanentlyDeleted, fn)
+}
+
+// OnRecordingRegistrationCreated registers fn for recording.registration_created events (see Handle
+// and RecordingRegistrationCreatedPayload).
+func (h *Handler) OnRecordingRegistrationCreated(fn func(ctx context.Context, e *Event, p *RecordingRegistrationCreatedPayload) error) {
+	Handle(h, EventRecordingRegistrationCreated, fn)
+}
+
+// OnMeetingLiveStreamingStarted registers fn for meeting.live_streaming_started events (see Handle
+// and MeetingLiveStreamingStartedPayload).
+func (h *Handler) OnMeetingLiveStreamingStarted(fn func(ctx context.Context, e *Event, p *MeetingLiveStreamingStartedPayload) error) {
+	Handle(h, EventMeetingLiveStreamingStarted, fn)
+}
+
+// OnMeetingParticipantRoomSystemCalloutAccepted registers fn for
+// meeting.participant_room_system_callout_accepted events (see Handle and
+// MeetingParticipantRoomSystemCalloutAcceptedPayload).
+func (h *Handler) OnMeetingParticipantRoomSystemCalloutAccepted(fn func(ctx context.Context, e *Event, p *MeetingParticipantRoomSystemCalloutAcceptedPayload) error) {
+	Handle(h, EventMeetingParticipantRoomSystemCalloutAccepted, fn)
+}
+
+// OnMeetingBreakoutRoomSharingStarted registers fn for meeting.breakout_room_sharing_started events
+// (see Handle and MeetingBreakoutRoomSharingStartedPayload).
+func (h *Handler) OnMeetingBreakoutRoomSharingStarted(fn func(ctx context.Context, e *Event, p *MeetingBreakoutRoomSharingStartedPayload) error) {
+	Handle(h, EventMeetingBreakoutRoomSharingStarted, fn)
+}
+
+// OnMeetingParticipantBind registers fn for meeting.participant_bind events (see Handle and
+// MeetingParticipantBindPayload).
+func (h *Handler) OnMeetingParticipantBind(fn func(ctx context.Context, e *Event, p *MeetingParticipantBindPayload) error) {
+	Handle(h, EventMeetingParticipantBind, fn)
+}
+
+// OnMeetingParticipantFeedback registers fn for meeting.participant_feedback events (see Handle and
+// MeetingParticipantFeedbackPayload).
+func (h *Handler) OnMeetingParticipantFeedback(fn func(ctx context.Context, e *Event, p *MeetingParticipantFeedbackPayload) error) {
+	Handle(h, EventMeetingParticipantFeedback, fn)
+}
+
+// OnRecordingDeleted registers fn for recording.deleted events (see Handle and
+// RecordingDeletedPayload).
+func (h *Handler) OnRecordingDeleted(fn func(ctx context.Context, e *Event, p *RecordingDeletedPayload) error) {
+	Handle(h, EventRecordingDeleted, fn)
+}
+
+// OnRecordingPaused registers fn for recording.paused events (see Handle and
+// RecordingPausedPayload).
+func (h *Handler) OnRecordingPaused(fn func(ctx context.Context, e *Event, p *RecordingPausedPayload) error) {
+	Handle(h, EventRecordingPaused, fn)
+}
+
+// OnMeetingParticipantRoomSystemCalloutRinging registers fn for
+// meeting.participant_room_system_callout_ringing events (see Handle and
+// MeetingParticipantRoomSystemCalloutRingingPayload).
+func (h *Handler) OnMeetingParticipantRoomSystemCalloutRinging(fn func(ctx context.Context, e *Event, p *MeetingParticipantRoomSystemCalloutRingingPayload) error) {
+	Handle(h, EventMeetingParticipantRoomSystemCalloutRinging, fn)
+}
+
+// OnRecordingStarted registers fn for recording.started events (see Handle and
+// RecordingStartedPayload).
+func (h *Handler) OnRecordingStarted(fn func(ctx context.Context, e *Event, p *RecordingStartedPayload) error) {
+	Handle(h, EventRecordingStarted, fn)
+}
+
+// OnUserTSPUpdated registers fn for user.tsp_updated events (see Handle and UserTSPUpdatedPayload).
+func (h *Handler) OnUserTSPUpdated(fn func(ctx context.Context, e *Event, p *UserTSPUpdatedPayload) error) {
+	Handle(h, EventUserTSPUpdated, fn)
+}
+
+// OnMeetingInvitationTimeout registers fn for meeting.invitation_timeout events (see Handle and
+// MeetingInvitationTimeoutPayload).
+func (h *Handler) OnMeetingInvitationTimeout(fn func(ctx context.Context, e *Event, p *MeetingInvitationTimeoutPayload) error) {
+	Handle(h, EventMeetingInvitationTimeout, fn)
+}
+
+// OnMeetingParticipantAdmitted registers fn for meeting.participant_admitted events (see Handle and
+// MeetingParticipantAdmittedPayload).
+func (h *Handler) OnMeetingParticipantAdmitted(fn func(ctx context.Context, e *Event, p *MeetingParticipantAdmittedPayload) error) {
+	Handle(h, EventMeetingParticipantAdmitted, fn)
+}
+
+// OnMeetingParticipantRoomSystemCalloutFailed registers fn for
+// meeting.participant_room_system_callout_failed events (see Handle and
+// MeetingParticipantRoomSystemCalloutFailedPayload).
+func (h *Handler) OnMeetingParticipantRoomSystemCalloutFailed(fn func(ctx context.Context, e *Event, p *MeetingParticipantRoomSystemCalloutFailedPayload) error) {
+	Handle(h, EventMeetingParticipantRoomSystemCalloutFailed, fn)
+}
+
+// OnRecordingResumed registers fn for recording.resumed events (see Handle and
+// RecordingResumedPayload).
+func (h *Handler) OnRecordingResumed(fn func(ctx context.Context, e *Event, p *RecordingResumedPayload) error) {
+	Handle(h, EventRecordingResumed, fn)
+}
+
+// OnMeetingParticipantPhoneCalloutMissed registers fn for meeting.participant_phone_callout_missed
+// events (see Handle and MeetingParticipantPhoneCalloutMissedPayload).
+func (h *Handler) OnMeetingParticipantPhoneCalloutMissed(fn func(ctx context.Context, e *Event, p *MeetingParticipantPhoneCalloutMissedPayload) error) {
+	Handle(h, EventMeetingParticipantPhoneCalloutMissed, fn)
+}
+
+// OnMeetingSummaryUpdated registers fn for meeting.summary_updated events (see Handle and
+// MeetingSummaryUpdatedPayload).
+func (h *Handler) OnMeetingSummaryUpdated(fn func(ctx context.Context, e *Event, p *MeetingSummaryUpdatedPayload) error) {
+	Handle(h, EventMeetingSummaryUpdated, fn)
+}
+
+// OnRecordingRenamed registers fn for recording.renamed events (see Handle and
+// RecordingRenamedPayload).
+func (h *Handler) OnRecordingRenamed(fn func(ctx context.Context, e *Event, p *RecordingRenamedPayload) error) {
+	Handle(h, EventRecordingRenamed, fn)
+}
+
+// OnMeetingParticipantRoomSystemCalloutMissed registers fn for
+// meeting.participant_room_system_callout_missed events (see Handle and
+// MeetingParticipantRoomSystemCalloutMissedPayload).
+func (h *Handler) OnMeetingParticipantRoomSystemCalloutMissed(fn func(ctx context.Context, e *Event, p *MeetingParticipantRoomSystemCalloutMissedPayload) error) {
+	Handle(h, EventMeetingParticipantRoomSystemCalloutMissed, fn)
+}
+
+// OnRecordingRegistrationDenied registers fn for recording.registration_denied events (see Handle
+// and RecordingRegistrationDeniedPayload).
+func (h *Handler) OnRecordingRegistrationDenied(fn func(ctx context.Context, e *Event, p *RecordingRegistrationDeniedPayload) error) {
+	Handle(h, EventRecordingRegistrationDenied, fn)
+}
+
+// OnMeetingLiveStreamingStopped registers fn for meeting.live_streaming_stopped events (see Handle
+// and MeetingLiveStreamingStoppedPayload).
+func (h *Handler) OnMeetingLiveStreamingStopped(fn func(ctx context.Context, e *Event, p *MeetingLiveStreamingStoppedPayload) error) {
+	Handle(h, EventMeetingLiveStreamingStopped, fn)
+}
+
+// OnMeetingRecovered registers fn for meeting.recovered events (see Handle and
+// MeetingRecoveredPayload).
+func (h *Handler) OnMeetingRecovered(fn func(ctx context.Context, e *Event, p *MeetingRecoveredPayload) error) {
+	Handle(h, EventMeetingRecovered, fn)
+}
+
+// OnWebinarPermanentlyDeleted registers fn for webinar.permanently_deleted events (see Handle and
+// WebinarPermanentlyDeletedPayload).
+func (h *Handler) OnWebinarPermanentlyDeleted(fn func(ctx context.Context, e *Event, p *WebinarPermanentlyDeletedPayload) error) {
+	Handle(h, EventWebinarPermanentlyDeleted, fn)
+}
+
+// OnMeetingParticipantPutInWaitingRoom registers fn for meeting.participant_put_in_waiting_room
+// events (see Handle and MeetingParticipantPutInWaitingRoomPayload).
+func (h *Handler) OnMeetingParticipantPutInWaitingRoom(fn func(ctx context.Context, e *Event, p *MeetingParticipantPutInWaitingRoomPayload) error) {
+	Handle(h, EventMeetingParticipantPutInWaitingRoom, fn)
+}
+
+// OnRecordingTrashed registers fn for recording.trashed events (see Handle and
+// RecordingTrashedPayload).
+func (h *Handler) OnRecordingTrashed(fn func(ctx context.Context, e *Event, p *RecordingTrashedPayload) error) {
+	Handle(h, EventRecordingTrashed, fn)
+}
+
+// OnMeetingSummaryDeleted registers fn for meeting.summary_deleted events (see Handle and
+// MeetingSummaryDeletedPayload).
+func (h *Handler) OnMeetingSummaryDeleted(fn func(ctx context.Context, e *Event, p *MeetingSummaryDeletedPayload) error) {
+	Handle(h, EventMeetingSummaryDeleted, fn)
+}
+
+// OnWebinarParticipantBind registers fn for webinar.participant_bind events (see Handle and
+// WebinarParticipantBindPayload).
+func (h *Handler) OnWebinarParticipantBind(fn func(ctx context.Context, e *Event, p *WebinarParticipantBindPayload) error) {
+	Handle(h, EventWebinarParticipantBind, fn)
+}
+
+// OnRecordingBatchRecovered registers fn for recording.batch_recovered events (see Handle and
+// RecordingBatchRecoveredPayload).
+func (h *Handler) OnRecordingBatchRecovered(fn func(ctx context.Context, e *Event, p *RecordingBatchRecoveredPayload) error) {
+	Handle(h, EventRecordingBatchRecovered, fn)
+}
+
+// OnMeetingParticipantRoomSystemCalloutRejected registers fn for
+// meeting.participant_room_system_callout_rejected events (see Handle and
+// MeetingParticipantRoomSystemCalloutRejectedPayload).
+func (h *Handler) OnMeetingParticipantRoomSystemCalloutRejected(fn func(ctx context.Context, e *Event, p *MeetingParticipantRoomSystemCalloutRejectedPayload) error) {
+	Handle(h, EventMeetingParticipantRoomSystemCalloutRejected, fn)
+}
+
 // OnUserCreated registers fn for user.created events (see Handle and UserCreatedPayload).
 func (h *Handler) OnUserCreated(fn func(ctx context.Context, e *Event, p *UserCreatedPayload) error) {
 	Handle(h, EventUserCreated, fn)
@@ -404,10 +1409,126 @@ func (h *Handler) OnGroupMemberDeleted(fn func(ctx context.Context, e *Event, p 
 	Handle(h, EventGroupMemberDeleted, fn)
 }
 
+// OnGroupAdminAdded registers fn for group.admin_added events (see Handle and
+// GroupAdminAddedPayload).
+func (h *Handler) OnGroupAdminAdded(fn func(ctx context.Context, e *Event, p *GroupAdminAddedPayload) error) {
+	Handle(h, EventGroupAdminAdded, fn)
+}
+
+// OnGroupLockSettingsUpdated registers fn for group.lock_settings_updated events (see Handle and
+// GroupLockSettingsUpdatedPayload).
+func (h *Handler) OnGroupLockSettingsUpdated(fn func(ctx context.Context, e *Event, p *GroupLockSettingsUpdatedPayload) error) {
+	Handle(h, EventGroupLockSettingsUpdated, fn)
+}
+
+// OnGroupAdminDeleted registers fn for group.admin_deleted events (see Handle and
+// GroupAdminDeletedPayload).
+func (h *Handler) OnGroupAdminDeleted(fn func(ctx context.Context, e *Event, p *GroupAdminDeletedPayload) error) {
+	Handle(h, EventGroupAdminDeleted, fn)
+}
+
+// OnUserSettingsUpdated registers fn for user.settings_updated events (see Handle and
+// UserSettingsUpdatedPayload).
+func (h *Handler) OnUserSettingsUpdated(fn func(ctx context.Context, e *Event, p *UserSettingsUpdatedPayload) error) {
+	Handle(h, EventUserSettingsUpdated, fn)
+}
+
+// OnGroupSettingsUpdated registers fn for group.settings_updated events (see Handle and
+// GroupSettingsUpdatedPayload).
+func (h *Handler) OnGroupSettingsUpdated(fn func(ctx context.Context, e *Event, p *GroupSettingsUpdatedPayload) error) {
+	Handle(h, EventGroupSettingsUpdated, fn)
+}
+
+// OnUserPresenceStatusUpdated registers fn for user.presence_status_updated events (see Handle and
+// UserPresenceStatusUpdatedPayload).
+func (h *Handler) OnUserPresenceStatusUpdated(fn func(ctx context.Context, e *Event, p *UserPresenceStatusUpdatedPayload) error) {
+	Handle(h, EventUserPresenceStatusUpdated, fn)
+}
+
+// OnUserSignedIn registers fn for user.signed_in events (see Handle and UserSignedInPayload).
+func (h *Handler) OnUserSignedIn(fn func(ctx context.Context, e *Event, p *UserSignedInPayload) error) {
+	Handle(h, EventUserSignedIn, fn)
+}
+
+// OnUserSignedOut registers fn for user.signed_out events (see Handle and UserSignedOutPayload).
+func (h *Handler) OnUserSignedOut(fn func(ctx context.Context, e *Event, p *UserSignedOutPayload) error) {
+	Handle(h, EventUserSignedOut, fn)
+}
+
+// OnUserPersonalNotesUpdated registers fn for user.personal_notes_updated events (see Handle and
+// UserPersonalNotesUpdatedPayload).
+func (h *Handler) OnUserPersonalNotesUpdated(fn func(ctx context.Context, e *Event, p *UserPersonalNotesUpdatedPayload) error) {
+	Handle(h, EventUserPersonalNotesUpdated, fn)
+}
+
+// OnAccountVanityURLRejected registers fn for account.vanity_url_rejected events (see Handle and
+// AccountVanityURLRejectedPayload).
+func (h *Handler) OnAccountVanityURLRejected(fn func(ctx context.Context, e *Event, p *AccountVanityURLRejectedPayload) error) {
+	Handle(h, EventAccountVanityURLRejected, fn)
+}
+
+// OnAccountCreated registers fn for account.created events (see Handle and AccountCreatedPayload).
+func (h *Handler) OnAccountCreated(fn func(ctx context.Context, e *Event, p *AccountCreatedPayload) error) {
+	Handle(h, EventAccountCreated, fn)
+}
+
+// OnInformationBarriersPolicyDeleted registers fn for information_barriers.policy_deleted events
+// (see Handle and InformationBarriersPolicyDeletedPayload).
+func (h *Handler) OnInformationBarriersPolicyDeleted(fn func(ctx context.Context, e *Event, p *InformationBarriersPolicyDeletedPayload) error) {
+	Handle(h, EventInformationBarriersPolicyDeleted, fn)
+}
+
+// OnAccountUpdated registers fn for account.updated events (see Handle and AccountUpdatedPayload).
+func (h *Handler) OnAccountUpdated(fn func(ctx context.Context, e *Event, p *AccountUpdatedPayload) error) {
+	Handle(h, EventAccountUpdated, fn)
+}
+
+// OnInformationBarriersPolicyCreated registers fn for information_barriers.policy_created events
+// (see Handle and InformationBarriersPolicyCreatedPayload).
+func (h *Handler) OnInformationBarriersPolicyCreated(fn func(ctx context.Context, e *Event, p *InformationBarriersPolicyCreatedPayload) error) {
+	Handle(h, EventInformationBarriersPolicyCreated, fn)
+}
+
+// OnAccountLockSettingsUpdated registers fn for account.lock_settings_updated events (see Handle
+// and AccountLockSettingsUpdatedPayload).
+func (h *Handler) OnAccountLockSettingsUpdated(fn func(ctx context.Context, e *Event, p *AccountLockSettingsUpdatedPayload) error) {
+	Handle(h, EventAccountLockSettingsUpdated, fn)
+}
+
+// OnAccountDisassociated registers fn for account.disassociated events (see Handle and
+// AccountDisassociatedPayload).
+func (h *Handler) OnAccountDisassociated(fn func(ctx context.Context, e *Event, p *AccountDisassociatedPayload) error) {
+	Handle(h, EventAccountDisassociated, fn)
+}
+
+// OnInformationBarriersPolicyUpdated registers fn for information_barriers.policy_updated events
+// (see Handle and InformationBarriersPolicyUpdatedPayload).
+func (h *Handler) OnInformationBarriersPolicyUpdated(fn func(ctx context.Context, e *Event, p *InformationBarriersPolicyUpdatedPayload) error) {
+	Handle(h, EventInformationBarriersPolicyUpdated, fn)
+}
+
+// OnAccountVanityURLApproved registers fn for account.vanity_url_approved events (see Handle and
+// AccountVanityURLApprovedPayload).
+func (h *Handler) OnAccountVanityURLApproved(fn func(ctx context.Context, e *Event, p *AccountVanityURLApprovedPayload) error) {
+	Handle(h, EventAccountVanityURLApproved, fn)
+}
+
+// OnAccountSettingsUpdated registers fn for account.settings_updated events (see Handle and
+// AccountSettingsUpdatedPayload).
+func (h *Handler) OnAccountSettingsUpdated(fn func(ctx context.Context, e *Event, p *AccountSettingsUpdatedPayload) error) {
+	Handle(h, EventAccountSettingsUpdated, fn)
+}
+
 // OnAppDeauthorized registers fn for app_deauthorized events (see Handle and
 // AppDeauthorizedPayload).
 func (h *Handler) OnAppDeauthorized(fn func(ctx context.Context, e *Event, p *AppDeauthorizedPayload) error) {
 	Handle(h, EventAppDeauthorized, fn)
+}
+
+// OnAppAuthorizationRequestCreated registers fn for app.authorization_request_created events (see
+// Handle and AppAuthorizationRequestCreatedPayload).
+func (h *Handler) OnAppAuthorizationRequestCreated(fn func(ctx context.Context, e *Event, p *AppAuthorizationRequestCreatedPayload) error) {
+	Handle(h, EventAppAuthorizationRequestCreated, fn)
 }
 
 // MeetingCreatedPayload is the payload of meeting.created events. The Meeting has been created
@@ -1961,6 +3082,4425 @@ type RecordingCompletedParticipantAudioFile struct {
 	Status string `json:"status,omitzero"`
 }
 
+// MeetingParticipantJBHWaitingPayload is the payload of meeting.participant_jbh_waiting events. The
+// Participant waiting for host to join event is triggered every time an attendee has been waiting
+// for the host to join the meeting for at least 30 seconds. The host of the meeting must be a user
+// in your account or users in any other accounts that have installed your webhook-enabled app.
+type MeetingParticipantJBHWaitingPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantJBHWaitingObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantJBHWaitingObject is information about the meeting.
+type MeetingParticipantJBHWaitingObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (personal audio conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingParticipantJBHWaitingParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantJBHWaitingParticipant is information about the meeting participant.
+type MeetingParticipantJBHWaitingParticipant struct {
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+}
+
+// MeetingSummaryRecoveredPayload is the payload of meeting.summary_recovered events. The Meeting
+// summary has been recovered from trash event is triggered every time one of your app users or
+// account users recovers a summary from the trash.
+type MeetingSummaryRecoveredPayload struct {
+	// The account ID of the user who hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who recovered the meeting summary.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who recovered the meeting summary.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting summary.
+	Object MeetingSummaryRecoveredObject `json:"object,omitzero"`
+}
+
+// MeetingSummaryRecoveredObject is information about the meeting summary.
+type MeetingSummaryRecoveredObject struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitzero"`
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitzero"`
+	// Unique meeting ID. Each meeting instance generates its own meeting UUID - after a meeting ends,
+	// a new UUID is generated for the next instance of the meeting. Retrieve a list of UUIDs from past
+	// meeting instances using the List past meeting instances API. Double encode your UUID when using
+	// it for API calls if the UUID begins with a / or contains // in it.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON. Also known as the meeting number.
+	MeetingID zoom.ID `json:"meeting_id,omitzero"`
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitzero"`
+	// The meeting's start date and time.
+	MeetingStartTime zoom.Time `json:"meeting_start_time,omitzero"`
+	// The meeting's end date and time.
+	MeetingEndTime zoom.Time `json:"meeting_end_time,omitzero"`
+	// The summary's start date and time.
+	SummaryStartTime zoom.Time `json:"summary_start_time,omitzero"`
+	// The summary's end date and time.
+	SummaryEndTime zoom.Time `json:"summary_end_time,omitzero"`
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime zoom.Time `json:"summary_created_time,omitzero"`
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime zoom.Time `json:"summary_last_modified_time,omitzero"`
+	// The summary title.
+	SummaryTitle string `json:"summary_title,omitzero"`
+}
+
+// MeetingParticipantLeftBreakoutRoomPayload is the payload of
+// meeting.participant_left_breakout_room events. The Meeting participant has left a breakout room
+// event is triggered when a meeting participant leaves a meeting breakout room.
+type MeetingParticipantLeftBreakoutRoomPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantLeftBreakoutRoomObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantLeftBreakoutRoomObject is information about the meeting.
+type MeetingParticipantLeftBreakoutRoomObject struct {
+	// The main meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The main meeting's universally unique identifier (UUID). Each meeting instance generates a
+	// meeting UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The breakout room's universally unique identifier (UUID). Each breakout room instance generates
+	// a breakout room UUID.
+	BreakoutRoomUUID string `json:"breakout_room_uuid,omitzero"`
+	// The main meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The main meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The main meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (Personal Audio Conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The main meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The main meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The main scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingParticipantLeftBreakoutRoomParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantLeftBreakoutRoomParticipant is information about the meeting participant.
+type MeetingParticipantLeftBreakoutRoomParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant when they join a
+	// meeting, and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's main meeting user ID (user_id).
+	ParentUserID string `json:"parent_user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's unique ID. * If meeting registration was not required and the participant
+	// joined by logging into Zoom, this value is the same as the userId field used in the Get a user
+	// API. * If registration was required for the meeting and the participant joined the meeting by
+	// logging into Zoom, this value is the same as the id value in the List meeting registrants API
+	// response.
+	ID string `json:"id,omitzero"`
+	// The participant's UUID for this specific meeting and any breakout rooms created in this meeting.
+	// This value is assigned to a participant when they join a meeting, and is only valid for the
+	// duration of that meeting.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The time when the participant left the meeting.
+	LeaveTime zoom.Time `json:"leave_time,omitzero"`
+	// The reason why the participant left the meeting.
+	LeaveReason string `json:"leave_reason,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// meeting by logging into Zoom.
+	Email string `json:"email,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+	// The participant's unique ID. * If meeting registration was not required and the participant
+	// joined by logging into Zoom, this value is the same as the userId field used in the Get a user
+	// API. * If registration was required for the meeting and the participant joined the meeting by
+	// logging into Zoom, this value is the same as the id value in the List meeting registrants API
+	// response.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// Phone number of participant joined via PSTN.
+	PhoneNumber string `json:"phone_number,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+}
+
+// MeetingDeviceTestedPayload is the payload of meeting.device_tested events. The Meeting Device
+// Tested event is triggered every time a user completes a connected device test.
+type MeetingDeviceTestedPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string                    `json:"account_id,omitzero"`
+	Object    MeetingDeviceTestedObject `json:"object,omitzero"`
+}
+
+// MeetingDeviceTestedObject is a part of a MeetingDeviceTested payload.
+type MeetingDeviceTestedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// Information about the meeting's device test results.
+	TestResult MeetingDeviceTestedTestResult `json:"test_result,omitzero"`
+}
+
+// MeetingDeviceTestedTestResult is information about the meeting's device test results.
+type MeetingDeviceTestedTestResult struct {
+	// The user's ID.
+	UserID string `json:"user_id,omitzero"`
+	// The user's username.
+	UserName string `json:"user_name,omitzero"`
+	// The camera's status: * 2 — Device working. * 1 — Device not working. * 0 — Device not
+	// tested.
+	CameraStatus int64 `json:"camera_status,omitzero"`
+	// The speaker's status: * 2 — Device working. * 1 — Device not working. * 0 — Device not
+	// tested.
+	SpeakerStatus int64 `json:"speaker_status,omitzero"`
+	// The microphone's status: * 2 — Device working. * 1 — Device not working. * 0 — Device not
+	// tested.
+	MicrophoneStatus int64 `json:"microphone_status,omitzero"`
+	// The user's operating system.
+	OS string `json:"os,omitzero"`
+}
+
+// MeetingSummarySharedPayload is the payload of meeting.summary_shared events. The Meeting summary
+// has been shared event is triggered every time one of your app users or account users shares a
+// meeting summary.
+type MeetingSummarySharedPayload struct {
+	// The account ID of the user who hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who shared the meeting summary.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who shared the meeting summary.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting summary.
+	Object MeetingSummarySharedObject `json:"object,omitzero"`
+}
+
+// MeetingSummarySharedObject is information about the meeting summary.
+type MeetingSummarySharedObject struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitzero"`
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitzero"`
+	// Unique meeting ID. Each meeting instance generates its own meeting UUID. After a meeting ends, a
+	// new UUID is generated for the next instance of the meeting. Retrieve a list of UUIDs from past
+	// meeting instances using the List past meeting instances API. Double encode your UUID when using
+	// it for API calls if the UUID begins with a / or contains // in it.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON. Also known as the meeting number.
+	MeetingID zoom.ID `json:"meeting_id,omitzero"`
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitzero"`
+	// The meeting's start date and time.
+	MeetingStartTime zoom.Time `json:"meeting_start_time,omitzero"`
+	// The meeting's end date and time.
+	MeetingEndTime zoom.Time `json:"meeting_end_time,omitzero"`
+	// The summary's start date and time.
+	SummaryStartTime zoom.Time `json:"summary_start_time,omitzero"`
+	// The summary's end date and time.
+	SummaryEndTime zoom.Time `json:"summary_end_time,omitzero"`
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime zoom.Time `json:"summary_created_time,omitzero"`
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime zoom.Time `json:"summary_last_modified_time,omitzero"`
+	// The summary title.
+	SummaryTitle string `json:"summary_title,omitzero"`
+	// Information about the shared users.
+	ShareWithUsers []MeetingSummarySharedShareWithUser `json:"share_with_users,omitzero"`
+}
+
+// MeetingSummarySharedShareWithUser is one element of: information about the shared users.
+type MeetingSummarySharedShareWithUser struct {
+	// The shared user email.
+	UserEmail string `json:"user_email,omitzero"`
+}
+
+// WebinarChatMessageFileDownloadedPayload is the payload of webinar.chat_message_file_downloaded
+// events. The In-webinar chat message file has been downloaded event is triggered when a message
+// file from a webinar is downloaded. The webhook is needed to enable the DLP option in the web
+// portal.
+type WebinarChatMessageFileDownloadedPayload struct {
+	// The account ID of the user who downloaded the file. This value returns blank for external users.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who downloaded the file. This value returns the operator name for
+	// external users.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who downloaded the file. This value returns blank for external users.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the chat message file.
+	Object WebinarChatMessageFileDownloadedObject `json:"object,omitzero"`
+}
+
+// WebinarChatMessageFileDownloadedObject is information about the chat message file.
+type WebinarChatMessageFileDownloadedObject struct {
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar host's account ID. The value will be an empty string if this info is from an
+	// external user.
+	HostAccountID string `json:"host_account_id,omitzero"`
+	// Information about the chat message file.
+	ChatMessageFile WebinarChatMessageFileDownloadedChatMessageFile `json:"chat_message_file,omitzero"`
+}
+
+// WebinarChatMessageFileDownloadedChatMessageFile is information about the chat message file.
+type WebinarChatMessageFileDownloadedChatMessageFile struct {
+	// The live webinar chat file's UUID.
+	FileID string `json:"file_id,omitzero"`
+	// The live webinar chat file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The live webinar chat file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The live webinar chat file's type.
+	FileType string `json:"file_type,omitzero"`
+	// The user ID of the user who uploaded the team chat file. This value returns blank for external
+	// users.
+	FileOwnerID string `json:"file_owner_id,omitzero"`
+}
+
+// RecordingRegistrationApprovedPayload is the payload of recording.registration_approved events.
+// The View registrant has approved for this recording event is triggered every time a registrant is
+// approved to view a cloud recording.
+type RecordingRegistrationApprovedPayload struct {
+	// The account ID of the host that recorded the meeting or webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user that approved registration for the meeting or webinar recording.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user that approved registration for the meeting or webinar recording.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the recording registration.
+	Object RecordingRegistrationApprovedObject `json:"object,omitzero"`
+}
+
+// RecordingRegistrationApprovedObject is information about the recording registration.
+type RecordingRegistrationApprovedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the recording registrant.
+	Registrant RecordingRegistrationApprovedRegistrant `json:"registrant,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	Occurrences json.RawMessage `json:"occurrences,omitzero"`
+}
+
+// RecordingRegistrationApprovedRegistrant is information about the recording registrant.
+type RecordingRegistrationApprovedRegistrant struct {
+	// The registrant's ID.
+	ID string `json:"id,omitzero"`
+	// The registrant's email address.
+	Email string `json:"email,omitzero"`
+	// The registrant's first name.
+	FirstName string `json:"first_name,omitzero"`
+	// The registrant's last name.
+	LastName string `json:"last_name,omitzero"`
+}
+
+// MeetingRiskAlertPayload is the payload of meeting.risk_alert events. The At-Risk Meeting Notifier
+// event is triggered every time someone posts a Zoom meeting link to a social media account, such
+// as Reddit or Twitter. The webhook sends the event to an authorized OAuth app.
+type MeetingRiskAlertPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingRiskAlertObject `json:"object,omitzero"`
+}
+
+// MeetingRiskAlertObject is information about the meeting.
+type MeetingRiskAlertObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting host's email address.
+	HostEmail string `json:"host_email,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// Information about the at-risk meeting notifier (ARMN).
+	ArmnDetails MeetingRiskAlertArmnDetails `json:"armn_details,omitzero"`
+}
+
+// MeetingRiskAlertArmnDetails is information about the at-risk meeting notifier (ARMN).
+type MeetingRiskAlertArmnDetails struct {
+	// The post's social media platform. For example, Twitter, Reddit, or Facebook.
+	PostPlatform string `json:"post_platform,omitzero"`
+	// The link to the social media post.
+	SocialLink string `json:"social_link,omitzero"`
+	// The post's timestamp.
+	PostTime zoom.Time `json:"post_time,omitzero"`
+	// The user who created the social media post.
+	PostUser string `json:"post_user,omitzero"`
+	// The meeting's URL.
+	MeetingURL string `json:"meeting_url,omitzero"`
+	// A comma-separated list of the recommended settings to enable: * enablePassword *
+	// enableWaitingRoom * enableOnlyAuthenticated * enableRegistration * enableScreenShareLock *
+	// enableScreenShareHostOnly * enableSpecifiedDomain.
+	RecommendedEnableSettings []string `json:"recommended_enable_settings,omitzero"`
+	// A comma-separated list of the recommended settings to disable: * enableAnnotation *
+	// enableMeetingChat * enableScreenShare * enableMultipleShare.
+	RecommendedDisableSettings []string `json:"recommended_disable_settings,omitzero"`
+}
+
+// MeetingAICTranscriptCompletedPayload is the payload of meeting.aic_transcript_completed events.
+// The AIC transcript completed triggers when the meeting transcript file is completed after a
+// meeting or webinar ends.
+type MeetingAICTranscriptCompletedPayload struct {
+	// The account ID of the user who hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the transcript.
+	Object MeetingAICTranscriptCompletedObject `json:"object,omitzero"`
+}
+
+// MeetingAICTranscriptCompletedObject is information about the transcript.
+type MeetingAICTranscriptCompletedObject struct {
+	// The ID of the user who is set as the meeting host.
+	HostID string `json:"host_id,omitzero"`
+	// Unique meeting ID. Each meeting instance generates its own meeting UUID - after a meeting ends,
+	// a new UUID is generated for the next instance of the meeting. Retrieve a list of UUIDs from past
+	// meeting instances using the List past meeting instances API. Double encode your UUID when using
+	// it for API calls if the UUID begins with a / or contains // in it.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON. Also known as the meeting number.
+	MeetingID zoom.ID `json:"meeting_id,omitzero"`
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitzero"`
+	// The meeting's start date and time.
+	MeetingStartTime zoom.Time `json:"meeting_start_time,omitzero"`
+	// Transcript file ID.
+	FileID string `json:"file_id,omitzero"`
+	// Each file ID has many attachments. Use this attach_type to download different attachments. In
+	// this webhook, the attach_type always equals durable_transcript.
+	AttachType string `json:"attach_type,omitzero"`
+}
+
+// WebinarParticipantFeedbackPayload is the payload of webinar.participant_feedback events. The Get
+// participant survey feedback for webinars event is triggered every time an attendee completes an
+// end-of-webinar feedback survey for a webinar. A webinar attendee is a webinar participant or the
+// host.
+type WebinarParticipantFeedbackPayload struct {
+	// The account ID of the user who commits the feedback.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the webinar.
+	Object WebinarParticipantFeedbackObject `json:"object,omitzero"`
+}
+
+// WebinarParticipantFeedbackObject is information about the webinar.
+type WebinarParticipantFeedbackObject struct {
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// Information about the webinar participant.
+	Participant WebinarParticipantFeedbackParticipant `json:"participant,omitzero"`
+}
+
+// WebinarParticipantFeedbackParticipant is information about the webinar participant.
+type WebinarParticipantFeedbackParticipant struct {
+	// The participant's meeting universally unique ID (UUID). This value is assigned to a participant
+	// when they join a meeting, and is only valid for the duration of the meeting. This value will not
+	// be changed when the participant joins/leaves a breakout room.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The participant's universally unique ID (UUID). This value returns blank for external users.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// Information about the feedback.
+	Feedback WebinarParticipantFeedbackFeedback `json:"feedback,omitzero"`
+}
+
+// WebinarParticipantFeedbackFeedback is information about the feedback.
+type WebinarParticipantFeedbackFeedback struct {
+	// Whether the participant is satisfied.
+	Satisfied bool `json:"satisfied,omitzero"`
+	// The feedback details. This returns null if the satisfied field is true.
+	FeedbackDetails []WebinarParticipantFeedbackFeedbackDetail `json:"feedback_details,omitzero"`
+	// The participant's comments. This returns null if the satisfied field is true.
+	Comments string `json:"comments,omitzero"`
+}
+
+// WebinarParticipantFeedbackFeedbackDetail is one element of: the feedback details. This returns
+// null if the satisfied field is true.
+type WebinarParticipantFeedbackFeedbackDetail struct {
+	// The feedback ID. * 1 — Poor video quality. * 2 — Poor audio quality. * 5 — Unable to
+	// present using share.zoom.us. * 7 — Unable to make phone call. * 8 — They could not hear us.
+	// * 9 — We could not hear them. * 10 — They could not see us. * 11 — We could not see them.
+	// * 12 — Could not present computer screen. * 999 — Others.
+	ID string `json:"id,omitzero"`
+	// The feedback name.
+	Name string `json:"name,omitzero"`
+}
+
+// MeetingParticipantJoinedWaitingRoomPayload is the payload of
+// meeting.participant_joined_waiting_room events. The Participant joined a waiting room event is
+// triggered every time an attendee joins a waiting room prior to being admitted to the meeting. The
+// meeting host must be a user in your account or a user in any other accounts that have installed
+// your webhook-enabled app.
+type MeetingParticipantJoinedWaitingRoomPayload struct {
+	// The account ID of the user who created the main meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantJoinedWaitingRoomObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantJoinedWaitingRoomObject is information about the meeting.
+type MeetingParticipantJoinedWaitingRoomObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (Personal Audio Conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant. If the participant is not part of the host's account,
+	// email returns an empty string value, with some exceptions. See Email address display rules for
+	// details.
+	Participant MeetingParticipantJoinedWaitingRoomParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantJoinedWaitingRoomParticipant is information about the meeting participant. If
+// the participant is not part of the host's account, email returns an empty string value, with some
+// exceptions. See Email address display rules for details.
+type MeetingParticipantJoinedWaitingRoomParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant when they join a
+	// meeting, and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// The participant's UUID for this specific meeting and any breakout rooms created in this meeting.
+	// This value is assigned to a participant when they join a meeting, and is only valid for the
+	// duration of that meeting.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The time when the participant joined the meeting.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// meeting by logging into Zoom. If the participant is not part of the host's account, this returns
+	// an empty string value, with some exceptions. See Email address display rules for details.
+	Email string `json:"email,omitzero"`
+	// Phone number of participant joined via PSTN.
+	PhoneNumber string `json:"phone_number,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+}
+
+// MeetingAICompanionAssetsDeletedPayload is the payload of meeting.ai_companion_assets_deleted
+// events. The AI Companion assets deleted event is triggered when all AI Companion meeting assets,
+// such as transcripts and summaries, are deleted during a live meeting.
+type MeetingAICompanionAssetsDeletedPayload struct {
+	// The account ID of the user that hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The meeting where the AI Companion assets were deleted.
+	Object MeetingAICompanionAssetsDeletedObject `json:"object,omitzero"`
+}
+
+// MeetingAICompanionAssetsDeletedObject is the meeting where the AI Companion assets were deleted.
+type MeetingAICompanionAssetsDeletedObject struct {
+	// The meeting number.
+	MeetingNumber zoom.ID `json:"meeting_number,omitzero"`
+	// The meeting's universally unique identifier (UUID).
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// The ID of the user set as the host of the meeting.
+	HostID string `json:"host_id,omitzero"`
+	// The AI Companion assets that were deleted.
+	AICompanion MeetingAICompanionAssetsDeletedAICompanion `json:"ai_companion,omitzero"`
+}
+
+// MeetingAICompanionAssetsDeletedAICompanion is the AI Companion assets that were deleted.
+type MeetingAICompanionAssetsDeletedAICompanion struct {
+	// List of AI Companion assets that were deleted.
+	DeletedAssets []string `json:"deleted_assets,omitzero"`
+}
+
+// WebinarConvertedToMeetingPayload is the payload of webinar.converted_to_meeting events. The
+// Webinar has been converted to a Meeting event is triggered every time one of your app users or
+// account users converts a webinar into a meeting.
+type WebinarConvertedToMeetingPayload struct {
+	// The account ID of the user who converted the webinar into a meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who converted the webinar into a meeting.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who converted the webinar into a meeting.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting converted from a webinar.
+	Object WebinarConvertedToMeetingObject `json:"object,omitzero"`
+}
+
+// WebinarConvertedToMeetingObject is information about the meeting converted from a webinar.
+type WebinarConvertedToMeetingObject struct {
+	// The meeting's universally unique identifier (UUID).
+	UUID string `json:"uuid,omitzero"`
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type.
+	Type int64 `json:"type,omitzero"`
+	// The scheduled meeting's start time. Returned only when the meeting type is 2.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The scheduled meeting's duration, in minutes. Returned only when the meeting type is 2.
+	Duration int64 `json:"duration,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutRingingPayload is the payload of
+// meeting.participant_phone_callout_ringing events. The Invited party's phone (call out) ringing
+// event is triggered every time a user's phone rings when they are invited to join a meeting
+// through phone (call out).
+type MeetingParticipantPhoneCalloutRingingPayload struct {
+	// The meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantPhoneCalloutRingingObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutRingingObject is information about the meeting.
+type MeetingParticipantPhoneCalloutRingingObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantPhoneCalloutRingingParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutRingingParticipant is information about the invited participant.
+type MeetingParticipantPhoneCalloutRingingParticipant struct {
+	// The user's name to display in the meeting.
+	InviteeName string `json:"invitee_name,omitzero"`
+	// The user's phone number.
+	PhoneNumber int64 `json:"phone_number,omitzero"`
+}
+
+// MeetingParticipantJBHJoinedPayload is the payload of meeting.participant_jbh_joined events. The
+// Participant joined meeting before host event is triggered every time an attendee joins a meeting
+// before the host. The host of the meeting must be a user in your account or a user in any other
+// accounts that have installed your webhook-enabled app.
+type MeetingParticipantJBHJoinedPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantJBHJoinedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantJBHJoinedObject is information about the meeting.
+type MeetingParticipantJBHJoinedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (personal audio conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingParticipantJBHJoinedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantJBHJoinedParticipant is information about the meeting participant.
+type MeetingParticipantJBHJoinedParticipant struct {
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+}
+
+// MeetingInvitationAcceptedPayload is the payload of meeting.invitation_accepted events. The
+// Invited party answered a meeting invitation event is triggered every time an invitation's
+// recipient accepts an invitation to join a meeting or video call. This event is only suitable for
+// triggering with the ZOOM client.
+type MeetingInvitationAcceptedPayload struct {
+	// The meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who accepted the meeting.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who accepted the meeting.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingInvitationAcceptedObject `json:"object,omitzero"`
+}
+
+// MeetingInvitationAcceptedObject is information about the meeting.
+type MeetingInvitationAcceptedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingInvitationAcceptedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingInvitationAcceptedParticipant is information about the invited participant.
+type MeetingInvitationAcceptedParticipant struct {
+	// The user ID of the user who received the meeting invitation.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The email address of the user who received the meeting invitation. If the participant is not
+	// part of the host's account, the email field returns an empty string value, with some exceptions.
+	// For more information, read our Email address display rules documentation.
+	Email string `json:"email,omitzero"`
+}
+
+// RecordingArchiveFilesCompletedPayload is the payload of recording.archive_files_completed events.
+// The Recording Archive Files Completed event is triggered every time the archived files of a
+// meeting or webinar become available to download.
+type RecordingArchiveFilesCompletedPayload struct {
+	// The account ID of the user who hosted the meeting or the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the webinar or meeting recording.
+	Object RecordingArchiveFilesCompletedObject `json:"object,omitzero"`
+}
+
+// RecordingArchiveFilesCompletedObject is information about the webinar or meeting recording.
+type RecordingArchiveFilesCompletedObject struct {
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance. Each
+	// meeting or webinar instance generates its own meeting UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the meeting (meetingId) or the webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The ID of the user set as the host of the archived meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of archived meeting or webinar.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The meeting or webinar's duration, in seconds.
+	DurationInSecond int64 `json:"duration_in_second,omitzero"`
+	// The total size of the archive file, in bytes.
+	TotalSize int64 `json:"total_size,omitzero"`
+	// The number of archived files returned in the API call response.
+	RecordingCount int64 `json:"recording_count,omitzero"`
+	// Whether the meeting or webinar is internal or external. * internal - An internal meeting or
+	// webinar. * external - An external meeting or webinar.
+	MeetingType string `json:"meeting_type,omitzero"`
+	// The user's account name.
+	AccountName string `json:"account_name,omitzero"`
+	// The meeting or webinar's archive completion time.
+	CompleteTime zoom.Time `json:"complete_time,omitzero"`
+	// Whether the room is a breakout room.
+	IsBreakoutRoom bool `json:"is_breakout_room,omitzero"`
+	// The parent meeting's universally unique ID (UUID). Each meeting or webinar instance generates
+	// its own meeting UUID. If the is_breakout_room value is true, the API returns this value.
+	ParentMeetingID string `json:"parent_meeting_id,omitzero"`
+	// Information about the archive files.
+	ArchiveFiles []RecordingArchiveFilesCompletedArchiveFile `json:"archive_files,omitzero"`
+	// The archive's processing status: * completed - The archive's processing is complete. *
+	// processing - The archive is processing.
+	Status string `json:"status,omitzero"`
+	// Primary group IDs of participants who belong to your account. Each group ID is separated by a
+	// comma.
+	GroupID string `json:"group_id,omitzero"`
+}
+
+// RecordingArchiveFilesCompletedArchiveFile is one element of: information about the archive files.
+type RecordingArchiveFilesCompletedArchiveFile struct {
+	// The archived file's ID.
+	ID string `json:"id,omitzero"`
+	// The archived file's type. * MP4 - Video file. * M4A - Audio-only file. * TRANSCRIPT - A
+	// transcription file, in VTT format. * CHAT - A TXT file containing in-meeting chat messages. * CC
+	// - A file containing the closed captions of the recording, in VTT file format. * CHAT_MESSAGE - A
+	// JSON file encoded in base64 format containing chat messages.
+	FileType string `json:"file_type,omitzero"`
+	// The archived file's extension.
+	FileExtension string `json:"file_extension,omitzero"`
+	// The archived file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The archived file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The URL to download the archived file. To download the archived file of a meeting or a webinar,
+	// use the download_token value included in the webhook as the access_token query parameter value
+	// and include this query parameter at the end of the URL. For example:.
+	DownloadURL string `json:"download_url,omitzero"`
+	// The archived file's processing status. * completed - The processing of the file is complete. *
+	// processing - The file is processing. * failed - The file processing failed.
+	Status string `json:"status,omitzero"`
+	// The archive file's recording type. * shared_screen_with_speaker_view * audio_only * chat_file *
+	// closed_caption * chat_message.
+	RecordingType string `json:"recording_type,omitzero"`
+	// Whether the recording file is an individual recording file: * true - An individual recording
+	// file. * false - An entire meeting file.
+	Individual bool `json:"individual,omitzero"`
+	// The individual recording file's participant email address. This value is returned when the
+	// individual value is true. If the participant is not part of the host's account, this returns an
+	// empty string value, with some exceptions. See Email address display rules for details.
+	ParticipantEmail string `json:"participant_email,omitzero"`
+	// The join time for the generated recording file. If this value is returned when the individual
+	// value is true, then it is the recording file's participant join time. When the individual value
+	// is false, it returns the join time for the archiving gateway.
+	ParticipantJoinTime zoom.Time `json:"participant_join_time,omitzero"`
+	// The leave time for the generated recording file. If this value is returned when the individual
+	// value is true, then it is the recording file's participant leave time. When the individual value
+	// is false, it returns the leave time for the archiving gateway.
+	ParticipantLeaveTime zoom.Time `json:"participant_leave_time,omitzero"`
+	// The archived file's encryption fingerprint, using the SHA256 hash algorithm.
+	EncryptionFingerprint string `json:"encryption_fingerprint,omitzero"`
+	// The number of TXT or JSON file messages. This field will return only when the file_extension is
+	// JSON or TXT.
+	NumberOfMessages int64 `json:"number_of_messages,omitzero"`
+	// The region where the file is stored. This field returns only Enable Distributed Compliance
+	// Archiving op feature is enabled.
+	StorageLocation string `json:"storage_location,omitzero"`
+}
+
+// MeetingAlertPayload is the payload of meeting.alert events. The Meeting issues alert event is
+// triggered every time a service issue is encountered during a meeting scheduled by a user in your
+// account or in accounts that have installed your webhook-enabled app.
+type MeetingAlertPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingAlertObject `json:"object,omitzero"`
+}
+
+// MeetingAlertObject is information about the meeting.
+type MeetingAlertObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// A list of issues that occurred during the meeting: * Unstable audio quality * Unstable video
+	// quality * Unstable screen share quality * High CPU occupation * Call Reconnection.
+	Issues []string `json:"issues,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	JoinTime zoom.Time `json:"join_time,omitzero"`
+}
+
+// MeetingChatMessageFileSentPayload is the payload of meeting.chat_message_file_sent events. The
+// In-meeting chat message file received event is triggered when a meeting's message file is
+// available to view or download. The event is sent to the configured endpoint in your Marketplace
+// app.
+type MeetingChatMessageFileSentPayload struct {
+	// The account ID of the user who hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the chat message file.
+	Object MeetingChatMessageFileSentObject `json:"object,omitzero"`
+}
+
+// MeetingChatMessageFileSentObject is information about the chat message file.
+type MeetingChatMessageFileSentObject struct {
+	// The meeting ID.
+	MeetingID zoom.ID `json:"meeting_id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates its own
+	// meeting UUID.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// The breakout room's universally unique identifier (UUID). Each breakout room instance generates
+	// a breakout room UUID.
+	BreakoutRoomUUID string `json:"breakout_room_uuid,omitzero"`
+	// Information about the chat message file.
+	ChatMessageFile MeetingChatMessageFileSentChatMessageFile `json:"chat_message_file,omitzero"`
+}
+
+// MeetingChatMessageFileSentChatMessageFile is information about the chat message file.
+type MeetingChatMessageFileSentChatMessageFile struct {
+	// When the message or file was sent, as received: the schema says an RFC 3339 date-time, Zoom's
+	// example shows "GMT20220110-072010".
+	DateTime string `json:"date_time,omitzero"`
+	// The message sender's session ID.
+	SenderSessionID string `json:"sender_session_id,omitzero"`
+	// The message sender's name.
+	SenderName string `json:"sender_name,omitzero"`
+	// The message sender's email address.
+	SenderEmail string `json:"sender_email,omitzero"`
+	// The type of user that sent the message. * host - The meeting host. * guest - A meeting guest.
+	SenderType string `json:"sender_type,omitzero"`
+	// The context where the sender is located when the message is generated. * meeting - The sender is
+	// in a meeting. * breakout_room - The sender is in a breakout room.
+	SenderContext string `json:"sender_context,omitzero"`
+	// The message recipient's session ID.
+	RecipientSessionID string `json:"recipient_session_id,omitzero"`
+	// The message recipient's name.
+	RecipientName string `json:"recipient_name,omitzero"`
+	// The message recipient's email address. Optional only included if it is a private message.
+	RecipientEmail string `json:"recipient_email,omitzero"`
+	// The type of message recipient. * everyone - All meeting participants. * host - The meeting host.
+	// * guest - A meeting guest. * group - A group chat. * host_group - The meeting host and all
+	// co-hosts.
+	RecipientType string `json:"recipient_type,omitzero"`
+	// The context where the recipient is located when the message is delivered. * meeting - The
+	// recipient is in the meeting. * breakout_room - The sender is in a breakout room.
+	RecipientContext string `json:"recipient_context,omitzero"`
+	// The chat message's UUID.
+	MessageID string `json:"message_id,omitzero"`
+	// The live meeting chat file's UUID, in base64-encoded format.
+	FileID string `json:"file_id,omitzero"`
+	// The live meeting chat file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The live meeting chat file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The live meeting chat file's type.
+	FileType string `json:"file_type,omitzero"`
+	// The live meeting chat file's download URL.
+	DownloadURL string `json:"download_url,omitzero"`
+}
+
+// UserTSPDeletedPayload is the payload of user.tsp_deleted events. The A user's TSP account was
+// deleted event is triggered every time a TSP user account is deleted.
+type UserTSPDeletedPayload struct {
+	// The account ID of the user who deleted the TSP.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who deleted the TSP.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who deleted the TSP.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the deleted user.
+	Object UserTSPDeletedObject `json:"object,omitzero"`
+}
+
+// UserTSPDeletedObject is information about the deleted user.
+type UserTSPDeletedObject struct {
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's email address.
+	Email string `json:"email,omitzero"`
+	// Information about the deleted user's TSP credentials.
+	TSPCredentials UserTSPDeletedTSPCredentials `json:"tsp_credentials,omitzero"`
+}
+
+// UserTSPDeletedTSPCredentials is information about the deleted user's TSP credentials.
+type UserTSPDeletedTSPCredentials struct {
+	// The TSP conference code.
+	ConferenceCode string `json:"conference_code,omitzero"`
+	// The leader PIN.
+	LeaderPin string `json:"leader_pin,omitzero"`
+	// The TSP bridge zone.
+	TSPBridge string `json:"tsp_bridge,omitzero"`
+	// Information about the TSP dial-in numbers.
+	DialInNumbers []UserTSPDeletedDialInNumber `json:"dial_in_numbers,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	ID string `json:"id,omitzero"`
+}
+
+// UserTSPDeletedDialInNumber is one element of: information about the TSP dial-in numbers.
+type UserTSPDeletedDialInNumber struct {
+	// The country code.
+	Code string `json:"code,omitzero"`
+	// The dial-in phone number.
+	Number string `json:"number,omitzero"`
+	// The type of the phone number: * toll — Toll number. * tollfree — Toll free number. *
+	// media_link — Media link.
+	Type string `json:"type,omitzero"`
+	// The TSP country label: * US_TSP_TB * EU_TSP_TB.
+	CountryLabel string `json:"country_label,omitzero"`
+}
+
+// MeetingAICompanionStartedPayload is the payload of meeting.ai_companion_started events. The AI
+// Companion started event is triggered when a user starts the AI Companion during a live meeting.
+type MeetingAICompanionStartedPayload struct {
+	// The account ID of the user that hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The meeting where the AI Companion was started.
+	Object MeetingAICompanionStartedObject `json:"object,omitzero"`
+}
+
+// MeetingAICompanionStartedObject is the meeting where the AI Companion was started.
+type MeetingAICompanionStartedObject struct {
+	// The meeting number.
+	MeetingNumber zoom.ID `json:"meeting_number,omitzero"`
+	// The meeting's universally unique identifier (UUID).
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// The ID of the user set as the host of the meeting.
+	HostID string `json:"host_id,omitzero"`
+	// The AI Companion features that were started.
+	AICompanion MeetingAICompanionStartedAICompanion `json:"ai_companion,omitzero"`
+}
+
+// MeetingAICompanionStartedAICompanion is the AI Companion features that were started.
+type MeetingAICompanionStartedAICompanion struct {
+	// Whether the AI Companion's meeting questions feature was started.
+	Questions bool `json:"questions,omitzero"`
+	// Whether the AI Companion's meeting summary feature was started.
+	Summary bool `json:"summary,omitzero"`
+}
+
+// MeetingInvitationDispatchedPayload is the payload of meeting.invitation_dispatched events. The
+// Invited party's Zoom is ringing event is triggered every time a user sends an invitation to join
+// a meeting or video call to one or more recipients.
+type MeetingInvitationDispatchedPayload struct {
+	// The meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who sent the meeting invitation.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who sent the meeting invitation.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingInvitationDispatchedObject `json:"object,omitzero"`
+}
+
+// MeetingInvitationDispatchedObject is information about the meeting.
+type MeetingInvitationDispatchedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingInvitationDispatchedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingInvitationDispatchedParticipant is information about the invited participant.
+type MeetingInvitationDispatchedParticipant struct {
+	// The user ID of the user who received the meeting invitation.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The email address of the user who received the meeting invitation. If the participant is not
+	// part of the host's account, the email field returns an empty string value, with some exceptions.
+	// For more information, read our Email address display rules documentation.
+	Email string `json:"email,omitzero"`
+}
+
+// MeetingConvertedToWebinarPayload is the payload of meeting.converted_to_webinar events. The
+// Meeting has been converted to a Webinar event is triggered every time one of your app users or
+// account users converts a meeting into a webinar.
+type MeetingConvertedToWebinarPayload struct {
+	// The account ID of the user who converted the meeting into a webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who converted the meeting into a webinar.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who converted the meeting into a webinar.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the webinar converted from a meeting.
+	Object MeetingConvertedToWebinarObject `json:"object,omitzero"`
+}
+
+// MeetingConvertedToWebinarObject is information about the webinar converted from a meeting.
+type MeetingConvertedToWebinarObject struct {
+	// The webinar's universally unique identifier (UUID).
+	UUID string `json:"uuid,omitzero"`
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The webinar's topic.
+	Topic string `json:"topic,omitzero"`
+	// The webinar type.
+	Type int64 `json:"type,omitzero"`
+	// The scheduled webinar's start time. Returned only when the webinar type is 5, a scheduled
+	// webinar.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The scheduled webinar's duration, in minutes. Returned only when the webinar type is 5,
+	// ascheduled webinar.
+	Duration int64 `json:"duration,omitzero"`
+	// The webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+}
+
+// WebinarRecoveredPayload is the payload of webinar.recovered events. The Webinar has been
+// recovered event is triggered every time a user recovers a previously-deleted webinar. The user
+// must be a user on your account or on any other accounts that have installed your webhook-enabled
+// app.
+type WebinarRecoveredPayload struct {
+	// The account ID of the user who recovered the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who recovered the webinar.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who recovered the webinar.
+	OperatorID string `json:"operator_id,omitzero"`
+	// The type of operation performed: * all — The change was applied to all webinars. * single —
+	// The change was applied only to a single webinar.
+	Operation string `json:"operation,omitzero"`
+	// Information about the webinar.
+	Object WebinarRecoveredObject `json:"object,omitzero"`
+}
+
+// WebinarRecoveredObject is information about the webinar.
+type WebinarRecoveredObject struct {
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The webinar's topic.
+	Topic string `json:"topic,omitzero"`
+	// The webinar type: * 5 — A webinar. * 6 — A recurring webinar without a fixed time. * 9 — A
+	// recurring webinar with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The scheduled webinar duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// Information about recurring webinars with fixed times and their occurrences. This only returns
+	// when the webinar's type value is 9.
+	Occurrences []WebinarRecoveredOccurrence `json:"occurrences,omitzero"`
+}
+
+// WebinarRecoveredOccurrence is one element of: information about recurring webinars with fixed
+// times and their occurrences. This only returns when the webinar's type value is 9.
+type WebinarRecoveredOccurrence struct {
+	// The webinar occurrence's ID.
+	OccurrenceID string `json:"occurrence_id,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+}
+
+// WebinarParticipantRoleChangedPayload is the payload of webinar.participant_role_changed events.
+// The Participant role changed event is triggered every time a host or webinar attendee changes the
+// role during a webinar created by one of your app users or account users. A webinar host can
+// invite other users to attend the webinar.
+type WebinarParticipantRoleChangedPayload struct {
+	// The account ID of the user who created the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the webinar.
+	Object WebinarParticipantRoleChangedObject `json:"object,omitzero"`
+}
+
+// WebinarParticipantRoleChangedObject is information about the webinar.
+type WebinarParticipantRoleChangedObject struct {
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The webinar's topic.
+	Topic string `json:"topic,omitzero"`
+	// The webinar type: * 5 — A webinar. * 6 — A recurring webinar without a fixed time. * 9 — A
+	// recurring webinar with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled webinar duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the webinar participant.
+	Participant WebinarParticipantRoleChangedParticipant `json:"participant,omitzero"`
+}
+
+// WebinarParticipantRoleChangedParticipant is information about the webinar participant.
+type WebinarParticipantRoleChangedParticipant struct {
+	// The participant's webinar user ID. This value is assigned to a participant upon joining a
+	// webinar and is only valid for the duration of the webinar.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// webinar by logging into Zoom. If the participant is not part of the host's account, this returns
+	// an empty string value, with some exceptions. For more information, read our Email address
+	// display rules documentation.
+	Email string `json:"email,omitzero"`
+	// The participant's registrant ID. (A host or a user with administrative permissions can require
+	// registration for Zoom meetings).
+	RegistrantID string `json:"registrant_id,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the webinar by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the webinar without logging into Zoom, this returns an empty string value.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The participant's UUID for this specific webinar. This value is assigned to a participant when
+	// they join a webinar, and is only valid for the duration of that webinar.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The time when the participant changed the role.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The participant's previous role. * host — Host. * co-host — Co-host. * attendee —
+	// Attendee.
+	OldRole string `json:"old_role,omitzero"`
+	// The participant's new role. * host — Host. * co-host — Co-host. * attendee — Attendee.
+	NewRole string `json:"new_role,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	CustomerKey string `json:"customer_key,omitzero"`
+}
+
+// MeetingParticipantJBHWaitingLeftPayload is the payload of meeting.participant_jbh_waiting_left
+// events. The Waiting participant left meeting before host joined event is triggered every time an
+// attendee waiting for the host to join the meeting leaves before the host. The host of the meeting
+// must be a user in your account or users in any other accounts that have installed your
+// webhook-enabled app.
+type MeetingParticipantJBHWaitingLeftPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantJBHWaitingLeftObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantJBHWaitingLeftObject is information about the meeting.
+type MeetingParticipantJBHWaitingLeftObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (personal audio conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingParticipantJBHWaitingLeftParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantJBHWaitingLeftParticipant is information about the meeting participant.
+type MeetingParticipantJBHWaitingLeftParticipant struct {
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+}
+
+// UserTSPCreatedPayload is the payload of user.tsp_created events. The A user's TSP account was
+// created event is triggered every time a TSP user account is created in Zoom.
+type UserTSPCreatedPayload struct {
+	// The account ID of the user who created the TSP.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who created the TSP.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who created the TSP.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the created user.
+	Object UserTSPCreatedObject `json:"object,omitzero"`
+}
+
+// UserTSPCreatedObject is information about the created user.
+type UserTSPCreatedObject struct {
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's email address.
+	Email string `json:"email,omitzero"`
+	// Information about the user's TSP credentials.
+	TSPCredentials UserTSPCreatedTSPCredentials `json:"tsp_credentials,omitzero"`
+}
+
+// UserTSPCreatedTSPCredentials is information about the user's TSP credentials.
+type UserTSPCreatedTSPCredentials struct {
+	// The TSP conference code.
+	ConferenceCode string `json:"conference_code,omitzero"`
+	// The leader PIN.
+	LeaderPin string `json:"leader_pin,omitzero"`
+	// The TSP bridge zone.
+	TSPBridge string `json:"tsp_bridge,omitzero"`
+	// Information about the TSP dial-in numbers.
+	DialInNumbers []UserTSPCreatedDialInNumber `json:"dial_in_numbers,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	ID string `json:"id,omitzero"`
+}
+
+// UserTSPCreatedDialInNumber is one element of: information about the TSP dial-in numbers.
+type UserTSPCreatedDialInNumber struct {
+	// The country code.
+	Code string `json:"code,omitzero"`
+	// The dial-in phone number.
+	Number string `json:"number,omitzero"`
+	// The type of the phone number: * toll — Toll number. * tollfree — Toll free number. *
+	// media_link — Media link.
+	Type string `json:"type,omitzero"`
+	// The TSP country label: * US_TSP_TB * EU_TSP_TB.
+	CountryLabel string `json:"country_label,omitzero"`
+}
+
+// MeetingBreakoutRoomSharingEndedPayload is the payload of meeting.breakout_room_sharing_ended
+// events. The User in breakout room stopped sharing event is triggered when a user in a breakout
+// room ends their content-sharing, such as their desktop or the classic whiteboard.
+type MeetingBreakoutRoomSharingEndedPayload struct {
+	// The main meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingBreakoutRoomSharingEndedObject `json:"object,omitzero"`
+}
+
+// MeetingBreakoutRoomSharingEndedObject is information about the meeting.
+type MeetingBreakoutRoomSharingEndedObject struct {
+	// The main meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The main meeting's universally unique identifier (UUID). Each meeting instance generates a
+	// meeting UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The breakout room's universally unique identifier (UUID). Each breakout room instance generates
+	// a breakout room UUID.
+	BreakoutRoomUUID string `json:"breakout_room_uuid,omitzero"`
+	// The main meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The main meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The main meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The main meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The main meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The main scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingBreakoutRoomSharingEndedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingBreakoutRoomSharingEndedParticipant is information about the meeting participant.
+type MeetingBreakoutRoomSharingEndedParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant upon joining a
+	// meeting and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's main meeting user ID (user_id).
+	ParentUserID string `json:"parent_user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID): * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// Information about the meeting's screenshare.
+	SharingDetails MeetingBreakoutRoomSharingEndedSharingDetails `json:"sharing_details,omitzero"`
+}
+
+// MeetingBreakoutRoomSharingEndedSharingDetails is information about the meeting's screenshare.
+type MeetingBreakoutRoomSharingEndedSharingDetails struct {
+	// The type of shared content: * application — An application. For example, a web browser. *
+	// whiteboard — The classic whiteboard. * desktop — A user's desktop. * airplay — A user's
+	// airplay. * camera — A user's camera. * unknown — An unrecognized application, such as a
+	// third party app.
+	Content string `json:"content,omitzero"`
+	// The Dropbox sharing method: * deep_link — A deep link. * in_meeting — A link shared via
+	// Zoom. * An empty string value if the link source is not a Dropbox link.
+	LinkSource string `json:"link_source,omitzero"`
+	// The Dropbox file's link. This field returns an empty string value if the file link is not from a
+	// Dropbox source.
+	FileLink string `json:"file_link,omitzero"`
+	// The screenshare's date and time.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The source from which the file was shared: * dropbox — A Dropbox source. * An empty string
+	// value if the source is not Dropbox.
+	Source string `json:"source,omitzero"`
+}
+
+// MeetingAICompanionStoppedPayload is the payload of meeting.ai_companion_stopped events. The AI
+// Companion stopped event is triggered when a user stops the AI Companion during a live meeting.
+type MeetingAICompanionStoppedPayload struct {
+	// The account ID of the user that hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The meeting where the AI Companion was stopped.
+	Object MeetingAICompanionStoppedObject `json:"object,omitzero"`
+}
+
+// MeetingAICompanionStoppedObject is the meeting where the AI Companion was stopped.
+type MeetingAICompanionStoppedObject struct {
+	// The meeting ID.
+	MeetingNumber zoom.ID `json:"meeting_number,omitzero"`
+	// The meeting's universally unique identifier (UUID).
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// The ID of the user set as the host of the meeting.
+	HostID string `json:"host_id,omitzero"`
+	// The AI Companion features that were stopped.
+	AICompanion MeetingAICompanionStoppedAICompanion `json:"ai_companion,omitzero"`
+}
+
+// MeetingAICompanionStoppedAICompanion is the AI Companion features that were stopped.
+type MeetingAICompanionStoppedAICompanion struct {
+	// Whether the AI Companion's meeting questions feature was stopped.
+	Questions bool `json:"questions,omitzero"`
+	// Whether the AI Companion's meeting summary feature was stopped.
+	Summary bool `json:"summary,omitzero"`
+}
+
+// RecordingBatchDeletedPayload is the payload of recording.batch_deleted events. The Batch
+// recording deleted event is triggered every time one of your app users or account users
+// permanently deletes one or more cloud recordings.
+type RecordingBatchDeletedPayload struct {
+	// The account ID of the user that completed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who deleted the recording.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who deleted the recording.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting or webinar recording.
+	Object RecordingBatchDeletedObject `json:"object,omitzero"`
+}
+
+// RecordingBatchDeletedObject is information about the meeting or webinar recording.
+type RecordingBatchDeletedObject struct {
+	Meetings []RecordingBatchDeletedMeeting `json:"meetings,omitzero"`
+}
+
+// RecordingBatchDeletedMeeting is information about the meeting or webinar recording.
+type RecordingBatchDeletedMeeting struct {
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// The recording file's unique ID. If the current field value is NULL, it means to delete the whole
+	// Meeting Recording files.
+	RecordingFileIDs []string `json:"recording_file_ids,omitzero"`
+}
+
+// WebinarAlertPayload is the payload of webinar.alert events. The Webinar issues alert event is
+// triggered every time a Webinar hosted by one of your app users or account users, encounters a
+// service issue.
+type WebinarAlertPayload struct {
+	// The account ID of the user who created the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the webinar.
+	Object WebinarAlertObject `json:"object,omitzero"`
+}
+
+// WebinarAlertObject is information about the webinar.
+type WebinarAlertObject struct {
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The webinar's topic.
+	Topic string `json:"topic,omitzero"`
+	// The webinar type: * 5 — A webinar. * 6 — A recurring webinar without a fixed time. * 9 — A
+	// recurring webinar with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled webinar duration.
+	Duration int64 `json:"duration,omitzero"`
+	// A list of issues that occurred during the webinar: * Unstable audio quality * Unstable video
+	// quality * Unstable screen share quality * High CPU occupation * Call Reconnection.
+	Issues []string `json:"issues,omitzero"`
+}
+
+// WebinarChatMessageSentPayload is the payload of webinar.chat_message_sent events. The In-webinar
+// chat message received event is triggered when a user sends a public or private chat message
+// during a webinar using the chat feature. The event is sent to the configured endpoint in your
+// Marketplace app.
+type WebinarChatMessageSentPayload struct {
+	// The account ID of the user who created the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the chat message.
+	Object WebinarChatMessageSentObject `json:"object,omitzero"`
+}
+
+// WebinarChatMessageSentObject is information about the chat message.
+type WebinarChatMessageSentObject struct {
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The breakout room's universally unique identifier (UUID). Each breakout room instance generates
+	// a breakout room UUID.
+	BreakoutRoomUUID string `json:"breakout_room_uuid,omitzero"`
+	// Information about the chat message.
+	ChatMessage WebinarChatMessageSentChatMessage `json:"chat_message,omitzero"`
+}
+
+// WebinarChatMessageSentChatMessage is information about the chat message.
+type WebinarChatMessageSentChatMessage struct {
+	// When the message or file was sent, as received: the schema says an RFC 3339 date-time, Zoom's
+	// example shows "GMT20220110-072010".
+	DateTime string `json:"date_time,omitzero"`
+	// The message sender's session ID.
+	SenderSessionID string `json:"sender_session_id,omitzero"`
+	// The message sender's name.
+	SenderName string `json:"sender_name,omitzero"`
+	// The message sender's session email address.
+	SenderEmail string `json:"sender_email,omitzero"`
+	// The type of user that sent the message. * host - The webinar host. * alternative-host - The
+	// webinar's alternative host. * panelist - A webinar panelist. * guest - A webinar guest.
+	SenderType string `json:"sender_type,omitzero"`
+	// The context where the sender is located when the message is generated. * webinar - The sender is
+	// in a webinar. * breakout_room - The sender is in a breakout room. * waiting_room - The sender is
+	// in the waiting room.
+	SenderContext string `json:"sender_context,omitzero"`
+	// The message recipient's ID.
+	RecipientSessionID string `json:"recipient_session_id,omitzero"`
+	// The message recipient's name.
+	RecipientName string `json:"recipient_name,omitzero"`
+	// The message recipient's email address. Optional only included if it is a private message.
+	RecipientEmail string `json:"recipient_email,omitzero"`
+	// The type of message recipient. * everyone - All webinar participants. * host - The webinar host.
+	// * guest - A webinar guest. * group - A group chat. * backstage - The webinar backstage. *
+	// host_group - The webinar host and all panelists.
+	RecipientType string `json:"recipient_type,omitzero"`
+	// The context where the recipient is located when the message is delivered. * webinar - The
+	// recipient is in the webinar. * breakout_room - The recipient is in a breakout room. *
+	// waiting_room - The recipient is in the waiting room.
+	RecipientContext string `json:"recipient_context,omitzero"`
+	// The chat message's UUID.
+	MessageID string `json:"message_id,omitzero"`
+	// The content of the chat message.
+	MessageContent string `json:"message_content,omitzero"`
+	// The live webinar chat file's UUID, in base64-encoded format.
+	FileIDs []string `json:"file_ids,omitzero"`
+}
+
+// WebinarChatMessageFileSentPayload is the payload of webinar.chat_message_file_sent events. The
+// In-webinar chat message file received event is triggered when a message file of a webinar is
+// available to view or download. The event is sent to the configured endpoint in your Marketplace
+// app.
+type WebinarChatMessageFileSentPayload struct {
+	// The account ID of the user who hosted the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the chat message file.
+	Object WebinarChatMessageFileSentObject `json:"object,omitzero"`
+}
+
+// WebinarChatMessageFileSentObject is information about the chat message file.
+type WebinarChatMessageFileSentObject struct {
+	// The webinar ID.
+	WebinarID zoom.ID `json:"webinar_id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	WebinarUUID string `json:"webinar_uuid,omitzero"`
+	// The breakout room's universally unique identifier (UUID). Each breakout room instance generates
+	// a breakout room UUID.
+	BreakoutRoomUUID string `json:"breakout_room_uuid,omitzero"`
+	// Information about the chat message file.
+	ChatMessageFile WebinarChatMessageFileSentChatMessageFile `json:"chat_message_file,omitzero"`
+}
+
+// WebinarChatMessageFileSentChatMessageFile is information about the chat message file.
+type WebinarChatMessageFileSentChatMessageFile struct {
+	// When the message or file was sent, as received: the schema says an RFC 3339 date-time, Zoom's
+	// example shows "GMT20220110-072010".
+	DateTime string `json:"date_time,omitzero"`
+	// The message sender's session ID.
+	SenderSessionID string `json:"sender_session_id,omitzero"`
+	// The message sender's name.
+	SenderName string `json:"sender_name,omitzero"`
+	// The message sender's email address.
+	SenderEmail string `json:"sender_email,omitzero"`
+	// The type of user that sent the message. * host - The meeting host. * guest - A meeting guest.
+	SenderType string `json:"sender_type,omitzero"`
+	// The context where the sender is located when the message is generated. * webinar - The sender is
+	// in a webinar. * breakout_room - The sender is in a breakout room.
+	SenderContext string `json:"sender_context,omitzero"`
+	// The message recipient's session ID.
+	RecipientSessionID string `json:"recipient_session_id,omitzero"`
+	// The message recipient's name.
+	RecipientName string `json:"recipient_name,omitzero"`
+	// The message recipient's email address. Optional only included if it is a private message.
+	RecipientEmail string `json:"recipient_email,omitzero"`
+	// The type of message recipient. * everyone - All webinar participants. * host - The webinar host.
+	// * guest - A webinar guest. * group - A group chat. * backstage - The webinar backstage. *
+	// host_group - The webinar host and all panelists.
+	RecipientType string `json:"recipient_type,omitzero"`
+	// The context where the recipient is located when the message is delivered. * webinar - The
+	// recipient is in the webinar. * breakout_room - The sender is in a breakout room.
+	RecipientContext string `json:"recipient_context,omitzero"`
+	// The chat message's UUID.
+	MessageID string `json:"message_id,omitzero"`
+	// The live webinar chat file's UUID, in base64-encoded format.
+	FileID string `json:"file_id,omitzero"`
+	// The live webinar chat file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The live webinar chat file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The live meeting chat file's type.
+	FileType string `json:"file_type,omitzero"`
+	// The live webinar chat file's download URL.
+	DownloadURL string `json:"download_url,omitzero"`
+}
+
+// MeetingParticipantJoinedBreakoutRoomPayload is the payload of
+// meeting.participant_joined_breakout_room events. The Meeting participant has joined a breakout
+// room event is triggered when a meeting participant joins a meeting breakout room.
+type MeetingParticipantJoinedBreakoutRoomPayload struct {
+	// The account ID of the user who created the main meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantJoinedBreakoutRoomObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantJoinedBreakoutRoomObject is information about the meeting.
+type MeetingParticipantJoinedBreakoutRoomObject struct {
+	// The main meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The main meeting's universally unique identifier (UUID). Each meeting instance generates a
+	// meeting UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The breakout room's universally unique identifier (UUID). Each breakout room instance generates
+	// a breakout room UUID.
+	BreakoutRoomUUID string `json:"breakout_room_uuid,omitzero"`
+	// The main meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The main meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The main meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (Personal Audio Conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The main meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The main meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The main scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingParticipantJoinedBreakoutRoomParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantJoinedBreakoutRoomParticipant is information about the meeting participant.
+type MeetingParticipantJoinedBreakoutRoomParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant when they join a
+	// meeting, and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's main meeting user ID (user_id).
+	ParentUserID string `json:"parent_user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's unique ID. * If meeting registration was not required and the participant
+	// joined by logging into Zoom, this value is the same as the userId field used in the Get a user
+	// API. * If registration was required for the meeting and the participant joined the meeting by
+	// logging into Zoom, this value is the same as the id value in the List meeting registrants API
+	// response.
+	ID string `json:"id,omitzero"`
+	// The participant's UUID for this specific meeting and any breakout rooms created in this meeting.
+	// This value is assigned to a participant when they join a meeting, and is only valid for the
+	// duration of that meeting.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The time when the participant joined the meeting.
+	JoinTime zoom.Time `json:"join_time,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// meeting by logging into Zoom.
+	Email string `json:"email,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+	// The participant's unique ID. * If meeting registration was not required and the participant
+	// joined by logging into Zoom, this value is the same as the userId field used in the Get a user
+	// API. * If registration was required for the meeting and the participant joined the meeting by
+	// logging into Zoom, this value is the same as the id value in the List meeting registrants API
+	// response.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// Phone number of participant joined via PSTN.
+	PhoneNumber string `json:"phone_number,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+}
+
+// MeetingParticipantLeftWaitingRoomPayload is the payload of meeting.participant_left_waiting_room
+// events. The Participant left a waiting room event is triggered every time a meeting host does not
+// admit a participant to the meeting and removes the participant from the waiting room. This event
+// also triggers if a participant leaves the waiting room. The meeting host must be a user in your
+// account or a user in any other accounts that have installed your webhook-enabled app.
+type MeetingParticipantLeftWaitingRoomPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantLeftWaitingRoomObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantLeftWaitingRoomObject is information about the meeting.
+type MeetingParticipantLeftWaitingRoomObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 — A personal meeting room. * 7 —
+	// A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant. If the participant is not part of the host's account,
+	// email returns an empty string value, with some exceptions. See Email address display rules for
+	// details.
+	Participant MeetingParticipantLeftWaitingRoomParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantLeftWaitingRoomParticipant is information about the meeting participant. If the
+// participant is not part of the host's account, email returns an empty string value, with some
+// exceptions. See Email address display rules for details.
+type MeetingParticipantLeftWaitingRoomParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant when they join a
+	// meeting, and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// The participant's UUID for this specific meeting and any breakout rooms created in this meeting.
+	// This value is assigned to a participant when they join a meeting, and is only valid for the
+	// duration of that meeting.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The time when the participant joined the meeting.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// meeting by logging into Zoom. If the participant is not part of the host's account, this returns
+	// an empty string value, with some exceptions. See Email address display rules for details.
+	Email string `json:"email,omitzero"`
+	// Phone number of participant joined via PSTN-.
+	PhoneNumber string `json:"phone_number,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+}
+
+// MeetingSummaryCompletedPayload is the payload of meeting.summary_completed events. The Meeting
+// summary has been completed event is triggered every time the summary of the meeting is made
+// available for one of your app users or account users after the summarized meeting/webinar ends.
+type MeetingSummaryCompletedPayload struct {
+	// The account ID of the user who hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting summary.
+	Object MeetingSummaryCompletedObject `json:"object,omitzero"`
+}
+
+// MeetingSummaryCompletedObject is information about the meeting summary.
+type MeetingSummaryCompletedObject struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitzero"`
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitzero"`
+	// Unique meeting ID. Each meeting instance generates its own meeting UUID - after a meeting ends,
+	// a new UUID is generated for the next instance of the meeting. Retrieve a list of UUIDs from past
+	// meeting instances using the List past meeting instances API. Double encode your UUID when using
+	// it for API calls if the UUID begins with a / or contains // in it.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON. Also known as the meeting number.
+	MeetingID zoom.ID `json:"meeting_id,omitzero"`
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitzero"`
+	// The meeting's start date and time.
+	MeetingStartTime zoom.Time `json:"meeting_start_time,omitzero"`
+	// The meeting's end date and time.
+	MeetingEndTime zoom.Time `json:"meeting_end_time,omitzero"`
+	// The summary's start date and time.
+	SummaryStartTime zoom.Time `json:"summary_start_time,omitzero"`
+	// The summary's end date and time.
+	SummaryEndTime zoom.Time `json:"summary_end_time,omitzero"`
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime zoom.Time `json:"summary_created_time,omitzero"`
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime zoom.Time `json:"summary_last_modified_time,omitzero"`
+	// The summary title.
+	SummaryTitle string `json:"summary_title,omitzero"`
+	// The summary overview. Zoom marks this field deprecated.
+	SummaryOverview string `json:"summary_overview,omitzero"`
+	// The summary content details. Zoom marks this field deprecated.
+	SummaryDetails []MeetingSummaryCompletedSummaryDetail `json:"summary_details,omitzero"`
+	// The next steps. Zoom marks this field deprecated.
+	NextSteps []string `json:"next_steps,omitzero"`
+	// The complete meeting summary in Markdown format. This unified field is used for all summaries.
+	// For compatibility, the legacy fields summary_overview, summary_details, next_steps are still
+	// returned, but are deprecated and will not be supported in the future.
+	SummaryContent string `json:"summary_content,omitzero"`
+	// The URL to view the full summary document in Zoom Docs.
+	SummaryDocURL string `json:"summary_doc_url,omitzero"`
+}
+
+// MeetingSummaryCompletedSummaryDetail is the summary detail object.
+type MeetingSummaryCompletedSummaryDetail struct {
+	// The summary label.
+	Label string `json:"label,omitzero"`
+	// The summary content.
+	Summary string `json:"summary,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutRejectedPayload is the payload of
+// meeting.participant_phone_callout_rejected events. The Invited party rejected a meeting
+// invitation through phone (call out) event is triggered every time a user rejects an invitation to
+// join a meeting through phone (call out).
+type MeetingParticipantPhoneCalloutRejectedPayload struct {
+	// The meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantPhoneCalloutRejectedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutRejectedObject is information about the meeting.
+type MeetingParticipantPhoneCalloutRejectedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantPhoneCalloutRejectedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutRejectedParticipant is information about the invited participant.
+type MeetingParticipantPhoneCalloutRejectedParticipant struct {
+	// The user's name to display in the meeting.
+	InviteeName string `json:"invitee_name,omitzero"`
+	// The user's phone number.
+	PhoneNumber int64 `json:"phone_number,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutAcceptedPayload is the payload of
+// meeting.participant_phone_callout_accepted events. The Invited party answered a meeting
+// invitation through phone (call out) event is triggered every time a user accepts an invitation to
+// join a meeting through phone (call out).
+type MeetingParticipantPhoneCalloutAcceptedPayload struct {
+	// The meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantPhoneCalloutAcceptedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutAcceptedObject is information about the meeting.
+type MeetingParticipantPhoneCalloutAcceptedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantPhoneCalloutAcceptedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutAcceptedParticipant is information about the invited participant.
+type MeetingParticipantPhoneCalloutAcceptedParticipant struct {
+	// The user's name to display in the meeting.
+	InviteeName string `json:"invitee_name,omitzero"`
+	// The user's phone number.
+	PhoneNumber int64 `json:"phone_number,omitzero"`
+}
+
+// WebinarSharingStartedPayload is the payload of webinar.sharing_started events. The Webinar
+// Sharing Started event is triggered every time one of your app users or account users share their
+// screen during a Webinar.
+type WebinarSharingStartedPayload struct {
+	// The account ID of the user who created the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the webinar.
+	Object WebinarSharingStartedObject `json:"object,omitzero"`
+}
+
+// WebinarSharingStartedObject is information about the webinar.
+type WebinarSharingStartedObject struct {
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The webinar's topic.
+	Topic string `json:"topic,omitzero"`
+	// The webinar type: * 5 — A webinar. * 6 — A recurring webinar without a fixed time. * 9 — A
+	// recurring webinar with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled webinar duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the webinar participant.
+	Participant WebinarSharingStartedParticipant `json:"participant,omitzero"`
+}
+
+// WebinarSharingStartedParticipant is information about the webinar participant.
+type WebinarSharingStartedParticipant struct {
+	// The participant's webinar user ID. This value is assigned to a participant upon joining a
+	// webinar and is only valid for the duration of the webinar.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID): * If the participant joins the webinar by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the webinar without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// Information about the webinar's screenshare.
+	SharingDetails WebinarSharingStartedSharingDetails `json:"sharing_details,omitzero"`
+}
+
+// WebinarSharingStartedSharingDetails is information about the webinar's screenshare.
+type WebinarSharingStartedSharingDetails struct {
+	// The type of shared content: * application — An application. For example, a web browser. *
+	// whiteboard — The classic whiteboard. * desktop — A user's desktop. * airplay — A user's
+	// AirPlay (Apple screen mirroring). * camera — A user's camera. * unknown — An unrecognized
+	// application, such as a third party app.
+	Content string `json:"content,omitzero"`
+	// The Dropbox sharing method: * deep_link — A deep link. * in_meeting — A link shared via
+	// Zoom. * An empty string value if the link source is not a Dropbox link.
+	LinkSource string `json:"link_source,omitzero"`
+	// The Dropbox file's link. This field returns an empty string value if the file link is not from a
+	// Dropbox source.
+	FileLink string `json:"file_link,omitzero"`
+	// The screenshare's date and time.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The source from which the file was shared: * dropbox — A Dropbox source. * An empty string
+	// value if the source is not Dropbox.
+	Source string `json:"source,omitzero"`
+}
+
+// RecordingRecoveredPayload is the payload of recording.recovered events. This event is triggered
+// when a user recovers a recording from the trash.
+type RecordingRecoveredPayload struct {
+	// The account ID of the user that completed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who recovered the recording.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who recovered the recording.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting or webinar recording.
+	Object RecordingRecoveredObject `json:"object,omitzero"`
+}
+
+// RecordingRecoveredObject is information about the meeting or webinar recording.
+type RecordingRecoveredObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The account ID of the user that completed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The URL at which approved users can view the recording.
+	ShareURL string `json:"share_url,omitzero"`
+	// The recording file's total size, in bytes.
+	TotalSize int64 `json:"total_size,omitzero"`
+	// The number of recovered recording files.
+	RecordingCount int64 `json:"recording_count,omitzero"`
+	// Information about the recovered recording files.
+	RecordingFiles []RecordingRecoveredRecordingFile `json:"recording_files,omitzero"`
+	// Information about the recovered participants' recording files.
+	ParticipantAudioFiles []RecordingRecoveredParticipantAudioFile `json:"participant_audio_files,omitzero"`
+}
+
+// RecordingRecoveredRecordingFile is one element of: information about the recovered recording
+// files.
+type RecordingRecoveredRecordingFile struct {
+	// The recording file's ID.
+	ID string `json:"id,omitzero"`
+	// The meeting's ID.
+	MeetingID string `json:"meeting_id,omitzero"`
+	// The date and time at which recording started.
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
+	// The date and time at which recording ended.
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
+	// The file type of the recording file.
+	FileType string `json:"file_type,omitzero"`
+	// The recording file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The file extension type of the recording file.
+	FileExtension string `json:"file_extension,omitzero"`
+	// The recording file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The URL at which the recording file can be opened and played.
+	PlayURL string `json:"play_url,omitzero"`
+	// The URL at which to download the the recording.
+	DownloadURL string `json:"download_url,omitzero"`
+	// The recording file's processing status: * completed — The processing of the file is complete.
+	// * processing — The file is processing.
+	Status string `json:"status,omitzero"`
+	// The recording file type.
+	RecordingType string `json:"recording_type,omitzero"`
+}
+
+// RecordingRecoveredParticipantAudioFile is one element of: information about the recovered
+// participants' recording files.
+type RecordingRecoveredParticipantAudioFile struct {
+	// The recording file's unique ID.
+	ID string `json:"id,omitzero"`
+	// The recording file's start time.
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
+	// The recording file's end time.
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
+	// The recording file's format.
+	FileType string `json:"file_type,omitzero"`
+	// The recording file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The size of the recording file, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The recording file's extension.
+	FileExtension string `json:"file_extension,omitzero"`
+	// The URL at which the recording file can be opened and played.
+	PlayURL string `json:"play_url,omitzero"`
+	// The URL at which to download the the recording.
+	DownloadURL string `json:"download_url,omitzero"`
+	// The file path to the On-Premise account recording.
+	FilePath string `json:"file_path,omitzero"`
+	// The participant audio file's processing status: * completed — The processing of the file is
+	// complete. * processing — The file is processing.
+	Status string `json:"status,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	RecordingType string `json:"recording_type,omitzero"`
+}
+
+// MeetingSharingEndedPayload is the payload of meeting.sharing_ended events. The Meeting Sharing
+// Ended event is triggered every time an attendee or a host stops sharing their screen during a
+// Zoom meeting. The meeting host must be a user in your account or a user in any other accounts
+// that have installed your webhook-enabled app.
+type MeetingSharingEndedPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingSharingEndedObject `json:"object,omitzero"`
+}
+
+// MeetingSharingEndedObject is information about the meeting.
+type MeetingSharingEndedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingSharingEndedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingSharingEndedParticipant is information about the meeting participant.
+type MeetingSharingEndedParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant upon joining a
+	// meeting and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID): * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// Information about the meeting's screenshare.
+	SharingDetails MeetingSharingEndedSharingDetails `json:"sharing_details,omitzero"`
+}
+
+// MeetingSharingEndedSharingDetails is information about the meeting's screenshare.
+type MeetingSharingEndedSharingDetails struct {
+	// The type of shared content: * application — An application. For example, a web browser. *
+	// whiteboard — The classic whiteboard. * desktop — A user's desktop. * airplay — A user's
+	// AirPlay (Apple screen mirroring). * camera — A user's camera. * unknown — An unrecognized
+	// application, such as a third party app.
+	Content string `json:"content,omitzero"`
+	// The Dropbox sharing method: * deep_link — A deep link. * in_meeting — A link shared via
+	// Zoom. * An empty (””) value if the link source is not a Dropbox link.
+	LinkSource string `json:"link_source,omitzero"`
+	// The Dropbox file's link. This field returns an empty (””) value if the file link is not from
+	// a Dropbox source.
+	FileLink string `json:"file_link,omitzero"`
+	// The screenshare's date and time.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The source from which the file was shared: * dropbox — A Dropbox source. * An empty (””)
+	// value if the source is not Dropbox.
+	Source string `json:"source,omitzero"`
+}
+
+// RecordingCloudStorageUsageUpdatedPayload is the payload of recording.cloud_storage_usage_updated
+// events. The Recording Cloud Storage Usage Updated event is triggered every time storage usage
+// changes.
+type RecordingCloudStorageUsageUpdatedPayload struct {
+	// The account ID of the host who recorded the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the recording plan.
+	Object RecordingCloudStorageUsageUpdatedObject `json:"object,omitzero"`
+}
+
+// RecordingCloudStorageUsageUpdatedObject is information about the recording plan.
+type RecordingCloudStorageUsageUpdatedObject struct {
+	// Recording free storage.
+	FreeStorage string `json:"free_storage,omitzero"`
+	// Recording plan storage.
+	PlanStorage string `json:"plan_storage,omitzero"`
+	// Recording plan type.
+	PlanType string `json:"plan_type,omitzero"`
+	// Amount of storage used.
+	StorageUsed string `json:"storage_used,omitzero"`
+	// The percentage of storage used.
+	StorageUsedPercentage float64 `json:"storage_used_percentage,omitzero"`
+	// Amount of storage exceed.
+	StorageExceed string `json:"storage_exceed,omitzero"`
+	// The maximum date that overage storage.
+	MaxExceedDate string `json:"max_exceed_date,omitzero"`
+}
+
+// RecordingTranscriptCompletedPayload is the payload of recording.transcript_completed events. The
+// Recording transcript files have completed event is triggered every time the transcript of the
+// recording is made available for one of your app users or account users after the recorded
+// meeting/webinar ends.
+type RecordingTranscriptCompletedPayload struct {
+	// The account ID of the user that hosted the meeting or the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the webinar or meeting recording.
+	Object RecordingTranscriptCompletedObject `json:"object,omitzero"`
+}
+
+// RecordingTranscriptCompletedObject is information about the webinar or meeting recording.
+type RecordingTranscriptCompletedObject struct {
+	// The ID of the meeting (meetingId) or the webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance. Each
+	// meeting or webinar instance generates its own meeting UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the archived meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The account ID of the user that ended the meeting and completed the recording.
+	AccountID string `json:"account_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The host's email address.
+	HostEmail string `json:"host_email,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The meeting's password.
+	Password string `json:"password,omitzero"`
+	// The URL at which approved users can view the recording.
+	ShareURL string `json:"share_url,omitzero"`
+	// The recording file's total size, in bytes.
+	TotalSize int64 `json:"total_size,omitzero"`
+	// The number of completed recording files.
+	RecordingCount int64 `json:"recording_count,omitzero"`
+	// Information about the completed recording files.
+	RecordingFiles []RecordingTranscriptCompletedRecordingFile `json:"recording_files,omitzero"`
+}
+
+// RecordingTranscriptCompletedRecordingFile is one element of: information about the completed
+// recording files.
+type RecordingTranscriptCompletedRecordingFile struct {
+	// The recording file's ID.
+	ID string `json:"id,omitzero"`
+	// The meeting's ID.
+	MeetingID string `json:"meeting_id,omitzero"`
+	// The date and time at which recording started.
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
+	// The date and time at which recording ended.
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
+	// The recording file's type.
+	FileType string `json:"file_type,omitzero"`
+	// The recording file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The recording file's extension.
+	FileExtension string `json:"file_extension,omitzero"`
+	// The recording file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The URL at which the recording file can be opened and played.
+	PlayURL string `json:"play_url,omitzero"`
+	// The URL at which to download the the recording.
+	DownloadURL string `json:"download_url,omitzero"`
+	// The file path to the On-Premise account recording.
+	FilePath string `json:"file_path,omitzero"`
+	// The recording file's processing status: * completed — The processing of the file is complete.
+	// * processing — The file is processing.
+	Status string `json:"status,omitzero"`
+	// The type of recording file: * shared_screen_with_speaker_view(CC) *
+	// shared_screen_with_speaker_view * shared_screen_with_gallery_view * gallery_view * shared_screen
+	// * audio_only * audio_transcript * chat_file * active_speaker * host_video *
+	// audio_only_each_participant * cc_transcript * closed_caption * poll * timeline * thumbnail.
+	RecordingType string `json:"recording_type,omitzero"`
+}
+
+// RecordingStoppedPayload is the payload of recording.stopped events. The Recording Stopped event
+// is triggered every time a recording is stopped by one of your app's users or account users.
+type RecordingStoppedPayload struct {
+	// The account ID of the user that stopped the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting or webinar recording.
+	Object RecordingStoppedObject `json:"object,omitzero"`
+}
+
+// RecordingStoppedObject is information about the meeting or webinar recording.
+type RecordingStoppedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the recording files.
+	RecordingFile RecordingStoppedRecordingFile `json:"recording_file,omitzero"`
+}
+
+// RecordingStoppedRecordingFile is information about the recording files.
+type RecordingStoppedRecordingFile struct {
+	// The date and time at which the recording started.
+	RecordingStart string `json:"recording_start,omitzero"`
+	// The date and time at which the recording ended.
+	RecordingEnd string `json:"recording_end,omitzero"`
+}
+
+// RecordingBatchTrashedPayload is the payload of recording.batch_trashed events. The All recording
+// files have been deleted to the Trash event is triggered every time one of your app users or
+// account users temporarily delete all of their cloud recordings.
+type RecordingBatchTrashedPayload struct {
+	// The account ID of the user who batch deleted recordings to trash.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who batch deleted recordings to trash.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who batch deleted recordings to trash.
+	OperatorID string `json:"operator_id,omitzero"`
+	// The type of batch operation: * trash_user_recordings — User recordings trashed. *
+	// trash_account_recordings — Account recordings trashed.
+	Operation string `json:"operation,omitzero"`
+	// Information about the webinar or meeting recording.
+	Object RecordingBatchTrashedObject `json:"object,omitzero"`
+}
+
+// RecordingBatchTrashedObject is information about the webinar or meeting recording.
+type RecordingBatchTrashedObject struct {
+	MeetingUuids []string `json:"meeting_uuids,omitzero"`
+}
+
+// MeetingChatMessageFileDownloadedPayload is the payload of meeting.chat_message_file_downloaded
+// events. The In-meeting chat message file has been downloaded event is triggered when a meeting's
+// message file is downloaded. The event is sent to the configured endpoint in your Marketplace app.
+type MeetingChatMessageFileDownloadedPayload struct {
+	// The account ID of the user who downloaded the file. This value returns blank for external users.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who downloaded the file. This value returns the operator name for
+	// external users.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who downloaded the file. This value returns blank for external users.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the chat message file.
+	Object MeetingChatMessageFileDownloadedObject `json:"object,omitzero"`
+}
+
+// MeetingChatMessageFileDownloadedObject is information about the chat message file.
+type MeetingChatMessageFileDownloadedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's account ID. The value will be an empty string if this info is from an
+	// external user.
+	HostAccountID string `json:"host_account_id,omitzero"`
+	// Information about the chat message file.
+	ChatMessageFile MeetingChatMessageFileDownloadedChatMessageFile `json:"chat_message_file,omitzero"`
+}
+
+// MeetingChatMessageFileDownloadedChatMessageFile is information about the chat message file.
+type MeetingChatMessageFileDownloadedChatMessageFile struct {
+	// The live meeting chat file's UUID.
+	FileID string `json:"file_id,omitzero"`
+	// The live meeting chat file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The live meeting chat file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The live meeting chat file's file type.
+	FileType string `json:"file_type,omitzero"`
+	// The user ID of the user who uploaded the team chat file. This value returns blank for external
+	// users.
+	FileOwnerID string `json:"file_owner_id,omitzero"`
+}
+
+// WebinarSharingEndedPayload is the payload of webinar.sharing_ended events. The Webinar Sharing
+// Ended event is triggered every time one of your app users or account users stop sharing their
+// screen during a Webinar.
+type WebinarSharingEndedPayload struct {
+	// The account ID of the user who created the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the webinar.
+	Object WebinarSharingEndedObject `json:"object,omitzero"`
+}
+
+// WebinarSharingEndedObject is information about the webinar.
+type WebinarSharingEndedObject struct {
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The webinar's topic.
+	Topic string `json:"topic,omitzero"`
+	// The webinar type: * 5 — A webinar. * 6 — A recurring webinar without a fixed time. * 9 — A
+	// recurring webinar with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled webinar duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the webinar participant.
+	Participant WebinarSharingEndedParticipant `json:"participant,omitzero"`
+}
+
+// WebinarSharingEndedParticipant is information about the webinar participant.
+type WebinarSharingEndedParticipant struct {
+	// The participant's webinar user ID. This value is assigned to a participant upon joining a
+	// webinar and is only valid for the duration of the webinar.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID): * If the participant joins the webinar by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the webinar without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// Information about the webinar's screenshare.
+	SharingDetails WebinarSharingEndedSharingDetails `json:"sharing_details,omitzero"`
+}
+
+// WebinarSharingEndedSharingDetails is information about the webinar's screenshare.
+type WebinarSharingEndedSharingDetails struct {
+	// The type of shared content: * application — An application. For example, a web browser. *
+	// whiteboard — The classic whiteboard. * desktop — A user's desktop. * airplay — A user's
+	// AirPlay (Apple screen mirroring). * camera — A user's camera. * unknown — An unrecognized
+	// application, such as a third party app.
+	Content string `json:"content,omitzero"`
+	// The Dropbox sharing method: * deep_link — A deep link. * in_meeting — A link shared via
+	// Zoom. * An empty string value if the link source is not a Dropbox link.
+	LinkSource string `json:"link_source,omitzero"`
+	// The Dropbox file's link. This field returns an empty string value if the file link is not from a
+	// Dropbox source.
+	FileLink string `json:"file_link,omitzero"`
+	// The screenshare's date and time.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The source from which the file was shared: * dropbox — A Dropbox source. * An empty string if
+	// the source is not Dropbox.
+	Source string `json:"source,omitzero"`
+}
+
+// MeetingSummaryTrashedPayload is the payload of meeting.summary_trashed events. The Meeting
+// summary has been deleted to trash event is triggered every time one of your app users or account
+// users temporarily deletes a meeting summary.
+type MeetingSummaryTrashedPayload struct {
+	// The account ID of the user who hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who deleted the meeting summary.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who deleted the meeting summary.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting summary.
+	Object MeetingSummaryTrashedObject `json:"object,omitzero"`
+}
+
+// MeetingSummaryTrashedObject is information about the meeting summary.
+type MeetingSummaryTrashedObject struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitzero"`
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitzero"`
+	// Unique meeting ID. Each meeting instance generates its own meeting UUID - after a meeting ends,
+	// a new UUID is generated for the next instance of the meeting. Retrieve a list of UUIDs from past
+	// meeting instances using the List past meeting instances API. Double encode your UUID when using
+	// it for API calls if the UUID begins with a / or contains // in it.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON. Also known as the meeting number.
+	MeetingID zoom.ID `json:"meeting_id,omitzero"`
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitzero"`
+	// The meeting's start date and time.
+	MeetingStartTime zoom.Time `json:"meeting_start_time,omitzero"`
+	// The meeting's end date and time.
+	MeetingEndTime zoom.Time `json:"meeting_end_time,omitzero"`
+	// The summary's start date and time.
+	SummaryStartTime zoom.Time `json:"summary_start_time,omitzero"`
+	// The summary's end date and time.
+	SummaryEndTime zoom.Time `json:"summary_end_time,omitzero"`
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime zoom.Time `json:"summary_created_time,omitzero"`
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime zoom.Time `json:"summary_last_modified_time,omitzero"`
+	// The summary title.
+	SummaryTitle string `json:"summary_title,omitzero"`
+}
+
+// MeetingSharingStartedPayload is the payload of meeting.sharing_started events. The Meeting
+// Sharing Started event is triggered every time an attendee or a host begins sharing their screen
+// during a Zoom meeting. The meeting host must be a user in your account or a user in any other
+// accounts that have installed your webhook-enabled app.
+type MeetingSharingStartedPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingSharingStartedObject `json:"object,omitzero"`
+}
+
+// MeetingSharingStartedObject is information about the meeting.
+type MeetingSharingStartedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingSharingStartedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingSharingStartedParticipant is information about the meeting participant.
+type MeetingSharingStartedParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant upon joining a
+	// meeting and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID): * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// Information about the meeting's screenshare.
+	SharingDetails MeetingSharingStartedSharingDetails `json:"sharing_details,omitzero"`
+}
+
+// MeetingSharingStartedSharingDetails is information about the meeting's screenshare.
+type MeetingSharingStartedSharingDetails struct {
+	// The type of shared content: * application — An application. For example, a web browser. *
+	// whiteboard — The classic whiteboard. * desktop — A user's desktop. * airplay — A user's
+	// AirPlay (Apple screen mirroring). * camera — A user's camera. * unknown — An unrecognized
+	// application, such as a third party app.
+	Content string `json:"content,omitzero"`
+	// The Dropbox sharing method: * deep_link — A deep link. * in_meeting — A link shared via
+	// Zoom. * An empty (””) value if the link source is not a Dropbox link.
+	LinkSource string `json:"link_source,omitzero"`
+	// The Dropbox file's link. This field returns an empty (””) value if the file link is not from
+	// a Dropbox source.
+	FileLink string `json:"file_link,omitzero"`
+	// The screenshare's date and time.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The source from which the file was shared: * dropbox — A Dropbox source. * An empty (””)
+	// value if the source is not Dropbox.
+	Source string `json:"source,omitzero"`
+}
+
+// MeetingChatMessageSentPayload is the payload of meeting.chat_message_sent events. The In-meeting
+// chat message received event is triggered when a user sends a public or private chat message
+// during a meeting using the in-meeting Zoom chat feature. The event is sent to the configured
+// endpoint in your Marketplace app.
+type MeetingChatMessageSentPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the chat message.
+	Object MeetingChatMessageSentObject `json:"object,omitzero"`
+}
+
+// MeetingChatMessageSentObject is information about the chat message.
+type MeetingChatMessageSentObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The breakout room's universally unique identifier (UUID). Each breakout room instance generates
+	// a breakout room UUID.
+	BreakoutRoomUUID string `json:"breakout_room_uuid,omitzero"`
+	// Information about the chat message.
+	ChatMessage MeetingChatMessageSentChatMessage `json:"chat_message,omitzero"`
+}
+
+// MeetingChatMessageSentChatMessage is information about the chat message.
+type MeetingChatMessageSentChatMessage struct {
+	// When the message or file was sent, as received: the schema says an RFC 3339 date-time, Zoom's
+	// example shows "GMT20220110-072010".
+	DateTime string `json:"date_time,omitzero"`
+	// The message sender's session ID.
+	SenderSessionID string `json:"sender_session_id,omitzero"`
+	// The message sender's name.
+	SenderName string `json:"sender_name,omitzero"`
+	// The message sender's email address.
+	SenderEmail string `json:"sender_email,omitzero"`
+	// The type of user that sent the message: * host — The meeting host. * guest — A meeting
+	// guest.
+	SenderType string `json:"sender_type,omitzero"`
+	// The context where the sender is located when the message is generated. * meeting - The sender is
+	// in a meeting. * breakout_room - The sender is in a breakout room. * waiting_room - The sender is
+	// in the waiting room.
+	SenderContext string `json:"sender_context,omitzero"`
+	// The message recipient's session ID.
+	RecipientSessionID string `json:"recipient_session_id,omitzero"`
+	// The message recipient's name.
+	RecipientName string `json:"recipient_name,omitzero"`
+	// The message recipient's email address. Optional only included if it is a private message.
+	RecipientEmail string `json:"recipient_email,omitzero"`
+	// The type of message recipient. * everyone - All meeting participants. * host - The meeting host.
+	// * guest - A meeting guest. * group - A group chat. * host_group - The meeting host and all
+	// co-hosts.
+	RecipientType string `json:"recipient_type,omitzero"`
+	// The context where the recipient is located when the message is delivered. * meeting - The
+	// recipient is in the meeting. * breakout_room - The recipient is in a breakout room. *
+	// waiting_room - The recipient is in the waiting room.
+	RecipientContext string `json:"recipient_context,omitzero"`
+	// The chat message's UUID.
+	MessageID string `json:"message_id,omitzero"`
+	// The chat message's content.
+	MessageContent string `json:"message_content,omitzero"`
+	// The live webinar chat file's UUID, in base64-encoded format.
+	FileIDs []string `json:"file_ids,omitzero"`
+}
+
+// MeetingInvitationRejectedPayload is the payload of meeting.invitation_rejected events. The
+// Invited party rejected a meeting invite event is triggered every time a user sends an invitation
+// to join a meeting or video call to one or more recipients.
+type MeetingInvitationRejectedPayload struct {
+	// The meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who rejected the meeting.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who rejected the meeting.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingInvitationRejectedObject `json:"object,omitzero"`
+}
+
+// MeetingInvitationRejectedObject is information about the meeting.
+type MeetingInvitationRejectedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingInvitationRejectedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingInvitationRejectedParticipant is information about the invited participant.
+type MeetingInvitationRejectedParticipant struct {
+	// The user ID of the user who received the meeting invitation.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The email address of the user who received the meeting invitation. If the participant is not
+	// part of the host's account, the email field returns an empty string value, with some exceptions.
+	// For more information, read our Email address display rules documentation.
+	Email string `json:"email,omitzero"`
+}
+
+// MeetingParticipantRoleChangedPayload is the payload of meeting.participant_role_changed events.
+// The Participant role changed event is triggered every time a host or meeting attendee changes
+// their role during the meeting. A meeting host must be a user in your account or a user in any
+// other accounts that have installed your webhook-enabled app.
+type MeetingParticipantRoleChangedPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantRoleChangedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantRoleChangedObject is information about the meeting.
+type MeetingParticipantRoleChangedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (personal audio conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingParticipantRoleChangedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantRoleChangedParticipant is information about the meeting participant.
+type MeetingParticipantRoleChangedParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant when they join a
+	// meeting, and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// meeting by logging into Zoom. If the participant is not part of the host's account, this returns
+	// an empty string value, with some exceptions. For more information, read our Email address
+	// display rules documentation.
+	Email string `json:"email,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The participant's UUID for this specific meeting and any breakout rooms created in this meeting.
+	// This value is assigned to a participant when they join a meeting, and is only valid for the
+	// duration of that meeting.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The time at which the participant changed the role.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The participant's previous role: * host — Host. * co-host — Co-host. * attendee —
+	// Attendee.
+	OldRole string `json:"old_role,omitzero"`
+	// The participant's new role: * host — Host. * co-host — Co-host. * attendee — Attendee.
+	NewRole string `json:"new_role,omitzero"`
+}
+
+// MeetingPermanentlyDeletedPayload is the payload of meeting.permanently_deleted events. The
+// Meeting has been permanently deleted event is triggered every time a meeting scheduled by one of
+// your app users or account users, is permanently deleted.
+type MeetingPermanentlyDeletedPayload struct {
+	// The account ID of the user who permanently deleted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who permanently deleted the meeting.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who permanently deleted the meeting.
+	OperatorID string `json:"operator_id,omitzero"`
+	// The type of operation performed: * all — The change was applied to all meetings. * single —
+	// The change was applied only to a single meeting.
+	Operation string `json:"operation,omitzero"`
+	// Information about the meeting.
+	Object MeetingPermanentlyDeletedObject `json:"object,omitzero"`
+}
+
+// MeetingPermanentlyDeletedObject is information about the meeting.
+type MeetingPermanentlyDeletedObject struct {
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// Information about recurring meetings with fixed times and their occurrences. This only returns
+	// when the meeting's type value is 8.
+	Occurrences []MeetingPermanentlyDeletedOccurrence `json:"occurrences,omitzero"`
+}
+
+// MeetingPermanentlyDeletedOccurrence is one element of: information about recurring meetings with
+// fixed times and their occurrences. This only returns when the meeting's type value is 8.
+type MeetingPermanentlyDeletedOccurrence struct {
+	// The meeting occurrence's ID.
+	OccurrenceID string `json:"occurrence_id,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+}
+
+// RecordingRegistrationCreatedPayload is the payload of recording.registration_created events. The
+// View registrant has registered for this recording event is triggered every time a user registers
+// for an on-demand cloud recording.
+type RecordingRegistrationCreatedPayload struct {
+	// The account ID of the host that recorded the meeting or webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the recording registration.
+	Object RecordingRegistrationCreatedObject `json:"object,omitzero"`
+}
+
+// RecordingRegistrationCreatedObject is information about the recording registration.
+type RecordingRegistrationCreatedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar or meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting or webinar duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the recording registrant.
+	Registrant zoom.RecordingRegistrant `json:"registrant,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	Occurrences json.RawMessage `json:"occurrences,omitzero"`
+}
+
+// MeetingLiveStreamingStartedPayload is the payload of meeting.live_streaming_started events. The
+// Meeting Live Streaming Started event is triggered every time a meeting's live stream begins on a
+// streaming platform. The host that begins the live stream must be a user in your account or a user
+// in any other accounts that have installed your webhook-enabled app.
+type MeetingLiveStreamingStartedPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who updated the meeting.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who updated the meeting.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingLiveStreamingStartedObject `json:"object,omitzero"`
+}
+
+// MeetingLiveStreamingStartedObject is information about the meeting.
+type MeetingLiveStreamingStartedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the live stream.
+	LiveStreaming MeetingLiveStreamingStartedLiveStreaming `json:"live_streaming,omitzero"`
+}
+
+// MeetingLiveStreamingStartedLiveStreaming is information about the live stream.
+type MeetingLiveStreamingStartedLiveStreaming struct {
+	// The name of the live streaming service: * Facebook * Workplace_by_Facebook * YouTube * Twitch *
+	// Custom_Live_Streaming_Service.
+	Service string `json:"service,omitzero"`
+	// Information about the custom live stream.
+	CustomLiveStreamingSettings MeetingLiveStreamingStartedCustomLiveStreamingSettings `json:"custom_live_streaming_settings,omitzero"`
+	// The date and time the live stream started.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+}
+
+// MeetingLiveStreamingStartedCustomLiveStreamingSettings is information about the custom live
+// stream.
+type MeetingLiveStreamingStartedCustomLiveStreamingSettings struct {
+	// The live stream's URL.
+	StreamURL string `json:"stream_url,omitzero"`
+	// The live stream's key.
+	StreamKey string `json:"stream_key,omitzero"`
+	// The live stream's page URL.
+	PageURL string `json:"page_url,omitzero"`
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutAcceptedPayload is the payload of
+// meeting.participant_room_system_callout_accepted events. The Invited party answered a meeting
+// invitation through phone (call out) via Zoom room event is triggered every time a user joins a
+// meeting through phone (call out) from a Zoom room.
+type MeetingParticipantRoomSystemCalloutAcceptedPayload struct {
+	// The account ID of the meeting host.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantRoomSystemCalloutAcceptedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutAcceptedObject is information about the meeting.
+type MeetingParticipantRoomSystemCalloutAcceptedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The user ID of the meeting host.
+	HostID string `json:"host_id,omitzero"`
+	// The request unique identifier (UUID).
+	MessageID string `json:"message_id,omitzero"`
+	// The user name of the event's trigger.
+	InviterName string `json:"inviter_name,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantRoomSystemCalloutAcceptedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutAcceptedParticipant is information about the invited
+// participant.
+type MeetingParticipantRoomSystemCalloutAcceptedParticipant struct {
+	// The type of call out. Use a value of h323 or sip.
+	CallType string `json:"call_type,omitzero"`
+	// The user's device IP address.
+	DeviceIP string `json:"device_ip,omitzero"`
+}
+
+// MeetingBreakoutRoomSharingStartedPayload is the payload of meeting.breakout_room_sharing_started
+// events. The User in breakout room started sharing event is triggered when a user in a breakout
+// room begins sharing content, such as their desktop or the classic whiteboard.
+type MeetingBreakoutRoomSharingStartedPayload struct {
+	// The main meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingBreakoutRoomSharingStartedObject `json:"object,omitzero"`
+}
+
+// MeetingBreakoutRoomSharingStartedObject is information about the meeting.
+type MeetingBreakoutRoomSharingStartedObject struct {
+	// The main meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The main meeting's universally unique identifier (UUID). Each meeting instance generates a
+	// meeting UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The breakout room's universally unique identifier (UUID). Each breakout room instance generates
+	// a breakout room UUID.
+	BreakoutRoomUUID string `json:"breakout_room_uuid,omitzero"`
+	// The main meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The main meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The main meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The main meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The main meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The main scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingBreakoutRoomSharingStartedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingBreakoutRoomSharingStartedParticipant is information about the meeting participant.
+type MeetingBreakoutRoomSharingStartedParticipant struct {
+	// The participant's ID. This is a unique ID assigned to the participant upon joining the meeting
+	// and is only valid for that meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's main meeting user ID (user_id).
+	ParentUserID string `json:"parent_user_id,omitzero"`
+	// The participant's username.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's user ID. This is the same value used in the Users APIs if the participant
+	// logged in to join the meeting.
+	ID string `json:"id,omitzero"`
+	// Information about the meeting's screenshare.
+	SharingDetails MeetingBreakoutRoomSharingStartedSharingDetails `json:"sharing_details,omitzero"`
+}
+
+// MeetingBreakoutRoomSharingStartedSharingDetails is information about the meeting's screenshare.
+type MeetingBreakoutRoomSharingStartedSharingDetails struct {
+	// The type of shared content: * application — An application. For example, a web browser. *
+	// whiteboard — The Zoom Whiteboard. * desktop — A user's desktop. * airplay — A user's
+	// airplay. * camera — A user's camera. * unknown — An unrecognized application, such as a
+	// third party app.
+	Content string `json:"content,omitzero"`
+	// The Dropbox sharing method: * deep_link — A deep link. * in_meeting — A link shared via
+	// Zoom. * An empty string value if the link source is not a Dropbox link.
+	LinkSource string `json:"link_source,omitzero"`
+	// The Dropbox file's link. This field returns an empty string value if the file link is not from a
+	// Dropbox source.
+	FileLink string `json:"file_link,omitzero"`
+	// The screenshare's date and time.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The source from which the file was shared: * dropbox — A Dropbox source. * An empty string
+	// value if the source is not Dropbox.
+	Source string `json:"source,omitzero"`
+}
+
+// MeetingParticipantBindPayload is the payload of meeting.participant_bind events. The Phone User
+// Bind To Participant event is triggered every time a phone user joins a meeting and binds to an
+// attendee in the meeting.
+type MeetingParticipantBindPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantBindObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantBindObject is information about the meeting.
+type MeetingParticipantBindObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (Personal Audio Conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant. If the participant is not part of the host's account,
+	// email returns an empty string value, with some exceptions. See Email address display rules for
+	// details.
+	Participant MeetingParticipantBindParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantBindParticipant is information about the meeting participant. If the
+// participant is not part of the host's account, email returns an empty string value, with some
+// exceptions. See Email address display rules for details.
+type MeetingParticipantBindParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant when they join a
+	// meeting, and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The particpant's meeting user ID of participant the phone user bind to. This value is assigned
+	// to a participant when they join a meeting, and is only valid for the duration of the meeting.
+	BindUserID string `json:"bind_user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// The participant's UUID for this specific meeting and any breakout rooms created in this meeting.
+	// This value is assigned to a participant when they join a meeting, and is only valid for the
+	// duration of that meeting.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The participant's UUID of the user which this phone user binds to.
+	BindParticipantUUID string `json:"bind_participant_uuid,omitzero"`
+	// The time when the participant is bond.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// meeting by logging into Zoom. If the participant is not part of the host's account, this returns
+	// an empty string value, with some exceptions. See Email address display rules for details.
+	Email string `json:"email,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The registrant ID of the participants this phone user binds to. A host or a user with
+	// administrative permissions can require registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+	// Phone number of participants who joined via PSTN.
+	PhoneNumber string `json:"phone_number,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	JoinTime zoom.Time `json:"join_time,omitzero"`
+}
+
+// MeetingParticipantFeedbackPayload is the payload of meeting.participant_feedback events. The Get
+// participant survey feedback for meetings event is triggered every time an attendee completes an
+// end-of-meeting experience feedback survey for a meeting. A meeting attendee is a meeting
+// participant or the host.
+type MeetingParticipantFeedbackPayload struct {
+	// The account ID of the user who commits the feedback.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantFeedbackObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantFeedbackObject is information about the meeting.
+type MeetingParticipantFeedbackObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// Information about the meeting participant.
+	Participant MeetingParticipantFeedbackParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantFeedbackParticipant is information about the meeting participant.
+type MeetingParticipantFeedbackParticipant struct {
+	// The participant's meeting universally unique ID (UUID). This value is assigned to a participant
+	// when they join a meeting, and is only valid for the duration of the meeting. This value will not
+	// be changed when the participant joins/leaves a breakout room.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The participant's universally unique ID (UUID). This value returns blank for users who aren't
+	// logged into Zoom.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// Information about the feedback.
+	Feedback MeetingParticipantFeedbackFeedback `json:"feedback,omitzero"`
+}
+
+// MeetingParticipantFeedbackFeedback is information about the feedback.
+type MeetingParticipantFeedbackFeedback struct {
+	// Whether the participant is satisfied.
+	Satisfied bool `json:"satisfied,omitzero"`
+	// The feedback details. This returns null if the satisfied field is true.
+	FeedbackDetails []MeetingParticipantFeedbackFeedbackDetail `json:"feedback_details,omitzero"`
+	// The participant's comments. This returns null if the satisfied field is true.
+	Comments string `json:"comments,omitzero"`
+}
+
+// MeetingParticipantFeedbackFeedbackDetail is one element of: the feedback details. This returns
+// null if the satisfied field is true.
+type MeetingParticipantFeedbackFeedbackDetail struct {
+	// The feedback ID. * 1 — Poor video quality. * 2 — Poor audio quality. * 5 — Unable to
+	// present using share.zoom.us. * 7 — Unable to make phone call. * 8 — They could not hear us.
+	// * 9 — We could not hear them. * 10 — They could not see us. * 11 — We could not see them.
+	// * 12 — Could not present computer screen. * 999 — Others.
+	ID string `json:"id,omitzero"`
+	// The feedback name.
+	Name string `json:"name,omitzero"`
+}
+
+// RecordingDeletedPayload is the payload of recording.deleted events. This event is triggered when
+// a user permanently deletes a cloud recording.
+type RecordingDeletedPayload struct {
+	// The account ID of the user that completed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who deleted the recording.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who deleted the recording.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the webinar or meeting recording.
+	Object RecordingDeletedObject `json:"object,omitzero"`
+}
+
+// RecordingDeletedObject is information about the webinar or meeting recording.
+type RecordingDeletedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The account ID of the user that completed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The URL at which approved users can view the recording.
+	ShareURL string `json:"share_url,omitzero"`
+	// The recording file's total size, in bytes.
+	TotalSize int64 `json:"total_size,omitzero"`
+	// The number of recording files deleted.
+	RecordingCount int64 `json:"recording_count,omitzero"`
+	// Information about the deleted recording files.
+	RecordingFiles []RecordingDeletedRecordingFile `json:"recording_files,omitzero"`
+	// Information about the participants' deleted audio files.
+	ParticipantAudioFiles []RecordingDeletedParticipantAudioFile `json:"participant_audio_files,omitzero"`
+}
+
+// RecordingDeletedRecordingFile is one element of: information about the deleted recording files.
+type RecordingDeletedRecordingFile struct {
+	// The recording file's ID.
+	ID string `json:"id,omitzero"`
+	// The meeting's ID.
+	MeetingID string `json:"meeting_id,omitzero"`
+	// The date and time at which recording started.
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
+	// The date and time at which recording ended.
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
+	// The type of the recording file.
+	FileType string `json:"file_type,omitzero"`
+	// The recording file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The file extension type of the recording file.
+	FileExtension string `json:"file_extension,omitzero"`
+	// The recording file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The URL at which the recording file can be opened and played.
+	PlayURL string `json:"play_url,omitzero"`
+	// The URL at which to download the the recording.
+	DownloadURL string `json:"download_url,omitzero"`
+	// The recording file's processing status: * completed — The processing of the file is complete.
+	// * processing — The file is processing.
+	Status string `json:"status,omitzero"`
+	// The recording file type.
+	RecordingType string `json:"recording_type,omitzero"`
+}
+
+// RecordingDeletedParticipantAudioFile is one element of: information about the participants'
+// deleted audio files.
+type RecordingDeletedParticipantAudioFile struct {
+	// The participant audio file's ID.
+	ID string `json:"id,omitzero"`
+	// The participant audio file's start time.
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
+	// The participant audio file's end time.
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
+	// The participant audio file's format.
+	FileType string `json:"file_type,omitzero"`
+	// The participant audio file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The participant audio file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The participant audio file's extension.
+	FileExtension string `json:"file_extension,omitzero"`
+	// The URL at which the participant audio file can be opened and played.
+	PlayURL string `json:"play_url,omitzero"`
+	// The URL at which to download the the recording.
+	DownloadURL string `json:"download_url,omitzero"`
+	// The file path to the On-Premise account recording.
+	FilePath string `json:"file_path,omitzero"`
+	// The participant audio file's processing status: * completed — The processing of the file is
+	// complete. * processing — The file is processing.
+	Status string `json:"status,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	RecordingType string `json:"recording_type,omitzero"`
+}
+
+// RecordingPausedPayload is the payload of recording.paused events. The Recording Paused event is
+// triggered every time a recording is paused by one of your app's users or account users.
+type RecordingPausedPayload struct {
+	// The account ID of the user that started the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting or webinar recording.
+	Object RecordingPausedObject `json:"object,omitzero"`
+}
+
+// RecordingPausedObject is information about the meeting or webinar recording.
+type RecordingPausedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the recording files.
+	RecordingFile RecordingPausedRecordingFile `json:"recording_file,omitzero"`
+}
+
+// RecordingPausedRecordingFile is information about the recording files.
+type RecordingPausedRecordingFile struct {
+	// The date and time at which the recording started.
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
+	// The date and time at which the recording ended.
+	RecordingEnd string `json:"recording_end,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutRingingPayload is the payload of
+// meeting.participant_room_system_callout_ringing events. The Invited party's phone (call out)
+// ringing in Zoom room event is triggered every time a user's phone is ringing when they were
+// invited to join a meeting through phone (call out) from a Zoom room.
+type MeetingParticipantRoomSystemCalloutRingingPayload struct {
+	// The account ID of the meeting host.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantRoomSystemCalloutRingingObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutRingingObject is information about the meeting.
+type MeetingParticipantRoomSystemCalloutRingingObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The user ID of the meeting host.
+	HostID string `json:"host_id,omitzero"`
+	// The request unique identifier (UUID).
+	MessageID string `json:"message_id,omitzero"`
+	// The user name of the event's trigger.
+	InviterName string `json:"inviter_name,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantRoomSystemCalloutRingingParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutRingingParticipant is information about the invited
+// participant.
+type MeetingParticipantRoomSystemCalloutRingingParticipant struct {
+	// The type of call out. Use a value of h323 or sip.
+	CallType string `json:"call_type,omitzero"`
+	// The user's device IP address.
+	DeviceIP string `json:"device_ip,omitzero"`
+}
+
+// RecordingStartedPayload is the payload of recording.started events. The Recording Started event
+// is triggered every time a recording is started by one of your app users or account users.
+type RecordingStartedPayload struct {
+	// The account ID of the user that started the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting or webinar recording.
+	Object RecordingStartedObject `json:"object,omitzero"`
+}
+
+// RecordingStartedObject is information about the meeting or webinar recording.
+type RecordingStartedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the recording files.
+	RecordingFile RecordingStartedRecordingFile `json:"recording_file,omitzero"`
+}
+
+// RecordingStartedRecordingFile is information about the recording files.
+type RecordingStartedRecordingFile struct {
+	// The date and time at which the recording started.
+	RecordingStart string `json:"recording_start,omitzero"`
+	// The date and time at which the recording ended.
+	RecordingEnd string `json:"recording_end,omitzero"`
+}
+
+// UserTSPUpdatedPayload is the payload of user.tsp_updated events. The A user's TSP account was
+// updated event is triggered every time a user's TSP account information is updated.
+type UserTSPUpdatedPayload struct {
+	// The account ID of the user who updated the TSP.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who updated the TSP.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who updated the TSP.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the updated user.
+	Object UserTSPUpdatedObject `json:"object,omitzero"`
+	// Information about the updated user's TSP credentials.
+	OldObject UserTSPUpdatedTSPCredentials `json:"old_object,omitzero"`
+}
+
+// UserTSPUpdatedObject is information about the updated user.
+type UserTSPUpdatedObject struct {
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's email address.
+	Email string `json:"email,omitzero"`
+	// Information about the updated user's TSP credentials.
+	TSPCredentials UserTSPUpdatedTSPCredentials `json:"tsp_credentials,omitzero"`
+}
+
+// UserTSPUpdatedTSPCredentials is information about the updated user's TSP credentials.
+type UserTSPUpdatedTSPCredentials struct {
+	// The TSP conference code.
+	ConferenceCode string `json:"conference_code,omitzero"`
+	// The leader PIN.
+	LeaderPin string `json:"leader_pin,omitzero"`
+	// The TSP bridge zone.
+	TSPBridge string `json:"tsp_bridge,omitzero"`
+	// Information about the TSP dial-in numbers.
+	DialInNumbers []UserTSPUpdatedDialInNumber `json:"dial_in_numbers,omitzero"`
+}
+
+// UserTSPUpdatedDialInNumber is one element of: information about the TSP dial-in numbers.
+type UserTSPUpdatedDialInNumber struct {
+	// The country code.
+	Code string `json:"code,omitzero"`
+	// The dial-in phone number.
+	Number string `json:"number,omitzero"`
+	// The phone number's type. * toll - Toll number. * tollfree - Toll free number. * media_link -
+	// Media link.
+	Type string `json:"type,omitzero"`
+	// The TSP country label. * US_TSP_TB * EU_TSP_TB.
+	CountryLabel string `json:"country_label,omitzero"`
+}
+
+// MeetingInvitationTimeoutPayload is the payload of meeting.invitation_timeout events. The Invited
+// party missed a meeting invitation event is triggered every time an invitation to join a meeting
+// or video call to one or more recipients times out.
+type MeetingInvitationTimeoutPayload struct {
+	// The meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who missed the meeting invitation.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who missed the meeting invitation.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingInvitationTimeoutObject `json:"object,omitzero"`
+}
+
+// MeetingInvitationTimeoutObject is information about the meeting.
+type MeetingInvitationTimeoutObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingInvitationTimeoutParticipant `json:"participant,omitzero"`
+}
+
+// MeetingInvitationTimeoutParticipant is information about the invited participant.
+type MeetingInvitationTimeoutParticipant struct {
+	// The user ID of the user who received the meeting invitation.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The email address of the user who received the meeting invitation. If the participant is not
+	// part of the host's account, the email field returns an empty string value, with some exceptions.
+	// For more information, read our Email address display rules documentation.
+	Email string `json:"email,omitzero"`
+}
+
+// MeetingParticipantAdmittedPayload is the payload of meeting.participant_admitted events. The
+// Participant was admitted into a meeting event is triggered every time a meeting host admits the
+// participant from a waiting room to the meeting. The meeting host must be a user in your account
+// or a user in any other accounts that have installed your webhook-enabled app.
+type MeetingParticipantAdmittedPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantAdmittedObject `json:"object,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	Operator string `json:"operator,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	Operation string `json:"operation,omitzero"`
+}
+
+// MeetingParticipantAdmittedObject is information about the meeting.
+type MeetingParticipantAdmittedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (Personal Audio Conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant. If the participant is not part of the host's account,
+	// email returns an empty string value, with some exceptions. See Email address display rules for
+	// details.
+	Participant MeetingParticipantAdmittedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantAdmittedParticipant is information about the meeting participant. If the
+// participant is not part of the host's account, email returns an empty string value, with some
+// exceptions. See Email address display rules for details.
+type MeetingParticipantAdmittedParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant upon joining a
+	// meeting and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty (””) value.
+	ID string `json:"id,omitzero"`
+	// The participant's meeting universally unique ID (UUID). This value is assigned to a participant
+	// upon joining a meeting and is only valid for the duration of the meeting. This value will not be
+	// changed when the participant joins/leaves a breakout room.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// Phone number of participant joined via PSTN.
+	PhoneNumber string `json:"phone_number,omitzero"`
+	// The time when the participant joined the meeting.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// meeting by logging into Zoom. If the participant is not part of the host's account, this returns
+	// an empty string value, with some exceptions. See Email address display rules for details.
+	Email string `json:"email,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutFailedPayload is the payload of
+// meeting.participant_room_system_callout_failed events. The Meeting invitation through phone (call
+// out) via Zoom room failed event is triggered every time an invitation to join a meeting through
+// phone (call out) from a Zoom room fails.
+type MeetingParticipantRoomSystemCalloutFailedPayload struct {
+	// The account ID of the meeting host.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantRoomSystemCalloutFailedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutFailedObject is information about the meeting.
+type MeetingParticipantRoomSystemCalloutFailedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The user ID of the meeting host.
+	HostID string `json:"host_id,omitzero"`
+	// The request unique identifier (UUID).
+	MessageID string `json:"message_id,omitzero"`
+	// The user name of the event's trigger.
+	InviterName string `json:"inviter_name,omitzero"`
+	// reason type for failure: * 1 — Encryption_Fail. * 2 — Disconnected_By_Remote. * 3 — Retry.
+	// * 4 — Bad_Seq. * 5 — Call_Limit. * 6 — Not_Registered. * 7 — Timeout. * 8 — Bad_Addr.
+	// * 9 — Unreachable * 10 — Disconnect_By_Local * 11 — Server_Internal_Error * 12 —
+	// Exceed_Free_Port * 13 — Connect_Error * 14 — Proxy_Connect_Error * 0 —
+	// Other_Failed_Reason.
+	ReasonType int64 `json:"reason_type,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantRoomSystemCalloutFailedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutFailedParticipant is information about the invited
+// participant.
+type MeetingParticipantRoomSystemCalloutFailedParticipant struct {
+	// The type of call out. Use a value of h323 or sip.
+	CallType string `json:"call_type,omitzero"`
+	// The user's device IP address.
+	DeviceIP string `json:"device_ip,omitzero"`
+}
+
+// RecordingResumedPayload is the payload of recording.resumed events. The Recording Resumed event
+// is triggered every time a previously paused recording of a meeting or webinar is resumed.
+type RecordingResumedPayload struct {
+	// The account ID of the user that resumed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting or webinar recording.
+	Object RecordingResumedObject `json:"object,omitzero"`
+}
+
+// RecordingResumedObject is information about the meeting or webinar recording.
+type RecordingResumedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the recording files.
+	RecordingFile RecordingResumedRecordingFile `json:"recording_file,omitzero"`
+}
+
+// RecordingResumedRecordingFile is information about the recording files.
+type RecordingResumedRecordingFile struct {
+	// The date and time at which recording started.
+	RecordingStart string `json:"recording_start,omitzero"`
+	// The date and time at which the recording ended.
+	RecordingEnd string `json:"recording_end,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutMissedPayload is the payload of
+// meeting.participant_phone_callout_missed events. The Invited party missed a meeting invitation
+// through phone (call out) event is triggered every time an invitation to join a meeting through
+// phone (call out) times out.
+type MeetingParticipantPhoneCalloutMissedPayload struct {
+	// The meeting host's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantPhoneCalloutMissedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutMissedObject is information about the meeting.
+type MeetingParticipantPhoneCalloutMissedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantPhoneCalloutMissedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantPhoneCalloutMissedParticipant is information about the invited participant.
+type MeetingParticipantPhoneCalloutMissedParticipant struct {
+	// The user's name to display in the meeting.
+	InviteeName string `json:"invitee_name,omitzero"`
+	// The user's phone number.
+	PhoneNumber int64 `json:"phone_number,omitzero"`
+}
+
+// MeetingSummaryUpdatedPayload is the payload of meeting.summary_updated events. The Meeting
+// summary has been updated event is triggered every time one of your app users or account users
+// updates a meeting summary.
+type MeetingSummaryUpdatedPayload struct {
+	// The account ID of the user who hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who updated the meeting summary.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who updated the meeting summary.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting summary.
+	Object MeetingSummaryUpdatedObject `json:"object,omitzero"`
+}
+
+// MeetingSummaryUpdatedObject is information about the meeting summary.
+type MeetingSummaryUpdatedObject struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitzero"`
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitzero"`
+	// Unique meeting ID. Each meeting instance generates its own meeting UUID. After a meeting ends, a
+	// new UUID is generated for the next instance of the meeting. Retrieve a list of UUIDs from past
+	// meeting instances using the List past meeting instances API. Double encode your UUID when using
+	// it for API calls if the UUID begins with a / or contains // in it.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON. Also known as the meeting number.
+	MeetingID zoom.ID `json:"meeting_id,omitzero"`
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitzero"`
+	// The meeting's start date and time.
+	MeetingStartTime zoom.Time `json:"meeting_start_time,omitzero"`
+	// The meeting's end date and time.
+	MeetingEndTime zoom.Time `json:"meeting_end_time,omitzero"`
+	// The summary's start date and time.
+	SummaryStartTime zoom.Time `json:"summary_start_time,omitzero"`
+	// The summary's end date and time.
+	SummaryEndTime zoom.Time `json:"summary_end_time,omitzero"`
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime zoom.Time `json:"summary_created_time,omitzero"`
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime zoom.Time `json:"summary_last_modified_time,omitzero"`
+	// The user ID of the user who last modified the meeting summary.
+	SummaryLastModifiedUserID string `json:"summary_last_modified_user_id,omitzero"`
+	// The user email of the user who last modified the meeting summary.
+	SummaryLastModifiedUserEmail string `json:"summary_last_modified_user_email,omitzero"`
+	// The summary title.
+	SummaryTitle string `json:"summary_title,omitzero"`
+	// The summary overview. Zoom marks this field deprecated.
+	SummaryOverview string `json:"summary_overview,omitzero"`
+	// The summary content details. Zoom marks this field deprecated.
+	SummaryDetails []MeetingSummaryUpdatedSummaryDetail `json:"summary_details,omitzero"`
+	// The next steps. Zoom marks this field deprecated.
+	NextSteps []string `json:"next_steps,omitzero"`
+	// Information about the edited meeting summary. Zoom marks this field deprecated.
+	EditedSummary MeetingSummaryUpdatedEditedSummary `json:"edited_summary,omitzero"`
+	// The complete meeting summary in Markdown format. This unified field is used for all summaries.
+	// For compatibility, the legacy fields summary_overview, summary_details, next_steps, and
+	// edited_summary are still returned, but are deprecated and will not be supported in the future.
+	SummaryContent string `json:"summary_content,omitzero"`
+	// The URL to view the full summary document in Zoom Docs.
+	SummaryDocURL string `json:"summary_doc_url,omitzero"`
+}
+
+// MeetingSummaryUpdatedSummaryDetail is the summary detail object.
+type MeetingSummaryUpdatedSummaryDetail struct {
+	// The summary label.
+	Label string `json:"label,omitzero"`
+	// The summary content.
+	Summary string `json:"summary,omitzero"`
+}
+
+// MeetingSummaryUpdatedEditedSummary is information about the edited meeting summary.
+type MeetingSummaryUpdatedEditedSummary struct {
+	// The user edited summary overview.
+	SummaryOverview string `json:"summary_overview,omitzero"`
+	// The user-edited summary details.
+	SummaryDetails string `json:"summary_details,omitzero"`
+	// The user-edited next steps.
+	NextSteps []string `json:"next_steps,omitzero"`
+}
+
+// RecordingRenamedPayload is the payload of recording.renamed events. The Recording Renamed event
+// is triggered every time the title of a cloud recording is changed.
+type RecordingRenamedPayload struct {
+	// The account ID of the user that renamed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user that renamed the meeting or webinar recording.
+	Operator string `json:"operator,omitzero"`
+	// The user Id of the user that renamed the meeting or webinar recording.
+	OperatorID string `json:"operator_id,omitzero"`
+	// When the user renamed the recording (the schema says a number of milliseconds, Zoom's example
+	// quotes it).
+	TimeStamp Millis `json:"time_stamp,omitzero"`
+	// Information about meeting or webinar recording.
+	Object RecordingRenamedObject `json:"object,omitzero"`
+	// Information about the previous meeting or webinar recording's settings.
+	OldObject RecordingRenamedOldObject `json:"old_object,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	RecordingFile json.RawMessage `json:"recording_file,omitzero"`
+}
+
+// RecordingRenamedObject is information about meeting or webinar recording.
+type RecordingRenamedObject struct {
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The updated recording title.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+}
+
+// RecordingRenamedOldObject is information about the previous meeting or webinar recording's
+// settings.
+type RecordingRenamedOldObject struct {
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The previous recording title.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutMissedPayload is the payload of
+// meeting.participant_room_system_callout_missed events. The Invited party missed a meeting
+// invitation through phone (call out) via Zoom room event is triggered every time an invitation to
+// join a meeting through phone (call out) from a Zoom room times out.
+type MeetingParticipantRoomSystemCalloutMissedPayload struct {
+	// The account ID of the meeting host.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantRoomSystemCalloutMissedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutMissedObject is information about the meeting.
+type MeetingParticipantRoomSystemCalloutMissedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The user ID of the meeting host.
+	HostID string `json:"host_id,omitzero"`
+	// The request unique identifier (UUID).
+	MessageID string `json:"message_id,omitzero"`
+	// The user name of the event's trigger.
+	InviterName string `json:"inviter_name,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantRoomSystemCalloutMissedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutMissedParticipant is information about the invited
+// participant.
+type MeetingParticipantRoomSystemCalloutMissedParticipant struct {
+	// The type of call out. Use a value of h323 or sip.
+	CallType string `json:"call_type,omitzero"`
+	// The user's device IP address.
+	DeviceIP string `json:"device_ip,omitzero"`
+}
+
+// RecordingRegistrationDeniedPayload is the payload of recording.registration_denied events. The
+// View registrant has denied for this recording event is triggered every time a registrant is
+// denied from viewing a cloud recording.
+type RecordingRegistrationDeniedPayload struct {
+	// The account ID of the host that recorded the meeting or webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who denied the recording registration.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who denied the recording registration.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the recording registration.
+	Object RecordingRegistrationDeniedObject `json:"object,omitzero"`
+}
+
+// RecordingRegistrationDeniedObject is information about the recording registration.
+type RecordingRegistrationDeniedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar or meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the recording registrant.
+	Registrant RecordingRegistrationDeniedRegistrant `json:"registrant,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	Occurrences json.RawMessage `json:"occurrences,omitzero"`
+}
+
+// RecordingRegistrationDeniedRegistrant is information about the recording registrant.
+type RecordingRegistrationDeniedRegistrant struct {
+	// The registrant's ID.
+	ID string `json:"id,omitzero"`
+	// The registrant's email address.
+	Email string `json:"email,omitzero"`
+	// The registrant's first name.
+	FirstName string `json:"first_name,omitzero"`
+	// The registrant's last name.
+	LastName string `json:"last_name,omitzero"`
+}
+
+// MeetingLiveStreamingStoppedPayload is the payload of meeting.live_streaming_stopped events. The
+// Meeting Live Streaming Stopped event is triggered every time a meeting's live stream ends. The
+// host of the live stream must be a user in your account or a user in any other accounts that have
+// installed your webhook-enabled app.
+type MeetingLiveStreamingStoppedPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who updated the meeting.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who updated the meeting.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingLiveStreamingStoppedObject `json:"object,omitzero"`
+}
+
+// MeetingLiveStreamingStoppedObject is information about the meeting.
+type MeetingLiveStreamingStoppedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the live stream.
+	LiveStreaming MeetingLiveStreamingStoppedLiveStreaming `json:"live_streaming,omitzero"`
+}
+
+// MeetingLiveStreamingStoppedLiveStreaming is information about the live stream.
+type MeetingLiveStreamingStoppedLiveStreaming struct {
+	// The name of the live streaming service: * Facebook * Workplace_by_Facebook * YouTube * Twitch *
+	// Custom_Live_Streaming_Service.
+	Service string `json:"service,omitzero"`
+	// Information about the custom live stream.
+	CustomLiveStreamingSettings MeetingLiveStreamingStoppedCustomLiveStreamingSettings `json:"custom_live_streaming_settings,omitzero"`
+	// The date and time the live stream ended.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+}
+
+// MeetingLiveStreamingStoppedCustomLiveStreamingSettings is information about the custom live
+// stream.
+type MeetingLiveStreamingStoppedCustomLiveStreamingSettings struct {
+	// The live stream's URL.
+	StreamURL string `json:"stream_url,omitzero"`
+	// The live stream's key.
+	StreamKey string `json:"stream_key,omitzero"`
+	// The live stream's page URL.
+	PageURL string `json:"page_url,omitzero"`
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitzero"`
+}
+
+// MeetingRecoveredPayload is the payload of meeting.recovered events. The Meeting has been
+// recovered event is triggered every time a user recovers a previously-deleted meeting. The user
+// must be a user in your account or a user in any other accounts that have installed your
+// webhook-enabled app.
+type MeetingRecoveredPayload struct {
+	// The account ID of the user who recovered the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who recovered the meeting.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who recovered the meeting.
+	OperatorID string `json:"operator_id,omitzero"`
+	// The type of operation performed: * all — The change was applied to all meetings. * single —
+	// The change was applied only to a single meeting.
+	Operation string `json:"operation,omitzero"`
+	// Information about the meeting.
+	Object MeetingRecoveredObject `json:"object,omitzero"`
+}
+
+// MeetingRecoveredObject is information about the meeting.
+type MeetingRecoveredObject struct {
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type: * 0 — A prescheduled meeting. * 1 — An instant meeting. * 2 — A
+	// scheduled meeting. * 3 — A recurring meeting with no fixed time. * 4 — A personal meeting
+	// room. * 7 — A PAC (Personal Audio Conference) meeting. * 8 — A recurring meeting with a
+	// fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// Information about recurring meetings with fixed times and their occurrences. This only returns
+	// when the meeting's type value is 8.
+	Occurrences []MeetingRecoveredOccurrence `json:"occurrences,omitzero"`
+}
+
+// MeetingRecoveredOccurrence is one element of: information about recurring meetings with fixed
+// times and their occurrences. This only returns when the meeting's type value is 8.
+type MeetingRecoveredOccurrence struct {
+	// The meeting occurrence's ID.
+	OccurrenceID string `json:"occurrence_id,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+}
+
+// WebinarPermanentlyDeletedPayload is the payload of webinar.permanently_deleted events. The
+// Webinar has been permanently deleted event is triggered every time a scheduled webinar is
+// permanently deleted.
+type WebinarPermanentlyDeletedPayload struct {
+	// The account ID of the user who permanently deleted the webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who permanently deleted the webinar.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who permanently deleted the webinar.
+	OperatorID string `json:"operator_id,omitzero"`
+	// The type of operation performed. * all — The change was applied to all webinars. * single —
+	// The change was applied only to a single webinar.
+	Operation string `json:"operation,omitzero"`
+	// Information about the webinar.
+	Object WebinarPermanentlyDeletedObject `json:"object,omitzero"`
+}
+
+// WebinarPermanentlyDeletedObject is information about the webinar.
+type WebinarPermanentlyDeletedObject struct {
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The webinar's topic.
+	Topic string `json:"topic,omitzero"`
+	// The webinar type. * 5 — A webinar. * 6 — A recurring webinar without a fixed time. * 9 — A
+	// recurring webinar with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The scheduled webinar duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// Information about recurring webinars with fixed times and their occurrences. This only returns
+	// when the webinar's type value is 9.
+	Occurrences []WebinarPermanentlyDeletedOccurrence `json:"occurrences,omitzero"`
+}
+
+// WebinarPermanentlyDeletedOccurrence is one element of: information about recurring webinars with
+// fixed times and their occurrences. This only returns when the webinar's type value is 9.
+type WebinarPermanentlyDeletedOccurrence struct {
+	// The webinar occurrence's ID.
+	OccurrenceID string `json:"occurrence_id,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+}
+
+// MeetingParticipantPutInWaitingRoomPayload is the payload of
+// meeting.participant_put_in_waiting_room events. The Participant was put in a waiting room event
+// is triggered every time a participant who has already joined the meeting is returned to the
+// waiting room during the meeting. The meeting host must be a user in your account or a user in any
+// other accounts that have installed your webhook-enabled app.
+type MeetingParticipantPutInWaitingRoomPayload struct {
+	// The account ID of the user who created the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantPutInWaitingRoomObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantPutInWaitingRoomObject is information about the meeting.
+type MeetingParticipantPutInWaitingRoomObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The meeting host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting's topic.
+	Topic string `json:"topic,omitzero"`
+	// The meeting type. * 0 - A prescheduled meeting. * 1 - An instant meeting. * 2 - A scheduled
+	// meeting. * 3 - A recurring meeting with no fixed time. * 4 - A personal meeting room. * 7 - A
+	// PAC (Personal Audio Conference) meeting. * 8 - A recurring meeting with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The meeting's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled meeting duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the meeting participant. If the participant is not part of the host's account,
+	// email returns an empty string value, with some exceptions. See Email address display rules for
+	// details.
+	Participant MeetingParticipantPutInWaitingRoomParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantPutInWaitingRoomParticipant is information about the meeting participant. If
+// the participant is not part of the host's account, email returns an empty string value, with some
+// exceptions. See Email address display rules for details.
+type MeetingParticipantPutInWaitingRoomParticipant struct {
+	// The participant's meeting user ID. This value is assigned to a participant when they join a
+	// meeting, and is only valid for the duration of the meeting.
+	UserID string `json:"user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// The participant's UUID for this specific meeting and any breakout rooms created in this meeting.
+	// This value is assigned to a participant when they join a meeting, and is only valid for the
+	// duration of that meeting.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The time when the participant joined the meeting.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The participant's email address. This response only returns if the participant joined the
+	// meeting by logging into Zoom. If the participant is not part of the host's account, this returns
+	// an empty string value, with some exceptions. See Email address display rules for details.
+	Email string `json:"email,omitzero"`
+	// Phone number of participant joined via PSTN.
+	PhoneNumber string `json:"phone_number,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the meeting by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the meeting without logging into Zoom, this returns an empty string value.
+	ParticipantUserID string `json:"participant_user_id,omitzero"`
+	// The participant's SDK identifier. This value can be alphanumeric.
+	CustomerKey string `json:"customer_key,omitzero"`
+	// The participant's registrant ID. A host or a user with administrative permissions can require
+	// registration for Zoom meetings.
+	RegistrantID string `json:"registrant_id,omitzero"`
+}
+
+// RecordingTrashedPayload is the payload of recording.trashed events. This event is triggered when
+// a user initially deletes a cloud recording.
+type RecordingTrashedPayload struct {
+	// The account ID of the user who deleted the recording to the trash.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who deleted the recording to the trash.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who deleted the recording to the trash.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the webinar or meeting recording.
+	Object RecordingTrashedObject `json:"object,omitzero"`
+}
+
+// RecordingTrashedObject is information about the webinar or meeting recording.
+type RecordingTrashedObject struct {
+	// The ID of the recorded meeting (meetingId) or webinar (webinarId).
+	ID zoom.ID `json:"id,omitzero"`
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitzero"`
+	// The ID of the user set as the host of the meeting or webinar.
+	HostID string `json:"host_id,omitzero"`
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitzero"`
+	// The type of recorded meeting or webinar:.
+	Type int64 `json:"type,omitzero"`
+	// The meeting or webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The meeting or webinar's scheduled duration.
+	Duration int64 `json:"duration,omitzero"`
+	// The URL at which approved users can view the recording.
+	ShareURL string `json:"share_url,omitzero"`
+	// The recording file's total size, in bytes.
+	TotalSize int64 `json:"total_size,omitzero"`
+	// The number of recording files deleted to the trash.
+	RecordingCount int64 `json:"recording_count,omitzero"`
+	// The account ID of the user that completed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the trashed recording files.
+	RecordingFiles []RecordingTrashedRecordingFile `json:"recording_files,omitzero"`
+	// Information about the trashed participant audio files.
+	ParticipantAudioFiles []RecordingTrashedParticipantAudioFile `json:"participant_audio_files,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	HostEmail string `json:"host_email,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	Password string `json:"password,omitzero"`
+}
+
+// RecordingTrashedRecordingFile is one element of: information about the trashed recording files.
+type RecordingTrashedRecordingFile struct {
+	// The recording file's ID.
+	ID string `json:"id,omitzero"`
+	// The meeting's ID.
+	MeetingID string `json:"meeting_id,omitzero"`
+	// The date and time at which recording started.
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
+	// The date and time at which recording ended.
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
+	// The recording file's type.
+	FileType string `json:"file_type,omitzero"`
+	// The recording file's extension.
+	FileExtension string `json:"file_extension,omitzero"`
+	// The recording file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The recording file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The URL at which the recording file can be opened and played.
+	PlayURL string `json:"play_url,omitzero"`
+	// The URL at which to download the the recording.
+	DownloadURL string `json:"download_url,omitzero"`
+	// The recording file's processing status: * completed — The processing of the file is complete.
+	// * processing — The file is processing.
+	Status string `json:"status,omitzero"`
+	// The type of recording file: * shared_screen_with_speaker_view(CC) *
+	// shared_screen_with_speaker_view * shared_screen_with_gallery_view * gallery_view * shared_screen
+	// * audio_only * audio_transcript * chat_file * active_speaker * host_video *
+	// audio_only_each_participant * cc_transcript * closed_caption * poll * timeline * thumbnail *
+	// audio_interpretation * summary * summary_next_steps * summary_smar...
+	RecordingType string `json:"recording_type,omitzero"`
+}
+
+// RecordingTrashedParticipantAudioFile is one element of: information about the trashed participant
+// audio files.
+type RecordingTrashedParticipantAudioFile struct {
+	// The participant audio file's ID.
+	ID string `json:"id,omitzero"`
+	// The participant audio file's start time.
+	RecordingStart zoom.Time `json:"recording_start,omitzero"`
+	// The participant audio file's end time.
+	RecordingEnd zoom.Time `json:"recording_end,omitzero"`
+	// The participant audio file's format.
+	FileType string `json:"file_type,omitzero"`
+	// The participant audio file's name.
+	FileName string `json:"file_name,omitzero"`
+	// The participant audio file's size, in bytes.
+	FileSize int64 `json:"file_size,omitzero"`
+	// The participant audio file's extension.
+	FileExtension string `json:"file_extension,omitzero"`
+	// The URL at which the participant audio file can be opened and played.
+	PlayURL string `json:"play_url,omitzero"`
+	// The URL at which to download the the recording.
+	DownloadURL string `json:"download_url,omitzero"`
+	// The file path to the On-Premise account recording.
+	FilePath string `json:"file_path,omitzero"`
+	// The participant audio file's processing status: * completed — The processing of the file is
+	// complete. * processing — The file is processing.
+	Status string `json:"status,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	RecordingType string `json:"recording_type,omitzero"`
+}
+
+// MeetingSummaryDeletedPayload is the payload of meeting.summary_deleted events. The Meeting
+// summary has been permanently deleted event is triggered every time one of your app users or
+// account users permanently deletes a meeting summary.
+type MeetingSummaryDeletedPayload struct {
+	// The account ID of the user who hosted the meeting.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who permanently deleted the meeting summary.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who permanently deleted the meeting summary.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting summary.
+	Object MeetingSummaryDeletedObject `json:"object,omitzero"`
+}
+
+// MeetingSummaryDeletedObject is information about the meeting summary.
+type MeetingSummaryDeletedObject struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitzero"`
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitzero"`
+	// Unique meeting ID. Each meeting instance generates its own meeting UUID - after a meeting ends,
+	// a new UUID is generated for the next instance of the meeting. Retrieve a list of UUIDs from past
+	// meeting instances using the List past meeting instances API. Double encode your UUID when using
+	// it for API calls if the UUID begins with a / or contains // in it.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON. Also known as the meeting number.
+	MeetingID zoom.ID `json:"meeting_id,omitzero"`
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitzero"`
+	// The meeting's start date and time.
+	MeetingStartTime zoom.Time `json:"meeting_start_time,omitzero"`
+	// The meeting's end date and time.
+	MeetingEndTime zoom.Time `json:"meeting_end_time,omitzero"`
+	// The summary's start date and time.
+	SummaryStartTime zoom.Time `json:"summary_start_time,omitzero"`
+	// The summary's end date and time.
+	SummaryEndTime zoom.Time `json:"summary_end_time,omitzero"`
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime zoom.Time `json:"summary_created_time,omitzero"`
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime zoom.Time `json:"summary_last_modified_time,omitzero"`
+	// The summary title.
+	SummaryTitle string `json:"summary_title,omitzero"`
+}
+
+// WebinarParticipantBindPayload is the payload of webinar.participant_bind events. The Phone User
+// Bind To Participant event is triggered every time a phone user joins a webinar and binds to an
+// attendee in the webinar.
+type WebinarParticipantBindPayload struct {
+	// The account ID of the user who created the Webinar.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the webinar.
+	Object WebinarParticipantBindObject `json:"object,omitzero"`
+}
+
+// WebinarParticipantBindObject is information about the webinar.
+type WebinarParticipantBindObject struct {
+	// The webinar ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The webinar's universally unique identifier (UUID). Each webinar instance generates a webinar
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The webinar host's user ID.
+	HostID string `json:"host_id,omitzero"`
+	// The webinar's topic.
+	Topic string `json:"topic,omitzero"`
+	// The webinar type. * 0 - A prescheduled webinar. * 1 - An instant webinar. * 2 - A scheduled
+	// webinar. * 3 - A recurring webinar with no fixed time. * 4 - A personal webinar room. * 7 - A
+	// PAC (Personal Audio Conference) webinar. * 8 - A recurring webinar with a fixed time.
+	Type int64 `json:"type,omitzero"`
+	// The webinar's start time.
+	StartTime zoom.Time `json:"start_time,omitzero"`
+	// The webinar's timezone.
+	Timezone string `json:"timezone,omitzero"`
+	// The scheduled webinar duration.
+	Duration int64 `json:"duration,omitzero"`
+	// Information about the webinar participant. If the participant is not part of the host's account,
+	// email returns an empty string value, with some exceptions. See Email address display rules for
+	// details.
+	Participant WebinarParticipantBindParticipant `json:"participant,omitzero"`
+}
+
+// WebinarParticipantBindParticipant is information about the webinar participant. If the
+// participant is not part of the host's account, email returns an empty string value, with some
+// exceptions. See Email address display rules for details.
+type WebinarParticipantBindParticipant struct {
+	// The participant's webinar user ID. This value is assigned to a participant when they join a
+	// webinar, and is only valid for the duration of the webinar.
+	UserID string `json:"user_id,omitzero"`
+	// The particpant's webinar user ID of participant the phone user bind to. This value is assigned
+	// to a participant when they join a webinar, and is only valid for the duration of the webinar.
+	BindUserID string `json:"bind_user_id,omitzero"`
+	// The participant's display name.
+	UserName string `json:"user_name,omitzero"`
+	// The participant's universally unique ID (UUID). * If the participant joins the webinar by
+	// logging into Zoom, this value is the id value in the Get a user API response. * If the
+	// participant joins the webinar without logging into Zoom, this returns an empty string value.
+	ID string `json:"id,omitzero"`
+	// The participant's UUID for this specific webinar and any breakout rooms created in this webinar.
+	// This value is assigned to a participant when they join a webinar, and is only valid for the
+	// duration of that webinar.
+	ParticipantUUID string `json:"participant_uuid,omitzero"`
+	// The participant's UUID of the user which this phone user binds to.
+	BindParticipantUUID string `json:"bind_participant_uuid,omitzero"`
+	// The time when the participant joined the webinar.
+	JoinTime zoom.Time `json:"join_time,omitzero"`
+	// The registrant ID of the participants this phone user binds to. A host or a user with
+	// administrative permissions can require registration for Zoom webinars.
+	RegistrantID string `json:"registrant_id,omitzero"`
+	// Phone number of participants who joined via PSTN.
+	PhoneNumber string `json:"phone_number,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+}
+
+// RecordingBatchRecoveredPayload is the payload of recording.batch_recovered events. The Batch
+// recording recovered event is triggered every time one of your app users or account users recover
+// one or more recordings from the trash.
+type RecordingBatchRecoveredPayload struct {
+	// The account ID of the user that completed the meeting or webinar recording.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who recovered the recording.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who recovered the recording.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the meeting or webinar recording.
+	Object RecordingBatchRecoveredObject `json:"object,omitzero"`
+}
+
+// RecordingBatchRecoveredObject is information about the meeting or webinar recording.
+type RecordingBatchRecoveredObject struct {
+	Meetings []RecordingBatchRecoveredMeeting `json:"meetings,omitzero"`
+}
+
+// RecordingBatchRecoveredMeeting is information about the meeting or webinar recording.
+type RecordingBatchRecoveredMeeting struct {
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	MeetingUUID string `json:"meeting_uuid,omitzero"`
+	// The recording file's unique ID. If the current field value is NULL, it means to recover the
+	// whole Meeting Recording files.
+	RecordingFileIDs []string `json:"recording_file_ids,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutRejectedPayload is the payload of
+// meeting.participant_room_system_callout_rejected events. The Invited party rejected a meeting
+// invitation through phone (call out) via Zoom room event is triggered every time a user rejects an
+// invitation to join a meeting through phone (call out) from a Zoom room.
+type MeetingParticipantRoomSystemCalloutRejectedPayload struct {
+	// The account ID of the meeting host.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the meeting.
+	Object MeetingParticipantRoomSystemCalloutRejectedObject `json:"object,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutRejectedObject is information about the meeting.
+type MeetingParticipantRoomSystemCalloutRejectedObject struct {
+	// The meeting ID.
+	ID zoom.ID `json:"id,omitzero"`
+	// The meeting's universally unique identifier (UUID). Each meeting instance generates a meeting
+	// UUID.
+	UUID string `json:"uuid,omitzero"`
+	// The user ID of the meeting host.
+	HostID string `json:"host_id,omitzero"`
+	// The request unique identifier (UUID).
+	MessageID string `json:"message_id,omitzero"`
+	// The user name of the event's trigger.
+	InviterName string `json:"inviter_name,omitzero"`
+	// Information about the invited participant.
+	Participant MeetingParticipantRoomSystemCalloutRejectedParticipant `json:"participant,omitzero"`
+}
+
+// MeetingParticipantRoomSystemCalloutRejectedParticipant is information about the invited
+// participant.
+type MeetingParticipantRoomSystemCalloutRejectedParticipant struct {
+	// The type of call out. Use a value of h323 or sip.
+	CallType string `json:"call_type,omitzero"`
+	// The user's device IP address.
+	DeviceIP string `json:"device_ip,omitzero"`
+}
+
 // UserCreatedPayload is the payload of user.created events. The User has been created event is
 // triggered every time one of your app users or account users adds another user to the account.
 type UserCreatedPayload struct {
@@ -2375,6 +7915,5261 @@ type GroupMemberDeletedMember struct {
 	Email string `json:"email,omitzero"`
 }
 
+// GroupAdminAddedPayload is the payload of group.admin_added events. The Group admin added event is
+// triggered every time one of your app users or account users add a group admin. Group admins can
+// be added in the Zoom Web Portal or via the Add group admins API.
+type GroupAdminAddedPayload struct {
+	// The group's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user that added the admin to the group.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user that added the admin to the group.
+	OperatorID string `json:"operator_id,omitzero"`
+	// A timestamp that indicates when the group's admin were added, in milliseconds.
+	TimeStamp int64                 `json:"time_stamp,omitzero"`
+	Object    GroupAdminAddedObject `json:"object,omitzero"`
+}
+
+// GroupAdminAddedObject is a part of a GroupAdminAdded payload.
+type GroupAdminAddedObject struct {
+	// The group ID.
+	ID string `json:"id,omitzero"`
+	// Information about the group administrators.
+	Admins []GroupAdminAddedAdmin `json:"admins,omitzero"`
+}
+
+// GroupAdminAddedAdmin is one element of: information about the group administrators.
+type GroupAdminAddedAdmin struct {
+	// The administrator's user ID.
+	ID string `json:"id,omitzero"`
+	// The admin's email address.
+	Email string `json:"email,omitzero"`
+}
+
+// GroupLockSettingsUpdatedPayload is the payload of group.lock_settings_updated events. Zoom
+// triggers the Group's lock settings updated event when an account owner or user updates a group's
+// lock settings.
+type GroupLockSettingsUpdatedPayload struct {
+	// The account ID of the user that updated the group's settings.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user that updated the group's settings.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user that updated the group's settings.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the group's updated settings.
+	Object GroupLockSettingsUpdatedObject `json:"object,omitzero"`
+	// A timestamp that indicates when the group's settings were updated, in milliseconds.
+	TimeStamp int64 `json:"time_stamp,omitzero"`
+	// Information about the group's previous settings.
+	OldObject GroupLockSettingsUpdatedOldObject `json:"old_object,omitzero"`
+}
+
+// GroupLockSettingsUpdatedObject is information about the group's updated settings.
+type GroupLockSettingsUpdatedObject struct {
+	// The updated group's ID.
+	ID       string                           `json:"id,omitzero"`
+	Settings GroupLockSettingsUpdatedSettings `json:"settings,omitzero"`
+}
+
+// GroupLockSettingsUpdatedSettings is a part of a GroupLockSettingsUpdated payload.
+type GroupLockSettingsUpdatedSettings struct {
+	// Group Audio Conference Settings.
+	AudioConferencing zoom.GroupLockSettingsAudioConferencing `json:"audio_conferencing,omitzero"`
+	EmailNotification zoom.GroupLockSettingsEmailNotification `json:"email_notification,omitzero"`
+	InMeeting         GroupLockSettingsUpdatedInMeeting       `json:"in_meeting,omitzero"`
+	OtherOptions      zoom.GroupLockSettingsOtherOptions      `json:"other_options,omitzero"`
+	Recording         GroupLockSettingsUpdatedRecording       `json:"recording,omitzero"`
+	ScheduleMeeting   GroupLockSettingsUpdatedScheduleMeeting `json:"schedule_meeting,omitzero"`
+	// Group Settings: Telephony.
+	Telephony       zoom.GroupLockSettingsTelephony       `json:"telephony,omitzero"`
+	MeetingSecurity zoom.GroupLockSettingsMeetingSecurity `json:"meeting_security,omitzero"`
+}
+
+// GroupLockSettingsUpdatedInMeeting is a part of a GroupLockSettingsUpdated payload.
+type GroupLockSettingsUpdatedInMeeting struct {
+	// Whether participants that belong to your account can see that a guest (someone who does not
+	// belong to your account) is participating in the meeting.
+	AlertGuestJoin bool `json:"alert_guest_join,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether livestreaming is allowed.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Whether Zoom windows display screen share.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+	// Whether meeting participants can use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitzero"`
+	// Whether users can view and add contacts to the Auto-answer group in chat feature. Calls from
+	// members of the Auto Answer Group will be automatically answered the user.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether live transcription services are available to transcribe meetings.
+	AutoGeneratedCaptions bool `json:"auto_generated_captions,omitzero"`
+	// Whether all in-meeting chats are automatically saved.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// Whether hosts can split meeting participants into breakout rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Whether meeting participants can send chat messages that are visible to all participants.
+	Chat bool `json:"chat,omitzero"`
+	// Whether the host can type closed captions or assign a participant/third party device to add
+	// closed captions.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Whether the host can add co-hosts. Co-hosts have the same in-meeting controls as the host.
+	CoHost bool `json:"co_host,omitzero"`
+	// Whether to display the custom data center regions selected for meetings hosted by this group.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// Whether all meetings are required to use End-to-end (E2EE) encryption.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Whether a chime plays when participants join or leave the meeting.
+	EntryExitChime bool `json:"entry_exit_chime,omitzero"`
+	// Whether other users are allowed to take control of the camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Whether users can provide feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Whether the in-meeting Send files via meeting chat setting is enabled.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether to enable the viewing of full transcripts in the in-meeting side panel.
+	FullTranscript bool `json:"full_transcript,omitzero"`
+	// Whether a higher quality video for host and participants is enabled. This will require more
+	// bandwidth.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether hosts can assign participants as interpreters who can interpret one language into
+	// another in real-time.
+	LanguageInterpretation bool `json:"language_interpretation,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation bool `json:"sign_language_interpretation,omitzero"`
+	// Whether hosts can type closed captions or assign a participant/third party device to add closed
+	// captions.
+	ManualCaptions bool `json:"manual_captions,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether the host can present a survey to participants once a meeting has ended. This feature is
+	// only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Whether meeting participants can provide nonverbal feedback and express opinions by clicking on
+	// icons in the Participants panel.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether users can toggle the Use Original Audio setting during a meeting.
+	OriginalAudio bool `json:"original_audio,omitzero"`
+	// Whether the Polls feature is included in the meeting controls. This allows the host to survey
+	// the attendees.
+	Polling bool `json:"polling,omitzero"`
+	// Whether an post-meeting feedback survey is enabled for the end of each meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Whether meeting participants can send private 1:1 chat message other meeting participants.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// During screen sharing, whether the person who is presenting can let others control the shared
+	// content.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether the meeting host can provide 1:1 remote support to another participant.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether the Request permission to unmute participants setting is enabled.
+	RequestPermissionToUnmute bool `json:"request_permission_to_unmute,omitzero"`
+	// Whether participants can save closed captions or transcripts.
+	SaveCaption bool `json:"save_caption,omitzero"`
+	// Whether participants can save closed captions or transcripts.
+	SaveCaptions bool `json:"save_captions,omitzero"`
+	// Whether hosts and participants can share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// Whether users can invite participants by email only by default.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitzero"`
+	// Whether participants can join a meeting directly from their browser and bypass the Zoom
+	// application download process. This is useful for participants who cannot download, install, or
+	// run applications. Note that the meeting experience from the browser is limited.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitzero"`
+	// Whether participants can join a meeting directly from their browser.
+	ShowBrowserJoinLink bool `json:"show_browser_join_link,omitzero"`
+	// Whether to always display the meeting controls toolbar during a meeting.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Whether users can select stereo audio during a meeting.
+	StereoAudio bool `json:"stereo_audio,omitzero"`
+	// Whether HTML formatting is allowed for meeting invitations scheduled with the Outlook plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitzero"`
+	// Whether the Virtual Background feature is enabled.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Whether participants cannot join a meeting until the host admits them from the waiting room.
+	WaitingRoom bool `json:"waiting_room,omitzero"`
+	// Whether webinar participants can send chat messages.
+	WebinarChat bool `json:"webinar_chat,omitzero"`
+	// Whether webinar livestreaming is enabled.
+	WebinarLiveStreaming bool `json:"webinar_live_streaming,omitzero"`
+	// Whether the host can add polls before or during a webinar.
+	WebinarPolling bool `json:"webinar_polling,omitzero"`
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Whether the host can present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Whether participants can share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+}
+
+// GroupLockSettingsUpdatedRecording is a part of a GroupLockSettingsUpdated payload.
+type GroupLockSettingsUpdatedRecording struct {
+	// Whether cloud recordings are accessible to account members.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
+	// Whether Zoom automatically deletes recordings permanently after a specified number of days.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
+	// Whether meetings are automatically recorded when they begin.
+	AutoRecording bool `json:"auto_recording,omitzero"`
+	// Whether hosts can record and save the meetings and webinars in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Whether anyone with a link to the cloud recording can download the file.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
+	// Whether the host can delete cloud recordings. If false, only the admin can delete cloud
+	// recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
+	// Whether cloud recording access is only available for a specific range of IP addresses.
+	IPAddressAccessControl bool `json:"ip_address_access_control,omitzero"`
+	// Whether hosts and participants can record meetings to a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Whether hosts can access and view their meetings' cloud recordings.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitzero"`
+	// Whether only authenticated users can view cloud recordings.
+	RecordingAuthentication bool `json:"recording_authentication,omitzero"`
+	// Archiving solution settings. This setting can only be used if you have been granted archiving
+	// solution access by the Zoom support team.
+	Archive bool `json:"archive,omitzero"`
+}
+
+// GroupLockSettingsUpdatedScheduleMeeting is a part of a GroupLockSettingsUpdated payload.
+type GroupLockSettingsUpdatedScheduleMeeting struct {
+	// Whether participants can join only the audio portion of meetings.
+	AudioType bool `json:"audio_type,omitzero"`
+	// Whether the meeting password is encrypted and included in the meeting links that allow
+	// participants to join with just one click without having to enter the password.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitzero"`
+	// Whether passwords are required to join before the host in personal meetings.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitzero"`
+	// Whether host video defaults to on when they join meetings.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Whether participants can join meetings before the host.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Whether only authenticated users can join meetings.
+	MeetingAuthentication bool `json:"meeting_authentication,omitzero"`
+	// Whether all participants are automatically muted when they join meetings.
+	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
+	// Whether participant video defaults to on when they join meetings.
+	ParticipantVideo bool `json:"participant_video,omitzero"`
+	// Whether new passwords are generated and sent for newly-scheduled or edited meetings.
+	PSTNPasswordProtected bool `json:"pstn_password_protected,omitzero"`
+	// Whether passwords are required for instant meetings. If you use a PMI for instant meetings, this
+	// is disabled.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Whether participants are required to enter a password for PMI meetings.
+	RequirePasswordForPMIMeetings bool `json:"require_password_for_pmi_meetings,omitzero"`
+	// Whether a password is generated when a meeting host schedules a new meeting. All participants
+	// must enter the password before they can join the meeting. This only applies to meetings that do
+	// not use a PMI.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// Whether desktop notifications for upcoming meetings is enabled.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitzero"`
+}
+
+// GroupLockSettingsUpdatedOldObject is information about the group's previous settings.
+type GroupLockSettingsUpdatedOldObject struct {
+	// The updated group's ID.
+	ID string `json:"id,omitzero"`
+	// Information about the group's previous settings. This only returns modified settings.
+	Settings GroupLockSettingsUpdatedOldObjectSettings `json:"settings,omitzero"`
+}
+
+// GroupLockSettingsUpdatedOldObjectSettings is information about the group's previous settings.
+// This only returns modified settings.
+type GroupLockSettingsUpdatedOldObjectSettings struct {
+	// The group's Audio Conference settings.
+	AudioConferencing zoom.GroupLockSettingsAudioConferencing                  `json:"audio_conferencing,omitzero"`
+	EmailNotification zoom.GroupLockSettingsEmailNotification                  `json:"email_notification,omitzero"`
+	InMeeting         GroupLockSettingsUpdatedOldObjectSettingsInMeeting       `json:"in_meeting,omitzero"`
+	OtherOptions      zoom.GroupLockSettingsOtherOptions                       `json:"other_options,omitzero"`
+	Recording         GroupLockSettingsUpdatedOldObjectSettingsRecording       `json:"recording,omitzero"`
+	ScheduleMeeting   GroupLockSettingsUpdatedOldObjectSettingsScheduleMeeting `json:"schedule_meeting,omitzero"`
+	// Group Settings: Telephony.
+	Telephony       zoom.GroupLockSettingsTelephony       `json:"telephony,omitzero"`
+	MeetingSecurity zoom.GroupLockSettingsMeetingSecurity `json:"meeting_security,omitzero"`
+}
+
+// GroupLockSettingsUpdatedOldObjectSettingsInMeeting is a part of a GroupLockSettingsUpdated
+// payload.
+type GroupLockSettingsUpdatedOldObjectSettingsInMeeting struct {
+	// Whether participants that belong to your account can see that a guest (someone who does not
+	// belong to your account) is participating in the meeting.
+	AlertGuestJoin bool `json:"alert_guest_join,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether livestreaming is allowed.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Whether Zoom windows display screen share.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+	// Whether meeting participants can use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitzero"`
+	// Whether users can view and add contacts to the Auto-answer group in chat feature. Calls from
+	// members of the Auto Answer Group will be automatically answered the user.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether live transcription services are available to transcribe meetings.
+	AutoGeneratedCaptions bool `json:"auto_generated_captions,omitzero"`
+	// Whether all in-meeting chats are automatically saved.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// Whether hosts can split meeting participants into breakout rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Whether meeting participants can send chat messages that are visible to all participants.
+	Chat bool `json:"chat,omitzero"`
+	// Whether the host can type closed captions or assign a participant/third party device to add
+	// closed captions.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Whether the host can add co-hosts. Co-hosts have the same in-meeting controls as the host.
+	CoHost bool `json:"co_host,omitzero"`
+	// Whether to display the custom data center regions selected for meetings hosted by this group.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// Whether all meetings are required to use End-to-end (E2EE) encryption.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Whether a chime plays when participants join or leave the meeting.
+	EntryExitChime bool `json:"entry_exit_chime,omitzero"`
+	// Whether other users are allowed to take control of the camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Whether users can provide feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Whether the in-meeting Send files via meeting chat setting is enabled.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether to enable the viewing of full transcripts in the in-meeting side panel.
+	FullTranscript bool `json:"full_transcript,omitzero"`
+	// Whether a higher quality video for host and participants is enabled. This will require more
+	// bandwidth.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether hosts can assign participants as interpreters who can interpret one language into
+	// another in real-time.
+	LanguageInterpretation bool `json:"language_interpretation,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation bool `json:"sign_language_interpretation,omitzero"`
+	// Whether hosts can type closed captions or assign a participant/third party device to add closed
+	// captions.
+	ManualCaptions bool `json:"manual_captions,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether the host can present a survey to participants once a meeting has ended. This feature is
+	// only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Whether meeting participants can provide nonverbal feedback and express opinions by clicking on
+	// icons in the Participants panel.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether users can toggle the Use Original Audio setting during a meeting.
+	OriginalAudio bool `json:"original_audio,omitzero"`
+	// Whether the Polls feature is included in the meeting controls. This allows the host to survey
+	// the attendees.
+	Polling bool `json:"polling,omitzero"`
+	// Whether an post-meeting feedback survey is enabled for the end of each meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Whether meeting participants can send private 1:1 chat message other meeting participants.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// During screen sharing, whether the person who is presenting can let others control the shared
+	// content.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether the meeting host can provide 1:1 remote support to another participant.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether the Request permission to unmute participants setting is enabled.
+	RequestPermissionToUnmute bool `json:"request_permission_to_unmute,omitzero"`
+	// Whether participants can save closed captions or transcripts.
+	SaveCaption bool `json:"save_caption,omitzero"`
+	// Whether participants can save closed captions or transcripts.
+	SaveCaptions bool `json:"save_captions,omitzero"`
+	// Whether hosts and participants can share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// Whether users can invite participants by email only by default.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitzero"`
+	// Whether participants can join a meeting directly from their browser and bypass the Zoom
+	// application download process. This is useful for participants who cannot download, install, or
+	// run applications. Note that the meeting experience from the browser is limited.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitzero"`
+	// Whether participants can join a meeting directly from their browser.
+	ShowBrowserJoinLink bool `json:"show_browser_join_link,omitzero"`
+	// Whether to always display the meeting controls toolbar during a meeting.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Whether users can select stereo audio during a meeting.
+	StereoAudio bool `json:"stereo_audio,omitzero"`
+	// Whether HTML formatting is allowed for meeting invitations scheduled with the Outlook plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitzero"`
+	// Whether the Virtual Background feature is enabled.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Whether participants cannot join a meeting until the host admits them from the waiting room.
+	WaitingRoom bool `json:"waiting_room,omitzero"`
+	// Whether webinar participants can send chat messages.
+	WebinarChat bool `json:"webinar_chat,omitzero"`
+	// Whether webinar livestreaming is enabled.
+	WebinarLiveStreaming bool `json:"webinar_live_streaming,omitzero"`
+	// Whether the host can add polls before or during a webinar.
+	WebinarPolling bool `json:"webinar_polling,omitzero"`
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Whether the host can present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Whether participants can share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+}
+
+// GroupLockSettingsUpdatedOldObjectSettingsRecording is a part of a GroupLockSettingsUpdated
+// payload.
+type GroupLockSettingsUpdatedOldObjectSettingsRecording struct {
+	// Whether cloud recordings are accessible to account members.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
+	// Whether Zoom automatically deletes recordings permanently after a specified number of days.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
+	// Whether meetings are automatically recorded when they begin.
+	AutoRecording bool `json:"auto_recording,omitzero"`
+	// Whether hosts can record and save the meetings and webinars in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Whether anyone with a link to the cloud recording can download the file.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
+	// Whether the host can delete cloud recordings. If false, only the admin can delete cloud
+	// recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
+	// Whether cloud recording access is only available for a specific range of IP addresses.
+	IPAddressAccessControl bool `json:"ip_address_access_control,omitzero"`
+	// Whether hosts and participants can record meetings to a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Whether hosts can access and view their meetings' cloud recordings.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitzero"`
+	// Whether only authenticated users can view cloud recordings.
+	RecordingAuthentication bool `json:"recording_authentication,omitzero"`
+	// Archiving solution settings. This setting can only be used if you have been granted archiving
+	// solution access by the Zoom support team.
+	Archive bool `json:"archive,omitzero"`
+}
+
+// GroupLockSettingsUpdatedOldObjectSettingsScheduleMeeting is a part of a GroupLockSettingsUpdated
+// payload.
+type GroupLockSettingsUpdatedOldObjectSettingsScheduleMeeting struct {
+	// Whether participants can join only the audio portion of meetings.
+	AudioType bool `json:"audio_type,omitzero"`
+	// Whether the meeting password is encrypted and included in the meeting links that allow
+	// participants to join with just one click without having to enter the password.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitzero"`
+	// Whether passwords are required to join before the host in personal meetings.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitzero"`
+	// Whether host video defaults to on when they join meetings.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Whether participants can join meetings before the host.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Whether only authenticated users can join meetings.
+	MeetingAuthentication bool `json:"meeting_authentication,omitzero"`
+	// Whether all participants are automatically muted when they join meetings.
+	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
+	// Whether participant video defaults to on when they join meetings.
+	ParticipantVideo bool `json:"participant_video,omitzero"`
+	// Whether new passwords are generated and sent for newly-scheduled or edited meetings.
+	PSTNPasswordProtected bool `json:"pstn_password_protected,omitzero"`
+	// Whether passwords are required for instant meetings. If you use a PMI for instant meetings, this
+	// is disabled.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Whether participants are required to enter a password for PMI meetings.
+	RequirePasswordForPMIMeetings bool `json:"require_password_for_pmi_meetings,omitzero"`
+	// Whether a password is generated when a meeting host schedules a new meeting. All participants
+	// must enter the password before they can join the meeting. This only applies to meetings that do
+	// not use a PMI.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// Whether desktop notifications for upcoming meetings is enabled.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitzero"`
+}
+
+// GroupAdminDeletedPayload is the payload of group.admin_deleted events. The Group admin deleted
+// event is triggered every time one of your app users or account users delete a group admin. Group
+// admins can be deleted in the Zoom web portal or via the Delete group admins API.
+type GroupAdminDeletedPayload struct {
+	// The group's account ID.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user that removed the admin from the group.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user that removed the admin from the group.
+	OperatorID string `json:"operator_id,omitzero"`
+	// A timestamp that indicates when the group's admin were deleted, in milliseconds.
+	TimeStamp int64                   `json:"time_stamp,omitzero"`
+	Object    GroupAdminDeletedObject `json:"object,omitzero"`
+}
+
+// GroupAdminDeletedObject is a part of a GroupAdminDeleted payload.
+type GroupAdminDeletedObject struct {
+	// The group ID.
+	ID string `json:"id,omitzero"`
+	// Information about the group admins.
+	Admins []GroupAdminDeletedAdmin `json:"admins,omitzero"`
+}
+
+// GroupAdminDeletedAdmin is one element of: information about the group admins.
+type GroupAdminDeletedAdmin struct {
+	// The admins's user ID.
+	ID string `json:"id,omitzero"`
+	// The admin's email address.
+	Email string `json:"email,omitzero"`
+}
+
+// UserSettingsUpdatedPayload is the payload of user.settings_updated events. Zoom triggers the
+// User's settings have been updated event when a user updates the settings of your app users or
+// account.
+type UserSettingsUpdatedPayload struct {
+	// The account ID of the account that updated the settings.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who disassociated the user.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who updated the settings.
+	OperatorID string `json:"operator_id,omitzero"`
+	// A timestamp that indicates when the setting was updated.
+	TimeStamp int64 `json:"time_stamp,omitzero"`
+	// Information about the user.
+	Object UserSettingsUpdatedObject `json:"object,omitzero"`
+	// Information about the user's previous settings.
+	OldObject UserSettingsUpdatedOldObject `json:"old_object,omitzero"`
+}
+
+// UserSettingsUpdatedObject is information about the user.
+type UserSettingsUpdatedObject struct {
+	// The modified user's unique ID (userId).
+	ID       string                      `json:"id,omitzero"`
+	Settings UserSettingsUpdatedSettings `json:"settings,omitzero"`
+}
+
+// UserSettingsUpdatedSettings is a part of a UserSettingsUpdated payload.
+type UserSettingsUpdatedSettings struct {
+	// Information about the audio conferencing settings.
+	AudioConferencing UserSettingsUpdatedAudioConferencing `json:"audio_conferencing,omitzero"`
+	// Information about the scheduled meeting settings.
+	ScheduleMeeting UserSettingsUpdatedScheduleMeeting `json:"schedule_meeting,omitzero"`
+	// Information about the in meeting settings.
+	InMeeting UserSettingsUpdatedInMeeting `json:"in_meeting,omitzero"`
+	// Information about the email notification settings.
+	EmailNotification zoom.EmailNotificationSettings `json:"email_notification,omitzero"`
+	// Information about recording settings.
+	Recording UserSettingsUpdatedRecording `json:"recording,omitzero"`
+	// Information about telephony settings.
+	Telephony zoom.UserSettingsTelephony `json:"telephony,omitzero"`
+	// Information about the features available to the user.
+	Feature UserSettingsUpdatedFeature `json:"feature,omitzero"`
+	// Whether to require that all meetings are secured with at least one security option.
+	MeetingSecurity zoom.UserSettingsMeetingSecurity `json:"meeting_security,omitzero"`
+	// Information about the Telephony Service Provider (TSP) settings.
+	TSP UserSettingsUpdatedTSP `json:"tsp,omitzero"`
+}
+
+// UserSettingsUpdatedAudioConferencing is information about the audio conferencing settings.
+type UserSettingsUpdatedAudioConferencing struct {
+	// Information about the participant phone masking settings.
+	ParticipantPhoneMasking zoom.ParticipantPhoneMasking `json:"participant_phone_masking,omitzero"`
+}
+
+// UserSettingsUpdatedScheduleMeeting is information about the scheduled meeting settings.
+type UserSettingsUpdatedScheduleMeeting struct {
+	// Whether to start meetings with the host video on.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Whether to start meetings with the participant video on.
+	ParticipantsVideo bool `json:"participants_video,omitzero"`
+	// The type of audio used to join the meeting.
+	AudioType string `json:"audio_type,omitzero"`
+	// Whether participants can join the meeting before its host.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Whether to require a password for personal meetings if attendees can join before host.
+	ForcePMIJBHPassword string `json:"force_pmi_jbh_password,omitzero"`
+	// Use a PMI (Personal Meeting ID) to schedule meeting.
+	UsePMIForScheduledMeetings bool `json:"use_pmi_for_scheduled_meetings,omitzero"`
+	// Require a password from participants before joining a meeting via PSTN.
+	PSTNPasswordProtected string `json:"pstn_password_protected,omitzero"`
+	// If the value of the join_before_host field is true, this field indicates the time limits within
+	// which a participant can join a meeting before the meeting's host:.
+	JBHTime int64 `json:"jbh_time,omitzero"`
+	// The personal meeting settings: * true — Indicates that the Enable Personal Meeting ID setting
+	// is enabled. Users can use a personal meeting ID for their meetings. * false — Indicates that
+	// the Enable Personal Meeting ID setting is disabled. When this setting is disabled, meetings that
+	// were scheduled with a PMI will be invalid. You must manually update any scheduled meetings.
+	PersonalMeeting bool `json:"personal_meeting,omitzero"`
+	// Whether to use the default password for already scheduled meetings.
+	DefaultPasswordForScheduledMeetings bool `json:"default_password_for_scheduled_meetings,omitzero"`
+	// Whether a random password will be generated on the end of user who starts the instant meeting.
+	// Other meeting participants must enter the generated password to join the meeting.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Whether to automatically mute all participants when they join the meeting.
+	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
+	// Require participants to enter password for PMI meetings: * jbh_only — Only when a participant
+	// joins before the host. * all — All participants must enter a password to join the meeting. *
+	// none — No password required.
+	RequirePasswordForPMIMeetings string `json:"require_password_for_pmi_meetings,omitzero"`
+	// Whether PMI is enabled for all instant meetings.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitzero"`
+	// Require a passcode for meetings which have already been scheduled.
+	RequirePasswordForScheduledMeetings bool `json:"require_password_for_scheduled_meetings,omitzero"`
+	// Whether a password is generated when a meeting host schedules a new meeting. Meeting
+	// participants will be required to enter the password before they can join the meeting.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// The PMI's password.
+	PMIPassword string `json:"pmi_password,omitzero"`
+	// Whether to receive a desktop notification for upcoming meetings.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitzero"`
+}
+
+// UserSettingsUpdatedInMeeting is information about the in meeting settings.
+type UserSettingsUpdatedInMeeting struct {
+	// Whether to require AES encryption for meetings.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Whether meeting participants can use in-meeting chat.
+	Chat bool `json:"chat,omitzero"`
+	// Whether to display a thumbs up or thumbs down feedback survey at the end of each meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Whether to enable the classic whiteboard feature.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether participants can chat with certain groups: * 1 — The participants cannot use chat. * 2
+	// — Host and co-hosts only. * 3 — The participants can chat with other participants publicly.
+	// * 4 - The participants can chat with other participants publicly and privately.
+	AllowParticipantsChatWith int64 `json:"allow_participants_chat_with,omitzero"`
+	// Whether participants can save meeting chats: * 1 — Participants cannot save meeting chats. * 2
+	// — Participants can only save host and co-host meeting chats. * 3 — Participants can save all
+	// meeting chats.
+	AllowUsersSaveChats int64 `json:"allow_users_save_chats,omitzero"`
+	// Whether meeting participants can use private chat.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// Whether the Focus Mode feature is enabled. When enabled, this feature only displays the host and
+	// co-hosts' video and profile pictures during a meeting.
+	AttentionModeFocusMode bool `json:"attention_mode_focus_mode,omitzero"`
+	// Whether the host can enable Focus Mode when scheduling a meeting.
+	AllowHostToEnableFocusMode bool `json:"allow_host_to_enable_focus_mode,omitzero"`
+	// Whether to automatically save all in-meeting chats.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// The sound that plays when participants join or leave the meeting: * host — Chime when host
+	// joins or leaves a meeting. * all — Chime when any participant joins or leaves a meeting. *
+	// none — Do not chime.
+	EntryExitChime string `json:"entry_exit_chime,omitzero"`
+	// When a participant joins by telephone, whether recording and playing the participant's own voice
+	// is enabled.
+	RecordPlayVoice bool `json:"record_play_voice,omitzero"`
+	// Whether file sharing via in-meeting chat is enabled.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether users can send feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Whether to allow the meeting host to add co-hosts.
+	CoHost bool `json:"co_host,omitzero"`
+	// Whether polls are available in the meeting controls.
+	Polling bool `json:"polling,omitzero"`
+	// Information about the account's meeting polling settings.
+	MeetingPolling zoom.UserPollingSettings `json:"meeting_polling,omitzero"`
+	// Whether hosts can temporarily remove an attendee from a meeting.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitzero"`
+	// Whether participants can use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitzero"`
+	// Whether users can request remote control.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether non-verbal feedback through screensharing is enabled.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether the host can split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Whether the host can assign participants to breakout rooms when scheduling. This feature is only
+	// available in version 4.5.0 or higher.
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitzero"`
+	// Whether the host can provide 1:1 remote support to a participant.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether to allow hosts and participants to share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// The type of user who can share their screen or content during meetings: * host — Only hosts
+	// can screen share. * all — Both hosts and participants can screen share.
+	WhoCanShareScreen string `json:"who_can_share_screen,omitzero"`
+	// The type of user that can begin sharing their screen when someone else in the meeting is sharing
+	// their screen: * host — Only hosts can screen share when someone else is sharing. * all —
+	// Both hosts and participants can screen share when someone else is sharing.
+	WhoCanShareScreenWhenSomeoneIsSharing string `json:"who_can_share_screen_when_someone_is_sharing,omitzero"`
+	// Indicates how many participants can screen share at the same time. The value can be one of the
+	// following:<br> one: Only one participant can screen share at a time .<br> multiple: Multiple
+	// participants can screen share simultaneously (dual monitors recommended).
+	ParticipantsShareSimultaneously string `json:"participants_share_simultaneously,omitzero"`
+	// Whether closed captions are enabled.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Whether group HD video is enabled.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether another user can take control of camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Share dual camera. Zoom marks this field deprecated.
+	ShareDualCamera bool `json:"share_dual_camera,omitzero"`
+	// Whether the Waiting Room feature is enabled. When enabled, attendees can only join after the
+	// host approves their entry.
+	WaitingRoom bool `json:"waiting_room,omitzero"`
+	// Whether users can change their background.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Information about the virtual background settings.
+	VirtualBackgroundSettings zoom.VirtualBackgroundSettings `json:"virtual_background_settings,omitzero"`
+	// Whether custom data center regions are enabled for hosting real-time meeting and webinar
+	// traffic: * true — Enabled. Provide the data center regions in the data_center_regions field. *
+	// false — Disabled. Only use the default data center regions.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// The user's selected custom data center regions. This field only returns if the
+	// custom_data_center_regions value is true: * AU — Australia. * LA — Latin America. * CA —
+	// Canada. * CN — China. * DE — Germany. * HK — Hong Kong SAR. * IN — India. * IE —
+	// Ireland. * TY — Japan. * MX — Mexico. * NL — Netherlands. * SG — Singapore. * US —
+	// United States.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+	// Information about the language interpretation settings.
+	LanguageInterpretation UserSettingsUpdatedLanguageInterpretation `json:"language_interpretation,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Choose from the following meeting reaction options: * all — All emojis: Allow meeting
+	// participants to use any emoji available in Zoom chat as a reaction in a meeting. * selected —
+	// Selected emojis: Allow meeting participants to use the 6 standard meeting reaction emojis:
+	// Clapping Hands, Thumbs Up, Heart, Tears of Joy, Open Mouth, Party Popper (Tada, Celebration).
+	MeetingReactionsEmojis string `json:"meeting_reactions_emojis,omitzero"`
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether participants can join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitzero"`
+	// Whether participants can join a meeting directly from their mobile browser.
+	JoinFromMobile bool `json:"join_from_mobile,omitzero"`
+	// Whether participants can join a meeting directly from their desktop browser.
+	JoinFromDesktop bool `json:"join_from_desktop,omitzero"`
+	// Whether to allow livestreaming.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Whether to allow Facebook livestreaming.
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitzero"`
+	// Whether to allow Workplace by Facebook livestreaming.
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitzero"`
+	// Whether to allow YouTube livestreaming.
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitzero"`
+	// Whether to allow custom livestreaming.
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitzero"`
+	// The custom livestreaming service instructions.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitzero"`
+	// Whether webinar livestreaming is enabled.
+	WebinarLiveStreaming zoom.WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitzero"`
+	// Whether webinar participants can send chat messages.
+	WebinarChat zoom.WebinarChatSettings `json:"webinar_chat,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation zoom.SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Information about the closed captioning settings.
+	ClosedCaptioning zoom.ClosedCaptioning `json:"closed_captioning,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Whether to allow the host to present a survey to participants once a meeting has ended. This
+	// feature is only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Information about the account's webinar polling settings.
+	WebinarPolling zoom.UserPollingSettings `json:"webinar_polling,omitzero"`
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// Whether the Auto-answer group in chat setting is enabled.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether the Show Zoom windows during screen share feature is enabled.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+}
+
+// UserSettingsUpdatedLanguageInterpretation is information about the language interpretation
+// settings.
+type UserSettingsUpdatedLanguageInterpretation struct {
+	// Whether hosts can assign participants as interpreters to interpret one language into another in
+	// real-time.
+	Enable bool `json:"enable,omitzero"`
+	// A list of system-supported languages.
+	Languages []string `json:"languages,omitzero"`
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitzero"`
+}
+
+// UserSettingsUpdatedRecording is information about recording settings.
+type UserSettingsUpdatedRecording struct {
+	// Whether hosts and participants can record the meeting using a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Whether hosts can record and save the meeting or webinar in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Whether recording the active speaker with a shared screen is enabled.
+	RecordSpeakerView bool `json:"record_speaker_view,omitzero"`
+	// Whether recording the gallery view with a shared screen is enabled.
+	RecordGalleryView bool `json:"record_gallery_view,omitzero"`
+	// Whether recording an audio-only file is enabled.
+	RecordAudioFile bool `json:"record_audio_file,omitzero"`
+	// Whether saving the chat text from the meeting to the cloud is enabled.
+	SaveChatText bool `json:"save_chat_text,omitzero"`
+	// Whether adding a timestamp to the recording is enabled.
+	ShowTimestamp bool `json:"show_timestamp,omitzero"`
+	// Whether automatically transcribing the audio of the meeting or webinar to the cloud is enabled.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitzero"`
+	// The automatic recording setting: * local — Record locally * cloud — Record on the cloud. *
+	// none — Disabled.
+	AutoRecording string `json:"auto_recording,omitzero"`
+	// Whether Zoom will permanently delete recordings automatically after a specified number of days
+	// is enabled. The number of days is displayed in the auto_delete_cmr_days field.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
+	// When the auto_delete_cmr value is true, this value is the number of days before the
+	// auto-deletion of cloud recordings: * 30 — 30 days. * 60 — 60 days. * 90 — 90 days. * 120
+	// — 120 days.
+	AutoDeleteCmrDays int64 `json:"auto_delete_cmr_days,omitzero"`
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately zoom.RecordFilesSeparately `json:"record_files_separately,omitzero"`
+	// Whether participants' names display in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitzero"`
+	// Whether thumbnails of the presenter are recorded when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitzero"`
+	// Whether recordings will be optimized for a 3rd party video editor. This can increase the file
+	// size and the time it takes to generate recording files.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitzero"`
+	// Whether the recording highlights feature is enabled.
+	RecordingHighlight bool `json:"recording_highlight,omitzero"`
+	// Whether panelist chats are saved to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitzero"`
+	// Whether poll results shared during the meeting or webinar are saved. This also includes poll
+	// results shared during the meeting or webinar.
+	SavePollResults bool `json:"save_poll_results,omitzero"`
+	// Whether closed captions are saved as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitzero"`
+	// Whether to record separate audio files for each participant is enabled.
+	RecordAudioFileEachParticipant bool `json:"record_audio_file_each_participant,omitzero"`
+	// Whether the meeting's host can pause or stop the cloud's auto recording is enabled.
+	HostPauseStopRecording bool `json:"host_pause_stop_recording,omitzero"`
+	// Whether to display a disclaimer to participants before a recording begins is enabled.
+	RecordingDisclaimer bool `json:"recording_disclaimer,omitzero"`
+	// Whether to ask participants for consent when a recording begins is enabled. This is only
+	// available when the value of the recording_disclaimer field is set to true.
+	AskParticipantsToConsentDisclaimer bool `json:"ask_participants_to_consent_disclaimer,omitzero"`
+	// Whether to ask the host to confirm the recording disclaimer is enabled.
+	AskHostToConfirmDisclaimer bool `json:"ask_host_to_confirm_disclaimer,omitzero"`
+	// Information about the minimum password requirements for recordings via the Account Recording
+	// settings.
+	RecordingPasswordRequirement UserSettingsUpdatedRecordingPasswordRequirement `json:"recording_password_requirement,omitzero"`
+	// Information about the settings to allow cloud recording access only from specific IP address
+	// ranges.
+	IPAddressAccessControl zoom.IPAddressAccessControl `json:"ip_address_access_control,omitzero"`
+}
+
+// UserSettingsUpdatedRecordingPasswordRequirement is information about the minimum password
+// requirements for recordings via the Account Recording settings.
+type UserSettingsUpdatedRecordingPasswordRequirement struct {
+	// The password's minimum required length.
+	Length int64 `json:"length,omitzero"`
+	// Whether the password must contain at least one alphabetical letter.
+	HaveLetter bool `json:"have_letter,omitzero"`
+	// Whether the password must contain at least one numeric character.
+	HaveNumber bool `json:"have_number,omitzero"`
+	// Whether the password must contain at least one special character (for example, !, @, or #).
+	HaveSpecialCharacter bool `json:"have_special_character,omitzero"`
+	// Whether the password must contain only numeric characters.
+	OnlyAllowNumeric bool `json:"only_allow_numeric,omitzero"`
+}
+
+// UserSettingsUpdatedFeature is information about the features available to the user.
+type UserSettingsUpdatedFeature struct {
+	// The user's meeting capacity.
+	MeetingCapacity int64 `json:"meeting_capacity,omitzero"`
+	// Whether the large meeting feature is enabled.
+	LargeMeeting bool `json:"large_meeting,omitzero"`
+	// The capacity for the user's large meetings: * 500 * 1000.
+	LargeMeetingCapacity int64 `json:"large_meeting_capacity,omitzero"`
+	// Whether the user has the Webinar feature.
+	Webinar bool `json:"webinar,omitzero"`
+	// If the user has a Webinar capacity plan subscription, the user's Webinar capacity: * 100 * 500 *
+	// 1000 * 3000 * 5000 * 10000.
+	WebinarCapacity int64 `json:"webinar_capacity,omitzero"`
+	// Whether the user has the Zoom Events feature.
+	ZoomEvents bool `json:"zoom_events,omitzero"`
+	// If the user has the Zoom Events feature, the user's Zoom Events plan capacity: * 500 * 1000 *
+	// 3000 * 5000 * 10000 * 20000 * 30000 * 50000.
+	ZoomEventsCapacity int64 `json:"zoom_events_capacity,omitzero"`
+	// Host meeting in China. Zoom marks this field deprecated.
+	CNMeeting bool `json:"cn_meeting,omitzero"`
+	// Host meeting in India. Zoom marks this field deprecated.
+	InMeeting bool `json:"in_meeting,omitzero"`
+	// Whether the Zoom Phone feature is enabled.
+	ZoomPhone bool `json:"zoom_phone,omitzero"`
+	// The user's assigned Concurrent Meeting type: * Basic * Plus * None.
+	ConcurrentMeeting string `json:"concurrent_meeting,omitzero"`
+}
+
+// UserSettingsUpdatedTSP is information about the Telephony Service Provider (TSP) settings.
+type UserSettingsUpdatedTSP struct {
+	// Whether the Call Me feature is enabled. When enabled, the user can enter their phone number to
+	// join meetings. As a meeting host, the user can use the Invite by Phone feature to invite
+	// participants to join by phone.
+	CallOut bool `json:"call_out,omitzero"`
+	// A list of countries and regions to which the user can call out to.
+	CallOutCountries []string `json:"call_out_countries,omitzero"`
+	// Whether to show the international numbers link in the email invitation.
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitzero"`
+	// Whether hosts can see the toll-free numbers in the email invitation or in the Zoom client.
+	DisplayTollFreeNumbers bool `json:"display_toll_free_numbers,omitzero"`
+	// Information about the global dial-in countries settings.
+	GlobalDialInCountries UserSettingsUpdatedGlobalDialInCountries `json:"global_dial_in_countries,omitzero"`
+}
+
+// UserSettingsUpdatedGlobalDialInCountries is information about the global dial-in countries
+// settings.
+type UserSettingsUpdatedGlobalDialInCountries struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation. You can adjust the order that the dial-in numbers appear in the email invitation.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+}
+
+// UserSettingsUpdatedOldObject is information about the user's previous settings.
+type UserSettingsUpdatedOldObject struct {
+	// The modified user's unique ID (userId).
+	ID string `json:"id,omitzero"`
+	// Information about the user's previous settings. This only returns modified settings.
+	Settings UserSettingsUpdatedOldObjectSettings `json:"settings,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettings is information about the user's previous settings. This only
+// returns modified settings.
+type UserSettingsUpdatedOldObjectSettings struct {
+	// Information about the audio conferencing settings.
+	AudioConferencing UserSettingsUpdatedOldObjectSettingsAudioConferencing `json:"audio_conferencing,omitzero"`
+	// Information about the scheduled meeting settings.
+	ScheduleMeeting UserSettingsUpdatedOldObjectSettingsScheduleMeeting `json:"schedule_meeting,omitzero"`
+	// Information about the in meeting settings.
+	InMeeting UserSettingsUpdatedOldObjectSettingsInMeeting `json:"in_meeting,omitzero"`
+	// Information about the email notification settings.
+	EmailNotification zoom.EmailNotificationSettings `json:"email_notification,omitzero"`
+	// Information about recording settings.
+	Recording UserSettingsUpdatedOldObjectSettingsRecording `json:"recording,omitzero"`
+	// Information about telephony settings.
+	Telephony zoom.UserSettingsTelephony `json:"telephony,omitzero"`
+	// Information about the features available to the user.
+	Feature UserSettingsUpdatedOldObjectSettingsFeature `json:"feature,omitzero"`
+	// Whether to require that all meetings are secured with at least one security option.
+	MeetingSecurity zoom.UserSettingsMeetingSecurity `json:"meeting_security,omitzero"`
+	// Information about the Telephony Service Provider (TSP) settings.
+	TSP UserSettingsUpdatedOldObjectSettingsTSP `json:"tsp,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsAudioConferencing is information about the audio conferencing
+// settings.
+type UserSettingsUpdatedOldObjectSettingsAudioConferencing struct {
+	// Information about the participant phone masking settings.
+	ParticipantPhoneMasking zoom.ParticipantPhoneMasking `json:"participant_phone_masking,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsScheduleMeeting is information about the scheduled meeting
+// settings.
+type UserSettingsUpdatedOldObjectSettingsScheduleMeeting struct {
+	// Whether to start meetings with the host video on.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Whether to start meetings with the participant video on.
+	ParticipantsVideo bool `json:"participants_video,omitzero"`
+	// The type of audio used to join the meeting.
+	AudioType string `json:"audio_type,omitzero"`
+	// Whether participants can join the meeting before its host.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Whether to require a password for personal meetings if attendees can join before host.
+	ForcePMIJBHPassword string `json:"force_pmi_jbh_password,omitzero"`
+	// Use a PMI (Personal Meeting ID) to schedule meeting.
+	UsePMIForScheduledMeetings bool `json:"use_pmi_for_scheduled_meetings,omitzero"`
+	// Require a password from participants before joining a meeting via PSTN.
+	PSTNPasswordProtected string `json:"pstn_password_protected,omitzero"`
+	// If the value of the join_before_host field is true, this field indicates the time limits within
+	// which a participant can join a meeting before the meeting's host:.
+	JBHTime int64 `json:"jbh_time,omitzero"`
+	// The personal meeting settings: * true — Indicates that the Enable Personal Meeting ID setting
+	// is enabled. Users can use a personal meeting ID for their meetings. * false — Indicates that
+	// the Enable Personal Meeting ID setting is disabled. When this setting is disabled, meetings that
+	// were scheduled with a PMI will be invalid. You must manually update any scheduled meetings.
+	PersonalMeeting bool `json:"personal_meeting,omitzero"`
+	// Whether to use the default password for already scheduled meetings.
+	DefaultPasswordForScheduledMeetings bool `json:"default_password_for_scheduled_meetings,omitzero"`
+	// Whether a random password will be generated on the end of user who starts the instant meeting.
+	// Other meeting participants must enter the generated password to join the meeting.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Whether to automatically mute all participants when they join the meeting.
+	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
+	// Require participants to enter password for PMI meetings: * jbh_only — Only when a participant
+	// joins before the host. * all — All participants must enter a password to join the meeting. *
+	// none — No password required.
+	RequirePasswordForPMIMeetings string `json:"require_password_for_pmi_meetings,omitzero"`
+	// Whether PMI is enabled for all instant meetings.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitzero"`
+	// Require a passcode for meetings which have already been scheduled.
+	RequirePasswordForScheduledMeetings bool `json:"require_password_for_scheduled_meetings,omitzero"`
+	// Whether a password is generated when a meeting host schedules a new meeting. Meeting
+	// participants will be required to enter the password before they can join the meeting.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// The PMI's password.
+	PMIPassword string `json:"pmi_password,omitzero"`
+	// Whether to receive a desktop notification for upcoming meetings.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsInMeeting is information about the in meeting settings.
+type UserSettingsUpdatedOldObjectSettingsInMeeting struct {
+	// Whether to require AES encryption for meetings.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Whether meeting participants can use in-meeting chat.
+	Chat bool `json:"chat,omitzero"`
+	// Whether to display a thumbs up or thumbs down feedback survey at the end of each meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Whether to enable the classic whiteboard feature.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether participants can chat with certain groups: * 1 — The participants cannot use chat. * 2
+	// — Host and co-hosts only. * 3 — The participants can chat with other participants publicly.
+	// * 4 - The participants can chat with other participants publicly and privately.
+	AllowParticipantsChatWith int64 `json:"allow_participants_chat_with,omitzero"`
+	// Whether participants can save meeting chats: * 1 — Participants cannot save meeting chats. * 2
+	// — Participants can only save host and co-host meeting chats. * 3 — Participants can save all
+	// meeting chats.
+	AllowUsersSaveChats int64 `json:"allow_users_save_chats,omitzero"`
+	// Whether meeting participants can use private chat.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// Whether the Focus Mode feature is enabled. When enabled, this feature only displays the host and
+	// co-hosts' video and profile pictures during a meeting.
+	AttentionModeFocusMode bool `json:"attention_mode_focus_mode,omitzero"`
+	// Whether the host can enable Focus Mode when scheduling a meeting.
+	AllowHostToEnableFocusMode bool `json:"allow_host_to_enable_focus_mode,omitzero"`
+	// Whether to automatically save all in-meeting chats.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// The sound that plays when participants join or leave the meeting: * host — Chime when host
+	// joins or leaves a meeting. * all — Chime when any participant joins or leaves a meeting. *
+	// none — Do not chime.
+	EntryExitChime string `json:"entry_exit_chime,omitzero"`
+	// When a participant joins by telephone, whether recording and playing the participant's own voice
+	// is enabled.
+	RecordPlayVoice bool `json:"record_play_voice,omitzero"`
+	// Whether file sharing via in-meeting chat is enabled.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether users can send feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Whether to allow the meeting host to add co-hosts.
+	CoHost bool `json:"co_host,omitzero"`
+	// Whether polls are available in the meeting controls.
+	Polling bool `json:"polling,omitzero"`
+	// Information about the account's meeting polling settings.
+	MeetingPolling zoom.UserPollingSettings `json:"meeting_polling,omitzero"`
+	// Whether hosts can temporarily remove an attendee from a meeting.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitzero"`
+	// Whether participants can use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitzero"`
+	// Whether users can request remote control.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether non-verbal feedback through screensharing is enabled.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether the host can split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Whether the host can assign participants to breakout rooms when scheduling. This feature is only
+	// available in version 4.5.0 or higher.
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitzero"`
+	// Whether the host can provide 1:1 remote support to a participant.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether to allow hosts and participants to share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// The type of user who can share their screen or content during meetings: * host — Only hosts
+	// can screen share. * all — Both hosts and participants can screen share.
+	WhoCanShareScreen string `json:"who_can_share_screen,omitzero"`
+	// The type of user that can begin sharing their screen when someone else in the meeting is sharing
+	// their screen: * host — Only hosts can screen share when someone else is sharing. * all —
+	// Both hosts and participants can screen share when someone else is sharing.
+	WhoCanShareScreenWhenSomeoneIsSharing string `json:"who_can_share_screen_when_someone_is_sharing,omitzero"`
+	// Indicates how many participants can screen share at the same time. The value can be one of the
+	// following:<br> one: Only one participant can screen share at a time .<br> multiple: Multiple
+	// participants can screen share simultaneously (dual monitors recommended).
+	ParticipantsShareSimultaneously string `json:"participants_share_simultaneously,omitzero"`
+	// Whether closed captions are enabled.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Whether group HD video is enabled.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether another user can take control of camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Share dual camera. Zoom marks this field deprecated.
+	ShareDualCamera bool `json:"share_dual_camera,omitzero"`
+	// Whether the Waiting Room feature is enabled. When enabled, attendees can only join after the
+	// host approves their entry.
+	WaitingRoom bool `json:"waiting_room,omitzero"`
+	// Whether users can change their background.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Information about the virtual background settings.
+	VirtualBackgroundSettings zoom.VirtualBackgroundSettings `json:"virtual_background_settings,omitzero"`
+	// Whether custom data center regions are enabled for hosting real-time meeting and webinar
+	// traffic: * true — Enabled. Provide the data center regions in the data_center_regions field. *
+	// false — Disabled. Only use the default data center regions.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// The user's selected custom data center regions. This field only returns if the
+	// custom_data_center_regions value is true: * AU — Australia. * LA — Latin America. * CA —
+	// Canada. * CN — China. * DE — Germany. * HK — Hong Kong SAR. * IN — India. * IE —
+	// Ireland. * TY — Japan. * MX — Mexico. * NL — Netherlands. * SG — Singapore. * US —
+	// United States.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+	// Information about the language interpretation settings.
+	LanguageInterpretation UserSettingsUpdatedOldObjectSettingsInMeetingLanguageInterpretation `json:"language_interpretation,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Choose from the following meeting reaction options: * all — All emojis: Allow meeting
+	// participants to use any emoji available in Zoom chat as a reaction in a meeting. * selected —
+	// Selected emojis: Allow meeting participants to use the 6 standard meeting reaction emojis:
+	// Clapping Hands, Thumbs Up, Heart, Tears of Joy, Open Mouth, Party Popper (Tada, Celebration).
+	MeetingReactionsEmojis string `json:"meeting_reactions_emojis,omitzero"`
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether participants can join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitzero"`
+	// Whether participants can join a meeting directly from their mobile browser.
+	JoinFromMobile bool `json:"join_from_mobile,omitzero"`
+	// Whether participants can join a meeting directly from their desktop browser.
+	JoinFromDesktop bool `json:"join_from_desktop,omitzero"`
+	// Whether to allow livestreaming.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Whether to allow Facebook livestreaming.
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitzero"`
+	// Whether to allow Workplace by Facebook livestreaming.
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitzero"`
+	// Whether to allow YouTube livestreaming.
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitzero"`
+	// Whether to allow custom livestreaming.
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitzero"`
+	// The custom livestreaming service instructions.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitzero"`
+	// Whether webinar livestreaming is enabled.
+	WebinarLiveStreaming zoom.WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitzero"`
+	// Whether webinar participants can send chat messages.
+	WebinarChat zoom.WebinarChatSettings `json:"webinar_chat,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation zoom.SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Information about the closed captioning settings.
+	ClosedCaptioning zoom.ClosedCaptioning `json:"closed_captioning,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Whether to allow the host to present a survey to participants once a meeting has ended. This
+	// feature is only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Information about the account's webinar polling settings.
+	WebinarPolling zoom.UserPollingSettings `json:"webinar_polling,omitzero"`
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// Whether the Auto-answer group in chat setting is enabled.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether the Show Zoom windows during screen share feature is enabled.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsInMeetingLanguageInterpretation is information about the
+// language interpretation settings.
+type UserSettingsUpdatedOldObjectSettingsInMeetingLanguageInterpretation struct {
+	// Whether hosts can assign participants as interpreters to interpret one language into another in
+	// real-time.
+	Enable bool `json:"enable,omitzero"`
+	// A list of system-supported languages.
+	Languages []string `json:"languages,omitzero"`
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsRecording is information about recording settings.
+type UserSettingsUpdatedOldObjectSettingsRecording struct {
+	// Whether hosts and participants can record the meeting using a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Whether hosts can record and save the meeting or webinar in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Whether recording the active speaker with a shared screen is enabled.
+	RecordSpeakerView bool `json:"record_speaker_view,omitzero"`
+	// Whether recording the gallery view with a shared screen is enabled.
+	RecordGalleryView bool `json:"record_gallery_view,omitzero"`
+	// Whether recording an audio-only file is enabled.
+	RecordAudioFile bool `json:"record_audio_file,omitzero"`
+	// Whether saving the chat text from the meeting to the cloud is enabled.
+	SaveChatText bool `json:"save_chat_text,omitzero"`
+	// Whether adding a timestamp to the recording is enabled.
+	ShowTimestamp bool `json:"show_timestamp,omitzero"`
+	// Whether automatically transcribing the audio of the meeting or webinar to the cloud is enabled.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitzero"`
+	// The automatic recording setting: * local — Record locally * cloud — Record on the cloud. *
+	// none — Disabled.
+	AutoRecording string `json:"auto_recording,omitzero"`
+	// Whether Zoom will permanently delete recordings automatically after a specified number of days
+	// is enabled. The number of days is displayed in the auto_delete_cmr_days field.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
+	// When the auto_delete_cmr value is true, this value is the number of days before the
+	// auto-deletion of cloud recordings: * 30 — 30 days. * 60 — 60 days. * 90 — 90 days. * 120
+	// — 120 days.
+	AutoDeleteCmrDays int64 `json:"auto_delete_cmr_days,omitzero"`
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately zoom.RecordFilesSeparately `json:"record_files_separately,omitzero"`
+	// Whether participants' names display in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitzero"`
+	// Whether thumbnails of the presenter are recorded when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitzero"`
+	// Whether recordings will be optimized for a 3rd party video editor. This can increase the file
+	// size and the time it takes to generate recording files.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitzero"`
+	// Whether the recording highlights feature is enabled.
+	RecordingHighlight bool `json:"recording_highlight,omitzero"`
+	// Whether panelist chats are saved to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitzero"`
+	// Whether poll results shared during the meeting or webinar are saved. This also includes poll
+	// results shared during the meeting or webinar.
+	SavePollResults bool `json:"save_poll_results,omitzero"`
+	// Whether closed captions are saved as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitzero"`
+	// Whether to record separate audio files for each participant is enabled.
+	RecordAudioFileEachParticipant bool `json:"record_audio_file_each_participant,omitzero"`
+	// Whether the meeting's host can pause or stop the cloud's auto recording is enabled.
+	HostPauseStopRecording bool `json:"host_pause_stop_recording,omitzero"`
+	// Whether to display a disclaimer to participants before a recording begins is enabled.
+	RecordingDisclaimer bool `json:"recording_disclaimer,omitzero"`
+	// Whether to ask participants for consent when a recording begins is enabled. This is only
+	// available when the value of the recording_disclaimer field is set to true.
+	AskParticipantsToConsentDisclaimer bool `json:"ask_participants_to_consent_disclaimer,omitzero"`
+	// Whether to ask the host to confirm the recording disclaimer is enabled.
+	AskHostToConfirmDisclaimer bool `json:"ask_host_to_confirm_disclaimer,omitzero"`
+	// Information about the minimum password requirements for recordings via the Account Recording
+	// settings.
+	RecordingPasswordRequirement UserSettingsUpdatedOldObjectSettingsRecordingRecordingPasswordRequirement `json:"recording_password_requirement,omitzero"`
+	// Information about the settings to allow cloud recording access only from specific IP address
+	// ranges.
+	IPAddressAccessControl zoom.IPAddressAccessControl `json:"ip_address_access_control,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsRecordingRecordingPasswordRequirement is information about
+// the minimum password requirements for recordings via the Account Recording settings.
+type UserSettingsUpdatedOldObjectSettingsRecordingRecordingPasswordRequirement struct {
+	// The password's minimum required length.
+	Length int64 `json:"length,omitzero"`
+	// Whether the password must contain at least one alphabetical letter.
+	HaveLetter bool `json:"have_letter,omitzero"`
+	// Whether the password must contain at least one numeric character.
+	HaveNumber bool `json:"have_number,omitzero"`
+	// Whether the password must contain at least one special character (for example, !, @, or #).
+	HaveSpecialCharacter bool `json:"have_special_character,omitzero"`
+	// Whether the password must contain only numeric characters.
+	OnlyAllowNumeric bool `json:"only_allow_numeric,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsFeature is information about the features available to the
+// user.
+type UserSettingsUpdatedOldObjectSettingsFeature struct {
+	// The user's meeting capacity.
+	MeetingCapacity int64 `json:"meeting_capacity,omitzero"`
+	// Whether the large meeting feature is enabled.
+	LargeMeeting bool `json:"large_meeting,omitzero"`
+	// The capacity for the user's large meetings: * 500 * 1000.
+	LargeMeetingCapacity int64 `json:"large_meeting_capacity,omitzero"`
+	// Whether the user has the Webinar feature.
+	Webinar bool `json:"webinar,omitzero"`
+	// If the user has a Webinar capacity plan subscription, the user's Webinar capacity: * 100 * 500 *
+	// 1000 * 3000 * 5000 * 10000.
+	WebinarCapacity int64 `json:"webinar_capacity,omitzero"`
+	// Whether the user has the Zoom Events feature.
+	ZoomEvents bool `json:"zoom_events,omitzero"`
+	// If the user has the Zoom Events feature, the user's Zoom Events plan capacity: * 500 * 1000 *
+	// 3000 * 5000 * 10000 * 20000 * 30000 * 50000.
+	ZoomEventsCapacity int64 `json:"zoom_events_capacity,omitzero"`
+	// Host meeting in China. Zoom marks this field deprecated.
+	CNMeeting bool `json:"cn_meeting,omitzero"`
+	// Host meeting in India. Zoom marks this field deprecated.
+	InMeeting bool `json:"in_meeting,omitzero"`
+	// Whether the Zoom Phone feature is enabled.
+	ZoomPhone bool `json:"zoom_phone,omitzero"`
+	// The user's assigned Concurrent Meeting type: * Basic * Plus * None.
+	ConcurrentMeeting string `json:"concurrent_meeting,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsTSP is information about the Telephony Service Provider (TSP)
+// settings.
+type UserSettingsUpdatedOldObjectSettingsTSP struct {
+	// Whether the Call Me feature is enabled. When enabled, the user can enter their phone number to
+	// join meetings. As a meeting host, the user can use the Invite by Phone feature to invite
+	// participants to join by phone.
+	CallOut bool `json:"call_out,omitzero"`
+	// A list of countries and regions to which the user can call out to.
+	CallOutCountries []string `json:"call_out_countries,omitzero"`
+	// Whether to show the international numbers link in the email invitation.
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitzero"`
+	// Whether hosts can see the toll-free numbers in the email invitation or in the Zoom client.
+	DisplayTollFreeNumbers bool `json:"display_toll_free_numbers,omitzero"`
+	// Information about the global dial-in countries settings.
+	GlobalDialInCountries UserSettingsUpdatedOldObjectSettingsTSPGlobalDialInCountries `json:"global_dial_in_countries,omitzero"`
+}
+
+// UserSettingsUpdatedOldObjectSettingsTSPGlobalDialInCountries is information about the global
+// dial-in countries settings.
+type UserSettingsUpdatedOldObjectSettingsTSPGlobalDialInCountries struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation. You can adjust the order that the dial-in numbers appear in the email invitation.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+}
+
+// GroupSettingsUpdatedPayload is the payload of group.settings_updated events. Zoom triggers the
+// Group's setting updated event when account owners or users update a group's settings. ##
+// Prerequisites.
+type GroupSettingsUpdatedPayload struct {
+	// The account ID of the user that updated the group's settings.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user that updated the group's settings.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user that updated the group's settings.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the group's updated settings.
+	Object GroupSettingsUpdatedObject `json:"object,omitzero"`
+	// A timestamp that indicates when the group's settings were updated, in milliseconds.
+	TimeStamp int64 `json:"time_stamp,omitzero"`
+	// Information about the group's previous settings.
+	OldObject GroupSettingsUpdatedOldObject `json:"old_object,omitzero"`
+}
+
+// GroupSettingsUpdatedObject is information about the group's updated settings.
+type GroupSettingsUpdatedObject struct {
+	// The updated group's ID.
+	ID       string                       `json:"id,omitzero"`
+	Settings GroupSettingsUpdatedSettings `json:"settings,omitzero"`
+}
+
+// GroupSettingsUpdatedSettings is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedSettings struct {
+	AudioConferencing GroupSettingsUpdatedAudioConferencing `json:"audio_conferencing,omitzero"`
+	EmailNotification zoom.EmailNotificationSettings        `json:"email_notification,omitzero"`
+	InMeeting         GroupSettingsUpdatedInMeeting         `json:"in_meeting,omitzero"`
+	OtherOptions      GroupSettingsUpdatedOtherOptions      `json:"other_options,omitzero"`
+	Profile           zoom.ProfileSettings                  `json:"profile,omitzero"`
+	Recording         GroupSettingsUpdatedRecording         `json:"recording,omitzero"`
+	ScheduleMeeting   GroupSettingsUpdatedScheduleMeeting   `json:"schedule_meeting,omitzero"`
+	Telephony         zoom.GroupSettingsTelephony           `json:"telephony,omitzero"`
+	MeetingSecurity   zoom.GroupSettingsMeetingSecurity     `json:"meeting_security,omitzero"`
+	// The account's chat settings.
+	Chat GroupSettingsUpdatedChat `json:"chat,omitzero"`
+}
+
+// GroupSettingsUpdatedAudioConferencing is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedAudioConferencing struct {
+	// The group's Toll-free and Fee-based Toll Call settings.
+	TollFreeAndFeeBasedTollCall zoom.TollFreeAndFeeBasedTollCallSettings `json:"toll_free_and_fee_based_toll_call,omitzero"`
+	// The group's Toll Call settings.
+	TollCall zoom.TollCallSettings `json:"toll_call,omitzero"`
+	// The group's Call Me and Invite by Phone settings.
+	CallMeAndInviteByPhone GroupSettingsUpdatedCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitzero"`
+	// Whether the group has the Personal Audio Conference setting enabled.
+	PersonalAudioConference bool `json:"personal_audio_conference,omitzero"`
+	// The group's Mask phone number in the participant list settings.
+	ParticipantPhoneMasking zoom.ParticipantPhoneMasking `json:"participant_phone_masking,omitzero"`
+}
+
+// GroupSettingsUpdatedCallMeAndInviteByPhone is the group's Call Me and Invite by Phone settings.
+type GroupSettingsUpdatedCallMeAndInviteByPhone struct {
+	// Whether the group has the Call Me and Invite by Phone setting enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Require Call Me users to press 1 before being connected to the meeting. * auto - Automatically
+	// determine whether to require pressing 1 before connecting to the meeting. * always - Always
+	// require Call Me users to press 1 before connecting to the meeting. * never - Never require Call
+	// Me users to press 1 before connecting to the meeting.
+	RequirePress1ForCallMe string `json:"require_press_1_for_call_me,omitzero"`
+	// The group's call out countries/regions settings.
+	CallOutCountries GroupSettingsUpdatedCallOutCountries `json:"call_out_countries,omitzero"`
+	// Whether webinar attendees can use Call Me to connect audio. This feature is only available in
+	// version 5.2.2 and higher.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitzero"`
+}
+
+// GroupSettingsUpdatedCallOutCountries is the group's call out countries/regions settings.
+type GroupSettingsUpdatedCallOutCountries struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+}
+
+// GroupSettingsUpdatedInMeeting is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedInMeeting struct {
+	// Whether participants that belong to your account can see that a guest (someone who does not
+	// belong to your account) is participating in the meeting.
+	AlertGuestJoin bool `json:"alert_guest_join,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether livestreaming is allowed.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Whether participants can only chat with certain groups: * 1 — Participants cannot use chat. *
+	// 2 — Host and co-hosts only. * 3 — Participants can chat with other participants publicly. *
+	// 4 - Participants can chat with other participants publicly and privately.
+	AllowParticipantsChatWith int64 `json:"allow_participants_chat_with,omitzero"`
+	// Whether Zoom windows display screen share.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+	// Whether participants can save meeting chats: * 1 — Participants cannot save meeting chats. * 2
+	// — Participants can only save host and co-host meeting chats. * 3 — Participants can save all
+	// meeting chats.
+	AllowUsersSaveChats int64 `json:"allow_users_save_chats,omitzero"`
+	// Whether meeting participants can use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitzero"`
+	// Whether users can view and add contacts to the Auto-answer group in chat feature. Calls from
+	// members of the Auto Answer Group will be automatically answered the user.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether all in-meeting chats are automatically saved.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// Whether hosts can split meeting participants into breakout rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Whether hosts can assign participants to breakout rooms when scheduling. This feature is only
+	// available in version 4.5.0 or higher.
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitzero"`
+	// Whether meeting participants can send chat messages that are visible to all participants.
+	Chat bool `json:"chat,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Whether the host can type closed captions or assign a participant/third party device to add
+	// closed captions.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Information about the group's closed captioning settings.
+	ClosedCaptioning zoom.ClosedCaptioning `json:"closed_captioning,omitzero"`
+	// Whether the host can add co-hosts. Co-hosts have the same in-meeting controls as the host.
+	CoHost bool `json:"co_host,omitzero"`
+	// Whether to display the custom data center regions selected for meetings hosted by this group.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// Whether custom livestreaming is enabled.
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitzero"`
+	// The specific instructions to allow your account's meeting hosts to configure a custom
+	// livestream.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitzero"`
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to: * AU — Australia. * LA — Latin America. * CA — Canada. * CN
+	// — China. * DE — Germany. * HK — Hong Kong SAR. * IN — India. * IE — Ireland. * TY —
+	// Japan. * MX — Mexico. * NL — Netherlands. * SG — Singapore. * US — United States.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// Whether all meetings are required to use End-to-end (E2EE) encryption.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Whether a chime plays when participants join or leave the meeting.
+	EntryExitChime bool `json:"entry_exit_chime,omitzero"`
+	// Whether other users are allowed to take control of the camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Whether users can provide feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Whether the in-meeting Send files via meeting chat setting is enabled.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether higher quality video is enabled for hosts and participants.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether participants can join a meeting directly from their desktop browser.
+	JoinFromDesktop bool `json:"join_from_desktop,omitzero"`
+	// Whether participants can join a meeting directly from their mobile browser.
+	JoinFromMobile bool `json:"join_from_mobile,omitzero"`
+	// Information about the language interpretation settings.
+	LanguageInterpretation zoom.LanguageInterpretationSettings `json:"language_interpretation,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation zoom.SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitzero"`
+	// Whether Facebook livestreaming is enabled.
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitzero"`
+	// Whether YouTube livestreaming is enabled.
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitzero"`
+	// Information about manual captioning settings.
+	ManualCaptioning zoom.ManualCaptioning `json:"manual_captioning,omitzero"`
+	// Information about the account's meeting polling settings.
+	MeetingPolling zoom.GroupPollingSettings `json:"meeting_polling,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Choose from the following meeting reaction options: * all — All emojis: Allow meeting
+	// participants to use any emoji available in Zoom chat as a reaction in a meeting. * selected —
+	// Selected emojis: Allow meeting participants to use the 6 standard meeting reaction emojis:
+	// Clapping Hands, Thumbs Up, Heart, Tears of Joy, Open Mouth, Party Popper (Tada, Celebration).
+	MeetingReactionsEmojis string `json:"meeting_reactions_emojis,omitzero"`
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether the host can present a survey to participants once a meeting has ended. This feature is
+	// only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Whether meeting participants can provide nonverbal feedback and express opinions by clicking on
+	// icons in the Participants panel.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether to display the list of H.323/SIP devices available to the host.
+	OnlyHostViewDeviceList bool `json:"only_host_view_device_list,omitzero"`
+	// Whether users can toggle the Use Original Audio setting during a meeting.
+	OriginalAudio bool `json:"original_audio,omitzero"`
+	// Whether the Polls feature is included in the meeting controls. This allows the host to survey
+	// the attendees.
+	Polling bool `json:"polling,omitzero"`
+	// Whether an post-meeting feedback survey is enabled for the end of each meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Whether meeting participants can send private 1:1 chat message other meeting participants.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// Whether to allow participants who join by telephone to record and play their own voice as entry
+	// and exit chimes.
+	RecordPlayOwnVoice bool `json:"record_play_own_voice,omitzero"`
+	// During screen sharing, whether the person who is presenting can let others control the shared
+	// content.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether the meeting host can provide 1:1 remote support to another participant.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether the Request permission to unmute participants setting is enabled.
+	RequestPermissionToUnmute bool `json:"request_permission_to_unmute,omitzero"`
+	// Whether hosts and participants can share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// Whether users can invite participants by email only by default.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitzero"`
+	// Whether participants can join a meeting directly from their browser and bypass the Zoom
+	// application download process. This is useful for participants who cannot download, install, or
+	// run applications. Note that the meeting experience from the browser is limited.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitzero"`
+	// Whether the available H.323/SIP devices are visible to users.
+	ShowDeviceList bool `json:"show_device_list,omitzero"`
+	// Whether to always display the meeting controls toolbar during a meeting.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Whether users can select stereo audio during a meeting.
+	StereoAudio bool `json:"stereo_audio,omitzero"`
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to not opt in to: * EU — Europe. * HK — Hong Kong. * AU — Australia. * IN
+	// — India. * LA — Latin America. * TY — Tokyo. * CN — China. * US — United States. * CA
+	// — Canada.
+	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitzero"`
+	// Whether HTML formatting is allowed for meeting invitations scheduled with the Outlook plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitzero"`
+	// Whether the Virtual Background feature is enabled.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Information about the Virtual Background settings.
+	VirtualBackgroundSettings zoom.VirtualBackgroundSettings `json:"virtual_background_settings,omitzero"`
+	// Whether participants cannot join a meeting until the host admits them from the waiting room.
+	WaitingRoom bool `json:"waiting_room,omitzero"`
+	// Information about the group's in-webinar chat settings.
+	WebinarChat          zoom.WebinarChatSettings          `json:"webinar_chat,omitzero"`
+	WebinarLiveStreaming zoom.WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitzero"`
+	WebinarPolling       zoom.GroupPollingSettings         `json:"webinar_polling,omitzero"`
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitzero"`
+	// Whether the host can present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Whether participants can share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+	// The users who share their screen or content during meetings: * host — Only the host can share
+	// their screen. * all — Hosts and panelists can share their screen. Attendees cannot share their
+	// screen.
+	WhoCanShareScreen string `json:"who_can_share_screen,omitzero"`
+	// The users who can start sharing screen when someone else in the meeting is sharing their screen:
+	// * host — Only the host can share the screen when someone else is sharing. * all — Hosts and
+	// panelists can share their screen when someone else is sharing. Attendees cannot share their
+	// screen when someone else is sharing.
+	WhoCanShareScreenWhenSomeoneIsSharing string `json:"who_can_share_screen_when_someone_is_sharing,omitzero"`
+	// Indicates how many participants can screen share at the same time. The value can be one of the
+	// following:<br> one: Only one participant can screen share at a time .<br> multiple: Multiple
+	// participants can screen share simultaneously (dual monitors recommended).
+	ParticipantsShareSimultaneously string `json:"participants_share_simultaneously,omitzero"`
+	// Whether Workplace by Facebook is enabled.
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitzero"`
+}
+
+// GroupSettingsUpdatedOtherOptions is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedOtherOptions struct {
+	// Whether the Allow users to contact Zoom's Support via Chat setting is enabled.
+	AllowUsersContactSupportViaChat bool `json:"allow_users_contact_support_via_chat,omitzero"`
+	// Whether iOS blurs screenshots in the task switcher when multiple apps are open. Android hides
+	// the screenshot in the system-level list of recent apps.
+	BlurSnapshot bool `json:"blur_snapshot,omitzero"`
+	// Webinar registration options.
+	WebinarRegistrationOptions GroupSettingsUpdatedWebinarRegistrationOptions `json:"webinar_registration_options,omitzero"`
+}
+
+// GroupSettingsUpdatedWebinarRegistrationOptions is Webinar registration options.
+type GroupSettingsUpdatedWebinarRegistrationOptions struct {
+	// Allow host to enable "Show social share buttons on registration page".
+	AllowHostToEnableSocialShareButtons bool `json:"allow_host_to_enable_social_share_buttons,omitzero"`
+}
+
+// GroupSettingsUpdatedRecording is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedRecording struct {
+	// Whether cloud recordings are accessible to account members.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
+	// The group's Meeting and Webinar Archiving solution settings.
+	Archive GroupSettingsUpdatedArchive `json:"archive,omitzero"`
+	// Whether meetings are automatically recorded when they begin.
+	AutoRecording bool `json:"auto_recording,omitzero"`
+	// Whether hosts can record and save the meetings and webinars in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Whether anyone with a link to the cloud recording can download the file.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
+	// Whether the host with a link to the cloud recording can download the file.
+	CloudRecordingDownloadHost bool `json:"cloud_recording_download_host,omitzero"`
+	// Whether participants' names display in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitzero"`
+	// Whether the host can delete cloud recordings. If false, only the admin can delete cloud
+	// recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
+	// Information about the cloud recording access from specific IP address ranges.
+	IPAddressAccessControl zoom.IPAddressAccessControl `json:"ip_address_access_control,omitzero"`
+	// Whether hosts and participants can record meetings to a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Whether recordings are optimized for a third-party video editor. This can increase the file size
+	// and the time it takes to generate recording files.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitzero"`
+	// Whether meeting hosts do not have access to their meeting cloud recordings. Only the admins who
+	// have recording management privilege can access them.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitzero"`
+	// Whether a single audio file is recorded for all participants.
+	RecordAudioFile bool `json:"record_audio_file,omitzero"`
+	// Whether a separate audio file is recorded of each participant. This only supports the first 200
+	// participant speakers' audio files.
+	RecordAudioFileEachParticipant bool `json:"record_audio_file_each_participant,omitzero"`
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately zoom.RecordFilesSeparately `json:"record_files_separately,omitzero"`
+	// Whether the active speaker displays in the top right corner of a shared screen when someone is
+	// sharing their screen.
+	RecordGalleryView bool `json:"record_gallery_view,omitzero"`
+	// Whether to record the active speaker when screen sharing is active.
+	RecordSpeakerView bool `json:"record_speaker_view,omitzero"`
+	// Whether the automatic transcription of a meeting or webinar's audio for cloud recordings is
+	// enabled.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitzero"`
+	// Whether the recording highlights feature is enabled.
+	RecordingHighlight bool `json:"recording_highlight,omitzero"`
+	// By selecting this option, your recording will have meeting smart chapters, and next steps. You
+	// are directing Zoom to access, process, and use your account's recording data for the purpose of
+	// analysis and insights.
+	SmartRecording zoom.SmartRecording `json:"smart_recording,omitzero"`
+	// Whether thumbnails of the presenter are recorded when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitzero"`
+	// Whether chat messages are saved from meetings or webinars.
+	SaveChatText bool `json:"save_chat_text,omitzero"`
+	// Whether closed captions are saved as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitzero"`
+	// Whether panelist chats are saved to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitzero"`
+	// Whether poll results shared during the meeting or webinar are saved. This also includes poll
+	// results shared during the meeting or webinar.
+	SavePollResults bool `json:"save_poll_results,omitzero"`
+	// Whether a timestamp is included in the recording.
+	ShowTimestamp bool `json:"show_timestamp,omitzero"`
+}
+
+// GroupSettingsUpdatedArchive is the group's Meeting and Webinar Archiving solution settings.
+type GroupSettingsUpdatedArchive struct {
+	// Whether the Meeting and Webinar Archiving solution feature is enabled. This feature must be
+	// enabled for your account by Zoom Support.
+	Enable   bool                                `json:"enable,omitzero"`
+	Settings GroupSettingsUpdatedArchiveSettings `json:"settings,omitzero"`
+	// The type archiving: * 1 — Only archive meetings. * 2 — Only archive webinars. * 3 —
+	// Archive both meetings and webinars.
+	Type int64 `json:"type,omitzero"`
+}
+
+// GroupSettingsUpdatedArchiveSettings is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedArchiveSettings struct {
+	// Whether audio is included in the archive.
+	AudioFile bool `json:"audio_file,omitzero"`
+	// Whether closed captions are included in the archive.
+	CCTranscriptFile bool `json:"cc_transcript_file,omitzero"`
+	// Whether chat files are included in the archive.
+	ChatFile bool `json:"chat_file,omitzero"`
+	// Whether user emails are included in the chat file.
+	ChatWithSenderEmail bool `json:"chat_with_sender_email,omitzero"`
+	// Whether video is included in the archive.
+	VideoFile bool `json:"video_file,omitzero"`
+}
+
+// GroupSettingsUpdatedScheduleMeeting is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedScheduleMeeting struct {
+	// Whether participants can join only the audio portion of meetings.
+	AudioType bool `json:"audio_type,omitzero"`
+	// Whether the meeting password is encrypted and included in the meeting links that allow
+	// participants to join with just one click without having to enter the password.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitzero"`
+	// Whether passwords are required to join before the host in personal meetings.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitzero"`
+	// Whether host video defaults to on when they join meetings.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Whether participants can join meetings before the host.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Whether all participants are automatically muted when they join meetings.
+	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
+	// Whether participant video defaults to on when they join meetings.
+	ParticipantVideo bool `json:"participant_video,omitzero"`
+	// Whether the Personal Meeting ID (PMI) feature is enabled. If disabled, meetings that were
+	// previously-scheduled via PMI will need to be manually updated. For Zoom Phone, if a user has
+	// been assigned a desk phone, the Elevate to Zoom Meeting setting is disabled.
+	PersonalMeeting bool `json:"personal_meeting,omitzero"`
+	// Whether new passwords are generated and sent for newly-scheduled or edited meetings.
+	PSTNPasswordProtected bool `json:"pstn_password_protected,omitzero"`
+	// Whether passwords are required for instant meetings. If you use a PMI for instant meetings, this
+	// is disabled.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Whether participants are required to enter a password for PMI meetings: * none — Do not
+	// require a password for PMI meetings. * all — Require participants to enter password for all
+	// PMI-enabled meetings. * jbh_only — Only require a password for meetings where the Join Before
+	// Host setting is enabled.
+	RequirePasswordForPMIMeetings string `json:"require_password_for_pmi_meetings,omitzero"`
+	// Whether a password is required for meetings which have already been scheduled.
+	RequirePasswordForScheduledMeetings bool `json:"require_password_for_scheduled_meetings,omitzero"`
+	// Whether a password is generated when a host schedules a new meeting. Participants are required
+	// to enter the password before they can join the meeting.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// Whether desktop notification are sent for upcoming meetings.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitzero"`
+	// Whether PMI is enabled for all instant meetings.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitzero"`
+	// Whether a PMI is enabled for all scheduled meetings.
+	UsePMIForScheduleMeetings bool `json:"use_pmi_for_schedule_meetings,omitzero"`
+	// Information about the Always display "Zoom Meeting" as the meeting topic setting.
+	AlwaysDisplayZoomMeetingAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitzero"`
+	// Information about the Always show "Zoom Webinar" as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitzero"`
+}
+
+// GroupSettingsUpdatedChat is the account's chat settings.
+type GroupSettingsUpdatedChat struct {
+	// Users can share files in chats and channels.
+	ShareFiles zoom.GroupSettingsChatShareFiles `json:"share_files,omitzero"`
+	// Chat emojis.
+	ChatEmojis zoom.GroupSettingsChatChatEmojis `json:"chat_emojis,omitzero"`
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages bool `json:"record_voice_messages,omitzero"`
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	// If the file share setting is disabled, they will not be able to record and send video messages.
+	RecordVideoMessages bool `json:"record_video_messages,omitzero"`
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture bool `json:"screen_capture,omitzero"`
+	// Allow users to create public channels.
+	CreatePublicChannels bool `json:"create_public_channels,omitzero"`
+	// Allow users to create private channels.
+	CreatePrivateChannels bool `json:"create_private_channels,omitzero"`
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat bool `json:"share_links_in_chat,omitzero"`
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitzero"`
+	// Allow users to search others, when selecting multiple items, separate them with commas: *
+	// ''-none. * '1' — In the same account. * '2' — Under the same master account, including all
+	// sub acounts. * '3' — Under the same organization.
+	AllowUsersToSearchOthersOptions string `json:"allow_users_to_search_others_options,omitzero"`
+	// Allow users to add contacts.
+	AllowUsersToAddContacts zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_add_contacts,omitzero"`
+	// Allow users to chat with others.
+	AllowUsersToChatWithOthers zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_chat_with_others,omitzero"`
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool GroupSettingsUpdatedChatChatEtiquetteTool `json:"chat_etiquette_tool,omitzero"`
+	// Send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService zoom.GroupSettingsChatSearchAndSendAnimatedGifImages `json:"send_data_to_third_party_archiving_service,omitzero"`
+}
+
+// GroupSettingsUpdatedChatChatEtiquetteTool is information about the Chat Etiquette Tool.
+type GroupSettingsUpdatedChatChatEtiquetteTool struct {
+	// Whether to enable the Chat Etiquette Tool. This value defaults to false.
+	Enable bool `json:"enable,omitzero"`
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []GroupSettingsUpdatedChatChatEtiquetteToolPolicy `json:"policies,omitzero"`
+}
+
+// GroupSettingsUpdatedChatChatEtiquetteToolPolicy is one element of: information about the defined
+// Chat Etiquette Tool policies.
+type GroupSettingsUpdatedChatChatEtiquetteToolPolicy struct {
+	// The policy ID.
+	ID string `json:"id,omitzero"`
+	// The policy's current status: * activated — Activated. * deactivated — Deactivated.
+	Status string `json:"status,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObject is information about the group's previous settings.
+type GroupSettingsUpdatedOldObject struct {
+	// The updated group's ID.
+	ID string `json:"id,omitzero"`
+	// Information about the group's updated settings. This only returns modified settings.
+	Settings GroupSettingsUpdatedOldObjectSettings `json:"settings,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettings is information about the group's updated settings. This
+// only returns modified settings.
+type GroupSettingsUpdatedOldObjectSettings struct {
+	AudioConferencing GroupSettingsUpdatedOldObjectSettingsAudioConferencing `json:"audio_conferencing,omitzero"`
+	EmailNotification zoom.EmailNotificationSettings                         `json:"email_notification,omitzero"`
+	InMeeting         GroupSettingsUpdatedOldObjectSettingsInMeeting         `json:"in_meeting,omitzero"`
+	OtherOptions      GroupSettingsUpdatedOldObjectSettingsOtherOptions      `json:"other_options,omitzero"`
+	Profile           zoom.ProfileSettings                                   `json:"profile,omitzero"`
+	Recording         GroupSettingsUpdatedOldObjectSettingsRecording         `json:"recording,omitzero"`
+	ScheduleMeeting   GroupSettingsUpdatedOldObjectSettingsScheduleMeeting   `json:"schedule_meeting,omitzero"`
+	Telephony         zoom.GroupSettingsTelephony                            `json:"telephony,omitzero"`
+	MeetingSecurity   zoom.GroupSettingsMeetingSecurity                      `json:"meeting_security,omitzero"`
+	// The account's chat settings.
+	Chat GroupSettingsUpdatedOldObjectSettingsChat `json:"chat,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsAudioConferencing is a part of a GroupSettingsUpdated
+// payload.
+type GroupSettingsUpdatedOldObjectSettingsAudioConferencing struct {
+	// The group's Toll-free and Fee-based Toll Call settings.
+	TollFreeAndFeeBasedTollCall zoom.TollFreeAndFeeBasedTollCallSettings `json:"toll_free_and_fee_based_toll_call,omitzero"`
+	// The group's Toll Call settings.
+	TollCall zoom.TollCallSettings `json:"toll_call,omitzero"`
+	// The group's Call Me and Invite by Phone settings.
+	CallMeAndInviteByPhone GroupSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitzero"`
+	// Whether the group has the Personal Audio Conference setting enabled.
+	PersonalAudioConference bool `json:"personal_audio_conference,omitzero"`
+	// The group's Mask phone number in the participant list settings.
+	ParticipantPhoneMasking zoom.ParticipantPhoneMasking `json:"participant_phone_masking,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhone is the group's Call
+// Me and Invite by Phone settings.
+type GroupSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhone struct {
+	// Whether the group has the Call Me and Invite by Phone setting enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Require Call Me users to press 1 before being connected to the meeting. * auto - Automatically
+	// determine whether to require pressing 1 before connecting to the meeting. * always - Always
+	// require Call Me users to press 1 before connecting to the meeting. * never - Never require Call
+	// Me users to press 1 before connecting to the meeting.
+	RequirePress1ForCallMe string `json:"require_press_1_for_call_me,omitzero"`
+	// The group's call out countries/regions settings.
+	CallOutCountries GroupSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries `json:"call_out_countries,omitzero"`
+	// Whether webinar attendees can use Call Me to connect audio. This feature is only available in
+	// version 5.2.2 and higher.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries is
+// the group's call out countries/regions settings.
+type GroupSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsInMeeting is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedOldObjectSettingsInMeeting struct {
+	// Whether participants that belong to your account can see that a guest (someone who does not
+	// belong to your account) is participating in the meeting.
+	AlertGuestJoin bool `json:"alert_guest_join,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether livestreaming is allowed.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Whether participants can only chat with certain groups: * 1 — Participants cannot use chat. *
+	// 2 — Host and co-hosts only. * 3 — Participants can chat with other participants publicly. *
+	// 4 - Participants can chat with other participants publicly and privately.
+	AllowParticipantsChatWith int64 `json:"allow_participants_chat_with,omitzero"`
+	// Whether Zoom windows display screen share.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+	// Whether participants can save meeting chats: * 1 — Participants cannot save meeting chats. * 2
+	// — Participants can only save host and co-host meeting chats. * 3 — Participants can save all
+	// meeting chats.
+	AllowUsersSaveChats int64 `json:"allow_users_save_chats,omitzero"`
+	// Whether meeting participants can use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitzero"`
+	// Whether users can view and add contacts to the Auto-answer group in chat feature. Calls from
+	// members of the Auto Answer Group will be automatically answered the user.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether all in-meeting chats are automatically saved.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// Whether hosts can split meeting participants into breakout rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Whether hosts can assign participants to breakout rooms when scheduling. This feature is only
+	// available in version 4.5.0 or higher.
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitzero"`
+	// Whether meeting participants can send chat messages that are visible to all participants.
+	Chat bool `json:"chat,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Whether the host can type closed captions or assign a participant/third party device to add
+	// closed captions.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Information about the group's closed captioning settings.
+	ClosedCaptioning zoom.ClosedCaptioning `json:"closed_captioning,omitzero"`
+	// Whether the host can add co-hosts. Co-hosts have the same in-meeting controls as the host.
+	CoHost bool `json:"co_host,omitzero"`
+	// Whether to display the custom data center regions selected for meetings hosted by this group.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// Whether custom livestreaming is enabled.
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitzero"`
+	// The specific instructions to allow your account's meeting hosts to configure a custom
+	// livestream.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitzero"`
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to: * AU — Australia. * LA — Latin America. * CA — Canada. * CN
+	// — China. * DE — Germany. * HK — Hong Kong SAR. * IN — India. * IE — Ireland. * TY —
+	// Japan. * MX — Mexico. * NL — Netherlands. * SG — Singapore. * US — United States.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// Whether all meetings are required to use End-to-end (E2EE) encryption.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Whether a chime plays when participants join or leave the meeting.
+	EntryExitChime bool `json:"entry_exit_chime,omitzero"`
+	// Whether other users are allowed to take control of the camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Whether users can provide feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Whether the in-meeting Send files via meeting chat setting is enabled.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether higher quality video is enabled for hosts and participants.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether participants can join a meeting directly from their desktop browser.
+	JoinFromDesktop bool `json:"join_from_desktop,omitzero"`
+	// Whether participants can join a meeting directly from their mobile browser.
+	JoinFromMobile bool `json:"join_from_mobile,omitzero"`
+	// Information about the language interpretation settings.
+	LanguageInterpretation zoom.LanguageInterpretationSettings `json:"language_interpretation,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation zoom.SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitzero"`
+	// Whether Facebook livestreaming is enabled.
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitzero"`
+	// Whether YouTube livestreaming is enabled.
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitzero"`
+	// Information about manual captioning settings.
+	ManualCaptioning zoom.ManualCaptioning `json:"manual_captioning,omitzero"`
+	// Information about the account's meeting polling settings.
+	MeetingPolling zoom.GroupPollingSettings `json:"meeting_polling,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Choose from the following meeting reaction options: * all — All emojis: Allow meeting
+	// participants to use any emoji available in Zoom chat as a reaction in a meeting. * selected —
+	// Selected emojis: Allow meeting participants to use the 6 standard meeting reaction emojis:
+	// Clapping Hands, Thumbs Up, Heart, Tears of Joy, Open Mouth, Party Popper (Tada, Celebration).
+	MeetingReactionsEmojis string `json:"meeting_reactions_emojis,omitzero"`
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether the host can present a survey to participants once a meeting has ended. This feature is
+	// only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Whether meeting participants can provide nonverbal feedback and express opinions by clicking on
+	// icons in the Participants panel.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether to display the list of H.323/SIP devices available to the host.
+	OnlyHostViewDeviceList bool `json:"only_host_view_device_list,omitzero"`
+	// Whether users can toggle the Use Original Audio setting during a meeting.
+	OriginalAudio bool `json:"original_audio,omitzero"`
+	// Whether the Polls feature is included in the meeting controls. This allows the host to survey
+	// the attendees.
+	Polling bool `json:"polling,omitzero"`
+	// Whether an post-meeting feedback survey is enabled for the end of each meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Whether meeting participants can send private 1:1 chat message other meeting participants.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// Whether to allow participants who join by telephone to record and play their own voice as entry
+	// and exit chimes.
+	RecordPlayOwnVoice bool `json:"record_play_own_voice,omitzero"`
+	// During screen sharing, whether the person who is presenting can let others control the shared
+	// content.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether the meeting host can provide 1:1 remote support to another participant.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether the Request permission to unmute participants setting is enabled.
+	RequestPermissionToUnmute bool `json:"request_permission_to_unmute,omitzero"`
+	// Whether hosts and participants can share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// Whether users can invite participants by email only by default.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitzero"`
+	// Whether participants can join a meeting directly from their browser and bypass the Zoom
+	// application download process. This is useful for participants who cannot download, install, or
+	// run applications. Note that the meeting experience from the browser is limited.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitzero"`
+	// Whether the available H.323/SIP devices are visible to users.
+	ShowDeviceList bool `json:"show_device_list,omitzero"`
+	// Whether to always display the meeting controls toolbar during a meeting.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Whether users can select stereo audio during a meeting.
+	StereoAudio bool `json:"stereo_audio,omitzero"`
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to not opt in to: * EU — Europe. * HK — Hong Kong. * AU — Australia. * IN
+	// — India. * LA — Latin America. * TY — Tokyo. * CN — China. * US — United States. * CA
+	// — Canada.
+	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitzero"`
+	// Whether HTML formatting is allowed for meeting invitations scheduled with the Outlook plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitzero"`
+	// Whether the Virtual Background feature is enabled.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Information about the Virtual Background settings.
+	VirtualBackgroundSettings zoom.VirtualBackgroundSettings `json:"virtual_background_settings,omitzero"`
+	// Whether participants cannot join a meeting until the host admits them from the waiting room.
+	WaitingRoom bool `json:"waiting_room,omitzero"`
+	// Information about the group's in-webinar chat settings.
+	WebinarChat          zoom.WebinarChatSettings          `json:"webinar_chat,omitzero"`
+	WebinarLiveStreaming zoom.WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitzero"`
+	WebinarPolling       zoom.GroupPollingSettings         `json:"webinar_polling,omitzero"`
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitzero"`
+	// Whether the host can present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Whether participants can share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+	// The users who share their screen or content during meetings: * host — Only the host can share
+	// their screen. * all — Hosts and panelists can share their screen. Attendees cannot share their
+	// screen.
+	WhoCanShareScreen string `json:"who_can_share_screen,omitzero"`
+	// The users who can start sharing screen when someone else in the meeting is sharing their screen:
+	// * host — Only the host can share the screen when someone else is sharing. * all — Hosts and
+	// panelists can share their screen when someone else is sharing. Attendees cannot share their
+	// screen when someone else is sharing.
+	WhoCanShareScreenWhenSomeoneIsSharing string `json:"who_can_share_screen_when_someone_is_sharing,omitzero"`
+	// Indicates how many participants can screen share at the same time. The value can be one of the
+	// following:<br> one: Only one participant can screen share at a time .<br> multiple: Multiple
+	// participants can screen share simultaneously (dual monitors recommended).
+	ParticipantsShareSimultaneously string `json:"participants_share_simultaneously,omitzero"`
+	// Whether Workplace by Facebook is enabled.
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsOtherOptions is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedOldObjectSettingsOtherOptions struct {
+	// Whether the Allow users to contact Zoom's Support via Chat setting is enabled.
+	AllowUsersContactSupportViaChat bool `json:"allow_users_contact_support_via_chat,omitzero"`
+	// Whether iOS blurs screenshots in the task switcher when multiple apps are open. Android hides
+	// the screenshot in the system-level list of recent apps.
+	BlurSnapshot bool `json:"blur_snapshot,omitzero"`
+	// Webinar registration options.
+	WebinarRegistrationOptions GroupSettingsUpdatedOldObjectSettingsOtherOptionsWebinarRegistrationOptions `json:"webinar_registration_options,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsOtherOptionsWebinarRegistrationOptions is Webinar
+// registration options.
+type GroupSettingsUpdatedOldObjectSettingsOtherOptionsWebinarRegistrationOptions struct {
+	// Allow host to enable "Show social share buttons on registration page".
+	AllowHostToEnableSocialShareButtons bool `json:"allow_host_to_enable_social_share_buttons,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsRecording is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedOldObjectSettingsRecording struct {
+	// Whether cloud recordings are accessible to account members.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
+	// The group's Meeting and Webinar Archiving solution settings.
+	Archive GroupSettingsUpdatedOldObjectSettingsRecordingArchive `json:"archive,omitzero"`
+	// Whether meetings are automatically recorded when they begin.
+	AutoRecording bool `json:"auto_recording,omitzero"`
+	// Whether hosts can record and save the meetings and webinars in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Whether anyone with a link to the cloud recording can download the file.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
+	// Whether the host with a link to the cloud recording can download the file.
+	CloudRecordingDownloadHost bool `json:"cloud_recording_download_host,omitzero"`
+	// Whether participants' names display in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitzero"`
+	// Whether the host can delete cloud recordings. If false, only the admin can delete cloud
+	// recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
+	// Information about the cloud recording access from specific IP address ranges.
+	IPAddressAccessControl zoom.IPAddressAccessControl `json:"ip_address_access_control,omitzero"`
+	// Whether hosts and participants can record meetings to a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Whether recordings are optimized for a third-party video editor. This can increase the file size
+	// and the time it takes to generate recording files.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitzero"`
+	// Whether meeting hosts do not have access to their meeting cloud recordings. Only the admins who
+	// have recording management privilege can access them.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitzero"`
+	// Whether a single audio file is recorded for all participants.
+	RecordAudioFile bool `json:"record_audio_file,omitzero"`
+	// Whether a separate audio file is recorded of each participant. This only supports the first 200
+	// participant speakers' audio files.
+	RecordAudioFileEachParticipant bool `json:"record_audio_file_each_participant,omitzero"`
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately zoom.RecordFilesSeparately `json:"record_files_separately,omitzero"`
+	// Whether the active speaker displays in the top right corner of a shared screen when someone is
+	// sharing their screen.
+	RecordGalleryView bool `json:"record_gallery_view,omitzero"`
+	// Whether to record the active speaker when screen sharing is active.
+	RecordSpeakerView bool `json:"record_speaker_view,omitzero"`
+	// Whether the automatic transcription of a meeting or webinar's audio for cloud recordings is
+	// enabled.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitzero"`
+	// Whether the recording highlights feature is enabled.
+	RecordingHighlight bool `json:"recording_highlight,omitzero"`
+	// By selecting this option, your recording will have meeting smart chapters, and next steps. You
+	// are directing Zoom to access, process, and use your account's recording data for the purpose of
+	// analysis and insights.
+	SmartRecording zoom.SmartRecording `json:"smart_recording,omitzero"`
+	// Whether thumbnails of the presenter are recorded when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitzero"`
+	// Whether chat messages are saved from meetings or webinars.
+	SaveChatText bool `json:"save_chat_text,omitzero"`
+	// Whether closed captions are saved as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitzero"`
+	// Whether panelist chats are saved to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitzero"`
+	// Whether poll results shared during the meeting or webinar are saved. This also includes poll
+	// results shared during the meeting or webinar.
+	SavePollResults bool `json:"save_poll_results,omitzero"`
+	// Whether a timestamp is included in the recording.
+	ShowTimestamp bool `json:"show_timestamp,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsRecordingArchive is the group's Meeting and Webinar
+// Archiving solution settings.
+type GroupSettingsUpdatedOldObjectSettingsRecordingArchive struct {
+	// Whether the Meeting and Webinar Archiving solution feature is enabled. This feature must be
+	// enabled for your account by Zoom Support.
+	Enable   bool                                                          `json:"enable,omitzero"`
+	Settings GroupSettingsUpdatedOldObjectSettingsRecordingArchiveSettings `json:"settings,omitzero"`
+	// The type archiving: * 1 — Only archive meetings. * 2 — Only archive webinars. * 3 —
+	// Archive both meetings and webinars.
+	Type int64 `json:"type,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsRecordingArchiveSettings is a part of a GroupSettingsUpdated
+// payload.
+type GroupSettingsUpdatedOldObjectSettingsRecordingArchiveSettings struct {
+	// Whether audio is included in the archive.
+	AudioFile bool `json:"audio_file,omitzero"`
+	// Whether closed captions are included in the archive.
+	CCTranscriptFile bool `json:"cc_transcript_file,omitzero"`
+	// Whether chat files are included in the archive.
+	ChatFile bool `json:"chat_file,omitzero"`
+	// Whether user emails are included in the chat file.
+	ChatWithSenderEmail bool `json:"chat_with_sender_email,omitzero"`
+	// Whether video is included in the archive.
+	VideoFile bool `json:"video_file,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsScheduleMeeting is a part of a GroupSettingsUpdated payload.
+type GroupSettingsUpdatedOldObjectSettingsScheduleMeeting struct {
+	// Whether participants can join only the audio portion of meetings.
+	AudioType bool `json:"audio_type,omitzero"`
+	// Whether the meeting password is encrypted and included in the meeting links that allow
+	// participants to join with just one click without having to enter the password.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitzero"`
+	// Whether passwords are required to join before the host in personal meetings.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitzero"`
+	// Whether host video defaults to on when they join meetings.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Whether participants can join meetings before the host.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Whether all participants are automatically muted when they join meetings.
+	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
+	// Whether participant video defaults to on when they join meetings.
+	ParticipantVideo bool `json:"participant_video,omitzero"`
+	// Whether the Personal Meeting ID (PMI) feature is enabled. If disabled, meetings that were
+	// previously-scheduled via PMI will need to be manually updated. For Zoom Phone, if a user has
+	// been assigned a desk phone, the Elevate to Zoom Meeting setting is disabled.
+	PersonalMeeting bool `json:"personal_meeting,omitzero"`
+	// Whether new passwords are generated and sent for newly-scheduled or edited meetings.
+	PSTNPasswordProtected bool `json:"pstn_password_protected,omitzero"`
+	// Whether passwords are required for instant meetings. If you use a PMI for instant meetings, this
+	// is disabled.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Whether participants are required to enter a password for PMI meetings: * none — Do not
+	// require a password for PMI meetings. * all — Require participants to enter password for all
+	// PMI-enabled meetings. * jbh_only — Only require a password for meetings where the Join Before
+	// Host setting is enabled.
+	RequirePasswordForPMIMeetings string `json:"require_password_for_pmi_meetings,omitzero"`
+	// Whether a password is required for meetings which have already been scheduled.
+	RequirePasswordForScheduledMeetings bool `json:"require_password_for_scheduled_meetings,omitzero"`
+	// Whether a password is generated when a host schedules a new meeting. Participants are required
+	// to enter the password before they can join the meeting.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// Whether desktop notification are sent for upcoming meetings.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitzero"`
+	// Whether PMI is enabled for all instant meetings.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitzero"`
+	// Whether a PMI is enabled for all scheduled meetings.
+	UsePMIForScheduleMeetings bool `json:"use_pmi_for_schedule_meetings,omitzero"`
+	// Information about the Always display "Zoom Meeting" as the meeting topic setting.
+	AlwaysDisplayZoomMeetingAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitzero"`
+	// Information about the Always show "Zoom Webinar" as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsChat is the account's chat settings.
+type GroupSettingsUpdatedOldObjectSettingsChat struct {
+	// Users can share files in chats and channels.
+	ShareFiles zoom.GroupSettingsChatShareFiles `json:"share_files,omitzero"`
+	// Chat emojis.
+	ChatEmojis zoom.GroupSettingsChatChatEmojis `json:"chat_emojis,omitzero"`
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages bool `json:"record_voice_messages,omitzero"`
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	// If the file share setting is disabled, they will not be able to record and send video messages.
+	RecordVideoMessages bool `json:"record_video_messages,omitzero"`
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture bool `json:"screen_capture,omitzero"`
+	// Allow users to create public channels.
+	CreatePublicChannels bool `json:"create_public_channels,omitzero"`
+	// Allow users to create private channels.
+	CreatePrivateChannels bool `json:"create_private_channels,omitzero"`
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat bool `json:"share_links_in_chat,omitzero"`
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitzero"`
+	// Allow users to search others, when selecting multiple items, separate them with commas: *
+	// ''-none. * '1' — In the same account. * '2' — Under the same master account, including all
+	// sub acounts. * '3' — Under the same organization.
+	AllowUsersToSearchOthersOptions string `json:"allow_users_to_search_others_options,omitzero"`
+	// Allow users to add contacts.
+	AllowUsersToAddContacts zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_add_contacts,omitzero"`
+	// Allow users to chat with others.
+	AllowUsersToChatWithOthers zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_chat_with_others,omitzero"`
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool GroupSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitzero"`
+	// Send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService zoom.GroupSettingsChatSearchAndSendAnimatedGifImages `json:"send_data_to_third_party_archiving_service,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool is information about the Chat
+// Etiquette Tool.
+type GroupSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool struct {
+	// Whether to enable the Chat Etiquette Tool. This value defaults to false.
+	Enable bool `json:"enable,omitzero"`
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []GroupSettingsUpdatedOldObjectSettingsChatChatEtiquetteToolPolicy `json:"policies,omitzero"`
+}
+
+// GroupSettingsUpdatedOldObjectSettingsChatChatEtiquetteToolPolicy is one element of: information
+// about the defined Chat Etiquette Tool policies.
+type GroupSettingsUpdatedOldObjectSettingsChatChatEtiquetteToolPolicy struct {
+	// The policy ID.
+	ID string `json:"id,omitzero"`
+	// The policy's current status: * activated — Activated. * deactivated — Deactivated.
+	Status string `json:"status,omitzero"`
+}
+
+// UserPresenceStatusUpdatedPayload is the payload of user.presence_status_updated events. The
+// User's presence status has been updated event is triggered every time one of your app users'
+// presence status is updated in the Zoom Client app.
+type UserPresenceStatusUpdatedPayload struct {
+	// The account ID of the user's account owner.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the user.
+	Object UserPresenceStatusUpdatedObject `json:"object,omitzero"`
+}
+
+// UserPresenceStatusUpdatedObject is information about the user.
+type UserPresenceStatusUpdatedObject struct {
+	// The date and time at which the user's presence status was updated.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The user's email address.
+	Email string `json:"email,omitzero"`
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's presence status: * Available — Online. * Away — Away. * Do_Not_Disturb — Do not
+	// disturb. * In_Meeting — In a Zoom meeting. * Presenting — User is sharing their screen in a
+	// Zoom meeting. * On_Phone_Call — On a Zoom Phone call. * In_Calendar_Event — In a calendar
+	// event. * Offline * Mobile_signed_in — User's desktop device is offline, but mobile device is
+	// signed in.
+	PresenceStatus string `json:"presence_status,omitzero"`
+	// Information about the app that triggered the event.
+	App UserPresenceStatusUpdatedApp `json:"app,omitzero"`
+	// Zoom's example spells DateTime as "date-time"; the schema's spelling is DateTime.
+	DateTimeAlt zoom.Time `json:"date-time,omitzero"`
+}
+
+// UserPresenceStatusUpdatedApp is information about the app that triggered the event.
+type UserPresenceStatusUpdatedApp struct {
+	// The app's type. : * desktop — Desktop Software. * mobile - Mobile device. * pad - iPad or
+	// tablet. * pzr — Personal Zoom Room.
+	Type string `json:"type,omitzero"`
+	// The user's presence status on app: * Available — Online. * Away — Away. * Do_Not_Disturb —
+	// Do not disturb. * In_Meeting — In a Zoom meeting. * Presenting — User is sharing their
+	// screen in a Zoom meeting. * On_Phone_Call — On a Zoom Phone call. * In_Calendar_Event — In a
+	// calendar event. * Offline.
+	PresenceStatus string `json:"presence_status,omitzero"`
+}
+
+// UserSignedInPayload is the payload of user.signed_in events. The User has signed in event is
+// triggered every time one of your app users or account users signs in to Zoom.
+type UserSignedInPayload struct {
+	// The account ID of the account from which the user signed in.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the user.
+	Object UserSignedInObject `json:"object,omitzero"`
+}
+
+// UserSignedInObject is information about the user.
+type UserSignedInObject struct {
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's client type: * browser — Browser. * mac — MacOS. * win — Windows. * iphone —
+	// iPhone. * android — Android. * ipad — iPad. * chromeos — Chrome OS. * linux — Linux.
+	ClientType string `json:"client_type,omitzero"`
+	// The date and time at which the user signed in.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The user's email address.
+	Email string `json:"email,omitzero"`
+	// The Zoom client version number. If the user signs in via browser, the value of this field will
+	// return a - value.
+	Version string `json:"version,omitzero"`
+	// The method the user logged in with: * 0 — Facebook. * 1 — Google. * 100 — Zoom. * 101 —
+	// Single Sign-On (SSO).
+	LoginType int64 `json:"login_type,omitzero"`
+}
+
+// UserSignedOutPayload is the payload of user.signed_out events. The User has signed out event is
+// triggered every time one of your app users or account users signs out of Zoom.
+type UserSignedOutPayload struct {
+	// The account ID of the account from which the user signed out.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the user.
+	Object UserSignedOutObject `json:"object,omitzero"`
+}
+
+// UserSignedOutObject is information about the user.
+type UserSignedOutObject struct {
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's client type: * browser — Browser. * mac — MacOS. * win — Windows. * iphone —
+	// iPhone. * android — Android. * ipad — iPad. * chromeos — Chrome OS. * linux — Linux.
+	ClientType string `json:"client_type,omitzero"`
+	// The date and time at which the user signed out.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The user's email address.
+	Email string `json:"email,omitzero"`
+	// The Zoom client version number. If the user signs in via browser, the value of this field will
+	// return a - value.
+	Version string `json:"version,omitzero"`
+	// The method the user logged in with: * 0 — Facebook. * 1 — Google. * 100 — Zoom. * 101 —
+	// Single Sign-On (SSO).
+	LoginType int64 `json:"login_type,omitzero"`
+}
+
+// UserPersonalNotesUpdatedPayload is the payload of user.personal_notes_updated events. The User's
+// personal notes have been updated event is triggered every time one of your app users or account
+// users updates personal notes on the Zoom Client app.
+type UserPersonalNotesUpdatedPayload struct {
+	// The account ID of the user's account owner.
+	AccountID string `json:"account_id,omitzero"`
+	// Information about the user.
+	Object UserPersonalNotesUpdatedObject `json:"object,omitzero"`
+	// Information about the user's previous personal note.
+	OldObject UserPersonalNotesUpdatedOldObject `json:"old_object,omitzero"`
+}
+
+// UserPersonalNotesUpdatedObject is information about the user.
+type UserPersonalNotesUpdatedObject struct {
+	// The date and time at which the user's personal note was updated.
+	DateTime zoom.Time `json:"date_time,omitzero"`
+	// The user's email address.
+	Email string `json:"email,omitzero"`
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The updated personal note.
+	PersonalNotes string `json:"personal_notes,omitzero"`
+}
+
+// UserPersonalNotesUpdatedOldObject is information about the user's previous personal note.
+type UserPersonalNotesUpdatedOldObject struct {
+	// The previous personal note entry.
+	PersonalNotes string `json:"personal_notes,omitzero"`
+}
+
+// AccountVanityURLRejectedPayload is the payload of account.vanity_url_rejected events. The Account
+// vanity url rejected event is triggered each time an account or subaccount's vanity URL is
+// rejected.
+type AccountVanityURLRejectedPayload struct {
+	// The account ID of the account's owner.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who rejected the account's vanity URL.
+	Operator string `json:"operator,omitzero"`
+	// Information about the account's rejected vanity URL.
+	Object AccountVanityURLRejectedObject `json:"object,omitzero"`
+}
+
+// AccountVanityURLRejectedObject is information about the account's rejected vanity URL.
+type AccountVanityURLRejectedObject struct {
+	// The account's ID.
+	ID string `json:"id,omitzero"`
+	// The rejected vanity URL.
+	VanityURL string `json:"vanity_url,omitzero"`
+}
+
+// AccountCreatedPayload is the payload of account.created events. The Sub Account has been created
+// event is triggered every time one of your app users or account users creates a sub account.
+type AccountCreatedPayload struct {
+	// The account ID of the account's owner.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who created the account.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who created the account.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the created account.
+	Object AccountCreatedObject `json:"object,omitzero"`
+}
+
+// AccountCreatedObject is information about the created account.
+type AccountCreatedObject struct {
+	// The account's ID.
+	ID string `json:"id,omitzero"`
+	// The account owner's ID.
+	OwnerID string `json:"owner_id,omitzero"`
+	// The account email address.
+	Email string `json:"email,omitzero"`
+}
+
+// InformationBarriersPolicyDeletedPayload is the payload of information_barriers.policy_deleted
+// events. The Information barriers policy has been deleted event is triggered when using an API or
+// web page to delete an information barrier.
+type InformationBarriersPolicyDeletedPayload struct {
+	// The account ID of the user who deleted the policy.
+	AccountID string `json:"account_id,omitzero"`
+	// An information barrier's policies and its information.
+	Object InformationBarriersPolicyDeletedObject `json:"object,omitzero"`
+}
+
+// InformationBarriersPolicyDeletedObject is an information barrier's policies and its information.
+type InformationBarriersPolicyDeletedObject struct {
+	// The assigner group's (Group 1) ID.
+	AssignedGroupID string `json:"assigned_group_id,omitzero"`
+	// The information barrier's policy's ID.
+	ID string `json:"id,omitzero"`
+	// The information barrier's policy's name.
+	PolicyName string `json:"policy_name,omitzero"`
+	// The information barriers policy's settings. * If the meeting setting is true, then a hard block
+	// exists between both groups. * If the meeting setting is false but the screen_share,
+	// file_transfer, in_meeting_chat, im, and/or recording settings are true, then a soft block exists
+	// between both groups.
+	Settings InformationBarriersPolicyDeletedSettings `json:"settings,omitzero"`
+	// The information barrier's policy's status: * 0 — Disabled. * 1 — Enabled.
+	Status int64 `json:"status,omitzero"`
+	// The assignee group's (Group 2) ID.
+	ToGroupID string `json:"to_group_id,omitzero"`
+	// The information barrier's policy's type of settings restrictions: * 0 — A hard or soft block
+	// exists, but users in Group 1 and Group 2 can chat with each other. * 1 — A hard or soft block
+	// exists and only users in Group 1 can chat with users in Group 2. * 2 — No blocks exist, but
+	// only users in Group 1 can chat with users in Group 2.
+	Type int64 `json:"type,omitzero"`
+}
+
+// InformationBarriersPolicyDeletedSettings is the information barriers policy's settings. * If the
+// meeting setting is true, then a hard block exists between both groups. * If the meeting setting
+// is false but the screen_share, file_transfer, in_meeting_chat, im, and/or recording settings are
+// true, then a soft block exists between both groups.
+type InformationBarriersPolicyDeletedSettings struct {
+	// If true, users between groups cannot call each other.
+	CompletePhoneCalls bool `json:"complete_phone_calls,omitzero"`
+	// If true, users between groups cannot transfer files in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
+	// if the meeting value is false.
+	IM bool `json:"im,omitzero"`
+	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
+	// If true, the users between groups cannot meet. This also creates a hard block between both
+	// groups.
+	Meeting bool `json:"meeting,omitzero"`
+	// If true, users between groups cannot user SMS.
+	MessageViaSMS bool `json:"message_via_sms,omitzero"`
+	// If true, users between groups cannot record the meeting. This also creates a soft block between
+	// both groups if the meeting value is false.
+	Recording bool `json:"recording,omitzero"`
+	// If true, users between groups cannot share screens in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	ScreenShare bool `json:"screen_share,omitzero"`
+}
+
+// AccountUpdatedPayload is the payload of account.updated events. The Account/Sub Account's profile
+// has been updated event is triggered every time the profile of an account or a sub account is
+// updated.
+type AccountUpdatedPayload struct {
+	// The account ID of the account's owner.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who updated the account.
+	Operator string `json:"operator,omitzero"`
+	// This field only returns for the following operations: * apply_vanity_url * managed_domains_added
+	// * managed_domains_deleted * managed_domains_verifying.
+	Operation string `json:"operation,omitzero"`
+	// Information about the updated account.
+	Object AccountUpdatedObject `json:"object,omitzero"`
+	// The previous values of the changed members of object.
+	OldObject AccountUpdatedObject `json:"old_object,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	OperatorID string `json:"operator_id,omitzero"`
+}
+
+// AccountUpdatedObject is information about the updated account.
+type AccountUpdatedObject struct {
+	// The account's ID.
+	ID string `json:"id,omitzero"`
+	// The account's updated name.
+	AccountName string `json:"account_name,omitzero"`
+	// The account's updated alias.
+	AccountAlias string `json:"account_alias,omitzero"`
+	// The account's updated name for account support.
+	AccountSupportName string `json:"account_support_name,omitzero"`
+	// The account's updated email address for account support.
+	AccountSupportEmail string `json:"account_support_email,omitzero"`
+	// The account's updated managed domains.
+	ManagedDomains []string `json:"managed_domains,omitzero"`
+}
+
+// InformationBarriersPolicyCreatedPayload is the payload of information_barriers.policy_created
+// events. The Information barriers policy has been created event is triggered when using an API or
+// web page to add an information barrier.
+type InformationBarriersPolicyCreatedPayload struct {
+	// The account ID of the user who created the policy.
+	AccountID string `json:"account_id,omitzero"`
+	// An information barrier's policies and its information.
+	Object InformationBarriersPolicyCreatedObject `json:"object,omitzero"`
+}
+
+// InformationBarriersPolicyCreatedObject is an information barrier's policies and its information.
+type InformationBarriersPolicyCreatedObject struct {
+	// The assigner group's (Group 1) ID.
+	AssignedGroupID string `json:"assigned_group_id,omitzero"`
+	// The information barrier's policy's ID.
+	ID string `json:"id,omitzero"`
+	// The information barrier's policy's name.
+	PolicyName string `json:"policy_name,omitzero"`
+	// The information barrier's policy's settings. * If the meeting setting is true, then a hard block
+	// exists between both groups. * If the meeting setting is false but the screen_share,
+	// file_transfer, in_meeting_chat, im, and/or recording settings are true, then a soft block exists
+	// between both groups.
+	Settings InformationBarriersPolicyCreatedSettings `json:"settings,omitzero"`
+	// The information barrier's policy's status: * 0 — Disabled. * 1 — Enabled.
+	Status int64 `json:"status,omitzero"`
+	// The assignee group's (Group 2) ID.
+	ToGroupID string `json:"to_group_id,omitzero"`
+	// The information barrier's policy's type of settings restrictions: * 0 — A hard or soft block
+	// exists, but users in Group 1 and Group 2 can chat with each other. * 1 — A hard or soft block
+	// exists and only users in Group 1 can chat with users in Group 2. * 2 — No blocks exist, but
+	// only users in Group 1 can chat with users in Group 2.
+	Type int64 `json:"type,omitzero"`
+}
+
+// InformationBarriersPolicyCreatedSettings is the information barrier's policy's settings. * If the
+// meeting setting is true, then a hard block exists between both groups. * If the meeting setting
+// is false but the screen_share, file_transfer, in_meeting_chat, im, and/or recording settings are
+// true, then a soft block exists between both groups.
+type InformationBarriersPolicyCreatedSettings struct {
+	// If true, users between groups cannot call each other.
+	CompletePhoneCalls bool `json:"complete_phone_calls,omitzero"`
+	// If true, users between groups cannot transfer files in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
+	// if the meeting value is false.
+	IM bool `json:"im,omitzero"`
+	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
+	// If true, the users between groups cannot meet. This also creates a hard block between both
+	// groups.
+	Meeting bool `json:"meeting,omitzero"`
+	// If true, users between groups cannot user SMS.
+	MessageViaSMS bool `json:"message_via_sms,omitzero"`
+	// If true, users between groups cannot record the meeting. This also creates a soft block between
+	// both groups if the meeting value is false.
+	Recording bool `json:"recording,omitzero"`
+	// If true, users between groups cannot share screens in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	ScreenShare bool `json:"screen_share,omitzero"`
+}
+
+// AccountLockSettingsUpdatedPayload is the payload of account.lock_settings_updated events. Zoom
+// triggers the Account settings lock status updated event when an account or a sub account enables
+// or disables a lock for a setting.
+type AccountLockSettingsUpdatedPayload struct {
+	// The account ID of the account's owner.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who updated the account's lock settings.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who updated the account's lock settings.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the updated fields.
+	Object AccountLockSettingsUpdatedObject `json:"object,omitzero"`
+	// A timestamp that indicates when the lock setting was updated.
+	TimeStamp int64 `json:"time_stamp,omitzero"`
+	// Information about the account's previous lock settings.
+	OldObject AccountLockSettingsUpdatedOldObject `json:"old_object,omitzero"`
+}
+
+// AccountLockSettingsUpdatedObject is information about the updated fields.
+type AccountLockSettingsUpdatedObject struct {
+	// The updated account's ID.
+	ID string `json:"id,omitzero"`
+	// Information about the account's updated lock settings.
+	Settings AccountLockSettingsUpdatedSettings `json:"settings,omitzero"`
+}
+
+// AccountLockSettingsUpdatedSettings is information about the account's updated lock settings.
+type AccountLockSettingsUpdatedSettings struct {
+	ScheduleMeeting   AccountLockSettingsUpdatedScheduleMeeting `json:"schedule_meeting,omitzero"`
+	InMeeting         AccountLockSettingsUpdatedInMeeting       `json:"in_meeting,omitzero"`
+	EmailNotification zoom.GroupLockSettingsEmailNotification   `json:"email_notification,omitzero"`
+	Recording         AccountLockSettingsUpdatedRecording       `json:"recording,omitzero"`
+	// Account Settings: Telephony.
+	Telephony zoom.GroupLockSettingsTelephony `json:"telephony,omitzero"`
+	// Account Audio Conference Settings.
+	AudioConferencing zoom.GroupLockSettingsAudioConferencing `json:"audio_conferencing,omitzero"`
+	Chat              AccountLockSettingsUpdatedChat          `json:"chat,omitzero"`
+	OtherOptions      AccountLockSettingsUpdatedOtherOptions  `json:"other_options,omitzero"`
+	// Account Settings: TSP.
+	TSP             AccountLockSettingsUpdatedTSP             `json:"tsp,omitzero"`
+	MeetingSecurity AccountLockSettingsUpdatedMeetingSecurity `json:"meeting_security,omitzero"`
+}
+
+// AccountLockSettingsUpdatedScheduleMeeting is a part of a AccountLockSettingsUpdated payload.
+type AccountLockSettingsUpdatedScheduleMeeting struct {
+	// Determine how participants can join the audio portion of the meeting.
+	AudioType bool `json:"audio_type,omitzero"`
+	// If the value is set to true, the meeting password will be encrypted and included in the join
+	// meeting link to allow participants to join with just one click without having to enter the
+	// password.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitzero"`
+	// Allow only signed-in users to join meetings.
+	EnforceLogin bool `json:"enforce_login,omitzero"`
+	// Allow only signed-in users with specified domains to join meetings.
+	EnforceLoginWithDomains bool `json:"enforce_login_with_domains,omitzero"`
+	// Start meetings with host video on.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Only authenticated users can join meetings.
+	MeetingAuthentication bool `json:"meeting_authentication,omitzero"`
+	// Whether to enable the Always display "Zoom Meeting" as the meeting topic setting.
+	NotStoreMeetingTopic bool `json:"not_store_meeting_topic,omitzero"`
+	// Start meetings with participant video on.
+	ParticipantVideo bool `json:"participant_video,omitzero"`
+	// Require password for instant meetings. If you use a PMI for your instant meetings, this option
+	// will be disabled. This setting is always enabled for free accounts and Pro accounts with a
+	// single host and cannot be modified for these accounts.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Require participants to enter password for PMI meetings. This setting is always enabled for free
+	// accounts and Pro accounts with a single host and cannot be modified for these accounts.
+	RequirePasswordForPMIMeetings bool `json:"require_password_for_pmi_meetings,omitzero"`
+	// This setting applies for regular meetings that do not use a PMI. If enabled, a password will be
+	// generated while a host schedules a new meeting and participants will be required to enter the
+	// password before they can join the meeting. This setting is always enabled for free accounts and
+	// Pro accounts with a single host and cannot be modified for these accounts.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// Use a Personal Meeting ID (PMI) when starting an instant meeting.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitzero"`
+	// Use a Personal Meeting ID (PMI) when scheduling a meeting.
+	UsePMIForScheduledMeetings bool `json:"use_pmi_for_scheduled_meetings,omitzero"`
+	// Whether to enable the Always show "Zoom Webinar" as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic bool `json:"always_display_zoom_webinar_as_topic,omitzero"`
+	// Whether to enable the Meeting Templates setting.
+	MeetingTemplate bool `json:"meeting_template,omitzero"`
+}
+
+// AccountLockSettingsUpdatedInMeeting is a part of a AccountLockSettingsUpdated payload.
+type AccountLockSettingsUpdatedInMeeting struct {
+	// Allow participants who belong to your account to see that a guest (someone who does not belong
+	// to your account) is participating in the meeting or webinar.
+	AlertGuestJoin bool `json:"alert_guest_join,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether to allow livestreaming.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Show Zoom windows during screen share.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+	// Allow participants to use annotation tools to add information to shared screens.
+	Annotation              bool `json:"annotation,omitzero"`
+	AnonymousQuestionAnswer bool `json:"anonymous_question_answer,omitzero"`
+	// Allow host to put attendee on hold. Zoom marks this field deprecated.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitzero"`
+	// Whether to enable the Focus Mode feature. When enabled, this feature only displays the host and
+	// co-hosts' video and profile pictures during a meeting.
+	AttentionModeFocusMode bool `json:"attention_mode_focus_mode,omitzero"`
+	// Enable users to see and add contacts to 'auto-answer group' in the contact list on chat. Any
+	// call from members of this group will be automatically answered.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether to enable Zoom's live transcription feature.
+	AutoGeneratedCaptions bool `json:"auto_generated_captions,omitzero"`
+	// Automatically save all in-meeting chats.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// Allow host to split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Allow meeting participants to send chat message visible to all participants.
+	Chat bool `json:"chat,omitzero"`
+	// Allow host to type closed captions or assign a participant/third party device to add closed
+	// captions.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Allow the host to add co-hosts. Co-hosts have the same in-meeting controls as the host.
+	CoHost bool `json:"co_host,omitzero"`
+	// Displays whether or not custom data center regions have been selected for meetings/webinars
+	// hosted by the account.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// Enable DSCP marking for signaling and media packets. (Default is 56 for audio, 40 for video, and
+	// 40 for signaling.).
+	DscpMarking bool `json:"dscp_marking,omitzero"`
+	// Require that all meetings are encrypted using AES.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Allow another user to take control of the camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Enable users to provide feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Indicates whether in-meeting file transfer setting has been enabled for all users on the account
+	// or not.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether full transcripts are available for viewing in the in-meeting side panel.
+	FullTranscript bool `json:"full_transcript,omitzero"`
+	// Enable higher quality video for host and participants. This will require more bandwidth.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether hosts can assign participants as interpreters to interpret one language into another in
+	// real-time.
+	LanguageInterpretation bool `json:"language_interpretation,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation bool `json:"sign_language_interpretation,omitzero"`
+	// Whether to enable manual closed captioning. When enabled, the host or assigned participant can
+	// provide manual captioning or a 3rd-party device can be assigned to provide captioning.
+	ManualCaptions bool `json:"manual_captions,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether the host can present a survey to participants once a meeting has ended. This feature is
+	// only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Allow users to select original sound during a meeting.
+	OriginalAudio bool `json:"original_audio,omitzero"`
+	// Add 'Polls' to the meeting controls. This allows the host to survey the attendees.
+	Polling bool `json:"polling,omitzero"`
+	// Display end-of-meeting experience feedback survey.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Allow meeting participants to send a private 1:1 message to another participant.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// During screen sharing, allow the person who is sharing to let others control the shared content.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether to enable the Non-verbal feedback setting. This value defaults to false.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether to enable the Remote support setting. This value defaults to false.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants bool `json:"request_permission_to_unmute_participants,omitzero"`
+	// Whether participants can save closed captions or transcripts.
+	SaveCaption bool `json:"save_caption,omitzero"`
+	// Whether participants can save closed caption or transcripts.
+	SaveCaptions bool `json:"save_captions,omitzero"`
+	// Allow host and participants to share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// Allow users to invite participants by email only by default.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitzero"`
+	// Always show meeting controls during a meeting.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Allow users to select stereo audio during a meeting.
+	StereoAudio bool `json:"stereo_audio,omitzero"`
+	// Allow HTML formatting instead of plain text for meeting invitations scheduled with the Outlook
+	// plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitzero"`
+	// Enable virtual background.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Whether to allow webinar participants to send chat messages.
+	WebinarChat bool `json:"webinar_chat,omitzero"`
+	// Whether to enable webinar livestreaming.
+	WebinarLiveStreaming bool `json:"webinar_live_streaming,omitzero"`
+	// Whether the host can add polls before or during a webinar.
+	WebinarPolling bool `json:"webinar_polling,omitzero"`
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Whether the host can present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Allow participants to share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+}
+
+// AccountLockSettingsUpdatedRecording is a part of a AccountLockSettingsUpdated payload.
+type AccountLockSettingsUpdatedRecording struct {
+	// Make cloud recordings accessible to account members only.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
+	// Allow Zoom to automatically delete recordings permanently after a specified number of days.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
+	// Whether automatic recording is locked, kept raw: the schema says a boolean, Zoom's example shows
+	// "cloud".
+	AutoRecording json.RawMessage `json:"auto_recording,omitzero"`
+	// Allow hosts to record and save the meeting / webinar in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Allow anyone with a link to the cloud recording to download.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
+	// Allow the host to delete the recordings. If this option is disabled, the recordings cannot be
+	// deleted by the host and only admin can delete them.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl bool `json:"ip_address_access_control,omitzero"`
+	// Allow hosts and participants to record the meeting to a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Only authenticated users can view cloud recordings.
+	RecordingAuthentication bool `json:"recording_authentication,omitzero"`
+	// Archiving solution settings. This setting can only be used if you have been granted archiving
+	// solution access by the Zoom support team.
+	Archive bool `json:"archive,omitzero"`
+}
+
+// AccountLockSettingsUpdatedChat is a part of a AccountLockSettingsUpdated payload.
+type AccountLockSettingsUpdatedChat struct {
+	// Users can share files in chats and channels.
+	ShareFiles bool `json:"share_files,omitzero"`
+	// Allow users to use the emoji library in direct messages or group conversations. Choose between
+	// allowing users to use any emoji in the library, or choose to allow only pre-selected emojis. If
+	// the setting is disabled, users can still use keyboard shortcuts to add emojis. Users can change
+	// their emoji skin tone in Settings.
+	ChatEmojis bool `json:"chat_emojis,omitzero"`
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages bool `json:"record_voice_messages,omitzero"`
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	// If the file share setting is disabled, they will not be able to record and send video messages.
+	RecordVideoMessages bool `json:"record_video_messages,omitzero"`
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture bool `json:"screen_capture,omitzero"`
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat bool `json:"share_links_in_chat,omitzero"`
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitzero"`
+	// Whether to allow users to add contacts.
+	AllowUsersToAddContacts bool `json:"allow_users_to_add_contacts,omitzero"`
+	// Whether to Allow users to chat with others.
+	AllowUsersToChatWithOthers bool `json:"allow_users_to_chat_with_others,omitzero"`
+	// Whether to enable the Chat Etiquette Tool.
+	ChatEtiquetteTool bool `json:"chat_etiquette_tool,omitzero"`
+	// Whether to send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService bool `json:"send_data_to_third_party_archiving_service,omitzero"`
+	// Allow users to translate team chat messages. [Learn
+	// more].(https://support.zoom.us/hc/en-us/articles/12998089084685).
+	TranslateMessages bool `json:"translate_messages,omitzero"`
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	SearchAndSendAnimatedGifImages bool `json:"search_and_send_animated_gif_images,omitzero"`
+	// Store messages in Zoom's cloud.
+	SetRetentionPeriodInCloud bool `json:"set_retention_period_in_cloud,omitzero"`
+	// Set retention period for messages on local devices.
+	SetRetentionPeriodInLocal bool `json:"set_retention_period_in_local,omitzero"`
+	// Whether to allow users to create Shared Spaces.
+	SharedSpaces bool `json:"shared_spaces,omitzero"`
+	// Whether to allow users to create channels and group chats.
+	AllowCreateChannelsAndGroupChats bool `json:"allow_create_channels_and_group_chats,omitzero"`
+	// Whether to allow huddles from channels.
+	AllowHuddlesFromChannels bool `json:"allow_huddles_from_channels,omitzero"`
+	// Whether to allow users to downloading files.
+	DownloadFile bool `json:"download_file,omitzero"`
+	// Whether to allow users to share screen in chat.
+	ShareScreenInChat bool `json:"share_screen_in_chat,omitzero"`
+	// Chat email address.
+	ChatEmailAddress bool `json:"chat_email_address,omitzero"`
+	// Whether to enable read receipts.
+	ReadReceipts bool `json:"read_receipts,omitzero"`
+	// Whether to allow users to delete messages.
+	AllowDeleteMessage bool `json:"allow_delete_message,omitzero"`
+	// Whether to allow users to edit messages.
+	AllowEditMessage bool `json:"allow_edit_message,omitzero"`
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting bool `json:"presence_on_meeting,omitzero"`
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver bool `json:"presence_away_when_screen_saver,omitzero"`
+	// Summarize with AI Companion.
+	AISummary bool `json:"ai_summary,omitzero"`
+	// Compose with AI Companion.
+	AICompose bool `json:"ai_compose,omitzero"`
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend bool `json:"ai_recommend,omitzero"`
+	// Quick reply with AI Companion.
+	AIReply bool `json:"ai_reply,omitzero"`
+	// Sentence completion with AI Companion.
+	AISentenceCompletion bool `json:"ai_sentence_completion,omitzero"`
+	// Quick schedule with AI Companion.
+	AIQuickSchedule bool `json:"ai_quick_schedule,omitzero"`
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll bool `json:"survey_poll,omitzero"`
+}
+
+// AccountLockSettingsUpdatedOtherOptions is a part of a AccountLockSettingsUpdated payload.
+type AccountLockSettingsUpdatedOtherOptions struct {
+	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open. Android
+	// hides the screenshot in the system-level list of recent apps.
+	BlurSnapshot bool `json:"blur_snapshot,omitzero"`
+	// Webinar registration options.
+	WebinarRegistrationOptions bool `json:"webinar_registration_options,omitzero"`
+}
+
+// AccountLockSettingsUpdatedTSP is Account Settings: TSP.
+type AccountLockSettingsUpdatedTSP struct {
+	// Call Out Countries/Regions.
+	CallOut bool `json:"call_out,omitzero"`
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitzero"`
+}
+
+// AccountLockSettingsUpdatedMeetingSecurity is a part of a AccountLockSettingsUpdated payload.
+type AccountLockSettingsUpdatedMeetingSecurity struct {
+	// Whether to enable the Approve or block entry for users from specific countries/regions setting.
+	ApprovedOrDeniedCountriesOrRegions bool `json:"approved_or_denied_countries_or_regions,omitzero"`
+	// Whether all meetings must be secured with at least one security option.
+	AutoSecurity bool `json:"auto_security,omitzero"`
+	// Whether users in specific domains are blocked from joining meetings and webinars.
+	BlockUserDomain bool `json:"block_user_domain,omitzero"`
+	// Whether to enable the Chat Etiquette Tool.
+	ChatEtiquetteTool bool `json:"chat_etiquette_tool,omitzero"`
+	// Whether the meeting password is encrypted and included in the invitation link. The provided link
+	// will allow participants to join the meeting without having to enter the password.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitzero"`
+	// Whether use encryption to start a meeting.
+	EncryptionType bool `json:"encryption_type,omitzero"`
+	// Whether to enable end-to-end encryption for meetings.
+	EndToEndEncryptedMeetings bool `json:"end_to_end_encrypted_meetings,omitzero"`
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are password-protected. Personal Meeting ID (PMI) meetings are not included in this setting.
+	MeetingPassword bool `json:"meeting_password,omitzero"`
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient bool `json:"only_authenticated_can_join_from_webclient,omitzero"`
+	// Whether passwords are required for participants joining by phone.
+	PhonePassword bool `json:"phone_password,omitzero"`
+	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are password-protected.
+	PMIPassword bool `json:"pmi_password,omitzero"`
+	// Whether participants are placed in the Waiting Room when they join a meeting.
+	WaitingRoom bool `json:"waiting_room,omitzero"`
+	// Whether to generate a password when scheduling webinars. Participants must use the generated
+	// password to join the scheduled webinar.
+	WebinarPassword bool `json:"webinar_password,omitzero"`
+}
+
+// AccountLockSettingsUpdatedOldObject is information about the account's previous lock settings.
+type AccountLockSettingsUpdatedOldObject struct {
+	// The updated account's ID.
+	ID string `json:"id,omitzero"`
+	// Information about the updated account or sub account settings. This only returns modified
+	// settings.
+	Settings AccountLockSettingsUpdatedOldObjectSettings `json:"settings,omitzero"`
+}
+
+// AccountLockSettingsUpdatedOldObjectSettings is information about the updated account or sub
+// account settings. This only returns modified settings.
+type AccountLockSettingsUpdatedOldObjectSettings struct {
+	ScheduleMeeting   AccountLockSettingsUpdatedScheduleMeeting `json:"schedule_meeting,omitzero"`
+	InMeeting         AccountLockSettingsUpdatedInMeeting       `json:"in_meeting,omitzero"`
+	EmailNotification zoom.GroupLockSettingsEmailNotification   `json:"email_notification,omitzero"`
+	Recording         AccountLockSettingsUpdatedRecording       `json:"recording,omitzero"`
+	// Account Settings: Telephony.
+	Telephony    zoom.GroupLockSettingsTelephony        `json:"telephony,omitzero"`
+	OtherOptions AccountLockSettingsUpdatedOtherOptions `json:"other_options,omitzero"`
+	// Account Audio Conference Settings.
+	AudioConferencing zoom.GroupLockSettingsAudioConferencing   `json:"audio_conferencing,omitzero"`
+	Chat              AccountLockSettingsUpdatedChat            `json:"chat,omitzero"`
+	MeetingSecurity   AccountLockSettingsUpdatedMeetingSecurity `json:"meeting_security,omitzero"`
+	// Account Settings: TSP.
+	TSP AccountLockSettingsUpdatedTSP `json:"tsp,omitzero"`
+}
+
+// AccountDisassociatedPayload is the payload of account.disassociated events. The Sub Account has
+// been disassociated event is triggered every time a sub account is disassociated from a Master
+// account.
+type AccountDisassociatedPayload struct {
+	// The account ID under which the account was disassociated.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who disassociated the account.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who disassociated the account.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the disassociated account.
+	Object AccountDisassociatedObject `json:"object,omitzero"`
+}
+
+// AccountDisassociatedObject is information about the disassociated account.
+type AccountDisassociatedObject struct {
+	// The account's ID.
+	ID string `json:"id,omitzero"`
+	// The account owner's ID.
+	OwnerID string `json:"owner_id,omitzero"`
+	// The account owner's email address.
+	OwnerEmail string `json:"owner_email,omitzero"`
+}
+
+// InformationBarriersPolicyUpdatedPayload is the payload of information_barriers.policy_updated
+// events. The Information barriers policy has been updated event is triggered when using an API or
+// web page to update an information barrier.
+type InformationBarriersPolicyUpdatedPayload struct {
+	// The account ID of the user who updated the policy.
+	AccountID string `json:"account_id,omitzero"`
+	// The diff of the Information Barrier policy and its information.
+	Object InformationBarriersPolicyUpdatedObject `json:"object,omitzero"`
+}
+
+// InformationBarriersPolicyUpdatedObject is the diff of the Information Barrier policy and its
+// information.
+type InformationBarriersPolicyUpdatedObject struct {
+	// The assigner group's (Group 1) ID.
+	AssignedGroupID string `json:"assigned_group_id,omitzero"`
+	// The Information Barriers policy's name.
+	PolicyName string `json:"policy_name,omitzero"`
+	// The Information Barriers policy's settings. * If the meeting setting is true, then a hard block
+	// exists between both groups. * If the meeting setting is false but the screen_share,
+	// file_transfer, in_meeting_chat, im, and/or recording settings are true, then a soft block exists
+	// between both groups.
+	Settings InformationBarriersPolicyUpdatedSettings `json:"settings,omitzero"`
+	// The Information Barriers policy's status: * 0 — Disabled. * 1 — Enabled.
+	Status int64 `json:"status,omitzero"`
+	// The assignee group's (Group 2) ID.
+	ToGroupID string `json:"to_group_id,omitzero"`
+	// The Information Barriers policy's type of settings restrictions: * 0 — A hard or soft block
+	// exists, but users in Group 1 and Group 2 can chat with each other. * 1 — A hard or soft block
+	// exists and only users in Group 1 can chat with users in Group 2. * 2 — No blocks exist, but
+	// only users in Group 1 can chat with users in Group 2.
+	Type int64 `json:"type,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	ID string `json:"id,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	NewPolicy json.RawMessage `json:"new_policy,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	OldPolicy json.RawMessage `json:"old_policy,omitzero"`
+}
+
+// InformationBarriersPolicyUpdatedSettings is the Information Barriers policy's settings. * If the
+// meeting setting is true, then a hard block exists between both groups. * If the meeting setting
+// is false but the screen_share, file_transfer, in_meeting_chat, im, and/or recording settings are
+// true, then a soft block exists between both groups.
+type InformationBarriersPolicyUpdatedSettings struct {
+	// If true, users between groups cannot call each other.
+	CompletePhoneCalls bool `json:"complete_phone_calls,omitzero"`
+	// If true, users between groups cannot transfer files in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
+	// if the meeting value is false.
+	IM bool `json:"im,omitzero"`
+	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
+	// If true, the users between groups cannot meet. This also creates a hard block between both
+	// groups.
+	Meeting bool `json:"meeting,omitzero"`
+	// If true, users between groups cannot user SMS.
+	MessageViaSMS bool `json:"message_via_sms,omitzero"`
+	// If true, users between groups cannot record the meeting. This also creates a soft block between
+	// both groups if the meeting value is false.
+	Recording bool `json:"recording,omitzero"`
+	// If true, users between groups cannot share screens in a meeting. This also creates a soft block
+	// between both groups if the meeting value is false.
+	ScreenShare bool `json:"screen_share,omitzero"`
+}
+
+// AccountVanityURLApprovedPayload is the payload of account.vanity_url_approved events. The
+// Account's vanity url approved event is triggered each time an account or sub account's vanity URL
+// is approved.
+type AccountVanityURLApprovedPayload struct {
+	// The account ID of the account's owner.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who approved the account's vanity URL.
+	Operator string `json:"operator,omitzero"`
+	// Information about the account's approved vanity URL.
+	Object AccountVanityURLApprovedObject `json:"object,omitzero"`
+}
+
+// AccountVanityURLApprovedObject is information about the account's approved vanity URL.
+type AccountVanityURLApprovedObject struct {
+	// The account's ID.
+	ID string `json:"id,omitzero"`
+	// The approved vanity URL.
+	VanityURL string `json:"vanity_url,omitzero"`
+}
+
+// AccountSettingsUpdatedPayload is the payload of account.settings_updated events. Zoom triggers
+// this event when an account or a sub account's settings are updated. The account must belong
+// either to you or a user of your webhook-enabled app.
+type AccountSettingsUpdatedPayload struct {
+	// The account ID of the account's owner.
+	AccountID string `json:"account_id,omitzero"`
+	// The email address of the user who updated the account's settings.
+	Operator string `json:"operator,omitzero"`
+	// The user ID of the user who updated the account's settings.
+	OperatorID string `json:"operator_id,omitzero"`
+	// Information about the updated fields.
+	Object AccountSettingsUpdatedObject `json:"object,omitzero"`
+	// A timestamp that indicates when the setting was updated.
+	TimeStamp int64 `json:"time_stamp,omitzero"`
+	// Information about the account's previous settings.
+	OldObject AccountSettingsUpdatedOldObject `json:"old_object,omitzero"`
+}
+
+// AccountSettingsUpdatedObject is information about the updated fields.
+type AccountSettingsUpdatedObject struct {
+	// The updated account's ID.
+	ID string `json:"id,omitzero"`
+	// Information about the account's updated settings.
+	Settings AccountSettingsUpdatedSettings `json:"settings,omitzero"`
+}
+
+// AccountSettingsUpdatedSettings is information about the account's updated settings.
+type AccountSettingsUpdatedSettings struct {
+	// Information about the schedule meeting settings.
+	ScheduleMeeting AccountSettingsUpdatedScheduleMeeting `json:"schedule_meeting,omitzero"`
+	// Information about the in meeting settings.
+	InMeeting AccountSettingsUpdatedInMeeting `json:"in_meeting,omitzero"`
+	// Information about the email notification settings.
+	EmailNotification AccountSettingsUpdatedEmailNotification `json:"email_notification,omitzero"`
+	// Information about the Zoom Rooms settings.
+	ZoomRooms AccountSettingsUpdatedZoomRooms `json:"zoom_rooms,omitzero"`
+	// Information about the security settings.
+	Security AccountSettingsUpdatedSecurity `json:"security,omitzero"`
+	// Information about recording settings.
+	Recording AccountSettingsUpdatedRecording `json:"recording,omitzero"`
+	// Information about telephony settings.
+	Telephony AccountSettingsUpdatedTelephony `json:"telephony,omitzero"`
+	// Information about TSP settings.
+	TSP AccountSettingsUpdatedTSP `json:"tsp,omitzero"`
+	// Information about integration settings.
+	Integration AccountSettingsUpdatedIntegration `json:"integration,omitzero"`
+	// Feature.
+	Feature      AccountSettingsUpdatedFeature      `json:"feature,omitzero"`
+	OtherOptions AccountSettingsUpdatedOtherOptions `json:"other_options,omitzero"`
+	// The account's audio conference settings.
+	AudioConferencing AccountSettingsUpdatedAudioConferencing `json:"audio_conferencing,omitzero"`
+	// The account's chat settings.
+	Chat            AccountSettingsUpdatedChat            `json:"chat,omitzero"`
+	MeetingSecurity zoom.GroupSettingsMeetingSecurity     `json:"meeting_security,omitzero"`
+	InSession       AccountSettingsUpdatedInSession       `json:"in_session,omitzero"`
+	SessionSecurity AccountSettingsUpdatedSessionSecurity `json:"session_security,omitzero"`
+	// Email and calendar related settings.
+	MailCalendar AccountSettingsUpdatedMailCalendar `json:"mail_calendar,omitzero"`
+	// General settings.
+	GeneralSetting AccountSettingsUpdatedGeneralSetting `json:"general_setting,omitzero"`
+}
+
+// AccountSettingsUpdatedScheduleMeeting is information about the schedule meeting settings.
+type AccountSettingsUpdatedScheduleMeeting struct {
+	// Whether to start meetings with the host video on.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Whether to start meetings with the participant video on.
+	ParticipantVideo bool `json:"participant_video,omitzero"`
+	// The type of audio used to join the meeting.
+	AudioType string `json:"audio_type,omitzero"`
+	// Whether participants can join the meeting before its host.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Whether only users who are signed in to Zoom can join meetings.
+	EnforceLogin bool `json:"enforce_login,omitzero"`
+	// Whether only users with a specific domain can join meetings.
+	EnforceLoginWithDomains bool `json:"enforce_login_with_domains,omitzero"`
+	// The specified domains for users to sign in to in order to join meetings.
+	EnforceLoginDomains string `json:"enforce_login_domains,omitzero"`
+	// Whether to display the "Zoom Meeting" message as the meeting's topic.
+	NotStoreMeetingTopic bool `json:"not_store_meeting_topic,omitzero"`
+	// Whether to require a password for personal meetings if attendees can join before host.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitzero"`
+	// Use a PMI (Personal Meeting ID) to schedule meeting.
+	UsePMIForScheduledMeetings bool `json:"use_pmi_for_scheduled_meetings,omitzero"`
+	// Require a password from participants before joining a meeting via PSTN.
+	PSTNPasswordProtected string `json:"pstn_password_protected,omitzero"`
+	// If the value of the join_before_host field is true, this field indicates the time limits within
+	// which a participant can join a meeting before the meeting's host:.
+	JBHTime int64 `json:"jbh_time,omitzero"`
+	// The personal meeting settings: * true — Indicates that the Enable Personal Meeting ID setting
+	// is enabled. Users can use a personal meeting ID for their meetings. * false — Indicates that
+	// the Enable Personal Meeting ID setting is disabled. When this setting is disabled, meetings that
+	// were scheduled with a PMI will be invalid. You must manually update any scheduled meetings.
+	PersonalMeeting bool `json:"personal_meeting,omitzero"`
+	// Whether a random password will be generated on the end of user who starts the instant meeting.
+	// Other meeting participants must enter the generated password to join the meeting.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Whether to automatically mute all participants when they join the meeting.
+	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
+	// Require participants to enter password for PMI meetings: * jbh_only — Only when a participant
+	// joins before the host. * all — All participants must enter a password to join the meeting. *
+	// none — No password required.
+	RequirePasswordForPMIMeetings string `json:"require_password_for_pmi_meetings,omitzero"`
+	// Whether PMI is enabled for all instant meetings.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitzero"`
+	// Whether a password is generated when a meeting host schedules a new meeting. Meeting
+	// participants will be required to enter the password before they can join the meeting.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// The PMI's password.
+	PMIPassword string `json:"pmi_password,omitzero"`
+	// Whether to receive a desktop notification for upcoming meetings.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitzero"`
+	// Information about the Always display "Zoom Meeting" as the meeting topic setting.
+	AlwaysDisplayZoomMeetingAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitzero"`
+	// Information about the Hide meeting description feature.
+	HideMeetingDescription AccountSettingsUpdatedHideMeetingDescription `json:"hide_meeting_description,omitzero"`
+	// Information about the Always show "Zoom Webinar" as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitzero"`
+	// Information about the Hide webinar description feature.
+	HideWebinarDescription AccountSettingsUpdatedHideWebinarDescription `json:"hide_webinar_description,omitzero"`
+}
+
+// AccountSettingsUpdatedHideMeetingDescription is information about the Hide meeting description
+// feature.
+type AccountSettingsUpdatedHideMeetingDescription struct {
+	// Whether the Hide meeting description setting is enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Whether to hide the description for already-scheduled meetings.
+	HideDescriptionForScheduledMeetings bool `json:"hide_description_for_scheduled_meetings,omitzero"`
+}
+
+// AccountSettingsUpdatedHideWebinarDescription is information about the Hide webinar description
+// feature.
+type AccountSettingsUpdatedHideWebinarDescription struct {
+	// Whether the Hide webinar description setting is enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Whether to hide webinar description for the webinars which have already been scheduled.
+	HideDescriptionForScheduledWebinars bool `json:"hide_description_for_scheduled_webinars,omitzero"`
+}
+
+// AccountSettingsUpdatedInMeeting is information about the in meeting settings.
+type AccountSettingsUpdatedInMeeting struct {
+	// Whether to require AES encryption for meetings.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Whether meeting participants can use in-meeting chat.
+	Chat bool `json:"chat,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether participants can chat with certain groups: * 1 — The participants cannot use chat. * 2
+	// — Host and co-hosts only. * 3 — The participants can chat with other participants publicly.
+	// * 4 - The participants can chat with other participants publicly and privately.
+	AllowParticipantsChatWith int64 `json:"allow_participants_chat_with,omitzero"`
+	// Whether participants can save meeting chats: * 1 — Participants cannot save meeting chats. * 2
+	// — Participants can only save host and co-host meeting chats. * 3 — Participants can save all
+	// meeting chats.
+	AllowUsersSaveChats int64 `json:"allow_users_save_chats,omitzero"`
+	// Whether meeting participants can use private chat.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// Whether to automatically save all in-meeting chats.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// Whether file sharing via in-meeting chat is enabled.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether users can send feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Whether to display a post-meeting feedback survey at the end of a meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Whether to allow the meeting host to add co-hosts.
+	CoHost bool `json:"co_host,omitzero"`
+	// Whether polls are available in the meeting controls.
+	Polling bool `json:"polling,omitzero"`
+	// Information about the account's meeting polling settings.
+	MeetingPolling zoom.GroupPollingSettings `json:"meeting_polling,omitzero"`
+	// Whether hosts can temporarily place an attendee on hold.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitzero"`
+	// Whether to always display the meeting control bar.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitzero"`
+	// Whether to display the Zoom desktop application when sharing access.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+	// Whether participants can use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitzero"`
+	// Whether participants can share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+	// Whether Q&A is enabled in a webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Whether anonymous Q&A is enabled in a webinar.
+	AnonymousQuestionAnswer bool `json:"anonymous_question_answer,omitzero"`
+	// Whether the host can split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Whether the host can assign participants to breakout rooms when scheduling. This feature is only
+	// available in version 4.5.0 or higher.
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitzero"`
+	// Whether the host can add closed captions.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Whether another user can take control of camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Whether higher quality video for the host and participants is enabled.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether users can change their background.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Whether to add watermark when viewing a shared screen.
+	Watermark bool `json:"watermark,omitzero"`
+	// Whether to turn on watermark by default when scheduling a meeting.
+	WatermarkByDefault bool `json:"watermark_by_default,omitzero"`
+	// Whether to turn on audio watermark by default when scheduling a meeting.
+	AudioWatermarkByDefault bool `json:"audio_watermark_by_default,omitzero"`
+	// Whether the Focus Mode feature is enabled. When enabled, this feature only displays the host and
+	// co-hosts' video and profile pictures during a meeting.
+	AttentionModeFocusMode bool `json:"attention_mode_focus_mode,omitzero"`
+	// Whether the host can enable Focus Mode when scheduling a meeting.
+	AllowHostToEnableFocusMode bool `json:"allow_host_to_enable_focus_mode,omitzero"`
+	// Whether to alert when a guest joins a meeting.
+	AlertGuestJoin bool `json:"alert_guest_join,omitzero"`
+	// Whether users can see and add contacts to the auto-answer group in the chat contact list. Any
+	// call from members of this group will automatically be answered.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether peer-to-peer connection when only two people are in a meeting is enabled.
+	P2pConnetion bool `json:"p2p_connetion,omitzero"`
+	// Whether a peer-to-peer listening ports range is enabled.
+	P2pPorts bool `json:"p2p_ports,omitzero"`
+	// The comma-separated peer-to-peer listening ports range (for example, 55,56), between 1 to 65535.
+	PortsRange string `json:"ports_range,omitzero"`
+	// Whether to display the default email when sending email invites.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitzero"`
+	// Whether to use HTML-formatted email for the Outlook plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitzero"`
+	// Whether to use DSCP (differentiated services code point) marking.
+	DscpMarking bool `json:"dscp_marking,omitzero"`
+	// The DSCP audio value.
+	DscpAudio int64 `json:"dscp_audio,omitzero"`
+	// The DSCP video value.
+	DscpVideo int64 `json:"dscp_video,omitzero"`
+	// Whether users can select stereo audio in their client settings.
+	StereoAudio bool `json:"stereo_audio,omitzero"`
+	// Whether users can select original sound in their client settings.
+	OriginalAudio bool `json:"original_audio,omitzero"`
+	// Whether to allow screen sharing.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// Whether users can request remote control.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether to enable the Non-verbal feedback setting. This value defaults to false.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether to enable the Remote support setting. This value defaults to false.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether custom data center regions are enabled for hosting real-time meeting and webinar
+	// traffic: * true — Enabled. Provide the data center regions in the data_center_regions field. *
+	// false — Disabled. Only use the default data center regions.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// The user's selected custom data center regions. This field only returns if the
+	// custom_data_center_regions value is true: * AU — Australia. * LA — Latin America. * CA —
+	// Canada. * CN — China. * DE — Germany. * HK — Hong Kong SAR. * IN — India. * IE —
+	// Ireland. * TY — Japan. * MX — Mexico. * NL — Netherlands. * SG — Singapore. * US —
+	// United States.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+	// Information about the language interpretation settings.
+	LanguageInterpretation zoom.LanguageInterpretationSettings `json:"language_interpretation,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation zoom.SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Choose from the following meeting reaction options: * all — All emojis: Allow meeting
+	// participants to use any emoji available in Zoom chat as a reaction in a meeting. * selected —
+	// Selected emojis: Allow meeting participants to use the 6 standard meeting reaction emojis:
+	// Clapping Hands, Thumbs Up, Heart, Tears of Joy, Open Mouth, Party Popper (Tada, Celebration).
+	MeetingReactionsEmojis string `json:"meeting_reactions_emojis,omitzero"`
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether participants can join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitzero"`
+	// Whether participants can join a meeting directly from their mobile browser.
+	JoinFromMobile bool `json:"join_from_mobile,omitzero"`
+	// Whether participants can join a meeting directly from their desktop browser.
+	JoinFromDesktop bool `json:"join_from_desktop,omitzero"`
+	// Whether to allow livestreaming.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Whether to allow Facebook livestreaming.
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitzero"`
+	// Whether to allow Workplace by Facebook livestreaming.
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitzero"`
+	// Whether to allow YouTube livestreaming.
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitzero"`
+	// Whether to allow custom livestreaming.
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitzero"`
+	// The custom livestreaming service instructions.
+	CustomServiceInstructions string                            `json:"custom_service_instructions,omitzero"`
+	WebinarLiveStreaming      zoom.WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitzero"`
+	WebinarChat               zoom.WebinarChatSettings          `json:"webinar_chat,omitzero"`
+	// The account's closed captioning settings.
+	ClosedCaptioning zoom.ClosedCaptioning `json:"closed_captioning,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Whether to allow the host to present a survey to participants once a meeting has ended. This
+	// feature is only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Information about the account's webinar polling settings.
+	WebinarPolling zoom.GroupPollingSettings `json:"webinar_polling,omitzero"`
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// The type of user who can share their screen or content during meetings: * host — Only hosts
+	// can screen share. * all — Both hosts and participants can screen share.
+	WhoCanShareScreen string `json:"who_can_share_screen,omitzero"`
+	// The type of user that can begin sharing their screen when someone else in the meeting is sharing
+	// their screen: * host — Only hosts can screen share when someone else is sharing. * all —
+	// Both hosts and participants can screen share when someone else is sharing.
+	WhoCanShareScreenWhenSomeoneIsSharing string `json:"who_can_share_screen_when_someone_is_sharing,omitzero"`
+	// Indicates how many participants can screen share at the same time. The value can be one of the
+	// following:<br> one: Only one participant can screen share at a time .<br> multiple: Multiple
+	// participants can screen share simultaneously (dual monitors recommended).
+	ParticipantsShareSimultaneously string `json:"participants_share_simultaneously,omitzero"`
+}
+
+// AccountSettingsUpdatedEmailNotification is information about the email notification settings.
+type AccountSettingsUpdatedEmailNotification struct {
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitzero"`
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitzero"`
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitzero"`
+	// Whether to notify the host when participants join the meeting before them.
+	JBHReminder bool `json:"jbh_reminder,omitzero"`
+	// Whether to notify the host and participants when a meeting is canceled.
+	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitzero"`
+	// Whether to notify the user when host licenses are running low.
+	LowHostCountReminder bool `json:"low_host_count_reminder,omitzero"`
+	// Whether to notify when an alternative host is added to or removed from a meeting.
+	AlternativeHostReminder bool `json:"alternative_host_reminder,omitzero"`
+	// Whether to notify the host that there is a meeting is scheduled, rescheduled, or canceled.
+	ScheduleForReminder bool `json:"schedule_for_reminder,omitzero"`
+}
+
+// AccountSettingsUpdatedZoomRooms is information about the Zoom Rooms settings.
+type AccountSettingsUpdatedZoomRooms struct {
+	// Whether upcoming meeting alerts are enabled.
+	UpcomingMeetingAlert bool `json:"upcoming_meeting_alert,omitzero"`
+	// Whether to start the AirPlay service manually.
+	StartAirplayManually bool `json:"start_airplay_manually,omitzero"`
+	// Whether weekly system restarts are enabled.
+	WeeklySystemRestart bool `json:"weekly_system_restart,omitzero"`
+	// Whether to display meeting lists with calendar integration.
+	ListMeetingsWithCalendar bool `json:"list_meetings_with_calendar,omitzero"`
+	// Whether Zoom Room post-meeting feedback is enabled.
+	ZrPostMeetingFeedback bool `json:"zr_post_meeting_feedback,omitzero"`
+	// Whether the automatic direct sharing using an ultrasonic proximity signal is enabled.
+	Ultrasonic bool `json:"ultrasonic,omitzero"`
+	// Whether to force all meetings to be private meetings.
+	ForcePrivateMeeting bool `json:"force_private_meeting,omitzero"`
+	// Whether hiding of the host and meeting ID in private meetings is enabled.
+	HideHostInformation bool `json:"hide_host_information,omitzero"`
+	// Whether cloud recording for instant meetings is enabled.
+	CmrForInstantMeeting bool `json:"cmr_for_instant_meeting,omitzero"`
+	// Whether an automatic start time and stop time for scheduled meetings is enabled.
+	AutoStartStopScheduledMeetings bool `json:"auto_start_stop_scheduled_meetings,omitzero"`
+}
+
+// AccountSettingsUpdatedSecurity is information about the security settings.
+type AccountSettingsUpdatedSecurity struct {
+	// Whether only account administrators can change a user's username and picture.
+	AdminChangeNamePic bool `json:"admin_change_name_pic,omitzero"`
+	// Whether users can import photos from a photo library on a device.
+	ImportPhotosFromDevices bool `json:"import_photos_from_devices,omitzero"`
+	// Whether hiding of billing information is enabled.
+	HideBillingInfo bool `json:"hide_billing_info,omitzero"`
+	// Information about the enhanced password rules that allows Zoom account administrators and owners
+	// to apply additinal requirements to the users' Zoom login password.
+	PasswordRequirement AccountSettingsUpdatedPasswordRequirement `json:"password_requirement,omitzero"`
+	// Allow users to sign in with single sign-on (SSO).
+	SigninWithSSO AccountSettingsUpdatedSigninWithSSO `json:"signin_with_sso,omitzero"`
+}
+
+// AccountSettingsUpdatedPasswordRequirement is information about the enhanced password rules that
+// allows Zoom account administrators and owners to apply additinal requirements to the users' Zoom
+// login password.
+type AccountSettingsUpdatedPasswordRequirement struct {
+	// A password's required minimum length value. The password length can be between a minimum of 8
+	// characters, up to 14 characters.
+	MinimumPasswordLength int64 `json:"minimum_password_length,omitzero"`
+	// Whether a password requires at least one special character (for example, !, @, and #).
+	HaveSpecialCharacter bool `json:"have_special_character,omitzero"`
+	// The password's maximum length of consecutive characters (for example, abcde).
+	ConsecutiveCharactersLength int64 `json:"consecutive_characters_length,omitzero"`
+	// Whether passwords must pass detection through a weak password dictionary.
+	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitzero"`
+}
+
+// AccountSettingsUpdatedSigninWithSSO is Allow users to sign in with single sign-on (SSO).
+type AccountSettingsUpdatedSigninWithSSO struct {
+	// Whether to allow users to sign in with single sign-on (SSO). Enabling this requires you to
+	// configure your account's SSO settings. This lets users sign in with SSO through your company's
+	// vanity URL.
+	Enable bool `json:"enable,omitzero"`
+	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
+	// one of the domains.
+	RequireSSOForDomains bool `json:"require_sso_for_domains,omitzero"`
+	// Users using these domains are required to sign in with single sign-on (SSO).
+	Domains []string `json:"domains,omitzero"`
+	// The users can bypass SSO sign-in.
+	SSOBypassUsers []AccountSettingsUpdatedSSOBypassUser `json:"sso_bypass_users,omitzero"`
+}
+
+// AccountSettingsUpdatedSSOBypassUser is one element of: the users can bypass SSO sign-in.
+type AccountSettingsUpdatedSSOBypassUser struct {
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's email.
+	Email string `json:"email,omitzero"`
+}
+
+// AccountSettingsUpdatedRecording is information about recording settings.
+type AccountSettingsUpdatedRecording struct {
+	// Whether hosts and participants can record the meeting using a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Whether hosts can record and save the meeting in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Whether recording the active speaker with a shared screen is enabled.
+	RecordSpeakerView bool `json:"record_speaker_view,omitzero"`
+	// Whether recording the gallery view with a shared screen is enabled.
+	RecordGalleryView bool `json:"record_gallery_view,omitzero"`
+	// Whether recording an audio-only file is enabled.
+	RecordAudioFile bool `json:"record_audio_file,omitzero"`
+	// Whether saving the chat text from the meeting is enabled.
+	SaveChatText bool `json:"save_chat_text,omitzero"`
+	// Whether adding a timestamp to the recording is enabled.
+	ShowTimestamp bool `json:"show_timestamp,omitzero"`
+	// Whether automatically transcribing the audio of the meeting or webinar to the cloud is enabled.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitzero"`
+	// The automatic recording setting: * local — Record locally * cloud — Record on the cloud. *
+	// none — Disabled.
+	AutoRecording string `json:"auto_recording,omitzero"`
+	// Whether cloud recording downloads are enabled.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
+	// Whether only the host can download cloud recordings.
+	CloudRecordingDownloadHost bool `json:"cloud_recording_download_host,omitzero"`
+	// Whether cloud recordings are only accessible to account members. People outside of your
+	// organization cannot open links that provide access to cloud recordings.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
+	// Whether Zoom will permanently delete recordings automatically after a specified number of days
+	// is enabled. The number of days is displayed in the auto_delete_cmr_days field.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
+	// When the auto_delete_cmr value is true, this value is the number of days before the
+	// auto-deletion of cloud recordings: * 30 — 30 days. * 60 — 60 days. * 90 — 90 days. * 120
+	// — 120 days.
+	AutoDeleteCmrDays int64 `json:"auto_delete_cmr_days,omitzero"`
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately zoom.RecordFilesSeparately `json:"record_files_separately,omitzero"`
+	// Whether participants' names display in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitzero"`
+	// Whether thumbnails of the presenter are recorded when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitzero"`
+	// Whether recordings will be optimized for a 3rd party video editor. This can increase the file
+	// size and the time it takes to generate recording files.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitzero"`
+	// Whether the recording highlights feature is enabled.
+	RecordingHighlight bool `json:"recording_highlight,omitzero"`
+	// By selecting this option, your recording will have meeting smart chapters, and next steps. You
+	// are directing Zoom to access, process, and use your account's recording data for the purpose of
+	// analysis and insights.
+	SmartRecording zoom.SmartRecording `json:"smart_recording,omitzero"`
+	// Whether panelist chats are saved to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitzero"`
+	// Whether poll results shared during the meeting or webinar are saved. This also includes poll
+	// results shared during the meeting or webinar.
+	SavePollResults bool `json:"save_poll_results,omitzero"`
+	// Whether closed captions are saved as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitzero"`
+	// Whether to record separate audio files for each participant is enabled.
+	RecordAudioFileEachParticipant bool `json:"record_audio_file_each_participant,omitzero"`
+	// Whether the meeting's host can pause or stop the cloud's auto recording is enabled.
+	HostPauseStopRecording bool `json:"host_pause_stop_recording,omitzero"`
+	// Whether to display a disclaimer to participants before a recording begins is enabled.
+	RecordingDisclaimer bool `json:"recording_disclaimer,omitzero"`
+	// Whether to ask participants for consent when a recording begins is enabled. This is only
+	// available when the value of the recording_disclaimer field is set to true.
+	AskParticipantsToConsentDisclaimer bool `json:"ask_participants_to_consent_disclaimer,omitzero"`
+	// Whether to ask the host to confirm the recording disclaimer is enabled.
+	AskHostToConfirmDisclaimer bool `json:"ask_host_to_confirm_disclaimer,omitzero"`
+	// Information about the minimum password requirements for recordings via the Account Recording
+	// settings.
+	RecordingPasswordRequirement AccountSettingsUpdatedRecordingPasswordRequirement `json:"recording_password_requirement,omitzero"`
+	// Information about the settings to allow cloud recording access only from specific IP address
+	// ranges.
+	IPAddressAccessControl zoom.IPAddressAccessControl `json:"ip_address_access_control,omitzero"`
+	// Whether meeting hosts are prevented from accessing their meeting cloud recordings. Only the
+	// administrators with recording management privileges can access them.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitzero"`
+	// Whether the host can delete recordings. If this is disabled, the recordings cannot be deleted by
+	// the host. Only an administrator can delete the recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
+	// Whether the recovery of deleted cloud recordings from the trash is enabled.
+	AllowRecoveryDeletedCloudRecordings bool `json:"allow_recovery_deleted_cloud_recordings,omitzero"`
+	// Information about the archiving solution settings. This is only available if granted archiving
+	// solution access by the Zoom support team.
+	Archive AccountSettingsUpdatedArchive `json:"archive,omitzero"`
+}
+
+// AccountSettingsUpdatedRecordingPasswordRequirement is information about the minimum password
+// requirements for recordings via the Account Recording settings.
+type AccountSettingsUpdatedRecordingPasswordRequirement struct {
+	// The password's minimum required length.
+	Length int64 `json:"length,omitzero"`
+	// Whether the password must contain at least one alphabetical letter.
+	HaveLetter bool `json:"have_letter,omitzero"`
+	// Whether the password must contain at least one numeric character.
+	HaveNumber bool `json:"have_number,omitzero"`
+	// Whether the password must contain at least one special character (for example, !, @, or #).
+	HaveSpecialCharacter bool `json:"have_special_character,omitzero"`
+	// Whether the password must contain only numeric characters.
+	OnlyAllowNumeric bool `json:"only_allow_numeric,omitzero"`
+}
+
+// AccountSettingsUpdatedArchive is information about the archiving solution settings. This is only
+// available if granted archiving solution access by the Zoom support team.
+type AccountSettingsUpdatedArchive struct {
+	// Whether the archiving feature is enabled.
+	Enable bool `json:"enable,omitzero"`
+	// The archive solution type: * 1 — Only meetings are archived. * 2 — Only webinars are
+	// archived. * 3 — Both meetings and webinars are archived.
+	Type     int64                                 `json:"type,omitzero"`
+	Settings AccountSettingsUpdatedArchiveSettings `json:"settings,omitzero"`
+}
+
+// AccountSettingsUpdatedArchiveSettings is a part of a AccountSettingsUpdated payload.
+type AccountSettingsUpdatedArchiveSettings struct {
+	// Whether to include in-meeting chat in the archive.
+	ChatFile bool `json:"chat_file,omitzero"`
+	// Whether to include user emails in the in-meeting chat file.
+	ChatWithSenderEmail bool `json:"chat_with_sender_email,omitzero"`
+	// Whether to include in-meeting and/or in-webinar audio in the archive.
+	AudioFile bool `json:"audio_file,omitzero"`
+	// Whether to include in-meeting and/or in-webinar video in the archive.
+	VideoFile bool `json:"video_file,omitzero"`
+	// Whether to include closed captions or transcripts in the archive.
+	CCTranscriptFile bool `json:"cc_transcript_file,omitzero"`
+	// Include direct message in in-meeting chat file.
+	ChatWithDirectMessage json.RawMessage `json:"chat_with_direct_message,omitzero"`
+	// The retention period for archiving content, in days.
+	ArchiveRetention int64 `json:"archive_retention,omitzero"`
+	// Perform the action when meetings or webinars cannot be archived.<br>1 - Participants can stay in
+	// the meeting and will receive a notification.<br>2 - Nobody can join or stay in the meeting.
+	ActionWhenArchiveFailed int64 `json:"action_when_archive_failed,omitzero"`
+	// Show notification when video or audio archiving starts.<br>1 - Participants can stay in the
+	// meeting and will receive a notification.<br>2 - Nobody can join or stay in the meeting.
+	NotificationWhenArchivingStarts string `json:"notification_when_archiving_starts,omitzero"`
+	// Play voice prompt when video or audio archiving starts.<br>1 - Participants can stay in the
+	// meeting and will receive a notification.<br>2 - Nobody can join or stay in the meeting.
+	PlayVoicePromptWhenArchivingStarts string `json:"play_voice_prompt_when_archiving_starts,omitzero"`
+}
+
+// AccountSettingsUpdatedTelephony is information about telephony settings.
+type AccountSettingsUpdatedTelephony struct {
+	// Whether users can join the meeting using an existing third-party audio configuration.
+	ThirdPartyAudio bool `json:"third_party_audio,omitzero"`
+	// Information about the third-party audio configuration.
+	AudioConferenceInfo string `json:"audio_conference_info,omitzero"`
+	// Information about where most of the participants call into or call from during a meeting.
+	TelephonyRegions zoom.UserSettingsTelephonyTelephonyRegions `json:"telephony_regions,omitzero"`
+}
+
+// AccountSettingsUpdatedTSP is information about TSP settings.
+type AccountSettingsUpdatedTSP struct {
+	// Call Out.
+	CallOut bool `json:"call_out,omitzero"`
+	// Call Out Countries/Regions.
+	CallOutCountries []string `json:"call_out_countries,omitzero"`
+	// Whether webinar attendees can use Call Me to connect audio. This feature is only available in
+	// version 5.2.2 and higher.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitzero"`
+	// Display toll-free numbers.
+	DisplayTollFreeNumbers bool `json:"display_toll_free_numbers,omitzero"`
+	// Whether webinar attendees can dial in through the account's Toll-free phone numbers. This
+	// feature is only available with version 5.2.2 or later.
+	AllowWebinarAttendeesTollFreeDial bool `json:"allow_webinar_attendees_toll_free_dial,omitzero"`
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitzero"`
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries AccountSettingsUpdatedGlobalDialInCountries `json:"global_dial_in_countries,omitzero"`
+}
+
+// AccountSettingsUpdatedGlobalDialInCountries is the account's Global Dial-in Countries/Regions
+// settings.
+type AccountSettingsUpdatedGlobalDialInCountries struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation. You can adjust the order that the dial-in numbers appear in the email invitation.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+}
+
+// AccountSettingsUpdatedIntegration is information about integration settings.
+type AccountSettingsUpdatedIntegration struct {
+	// Whether meetings can be scheduled using Google Calendar.
+	GoogleCalendar bool `json:"google_calendar,omitzero"`
+	// Whether users who join a meeting from their mobile device can share content from their Google
+	// Drive.
+	GoogleDrive bool `json:"google_drive,omitzero"`
+	// Whether users who join a meeting from their mobile device can share content from their Dropbox
+	// account.
+	Dropbox bool `json:"dropbox,omitzero"`
+	// Whether users who join a meeting from their mobile device can share content from their Box
+	// account.
+	Box bool `json:"box,omitzero"`
+	// Whether users who join a meeting from their mobile device can share content from their Microsoft
+	// OneDrive account.
+	MicrosoftOneDrive bool `json:"microsoft_one_drive,omitzero"`
+	// Whether users can control a connected Kubi device from within a Zoom meeting.
+	Kubi bool `json:"kubi,omitzero"`
+}
+
+// AccountSettingsUpdatedFeature is Feature.
+type AccountSettingsUpdatedFeature struct {
+	// The maximum number of participants a host can have in a single meeting.
+	MeetingCapacity int64 `json:"meeting_capacity,omitzero"`
+}
+
+// AccountSettingsUpdatedOtherOptions is a part of a AccountSettingsUpdated payload.
+type AccountSettingsUpdatedOtherOptions struct {
+	// Whether administrators can activate users with a single default password when they add users.
+	// This immediately activates the users without waiting for them to set their own password.
+	AllowAutoActiveUsers bool `json:"allow_auto_active_users,omitzero"`
+	// Whether iOS blurs the screenshot in the task switcher when multiple apps are open. Android hides
+	// the screenshot in the system-level list of recent apps.
+	BlurSnapshot bool `json:"blur_snapshot,omitzero"`
+	// Whether a user with the scheduling privilege can view other users' meetings.
+	DisplayMeetingsScheduledForOthers bool `json:"display_meetings_scheduled_for_others,omitzero"`
+	// Allow connections to different CDNs (content delivery networks) for a better web browsing
+	// experience. All users in your organization will use the selected CDN to access static resources:
+	// * none — Do not use a CDN. * default — Use the Amazon CloudFront CDN for users except
+	// Chinese Mainland users. Chinese Mainland users will use the Wangsu CDN (China).
+	UseCdn string `json:"use_cdn,omitzero"`
+	// Whether to display the Zoom Help badge on the bottom-right of the page.
+	AllowUsersContactSupportViaChat bool `json:"allow_users_contact_support_via_chat,omitzero"`
+	// Whether meetings with only one person will display on the Dashboard and in reports.
+	ShowOneUserMeetingOnDashboard bool `json:"show_one_user_meeting_on_dashboard,omitzero"`
+	// The Dashboard meeting quality scores and network alerts setting: * 0 — Do not enable meeting
+	// quality scores and network alerts on the Dashboard. * 1 — Display the meeting quality score
+	// and network alerts on the Dashboard. * 2 — Use custom thresholds for quality scores and
+	// network alerts.
+	MeetingQosAndMos int64 `json:"meeting_qos_and_mos,omitzero"`
+	// Whether users can add pronouns to their profile cards and share them during meetings and
+	// webinars.
+	AllowUsersEnterAndSharePronouns bool `json:"allow_users_enter_and_share_pronouns,omitzero"`
+	// Webinar registration options.
+	WebinarRegistrationOptions AccountSettingsUpdatedWebinarRegistrationOptions `json:"webinar_registration_options,omitzero"`
+}
+
+// AccountSettingsUpdatedWebinarRegistrationOptions is Webinar registration options.
+type AccountSettingsUpdatedWebinarRegistrationOptions struct {
+	// Allow host to enable "Show social share buttons on registration page".
+	AllowHostToEnableSocialShareButtons bool `json:"allow_host_to_enable_social_share_buttons,omitzero"`
+}
+
+// AccountSettingsUpdatedAudioConferencing is the account's audio conference settings.
+type AccountSettingsUpdatedAudioConferencing struct {
+	// The account's Toll-free and Fee-based Toll Call settings.
+	TollFreeAndFeeBasedTollCall zoom.TollFreeAndFeeBasedTollCallSettings `json:"toll_free_and_fee_based_toll_call,omitzero"`
+	// The account's Toll Call settings.
+	TollCall zoom.TollCallSettings `json:"toll_call,omitzero"`
+	// The account's Call Me and Invite by Phone settings.
+	CallMeAndInviteByPhone AccountSettingsUpdatedCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitzero"`
+	// Whether the account has the Personal Audio Conference setting enabled.
+	PersonalAudioConference bool `json:"personal_audio_conference,omitzero"`
+	// The account's Mask phone number in the participant list settings.
+	ParticipantPhoneMasking zoom.ParticipantPhoneMasking `json:"participant_phone_masking,omitzero"`
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries AccountSettingsUpdatedAudioConferencingGlobalDialInCountries `json:"global_dial_in_countries,omitzero"`
+}
+
+// AccountSettingsUpdatedCallMeAndInviteByPhone is the account's Call Me and Invite by Phone
+// settings.
+type AccountSettingsUpdatedCallMeAndInviteByPhone struct {
+	// Whether the account has the Call Me and Invite by Phone setting enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Require Call Me users to press 1 before being connected to the meeting. * auto - Automatically
+	// determine whether to require pressing 1 before connecting to the meeting. * always - Always
+	// require Call Me users to press 1 before connecting to the meeting. * never - Never require Call
+	// Me users to press 1 before connecting to the meeting.
+	RequirePress1ForCallMe string `json:"require_press_1_for_call_me,omitzero"`
+	// The account's call out countries/regions settings.
+	CallOutCountries AccountSettingsUpdatedCallOutCountries `json:"call_out_countries,omitzero"`
+	// Whether webinar attendees can use Call Me to connect audio. This feature is only available in
+	// version 5.2.2 and higher.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitzero"`
+}
+
+// AccountSettingsUpdatedCallOutCountries is the account's call out countries/regions settings.
+type AccountSettingsUpdatedCallOutCountries struct {
+	// The list of countries/regions that users can call out to.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+}
+
+// AccountSettingsUpdatedAudioConferencingGlobalDialInCountries is the account's Global Dial-in
+// Countries/Regions settings.
+type AccountSettingsUpdatedAudioConferencingGlobalDialInCountries struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
+	IncludeTollFree bool `json:"include_toll_free,omitzero"`
+}
+
+// AccountSettingsUpdatedChat is the account's chat settings.
+type AccountSettingsUpdatedChat struct {
+	// Whether chatbots added to chats and channels can read and write messages.
+	AllowBotsChat bool `json:"allow_bots_chat,omitzero"`
+	// Users can share files in chats and channels.
+	ShareFiles AccountSettingsUpdatedShareFiles `json:"share_files,omitzero"`
+	// Chat emojis.
+	ChatEmojis zoom.GroupSettingsChatChatEmojis `json:"chat_emojis,omitzero"`
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages bool `json:"record_voice_messages,omitzero"`
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	// If the file share setting is disabled, they will not be able to record and send video messages.
+	RecordVideoMessages bool `json:"record_video_messages,omitzero"`
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture bool `json:"screen_capture,omitzero"`
+	// Allow users to create public channels.
+	CreatePublicChannels bool `json:"create_public_channels,omitzero"`
+	// Allow users to create private channels.
+	CreatePrivateChannels bool `json:"create_private_channels,omitzero"`
+	// Allow users to create group chats.
+	CreateGroupChat bool `json:"create_group_chat,omitzero"`
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat bool `json:"share_links_in_chat,omitzero"`
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitzero"`
+	// Set retention period for messages and files in Zoom's cloud.
+	SetRetentionPeriodInCloud zoom.GroupSettingsChatSetRetentionPeriodInCloud `json:"set_retention_period_in_cloud,omitzero"`
+	// Store messages on local devices, excluding personal channel messages.
+	SetRetentionPeriodInLocal zoom.GroupSettingsChatSetRetentionPeriodInCloud `json:"set_retention_period_in_local,omitzero"`
+	// Allow users to add contacts.
+	AllowUsersToAddContacts zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_add_contacts,omitzero"`
+	// Allow users to chat with others.
+	AllowUsersToChatWithOthers zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_chat_with_others,omitzero"`
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool AccountSettingsUpdatedChatEtiquetteTool `json:"chat_etiquette_tool,omitzero"`
+	// Send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService AccountSettingsUpdatedSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitzero"`
+	// Store personal channel messages on local devices.
+	ApplyLocalStorageToPersonalChannel AccountSettingsUpdatedApplyLocalStorageToPersonalChannel `json:"apply_local_storage_to_personal_channel,omitzero"`
+	// Allow users to translate team chat messages. [Learn
+	// more].(https://support.zoom.us/hc/en-us/articles/12998089084685).
+	TranslateMessages bool `json:"translate_messages,omitzero"`
+	// Allow users to search GIF images from GIPHY when they compose messages. See GIPHY's website for
+	// more information about content ratings.
+	SearchAndSendAnimatedGifImages AccountSettingsUpdatedSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitzero"`
+	// Restrict external collaboration in group chats and channels for a select group.
+	ExternalCollabRestrict AccountSettingsUpdatedExternalCollabRestrict `json:"external_collab_restrict,omitzero"`
+	// Add external users into group chats and channels.
+	ExternalUserControl AccountSettingsUpdatedExternalUserControl `json:"external_user_control,omitzero"`
+	// Require admin approval for adding external users in group chats and channels.
+	ExternalInviteApprove AccountSettingsUpdatedExternalInviteApprove `json:"external_invite_approve,omitzero"`
+	// Allow members of your organization to join external group chats and channels.
+	ExternalMemberJoin AccountSettingsUpdatedExternalMemberJoin `json:"external_member_join,omitzero"`
+	// Require admin approval for joining external group chats and channels.
+	ExternalJoinApprove AccountSettingsUpdatedExternalJoinApprove `json:"external_join_approve,omitzero"`
+	// Downloading files.
+	DownloadFile bool `json:"download_file,omitzero"`
+	// Share screen in chat.
+	ShareScreenInChat bool `json:"share_screen_in_chat,omitzero"`
+	// Send code snippet.
+	CodeSnippet bool `json:"code_snippet,omitzero"`
+	// Enable Personal Chat.
+	PersonalChannel bool `json:"personal_channel,omitzero"`
+	// Store edited and deleted message revisions.
+	StoreReviseChat bool `json:"store_revise_chat,omitzero"`
+	// Set Team Chat as a default tab for first-time users.
+	SetChatAsDefaultTab bool `json:"set_chat_as_default_tab,omitzero"`
+	// Allow hyperlinks in Team Chat.
+	HyperLink bool `json:"hyper_link,omitzero"`
+	// Suppress deleted, deactivated, and reactivated user notice in group chats and channels.
+	SuppressRemovalNotification bool `json:"suppress_removal_notification,omitzero"`
+	// Suppress add and remove user notice in channels.
+	SuppressUserGroupNotification bool `json:"suppress_user_group_notification,omitzero"`
+	// Allow channel owner and admin(s) to remove messages of other members.
+	AllowRemoveMsgByOwnerAndAdmins bool `json:"allow_remove_msg_by_owner_and_admins,omitzero"`
+	// Allow huddles from channels.
+	AllowHuddlesFromChannels bool `json:"allow_huddles_from_channels,omitzero"`
+	// Allow users to create Shared Spaces.
+	SharedSpaces bool `json:"shared_spaces,omitzero"`
+	// Allow users to create email addresses for chats and channels. Email sent to a created address
+	// will also be posted in respective chat or channel.
+	ChatEmailAddress AccountSettingsUpdatedChatEmailAddress `json:"chat_email_address,omitzero"`
+	// Indicate when messages have been seen by recipients, for chats and channels with less than 20
+	// members.
+	ReadReceipts AccountSettingsUpdatedReadReceipts `json:"read_receipts,omitzero"`
+	// When this setting is enabled, users can delete their own messages in Team Chat. If the user is
+	// the channel owner or admin and this setting is disabled, the user will also not be able to
+	// remove messages of other members in that channel even if other settings allow this. Time frame
+	// is configurable even when account setting is OFF and unlocked.
+	AllowDeleteMessage AccountSettingsUpdatedAllowDeleteMessage `json:"allow_delete_message,omitzero"`
+	// When this setting is enabled, users can edit their own messages in Team Chat. Time frame is
+	// configurable even when account setting is OFF and unlocked.
+	AllowEditMessage AccountSettingsUpdatedAllowEditMessage `json:"allow_edit_message,omitzero"`
+	// Show status to internal contacts.
+	ShowStatusToInternalContact bool `json:"show_status_to_internal_contact,omitzero"`
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting bool `json:"presence_on_meeting,omitzero"`
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver bool `json:"presence_away_when_screen_saver,omitzero"`
+	// Show H.323 contacts.
+	ShowH323ContactTab bool `json:"show_h323_contact_tab,omitzero"`
+	// Allow users to summarize chats, channels, and shared documents.
+	AISummary AccountSettingsUpdatedAISummary `json:"ai_summary,omitzero"`
+	// Allow users to summarize chats, channels, and shared documents.
+	AICompose AccountSettingsUpdatedAICompose `json:"ai_compose,omitzero"`
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend bool `json:"ai_recommend,omitzero"`
+	// Quick reply with AI Companion.
+	AIQuickReply bool `json:"ai_quick_reply,omitzero"`
+	// Sentence completion with AI Companion.
+	AISentenceCompletion bool `json:"ai_sentence_completion,omitzero"`
+	// Quick schedule with AI Companion.
+	AIQuickSchedule bool `json:"ai_quick_schedule,omitzero"`
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll bool `json:"survey_poll,omitzero"`
+}
+
+// AccountSettingsUpdatedShareFiles is Users can share files in chats and channels.
+type AccountSettingsUpdatedShareFiles struct {
+	// Allow users to view, share, and forward files in chats and channels. When disabled, users can
+	// still take, share, and forward screenshots; record and forward voice and video messages; send
+	// and forward GIF images; and send and forward code snippets if those specific settings are
+	// enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Allow users of this account to send files in chats and channels.
+	ShareOption string `json:"share_option,omitzero"`
+	// Allow users of this account to view files in chats and channels.
+	ViewOption string `json:"view_option,omitzero"`
+	// The restrictions of users can share files in chats and channels.
+	Restrictions AccountSettingsUpdatedRestrictions `json:"restrictions,omitzero"`
+}
+
+// AccountSettingsUpdatedRestrictions is the restrictions of users can share files in chats and
+// channels.
+type AccountSettingsUpdatedRestrictions struct {
+	// Only allow specified file types.
+	OnlyAllowSpecificFileTypes bool `json:"only_allow_specific_file_types,omitzero"`
+	// The restrictions of users can share files in chats and channels.
+	FileTypeRestrictions            []string `json:"file_type_restrictions,omitzero"`
+	FileTypeRestrictionsForExternal []string `json:"file_type_restrictions_for_external,omitzero"`
+	// Whether to restrict file size.
+	MaximumFileSize bool `json:"maximum_file_size,omitzero"`
+	// Maximum file size.
+	FileSizeRestrictions int64 `json:"file_size_restrictions,omitzero"`
+	// Maximum file size for external users.
+	FileSizeRestrictionsForExternal int64 `json:"file_size_restrictions_for_external,omitzero"`
+	// Apply restrictions to both sharing and viewing, or only apply to sharing.
+	FileRestrictionsApplyTo string `json:"file_restrictions_apply_to,omitzero"`
+}
+
+// AccountSettingsUpdatedChatEtiquetteTool is information about the Chat Etiquette Tool.
+type AccountSettingsUpdatedChatEtiquetteTool struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable bool `json:"enable,omitzero"`
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []zoom.ChatEtiquettePolicy `json:"policies,omitzero"`
+	// The read-only maximum number of Chat Etiquette Tool policies.
+	PolicyMaxCount int64 `json:"policy_max_count,omitzero"`
+}
+
+// AccountSettingsUpdatedSendDataToThirdPartyArchivingService is Send data to third-party archiving
+// service.
+type AccountSettingsUpdatedSendDataToThirdPartyArchivingService struct {
+	// Allow users to send data to third-party archiving service.
+	Enable bool `json:"enable,omitzero"`
+	// The type of global relay. * global_relay — The participant cannot use chat. * smarsh — Host
+	// and co-hosts only.
+	Type string `json:"type,omitzero"`
+	// SMTP delivery address. It is used when the field type value is global_relay.
+	SmtpDeliveryAddress string `json:"smtp_delivery_address,omitzero"`
+	// User name. It is used when the field type value is global_relay.
+	UserName string `json:"user_name,omitzero"`
+	// passcode. It is used when the field type value is global_relay.
+	Passcode string `json:"passcode,omitzero"`
+	// Authorized channel token. It is used when the field type value is smarsh.
+	AuthorizedChannelToken string `json:"authorized_channel_token,omitzero"`
+}
+
+// AccountSettingsUpdatedApplyLocalStorageToPersonalChannel is Store personal channel messages on
+// local devices.
+type AccountSettingsUpdatedApplyLocalStorageToPersonalChannel struct {
+	// Specify how long your messages sent in your personal channel are saved on local devices. If this
+	// setting is disabled, messages are never deleted locally.
+	Enable bool `json:"enable,omitzero"`
+	// Delete data after retention period. 'y' - year, 'm' - month, 'd' - day.
+	RetentionPeriod string `json:"retention_period,omitzero"`
+}
+
+// AccountSettingsUpdatedSearchAndSendAnimatedGifImages is Allow users to search GIF images from
+// GIPHY when they compose messages. See GIPHY's website for more information about content ratings.
+type AccountSettingsUpdatedSearchAndSendAnimatedGifImages struct {
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	Enable bool `json:"enable,omitzero"`
+	// Set the GIPHY content rating. This feature is only available for Zoom Client v5.11.0 or later.
+	GiphyContentRating int64 `json:"giphy_content_rating,omitzero"`
+}
+
+// AccountSettingsUpdatedExternalCollabRestrict is Restrict external collaboration in group chats
+// and channels for a select group.
+type AccountSettingsUpdatedExternalCollabRestrict struct {
+	// Restrict external collaboration in group chats and channels for a select group.
+	Enable bool `json:"enable,omitzero"`
+	// The type of restrict external collaboration in group chats and channels for a select group * -
+	// Allowed user group * - Not allowed user group.
+	ExternalChat string `json:"external_chat,omitzero"`
+	// The group Id.
+	GroupID string `json:"group_id,omitzero"`
+}
+
+// AccountSettingsUpdatedExternalUserControl is Add external users into group chats and channels.
+type AccountSettingsUpdatedExternalUserControl struct {
+	// Allow to add external users into group chats and channels.
+	Enable bool `json:"enable,omitzero"`
+	// The type of allowing external user control * 1 - Everyone * 2 - Only members in your
+	// organization, plus specified external accounts * 3 - Only the account owner and admins.
+	SelectedOption int64 `json:"selected_option,omitzero"`
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitzero"`
+}
+
+// AccountSettingsUpdatedExternalInviteApprove is Require admin approval for adding external users
+// in group chats and channels.
+type AccountSettingsUpdatedExternalInviteApprove struct {
+	// Require admin approval for adding external users in group chats and channels.
+	Enable bool `json:"enable,omitzero"`
+	// The type of requiring admin approval for adding external users in group chats and channels* 1 -
+	// Send requests directly to all approvers* 2 - Send requests to a specific channel.
+	SelectedOption int64 `json:"selected_option,omitzero"`
+	// The channel Id.
+	ChannelID string `json:"channel_id,omitzero"`
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitzero"`
+}
+
+// AccountSettingsUpdatedExternalMemberJoin is Allow members of your organization to join external
+// group chats and channels.
+type AccountSettingsUpdatedExternalMemberJoin struct {
+	// Allow members of your organization to join external group chats and channels.
+	Enable bool `json:"enable,omitzero"`
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitzero"`
+}
+
+// AccountSettingsUpdatedExternalJoinApprove is Require admin approval for joining external group
+// chats and channels.
+type AccountSettingsUpdatedExternalJoinApprove struct {
+	// Require admin approval for joining external group chats and channels.
+	Enable bool `json:"enable,omitzero"`
+	// The type of requiring admin approval for joining external group chats and channels * 1 - Send
+	// requests directly to all approvers * 2 - Send requests to a specific channel.
+	SelectedOption int64 `json:"selected_option,omitzero"`
+	// The channel Id.
+	ChannelID string `json:"channel_id,omitzero"`
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitzero"`
+}
+
+// AccountSettingsUpdatedChatEmailAddress is Allow users to create email addresses for chats and
+// channels. Email sent to a created address will also be posted in respective chat or channel.
+type AccountSettingsUpdatedChatEmailAddress struct {
+	// Chat email address.
+	Enable bool `json:"enable,omitzero"`
+	// Only allow emails from specified domains.
+	OnlyAllowSpecificDomains bool     `json:"only_allow_specific_domains,omitzero"`
+	SpecificDomains          []string `json:"specific_domains,omitzero"`
+}
+
+// AccountSettingsUpdatedReadReceipts is Indicate when messages have been seen by recipients, for
+// chats and channels with less than 20 members.
+type AccountSettingsUpdatedReadReceipts struct {
+	// Enable read receipts.
+	Enable bool `json:"enable,omitzero"`
+	// Allow users to opt out.
+	AllowUsersOptOut bool `json:"allow_users_opt_out,omitzero"`
+}
+
+// AccountSettingsUpdatedAllowDeleteMessage is When this setting is enabled, users can delete their
+// own messages in Team Chat. If the user is the channel owner or admin and this setting is
+// disabled, the user will also not be able to remove messages of other members in that channel even
+// if other settings allow this. Time frame is configurable even when account setting is OFF and
+// unlocked.
+type AccountSettingsUpdatedAllowDeleteMessage struct {
+	// Allow users to delete messages.
+	Enable bool `json:"enable,omitzero"`
+	// Within how many minitues of posting.
+	Time int64 `json:"time,omitzero"`
+}
+
+// AccountSettingsUpdatedAllowEditMessage is When this setting is enabled, users can edit their own
+// messages in Team Chat. Time frame is configurable even when account setting is OFF and unlocked.
+type AccountSettingsUpdatedAllowEditMessage struct {
+	// Allow users to edit messages.
+	Enable bool `json:"enable,omitzero"`
+	// Within how many minitues of posting.
+	Time int64 `json:"time,omitzero"`
+}
+
+// AccountSettingsUpdatedAISummary is Allow users to summarize chats, channels, and shared
+// documents.
+type AccountSettingsUpdatedAISummary struct {
+	// Summarize with AI Companion.
+	Enable bool `json:"enable,omitzero"`
+	// Show in Team Chat.
+	ShownInTeamChat bool `json:"shown_in_team_chat,omitzero"`
+}
+
+// AccountSettingsUpdatedAICompose is Allow users to summarize chats, channels, and shared
+// documents.
+type AccountSettingsUpdatedAICompose struct {
+	// Compose with AI Companion.
+	Enable bool `json:"enable,omitzero"`
+	// Show in Team Chat.
+	ShownInTeamChat bool `json:"shown_in_team_chat,omitzero"`
+}
+
+// AccountSettingsUpdatedInSession is a part of a AccountSettingsUpdated payload.
+type AccountSettingsUpdatedInSession struct {
+	// Whether to use custom data center regions: * true — Users can select data center regions to
+	// use for hosting real-time meeting traffic. The data center regions can be provided in the
+	// data_center_regions field. * false — Only use the default data center regions.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to: * AU — Australia. * LA — Latin America. * CA — Canada. * CN
+	// — China. * DE — Germany. * HK — Hong Kong SAR. * IN — India. * IE — Ireland. * TY —
+	// Japan. * MX — Mexico. * NL — Netherlands. * SG — Singapore. * US — United States.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+	// Whether to enable the Peer to Peer connection while only 2 people are in a meeting setting.
+	P2pConnetion bool `json:"p2p_connetion,omitzero"`
+	// Whether to enable the Listening ports range setting.
+	P2pPorts bool `json:"p2p_ports,omitzero"`
+	// When the p2p_ports value is true, the value is a semi-colon list of the peer to peer listening
+	// ports range, between 1 to 65535. This value defaults to an empty string.
+	PortsRange string `json:"ports_range,omitzero"`
+	// The DSCP audio marking value. This value defaults to 56.
+	DscpAudio int64 `json:"dscp_audio,omitzero"`
+	// Whether to enable differentiated services code point (DSCP) marking.
+	DscpMarking bool `json:"dscp_marking,omitzero"`
+	// The DSCP video marking value. This value defaults to 40.
+	DscpVideo int64 `json:"dscp_video,omitzero"`
+	// Whether to use the differentiated services code point classifiers ('dscp_video', 'dscp_audio')
+	// in the dual way (incoming and outgoing).
+	DscpDual bool `json:"dscp_dual,omitzero"`
+	// Allow host to split meeting participants into separate, smaller rooms.
+	Subsession bool `json:"subsession,omitzero"`
+}
+
+// AccountSettingsUpdatedSessionSecurity is a part of a AccountSettingsUpdated payload.
+type AccountSettingsUpdatedSessionSecurity struct {
+	// Approve or block users from specific regions or countries from joining this meeting.
+	ApprovedOrDeniedCountriesOrRegions zoom.MeetingSettingsApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitzero"`
+}
+
+// AccountSettingsUpdatedMailCalendar is Email and calendar related settings.
+type AccountSettingsUpdatedMailCalendar struct {
+	// Allow the Zoom client to manage both emails and calendar events for the user.
+	EmailCalendarManagement bool `json:"email_calendar_management,omitzero"`
+	// Allow the Zoom client to manage user emails.
+	EmailManagement bool `json:"email_management,omitzero"`
+	// Allow users to select Zoom as their email service provider.
+	ZoomEmailProvider bool `json:"zoom_email_provider,omitzero"`
+}
+
+// AccountSettingsUpdatedGeneralSetting is General settings.
+type AccountSettingsUpdatedGeneralSetting struct {
+	// Allow automatic direct sharing and connecting to Zoom Rooms using ultrasonic proximity signal.
+	AutoZoomRoomProximityConnect bool `json:"auto_zoom_room_proximity_connect,omitzero"`
+	// Show "Zoom Room" feature in the Zoom Workplace app.
+	ShowZoomRoomFeature bool `json:"show_zoom_room_feature,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObject is information about the account's previous settings.
+type AccountSettingsUpdatedOldObject struct {
+	// The updated account's ID.
+	ID string `json:"id,omitzero"`
+	// Information about the updated account or sub account settings. This only returns modified
+	// settings.
+	Settings AccountSettingsUpdatedOldObjectSettings `json:"settings,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettings is information about the updated account or sub account
+// settings. This only returns modified settings.
+type AccountSettingsUpdatedOldObjectSettings struct {
+	// Information about the schedule meeting settings.
+	ScheduleMeeting AccountSettingsUpdatedOldObjectSettingsScheduleMeeting `json:"schedule_meeting,omitzero"`
+	// Information about the in meeting settings.
+	InMeeting AccountSettingsUpdatedOldObjectSettingsInMeeting `json:"in_meeting,omitzero"`
+	// Information about the email notification settings.
+	EmailNotification AccountSettingsUpdatedOldObjectSettingsEmailNotification `json:"email_notification,omitzero"`
+	// Information about the Zoom Rooms settings.
+	ZoomRooms AccountSettingsUpdatedOldObjectSettingsZoomRooms `json:"zoom_rooms,omitzero"`
+	// Information about the security settings.
+	Security AccountSettingsUpdatedOldObjectSettingsSecurity `json:"security,omitzero"`
+	// Information about recording settings.
+	Recording AccountSettingsUpdatedOldObjectSettingsRecording `json:"recording,omitzero"`
+	// Information about telephony settings.
+	Telephony AccountSettingsUpdatedOldObjectSettingsTelephony `json:"telephony,omitzero"`
+	// Information about TSP settings.
+	TSP AccountSettingsUpdatedOldObjectSettingsTSP `json:"tsp,omitzero"`
+	// Information about integration settings.
+	Integration AccountSettingsUpdatedOldObjectSettingsIntegration `json:"integration,omitzero"`
+	// Feature.
+	Feature      AccountSettingsUpdatedOldObjectSettingsFeature      `json:"feature,omitzero"`
+	OtherOptions AccountSettingsUpdatedOldObjectSettingsOtherOptions `json:"other_options,omitzero"`
+	// The account's audio conference settings.
+	AudioConferencing AccountSettingsUpdatedOldObjectSettingsAudioConferencing `json:"audio_conferencing,omitzero"`
+	// The account's chat settings.
+	Chat            AccountSettingsUpdatedOldObjectSettingsChat            `json:"chat,omitzero"`
+	MeetingSecurity zoom.GroupSettingsMeetingSecurity                      `json:"meeting_security,omitzero"`
+	InSession       AccountSettingsUpdatedOldObjectSettingsInSession       `json:"in_session,omitzero"`
+	SessionSecurity AccountSettingsUpdatedOldObjectSettingsSessionSecurity `json:"session_security,omitzero"`
+	// Email and calendar related settings.
+	MailCalendar AccountSettingsUpdatedOldObjectSettingsMailCalendar `json:"mail_calendar,omitzero"`
+	// General settings.
+	GeneralSetting AccountSettingsUpdatedOldObjectSettingsGeneralSetting `json:"general_setting,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsScheduleMeeting is information about the schedule meeting
+// settings.
+type AccountSettingsUpdatedOldObjectSettingsScheduleMeeting struct {
+	// Whether to start meetings with the host video on.
+	HostVideo bool `json:"host_video,omitzero"`
+	// Whether to start meetings with the participant video on.
+	ParticipantVideo bool `json:"participant_video,omitzero"`
+	// The type of audio used to join the meeting.
+	AudioType string `json:"audio_type,omitzero"`
+	// Whether participants can join the meeting before its host.
+	JoinBeforeHost bool `json:"join_before_host,omitzero"`
+	// Whether only users who are signed in to Zoom can join meetings.
+	EnforceLogin bool `json:"enforce_login,omitzero"`
+	// Whether only users with a specific domain can join meetings.
+	EnforceLoginWithDomains bool `json:"enforce_login_with_domains,omitzero"`
+	// The specified domains for users to sign in to in order to join meetings.
+	EnforceLoginDomains string `json:"enforce_login_domains,omitzero"`
+	// Whether to display the "Zoom Meeting" message as the meeting's topic.
+	NotStoreMeetingTopic bool `json:"not_store_meeting_topic,omitzero"`
+	// Whether to require a password for personal meetings if attendees can join before host.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitzero"`
+	// Use a PMI (Personal Meeting ID) to schedule meeting.
+	UsePMIForScheduledMeetings bool `json:"use_pmi_for_scheduled_meetings,omitzero"`
+	// Require a password from participants before joining a meeting via PSTN.
+	PSTNPasswordProtected string `json:"pstn_password_protected,omitzero"`
+	// If the value of the join_before_host field is true, this field indicates the time limits within
+	// which a participant can join a meeting before the meeting's host:.
+	JBHTime int64 `json:"jbh_time,omitzero"`
+	// The personal meeting settings: * true — Indicates that the Enable Personal Meeting ID setting
+	// is enabled. Users can use a personal meeting ID for their meetings. * false — Indicates that
+	// the Enable Personal Meeting ID setting is disabled. When this setting is disabled, meetings that
+	// were scheduled with a PMI will be invalid. You must manually update any scheduled meetings.
+	PersonalMeeting bool `json:"personal_meeting,omitzero"`
+	// Whether a random password will be generated on the end of user who starts the instant meeting.
+	// Other meeting participants must enter the generated password to join the meeting.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitzero"`
+	// Whether to automatically mute all participants when they join the meeting.
+	MuteUponEntry bool `json:"mute_upon_entry,omitzero"`
+	// Require participants to enter password for PMI meetings: * jbh_only — Only when a participant
+	// joins before the host. * all — All participants must enter a password to join the meeting. *
+	// none — No password required.
+	RequirePasswordForPMIMeetings string `json:"require_password_for_pmi_meetings,omitzero"`
+	// Whether PMI is enabled for all instant meetings.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitzero"`
+	// Whether a password is generated when a meeting host schedules a new meeting. Meeting
+	// participants will be required to enter the password before they can join the meeting.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitzero"`
+	// The PMI's password.
+	PMIPassword string `json:"pmi_password,omitzero"`
+	// Whether to receive a desktop notification for upcoming meetings.
+	UpcomingMeetingReminder bool `json:"upcoming_meeting_reminder,omitzero"`
+	// Information about the Always display "Zoom Meeting" as the meeting topic setting.
+	AlwaysDisplayZoomMeetingAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitzero"`
+	// Information about the Hide meeting description feature.
+	HideMeetingDescription AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideMeetingDescription `json:"hide_meeting_description,omitzero"`
+	// Information about the Always show "Zoom Webinar" as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitzero"`
+	// Information about the Hide webinar description feature.
+	HideWebinarDescription AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideWebinarDescription `json:"hide_webinar_description,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideMeetingDescription is information about
+// the Hide meeting description feature.
+type AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideMeetingDescription struct {
+	// Whether the Hide meeting description setting is enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Whether to hide the description for already-scheduled meetings.
+	HideDescriptionForScheduledMeetings bool `json:"hide_description_for_scheduled_meetings,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideWebinarDescription is information about
+// the Hide webinar description feature.
+type AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideWebinarDescription struct {
+	// Whether the Hide webinar description setting is enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Whether to hide webinar description for the webinars which have already been scheduled.
+	HideDescriptionForScheduledWebinars bool `json:"hide_description_for_scheduled_webinars,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsInMeeting is information about the in meeting settings.
+type AccountSettingsUpdatedOldObjectSettingsInMeeting struct {
+	// Whether to require AES encryption for meetings.
+	E2eEncryption bool `json:"e2e_encryption,omitzero"`
+	// Whether meeting participants can use in-meeting chat.
+	Chat bool `json:"chat,omitzero"`
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitzero"`
+	// Whether participants can chat with certain groups: * 1 — The participants cannot use chat. * 2
+	// — Host and co-hosts only. * 3 — The participants can chat with other participants publicly.
+	// * 4 - The participants can chat with other participants publicly and privately.
+	AllowParticipantsChatWith int64 `json:"allow_participants_chat_with,omitzero"`
+	// Whether participants can save meeting chats: * 1 — Participants cannot save meeting chats. * 2
+	// — Participants can only save host and co-host meeting chats. * 3 — Participants can save all
+	// meeting chats.
+	AllowUsersSaveChats int64 `json:"allow_users_save_chats,omitzero"`
+	// Whether meeting participants can use private chat.
+	PrivateChat bool `json:"private_chat,omitzero"`
+	// Whether to automatically save all in-meeting chats.
+	AutoSavingChat bool `json:"auto_saving_chat,omitzero"`
+	// Whether file sharing via in-meeting chat is enabled.
+	FileTransfer bool `json:"file_transfer,omitzero"`
+	// Whether users can send feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitzero"`
+	// Whether to display a post-meeting feedback survey at the end of a meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitzero"`
+	// Whether to allow the meeting host to add co-hosts.
+	CoHost bool `json:"co_host,omitzero"`
+	// Whether polls are available in the meeting controls.
+	Polling bool `json:"polling,omitzero"`
+	// Information about the account's meeting polling settings.
+	MeetingPolling zoom.GroupPollingSettings `json:"meeting_polling,omitzero"`
+	// Whether hosts can temporarily place an attendee on hold.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitzero"`
+	// Whether to always display the meeting control bar.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitzero"`
+	// Whether to display the Zoom desktop application when sharing access.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitzero"`
+	// Whether participants can use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitzero"`
+	// Whether participants can share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitzero"`
+	// Whether Q&A is enabled in a webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitzero"`
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitzero"`
+	// Whether anonymous Q&A is enabled in a webinar.
+	AnonymousQuestionAnswer bool `json:"anonymous_question_answer,omitzero"`
+	// Whether the host can split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitzero"`
+	// Whether the host can assign participants to breakout rooms when scheduling. This feature is only
+	// available in version 4.5.0 or higher.
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitzero"`
+	// Whether the host can add closed captions.
+	ClosedCaption bool `json:"closed_caption,omitzero"`
+	// Whether another user can take control of camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitzero"`
+	// Whether higher quality video for the host and participants is enabled.
+	GroupHd bool `json:"group_hd,omitzero"`
+	// Whether users can change their background.
+	VirtualBackground bool `json:"virtual_background,omitzero"`
+	// Whether to add watermark when viewing a shared screen.
+	Watermark bool `json:"watermark,omitzero"`
+	// Whether to turn on watermark by default when scheduling a meeting.
+	WatermarkByDefault bool `json:"watermark_by_default,omitzero"`
+	// Whether to turn on audio watermark by default when scheduling a meeting.
+	AudioWatermarkByDefault bool `json:"audio_watermark_by_default,omitzero"`
+	// Whether the Focus Mode feature is enabled. When enabled, this feature only displays the host and
+	// co-hosts' video and profile pictures during a meeting.
+	AttentionModeFocusMode bool `json:"attention_mode_focus_mode,omitzero"`
+	// Whether the host can enable Focus Mode when scheduling a meeting.
+	AllowHostToEnableFocusMode bool `json:"allow_host_to_enable_focus_mode,omitzero"`
+	// Whether to alert when a guest joins a meeting.
+	AlertGuestJoin bool `json:"alert_guest_join,omitzero"`
+	// Whether users can see and add contacts to the auto-answer group in the chat contact list. Any
+	// call from members of this group will automatically be answered.
+	AutoAnswer bool `json:"auto_answer,omitzero"`
+	// Whether peer-to-peer connection when only two people are in a meeting is enabled.
+	P2pConnetion bool `json:"p2p_connetion,omitzero"`
+	// Whether a peer-to-peer listening ports range is enabled.
+	P2pPorts bool `json:"p2p_ports,omitzero"`
+	// The comma-separated peer-to-peer listening ports range (for example, 55,56), between 1 to 65535.
+	PortsRange string `json:"ports_range,omitzero"`
+	// Whether to display the default email when sending email invites.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitzero"`
+	// Whether to use HTML-formatted email for the Outlook plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitzero"`
+	// Whether to use DSCP (differentiated services code point) marking.
+	DscpMarking bool `json:"dscp_marking,omitzero"`
+	// The DSCP audio value.
+	DscpAudio int64 `json:"dscp_audio,omitzero"`
+	// The DSCP video value.
+	DscpVideo int64 `json:"dscp_video,omitzero"`
+	// Whether users can select stereo audio in their client settings.
+	StereoAudio bool `json:"stereo_audio,omitzero"`
+	// Whether users can select original sound in their client settings.
+	OriginalAudio bool `json:"original_audio,omitzero"`
+	// Whether to allow screen sharing.
+	ScreenSharing bool `json:"screen_sharing,omitzero"`
+	// Whether users can request remote control.
+	RemoteControl bool `json:"remote_control,omitzero"`
+	// Whether to enable the Non-verbal feedback setting. This value defaults to false.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitzero"`
+	// Whether to enable the Remote support setting. This value defaults to false.
+	RemoteSupport bool `json:"remote_support,omitzero"`
+	// Whether custom data center regions are enabled for hosting real-time meeting and webinar
+	// traffic: * true — Enabled. Provide the data center regions in the data_center_regions field. *
+	// false — Disabled. Only use the default data center regions.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// The user's selected custom data center regions. This field only returns if the
+	// custom_data_center_regions value is true: * AU — Australia. * LA — Latin America. * CA —
+	// Canada. * CN — China. * DE — Germany. * HK — Hong Kong SAR. * IN — India. * IE —
+	// Ireland. * TY — Japan. * MX — Mexico. * NL — Netherlands. * SG — Singapore. * US —
+	// United States.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+	// Information about the language interpretation settings.
+	LanguageInterpretation zoom.LanguageInterpretationSettings `json:"language_interpretation,omitzero"`
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time. Hosts can assign interpreters when scheduling, or during the
+	// meeting itself. This feature is only available with version 5.11.3 or later.
+	SignLanguageInterpretation zoom.SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitzero"`
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitzero"`
+	// Choose from the following meeting reaction options: * all — All emojis: Allow meeting
+	// participants to use any emoji available in Zoom chat as a reaction in a meeting. * selected —
+	// Selected emojis: Allow meeting participants to use the 6 standard meeting reaction emojis:
+	// Clapping Hands, Thumbs Up, Heart, Tears of Joy, Open Mouth, Party Popper (Tada, Celebration).
+	MeetingReactionsEmojis string `json:"meeting_reactions_emojis,omitzero"`
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitzero"`
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitzero"`
+	// Whether participants can join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitzero"`
+	// Whether participants can join a meeting directly from their mobile browser.
+	JoinFromMobile bool `json:"join_from_mobile,omitzero"`
+	// Whether participants can join a meeting directly from their desktop browser.
+	JoinFromDesktop bool `json:"join_from_desktop,omitzero"`
+	// Whether to allow livestreaming.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitzero"`
+	// Whether to allow Facebook livestreaming.
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitzero"`
+	// Whether to allow Workplace by Facebook livestreaming.
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitzero"`
+	// Whether to allow YouTube livestreaming.
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitzero"`
+	// Whether to allow custom livestreaming.
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitzero"`
+	// The custom livestreaming service instructions.
+	CustomServiceInstructions string                            `json:"custom_service_instructions,omitzero"`
+	WebinarLiveStreaming      zoom.WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitzero"`
+	WebinarChat               zoom.WebinarChatSettings          `json:"webinar_chat,omitzero"`
+	// The account's closed captioning settings.
+	ClosedCaptioning zoom.ClosedCaptioning `json:"closed_captioning,omitzero"`
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation. This feature is only available in version 5.8.3 or higher.
+	SlideControl bool `json:"slide_control,omitzero"`
+	// Whether to allow the host to present a survey to participants once a meeting has ended. This
+	// feature is only available in version 5.7.3 or higher.
+	MeetingSurvey bool `json:"meeting_survey,omitzero"`
+	// Information about the account's webinar polling settings.
+	WebinarPolling zoom.GroupPollingSettings `json:"webinar_polling,omitzero"`
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitzero"`
+	// Whether the Disable desktop screen sharing for meetings you host setting is enabled.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitzero"`
+	// Whether the Disable screen sharing when guests are in the meeting setting is enabled.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitzero"`
+	// The type of user who can share their screen or content during meetings: * host — Only hosts
+	// can screen share. * all — Both hosts and participants can screen share.
+	WhoCanShareScreen string `json:"who_can_share_screen,omitzero"`
+	// The type of user that can begin sharing their screen when someone else in the meeting is sharing
+	// their screen: * host — Only hosts can screen share when someone else is sharing. * all —
+	// Both hosts and participants can screen share when someone else is sharing.
+	WhoCanShareScreenWhenSomeoneIsSharing string `json:"who_can_share_screen_when_someone_is_sharing,omitzero"`
+	// Indicates how many participants can screen share at the same time. The value can be one of the
+	// following:<br> one: Only one participant can screen share at a time .<br> multiple: Multiple
+	// participants can screen share simultaneously (dual monitors recommended).
+	ParticipantsShareSimultaneously string `json:"participants_share_simultaneously,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsEmailNotification is information about the email
+// notification settings.
+type AccountSettingsUpdatedOldObjectSettingsEmailNotification struct {
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitzero"`
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitzero"`
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitzero"`
+	// Whether to notify the host when participants join the meeting before them.
+	JBHReminder bool `json:"jbh_reminder,omitzero"`
+	// Whether to notify the host and participants when a meeting is canceled.
+	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitzero"`
+	// Whether to notify the user when host licenses are running low.
+	LowHostCountReminder bool `json:"low_host_count_reminder,omitzero"`
+	// Whether to notify when an alternative host is added to or removed from a meeting.
+	AlternativeHostReminder bool `json:"alternative_host_reminder,omitzero"`
+	// Whether to notify the host that there is a meeting is scheduled, rescheduled, or canceled.
+	ScheduleForReminder bool `json:"schedule_for_reminder,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsZoomRooms is information about the Zoom Rooms settings.
+type AccountSettingsUpdatedOldObjectSettingsZoomRooms struct {
+	// Whether upcoming meeting alerts are enabled.
+	UpcomingMeetingAlert bool `json:"upcoming_meeting_alert,omitzero"`
+	// Whether to start the AirPlay service manually.
+	StartAirplayManually bool `json:"start_airplay_manually,omitzero"`
+	// Whether weekly system restarts are enabled.
+	WeeklySystemRestart bool `json:"weekly_system_restart,omitzero"`
+	// Whether to display meeting lists with calendar integration.
+	ListMeetingsWithCalendar bool `json:"list_meetings_with_calendar,omitzero"`
+	// Whether Zoom Room post-meeting feedback is enabled.
+	ZrPostMeetingFeedback bool `json:"zr_post_meeting_feedback,omitzero"`
+	// Whether the automatic direct sharing using an ultrasonic proximity signal is enabled.
+	Ultrasonic bool `json:"ultrasonic,omitzero"`
+	// Whether to force all meetings to be private meetings.
+	ForcePrivateMeeting bool `json:"force_private_meeting,omitzero"`
+	// Whether hiding of the host and meeting ID in private meetings is enabled.
+	HideHostInformation bool `json:"hide_host_information,omitzero"`
+	// Whether cloud recording for instant meetings is enabled.
+	CmrForInstantMeeting bool `json:"cmr_for_instant_meeting,omitzero"`
+	// Whether an automatic start time and stop time for scheduled meetings is enabled.
+	AutoStartStopScheduledMeetings bool `json:"auto_start_stop_scheduled_meetings,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsSecurity is information about the security settings.
+type AccountSettingsUpdatedOldObjectSettingsSecurity struct {
+	// Whether only account administrators can change a user's username and picture.
+	AdminChangeNamePic bool `json:"admin_change_name_pic,omitzero"`
+	// Whether users can import photos from a photo library on a device.
+	ImportPhotosFromDevices bool `json:"import_photos_from_devices,omitzero"`
+	// Whether hiding of billing information is enabled.
+	HideBillingInfo bool `json:"hide_billing_info,omitzero"`
+	// Information about the enhanced password rules that allows Zoom account administrators and owners
+	// to apply additinal requirements to the users' Zoom login password.
+	PasswordRequirement AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement `json:"password_requirement,omitzero"`
+	// Allow users to sign in with single sign-on (SSO).
+	SigninWithSSO AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO `json:"signin_with_sso,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement is information about the
+// enhanced password rules that allows Zoom account administrators and owners to apply additinal
+// requirements to the users' Zoom login password.
+type AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement struct {
+	// A password's required minimum length value. The password length can be between a minimum of 8
+	// characters, up to 14 characters.
+	MinimumPasswordLength int64 `json:"minimum_password_length,omitzero"`
+	// Whether a password requires at least one special character (for example, !, @, and #).
+	HaveSpecialCharacter bool `json:"have_special_character,omitzero"`
+	// The password's maximum length of consecutive characters (for example, abcde).
+	ConsecutiveCharactersLength int64 `json:"consecutive_characters_length,omitzero"`
+	// Whether passwords must pass detection through a weak password dictionary.
+	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO is Allow users to sign in with
+// single sign-on (SSO).
+type AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO struct {
+	// Whether to allow users to sign in with single sign-on (SSO). Enabling this requires you to
+	// configure your account's SSO settings. This lets users sign in with SSO through your company's
+	// vanity URL.
+	Enable bool `json:"enable,omitzero"`
+	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
+	// one of the domains.
+	RequireSSOForDomains bool `json:"require_sso_for_domains,omitzero"`
+	// Users using these domains are required to sign in with single sign-on (SSO).
+	Domains []string `json:"domains,omitzero"`
+	// The users can bypass SSO sign-in.
+	SSOBypassUsers []AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser `json:"sso_bypass_users,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser is one element of: the
+// users can bypass SSO sign-in.
+type AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser struct {
+	// The user's ID.
+	ID string `json:"id,omitzero"`
+	// The user's email.
+	Email string `json:"email,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsRecording is information about recording settings.
+type AccountSettingsUpdatedOldObjectSettingsRecording struct {
+	// Whether hosts and participants can record the meeting using a local file.
+	LocalRecording bool `json:"local_recording,omitzero"`
+	// Whether hosts can record and save the meeting in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitzero"`
+	// Whether recording the active speaker with a shared screen is enabled.
+	RecordSpeakerView bool `json:"record_speaker_view,omitzero"`
+	// Whether recording the gallery view with a shared screen is enabled.
+	RecordGalleryView bool `json:"record_gallery_view,omitzero"`
+	// Whether recording an audio-only file is enabled.
+	RecordAudioFile bool `json:"record_audio_file,omitzero"`
+	// Whether saving the chat text from the meeting is enabled.
+	SaveChatText bool `json:"save_chat_text,omitzero"`
+	// Whether adding a timestamp to the recording is enabled.
+	ShowTimestamp bool `json:"show_timestamp,omitzero"`
+	// Whether automatically transcribing the audio of the meeting or webinar to the cloud is enabled.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitzero"`
+	// The automatic recording setting: * local — Record locally * cloud — Record on the cloud. *
+	// none — Disabled.
+	AutoRecording string `json:"auto_recording,omitzero"`
+	// Whether cloud recording downloads are enabled.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
+	// Whether only the host can download cloud recordings.
+	CloudRecordingDownloadHost bool `json:"cloud_recording_download_host,omitzero"`
+	// Whether cloud recordings are only accessible to account members. People outside of your
+	// organization cannot open links that provide access to cloud recordings.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
+	// Whether Zoom will permanently delete recordings automatically after a specified number of days
+	// is enabled. The number of days is displayed in the auto_delete_cmr_days field.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
+	// When the auto_delete_cmr value is true, this value is the number of days before the
+	// auto-deletion of cloud recordings: * 30 — 30 days. * 60 — 60 days. * 90 — 90 days. * 120
+	// — 120 days.
+	AutoDeleteCmrDays int64 `json:"auto_delete_cmr_days,omitzero"`
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately zoom.RecordFilesSeparately `json:"record_files_separately,omitzero"`
+	// Whether participants' names display in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitzero"`
+	// Whether thumbnails of the presenter are recorded when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitzero"`
+	// Whether recordings will be optimized for a 3rd party video editor. This can increase the file
+	// size and the time it takes to generate recording files.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitzero"`
+	// Whether the recording highlights feature is enabled.
+	RecordingHighlight bool `json:"recording_highlight,omitzero"`
+	// By selecting this option, your recording will have meeting smart chapters, and next steps. You
+	// are directing Zoom to access, process, and use your account's recording data for the purpose of
+	// analysis and insights.
+	SmartRecording zoom.SmartRecording `json:"smart_recording,omitzero"`
+	// Whether panelist chats are saved to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitzero"`
+	// Whether poll results shared during the meeting or webinar are saved. This also includes poll
+	// results shared during the meeting or webinar.
+	SavePollResults bool `json:"save_poll_results,omitzero"`
+	// Whether closed captions are saved as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitzero"`
+	// Whether to record separate audio files for each participant is enabled.
+	RecordAudioFileEachParticipant bool `json:"record_audio_file_each_participant,omitzero"`
+	// Whether the meeting's host can pause or stop the cloud's auto recording is enabled.
+	HostPauseStopRecording bool `json:"host_pause_stop_recording,omitzero"`
+	// Whether to display a disclaimer to participants before a recording begins is enabled.
+	RecordingDisclaimer bool `json:"recording_disclaimer,omitzero"`
+	// Whether to ask participants for consent when a recording begins is enabled. This is only
+	// available when the value of the recording_disclaimer field is set to true.
+	AskParticipantsToConsentDisclaimer bool `json:"ask_participants_to_consent_disclaimer,omitzero"`
+	// Whether to ask the host to confirm the recording disclaimer is enabled.
+	AskHostToConfirmDisclaimer bool `json:"ask_host_to_confirm_disclaimer,omitzero"`
+	// Information about the minimum password requirements for recordings via the Account Recording
+	// settings.
+	RecordingPasswordRequirement AccountSettingsUpdatedOldObjectSettingsRecordingRecordingPasswordRequirement `json:"recording_password_requirement,omitzero"`
+	// Information about the settings to allow cloud recording access only from specific IP address
+	// ranges.
+	IPAddressAccessControl zoom.IPAddressAccessControl `json:"ip_address_access_control,omitzero"`
+	// Whether meeting hosts are prevented from accessing their meeting cloud recordings. Only the
+	// administrators with recording management privileges can access them.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitzero"`
+	// Whether the host can delete recordings. If this is disabled, the recordings cannot be deleted by
+	// the host. Only an administrator can delete the recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
+	// Whether the recovery of deleted cloud recordings from the trash is enabled.
+	AllowRecoveryDeletedCloudRecordings bool `json:"allow_recovery_deleted_cloud_recordings,omitzero"`
+	// Information about the archiving solution settings. This is only available if granted archiving
+	// solution access by the Zoom support team.
+	Archive AccountSettingsUpdatedOldObjectSettingsRecordingArchive `json:"archive,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsRecordingRecordingPasswordRequirement is information about
+// the minimum password requirements for recordings via the Account Recording settings.
+type AccountSettingsUpdatedOldObjectSettingsRecordingRecordingPasswordRequirement struct {
+	// The password's minimum required length.
+	Length int64 `json:"length,omitzero"`
+	// Whether the password must contain at least one alphabetical letter.
+	HaveLetter bool `json:"have_letter,omitzero"`
+	// Whether the password must contain at least one numeric character.
+	HaveNumber bool `json:"have_number,omitzero"`
+	// Whether the password must contain at least one special character (for example, !, @, or #).
+	HaveSpecialCharacter bool `json:"have_special_character,omitzero"`
+	// Whether the password must contain only numeric characters.
+	OnlyAllowNumeric bool `json:"only_allow_numeric,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsRecordingArchive is information about the archiving
+// solution settings. This is only available if granted archiving solution access by the Zoom
+// support team.
+type AccountSettingsUpdatedOldObjectSettingsRecordingArchive struct {
+	// Whether the archiving feature is enabled.
+	Enable bool `json:"enable,omitzero"`
+	// The archive solution type: * 1 — Only meetings are archived. * 2 — Only webinars are
+	// archived. * 3 — Both meetings and webinars are archived.
+	Type     int64                                                           `json:"type,omitzero"`
+	Settings AccountSettingsUpdatedOldObjectSettingsRecordingArchiveSettings `json:"settings,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsRecordingArchiveSettings is a part of a
+// AccountSettingsUpdated payload.
+type AccountSettingsUpdatedOldObjectSettingsRecordingArchiveSettings struct {
+	// Whether to include in-meeting chat in the archive.
+	ChatFile bool `json:"chat_file,omitzero"`
+	// Whether to include user emails in the in-meeting chat file.
+	ChatWithSenderEmail bool `json:"chat_with_sender_email,omitzero"`
+	// Whether to include in-meeting and/or in-webinar audio in the archive.
+	AudioFile bool `json:"audio_file,omitzero"`
+	// Whether to include in-meeting and/or in-webinar video in the archive.
+	VideoFile bool `json:"video_file,omitzero"`
+	// Whether to include closed captions or transcripts in the archive.
+	CCTranscriptFile bool `json:"cc_transcript_file,omitzero"`
+	// Include direct message in in-meeting chat file.
+	ChatWithDirectMessage json.RawMessage `json:"chat_with_direct_message,omitzero"`
+	// The retention period for archiving content, in days.
+	ArchiveRetention int64 `json:"archive_retention,omitzero"`
+	// Perform the action when meetings or webinars cannot be archived.<br>1 - Participants can stay in
+	// the meeting and will receive a notification.<br>2 - Nobody can join or stay in the meeting.
+	ActionWhenArchiveFailed int64 `json:"action_when_archive_failed,omitzero"`
+	// Show notification when video or audio archiving starts.<br>1 - Participants can stay in the
+	// meeting and will receive a notification.<br>2 - Nobody can join or stay in the meeting.
+	NotificationWhenArchivingStarts string `json:"notification_when_archiving_starts,omitzero"`
+	// Play voice prompt when video or audio archiving starts.<br>1 - Participants can stay in the
+	// meeting and will receive a notification.<br>2 - Nobody can join or stay in the meeting.
+	PlayVoicePromptWhenArchivingStarts string `json:"play_voice_prompt_when_archiving_starts,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsTelephony is information about telephony settings.
+type AccountSettingsUpdatedOldObjectSettingsTelephony struct {
+	// Whether users can join the meeting using an existing third-party audio configuration.
+	ThirdPartyAudio bool `json:"third_party_audio,omitzero"`
+	// Information about the third-party audio configuration.
+	AudioConferenceInfo string `json:"audio_conference_info,omitzero"`
+	// Information about where most of the participants call into or call from during a meeting.
+	TelephonyRegions zoom.UserSettingsTelephonyTelephonyRegions `json:"telephony_regions,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsTSP is information about TSP settings.
+type AccountSettingsUpdatedOldObjectSettingsTSP struct {
+	// Call Out.
+	CallOut bool `json:"call_out,omitzero"`
+	// Call Out Countries/Regions.
+	CallOutCountries []string `json:"call_out_countries,omitzero"`
+	// Whether webinar attendees can use Call Me to connect audio. This feature is only available in
+	// version 5.2.2 and higher.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitzero"`
+	// Display toll-free numbers.
+	DisplayTollFreeNumbers bool `json:"display_toll_free_numbers,omitzero"`
+	// Whether webinar attendees can dial in through the account's Toll-free phone numbers. This
+	// feature is only available with version 5.2.2 or later.
+	AllowWebinarAttendeesTollFreeDial bool `json:"allow_webinar_attendees_toll_free_dial,omitzero"`
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitzero"`
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries AccountSettingsUpdatedOldObjectSettingsTSPGlobalDialInCountries `json:"global_dial_in_countries,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsTSPGlobalDialInCountries is the account's Global Dial-in
+// Countries/Regions settings.
+type AccountSettingsUpdatedOldObjectSettingsTSPGlobalDialInCountries struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation. You can adjust the order that the dial-in numbers appear in the email invitation.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsIntegration is information about integration settings.
+type AccountSettingsUpdatedOldObjectSettingsIntegration struct {
+	// Whether meetings can be scheduled using Google Calendar.
+	GoogleCalendar bool `json:"google_calendar,omitzero"`
+	// Whether users who join a meeting from their mobile device can share content from their Google
+	// Drive.
+	GoogleDrive bool `json:"google_drive,omitzero"`
+	// Whether users who join a meeting from their mobile device can share content from their Dropbox
+	// account.
+	Dropbox bool `json:"dropbox,omitzero"`
+	// Whether users who join a meeting from their mobile device can share content from their Box
+	// account.
+	Box bool `json:"box,omitzero"`
+	// Whether users who join a meeting from their mobile device can share content from their Microsoft
+	// OneDrive account.
+	MicrosoftOneDrive bool `json:"microsoft_one_drive,omitzero"`
+	// Whether users can control a connected Kubi device from within a Zoom meeting.
+	Kubi bool `json:"kubi,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsFeature is Feature.
+type AccountSettingsUpdatedOldObjectSettingsFeature struct {
+	// The maximum number of participants a host can have in a single meeting.
+	MeetingCapacity int64 `json:"meeting_capacity,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsOtherOptions is a part of a AccountSettingsUpdated
+// payload.
+type AccountSettingsUpdatedOldObjectSettingsOtherOptions struct {
+	// Whether administrators can activate users with a single default password when they add users.
+	// This immediately activates the users without waiting for them to set their own password.
+	AllowAutoActiveUsers bool `json:"allow_auto_active_users,omitzero"`
+	// Whether iOS blurs the screenshot in the task switcher when multiple apps are open. Android hides
+	// the screenshot in the system-level list of recent apps.
+	BlurSnapshot bool `json:"blur_snapshot,omitzero"`
+	// Whether a user with the scheduling privilege can view other users' meetings.
+	DisplayMeetingsScheduledForOthers bool `json:"display_meetings_scheduled_for_others,omitzero"`
+	// Allow connections to different CDNs (content delivery networks) for a better web browsing
+	// experience. All users in your organization will use the selected CDN to access static resources:
+	// * none — Do not use a CDN. * default — Use the Amazon CloudFront CDN for users except
+	// Chinese Mainland users. Chinese Mainland users will use the Wangsu CDN (China).
+	UseCdn string `json:"use_cdn,omitzero"`
+	// Whether to display the Zoom Help badge on the bottom-right of the page.
+	AllowUsersContactSupportViaChat bool `json:"allow_users_contact_support_via_chat,omitzero"`
+	// Whether meetings with only one person will display on the Dashboard and in reports.
+	ShowOneUserMeetingOnDashboard bool `json:"show_one_user_meeting_on_dashboard,omitzero"`
+	// The Dashboard meeting quality scores and network alerts setting: * 0 — Do not enable meeting
+	// quality scores and network alerts on the Dashboard. * 1 — Display the meeting quality score
+	// and network alerts on the Dashboard. * 2 — Use custom thresholds for quality scores and
+	// network alerts.
+	MeetingQosAndMos int64 `json:"meeting_qos_and_mos,omitzero"`
+	// Whether users can add pronouns to their profile cards and share them during meetings and
+	// webinars.
+	AllowUsersEnterAndSharePronouns bool `json:"allow_users_enter_and_share_pronouns,omitzero"`
+	// Webinar registration options.
+	WebinarRegistrationOptions AccountSettingsUpdatedOldObjectSettingsOtherOptionsWebinarRegistrationOptions `json:"webinar_registration_options,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsOtherOptionsWebinarRegistrationOptions is Webinar
+// registration options.
+type AccountSettingsUpdatedOldObjectSettingsOtherOptionsWebinarRegistrationOptions struct {
+	// Allow host to enable "Show social share buttons on registration page".
+	AllowHostToEnableSocialShareButtons bool `json:"allow_host_to_enable_social_share_buttons,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsAudioConferencing is the account's audio conference
+// settings.
+type AccountSettingsUpdatedOldObjectSettingsAudioConferencing struct {
+	// The account's Toll-free and Fee-based Toll Call settings.
+	TollFreeAndFeeBasedTollCall zoom.TollFreeAndFeeBasedTollCallSettings `json:"toll_free_and_fee_based_toll_call,omitzero"`
+	// The account's Toll Call settings.
+	TollCall zoom.TollCallSettings `json:"toll_call,omitzero"`
+	// The account's Call Me and Invite by Phone settings.
+	CallMeAndInviteByPhone AccountSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitzero"`
+	// Whether the account has the Personal Audio Conference setting enabled.
+	PersonalAudioConference bool `json:"personal_audio_conference,omitzero"`
+	// The account's Mask phone number in the participant list settings.
+	ParticipantPhoneMasking zoom.ParticipantPhoneMasking `json:"participant_phone_masking,omitzero"`
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries AccountSettingsUpdatedOldObjectSettingsAudioConferencingGlobalDialInCountries `json:"global_dial_in_countries,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhone is the account's
+// Call Me and Invite by Phone settings.
+type AccountSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhone struct {
+	// Whether the account has the Call Me and Invite by Phone setting enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Require Call Me users to press 1 before being connected to the meeting. * auto - Automatically
+	// determine whether to require pressing 1 before connecting to the meeting. * always - Always
+	// require Call Me users to press 1 before connecting to the meeting. * never - Never require Call
+	// Me users to press 1 before connecting to the meeting.
+	RequirePress1ForCallMe string `json:"require_press_1_for_call_me,omitzero"`
+	// The account's call out countries/regions settings.
+	CallOutCountries AccountSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries `json:"call_out_countries,omitzero"`
+	// Whether webinar attendees can use Call Me to connect audio. This feature is only available in
+	// version 5.2.2 and higher.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries is
+// the account's call out countries/regions settings.
+type AccountSettingsUpdatedOldObjectSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries struct {
+	// The list of countries/regions that users can call out to.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsAudioConferencingGlobalDialInCountries is the account's
+// Global Dial-in Countries/Regions settings.
+type AccountSettingsUpdatedOldObjectSettingsAudioConferencingGlobalDialInCountries struct {
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
+	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
+	IncludeTollFree bool `json:"include_toll_free,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChat is the account's chat settings.
+type AccountSettingsUpdatedOldObjectSettingsChat struct {
+	// Whether chatbots added to chats and channels can read and write messages.
+	AllowBotsChat bool `json:"allow_bots_chat,omitzero"`
+	// Users can share files in chats and channels.
+	ShareFiles AccountSettingsUpdatedOldObjectSettingsChatShareFiles `json:"share_files,omitzero"`
+	// Chat emojis.
+	ChatEmojis zoom.GroupSettingsChatChatEmojis `json:"chat_emojis,omitzero"`
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages bool `json:"record_voice_messages,omitzero"`
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	// If the file share setting is disabled, they will not be able to record and send video messages.
+	RecordVideoMessages bool `json:"record_video_messages,omitzero"`
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture bool `json:"screen_capture,omitzero"`
+	// Allow users to create public channels.
+	CreatePublicChannels bool `json:"create_public_channels,omitzero"`
+	// Allow users to create private channels.
+	CreatePrivateChannels bool `json:"create_private_channels,omitzero"`
+	// Allow users to create group chats.
+	CreateGroupChat bool `json:"create_group_chat,omitzero"`
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat bool `json:"share_links_in_chat,omitzero"`
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitzero"`
+	// Set retention period for messages and files in Zoom's cloud.
+	SetRetentionPeriodInCloud zoom.GroupSettingsChatSetRetentionPeriodInCloud `json:"set_retention_period_in_cloud,omitzero"`
+	// Store messages on local devices, excluding personal channel messages.
+	SetRetentionPeriodInLocal zoom.GroupSettingsChatSetRetentionPeriodInCloud `json:"set_retention_period_in_local,omitzero"`
+	// Allow users to add contacts.
+	AllowUsersToAddContacts zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_add_contacts,omitzero"`
+	// Allow users to chat with others.
+	AllowUsersToChatWithOthers zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_chat_with_others,omitzero"`
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool AccountSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitzero"`
+	// Send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitzero"`
+	// Store personal channel messages on local devices.
+	ApplyLocalStorageToPersonalChannel AccountSettingsUpdatedOldObjectSettingsChatApplyLocalStorageToPersonalChannel `json:"apply_local_storage_to_personal_channel,omitzero"`
+	// Allow users to translate team chat messages. [Learn
+	// more].(https://support.zoom.us/hc/en-us/articles/12998089084685).
+	TranslateMessages bool `json:"translate_messages,omitzero"`
+	// Allow users to search GIF images from GIPHY when they compose messages. See GIPHY's website for
+	// more information about content ratings.
+	SearchAndSendAnimatedGifImages AccountSettingsUpdatedOldObjectSettingsChatSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitzero"`
+	// Restrict external collaboration in group chats and channels for a select group.
+	ExternalCollabRestrict AccountSettingsUpdatedOldObjectSettingsChatExternalCollabRestrict `json:"external_collab_restrict,omitzero"`
+	// Add external users into group chats and channels.
+	ExternalUserControl AccountSettingsUpdatedOldObjectSettingsChatExternalUserControl `json:"external_user_control,omitzero"`
+	// Require admin approval for adding external users in group chats and channels.
+	ExternalInviteApprove AccountSettingsUpdatedOldObjectSettingsChatExternalInviteApprove `json:"external_invite_approve,omitzero"`
+	// Allow members of your organization to join external group chats and channels.
+	ExternalMemberJoin AccountSettingsUpdatedOldObjectSettingsChatExternalMemberJoin `json:"external_member_join,omitzero"`
+	// Require admin approval for joining external group chats and channels.
+	ExternalJoinApprove AccountSettingsUpdatedOldObjectSettingsChatExternalJoinApprove `json:"external_join_approve,omitzero"`
+	// Downloading files.
+	DownloadFile bool `json:"download_file,omitzero"`
+	// Share screen in chat.
+	ShareScreenInChat bool `json:"share_screen_in_chat,omitzero"`
+	// Send code snippet.
+	CodeSnippet bool `json:"code_snippet,omitzero"`
+	// Enable Personal Chat.
+	PersonalChannel bool `json:"personal_channel,omitzero"`
+	// Store edited and deleted message revisions.
+	StoreReviseChat bool `json:"store_revise_chat,omitzero"`
+	// Set Team Chat as a default tab for first-time users.
+	SetChatAsDefaultTab bool `json:"set_chat_as_default_tab,omitzero"`
+	// Allow hyperlinks in Team Chat.
+	HyperLink bool `json:"hyper_link,omitzero"`
+	// Suppress deleted, deactivated, and reactivated user notice in group chats and channels.
+	SuppressRemovalNotification bool `json:"suppress_removal_notification,omitzero"`
+	// Suppress add and remove user notice in channels.
+	SuppressUserGroupNotification bool `json:"suppress_user_group_notification,omitzero"`
+	// Allow channel owner and admin(s) to remove messages of other members.
+	AllowRemoveMsgByOwnerAndAdmins bool `json:"allow_remove_msg_by_owner_and_admins,omitzero"`
+	// Allow huddles from channels.
+	AllowHuddlesFromChannels bool `json:"allow_huddles_from_channels,omitzero"`
+	// Allow users to create Shared Spaces.
+	SharedSpaces bool `json:"shared_spaces,omitzero"`
+	// Allow users to create email addresses for chats and channels. Email sent to a created address
+	// will also be posted in respective chat or channel.
+	ChatEmailAddress AccountSettingsUpdatedOldObjectSettingsChatChatEmailAddress `json:"chat_email_address,omitzero"`
+	// Indicate when messages have been seen by recipients, for chats and channels with less than 20
+	// members.
+	ReadReceipts AccountSettingsUpdatedOldObjectSettingsChatReadReceipts `json:"read_receipts,omitzero"`
+	// When this setting is enabled, users can delete their own messages in Team Chat. If the user is
+	// the channel owner or admin and this setting is disabled, the user will also not be able to
+	// remove messages of other members in that channel even if other settings allow this. Time frame
+	// is configurable even when account setting is OFF and unlocked.
+	AllowDeleteMessage AccountSettingsUpdatedOldObjectSettingsChatAllowDeleteMessage `json:"allow_delete_message,omitzero"`
+	// When this setting is enabled, users can edit their own messages in Team Chat. Time frame is
+	// configurable even when account setting is OFF and unlocked.
+	AllowEditMessage AccountSettingsUpdatedOldObjectSettingsChatAllowEditMessage `json:"allow_edit_message,omitzero"`
+	// Show status to internal contacts.
+	ShowStatusToInternalContact bool `json:"show_status_to_internal_contact,omitzero"`
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting bool `json:"presence_on_meeting,omitzero"`
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver bool `json:"presence_away_when_screen_saver,omitzero"`
+	// Show H.323 contacts.
+	ShowH323ContactTab bool `json:"show_h323_contact_tab,omitzero"`
+	// Allow users to summarize chats, channels, and shared documents.
+	AISummary AccountSettingsUpdatedOldObjectSettingsChatAISummary `json:"ai_summary,omitzero"`
+	// Allow users to summarize chats, channels, and shared documents.
+	AICompose AccountSettingsUpdatedOldObjectSettingsChatAICompose `json:"ai_compose,omitzero"`
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend bool `json:"ai_recommend,omitzero"`
+	// Quick reply with AI Companion.
+	AIQuickReply bool `json:"ai_quick_reply,omitzero"`
+	// Sentence completion with AI Companion.
+	AISentenceCompletion bool `json:"ai_sentence_completion,omitzero"`
+	// Quick schedule with AI Companion.
+	AIQuickSchedule bool `json:"ai_quick_schedule,omitzero"`
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll bool `json:"survey_poll,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatShareFiles is Users can share files in chats and
+// channels.
+type AccountSettingsUpdatedOldObjectSettingsChatShareFiles struct {
+	// Allow users to view, share, and forward files in chats and channels. When disabled, users can
+	// still take, share, and forward screenshots; record and forward voice and video messages; send
+	// and forward GIF images; and send and forward code snippets if those specific settings are
+	// enabled.
+	Enable bool `json:"enable,omitzero"`
+	// Allow users of this account to send files in chats and channels.
+	ShareOption string `json:"share_option,omitzero"`
+	// Allow users of this account to view files in chats and channels.
+	ViewOption string `json:"view_option,omitzero"`
+	// The restrictions of users can share files in chats and channels.
+	Restrictions AccountSettingsUpdatedOldObjectSettingsChatShareFilesRestrictions `json:"restrictions,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatShareFilesRestrictions is the restrictions of users
+// can share files in chats and channels.
+type AccountSettingsUpdatedOldObjectSettingsChatShareFilesRestrictions struct {
+	// Only allow specified file types.
+	OnlyAllowSpecificFileTypes bool `json:"only_allow_specific_file_types,omitzero"`
+	// The restrictions of users can share files in chats and channels.
+	FileTypeRestrictions            []string `json:"file_type_restrictions,omitzero"`
+	FileTypeRestrictionsForExternal []string `json:"file_type_restrictions_for_external,omitzero"`
+	// Whether to restrict file size.
+	MaximumFileSize bool `json:"maximum_file_size,omitzero"`
+	// Maximum file size.
+	FileSizeRestrictions int64 `json:"file_size_restrictions,omitzero"`
+	// Maximum file size for external users.
+	FileSizeRestrictionsForExternal int64 `json:"file_size_restrictions_for_external,omitzero"`
+	// Apply restrictions to both sharing and viewing, or only apply to sharing.
+	FileRestrictionsApplyTo string `json:"file_restrictions_apply_to,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool is information about the Chat
+// Etiquette Tool.
+type AccountSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable bool `json:"enable,omitzero"`
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []zoom.ChatEtiquettePolicy `json:"policies,omitzero"`
+	// The read-only maximum number of Chat Etiquette Tool policies.
+	PolicyMaxCount int64 `json:"policy_max_count,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService is Send data to
+// third-party archiving service.
+type AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService struct {
+	// Allow users to send data to third-party archiving service.
+	Enable bool `json:"enable,omitzero"`
+	// The type of global relay. * global_relay — The participant cannot use chat. * smarsh — Host
+	// and co-hosts only.
+	Type string `json:"type,omitzero"`
+	// SMTP delivery address. It is used when the field type value is global_relay.
+	SmtpDeliveryAddress string `json:"smtp_delivery_address,omitzero"`
+	// User name. It is used when the field type value is global_relay.
+	UserName string `json:"user_name,omitzero"`
+	// passcode. It is used when the field type value is global_relay.
+	Passcode string `json:"passcode,omitzero"`
+	// Authorized channel token. It is used when the field type value is smarsh.
+	AuthorizedChannelToken string `json:"authorized_channel_token,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatApplyLocalStorageToPersonalChannel is Store personal
+// channel messages on local devices.
+type AccountSettingsUpdatedOldObjectSettingsChatApplyLocalStorageToPersonalChannel struct {
+	// Specify how long your messages sent in your personal channel are saved on local devices. If this
+	// setting is disabled, messages are never deleted locally.
+	Enable bool `json:"enable,omitzero"`
+	// Delete data after retention period. 'y' - year, 'm' - month, 'd' - day.
+	RetentionPeriod string `json:"retention_period,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatSearchAndSendAnimatedGifImages is Allow users to
+// search GIF images from GIPHY when they compose messages. See GIPHY's website for more information
+// about content ratings.
+type AccountSettingsUpdatedOldObjectSettingsChatSearchAndSendAnimatedGifImages struct {
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	Enable bool `json:"enable,omitzero"`
+	// Set the GIPHY content rating. This feature is only available for Zoom Client v5.11.0 or later.
+	GiphyContentRating int64 `json:"giphy_content_rating,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatExternalCollabRestrict is Restrict external
+// collaboration in group chats and channels for a select group.
+type AccountSettingsUpdatedOldObjectSettingsChatExternalCollabRestrict struct {
+	// Restrict external collaboration in group chats and channels for a select group.
+	Enable bool `json:"enable,omitzero"`
+	// The type of restrict external collaboration in group chats and channels for a select group * -
+	// Allowed user group * - Not allowed user group.
+	ExternalChat string `json:"external_chat,omitzero"`
+	// The group Id.
+	GroupID string `json:"group_id,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatExternalUserControl is Add external users into group
+// chats and channels.
+type AccountSettingsUpdatedOldObjectSettingsChatExternalUserControl struct {
+	// Allow to add external users into group chats and channels.
+	Enable bool `json:"enable,omitzero"`
+	// The type of allowing external user control * 1 - Everyone * 2 - Only members in your
+	// organization, plus specified external accounts * 3 - Only the account owner and admins.
+	SelectedOption int64 `json:"selected_option,omitzero"`
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatExternalInviteApprove is Require admin approval for
+// adding external users in group chats and channels.
+type AccountSettingsUpdatedOldObjectSettingsChatExternalInviteApprove struct {
+	// Require admin approval for adding external users in group chats and channels.
+	Enable bool `json:"enable,omitzero"`
+	// The type of requiring admin approval for adding external users in group chats and channels* 1 -
+	// Send requests directly to all approvers* 2 - Send requests to a specific channel.
+	SelectedOption int64 `json:"selected_option,omitzero"`
+	// The channel Id.
+	ChannelID string `json:"channel_id,omitzero"`
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatExternalMemberJoin is Allow members of your
+// organization to join external group chats and channels.
+type AccountSettingsUpdatedOldObjectSettingsChatExternalMemberJoin struct {
+	// Allow members of your organization to join external group chats and channels.
+	Enable bool `json:"enable,omitzero"`
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatExternalJoinApprove is Require admin approval for
+// joining external group chats and channels.
+type AccountSettingsUpdatedOldObjectSettingsChatExternalJoinApprove struct {
+	// Require admin approval for joining external group chats and channels.
+	Enable bool `json:"enable,omitzero"`
+	// The type of requiring admin approval for joining external group chats and channels * 1 - Send
+	// requests directly to all approvers * 2 - Send requests to a specific channel.
+	SelectedOption int64 `json:"selected_option,omitzero"`
+	// The channel Id.
+	ChannelID string `json:"channel_id,omitzero"`
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatChatEmailAddress is Allow users to create email
+// addresses for chats and channels. Email sent to a created address will also be posted in
+// respective chat or channel.
+type AccountSettingsUpdatedOldObjectSettingsChatChatEmailAddress struct {
+	// Chat email address.
+	Enable bool `json:"enable,omitzero"`
+	// Only allow emails from specified domains.
+	OnlyAllowSpecificDomains bool     `json:"only_allow_specific_domains,omitzero"`
+	SpecificDomains          []string `json:"specific_domains,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatReadReceipts is Indicate when messages have been seen
+// by recipients, for chats and channels with less than 20 members.
+type AccountSettingsUpdatedOldObjectSettingsChatReadReceipts struct {
+	// Enable read receipts.
+	Enable bool `json:"enable,omitzero"`
+	// Allow users to opt out.
+	AllowUsersOptOut bool `json:"allow_users_opt_out,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatAllowDeleteMessage is When this setting is enabled,
+// users can delete their own messages in Team Chat. If the user is the channel owner or admin and
+// this setting is disabled, the user will also not be able to remove messages of other members in
+// that channel even if other settings allow this. Time frame is configurable even when account
+// setting is OFF and unlocked.
+type AccountSettingsUpdatedOldObjectSettingsChatAllowDeleteMessage struct {
+	// Allow users to delete messages.
+	Enable bool `json:"enable,omitzero"`
+	// Within how many minitues of posting.
+	Time int64 `json:"time,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatAllowEditMessage is When this setting is enabled,
+// users can edit their own messages in Team Chat. Time frame is configurable even when account
+// setting is OFF and unlocked.
+type AccountSettingsUpdatedOldObjectSettingsChatAllowEditMessage struct {
+	// Allow users to edit messages.
+	Enable bool `json:"enable,omitzero"`
+	// Within how many minitues of posting.
+	Time int64 `json:"time,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatAISummary is Allow users to summarize chats, channels,
+// and shared documents.
+type AccountSettingsUpdatedOldObjectSettingsChatAISummary struct {
+	// Summarize with AI Companion.
+	Enable bool `json:"enable,omitzero"`
+	// Show in Team Chat.
+	ShownInTeamChat bool `json:"shown_in_team_chat,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsChatAICompose is Allow users to summarize chats, channels,
+// and shared documents.
+type AccountSettingsUpdatedOldObjectSettingsChatAICompose struct {
+	// Compose with AI Companion.
+	Enable bool `json:"enable,omitzero"`
+	// Show in Team Chat.
+	ShownInTeamChat bool `json:"shown_in_team_chat,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsInSession is a part of a AccountSettingsUpdated payload.
+type AccountSettingsUpdatedOldObjectSettingsInSession struct {
+	// Whether to use custom data center regions: * true — Users can select data center regions to
+	// use for hosting real-time meeting traffic. The data center regions can be provided in the
+	// data_center_regions field. * false — Only use the default data center regions.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitzero"`
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to: * AU — Australia. * LA — Latin America. * CA — Canada. * CN
+	// — China. * DE — Germany. * HK — Hong Kong SAR. * IN — India. * IE — Ireland. * TY —
+	// Japan. * MX — Mexico. * NL — Netherlands. * SG — Singapore. * US — United States.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+	// Whether to enable the Peer to Peer connection while only 2 people are in a meeting setting.
+	P2pConnetion bool `json:"p2p_connetion,omitzero"`
+	// Whether to enable the Listening ports range setting.
+	P2pPorts bool `json:"p2p_ports,omitzero"`
+	// When the p2p_ports value is true, the value is a semi-colon list of the peer to peer listening
+	// ports range, between 1 to 65535. This value defaults to an empty string.
+	PortsRange string `json:"ports_range,omitzero"`
+	// The DSCP audio marking value. This value defaults to 56.
+	DscpAudio int64 `json:"dscp_audio,omitzero"`
+	// Whether to enable differentiated services code point (DSCP) marking.
+	DscpMarking bool `json:"dscp_marking,omitzero"`
+	// The DSCP video marking value. This value defaults to 40.
+	DscpVideo int64 `json:"dscp_video,omitzero"`
+	// Whether to use the differentiated services code point classifiers ('dscp_video', 'dscp_audio')
+	// in the dual way (incoming and outgoing).
+	DscpDual bool `json:"dscp_dual,omitzero"`
+	// Allow host to split meeting participants into separate, smaller rooms.
+	Subsession bool `json:"subsession,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsSessionSecurity is a part of a AccountSettingsUpdated
+// payload.
+type AccountSettingsUpdatedOldObjectSettingsSessionSecurity struct {
+	// Approve or block users from specific regions or countries from joining this meeting.
+	ApprovedOrDeniedCountriesOrRegions zoom.MeetingSettingsApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsMailCalendar is Email and calendar related settings.
+type AccountSettingsUpdatedOldObjectSettingsMailCalendar struct {
+	// Allow the Zoom client to manage both emails and calendar events for the user.
+	EmailCalendarManagement bool `json:"email_calendar_management,omitzero"`
+	// Allow the Zoom client to manage user emails.
+	EmailManagement bool `json:"email_management,omitzero"`
+	// Allow users to select Zoom as their email service provider.
+	ZoomEmailProvider bool `json:"zoom_email_provider,omitzero"`
+}
+
+// AccountSettingsUpdatedOldObjectSettingsGeneralSetting is General settings.
+type AccountSettingsUpdatedOldObjectSettingsGeneralSetting struct {
+	// Allow automatic direct sharing and connecting to Zoom Rooms using ultrasonic proximity signal.
+	AutoZoomRoomProximityConnect bool `json:"auto_zoom_room_proximity_connect,omitzero"`
+	// Show "Zoom Room" feature in the Zoom Workplace app.
+	ShowZoomRoomFeature bool `json:"show_zoom_room_feature,omitzero"`
+}
+
 // AppDeauthorizedPayload is the payload of app_deauthorized events. A user or an account admin who
 // installed your app can uninstall it at any time. The App Deauthorization event is triggered every
 // time a user uninstalls or deauthorizes your app.
@@ -2395,6 +13190,48 @@ type AppDeauthorizedPayload struct {
 	// Whether the user asked Zoom to retain their data. Older deliveries send the string "true" or
 	// "false", 2025 deliveries null, and the 2026 schema omits it.
 	UserDataRetention NullBool `json:"user_data_retention,omitzero"`
+}
+
+// AppAuthorizationRequestCreatedPayload is the payload of app.authorization_request_created events.
+// The App Request Approval event is triggered any time a user requests to install an app.
+type AppAuthorizationRequestCreatedPayload struct {
+	// The app's name.
+	AppName string `json:"app_name,omitzero"`
+	// The app's type.
+	AppType string `json:"app_type,omitzero"`
+	// The app's status: * published * development.
+	AppStatus string `json:"app_status,omitzero"`
+	// The app's description.
+	AppDescription string `json:"app_description,omitzero"`
+	// Information about the app's developer documentation URLs.
+	AppLink AppAuthorizationRequestCreatedAppLink `json:"app_link,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	AppPermissions json.RawMessage `json:"app_permissions,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	InstallRequirements json.RawMessage `json:"install_requirements,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	AppScopes []string `json:"app_scopes,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	RequesterName string `json:"requester_name,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	RequesterDepartment string `json:"requester_department,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	RequesterUserGroups []string `json:"requester_user_groups,omitzero"`
+	// Not in Zoom's schema; present in its example event.
+	RequestReason string `json:"request_reason,omitzero"`
+}
+
+// AppAuthorizationRequestCreatedAppLink is information about the app's developer documentation
+// URLs.
+type AppAuthorizationRequestCreatedAppLink struct {
+	// The app's documentation URL.
+	DeveloperDocumentation string `json:"developer_documentation,omitzero"`
+	// The app's privacy policy URL.
+	DeveloperPrivacyPolicy string `json:"developer_privacy_policy,omitzero"`
+	// The app's support URL.
+	DeveloperSupport string `json:"developer_support,omitzero"`
+	// The app's Terms of Use URL.
+	DeveloperTermsOfUse string `json:"developer_terms_of_use,omitzero"`
 }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
@@ -3267,6 +14104,1003 @@ func (x RecordingCompletedParticipantAudioFile) String() string { return fmt.Spr
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
 // with x.
+func (x MeetingRiskAlertPayload) redacted() MeetingRiskAlertPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingRiskAlertPayload is a redacted MeetingRiskAlertPayload without its methods, as
+// LogValue and Format print it.
+type redactedMeetingRiskAlertPayload MeetingRiskAlertPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRiskAlertPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRiskAlertPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRiskAlertPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRiskAlertPayload", redactedMeetingRiskAlertPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRiskAlertPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingRiskAlertObject) redacted() MeetingRiskAlertObject {
+	x.ArmnDetails = x.ArmnDetails.redacted()
+	return x
+}
+
+// redactedMeetingRiskAlertObject is a redacted MeetingRiskAlertObject without its methods, as
+// LogValue and Format print it.
+type redactedMeetingRiskAlertObject MeetingRiskAlertObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRiskAlertObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRiskAlertObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRiskAlertObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRiskAlertObject", redactedMeetingRiskAlertObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRiskAlertObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingRiskAlertArmnDetails) redacted() MeetingRiskAlertArmnDetails {
+	x.MeetingURL = redact.URL(x.MeetingURL)
+	return x
+}
+
+// redactedMeetingRiskAlertArmnDetails is a redacted MeetingRiskAlertArmnDetails without its
+// methods, as LogValue and Format print it.
+type redactedMeetingRiskAlertArmnDetails MeetingRiskAlertArmnDetails
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingRiskAlertArmnDetails) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingRiskAlertArmnDetails(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingRiskAlertArmnDetails) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingRiskAlertArmnDetails", redactedMeetingRiskAlertArmnDetails(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingRiskAlertArmnDetails) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingArchiveFilesCompletedPayload) redacted() RecordingArchiveFilesCompletedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedRecordingArchiveFilesCompletedPayload is a redacted RecordingArchiveFilesCompletedPayload
+// without its methods, as LogValue and Format print it.
+type redactedRecordingArchiveFilesCompletedPayload RecordingArchiveFilesCompletedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingArchiveFilesCompletedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingArchiveFilesCompletedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingArchiveFilesCompletedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingArchiveFilesCompletedPayload", redactedRecordingArchiveFilesCompletedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingArchiveFilesCompletedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingArchiveFilesCompletedObject) redacted() RecordingArchiveFilesCompletedObject {
+	x.ArchiveFiles = redactSlice(x.ArchiveFiles)
+	return x
+}
+
+// redactedRecordingArchiveFilesCompletedObject is a redacted RecordingArchiveFilesCompletedObject
+// without its methods, as LogValue and Format print it.
+type redactedRecordingArchiveFilesCompletedObject RecordingArchiveFilesCompletedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingArchiveFilesCompletedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingArchiveFilesCompletedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingArchiveFilesCompletedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingArchiveFilesCompletedObject", redactedRecordingArchiveFilesCompletedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingArchiveFilesCompletedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingArchiveFilesCompletedArchiveFile) redacted() RecordingArchiveFilesCompletedArchiveFile {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingArchiveFilesCompletedArchiveFile is a redacted
+// RecordingArchiveFilesCompletedArchiveFile without its methods, as LogValue and Format print it.
+type redactedRecordingArchiveFilesCompletedArchiveFile RecordingArchiveFilesCompletedArchiveFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingArchiveFilesCompletedArchiveFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingArchiveFilesCompletedArchiveFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingArchiveFilesCompletedArchiveFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingArchiveFilesCompletedArchiveFile", redactedRecordingArchiveFilesCompletedArchiveFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingArchiveFilesCompletedArchiveFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingChatMessageFileSentPayload) redacted() MeetingChatMessageFileSentPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingChatMessageFileSentPayload is a redacted MeetingChatMessageFileSentPayload without
+// its methods, as LogValue and Format print it.
+type redactedMeetingChatMessageFileSentPayload MeetingChatMessageFileSentPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingChatMessageFileSentPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingChatMessageFileSentPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingChatMessageFileSentPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingChatMessageFileSentPayload", redactedMeetingChatMessageFileSentPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingChatMessageFileSentPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingChatMessageFileSentObject) redacted() MeetingChatMessageFileSentObject {
+	x.ChatMessageFile = x.ChatMessageFile.redacted()
+	return x
+}
+
+// redactedMeetingChatMessageFileSentObject is a redacted MeetingChatMessageFileSentObject without
+// its methods, as LogValue and Format print it.
+type redactedMeetingChatMessageFileSentObject MeetingChatMessageFileSentObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingChatMessageFileSentObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingChatMessageFileSentObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingChatMessageFileSentObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingChatMessageFileSentObject", redactedMeetingChatMessageFileSentObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingChatMessageFileSentObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingChatMessageFileSentChatMessageFile) redacted() MeetingChatMessageFileSentChatMessageFile {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedMeetingChatMessageFileSentChatMessageFile is a redacted
+// MeetingChatMessageFileSentChatMessageFile without its methods, as LogValue and Format print it.
+type redactedMeetingChatMessageFileSentChatMessageFile MeetingChatMessageFileSentChatMessageFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingChatMessageFileSentChatMessageFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingChatMessageFileSentChatMessageFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingChatMessageFileSentChatMessageFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingChatMessageFileSentChatMessageFile", redactedMeetingChatMessageFileSentChatMessageFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingChatMessageFileSentChatMessageFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarChatMessageFileSentPayload) redacted() WebinarChatMessageFileSentPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedWebinarChatMessageFileSentPayload is a redacted WebinarChatMessageFileSentPayload without
+// its methods, as LogValue and Format print it.
+type redactedWebinarChatMessageFileSentPayload WebinarChatMessageFileSentPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarChatMessageFileSentPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarChatMessageFileSentPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarChatMessageFileSentPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarChatMessageFileSentPayload", redactedWebinarChatMessageFileSentPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarChatMessageFileSentPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarChatMessageFileSentObject) redacted() WebinarChatMessageFileSentObject {
+	x.ChatMessageFile = x.ChatMessageFile.redacted()
+	return x
+}
+
+// redactedWebinarChatMessageFileSentObject is a redacted WebinarChatMessageFileSentObject without
+// its methods, as LogValue and Format print it.
+type redactedWebinarChatMessageFileSentObject WebinarChatMessageFileSentObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarChatMessageFileSentObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarChatMessageFileSentObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarChatMessageFileSentObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarChatMessageFileSentObject", redactedWebinarChatMessageFileSentObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarChatMessageFileSentObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x WebinarChatMessageFileSentChatMessageFile) redacted() WebinarChatMessageFileSentChatMessageFile {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedWebinarChatMessageFileSentChatMessageFile is a redacted
+// WebinarChatMessageFileSentChatMessageFile without its methods, as LogValue and Format print it.
+type redactedWebinarChatMessageFileSentChatMessageFile WebinarChatMessageFileSentChatMessageFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x WebinarChatMessageFileSentChatMessageFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedWebinarChatMessageFileSentChatMessageFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x WebinarChatMessageFileSentChatMessageFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.WebinarChatMessageFileSentChatMessageFile", redactedWebinarChatMessageFileSentChatMessageFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x WebinarChatMessageFileSentChatMessageFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingSummaryCompletedPayload) redacted() MeetingSummaryCompletedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingSummaryCompletedPayload is a redacted MeetingSummaryCompletedPayload without its
+// methods, as LogValue and Format print it.
+type redactedMeetingSummaryCompletedPayload MeetingSummaryCompletedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingSummaryCompletedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingSummaryCompletedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingSummaryCompletedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingSummaryCompletedPayload", redactedMeetingSummaryCompletedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingSummaryCompletedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingSummaryCompletedObject) redacted() MeetingSummaryCompletedObject {
+	x.SummaryDocURL = redact.URL(x.SummaryDocURL)
+	return x
+}
+
+// redactedMeetingSummaryCompletedObject is a redacted MeetingSummaryCompletedObject without its
+// methods, as LogValue and Format print it.
+type redactedMeetingSummaryCompletedObject MeetingSummaryCompletedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingSummaryCompletedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingSummaryCompletedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingSummaryCompletedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingSummaryCompletedObject", redactedMeetingSummaryCompletedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingSummaryCompletedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingRecoveredPayload) redacted() RecordingRecoveredPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedRecordingRecoveredPayload is a redacted RecordingRecoveredPayload without its methods, as
+// LogValue and Format print it.
+type redactedRecordingRecoveredPayload RecordingRecoveredPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingRecoveredPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingRecoveredPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingRecoveredPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingRecoveredPayload", redactedRecordingRecoveredPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingRecoveredPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingRecoveredObject) redacted() RecordingRecoveredObject {
+	x.ShareURL = redact.URL(x.ShareURL)
+	x.RecordingFiles = redactSlice(x.RecordingFiles)
+	x.ParticipantAudioFiles = redactSlice(x.ParticipantAudioFiles)
+	return x
+}
+
+// redactedRecordingRecoveredObject is a redacted RecordingRecoveredObject without its methods, as
+// LogValue and Format print it.
+type redactedRecordingRecoveredObject RecordingRecoveredObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingRecoveredObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingRecoveredObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingRecoveredObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingRecoveredObject", redactedRecordingRecoveredObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingRecoveredObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingRecoveredRecordingFile) redacted() RecordingRecoveredRecordingFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingRecoveredRecordingFile is a redacted RecordingRecoveredRecordingFile without its
+// methods, as LogValue and Format print it.
+type redactedRecordingRecoveredRecordingFile RecordingRecoveredRecordingFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingRecoveredRecordingFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingRecoveredRecordingFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingRecoveredRecordingFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingRecoveredRecordingFile", redactedRecordingRecoveredRecordingFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingRecoveredRecordingFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingRecoveredParticipantAudioFile) redacted() RecordingRecoveredParticipantAudioFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingRecoveredParticipantAudioFile is a redacted
+// RecordingRecoveredParticipantAudioFile without its methods, as LogValue and Format print it.
+type redactedRecordingRecoveredParticipantAudioFile RecordingRecoveredParticipantAudioFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingRecoveredParticipantAudioFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingRecoveredParticipantAudioFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingRecoveredParticipantAudioFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingRecoveredParticipantAudioFile", redactedRecordingRecoveredParticipantAudioFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingRecoveredParticipantAudioFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingTranscriptCompletedPayload) redacted() RecordingTranscriptCompletedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedRecordingTranscriptCompletedPayload is a redacted RecordingTranscriptCompletedPayload
+// without its methods, as LogValue and Format print it.
+type redactedRecordingTranscriptCompletedPayload RecordingTranscriptCompletedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingTranscriptCompletedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingTranscriptCompletedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingTranscriptCompletedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingTranscriptCompletedPayload", redactedRecordingTranscriptCompletedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingTranscriptCompletedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingTranscriptCompletedObject) redacted() RecordingTranscriptCompletedObject {
+	x.Password = redact.String(x.Password)
+	x.ShareURL = redact.URL(x.ShareURL)
+	x.RecordingFiles = redactSlice(x.RecordingFiles)
+	return x
+}
+
+// redactedRecordingTranscriptCompletedObject is a redacted RecordingTranscriptCompletedObject
+// without its methods, as LogValue and Format print it.
+type redactedRecordingTranscriptCompletedObject RecordingTranscriptCompletedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingTranscriptCompletedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingTranscriptCompletedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingTranscriptCompletedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingTranscriptCompletedObject", redactedRecordingTranscriptCompletedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingTranscriptCompletedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingTranscriptCompletedRecordingFile) redacted() RecordingTranscriptCompletedRecordingFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingTranscriptCompletedRecordingFile is a redacted
+// RecordingTranscriptCompletedRecordingFile without its methods, as LogValue and Format print it.
+type redactedRecordingTranscriptCompletedRecordingFile RecordingTranscriptCompletedRecordingFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingTranscriptCompletedRecordingFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingTranscriptCompletedRecordingFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingTranscriptCompletedRecordingFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingTranscriptCompletedRecordingFile", redactedRecordingTranscriptCompletedRecordingFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingTranscriptCompletedRecordingFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingLiveStreamingStartedPayload) redacted() MeetingLiveStreamingStartedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingLiveStreamingStartedPayload is a redacted MeetingLiveStreamingStartedPayload
+// without its methods, as LogValue and Format print it.
+type redactedMeetingLiveStreamingStartedPayload MeetingLiveStreamingStartedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingLiveStreamingStartedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStreamingStartedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStreamingStartedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingLiveStreamingStartedPayload", redactedMeetingLiveStreamingStartedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStreamingStartedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingLiveStreamingStartedObject) redacted() MeetingLiveStreamingStartedObject {
+	x.LiveStreaming = x.LiveStreaming.redacted()
+	return x
+}
+
+// redactedMeetingLiveStreamingStartedObject is a redacted MeetingLiveStreamingStartedObject without
+// its methods, as LogValue and Format print it.
+type redactedMeetingLiveStreamingStartedObject MeetingLiveStreamingStartedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingLiveStreamingStartedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStreamingStartedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStreamingStartedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingLiveStreamingStartedObject", redactedMeetingLiveStreamingStartedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStreamingStartedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingLiveStreamingStartedLiveStreaming) redacted() MeetingLiveStreamingStartedLiveStreaming {
+	x.CustomLiveStreamingSettings = x.CustomLiveStreamingSettings.redacted()
+	return x
+}
+
+// redactedMeetingLiveStreamingStartedLiveStreaming is a redacted
+// MeetingLiveStreamingStartedLiveStreaming without its methods, as LogValue and Format print it.
+type redactedMeetingLiveStreamingStartedLiveStreaming MeetingLiveStreamingStartedLiveStreaming
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingLiveStreamingStartedLiveStreaming) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStreamingStartedLiveStreaming(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStreamingStartedLiveStreaming) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingLiveStreamingStartedLiveStreaming", redactedMeetingLiveStreamingStartedLiveStreaming(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStreamingStartedLiveStreaming) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingLiveStreamingStartedCustomLiveStreamingSettings) redacted() MeetingLiveStreamingStartedCustomLiveStreamingSettings {
+	x.StreamURL = redact.URL(x.StreamURL)
+	x.StreamKey = redact.String(x.StreamKey)
+	x.PageURL = redact.URL(x.PageURL)
+	return x
+}
+
+// redactedMeetingLiveStreamingStartedCustomLiveStreamingSettings is a redacted
+// MeetingLiveStreamingStartedCustomLiveStreamingSettings without its methods, as LogValue and
+// Format print it.
+type redactedMeetingLiveStreamingStartedCustomLiveStreamingSettings MeetingLiveStreamingStartedCustomLiveStreamingSettings
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingLiveStreamingStartedCustomLiveStreamingSettings) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStreamingStartedCustomLiveStreamingSettings(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStreamingStartedCustomLiveStreamingSettings) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingLiveStreamingStartedCustomLiveStreamingSettings", redactedMeetingLiveStreamingStartedCustomLiveStreamingSettings(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStreamingStartedCustomLiveStreamingSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingDeletedPayload) redacted() RecordingDeletedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedRecordingDeletedPayload is a redacted RecordingDeletedPayload without its methods, as
+// LogValue and Format print it.
+type redactedRecordingDeletedPayload RecordingDeletedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingDeletedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingDeletedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingDeletedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingDeletedPayload", redactedRecordingDeletedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingDeletedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingDeletedObject) redacted() RecordingDeletedObject {
+	x.ShareURL = redact.URL(x.ShareURL)
+	x.RecordingFiles = redactSlice(x.RecordingFiles)
+	x.ParticipantAudioFiles = redactSlice(x.ParticipantAudioFiles)
+	return x
+}
+
+// redactedRecordingDeletedObject is a redacted RecordingDeletedObject without its methods, as
+// LogValue and Format print it.
+type redactedRecordingDeletedObject RecordingDeletedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingDeletedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingDeletedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingDeletedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingDeletedObject", redactedRecordingDeletedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingDeletedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingDeletedRecordingFile) redacted() RecordingDeletedRecordingFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingDeletedRecordingFile is a redacted RecordingDeletedRecordingFile without its
+// methods, as LogValue and Format print it.
+type redactedRecordingDeletedRecordingFile RecordingDeletedRecordingFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingDeletedRecordingFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingDeletedRecordingFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingDeletedRecordingFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingDeletedRecordingFile", redactedRecordingDeletedRecordingFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingDeletedRecordingFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingDeletedParticipantAudioFile) redacted() RecordingDeletedParticipantAudioFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingDeletedParticipantAudioFile is a redacted RecordingDeletedParticipantAudioFile
+// without its methods, as LogValue and Format print it.
+type redactedRecordingDeletedParticipantAudioFile RecordingDeletedParticipantAudioFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingDeletedParticipantAudioFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingDeletedParticipantAudioFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingDeletedParticipantAudioFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingDeletedParticipantAudioFile", redactedRecordingDeletedParticipantAudioFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingDeletedParticipantAudioFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingSummaryUpdatedPayload) redacted() MeetingSummaryUpdatedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingSummaryUpdatedPayload is a redacted MeetingSummaryUpdatedPayload without its
+// methods, as LogValue and Format print it.
+type redactedMeetingSummaryUpdatedPayload MeetingSummaryUpdatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingSummaryUpdatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingSummaryUpdatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingSummaryUpdatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingSummaryUpdatedPayload", redactedMeetingSummaryUpdatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingSummaryUpdatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingSummaryUpdatedObject) redacted() MeetingSummaryUpdatedObject {
+	x.SummaryDocURL = redact.URL(x.SummaryDocURL)
+	return x
+}
+
+// redactedMeetingSummaryUpdatedObject is a redacted MeetingSummaryUpdatedObject without its
+// methods, as LogValue and Format print it.
+type redactedMeetingSummaryUpdatedObject MeetingSummaryUpdatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingSummaryUpdatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingSummaryUpdatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingSummaryUpdatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingSummaryUpdatedObject", redactedMeetingSummaryUpdatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingSummaryUpdatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingLiveStreamingStoppedPayload) redacted() MeetingLiveStreamingStoppedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedMeetingLiveStreamingStoppedPayload is a redacted MeetingLiveStreamingStoppedPayload
+// without its methods, as LogValue and Format print it.
+type redactedMeetingLiveStreamingStoppedPayload MeetingLiveStreamingStoppedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingLiveStreamingStoppedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStreamingStoppedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStreamingStoppedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingLiveStreamingStoppedPayload", redactedMeetingLiveStreamingStoppedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStreamingStoppedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingLiveStreamingStoppedObject) redacted() MeetingLiveStreamingStoppedObject {
+	x.LiveStreaming = x.LiveStreaming.redacted()
+	return x
+}
+
+// redactedMeetingLiveStreamingStoppedObject is a redacted MeetingLiveStreamingStoppedObject without
+// its methods, as LogValue and Format print it.
+type redactedMeetingLiveStreamingStoppedObject MeetingLiveStreamingStoppedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingLiveStreamingStoppedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStreamingStoppedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStreamingStoppedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingLiveStreamingStoppedObject", redactedMeetingLiveStreamingStoppedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStreamingStoppedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingLiveStreamingStoppedLiveStreaming) redacted() MeetingLiveStreamingStoppedLiveStreaming {
+	x.CustomLiveStreamingSettings = x.CustomLiveStreamingSettings.redacted()
+	return x
+}
+
+// redactedMeetingLiveStreamingStoppedLiveStreaming is a redacted
+// MeetingLiveStreamingStoppedLiveStreaming without its methods, as LogValue and Format print it.
+type redactedMeetingLiveStreamingStoppedLiveStreaming MeetingLiveStreamingStoppedLiveStreaming
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingLiveStreamingStoppedLiveStreaming) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStreamingStoppedLiveStreaming(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStreamingStoppedLiveStreaming) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingLiveStreamingStoppedLiveStreaming", redactedMeetingLiveStreamingStoppedLiveStreaming(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStreamingStoppedLiveStreaming) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x MeetingLiveStreamingStoppedCustomLiveStreamingSettings) redacted() MeetingLiveStreamingStoppedCustomLiveStreamingSettings {
+	x.StreamURL = redact.URL(x.StreamURL)
+	x.StreamKey = redact.String(x.StreamKey)
+	x.PageURL = redact.URL(x.PageURL)
+	return x
+}
+
+// redactedMeetingLiveStreamingStoppedCustomLiveStreamingSettings is a redacted
+// MeetingLiveStreamingStoppedCustomLiveStreamingSettings without its methods, as LogValue and
+// Format print it.
+type redactedMeetingLiveStreamingStoppedCustomLiveStreamingSettings MeetingLiveStreamingStoppedCustomLiveStreamingSettings
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x MeetingLiveStreamingStoppedCustomLiveStreamingSettings) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStreamingStoppedCustomLiveStreamingSettings(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStreamingStoppedCustomLiveStreamingSettings) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.MeetingLiveStreamingStoppedCustomLiveStreamingSettings", redactedMeetingLiveStreamingStoppedCustomLiveStreamingSettings(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStreamingStoppedCustomLiveStreamingSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingTrashedPayload) redacted() RecordingTrashedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedRecordingTrashedPayload is a redacted RecordingTrashedPayload without its methods, as
+// LogValue and Format print it.
+type redactedRecordingTrashedPayload RecordingTrashedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingTrashedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingTrashedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingTrashedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingTrashedPayload", redactedRecordingTrashedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingTrashedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingTrashedObject) redacted() RecordingTrashedObject {
+	x.ShareURL = redact.URL(x.ShareURL)
+	x.RecordingFiles = redactSlice(x.RecordingFiles)
+	x.ParticipantAudioFiles = redactSlice(x.ParticipantAudioFiles)
+	x.Password = redact.String(x.Password)
+	return x
+}
+
+// redactedRecordingTrashedObject is a redacted RecordingTrashedObject without its methods, as
+// LogValue and Format print it.
+type redactedRecordingTrashedObject RecordingTrashedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingTrashedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingTrashedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingTrashedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingTrashedObject", redactedRecordingTrashedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingTrashedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingTrashedRecordingFile) redacted() RecordingTrashedRecordingFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingTrashedRecordingFile is a redacted RecordingTrashedRecordingFile without its
+// methods, as LogValue and Format print it.
+type redactedRecordingTrashedRecordingFile RecordingTrashedRecordingFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingTrashedRecordingFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingTrashedRecordingFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingTrashedRecordingFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingTrashedRecordingFile", redactedRecordingTrashedRecordingFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingTrashedRecordingFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x RecordingTrashedParticipantAudioFile) redacted() RecordingTrashedParticipantAudioFile {
+	x.PlayURL = redact.URL(x.PlayURL)
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedRecordingTrashedParticipantAudioFile is a redacted RecordingTrashedParticipantAudioFile
+// without its methods, as LogValue and Format print it.
+type redactedRecordingTrashedParticipantAudioFile RecordingTrashedParticipantAudioFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x RecordingTrashedParticipantAudioFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedRecordingTrashedParticipantAudioFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x RecordingTrashedParticipantAudioFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.RecordingTrashedParticipantAudioFile", redactedRecordingTrashedParticipantAudioFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x RecordingTrashedParticipantAudioFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
 func (x UserUpdatedPayload) redacted() UserUpdatedPayload {
 	x.Object = x.Object.redacted()
 	x.OldObject = x.OldObject.redacted()
@@ -3342,6 +15176,570 @@ func (x UserUpdatedOldObject) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UserUpdatedOldObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserSettingsUpdatedPayload) redacted() UserSettingsUpdatedPayload {
+	x.Object = x.Object.redacted()
+	x.OldObject = x.OldObject.redacted()
+	return x
+}
+
+// redactedUserSettingsUpdatedPayload is a redacted UserSettingsUpdatedPayload without its methods,
+// as LogValue and Format print it.
+type redactedUserSettingsUpdatedPayload UserSettingsUpdatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserSettingsUpdatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserSettingsUpdatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserSettingsUpdatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserSettingsUpdatedPayload", redactedUserSettingsUpdatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserSettingsUpdatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserSettingsUpdatedObject) redacted() UserSettingsUpdatedObject {
+	x.Settings = x.Settings.redacted()
+	return x
+}
+
+// redactedUserSettingsUpdatedObject is a redacted UserSettingsUpdatedObject without its methods, as
+// LogValue and Format print it.
+type redactedUserSettingsUpdatedObject UserSettingsUpdatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserSettingsUpdatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserSettingsUpdatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserSettingsUpdatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserSettingsUpdatedObject", redactedUserSettingsUpdatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserSettingsUpdatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserSettingsUpdatedSettings) redacted() UserSettingsUpdatedSettings {
+	x.ScheduleMeeting = x.ScheduleMeeting.redacted()
+	return x
+}
+
+// redactedUserSettingsUpdatedSettings is a redacted UserSettingsUpdatedSettings without its
+// methods, as LogValue and Format print it.
+type redactedUserSettingsUpdatedSettings UserSettingsUpdatedSettings
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserSettingsUpdatedSettings) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserSettingsUpdatedSettings(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserSettingsUpdatedSettings) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserSettingsUpdatedSettings", redactedUserSettingsUpdatedSettings(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserSettingsUpdatedSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserSettingsUpdatedScheduleMeeting) redacted() UserSettingsUpdatedScheduleMeeting {
+	x.PMIPassword = redact.String(x.PMIPassword)
+	return x
+}
+
+// redactedUserSettingsUpdatedScheduleMeeting is a redacted UserSettingsUpdatedScheduleMeeting
+// without its methods, as LogValue and Format print it.
+type redactedUserSettingsUpdatedScheduleMeeting UserSettingsUpdatedScheduleMeeting
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserSettingsUpdatedScheduleMeeting) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserSettingsUpdatedScheduleMeeting(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserSettingsUpdatedScheduleMeeting) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserSettingsUpdatedScheduleMeeting", redactedUserSettingsUpdatedScheduleMeeting(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserSettingsUpdatedScheduleMeeting) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserSettingsUpdatedOldObject) redacted() UserSettingsUpdatedOldObject {
+	x.Settings = x.Settings.redacted()
+	return x
+}
+
+// redactedUserSettingsUpdatedOldObject is a redacted UserSettingsUpdatedOldObject without its
+// methods, as LogValue and Format print it.
+type redactedUserSettingsUpdatedOldObject UserSettingsUpdatedOldObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserSettingsUpdatedOldObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserSettingsUpdatedOldObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserSettingsUpdatedOldObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserSettingsUpdatedOldObject", redactedUserSettingsUpdatedOldObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserSettingsUpdatedOldObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserSettingsUpdatedOldObjectSettings) redacted() UserSettingsUpdatedOldObjectSettings {
+	x.ScheduleMeeting = x.ScheduleMeeting.redacted()
+	return x
+}
+
+// redactedUserSettingsUpdatedOldObjectSettings is a redacted UserSettingsUpdatedOldObjectSettings
+// without its methods, as LogValue and Format print it.
+type redactedUserSettingsUpdatedOldObjectSettings UserSettingsUpdatedOldObjectSettings
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserSettingsUpdatedOldObjectSettings) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserSettingsUpdatedOldObjectSettings(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserSettingsUpdatedOldObjectSettings) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserSettingsUpdatedOldObjectSettings", redactedUserSettingsUpdatedOldObjectSettings(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserSettingsUpdatedOldObjectSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x UserSettingsUpdatedOldObjectSettingsScheduleMeeting) redacted() UserSettingsUpdatedOldObjectSettingsScheduleMeeting {
+	x.PMIPassword = redact.String(x.PMIPassword)
+	return x
+}
+
+// redactedUserSettingsUpdatedOldObjectSettingsScheduleMeeting is a redacted
+// UserSettingsUpdatedOldObjectSettingsScheduleMeeting without its methods, as LogValue and Format
+// print it.
+type redactedUserSettingsUpdatedOldObjectSettingsScheduleMeeting UserSettingsUpdatedOldObjectSettingsScheduleMeeting
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x UserSettingsUpdatedOldObjectSettingsScheduleMeeting) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserSettingsUpdatedOldObjectSettingsScheduleMeeting(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserSettingsUpdatedOldObjectSettingsScheduleMeeting) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.UserSettingsUpdatedOldObjectSettingsScheduleMeeting", redactedUserSettingsUpdatedOldObjectSettingsScheduleMeeting(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserSettingsUpdatedOldObjectSettingsScheduleMeeting) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountVanityURLRejectedPayload) redacted() AccountVanityURLRejectedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedAccountVanityURLRejectedPayload is a redacted AccountVanityURLRejectedPayload without its
+// methods, as LogValue and Format print it.
+type redactedAccountVanityURLRejectedPayload AccountVanityURLRejectedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountVanityURLRejectedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountVanityURLRejectedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountVanityURLRejectedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountVanityURLRejectedPayload", redactedAccountVanityURLRejectedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountVanityURLRejectedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountVanityURLRejectedObject) redacted() AccountVanityURLRejectedObject {
+	x.VanityURL = redact.URL(x.VanityURL)
+	return x
+}
+
+// redactedAccountVanityURLRejectedObject is a redacted AccountVanityURLRejectedObject without its
+// methods, as LogValue and Format print it.
+type redactedAccountVanityURLRejectedObject AccountVanityURLRejectedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountVanityURLRejectedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountVanityURLRejectedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountVanityURLRejectedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountVanityURLRejectedObject", redactedAccountVanityURLRejectedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountVanityURLRejectedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountVanityURLApprovedPayload) redacted() AccountVanityURLApprovedPayload {
+	x.Object = x.Object.redacted()
+	return x
+}
+
+// redactedAccountVanityURLApprovedPayload is a redacted AccountVanityURLApprovedPayload without its
+// methods, as LogValue and Format print it.
+type redactedAccountVanityURLApprovedPayload AccountVanityURLApprovedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountVanityURLApprovedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountVanityURLApprovedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountVanityURLApprovedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountVanityURLApprovedPayload", redactedAccountVanityURLApprovedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountVanityURLApprovedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountVanityURLApprovedObject) redacted() AccountVanityURLApprovedObject {
+	x.VanityURL = redact.URL(x.VanityURL)
+	return x
+}
+
+// redactedAccountVanityURLApprovedObject is a redacted AccountVanityURLApprovedObject without its
+// methods, as LogValue and Format print it.
+type redactedAccountVanityURLApprovedObject AccountVanityURLApprovedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountVanityURLApprovedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountVanityURLApprovedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountVanityURLApprovedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountVanityURLApprovedObject", redactedAccountVanityURLApprovedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountVanityURLApprovedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedPayload) redacted() AccountSettingsUpdatedPayload {
+	x.Object = x.Object.redacted()
+	x.OldObject = x.OldObject.redacted()
+	return x
+}
+
+// redactedAccountSettingsUpdatedPayload is a redacted AccountSettingsUpdatedPayload without its
+// methods, as LogValue and Format print it.
+type redactedAccountSettingsUpdatedPayload AccountSettingsUpdatedPayload
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedPayload) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedPayload(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedPayload) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedPayload", redactedAccountSettingsUpdatedPayload(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedPayload) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedObject) redacted() AccountSettingsUpdatedObject {
+	x.Settings = x.Settings.redacted()
+	return x
+}
+
+// redactedAccountSettingsUpdatedObject is a redacted AccountSettingsUpdatedObject without its
+// methods, as LogValue and Format print it.
+type redactedAccountSettingsUpdatedObject AccountSettingsUpdatedObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedObject", redactedAccountSettingsUpdatedObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedSettings) redacted() AccountSettingsUpdatedSettings {
+	x.ScheduleMeeting = x.ScheduleMeeting.redacted()
+	x.Chat = x.Chat.redacted()
+	return x
+}
+
+// redactedAccountSettingsUpdatedSettings is a redacted AccountSettingsUpdatedSettings without its
+// methods, as LogValue and Format print it.
+type redactedAccountSettingsUpdatedSettings AccountSettingsUpdatedSettings
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedSettings) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedSettings(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedSettings) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedSettings", redactedAccountSettingsUpdatedSettings(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedScheduleMeeting) redacted() AccountSettingsUpdatedScheduleMeeting {
+	x.PMIPassword = redact.String(x.PMIPassword)
+	return x
+}
+
+// redactedAccountSettingsUpdatedScheduleMeeting is a redacted AccountSettingsUpdatedScheduleMeeting
+// without its methods, as LogValue and Format print it.
+type redactedAccountSettingsUpdatedScheduleMeeting AccountSettingsUpdatedScheduleMeeting
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedScheduleMeeting) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedScheduleMeeting(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedScheduleMeeting) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedScheduleMeeting", redactedAccountSettingsUpdatedScheduleMeeting(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedScheduleMeeting) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedChat) redacted() AccountSettingsUpdatedChat {
+	x.SendDataToThirdPartyArchivingService = x.SendDataToThirdPartyArchivingService.redacted()
+	return x
+}
+
+// redactedAccountSettingsUpdatedChat is a redacted AccountSettingsUpdatedChat without its methods,
+// as LogValue and Format print it.
+type redactedAccountSettingsUpdatedChat AccountSettingsUpdatedChat
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedChat) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedChat(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedChat) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedChat", redactedAccountSettingsUpdatedChat(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedChat) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedSendDataToThirdPartyArchivingService) redacted() AccountSettingsUpdatedSendDataToThirdPartyArchivingService {
+	x.Passcode = redact.String(x.Passcode)
+	x.AuthorizedChannelToken = redact.String(x.AuthorizedChannelToken)
+	return x
+}
+
+// redactedAccountSettingsUpdatedSendDataToThirdPartyArchivingService is a redacted
+// AccountSettingsUpdatedSendDataToThirdPartyArchivingService without its methods, as LogValue and
+// Format print it.
+type redactedAccountSettingsUpdatedSendDataToThirdPartyArchivingService AccountSettingsUpdatedSendDataToThirdPartyArchivingService
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedSendDataToThirdPartyArchivingService) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedSendDataToThirdPartyArchivingService(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedSendDataToThirdPartyArchivingService) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedSendDataToThirdPartyArchivingService", redactedAccountSettingsUpdatedSendDataToThirdPartyArchivingService(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedSendDataToThirdPartyArchivingService) String() string {
+	return fmt.Sprint(x)
+}
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedOldObject) redacted() AccountSettingsUpdatedOldObject {
+	x.Settings = x.Settings.redacted()
+	return x
+}
+
+// redactedAccountSettingsUpdatedOldObject is a redacted AccountSettingsUpdatedOldObject without its
+// methods, as LogValue and Format print it.
+type redactedAccountSettingsUpdatedOldObject AccountSettingsUpdatedOldObject
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedOldObject) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedOldObject(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedOldObject) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedOldObject", redactedAccountSettingsUpdatedOldObject(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedOldObject) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedOldObjectSettings) redacted() AccountSettingsUpdatedOldObjectSettings {
+	x.ScheduleMeeting = x.ScheduleMeeting.redacted()
+	x.Chat = x.Chat.redacted()
+	return x
+}
+
+// redactedAccountSettingsUpdatedOldObjectSettings is a redacted
+// AccountSettingsUpdatedOldObjectSettings without its methods, as LogValue and Format print it.
+type redactedAccountSettingsUpdatedOldObjectSettings AccountSettingsUpdatedOldObjectSettings
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedOldObjectSettings) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedOldObjectSettings(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedOldObjectSettings) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedOldObjectSettings", redactedAccountSettingsUpdatedOldObjectSettings(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedOldObjectSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedOldObjectSettingsScheduleMeeting) redacted() AccountSettingsUpdatedOldObjectSettingsScheduleMeeting {
+	x.PMIPassword = redact.String(x.PMIPassword)
+	return x
+}
+
+// redactedAccountSettingsUpdatedOldObjectSettingsScheduleMeeting is a redacted
+// AccountSettingsUpdatedOldObjectSettingsScheduleMeeting without its methods, as LogValue and
+// Format print it.
+type redactedAccountSettingsUpdatedOldObjectSettingsScheduleMeeting AccountSettingsUpdatedOldObjectSettingsScheduleMeeting
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedOldObjectSettingsScheduleMeeting) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedOldObjectSettingsScheduleMeeting(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedOldObjectSettingsScheduleMeeting) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedOldObjectSettingsScheduleMeeting", redactedAccountSettingsUpdatedOldObjectSettingsScheduleMeeting(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedOldObjectSettingsScheduleMeeting) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedOldObjectSettingsChat) redacted() AccountSettingsUpdatedOldObjectSettingsChat {
+	x.SendDataToThirdPartyArchivingService = x.SendDataToThirdPartyArchivingService.redacted()
+	return x
+}
+
+// redactedAccountSettingsUpdatedOldObjectSettingsChat is a redacted
+// AccountSettingsUpdatedOldObjectSettingsChat without its methods, as LogValue and Format print it.
+type redactedAccountSettingsUpdatedOldObjectSettingsChat AccountSettingsUpdatedOldObjectSettingsChat
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedOldObjectSettingsChat) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedOldObjectSettingsChat(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedOldObjectSettingsChat) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedOldObjectSettingsChat", redactedAccountSettingsUpdatedOldObjectSettingsChat(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedOldObjectSettingsChat) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing that holds a secret
+// with x.
+func (x AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService) redacted() AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService {
+	x.Passcode = redact.String(x.Passcode)
+	x.AuthorizedChannelToken = redact.String(x.AuthorizedChannelToken)
+	return x
+}
+
+// redactedAccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService is a
+// redacted AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService without
+// its methods, as LogValue and Format print it.
+type redactedAccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler encodes it as usual,
+// but with the secrets as REDACTED.
+func (x AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "webhook.AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService", redactedAccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService) String() string {
+	return fmt.Sprint(x)
+}
 
 // redactZoomMeetingSettings returns a copy of v with the values the events print redacted replaced,
 // sharing nothing that holds them with v.

@@ -2,8 +2,10 @@ package webhook
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -117,8 +119,45 @@ func TestSpecExamplesRoundTrip(t *testing.T) {
 			t.Errorf("no spec example for %s", name)
 		}
 	}
-	if len(KnownEvents()) != 36 { // the 35 events of the issue, and user.invitation_accepted
-		t.Errorf("KnownEvents() has %d events, want 36", len(KnownEvents()))
+}
+
+// specDocuments are Zoom's webhook documents of the Meetings, Users, Accounts and Marketplace APIs,
+// whose every event has a typed payload.
+var specDocuments = []string{"Meetings.json", "Users.json", "Accounts.json", "Marketplace.json"}
+
+// Every event of the four webhook documents is a known event with a typed payload and a registration
+// method on Handler, and there is no other. internal/gen/trimspec keeps every event of a document
+// (it fails when internal/gen/scope lacks one), so the trimmed documents hold them all.
+func TestEveryDocumentedEventIsTyped(t *testing.T) {
+	t.Parallel()
+	var documented []string
+	for _, f := range specDocuments {
+		b, err := os.ReadFile(filepath.Join("testdata/spec", f))
+		require.NoError(t, err)
+		var doc struct {
+			Webhooks map[string]json.RawMessage `json:"webhooks"`
+		}
+		require.NoError(t, json.Unmarshal(b, &doc))
+		require.NotEmpty(t, doc.Webhooks, f)
+		for name := range doc.Webhooks {
+			documented = append(documented, name)
+		}
+	}
+	slices.Sort(documented)
+	known := slices.Sorted(slices.Values(KnownEvents()))
+	assert.Equal(t, documented, known)
+	assert.Len(t, known, len(documented))
+	assert.Len(t, known, 138, "Zoom's 2026-03 documents: 105 Meetings, 21 Users, 10 Accounts and 2 Marketplace events")
+	h := reflect.TypeFor[*Handler]()
+	for _, name := range known {
+		p := newPayload(name)
+		require.NotNil(t, p, name)
+		base := strings.TrimSuffix(reflect.TypeOf(p).Elem().Name(), "Payload")
+		m, ok := h.MethodByName("On" + base)
+		if assert.True(t, ok, "Handler.On%s for %s", base, name) {
+			fn := m.Type.In(1)
+			assert.Equal(t, reflect.TypeOf(p), fn.In(2), "Handler.On%s's function takes *%sPayload", base, base)
+		}
 	}
 }
 
@@ -236,6 +275,10 @@ func TestEventIDsAndTimesAreZoomTypes(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"id":85393847045,"start_time":"2026-03-01T15:00:00Z"}`), &fromAPI))
 	assert.Equal(t, zoom.ID(85393847045), created.Object.ID)
 	assert.True(t, created.Object.ID == started.Object.ID && started.Object.ID == fromAPI.ID, "ids differ")
+	// So does the meeting number of the AI Companion events.
+	var aic MeetingAICompanionStartedPayload
+	require.NoError(t, json.Unmarshal([]byte(`{"object":{"meeting_number":"85393847045"}}`), &aic))
+	assert.Equal(t, fromAPI.ID, aic.Object.MeetingNumber)
 	var st zoom.Time = started.Object.StartTime
 	assert.True(t, created.Object.StartTime.Equal(fromAPI.StartTime.Time))
 	assert.Equal(t, time.Date(2026, 3, 1, 15, 0, 0, 250e6, time.UTC), st.Time)
@@ -291,4 +334,55 @@ func TestNullBool(t *testing.T) {
 	if string(out) != `{"user_data_retention":false}` {
 		t.Errorf("marshal: %s", out)
 	}
+}
+
+// Events beyond the first 36 reach their typed functions through a Handler with the same leniency:
+// a quoted millisecond timestamp, the example's date-time spelling, account.updated's old values;
+// an event no document names still reaches Fallback with its raw payload, and TypedPayload
+// leaves it to the caller.
+func TestNewEventsThroughHandler(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	var got []string
+	f.h.OnRecordingRenamed(func(_ context.Context, _ *Event, p *RecordingRenamedPayload) error {
+		got = append(got, fmt.Sprintf("renamed %d at %s", p.Object.ID, p.TimeStamp.Format(time.RFC3339Nano)))
+		return nil
+	})
+	f.h.OnUserPresenceStatusUpdated(func(_ context.Context, _ *Event, p *UserPresenceStatusUpdatedPayload) error {
+		got = append(got, fmt.Sprintf("presence %s %s %s", p.Object.ID, p.Object.DateTime.Format(time.RFC3339), p.Object.DateTimeAlt.Format(time.RFC3339)))
+		return nil
+	})
+	f.h.OnAccountUpdated(func(_ context.Context, _ *Event, p *AccountUpdatedPayload) error {
+		got = append(got, fmt.Sprintf("account %s %q -> %q", p.Object.ID, p.OldObject.AccountAlias, p.Object.AccountAlias))
+		return nil
+	})
+	f.h.Fallback(func(_ context.Context, e *Event) error {
+		tp, err := e.TypedPayload()
+		var m map[string]any
+		require.NoError(t, e.Unmarshal(&m))
+		got = append(got, fmt.Sprintf("fallback %s %v %v %v", e.Name, tp, err, m["object"]))
+		return nil
+	})
+	for _, body := range []string{
+		`{"event":"recording.renamed","event_ts":1700000000001,"payload":{"account_id":"a","time_stamp":"1628705277325","object":{"uuid":"u","id":1234567890}}}`,
+		`{"event":"user.presence_status_updated","event_ts":"1700000000002","payload":{"object":{"id":"z8y","date_time":"2026-03-01T09:00:00Z","date-time":"2026-03-01T09:00:01Z"}}}`,
+		`{"event":"account.updated","event_ts":1700000000003,"payload":{"object":{"id":"abc","account_alias":"JChill"},"old_object":{"id":"abc","account_alias":"Jill_Chill"}}}`,
+		`{"event":"phone.callee_ringing","event_ts":1700000000004,"payload":{"object":{"id":"c1"}}}`,
+	} {
+		w := f.deliver(t, testSecret, body)
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	}
+	assert.Equal(t, []string{
+		"renamed 1234567890 at 2021-08-11T18:07:57.325Z",
+		"presence z8y 2026-03-01T09:00:00Z 2026-03-01T09:00:01Z",
+		`account abc "Jill_Chill" -> "JChill"`,
+		"fallback phone.callee_ringing <nil> <nil> map[id:c1]",
+	}, got)
+	var m Millis
+	for _, bad := range []string{`"soon"`, `"+1"`, `1.5`, `true`} {
+		assert.Error(t, json.Unmarshal([]byte(bad), &m), bad)
+	}
+	out, err := json.Marshal(RecordingRenamedPayload{TimeStamp: Millis{time.UnixMilli(1628705277325)}})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"time_stamp":1628705277325}`, string(out))
 }

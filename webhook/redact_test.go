@@ -25,7 +25,14 @@ func TestPayloadsRedactSecrets(t *testing.T) {
 			covered[typ.Name()] = redacttest.Check(t, typ)
 		})
 	}
-	for _, name := range []string{"MeetingCreatedPayload", "MeetingCreatedObject", "RecordingCompletedPayload"} {
+	// Payloads known to carry one: a meeting password and join URL, a recording download token, a
+	// live stream's key and URL, a transcript's download URL, a PMI password among user settings,
+	// an archiving service's channel token among account settings, a summary document's URL.
+	for _, name := range []string{
+		"MeetingCreatedPayload", "MeetingCreatedObject", "RecordingCompletedPayload",
+		"MeetingLiveStreamingStartedPayload", "RecordingTranscriptCompletedPayload", "RecordingTrashedPayload",
+		"UserSettingsUpdatedPayload", "AccountSettingsUpdatedPayload", "MeetingSummaryCompletedPayload",
+	} {
 		if !covered[name] {
 			t.Errorf("%s holds no secret the test could plant", name)
 		}

@@ -4,9 +4,10 @@
 //
 //   - internal/spec: of each REST document, only the operations of the
 //     covered tags (and the document's servers, info and components);
-//   - webhook/testdata/spec (with -webhooks): of each webhook document, only
-//     the covered events, without their responses sections (copies of the
-//     request schema).
+//   - webhook/testdata/spec (with -webhooks): of each webhook document, every
+//     event (scope.Events must name them all), without their responses
+//     sections (copies of the request schema), and with the two slips that
+//     make a schema invalid JSON Schema repaired (see repairSchemas).
 //
 // It is run by hand, from the repository root, when Zoom's documents are
 // refreshed (the full documents are not part of the repository; they are
@@ -36,7 +37,7 @@ var methods = []string{"get", "put", "post", "delete", "options", "head", "patch
 func main() {
 	src := flag.String("src", "", "directory of Zoom's full OpenAPI documents (Meetings.json, Users.json, Accounts.json, Team_Chat.json from the API hub)")
 	dst := flag.String("dst", "internal/spec", "directory for the trimmed documents")
-	whSrc := flag.String("webhooks", "", "directory of Zoom's full webhook documents (Meetings.json, Users.json, Marketplace.json); empty: leave the webhook documents alone")
+	whSrc := flag.String("webhooks", "", "directory of Zoom's full webhook documents (Meetings.json, Users.json, Accounts.json, Marketplace.json); empty: leave the webhook documents alone")
 	whDst := flag.String("webhooks-dst", "webhook/testdata/spec", "directory for the trimmed webhook documents")
 	flag.Parse()
 	if *src == "" {
@@ -63,9 +64,15 @@ func main() {
 			}
 		}
 		doc := read(filepath.Join(*whSrc, name+".json"))
+		if extra := untyped(doc, events); len(extra) > 0 {
+			log.Fatalf("%s.json: events not in scope.Events: %v (every event of the document is typed: add them)", name, extra)
+		}
 		n, missing := trimEvents(doc, events)
 		if len(missing) > 0 {
 			log.Fatalf("%s.json: no events %v", name, missing)
+		}
+		for _, r := range repairSchemas(doc, "") {
+			fmt.Printf("%s.json: repaired %s\n", name, r)
 		}
 		total += n
 		write(filepath.Join(*whDst, name+".json"), doc)
@@ -139,6 +146,58 @@ func hasTag(op *ojson.Node, tags []string) bool {
 		}
 	}
 	return false
+}
+
+// repairSchemas fixes, in place, the slips that make a webhook document's
+// schemas invalid JSON Schema (account.settings_updated has both), and
+// returns where it fixed one:
+//   - a member of a "properties" object that is not a schema (chat's
+//     properties hold "type": "object", meant for chat itself): dropped;
+//   - "minimum" or "maximum" given as a string (ports_range, a string
+//     itself): dropped, as they would not apply to a string anyway.
+//
+// Nothing else of Zoom's text changes; webhook's contradictions_test.go
+// lists these with the other slips of the documents.
+func repairSchemas(n *ojson.Node, path string) []string {
+	var out []string
+	switch n.Kind {
+	case ojson.Object:
+		n.Members = slices.DeleteFunc(n.Members, func(m ojson.Member) bool {
+			bad := (m.Key == "minimum" || m.Key == "maximum") && m.Value.Kind == ojson.String
+			if bad {
+				out = append(out, path+"/"+m.Key+" (a string)")
+			}
+			return bad
+		})
+		for _, m := range n.Members {
+			if m.Key == "properties" && m.Value.Kind == ojson.Object {
+				m.Value.Members = slices.DeleteFunc(m.Value.Members, func(p ojson.Member) bool {
+					bad := p.Value.Kind != ojson.Object
+					if bad {
+						out = append(out, path+"/properties/"+p.Key+" (not a schema)")
+					}
+					return bad
+				})
+			}
+			out = append(out, repairSchemas(m.Value, path+"/"+m.Key)...)
+		}
+	case ojson.Array:
+		for i, e := range n.Array {
+			out = append(out, repairSchemas(e, fmt.Sprintf("%s/%d", path, i))...)
+		}
+	}
+	return out
+}
+
+// untyped returns the events of doc that are not in events.
+func untyped(doc *ojson.Node, events []string) []string {
+	var out []string
+	for _, m := range doc.Fields("webhooks") {
+		if !slices.Contains(events, m.Key) {
+			out = append(out, m.Key)
+		}
+	}
+	return out
 }
 
 // trimEvents keeps, in the order of events, the webhooks named there,

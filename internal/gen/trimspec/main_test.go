@@ -61,3 +61,26 @@ func TestTrimEventsNoWebhooks(t *testing.T) {
 		t.Errorf("trimEvents = %d, %v; want 0, [a.one]", n, missing)
 	}
 }
+
+// The two slips of account.settings_updated's schema are repaired, and nothing else changes: a
+// "properties" member that is a schema, a numeric minimum, and a property named minimum stay.
+func TestRepairSchemas(t *testing.T) {
+	doc := parse(t, `{"webhooks":{"e":{"type":"object","properties":{
+		"chat":{"type":"object","properties":{"type":"object","a":{"type":"boolean"}}},
+		"ports_range":{"type":"string","minimum":"1","maximum":"65535"},
+		"n":{"type":"integer","minimum":1},
+		"minimum":{"type":"string"}}}}}`)
+	got := repairSchemas(doc, "")
+	require.Equal(t, []string{
+		"/webhooks/e/properties/chat/properties/type (not a schema)",
+		"/webhooks/e/properties/ports_range/minimum (a string)",
+		"/webhooks/e/properties/ports_range/maximum (a string)",
+	}, got)
+	want := encode(t, parse(t, `{"webhooks":{"e":{"type":"object","properties":{
+		"chat":{"type":"object","properties":{"a":{"type":"boolean"}}},
+		"ports_range":{"type":"string"},
+		"n":{"type":"integer","minimum":1},
+		"minimum":{"type":"string"}}}}}`))
+	require.Equal(t, want, encode(t, doc))
+	require.Empty(t, repairSchemas(doc, ""), "a second pass finds nothing")
+}

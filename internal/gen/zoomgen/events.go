@@ -20,7 +20,9 @@ package main
 //     overrides.go);
 //   - fields that appear in Zoom's example but not in the schema are added,
 //     typed from the example value, so that decoding an example loses
-//     nothing;
+//     nothing (one whose Go name a schema member has, as date-time beside
+//     date_time, gets the suffix Alt); an array schema's misspelled "item"
+//     is read as "items";
 //   - a struct shaped like one of package zoom's models (same JSON members
 //     of the same kinds, no secret) is that model: zoom.Recurrence, for
 //     example; so is a struct eventModels in overrides.go names, whose
@@ -103,6 +105,15 @@ type eventStruct struct {
 func (s *eventStruct) fieldNamed(json string) *eventField {
 	for i := range s.fields {
 		if s.fields[i].json == json {
+			return &s.fields[i]
+		}
+	}
+	return nil
+}
+
+func (s *eventStruct) fieldGo(goName string) *eventField {
+	for i := range s.fields {
+		if s.fields[i].goName == goName {
 			return &s.fields[i]
 		}
 	}
@@ -329,6 +340,9 @@ func (c *eventCtx) typeFor(s *ojson.Node, hint, parent, path, desc string) (stri
 	case "array":
 		items := s.Get("items")
 		if items == nil {
+			items = s.Get("item") // recording.batch_deleted and batch_recovered misspell items
+		}
+		if items == nil {
 			return "[]json.RawMessage", nil
 		}
 		d := s.Str("description")
@@ -370,6 +384,9 @@ func (c *eventCtx) model(path string) (string, bool) {
 }
 
 func (c *eventCtx) override(path string) (eventOverride, bool) {
+	if o, ok := eventOverrides[c.name+"|"+path]; ok {
+		return o, true
+	}
 	if o, ok := eventOverrides[c.prefix+"|"+path]; ok {
 		return o, true
 	}
@@ -386,10 +403,17 @@ func (c *eventCtx) mergeExample(sd *eventStruct, ex *ojson.Node) {
 		k, v := m.Key, m.Value
 		f := sd.fieldNamed(k)
 		if f == nil {
-			sd.fields = append(sd.fields, eventField{
+			ef := eventField{
 				goName: eventGoName(k), json: k, goType: exampleType(v),
 				doc: "Not in Zoom's schema; present in its example event.",
-			})
+			}
+			if o := sd.fieldGo(ef.goName); o != nil {
+				// The example spells a schema member differently (date-time for
+				// date_time): both decode, under two Go names.
+				ef.goName += "Alt"
+				ef.doc = fmt.Sprintf("Zoom's example spells %s as %q; the schema's spelling is %s.", o.goName, k, o.goName)
+			}
+			sd.fields = append(sd.fields, ef)
 			continue
 		}
 		elem := strings.TrimPrefix(f.goType, "[]")
@@ -428,6 +452,18 @@ func exampleType(v *ojson.Node) string {
 			return "float64"
 		}
 		return "int64"
+	case ojson.Array: // a list of strings or of integers; anything else stays raw
+		elem := ""
+		for _, e := range v.Array {
+			t := exampleType(e)
+			if (t != "string" && t != "int64") || (elem != "" && t != elem) {
+				return "json.RawMessage"
+			}
+			elem = t
+		}
+		if elem != "" {
+			return "[]" + elem
+		}
 	}
 	return "json.RawMessage"
 }
@@ -438,7 +474,12 @@ func exampleType(v *ojson.Node) string {
 var eventInitialisms = map[string]string{
 	"id": "ID", "url": "URL", "uuid": "UUID", "pmi": "PMI", "api": "API", "ip": "IP", "sip": "SIP",
 	"tsp": "TSP", "jbh": "JBH", "pstn": "PSTN", "sdk": "SDK", "ai": "AI", "cc": "CC", "http": "HTTP",
-	"json": "JSON", "os": "OS", "ui": "UI", "ts": "TS",
+	"json": "JSON", "os": "OS", "ui": "UI", "ts": "TS", "ids": "IDs", "aic": "AIC",
+	// As the REST dialect writes them (initialisms in names.go).
+	"uri": "URI", "https": "HTTPS", "sso": "SSO", "qa": "QA", "zak": "ZAK", "crc": "CRC", "ttl": "TTL",
+	"im": "IM", "vb": "VB", "rtms": "RTMS", "cms": "CMS", "h323": "H323", "pac": "PAC", "sms": "SMS",
+	"e2ee": "E2EE", "cn": "CN", "pbx": "PBX", "voip": "VOIP", "csv": "CSV", "mp4": "MP4", "m4a": "M4A",
+	"mp3": "MP3", "vtt": "VTT", "txt": "TXT", "pdf": "PDF", "isv": "ISV", "iq": "IQ", "otp": "OTP", "dlp": "DLP",
 }
 
 // camel returns the events' Go name for an event or JSON name:
@@ -502,8 +543,16 @@ func eventDoc(desc string) string {
 	paras := strings.Split(strings.TrimSpace(desc), "\n\n")
 	for _, p := range paras {
 		p = strings.TrimSpace(p)
+		if strings.HasPrefix(p, "#") { // a heading, perhaps with the text on its next line
+			_, p, _ = strings.Cut(p, "\n")
+			p = strings.TrimSpace(p)
+		}
 		if p == "" || strings.HasPrefix(p, "#") {
 			continue
+		}
+		// One of Zoom's descriptions starts "descriptionThe ...".
+		if rest, ok := strings.CutPrefix(p, "description"); ok && rest != "" && rest[0] >= 'A' && rest[0] <= 'Z' {
+			p = rest
 		}
 		return docText(p, "")
 	}

@@ -15,7 +15,7 @@ var eventSecretNames = map[string]bool{
 	"h323_password": true, "h323_passcode": true, "pstn_password": true, "pstn_passcode": true,
 	"host_key": true, "dynamic_host_key": true, "recording_play_passcode": true, "start_url": true,
 	"zak": true, "token": true, "download_token": true, "download_access_token": true,
-	"pmi_password": true, "stream_key": true,
+	"pmi_password": true, "stream_key": true, "authorized_channel_token": true,
 }
 
 // redaction returns the statement of the generated redacted method that

@@ -22,11 +22,14 @@ func TestEventsUpToDate(t *testing.T) {
 
 func TestEventNaming(t *testing.T) {
 	for in, want := range map[string]string{
-		"meeting.participant_joined": "MeetingParticipantJoined",
-		"app_deauthorized":           "AppDeauthorized",
-		"host_id":                    "HostID",
-		"join_url":                   "JoinURL",
-		"uuid":                       "UUID",
+		"meeting.participant_joined":       "MeetingParticipantJoined",
+		"app_deauthorized":                 "AppDeauthorized",
+		"host_id":                          "HostID",
+		"join_url":                         "JoinURL",
+		"uuid":                             "UUID",
+		"recording_file_ids":               "RecordingFileIDs",
+		"sso_bypass_user":                  "SSOBypassUser",
+		"meeting.aic_transcript_completed": "MeetingAICTranscriptCompleted",
 	} {
 		if got := camel(in); got != want {
 			t.Errorf("camel(%q) = %q, want %q", in, got, want)

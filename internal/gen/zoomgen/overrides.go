@@ -762,8 +762,9 @@ type enumConst struct {
 // eventOverride is the Go type (and doc) of one event field.
 type eventOverride struct{ goType, doc string }
 
-// eventOverrides maps "event prefix|path below payload" to a Go type.
-// Prefix "*" matches every event.
+// eventOverrides maps "event name|path below payload", or "event
+// prefix|path" for every event of the prefix, to a Go type. Prefix "*"
+// matches every event.
 var eventOverrides = map[string]eventOverride{
 	// The ID typing trap: a number in meeting.created, a string in meeting.started, either in webinar.ended.
 	"meeting|object.id":       {"zoom.ID", ""},
@@ -772,9 +773,26 @@ var eventOverrides = map[string]eventOverride{
 	"webinar|old_object.id":   {"zoom.ID", ""},
 	"recording|object.id":     {"zoom.ID", ""},
 	"recording|old_object.id": {"zoom.ID", ""},
+	// The meeting's ID under another name (the AI Companion events): comparable with object.id elsewhere.
+	"meeting|object.meeting_number": {"zoom.ID", ""},
 	// A number in the schema, "2024-09-08 15:58:40" in the example: kept raw.
-	"app_deauthorized|event_ts": {"json.RawMessage", "The timestamp of the webhook event, kept raw: the schema says a number, Zoom's example shows a \"2006-01-02 15:04:05\" string."},
+	// The schema's only member is a placeholder, "$changed_field_name"; the example sends the
+	// changed members of object with their previous values.
+	"account.updated|old_object": {"AccountUpdatedObject", "The previous values of the changed members of object."},
+	// Contradictions between an example and its schema (see specContradictions in
+	// webhook/contradictions_test.go, which lists them all with their resolution).
+	"recording.renamed|time_stamp":                                               {"Millis", "When the user renamed the recording (the schema says a number of milliseconds, Zoom's example quotes it)."},
+	"account.lock_settings_updated|object.settings.recording.auto_recording":     {"json.RawMessage", "Whether automatic recording is locked, kept raw: the schema says a boolean, Zoom's example shows \"cloud\"."},
+	"account.lock_settings_updated|old_object.settings.recording.auto_recording": {"json.RawMessage", "Whether automatic recording was locked, kept raw: the schema says a boolean, Zoom's example shows \"cloud\"."},
+	"meeting|object.chat_message.date_time":                                      {"string", chatDateTime},
+	"meeting|object.chat_message_file.date_time":                                 {"string", chatDateTime},
+	"webinar|object.chat_message.date_time":                                      {"string", chatDateTime},
+	"webinar|object.chat_message_file.date_time":                                 {"string", chatDateTime},
+	"app_deauthorized|event_ts":                                                  {"json.RawMessage", "The timestamp of the webhook event, kept raw: the schema says a number, Zoom's example shows a \"2006-01-02 15:04:05\" string."},
 }
+
+// chatDateTime documents the date_time of the in-meeting chat events, kept as received.
+const chatDateTime = "When the message or file was sent, as received: the schema says an RFC 3339 date-time, Zoom's example shows \"GMT20220110-072010\"."
 
 // eventModels names the zoom model an event struct is, where the event's
 // schema holds a subset of that model's members (the settings of a meeting

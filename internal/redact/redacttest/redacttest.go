@@ -25,6 +25,12 @@ const CanaryURL = "https://zoom.us/w/1?tk=" + Canary + "&pwd=" + Canary + "&unam
 // that a field a generator forgets to redact fails the test.
 var sensitiveName = regexp.MustCompile(`password|passcode|pwd|zak|token|host_key|stream_key|secret`)
 
+// settingName matches the sensitive-looking names of settings about
+// passwords, which hold a flag or a choice ("jbh_only", "true"), not a
+// credential: require_password_for_pmi_meetings, force_pmi_jbh_password,
+// pstn_password_protected.
+var settingName = regexp.MustCompile(`^(require|force)_.*password|password_protected$`)
+
 // Fill returns a pointer to a new value of t with every exported field
 // set, and the number of canaries planted: Canary in fields of a string
 // type named Secret and in plain string fields with a sensitive JSON name
@@ -56,7 +62,7 @@ func (fl *filler) fill(v reflect.Value, name string, depth int) {
 		plain := v.Type() == reflect.TypeFor[string]()
 		switch {
 		case v.Type().Name() == "Secret",
-			plain && sensitiveName.MatchString(name) && name != "next_page_token":
+			plain && sensitiveName.MatchString(name) && !settingName.MatchString(name) && name != "next_page_token":
 			v.SetString(Canary)
 			fl.planted++
 		case plain && strings.HasSuffix(name, "url"):
