@@ -6,6 +6,16 @@ import (
 	"strconv"
 )
 
+// AccountTSPTSPBridge enumerates the values of a Zoom API field: telephony bridge zone. Values
+// other than the constants below may appear and decode without error.
+type AccountTSPTSPBridge string
+
+// Values of AccountTSPTSPBridge.
+const (
+	AccountTSPTSPBridgeUsTSPTb AccountTSPTSPBridge = "US_TSP_TB"
+	AccountTSPTSPBridgeEuTSPTb AccountTSPTSPBridge = "EU_TSP_TB"
+)
+
 // ActiveHostsReportType enumerates the values of a Zoom API field. Values other than the constants
 // below may appear and decode without error.
 type ActiveHostsReportType string
@@ -14,6 +24,28 @@ type ActiveHostsReportType string
 const (
 	ActiveHostsReportTypeActive   ActiveHostsReportType = "active"
 	ActiveHostsReportTypeInactive ActiveHostsReportType = "inactive"
+)
+
+// AddUserTSPAccountRequestDialInNumberType enumerates the values of a Zoom API field: dial-in
+// number types: toll - Toll number. Values other than the constants below may appear and decode
+// without error.
+type AddUserTSPAccountRequestDialInNumberType string
+
+// Values of AddUserTSPAccountRequestDialInNumberType.
+const (
+	AddUserTSPAccountRequestDialInNumberTypeToll      AddUserTSPAccountRequestDialInNumberType = "toll"
+	AddUserTSPAccountRequestDialInNumberTypeTollfree  AddUserTSPAccountRequestDialInNumberType = "tollfree"
+	AddUserTSPAccountRequestDialInNumberTypeMediaLink AddUserTSPAccountRequestDialInNumberType = "media_link"
+)
+
+// AddUserTSPAccountRequestTSPBridge enumerates the values of a Zoom API field: telephony bridge.
+// Values other than the constants below may appear and decode without error.
+type AddUserTSPAccountRequestTSPBridge string
+
+// Values of AddUserTSPAccountRequestTSPBridge.
+const (
+	AddUserTSPAccountRequestTSPBridgeUsTSPTb AddUserTSPAccountRequestTSPBridge = "US_TSP_TB"
+	AddUserTSPAccountRequestTSPBridgeEuTSPTb AddUserTSPAccountRequestTSPBridge = "EU_TSP_TB"
 )
 
 // ApprovalType enumerates the values of a Zoom API field: the registration approval type. Values
@@ -61,6 +93,89 @@ const (
 	ArchiveVoicePromptParticipants ArchiveVoicePrompt = "participants"
 	ArchiveVoicePromptGuest        ArchiveVoicePrompt = "guest"
 	ArchiveVoicePromptNone         ArchiveVoicePrompt = "none"
+)
+
+// ArchivedFileListMeetingArchiveFileFileType enumerates the values of a Zoom API field: the archive
+// file's type. Values other than the constants below may appear and decode without error.
+type ArchivedFileListMeetingArchiveFileFileType string
+
+// Values of ArchivedFileListMeetingArchiveFileFileType.
+const (
+	ArchivedFileListMeetingArchiveFileFileTypeMP4               ArchivedFileListMeetingArchiveFileFileType = "MP4"
+	ArchivedFileListMeetingArchiveFileFileTypeM4A               ArchivedFileListMeetingArchiveFileFileType = "M4A"
+	ArchivedFileListMeetingArchiveFileFileTypeChat              ArchivedFileListMeetingArchiveFileFileType = "CHAT"
+	ArchivedFileListMeetingArchiveFileFileTypeCC                ArchivedFileListMeetingArchiveFileFileType = "CC"
+	ArchivedFileListMeetingArchiveFileFileTypeChatMessage       ArchivedFileListMeetingArchiveFileFileType = "CHAT_MESSAGE"
+	ArchivedFileListMeetingArchiveFileFileTypeTranscript        ArchivedFileListMeetingArchiveFileFileType = "TRANSCRIPT"
+	ArchivedFileListMeetingArchiveFileFileTypeSubGroupMemberLog ArchivedFileListMeetingArchiveFileFileType = "SUB_GROUP_MEMBER_LOG"
+	ArchivedFileListMeetingArchiveFileFileTypeAicCoversation    ArchivedFileListMeetingArchiveFileFileType = "AIC_COVERSATION"
+)
+
+// ArchivedFileListMeetingArchiveFileRecordingType enumerates the values of a Zoom API field: the
+// archive file's recording type. Values other than the constants below may appear and decode
+// without error.
+type ArchivedFileListMeetingArchiveFileRecordingType string
+
+// Values of ArchivedFileListMeetingArchiveFileRecordingType.
+const (
+	ArchivedFileListMeetingArchiveFileRecordingTypeSharedScreenWithSpeakerView ArchivedFileListMeetingArchiveFileRecordingType = "shared_screen_with_speaker_view"
+	ArchivedFileListMeetingArchiveFileRecordingTypeAudioOnly                   ArchivedFileListMeetingArchiveFileRecordingType = "audio_only"
+	ArchivedFileListMeetingArchiveFileRecordingTypeChatFile                    ArchivedFileListMeetingArchiveFileRecordingType = "chat_file"
+	ArchivedFileListMeetingArchiveFileRecordingTypeClosedCaption               ArchivedFileListMeetingArchiveFileRecordingType = "closed_caption"
+	ArchivedFileListMeetingArchiveFileRecordingTypeChatMessage                 ArchivedFileListMeetingArchiveFileRecordingType = "chat_message"
+	ArchivedFileListMeetingArchiveFileRecordingTypeAudioTranscript             ArchivedFileListMeetingArchiveFileRecordingType = "audio_transcript"
+	ArchivedFileListMeetingArchiveFileRecordingTypeAicConversation             ArchivedFileListMeetingArchiveFileRecordingType = "aic_conversation"
+)
+
+// ArchivedFileListMeetingArchiveFileStatus enumerates the values of a Zoom API field: the archived
+// file's processing status. Values other than the constants below may appear and decode without
+// error.
+type ArchivedFileListMeetingArchiveFileStatus string
+
+// Values of ArchivedFileListMeetingArchiveFileStatus.
+const (
+	ArchivedFileListMeetingArchiveFileStatusCompleted  ArchivedFileListMeetingArchiveFileStatus = "completed"
+	ArchivedFileListMeetingArchiveFileStatusProcessing ArchivedFileListMeetingArchiveFileStatus = "processing"
+	ArchivedFileListMeetingArchiveFileStatusFailed     ArchivedFileListMeetingArchiveFileStatus = "failed"
+)
+
+// ArchivedFileListMeetingArchiveFileStorageLocation enumerates the values of a Zoom API field: the
+// region where the file is stored. Values other than the constants below may appear and decode
+// without error.
+type ArchivedFileListMeetingArchiveFileStorageLocation string
+
+// Values of ArchivedFileListMeetingArchiveFileStorageLocation.
+const (
+	ArchivedFileListMeetingArchiveFileStorageLocationUs ArchivedFileListMeetingArchiveFileStorageLocation = "US"
+	ArchivedFileListMeetingArchiveFileStorageLocationAu ArchivedFileListMeetingArchiveFileStorageLocation = "AU"
+	ArchivedFileListMeetingArchiveFileStorageLocationBr ArchivedFileListMeetingArchiveFileStorageLocation = "BR"
+	ArchivedFileListMeetingArchiveFileStorageLocationCa ArchivedFileListMeetingArchiveFileStorageLocation = "CA"
+	ArchivedFileListMeetingArchiveFileStorageLocationEu ArchivedFileListMeetingArchiveFileStorageLocation = "EU"
+	ArchivedFileListMeetingArchiveFileStorageLocationIn ArchivedFileListMeetingArchiveFileStorageLocation = "IN"
+	ArchivedFileListMeetingArchiveFileStorageLocationJp ArchivedFileListMeetingArchiveFileStorageLocation = "JP"
+	ArchivedFileListMeetingArchiveFileStorageLocationSg ArchivedFileListMeetingArchiveFileStorageLocation = "SG"
+	ArchivedFileListMeetingArchiveFileStorageLocationCh ArchivedFileListMeetingArchiveFileStorageLocation = "CH"
+)
+
+// ArchivedFileListMeetingMeetingType enumerates the values of a Zoom API field: whether the meeting
+// or webinar is internal or external. Values other than the constants below may appear and decode
+// without error.
+type ArchivedFileListMeetingMeetingType string
+
+// Values of ArchivedFileListMeetingMeetingType.
+const (
+	ArchivedFileListMeetingMeetingTypeInternal ArchivedFileListMeetingMeetingType = "internal"
+	ArchivedFileListMeetingMeetingTypeExternal ArchivedFileListMeetingMeetingType = "external"
+)
+
+// ArchivedFileListMeetingStatus enumerates the values of a Zoom API field: the archive's processing
+// status. Values other than the constants below may appear and decode without error.
+type ArchivedFileListMeetingStatus string
+
+// Values of ArchivedFileListMeetingStatus.
+const (
+	ArchivedFileListMeetingStatusCompleted  ArchivedFileListMeetingStatus = "completed"
+	ArchivedFileListMeetingStatusProcessing ArchivedFileListMeetingStatus = "processing"
 )
 
 // AudioType enumerates the values of a Zoom API field: determine how participants can join the
@@ -122,6 +237,19 @@ const (
 	CallMePressOneNever  CallMePressOne = "never"
 )
 
+// ChangeDeviceAssociationRequestAppType enumerates the values of a Zoom API field: specify one of
+// these values for this field. Values other than the constants below may appear and decode without
+// error.
+type ChangeDeviceAssociationRequestAppType string
+
+// Values of ChangeDeviceAssociationRequestAppType.
+const (
+	ChangeDeviceAssociationRequestAppTypeZr  ChangeDeviceAssociationRequestAppType = "ZR"
+	ChangeDeviceAssociationRequestAppTypeZrc ChangeDeviceAssociationRequestAppType = "ZRC"
+	ChangeDeviceAssociationRequestAppTypeZrp ChangeDeviceAssociationRequestAppType = "ZRP"
+	ChangeDeviceAssociationRequestAppTypeZrw ChangeDeviceAssociationRequestAppType = "ZRW"
+)
+
 // ChatEtiquettePolicyStatus enumerates the values of a Zoom API field: the policy's current status.
 // Values other than the constants below may appear and decode without error.
 type ChatEtiquettePolicyStatus string
@@ -154,15 +282,92 @@ const (
 	ContactActivityUnknown  ContactActivity = "Unknown"
 )
 
-// CountryRegionMethod enumerates the values of a Zoom API field: specify whether to allow users
-// from specific regions to join this meeting; or block users from specific regions from joining
-// this meeting. Values other than the constants below may appear and decode without error.
+// ControlLiveMeetingRequestParamsAICompanionMode enumerates the values of a Zoom API field: which
+// AI Companion mode to start or stop. Values other than the constants below may appear and decode
+// without error.
+type ControlLiveMeetingRequestParamsAICompanionMode string
+
+// Values of ControlLiveMeetingRequestParamsAICompanionMode.
+const (
+	ControlLiveMeetingRequestParamsAICompanionModeQuestions ControlLiveMeetingRequestParamsAICompanionMode = "questions"
+	ControlLiveMeetingRequestParamsAICompanionModeSummary   ControlLiveMeetingRequestParamsAICompanionMode = "summary"
+	ControlLiveMeetingRequestParamsAICompanionModeAll       ControlLiveMeetingRequestParamsAICompanionMode = "all"
+)
+
+// CountryRegionMethod enumerates the values of a Zoom API field: the method that you would like to
+// control. Values other than the constants below may appear and decode without error.
 type CountryRegionMethod string
 
 // Values of CountryRegionMethod.
 const (
-	CountryRegionMethodApprove CountryRegionMethod = "approve"
-	CountryRegionMethodDeny    CountryRegionMethod = "deny"
+	CountryRegionMethodRecordingStart                     CountryRegionMethod = "recording.start"
+	CountryRegionMethodRecordingStop                      CountryRegionMethod = "recording.stop"
+	CountryRegionMethodRecordingPause                     CountryRegionMethod = "recording.pause"
+	CountryRegionMethodRecordingResume                    CountryRegionMethod = "recording.resume"
+	CountryRegionMethodParticipantInvite                  CountryRegionMethod = "participant.invite"
+	CountryRegionMethodParticipantInviteCallout           CountryRegionMethod = "participant.invite.callout"
+	CountryRegionMethodParticipantInviteRoomSystemCallout CountryRegionMethod = "participant.invite.room_system_callout"
+	CountryRegionMethodWaitingRoomUpdate                  CountryRegionMethod = "waiting_room.update"
+	CountryRegionMethodAICompanionStart                   CountryRegionMethod = "ai_companion.start"
+	CountryRegionMethodAICompanionStop                    CountryRegionMethod = "ai_companion.stop"
+	CountryRegionMethodAICompanionDisable                 CountryRegionMethod = "ai_companion.disable"
+	CountryRegionMethodApprove                            CountryRegionMethod = "approve"
+	CountryRegionMethodDeny                               CountryRegionMethod = "deny"
+)
+
+// CreateBatchMeetingPollsRequestPollQuestionType enumerates the values of a Zoom API field: the
+// poll's question and answer type: Values other than the constants below may appear and decode
+// without error.
+type CreateBatchMeetingPollsRequestPollQuestionType string
+
+// Values of CreateBatchMeetingPollsRequestPollQuestionType.
+const (
+	CreateBatchMeetingPollsRequestPollQuestionTypeSingle         CreateBatchMeetingPollsRequestPollQuestionType = "single"
+	CreateBatchMeetingPollsRequestPollQuestionTypeMultiple       CreateBatchMeetingPollsRequestPollQuestionType = "multiple"
+	CreateBatchMeetingPollsRequestPollQuestionTypeMatching       CreateBatchMeetingPollsRequestPollQuestionType = "matching"
+	CreateBatchMeetingPollsRequestPollQuestionTypeRankOrder      CreateBatchMeetingPollsRequestPollQuestionType = "rank_order"
+	CreateBatchMeetingPollsRequestPollQuestionTypeShortAnswer    CreateBatchMeetingPollsRequestPollQuestionType = "short_answer"
+	CreateBatchMeetingPollsRequestPollQuestionTypeLongAnswer     CreateBatchMeetingPollsRequestPollQuestionType = "long_answer"
+	CreateBatchMeetingPollsRequestPollQuestionTypeFillInTheBlank CreateBatchMeetingPollsRequestPollQuestionType = "fill_in_the_blank"
+	CreateBatchMeetingPollsRequestPollQuestionTypeRatingScale    CreateBatchMeetingPollsRequestPollQuestionType = "rating_scale"
+)
+
+// CreateH323DeviceRequestEncryption enumerates the values of a Zoom API field: device encryption:
+// auto - auto. Values other than the constants below may appear and decode without error.
+type CreateH323DeviceRequestEncryption string
+
+// Values of CreateH323DeviceRequestEncryption.
+const (
+	CreateH323DeviceRequestEncryptionAuto CreateH323DeviceRequestEncryption = "auto"
+	CreateH323DeviceRequestEncryptionYes  CreateH323DeviceRequestEncryption = "yes"
+	CreateH323DeviceRequestEncryptionNo   CreateH323DeviceRequestEncryption = "no"
+)
+
+// CreateH323DeviceRequestProtocol enumerates the values of a Zoom API field: device protocol: H.323
+// - H.323. Values other than the constants below may appear and decode without error.
+type CreateH323DeviceRequestProtocol string
+
+// Values of CreateH323DeviceRequestProtocol.
+const (
+	CreateH323DeviceRequestProtocolH323 CreateH323DeviceRequestProtocol = "H.323"
+	CreateH323DeviceRequestProtocolSIP  CreateH323DeviceRequestProtocol = "SIP"
+)
+
+// CreateMeetingPollRequestQuestionType enumerates the values of a Zoom API field: the poll's
+// question and answer type: Values other than the constants below may appear and decode without
+// error.
+type CreateMeetingPollRequestQuestionType string
+
+// Values of CreateMeetingPollRequestQuestionType.
+const (
+	CreateMeetingPollRequestQuestionTypeSingle         CreateMeetingPollRequestQuestionType = "single"
+	CreateMeetingPollRequestQuestionTypeMultiple       CreateMeetingPollRequestQuestionType = "multiple"
+	CreateMeetingPollRequestQuestionTypeMatching       CreateMeetingPollRequestQuestionType = "matching"
+	CreateMeetingPollRequestQuestionTypeRankOrder      CreateMeetingPollRequestQuestionType = "rank_order"
+	CreateMeetingPollRequestQuestionTypeShortAnswer    CreateMeetingPollRequestQuestionType = "short_answer"
+	CreateMeetingPollRequestQuestionTypeLongAnswer     CreateMeetingPollRequestQuestionType = "long_answer"
+	CreateMeetingPollRequestQuestionTypeFillInTheBlank CreateMeetingPollRequestQuestionType = "fill_in_the_blank"
+	CreateMeetingPollRequestQuestionTypeRatingScale    CreateMeetingPollRequestQuestionType = "rating_scale"
 )
 
 // CreationSource enumerates the values of a Zoom API field: the platform used when creating the
@@ -220,6 +425,45 @@ const (
 	EmojiOptionSelected EmojiOption = "selected"
 )
 
+// EnableSIPPhoneRequestServer2TransportProtocol enumerates the values of a Zoom API field:
+// protocols supported by the SIP provider. Values other than the constants below may appear and
+// decode without error.
+type EnableSIPPhoneRequestServer2TransportProtocol string
+
+// Values of EnableSIPPhoneRequestServer2TransportProtocol.
+const (
+	EnableSIPPhoneRequestServer2TransportProtocolUdp  EnableSIPPhoneRequestServer2TransportProtocol = "UDP"
+	EnableSIPPhoneRequestServer2TransportProtocolTcp  EnableSIPPhoneRequestServer2TransportProtocol = "TCP"
+	EnableSIPPhoneRequestServer2TransportProtocolTls  EnableSIPPhoneRequestServer2TransportProtocol = "TLS"
+	EnableSIPPhoneRequestServer2TransportProtocolAuto EnableSIPPhoneRequestServer2TransportProtocol = "AUTO"
+)
+
+// EnableSIPPhoneRequestServer3TransportProtocol enumerates the values of a Zoom API field:
+// protocols supported by the SIP provider. Values other than the constants below may appear and
+// decode without error.
+type EnableSIPPhoneRequestServer3TransportProtocol string
+
+// Values of EnableSIPPhoneRequestServer3TransportProtocol.
+const (
+	EnableSIPPhoneRequestServer3TransportProtocolUdp  EnableSIPPhoneRequestServer3TransportProtocol = "UDP"
+	EnableSIPPhoneRequestServer3TransportProtocolTcp  EnableSIPPhoneRequestServer3TransportProtocol = "TCP"
+	EnableSIPPhoneRequestServer3TransportProtocolTls  EnableSIPPhoneRequestServer3TransportProtocol = "TLS"
+	EnableSIPPhoneRequestServer3TransportProtocolAuto EnableSIPPhoneRequestServer3TransportProtocol = "AUTO"
+)
+
+// EnableSIPPhoneRequestServerTransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type EnableSIPPhoneRequestServerTransportProtocol string
+
+// Values of EnableSIPPhoneRequestServerTransportProtocol.
+const (
+	EnableSIPPhoneRequestServerTransportProtocolUdp  EnableSIPPhoneRequestServerTransportProtocol = "UDP"
+	EnableSIPPhoneRequestServerTransportProtocolTcp  EnableSIPPhoneRequestServerTransportProtocol = "TCP"
+	EnableSIPPhoneRequestServerTransportProtocolTls  EnableSIPPhoneRequestServerTransportProtocol = "TLS"
+	EnableSIPPhoneRequestServerTransportProtocolAuto EnableSIPPhoneRequestServerTransportProtocol = "AUTO"
+)
+
 // EncryptionType enumerates the values of a Zoom API field: choose between enhanced encryption and
 // end-to-end encryption when starting or a meeting. Values other than the constants below may
 // appear and decode without error.
@@ -273,6 +517,15 @@ const (
 	FileShareOptionOrganization FileShareOption = "organization"
 )
 
+// GetMeetingTokenOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type GetMeetingTokenOptionsType string
+
+// Values of GetMeetingTokenOptionsType.
+const (
+	GetMeetingTokenOptionsTypeClosedCaptionToken GetMeetingTokenOptionsType = "closed_caption_token"
+)
+
 // GroupMemberAction enumerates the values of a Zoom API field: the action to perform: Values other
 // than the constants below may appear and decode without error.
 type GroupMemberAction string
@@ -281,6 +534,48 @@ type GroupMemberAction string
 const (
 	GroupMemberActionMove       GroupMemberAction = "move"
 	GroupMemberActionSetPrimary GroupMemberAction = "set_primary"
+)
+
+// H323DeviceEncryption enumerates the values of a Zoom API field: device encryption: auto - auto.
+// Values other than the constants below may appear and decode without error.
+type H323DeviceEncryption string
+
+// Values of H323DeviceEncryption.
+const (
+	H323DeviceEncryptionAuto H323DeviceEncryption = "auto"
+	H323DeviceEncryptionYes  H323DeviceEncryption = "yes"
+	H323DeviceEncryptionNo   H323DeviceEncryption = "no"
+)
+
+// H323DeviceListDeviceEncryption enumerates the values of a Zoom API field: device encryption: auto
+// - auto. Values other than the constants below may appear and decode without error.
+type H323DeviceListDeviceEncryption string
+
+// Values of H323DeviceListDeviceEncryption.
+const (
+	H323DeviceListDeviceEncryptionAuto H323DeviceListDeviceEncryption = "auto"
+	H323DeviceListDeviceEncryptionYes  H323DeviceListDeviceEncryption = "yes"
+	H323DeviceListDeviceEncryptionNo   H323DeviceListDeviceEncryption = "no"
+)
+
+// H323DeviceListDeviceProtocol enumerates the values of a Zoom API field: device protocol: H.323 -
+// H.323. Values other than the constants below may appear and decode without error.
+type H323DeviceListDeviceProtocol string
+
+// Values of H323DeviceListDeviceProtocol.
+const (
+	H323DeviceListDeviceProtocolH323 H323DeviceListDeviceProtocol = "H.323"
+	H323DeviceListDeviceProtocolSIP  H323DeviceListDeviceProtocol = "SIP"
+)
+
+// H323DeviceProtocol enumerates the values of a Zoom API field: device protocol: H.323 - H.323.
+// Values other than the constants below may appear and decode without error.
+type H323DeviceProtocol string
+
+// Values of H323DeviceProtocol.
+const (
+	H323DeviceProtocolH323 H323DeviceProtocol = "H.323"
+	H323DeviceProtocolSIP  H323DeviceProtocol = "SIP"
 )
 
 // HistoryMeetingFeature enumerates the values of a Zoom API field. Values other than the constants
@@ -398,6 +693,40 @@ const (
 	LicenseTypeZoomWebinarsPlusConsumption LicenseType = "ZOOM_WEBINARS_PLUS_CONSUMPTION"
 )
 
+// ListArchivedFilesOptionsQueryDateType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListArchivedFilesOptionsQueryDateType string
+
+// Values of ListArchivedFilesOptionsQueryDateType.
+const (
+	ListArchivedFilesOptionsQueryDateTypeMeetingStartTime    ListArchivedFilesOptionsQueryDateType = "meeting_start_time"
+	ListArchivedFilesOptionsQueryDateTypeArchiveCompleteTime ListArchivedFilesOptionsQueryDateType = "archive_complete_time"
+)
+
+// ListDevicesOptionsPlatformOs enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListDevicesOptionsPlatformOs string
+
+// Values of ListDevicesOptionsPlatformOs.
+const (
+	ListDevicesOptionsPlatformOsWin     ListDevicesOptionsPlatformOs = "win"
+	ListDevicesOptionsPlatformOsMac     ListDevicesOptionsPlatformOs = "mac"
+	ListDevicesOptionsPlatformOsIpad    ListDevicesOptionsPlatformOs = "ipad"
+	ListDevicesOptionsPlatformOsIphone  ListDevicesOptionsPlatformOs = "iphone"
+	ListDevicesOptionsPlatformOsAndroid ListDevicesOptionsPlatformOs = "android"
+	ListDevicesOptionsPlatformOsLinux   ListDevicesOptionsPlatformOs = "linux"
+)
+
+// ListMeetingSummariesOptionsTimeFilterField enumerates the values of a Zoom API field. Values
+// other than the constants below may appear and decode without error.
+type ListMeetingSummariesOptionsTimeFilterField string
+
+// Values of ListMeetingSummariesOptionsTimeFilterField.
+const (
+	ListMeetingSummariesOptionsTimeFilterFieldSummaryStartTime   ListMeetingSummariesOptionsTimeFilterField = "summary_start_time"
+	ListMeetingSummariesOptionsTimeFilterFieldSummaryCreatedTime ListMeetingSummariesOptionsTimeFilterField = "summary_created_time"
+)
+
 // LiveStreamAction enumerates the values of a Zoom API field: update the live stream's status.
 // Values other than the constants below may appear and decode without error.
 type LiveStreamAction string
@@ -434,6 +763,89 @@ const (
 	MeetingActivityTypeMeetingEnded   MeetingActivityType = "Meeting Ended"
 )
 
+// MeetingArchivedFilesArchiveFileFileType enumerates the values of a Zoom API field: the archive
+// file's type. Values other than the constants below may appear and decode without error.
+type MeetingArchivedFilesArchiveFileFileType string
+
+// Values of MeetingArchivedFilesArchiveFileFileType.
+const (
+	MeetingArchivedFilesArchiveFileFileTypeMP4               MeetingArchivedFilesArchiveFileFileType = "MP4"
+	MeetingArchivedFilesArchiveFileFileTypeM4A               MeetingArchivedFilesArchiveFileFileType = "M4A"
+	MeetingArchivedFilesArchiveFileFileTypeChat              MeetingArchivedFilesArchiveFileFileType = "CHAT"
+	MeetingArchivedFilesArchiveFileFileTypeCC                MeetingArchivedFilesArchiveFileFileType = "CC"
+	MeetingArchivedFilesArchiveFileFileTypeChatMessage       MeetingArchivedFilesArchiveFileFileType = "CHAT_MESSAGE"
+	MeetingArchivedFilesArchiveFileFileTypeTranscript        MeetingArchivedFilesArchiveFileFileType = "TRANSCRIPT"
+	MeetingArchivedFilesArchiveFileFileTypeSubGroupMemberLog MeetingArchivedFilesArchiveFileFileType = "SUB_GROUP_MEMBER_LOG"
+	MeetingArchivedFilesArchiveFileFileTypeAicCoversation    MeetingArchivedFilesArchiveFileFileType = "AIC_COVERSATION"
+)
+
+// MeetingArchivedFilesArchiveFileRecordingType enumerates the values of a Zoom API field: the
+// archive file's recording type. Values other than the constants below may appear and decode
+// without error.
+type MeetingArchivedFilesArchiveFileRecordingType string
+
+// Values of MeetingArchivedFilesArchiveFileRecordingType.
+const (
+	MeetingArchivedFilesArchiveFileRecordingTypeSharedScreenWithSpeakerView MeetingArchivedFilesArchiveFileRecordingType = "shared_screen_with_speaker_view"
+	MeetingArchivedFilesArchiveFileRecordingTypeAudioOnly                   MeetingArchivedFilesArchiveFileRecordingType = "audio_only"
+	MeetingArchivedFilesArchiveFileRecordingTypeChatFile                    MeetingArchivedFilesArchiveFileRecordingType = "chat_file"
+	MeetingArchivedFilesArchiveFileRecordingTypeClosedCaption               MeetingArchivedFilesArchiveFileRecordingType = "closed_caption"
+	MeetingArchivedFilesArchiveFileRecordingTypeChatMessage                 MeetingArchivedFilesArchiveFileRecordingType = "chat_message"
+	MeetingArchivedFilesArchiveFileRecordingTypeAudioTranscript             MeetingArchivedFilesArchiveFileRecordingType = "audio_transcript"
+	MeetingArchivedFilesArchiveFileRecordingTypeAicConversation             MeetingArchivedFilesArchiveFileRecordingType = "aic_conversation"
+)
+
+// MeetingArchivedFilesArchiveFileStatus enumerates the values of a Zoom API field: the archived
+// file's processing status. Values other than the constants below may appear and decode without
+// error.
+type MeetingArchivedFilesArchiveFileStatus string
+
+// Values of MeetingArchivedFilesArchiveFileStatus.
+const (
+	MeetingArchivedFilesArchiveFileStatusCompleted  MeetingArchivedFilesArchiveFileStatus = "completed"
+	MeetingArchivedFilesArchiveFileStatusProcessing MeetingArchivedFilesArchiveFileStatus = "processing"
+	MeetingArchivedFilesArchiveFileStatusFailed     MeetingArchivedFilesArchiveFileStatus = "failed"
+)
+
+// MeetingArchivedFilesArchiveFileStorageLocation enumerates the values of a Zoom API field: the
+// region where the file is stored. Values other than the constants below may appear and decode
+// without error.
+type MeetingArchivedFilesArchiveFileStorageLocation string
+
+// Values of MeetingArchivedFilesArchiveFileStorageLocation.
+const (
+	MeetingArchivedFilesArchiveFileStorageLocationUs MeetingArchivedFilesArchiveFileStorageLocation = "US"
+	MeetingArchivedFilesArchiveFileStorageLocationAu MeetingArchivedFilesArchiveFileStorageLocation = "AU"
+	MeetingArchivedFilesArchiveFileStorageLocationBr MeetingArchivedFilesArchiveFileStorageLocation = "BR"
+	MeetingArchivedFilesArchiveFileStorageLocationCa MeetingArchivedFilesArchiveFileStorageLocation = "CA"
+	MeetingArchivedFilesArchiveFileStorageLocationEu MeetingArchivedFilesArchiveFileStorageLocation = "EU"
+	MeetingArchivedFilesArchiveFileStorageLocationIn MeetingArchivedFilesArchiveFileStorageLocation = "IN"
+	MeetingArchivedFilesArchiveFileStorageLocationJp MeetingArchivedFilesArchiveFileStorageLocation = "JP"
+	MeetingArchivedFilesArchiveFileStorageLocationSg MeetingArchivedFilesArchiveFileStorageLocation = "SG"
+	MeetingArchivedFilesArchiveFileStorageLocationCh MeetingArchivedFilesArchiveFileStorageLocation = "CH"
+)
+
+// MeetingArchivedFilesMeetingType enumerates the values of a Zoom API field: whether the meeting or
+// webinar is internal or external. Values other than the constants below may appear and decode
+// without error.
+type MeetingArchivedFilesMeetingType string
+
+// Values of MeetingArchivedFilesMeetingType.
+const (
+	MeetingArchivedFilesMeetingTypeInternal MeetingArchivedFilesMeetingType = "internal"
+	MeetingArchivedFilesMeetingTypeExternal MeetingArchivedFilesMeetingType = "external"
+)
+
+// MeetingArchivedFilesStatus enumerates the values of a Zoom API field: the archive's processing
+// status. Values other than the constants below may appear and decode without error.
+type MeetingArchivedFilesStatus string
+
+// Values of MeetingArchivedFilesStatus.
+const (
+	MeetingArchivedFilesStatusCompleted  MeetingArchivedFilesStatus = "completed"
+	MeetingArchivedFilesStatusProcessing MeetingArchivedFilesStatus = "processing"
+)
+
 // MeetingListType enumerates the values of a Zoom API field. Values other than the constants below
 // may appear and decode without error.
 type MeetingListType string
@@ -447,6 +859,94 @@ const (
 	MeetingListTypePreviousMeetings MeetingListType = "previous_meetings"
 )
 
+// MeetingPollBatchPollQuestionType enumerates the values of a Zoom API field: the poll's question
+// and answer type: Values other than the constants below may appear and decode without error.
+type MeetingPollBatchPollQuestionType string
+
+// Values of MeetingPollBatchPollQuestionType.
+const (
+	MeetingPollBatchPollQuestionTypeSingle         MeetingPollBatchPollQuestionType = "single"
+	MeetingPollBatchPollQuestionTypeMultiple       MeetingPollBatchPollQuestionType = "multiple"
+	MeetingPollBatchPollQuestionTypeMatching       MeetingPollBatchPollQuestionType = "matching"
+	MeetingPollBatchPollQuestionTypeRankOrder      MeetingPollBatchPollQuestionType = "rank_order"
+	MeetingPollBatchPollQuestionTypeShortAnswer    MeetingPollBatchPollQuestionType = "short_answer"
+	MeetingPollBatchPollQuestionTypeLongAnswer     MeetingPollBatchPollQuestionType = "long_answer"
+	MeetingPollBatchPollQuestionTypeFillInTheBlank MeetingPollBatchPollQuestionType = "fill_in_the_blank"
+	MeetingPollBatchPollQuestionTypeRatingScale    MeetingPollBatchPollQuestionType = "rating_scale"
+)
+
+// MeetingPollBatchPollStatus enumerates the values of a Zoom API field: the status of the meeting
+// poll: notstart - Poll not started started - Poll started ended - Poll ended sharing - Sharing
+// poll results. Values other than the constants below may appear and decode without error.
+type MeetingPollBatchPollStatus string
+
+// Values of MeetingPollBatchPollStatus.
+const (
+	MeetingPollBatchPollStatusNotstart MeetingPollBatchPollStatus = "notstart"
+	MeetingPollBatchPollStatusStarted  MeetingPollBatchPollStatus = "started"
+	MeetingPollBatchPollStatusEnded    MeetingPollBatchPollStatus = "ended"
+	MeetingPollBatchPollStatusSharing  MeetingPollBatchPollStatus = "sharing"
+)
+
+// MeetingPollListPollQuestionType enumerates the values of a Zoom API field: the poll's question
+// and answer type: Values other than the constants below may appear and decode without error.
+type MeetingPollListPollQuestionType string
+
+// Values of MeetingPollListPollQuestionType.
+const (
+	MeetingPollListPollQuestionTypeSingle         MeetingPollListPollQuestionType = "single"
+	MeetingPollListPollQuestionTypeMultiple       MeetingPollListPollQuestionType = "multiple"
+	MeetingPollListPollQuestionTypeMatching       MeetingPollListPollQuestionType = "matching"
+	MeetingPollListPollQuestionTypeRankOrder      MeetingPollListPollQuestionType = "rank_order"
+	MeetingPollListPollQuestionTypeShortAnswer    MeetingPollListPollQuestionType = "short_answer"
+	MeetingPollListPollQuestionTypeLongAnswer     MeetingPollListPollQuestionType = "long_answer"
+	MeetingPollListPollQuestionTypeFillInTheBlank MeetingPollListPollQuestionType = "fill_in_the_blank"
+	MeetingPollListPollQuestionTypeRatingScale    MeetingPollListPollQuestionType = "rating_scale"
+)
+
+// MeetingPollListPollStatus enumerates the values of a Zoom API field: the meeting poll's status.
+// Values other than the constants below may appear and decode without error.
+type MeetingPollListPollStatus string
+
+// Values of MeetingPollListPollStatus.
+const (
+	MeetingPollListPollStatusNotstart    MeetingPollListPollStatus = "notstart"
+	MeetingPollListPollStatusStarted     MeetingPollListPollStatus = "started"
+	MeetingPollListPollStatusEnded       MeetingPollListPollStatus = "ended"
+	MeetingPollListPollStatusSharing     MeetingPollListPollStatus = "sharing"
+	MeetingPollListPollStatusDeactivated MeetingPollListPollStatus = "deactivated"
+)
+
+// MeetingPollQuestionType enumerates the values of a Zoom API field: the poll's question and answer
+// type: Values other than the constants below may appear and decode without error.
+type MeetingPollQuestionType string
+
+// Values of MeetingPollQuestionType.
+const (
+	MeetingPollQuestionTypeSingle         MeetingPollQuestionType = "single"
+	MeetingPollQuestionTypeMultiple       MeetingPollQuestionType = "multiple"
+	MeetingPollQuestionTypeMatching       MeetingPollQuestionType = "matching"
+	MeetingPollQuestionTypeRankOrder      MeetingPollQuestionType = "rank_order"
+	MeetingPollQuestionTypeShortAnswer    MeetingPollQuestionType = "short_answer"
+	MeetingPollQuestionTypeLongAnswer     MeetingPollQuestionType = "long_answer"
+	MeetingPollQuestionTypeFillInTheBlank MeetingPollQuestionType = "fill_in_the_blank"
+	MeetingPollQuestionTypeRatingScale    MeetingPollQuestionType = "rating_scale"
+)
+
+// MeetingPollStatus enumerates the values of a Zoom API field: the status of the meeting poll:
+// notstart - Poll not started started - Poll started ended - Poll ended sharing - Sharing poll
+// results. Values other than the constants below may appear and decode without error.
+type MeetingPollStatus string
+
+// Values of MeetingPollStatus.
+const (
+	MeetingPollStatusNotstart    MeetingPollStatus = "notstart"
+	MeetingPollStatusStarted     MeetingPollStatus = "started"
+	MeetingPollStatusEnded       MeetingPollStatus = "ended"
+	MeetingPollStatusSharing     MeetingPollStatus = "sharing"
+	MeetingPollStatusDeactivated MeetingPollStatus = "deactivated"
+)
+
 // MeetingStatus enumerates the values of a Zoom API field: the meeting status. Values other than
 // the constants below may appear and decode without error.
 type MeetingStatus string
@@ -455,6 +955,23 @@ type MeetingStatus string
 const (
 	MeetingStatusWaiting MeetingStatus = "waiting"
 	MeetingStatusStarted MeetingStatus = "started"
+)
+
+// MeetingSurveyCustomSurveyQuestionType enumerates the values of a Zoom API field: the survey's
+// question and answer type. Values other than the constants below may appear and decode without
+// error.
+type MeetingSurveyCustomSurveyQuestionType string
+
+// Values of MeetingSurveyCustomSurveyQuestionType.
+const (
+	MeetingSurveyCustomSurveyQuestionTypeSingle         MeetingSurveyCustomSurveyQuestionType = "single"
+	MeetingSurveyCustomSurveyQuestionTypeMultiple       MeetingSurveyCustomSurveyQuestionType = "multiple"
+	MeetingSurveyCustomSurveyQuestionTypeMatching       MeetingSurveyCustomSurveyQuestionType = "matching"
+	MeetingSurveyCustomSurveyQuestionTypeRankOrder      MeetingSurveyCustomSurveyQuestionType = "rank_order"
+	MeetingSurveyCustomSurveyQuestionTypeShortAnswer    MeetingSurveyCustomSurveyQuestionType = "short_answer"
+	MeetingSurveyCustomSurveyQuestionTypeLongAnswer     MeetingSurveyCustomSurveyQuestionType = "long_answer"
+	MeetingSurveyCustomSurveyQuestionTypeFillInTheBlank MeetingSurveyCustomSurveyQuestionType = "fill_in_the_blank"
+	MeetingSurveyCustomSurveyQuestionTypeRatingScale    MeetingSurveyCustomSurveyQuestionType = "rating_scale"
 )
 
 // MeetingType enumerates the values of a Zoom API field: the type of meeting. Values other than the
@@ -997,6 +1514,81 @@ const (
 	RoleTypeIQ     RoleType = "iq"
 )
 
+// SIPPhoneListPhoneServer2TransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type SIPPhoneListPhoneServer2TransportProtocol string
+
+// Values of SIPPhoneListPhoneServer2TransportProtocol.
+const (
+	SIPPhoneListPhoneServer2TransportProtocolUdp  SIPPhoneListPhoneServer2TransportProtocol = "UDP"
+	SIPPhoneListPhoneServer2TransportProtocolTcp  SIPPhoneListPhoneServer2TransportProtocol = "TCP"
+	SIPPhoneListPhoneServer2TransportProtocolTls  SIPPhoneListPhoneServer2TransportProtocol = "TLS"
+	SIPPhoneListPhoneServer2TransportProtocolAuto SIPPhoneListPhoneServer2TransportProtocol = "AUTO"
+)
+
+// SIPPhoneListPhoneServer3TransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type SIPPhoneListPhoneServer3TransportProtocol string
+
+// Values of SIPPhoneListPhoneServer3TransportProtocol.
+const (
+	SIPPhoneListPhoneServer3TransportProtocolUdp  SIPPhoneListPhoneServer3TransportProtocol = "UDP"
+	SIPPhoneListPhoneServer3TransportProtocolTcp  SIPPhoneListPhoneServer3TransportProtocol = "TCP"
+	SIPPhoneListPhoneServer3TransportProtocolTls  SIPPhoneListPhoneServer3TransportProtocol = "TLS"
+	SIPPhoneListPhoneServer3TransportProtocolAuto SIPPhoneListPhoneServer3TransportProtocol = "AUTO"
+)
+
+// SIPPhoneListPhoneServerTransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type SIPPhoneListPhoneServerTransportProtocol string
+
+// Values of SIPPhoneListPhoneServerTransportProtocol.
+const (
+	SIPPhoneListPhoneServerTransportProtocolUdp  SIPPhoneListPhoneServerTransportProtocol = "UDP"
+	SIPPhoneListPhoneServerTransportProtocolTcp  SIPPhoneListPhoneServerTransportProtocol = "TCP"
+	SIPPhoneListPhoneServerTransportProtocolTls  SIPPhoneListPhoneServerTransportProtocol = "TLS"
+	SIPPhoneListPhoneServerTransportProtocolAuto SIPPhoneListPhoneServerTransportProtocol = "AUTO"
+)
+
+// SIPPhoneServer2TransportProtocol enumerates the values of a Zoom API field: protocols supported
+// by the SIP provider. Values other than the constants below may appear and decode without error.
+type SIPPhoneServer2TransportProtocol string
+
+// Values of SIPPhoneServer2TransportProtocol.
+const (
+	SIPPhoneServer2TransportProtocolUdp  SIPPhoneServer2TransportProtocol = "UDP"
+	SIPPhoneServer2TransportProtocolTcp  SIPPhoneServer2TransportProtocol = "TCP"
+	SIPPhoneServer2TransportProtocolTls  SIPPhoneServer2TransportProtocol = "TLS"
+	SIPPhoneServer2TransportProtocolAuto SIPPhoneServer2TransportProtocol = "AUTO"
+)
+
+// SIPPhoneServer3TransportProtocol enumerates the values of a Zoom API field: protocols supported
+// by the SIP provider. Values other than the constants below may appear and decode without error.
+type SIPPhoneServer3TransportProtocol string
+
+// Values of SIPPhoneServer3TransportProtocol.
+const (
+	SIPPhoneServer3TransportProtocolUdp  SIPPhoneServer3TransportProtocol = "UDP"
+	SIPPhoneServer3TransportProtocolTcp  SIPPhoneServer3TransportProtocol = "TCP"
+	SIPPhoneServer3TransportProtocolTls  SIPPhoneServer3TransportProtocol = "TLS"
+	SIPPhoneServer3TransportProtocolAuto SIPPhoneServer3TransportProtocol = "AUTO"
+)
+
+// SIPPhoneServerTransportProtocol enumerates the values of a Zoom API field: protocols supported by
+// the SIP provider. Values other than the constants below may appear and decode without error.
+type SIPPhoneServerTransportProtocol string
+
+// Values of SIPPhoneServerTransportProtocol.
+const (
+	SIPPhoneServerTransportProtocolUdp  SIPPhoneServerTransportProtocol = "UDP"
+	SIPPhoneServerTransportProtocolTcp  SIPPhoneServerTransportProtocol = "TCP"
+	SIPPhoneServerTransportProtocolTls  SIPPhoneServerTransportProtocol = "TLS"
+	SIPPhoneServerTransportProtocolAuto SIPPhoneServerTransportProtocol = "AUTO"
+)
+
 // ScreenSharePermission enumerates the values of a Zoom API field: indicates who can share their
 // screen or content during meetings. Values other than the constants below may appear and decode
 // without error.
@@ -1098,6 +1690,160 @@ const (
 	UpcomingEventsTypeAll     UpcomingEventsType = "all"
 )
 
+// UpdateAccountTSPRequestTSPBridge enumerates the values of a Zoom API field: telephony bridge.
+// Values other than the constants below may appear and decode without error.
+type UpdateAccountTSPRequestTSPBridge string
+
+// Values of UpdateAccountTSPRequestTSPBridge.
+const (
+	UpdateAccountTSPRequestTSPBridgeUsTSPTb UpdateAccountTSPRequestTSPBridge = "US_TSP_TB"
+	UpdateAccountTSPRequestTSPBridgeEuTSPTb UpdateAccountTSPRequestTSPBridge = "EU_TSP_TB"
+)
+
+// UpdateH323DeviceRequestEncryption enumerates the values of a Zoom API field: device encryption:
+// auto - auto. Values other than the constants below may appear and decode without error.
+type UpdateH323DeviceRequestEncryption string
+
+// Values of UpdateH323DeviceRequestEncryption.
+const (
+	UpdateH323DeviceRequestEncryptionAuto UpdateH323DeviceRequestEncryption = "auto"
+	UpdateH323DeviceRequestEncryptionYes  UpdateH323DeviceRequestEncryption = "yes"
+	UpdateH323DeviceRequestEncryptionNo   UpdateH323DeviceRequestEncryption = "no"
+)
+
+// UpdateH323DeviceRequestProtocol enumerates the values of a Zoom API field: device protocol.
+// Values other than the constants below may appear and decode without error.
+type UpdateH323DeviceRequestProtocol string
+
+// Values of UpdateH323DeviceRequestProtocol.
+const (
+	UpdateH323DeviceRequestProtocolH323 UpdateH323DeviceRequestProtocol = "H.323"
+	UpdateH323DeviceRequestProtocolSIP  UpdateH323DeviceRequestProtocol = "SIP"
+)
+
+// UpdateMeetingLiveStreamStatusRequestAction enumerates the values of a Zoom API field: the
+// meeting's livestream status. Values other than the constants below may appear and decode without
+// error.
+type UpdateMeetingLiveStreamStatusRequestAction string
+
+// Values of UpdateMeetingLiveStreamStatusRequestAction.
+const (
+	UpdateMeetingLiveStreamStatusRequestActionStart UpdateMeetingLiveStreamStatusRequestAction = "start"
+	UpdateMeetingLiveStreamStatusRequestActionStop  UpdateMeetingLiveStreamStatusRequestAction = "stop"
+	UpdateMeetingLiveStreamStatusRequestActionMode  UpdateMeetingLiveStreamStatusRequestAction = "mode"
+)
+
+// UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption enumerates the values of a Zoom API
+// field: the livestream's closed caption type for this session. Values other than the constants
+// below may appear and decode without error.
+type UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption string
+
+// Values of UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption.
+const (
+	UpdateMeetingLiveStreamStatusRequestSettingsCloseCaptionBurntIn  UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption = "burnt-in"
+	UpdateMeetingLiveStreamStatusRequestSettingsCloseCaptionEmbedded UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption = "embedded"
+	UpdateMeetingLiveStreamStatusRequestSettingsCloseCaptionOff      UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption = "off"
+)
+
+// UpdateMeetingLiveStreamStatusRequestSettingsLayout enumerates the values of a Zoom API field: the
+// layout of the meeting's livestream. Values other than the constants below may appear and decode
+// without error.
+type UpdateMeetingLiveStreamStatusRequestSettingsLayout string
+
+// Values of UpdateMeetingLiveStreamStatusRequestSettingsLayout.
+const (
+	UpdateMeetingLiveStreamStatusRequestSettingsLayoutFollowHost  UpdateMeetingLiveStreamStatusRequestSettingsLayout = "follow_host"
+	UpdateMeetingLiveStreamStatusRequestSettingsLayoutGalleryView UpdateMeetingLiveStreamStatusRequestSettingsLayout = "gallery_view"
+	UpdateMeetingLiveStreamStatusRequestSettingsLayoutSpeakerView UpdateMeetingLiveStreamStatusRequestSettingsLayout = "speaker_view"
+)
+
+// UpdateMeetingPollRequestQuestionType enumerates the values of a Zoom API field: the poll's
+// question and answer type. Values other than the constants below may appear and decode without
+// error.
+type UpdateMeetingPollRequestQuestionType string
+
+// Values of UpdateMeetingPollRequestQuestionType.
+const (
+	UpdateMeetingPollRequestQuestionTypeSingle         UpdateMeetingPollRequestQuestionType = "single"
+	UpdateMeetingPollRequestQuestionTypeMultiple       UpdateMeetingPollRequestQuestionType = "multiple"
+	UpdateMeetingPollRequestQuestionTypeMatching       UpdateMeetingPollRequestQuestionType = "matching"
+	UpdateMeetingPollRequestQuestionTypeRankOrder      UpdateMeetingPollRequestQuestionType = "rank_order"
+	UpdateMeetingPollRequestQuestionTypeShortAnswer    UpdateMeetingPollRequestQuestionType = "short_answer"
+	UpdateMeetingPollRequestQuestionTypeLongAnswer     UpdateMeetingPollRequestQuestionType = "long_answer"
+	UpdateMeetingPollRequestQuestionTypeFillInTheBlank UpdateMeetingPollRequestQuestionType = "fill_in_the_blank"
+	UpdateMeetingPollRequestQuestionTypeRatingScale    UpdateMeetingPollRequestQuestionType = "rating_scale"
+)
+
+// UpdateSIPPhoneRequestServer2TransportProtocol enumerates the values of a Zoom API field:
+// protocols supported by the SIP provider. Values other than the constants below may appear and
+// decode without error.
+type UpdateSIPPhoneRequestServer2TransportProtocol string
+
+// Values of UpdateSIPPhoneRequestServer2TransportProtocol.
+const (
+	UpdateSIPPhoneRequestServer2TransportProtocolUdp  UpdateSIPPhoneRequestServer2TransportProtocol = "UDP"
+	UpdateSIPPhoneRequestServer2TransportProtocolTcp  UpdateSIPPhoneRequestServer2TransportProtocol = "TCP"
+	UpdateSIPPhoneRequestServer2TransportProtocolTls  UpdateSIPPhoneRequestServer2TransportProtocol = "TLS"
+	UpdateSIPPhoneRequestServer2TransportProtocolAuto UpdateSIPPhoneRequestServer2TransportProtocol = "AUTO"
+)
+
+// UpdateSIPPhoneRequestServer3TransportProtocol enumerates the values of a Zoom API field:
+// protocols supported by the SIP provider. Values other than the constants below may appear and
+// decode without error.
+type UpdateSIPPhoneRequestServer3TransportProtocol string
+
+// Values of UpdateSIPPhoneRequestServer3TransportProtocol.
+const (
+	UpdateSIPPhoneRequestServer3TransportProtocolUdp  UpdateSIPPhoneRequestServer3TransportProtocol = "UDP"
+	UpdateSIPPhoneRequestServer3TransportProtocolTcp  UpdateSIPPhoneRequestServer3TransportProtocol = "TCP"
+	UpdateSIPPhoneRequestServer3TransportProtocolTls  UpdateSIPPhoneRequestServer3TransportProtocol = "TLS"
+	UpdateSIPPhoneRequestServer3TransportProtocolAuto UpdateSIPPhoneRequestServer3TransportProtocol = "AUTO"
+)
+
+// UpdateSIPPhoneRequestServerTransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type UpdateSIPPhoneRequestServerTransportProtocol string
+
+// Values of UpdateSIPPhoneRequestServerTransportProtocol.
+const (
+	UpdateSIPPhoneRequestServerTransportProtocolUdp  UpdateSIPPhoneRequestServerTransportProtocol = "UDP"
+	UpdateSIPPhoneRequestServerTransportProtocolTcp  UpdateSIPPhoneRequestServerTransportProtocol = "TCP"
+	UpdateSIPPhoneRequestServerTransportProtocolTls  UpdateSIPPhoneRequestServerTransportProtocol = "TLS"
+	UpdateSIPPhoneRequestServerTransportProtocolAuto UpdateSIPPhoneRequestServerTransportProtocol = "AUTO"
+)
+
+// UpdateUserTSPAccountRequestDialInNumberType enumerates the values of a Zoom API field: dial-in
+// number types. Values other than the constants below may appear and decode without error.
+type UpdateUserTSPAccountRequestDialInNumberType string
+
+// Values of UpdateUserTSPAccountRequestDialInNumberType.
+const (
+	UpdateUserTSPAccountRequestDialInNumberTypeToll      UpdateUserTSPAccountRequestDialInNumberType = "toll"
+	UpdateUserTSPAccountRequestDialInNumberTypeTollfree  UpdateUserTSPAccountRequestDialInNumberType = "tollfree"
+	UpdateUserTSPAccountRequestDialInNumberTypeMediaLink UpdateUserTSPAccountRequestDialInNumberType = "media_link"
+)
+
+// UpdateUserTSPAccountRequestTSPBridge enumerates the values of a Zoom API field: telephony bridge.
+// Values other than the constants below may appear and decode without error.
+type UpdateUserTSPAccountRequestTSPBridge string
+
+// Values of UpdateUserTSPAccountRequestTSPBridge.
+const (
+	UpdateUserTSPAccountRequestTSPBridgeUsTSPTb UpdateUserTSPAccountRequestTSPBridge = "US_TSP_TB"
+	UpdateUserTSPAccountRequestTSPBridgeEuTSPTb UpdateUserTSPAccountRequestTSPBridge = "EU_TSP_TB"
+)
+
+// UpgradeZPARequestDataUpgradeType enumerates the values of a Zoom API field: upgrade firmware.
+// Values other than the constants below may appear and decode without error.
+type UpgradeZPARequestDataUpgradeType string
+
+// Values of UpgradeZPARequestDataUpgradeType.
+const (
+	UpgradeZPARequestDataUpgradeTypeUpgradeFirmware UpgradeZPARequestDataUpgradeType = "UPGRADE_FIRMWARE"
+	UpgradeZPARequestDataUpgradeTypeUpgradeApp      UpgradeZPARequestDataUpgradeType = "UPGRADE_APP"
+)
+
 // UserCreateAction enumerates the values of a Zoom API field: the action to take to create the new
 // user. Values other than the constants below may appear and decode without error.
 type UserCreateAction string
@@ -1161,6 +1907,58 @@ const (
 	UserStatusActionDeactivate UserStatusAction = "deactivate"
 	UserStatusActionClockIn    UserStatusAction = "clock_in"
 	UserStatusActionClockOut   UserStatusAction = "clock_out"
+)
+
+// UserTSPAccountDialInNumberType enumerates the values of a Zoom API field: dial-in number types:
+// toll - Toll number. Values other than the constants below may appear and decode without error.
+type UserTSPAccountDialInNumberType string
+
+// Values of UserTSPAccountDialInNumberType.
+const (
+	UserTSPAccountDialInNumberTypeToll      UserTSPAccountDialInNumberType = "toll"
+	UserTSPAccountDialInNumberTypeTollfree  UserTSPAccountDialInNumberType = "tollfree"
+	UserTSPAccountDialInNumberTypeMediaLink UserTSPAccountDialInNumberType = "media_link"
+)
+
+// UserTSPAccountListTSPAccountDialInNumberType enumerates the values of a Zoom API field: dial-in
+// number types. Values other than the constants below may appear and decode without error.
+type UserTSPAccountListTSPAccountDialInNumberType string
+
+// Values of UserTSPAccountListTSPAccountDialInNumberType.
+const (
+	UserTSPAccountListTSPAccountDialInNumberTypeToll      UserTSPAccountListTSPAccountDialInNumberType = "toll"
+	UserTSPAccountListTSPAccountDialInNumberTypeTollfree  UserTSPAccountListTSPAccountDialInNumberType = "tollfree"
+	UserTSPAccountListTSPAccountDialInNumberTypeMediaLink UserTSPAccountListTSPAccountDialInNumberType = "media_link"
+)
+
+// UserTSPAccountListTSPAccountID enumerates the values of a Zoom API field: the TSP account's ID.
+// Values other than the constants below may appear and decode without error.
+type UserTSPAccountListTSPAccountID string
+
+// Values of UserTSPAccountListTSPAccountID.
+const (
+	UserTSPAccountListTSPAccountIDX1 UserTSPAccountListTSPAccountID = "1"
+	UserTSPAccountListTSPAccountIDX2 UserTSPAccountListTSPAccountID = "2"
+)
+
+// UserTSPAccountListTSPAccountTSPBridge enumerates the values of a Zoom API field: telephony
+// bridge. Values other than the constants below may appear and decode without error.
+type UserTSPAccountListTSPAccountTSPBridge string
+
+// Values of UserTSPAccountListTSPAccountTSPBridge.
+const (
+	UserTSPAccountListTSPAccountTSPBridgeUsTSPTb UserTSPAccountListTSPAccountTSPBridge = "US_TSP_TB"
+	UserTSPAccountListTSPAccountTSPBridgeEuTSPTb UserTSPAccountListTSPAccountTSPBridge = "EU_TSP_TB"
+)
+
+// UserTSPAccountTSPBridge enumerates the values of a Zoom API field: telephony bridge. Values other
+// than the constants below may appear and decode without error.
+type UserTSPAccountTSPBridge string
+
+// Values of UserTSPAccountTSPBridge.
+const (
+	UserTSPAccountTSPBridgeUsTSPTb UserTSPAccountTSPBridge = "US_TSP_TB"
+	UserTSPAccountTSPBridgeEuTSPTb UserTSPAccountTSPBridge = "EU_TSP_TB"
 )
 
 // UserTokenType enumerates the values of a Zoom API field. Values other than the constants below
@@ -1349,3 +2147,37 @@ func (v Weekday) String() string {
 	}
 	return "Weekday(" + strconv.Itoa(int(v)) + ")"
 }
+
+// ZPASettingsDeviceInfoPolicyCallControlStatus enumerates the values of a Zoom API field: this
+// field lets the call control feature to the current device. Values other than the constants below
+// may appear and decode without error.
+type ZPASettingsDeviceInfoPolicyCallControlStatus string
+
+// Values of ZPASettingsDeviceInfoPolicyCallControlStatus.
+const (
+	ZPASettingsDeviceInfoPolicyCallControlStatusUnsupported ZPASettingsDeviceInfoPolicyCallControlStatus = "unsupported"
+	ZPASettingsDeviceInfoPolicyCallControlStatusOn          ZPASettingsDeviceInfoPolicyCallControlStatus = "on"
+	ZPASettingsDeviceInfoPolicyCallControlStatusOff         ZPASettingsDeviceInfoPolicyCallControlStatus = "off"
+)
+
+// ZPASettingsDeviceInfoPolicyHotDeskingStatus enumerates the values of a Zoom API field: the
+// device's status, either online or offline. Values other than the constants below may appear and
+// decode without error.
+type ZPASettingsDeviceInfoPolicyHotDeskingStatus string
+
+// Values of ZPASettingsDeviceInfoPolicyHotDeskingStatus.
+const (
+	ZPASettingsDeviceInfoPolicyHotDeskingStatusOnline  ZPASettingsDeviceInfoPolicyHotDeskingStatus = "online"
+	ZPASettingsDeviceInfoPolicyHotDeskingStatusOffline ZPASettingsDeviceInfoPolicyHotDeskingStatus = "offline"
+)
+
+// ZPASettingsDeviceInfoStatus enumerates the values of a Zoom API field: the device's status,
+// either online or offline. Values other than the constants below may appear and decode without
+// error.
+type ZPASettingsDeviceInfoStatus string
+
+// Values of ZPASettingsDeviceInfoStatus.
+const (
+	ZPASettingsDeviceInfoStatusOnline  ZPASettingsDeviceInfoStatus = "online"
+	ZPASettingsDeviceInfoStatusOffline ZPASettingsDeviceInfoStatus = "offline"
+)

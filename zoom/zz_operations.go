@@ -4,6 +4,12 @@ package zoom
 
 // The operations of the Zoom API that package zoom calls, as in the OpenAPI documents.
 var (
+	opArchivingDeleteMeetingFiles                 = &operation{Method: "DELETE", Path: "/past_meetings/{meetingUUID}/archive_files", ID: "deleteArchivedFiles", Rate: RateLight}
+	opArchivingGetMeetingFiles                    = &operation{Method: "GET", Path: "/past_meetings/{meetingUUID}/archive_files", ID: "getArchivedFiles", Rate: RateLight}
+	opArchivingGetMeetingToken                    = &operation{Method: "GET", Path: "/meetings/{meetingId}/jointoken/local_archiving", ID: "meetingLocalArchivingArchiveToken", Rate: RateLight}
+	opArchivingGetStatistics                      = &operation{Method: "GET", Path: "/archive_files/statistics", ID: "getArchivedFileStatistics", Rate: RateMedium}
+	opArchivingListFiles                          = &operation{Method: "GET", Path: "/archive_files", ID: "listArchivedFiles", Rate: RateMedium}
+	opArchivingUpdateFile                         = &operation{Method: "PATCH", Path: "/archive_files/{fileId}", ID: "updateArchivedFile", Rate: RateLight}
 	opCloudRecordingsAddRegistrant                = &operation{Method: "POST", Path: "/meetings/{meetingId}/recordings/registrants", ID: "meetingRecordingRegistrantCreate", Rate: RateLight}
 	opCloudRecordingsDelete                       = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/recordings", ID: "recordingDelete", Rate: RateLight}
 	opCloudRecordingsDeleteFile                   = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/recordings/{recordingId}", ID: "recordingDeleteOne", Rate: RateLight}
@@ -24,6 +30,19 @@ var (
 	opContactsGetMine                             = &operation{Method: "GET", Path: "/chat/users/me/contacts/{identifier}", ID: "getUserContact", Rate: RateMedium}
 	opContactsListMine                            = &operation{Method: "GET", Path: "/chat/users/me/contacts", ID: "getUserContacts", Rate: RateMedium}
 	opContactsSearch                              = &operation{Method: "GET", Path: "/contacts", ID: "searchCompanyContacts", Rate: RateMedium}
+	opDevicesAdd                                  = &operation{Method: "POST", Path: "/devices", ID: "addDevice", Rate: RateMedium}
+	opDevicesAssignGroup                          = &operation{Method: "PATCH", Path: "/devices/{deviceId}/assign_group", ID: "assginGroup", Rate: RateLight}
+	opDevicesAssignZPA                            = &operation{Method: "POST", Path: "/devices/zpa/assignment", ID: "Assigndevicetoauser/commonarea", Rate: RateMedium}
+	opDevicesChangeAssociation                    = &operation{Method: "PATCH", Path: "/devices/{deviceId}/assignment", ID: "changeDeviceAssociation", Rate: RateMedium}
+	opDevicesDelete                               = &operation{Method: "DELETE", Path: "/devices/{deviceId}", ID: "deleteDevice", Rate: RateHeavy}
+	opDevicesDeleteZPA                            = &operation{Method: "DELETE", Path: "/devices/zpa/vendors/{vendor}/mac_addresses/{macAddress}", ID: "DeleteZpaDeviceByVendorAndMacAddress", Rate: RateMedium}
+	opDevicesGet                                  = &operation{Method: "GET", Path: "/devices/{deviceId}", ID: "getDevice", Rate: RateHeavy}
+	opDevicesGetZPASettings                       = &operation{Method: "GET", Path: "/devices/zpa/settings", ID: "GetZpaDeviceListProfileSettingOfaUser", Rate: RateMedium}
+	opDevicesGetZPAVersions                       = &operation{Method: "GET", Path: "/devices/zpa/zdm_groups/{zdmGroupId}/versions", ID: "GetZpaVersioninfo", Rate: RateMedium}
+	opDevicesList                                 = &operation{Method: "GET", Path: "/devices", ID: "listDevices", Rate: RateHeavy}
+	opDevicesListZDMGroups                        = &operation{Method: "GET", Path: "/devices/groups", ID: "Getzdmgroupinfo", Rate: RateMedium}
+	opDevicesUpdate                               = &operation{Method: "PATCH", Path: "/devices/{deviceId}", ID: "updateDevice", Rate: RateMedium}
+	opDevicesUpgradeZPA                           = &operation{Method: "POST", Path: "/devices/zpa/upgrade", ID: "UpgradeZpas/app", Rate: RateHeavy}
 	opGroupsAddAdmins                             = &operation{Method: "POST", Path: "/groups/{groupId}/admins", ID: "groupAdminsCreate", Rate: RateMedium}
 	opGroupsAddMembers                            = &operation{Method: "POST", Path: "/groups/{groupId}/members", ID: "groupMembersCreate", Rate: RateMedium}
 	opGroupsCreate                                = &operation{Method: "POST", Path: "/groups", ID: "groupCreate", Rate: RateLight}
@@ -45,18 +64,30 @@ var (
 	opGroupsUpdateRegistrationSettings            = &operation{Method: "PATCH", Path: "/groups/{groupId}/settings/registration", ID: "groupSettingsRegistrationUpdate", Rate: RateMedium}
 	opGroupsUpdateSettings                        = &operation{Method: "PATCH", Path: "/groups/{groupId}/settings", ID: "updateGroupSettings", Rate: RateMedium}
 	opGroupsUploadVirtualBackground               = &operation{Method: "POST", Path: "/groups/{groupId}/settings/virtual_backgrounds", ID: "uploadGroupVB", Rate: RateMedium}
+	opH323DevicesCreate                           = &operation{Method: "POST", Path: "/h323/devices", ID: "deviceCreate", Rate: RateLight}
+	opH323DevicesDelete                           = &operation{Method: "DELETE", Path: "/h323/devices/{deviceId}", ID: "deviceDelete", Rate: RateLight}
+	opH323DevicesList                             = &operation{Method: "GET", Path: "/h323/devices", ID: "deviceList", Rate: RateMedium}
+	opH323DevicesUpdate                           = &operation{Method: "PATCH", Path: "/h323/devices/{deviceId}", ID: "deviceUpdate", Rate: RateLight}
+	opMeetingsAddApp                              = &operation{Method: "POST", Path: "/meetings/{meetingId}/open_apps", ID: "meetingAppAdd", Rate: RateLight}
 	opMeetingsAddBatchRegistrants                 = &operation{Method: "POST", Path: "/meetings/{meetingId}/batch_registrants", ID: "addBatchRegistrants", Rate: RateHeavy}
 	opMeetingsAddRegistrant                       = &operation{Method: "POST", Path: "/meetings/{meetingId}/registrants", ID: "meetingRegistrantCreate", Rate: RateLight}
+	opMeetingsControl                             = &operation{Method: "PATCH", Path: "/live_meetings/{meetingId}/events", ID: "inMeetingControl", Rate: RateMedium}
 	opMeetingsCreate                              = &operation{Method: "POST", Path: "/users/{userId}/meetings", ID: "meetingCreate", Rate: RateLight}
 	opMeetingsCreateInviteLinks                   = &operation{Method: "POST", Path: "/meetings/{meetingId}/invite_links", ID: "meetingInviteLinksCreate", Rate: RateLight}
 	opMeetingsDelete                              = &operation{Method: "DELETE", Path: "/meetings/{meetingId}", ID: "meetingDelete", Rate: RateLight}
+	opMeetingsDeleteApp                           = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/open_apps", ID: "meetingAppDelete", Rate: RateLight}
+	opMeetingsDeleteLiveChatMessage               = &operation{Method: "DELETE", Path: "/live_meetings/{meetingId}/chat/messages/{messageId}", ID: "deleteMeetingChatMessageById", Rate: RateMedium}
 	opMeetingsDeleteRegistrant                    = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/registrants/{registrantId}", ID: "meetingregistrantdelete", Rate: RateLight}
 	opMeetingsGet                                 = &operation{Method: "GET", Path: "/meetings/{meetingId}", ID: "meeting", Rate: RateLight}
 	opMeetingsGetInvitation                       = &operation{Method: "GET", Path: "/meetings/{meetingId}/invitation", ID: "meetingInvitation", Rate: RateLight}
+	opMeetingsGetLiveStream                       = &operation{Method: "GET", Path: "/meetings/{meetingId}/livestream", ID: "getMeetingLiveStreamDetails", Rate: RateLight}
+	opMeetingsGetLiveStreamingJoinToken           = &operation{Method: "GET", Path: "/meetings/{meetingId}/jointoken/live_streaming", ID: "meetingLiveStreamingJoinToken", Rate: RateLight}
+	opMeetingsGetLocalRecordingJoinToken          = &operation{Method: "GET", Path: "/meetings/{meetingId}/jointoken/local_recording", ID: "meetingLocalRecordingJoinToken", Rate: RateLight}
 	opMeetingsGetPast                             = &operation{Method: "GET", Path: "/past_meetings/{meetingId}", ID: "pastMeetingDetails", Rate: RateLight}
 	opMeetingsGetRegistrant                       = &operation{Method: "GET", Path: "/meetings/{meetingId}/registrants/{registrantId}", ID: "meetingRegistrantGet", Rate: RateLight}
 	opMeetingsGetRegistrantQuestions              = &operation{Method: "GET", Path: "/meetings/{meetingId}/registrants/questions", ID: "meetingRegistrantsQuestionsGet", Rate: RateLight}
 	opMeetingsGetSIPDialing                       = &operation{Method: "POST", Path: "/meetings/{meetingId}/sip_dialing", ID: "getSipDialingWithPasscode", Rate: RateMedium}
+	opMeetingsGetToken                            = &operation{Method: "GET", Path: "/meetings/{meetingId}/token", ID: "meetingToken", Rate: RateLight}
 	opMeetingsList                                = &operation{Method: "GET", Path: "/users/{userId}/meetings", ID: "meetings", Rate: RateMedium}
 	opMeetingsListPastInstances                   = &operation{Method: "GET", Path: "/past_meetings/{meetingId}/instances", ID: "pastMeetings", Rate: RateMedium}
 	opMeetingsListPastParticipants                = &operation{Method: "GET", Path: "/past_meetings/{meetingId}/participants", ID: "pastMeetingParticipants", Rate: RateMedium}
@@ -64,10 +95,20 @@ var (
 	opMeetingsListRegistrants                     = &operation{Method: "GET", Path: "/meetings/{meetingId}/registrants", ID: "meetingRegistrants", Rate: RateMedium}
 	opMeetingsListUpcoming                        = &operation{Method: "GET", Path: "/users/{userId}/upcoming_meetings", ID: "listUpcomingMeeting", Rate: RateMedium}
 	opMeetingsUpdate                              = &operation{Method: "PATCH", Path: "/meetings/{meetingId}", ID: "meetingUpdate", Rate: RateLight}
+	opMeetingsUpdateLiveChatMessage               = &operation{Method: "PATCH", Path: "/live_meetings/{meetingId}/chat/messages/{messageId}", ID: "updateMeetingChatMessageById", Rate: RateMedium}
+	opMeetingsUpdateLiveStream                    = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/livestream", ID: "meetingLiveStreamUpdate", Rate: RateLight}
+	opMeetingsUpdateLiveStreamStatus              = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/livestream/status", ID: "meetingLiveStreamStatusUpdate", Rate: RateLight}
 	opMeetingsUpdateRTMSAppStatus                 = &operation{Method: "PATCH", Path: "/live_meetings/{meetingId}/rtms_app/status", ID: "meetingRTMSStatusUpdate", Rate: RateMedium}
 	opMeetingsUpdateRegistrantQuestions           = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/registrants/questions", ID: "meetingRegistrantQuestionUpdate", Rate: RateLight}
 	opMeetingsUpdateRegistrantStatus              = &operation{Method: "PUT", Path: "/meetings/{meetingId}/registrants/status", ID: "meetingRegistrantStatus", Rate: RateMedium}
 	opMeetingsUpdateStatus                        = &operation{Method: "PUT", Path: "/meetings/{meetingId}/status", ID: "meetingStatus", Rate: RateLight}
+	opPollsCreate                                 = &operation{Method: "POST", Path: "/meetings/{meetingId}/polls", ID: "meetingPollCreate", Rate: RateLight}
+	opPollsCreateBatch                            = &operation{Method: "POST", Path: "/meetings/{meetingId}/batch_polls", ID: "createBatchPolls", Rate: RateLight}
+	opPollsDelete                                 = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/polls/{pollId}", ID: "meetingPollDelete", Rate: RateLight}
+	opPollsGet                                    = &operation{Method: "GET", Path: "/meetings/{meetingId}/polls/{pollId}", ID: "meetingPollGet", Rate: RateLight}
+	opPollsList                                   = &operation{Method: "GET", Path: "/meetings/{meetingId}/polls", ID: "meetingPolls", Rate: RateLight}
+	opPollsListPastResults                        = &operation{Method: "GET", Path: "/past_meetings/{meetingId}/polls", ID: "listPastMeetingPolls", Rate: RateMedium}
+	opPollsUpdate                                 = &operation{Method: "PUT", Path: "/meetings/{meetingId}/polls/{pollId}", ID: "meetingPollUpdate", Rate: RateLight}
 	opReportsGetBilling                           = &operation{Method: "GET", Path: "/report/billing", ID: "getBillingReport", Rate: RateHeavy}
 	opReportsGetBillingInvoices                   = &operation{Method: "GET", Path: "/report/billing/invoices", ID: "getBillingInvoicesReports", Rate: RateHeavy}
 	opReportsGetCloudRecording                    = &operation{Method: "GET", Path: "/report/cloud_recording", ID: "reportCloudRecording", Rate: RateHeavy}
@@ -99,6 +140,31 @@ var (
 	opRolesList                                   = &operation{Method: "GET", Path: "/roles", ID: "roles", Rate: RateMedium}
 	opRolesListMembers                            = &operation{Method: "GET", Path: "/roles/{roleId}/members", ID: "roleMembers", Rate: RateMedium}
 	opRolesUpdate                                 = &operation{Method: "PATCH", Path: "/roles/{roleId}", ID: "updateRole", Rate: RateLight}
+	opSIPPhonesDelete                             = &operation{Method: "DELETE", Path: "/sip_phones/phones/{phoneId}", ID: "deleteSIPPhonePhones", Rate: RateLight}
+	opSIPPhonesEnable                             = &operation{Method: "POST", Path: "/sip_phones/phones", ID: "EnableSIPPhonePhones", Rate: RateLight}
+	opSIPPhonesList                               = &operation{Method: "GET", Path: "/sip_phones/phones", ID: "ListSIPPhonePhones", Rate: RateMedium}
+	opSIPPhonesUpdate                             = &operation{Method: "PATCH", Path: "/sip_phones/phones/{phoneId}", ID: "UpdateSIPPhonePhones", Rate: RateLight}
+	opSummariesDelete                             = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/meeting_summary", ID: "Deletemeetingorwebinarsummary", Rate: RateLight}
+	opSummariesGet                                = &operation{Method: "GET", Path: "/meetings/{meetingId}/meeting_summary", ID: "Getameetingsummary", Rate: RateLight}
+	opSummariesList                               = &operation{Method: "GET", Path: "/meetings/meeting_summaries", ID: "Listmeetingsummaries", Rate: RateMedium}
+	opSurveysDeleteMeeting                        = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyDelete", Rate: RateLight}
+	opSurveysGetMeeting                           = &operation{Method: "GET", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyGet", Rate: RateLight}
+	opSurveysUpdateMeeting                        = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyUpdate", Rate: RateLight}
+	opTSPAddUserAccount                           = &operation{Method: "POST", Path: "/users/{userId}/tsp", ID: "userTSPCreate", Rate: RateLight}
+	opTSPDeleteUserAccount                        = &operation{Method: "DELETE", Path: "/users/{userId}/tsp/{tspId}", ID: "userTSPDelete", Rate: RateLight}
+	opTSPGet                                      = &operation{Method: "GET", Path: "/tsp", ID: "tsp", Rate: RateLight}
+	opTSPGetUserAccount                           = &operation{Method: "GET", Path: "/users/{userId}/tsp/{tspId}", ID: "userTSP", Rate: RateLight}
+	opTSPListUserAccounts                         = &operation{Method: "GET", Path: "/users/{userId}/tsp", ID: "userTSPs", Rate: RateMedium}
+	opTSPSetUserGlobalDialInURL                   = &operation{Method: "PATCH", Path: "/users/{userId}/tsp/settings", ID: "tspUrlUpdate", Rate: RateLight}
+	opTSPUpdate                                   = &operation{Method: "PATCH", Path: "/tsp", ID: "tspUpdate", Rate: RateLight}
+	opTSPUpdateUserAccount                        = &operation{Method: "PATCH", Path: "/users/{userId}/tsp/{tspId}", ID: "userTSPUpdate", Rate: RateLight}
+	opTemplatesCreate                             = &operation{Method: "POST", Path: "/users/{userId}/meeting_templates", ID: "meetingTemplateCreate", Rate: RateMedium}
+	opTemplatesList                               = &operation{Method: "GET", Path: "/users/{userId}/meeting_templates", ID: "listMeetingTemplates", Rate: RateMedium}
+	opTrackingFieldsCreate                        = &operation{Method: "POST", Path: "/tracking_fields", ID: "trackingfieldCreate", Rate: RateLight}
+	opTrackingFieldsDelete                        = &operation{Method: "DELETE", Path: "/tracking_fields/{fieldId}", ID: "trackingfieldDelete", Rate: RateLight}
+	opTrackingFieldsGet                           = &operation{Method: "GET", Path: "/tracking_fields/{fieldId}", ID: "trackingfieldGet", Rate: RateLight}
+	opTrackingFieldsList                          = &operation{Method: "GET", Path: "/tracking_fields", ID: "trackingfieldList", Rate: RateMedium}
+	opTrackingFieldsUpdate                        = &operation{Method: "PATCH", Path: "/tracking_fields/{fieldId}", ID: "trackingfieldUpdate", Rate: RateLight}
 	opUsersAddAssistants                          = &operation{Method: "POST", Path: "/users/{userId}/assistants", ID: "userAssistantCreate", Rate: RateMedium}
 	opUsersBulkUpdateFeatures                     = &operation{Method: "POST", Path: "/users/features", ID: "bulkUpdateFeature", Rate: RateMedium}
 	opUsersCheckEmail                             = &operation{Method: "GET", Path: "/users/email", ID: "userEmail", Rate: RateLight}
@@ -124,6 +190,7 @@ var (
 	opUsersListAssistants                         = &operation{Method: "GET", Path: "/users/{userId}/assistants", ID: "userAssistants", Rate: RateMedium}
 	opUsersListCollaborationDevices               = &operation{Method: "GET", Path: "/users/{userId}/collaboration_devices", ID: "listCollaborationDevices", Rate: RateMedium}
 	opUsersListMeetingSummaryTemplates            = &operation{Method: "GET", Path: "/users/{userId}/meeting_summary_templates", ID: "Getmeetingsummarytemplates", Rate: RateMedium}
+	opUsersListPACAccounts                        = &operation{Method: "GET", Path: "/users/{userId}/pac", ID: "userPACs", Rate: RateLight}
 	opUsersListSchedulers                         = &operation{Method: "GET", Path: "/users/{userId}/schedulers", ID: "userSchedulers", Rate: RateMedium}
 	opUsersRevokeSSOToken                         = &operation{Method: "DELETE", Path: "/users/{userId}/token", ID: "userSSOTokenDelete", Rate: RateLight}
 	opUsersUpdate                                 = &operation{Method: "PATCH", Path: "/users/{userId}", ID: "userUpdate", Rate: RateLight}
@@ -191,6 +258,12 @@ var (
 
 // operations lists every operation, sorted by variable name.
 var operations = []*operation{
+	opArchivingDeleteMeetingFiles,
+	opArchivingGetMeetingFiles,
+	opArchivingGetMeetingToken,
+	opArchivingGetStatistics,
+	opArchivingListFiles,
+	opArchivingUpdateFile,
 	opCloudRecordingsAddRegistrant,
 	opCloudRecordingsDelete,
 	opCloudRecordingsDeleteFile,
@@ -211,6 +284,19 @@ var operations = []*operation{
 	opContactsGetMine,
 	opContactsListMine,
 	opContactsSearch,
+	opDevicesAdd,
+	opDevicesAssignGroup,
+	opDevicesAssignZPA,
+	opDevicesChangeAssociation,
+	opDevicesDelete,
+	opDevicesDeleteZPA,
+	opDevicesGet,
+	opDevicesGetZPASettings,
+	opDevicesGetZPAVersions,
+	opDevicesList,
+	opDevicesListZDMGroups,
+	opDevicesUpdate,
+	opDevicesUpgradeZPA,
 	opGroupsAddAdmins,
 	opGroupsAddMembers,
 	opGroupsCreate,
@@ -232,18 +318,30 @@ var operations = []*operation{
 	opGroupsUpdateRegistrationSettings,
 	opGroupsUpdateSettings,
 	opGroupsUploadVirtualBackground,
+	opH323DevicesCreate,
+	opH323DevicesDelete,
+	opH323DevicesList,
+	opH323DevicesUpdate,
+	opMeetingsAddApp,
 	opMeetingsAddBatchRegistrants,
 	opMeetingsAddRegistrant,
+	opMeetingsControl,
 	opMeetingsCreate,
 	opMeetingsCreateInviteLinks,
 	opMeetingsDelete,
+	opMeetingsDeleteApp,
+	opMeetingsDeleteLiveChatMessage,
 	opMeetingsDeleteRegistrant,
 	opMeetingsGet,
 	opMeetingsGetInvitation,
+	opMeetingsGetLiveStream,
+	opMeetingsGetLiveStreamingJoinToken,
+	opMeetingsGetLocalRecordingJoinToken,
 	opMeetingsGetPast,
 	opMeetingsGetRegistrant,
 	opMeetingsGetRegistrantQuestions,
 	opMeetingsGetSIPDialing,
+	opMeetingsGetToken,
 	opMeetingsList,
 	opMeetingsListPastInstances,
 	opMeetingsListPastParticipants,
@@ -251,10 +349,20 @@ var operations = []*operation{
 	opMeetingsListRegistrants,
 	opMeetingsListUpcoming,
 	opMeetingsUpdate,
+	opMeetingsUpdateLiveChatMessage,
+	opMeetingsUpdateLiveStream,
+	opMeetingsUpdateLiveStreamStatus,
 	opMeetingsUpdateRTMSAppStatus,
 	opMeetingsUpdateRegistrantQuestions,
 	opMeetingsUpdateRegistrantStatus,
 	opMeetingsUpdateStatus,
+	opPollsCreate,
+	opPollsCreateBatch,
+	opPollsDelete,
+	opPollsGet,
+	opPollsList,
+	opPollsListPastResults,
+	opPollsUpdate,
 	opReportsGetBilling,
 	opReportsGetBillingInvoices,
 	opReportsGetCloudRecording,
@@ -286,6 +394,31 @@ var operations = []*operation{
 	opRolesList,
 	opRolesListMembers,
 	opRolesUpdate,
+	opSIPPhonesDelete,
+	opSIPPhonesEnable,
+	opSIPPhonesList,
+	opSIPPhonesUpdate,
+	opSummariesDelete,
+	opSummariesGet,
+	opSummariesList,
+	opSurveysDeleteMeeting,
+	opSurveysGetMeeting,
+	opSurveysUpdateMeeting,
+	opTSPAddUserAccount,
+	opTSPDeleteUserAccount,
+	opTSPGet,
+	opTSPGetUserAccount,
+	opTSPListUserAccounts,
+	opTSPSetUserGlobalDialInURL,
+	opTSPUpdate,
+	opTSPUpdateUserAccount,
+	opTemplatesCreate,
+	opTemplatesList,
+	opTrackingFieldsCreate,
+	opTrackingFieldsDelete,
+	opTrackingFieldsGet,
+	opTrackingFieldsList,
+	opTrackingFieldsUpdate,
 	opUsersAddAssistants,
 	opUsersBulkUpdateFeatures,
 	opUsersCheckEmail,
@@ -311,6 +444,7 @@ var operations = []*operation{
 	opUsersListAssistants,
 	opUsersListCollaborationDevices,
 	opUsersListMeetingSummaryTemplates,
+	opUsersListPACAccounts,
 	opUsersListSchedulers,
 	opUsersRevokeSSOToken,
 	opUsersUpdate,

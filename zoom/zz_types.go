@@ -25,6 +25,45 @@ type AbsenteeList struct {
 
 func (l *AbsenteeList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
+// AccountTSP is the response of [TSPService.Get].
+type AccountTSP struct {
+	// Control restriction on account users adding a TSP number outside of account's dial in numbers.
+	DialInNumberUnrestricted bool `json:"dial_in_number_unrestricted,omitempty"`
+
+	// List of dial in numbers.
+	DialInNumbers []AccountTSPDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// Enable Telephony Service Provider for account users.
+	Enable bool `json:"enable,omitempty"`
+
+	// For master account, extend its TSP setting to all sub accounts.
+	MasterAccountSettingExtended bool `json:"master_account_setting_extended,omitempty"`
+
+	// Control restriction on account users being able to modify their TSP credentials.
+	ModifyCredentialForbidden bool `json:"modify_credential_forbidden,omitempty"`
+
+	// Telephony bridge zone.
+	TSPBridge AccountTSPTSPBridge `json:"tsp_bridge,omitempty"`
+
+	// Enable TSP feature for account.
+	TSPEnabled bool `json:"tsp_enabled,omitempty"`
+
+	// Telephony service provider.
+	TSPProvider string `json:"tsp_provider,omitempty"`
+}
+
+// AccountTSPDialInNumber is the dial_in_numbers field of [AccountTSP].
+type AccountTSPDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Dial-in number.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number type.
+	Type string `json:"type,omitempty"`
+}
+
 // ActiveHost is the users field of [ActiveHostsReport]. user object.
 type ActiveHost struct {
 	// Custom attributes that have been assigned to the user.
@@ -107,6 +146,42 @@ type AddBatchRegistrantsRequest struct {
 	Registrants []BatchRegistrant `json:"registrants,omitempty"`
 }
 
+// AddDeviceRequest is the request body of [DevicesService.Add].
+type AddDeviceRequest struct {
+	// The device's name. Required.
+	DeviceName string `json:"device_name"`
+
+	// The device's mac address. Required.
+	MacAddress string `json:"mac_address"`
+
+	// The device's serial number. Required.
+	SerialNumber string `json:"serial_number"`
+
+	// The device's manufacturer. Required.
+	Vendor string `json:"vendor"`
+
+	// The device's model. Required.
+	Model string `json:"model"`
+
+	// The Zoom Room's ID.
+	RoomID string `json:"room_id,omitempty"`
+
+	// User email for assigning the Zoom Phone device.
+	UserEmail string `json:"user_email,omitempty"`
+
+	// Device type. Required.
+	DeviceType int `json:"device_type"`
+
+	// The name of the tag.
+	Tag string `json:"tag,omitempty"`
+
+	// The ZDM group ID.
+	ZdmGroupID string `json:"zdm_group_id,omitempty"`
+
+	// The extension number.
+	ExtensionNumber string `json:"extension_number,omitempty"`
+}
+
 // AddGroupAdminsRequest is the request body of [GroupsService.AddAdmins].
 type AddGroupAdminsRequest struct {
 	// A list of the administrators to add to a group.
@@ -129,6 +204,37 @@ type AddMeetingRegistrantOptions struct {
 type AddRoleMembersRequest struct {
 	// Array of userId/user email of users to whom you would like to assign this role.
 	Members []UserRef `json:"members,omitempty"`
+}
+
+// AddUserTSPAccountRequest is the request body of [TSPService.AddUserAccount]. List of TSP
+// accounts.
+type AddUserTSPAccountRequest struct {
+	// Conference code. Required.
+	ConferenceCode string `json:"conference_code"`
+
+	// List of dial in numbers.
+	DialInNumbers []AddUserTSPAccountRequestDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// Leader PIN: numeric value, length is less than 16. Required.
+	LeaderPin Secret `json:"leader_pin"`
+
+	// Telephony bridge.
+	TSPBridge AddUserTSPAccountRequestTSPBridge `json:"tsp_bridge,omitempty"`
+}
+
+// AddUserTSPAccountRequestDialInNumber is the dial_in_numbers field of [AddUserTSPAccountRequest].
+type AddUserTSPAccountRequestDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Country Label, if passed, will display in place of code.
+	CountryLabel string `json:"country_label,omitempty"`
+
+	// Dial-in number: length is less than 16.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number types: toll - Toll number.
+	Type AddUserTSPAccountRequestDialInNumberType `json:"type,omitempty"`
 }
 
 // AddWebinarPanelistsRequest is the request body of [WebinarsService.AddPanelists]. Webinar
@@ -184,6 +290,228 @@ type AddedRoleMembers struct {
 
 	// User ID.
 	IDs string `json:"ids,omitempty"`
+}
+
+// ArchivedFileList is the response of [ArchivingService.ListFiles].
+type ArchivedFileList struct {
+	// The queried start date.
+	From Time `json:"from,omitzero"`
+
+	// Information about the meeting or webinar.
+	Meetings []ArchivedFileListMeeting `json:"meetings,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The queried end date.
+	To Time `json:"to,omitzero"`
+
+	// The total number of returned meeting records.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *ArchivedFileList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// ArchivedFileListMeeting is the meetings field of [ArchivedFileList].
+type ArchivedFileListMeeting struct {
+	// The user's account name.
+	AccountName string `json:"account_name,omitempty"`
+
+	// Information about the archive files.
+	ArchiveFiles []ArchivedFileListMeetingArchiveFile `json:"archive_files,omitempty"`
+
+	// The meeting or webinar's archive completion time.
+	CompleteTime Time `json:"complete_time,omitzero"`
+
+	// The meeting or webinar's scheduled duration.
+	Duration int `json:"duration,omitempty"`
+
+	// The meeting or webinar's duration, in seconds.
+	DurationInSecond int `json:"duration_in_second,omitempty"`
+
+	// The ID of the user set as the host of the archived meeting or webinar.
+	HostID string `json:"host_id,omitempty"`
+
+	// The meeting or webinar ID, either meetingId or webinarId.
+	ID int64 `json:"id,omitempty"`
+
+	// Whether the room is a breakout room.
+	IsBreakoutRoom bool `json:"is_breakout_room,omitempty"`
+
+	// Whether the meeting or webinar is internal or external.
+	MeetingType ArchivedFileListMeetingMeetingType `json:"meeting_type,omitempty"`
+
+	// The parent meeting's universally unique ID (UUID).
+	ParentMeetingID string `json:"parent_meeting_id,omitempty"`
+
+	// The number of archived files returned in the API call response.
+	RecordingCount int `json:"recording_count,omitempty"`
+
+	// The meeting or webinar's start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitempty"`
+
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitempty"`
+
+	// The total size of the archive file, in bytes.
+	TotalSize int `json:"total_size,omitempty"`
+
+	// The type of archived meeting or webinar.
+	Type int `json:"type,omitempty"`
+
+	// The recorded meeting or webinar instance's universally unique identifier (UUID).
+	UUID string `json:"uuid,omitempty"`
+
+	// The archive's processing status.
+	Status ArchivedFileListMeetingStatus `json:"status,omitempty"`
+
+	// Primary group IDs of participants who belong to your account.
+	GroupID string `json:"group_id,omitempty"`
+
+	// Information about the physical files.
+	PhysicalFiles []ArchivedFileListMeetingPhysicalFile `json:"physical_files,omitempty"`
+}
+
+// ArchivedFileListMeetingArchiveFile is the archive_files field of [ArchivedFileListMeeting].
+type ArchivedFileListMeetingArchiveFile struct {
+	// The URL to download the the archive file.
+	DownloadURL string `json:"download_url,omitempty"`
+
+	// The archived file's extension.
+	FileExtension string `json:"file_extension,omitempty"`
+
+	// The file path to the on-premise account archive file.
+	FilePath string `json:"file_path,omitempty"`
+
+	// The archived file's size, in bytes.
+	FileSize int `json:"file_size,omitempty"`
+
+	// The archive file's type.
+	FileType ArchivedFileListMeetingArchiveFileFileType `json:"file_type,omitempty"`
+
+	// The archive file's unique ID.
+	ID string `json:"id,omitempty"`
+
+	// Whether the archive file is an individual recording file.
+	Individual bool `json:"individual,omitempty"`
+
+	// The individual recording file's participant email address.
+	ParticipantEmail string `json:"participant_email,omitempty"`
+
+	// The join time for the generated recording file.
+	ParticipantJoinTime Time `json:"participant_join_time,omitzero"`
+
+	// The leave time for the generated recording file.
+	ParticipantLeaveTime Time `json:"participant_leave_time,omitzero"`
+
+	// The archive file's recording type.
+	RecordingType ArchivedFileListMeetingArchiveFileRecordingType `json:"recording_type,omitempty"`
+
+	// The archived file's processing status.
+	Status ArchivedFileListMeetingArchiveFileStatus `json:"status,omitempty"`
+
+	// The archived file's encryption fingerprint, using the SHA256 hash algorithm.
+	EncryptionFingerprint string `json:"encryption_fingerprint,omitempty"`
+
+	// The number of TXT or JSON file messages.
+	NumberOfMessages int `json:"number_of_messages,omitempty"`
+
+	// The region where the file is stored.
+	StorageLocation ArchivedFileListMeetingArchiveFileStorageLocation `json:"storage_location,omitempty"`
+
+	// Whether to auto delete the archived file.
+	AutoDelete bool `json:"auto_delete,omitempty"`
+}
+
+// ArchivedFileListMeetingPhysicalFile is the physical_files field of [ArchivedFileListMeeting].
+type ArchivedFileListMeetingPhysicalFile struct {
+	// The physical file's unique ID.
+	FileID string `json:"file_id,omitempty"`
+
+	// The physical file's name.
+	FileName string `json:"file_name,omitempty"`
+
+	// The physical file's size, in bytes.
+	FileSize int `json:"file_size,omitempty"`
+
+	// The URL to download the the archive file.
+	DownloadURL string `json:"download_url,omitempty"`
+}
+
+// ArchivedFileStatistics is the response of [ArchivingService.GetStatistics].
+type ArchivedFileStatistics struct {
+	// The queried start date.
+	From Time `json:"from,omitzero"`
+
+	// The queried end date.
+	To Time `json:"to,omitzero"`
+
+	// The total number of returned meeting records.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Statistics about archive files, by file extension.
+	StatisticByFileExtension *ArchivedFileStatisticsStatisticByFileExtension `json:"statistic_by_file_extension,omitempty"`
+
+	// Statistics about archive files, by file status.
+	StatisticByFileStatus *ArchivedFileStatisticsStatisticByFileStatus `json:"statistic_by_file_status,omitempty"`
+}
+
+func (l *ArchivedFileStatistics) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// ArchivedFileStatisticsStatisticByFileExtension is the statistic_by_file_extension field of
+// [ArchivedFileStatistics]. Statistics about archive files, by file extension.
+type ArchivedFileStatisticsStatisticByFileExtension struct {
+	// The number of mp4 files.
+	MP4FileCount int `json:"mp4_file_count,omitempty"`
+
+	// The number of m4a files.
+	M4AFileCount int `json:"m4a_file_count,omitempty"`
+
+	// The number of txt files.
+	TXTFileCount int `json:"txt_file_count,omitempty"`
+
+	// The number of json files.
+	JSONFileCount int `json:"json_file_count,omitempty"`
+
+	// The number of vtt files.
+	VTTFileCount int `json:"vtt_file_count,omitempty"`
+}
+
+// ArchivedFileStatisticsStatisticByFileStatus is the statistic_by_file_status field of
+// [ArchivedFileStatistics]. Statistics about archive files, by file status.
+type ArchivedFileStatisticsStatisticByFileStatus struct {
+	// The number of processing files.
+	ProcessingFileCount int `json:"processing_file_count,omitempty"`
+
+	// The number of completed files.
+	CompletedFileCount int `json:"completed_file_count,omitempty"`
+
+	// The number of failed files.
+	FailedFileCount int `json:"failed_file_count,omitempty"`
+}
+
+// AssignDeviceGroupOptions holds the query parameters of [DevicesService.AssignGroup].
+type AssignDeviceGroupOptions struct {
+	// The group's ID. Required.
+	GroupID string `url:"group_id"`
+}
+
+// AssignZPADeviceRequest is the request body of [DevicesService.AssignZPA].
+type AssignZPADeviceRequest struct {
+	// The extension number.
+	ExtensionNumber string `json:"extension_number,omitempty"`
+
+	// The device's mac address. Required.
+	MacAddress string `json:"mac_address"`
+
+	// The device's manufacturer. Required.
+	Vendor string `json:"vendor"`
 }
 
 // Assistant is the assistants field of [AssistantList].
@@ -350,6 +678,15 @@ type BulkUpdateUserFeaturesResult struct {
 
 	// The details why these users' feature was not updated successfully.
 	FailDetails []FeatureUpdateFailure `json:"fail_details,omitempty"`
+}
+
+// ChangeDeviceAssociationRequest is the request body of [DevicesService.ChangeAssociation].
+type ChangeDeviceAssociationRequest struct {
+	// The Zoom Room ID of the device being associated to.
+	RoomID string `json:"room_id,omitempty"`
+
+	// Specify one of these values for this field.
+	AppType ChangeDeviceAssociationRequestAppType `json:"app_type,omitempty"`
 }
 
 // ChatEtiquettePolicy is the policies field of [GroupSettingsChatChatEtiquetteTool].
@@ -545,6 +882,121 @@ type CompanyContactList struct {
 
 func (l *CompanyContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
+// ControlLiveMeetingRequest is the request body of [MeetingsService.Control].
+type ControlLiveMeetingRequest struct {
+	// The method that you would like to control.
+	Method CountryRegionMethod `json:"method,omitempty"`
+
+	// The in-meeting parameters.
+	Params *ControlLiveMeetingRequestParams `json:"params,omitempty"`
+}
+
+// ControlLiveMeetingRequestParams is the params field of [ControlLiveMeetingRequest]. The
+// in-meeting parameters.
+type ControlLiveMeetingRequestParams struct {
+	// The user's email address or the user ID, up to a maximum of 10 contacts.
+	Contacts []ControlLiveMeetingRequestParamsContact `json:"contacts,omitempty"`
+
+	// The user's name to display in the meeting.
+	InviteeName string `json:"invitee_name,omitempty"`
+
+	// The user's phone number.
+	PhoneNumber string `json:"phone_number,omitempty"`
+
+	// Information about the participant.invite.callout settings.
+	InviteOptions *ControlLiveMeetingRequestParamsInviteOptions `json:"invite_options,omitempty"`
+
+	// The type of call out.
+	CallType string `json:"call_type,omitempty"`
+
+	// The user's device IP address or URI.
+	DeviceIP string `json:"device_ip,omitempty"`
+
+	// Enable customers to leverage services that require customization of the FROM header to identify
+	// the caller.
+	H323Headers *ControlLiveMeetingRequestParamsH323Headers `json:"h323_headers,omitempty"`
+
+	// Enable customers to leverage services that require customization of the FROM header to identify
+	// the caller.
+	SIPHeaders *ControlLiveMeetingRequestParamsSIPHeaders `json:"sip_headers,omitempty"`
+
+	// The title displayed in the waiting room.
+	WaitingRoomTitle string `json:"waiting_room_title,omitempty"`
+
+	// The description shown in the waiting room.
+	WaitingRoomDescription string `json:"waiting_room_description,omitempty"`
+
+	// Which AI Companion mode to start or stop.
+	AICompanionMode ControlLiveMeetingRequestParamsAICompanionMode `json:"ai_companion_mode,omitempty"`
+
+	// Whether to retain the meeting transcript when starting or stopping the AI Companion meeting
+	// summary.
+	RetainMeetingTranscript *bool `json:"retain_meeting_transcript,omitempty"`
+
+	// Whether to delete all meeting assets - such as transcripts and summaries - when stopping the AI
+	// Companion.
+	DeleteMeetingAssets *bool `json:"delete_meeting_assets,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsContact is the contacts field of
+// [ControlLiveMeetingRequestParams].
+type ControlLiveMeetingRequestParamsContact struct {
+	// The user's email address.
+	Email string `json:"email,omitempty"`
+
+	// The user's ID.
+	ID string `json:"id,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsH323Headers is the h323_headers field of
+// [ControlLiveMeetingRequestParams]. Enable customers to leverage services that require
+// customization of the FROM header to identify the caller.
+type ControlLiveMeetingRequestParamsH323Headers struct {
+	// Custom name that will be used within the h323 Header.
+	FromDisplayName string `json:"from_display_name,omitempty"`
+
+	// Custom remote name that will be used within the meeting.
+	ToDisplayName string `json:"to_display_name,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsInviteOptions is the invite_options field of
+// [ControlLiveMeetingRequestParams]. Information about the participant.invite.callout settings.
+type ControlLiveMeetingRequestParamsInviteOptions struct {
+	// Whether to require a greeting before being connected.
+	RequireGreeting *bool `json:"require_greeting,omitempty"`
+
+	// Whether to require pressing 1 before being connected.
+	RequirePressingOne *bool `json:"require_pressing_one,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsSIPHeaders is the sip_headers field of
+// [ControlLiveMeetingRequestParams]. Enable customers to leverage services that require
+// customization of the FROM header to identify the caller.
+type ControlLiveMeetingRequestParamsSIPHeaders struct {
+	// Custom name that will be used within the SIP Header.
+	FromDisplayName string `json:"from_display_name,omitempty"`
+
+	// Custom remote name that will be used within the meeting.
+	ToDisplayName string `json:"to_display_name,omitempty"`
+
+	// Custom URI that will be used within the SIP Header.
+	FromURI string `json:"from_uri,omitempty"`
+
+	// Ability to add 1 to 10 custom headers, each of which has a maximum length of 256 bytes to comply
+	// with SIP standards.
+	AdditionalHeaders []ControlLiveMeetingRequestParamsSIPHeadersAdditionalHeader `json:"additional_headers,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsSIPHeadersAdditionalHeader is the additional_headers field of
+// [ControlLiveMeetingRequestParamsSIPHeaders].
+type ControlLiveMeetingRequestParamsSIPHeadersAdditionalHeader struct {
+	// Additional custom SIP header's key.
+	Key string `json:"key,omitempty"`
+
+	// Additional custom SIP header's value.
+	Value string `json:"value,omitempty"`
+}
+
 // Country is the allowed_countries field of
 // [GroupSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries].
 type Country struct {
@@ -555,10 +1007,103 @@ type Country struct {
 	Name string `json:"name,omitempty"`
 }
 
+// CreateBatchMeetingPollsRequest is the request body of [PollsService.CreateBatch].
+type CreateBatchMeetingPollsRequest struct {
+	// The information about the meeting's polls.
+	Polls []CreateBatchMeetingPollsRequestPoll `json:"polls,omitempty"`
+}
+
+// CreateBatchMeetingPollsRequestPoll is the polls field of [CreateBatchMeetingPollsRequest].
+type CreateBatchMeetingPollsRequestPoll struct {
+	// Whether to allow meeting participants to answer poll questions anonymously:
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// The type of poll:
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []CreateBatchMeetingPollsRequestPollQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// CreateBatchMeetingPollsRequestPollQuestion is the questions field of
+// [CreateBatchMeetingPollsRequestPoll].
+type CreateBatchMeetingPollsRequestPollQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// The poll question's title, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []CreateBatchMeetingPollsRequestPollQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type CreateBatchMeetingPollsRequestPollQuestionType `json:"type,omitempty"`
+}
+
+// CreateBatchMeetingPollsRequestPollQuestionPrompt is the prompts field of
+// [CreateBatchMeetingPollsRequestPollQuestion].
+type CreateBatchMeetingPollsRequestPollQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
+
 // CreateGroupRequest is the request body of [GroupsService.Create].
 type CreateGroupRequest struct {
 	// The group's name.
 	Name string `json:"name,omitempty"`
+}
+
+// CreateH323DeviceRequest is the request body of [H323DevicesService.Create]. The H.323/SIP device
+// object.
+type CreateH323DeviceRequest struct {
+	// Device encryption: auto - auto. Required.
+	Encryption CreateH323DeviceRequestEncryption `json:"encryption"`
+
+	// Device IP. Required.
+	IP string `json:"ip"`
+
+	// Device name. Required.
+	Name string `json:"name"`
+
+	// Device protocol: H.323 - H.323. Required.
+	Protocol CreateH323DeviceRequestProtocol `json:"protocol"`
 }
 
 // CreateMeetingInviteLinksRequest is the request body of [MeetingsService.CreateInviteLinks].
@@ -569,6 +1114,76 @@ type CreateMeetingInviteLinksRequest struct {
 
 	// The invite link's expiration time, in seconds.
 	TTL *int64 `json:"ttl,omitempty"`
+}
+
+// CreateMeetingPollRequest is the request body of [PollsService.Create].
+type CreateMeetingPollRequest struct {
+	// Whether meeting participants answer poll questions anonymously.
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// The type of poll:
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []CreateMeetingPollRequestQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// CreateMeetingPollRequestQuestion is the questions field of [CreateMeetingPollRequest].
+type CreateMeetingPollRequestQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []CreateMeetingPollRequestQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type CreateMeetingPollRequestQuestionType `json:"type,omitempty"`
+}
+
+// CreateMeetingPollRequestQuestionPrompt is the prompts field of
+// [CreateMeetingPollRequestQuestion].
+type CreateMeetingPollRequestQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
 }
 
 // CreateMeetingRequest is the request body of [MeetingsService.Create]. The base meeting object.
@@ -617,6 +1232,22 @@ type CreateMeetingRequest struct {
 	Type MeetingType `json:"type,omitempty"`
 }
 
+// CreateMeetingTemplateRequest is the request body of [TemplatesService.Create].
+type CreateMeetingTemplateRequest struct {
+	// The meeting ID - the meeting number in long (int64) format.
+	MeetingID int64 `json:"meeting_id,omitempty"`
+
+	// The template name.
+	Name string `json:"name,omitempty"`
+
+	// If the field is set to true, the recurrence meeting template will be saved as the scheduled
+	// meeting.
+	SaveRecurrence *bool `json:"save_recurrence,omitempty"`
+
+	// Overwrite an existing meeting template if the template is created from same existing meeting.
+	Overwrite *bool `json:"overwrite,omitempty"`
+}
+
 // CreateRoleRequest is the request body of [RolesService.Create].
 type CreateRoleRequest struct {
 	// The role's description.
@@ -630,6 +1261,21 @@ type CreateRoleRequest struct {
 
 	// Privileges assigned to the role.
 	Privileges []string `json:"privileges,omitempty"`
+}
+
+// CreateTrackingFieldRequest is the request body of [TrackingFieldsService.Create]. Tracking Field.
+type CreateTrackingFieldRequest struct {
+	// Label/ Name for the tracking field.
+	Field string `json:"field,omitempty"`
+
+	// Array of recommended values.
+	RecommendedValues []string `json:"recommended_values,omitempty"`
+
+	// Tracking Field Required.
+	Required *bool `json:"required,omitempty"`
+
+	// Tracking Field Visible.
+	Visible *bool `json:"visible,omitempty"`
 }
 
 // CreateUserRequest is the request body of [UsersService.Create].
@@ -759,6 +1405,15 @@ type CreateWebinarTemplateRequest struct {
 	Overwrite *bool `json:"overwrite,omitempty"`
 }
 
+// CreatedMeetingTemplate is the response of [TemplatesService.Create].
+type CreatedMeetingTemplate struct {
+	// The template ID.
+	ID string `json:"id,omitempty"`
+
+	// The template name.
+	Name string `json:"name,omitempty"`
+}
+
 // CreatedUser is the response of [UsersService.Create].
 type CreatedUser struct {
 	// User email address.
@@ -820,6 +1475,13 @@ type DailyUsage struct {
 // [GroupsService.DeleteVirtualBackgrounds].
 type DeleteGroupVirtualBackgroundsOptions struct {
 	// A comma-separated list of the file IDs to delete.
+	FileIDs string `url:"file_ids,omitempty"`
+}
+
+// DeleteLiveMeetingChatMessageOptions holds the query parameters of
+// [MeetingsService.DeleteLiveChatMessage].
+type DeleteLiveMeetingChatMessageOptions struct {
+	// The live webinar chat file's universally unique identifier, in base64-encoded format.
 	FileIDs string `url:"file_ids,omitempty"`
 }
 
@@ -932,10 +1594,220 @@ type DeleteWebinarRegistrantOptions struct {
 	OccurrenceID string `url:"occurrence_id,omitempty"`
 }
 
+// Device is the response of [DevicesService.Get]. Information about the device.
+type Device struct {
+	// The device's unique identifier.
+	DeviceID string `json:"device_id,omitempty"`
+
+	// The name of the device.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// The device's MAC address.
+	MacAddress string `json:"mac_address,omitempty"`
+
+	// The device's serial number.
+	SerialNumber string `json:"serial_number,omitempty"`
+
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The device's model.
+	Model string `json:"model,omitempty"`
+
+	// The device's platform.
+	PlatformOs string `json:"platform_os,omitempty"`
+
+	// App version of Zoom Rooms.
+	AppVersion string `json:"app_version,omitempty"`
+
+	// The tag's name.
+	Tag string `json:"tag,omitempty"`
+
+	// Whether the device is enrolled in ZDM (Zoom Device Management).
+	EnrolledInZdm bool `json:"enrolled_in_zdm,omitempty"`
+
+	// Whether the device is connected to ZDM (Zoom Device Management).
+	ConnectedToZdm bool `json:"connected_to_zdm,omitempty"`
+
+	// The Zoom Room's ID.
+	RoomID string `json:"room_id,omitempty"`
+
+	// The Zoom Room's name.
+	RoomName string `json:"room_name,omitempty"`
+
+	// Filter devices by device type.
+	DeviceType int `json:"device_type,omitempty"`
+
+	// The SDK version.
+	SDKVersion string `json:"sdk_version,omitempty"`
+
+	// Filter devices by status.
+	DeviceStatus int `json:"device_status,omitempty"`
+
+	// The time when the device was last online.
+	LastOnline string `json:"last_online,omitempty"`
+
+	// The phone device's owner.
+	UserEmail string `json:"user_email,omitempty"`
+}
+
+// DeviceList is the response of [DevicesService.List].
+type DeviceList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	Devices []DeviceListDevice `json:"devices,omitempty"`
+}
+
+func (l *DeviceList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// DeviceListDevice is the devices field of [DeviceList]. The information about the device.
+type DeviceListDevice struct {
+	// Unique identifier of the device.
+	DeviceID string `json:"device_id,omitempty"`
+
+	// The name of the device.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// The mac address of the device.
+	MacAddress string `json:"mac_address,omitempty"`
+
+	// The device's serial number.
+	SerialNumber string `json:"serial_number,omitempty"`
+
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The device's model.
+	Model string `json:"model,omitempty"`
+
+	// The device's platform.
+	PlatformOs string `json:"platform_os,omitempty"`
+
+	// App version of Zoom Rooms.
+	AppVersion string `json:"app_version,omitempty"`
+
+	// The name of the tag.
+	Tag string `json:"tag,omitempty"`
+
+	// Whether the device enrolled in ZDM (Zoom Device Management).
+	EnrolledInZdm bool `json:"enrolled_in_zdm,omitempty"`
+
+	// Whether the device connected to ZDM (Zoom Device Management).
+	ConnectedToZdm bool `json:"connected_to_zdm,omitempty"`
+
+	// id of the Zoom Room.
+	RoomID string `json:"room_id,omitempty"`
+
+	// Name of the Zoom Room.
+	RoomName string `json:"room_name,omitempty"`
+
+	// Filter devices by device type.
+	DeviceType int `json:"device_type,omitempty"`
+
+	// The version of the SDK.
+	SkdVersion string `json:"skd_version,omitempty"`
+
+	// Filter devices by status.
+	DeviceStatus int `json:"device_status,omitempty"`
+
+	// The time when device was online last time.
+	LastOnline string `json:"last_online,omitempty"`
+
+	// The owner of the phone device.
+	UserEmail string `json:"user_email,omitempty"`
+}
+
 // EmailCheck is the response of [UsersService.CheckEmail].
 type EmailCheck struct {
 	// Indicates whether or not the email already exists in Zoom.
 	ExistedEmail bool `json:"existed_email,omitempty"`
+}
+
+// EnableSIPPhoneRequest is the request body of [SIPPhonesService.Enable].
+type EnableSIPPhoneRequest struct {
+	// The authorization name of the user that is registered for SIP phone. Required.
+	AuthorizationName string `json:"authorization_name"`
+
+	// The name or IP address of your provider's SIP domain, such as example.com. Required.
+	Domain string `json:"domain"`
+
+	// The password generated for the user in the SIP account. Required.
+	Password Secret `json:"password"`
+
+	// The number of minutes after which the SIP registration of the Zoom client user expires, and the
+	// client will auto register to the SIP server.
+	RegistrationExpireTime int `json:"registration_expire_time,omitempty"`
+
+	// The email address of the user to associate with the SIP Phone. Required.
+	UserEmail string `json:"user_email"`
+
+	// The phone number associated with the user in the SIP account. Required.
+	UserName string `json:"user_name"`
+
+	// The number to dial for checking voicemail.
+	VoiceMail string `json:"voice_mail,omitempty"`
+
+	// The displayed phone number associated with the user can be either in extension format or E.164
+	// format.
+	DisplayNumber string `json:"display_number,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol. Required.
+	Server EnableSIPPhoneRequestServer `json:"server"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server2 *EnableSIPPhoneRequestServer2 `json:"server_2,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server3 *EnableSIPPhoneRequestServer3 `json:"server_3,omitempty"`
+}
+
+// EnableSIPPhoneRequestServer is the server field of [EnableSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type EnableSIPPhoneRequestServer struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol EnableSIPPhoneRequestServerTransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// EnableSIPPhoneRequestServer2 is the server_2 field of [EnableSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type EnableSIPPhoneRequestServer2 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol EnableSIPPhoneRequestServer2TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// EnableSIPPhoneRequestServer3 is the server_3 field of [EnableSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type EnableSIPPhoneRequestServer3 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol EnableSIPPhoneRequestServer3TransportProtocol `json:"transport_protocol,omitempty"`
 }
 
 // FeatureUpdateFailure is the fail_details field of [BulkUpdateUserFeaturesResult].
@@ -945,6 +1817,15 @@ type FeatureUpdateFailure struct {
 
 	// The reason why the feature for these users was not updated successfully.
 	Reason string `json:"reason,omitempty"`
+}
+
+// GetArchivedFileStatisticsOptions holds the query parameters of [ArchivingService.GetStatistics].
+type GetArchivedFileStatisticsOptions struct {
+	// The query start date, in yyyy-MM-dd'T'HH:mm:ssZ format.
+	From Time `url:"from,omitzero"`
+
+	// The query end date, in yyyy-MM-dd'T'HH:mm:ssZ format.
+	To Time `url:"to,omitzero"`
 }
 
 // GetBillingInvoicesReportOptions holds the query parameters of
@@ -1000,6 +1881,13 @@ type GetGroupSettingsOptions struct {
 	CustomQueryFields string `url:"custom_query_fields,omitempty"`
 }
 
+// GetMeetingLocalRecordingJoinTokenOptions holds the query parameters of
+// [MeetingsService.GetLocalRecordingJoinToken].
+type GetMeetingLocalRecordingJoinTokenOptions struct {
+	// Whether to bypass the waiting room.
+	BypassWaitingRoom *bool `url:"bypass_waiting_room,omitempty"`
+}
+
 // GetMeetingOptions holds the query parameters of [MeetingsService.Get].
 type GetMeetingOptions struct {
 	// Meeting occurrence ID.
@@ -1024,6 +1912,12 @@ type GetMeetingSIPDialingRequest struct {
 	// If customers desire that a passcode be embedded in the SIP URI dial string, they must supply the
 	// passcode.
 	Passcode Secret `json:"passcode,omitempty"`
+}
+
+// GetMeetingTokenOptions holds the query parameters of [MeetingsService.GetToken].
+type GetMeetingTokenOptions struct {
+	// The meeting token type.
+	Type GetMeetingTokenOptionsType `url:"type,omitempty"`
 }
 
 // GetRecordingAnalyticsDetailsOptions holds the query parameters of
@@ -1163,6 +2057,12 @@ type GetWebinarSIPDialingRequest struct {
 type GetWebinarTokenOptions struct {
 	// The webinar token type:
 	Type WebinarTokenType `url:"type,omitempty"`
+}
+
+// GetZPASettingsOptions holds the query parameters of [DevicesService.GetZPASettings].
+type GetZPASettingsOptions struct {
+	// The user's ID or email address.
+	UserID string `url:"user_id,omitempty"`
 }
 
 // GlobalDialInNumber is the global_dial_in_numbers field of [MeetingSettings].
@@ -2783,6 +3683,65 @@ type GroupSettingsTelephonyTelephonyRegions struct {
 	SelectionValues string `json:"selection_values,omitempty"`
 }
 
+// H323Device is the response of [H323DevicesService.Create].
+type H323Device struct {
+	// Device ID.
+	ID string `json:"id,omitempty"`
+
+	// Device encryption: auto - auto.
+	Encryption H323DeviceEncryption `json:"encryption,omitempty"`
+
+	// Device IP.
+	IP string `json:"ip,omitempty"`
+
+	// Device name.
+	Name string `json:"name,omitempty"`
+
+	// Device protocol: H.323 - H.323.
+	Protocol H323DeviceProtocol `json:"protocol,omitempty"`
+}
+
+// H323DeviceList is the response of [H323DevicesService.List]. List of H.323/SIP Devices.
+type H323DeviceList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// Deprecated.
+	PageNumber int `json:"page_number,omitempty"`
+
+	// The number of records returned with a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The total number of all the records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// List of H.323/SIP Device objects.
+	Devices []H323DeviceListDevice `json:"devices,omitempty"`
+}
+
+func (l *H323DeviceList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// H323DeviceListDevice is the devices field of [H323DeviceList].
+type H323DeviceListDevice struct {
+	// Device ID.
+	ID string `json:"id,omitempty"`
+
+	// Device encryption: auto - auto.
+	Encryption H323DeviceListDeviceEncryption `json:"encryption,omitempty"`
+
+	// Device IP.
+	IP string `json:"ip,omitempty"`
+
+	// Device name.
+	Name string `json:"name,omitempty"`
+
+	// Device protocol: H.323 - H.323.
+	Protocol H323DeviceListDeviceProtocol `json:"protocol,omitempty"`
+}
+
 // HistoryMeeting is the history_meetings field of [HistoryMeetingsReport]. The history meeting
 // detail.
 type HistoryMeeting struct {
@@ -3030,14 +3989,16 @@ type InviteLinkAttendee struct {
 	DisableAudio *bool `json:"disable_audio,omitempty"`
 }
 
-// JoinToken is the response of [WebinarsService.GetLiveStreamingJoinToken],
-// [WebinarsService.GetLocalArchivingToken] and [WebinarsService.GetLocalRecordingJoinToken].
-// Information about the webinar's join token.
+// JoinToken is the response of [ArchivingService.GetMeetingToken],
+// [MeetingsService.GetLocalRecordingJoinToken], [MeetingsService.GetLiveStreamingJoinToken],
+// [WebinarsService.GetLiveStreamingJoinToken], [WebinarsService.GetLocalArchivingToken] and
+// [WebinarsService.GetLocalRecordingJoinToken]. Information about the meeting's local archive
+// token.
 type JoinToken struct {
-	// The number of seconds the join token is valid for before it expires.
+	// The number of seconds the archive token is valid for before it expires.
 	ExpireIn int64 `json:"expire_in,omitempty"`
 
-	// The join token.
+	// The archive token.
 	Token Secret `json:"token,omitempty"`
 }
 
@@ -3097,6 +4058,60 @@ type ListActiveHostsReportOptions struct {
 	GroupID string `url:"group_id,omitempty"`
 }
 
+// ListArchivedFilesOptions holds the query parameters of [ArchivingService.ListFiles].
+type ListArchivedFilesOptions struct {
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The query start date, in yyyy-MM-dd'T'HH:mm:ssZ format.
+	From Time `url:"from,omitzero"`
+
+	// The query end date, in yyyy-MM-dd'T'HH:mm:ssZ format.
+	To Time `url:"to,omitzero"`
+
+	// The type of query date.
+	QueryDateType ListArchivedFilesOptionsQueryDateType `url:"query_date_type,omitempty"`
+
+	// Deprecated.
+	GroupID string `url:"group_id,omitempty"`
+
+	// The group IDs.
+	GroupIDs string `url:"group_ids,omitempty"`
+}
+
+// ListDevicesOptions holds the query parameters of [DevicesService.List].
+type ListDevicesOptions struct {
+	// Filter devices by name or serial number.
+	SearchText string `url:"search_text,omitempty"`
+
+	// Filter devices by platform operating system.
+	PlatformOs ListDevicesOptionsPlatformOs `url:"platform_os,omitempty"`
+
+	// Filter devices by enrollment of ZDM (Zoom Device Management).
+	IsEnrolledInZdm *bool `url:"is_enrolled_in_zdm,omitempty"`
+
+	// Filter devices by device type.
+	DeviceType *int `url:"device_type,omitempty"`
+
+	// Filter devices by vendor.
+	DeviceVendor string `url:"device_vendor,omitempty"`
+
+	// Filter devices by model.
+	DeviceModel string `url:"device_model,omitempty"`
+
+	// Filter devices by status.
+	DeviceStatus *int `url:"device_status,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListGroupAdminsOptions holds the query parameters of [GroupsService.ListAdmins].
 type ListGroupAdminsOptions struct {
 	// The number of records returned within a single API call.
@@ -3124,6 +4139,18 @@ type ListGroupsOptions struct {
 	PageSize int `url:"page_size,omitempty"`
 
 	// The next page token paginates through a set of large results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListH323DevicesOptions holds the query parameters of [H323DevicesService.List].
+type ListH323DevicesOptions struct {
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Deprecated.
+	PageNumber int `url:"page_number,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
 	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
@@ -3201,6 +4228,12 @@ type ListMeetingParticipantsReportOptions struct {
 	IncludeFields ParticipantIncludeField `url:"include_fields,omitempty"`
 }
 
+// ListMeetingPollsOptions holds the query parameters of [PollsService.List].
+type ListMeetingPollsOptions struct {
+	// Whether to query for polls with the Anonymous option enabled:
+	Anonymous *bool `url:"anonymous,omitempty"`
+}
+
 // ListMeetingRegistrantsOptions holds the query parameters of [MeetingsService.ListRegistrants].
 type ListMeetingRegistrantsOptions struct {
 	// The meeting or webinar occurrence ID.
@@ -3217,6 +4250,24 @@ type ListMeetingRegistrantsOptions struct {
 
 	// Use the next page token to paginate through large result sets.
 	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListMeetingSummariesOptions holds the query parameters of [SummariesService.List].
+type ListMeetingSummariesOptions struct {
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The start date, in yyyy-MM-dd'T'HH:mm:ss'Z' UTC format.
+	From Time `url:"from,omitzero"`
+
+	// The end date, in yyyy-MM-dd'T'HH:mm:ss'Z' UTC format.
+	To Time `url:"to,omitzero"`
+
+	// Which summary time field to use to filter results by the from and to parameters.
+	TimeFilterField ListMeetingSummariesOptionsTimeFilterField `url:"time_filter_field,omitempty"`
 }
 
 // ListMeetingsOptions holds the query parameters of [MeetingsService.List].
@@ -3364,6 +4415,18 @@ type ListRolesOptions struct {
 	Type RoleType `url:"type,omitempty"`
 }
 
+// ListSIPPhonesOptions holds the query parameters of [SIPPhonesService.List].
+type ListSIPPhonesOptions struct {
+	// A user's user name or email address.
+	SearchKey string `url:"search_key,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListSignInActivitiesReportOptions holds the query parameters of
 // [ReportsService.ListSignInActivities].
 type ListSignInActivitiesReportOptions struct {
@@ -3500,6 +4563,15 @@ type ListWebinarsOptions struct {
 
 	// Deprecated We will no longer support this field in a future release.
 	PageNumber int `url:"page_number,omitempty"`
+}
+
+// ListZDMGroupsOptions holds the query parameters of [DevicesService.ListZDMGroups].
+type ListZDMGroupsOptions struct {
+	// The total number of records returned from a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
 // ManualCaptioning is the manual_captioning field of [GroupSettingsInMeeting]. Information about
@@ -3655,6 +4727,148 @@ type MeetingActivityLog struct {
 	ActivityDetail string `json:"activity_detail,omitempty"`
 }
 
+// MeetingApp is the response of [MeetingsService.AddApp].
+type MeetingApp struct {
+	// The meeting ID: Unique identifier of the meeting in long format(represented as int64 data type
+	// in JSON), also known as the meeting number.
+	ID int64 `json:"id,omitempty"`
+
+	// For scheduled meetings only.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The app's ID.
+	AppID string `json:"app_id,omitempty"`
+}
+
+// MeetingArchivedFiles is the response of [ArchivingService.GetMeetingFiles].
+type MeetingArchivedFiles struct {
+	// The user's account name.
+	AccountName string `json:"account_name,omitempty"`
+
+	// Information about the archive files.
+	ArchiveFiles []MeetingArchivedFilesArchiveFile `json:"archive_files,omitempty"`
+
+	// The meeting or webinar's archive completion time.
+	CompleteTime Time `json:"complete_time,omitzero"`
+
+	// The meeting or webinar's scheduled duration.
+	Duration int `json:"duration,omitempty"`
+
+	// The meeting or webinar's duration, in seconds.
+	DurationInSecond int `json:"duration_in_second,omitempty"`
+
+	// The host's user ID for the archived meeting or webinar.
+	HostID string `json:"host_id,omitempty"`
+
+	// The meeting or webinar ID, either meetingId or webinarId.
+	ID int64 `json:"id,omitempty"`
+
+	// Whether the room is a breakout room.
+	IsBreakoutRoom bool `json:"is_breakout_room,omitempty"`
+
+	// Whether the meeting or webinar is internal or external.
+	MeetingType MeetingArchivedFilesMeetingType `json:"meeting_type,omitempty"`
+
+	// The parent meeting's universally unique ID (UUID).
+	ParentMeetingID string `json:"parent_meeting_id,omitempty"`
+
+	// The number of archived files returned in the API call response.
+	RecordingCount int `json:"recording_count,omitempty"`
+
+	// The meeting or webinar's start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitempty"`
+
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitempty"`
+
+	// The total size of the archive file, in bytes.
+	TotalSize int `json:"total_size,omitempty"`
+
+	// The type of archived meeting or webinar.
+	Type int `json:"type,omitempty"`
+
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitempty"`
+
+	// The archive's processing status.
+	Status MeetingArchivedFilesStatus `json:"status,omitempty"`
+
+	// Primary group IDs of participants who belong to your account.
+	GroupID string `json:"group_id,omitempty"`
+
+	// Information about the physical files.
+	PhysicalFiles []MeetingArchivedFilesPhysicalFile `json:"physical_files,omitempty"`
+}
+
+// MeetingArchivedFilesArchiveFile is the archive_files field of [MeetingArchivedFiles].
+type MeetingArchivedFilesArchiveFile struct {
+	// The URL to download the the archive file.
+	DownloadURL string `json:"download_url,omitempty"`
+
+	// The archived file's extension.
+	FileExtension string `json:"file_extension,omitempty"`
+
+	// The file path to the on-premise account archive file.
+	FilePath string `json:"file_path,omitempty"`
+
+	// The archived file's size, in bytes.
+	FileSize int `json:"file_size,omitempty"`
+
+	// The archive file's type.
+	FileType MeetingArchivedFilesArchiveFileFileType `json:"file_type,omitempty"`
+
+	// The archive file's unique ID.
+	ID string `json:"id,omitempty"`
+
+	// Whether the archive file is an individual recording file.
+	Individual bool `json:"individual,omitempty"`
+
+	// The individual recording file's participant email address.
+	ParticipantEmail string `json:"participant_email,omitempty"`
+
+	// The join time for the generated recording file.
+	ParticipantJoinTime Time `json:"participant_join_time,omitzero"`
+
+	// The leave time for the generated recording file.
+	ParticipantLeaveTime Time `json:"participant_leave_time,omitzero"`
+
+	// The archive file's recording type.
+	RecordingType MeetingArchivedFilesArchiveFileRecordingType `json:"recording_type,omitempty"`
+
+	// The archived file's processing status.
+	Status MeetingArchivedFilesArchiveFileStatus `json:"status,omitempty"`
+
+	// The archived file's encryption fingerprint, using the SHA256 hash algorithm.
+	EncryptionFingerprint string `json:"encryption_fingerprint,omitempty"`
+
+	// The number of TXT or JSON file messages.
+	NumberOfMessages int `json:"number_of_messages,omitempty"`
+
+	// The region where the file is stored.
+	StorageLocation MeetingArchivedFilesArchiveFileStorageLocation `json:"storage_location,omitempty"`
+
+	// Whether to auto delete the archived file.
+	AutoDelete bool `json:"auto_delete,omitempty"`
+}
+
+// MeetingArchivedFilesPhysicalFile is the physical_files field of [MeetingArchivedFiles].
+type MeetingArchivedFilesPhysicalFile struct {
+	// The physical file's unique ID.
+	FileID string `json:"file_id,omitempty"`
+
+	// The physical file's name.
+	FileName string `json:"file_name,omitempty"`
+
+	// The physical file's size, in bytes.
+	FileSize int `json:"file_size,omitempty"`
+
+	// The URL to download the the archive file.
+	DownloadURL string `json:"download_url,omitempty"`
+}
+
 // MeetingInstance is the meetings field of [MeetingInstanceList].
 type MeetingInstance struct {
 	// Start time.
@@ -3708,6 +4922,21 @@ type MeetingList struct {
 
 func (l *MeetingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
+// MeetingLiveStream is the response of [MeetingsService.GetLiveStream].
+type MeetingLiveStream struct {
+	// Live streaming page URL.
+	PageURL string `json:"page_url,omitempty"`
+
+	// Stream Key.
+	StreamKey string `json:"stream_key,omitempty"`
+
+	// Stream URL.
+	StreamURL string `json:"stream_url,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
 // MeetingParticipantsReport is the response of [ReportsService.ListMeetingParticipants].
 type MeetingParticipantsReport struct {
 	// The next page token is used to paginate through large result sets.
@@ -3727,6 +4956,249 @@ type MeetingParticipantsReport struct {
 }
 
 func (l *MeetingParticipantsReport) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// MeetingPoll is the response of [PollsService.Create] and [PollsService.Get].
+type MeetingPoll struct {
+	// The meeting poll ID.
+	ID string `json:"id,omitempty"`
+
+	// The status of the meeting poll: notstart - Poll not started started - Poll started ended - Poll
+	// ended sharing - Sharing poll results.
+	Status MeetingPollStatus `json:"status,omitempty"`
+
+	// Whether meeting participants answer poll questions anonymously.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The type of poll:
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []MeetingPollQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// MeetingPollBatch is the response of [PollsService.CreateBatch].
+type MeetingPollBatch struct {
+	Polls []MeetingPollBatchPoll `json:"polls,omitempty"`
+}
+
+// MeetingPollBatchPoll is the polls field of [MeetingPollBatch].
+type MeetingPollBatchPoll struct {
+	// Whether to allow meeting participants to answer poll questions anonymously:
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// Meeting Poll ID.
+	ID string `json:"id,omitempty"`
+
+	// The type of poll:
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []MeetingPollBatchPollQuestion `json:"questions,omitempty"`
+
+	// The status of the meeting poll: notstart - Poll not started started - Poll started ended - Poll
+	// ended sharing - Sharing poll results.
+	Status MeetingPollBatchPollStatus `json:"status,omitempty"`
+
+	// The title for the poll.
+	Title string `json:"title,omitempty"`
+}
+
+// MeetingPollBatchPollQuestion is the questions field of [MeetingPollBatchPoll].
+type MeetingPollBatchPollQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive bool `json:"case_sensitive,omitempty"`
+
+	// The poll question's title.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []MeetingPollBatchPollQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type MeetingPollBatchPollQuestionType `json:"type,omitempty"`
+}
+
+// MeetingPollBatchPollQuestionPrompt is the prompts field of [MeetingPollBatchPollQuestion].
+type MeetingPollBatchPollQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers.
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
+
+// MeetingPollList is the response of [PollsService.List]. Poll List.
+type MeetingPollList struct {
+	// An array of polls.
+	Polls []MeetingPollListPoll `json:"polls,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *MeetingPollList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// MeetingPollListPoll is the polls field of [MeetingPollList].
+type MeetingPollListPoll struct {
+	// The poll ID.
+	ID string `json:"id,omitempty"`
+
+	// The meeting poll's status.
+	Status MeetingPollListPollStatus `json:"status,omitempty"`
+
+	// Whether meeting participants can answer poll questions anonymously.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The type of poll.
+	PollType int `json:"poll_type,omitempty"`
+
+	// Information about the poll's questions.
+	Questions []MeetingPollListPollQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// MeetingPollListPollQuestion is the questions field of [MeetingPollListPoll].
+type MeetingPollListPollQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// Information about the prompt questions.
+	Prompts []MeetingPollListPollQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type MeetingPollListPollQuestionType `json:"type,omitempty"`
+}
+
+// MeetingPollListPollQuestionPrompt is the prompts field of [MeetingPollListPollQuestion].
+type MeetingPollListPollQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
+
+// MeetingPollQuestion is the questions field of [MeetingPoll].
+type MeetingPollQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []MeetingPollQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type MeetingPollQuestionType `json:"type,omitempty"`
+}
+
+// MeetingPollQuestionPrompt is the prompts field of [MeetingPollQuestion].
+type MeetingPollQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
 
 // MeetingPollsReport is the response of [ReportsService.GetMeetingPolls].
 type MeetingPollsReport struct {
@@ -4293,6 +5765,153 @@ type MeetingSettingsWaitingRoomOptions struct {
 	WhoGoesToWaitingRoom WaitingRoomAudience `json:"who_goes_to_waiting_room,omitempty"`
 }
 
+// MeetingSummary is the response of [SummariesService.Get].
+type MeetingSummary struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitempty"`
+
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitempty"`
+
+	// The unique meeting ID.
+	MeetingUUID string `json:"meeting_uuid,omitempty"`
+
+	// The meeting ID The meeting's unique identifier in long format, represented as int64 data type in
+	// JSON.
+	MeetingID int64 `json:"meeting_id,omitempty"`
+
+	// The meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitempty"`
+
+	// The meeting's start date and time.
+	MeetingStartTime Time `json:"meeting_start_time,omitzero"`
+
+	// The meeting's end date and time.
+	MeetingEndTime Time `json:"meeting_end_time,omitzero"`
+
+	// The summary's start date and time.
+	SummaryStartTime Time `json:"summary_start_time,omitzero"`
+
+	// The summary's end date and time.
+	SummaryEndTime Time `json:"summary_end_time,omitzero"`
+
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime Time `json:"summary_created_time,omitzero"`
+
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime Time `json:"summary_last_modified_time,omitzero"`
+
+	// The user ID of the user who last modified the meeting summary.
+	SummaryLastModifiedUserID string `json:"summary_last_modified_user_id,omitempty"`
+
+	// The user email of the user who last modified the meeting summary.
+	SummaryLastModifiedUserEmail string `json:"summary_last_modified_user_email,omitempty"`
+
+	// The summary title.
+	SummaryTitle string `json:"summary_title,omitempty"`
+
+	// The summary overview.
+	SummaryOverview string `json:"summary_overview,omitempty"`
+
+	// The summary content details.
+	SummaryDetails []MeetingSummarySummaryDetail `json:"summary_details,omitempty"`
+
+	// The next steps.
+	NextSteps []string `json:"next_steps,omitempty"`
+
+	// The edited summary content.
+	EditedSummary *MeetingSummaryEditedSummary `json:"edited_summary,omitempty"`
+
+	// The complete meeting summary in Markdown format.
+	SummaryContent string `json:"summary_content,omitempty"`
+
+	// The URL to view the full summary document in Zoom Docs.
+	SummaryDocURL string `json:"summary_doc_url,omitempty"`
+}
+
+// MeetingSummaryEditedSummary is the edited_summary field of [MeetingSummary]. The edited summary
+// content.
+type MeetingSummaryEditedSummary struct {
+	// The user edited summary overview.
+	SummaryOverview string `json:"summary_overview,omitempty"`
+
+	// The user edited summary details.
+	SummaryDetails string `json:"summary_details,omitempty"`
+
+	// The user edited next steps.
+	NextSteps []string `json:"next_steps,omitempty"`
+}
+
+// MeetingSummaryList is the response of [SummariesService.List].
+type MeetingSummaryList struct {
+	// The number of records returned with a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The start date, in yyyy-MM-dd'T'HH:mm:ss'Z' UTC format, used to retrieve the meeting summaries'
+	// creation date range.
+	From Time `json:"from,omitzero"`
+
+	// The end date, in yyyy-MM-dd'T'HH:mm:ss'Z' UTC format, used to retrieve the meeting summaries'
+	// creation date range.
+	To Time `json:"to,omitzero"`
+
+	// List of meeting summary objects.
+	Summaries []MeetingSummaryListSummary `json:"summaries,omitempty"`
+}
+
+func (l *MeetingSummaryList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// MeetingSummaryListSummary is the summaries field of [MeetingSummaryList]. The meeting summary
+// object.
+type MeetingSummaryListSummary struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitempty"`
+
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitempty"`
+
+	// Unique meeting ID.
+	MeetingUUID string `json:"meeting_uuid,omitempty"`
+
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON, also known as the meeting number.
+	MeetingID int64 `json:"meeting_id,omitempty"`
+
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitempty"`
+
+	// The meeting's start date and time.
+	MeetingStartTime Time `json:"meeting_start_time,omitzero"`
+
+	// The meeting's end date and time.
+	MeetingEndTime Time `json:"meeting_end_time,omitzero"`
+
+	// The summary's start date and time.
+	SummaryStartTime Time `json:"summary_start_time,omitzero"`
+
+	// The summary's end date and time.
+	SummaryEndTime Time `json:"summary_end_time,omitzero"`
+
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime Time `json:"summary_created_time,omitzero"`
+
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime Time `json:"summary_last_modified_time,omitzero"`
+}
+
+// MeetingSummarySummaryDetail is the summary_details field of [MeetingSummary]. The summary detail
+// object.
+type MeetingSummarySummaryDetail struct {
+	// The summary label.
+	Label string `json:"label,omitempty"`
+
+	// The summary content.
+	Summary string `json:"summary,omitempty"`
+}
+
 // MeetingSummaryTemplate is an object of the Zoom API.
 type MeetingSummaryTemplate struct {
 	// summary template id.
@@ -4303,6 +5922,87 @@ type MeetingSummaryTemplate struct {
 
 	// summary template description.
 	Description string `json:"description,omitempty"`
+}
+
+// MeetingSurvey is the request body of [SurveysService.UpdateMeeting] and the response of
+// [SurveysService.GetMeeting]. Information about the meeting survey.
+type MeetingSurvey struct {
+	// Information about the customized meeting survey.
+	CustomSurvey *MeetingSurveyCustomSurvey `json:"custom_survey,omitempty"`
+
+	// Whether the Show in the browser when the meeting ends option is enabled.
+	ShowInTheBrowser *bool `json:"show_in_the_browser,omitempty"`
+
+	// The link to the third party meeting survey.
+	ThirdPartySurvey string `json:"third_party_survey,omitempty"`
+}
+
+// MeetingSurveyCustomSurvey is the custom_survey field of [MeetingSurvey]. Information about the
+// customized meeting survey.
+type MeetingSurveyCustomSurvey struct {
+	// The survey's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+
+	// Allow participants to anonymously answer survey questions.
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// Whether to display the number in the question name.
+	NumberedQuestions *bool `json:"numbered_questions,omitempty"`
+
+	// Whether to display the question type in the question name.
+	ShowQuestionType *bool `json:"show_question_type,omitempty"`
+
+	// The survey's feedback, up to 320 characters.
+	Feedback string `json:"feedback,omitempty"`
+
+	// Information about the meeting survey's questions.
+	Questions []MeetingSurveyCustomSurveyQuestion `json:"questions,omitempty"`
+}
+
+// MeetingSurveyCustomSurveyQuestion is the questions field of [MeetingSurveyCustomSurvey].
+type MeetingSurveyCustomSurveyQuestion struct {
+	// The survey question, up to 420 characters.
+	Name string `json:"name,omitempty"`
+
+	// The survey's question and answer type.
+	Type MeetingSurveyCustomSurveyQuestionType `json:"type,omitempty"`
+
+	// Whether participants must answer the question.
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box.
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The survey question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Information about the prompt questions.
+	Prompts []MeetingSurveyCustomSurveyQuestionPrompt `json:"prompts,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label used for the rating_min_value field, up to 50 characters.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The high score label used for the rating_max_value field, up to 50 characters.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+}
+
+// MeetingSurveyCustomSurveyQuestionPrompt is the prompts field of
+// [MeetingSurveyCustomSurveyQuestion].
+type MeetingSurveyCustomSurveyQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
 }
 
 // MeetingSurveyReport is the response of [ReportsService.GetMeetingSurvey].
@@ -4336,6 +6036,28 @@ type MeetingTemplate struct {
 
 	// Meeting Template settings.
 	Settings *MeetingTemplateSettings `json:"settings,omitempty"`
+}
+
+// MeetingTemplateList is the response of [TemplatesService.List].
+type MeetingTemplateList struct {
+	Templates []MeetingTemplateListTemplate `json:"templates,omitempty"`
+
+	// Total records found for this request.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *MeetingTemplateList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// MeetingTemplateListTemplate is the templates field of [MeetingTemplateList].
+type MeetingTemplateListTemplate struct {
+	// The template ID.
+	ID string `json:"id,omitempty"`
+
+	// The template name.
+	Name string `json:"name,omitempty"`
+
+	// The template type:
+	Type int `json:"type,omitempty"`
 }
 
 // MeetingTemplateSettings is the settings field of [MeetingTemplate]. Meeting Template settings.
@@ -4432,6 +6154,12 @@ type MeetingTemplateSettingsScheduleMeeting struct {
 	MuteUponEntry bool `json:"mute_upon_entry,omitempty"`
 }
 
+// MeetingToken is the response of [MeetingsService.GetToken]. Information about the meeting token.
+type MeetingToken struct {
+	// The generated meeting token.
+	Token Secret `json:"token,omitempty"`
+}
+
 // MeetingTranscript is the response of [CloudRecordingsService.GetTranscript].
 type MeetingTranscript struct {
 	// The meeting ID.
@@ -4512,6 +6240,50 @@ type OperationLogsReport struct {
 }
 
 func (l *OperationLogsReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// PACAccountList is the response of [UsersService.ListPACAccounts].
+type PACAccountList struct {
+	// Information about the PAC accounts.
+	PACAccounts []PACAccountListPACAccount `json:"pac_accounts,omitempty"`
+}
+
+// PACAccountListPACAccount is the pac_accounts field of [PACAccountList].
+type PACAccountListPACAccount struct {
+	// The conference ID.
+	ConferenceID int64 `json:"conference_id,omitempty"`
+
+	// Information about the account's dedicated dial-in numbers.
+	DedicatedDialInNumber []PACAccountListPACAccountDedicatedDialInNumberItem `json:"dedicated_dial_in_number,omitempty"`
+
+	// Information about the account's global dial-in numbers.
+	GlobalDialInNumbers []PACAccountListPACAccountGlobalDialInNumber `json:"global_dial_in_numbers,omitempty"`
+
+	// The listen-only password, up to six characters in length.
+	ListenOnlyPassword Secret `json:"listen_only_password,omitempty"`
+
+	// The participant password, up to six characters in length.
+	ParticipantPassword Secret `json:"participant_password,omitempty"`
+}
+
+// PACAccountListPACAccountDedicatedDialInNumberItem is the dedicated_dial_in_number field of
+// [PACAccountListPACAccount].
+type PACAccountListPACAccountDedicatedDialInNumberItem struct {
+	// The dial-in country code.
+	Country string `json:"country,omitempty"`
+
+	// The dial-in number.
+	Number string `json:"number,omitempty"`
+}
+
+// PACAccountListPACAccountGlobalDialInNumber is the global_dial_in_numbers field of
+// [PACAccountListPACAccount].
+type PACAccountListPACAccountGlobalDialInNumber struct {
+	// The global dial-in country code.
+	Country string `json:"country,omitempty"`
+
+	// The global dial-in number.
+	Number string `json:"number,omitempty"`
+}
 
 // Panelist is the panelists field of [PanelistList].
 type Panelist struct {
@@ -4729,6 +6501,48 @@ type PastMeeting struct {
 
 	// Whether the summary feature was used in the meeting.
 	HasMeetingSummary bool `json:"has_meeting_summary,omitempty"`
+}
+
+// PastMeetingPollResults is the response of [PollsService.ListPastResults].
+type PastMeetingPollResults struct {
+	// Meeting ID: Unique identifier of the meeting in long format(represented as int64 data type in
+	// JSON), also known as the meeting number.
+	ID int64 `json:"id,omitempty"`
+
+	Questions []PastMeetingPollResultsQuestion `json:"questions,omitempty"`
+
+	// The start time of the meeting.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Meeting UUID.
+	UUID string `json:"uuid,omitempty"`
+}
+
+// PastMeetingPollResultsQuestion is the questions field of [PastMeetingPollResults].
+type PastMeetingPollResultsQuestion struct {
+	// Email address of the user who submitted answers to the poll.
+	Email string `json:"email,omitempty"`
+
+	// Name of the user who submitted answers to the poll.
+	Name string `json:"name,omitempty"`
+
+	QuestionDetails []PastMeetingPollResultsQuestionQuestionDetail `json:"question_details,omitempty"`
+}
+
+// PastMeetingPollResultsQuestionQuestionDetail is the question_details field of
+// [PastMeetingPollResultsQuestion].
+type PastMeetingPollResultsQuestionQuestionDetail struct {
+	// Answer submitted by the user.
+	Answer string `json:"answer,omitempty"`
+
+	// Date and time at which the answer to the poll was submitted.
+	DateTime Time `json:"date_time,omitzero"`
+
+	// Unique identifier of the poll.
+	PollingID string `json:"polling_id,omitempty"`
+
+	// Question asked during the poll.
+	Question string `json:"question,omitempty"`
 }
 
 // PastMeetingQA is the response of [MeetingsService.ListPastQA].
@@ -5696,6 +7510,188 @@ type RoleSubAccountPrivileges struct {
 	SecondLevel int `json:"second_level,omitempty"`
 }
 
+// SIPPhone is the response of [SIPPhonesService.Enable].
+type SIPPhone struct {
+	// The SIP phone ID.
+	PhoneID string `json:"phone_id,omitempty"`
+
+	// The authorization name of the user that is registered for SIP phone.
+	AuthorizationName string `json:"authorization_name,omitempty"`
+
+	// The name or IP address of your provider's SIP domain (example: CDC.WEB).
+	Domain string `json:"domain,omitempty"`
+
+	// The password generated for the user in the SIP account.
+	Password Secret `json:"password,omitempty"`
+
+	// The number of minutes after which the SIP registration of the Zoom client user will expire, and
+	// the client will auto register to the SIP server.
+	RegistrationExpireTime int `json:"registration_expire_time,omitempty"`
+
+	// The email address of the user to associate with the SIP Phone.
+	UserEmail string `json:"user_email,omitempty"`
+
+	// The phone number associated with the user in the SIP account.
+	UserName string `json:"user_name,omitempty"`
+
+	// The number to dial for checking voicemail.
+	VoiceMail string `json:"voice_mail,omitempty"`
+
+	// The displayed phone number associated with the user can be either in extension format or E.164
+	// format.
+	DisplayNumber string `json:"display_number,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server *SIPPhoneServer `json:"server,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server2 *SIPPhoneServer2 `json:"server_2,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server3 *SIPPhoneServer3 `json:"server_3,omitempty"`
+}
+
+// SIPPhoneList is the response of [SIPPhonesService.List].
+type SIPPhoneList struct {
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// SIP phones object.
+	Phones []SIPPhoneListPhone `json:"phones,omitempty"`
+}
+
+func (l *SIPPhoneList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// SIPPhoneListPhone is the phones field of [SIPPhoneList].
+type SIPPhoneListPhone struct {
+	// The authorization name of the user that is registered for SIP phone.
+	AuthorizationName string `json:"authorization_name,omitempty"`
+
+	// The name or IP address of your provider's SIP domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The SIP phone ID.
+	PhoneID string `json:"phone_id,omitempty"`
+
+	// The password generated for the user in the SIP account.
+	Password Secret `json:"password,omitempty"`
+
+	// The number of minutes after which the SIP registration of the Zoom client user will expire, and
+	// the client will auto register to the SIP server.
+	RegistrationExpireTime int `json:"registration_expire_time,omitempty"`
+
+	// The email address of the user to associate with the SIP Phone.
+	UserEmail string `json:"user_email,omitempty"`
+
+	// The phone number associated with the user in the SIP account.
+	UserName string `json:"user_name,omitempty"`
+
+	// The number to dial for checking voicemail.
+	VoiceMail string `json:"voice_mail,omitempty"`
+
+	// The displayed phone number associated with the user can be either in extension format or E.164
+	// format.
+	DisplayNumber string `json:"display_number,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server *SIPPhoneListPhoneServer `json:"server,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server2 *SIPPhoneListPhoneServer2 `json:"server_2,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server3 *SIPPhoneListPhoneServer3 `json:"server_3,omitempty"`
+}
+
+// SIPPhoneListPhoneServer is the server field of [SIPPhoneListPhone]. Defined a set of basic
+// components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type SIPPhoneListPhoneServer struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneListPhoneServerTransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneListPhoneServer2 is the server_2 field of [SIPPhoneListPhone]. Defined a set of basic
+// components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type SIPPhoneListPhoneServer2 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneListPhoneServer2TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneListPhoneServer3 is the server_3 field of [SIPPhoneListPhone]. Defined a set of basic
+// components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type SIPPhoneListPhoneServer3 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneListPhoneServer3TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneServer is the server field of [SIPPhone]. Defined a set of basic components of SIP
+// network architecture, including proxy_server, register_server and transport_protocol.
+type SIPPhoneServer struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneServerTransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneServer2 is the server_2 field of [SIPPhone]. Defined a set of basic components of SIP
+// network architecture, including proxy_server, register_server and transport_protocol.
+type SIPPhoneServer2 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneServer2TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneServer3 is the server_3 field of [SIPPhone]. Defined a set of basic components of SIP
+// network architecture, including proxy_server, register_server and transport_protocol.
+type SIPPhoneServer3 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneServer3TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
 // Scheduler is the schedulers field of [SchedulerList].
 type Scheduler struct {
 	// Email address of the scheduler.
@@ -5735,6 +7731,12 @@ type SearchCompanyContactsOptions struct {
 
 	// The next page token paginates through a large set of results.
 	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// SetUserTSPGlobalDialInURLRequest is the request body of [TSPService.SetUserGlobalDialInURL].
+type SetUserTSPGlobalDialInURLRequest struct {
+	// The global dial-in URL for a TSP enabled account.
+	AudioURL string `json:"audio_url,omitempty"`
 }
 
 // SetWebinarBrandingVirtualBackgroundOptions holds the query parameters of
@@ -5952,7 +7954,7 @@ type TollNumber struct {
 	Number string `json:"number,omitempty"`
 }
 
-// TrackingField is the tracking_fields field of [Meeting].
+// TrackingField is the response of [TrackingFieldsService.Create] and [TrackingFieldsService.Get].
 type TrackingField struct {
 	// The tracking field's label. Required.
 	Field string `json:"field"`
@@ -5963,7 +7965,27 @@ type TrackingField struct {
 	// Indicates whether the tracking field is visible in the meeting scheduling options in the Zoom
 	// Web Portal or not.
 	Visible *bool `json:"visible,omitempty"`
+
+	// Tracking field's ID.
+	ID string `json:"id,omitempty"`
+
+	// Array of recommended values.
+	RecommendedValues []string `json:"recommended_values,omitempty"`
+
+	// Tracking field required.
+	Required *bool `json:"required,omitempty"`
 }
+
+// TrackingFieldList is the response of [TrackingFieldsService.List]. Tracking field list.
+type TrackingFieldList struct {
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Array of tracking fields.
+	TrackingFields []TrackingField `json:"tracking_fields,omitempty"`
+}
+
+func (l *TrackingFieldList) pageInfo() (string, int) { return "", l.TotalRecords }
 
 // TrackingSource is the tracking_sources field of [TrackingSourceList].
 type TrackingSource struct {
@@ -6117,6 +8139,51 @@ type UpcomingMeetingList struct {
 
 func (l *UpcomingMeetingList) pageInfo() (string, int) { return "", l.TotalRecords }
 
+// UpdateAccountTSPRequest is the request body of [TSPService.Update].
+type UpdateAccountTSPRequest struct {
+	// Control restriction on account users adding a TSP number outside of account's dial in numbers.
+	DialInNumberUnrestricted *bool `json:"dial_in_number_unrestricted,omitempty"`
+
+	// Enable 3rd party audio conferencing for account users.
+	Enable *bool `json:"enable,omitempty"`
+
+	// For master account, extend its TSP setting to all sub accounts.
+	MasterAccountSettingExtended *bool `json:"master_account_setting_extended,omitempty"`
+
+	// Control restriction on account users being able to modify their TSP credentials.
+	ModifyCredentialForbidden *bool `json:"modify_credential_forbidden,omitempty"`
+
+	// Telephony bridge.
+	TSPBridge UpdateAccountTSPRequestTSPBridge `json:"tsp_bridge,omitempty"`
+
+	// Enable TSP feature for account.
+	TSPEnabled *bool `json:"tsp_enabled,omitempty"`
+
+	// 3rd party audio conferencing provider.
+	TSPProvider string `json:"tsp_provider,omitempty"`
+}
+
+// UpdateArchivedFileRequest is the request body of [ArchivingService.UpdateFile].
+type UpdateArchivedFileRequest struct {
+	// Whether to auto-delete the archived file. Required.
+	AutoDelete bool `json:"auto_delete"`
+}
+
+// UpdateDeviceRequest is the request body of [DevicesService.Update].
+type UpdateDeviceRequest struct {
+	// The name of the device. Required.
+	DeviceName string `json:"device_name"`
+
+	// The name of the tag.
+	Tag string `json:"tag,omitempty"`
+
+	// id of the Zoom Room.
+	RoomID string `json:"room_id,omitempty"`
+
+	// Device Type: 0 - Zoom Rooms Computer.
+	DeviceType *int `json:"device_type,omitempty"`
+}
+
 // UpdateGroupLockSettingsOptions holds the query parameters of [GroupsService.UpdateLockSettings].
 type UpdateGroupLockSettingsOptions struct {
 	// Optional query parameters.
@@ -6151,10 +8218,146 @@ type UpdateGroupSettingsOptions struct {
 	Option SettingsOption `url:"option,omitempty"`
 }
 
+// UpdateH323DeviceRequest is the request body of [H323DevicesService.Update]. The H.323/SIP device
+// object.
+type UpdateH323DeviceRequest struct {
+	// Device encryption: auto - auto. Required.
+	Encryption UpdateH323DeviceRequestEncryption `json:"encryption"`
+
+	// Device IP. Required.
+	IP string `json:"ip"`
+
+	// Device name. Required.
+	Name string `json:"name"`
+
+	// Device protocol. Required.
+	Protocol UpdateH323DeviceRequestProtocol `json:"protocol"`
+}
+
+// UpdateLiveMeetingChatMessageRequest is the request body of
+// [MeetingsService.UpdateLiveChatMessage].
+type UpdateLiveMeetingChatMessageRequest struct {
+	// The content of the chat message. Required.
+	MessageContent string `json:"message_content"`
+}
+
+// UpdateMeetingLiveStreamRequest is the request body of [MeetingsService.UpdateLiveStream]. Meeting
+// live stream.
+type UpdateMeetingLiveStreamRequest struct {
+	// The live stream page URL. Required.
+	PageURL string `json:"page_url"`
+
+	// Stream name and key. Required.
+	StreamKey string `json:"stream_key"`
+
+	// Streaming URL. Required.
+	StreamURL string `json:"stream_url"`
+
+	// The number of pixels in each dimension that the video camera can display, required when a user
+	// enables 1080p.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// UpdateMeetingLiveStreamStatusRequest is the request body of
+// [MeetingsService.UpdateLiveStreamStatus]. The meeting's livestream status.
+type UpdateMeetingLiveStreamStatusRequest struct {
+	// The meeting's livestream status.
+	Action UpdateMeetingLiveStreamStatusRequestAction `json:"action,omitempty"`
+
+	// The meeting's livestreaming settings.
+	Settings *UpdateMeetingLiveStreamStatusRequestSettings `json:"settings,omitempty"`
+}
+
+// UpdateMeetingLiveStreamStatusRequestSettings is the settings field of
+// [UpdateMeetingLiveStreamStatusRequest]. The meeting's livestreaming settings.
+type UpdateMeetingLiveStreamStatusRequestSettings struct {
+	// Whether to display the name of the active speaker during a meeting's livestream.
+	ActiveSpeakerName *bool `json:"active_speaker_name,omitempty"`
+
+	// The display name of the meeting's livestream.
+	DisplayName string `json:"display_name,omitempty"`
+
+	// The layout of the meeting's livestream.
+	Layout UpdateMeetingLiveStreamStatusRequestSettingsLayout `json:"layout,omitempty"`
+
+	// The livestream's closed caption type for this session.
+	CloseCaption UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption `json:"close_caption,omitempty"`
+}
+
 // UpdateMeetingOptions holds the query parameters of [MeetingsService.Update].
 type UpdateMeetingOptions struct {
 	// Meeting occurrence ID.
 	OccurrenceID string `url:"occurrence_id,omitempty"`
+}
+
+// UpdateMeetingPollRequest is the request body of [PollsService.Update].
+type UpdateMeetingPollRequest struct {
+	// Whether meeting participants answer poll questions anonymously.
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// The type of poll.
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []UpdateMeetingPollRequestQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// UpdateMeetingPollRequestQuestion is the questions field of [UpdateMeetingPollRequest].
+type UpdateMeetingPollRequestQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question.
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []UpdateMeetingPollRequestQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box.
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type.
+	Type UpdateMeetingPollRequestQuestionType `json:"type,omitempty"`
+}
+
+// UpdateMeetingPollRequestQuestionPrompt is the prompts field of
+// [UpdateMeetingPollRequestQuestion].
+type UpdateMeetingPollRequestQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
 }
 
 // UpdateMeetingRTMSAppStatusRequest is the request body of [MeetingsService.UpdateRTMSAppStatus].
@@ -6258,6 +8461,101 @@ type UpdateRoleRequest struct {
 	// This field will only be displayed to accounts that are enrolled in the partner plan and follow
 	// master accounts and sub accounts structure.
 	SubAccountPrivileges *RoleSubAccountPrivileges `json:"sub_account_privileges,omitempty"`
+}
+
+// UpdateSIPPhoneRequest is the request body of [SIPPhonesService.Update].
+type UpdateSIPPhoneRequest struct {
+	// The authorization name of the user that is registered for SIP phone.
+	AuthorizationName string `json:"authorization_name,omitempty"`
+
+	// The name or IP address of your provider's SIP domain, such as example.com.
+	Domain string `json:"domain,omitempty"`
+
+	// The password generated for the user in the SIP account.
+	Password Secret `json:"password,omitempty"`
+
+	// The number of minutes after which the SIP registration of the Zoom client user will expire, and
+	// the client will auto register to the SIP server.
+	RegistrationExpireTime int `json:"registration_expire_time,omitempty"`
+
+	// The phone number associated with the user in the SIP account.
+	UserName string `json:"user_name,omitempty"`
+
+	// The number to dial for checking voicemail.
+	VoiceMail string `json:"voice_mail,omitempty"`
+
+	// The displayed phone number associated with the user can be either in extension format or E.164
+	// format.
+	DisplayNumber string `json:"display_number,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server *UpdateSIPPhoneRequestServer `json:"server,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server2 *UpdateSIPPhoneRequestServer2 `json:"server_2,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server3 *UpdateSIPPhoneRequestServer3 `json:"server_3,omitempty"`
+}
+
+// UpdateSIPPhoneRequestServer is the server field of [UpdateSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type UpdateSIPPhoneRequestServer struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol UpdateSIPPhoneRequestServerTransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// UpdateSIPPhoneRequestServer2 is the server_2 field of [UpdateSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type UpdateSIPPhoneRequestServer2 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol UpdateSIPPhoneRequestServer2TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// UpdateSIPPhoneRequestServer3 is the server_3 field of [UpdateSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type UpdateSIPPhoneRequestServer3 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol UpdateSIPPhoneRequestServer3TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// UpdateTrackingFieldRequest is the request body of [TrackingFieldsService.Update]. Tracking field.
+type UpdateTrackingFieldRequest struct {
+	// Label or name for the tracking field.
+	Field string `json:"field,omitempty"`
+
+	// Array of recommended values.
+	RecommendedValues []string `json:"recommended_values,omitempty"`
+
+	// Tracking field required.
+	Required *bool `json:"required,omitempty"`
+
+	// Tracking field visible.
+	Visible *bool `json:"visible,omitempty"`
 }
 
 // UpdateUserEmailRequest is the request body of [UsersService.UpdateEmail].
@@ -6402,6 +8700,37 @@ type UpdateUserStatusRequest struct {
 	Action UserStatusAction `json:"action"`
 }
 
+// UpdateUserTSPAccountRequest is the request body of [TSPService.UpdateUserAccount]. TSP account.
+type UpdateUserTSPAccountRequest struct {
+	// Conference code. Required.
+	ConferenceCode string `json:"conference_code"`
+
+	// List of dial in numbers.
+	DialInNumbers []UpdateUserTSPAccountRequestDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// Leader PIN. Required.
+	LeaderPin Secret `json:"leader_pin"`
+
+	// Telephony bridge.
+	TSPBridge UpdateUserTSPAccountRequestTSPBridge `json:"tsp_bridge,omitempty"`
+}
+
+// UpdateUserTSPAccountRequestDialInNumber is the dial_in_numbers field of
+// [UpdateUserTSPAccountRequest].
+type UpdateUserTSPAccountRequestDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Country label, if passed, will display in place of code.
+	CountryLabel string `json:"country_label,omitempty"`
+
+	// Dial-in number.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number types.
+	Type UpdateUserTSPAccountRequestDialInNumberType `json:"type,omitempty"`
+}
+
 // UpdateWebinarBrandingNameTagRequest is the request body of
 // [WebinarsService.UpdateBrandingNameTag]. Name tag information.
 type UpdateWebinarBrandingNameTagRequest struct {
@@ -6541,6 +8870,38 @@ type UpdateWebinarRequest struct {
 // UpdateWebinarStatusRequest is the request body of [WebinarsService.UpdateStatus].
 type UpdateWebinarStatusRequest struct {
 	Action WebinarAction `json:"action,omitempty"`
+}
+
+// UpgradeZPARequest is the request body of [DevicesService.UpgradeZPA].
+type UpgradeZPARequest struct {
+	// The ZDM group ID. Required.
+	ZdmGroupID string `json:"zdm_group_id"`
+
+	// Required.
+	Data UpgradeZPARequestData `json:"data"`
+}
+
+// UpgradeZPARequestData is the data field of [UpgradeZPARequest].
+type UpgradeZPARequestData struct {
+	FirmwareVersions []UpgradeZPARequestDataFirmwareVersion `json:"firmware_versions,omitempty"`
+
+	// Upgrade firmware.
+	UpgradeType UpgradeZPARequestDataUpgradeType `json:"upgrade_type,omitempty"`
+
+	// The app version to be upgraded.
+	AppVersion string `json:"app_version,omitempty"`
+}
+
+// UpgradeZPARequestDataFirmwareVersion is the firmware_versions field of [UpgradeZPARequestData].
+type UpgradeZPARequestDataFirmwareVersion struct {
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The firmware version.
+	Version string `json:"version,omitempty"`
+
+	// The device's model name.
+	Model string `json:"model,omitempty"`
 }
 
 // User is the response of [UsersService.Get].
@@ -7861,6 +10222,80 @@ type UserSummary struct {
 	TotalUsersCount int `json:"total_users_count,omitempty"`
 }
 
+// UserTSPAccount is the response of [TSPService.AddUserAccount] and [TSPService.GetUserAccount].
+type UserTSPAccount struct {
+	// The ID of the TSP account.
+	ID string `json:"id,omitempty"`
+
+	// Conference code: numeric value, length is less than 16.
+	ConferenceCode string `json:"conference_code,omitempty"`
+
+	// List of dial in numbers.
+	DialInNumbers []UserTSPAccountDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// Leader PIN: numeric value, length is less than 16.
+	LeaderPin Secret `json:"leader_pin,omitempty"`
+
+	// Telephony bridge.
+	TSPBridge UserTSPAccountTSPBridge `json:"tsp_bridge,omitempty"`
+}
+
+// UserTSPAccountDialInNumber is the dial_in_numbers field of [UserTSPAccount].
+type UserTSPAccountDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Country Label, if passed, will display in place of code.
+	CountryLabel string `json:"country_label,omitempty"`
+
+	// Dial-in number: length is less than 16.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number types: toll - Toll number.
+	Type UserTSPAccountDialInNumberType `json:"type,omitempty"`
+}
+
+// UserTSPAccountList is the response of [TSPService.ListUserAccounts].
+type UserTSPAccountList struct {
+	// List of the user's TSP accounts.
+	TSPAccounts []UserTSPAccountListTSPAccount `json:"tsp_accounts,omitempty"`
+}
+
+// UserTSPAccountListTSPAccount is the tsp_accounts field of [UserTSPAccountList]. Details of a TSP
+// account.
+type UserTSPAccountListTSPAccount struct {
+	// Conference code: numeric value, length is less than 16.
+	ConferenceCode string `json:"conference_code,omitempty"`
+
+	// List of dial in numbers.
+	DialInNumbers []UserTSPAccountListTSPAccountDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// The TSP account's ID.
+	ID UserTSPAccountListTSPAccountID `json:"id,omitempty"`
+
+	// Leader PIN.
+	LeaderPin Secret `json:"leader_pin,omitempty"`
+
+	// Telephony bridge.
+	TSPBridge UserTSPAccountListTSPAccountTSPBridge `json:"tsp_bridge,omitempty"`
+}
+
+// UserTSPAccountListTSPAccountDialInNumber is the dial_in_numbers field of
+// [UserTSPAccountListTSPAccount].
+type UserTSPAccountListTSPAccountDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Country label, if passed, will display in place of code.
+	CountryLabel string `json:"country_label,omitempty"`
+
+	// Dial-in number.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number types.
+	Type UserTSPAccountListTSPAccountDialInNumberType `json:"type,omitempty"`
+}
+
 // UserToken is the response of [UsersService.GetMyZAK] and [UsersService.GetToken].
 type UserToken struct {
 	// The user's ZAK.
@@ -8614,4 +11049,109 @@ func (l *WebinarTemplateList) pageInfo() (string, int) { return "", l.TotalRecor
 type WebinarToken struct {
 	// The generated webinar token.
 	Token Secret `json:"token,omitempty"`
+}
+
+// ZDMGroupList is the response of [DevicesService.ListZDMGroups].
+type ZDMGroupList struct {
+	// All ZDM group information under current account.
+	Groups []ZDMGroupListGroup `json:"groups,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The total number of records returned from a single API call.
+	PageSize int `json:"page_size,omitempty"`
+}
+
+func (l *ZDMGroupList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ZDMGroupListGroup is the groups field of [ZDMGroupList].
+type ZDMGroupListGroup struct {
+	// The ZDM group's unique ID.
+	ZdmGroupID string `json:"zdm_group_id,omitempty"`
+
+	// The ZDM group's name.
+	Name string `json:"name,omitempty"`
+
+	// The ZDM group's describe.
+	Description string `json:"description,omitempty"`
+}
+
+// ZPASettings is the response of [DevicesService.GetZPASettings].
+type ZPASettings struct {
+	// The user's language.
+	Language string `json:"language,omitempty"`
+
+	// The user's timezone.
+	Timezone string `json:"timezone,omitempty"`
+
+	// The ZPA information.
+	DeviceInfos []ZPASettingsDeviceInfo `json:"device_infos,omitempty"`
+}
+
+// ZPASettingsDeviceInfo is the device_infos field of [ZPASettings].
+type ZPASettingsDeviceInfo struct {
+	// The device ID.
+	DeviceID string `json:"device_id,omitempty"`
+
+	// The device type.
+	DeviceType string `json:"device_type,omitempty"`
+
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The device's model name.
+	Model string `json:"model,omitempty"`
+
+	// The device's status, either online or offline.
+	Status ZPASettingsDeviceInfoStatus `json:"status,omitempty"`
+
+	// The device policy.
+	Policy *ZPASettingsDeviceInfoPolicy `json:"policy,omitempty"`
+}
+
+// ZPASettingsDeviceInfoPolicy is the policy field of [ZPASettingsDeviceInfo]. The device policy.
+type ZPASettingsDeviceInfoPolicy struct {
+	HotDesking *ZPASettingsDeviceInfoPolicyHotDesking `json:"hot_desking,omitempty"`
+
+	CallControl *ZPASettingsDeviceInfoPolicyCallControl `json:"call_control,omitempty"`
+}
+
+// ZPASettingsDeviceInfoPolicyCallControl is the call_control field of
+// [ZPASettingsDeviceInfoPolicy].
+type ZPASettingsDeviceInfoPolicyCallControl struct {
+	// This field lets the call control feature to the current device.
+	Status ZPASettingsDeviceInfoPolicyCallControlStatus `json:"status,omitempty"`
+}
+
+// ZPASettingsDeviceInfoPolicyHotDesking is the hot_desking field of [ZPASettingsDeviceInfoPolicy].
+type ZPASettingsDeviceInfoPolicyHotDesking struct {
+	// The device's status, either online or offline.
+	Status ZPASettingsDeviceInfoPolicyHotDeskingStatus `json:"status,omitempty"`
+}
+
+// ZPAVersions is the response of [DevicesService.GetZPAVersions]. Information about the version
+// list.
+type ZPAVersions struct {
+	// List of firmware that can be upgraded.
+	FirmwareVersions []ZPAVersionsFirmwareVersion `json:"firmware_versions,omitempty"`
+
+	// List of app versions that can be upgraded.
+	AppVersions []string `json:"app_versions,omitempty"`
+}
+
+// ZPAVersionsFirmwareVersion is the firmware_versions field of [ZPAVersions]. Details of firmware
+// that the vendor can upgrade.
+type ZPAVersionsFirmwareVersion struct {
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The device's model name.
+	Model string `json:"model,omitempty"`
+
+	// The package version.
+	Version string `json:"version,omitempty"`
+
+	// The prompt information for this version.
+	WarnInfo string `json:"warn_info,omitempty"`
 }

@@ -190,6 +190,96 @@ var operations = map[string]opDef{
 	"GetMeetingTranscript":              def("CloudRecordings", "GetTranscript", "GetMeetingTranscript", "MeetingTranscript"),
 	"DeleteMeetingTranscript":           def("CloudRecordings", "DeleteTranscript", "DeleteMeetingTranscript", ""),
 
+	// Meetings document, tags Live streaming, In-Meeting Apps and
+	// In-Meeting Features: calls about one meeting, beside the Webinars
+	// service's counterparts.
+	"meetingLiveStreamingJoinToken":  def("Meetings", "GetLiveStreamingJoinToken", "GetMeetingLiveStreamingJoinToken", "JoinToken"),
+	"getMeetingLiveStreamDetails":    def("Meetings", "GetLiveStream", "GetMeetingLiveStream", "MeetingLiveStream"),
+	"meetingLiveStreamUpdate":        def("Meetings", "UpdateLiveStream", "UpdateMeetingLiveStream", ""),
+	"meetingLiveStreamStatusUpdate":  def("Meetings", "UpdateLiveStreamStatus", "UpdateMeetingLiveStreamStatus", ""),
+	"meetingAppAdd":                  def("Meetings", "AddApp", "AddMeetingApp", "MeetingApp"),
+	"meetingAppDelete":               def("Meetings", "DeleteApp", "DeleteMeetingApp", ""),
+	"deleteMeetingChatMessageById":   def("Meetings", "DeleteLiveChatMessage", "DeleteLiveMeetingChatMessage", ""),
+	"updateMeetingChatMessageById":   def("Meetings", "UpdateLiveChatMessage", "UpdateLiveMeetingChatMessage", ""),
+	"inMeetingControl":               def("Meetings", "Control", "ControlLiveMeeting", ""),
+	"meetingLocalRecordingJoinToken": def("Meetings", "GetLocalRecordingJoinToken", "GetMeetingLocalRecordingJoinToken", "JoinToken"),
+	"meetingToken":                   def("Meetings", "GetToken", "GetMeetingToken", "MeetingToken"),
+
+	// Meetings document, tag Polls.
+	"createBatchPolls":     def("Polls", "CreateBatch", "CreateBatchMeetingPolls", "MeetingPollBatch"),
+	"meetingPolls":         def("Polls", "List", "ListMeetingPolls", "MeetingPollList"),
+	"meetingPollCreate":    def("Polls", "Create", "CreateMeetingPoll", "MeetingPoll"),
+	"meetingPollGet":       def("Polls", "Get", "GetMeetingPoll", "MeetingPoll"),
+	"meetingPollUpdate":    def("Polls", "Update", "UpdateMeetingPoll", ""),
+	"meetingPollDelete":    def("Polls", "Delete", "DeleteMeetingPoll", ""),
+	"listPastMeetingPolls": def("Polls", "ListPastResults", "ListPastMeetingPollResults", "PastMeetingPollResults"),
+
+	// Meetings document, tag Surveys.
+	"meetingSurveyGet":    def("Surveys", "GetMeeting", "GetMeetingSurvey", "MeetingSurvey"),
+	"meetingSurveyDelete": def("Surveys", "DeleteMeeting", "DeleteMeetingSurvey", ""),
+	"meetingSurveyUpdate": def("Surveys", "UpdateMeeting", "UpdateMeetingSurvey", "").body("MeetingSurvey"),
+
+	// Meetings document, tag Summaries.
+	"Listmeetingsummaries":          def("Summaries", "List", "ListMeetingSummaries", "MeetingSummaryList"),
+	"Getameetingsummary":            def("Summaries", "Get", "GetMeetingSummary", "MeetingSummary"),
+	"Deletemeetingorwebinarsummary": def("Summaries", "Delete", "DeleteMeetingSummary", ""),
+
+	// Meetings document, tag Templates.
+	"listMeetingTemplates":  def("Templates", "List", "ListMeetingTemplates", "MeetingTemplateList"),
+	"meetingTemplateCreate": def("Templates", "Create", "CreateMeetingTemplate", "CreatedMeetingTemplate"),
+
+	// Meetings document, tags TSP and PAC.
+	"tsp":           def("TSP", "Get", "GetAccountTSP", "AccountTSP"),
+	"tspUpdate":     def("TSP", "Update", "UpdateAccountTSP", ""),
+	"userTSPs":      def("TSP", "ListUserAccounts", "ListUserTSPAccounts", "UserTSPAccountList"),
+	"userTSPCreate": def("TSP", "AddUserAccount", "AddUserTSPAccount", "UserTSPAccount"),
+	"tspUrlUpdate":  def("TSP", "SetUserGlobalDialInURL", "SetUserTSPGlobalDialInURL", ""),
+	"userTSP":       def("TSP", "GetUserAccount", "GetUserTSPAccount", "UserTSPAccount"),
+	"userTSPDelete": def("TSP", "DeleteUserAccount", "DeleteUserTSPAccount", ""),
+	"userTSPUpdate": def("TSP", "UpdateUserAccount", "UpdateUserTSPAccount", "").body("UpdateUserTSPAccountRequest"),
+	"userPACs":      def("Users", "ListPACAccounts", "ListUserPACAccounts", "PACAccountList"),
+
+	// Meetings document, tag Tracking Field.
+	"trackingfieldList":   def("TrackingFields", "List", "ListTrackingFields", "TrackingFieldList"),
+	"trackingfieldCreate": def("TrackingFields", "Create", "CreateTrackingField", "TrackingField"),
+	"trackingfieldGet":    def("TrackingFields", "Get", "GetTrackingField", "TrackingField"),
+	"trackingfieldDelete": def("TrackingFields", "Delete", "DeleteTrackingField", ""),
+	"trackingfieldUpdate": def("TrackingFields", "Update", "UpdateTrackingField", ""),
+
+	// Meetings document, tags H323 Devices and SIP Phone.
+	"deviceList":           def("H323Devices", "List", "ListH323Devices", "H323DeviceList"),
+	"deviceCreate":         def("H323Devices", "Create", "CreateH323Device", "H323Device"),
+	"deviceDelete":         def("H323Devices", "Delete", "DeleteH323Device", ""),
+	"deviceUpdate":         def("H323Devices", "Update", "UpdateH323Device", ""),
+	"ListSIPPhonePhones":   def("SIPPhones", "List", "ListSIPPhones", "SIPPhoneList"),
+	"EnableSIPPhonePhones": def("SIPPhones", "Enable", "EnableSIPPhone", "SIPPhone"),
+	"deleteSIPPhonePhones": def("SIPPhones", "Delete", "DeleteSIPPhone", ""),
+	"UpdateSIPPhonePhones": def("SIPPhones", "Update", "UpdateSIPPhone", ""),
+
+	// Meetings document, tag Devices (Zoom Device Management and Zoom
+	// Phone Appliances).
+	"listDevices":                           def("Devices", "List", "ListDevices", "DeviceList"),
+	"addDevice":                             def("Devices", "Add", "AddDevice", ""),
+	"Getzdmgroupinfo":                       def("Devices", "ListZDMGroups", "ListZDMGroups", "ZDMGroupList"),
+	"Assigndevicetoauser/commonarea":        def("Devices", "AssignZPA", "AssignZPADevice", ""),
+	"GetZpaDeviceListProfileSettingOfaUser": def("Devices", "GetZPASettings", "GetZPASettings", "ZPASettings"),
+	"UpgradeZpas/app":                       def("Devices", "UpgradeZPA", "UpgradeZPA", ""),
+	"DeleteZpaDeviceByVendorAndMacAddress":  def("Devices", "DeleteZPA", "DeleteZPADevice", ""),
+	"GetZpaVersioninfo":                     def("Devices", "GetZPAVersions", "GetZPAVersions", "ZPAVersions"),
+	"getDevice":                             def("Devices", "Get", "GetDevice", "Device"),
+	"deleteDevice":                          def("Devices", "Delete", "DeleteDevice", ""),
+	"updateDevice":                          def("Devices", "Update", "UpdateDevice", ""),
+	"assginGroup":                           def("Devices", "AssignGroup", "AssignDeviceGroup", ""),
+	"changeDeviceAssociation":               def("Devices", "ChangeAssociation", "ChangeDeviceAssociation", ""),
+
+	// Meetings document, tag Archiving.
+	"listArchivedFiles":                 def("Archiving", "ListFiles", "ListArchivedFiles", "ArchivedFileList"),
+	"getArchivedFileStatistics":         def("Archiving", "GetStatistics", "GetArchivedFileStatistics", "ArchivedFileStatistics"),
+	"updateArchivedFile":                def("Archiving", "UpdateFile", "UpdateArchivedFile", ""),
+	"meetingLocalArchivingArchiveToken": def("Archiving", "GetMeetingToken", "GetMeetingLocalArchivingToken", "JoinToken"),
+	"getArchivedFiles":                  def("Archiving", "GetMeetingFiles", "GetMeetingArchivedFiles", "MeetingArchivedFiles"),
+	"deleteArchivedFiles":               def("Archiving", "DeleteMeetingFiles", "DeleteMeetingArchivedFiles", ""),
+
 	// Users document, tag Users.
 	"users":                      def("Users", "List", "ListUsers", "UserList"),
 	"userCreate":                 def("Users", "Create", "CreateUser", "CreatedUser"),
@@ -293,6 +383,7 @@ var secretFields = map[string]bool{
 	"encrypted_password": true, "passcode": true, "host_key": true, "zak": true, "token": true,
 	"download_access_token": true, "recording_play_passcode": true, "h323_passcode": true,
 	"encrypted_passcode": true, "pstn_passcode": true,
+	"participant_password": true, "listen_only_password": true, "leader_pin": true,
 }
 
 // typeAliases unifies the types the documents repeat inline: a generated
