@@ -33,7 +33,7 @@ var issue2Tags = []string{"Meetings", "Invitation & Registration", "Users", "Gro
 // (internal/gen/scope, read through spec.InScope);
 // wantIssue2Operations the number of those of issue2Tags.
 const (
-	wantOperations       = 250
+	wantOperations       = 316
 	wantIssue2Operations = 90
 )
 
@@ -101,7 +101,7 @@ func TestOperationCount(t *testing.T) {
 		}
 	}
 	sort.Strings(missing)
-	const wantCovered = 247 // of zoomDocumentOperations; raise it as tags join the scope
+	const wantCovered = 313 // of zoomDocumentOperations; raise it as tags join the scope
 	if covered != wantCovered {
 		t.Errorf("%d of Zoom's %d operations covered, want %d", covered, zoomDocumentOperations, wantCovered)
 	}
@@ -263,16 +263,16 @@ func example(s *openapi3.Schema, depth int) any {
 	}
 	if len(s.AllOf) > 0 || len(s.OneOf) > 0 || len(s.AnyOf) > 0 || s.Properties != nil || s.Type.Is("object") {
 		obj := map[string]any{}
-		var parts []*openapi3.Schema
-		parts = append(parts, s)
-		for _, r := range s.AllOf {
-			parts = append(parts, r.Value)
-		}
+		parts := allOfParts(s)
 		if len(s.OneOf) > 0 {
 			parts = append(parts, s.OneOf[0].Value)
 		}
 		if len(s.AnyOf) > 0 {
 			parts = append(parts, s.AnyOf[0].Value)
+		}
+		var required []string // of all parts: an allOf member may require another's property
+		for _, p := range parts {
+			required = append(required, p.Required...)
 		}
 		for _, p := range parts {
 			for name, pr := range p.Properties {
@@ -280,7 +280,7 @@ func example(s *openapi3.Schema, depth int) any {
 				if v == nil {
 					continue
 				}
-				if err := pr.Value.VisitJSON(v); err != nil && !slices.Contains(p.Required, name) {
+				if err := pr.Value.VisitJSON(v); err != nil && !slices.Contains(required, name) {
 					continue
 				}
 				obj[name] = v
@@ -335,6 +335,17 @@ func example(s *openapi3.Schema, depth int) any {
 		return true
 	}
 	return nil
+}
+
+// allOfParts returns s and the members of its allOf, recursively.
+func allOfParts(s *openapi3.Schema) []*openapi3.Schema {
+	parts := []*openapi3.Schema{s}
+	for _, r := range s.AllOf {
+		if r.Value != nil {
+			parts = append(parts, allOfParts(r.Value)...)
+		}
+	}
+	return parts
 }
 
 // jsonKeys collects the paths of the non-zero leaves of a JSON value.
@@ -462,7 +473,11 @@ func TestContractEveryOperation(t *testing.T) {
 				respExample = example(rs, 0)
 				respBody, _ = json.Marshal(respExample)
 				if err := s.ValidateResponse(context.Background(), op, status, respBody); err != nil {
-					t.Logf("synthesized response does not validate (spec quirk): %v", err)
+					if c, ok := spec.Tolerated(op.ID, "response", err); ok {
+						t.Logf("tolerated contradiction in the documents (%s): %v", c.Defect, err)
+					} else {
+						t.Errorf("synthesized response does not validate: %v", err)
+					}
 				}
 			} else {
 				status = http.StatusNoContent
@@ -510,6 +525,12 @@ func TestContractEveryOperation(t *testing.T) {
 	}
 	if len(seen) != wantOperations {
 		t.Errorf("called %d operations, want %d", len(seen), wantOperations)
+	}
+	// Every request contradiction still holds: its error was tolerated.
+	for _, c := range spec.Contradictions {
+		if _, hit := toleratedRequests.Load(c.OpID); c.Side == "request" && !hit {
+			t.Errorf("%s: the request validated without the contradiction %q: remove it from spec.Contradictions", c.OpID, c.Match)
+		}
 	}
 }
 

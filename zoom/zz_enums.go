@@ -6,6 +6,158 @@ import (
 	"strconv"
 )
 
+// AccountRegistrationSettingsCustomQuestionType enumerates the values of a Zoom API field: type of
+// the question being asked. Values other than the constants below may appear and decode without
+// error.
+type AccountRegistrationSettingsCustomQuestionType string
+
+// Values of AccountRegistrationSettingsCustomQuestionType.
+const (
+	AccountRegistrationSettingsCustomQuestionTypeShort          AccountRegistrationSettingsCustomQuestionType = "short"
+	AccountRegistrationSettingsCustomQuestionTypeSingleDropdown AccountRegistrationSettingsCustomQuestionType = "single_dropdown"
+	AccountRegistrationSettingsCustomQuestionTypeSingleRadio    AccountRegistrationSettingsCustomQuestionType = "single_radio"
+	AccountRegistrationSettingsCustomQuestionTypeMultiple       AccountRegistrationSettingsCustomQuestionType = "multiple"
+)
+
+// AccountRegistrationSettingsQuestionFieldName enumerates the values of a Zoom API field: field
+// name of the question. Values other than the constants below may appear and decode without error.
+type AccountRegistrationSettingsQuestionFieldName string
+
+// Values of AccountRegistrationSettingsQuestionFieldName.
+const (
+	AccountRegistrationSettingsQuestionFieldNameLastName              AccountRegistrationSettingsQuestionFieldName = "last_name"
+	AccountRegistrationSettingsQuestionFieldNameAddress               AccountRegistrationSettingsQuestionFieldName = "address"
+	AccountRegistrationSettingsQuestionFieldNameCity                  AccountRegistrationSettingsQuestionFieldName = "city"
+	AccountRegistrationSettingsQuestionFieldNameCountry               AccountRegistrationSettingsQuestionFieldName = "country"
+	AccountRegistrationSettingsQuestionFieldNameZip                   AccountRegistrationSettingsQuestionFieldName = "zip"
+	AccountRegistrationSettingsQuestionFieldNameState                 AccountRegistrationSettingsQuestionFieldName = "state"
+	AccountRegistrationSettingsQuestionFieldNamePhone                 AccountRegistrationSettingsQuestionFieldName = "phone"
+	AccountRegistrationSettingsQuestionFieldNameIndustry              AccountRegistrationSettingsQuestionFieldName = "industry"
+	AccountRegistrationSettingsQuestionFieldNameOrg                   AccountRegistrationSettingsQuestionFieldName = "org"
+	AccountRegistrationSettingsQuestionFieldNameJobTitle              AccountRegistrationSettingsQuestionFieldName = "job_title"
+	AccountRegistrationSettingsQuestionFieldNamePurchasingTimeFrame   AccountRegistrationSettingsQuestionFieldName = "purchasing_time_frame"
+	AccountRegistrationSettingsQuestionFieldNameRoleInPurchaseProcess AccountRegistrationSettingsQuestionFieldName = "role_in_purchase_process"
+	AccountRegistrationSettingsQuestionFieldNameNoOfEmployees         AccountRegistrationSettingsQuestionFieldName = "no_of_employees"
+	AccountRegistrationSettingsQuestionFieldNameComments              AccountRegistrationSettingsQuestionFieldName = "comments"
+)
+
+// AccountSettingsChatChatEtiquetteToolOperate enumerates the values of a Zoom API field: the policy
+// operation to perform for the update. Values other than the constants below may appear and decode
+// without error.
+type AccountSettingsChatChatEtiquetteToolOperate string
+
+// Values of AccountSettingsChatChatEtiquetteToolOperate.
+const (
+	AccountSettingsChatChatEtiquetteToolOperateCreate AccountSettingsChatChatEtiquetteToolOperate = "create"
+	AccountSettingsChatChatEtiquetteToolOperateUpdate AccountSettingsChatChatEtiquetteToolOperate = "update"
+	AccountSettingsChatChatEtiquetteToolOperateDelete AccountSettingsChatChatEtiquetteToolOperate = "delete"
+)
+
+// AccountSettingsChatExternalCollabRestrictExternalChat enumerates the values of a Zoom API field:
+// the type of restrict external collaboration in group chats and channels for a select group.
+// Values other than the constants below may appear and decode without error.
+type AccountSettingsChatExternalCollabRestrictExternalChat string
+
+// Values of AccountSettingsChatExternalCollabRestrictExternalChat.
+const (
+	AccountSettingsChatExternalCollabRestrictExternalChatAllowed    AccountSettingsChatExternalCollabRestrictExternalChat = "allowed"
+	AccountSettingsChatExternalCollabRestrictExternalChatNotAllowed AccountSettingsChatExternalCollabRestrictExternalChat = "not_allowed"
+)
+
+// AccountSettingsChatSendDataToThirdPartyArchivingServiceType enumerates the values of a Zoom API
+// field: the type of global relay. Values other than the constants below may appear and decode
+// without error.
+type AccountSettingsChatSendDataToThirdPartyArchivingServiceType string
+
+// Values of AccountSettingsChatSendDataToThirdPartyArchivingServiceType.
+const (
+	AccountSettingsChatSendDataToThirdPartyArchivingServiceTypeGlobalRelay AccountSettingsChatSendDataToThirdPartyArchivingServiceType = "global_relay"
+	AccountSettingsChatSendDataToThirdPartyArchivingServiceTypeSmarsh      AccountSettingsChatSendDataToThirdPartyArchivingServiceType = "smarsh"
+)
+
+// AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo enumerates the values of a Zoom
+// API field: apply restrictions to both sharing and viewing, or only apply to sharing. Values other
+// than the constants below may appear and decode without error.
+type AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo string
+
+// Values of AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo.
+const (
+	AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyToSharingAndViewing AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo = "sharing_and_viewing"
+	AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyToSharing           AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo = "sharing"
+)
+
+// AccountSettingsChatShareFilesViewOption enumerates the values of a Zoom API field: allow users of
+// this account to view files in chats and channels. Values other than the constants below may
+// appear and decode without error.
+type AccountSettingsChatShareFilesViewOption string
+
+// Values of AccountSettingsChatShareFilesViewOption.
+const (
+	AccountSettingsChatShareFilesViewOptionAnyone       AccountSettingsChatShareFilesViewOption = "anyone"
+	AccountSettingsChatShareFilesViewOptionAccount      AccountSettingsChatShareFilesViewOption = "account"
+	AccountSettingsChatShareFilesViewOptionOrganization AccountSettingsChatShareFilesViewOption = "organization"
+)
+
+// AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod enumerates the values of a Zoom API
+// field: select meeting data transit and residency method for meeting hosts and participants.
+// Values other than the constants below may appear and decode without error.
+type AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod string
+
+// Values of AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod.
+const (
+	AccountSettingsInMeetingMeetingDataTransitAndResidencyMethodCloud  AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod = "cloud"
+	AccountSettingsInMeetingMeetingDataTransitAndResidencyMethodOnPrem AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod = "On-Prem"
+)
+
+// AccountSettingsMeetingSecurityChatEtiquetteToolOperate enumerates the values of a Zoom API field:
+// the policy operation to perform for the update. Values other than the constants below may appear
+// and decode without error.
+type AccountSettingsMeetingSecurityChatEtiquetteToolOperate string
+
+// Values of AccountSettingsMeetingSecurityChatEtiquetteToolOperate.
+const (
+	AccountSettingsMeetingSecurityChatEtiquetteToolOperateCreate AccountSettingsMeetingSecurityChatEtiquetteToolOperate = "create"
+	AccountSettingsMeetingSecurityChatEtiquetteToolOperateUpdate AccountSettingsMeetingSecurityChatEtiquetteToolOperate = "update"
+	AccountSettingsMeetingSecurityChatEtiquetteToolOperateDelete AccountSettingsMeetingSecurityChatEtiquetteToolOperate = "delete"
+)
+
+// AccountSettingsOtherOptionsUseCdn enumerates the values of a Zoom API field: allow connections to
+// different CDNs (content delivery networks) for a better web browsing experience. Values other
+// than the constants below may appear and decode without error.
+type AccountSettingsOtherOptionsUseCdn string
+
+// Values of AccountSettingsOtherOptionsUseCdn.
+const (
+	AccountSettingsOtherOptionsUseCdnNone    AccountSettingsOtherOptionsUseCdn = "none"
+	AccountSettingsOtherOptionsUseCdnDefault AccountSettingsOtherOptionsUseCdn = "default"
+	AccountSettingsOtherOptionsUseCdnWangsu  AccountSettingsOtherOptionsUseCdn = "wangsu"
+)
+
+// AccountSettingsSecuritySignInWithTwoFactorAuth enumerates the values of a Zoom API field:
+// settings for 2FA( two factor authentication ). all - Two factor authentication will be enabled
+// for all users in the account. Values other than the constants below may appear and decode without
+// error.
+type AccountSettingsSecuritySignInWithTwoFactorAuth string
+
+// Values of AccountSettingsSecuritySignInWithTwoFactorAuth.
+const (
+	AccountSettingsSecuritySignInWithTwoFactorAuthAll   AccountSettingsSecuritySignInWithTwoFactorAuth = "all"
+	AccountSettingsSecuritySignInWithTwoFactorAuthGroup AccountSettingsSecuritySignInWithTwoFactorAuth = "group"
+	AccountSettingsSecuritySignInWithTwoFactorAuthRole  AccountSettingsSecuritySignInWithTwoFactorAuth = "role"
+	AccountSettingsSecuritySignInWithTwoFactorAuthNone  AccountSettingsSecuritySignInWithTwoFactorAuth = "none"
+)
+
+// AccountSettingsSecuritySigninWithSSOOperation enumerates the values of a Zoom API field: the
+// policy operation to perform for the update sso_bypass_user_ids. Values other than the constants
+// below may appear and decode without error.
+type AccountSettingsSecuritySigninWithSSOOperation string
+
+// Values of AccountSettingsSecuritySigninWithSSOOperation.
+const (
+	AccountSettingsSecuritySigninWithSSOOperationAdd    AccountSettingsSecuritySigninWithSSOOperation = "add"
+	AccountSettingsSecuritySigninWithSSOOperationRemove AccountSettingsSecuritySigninWithSSOOperation = "remove"
+)
+
 // AccountTSPTSPBridge enumerates the values of a Zoom API field: telephony bridge zone. Values
 // other than the constants below may appear and decode without error.
 type AccountTSPTSPBridge string
@@ -200,6 +352,8 @@ const (
 	AuthenticationOptionActionUpdate AuthenticationOptionAction = "update"
 	AuthenticationOptionActionShow   AuthenticationOptionAction = "show"
 	AuthenticationOptionActionHide   AuthenticationOptionAction = "hide"
+	AuthenticationOptionActionDelete AuthenticationOptionAction = "delete"
+	AuthenticationOptionActionAdd    AuthenticationOptionAction = "add"
 )
 
 // AuthenticationOptionType enumerates the values of a Zoom API field: authentication type. Values
@@ -332,6 +486,16 @@ const (
 	CreateBatchMeetingPollsRequestPollQuestionTypeRatingScale    CreateBatchMeetingPollsRequestPollQuestionType = "rating_scale"
 )
 
+// CreateDataRequestRequestRequestType enumerates the values of a Zoom API field: the request type.
+// Values other than the constants below may appear and decode without error.
+type CreateDataRequestRequestRequestType string
+
+// Values of CreateDataRequestRequestRequestType.
+const (
+	CreateDataRequestRequestRequestTypeExport CreateDataRequestRequestRequestType = "EXPORT"
+	CreateDataRequestRequestRequestTypeDelete CreateDataRequestRequestRequestType = "DELETE"
+)
+
 // CreateH323DeviceRequestEncryption enumerates the values of a Zoom API field: device encryption:
 // auto - auto. Values other than the constants below may appear and decode without error.
 type CreateH323DeviceRequestEncryption string
@@ -392,6 +556,537 @@ const (
 	CustomQuestionTypeMultiple       CustomQuestionType = "multiple"
 	CustomQuestionTypeSingleRadio    CustomQuestionType = "single_radio"
 	CustomQuestionTypeSingleDropdown CustomQuestionType = "single_dropdown"
+)
+
+// DashboardMeetingListMeetingAudioQuality enumerates the values of a Zoom API field: the meeting's
+// audio quality score. Values other than the constants below may appear and decode without error.
+type DashboardMeetingListMeetingAudioQuality string
+
+// Values of DashboardMeetingListMeetingAudioQuality.
+const (
+	DashboardMeetingListMeetingAudioQualityGood DashboardMeetingListMeetingAudioQuality = "good"
+	DashboardMeetingListMeetingAudioQualityFair DashboardMeetingListMeetingAudioQuality = "fair"
+	DashboardMeetingListMeetingAudioQualityPoor DashboardMeetingListMeetingAudioQuality = "poor"
+	DashboardMeetingListMeetingAudioQualityBad  DashboardMeetingListMeetingAudioQuality = "bad"
+)
+
+// DashboardMeetingListMeetingScreenShareQuality enumerates the values of a Zoom API field: the
+// meeting's screen share quality score. Values other than the constants below may appear and decode
+// without error.
+type DashboardMeetingListMeetingScreenShareQuality string
+
+// Values of DashboardMeetingListMeetingScreenShareQuality.
+const (
+	DashboardMeetingListMeetingScreenShareQualityGood DashboardMeetingListMeetingScreenShareQuality = "good"
+	DashboardMeetingListMeetingScreenShareQualityFair DashboardMeetingListMeetingScreenShareQuality = "fair"
+	DashboardMeetingListMeetingScreenShareQualityPoor DashboardMeetingListMeetingScreenShareQuality = "poor"
+	DashboardMeetingListMeetingScreenShareQualityBad  DashboardMeetingListMeetingScreenShareQuality = "bad"
+)
+
+// DashboardMeetingListMeetingVideoQuality enumerates the values of a Zoom API field: the meeting's
+// video quality score. Values other than the constants below may appear and decode without error.
+type DashboardMeetingListMeetingVideoQuality string
+
+// Values of DashboardMeetingListMeetingVideoQuality.
+const (
+	DashboardMeetingListMeetingVideoQualityGood DashboardMeetingListMeetingVideoQuality = "good"
+	DashboardMeetingListMeetingVideoQualityFair DashboardMeetingListMeetingVideoQuality = "fair"
+	DashboardMeetingListMeetingVideoQualityPoor DashboardMeetingListMeetingVideoQuality = "poor"
+	DashboardMeetingListMeetingVideoQualityBad  DashboardMeetingListMeetingVideoQuality = "bad"
+)
+
+// DashboardMeetingParticipantListParticipantAicDisclaimer enumerates the values of a Zoom API
+// field: the participant's AI Companion disclaimer status. Values other than the constants below
+// may appear and decode without error.
+type DashboardMeetingParticipantListParticipantAicDisclaimer string
+
+// Values of DashboardMeetingParticipantListParticipantAicDisclaimer.
+const (
+	DashboardMeetingParticipantListParticipantAicDisclaimerNoDisclaimer DashboardMeetingParticipantListParticipantAicDisclaimer = "no disclaimer"
+	DashboardMeetingParticipantListParticipantAicDisclaimerAgree        DashboardMeetingParticipantListParticipantAicDisclaimer = "agree"
+	DashboardMeetingParticipantListParticipantAicDisclaimerLeaveMeeting DashboardMeetingParticipantListParticipantAicDisclaimer = "leave meeting"
+)
+
+// DashboardMeetingParticipantListParticipantAsConnectionType enumerates the values of a Zoom API
+// field: the participant's screen share connection type. Values other than the constants below may
+// appear and decode without error.
+type DashboardMeetingParticipantListParticipantAsConnectionType string
+
+// Values of DashboardMeetingParticipantListParticipantAsConnectionType.
+const (
+	DashboardMeetingParticipantListParticipantAsConnectionTypeP2p           DashboardMeetingParticipantListParticipantAsConnectionType = "P2P"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeTcp           DashboardMeetingParticipantListParticipantAsConnectionType = "TCP"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeUdp           DashboardMeetingParticipantListParticipantAsConnectionType = "UDP"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeReliableUdp   DashboardMeetingParticipantListParticipantAsConnectionType = "Reliable UDP"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeSsl           DashboardMeetingParticipantListParticipantAsConnectionType = "SSL"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeHTTP          DashboardMeetingParticipantListParticipantAsConnectionType = "HTTP"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeTcpProxy      DashboardMeetingParticipantListParticipantAsConnectionType = "TCP+Proxy"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeUdpProxy      DashboardMeetingParticipantListParticipantAsConnectionType = "UDP+Proxy"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeReliableProxy DashboardMeetingParticipantListParticipantAsConnectionType = "Reliable+Proxy"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeSslProxy      DashboardMeetingParticipantListParticipantAsConnectionType = "SSL+Proxy"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeHTTPProxy     DashboardMeetingParticipantListParticipantAsConnectionType = "HTTP+Proxy"
+)
+
+// DashboardMeetingParticipantListParticipantAudioCallItemCallType enumerates the values of a Zoom
+// API field: the call type. Values other than the constants below may appear and decode without
+// error.
+type DashboardMeetingParticipantListParticipantAudioCallItemCallType string
+
+// Values of DashboardMeetingParticipantListParticipantAudioCallItemCallType.
+const (
+	DashboardMeetingParticipantListParticipantAudioCallItemCallTypeCallIn  DashboardMeetingParticipantListParticipantAudioCallItemCallType = "call-in"
+	DashboardMeetingParticipantListParticipantAudioCallItemCallTypeCallOut DashboardMeetingParticipantListParticipantAudioCallItemCallType = "call-out"
+)
+
+// DashboardMeetingParticipantListParticipantAudioQuality enumerates the values of a Zoom API field:
+// the participant's audio quality score. Values other than the constants below may appear and
+// decode without error.
+type DashboardMeetingParticipantListParticipantAudioQuality string
+
+// Values of DashboardMeetingParticipantListParticipantAudioQuality.
+const (
+	DashboardMeetingParticipantListParticipantAudioQualityGood DashboardMeetingParticipantListParticipantAudioQuality = "good"
+	DashboardMeetingParticipantListParticipantAudioQualityFair DashboardMeetingParticipantListParticipantAudioQuality = "fair"
+	DashboardMeetingParticipantListParticipantAudioQualityPoor DashboardMeetingParticipantListParticipantAudioQuality = "poor"
+	DashboardMeetingParticipantListParticipantAudioQualityBad  DashboardMeetingParticipantListParticipantAudioQuality = "bad"
+)
+
+// DashboardMeetingParticipantListParticipantConnectionType enumerates the values of a Zoom API
+// field: the participant's connection type. Values other than the constants below may appear and
+// decode without error.
+type DashboardMeetingParticipantListParticipantConnectionType string
+
+// Values of DashboardMeetingParticipantListParticipantConnectionType.
+const (
+	DashboardMeetingParticipantListParticipantConnectionTypeP2p           DashboardMeetingParticipantListParticipantConnectionType = "P2P"
+	DashboardMeetingParticipantListParticipantConnectionTypeTcp           DashboardMeetingParticipantListParticipantConnectionType = "TCP"
+	DashboardMeetingParticipantListParticipantConnectionTypeUdp           DashboardMeetingParticipantListParticipantConnectionType = "UDP"
+	DashboardMeetingParticipantListParticipantConnectionTypeReliableUdp   DashboardMeetingParticipantListParticipantConnectionType = "Reliable UDP"
+	DashboardMeetingParticipantListParticipantConnectionTypeSsl           DashboardMeetingParticipantListParticipantConnectionType = "SSL"
+	DashboardMeetingParticipantListParticipantConnectionTypeHTTP          DashboardMeetingParticipantListParticipantConnectionType = "HTTP"
+	DashboardMeetingParticipantListParticipantConnectionTypeTcpProxy      DashboardMeetingParticipantListParticipantConnectionType = "TCP+Proxy"
+	DashboardMeetingParticipantListParticipantConnectionTypeUdpProxy      DashboardMeetingParticipantListParticipantConnectionType = "UDP+Proxy"
+	DashboardMeetingParticipantListParticipantConnectionTypeReliableProxy DashboardMeetingParticipantListParticipantConnectionType = "Reliable+Proxy"
+	DashboardMeetingParticipantListParticipantConnectionTypeSslProxy      DashboardMeetingParticipantListParticipantConnectionType = "SSL+Proxy"
+	DashboardMeetingParticipantListParticipantConnectionTypeHTTPProxy     DashboardMeetingParticipantListParticipantConnectionType = "HTTP+Proxy"
+)
+
+// DashboardMeetingParticipantListParticipantDevice enumerates the values of a Zoom API field: the
+// type of device the participant used to join the meeting. Values other than the constants below
+// may appear and decode without error.
+type DashboardMeetingParticipantListParticipantDevice string
+
+// Values of DashboardMeetingParticipantListParticipantDevice.
+const (
+	DashboardMeetingParticipantListParticipantDevicePhone   DashboardMeetingParticipantListParticipantDevice = "Phone"
+	DashboardMeetingParticipantListParticipantDeviceH323SIP DashboardMeetingParticipantListParticipantDevice = "H.323/SIP"
+	DashboardMeetingParticipantListParticipantDeviceWindows DashboardMeetingParticipantListParticipantDevice = "Windows"
+	DashboardMeetingParticipantListParticipantDeviceMac     DashboardMeetingParticipantListParticipantDevice = "Mac"
+	DashboardMeetingParticipantListParticipantDeviceIOs     DashboardMeetingParticipantListParticipantDevice = "iOS"
+	DashboardMeetingParticipantListParticipantDeviceAndroid DashboardMeetingParticipantListParticipantDevice = "Android"
+)
+
+// DashboardMeetingParticipantListParticipantLeaveReason enumerates the values of a Zoom API field:
+// the reason why the participant left the meeting, where $name is the participant's username:
+// Values other than the constants below may appear and decode without error.
+type DashboardMeetingParticipantListParticipantLeaveReason string
+
+// Values of DashboardMeetingParticipantListParticipantLeaveReason.
+const (
+	DashboardMeetingParticipantListParticipantLeaveReasonNameLeftTheMeeting                DashboardMeetingParticipantListParticipantLeaveReason = "$name left the meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonNameGotDisconnectedFromTheMeeting DashboardMeetingParticipantListParticipantLeaveReason = "$name got disconnected from the meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonHostEndedTheMeeting               DashboardMeetingParticipantListParticipantLeaveReason = "Host ended the meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonHostClosedTheMeeting              DashboardMeetingParticipantListParticipantLeaveReason = "Host closed the meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonHostStartedANewMeeting            DashboardMeetingParticipantListParticipantLeaveReason = "Host started a new meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonNetworkConnectionError            DashboardMeetingParticipantListParticipantLeaveReason = "Network connection error."
+	DashboardMeetingParticipantListParticipantLeaveReasonHostDidNotJoin                    DashboardMeetingParticipantListParticipantLeaveReason = "Host did not join."
+	DashboardMeetingParticipantListParticipantLeaveReasonExceededFreeMeetingMinutesLimit   DashboardMeetingParticipantListParticipantLeaveReason = "Exceeded free meeting minutes limit."
+	DashboardMeetingParticipantListParticipantLeaveReasonRemovedByHost                     DashboardMeetingParticipantListParticipantLeaveReason = "Removed by host."
+	DashboardMeetingParticipantListParticipantLeaveReasonUnknownReason                     DashboardMeetingParticipantListParticipantLeaveReason = "Unknown reason."
+	DashboardMeetingParticipantListParticipantLeaveReasonLeaveWaitingRoom                  DashboardMeetingParticipantListParticipantLeaveReason = "Leave waiting room."
+	DashboardMeetingParticipantListParticipantLeaveReasonRemovedByHostFromWaitingRoom      DashboardMeetingParticipantListParticipantLeaveReason = "Removed by host from waiting room."
+)
+
+// DashboardMeetingParticipantListParticipantNetworkType enumerates the values of a Zoom API field:
+// the participant's network type. Values other than the constants below may appear and decode
+// without error.
+type DashboardMeetingParticipantListParticipantNetworkType string
+
+// Values of DashboardMeetingParticipantListParticipantNetworkType.
+const (
+	DashboardMeetingParticipantListParticipantNetworkTypeWired    DashboardMeetingParticipantListParticipantNetworkType = "Wired"
+	DashboardMeetingParticipantListParticipantNetworkTypeWifi     DashboardMeetingParticipantListParticipantNetworkType = "Wifi"
+	DashboardMeetingParticipantListParticipantNetworkTypePpp      DashboardMeetingParticipantListParticipantNetworkType = "PPP"
+	DashboardMeetingParticipantListParticipantNetworkTypeCellular DashboardMeetingParticipantListParticipantNetworkType = "Cellular"
+	DashboardMeetingParticipantListParticipantNetworkTypeOthers   DashboardMeetingParticipantListParticipantNetworkType = "Others"
+)
+
+// DashboardMeetingParticipantListParticipantOptionalArchiving enumerates the values of a Zoom API
+// field: this is shown only for internal participants who have archiving enabled. Values other than
+// the constants below may appear and decode without error.
+type DashboardMeetingParticipantListParticipantOptionalArchiving string
+
+// Values of DashboardMeetingParticipantListParticipantOptionalArchiving.
+const (
+	DashboardMeetingParticipantListParticipantOptionalArchivingNoOptionalArchiving  DashboardMeetingParticipantListParticipantOptionalArchiving = "no optional archiving"
+	DashboardMeetingParticipantListParticipantOptionalArchivingJoinWithoutArchiving DashboardMeetingParticipantListParticipantOptionalArchiving = "join without archiving"
+	DashboardMeetingParticipantListParticipantOptionalArchivingJoinWithArchiving    DashboardMeetingParticipantListParticipantOptionalArchiving = "join with archiving"
+)
+
+// DashboardMeetingParticipantListParticipantRole enumerates the values of a Zoom API field: the
+// participant's role. Values other than the constants below may appear and decode without error.
+type DashboardMeetingParticipantListParticipantRole string
+
+// Values of DashboardMeetingParticipantListParticipantRole.
+const (
+	DashboardMeetingParticipantListParticipantRoleHost     DashboardMeetingParticipantListParticipantRole = "host"
+	DashboardMeetingParticipantListParticipantRoleAttendee DashboardMeetingParticipantListParticipantRole = "attendee"
+)
+
+// DashboardMeetingParticipantListParticipantScreenShareQuality enumerates the values of a Zoom API
+// field: the participant's screen share quality score. Values other than the constants below may
+// appear and decode without error.
+type DashboardMeetingParticipantListParticipantScreenShareQuality string
+
+// Values of DashboardMeetingParticipantListParticipantScreenShareQuality.
+const (
+	DashboardMeetingParticipantListParticipantScreenShareQualityGood DashboardMeetingParticipantListParticipantScreenShareQuality = "good"
+	DashboardMeetingParticipantListParticipantScreenShareQualityFair DashboardMeetingParticipantListParticipantScreenShareQuality = "fair"
+	DashboardMeetingParticipantListParticipantScreenShareQualityPoor DashboardMeetingParticipantListParticipantScreenShareQuality = "poor"
+	DashboardMeetingParticipantListParticipantScreenShareQualityBad  DashboardMeetingParticipantListParticipantScreenShareQuality = "bad"
+)
+
+// DashboardMeetingParticipantListParticipantStatus enumerates the values of a Zoom API field: the
+// participant's status. Values other than the constants below may appear and decode without error.
+type DashboardMeetingParticipantListParticipantStatus string
+
+// Values of DashboardMeetingParticipantListParticipantStatus.
+const (
+	DashboardMeetingParticipantListParticipantStatusInMeeting     DashboardMeetingParticipantListParticipantStatus = "in_meeting"
+	DashboardMeetingParticipantListParticipantStatusInWaitingRoom DashboardMeetingParticipantListParticipantStatus = "in_waiting_room"
+)
+
+// DashboardMeetingParticipantListParticipantVideoConnectionType enumerates the values of a Zoom API
+// field: the participant's video connection type. Values other than the constants below may appear
+// and decode without error.
+type DashboardMeetingParticipantListParticipantVideoConnectionType string
+
+// Values of DashboardMeetingParticipantListParticipantVideoConnectionType.
+const (
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeP2p           DashboardMeetingParticipantListParticipantVideoConnectionType = "P2P"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeTcp           DashboardMeetingParticipantListParticipantVideoConnectionType = "TCP"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeUdp           DashboardMeetingParticipantListParticipantVideoConnectionType = "UDP"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeReliableUdp   DashboardMeetingParticipantListParticipantVideoConnectionType = "Reliable UDP"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeSsl           DashboardMeetingParticipantListParticipantVideoConnectionType = "SSL"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeHTTP          DashboardMeetingParticipantListParticipantVideoConnectionType = "HTTP"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeTcpProxy      DashboardMeetingParticipantListParticipantVideoConnectionType = "TCP+Proxy"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeUdpProxy      DashboardMeetingParticipantListParticipantVideoConnectionType = "UDP+Proxy"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeReliableProxy DashboardMeetingParticipantListParticipantVideoConnectionType = "Reliable+Proxy"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeSslProxy      DashboardMeetingParticipantListParticipantVideoConnectionType = "SSL+Proxy"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeHTTPProxy     DashboardMeetingParticipantListParticipantVideoConnectionType = "HTTP+Proxy"
+)
+
+// DashboardMeetingParticipantListParticipantVideoQuality enumerates the values of a Zoom API field:
+// the participant's video quality. Values other than the constants below may appear and decode
+// without error.
+type DashboardMeetingParticipantListParticipantVideoQuality string
+
+// Values of DashboardMeetingParticipantListParticipantVideoQuality.
+const (
+	DashboardMeetingParticipantListParticipantVideoQualityGood DashboardMeetingParticipantListParticipantVideoQuality = "good"
+	DashboardMeetingParticipantListParticipantVideoQualityFair DashboardMeetingParticipantListParticipantVideoQuality = "fair"
+	DashboardMeetingParticipantListParticipantVideoQualityPoor DashboardMeetingParticipantListParticipantVideoQuality = "poor"
+	DashboardMeetingParticipantListParticipantVideoQualityBad  DashboardMeetingParticipantListParticipantVideoQuality = "bad"
+)
+
+// DashboardWebinarAudioQuality enumerates the values of a Zoom API field: the webinar's audio
+// quality score: Values other than the constants below may appear and decode without error.
+type DashboardWebinarAudioQuality string
+
+// Values of DashboardWebinarAudioQuality.
+const (
+	DashboardWebinarAudioQualityGood DashboardWebinarAudioQuality = "good"
+	DashboardWebinarAudioQualityFair DashboardWebinarAudioQuality = "fair"
+	DashboardWebinarAudioQualityPoor DashboardWebinarAudioQuality = "poor"
+	DashboardWebinarAudioQualityBad  DashboardWebinarAudioQuality = "bad"
+)
+
+// DashboardWebinarListWebinarAudioQuality enumerates the values of a Zoom API field: the webinar's
+// audio quality score. Values other than the constants below may appear and decode without error.
+type DashboardWebinarListWebinarAudioQuality string
+
+// Values of DashboardWebinarListWebinarAudioQuality.
+const (
+	DashboardWebinarListWebinarAudioQualityGood DashboardWebinarListWebinarAudioQuality = "good"
+	DashboardWebinarListWebinarAudioQualityFair DashboardWebinarListWebinarAudioQuality = "fair"
+	DashboardWebinarListWebinarAudioQualityPoor DashboardWebinarListWebinarAudioQuality = "poor"
+	DashboardWebinarListWebinarAudioQualityBad  DashboardWebinarListWebinarAudioQuality = "bad"
+)
+
+// DashboardWebinarListWebinarScreenShareQuality enumerates the values of a Zoom API field: the
+// webinar's screen share quality score. Values other than the constants below may appear and decode
+// without error.
+type DashboardWebinarListWebinarScreenShareQuality string
+
+// Values of DashboardWebinarListWebinarScreenShareQuality.
+const (
+	DashboardWebinarListWebinarScreenShareQualityGood DashboardWebinarListWebinarScreenShareQuality = "good"
+	DashboardWebinarListWebinarScreenShareQualityFair DashboardWebinarListWebinarScreenShareQuality = "fair"
+	DashboardWebinarListWebinarScreenShareQualityPoor DashboardWebinarListWebinarScreenShareQuality = "poor"
+	DashboardWebinarListWebinarScreenShareQualityBad  DashboardWebinarListWebinarScreenShareQuality = "bad"
+)
+
+// DashboardWebinarListWebinarVideoQuality enumerates the values of a Zoom API field: the webinar's
+// video quality score. Values other than the constants below may appear and decode without error.
+type DashboardWebinarListWebinarVideoQuality string
+
+// Values of DashboardWebinarListWebinarVideoQuality.
+const (
+	DashboardWebinarListWebinarVideoQualityGood DashboardWebinarListWebinarVideoQuality = "good"
+	DashboardWebinarListWebinarVideoQualityFair DashboardWebinarListWebinarVideoQuality = "fair"
+	DashboardWebinarListWebinarVideoQualityPoor DashboardWebinarListWebinarVideoQuality = "poor"
+	DashboardWebinarListWebinarVideoQualityBad  DashboardWebinarListWebinarVideoQuality = "bad"
+)
+
+// DashboardWebinarParticipantListParticipantAsConnectionType enumerates the values of a Zoom API
+// field: the participant's screen share connection type. Values other than the constants below may
+// appear and decode without error.
+type DashboardWebinarParticipantListParticipantAsConnectionType string
+
+// Values of DashboardWebinarParticipantListParticipantAsConnectionType.
+const (
+	DashboardWebinarParticipantListParticipantAsConnectionTypeP2p           DashboardWebinarParticipantListParticipantAsConnectionType = "P2P"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeTcp           DashboardWebinarParticipantListParticipantAsConnectionType = "TCP"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeUdp           DashboardWebinarParticipantListParticipantAsConnectionType = "UDP"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeReliableUdp   DashboardWebinarParticipantListParticipantAsConnectionType = "Reliable UDP"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeSsl           DashboardWebinarParticipantListParticipantAsConnectionType = "SSL"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeHTTP          DashboardWebinarParticipantListParticipantAsConnectionType = "HTTP"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeTcpProxy      DashboardWebinarParticipantListParticipantAsConnectionType = "TCP+Proxy"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeUdpProxy      DashboardWebinarParticipantListParticipantAsConnectionType = "UDP+Proxy"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeReliableProxy DashboardWebinarParticipantListParticipantAsConnectionType = "Reliable+Proxy"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeSslProxy      DashboardWebinarParticipantListParticipantAsConnectionType = "SSL+Proxy"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeHTTPProxy     DashboardWebinarParticipantListParticipantAsConnectionType = "HTTP+Proxy"
+)
+
+// DashboardWebinarParticipantListParticipantAudioCallItemCallType enumerates the values of a Zoom
+// API field: the call type. Values other than the constants below may appear and decode without
+// error.
+type DashboardWebinarParticipantListParticipantAudioCallItemCallType string
+
+// Values of DashboardWebinarParticipantListParticipantAudioCallItemCallType.
+const (
+	DashboardWebinarParticipantListParticipantAudioCallItemCallTypeCallIn  DashboardWebinarParticipantListParticipantAudioCallItemCallType = "call-in"
+	DashboardWebinarParticipantListParticipantAudioCallItemCallTypeCallOut DashboardWebinarParticipantListParticipantAudioCallItemCallType = "call-out"
+)
+
+// DashboardWebinarParticipantListParticipantAudioQuality enumerates the values of a Zoom API field:
+// the participant's audio quality score. Values other than the constants below may appear and
+// decode without error.
+type DashboardWebinarParticipantListParticipantAudioQuality string
+
+// Values of DashboardWebinarParticipantListParticipantAudioQuality.
+const (
+	DashboardWebinarParticipantListParticipantAudioQualityGood DashboardWebinarParticipantListParticipantAudioQuality = "good"
+	DashboardWebinarParticipantListParticipantAudioQualityFair DashboardWebinarParticipantListParticipantAudioQuality = "fair"
+	DashboardWebinarParticipantListParticipantAudioQualityPoor DashboardWebinarParticipantListParticipantAudioQuality = "poor"
+	DashboardWebinarParticipantListParticipantAudioQualityBad  DashboardWebinarParticipantListParticipantAudioQuality = "bad"
+)
+
+// DashboardWebinarParticipantListParticipantConnectionType enumerates the values of a Zoom API
+// field: the participant' connection type. Values other than the constants below may appear and
+// decode without error.
+type DashboardWebinarParticipantListParticipantConnectionType string
+
+// Values of DashboardWebinarParticipantListParticipantConnectionType.
+const (
+	DashboardWebinarParticipantListParticipantConnectionTypeP2p           DashboardWebinarParticipantListParticipantConnectionType = "P2P"
+	DashboardWebinarParticipantListParticipantConnectionTypeTcp           DashboardWebinarParticipantListParticipantConnectionType = "TCP"
+	DashboardWebinarParticipantListParticipantConnectionTypeUdp           DashboardWebinarParticipantListParticipantConnectionType = "UDP"
+	DashboardWebinarParticipantListParticipantConnectionTypeReliableUdp   DashboardWebinarParticipantListParticipantConnectionType = "Reliable UDP"
+	DashboardWebinarParticipantListParticipantConnectionTypeSsl           DashboardWebinarParticipantListParticipantConnectionType = "SSL"
+	DashboardWebinarParticipantListParticipantConnectionTypeHTTP          DashboardWebinarParticipantListParticipantConnectionType = "HTTP"
+	DashboardWebinarParticipantListParticipantConnectionTypeTcpProxy      DashboardWebinarParticipantListParticipantConnectionType = "TCP+Proxy"
+	DashboardWebinarParticipantListParticipantConnectionTypeUdpProxy      DashboardWebinarParticipantListParticipantConnectionType = "UDP+Proxy"
+	DashboardWebinarParticipantListParticipantConnectionTypeReliableProxy DashboardWebinarParticipantListParticipantConnectionType = "Reliable+Proxy"
+	DashboardWebinarParticipantListParticipantConnectionTypeSslProxy      DashboardWebinarParticipantListParticipantConnectionType = "SSL+Proxy"
+	DashboardWebinarParticipantListParticipantConnectionTypeHTTPProxy     DashboardWebinarParticipantListParticipantConnectionType = "HTTP+Proxy"
+)
+
+// DashboardWebinarParticipantListParticipantDevice enumerates the values of a Zoom API field: the
+// type of device the participant used to join the webinar. Values other than the constants below
+// may appear and decode without error.
+type DashboardWebinarParticipantListParticipantDevice string
+
+// Values of DashboardWebinarParticipantListParticipantDevice.
+const (
+	DashboardWebinarParticipantListParticipantDevicePhone   DashboardWebinarParticipantListParticipantDevice = "Phone"
+	DashboardWebinarParticipantListParticipantDeviceH323SIP DashboardWebinarParticipantListParticipantDevice = "H.323/SIP"
+	DashboardWebinarParticipantListParticipantDeviceWindows DashboardWebinarParticipantListParticipantDevice = "Windows"
+	DashboardWebinarParticipantListParticipantDeviceMac     DashboardWebinarParticipantListParticipantDevice = "Mac"
+	DashboardWebinarParticipantListParticipantDeviceIOs     DashboardWebinarParticipantListParticipantDevice = "iOS"
+	DashboardWebinarParticipantListParticipantDeviceAndroid DashboardWebinarParticipantListParticipantDevice = "Android"
+)
+
+// DashboardWebinarParticipantListParticipantLeaveReason enumerates the values of a Zoom API field:
+// the reason why the participant left the webinar, where $name is the participant's username:
+// Values other than the constants below may appear and decode without error.
+type DashboardWebinarParticipantListParticipantLeaveReason string
+
+// Values of DashboardWebinarParticipantListParticipantLeaveReason.
+const (
+	DashboardWebinarParticipantListParticipantLeaveReasonNameLeftTheWebinar                DashboardWebinarParticipantListParticipantLeaveReason = "$name left the webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonNameGotDisconnectedFromTheWebinar DashboardWebinarParticipantListParticipantLeaveReason = "$name got disconnected from the webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonHostEndedTheWebinar               DashboardWebinarParticipantListParticipantLeaveReason = "Host ended the webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonHostClosedTheWebinar              DashboardWebinarParticipantListParticipantLeaveReason = "Host closed the webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonHostStartedANewWebinar            DashboardWebinarParticipantListParticipantLeaveReason = "Host started a new webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonNetworkConnectionError            DashboardWebinarParticipantListParticipantLeaveReason = "Network connection error."
+	DashboardWebinarParticipantListParticipantLeaveReasonHostDidNotJoin                    DashboardWebinarParticipantListParticipantLeaveReason = "Host did not join."
+	DashboardWebinarParticipantListParticipantLeaveReasonExceededFreeWebinarMinutesLimit   DashboardWebinarParticipantListParticipantLeaveReason = "Exceeded free webinar minutes limit."
+	DashboardWebinarParticipantListParticipantLeaveReasonRemovedByHost                     DashboardWebinarParticipantListParticipantLeaveReason = "Removed by host."
+	DashboardWebinarParticipantListParticipantLeaveReasonUnknownReason                     DashboardWebinarParticipantListParticipantLeaveReason = "Unknown reason."
+	DashboardWebinarParticipantListParticipantLeaveReasonLeaveWaitingRoom                  DashboardWebinarParticipantListParticipantLeaveReason = "Leave waiting room."
+	DashboardWebinarParticipantListParticipantLeaveReasonRemovedByHostFromWaitingRoom      DashboardWebinarParticipantListParticipantLeaveReason = "Removed by host from waiting room."
+)
+
+// DashboardWebinarParticipantListParticipantNetworkType enumerates the values of a Zoom API field:
+// the participant's network type. Values other than the constants below may appear and decode
+// without error.
+type DashboardWebinarParticipantListParticipantNetworkType string
+
+// Values of DashboardWebinarParticipantListParticipantNetworkType.
+const (
+	DashboardWebinarParticipantListParticipantNetworkTypeWired    DashboardWebinarParticipantListParticipantNetworkType = "Wired"
+	DashboardWebinarParticipantListParticipantNetworkTypeWifi     DashboardWebinarParticipantListParticipantNetworkType = "Wifi"
+	DashboardWebinarParticipantListParticipantNetworkTypePpp      DashboardWebinarParticipantListParticipantNetworkType = "PPP"
+	DashboardWebinarParticipantListParticipantNetworkTypeCellular DashboardWebinarParticipantListParticipantNetworkType = "Cellular"
+	DashboardWebinarParticipantListParticipantNetworkTypeOthers   DashboardWebinarParticipantListParticipantNetworkType = "Others"
+)
+
+// DashboardWebinarParticipantListParticipantOptionalArchiving enumerates the values of a Zoom API
+// field: this is shown only for internal participants who have archiving enabled. Values other than
+// the constants below may appear and decode without error.
+type DashboardWebinarParticipantListParticipantOptionalArchiving string
+
+// Values of DashboardWebinarParticipantListParticipantOptionalArchiving.
+const (
+	DashboardWebinarParticipantListParticipantOptionalArchivingNoOptionalArchiving  DashboardWebinarParticipantListParticipantOptionalArchiving = "no optional archiving"
+	DashboardWebinarParticipantListParticipantOptionalArchivingJoinWithoutArchiving DashboardWebinarParticipantListParticipantOptionalArchiving = "join without archiving"
+	DashboardWebinarParticipantListParticipantOptionalArchivingJoinWithArchiving    DashboardWebinarParticipantListParticipantOptionalArchiving = "join with archiving"
+)
+
+// DashboardWebinarParticipantListParticipantRole enumerates the values of a Zoom API field: the
+// participant's role. Values other than the constants below may appear and decode without error.
+type DashboardWebinarParticipantListParticipantRole string
+
+// Values of DashboardWebinarParticipantListParticipantRole.
+const (
+	DashboardWebinarParticipantListParticipantRoleHost     DashboardWebinarParticipantListParticipantRole = "host"
+	DashboardWebinarParticipantListParticipantRoleAttendee DashboardWebinarParticipantListParticipantRole = "attendee"
+	DashboardWebinarParticipantListParticipantRolePanelist DashboardWebinarParticipantListParticipantRole = "panelist"
+)
+
+// DashboardWebinarParticipantListParticipantScreenShareQuality enumerates the values of a Zoom API
+// field: the participant's screen share quality score. Values other than the constants below may
+// appear and decode without error.
+type DashboardWebinarParticipantListParticipantScreenShareQuality string
+
+// Values of DashboardWebinarParticipantListParticipantScreenShareQuality.
+const (
+	DashboardWebinarParticipantListParticipantScreenShareQualityGood DashboardWebinarParticipantListParticipantScreenShareQuality = "good"
+	DashboardWebinarParticipantListParticipantScreenShareQualityFair DashboardWebinarParticipantListParticipantScreenShareQuality = "fair"
+	DashboardWebinarParticipantListParticipantScreenShareQualityPoor DashboardWebinarParticipantListParticipantScreenShareQuality = "poor"
+	DashboardWebinarParticipantListParticipantScreenShareQualityBad  DashboardWebinarParticipantListParticipantScreenShareQuality = "bad"
+)
+
+// DashboardWebinarParticipantListParticipantVideoConnectionType enumerates the values of a Zoom API
+// field: the participant's video connection type. Values other than the constants below may appear
+// and decode without error.
+type DashboardWebinarParticipantListParticipantVideoConnectionType string
+
+// Values of DashboardWebinarParticipantListParticipantVideoConnectionType.
+const (
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeP2p           DashboardWebinarParticipantListParticipantVideoConnectionType = "P2P"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeTcp           DashboardWebinarParticipantListParticipantVideoConnectionType = "TCP"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeUdp           DashboardWebinarParticipantListParticipantVideoConnectionType = "UDP"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeReliableUdp   DashboardWebinarParticipantListParticipantVideoConnectionType = "Reliable UDP"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeSsl           DashboardWebinarParticipantListParticipantVideoConnectionType = "SSL"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeHTTP          DashboardWebinarParticipantListParticipantVideoConnectionType = "HTTP"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeTcpProxy      DashboardWebinarParticipantListParticipantVideoConnectionType = "TCP+Proxy"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeUdpProxy      DashboardWebinarParticipantListParticipantVideoConnectionType = "UDP+Proxy"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeReliableProxy DashboardWebinarParticipantListParticipantVideoConnectionType = "Reliable+Proxy"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeSslProxy      DashboardWebinarParticipantListParticipantVideoConnectionType = "SSL+Proxy"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeHTTPProxy     DashboardWebinarParticipantListParticipantVideoConnectionType = "HTTP+Proxy"
+)
+
+// DashboardWebinarParticipantListParticipantVideoQuality enumerates the values of a Zoom API field:
+// the participant's video quality. Values other than the constants below may appear and decode
+// without error.
+type DashboardWebinarParticipantListParticipantVideoQuality string
+
+// Values of DashboardWebinarParticipantListParticipantVideoQuality.
+const (
+	DashboardWebinarParticipantListParticipantVideoQualityGood DashboardWebinarParticipantListParticipantVideoQuality = "good"
+	DashboardWebinarParticipantListParticipantVideoQualityFair DashboardWebinarParticipantListParticipantVideoQuality = "fair"
+	DashboardWebinarParticipantListParticipantVideoQualityPoor DashboardWebinarParticipantListParticipantVideoQuality = "poor"
+	DashboardWebinarParticipantListParticipantVideoQualityBad  DashboardWebinarParticipantListParticipantVideoQuality = "bad"
+)
+
+// DashboardWebinarScreenShareQuality enumerates the values of a Zoom API field: the webinar's
+// screen share quality score: Values other than the constants below may appear and decode without
+// error.
+type DashboardWebinarScreenShareQuality string
+
+// Values of DashboardWebinarScreenShareQuality.
+const (
+	DashboardWebinarScreenShareQualityGood DashboardWebinarScreenShareQuality = "good"
+	DashboardWebinarScreenShareQualityFair DashboardWebinarScreenShareQuality = "fair"
+	DashboardWebinarScreenShareQualityPoor DashboardWebinarScreenShareQuality = "poor"
+	DashboardWebinarScreenShareQualityBad  DashboardWebinarScreenShareQuality = "bad"
+)
+
+// DashboardWebinarVideoQuality enumerates the values of a Zoom API field: the webinar's video
+// quality score: Values other than the constants below may appear and decode without error.
+type DashboardWebinarVideoQuality string
+
+// Values of DashboardWebinarVideoQuality.
+const (
+	DashboardWebinarVideoQualityGood DashboardWebinarVideoQuality = "good"
+	DashboardWebinarVideoQualityFair DashboardWebinarVideoQuality = "fair"
+	DashboardWebinarVideoQualityPoor DashboardWebinarVideoQuality = "poor"
+	DashboardWebinarVideoQualityBad  DashboardWebinarVideoQuality = "bad"
+)
+
+// DataRequestFileListRequestType enumerates the values of a Zoom API field: the request type of the
+// files. Values other than the constants below may appear and decode without error.
+type DataRequestFileListRequestType string
+
+// Values of DataRequestFileListRequestType.
+const (
+	DataRequestFileListRequestTypeExport DataRequestFileListRequestType = "EXPORT"
+)
+
+// DataRequestListRecordRequestType enumerates the values of a Zoom API field: data request type,
+// either EXPORT or DELETE. Values other than the constants below may appear and decode without
+// error.
+type DataRequestListRecordRequestType string
+
+// Values of DataRequestListRecordRequestType.
+const (
+	DataRequestListRecordRequestTypeDelete DataRequestListRecordRequestType = "DELETE"
+	DataRequestListRecordRequestTypeExport DataRequestListRecordRequestType = "EXPORT"
+)
+
+// DataRequestListRecordState enumerates the values of a Zoom API field: state of data request.
+// Values other than the constants below may appear and decode without error.
+type DataRequestListRecordState string
+
+// Values of DataRequestListRecordState.
+const (
+	DataRequestListRecordStatePending    DataRequestListRecordState = "Pending"
+	DataRequestListRecordStateProcessing DataRequestListRecordState = "Processing"
+	DataRequestListRecordStateCanceled   DataRequestListRecordState = "Canceled"
+	DataRequestListRecordStateCompleted  DataRequestListRecordState = "Completed"
+	DataRequestListRecordStateFailed     DataRequestListRecordState = "Failed"
 )
 
 // DeviceStatus enumerates the values of a Zoom API field: the device's status. Values other than
@@ -515,6 +1210,47 @@ const (
 	FileShareOptionAnyone       FileShareOption = "anyone"
 	FileShareOptionAccount      FileShareOption = "account"
 	FileShareOptionOrganization FileShareOption = "organization"
+	FileShareOptionDisable      FileShareOption = "disable"
+)
+
+// GetAccountRegistrationSettingsOptionsType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type GetAccountRegistrationSettingsOptionsType string
+
+// Values of GetAccountRegistrationSettingsOptionsType.
+const (
+	GetAccountRegistrationSettingsOptionsTypeWebinar GetAccountRegistrationSettingsOptionsType = "webinar"
+)
+
+// GetDashboardMeetingOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type GetDashboardMeetingOptionsType string
+
+// Values of GetDashboardMeetingOptionsType.
+const (
+	GetDashboardMeetingOptionsTypePast    GetDashboardMeetingOptionsType = "past"
+	GetDashboardMeetingOptionsTypePastOne GetDashboardMeetingOptionsType = "pastOne"
+	GetDashboardMeetingOptionsTypeLive    GetDashboardMeetingOptionsType = "live"
+)
+
+// GetDashboardWebinarOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type GetDashboardWebinarOptionsType string
+
+// Values of GetDashboardWebinarOptionsType.
+const (
+	GetDashboardWebinarOptionsTypePast GetDashboardWebinarOptionsType = "past"
+	GetDashboardWebinarOptionsTypeLive GetDashboardWebinarOptionsType = "live"
+)
+
+// GetMeetingParticipantQOSOptionsType enumerates the values of a Zoom API field. Values other than
+// the constants below may appear and decode without error.
+type GetMeetingParticipantQOSOptionsType string
+
+// Values of GetMeetingParticipantQOSOptionsType.
+const (
+	GetMeetingParticipantQOSOptionsTypePast GetMeetingParticipantQOSOptionsType = "past"
+	GetMeetingParticipantQOSOptionsTypeLive GetMeetingParticipantQOSOptionsType = "live"
 )
 
 // GetMeetingTokenOptionsType enumerates the values of a Zoom API field. Values other than the
@@ -524,6 +1260,26 @@ type GetMeetingTokenOptionsType string
 // Values of GetMeetingTokenOptionsType.
 const (
 	GetMeetingTokenOptionsTypeClosedCaptionToken GetMeetingTokenOptionsType = "closed_caption_token"
+)
+
+// GetQualityScoresOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type GetQualityScoresOptionsType string
+
+// Values of GetQualityScoresOptionsType.
+const (
+	GetQualityScoresOptionsTypeMeeting      GetQualityScoresOptionsType = "meeting"
+	GetQualityScoresOptionsTypeParticipants GetQualityScoresOptionsType = "participants"
+)
+
+// GetWebinarParticipantQOSOptionsType enumerates the values of a Zoom API field. Values other than
+// the constants below may appear and decode without error.
+type GetWebinarParticipantQOSOptionsType string
+
+// Values of GetWebinarParticipantQOSOptionsType.
+const (
+	GetWebinarParticipantQOSOptionsTypePast GetWebinarParticipantQOSOptionsType = "past"
+	GetWebinarParticipantQOSOptionsTypeLive GetWebinarParticipantQOSOptionsType = "live"
 )
 
 // GroupMemberAction enumerates the values of a Zoom API field: the action to perform: Values other
@@ -703,6 +1459,95 @@ const (
 	ListArchivedFilesOptionsQueryDateTypeArchiveCompleteTime ListArchivedFilesOptionsQueryDateType = "archive_complete_time"
 )
 
+// ListDashboardMeetingParticipantsOptionsIncludeFields enumerates the values of a Zoom API field.
+// Values other than the constants below may appear and decode without error.
+type ListDashboardMeetingParticipantsOptionsIncludeFields string
+
+// Values of ListDashboardMeetingParticipantsOptionsIncludeFields.
+const (
+	ListDashboardMeetingParticipantsOptionsIncludeFieldsRegistrantID ListDashboardMeetingParticipantsOptionsIncludeFields = "registrant_id"
+)
+
+// ListDashboardMeetingParticipantsOptionsType enumerates the values of a Zoom API field. Values
+// other than the constants below may appear and decode without error.
+type ListDashboardMeetingParticipantsOptionsType string
+
+// Values of ListDashboardMeetingParticipantsOptionsType.
+const (
+	ListDashboardMeetingParticipantsOptionsTypePast    ListDashboardMeetingParticipantsOptionsType = "past"
+	ListDashboardMeetingParticipantsOptionsTypePastOne ListDashboardMeetingParticipantsOptionsType = "pastOne"
+	ListDashboardMeetingParticipantsOptionsTypeLive    ListDashboardMeetingParticipantsOptionsType = "live"
+)
+
+// ListDashboardMeetingsOptionsIncludeFields enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListDashboardMeetingsOptionsIncludeFields string
+
+// Values of ListDashboardMeetingsOptionsIncludeFields.
+const (
+	ListDashboardMeetingsOptionsIncludeFieldsTrackingFields ListDashboardMeetingsOptionsIncludeFields = "tracking_fields"
+)
+
+// ListDashboardMeetingsOptionsQueryDateType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListDashboardMeetingsOptionsQueryDateType string
+
+// Values of ListDashboardMeetingsOptionsQueryDateType.
+const (
+	ListDashboardMeetingsOptionsQueryDateTypeStartTime ListDashboardMeetingsOptionsQueryDateType = "start_time"
+	ListDashboardMeetingsOptionsQueryDateTypeEndTime   ListDashboardMeetingsOptionsQueryDateType = "end_time"
+)
+
+// ListDashboardMeetingsOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListDashboardMeetingsOptionsType string
+
+// Values of ListDashboardMeetingsOptionsType.
+const (
+	ListDashboardMeetingsOptionsTypePast    ListDashboardMeetingsOptionsType = "past"
+	ListDashboardMeetingsOptionsTypePastOne ListDashboardMeetingsOptionsType = "pastOne"
+	ListDashboardMeetingsOptionsTypeLive    ListDashboardMeetingsOptionsType = "live"
+)
+
+// ListDashboardWebinarParticipantsOptionsIncludeFields enumerates the values of a Zoom API field.
+// Values other than the constants below may appear and decode without error.
+type ListDashboardWebinarParticipantsOptionsIncludeFields string
+
+// Values of ListDashboardWebinarParticipantsOptionsIncludeFields.
+const (
+	ListDashboardWebinarParticipantsOptionsIncludeFieldsRegistrantID ListDashboardWebinarParticipantsOptionsIncludeFields = "registrant_id"
+)
+
+// ListDashboardWebinarParticipantsOptionsType enumerates the values of a Zoom API field. Values
+// other than the constants below may appear and decode without error.
+type ListDashboardWebinarParticipantsOptionsType string
+
+// Values of ListDashboardWebinarParticipantsOptionsType.
+const (
+	ListDashboardWebinarParticipantsOptionsTypePast ListDashboardWebinarParticipantsOptionsType = "past"
+	ListDashboardWebinarParticipantsOptionsTypeLive ListDashboardWebinarParticipantsOptionsType = "live"
+)
+
+// ListDashboardWebinarsOptionsQueryDateType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListDashboardWebinarsOptionsQueryDateType string
+
+// Values of ListDashboardWebinarsOptionsQueryDateType.
+const (
+	ListDashboardWebinarsOptionsQueryDateTypeStartTime ListDashboardWebinarsOptionsQueryDateType = "start_time"
+	ListDashboardWebinarsOptionsQueryDateTypeEndTime   ListDashboardWebinarsOptionsQueryDateType = "end_time"
+)
+
+// ListDashboardWebinarsOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListDashboardWebinarsOptionsType string
+
+// Values of ListDashboardWebinarsOptionsType.
+const (
+	ListDashboardWebinarsOptionsTypePast ListDashboardWebinarsOptionsType = "past"
+	ListDashboardWebinarsOptionsTypeLive ListDashboardWebinarsOptionsType = "live"
+)
+
 // ListDevicesOptionsPlatformOs enumerates the values of a Zoom API field. Values other than the
 // constants below may appear and decode without error.
 type ListDevicesOptionsPlatformOs string
@@ -717,6 +1562,37 @@ const (
 	ListDevicesOptionsPlatformOsLinux   ListDevicesOptionsPlatformOs = "linux"
 )
 
+// ListMeetingFeedbackOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListMeetingFeedbackOptionsType string
+
+// Values of ListMeetingFeedbackOptionsType.
+const (
+	ListMeetingFeedbackOptionsTypePast    ListMeetingFeedbackOptionsType = "past"
+	ListMeetingFeedbackOptionsTypePastOne ListMeetingFeedbackOptionsType = "pastOne"
+	ListMeetingFeedbackOptionsTypeLive    ListMeetingFeedbackOptionsType = "live"
+)
+
+// ListMeetingParticipantsQOSOptionsType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListMeetingParticipantsQOSOptionsType string
+
+// Values of ListMeetingParticipantsQOSOptionsType.
+const (
+	ListMeetingParticipantsQOSOptionsTypePast ListMeetingParticipantsQOSOptionsType = "past"
+	ListMeetingParticipantsQOSOptionsTypeLive ListMeetingParticipantsQOSOptionsType = "live"
+)
+
+// ListMeetingSharingOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListMeetingSharingOptionsType string
+
+// Values of ListMeetingSharingOptionsType.
+const (
+	ListMeetingSharingOptionsTypePast ListMeetingSharingOptionsType = "past"
+	ListMeetingSharingOptionsTypeLive ListMeetingSharingOptionsType = "live"
+)
+
 // ListMeetingSummariesOptionsTimeFilterField enumerates the values of a Zoom API field. Values
 // other than the constants below may appear and decode without error.
 type ListMeetingSummariesOptionsTimeFilterField string
@@ -725,6 +1601,37 @@ type ListMeetingSummariesOptionsTimeFilterField string
 const (
 	ListMeetingSummariesOptionsTimeFilterFieldSummaryStartTime   ListMeetingSummariesOptionsTimeFilterField = "summary_start_time"
 	ListMeetingSummariesOptionsTimeFilterFieldSummaryCreatedTime ListMeetingSummariesOptionsTimeFilterField = "summary_created_time"
+)
+
+// ListWebinarFeedbackOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListWebinarFeedbackOptionsType string
+
+// Values of ListWebinarFeedbackOptionsType.
+const (
+	ListWebinarFeedbackOptionsTypePast    ListWebinarFeedbackOptionsType = "past"
+	ListWebinarFeedbackOptionsTypePastOne ListWebinarFeedbackOptionsType = "pastOne"
+	ListWebinarFeedbackOptionsTypeLive    ListWebinarFeedbackOptionsType = "live"
+)
+
+// ListWebinarParticipantsQOSOptionsType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListWebinarParticipantsQOSOptionsType string
+
+// Values of ListWebinarParticipantsQOSOptionsType.
+const (
+	ListWebinarParticipantsQOSOptionsTypePast ListWebinarParticipantsQOSOptionsType = "past"
+	ListWebinarParticipantsQOSOptionsTypeLive ListWebinarParticipantsQOSOptionsType = "live"
+)
+
+// ListWebinarSharingOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListWebinarSharingOptionsType string
+
+// Values of ListWebinarSharingOptionsType.
+const (
+	ListWebinarSharingOptionsTypePast ListWebinarSharingOptionsType = "past"
+	ListWebinarSharingOptionsTypeLive ListWebinarSharingOptionsType = "live"
 )
 
 // LiveStreamAction enumerates the values of a Zoom API field: update the live stream's status.
@@ -1097,6 +2004,17 @@ const (
 	PMIPasswordRequirementNone    PMIPasswordRequirement = "none"
 )
 
+// ParticipantFeedbackListParticipantQuality enumerates the values of a Zoom API field: feedback
+// submitted by the participant. Values other than the constants below may appear and decode without
+// error.
+type ParticipantFeedbackListParticipantQuality string
+
+// Values of ParticipantFeedbackListParticipantQuality.
+const (
+	ParticipantFeedbackListParticipantQualityGood    ParticipantFeedbackListParticipantQuality = "GOOD"
+	ParticipantFeedbackListParticipantQualityNotGood ParticipantFeedbackListParticipantQuality = "NOT GOOD"
+)
+
 // ParticipantIncludeField enumerates the values of a Zoom API field. Values other than the
 // constants below may appear and decode without error.
 type ParticipantIncludeField string
@@ -1104,6 +2022,305 @@ type ParticipantIncludeField string
 // Values of ParticipantIncludeField.
 const (
 	ParticipantIncludeFieldRegistrantID ParticipantIncludeField = "registrant_id"
+)
+
+// ParticipantQOSAsConnectionType enumerates the values of a Zoom API field: the participant's
+// screen share connection type. Values other than the constants below may appear and decode without
+// error.
+type ParticipantQOSAsConnectionType string
+
+// Values of ParticipantQOSAsConnectionType.
+const (
+	ParticipantQOSAsConnectionTypeP2p           ParticipantQOSAsConnectionType = "P2P"
+	ParticipantQOSAsConnectionTypeTcp           ParticipantQOSAsConnectionType = "TCP"
+	ParticipantQOSAsConnectionTypeUdp           ParticipantQOSAsConnectionType = "UDP"
+	ParticipantQOSAsConnectionTypeReliableUdp   ParticipantQOSAsConnectionType = "Reliable UDP"
+	ParticipantQOSAsConnectionTypeSsl           ParticipantQOSAsConnectionType = "SSL"
+	ParticipantQOSAsConnectionTypeHTTP          ParticipantQOSAsConnectionType = "HTTP"
+	ParticipantQOSAsConnectionTypeTcpProxy      ParticipantQOSAsConnectionType = "TCP+Proxy"
+	ParticipantQOSAsConnectionTypeUdpProxy      ParticipantQOSAsConnectionType = "UDP+Proxy"
+	ParticipantQOSAsConnectionTypeReliableProxy ParticipantQOSAsConnectionType = "Reliable+Proxy"
+	ParticipantQOSAsConnectionTypeSslProxy      ParticipantQOSAsConnectionType = "SSL+Proxy"
+	ParticipantQOSAsConnectionTypeHTTPProxy     ParticipantQOSAsConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSConnectionType enumerates the values of a Zoom API field: the participant's
+// connection type. Values other than the constants below may appear and decode without error.
+type ParticipantQOSConnectionType string
+
+// Values of ParticipantQOSConnectionType.
+const (
+	ParticipantQOSConnectionTypeTcp           ParticipantQOSConnectionType = "TCP"
+	ParticipantQOSConnectionTypeP2p           ParticipantQOSConnectionType = "P2P"
+	ParticipantQOSConnectionTypeUdp           ParticipantQOSConnectionType = "UDP"
+	ParticipantQOSConnectionTypeReliableUdp   ParticipantQOSConnectionType = "Reliable UDP"
+	ParticipantQOSConnectionTypeSsl           ParticipantQOSConnectionType = "SSL"
+	ParticipantQOSConnectionTypeHTTP          ParticipantQOSConnectionType = "HTTP"
+	ParticipantQOSConnectionTypeTcpProxy      ParticipantQOSConnectionType = "TCP+Proxy"
+	ParticipantQOSConnectionTypeUdpProxy      ParticipantQOSConnectionType = "UDP+Proxy"
+	ParticipantQOSConnectionTypeReliableProxy ParticipantQOSConnectionType = "Reliable+Proxy"
+	ParticipantQOSConnectionTypeSslProxy      ParticipantQOSConnectionType = "SSL+Proxy"
+	ParticipantQOSConnectionTypeHTTPProxy     ParticipantQOSConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSDevice enumerates the values of a Zoom API field: the type of device the
+// participant used to join the meeting. Values other than the constants below may appear and decode
+// without error.
+type ParticipantQOSDevice string
+
+// Values of ParticipantQOSDevice.
+const (
+	ParticipantQOSDevicePhone   ParticipantQOSDevice = "Phone"
+	ParticipantQOSDeviceH323SIP ParticipantQOSDevice = "H.323/SIP"
+	ParticipantQOSDeviceWindows ParticipantQOSDevice = "Windows"
+	ParticipantQOSDeviceMac     ParticipantQOSDevice = "Mac"
+	ParticipantQOSDeviceIOs     ParticipantQOSDevice = "iOS"
+	ParticipantQOSDeviceAndroid ParticipantQOSDevice = "Android"
+)
+
+// ParticipantQOSHealth enumerates the values of a Zoom API field: the participant's health. Values
+// other than the constants below may appear and decode without error.
+type ParticipantQOSHealth string
+
+// Values of ParticipantQOSHealth.
+const (
+	ParticipantQOSHealthGood     ParticipantQOSHealth = "Good"
+	ParticipantQOSHealthWarning  ParticipantQOSHealth = "Warning"
+	ParticipantQOSHealthCritical ParticipantQOSHealth = "Critical"
+)
+
+// ParticipantQOSListParticipantAsConnectionType enumerates the values of a Zoom API field: the
+// participant's screen share connection type. Values other than the constants below may appear and
+// decode without error.
+type ParticipantQOSListParticipantAsConnectionType string
+
+// Values of ParticipantQOSListParticipantAsConnectionType.
+const (
+	ParticipantQOSListParticipantAsConnectionTypeP2p           ParticipantQOSListParticipantAsConnectionType = "P2P"
+	ParticipantQOSListParticipantAsConnectionTypeTcp           ParticipantQOSListParticipantAsConnectionType = "TCP"
+	ParticipantQOSListParticipantAsConnectionTypeUdp           ParticipantQOSListParticipantAsConnectionType = "UDP"
+	ParticipantQOSListParticipantAsConnectionTypeReliableUdp   ParticipantQOSListParticipantAsConnectionType = "Reliable UDP"
+	ParticipantQOSListParticipantAsConnectionTypeSsl           ParticipantQOSListParticipantAsConnectionType = "SSL"
+	ParticipantQOSListParticipantAsConnectionTypeHTTP          ParticipantQOSListParticipantAsConnectionType = "HTTP"
+	ParticipantQOSListParticipantAsConnectionTypeTcpProxy      ParticipantQOSListParticipantAsConnectionType = "TCP+Proxy"
+	ParticipantQOSListParticipantAsConnectionTypeUdpProxy      ParticipantQOSListParticipantAsConnectionType = "UDP+Proxy"
+	ParticipantQOSListParticipantAsConnectionTypeReliableProxy ParticipantQOSListParticipantAsConnectionType = "Reliable+Proxy"
+	ParticipantQOSListParticipantAsConnectionTypeSslProxy      ParticipantQOSListParticipantAsConnectionType = "SSL+Proxy"
+	ParticipantQOSListParticipantAsConnectionTypeHTTPProxy     ParticipantQOSListParticipantAsConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSListParticipantConnectionType enumerates the values of a Zoom API field: the
+// participant's connection type. Values other than the constants below may appear and decode
+// without error.
+type ParticipantQOSListParticipantConnectionType string
+
+// Values of ParticipantQOSListParticipantConnectionType.
+const (
+	ParticipantQOSListParticipantConnectionTypeP2p           ParticipantQOSListParticipantConnectionType = "P2P"
+	ParticipantQOSListParticipantConnectionTypeTcp           ParticipantQOSListParticipantConnectionType = "TCP"
+	ParticipantQOSListParticipantConnectionTypeUdp           ParticipantQOSListParticipantConnectionType = "UDP"
+	ParticipantQOSListParticipantConnectionTypeReliableUdp   ParticipantQOSListParticipantConnectionType = "Reliable UDP"
+	ParticipantQOSListParticipantConnectionTypeSsl           ParticipantQOSListParticipantConnectionType = "SSL"
+	ParticipantQOSListParticipantConnectionTypeHTTP          ParticipantQOSListParticipantConnectionType = "HTTP"
+	ParticipantQOSListParticipantConnectionTypeTcpProxy      ParticipantQOSListParticipantConnectionType = "TCP+Proxy"
+	ParticipantQOSListParticipantConnectionTypeUdpProxy      ParticipantQOSListParticipantConnectionType = "UDP+Proxy"
+	ParticipantQOSListParticipantConnectionTypeReliableProxy ParticipantQOSListParticipantConnectionType = "Reliable+Proxy"
+	ParticipantQOSListParticipantConnectionTypeSslProxy      ParticipantQOSListParticipantConnectionType = "SSL+Proxy"
+	ParticipantQOSListParticipantConnectionTypeHTTPProxy     ParticipantQOSListParticipantConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSListParticipantDevice enumerates the values of a Zoom API field: the type of device
+// the participant used to join the meeting. Values other than the constants below may appear and
+// decode without error.
+type ParticipantQOSListParticipantDevice string
+
+// Values of ParticipantQOSListParticipantDevice.
+const (
+	ParticipantQOSListParticipantDevicePhone   ParticipantQOSListParticipantDevice = "Phone"
+	ParticipantQOSListParticipantDeviceH323SIP ParticipantQOSListParticipantDevice = "H.323/SIP"
+	ParticipantQOSListParticipantDeviceWindows ParticipantQOSListParticipantDevice = "Windows"
+	ParticipantQOSListParticipantDeviceMac     ParticipantQOSListParticipantDevice = "Mac"
+	ParticipantQOSListParticipantDeviceIOs     ParticipantQOSListParticipantDevice = "iOS"
+	ParticipantQOSListParticipantDeviceAndroid ParticipantQOSListParticipantDevice = "Android"
+)
+
+// ParticipantQOSListParticipantHealth enumerates the values of a Zoom API field: the participant's
+// health. Values other than the constants below may appear and decode without error.
+type ParticipantQOSListParticipantHealth string
+
+// Values of ParticipantQOSListParticipantHealth.
+const (
+	ParticipantQOSListParticipantHealthGood     ParticipantQOSListParticipantHealth = "Good"
+	ParticipantQOSListParticipantHealthWarning  ParticipantQOSListParticipantHealth = "Warning"
+	ParticipantQOSListParticipantHealthCritical ParticipantQOSListParticipantHealth = "Critical"
+)
+
+// ParticipantQOSListParticipantNetworkType enumerates the values of a Zoom API field: the
+// participant's network type. Values other than the constants below may appear and decode without
+// error.
+type ParticipantQOSListParticipantNetworkType string
+
+// Values of ParticipantQOSListParticipantNetworkType.
+const (
+	ParticipantQOSListParticipantNetworkTypeWired    ParticipantQOSListParticipantNetworkType = "Wired"
+	ParticipantQOSListParticipantNetworkTypeWifi     ParticipantQOSListParticipantNetworkType = "Wifi"
+	ParticipantQOSListParticipantNetworkTypePpp      ParticipantQOSListParticipantNetworkType = "PPP"
+	ParticipantQOSListParticipantNetworkTypeCellular ParticipantQOSListParticipantNetworkType = "Cellular"
+	ParticipantQOSListParticipantNetworkTypeOthers   ParticipantQOSListParticipantNetworkType = "Others"
+)
+
+// ParticipantQOSListParticipantOptionalArchiving enumerates the values of a Zoom API field: client
+// software version or SDK version. Values other than the constants below may appear and decode
+// without error.
+type ParticipantQOSListParticipantOptionalArchiving string
+
+// Values of ParticipantQOSListParticipantOptionalArchiving.
+const (
+	ParticipantQOSListParticipantOptionalArchivingNoOptionalArchiving  ParticipantQOSListParticipantOptionalArchiving = "no optional archiving"
+	ParticipantQOSListParticipantOptionalArchivingJoinWithoutArchiving ParticipantQOSListParticipantOptionalArchiving = "join without archiving"
+	ParticipantQOSListParticipantOptionalArchivingJoinWithArchiving    ParticipantQOSListParticipantOptionalArchiving = "join with archiving"
+)
+
+// ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel enumerates the
+// values of a Zoom API field: the system’s average CPU pressure level. Values other than the
+// constants below may appear and decode without error.
+type ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel string
+
+// Values of ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel.
+const (
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevelNormal   ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "normal"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevelFair     ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "fair"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevelSerious  ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "serious"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevelCritical ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "critical"
+)
+
+// ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel enumerates the
+// values of a Zoom API field: the system’s maximum CPU pressure level. Values other than the
+// constants below may appear and decode without error.
+type ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel string
+
+// Values of ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel.
+const (
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevelCritical ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "critical"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevelSerious  ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "serious"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevelFair     ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "fair"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevelNormal   ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "normal"
+)
+
+// ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel enumerates the
+// values of a Zoom API field: the system’s minimum CPU pressure level. Values other than the
+// constants below may appear and decode without error.
+type ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel string
+
+// Values of ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel.
+const (
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevelNormal   ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel = "normal"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevelFair     ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel = "fair"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevelSerious  ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel = "serious"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevelCritical ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel = "critical"
+)
+
+// ParticipantQOSListParticipantVideoConnectionType enumerates the values of a Zoom API field: the
+// participant's video connection type. Values other than the constants below may appear and decode
+// without error.
+type ParticipantQOSListParticipantVideoConnectionType string
+
+// Values of ParticipantQOSListParticipantVideoConnectionType.
+const (
+	ParticipantQOSListParticipantVideoConnectionTypeP2p           ParticipantQOSListParticipantVideoConnectionType = "P2P"
+	ParticipantQOSListParticipantVideoConnectionTypeTcp           ParticipantQOSListParticipantVideoConnectionType = "TCP"
+	ParticipantQOSListParticipantVideoConnectionTypeUdp           ParticipantQOSListParticipantVideoConnectionType = "UDP"
+	ParticipantQOSListParticipantVideoConnectionTypeReliableUdp   ParticipantQOSListParticipantVideoConnectionType = "Reliable UDP"
+	ParticipantQOSListParticipantVideoConnectionTypeSsl           ParticipantQOSListParticipantVideoConnectionType = "SSL"
+	ParticipantQOSListParticipantVideoConnectionTypeHTTP          ParticipantQOSListParticipantVideoConnectionType = "HTTP"
+	ParticipantQOSListParticipantVideoConnectionTypeTcpProxy      ParticipantQOSListParticipantVideoConnectionType = "TCP+Proxy"
+	ParticipantQOSListParticipantVideoConnectionTypeUdpProxy      ParticipantQOSListParticipantVideoConnectionType = "UDP+Proxy"
+	ParticipantQOSListParticipantVideoConnectionTypeReliableProxy ParticipantQOSListParticipantVideoConnectionType = "Reliable+Proxy"
+	ParticipantQOSListParticipantVideoConnectionTypeSslProxy      ParticipantQOSListParticipantVideoConnectionType = "SSL+Proxy"
+	ParticipantQOSListParticipantVideoConnectionTypeHTTPProxy     ParticipantQOSListParticipantVideoConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSNetworkType enumerates the values of a Zoom API field: the participant's network
+// type. Values other than the constants below may appear and decode without error.
+type ParticipantQOSNetworkType string
+
+// Values of ParticipantQOSNetworkType.
+const (
+	ParticipantQOSNetworkTypeWired    ParticipantQOSNetworkType = "Wired"
+	ParticipantQOSNetworkTypeWifi     ParticipantQOSNetworkType = "Wifi"
+	ParticipantQOSNetworkTypePpp      ParticipantQOSNetworkType = "PPP"
+	ParticipantQOSNetworkTypeCellular ParticipantQOSNetworkType = "Cellular"
+	ParticipantQOSNetworkTypeOthers   ParticipantQOSNetworkType = "Others"
+)
+
+// ParticipantQOSOptionalArchiving enumerates the values of a Zoom API field: this is shown only for
+// internal participants who have archiving enabled. Values other than the constants below may
+// appear and decode without error.
+type ParticipantQOSOptionalArchiving string
+
+// Values of ParticipantQOSOptionalArchiving.
+const (
+	ParticipantQOSOptionalArchivingNoOptionalArchiving  ParticipantQOSOptionalArchiving = "no optional archiving"
+	ParticipantQOSOptionalArchivingJoinWithoutArchiving ParticipantQOSOptionalArchiving = "join without archiving"
+	ParticipantQOSOptionalArchivingJoinWithArchiving    ParticipantQOSOptionalArchiving = "join with archiving"
+)
+
+// ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel enumerates the values of a Zoom API
+// field: the system’s average CPU pressure level. Values other than the constants below may
+// appear and decode without error.
+type ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel string
+
+// Values of ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel.
+const (
+	ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevelNormal   ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "normal"
+	ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevelFair     ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "fair"
+	ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevelSerious  ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "serious"
+	ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevelCritical ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "critical"
+)
+
+// ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel enumerates the values of a Zoom API
+// field: the system’s maximum CPU pressure level. Values other than the constants below may
+// appear and decode without error.
+type ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel string
+
+// Values of ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel.
+const (
+	ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevelCritical ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "critical"
+	ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevelSerious  ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "serious"
+	ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevelFair     ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "fair"
+	ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevelNormal   ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "normal"
+)
+
+// ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel enumerates the values of a Zoom API
+// field: the system’s minimum CPU pressure level. Values other than the constants below may
+// appear and decode without error.
+type ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel string
+
+// Values of ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel.
+const (
+	ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevelNormal   ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel = "normal"
+	ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevelFair     ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel = "fair"
+	ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevelSerious  ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel = "serious"
+	ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevelCritical ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel = "critical"
+)
+
+// ParticipantQOSVideoConnectionType enumerates the values of a Zoom API field: the participant's
+// video connection type. Values other than the constants below may appear and decode without error.
+type ParticipantQOSVideoConnectionType string
+
+// Values of ParticipantQOSVideoConnectionType.
+const (
+	ParticipantQOSVideoConnectionTypeP2p           ParticipantQOSVideoConnectionType = "P2P"
+	ParticipantQOSVideoConnectionTypeTcp           ParticipantQOSVideoConnectionType = "TCP"
+	ParticipantQOSVideoConnectionTypeUdp           ParticipantQOSVideoConnectionType = "UDP"
+	ParticipantQOSVideoConnectionTypeReliableUdp   ParticipantQOSVideoConnectionType = "Reliable UDP"
+	ParticipantQOSVideoConnectionTypeSsl           ParticipantQOSVideoConnectionType = "SSL"
+	ParticipantQOSVideoConnectionTypeHTTP          ParticipantQOSVideoConnectionType = "HTTP"
+	ParticipantQOSVideoConnectionTypeTcpProxy      ParticipantQOSVideoConnectionType = "TCP+Proxy"
+	ParticipantQOSVideoConnectionTypeUdpProxy      ParticipantQOSVideoConnectionType = "UDP+Proxy"
+	ParticipantQOSVideoConnectionTypeReliableProxy ParticipantQOSVideoConnectionType = "Reliable+Proxy"
+	ParticipantQOSVideoConnectionTypeSslProxy      ParticipantQOSVideoConnectionType = "SSL+Proxy"
+	ParticipantQOSVideoConnectionTypeHTTPProxy     ParticipantQOSVideoConnectionType = "HTTP+Proxy"
 )
 
 // ParticipantStatus enumerates the values of a Zoom API field: the participant's status. Values
@@ -1609,6 +2826,7 @@ const (
 	SettingsOptionMeetingAuthentication   SettingsOption = "meeting_authentication"
 	SettingsOptionRecordingAuthentication SettingsOption = "recording_authentication"
 	SettingsOptionMeetingSecurity         SettingsOption = "meeting_security"
+	SettingsOptionSecurity                SettingsOption = "security"
 )
 
 // SignInActivityType enumerates the values of a Zoom API field: the type of activity. Values other
@@ -1641,6 +2859,93 @@ type SimultaneousSharing string
 const (
 	SimultaneousSharingMultiple SimultaneousSharing = "multiple"
 	SimultaneousSharingOne      SimultaneousSharing = "one"
+)
+
+// SurveyInstanceListSurveyInstanceProductType enumerates the values of a Zoom API field: the
+// product used this survey. Values other than the constants below may appear and decode without
+// error.
+type SurveyInstanceListSurveyInstanceProductType string
+
+// Values of SurveyInstanceListSurveyInstanceProductType.
+const (
+	SurveyInstanceListSurveyInstanceProductTypeMeeting          SurveyInstanceListSurveyInstanceProductType = "meeting"
+	SurveyInstanceListSurveyInstanceProductTypeWebinar          SurveyInstanceListSurveyInstanceProductType = "webinar"
+	SurveyInstanceListSurveyInstanceProductTypeContactCenter    SurveyInstanceListSurveyInstanceProductType = "contact_center"
+	SurveyInstanceListSurveyInstanceProductTypeSurveyPublicLink SurveyInstanceListSurveyInstanceProductType = "survey_public_link"
+	SurveyInstanceListSurveyInstanceProductTypeTeamChat         SurveyInstanceListSurveyInstanceProductType = "team_chat"
+	SurveyInstanceListSurveyInstanceProductTypeVitualAgent      SurveyInstanceListSurveyInstanceProductType = "vitual_agent"
+)
+
+// SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType enumerates the values of a Zoom API
+// field: the type of question. Values other than the constants below may appear and decode without
+// error.
+type SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType string
+
+// Values of SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType.
+const (
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeSingle         SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "single"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeMultiple       SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "multiple"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeMatching       SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "matching"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeRankOrder      SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "rank_order"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeShortAnswer    SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "short_answer"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeLongAnswer     SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "long_answer"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeFillInTheBlank SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "fill_in_the_blank"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeRatingScale    SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "rating_scale"
+)
+
+// SurveyInstanceListSurveyInstanceSurveyType enumerates the values of a Zoom API field: the type of
+// survey. Values other than the constants below may appear and decode without error.
+type SurveyInstanceListSurveyInstanceSurveyType string
+
+// Values of SurveyInstanceListSurveyInstanceSurveyType.
+const (
+	SurveyInstanceListSurveyInstanceSurveyTypeBasicPoll                SurveyInstanceListSurveyInstanceSurveyType = "basic_poll"
+	SurveyInstanceListSurveyInstanceSurveyTypeAdvancedPoll             SurveyInstanceListSurveyInstanceSurveyType = "advanced_poll"
+	SurveyInstanceListSurveyInstanceSurveyTypeQuiz                     SurveyInstanceListSurveyInstanceSurveyType = "quiz"
+	SurveyInstanceListSurveyInstanceSurveyTypeSurvey                   SurveyInstanceListSurveyInstanceSurveyType = "survey"
+	SurveyInstanceListSurveyInstanceSurveyTypeConsumerEngagementSurvey SurveyInstanceListSurveyInstanceSurveyType = "consumer_engagement_survey"
+)
+
+// SurveyListSurveySurveyType enumerates the values of a Zoom API field: the type of survey. Values
+// other than the constants below may appear and decode without error.
+type SurveyListSurveySurveyType string
+
+// Values of SurveyListSurveySurveyType.
+const (
+	SurveyListSurveySurveyTypeBasicPoll                SurveyListSurveySurveyType = "basic_poll"
+	SurveyListSurveySurveyTypeAdvancedPoll             SurveyListSurveySurveyType = "advanced_poll"
+	SurveyListSurveySurveyTypeQuiz                     SurveyListSurveySurveyType = "quiz"
+	SurveyListSurveySurveyTypeSurvey                   SurveyListSurveySurveyType = "survey"
+	SurveyListSurveySurveyTypeConsumerEngagementSurvey SurveyListSurveySurveyType = "consumer_engagement_survey"
+)
+
+// SurveySurveyQuestionQuestionType enumerates the values of a Zoom API field: the type of question.
+// Values other than the constants below may appear and decode without error.
+type SurveySurveyQuestionQuestionType string
+
+// Values of SurveySurveyQuestionQuestionType.
+const (
+	SurveySurveyQuestionQuestionTypeSingle         SurveySurveyQuestionQuestionType = "single"
+	SurveySurveyQuestionQuestionTypeMultiple       SurveySurveyQuestionQuestionType = "multiple"
+	SurveySurveyQuestionQuestionTypeMatching       SurveySurveyQuestionQuestionType = "matching"
+	SurveySurveyQuestionQuestionTypeRankOrder      SurveySurveyQuestionQuestionType = "rank_order"
+	SurveySurveyQuestionQuestionTypeShortAnswer    SurveySurveyQuestionQuestionType = "short_answer"
+	SurveySurveyQuestionQuestionTypeLongAnswer     SurveySurveyQuestionQuestionType = "long_answer"
+	SurveySurveyQuestionQuestionTypeFillInTheBlank SurveySurveyQuestionQuestionType = "fill_in_the_blank"
+	SurveySurveyQuestionQuestionTypeRatingScale    SurveySurveyQuestionQuestionType = "rating_scale"
+)
+
+// SurveySurveyType enumerates the values of a Zoom API field: the type of survey. Values other than
+// the constants below may appear and decode without error.
+type SurveySurveyType string
+
+// Values of SurveySurveyType.
+const (
+	SurveySurveyTypeBasicPoll                SurveySurveyType = "basic_poll"
+	SurveySurveyTypeAdvancedPoll             SurveySurveyType = "advanced_poll"
+	SurveySurveyTypeQuiz                     SurveySurveyType = "quiz"
+	SurveySurveyTypeSurvey                   SurveySurveyType = "survey"
+	SurveySurveyTypeConsumerEngagementSurvey SurveySurveyType = "consumer_engagement_survey"
 )
 
 // TelephoneReportDateType enumerates the values of a Zoom API field. Values other than the
@@ -1688,6 +2993,15 @@ const (
 	UpcomingEventsTypeMeeting UpcomingEventsType = "meeting"
 	UpcomingEventsTypeWebinar UpcomingEventsType = "webinar"
 	UpcomingEventsTypeAll     UpcomingEventsType = "all"
+)
+
+// UpdateAccountRegistrationSettingsOptionsType enumerates the values of a Zoom API field. Values
+// other than the constants below may appear and decode without error.
+type UpdateAccountRegistrationSettingsOptionsType string
+
+// Values of UpdateAccountRegistrationSettingsOptionsType.
+const (
+	UpdateAccountRegistrationSettingsOptionsTypeWebinar UpdateAccountRegistrationSettingsOptionsType = "webinar"
 )
 
 // UpdateAccountTSPRequestTSPBridge enumerates the values of a Zoom API field: telephony bridge.

@@ -4,6 +4,17 @@ package zoom
 
 // The operations of the Zoom API that package zoom calls, as in the OpenAPI documents.
 var (
+	opAccountsDeleteVirtualBackgrounds            = &operation{Method: "DELETE", Path: "/accounts/{accountId}/settings/virtual_backgrounds", ID: "delVB", Rate: RateLight}
+	opAccountsGetLockSettings                     = &operation{Method: "GET", Path: "/accounts/{accountId}/lock_settings", ID: "getAccountLockSettings", Rate: RateMedium}
+	opAccountsGetManagedDomains                   = &operation{Method: "GET", Path: "/accounts/{accountId}/managed_domains", ID: "accountManagedDomain", Rate: RateLight}
+	opAccountsGetRegistrationSettings             = &operation{Method: "GET", Path: "/accounts/{accountId}/settings/registration", ID: "accountSettingsRegistration", Rate: RateMedium}
+	opAccountsGetSettings                         = &operation{Method: "GET", Path: "/accounts/{accountId}/settings", ID: "accountSettings", Rate: RateMedium}
+	opAccountsGetTrustedDomains                   = &operation{Method: "GET", Path: "/accounts/{accountId}/trusted_domains", ID: "accountTrustedDomain", Rate: RateLight}
+	opAccountsUpdateLockSettings                  = &operation{Method: "PATCH", Path: "/accounts/{accountId}/lock_settings", ID: "UpdateLockedSettings", Rate: RateMedium}
+	opAccountsUpdateOwner                         = &operation{Method: "PUT", Path: "/accounts/{accountId}/owner", ID: "UpdateTheAccountOwner", Rate: RateHeavy}
+	opAccountsUpdateRegistrationSettings          = &operation{Method: "PATCH", Path: "/accounts/{accountId}/settings/registration", ID: "accountSettingsRegistrationUpdate", Rate: RateMedium}
+	opAccountsUpdateSettings                      = &operation{Method: "PATCH", Path: "/accounts/{accountId}/settings", ID: "accountSettingsUpdate", Rate: RateMedium}
+	opAccountsUploadVirtualBackground             = &operation{Method: "POST", Path: "/accounts/{accountId}/settings/virtual_backgrounds", ID: "uploadVB", Rate: RateMedium}
 	opArchivingDeleteMeetingFiles                 = &operation{Method: "DELETE", Path: "/past_meetings/{meetingUUID}/archive_files", ID: "deleteArchivedFiles", Rate: RateLight}
 	opArchivingGetMeetingFiles                    = &operation{Method: "GET", Path: "/past_meetings/{meetingUUID}/archive_files", ID: "getArchivedFiles", Rate: RateLight}
 	opArchivingGetMeetingToken                    = &operation{Method: "GET", Path: "/meetings/{meetingId}/jointoken/local_archiving", ID: "meetingLocalArchivingArchiveToken", Rate: RateLight}
@@ -27,9 +38,48 @@ var (
 	opCloudRecordingsUpdateRegistrantQuestions    = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/recordings/registrants/questions", ID: "recordingRegistrantQuestionUpdate", Rate: RateLight}
 	opCloudRecordingsUpdateRegistrantStatus       = &operation{Method: "PUT", Path: "/meetings/{meetingId}/recordings/registrants/status", ID: "meetingRecordingRegistrantStatus", Rate: RateMedium}
 	opCloudRecordingsUpdateSettings               = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/recordings/settings", ID: "recordingSettingsUpdate", Rate: RateLight}
+	opContactGroupsAddMembers                     = &operation{Method: "POST", Path: "/contacts/groups/{groupId}/members", ID: "contactGroupMemberAdd", Rate: RateHeavy}
+	opContactGroupsCreate                         = &operation{Method: "POST", Path: "/contacts/groups", ID: "contactGroupCreate", Rate: RateHeavy}
+	opContactGroupsDelete                         = &operation{Method: "DELETE", Path: "/contacts/groups/{groupId}", ID: "contactGroupDelete", Rate: RateHeavy}
+	opContactGroupsGet                            = &operation{Method: "GET", Path: "/contacts/groups/{groupId}", ID: "contactGroup", Rate: RateLight}
+	opContactGroupsList                           = &operation{Method: "GET", Path: "/contacts/groups", ID: "contactGroups", Rate: RateMedium}
+	opContactGroupsListMembers                    = &operation{Method: "GET", Path: "/contacts/groups/{groupId}/members", ID: "contactGroupMembers", Rate: RateMedium}
+	opContactGroupsRemoveMembers                  = &operation{Method: "DELETE", Path: "/contacts/groups/{groupId}/members", ID: "contactGroupMemberRemove", Rate: RateHeavy}
+	opContactGroupsUpdate                         = &operation{Method: "PATCH", Path: "/contacts/groups/{groupId}", ID: "contactGroupUpdate", Rate: RateHeavy}
 	opContactsGetMine                             = &operation{Method: "GET", Path: "/chat/users/me/contacts/{identifier}", ID: "getUserContact", Rate: RateMedium}
 	opContactsListMine                            = &operation{Method: "GET", Path: "/chat/users/me/contacts", ID: "getUserContacts", Rate: RateMedium}
 	opContactsSearch                              = &operation{Method: "GET", Path: "/contacts", ID: "searchCompanyContacts", Rate: RateMedium}
+	opDashboardsGetCRCPortUsage                   = &operation{Method: "GET", Path: "/metrics/crc", ID: "dashboardCRC", Rate: RateHeavy}
+	opDashboardsGetChat                           = &operation{Method: "GET", Path: "/metrics/chat", ID: "dashboardChat", Rate: RateResourceIntensive}
+	opDashboardsGetClientFeedback                 = &operation{Method: "GET", Path: "/metrics/client/feedback/{feedbackId}", ID: "dashboardClientFeedbackDetail", Rate: RateHeavy}
+	opDashboardsGetMeeting                        = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}", ID: "dashboardMeetingDetail", Rate: RateHeavy}
+	opDashboardsGetMeetingParticipantQOS          = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants/{participantId}/qos", ID: "dashboardMeetingParticipantQOS", Rate: RateHeavy}
+	opDashboardsGetQuality                        = &operation{Method: "GET", Path: "/metrics/quality", ID: "dashboardQuality", Rate: RateHeavy}
+	opDashboardsGetWebinar                        = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}", ID: "dashboardWebinarDetail", Rate: RateHeavy}
+	opDashboardsGetWebinarParticipantQOS          = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants/{participantId}/qos", ID: "dashboardWebinarParticipantQOS", Rate: RateHeavy}
+	opDashboardsGetZoomRoom                       = &operation{Method: "GET", Path: "/metrics/zoomrooms/{zoomroomId}", ID: "dashboardZoomRoom", Rate: RateHeavy}
+	opDashboardsListClientFeedback                = &operation{Method: "GET", Path: "/metrics/client/feedback", ID: "dashboardClientFeedback", Rate: RateHeavy}
+	opDashboardsListClientVersions                = &operation{Method: "GET", Path: "/metrics/client_versions", ID: "getClientVersions", Rate: RateHeavy}
+	opDashboardsListMeetingFeedback               = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants/satisfaction", ID: "participantFeedback", Rate: RateHeavy}
+	opDashboardsListMeetingParticipants           = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants", ID: "dashboardMeetingParticipants", Rate: RateHeavy}
+	opDashboardsListMeetingParticipantsQOS        = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants/qos", ID: "dashboardMeetingParticipantsQOS", Rate: RateHeavy}
+	opDashboardsListMeetingSatisfaction           = &operation{Method: "GET", Path: "/metrics/client/satisfaction", ID: "listMeetingSatisfaction", Rate: RateHeavy}
+	opDashboardsListMeetingSharing                = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants/sharing", ID: "dashboardMeetingParticipantShare", Rate: RateHeavy}
+	opDashboardsListMeetings                      = &operation{Method: "GET", Path: "/metrics/meetings", ID: "dashboardMeetings", Rate: RateResourceIntensive}
+	opDashboardsListTopZoomRoomIssues             = &operation{Method: "GET", Path: "/metrics/zoomrooms/issues", ID: "dashboardZoomRoomIssue", Rate: RateHeavy}
+	opDashboardsListWebinarFeedback               = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants/satisfaction", ID: "participantWebinarFeedback", Rate: RateHeavy}
+	opDashboardsListWebinarParticipants           = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants", ID: "dashboardWebinarParticipants", Rate: RateHeavy}
+	opDashboardsListWebinarParticipantsQOS        = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants/qos", ID: "dashboardWebinarParticipantsQOS", Rate: RateHeavy}
+	opDashboardsListWebinarSharing                = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants/sharing", ID: "dashboardWebinarParticipantShare", Rate: RateHeavy}
+	opDashboardsListWebinars                      = &operation{Method: "GET", Path: "/metrics/webinars", ID: "dashboardWebinars", Rate: RateResourceIntensive}
+	opDashboardsListZoomRoomIssues                = &operation{Method: "GET", Path: "/metrics/issues/zoomrooms/{zoomroomId}", ID: "dashboardIssueDetailZoomRoom", Rate: RateHeavy}
+	opDashboardsListZoomRooms                     = &operation{Method: "GET", Path: "/metrics/zoomrooms", ID: "dashboardZoomRooms", Rate: RateResourceIntensive}
+	opDashboardsListZoomRoomsWithIssues           = &operation{Method: "GET", Path: "/metrics/issues/zoomrooms", ID: "dashboardIssueZoomRoom", Rate: RateHeavy}
+	opDataRequestsCancel                          = &operation{Method: "DELETE", Path: "/data_requests/requests/{requestId}", ID: "CancelDataRequest", Rate: RateMedium}
+	opDataRequestsCreate                          = &operation{Method: "POST", Path: "/data_requests/requests", ID: "CreateDataAccessRequest", Rate: RateMedium}
+	opDataRequestsGetFileDownloadURL              = &operation{Method: "GET", Path: "/data_requests/files/{fileId}/url", ID: "DownloadfilesfromDataRequest", Rate: RateMedium}
+	opDataRequestsList                            = &operation{Method: "GET", Path: "/data_requests/requests", ID: "GetDataRequestsHistory", Rate: RateMedium}
+	opDataRequestsListFiles                       = &operation{Method: "GET", Path: "/data_requests/requests/{requestId}", ID: "GetDownloadableFilesforDataRequest", Rate: RateMedium}
 	opDevicesAdd                                  = &operation{Method: "POST", Path: "/devices", ID: "addDevice", Rate: RateMedium}
 	opDevicesAssignGroup                          = &operation{Method: "PATCH", Path: "/devices/{deviceId}/assign_group", ID: "assginGroup", Rate: RateLight}
 	opDevicesAssignZPA                            = &operation{Method: "POST", Path: "/devices/zpa/assignment", ID: "Assigndevicetoauser/commonarea", Rate: RateMedium}
@@ -43,6 +93,13 @@ var (
 	opDevicesListZDMGroups                        = &operation{Method: "GET", Path: "/devices/groups", ID: "Getzdmgroupinfo", Rate: RateMedium}
 	opDevicesUpdate                               = &operation{Method: "PATCH", Path: "/devices/{deviceId}", ID: "updateDevice", Rate: RateMedium}
 	opDevicesUpgradeZPA                           = &operation{Method: "POST", Path: "/devices/zpa/upgrade", ID: "UpgradeZpas/app", Rate: RateHeavy}
+	opDivisionsAssignMembers                      = &operation{Method: "POST", Path: "/divisions/{divisionId}/users", ID: "assigndivisionMember", Rate: RateMedium}
+	opDivisionsCreate                             = &operation{Method: "POST", Path: "/divisions", ID: "Createadivision", Rate: RateLight}
+	opDivisionsDelete                             = &operation{Method: "DELETE", Path: "/divisions/{divisionId}", ID: "Deletedivision", Rate: RateLight}
+	opDivisionsGet                                = &operation{Method: "GET", Path: "/divisions/{divisionId}", ID: "Getdivision", Rate: RateLight}
+	opDivisionsList                               = &operation{Method: "GET", Path: "/divisions", ID: "listDivisions", Rate: RateLight}
+	opDivisionsListMembers                        = &operation{Method: "GET", Path: "/divisions/{divisionId}/users", ID: "listDivisionMembers", Rate: RateLight}
+	opDivisionsUpdate                             = &operation{Method: "PATCH", Path: "/divisions/{divisionId}", ID: "Updateadivision", Rate: RateLight}
 	opGroupsAddAdmins                             = &operation{Method: "POST", Path: "/groups/{groupId}/admins", ID: "groupAdminsCreate", Rate: RateMedium}
 	opGroupsAddMembers                            = &operation{Method: "POST", Path: "/groups/{groupId}/members", ID: "groupMembersCreate", Rate: RateMedium}
 	opGroupsCreate                                = &operation{Method: "POST", Path: "/groups", ID: "groupCreate", Rate: RateLight}
@@ -68,6 +125,11 @@ var (
 	opH323DevicesDelete                           = &operation{Method: "DELETE", Path: "/h323/devices/{deviceId}", ID: "deviceDelete", Rate: RateLight}
 	opH323DevicesList                             = &operation{Method: "GET", Path: "/h323/devices", ID: "deviceList", Rate: RateMedium}
 	opH323DevicesUpdate                           = &operation{Method: "PATCH", Path: "/h323/devices/{deviceId}", ID: "deviceUpdate", Rate: RateLight}
+	opInformationBarriersCreate                   = &operation{Method: "POST", Path: "/information_barriers/policies", ID: "InformationBarriersCreate", Rate: RateMedium}
+	opInformationBarriersDelete                   = &operation{Method: "DELETE", Path: "/information_barriers/policies/{policyId}", ID: "InformationBarriersDelete", Rate: RateMedium}
+	opInformationBarriersGet                      = &operation{Method: "GET", Path: "/information_barriers/policies/{policyId}", ID: "InformationBarriersGet", Rate: RateMedium}
+	opInformationBarriersList                     = &operation{Method: "GET", Path: "/information_barriers/policies", ID: "InformationBarriersList", Rate: RateMedium}
+	opInformationBarriersUpdate                   = &operation{Method: "PATCH", Path: "/information_barriers/policies/{policyId}", ID: "InformationBarriersUpdate", Rate: RateMedium}
 	opMeetingsAddApp                              = &operation{Method: "POST", Path: "/meetings/{meetingId}/open_apps", ID: "meetingAppAdd", Rate: RateLight}
 	opMeetingsAddBatchRegistrants                 = &operation{Method: "POST", Path: "/meetings/{meetingId}/batch_registrants", ID: "addBatchRegistrants", Rate: RateHeavy}
 	opMeetingsAddRegistrant                       = &operation{Method: "POST", Path: "/meetings/{meetingId}/registrants", ID: "meetingRegistrantCreate", Rate: RateLight}
@@ -148,7 +210,11 @@ var (
 	opSummariesGet                                = &operation{Method: "GET", Path: "/meetings/{meetingId}/meeting_summary", ID: "Getameetingsummary", Rate: RateLight}
 	opSummariesList                               = &operation{Method: "GET", Path: "/meetings/meeting_summaries", ID: "Listmeetingsummaries", Rate: RateMedium}
 	opSurveysDeleteMeeting                        = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyDelete", Rate: RateLight}
+	opSurveysGet                                  = &operation{Method: "GET", Path: "/surveys/{surveyId}", ID: "getSurveyInfo", Rate: RateLight}
 	opSurveysGetMeeting                           = &operation{Method: "GET", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyGet", Rate: RateLight}
+	opSurveysList                                 = &operation{Method: "GET", Path: "/surveys", ID: "getAccountSurveys", Rate: RateMedium}
+	opSurveysListAnswers                          = &operation{Method: "GET", Path: "/surveys/{surveyId}/answers", ID: "getSurveyAnswers", Rate: RateMedium}
+	opSurveysListInstances                        = &operation{Method: "GET", Path: "/surveys/{surveyId}/instances", ID: "getSurveyInstancesInfo", Rate: RateMedium}
 	opSurveysUpdateMeeting                        = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyUpdate", Rate: RateLight}
 	opTSPAddUserAccount                           = &operation{Method: "POST", Path: "/users/{userId}/tsp", ID: "userTSPCreate", Rate: RateLight}
 	opTSPDeleteUserAccount                        = &operation{Method: "DELETE", Path: "/users/{userId}/tsp/{tspId}", ID: "userTSPDelete", Rate: RateLight}
@@ -258,6 +324,17 @@ var (
 
 // operations lists every operation, sorted by variable name.
 var operations = []*operation{
+	opAccountsDeleteVirtualBackgrounds,
+	opAccountsGetLockSettings,
+	opAccountsGetManagedDomains,
+	opAccountsGetRegistrationSettings,
+	opAccountsGetSettings,
+	opAccountsGetTrustedDomains,
+	opAccountsUpdateLockSettings,
+	opAccountsUpdateOwner,
+	opAccountsUpdateRegistrationSettings,
+	opAccountsUpdateSettings,
+	opAccountsUploadVirtualBackground,
 	opArchivingDeleteMeetingFiles,
 	opArchivingGetMeetingFiles,
 	opArchivingGetMeetingToken,
@@ -281,9 +358,48 @@ var operations = []*operation{
 	opCloudRecordingsUpdateRegistrantQuestions,
 	opCloudRecordingsUpdateRegistrantStatus,
 	opCloudRecordingsUpdateSettings,
+	opContactGroupsAddMembers,
+	opContactGroupsCreate,
+	opContactGroupsDelete,
+	opContactGroupsGet,
+	opContactGroupsList,
+	opContactGroupsListMembers,
+	opContactGroupsRemoveMembers,
+	opContactGroupsUpdate,
 	opContactsGetMine,
 	opContactsListMine,
 	opContactsSearch,
+	opDashboardsGetCRCPortUsage,
+	opDashboardsGetChat,
+	opDashboardsGetClientFeedback,
+	opDashboardsGetMeeting,
+	opDashboardsGetMeetingParticipantQOS,
+	opDashboardsGetQuality,
+	opDashboardsGetWebinar,
+	opDashboardsGetWebinarParticipantQOS,
+	opDashboardsGetZoomRoom,
+	opDashboardsListClientFeedback,
+	opDashboardsListClientVersions,
+	opDashboardsListMeetingFeedback,
+	opDashboardsListMeetingParticipants,
+	opDashboardsListMeetingParticipantsQOS,
+	opDashboardsListMeetingSatisfaction,
+	opDashboardsListMeetingSharing,
+	opDashboardsListMeetings,
+	opDashboardsListTopZoomRoomIssues,
+	opDashboardsListWebinarFeedback,
+	opDashboardsListWebinarParticipants,
+	opDashboardsListWebinarParticipantsQOS,
+	opDashboardsListWebinarSharing,
+	opDashboardsListWebinars,
+	opDashboardsListZoomRoomIssues,
+	opDashboardsListZoomRooms,
+	opDashboardsListZoomRoomsWithIssues,
+	opDataRequestsCancel,
+	opDataRequestsCreate,
+	opDataRequestsGetFileDownloadURL,
+	opDataRequestsList,
+	opDataRequestsListFiles,
 	opDevicesAdd,
 	opDevicesAssignGroup,
 	opDevicesAssignZPA,
@@ -297,6 +413,13 @@ var operations = []*operation{
 	opDevicesListZDMGroups,
 	opDevicesUpdate,
 	opDevicesUpgradeZPA,
+	opDivisionsAssignMembers,
+	opDivisionsCreate,
+	opDivisionsDelete,
+	opDivisionsGet,
+	opDivisionsList,
+	opDivisionsListMembers,
+	opDivisionsUpdate,
 	opGroupsAddAdmins,
 	opGroupsAddMembers,
 	opGroupsCreate,
@@ -322,6 +445,11 @@ var operations = []*operation{
 	opH323DevicesDelete,
 	opH323DevicesList,
 	opH323DevicesUpdate,
+	opInformationBarriersCreate,
+	opInformationBarriersDelete,
+	opInformationBarriersGet,
+	opInformationBarriersList,
+	opInformationBarriersUpdate,
 	opMeetingsAddApp,
 	opMeetingsAddBatchRegistrants,
 	opMeetingsAddRegistrant,
@@ -402,7 +530,11 @@ var operations = []*operation{
 	opSummariesGet,
 	opSummariesList,
 	opSurveysDeleteMeeting,
+	opSurveysGet,
 	opSurveysGetMeeting,
+	opSurveysList,
+	opSurveysListAnswers,
+	opSurveysListInstances,
 	opSurveysUpdateMeeting,
 	opTSPAddUserAccount,
 	opTSPDeleteUserAccount,

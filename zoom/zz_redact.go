@@ -34,6 +34,85 @@ func (x AbsenteeList) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
+func (x AccountSettings) redacted() AccountSettings {
+	x.Chat = redactPtr(x.Chat)
+	return x
+}
+
+// redactedAccountSettings is a redacted AccountSettings without its methods, as LogValue and Format
+// print it.
+type redactedAccountSettings AccountSettings
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AccountSettings) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettings(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettings) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AccountSettings", redactedAccountSettings(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x AccountSettingsChat) redacted() AccountSettingsChat {
+	x.SendDataToThirdPartyArchivingService = redactPtr(x.SendDataToThirdPartyArchivingService)
+	return x
+}
+
+// redactedAccountSettingsChat is a redacted AccountSettingsChat without its methods, as LogValue
+// and Format print it.
+type redactedAccountSettingsChat AccountSettingsChat
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AccountSettingsChat) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsChat(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsChat) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AccountSettingsChat", redactedAccountSettingsChat(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsChat) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingService) redacted() AccountSettingsChatSendDataToThirdPartyArchivingService {
+	x.Passcode = redactSecret(x.Passcode)
+	x.AuthorizedChannelToken = redactSecret(x.AuthorizedChannelToken)
+	return x
+}
+
+// redactedAccountSettingsChatSendDataToThirdPartyArchivingService is a redacted
+// AccountSettingsChatSendDataToThirdPartyArchivingService without its methods, as LogValue and
+// Format print it.
+type redactedAccountSettingsChatSendDataToThirdPartyArchivingService AccountSettingsChatSendDataToThirdPartyArchivingService
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingService) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsChatSendDataToThirdPartyArchivingService(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingService) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AccountSettingsChatSendDataToThirdPartyArchivingService", redactedAccountSettingsChatSendDataToThirdPartyArchivingService(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingService) String() string {
+	return fmt.Sprint(x)
+}
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
 func (x AddUserTSPAccountRequest) redacted() AddUserTSPAccountRequest {
 	x.LeaderPin = redactSecret(x.LeaderPin)
 	return x
@@ -309,6 +388,31 @@ func (x CreateWebinarRequest) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x CreateWebinarRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x DataRequestFileURL) redacted() DataRequestFileURL {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedDataRequestFileURL is a redacted DataRequestFileURL without its methods, as LogValue and
+// Format print it.
+type redactedDataRequestFileURL DataRequestFileURL
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x DataRequestFileURL) LogValue() slog.Value {
+	return slog.AnyValue(redactedDataRequestFileURL(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x DataRequestFileURL) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.DataRequestFileURL", redactedDataRequestFileURL(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x DataRequestFileURL) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.

@@ -4,6 +4,7 @@ package zoom
 
 import (
 	"context"
+	"iter"
 )
 
 // DeleteMeeting deletes a meeting survey.
@@ -29,6 +30,27 @@ func (s *SurveysService) DeleteMeeting(ctx context.Context, meetingID int64) (*R
 	return s.client.call(ctx, opSurveysDeleteMeeting, buildPath(opSurveysDeleteMeeting.Path, formatID(meetingID)), nil, nil, nil)
 }
 
+// Get gets survey info.
+//
+// Queries the latest version of survey information from surveyId.
+//
+// Scopes: survey:read:admin
+// Rate limit label: LIGHT
+//
+// Zoom API: GET /surveys/{surveyId} (getSurveyInfo)
+// Reference: https://developers.zoom.us/docs/api/accounts/#tag/survey-management/GET/surveys/{surveyId}
+func (s *SurveysService) Get(ctx context.Context, surveyID string) (*Survey, *Response, error) {
+	if surveyID == "" {
+		return nil, nil, errRequired(opSurveysGet, "surveyID")
+	}
+	var out Survey
+	resp, err := s.client.call(ctx, opSurveysGet, buildPath(opSurveysGet.Path, surveyID), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
 // GetMeeting gets a meeting survey.
 //
 // Display information about a meeting survey. Prerequisites: * The host has a Pro license. * The
@@ -50,6 +72,139 @@ func (s *SurveysService) GetMeeting(ctx context.Context, meetingID int64) (*Meet
 		return nil, resp, err
 	}
 	return &out, resp, nil
+}
+
+// List gets surveys.
+//
+// Queries all surveys in the current account.
+//
+// Scopes: survey:read:admin
+// Rate limit label: MEDIUM
+//
+// Zoom API: GET /surveys (getAccountSurveys)
+// Reference: https://developers.zoom.us/docs/api/accounts/#tag/survey-management/GET/surveys
+func (s *SurveysService) List(ctx context.Context, opts *ListSurveysOptions) (*SurveyList, *Response, error) {
+	var out SurveyList
+	resp, err := s.client.call(ctx, opSurveysList, opSurveysList.Path, queryOf(opts), nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// ListAll iterates over the surveys of all pages of [SurveysService.List], fetching
+// pages lazily as the loop advances; it stops when the loop stops, after the last page,
+// or after yielding the first error (with a nil item). opts is copied, not modified.
+//
+// Zoom API: GET /surveys (getAccountSurveys)
+func (s *SurveysService) ListAll(ctx context.Context, opts *ListSurveysOptions) iter.Seq2[*SurveyListSurvey, error] {
+	var o ListSurveysOptions
+	if opts != nil {
+		o = *opts
+	}
+	return allPages(ctx, o.NextPageToken, func(ctx context.Context, token string) ([]SurveyListSurvey, string, error) {
+		page := o
+		page.NextPageToken = token
+		l, _, err := s.List(ctx, &page)
+		if err != nil {
+			return nil, "", err
+		}
+		return l.Surveys, l.NextPageToken, nil
+	})
+}
+
+// ListAnswers gets survey answers.
+//
+// Queries the answers of survey from surveyId.
+//
+// You can use the same survey cmultiple times in different products(Meeting/Webinar/Team
+// Chat/Contact Center).
+//
+// We call it an instance each time we use it.
+//
+// This API returns the historical answers of each survey instance.
+//
+// Scopes: survey:read:admin
+// Rate limit label: MEDIUM
+//
+// Zoom API: GET /surveys/{surveyId}/answers (getSurveyAnswers)
+// Reference: https://developers.zoom.us/docs/api/accounts/#tag/survey-management/GET/surveys/{surveyId}/answers
+func (s *SurveysService) ListAnswers(ctx context.Context, surveyID string, opts *ListSurveyAnswersOptions) (*SurveyAnswerList, *Response, error) {
+	if surveyID == "" {
+		return nil, nil, errRequired(opSurveysListAnswers, "surveyID")
+	}
+	var out SurveyAnswerList
+	resp, err := s.client.call(ctx, opSurveysListAnswers, buildPath(opSurveysListAnswers.Path, surveyID), queryOf(opts), nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// ListAnswersAll iterates over the survey answers of all pages of [SurveysService.ListAnswers], fetching
+// pages lazily as the loop advances; it stops when the loop stops, after the last page,
+// or after yielding the first error (with a nil item). opts is copied, not modified.
+//
+// Zoom API: GET /surveys/{surveyId}/answers (getSurveyAnswers)
+func (s *SurveysService) ListAnswersAll(ctx context.Context, surveyID string, opts *ListSurveyAnswersOptions) iter.Seq2[*SurveyAnswerListSurveyAnswer, error] {
+	var o ListSurveyAnswersOptions
+	if opts != nil {
+		o = *opts
+	}
+	return allPages(ctx, o.NextPageToken, func(ctx context.Context, token string) ([]SurveyAnswerListSurveyAnswer, string, error) {
+		page := o
+		page.NextPageToken = token
+		l, _, err := s.ListAnswers(ctx, surveyID, &page)
+		if err != nil {
+			return nil, "", err
+		}
+		return l.SurveyAnswers, l.NextPageToken, nil
+	})
+}
+
+// ListInstances gets survey instances.
+//
+// Query the instances which used the survey, based on surveyId. The same survey can be used
+// multiple times in different products(meeting/webinar/team chat/contact center). Each time it is
+// used, we call it an instance. This API is used to return the historical information of each
+// survey instance.
+//
+// Scopes: survey:read:admin
+// Rate limit label: MEDIUM
+//
+// Zoom API: GET /surveys/{surveyId}/instances (getSurveyInstancesInfo)
+// Reference: https://developers.zoom.us/docs/api/accounts/#tag/survey-management/GET/surveys/{surveyId}/instances
+func (s *SurveysService) ListInstances(ctx context.Context, surveyID string, opts *ListSurveyInstancesOptions) (*SurveyInstanceList, *Response, error) {
+	if surveyID == "" {
+		return nil, nil, errRequired(opSurveysListInstances, "surveyID")
+	}
+	var out SurveyInstanceList
+	resp, err := s.client.call(ctx, opSurveysListInstances, buildPath(opSurveysListInstances.Path, surveyID), queryOf(opts), nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// ListInstancesAll iterates over the survey instances of all pages of [SurveysService.ListInstances], fetching
+// pages lazily as the loop advances; it stops when the loop stops, after the last page,
+// or after yielding the first error (with a nil item). opts is copied, not modified.
+//
+// Zoom API: GET /surveys/{surveyId}/instances (getSurveyInstancesInfo)
+func (s *SurveysService) ListInstancesAll(ctx context.Context, surveyID string, opts *ListSurveyInstancesOptions) iter.Seq2[*SurveyInstanceListSurveyInstance, error] {
+	var o ListSurveyInstancesOptions
+	if opts != nil {
+		o = *opts
+	}
+	return allPages(ctx, o.NextPageToken, func(ctx context.Context, token string) ([]SurveyInstanceListSurveyInstance, string, error) {
+		page := o
+		page.NextPageToken = token
+		l, _, err := s.ListInstances(ctx, surveyID, &page)
+		if err != nil {
+			return nil, "", err
+		}
+		return l.SurveyInstances, l.NextPageToken, nil
+	})
 }
 
 // UpdateMeeting updates a meeting survey.

@@ -25,6 +25,2615 @@ type AbsenteeList struct {
 
 func (l *AbsenteeList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
+// AccountLockSettings is the request body of [AccountsService.UpdateLockSettings] and the response
+// of [AccountsService.GetLockSettings].
+type AccountLockSettings struct {
+	// Account Audio Conference Settings.
+	AudioConferencing *AccountLockSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
+
+	Chat *AccountLockSettingsChat `json:"chat,omitempty"`
+
+	EmailNotification *AccountLockSettingsEmailNotification `json:"email_notification,omitempty"`
+
+	InMeeting *AccountLockSettingsInMeeting `json:"in_meeting,omitempty"`
+
+	OtherOptions *AccountLockSettingsOtherOptions `json:"other_options,omitempty"`
+
+	Recording *AccountLockSettingsRecording `json:"recording,omitempty"`
+
+	ScheduleMeeting *AccountLockSettingsScheduleMeeting `json:"schedule_meeting,omitempty"`
+
+	// Account Settings: Telephony.
+	Telephony *AccountLockSettingsTelephony `json:"telephony,omitempty"`
+
+	// Account Settings: TSP.
+	TSP *AccountLockSettingsTSP `json:"tsp,omitempty"`
+
+	MeetingSecurity *AccountLockSettingsMeetingSecurity `json:"meeting_security,omitempty"`
+}
+
+// AccountLockSettingsAudioConferencing is the audio_conferencing field of [AccountLockSettings].
+// Account Audio Conference Settings.
+type AccountLockSettingsAudioConferencing struct {
+	// Whether the account has the Toll-free and Fee-based Toll Call setting enabled.
+	TollFreeAndFeeBasedTollCall *bool `json:"toll_free_and_fee_based_toll_call,omitempty"`
+
+	// Whether the account has the Toll Call setting enabled.
+	TollCall *bool `json:"toll_call,omitempty"`
+
+	// Whether the account has the Call Me and Invite by Phone setting enabled.
+	CallMeAndInviteByPhone *bool `json:"call_me_and_invite_by_phone,omitempty"`
+
+	// Whether the account has the Personal Audio Conference setting enabled.
+	PersonalAudioConference *bool `json:"personal_audio_conference,omitempty"`
+
+	// Whether the account has the Mask phone number in the participant list setting enabled.
+	ParticipantPhoneMasking *bool `json:"participant_phone_masking,omitempty"`
+}
+
+// AccountLockSettingsChat is the chat field of [AccountLockSettings].
+type AccountLockSettingsChat struct {
+	// Users can share files in chats and channels.
+	ShareFiles *bool `json:"share_files,omitempty"`
+
+	// Allow users to use the emoji library in direct messages or group conversations.
+	ChatEmojis *bool `json:"chat_emojis,omitempty"`
+
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages *bool `json:"record_voice_messages,omitempty"`
+
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	RecordVideoMessages *bool `json:"record_video_messages,omitempty"`
+
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture *bool `json:"screen_capture,omitempty"`
+
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat *bool `json:"share_links_in_chat,omitempty"`
+
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat *bool `json:"schedule_meetings_in_chat,omitempty"`
+
+	// By default, messages and files are stored in Zoom's cloud.
+	SetRetentionPeriodInCloud *bool `json:"set_retention_period_in_cloud,omitempty"`
+
+	// Specify how long your messages are saved on local devices.
+	SetRetentionPeriodInLocal *bool `json:"set_retention_period_in_local,omitempty"`
+
+	// Whether to allow users to add contacts.
+	AllowUsersToAddContacts *bool `json:"allow_users_to_add_contacts,omitempty"`
+
+	// Whether to Allow users to chat with others.
+	AllowUsersToChatWithOthers *bool `json:"allow_users_to_chat_with_others,omitempty"`
+
+	// Whether to enable the Chat Etiquette Tool.
+	ChatEtiquetteTool *bool `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether to send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService *bool `json:"send_data_to_third_party_archiving_service,omitempty"`
+
+	// Allow users to translate team chat messages.
+	TranslateMessages *bool `json:"translate_messages,omitempty"`
+
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	SearchAndSendAnimatedGifImages *bool `json:"search_and_send_animated_gif_images,omitempty"`
+
+	// Whether to allow users to create Shared Spaces.
+	SharedSpaces *bool `json:"shared_spaces,omitempty"`
+
+	// Whether to allow users to create channels and group chats.
+	AllowCreateChannelsAndGroupChats *bool `json:"allow_create_channels_and_group_chats,omitempty"`
+
+	// Whether to allow huddles from channels.
+	AllowHuddlesFromChannels *bool `json:"allow_huddles_from_channels,omitempty"`
+
+	// Whether to allow users to downloading files.
+	DownloadFile *bool `json:"download_file,omitempty"`
+
+	// Whether to allow users to share screen in chat.
+	ShareScreenInChat *bool `json:"share_screen_in_chat,omitempty"`
+
+	// Chat email address.
+	ChatEmailAddress *bool `json:"chat_email_address,omitempty"`
+
+	// Whether to enable read receipts.
+	ReadReceipts *bool `json:"read_receipts,omitempty"`
+
+	// Whether to allow users to delete messages.
+	AllowDeleteMessage *bool `json:"allow_delete_message,omitempty"`
+
+	// Whether to allow users to edit messages.
+	AllowEditMessage *bool `json:"allow_edit_message,omitempty"`
+
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting *bool `json:"presence_on_meeting,omitempty"`
+
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver *bool `json:"presence_away_when_screen_saver,omitempty"`
+
+	// Summarize with AI Companion.
+	AISummary *bool `json:"ai_summary,omitempty"`
+
+	// Compose with AI Companion.
+	AICompose *bool `json:"ai_compose,omitempty"`
+
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend *bool `json:"ai_recommend,omitempty"`
+
+	// Quick reply with AI Companion.
+	AIReply *bool `json:"ai_reply,omitempty"`
+
+	// Sentence completion with AI Companion.
+	AISentenceCompletion *bool `json:"ai_sentence_completion,omitempty"`
+
+	// Quick schedule with AI Companion.
+	AIQuickSchedule *bool `json:"ai_quick_schedule,omitempty"`
+
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll *bool `json:"survey_poll,omitempty"`
+}
+
+// AccountLockSettingsEmailNotification is the email_notification field of [AccountLockSettings].
+type AccountLockSettingsEmailNotification struct {
+	// Notify the alternative host who is set or removed.
+	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify host and participants when the meeting is cancelled.
+	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify host when participants join the meeting before them.
+	JBHReminder *bool `json:"jbh_reminder,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// AccountLockSettingsInMeeting is the in_meeting field of [AccountLockSettings].
+type AccountLockSettingsInMeeting struct {
+	// Allow participants who belong to your account to see that a guest (someone who does not belong
+	// to your account) is participating in the meeting or webinar.
+	AlertGuestJoin *bool `json:"alert_guest_join,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat *bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// Whether to allow livestreaming.
+	AllowLiveStreaming *bool `json:"allow_live_streaming,omitempty"`
+
+	// Show Zoom windows during screen share.
+	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
+
+	// Allow participants to use annotation tools to add information to shared screens.
+	Annotation *bool `json:"annotation,omitempty"`
+
+	AnonymousQuestionAnswer *bool `json:"anonymous_question_answer,omitempty"`
+
+	// Allow host to put attendee on hold.
+	AttendeeOnHold *bool `json:"attendee_on_hold,omitempty"`
+
+	// Whether to enable the Focus Mode feature.
+	AttentionModeFocusMode *bool `json:"attention_mode_focus_mode,omitempty"`
+
+	// Enable users to see and add contacts to 'auto-answer group' in the contact list on chat.
+	AutoAnswer *bool `json:"auto_answer,omitempty"`
+
+	// Whether to enable Zoom's live transcription feature.
+	AutoGeneratedCaptions *bool `json:"auto_generated_captions,omitempty"`
+
+	// Automatically save all in-meeting chats.
+	AutoSavingChat *bool `json:"auto_saving_chat,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	BreakoutRoom *bool `json:"breakout_room,omitempty"`
+
+	// Allow meeting participants to send chat message visible to all participants.
+	Chat *bool `json:"chat,omitempty"`
+
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer *bool `json:"meeting_question_answer,omitempty"`
+
+	// Allow host to type closed captions or assign a participant/third party device to add closed
+	// captions.
+	ClosedCaption *bool `json:"closed_caption,omitempty"`
+
+	// Allow the host to add co-hosts.
+	CoHost *bool `json:"co_host,omitempty"`
+
+	// Displays whether or not custom data center regions have been selected for meetings/webinars
+	// hosted by the account.
+	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
+
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
+	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
+	DisableScreenSharingForInMeetingGuests *bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// Enable DSCP marking for signaling and media packets.
+	DscpMarking *bool `json:"dscp_marking,omitempty"`
+
+	// Require that all meetings are encrypted using AES.
+	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
+
+	// Play sound when participants join or leave.
+	EntryExitChime string `json:"entry_exit_chime,omitempty"`
+
+	// Allow another user to take control of the camera during a meeting.
+	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
+
+	// Enable users to provide feedback to Zoom at the end of the meeting.
+	Feedback *bool `json:"feedback,omitempty"`
+
+	// Indicates whether in-meeting file transfer setting has been enabled for all users on the account
+	// or not.
+	FileTransfer *bool `json:"file_transfer,omitempty"`
+
+	// Whether full transcripts are available for viewing in the in-meeting side panel.
+	FullTranscript *bool `json:"full_transcript,omitempty"`
+
+	// Enable higher quality video for host and participants in Meeting.
+	GroupHd *bool `json:"group_hd,omitempty"`
+
+	// Enable higher quality video for host and participants in Webinar.
+	WebinarGroupHd *bool `json:"webinar_group_hd,omitempty"`
+
+	// Whether hosts can assign participants as interpreters to interpret one language into another in
+	// real-time.
+	LanguageInterpretation *bool `json:"language_interpretation,omitempty"`
+
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time.
+	SignLanguageInterpretation *bool `json:"sign_language_interpretation,omitempty"`
+
+	// Whether to enable manual closed captioning.
+	ManualCaptions *bool `json:"manual_captions,omitempty"`
+
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
+
+	// Set this field to true to use webinar reactions.
+	WebinarReactions *bool `json:"webinar_reactions,omitempty"`
+
+	// Whether the host can present a survey to participants once a meeting has ended.
+	MeetingSurvey *bool `json:"meeting_survey,omitempty"`
+
+	// Allow users to select original sound during a meeting.
+	OriginalAudio *bool `json:"original_audio,omitempty"`
+
+	// Add 'Polls' to the meeting controls.
+	Polling *bool `json:"polling,omitempty"`
+
+	// Display end-of-meeting experience feedback survey.
+	PostMeetingFeedback *bool `json:"post_meeting_feedback,omitempty"`
+
+	// Allow meeting participants to send a private 1:1 message to another participant.
+	PrivateChat *bool `json:"private_chat,omitempty"`
+
+	// During screen sharing, allow the person who is sharing to let others control the shared content.
+	RemoteControl *bool `json:"remote_control,omitempty"`
+
+	// Whether to enable the Non-verbal feedback setting.
+	NonVerbalFeedback *bool `json:"non_verbal_feedback,omitempty"`
+
+	// Whether to enable the Remote support setting.
+	RemoteSupport *bool `json:"remote_support,omitempty"`
+
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants *bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Whether participants can save closed captions or transcripts.
+	SaveCaption *bool `json:"save_caption,omitempty"`
+
+	// Whether participants can save closed caption or transcripts.
+	SaveCaptions *bool `json:"save_captions,omitempty"`
+
+	// Allow host and participants to share their screen or content during meetings.
+	ScreenSharing *bool `json:"screen_sharing,omitempty"`
+
+	// Allow users to invite participants by email only by default.
+	SendingDefaultEmailInvites *bool `json:"sending_default_email_invites,omitempty"`
+
+	// Always show meeting controls during a meeting.
+	ShowMeetingControlToolbar *bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl *bool `json:"slide_control,omitempty"`
+
+	// Allow users to select stereo audio during a meeting.
+	StereoAudio *bool `json:"stereo_audio,omitempty"`
+
+	// Allow HTML formatting instead of plain text for meeting invitations scheduled with the Outlook
+	// plugin.
+	UseHtmlFormatEmail *bool `json:"use_html_format_email,omitempty"`
+
+	// Enable virtual background.
+	VirtualBackground *bool `json:"virtual_background,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	WebinarChat *bool `json:"webinar_chat,omitempty"`
+
+	// Whether to enable webinar livestreaming.
+	WebinarLiveStreaming *bool `json:"webinar_live_streaming,omitempty"`
+
+	// Whether the host can add polls before or during a webinar.
+	WebinarPolling *bool `json:"webinar_polling,omitempty"`
+
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer *bool `json:"webinar_question_answer,omitempty"`
+
+	// Whether the host can present surveys to attendees once a webinar has ended.
+	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
+
+	// Allow participants to share a whiteboard that includes annotation tools.
+	Whiteboard *bool `json:"whiteboard,omitempty"`
+}
+
+// AccountLockSettingsMeetingSecurity is the meeting_security field of [AccountLockSettings].
+type AccountLockSettingsMeetingSecurity struct {
+	// Whether to enable the Approve or block entry for users from specific countries/regions setting.
+	ApprovedOrDeniedCountriesOrRegions *bool `json:"approved_or_denied_countries_or_regions,omitempty"`
+
+	// Whether all meetings must be secured with at least one security option.
+	AutoSecurity *bool `json:"auto_security,omitempty"`
+
+	// Whether users in specific domains are blocked from joining meetings and webinars.
+	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+
+	// Whether to enable the Chat Etiquette Tool.
+	ChatEtiquetteTool *bool `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether the meeting passcode is encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// Whether use encryption to start a meeting.
+	EncryptionType *bool `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
+	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword *bool `json:"meeting_password,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient *bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether passcodes are required for participants joining by phone.
+	PhonePassword *bool `json:"phone_password,omitempty"`
+
+	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are passcode-protected.
+	PMIPassword *bool `json:"pmi_password,omitempty"`
+
+	// Whether participants are placed in the Waiting Room when they join a meeting.
+	WaitingRoom *bool `json:"waiting_room,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword *bool `json:"webinar_password,omitempty"`
+}
+
+// AccountLockSettingsOtherOptions is the other_options field of [AccountLockSettings].
+type AccountLockSettingsOtherOptions struct {
+	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open.
+	BlurSnapshot *bool `json:"blur_snapshot,omitempty"`
+
+	// Webinar registration options.
+	WebinarRegistrationOptions *bool `json:"webinar_registration_options,omitempty"`
+}
+
+// AccountLockSettingsRecording is the recording field of [AccountLockSettings].
+type AccountLockSettingsRecording struct {
+	// Make cloud recordings accessible to account members only.
+	AccountUserAccessRecording *bool `json:"account_user_access_recording,omitempty"`
+
+	// Allow Zoom to automatically delete recordings permanently after a specified number of days.
+	AutoDeleteCmr *bool `json:"auto_delete_cmr,omitempty"`
+
+	// Record meetings automatically as they start.
+	AutoRecording *bool `json:"auto_recording,omitempty"`
+
+	// Allow hosts to record and save the meeting / webinar in the cloud.
+	CloudRecording *bool `json:"cloud_recording,omitempty"`
+
+	// Allow anyone with a link to the cloud recording to download.
+	CloudRecordingDownload *bool `json:"cloud_recording_download,omitempty"`
+
+	// Allow the host to delete the recordings.
+	HostDeleteCloudRecording *bool `json:"host_delete_cloud_recording,omitempty"`
+
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *bool `json:"ip_address_access_control,omitempty"`
+
+	// Allow hosts and participants to record the meeting to a local file.
+	LocalRecording *bool `json:"local_recording,omitempty"`
+
+	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	PreventHostAccessRecording *bool `json:"prevent_host_access_recording,omitempty"`
+
+	// Only authenticated users can view cloud recordings.
+	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+
+	// Archiving solution settings.
+	Archive *bool `json:"archive,omitempty"`
+}
+
+// AccountLockSettingsScheduleMeeting is the schedule_meeting field of [AccountLockSettings].
+type AccountLockSettingsScheduleMeeting struct {
+	// Determine how participants can join the audio portion of the meeting.
+	AudioType *bool `json:"audio_type,omitempty"`
+
+	// If the value is set to true, the meeting passcode will be encrypted and included in the join
+	// meeting link to allow participants to join with just one click without having to enter the
+	// passcode.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// Allow only signed-in users to join meetings.
+	EnforceLogin *bool `json:"enforce_login,omitempty"`
+
+	// Specify the domains from which users can join a meeting.
+	EnforceLoginDomains string `json:"enforce_login_domains,omitempty"`
+
+	// Allow only signed-in users with specified domains to join meetings.
+	EnforceLoginWithDomains *bool `json:"enforce_login_with_domains,omitempty"`
+
+	// Start meetings with host video on.
+	HostVideo *bool `json:"host_video,omitempty"`
+
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost *bool `json:"join_before_host,omitempty"`
+
+	// Only authenticated users can join meetings.
+	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+
+	// Whether to enable the Always display "Zoom Meeting" as the meeting topic setting.
+	NotStoreMeetingTopic *bool `json:"not_store_meeting_topic,omitempty"`
+
+	// Whether to enable the Always show "Zoom Webinar" as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic *bool `json:"always_display_zoom_webinar_as_topic,omitempty"`
+
+	// Start meetings with participant video on.
+	ParticipantVideo *bool `json:"participant_video,omitempty"`
+
+	// Require passcode for instant meetings.
+	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// Require participants to enter passcode for PMI meetings.
+	RequirePasswordForPMIMeetings *bool `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// This setting applies for regular meetings that do not use a PMI.
+	RequirePasswordForSchedulingNewMeetings *bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when starting an instant meeting.
+	UsePMIForInstantMeetings *bool `json:"use_pmi_for_instant_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when scheduling a meeting.
+	UsePMIForScheduledMeetings *bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
+
+	// Whether to enable the [Enable continuous meeting chat] setting.
+	ContinuousMeetingChat *bool `json:"continuous_meeting_chat,omitempty"`
+
+	// Turn the lock setting on or off for the Enable Personal Meeting ID setting for an entire
+	// account.
+	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
+}
+
+// AccountLockSettingsTSP is the tsp field of [AccountLockSettings]. Account Settings: TSP.
+type AccountLockSettingsTSP struct {
+	// Call Out.
+	CallOut *bool `json:"call_out,omitempty"`
+
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
+
+	// Display toll-free numbers.
+	DisplayTollFreeNumbers *bool `json:"display_toll_free_numbers,omitempty"`
+}
+
+// AccountLockSettingsTelephony is the telephony field of [AccountLockSettings]. Account Settings:
+// Telephony.
+type AccountLockSettingsTelephony struct {
+	// Indicates where most of the participants call into or call from during a meeting.
+	TelephonyRegions *bool `json:"telephony_regions,omitempty"`
+
+	// Allow users to join the meeting using the existing 3rd party audio configuration.
+	ThirdPartyAudio *bool `json:"third_party_audio,omitempty"`
+}
+
+// AccountManagedDomains is the response of [AccountsService.GetManagedDomains].
+type AccountManagedDomains struct {
+	// Information about the managed domains.
+	Domains []AccountManagedDomainsDomain `json:"domains,omitempty"`
+
+	// The total number of records returned.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *AccountManagedDomains) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// AccountManagedDomainsDomain is the domains field of [AccountManagedDomains].
+type AccountManagedDomainsDomain struct {
+	// The domain's name.
+	Domain string `json:"domain,omitempty"`
+
+	// The domain's status.
+	Status string `json:"status,omitempty"`
+}
+
+// AccountRegistrationSettings is the request body of [AccountsService.UpdateRegistrationSettings]
+// and the response of [AccountsService.GetRegistrationSettings].
+type AccountRegistrationSettings struct {
+	// When participants submit registration, do something.
+	Options *AccountRegistrationSettingsOptions `json:"options,omitempty"`
+
+	// Array of Registrant Questions.
+	Questions []AccountRegistrationSettingsQuestion `json:"questions,omitempty"`
+
+	// Approval type for the registration.
+	ApproveType *int `json:"approve_type,omitempty"`
+
+	// Array of Registrant Custom Questions.
+	CustomQuestions []AccountRegistrationSettingsCustomQuestion `json:"custom_questions,omitempty"`
+}
+
+// AccountRegistrationSettingsCustomQuestion is the custom_questions field of
+// [AccountRegistrationSettings].
+type AccountRegistrationSettingsCustomQuestion struct {
+	// Title of the custom question.
+	Title string `json:"title,omitempty"`
+
+	// Type of the question being asked.
+	Type AccountRegistrationSettingsCustomQuestionType `json:"type,omitempty"`
+
+	// Decide whether this field are required.
+	Required *bool `json:"required,omitempty"`
+
+	// Indicates whether or not the custom question is required to be answered by participants or not.
+	Selected *bool `json:"selected,omitempty"`
+
+	// Answer choices for the custom question.
+	Answers []string `json:"answers,omitempty"`
+}
+
+// AccountRegistrationSettingsOptions is the options field of [AccountRegistrationSettings]. When
+// participants submit registration, do something.
+type AccountRegistrationSettingsOptions struct {
+	// Send an email to host when someone registers.
+	HostEmailNotification *bool `json:"host_email_notification,omitempty"`
+
+	// Close registration after event date.
+	CloseRegistration *bool `json:"close_registration,omitempty"`
+
+	// Allow participants to join from multiple devices.
+	AllowParticipantsToJoinFromMultipleDevices *bool `json:"allow_participants_to_join_from_multiple_devices,omitempty"`
+
+	// Show social share buttons on registration page.
+	ShowSocialShareButtons *bool `json:"show_social_share_buttons,omitempty"`
+}
+
+// AccountRegistrationSettingsQuestion is the questions field of [AccountRegistrationSettings].
+type AccountRegistrationSettingsQuestion struct {
+	// Field name of the question.
+	FieldName AccountRegistrationSettingsQuestionFieldName `json:"field_name,omitempty"`
+
+	// Decide whether this field are required.
+	Required *bool `json:"required,omitempty"`
+
+	// Indicates whether or not the displayed fields are required to be filled out by registrants.
+	Selected *bool `json:"selected,omitempty"`
+}
+
+// AccountSettings is the request body of [AccountsService.UpdateSettings] and the response of
+// [AccountsService.GetSettings].
+type AccountSettings struct {
+	// Security settings of an Account.
+	Security *AccountSettingsSecurity `json:"security,omitempty"`
+
+	// Account Audio Conference Settings.
+	AudioConferencing *AccountSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
+
+	// The account's chat settings.
+	Chat *AccountSettingsChat `json:"chat,omitempty"`
+
+	// Account Settings: Notification.
+	EmailNotification *AccountSettingsEmailNotification `json:"email_notification,omitempty"`
+
+	// Account Settings: Feature.
+	Feature *AccountSettingsFeature `json:"feature,omitempty"`
+
+	// The in-meeting account setting.
+	InMeeting *AccountSettingsInMeeting `json:"in_meeting,omitempty"`
+
+	// Account Integration Settings.
+	Integration *AccountSettingsIntegration `json:"integration,omitempty"`
+
+	OtherOptions *AccountSettingsOtherOptions `json:"other_options,omitempty"`
+
+	Profile *AccountSettingsProfile `json:"profile,omitempty"`
+
+	// Account Settings: Recording.
+	Recording *AccountSettingsRecording `json:"recording,omitempty"`
+
+	// Account Settings: Schedule Meeting.
+	ScheduleMeeting *AccountSettingsScheduleMeeting `json:"schedule_meeting,omitempty"`
+
+	// Account Settings: Telephony.
+	Telephony *AccountSettingsTelephony `json:"telephony,omitempty"`
+
+	// Account Settings: TSP.
+	TSP *AccountSettingsTSP `json:"tsp,omitempty"`
+
+	// Account Settings: Zoom Rooms.
+	ZoomRooms *AccountSettingsZoomRooms `json:"zoom_rooms,omitempty"`
+
+	// Account Settings: Smart Recognition.
+	SmartRecognition *AccountSettingsSmartRecognition `json:"smart_recognition,omitempty"`
+
+	// Email and calendar related settings.
+	MailCalendar *AccountSettingsMailCalendar `json:"mail_calendar,omitempty"`
+
+	// General settings.
+	GeneralSetting *AccountSettingsGeneralSetting `json:"general_setting,omitempty"`
+
+	// Whether to enable the Allow authentication exception setting.
+	AllowAuthenticationException *bool `json:"allow_authentication_exception,omitempty"`
+
+	// The account's Meeting Authentication Options settings.
+	AuthenticationOptions []AuthenticationOption `json:"authentication_options,omitempty"`
+
+	// Whether to only allow authenticated users to join meetings.
+	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+
+	// Only authenticated users can view cloud recordings.
+	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+
+	MeetingSecurity *AccountSettingsMeetingSecurity `json:"meeting_security,omitempty"`
+
+	InSession *AccountSettingsInSession `json:"in_session,omitempty"`
+
+	SessionSecurity *AccountSettingsSessionSecurity `json:"session_security,omitempty"`
+
+	// Meeting Authentication Options.
+	AuthenticationOption *AuthenticationOption `json:"authentication_option,omitempty"`
+}
+
+// AccountSettingsAudioConferencing is the audio_conferencing field of [AccountSettings]. Account
+// Audio Conference Settings.
+type AccountSettingsAudioConferencing struct {
+	// The account's Toll-free and Fee-based Toll Call settings.
+	TollFreeAndFeeBasedTollCall *AccountSettingsAudioConferencingTollFreeAndFeeBasedTollCall `json:"toll_free_and_fee_based_toll_call,omitempty"`
+
+	// The account's Toll Call settings.
+	TollCall *AccountSettingsAudioConferencingTollCall `json:"toll_call,omitempty"`
+
+	// The account's Call Me and Invite by Phone settings.
+	CallMeAndInviteByPhone *AccountSettingsAudioConferencingCallMeAndInviteByPhone `json:"call_me_and_invite_by_phone,omitempty"`
+
+	// Whether the account has the Personal Audio Conference setting enabled.
+	PersonalAudioConference *bool `json:"personal_audio_conference,omitempty"`
+
+	// The account's Mask phone number in the participant list settings.
+	ParticipantPhoneMasking *ParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
+
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries *AccountSettingsAudioConferencingGlobalDialInCountries `json:"global_dial_in_countries,omitempty"`
+}
+
+// AccountSettingsAudioConferencingCallMeAndInviteByPhone is the call_me_and_invite_by_phone field
+// of [AccountSettingsAudioConferencing]. The account's Call Me and Invite by Phone settings.
+type AccountSettingsAudioConferencingCallMeAndInviteByPhone struct {
+	// Whether the account has the Call Me and Invite by Phone setting enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Require Call Me users to press 1 before being connected to the meeting.
+	RequirePress1ForCallMe CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
+
+	// Whether webinar attendees can use Call Me to connect audio.
+	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
+
+	// The account's call out countries/regions settings.
+	CallOutCountries *AccountSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries `json:"call_out_countries,omitempty"`
+}
+
+// AccountSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries is the call_out_countries
+// field of [AccountSettingsAudioConferencingCallMeAndInviteByPhone]. The account's call out
+// countries/regions settings.
+type AccountSettingsAudioConferencingCallMeAndInviteByPhoneCallOutCountries struct {
+	// The list of all available countries/regions that can be enabled for call out.
+	AllowedCountries []Country `json:"allowed_countries,omitempty"`
+
+	// The list of countries/regions that users can call out to.
+	SelectedCountries []Country `json:"selected_countries,omitempty"`
+}
+
+// AccountSettingsAudioConferencingGlobalDialInCountries is the global_dial_in_countries field of
+// [AccountSettingsAudioConferencing]. The account's Global Dial-in Countries/Regions settings.
+type AccountSettingsAudioConferencingGlobalDialInCountries struct {
+	// The list of all available countries/regions that can be selected for displaying dial-in numbers
+	// in the meeting invitation.
+	AllowedCountries []Country `json:"allowed_countries,omitempty"`
+
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []Country `json:"selected_countries,omitempty"`
+
+	// Whether to include toll-free numbers in the email invitation for the selected countries/regions.
+	IncludeTollFree *bool `json:"include_toll_free,omitempty"`
+}
+
+// AccountSettingsAudioConferencingTollCall is the toll_call field of
+// [AccountSettingsAudioConferencing]. The account's Toll Call settings.
+type AccountSettingsAudioConferencingTollCall struct {
+	// Whether the account has the Toll Call setting enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The account's Toll Call phone number information.
+	Numbers []TollNumber `json:"numbers,omitempty"`
+}
+
+// AccountSettingsAudioConferencingTollFreeAndFeeBasedTollCall is the
+// toll_free_and_fee_based_toll_call field of [AccountSettingsAudioConferencing]. The account's
+// Toll-free and Fee-based Toll Call settings.
+type AccountSettingsAudioConferencingTollFreeAndFeeBasedTollCall struct {
+	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
+	// phone numbers.
+	AllowWebinarAttendeesDial *bool `json:"allow_webinar_attendees_dial,omitempty"`
+
+	// Whether the account has the Toll-free and Fee-based Toll Call setting enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The account's Toll-free and Fee-based Toll Call phone number information.
+	Numbers []TollNumber `json:"numbers,omitempty"`
+}
+
+// AccountSettingsChat is the chat field of [AccountSettings]. The account's chat settings.
+type AccountSettingsChat struct {
+	// Whether chatbots added to chats and channels can read and write messages.
+	AllowBotsChat *bool `json:"allow_bots_chat,omitempty"`
+
+	// Users can share and view files in chats and channels.
+	ShareFiles *AccountSettingsChatShareFiles `json:"share_files,omitempty"`
+
+	// Chat emojis.
+	ChatEmojis *AccountSettingsChatChatEmojis `json:"chat_emojis,omitempty"`
+
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages *bool `json:"record_voice_messages,omitempty"`
+
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	RecordVideoMessages *bool `json:"record_video_messages,omitempty"`
+
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture *bool `json:"screen_capture,omitempty"`
+
+	// Allow users to create public channels.
+	CreatePublicChannels *bool `json:"create_public_channels,omitempty"`
+
+	// Allow users to create private channels.
+	CreatePrivateChannels *bool `json:"create_private_channels,omitempty"`
+
+	// Allow users to create group chats.
+	CreateGroupChat *bool `json:"create_group_chat,omitempty"`
+
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat *bool `json:"share_links_in_chat,omitempty"`
+
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat *bool `json:"schedule_meetings_in_chat,omitempty"`
+
+	// Set retention period for messages and files in Zoom's cloud.
+	SetRetentionPeriodInCloud *AccountSettingsChatSetRetentionPeriodInCloud `json:"set_retention_period_in_cloud,omitempty"`
+
+	// Store messages on local devices, excluding personal channel messages.
+	SetRetentionPeriodInLocal *AccountSettingsChatSetRetentionPeriodInLocal `json:"set_retention_period_in_local,omitempty"`
+
+	// Allow users to add contacts.
+	AllowUsersToAddContacts *AccountSettingsChatAllowUsersToAddContacts `json:"allow_users_to_add_contacts,omitempty"`
+
+	// Allow users to chat with others.
+	AllowUsersToChatWithOthers *AccountSettingsChatAllowUsersToChatWithOthers `json:"allow_users_to_chat_with_others,omitempty"`
+
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool *AccountSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+
+	// Send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService *AccountSettingsChatSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitempty"`
+
+	// Store personal channel messages on local devices.
+	ApplyLocalStorageToPersonalChannel *AccountSettingsChatApplyLocalStorageToPersonalChannel `json:"apply_local_storage_to_personal_channel,omitempty"`
+
+	// Allow users to translate team chat messages.
+	TranslateMessages *bool `json:"translate_messages,omitempty"`
+
+	// Allow users to search GIF images from GIPHY when they compose messages.
+	SearchAndSendAnimatedGifImages *AccountSettingsChatSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitempty"`
+
+	// Restrict external collaboration in group chats and channels for a select group.
+	ExternalCollabRestrict *AccountSettingsChatExternalCollabRestrict `json:"external_collab_restrict,omitempty"`
+
+	// Add external users into group chats and channels.
+	ExternalUserControl *AccountSettingsChatExternalUserControl `json:"external_user_control,omitempty"`
+
+	// Require admin approval for adding external users in group chats and channels.
+	ExternalInviteApprove *AccountSettingsChatExternalInviteApprove `json:"external_invite_approve,omitempty"`
+
+	// Allow members of your organization to join external group chats and channels.
+	ExternalMemberJoin *AccountSettingsChatExternalMemberJoin `json:"external_member_join,omitempty"`
+
+	// Require admin approval for joining external group chats and channels.
+	ExternalJoinApprove *AccountSettingsChatExternalJoinApprove `json:"external_join_approve,omitempty"`
+
+	// Downloading files.
+	DownloadFile *bool `json:"download_file,omitempty"`
+
+	// Share screen in chat.
+	ShareScreenInChat *bool `json:"share_screen_in_chat,omitempty"`
+
+	// Send code snippet.
+	CodeSnippet *bool `json:"code_snippet,omitempty"`
+
+	// Enable Personal Chat.
+	PersonalChannel *bool `json:"personal_channel,omitempty"`
+
+	// Store edited and deleted message revisions.
+	StoreReviseChat *bool `json:"store_revise_chat,omitempty"`
+
+	// Set Team Chat as a default tab for first-time users.
+	SetChatAsDefaultTab *bool `json:"set_chat_as_default_tab,omitempty"`
+
+	// Allow hyperlinks in Team Chat.
+	HyperLink *bool `json:"hyper_link,omitempty"`
+
+	// Suppress deleted, deactivated, and reactivated user notice in group chats and channels.
+	SuppressRemovalNotification *bool `json:"suppress_removal_notification,omitempty"`
+
+	// Suppress add and remove user notice in channels.
+	SuppressUserGroupNotification *bool `json:"suppress_user_group_notification,omitempty"`
+
+	// Allow channel owner and admin(s) to remove messages of other members.
+	AllowRemoveMsgByOwnerAndAdmins *bool `json:"allow_remove_msg_by_owner_and_admins,omitempty"`
+
+	// Allow huddles from channels.
+	AllowHuddlesFromChannels *bool `json:"allow_huddles_from_channels,omitempty"`
+
+	// Allow users to create Shared Spaces.
+	SharedSpaces *bool `json:"shared_spaces,omitempty"`
+
+	// Allow users to create email addresses for chats and channels.
+	ChatEmailAddress *AccountSettingsChatChatEmailAddress `json:"chat_email_address,omitempty"`
+
+	// Indicate when messages have been seen by recipients, for chats and channels with less than 20
+	// members.
+	ReadReceipts *AccountSettingsChatReadReceipts `json:"read_receipts,omitempty"`
+
+	// When this setting is enabled, users can delete their own messages in Team Chat.
+	AllowDeleteMessage *AccountSettingsChatAllowDeleteMessage `json:"allow_delete_message,omitempty"`
+
+	// When this setting is enabled, users can edit their own messages in Team Chat.
+	AllowEditMessage *AccountSettingsChatAllowEditMessage `json:"allow_edit_message,omitempty"`
+
+	// Show status to internal contacts.
+	ShowStatusToInternalContact *bool `json:"show_status_to_internal_contact,omitempty"`
+
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting *bool `json:"presence_on_meeting,omitempty"`
+
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver *bool `json:"presence_away_when_screen_saver,omitempty"`
+
+	// Show H.323 contacts.
+	ShowH323ContactTab *bool `json:"show_h323_contact_tab,omitempty"`
+
+	// Allow users to summarize chats, channels, and shared documents.
+	AISummary *AccountSettingsChatAISummary `json:"ai_summary,omitempty"`
+
+	// Allow users to summarize chats, channels, and shared documents.
+	AICompose *AccountSettingsChatAICompose `json:"ai_compose,omitempty"`
+
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend *bool `json:"ai_recommend,omitempty"`
+
+	// Quick reply with AI Companion.
+	AIQuickReply *bool `json:"ai_quick_reply,omitempty"`
+
+	// Sentence completion with AI Companion.
+	AISentenceCompletion *bool `json:"ai_sentence_completion,omitempty"`
+
+	// Quick schedule with AI Companion.
+	AIQuickSchedule *bool `json:"ai_quick_schedule,omitempty"`
+
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll *bool `json:"survey_poll,omitempty"`
+}
+
+// AccountSettingsChatAICompose is the ai_compose field of [AccountSettingsChat]. Allow users to
+// summarize chats, channels, and shared documents.
+type AccountSettingsChatAICompose struct {
+	// Compose with AI Companion.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Show in Team Chat.
+	ShownInTeamChat *bool `json:"shown_in_team_chat,omitempty"`
+}
+
+// AccountSettingsChatAISummary is the ai_summary field of [AccountSettingsChat]. Allow users to
+// summarize chats, channels, and shared documents.
+type AccountSettingsChatAISummary struct {
+	// Summarize with AI Companion.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Show in Team Chat.
+	ShownInTeamChat *bool `json:"shown_in_team_chat,omitempty"`
+}
+
+// AccountSettingsChatAllowDeleteMessage is the allow_delete_message field of [AccountSettingsChat].
+// When this setting is enabled, users can delete their own messages in Team Chat.
+type AccountSettingsChatAllowDeleteMessage struct {
+	// Allow users to delete messages.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Within how many minitues of posting.
+	Time *int `json:"time,omitempty"`
+}
+
+// AccountSettingsChatAllowEditMessage is the allow_edit_message field of [AccountSettingsChat].
+// When this setting is enabled, users can edit their own messages in Team Chat.
+type AccountSettingsChatAllowEditMessage struct {
+	// Allow users to edit messages.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Within how many minitues of posting.
+	Time *int `json:"time,omitempty"`
+}
+
+// AccountSettingsChatAllowUsersToAddContacts is the allow_users_to_add_contacts field of
+// [AccountSettingsChat]. Allow users to add contacts.
+type AccountSettingsChatAllowUsersToAddContacts struct {
+	// By disabling this setting, users will not be able to add contacts.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The domains or emails (internal or external).
+	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+}
+
+// AccountSettingsChatAllowUsersToChatWithOthers is the allow_users_to_chat_with_others field of
+// [AccountSettingsChat]. Allow users to chat with others.
+type AccountSettingsChatAllowUsersToChatWithOthers struct {
+	// If you select 'In the same organization', users may still be able to chat with external users if
+	// they are added to channels or group chats with external users.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The domains or emails, internal or external.
+	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+}
+
+// AccountSettingsChatApplyLocalStorageToPersonalChannel is the
+// apply_local_storage_to_personal_channel field of [AccountSettingsChat]. Store personal channel
+// messages on local devices.
+type AccountSettingsChatApplyLocalStorageToPersonalChannel struct {
+	// Specify how long your messages sent in your personal channel are saved on local devices.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Delete data after retention period.
+	RetentionPeriod string `json:"retention_period,omitempty"`
+}
+
+// AccountSettingsChatChatEmailAddress is the chat_email_address field of [AccountSettingsChat].
+// Allow users to create email addresses for chats and channels.
+type AccountSettingsChatChatEmailAddress struct {
+	// Chat email address.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Only allow emails from specified domains.
+	OnlyAllowSpecificDomains *bool `json:"only_allow_specific_domains,omitempty"`
+
+	// Specified domains.
+	SpecificDomains []string `json:"specific_domains,omitempty"`
+}
+
+// AccountSettingsChatChatEmojis is the chat_emojis field of [AccountSettingsChat]. Chat emojis.
+type AccountSettingsChatChatEmojis struct {
+	// Allow users to use the emoji library in direct messages or group conversations.
+	Enable *bool `json:"enable,omitempty"`
+
+	// All emojis / selected emojis.
+	EmojisOption EmojiOption `json:"emojis_option,omitempty"`
+}
+
+// AccountSettingsChatChatEtiquetteTool is the chat_etiquette_tool field of [AccountSettingsChat].
+// Information about the Chat Etiquette Tool.
+type AccountSettingsChatChatEtiquetteTool struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
+
+	// The read-only maximum number of Chat Etiquette Tool policies.
+	PolicyMaxCount int `json:"policy_max_count,omitempty"`
+
+	// The policy operation to perform for the update.
+	Operate AccountSettingsChatChatEtiquetteToolOperate `json:"operate,omitempty"`
+}
+
+// AccountSettingsChatExternalCollabRestrict is the external_collab_restrict field of
+// [AccountSettingsChat]. Restrict external collaboration in group chats and channels for a select
+// group.
+type AccountSettingsChatExternalCollabRestrict struct {
+	// Restrict external collaboration in group chats and channels for a select group.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of restrict external collaboration in group chats and channels for a select group.
+	ExternalChat AccountSettingsChatExternalCollabRestrictExternalChat `json:"external_chat,omitempty"`
+
+	// The group Id.
+	GroupID string `json:"group_id,omitempty"`
+}
+
+// AccountSettingsChatExternalInviteApprove is the external_invite_approve field of
+// [AccountSettingsChat]. Require admin approval for adding external users in group chats and
+// channels.
+type AccountSettingsChatExternalInviteApprove struct {
+	// Require admin approval for adding external users in group chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of requiring admin approval for adding external users in group chats and channels* 1 -
+	// Send requests directly to all approvers* 2 - Send requests to a specific channel.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The channel Id.
+	ChannelID string `json:"channel_id,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount *bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalJoinApprove is the external_join_approve field of
+// [AccountSettingsChat]. Require admin approval for joining external group chats and channels.
+type AccountSettingsChatExternalJoinApprove struct {
+	// Require admin approval for joining external group chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of requiring admin approval for joining external group chats and channels.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The channel Id.
+	ChannelID string `json:"channel_id,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount *bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalMemberJoin is the external_member_join field of [AccountSettingsChat].
+// Allow members of your organization to join external group chats and channels.
+type AccountSettingsChatExternalMemberJoin struct {
+	// Allow members of your organization to join external group chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount *bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalUserControl is the external_user_control field of
+// [AccountSettingsChat]. Add external users into group chats and channels.
+type AccountSettingsChatExternalUserControl struct {
+	// Allow to add external users into group chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of allowing external user control.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount *bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatReadReceipts is the read_receipts field of [AccountSettingsChat]. Indicate
+// when messages have been seen by recipients, for chats and channels with less than 20 members.
+type AccountSettingsChatReadReceipts struct {
+	// Enable read receipts.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Allow users to opt out.
+	AllowUsersOptOut *bool `json:"allow_users_opt_out,omitempty"`
+}
+
+// AccountSettingsChatSearchAndSendAnimatedGifImages is the search_and_send_animated_gif_images
+// field of [AccountSettingsChat]. Allow users to search GIF images from GIPHY when they compose
+// messages.
+type AccountSettingsChatSearchAndSendAnimatedGifImages struct {
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Set the GIPHY content rating.
+	GiphyContentRating int `json:"giphy_content_rating,omitempty"`
+}
+
+// AccountSettingsChatSendDataToThirdPartyArchivingService is the
+// send_data_to_third_party_archiving_service field of [AccountSettingsChat]. Send data to
+// third-party archiving service.
+type AccountSettingsChatSendDataToThirdPartyArchivingService struct {
+	// Allow users to send data to third-party archiving service.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of global relay.
+	Type AccountSettingsChatSendDataToThirdPartyArchivingServiceType `json:"type,omitempty"`
+
+	// SMTP delivery address.
+	SmtpDeliveryAddress string `json:"smtp_delivery_address,omitempty"`
+
+	// User name.
+	UserName string `json:"user_name,omitempty"`
+
+	// passcode.
+	Passcode Secret `json:"passcode,omitempty"`
+
+	// Authorized channel token.
+	AuthorizedChannelToken Secret `json:"authorized_channel_token,omitempty"`
+}
+
+// AccountSettingsChatSetRetentionPeriodInCloud is the set_retention_period_in_cloud field of
+// [AccountSettingsChat]. Set retention period for messages and files in Zoom's cloud.
+type AccountSettingsChatSetRetentionPeriodInCloud struct {
+	// By default, messages and files are stored in Zoom's cloud.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Delete direct messages and group conversations after retention period.
+	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+
+	// Delete data in channels after retention period.
+	RetentionPeriodOfChannels string `json:"retention_period_of_channels,omitempty"`
+}
+
+// AccountSettingsChatSetRetentionPeriodInLocal is the set_retention_period_in_local field of
+// [AccountSettingsChat]. Store messages on local devices, excluding personal channel messages.
+type AccountSettingsChatSetRetentionPeriodInLocal struct {
+	// Specify how long your messages are saved on local devices.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Delete direct messages and group conversations after retention period.
+	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+
+	// Delete data in channels after retention period.
+	RetentionPeriodOfChannels string `json:"retention_period_of_channels,omitempty"`
+}
+
+// AccountSettingsChatShareFiles is the share_files field of [AccountSettingsChat]. Users can share
+// and view files in chats and channels.
+type AccountSettingsChatShareFiles struct {
+	// Allow users to view, share, and forward files in chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Allow users of this account to send files in chats and channels.
+	ShareOption FileShareOption `json:"share_option,omitempty"`
+
+	// Allow users of this account to view files in chats and channels.
+	ViewOption AccountSettingsChatShareFilesViewOption `json:"view_option,omitempty"`
+
+	// User restrictions for sharing and viewing files in chats and channels.
+	Restrictions *AccountSettingsChatShareFilesRestrictions `json:"restrictions,omitempty"`
+}
+
+// AccountSettingsChatShareFilesRestrictions is the restrictions field of
+// [AccountSettingsChatShareFiles]. User restrictions for sharing and viewing files in chats and
+// channels.
+type AccountSettingsChatShareFilesRestrictions struct {
+	// Only allow specified file types.
+	OnlyAllowSpecificFileTypes *bool `json:"only_allow_specific_file_types,omitempty"`
+
+	// Specified file type.
+	FileTypeRestrictions []string `json:"file_type_restrictions,omitempty"`
+
+	// Specified file type.
+	FileTypeRestrictionsForExternal []string `json:"file_type_restrictions_for_external,omitempty"`
+
+	// Whether to restrict the file size.
+	MaximumFileSize *bool `json:"maximum_file_size,omitempty"`
+
+	// Maximum file size.
+	FileSizeRestrictions int `json:"file_size_restrictions,omitempty"`
+
+	// Maximum file size for external users.
+	FileSizeRestrictionsForExternal int `json:"file_size_restrictions_for_external,omitempty"`
+
+	// Apply restrictions to both sharing and viewing, or only apply to sharing.
+	FileRestrictionsApplyTo AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo `json:"file_restrictions_apply_to,omitempty"`
+}
+
+// AccountSettingsEmailNotification is the email_notification field of [AccountSettings]. Account
+// Settings: Notification.
+type AccountSettingsEmailNotification struct {
+	// Notify when an alternative host is set or removed from a meeting.
+	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify the host and participants when a meeting is cancelled.
+	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify the host when participants join the meeting before them.
+	JBHReminder *bool `json:"jbh_reminder,omitempty"`
+
+	// Notify user when host licenses are running low.
+	LowHostCountReminder *bool `json:"low_host_count_reminder,omitempty"`
+
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts *bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers *bool `json:"recording_available_reminder_schedulers,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// AccountSettingsFeature is the feature field of [AccountSettings]. Account Settings: Feature.
+type AccountSettingsFeature struct {
+	// Set the maximum number of participants a host can have in a single meeting.
+	MeetingCapacity int `json:"meeting_capacity,omitempty"`
+}
+
+// AccountSettingsGeneralSetting is the general_setting field of [AccountSettings]. General
+// settings.
+type AccountSettingsGeneralSetting struct {
+	// Allow automatic direct sharing and connecting to Zoom Rooms using ultrasonic proximity signal.
+	AutoZoomRoomProximityConnect *bool `json:"auto_zoom_room_proximity_connect,omitempty"`
+
+	// Show "Zoom Room" feature in the Zoom Workplace app.
+	ShowZoomRoomFeature *bool `json:"show_zoom_room_feature,omitempty"`
+}
+
+// AccountSettingsInMeeting is the in_meeting field of [AccountSettings]. The in-meeting account
+// setting.
+type AccountSettingsInMeeting struct {
+	// The translated captions setting in meetings.
+	AutoGeneratedTranslation *AccountSettingsInMeetingAutoGeneratedTranslation `json:"auto_generated_translation,omitempty"`
+
+	// Identify guest participants in a meeting or webinar.
+	AlertGuestJoin *bool `json:"alert_guest_join,omitempty"`
+
+	// Whether the host can enable Focus Mode when scheduling a meeting.
+	AllowHostToEnableFocusMode *bool `json:"allow_host_to_enable_focus_mode,omitempty"`
+
+	// Whether to allow livestreaming.
+	AllowLiveStreaming *bool `json:"allow_live_streaming,omitempty"`
+
+	// Whether to allow participants to only chat with certain groups.
+	AllowParticipantsChatWith int `json:"allow_participants_chat_with,omitempty"`
+
+	// If the value of this field is set to true, meeting participants and webinar panelists can be
+	// allowed to rename themselves during a meeting or a webinar.
+	AllowParticipantsToRename *bool `json:"allow_participants_to_rename,omitempty"`
+
+	// Show the Zoom desktop application when sharing screens.
+	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
+
+	// Whether to allow participants to save meeting chats.
+	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+
+	// Allow participants to use annotation tools to add information to shared screens.
+	Annotation *bool `json:"annotation,omitempty"`
+
+	// Allow an anonymous Q&A in a webinar.
+	AnonymousQuestionAnswer *bool `json:"anonymous_question_answer,omitempty"`
+
+	// Allow host to put attendee on hold.
+	AttendeeOnHold *bool `json:"attendee_on_hold,omitempty"`
+
+	// Whether to enable Focus Mode.
+	AttentionModeFocusMode *bool `json:"attention_mode_focus_mode,omitempty"`
+
+	// Enable users to see and add contacts to the auto-answer group in the chat contact list.
+	AutoAnswer *bool `json:"auto_answer,omitempty"`
+
+	// Automatically save all in-meeting chats so that the host does not need to manually save the chat
+	// transcript after the meeting starts.
+	AutoSavingChat *bool `json:"auto_saving_chat,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	BreakoutRoom *bool `json:"breakout_room,omitempty"`
+
+	// Whether the host can assign participants to breakout rooms when scheduling.
+	BreakoutRoomSchedule *bool `json:"breakout_room_schedule,omitempty"`
+
+	// Allow meeting participants to send a message that is visible to all participants.
+	Chat *bool `json:"chat,omitempty"`
+
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer *bool `json:"meeting_question_answer,omitempty"`
+
+	// Allow a host to type closed captions.
+	ClosedCaption *bool `json:"closed_caption,omitempty"`
+
+	// Information about the account's closed captioning settings.
+	ClosedCaptioning *ClosedCaptioning `json:"closed_captioning,omitempty"`
+
+	// Allow the host to add co-hosts.
+	CoHost *bool `json:"co_host,omitempty"`
+
+	// If set to true, account owners and admins on paid accounts can select data center regions to use
+	// for hosting their real-time meeting and webinar traffic.
+	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
+
+	// Whether to allow custom livestreaming.
+	CustomLiveStreamingService *bool `json:"custom_live_streaming_service,omitempty"`
+
+	// The specific instructions to configure a custom livestream.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+
+	// Select meeting data transit and residency method for meeting hosts and participants.
+	MeetingDataTransitAndResidencyMethod AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod `json:"meeting_data_transit_and_residency_method,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to.
+	DataCenterRegions []string `json:"data_center_regions,omitempty"`
+
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
+	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
+	DisableScreenSharingForInMeetingGuests *bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// DSCP audio.
+	DscpAudio int `json:"dscp_audio,omitempty"`
+
+	// DSCP marking.
+	DscpMarking *bool `json:"dscp_marking,omitempty"`
+
+	// DSCP video.
+	DscpVideo int `json:"dscp_video,omitempty"`
+
+	// Whether to use the differentiated services code point classifiers ('dscp_video', 'dscp_audio')
+	// in the dual way (incoming and outgoing).
+	DscpDual *bool `json:"dscp_dual,omitempty"`
+
+	// Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room.
+	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
+
+	// Play sound when participants join or leave.
+	EntryExitChime EntryExitChime `json:"entry_exit_chime,omitempty"`
+
+	// Allow another user to take control of your camera during a meeting.
+	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
+
+	// Add a Feedback tab to the Windows Settings or Mac Preferences dialog.
+	Feedback *bool `json:"feedback,omitempty"`
+
+	// Indicates whether in-meeting file transfer setting has been enabled on the account or not.
+	FileTransfer *bool `json:"file_transfer,omitempty"`
+
+	// Activate higher quality video for host and participants in Meeting.
+	GroupHd *bool `json:"group_hd,omitempty"`
+
+	// Activate higher quality video for host and participants in Webinar.
+	WebinarGroupHd *bool `json:"webinar_group_hd,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their desktop browser.
+	JoinFromDesktop *bool `json:"join_from_desktop,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their mobile browser.
+	JoinFromMobile *bool `json:"join_from_mobile,omitempty"`
+
+	// Information about the language interpretation settings.
+	LanguageInterpretation *AccountSettingsInMeetingLanguageInterpretation `json:"language_interpretation,omitempty"`
+
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time.
+	SignLanguageInterpretation *AccountSettingsInMeetingSignLanguageInterpretation `json:"sign_language_interpretation,omitempty"`
+
+	// Whether to allow Facebook livestreaming.
+	LiveStreamingFacebook *bool `json:"live_streaming_facebook,omitempty"`
+
+	// Whether to allow YouTube livestreaming.
+	LiveStreamingYoutube *bool `json:"live_streaming_youtube,omitempty"`
+
+	// Information about manual captioning settings.
+	ManualCaptioning *ManualCaptioning `json:"manual_captioning,omitempty"`
+
+	// Information about the account's meeting polling settings.
+	MeetingPolling *AccountSettingsInMeetingMeetingPolling `json:"meeting_polling,omitempty"`
+
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
+
+	// Choose from these meeting reaction options.
+	MeetingReactionsEmojis EmojiOption `json:"meeting_reactions_emojis,omitempty"`
+
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap *bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+
+	// Set this field to true to use webinar reactions.
+	WebinarReactions *bool `json:"webinar_reactions,omitempty"`
+
+	// Whether to allow the host to present a survey to participants once a meeting has ended.
+	MeetingSurvey *bool `json:"meeting_survey,omitempty"`
+
+	// Allow users to select original sound in their client settings.
+	OriginalAudio *bool `json:"original_audio,omitempty"`
+
+	// Peer to peer connection while only two people are in a meeting.
+	P2pConnetion *bool `json:"p2p_connetion,omitempty"`
+
+	// Peer to peer listening ports range.
+	P2pPorts *bool `json:"p2p_ports,omitempty"`
+
+	// Add Polls to the meeting controls.
+	Polling *bool `json:"polling,omitempty"`
+
+	// The listening ports range, separated by a comma, such as 55,56.
+	PortsRange string `json:"ports_range,omitempty"`
+
+	// Display a thumbs up or down survey at the end of each meeting.
+	PostMeetingFeedback *bool `json:"post_meeting_feedback,omitempty"`
+
+	// Allow a meeting participant to send a private message to another participant.
+	PrivateChat *bool `json:"private_chat,omitempty"`
+
+	// Record and play their own voice.
+	RecordPlayOwnVoice *bool `json:"record_play_own_voice,omitempty"`
+
+	// Allow users to request remote control.
+	RemoteControl *bool `json:"remote_control,omitempty"`
+
+	// Whether to enable the Non-verbal feedback setting.
+	NonVerbalFeedback *bool `json:"non_verbal_feedback,omitempty"`
+
+	// Whether to enable the Remote support setting.
+	RemoteSupport *bool `json:"remote_support,omitempty"`
+
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants *bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Allow screen sharing.
+	ScreenSharing *bool `json:"screen_sharing,omitempty"`
+
+	// Only show the default email when sending email invites.
+	SendingDefaultEmailInvites *bool `json:"sending_default_email_invites,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink *bool `json:"show_a_join_from_your_browser_link,omitempty"`
+
+	// Always show the meeting control toolbar.
+	ShowMeetingControlToolbar *bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl *bool `json:"slide_control,omitempty"`
+
+	// Allow users to select stereo audio in their client settings.
+	StereoAudio *bool `json:"stereo_audio,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to not opt in to.
+	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitempty"`
+
+	// Use HTML formatted email for the Outlook plugin.
+	UseHtmlFormatEmail *bool `json:"use_html_format_email,omitempty"`
+
+	// Allow users to replace their background with any selected image.
+	VirtualBackground *bool `json:"virtual_background,omitempty"`
+
+	// Settings to manage virtual background.
+	VirtualBackgroundSettings *AccountSettingsInMeetingVirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
+
+	// Add a watermark when viewing a shared screen.
+	Watermark *bool `json:"watermark,omitempty"`
+
+	// Information about the account's webinar chat settings.
+	WebinarChat *AccountSettingsInMeetingWebinarChat `json:"webinar_chat,omitempty"`
+
+	WebinarLiveStreaming *AccountSettingsInMeetingWebinarLiveStreaming `json:"webinar_live_streaming,omitempty"`
+
+	// Information about the account's webinar polling settings.
+	WebinarPolling *AccountSettingsInMeetingWebinarPolling `json:"webinar_polling,omitempty"`
+
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer *bool `json:"webinar_question_answer,omitempty"`
+
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
+
+	// Allow participants to share a whiteboard that includes annotation tools.
+	Whiteboard *bool `json:"whiteboard,omitempty"`
+
+	// Indicates who can share their screen or content during meetings.
+	WhoCanShareScreen ScreenSharePermission `json:"who_can_share_screen,omitempty"`
+
+	// Indicates who is allowed to start sharing screen when someone else in the meeting is sharing
+	// their screen.
+	WhoCanShareScreenWhenSomeoneIsSharing ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+
+	// Indicates how many participants can share at the same time.
+	ParticipantsShareSimultaneously SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
+
+	// Whether to allow Workplace by Facebook livestreaming.
+	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
+
+	// Users can move to a new device without leaving the meeting they're in.
+	TransferMeetingsBetweenDevices *bool `json:"transfer_meetings_between_devices,omitempty"`
+
+	// As a host, you can generate a summary.
+	MeetingSummaryWithAICompanion *AccountSettingsInMeetingMeetingSummaryWithAICompanion `json:"meeting_summary_with_ai_companion,omitempty"`
+
+	// Allow hosts and invited participants to ask questions to AI Companion during a meeting.
+	AICompanionQuestions *AccountSettingsInMeetingAICompanionQuestions `json:"ai_companion_questions,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat *bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+}
+
+// AccountSettingsInMeetingAICompanionQuestions is the ai_companion_questions field of
+// [AccountSettingsInMeeting]. Allow hosts and invited participants to ask questions to AI Companion
+// during a meeting.
+type AccountSettingsInMeetingAICompanionQuestions struct {
+	// Whether to allow hosts and invited participants to ask questions to AI Companion during a
+	// meeting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to automatically allow access when the meeting starts.
+	AutoEnable *bool `json:"auto_enable,omitempty"`
+
+	// Defines who can ask questions about this meeting's transcript.
+	WhoCanAskQuestions int `json:"who_can_ask_questions,omitempty"`
+}
+
+// AccountSettingsInMeetingAutoGeneratedTranslation is the auto_generated_translation field of
+// [AccountSettingsInMeeting]. The translated captions setting in meetings.
+type AccountSettingsInMeetingAutoGeneratedTranslation struct {
+	// The input speaking language and output caption language pair list.
+	LanguageItemPairList *TranslationLanguagePairs `json:"language_item_pairList,omitempty"`
+
+	// The option for participants to enable the automated translation captions in meetings.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsInMeetingLanguageInterpretation is the language_interpretation field of
+// [AccountSettingsInMeeting]. Information about the language interpretation settings.
+type AccountSettingsInMeetingLanguageInterpretation struct {
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitempty"`
+
+	// Whether to allow hosts to assign participants as interpreters who can interpret one language
+	// into another in real-time.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable language interpretation by default.
+	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
+
+	// Whether to allow participants to speak in the listening channel.
+	AllowParticipantsToSpeakInListeningChannel *bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
+
+	// Whether to allow up to 25 custom languages when scheduling meetings.
+	AllowUpTo25CustomLanguagesWhenSchedulingMeetings *bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
+
+	// A list of system-supported languages.
+	Languages []string `json:"languages,omitempty"`
+}
+
+// AccountSettingsInMeetingMeetingPolling is the meeting_polling field of
+// [AccountSettingsInMeeting]. Information about the account's meeting polling settings.
+type AccountSettingsInMeetingMeetingPolling struct {
+	// Whether to allow host to create advanced polls and quizzes.
+	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow the alternative host to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+
+	// Whether to allow users to manage saved polls and quizzes from Meetings.
+	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsInMeetingMeetingSummaryWithAICompanion is the meeting_summary_with_ai_companion
+// field of [AccountSettingsInMeeting]. As a host, you can generate a summary.
+type AccountSettingsInMeetingMeetingSummaryWithAICompanion struct {
+	// Whether to allow hosts to generate a summary.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to turn on meeting summary automatically when meetings start.
+	AutoEnable *bool `json:"auto_enable,omitempty"`
+
+	// Defines who will receive a summary after this meeting.
+	WhoWillReceiveSummary int `json:"who_will_receive_summary,omitempty"`
+}
+
+// AccountSettingsInMeetingSignLanguageInterpretation is the sign_language_interpretation field of
+// [AccountSettingsInMeeting]. Allow hosts to assign participants as sign language interpreters who
+// can interpret one language into sign language in real-time.
+type AccountSettingsInMeetingSignLanguageInterpretation struct {
+	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
+	// one language into another in real-time.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable sign language interpretation view by default in scheduler.
+	EnableSignLanguageInterpretationByDefault *bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
+
+	// A list of system-supported languages.
+	Languages []string `json:"languages,omitempty"`
+
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitempty"`
+}
+
+// AccountSettingsInMeetingVirtualBackgroundSettings is the virtual_background_settings field of
+// [AccountSettingsInMeeting]. Settings to manage virtual background.
+type AccountSettingsInMeetingVirtualBackgroundSettings struct {
+	// Allow users to upload custom backgrounds.
+	AllowUploadCustom *bool `json:"allow_upload_custom,omitempty"`
+
+	// Allow use of videos for virtual backgrounds.
+	AllowVideos *bool `json:"allow_videos,omitempty"`
+
+	// Enable virtual background.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Information about the Virtual Background files.
+	Files []VirtualBackground `json:"files,omitempty"`
+}
+
+// AccountSettingsInMeetingWebinarChat is the webinar_chat field of [AccountSettingsInMeeting].
+type AccountSettingsInMeetingWebinarChat struct {
+	// Designate who webinar attendees can chat with in the meeting.
+	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
+
+	// Whether to automatically save chat messages to a local file on the host's computer when the
+	// webinar ends.
+	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
+
+	// Designate which other participants users can chat with in the meeting.
+	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
+
+	// Whether to allow webinar panelists to send direct messages to other panelists.
+	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
+
+	// Whether to allow webinar attendees to save chats.
+	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat *bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// By default, allow webinar attendees to chat with:
+	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsInMeetingWebinarLiveStreaming is the webinar_live_streaming field of
+// [AccountSettingsInMeeting].
+type AccountSettingsInMeetingWebinarLiveStreaming struct {
+	// The specific instructions to allow your account's meeting hosts to configure a custom
+	// livestream.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+
+	// Whether to enable webinar livestreaming.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to notify users to watch the livestream.
+	LiveStreamingReminder *bool `json:"live_streaming_reminder,omitempty"`
+
+	// The available livestreaming services:
+	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
+}
+
+// AccountSettingsInMeetingWebinarPolling is the webinar_polling field of
+// [AccountSettingsInMeeting]. Information about the account's webinar polling settings.
+type AccountSettingsInMeetingWebinarPolling struct {
+	// Whether to allow host to create advanced polls and quizzes.
+	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow the alternative host to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+
+	// Whether to require answers to be anonymous.
+	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
+
+	// Whether to allow users to manage saved polls and quizzes from Webinars.
+	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
+
+	// Whether to allow the host to add polls before or during a webinar.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsInSession is the in_session field of [AccountSettings].
+type AccountSettingsInSession struct {
+	// Whether custom data center regions are in use.
+	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the selected
+	// custom data center regions.
+	DataCenterRegions []string `json:"data_center_regions,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list the data center
+	// regions that are not selected.
+	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitempty"`
+
+	// Whether to enable the Peer to Peer connection while only 2 people are in a meeting setting.
+	P2pConnetion *bool `json:"p2p_connetion,omitempty"`
+
+	// Whether to enable the Listening ports range setting.
+	P2pPorts *bool `json:"p2p_ports,omitempty"`
+
+	// When the p2p_ports value is true, the value is a semi-colon list of the peer to peer listening
+	// ports range, between 1 to 65535.
+	PortsRange string `json:"ports_range,omitempty"`
+
+	// The DSCP audio marking value.
+	DscpAudio int `json:"dscp_audio,omitempty"`
+
+	// Whether to enable differentiated services code point (DSCP) marking.
+	DscpMarking *bool `json:"dscp_marking,omitempty"`
+
+	// The DSCP video marking value.
+	DscpVideo int `json:"dscp_video,omitempty"`
+
+	// Whether to use the differentiated services code point classifiers ('dscp_video', 'dscp_audio')
+	// in the dual way (incoming and outgoing).
+	DscpDual *bool `json:"dscp_dual,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	Subsession *bool `json:"subsession,omitempty"`
+}
+
+// AccountSettingsIntegration is the integration field of [AccountSettings]. Account Integration
+// Settings.
+type AccountSettingsIntegration struct {
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Box account.
+	Box *bool `json:"box,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Dropbox account.
+	Dropbox *bool `json:"dropbox,omitempty"`
+
+	// Whether to enable the scheduling of meetings using Google Calendar.
+	GoogleCalendar *bool `json:"google_calendar,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Google Drive.
+	GoogleDrive *bool `json:"google_drive,omitempty"`
+
+	// Whether to allow users to control a connected Kubi device from within a Zoom meeting.
+	Kubi *bool `json:"kubi,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Microsoft OneDrive account.
+	MicrosoftOneDrive *bool `json:"microsoft_one_drive,omitempty"`
+}
+
+// AccountSettingsMailCalendar is the mail_calendar field of [AccountSettings]. Email and calendar
+// related settings.
+type AccountSettingsMailCalendar struct {
+	// Allow the Zoom client to manage both emails and calendar events for the user.
+	EmailCalendarManagement *bool `json:"email_calendar_management,omitempty"`
+
+	// Allow the Zoom client to manage user emails.
+	EmailManagement *bool `json:"email_management,omitempty"`
+
+	// Allow users to select Zoom as their email service provider.
+	ZoomEmailProvider *bool `json:"zoom_email_provider,omitempty"`
+}
+
+// AccountSettingsMeetingSecurity is the meeting_security field of [AccountSettings].
+type AccountSettingsMeetingSecurity struct {
+	// Whether all meetings must be secured with at least one security option.
+	AutoSecurity *bool `json:"auto_security,omitempty"`
+
+	// Whether users in specific domains are blocked from joining meetings and webinars.
+	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+
+	// The blocked domains.
+	BlockUserDomainList []string `json:"block_user_domain_list,omitempty"`
+
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool *AccountSettingsMeetingSecurityChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether the meeting passcode is encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// The type of encryption used when starting a meeting.
+	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
+	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword *bool `json:"meeting_password,omitempty"`
+
+	// Information about the meeting and webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirement `json:"meeting_password_requirement,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient *bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether passcodes are required for participants joining by phone.
+	PhonePassword *bool `json:"phone_password,omitempty"`
+
+	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are passcode-protected.
+	PMIPassword *bool `json:"pmi_password,omitempty"`
+
+	// Whether passcodes are required for meetings that have already been scheduled.
+	RequirePasswordForScheduledMeeting *bool `json:"require_password_for_scheduled_meeting,omitempty"`
+
+	// Whether passcodes are required for webinars that have already been scheduled.
+	RequirePasswordForScheduledWebinar *bool `json:"require_password_for_scheduled_webinar,omitempty"`
+
+	// Whether participants are placed in the Waiting Room when they join a meeting.
+	WaitingRoom *bool `json:"waiting_room,omitempty"`
+
+	// Information about the Waiting Room settings.
+	WaitingRoomSettings *WaitingRoomSettings `json:"waiting_room_settings,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword *bool `json:"webinar_password,omitempty"`
+
+	// Define how participants are admitted into a meeting, including if they can join before the host.
+	WaitingRoomOptions *AccountSettingsMeetingSecurityWaitingRoomOptions `json:"waiting_room_options,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityChatEtiquetteTool is the chat_etiquette_tool field of
+// [AccountSettingsMeetingSecurity]. Information about the Chat Etiquette Tool.
+type AccountSettingsMeetingSecurityChatEtiquetteTool struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
+
+	// The read-only maximum number of Chat Etiquette Tool policies.
+	PolicyMaxCount int `json:"policy_max_count,omitempty"`
+
+	// The policy operation to perform for the update.
+	Operate AccountSettingsMeetingSecurityChatEtiquetteToolOperate `json:"operate,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityWaitingRoomOptions is the waiting_room_options field of
+// [AccountSettingsMeetingSecurity]. Define how participants are admitted into a meeting, including
+// if they can join before the host.
+type AccountSettingsMeetingSecurityWaitingRoomOptions struct {
+	// Whether to enable the waiting room.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable the option to lock after selecting How are participants admitted from the
+	// waiting room.
+	Locked *bool `json:"locked,omitempty"`
+
+	// The type of admission for participants from the waiting room.
+	AdmitType int `json:"admit_type,omitempty"`
+
+	// If the admit_type in (1,3,4), the time when the internal user can join a meeting before the
+	// host.
+	InternalUserAutoAdmit int `json:"internal_user_auto_admit,omitempty"`
+
+	// If the admit_type field is 4, a comma-separated list of the domains that can bypass the waiting
+	// room (example.com,example2.com).
+	AdmitDomainAllowlist string `json:"admit_domain_allowlist,omitempty"`
+
+	// The type of who can admit participants from the waiting room.
+	WhoCanAdmitParticipants *int `json:"who_can_admit_participants,omitempty"`
+
+	// The type of sort order of people in the waiting room in the participants panel.
+	SortOrderOfPeople *int `json:"sort_order_of_people,omitempty"`
+
+	// More Options.
+	MoreOptions *AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptions `json:"more_options,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptions is the more_options field of
+// [AccountSettingsMeetingSecurityWaitingRoomOptions]. More Options.
+type AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptions struct {
+	// Users invited during the meeting by the host or co-hosts will bypass the waiting room.
+	UserInvitedByHostCanBypassWaitingRoom *bool `json:"user_invited_by_host_can_bypass_waiting_room,omitempty"`
+
+	// Move participants to the waiting room if the host dropped unexpectedly.
+	MoveParticipantsToWaitingRoomWhenHostDropped *bool `json:"move_participants_to_waiting_room_when_host_dropped,omitempty"`
+
+	// Allow participants in the waiting room to reply to host and co-hosts.
+	AllowParticipantsToReplyToHost *bool `json:"allow_participants_to_reply_to_host,omitempty"`
+}
+
+// AccountSettingsOtherOptions is the other_options field of [AccountSettings].
+type AccountSettingsOtherOptions struct {
+	// If true, administrators can activate users with a single default passcode when adding users.
+	AllowAutoActiveUsers *bool `json:"allow_auto_active_users,omitempty"`
+
+	// If true, displays the Zoom Help badge on the bottom-right of the page.
+	AllowUsersContactSupportViaChat *bool `json:"allow_users_contact_support_via_chat,omitempty"`
+
+	// If true, users can add pronouns to their profile cards and share them during meetings and
+	// webinars.
+	AllowUsersEnterAndSharePronouns *bool `json:"allow_users_enter_and_share_pronouns,omitempty"`
+
+	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open.
+	BlurSnapshot *bool `json:"blur_snapshot,omitempty"`
+
+	// If true, a user with scheduling privileges can view other users' meetings.
+	DisplayMeetingsScheduledForOthers *bool `json:"display_meetings_scheduled_for_others,omitempty"`
+
+	// The dashboard meeting quality scores and network alerts setting.
+	MeetingQosAndMos *int `json:"meeting_qos_and_mos,omitempty"`
+
+	// If true, meetings with only one person will display on the dashboard and in reports.
+	ShowOneUserMeetingOnDashboard *bool `json:"show_one_user_meeting_on_dashboard,omitempty"`
+
+	// Allow connections to different CDNs (content delivery networks) for a better web browsing
+	// experience.
+	UseCdn AccountSettingsOtherOptionsUseCdn `json:"use_cdn,omitempty"`
+
+	// Webinar registration options.
+	WebinarRegistrationOptions *AccountSettingsOtherOptionsWebinarRegistrationOptions `json:"webinar_registration_options,omitempty"`
+
+	// If true, include authenticated guests' email addresses in attendee reports for meetings.
+	EmailInAttendeeReportForMeeting *bool `json:"email_in_attendee_report_for_meeting,omitempty"`
+}
+
+// AccountSettingsOtherOptionsWebinarRegistrationOptions is the webinar_registration_options field
+// of [AccountSettingsOtherOptions]. Webinar registration options.
+type AccountSettingsOtherOptionsWebinarRegistrationOptions struct {
+	// Allow host to enable Show join info on registration confirmation page.
+	AllowHostToEnableJoinInfo *bool `json:"allow_host_to_enable_join_info,omitempty"`
+
+	// Allow host to enable Show social share buttons on registration page.
+	AllowHostToEnableSocialShareButtons *bool `json:"allow_host_to_enable_social_share_buttons,omitempty"`
+
+	// Enable custom questions.
+	EnableCustomQuestions *bool `json:"enable_custom_questions,omitempty"`
+}
+
+// AccountSettingsProfile is the profile field of [AccountSettings].
+type AccountSettingsProfile struct {
+	RecordingStorageLocation *AccountSettingsProfileRecordingStorageLocation `json:"recording_storage_location,omitempty"`
+}
+
+// AccountSettingsProfileRecordingStorageLocation is the recording_storage_location field of
+// [AccountSettingsProfile].
+type AccountSettingsProfileRecordingStorageLocation struct {
+	// Users can choose the country to store their recorded content.
+	AllowedValues []string `json:"allowed_values,omitempty"`
+
+	// Abbreviated country code.
+	Value string `json:"value,omitempty"`
+}
+
+// AccountSettingsRecording is the recording field of [AccountSettings]. Account Settings:
+// Recording.
+type AccountSettingsRecording struct {
+	// Cloud recordings are only accessible to account members.
+	AccountUserAccessRecording *bool `json:"account_user_access_recording,omitempty"`
+
+	// Allow recovery of deleted cloud recordings from trash.
+	AllowRecoveryDeletedCloudRecordings *bool `json:"allow_recovery_deleted_cloud_recordings,omitempty"`
+
+	// Archiving solution settings.
+	Archive *AccountSettingsRecordingArchive `json:"archive,omitempty"`
+
+	// Allow Zoom to permanently delete recordings automatically after a specified number of days.
+	AutoDeleteCmr *bool `json:"auto_delete_cmr,omitempty"`
+
+	// When the auto_delete_cmr value is true, this value is the number of days before the
+	// auto-deletion of cloud recordings.
+	AutoDeleteCmrDays int `json:"auto_delete_cmr_days,omitempty"`
+
+	// Automatic recording: local - Record on local.
+	AutoRecording AutoRecording `json:"auto_recording,omitempty"`
+
+	// Allow hosts to record and save the meeting in the cloud.
+	CloudRecording *bool `json:"cloud_recording,omitempty"`
+
+	// Cloud recording downloads.
+	CloudRecordingDownload *bool `json:"cloud_recording_download,omitempty"`
+
+	// Only the host can download cloud recordings.
+	CloudRecordingDownloadHost *bool `json:"cloud_recording_download_host,omitempty"`
+
+	// Whether to display participants' names in the recording.
+	DisplayParticipantName *bool `json:"display_participant_name,omitempty"`
+
+	// If the value of this field is set to true, hosts will be able to delete the recordings.
+	HostDeleteCloudRecording *bool `json:"host_delete_cloud_recording,omitempty"`
+
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *IPAddressAccessControl `json:"ip_address_access_control,omitempty"`
+
+	// Allow hosts and participants to record the meeting using a local file.
+	LocalRecording *bool `json:"local_recording,omitempty"`
+
+	// Whether to optimize recordings for a 3rd party video editor.
+	OptimizeRecordingFor3rdPartyVideoEditor *bool `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
+
+	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	PreventHostAccessRecording *bool `json:"prevent_host_access_recording,omitempty"`
+
+	// Whether to record one audio file for all participants.
+	RecordAudioFile *bool `json:"record_audio_file,omitempty"`
+
+	// Whether to record a separate audio file for each participant.
+	RecordAudioFileEachParticipant *bool `json:"record_audio_file_each_participant,omitempty"`
+
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately *RecordFilesSeparately `json:"record_files_separately,omitempty"`
+
+	// Record the gallery view with a shared screen.
+	RecordGalleryView *bool `json:"record_gallery_view,omitempty"`
+
+	// Record the active speaker with a shared screen.
+	RecordSpeakerView *bool `json:"record_speaker_view,omitempty"`
+
+	// Automatically transcribe the audio of the meeting or webinar to the cloud.
+	RecordingAudioTranscript *bool `json:"recording_audio_transcript,omitempty"`
+
+	// Show a disclaimer to participants before a recording starts This field has been deprecated.
+	RecordingDisclaimer *bool `json:"recording_disclaimer,omitempty"`
+
+	// Whether to enable the recording highlights feature.
+	RecordingHighlight *bool `json:"recording_highlight,omitempty"`
+
+	// By selecting this option, your recording will have meeting smart chapters, and next steps.
+	SmartRecording *SmartRecording `json:"smart_recording,omitempty"`
+
+	// This object represents the minimum passcode requirements set for recordings via Account
+	// Recording Settings.
+	RecordingPasswordRequirement *PasswordRequirement `json:"recording_password_requirement,omitempty"`
+
+	// Whether to record thumbnails of the presenter when they are sharing their screen.
+	RecordingThumbnails *bool `json:"recording_thumbnails,omitempty"`
+
+	// Require a passcode to access existing cloud recordings.
+	RequiredPasswordForExistingCloudRecordings *bool `json:"required_password_for_existing_cloud_recordings,omitempty"`
+
+	// Whether to require a passcode to share cloud recordings.
+	RequiredPasswordForSharedCloudRecordings *bool `json:"required_password_for_shared_cloud_recordings,omitempty"`
+
+	// Save the chat text from the meeting.
+	SaveChatText *bool `json:"save_chat_text,omitempty"`
+
+	// Whether to save closed captions as a VTT (Video Track Text) file.
+	SaveCloseCaption *bool `json:"save_close_caption,omitempty"`
+
+	// Whether to save panelist chat to the recording.
+	SavePanelistChat *bool `json:"save_panelist_chat,omitempty"`
+
+	// Whether to save poll results shared during the meeting or webinar.
+	SavePollResults *bool `json:"save_poll_results,omitempty"`
+
+	// Add a timestamp to the recording.
+	ShowTimestamp *bool `json:"show_timestamp,omitempty"`
+
+	// setting name: Recording notifications - Zoom clients.
+	RecordingNotificationForZoomClient *RecordingNotification `json:"recording_notification_for_zoom_client,omitempty"`
+}
+
+// AccountSettingsRecordingArchive is the archive field of [AccountSettingsRecording]. Archiving
+// solution settings.
+type AccountSettingsRecordingArchive struct {
+	// Enable the archiving feature.
+	Enable *bool `json:"enable,omitempty"`
+
+	Settings *AccountSettingsRecordingArchiveSettings `json:"settings,omitempty"`
+
+	// Archive types.
+	Type int `json:"type,omitempty"`
+}
+
+// AccountSettingsRecordingArchiveSettings is the settings field of
+// [AccountSettingsRecordingArchive].
+type AccountSettingsRecordingArchiveSettings struct {
+	// Include in-meeting and/or in-webinar audio in the archive.
+	AudioFile *bool `json:"audio_file,omitempty"`
+
+	// Include closed caption or transcript in the archive.
+	CCTranscriptFile *bool `json:"cc_transcript_file,omitempty"`
+
+	// Include in-meeting chat in the archive.
+	ChatFile *bool `json:"chat_file,omitempty"`
+
+	// Include user email in in-meeting chat file.
+	ChatWithSenderEmail *bool `json:"chat_with_sender_email,omitempty"`
+
+	// Include in-meeting and/or in-webinar video in the archive.
+	VideoFile *bool `json:"video_file,omitempty"`
+
+	// Include direct message in in-meeting chat file.
+	ChatWithDirectMessage *bool `json:"chat_with_direct_message,omitempty"`
+
+	// The retention period for archiving content, in days.
+	ArchiveRetention int `json:"archive_retention,omitempty"`
+
+	// Perform the action when meetings or webinars cannot be archived.
+	ActionWhenArchiveFailed int `json:"action_when_archive_failed,omitempty"`
+
+	// Show notification when video or audio archiving starts.
+	NotificationWhenArchivingStarts ArchiveNotification `json:"notification_when_archiving_starts,omitempty"`
+
+	// Play voice prompt when video or audio archiving starts.
+	PlayVoicePromptWhenArchivingStarts ArchiveVoicePrompt `json:"play_voice_prompt_when_archiving_starts,omitempty"`
+}
+
+// AccountSettingsScheduleMeeting is the schedule_meeting field of [AccountSettings]. Account
+// Settings: Schedule Meeting.
+type AccountSettingsScheduleMeeting struct {
+	// Determine how participants can join the audio portion of the meeting.
+	AudioType AudioType `json:"audio_type,omitempty"`
+
+	// Only Zoom users who are signed in can join meetings.
+	EnforceLogin *bool `json:"enforce_login,omitempty"`
+
+	// Only signed in users with a specified domain can join the meeting.
+	EnforceLoginDomains string `json:"enforce_login_domains,omitempty"`
+
+	// Only signed in users with a specific domain can join meetings.
+	EnforceLoginWithDomains *bool `json:"enforce_login_with_domains,omitempty"`
+
+	// Require a passcode for Personal Meetings if attendees can join before host.
+	ForcePMIJBHPassword *bool `json:"force_pmi_jbh_password,omitempty"`
+
+	// Start meetings with the host video on.
+	HostVideo *bool `json:"host_video,omitempty"`
+
+	// Enable dedicated group chats for meeting conversations.
+	EnableDedicatedGroupChat *bool `json:"enable_dedicated_group_chat,omitempty"`
+
+	// If the value of join_before_host field is set to true, this field can be used to indicate time
+	// limits when a participant may join a meeting before a host.
+	JBHTime *int `json:"jbh_time,omitempty"`
+
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost *bool `json:"join_before_host,omitempty"`
+
+	// Account wide meeting or webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirement `json:"meeting_password_requirement,omitempty"`
+
+	// Always display Zoom Meeting as the meeting topic.
+	NotStoreMeetingTopic *bool `json:"not_store_meeting_topic,omitempty"`
+
+	// Start meetings with the participant video on.
+	ParticipantVideo *bool `json:"participant_video,omitempty"`
+
+	// Allow host to disable participant video when scheduling a meeting.
+	AllowHostToDisableParticipantVideo *bool `json:"allow_host_to_disable_participant_video,omitempty"`
+
+	// Personal meeting setting.
+	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
+
+	// Require a passcode for instant meetings.
+	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// Require a passcode for a meeting held using a personal meeting ID (PMI).
+	RequirePasswordForPMIMeetings PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// Require a passcode for meetings which have already been scheduled.
+	RequirePasswordForScheduledMeetings *bool `json:"require_password_for_scheduled_meetings,omitempty"`
+
+	// Require a passcode when scheduling new meetings.
+	RequirePasswordForSchedulingNewMeetings *bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when starting an instant meeting.
+	UsePMIForInstantMeetings *bool `json:"use_pmi_for_instant_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when scheduling a meeting.
+	UsePMIForScheduledMeetings *bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
+
+	// Information about the Always display Zoom Meeting as the meeting topic setting.
+	AlwaysDisplayZoomMeetingAsTopic *AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitempty"`
+
+	// Information about the Hide meeting description feature.
+	HideMeetingDescription *AccountSettingsScheduleMeetingHideMeetingDescription `json:"hide_meeting_description,omitempty"`
+
+	// Information about the Always show Zoom Webinar as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic *AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitempty"`
+
+	// Information about the Hide webinar description feature.
+	HideWebinarDescription *AccountSettingsScheduleMeetingHideWebinarDescription `json:"hide_webinar_description,omitempty"`
+
+	// Information about the Meeting Templates feature.
+	MeetingTemplate *AccountSettingsScheduleMeetingMeetingTemplate `json:"meeting_template,omitempty"`
+
+	// Information about the Enable continuous meeting chat feature.
+	ContinuousMeetingChat *AccountSettingsScheduleMeetingContinuousMeetingChat `json:"continuous_meeting_chat,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic is the
+// always_display_zoom_meeting_as_topic field of [AccountSettingsScheduleMeeting]. Information about
+// the Always display Zoom Meeting as the meeting topic setting.
+type AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic struct {
+	// Whether to enable the Always display Zoom Meeting as the meeting topic setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Meeting as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledMeetings *bool `json:"display_topic_for_scheduled_meetings,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic is the
+// always_display_zoom_webinar_as_topic field of [AccountSettingsScheduleMeeting]. Information about
+// the Always show Zoom Webinar as the webinar topic setting.
+type AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic struct {
+	// Whether to enable the Always show Zoom Webinar as the webinar topic setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Webinar as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledWebinars *bool `json:"display_topic_for_scheduled_webinars,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingContinuousMeetingChat is the continuous_meeting_chat field of
+// [AccountSettingsScheduleMeeting]. Information about the Enable continuous meeting chat feature.
+type AccountSettingsScheduleMeetingContinuousMeetingChat struct {
+	// Whether to enable the Enable continuous meeting chat setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable the External users can be added setting.
+	CanAddExternalUsers *bool `json:"can_add_external_users,omitempty"`
+
+	// Whether to enable the Automatically add invited external users setting.
+	AutoAddInvitedExternalUsers *bool `json:"auto_add_invited_external_users,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingHideMeetingDescription is the hide_meeting_description field of
+// [AccountSettingsScheduleMeeting]. Information about the Hide meeting description feature.
+type AccountSettingsScheduleMeetingHideMeetingDescription struct {
+	// Whether to enable the Hide meeting description setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to hide the description for already-scheduled meetings.
+	HideDescriptionForScheduledMeetings *bool `json:"hide_description_for_scheduled_meetings,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingHideWebinarDescription is the hide_webinar_description field of
+// [AccountSettingsScheduleMeeting]. Information about the Hide webinar description feature.
+type AccountSettingsScheduleMeetingHideWebinarDescription struct {
+	// Whether to enable the Hide webinar description setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to hide webinar description for the webinars which have already been scheduled.
+	HideDescriptionForScheduledWebinars *bool `json:"hide_description_for_scheduled_webinars,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingMeetingTemplate is the meeting_template field of
+// [AccountSettingsScheduleMeeting]. Information about the Meeting Templates feature.
+type AccountSettingsScheduleMeetingMeetingTemplate struct {
+	// Whether to enable the Meeting Templates setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Information about the defined Meeting Templates policies.
+	Templates []AccountSettingsScheduleMeetingMeetingTemplateTemplate `json:"templates,omitempty"`
+
+	// Specify the action that you would like to take via this API request:
+	Action string `json:"action,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingMeetingTemplateTemplate is the templates field of
+// [AccountSettingsScheduleMeetingMeetingTemplate].
+type AccountSettingsScheduleMeetingMeetingTemplateTemplate struct {
+	// The meeting template ID.
+	ID string `json:"id,omitempty"`
+
+	// The meeting template name.
+	Name string `json:"name,omitempty"`
+
+	// Whether to enable the meeting template.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsSecurity is the security field of [AccountSettings]. Security settings of an
+// Account.
+type AccountSettingsSecurity struct {
+	// Whether to only allow account administrators to change a user's picture.
+	AdminChangeNamePic *bool `json:"admin_change_name_pic,omitempty"`
+
+	// Whether to only allow account administrators to change a user's information.
+	AdminChangeUserInfo *bool `json:"admin_change_user_info,omitempty"`
+
+	// If the admin_change_user_info value is true, the list of the types of user information that only
+	// the account administrators can modify.
+	UserModifiableInfoByAdmin []string `json:"user_modifiable_info_by_admin,omitempty"`
+
+	// Allow users to sign in with single sign-on (SSO).
+	SigninWithSSO *AccountSettingsSecuritySigninWithSSO `json:"signin_with_sso,omitempty"`
+
+	// Hide billing information.
+	HideBillingInfo *bool `json:"hide_billing_info,omitempty"`
+
+	// Allow users to import photos from a photo library on a device.
+	ImportPhotosFromDevices *bool `json:"import_photos_from_devices,omitempty"`
+
+	// This object refers to the enhanced passcode rules that allows Zoom account admins and owners to
+	// apply extra requirements to the users' Zoom login passcode.
+	PasswordRequirement *AccountSettingsSecurityPasswordRequirement `json:"password_requirement,omitempty"`
+
+	// Settings for User Sign In interval requirements after a period of inactivity.
+	SignAgainPeriodForInactivityOnClient int `json:"sign_again_period_for_inactivity_on_client,omitempty"`
+
+	// Settings for User Sign In interval requirements after a period of inactivity.
+	SignAgainPeriodForInactivityOnWeb int `json:"sign_again_period_for_inactivity_on_web,omitempty"`
+
+	// Settings for 2FA( two factor authentication ). all - Two factor authentication will be enabled
+	// for all users in the account.
+	SignInWithTwoFactorAuth AccountSettingsSecuritySignInWithTwoFactorAuth `json:"sign_in_with_two_factor_auth,omitempty"`
+
+	// This field contains group IDs of groups that have 2FA enabled.
+	SignInWithTwoFactorAuthGroups []string `json:"sign_in_with_two_factor_auth_groups,omitempty"`
+
+	// This field contains role IDs of roles that have 2FA enabled.
+	SignInWithTwoFactorAuthRoles []string `json:"sign_in_with_two_factor_auth_roles,omitempty"`
+}
+
+// AccountSettingsSecurityPasswordRequirement is the password_requirement field of
+// [AccountSettingsSecurity]. This object refers to the enhanced passcode rules that allows Zoom
+// account admins and owners to apply extra requirements to the users' Zoom login passcode.
+type AccountSettingsSecurityPasswordRequirement struct {
+	// Specify the max length of consecutive characters(abcde...) that can be used in a passcode.
+	ConsecutiveCharactersLength *int `json:"consecutive_characters_length,omitempty"`
+
+	// If the value of this field is set to true, the passcode must have at least one special
+	// character(!, @, #...).
+	HaveSpecialCharacter *bool `json:"have_special_character,omitempty"`
+
+	// Specify a minimum length for the passcode.
+	MinimumPasswordLength int `json:"minimum_password_length,omitempty"`
+
+	// If the value of this field is set to true, user passcodes will have to pass detection through a
+	// weak passcode dictionary in case hackers use simple passcodes to sign in to your users'
+	// accounts.
+	WeakEnhanceDetection *bool `json:"weak_enhance_detection,omitempty"`
+}
+
+// AccountSettingsSecuritySigninWithSSO is the signin_with_sso field of [AccountSettingsSecurity].
+// Allow users to sign in with single sign-on (SSO).
+type AccountSettingsSecuritySigninWithSSO struct {
+	// Whether to allow users to sign in with single sign-on (SSO).
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
+	// one of the domains.
+	RequireSSOForDomains *bool `json:"require_sso_for_domains,omitempty"`
+
+	// Users on these domains must sign in with single sign-on (SSO).
+	Domains []string `json:"domains,omitempty"`
+
+	// The users can bypass SSO sign-in.
+	SSOBypassUsers []AccountSettingsSecuritySigninWithSSOSSOBypassUser `json:"sso_bypass_users,omitempty"`
+
+	// The users' ID can bypass SSO sign-in.
+	SSOBypassUserIDs []string `json:"sso_bypass_user_ids,omitempty"`
+
+	// The policy operation to perform for the update sso_bypass_user_ids.
+	Operation AccountSettingsSecuritySigninWithSSOOperation `json:"operation,omitempty"`
+}
+
+// AccountSettingsSecuritySigninWithSSOSSOBypassUser is the sso_bypass_users field of
+// [AccountSettingsSecuritySigninWithSSO].
+type AccountSettingsSecuritySigninWithSSOSSOBypassUser struct {
+	// The user id.
+	ID string `json:"id,omitempty"`
+
+	// The user email.
+	Email string `json:"email,omitempty"`
+}
+
+// AccountSettingsSessionSecurity is the session_security field of [AccountSettings].
+type AccountSettingsSessionSecurity struct {
+	// Approve or block users from specific regions or countries from joining this meeting.
+	ApprovedOrDeniedCountriesOrRegions *AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitempty"`
+}
+
+// AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegions is the
+// approved_or_denied_countries_or_regions field of [AccountSettingsSessionSecurity]. Approve or
+// block users from specific regions or countries from joining this meeting.
+type AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegions struct {
+	// List of countries/regions from where participants can join this meeting.
+	ApprovedList []string `json:"approved_list,omitempty"`
+
+	// List of countries/regions from where participants can not join this meeting.
+	DeniedList []string `json:"denied_list,omitempty"`
+
+	// true: Setting enabled to either allow or block users from specific regions from joining your
+	// meetings.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Specify whether to allow users from specific regions to join this meeting, or block users from
+	// specific regions from joining this meeting.
+	Method CountryRegionMethod `json:"method,omitempty"`
+}
+
+// AccountSettingsSmartRecognition is the smart_recognition field of [AccountSettings]. Account
+// Settings: Smart Recognition.
+type AccountSettingsSmartRecognition struct {
+	// Allow users to enable personalized audio isolation in the Zoom Workplace app to differentiate
+	// their voice and suppress background noise.
+	PersonalizedAudioIsolation *bool `json:"personalized_audio_isolation,omitempty"`
+
+	// Zoom Rooms automatic smart name tags.
+	ZoomRooms *AccountSettingsSmartRecognitionZoomRooms `json:"zoom_rooms,omitempty"`
+
+	// Zoom Workplace app automatic smart name tags.
+	WorkplaceApp *AccountSettingsSmartRecognitionWorkplaceApp `json:"workplace_app,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionWorkplaceApp is the workplace_app field of
+// [AccountSettingsSmartRecognition]. Zoom Workplace app automatic smart name tags.
+type AccountSettingsSmartRecognitionWorkplaceApp struct {
+	// Workplace App: Voice Name Tags.
+	VoiceNameTags *AccountSettingsSmartRecognitionWorkplaceAppVoiceNameTags `json:"voice_name_tags,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionWorkplaceAppVoiceNameTags is the voice_name_tags field of
+// [AccountSettingsSmartRecognitionWorkplaceApp]. Workplace App: Voice Name Tags.
+type AccountSettingsSmartRecognitionWorkplaceAppVoiceNameTags struct {
+	// Allow users to enroll in automatic smart name tags for voice from their profile in the Zoom
+	// Workplace app.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Allow Zoom to send an enrollment email to users in your account to help them set up Workplace
+	// app voice name tags.
+	AllowEnrollmentEmail *bool `json:"allow_enrollment_email,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionZoomRooms is the zoom_rooms field of
+// [AccountSettingsSmartRecognition]. Zoom Rooms automatic smart name tags.
+type AccountSettingsSmartRecognitionZoomRooms struct {
+	// Zoom Rooms: Video Name Tags.
+	VideoNameTags *AccountSettingsSmartRecognitionZoomRoomsVideoNameTags `json:"video_name_tags,omitempty"`
+
+	// Zoom Rooms: Voice Name Tags.
+	VoiceNameTags *AccountSettingsSmartRecognitionZoomRoomsVoiceNameTags `json:"voice_name_tags,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionZoomRoomsVideoNameTags is the video_name_tags field of
+// [AccountSettingsSmartRecognitionZoomRooms]. Zoom Rooms: Video Name Tags.
+type AccountSettingsSmartRecognitionZoomRoomsVideoNameTags struct {
+	// Allow users to enroll in automatic smart name tags for video in Zoom Rooms.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Allow users to use their own profile photos as the reference image for video smart name tags.
+	AllowUserPhotos *bool `json:"allow_user_photos,omitempty"`
+
+	// Allow Zoom to send an enrollment email to users in your account to help them set up automatic
+	// smart name tags for video.
+	AllowEnrollmentEmail *bool `json:"allow_enrollment_email,omitempty"`
+
+	// Allow external Zoom Rooms to identify users in your account using their enrolled video name
+	// tags.
+	AllowExternalIdentification *bool `json:"allow_external_identification,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionZoomRoomsVoiceNameTags is the voice_name_tags field of
+// [AccountSettingsSmartRecognitionZoomRooms]. Zoom Rooms: Voice Name Tags.
+type AccountSettingsSmartRecognitionZoomRoomsVoiceNameTags struct {
+	// Allow users to enroll in automatic smart name tags for voice in Zoom Rooms.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Allow Zoom to send an enrollment email to users in your account to help them set up automatic
+	// smart name tags for voice.
+	AllowEnrollmentEmail *bool `json:"allow_enrollment_email,omitempty"`
+
+	// Allow external Zoom Rooms to identify users in your account using their enrolled voice name
+	// tags.
+	AllowExternalIdentification *bool `json:"allow_external_identification,omitempty"`
+}
+
+// AccountSettingsTSP is the tsp field of [AccountSettings]. Account Settings: TSP.
+type AccountSettingsTSP struct {
+	// Call Out.
+	CallOut *bool `json:"call_out,omitempty"`
+
+	// Call Out Countries/Regions.
+	CallOutCountries []string `json:"call_out_countries,omitempty"`
+
+	// Whether webinar attendees can use Call Me to connect audio.
+	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
+
+	// Display toll-free numbers.
+	DisplayTollFreeNumbers *bool `json:"display_toll_free_numbers,omitempty"`
+
+	// Whether webinar attendees can dial in through the account's Toll-free phone numbers.
+	AllowWebinarAttendeesTollFreeDial *bool `json:"allow_webinar_attendees_toll_free_dial,omitempty"`
+
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
+
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries *AccountSettingsTSPGlobalDialInCountries `json:"global_dial_in_countries,omitempty"`
+}
+
+// AccountSettingsTSPGlobalDialInCountries is the global_dial_in_countries field of
+// [AccountSettingsTSP]. The account's Global Dial-in Countries/Regions settings.
+type AccountSettingsTSPGlobalDialInCountries struct {
+	// The list of all available countries/regions that can be selected for displaying dial-in numbers
+	// in the meeting invitation.
+	AllowedCountries []Country `json:"allowed_countries,omitempty"`
+
+	// The list of selected countries/regions whose dial-in numbers will be listed in the email
+	// invitation.
+	SelectedCountries []Country `json:"selected_countries,omitempty"`
+}
+
+// AccountSettingsTelephony is the telephony field of [AccountSettings]. Account Settings:
+// Telephony.
+type AccountSettingsTelephony struct {
+	// Third party audio conference info.
+	AudioConferenceInfo string `json:"audio_conference_info,omitempty"`
+
+	// Indicates where most of the participants call into or call from during a meeting.
+	TelephonyRegions *AccountSettingsTelephonyTelephonyRegions `json:"telephony_regions,omitempty"`
+
+	// Users can join the meeting using the existing third party audio configuration.
+	ThirdPartyAudio *bool `json:"third_party_audio,omitempty"`
+}
+
+// AccountSettingsTelephonyTelephonyRegions is the telephony_regions field of
+// [AccountSettingsTelephony]. Indicates where most of the participants call into or call from
+// during a meeting.
+type AccountSettingsTelephonyTelephonyRegions struct {
+	// Telephony region options provided by Zoom to select from.
+	AllowedValues []string `json:"allowed_values,omitempty"`
+
+	// The account's selected telephony regions that indicate where most participants call into or call
+	// from during a meeting.
+	SelectionValues string `json:"selection_values,omitempty"`
+}
+
+// AccountSettingsZoomRooms is the zoom_rooms field of [AccountSettings]. Account Settings: Zoom
+// Rooms.
+type AccountSettingsZoomRooms struct {
+	// Automatic start and stop for scheduled meetings.
+	AutoStartStopScheduledMeetings *bool `json:"auto_start_stop_scheduled_meetings,omitempty"`
+
+	// Cloud recording for instant meetings.
+	CmrForInstantMeeting *bool `json:"cmr_for_instant_meeting,omitempty"`
+
+	// Shift all meetings to private.
+	ForcePrivateMeeting *bool `json:"force_private_meeting,omitempty"`
+
+	// Hide host and meeting ID from private meetings.
+	HideHostInformation *bool `json:"hide_host_information,omitempty"`
+
+	// Display meeting list with calendar integration.
+	ListMeetingsWithCalendar *bool `json:"list_meetings_with_calendar,omitempty"`
+
+	// Start AirPlay service manually.
+	StartAirplayManually *bool `json:"start_airplay_manually,omitempty"`
+
+	// Automatic direct sharing using an ultrasonic proximity signal.
+	Ultrasonic *bool `json:"ultrasonic,omitempty"`
+
+	// Upcoming meeting alert.
+	UpcomingMeetingAlert *bool `json:"upcoming_meeting_alert,omitempty"`
+
+	// Weekly system restart.
+	WeeklySystemRestart *bool `json:"weekly_system_restart,omitempty"`
+
+	// Zoom Room post meeting feedback.
+	ZrPostMeetingFeedback *bool `json:"zr_post_meeting_feedback,omitempty"`
+}
+
 // AccountTSP is the response of [TSPService.Get].
 type AccountTSP struct {
 	// Control restriction on account users adding a TSP number outside of account's dial in numbers.
@@ -62,6 +2671,12 @@ type AccountTSPDialInNumber struct {
 
 	// Dial-in number type.
 	Type string `json:"type,omitempty"`
+}
+
+// AccountTrustedDomains is the response of [AccountsService.GetTrustedDomains].
+type AccountTrustedDomains struct {
+	// A list of the account's trusted domains.
+	TrustedDomains []string `json:"trusted_domains,omitempty"`
 }
 
 // ActiveHost is the users field of [ActiveHostsReport]. user object.
@@ -144,6 +2759,22 @@ type AddBatchRegistrantsRequest struct {
 	RegistrantsConfirmationEmail *bool `json:"registrants_confirmation_email,omitempty"`
 
 	Registrants []BatchRegistrant `json:"registrants,omitempty"`
+}
+
+// AddContactGroupMembersRequest is the request body of [ContactGroupsService.AddMembers].
+type AddContactGroupMembersRequest struct {
+	// Group members array.
+	GroupMembers []AddContactGroupMembersRequestGroupMember `json:"group_members,omitempty"`
+}
+
+// AddContactGroupMembersRequestGroupMember is the group_members field of
+// [AddContactGroupMembersRequest]. The contact group member information.
+type AddContactGroupMembersRequestGroupMember struct {
+	// Contact group member types: 1 - user.
+	Type int `json:"type,omitempty"`
+
+	// The member ID: user ID (user) or user group ID (user group).
+	ID string `json:"id,omitempty"`
 }
 
 // AddDeviceRequest is the request body of [DevicesService.Add].
@@ -256,6 +2887,12 @@ type AddedAssistants struct {
 
 	// User ID.
 	IDs string `json:"ids,omitempty"`
+}
+
+// AddedContactGroupMembers is the response of [ContactGroupsService.AddMembers].
+type AddedContactGroupMembers struct {
+	// Member ids array.
+	MemberIDs []string `json:"member_ids,omitempty"`
 }
 
 // AddedGroupAdmins is the response of [GroupsService.AddAdmins].
@@ -502,6 +3139,21 @@ type AssignDeviceGroupOptions struct {
 	GroupID string `url:"group_id"`
 }
 
+// AssignDivisionMembersRequest is the request body of [DivisionsService.AssignMembers].
+type AssignDivisionMembersRequest struct {
+	// Array of userId/user email of users to whom you would like to assign this division.
+	Users []AssignDivisionMembersRequestUser `json:"users,omitempty"`
+}
+
+// AssignDivisionMembersRequestUser is the users field of [AssignDivisionMembersRequest].
+type AssignDivisionMembersRequestUser struct {
+	// Email address of the user to whom you would like to assign the division.
+	UserEmail string `json:"user_email,omitempty"`
+
+	// User ID of the user to whom you would like to assign the division.
+	UserID string `json:"user_id,omitempty"`
+}
+
 // AssignZPADeviceRequest is the request body of [DevicesService.AssignZPA].
 type AssignZPADeviceRequest struct {
 	// The extension number.
@@ -512,6 +3164,15 @@ type AssignZPADeviceRequest struct {
 
 	// The device's manufacturer. Required.
 	Vendor string `json:"vendor"`
+}
+
+// AssignedDivisionMembers is the response of [DivisionsService.AssignMembers].
+type AssignedDivisionMembers struct {
+	// Date and time at which the members are assigned to the division.
+	AddedAt string `json:"added_at,omitempty"`
+
+	// User ids.
+	IDs string `json:"ids,omitempty"`
 }
 
 // Assistant is the assistants field of [AssistantList].
@@ -680,6 +3341,38 @@ type BulkUpdateUserFeaturesResult struct {
 	FailDetails []FeatureUpdateFailure `json:"fail_details,omitempty"`
 }
 
+// CRCPortUsage is the response of [DashboardsService.GetCRCPortUsage].
+type CRCPortUsage struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	CRCPortsUsage []CRCPortUsageCRCPortsUsageItem `json:"crc_ports_usage,omitempty"`
+}
+
+// CRCPortUsageCRCPortsUsageItem is the crc_ports_usage field of [CRCPortUsage].
+type CRCPortUsageCRCPortsUsageItem struct {
+	CRCPortsHourUsage []CRCPortUsageCRCPortsUsageItemCRCPortsHourUsageItem `json:"crc_ports_hour_usage,omitempty"`
+
+	// The date and time of the port usage.
+	DateTime Date `json:"date_time,omitzero"`
+}
+
+// CRCPortUsageCRCPortsUsageItemCRCPortsHourUsageItem is the crc_ports_hour_usage field of
+// [CRCPortUsageCRCPortsUsageItem].
+type CRCPortUsageCRCPortsUsageItemCRCPortsHourUsageItem struct {
+	// Hour in the day, during which the CRC was used.
+	Hour string `json:"hour,omitempty"`
+
+	// The maximum number of concurrent ports that are being used in that hour.
+	MaxUsage int `json:"max_usage,omitempty"`
+
+	// The total number of H.323/SIP connections in that hour.
+	TotalUsage int `json:"total_usage,omitempty"`
+}
+
 // ChangeDeviceAssociationRequest is the request body of [DevicesService.ChangeAssociation].
 type ChangeDeviceAssociationRequest struct {
 	// The Zoom Room ID of the device being associated to.
@@ -716,6 +3409,67 @@ type ChatEtiquettePolicy struct {
 	TriggerAction int `json:"trigger_action,omitempty"`
 }
 
+// ChatMetrics is the response of [DashboardsService.GetChat].
+type ChatMetrics struct {
+	// The report's start date.
+	From Date `json:"from,omitzero"`
+
+	// The report's next_page_token value.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records to return within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The report's end date.
+	To Date `json:"to,omitzero"`
+
+	Users []ChatMetricsUser `json:"users,omitempty"`
+}
+
+func (l *ChatMetrics) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ChatMetricsUser is the users field of [ChatMetrics].
+type ChatMetricsUser struct {
+	// The user's total number of audio files sent.
+	AudioSent int `json:"audio_sent,omitempty"`
+
+	// The user's total number of code snippets sent.
+	CodeSippetSent int `json:"code_sippet_sent,omitempty"`
+
+	// The user's email address.
+	Email string `json:"email,omitempty"`
+
+	// The user's total number of files sent.
+	FilesSent int `json:"files_sent,omitempty"`
+
+	// The user's total number of GIPHY images sent.
+	GiphysSent int `json:"giphys_sent,omitempty"`
+
+	// The user's total number of messages sent in Zoom Chat channels.
+	GroupSent int `json:"group_sent,omitempty"`
+
+	// The user's total number of images sent.
+	ImagesSent int `json:"images_sent,omitempty"`
+
+	// The user's total number of peer-to-peer (P2P) chat messages sent.
+	P2pSent int `json:"p2p_sent,omitempty"`
+
+	// The user's total number of text messages sent.
+	TextSent int `json:"text_sent,omitempty"`
+
+	// The user's total number of messages sent.
+	TotalSent int `json:"total_sent,omitempty"`
+
+	// The user's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The user's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The user's total number of video files sent.
+	VideoSent int `json:"video_sent,omitempty"`
+}
+
 // CheckUserEmailOptions holds the query parameters of [UsersService.CheckEmail].
 type CheckUserEmailOptions struct {
 	// The email address to be verified. Required.
@@ -726,6 +3480,84 @@ type CheckUserEmailOptions struct {
 type CheckVanityNameOptions struct {
 	// Personal meeting room name. Required.
 	VanityName string `url:"vanity_name"`
+}
+
+// ClientFeedbackDetail is the response of [DashboardsService.GetClientFeedback].
+type ClientFeedbackDetail struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The amount of records returns within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	ClientFeedbackDetails []ClientFeedbackDetailClientFeedbackDetail `json:"client_feedback_details,omitempty"`
+}
+
+func (l *ClientFeedbackDetail) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ClientFeedbackDetailClientFeedbackDetail is the client_feedback_details field of
+// [ClientFeedbackDetail].
+type ClientFeedbackDetailClientFeedbackDetail struct {
+	// Email address of the participant.
+	Email string `json:"email,omitempty"`
+
+	// Meeting ID.
+	MeetingID string `json:"meeting_id,omitempty"`
+
+	// Participant Name.
+	ParticipantName string `json:"participant_name,omitempty"`
+
+	// Time at which the feedback was submitted by the participant.
+	Time Time `json:"time,omitzero"`
+}
+
+// ClientFeedbackList is the response of [DashboardsService.ListClientFeedback].
+type ClientFeedbackList struct {
+	ClientFeedbacks []ClientFeedbackListClientFeedback `json:"client_feedbacks,omitempty"`
+
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *ClientFeedbackList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// ClientFeedbackListClientFeedback is the client_feedbacks field of [ClientFeedbackList].
+type ClientFeedbackListClientFeedback struct {
+	// Feedback Id.
+	FeedbackID string `json:"feedback_id,omitempty"`
+
+	// Feedback Name.
+	FeedbackName string `json:"feedback_name,omitempty"`
+
+	// The number of participants that upvoted the feedback.
+	ParticipantsCount int `json:"participants_count,omitempty"`
+}
+
+// ClientVersionList is the response of [DashboardsService.ListClientVersions].
+type ClientVersionList struct {
+	// List of the client versions.
+	ClientVersions []ClientVersionListClientVersion `json:"client_versions,omitempty"`
+}
+
+// ClientVersionListClientVersion is the client_versions field of [ClientVersionList].
+type ClientVersionListClientVersion struct {
+	// The client version.
+	ClientVersion string `json:"client_version,omitempty"`
+
+	// The total count of the client version.
+	TotalCount int `json:"total_count,omitempty"`
 }
 
 // ClosedCaptioning is the closed_captioning field of [GroupSettingsInMeeting]. Information about
@@ -881,6 +3713,80 @@ type CompanyContactList struct {
 }
 
 func (l *CompanyContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ContactGroup is the response of [ContactGroupsService.Get]. The contact group information.
+type ContactGroup struct {
+	// The group ID.
+	GroupID string `json:"group_id,omitempty"`
+
+	// The group name.
+	GroupName string `json:"group_name,omitempty"`
+
+	// The total number of members in a contact group.
+	TotalMembers int `json:"total_members,omitempty"`
+
+	// The contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	GroupPrivacy int `json:"group_privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+}
+
+// ContactGroupList is the response of [ContactGroupsService.List].
+type ContactGroupList struct {
+	// List of contact group objects.
+	Groups []ContactGroupListGroup `json:"groups,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+}
+
+func (l *ContactGroupList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ContactGroupListGroup is the groups field of [ContactGroupList].
+type ContactGroupListGroup struct {
+	// The group ID.
+	GroupID string `json:"group_id,omitempty"`
+
+	// The group name.
+	GroupName string `json:"group_name,omitempty"`
+
+	// The contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	GroupPrivacy int `json:"group_privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+}
+
+// ContactGroupMemberList is the response of [ContactGroupsService.ListMembers].
+type ContactGroupMemberList struct {
+	// List of contact group members.
+	GroupMembers []ContactGroupMemberListGroupMember `json:"group_members,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+}
+
+func (l *ContactGroupMemberList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ContactGroupMemberListGroupMember is the group_members field of [ContactGroupMemberList]. The
+// contact group member information for user or user group.
+type ContactGroupMemberListGroupMember struct {
+	// Contact group member types: 1 - user.
+	Type int `json:"type,omitempty"`
+
+	// The member ID: user ID (user) or user group ID (user group).
+	ID string `json:"id,omitempty"`
+
+	// The member's name: user's name (user) or the group's name (user group).
+	Name string `json:"name,omitempty"`
+}
 
 // ControlLiveMeetingRequest is the request body of [MeetingsService.Control].
 type ControlLiveMeetingRequest struct {
@@ -1084,6 +3990,56 @@ type CreateBatchMeetingPollsRequestPollQuestionPrompt struct {
 	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
 }
 
+// CreateContactGroupRequest is the request body of [ContactGroupsService.Create].
+type CreateContactGroupRequest struct {
+	// The contact group's name.
+	GroupName string `json:"group_name,omitempty"`
+
+	// Contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	GroupPrivacy int `json:"group_privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+
+	GroupMembers []CreateContactGroupRequestGroupMember `json:"group_members,omitempty"`
+}
+
+// CreateContactGroupRequestGroupMember is the group_members field of [CreateContactGroupRequest].
+// The contact group member information.
+type CreateContactGroupRequestGroupMember struct {
+	// Contact group member types: 1 - user.
+	Type int `json:"type,omitempty"`
+
+	// The member ID: user ID (user) or user group ID (user group).
+	ID string `json:"id,omitempty"`
+}
+
+// CreateDataRequestRequest is the request body of [DataRequestsService.Create].
+type CreateDataRequestRequest struct {
+	// Array of valid emails belonging to requested account.
+	Emails []string `json:"emails,omitempty"`
+
+	// The start time of the export window, expressed as an ISO 8601–formatted date string (e.g.,
+	// 2025-09-02T15:04:05Z).
+	StartDate string `json:"start_date,omitempty"`
+
+	// The end time of the export window, expressed as an ISO 8601–formatted date string (e.g.,
+	// 2025-09-02T15:04:05Z).
+	EndDate string `json:"end_date,omitempty"`
+
+	// The request type.
+	RequestType CreateDataRequestRequestRequestType `json:"request_type,omitempty"`
+}
+
+// CreateDivisionRequest is the request body of [DivisionsService.Create].
+type CreateDivisionRequest struct {
+	// The division's name. Required.
+	DivisionName string `json:"division_name"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
+}
+
 // CreateGroupRequest is the request body of [GroupsService.Create].
 type CreateGroupRequest struct {
 	// The group's name.
@@ -1104,6 +4060,58 @@ type CreateH323DeviceRequest struct {
 
 	// Device protocol: H.323 - H.323. Required.
 	Protocol CreateH323DeviceRequestProtocol `json:"protocol"`
+}
+
+// CreateInformationBarrierPolicyRequest is the request body of [InformationBarriersService.Create].
+type CreateInformationBarrierPolicyRequest struct {
+	// The assigner group's (Group 1) ID. Required.
+	AssignedGroupID string `json:"assigned_group_id"`
+
+	// The Information Barriers policy's ID. Required.
+	ID string `json:"id"`
+
+	// The Information Barriers policy's name. Required.
+	PolicyName string `json:"policy_name"`
+
+	// The Information Barriers policy's settings. Required.
+	Settings CreateInformationBarrierPolicyRequestSettings `json:"settings"`
+
+	// The Information Barriers policy's status. Required.
+	Status int `json:"status"`
+
+	// The assignee group's (Group 2) ID. Required.
+	ToGroupID string `json:"to_group_id"`
+
+	// The Information Barriers policy's type of settings restrictions. Required.
+	Type int `json:"type"`
+}
+
+// CreateInformationBarrierPolicyRequestSettings is the settings field of
+// [CreateInformationBarrierPolicyRequest]. The Information Barriers policy's settings.
+type CreateInformationBarrierPolicyRequestSettings struct {
+	// If true, users between groups cannot call each other. Required.
+	CompletePhoneCalls bool `json:"complete_phone_calls"`
+
+	// If true, users between groups cannot transfer files in a meeting. Required.
+	FileTransfer bool `json:"file_transfer"`
+
+	// If true, users between groups cannot IM chat. Required.
+	IM bool `json:"im"`
+
+	// If true, users between groups cannot use chat in a meeting. Required.
+	InMeetingChat bool `json:"in_meeting_chat"`
+
+	// If true, the users between groups cannot meet. Required.
+	Meeting bool `json:"meeting"`
+
+	// If true, users between groups cannot user SMS. Required.
+	MessageViaSMS bool `json:"message_via_sms"`
+
+	// If true, users between groups cannot record the meeting. Required.
+	Recording bool `json:"recording"`
+
+	// If true, users between groups cannot share screens in a meeting. Required.
+	ScreenShare bool `json:"screen_share"`
 }
 
 // CreateMeetingInviteLinksRequest is the request body of [MeetingsService.CreateInviteLinks].
@@ -1405,6 +4413,52 @@ type CreateWebinarTemplateRequest struct {
 	Overwrite *bool `json:"overwrite,omitempty"`
 }
 
+// CreatedContactGroup is the response of [ContactGroupsService.Create].
+type CreatedContactGroup struct {
+	// The contact group ID.
+	GroupID string `json:"group_id,omitempty"`
+
+	// The contact group's name.
+	GroupName string `json:"group_name,omitempty"`
+
+	// The contact group's total member count.
+	TotalMembers int `json:"total_members,omitempty"`
+
+	// Contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	GroupPrivacy int `json:"group_privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+}
+
+// CreatedDataRequest is the response of [DataRequestsService.Create].
+type CreatedDataRequest struct {
+	// An array containing JSON objects for each data request created.
+	Data []CreatedDataRequestDataItem `json:"data,omitempty"`
+}
+
+// CreatedDataRequestDataItem is the data field of [CreatedDataRequest]. JSON object for an
+// individual data request.
+type CreatedDataRequestDataItem struct {
+	// Email of data request.
+	Email string `json:"email,omitempty"`
+
+	// Data Request's ID.
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// CreatedDivision is the response of [DivisionsService.Create].
+type CreatedDivision struct {
+	// The division's id.
+	DivisionID string `json:"division_id,omitempty"`
+
+	// The division's name.
+	DivisionName string `json:"division_name,omitempty"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
+}
+
 // CreatedMeetingTemplate is the response of [TemplatesService.Create].
 type CreatedMeetingTemplate struct {
 	// The template ID.
@@ -1469,6 +4523,1212 @@ type DailyUsage struct {
 
 	// Number of participants on this date.
 	Participants int `json:"participants,omitempty"`
+}
+
+// DashboardMeeting is the response of [DashboardsService.GetMeeting]. Meeting metric details.
+type DashboardMeeting struct {
+	// Host display name.
+	Host string `json:"host,omitempty"`
+
+	// Custom keys and values assigned to the meeting.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// The host's department.
+	Dept string `json:"dept,omitempty"`
+
+	// Meeting duration.
+	Duration string `json:"duration,omitempty"`
+
+	// The host's email address.
+	Email string `json:"email,omitempty"`
+
+	// Meeting end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Whether or not third party audio was used in the meeting.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Whether or not the PSTN was used in the meeting.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Whether or not the recording feature was used in the meeting.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Whether or not screenshare feature was used in the meeting.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Whether or not someone joined the meeting using SIP.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Whether or not video was used in the meeting.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Whether or not VoIP was used in the meeting.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
+	// JSON), also known as the meeting number.
+	ID int64 `json:"id,omitempty"`
+
+	// The number of Zoom Room participants in the meeting.
+	InRoomParticipants int `json:"in_room_participants,omitempty"`
+
+	// Meeting participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// Meeting start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Meeting topic.
+	Topic string `json:"topic,omitempty"`
+
+	// The user's license type.
+	UserType string `json:"user_type,omitempty"`
+
+	// Meeting UUID.
+	UUID string `json:"uuid,omitempty"`
+
+	// Whether the summary feature was used in the meeting.
+	HasMeetingSummary bool `json:"has_meeting_summary,omitempty"`
+
+	// Whether a poll was used in the meeting.
+	HasPoll bool `json:"has_poll,omitempty"`
+
+	// Whether Q&A was used in the meeting.
+	HasQA bool `json:"has_qa,omitempty"`
+
+	// Whether a survey was used in the meeting.
+	HasSurvey bool `json:"has_survey,omitempty"`
+
+	// the average join meeting time of all participants, the unit is seconds.
+	AvgJointimeCost float64 `json:"avg_jointime_cost,omitempty"`
+}
+
+// DashboardMeetingList is the response of [DashboardsService.ListMeetings].
+type DashboardMeetingList struct {
+	// The inputted 'from' parameter format, in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format.
+	From Date `json:"from,omitzero"`
+
+	// The inputted 'to' parameter format, in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format.
+	To Date `json:"to,omitzero"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// An array of meeting objects.
+	Meetings []DashboardMeetingListMeeting `json:"meetings,omitempty"`
+}
+
+func (l *DashboardMeetingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DashboardMeetingListMeeting is the meetings field of [DashboardMeetingList]. The meeting's metric
+// details.
+type DashboardMeetingListMeeting struct {
+	// The host's display name.
+	Host string `json:"host,omitempty"`
+
+	// The meeting's audio quality score.
+	AudioQuality DashboardMeetingListMeetingAudioQuality `json:"audio_quality,omitempty"`
+
+	// The custom keys and values assigned to the meeting.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// The host's department.
+	Dept string `json:"dept,omitempty"`
+
+	// The meeting duration, formatted as hh:mm:ss.
+	Duration string `json:"duration,omitempty"`
+
+	// The host's email address.
+	Email string `json:"email,omitempty"`
+
+	// The meeting's end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Whether or not third party audio was used in the meeting.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Whether or not the PSTN was used in the meeting.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Whether or not the recording feature was used in the meeting.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Whether or not screenshare feature was used in the meeting.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Whether or not someone joined the meeting using SIP.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Whether or not video was used in the meeting.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Whether or not VoIP was used in the meeting.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// The meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type
+	// in JSON), also known as the meeting number.
+	ID int64 `json:"id,omitempty"`
+
+	// The meeting participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// The meeting's screen share quality score.
+	ScreenShareQuality DashboardMeetingListMeetingScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// The Video SDK custom session ID.
+	SessionKey string `json:"session_key,omitempty"`
+
+	// The meeting start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The meeting topic.
+	Topic string `json:"topic,omitempty"`
+
+	// The tracking fields and values assigned to the meeting.
+	TrackingFields []TrackingField `json:"tracking_fields,omitempty"`
+
+	// The user's license type.
+	UserType string `json:"user_type,omitempty"`
+
+	// The meeting unique universal identifier (UUID).
+	UUID string `json:"uuid,omitempty"`
+
+	// The meeting's video quality score.
+	VideoQuality DashboardMeetingListMeetingVideoQuality `json:"video_quality,omitempty"`
+
+	// Whether or not poll was used in the meeting.
+	HasPoll bool `json:"has_poll,omitempty"`
+
+	// Whether or not qa was used in the meeting.
+	HasQA bool `json:"has_qa,omitempty"`
+
+	// Whether or not survey was used in the meeting.
+	HasSurvey bool `json:"has_survey,omitempty"`
+
+	// the average join meeting time of all participants, the unit is seconds.
+	AvgJointimeCost float64 `json:"avg_jointime_cost,omitempty"`
+}
+
+// DashboardMeetingParticipantList is the response of [DashboardsService.ListMeetingParticipants].
+type DashboardMeetingParticipantList struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Unique identifier of the meeting in "long" format(represented as int64 data type in JSON).
+	MeetingNumber string `json:"meeting_number,omitempty"`
+
+	// The information about the meeting participants.
+	Participants []DashboardMeetingParticipantListParticipant `json:"participants,omitempty"`
+}
+
+func (l *DashboardMeetingParticipantList) pageInfo() (string, int) {
+	return l.NextPageToken, l.TotalRecords
+}
+
+// DashboardMeetingParticipantListParticipant is the participants field of
+// [DashboardMeetingParticipantList].
+type DashboardMeetingParticipantListParticipant struct {
+	// The participant's audio quality score.
+	AudioQuality DashboardMeetingParticipantListParticipantAudioQuality `json:"audio_quality,omitempty"`
+
+	// The type of camera that the participant used during the meeting.
+	Camera string `json:"camera,omitempty"`
+
+	// The participant's connection type.
+	ConnectionType DashboardMeetingParticipantListParticipantConnectionType `json:"connection_type,omitempty"`
+
+	// The participant's video connection type.
+	VideoConnectionType DashboardMeetingParticipantListParticipantVideoConnectionType `json:"video_connection_type,omitempty"`
+
+	// The participant's screen share connection type.
+	AsConnectionType DashboardMeetingParticipantListParticipantAsConnectionType `json:"as_connection_type,omitempty"`
+
+	// The participant's SDK identifier.
+	CustomerKey string `json:"customer_key,omitempty"`
+
+	// The data center that the participant is leveraging to join the meeting.
+	DataCenter string `json:"data_center,omitempty"`
+
+	// The type of device the participant used to join the meeting.
+	Device DashboardMeetingParticipantListParticipantDevice `json:"device,omitempty"`
+
+	// The participant's PC domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The meeting participant's SIP From header URI.
+	FromSIPURI string `json:"from_sip_uri,omitempty"`
+
+	// The data center where participant's meeting data is stored.
+	FullDataCenter string `json:"full_data_center,omitempty"`
+
+	// The participant's hard disk ID.
+	HarddiskID string `json:"harddisk_id,omitempty"`
+
+	// The participant's universally unique ID (UUID).
+	ID string `json:"id,omitempty"`
+
+	// The number of participants that joined via Zoom Room.
+	InRoomParticipants int `json:"in_room_participants,omitempty"`
+
+	// The participant's internal IP addresses.
+	InternalIPAddresses []string `json:"internal_ip_addresses,omitempty"`
+
+	// The participant's IP address.
+	IPAddress string `json:"ip_address,omitempty"`
+
+	// The time when a participant joined the meeting.
+	JoinTime Time `json:"join_time,omitzero"`
+
+	// The reason why the participant left the meeting, where $name is the participant's username:
+	LeaveReason DashboardMeetingParticipantListParticipantLeaveReason `json:"leave_reason,omitempty"`
+
+	// The time when a participant left the meeting.
+	LeaveTime Time `json:"leave_time,omitzero"`
+
+	// The participant's location.
+	Location string `json:"location,omitempty"`
+
+	// The participant's MAC address.
+	MacAddr string `json:"mac_addr,omitempty"`
+
+	// The type of microphone that the participant used during the meeting.
+	Microphone string `json:"microphone,omitempty"`
+
+	// The participant's network type.
+	NetworkType DashboardMeetingParticipantListParticipantNetworkType `json:"network_type,omitempty"`
+
+	// The participant's universally unique ID (UUID).
+	ParticipantUserID string `json:"participant_user_id,omitempty"`
+
+	// The participant's PC name.
+	PcName string `json:"pc_name,omitempty"`
+
+	// Whether the recording feature was used during the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// The participant's unique registrant ID.
+	RegistrantID string `json:"registrant_id,omitempty"`
+
+	// The participant's role.
+	Role DashboardMeetingParticipantListParticipantRole `json:"role,omitempty"`
+
+	// The participant's screen share quality score.
+	ScreenShareQuality DashboardMeetingParticipantListParticipantScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// Whether the participant chose to share an iPhone or iPad app during the screenshare.
+	ShareApplication bool `json:"share_application,omitempty"`
+
+	// Whether the participant chose to share their desktop during the screenshare.
+	ShareDesktop bool `json:"share_desktop,omitempty"`
+
+	// Whether the participant chose to share their whiteboard during the screenshare.
+	ShareWhiteboard bool `json:"share_whiteboard,omitempty"`
+
+	// The meeting participant's SIP (Session Initiation Protocol) Contact header URI.
+	SIPURI string `json:"sip_uri,omitempty"`
+
+	// The type of speaker that the participant used during the meeting.
+	Speaker string `json:"speaker,omitempty"`
+
+	// The participant's status.
+	Status DashboardMeetingParticipantListParticipantStatus `json:"status,omitempty"`
+
+	// The participant's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The participant's UUID.
+	ParticipantUUID string `json:"participant_uuid,omitempty"`
+
+	// The participant's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The participant's Zoom client version.
+	Version string `json:"version,omitempty"`
+
+	// The participant's video quality.
+	VideoQuality DashboardMeetingParticipantListParticipantVideoQuality `json:"video_quality,omitempty"`
+
+	// The breakout room ID.
+	BoMtgID string `json:"bo_mtg_id,omitempty"`
+
+	// Information about the meeting participant's audio call.
+	AudioCall []DashboardMeetingParticipantListParticipantAudioCallItem `json:"audio_call,omitempty"`
+
+	// The device operation system.
+	Os string `json:"os,omitempty"`
+
+	// The device operation system version.
+	OsVersion string `json:"os_version,omitempty"`
+
+	// Webclient operation browser.
+	BrowserName string `json:"browser_name,omitempty"`
+
+	// Webclient operation browser version.
+	BrowserVersion string `json:"browser_version,omitempty"`
+
+	// The device's name.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// the attendee's group ID.
+	GroupID string `json:"groupId,omitempty"`
+
+	// The status of the archiving feature for the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// This is shown only for internal participants who have archiving enabled.
+	OptionalArchiving DashboardMeetingParticipantListParticipantOptionalArchiving `json:"optional_archiving,omitempty"`
+
+	// Client software version or SDK version.
+	Client string `json:"client,omitempty"`
+
+	// The participant join meeting time cost, in seconds.
+	TotalJointimeCost float64 `json:"total_jointime_cost,omitempty"`
+
+	// The participant's AI Companion disclaimer status.
+	AicDisclaimer DashboardMeetingParticipantListParticipantAicDisclaimer `json:"aic_disclaimer,omitempty"`
+
+	// VDI thin client version.
+	ZoomThinClientPluginVersion string `json:"zoom_thin_client_plugin_version,omitempty"`
+}
+
+// DashboardMeetingParticipantListParticipantAudioCallItem is the audio_call field of
+// [DashboardMeetingParticipantListParticipant].
+type DashboardMeetingParticipantListParticipantAudioCallItem struct {
+	// The caller's number.
+	CallNumber string `json:"call_number,omitempty"`
+
+	// The call type.
+	CallType DashboardMeetingParticipantListParticipantAudioCallItemCallType `json:"call_type,omitempty"`
+
+	// The toll-free telephone number.
+	ZoomNumber string `json:"zoom_number,omitempty"`
+}
+
+// DashboardWebinar is the response of [DashboardsService.GetWebinar]. Webinar metric details.
+type DashboardWebinar struct {
+	// User display name.
+	Host string `json:"host,omitempty"`
+
+	// Custom keys and values assigned to the Webinar.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// Department of the host.
+	Dept string `json:"dept,omitempty"`
+
+	// Webinar duration, formatted as hh:mm:ss, for example: 10:00 for ten minutes.
+	Duration string `json:"duration,omitempty"`
+
+	// User email.
+	Email string `json:"email,omitempty"`
+
+	// Webinar end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Use TSP for the Webinar.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the webinar.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Indicates whether or not PSTN was used for the Webinar.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Indicates whether or not recording was used for the Webinar.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Indicates whether or not screen sharing was used for the Webinar.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Indicates whether or not SIP was used for the Webinar.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Indicates whether or not video was used for the Webinar.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Indicates whether or not VoIP was used for the Webinar.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Indicates whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Indicates whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// Webinar ID in "long" format(represented as int64 data type in JSON), also known as the webinar
+	// number.
+	ID int64 `json:"id,omitempty"`
+
+	// Webinar participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// Webinar start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Webinar topic.
+	Topic string `json:"topic,omitempty"`
+
+	// User type.
+	UserType string `json:"user_type,omitempty"`
+
+	// Webinar UUID.
+	UUID string `json:"uuid,omitempty"`
+
+	// The webinar's audio quality score:
+	AudioQuality DashboardWebinarAudioQuality `json:"audio_quality,omitempty"`
+
+	// The webinar's video quality score:
+	VideoQuality DashboardWebinarVideoQuality `json:"video_quality,omitempty"`
+
+	// The webinar's screen share quality score:
+	ScreenShareQuality DashboardWebinarScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// Whether or not poll was used in the meeting.
+	HasPoll bool `json:"has_poll,omitempty"`
+
+	// Whether or not survey was used in the meeting.
+	HasSurvey bool `json:"has_survey,omitempty"`
+}
+
+// DashboardWebinarList is the response of [DashboardsService.ListWebinars].
+type DashboardWebinarList struct {
+	// The inputted 'from' parameter format, 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format.
+	From Date `json:"from,omitzero"`
+
+	// The inputted 'to' parameter format, 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format.
+	To Date `json:"to,omitzero"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// The array of webinar objects.
+	Webinars []DashboardWebinarListWebinar `json:"webinars,omitempty"`
+}
+
+func (l *DashboardWebinarList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DashboardWebinarListWebinar is the webinars field of [DashboardWebinarList]. The webinar metric
+// details.
+type DashboardWebinarListWebinar struct {
+	// The user display name.
+	Host string `json:"host,omitempty"`
+
+	// The custom keys and values assigned to the webinar.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// The host's department.
+	Dept string `json:"dept,omitempty"`
+
+	// The webinar duration, formatted as hh:mm:ss.
+	Duration string `json:"duration,omitempty"`
+
+	// The user email.
+	Email string `json:"email,omitempty"`
+
+	// The webinar end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Whether a third paty is being used for the webinar.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the webinar.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Whether or not PSTN was used for the webinar.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Whether or not recording was used for the webinar.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Whether or not screen sharing was used for the webinar.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Whether or not SIP was used for the webinar.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Whether or not video was used for the webinar.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Whether or not VoIP was used for the webinar.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// The webinar ID in long format, represented as int64 data type in JSON.
+	ID int64 `json:"id,omitempty"`
+
+	// The webinar participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// The webinar start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The webinar topic.
+	Topic string `json:"topic,omitempty"`
+
+	// User type.
+	UserType string `json:"user_type,omitempty"`
+
+	// The webinar UUID.
+	UUID string `json:"uuid,omitempty"`
+
+	// The webinar's audio quality score.
+	AudioQuality DashboardWebinarListWebinarAudioQuality `json:"audio_quality,omitempty"`
+
+	// The webinar's video quality score.
+	VideoQuality DashboardWebinarListWebinarVideoQuality `json:"video_quality,omitempty"`
+
+	// The webinar's screen share quality score.
+	ScreenShareQuality DashboardWebinarListWebinarScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// Whether or not poll was used in the meeting.
+	HasPoll bool `json:"has_poll,omitempty"`
+
+	// Whether or not survey was used in the meeting.
+	HasSurvey bool `json:"has_survey,omitempty"`
+}
+
+// DashboardWebinarParticipantList is the response of [DashboardsService.ListWebinarParticipants].
+type DashboardWebinarParticipantList struct {
+	// The next page token paginates through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Unique identifier of the webinar in "long" format(represented as int64 data type in JSON).
+	WebinarNumber string `json:"webinar_number,omitempty"`
+
+	// Information about the webinar participants.
+	Participants []DashboardWebinarParticipantListParticipant `json:"participants,omitempty"`
+}
+
+func (l *DashboardWebinarParticipantList) pageInfo() (string, int) {
+	return l.NextPageToken, l.TotalRecords
+}
+
+// DashboardWebinarParticipantListParticipant is the participants field of
+// [DashboardWebinarParticipantList].
+type DashboardWebinarParticipantListParticipant struct {
+	// The participant's audio quality score.
+	AudioQuality DashboardWebinarParticipantListParticipantAudioQuality `json:"audio_quality,omitempty"`
+
+	// The participant' connection type.
+	ConnectionType DashboardWebinarParticipantListParticipantConnectionType `json:"connection_type,omitempty"`
+
+	// The participant's video connection type.
+	VideoConnectionType DashboardWebinarParticipantListParticipantVideoConnectionType `json:"video_connection_type,omitempty"`
+
+	// The participant's screen share connection type.
+	AsConnectionType DashboardWebinarParticipantListParticipantAsConnectionType `json:"as_connection_type,omitempty"`
+
+	// The participant's SDK identifier.
+	CustomerKey string `json:"customer_key,omitempty"`
+
+	// The data center that the participant is leveraging to join the webinar.
+	DataCenter string `json:"data_center,omitempty"`
+
+	// The type of device the participant used to join the webinar.
+	Device DashboardWebinarParticipantListParticipantDevice `json:"device,omitempty"`
+
+	// The participant's PC domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The meeting participant's SIP From header URI.
+	FromSIPURI string `json:"from_sip_uri,omitempty"`
+
+	// The data center where participant's meeting data is stored.
+	FullDataCenter string `json:"full_data_center,omitempty"`
+
+	// The participant's hard disk ID.
+	HarddiskID string `json:"harddisk_id,omitempty"`
+
+	// The participant's universally unique ID (UUID):
+	ID string `json:"id,omitempty"`
+
+	// The participant's internal IP addresses.
+	InternalIPAddresses []string `json:"internal_ip_addresses,omitempty"`
+
+	// The participant's IP address.
+	IPAddress string `json:"ip_address,omitempty"`
+
+	// The time when participant joined the webinar.
+	JoinTime Time `json:"join_time,omitzero"`
+
+	// The reason why the participant left the webinar, where $name is the participant's username:
+	LeaveReason DashboardWebinarParticipantListParticipantLeaveReason `json:"leave_reason,omitempty"`
+
+	// The time when a participant left the webinar.
+	LeaveTime Time `json:"leave_time,omitzero"`
+
+	// The participant's location.
+	Location string `json:"location,omitempty"`
+
+	// The participant's MAC address.
+	MacAddr string `json:"mac_addr,omitempty"`
+
+	// The type of microphone that the participant used during the webinar.
+	Microphone string `json:"microphone,omitempty"`
+
+	// The participant's network type.
+	NetworkType DashboardWebinarParticipantListParticipantNetworkType `json:"network_type,omitempty"`
+
+	// The participant's universally unique ID (UUID).
+	ParticipantUserID string `json:"participant_user_id,omitempty"`
+
+	// The participant's PC name.
+	PcName string `json:"pc_name,omitempty"`
+
+	// Whether the recording feature was used during the webinar.
+	Recording bool `json:"recording,omitempty"`
+
+	// The participant's unique registrant ID.
+	RegistrantID string `json:"registrant_id,omitempty"`
+
+	// The participant's role.
+	Role DashboardWebinarParticipantListParticipantRole `json:"role,omitempty"`
+
+	// The participant's screen share quality score.
+	ScreenShareQuality DashboardWebinarParticipantListParticipantScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// Whether the participant chose to share an iPhone/iPad app during the screenshare.
+	ShareApplication bool `json:"share_application,omitempty"`
+
+	// Whether the participant chose to share their desktop during the screenshare.
+	ShareDesktop bool `json:"share_desktop,omitempty"`
+
+	// Whether the participant chose to share their whiteboard during the screenshare.
+	ShareWhiteboard bool `json:"share_whiteboard,omitempty"`
+
+	// The meeting participant's SIP (Session Initiation Protocol) Contact header URI.
+	SIPURI string `json:"sip_uri,omitempty"`
+
+	// The type of speaker that the participant used during the webinar.
+	Speaker string `json:"speaker,omitempty"`
+
+	// The participant's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The participant's UUID.
+	ParticipantUUID string `json:"participant_uuid,omitempty"`
+
+	// The participant's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The participant's Zoom client version.
+	Version string `json:"version,omitempty"`
+
+	// The participant's video quality.
+	VideoQuality DashboardWebinarParticipantListParticipantVideoQuality `json:"video_quality,omitempty"`
+
+	// Information about the meeting participant's audio call.
+	AudioCall []DashboardWebinarParticipantListParticipantAudioCallItem `json:"audio_call,omitempty"`
+
+	// device operation system.
+	Os string `json:"os,omitempty"`
+
+	// device operation system version.
+	OsVersion string `json:"os_version,omitempty"`
+
+	// webclient operation browser.
+	BrowserName string `json:"browser_name,omitempty"`
+
+	// webclient operation browser version.
+	BrowserVersion string `json:"browser_version,omitempty"`
+
+	// device's name.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// Client software version or SDK version.
+	Client string `json:"client,omitempty"`
+
+	// The status of the archiving feature for the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// This is shown only for internal participants who have archiving enabled.
+	OptionalArchiving DashboardWebinarParticipantListParticipantOptionalArchiving `json:"optional_archiving,omitempty"`
+
+	// The breakout room ID.
+	BoMtgID string `json:"bo_mtg_id,omitempty"`
+
+	// VDI thin client version.
+	ZoomThinClientPluginVersion string `json:"zoom_thin_client_plugin_version,omitempty"`
+}
+
+// DashboardWebinarParticipantListParticipantAudioCallItem is the audio_call field of
+// [DashboardWebinarParticipantListParticipant].
+type DashboardWebinarParticipantListParticipantAudioCallItem struct {
+	// The caller's number.
+	CallNumber string `json:"call_number,omitempty"`
+
+	// The call type.
+	CallType DashboardWebinarParticipantListParticipantAudioCallItemCallType `json:"call_type,omitempty"`
+
+	// The toll-free telephone number.
+	ZoomNumber string `json:"zoom_number,omitempty"`
+}
+
+// DashboardZoomRoom is the response of [DashboardsService.GetZoomRoom].
+type DashboardZoomRoom struct {
+	// Zoom room email type.
+	AccountType string `json:"account_type,omitempty"`
+
+	// Zoom calendar name.
+	CalenderName string `json:"calender_name,omitempty"`
+
+	// Zoom Room camera.
+	Camera string `json:"camera,omitempty"`
+
+	// Zoom room device IP.
+	DeviceIP string `json:"device_ip,omitempty"`
+
+	// Zoom room email.
+	Email string `json:"email,omitempty"`
+
+	// Health of the Zoom Room.
+	Health string `json:"health,omitempty"`
+
+	// Zoom room ID.
+	ID string `json:"id,omitempty"`
+
+	// Issues encountered by the Zoom Room.
+	Issues []string `json:"issues,omitempty"`
+
+	// Zoom room last start time.
+	LastStartTime string `json:"last_start_time,omitempty"`
+
+	// Zoom room location.
+	Location string `json:"location,omitempty"`
+
+	// Zoom Room microphone.
+	Microphone string `json:"microphone,omitempty"`
+
+	// Zoom room name.
+	RoomName string `json:"room_name,omitempty"`
+
+	// Zoom Room speaker.
+	Speaker string `json:"speaker,omitempty"`
+
+	// Zoom room status.
+	Status string `json:"status,omitempty"`
+
+	// Meeting metric details.
+	LiveMeeting *DashboardZoomRoomLiveMeeting `json:"live_meeting,omitempty"`
+
+	PastMeetings *DashboardZoomRoomPastMeetings `json:"past_meetings,omitempty"`
+}
+
+// DashboardZoomRoomList is the response of [DashboardsService.ListZoomRooms]. Zoom Room List.
+type DashboardZoomRoomList struct {
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The page number of the current results.
+	PageNumber int `json:"page_number,omitempty"`
+
+	// The number of records returned with a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The total number of all the records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Array of Zoom Rooms.
+	ZoomRooms []DashboardZoomRoomListZoomRoom `json:"zoom_rooms,omitempty"`
+}
+
+func (l *DashboardZoomRoomList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DashboardZoomRoomListZoomRoom is the zoom_rooms field of [DashboardZoomRoomList]. Zoom room.
+type DashboardZoomRoomListZoomRoom struct {
+	// Zoom room email type.
+	AccountType string `json:"account_type,omitempty"`
+
+	// Zoom calendar name.
+	CalenderName string `json:"calender_name,omitempty"`
+
+	// Zoom Room camera.
+	Camera string `json:"camera,omitempty"`
+
+	// Zoom room device IP.
+	DeviceIP string `json:"device_ip,omitempty"`
+
+	// Zoom room email.
+	Email string `json:"email,omitempty"`
+
+	Health string `json:"health,omitempty"`
+
+	// Zoom room ID.
+	ID string `json:"id,omitempty"`
+
+	// Zoom Room issues.
+	Issues []string `json:"issues,omitempty"`
+
+	// Zoom room last start time.
+	LastStartTime string `json:"last_start_time,omitempty"`
+
+	// Zoom room location.
+	Location string `json:"location,omitempty"`
+
+	// The Zoom Room's location ID.
+	LocationID string `json:"location_id,omitempty"`
+
+	// Zoom Room microphone.
+	Microphone string `json:"microphone,omitempty"`
+
+	// Zoom room name.
+	RoomName string `json:"room_name,omitempty"`
+
+	// Zoom Room speaker.
+	Speaker string `json:"speaker,omitempty"`
+
+	// Zoom room status.
+	Status string `json:"status,omitempty"`
+}
+
+// DashboardZoomRoomLiveMeeting is the live_meeting field of [DashboardZoomRoom]. Meeting metric
+// details.
+type DashboardZoomRoomLiveMeeting struct {
+	// Host display name.
+	Host string `json:"host,omitempty"`
+
+	// Custom keys and values assigned to the meeting.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// Department of the host.
+	Dept string `json:"dept,omitempty"`
+
+	// Meeting duration.
+	Duration string `json:"duration,omitempty"`
+
+	// Email address of the host.
+	Email string `json:"email,omitempty"`
+
+	// Meeting end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Indicates whether or not third party audio was used in the meeting.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Indicates whether or not the PSTN was used in the meeting.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Indicates whether or not the recording feature was used in the meeting.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Indicates whether or not screenshare feature was used in the meeting.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Indicates whether or not someone joined the meeting using SIP.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Indicates whether or not video was used in the meeting.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Indicates whether or not VoIP was used in the meeting.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Indicates whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Indicates whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
+	// JSON), also known as the meeting number.
+	ID int64 `json:"id,omitempty"`
+
+	// The number of Zoom Room participants in the meeting.
+	InRoomParticipants int `json:"in_room_participants,omitempty"`
+
+	// Meeting participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// Meeting start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Meeting topic.
+	Topic string `json:"topic,omitempty"`
+
+	// License type of the user.
+	UserType string `json:"user_type,omitempty"`
+
+	// Meeting UUID.
+	UUID string `json:"uuid,omitempty"`
+}
+
+// DashboardZoomRoomPastMeetings is the past_meetings field of [DashboardZoomRoom].
+type DashboardZoomRoomPastMeetings struct {
+	// Start date for this report in 'yyyy-mm-dd' format.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report in 'yyyy-mm-dd' format.
+	To Date `json:"to,omitzero"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Array of meeting objects.
+	Meetings []DashboardZoomRoomPastMeetingsMeeting `json:"meetings,omitempty"`
+}
+
+func (l *DashboardZoomRoomPastMeetings) pageInfo() (string, int) {
+	return l.NextPageToken, l.TotalRecords
+}
+
+// DashboardZoomRoomPastMeetingsMeeting is the meetings field of [DashboardZoomRoomPastMeetings].
+// Meeting metric details.
+type DashboardZoomRoomPastMeetingsMeeting struct {
+	// Host display name.
+	Host string `json:"host,omitempty"`
+
+	// Custom keys and values assigned to the meeting.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// Department of the host.
+	Dept string `json:"dept,omitempty"`
+
+	// Meeting duration.
+	Duration string `json:"duration,omitempty"`
+
+	// Email address of the host.
+	Email string `json:"email,omitempty"`
+
+	// Meeting end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Indicates whether or not third party audio was used in the meeting.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Indicates whether or not the PSTN was used in the meeting.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Indicates whether or not the recording feature was used in the meeting.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Indicates whether or not screenshare feature was used in the meeting.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Indicates whether or not someone joined the meeting using SIP.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Indicates whether or not video was used in the meeting.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Indicates whether or not VoIP was used in the meeting.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Indicates whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Indicates whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
+	// JSON), also known as the meeting number.
+	ID int64 `json:"id,omitempty"`
+
+	// The number of Zoom Room participants in the meeting.
+	InRoomParticipants int `json:"in_room_participants,omitempty"`
+
+	// Meeting participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// Meeting start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Meeting topic.
+	Topic string `json:"topic,omitempty"`
+
+	// License type of the user.
+	UserType string `json:"user_type,omitempty"`
+
+	// Meeting UUID.
+	UUID string `json:"uuid,omitempty"`
+}
+
+// DataRequestFileList is the response of [DataRequestsService.ListFiles].
+type DataRequestFileList struct {
+	// Total number of file information records for the request, not limited by page size.
+	TotalRecords float64 `json:"total_records,omitempty"`
+
+	// The request type of the files.
+	RequestType DataRequestFileListRequestType `json:"request_type,omitempty"`
+
+	// Array of file information objects.
+	FileRecords []DataRequestFileListFileRecord `json:"file_records,omitempty"`
+
+	// Token that can be passed in subsequent API calls to retrieve next page of downloadable file
+	// information.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *DataRequestFileList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// DataRequestFileListFileRecord is the file_records field of [DataRequestFileList]. Individual file
+// information objects.
+type DataRequestFileListFileRecord struct {
+	// File ID used for download API.
+	FileID string `json:"file_id,omitempty"`
+
+	// Name of file.
+	FileName string `json:"file_name,omitempty"`
+
+	// Size of file in bits.
+	Size string `json:"size,omitempty"`
+
+	// When file was created in ISO 8601 notation.
+	CreatedAt Time `json:"created_at,omitzero"`
+}
+
+// DataRequestFileURL is the response of [DataRequestsService.GetFileDownloadURL].
+type DataRequestFileURL struct {
+	// Download link that can be used to directly download file from Zoom's fileserver.
+	DownloadURL string `json:"download_url,omitempty"`
+}
+
+// DataRequestList is the response of [DataRequestsService.List].
+type DataRequestList struct {
+	// Total number of data request history records.
+	TotalRecords float64 `json:"total_records,omitempty"`
+
+	// Array of data request history records.
+	Records []DataRequestListRecord `json:"records,omitempty"`
+
+	// Token used to retrieve next page of pagination in subsequent API calls.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *DataRequestList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// DataRequestListRecord is the records field of [DataRequestList]. Information for each data
+// request record.
+type DataRequestListRecord struct {
+	// Data request's ID.
+	RequestID string `json:"request_id,omitempty"`
+
+	// Data request type, either EXPORT or DELETE.
+	RequestType DataRequestListRecordRequestType `json:"request_type,omitempty"`
+
+	// Creation time of data request.
+	CreatedAt Time `json:"created_at,omitzero"`
+
+	// UserID of original requestor.
+	RequestorUserID string `json:"requestor_user_id,omitempty"`
+
+	// Name of requestor.
+	RequestorName string `json:"requestor_name,omitempty"`
+
+	// Account ID that Data Request belongs to.
+	AccountID string `json:"account_id,omitempty"`
+
+	// Email or phone number associated with data request.
+	UserIdentifier string `json:"user_identifier,omitempty"`
+
+	// Data Type.
+	DataType []string `json:"data_type,omitempty"`
+
+	// State of data request.
+	State DataRequestListRecordState `json:"state,omitempty"`
+
+	// Number of files contained in EXPORT data request.
+	FilesCount int `json:"files_count,omitempty"`
+
+	// Start time of data request.
+	StartAt Time `json:"start_at,omitzero"`
+
+	// End time of data request.
+	EndAt Time `json:"end_at,omitzero"`
+
+	// If original requestor of data request is the current user.
+	IsCurrentUser bool `json:"is_current_user,omitempty"`
+
+	// Reason data request failed.
+	FailedReason string `json:"failed_reason,omitempty"`
+}
+
+// DeleteAccountVirtualBackgroundsOptions holds the query parameters of
+// [AccountsService.DeleteVirtualBackgrounds].
+type DeleteAccountVirtualBackgroundsOptions struct {
+	// A comma-separated list of file IDs to delete.
+	FileIDs string `url:"file_ids,omitempty"`
 }
 
 // DeleteGroupVirtualBackgroundsOptions holds the query parameters of
@@ -1721,6 +5981,85 @@ type DeviceListDevice struct {
 	UserEmail string `json:"user_email,omitempty"`
 }
 
+// Division is the response of [DivisionsService.Get].
+type Division struct {
+	// The division's id.
+	DivisionID string `json:"division_id,omitempty"`
+
+	// The division's name.
+	DivisionName string `json:"division_name,omitempty"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
+
+	// Is it Main Division.
+	IsMainDivision bool `json:"is_main_division,omitempty"`
+}
+
+// DivisionList is the response of [DivisionsService.List].
+type DivisionList struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The total records of divisions under the account.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// The information about the divisions.
+	Divisions []DivisionListDivision `json:"divisions,omitempty"`
+}
+
+func (l *DivisionList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DivisionListDivision is the divisions field of [DivisionList].
+type DivisionListDivision struct {
+	// The division's id.
+	DivisionID string `json:"division_id,omitempty"`
+
+	// The division's name.
+	DivisionName string `json:"division_name,omitempty"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
+
+	// Is it Main Division.
+	IsMainDivision bool `json:"is_main_division,omitempty"`
+
+	// Total number of members in this division.
+	TotalMembers int `json:"total_members,omitempty"`
+}
+
+// DivisionMemberList is the response of [DivisionsService.ListMembers].
+type DivisionMemberList struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The total records of users under the division.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// List of a division's users.
+	Users []DivisionMemberListUser `json:"users,omitempty"`
+}
+
+func (l *DivisionMemberList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DivisionMemberListUser is the users field of [DivisionMemberList].
+type DivisionMemberListUser struct {
+	// The user's unique identifier.
+	UserID string `json:"user_id,omitempty"`
+
+	// The user's display name.
+	UserDisplayName string `json:"user_display_name,omitempty"`
+
+	// The user's email address.
+	UserEmail string `json:"user_email,omitempty"`
+}
+
 // EmailCheck is the response of [UsersService.CheckEmail].
 type EmailCheck struct {
 	// Indicates whether or not the email already exists in Zoom.
@@ -1819,6 +6158,31 @@ type FeatureUpdateFailure struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// GetAccountLockSettingsOptions holds the query parameters of [AccountsService.GetLockSettings].
+type GetAccountLockSettingsOptions struct {
+	// Optional query parameters:
+	Option string `url:"option,omitempty"`
+
+	// Provide the name of the field by which you would like to filter the response.
+	CustomQueryFields string `url:"custom_query_fields,omitempty"`
+}
+
+// GetAccountRegistrationSettingsOptions holds the query parameters of
+// [AccountsService.GetRegistrationSettings].
+type GetAccountRegistrationSettingsOptions struct {
+	// The registration's type.
+	Type GetAccountRegistrationSettingsOptionsType `url:"type,omitempty"`
+}
+
+// GetAccountSettingsOptions holds the query parameters of [AccountsService.GetSettings].
+type GetAccountSettingsOptions struct {
+	// Optional query parameters.
+	Option SettingsOption `url:"option,omitempty"`
+
+	// The name of the field to use to filter the response.
+	CustomQueryFields string `url:"custom_query_fields,omitempty"`
+}
+
 // GetArchivedFileStatisticsOptions holds the query parameters of [ArchivingService.GetStatistics].
 type GetArchivedFileStatisticsOptions struct {
 	// The query start date, in yyyy-MM-dd'T'HH:mm:ssZ format.
@@ -1833,6 +6197,41 @@ type GetArchivedFileStatisticsOptions struct {
 type GetBillingInvoicesReportOptions struct {
 	// The billing report's unique identifier. Required.
 	BillingID string `url:"billing_id"`
+}
+
+// GetCRCPortUsageOptions holds the query parameters of [DashboardsService.GetCRCPortUsage].
+type GetCRCPortUsageOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+}
+
+// GetChatMetricsOptions holds the query parameters of [DashboardsService.GetChat].
+type GetChatMetricsOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// GetClientFeedbackOptions holds the query parameters of [DashboardsService.GetClientFeedback].
+type GetClientFeedbackOptions struct {
+	From Date `url:"from,omitzero"`
+
+	To Date `url:"to,omitzero"`
+
+	PageSize int `url:"page_size,omitempty"`
+
+	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
 // GetCloudRecordingReportOptions holds the query parameters of [ReportsService.GetCloudRecording].
@@ -1857,6 +6256,33 @@ type GetDailyReportOptions struct {
 
 	// The group ID.
 	GroupID string `url:"group_id,omitempty"`
+}
+
+// GetDashboardMeetingOptions holds the query parameters of [DashboardsService.GetMeeting].
+type GetDashboardMeetingOptions struct {
+	// The type of meeting to query.
+	Type GetDashboardMeetingOptionsType `url:"type,omitempty"`
+}
+
+// GetDashboardWebinarOptions holds the query parameters of [DashboardsService.GetWebinar].
+type GetDashboardWebinarOptions struct {
+	// The type of webinar to query:
+	Type GetDashboardWebinarOptionsType `url:"type,omitempty"`
+}
+
+// GetDashboardZoomRoomOptions holds the query parameters of [DashboardsService.GetZoomRoom].
+type GetDashboardZoomRoomOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
 // GetGroupLockSettingsOptions holds the query parameters of [GroupsService.GetLockSettings].
@@ -1898,6 +6324,13 @@ type GetMeetingOptions struct {
 	ShowPreviousOccurrences *bool `url:"show_previous_occurrences,omitempty"`
 }
 
+// GetMeetingParticipantQOSOptions holds the query parameters of
+// [DashboardsService.GetMeetingParticipantQOS].
+type GetMeetingParticipantQOSOptions struct {
+	// The type of meeting to query.
+	Type GetMeetingParticipantQOSOptionsType `url:"type,omitempty"`
+}
+
 // GetMeetingRecordingsOptions holds the query parameters of [CloudRecordingsService.Get].
 type GetMeetingRecordingsOptions struct {
 	// Include fields in the response.
@@ -1918,6 +6351,18 @@ type GetMeetingSIPDialingRequest struct {
 type GetMeetingTokenOptions struct {
 	// The meeting token type.
 	Type GetMeetingTokenOptionsType `url:"type,omitempty"`
+}
+
+// GetQualityScoresOptions holds the query parameters of [DashboardsService.GetQuality].
+type GetQualityScoresOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+
+	// The type of meeting quality score to query:
+	Type GetQualityScoresOptionsType `url:"type,omitempty"`
 }
 
 // GetRecordingAnalyticsDetailsOptions holds the query parameters of
@@ -2038,6 +6483,13 @@ type GetWebinarOptions struct {
 	// Set the value of this field to true to view webinar details of all previous occurrences of a
 	// recurring webinar.
 	ShowPreviousOccurrences *bool `url:"show_previous_occurrences,omitempty"`
+}
+
+// GetWebinarParticipantQOSOptions holds the query parameters of
+// [DashboardsService.GetWebinarParticipantQOS].
+type GetWebinarParticipantQOSOptions struct {
+	// The type of webinar to query.
+	Type GetWebinarParticipantQOSOptionsType `url:"type,omitempty"`
 }
 
 // GetWebinarRegistrantOptions holds the query parameters of [WebinarsService.GetRegistrant].
@@ -3956,6 +8408,131 @@ type IPAddressAccessControl struct {
 	IPAddressesOrRanges string `json:"ip_addresses_or_ranges,omitempty"`
 }
 
+// InformationBarrierPolicy is the response of [InformationBarriersService.Create] and
+// [InformationBarriersService.Get].
+type InformationBarrierPolicy struct {
+	// The assigner group's (Group 1) ID.
+	AssignedGroupID string `json:"assigned_group_id,omitempty"`
+
+	// The Information Barriers policy's ID.
+	ID string `json:"id,omitempty"`
+
+	// The Information Barriers policy's name.
+	PolicyName string `json:"policy_name,omitempty"`
+
+	// The Information Barriers policy's settings.
+	Settings *InformationBarrierPolicySettings `json:"settings,omitempty"`
+
+	// The Information Barriers policy's status.
+	Status int `json:"status,omitempty"`
+
+	// The assignee group's (Group 2) ID.
+	ToGroupID string `json:"to_group_id,omitempty"`
+
+	// The Information Barriers policy's type of settings restrictions.
+	Type int `json:"type,omitempty"`
+}
+
+// InformationBarrierPolicyList is the response of [InformationBarriersService.List].
+type InformationBarrierPolicyList struct {
+	// A list of group policy JSONs containing "assigned_group_id", "id", "policy_name", "settings",
+	// "status", "to_group_id", "type".
+	Policies []InformationBarrierPolicyListPolicy `json:"policies,omitempty"`
+
+	// The total count of Information Barriers policies.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Token that can be passed in a subsequent API call to retrieve next page of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *InformationBarrierPolicyList) pageInfo() (string, int) {
+	return l.NextPageToken, l.TotalRecords
+}
+
+// InformationBarrierPolicyListPolicy is the policies field of [InformationBarrierPolicyList].
+type InformationBarrierPolicyListPolicy struct {
+	// The assignee group's (Group 1) ID.
+	AssignedGroupID string `json:"assigned_group_id,omitempty"`
+
+	// The Information Barriers policy's ID.
+	ID string `json:"id,omitempty"`
+
+	// The Information Barriers policy's name.
+	PolicyName string `json:"policy_name,omitempty"`
+
+	// The chaperone group's ID.
+	ChaperoneGroupID string `json:"chaperone_group_id,omitempty"`
+
+	// The Information Barriers policy's settings.
+	Settings *InformationBarrierPolicyListPolicySettings `json:"settings,omitempty"`
+
+	// The Information Barriers policy's status.
+	Status int `json:"status,omitempty"`
+
+	// The assignee group's (Group 2) ID.
+	ToGroupID string `json:"to_group_id,omitempty"`
+
+	// The Information Barriers policy's type of settings restrictions.
+	Type int `json:"type,omitempty"`
+}
+
+// InformationBarrierPolicyListPolicySettings is the settings field of
+// [InformationBarrierPolicyListPolicy]. The Information Barriers policy's settings.
+type InformationBarrierPolicyListPolicySettings struct {
+	// If true, users between groups cannot call each other.
+	CompletePhoneCalls bool `json:"complete_phone_calls,omitempty"`
+
+	// If true, users between groups cannot transfer files in a meeting.
+	FileTransfer bool `json:"file_transfer,omitempty"`
+
+	// If true, users between groups cannot IM chat.
+	IM bool `json:"im,omitempty"`
+
+	// If true, users between groups cannot use chat in a meeting.
+	InMeetingChat bool `json:"in_meeting_chat,omitempty"`
+
+	// If true, the users between groups cannot meet.
+	Meeting bool `json:"meeting,omitempty"`
+
+	// If true, users between groups cannot user SMS.
+	MessageViaSMS bool `json:"message_via_sms,omitempty"`
+
+	// If true, users between groups cannot record the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// If true, users between groups cannot share screens in a meeting.
+	ScreenShare bool `json:"screen_share,omitempty"`
+}
+
+// InformationBarrierPolicySettings is the settings field of [InformationBarrierPolicy]. The
+// Information Barriers policy's settings.
+type InformationBarrierPolicySettings struct {
+	// If true, users between groups cannot call each other.
+	CompletePhoneCalls bool `json:"complete_phone_calls,omitempty"`
+
+	// If true, users between groups cannot transfer files in a meeting.
+	FileTransfer bool `json:"file_transfer,omitempty"`
+
+	// If true, users between groups cannot IM chat.
+	IM bool `json:"im,omitempty"`
+
+	// If true, users between groups cannot use chat in a meeting.
+	InMeetingChat bool `json:"in_meeting_chat,omitempty"`
+
+	// If true, the users between groups cannot meet.
+	Meeting bool `json:"meeting,omitempty"`
+
+	// If true, users between groups cannot user SMS.
+	MessageViaSMS bool `json:"message_via_sms,omitempty"`
+
+	// If true, users between groups cannot record the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// If true, users between groups cannot share screens in a meeting.
+	ScreenShare bool `json:"screen_share,omitempty"`
+}
+
 // Interpreter is the interpreters field of [LanguageInterpretation].
 type Interpreter struct {
 	// The interpreter's email address.
@@ -4082,6 +8659,156 @@ type ListArchivedFilesOptions struct {
 	GroupIDs string `url:"group_ids,omitempty"`
 }
 
+// ListClientFeedbackOptions holds the query parameters of [DashboardsService.ListClientFeedback].
+type ListClientFeedbackOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+}
+
+// ListContactGroupMembersOptions holds the query parameters of [ContactGroupsService.ListMembers].
+type ListContactGroupMembersOptions struct {
+	// The number of records returned with a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListContactGroupsOptions holds the query parameters of [ContactGroupsService.List].
+type ListContactGroupsOptions struct {
+	// The number of records returned with a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListDashboardMeetingParticipantsOptions holds the query parameters of
+// [DashboardsService.ListMeetingParticipants].
+type ListDashboardMeetingParticipantsOptions struct {
+	// The type of meeting to query.
+	Type ListDashboardMeetingParticipantsOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// This field provides registrant_id as the value for this field if you would like to see the
+	// registrant ID attribute in the response of this API call.
+	IncludeFields ListDashboardMeetingParticipantsOptionsIncludeFields `url:"include_fields,omitempty"`
+}
+
+// ListDashboardMeetingsOptions holds the query parameters of [DashboardsService.ListMeetings].
+type ListDashboardMeetingsOptions struct {
+	// A value to get the response for the corresponding meeting type.
+	Type ListDashboardMeetingsOptionsType `url:"type,omitempty"`
+
+	// The start date in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format. Required.
+	From string `url:"from"`
+
+	// The end date 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format. Required.
+	To string `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The group ID.
+	GroupID string `url:"group_id,omitempty"`
+
+	// Whether the response will contain meetings where the participant is a member of the queried
+	// group ID.
+	GroupIncludeParticipant *bool `url:"group_include_participant,omitempty"`
+
+	// Sets the value of this field to tracking_fields if you want to include tracking fields of each
+	// meeting in the response.
+	IncludeFields ListDashboardMeetingsOptionsIncludeFields `url:"include_fields,omitempty"`
+
+	// The type of date to query.
+	QueryDateType ListDashboardMeetingsOptionsQueryDateType `url:"query_date_type,omitempty"`
+}
+
+// ListDashboardWebinarParticipantsOptions holds the query parameters of
+// [DashboardsService.ListWebinarParticipants].
+type ListDashboardWebinarParticipantsOptions struct {
+	// The type of webinar to query.
+	Type ListDashboardWebinarParticipantsOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// The next page token paginates through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The additional fields to include in the query.
+	IncludeFields ListDashboardWebinarParticipantsOptionsIncludeFields `url:"include_fields,omitempty"`
+}
+
+// ListDashboardWebinarsOptions holds the query parameters of [DashboardsService.ListWebinars].
+type ListDashboardWebinarsOptions struct {
+	// The type of webinar to query.
+	Type ListDashboardWebinarsOptionsType `url:"type,omitempty"`
+
+	// The start date in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd'format. Required.
+	From Date `url:"from"`
+
+	// The end date 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The group ID.
+	GroupID string `url:"group_id,omitempty"`
+
+	// Whether the response will contain webinars where the participant is a member of the queried
+	// group ID.
+	GroupIncludeParticipant *bool `url:"group_include_participant,omitempty"`
+
+	// The type of date to query.
+	QueryDateType ListDashboardWebinarsOptionsQueryDateType `url:"query_date_type,omitempty"`
+}
+
+// ListDashboardZoomRoomsOptions holds the query parameters of [DashboardsService.ListZoomRooms].
+type ListDashboardZoomRoomsOptions struct {
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// The page number of the current page in the returned records.
+	PageNumber int `url:"page_number,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListDataRequestFilesOptions holds the query parameters of [DataRequestsService.ListFiles].
+type ListDataRequestFilesOptions struct {
+	// Used in pagination to retrieve next page of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// Number of results to retrieve per page.
+	PageSize int `url:"page_size,omitempty"`
+}
+
+// ListDataRequestsOptions holds the query parameters of [DataRequestsService.List].
+type ListDataRequestsOptions struct {
+	// Token retrieved from previous API call, used for next page in pagination.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// Number of records to retrieve.
+	PageSize int `url:"page_size,omitempty"`
+}
+
 // ListDevicesOptions holds the query parameters of [DevicesService.List].
 type ListDevicesOptions struct {
 	// Filter devices by name or serial number.
@@ -4110,6 +8837,24 @@ type ListDevicesOptions struct {
 
 	// Use the next page token to paginate through large result sets.
 	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListDivisionMembersOptions holds the query parameters of [DivisionsService.ListMembers].
+type ListDivisionMembersOptions struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+}
+
+// ListDivisionsOptions holds the query parameters of [DivisionsService.List].
+type ListDivisionsOptions struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
 }
 
 // ListGroupAdminsOptions holds the query parameters of [GroupsService.ListAdmins].
@@ -4189,6 +8934,16 @@ type ListHistoryMeetingsReportOptions struct {
 	MeetingFeature HistoryMeetingFeature `url:"meeting_feature,omitempty"`
 }
 
+// ListInformationBarrierPoliciesOptions holds the query parameters of
+// [InformationBarriersService.List].
+type ListInformationBarrierPoliciesOptions struct {
+	// Number of records to return per API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Token from previous API call that indicates to get the next page of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListMeetingActivitiesReportOptions holds the query parameters of
 // [ReportsService.ListMeetingActivities].
 type ListMeetingActivitiesReportOptions struct {
@@ -4212,6 +8967,31 @@ type ListMeetingActivitiesReportOptions struct {
 
 	// Activity type. Required.
 	ActivityType MeetingActivityType `url:"activity_type"`
+}
+
+// ListMeetingFeedbackOptions holds the query parameters of [DashboardsService.ListMeetingFeedback].
+type ListMeetingFeedbackOptions struct {
+	// Specify a value to get the response for the corresponding meeting type.
+	Type ListMeetingFeedbackOptionsType `url:"type,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+}
+
+// ListMeetingParticipantsQOSOptions holds the query parameters of
+// [DashboardsService.ListMeetingParticipantsQOS].
+type ListMeetingParticipantsQOSOptions struct {
+	// The type of meeting to query.
+	Type ListMeetingParticipantsQOSOptionsType `url:"type,omitempty"`
+
+	// The number of items returned per page.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
 // ListMeetingParticipantsReportOptions holds the query parameters of
@@ -4247,6 +9027,28 @@ type ListMeetingRegistrantsOptions struct {
 
 	// Deprecated.
 	PageNumber int `url:"page_number,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListMeetingSatisfactionOptions holds the query parameters of
+// [DashboardsService.ListMeetingSatisfaction].
+type ListMeetingSatisfactionOptions struct {
+	// The start date for the query in &ldquo;yyyy-mm-dd&rdquo; format.
+	From Date `url:"from,omitzero"`
+
+	// The end date for the query in &ldquo;yyyy-mm-dd&rdquo; format.
+	To Date `url:"to,omitzero"`
+}
+
+// ListMeetingSharingOptions holds the query parameters of [DashboardsService.ListMeetingSharing].
+type ListMeetingSharingOptions struct {
+	// The type of meeting to query:
+	Type ListMeetingSharingOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
 
 	// Use the next page token to paginate through large result sets.
 	NextPageToken string `url:"next_page_token,omitempty"`
@@ -4443,6 +9245,55 @@ type ListSignInActivitiesReportOptions struct {
 	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
+// ListSurveyAnswersOptions holds the query parameters of [SurveysService.ListAnswers].
+type ListSurveyAnswersOptions struct {
+	// The number of records returned within a single API call.
+	PageSize string `url:"page_size,omitempty"`
+
+	// The next page token paginates through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// Optional Returns the answers of the survey in the specified instance.
+	InstanceID string `url:"instance_id,omitempty"`
+
+	// Start of submit time range (ISO 8601 format, e.g., 2025-09-22T10:00:00Z).
+	SubmitTimeStart string `url:"submit_time_start,omitempty"`
+
+	// End of submit time range (ISO 8601 format, e.g., 2025-09-22T10:00:00Z).
+	SubmitTimeEnd string `url:"submit_time_end,omitempty"`
+}
+
+// ListSurveyInstancesOptions holds the query parameters of [SurveysService.ListInstances].
+type ListSurveyInstancesOptions struct {
+	// The number of records returned within a single API call.
+	PageSize string `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// Optional, return the survey information used in the specified instance.
+	InstanceID string `url:"instance_id,omitempty"`
+}
+
+// ListSurveysOptions holds the query parameters of [SurveysService.List].
+type ListSurveysOptions struct {
+	// The number of records returned within a single API call.
+	PageSize string `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListTopZoomRoomIssuesOptions holds the query parameters of
+// [DashboardsService.ListTopZoomRoomIssues].
+type ListTopZoomRoomIssuesOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+}
+
 // ListUpcomingEventsReportOptions holds the query parameters of
 // [ReportsService.ListUpcomingEvents].
 type ListUpcomingEventsReportOptions struct {
@@ -4513,6 +9364,31 @@ type ListWebinarAbsenteesOptions struct {
 	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
+// ListWebinarFeedbackOptions holds the query parameters of [DashboardsService.ListWebinarFeedback].
+type ListWebinarFeedbackOptions struct {
+	// Specify a value to get the response for the corresponding meeting type.
+	Type ListWebinarFeedbackOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListWebinarParticipantsQOSOptions holds the query parameters of
+// [DashboardsService.ListWebinarParticipantsQOS].
+type ListWebinarParticipantsQOSOptions struct {
+	// The type of webinar to query.
+	Type ListWebinarParticipantsQOSOptionsType `url:"type,omitempty"`
+
+	// The number of items returned per page.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListWebinarParticipantsReportOptions holds the query parameters of
 // [ReportsService.ListWebinarParticipants].
 type ListWebinarParticipantsReportOptions struct {
@@ -4553,6 +9429,18 @@ type ListWebinarRegistrantsOptions struct {
 	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
+// ListWebinarSharingOptions holds the query parameters of [DashboardsService.ListWebinarSharing].
+type ListWebinarSharingOptions struct {
+	// The type of webinar to query:
+	Type ListWebinarSharingOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListWebinarsOptions holds the query parameters of [WebinarsService.List].
 type ListWebinarsOptions struct {
 	// The type of webinar.
@@ -4572,6 +9460,31 @@ type ListZDMGroupsOptions struct {
 
 	// Use the next page token to paginate through large result sets.
 	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListZoomRoomIssuesOptions holds the query parameters of [DashboardsService.ListZoomRoomIssues].
+type ListZoomRoomIssuesOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListZoomRoomsWithIssuesOptions holds the query parameters of
+// [DashboardsService.ListZoomRoomsWithIssues].
+type ListZoomRoomsWithIssuesOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
 }
 
 // ManualCaptioning is the manual_captioning field of [GroupSettingsInMeeting]. Information about
@@ -5408,6 +10321,42 @@ type MeetingSIPDialing struct {
 
 	// The number of seconds the encoded SIP URI is valid before it expires.
 	ExpireIn int64 `json:"expire_in,omitempty"`
+}
+
+// MeetingSatisfactionList is the response of [DashboardsService.ListMeetingSatisfaction].
+type MeetingSatisfactionList struct {
+	ClientSatisfaction []MeetingSatisfactionListClientSatisfactionItem `json:"client_satisfaction,omitempty"`
+
+	// Start date for this report in 'yyyy-mm-dd' format.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report in 'yyyy-mm-dd' format.
+	To Date `json:"to,omitzero"`
+
+	// The total number of records available across all pages.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *MeetingSatisfactionList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// MeetingSatisfactionListClientSatisfactionItem is the client_satisfaction field of
+// [MeetingSatisfactionList].
+type MeetingSatisfactionListClientSatisfactionItem struct {
+	// Date of the report.
+	Date Date `json:"date,omitzero"`
+
+	// The total number of "thumbs up" received for this meeting.
+	GoodCount int `json:"good_count,omitempty"`
+
+	// The total number of attendees who didn't submit any response (neither thumbs up nor thumbs
+	// down).
+	NoneCount int `json:"none_count,omitempty"`
+
+	// The total number of "thumbs down" received for this meeting.
+	NotGoodCount int `json:"not_good_count,omitempty"`
+
+	// Satisfaction Percentage.
+	SatisfactionPercent float64 `json:"satisfaction_percent,omitempty"`
 }
 
 // MeetingSettings is the settings field of [Meeting]. Meeting settings.
@@ -6396,6 +11345,38 @@ type ParticipantAudioFile struct {
 	Status RecordingFileStatus `json:"status,omitempty"`
 }
 
+// ParticipantFeedbackList is the response of [DashboardsService.ListMeetingFeedback] and
+// [DashboardsService.ListWebinarFeedback].
+type ParticipantFeedbackList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	Participants []ParticipantFeedbackListParticipant `json:"participants,omitempty"`
+}
+
+func (l *ParticipantFeedbackList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ParticipantFeedbackListParticipant is the participants field of [ParticipantFeedbackList].
+type ParticipantFeedbackListParticipant struct {
+	// Date and time at which the feedback was submitted.
+	DateTime Time `json:"date_time,omitzero"`
+
+	// Email address of the participant.
+	Email string `json:"email,omitempty"`
+
+	// Feedback submitted by the participant.
+	Quality ParticipantFeedbackListParticipantQuality `json:"quality,omitempty"`
+
+	// User ID of the participant.
+	UserID string `json:"user_id,omitempty"`
+
+	// Post meeting comment of the participant.
+	Comment string `json:"comment,omitempty"`
+}
+
 // ParticipantList is the response of [MeetingsService.ListPastParticipants] and
 // [WebinarsService.ListPastParticipants].
 type ParticipantList struct {
@@ -6425,6 +11406,1511 @@ type ParticipantPhoneMasking struct {
 
 	// The type of phone number masking pattern to apply.
 	MaskingType PhoneMaskingType `json:"masking_type,omitempty"`
+}
+
+// ParticipantQOS is the response of [DashboardsService.GetMeetingParticipantQOS] and
+// [DashboardsService.GetWebinarParticipantQOS]. Information about the participant and their quality
+// of service (QoS).
+type ParticipantQOS struct {
+	// The participant's universally unique ID.
+	ID string `json:"id,omitempty"`
+
+	// The type of device the participant used to join the meeting.
+	Device ParticipantQOSDevice `json:"device,omitempty"`
+
+	// Client software or SDK version.
+	Client string `json:"client,omitempty"`
+
+	// The participant's PC domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The participant's hard disk ID.
+	HarddiskID string `json:"harddisk_id,omitempty"`
+
+	// The participant's internal IP addresses.
+	InternalIPAddresses []string `json:"internal_ip_addresses,omitempty"`
+
+	// The participant's IP address.
+	IPAddress string `json:"ip_address,omitempty"`
+
+	// The time when the participant joined the meeting.
+	JoinTime Time `json:"join_time,omitzero"`
+
+	// The time when the participant left the meeting.
+	LeaveTime Time `json:"leave_time,omitzero"`
+
+	// The participant's location.
+	Location string `json:"location,omitempty"`
+
+	// The participant's MAC address.
+	MacAddr string `json:"mac_addr,omitempty"`
+
+	// The participant's PC name.
+	PcName string `json:"pc_name,omitempty"`
+
+	// The participant's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The participant's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The participant's quality of service information.
+	UserQos []ParticipantQOSUserQo `json:"user_qos,omitempty"`
+
+	// The participant's Zoom client version.
+	Version string `json:"version,omitempty"`
+
+	// device operation system.
+	Os string `json:"os,omitempty"`
+
+	// device operation system version.
+	OsVersion string `json:"os_version,omitempty"`
+
+	// webclient operation browser.
+	BrowserName string `json:"browser_name,omitempty"`
+
+	// webclient operation browser version.
+	BrowserVersion string `json:"browser_version,omitempty"`
+
+	// The participant's video connection type.
+	VideoConnectionType ParticipantQOSVideoConnectionType `json:"video_connection_type,omitempty"`
+
+	// The participant's screen share connection type.
+	AsConnectionType ParticipantQOSAsConnectionType `json:"as_connection_type,omitempty"`
+
+	// The participant's UUID.
+	ParticipantUUID string `json:"participant_uuid,omitempty"`
+
+	// The participant's network type.
+	NetworkType ParticipantQOSNetworkType `json:"network_type,omitempty"`
+
+	// The type of microphone that the participant used during the meeting.
+	Microphone string `json:"microphone,omitempty"`
+
+	// The type of speaker that the participant used during the meeting.
+	Speaker string `json:"speaker,omitempty"`
+
+	// The type of camera that the participant used during the meeting.
+	Camera string `json:"camera,omitempty"`
+
+	// The data center that the participant is leveraging to join the meeting.
+	DataCenter string `json:"data_center,omitempty"`
+
+	// The data center where participant's meeting data is stored.
+	FullDataCenter string `json:"full_data_center,omitempty"`
+
+	// The participant's connection type.
+	ConnectionType ParticipantQOSConnectionType `json:"connection_type,omitempty"`
+
+	// Whether the participant chose to share an application during the meeting.
+	ShareApplication bool `json:"share_application,omitempty"`
+
+	// Whether the participant chose to share their desktop during the screenshare.
+	ShareDesktop bool `json:"share_desktop,omitempty"`
+
+	// Whether the participant chose to share their whiteboard during the screenshare.
+	ShareWhiteboard bool `json:"share_whiteboard,omitempty"`
+
+	// Whether the recording feature was used during the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// The device's name.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// the attendee's group ID.
+	GroupID string `json:"groupId,omitempty"`
+
+	// The status of the archiving feature for the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// This is shown only for internal participants who have archiving enabled.
+	OptionalArchiving ParticipantQOSOptionalArchiving `json:"optional_archiving,omitempty"`
+
+	// The participant's health.
+	Health ParticipantQOSHealth `json:"health,omitempty"`
+
+	// The participant join meeting time cost, the unit is seconds.
+	TotalJointimeCost float64 `json:"total_jointime_cost,omitempty"`
+
+	// Unique identifier of the meeting in "long" format(represented as int64 data type in JSON).
+	MeetingNumber string `json:"meeting_number,omitempty"`
+
+	// VDI thin client version.
+	ZoomThinClientPluginVersion string `json:"zoom_thin_client_plugin_version,omitempty"`
+
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The participant's issue list.
+	IssueList []string `json:"issue_list,omitempty"`
+
+	// Unique identifier of the webinar in "long" format(represented as int64 data type in JSON).
+	WebinarNumber string `json:"webinar_number,omitempty"`
+}
+
+// ParticipantQOSList is the response of [DashboardsService.ListMeetingParticipantsQOS] and
+// [DashboardsService.ListWebinarParticipantsQOS]. Information about the participants and their
+// quality of service (QoS).
+type ParticipantQOSList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int64 `json:"page_count,omitempty"`
+
+	// The number of items per page.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int64 `json:"total_records,omitempty"`
+
+	// Unique identifier of the meeting in "long" format(represented as int64 data type in JSON).
+	MeetingNumber string `json:"meeting_number,omitempty"`
+
+	// Information about the participant.
+	Participants []ParticipantQOSListParticipant `json:"participants,omitempty"`
+
+	// Unique identifier of the webinar in "long" format(represented as int64 data type in JSON).
+	WebinarNumber string `json:"webinar_number,omitempty"`
+}
+
+func (l *ParticipantQOSList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ParticipantQOSListParticipant is the participants field of [ParticipantQOSList]. Information
+// about the participant and their quality of service (QoS).
+type ParticipantQOSListParticipant struct {
+	// The participant's universally unique ID.
+	ID string `json:"id,omitempty"`
+
+	// The type of device the participant used to join the meeting.
+	Device ParticipantQOSListParticipantDevice `json:"device,omitempty"`
+
+	// Client software or SDK version.
+	Client string `json:"client,omitempty"`
+
+	// The participant's PC domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The participant's hard disk ID.
+	HarddiskID string `json:"harddisk_id,omitempty"`
+
+	// The participant's internal IP addresses.
+	InternalIPAddresses []string `json:"internal_ip_addresses,omitempty"`
+
+	// The participant's IP address.
+	IPAddress string `json:"ip_address,omitempty"`
+
+	// The time when the participant joined the meeting.
+	JoinTime Time `json:"join_time,omitzero"`
+
+	// The time when the participant left the meeting.
+	LeaveTime Time `json:"leave_time,omitzero"`
+
+	// The participant's location.
+	Location string `json:"location,omitempty"`
+
+	// The participant's MAC address.
+	MacAddr string `json:"mac_addr,omitempty"`
+
+	// The participant's PC name.
+	PcName string `json:"pc_name,omitempty"`
+
+	// The participant's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The participant's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The participant's quality of service information.
+	UserQos []ParticipantQOSListParticipantUserQo `json:"user_qos,omitempty"`
+
+	// The participant's Zoom client version.
+	Version string `json:"version,omitempty"`
+
+	// device operation system.
+	Os string `json:"os,omitempty"`
+
+	// device operation system version.
+	OsVersion string `json:"os_version,omitempty"`
+
+	// webclient operation browser.
+	BrowserName string `json:"browser_name,omitempty"`
+
+	// webclient operation browser version.
+	BrowserVersion string `json:"browser_version,omitempty"`
+
+	// The participant's video connection type.
+	VideoConnectionType ParticipantQOSListParticipantVideoConnectionType `json:"video_connection_type,omitempty"`
+
+	// The participant's screen share connection type.
+	AsConnectionType ParticipantQOSListParticipantAsConnectionType `json:"as_connection_type,omitempty"`
+
+	// The participant's UUID.
+	ParticipantUUID string `json:"participant_uuid,omitempty"`
+
+	// The participant's network type.
+	NetworkType ParticipantQOSListParticipantNetworkType `json:"network_type,omitempty"`
+
+	// The data center that the participant is leveraging to join the meeting.
+	DataCenter string `json:"data_center,omitempty"`
+
+	// The data center where participant's meeting data is stored.
+	FullDataCenter string `json:"full_data_center,omitempty"`
+
+	// The participant's connection type.
+	ConnectionType ParticipantQOSListParticipantConnectionType `json:"connection_type,omitempty"`
+
+	// Whether the participant chose to share an application during the meeting.
+	ShareApplication bool `json:"share_application,omitempty"`
+
+	// Whether the participant chose to share their desktop during the screenshare.
+	ShareDesktop bool `json:"share_desktop,omitempty"`
+
+	// Whether the participant chose to share their whiteboard during the screenshare.
+	ShareWhiteboard bool `json:"share_whiteboard,omitempty"`
+
+	// Whether the recording feature was used during the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// The device's name.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// the attendee's group id.
+	GroupID string `json:"groupId,omitempty"`
+
+	// The status of the archiving feature for the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Client software version or SDK version.
+	OptionalArchiving ParticipantQOSListParticipantOptionalArchiving `json:"optional_archiving,omitempty"`
+
+	// The participant's health.
+	Health ParticipantQOSListParticipantHealth `json:"health,omitempty"`
+
+	// The participant join meeting time cost, the unit is seconds.
+	TotalJointimeCost float64 `json:"total_jointime_cost,omitempty"`
+
+	// VDI thin client version.
+	ZoomThinClientPluginVersion string `json:"zoom_thin_client_plugin_version,omitempty"`
+
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The participant's issue list.
+	IssueList []string `json:"issue_list,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQo is the user_qos field of [ParticipantQOSListParticipant].
+type ParticipantQOSListParticipantUserQo struct {
+	// The QoS metrics for screen sharing by a participant who joined the meeting via CRC.
+	AsDeviceFromCRC *ParticipantQOSListParticipantUserQoAsDeviceFromCRC `json:"as_device_from_crc,omitempty"`
+
+	// The QoS metrics for screen sharing output received by a participant who joined the meeting via
+	// CRC.
+	AsDeviceToCRC *ParticipantQOSListParticipantUserQoAsDeviceToCRC `json:"as_device_to_crc,omitempty"`
+
+	// The QoS metrics for screen sharing by a participant who joined the meeting.
+	AsInput *ParticipantQOSListParticipantUserQoAsInput `json:"as_input,omitempty"`
+
+	// The QoS metrics for screen sharing output received by a participant who joined the meeting.
+	AsOutput *ParticipantQOSListParticipantUserQoAsOutput `json:"as_output,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting via a Cloud Room
+	// Connector (CRC).
+	AudioDeviceFromCRC *ParticipantQOSListParticipantUserQoAudioDeviceFromCRC `json:"audio_device_from_crc,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting via CRC.
+	AudioDeviceToCRC *ParticipantQOSListParticipantUserQoAudioDeviceToCRC `json:"audio_device_to_crc,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting.
+	AudioInput *ParticipantQOSListParticipantUserQoAudioInput `json:"audio_input,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting.
+	AudioOutput *ParticipantQOSListParticipantUserQoAudioOutput `json:"audio_output,omitempty"`
+
+	// Information about CPU usage.
+	CpuUsage *ParticipantQOSListParticipantUserQoCpuUsage `json:"cpu_usage,omitempty"`
+
+	// The system’s CPU pressure level.
+	CpuPressureLevel *ParticipantQOSListParticipantUserQoCpuPressureLevel `json:"cpu_pressure_level,omitempty"`
+
+	// The QoS date and time.
+	DateTime Time `json:"date_time,omitzero"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting via CRC.
+	VideoDeviceFromCRC *ParticipantQOSListParticipantUserQoVideoDeviceFromCRC `json:"video_device_from_crc,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting via CRC.
+	VideoDeviceToCRC *ParticipantQOSListParticipantUserQoVideoDeviceToCRC `json:"video_device_to_crc,omitempty"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting.
+	VideoInput *ParticipantQOSListParticipantUserQoVideoInput `json:"video_input,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting.
+	VideoOutput *ParticipantQOSListParticipantUserQoVideoOutput `json:"video_output,omitempty"`
+
+	// The QoS metrics for screen sharing by a participant who joined the meeting via the web client.
+	AsDeviceFromRwg *ParticipantQOSListParticipantUserQoAsDeviceFromRwg `json:"as_device_from_rwg,omitempty"`
+
+	// The QoS output metrics for screen sharing received by a participant who joined the meeting via
+	// the web client.
+	AsDeviceToRwg *ParticipantQOSListParticipantUserQoAsDeviceToRwg `json:"as_device_to_rwg,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting via the web client.
+	AudioDeviceFromRwg *ParticipantQOSListParticipantUserQoAudioDeviceFromRwg `json:"audio_device_from_rwg,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting via web client.
+	AudioDeviceToRwg *ParticipantQOSListParticipantUserQoAudioDeviceToRwg `json:"audio_device_to_rwg,omitempty"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting via the web
+	// client.
+	VideoDeviceFromRwg *ParticipantQOSListParticipantUserQoVideoDeviceFromRwg `json:"video_device_from_rwg,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting via the web
+	// client.
+	VideoDeviceToRwg *ParticipantQOSListParticipantUserQoVideoDeviceToRwg `json:"video_device_to_rwg,omitempty"`
+
+	// The QoS metrics for the wireless network's RSSI sent by a participant who joined the meeting
+	// through a wireless network.
+	WifiRssi *ParticipantQOSListParticipantUserQoWifiRssi `json:"wifi_rssi,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsDeviceFromCRC is the as_device_from_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing by a participant who
+// joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoAsDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsDeviceFromRwg is the as_device_from_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing by a participant who
+// joined the meeting via the web client.
+type ParticipantQOSListParticipantUserQoAsDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsDeviceToCRC is the as_device_to_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing output received by a
+// participant who joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoAsDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsDeviceToRwg is the as_device_to_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS output metrics for screen sharing received by a
+// participant who joined the meeting via the web client.
+type ParticipantQOSListParticipantUserQoAsDeviceToRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsInput is the as_input field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing by a participant who
+// joined the meeting.
+type ParticipantQOSListParticipantUserQoAsInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsOutput is the as_output field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing output received by a
+// participant who joined the meeting.
+type ParticipantQOSListParticipantUserQoAsOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioDeviceFromCRC is the audio_device_from_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio sent by a participant who joined
+// the meeting via a Cloud Room Connector (CRC).
+type ParticipantQOSListParticipantUserQoAudioDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioDeviceFromRwg is the audio_device_from_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio sent by a participant who joined
+// the meeting via the web client.
+type ParticipantQOSListParticipantUserQoAudioDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioDeviceToCRC is the audio_device_to_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio received by a participant who
+// joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoAudioDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioDeviceToRwg is the audio_device_to_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio received by a participant who
+// joined the meeting via web client.
+type ParticipantQOSListParticipantUserQoAudioDeviceToRwg struct {
+	// The average amount of packet loss.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioInput is the audio_input field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio sent by a participant who joined
+// the meeting.
+type ParticipantQOSListParticipantUserQoAudioInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioOutput is the audio_output field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio received by a participant who
+// joined the meeting.
+type ParticipantQOSListParticipantUserQoAudioOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoCpuPressureLevel is the cpu_pressure_level field of
+// [ParticipantQOSListParticipantUserQo]. The system’s CPU pressure level.
+type ParticipantQOSListParticipantUserQoCpuPressureLevel struct {
+	// The system’s minimum CPU pressure level.
+	SystemMinCpuPressureLevel ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel `json:"system_min_cpu_pressure_level,omitempty"`
+
+	// The system’s average CPU pressure level.
+	SystemAvgCpuPressureLevel ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel `json:"system_avg_cpu_pressure_level,omitempty"`
+
+	// The system’s maximum CPU pressure level.
+	SystemMaxCpuPressureLevel ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel `json:"system_max_cpu_pressure_level,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoCpuUsage is the cpu_usage field of
+// [ParticipantQOSListParticipantUserQo]. Information about CPU usage.
+type ParticipantQOSListParticipantUserQoCpuUsage struct {
+	// The system's maximum CPU usage.
+	SystemMaxCpuUsage string `json:"system_max_cpu_usage,omitempty"`
+
+	// Zoom's average CPU usage.
+	ZoomAvgCpuUsage string `json:"zoom_avg_cpu_usage,omitempty"`
+
+	// Zoom's maximum CPU usage.
+	ZoomMaxCpuUsage string `json:"zoom_max_cpu_usage,omitempty"`
+
+	// Zoom's minimum CPU usage.
+	ZoomMinCpuUsage string `json:"zoom_min_cpu_usage,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoDeviceFromCRC is the video_device_from_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video input being sent by a
+// participant who joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoVideoDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoDeviceFromRwg is the video_device_from_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video input being sent by a
+// participant who joined the meeting via the web client.
+type ParticipantQOSListParticipantUserQoVideoDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoDeviceToCRC is the video_device_to_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video output being sent by a
+// participant who joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoVideoDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoDeviceToRwg is the video_device_to_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video output being sent by a
+// participant who joined the meeting via the web client.
+type ParticipantQOSListParticipantUserQoVideoDeviceToRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoInput is the video_input field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video input being sent by a
+// participant who joined the meeting.
+type ParticipantQOSListParticipantUserQoVideoInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoOutput is the video_output field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video output being sent by a
+// participant who joined the meeting.
+type ParticipantQOSListParticipantUserQoVideoOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoWifiRssi is the wifi_rssi field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for the wireless network's RSSI sent by a
+// participant who joined the meeting through a wireless network.
+type ParticipantQOSListParticipantUserQoWifiRssi struct {
+	// Maximum value of the wireless network's received signal strength indicator (RSSI).
+	MaxRssi int `json:"max_rssi,omitempty"`
+
+	// Average value of the wireless network's received signal strength indicator (RSSI).
+	AvgRssi int `json:"avg_rssi,omitempty"`
+
+	// Minimum value of the wireless network's received signal strength indicator (RSSI).
+	MinRssi int `json:"min_rssi,omitempty"`
+
+	// Unit of the wireless network's received signal strength indicator (RSSI).
+	RssiUnit string `json:"rssi_unit,omitempty"`
+}
+
+// ParticipantQOSUserQo is the user_qos field of [ParticipantQOS].
+type ParticipantQOSUserQo struct {
+	// The QoS metrics for screen sharing by a participant who joined the meeting via CRC.
+	AsDeviceFromCRC *ParticipantQOSUserQoAsDeviceFromCRC `json:"as_device_from_crc,omitempty"`
+
+	// The QoS metrics for screen sharing output received by a participant who joined the meeting via
+	// CRC.
+	AsDeviceToCRC *ParticipantQOSUserQoAsDeviceToCRC `json:"as_device_to_crc,omitempty"`
+
+	// The QoS metrics for screen sharing by a participant who joined the meeting.
+	AsInput *ParticipantQOSUserQoAsInput `json:"as_input,omitempty"`
+
+	// The QoS metrics for screen sharing output received by a participant who joined the meeting.
+	AsOutput *ParticipantQOSUserQoAsOutput `json:"as_output,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting via a Cloud Room
+	// Connector (CRC).
+	AudioDeviceFromCRC *ParticipantQOSUserQoAudioDeviceFromCRC `json:"audio_device_from_crc,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting via CRC.
+	AudioDeviceToCRC *ParticipantQOSUserQoAudioDeviceToCRC `json:"audio_device_to_crc,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting.
+	AudioInput *ParticipantQOSUserQoAudioInput `json:"audio_input,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting.
+	AudioOutput *ParticipantQOSUserQoAudioOutput `json:"audio_output,omitempty"`
+
+	// Information about CPU usage.
+	CpuUsage *ParticipantQOSUserQoCpuUsage `json:"cpu_usage,omitempty"`
+
+	// The system’s CPU pressure level.
+	CpuPressureLevel *ParticipantQOSUserQoCpuPressureLevel `json:"cpu_pressure_level,omitempty"`
+
+	// The QoS date and time.
+	DateTime Time `json:"date_time,omitzero"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting via CRC.
+	VideoDeviceFromCRC *ParticipantQOSUserQoVideoDeviceFromCRC `json:"video_device_from_crc,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting via CRC.
+	VideoDeviceToCRC *ParticipantQOSUserQoVideoDeviceToCRC `json:"video_device_to_crc,omitempty"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting.
+	VideoInput *ParticipantQOSUserQoVideoInput `json:"video_input,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting.
+	VideoOutput *ParticipantQOSUserQoVideoOutput `json:"video_output,omitempty"`
+
+	// The QoS metrics for screen sharing by a participant who joined the meeting via the web client.
+	AsDeviceFromRwg *ParticipantQOSUserQoAsDeviceFromRwg `json:"as_device_from_rwg,omitempty"`
+
+	// The QoS output metrics for screen sharing received by a participant who joined the meeting via
+	// the web client.
+	AsDeviceToRwg *ParticipantQOSUserQoAsDeviceToRwg `json:"as_device_to_rwg,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting via the web client.
+	AudioDeviceFromRwg *ParticipantQOSUserQoAudioDeviceFromRwg `json:"audio_device_from_rwg,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting via web client.
+	AudioDeviceToRwg *ParticipantQOSUserQoAudioDeviceToRwg `json:"audio_device_to_rwg,omitempty"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting via the web
+	// client.
+	VideoDeviceFromRwg *ParticipantQOSUserQoVideoDeviceFromRwg `json:"video_device_from_rwg,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting via the web
+	// client.
+	VideoDeviceToRwg *ParticipantQOSUserQoVideoDeviceToRwg `json:"video_device_to_rwg,omitempty"`
+
+	// The QoS metrics for the wireless network's RSSI sent by a participant who joined the meeting
+	// through a wireless network.
+	WifiRssi *ParticipantQOSUserQoWifiRssi `json:"wifi_rssi,omitempty"`
+}
+
+// ParticipantQOSUserQoAsDeviceFromCRC is the as_device_from_crc field of [ParticipantQOSUserQo].
+// The QoS metrics for screen sharing by a participant who joined the meeting via CRC.
+type ParticipantQOSUserQoAsDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsDeviceFromRwg is the as_device_from_rwg field of [ParticipantQOSUserQo].
+// The QoS metrics for screen sharing by a participant who joined the meeting via the web client.
+type ParticipantQOSUserQoAsDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsDeviceToCRC is the as_device_to_crc field of [ParticipantQOSUserQo]. The
+// QoS metrics for screen sharing output received by a participant who joined the meeting via CRC.
+type ParticipantQOSUserQoAsDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsDeviceToRwg is the as_device_to_rwg field of [ParticipantQOSUserQo]. The
+// QoS output metrics for screen sharing received by a participant who joined the meeting via the
+// web client.
+type ParticipantQOSUserQoAsDeviceToRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsInput is the as_input field of [ParticipantQOSUserQo]. The QoS metrics for
+// screen sharing by a participant who joined the meeting.
+type ParticipantQOSUserQoAsInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsOutput is the as_output field of [ParticipantQOSUserQo]. The QoS metrics
+// for screen sharing output received by a participant who joined the meeting.
+type ParticipantQOSUserQoAsOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioDeviceFromCRC is the audio_device_from_crc field of
+// [ParticipantQOSUserQo]. The QoS metrics for audio sent by a participant who joined the meeting
+// via a Cloud Room Connector (CRC).
+type ParticipantQOSUserQoAudioDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioDeviceFromRwg is the audio_device_from_rwg field of
+// [ParticipantQOSUserQo]. The QoS metrics for audio sent by a participant who joined the meeting
+// via the web client.
+type ParticipantQOSUserQoAudioDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioDeviceToCRC is the audio_device_to_crc field of [ParticipantQOSUserQo].
+// The QoS metrics for audio received by a participant who joined the meeting via CRC.
+type ParticipantQOSUserQoAudioDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioDeviceToRwg is the audio_device_to_rwg field of [ParticipantQOSUserQo].
+// The QoS metrics for audio received by a participant who joined the meeting via web client.
+type ParticipantQOSUserQoAudioDeviceToRwg struct {
+	// The average amount of packet loss.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioInput is the audio_input field of [ParticipantQOSUserQo]. The QoS
+// metrics for audio sent by a participant who joined the meeting.
+type ParticipantQOSUserQoAudioInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioOutput is the audio_output field of [ParticipantQOSUserQo]. The QoS
+// metrics for audio received by a participant who joined the meeting.
+type ParticipantQOSUserQoAudioOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoCpuPressureLevel is the cpu_pressure_level field of [ParticipantQOSUserQo].
+// The system’s CPU pressure level.
+type ParticipantQOSUserQoCpuPressureLevel struct {
+	// The system’s minimum CPU pressure level.
+	SystemMinCpuPressureLevel ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel `json:"system_min_cpu_pressure_level,omitempty"`
+
+	// The system’s average CPU pressure level.
+	SystemAvgCpuPressureLevel ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel `json:"system_avg_cpu_pressure_level,omitempty"`
+
+	// The system’s maximum CPU pressure level.
+	SystemMaxCpuPressureLevel ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel `json:"system_max_cpu_pressure_level,omitempty"`
+}
+
+// ParticipantQOSUserQoCpuUsage is the cpu_usage field of [ParticipantQOSUserQo]. Information about
+// CPU usage.
+type ParticipantQOSUserQoCpuUsage struct {
+	// The system's maximum CPU usage.
+	SystemMaxCpuUsage string `json:"system_max_cpu_usage,omitempty"`
+
+	// Zoom's average CPU usage.
+	ZoomAvgCpuUsage string `json:"zoom_avg_cpu_usage,omitempty"`
+
+	// Zoom's maximum CPU usage.
+	ZoomMaxCpuUsage string `json:"zoom_max_cpu_usage,omitempty"`
+
+	// Zoom's minimum CPU usage.
+	ZoomMinCpuUsage string `json:"zoom_min_cpu_usage,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoDeviceFromCRC is the video_device_from_crc field of
+// [ParticipantQOSUserQo]. The QoS metrics for video input being sent by a participant who joined
+// the meeting via CRC.
+type ParticipantQOSUserQoVideoDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoDeviceFromRwg is the video_device_from_rwg field of
+// [ParticipantQOSUserQo]. The QoS metrics for video input being sent by a participant who joined
+// the meeting via the web client.
+type ParticipantQOSUserQoVideoDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoDeviceToCRC is the video_device_to_crc field of [ParticipantQOSUserQo].
+// The QoS metrics for video output being sent by a participant who joined the meeting via CRC.
+type ParticipantQOSUserQoVideoDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoDeviceToRwg is the video_device_to_rwg field of [ParticipantQOSUserQo].
+// The QoS metrics for video output being sent by a participant who joined the meeting via the web
+// client.
+type ParticipantQOSUserQoVideoDeviceToRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoInput is the video_input field of [ParticipantQOSUserQo]. The QoS
+// metrics for video input being sent by a participant who joined the meeting.
+type ParticipantQOSUserQoVideoInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoOutput is the video_output field of [ParticipantQOSUserQo]. The QoS
+// metrics for video output being sent by a participant who joined the meeting.
+type ParticipantQOSUserQoVideoOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoWifiRssi is the wifi_rssi field of [ParticipantQOSUserQo]. The QoS metrics
+// for the wireless network's RSSI sent by a participant who joined the meeting through a wireless
+// network.
+type ParticipantQOSUserQoWifiRssi struct {
+	// Maximum value of the wireless network's received signal strength indicator (RSSI).
+	MaxRssi int `json:"max_rssi,omitempty"`
+
+	// Average value of the wireless network's received signal strength indicator (RSSI).
+	AvgRssi int `json:"avg_rssi,omitempty"`
+
+	// Minimum value of the wireless network's received signal strength indicator (RSSI).
+	MinRssi int `json:"min_rssi,omitempty"`
+
+	// Unit of the wireless network's received signal strength indicator (RSSI).
+	RssiUnit string `json:"rssi_unit,omitempty"`
+}
+
+// ParticipantSharingList is the response of [DashboardsService.ListMeetingSharing] and
+// [DashboardsService.ListWebinarSharing].
+type ParticipantSharingList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Array of participants.
+	Participants []ParticipantSharingListParticipant `json:"participants,omitempty"`
+}
+
+func (l *ParticipantSharingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// ParticipantSharingListParticipant is the participants field of [ParticipantSharingList].
+type ParticipantSharingListParticipant struct {
+	// Array of sharing and recording details.
+	Details []ParticipantSharingListParticipantDetail `json:"details,omitempty"`
+
+	// Universally unique identifier of the Participant.
+	ID string `json:"id,omitempty"`
+
+	// Participant ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// Participant display name.
+	UserName string `json:"user_name,omitempty"`
+}
+
+// ParticipantSharingListParticipantDetail is the details field of
+// [ParticipantSharingListParticipant].
+type ParticipantSharingListParticipantDetail struct {
+	// Type of content shared.
+	Content string `json:"content,omitempty"`
+
+	// End time of sharing.
+	EndTime string `json:"end_time,omitempty"`
+
+	// Start time of sharing.
+	StartTime string `json:"start_time,omitempty"`
 }
 
 // PasswordRequirement is the meeting_password_requirement field of [GroupSettingsMeetingSecurity].
@@ -6782,6 +13268,73 @@ type QAReportQuestion struct {
 
 	// Array of questions from user.
 	QuestionDetails []QAReportDetail `json:"question_details,omitempty"`
+}
+
+// QualityScores is the response of [DashboardsService.GetQuality].
+type QualityScores struct {
+	// The report's start date.
+	From Date `json:"from,omitzero"`
+
+	// Information about the meeting quality scores.
+	Quality *QualityScoresQuality `json:"quality,omitempty"`
+
+	// The report's end date.
+	To Date `json:"to,omitzero"`
+}
+
+// QualityScoresQuality is the quality field of [QualityScores]. Information about the meeting
+// quality scores.
+type QualityScoresQuality struct {
+	Audio *QualityScoresQualityAudio `json:"audio,omitempty"`
+
+	ScreenShare *QualityScoresQualityScreenShare `json:"screen_share,omitempty"`
+
+	Video *QualityScoresQualityVideo `json:"video,omitempty"`
+}
+
+// QualityScoresQualityAudio is the audio field of [QualityScoresQuality].
+type QualityScoresQualityAudio struct {
+	// The total number of "Bad" quality scores.
+	Bad int `json:"bad,omitempty"`
+
+	// The total number of "Fair" quality scores.
+	Fair int `json:"fair,omitempty"`
+
+	// The total number of "Good" quality scores.
+	Good int `json:"good,omitempty"`
+
+	// The total number of "Poor" quality scores.
+	Poor int `json:"poor,omitempty"`
+}
+
+// QualityScoresQualityScreenShare is the screen_share field of [QualityScoresQuality].
+type QualityScoresQualityScreenShare struct {
+	// The total number of "Bad" quality scores.
+	Bad int `json:"bad,omitempty"`
+
+	// The total number of "Fair" quality scores.
+	Fair int `json:"fair,omitempty"`
+
+	// The total number of "Good" quality scores.
+	Good int `json:"good,omitempty"`
+
+	// The total number of "Poor" quality scores.
+	Poor int `json:"poor,omitempty"`
+}
+
+// QualityScoresQualityVideo is the video field of [QualityScoresQuality].
+type QualityScoresQualityVideo struct {
+	// The total number of "Bad" quality scores.
+	Bad int `json:"bad,omitempty"`
+
+	// The total number of "Fair" quality scores.
+	Fair int `json:"fair,omitempty"`
+
+	// The total number of "Good" quality scores.
+	Good int `json:"good,omitempty"`
+
+	// The total number of "Poor" quality scores.
+	Poor int `json:"poor,omitempty"`
 }
 
 // RecordFilesSeparately is the record_files_separately field of [GroupSettingsRecording]. The
@@ -7367,6 +13920,13 @@ type RemoteSupportReport struct {
 
 func (l *RemoteSupportReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
+// RemoveContactGroupMembersOptions holds the query parameters of
+// [ContactGroupsService.RemoveMembers].
+type RemoveContactGroupMembersOptions struct {
+	// The member's ID in a contact group. Required.
+	MemberIDs string `url:"member_ids"`
+}
+
 // ReportParticipant is the participants field of [MeetingParticipantsReport].
 type ReportParticipant struct {
 	// The participant's SDK identifier.
@@ -7822,6 +14382,223 @@ type SmartRecording struct {
 	CreateNextSteps *bool `json:"create_next_steps,omitempty"`
 }
 
+// Survey is the response of [SurveysService.Get].
+type Survey struct {
+	// The UUID of survey.
+	SurveyID string `json:"survey_id,omitempty"`
+
+	// The name of survey.
+	SurveyName string `json:"survey_name,omitempty"`
+
+	// The type of survey.
+	SurveyType SurveySurveyType `json:"survey_type,omitempty"`
+
+	// The survey is published or closed.
+	Published bool `json:"published,omitempty"`
+
+	// The survey is anonymous or non-anonymous.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The survey's question list.
+	SurveyQuestions []SurveySurveyQuestion `json:"survey_questions,omitempty"`
+}
+
+// SurveyAnswerList is the response of [SurveysService.ListAnswers].
+type SurveyAnswerList struct {
+	// The user's answers of the survey, include user infos and answers.
+	SurveyAnswers []SurveyAnswerListSurveyAnswer `json:"survey_answers,omitempty"`
+
+	// The next page token paginates through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *SurveyAnswerList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// SurveyAnswerListSurveyAnswer is the survey_answers field of [SurveyAnswerList].
+type SurveyAnswerListSurveyAnswer struct {
+	// Participant's email.
+	Email string `json:"email,omitempty"`
+
+	// Participant's display name.
+	Name string `json:"name,omitempty"`
+
+	// The UUID of an instance.For meeting surveys, this field is also meeting_uuid.
+	InstanceID string `json:"instance_id,omitempty"`
+
+	// The answer submission time in UTC.
+	SubmitTime string `json:"submit_time,omitempty"`
+
+	// Whether the answer is anonymous or not.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The user's answers of the survey.
+	Questions []SurveyAnswerListSurveyAnswerQuestion `json:"questions,omitempty"`
+}
+
+// SurveyAnswerListSurveyAnswerQuestion is the questions field of [SurveyAnswerListSurveyAnswer].
+type SurveyAnswerListSurveyAnswerQuestion struct {
+	// The UUID of question.
+	QuestionID string `json:"question_id,omitempty"`
+
+	// The answer of a question.
+	QuestionAnswers []SurveyAnswerListSurveyAnswerQuestionQuestionAnswer `json:"question_answers,omitempty"`
+
+	// The answer of the sub question.
+	SubQuestions []SurveyAnswerListSurveyAnswerQuestionSubQuestion `json:"sub_questions,omitempty"`
+}
+
+// SurveyAnswerListSurveyAnswerQuestionQuestionAnswer is the question_answers field of
+// [SurveyAnswerListSurveyAnswerQuestion].
+type SurveyAnswerListSurveyAnswerQuestionQuestionAnswer struct {
+	// The UUID of option.
+	OptionID string `json:"option_id,omitempty"`
+
+	// The user's submitted content.
+	Answer string `json:"answer,omitempty"`
+}
+
+// SurveyAnswerListSurveyAnswerQuestionSubQuestion is the sub_questions field of
+// [SurveyAnswerListSurveyAnswerQuestion].
+type SurveyAnswerListSurveyAnswerQuestionSubQuestion struct {
+	// The UUID of sub question.
+	SubQuestionID string `json:"sub_question_id,omitempty"`
+
+	// The answer of a sub question.
+	SubQuestionAnswers []SurveyAnswerListSurveyAnswerQuestionSubQuestionSubQuestionAnswer `json:"sub_question_answers,omitempty"`
+}
+
+// SurveyAnswerListSurveyAnswerQuestionSubQuestionSubQuestionAnswer is the sub_question_answers
+// field of [SurveyAnswerListSurveyAnswerQuestionSubQuestion].
+type SurveyAnswerListSurveyAnswerQuestionSubQuestionSubQuestionAnswer struct {
+	// The UUID of option of a sub question.
+	OptionID string `json:"option_id,omitempty"`
+
+	// The user's submitted content.
+	Answer string `json:"answer,omitempty"`
+}
+
+// SurveyInstanceList is the response of [SurveysService.ListInstances].
+type SurveyInstanceList struct {
+	// The instances used the survey.
+	SurveyInstances []SurveyInstanceListSurveyInstance `json:"survey_instances,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *SurveyInstanceList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// SurveyInstanceListSurveyInstance is the survey_instances field of [SurveyInstanceList].
+type SurveyInstanceListSurveyInstance struct {
+	// The name of an instance.
+	InstanceName string `json:"instance_name,omitempty"`
+
+	// The UUID of an instance.For meeting surveys, this field is also meeting_uuid.
+	InstanceID string `json:"instance_id,omitempty"`
+
+	// The product used this survey.
+	ProductType SurveyInstanceListSurveyInstanceProductType `json:"product_type,omitempty"`
+
+	// Attendee has a response or not.
+	HasResponse bool `json:"has_response,omitempty"`
+
+	// The UUID of survey.
+	SurveyID string `json:"survey_id,omitempty"`
+
+	// The name of survey.
+	SurveyName string `json:"survey_name,omitempty"`
+
+	// The type of survey.
+	SurveyType SurveyInstanceListSurveyInstanceSurveyType `json:"survey_type,omitempty"`
+
+	// The survey instance is anonymous or non-anonymous.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The survey's question list.
+	SurveyQuestions []SurveyInstanceListSurveyInstanceSurveyQuestion `json:"survey_questions,omitempty"`
+
+	// Meeting ID: Unique identifier of the meeting in "long" format(represented as string data type in
+	// JSON), also known as the meeting number.This field is only returned for meeting surveys.
+	MeetingID string `json:"meeting_id,omitempty"`
+}
+
+// SurveyInstanceListSurveyInstanceSurveyQuestion is the survey_questions field of
+// [SurveyInstanceListSurveyInstance].
+type SurveyInstanceListSurveyInstanceSurveyQuestion struct {
+	// The question of survey.
+	QuestionName string `json:"question_name,omitempty"`
+
+	// The UUID of question.
+	QuestionID string `json:"question_id,omitempty"`
+
+	// The order of question.
+	QuestionOrder int `json:"question_order,omitempty"`
+
+	// The type of question.
+	QuestionType SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType `json:"question_type,omitempty"`
+
+	// The question is required to answer or not.
+	Required bool `json:"required,omitempty"`
+
+	// Only Matching/Rank order question has sub questions.
+	SubQuestions []SurveyInstanceListSurveyInstanceSurveyQuestionSubQuestion `json:"sub_questions,omitempty"`
+
+	// The options of a question.
+	Options []SurveyInstanceListSurveyInstanceSurveyQuestionOption `json:"options,omitempty"`
+}
+
+// SurveyInstanceListSurveyInstanceSurveyQuestionOption is the options field of
+// [SurveyInstanceListSurveyInstanceSurveyQuestion].
+type SurveyInstanceListSurveyInstanceSurveyQuestionOption struct {
+	// The UUID of option.
+	OptionID string `json:"option_id,omitempty"`
+
+	// The value of option.
+	OptionValue string `json:"option_value,omitempty"`
+
+	// Only Rating scale question has this field to describe the score.
+	OptionLabel string `json:"option_label,omitempty"`
+
+	// The order of option.
+	OptionOrder string `json:"option_order,omitempty"`
+}
+
+// SurveyInstanceListSurveyInstanceSurveyQuestionSubQuestion is the sub_questions field of
+// [SurveyInstanceListSurveyInstanceSurveyQuestion].
+type SurveyInstanceListSurveyInstanceSurveyQuestionSubQuestion struct {
+	// The sub question in a question.
+	SubQuestionName string `json:"sub_question_name,omitempty"`
+
+	// The UUID of sub question.
+	SubQuestionID string `json:"sub_question_id,omitempty"`
+
+	// The order of sub question.
+	SubQuestionOrder string `json:"sub_question_order,omitempty"`
+}
+
+// SurveyList is the response of [SurveysService.List].
+type SurveyList struct {
+	// The survey list of the current account.
+	Surveys []SurveyListSurvey `json:"surveys,omitempty"`
+
+	// Use the next page token to paginates through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *SurveyList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// SurveyListSurvey is the surveys field of [SurveyList].
+type SurveyListSurvey struct {
+	// The UUID of survey.
+	SurveyID string `json:"survey_id,omitempty"`
+
+	// The name of survey.
+	SurveyName string `json:"survey_name,omitempty"`
+
+	// The type of survey.
+	SurveyType SurveyListSurveySurveyType `json:"survey_type,omitempty"`
+}
+
 // SurveyReportAnswer is the survey_answers field of [MeetingSurveyReport].
 type SurveyReportAnswer struct {
 	// The participant's email address.
@@ -7853,6 +14630,57 @@ type SurveyReportAnswerDetail struct {
 
 	// The date and time at which the user answered the survey question.
 	DateTime string `json:"date_time,omitempty"`
+}
+
+// SurveySurveyQuestion is the survey_questions field of [Survey].
+type SurveySurveyQuestion struct {
+	// The question of survey.
+	QuestionName string `json:"question_name,omitempty"`
+
+	// The UUID of question.
+	QuestionID string `json:"question_id,omitempty"`
+
+	// The order of question.
+	QuestionOrder int `json:"question_order,omitempty"`
+
+	// The type of question.
+	QuestionType SurveySurveyQuestionQuestionType `json:"question_type,omitempty"`
+
+	// The required question to answer or not.
+	Required bool `json:"required,omitempty"`
+
+	// Only Matching/Rank order question has sub questions.
+	SubQuestions []SurveySurveyQuestionSubQuestion `json:"sub_questions,omitempty"`
+
+	// The options of a question.
+	Options []SurveySurveyQuestionOption `json:"options,omitempty"`
+}
+
+// SurveySurveyQuestionOption is the options field of [SurveySurveyQuestion].
+type SurveySurveyQuestionOption struct {
+	// The UUID of option.
+	OptionID string `json:"option_id,omitempty"`
+
+	// The value of option.
+	OptionValue string `json:"option_value,omitempty"`
+
+	// Only Rating scale question has this field to describe the score.
+	OptionLabel string `json:"option_label,omitempty"`
+
+	// The order of option.
+	OptionOrder int `json:"option_order,omitempty"`
+}
+
+// SurveySurveyQuestionSubQuestion is the sub_questions field of [SurveySurveyQuestion].
+type SurveySurveyQuestionSubQuestion struct {
+	// The sub question in a question.
+	SubQuestionName string `json:"sub_question_name,omitempty"`
+
+	// The UUID of sub question.
+	SubQuestionID string `json:"sub_question_id,omitempty"`
+
+	// The order of sub question.
+	SubQuestionOrder int `json:"sub_question_order,omitempty"`
 }
 
 // TelephoneReport is the response of [ReportsService.GetTelephone].
@@ -7952,6 +14780,31 @@ type TollNumber struct {
 
 	// The phone number.
 	Number string `json:"number,omitempty"`
+}
+
+// TopZoomRoomIssues is the response of [DashboardsService.ListTopZoomRoomIssues].
+type TopZoomRoomIssues struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	Issues []TopZoomRoomIssuesIssue `json:"issues,omitempty"`
+}
+
+func (l *TopZoomRoomIssues) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// TopZoomRoomIssuesIssue is the issues field of [TopZoomRoomIssues].
+type TopZoomRoomIssuesIssue struct {
+	// Issue Name.
+	IssueName string `json:"issue_name,omitempty"`
+
+	// Zoom Room Count of Issue.
+	ZoomRoomsCount int `json:"zoom_rooms_count,omitempty"`
 }
 
 // TrackingField is the response of [TrackingFieldsService.Create] and [TrackingFieldsService.Get].
@@ -8139,6 +14992,25 @@ type UpcomingMeetingList struct {
 
 func (l *UpcomingMeetingList) pageInfo() (string, int) { return "", l.TotalRecords }
 
+// UpdateAccountOwnerRequest is the request body of [AccountsService.UpdateOwner].
+type UpdateAccountOwnerRequest struct {
+	// The email address of the account's new owner. Required.
+	Email string `json:"email"`
+}
+
+// UpdateAccountRegistrationSettingsOptions holds the query parameters of
+// [AccountsService.UpdateRegistrationSettings].
+type UpdateAccountRegistrationSettingsOptions struct {
+	// The registration's type.
+	Type UpdateAccountRegistrationSettingsOptionsType `url:"type,omitempty"`
+}
+
+// UpdateAccountSettingsOptions holds the query parameters of [AccountsService.UpdateSettings].
+type UpdateAccountSettingsOptions struct {
+	// Optional query parameters.
+	Option SettingsOption `url:"option,omitempty"`
+}
+
 // UpdateAccountTSPRequest is the request body of [TSPService.Update].
 type UpdateAccountTSPRequest struct {
 	// Control restriction on account users adding a TSP number outside of account's dial in numbers.
@@ -8169,6 +15041,18 @@ type UpdateArchivedFileRequest struct {
 	AutoDelete bool `json:"auto_delete"`
 }
 
+// UpdateContactGroupRequest is the request body of [ContactGroupsService.Update].
+type UpdateContactGroupRequest struct {
+	// The contact group's name.
+	Name string `json:"name,omitempty"`
+
+	// Contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	Privacy int `json:"privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+}
+
 // UpdateDeviceRequest is the request body of [DevicesService.Update].
 type UpdateDeviceRequest struct {
 	// The name of the device. Required.
@@ -8182,6 +15066,15 @@ type UpdateDeviceRequest struct {
 
 	// Device Type: 0 - Zoom Rooms Computer.
 	DeviceType *int `json:"device_type,omitempty"`
+}
+
+// UpdateDivisionRequest is the request body of [DivisionsService.Update].
+type UpdateDivisionRequest struct {
+	// The division's name.
+	DivisionName string `json:"division_name,omitempty"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
 }
 
 // UpdateGroupLockSettingsOptions holds the query parameters of [GroupsService.UpdateLockSettings].
@@ -8232,6 +15125,58 @@ type UpdateH323DeviceRequest struct {
 
 	// Device protocol. Required.
 	Protocol UpdateH323DeviceRequestProtocol `json:"protocol"`
+}
+
+// UpdateInformationBarrierPolicyRequest is the request body of [InformationBarriersService.Update].
+type UpdateInformationBarrierPolicyRequest struct {
+	// The assigner group's (Group 1) ID. Required.
+	AssignedGroupID string `json:"assigned_group_id"`
+
+	// The Information Barriers policy's ID. Required.
+	ID string `json:"id"`
+
+	// The Information Barriers policy's name. Required.
+	PolicyName string `json:"policy_name"`
+
+	// The Information Barriers policy's settings. Required.
+	Settings UpdateInformationBarrierPolicyRequestSettings `json:"settings"`
+
+	// The Information Barriers policy's status. Required.
+	Status int `json:"status"`
+
+	// The assignee group's (Group 2) ID. Required.
+	ToGroupID string `json:"to_group_id"`
+
+	// The Information Barriers policy's type of settings restrictions. Required.
+	Type int `json:"type"`
+}
+
+// UpdateInformationBarrierPolicyRequestSettings is the settings field of
+// [UpdateInformationBarrierPolicyRequest]. The Information Barriers policy's settings.
+type UpdateInformationBarrierPolicyRequestSettings struct {
+	// If true, users between groups cannot call each other. Required.
+	CompletePhoneCalls bool `json:"complete_phone_calls"`
+
+	// If true, users between groups cannot transfer files in a meeting. Required.
+	FileTransfer bool `json:"file_transfer"`
+
+	// If true, users between groups cannot IM chat. Required.
+	IM bool `json:"im"`
+
+	// If true, users between groups cannot use chat in a meeting. Required.
+	InMeetingChat bool `json:"in_meeting_chat"`
+
+	// If true, the users between groups cannot meet. Required.
+	Meeting bool `json:"meeting"`
+
+	// If true, users between groups cannot user SMS. Required.
+	MessageViaSMS bool `json:"message_via_sms"`
+
+	// If true, users between groups cannot record the meeting. Required.
+	Recording bool `json:"recording"`
+
+	// If true, users between groups cannot share screens in a meeting. Required.
+	ScreenShare bool `json:"screen_share"`
 }
 
 // UpdateLiveMeetingChatMessageRequest is the request body of
@@ -10308,8 +17253,8 @@ type VanityNameCheck struct {
 	Existed bool `json:"existed,omitempty"`
 }
 
-// VirtualBackground is the response of [GroupsService.UploadVirtualBackground] and
-// [UsersService.UploadVirtualBackground].
+// VirtualBackground is the response of [GroupsService.UploadVirtualBackground],
+// [UsersService.UploadVirtualBackground] and [AccountsService.UploadVirtualBackground].
 type VirtualBackground struct {
 	// The file's unique identifier.
 	ID string `json:"id,omitempty"`
@@ -11154,4 +18099,66 @@ type ZPAVersionsFirmwareVersion struct {
 
 	// The prompt information for this version.
 	WarnInfo string `json:"warn_info,omitempty"`
+}
+
+// ZoomRoomIssueList is the response of [DashboardsService.ListZoomRoomIssues].
+type ZoomRoomIssueList struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	IssueDetails []ZoomRoomIssueListIssueDetail `json:"issue_details,omitempty"`
+}
+
+func (l *ZoomRoomIssueList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// ZoomRoomIssueListIssueDetail is the issue_details field of [ZoomRoomIssueList].
+type ZoomRoomIssueListIssueDetail struct {
+	// Zoom Room Issue Detail.
+	Issue string `json:"issue,omitempty"`
+
+	// Time at which the issue was encountered.
+	Time Time `json:"time,omitzero"`
+}
+
+// ZoomRoomsWithIssues is the response of [DashboardsService.ListZoomRoomsWithIssues].
+type ZoomRoomsWithIssues struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	ZoomRooms []ZoomRoomsWithIssuesZoomRoom `json:"zoom_rooms,omitempty"`
+}
+
+func (l *ZoomRoomsWithIssues) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// ZoomRoomsWithIssuesZoomRoom is the zoom_rooms field of [ZoomRoomsWithIssues].
+type ZoomRoomsWithIssuesZoomRoom struct {
+	// Zoom Room ID.
+	ID string `json:"id,omitempty"`
+
+	// Issue Count of Zoom Room.
+	IssuesCount int `json:"issues_count,omitempty"`
+
+	// Zoom Room Name.
+	RoomName string `json:"room_name,omitempty"`
 }

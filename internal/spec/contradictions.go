@@ -24,6 +24,7 @@ type Contradiction struct {
 // oneOfSettings is the defect of Zoom's settings update bodies.
 const (
 	oneOfSettingsDefect = "the request body is a oneOf whose members have no required properties, so every non-empty body matches several members and no body matches exactly one"
+	oneOfResponseDefect = "the response body is a oneOf whose members have no required properties, so every non-empty body matches several members"
 	oneOfSettingsFix    = "the SDK sends one body type, the union of the members' fields (the settings object the GET returns); Zoom applies the fields it recognises"
 )
 
@@ -33,10 +34,18 @@ var Contradictions = []Contradiction{
 	{"userSettingsUpdate", "request", "matches more than one oneOf schemas", oneOfSettingsDefect, oneOfSettingsFix, ""},
 	{"groupLockedSettings", "request", "matches more than one oneOf schemas", oneOfSettingsDefect, oneOfSettingsFix, ""},
 	{"updateGroupSettings", "request", "matches more than one oneOf schemas", oneOfSettingsDefect, oneOfSettingsFix, ""},
-	{"getGroupLockSettings", "response", "matches more than one oneOf schemas",
-		"the response body is a oneOf whose members have no required properties, so every non-empty body matches several members",
-		"the SDK decodes into one type, the union of the members' fields (GroupLockSettings)",
-		`{"schedule_meeting":{"host_video":true}}`},
+	{"accountSettingsUpdate", "request", "matches more than one oneOf schemas", oneOfSettingsDefect, oneOfSettingsFix, ""},
+	{"UpdateLockedSettings", "request", "matches more than one oneOf schemas", oneOfSettingsDefect, oneOfSettingsFix, ""},
+	{"userSettings", "response", "matches more than one oneOf schemas", oneOfResponseDefect,
+		"the SDK decodes into one type, the union of the members' fields (UserSettings)", `{"schedule_meeting":{"host_video":true}}`},
+	{"getGroupSettings", "response", "matches more than one oneOf schemas", oneOfResponseDefect,
+		"the SDK decodes into one type, the union of the members' fields (GroupSettings)", `{"schedule_meeting":{"host_video":true}}`},
+	{"getGroupLockSettings", "response", "matches more than one oneOf schemas", oneOfResponseDefect,
+		"the SDK decodes into one type, the union of the members' fields (GroupLockSettings)", `{"schedule_meeting":{"host_video":true}}`},
+	{"accountSettings", "response", "matches more than one oneOf schemas", oneOfResponseDefect,
+		"the SDK decodes into one type, the union of the members' fields (AccountSettings)", `{"schedule_meeting":{"host_video":true}}`},
+	{"getAccountLockSettings", "response", "matches more than one oneOf schemas", oneOfResponseDefect,
+		"the SDK decodes into one type, the union of the members' fields (AccountLockSettings)", `{"schedule_meeting":{"host_video":true}}`},
 	{"changeDeviceAssociation", "request", `property "action" is missing`,
 		`the body schema requires "action" but declares no such property (only room_id and app_type)`,
 		"the SDK sends the declared fields (DevicesService.ChangeAssociation); an empty room_id releases the device, as the description says", ""},

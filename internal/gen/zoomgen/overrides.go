@@ -340,6 +340,25 @@ var operations = map[string]opDef{
 	"uploadGroupVB":                   def("Groups", "UploadVirtualBackground", "UploadGroupVirtualBackground", "VirtualBackground").upload("file"),
 	"delGroupVB":                      def("Groups", "DeleteVirtualBackgrounds", "DeleteGroupVirtualBackgrounds", ""),
 
+	// Users document, tag Contact Groups.
+	"contactGroups":            def("ContactGroups", "List", "ListContactGroups", "ContactGroupList"),
+	"contactGroupCreate":       def("ContactGroups", "Create", "CreateContactGroup", "CreatedContactGroup"),
+	"contactGroup":             def("ContactGroups", "Get", "GetContactGroup", "ContactGroup"),
+	"contactGroupDelete":       def("ContactGroups", "Delete", "DeleteContactGroup", ""),
+	"contactGroupUpdate":       def("ContactGroups", "Update", "UpdateContactGroup", ""),
+	"contactGroupMembers":      def("ContactGroups", "ListMembers", "ListContactGroupMembers", "ContactGroupMemberList"),
+	"contactGroupMemberAdd":    def("ContactGroups", "AddMembers", "AddContactGroupMembers", "AddedContactGroupMembers"),
+	"contactGroupMemberRemove": def("ContactGroups", "RemoveMembers", "RemoveContactGroupMembers", ""),
+
+	// Users document, tag Divisions.
+	"listDivisions":        def("Divisions", "List", "ListDivisions", "DivisionList"),
+	"Createadivision":      def("Divisions", "Create", "CreateDivision", "CreatedDivision"),
+	"Getdivision":          def("Divisions", "Get", "GetDivision", "Division"),
+	"Deletedivision":       def("Divisions", "Delete", "DeleteDivision", ""),
+	"Updateadivision":      def("Divisions", "Update", "UpdateDivision", ""),
+	"listDivisionMembers":  def("Divisions", "ListMembers", "ListDivisionMembers", "DivisionMemberList"),
+	"assigndivisionMember": def("Divisions", "AssignMembers", "AssignDivisionMembers", "AssignedDivisionMembers"),
+
 	// Accounts document, tag Roles.
 	"roles":              def("Roles", "List", "ListRoles", "RoleList"),
 	"createRole":         def("Roles", "Create", "CreateRole", "Role").decode("Role"), // Zoom answers 201 with the role
@@ -349,6 +368,67 @@ var operations = map[string]opDef{
 	"roleMembers":        def("Roles", "ListMembers", "ListRoleMembers", "RoleMemberList"),
 	"AddRoleMembers":     def("Roles", "AddMembers", "AddRoleMembers", "AddedRoleMembers"),
 	"roleMemberDelete":   def("Roles", "DeleteMember", "DeleteRoleMember", ""),
+
+	// Accounts document, tag Accounts.
+	"getAccountLockSettings":            def("Accounts", "GetLockSettings", "GetAccountLockSettings", "AccountLockSettings"),
+	"UpdateLockedSettings":              def("Accounts", "UpdateLockSettings", "UpdateAccountLockSettings", "").body("AccountLockSettings"),
+	"accountManagedDomain":              def("Accounts", "GetManagedDomains", "GetAccountManagedDomains", "AccountManagedDomains"),
+	"UpdateTheAccountOwner":             def("Accounts", "UpdateOwner", "UpdateAccountOwner", ""),
+	"accountSettings":                   def("Accounts", "GetSettings", "GetAccountSettings", "AccountSettings"),
+	"accountSettingsUpdate":             def("Accounts", "UpdateSettings", "UpdateAccountSettings", "").body("AccountSettings"),
+	"accountSettingsRegistration":       def("Accounts", "GetRegistrationSettings", "GetAccountRegistrationSettings", "AccountRegistrationSettings"),
+	"accountSettingsRegistrationUpdate": def("Accounts", "UpdateRegistrationSettings", "UpdateAccountRegistrationSettings", "").body("AccountRegistrationSettings"),
+	"uploadVB":                          def("Accounts", "UploadVirtualBackground", "UploadAccountVirtualBackground", "VirtualBackground").upload("file"),
+	"delVB":                             def("Accounts", "DeleteVirtualBackgrounds", "DeleteAccountVirtualBackgrounds", ""),
+	"accountTrustedDomain":              def("Accounts", "GetTrustedDomains", "GetAccountTrustedDomains", "AccountTrustedDomains"),
+
+	// Accounts document, tag Dashboards.
+	"dashboardChat":                    def("Dashboards", "GetChat", "GetChatMetrics", "ChatMetrics"),
+	"dashboardClientFeedback":          def("Dashboards", "ListClientFeedback", "ListClientFeedback", "ClientFeedbackList"),
+	"dashboardClientFeedbackDetail":    def("Dashboards", "GetClientFeedback", "GetClientFeedback", "ClientFeedbackDetail"),
+	"listMeetingSatisfaction":          def("Dashboards", "ListMeetingSatisfaction", "ListMeetingSatisfaction", "MeetingSatisfactionList"),
+	"getClientVersions":                def("Dashboards", "ListClientVersions", "ListClientVersions", "ClientVersionList"),
+	"dashboardCRC":                     def("Dashboards", "GetCRCPortUsage", "GetCRCPortUsage", "CRCPortUsage"),
+	"dashboardIssueZoomRoom":           def("Dashboards", "ListZoomRoomsWithIssues", "ListZoomRoomsWithIssues", "ZoomRoomsWithIssues"),
+	"dashboardIssueDetailZoomRoom":     def("Dashboards", "ListZoomRoomIssues", "ListZoomRoomIssues", "ZoomRoomIssueList"),
+	"dashboardMeetings":                def("Dashboards", "ListMeetings", "ListDashboardMeetings", "DashboardMeetingList"),
+	"dashboardMeetingDetail":           def("Dashboards", "GetMeeting", "GetDashboardMeeting", "DashboardMeeting"),
+	"dashboardMeetingParticipants":     def("Dashboards", "ListMeetingParticipants", "ListDashboardMeetingParticipants", "DashboardMeetingParticipantList"),
+	"dashboardMeetingParticipantsQOS":  def("Dashboards", "ListMeetingParticipantsQOS", "ListMeetingParticipantsQOS", "ParticipantQOSList"),
+	"participantFeedback":              def("Dashboards", "ListMeetingFeedback", "ListMeetingFeedback", "ParticipantFeedbackList"),
+	"dashboardMeetingParticipantShare": def("Dashboards", "ListMeetingSharing", "ListMeetingSharing", "ParticipantSharingList"),
+	"dashboardMeetingParticipantQOS":   def("Dashboards", "GetMeetingParticipantQOS", "GetMeetingParticipantQOS", "ParticipantQOS"),
+	"dashboardQuality":                 def("Dashboards", "GetQuality", "GetQualityScores", "QualityScores"),
+	"dashboardWebinars":                def("Dashboards", "ListWebinars", "ListDashboardWebinars", "DashboardWebinarList"),
+	"dashboardWebinarDetail":           def("Dashboards", "GetWebinar", "GetDashboardWebinar", "DashboardWebinar"),
+	"dashboardWebinarParticipants":     def("Dashboards", "ListWebinarParticipants", "ListDashboardWebinarParticipants", "DashboardWebinarParticipantList"),
+	"dashboardWebinarParticipantsQOS":  def("Dashboards", "ListWebinarParticipantsQOS", "ListWebinarParticipantsQOS", "ParticipantQOSList"),
+	"participantWebinarFeedback":       def("Dashboards", "ListWebinarFeedback", "ListWebinarFeedback", "ParticipantFeedbackList"),
+	"dashboardWebinarParticipantShare": def("Dashboards", "ListWebinarSharing", "ListWebinarSharing", "ParticipantSharingList"),
+	"dashboardWebinarParticipantQOS":   def("Dashboards", "GetWebinarParticipantQOS", "GetWebinarParticipantQOS", "ParticipantQOS"),
+	"dashboardZoomRooms":               def("Dashboards", "ListZoomRooms", "ListDashboardZoomRooms", "DashboardZoomRoomList"),
+	"dashboardZoomRoomIssue":           def("Dashboards", "ListTopZoomRoomIssues", "ListTopZoomRoomIssues", "TopZoomRoomIssues"),
+	"dashboardZoomRoom":                def("Dashboards", "GetZoomRoom", "GetDashboardZoomRoom", "DashboardZoomRoom"),
+
+	// Accounts document, tag Data Requests.
+	"DownloadfilesfromDataRequest":       def("DataRequests", "GetFileDownloadURL", "GetDataRequestFileURL", "DataRequestFileURL"),
+	"GetDataRequestsHistory":             def("DataRequests", "List", "ListDataRequests", "DataRequestList"),
+	"CreateDataAccessRequest":            def("DataRequests", "Create", "CreateDataRequest", "CreatedDataRequest"),
+	"GetDownloadableFilesforDataRequest": def("DataRequests", "ListFiles", "ListDataRequestFiles", "DataRequestFileList"),
+	"CancelDataRequest":                  def("DataRequests", "Cancel", "CancelDataRequest", ""),
+
+	// Accounts document, tag Information Barriers.
+	"InformationBarriersList":   def("InformationBarriers", "List", "ListInformationBarrierPolicies", "InformationBarrierPolicyList"),
+	"InformationBarriersCreate": def("InformationBarriers", "Create", "CreateInformationBarrierPolicy", "InformationBarrierPolicy"),
+	"InformationBarriersGet":    def("InformationBarriers", "Get", "GetInformationBarrierPolicy", "InformationBarrierPolicy"),
+	"InformationBarriersDelete": def("InformationBarriers", "Delete", "DeleteInformationBarrierPolicy", ""),
+	"InformationBarriersUpdate": def("InformationBarriers", "Update", "UpdateInformationBarrierPolicy", "UpdatedInformationBarrierPolicy"),
+
+	// Accounts document, tag Survey Management (account-level Zoom surveys).
+	"getAccountSurveys":      def("Surveys", "List", "ListSurveys", "SurveyList"),
+	"getSurveyInfo":          def("Surveys", "Get", "GetSurvey", "Survey"),
+	"getSurveyAnswers":       def("Surveys", "ListAnswers", "ListSurveyAnswers", "SurveyAnswerList"),
+	"getSurveyInstancesInfo": def("Surveys", "ListInstances", "ListSurveyInstances", "SurveyInstanceList"),
 
 	// Team Chat document, tag Contacts.
 	"searchCompanyContacts": def("Contacts", "Search", "SearchCompanyContacts", "CompanyContactList"),
@@ -384,6 +464,7 @@ var secretFields = map[string]bool{
 	"download_access_token": true, "recording_play_passcode": true, "h323_passcode": true,
 	"encrypted_passcode": true, "pstn_passcode": true,
 	"participant_password": true, "listen_only_password": true, "leader_pin": true,
+	"authorized_channel_token": true,
 }
 
 // typeAliases unifies the types the documents repeat inline: a generated
