@@ -664,10 +664,10 @@ func (s *DashboardsService) ListMeetingSharingAll(ctx context.Context, meetingID
 // Zoom API: GET /metrics/meetings (dashboardMeetings)
 // Reference: https://developers.zoom.us/docs/api/accounts/#tag/dashboards/GET/metrics/meetings
 func (s *DashboardsService) ListMeetings(ctx context.Context, opts *ListDashboardMeetingsOptions) (*DashboardMeetingList, *Response, error) {
-	if opts == nil || opts.From == "" {
+	if opts == nil || opts.From.IsZero() {
 		return nil, nil, errRequired(opDashboardsListMeetings, "opts.From")
 	}
-	if opts == nil || opts.To == "" {
+	if opts == nil || opts.To.IsZero() {
 		return nil, nil, errRequired(opDashboardsListMeetings, "opts.To")
 	}
 	var out DashboardMeetingList

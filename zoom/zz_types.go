@@ -8709,10 +8709,10 @@ type ListDashboardMeetingsOptions struct {
 	Type ListDashboardMeetingsOptionsType `url:"type,omitempty"`
 
 	// The start date in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format. Required.
-	From string `url:"from"`
+	From Date `url:"from"`
 
 	// The end date 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format. Required.
-	To string `url:"to"`
+	To Date `url:"to"`
 
 	// The number of records returned within a single API call.
 	PageSize int `url:"page_size,omitempty"`

@@ -64,6 +64,8 @@ func (d opDef) rate(label string) opDef { d.Rate = label; return d }
 
 func (d opDef) dates(w dateWindow) opDef { d.Dates = &w; return d }
 
+func (d opDef) query(kinds map[string]string) opDef { d.Query = kinds; return d }
+
 // operations maps every covered operationId to its Go names.
 var operations = map[string]opDef{
 	// Meetings document, tags Meetings and Invitation & Registration.
@@ -383,15 +385,15 @@ var operations = map[string]opDef{
 	"accountTrustedDomain":              def("Accounts", "GetTrustedDomains", "GetAccountTrustedDomains", "AccountTrustedDomains"),
 
 	// Accounts document, tag Dashboards.
-	"dashboardChat":                    def("Dashboards", "GetChat", "GetChatMetrics", "ChatMetrics"),
-	"dashboardClientFeedback":          def("Dashboards", "ListClientFeedback", "ListClientFeedback", "ClientFeedbackList"),
-	"dashboardClientFeedbackDetail":    def("Dashboards", "GetClientFeedback", "GetClientFeedback", "ClientFeedbackDetail"),
-	"listMeetingSatisfaction":          def("Dashboards", "ListMeetingSatisfaction", "ListMeetingSatisfaction", "MeetingSatisfactionList"),
+	"dashboardChat":                    def("Dashboards", "GetChat", "GetChatMetrics", "ChatMetrics").dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardClientFeedback":          def("Dashboards", "ListClientFeedback", "ListClientFeedback", "ClientFeedbackList").dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardClientFeedbackDetail":    def("Dashboards", "GetClientFeedback", "GetClientFeedback", "ClientFeedbackDetail").dates(dateWindow{Lookback: 6}),
+	"listMeetingSatisfaction":          def("Dashboards", "ListMeetingSatisfaction", "ListMeetingSatisfaction", "MeetingSatisfactionList").dates(dateWindow{Lookback: 6}),
 	"getClientVersions":                def("Dashboards", "ListClientVersions", "ListClientVersions", "ClientVersionList"),
-	"dashboardCRC":                     def("Dashboards", "GetCRCPortUsage", "GetCRCPortUsage", "CRCPortUsage"),
-	"dashboardIssueZoomRoom":           def("Dashboards", "ListZoomRoomsWithIssues", "ListZoomRoomsWithIssues", "ZoomRoomsWithIssues"),
-	"dashboardIssueDetailZoomRoom":     def("Dashboards", "ListZoomRoomIssues", "ListZoomRoomIssues", "ZoomRoomIssueList"),
-	"dashboardMeetings":                def("Dashboards", "ListMeetings", "ListDashboardMeetings", "DashboardMeetingList"),
+	"dashboardCRC":                     def("Dashboards", "GetCRCPortUsage", "GetCRCPortUsage", "CRCPortUsage").dates(dateWindow{Required: true}),
+	"dashboardIssueZoomRoom":           def("Dashboards", "ListZoomRoomsWithIssues", "ListZoomRoomsWithIssues", "ZoomRoomsWithIssues").dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardIssueDetailZoomRoom":     def("Dashboards", "ListZoomRoomIssues", "ListZoomRoomIssues", "ZoomRoomIssueList").dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardMeetings":                def("Dashboards", "ListMeetings", "ListDashboardMeetings", "DashboardMeetingList").query(map[string]string{"from": "date", "to": "date"}).dates(dateWindow{Required: true, Lookback: 6}),
 	"dashboardMeetingDetail":           def("Dashboards", "GetMeeting", "GetDashboardMeeting", "DashboardMeeting"),
 	"dashboardMeetingParticipants":     def("Dashboards", "ListMeetingParticipants", "ListDashboardMeetingParticipants", "DashboardMeetingParticipantList"),
 	"dashboardMeetingParticipantsQOS":  def("Dashboards", "ListMeetingParticipantsQOS", "ListMeetingParticipantsQOS", "ParticipantQOSList"),
