@@ -39,12 +39,13 @@ type Client struct {
 
 	common service
 
-	// Meetings covers meetings, registrants, invitations, polls and past
-	// meetings.
+	// Meetings covers meetings, registrants, invitations, past meetings,
+	// live streaming, in-meeting apps and in-meeting controls.
 	Meetings *MeetingsService
 	// Webinars covers webinars, registrants, panelists and past webinars.
 	Webinars *WebinarsService
-	// Users covers users: create, read, update, status, delete.
+	// Users covers users (create, read, update, status, delete, settings)
+	// and their PAC accounts.
 	Users *UsersService
 	// Groups covers groups and their members.
 	Groups *GroupsService
@@ -64,7 +65,8 @@ type Client struct {
 	Summaries *SummariesService
 	// Templates covers meeting templates.
 	Templates *TemplatesService
-	// TSP covers telephony service provider (TSP) settings of the account and its users.
+	// TSP covers the telephony service provider (TSP) settings of the
+	// account and its users.
 	TSP *TSPService
 	// TrackingFields covers the account's meeting tracking fields.
 	TrackingFields *TrackingFieldsService
@@ -72,7 +74,8 @@ type Client struct {
 	H323Devices *H323DevicesService
 	// SIPPhones covers SIP phones.
 	SIPPhones *SIPPhonesService
-	// Devices covers Zoom Device Management devices and Zoom Phone Appliances.
+	// Devices covers Zoom Device Management devices and Zoom Phone
+	// Appliances.
 	Devices *DevicesService
 	// Archiving covers archived meeting and webinar files.
 	Archiving *ArchivingService
@@ -82,7 +85,8 @@ type Client struct {
 	Divisions *DivisionsService
 	// Accounts covers account settings, locked settings, owner and domains.
 	Accounts *AccountsService
-	// Dashboards covers the dashboard metrics of meetings, webinars, Zoom Rooms, clients and quality.
+	// Dashboards covers the dashboard metrics of meetings, webinars, Zoom
+	// Rooms, clients and quality.
 	Dashboards *DashboardsService
 	// InformationBarriers covers information barrier policies.
 	InformationBarriers *InformationBarriersService
@@ -94,14 +98,16 @@ type Client struct {
 // go-github).
 type service struct{ client *Client }
 
-// MeetingsService groups the operations of Zoom's "Meetings" and
-// "Invitation & Registration" API sections.
+// MeetingsService groups the operations of Zoom's "Meetings",
+// "Invitation & Registration", "Live streaming", "In-Meeting Apps" and
+// "In-Meeting Features" API sections.
 type MeetingsService service
 
 // WebinarsService groups the operations of Zoom's "Webinars" API section.
 type WebinarsService service
 
-// UsersService groups the operations of Zoom's "Users" API section.
+// UsersService groups the operations of Zoom's "Users" API section (Users
+// API) and its "PAC" section (Meetings API).
 type UsersService service
 
 // GroupsService groups the operations of Zoom's "Groups" API section.
