@@ -105,6 +105,11 @@
 //     not declare: the client sends the declared room_id and app_type;
 //   - an archived meeting's complete_time is both a date-time and one of
 //     [object, ""]: the client decodes a time, zero when Zoom sends "".
+//   - some fields' documented examples fail their own schema (an enum
+//     value the enum lacks, a string where an object is documented): enum
+//     types are strings, so any value Zoom sends is kept, and a value of
+//     another JSON type is repaired or left zero with a DecodeWarnings
+//     entry.
 //
 // # Reliability
 //

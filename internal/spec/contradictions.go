@@ -1,6 +1,9 @@
 package spec
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Contradiction is a place where one of Zoom's documents contradicts
 // itself, so that no request (or no response) can validate against it, and
@@ -11,8 +14,8 @@ import "strings"
 // entry no longer matches anything (the documents were fixed).
 type Contradiction struct {
 	OpID       string // operationId
-	Side       string // "request" or "response"
-	Match      string // text of the validation error that the defect causes
+	Side       string // "request", "response", or "example": a field's example fails the field's own schema
+	Match      string // text of the validation error that the defect causes; for "example", the field ("req." or "resp." and its JSON path)
 	Defect     string // what the document says that cannot hold
 	Resolution string // what the SDK does about it
 	// Probe is, for a response contradiction, a body that the defect
@@ -29,8 +32,13 @@ const (
 )
 
 // Contradictions lists every self-contradiction found in the covered
-// documents, by operation.
-var Contradictions = []Contradiction{
+// documents: the request and response bodies no value can satisfy, then
+// the fields whose example fails their own schema.
+var Contradictions = slices.Concat(bodyContradictions, exampleContradictions)
+
+// bodyContradictions are the request and response bodies that no value
+// can satisfy, by operation.
+var bodyContradictions = []Contradiction{
 	{"userSettingsUpdate", "request", "matches more than one oneOf schemas", oneOfSettingsDefect, oneOfSettingsFix, ""},
 	{"groupLockedSettings", "request", "matches more than one oneOf schemas", oneOfSettingsDefect, oneOfSettingsFix, ""},
 	{"updateGroupSettings", "request", "matches more than one oneOf schemas", oneOfSettingsDefect, oneOfSettingsFix, ""},
@@ -57,6 +65,31 @@ var Contradictions = []Contradiction{
 		`complete_time is a date-time string and at the same time anyOf [object, enum ""], so no value validates: a time fails the anyOf, "" fails the date-time format`,
 		"the SDK decodes complete_time as a time and leaves it zero for \"\"; the fake answers \"\"",
 		`{"complete_time":"2021-03-12T02:57:27Z"}`},
+}
+
+const (
+	enumExample = "the SDK's enum types are strings: the example's value (and any other Zoom sends) decodes and is kept; the named constants are the schema's"
+	typeExample = "the SDK types the field as the schema says; the decoder repairs what it can (a lone value where a list is documented) and leaves the rest zero with a Response.DecodeWarnings entry"
+)
+
+// exampleContradictions are the fields whose example, in the documents,
+// fails the field's own schema.
+var exampleContradictions = []Contradiction{
+	{"Gethistorymeetingandwebinarlist", "example", "resp.history_meetings[].group", "the example is a string, the schema an array", typeExample, ""},
+	{"accountSettings", "example", "resp.security.user_modifiable_info_by_admin[]", "the example is not one of the enum's values", enumExample, ""},
+	{"accountSettingsUpdate", "example", "req.security.user_modifiable_info_by_admin[]", "the example is not one of the enum's values", enumExample, ""},
+	{"accountSettingsUpdate", "example", "req.telephony.telephony_regions", "the example is not an object, the schema is", typeExample, ""},
+	{"getArchivedFiles", "example", "resp.complete_time", "the example is a time, the schema a date-time string and anyOf [object, \"\"]", typeExample, ""},
+	{"getGroupSettings", "example", "resp.chat.chat_etiquette_tool.policies[].status", "the example is not one of the enum's values", enumExample, ""},
+	{"getGroupSettings", "example", "resp.chat.share_files.share_option", "the example is not one of the enum's values", enumExample, ""},
+	{"getGroupSettings", "example", "resp.meeting_security.chat_etiquette_tool.policies[].status", "the example is not one of the enum's values", enumExample, ""},
+	{"getUserPresenceStatus", "example", "resp.status", "the example is not the enum's one value (Do_No_Disturb)", enumExample, ""},
+	{"listArchivedFiles", "example", "resp.meetings[].complete_time", "the example is a time, the schema a date-time string and anyOf [object, \"\"]", typeExample, ""},
+	{"updateGroupSettings", "example", "req.chat.chat_etiquette_tool.policies[].status", "the example is not one of the enum's values", enumExample, ""},
+	{"updateGroupSettings", "example", "req.chat.share_files.share_option", "the example is not one of the enum's values", enumExample, ""},
+	{"updateGroupSettings", "example", "req.in_meeting.webinar_live_streaming.live_streaming_service[]", "the example is not one of the enum's values", enumExample, ""},
+	{"updateGroupSettings", "example", "req.meeting_security.chat_etiquette_tool.policies[].status", "the example is not one of the enum's values", enumExample, ""},
+	{"userSettingsUpdate", "example", "req.audio_conferencing.participant_phone_masking", "the example is not an object, the schema is", typeExample, ""},
 }
 
 // Tolerated returns the contradiction that explains err for the operation
