@@ -44,6 +44,9 @@ func (s *DataRequestsService) Create(ctx context.Context, body *CreateDataReques
 	if body == nil {
 		return nil, nil, errRequired(opDataRequestsCreate, "body")
 	}
+	if len(body.Emails) > 10 {
+		return nil, nil, errTooMany(opDataRequestsCreate, "body.Emails", len(body.Emails), 10)
+	}
 	var out CreatedDataRequest
 	resp, err := s.client.call(ctx, opDataRequestsCreate, opDataRequestsCreate.Path, nil, body, &out)
 	if err != nil {

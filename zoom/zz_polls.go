@@ -58,6 +58,9 @@ func (s *PollsService) CreateBatch(ctx context.Context, meetingID int64, body *C
 	if body == nil {
 		return nil, nil, errRequired(opPollsCreateBatch, "body")
 	}
+	if len(body.Polls) > 25 {
+		return nil, nil, errTooMany(opPollsCreateBatch, "body.Polls", len(body.Polls), 25)
+	}
 	var out MeetingPollBatch
 	resp, err := s.client.call(ctx, opPollsCreateBatch, buildPath(opPollsCreateBatch.Path, formatID(meetingID)), nil, body, &out)
 	if err != nil {

@@ -646,6 +646,8 @@ var maxItems = map[string]int{
 	"AddBatchRegistrantsRequest.registrants":    30,
 	"UpdateRegistrantStatusRequest.registrants": 30,
 	"AddWebinarPanelistsRequest.panelists":      30,
+	"CreateBatchMeetingPollsRequest.polls":      25, // schema maxItems
+	"CreateDataRequestRequest.emails":           10, // schema maxItems
 }
 
 // fieldTypes overrides the type of single fields ("Type.json_name").
