@@ -1583,7 +1583,18 @@ type MeetingCreatedObject struct {
 	// Information about recurring meetings.
 	Recurrence zoom.Recurrence `json:"recurrence,omitzero"`
 	// Information about the meeting's tracking fields.
-	TrackingFields []zoom.TrackingField `json:"tracking_fields,omitzero"`
+	TrackingFields []MeetingCreatedTrackingField `json:"tracking_fields,omitzero"`
+}
+
+// MeetingCreatedTrackingField is one element of: information about the meeting's tracking fields.
+type MeetingCreatedTrackingField struct {
+	// The tracking field's label.
+	Field string `json:"field,omitzero"`
+	// The tracking field's value.
+	Value string `json:"value,omitzero"`
+	// Whether the tracking field is visible in the meeting scheduling options in the Zoom web portal.
+	// When the tracking field is disabled, the field can be only be set by users via API.
+	Visible bool `json:"visible,omitzero"`
 }
 
 // MeetingUpdatedPayload is the payload of meeting.updated events. The Meeting has been updated
@@ -3575,21 +3586,9 @@ type WebinarParticipantFeedbackFeedback struct {
 	// Whether the participant is satisfied.
 	Satisfied bool `json:"satisfied,omitzero"`
 	// The feedback details. This returns null if the satisfied field is true.
-	FeedbackDetails []WebinarParticipantFeedbackFeedbackDetail `json:"feedback_details,omitzero"`
+	FeedbackDetails []zoom.CreatedMeetingTemplate `json:"feedback_details,omitzero"`
 	// The participant's comments. This returns null if the satisfied field is true.
 	Comments string `json:"comments,omitzero"`
-}
-
-// WebinarParticipantFeedbackFeedbackDetail is one element of: the feedback details. This returns
-// null if the satisfied field is true.
-type WebinarParticipantFeedbackFeedbackDetail struct {
-	// The feedback ID. * 1 — Poor video quality. * 2 — Poor audio quality. * 5 — Unable to
-	// present using share.zoom.us. * 7 — Unable to make phone call. * 8 — They could not hear us.
-	// * 9 — We could not hear them. * 10 — They could not see us. * 11 — We could not see them.
-	// * 12 — Could not present computer screen. * 999 — Others.
-	ID string `json:"id,omitzero"`
-	// The feedback name.
-	Name string `json:"name,omitzero"`
 }
 
 // MeetingParticipantJoinedWaitingRoomPayload is the payload of
@@ -4098,22 +4097,9 @@ type UserTSPDeletedTSPCredentials struct {
 	// The TSP bridge zone.
 	TSPBridge string `json:"tsp_bridge,omitzero"`
 	// Information about the TSP dial-in numbers.
-	DialInNumbers []UserTSPDeletedDialInNumber `json:"dial_in_numbers,omitzero"`
+	DialInNumbers []zoom.UserTSPAccountDialInNumber `json:"dial_in_numbers,omitzero"`
 	// Not in Zoom's schema; present in its example event.
 	ID string `json:"id,omitzero"`
-}
-
-// UserTSPDeletedDialInNumber is one element of: information about the TSP dial-in numbers.
-type UserTSPDeletedDialInNumber struct {
-	// The country code.
-	Code string `json:"code,omitzero"`
-	// The dial-in phone number.
-	Number string `json:"number,omitzero"`
-	// The type of the phone number: * toll — Toll number. * tollfree — Toll free number. *
-	// media_link — Media link.
-	Type string `json:"type,omitzero"`
-	// The TSP country label: * US_TSP_TB * EU_TSP_TB.
-	CountryLabel string `json:"country_label,omitzero"`
 }
 
 // MeetingAICompanionStartedPayload is the payload of meeting.ai_companion_started events. The AI
@@ -4424,22 +4410,9 @@ type UserTSPCreatedTSPCredentials struct {
 	// The TSP bridge zone.
 	TSPBridge string `json:"tsp_bridge,omitzero"`
 	// Information about the TSP dial-in numbers.
-	DialInNumbers []UserTSPCreatedDialInNumber `json:"dial_in_numbers,omitzero"`
+	DialInNumbers []zoom.UserTSPAccountDialInNumber `json:"dial_in_numbers,omitzero"`
 	// Not in Zoom's schema; present in its example event.
 	ID string `json:"id,omitzero"`
-}
-
-// UserTSPCreatedDialInNumber is one element of: information about the TSP dial-in numbers.
-type UserTSPCreatedDialInNumber struct {
-	// The country code.
-	Code string `json:"code,omitzero"`
-	// The dial-in phone number.
-	Number string `json:"number,omitzero"`
-	// The type of the phone number: * toll — Toll number. * tollfree — Toll free number. *
-	// media_link — Media link.
-	Type string `json:"type,omitzero"`
-	// The TSP country label: * US_TSP_TB * EU_TSP_TB.
-	CountryLabel string `json:"country_label,omitzero"`
 }
 
 // MeetingBreakoutRoomSharingEndedPayload is the payload of meeting.breakout_room_sharing_ended
@@ -4940,7 +4913,7 @@ type MeetingSummaryCompletedObject struct {
 	// The summary overview. Zoom marks this field deprecated.
 	SummaryOverview string `json:"summary_overview,omitzero"`
 	// The summary content details. Zoom marks this field deprecated.
-	SummaryDetails []MeetingSummaryCompletedSummaryDetail `json:"summary_details,omitzero"`
+	SummaryDetails []zoom.MeetingSummarySummaryDetail `json:"summary_details,omitzero"`
 	// The next steps. Zoom marks this field deprecated.
 	NextSteps []string `json:"next_steps,omitzero"`
 	// The complete meeting summary in Markdown format. This unified field is used for all summaries.
@@ -4949,14 +4922,6 @@ type MeetingSummaryCompletedObject struct {
 	SummaryContent string `json:"summary_content,omitzero"`
 	// The URL to view the full summary document in Zoom Docs.
 	SummaryDocURL string `json:"summary_doc_url,omitzero"`
-}
-
-// MeetingSummaryCompletedSummaryDetail is the summary detail object.
-type MeetingSummaryCompletedSummaryDetail struct {
-	// The summary label.
-	Label string `json:"label,omitzero"`
-	// The summary content.
-	Summary string `json:"summary,omitzero"`
 }
 
 // MeetingParticipantPhoneCalloutRejectedPayload is the payload of
@@ -6226,21 +6191,9 @@ type MeetingParticipantFeedbackFeedback struct {
 	// Whether the participant is satisfied.
 	Satisfied bool `json:"satisfied,omitzero"`
 	// The feedback details. This returns null if the satisfied field is true.
-	FeedbackDetails []MeetingParticipantFeedbackFeedbackDetail `json:"feedback_details,omitzero"`
+	FeedbackDetails []zoom.CreatedMeetingTemplate `json:"feedback_details,omitzero"`
 	// The participant's comments. This returns null if the satisfied field is true.
 	Comments string `json:"comments,omitzero"`
-}
-
-// MeetingParticipantFeedbackFeedbackDetail is one element of: the feedback details. This returns
-// null if the satisfied field is true.
-type MeetingParticipantFeedbackFeedbackDetail struct {
-	// The feedback ID. * 1 — Poor video quality. * 2 — Poor audio quality. * 5 — Unable to
-	// present using share.zoom.us. * 7 — Unable to make phone call. * 8 — They could not hear us.
-	// * 9 — We could not hear them. * 10 — They could not see us. * 11 — We could not see them.
-	// * 12 — Could not present computer screen. * 999 — Others.
-	ID string `json:"id,omitzero"`
-	// The feedback name.
-	Name string `json:"name,omitzero"`
 }
 
 // RecordingDeletedPayload is the payload of recording.deleted events. This event is triggered when
@@ -6496,20 +6449,7 @@ type UserTSPUpdatedTSPCredentials struct {
 	// The TSP bridge zone.
 	TSPBridge string `json:"tsp_bridge,omitzero"`
 	// Information about the TSP dial-in numbers.
-	DialInNumbers []UserTSPUpdatedDialInNumber `json:"dial_in_numbers,omitzero"`
-}
-
-// UserTSPUpdatedDialInNumber is one element of: information about the TSP dial-in numbers.
-type UserTSPUpdatedDialInNumber struct {
-	// The country code.
-	Code string `json:"code,omitzero"`
-	// The dial-in phone number.
-	Number string `json:"number,omitzero"`
-	// The phone number's type. * toll - Toll number. * tollfree - Toll free number. * media_link -
-	// Media link.
-	Type string `json:"type,omitzero"`
-	// The TSP country label. * US_TSP_TB * EU_TSP_TB.
-	CountryLabel string `json:"country_label,omitzero"`
+	DialInNumbers []zoom.UserTSPAccountDialInNumber `json:"dial_in_numbers,omitzero"`
 }
 
 // MeetingInvitationTimeoutPayload is the payload of meeting.invitation_timeout events. The Invited
@@ -6796,35 +6736,17 @@ type MeetingSummaryUpdatedObject struct {
 	// The summary overview. Zoom marks this field deprecated.
 	SummaryOverview string `json:"summary_overview,omitzero"`
 	// The summary content details. Zoom marks this field deprecated.
-	SummaryDetails []MeetingSummaryUpdatedSummaryDetail `json:"summary_details,omitzero"`
+	SummaryDetails []zoom.MeetingSummarySummaryDetail `json:"summary_details,omitzero"`
 	// The next steps. Zoom marks this field deprecated.
 	NextSteps []string `json:"next_steps,omitzero"`
 	// Information about the edited meeting summary. Zoom marks this field deprecated.
-	EditedSummary MeetingSummaryUpdatedEditedSummary `json:"edited_summary,omitzero"`
+	EditedSummary zoom.MeetingSummaryEditedSummary `json:"edited_summary,omitzero"`
 	// The complete meeting summary in Markdown format. This unified field is used for all summaries.
 	// For compatibility, the legacy fields summary_overview, summary_details, next_steps, and
 	// edited_summary are still returned, but are deprecated and will not be supported in the future.
 	SummaryContent string `json:"summary_content,omitzero"`
 	// The URL to view the full summary document in Zoom Docs.
 	SummaryDocURL string `json:"summary_doc_url,omitzero"`
-}
-
-// MeetingSummaryUpdatedSummaryDetail is the summary detail object.
-type MeetingSummaryUpdatedSummaryDetail struct {
-	// The summary label.
-	Label string `json:"label,omitzero"`
-	// The summary content.
-	Summary string `json:"summary,omitzero"`
-}
-
-// MeetingSummaryUpdatedEditedSummary is information about the edited meeting summary.
-type MeetingSummaryUpdatedEditedSummary struct {
-	// The user edited summary overview.
-	SummaryOverview string `json:"summary_overview,omitzero"`
-	// The user-edited summary details.
-	SummaryDetails string `json:"summary_details,omitzero"`
-	// The user-edited next steps.
-	NextSteps []string `json:"next_steps,omitzero"`
 }
 
 // RecordingRenamedPayload is the payload of recording.renamed events. The Recording Renamed event
@@ -7785,16 +7707,8 @@ type GroupCreatedPayload struct {
 	// The user ID of the user that created the group.
 	OperatorID string `json:"operator_id,omitzero"`
 	// A timestamp that indicates when the group was created, in milliseconds.
-	TimeStamp int64              `json:"time_stamp,omitzero"`
-	Object    GroupCreatedObject `json:"object,omitzero"`
-}
-
-// GroupCreatedObject is a part of a GroupCreated payload.
-type GroupCreatedObject struct {
-	// The group ID.
-	ID string `json:"id,omitzero"`
-	// The group name.
-	Name string `json:"name,omitzero"`
+	TimeStamp int64                       `json:"time_stamp,omitzero"`
+	Object    zoom.CreatedMeetingTemplate `json:"object,omitzero"`
 }
 
 // GroupUpdatedPayload is the payload of group.updated events. The Group updated event is triggered
@@ -7808,26 +7722,10 @@ type GroupUpdatedPayload struct {
 	// The user ID of the user that updated the group.
 	OperatorID string `json:"operator_id,omitzero"`
 	// A timestamp that indicates when the group was updated, in milliseconds.
-	TimeStamp int64              `json:"time_stamp,omitzero"`
-	Object    GroupUpdatedObject `json:"object,omitzero"`
+	TimeStamp int64                       `json:"time_stamp,omitzero"`
+	Object    zoom.CreatedMeetingTemplate `json:"object,omitzero"`
 	// Information about the group's previous settings.
-	OldObject GroupUpdatedOldObject `json:"old_object,omitzero"`
-}
-
-// GroupUpdatedObject is a part of a GroupUpdated payload.
-type GroupUpdatedObject struct {
-	// The group ID.
-	ID string `json:"id,omitzero"`
-	// The group name.
-	Name string `json:"name,omitzero"`
-}
-
-// GroupUpdatedOldObject is information about the group's previous settings.
-type GroupUpdatedOldObject struct {
-	// The updated group's ID.
-	ID string `json:"id,omitzero"`
-	// The modified field its original value.
-	Name string `json:"name,omitzero"`
+	OldObject zoom.CreatedMeetingTemplate `json:"old_object,omitzero"`
 }
 
 // GroupDeletedPayload is the payload of group.deleted events. The Group deleted event is triggered
@@ -7841,16 +7739,8 @@ type GroupDeletedPayload struct {
 	// The user ID of the user that deleted the group.
 	OperatorID string `json:"operator_id,omitzero"`
 	// A timestamp that indicates when the group was deleted, in milliseconds.
-	TimeStamp int64              `json:"time_stamp,omitzero"`
-	Object    GroupDeletedObject `json:"object,omitzero"`
-}
-
-// GroupDeletedObject is a part of a GroupDeleted payload.
-type GroupDeletedObject struct {
-	// The group ID.
-	ID string `json:"id,omitzero"`
-	// The group name.
-	Name string `json:"name,omitzero"`
+	TimeStamp int64                       `json:"time_stamp,omitzero"`
+	Object    zoom.CreatedMeetingTemplate `json:"object,omitzero"`
 }
 
 // GroupMemberAddedPayload is the payload of group.member_added events. The Group member added event
@@ -7873,15 +7763,7 @@ type GroupMemberAddedObject struct {
 	// The group ID.
 	ID string `json:"id,omitzero"`
 	// Information about the members added to the group.
-	Members []GroupMemberAddedMember `json:"members,omitzero"`
-}
-
-// GroupMemberAddedMember is one element of: information about the members added to the group.
-type GroupMemberAddedMember struct {
-	// The member's user ID.
-	ID string `json:"id,omitzero"`
-	// The member's email address.
-	Email string `json:"email,omitzero"`
+	Members []zoom.AccountSettingsSecuritySigninWithSSOSSOBypassUser `json:"members,omitzero"`
 }
 
 // GroupMemberDeletedPayload is the payload of group.member_deleted events. The Group member deleted
@@ -7904,15 +7786,7 @@ type GroupMemberDeletedObject struct {
 	// The group ID.
 	ID string `json:"id,omitzero"`
 	// Information about the members removed from the group.
-	Members []GroupMemberDeletedMember `json:"members,omitzero"`
-}
-
-// GroupMemberDeletedMember is one element of: information about the members removed from the group.
-type GroupMemberDeletedMember struct {
-	// The member's user ID.
-	ID string `json:"id,omitzero"`
-	// The member's email address.
-	Email string `json:"email,omitzero"`
+	Members []zoom.AccountSettingsSecuritySigninWithSSOSSOBypassUser `json:"members,omitzero"`
 }
 
 // GroupAdminAddedPayload is the payload of group.admin_added events. The Group admin added event is
@@ -7935,15 +7809,7 @@ type GroupAdminAddedObject struct {
 	// The group ID.
 	ID string `json:"id,omitzero"`
 	// Information about the group administrators.
-	Admins []GroupAdminAddedAdmin `json:"admins,omitzero"`
-}
-
-// GroupAdminAddedAdmin is one element of: information about the group administrators.
-type GroupAdminAddedAdmin struct {
-	// The administrator's user ID.
-	ID string `json:"id,omitzero"`
-	// The admin's email address.
-	Email string `json:"email,omitzero"`
+	Admins []zoom.AccountSettingsSecuritySigninWithSSOSSOBypassUser `json:"admins,omitzero"`
 }
 
 // GroupLockSettingsUpdatedPayload is the payload of group.lock_settings_updated events. Zoom
@@ -7978,7 +7844,7 @@ type GroupLockSettingsUpdatedSettings struct {
 	EmailNotification zoom.GroupLockSettingsEmailNotification `json:"email_notification,omitzero"`
 	InMeeting         GroupLockSettingsUpdatedInMeeting       `json:"in_meeting,omitzero"`
 	OtherOptions      zoom.GroupLockSettingsOtherOptions      `json:"other_options,omitzero"`
-	Recording         GroupLockSettingsUpdatedRecording       `json:"recording,omitzero"`
+	Recording         zoom.AccountLockSettingsRecording       `json:"recording,omitzero"`
 	ScheduleMeeting   GroupLockSettingsUpdatedScheduleMeeting `json:"schedule_meeting,omitzero"`
 	// Group Settings: Telephony.
 	Telephony       zoom.GroupLockSettingsTelephony       `json:"telephony,omitzero"`
@@ -8116,34 +7982,6 @@ type GroupLockSettingsUpdatedInMeeting struct {
 	Whiteboard bool `json:"whiteboard,omitzero"`
 }
 
-// GroupLockSettingsUpdatedRecording is a part of a GroupLockSettingsUpdated payload.
-type GroupLockSettingsUpdatedRecording struct {
-	// Whether cloud recordings are accessible to account members.
-	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
-	// Whether Zoom automatically deletes recordings permanently after a specified number of days.
-	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
-	// Whether meetings are automatically recorded when they begin.
-	AutoRecording bool `json:"auto_recording,omitzero"`
-	// Whether hosts can record and save the meetings and webinars in the cloud.
-	CloudRecording bool `json:"cloud_recording,omitzero"`
-	// Whether anyone with a link to the cloud recording can download the file.
-	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
-	// Whether the host can delete cloud recordings. If false, only the admin can delete cloud
-	// recordings.
-	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
-	// Whether cloud recording access is only available for a specific range of IP addresses.
-	IPAddressAccessControl bool `json:"ip_address_access_control,omitzero"`
-	// Whether hosts and participants can record meetings to a local file.
-	LocalRecording bool `json:"local_recording,omitzero"`
-	// Whether hosts can access and view their meetings' cloud recordings.
-	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitzero"`
-	// Whether only authenticated users can view cloud recordings.
-	RecordingAuthentication bool `json:"recording_authentication,omitzero"`
-	// Archiving solution settings. This setting can only be used if you have been granted archiving
-	// solution access by the Zoom support team.
-	Archive bool `json:"archive,omitzero"`
-}
-
 // GroupLockSettingsUpdatedScheduleMeeting is a part of a GroupLockSettingsUpdated payload.
 type GroupLockSettingsUpdatedScheduleMeeting struct {
 	// Whether participants can join only the audio portion of meetings.
@@ -8194,7 +8032,7 @@ type GroupLockSettingsUpdatedOldObjectSettings struct {
 	EmailNotification zoom.GroupLockSettingsEmailNotification                  `json:"email_notification,omitzero"`
 	InMeeting         GroupLockSettingsUpdatedOldObjectSettingsInMeeting       `json:"in_meeting,omitzero"`
 	OtherOptions      zoom.GroupLockSettingsOtherOptions                       `json:"other_options,omitzero"`
-	Recording         GroupLockSettingsUpdatedOldObjectSettingsRecording       `json:"recording,omitzero"`
+	Recording         zoom.AccountLockSettingsRecording                        `json:"recording,omitzero"`
 	ScheduleMeeting   GroupLockSettingsUpdatedOldObjectSettingsScheduleMeeting `json:"schedule_meeting,omitzero"`
 	// Group Settings: Telephony.
 	Telephony       zoom.GroupLockSettingsTelephony       `json:"telephony,omitzero"`
@@ -8333,35 +8171,6 @@ type GroupLockSettingsUpdatedOldObjectSettingsInMeeting struct {
 	Whiteboard bool `json:"whiteboard,omitzero"`
 }
 
-// GroupLockSettingsUpdatedOldObjectSettingsRecording is a part of a GroupLockSettingsUpdated
-// payload.
-type GroupLockSettingsUpdatedOldObjectSettingsRecording struct {
-	// Whether cloud recordings are accessible to account members.
-	AccountUserAccessRecording bool `json:"account_user_access_recording,omitzero"`
-	// Whether Zoom automatically deletes recordings permanently after a specified number of days.
-	AutoDeleteCmr bool `json:"auto_delete_cmr,omitzero"`
-	// Whether meetings are automatically recorded when they begin.
-	AutoRecording bool `json:"auto_recording,omitzero"`
-	// Whether hosts can record and save the meetings and webinars in the cloud.
-	CloudRecording bool `json:"cloud_recording,omitzero"`
-	// Whether anyone with a link to the cloud recording can download the file.
-	CloudRecordingDownload bool `json:"cloud_recording_download,omitzero"`
-	// Whether the host can delete cloud recordings. If false, only the admin can delete cloud
-	// recordings.
-	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitzero"`
-	// Whether cloud recording access is only available for a specific range of IP addresses.
-	IPAddressAccessControl bool `json:"ip_address_access_control,omitzero"`
-	// Whether hosts and participants can record meetings to a local file.
-	LocalRecording bool `json:"local_recording,omitzero"`
-	// Whether hosts can access and view their meetings' cloud recordings.
-	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitzero"`
-	// Whether only authenticated users can view cloud recordings.
-	RecordingAuthentication bool `json:"recording_authentication,omitzero"`
-	// Archiving solution settings. This setting can only be used if you have been granted archiving
-	// solution access by the Zoom support team.
-	Archive bool `json:"archive,omitzero"`
-}
-
 // GroupLockSettingsUpdatedOldObjectSettingsScheduleMeeting is a part of a GroupLockSettingsUpdated
 // payload.
 type GroupLockSettingsUpdatedOldObjectSettingsScheduleMeeting struct {
@@ -8417,15 +8226,7 @@ type GroupAdminDeletedObject struct {
 	// The group ID.
 	ID string `json:"id,omitzero"`
 	// Information about the group admins.
-	Admins []GroupAdminDeletedAdmin `json:"admins,omitzero"`
-}
-
-// GroupAdminDeletedAdmin is one element of: information about the group admins.
-type GroupAdminDeletedAdmin struct {
-	// The admins's user ID.
-	ID string `json:"id,omitzero"`
-	// The admin's email address.
-	Email string `json:"email,omitzero"`
+	Admins []zoom.AccountSettingsSecuritySigninWithSSOSSOBypassUser `json:"admins,omitzero"`
 }
 
 // UserSettingsUpdatedPayload is the payload of user.settings_updated events. Zoom triggers the
@@ -10343,60 +10144,7 @@ type InformationBarriersPolicyDeletedPayload struct {
 	// The account ID of the user who deleted the policy.
 	AccountID string `json:"account_id,omitzero"`
 	// An information barrier's policies and its information.
-	Object InformationBarriersPolicyDeletedObject `json:"object,omitzero"`
-}
-
-// InformationBarriersPolicyDeletedObject is an information barrier's policies and its information.
-type InformationBarriersPolicyDeletedObject struct {
-	// The assigner group's (Group 1) ID.
-	AssignedGroupID string `json:"assigned_group_id,omitzero"`
-	// The information barrier's policy's ID.
-	ID string `json:"id,omitzero"`
-	// The information barrier's policy's name.
-	PolicyName string `json:"policy_name,omitzero"`
-	// The information barriers policy's settings. * If the meeting setting is true, then a hard block
-	// exists between both groups. * If the meeting setting is false but the screen_share,
-	// file_transfer, in_meeting_chat, im, and/or recording settings are true, then a soft block exists
-	// between both groups.
-	Settings InformationBarriersPolicyDeletedSettings `json:"settings,omitzero"`
-	// The information barrier's policy's status: * 0 — Disabled. * 1 — Enabled.
-	Status int64 `json:"status,omitzero"`
-	// The assignee group's (Group 2) ID.
-	ToGroupID string `json:"to_group_id,omitzero"`
-	// The information barrier's policy's type of settings restrictions: * 0 — A hard or soft block
-	// exists, but users in Group 1 and Group 2 can chat with each other. * 1 — A hard or soft block
-	// exists and only users in Group 1 can chat with users in Group 2. * 2 — No blocks exist, but
-	// only users in Group 1 can chat with users in Group 2.
-	Type int64 `json:"type,omitzero"`
-}
-
-// InformationBarriersPolicyDeletedSettings is the information barriers policy's settings. * If the
-// meeting setting is true, then a hard block exists between both groups. * If the meeting setting
-// is false but the screen_share, file_transfer, in_meeting_chat, im, and/or recording settings are
-// true, then a soft block exists between both groups.
-type InformationBarriersPolicyDeletedSettings struct {
-	// If true, users between groups cannot call each other.
-	CompletePhoneCalls bool `json:"complete_phone_calls,omitzero"`
-	// If true, users between groups cannot transfer files in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	FileTransfer bool `json:"file_transfer,omitzero"`
-	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
-	// if the meeting value is false.
-	IM bool `json:"im,omitzero"`
-	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
-	// If true, the users between groups cannot meet. This also creates a hard block between both
-	// groups.
-	Meeting bool `json:"meeting,omitzero"`
-	// If true, users between groups cannot user SMS.
-	MessageViaSMS bool `json:"message_via_sms,omitzero"`
-	// If true, users between groups cannot record the meeting. This also creates a soft block between
-	// both groups if the meeting value is false.
-	Recording bool `json:"recording,omitzero"`
-	// If true, users between groups cannot share screens in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	ScreenShare bool `json:"screen_share,omitzero"`
+	Object zoom.InformationBarrierPolicy `json:"object,omitzero"`
 }
 
 // AccountUpdatedPayload is the payload of account.updated events. The Account/Sub Account's profile
@@ -10441,60 +10189,7 @@ type InformationBarriersPolicyCreatedPayload struct {
 	// The account ID of the user who created the policy.
 	AccountID string `json:"account_id,omitzero"`
 	// An information barrier's policies and its information.
-	Object InformationBarriersPolicyCreatedObject `json:"object,omitzero"`
-}
-
-// InformationBarriersPolicyCreatedObject is an information barrier's policies and its information.
-type InformationBarriersPolicyCreatedObject struct {
-	// The assigner group's (Group 1) ID.
-	AssignedGroupID string `json:"assigned_group_id,omitzero"`
-	// The information barrier's policy's ID.
-	ID string `json:"id,omitzero"`
-	// The information barrier's policy's name.
-	PolicyName string `json:"policy_name,omitzero"`
-	// The information barrier's policy's settings. * If the meeting setting is true, then a hard block
-	// exists between both groups. * If the meeting setting is false but the screen_share,
-	// file_transfer, in_meeting_chat, im, and/or recording settings are true, then a soft block exists
-	// between both groups.
-	Settings InformationBarriersPolicyCreatedSettings `json:"settings,omitzero"`
-	// The information barrier's policy's status: * 0 — Disabled. * 1 — Enabled.
-	Status int64 `json:"status,omitzero"`
-	// The assignee group's (Group 2) ID.
-	ToGroupID string `json:"to_group_id,omitzero"`
-	// The information barrier's policy's type of settings restrictions: * 0 — A hard or soft block
-	// exists, but users in Group 1 and Group 2 can chat with each other. * 1 — A hard or soft block
-	// exists and only users in Group 1 can chat with users in Group 2. * 2 — No blocks exist, but
-	// only users in Group 1 can chat with users in Group 2.
-	Type int64 `json:"type,omitzero"`
-}
-
-// InformationBarriersPolicyCreatedSettings is the information barrier's policy's settings. * If the
-// meeting setting is true, then a hard block exists between both groups. * If the meeting setting
-// is false but the screen_share, file_transfer, in_meeting_chat, im, and/or recording settings are
-// true, then a soft block exists between both groups.
-type InformationBarriersPolicyCreatedSettings struct {
-	// If true, users between groups cannot call each other.
-	CompletePhoneCalls bool `json:"complete_phone_calls,omitzero"`
-	// If true, users between groups cannot transfer files in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	FileTransfer bool `json:"file_transfer,omitzero"`
-	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
-	// if the meeting value is false.
-	IM bool `json:"im,omitzero"`
-	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
-	// If true, the users between groups cannot meet. This also creates a hard block between both
-	// groups.
-	Meeting bool `json:"meeting,omitzero"`
-	// If true, users between groups cannot user SMS.
-	MessageViaSMS bool `json:"message_via_sms,omitzero"`
-	// If true, users between groups cannot record the meeting. This also creates a soft block between
-	// both groups if the meeting value is false.
-	Recording bool `json:"recording,omitzero"`
-	// If true, users between groups cannot share screens in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	ScreenShare bool `json:"screen_share,omitzero"`
+	Object zoom.InformationBarrierPolicy `json:"object,omitzero"`
 }
 
 // AccountLockSettingsUpdatedPayload is the payload of account.lock_settings_updated events. Zoom
@@ -10533,11 +10228,11 @@ type AccountLockSettingsUpdatedSettings struct {
 	Telephony zoom.GroupLockSettingsTelephony `json:"telephony,omitzero"`
 	// Account Audio Conference Settings.
 	AudioConferencing zoom.GroupLockSettingsAudioConferencing `json:"audio_conferencing,omitzero"`
-	Chat              AccountLockSettingsUpdatedChat          `json:"chat,omitzero"`
-	OtherOptions      AccountLockSettingsUpdatedOtherOptions  `json:"other_options,omitzero"`
+	Chat              zoom.AccountLockSettingsChat            `json:"chat,omitzero"`
+	OtherOptions      zoom.AccountLockSettingsOtherOptions    `json:"other_options,omitzero"`
 	// Account Settings: TSP.
-	TSP             AccountLockSettingsUpdatedTSP             `json:"tsp,omitzero"`
-	MeetingSecurity AccountLockSettingsUpdatedMeetingSecurity `json:"meeting_security,omitzero"`
+	TSP             AccountLockSettingsUpdatedTSP           `json:"tsp,omitzero"`
+	MeetingSecurity zoom.AccountLockSettingsMeetingSecurity `json:"meeting_security,omitzero"`
 }
 
 // AccountLockSettingsUpdatedScheduleMeeting is a part of a AccountLockSettingsUpdated payload.
@@ -10740,130 +10435,12 @@ type AccountLockSettingsUpdatedRecording struct {
 	Archive bool `json:"archive,omitzero"`
 }
 
-// AccountLockSettingsUpdatedChat is a part of a AccountLockSettingsUpdated payload.
-type AccountLockSettingsUpdatedChat struct {
-	// Users can share files in chats and channels.
-	ShareFiles bool `json:"share_files,omitzero"`
-	// Allow users to use the emoji library in direct messages or group conversations. Choose between
-	// allowing users to use any emoji in the library, or choose to allow only pre-selected emojis. If
-	// the setting is disabled, users can still use keyboard shortcuts to add emojis. Users can change
-	// their emoji skin tone in Settings.
-	ChatEmojis bool `json:"chat_emojis,omitzero"`
-	// Allow users to record voice messages that can be sent in direct messages or group conversations.
-	RecordVoiceMessages bool `json:"record_voice_messages,omitzero"`
-	// Allow users to record video messages that can be sent in direct messages or group conversations.
-	// If the file share setting is disabled, they will not be able to record and send video messages.
-	RecordVideoMessages bool `json:"record_video_messages,omitzero"`
-	// Allow users to take and send screenshots in direct messages or group conversations.
-	ScreenCapture bool `json:"screen_capture,omitzero"`
-	// Share links to messages and channels in Team Chat.
-	ShareLinksInChat bool `json:"share_links_in_chat,omitzero"`
-	// Schedule a meeting from chat or channel.
-	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitzero"`
-	// Whether to allow users to add contacts.
-	AllowUsersToAddContacts bool `json:"allow_users_to_add_contacts,omitzero"`
-	// Whether to Allow users to chat with others.
-	AllowUsersToChatWithOthers bool `json:"allow_users_to_chat_with_others,omitzero"`
-	// Whether to enable the Chat Etiquette Tool.
-	ChatEtiquetteTool bool `json:"chat_etiquette_tool,omitzero"`
-	// Whether to send data to third-party archiving service.
-	SendDataToThirdPartyArchivingService bool `json:"send_data_to_third_party_archiving_service,omitzero"`
-	// Allow users to translate team chat messages. [Learn
-	// more].(https://support.zoom.us/hc/en-us/articles/12998089084685).
-	TranslateMessages bool `json:"translate_messages,omitzero"`
-	// Whether to allow users to search GIF images from GIPHY when they compose messages.
-	SearchAndSendAnimatedGifImages bool `json:"search_and_send_animated_gif_images,omitzero"`
-	// Store messages in Zoom's cloud.
-	SetRetentionPeriodInCloud bool `json:"set_retention_period_in_cloud,omitzero"`
-	// Set retention period for messages on local devices.
-	SetRetentionPeriodInLocal bool `json:"set_retention_period_in_local,omitzero"`
-	// Whether to allow users to create Shared Spaces.
-	SharedSpaces bool `json:"shared_spaces,omitzero"`
-	// Whether to allow users to create channels and group chats.
-	AllowCreateChannelsAndGroupChats bool `json:"allow_create_channels_and_group_chats,omitzero"`
-	// Whether to allow huddles from channels.
-	AllowHuddlesFromChannels bool `json:"allow_huddles_from_channels,omitzero"`
-	// Whether to allow users to downloading files.
-	DownloadFile bool `json:"download_file,omitzero"`
-	// Whether to allow users to share screen in chat.
-	ShareScreenInChat bool `json:"share_screen_in_chat,omitzero"`
-	// Chat email address.
-	ChatEmailAddress bool `json:"chat_email_address,omitzero"`
-	// Whether to enable read receipts.
-	ReadReceipts bool `json:"read_receipts,omitzero"`
-	// Whether to allow users to delete messages.
-	AllowDeleteMessage bool `json:"allow_delete_message,omitzero"`
-	// Whether to allow users to edit messages.
-	AllowEditMessage bool `json:"allow_edit_message,omitzero"`
-	// Change my presence status when I am in a meeting or call.
-	PresenceOnMeeting bool `json:"presence_on_meeting,omitzero"`
-	// Change my status to away when screen saver begins.
-	PresenceAwayWhenScreenSaver bool `json:"presence_away_when_screen_saver,omitzero"`
-	// Summarize with AI Companion.
-	AISummary bool `json:"ai_summary,omitzero"`
-	// Compose with AI Companion.
-	AICompose bool `json:"ai_compose,omitzero"`
-	// Chat Recommendation with Zoom AI Companion.
-	AIRecommend bool `json:"ai_recommend,omitzero"`
-	// Quick reply with AI Companion.
-	AIReply bool `json:"ai_reply,omitzero"`
-	// Sentence completion with AI Companion.
-	AISentenceCompletion bool `json:"ai_sentence_completion,omitzero"`
-	// Quick schedule with AI Companion.
-	AIQuickSchedule bool `json:"ai_quick_schedule,omitzero"`
-	// Allow users to launch a poll in chats and channels.
-	SurveyPoll bool `json:"survey_poll,omitzero"`
-}
-
-// AccountLockSettingsUpdatedOtherOptions is a part of a AccountLockSettingsUpdated payload.
-type AccountLockSettingsUpdatedOtherOptions struct {
-	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open. Android
-	// hides the screenshot in the system-level list of recent apps.
-	BlurSnapshot bool `json:"blur_snapshot,omitzero"`
-	// Webinar registration options.
-	WebinarRegistrationOptions bool `json:"webinar_registration_options,omitzero"`
-}
-
 // AccountLockSettingsUpdatedTSP is Account Settings: TSP.
 type AccountLockSettingsUpdatedTSP struct {
 	// Call Out Countries/Regions.
 	CallOut bool `json:"call_out,omitzero"`
 	// Show international numbers link on the invitation email.
 	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitzero"`
-}
-
-// AccountLockSettingsUpdatedMeetingSecurity is a part of a AccountLockSettingsUpdated payload.
-type AccountLockSettingsUpdatedMeetingSecurity struct {
-	// Whether to enable the Approve or block entry for users from specific countries/regions setting.
-	ApprovedOrDeniedCountriesOrRegions bool `json:"approved_or_denied_countries_or_regions,omitzero"`
-	// Whether all meetings must be secured with at least one security option.
-	AutoSecurity bool `json:"auto_security,omitzero"`
-	// Whether users in specific domains are blocked from joining meetings and webinars.
-	BlockUserDomain bool `json:"block_user_domain,omitzero"`
-	// Whether to enable the Chat Etiquette Tool.
-	ChatEtiquetteTool bool `json:"chat_etiquette_tool,omitzero"`
-	// Whether the meeting password is encrypted and included in the invitation link. The provided link
-	// will allow participants to join the meeting without having to enter the password.
-	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitzero"`
-	// Whether use encryption to start a meeting.
-	EncryptionType bool `json:"encryption_type,omitzero"`
-	// Whether to enable end-to-end encryption for meetings.
-	EndToEndEncryptedMeetings bool `json:"end_to_end_encrypted_meetings,omitzero"`
-	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
-	// are password-protected. Personal Meeting ID (PMI) meetings are not included in this setting.
-	MeetingPassword bool `json:"meeting_password,omitzero"`
-	// Whether to specify that only authenticated users can join the meeting from the web client.
-	OnlyAuthenticatedCanJoinFromWebclient bool `json:"only_authenticated_can_join_from_webclient,omitzero"`
-	// Whether passwords are required for participants joining by phone.
-	PhonePassword bool `json:"phone_password,omitzero"`
-	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
-	// systems are password-protected.
-	PMIPassword bool `json:"pmi_password,omitzero"`
-	// Whether participants are placed in the Waiting Room when they join a meeting.
-	WaitingRoom bool `json:"waiting_room,omitzero"`
-	// Whether to generate a password when scheduling webinars. Participants must use the generated
-	// password to join the scheduled webinar.
-	WebinarPassword bool `json:"webinar_password,omitzero"`
 }
 
 // AccountLockSettingsUpdatedOldObject is information about the account's previous lock settings.
@@ -10883,12 +10460,12 @@ type AccountLockSettingsUpdatedOldObjectSettings struct {
 	EmailNotification zoom.GroupLockSettingsEmailNotification   `json:"email_notification,omitzero"`
 	Recording         AccountLockSettingsUpdatedRecording       `json:"recording,omitzero"`
 	// Account Settings: Telephony.
-	Telephony    zoom.GroupLockSettingsTelephony        `json:"telephony,omitzero"`
-	OtherOptions AccountLockSettingsUpdatedOtherOptions `json:"other_options,omitzero"`
+	Telephony    zoom.GroupLockSettingsTelephony      `json:"telephony,omitzero"`
+	OtherOptions zoom.AccountLockSettingsOtherOptions `json:"other_options,omitzero"`
 	// Account Audio Conference Settings.
-	AudioConferencing zoom.GroupLockSettingsAudioConferencing   `json:"audio_conferencing,omitzero"`
-	Chat              AccountLockSettingsUpdatedChat            `json:"chat,omitzero"`
-	MeetingSecurity   AccountLockSettingsUpdatedMeetingSecurity `json:"meeting_security,omitzero"`
+	AudioConferencing zoom.GroupLockSettingsAudioConferencing `json:"audio_conferencing,omitzero"`
+	Chat              zoom.AccountLockSettingsChat            `json:"chat,omitzero"`
+	MeetingSecurity   zoom.AccountLockSettingsMeetingSecurity `json:"meeting_security,omitzero"`
 	// Account Settings: TSP.
 	TSP AccountLockSettingsUpdatedTSP `json:"tsp,omitzero"`
 }
@@ -10938,7 +10515,7 @@ type InformationBarriersPolicyUpdatedObject struct {
 	// exists between both groups. * If the meeting setting is false but the screen_share,
 	// file_transfer, in_meeting_chat, im, and/or recording settings are true, then a soft block exists
 	// between both groups.
-	Settings InformationBarriersPolicyUpdatedSettings `json:"settings,omitzero"`
+	Settings zoom.InformationBarrierPolicySettings `json:"settings,omitzero"`
 	// The Information Barriers policy's status: * 0 — Disabled. * 1 — Enabled.
 	Status int64 `json:"status,omitzero"`
 	// The assignee group's (Group 2) ID.
@@ -10954,35 +10531,6 @@ type InformationBarriersPolicyUpdatedObject struct {
 	NewPolicy json.RawMessage `json:"new_policy,omitzero"`
 	// Not in Zoom's schema; present in its example event.
 	OldPolicy json.RawMessage `json:"old_policy,omitzero"`
-}
-
-// InformationBarriersPolicyUpdatedSettings is the Information Barriers policy's settings. * If the
-// meeting setting is true, then a hard block exists between both groups. * If the meeting setting
-// is false but the screen_share, file_transfer, in_meeting_chat, im, and/or recording settings are
-// true, then a soft block exists between both groups.
-type InformationBarriersPolicyUpdatedSettings struct {
-	// If true, users between groups cannot call each other.
-	CompletePhoneCalls bool `json:"complete_phone_calls,omitzero"`
-	// If true, users between groups cannot transfer files in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	FileTransfer bool `json:"file_transfer,omitzero"`
-	// If true, users between groups cannot IM chat. This also creates a soft block between both groups
-	// if the meeting value is false.
-	IM bool `json:"im,omitzero"`
-	// If true, users between groups cannot use chat in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	InMeetingChat bool `json:"in_meeting_chat,omitzero"`
-	// If true, the users between groups cannot meet. This also creates a hard block between both
-	// groups.
-	Meeting bool `json:"meeting,omitzero"`
-	// If true, users between groups cannot user SMS.
-	MessageViaSMS bool `json:"message_via_sms,omitzero"`
-	// If true, users between groups cannot record the meeting. This also creates a soft block between
-	// both groups if the meeting value is false.
-	Recording bool `json:"recording,omitzero"`
-	// If true, users between groups cannot share screens in a meeting. This also creates a soft block
-	// between both groups if the meeting value is false.
-	ScreenShare bool `json:"screen_share,omitzero"`
 }
 
 // AccountVanityURLApprovedPayload is the payload of account.vanity_url_approved events. The
@@ -11038,33 +10586,33 @@ type AccountSettingsUpdatedSettings struct {
 	// Information about the in meeting settings.
 	InMeeting AccountSettingsUpdatedInMeeting `json:"in_meeting,omitzero"`
 	// Information about the email notification settings.
-	EmailNotification AccountSettingsUpdatedEmailNotification `json:"email_notification,omitzero"`
+	EmailNotification zoom.AccountSettingsEmailNotification `json:"email_notification,omitzero"`
 	// Information about the Zoom Rooms settings.
-	ZoomRooms AccountSettingsUpdatedZoomRooms `json:"zoom_rooms,omitzero"`
+	ZoomRooms zoom.AccountSettingsZoomRooms `json:"zoom_rooms,omitzero"`
 	// Information about the security settings.
 	Security AccountSettingsUpdatedSecurity `json:"security,omitzero"`
 	// Information about recording settings.
 	Recording AccountSettingsUpdatedRecording `json:"recording,omitzero"`
 	// Information about telephony settings.
-	Telephony AccountSettingsUpdatedTelephony `json:"telephony,omitzero"`
+	Telephony zoom.AccountSettingsTelephony `json:"telephony,omitzero"`
 	// Information about TSP settings.
 	TSP AccountSettingsUpdatedTSP `json:"tsp,omitzero"`
 	// Information about integration settings.
-	Integration AccountSettingsUpdatedIntegration `json:"integration,omitzero"`
+	Integration zoom.AccountSettingsIntegration `json:"integration,omitzero"`
 	// Feature.
-	Feature      AccountSettingsUpdatedFeature      `json:"feature,omitzero"`
+	Feature      zoom.AccountSettingsFeature        `json:"feature,omitzero"`
 	OtherOptions AccountSettingsUpdatedOtherOptions `json:"other_options,omitzero"`
 	// The account's audio conference settings.
 	AudioConferencing AccountSettingsUpdatedAudioConferencing `json:"audio_conferencing,omitzero"`
 	// The account's chat settings.
-	Chat            AccountSettingsUpdatedChat            `json:"chat,omitzero"`
-	MeetingSecurity zoom.GroupSettingsMeetingSecurity     `json:"meeting_security,omitzero"`
-	InSession       AccountSettingsUpdatedInSession       `json:"in_session,omitzero"`
-	SessionSecurity AccountSettingsUpdatedSessionSecurity `json:"session_security,omitzero"`
+	Chat            AccountSettingsUpdatedChat          `json:"chat,omitzero"`
+	MeetingSecurity zoom.GroupSettingsMeetingSecurity   `json:"meeting_security,omitzero"`
+	InSession       AccountSettingsUpdatedInSession     `json:"in_session,omitzero"`
+	SessionSecurity zoom.AccountSettingsSessionSecurity `json:"session_security,omitzero"`
 	// Email and calendar related settings.
-	MailCalendar AccountSettingsUpdatedMailCalendar `json:"mail_calendar,omitzero"`
+	MailCalendar zoom.AccountSettingsMailCalendar `json:"mail_calendar,omitzero"`
 	// General settings.
-	GeneralSetting AccountSettingsUpdatedGeneralSetting `json:"general_setting,omitzero"`
+	GeneralSetting zoom.AccountSettingsGeneralSetting `json:"general_setting,omitzero"`
 }
 
 // AccountSettingsUpdatedScheduleMeeting is information about the schedule meeting settings.
@@ -11120,29 +10668,11 @@ type AccountSettingsUpdatedScheduleMeeting struct {
 	// Information about the Always display "Zoom Meeting" as the meeting topic setting.
 	AlwaysDisplayZoomMeetingAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitzero"`
 	// Information about the Hide meeting description feature.
-	HideMeetingDescription AccountSettingsUpdatedHideMeetingDescription `json:"hide_meeting_description,omitzero"`
+	HideMeetingDescription zoom.AccountSettingsScheduleMeetingHideMeetingDescription `json:"hide_meeting_description,omitzero"`
 	// Information about the Always show "Zoom Webinar" as the webinar topic setting.
 	AlwaysDisplayZoomWebinarAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitzero"`
 	// Information about the Hide webinar description feature.
-	HideWebinarDescription AccountSettingsUpdatedHideWebinarDescription `json:"hide_webinar_description,omitzero"`
-}
-
-// AccountSettingsUpdatedHideMeetingDescription is information about the Hide meeting description
-// feature.
-type AccountSettingsUpdatedHideMeetingDescription struct {
-	// Whether the Hide meeting description setting is enabled.
-	Enable bool `json:"enable,omitzero"`
-	// Whether to hide the description for already-scheduled meetings.
-	HideDescriptionForScheduledMeetings bool `json:"hide_description_for_scheduled_meetings,omitzero"`
-}
-
-// AccountSettingsUpdatedHideWebinarDescription is information about the Hide webinar description
-// feature.
-type AccountSettingsUpdatedHideWebinarDescription struct {
-	// Whether the Hide webinar description setting is enabled.
-	Enable bool `json:"enable,omitzero"`
-	// Whether to hide webinar description for the webinars which have already been scheduled.
-	HideDescriptionForScheduledWebinars bool `json:"hide_description_for_scheduled_webinars,omitzero"`
+	HideWebinarDescription zoom.AccountSettingsScheduleMeetingHideWebinarDescription `json:"hide_webinar_description,omitzero"`
 }
 
 // AccountSettingsUpdatedInMeeting is information about the in meeting settings.
@@ -11329,51 +10859,6 @@ type AccountSettingsUpdatedInMeeting struct {
 	ParticipantsShareSimultaneously string `json:"participants_share_simultaneously,omitzero"`
 }
 
-// AccountSettingsUpdatedEmailNotification is information about the email notification settings.
-type AccountSettingsUpdatedEmailNotification struct {
-	// Whether to notify the host when a cloud recording is available.
-	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitzero"`
-	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
-	// recording is available.
-	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitzero"`
-	// Whether to notify any alternative hosts when a cloud recording is available.
-	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitzero"`
-	// Whether to notify the host when participants join the meeting before them.
-	JBHReminder bool `json:"jbh_reminder,omitzero"`
-	// Whether to notify the host and participants when a meeting is canceled.
-	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitzero"`
-	// Whether to notify the user when host licenses are running low.
-	LowHostCountReminder bool `json:"low_host_count_reminder,omitzero"`
-	// Whether to notify when an alternative host is added to or removed from a meeting.
-	AlternativeHostReminder bool `json:"alternative_host_reminder,omitzero"`
-	// Whether to notify the host that there is a meeting is scheduled, rescheduled, or canceled.
-	ScheduleForReminder bool `json:"schedule_for_reminder,omitzero"`
-}
-
-// AccountSettingsUpdatedZoomRooms is information about the Zoom Rooms settings.
-type AccountSettingsUpdatedZoomRooms struct {
-	// Whether upcoming meeting alerts are enabled.
-	UpcomingMeetingAlert bool `json:"upcoming_meeting_alert,omitzero"`
-	// Whether to start the AirPlay service manually.
-	StartAirplayManually bool `json:"start_airplay_manually,omitzero"`
-	// Whether weekly system restarts are enabled.
-	WeeklySystemRestart bool `json:"weekly_system_restart,omitzero"`
-	// Whether to display meeting lists with calendar integration.
-	ListMeetingsWithCalendar bool `json:"list_meetings_with_calendar,omitzero"`
-	// Whether Zoom Room post-meeting feedback is enabled.
-	ZrPostMeetingFeedback bool `json:"zr_post_meeting_feedback,omitzero"`
-	// Whether the automatic direct sharing using an ultrasonic proximity signal is enabled.
-	Ultrasonic bool `json:"ultrasonic,omitzero"`
-	// Whether to force all meetings to be private meetings.
-	ForcePrivateMeeting bool `json:"force_private_meeting,omitzero"`
-	// Whether hiding of the host and meeting ID in private meetings is enabled.
-	HideHostInformation bool `json:"hide_host_information,omitzero"`
-	// Whether cloud recording for instant meetings is enabled.
-	CmrForInstantMeeting bool `json:"cmr_for_instant_meeting,omitzero"`
-	// Whether an automatic start time and stop time for scheduled meetings is enabled.
-	AutoStartStopScheduledMeetings bool `json:"auto_start_stop_scheduled_meetings,omitzero"`
-}
-
 // AccountSettingsUpdatedSecurity is information about the security settings.
 type AccountSettingsUpdatedSecurity struct {
 	// Whether only account administrators can change a user's username and picture.
@@ -11384,47 +10869,9 @@ type AccountSettingsUpdatedSecurity struct {
 	HideBillingInfo bool `json:"hide_billing_info,omitzero"`
 	// Information about the enhanced password rules that allows Zoom account administrators and owners
 	// to apply additinal requirements to the users' Zoom login password.
-	PasswordRequirement AccountSettingsUpdatedPasswordRequirement `json:"password_requirement,omitzero"`
+	PasswordRequirement zoom.AccountSettingsSecurityPasswordRequirement `json:"password_requirement,omitzero"`
 	// Allow users to sign in with single sign-on (SSO).
-	SigninWithSSO AccountSettingsUpdatedSigninWithSSO `json:"signin_with_sso,omitzero"`
-}
-
-// AccountSettingsUpdatedPasswordRequirement is information about the enhanced password rules that
-// allows Zoom account administrators and owners to apply additinal requirements to the users' Zoom
-// login password.
-type AccountSettingsUpdatedPasswordRequirement struct {
-	// A password's required minimum length value. The password length can be between a minimum of 8
-	// characters, up to 14 characters.
-	MinimumPasswordLength int64 `json:"minimum_password_length,omitzero"`
-	// Whether a password requires at least one special character (for example, !, @, and #).
-	HaveSpecialCharacter bool `json:"have_special_character,omitzero"`
-	// The password's maximum length of consecutive characters (for example, abcde).
-	ConsecutiveCharactersLength int64 `json:"consecutive_characters_length,omitzero"`
-	// Whether passwords must pass detection through a weak password dictionary.
-	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitzero"`
-}
-
-// AccountSettingsUpdatedSigninWithSSO is Allow users to sign in with single sign-on (SSO).
-type AccountSettingsUpdatedSigninWithSSO struct {
-	// Whether to allow users to sign in with single sign-on (SSO). Enabling this requires you to
-	// configure your account's SSO settings. This lets users sign in with SSO through your company's
-	// vanity URL.
-	Enable bool `json:"enable,omitzero"`
-	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
-	// one of the domains.
-	RequireSSOForDomains bool `json:"require_sso_for_domains,omitzero"`
-	// Users using these domains are required to sign in with single sign-on (SSO).
-	Domains []string `json:"domains,omitzero"`
-	// The users can bypass SSO sign-in.
-	SSOBypassUsers []AccountSettingsUpdatedSSOBypassUser `json:"sso_bypass_users,omitzero"`
-}
-
-// AccountSettingsUpdatedSSOBypassUser is one element of: the users can bypass SSO sign-in.
-type AccountSettingsUpdatedSSOBypassUser struct {
-	// The user's ID.
-	ID string `json:"id,omitzero"`
-	// The user's email.
-	Email string `json:"email,omitzero"`
+	SigninWithSSO zoom.AccountSettingsSecuritySigninWithSSO `json:"signin_with_sso,omitzero"`
 }
 
 // AccountSettingsUpdatedRecording is information about recording settings.
@@ -11567,16 +11014,6 @@ type AccountSettingsUpdatedArchiveSettings struct {
 	PlayVoicePromptWhenArchivingStarts string `json:"play_voice_prompt_when_archiving_starts,omitzero"`
 }
 
-// AccountSettingsUpdatedTelephony is information about telephony settings.
-type AccountSettingsUpdatedTelephony struct {
-	// Whether users can join the meeting using an existing third-party audio configuration.
-	ThirdPartyAudio bool `json:"third_party_audio,omitzero"`
-	// Information about the third-party audio configuration.
-	AudioConferenceInfo string `json:"audio_conference_info,omitzero"`
-	// Information about where most of the participants call into or call from during a meeting.
-	TelephonyRegions zoom.UserSettingsTelephonyTelephonyRegions `json:"telephony_regions,omitzero"`
-}
-
 // AccountSettingsUpdatedTSP is information about TSP settings.
 type AccountSettingsUpdatedTSP struct {
 	// Call Out.
@@ -11603,32 +11040,6 @@ type AccountSettingsUpdatedGlobalDialInCountries struct {
 	// The list of selected countries/regions whose dial-in numbers will be listed in the email
 	// invitation. You can adjust the order that the dial-in numbers appear in the email invitation.
 	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
-}
-
-// AccountSettingsUpdatedIntegration is information about integration settings.
-type AccountSettingsUpdatedIntegration struct {
-	// Whether meetings can be scheduled using Google Calendar.
-	GoogleCalendar bool `json:"google_calendar,omitzero"`
-	// Whether users who join a meeting from their mobile device can share content from their Google
-	// Drive.
-	GoogleDrive bool `json:"google_drive,omitzero"`
-	// Whether users who join a meeting from their mobile device can share content from their Dropbox
-	// account.
-	Dropbox bool `json:"dropbox,omitzero"`
-	// Whether users who join a meeting from their mobile device can share content from their Box
-	// account.
-	Box bool `json:"box,omitzero"`
-	// Whether users who join a meeting from their mobile device can share content from their Microsoft
-	// OneDrive account.
-	MicrosoftOneDrive bool `json:"microsoft_one_drive,omitzero"`
-	// Whether users can control a connected Kubi device from within a Zoom meeting.
-	Kubi bool `json:"kubi,omitzero"`
-}
-
-// AccountSettingsUpdatedFeature is Feature.
-type AccountSettingsUpdatedFeature struct {
-	// The maximum number of participants a host can have in a single meeting.
-	MeetingCapacity int64 `json:"meeting_capacity,omitzero"`
 }
 
 // AccountSettingsUpdatedOtherOptions is a part of a AccountSettingsUpdated payload.
@@ -11722,7 +11133,7 @@ type AccountSettingsUpdatedChat struct {
 	// Whether chatbots added to chats and channels can read and write messages.
 	AllowBotsChat bool `json:"allow_bots_chat,omitzero"`
 	// Users can share files in chats and channels.
-	ShareFiles AccountSettingsUpdatedShareFiles `json:"share_files,omitzero"`
+	ShareFiles zoom.AccountSettingsChatShareFiles `json:"share_files,omitzero"`
 	// Chat emojis.
 	ChatEmojis zoom.GroupSettingsChatChatEmojis `json:"chat_emojis,omitzero"`
 	// Allow users to record voice messages that can be sent in direct messages or group conversations.
@@ -11751,27 +11162,27 @@ type AccountSettingsUpdatedChat struct {
 	// Allow users to chat with others.
 	AllowUsersToChatWithOthers zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_chat_with_others,omitzero"`
 	// Information about the Chat Etiquette Tool.
-	ChatEtiquetteTool AccountSettingsUpdatedChatEtiquetteTool `json:"chat_etiquette_tool,omitzero"`
+	ChatEtiquetteTool zoom.AccountSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitzero"`
 	// Send data to third-party archiving service.
 	SendDataToThirdPartyArchivingService AccountSettingsUpdatedSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitzero"`
 	// Store personal channel messages on local devices.
-	ApplyLocalStorageToPersonalChannel AccountSettingsUpdatedApplyLocalStorageToPersonalChannel `json:"apply_local_storage_to_personal_channel,omitzero"`
+	ApplyLocalStorageToPersonalChannel zoom.AccountSettingsChatApplyLocalStorageToPersonalChannel `json:"apply_local_storage_to_personal_channel,omitzero"`
 	// Allow users to translate team chat messages. [Learn
 	// more].(https://support.zoom.us/hc/en-us/articles/12998089084685).
 	TranslateMessages bool `json:"translate_messages,omitzero"`
 	// Allow users to search GIF images from GIPHY when they compose messages. See GIPHY's website for
 	// more information about content ratings.
-	SearchAndSendAnimatedGifImages AccountSettingsUpdatedSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitzero"`
+	SearchAndSendAnimatedGifImages zoom.AccountSettingsChatSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitzero"`
 	// Restrict external collaboration in group chats and channels for a select group.
-	ExternalCollabRestrict AccountSettingsUpdatedExternalCollabRestrict `json:"external_collab_restrict,omitzero"`
+	ExternalCollabRestrict zoom.AccountSettingsChatExternalCollabRestrict `json:"external_collab_restrict,omitzero"`
 	// Add external users into group chats and channels.
-	ExternalUserControl AccountSettingsUpdatedExternalUserControl `json:"external_user_control,omitzero"`
+	ExternalUserControl zoom.AccountSettingsChatExternalUserControl `json:"external_user_control,omitzero"`
 	// Require admin approval for adding external users in group chats and channels.
-	ExternalInviteApprove AccountSettingsUpdatedExternalInviteApprove `json:"external_invite_approve,omitzero"`
+	ExternalInviteApprove zoom.AccountSettingsChatExternalJoinApprove `json:"external_invite_approve,omitzero"`
 	// Allow members of your organization to join external group chats and channels.
-	ExternalMemberJoin AccountSettingsUpdatedExternalMemberJoin `json:"external_member_join,omitzero"`
+	ExternalMemberJoin zoom.AccountSettingsChatExternalMemberJoin `json:"external_member_join,omitzero"`
 	// Require admin approval for joining external group chats and channels.
-	ExternalJoinApprove AccountSettingsUpdatedExternalJoinApprove `json:"external_join_approve,omitzero"`
+	ExternalJoinApprove zoom.AccountSettingsChatExternalJoinApprove `json:"external_join_approve,omitzero"`
 	// Downloading files.
 	DownloadFile bool `json:"download_file,omitzero"`
 	// Share screen in chat.
@@ -11798,18 +11209,18 @@ type AccountSettingsUpdatedChat struct {
 	SharedSpaces bool `json:"shared_spaces,omitzero"`
 	// Allow users to create email addresses for chats and channels. Email sent to a created address
 	// will also be posted in respective chat or channel.
-	ChatEmailAddress AccountSettingsUpdatedChatEmailAddress `json:"chat_email_address,omitzero"`
+	ChatEmailAddress zoom.AccountSettingsChatChatEmailAddress `json:"chat_email_address,omitzero"`
 	// Indicate when messages have been seen by recipients, for chats and channels with less than 20
 	// members.
-	ReadReceipts AccountSettingsUpdatedReadReceipts `json:"read_receipts,omitzero"`
+	ReadReceipts zoom.AccountSettingsChatReadReceipts `json:"read_receipts,omitzero"`
 	// When this setting is enabled, users can delete their own messages in Team Chat. If the user is
 	// the channel owner or admin and this setting is disabled, the user will also not be able to
 	// remove messages of other members in that channel even if other settings allow this. Time frame
 	// is configurable even when account setting is OFF and unlocked.
-	AllowDeleteMessage AccountSettingsUpdatedAllowDeleteMessage `json:"allow_delete_message,omitzero"`
+	AllowDeleteMessage zoom.AccountSettingsChatAllowEditMessage `json:"allow_delete_message,omitzero"`
 	// When this setting is enabled, users can edit their own messages in Team Chat. Time frame is
 	// configurable even when account setting is OFF and unlocked.
-	AllowEditMessage AccountSettingsUpdatedAllowEditMessage `json:"allow_edit_message,omitzero"`
+	AllowEditMessage zoom.AccountSettingsChatAllowEditMessage `json:"allow_edit_message,omitzero"`
 	// Show status to internal contacts.
 	ShowStatusToInternalContact bool `json:"show_status_to_internal_contact,omitzero"`
 	// Change my presence status when I am in a meeting or call.
@@ -11819,9 +11230,9 @@ type AccountSettingsUpdatedChat struct {
 	// Show H.323 contacts.
 	ShowH323ContactTab bool `json:"show_h323_contact_tab,omitzero"`
 	// Allow users to summarize chats, channels, and shared documents.
-	AISummary AccountSettingsUpdatedAISummary `json:"ai_summary,omitzero"`
+	AISummary zoom.AccountSettingsChatAICompose `json:"ai_summary,omitzero"`
 	// Allow users to summarize chats, channels, and shared documents.
-	AICompose AccountSettingsUpdatedAICompose `json:"ai_compose,omitzero"`
+	AICompose zoom.AccountSettingsChatAICompose `json:"ai_compose,omitzero"`
 	// Chat Recommendation with Zoom AI Companion.
 	AIRecommend bool `json:"ai_recommend,omitzero"`
 	// Quick reply with AI Companion.
@@ -11832,49 +11243,6 @@ type AccountSettingsUpdatedChat struct {
 	AIQuickSchedule bool `json:"ai_quick_schedule,omitzero"`
 	// Allow users to launch a poll in chats and channels.
 	SurveyPoll bool `json:"survey_poll,omitzero"`
-}
-
-// AccountSettingsUpdatedShareFiles is Users can share files in chats and channels.
-type AccountSettingsUpdatedShareFiles struct {
-	// Allow users to view, share, and forward files in chats and channels. When disabled, users can
-	// still take, share, and forward screenshots; record and forward voice and video messages; send
-	// and forward GIF images; and send and forward code snippets if those specific settings are
-	// enabled.
-	Enable bool `json:"enable,omitzero"`
-	// Allow users of this account to send files in chats and channels.
-	ShareOption string `json:"share_option,omitzero"`
-	// Allow users of this account to view files in chats and channels.
-	ViewOption string `json:"view_option,omitzero"`
-	// The restrictions of users can share files in chats and channels.
-	Restrictions AccountSettingsUpdatedRestrictions `json:"restrictions,omitzero"`
-}
-
-// AccountSettingsUpdatedRestrictions is the restrictions of users can share files in chats and
-// channels.
-type AccountSettingsUpdatedRestrictions struct {
-	// Only allow specified file types.
-	OnlyAllowSpecificFileTypes bool `json:"only_allow_specific_file_types,omitzero"`
-	// The restrictions of users can share files in chats and channels.
-	FileTypeRestrictions            []string `json:"file_type_restrictions,omitzero"`
-	FileTypeRestrictionsForExternal []string `json:"file_type_restrictions_for_external,omitzero"`
-	// Whether to restrict file size.
-	MaximumFileSize bool `json:"maximum_file_size,omitzero"`
-	// Maximum file size.
-	FileSizeRestrictions int64 `json:"file_size_restrictions,omitzero"`
-	// Maximum file size for external users.
-	FileSizeRestrictionsForExternal int64 `json:"file_size_restrictions_for_external,omitzero"`
-	// Apply restrictions to both sharing and viewing, or only apply to sharing.
-	FileRestrictionsApplyTo string `json:"file_restrictions_apply_to,omitzero"`
-}
-
-// AccountSettingsUpdatedChatEtiquetteTool is information about the Chat Etiquette Tool.
-type AccountSettingsUpdatedChatEtiquetteTool struct {
-	// Whether to enable the Chat Etiquette Tool.
-	Enable bool `json:"enable,omitzero"`
-	// Information about the defined Chat Etiquette Tool policies.
-	Policies []zoom.ChatEtiquettePolicy `json:"policies,omitzero"`
-	// The read-only maximum number of Chat Etiquette Tool policies.
-	PolicyMaxCount int64 `json:"policy_max_count,omitzero"`
 }
 
 // AccountSettingsUpdatedSendDataToThirdPartyArchivingService is Send data to third-party archiving
@@ -11893,143 +11261,6 @@ type AccountSettingsUpdatedSendDataToThirdPartyArchivingService struct {
 	Passcode string `json:"passcode,omitzero"`
 	// Authorized channel token. It is used when the field type value is smarsh.
 	AuthorizedChannelToken string `json:"authorized_channel_token,omitzero"`
-}
-
-// AccountSettingsUpdatedApplyLocalStorageToPersonalChannel is Store personal channel messages on
-// local devices.
-type AccountSettingsUpdatedApplyLocalStorageToPersonalChannel struct {
-	// Specify how long your messages sent in your personal channel are saved on local devices. If this
-	// setting is disabled, messages are never deleted locally.
-	Enable bool `json:"enable,omitzero"`
-	// Delete data after retention period. 'y' - year, 'm' - month, 'd' - day.
-	RetentionPeriod string `json:"retention_period,omitzero"`
-}
-
-// AccountSettingsUpdatedSearchAndSendAnimatedGifImages is Allow users to search GIF images from
-// GIPHY when they compose messages. See GIPHY's website for more information about content ratings.
-type AccountSettingsUpdatedSearchAndSendAnimatedGifImages struct {
-	// Whether to allow users to search GIF images from GIPHY when they compose messages.
-	Enable bool `json:"enable,omitzero"`
-	// Set the GIPHY content rating. This feature is only available for Zoom Client v5.11.0 or later.
-	GiphyContentRating int64 `json:"giphy_content_rating,omitzero"`
-}
-
-// AccountSettingsUpdatedExternalCollabRestrict is Restrict external collaboration in group chats
-// and channels for a select group.
-type AccountSettingsUpdatedExternalCollabRestrict struct {
-	// Restrict external collaboration in group chats and channels for a select group.
-	Enable bool `json:"enable,omitzero"`
-	// The type of restrict external collaboration in group chats and channels for a select group * -
-	// Allowed user group * - Not allowed user group.
-	ExternalChat string `json:"external_chat,omitzero"`
-	// The group Id.
-	GroupID string `json:"group_id,omitzero"`
-}
-
-// AccountSettingsUpdatedExternalUserControl is Add external users into group chats and channels.
-type AccountSettingsUpdatedExternalUserControl struct {
-	// Allow to add external users into group chats and channels.
-	Enable bool `json:"enable,omitzero"`
-	// The type of allowing external user control * 1 - Everyone * 2 - Only members in your
-	// organization, plus specified external accounts * 3 - Only the account owner and admins.
-	SelectedOption int64 `json:"selected_option,omitzero"`
-	// Allow this setting to be edited for specified accounts.
-	ExternalAccount bool `json:"external_account,omitzero"`
-}
-
-// AccountSettingsUpdatedExternalInviteApprove is Require admin approval for adding external users
-// in group chats and channels.
-type AccountSettingsUpdatedExternalInviteApprove struct {
-	// Require admin approval for adding external users in group chats and channels.
-	Enable bool `json:"enable,omitzero"`
-	// The type of requiring admin approval for adding external users in group chats and channels* 1 -
-	// Send requests directly to all approvers* 2 - Send requests to a specific channel.
-	SelectedOption int64 `json:"selected_option,omitzero"`
-	// The channel Id.
-	ChannelID string `json:"channel_id,omitzero"`
-	// Allow this setting to be edited for specified accounts.
-	ExternalAccount bool `json:"external_account,omitzero"`
-}
-
-// AccountSettingsUpdatedExternalMemberJoin is Allow members of your organization to join external
-// group chats and channels.
-type AccountSettingsUpdatedExternalMemberJoin struct {
-	// Allow members of your organization to join external group chats and channels.
-	Enable bool `json:"enable,omitzero"`
-	// Allow this setting to be edited for specified accounts.
-	ExternalAccount bool `json:"external_account,omitzero"`
-}
-
-// AccountSettingsUpdatedExternalJoinApprove is Require admin approval for joining external group
-// chats and channels.
-type AccountSettingsUpdatedExternalJoinApprove struct {
-	// Require admin approval for joining external group chats and channels.
-	Enable bool `json:"enable,omitzero"`
-	// The type of requiring admin approval for joining external group chats and channels * 1 - Send
-	// requests directly to all approvers * 2 - Send requests to a specific channel.
-	SelectedOption int64 `json:"selected_option,omitzero"`
-	// The channel Id.
-	ChannelID string `json:"channel_id,omitzero"`
-	// Allow this setting to be edited for specified accounts.
-	ExternalAccount bool `json:"external_account,omitzero"`
-}
-
-// AccountSettingsUpdatedChatEmailAddress is Allow users to create email addresses for chats and
-// channels. Email sent to a created address will also be posted in respective chat or channel.
-type AccountSettingsUpdatedChatEmailAddress struct {
-	// Chat email address.
-	Enable bool `json:"enable,omitzero"`
-	// Only allow emails from specified domains.
-	OnlyAllowSpecificDomains bool     `json:"only_allow_specific_domains,omitzero"`
-	SpecificDomains          []string `json:"specific_domains,omitzero"`
-}
-
-// AccountSettingsUpdatedReadReceipts is Indicate when messages have been seen by recipients, for
-// chats and channels with less than 20 members.
-type AccountSettingsUpdatedReadReceipts struct {
-	// Enable read receipts.
-	Enable bool `json:"enable,omitzero"`
-	// Allow users to opt out.
-	AllowUsersOptOut bool `json:"allow_users_opt_out,omitzero"`
-}
-
-// AccountSettingsUpdatedAllowDeleteMessage is When this setting is enabled, users can delete their
-// own messages in Team Chat. If the user is the channel owner or admin and this setting is
-// disabled, the user will also not be able to remove messages of other members in that channel even
-// if other settings allow this. Time frame is configurable even when account setting is OFF and
-// unlocked.
-type AccountSettingsUpdatedAllowDeleteMessage struct {
-	// Allow users to delete messages.
-	Enable bool `json:"enable,omitzero"`
-	// Within how many minitues of posting.
-	Time int64 `json:"time,omitzero"`
-}
-
-// AccountSettingsUpdatedAllowEditMessage is When this setting is enabled, users can edit their own
-// messages in Team Chat. Time frame is configurable even when account setting is OFF and unlocked.
-type AccountSettingsUpdatedAllowEditMessage struct {
-	// Allow users to edit messages.
-	Enable bool `json:"enable,omitzero"`
-	// Within how many minitues of posting.
-	Time int64 `json:"time,omitzero"`
-}
-
-// AccountSettingsUpdatedAISummary is Allow users to summarize chats, channels, and shared
-// documents.
-type AccountSettingsUpdatedAISummary struct {
-	// Summarize with AI Companion.
-	Enable bool `json:"enable,omitzero"`
-	// Show in Team Chat.
-	ShownInTeamChat bool `json:"shown_in_team_chat,omitzero"`
-}
-
-// AccountSettingsUpdatedAICompose is Allow users to summarize chats, channels, and shared
-// documents.
-type AccountSettingsUpdatedAICompose struct {
-	// Compose with AI Companion.
-	Enable bool `json:"enable,omitzero"`
-	// Show in Team Chat.
-	ShownInTeamChat bool `json:"shown_in_team_chat,omitzero"`
 }
 
 // AccountSettingsUpdatedInSession is a part of a AccountSettingsUpdated payload.
@@ -12063,30 +11294,6 @@ type AccountSettingsUpdatedInSession struct {
 	Subsession bool `json:"subsession,omitzero"`
 }
 
-// AccountSettingsUpdatedSessionSecurity is a part of a AccountSettingsUpdated payload.
-type AccountSettingsUpdatedSessionSecurity struct {
-	// Approve or block users from specific regions or countries from joining this meeting.
-	ApprovedOrDeniedCountriesOrRegions zoom.MeetingSettingsApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitzero"`
-}
-
-// AccountSettingsUpdatedMailCalendar is Email and calendar related settings.
-type AccountSettingsUpdatedMailCalendar struct {
-	// Allow the Zoom client to manage both emails and calendar events for the user.
-	EmailCalendarManagement bool `json:"email_calendar_management,omitzero"`
-	// Allow the Zoom client to manage user emails.
-	EmailManagement bool `json:"email_management,omitzero"`
-	// Allow users to select Zoom as their email service provider.
-	ZoomEmailProvider bool `json:"zoom_email_provider,omitzero"`
-}
-
-// AccountSettingsUpdatedGeneralSetting is General settings.
-type AccountSettingsUpdatedGeneralSetting struct {
-	// Allow automatic direct sharing and connecting to Zoom Rooms using ultrasonic proximity signal.
-	AutoZoomRoomProximityConnect bool `json:"auto_zoom_room_proximity_connect,omitzero"`
-	// Show "Zoom Room" feature in the Zoom Workplace app.
-	ShowZoomRoomFeature bool `json:"show_zoom_room_feature,omitzero"`
-}
-
 // AccountSettingsUpdatedOldObject is information about the account's previous settings.
 type AccountSettingsUpdatedOldObject struct {
 	// The updated account's ID.
@@ -12104,33 +11311,33 @@ type AccountSettingsUpdatedOldObjectSettings struct {
 	// Information about the in meeting settings.
 	InMeeting AccountSettingsUpdatedOldObjectSettingsInMeeting `json:"in_meeting,omitzero"`
 	// Information about the email notification settings.
-	EmailNotification AccountSettingsUpdatedOldObjectSettingsEmailNotification `json:"email_notification,omitzero"`
+	EmailNotification zoom.AccountSettingsEmailNotification `json:"email_notification,omitzero"`
 	// Information about the Zoom Rooms settings.
-	ZoomRooms AccountSettingsUpdatedOldObjectSettingsZoomRooms `json:"zoom_rooms,omitzero"`
+	ZoomRooms zoom.AccountSettingsZoomRooms `json:"zoom_rooms,omitzero"`
 	// Information about the security settings.
 	Security AccountSettingsUpdatedOldObjectSettingsSecurity `json:"security,omitzero"`
 	// Information about recording settings.
 	Recording AccountSettingsUpdatedOldObjectSettingsRecording `json:"recording,omitzero"`
 	// Information about telephony settings.
-	Telephony AccountSettingsUpdatedOldObjectSettingsTelephony `json:"telephony,omitzero"`
+	Telephony zoom.AccountSettingsTelephony `json:"telephony,omitzero"`
 	// Information about TSP settings.
 	TSP AccountSettingsUpdatedOldObjectSettingsTSP `json:"tsp,omitzero"`
 	// Information about integration settings.
-	Integration AccountSettingsUpdatedOldObjectSettingsIntegration `json:"integration,omitzero"`
+	Integration zoom.AccountSettingsIntegration `json:"integration,omitzero"`
 	// Feature.
-	Feature      AccountSettingsUpdatedOldObjectSettingsFeature      `json:"feature,omitzero"`
+	Feature      zoom.AccountSettingsFeature                         `json:"feature,omitzero"`
 	OtherOptions AccountSettingsUpdatedOldObjectSettingsOtherOptions `json:"other_options,omitzero"`
 	// The account's audio conference settings.
 	AudioConferencing AccountSettingsUpdatedOldObjectSettingsAudioConferencing `json:"audio_conferencing,omitzero"`
 	// The account's chat settings.
-	Chat            AccountSettingsUpdatedOldObjectSettingsChat            `json:"chat,omitzero"`
-	MeetingSecurity zoom.GroupSettingsMeetingSecurity                      `json:"meeting_security,omitzero"`
-	InSession       AccountSettingsUpdatedOldObjectSettingsInSession       `json:"in_session,omitzero"`
-	SessionSecurity AccountSettingsUpdatedOldObjectSettingsSessionSecurity `json:"session_security,omitzero"`
+	Chat            AccountSettingsUpdatedOldObjectSettingsChat      `json:"chat,omitzero"`
+	MeetingSecurity zoom.GroupSettingsMeetingSecurity                `json:"meeting_security,omitzero"`
+	InSession       AccountSettingsUpdatedOldObjectSettingsInSession `json:"in_session,omitzero"`
+	SessionSecurity zoom.AccountSettingsSessionSecurity              `json:"session_security,omitzero"`
 	// Email and calendar related settings.
-	MailCalendar AccountSettingsUpdatedOldObjectSettingsMailCalendar `json:"mail_calendar,omitzero"`
+	MailCalendar zoom.AccountSettingsMailCalendar `json:"mail_calendar,omitzero"`
 	// General settings.
-	GeneralSetting AccountSettingsUpdatedOldObjectSettingsGeneralSetting `json:"general_setting,omitzero"`
+	GeneralSetting zoom.AccountSettingsGeneralSetting `json:"general_setting,omitzero"`
 }
 
 // AccountSettingsUpdatedOldObjectSettingsScheduleMeeting is information about the schedule meeting
@@ -12187,29 +11394,11 @@ type AccountSettingsUpdatedOldObjectSettingsScheduleMeeting struct {
 	// Information about the Always display "Zoom Meeting" as the meeting topic setting.
 	AlwaysDisplayZoomMeetingAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitzero"`
 	// Information about the Hide meeting description feature.
-	HideMeetingDescription AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideMeetingDescription `json:"hide_meeting_description,omitzero"`
+	HideMeetingDescription zoom.AccountSettingsScheduleMeetingHideMeetingDescription `json:"hide_meeting_description,omitzero"`
 	// Information about the Always show "Zoom Webinar" as the webinar topic setting.
 	AlwaysDisplayZoomWebinarAsTopic zoom.GroupSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitzero"`
 	// Information about the Hide webinar description feature.
-	HideWebinarDescription AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideWebinarDescription `json:"hide_webinar_description,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideMeetingDescription is information about
-// the Hide meeting description feature.
-type AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideMeetingDescription struct {
-	// Whether the Hide meeting description setting is enabled.
-	Enable bool `json:"enable,omitzero"`
-	// Whether to hide the description for already-scheduled meetings.
-	HideDescriptionForScheduledMeetings bool `json:"hide_description_for_scheduled_meetings,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideWebinarDescription is information about
-// the Hide webinar description feature.
-type AccountSettingsUpdatedOldObjectSettingsScheduleMeetingHideWebinarDescription struct {
-	// Whether the Hide webinar description setting is enabled.
-	Enable bool `json:"enable,omitzero"`
-	// Whether to hide webinar description for the webinars which have already been scheduled.
-	HideDescriptionForScheduledWebinars bool `json:"hide_description_for_scheduled_webinars,omitzero"`
+	HideWebinarDescription zoom.AccountSettingsScheduleMeetingHideWebinarDescription `json:"hide_webinar_description,omitzero"`
 }
 
 // AccountSettingsUpdatedOldObjectSettingsInMeeting is information about the in meeting settings.
@@ -12396,52 +11585,6 @@ type AccountSettingsUpdatedOldObjectSettingsInMeeting struct {
 	ParticipantsShareSimultaneously string `json:"participants_share_simultaneously,omitzero"`
 }
 
-// AccountSettingsUpdatedOldObjectSettingsEmailNotification is information about the email
-// notification settings.
-type AccountSettingsUpdatedOldObjectSettingsEmailNotification struct {
-	// Whether to notify the host when a cloud recording is available.
-	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitzero"`
-	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
-	// recording is available.
-	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitzero"`
-	// Whether to notify any alternative hosts when a cloud recording is available.
-	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitzero"`
-	// Whether to notify the host when participants join the meeting before them.
-	JBHReminder bool `json:"jbh_reminder,omitzero"`
-	// Whether to notify the host and participants when a meeting is canceled.
-	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitzero"`
-	// Whether to notify the user when host licenses are running low.
-	LowHostCountReminder bool `json:"low_host_count_reminder,omitzero"`
-	// Whether to notify when an alternative host is added to or removed from a meeting.
-	AlternativeHostReminder bool `json:"alternative_host_reminder,omitzero"`
-	// Whether to notify the host that there is a meeting is scheduled, rescheduled, or canceled.
-	ScheduleForReminder bool `json:"schedule_for_reminder,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsZoomRooms is information about the Zoom Rooms settings.
-type AccountSettingsUpdatedOldObjectSettingsZoomRooms struct {
-	// Whether upcoming meeting alerts are enabled.
-	UpcomingMeetingAlert bool `json:"upcoming_meeting_alert,omitzero"`
-	// Whether to start the AirPlay service manually.
-	StartAirplayManually bool `json:"start_airplay_manually,omitzero"`
-	// Whether weekly system restarts are enabled.
-	WeeklySystemRestart bool `json:"weekly_system_restart,omitzero"`
-	// Whether to display meeting lists with calendar integration.
-	ListMeetingsWithCalendar bool `json:"list_meetings_with_calendar,omitzero"`
-	// Whether Zoom Room post-meeting feedback is enabled.
-	ZrPostMeetingFeedback bool `json:"zr_post_meeting_feedback,omitzero"`
-	// Whether the automatic direct sharing using an ultrasonic proximity signal is enabled.
-	Ultrasonic bool `json:"ultrasonic,omitzero"`
-	// Whether to force all meetings to be private meetings.
-	ForcePrivateMeeting bool `json:"force_private_meeting,omitzero"`
-	// Whether hiding of the host and meeting ID in private meetings is enabled.
-	HideHostInformation bool `json:"hide_host_information,omitzero"`
-	// Whether cloud recording for instant meetings is enabled.
-	CmrForInstantMeeting bool `json:"cmr_for_instant_meeting,omitzero"`
-	// Whether an automatic start time and stop time for scheduled meetings is enabled.
-	AutoStartStopScheduledMeetings bool `json:"auto_start_stop_scheduled_meetings,omitzero"`
-}
-
 // AccountSettingsUpdatedOldObjectSettingsSecurity is information about the security settings.
 type AccountSettingsUpdatedOldObjectSettingsSecurity struct {
 	// Whether only account administrators can change a user's username and picture.
@@ -12452,49 +11595,9 @@ type AccountSettingsUpdatedOldObjectSettingsSecurity struct {
 	HideBillingInfo bool `json:"hide_billing_info,omitzero"`
 	// Information about the enhanced password rules that allows Zoom account administrators and owners
 	// to apply additinal requirements to the users' Zoom login password.
-	PasswordRequirement AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement `json:"password_requirement,omitzero"`
+	PasswordRequirement zoom.AccountSettingsSecurityPasswordRequirement `json:"password_requirement,omitzero"`
 	// Allow users to sign in with single sign-on (SSO).
-	SigninWithSSO AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO `json:"signin_with_sso,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement is information about the
-// enhanced password rules that allows Zoom account administrators and owners to apply additinal
-// requirements to the users' Zoom login password.
-type AccountSettingsUpdatedOldObjectSettingsSecurityPasswordRequirement struct {
-	// A password's required minimum length value. The password length can be between a minimum of 8
-	// characters, up to 14 characters.
-	MinimumPasswordLength int64 `json:"minimum_password_length,omitzero"`
-	// Whether a password requires at least one special character (for example, !, @, and #).
-	HaveSpecialCharacter bool `json:"have_special_character,omitzero"`
-	// The password's maximum length of consecutive characters (for example, abcde).
-	ConsecutiveCharactersLength int64 `json:"consecutive_characters_length,omitzero"`
-	// Whether passwords must pass detection through a weak password dictionary.
-	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO is Allow users to sign in with
-// single sign-on (SSO).
-type AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSO struct {
-	// Whether to allow users to sign in with single sign-on (SSO). Enabling this requires you to
-	// configure your account's SSO settings. This lets users sign in with SSO through your company's
-	// vanity URL.
-	Enable bool `json:"enable,omitzero"`
-	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
-	// one of the domains.
-	RequireSSOForDomains bool `json:"require_sso_for_domains,omitzero"`
-	// Users using these domains are required to sign in with single sign-on (SSO).
-	Domains []string `json:"domains,omitzero"`
-	// The users can bypass SSO sign-in.
-	SSOBypassUsers []AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser `json:"sso_bypass_users,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser is one element of: the
-// users can bypass SSO sign-in.
-type AccountSettingsUpdatedOldObjectSettingsSecuritySigninWithSSOSSOBypassUser struct {
-	// The user's ID.
-	ID string `json:"id,omitzero"`
-	// The user's email.
-	Email string `json:"email,omitzero"`
+	SigninWithSSO zoom.AccountSettingsSecuritySigninWithSSO `json:"signin_with_sso,omitzero"`
 }
 
 // AccountSettingsUpdatedOldObjectSettingsRecording is information about recording settings.
@@ -12639,16 +11742,6 @@ type AccountSettingsUpdatedOldObjectSettingsRecordingArchiveSettings struct {
 	PlayVoicePromptWhenArchivingStarts string `json:"play_voice_prompt_when_archiving_starts,omitzero"`
 }
 
-// AccountSettingsUpdatedOldObjectSettingsTelephony is information about telephony settings.
-type AccountSettingsUpdatedOldObjectSettingsTelephony struct {
-	// Whether users can join the meeting using an existing third-party audio configuration.
-	ThirdPartyAudio bool `json:"third_party_audio,omitzero"`
-	// Information about the third-party audio configuration.
-	AudioConferenceInfo string `json:"audio_conference_info,omitzero"`
-	// Information about where most of the participants call into or call from during a meeting.
-	TelephonyRegions zoom.UserSettingsTelephonyTelephonyRegions `json:"telephony_regions,omitzero"`
-}
-
 // AccountSettingsUpdatedOldObjectSettingsTSP is information about TSP settings.
 type AccountSettingsUpdatedOldObjectSettingsTSP struct {
 	// Call Out.
@@ -12675,32 +11768,6 @@ type AccountSettingsUpdatedOldObjectSettingsTSPGlobalDialInCountries struct {
 	// The list of selected countries/regions whose dial-in numbers will be listed in the email
 	// invitation. You can adjust the order that the dial-in numbers appear in the email invitation.
 	SelectedCountries []zoom.Country `json:"selected_countries,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsIntegration is information about integration settings.
-type AccountSettingsUpdatedOldObjectSettingsIntegration struct {
-	// Whether meetings can be scheduled using Google Calendar.
-	GoogleCalendar bool `json:"google_calendar,omitzero"`
-	// Whether users who join a meeting from their mobile device can share content from their Google
-	// Drive.
-	GoogleDrive bool `json:"google_drive,omitzero"`
-	// Whether users who join a meeting from their mobile device can share content from their Dropbox
-	// account.
-	Dropbox bool `json:"dropbox,omitzero"`
-	// Whether users who join a meeting from their mobile device can share content from their Box
-	// account.
-	Box bool `json:"box,omitzero"`
-	// Whether users who join a meeting from their mobile device can share content from their Microsoft
-	// OneDrive account.
-	MicrosoftOneDrive bool `json:"microsoft_one_drive,omitzero"`
-	// Whether users can control a connected Kubi device from within a Zoom meeting.
-	Kubi bool `json:"kubi,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsFeature is Feature.
-type AccountSettingsUpdatedOldObjectSettingsFeature struct {
-	// The maximum number of participants a host can have in a single meeting.
-	MeetingCapacity int64 `json:"meeting_capacity,omitzero"`
 }
 
 // AccountSettingsUpdatedOldObjectSettingsOtherOptions is a part of a AccountSettingsUpdated
@@ -12798,7 +11865,7 @@ type AccountSettingsUpdatedOldObjectSettingsChat struct {
 	// Whether chatbots added to chats and channels can read and write messages.
 	AllowBotsChat bool `json:"allow_bots_chat,omitzero"`
 	// Users can share files in chats and channels.
-	ShareFiles AccountSettingsUpdatedOldObjectSettingsChatShareFiles `json:"share_files,omitzero"`
+	ShareFiles zoom.AccountSettingsChatShareFiles `json:"share_files,omitzero"`
 	// Chat emojis.
 	ChatEmojis zoom.GroupSettingsChatChatEmojis `json:"chat_emojis,omitzero"`
 	// Allow users to record voice messages that can be sent in direct messages or group conversations.
@@ -12827,27 +11894,27 @@ type AccountSettingsUpdatedOldObjectSettingsChat struct {
 	// Allow users to chat with others.
 	AllowUsersToChatWithOthers zoom.GroupSettingsChatAllowUsersToAddContacts `json:"allow_users_to_chat_with_others,omitzero"`
 	// Information about the Chat Etiquette Tool.
-	ChatEtiquetteTool AccountSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitzero"`
+	ChatEtiquetteTool zoom.AccountSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitzero"`
 	// Send data to third-party archiving service.
 	SendDataToThirdPartyArchivingService AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitzero"`
 	// Store personal channel messages on local devices.
-	ApplyLocalStorageToPersonalChannel AccountSettingsUpdatedOldObjectSettingsChatApplyLocalStorageToPersonalChannel `json:"apply_local_storage_to_personal_channel,omitzero"`
+	ApplyLocalStorageToPersonalChannel zoom.AccountSettingsChatApplyLocalStorageToPersonalChannel `json:"apply_local_storage_to_personal_channel,omitzero"`
 	// Allow users to translate team chat messages. [Learn
 	// more].(https://support.zoom.us/hc/en-us/articles/12998089084685).
 	TranslateMessages bool `json:"translate_messages,omitzero"`
 	// Allow users to search GIF images from GIPHY when they compose messages. See GIPHY's website for
 	// more information about content ratings.
-	SearchAndSendAnimatedGifImages AccountSettingsUpdatedOldObjectSettingsChatSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitzero"`
+	SearchAndSendAnimatedGifImages zoom.AccountSettingsChatSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitzero"`
 	// Restrict external collaboration in group chats and channels for a select group.
-	ExternalCollabRestrict AccountSettingsUpdatedOldObjectSettingsChatExternalCollabRestrict `json:"external_collab_restrict,omitzero"`
+	ExternalCollabRestrict zoom.AccountSettingsChatExternalCollabRestrict `json:"external_collab_restrict,omitzero"`
 	// Add external users into group chats and channels.
-	ExternalUserControl AccountSettingsUpdatedOldObjectSettingsChatExternalUserControl `json:"external_user_control,omitzero"`
+	ExternalUserControl zoom.AccountSettingsChatExternalUserControl `json:"external_user_control,omitzero"`
 	// Require admin approval for adding external users in group chats and channels.
-	ExternalInviteApprove AccountSettingsUpdatedOldObjectSettingsChatExternalInviteApprove `json:"external_invite_approve,omitzero"`
+	ExternalInviteApprove zoom.AccountSettingsChatExternalJoinApprove `json:"external_invite_approve,omitzero"`
 	// Allow members of your organization to join external group chats and channels.
-	ExternalMemberJoin AccountSettingsUpdatedOldObjectSettingsChatExternalMemberJoin `json:"external_member_join,omitzero"`
+	ExternalMemberJoin zoom.AccountSettingsChatExternalMemberJoin `json:"external_member_join,omitzero"`
 	// Require admin approval for joining external group chats and channels.
-	ExternalJoinApprove AccountSettingsUpdatedOldObjectSettingsChatExternalJoinApprove `json:"external_join_approve,omitzero"`
+	ExternalJoinApprove zoom.AccountSettingsChatExternalJoinApprove `json:"external_join_approve,omitzero"`
 	// Downloading files.
 	DownloadFile bool `json:"download_file,omitzero"`
 	// Share screen in chat.
@@ -12874,18 +11941,18 @@ type AccountSettingsUpdatedOldObjectSettingsChat struct {
 	SharedSpaces bool `json:"shared_spaces,omitzero"`
 	// Allow users to create email addresses for chats and channels. Email sent to a created address
 	// will also be posted in respective chat or channel.
-	ChatEmailAddress AccountSettingsUpdatedOldObjectSettingsChatChatEmailAddress `json:"chat_email_address,omitzero"`
+	ChatEmailAddress zoom.AccountSettingsChatChatEmailAddress `json:"chat_email_address,omitzero"`
 	// Indicate when messages have been seen by recipients, for chats and channels with less than 20
 	// members.
-	ReadReceipts AccountSettingsUpdatedOldObjectSettingsChatReadReceipts `json:"read_receipts,omitzero"`
+	ReadReceipts zoom.AccountSettingsChatReadReceipts `json:"read_receipts,omitzero"`
 	// When this setting is enabled, users can delete their own messages in Team Chat. If the user is
 	// the channel owner or admin and this setting is disabled, the user will also not be able to
 	// remove messages of other members in that channel even if other settings allow this. Time frame
 	// is configurable even when account setting is OFF and unlocked.
-	AllowDeleteMessage AccountSettingsUpdatedOldObjectSettingsChatAllowDeleteMessage `json:"allow_delete_message,omitzero"`
+	AllowDeleteMessage zoom.AccountSettingsChatAllowEditMessage `json:"allow_delete_message,omitzero"`
 	// When this setting is enabled, users can edit their own messages in Team Chat. Time frame is
 	// configurable even when account setting is OFF and unlocked.
-	AllowEditMessage AccountSettingsUpdatedOldObjectSettingsChatAllowEditMessage `json:"allow_edit_message,omitzero"`
+	AllowEditMessage zoom.AccountSettingsChatAllowEditMessage `json:"allow_edit_message,omitzero"`
 	// Show status to internal contacts.
 	ShowStatusToInternalContact bool `json:"show_status_to_internal_contact,omitzero"`
 	// Change my presence status when I am in a meeting or call.
@@ -12895,9 +11962,9 @@ type AccountSettingsUpdatedOldObjectSettingsChat struct {
 	// Show H.323 contacts.
 	ShowH323ContactTab bool `json:"show_h323_contact_tab,omitzero"`
 	// Allow users to summarize chats, channels, and shared documents.
-	AISummary AccountSettingsUpdatedOldObjectSettingsChatAISummary `json:"ai_summary,omitzero"`
+	AISummary zoom.AccountSettingsChatAICompose `json:"ai_summary,omitzero"`
 	// Allow users to summarize chats, channels, and shared documents.
-	AICompose AccountSettingsUpdatedOldObjectSettingsChatAICompose `json:"ai_compose,omitzero"`
+	AICompose zoom.AccountSettingsChatAICompose `json:"ai_compose,omitzero"`
 	// Chat Recommendation with Zoom AI Companion.
 	AIRecommend bool `json:"ai_recommend,omitzero"`
 	// Quick reply with AI Companion.
@@ -12908,51 +11975,6 @@ type AccountSettingsUpdatedOldObjectSettingsChat struct {
 	AIQuickSchedule bool `json:"ai_quick_schedule,omitzero"`
 	// Allow users to launch a poll in chats and channels.
 	SurveyPoll bool `json:"survey_poll,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatShareFiles is Users can share files in chats and
-// channels.
-type AccountSettingsUpdatedOldObjectSettingsChatShareFiles struct {
-	// Allow users to view, share, and forward files in chats and channels. When disabled, users can
-	// still take, share, and forward screenshots; record and forward voice and video messages; send
-	// and forward GIF images; and send and forward code snippets if those specific settings are
-	// enabled.
-	Enable bool `json:"enable,omitzero"`
-	// Allow users of this account to send files in chats and channels.
-	ShareOption string `json:"share_option,omitzero"`
-	// Allow users of this account to view files in chats and channels.
-	ViewOption string `json:"view_option,omitzero"`
-	// The restrictions of users can share files in chats and channels.
-	Restrictions AccountSettingsUpdatedOldObjectSettingsChatShareFilesRestrictions `json:"restrictions,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatShareFilesRestrictions is the restrictions of users
-// can share files in chats and channels.
-type AccountSettingsUpdatedOldObjectSettingsChatShareFilesRestrictions struct {
-	// Only allow specified file types.
-	OnlyAllowSpecificFileTypes bool `json:"only_allow_specific_file_types,omitzero"`
-	// The restrictions of users can share files in chats and channels.
-	FileTypeRestrictions            []string `json:"file_type_restrictions,omitzero"`
-	FileTypeRestrictionsForExternal []string `json:"file_type_restrictions_for_external,omitzero"`
-	// Whether to restrict file size.
-	MaximumFileSize bool `json:"maximum_file_size,omitzero"`
-	// Maximum file size.
-	FileSizeRestrictions int64 `json:"file_size_restrictions,omitzero"`
-	// Maximum file size for external users.
-	FileSizeRestrictionsForExternal int64 `json:"file_size_restrictions_for_external,omitzero"`
-	// Apply restrictions to both sharing and viewing, or only apply to sharing.
-	FileRestrictionsApplyTo string `json:"file_restrictions_apply_to,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool is information about the Chat
-// Etiquette Tool.
-type AccountSettingsUpdatedOldObjectSettingsChatChatEtiquetteTool struct {
-	// Whether to enable the Chat Etiquette Tool.
-	Enable bool `json:"enable,omitzero"`
-	// Information about the defined Chat Etiquette Tool policies.
-	Policies []zoom.ChatEtiquettePolicy `json:"policies,omitzero"`
-	// The read-only maximum number of Chat Etiquette Tool policies.
-	PolicyMaxCount int64 `json:"policy_max_count,omitzero"`
 }
 
 // AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingService is Send data to
@@ -12971,147 +11993,6 @@ type AccountSettingsUpdatedOldObjectSettingsChatSendDataToThirdPartyArchivingSer
 	Passcode string `json:"passcode,omitzero"`
 	// Authorized channel token. It is used when the field type value is smarsh.
 	AuthorizedChannelToken string `json:"authorized_channel_token,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatApplyLocalStorageToPersonalChannel is Store personal
-// channel messages on local devices.
-type AccountSettingsUpdatedOldObjectSettingsChatApplyLocalStorageToPersonalChannel struct {
-	// Specify how long your messages sent in your personal channel are saved on local devices. If this
-	// setting is disabled, messages are never deleted locally.
-	Enable bool `json:"enable,omitzero"`
-	// Delete data after retention period. 'y' - year, 'm' - month, 'd' - day.
-	RetentionPeriod string `json:"retention_period,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatSearchAndSendAnimatedGifImages is Allow users to
-// search GIF images from GIPHY when they compose messages. See GIPHY's website for more information
-// about content ratings.
-type AccountSettingsUpdatedOldObjectSettingsChatSearchAndSendAnimatedGifImages struct {
-	// Whether to allow users to search GIF images from GIPHY when they compose messages.
-	Enable bool `json:"enable,omitzero"`
-	// Set the GIPHY content rating. This feature is only available for Zoom Client v5.11.0 or later.
-	GiphyContentRating int64 `json:"giphy_content_rating,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatExternalCollabRestrict is Restrict external
-// collaboration in group chats and channels for a select group.
-type AccountSettingsUpdatedOldObjectSettingsChatExternalCollabRestrict struct {
-	// Restrict external collaboration in group chats and channels for a select group.
-	Enable bool `json:"enable,omitzero"`
-	// The type of restrict external collaboration in group chats and channels for a select group * -
-	// Allowed user group * - Not allowed user group.
-	ExternalChat string `json:"external_chat,omitzero"`
-	// The group Id.
-	GroupID string `json:"group_id,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatExternalUserControl is Add external users into group
-// chats and channels.
-type AccountSettingsUpdatedOldObjectSettingsChatExternalUserControl struct {
-	// Allow to add external users into group chats and channels.
-	Enable bool `json:"enable,omitzero"`
-	// The type of allowing external user control * 1 - Everyone * 2 - Only members in your
-	// organization, plus specified external accounts * 3 - Only the account owner and admins.
-	SelectedOption int64 `json:"selected_option,omitzero"`
-	// Allow this setting to be edited for specified accounts.
-	ExternalAccount bool `json:"external_account,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatExternalInviteApprove is Require admin approval for
-// adding external users in group chats and channels.
-type AccountSettingsUpdatedOldObjectSettingsChatExternalInviteApprove struct {
-	// Require admin approval for adding external users in group chats and channels.
-	Enable bool `json:"enable,omitzero"`
-	// The type of requiring admin approval for adding external users in group chats and channels* 1 -
-	// Send requests directly to all approvers* 2 - Send requests to a specific channel.
-	SelectedOption int64 `json:"selected_option,omitzero"`
-	// The channel Id.
-	ChannelID string `json:"channel_id,omitzero"`
-	// Allow this setting to be edited for specified accounts.
-	ExternalAccount bool `json:"external_account,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatExternalMemberJoin is Allow members of your
-// organization to join external group chats and channels.
-type AccountSettingsUpdatedOldObjectSettingsChatExternalMemberJoin struct {
-	// Allow members of your organization to join external group chats and channels.
-	Enable bool `json:"enable,omitzero"`
-	// Allow this setting to be edited for specified accounts.
-	ExternalAccount bool `json:"external_account,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatExternalJoinApprove is Require admin approval for
-// joining external group chats and channels.
-type AccountSettingsUpdatedOldObjectSettingsChatExternalJoinApprove struct {
-	// Require admin approval for joining external group chats and channels.
-	Enable bool `json:"enable,omitzero"`
-	// The type of requiring admin approval for joining external group chats and channels * 1 - Send
-	// requests directly to all approvers * 2 - Send requests to a specific channel.
-	SelectedOption int64 `json:"selected_option,omitzero"`
-	// The channel Id.
-	ChannelID string `json:"channel_id,omitzero"`
-	// Allow this setting to be edited for specified accounts.
-	ExternalAccount bool `json:"external_account,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatChatEmailAddress is Allow users to create email
-// addresses for chats and channels. Email sent to a created address will also be posted in
-// respective chat or channel.
-type AccountSettingsUpdatedOldObjectSettingsChatChatEmailAddress struct {
-	// Chat email address.
-	Enable bool `json:"enable,omitzero"`
-	// Only allow emails from specified domains.
-	OnlyAllowSpecificDomains bool     `json:"only_allow_specific_domains,omitzero"`
-	SpecificDomains          []string `json:"specific_domains,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatReadReceipts is Indicate when messages have been seen
-// by recipients, for chats and channels with less than 20 members.
-type AccountSettingsUpdatedOldObjectSettingsChatReadReceipts struct {
-	// Enable read receipts.
-	Enable bool `json:"enable,omitzero"`
-	// Allow users to opt out.
-	AllowUsersOptOut bool `json:"allow_users_opt_out,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatAllowDeleteMessage is When this setting is enabled,
-// users can delete their own messages in Team Chat. If the user is the channel owner or admin and
-// this setting is disabled, the user will also not be able to remove messages of other members in
-// that channel even if other settings allow this. Time frame is configurable even when account
-// setting is OFF and unlocked.
-type AccountSettingsUpdatedOldObjectSettingsChatAllowDeleteMessage struct {
-	// Allow users to delete messages.
-	Enable bool `json:"enable,omitzero"`
-	// Within how many minitues of posting.
-	Time int64 `json:"time,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatAllowEditMessage is When this setting is enabled,
-// users can edit their own messages in Team Chat. Time frame is configurable even when account
-// setting is OFF and unlocked.
-type AccountSettingsUpdatedOldObjectSettingsChatAllowEditMessage struct {
-	// Allow users to edit messages.
-	Enable bool `json:"enable,omitzero"`
-	// Within how many minitues of posting.
-	Time int64 `json:"time,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatAISummary is Allow users to summarize chats, channels,
-// and shared documents.
-type AccountSettingsUpdatedOldObjectSettingsChatAISummary struct {
-	// Summarize with AI Companion.
-	Enable bool `json:"enable,omitzero"`
-	// Show in Team Chat.
-	ShownInTeamChat bool `json:"shown_in_team_chat,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsChatAICompose is Allow users to summarize chats, channels,
-// and shared documents.
-type AccountSettingsUpdatedOldObjectSettingsChatAICompose struct {
-	// Compose with AI Companion.
-	Enable bool `json:"enable,omitzero"`
-	// Show in Team Chat.
-	ShownInTeamChat bool `json:"shown_in_team_chat,omitzero"`
 }
 
 // AccountSettingsUpdatedOldObjectSettingsInSession is a part of a AccountSettingsUpdated payload.
@@ -13143,31 +12024,6 @@ type AccountSettingsUpdatedOldObjectSettingsInSession struct {
 	DscpDual bool `json:"dscp_dual,omitzero"`
 	// Allow host to split meeting participants into separate, smaller rooms.
 	Subsession bool `json:"subsession,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsSessionSecurity is a part of a AccountSettingsUpdated
-// payload.
-type AccountSettingsUpdatedOldObjectSettingsSessionSecurity struct {
-	// Approve or block users from specific regions or countries from joining this meeting.
-	ApprovedOrDeniedCountriesOrRegions zoom.MeetingSettingsApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsMailCalendar is Email and calendar related settings.
-type AccountSettingsUpdatedOldObjectSettingsMailCalendar struct {
-	// Allow the Zoom client to manage both emails and calendar events for the user.
-	EmailCalendarManagement bool `json:"email_calendar_management,omitzero"`
-	// Allow the Zoom client to manage user emails.
-	EmailManagement bool `json:"email_management,omitzero"`
-	// Allow users to select Zoom as their email service provider.
-	ZoomEmailProvider bool `json:"zoom_email_provider,omitzero"`
-}
-
-// AccountSettingsUpdatedOldObjectSettingsGeneralSetting is General settings.
-type AccountSettingsUpdatedOldObjectSettingsGeneralSetting struct {
-	// Allow automatic direct sharing and connecting to Zoom Rooms using ultrasonic proximity signal.
-	AutoZoomRoomProximityConnect bool `json:"auto_zoom_room_proximity_connect,omitzero"`
-	// Show "Zoom Room" feature in the Zoom Workplace app.
-	ShowZoomRoomFeature bool `json:"show_zoom_room_feature,omitzero"`
 }
 
 // AppDeauthorizedPayload is the payload of app_deauthorized events. A user or an account admin who

@@ -43,12 +43,13 @@ type Client struct {
 
 	common service
 
-	// Meetings covers meetings, registrants, invitations, polls and past
-	// meetings.
+	// Meetings covers meetings, registrants, invitations, past meetings,
+	// live streaming, in-meeting apps and in-meeting controls.
 	Meetings *MeetingsService
 	// Webinars covers webinars, registrants, panelists and past webinars.
 	Webinars *WebinarsService
-	// Users covers users: create, read, update, status, delete.
+	// Users covers users (create, read, update, status, delete, settings)
+	// and their PAC accounts.
 	Users *UsersService
 	// Groups covers groups and their members.
 	Groups *GroupsService
@@ -60,20 +61,57 @@ type Client struct {
 	CloudRecordings *CloudRecordingsService
 	// Contacts covers company contact search (Team Chat API).
 	Contacts *ContactsService
+	// Polls covers meeting polls and their past results.
+	Polls *PollsService
+	// Surveys covers meeting surveys and the account's Zoom surveys.
+	Surveys *SurveysService
+	// Summaries covers meeting and webinar AI Companion summaries.
+	Summaries *SummariesService
+	// Templates covers meeting templates.
+	Templates *TemplatesService
+	// TSP covers the telephony service provider (TSP) settings of the
+	// account and its users.
+	TSP *TSPService
+	// TrackingFields covers the account's meeting tracking fields.
+	TrackingFields *TrackingFieldsService
+	// H323Devices covers H.323/SIP room devices.
+	H323Devices *H323DevicesService
+	// SIPPhones covers SIP phones.
+	SIPPhones *SIPPhonesService
+	// Devices covers Zoom Device Management devices and Zoom Phone
+	// Appliances.
+	Devices *DevicesService
+	// Archiving covers archived meeting and webinar files.
+	Archiving *ArchivingService
+	// ContactGroups covers contact groups and their members.
+	ContactGroups *ContactGroupsService
+	// Divisions covers divisions and their members.
+	Divisions *DivisionsService
+	// Accounts covers account settings, locked settings, owner and domains.
+	Accounts *AccountsService
+	// Dashboards covers the dashboard metrics of meetings, webinars, Zoom
+	// Rooms, clients and quality.
+	Dashboards *DashboardsService
+	// InformationBarriers covers information barrier policies.
+	InformationBarriers *InformationBarriersService
+	// DataRequests covers data access and deletion requests.
+	DataRequests *DataRequestsService
 }
 
 // service is shared by all services of a Client (one allocation, as in
 // go-github).
 type service struct{ client *Client }
 
-// MeetingsService groups the operations of Zoom's "Meetings" and
-// "Invitation & Registration" API sections.
+// MeetingsService groups the operations of Zoom's "Meetings",
+// "Invitation & Registration", "Live streaming", "In-Meeting Apps" and
+// "In-Meeting Features" API sections.
 type MeetingsService service
 
 // WebinarsService groups the operations of Zoom's "Webinars" API section.
 type WebinarsService service
 
-// UsersService groups the operations of Zoom's "Users" API section.
+// UsersService groups the operations of Zoom's "Users" API section (Users
+// API) and its "PAC" section (Meetings API).
 type UsersService service
 
 // GroupsService groups the operations of Zoom's "Groups" API section.
@@ -92,6 +130,54 @@ type CloudRecordingsService service
 // ContactsService groups the operations of Zoom's "Contacts" API section
 // (Team Chat API).
 type ContactsService service
+
+// PollsService groups the operations of Zoom's "Polls" API section.
+type PollsService service
+
+// SurveysService groups the operations of Zoom's "Surveys" (Meetings API) and "Survey Management" (Accounts API) API section.
+type SurveysService service
+
+// SummariesService groups the operations of Zoom's "Summaries" API section.
+type SummariesService service
+
+// TemplatesService groups the operations of Zoom's "Templates" API section.
+type TemplatesService service
+
+// TSPService groups the operations of Zoom's "TSP" API section.
+type TSPService service
+
+// TrackingFieldsService groups the operations of Zoom's "Tracking Field" API section.
+type TrackingFieldsService service
+
+// H323DevicesService groups the operations of Zoom's "H323 Devices" API section.
+type H323DevicesService service
+
+// SIPPhonesService groups the operations of Zoom's "SIP Phone" API section.
+type SIPPhonesService service
+
+// DevicesService groups the operations of Zoom's "Devices" API section.
+type DevicesService service
+
+// ArchivingService groups the operations of Zoom's "Archiving" API section.
+type ArchivingService service
+
+// ContactGroupsService groups the operations of Zoom's "Contact Groups" (Users API) API section.
+type ContactGroupsService service
+
+// DivisionsService groups the operations of Zoom's "Divisions" (Users API) API section.
+type DivisionsService service
+
+// AccountsService groups the operations of Zoom's "Accounts" (Accounts API) API section.
+type AccountsService service
+
+// DashboardsService groups the operations of Zoom's "Dashboards" (Accounts API) API section.
+type DashboardsService service
+
+// InformationBarriersService groups the operations of Zoom's "Information Barriers" (Accounts API) API section.
+type InformationBarriersService service
+
+// DataRequestsService groups the operations of Zoom's "Data Requests" (Accounts API) API section.
+type DataRequestsService service
 
 // Option configures a Client. Options validate their input: NewClient returns
 // the first option error.
@@ -250,6 +336,22 @@ func NewClient(opts ...Option) (*Client, error) {
 	c.Reports = (*ReportsService)(&c.common)
 	c.CloudRecordings = (*CloudRecordingsService)(&c.common)
 	c.Contacts = (*ContactsService)(&c.common)
+	c.Polls = (*PollsService)(&c.common)
+	c.Surveys = (*SurveysService)(&c.common)
+	c.Summaries = (*SummariesService)(&c.common)
+	c.Templates = (*TemplatesService)(&c.common)
+	c.TSP = (*TSPService)(&c.common)
+	c.TrackingFields = (*TrackingFieldsService)(&c.common)
+	c.H323Devices = (*H323DevicesService)(&c.common)
+	c.SIPPhones = (*SIPPhonesService)(&c.common)
+	c.Devices = (*DevicesService)(&c.common)
+	c.Archiving = (*ArchivingService)(&c.common)
+	c.ContactGroups = (*ContactGroupsService)(&c.common)
+	c.Divisions = (*DivisionsService)(&c.common)
+	c.Accounts = (*AccountsService)(&c.common)
+	c.Dashboards = (*DashboardsService)(&c.common)
+	c.InformationBarriers = (*InformationBarriersService)(&c.common)
+	c.DataRequests = (*DataRequestsService)(&c.common)
 	return c, nil
 }
 

@@ -33,9 +33,82 @@ var issue2Tags = []string{"Meetings", "Invitation & Registration", "Users", "Gro
 // (internal/gen/scope, read through spec.InScope);
 // wantIssue2Operations the number of those of issue2Tags.
 const (
-	wantOperations       = 183
+	wantOperations       = 316
 	wantIssue2Operations = 90
 )
+
+// zoomDocumentTags are the operation counts of every tag of Zoom's
+// Meetings, Users and Accounts documents (the full documents, from the
+// API hub; internal/spec keeps only the covered tags): 313 operations,
+// all of which issue 18 covers.
+var zoomDocumentTags = map[string]map[string]int{
+	"meetings.json": {
+		"Archiving": 6, "Cloud Recording": 17, "Devices": 13, "H323 Devices": 4, "In-Meeting Apps": 2,
+		"In-Meeting Features": 5, "Invitation & Registration": 10, "Live streaming": 4, "Meetings": 13,
+		"PAC": 1, "Polls": 7, "Reports": 23, "SIP Phone": 4, "Summaries": 3, "Surveys": 3, "TSP": 8,
+		"Templates": 2, "Tracking Field": 5, "Webinars": 53,
+	},
+	"users.json": {"Contact Groups": 8, "Divisions": 7, "Groups": 21, "Users": 35},
+	"accounts.json": {
+		"Accounts": 11, "Dashboards": 26, "Data Requests": 5, "Information Barriers": 5, "Roles": 8,
+		"Survey Management": 4,
+	},
+}
+
+// zoomDocumentOperations is the number of operations of the three documents.
+const zoomDocumentOperations = 313
+
+// TestOperationCount counts the covered operations of Zoom's Meetings,
+// Users and Accounts documents: every tag the scope covers has all its
+// operations in internal/spec (and a method, see TestContractZoomAPILines),
+// and the test names the tags still missing from the 313.
+func TestOperationCount(t *testing.T) {
+	s, err := spec.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, tags := range zoomDocumentTags {
+		for _, n := range tags {
+			total += n
+		}
+	}
+	if total != zoomDocumentOperations {
+		t.Fatalf("the tag table sums to %d operations, want %d", total, zoomDocumentOperations)
+	}
+	got := map[string]map[string]int{}
+	for _, op := range s.Operations {
+		if zoomDocumentTags[op.File] == nil {
+			continue // Team Chat's contacts: outside the three documents
+		}
+		if got[op.File] == nil {
+			got[op.File] = map[string]int{}
+		}
+		got[op.File][op.Tags[0]]++
+	}
+	covered := 0
+	var missing []string
+	for file, tags := range zoomDocumentTags {
+		for tag, n := range tags {
+			if !spec.InScope(file, tag) {
+				missing = append(missing, fmt.Sprintf("%s %q (%d)", file, tag, n))
+				continue
+			}
+			if got[file][tag] != n {
+				t.Errorf("%s tag %q: %d operations in internal/spec, Zoom's document has %d", file, tag, got[file][tag], n)
+			}
+			covered += got[file][tag]
+		}
+	}
+	sort.Strings(missing)
+	const wantCovered = 313 // of zoomDocumentOperations; raise it as tags join the scope
+	if covered != wantCovered {
+		t.Errorf("%d of Zoom's %d operations covered, want %d", covered, zoomDocumentOperations, wantCovered)
+	}
+	if covered < zoomDocumentOperations {
+		t.Logf("%d of %d operations covered; tags not yet in scope: %s", covered, zoomDocumentOperations, strings.Join(missing, ", "))
+	}
+}
 
 // apiMethod is a method whose doc comment names a Zoom operation.
 type apiMethod struct {
@@ -44,6 +117,8 @@ type apiMethod struct {
 	OpID          string
 	Iterator      bool // returns iter.Seq2
 }
+
+var rePathParam = regexp.MustCompile(`\{([^}]+)\}`)
 
 var reZoomAPI = regexp.MustCompile(`^Zoom API: ([A-Z]+) (\S+) \(([^)]+)\)$`)
 
@@ -188,16 +263,16 @@ func example(s *openapi3.Schema, depth int) any {
 	}
 	if len(s.AllOf) > 0 || len(s.OneOf) > 0 || len(s.AnyOf) > 0 || s.Properties != nil || s.Type.Is("object") {
 		obj := map[string]any{}
-		var parts []*openapi3.Schema
-		parts = append(parts, s)
-		for _, r := range s.AllOf {
-			parts = append(parts, r.Value)
-		}
+		parts := allOfParts(s)
 		if len(s.OneOf) > 0 {
 			parts = append(parts, s.OneOf[0].Value)
 		}
 		if len(s.AnyOf) > 0 {
 			parts = append(parts, s.AnyOf[0].Value)
+		}
+		var required []string // of all parts: an allOf member may require another's property
+		for _, p := range parts {
+			required = append(required, p.Required...)
 		}
 		for _, p := range parts {
 			for name, pr := range p.Properties {
@@ -205,7 +280,7 @@ func example(s *openapi3.Schema, depth int) any {
 				if v == nil {
 					continue
 				}
-				if err := pr.Value.VisitJSON(v); err != nil && !slices.Contains(p.Required, name) {
+				if err := pr.Value.VisitJSON(v); err != nil && !slices.Contains(required, name) {
 					continue
 				}
 				obj[name] = v
@@ -260,6 +335,17 @@ func example(s *openapi3.Schema, depth int) any {
 		return true
 	}
 	return nil
+}
+
+// allOfParts returns s and the members of its allOf, recursively.
+func allOfParts(s *openapi3.Schema) []*openapi3.Schema {
+	parts := []*openapi3.Schema{s}
+	for _, r := range s.AllOf {
+		if r.Value != nil {
+			parts = append(parts, allOfParts(r.Value)...)
+		}
+	}
+	return parts
 }
 
 // jsonKeys collects the paths of the non-zero leaves of a JSON value.
@@ -387,7 +473,11 @@ func TestContractEveryOperation(t *testing.T) {
 				respExample = example(rs, 0)
 				respBody, _ = json.Marshal(respExample)
 				if err := s.ValidateResponse(context.Background(), op, status, respBody); err != nil {
-					t.Logf("synthesized response does not validate (spec quirk): %v", err)
+					if c, ok := spec.Tolerated(op.ID, "response", err); ok {
+						t.Logf("tolerated contradiction in the documents (%s): %v", c.Defect, err)
+					} else {
+						t.Errorf("synthesized response does not validate: %v", err)
+					}
 				}
 			} else {
 				status = http.StatusNoContent
@@ -435,6 +525,12 @@ func TestContractEveryOperation(t *testing.T) {
 	}
 	if len(seen) != wantOperations {
 		t.Errorf("called %d operations, want %d", len(seen), wantOperations)
+	}
+	// Every request contradiction still holds: its error was tolerated.
+	for _, c := range spec.Contradictions {
+		if _, hit := toleratedRequests.Load(c.OpID); c.Side == "request" && !hit {
+			t.Errorf("%s: the request validated without the contradiction %q: remove it from spec.Contradictions", c.OpID, c.Match)
+		}
 	}
 }
 
@@ -654,6 +750,17 @@ func methodArgs(t *testing.T, op *spec.Operation, meth reflect.Value) ([]reflect
 	var bodyExample any
 	mtyp := meth.Type()
 	args := make([]reflect.Value, mtyp.NumIn())
+	// The path parameters, in path order: a string parameter with an enum
+	// (TSP's tspId) gets its first value, others "me".
+	var pathParams []*openapi3.Parameter
+	for _, name := range rePathParam.FindAllStringSubmatch(op.Path, -1) {
+		for _, p := range append(op.Item.Parameters, op.Op.Parameters...) {
+			if p.Value.In == "path" && p.Value.Name == name[1] {
+				pathParams = append(pathParams, p.Value)
+			}
+		}
+	}
+	nextPath := 0
 	for i := range args {
 		at := mtyp.In(i)
 		switch {
@@ -661,14 +768,22 @@ func methodArgs(t *testing.T, op *spec.Operation, meth reflect.Value) ([]reflect
 			args[i] = reflect.ValueOf(context.Background())
 		case at == reflect.TypeFor[ID]():
 			args[i] = reflect.ValueOf(ID(85746065))
+			nextPath++
 		case at == reflect.TypeFor[InstanceID]():
 			args[i] = reflect.ValueOf(InstanceID("/ajXp112QmuoKj4854875=="))
+			nextPath++
 		case at == reflect.TypeFor[string]():
 			if i+1 < mtyp.NumIn() && mtyp.In(i+1) == reflect.TypeFor[io.Reader]() {
 				args[i] = reflect.ValueOf("background.png")
 			} else {
 				args[i] = reflect.ValueOf("me")
+				if nextPath < len(pathParams) {
+					if sc := pathParams[nextPath].Schema; sc != nil && sc.Value != nil && len(sc.Value.Enum) > 0 {
+						args[i] = reflect.ValueOf(fmt.Sprint(sc.Value.Enum[0]))
+					}
+				}
 			}
+			nextPath++
 		case at == reflect.TypeFor[io.Reader]():
 			args[i] = reflect.ValueOf(io.Reader(bytes.NewReader([]byte("\x89PNG\r\n\x1a\n"))))
 		case at.Kind() == reflect.Pointer && strings.HasSuffix(at.Elem().Name(), "Options"):

@@ -33,6 +33,12 @@ func TestCheckDateRange(t *testing.T) {
 		{"recordingsList", &opts{}, false},
 		{"recordingsList", &opts{From: d("2026-01-01"), To: d("2026-03-01")}, true},
 		{"meetings", &opts{From: d("2020-01-01"), To: d("2026-03-01")}, false}, // no rule
+		{"dashboardMeetings", &opts{From: d("2026-10-24"), To: d("2026-11-24")}, false},
+		{"dashboardMeetings", &opts{From: d("2026-05-01"), To: d("2026-05-20")}, true}, // beyond 6 months
+		{"dashboardMeetings", &opts{}, true},                                           // required
+		{"dashboardCRC", &opts{From: d("2026-09-01"), To: d("2026-11-01")}, true},      // over a month
+		{"listMeetingSatisfaction", &opts{}, false},                                    // optional
+		{"listMeetingSatisfaction", &opts{From: d("2026-04-01"), To: d("2026-04-20")}, true},
 	} {
 		err := checkDateRange(&operation{ID: tc.op}, tc.q, now)
 		if (err != nil) != tc.fail {

@@ -1,6 +1,6 @@
-// Package zoom is a typed client for the Zoom REST API v2: meetings and
-// registrants, webinars, users, groups, roles, reports, cloud recordings and
-// contact search.
+// Package zoom is a typed client for the Zoom REST API v2: every operation
+// of Zoom's Meetings, Users and Accounts API documents (313), and contact
+// search of the Team Chat API.
 //
 // # Creating a client
 //
@@ -20,6 +20,20 @@
 // decoded result, a *Response and an error:
 //
 //	m, resp, err := client.Meetings.Get(ctx, meetingID, nil)
+//
+// The services, by the section of Zoom's documentation they cover:
+//
+//   - Meetings API: Meetings (meetings, invitation and registration, live
+//     streaming, in-meeting apps and features), Webinars, Polls, Surveys
+//     (meeting surveys), Summaries, Templates, TSP, TrackingFields,
+//     H323Devices, SIPPhones, Devices (Zoom Device Management and Zoom Phone
+//     Appliances), Archiving, Reports, CloudRecordings; PAC accounts are in
+//     Users.
+//   - Users API: Users, Groups, ContactGroups, Divisions.
+//   - Accounts API: Accounts (settings, locked settings, owner, domains,
+//     virtual backgrounds), Roles, Dashboards, InformationBarriers,
+//     DataRequests, and Surveys (Survey Management).
+//   - Team Chat API: Contacts.
 //
 // Each method's doc comment names the Zoom operation it calls, as
 // "Zoom API: METHOD /path (operationId)". Meeting and webinar ids are an
@@ -109,10 +123,30 @@
 //
 // # Reports and recordings
 //
-// Report calls whose from/to window is outside Zoom's documented limits
-// (one month, and for some reports the last six months) are refused before
-// the call with an *ArgumentError. [CloudRecordingsService.Download] streams
+// Report and dashboard calls whose from/to window is outside Zoom's
+// documented limits (one month, and for some the last six months) are
+// refused before the call with an *ArgumentError. [CloudRecordingsService.Download] streams
 // a recording file to an io.Writer, sending the token only to Zoom's hosts.
+//
+// # Where Zoom's documents contradict themselves
+//
+// A few operations are documented in a way no request or answer can meet;
+// the client takes the plain reading:
+//
+//   - the settings bodies of users, groups and the account, and their
+//     locked settings, are a oneOf of members with no required property
+//     (every body matches several): the client sends and decodes one
+//     type, the union of the members' fields (UserSettings, GroupSettings,
+//     AccountSettings, ...), and Zoom applies the fields it knows;
+//   - DevicesService.ChangeAssociation's body requires an "action" it does
+//     not declare: the client sends the declared room_id and app_type;
+//   - an archived meeting's complete_time is both a date-time and one of
+//     [object, ""]: the client decodes a time, zero when Zoom sends "".
+//   - some fields' documented examples fail their own schema (an enum
+//     value the enum lacks, a string where an object is documented): enum
+//     types are strings, so any value Zoom sends is kept, and a value of
+//     another JSON type is repaired or left zero with a DecodeWarnings
+//     entry.
 //
 // # Reliability
 //

@@ -6,6 +6,168 @@ import (
 	"strconv"
 )
 
+// AccountRegistrationSettingsCustomQuestionType enumerates the values of a Zoom API field: type of
+// the question being asked. Values other than the constants below may appear and decode without
+// error.
+type AccountRegistrationSettingsCustomQuestionType string
+
+// Values of AccountRegistrationSettingsCustomQuestionType.
+const (
+	AccountRegistrationSettingsCustomQuestionTypeShort          AccountRegistrationSettingsCustomQuestionType = "short"
+	AccountRegistrationSettingsCustomQuestionTypeSingleDropdown AccountRegistrationSettingsCustomQuestionType = "single_dropdown"
+	AccountRegistrationSettingsCustomQuestionTypeSingleRadio    AccountRegistrationSettingsCustomQuestionType = "single_radio"
+	AccountRegistrationSettingsCustomQuestionTypeMultiple       AccountRegistrationSettingsCustomQuestionType = "multiple"
+)
+
+// AccountRegistrationSettingsQuestionFieldName enumerates the values of a Zoom API field: field
+// name of the question. Values other than the constants below may appear and decode without error.
+type AccountRegistrationSettingsQuestionFieldName string
+
+// Values of AccountRegistrationSettingsQuestionFieldName.
+const (
+	AccountRegistrationSettingsQuestionFieldNameLastName              AccountRegistrationSettingsQuestionFieldName = "last_name"
+	AccountRegistrationSettingsQuestionFieldNameAddress               AccountRegistrationSettingsQuestionFieldName = "address"
+	AccountRegistrationSettingsQuestionFieldNameCity                  AccountRegistrationSettingsQuestionFieldName = "city"
+	AccountRegistrationSettingsQuestionFieldNameCountry               AccountRegistrationSettingsQuestionFieldName = "country"
+	AccountRegistrationSettingsQuestionFieldNameZip                   AccountRegistrationSettingsQuestionFieldName = "zip"
+	AccountRegistrationSettingsQuestionFieldNameState                 AccountRegistrationSettingsQuestionFieldName = "state"
+	AccountRegistrationSettingsQuestionFieldNamePhone                 AccountRegistrationSettingsQuestionFieldName = "phone"
+	AccountRegistrationSettingsQuestionFieldNameIndustry              AccountRegistrationSettingsQuestionFieldName = "industry"
+	AccountRegistrationSettingsQuestionFieldNameOrg                   AccountRegistrationSettingsQuestionFieldName = "org"
+	AccountRegistrationSettingsQuestionFieldNameJobTitle              AccountRegistrationSettingsQuestionFieldName = "job_title"
+	AccountRegistrationSettingsQuestionFieldNamePurchasingTimeFrame   AccountRegistrationSettingsQuestionFieldName = "purchasing_time_frame"
+	AccountRegistrationSettingsQuestionFieldNameRoleInPurchaseProcess AccountRegistrationSettingsQuestionFieldName = "role_in_purchase_process"
+	AccountRegistrationSettingsQuestionFieldNameNoOfEmployees         AccountRegistrationSettingsQuestionFieldName = "no_of_employees"
+	AccountRegistrationSettingsQuestionFieldNameComments              AccountRegistrationSettingsQuestionFieldName = "comments"
+)
+
+// AccountSettingsChatChatEtiquetteToolOperate enumerates the values of a Zoom API field: the policy
+// operation to perform for the update. Values other than the constants below may appear and decode
+// without error.
+type AccountSettingsChatChatEtiquetteToolOperate string
+
+// Values of AccountSettingsChatChatEtiquetteToolOperate.
+const (
+	AccountSettingsChatChatEtiquetteToolOperateCreate AccountSettingsChatChatEtiquetteToolOperate = "create"
+	AccountSettingsChatChatEtiquetteToolOperateUpdate AccountSettingsChatChatEtiquetteToolOperate = "update"
+	AccountSettingsChatChatEtiquetteToolOperateDelete AccountSettingsChatChatEtiquetteToolOperate = "delete"
+)
+
+// AccountSettingsChatExternalCollabRestrictExternalChat enumerates the values of a Zoom API field:
+// the type of restrict external collaboration in group chats and channels for a select group.
+// Values other than the constants below may appear and decode without error.
+type AccountSettingsChatExternalCollabRestrictExternalChat string
+
+// Values of AccountSettingsChatExternalCollabRestrictExternalChat.
+const (
+	AccountSettingsChatExternalCollabRestrictExternalChatAllowed    AccountSettingsChatExternalCollabRestrictExternalChat = "allowed"
+	AccountSettingsChatExternalCollabRestrictExternalChatNotAllowed AccountSettingsChatExternalCollabRestrictExternalChat = "not_allowed"
+)
+
+// AccountSettingsChatSendDataToThirdPartyArchivingServiceType enumerates the values of a Zoom API
+// field: the type of global relay. Values other than the constants below may appear and decode
+// without error.
+type AccountSettingsChatSendDataToThirdPartyArchivingServiceType string
+
+// Values of AccountSettingsChatSendDataToThirdPartyArchivingServiceType.
+const (
+	AccountSettingsChatSendDataToThirdPartyArchivingServiceTypeGlobalRelay AccountSettingsChatSendDataToThirdPartyArchivingServiceType = "global_relay"
+	AccountSettingsChatSendDataToThirdPartyArchivingServiceTypeSmarsh      AccountSettingsChatSendDataToThirdPartyArchivingServiceType = "smarsh"
+)
+
+// AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo enumerates the values of a Zoom
+// API field: apply restrictions to both sharing and viewing, or only apply to sharing. Values other
+// than the constants below may appear and decode without error.
+type AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo string
+
+// Values of AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo.
+const (
+	AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyToSharingAndViewing AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo = "sharing_and_viewing"
+	AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyToSharing           AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo = "sharing"
+)
+
+// AccountSettingsChatShareFilesViewOption enumerates the values of a Zoom API field: allow users of
+// this account to view files in chats and channels. Values other than the constants below may
+// appear and decode without error.
+type AccountSettingsChatShareFilesViewOption string
+
+// Values of AccountSettingsChatShareFilesViewOption.
+const (
+	AccountSettingsChatShareFilesViewOptionAnyone       AccountSettingsChatShareFilesViewOption = "anyone"
+	AccountSettingsChatShareFilesViewOptionAccount      AccountSettingsChatShareFilesViewOption = "account"
+	AccountSettingsChatShareFilesViewOptionOrganization AccountSettingsChatShareFilesViewOption = "organization"
+)
+
+// AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod enumerates the values of a Zoom API
+// field: select meeting data transit and residency method for meeting hosts and participants.
+// Values other than the constants below may appear and decode without error.
+type AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod string
+
+// Values of AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod.
+const (
+	AccountSettingsInMeetingMeetingDataTransitAndResidencyMethodCloud  AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod = "cloud"
+	AccountSettingsInMeetingMeetingDataTransitAndResidencyMethodOnPrem AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod = "On-Prem"
+)
+
+// AccountSettingsMeetingSecurityChatEtiquetteToolOperate enumerates the values of a Zoom API field:
+// the policy operation to perform for the update. Values other than the constants below may appear
+// and decode without error.
+type AccountSettingsMeetingSecurityChatEtiquetteToolOperate string
+
+// Values of AccountSettingsMeetingSecurityChatEtiquetteToolOperate.
+const (
+	AccountSettingsMeetingSecurityChatEtiquetteToolOperateCreate AccountSettingsMeetingSecurityChatEtiquetteToolOperate = "create"
+	AccountSettingsMeetingSecurityChatEtiquetteToolOperateUpdate AccountSettingsMeetingSecurityChatEtiquetteToolOperate = "update"
+	AccountSettingsMeetingSecurityChatEtiquetteToolOperateDelete AccountSettingsMeetingSecurityChatEtiquetteToolOperate = "delete"
+)
+
+// AccountSettingsOtherOptionsUseCdn enumerates the values of a Zoom API field: allow connections to
+// different CDNs (content delivery networks) for a better web browsing experience. Values other
+// than the constants below may appear and decode without error.
+type AccountSettingsOtherOptionsUseCdn string
+
+// Values of AccountSettingsOtherOptionsUseCdn.
+const (
+	AccountSettingsOtherOptionsUseCdnNone    AccountSettingsOtherOptionsUseCdn = "none"
+	AccountSettingsOtherOptionsUseCdnDefault AccountSettingsOtherOptionsUseCdn = "default"
+	AccountSettingsOtherOptionsUseCdnWangsu  AccountSettingsOtherOptionsUseCdn = "wangsu"
+)
+
+// AccountSettingsSecuritySignInWithTwoFactorAuth enumerates the values of a Zoom API field:
+// settings for 2FA( two factor authentication ). all - Two factor authentication will be enabled
+// for all users in the account. Values other than the constants below may appear and decode without
+// error.
+type AccountSettingsSecuritySignInWithTwoFactorAuth string
+
+// Values of AccountSettingsSecuritySignInWithTwoFactorAuth.
+const (
+	AccountSettingsSecuritySignInWithTwoFactorAuthAll   AccountSettingsSecuritySignInWithTwoFactorAuth = "all"
+	AccountSettingsSecuritySignInWithTwoFactorAuthGroup AccountSettingsSecuritySignInWithTwoFactorAuth = "group"
+	AccountSettingsSecuritySignInWithTwoFactorAuthRole  AccountSettingsSecuritySignInWithTwoFactorAuth = "role"
+	AccountSettingsSecuritySignInWithTwoFactorAuthNone  AccountSettingsSecuritySignInWithTwoFactorAuth = "none"
+)
+
+// AccountSettingsSecuritySigninWithSSOOperation enumerates the values of a Zoom API field: the
+// policy operation to perform for the update sso_bypass_user_ids. Values other than the constants
+// below may appear and decode without error.
+type AccountSettingsSecuritySigninWithSSOOperation string
+
+// Values of AccountSettingsSecuritySigninWithSSOOperation.
+const (
+	AccountSettingsSecuritySigninWithSSOOperationAdd    AccountSettingsSecuritySigninWithSSOOperation = "add"
+	AccountSettingsSecuritySigninWithSSOOperationRemove AccountSettingsSecuritySigninWithSSOOperation = "remove"
+)
+
+// AccountTSPTSPBridge enumerates the values of a Zoom API field: telephony bridge zone. Values
+// other than the constants below may appear and decode without error.
+type AccountTSPTSPBridge string
+
+// Values of AccountTSPTSPBridge.
+const (
+	AccountTSPTSPBridgeUsTSPTb AccountTSPTSPBridge = "US_TSP_TB"
+	AccountTSPTSPBridgeEuTSPTb AccountTSPTSPBridge = "EU_TSP_TB"
+)
+
 // ActiveHostsReportType enumerates the values of a Zoom API field. Values other than the constants
 // below may appear and decode without error.
 type ActiveHostsReportType string
@@ -14,6 +176,28 @@ type ActiveHostsReportType string
 const (
 	ActiveHostsReportTypeActive   ActiveHostsReportType = "active"
 	ActiveHostsReportTypeInactive ActiveHostsReportType = "inactive"
+)
+
+// AddUserTSPAccountRequestDialInNumberType enumerates the values of a Zoom API field: dial-in
+// number types: toll - Toll number. Values other than the constants below may appear and decode
+// without error.
+type AddUserTSPAccountRequestDialInNumberType string
+
+// Values of AddUserTSPAccountRequestDialInNumberType.
+const (
+	AddUserTSPAccountRequestDialInNumberTypeToll      AddUserTSPAccountRequestDialInNumberType = "toll"
+	AddUserTSPAccountRequestDialInNumberTypeTollfree  AddUserTSPAccountRequestDialInNumberType = "tollfree"
+	AddUserTSPAccountRequestDialInNumberTypeMediaLink AddUserTSPAccountRequestDialInNumberType = "media_link"
+)
+
+// AddUserTSPAccountRequestTSPBridge enumerates the values of a Zoom API field: telephony bridge.
+// Values other than the constants below may appear and decode without error.
+type AddUserTSPAccountRequestTSPBridge string
+
+// Values of AddUserTSPAccountRequestTSPBridge.
+const (
+	AddUserTSPAccountRequestTSPBridgeUsTSPTb AddUserTSPAccountRequestTSPBridge = "US_TSP_TB"
+	AddUserTSPAccountRequestTSPBridgeEuTSPTb AddUserTSPAccountRequestTSPBridge = "EU_TSP_TB"
 )
 
 // ApprovalType enumerates the values of a Zoom API field: the registration approval type. Values
@@ -63,6 +247,89 @@ const (
 	ArchiveVoicePromptNone         ArchiveVoicePrompt = "none"
 )
 
+// ArchivedFileListMeetingArchiveFileFileType enumerates the values of a Zoom API field: the archive
+// file's type. Values other than the constants below may appear and decode without error.
+type ArchivedFileListMeetingArchiveFileFileType string
+
+// Values of ArchivedFileListMeetingArchiveFileFileType.
+const (
+	ArchivedFileListMeetingArchiveFileFileTypeMP4               ArchivedFileListMeetingArchiveFileFileType = "MP4"
+	ArchivedFileListMeetingArchiveFileFileTypeM4A               ArchivedFileListMeetingArchiveFileFileType = "M4A"
+	ArchivedFileListMeetingArchiveFileFileTypeChat              ArchivedFileListMeetingArchiveFileFileType = "CHAT"
+	ArchivedFileListMeetingArchiveFileFileTypeCC                ArchivedFileListMeetingArchiveFileFileType = "CC"
+	ArchivedFileListMeetingArchiveFileFileTypeChatMessage       ArchivedFileListMeetingArchiveFileFileType = "CHAT_MESSAGE"
+	ArchivedFileListMeetingArchiveFileFileTypeTranscript        ArchivedFileListMeetingArchiveFileFileType = "TRANSCRIPT"
+	ArchivedFileListMeetingArchiveFileFileTypeSubGroupMemberLog ArchivedFileListMeetingArchiveFileFileType = "SUB_GROUP_MEMBER_LOG"
+	ArchivedFileListMeetingArchiveFileFileTypeAicCoversation    ArchivedFileListMeetingArchiveFileFileType = "AIC_COVERSATION"
+)
+
+// ArchivedFileListMeetingArchiveFileRecordingType enumerates the values of a Zoom API field: the
+// archive file's recording type. Values other than the constants below may appear and decode
+// without error.
+type ArchivedFileListMeetingArchiveFileRecordingType string
+
+// Values of ArchivedFileListMeetingArchiveFileRecordingType.
+const (
+	ArchivedFileListMeetingArchiveFileRecordingTypeSharedScreenWithSpeakerView ArchivedFileListMeetingArchiveFileRecordingType = "shared_screen_with_speaker_view"
+	ArchivedFileListMeetingArchiveFileRecordingTypeAudioOnly                   ArchivedFileListMeetingArchiveFileRecordingType = "audio_only"
+	ArchivedFileListMeetingArchiveFileRecordingTypeChatFile                    ArchivedFileListMeetingArchiveFileRecordingType = "chat_file"
+	ArchivedFileListMeetingArchiveFileRecordingTypeClosedCaption               ArchivedFileListMeetingArchiveFileRecordingType = "closed_caption"
+	ArchivedFileListMeetingArchiveFileRecordingTypeChatMessage                 ArchivedFileListMeetingArchiveFileRecordingType = "chat_message"
+	ArchivedFileListMeetingArchiveFileRecordingTypeAudioTranscript             ArchivedFileListMeetingArchiveFileRecordingType = "audio_transcript"
+	ArchivedFileListMeetingArchiveFileRecordingTypeAicConversation             ArchivedFileListMeetingArchiveFileRecordingType = "aic_conversation"
+)
+
+// ArchivedFileListMeetingArchiveFileStatus enumerates the values of a Zoom API field: the archived
+// file's processing status. Values other than the constants below may appear and decode without
+// error.
+type ArchivedFileListMeetingArchiveFileStatus string
+
+// Values of ArchivedFileListMeetingArchiveFileStatus.
+const (
+	ArchivedFileListMeetingArchiveFileStatusCompleted  ArchivedFileListMeetingArchiveFileStatus = "completed"
+	ArchivedFileListMeetingArchiveFileStatusProcessing ArchivedFileListMeetingArchiveFileStatus = "processing"
+	ArchivedFileListMeetingArchiveFileStatusFailed     ArchivedFileListMeetingArchiveFileStatus = "failed"
+)
+
+// ArchivedFileListMeetingArchiveFileStorageLocation enumerates the values of a Zoom API field: the
+// region where the file is stored. Values other than the constants below may appear and decode
+// without error.
+type ArchivedFileListMeetingArchiveFileStorageLocation string
+
+// Values of ArchivedFileListMeetingArchiveFileStorageLocation.
+const (
+	ArchivedFileListMeetingArchiveFileStorageLocationUs ArchivedFileListMeetingArchiveFileStorageLocation = "US"
+	ArchivedFileListMeetingArchiveFileStorageLocationAu ArchivedFileListMeetingArchiveFileStorageLocation = "AU"
+	ArchivedFileListMeetingArchiveFileStorageLocationBr ArchivedFileListMeetingArchiveFileStorageLocation = "BR"
+	ArchivedFileListMeetingArchiveFileStorageLocationCa ArchivedFileListMeetingArchiveFileStorageLocation = "CA"
+	ArchivedFileListMeetingArchiveFileStorageLocationEu ArchivedFileListMeetingArchiveFileStorageLocation = "EU"
+	ArchivedFileListMeetingArchiveFileStorageLocationIn ArchivedFileListMeetingArchiveFileStorageLocation = "IN"
+	ArchivedFileListMeetingArchiveFileStorageLocationJp ArchivedFileListMeetingArchiveFileStorageLocation = "JP"
+	ArchivedFileListMeetingArchiveFileStorageLocationSg ArchivedFileListMeetingArchiveFileStorageLocation = "SG"
+	ArchivedFileListMeetingArchiveFileStorageLocationCh ArchivedFileListMeetingArchiveFileStorageLocation = "CH"
+)
+
+// ArchivedFileListMeetingMeetingType enumerates the values of a Zoom API field: whether the meeting
+// or webinar is internal or external. Values other than the constants below may appear and decode
+// without error.
+type ArchivedFileListMeetingMeetingType string
+
+// Values of ArchivedFileListMeetingMeetingType.
+const (
+	ArchivedFileListMeetingMeetingTypeInternal ArchivedFileListMeetingMeetingType = "internal"
+	ArchivedFileListMeetingMeetingTypeExternal ArchivedFileListMeetingMeetingType = "external"
+)
+
+// ArchivedFileListMeetingStatus enumerates the values of a Zoom API field: the archive's processing
+// status. Values other than the constants below may appear and decode without error.
+type ArchivedFileListMeetingStatus string
+
+// Values of ArchivedFileListMeetingStatus.
+const (
+	ArchivedFileListMeetingStatusCompleted  ArchivedFileListMeetingStatus = "completed"
+	ArchivedFileListMeetingStatusProcessing ArchivedFileListMeetingStatus = "processing"
+)
+
 // AudioType enumerates the values of a Zoom API field: determine how participants can join the
 // audio portion of the meeting. Values other than the constants below may appear and decode without
 // error.
@@ -85,6 +352,8 @@ const (
 	AuthenticationOptionActionUpdate AuthenticationOptionAction = "update"
 	AuthenticationOptionActionShow   AuthenticationOptionAction = "show"
 	AuthenticationOptionActionHide   AuthenticationOptionAction = "hide"
+	AuthenticationOptionActionDelete AuthenticationOptionAction = "delete"
+	AuthenticationOptionActionAdd    AuthenticationOptionAction = "add"
 )
 
 // AuthenticationOptionType enumerates the values of a Zoom API field: authentication type. Values
@@ -122,6 +391,19 @@ const (
 	CallMePressOneNever  CallMePressOne = "never"
 )
 
+// ChangeDeviceAssociationRequestAppType enumerates the values of a Zoom API field: specify one of
+// these values for this field. Values other than the constants below may appear and decode without
+// error.
+type ChangeDeviceAssociationRequestAppType string
+
+// Values of ChangeDeviceAssociationRequestAppType.
+const (
+	ChangeDeviceAssociationRequestAppTypeZr  ChangeDeviceAssociationRequestAppType = "ZR"
+	ChangeDeviceAssociationRequestAppTypeZrc ChangeDeviceAssociationRequestAppType = "ZRC"
+	ChangeDeviceAssociationRequestAppTypeZrp ChangeDeviceAssociationRequestAppType = "ZRP"
+	ChangeDeviceAssociationRequestAppTypeZrw ChangeDeviceAssociationRequestAppType = "ZRW"
+)
+
 // ChatEtiquettePolicyStatus enumerates the values of a Zoom API field: the policy's current status.
 // Values other than the constants below may appear and decode without error.
 type ChatEtiquettePolicyStatus string
@@ -154,6 +436,18 @@ const (
 	ContactActivityUnknown  ContactActivity = "Unknown"
 )
 
+// ControlLiveMeetingRequestParamsAICompanionMode enumerates the values of a Zoom API field: which
+// AI Companion mode to start or stop. Values other than the constants below may appear and decode
+// without error.
+type ControlLiveMeetingRequestParamsAICompanionMode string
+
+// Values of ControlLiveMeetingRequestParamsAICompanionMode.
+const (
+	ControlLiveMeetingRequestParamsAICompanionModeQuestions ControlLiveMeetingRequestParamsAICompanionMode = "questions"
+	ControlLiveMeetingRequestParamsAICompanionModeSummary   ControlLiveMeetingRequestParamsAICompanionMode = "summary"
+	ControlLiveMeetingRequestParamsAICompanionModeAll       ControlLiveMeetingRequestParamsAICompanionMode = "all"
+)
+
 // CountryRegionMethod enumerates the values of a Zoom API field: specify whether to allow users
 // from specific regions to join this meeting; or block users from specific regions from joining
 // this meeting. Values other than the constants below may appear and decode without error.
@@ -161,8 +455,84 @@ type CountryRegionMethod string
 
 // Values of CountryRegionMethod.
 const (
-	CountryRegionMethodApprove CountryRegionMethod = "approve"
-	CountryRegionMethodDeny    CountryRegionMethod = "deny"
+	CountryRegionMethodApprove                            CountryRegionMethod = "approve"
+	CountryRegionMethodDeny                               CountryRegionMethod = "deny"
+	CountryRegionMethodRecordingStart                     CountryRegionMethod = "recording.start"
+	CountryRegionMethodRecordingStop                      CountryRegionMethod = "recording.stop"
+	CountryRegionMethodRecordingPause                     CountryRegionMethod = "recording.pause"
+	CountryRegionMethodRecordingResume                    CountryRegionMethod = "recording.resume"
+	CountryRegionMethodParticipantInvite                  CountryRegionMethod = "participant.invite"
+	CountryRegionMethodParticipantInviteCallout           CountryRegionMethod = "participant.invite.callout"
+	CountryRegionMethodParticipantInviteRoomSystemCallout CountryRegionMethod = "participant.invite.room_system_callout"
+	CountryRegionMethodWaitingRoomUpdate                  CountryRegionMethod = "waiting_room.update"
+	CountryRegionMethodAICompanionStart                   CountryRegionMethod = "ai_companion.start"
+	CountryRegionMethodAICompanionStop                    CountryRegionMethod = "ai_companion.stop"
+	CountryRegionMethodAICompanionDisable                 CountryRegionMethod = "ai_companion.disable"
+)
+
+// CreateBatchMeetingPollsRequestPollQuestionType enumerates the values of a Zoom API field: the
+// poll's question and answer type: Values other than the constants below may appear and decode
+// without error.
+type CreateBatchMeetingPollsRequestPollQuestionType string
+
+// Values of CreateBatchMeetingPollsRequestPollQuestionType.
+const (
+	CreateBatchMeetingPollsRequestPollQuestionTypeSingle         CreateBatchMeetingPollsRequestPollQuestionType = "single"
+	CreateBatchMeetingPollsRequestPollQuestionTypeMultiple       CreateBatchMeetingPollsRequestPollQuestionType = "multiple"
+	CreateBatchMeetingPollsRequestPollQuestionTypeMatching       CreateBatchMeetingPollsRequestPollQuestionType = "matching"
+	CreateBatchMeetingPollsRequestPollQuestionTypeRankOrder      CreateBatchMeetingPollsRequestPollQuestionType = "rank_order"
+	CreateBatchMeetingPollsRequestPollQuestionTypeShortAnswer    CreateBatchMeetingPollsRequestPollQuestionType = "short_answer"
+	CreateBatchMeetingPollsRequestPollQuestionTypeLongAnswer     CreateBatchMeetingPollsRequestPollQuestionType = "long_answer"
+	CreateBatchMeetingPollsRequestPollQuestionTypeFillInTheBlank CreateBatchMeetingPollsRequestPollQuestionType = "fill_in_the_blank"
+	CreateBatchMeetingPollsRequestPollQuestionTypeRatingScale    CreateBatchMeetingPollsRequestPollQuestionType = "rating_scale"
+)
+
+// CreateDataRequestRequestRequestType enumerates the values of a Zoom API field: the request type.
+// Values other than the constants below may appear and decode without error.
+type CreateDataRequestRequestRequestType string
+
+// Values of CreateDataRequestRequestRequestType.
+const (
+	CreateDataRequestRequestRequestTypeExport CreateDataRequestRequestRequestType = "EXPORT"
+	CreateDataRequestRequestRequestTypeDelete CreateDataRequestRequestRequestType = "DELETE"
+)
+
+// CreateH323DeviceRequestEncryption enumerates the values of a Zoom API field: device encryption:
+// auto - auto. Values other than the constants below may appear and decode without error.
+type CreateH323DeviceRequestEncryption string
+
+// Values of CreateH323DeviceRequestEncryption.
+const (
+	CreateH323DeviceRequestEncryptionAuto CreateH323DeviceRequestEncryption = "auto"
+	CreateH323DeviceRequestEncryptionYes  CreateH323DeviceRequestEncryption = "yes"
+	CreateH323DeviceRequestEncryptionNo   CreateH323DeviceRequestEncryption = "no"
+)
+
+// CreateH323DeviceRequestProtocol enumerates the values of a Zoom API field: device protocol: H.323
+// - H.323. Values other than the constants below may appear and decode without error.
+type CreateH323DeviceRequestProtocol string
+
+// Values of CreateH323DeviceRequestProtocol.
+const (
+	CreateH323DeviceRequestProtocolH323 CreateH323DeviceRequestProtocol = "H.323"
+	CreateH323DeviceRequestProtocolSIP  CreateH323DeviceRequestProtocol = "SIP"
+)
+
+// CreateMeetingPollRequestQuestionType enumerates the values of a Zoom API field: the poll's
+// question and answer type: Values other than the constants below may appear and decode without
+// error.
+type CreateMeetingPollRequestQuestionType string
+
+// Values of CreateMeetingPollRequestQuestionType.
+const (
+	CreateMeetingPollRequestQuestionTypeSingle         CreateMeetingPollRequestQuestionType = "single"
+	CreateMeetingPollRequestQuestionTypeMultiple       CreateMeetingPollRequestQuestionType = "multiple"
+	CreateMeetingPollRequestQuestionTypeMatching       CreateMeetingPollRequestQuestionType = "matching"
+	CreateMeetingPollRequestQuestionTypeRankOrder      CreateMeetingPollRequestQuestionType = "rank_order"
+	CreateMeetingPollRequestQuestionTypeShortAnswer    CreateMeetingPollRequestQuestionType = "short_answer"
+	CreateMeetingPollRequestQuestionTypeLongAnswer     CreateMeetingPollRequestQuestionType = "long_answer"
+	CreateMeetingPollRequestQuestionTypeFillInTheBlank CreateMeetingPollRequestQuestionType = "fill_in_the_blank"
+	CreateMeetingPollRequestQuestionTypeRatingScale    CreateMeetingPollRequestQuestionType = "rating_scale"
 )
 
 // CreationSource enumerates the values of a Zoom API field: the platform used when creating the
@@ -187,6 +557,537 @@ const (
 	CustomQuestionTypeMultiple       CustomQuestionType = "multiple"
 	CustomQuestionTypeSingleRadio    CustomQuestionType = "single_radio"
 	CustomQuestionTypeSingleDropdown CustomQuestionType = "single_dropdown"
+)
+
+// DashboardMeetingListMeetingAudioQuality enumerates the values of a Zoom API field: the meeting's
+// audio quality score. Values other than the constants below may appear and decode without error.
+type DashboardMeetingListMeetingAudioQuality string
+
+// Values of DashboardMeetingListMeetingAudioQuality.
+const (
+	DashboardMeetingListMeetingAudioQualityGood DashboardMeetingListMeetingAudioQuality = "good"
+	DashboardMeetingListMeetingAudioQualityFair DashboardMeetingListMeetingAudioQuality = "fair"
+	DashboardMeetingListMeetingAudioQualityPoor DashboardMeetingListMeetingAudioQuality = "poor"
+	DashboardMeetingListMeetingAudioQualityBad  DashboardMeetingListMeetingAudioQuality = "bad"
+)
+
+// DashboardMeetingListMeetingScreenShareQuality enumerates the values of a Zoom API field: the
+// meeting's screen share quality score. Values other than the constants below may appear and decode
+// without error.
+type DashboardMeetingListMeetingScreenShareQuality string
+
+// Values of DashboardMeetingListMeetingScreenShareQuality.
+const (
+	DashboardMeetingListMeetingScreenShareQualityGood DashboardMeetingListMeetingScreenShareQuality = "good"
+	DashboardMeetingListMeetingScreenShareQualityFair DashboardMeetingListMeetingScreenShareQuality = "fair"
+	DashboardMeetingListMeetingScreenShareQualityPoor DashboardMeetingListMeetingScreenShareQuality = "poor"
+	DashboardMeetingListMeetingScreenShareQualityBad  DashboardMeetingListMeetingScreenShareQuality = "bad"
+)
+
+// DashboardMeetingListMeetingVideoQuality enumerates the values of a Zoom API field: the meeting's
+// video quality score. Values other than the constants below may appear and decode without error.
+type DashboardMeetingListMeetingVideoQuality string
+
+// Values of DashboardMeetingListMeetingVideoQuality.
+const (
+	DashboardMeetingListMeetingVideoQualityGood DashboardMeetingListMeetingVideoQuality = "good"
+	DashboardMeetingListMeetingVideoQualityFair DashboardMeetingListMeetingVideoQuality = "fair"
+	DashboardMeetingListMeetingVideoQualityPoor DashboardMeetingListMeetingVideoQuality = "poor"
+	DashboardMeetingListMeetingVideoQualityBad  DashboardMeetingListMeetingVideoQuality = "bad"
+)
+
+// DashboardMeetingParticipantListParticipantAicDisclaimer enumerates the values of a Zoom API
+// field: the participant's AI Companion disclaimer status. Values other than the constants below
+// may appear and decode without error.
+type DashboardMeetingParticipantListParticipantAicDisclaimer string
+
+// Values of DashboardMeetingParticipantListParticipantAicDisclaimer.
+const (
+	DashboardMeetingParticipantListParticipantAicDisclaimerNoDisclaimer DashboardMeetingParticipantListParticipantAicDisclaimer = "no disclaimer"
+	DashboardMeetingParticipantListParticipantAicDisclaimerAgree        DashboardMeetingParticipantListParticipantAicDisclaimer = "agree"
+	DashboardMeetingParticipantListParticipantAicDisclaimerLeaveMeeting DashboardMeetingParticipantListParticipantAicDisclaimer = "leave meeting"
+)
+
+// DashboardMeetingParticipantListParticipantAsConnectionType enumerates the values of a Zoom API
+// field: the participant's screen share connection type. Values other than the constants below may
+// appear and decode without error.
+type DashboardMeetingParticipantListParticipantAsConnectionType string
+
+// Values of DashboardMeetingParticipantListParticipantAsConnectionType.
+const (
+	DashboardMeetingParticipantListParticipantAsConnectionTypeP2p           DashboardMeetingParticipantListParticipantAsConnectionType = "P2P"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeTcp           DashboardMeetingParticipantListParticipantAsConnectionType = "TCP"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeUdp           DashboardMeetingParticipantListParticipantAsConnectionType = "UDP"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeReliableUdp   DashboardMeetingParticipantListParticipantAsConnectionType = "Reliable UDP"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeSsl           DashboardMeetingParticipantListParticipantAsConnectionType = "SSL"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeHTTP          DashboardMeetingParticipantListParticipantAsConnectionType = "HTTP"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeTcpProxy      DashboardMeetingParticipantListParticipantAsConnectionType = "TCP+Proxy"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeUdpProxy      DashboardMeetingParticipantListParticipantAsConnectionType = "UDP+Proxy"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeReliableProxy DashboardMeetingParticipantListParticipantAsConnectionType = "Reliable+Proxy"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeSslProxy      DashboardMeetingParticipantListParticipantAsConnectionType = "SSL+Proxy"
+	DashboardMeetingParticipantListParticipantAsConnectionTypeHTTPProxy     DashboardMeetingParticipantListParticipantAsConnectionType = "HTTP+Proxy"
+)
+
+// DashboardMeetingParticipantListParticipantAudioCallItemCallType enumerates the values of a Zoom
+// API field: the call type. Values other than the constants below may appear and decode without
+// error.
+type DashboardMeetingParticipantListParticipantAudioCallItemCallType string
+
+// Values of DashboardMeetingParticipantListParticipantAudioCallItemCallType.
+const (
+	DashboardMeetingParticipantListParticipantAudioCallItemCallTypeCallIn  DashboardMeetingParticipantListParticipantAudioCallItemCallType = "call-in"
+	DashboardMeetingParticipantListParticipantAudioCallItemCallTypeCallOut DashboardMeetingParticipantListParticipantAudioCallItemCallType = "call-out"
+)
+
+// DashboardMeetingParticipantListParticipantAudioQuality enumerates the values of a Zoom API field:
+// the participant's audio quality score. Values other than the constants below may appear and
+// decode without error.
+type DashboardMeetingParticipantListParticipantAudioQuality string
+
+// Values of DashboardMeetingParticipantListParticipantAudioQuality.
+const (
+	DashboardMeetingParticipantListParticipantAudioQualityGood DashboardMeetingParticipantListParticipantAudioQuality = "good"
+	DashboardMeetingParticipantListParticipantAudioQualityFair DashboardMeetingParticipantListParticipantAudioQuality = "fair"
+	DashboardMeetingParticipantListParticipantAudioQualityPoor DashboardMeetingParticipantListParticipantAudioQuality = "poor"
+	DashboardMeetingParticipantListParticipantAudioQualityBad  DashboardMeetingParticipantListParticipantAudioQuality = "bad"
+)
+
+// DashboardMeetingParticipantListParticipantConnectionType enumerates the values of a Zoom API
+// field: the participant's connection type. Values other than the constants below may appear and
+// decode without error.
+type DashboardMeetingParticipantListParticipantConnectionType string
+
+// Values of DashboardMeetingParticipantListParticipantConnectionType.
+const (
+	DashboardMeetingParticipantListParticipantConnectionTypeP2p           DashboardMeetingParticipantListParticipantConnectionType = "P2P"
+	DashboardMeetingParticipantListParticipantConnectionTypeTcp           DashboardMeetingParticipantListParticipantConnectionType = "TCP"
+	DashboardMeetingParticipantListParticipantConnectionTypeUdp           DashboardMeetingParticipantListParticipantConnectionType = "UDP"
+	DashboardMeetingParticipantListParticipantConnectionTypeReliableUdp   DashboardMeetingParticipantListParticipantConnectionType = "Reliable UDP"
+	DashboardMeetingParticipantListParticipantConnectionTypeSsl           DashboardMeetingParticipantListParticipantConnectionType = "SSL"
+	DashboardMeetingParticipantListParticipantConnectionTypeHTTP          DashboardMeetingParticipantListParticipantConnectionType = "HTTP"
+	DashboardMeetingParticipantListParticipantConnectionTypeTcpProxy      DashboardMeetingParticipantListParticipantConnectionType = "TCP+Proxy"
+	DashboardMeetingParticipantListParticipantConnectionTypeUdpProxy      DashboardMeetingParticipantListParticipantConnectionType = "UDP+Proxy"
+	DashboardMeetingParticipantListParticipantConnectionTypeReliableProxy DashboardMeetingParticipantListParticipantConnectionType = "Reliable+Proxy"
+	DashboardMeetingParticipantListParticipantConnectionTypeSslProxy      DashboardMeetingParticipantListParticipantConnectionType = "SSL+Proxy"
+	DashboardMeetingParticipantListParticipantConnectionTypeHTTPProxy     DashboardMeetingParticipantListParticipantConnectionType = "HTTP+Proxy"
+)
+
+// DashboardMeetingParticipantListParticipantDevice enumerates the values of a Zoom API field: the
+// type of device the participant used to join the meeting. Values other than the constants below
+// may appear and decode without error.
+type DashboardMeetingParticipantListParticipantDevice string
+
+// Values of DashboardMeetingParticipantListParticipantDevice.
+const (
+	DashboardMeetingParticipantListParticipantDevicePhone   DashboardMeetingParticipantListParticipantDevice = "Phone"
+	DashboardMeetingParticipantListParticipantDeviceH323SIP DashboardMeetingParticipantListParticipantDevice = "H.323/SIP"
+	DashboardMeetingParticipantListParticipantDeviceWindows DashboardMeetingParticipantListParticipantDevice = "Windows"
+	DashboardMeetingParticipantListParticipantDeviceMac     DashboardMeetingParticipantListParticipantDevice = "Mac"
+	DashboardMeetingParticipantListParticipantDeviceIOs     DashboardMeetingParticipantListParticipantDevice = "iOS"
+	DashboardMeetingParticipantListParticipantDeviceAndroid DashboardMeetingParticipantListParticipantDevice = "Android"
+)
+
+// DashboardMeetingParticipantListParticipantLeaveReason enumerates the values of a Zoom API field:
+// the reason why the participant left the meeting, where $name is the participant's username:
+// Values other than the constants below may appear and decode without error.
+type DashboardMeetingParticipantListParticipantLeaveReason string
+
+// Values of DashboardMeetingParticipantListParticipantLeaveReason.
+const (
+	DashboardMeetingParticipantListParticipantLeaveReasonNameLeftTheMeeting                DashboardMeetingParticipantListParticipantLeaveReason = "$name left the meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonNameGotDisconnectedFromTheMeeting DashboardMeetingParticipantListParticipantLeaveReason = "$name got disconnected from the meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonHostEndedTheMeeting               DashboardMeetingParticipantListParticipantLeaveReason = "Host ended the meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonHostClosedTheMeeting              DashboardMeetingParticipantListParticipantLeaveReason = "Host closed the meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonHostStartedANewMeeting            DashboardMeetingParticipantListParticipantLeaveReason = "Host started a new meeting."
+	DashboardMeetingParticipantListParticipantLeaveReasonNetworkConnectionError            DashboardMeetingParticipantListParticipantLeaveReason = "Network connection error."
+	DashboardMeetingParticipantListParticipantLeaveReasonHostDidNotJoin                    DashboardMeetingParticipantListParticipantLeaveReason = "Host did not join."
+	DashboardMeetingParticipantListParticipantLeaveReasonExceededFreeMeetingMinutesLimit   DashboardMeetingParticipantListParticipantLeaveReason = "Exceeded free meeting minutes limit."
+	DashboardMeetingParticipantListParticipantLeaveReasonRemovedByHost                     DashboardMeetingParticipantListParticipantLeaveReason = "Removed by host."
+	DashboardMeetingParticipantListParticipantLeaveReasonUnknownReason                     DashboardMeetingParticipantListParticipantLeaveReason = "Unknown reason."
+	DashboardMeetingParticipantListParticipantLeaveReasonLeaveWaitingRoom                  DashboardMeetingParticipantListParticipantLeaveReason = "Leave waiting room."
+	DashboardMeetingParticipantListParticipantLeaveReasonRemovedByHostFromWaitingRoom      DashboardMeetingParticipantListParticipantLeaveReason = "Removed by host from waiting room."
+)
+
+// DashboardMeetingParticipantListParticipantNetworkType enumerates the values of a Zoom API field:
+// the participant's network type. Values other than the constants below may appear and decode
+// without error.
+type DashboardMeetingParticipantListParticipantNetworkType string
+
+// Values of DashboardMeetingParticipantListParticipantNetworkType.
+const (
+	DashboardMeetingParticipantListParticipantNetworkTypeWired    DashboardMeetingParticipantListParticipantNetworkType = "Wired"
+	DashboardMeetingParticipantListParticipantNetworkTypeWifi     DashboardMeetingParticipantListParticipantNetworkType = "Wifi"
+	DashboardMeetingParticipantListParticipantNetworkTypePpp      DashboardMeetingParticipantListParticipantNetworkType = "PPP"
+	DashboardMeetingParticipantListParticipantNetworkTypeCellular DashboardMeetingParticipantListParticipantNetworkType = "Cellular"
+	DashboardMeetingParticipantListParticipantNetworkTypeOthers   DashboardMeetingParticipantListParticipantNetworkType = "Others"
+)
+
+// DashboardMeetingParticipantListParticipantOptionalArchiving enumerates the values of a Zoom API
+// field: this is shown only for internal participants who have archiving enabled. Values other than
+// the constants below may appear and decode without error.
+type DashboardMeetingParticipantListParticipantOptionalArchiving string
+
+// Values of DashboardMeetingParticipantListParticipantOptionalArchiving.
+const (
+	DashboardMeetingParticipantListParticipantOptionalArchivingNoOptionalArchiving  DashboardMeetingParticipantListParticipantOptionalArchiving = "no optional archiving"
+	DashboardMeetingParticipantListParticipantOptionalArchivingJoinWithoutArchiving DashboardMeetingParticipantListParticipantOptionalArchiving = "join without archiving"
+	DashboardMeetingParticipantListParticipantOptionalArchivingJoinWithArchiving    DashboardMeetingParticipantListParticipantOptionalArchiving = "join with archiving"
+)
+
+// DashboardMeetingParticipantListParticipantRole enumerates the values of a Zoom API field: the
+// participant's role. Values other than the constants below may appear and decode without error.
+type DashboardMeetingParticipantListParticipantRole string
+
+// Values of DashboardMeetingParticipantListParticipantRole.
+const (
+	DashboardMeetingParticipantListParticipantRoleHost     DashboardMeetingParticipantListParticipantRole = "host"
+	DashboardMeetingParticipantListParticipantRoleAttendee DashboardMeetingParticipantListParticipantRole = "attendee"
+)
+
+// DashboardMeetingParticipantListParticipantScreenShareQuality enumerates the values of a Zoom API
+// field: the participant's screen share quality score. Values other than the constants below may
+// appear and decode without error.
+type DashboardMeetingParticipantListParticipantScreenShareQuality string
+
+// Values of DashboardMeetingParticipantListParticipantScreenShareQuality.
+const (
+	DashboardMeetingParticipantListParticipantScreenShareQualityGood DashboardMeetingParticipantListParticipantScreenShareQuality = "good"
+	DashboardMeetingParticipantListParticipantScreenShareQualityFair DashboardMeetingParticipantListParticipantScreenShareQuality = "fair"
+	DashboardMeetingParticipantListParticipantScreenShareQualityPoor DashboardMeetingParticipantListParticipantScreenShareQuality = "poor"
+	DashboardMeetingParticipantListParticipantScreenShareQualityBad  DashboardMeetingParticipantListParticipantScreenShareQuality = "bad"
+)
+
+// DashboardMeetingParticipantListParticipantStatus enumerates the values of a Zoom API field: the
+// participant's status. Values other than the constants below may appear and decode without error.
+type DashboardMeetingParticipantListParticipantStatus string
+
+// Values of DashboardMeetingParticipantListParticipantStatus.
+const (
+	DashboardMeetingParticipantListParticipantStatusInMeeting     DashboardMeetingParticipantListParticipantStatus = "in_meeting"
+	DashboardMeetingParticipantListParticipantStatusInWaitingRoom DashboardMeetingParticipantListParticipantStatus = "in_waiting_room"
+)
+
+// DashboardMeetingParticipantListParticipantVideoConnectionType enumerates the values of a Zoom API
+// field: the participant's video connection type. Values other than the constants below may appear
+// and decode without error.
+type DashboardMeetingParticipantListParticipantVideoConnectionType string
+
+// Values of DashboardMeetingParticipantListParticipantVideoConnectionType.
+const (
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeP2p           DashboardMeetingParticipantListParticipantVideoConnectionType = "P2P"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeTcp           DashboardMeetingParticipantListParticipantVideoConnectionType = "TCP"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeUdp           DashboardMeetingParticipantListParticipantVideoConnectionType = "UDP"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeReliableUdp   DashboardMeetingParticipantListParticipantVideoConnectionType = "Reliable UDP"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeSsl           DashboardMeetingParticipantListParticipantVideoConnectionType = "SSL"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeHTTP          DashboardMeetingParticipantListParticipantVideoConnectionType = "HTTP"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeTcpProxy      DashboardMeetingParticipantListParticipantVideoConnectionType = "TCP+Proxy"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeUdpProxy      DashboardMeetingParticipantListParticipantVideoConnectionType = "UDP+Proxy"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeReliableProxy DashboardMeetingParticipantListParticipantVideoConnectionType = "Reliable+Proxy"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeSslProxy      DashboardMeetingParticipantListParticipantVideoConnectionType = "SSL+Proxy"
+	DashboardMeetingParticipantListParticipantVideoConnectionTypeHTTPProxy     DashboardMeetingParticipantListParticipantVideoConnectionType = "HTTP+Proxy"
+)
+
+// DashboardMeetingParticipantListParticipantVideoQuality enumerates the values of a Zoom API field:
+// the participant's video quality. Values other than the constants below may appear and decode
+// without error.
+type DashboardMeetingParticipantListParticipantVideoQuality string
+
+// Values of DashboardMeetingParticipantListParticipantVideoQuality.
+const (
+	DashboardMeetingParticipantListParticipantVideoQualityGood DashboardMeetingParticipantListParticipantVideoQuality = "good"
+	DashboardMeetingParticipantListParticipantVideoQualityFair DashboardMeetingParticipantListParticipantVideoQuality = "fair"
+	DashboardMeetingParticipantListParticipantVideoQualityPoor DashboardMeetingParticipantListParticipantVideoQuality = "poor"
+	DashboardMeetingParticipantListParticipantVideoQualityBad  DashboardMeetingParticipantListParticipantVideoQuality = "bad"
+)
+
+// DashboardWebinarAudioQuality enumerates the values of a Zoom API field: the webinar's audio
+// quality score: Values other than the constants below may appear and decode without error.
+type DashboardWebinarAudioQuality string
+
+// Values of DashboardWebinarAudioQuality.
+const (
+	DashboardWebinarAudioQualityGood DashboardWebinarAudioQuality = "good"
+	DashboardWebinarAudioQualityFair DashboardWebinarAudioQuality = "fair"
+	DashboardWebinarAudioQualityPoor DashboardWebinarAudioQuality = "poor"
+	DashboardWebinarAudioQualityBad  DashboardWebinarAudioQuality = "bad"
+)
+
+// DashboardWebinarListWebinarAudioQuality enumerates the values of a Zoom API field: the webinar's
+// audio quality score. Values other than the constants below may appear and decode without error.
+type DashboardWebinarListWebinarAudioQuality string
+
+// Values of DashboardWebinarListWebinarAudioQuality.
+const (
+	DashboardWebinarListWebinarAudioQualityGood DashboardWebinarListWebinarAudioQuality = "good"
+	DashboardWebinarListWebinarAudioQualityFair DashboardWebinarListWebinarAudioQuality = "fair"
+	DashboardWebinarListWebinarAudioQualityPoor DashboardWebinarListWebinarAudioQuality = "poor"
+	DashboardWebinarListWebinarAudioQualityBad  DashboardWebinarListWebinarAudioQuality = "bad"
+)
+
+// DashboardWebinarListWebinarScreenShareQuality enumerates the values of a Zoom API field: the
+// webinar's screen share quality score. Values other than the constants below may appear and decode
+// without error.
+type DashboardWebinarListWebinarScreenShareQuality string
+
+// Values of DashboardWebinarListWebinarScreenShareQuality.
+const (
+	DashboardWebinarListWebinarScreenShareQualityGood DashboardWebinarListWebinarScreenShareQuality = "good"
+	DashboardWebinarListWebinarScreenShareQualityFair DashboardWebinarListWebinarScreenShareQuality = "fair"
+	DashboardWebinarListWebinarScreenShareQualityPoor DashboardWebinarListWebinarScreenShareQuality = "poor"
+	DashboardWebinarListWebinarScreenShareQualityBad  DashboardWebinarListWebinarScreenShareQuality = "bad"
+)
+
+// DashboardWebinarListWebinarVideoQuality enumerates the values of a Zoom API field: the webinar's
+// video quality score. Values other than the constants below may appear and decode without error.
+type DashboardWebinarListWebinarVideoQuality string
+
+// Values of DashboardWebinarListWebinarVideoQuality.
+const (
+	DashboardWebinarListWebinarVideoQualityGood DashboardWebinarListWebinarVideoQuality = "good"
+	DashboardWebinarListWebinarVideoQualityFair DashboardWebinarListWebinarVideoQuality = "fair"
+	DashboardWebinarListWebinarVideoQualityPoor DashboardWebinarListWebinarVideoQuality = "poor"
+	DashboardWebinarListWebinarVideoQualityBad  DashboardWebinarListWebinarVideoQuality = "bad"
+)
+
+// DashboardWebinarParticipantListParticipantAsConnectionType enumerates the values of a Zoom API
+// field: the participant's screen share connection type. Values other than the constants below may
+// appear and decode without error.
+type DashboardWebinarParticipantListParticipantAsConnectionType string
+
+// Values of DashboardWebinarParticipantListParticipantAsConnectionType.
+const (
+	DashboardWebinarParticipantListParticipantAsConnectionTypeP2p           DashboardWebinarParticipantListParticipantAsConnectionType = "P2P"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeTcp           DashboardWebinarParticipantListParticipantAsConnectionType = "TCP"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeUdp           DashboardWebinarParticipantListParticipantAsConnectionType = "UDP"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeReliableUdp   DashboardWebinarParticipantListParticipantAsConnectionType = "Reliable UDP"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeSsl           DashboardWebinarParticipantListParticipantAsConnectionType = "SSL"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeHTTP          DashboardWebinarParticipantListParticipantAsConnectionType = "HTTP"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeTcpProxy      DashboardWebinarParticipantListParticipantAsConnectionType = "TCP+Proxy"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeUdpProxy      DashboardWebinarParticipantListParticipantAsConnectionType = "UDP+Proxy"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeReliableProxy DashboardWebinarParticipantListParticipantAsConnectionType = "Reliable+Proxy"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeSslProxy      DashboardWebinarParticipantListParticipantAsConnectionType = "SSL+Proxy"
+	DashboardWebinarParticipantListParticipantAsConnectionTypeHTTPProxy     DashboardWebinarParticipantListParticipantAsConnectionType = "HTTP+Proxy"
+)
+
+// DashboardWebinarParticipantListParticipantAudioCallItemCallType enumerates the values of a Zoom
+// API field: the call type. Values other than the constants below may appear and decode without
+// error.
+type DashboardWebinarParticipantListParticipantAudioCallItemCallType string
+
+// Values of DashboardWebinarParticipantListParticipantAudioCallItemCallType.
+const (
+	DashboardWebinarParticipantListParticipantAudioCallItemCallTypeCallIn  DashboardWebinarParticipantListParticipantAudioCallItemCallType = "call-in"
+	DashboardWebinarParticipantListParticipantAudioCallItemCallTypeCallOut DashboardWebinarParticipantListParticipantAudioCallItemCallType = "call-out"
+)
+
+// DashboardWebinarParticipantListParticipantAudioQuality enumerates the values of a Zoom API field:
+// the participant's audio quality score. Values other than the constants below may appear and
+// decode without error.
+type DashboardWebinarParticipantListParticipantAudioQuality string
+
+// Values of DashboardWebinarParticipantListParticipantAudioQuality.
+const (
+	DashboardWebinarParticipantListParticipantAudioQualityGood DashboardWebinarParticipantListParticipantAudioQuality = "good"
+	DashboardWebinarParticipantListParticipantAudioQualityFair DashboardWebinarParticipantListParticipantAudioQuality = "fair"
+	DashboardWebinarParticipantListParticipantAudioQualityPoor DashboardWebinarParticipantListParticipantAudioQuality = "poor"
+	DashboardWebinarParticipantListParticipantAudioQualityBad  DashboardWebinarParticipantListParticipantAudioQuality = "bad"
+)
+
+// DashboardWebinarParticipantListParticipantConnectionType enumerates the values of a Zoom API
+// field: the participant' connection type. Values other than the constants below may appear and
+// decode without error.
+type DashboardWebinarParticipantListParticipantConnectionType string
+
+// Values of DashboardWebinarParticipantListParticipantConnectionType.
+const (
+	DashboardWebinarParticipantListParticipantConnectionTypeP2p           DashboardWebinarParticipantListParticipantConnectionType = "P2P"
+	DashboardWebinarParticipantListParticipantConnectionTypeTcp           DashboardWebinarParticipantListParticipantConnectionType = "TCP"
+	DashboardWebinarParticipantListParticipantConnectionTypeUdp           DashboardWebinarParticipantListParticipantConnectionType = "UDP"
+	DashboardWebinarParticipantListParticipantConnectionTypeReliableUdp   DashboardWebinarParticipantListParticipantConnectionType = "Reliable UDP"
+	DashboardWebinarParticipantListParticipantConnectionTypeSsl           DashboardWebinarParticipantListParticipantConnectionType = "SSL"
+	DashboardWebinarParticipantListParticipantConnectionTypeHTTP          DashboardWebinarParticipantListParticipantConnectionType = "HTTP"
+	DashboardWebinarParticipantListParticipantConnectionTypeTcpProxy      DashboardWebinarParticipantListParticipantConnectionType = "TCP+Proxy"
+	DashboardWebinarParticipantListParticipantConnectionTypeUdpProxy      DashboardWebinarParticipantListParticipantConnectionType = "UDP+Proxy"
+	DashboardWebinarParticipantListParticipantConnectionTypeReliableProxy DashboardWebinarParticipantListParticipantConnectionType = "Reliable+Proxy"
+	DashboardWebinarParticipantListParticipantConnectionTypeSslProxy      DashboardWebinarParticipantListParticipantConnectionType = "SSL+Proxy"
+	DashboardWebinarParticipantListParticipantConnectionTypeHTTPProxy     DashboardWebinarParticipantListParticipantConnectionType = "HTTP+Proxy"
+)
+
+// DashboardWebinarParticipantListParticipantDevice enumerates the values of a Zoom API field: the
+// type of device the participant used to join the webinar. Values other than the constants below
+// may appear and decode without error.
+type DashboardWebinarParticipantListParticipantDevice string
+
+// Values of DashboardWebinarParticipantListParticipantDevice.
+const (
+	DashboardWebinarParticipantListParticipantDevicePhone   DashboardWebinarParticipantListParticipantDevice = "Phone"
+	DashboardWebinarParticipantListParticipantDeviceH323SIP DashboardWebinarParticipantListParticipantDevice = "H.323/SIP"
+	DashboardWebinarParticipantListParticipantDeviceWindows DashboardWebinarParticipantListParticipantDevice = "Windows"
+	DashboardWebinarParticipantListParticipantDeviceMac     DashboardWebinarParticipantListParticipantDevice = "Mac"
+	DashboardWebinarParticipantListParticipantDeviceIOs     DashboardWebinarParticipantListParticipantDevice = "iOS"
+	DashboardWebinarParticipantListParticipantDeviceAndroid DashboardWebinarParticipantListParticipantDevice = "Android"
+)
+
+// DashboardWebinarParticipantListParticipantLeaveReason enumerates the values of a Zoom API field:
+// the reason why the participant left the webinar, where $name is the participant's username:
+// Values other than the constants below may appear and decode without error.
+type DashboardWebinarParticipantListParticipantLeaveReason string
+
+// Values of DashboardWebinarParticipantListParticipantLeaveReason.
+const (
+	DashboardWebinarParticipantListParticipantLeaveReasonNameLeftTheWebinar                DashboardWebinarParticipantListParticipantLeaveReason = "$name left the webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonNameGotDisconnectedFromTheWebinar DashboardWebinarParticipantListParticipantLeaveReason = "$name got disconnected from the webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonHostEndedTheWebinar               DashboardWebinarParticipantListParticipantLeaveReason = "Host ended the webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonHostClosedTheWebinar              DashboardWebinarParticipantListParticipantLeaveReason = "Host closed the webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonHostStartedANewWebinar            DashboardWebinarParticipantListParticipantLeaveReason = "Host started a new webinar."
+	DashboardWebinarParticipantListParticipantLeaveReasonNetworkConnectionError            DashboardWebinarParticipantListParticipantLeaveReason = "Network connection error."
+	DashboardWebinarParticipantListParticipantLeaveReasonHostDidNotJoin                    DashboardWebinarParticipantListParticipantLeaveReason = "Host did not join."
+	DashboardWebinarParticipantListParticipantLeaveReasonExceededFreeWebinarMinutesLimit   DashboardWebinarParticipantListParticipantLeaveReason = "Exceeded free webinar minutes limit."
+	DashboardWebinarParticipantListParticipantLeaveReasonRemovedByHost                     DashboardWebinarParticipantListParticipantLeaveReason = "Removed by host."
+	DashboardWebinarParticipantListParticipantLeaveReasonUnknownReason                     DashboardWebinarParticipantListParticipantLeaveReason = "Unknown reason."
+	DashboardWebinarParticipantListParticipantLeaveReasonLeaveWaitingRoom                  DashboardWebinarParticipantListParticipantLeaveReason = "Leave waiting room."
+	DashboardWebinarParticipantListParticipantLeaveReasonRemovedByHostFromWaitingRoom      DashboardWebinarParticipantListParticipantLeaveReason = "Removed by host from waiting room."
+)
+
+// DashboardWebinarParticipantListParticipantNetworkType enumerates the values of a Zoom API field:
+// the participant's network type. Values other than the constants below may appear and decode
+// without error.
+type DashboardWebinarParticipantListParticipantNetworkType string
+
+// Values of DashboardWebinarParticipantListParticipantNetworkType.
+const (
+	DashboardWebinarParticipantListParticipantNetworkTypeWired    DashboardWebinarParticipantListParticipantNetworkType = "Wired"
+	DashboardWebinarParticipantListParticipantNetworkTypeWifi     DashboardWebinarParticipantListParticipantNetworkType = "Wifi"
+	DashboardWebinarParticipantListParticipantNetworkTypePpp      DashboardWebinarParticipantListParticipantNetworkType = "PPP"
+	DashboardWebinarParticipantListParticipantNetworkTypeCellular DashboardWebinarParticipantListParticipantNetworkType = "Cellular"
+	DashboardWebinarParticipantListParticipantNetworkTypeOthers   DashboardWebinarParticipantListParticipantNetworkType = "Others"
+)
+
+// DashboardWebinarParticipantListParticipantOptionalArchiving enumerates the values of a Zoom API
+// field: this is shown only for internal participants who have archiving enabled. Values other than
+// the constants below may appear and decode without error.
+type DashboardWebinarParticipantListParticipantOptionalArchiving string
+
+// Values of DashboardWebinarParticipantListParticipantOptionalArchiving.
+const (
+	DashboardWebinarParticipantListParticipantOptionalArchivingNoOptionalArchiving  DashboardWebinarParticipantListParticipantOptionalArchiving = "no optional archiving"
+	DashboardWebinarParticipantListParticipantOptionalArchivingJoinWithoutArchiving DashboardWebinarParticipantListParticipantOptionalArchiving = "join without archiving"
+	DashboardWebinarParticipantListParticipantOptionalArchivingJoinWithArchiving    DashboardWebinarParticipantListParticipantOptionalArchiving = "join with archiving"
+)
+
+// DashboardWebinarParticipantListParticipantRole enumerates the values of a Zoom API field: the
+// participant's role. Values other than the constants below may appear and decode without error.
+type DashboardWebinarParticipantListParticipantRole string
+
+// Values of DashboardWebinarParticipantListParticipantRole.
+const (
+	DashboardWebinarParticipantListParticipantRoleHost     DashboardWebinarParticipantListParticipantRole = "host"
+	DashboardWebinarParticipantListParticipantRoleAttendee DashboardWebinarParticipantListParticipantRole = "attendee"
+	DashboardWebinarParticipantListParticipantRolePanelist DashboardWebinarParticipantListParticipantRole = "panelist"
+)
+
+// DashboardWebinarParticipantListParticipantScreenShareQuality enumerates the values of a Zoom API
+// field: the participant's screen share quality score. Values other than the constants below may
+// appear and decode without error.
+type DashboardWebinarParticipantListParticipantScreenShareQuality string
+
+// Values of DashboardWebinarParticipantListParticipantScreenShareQuality.
+const (
+	DashboardWebinarParticipantListParticipantScreenShareQualityGood DashboardWebinarParticipantListParticipantScreenShareQuality = "good"
+	DashboardWebinarParticipantListParticipantScreenShareQualityFair DashboardWebinarParticipantListParticipantScreenShareQuality = "fair"
+	DashboardWebinarParticipantListParticipantScreenShareQualityPoor DashboardWebinarParticipantListParticipantScreenShareQuality = "poor"
+	DashboardWebinarParticipantListParticipantScreenShareQualityBad  DashboardWebinarParticipantListParticipantScreenShareQuality = "bad"
+)
+
+// DashboardWebinarParticipantListParticipantVideoConnectionType enumerates the values of a Zoom API
+// field: the participant's video connection type. Values other than the constants below may appear
+// and decode without error.
+type DashboardWebinarParticipantListParticipantVideoConnectionType string
+
+// Values of DashboardWebinarParticipantListParticipantVideoConnectionType.
+const (
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeP2p           DashboardWebinarParticipantListParticipantVideoConnectionType = "P2P"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeTcp           DashboardWebinarParticipantListParticipantVideoConnectionType = "TCP"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeUdp           DashboardWebinarParticipantListParticipantVideoConnectionType = "UDP"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeReliableUdp   DashboardWebinarParticipantListParticipantVideoConnectionType = "Reliable UDP"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeSsl           DashboardWebinarParticipantListParticipantVideoConnectionType = "SSL"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeHTTP          DashboardWebinarParticipantListParticipantVideoConnectionType = "HTTP"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeTcpProxy      DashboardWebinarParticipantListParticipantVideoConnectionType = "TCP+Proxy"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeUdpProxy      DashboardWebinarParticipantListParticipantVideoConnectionType = "UDP+Proxy"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeReliableProxy DashboardWebinarParticipantListParticipantVideoConnectionType = "Reliable+Proxy"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeSslProxy      DashboardWebinarParticipantListParticipantVideoConnectionType = "SSL+Proxy"
+	DashboardWebinarParticipantListParticipantVideoConnectionTypeHTTPProxy     DashboardWebinarParticipantListParticipantVideoConnectionType = "HTTP+Proxy"
+)
+
+// DashboardWebinarParticipantListParticipantVideoQuality enumerates the values of a Zoom API field:
+// the participant's video quality. Values other than the constants below may appear and decode
+// without error.
+type DashboardWebinarParticipantListParticipantVideoQuality string
+
+// Values of DashboardWebinarParticipantListParticipantVideoQuality.
+const (
+	DashboardWebinarParticipantListParticipantVideoQualityGood DashboardWebinarParticipantListParticipantVideoQuality = "good"
+	DashboardWebinarParticipantListParticipantVideoQualityFair DashboardWebinarParticipantListParticipantVideoQuality = "fair"
+	DashboardWebinarParticipantListParticipantVideoQualityPoor DashboardWebinarParticipantListParticipantVideoQuality = "poor"
+	DashboardWebinarParticipantListParticipantVideoQualityBad  DashboardWebinarParticipantListParticipantVideoQuality = "bad"
+)
+
+// DashboardWebinarScreenShareQuality enumerates the values of a Zoom API field: the webinar's
+// screen share quality score: Values other than the constants below may appear and decode without
+// error.
+type DashboardWebinarScreenShareQuality string
+
+// Values of DashboardWebinarScreenShareQuality.
+const (
+	DashboardWebinarScreenShareQualityGood DashboardWebinarScreenShareQuality = "good"
+	DashboardWebinarScreenShareQualityFair DashboardWebinarScreenShareQuality = "fair"
+	DashboardWebinarScreenShareQualityPoor DashboardWebinarScreenShareQuality = "poor"
+	DashboardWebinarScreenShareQualityBad  DashboardWebinarScreenShareQuality = "bad"
+)
+
+// DashboardWebinarVideoQuality enumerates the values of a Zoom API field: the webinar's video
+// quality score: Values other than the constants below may appear and decode without error.
+type DashboardWebinarVideoQuality string
+
+// Values of DashboardWebinarVideoQuality.
+const (
+	DashboardWebinarVideoQualityGood DashboardWebinarVideoQuality = "good"
+	DashboardWebinarVideoQualityFair DashboardWebinarVideoQuality = "fair"
+	DashboardWebinarVideoQualityPoor DashboardWebinarVideoQuality = "poor"
+	DashboardWebinarVideoQualityBad  DashboardWebinarVideoQuality = "bad"
+)
+
+// DataRequestFileListRequestType enumerates the values of a Zoom API field: the request type of the
+// files. Values other than the constants below may appear and decode without error.
+type DataRequestFileListRequestType string
+
+// Values of DataRequestFileListRequestType.
+const (
+	DataRequestFileListRequestTypeExport DataRequestFileListRequestType = "EXPORT"
+)
+
+// DataRequestListRecordRequestType enumerates the values of a Zoom API field: data request type,
+// either EXPORT or DELETE. Values other than the constants below may appear and decode without
+// error.
+type DataRequestListRecordRequestType string
+
+// Values of DataRequestListRecordRequestType.
+const (
+	DataRequestListRecordRequestTypeDelete DataRequestListRecordRequestType = "DELETE"
+	DataRequestListRecordRequestTypeExport DataRequestListRecordRequestType = "EXPORT"
+)
+
+// DataRequestListRecordState enumerates the values of a Zoom API field: state of data request.
+// Values other than the constants below may appear and decode without error.
+type DataRequestListRecordState string
+
+// Values of DataRequestListRecordState.
+const (
+	DataRequestListRecordStatePending    DataRequestListRecordState = "Pending"
+	DataRequestListRecordStateProcessing DataRequestListRecordState = "Processing"
+	DataRequestListRecordStateCanceled   DataRequestListRecordState = "Canceled"
+	DataRequestListRecordStateCompleted  DataRequestListRecordState = "Completed"
+	DataRequestListRecordStateFailed     DataRequestListRecordState = "Failed"
 )
 
 // DeviceStatus enumerates the values of a Zoom API field: the device's status. Values other than
@@ -218,6 +1119,45 @@ type EmojiOption string
 const (
 	EmojiOptionAll      EmojiOption = "all"
 	EmojiOptionSelected EmojiOption = "selected"
+)
+
+// EnableSIPPhoneRequestServer2TransportProtocol enumerates the values of a Zoom API field:
+// protocols supported by the SIP provider. Values other than the constants below may appear and
+// decode without error.
+type EnableSIPPhoneRequestServer2TransportProtocol string
+
+// Values of EnableSIPPhoneRequestServer2TransportProtocol.
+const (
+	EnableSIPPhoneRequestServer2TransportProtocolUdp  EnableSIPPhoneRequestServer2TransportProtocol = "UDP"
+	EnableSIPPhoneRequestServer2TransportProtocolTcp  EnableSIPPhoneRequestServer2TransportProtocol = "TCP"
+	EnableSIPPhoneRequestServer2TransportProtocolTls  EnableSIPPhoneRequestServer2TransportProtocol = "TLS"
+	EnableSIPPhoneRequestServer2TransportProtocolAuto EnableSIPPhoneRequestServer2TransportProtocol = "AUTO"
+)
+
+// EnableSIPPhoneRequestServer3TransportProtocol enumerates the values of a Zoom API field:
+// protocols supported by the SIP provider. Values other than the constants below may appear and
+// decode without error.
+type EnableSIPPhoneRequestServer3TransportProtocol string
+
+// Values of EnableSIPPhoneRequestServer3TransportProtocol.
+const (
+	EnableSIPPhoneRequestServer3TransportProtocolUdp  EnableSIPPhoneRequestServer3TransportProtocol = "UDP"
+	EnableSIPPhoneRequestServer3TransportProtocolTcp  EnableSIPPhoneRequestServer3TransportProtocol = "TCP"
+	EnableSIPPhoneRequestServer3TransportProtocolTls  EnableSIPPhoneRequestServer3TransportProtocol = "TLS"
+	EnableSIPPhoneRequestServer3TransportProtocolAuto EnableSIPPhoneRequestServer3TransportProtocol = "AUTO"
+)
+
+// EnableSIPPhoneRequestServerTransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type EnableSIPPhoneRequestServerTransportProtocol string
+
+// Values of EnableSIPPhoneRequestServerTransportProtocol.
+const (
+	EnableSIPPhoneRequestServerTransportProtocolUdp  EnableSIPPhoneRequestServerTransportProtocol = "UDP"
+	EnableSIPPhoneRequestServerTransportProtocolTcp  EnableSIPPhoneRequestServerTransportProtocol = "TCP"
+	EnableSIPPhoneRequestServerTransportProtocolTls  EnableSIPPhoneRequestServerTransportProtocol = "TLS"
+	EnableSIPPhoneRequestServerTransportProtocolAuto EnableSIPPhoneRequestServerTransportProtocol = "AUTO"
 )
 
 // EncryptionType enumerates the values of a Zoom API field: choose between enhanced encryption and
@@ -271,6 +1211,76 @@ const (
 	FileShareOptionAnyone       FileShareOption = "anyone"
 	FileShareOptionAccount      FileShareOption = "account"
 	FileShareOptionOrganization FileShareOption = "organization"
+	FileShareOptionDisable      FileShareOption = "disable"
+)
+
+// GetAccountRegistrationSettingsOptionsType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type GetAccountRegistrationSettingsOptionsType string
+
+// Values of GetAccountRegistrationSettingsOptionsType.
+const (
+	GetAccountRegistrationSettingsOptionsTypeWebinar GetAccountRegistrationSettingsOptionsType = "webinar"
+)
+
+// GetDashboardMeetingOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type GetDashboardMeetingOptionsType string
+
+// Values of GetDashboardMeetingOptionsType.
+const (
+	GetDashboardMeetingOptionsTypePast    GetDashboardMeetingOptionsType = "past"
+	GetDashboardMeetingOptionsTypePastOne GetDashboardMeetingOptionsType = "pastOne"
+	GetDashboardMeetingOptionsTypeLive    GetDashboardMeetingOptionsType = "live"
+)
+
+// GetDashboardWebinarOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type GetDashboardWebinarOptionsType string
+
+// Values of GetDashboardWebinarOptionsType.
+const (
+	GetDashboardWebinarOptionsTypePast GetDashboardWebinarOptionsType = "past"
+	GetDashboardWebinarOptionsTypeLive GetDashboardWebinarOptionsType = "live"
+)
+
+// GetMeetingParticipantQOSOptionsType enumerates the values of a Zoom API field. Values other than
+// the constants below may appear and decode without error.
+type GetMeetingParticipantQOSOptionsType string
+
+// Values of GetMeetingParticipantQOSOptionsType.
+const (
+	GetMeetingParticipantQOSOptionsTypePast GetMeetingParticipantQOSOptionsType = "past"
+	GetMeetingParticipantQOSOptionsTypeLive GetMeetingParticipantQOSOptionsType = "live"
+)
+
+// GetMeetingTokenOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type GetMeetingTokenOptionsType string
+
+// Values of GetMeetingTokenOptionsType.
+const (
+	GetMeetingTokenOptionsTypeClosedCaptionToken GetMeetingTokenOptionsType = "closed_caption_token"
+)
+
+// GetQualityScoresOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type GetQualityScoresOptionsType string
+
+// Values of GetQualityScoresOptionsType.
+const (
+	GetQualityScoresOptionsTypeMeeting      GetQualityScoresOptionsType = "meeting"
+	GetQualityScoresOptionsTypeParticipants GetQualityScoresOptionsType = "participants"
+)
+
+// GetWebinarParticipantQOSOptionsType enumerates the values of a Zoom API field. Values other than
+// the constants below may appear and decode without error.
+type GetWebinarParticipantQOSOptionsType string
+
+// Values of GetWebinarParticipantQOSOptionsType.
+const (
+	GetWebinarParticipantQOSOptionsTypePast GetWebinarParticipantQOSOptionsType = "past"
+	GetWebinarParticipantQOSOptionsTypeLive GetWebinarParticipantQOSOptionsType = "live"
 )
 
 // GroupMemberAction enumerates the values of a Zoom API field: the action to perform: Values other
@@ -281,6 +1291,48 @@ type GroupMemberAction string
 const (
 	GroupMemberActionMove       GroupMemberAction = "move"
 	GroupMemberActionSetPrimary GroupMemberAction = "set_primary"
+)
+
+// H323DeviceEncryption enumerates the values of a Zoom API field: device encryption: auto - auto.
+// Values other than the constants below may appear and decode without error.
+type H323DeviceEncryption string
+
+// Values of H323DeviceEncryption.
+const (
+	H323DeviceEncryptionAuto H323DeviceEncryption = "auto"
+	H323DeviceEncryptionYes  H323DeviceEncryption = "yes"
+	H323DeviceEncryptionNo   H323DeviceEncryption = "no"
+)
+
+// H323DeviceListDeviceEncryption enumerates the values of a Zoom API field: device encryption: auto
+// - auto. Values other than the constants below may appear and decode without error.
+type H323DeviceListDeviceEncryption string
+
+// Values of H323DeviceListDeviceEncryption.
+const (
+	H323DeviceListDeviceEncryptionAuto H323DeviceListDeviceEncryption = "auto"
+	H323DeviceListDeviceEncryptionYes  H323DeviceListDeviceEncryption = "yes"
+	H323DeviceListDeviceEncryptionNo   H323DeviceListDeviceEncryption = "no"
+)
+
+// H323DeviceListDeviceProtocol enumerates the values of a Zoom API field: device protocol: H.323 -
+// H.323. Values other than the constants below may appear and decode without error.
+type H323DeviceListDeviceProtocol string
+
+// Values of H323DeviceListDeviceProtocol.
+const (
+	H323DeviceListDeviceProtocolH323 H323DeviceListDeviceProtocol = "H.323"
+	H323DeviceListDeviceProtocolSIP  H323DeviceListDeviceProtocol = "SIP"
+)
+
+// H323DeviceProtocol enumerates the values of a Zoom API field: device protocol: H.323 - H.323.
+// Values other than the constants below may appear and decode without error.
+type H323DeviceProtocol string
+
+// Values of H323DeviceProtocol.
+const (
+	H323DeviceProtocolH323 H323DeviceProtocol = "H.323"
+	H323DeviceProtocolSIP  H323DeviceProtocol = "SIP"
 )
 
 // HistoryMeetingFeature enumerates the values of a Zoom API field. Values other than the constants
@@ -398,6 +1450,191 @@ const (
 	LicenseTypeZoomWebinarsPlusConsumption LicenseType = "ZOOM_WEBINARS_PLUS_CONSUMPTION"
 )
 
+// ListArchivedFilesOptionsQueryDateType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListArchivedFilesOptionsQueryDateType string
+
+// Values of ListArchivedFilesOptionsQueryDateType.
+const (
+	ListArchivedFilesOptionsQueryDateTypeMeetingStartTime    ListArchivedFilesOptionsQueryDateType = "meeting_start_time"
+	ListArchivedFilesOptionsQueryDateTypeArchiveCompleteTime ListArchivedFilesOptionsQueryDateType = "archive_complete_time"
+)
+
+// ListDashboardMeetingParticipantsOptionsIncludeFields enumerates the values of a Zoom API field.
+// Values other than the constants below may appear and decode without error.
+type ListDashboardMeetingParticipantsOptionsIncludeFields string
+
+// Values of ListDashboardMeetingParticipantsOptionsIncludeFields.
+const (
+	ListDashboardMeetingParticipantsOptionsIncludeFieldsRegistrantID ListDashboardMeetingParticipantsOptionsIncludeFields = "registrant_id"
+)
+
+// ListDashboardMeetingParticipantsOptionsType enumerates the values of a Zoom API field. Values
+// other than the constants below may appear and decode without error.
+type ListDashboardMeetingParticipantsOptionsType string
+
+// Values of ListDashboardMeetingParticipantsOptionsType.
+const (
+	ListDashboardMeetingParticipantsOptionsTypePast    ListDashboardMeetingParticipantsOptionsType = "past"
+	ListDashboardMeetingParticipantsOptionsTypePastOne ListDashboardMeetingParticipantsOptionsType = "pastOne"
+	ListDashboardMeetingParticipantsOptionsTypeLive    ListDashboardMeetingParticipantsOptionsType = "live"
+)
+
+// ListDashboardMeetingsOptionsIncludeFields enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListDashboardMeetingsOptionsIncludeFields string
+
+// Values of ListDashboardMeetingsOptionsIncludeFields.
+const (
+	ListDashboardMeetingsOptionsIncludeFieldsTrackingFields ListDashboardMeetingsOptionsIncludeFields = "tracking_fields"
+)
+
+// ListDashboardMeetingsOptionsQueryDateType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListDashboardMeetingsOptionsQueryDateType string
+
+// Values of ListDashboardMeetingsOptionsQueryDateType.
+const (
+	ListDashboardMeetingsOptionsQueryDateTypeStartTime ListDashboardMeetingsOptionsQueryDateType = "start_time"
+	ListDashboardMeetingsOptionsQueryDateTypeEndTime   ListDashboardMeetingsOptionsQueryDateType = "end_time"
+)
+
+// ListDashboardMeetingsOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListDashboardMeetingsOptionsType string
+
+// Values of ListDashboardMeetingsOptionsType.
+const (
+	ListDashboardMeetingsOptionsTypePast    ListDashboardMeetingsOptionsType = "past"
+	ListDashboardMeetingsOptionsTypePastOne ListDashboardMeetingsOptionsType = "pastOne"
+	ListDashboardMeetingsOptionsTypeLive    ListDashboardMeetingsOptionsType = "live"
+)
+
+// ListDashboardWebinarParticipantsOptionsIncludeFields enumerates the values of a Zoom API field.
+// Values other than the constants below may appear and decode without error.
+type ListDashboardWebinarParticipantsOptionsIncludeFields string
+
+// Values of ListDashboardWebinarParticipantsOptionsIncludeFields.
+const (
+	ListDashboardWebinarParticipantsOptionsIncludeFieldsRegistrantID ListDashboardWebinarParticipantsOptionsIncludeFields = "registrant_id"
+)
+
+// ListDashboardWebinarParticipantsOptionsType enumerates the values of a Zoom API field. Values
+// other than the constants below may appear and decode without error.
+type ListDashboardWebinarParticipantsOptionsType string
+
+// Values of ListDashboardWebinarParticipantsOptionsType.
+const (
+	ListDashboardWebinarParticipantsOptionsTypePast ListDashboardWebinarParticipantsOptionsType = "past"
+	ListDashboardWebinarParticipantsOptionsTypeLive ListDashboardWebinarParticipantsOptionsType = "live"
+)
+
+// ListDashboardWebinarsOptionsQueryDateType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListDashboardWebinarsOptionsQueryDateType string
+
+// Values of ListDashboardWebinarsOptionsQueryDateType.
+const (
+	ListDashboardWebinarsOptionsQueryDateTypeStartTime ListDashboardWebinarsOptionsQueryDateType = "start_time"
+	ListDashboardWebinarsOptionsQueryDateTypeEndTime   ListDashboardWebinarsOptionsQueryDateType = "end_time"
+)
+
+// ListDashboardWebinarsOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListDashboardWebinarsOptionsType string
+
+// Values of ListDashboardWebinarsOptionsType.
+const (
+	ListDashboardWebinarsOptionsTypePast ListDashboardWebinarsOptionsType = "past"
+	ListDashboardWebinarsOptionsTypeLive ListDashboardWebinarsOptionsType = "live"
+)
+
+// ListDevicesOptionsPlatformOs enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListDevicesOptionsPlatformOs string
+
+// Values of ListDevicesOptionsPlatformOs.
+const (
+	ListDevicesOptionsPlatformOsWin     ListDevicesOptionsPlatformOs = "win"
+	ListDevicesOptionsPlatformOsMac     ListDevicesOptionsPlatformOs = "mac"
+	ListDevicesOptionsPlatformOsIpad    ListDevicesOptionsPlatformOs = "ipad"
+	ListDevicesOptionsPlatformOsIphone  ListDevicesOptionsPlatformOs = "iphone"
+	ListDevicesOptionsPlatformOsAndroid ListDevicesOptionsPlatformOs = "android"
+	ListDevicesOptionsPlatformOsLinux   ListDevicesOptionsPlatformOs = "linux"
+)
+
+// ListMeetingFeedbackOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListMeetingFeedbackOptionsType string
+
+// Values of ListMeetingFeedbackOptionsType.
+const (
+	ListMeetingFeedbackOptionsTypePast    ListMeetingFeedbackOptionsType = "past"
+	ListMeetingFeedbackOptionsTypePastOne ListMeetingFeedbackOptionsType = "pastOne"
+	ListMeetingFeedbackOptionsTypeLive    ListMeetingFeedbackOptionsType = "live"
+)
+
+// ListMeetingParticipantsQOSOptionsType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListMeetingParticipantsQOSOptionsType string
+
+// Values of ListMeetingParticipantsQOSOptionsType.
+const (
+	ListMeetingParticipantsQOSOptionsTypePast ListMeetingParticipantsQOSOptionsType = "past"
+	ListMeetingParticipantsQOSOptionsTypeLive ListMeetingParticipantsQOSOptionsType = "live"
+)
+
+// ListMeetingSharingOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListMeetingSharingOptionsType string
+
+// Values of ListMeetingSharingOptionsType.
+const (
+	ListMeetingSharingOptionsTypePast ListMeetingSharingOptionsType = "past"
+	ListMeetingSharingOptionsTypeLive ListMeetingSharingOptionsType = "live"
+)
+
+// ListMeetingSummariesOptionsTimeFilterField enumerates the values of a Zoom API field. Values
+// other than the constants below may appear and decode without error.
+type ListMeetingSummariesOptionsTimeFilterField string
+
+// Values of ListMeetingSummariesOptionsTimeFilterField.
+const (
+	ListMeetingSummariesOptionsTimeFilterFieldSummaryStartTime   ListMeetingSummariesOptionsTimeFilterField = "summary_start_time"
+	ListMeetingSummariesOptionsTimeFilterFieldSummaryCreatedTime ListMeetingSummariesOptionsTimeFilterField = "summary_created_time"
+)
+
+// ListWebinarFeedbackOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListWebinarFeedbackOptionsType string
+
+// Values of ListWebinarFeedbackOptionsType.
+const (
+	ListWebinarFeedbackOptionsTypePast    ListWebinarFeedbackOptionsType = "past"
+	ListWebinarFeedbackOptionsTypePastOne ListWebinarFeedbackOptionsType = "pastOne"
+	ListWebinarFeedbackOptionsTypeLive    ListWebinarFeedbackOptionsType = "live"
+)
+
+// ListWebinarParticipantsQOSOptionsType enumerates the values of a Zoom API field. Values other
+// than the constants below may appear and decode without error.
+type ListWebinarParticipantsQOSOptionsType string
+
+// Values of ListWebinarParticipantsQOSOptionsType.
+const (
+	ListWebinarParticipantsQOSOptionsTypePast ListWebinarParticipantsQOSOptionsType = "past"
+	ListWebinarParticipantsQOSOptionsTypeLive ListWebinarParticipantsQOSOptionsType = "live"
+)
+
+// ListWebinarSharingOptionsType enumerates the values of a Zoom API field. Values other than the
+// constants below may appear and decode without error.
+type ListWebinarSharingOptionsType string
+
+// Values of ListWebinarSharingOptionsType.
+const (
+	ListWebinarSharingOptionsTypePast ListWebinarSharingOptionsType = "past"
+	ListWebinarSharingOptionsTypeLive ListWebinarSharingOptionsType = "live"
+)
+
 // LiveStreamAction enumerates the values of a Zoom API field: update the live stream's status.
 // Values other than the constants below may appear and decode without error.
 type LiveStreamAction string
@@ -434,6 +1671,89 @@ const (
 	MeetingActivityTypeMeetingEnded   MeetingActivityType = "Meeting Ended"
 )
 
+// MeetingArchivedFilesArchiveFileFileType enumerates the values of a Zoom API field: the archive
+// file's type. Values other than the constants below may appear and decode without error.
+type MeetingArchivedFilesArchiveFileFileType string
+
+// Values of MeetingArchivedFilesArchiveFileFileType.
+const (
+	MeetingArchivedFilesArchiveFileFileTypeMP4               MeetingArchivedFilesArchiveFileFileType = "MP4"
+	MeetingArchivedFilesArchiveFileFileTypeM4A               MeetingArchivedFilesArchiveFileFileType = "M4A"
+	MeetingArchivedFilesArchiveFileFileTypeChat              MeetingArchivedFilesArchiveFileFileType = "CHAT"
+	MeetingArchivedFilesArchiveFileFileTypeCC                MeetingArchivedFilesArchiveFileFileType = "CC"
+	MeetingArchivedFilesArchiveFileFileTypeChatMessage       MeetingArchivedFilesArchiveFileFileType = "CHAT_MESSAGE"
+	MeetingArchivedFilesArchiveFileFileTypeTranscript        MeetingArchivedFilesArchiveFileFileType = "TRANSCRIPT"
+	MeetingArchivedFilesArchiveFileFileTypeSubGroupMemberLog MeetingArchivedFilesArchiveFileFileType = "SUB_GROUP_MEMBER_LOG"
+	MeetingArchivedFilesArchiveFileFileTypeAicCoversation    MeetingArchivedFilesArchiveFileFileType = "AIC_COVERSATION"
+)
+
+// MeetingArchivedFilesArchiveFileRecordingType enumerates the values of a Zoom API field: the
+// archive file's recording type. Values other than the constants below may appear and decode
+// without error.
+type MeetingArchivedFilesArchiveFileRecordingType string
+
+// Values of MeetingArchivedFilesArchiveFileRecordingType.
+const (
+	MeetingArchivedFilesArchiveFileRecordingTypeSharedScreenWithSpeakerView MeetingArchivedFilesArchiveFileRecordingType = "shared_screen_with_speaker_view"
+	MeetingArchivedFilesArchiveFileRecordingTypeAudioOnly                   MeetingArchivedFilesArchiveFileRecordingType = "audio_only"
+	MeetingArchivedFilesArchiveFileRecordingTypeChatFile                    MeetingArchivedFilesArchiveFileRecordingType = "chat_file"
+	MeetingArchivedFilesArchiveFileRecordingTypeClosedCaption               MeetingArchivedFilesArchiveFileRecordingType = "closed_caption"
+	MeetingArchivedFilesArchiveFileRecordingTypeChatMessage                 MeetingArchivedFilesArchiveFileRecordingType = "chat_message"
+	MeetingArchivedFilesArchiveFileRecordingTypeAudioTranscript             MeetingArchivedFilesArchiveFileRecordingType = "audio_transcript"
+	MeetingArchivedFilesArchiveFileRecordingTypeAicConversation             MeetingArchivedFilesArchiveFileRecordingType = "aic_conversation"
+)
+
+// MeetingArchivedFilesArchiveFileStatus enumerates the values of a Zoom API field: the archived
+// file's processing status. Values other than the constants below may appear and decode without
+// error.
+type MeetingArchivedFilesArchiveFileStatus string
+
+// Values of MeetingArchivedFilesArchiveFileStatus.
+const (
+	MeetingArchivedFilesArchiveFileStatusCompleted  MeetingArchivedFilesArchiveFileStatus = "completed"
+	MeetingArchivedFilesArchiveFileStatusProcessing MeetingArchivedFilesArchiveFileStatus = "processing"
+	MeetingArchivedFilesArchiveFileStatusFailed     MeetingArchivedFilesArchiveFileStatus = "failed"
+)
+
+// MeetingArchivedFilesArchiveFileStorageLocation enumerates the values of a Zoom API field: the
+// region where the file is stored. Values other than the constants below may appear and decode
+// without error.
+type MeetingArchivedFilesArchiveFileStorageLocation string
+
+// Values of MeetingArchivedFilesArchiveFileStorageLocation.
+const (
+	MeetingArchivedFilesArchiveFileStorageLocationUs MeetingArchivedFilesArchiveFileStorageLocation = "US"
+	MeetingArchivedFilesArchiveFileStorageLocationAu MeetingArchivedFilesArchiveFileStorageLocation = "AU"
+	MeetingArchivedFilesArchiveFileStorageLocationBr MeetingArchivedFilesArchiveFileStorageLocation = "BR"
+	MeetingArchivedFilesArchiveFileStorageLocationCa MeetingArchivedFilesArchiveFileStorageLocation = "CA"
+	MeetingArchivedFilesArchiveFileStorageLocationEu MeetingArchivedFilesArchiveFileStorageLocation = "EU"
+	MeetingArchivedFilesArchiveFileStorageLocationIn MeetingArchivedFilesArchiveFileStorageLocation = "IN"
+	MeetingArchivedFilesArchiveFileStorageLocationJp MeetingArchivedFilesArchiveFileStorageLocation = "JP"
+	MeetingArchivedFilesArchiveFileStorageLocationSg MeetingArchivedFilesArchiveFileStorageLocation = "SG"
+	MeetingArchivedFilesArchiveFileStorageLocationCh MeetingArchivedFilesArchiveFileStorageLocation = "CH"
+)
+
+// MeetingArchivedFilesMeetingType enumerates the values of a Zoom API field: whether the meeting or
+// webinar is internal or external. Values other than the constants below may appear and decode
+// without error.
+type MeetingArchivedFilesMeetingType string
+
+// Values of MeetingArchivedFilesMeetingType.
+const (
+	MeetingArchivedFilesMeetingTypeInternal MeetingArchivedFilesMeetingType = "internal"
+	MeetingArchivedFilesMeetingTypeExternal MeetingArchivedFilesMeetingType = "external"
+)
+
+// MeetingArchivedFilesStatus enumerates the values of a Zoom API field: the archive's processing
+// status. Values other than the constants below may appear and decode without error.
+type MeetingArchivedFilesStatus string
+
+// Values of MeetingArchivedFilesStatus.
+const (
+	MeetingArchivedFilesStatusCompleted  MeetingArchivedFilesStatus = "completed"
+	MeetingArchivedFilesStatusProcessing MeetingArchivedFilesStatus = "processing"
+)
+
 // MeetingListType enumerates the values of a Zoom API field. Values other than the constants below
 // may appear and decode without error.
 type MeetingListType string
@@ -447,6 +1767,94 @@ const (
 	MeetingListTypePreviousMeetings MeetingListType = "previous_meetings"
 )
 
+// MeetingPollBatchPollQuestionType enumerates the values of a Zoom API field: the poll's question
+// and answer type: Values other than the constants below may appear and decode without error.
+type MeetingPollBatchPollQuestionType string
+
+// Values of MeetingPollBatchPollQuestionType.
+const (
+	MeetingPollBatchPollQuestionTypeSingle         MeetingPollBatchPollQuestionType = "single"
+	MeetingPollBatchPollQuestionTypeMultiple       MeetingPollBatchPollQuestionType = "multiple"
+	MeetingPollBatchPollQuestionTypeMatching       MeetingPollBatchPollQuestionType = "matching"
+	MeetingPollBatchPollQuestionTypeRankOrder      MeetingPollBatchPollQuestionType = "rank_order"
+	MeetingPollBatchPollQuestionTypeShortAnswer    MeetingPollBatchPollQuestionType = "short_answer"
+	MeetingPollBatchPollQuestionTypeLongAnswer     MeetingPollBatchPollQuestionType = "long_answer"
+	MeetingPollBatchPollQuestionTypeFillInTheBlank MeetingPollBatchPollQuestionType = "fill_in_the_blank"
+	MeetingPollBatchPollQuestionTypeRatingScale    MeetingPollBatchPollQuestionType = "rating_scale"
+)
+
+// MeetingPollBatchPollStatus enumerates the values of a Zoom API field: the status of the meeting
+// poll: notstart - Poll not started started - Poll started ended - Poll ended sharing - Sharing
+// poll results. Values other than the constants below may appear and decode without error.
+type MeetingPollBatchPollStatus string
+
+// Values of MeetingPollBatchPollStatus.
+const (
+	MeetingPollBatchPollStatusNotstart MeetingPollBatchPollStatus = "notstart"
+	MeetingPollBatchPollStatusStarted  MeetingPollBatchPollStatus = "started"
+	MeetingPollBatchPollStatusEnded    MeetingPollBatchPollStatus = "ended"
+	MeetingPollBatchPollStatusSharing  MeetingPollBatchPollStatus = "sharing"
+)
+
+// MeetingPollListPollQuestionType enumerates the values of a Zoom API field: the poll's question
+// and answer type: Values other than the constants below may appear and decode without error.
+type MeetingPollListPollQuestionType string
+
+// Values of MeetingPollListPollQuestionType.
+const (
+	MeetingPollListPollQuestionTypeSingle         MeetingPollListPollQuestionType = "single"
+	MeetingPollListPollQuestionTypeMultiple       MeetingPollListPollQuestionType = "multiple"
+	MeetingPollListPollQuestionTypeMatching       MeetingPollListPollQuestionType = "matching"
+	MeetingPollListPollQuestionTypeRankOrder      MeetingPollListPollQuestionType = "rank_order"
+	MeetingPollListPollQuestionTypeShortAnswer    MeetingPollListPollQuestionType = "short_answer"
+	MeetingPollListPollQuestionTypeLongAnswer     MeetingPollListPollQuestionType = "long_answer"
+	MeetingPollListPollQuestionTypeFillInTheBlank MeetingPollListPollQuestionType = "fill_in_the_blank"
+	MeetingPollListPollQuestionTypeRatingScale    MeetingPollListPollQuestionType = "rating_scale"
+)
+
+// MeetingPollListPollStatus enumerates the values of a Zoom API field: the meeting poll's status.
+// Values other than the constants below may appear and decode without error.
+type MeetingPollListPollStatus string
+
+// Values of MeetingPollListPollStatus.
+const (
+	MeetingPollListPollStatusNotstart    MeetingPollListPollStatus = "notstart"
+	MeetingPollListPollStatusStarted     MeetingPollListPollStatus = "started"
+	MeetingPollListPollStatusEnded       MeetingPollListPollStatus = "ended"
+	MeetingPollListPollStatusSharing     MeetingPollListPollStatus = "sharing"
+	MeetingPollListPollStatusDeactivated MeetingPollListPollStatus = "deactivated"
+)
+
+// MeetingPollQuestionType enumerates the values of a Zoom API field: the poll's question and answer
+// type: Values other than the constants below may appear and decode without error.
+type MeetingPollQuestionType string
+
+// Values of MeetingPollQuestionType.
+const (
+	MeetingPollQuestionTypeSingle         MeetingPollQuestionType = "single"
+	MeetingPollQuestionTypeMultiple       MeetingPollQuestionType = "multiple"
+	MeetingPollQuestionTypeMatching       MeetingPollQuestionType = "matching"
+	MeetingPollQuestionTypeRankOrder      MeetingPollQuestionType = "rank_order"
+	MeetingPollQuestionTypeShortAnswer    MeetingPollQuestionType = "short_answer"
+	MeetingPollQuestionTypeLongAnswer     MeetingPollQuestionType = "long_answer"
+	MeetingPollQuestionTypeFillInTheBlank MeetingPollQuestionType = "fill_in_the_blank"
+	MeetingPollQuestionTypeRatingScale    MeetingPollQuestionType = "rating_scale"
+)
+
+// MeetingPollStatus enumerates the values of a Zoom API field: the status of the meeting poll:
+// notstart - Poll not started started - Poll started ended - Poll ended sharing - Sharing poll
+// results. Values other than the constants below may appear and decode without error.
+type MeetingPollStatus string
+
+// Values of MeetingPollStatus.
+const (
+	MeetingPollStatusNotstart    MeetingPollStatus = "notstart"
+	MeetingPollStatusStarted     MeetingPollStatus = "started"
+	MeetingPollStatusEnded       MeetingPollStatus = "ended"
+	MeetingPollStatusSharing     MeetingPollStatus = "sharing"
+	MeetingPollStatusDeactivated MeetingPollStatus = "deactivated"
+)
+
 // MeetingStatus enumerates the values of a Zoom API field: the meeting status. Values other than
 // the constants below may appear and decode without error.
 type MeetingStatus string
@@ -455,6 +1863,23 @@ type MeetingStatus string
 const (
 	MeetingStatusWaiting MeetingStatus = "waiting"
 	MeetingStatusStarted MeetingStatus = "started"
+)
+
+// MeetingSurveyCustomSurveyQuestionType enumerates the values of a Zoom API field: the survey's
+// question and answer type. Values other than the constants below may appear and decode without
+// error.
+type MeetingSurveyCustomSurveyQuestionType string
+
+// Values of MeetingSurveyCustomSurveyQuestionType.
+const (
+	MeetingSurveyCustomSurveyQuestionTypeSingle         MeetingSurveyCustomSurveyQuestionType = "single"
+	MeetingSurveyCustomSurveyQuestionTypeMultiple       MeetingSurveyCustomSurveyQuestionType = "multiple"
+	MeetingSurveyCustomSurveyQuestionTypeMatching       MeetingSurveyCustomSurveyQuestionType = "matching"
+	MeetingSurveyCustomSurveyQuestionTypeRankOrder      MeetingSurveyCustomSurveyQuestionType = "rank_order"
+	MeetingSurveyCustomSurveyQuestionTypeShortAnswer    MeetingSurveyCustomSurveyQuestionType = "short_answer"
+	MeetingSurveyCustomSurveyQuestionTypeLongAnswer     MeetingSurveyCustomSurveyQuestionType = "long_answer"
+	MeetingSurveyCustomSurveyQuestionTypeFillInTheBlank MeetingSurveyCustomSurveyQuestionType = "fill_in_the_blank"
+	MeetingSurveyCustomSurveyQuestionTypeRatingScale    MeetingSurveyCustomSurveyQuestionType = "rating_scale"
 )
 
 // MeetingType enumerates the values of a Zoom API field: the type of meeting. Values other than the
@@ -580,6 +2005,17 @@ const (
 	PMIPasswordRequirementNone    PMIPasswordRequirement = "none"
 )
 
+// ParticipantFeedbackListParticipantQuality enumerates the values of a Zoom API field: feedback
+// submitted by the participant. Values other than the constants below may appear and decode without
+// error.
+type ParticipantFeedbackListParticipantQuality string
+
+// Values of ParticipantFeedbackListParticipantQuality.
+const (
+	ParticipantFeedbackListParticipantQualityGood    ParticipantFeedbackListParticipantQuality = "GOOD"
+	ParticipantFeedbackListParticipantQualityNotGood ParticipantFeedbackListParticipantQuality = "NOT GOOD"
+)
+
 // ParticipantIncludeField enumerates the values of a Zoom API field. Values other than the
 // constants below may appear and decode without error.
 type ParticipantIncludeField string
@@ -587,6 +2023,305 @@ type ParticipantIncludeField string
 // Values of ParticipantIncludeField.
 const (
 	ParticipantIncludeFieldRegistrantID ParticipantIncludeField = "registrant_id"
+)
+
+// ParticipantQOSAsConnectionType enumerates the values of a Zoom API field: the participant's
+// screen share connection type. Values other than the constants below may appear and decode without
+// error.
+type ParticipantQOSAsConnectionType string
+
+// Values of ParticipantQOSAsConnectionType.
+const (
+	ParticipantQOSAsConnectionTypeP2p           ParticipantQOSAsConnectionType = "P2P"
+	ParticipantQOSAsConnectionTypeTcp           ParticipantQOSAsConnectionType = "TCP"
+	ParticipantQOSAsConnectionTypeUdp           ParticipantQOSAsConnectionType = "UDP"
+	ParticipantQOSAsConnectionTypeReliableUdp   ParticipantQOSAsConnectionType = "Reliable UDP"
+	ParticipantQOSAsConnectionTypeSsl           ParticipantQOSAsConnectionType = "SSL"
+	ParticipantQOSAsConnectionTypeHTTP          ParticipantQOSAsConnectionType = "HTTP"
+	ParticipantQOSAsConnectionTypeTcpProxy      ParticipantQOSAsConnectionType = "TCP+Proxy"
+	ParticipantQOSAsConnectionTypeUdpProxy      ParticipantQOSAsConnectionType = "UDP+Proxy"
+	ParticipantQOSAsConnectionTypeReliableProxy ParticipantQOSAsConnectionType = "Reliable+Proxy"
+	ParticipantQOSAsConnectionTypeSslProxy      ParticipantQOSAsConnectionType = "SSL+Proxy"
+	ParticipantQOSAsConnectionTypeHTTPProxy     ParticipantQOSAsConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSConnectionType enumerates the values of a Zoom API field: the participant's
+// connection type. Values other than the constants below may appear and decode without error.
+type ParticipantQOSConnectionType string
+
+// Values of ParticipantQOSConnectionType.
+const (
+	ParticipantQOSConnectionTypeTcp           ParticipantQOSConnectionType = "TCP"
+	ParticipantQOSConnectionTypeP2p           ParticipantQOSConnectionType = "P2P"
+	ParticipantQOSConnectionTypeUdp           ParticipantQOSConnectionType = "UDP"
+	ParticipantQOSConnectionTypeReliableUdp   ParticipantQOSConnectionType = "Reliable UDP"
+	ParticipantQOSConnectionTypeSsl           ParticipantQOSConnectionType = "SSL"
+	ParticipantQOSConnectionTypeHTTP          ParticipantQOSConnectionType = "HTTP"
+	ParticipantQOSConnectionTypeTcpProxy      ParticipantQOSConnectionType = "TCP+Proxy"
+	ParticipantQOSConnectionTypeUdpProxy      ParticipantQOSConnectionType = "UDP+Proxy"
+	ParticipantQOSConnectionTypeReliableProxy ParticipantQOSConnectionType = "Reliable+Proxy"
+	ParticipantQOSConnectionTypeSslProxy      ParticipantQOSConnectionType = "SSL+Proxy"
+	ParticipantQOSConnectionTypeHTTPProxy     ParticipantQOSConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSDevice enumerates the values of a Zoom API field: the type of device the
+// participant used to join the meeting. Values other than the constants below may appear and decode
+// without error.
+type ParticipantQOSDevice string
+
+// Values of ParticipantQOSDevice.
+const (
+	ParticipantQOSDevicePhone   ParticipantQOSDevice = "Phone"
+	ParticipantQOSDeviceH323SIP ParticipantQOSDevice = "H.323/SIP"
+	ParticipantQOSDeviceWindows ParticipantQOSDevice = "Windows"
+	ParticipantQOSDeviceMac     ParticipantQOSDevice = "Mac"
+	ParticipantQOSDeviceIOs     ParticipantQOSDevice = "iOS"
+	ParticipantQOSDeviceAndroid ParticipantQOSDevice = "Android"
+)
+
+// ParticipantQOSHealth enumerates the values of a Zoom API field: the participant's health. Values
+// other than the constants below may appear and decode without error.
+type ParticipantQOSHealth string
+
+// Values of ParticipantQOSHealth.
+const (
+	ParticipantQOSHealthGood     ParticipantQOSHealth = "Good"
+	ParticipantQOSHealthWarning  ParticipantQOSHealth = "Warning"
+	ParticipantQOSHealthCritical ParticipantQOSHealth = "Critical"
+)
+
+// ParticipantQOSListParticipantAsConnectionType enumerates the values of a Zoom API field: the
+// participant's screen share connection type. Values other than the constants below may appear and
+// decode without error.
+type ParticipantQOSListParticipantAsConnectionType string
+
+// Values of ParticipantQOSListParticipantAsConnectionType.
+const (
+	ParticipantQOSListParticipantAsConnectionTypeP2p           ParticipantQOSListParticipantAsConnectionType = "P2P"
+	ParticipantQOSListParticipantAsConnectionTypeTcp           ParticipantQOSListParticipantAsConnectionType = "TCP"
+	ParticipantQOSListParticipantAsConnectionTypeUdp           ParticipantQOSListParticipantAsConnectionType = "UDP"
+	ParticipantQOSListParticipantAsConnectionTypeReliableUdp   ParticipantQOSListParticipantAsConnectionType = "Reliable UDP"
+	ParticipantQOSListParticipantAsConnectionTypeSsl           ParticipantQOSListParticipantAsConnectionType = "SSL"
+	ParticipantQOSListParticipantAsConnectionTypeHTTP          ParticipantQOSListParticipantAsConnectionType = "HTTP"
+	ParticipantQOSListParticipantAsConnectionTypeTcpProxy      ParticipantQOSListParticipantAsConnectionType = "TCP+Proxy"
+	ParticipantQOSListParticipantAsConnectionTypeUdpProxy      ParticipantQOSListParticipantAsConnectionType = "UDP+Proxy"
+	ParticipantQOSListParticipantAsConnectionTypeReliableProxy ParticipantQOSListParticipantAsConnectionType = "Reliable+Proxy"
+	ParticipantQOSListParticipantAsConnectionTypeSslProxy      ParticipantQOSListParticipantAsConnectionType = "SSL+Proxy"
+	ParticipantQOSListParticipantAsConnectionTypeHTTPProxy     ParticipantQOSListParticipantAsConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSListParticipantConnectionType enumerates the values of a Zoom API field: the
+// participant's connection type. Values other than the constants below may appear and decode
+// without error.
+type ParticipantQOSListParticipantConnectionType string
+
+// Values of ParticipantQOSListParticipantConnectionType.
+const (
+	ParticipantQOSListParticipantConnectionTypeP2p           ParticipantQOSListParticipantConnectionType = "P2P"
+	ParticipantQOSListParticipantConnectionTypeTcp           ParticipantQOSListParticipantConnectionType = "TCP"
+	ParticipantQOSListParticipantConnectionTypeUdp           ParticipantQOSListParticipantConnectionType = "UDP"
+	ParticipantQOSListParticipantConnectionTypeReliableUdp   ParticipantQOSListParticipantConnectionType = "Reliable UDP"
+	ParticipantQOSListParticipantConnectionTypeSsl           ParticipantQOSListParticipantConnectionType = "SSL"
+	ParticipantQOSListParticipantConnectionTypeHTTP          ParticipantQOSListParticipantConnectionType = "HTTP"
+	ParticipantQOSListParticipantConnectionTypeTcpProxy      ParticipantQOSListParticipantConnectionType = "TCP+Proxy"
+	ParticipantQOSListParticipantConnectionTypeUdpProxy      ParticipantQOSListParticipantConnectionType = "UDP+Proxy"
+	ParticipantQOSListParticipantConnectionTypeReliableProxy ParticipantQOSListParticipantConnectionType = "Reliable+Proxy"
+	ParticipantQOSListParticipantConnectionTypeSslProxy      ParticipantQOSListParticipantConnectionType = "SSL+Proxy"
+	ParticipantQOSListParticipantConnectionTypeHTTPProxy     ParticipantQOSListParticipantConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSListParticipantDevice enumerates the values of a Zoom API field: the type of device
+// the participant used to join the meeting. Values other than the constants below may appear and
+// decode without error.
+type ParticipantQOSListParticipantDevice string
+
+// Values of ParticipantQOSListParticipantDevice.
+const (
+	ParticipantQOSListParticipantDevicePhone   ParticipantQOSListParticipantDevice = "Phone"
+	ParticipantQOSListParticipantDeviceH323SIP ParticipantQOSListParticipantDevice = "H.323/SIP"
+	ParticipantQOSListParticipantDeviceWindows ParticipantQOSListParticipantDevice = "Windows"
+	ParticipantQOSListParticipantDeviceMac     ParticipantQOSListParticipantDevice = "Mac"
+	ParticipantQOSListParticipantDeviceIOs     ParticipantQOSListParticipantDevice = "iOS"
+	ParticipantQOSListParticipantDeviceAndroid ParticipantQOSListParticipantDevice = "Android"
+)
+
+// ParticipantQOSListParticipantHealth enumerates the values of a Zoom API field: the participant's
+// health. Values other than the constants below may appear and decode without error.
+type ParticipantQOSListParticipantHealth string
+
+// Values of ParticipantQOSListParticipantHealth.
+const (
+	ParticipantQOSListParticipantHealthGood     ParticipantQOSListParticipantHealth = "Good"
+	ParticipantQOSListParticipantHealthWarning  ParticipantQOSListParticipantHealth = "Warning"
+	ParticipantQOSListParticipantHealthCritical ParticipantQOSListParticipantHealth = "Critical"
+)
+
+// ParticipantQOSListParticipantNetworkType enumerates the values of a Zoom API field: the
+// participant's network type. Values other than the constants below may appear and decode without
+// error.
+type ParticipantQOSListParticipantNetworkType string
+
+// Values of ParticipantQOSListParticipantNetworkType.
+const (
+	ParticipantQOSListParticipantNetworkTypeWired    ParticipantQOSListParticipantNetworkType = "Wired"
+	ParticipantQOSListParticipantNetworkTypeWifi     ParticipantQOSListParticipantNetworkType = "Wifi"
+	ParticipantQOSListParticipantNetworkTypePpp      ParticipantQOSListParticipantNetworkType = "PPP"
+	ParticipantQOSListParticipantNetworkTypeCellular ParticipantQOSListParticipantNetworkType = "Cellular"
+	ParticipantQOSListParticipantNetworkTypeOthers   ParticipantQOSListParticipantNetworkType = "Others"
+)
+
+// ParticipantQOSListParticipantOptionalArchiving enumerates the values of a Zoom API field: client
+// software version or SDK version. Values other than the constants below may appear and decode
+// without error.
+type ParticipantQOSListParticipantOptionalArchiving string
+
+// Values of ParticipantQOSListParticipantOptionalArchiving.
+const (
+	ParticipantQOSListParticipantOptionalArchivingNoOptionalArchiving  ParticipantQOSListParticipantOptionalArchiving = "no optional archiving"
+	ParticipantQOSListParticipantOptionalArchivingJoinWithoutArchiving ParticipantQOSListParticipantOptionalArchiving = "join without archiving"
+	ParticipantQOSListParticipantOptionalArchivingJoinWithArchiving    ParticipantQOSListParticipantOptionalArchiving = "join with archiving"
+)
+
+// ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel enumerates the
+// values of a Zoom API field: the system’s average CPU pressure level. Values other than the
+// constants below may appear and decode without error.
+type ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel string
+
+// Values of ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel.
+const (
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevelNormal   ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "normal"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevelFair     ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "fair"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevelSerious  ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "serious"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevelCritical ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "critical"
+)
+
+// ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel enumerates the
+// values of a Zoom API field: the system’s maximum CPU pressure level. Values other than the
+// constants below may appear and decode without error.
+type ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel string
+
+// Values of ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel.
+const (
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevelCritical ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "critical"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevelSerious  ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "serious"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevelFair     ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "fair"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevelNormal   ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "normal"
+)
+
+// ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel enumerates the
+// values of a Zoom API field: the system’s minimum CPU pressure level. Values other than the
+// constants below may appear and decode without error.
+type ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel string
+
+// Values of ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel.
+const (
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevelNormal   ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel = "normal"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevelFair     ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel = "fair"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevelSerious  ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel = "serious"
+	ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevelCritical ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel = "critical"
+)
+
+// ParticipantQOSListParticipantVideoConnectionType enumerates the values of a Zoom API field: the
+// participant's video connection type. Values other than the constants below may appear and decode
+// without error.
+type ParticipantQOSListParticipantVideoConnectionType string
+
+// Values of ParticipantQOSListParticipantVideoConnectionType.
+const (
+	ParticipantQOSListParticipantVideoConnectionTypeP2p           ParticipantQOSListParticipantVideoConnectionType = "P2P"
+	ParticipantQOSListParticipantVideoConnectionTypeTcp           ParticipantQOSListParticipantVideoConnectionType = "TCP"
+	ParticipantQOSListParticipantVideoConnectionTypeUdp           ParticipantQOSListParticipantVideoConnectionType = "UDP"
+	ParticipantQOSListParticipantVideoConnectionTypeReliableUdp   ParticipantQOSListParticipantVideoConnectionType = "Reliable UDP"
+	ParticipantQOSListParticipantVideoConnectionTypeSsl           ParticipantQOSListParticipantVideoConnectionType = "SSL"
+	ParticipantQOSListParticipantVideoConnectionTypeHTTP          ParticipantQOSListParticipantVideoConnectionType = "HTTP"
+	ParticipantQOSListParticipantVideoConnectionTypeTcpProxy      ParticipantQOSListParticipantVideoConnectionType = "TCP+Proxy"
+	ParticipantQOSListParticipantVideoConnectionTypeUdpProxy      ParticipantQOSListParticipantVideoConnectionType = "UDP+Proxy"
+	ParticipantQOSListParticipantVideoConnectionTypeReliableProxy ParticipantQOSListParticipantVideoConnectionType = "Reliable+Proxy"
+	ParticipantQOSListParticipantVideoConnectionTypeSslProxy      ParticipantQOSListParticipantVideoConnectionType = "SSL+Proxy"
+	ParticipantQOSListParticipantVideoConnectionTypeHTTPProxy     ParticipantQOSListParticipantVideoConnectionType = "HTTP+Proxy"
+)
+
+// ParticipantQOSNetworkType enumerates the values of a Zoom API field: the participant's network
+// type. Values other than the constants below may appear and decode without error.
+type ParticipantQOSNetworkType string
+
+// Values of ParticipantQOSNetworkType.
+const (
+	ParticipantQOSNetworkTypeWired    ParticipantQOSNetworkType = "Wired"
+	ParticipantQOSNetworkTypeWifi     ParticipantQOSNetworkType = "Wifi"
+	ParticipantQOSNetworkTypePpp      ParticipantQOSNetworkType = "PPP"
+	ParticipantQOSNetworkTypeCellular ParticipantQOSNetworkType = "Cellular"
+	ParticipantQOSNetworkTypeOthers   ParticipantQOSNetworkType = "Others"
+)
+
+// ParticipantQOSOptionalArchiving enumerates the values of a Zoom API field: this is shown only for
+// internal participants who have archiving enabled. Values other than the constants below may
+// appear and decode without error.
+type ParticipantQOSOptionalArchiving string
+
+// Values of ParticipantQOSOptionalArchiving.
+const (
+	ParticipantQOSOptionalArchivingNoOptionalArchiving  ParticipantQOSOptionalArchiving = "no optional archiving"
+	ParticipantQOSOptionalArchivingJoinWithoutArchiving ParticipantQOSOptionalArchiving = "join without archiving"
+	ParticipantQOSOptionalArchivingJoinWithArchiving    ParticipantQOSOptionalArchiving = "join with archiving"
+)
+
+// ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel enumerates the values of a Zoom API
+// field: the system’s average CPU pressure level. Values other than the constants below may
+// appear and decode without error.
+type ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel string
+
+// Values of ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel.
+const (
+	ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevelNormal   ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "normal"
+	ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevelFair     ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "fair"
+	ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevelSerious  ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "serious"
+	ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevelCritical ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel = "critical"
+)
+
+// ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel enumerates the values of a Zoom API
+// field: the system’s maximum CPU pressure level. Values other than the constants below may
+// appear and decode without error.
+type ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel string
+
+// Values of ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel.
+const (
+	ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevelCritical ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "critical"
+	ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevelSerious  ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "serious"
+	ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevelFair     ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "fair"
+	ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevelNormal   ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel = "normal"
+)
+
+// ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel enumerates the values of a Zoom API
+// field: the system’s minimum CPU pressure level. Values other than the constants below may
+// appear and decode without error.
+type ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel string
+
+// Values of ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel.
+const (
+	ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevelNormal   ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel = "normal"
+	ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevelFair     ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel = "fair"
+	ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevelSerious  ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel = "serious"
+	ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevelCritical ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel = "critical"
+)
+
+// ParticipantQOSVideoConnectionType enumerates the values of a Zoom API field: the participant's
+// video connection type. Values other than the constants below may appear and decode without error.
+type ParticipantQOSVideoConnectionType string
+
+// Values of ParticipantQOSVideoConnectionType.
+const (
+	ParticipantQOSVideoConnectionTypeP2p           ParticipantQOSVideoConnectionType = "P2P"
+	ParticipantQOSVideoConnectionTypeTcp           ParticipantQOSVideoConnectionType = "TCP"
+	ParticipantQOSVideoConnectionTypeUdp           ParticipantQOSVideoConnectionType = "UDP"
+	ParticipantQOSVideoConnectionTypeReliableUdp   ParticipantQOSVideoConnectionType = "Reliable UDP"
+	ParticipantQOSVideoConnectionTypeSsl           ParticipantQOSVideoConnectionType = "SSL"
+	ParticipantQOSVideoConnectionTypeHTTP          ParticipantQOSVideoConnectionType = "HTTP"
+	ParticipantQOSVideoConnectionTypeTcpProxy      ParticipantQOSVideoConnectionType = "TCP+Proxy"
+	ParticipantQOSVideoConnectionTypeUdpProxy      ParticipantQOSVideoConnectionType = "UDP+Proxy"
+	ParticipantQOSVideoConnectionTypeReliableProxy ParticipantQOSVideoConnectionType = "Reliable+Proxy"
+	ParticipantQOSVideoConnectionTypeSslProxy      ParticipantQOSVideoConnectionType = "SSL+Proxy"
+	ParticipantQOSVideoConnectionTypeHTTPProxy     ParticipantQOSVideoConnectionType = "HTTP+Proxy"
 )
 
 // ParticipantStatus enumerates the values of a Zoom API field: the participant's status. Values
@@ -997,6 +2732,81 @@ const (
 	RoleTypeIQ     RoleType = "iq"
 )
 
+// SIPPhoneListPhoneServer2TransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type SIPPhoneListPhoneServer2TransportProtocol string
+
+// Values of SIPPhoneListPhoneServer2TransportProtocol.
+const (
+	SIPPhoneListPhoneServer2TransportProtocolUdp  SIPPhoneListPhoneServer2TransportProtocol = "UDP"
+	SIPPhoneListPhoneServer2TransportProtocolTcp  SIPPhoneListPhoneServer2TransportProtocol = "TCP"
+	SIPPhoneListPhoneServer2TransportProtocolTls  SIPPhoneListPhoneServer2TransportProtocol = "TLS"
+	SIPPhoneListPhoneServer2TransportProtocolAuto SIPPhoneListPhoneServer2TransportProtocol = "AUTO"
+)
+
+// SIPPhoneListPhoneServer3TransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type SIPPhoneListPhoneServer3TransportProtocol string
+
+// Values of SIPPhoneListPhoneServer3TransportProtocol.
+const (
+	SIPPhoneListPhoneServer3TransportProtocolUdp  SIPPhoneListPhoneServer3TransportProtocol = "UDP"
+	SIPPhoneListPhoneServer3TransportProtocolTcp  SIPPhoneListPhoneServer3TransportProtocol = "TCP"
+	SIPPhoneListPhoneServer3TransportProtocolTls  SIPPhoneListPhoneServer3TransportProtocol = "TLS"
+	SIPPhoneListPhoneServer3TransportProtocolAuto SIPPhoneListPhoneServer3TransportProtocol = "AUTO"
+)
+
+// SIPPhoneListPhoneServerTransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type SIPPhoneListPhoneServerTransportProtocol string
+
+// Values of SIPPhoneListPhoneServerTransportProtocol.
+const (
+	SIPPhoneListPhoneServerTransportProtocolUdp  SIPPhoneListPhoneServerTransportProtocol = "UDP"
+	SIPPhoneListPhoneServerTransportProtocolTcp  SIPPhoneListPhoneServerTransportProtocol = "TCP"
+	SIPPhoneListPhoneServerTransportProtocolTls  SIPPhoneListPhoneServerTransportProtocol = "TLS"
+	SIPPhoneListPhoneServerTransportProtocolAuto SIPPhoneListPhoneServerTransportProtocol = "AUTO"
+)
+
+// SIPPhoneServer2TransportProtocol enumerates the values of a Zoom API field: protocols supported
+// by the SIP provider. Values other than the constants below may appear and decode without error.
+type SIPPhoneServer2TransportProtocol string
+
+// Values of SIPPhoneServer2TransportProtocol.
+const (
+	SIPPhoneServer2TransportProtocolUdp  SIPPhoneServer2TransportProtocol = "UDP"
+	SIPPhoneServer2TransportProtocolTcp  SIPPhoneServer2TransportProtocol = "TCP"
+	SIPPhoneServer2TransportProtocolTls  SIPPhoneServer2TransportProtocol = "TLS"
+	SIPPhoneServer2TransportProtocolAuto SIPPhoneServer2TransportProtocol = "AUTO"
+)
+
+// SIPPhoneServer3TransportProtocol enumerates the values of a Zoom API field: protocols supported
+// by the SIP provider. Values other than the constants below may appear and decode without error.
+type SIPPhoneServer3TransportProtocol string
+
+// Values of SIPPhoneServer3TransportProtocol.
+const (
+	SIPPhoneServer3TransportProtocolUdp  SIPPhoneServer3TransportProtocol = "UDP"
+	SIPPhoneServer3TransportProtocolTcp  SIPPhoneServer3TransportProtocol = "TCP"
+	SIPPhoneServer3TransportProtocolTls  SIPPhoneServer3TransportProtocol = "TLS"
+	SIPPhoneServer3TransportProtocolAuto SIPPhoneServer3TransportProtocol = "AUTO"
+)
+
+// SIPPhoneServerTransportProtocol enumerates the values of a Zoom API field: protocols supported by
+// the SIP provider. Values other than the constants below may appear and decode without error.
+type SIPPhoneServerTransportProtocol string
+
+// Values of SIPPhoneServerTransportProtocol.
+const (
+	SIPPhoneServerTransportProtocolUdp  SIPPhoneServerTransportProtocol = "UDP"
+	SIPPhoneServerTransportProtocolTcp  SIPPhoneServerTransportProtocol = "TCP"
+	SIPPhoneServerTransportProtocolTls  SIPPhoneServerTransportProtocol = "TLS"
+	SIPPhoneServerTransportProtocolAuto SIPPhoneServerTransportProtocol = "AUTO"
+)
+
 // ScreenSharePermission enumerates the values of a Zoom API field: indicates who can share their
 // screen or content during meetings. Values other than the constants below may appear and decode
 // without error.
@@ -1017,6 +2827,7 @@ const (
 	SettingsOptionMeetingAuthentication   SettingsOption = "meeting_authentication"
 	SettingsOptionRecordingAuthentication SettingsOption = "recording_authentication"
 	SettingsOptionMeetingSecurity         SettingsOption = "meeting_security"
+	SettingsOptionSecurity                SettingsOption = "security"
 )
 
 // SignInActivityType enumerates the values of a Zoom API field: the type of activity. Values other
@@ -1048,6 +2859,93 @@ type SimultaneousSharing string
 const (
 	SimultaneousSharingMultiple SimultaneousSharing = "multiple"
 	SimultaneousSharingOne      SimultaneousSharing = "one"
+)
+
+// SurveyInstanceListSurveyInstanceProductType enumerates the values of a Zoom API field: the
+// product used this survey. Values other than the constants below may appear and decode without
+// error.
+type SurveyInstanceListSurveyInstanceProductType string
+
+// Values of SurveyInstanceListSurveyInstanceProductType.
+const (
+	SurveyInstanceListSurveyInstanceProductTypeMeeting          SurveyInstanceListSurveyInstanceProductType = "meeting"
+	SurveyInstanceListSurveyInstanceProductTypeWebinar          SurveyInstanceListSurveyInstanceProductType = "webinar"
+	SurveyInstanceListSurveyInstanceProductTypeContactCenter    SurveyInstanceListSurveyInstanceProductType = "contact_center"
+	SurveyInstanceListSurveyInstanceProductTypeSurveyPublicLink SurveyInstanceListSurveyInstanceProductType = "survey_public_link"
+	SurveyInstanceListSurveyInstanceProductTypeTeamChat         SurveyInstanceListSurveyInstanceProductType = "team_chat"
+	SurveyInstanceListSurveyInstanceProductTypeVitualAgent      SurveyInstanceListSurveyInstanceProductType = "vitual_agent"
+)
+
+// SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType enumerates the values of a Zoom API
+// field: the type of question. Values other than the constants below may appear and decode without
+// error.
+type SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType string
+
+// Values of SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType.
+const (
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeSingle         SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "single"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeMultiple       SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "multiple"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeMatching       SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "matching"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeRankOrder      SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "rank_order"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeShortAnswer    SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "short_answer"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeLongAnswer     SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "long_answer"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeFillInTheBlank SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "fill_in_the_blank"
+	SurveyInstanceListSurveyInstanceSurveyQuestionQuestionTypeRatingScale    SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType = "rating_scale"
+)
+
+// SurveyInstanceListSurveyInstanceSurveyType enumerates the values of a Zoom API field: the type of
+// survey. Values other than the constants below may appear and decode without error.
+type SurveyInstanceListSurveyInstanceSurveyType string
+
+// Values of SurveyInstanceListSurveyInstanceSurveyType.
+const (
+	SurveyInstanceListSurveyInstanceSurveyTypeBasicPoll                SurveyInstanceListSurveyInstanceSurveyType = "basic_poll"
+	SurveyInstanceListSurveyInstanceSurveyTypeAdvancedPoll             SurveyInstanceListSurveyInstanceSurveyType = "advanced_poll"
+	SurveyInstanceListSurveyInstanceSurveyTypeQuiz                     SurveyInstanceListSurveyInstanceSurveyType = "quiz"
+	SurveyInstanceListSurveyInstanceSurveyTypeSurvey                   SurveyInstanceListSurveyInstanceSurveyType = "survey"
+	SurveyInstanceListSurveyInstanceSurveyTypeConsumerEngagementSurvey SurveyInstanceListSurveyInstanceSurveyType = "consumer_engagement_survey"
+)
+
+// SurveyListSurveySurveyType enumerates the values of a Zoom API field: the type of survey. Values
+// other than the constants below may appear and decode without error.
+type SurveyListSurveySurveyType string
+
+// Values of SurveyListSurveySurveyType.
+const (
+	SurveyListSurveySurveyTypeBasicPoll                SurveyListSurveySurveyType = "basic_poll"
+	SurveyListSurveySurveyTypeAdvancedPoll             SurveyListSurveySurveyType = "advanced_poll"
+	SurveyListSurveySurveyTypeQuiz                     SurveyListSurveySurveyType = "quiz"
+	SurveyListSurveySurveyTypeSurvey                   SurveyListSurveySurveyType = "survey"
+	SurveyListSurveySurveyTypeConsumerEngagementSurvey SurveyListSurveySurveyType = "consumer_engagement_survey"
+)
+
+// SurveySurveyQuestionQuestionType enumerates the values of a Zoom API field: the type of question.
+// Values other than the constants below may appear and decode without error.
+type SurveySurveyQuestionQuestionType string
+
+// Values of SurveySurveyQuestionQuestionType.
+const (
+	SurveySurveyQuestionQuestionTypeSingle         SurveySurveyQuestionQuestionType = "single"
+	SurveySurveyQuestionQuestionTypeMultiple       SurveySurveyQuestionQuestionType = "multiple"
+	SurveySurveyQuestionQuestionTypeMatching       SurveySurveyQuestionQuestionType = "matching"
+	SurveySurveyQuestionQuestionTypeRankOrder      SurveySurveyQuestionQuestionType = "rank_order"
+	SurveySurveyQuestionQuestionTypeShortAnswer    SurveySurveyQuestionQuestionType = "short_answer"
+	SurveySurveyQuestionQuestionTypeLongAnswer     SurveySurveyQuestionQuestionType = "long_answer"
+	SurveySurveyQuestionQuestionTypeFillInTheBlank SurveySurveyQuestionQuestionType = "fill_in_the_blank"
+	SurveySurveyQuestionQuestionTypeRatingScale    SurveySurveyQuestionQuestionType = "rating_scale"
+)
+
+// SurveySurveyType enumerates the values of a Zoom API field: the type of survey. Values other than
+// the constants below may appear and decode without error.
+type SurveySurveyType string
+
+// Values of SurveySurveyType.
+const (
+	SurveySurveyTypeBasicPoll                SurveySurveyType = "basic_poll"
+	SurveySurveyTypeAdvancedPoll             SurveySurveyType = "advanced_poll"
+	SurveySurveyTypeQuiz                     SurveySurveyType = "quiz"
+	SurveySurveyTypeSurvey                   SurveySurveyType = "survey"
+	SurveySurveyTypeConsumerEngagementSurvey SurveySurveyType = "consumer_engagement_survey"
 )
 
 // TelephoneReportDateType enumerates the values of a Zoom API field. Values other than the
@@ -1095,6 +2993,169 @@ const (
 	UpcomingEventsTypeMeeting UpcomingEventsType = "meeting"
 	UpcomingEventsTypeWebinar UpcomingEventsType = "webinar"
 	UpcomingEventsTypeAll     UpcomingEventsType = "all"
+)
+
+// UpdateAccountRegistrationSettingsOptionsType enumerates the values of a Zoom API field. Values
+// other than the constants below may appear and decode without error.
+type UpdateAccountRegistrationSettingsOptionsType string
+
+// Values of UpdateAccountRegistrationSettingsOptionsType.
+const (
+	UpdateAccountRegistrationSettingsOptionsTypeWebinar UpdateAccountRegistrationSettingsOptionsType = "webinar"
+)
+
+// UpdateAccountTSPRequestTSPBridge enumerates the values of a Zoom API field: telephony bridge.
+// Values other than the constants below may appear and decode without error.
+type UpdateAccountTSPRequestTSPBridge string
+
+// Values of UpdateAccountTSPRequestTSPBridge.
+const (
+	UpdateAccountTSPRequestTSPBridgeUsTSPTb UpdateAccountTSPRequestTSPBridge = "US_TSP_TB"
+	UpdateAccountTSPRequestTSPBridgeEuTSPTb UpdateAccountTSPRequestTSPBridge = "EU_TSP_TB"
+)
+
+// UpdateH323DeviceRequestEncryption enumerates the values of a Zoom API field: device encryption:
+// auto - auto. Values other than the constants below may appear and decode without error.
+type UpdateH323DeviceRequestEncryption string
+
+// Values of UpdateH323DeviceRequestEncryption.
+const (
+	UpdateH323DeviceRequestEncryptionAuto UpdateH323DeviceRequestEncryption = "auto"
+	UpdateH323DeviceRequestEncryptionYes  UpdateH323DeviceRequestEncryption = "yes"
+	UpdateH323DeviceRequestEncryptionNo   UpdateH323DeviceRequestEncryption = "no"
+)
+
+// UpdateH323DeviceRequestProtocol enumerates the values of a Zoom API field: device protocol.
+// Values other than the constants below may appear and decode without error.
+type UpdateH323DeviceRequestProtocol string
+
+// Values of UpdateH323DeviceRequestProtocol.
+const (
+	UpdateH323DeviceRequestProtocolH323 UpdateH323DeviceRequestProtocol = "H.323"
+	UpdateH323DeviceRequestProtocolSIP  UpdateH323DeviceRequestProtocol = "SIP"
+)
+
+// UpdateMeetingLiveStreamStatusRequestAction enumerates the values of a Zoom API field: the
+// meeting's livestream status. Values other than the constants below may appear and decode without
+// error.
+type UpdateMeetingLiveStreamStatusRequestAction string
+
+// Values of UpdateMeetingLiveStreamStatusRequestAction.
+const (
+	UpdateMeetingLiveStreamStatusRequestActionStart UpdateMeetingLiveStreamStatusRequestAction = "start"
+	UpdateMeetingLiveStreamStatusRequestActionStop  UpdateMeetingLiveStreamStatusRequestAction = "stop"
+	UpdateMeetingLiveStreamStatusRequestActionMode  UpdateMeetingLiveStreamStatusRequestAction = "mode"
+)
+
+// UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption enumerates the values of a Zoom API
+// field: the livestream's closed caption type for this session. Values other than the constants
+// below may appear and decode without error.
+type UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption string
+
+// Values of UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption.
+const (
+	UpdateMeetingLiveStreamStatusRequestSettingsCloseCaptionBurntIn  UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption = "burnt-in"
+	UpdateMeetingLiveStreamStatusRequestSettingsCloseCaptionEmbedded UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption = "embedded"
+	UpdateMeetingLiveStreamStatusRequestSettingsCloseCaptionOff      UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption = "off"
+)
+
+// UpdateMeetingLiveStreamStatusRequestSettingsLayout enumerates the values of a Zoom API field: the
+// layout of the meeting's livestream. Values other than the constants below may appear and decode
+// without error.
+type UpdateMeetingLiveStreamStatusRequestSettingsLayout string
+
+// Values of UpdateMeetingLiveStreamStatusRequestSettingsLayout.
+const (
+	UpdateMeetingLiveStreamStatusRequestSettingsLayoutFollowHost  UpdateMeetingLiveStreamStatusRequestSettingsLayout = "follow_host"
+	UpdateMeetingLiveStreamStatusRequestSettingsLayoutGalleryView UpdateMeetingLiveStreamStatusRequestSettingsLayout = "gallery_view"
+	UpdateMeetingLiveStreamStatusRequestSettingsLayoutSpeakerView UpdateMeetingLiveStreamStatusRequestSettingsLayout = "speaker_view"
+)
+
+// UpdateMeetingPollRequestQuestionType enumerates the values of a Zoom API field: the poll's
+// question and answer type. Values other than the constants below may appear and decode without
+// error.
+type UpdateMeetingPollRequestQuestionType string
+
+// Values of UpdateMeetingPollRequestQuestionType.
+const (
+	UpdateMeetingPollRequestQuestionTypeSingle         UpdateMeetingPollRequestQuestionType = "single"
+	UpdateMeetingPollRequestQuestionTypeMultiple       UpdateMeetingPollRequestQuestionType = "multiple"
+	UpdateMeetingPollRequestQuestionTypeMatching       UpdateMeetingPollRequestQuestionType = "matching"
+	UpdateMeetingPollRequestQuestionTypeRankOrder      UpdateMeetingPollRequestQuestionType = "rank_order"
+	UpdateMeetingPollRequestQuestionTypeShortAnswer    UpdateMeetingPollRequestQuestionType = "short_answer"
+	UpdateMeetingPollRequestQuestionTypeLongAnswer     UpdateMeetingPollRequestQuestionType = "long_answer"
+	UpdateMeetingPollRequestQuestionTypeFillInTheBlank UpdateMeetingPollRequestQuestionType = "fill_in_the_blank"
+	UpdateMeetingPollRequestQuestionTypeRatingScale    UpdateMeetingPollRequestQuestionType = "rating_scale"
+)
+
+// UpdateSIPPhoneRequestServer2TransportProtocol enumerates the values of a Zoom API field:
+// protocols supported by the SIP provider. Values other than the constants below may appear and
+// decode without error.
+type UpdateSIPPhoneRequestServer2TransportProtocol string
+
+// Values of UpdateSIPPhoneRequestServer2TransportProtocol.
+const (
+	UpdateSIPPhoneRequestServer2TransportProtocolUdp  UpdateSIPPhoneRequestServer2TransportProtocol = "UDP"
+	UpdateSIPPhoneRequestServer2TransportProtocolTcp  UpdateSIPPhoneRequestServer2TransportProtocol = "TCP"
+	UpdateSIPPhoneRequestServer2TransportProtocolTls  UpdateSIPPhoneRequestServer2TransportProtocol = "TLS"
+	UpdateSIPPhoneRequestServer2TransportProtocolAuto UpdateSIPPhoneRequestServer2TransportProtocol = "AUTO"
+)
+
+// UpdateSIPPhoneRequestServer3TransportProtocol enumerates the values of a Zoom API field:
+// protocols supported by the SIP provider. Values other than the constants below may appear and
+// decode without error.
+type UpdateSIPPhoneRequestServer3TransportProtocol string
+
+// Values of UpdateSIPPhoneRequestServer3TransportProtocol.
+const (
+	UpdateSIPPhoneRequestServer3TransportProtocolUdp  UpdateSIPPhoneRequestServer3TransportProtocol = "UDP"
+	UpdateSIPPhoneRequestServer3TransportProtocolTcp  UpdateSIPPhoneRequestServer3TransportProtocol = "TCP"
+	UpdateSIPPhoneRequestServer3TransportProtocolTls  UpdateSIPPhoneRequestServer3TransportProtocol = "TLS"
+	UpdateSIPPhoneRequestServer3TransportProtocolAuto UpdateSIPPhoneRequestServer3TransportProtocol = "AUTO"
+)
+
+// UpdateSIPPhoneRequestServerTransportProtocol enumerates the values of a Zoom API field: protocols
+// supported by the SIP provider. Values other than the constants below may appear and decode
+// without error.
+type UpdateSIPPhoneRequestServerTransportProtocol string
+
+// Values of UpdateSIPPhoneRequestServerTransportProtocol.
+const (
+	UpdateSIPPhoneRequestServerTransportProtocolUdp  UpdateSIPPhoneRequestServerTransportProtocol = "UDP"
+	UpdateSIPPhoneRequestServerTransportProtocolTcp  UpdateSIPPhoneRequestServerTransportProtocol = "TCP"
+	UpdateSIPPhoneRequestServerTransportProtocolTls  UpdateSIPPhoneRequestServerTransportProtocol = "TLS"
+	UpdateSIPPhoneRequestServerTransportProtocolAuto UpdateSIPPhoneRequestServerTransportProtocol = "AUTO"
+)
+
+// UpdateUserTSPAccountRequestDialInNumberType enumerates the values of a Zoom API field: dial-in
+// number types. Values other than the constants below may appear and decode without error.
+type UpdateUserTSPAccountRequestDialInNumberType string
+
+// Values of UpdateUserTSPAccountRequestDialInNumberType.
+const (
+	UpdateUserTSPAccountRequestDialInNumberTypeToll      UpdateUserTSPAccountRequestDialInNumberType = "toll"
+	UpdateUserTSPAccountRequestDialInNumberTypeTollfree  UpdateUserTSPAccountRequestDialInNumberType = "tollfree"
+	UpdateUserTSPAccountRequestDialInNumberTypeMediaLink UpdateUserTSPAccountRequestDialInNumberType = "media_link"
+)
+
+// UpdateUserTSPAccountRequestTSPBridge enumerates the values of a Zoom API field: telephony bridge.
+// Values other than the constants below may appear and decode without error.
+type UpdateUserTSPAccountRequestTSPBridge string
+
+// Values of UpdateUserTSPAccountRequestTSPBridge.
+const (
+	UpdateUserTSPAccountRequestTSPBridgeUsTSPTb UpdateUserTSPAccountRequestTSPBridge = "US_TSP_TB"
+	UpdateUserTSPAccountRequestTSPBridgeEuTSPTb UpdateUserTSPAccountRequestTSPBridge = "EU_TSP_TB"
+)
+
+// UpgradeZPARequestDataUpgradeType enumerates the values of a Zoom API field: upgrade firmware.
+// Values other than the constants below may appear and decode without error.
+type UpgradeZPARequestDataUpgradeType string
+
+// Values of UpgradeZPARequestDataUpgradeType.
+const (
+	UpgradeZPARequestDataUpgradeTypeUpgradeFirmware UpgradeZPARequestDataUpgradeType = "UPGRADE_FIRMWARE"
+	UpgradeZPARequestDataUpgradeTypeUpgradeApp      UpgradeZPARequestDataUpgradeType = "UPGRADE_APP"
 )
 
 // UserCreateAction enumerates the values of a Zoom API field: the action to take to create the new
@@ -1160,6 +3221,58 @@ const (
 	UserStatusActionDeactivate UserStatusAction = "deactivate"
 	UserStatusActionClockIn    UserStatusAction = "clock_in"
 	UserStatusActionClockOut   UserStatusAction = "clock_out"
+)
+
+// UserTSPAccountDialInNumberType enumerates the values of a Zoom API field: dial-in number types:
+// toll - Toll number. Values other than the constants below may appear and decode without error.
+type UserTSPAccountDialInNumberType string
+
+// Values of UserTSPAccountDialInNumberType.
+const (
+	UserTSPAccountDialInNumberTypeToll      UserTSPAccountDialInNumberType = "toll"
+	UserTSPAccountDialInNumberTypeTollfree  UserTSPAccountDialInNumberType = "tollfree"
+	UserTSPAccountDialInNumberTypeMediaLink UserTSPAccountDialInNumberType = "media_link"
+)
+
+// UserTSPAccountListTSPAccountDialInNumberType enumerates the values of a Zoom API field: dial-in
+// number types. Values other than the constants below may appear and decode without error.
+type UserTSPAccountListTSPAccountDialInNumberType string
+
+// Values of UserTSPAccountListTSPAccountDialInNumberType.
+const (
+	UserTSPAccountListTSPAccountDialInNumberTypeToll      UserTSPAccountListTSPAccountDialInNumberType = "toll"
+	UserTSPAccountListTSPAccountDialInNumberTypeTollfree  UserTSPAccountListTSPAccountDialInNumberType = "tollfree"
+	UserTSPAccountListTSPAccountDialInNumberTypeMediaLink UserTSPAccountListTSPAccountDialInNumberType = "media_link"
+)
+
+// UserTSPAccountListTSPAccountID enumerates the values of a Zoom API field: the TSP account's ID.
+// Values other than the constants below may appear and decode without error.
+type UserTSPAccountListTSPAccountID string
+
+// Values of UserTSPAccountListTSPAccountID.
+const (
+	UserTSPAccountListTSPAccountIDX1 UserTSPAccountListTSPAccountID = "1"
+	UserTSPAccountListTSPAccountIDX2 UserTSPAccountListTSPAccountID = "2"
+)
+
+// UserTSPAccountListTSPAccountTSPBridge enumerates the values of a Zoom API field: telephony
+// bridge. Values other than the constants below may appear and decode without error.
+type UserTSPAccountListTSPAccountTSPBridge string
+
+// Values of UserTSPAccountListTSPAccountTSPBridge.
+const (
+	UserTSPAccountListTSPAccountTSPBridgeUsTSPTb UserTSPAccountListTSPAccountTSPBridge = "US_TSP_TB"
+	UserTSPAccountListTSPAccountTSPBridgeEuTSPTb UserTSPAccountListTSPAccountTSPBridge = "EU_TSP_TB"
+)
+
+// UserTSPAccountTSPBridge enumerates the values of a Zoom API field: telephony bridge. Values other
+// than the constants below may appear and decode without error.
+type UserTSPAccountTSPBridge string
+
+// Values of UserTSPAccountTSPBridge.
+const (
+	UserTSPAccountTSPBridgeUsTSPTb UserTSPAccountTSPBridge = "US_TSP_TB"
+	UserTSPAccountTSPBridgeEuTSPTb UserTSPAccountTSPBridge = "EU_TSP_TB"
 )
 
 // UserTokenType enumerates the values of a Zoom API field. Values other than the constants below
@@ -1348,3 +3461,37 @@ func (v Weekday) String() string {
 	}
 	return "Weekday(" + strconv.Itoa(int(v)) + ")"
 }
+
+// ZPASettingsDeviceInfoPolicyCallControlStatus enumerates the values of a Zoom API field: this
+// field lets the call control feature to the current device. Values other than the constants below
+// may appear and decode without error.
+type ZPASettingsDeviceInfoPolicyCallControlStatus string
+
+// Values of ZPASettingsDeviceInfoPolicyCallControlStatus.
+const (
+	ZPASettingsDeviceInfoPolicyCallControlStatusUnsupported ZPASettingsDeviceInfoPolicyCallControlStatus = "unsupported"
+	ZPASettingsDeviceInfoPolicyCallControlStatusOn          ZPASettingsDeviceInfoPolicyCallControlStatus = "on"
+	ZPASettingsDeviceInfoPolicyCallControlStatusOff         ZPASettingsDeviceInfoPolicyCallControlStatus = "off"
+)
+
+// ZPASettingsDeviceInfoPolicyHotDeskingStatus enumerates the values of a Zoom API field: the
+// device's status, either online or offline. Values other than the constants below may appear and
+// decode without error.
+type ZPASettingsDeviceInfoPolicyHotDeskingStatus string
+
+// Values of ZPASettingsDeviceInfoPolicyHotDeskingStatus.
+const (
+	ZPASettingsDeviceInfoPolicyHotDeskingStatusOnline  ZPASettingsDeviceInfoPolicyHotDeskingStatus = "online"
+	ZPASettingsDeviceInfoPolicyHotDeskingStatusOffline ZPASettingsDeviceInfoPolicyHotDeskingStatus = "offline"
+)
+
+// ZPASettingsDeviceInfoStatus enumerates the values of a Zoom API field: the device's status,
+// either online or offline. Values other than the constants below may appear and decode without
+// error.
+type ZPASettingsDeviceInfoStatus string
+
+// Values of ZPASettingsDeviceInfoStatus.
+const (
+	ZPASettingsDeviceInfoStatusOnline  ZPASettingsDeviceInfoStatus = "online"
+	ZPASettingsDeviceInfoStatusOffline ZPASettingsDeviceInfoStatus = "offline"
+)

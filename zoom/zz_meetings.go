@@ -7,6 +7,34 @@ import (
 	"iter"
 )
 
+// AddApp adds a meeting app.
+//
+// Add an auto-open app in a meeting. This endpoint lets a developer auto-open an app in a specific
+// meeting. This is only for configuring an app to automatically open before a given session. This
+// can't open the app while a meeting or webinar is in session.
+//
+// Prerequisites:
+//
+//   - The meeting must not be a live meeting.
+//   - The Zoom Apps Quick Launch Button setting enabled in the Zoom web portal.
+//
+// Scopes: meeting:write, meeting:write:admin
+// Rate limit label: LIGHT
+//
+// Zoom API: POST /meetings/{meetingId}/open_apps (meetingAppAdd)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/in-meeting-apps/POST/meetings/{meetingId}/open_apps
+func (s *MeetingsService) AddApp(ctx context.Context, meetingID ID) (*MeetingApp, *Response, error) {
+	if meetingID == 0 {
+		return nil, nil, errRequired(opMeetingsAddApp, "meetingID")
+	}
+	var out MeetingApp
+	resp, err := s.client.call(ctx, opMeetingsAddApp, buildPath(opMeetingsAddApp.Path, meetingID.String()), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
 // AddBatchRegistrants performs batch registration.
 //
 // Register up to 30 registrants at once for a meeting that requires registration.
@@ -74,6 +102,37 @@ func (s *MeetingsService) AddRegistrant(ctx context.Context, meetingID ID, body 
 		return nil, resp, err
 	}
 	return &out, resp, nil
+}
+
+// Control in-meetings controls.
+//
+// In-meeting controls include starting, stopping, pausing, and resuming a recording; inviting
+// participants; updating the waiting room with a custom message; and starting, stopping, or
+// disabling the AI Companion.
+//
+// Note: This API's recording control only works for cloud recordings, not for local recordings.
+//
+// Prerequisites:
+//
+//   - The user calling this API must be the host or an alternative meeting host.
+//   - The meeting must be a live meeting, except when inviting participants to the meeting through
+//     call out (phone)/call out (room system).
+//   - The Cloud recording control must be enabled.
+//   - The AI Companion control must be enabled.
+//
+// Scopes: meeting:write, meeting:write:admin, meeting:master
+// Rate limit label: MEDIUM
+//
+// Zoom API: PATCH /live_meetings/{meetingId}/events (inMeetingControl)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/in-meeting-features/PATCH/live_meetings/{meetingId}/events
+func (s *MeetingsService) Control(ctx context.Context, meetingID ID, body *ControlLiveMeetingRequest) (*Response, error) {
+	if meetingID == 0 {
+		return nil, errRequired(opMeetingsControl, "meetingID")
+	}
+	if body == nil {
+		return nil, errRequired(opMeetingsControl, "body")
+	}
+	return s.client.call(ctx, opMeetingsControl, buildPath(opMeetingsControl.Path, meetingID.String()), nil, body, nil)
 }
 
 // Create creates a meeting.
@@ -163,6 +222,50 @@ func (s *MeetingsService) Delete(ctx context.Context, meetingID ID, opts *Delete
 	return s.client.call(ctx, opMeetingsDelete, buildPath(opMeetingsDelete.Path, meetingID.String()), queryOf(opts), nil, nil)
 }
 
+// DeleteApp deletes a meeting app.
+//
+// Delete a meeting auto-open app.
+//
+// Prerequisites:
+//
+//   - The meeting must not be a live meeting.
+//   - The Zoom Apps Quick Launch Button setting enabled in the Zoom web portal.
+//
+// Scopes: meeting:write, meeting:write:admin
+// Rate limit label: LIGHT
+//
+// Zoom API: DELETE /meetings/{meetingId}/open_apps (meetingAppDelete)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/in-meeting-apps/DELETE/meetings/{meetingId}/open_apps
+func (s *MeetingsService) DeleteApp(ctx context.Context, meetingID ID) (*Response, error) {
+	if meetingID == 0 {
+		return nil, errRequired(opMeetingsDeleteApp, "meetingID")
+	}
+	return s.client.call(ctx, opMeetingsDeleteApp, buildPath(opMeetingsDeleteApp.Path, meetingID.String()), nil, nil, nil)
+}
+
+// DeleteLiveChatMessage deletes a live meeting message.
+//
+// Delete a message in a live meeting, based on ID.
+//
+// Prerequisites:
+//
+//   - Have Zoom enable the DLP for the in-meeting chat feature to use this API.
+//
+// Scopes: meeting:write, meeting:write:admin
+// Rate limit label: MEDIUM
+//
+// Zoom API: DELETE /live_meetings/{meetingId}/chat/messages/{messageId} (deleteMeetingChatMessageById)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/in-meeting-features/DELETE/live_meetings/{meetingId}/chat/messages/{messageId}
+func (s *MeetingsService) DeleteLiveChatMessage(ctx context.Context, meetingID ID, messageID string, opts *DeleteLiveMeetingChatMessageOptions) (*Response, error) {
+	if meetingID == 0 {
+		return nil, errRequired(opMeetingsDeleteLiveChatMessage, "meetingID")
+	}
+	if messageID == "" {
+		return nil, errRequired(opMeetingsDeleteLiveChatMessage, "messageID")
+	}
+	return s.client.call(ctx, opMeetingsDeleteLiveChatMessage, buildPath(opMeetingsDeleteLiveChatMessage.Path, meetingID.String(), messageID), queryOf(opts), nil, nil)
+}
+
 // DeleteRegistrant deletes a meeting registrant.
 //
 // Delete a meeting registrant.
@@ -235,6 +338,89 @@ func (s *MeetingsService) GetInvitation(ctx context.Context, meetingID ID) (*Mee
 	}
 	var out MeetingInvitation
 	resp, err := s.client.call(ctx, opMeetingsGetInvitation, buildPath(opMeetingsGetInvitation.Path, meetingID.String()), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// GetLiveStream gets livestream details.
+//
+// Zoom allows users to livestream a meeting to a custom platform. Get a meeting's livestream
+// configuration details such as Stream URL, Stream Key and Page URL.
+//
+// Prerequisites:
+//
+//   - Meeting host must be a licensed user with a Pro or higher plan.
+//   - Live streaming details must have been configured for the meeting.
+//
+// Scopes: meeting:read:admin, meeting:read
+// Rate limit label: LIGHT
+//
+// Zoom API: GET /meetings/{meetingId}/livestream (getMeetingLiveStreamDetails)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/live-streaming/GET/meetings/{meetingId}/livestream
+func (s *MeetingsService) GetLiveStream(ctx context.Context, meetingID ID) (*MeetingLiveStream, *Response, error) {
+	if meetingID == 0 {
+		return nil, nil, errRequired(opMeetingsGetLiveStream, "meetingID")
+	}
+	var out MeetingLiveStream
+	resp, err := s.client.call(ctx, opMeetingsGetLiveStream, buildPath(opMeetingsGetLiveStream.Path, meetingID.String()), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// GetLiveStreamingJoinToken gets a meeting's join token for live streaming.
+//
+// Get a meeting's join token to allow live streaming. The join token allows a recording bot
+// implemented using Zoom meeting SDK to connect to a Zoom meeting "hosted by the issuer of the
+// token", and can call the streaming method automatically. It supports both regular live streaming,
+// and raw streaming.
+//
+// Prerequisites:
+//
+//   - A Pro or higher plan for the meeting host.
+//   - The Allow livestreaming of meetings user setting enabled in the Zoom web portal.
+//
+// Scopes: meeting_token:read:admin:live_streaming, meeting_token:read:live_streaming
+// Rate limit label: LIGHT
+//
+// Zoom API: GET /meetings/{meetingId}/jointoken/live_streaming (meetingLiveStreamingJoinToken)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/live-streaming/GET/meetings/{meetingId}/jointoken/live_streaming
+func (s *MeetingsService) GetLiveStreamingJoinToken(ctx context.Context, meetingID ID) (*JoinToken, *Response, error) {
+	if meetingID == 0 {
+		return nil, nil, errRequired(opMeetingsGetLiveStreamingJoinToken, "meetingID")
+	}
+	var out JoinToken
+	resp, err := s.client.call(ctx, opMeetingsGetLiveStreamingJoinToken, buildPath(opMeetingsGetLiveStreamingJoinToken.Path, meetingID.String()), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// GetLocalRecordingJoinToken gets a meeting's join token for local recording.
+//
+// Get a meeting's join token to allow for local recording. The join token lets a recording bot
+// implemented using Zoom Meeting SDK to connect to a Zoom meeting. The recording bot can then
+// automatically start locally recording. This supports both regular and raw local recording types.
+//
+// Prerequisites:
+//
+//   - The Local recording user setting enabled in the Zoom web portal.
+//
+// Scopes: meeting_token:read:admin:local_recording, meeting_token:read:local_recording
+// Rate limit label: LIGHT
+//
+// Zoom API: GET /meetings/{meetingId}/jointoken/local_recording (meetingLocalRecordingJoinToken)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/in-meeting-features/GET/meetings/{meetingId}/jointoken/local_recording
+func (s *MeetingsService) GetLocalRecordingJoinToken(ctx context.Context, meetingID ID, opts *GetMeetingLocalRecordingJoinTokenOptions) (*JoinToken, *Response, error) {
+	if meetingID == 0 {
+		return nil, nil, errRequired(opMeetingsGetLocalRecordingJoinToken, "meetingID")
+	}
+	var out JoinToken
+	resp, err := s.client.call(ctx, opMeetingsGetLocalRecordingJoinToken, buildPath(opMeetingsGetLocalRecordingJoinToken.Path, meetingID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -348,6 +534,34 @@ func (s *MeetingsService) GetSIPDialing(ctx context.Context, meetingID ID, body 
 	}
 	var out MeetingSIPDialing
 	resp, err := s.client.call(ctx, opMeetingsGetSIPDialing, buildPath(opMeetingsGetSIPDialing.Path, meetingID.String()), nil, body, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
+// GetToken gets meeting's token.
+//
+// Get a meeting's closed caption token (caption URL). This token lets you use a third-party service
+// to stream text to their closed captioning software to the Zoom meeting.
+//
+// Prerequisites:
+//
+//   - The Closed captioning setting enabled in the Zoom web portal.
+//   - The Allow use of caption API Token to integrate with third-party closed captioning services
+//     setting enabled.
+//
+// Scopes: meeting:read, meeting:read:admin
+// Rate limit label: LIGHT
+//
+// Zoom API: GET /meetings/{meetingId}/token (meetingToken)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/in-meeting-features/GET/meetings/{meetingId}/token
+func (s *MeetingsService) GetToken(ctx context.Context, meetingID ID, opts *GetMeetingTokenOptions) (*MeetingToken, *Response, error) {
+	if meetingID == 0 {
+		return nil, nil, errRequired(opMeetingsGetToken, "meetingID")
+	}
+	var out MeetingToken
+	resp, err := s.client.call(ctx, opMeetingsGetToken, buildPath(opMeetingsGetToken.Path, meetingID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -625,6 +839,89 @@ func (s *MeetingsService) Update(ctx context.Context, meetingID ID, body *Update
 		return nil, errRequired(opMeetingsUpdate, "body")
 	}
 	return s.client.call(ctx, opMeetingsUpdate, buildPath(opMeetingsUpdate.Path, meetingID.String()), queryOf(opts), body, nil)
+}
+
+// UpdateLiveChatMessage updates a live meeting message.
+//
+// Update a message in a live meeting, based on ID. Prerequisites: * Have Zoom enable the DLP for
+// the in-meeting chat feature to use this API.
+//
+// Scopes: meeting:write, meeting:write:admin
+// Rate limit label: MEDIUM
+//
+// Zoom API: PATCH /live_meetings/{meetingId}/chat/messages/{messageId} (updateMeetingChatMessageById)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/in-meeting-features/PATCH/live_meetings/{meetingId}/chat/messages/{messageId}
+func (s *MeetingsService) UpdateLiveChatMessage(ctx context.Context, meetingID ID, messageID string, body *UpdateLiveMeetingChatMessageRequest) (*Response, error) {
+	if meetingID == 0 {
+		return nil, errRequired(opMeetingsUpdateLiveChatMessage, "meetingID")
+	}
+	if messageID == "" {
+		return nil, errRequired(opMeetingsUpdateLiveChatMessage, "messageID")
+	}
+	if body == nil {
+		return nil, errRequired(opMeetingsUpdateLiveChatMessage, "body")
+	}
+	if body.MessageContent == "" {
+		return nil, errRequired(opMeetingsUpdateLiveChatMessage, "body.MessageContent")
+	}
+	return s.client.call(ctx, opMeetingsUpdateLiveChatMessage, buildPath(opMeetingsUpdateLiveChatMessage.Path, meetingID.String(), messageID), nil, body, nil)
+}
+
+// UpdateLiveStream updates a livestream.
+//
+// Update a meeting's livestream information. Zoom allows users to livestream a meeting to a custom
+// platform.
+//
+// Prerequisites:
+//
+//   - Meeting host must have a Pro license.
+//
+// Scopes: meeting:write:admin, meeting:write
+// Rate limit label: LIGHT
+//
+// Zoom API: PATCH /meetings/{meetingId}/livestream (meetingLiveStreamUpdate)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/live-streaming/PATCH/meetings/{meetingId}/livestream
+func (s *MeetingsService) UpdateLiveStream(ctx context.Context, meetingID ID, body *UpdateMeetingLiveStreamRequest) (*Response, error) {
+	if meetingID == 0 {
+		return nil, errRequired(opMeetingsUpdateLiveStream, "meetingID")
+	}
+	if body == nil {
+		return nil, errRequired(opMeetingsUpdateLiveStream, "body")
+	}
+	if body.PageURL == "" {
+		return nil, errRequired(opMeetingsUpdateLiveStream, "body.PageURL")
+	}
+	if body.StreamKey == "" {
+		return nil, errRequired(opMeetingsUpdateLiveStream, "body.StreamKey")
+	}
+	if body.StreamURL == "" {
+		return nil, errRequired(opMeetingsUpdateLiveStream, "body.StreamURL")
+	}
+	return s.client.call(ctx, opMeetingsUpdateLiveStream, buildPath(opMeetingsUpdateLiveStream.Path, meetingID.String()), nil, body, nil)
+}
+
+// UpdateLiveStreamStatus updates livestream status.
+//
+// Zoom allows users to livestream a meeting to a custom platform. Update the status of a meeting's
+// livestream.
+//
+// Prerequisites:
+//
+//   - Meeting host must have a Pro license.
+//
+// Scopes: meeting:write:admin, meeting:write
+// Rate limit label: LIGHT
+//
+// Zoom API: PATCH /meetings/{meetingId}/livestream/status (meetingLiveStreamStatusUpdate)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/live-streaming/PATCH/meetings/{meetingId}/livestream/status
+func (s *MeetingsService) UpdateLiveStreamStatus(ctx context.Context, meetingID ID, body *UpdateMeetingLiveStreamStatusRequest) (*Response, error) {
+	if meetingID == 0 {
+		return nil, errRequired(opMeetingsUpdateLiveStreamStatus, "meetingID")
+	}
+	if body == nil {
+		return nil, errRequired(opMeetingsUpdateLiveStreamStatus, "body")
+	}
+	return s.client.call(ctx, opMeetingsUpdateLiveStreamStatus, buildPath(opMeetingsUpdateLiveStreamStatus.Path, meetingID.String()), nil, body, nil)
 }
 
 // UpdateRTMSAppStatus updates participant Real-Time Media Streams (RTMS) app status.

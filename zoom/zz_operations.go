@@ -4,6 +4,23 @@ package zoom
 
 // The operations of the Zoom API that package zoom calls, as in the OpenAPI documents.
 var (
+	opAccountsDeleteVirtualBackgrounds            = &operation{Method: "DELETE", Path: "/accounts/{accountId}/settings/virtual_backgrounds", ID: "delVB", Rate: RateLight}
+	opAccountsGetLockSettings                     = &operation{Method: "GET", Path: "/accounts/{accountId}/lock_settings", ID: "getAccountLockSettings", Rate: RateMedium}
+	opAccountsGetManagedDomains                   = &operation{Method: "GET", Path: "/accounts/{accountId}/managed_domains", ID: "accountManagedDomain", Rate: RateLight}
+	opAccountsGetRegistrationSettings             = &operation{Method: "GET", Path: "/accounts/{accountId}/settings/registration", ID: "accountSettingsRegistration", Rate: RateMedium}
+	opAccountsGetSettings                         = &operation{Method: "GET", Path: "/accounts/{accountId}/settings", ID: "accountSettings", Rate: RateMedium}
+	opAccountsGetTrustedDomains                   = &operation{Method: "GET", Path: "/accounts/{accountId}/trusted_domains", ID: "accountTrustedDomain", Rate: RateLight}
+	opAccountsUpdateLockSettings                  = &operation{Method: "PATCH", Path: "/accounts/{accountId}/lock_settings", ID: "UpdateLockedSettings", Rate: RateMedium}
+	opAccountsUpdateOwner                         = &operation{Method: "PUT", Path: "/accounts/{accountId}/owner", ID: "UpdateTheAccountOwner", Rate: RateHeavy}
+	opAccountsUpdateRegistrationSettings          = &operation{Method: "PATCH", Path: "/accounts/{accountId}/settings/registration", ID: "accountSettingsRegistrationUpdate", Rate: RateMedium}
+	opAccountsUpdateSettings                      = &operation{Method: "PATCH", Path: "/accounts/{accountId}/settings", ID: "accountSettingsUpdate", Rate: RateMedium}
+	opAccountsUploadVirtualBackground             = &operation{Method: "POST", Path: "/accounts/{accountId}/settings/virtual_backgrounds", ID: "uploadVB", Rate: RateMedium}
+	opArchivingDeleteMeetingFiles                 = &operation{Method: "DELETE", Path: "/past_meetings/{meetingUUID}/archive_files", ID: "deleteArchivedFiles", Rate: RateLight}
+	opArchivingGetMeetingFiles                    = &operation{Method: "GET", Path: "/past_meetings/{meetingUUID}/archive_files", ID: "getArchivedFiles", Rate: RateLight}
+	opArchivingGetMeetingToken                    = &operation{Method: "GET", Path: "/meetings/{meetingId}/jointoken/local_archiving", ID: "meetingLocalArchivingArchiveToken", Rate: RateLight}
+	opArchivingGetStatistics                      = &operation{Method: "GET", Path: "/archive_files/statistics", ID: "getArchivedFileStatistics", Rate: RateMedium}
+	opArchivingListFiles                          = &operation{Method: "GET", Path: "/archive_files", ID: "listArchivedFiles", Rate: RateMedium}
+	opArchivingUpdateFile                         = &operation{Method: "PATCH", Path: "/archive_files/{fileId}", ID: "updateArchivedFile", Rate: RateLight}
 	opCloudRecordingsAddRegistrant                = &operation{Method: "POST", Path: "/meetings/{meetingId}/recordings/registrants", ID: "meetingRecordingRegistrantCreate", Rate: RateLight}
 	opCloudRecordingsDelete                       = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/recordings", ID: "recordingDelete", Rate: RateLight}
 	opCloudRecordingsDeleteFile                   = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/recordings/{recordingId}", ID: "recordingDeleteOne", Rate: RateLight}
@@ -21,9 +38,68 @@ var (
 	opCloudRecordingsUpdateRegistrantQuestions    = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/recordings/registrants/questions", ID: "recordingRegistrantQuestionUpdate", Rate: RateLight}
 	opCloudRecordingsUpdateRegistrantStatus       = &operation{Method: "PUT", Path: "/meetings/{meetingId}/recordings/registrants/status", ID: "meetingRecordingRegistrantStatus", Rate: RateMedium}
 	opCloudRecordingsUpdateSettings               = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/recordings/settings", ID: "recordingSettingsUpdate", Rate: RateLight}
+	opContactGroupsAddMembers                     = &operation{Method: "POST", Path: "/contacts/groups/{groupId}/members", ID: "contactGroupMemberAdd", Rate: RateHeavy}
+	opContactGroupsCreate                         = &operation{Method: "POST", Path: "/contacts/groups", ID: "contactGroupCreate", Rate: RateHeavy}
+	opContactGroupsDelete                         = &operation{Method: "DELETE", Path: "/contacts/groups/{groupId}", ID: "contactGroupDelete", Rate: RateHeavy}
+	opContactGroupsGet                            = &operation{Method: "GET", Path: "/contacts/groups/{groupId}", ID: "contactGroup", Rate: RateLight}
+	opContactGroupsList                           = &operation{Method: "GET", Path: "/contacts/groups", ID: "contactGroups", Rate: RateMedium}
+	opContactGroupsListMembers                    = &operation{Method: "GET", Path: "/contacts/groups/{groupId}/members", ID: "contactGroupMembers", Rate: RateMedium}
+	opContactGroupsRemoveMembers                  = &operation{Method: "DELETE", Path: "/contacts/groups/{groupId}/members", ID: "contactGroupMemberRemove", Rate: RateHeavy}
+	opContactGroupsUpdate                         = &operation{Method: "PATCH", Path: "/contacts/groups/{groupId}", ID: "contactGroupUpdate", Rate: RateHeavy}
 	opContactsGetMine                             = &operation{Method: "GET", Path: "/chat/users/me/contacts/{identifier}", ID: "getUserContact", Rate: RateMedium}
 	opContactsListMine                            = &operation{Method: "GET", Path: "/chat/users/me/contacts", ID: "getUserContacts", Rate: RateMedium}
 	opContactsSearch                              = &operation{Method: "GET", Path: "/contacts", ID: "searchCompanyContacts", Rate: RateMedium}
+	opDashboardsGetCRCPortUsage                   = &operation{Method: "GET", Path: "/metrics/crc", ID: "dashboardCRC", Rate: RateHeavy}
+	opDashboardsGetChat                           = &operation{Method: "GET", Path: "/metrics/chat", ID: "dashboardChat", Rate: RateResourceIntensive}
+	opDashboardsGetClientFeedback                 = &operation{Method: "GET", Path: "/metrics/client/feedback/{feedbackId}", ID: "dashboardClientFeedbackDetail", Rate: RateHeavy}
+	opDashboardsGetMeeting                        = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}", ID: "dashboardMeetingDetail", Rate: RateHeavy}
+	opDashboardsGetMeetingParticipantQOS          = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants/{participantId}/qos", ID: "dashboardMeetingParticipantQOS", Rate: RateHeavy}
+	opDashboardsGetQuality                        = &operation{Method: "GET", Path: "/metrics/quality", ID: "dashboardQuality", Rate: RateHeavy}
+	opDashboardsGetWebinar                        = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}", ID: "dashboardWebinarDetail", Rate: RateHeavy}
+	opDashboardsGetWebinarParticipantQOS          = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants/{participantId}/qos", ID: "dashboardWebinarParticipantQOS", Rate: RateHeavy}
+	opDashboardsGetZoomRoom                       = &operation{Method: "GET", Path: "/metrics/zoomrooms/{zoomroomId}", ID: "dashboardZoomRoom", Rate: RateHeavy}
+	opDashboardsListClientFeedback                = &operation{Method: "GET", Path: "/metrics/client/feedback", ID: "dashboardClientFeedback", Rate: RateHeavy}
+	opDashboardsListClientVersions                = &operation{Method: "GET", Path: "/metrics/client_versions", ID: "getClientVersions", Rate: RateHeavy}
+	opDashboardsListMeetingFeedback               = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants/satisfaction", ID: "participantFeedback", Rate: RateHeavy}
+	opDashboardsListMeetingParticipants           = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants", ID: "dashboardMeetingParticipants", Rate: RateHeavy}
+	opDashboardsListMeetingParticipantsQOS        = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants/qos", ID: "dashboardMeetingParticipantsQOS", Rate: RateHeavy}
+	opDashboardsListMeetingSatisfaction           = &operation{Method: "GET", Path: "/metrics/client/satisfaction", ID: "listMeetingSatisfaction", Rate: RateHeavy}
+	opDashboardsListMeetingSharing                = &operation{Method: "GET", Path: "/metrics/meetings/{meetingId}/participants/sharing", ID: "dashboardMeetingParticipantShare", Rate: RateHeavy}
+	opDashboardsListMeetings                      = &operation{Method: "GET", Path: "/metrics/meetings", ID: "dashboardMeetings", Rate: RateResourceIntensive}
+	opDashboardsListTopZoomRoomIssues             = &operation{Method: "GET", Path: "/metrics/zoomrooms/issues", ID: "dashboardZoomRoomIssue", Rate: RateHeavy}
+	opDashboardsListWebinarFeedback               = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants/satisfaction", ID: "participantWebinarFeedback", Rate: RateHeavy}
+	opDashboardsListWebinarParticipants           = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants", ID: "dashboardWebinarParticipants", Rate: RateHeavy}
+	opDashboardsListWebinarParticipantsQOS        = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants/qos", ID: "dashboardWebinarParticipantsQOS", Rate: RateHeavy}
+	opDashboardsListWebinarSharing                = &operation{Method: "GET", Path: "/metrics/webinars/{webinarId}/participants/sharing", ID: "dashboardWebinarParticipantShare", Rate: RateHeavy}
+	opDashboardsListWebinars                      = &operation{Method: "GET", Path: "/metrics/webinars", ID: "dashboardWebinars", Rate: RateResourceIntensive}
+	opDashboardsListZoomRoomIssues                = &operation{Method: "GET", Path: "/metrics/issues/zoomrooms/{zoomroomId}", ID: "dashboardIssueDetailZoomRoom", Rate: RateHeavy}
+	opDashboardsListZoomRooms                     = &operation{Method: "GET", Path: "/metrics/zoomrooms", ID: "dashboardZoomRooms", Rate: RateResourceIntensive}
+	opDashboardsListZoomRoomsWithIssues           = &operation{Method: "GET", Path: "/metrics/issues/zoomrooms", ID: "dashboardIssueZoomRoom", Rate: RateHeavy}
+	opDataRequestsCancel                          = &operation{Method: "DELETE", Path: "/data_requests/requests/{requestId}", ID: "CancelDataRequest", Rate: RateMedium}
+	opDataRequestsCreate                          = &operation{Method: "POST", Path: "/data_requests/requests", ID: "CreateDataAccessRequest", Rate: RateMedium}
+	opDataRequestsGetFileDownloadURL              = &operation{Method: "GET", Path: "/data_requests/files/{fileId}/url", ID: "DownloadfilesfromDataRequest", Rate: RateMedium}
+	opDataRequestsList                            = &operation{Method: "GET", Path: "/data_requests/requests", ID: "GetDataRequestsHistory", Rate: RateMedium}
+	opDataRequestsListFiles                       = &operation{Method: "GET", Path: "/data_requests/requests/{requestId}", ID: "GetDownloadableFilesforDataRequest", Rate: RateMedium}
+	opDevicesAdd                                  = &operation{Method: "POST", Path: "/devices", ID: "addDevice", Rate: RateMedium}
+	opDevicesAssignGroup                          = &operation{Method: "PATCH", Path: "/devices/{deviceId}/assign_group", ID: "assginGroup", Rate: RateLight}
+	opDevicesAssignZPA                            = &operation{Method: "POST", Path: "/devices/zpa/assignment", ID: "Assigndevicetoauser/commonarea", Rate: RateMedium}
+	opDevicesChangeAssociation                    = &operation{Method: "PATCH", Path: "/devices/{deviceId}/assignment", ID: "changeDeviceAssociation", Rate: RateMedium}
+	opDevicesDelete                               = &operation{Method: "DELETE", Path: "/devices/{deviceId}", ID: "deleteDevice", Rate: RateHeavy}
+	opDevicesDeleteZPA                            = &operation{Method: "DELETE", Path: "/devices/zpa/vendors/{vendor}/mac_addresses/{macAddress}", ID: "DeleteZpaDeviceByVendorAndMacAddress", Rate: RateMedium}
+	opDevicesGet                                  = &operation{Method: "GET", Path: "/devices/{deviceId}", ID: "getDevice", Rate: RateHeavy}
+	opDevicesGetZPASettings                       = &operation{Method: "GET", Path: "/devices/zpa/settings", ID: "GetZpaDeviceListProfileSettingOfaUser", Rate: RateMedium}
+	opDevicesGetZPAVersions                       = &operation{Method: "GET", Path: "/devices/zpa/zdm_groups/{zdmGroupId}/versions", ID: "GetZpaVersioninfo", Rate: RateMedium}
+	opDevicesList                                 = &operation{Method: "GET", Path: "/devices", ID: "listDevices", Rate: RateHeavy}
+	opDevicesListZDMGroups                        = &operation{Method: "GET", Path: "/devices/groups", ID: "Getzdmgroupinfo", Rate: RateMedium}
+	opDevicesUpdate                               = &operation{Method: "PATCH", Path: "/devices/{deviceId}", ID: "updateDevice", Rate: RateMedium}
+	opDevicesUpgradeZPA                           = &operation{Method: "POST", Path: "/devices/zpa/upgrade", ID: "UpgradeZpas/app", Rate: RateHeavy}
+	opDivisionsAssignMembers                      = &operation{Method: "POST", Path: "/divisions/{divisionId}/users", ID: "assigndivisionMember", Rate: RateMedium}
+	opDivisionsCreate                             = &operation{Method: "POST", Path: "/divisions", ID: "Createadivision", Rate: RateLight}
+	opDivisionsDelete                             = &operation{Method: "DELETE", Path: "/divisions/{divisionId}", ID: "Deletedivision", Rate: RateLight}
+	opDivisionsGet                                = &operation{Method: "GET", Path: "/divisions/{divisionId}", ID: "Getdivision", Rate: RateLight}
+	opDivisionsList                               = &operation{Method: "GET", Path: "/divisions", ID: "listDivisions", Rate: RateLight}
+	opDivisionsListMembers                        = &operation{Method: "GET", Path: "/divisions/{divisionId}/users", ID: "listDivisionMembers", Rate: RateLight}
+	opDivisionsUpdate                             = &operation{Method: "PATCH", Path: "/divisions/{divisionId}", ID: "Updateadivision", Rate: RateLight}
 	opGroupsAddAdmins                             = &operation{Method: "POST", Path: "/groups/{groupId}/admins", ID: "groupAdminsCreate", Rate: RateMedium}
 	opGroupsAddMembers                            = &operation{Method: "POST", Path: "/groups/{groupId}/members", ID: "groupMembersCreate", Rate: RateMedium}
 	opGroupsCreate                                = &operation{Method: "POST", Path: "/groups", ID: "groupCreate", Rate: RateLight}
@@ -45,18 +121,35 @@ var (
 	opGroupsUpdateRegistrationSettings            = &operation{Method: "PATCH", Path: "/groups/{groupId}/settings/registration", ID: "groupSettingsRegistrationUpdate", Rate: RateMedium}
 	opGroupsUpdateSettings                        = &operation{Method: "PATCH", Path: "/groups/{groupId}/settings", ID: "updateGroupSettings", Rate: RateMedium}
 	opGroupsUploadVirtualBackground               = &operation{Method: "POST", Path: "/groups/{groupId}/settings/virtual_backgrounds", ID: "uploadGroupVB", Rate: RateMedium}
+	opH323DevicesCreate                           = &operation{Method: "POST", Path: "/h323/devices", ID: "deviceCreate", Rate: RateLight}
+	opH323DevicesDelete                           = &operation{Method: "DELETE", Path: "/h323/devices/{deviceId}", ID: "deviceDelete", Rate: RateLight}
+	opH323DevicesList                             = &operation{Method: "GET", Path: "/h323/devices", ID: "deviceList", Rate: RateMedium}
+	opH323DevicesUpdate                           = &operation{Method: "PATCH", Path: "/h323/devices/{deviceId}", ID: "deviceUpdate", Rate: RateLight}
+	opInformationBarriersCreate                   = &operation{Method: "POST", Path: "/information_barriers/policies", ID: "InformationBarriersCreate", Rate: RateMedium}
+	opInformationBarriersDelete                   = &operation{Method: "DELETE", Path: "/information_barriers/policies/{policyId}", ID: "InformationBarriersDelete", Rate: RateMedium}
+	opInformationBarriersGet                      = &operation{Method: "GET", Path: "/information_barriers/policies/{policyId}", ID: "InformationBarriersGet", Rate: RateMedium}
+	opInformationBarriersList                     = &operation{Method: "GET", Path: "/information_barriers/policies", ID: "InformationBarriersList", Rate: RateMedium}
+	opInformationBarriersUpdate                   = &operation{Method: "PATCH", Path: "/information_barriers/policies/{policyId}", ID: "InformationBarriersUpdate", Rate: RateMedium}
+	opMeetingsAddApp                              = &operation{Method: "POST", Path: "/meetings/{meetingId}/open_apps", ID: "meetingAppAdd", Rate: RateLight}
 	opMeetingsAddBatchRegistrants                 = &operation{Method: "POST", Path: "/meetings/{meetingId}/batch_registrants", ID: "addBatchRegistrants", Rate: RateHeavy}
 	opMeetingsAddRegistrant                       = &operation{Method: "POST", Path: "/meetings/{meetingId}/registrants", ID: "meetingRegistrantCreate", Rate: RateLight}
+	opMeetingsControl                             = &operation{Method: "PATCH", Path: "/live_meetings/{meetingId}/events", ID: "inMeetingControl", Rate: RateMedium}
 	opMeetingsCreate                              = &operation{Method: "POST", Path: "/users/{userId}/meetings", ID: "meetingCreate", Rate: RateLight}
 	opMeetingsCreateInviteLinks                   = &operation{Method: "POST", Path: "/meetings/{meetingId}/invite_links", ID: "meetingInviteLinksCreate", Rate: RateLight}
 	opMeetingsDelete                              = &operation{Method: "DELETE", Path: "/meetings/{meetingId}", ID: "meetingDelete", Rate: RateLight}
+	opMeetingsDeleteApp                           = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/open_apps", ID: "meetingAppDelete", Rate: RateLight}
+	opMeetingsDeleteLiveChatMessage               = &operation{Method: "DELETE", Path: "/live_meetings/{meetingId}/chat/messages/{messageId}", ID: "deleteMeetingChatMessageById", Rate: RateMedium}
 	opMeetingsDeleteRegistrant                    = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/registrants/{registrantId}", ID: "meetingregistrantdelete", Rate: RateLight}
 	opMeetingsGet                                 = &operation{Method: "GET", Path: "/meetings/{meetingId}", ID: "meeting", Rate: RateLight}
 	opMeetingsGetInvitation                       = &operation{Method: "GET", Path: "/meetings/{meetingId}/invitation", ID: "meetingInvitation", Rate: RateLight}
+	opMeetingsGetLiveStream                       = &operation{Method: "GET", Path: "/meetings/{meetingId}/livestream", ID: "getMeetingLiveStreamDetails", Rate: RateLight}
+	opMeetingsGetLiveStreamingJoinToken           = &operation{Method: "GET", Path: "/meetings/{meetingId}/jointoken/live_streaming", ID: "meetingLiveStreamingJoinToken", Rate: RateLight}
+	opMeetingsGetLocalRecordingJoinToken          = &operation{Method: "GET", Path: "/meetings/{meetingId}/jointoken/local_recording", ID: "meetingLocalRecordingJoinToken", Rate: RateLight}
 	opMeetingsGetPast                             = &operation{Method: "GET", Path: "/past_meetings/{meetingId}", ID: "pastMeetingDetails", Rate: RateLight}
 	opMeetingsGetRegistrant                       = &operation{Method: "GET", Path: "/meetings/{meetingId}/registrants/{registrantId}", ID: "meetingRegistrantGet", Rate: RateLight}
 	opMeetingsGetRegistrantQuestions              = &operation{Method: "GET", Path: "/meetings/{meetingId}/registrants/questions", ID: "meetingRegistrantsQuestionsGet", Rate: RateLight}
 	opMeetingsGetSIPDialing                       = &operation{Method: "POST", Path: "/meetings/{meetingId}/sip_dialing", ID: "getSipDialingWithPasscode", Rate: RateMedium}
+	opMeetingsGetToken                            = &operation{Method: "GET", Path: "/meetings/{meetingId}/token", ID: "meetingToken", Rate: RateLight}
 	opMeetingsList                                = &operation{Method: "GET", Path: "/users/{userId}/meetings", ID: "meetings", Rate: RateMedium}
 	opMeetingsListPastInstances                   = &operation{Method: "GET", Path: "/past_meetings/{meetingId}/instances", ID: "pastMeetings", Rate: RateMedium}
 	opMeetingsListPastParticipants                = &operation{Method: "GET", Path: "/past_meetings/{meetingId}/participants", ID: "pastMeetingParticipants", Rate: RateMedium}
@@ -64,10 +157,20 @@ var (
 	opMeetingsListRegistrants                     = &operation{Method: "GET", Path: "/meetings/{meetingId}/registrants", ID: "meetingRegistrants", Rate: RateMedium}
 	opMeetingsListUpcoming                        = &operation{Method: "GET", Path: "/users/{userId}/upcoming_meetings", ID: "listUpcomingMeeting", Rate: RateMedium}
 	opMeetingsUpdate                              = &operation{Method: "PATCH", Path: "/meetings/{meetingId}", ID: "meetingUpdate", Rate: RateLight}
+	opMeetingsUpdateLiveChatMessage               = &operation{Method: "PATCH", Path: "/live_meetings/{meetingId}/chat/messages/{messageId}", ID: "updateMeetingChatMessageById", Rate: RateMedium}
+	opMeetingsUpdateLiveStream                    = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/livestream", ID: "meetingLiveStreamUpdate", Rate: RateLight}
+	opMeetingsUpdateLiveStreamStatus              = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/livestream/status", ID: "meetingLiveStreamStatusUpdate", Rate: RateLight}
 	opMeetingsUpdateRTMSAppStatus                 = &operation{Method: "PATCH", Path: "/live_meetings/{meetingId}/rtms_app/status", ID: "meetingRTMSStatusUpdate", Rate: RateMedium}
 	opMeetingsUpdateRegistrantQuestions           = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/registrants/questions", ID: "meetingRegistrantQuestionUpdate", Rate: RateLight}
 	opMeetingsUpdateRegistrantStatus              = &operation{Method: "PUT", Path: "/meetings/{meetingId}/registrants/status", ID: "meetingRegistrantStatus", Rate: RateMedium}
 	opMeetingsUpdateStatus                        = &operation{Method: "PUT", Path: "/meetings/{meetingId}/status", ID: "meetingStatus", Rate: RateLight}
+	opPollsCreate                                 = &operation{Method: "POST", Path: "/meetings/{meetingId}/polls", ID: "meetingPollCreate", Rate: RateLight}
+	opPollsCreateBatch                            = &operation{Method: "POST", Path: "/meetings/{meetingId}/batch_polls", ID: "createBatchPolls", Rate: RateLight}
+	opPollsDelete                                 = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/polls/{pollId}", ID: "meetingPollDelete", Rate: RateLight}
+	opPollsGet                                    = &operation{Method: "GET", Path: "/meetings/{meetingId}/polls/{pollId}", ID: "meetingPollGet", Rate: RateLight}
+	opPollsList                                   = &operation{Method: "GET", Path: "/meetings/{meetingId}/polls", ID: "meetingPolls", Rate: RateLight}
+	opPollsListPastResults                        = &operation{Method: "GET", Path: "/past_meetings/{meetingId}/polls", ID: "listPastMeetingPolls", Rate: RateMedium}
+	opPollsUpdate                                 = &operation{Method: "PUT", Path: "/meetings/{meetingId}/polls/{pollId}", ID: "meetingPollUpdate", Rate: RateLight}
 	opReportsGetBilling                           = &operation{Method: "GET", Path: "/report/billing", ID: "getBillingReport", Rate: RateHeavy}
 	opReportsGetBillingInvoices                   = &operation{Method: "GET", Path: "/report/billing/invoices", ID: "getBillingInvoicesReports", Rate: RateHeavy}
 	opReportsGetCloudRecording                    = &operation{Method: "GET", Path: "/report/cloud_recording", ID: "reportCloudRecording", Rate: RateHeavy}
@@ -99,6 +202,35 @@ var (
 	opRolesList                                   = &operation{Method: "GET", Path: "/roles", ID: "roles", Rate: RateMedium}
 	opRolesListMembers                            = &operation{Method: "GET", Path: "/roles/{roleId}/members", ID: "roleMembers", Rate: RateMedium}
 	opRolesUpdate                                 = &operation{Method: "PATCH", Path: "/roles/{roleId}", ID: "updateRole", Rate: RateLight}
+	opSIPPhonesDelete                             = &operation{Method: "DELETE", Path: "/sip_phones/phones/{phoneId}", ID: "deleteSIPPhonePhones", Rate: RateLight}
+	opSIPPhonesEnable                             = &operation{Method: "POST", Path: "/sip_phones/phones", ID: "EnableSIPPhonePhones", Rate: RateLight}
+	opSIPPhonesList                               = &operation{Method: "GET", Path: "/sip_phones/phones", ID: "ListSIPPhonePhones", Rate: RateMedium}
+	opSIPPhonesUpdate                             = &operation{Method: "PATCH", Path: "/sip_phones/phones/{phoneId}", ID: "UpdateSIPPhonePhones", Rate: RateLight}
+	opSummariesDelete                             = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/meeting_summary", ID: "Deletemeetingorwebinarsummary", Rate: RateLight}
+	opSummariesGet                                = &operation{Method: "GET", Path: "/meetings/{meetingId}/meeting_summary", ID: "Getameetingsummary", Rate: RateLight}
+	opSummariesList                               = &operation{Method: "GET", Path: "/meetings/meeting_summaries", ID: "Listmeetingsummaries", Rate: RateMedium}
+	opSurveysDeleteMeeting                        = &operation{Method: "DELETE", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyDelete", Rate: RateLight}
+	opSurveysGet                                  = &operation{Method: "GET", Path: "/surveys/{surveyId}", ID: "getSurveyInfo", Rate: RateLight}
+	opSurveysGetMeeting                           = &operation{Method: "GET", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyGet", Rate: RateLight}
+	opSurveysList                                 = &operation{Method: "GET", Path: "/surveys", ID: "getAccountSurveys", Rate: RateMedium}
+	opSurveysListAnswers                          = &operation{Method: "GET", Path: "/surveys/{surveyId}/answers", ID: "getSurveyAnswers", Rate: RateMedium}
+	opSurveysListInstances                        = &operation{Method: "GET", Path: "/surveys/{surveyId}/instances", ID: "getSurveyInstancesInfo", Rate: RateMedium}
+	opSurveysUpdateMeeting                        = &operation{Method: "PATCH", Path: "/meetings/{meetingId}/survey", ID: "meetingSurveyUpdate", Rate: RateLight}
+	opTSPAddUserAccount                           = &operation{Method: "POST", Path: "/users/{userId}/tsp", ID: "userTSPCreate", Rate: RateLight}
+	opTSPDeleteUserAccount                        = &operation{Method: "DELETE", Path: "/users/{userId}/tsp/{tspId}", ID: "userTSPDelete", Rate: RateLight}
+	opTSPGet                                      = &operation{Method: "GET", Path: "/tsp", ID: "tsp", Rate: RateLight}
+	opTSPGetUserAccount                           = &operation{Method: "GET", Path: "/users/{userId}/tsp/{tspId}", ID: "userTSP", Rate: RateLight}
+	opTSPListUserAccounts                         = &operation{Method: "GET", Path: "/users/{userId}/tsp", ID: "userTSPs", Rate: RateMedium}
+	opTSPSetUserGlobalDialInURL                   = &operation{Method: "PATCH", Path: "/users/{userId}/tsp/settings", ID: "tspUrlUpdate", Rate: RateLight}
+	opTSPUpdate                                   = &operation{Method: "PATCH", Path: "/tsp", ID: "tspUpdate", Rate: RateLight}
+	opTSPUpdateUserAccount                        = &operation{Method: "PATCH", Path: "/users/{userId}/tsp/{tspId}", ID: "userTSPUpdate", Rate: RateLight}
+	opTemplatesCreate                             = &operation{Method: "POST", Path: "/users/{userId}/meeting_templates", ID: "meetingTemplateCreate", Rate: RateMedium}
+	opTemplatesList                               = &operation{Method: "GET", Path: "/users/{userId}/meeting_templates", ID: "listMeetingTemplates", Rate: RateMedium}
+	opTrackingFieldsCreate                        = &operation{Method: "POST", Path: "/tracking_fields", ID: "trackingfieldCreate", Rate: RateLight}
+	opTrackingFieldsDelete                        = &operation{Method: "DELETE", Path: "/tracking_fields/{fieldId}", ID: "trackingfieldDelete", Rate: RateLight}
+	opTrackingFieldsGet                           = &operation{Method: "GET", Path: "/tracking_fields/{fieldId}", ID: "trackingfieldGet", Rate: RateLight}
+	opTrackingFieldsList                          = &operation{Method: "GET", Path: "/tracking_fields", ID: "trackingfieldList", Rate: RateMedium}
+	opTrackingFieldsUpdate                        = &operation{Method: "PATCH", Path: "/tracking_fields/{fieldId}", ID: "trackingfieldUpdate", Rate: RateLight}
 	opUsersAddAssistants                          = &operation{Method: "POST", Path: "/users/{userId}/assistants", ID: "userAssistantCreate", Rate: RateMedium}
 	opUsersBulkUpdateFeatures                     = &operation{Method: "POST", Path: "/users/features", ID: "bulkUpdateFeature", Rate: RateMedium}
 	opUsersCheckEmail                             = &operation{Method: "GET", Path: "/users/email", ID: "userEmail", Rate: RateLight}
@@ -124,6 +256,7 @@ var (
 	opUsersListAssistants                         = &operation{Method: "GET", Path: "/users/{userId}/assistants", ID: "userAssistants", Rate: RateMedium}
 	opUsersListCollaborationDevices               = &operation{Method: "GET", Path: "/users/{userId}/collaboration_devices", ID: "listCollaborationDevices", Rate: RateMedium}
 	opUsersListMeetingSummaryTemplates            = &operation{Method: "GET", Path: "/users/{userId}/meeting_summary_templates", ID: "Getmeetingsummarytemplates", Rate: RateMedium}
+	opUsersListPACAccounts                        = &operation{Method: "GET", Path: "/users/{userId}/pac", ID: "userPACs", Rate: RateLight}
 	opUsersListSchedulers                         = &operation{Method: "GET", Path: "/users/{userId}/schedulers", ID: "userSchedulers", Rate: RateMedium}
 	opUsersRevokeSSOToken                         = &operation{Method: "DELETE", Path: "/users/{userId}/token", ID: "userSSOTokenDelete", Rate: RateLight}
 	opUsersUpdate                                 = &operation{Method: "PATCH", Path: "/users/{userId}", ID: "userUpdate", Rate: RateLight}
@@ -191,6 +324,23 @@ var (
 
 // operations lists every operation, sorted by variable name.
 var operations = []*operation{
+	opAccountsDeleteVirtualBackgrounds,
+	opAccountsGetLockSettings,
+	opAccountsGetManagedDomains,
+	opAccountsGetRegistrationSettings,
+	opAccountsGetSettings,
+	opAccountsGetTrustedDomains,
+	opAccountsUpdateLockSettings,
+	opAccountsUpdateOwner,
+	opAccountsUpdateRegistrationSettings,
+	opAccountsUpdateSettings,
+	opAccountsUploadVirtualBackground,
+	opArchivingDeleteMeetingFiles,
+	opArchivingGetMeetingFiles,
+	opArchivingGetMeetingToken,
+	opArchivingGetStatistics,
+	opArchivingListFiles,
+	opArchivingUpdateFile,
 	opCloudRecordingsAddRegistrant,
 	opCloudRecordingsDelete,
 	opCloudRecordingsDeleteFile,
@@ -208,9 +358,68 @@ var operations = []*operation{
 	opCloudRecordingsUpdateRegistrantQuestions,
 	opCloudRecordingsUpdateRegistrantStatus,
 	opCloudRecordingsUpdateSettings,
+	opContactGroupsAddMembers,
+	opContactGroupsCreate,
+	opContactGroupsDelete,
+	opContactGroupsGet,
+	opContactGroupsList,
+	opContactGroupsListMembers,
+	opContactGroupsRemoveMembers,
+	opContactGroupsUpdate,
 	opContactsGetMine,
 	opContactsListMine,
 	opContactsSearch,
+	opDashboardsGetCRCPortUsage,
+	opDashboardsGetChat,
+	opDashboardsGetClientFeedback,
+	opDashboardsGetMeeting,
+	opDashboardsGetMeetingParticipantQOS,
+	opDashboardsGetQuality,
+	opDashboardsGetWebinar,
+	opDashboardsGetWebinarParticipantQOS,
+	opDashboardsGetZoomRoom,
+	opDashboardsListClientFeedback,
+	opDashboardsListClientVersions,
+	opDashboardsListMeetingFeedback,
+	opDashboardsListMeetingParticipants,
+	opDashboardsListMeetingParticipantsQOS,
+	opDashboardsListMeetingSatisfaction,
+	opDashboardsListMeetingSharing,
+	opDashboardsListMeetings,
+	opDashboardsListTopZoomRoomIssues,
+	opDashboardsListWebinarFeedback,
+	opDashboardsListWebinarParticipants,
+	opDashboardsListWebinarParticipantsQOS,
+	opDashboardsListWebinarSharing,
+	opDashboardsListWebinars,
+	opDashboardsListZoomRoomIssues,
+	opDashboardsListZoomRooms,
+	opDashboardsListZoomRoomsWithIssues,
+	opDataRequestsCancel,
+	opDataRequestsCreate,
+	opDataRequestsGetFileDownloadURL,
+	opDataRequestsList,
+	opDataRequestsListFiles,
+	opDevicesAdd,
+	opDevicesAssignGroup,
+	opDevicesAssignZPA,
+	opDevicesChangeAssociation,
+	opDevicesDelete,
+	opDevicesDeleteZPA,
+	opDevicesGet,
+	opDevicesGetZPASettings,
+	opDevicesGetZPAVersions,
+	opDevicesList,
+	opDevicesListZDMGroups,
+	opDevicesUpdate,
+	opDevicesUpgradeZPA,
+	opDivisionsAssignMembers,
+	opDivisionsCreate,
+	opDivisionsDelete,
+	opDivisionsGet,
+	opDivisionsList,
+	opDivisionsListMembers,
+	opDivisionsUpdate,
 	opGroupsAddAdmins,
 	opGroupsAddMembers,
 	opGroupsCreate,
@@ -232,18 +441,35 @@ var operations = []*operation{
 	opGroupsUpdateRegistrationSettings,
 	opGroupsUpdateSettings,
 	opGroupsUploadVirtualBackground,
+	opH323DevicesCreate,
+	opH323DevicesDelete,
+	opH323DevicesList,
+	opH323DevicesUpdate,
+	opInformationBarriersCreate,
+	opInformationBarriersDelete,
+	opInformationBarriersGet,
+	opInformationBarriersList,
+	opInformationBarriersUpdate,
+	opMeetingsAddApp,
 	opMeetingsAddBatchRegistrants,
 	opMeetingsAddRegistrant,
+	opMeetingsControl,
 	opMeetingsCreate,
 	opMeetingsCreateInviteLinks,
 	opMeetingsDelete,
+	opMeetingsDeleteApp,
+	opMeetingsDeleteLiveChatMessage,
 	opMeetingsDeleteRegistrant,
 	opMeetingsGet,
 	opMeetingsGetInvitation,
+	opMeetingsGetLiveStream,
+	opMeetingsGetLiveStreamingJoinToken,
+	opMeetingsGetLocalRecordingJoinToken,
 	opMeetingsGetPast,
 	opMeetingsGetRegistrant,
 	opMeetingsGetRegistrantQuestions,
 	opMeetingsGetSIPDialing,
+	opMeetingsGetToken,
 	opMeetingsList,
 	opMeetingsListPastInstances,
 	opMeetingsListPastParticipants,
@@ -251,10 +477,20 @@ var operations = []*operation{
 	opMeetingsListRegistrants,
 	opMeetingsListUpcoming,
 	opMeetingsUpdate,
+	opMeetingsUpdateLiveChatMessage,
+	opMeetingsUpdateLiveStream,
+	opMeetingsUpdateLiveStreamStatus,
 	opMeetingsUpdateRTMSAppStatus,
 	opMeetingsUpdateRegistrantQuestions,
 	opMeetingsUpdateRegistrantStatus,
 	opMeetingsUpdateStatus,
+	opPollsCreate,
+	opPollsCreateBatch,
+	opPollsDelete,
+	opPollsGet,
+	opPollsList,
+	opPollsListPastResults,
+	opPollsUpdate,
 	opReportsGetBilling,
 	opReportsGetBillingInvoices,
 	opReportsGetCloudRecording,
@@ -286,6 +522,35 @@ var operations = []*operation{
 	opRolesList,
 	opRolesListMembers,
 	opRolesUpdate,
+	opSIPPhonesDelete,
+	opSIPPhonesEnable,
+	opSIPPhonesList,
+	opSIPPhonesUpdate,
+	opSummariesDelete,
+	opSummariesGet,
+	opSummariesList,
+	opSurveysDeleteMeeting,
+	opSurveysGet,
+	opSurveysGetMeeting,
+	opSurveysList,
+	opSurveysListAnswers,
+	opSurveysListInstances,
+	opSurveysUpdateMeeting,
+	opTSPAddUserAccount,
+	opTSPDeleteUserAccount,
+	opTSPGet,
+	opTSPGetUserAccount,
+	opTSPListUserAccounts,
+	opTSPSetUserGlobalDialInURL,
+	opTSPUpdate,
+	opTSPUpdateUserAccount,
+	opTemplatesCreate,
+	opTemplatesList,
+	opTrackingFieldsCreate,
+	opTrackingFieldsDelete,
+	opTrackingFieldsGet,
+	opTrackingFieldsList,
+	opTrackingFieldsUpdate,
 	opUsersAddAssistants,
 	opUsersBulkUpdateFeatures,
 	opUsersCheckEmail,
@@ -311,6 +576,7 @@ var operations = []*operation{
 	opUsersListAssistants,
 	opUsersListCollaborationDevices,
 	opUsersListMeetingSummaryTemplates,
+	opUsersListPACAccounts,
 	opUsersListSchedulers,
 	opUsersRevokeSSOToken,
 	opUsersUpdate,

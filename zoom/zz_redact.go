@@ -34,6 +34,265 @@ func (x AbsenteeList) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
+func (x AccountSettings) redacted() AccountSettings {
+	x.Chat = redactPtr(x.Chat)
+	return x
+}
+
+// redactedAccountSettings is a redacted AccountSettings without its methods, as LogValue and Format
+// print it.
+type redactedAccountSettings AccountSettings
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AccountSettings) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettings(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettings) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AccountSettings", redactedAccountSettings(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettings) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x AccountSettingsChat) redacted() AccountSettingsChat {
+	x.SendDataToThirdPartyArchivingService = redactPtr(x.SendDataToThirdPartyArchivingService)
+	return x
+}
+
+// redactedAccountSettingsChat is a redacted AccountSettingsChat without its methods, as LogValue
+// and Format print it.
+type redactedAccountSettingsChat AccountSettingsChat
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AccountSettingsChat) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsChat(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsChat) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AccountSettingsChat", redactedAccountSettingsChat(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsChat) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x AccountSettingsChatRequest) redacted() AccountSettingsChatRequest {
+	x.SendDataToThirdPartyArchivingService = redactPtr(x.SendDataToThirdPartyArchivingService)
+	return x
+}
+
+// redactedAccountSettingsChatRequest is a redacted AccountSettingsChatRequest without its methods,
+// as LogValue and Format print it.
+type redactedAccountSettingsChatRequest AccountSettingsChatRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AccountSettingsChatRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsChatRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsChatRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AccountSettingsChatRequest", redactedAccountSettingsChatRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsChatRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingService) redacted() AccountSettingsChatSendDataToThirdPartyArchivingService {
+	x.Passcode = redactSecret(x.Passcode)
+	x.AuthorizedChannelToken = redactSecret(x.AuthorizedChannelToken)
+	return x
+}
+
+// redactedAccountSettingsChatSendDataToThirdPartyArchivingService is a redacted
+// AccountSettingsChatSendDataToThirdPartyArchivingService without its methods, as LogValue and
+// Format print it.
+type redactedAccountSettingsChatSendDataToThirdPartyArchivingService AccountSettingsChatSendDataToThirdPartyArchivingService
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingService) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsChatSendDataToThirdPartyArchivingService(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingService) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AccountSettingsChatSendDataToThirdPartyArchivingService", redactedAccountSettingsChatSendDataToThirdPartyArchivingService(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingService) String() string {
+	return fmt.Sprint(x)
+}
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest) redacted() AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest {
+	x.Passcode = redactPtrWith(x.Passcode, redactSecret)
+	x.AuthorizedChannelToken = redactPtrWith(x.AuthorizedChannelToken, redactSecret)
+	return x
+}
+
+// redactedAccountSettingsChatSendDataToThirdPartyArchivingServiceRequest is a redacted
+// AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest without its methods, as LogValue
+// and Format print it.
+type redactedAccountSettingsChatSendDataToThirdPartyArchivingServiceRequest AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedAccountSettingsChatSendDataToThirdPartyArchivingServiceRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest", redactedAccountSettingsChatSendDataToThirdPartyArchivingServiceRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest) String() string {
+	return fmt.Sprint(x)
+}
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x AddUserTSPAccountRequest) redacted() AddUserTSPAccountRequest {
+	x.LeaderPin = redactSecret(x.LeaderPin)
+	return x
+}
+
+// redactedAddUserTSPAccountRequest is a redacted AddUserTSPAccountRequest without its methods, as
+// LogValue and Format print it.
+type redactedAddUserTSPAccountRequest AddUserTSPAccountRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x AddUserTSPAccountRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedAddUserTSPAccountRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x AddUserTSPAccountRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.AddUserTSPAccountRequest", redactedAddUserTSPAccountRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x AddUserTSPAccountRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x ArchivedFileList) redacted() ArchivedFileList {
+	x.Meetings = redactSlice(x.Meetings)
+	return x
+}
+
+// redactedArchivedFileList is a redacted ArchivedFileList without its methods, as LogValue and
+// Format print it.
+type redactedArchivedFileList ArchivedFileList
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x ArchivedFileList) LogValue() slog.Value {
+	return slog.AnyValue(redactedArchivedFileList(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x ArchivedFileList) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.ArchivedFileList", redactedArchivedFileList(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x ArchivedFileList) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x ArchivedFileListMeeting) redacted() ArchivedFileListMeeting {
+	x.ArchiveFiles = redactSlice(x.ArchiveFiles)
+	x.PhysicalFiles = redactSlice(x.PhysicalFiles)
+	return x
+}
+
+// redactedArchivedFileListMeeting is a redacted ArchivedFileListMeeting without its methods, as
+// LogValue and Format print it.
+type redactedArchivedFileListMeeting ArchivedFileListMeeting
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x ArchivedFileListMeeting) LogValue() slog.Value {
+	return slog.AnyValue(redactedArchivedFileListMeeting(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x ArchivedFileListMeeting) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.ArchivedFileListMeeting", redactedArchivedFileListMeeting(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x ArchivedFileListMeeting) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x ArchivedFileListMeetingArchiveFile) redacted() ArchivedFileListMeetingArchiveFile {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedArchivedFileListMeetingArchiveFile is a redacted ArchivedFileListMeetingArchiveFile
+// without its methods, as LogValue and Format print it.
+type redactedArchivedFileListMeetingArchiveFile ArchivedFileListMeetingArchiveFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x ArchivedFileListMeetingArchiveFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedArchivedFileListMeetingArchiveFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x ArchivedFileListMeetingArchiveFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.ArchivedFileListMeetingArchiveFile", redactedArchivedFileListMeetingArchiveFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x ArchivedFileListMeetingArchiveFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x ArchivedFileListMeetingPhysicalFile) redacted() ArchivedFileListMeetingPhysicalFile {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedArchivedFileListMeetingPhysicalFile is a redacted ArchivedFileListMeetingPhysicalFile
+// without its methods, as LogValue and Format print it.
+type redactedArchivedFileListMeetingPhysicalFile ArchivedFileListMeetingPhysicalFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x ArchivedFileListMeetingPhysicalFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedArchivedFileListMeetingPhysicalFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x ArchivedFileListMeetingPhysicalFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.ArchivedFileListMeetingPhysicalFile", redactedArchivedFileListMeetingPhysicalFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x ArchivedFileListMeetingPhysicalFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
 func (x BatchRegistrantLink) redacted() BatchRegistrantLink {
 	x.JoinURL = redact.URL(x.JoinURL)
 	return x
@@ -158,6 +417,56 @@ func (x CreateWebinarRequest) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x CreateWebinarRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x DataRequestFileURL) redacted() DataRequestFileURL {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedDataRequestFileURL is a redacted DataRequestFileURL without its methods, as LogValue and
+// Format print it.
+type redactedDataRequestFileURL DataRequestFileURL
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x DataRequestFileURL) LogValue() slog.Value {
+	return slog.AnyValue(redactedDataRequestFileURL(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x DataRequestFileURL) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.DataRequestFileURL", redactedDataRequestFileURL(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x DataRequestFileURL) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x EnableSIPPhoneRequest) redacted() EnableSIPPhoneRequest {
+	x.Password = redactSecret(x.Password)
+	return x
+}
+
+// redactedEnableSIPPhoneRequest is a redacted EnableSIPPhoneRequest without its methods, as
+// LogValue and Format print it.
+type redactedEnableSIPPhoneRequest EnableSIPPhoneRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x EnableSIPPhoneRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedEnableSIPPhoneRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x EnableSIPPhoneRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.EnableSIPPhoneRequest", redactedEnableSIPPhoneRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x EnableSIPPhoneRequest) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
@@ -286,6 +595,82 @@ func (x Meeting) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
+func (x MeetingArchivedFiles) redacted() MeetingArchivedFiles {
+	x.ArchiveFiles = redactSlice(x.ArchiveFiles)
+	x.PhysicalFiles = redactSlice(x.PhysicalFiles)
+	return x
+}
+
+// redactedMeetingArchivedFiles is a redacted MeetingArchivedFiles without its methods, as LogValue
+// and Format print it.
+type redactedMeetingArchivedFiles MeetingArchivedFiles
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x MeetingArchivedFiles) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingArchivedFiles(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingArchivedFiles) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.MeetingArchivedFiles", redactedMeetingArchivedFiles(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingArchivedFiles) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x MeetingArchivedFilesArchiveFile) redacted() MeetingArchivedFilesArchiveFile {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedMeetingArchivedFilesArchiveFile is a redacted MeetingArchivedFilesArchiveFile without its
+// methods, as LogValue and Format print it.
+type redactedMeetingArchivedFilesArchiveFile MeetingArchivedFilesArchiveFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x MeetingArchivedFilesArchiveFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingArchivedFilesArchiveFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingArchivedFilesArchiveFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.MeetingArchivedFilesArchiveFile", redactedMeetingArchivedFilesArchiveFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingArchivedFilesArchiveFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x MeetingArchivedFilesPhysicalFile) redacted() MeetingArchivedFilesPhysicalFile {
+	x.DownloadURL = redact.URL(x.DownloadURL)
+	return x
+}
+
+// redactedMeetingArchivedFilesPhysicalFile is a redacted MeetingArchivedFilesPhysicalFile without
+// its methods, as LogValue and Format print it.
+type redactedMeetingArchivedFilesPhysicalFile MeetingArchivedFilesPhysicalFile
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x MeetingArchivedFilesPhysicalFile) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingArchivedFilesPhysicalFile(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingArchivedFilesPhysicalFile) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.MeetingArchivedFilesPhysicalFile", redactedMeetingArchivedFilesPhysicalFile(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingArchivedFilesPhysicalFile) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
 func (x MeetingInviteLinks) redacted() MeetingInviteLinks {
 	x.Attendees = redactSlice(x.Attendees)
 	return x
@@ -331,6 +716,33 @@ func (x MeetingList) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x MeetingList) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x MeetingLiveStream) redacted() MeetingLiveStream {
+	x.PageURL = redact.URL(x.PageURL)
+	x.StreamKey = redact.String(x.StreamKey)
+	x.StreamURL = redact.URL(x.StreamURL)
+	return x
+}
+
+// redactedMeetingLiveStream is a redacted MeetingLiveStream without its methods, as LogValue and
+// Format print it.
+type redactedMeetingLiveStream MeetingLiveStream
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x MeetingLiveStream) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingLiveStream(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingLiveStream) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.MeetingLiveStream", redactedMeetingLiveStream(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingLiveStream) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
@@ -489,6 +901,54 @@ func (x MeetingSettingsRequest) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
+func (x MeetingSummary) redacted() MeetingSummary {
+	x.SummaryDocURL = redact.URL(x.SummaryDocURL)
+	return x
+}
+
+// redactedMeetingSummary is a redacted MeetingSummary without its methods, as LogValue and Format
+// print it.
+type redactedMeetingSummary MeetingSummary
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x MeetingSummary) LogValue() slog.Value {
+	return slog.AnyValue(redactedMeetingSummary(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingSummary) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.MeetingSummary", redactedMeetingSummary(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingSummary) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x MeetingToken) redacted() MeetingToken {
+	x.Token = redactSecret(x.Token)
+	return x
+}
+
+// redactedMeetingToken is a redacted MeetingToken without its methods, as LogValue and Format print
+// it.
+type redactedMeetingToken MeetingToken
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x MeetingToken) LogValue() slog.Value { return slog.AnyValue(redactedMeetingToken(x.redacted())) }
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x MeetingToken) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.MeetingToken", redactedMeetingToken(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x MeetingToken) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
 func (x MeetingTranscript) redacted() MeetingTranscript {
 	x.DownloadURL = redact.URL(x.DownloadURL)
 	return x
@@ -511,6 +971,57 @@ func (x MeetingTranscript) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x MeetingTranscript) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x PACAccountList) redacted() PACAccountList {
+	x.PACAccounts = redactSlice(x.PACAccounts)
+	return x
+}
+
+// redactedPACAccountList is a redacted PACAccountList without its methods, as LogValue and Format
+// print it.
+type redactedPACAccountList PACAccountList
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x PACAccountList) LogValue() slog.Value {
+	return slog.AnyValue(redactedPACAccountList(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x PACAccountList) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.PACAccountList", redactedPACAccountList(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x PACAccountList) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x PACAccountListPACAccount) redacted() PACAccountListPACAccount {
+	x.ListenOnlyPassword = redactSecret(x.ListenOnlyPassword)
+	x.ParticipantPassword = redactSecret(x.ParticipantPassword)
+	return x
+}
+
+// redactedPACAccountListPACAccount is a redacted PACAccountListPACAccount without its methods, as
+// LogValue and Format print it.
+type redactedPACAccountListPACAccount PACAccountListPACAccount
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x PACAccountListPACAccount) LogValue() slog.Value {
+	return slog.AnyValue(redactedPACAccountListPACAccount(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x PACAccountListPACAccount) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.PACAccountListPACAccount", redactedPACAccountListPACAccount(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x PACAccountListPACAccount) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
@@ -733,6 +1244,101 @@ func (x RegistrantList) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
+func (x SIPPhone) redacted() SIPPhone {
+	x.Password = redactSecret(x.Password)
+	return x
+}
+
+// redactedSIPPhone is a redacted SIPPhone without its methods, as LogValue and Format print it.
+type redactedSIPPhone SIPPhone
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x SIPPhone) LogValue() slog.Value { return slog.AnyValue(redactedSIPPhone(x.redacted())) }
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x SIPPhone) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.SIPPhone", redactedSIPPhone(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x SIPPhone) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x SIPPhoneList) redacted() SIPPhoneList {
+	x.Phones = redactSlice(x.Phones)
+	return x
+}
+
+// redactedSIPPhoneList is a redacted SIPPhoneList without its methods, as LogValue and Format print
+// it.
+type redactedSIPPhoneList SIPPhoneList
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x SIPPhoneList) LogValue() slog.Value { return slog.AnyValue(redactedSIPPhoneList(x.redacted())) }
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x SIPPhoneList) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.SIPPhoneList", redactedSIPPhoneList(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x SIPPhoneList) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x SIPPhoneListPhone) redacted() SIPPhoneListPhone {
+	x.Password = redactSecret(x.Password)
+	return x
+}
+
+// redactedSIPPhoneListPhone is a redacted SIPPhoneListPhone without its methods, as LogValue and
+// Format print it.
+type redactedSIPPhoneListPhone SIPPhoneListPhone
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x SIPPhoneListPhone) LogValue() slog.Value {
+	return slog.AnyValue(redactedSIPPhoneListPhone(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x SIPPhoneListPhone) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.SIPPhoneListPhone", redactedSIPPhoneListPhone(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x SIPPhoneListPhone) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x SetUserTSPGlobalDialInURLRequest) redacted() SetUserTSPGlobalDialInURLRequest {
+	x.AudioURL = redactPtrWith(x.AudioURL, redact.URL)
+	return x
+}
+
+// redactedSetUserTSPGlobalDialInURLRequest is a redacted SetUserTSPGlobalDialInURLRequest without
+// its methods, as LogValue and Format print it.
+type redactedSetUserTSPGlobalDialInURLRequest SetUserTSPGlobalDialInURLRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x SetUserTSPGlobalDialInURLRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedSetUserTSPGlobalDialInURLRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x SetUserTSPGlobalDialInURLRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.SetUserTSPGlobalDialInURLRequest", redactedSetUserTSPGlobalDialInURLRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x SetUserTSPGlobalDialInURLRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
 func (x TrackingSource) redacted() TrackingSource {
 	x.TrackingURL = redact.URL(x.TrackingURL)
 	return x
@@ -834,6 +1440,58 @@ func (x UpcomingMeetingList) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
+func (x UpdateAccountSettingsRequest) redacted() UpdateAccountSettingsRequest {
+	x.Chat = redactPtr(x.Chat)
+	return x
+}
+
+// redactedUpdateAccountSettingsRequest is a redacted UpdateAccountSettingsRequest without its
+// methods, as LogValue and Format print it.
+type redactedUpdateAccountSettingsRequest UpdateAccountSettingsRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UpdateAccountSettingsRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedUpdateAccountSettingsRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UpdateAccountSettingsRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UpdateAccountSettingsRequest", redactedUpdateAccountSettingsRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UpdateAccountSettingsRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UpdateMeetingLiveStreamRequest) redacted() UpdateMeetingLiveStreamRequest {
+	x.PageURL = redact.URL(x.PageURL)
+	x.StreamKey = redact.String(x.StreamKey)
+	x.StreamURL = redact.URL(x.StreamURL)
+	return x
+}
+
+// redactedUpdateMeetingLiveStreamRequest is a redacted UpdateMeetingLiveStreamRequest without its
+// methods, as LogValue and Format print it.
+type redactedUpdateMeetingLiveStreamRequest UpdateMeetingLiveStreamRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UpdateMeetingLiveStreamRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedUpdateMeetingLiveStreamRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UpdateMeetingLiveStreamRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UpdateMeetingLiveStreamRequest", redactedUpdateMeetingLiveStreamRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UpdateMeetingLiveStreamRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
 func (x UpdateMeetingRequest) redacted() UpdateMeetingRequest {
 	x.Password = redactPtrWith(x.Password, redactSecret)
 	x.Settings = redactPtr(x.Settings)
@@ -882,6 +1540,31 @@ func (x UpdateRecordingSettingsRequest) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UpdateRecordingSettingsRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UpdateSIPPhoneRequest) redacted() UpdateSIPPhoneRequest {
+	x.Password = redactPtrWith(x.Password, redactSecret)
+	return x
+}
+
+// redactedUpdateSIPPhoneRequest is a redacted UpdateSIPPhoneRequest without its methods, as
+// LogValue and Format print it.
+type redactedUpdateSIPPhoneRequest UpdateSIPPhoneRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UpdateSIPPhoneRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedUpdateSIPPhoneRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UpdateSIPPhoneRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UpdateSIPPhoneRequest", redactedUpdateSIPPhoneRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UpdateSIPPhoneRequest) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
@@ -958,6 +1641,31 @@ func (x UpdateUserSettingsRequest) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UpdateUserSettingsRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UpdateUserTSPAccountRequest) redacted() UpdateUserTSPAccountRequest {
+	x.LeaderPin = redactSecret(x.LeaderPin)
+	return x
+}
+
+// redactedUpdateUserTSPAccountRequest is a redacted UpdateUserTSPAccountRequest without its
+// methods, as LogValue and Format print it.
+type redactedUpdateUserTSPAccountRequest UpdateUserTSPAccountRequest
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UpdateUserTSPAccountRequest) LogValue() slog.Value {
+	return slog.AnyValue(redactedUpdateUserTSPAccountRequest(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UpdateUserTSPAccountRequest) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UpdateUserTSPAccountRequest", redactedUpdateUserTSPAccountRequest(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UpdateUserTSPAccountRequest) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.
@@ -1155,6 +1863,81 @@ func (x UserSettingsScheduleMeetingRequest) Format(f fmt.State, verb rune) {
 
 // String returns x as %v prints it, with its secrets redacted.
 func (x UserSettingsScheduleMeetingRequest) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UserTSPAccount) redacted() UserTSPAccount {
+	x.LeaderPin = redactSecret(x.LeaderPin)
+	return x
+}
+
+// redactedUserTSPAccount is a redacted UserTSPAccount without its methods, as LogValue and Format
+// print it.
+type redactedUserTSPAccount UserTSPAccount
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UserTSPAccount) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserTSPAccount(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserTSPAccount) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UserTSPAccount", redactedUserTSPAccount(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserTSPAccount) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UserTSPAccountList) redacted() UserTSPAccountList {
+	x.TSPAccounts = redactSlice(x.TSPAccounts)
+	return x
+}
+
+// redactedUserTSPAccountList is a redacted UserTSPAccountList without its methods, as LogValue and
+// Format print it.
+type redactedUserTSPAccountList UserTSPAccountList
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UserTSPAccountList) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserTSPAccountList(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserTSPAccountList) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UserTSPAccountList", redactedUserTSPAccountList(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserTSPAccountList) String() string { return fmt.Sprint(x) }
+
+// redacted returns a copy of x with its secrets replaced, sharing nothing
+// that holds a secret with x.
+func (x UserTSPAccountListTSPAccount) redacted() UserTSPAccountListTSPAccount {
+	x.LeaderPin = redactSecret(x.LeaderPin)
+	return x
+}
+
+// redactedUserTSPAccountListTSPAccount is a redacted UserTSPAccountListTSPAccount without its
+// methods, as LogValue and Format print it.
+type redactedUserTSPAccountListTSPAccount UserTSPAccountListTSPAccount
+
+// LogValue returns x with its secrets redacted, for slog: the JSON handler
+// encodes it as usual, but with the secrets as REDACTED.
+func (x UserTSPAccountListTSPAccount) LogValue() slog.Value {
+	return slog.AnyValue(redactedUserTSPAccountListTSPAccount(x.redacted()))
+}
+
+// Format prints x with its secrets redacted, for every fmt verb.
+func (x UserTSPAccountListTSPAccount) Format(f fmt.State, verb rune) {
+	redact.Format(f, verb, "zoom.UserTSPAccountListTSPAccount", redactedUserTSPAccountListTSPAccount(x.redacted()))
+}
+
+// String returns x as %v prints it, with its secrets redacted.
+func (x UserTSPAccountListTSPAccount) String() string { return fmt.Sprint(x) }
 
 // redacted returns a copy of x with its secrets replaced, sharing nothing
 // that holds a secret with x.

@@ -30,6 +30,4467 @@ type AbsenteeList struct {
 
 func (l *AbsenteeList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
+// AccountLockSettings is the response of [AccountsService.GetLockSettings].
+type AccountLockSettings struct {
+	// Account Audio Conference Settings.
+	AudioConferencing *AccountLockSettingsAudioConferencing `json:"audio_conferencing,omitempty"`
+
+	Chat *AccountLockSettingsChat `json:"chat,omitempty"`
+
+	EmailNotification *AccountLockSettingsEmailNotification `json:"email_notification,omitempty"`
+
+	InMeeting *AccountLockSettingsInMeeting `json:"in_meeting,omitempty"`
+
+	OtherOptions *AccountLockSettingsOtherOptions `json:"other_options,omitempty"`
+
+	Recording *AccountLockSettingsRecording `json:"recording,omitempty"`
+
+	ScheduleMeeting *AccountLockSettingsScheduleMeeting `json:"schedule_meeting,omitempty"`
+
+	// Account Settings: Telephony.
+	Telephony *AccountLockSettingsTelephony `json:"telephony,omitempty"`
+
+	// Account Settings: TSP.
+	TSP *AccountLockSettingsTSP `json:"tsp,omitempty"`
+
+	MeetingSecurity *AccountLockSettingsMeetingSecurity `json:"meeting_security,omitempty"`
+}
+
+// AccountLockSettingsAudioConferencing is the audio_conferencing field of [AccountLockSettings].
+// Account Audio Conference Settings.
+type AccountLockSettingsAudioConferencing struct {
+	// Whether the account has the Toll-free and Fee-based Toll Call setting enabled.
+	TollFreeAndFeeBasedTollCall bool `json:"toll_free_and_fee_based_toll_call,omitempty"`
+
+	// Whether the account has the Toll Call setting enabled.
+	TollCall bool `json:"toll_call,omitempty"`
+
+	// Whether the account has the Call Me and Invite by Phone setting enabled.
+	CallMeAndInviteByPhone bool `json:"call_me_and_invite_by_phone,omitempty"`
+
+	// Whether the account has the Personal Audio Conference setting enabled.
+	PersonalAudioConference bool `json:"personal_audio_conference,omitempty"`
+
+	// Whether the account has the Mask phone number in the participant list setting enabled.
+	ParticipantPhoneMasking bool `json:"participant_phone_masking,omitempty"`
+}
+
+// AccountLockSettingsAudioConferencingRequest is the audio_conferencing field of
+// [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsAudioConferencingRequest struct {
+	// Whether the account has the toll-free and fee-based toll call setting enabled.
+	TollFreeAndFeeBasedTollCall *bool `json:"toll_free_and_fee_based_toll_call,omitempty"`
+
+	// Whether the account has the Toll Call setting enabled.
+	TollCall *bool `json:"toll_call,omitempty"`
+
+	// Whether the account has the Call Me and Invite by Phone setting enabled.
+	CallMeAndInviteByPhone *bool `json:"call_me_and_invite_by_phone,omitempty"`
+
+	// Whether the account has the Personal Audio Conference setting enabled.
+	PersonalAudioConference *bool `json:"personal_audio_conference,omitempty"`
+
+	// Whether the account has the Mask phone number in the participant list setting enabled.
+	ParticipantPhoneMasking *bool `json:"participant_phone_masking,omitempty"`
+}
+
+// AccountLockSettingsChat is the chat field of [AccountLockSettings].
+type AccountLockSettingsChat struct {
+	// Users can share files in chats and channels.
+	ShareFiles bool `json:"share_files,omitempty"`
+
+	// Allow users to use the emoji library in direct messages or group conversations.
+	ChatEmojis bool `json:"chat_emojis,omitempty"`
+
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages bool `json:"record_voice_messages,omitempty"`
+
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	RecordVideoMessages bool `json:"record_video_messages,omitempty"`
+
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture bool `json:"screen_capture,omitempty"`
+
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat bool `json:"share_links_in_chat,omitempty"`
+
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitempty"`
+
+	// By default, messages and files are stored in Zoom's cloud.
+	SetRetentionPeriodInCloud bool `json:"set_retention_period_in_cloud,omitempty"`
+
+	// Specify how long your messages are saved on local devices.
+	SetRetentionPeriodInLocal bool `json:"set_retention_period_in_local,omitempty"`
+
+	// Whether to allow users to add contacts.
+	AllowUsersToAddContacts bool `json:"allow_users_to_add_contacts,omitempty"`
+
+	// Whether to Allow users to chat with others.
+	AllowUsersToChatWithOthers bool `json:"allow_users_to_chat_with_others,omitempty"`
+
+	// Whether to enable the Chat Etiquette Tool.
+	ChatEtiquetteTool bool `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether to send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService bool `json:"send_data_to_third_party_archiving_service,omitempty"`
+
+	// Allow users to translate team chat messages.
+	TranslateMessages bool `json:"translate_messages,omitempty"`
+
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	SearchAndSendAnimatedGifImages bool `json:"search_and_send_animated_gif_images,omitempty"`
+
+	// Whether to allow users to create Shared Spaces.
+	SharedSpaces bool `json:"shared_spaces,omitempty"`
+
+	// Whether to allow users to create channels and group chats.
+	AllowCreateChannelsAndGroupChats bool `json:"allow_create_channels_and_group_chats,omitempty"`
+
+	// Whether to allow huddles from channels.
+	AllowHuddlesFromChannels bool `json:"allow_huddles_from_channels,omitempty"`
+
+	// Whether to allow users to downloading files.
+	DownloadFile bool `json:"download_file,omitempty"`
+
+	// Whether to allow users to share screen in chat.
+	ShareScreenInChat bool `json:"share_screen_in_chat,omitempty"`
+
+	// Chat email address.
+	ChatEmailAddress bool `json:"chat_email_address,omitempty"`
+
+	// Whether to enable read receipts.
+	ReadReceipts bool `json:"read_receipts,omitempty"`
+
+	// Whether to allow users to delete messages.
+	AllowDeleteMessage bool `json:"allow_delete_message,omitempty"`
+
+	// Whether to allow users to edit messages.
+	AllowEditMessage bool `json:"allow_edit_message,omitempty"`
+
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting bool `json:"presence_on_meeting,omitempty"`
+
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver bool `json:"presence_away_when_screen_saver,omitempty"`
+
+	// Summarize with AI Companion.
+	AISummary bool `json:"ai_summary,omitempty"`
+
+	// Compose with AI Companion.
+	AICompose bool `json:"ai_compose,omitempty"`
+
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend bool `json:"ai_recommend,omitempty"`
+
+	// Quick reply with AI Companion.
+	AIReply bool `json:"ai_reply,omitempty"`
+
+	// Sentence completion with AI Companion.
+	AISentenceCompletion bool `json:"ai_sentence_completion,omitempty"`
+
+	// Quick schedule with AI Companion.
+	AIQuickSchedule bool `json:"ai_quick_schedule,omitempty"`
+
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll bool `json:"survey_poll,omitempty"`
+}
+
+// AccountLockSettingsChatRequest is the chat field of [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsChatRequest struct {
+	// Users can share files in chats and channels.
+	ShareFiles *bool `json:"share_files,omitempty"`
+
+	// Allow users to use the emoji library in direct messages or group conversations.
+	ChatEmojis *bool `json:"chat_emojis,omitempty"`
+
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages *bool `json:"record_voice_messages,omitempty"`
+
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	RecordVideoMessages *bool `json:"record_video_messages,omitempty"`
+
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture *bool `json:"screen_capture,omitempty"`
+
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat *bool `json:"share_links_in_chat,omitempty"`
+
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat *bool `json:"schedule_meetings_in_chat,omitempty"`
+
+	// By default, messages and files are stored in Zoom's cloud.
+	SetRetentionPeriodInCloud *bool `json:"set_retention_period_in_cloud,omitempty"`
+
+	// Specify how long your messages are saved on local devices.
+	SetRetentionPeriodInLocal *bool `json:"set_retention_period_in_local,omitempty"`
+
+	// Whether to allow users to add contacts.
+	AllowUsersToAddContacts *bool `json:"allow_users_to_add_contacts,omitempty"`
+
+	// Whether to allow users to chat with others.
+	AllowUsersToChatWithOthers *bool `json:"allow_users_to_chat_with_others,omitempty"`
+
+	// Whether to enable the Chat Etiquette Tool.
+	ChatEtiquetteTool *bool `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether to send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService *bool `json:"send_data_to_third_party_archiving_service,omitempty"`
+
+	// Allow users to translate team chat messages.
+	TranslateMessages *bool `json:"translate_messages,omitempty"`
+
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	SearchAndSendAnimatedGifImages *bool `json:"search_and_send_animated_gif_images,omitempty"`
+
+	// Whether to allow users to create Shared Spaces.
+	SharedSpaces *bool `json:"shared_spaces,omitempty"`
+
+	// Whether to allow users to create channels and group chats.
+	AllowCreateChannelsAndGroupChats *bool `json:"allow_create_channels_and_group_chats,omitempty"`
+
+	// Whether to allow huddles from channels.
+	AllowHuddlesFromChannels *bool `json:"allow_huddles_from_channels,omitempty"`
+
+	// Whether to allow users to download files.
+	DownloadFile *bool `json:"download_file,omitempty"`
+
+	// Whether to allow users to share screen in chat.
+	ShareScreenInChat *bool `json:"share_screen_in_chat,omitempty"`
+
+	// Chat email address.
+	ChatEmailAddress *bool `json:"chat_email_address,omitempty"`
+
+	// Whether to enable read receipts.
+	ReadReceipts *bool `json:"read_receipts,omitempty"`
+
+	// Whether to allow users to delete messages.
+	AllowDeleteMessage *bool `json:"allow_delete_message,omitempty"`
+
+	// Whether to allow users to edit messages.
+	AllowEditMessage *bool `json:"allow_edit_message,omitempty"`
+
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting *bool `json:"presence_on_meeting,omitempty"`
+
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver *bool `json:"presence_away_when_screen_saver,omitempty"`
+
+	// Summarize with AI Companion.
+	AISummary *bool `json:"ai_summary,omitempty"`
+
+	// Compose with AI Companion.
+	AICompose *bool `json:"ai_compose,omitempty"`
+
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend *bool `json:"ai_recommend,omitempty"`
+
+	// Quick reply with AI Companion.
+	AIReply *bool `json:"ai_reply,omitempty"`
+
+	// Sentence completion with AI Companion.
+	AISentenceCompletion *bool `json:"ai_sentence_completion,omitempty"`
+
+	// Quick schedule with AI Companion.
+	AIQuickSchedule *bool `json:"ai_quick_schedule,omitempty"`
+
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll *bool `json:"survey_poll,omitempty"`
+}
+
+// AccountLockSettingsEmailNotification is the email_notification field of [AccountLockSettings].
+type AccountLockSettingsEmailNotification struct {
+	// Notify the alternative host who is set or removed.
+	AlternativeHostReminder bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify host and participants when the meeting is cancelled.
+	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify host when participants join the meeting before them.
+	JBHReminder bool `json:"jbh_reminder,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// AccountLockSettingsEmailNotificationRequest is the email_notification field of
+// [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsEmailNotificationRequest struct {
+	// Notify the alternative host who is set or removed.
+	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify host and participants when the meeting is cancelled.
+	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify host when participants join the meeting before them.
+	JBHReminder *bool `json:"jbh_reminder,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// AccountLockSettingsInMeeting is the in_meeting field of [AccountLockSettings].
+type AccountLockSettingsInMeeting struct {
+	// Allow participants who belong to your account to see that a guest (someone who does not belong
+	// to your account) is participating in the meeting or webinar.
+	AlertGuestJoin bool `json:"alert_guest_join,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// Whether to allow livestreaming.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitempty"`
+
+	// Show Zoom windows during screen share.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitempty"`
+
+	// Allow participants to use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitempty"`
+
+	AnonymousQuestionAnswer bool `json:"anonymous_question_answer,omitempty"`
+
+	// Allow host to put attendee on hold.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitempty"`
+
+	// Whether to enable the Focus Mode feature.
+	AttentionModeFocusMode bool `json:"attention_mode_focus_mode,omitempty"`
+
+	// Enable users to see and add contacts to 'auto-answer group' in the contact list on chat.
+	AutoAnswer bool `json:"auto_answer,omitempty"`
+
+	// Whether to enable Zoom's live transcription feature.
+	AutoGeneratedCaptions bool `json:"auto_generated_captions,omitempty"`
+
+	// Automatically save all in-meeting chats.
+	AutoSavingChat bool `json:"auto_saving_chat,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitempty"`
+
+	// Allow meeting participants to send chat message visible to all participants.
+	Chat bool `json:"chat,omitempty"`
+
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitempty"`
+
+	// Allow host to type closed captions or assign a participant/third party device to add closed
+	// captions.
+	ClosedCaption bool `json:"closed_caption,omitempty"`
+
+	// Allow the host to add co-hosts.
+	CoHost bool `json:"co_host,omitempty"`
+
+	// Displays whether or not custom data center regions have been selected for meetings/webinars
+	// hosted by the account.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitempty"`
+
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// Enable DSCP marking for signaling and media packets.
+	DscpMarking bool `json:"dscp_marking,omitempty"`
+
+	// Require that all meetings are encrypted using AES.
+	E2eEncryption bool `json:"e2e_encryption,omitempty"`
+
+	// Play sound when participants join or leave.
+	EntryExitChime string `json:"entry_exit_chime,omitempty"`
+
+	// Allow another user to take control of the camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitempty"`
+
+	// Enable users to provide feedback to Zoom at the end of the meeting.
+	Feedback bool `json:"feedback,omitempty"`
+
+	// Indicates whether in-meeting file transfer setting has been enabled for all users on the account
+	// or not.
+	FileTransfer bool `json:"file_transfer,omitempty"`
+
+	// Whether full transcripts are available for viewing in the in-meeting side panel.
+	FullTranscript bool `json:"full_transcript,omitempty"`
+
+	// Enable higher quality video for host and participants in Meeting.
+	GroupHd bool `json:"group_hd,omitempty"`
+
+	// Enable higher quality video for host and participants in Webinar.
+	WebinarGroupHd bool `json:"webinar_group_hd,omitempty"`
+
+	// Whether hosts can assign participants as interpreters to interpret one language into another in
+	// real-time.
+	LanguageInterpretation bool `json:"language_interpretation,omitempty"`
+
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time.
+	SignLanguageInterpretation bool `json:"sign_language_interpretation,omitempty"`
+
+	// Whether to enable manual closed captioning.
+	ManualCaptions bool `json:"manual_captions,omitempty"`
+
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitempty"`
+
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitempty"`
+
+	// Whether the host can present a survey to participants once a meeting has ended.
+	MeetingSurvey bool `json:"meeting_survey,omitempty"`
+
+	// Allow users to select original sound during a meeting.
+	OriginalAudio bool `json:"original_audio,omitempty"`
+
+	// Add 'Polls' to the meeting controls.
+	Polling bool `json:"polling,omitempty"`
+
+	// Display end-of-meeting experience feedback survey.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitempty"`
+
+	// Allow meeting participants to send a private 1:1 message to another participant.
+	PrivateChat bool `json:"private_chat,omitempty"`
+
+	// During screen sharing, allow the person who is sharing to let others control the shared content.
+	RemoteControl bool `json:"remote_control,omitempty"`
+
+	// Whether to enable the Non-verbal feedback setting.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitempty"`
+
+	// Whether to enable the Remote support setting.
+	RemoteSupport bool `json:"remote_support,omitempty"`
+
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Whether participants can save closed captions or transcripts.
+	SaveCaption bool `json:"save_caption,omitempty"`
+
+	// Whether participants can save closed caption or transcripts.
+	SaveCaptions bool `json:"save_captions,omitempty"`
+
+	// Allow host and participants to share their screen or content during meetings.
+	ScreenSharing bool `json:"screen_sharing,omitempty"`
+
+	// Allow users to invite participants by email only by default.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitempty"`
+
+	// Always show meeting controls during a meeting.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl bool `json:"slide_control,omitempty"`
+
+	// Allow users to select stereo audio during a meeting.
+	StereoAudio bool `json:"stereo_audio,omitempty"`
+
+	// Allow HTML formatting instead of plain text for meeting invitations scheduled with the Outlook
+	// plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitempty"`
+
+	// Enable virtual background.
+	VirtualBackground bool `json:"virtual_background,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	WebinarChat bool `json:"webinar_chat,omitempty"`
+
+	// Whether to enable webinar livestreaming.
+	WebinarLiveStreaming bool `json:"webinar_live_streaming,omitempty"`
+
+	// Whether the host can add polls before or during a webinar.
+	WebinarPolling bool `json:"webinar_polling,omitempty"`
+
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitempty"`
+
+	// Whether the host can present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitempty"`
+
+	// Allow participants to share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitempty"`
+}
+
+// AccountLockSettingsInMeetingRequest is the in_meeting field of
+// [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsInMeetingRequest struct {
+	// Allow participants who belong to your account to see that a guest (someone who does not belong
+	// to your account) is participating in the meeting or webinar.
+	AlertGuestJoin *bool `json:"alert_guest_join,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat *bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// Whether to allow livestreaming.
+	AllowLiveStreaming *bool `json:"allow_live_streaming,omitempty"`
+
+	// Show Zoom windows during screen share.
+	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
+
+	// Allow participants to use annotation tools to add information to shared screens.
+	Annotation *bool `json:"annotation,omitempty"`
+
+	AnonymousQuestionAnswer *bool `json:"anonymous_question_answer,omitempty"`
+
+	// Allow host to put attendee on hold.
+	AttendeeOnHold *bool `json:"attendee_on_hold,omitempty"`
+
+	// Whether to enable the Focus Mode feature.
+	AttentionModeFocusMode *bool `json:"attention_mode_focus_mode,omitempty"`
+
+	// Enable users to see and add contacts to 'auto-answer group' in the contact list on chat.
+	AutoAnswer *bool `json:"auto_answer,omitempty"`
+
+	// Whether to enable Zoom's live transcription feature.
+	AutoGeneratedCaptions *bool `json:"auto_generated_captions,omitempty"`
+
+	// Automatically save all in-meeting chats.
+	AutoSavingChat *bool `json:"auto_saving_chat,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	BreakoutRoom *bool `json:"breakout_room,omitempty"`
+
+	// Allow meeting participants to send chat message visible to all participants.
+	Chat *bool `json:"chat,omitempty"`
+
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer *bool `json:"meeting_question_answer,omitempty"`
+
+	// Allow host to type closed captions or assign a participant/third party device to add closed
+	// captions.
+	ClosedCaption *bool `json:"closed_caption,omitempty"`
+
+	// Allow the host to add co-hosts.
+	CoHost *bool `json:"co_host,omitempty"`
+
+	// If set to true, account owners and admins on paid accounts can select data center regions to use
+	// for hosting their real-time meeting and webinar traffic.
+	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
+
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
+	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
+	DisableScreenSharingForInMeetingGuests *bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// Allow users to select stereo audio during a meeting.
+	DscpMarking *bool `json:"dscp_marking,omitempty"`
+
+	// Require that all meetings are encrypted using AES.
+	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
+
+	// Play sound when participants join or leave.
+	EntryExitChime *string `json:"entry_exit_chime,omitempty"`
+
+	// Allow another user to take control of the camera during a meeting.
+	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
+
+	// Enable users to provide feedback to Zoom at the end of the meeting.
+	Feedback *bool `json:"feedback,omitempty"`
+
+	// Indicates whether in-meeting file transfer setting has been enabled for all users on the account
+	// or not.
+	FileTransfer *bool `json:"file_transfer,omitempty"`
+
+	// Whether to enable the viewing of full transcripts in the in-meeting side panel.
+	FullTranscript *bool `json:"full_transcript,omitempty"`
+
+	// Enable higher quality video for host and participants in Meeting.
+	GroupHd *bool `json:"group_hd,omitempty"`
+
+	// Enable higher quality video for host and participants in Webinar.
+	WebinarGroupHd *bool `json:"webinar_group_hd,omitempty"`
+
+	// Whether to allow hosts to assign participants as interpreters who can interpret one language
+	// into another in real-time.
+	LanguageInterpretation *bool `json:"language_interpretation,omitempty"`
+
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time.
+	SignLanguageInterpretation *bool `json:"sign_language_interpretation,omitempty"`
+
+	// Set this field to true to use webinar reactions.
+	WebinarReactions *bool `json:"webinar_reactions,omitempty"`
+
+	// Whether to allow the host to present a survey to participants once a meeting has ended.
+	MeetingSurvey *bool `json:"meeting_survey,omitempty"`
+
+	// Allow users to select original sound during a meeting.
+	OriginalAudio *bool `json:"original_audio,omitempty"`
+
+	// Add 'Polls' to the meeting controls.
+	Polling *bool `json:"polling,omitempty"`
+
+	// Display end-of-meeting experience feedback survey.
+	PostMeetingFeedback *bool `json:"post_meeting_feedback,omitempty"`
+
+	// Allow meeting participants to send a private 1:1 message to another participant.
+	PrivateChat *bool `json:"private_chat,omitempty"`
+
+	// During screen sharing, allow the person who is sharing to let others control the shared content.
+	RemoteControl *bool `json:"remote_control,omitempty"`
+
+	// Whether to enable the Non-verbal feedback setting.
+	NonVerbalFeedback *bool `json:"non_verbal_feedback,omitempty"`
+
+	// Whether to enable the Remote support setting.
+	RemoteSupport *bool `json:"remote_support,omitempty"`
+
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants *bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Whether to allow participants to save closed captions or transcripts.
+	SaveCaption *bool `json:"save_caption,omitempty"`
+
+	// Whether to allow participants to save closed captions or transcripts.
+	SaveCaptions *bool `json:"save_captions,omitempty"`
+
+	// Allow host and participants to share their screen or content during meetings.
+	ScreenSharing *bool `json:"screen_sharing,omitempty"`
+
+	// Allow users to invite participants by email only by default.
+	SendingDefaultEmailInvites *bool `json:"sending_default_email_invites,omitempty"`
+
+	// Always show meeting controls during a meeting.
+	ShowMeetingControlToolbar *bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl *bool `json:"slide_control,omitempty"`
+
+	// Allow users to select stereo audio during a meeting.
+	StereoAudio *bool `json:"stereo_audio,omitempty"`
+
+	// Allow HTML formatting instead of plain text for meeting invitations scheduled with the Outlook
+	// plugin.
+	UseHtmlFormatEmail *bool `json:"use_html_format_email,omitempty"`
+
+	// Enable virtual background.
+	VirtualBackground *bool `json:"virtual_background,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	WebinarChat *bool `json:"webinar_chat,omitempty"`
+
+	// Whether to enable webinar livestreaming.
+	WebinarLiveStreaming *bool `json:"webinar_live_streaming,omitempty"`
+
+	// Whether to allow the host to add polls before or during a webinar.
+	WebinarPolling *bool `json:"webinar_polling,omitempty"`
+
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer *bool `json:"webinar_question_answer,omitempty"`
+
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
+
+	// Allow participants to share a whiteboard that includes annotation tools.
+	Whiteboard *bool `json:"whiteboard,omitempty"`
+}
+
+// AccountLockSettingsMeetingSecurity is the meeting_security field of [AccountLockSettings].
+type AccountLockSettingsMeetingSecurity struct {
+	// Whether to enable the Approve or block entry for users from specific countries/regions setting.
+	ApprovedOrDeniedCountriesOrRegions bool `json:"approved_or_denied_countries_or_regions,omitempty"`
+
+	// Whether all meetings must be secured with at least one security option.
+	AutoSecurity bool `json:"auto_security,omitempty"`
+
+	// Whether users in specific domains are blocked from joining meetings and webinars.
+	BlockUserDomain bool `json:"block_user_domain,omitempty"`
+
+	// Whether to enable the Chat Etiquette Tool.
+	ChatEtiquetteTool bool `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether the meeting passcode is encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
+
+	// Whether use encryption to start a meeting.
+	EncryptionType bool `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
+	EndToEndEncryptedMeetings bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword bool `json:"meeting_password,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether passcodes are required for participants joining by phone.
+	PhonePassword bool `json:"phone_password,omitempty"`
+
+	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are passcode-protected.
+	PMIPassword bool `json:"pmi_password,omitempty"`
+
+	// Whether participants are placed in the Waiting Room when they join a meeting.
+	WaitingRoom bool `json:"waiting_room,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword bool `json:"webinar_password,omitempty"`
+}
+
+// AccountLockSettingsMeetingSecurityRequest is the meeting_security field of
+// [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsMeetingSecurityRequest struct {
+	// Whether to enable the Approve or block entry for users from specific countries/regions setting.
+	ApprovedOrDeniedCountriesOrRegions *bool `json:"approved_or_denied_countries_or_regions,omitempty"`
+
+	// Whether to require that all meetings are secured with at least one security option.
+	AutoSecurity *bool `json:"auto_security,omitempty"`
+
+	// Whether to block users in specific domains from joining meetings and webinars.
+	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+
+	// Whether to enable the Chat Etiquette Tool.
+	ChatEtiquetteTool *bool `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether the meeting passcode will be encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// The type of encryption to use when starting a meeting:
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
+	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword *bool `json:"meeting_password,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient *bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether to require a passcode for participants joining by phone.
+	PhonePassword *bool `json:"phone_password,omitempty"`
+
+	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are passcode-protected.
+	PMIPassword *bool `json:"pmi_password,omitempty"`
+
+	// Whether participants are placed in the Waiting Room when they join a meeting.
+	WaitingRoom *bool `json:"waiting_room,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword *bool `json:"webinar_password,omitempty"`
+}
+
+// AccountLockSettingsOtherOptions is the other_options field of [AccountLockSettings].
+type AccountLockSettingsOtherOptions struct {
+	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open.
+	BlurSnapshot bool `json:"blur_snapshot,omitempty"`
+
+	// Webinar registration options.
+	WebinarRegistrationOptions bool `json:"webinar_registration_options,omitempty"`
+}
+
+// AccountLockSettingsOtherOptionsRequest is the other_options field of
+// [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsOtherOptionsRequest struct {
+	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open.
+	BlurSnapshot *bool `json:"blur_snapshot,omitempty"`
+
+	// Webinar registration options.
+	WebinarRegistrationOptions *bool `json:"webinar_registration_options,omitempty"`
+}
+
+// AccountLockSettingsRecording is the recording field of [AccountLockSettings].
+type AccountLockSettingsRecording struct {
+	// Make cloud recordings accessible to account members only.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitempty"`
+
+	// Allow Zoom to automatically delete recordings permanently after a specified number of days.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitempty"`
+
+	// Record meetings automatically as they start.
+	AutoRecording bool `json:"auto_recording,omitempty"`
+
+	// Allow hosts to record and save the meeting / webinar in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitempty"`
+
+	// Allow anyone with a link to the cloud recording to download.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitempty"`
+
+	// Allow the host to delete the recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitempty"`
+
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl bool `json:"ip_address_access_control,omitempty"`
+
+	// Allow hosts and participants to record the meeting to a local file.
+	LocalRecording bool `json:"local_recording,omitempty"`
+
+	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitempty"`
+
+	// Only authenticated users can view cloud recordings.
+	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
+
+	// Archiving solution settings.
+	Archive bool `json:"archive,omitempty"`
+}
+
+// AccountLockSettingsRecordingRequest is the recording field of [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsRecordingRequest struct {
+	// Make cloud recordings accessible to account members only.
+	AccountUserAccessRecording *bool `json:"account_user_access_recording,omitempty"`
+
+	// Allow Zoom to automatically delete recordings permanently after a specified number of days.
+	AutoDeleteCmr *bool `json:"auto_delete_cmr,omitempty"`
+
+	// Record meetings automatically as they start.
+	AutoRecording *bool `json:"auto_recording,omitempty"`
+
+	// Allow hosts to record and save the meeting / webinar in the cloud.
+	CloudRecording *bool `json:"cloud_recording,omitempty"`
+
+	// Allow anyone with a link to the cloud recording to download.
+	CloudRecordingDownload *bool `json:"cloud_recording_download,omitempty"`
+
+	// Allow the host to delete the recordings.
+	HostDeleteCloudRecording *bool `json:"host_delete_cloud_recording,omitempty"`
+
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *bool `json:"ip_address_access_control,omitempty"`
+
+	// Allow hosts and participants to record the meeting to a local file.
+	LocalRecording *bool `json:"local_recording,omitempty"`
+
+	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	PreventHostAccessRecording *bool `json:"prevent_host_access_recording,omitempty"`
+
+	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+
+	// Archiving solution settings.
+	Archive *bool `json:"archive,omitempty"`
+}
+
+// AccountLockSettingsScheduleMeeting is the schedule_meeting field of [AccountLockSettings].
+type AccountLockSettingsScheduleMeeting struct {
+	// Determine how participants can join the audio portion of the meeting.
+	AudioType bool `json:"audio_type,omitempty"`
+
+	// If the value is set to true, the meeting passcode will be encrypted and included in the join
+	// meeting link to allow participants to join with just one click without having to enter the
+	// passcode.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
+
+	// Allow only signed-in users to join meetings.
+	EnforceLogin bool `json:"enforce_login,omitempty"`
+
+	// Specify the domains from which users can join a meeting.
+	EnforceLoginDomains string `json:"enforce_login_domains,omitempty"`
+
+	// Allow only signed-in users with specified domains to join meetings.
+	EnforceLoginWithDomains bool `json:"enforce_login_with_domains,omitempty"`
+
+	// Start meetings with host video on.
+	HostVideo bool `json:"host_video,omitempty"`
+
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost bool `json:"join_before_host,omitempty"`
+
+	// Only authenticated users can join meetings.
+	MeetingAuthentication bool `json:"meeting_authentication,omitempty"`
+
+	// Whether to enable the Always display "Zoom Meeting" as the meeting topic setting.
+	NotStoreMeetingTopic bool `json:"not_store_meeting_topic,omitempty"`
+
+	// Whether to enable the Always show "Zoom Webinar" as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic bool `json:"always_display_zoom_webinar_as_topic,omitempty"`
+
+	// Start meetings with participant video on.
+	ParticipantVideo bool `json:"participant_video,omitempty"`
+
+	// Require passcode for instant meetings.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// Require participants to enter passcode for PMI meetings.
+	RequirePasswordForPMIMeetings bool `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// This setting applies for regular meetings that do not use a PMI.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when starting an instant meeting.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when scheduling a meeting.
+	UsePMIForScheduledMeetings bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
+
+	// Whether to enable the [Enable continuous meeting chat] setting.
+	ContinuousMeetingChat bool `json:"continuous_meeting_chat,omitempty"`
+}
+
+// AccountLockSettingsScheduleMeetingRequest is the schedule_meeting field of
+// [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsScheduleMeetingRequest struct {
+	// Determine how participants can join the audio portion of the meeting.
+	AudioType *bool `json:"audio_type,omitempty"`
+
+	// If the value is set to true, the meeting passcode will be encrypted and included in the join
+	// meeting link to allow participants to join with just one click without having to enter the
+	// passcode.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// Participants must always sign in before joining the scheduled meeting.
+	EnforceLogin *bool `json:"enforce_login,omitempty"`
+
+	// Specify the domains from which users can join a meeting.
+	EnforceLoginDomains *string `json:"enforce_login_domains,omitempty"`
+
+	// Allow only signed-in users with specified domains to join meetings.
+	EnforceLoginWithDomains *bool `json:"enforce_login_with_domains,omitempty"`
+
+	// Start meetings with host video on.
+	HostVideo *bool `json:"host_video,omitempty"`
+
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost *bool `json:"join_before_host,omitempty"`
+
+	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+
+	// Whether to enable the Always display "Zoom Meeting" as the meeting topic setting.
+	NotStoreMeetingTopic *bool `json:"not_store_meeting_topic,omitempty"`
+
+	// Whether to enable the Always show "Zoom Webinar" as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic *bool `json:"always_display_zoom_webinar_as_topic,omitempty"`
+
+	// Start meetings with participant video on.
+	ParticipantVideo *bool `json:"participant_video,omitempty"`
+
+	// Turn the lock setting on or off for the Enable Personal Meeting ID setting for an entire
+	// account.
+	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
+
+	// Require passcode for instant meetings.
+	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// Require participants to enter passcode for PMI meetings.
+	RequirePasswordForPMIMeetings *bool `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// This setting applies for regular meetings that do not use a PMI.
+	RequirePasswordForSchedulingNewMeetings *bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when starting an instant meeting.
+	UsePMIForInstantMeetings *bool `json:"use_pmi_for_instant_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when scheduling a meeting.
+	UsePMIForScheduledMeetings *bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
+
+	// Whether to enable the [Enable continuous meeting chat] setting.
+	ContinuousMeetingChat *bool `json:"continuous_meeting_chat,omitempty"`
+}
+
+// AccountLockSettingsTSP is the tsp field of [AccountLockSettings]. Account Settings: TSP.
+type AccountLockSettingsTSP struct {
+	// Call Out.
+	CallOut bool `json:"call_out,omitempty"`
+
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitempty"`
+
+	// Display toll-free numbers.
+	DisplayTollFreeNumbers bool `json:"display_toll_free_numbers,omitempty"`
+}
+
+// AccountLockSettingsTSPRequest is the tsp field of [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsTSPRequest struct {
+	// Call Out.
+	CallOut *bool `json:"call_out,omitempty"`
+
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
+}
+
+// AccountLockSettingsTelephony is the telephony field of [AccountLockSettings]. Account Settings:
+// Telephony.
+type AccountLockSettingsTelephony struct {
+	// Indicates where most of the participants call into or call from during a meeting.
+	TelephonyRegions bool `json:"telephony_regions,omitempty"`
+
+	// Allow users to join the meeting using the existing 3rd party audio configuration.
+	ThirdPartyAudio bool `json:"third_party_audio,omitempty"`
+}
+
+// AccountLockSettingsTelephonyRequest is the telephony field of [UpdateAccountLockSettingsRequest].
+type AccountLockSettingsTelephonyRequest struct {
+	TelephonyRegions *bool `json:"telephony_regions,omitempty"`
+
+	// Allow users to join the meeting using the existing 3rd party audio configuration.
+	ThirdPartyAudio *bool `json:"third_party_audio,omitempty"`
+}
+
+// AccountManagedDomains is the response of [AccountsService.GetManagedDomains].
+type AccountManagedDomains struct {
+	// Information about the managed domains.
+	Domains []AccountManagedDomainsDomain `json:"domains,omitempty"`
+
+	// The total number of records returned.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *AccountManagedDomains) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// AccountManagedDomainsDomain is the domains field of [AccountManagedDomains].
+type AccountManagedDomainsDomain struct {
+	// The domain's name.
+	Domain string `json:"domain,omitempty"`
+
+	// The domain's status.
+	Status string `json:"status,omitempty"`
+}
+
+// AccountRegistrationSettings is the response of [AccountsService.GetRegistrationSettings].
+type AccountRegistrationSettings struct {
+	// When participants submit registration, do something.
+	Options *AccountRegistrationSettingsOptions `json:"options,omitempty"`
+
+	// Array of Registrant Questions.
+	Questions []AccountRegistrationSettingsQuestion `json:"questions,omitempty"`
+
+	// Approval type for the registration.
+	ApproveType int `json:"approve_type,omitempty"`
+
+	// Array of Registrant Custom Questions.
+	CustomQuestions []AccountRegistrationSettingsCustomQuestion `json:"custom_questions,omitempty"`
+}
+
+// AccountRegistrationSettingsCustomQuestion is the custom_questions field of
+// [AccountRegistrationSettings].
+type AccountRegistrationSettingsCustomQuestion struct {
+	// Title of the custom question.
+	Title string `json:"title,omitempty"`
+
+	// Type of the question being asked.
+	Type AccountRegistrationSettingsCustomQuestionType `json:"type,omitempty"`
+
+	// Decide whether this field are required.
+	Required bool `json:"required,omitempty"`
+
+	// Indicates whether or not the custom question is required to be answered by participants or not.
+	Selected bool `json:"selected,omitempty"`
+
+	// Answer choices for the custom question.
+	Answers []string `json:"answers,omitempty"`
+}
+
+// AccountRegistrationSettingsCustomQuestionRequest is the custom_questions field of
+// [UpdateAccountRegistrationSettingsRequest].
+type AccountRegistrationSettingsCustomQuestionRequest struct {
+	// Title of the custom question.
+	Title string `json:"title,omitempty"`
+
+	// Type of the question being asked.
+	Type AccountRegistrationSettingsCustomQuestionType `json:"type,omitempty"`
+
+	// Decide whether this field are required.
+	Required *bool `json:"required,omitempty"`
+
+	// Indicates whether or not the custom question is required to be answered by participants or not.
+	Selected *bool `json:"selected,omitempty"`
+
+	// Answer choices for the custom question.
+	Answers []string `json:"answers,omitempty"`
+}
+
+// AccountRegistrationSettingsOptions is the options field of [AccountRegistrationSettings]. When
+// participants submit registration, do something.
+type AccountRegistrationSettingsOptions struct {
+	// Send an email to host when someone registers.
+	HostEmailNotification bool `json:"host_email_notification,omitempty"`
+
+	// Close registration after event date.
+	CloseRegistration bool `json:"close_registration,omitempty"`
+
+	// Allow participants to join from multiple devices.
+	AllowParticipantsToJoinFromMultipleDevices bool `json:"allow_participants_to_join_from_multiple_devices,omitempty"`
+
+	// Show social share buttons on registration page.
+	ShowSocialShareButtons bool `json:"show_social_share_buttons,omitempty"`
+}
+
+// AccountRegistrationSettingsOptionsRequest is the options field of
+// [UpdateAccountRegistrationSettingsRequest]. When participants submit registration, do something.
+type AccountRegistrationSettingsOptionsRequest struct {
+	// Send an email to host when someone registers.
+	HostEmailNotification *bool `json:"host_email_notification,omitempty"`
+
+	// Close registration after event date.
+	CloseRegistration *bool `json:"close_registration,omitempty"`
+
+	// Allow participants to join from multiple devices.
+	AllowParticipantsToJoinFromMultipleDevices *bool `json:"allow_participants_to_join_from_multiple_devices,omitempty"`
+
+	// Show social share buttons on registration page.
+	ShowSocialShareButtons *bool `json:"show_social_share_buttons,omitempty"`
+}
+
+// AccountRegistrationSettingsQuestion is the questions field of [AccountRegistrationSettings].
+type AccountRegistrationSettingsQuestion struct {
+	// Field name of the question.
+	FieldName AccountRegistrationSettingsQuestionFieldName `json:"field_name,omitempty"`
+
+	// Decide whether this field are required.
+	Required bool `json:"required,omitempty"`
+
+	// Indicates whether or not the displayed fields are required to be filled out by registrants.
+	Selected bool `json:"selected,omitempty"`
+}
+
+// AccountRegistrationSettingsQuestionRequest is the questions field of
+// [UpdateAccountRegistrationSettingsRequest].
+type AccountRegistrationSettingsQuestionRequest struct {
+	// Field name of the question.
+	FieldName AccountRegistrationSettingsQuestionFieldName `json:"field_name,omitempty"`
+
+	// Decide whether this field are required.
+	Required *bool `json:"required,omitempty"`
+
+	// Indicates whether or not the displayed fields are required to be filled out by registrants.
+	Selected *bool `json:"selected,omitempty"`
+}
+
+// AccountSettings is the response of [AccountsService.GetSettings].
+type AccountSettings struct {
+	// Security settings of an Account.
+	Security *AccountSettingsSecurity `json:"security,omitempty"`
+
+	// Account Audio Conference Settings.
+	AudioConferencing *AudioConferencingSettings `json:"audio_conferencing,omitempty"`
+
+	// The account's chat settings.
+	Chat *AccountSettingsChat `json:"chat,omitempty"`
+
+	// Account Settings: Notification.
+	EmailNotification *AccountSettingsEmailNotification `json:"email_notification,omitempty"`
+
+	// Account Settings: Feature.
+	Feature *AccountSettingsFeature `json:"feature,omitempty"`
+
+	// The in-meeting account setting.
+	InMeeting *AccountSettingsInMeeting `json:"in_meeting,omitempty"`
+
+	// Account Integration Settings.
+	Integration *AccountSettingsIntegration `json:"integration,omitempty"`
+
+	OtherOptions *AccountSettingsOtherOptions `json:"other_options,omitempty"`
+
+	Profile *ProfileSettings `json:"profile,omitempty"`
+
+	// Account Settings: Recording.
+	Recording *AccountSettingsRecording `json:"recording,omitempty"`
+
+	// Account Settings: Schedule Meeting.
+	ScheduleMeeting *AccountSettingsScheduleMeeting `json:"schedule_meeting,omitempty"`
+
+	// Account Settings: Telephony.
+	Telephony *AccountSettingsTelephony `json:"telephony,omitempty"`
+
+	// Account Settings: TSP.
+	TSP *AccountSettingsTSP `json:"tsp,omitempty"`
+
+	// Account Settings: Zoom Rooms.
+	ZoomRooms *AccountSettingsZoomRooms `json:"zoom_rooms,omitempty"`
+
+	// Account Settings: Smart Recognition.
+	SmartRecognition *AccountSettingsSmartRecognition `json:"smart_recognition,omitempty"`
+
+	// Email and calendar related settings.
+	MailCalendar *AccountSettingsMailCalendar `json:"mail_calendar,omitempty"`
+
+	// General settings.
+	GeneralSetting *AccountSettingsGeneralSetting `json:"general_setting,omitempty"`
+
+	// Whether to enable the Allow authentication exception setting.
+	AllowAuthenticationException bool `json:"allow_authentication_exception,omitempty"`
+
+	// The account's Meeting Authentication Options settings.
+	AuthenticationOptions []AuthenticationOption `json:"authentication_options,omitempty"`
+
+	// Whether to only allow authenticated users to join meetings.
+	MeetingAuthentication bool `json:"meeting_authentication,omitempty"`
+
+	// Only authenticated users can view cloud recordings.
+	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
+
+	MeetingSecurity *AccountSettingsMeetingSecurity `json:"meeting_security,omitempty"`
+
+	InSession *AccountSettingsInSession `json:"in_session,omitempty"`
+
+	SessionSecurity *AccountSettingsSessionSecurity `json:"session_security,omitempty"`
+}
+
+// AccountSettingsChat is the chat field of [AccountSettings]. The account's chat settings.
+type AccountSettingsChat struct {
+	// Whether chatbots added to chats and channels can read and write messages.
+	AllowBotsChat bool `json:"allow_bots_chat,omitempty"`
+
+	// Users can share and view files in chats and channels.
+	ShareFiles *AccountSettingsChatShareFiles `json:"share_files,omitempty"`
+
+	// Chat emojis.
+	ChatEmojis *AccountSettingsChatChatEmojis `json:"chat_emojis,omitempty"`
+
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages bool `json:"record_voice_messages,omitempty"`
+
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	RecordVideoMessages bool `json:"record_video_messages,omitempty"`
+
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture bool `json:"screen_capture,omitempty"`
+
+	// Allow users to create public channels.
+	CreatePublicChannels bool `json:"create_public_channels,omitempty"`
+
+	// Allow users to create private channels.
+	CreatePrivateChannels bool `json:"create_private_channels,omitempty"`
+
+	// Allow users to create group chats.
+	CreateGroupChat bool `json:"create_group_chat,omitempty"`
+
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat bool `json:"share_links_in_chat,omitempty"`
+
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat bool `json:"schedule_meetings_in_chat,omitempty"`
+
+	// Set retention period for messages and files in Zoom's cloud.
+	SetRetentionPeriodInCloud *AccountSettingsChatSetRetentionPeriodInCloud `json:"set_retention_period_in_cloud,omitempty"`
+
+	// Store messages on local devices, excluding personal channel messages.
+	SetRetentionPeriodInLocal *AccountSettingsChatSetRetentionPeriodInLocal `json:"set_retention_period_in_local,omitempty"`
+
+	// Allow users to add contacts.
+	AllowUsersToAddContacts *AccountSettingsChatAllowUsersToAddContacts `json:"allow_users_to_add_contacts,omitempty"`
+
+	// Allow users to chat with others.
+	AllowUsersToChatWithOthers *AccountSettingsChatAllowUsersToChatWithOthers `json:"allow_users_to_chat_with_others,omitempty"`
+
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool *AccountSettingsChatChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+
+	// Send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService *AccountSettingsChatSendDataToThirdPartyArchivingService `json:"send_data_to_third_party_archiving_service,omitempty"`
+
+	// Store personal channel messages on local devices.
+	ApplyLocalStorageToPersonalChannel *AccountSettingsChatApplyLocalStorageToPersonalChannel `json:"apply_local_storage_to_personal_channel,omitempty"`
+
+	// Allow users to translate team chat messages.
+	TranslateMessages bool `json:"translate_messages,omitempty"`
+
+	// Allow users to search GIF images from GIPHY when they compose messages.
+	SearchAndSendAnimatedGifImages *AccountSettingsChatSearchAndSendAnimatedGifImages `json:"search_and_send_animated_gif_images,omitempty"`
+
+	// Restrict external collaboration in group chats and channels for a select group.
+	ExternalCollabRestrict *AccountSettingsChatExternalCollabRestrict `json:"external_collab_restrict,omitempty"`
+
+	// Add external users into group chats and channels.
+	ExternalUserControl *AccountSettingsChatExternalUserControl `json:"external_user_control,omitempty"`
+
+	// Require admin approval for adding external users in group chats and channels.
+	ExternalInviteApprove *AccountSettingsChatExternalInviteApprove `json:"external_invite_approve,omitempty"`
+
+	// Allow members of your organization to join external group chats and channels.
+	ExternalMemberJoin *AccountSettingsChatExternalMemberJoin `json:"external_member_join,omitempty"`
+
+	// Require admin approval for joining external group chats and channels.
+	ExternalJoinApprove *AccountSettingsChatExternalJoinApprove `json:"external_join_approve,omitempty"`
+
+	// Downloading files.
+	DownloadFile bool `json:"download_file,omitempty"`
+
+	// Share screen in chat.
+	ShareScreenInChat bool `json:"share_screen_in_chat,omitempty"`
+
+	// Send code snippet.
+	CodeSnippet bool `json:"code_snippet,omitempty"`
+
+	// Enable Personal Chat.
+	PersonalChannel bool `json:"personal_channel,omitempty"`
+
+	// Store edited and deleted message revisions.
+	StoreReviseChat bool `json:"store_revise_chat,omitempty"`
+
+	// Set Team Chat as a default tab for first-time users.
+	SetChatAsDefaultTab bool `json:"set_chat_as_default_tab,omitempty"`
+
+	// Allow hyperlinks in Team Chat.
+	HyperLink bool `json:"hyper_link,omitempty"`
+
+	// Suppress deleted, deactivated, and reactivated user notice in group chats and channels.
+	SuppressRemovalNotification bool `json:"suppress_removal_notification,omitempty"`
+
+	// Suppress add and remove user notice in channels.
+	SuppressUserGroupNotification bool `json:"suppress_user_group_notification,omitempty"`
+
+	// Allow channel owner and admin(s) to remove messages of other members.
+	AllowRemoveMsgByOwnerAndAdmins bool `json:"allow_remove_msg_by_owner_and_admins,omitempty"`
+
+	// Allow huddles from channels.
+	AllowHuddlesFromChannels bool `json:"allow_huddles_from_channels,omitempty"`
+
+	// Allow users to create Shared Spaces.
+	SharedSpaces bool `json:"shared_spaces,omitempty"`
+
+	// Allow users to create email addresses for chats and channels.
+	ChatEmailAddress *AccountSettingsChatChatEmailAddress `json:"chat_email_address,omitempty"`
+
+	// Indicate when messages have been seen by recipients, for chats and channels with less than 20
+	// members.
+	ReadReceipts *AccountSettingsChatReadReceipts `json:"read_receipts,omitempty"`
+
+	// When this setting is enabled, users can delete their own messages in Team Chat.
+	AllowDeleteMessage *AccountSettingsChatAllowDeleteMessage `json:"allow_delete_message,omitempty"`
+
+	// When this setting is enabled, users can edit their own messages in Team Chat.
+	AllowEditMessage *AccountSettingsChatAllowEditMessage `json:"allow_edit_message,omitempty"`
+
+	// Show status to internal contacts.
+	ShowStatusToInternalContact bool `json:"show_status_to_internal_contact,omitempty"`
+
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting bool `json:"presence_on_meeting,omitempty"`
+
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver bool `json:"presence_away_when_screen_saver,omitempty"`
+
+	// Show H.323 contacts.
+	ShowH323ContactTab bool `json:"show_h323_contact_tab,omitempty"`
+
+	// Allow users to summarize chats, channels, and shared documents.
+	AISummary *AccountSettingsChatAISummary `json:"ai_summary,omitempty"`
+
+	// Allow users to summarize chats, channels, and shared documents.
+	AICompose *AccountSettingsChatAICompose `json:"ai_compose,omitempty"`
+
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend bool `json:"ai_recommend,omitempty"`
+
+	// Quick reply with AI Companion.
+	AIQuickReply bool `json:"ai_quick_reply,omitempty"`
+
+	// Sentence completion with AI Companion.
+	AISentenceCompletion bool `json:"ai_sentence_completion,omitempty"`
+
+	// Quick schedule with AI Companion.
+	AIQuickSchedule bool `json:"ai_quick_schedule,omitempty"`
+
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll bool `json:"survey_poll,omitempty"`
+}
+
+// AccountSettingsChatAICompose is the ai_compose field of [AccountSettingsChat]. Allow users to
+// summarize chats, channels, and shared documents.
+type AccountSettingsChatAICompose struct {
+	// Compose with AI Companion.
+	Enable bool `json:"enable,omitempty"`
+
+	// Show in Team Chat.
+	ShownInTeamChat bool `json:"shown_in_team_chat,omitempty"`
+}
+
+// AccountSettingsChatAIComposeRequest is the ai_compose field of [AccountSettingsChatRequest].
+// Allow users to summarize chats, channels, and shared documents.
+type AccountSettingsChatAIComposeRequest struct {
+	// Compose with AI Companion.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Show in Team Chat.
+	ShownInTeamChat *bool `json:"shown_in_team_chat,omitempty"`
+}
+
+// AccountSettingsChatAISummary is the ai_summary field of [AccountSettingsChat]. Allow users to
+// summarize chats, channels, and shared documents.
+type AccountSettingsChatAISummary struct {
+	// Summarize with AI Companion.
+	Enable bool `json:"enable,omitempty"`
+
+	// Show in Team Chat.
+	ShownInTeamChat bool `json:"shown_in_team_chat,omitempty"`
+}
+
+// AccountSettingsChatAISummaryRequest is the ai_summary field of [AccountSettingsChatRequest].
+// Allow users to summarize chats, channels, and shared documents.
+type AccountSettingsChatAISummaryRequest struct {
+	// Summarize with AI Companion.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Show in Team Chat.
+	ShownInTeamChat *bool `json:"shown_in_team_chat,omitempty"`
+}
+
+// AccountSettingsChatAllowDeleteMessage is the allow_delete_message field of [AccountSettingsChat].
+// When this setting is enabled, users can delete their own messages in Team Chat.
+type AccountSettingsChatAllowDeleteMessage struct {
+	// Allow users to delete messages.
+	Enable bool `json:"enable,omitempty"`
+
+	// Within how many minitues of posting.
+	Time int `json:"time,omitempty"`
+}
+
+// AccountSettingsChatAllowDeleteMessageRequest is the allow_delete_message field of
+// [AccountSettingsChatRequest]. When this setting is enabled, users can delete their own messages
+// in Team Chat.
+type AccountSettingsChatAllowDeleteMessageRequest struct {
+	// Allow users to delete messages.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Within how many minitues of posting.
+	Time *int `json:"time,omitempty"`
+}
+
+// AccountSettingsChatAllowEditMessage is the allow_edit_message field of [AccountSettingsChat].
+// When this setting is enabled, users can edit their own messages in Team Chat.
+type AccountSettingsChatAllowEditMessage struct {
+	// Allow users to edit messages.
+	Enable bool `json:"enable,omitempty"`
+
+	// Within how many minitues of posting.
+	Time int `json:"time,omitempty"`
+}
+
+// AccountSettingsChatAllowEditMessageRequest is the allow_edit_message field of
+// [AccountSettingsChatRequest]. When this setting is enabled, users can edit their own messages in
+// Team Chat.
+type AccountSettingsChatAllowEditMessageRequest struct {
+	// Allow users to edit messages.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Within how many minitues of posting.
+	Time *int `json:"time,omitempty"`
+}
+
+// AccountSettingsChatAllowUsersToAddContacts is the allow_users_to_add_contacts field of
+// [AccountSettingsChat]. Allow users to add contacts.
+type AccountSettingsChatAllowUsersToAddContacts struct {
+	// By disabling this setting, users will not be able to add contacts.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The domains or emails (internal or external).
+	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+}
+
+// AccountSettingsChatAllowUsersToAddContactsRequest is the allow_users_to_add_contacts field of
+// [AccountSettingsChatRequest]. Allow users to add contacts.
+type AccountSettingsChatAllowUsersToAddContactsRequest struct {
+	// By disabling this setting, users will not be able to add contacts.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts.
+	SelectedOption *int `json:"selected_option,omitempty"`
+
+	// The internal or external domains or emails.
+	UserEmailAddresses *string `json:"user_email_addresses,omitempty"`
+}
+
+// AccountSettingsChatAllowUsersToChatWithOthers is the allow_users_to_chat_with_others field of
+// [AccountSettingsChat]. Allow users to chat with others.
+type AccountSettingsChatAllowUsersToChatWithOthers struct {
+	// If you select 'In the same organization', users may still be able to chat with external users if
+	// they are added to channels or group chats with external users.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The domains or emails, internal or external.
+	UserEmailAddresses string `json:"user_email_addresses,omitempty"`
+}
+
+// AccountSettingsChatAllowUsersToChatWithOthersRequest is the allow_users_to_chat_with_others field
+// of [AccountSettingsChatRequest]. Allow users to chat with others.
+type AccountSettingsChatAllowUsersToChatWithOthersRequest struct {
+	// If you select 'In the same organization', users may still be able to chat with external users if
+	// they are added to channels or group chats with external users.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of allowing users to add contacts.
+	SelectedOption *int `json:"selected_option,omitempty"`
+
+	// The internal or external domains or emails.
+	UserEmailAddresses *string `json:"user_email_addresses,omitempty"`
+}
+
+// AccountSettingsChatApplyLocalStorageToPersonalChannel is the
+// apply_local_storage_to_personal_channel field of [AccountSettingsChat]. Store personal channel
+// messages on local devices.
+type AccountSettingsChatApplyLocalStorageToPersonalChannel struct {
+	// Specify how long your messages sent in your personal channel are saved on local devices.
+	Enable bool `json:"enable,omitempty"`
+
+	// Delete data after retention period.
+	RetentionPeriod string `json:"retention_period,omitempty"`
+}
+
+// AccountSettingsChatApplyLocalStorageToPersonalChannelRequest is the
+// apply_local_storage_to_personal_channel field of [AccountSettingsChatRequest]. Store personal
+// channel messages on local devices.
+type AccountSettingsChatApplyLocalStorageToPersonalChannelRequest struct {
+	// Specify how long your messages sent in your personal channel are saved on local devices.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Delete data after retention period.
+	RetentionPeriod *string `json:"retention_period,omitempty"`
+}
+
+// AccountSettingsChatChatEmailAddress is the chat_email_address field of [AccountSettingsChat].
+// Allow users to create email addresses for chats and channels.
+type AccountSettingsChatChatEmailAddress struct {
+	// Chat email address.
+	Enable bool `json:"enable,omitempty"`
+
+	// Only allow emails from specified domains.
+	OnlyAllowSpecificDomains bool `json:"only_allow_specific_domains,omitempty"`
+
+	// Specified domains.
+	SpecificDomains []string `json:"specific_domains,omitempty"`
+}
+
+// AccountSettingsChatChatEmailAddressRequest is the chat_email_address field of
+// [AccountSettingsChatRequest]. Allow users to create email addresses for chats and channels.
+type AccountSettingsChatChatEmailAddressRequest struct {
+	// Chat email address.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Only allow emails from specified domains.
+	OnlyAllowSpecificDomains *bool `json:"only_allow_specific_domains,omitempty"`
+
+	// Specified domains.
+	SpecificDomains []string `json:"specific_domains,omitzero"`
+}
+
+// AccountSettingsChatChatEmojis is the chat_emojis field of [AccountSettingsChat]. Chat emojis.
+type AccountSettingsChatChatEmojis struct {
+	// Allow users to use the emoji library in direct messages or group conversations.
+	Enable bool `json:"enable,omitempty"`
+
+	// All emojis / selected emojis.
+	EmojisOption EmojiOption `json:"emojis_option,omitempty"`
+}
+
+// AccountSettingsChatChatEmojisRequest is the chat_emojis field of [AccountSettingsChatRequest].
+// Chat emojis.
+type AccountSettingsChatChatEmojisRequest struct {
+	// Allow users to use the emoji library in direct messages or group conversations.
+	Enable *bool `json:"enable,omitempty"`
+
+	// All emojis / selected emojis.
+	EmojisOption *EmojiOption `json:"emojis_option,omitempty"`
+}
+
+// AccountSettingsChatChatEtiquetteTool is the chat_etiquette_tool field of [AccountSettingsChat].
+// Information about the Chat Etiquette Tool.
+type AccountSettingsChatChatEtiquetteTool struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable bool `json:"enable,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
+
+	// The read-only maximum number of Chat Etiquette Tool policies.
+	PolicyMaxCount int `json:"policy_max_count,omitempty"`
+}
+
+// AccountSettingsChatChatEtiquetteToolRequest is the chat_etiquette_tool field of
+// [AccountSettingsChatRequest]. Information about the Chat Etiquette tool.
+type AccountSettingsChatChatEtiquetteToolRequest struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The policy operation to perform for the update.
+	Operate *AccountSettingsChatChatEtiquetteToolOperate `json:"operate,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
+}
+
+// AccountSettingsChatExternalCollabRestrict is the external_collab_restrict field of
+// [AccountSettingsChat]. Restrict external collaboration in group chats and channels for a select
+// group.
+type AccountSettingsChatExternalCollabRestrict struct {
+	// Restrict external collaboration in group chats and channels for a select group.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of restrict external collaboration in group chats and channels for a select group.
+	ExternalChat AccountSettingsChatExternalCollabRestrictExternalChat `json:"external_chat,omitempty"`
+
+	// The group Id.
+	GroupID string `json:"group_id,omitempty"`
+}
+
+// AccountSettingsChatExternalCollabRestrictRequest is the external_collab_restrict field of
+// [AccountSettingsChatRequest]. Restrict external collaboration in group chats and channels for a
+// select group.
+type AccountSettingsChatExternalCollabRestrictRequest struct {
+	// Restrict external collaboration in group chats and channels for a select group.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of restrict external collaboration in group chats and channels for a select group.
+	ExternalChat *AccountSettingsChatExternalCollabRestrictExternalChat `json:"external_chat,omitempty"`
+
+	// The group Id.
+	GroupID *string `json:"group_id,omitempty"`
+}
+
+// AccountSettingsChatExternalInviteApprove is the external_invite_approve field of
+// [AccountSettingsChat]. Require admin approval for adding external users in group chats and
+// channels.
+type AccountSettingsChatExternalInviteApprove struct {
+	// Require admin approval for adding external users in group chats and channels.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of requiring admin approval for adding external users in group chats and channels* 1 -
+	// Send requests directly to all approvers* 2 - Send requests to a specific channel.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The channel Id.
+	ChannelID string `json:"channel_id,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalInviteApproveRequest is the external_invite_approve field of
+// [AccountSettingsChatRequest]. Require admin approval for adding external users in group chats and
+// channels.
+type AccountSettingsChatExternalInviteApproveRequest struct {
+	// Require admin approval for adding external users in group chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of requiring admin approval for adding external users in group chats and channels* 1 -
+	// Send requests directly to all approvers* 2 - Send requests to a specific channel.
+	SelectedOption *int `json:"selected_option,omitempty"`
+
+	// The channel Id.
+	ChannelID *string `json:"channel_id,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount *bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalJoinApprove is the external_join_approve field of
+// [AccountSettingsChat]. Require admin approval for joining external group chats and channels.
+type AccountSettingsChatExternalJoinApprove struct {
+	// Require admin approval for joining external group chats and channels.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of requiring admin approval for joining external group chats and channels.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// The channel Id.
+	ChannelID string `json:"channel_id,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalJoinApproveRequest is the external_join_approve field of
+// [AccountSettingsChatRequest]. Require admin approval for joining external group chats and
+// channels.
+type AccountSettingsChatExternalJoinApproveRequest struct {
+	// Require admin approval for joining external group chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of requiring admin approval for joining external group chats and channels.
+	SelectedOption *int `json:"selected_option,omitempty"`
+
+	// The channel Id.
+	ChannelID *string `json:"channel_id,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount *bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalMemberJoin is the external_member_join field of [AccountSettingsChat].
+// Allow members of your organization to join external group chats and channels.
+type AccountSettingsChatExternalMemberJoin struct {
+	// Allow members of your organization to join external group chats and channels.
+	Enable bool `json:"enable,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalMemberJoinRequest is the external_member_join field of
+// [AccountSettingsChatRequest]. Allow members of your organization to join external group chats and
+// channels.
+type AccountSettingsChatExternalMemberJoinRequest struct {
+	// Allow members of your organization to join external group chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount *bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalUserControl is the external_user_control field of
+// [AccountSettingsChat]. Add external users into group chats and channels.
+type AccountSettingsChatExternalUserControl struct {
+	// Allow to add external users into group chats and channels.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of allowing external user control.
+	SelectedOption int `json:"selected_option,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatExternalUserControlRequest is the external_user_control field of
+// [AccountSettingsChatRequest]. Add external users into group chats and channels.
+type AccountSettingsChatExternalUserControlRequest struct {
+	// Allow to add external users into group chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of allowing external user control.
+	SelectedOption *int `json:"selected_option,omitempty"`
+
+	// Allow this setting to be edited for specified accounts.
+	ExternalAccount *bool `json:"external_account,omitempty"`
+}
+
+// AccountSettingsChatReadReceipts is the read_receipts field of [AccountSettingsChat]. Indicate
+// when messages have been seen by recipients, for chats and channels with less than 20 members.
+type AccountSettingsChatReadReceipts struct {
+	// Enable read receipts.
+	Enable bool `json:"enable,omitempty"`
+
+	// Allow users to opt out.
+	AllowUsersOptOut bool `json:"allow_users_opt_out,omitempty"`
+}
+
+// AccountSettingsChatReadReceiptsRequest is the read_receipts field of
+// [AccountSettingsChatRequest]. Indicate when messages have been seen by recipients, for chats and
+// channels with less than 20 members.
+type AccountSettingsChatReadReceiptsRequest struct {
+	// Enable read receipts.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Allow users to opt out.
+	AllowUsersOptOut *bool `json:"allow_users_opt_out,omitempty"`
+}
+
+// AccountSettingsChatRequest is the chat field of [UpdateAccountSettingsRequest]. The account's
+// chat settings.
+type AccountSettingsChatRequest struct {
+	// Whether chatbots added to chats and channels can read and write messages.
+	AllowBotsChat *bool `json:"allow_bots_chat,omitempty"`
+
+	// Users can share and view files in chats and channels.
+	ShareFiles *AccountSettingsChatShareFilesRequest `json:"share_files,omitempty"`
+
+	// Chat emojis.
+	ChatEmojis *AccountSettingsChatChatEmojisRequest `json:"chat_emojis,omitempty"`
+
+	// Allow users to record voice messages that can be sent in direct messages or group conversations.
+	RecordVoiceMessages *bool `json:"record_voice_messages,omitempty"`
+
+	// Allow users to record video messages that can be sent in direct messages or group conversations.
+	RecordVideoMessages *bool `json:"record_video_messages,omitempty"`
+
+	// Allow users to take and send screenshots in direct messages or group conversations.
+	ScreenCapture *bool `json:"screen_capture,omitempty"`
+
+	// Allow users to create public channels.
+	CreatePublicChannels *bool `json:"create_public_channels,omitempty"`
+
+	// Allow users to create private channels.
+	CreatePrivateChannels *bool `json:"create_private_channels,omitempty"`
+
+	// Allow users to create group chats.
+	CreateGroupChat *bool `json:"create_group_chat,omitempty"`
+
+	// Share links to messages and channels in Team Chat.
+	ShareLinksInChat *bool `json:"share_links_in_chat,omitempty"`
+
+	// Schedule a meeting from chat or channel.
+	ScheduleMeetingsInChat *bool `json:"schedule_meetings_in_chat,omitempty"`
+
+	// Set retention period for messages and files in Zoom's cloud.
+	SetRetentionPeriodInCloud *AccountSettingsChatSetRetentionPeriodInCloudRequest `json:"set_retention_period_in_cloud,omitempty"`
+
+	// Store messages on local devices, excluding personal channel messages.
+	SetRetentionPeriodInLocal *AccountSettingsChatSetRetentionPeriodInLocalRequest `json:"set_retention_period_in_local,omitempty"`
+
+	// Allow users to add contacts.
+	AllowUsersToAddContacts *AccountSettingsChatAllowUsersToAddContactsRequest `json:"allow_users_to_add_contacts,omitempty"`
+
+	// Allow users to chat with others.
+	AllowUsersToChatWithOthers *AccountSettingsChatAllowUsersToChatWithOthersRequest `json:"allow_users_to_chat_with_others,omitempty"`
+
+	// Information about the Chat Etiquette tool.
+	ChatEtiquetteTool *AccountSettingsChatChatEtiquetteToolRequest `json:"chat_etiquette_tool,omitempty"`
+
+	// Send data to third-party archiving service.
+	SendDataToThirdPartyArchivingService *AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest `json:"send_data_to_third_party_archiving_service,omitempty"`
+
+	// Store personal channel messages on local devices.
+	ApplyLocalStorageToPersonalChannel *AccountSettingsChatApplyLocalStorageToPersonalChannelRequest `json:"apply_local_storage_to_personal_channel,omitempty"`
+
+	// Allow users to translate team chat messages.
+	TranslateMessages *bool `json:"translate_messages,omitempty"`
+
+	// Allow users to search GIF images from GIPHY when they compose messages.
+	SearchAndSendAnimatedGifImages *AccountSettingsChatSearchAndSendAnimatedGifImagesRequest `json:"search_and_send_animated_gif_images,omitempty"`
+
+	// Restrict external collaboration in group chats and channels for a select group.
+	ExternalCollabRestrict *AccountSettingsChatExternalCollabRestrictRequest `json:"external_collab_restrict,omitempty"`
+
+	// Add external users into group chats and channels.
+	ExternalUserControl *AccountSettingsChatExternalUserControlRequest `json:"external_user_control,omitempty"`
+
+	// Require admin approval for adding external users in group chats and channels.
+	ExternalInviteApprove *AccountSettingsChatExternalInviteApproveRequest `json:"external_invite_approve,omitempty"`
+
+	// Allow members of your organization to join external group chats and channels.
+	ExternalMemberJoin *AccountSettingsChatExternalMemberJoinRequest `json:"external_member_join,omitempty"`
+
+	// Require admin approval for joining external group chats and channels.
+	ExternalJoinApprove *AccountSettingsChatExternalJoinApproveRequest `json:"external_join_approve,omitempty"`
+
+	// Downloading files.
+	DownloadFile *bool `json:"download_file,omitempty"`
+
+	// Share screen in chat.
+	ShareScreenInChat *bool `json:"share_screen_in_chat,omitempty"`
+
+	// Send code snippet.
+	CodeSnippet *bool `json:"code_snippet,omitempty"`
+
+	// Enable Personal Chat.
+	PersonalChannel *bool `json:"personal_channel,omitempty"`
+
+	// Store edited and deleted message revisions.
+	StoreReviseChat *bool `json:"store_revise_chat,omitempty"`
+
+	// Set Team Chat as a default tab for first-time users.
+	SetChatAsDefaultTab *bool `json:"set_chat_as_default_tab,omitempty"`
+
+	// Allow hyperlinks in Team Chat.
+	HyperLink *bool `json:"hyper_link,omitempty"`
+
+	// Suppress deleted, deactivated, and reactivated user notice in group chats and channels.
+	SuppressRemovalNotification *bool `json:"suppress_removal_notification,omitempty"`
+
+	// Suppress add and remove user notice in channels.
+	SuppressUserGroupNotification *bool `json:"suppress_user_group_notification,omitempty"`
+
+	// Allow channel owner and admin(s) to remove messages of other members.
+	AllowRemoveMsgByOwnerAndAdmins *bool `json:"allow_remove_msg_by_owner_and_admins,omitempty"`
+
+	// Allow huddles from channels.
+	AllowHuddlesFromChannels *bool `json:"allow_huddles_from_channels,omitempty"`
+
+	// Allow users to create Shared Spaces.
+	SharedSpaces *bool `json:"shared_spaces,omitempty"`
+
+	// Allow users to create email addresses for chats and channels.
+	ChatEmailAddress *AccountSettingsChatChatEmailAddressRequest `json:"chat_email_address,omitempty"`
+
+	// Indicate when messages have been seen by recipients, for chats and channels with less than 20
+	// members.
+	ReadReceipts *AccountSettingsChatReadReceiptsRequest `json:"read_receipts,omitempty"`
+
+	// When this setting is enabled, users can delete their own messages in Team Chat.
+	AllowDeleteMessage *AccountSettingsChatAllowDeleteMessageRequest `json:"allow_delete_message,omitempty"`
+
+	// When this setting is enabled, users can edit their own messages in Team Chat.
+	AllowEditMessage *AccountSettingsChatAllowEditMessageRequest `json:"allow_edit_message,omitempty"`
+
+	// Show status to internal contacts.
+	ShowStatusToInternalContact *bool `json:"show_status_to_internal_contact,omitempty"`
+
+	// Change my presence status when I am in a meeting or call.
+	PresenceOnMeeting *bool `json:"presence_on_meeting,omitempty"`
+
+	// Change my status to away when screen saver begins.
+	PresenceAwayWhenScreenSaver *bool `json:"presence_away_when_screen_saver,omitempty"`
+
+	// Show H.323 contacts.
+	ShowH323ContactTab *bool `json:"show_h323_contact_tab,omitempty"`
+
+	// Allow users to summarize chats, channels, and shared documents.
+	AISummary *AccountSettingsChatAISummaryRequest `json:"ai_summary,omitempty"`
+
+	// Allow users to summarize chats, channels, and shared documents.
+	AICompose *AccountSettingsChatAIComposeRequest `json:"ai_compose,omitempty"`
+
+	// Chat Recommendation with Zoom AI Companion.
+	AIRecommend *bool `json:"ai_recommend,omitempty"`
+
+	// Quick reply with AI Companion.
+	AIQuickReply *bool `json:"ai_quick_reply,omitempty"`
+
+	// Sentence completion with AI Companion.
+	AISentenceCompletion *bool `json:"ai_sentence_completion,omitempty"`
+
+	// Quick schedule with AI Companion.
+	AIQuickSchedule *bool `json:"ai_quick_schedule,omitempty"`
+
+	// Allow users to launch a poll in chats and channels.
+	SurveyPoll *bool `json:"survey_poll,omitempty"`
+}
+
+// AccountSettingsChatSearchAndSendAnimatedGifImages is the search_and_send_animated_gif_images
+// field of [AccountSettingsChat]. Allow users to search GIF images from GIPHY when they compose
+// messages.
+type AccountSettingsChatSearchAndSendAnimatedGifImages struct {
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	Enable bool `json:"enable,omitempty"`
+
+	// Set the GIPHY content rating.
+	GiphyContentRating int `json:"giphy_content_rating,omitempty"`
+}
+
+// AccountSettingsChatSearchAndSendAnimatedGifImagesRequest is the
+// search_and_send_animated_gif_images field of [AccountSettingsChatRequest]. Allow users to search
+// GIF images from GIPHY when they compose messages.
+type AccountSettingsChatSearchAndSendAnimatedGifImagesRequest struct {
+	// Whether to allow users to search GIF images from GIPHY when they compose messages.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Set the GIPHY content rating.
+	GiphyContentRating *int `json:"giphy_content_rating,omitempty"`
+}
+
+// AccountSettingsChatSendDataToThirdPartyArchivingService is the
+// send_data_to_third_party_archiving_service field of [AccountSettingsChat]. Send data to
+// third-party archiving service.
+type AccountSettingsChatSendDataToThirdPartyArchivingService struct {
+	// Allow users to send data to third-party archiving service.
+	Enable bool `json:"enable,omitempty"`
+
+	// The type of global relay.
+	Type AccountSettingsChatSendDataToThirdPartyArchivingServiceType `json:"type,omitempty"`
+
+	// SMTP delivery address.
+	SmtpDeliveryAddress string `json:"smtp_delivery_address,omitempty"`
+
+	// User name.
+	UserName string `json:"user_name,omitempty"`
+
+	// passcode.
+	Passcode Secret `json:"passcode,omitempty"`
+
+	// Authorized channel token.
+	AuthorizedChannelToken Secret `json:"authorized_channel_token,omitempty"`
+}
+
+// AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest is the
+// send_data_to_third_party_archiving_service field of [AccountSettingsChatRequest]. Send data to
+// third-party archiving service.
+type AccountSettingsChatSendDataToThirdPartyArchivingServiceRequest struct {
+	// Allow users to send data to third-party archiving service.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The type of global relay.
+	Type *AccountSettingsChatSendDataToThirdPartyArchivingServiceType `json:"type,omitempty"`
+
+	// SMTP delivery address.
+	SmtpDeliveryAddress *string `json:"smtp_delivery_address,omitempty"`
+
+	// User name.
+	UserName *string `json:"user_name,omitempty"`
+
+	// passcode.
+	Passcode *Secret `json:"passcode,omitempty"`
+
+	// Authorized channel token.
+	AuthorizedChannelToken *Secret `json:"authorized_channel_token,omitempty"`
+}
+
+// AccountSettingsChatSetRetentionPeriodInCloud is the set_retention_period_in_cloud field of
+// [AccountSettingsChat]. Set retention period for messages and files in Zoom's cloud.
+type AccountSettingsChatSetRetentionPeriodInCloud struct {
+	// By default, messages and files are stored in Zoom's cloud.
+	Enable bool `json:"enable,omitempty"`
+
+	// Delete direct messages and group conversations after retention period.
+	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+
+	// Delete data in channels after retention period.
+	RetentionPeriodOfChannels string `json:"retention_period_of_channels,omitempty"`
+}
+
+// AccountSettingsChatSetRetentionPeriodInCloudRequest is the set_retention_period_in_cloud field of
+// [AccountSettingsChatRequest]. Set retention period for messages and files in Zoom's cloud.
+type AccountSettingsChatSetRetentionPeriodInCloudRequest struct {
+	// By default, messages and files are stored in Zoom's cloud.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Delete direct messages and group conversations after retention period.
+	RetentionPeriodOfDirectMessagesAndGroupConversation *string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+
+	// Delete data in channels after retention period.
+	RetentionPeriodOfChannels *string `json:"retention_period_of_channels,omitempty"`
+}
+
+// AccountSettingsChatSetRetentionPeriodInLocal is the set_retention_period_in_local field of
+// [AccountSettingsChat]. Store messages on local devices, excluding personal channel messages.
+type AccountSettingsChatSetRetentionPeriodInLocal struct {
+	// Specify how long your messages are saved on local devices.
+	Enable bool `json:"enable,omitempty"`
+
+	// Delete direct messages and group conversations after retention period.
+	RetentionPeriodOfDirectMessagesAndGroupConversation string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+
+	// Delete data in channels after retention period.
+	RetentionPeriodOfChannels string `json:"retention_period_of_channels,omitempty"`
+}
+
+// AccountSettingsChatSetRetentionPeriodInLocalRequest is the set_retention_period_in_local field of
+// [AccountSettingsChatRequest]. Store messages on local devices, excluding personal channel
+// messages.
+type AccountSettingsChatSetRetentionPeriodInLocalRequest struct {
+	// Specify how long your messages are saved on local devices.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Delete direct messages and group conversations after retention period.
+	RetentionPeriodOfDirectMessagesAndGroupConversation *string `json:"retention_period_of_direct_messages_and_group_conversation,omitempty"`
+
+	// Delete data in channels after retention period.
+	RetentionPeriodOfChannels *string `json:"retention_period_of_channels,omitempty"`
+}
+
+// AccountSettingsChatShareFiles is the share_files field of [AccountSettingsChat]. Users can share
+// and view files in chats and channels.
+type AccountSettingsChatShareFiles struct {
+	// Allow users to view, share, and forward files in chats and channels.
+	Enable bool `json:"enable,omitempty"`
+
+	// Allow users of this account to send files in chats and channels.
+	ShareOption FileShareOption `json:"share_option,omitempty"`
+
+	// Allow users of this account to view files in chats and channels.
+	ViewOption AccountSettingsChatShareFilesViewOption `json:"view_option,omitempty"`
+
+	// User restrictions for sharing and viewing files in chats and channels.
+	Restrictions *AccountSettingsChatShareFilesRestrictions `json:"restrictions,omitempty"`
+}
+
+// AccountSettingsChatShareFilesRequest is the share_files field of [AccountSettingsChatRequest].
+// Users can share and view files in chats and channels.
+type AccountSettingsChatShareFilesRequest struct {
+	// Allow users to view, share, and forward files in chats and channels.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Allow users of this account to send files in chats and channels.
+	ShareOption *FileShareOption `json:"share_option,omitempty"`
+
+	// Allow users of this account to view files in chats and channels.
+	ViewOption *AccountSettingsChatShareFilesViewOption `json:"view_option,omitempty"`
+
+	// User restrictions for sharing and viewing files in chats and channels.
+	Restrictions *AccountSettingsChatShareFilesRestrictionsRequest `json:"restrictions,omitempty"`
+}
+
+// AccountSettingsChatShareFilesRestrictions is the restrictions field of
+// [AccountSettingsChatShareFiles]. User restrictions for sharing and viewing files in chats and
+// channels.
+type AccountSettingsChatShareFilesRestrictions struct {
+	// Only allow specified file types.
+	OnlyAllowSpecificFileTypes bool `json:"only_allow_specific_file_types,omitempty"`
+
+	// Specified file type.
+	FileTypeRestrictions []string `json:"file_type_restrictions,omitempty"`
+
+	// Specified file type.
+	FileTypeRestrictionsForExternal []string `json:"file_type_restrictions_for_external,omitempty"`
+
+	// Whether to restrict the file size.
+	MaximumFileSize bool `json:"maximum_file_size,omitempty"`
+
+	// Maximum file size.
+	FileSizeRestrictions int `json:"file_size_restrictions,omitempty"`
+
+	// Maximum file size for external users.
+	FileSizeRestrictionsForExternal int `json:"file_size_restrictions_for_external,omitempty"`
+
+	// Apply restrictions to both sharing and viewing, or only apply to sharing.
+	FileRestrictionsApplyTo AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo `json:"file_restrictions_apply_to,omitempty"`
+}
+
+// AccountSettingsChatShareFilesRestrictionsRequest is the restrictions field of
+// [AccountSettingsChatShareFilesRequest]. User restrictions for sharing and viewing files in chats
+// and channels.
+type AccountSettingsChatShareFilesRestrictionsRequest struct {
+	// Only allow specified file types.
+	OnlyAllowSpecificFileTypes *bool `json:"only_allow_specific_file_types,omitempty"`
+
+	// Specified file types for all users.
+	FileTypeRestrictions []string `json:"file_type_restrictions,omitzero"`
+
+	// Specified file types for external users.
+	FileTypeRestrictionsForExternal []string `json:"file_type_restrictions_for_external,omitzero"`
+
+	// Whether to restrict file size.
+	MaximumFileSize *bool `json:"maximum_file_size,omitempty"`
+
+	// Maximum file size.
+	FileSizeRestrictions *int `json:"file_size_restrictions,omitempty"`
+
+	// Maximum file size for external users.
+	FileSizeRestrictionsForExternal *int `json:"file_size_restrictions_for_external,omitempty"`
+
+	// Apply restrictions to both sharing and viewing, or only apply to sharing.
+	FileRestrictionsApplyTo *AccountSettingsChatShareFilesRestrictionsFileRestrictionsApplyTo `json:"file_restrictions_apply_to,omitempty"`
+}
+
+// AccountSettingsEmailNotification is the email_notification field of [AccountSettings]. Account
+// Settings: Notification.
+type AccountSettingsEmailNotification struct {
+	// Notify when an alternative host is set or removed from a meeting.
+	AlternativeHostReminder bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify the host and participants when a meeting is cancelled.
+	CancelMeetingReminder bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify the host when participants join the meeting before them.
+	JBHReminder bool `json:"jbh_reminder,omitempty"`
+
+	// Notify user when host licenses are running low.
+	LowHostCountReminder bool `json:"low_host_count_reminder,omitempty"`
+
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers bool `json:"recording_available_reminder_schedulers,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// AccountSettingsEmailNotificationRequest is the email_notification field of
+// [UpdateAccountSettingsRequest]. Account Settings: Notification.
+type AccountSettingsEmailNotificationRequest struct {
+	// Notify when an alternative host is set or removed from a meeting.
+	AlternativeHostReminder *bool `json:"alternative_host_reminder,omitempty"`
+
+	// Notify the host and participants when a meeting is cancelled.
+	CancelMeetingReminder *bool `json:"cancel_meeting_reminder,omitempty"`
+
+	// Whether to notify the host when a cloud recording is available.
+	CloudRecordingAvailableReminder *bool `json:"cloud_recording_available_reminder,omitempty"`
+
+	// Notify the host when participants join the meeting before them.
+	JBHReminder *bool `json:"jbh_reminder,omitempty"`
+
+	// Notify user when host licenses are running low.
+	LowHostCountReminder *bool `json:"low_host_count_reminder,omitempty"`
+
+	// Whether to notify any alternative hosts when a cloud recording is available.
+	RecordingAvailableReminderAlternativeHosts *bool `json:"recording_available_reminder_alternative_hosts,omitempty"`
+
+	// Whether to notify the person who scheduled the meeting or webinar for the host when a cloud
+	// recording is available.
+	RecordingAvailableReminderSchedulers *bool `json:"recording_available_reminder_schedulers,omitempty"`
+
+	// Notify the host there is a meeting is scheduled, rescheduled, or cancelled.
+	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
+}
+
+// AccountSettingsFeature is the feature field of [AccountSettings]. Account Settings: Feature.
+type AccountSettingsFeature struct {
+	// Set the maximum number of participants a host can have in a single meeting.
+	MeetingCapacity int `json:"meeting_capacity,omitempty"`
+}
+
+// AccountSettingsFeatureRequest is the feature field of [UpdateAccountSettingsRequest]. Account
+// Settings: Feature.
+type AccountSettingsFeatureRequest struct {
+	// Set the maximum number of participants a host can have in a single meeting.
+	MeetingCapacity *int `json:"meeting_capacity,omitempty"`
+}
+
+// AccountSettingsGeneralSetting is the general_setting field of [AccountSettings]. General
+// settings.
+type AccountSettingsGeneralSetting struct {
+	// Allow automatic direct sharing and connecting to Zoom Rooms using ultrasonic proximity signal.
+	AutoZoomRoomProximityConnect bool `json:"auto_zoom_room_proximity_connect,omitempty"`
+
+	// Show "Zoom Room" feature in the Zoom Workplace app.
+	ShowZoomRoomFeature bool `json:"show_zoom_room_feature,omitempty"`
+}
+
+// AccountSettingsGeneralSettingRequest is the general_setting field of
+// [UpdateAccountSettingsRequest]. General settings.
+type AccountSettingsGeneralSettingRequest struct {
+	// Allow automatic direct sharing and connecting to Zoom Rooms using ultrasonic proximity signal.
+	AutoZoomRoomProximityConnect *bool `json:"auto_zoom_room_proximity_connect,omitempty"`
+
+	// Show "Zoom Room" feature in the Zoom Workplace app.
+	ShowZoomRoomFeature *bool `json:"show_zoom_room_feature,omitempty"`
+}
+
+// AccountSettingsInMeeting is the in_meeting field of [AccountSettings]. The in-meeting account
+// setting.
+type AccountSettingsInMeeting struct {
+	// The translated captions setting in meetings.
+	AutoGeneratedTranslation *AccountSettingsInMeetingAutoGeneratedTranslation `json:"auto_generated_translation,omitempty"`
+
+	// Identify guest participants in a meeting or webinar.
+	AlertGuestJoin bool `json:"alert_guest_join,omitempty"`
+
+	// Whether the host can enable Focus Mode when scheduling a meeting.
+	AllowHostToEnableFocusMode bool `json:"allow_host_to_enable_focus_mode,omitempty"`
+
+	// Whether to allow livestreaming.
+	AllowLiveStreaming bool `json:"allow_live_streaming,omitempty"`
+
+	// Whether to allow participants to only chat with certain groups.
+	AllowParticipantsChatWith int `json:"allow_participants_chat_with,omitempty"`
+
+	// If the value of this field is set to true, meeting participants and webinar panelists can be
+	// allowed to rename themselves during a meeting or a webinar.
+	AllowParticipantsToRename bool `json:"allow_participants_to_rename,omitempty"`
+
+	// Show the Zoom desktop application when sharing screens.
+	AllowShowZoomWindows bool `json:"allow_show_zoom_windows,omitempty"`
+
+	// Whether to allow participants to save meeting chats.
+	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+
+	// Allow participants to use annotation tools to add information to shared screens.
+	Annotation bool `json:"annotation,omitempty"`
+
+	// Allow an anonymous Q&A in a webinar.
+	AnonymousQuestionAnswer bool `json:"anonymous_question_answer,omitempty"`
+
+	// Allow host to put attendee on hold.
+	AttendeeOnHold bool `json:"attendee_on_hold,omitempty"`
+
+	// Whether to enable Focus Mode.
+	AttentionModeFocusMode bool `json:"attention_mode_focus_mode,omitempty"`
+
+	// Enable users to see and add contacts to the auto-answer group in the chat contact list.
+	AutoAnswer bool `json:"auto_answer,omitempty"`
+
+	// Automatically save all in-meeting chats so that the host does not need to manually save the chat
+	// transcript after the meeting starts.
+	AutoSavingChat bool `json:"auto_saving_chat,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	BreakoutRoom bool `json:"breakout_room,omitempty"`
+
+	// Whether the host can assign participants to breakout rooms when scheduling.
+	BreakoutRoomSchedule bool `json:"breakout_room_schedule,omitempty"`
+
+	// Allow meeting participants to send a message that is visible to all participants.
+	Chat bool `json:"chat,omitempty"`
+
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer bool `json:"meeting_question_answer,omitempty"`
+
+	// Allow a host to type closed captions.
+	ClosedCaption bool `json:"closed_caption,omitempty"`
+
+	// Information about the account's closed captioning settings.
+	ClosedCaptioning *ClosedCaptioning `json:"closed_captioning,omitempty"`
+
+	// Allow the host to add co-hosts.
+	CoHost bool `json:"co_host,omitempty"`
+
+	// If set to true, account owners and admins on paid accounts can select data center regions to use
+	// for hosting their real-time meeting and webinar traffic.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitempty"`
+
+	// Whether to allow custom livestreaming.
+	CustomLiveStreamingService bool `json:"custom_live_streaming_service,omitempty"`
+
+	// The specific instructions to configure a custom livestream.
+	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
+
+	// Select meeting data transit and residency method for meeting hosts and participants.
+	MeetingDataTransitAndResidencyMethod AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod `json:"meeting_data_transit_and_residency_method,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to.
+	DataCenterRegions []string `json:"data_center_regions,omitempty"`
+
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
+	DisableScreenSharingForHostMeetings bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
+	DisableScreenSharingForInMeetingGuests bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// DSCP audio.
+	DscpAudio int `json:"dscp_audio,omitempty"`
+
+	// DSCP marking.
+	DscpMarking bool `json:"dscp_marking,omitempty"`
+
+	// DSCP video.
+	DscpVideo int `json:"dscp_video,omitempty"`
+
+	// Whether to use the differentiated services code point classifiers ('dscp_video', 'dscp_audio')
+	// in the dual way (incoming and outgoing).
+	DscpDual bool `json:"dscp_dual,omitempty"`
+
+	// Zoom requires encryption for all data between the Zoom cloud, Zoom client, and Zoom Room.
+	E2eEncryption bool `json:"e2e_encryption,omitempty"`
+
+	// Play sound when participants join or leave.
+	EntryExitChime EntryExitChime `json:"entry_exit_chime,omitempty"`
+
+	// Allow another user to take control of your camera during a meeting.
+	FarEndCameraControl bool `json:"far_end_camera_control,omitempty"`
+
+	// Add a Feedback tab to the Windows Settings or Mac Preferences dialog.
+	Feedback bool `json:"feedback,omitempty"`
+
+	// Indicates whether in-meeting file transfer setting has been enabled on the account or not.
+	FileTransfer bool `json:"file_transfer,omitempty"`
+
+	// Activate higher quality video for host and participants in Meeting.
+	GroupHd bool `json:"group_hd,omitempty"`
+
+	// Activate higher quality video for host and participants in Webinar.
+	WebinarGroupHd bool `json:"webinar_group_hd,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their desktop browser.
+	JoinFromDesktop bool `json:"join_from_desktop,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their mobile browser.
+	JoinFromMobile bool `json:"join_from_mobile,omitempty"`
+
+	// Information about the language interpretation settings.
+	LanguageInterpretation *LanguageInterpretationSettings `json:"language_interpretation,omitempty"`
+
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time.
+	SignLanguageInterpretation *SignLanguageInterpretationSettings `json:"sign_language_interpretation,omitempty"`
+
+	// Whether to allow Facebook livestreaming.
+	LiveStreamingFacebook bool `json:"live_streaming_facebook,omitempty"`
+
+	// Whether to allow YouTube livestreaming.
+	LiveStreamingYoutube bool `json:"live_streaming_youtube,omitempty"`
+
+	// Information about manual captioning settings.
+	ManualCaptioning *ManualCaptioning `json:"manual_captioning,omitempty"`
+
+	// Information about the account's meeting polling settings.
+	MeetingPolling *GroupPollingSettings `json:"meeting_polling,omitempty"`
+
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions bool `json:"meeting_reactions,omitempty"`
+
+	// Choose from these meeting reaction options.
+	MeetingReactionsEmojis EmojiOption `json:"meeting_reactions_emojis,omitempty"`
+
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+
+	// Set this field to true to use webinar reactions.
+	WebinarReactions bool `json:"webinar_reactions,omitempty"`
+
+	// Whether to allow the host to present a survey to participants once a meeting has ended.
+	MeetingSurvey bool `json:"meeting_survey,omitempty"`
+
+	// Allow users to select original sound in their client settings.
+	OriginalAudio bool `json:"original_audio,omitempty"`
+
+	// Peer to peer connection while only two people are in a meeting.
+	P2pConnetion bool `json:"p2p_connetion,omitempty"`
+
+	// Peer to peer listening ports range.
+	P2pPorts bool `json:"p2p_ports,omitempty"`
+
+	// Add Polls to the meeting controls.
+	Polling bool `json:"polling,omitempty"`
+
+	// The listening ports range, separated by a comma, such as 55,56.
+	PortsRange string `json:"ports_range,omitempty"`
+
+	// Display a thumbs up or down survey at the end of each meeting.
+	PostMeetingFeedback bool `json:"post_meeting_feedback,omitempty"`
+
+	// Allow a meeting participant to send a private message to another participant.
+	PrivateChat bool `json:"private_chat,omitempty"`
+
+	// Record and play their own voice.
+	RecordPlayOwnVoice bool `json:"record_play_own_voice,omitempty"`
+
+	// Allow users to request remote control.
+	RemoteControl bool `json:"remote_control,omitempty"`
+
+	// Whether to enable the Non-verbal feedback setting.
+	NonVerbalFeedback bool `json:"non_verbal_feedback,omitempty"`
+
+	// Whether to enable the Remote support setting.
+	RemoteSupport bool `json:"remote_support,omitempty"`
+
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Allow screen sharing.
+	ScreenSharing bool `json:"screen_sharing,omitempty"`
+
+	// Only show the default email when sending email invites.
+	SendingDefaultEmailInvites bool `json:"sending_default_email_invites,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink bool `json:"show_a_join_from_your_browser_link,omitempty"`
+
+	// Always show the meeting control toolbar.
+	ShowMeetingControlToolbar bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl bool `json:"slide_control,omitempty"`
+
+	// Allow users to select stereo audio in their client settings.
+	StereoAudio bool `json:"stereo_audio,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to not opt in to.
+	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitempty"`
+
+	// Use HTML formatted email for the Outlook plugin.
+	UseHtmlFormatEmail bool `json:"use_html_format_email,omitempty"`
+
+	// Allow users to replace their background with any selected image.
+	VirtualBackground bool `json:"virtual_background,omitempty"`
+
+	// Settings to manage virtual background.
+	VirtualBackgroundSettings *VirtualBackgroundSettings `json:"virtual_background_settings,omitempty"`
+
+	// Add a watermark when viewing a shared screen.
+	Watermark bool `json:"watermark,omitempty"`
+
+	WebinarChat *AccountSettingsInMeetingWebinarChat `json:"webinar_chat,omitempty"`
+
+	WebinarLiveStreaming *WebinarLiveStreamingSettings `json:"webinar_live_streaming,omitempty"`
+
+	// Information about the account's webinar polling settings.
+	WebinarPolling *GroupPollingSettings `json:"webinar_polling,omitempty"`
+
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer bool `json:"webinar_question_answer,omitempty"`
+
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey bool `json:"webinar_survey,omitempty"`
+
+	// Allow participants to share a whiteboard that includes annotation tools.
+	Whiteboard bool `json:"whiteboard,omitempty"`
+
+	// Indicates who can share their screen or content during meetings.
+	WhoCanShareScreen ScreenSharePermission `json:"who_can_share_screen,omitempty"`
+
+	// Indicates who is allowed to start sharing screen when someone else in the meeting is sharing
+	// their screen.
+	WhoCanShareScreenWhenSomeoneIsSharing ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+
+	// Indicates how many participants can share at the same time.
+	ParticipantsShareSimultaneously SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
+
+	// Whether to allow Workplace by Facebook livestreaming.
+	WorkplaceByFacebook bool `json:"workplace_by_facebook,omitempty"`
+
+	// Users can move to a new device without leaving the meeting they're in.
+	TransferMeetingsBetweenDevices bool `json:"transfer_meetings_between_devices,omitempty"`
+
+	// As a host, you can generate a summary.
+	MeetingSummaryWithAICompanion *AccountSettingsInMeetingMeetingSummaryWithAICompanion `json:"meeting_summary_with_ai_companion,omitempty"`
+
+	// Allow hosts and invited participants to ask questions to AI Companion during a meeting.
+	AICompanionQuestions *AccountSettingsInMeetingAICompanionQuestions `json:"ai_companion_questions,omitempty"`
+}
+
+// AccountSettingsInMeetingAICompanionQuestions is the ai_companion_questions field of
+// [AccountSettingsInMeeting]. Allow hosts and invited participants to ask questions to AI Companion
+// during a meeting.
+type AccountSettingsInMeetingAICompanionQuestions struct {
+	// Whether to allow hosts and invited participants to ask questions to AI Companion during a
+	// meeting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to automatically allow access when the meeting starts.
+	AutoEnable bool `json:"auto_enable,omitempty"`
+
+	// Defines who can ask questions about this meeting's transcript.
+	WhoCanAskQuestions int `json:"who_can_ask_questions,omitempty"`
+}
+
+// AccountSettingsInMeetingAutoGeneratedTranslation is the auto_generated_translation field of
+// [AccountSettingsInMeeting]. The translated captions setting in meetings.
+type AccountSettingsInMeetingAutoGeneratedTranslation struct {
+	// The input speaking language and output caption language pair list.
+	LanguageItemPairList *TranslationLanguagePairs `json:"language_item_pairList,omitempty"`
+
+	// The option for participants to enable the automated translation captions in meetings.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsInMeetingAutoGeneratedTranslationRequest is the auto_generated_translation field
+// of [AccountSettingsInMeetingRequest]. The translated captions setting in meetings.
+type AccountSettingsInMeetingAutoGeneratedTranslationRequest struct {
+	// The input speaking language and output caption language pair list.
+	LanguageItemPairList *TranslationLanguagePairsRequest `json:"language_item_pairList,omitempty"`
+
+	// The option for participants to enable the automated translation captions in meetings.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsInMeetingMeetingSummaryWithAICompanion is the meeting_summary_with_ai_companion
+// field of [AccountSettingsInMeeting]. As a host, you can generate a summary.
+type AccountSettingsInMeetingMeetingSummaryWithAICompanion struct {
+	// Whether to allow hosts to generate a summary.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to turn on meeting summary automatically when meetings start.
+	AutoEnable bool `json:"auto_enable,omitempty"`
+
+	// Defines who will receive a summary after this meeting.
+	WhoWillReceiveSummary int `json:"who_will_receive_summary,omitempty"`
+}
+
+// AccountSettingsInMeetingRequest is the in_meeting field of [UpdateAccountSettingsRequest]. In
+// Meeting Account Settings.
+type AccountSettingsInMeetingRequest struct {
+	// Whether to enable guest participant alerts.
+	AlertGuestJoin *bool `json:"alert_guest_join,omitempty"`
+
+	// Whether the host can enable Focus Mode when scheduling a meeting.
+	AllowHostToEnableFocusMode *bool `json:"allow_host_to_enable_focus_mode,omitempty"`
+
+	// Whether to allow livestreaming.
+	AllowLiveStreaming *bool `json:"allow_live_streaming,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat *bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// Whether to allow participants to only chat with certain groups.
+	AllowParticipantsChatWith *int `json:"allow_participants_chat_with,omitempty"`
+
+	// Whether to allow meeting participants to rename themselves during a meeting.
+	AllowParticipantsToRename *bool `json:"allow_participants_to_rename,omitempty"`
+
+	// Whether to enable the Show Zoom windows during screen share feature.
+	AllowShowZoomWindows *bool `json:"allow_show_zoom_windows,omitempty"`
+
+	// Whether to allow participants to save meeting chats.
+	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
+
+	// Whether to allow meeting participants to use the annotation tools.
+	Annotation *bool `json:"annotation,omitempty"`
+
+	// Whether to enable anonymous Q&A.
+	AnonymousQuestionAnswer *bool `json:"anonymous_question_answer,omitempty"`
+
+	// Whether to allow the host to put an attendee on hold.
+	AttendeeOnHold *bool `json:"attendee_on_hold,omitempty"`
+
+	// Whether to enable Focus Mode.
+	AttentionModeFocusMode *bool `json:"attention_mode_focus_mode,omitempty"`
+
+	// Whether to enable the Auto-answer group in chat setting.
+	AutoAnswer *bool `json:"auto_answer,omitempty"`
+
+	// Whether to automatically save all in-meeting chats.
+	AutoSavingChat *bool `json:"auto_saving_chat,omitempty"`
+
+	// Whether to allow the meeting host to split meeting participants into separate breakout rooms.
+	BreakoutRoom *bool `json:"breakout_room,omitempty"`
+
+	// Whether the host can assign participants to breakout rooms when scheduling.
+	BreakoutRoomSchedule *bool `json:"breakout_room_schedule,omitempty"`
+
+	// Whether to enable chat during meeting for all participants.
+	Chat *bool `json:"chat,omitempty"`
+
+	// Allow participants to ask questions for the host and participants to answer.
+	MeetingQuestionAnswer *bool `json:"meeting_question_answer,omitempty"`
+
+	// Whether to enable closed captions.
+	ClosedCaption *bool `json:"closed_caption,omitempty"`
+
+	// Information about the account's closed captioning settings.
+	ClosedCaptioning *ClosedCaptioningRequest `json:"closed_captioning,omitempty"`
+
+	// Whether to allow the host to add co-hosts.
+	CoHost *bool `json:"co_host,omitempty"`
+
+	// Whether to use custom data center regions.
+	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
+
+	// Whether to allow custom livestreaming.
+	CustomLiveStreamingService *bool `json:"custom_live_streaming_service,omitempty"`
+
+	// The specific instructions to configure a custom livestream.
+	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
+
+	// Select meeting data transit and residency method for meeting hosts and participants.
+	MeetingDataTransitAndResidencyMethod *AccountSettingsInMeetingMeetingDataTransitAndResidencyMethod `json:"meeting_data_transit_and_residency_method,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+
+	// Whether to enable the Disable desktop screen sharing for meetings you host setting.
+	DisableScreenSharingForHostMeetings *bool `json:"disable_screen_sharing_for_host_meetings,omitempty"`
+
+	// Whether to enable the Disable screen sharing when guests are in the meeting setting.
+	DisableScreenSharingForInMeetingGuests *bool `json:"disable_screen_sharing_for_in_meeting_guests,omitempty"`
+
+	// The DSCP audio marking value.
+	DscpAudio *int `json:"dscp_audio,omitempty"`
+
+	// Whether to enable differentiated services code point (DSCP) marking.
+	DscpMarking *bool `json:"dscp_marking,omitempty"`
+
+	// The DSCP video marking value.
+	DscpVideo *int `json:"dscp_video,omitempty"`
+
+	// Whether to use the differentiated services code point classifiers ('dscp_video', 'dscp_audio')
+	// in the dual way (incoming and outgoing).
+	DscpDual *bool `json:"dscp_dual,omitempty"`
+
+	// Whether to require AES encryption for meetings.
+	E2eEncryption *bool `json:"e2e_encryption,omitempty"`
+
+	// When to play the meeting entry or exit sound notification.
+	EntryExitChime *EntryExitChime `json:"entry_exit_chime,omitempty"`
+
+	// Whether to allow another user to take control of the user's camera.
+	FarEndCameraControl *bool `json:"far_end_camera_control,omitempty"`
+
+	// Whether to enable the Feedback to Zoom setting.
+	Feedback *bool `json:"feedback,omitempty"`
+
+	// Whether to enable the Send files via meeting chat setting.
+	FileTransfer *bool `json:"file_transfer,omitempty"`
+
+	// Whether to enable group HD video in Meeting.
+	GroupHd *bool `json:"group_hd,omitempty"`
+
+	// Whether to enable group HD video in Webinar.
+	WebinarGroupHd *bool `json:"webinar_group_hd,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their desktop browser.
+	JoinFromDesktop *bool `json:"join_from_desktop,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their mobile browser.
+	JoinFromMobile *bool `json:"join_from_mobile,omitempty"`
+
+	// The translated captions setting in meetings.
+	AutoGeneratedTranslation *AccountSettingsInMeetingAutoGeneratedTranslationRequest `json:"auto_generated_translation,omitempty"`
+
+	// Information about the language interpretation settings.
+	LanguageInterpretation *LanguageInterpretationSettingsRequest `json:"language_interpretation,omitempty"`
+
+	// Allow hosts to assign participants as sign language interpreters who can interpret one language
+	// into sign language in real-time.
+	SignLanguageInterpretation *SignLanguageInterpretationSettingsRequest `json:"sign_language_interpretation,omitempty"`
+
+	// Whether to allow Facebook livestreaming.
+	LiveStreamingFacebook *bool `json:"live_streaming_facebook,omitempty"`
+
+	// Whether to allow YouTube livestreaming.
+	LiveStreamingYoutube *bool `json:"live_streaming_youtube,omitempty"`
+
+	// Information about manual captioning settings.
+	ManualCaptioning *ManualCaptioningRequest `json:"manual_captioning,omitempty"`
+
+	// Information about the account's meeting polling settings.
+	MeetingPolling *GroupPollingSettingsRequest `json:"meeting_polling,omitempty"`
+
+	// Whether meeting participants can communicate using the emoji reactions located in the Reactions
+	// menu in the meeting toolbar.
+	MeetingReactions *bool `json:"meeting_reactions,omitempty"`
+
+	// Choose from the following meeting reaction options.
+	MeetingReactionsEmojis *EmojiOption `json:"meeting_reactions_emojis,omitempty"`
+
+	// Whether to allow host and panelist to use audible clap.
+	AllowHostPanelistsToUseAudibleClap *bool `json:"allow_host_panelists_to_use_audible_clap,omitempty"`
+
+	// Set this field to true to use webinar reactions.
+	WebinarReactions *bool `json:"webinar_reactions,omitempty"`
+
+	// Whether to allow the host to present a survey to participants once a meeting has ended.
+	MeetingSurvey *bool `json:"meeting_survey,omitempty"`
+
+	// Whether to allow users to select original sound in their client settings.
+	OriginalAudio *bool `json:"original_audio,omitempty"`
+
+	// Whether to enable the Peer to Peer connection while only 2 people are in a meeting setting.
+	P2pConnetion *bool `json:"p2p_connetion,omitempty"`
+
+	// Whether to enable the Listening ports range setting.
+	P2pPorts *bool `json:"p2p_ports,omitempty"`
+
+	// Whether to add polls to the meeting controls.
+	Polling *bool `json:"polling,omitempty"`
+
+	// When the p2p_ports value is true, the value is a semi-colon list of the peer to peer listening
+	// ports range between 1 to 65535.
+	PortsRange *string `json:"ports_range,omitempty"`
+
+	// Whether to display a thumbs up or thumbs down feedback survey at the end of each meeting.
+	PostMeetingFeedback *bool `json:"post_meeting_feedback,omitempty"`
+
+	// Whether to enable private chat between participants during meetings.
+	PrivateChat *bool `json:"private_chat,omitempty"`
+
+	// Whether to let the user record and play their own voice.
+	RecordPlayOwnVoice *bool `json:"record_play_own_voice,omitempty"`
+
+	// Whether to enable the Remote control setting.
+	RemoteControl *bool `json:"remote_control,omitempty"`
+
+	// Whether to enable the Non-verbal feedback setting.
+	NonVerbalFeedback *bool `json:"non_verbal_feedback,omitempty"`
+
+	// Whether to enable the Remote support setting.
+	RemoteSupport *bool `json:"remote_support,omitempty"`
+
+	// Whether to enable the Request permission to unmute participants setting.
+	RequestPermissionToUnmuteParticipants *bool `json:"request_permission_to_unmute_participants,omitempty"`
+
+	// Whether to allow hosts and participants to share their screen or content during meetings.
+	ScreenSharing *bool `json:"screen_sharing,omitempty"`
+
+	// Whether to enable the Only show default email when sending email invites setting.
+	SendingDefaultEmailInvites *bool `json:"sending_default_email_invites,omitempty"`
+
+	// Whether to allow participants to join a meeting directly from their browser and bypass the Zoom
+	// application download process.
+	ShowAJoinFromYourBrowserLink *bool `json:"show_a_join_from_your_browser_link,omitempty"`
+
+	// Whether to display the in-meeting control toolbar.
+	ShowMeetingControlToolbar *bool `json:"show_meeting_control_toolbar,omitempty"`
+
+	// Whether the person sharing during a presentation can allow others to control the slide
+	// presentation.
+	SlideControl *bool `json:"slide_control,omitempty"`
+
+	// Whether to allow users to select stereo audio in their client settings.
+	StereoAudio *bool `json:"stereo_audio,omitempty"`
+
+	// Whether to enable the use of HTML-formatted emails for the Outlook plugin.
+	UseHtmlFormatEmail *bool `json:"use_html_format_email,omitempty"`
+
+	// Whether to enable Virtual Backgrounds.
+	VirtualBackground *bool `json:"virtual_background,omitempty"`
+
+	// The account's Virtual Background settings.
+	VirtualBackgroundSettings *VirtualBackgroundSettingsRequest `json:"virtual_background_settings,omitempty"`
+
+	// Whether to include a watermark when viewing a shared screen.
+	Watermark *bool `json:"watermark,omitempty"`
+
+	// Information about the account's webinar chat settings.
+	WebinarChat *WebinarChatSettingsRequest `json:"webinar_chat,omitempty"`
+
+	WebinarLiveStreaming *WebinarLiveStreamingSettingsRequest `json:"webinar_live_streaming,omitempty"`
+
+	// Information about the account's webinar polling settings.
+	WebinarPolling *GroupPollingSettingsRequest `json:"webinar_polling,omitempty"`
+
+	// Whether attendees can ask the host and panelists questions in the webinar.
+	WebinarQuestionAnswer *bool `json:"webinar_question_answer,omitempty"`
+
+	// Whether to allow the host to present surveys to attendees once a webinar has ended.
+	WebinarSurvey *bool `json:"webinar_survey,omitempty"`
+
+	// Whether to enable the Zoom Whiteboard feature.
+	Whiteboard *bool `json:"whiteboard,omitempty"`
+
+	// The type of user who can share their screen or content during meetings.
+	WhoCanShareScreen *ScreenSharePermission `json:"who_can_share_screen,omitempty"`
+
+	// The type of user that can begin sharing their screen when someone else in the meeting is sharing
+	// their screen.
+	WhoCanShareScreenWhenSomeoneIsSharing *ScreenSharePermission `json:"who_can_share_screen_when_someone_is_sharing,omitempty"`
+
+	// Indicates how many participants can share at the same time.
+	ParticipantsShareSimultaneously *SimultaneousSharing `json:"participants_share_simultaneously,omitempty"`
+
+	// Whether to allow Workplace by Facebook livestreaming.
+	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
+
+	// Users can move to a new device without leaving the meeting they're in.
+	TransferMeetingsBetweenDevices *bool `json:"transfer_meetings_between_devices,omitempty"`
+}
+
+// AccountSettingsInMeetingWebinarChat is the webinar_chat field of [AccountSettingsInMeeting].
+type AccountSettingsInMeetingWebinarChat struct {
+	// Designate who webinar attendees can chat with in the meeting.
+	AllowAttendeesChatWith int `json:"allow_attendees_chat_with,omitempty"`
+
+	// Whether to automatically save chat messages to a local file on the host's computer when the
+	// webinar ends.
+	AllowAutoSaveLocalChatFile bool `json:"allow_auto_save_local_chat_file,omitempty"`
+
+	// Designate which other participants users can chat with in the meeting.
+	AllowPanelistsChatWith int `json:"allow_panelists_chat_with,omitempty"`
+
+	// Whether to allow webinar panelists to send direct messages to other panelists.
+	AllowPanelistsSendDirectMessage bool `json:"allow_panelists_send_direct_message,omitempty"`
+
+	// Whether to allow webinar attendees to save chats.
+	AllowUsersSaveChats int `json:"allow_users_save_chats,omitempty"`
+
+	// If the value of this field is set to true, allow users to delete messages in the in-meeting
+	// chat.
+	AllowUsersToDeleteMessagesInMeetingChat bool `json:"allow_users_to_delete_messages_in_meeting_chat,omitempty"`
+
+	// By default, allow webinar attendees to chat with:
+	DefaultAttendeesChatWith int `json:"default_attendees_chat_with,omitempty"`
+
+	// Whether to allow webinar participants to send chat messages.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsInSession is the in_session field of [AccountSettings].
+type AccountSettingsInSession struct {
+	// Whether custom data center regions are in use.
+	CustomDataCenterRegions bool `json:"custom_data_center_regions,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the selected
+	// custom data center regions.
+	DataCenterRegions []string `json:"data_center_regions,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list the data center
+	// regions that are not selected.
+	UncheckedDataCenterRegions []string `json:"unchecked_data_center_regions,omitempty"`
+
+	// Whether to enable the Peer to Peer connection while only 2 people are in a meeting setting.
+	P2pConnetion bool `json:"p2p_connetion,omitempty"`
+
+	// Whether to enable the Listening ports range setting.
+	P2pPorts bool `json:"p2p_ports,omitempty"`
+
+	// When the p2p_ports value is true, the value is a semi-colon list of the peer to peer listening
+	// ports range, between 1 to 65535.
+	PortsRange string `json:"ports_range,omitempty"`
+
+	// The DSCP audio marking value.
+	DscpAudio int `json:"dscp_audio,omitempty"`
+
+	// Whether to enable differentiated services code point (DSCP) marking.
+	DscpMarking bool `json:"dscp_marking,omitempty"`
+
+	// The DSCP video marking value.
+	DscpVideo int `json:"dscp_video,omitempty"`
+
+	// Whether to use the differentiated services code point classifiers ('dscp_video', 'dscp_audio')
+	// in the dual way (incoming and outgoing).
+	DscpDual bool `json:"dscp_dual,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	Subsession bool `json:"subsession,omitempty"`
+}
+
+// AccountSettingsInSessionRequest is the in_session field of [UpdateAccountSettingsRequest].
+type AccountSettingsInSessionRequest struct {
+	// Whether to use custom data center regions.
+	CustomDataCenterRegions *bool `json:"custom_data_center_regions,omitempty"`
+
+	// If the value of custom_data_center_regions is true, a comma-separated list of the following data
+	// center regions to opt in to.
+	DataCenterRegions []string `json:"data_center_regions,omitzero"`
+
+	// Whether to enable the Peer to Peer connection while only 2 people are in a meeting setting.
+	P2pConnetion *bool `json:"p2p_connetion,omitempty"`
+
+	// Whether to enable the Listening ports range setting.
+	P2pPorts *bool `json:"p2p_ports,omitempty"`
+
+	// When the p2p_ports value is true, the value is a semi-colon list of the peer to peer listening
+	// ports range, between 1 to 65535.
+	PortsRange *string `json:"ports_range,omitempty"`
+
+	// The DSCP audio marking value.
+	DscpAudio *int `json:"dscp_audio,omitempty"`
+
+	// Whether to enable differentiated services code point (DSCP) marking.
+	DscpMarking *bool `json:"dscp_marking,omitempty"`
+
+	// The DSCP video marking value.
+	DscpVideo *int `json:"dscp_video,omitempty"`
+
+	// Whether to use the differentiated services code point classifiers ('dscp_video', 'dscp_audio')
+	// in the dual way (incoming and outgoing).
+	DscpDual *bool `json:"dscp_dual,omitempty"`
+
+	// Allow host to split meeting participants into separate, smaller rooms.
+	Subsession *bool `json:"subsession,omitempty"`
+}
+
+// AccountSettingsIntegration is the integration field of [AccountSettings]. Account Integration
+// Settings.
+type AccountSettingsIntegration struct {
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Box account.
+	Box bool `json:"box,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Dropbox account.
+	Dropbox bool `json:"dropbox,omitempty"`
+
+	// Whether to enable the scheduling of meetings using Google Calendar.
+	GoogleCalendar bool `json:"google_calendar,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Google Drive.
+	GoogleDrive bool `json:"google_drive,omitempty"`
+
+	// Whether to allow users to control a connected Kubi device from within a Zoom meeting.
+	Kubi bool `json:"kubi,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Microsoft OneDrive account.
+	MicrosoftOneDrive bool `json:"microsoft_one_drive,omitempty"`
+}
+
+// AccountSettingsIntegrationRequest is the integration field of [UpdateAccountSettingsRequest].
+// Account Integration Settings.
+type AccountSettingsIntegrationRequest struct {
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Box account.
+	Box *bool `json:"box,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Dropbox account.
+	Dropbox *bool `json:"dropbox,omitempty"`
+
+	// Whether to enable the scheduling of meetings using Google Calendar.
+	GoogleCalendar *bool `json:"google_calendar,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Google Drive.
+	GoogleDrive *bool `json:"google_drive,omitempty"`
+
+	// Whether to allow users to control a connected Kubi device from within a Zoom meeting.
+	Kubi *bool `json:"kubi,omitempty"`
+
+	// Whether to allow users who join a meeting from their mobile device to share content from their
+	// Microsoft OneDrive account.
+	MicrosoftOneDrive *bool `json:"microsoft_one_drive,omitempty"`
+}
+
+// AccountSettingsMailCalendar is the mail_calendar field of [AccountSettings]. Email and calendar
+// related settings.
+type AccountSettingsMailCalendar struct {
+	// Allow the Zoom client to manage both emails and calendar events for the user.
+	EmailCalendarManagement bool `json:"email_calendar_management,omitempty"`
+
+	// Allow the Zoom client to manage user emails.
+	EmailManagement bool `json:"email_management,omitempty"`
+
+	// Allow users to select Zoom as their email service provider.
+	ZoomEmailProvider bool `json:"zoom_email_provider,omitempty"`
+}
+
+// AccountSettingsMailCalendarRequest is the mail_calendar field of [UpdateAccountSettingsRequest].
+// Email and calendar related settings.
+type AccountSettingsMailCalendarRequest struct {
+	// Allow the Zoom client to manage both emails and calendar events for the user.
+	EmailCalendarManagement *bool `json:"email_calendar_management,omitempty"`
+
+	// Allow the Zoom client to manage user emails.
+	EmailManagement *bool `json:"email_management,omitempty"`
+
+	// Allow users to select Zoom as their email service provider.
+	ZoomEmailProvider *bool `json:"zoom_email_provider,omitempty"`
+}
+
+// AccountSettingsMeetingSecurity is the meeting_security field of [AccountSettings].
+type AccountSettingsMeetingSecurity struct {
+	// Whether all meetings must be secured with at least one security option.
+	AutoSecurity bool `json:"auto_security,omitempty"`
+
+	// Whether users in specific domains are blocked from joining meetings and webinars.
+	BlockUserDomain bool `json:"block_user_domain,omitempty"`
+
+	// The blocked domains.
+	BlockUserDomainList []string `json:"block_user_domain_list,omitempty"`
+
+	// Information about the Chat Etiquette Tool.
+	ChatEtiquetteTool *AccountSettingsMeetingSecurityChatEtiquetteTool `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether the meeting passcode is encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink bool `json:"embed_password_in_join_link,omitempty"`
+
+	// The type of encryption used when starting a meeting.
+	EncryptionType EncryptionType `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
+	EndToEndEncryptedMeetings bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword bool `json:"meeting_password,omitempty"`
+
+	// Information about the meeting and webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirement `json:"meeting_password_requirement,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether passcodes are required for participants joining by phone.
+	PhonePassword bool `json:"phone_password,omitempty"`
+
+	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are passcode-protected.
+	PMIPassword bool `json:"pmi_password,omitempty"`
+
+	// Whether passcodes are required for meetings that have already been scheduled.
+	RequirePasswordForScheduledMeeting bool `json:"require_password_for_scheduled_meeting,omitempty"`
+
+	// Whether passcodes are required for webinars that have already been scheduled.
+	RequirePasswordForScheduledWebinar bool `json:"require_password_for_scheduled_webinar,omitempty"`
+
+	// Whether participants are placed in the Waiting Room when they join a meeting.
+	WaitingRoom bool `json:"waiting_room,omitempty"`
+
+	// Information about the Waiting Room settings.
+	WaitingRoomSettings *WaitingRoomSettings `json:"waiting_room_settings,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword bool `json:"webinar_password,omitempty"`
+
+	// Define how participants are admitted into a meeting, including if they can join before the host.
+	WaitingRoomOptions *AccountSettingsMeetingSecurityWaitingRoomOptions `json:"waiting_room_options,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityChatEtiquetteTool is the chat_etiquette_tool field of
+// [AccountSettingsMeetingSecurity]. Information about the Chat Etiquette Tool.
+type AccountSettingsMeetingSecurityChatEtiquetteTool struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable bool `json:"enable,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicy `json:"policies,omitempty"`
+
+	// The read-only maximum number of Chat Etiquette Tool policies.
+	PolicyMaxCount int `json:"policy_max_count,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityChatEtiquetteToolRequest is the chat_etiquette_tool field of
+// [AccountSettingsMeetingSecurityRequest]. Information about the Chat Etiquette tool.
+type AccountSettingsMeetingSecurityChatEtiquetteToolRequest struct {
+	// Whether to enable the Chat Etiquette Tool.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The policy operation to perform for the update.
+	Operate *AccountSettingsMeetingSecurityChatEtiquetteToolOperate `json:"operate,omitempty"`
+
+	// Information about the defined Chat Etiquette Tool policies.
+	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
+}
+
+// AccountSettingsMeetingSecurityRequest is the meeting_security field of
+// [UpdateAccountSettingsRequest].
+type AccountSettingsMeetingSecurityRequest struct {
+	// Whether to require that all meetings are secured with at least one security option.
+	AutoSecurity *bool `json:"auto_security,omitempty"`
+
+	// Whether to block users in specific domains from joining meetings and webinars.
+	BlockUserDomain *bool `json:"block_user_domain,omitempty"`
+
+	// The domain to block, up to 20 domains.
+	BlockUserDomainList []string `json:"block_user_domain_list,omitzero"`
+
+	// Information about the Chat Etiquette tool.
+	ChatEtiquetteTool *AccountSettingsMeetingSecurityChatEtiquetteToolRequest `json:"chat_etiquette_tool,omitempty"`
+
+	// Whether the meeting passcode will be encrypted and included in the invitation link.
+	EmbedPasswordInJoinLink *bool `json:"embed_password_in_join_link,omitempty"`
+
+	// The type of encryption to use when starting a meeting.
+	EncryptionType *EncryptionType `json:"encryption_type,omitempty"`
+
+	// Whether to enable end-to-end encryption for meetings.
+	EndToEndEncryptedMeetings *bool `json:"end_to_end_encrypted_meetings,omitempty"`
+
+	// Whether all instant and scheduled meetings that users can join via client or Zoom Rooms systems
+	// are passcode-protected.
+	MeetingPassword *bool `json:"meeting_password,omitempty"`
+
+	// Information about the meeting and webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirementRequest `json:"meeting_password_requirement,omitempty"`
+
+	// Whether to specify that only authenticated users can join the meeting from the web client.
+	OnlyAuthenticatedCanJoinFromWebclient *bool `json:"only_authenticated_can_join_from_webclient,omitempty"`
+
+	// Whether to require a passcode for participants joining by phone.
+	PhonePassword *bool `json:"phone_password,omitempty"`
+
+	// Whether all Personal Meeting ID (PMI) meetings that users can join via client or Zoom Rooms
+	// systems are passcode-protected.
+	PMIPassword *bool `json:"pmi_password,omitempty"`
+
+	// Whether to require a passcode for meetings that have already been scheduled.
+	RequirePasswordForScheduledMeeting *bool `json:"require_password_for_scheduled_meeting,omitempty"`
+
+	// Whether to require a passcode for webinars that have already been scheduled.
+	RequirePasswordForScheduledWebinar *bool `json:"require_password_for_scheduled_webinar,omitempty"`
+
+	// Whether participants are placed in the Waiting Room when they join a meeting.
+	WaitingRoom *bool `json:"waiting_room,omitempty"`
+
+	// Information about the Waiting Room settings.
+	WaitingRoomSettings *WaitingRoomSettingsRequest `json:"waiting_room_settings,omitempty"`
+
+	// Whether to generate a passcode when scheduling webinars.
+	WebinarPassword *bool `json:"webinar_password,omitempty"`
+
+	// Define how participants are admitted into a meeting, including if they can join before the host.
+	WaitingRoomOptions *AccountSettingsMeetingSecurityWaitingRoomOptionsRequest `json:"waiting_room_options,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityWaitingRoomOptions is the waiting_room_options field of
+// [AccountSettingsMeetingSecurity]. Define how participants are admitted into a meeting, including
+// if they can join before the host.
+type AccountSettingsMeetingSecurityWaitingRoomOptions struct {
+	// Whether to enable the waiting room.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to enable the option to lock after selecting How are participants admitted from the
+	// waiting room.
+	Locked bool `json:"locked,omitempty"`
+
+	// The type of admission for participants from the waiting room.
+	AdmitType int `json:"admit_type,omitempty"`
+
+	// If the admit_type in (1,3,4), the time when the internal user can join a meeting before the
+	// host.
+	InternalUserAutoAdmit int `json:"internal_user_auto_admit,omitempty"`
+
+	// If the admit_type field is 4, a comma-separated list of the domains that can bypass the waiting
+	// room (example.com,example2.com).
+	AdmitDomainAllowlist string `json:"admit_domain_allowlist,omitempty"`
+
+	// The type of who can admit participants from the waiting room.
+	WhoCanAdmitParticipants int `json:"who_can_admit_participants,omitempty"`
+
+	// The type of sort order of people in the waiting room in the participants panel.
+	SortOrderOfPeople int `json:"sort_order_of_people,omitempty"`
+
+	// More Options.
+	MoreOptions *AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptions `json:"more_options,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptions is the more_options field of
+// [AccountSettingsMeetingSecurityWaitingRoomOptions]. More Options.
+type AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptions struct {
+	// Users invited during the meeting by the host or co-hosts will bypass the waiting room.
+	UserInvitedByHostCanBypassWaitingRoom bool `json:"user_invited_by_host_can_bypass_waiting_room,omitempty"`
+
+	// Move participants to the waiting room if the host dropped unexpectedly.
+	MoveParticipantsToWaitingRoomWhenHostDropped bool `json:"move_participants_to_waiting_room_when_host_dropped,omitempty"`
+
+	// Allow participants in the waiting room to reply to host and co-hosts.
+	AllowParticipantsToReplyToHost bool `json:"allow_participants_to_reply_to_host,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptionsRequest is the more_options field of
+// [AccountSettingsMeetingSecurityWaitingRoomOptionsRequest]. More Options.
+type AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptionsRequest struct {
+	// Users invited during the meeting by the host or co-hosts will bypass the waiting room.
+	UserInvitedByHostCanBypassWaitingRoom *bool `json:"user_invited_by_host_can_bypass_waiting_room,omitempty"`
+
+	// Move participants to the waiting room if the host drops unexpectedly.
+	MoveParticipantsToWaitingRoomWhenHostDropped *bool `json:"move_participants_to_waiting_room_when_host_dropped,omitempty"`
+
+	// Allow participants in the waiting room to reply to host and co-hosts.
+	AllowParticipantsToReplyToHost *bool `json:"allow_participants_to_reply_to_host,omitempty"`
+}
+
+// AccountSettingsMeetingSecurityWaitingRoomOptionsRequest is the waiting_room_options field of
+// [AccountSettingsMeetingSecurityRequest]. Define how participants are admitted into a meeting,
+// including if they can join before the host.
+type AccountSettingsMeetingSecurityWaitingRoomOptionsRequest struct {
+	// Whether to enable the waiting room.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable the option to lock after selecting How are participants admitted from the
+	// waiting room.
+	Locked *bool `json:"locked,omitempty"`
+
+	// The type of admission for participants from the waiting room.
+	AdmitType *int `json:"admit_type,omitempty"`
+
+	// If the admit_type in (1,3,4), the time when the internal user can join a meeting before the
+	// host.
+	InternalUserAutoAdmit *int `json:"internal_user_auto_admit,omitempty"`
+
+	// If the admit_type field is 4, a comma-separated list of the domains that can bypass the waiting
+	// room (example.com,example2.com).
+	AdmitDomainAllowlist *string `json:"admit_domain_allowlist,omitempty"`
+
+	// The type of who can admit participants from the waiting room.
+	WhoCanAdmitParticipants *int `json:"who_can_admit_participants,omitempty"`
+
+	// The type of sort order of people in the waiting room in the participants panel.
+	SortOrderOfPeople *int `json:"sort_order_of_people,omitempty"`
+
+	// More Options.
+	MoreOptions *AccountSettingsMeetingSecurityWaitingRoomOptionsMoreOptionsRequest `json:"more_options,omitempty"`
+}
+
+// AccountSettingsOtherOptions is the other_options field of [AccountSettings].
+type AccountSettingsOtherOptions struct {
+	// If true, administrators can activate users with a single default passcode when adding users.
+	AllowAutoActiveUsers bool `json:"allow_auto_active_users,omitempty"`
+
+	// If true, displays the Zoom Help badge on the bottom-right of the page.
+	AllowUsersContactSupportViaChat bool `json:"allow_users_contact_support_via_chat,omitempty"`
+
+	// If true, users can add pronouns to their profile cards and share them during meetings and
+	// webinars.
+	AllowUsersEnterAndSharePronouns bool `json:"allow_users_enter_and_share_pronouns,omitempty"`
+
+	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open.
+	BlurSnapshot bool `json:"blur_snapshot,omitempty"`
+
+	// If true, a user with scheduling privileges can view other users' meetings.
+	DisplayMeetingsScheduledForOthers bool `json:"display_meetings_scheduled_for_others,omitempty"`
+
+	// The dashboard meeting quality scores and network alerts setting.
+	MeetingQosAndMos int `json:"meeting_qos_and_mos,omitempty"`
+
+	// If true, meetings with only one person will display on the dashboard and in reports.
+	ShowOneUserMeetingOnDashboard bool `json:"show_one_user_meeting_on_dashboard,omitempty"`
+
+	// Allow connections to different CDNs (content delivery networks) for a better web browsing
+	// experience.
+	UseCdn AccountSettingsOtherOptionsUseCdn `json:"use_cdn,omitempty"`
+
+	// Webinar registration options.
+	WebinarRegistrationOptions *AccountSettingsOtherOptionsWebinarRegistrationOptions `json:"webinar_registration_options,omitempty"`
+
+	// If true, include authenticated guests' email addresses in attendee reports for meetings.
+	EmailInAttendeeReportForMeeting bool `json:"email_in_attendee_report_for_meeting,omitempty"`
+}
+
+// AccountSettingsOtherOptionsRequest is the other_options field of [UpdateAccountSettingsRequest].
+type AccountSettingsOtherOptionsRequest struct {
+	// If true, administrators can activate users with a single default passcode when adding users.
+	AllowAutoActiveUsers *bool `json:"allow_auto_active_users,omitempty"`
+
+	// If true, displays the Zoom Help badge on the bottom-right of the page.
+	AllowUsersContactSupportViaChat *bool `json:"allow_users_contact_support_via_chat,omitempty"`
+
+	// If true, users can add pronouns to their profile cards and share them during meetings and
+	// webinars.
+	AllowUsersEnterAndSharePronouns *bool `json:"allow_users_enter_and_share_pronouns,omitempty"`
+
+	// If true, iOS blurs the screenshot in the task switcher when multiple apps are open.
+	BlurSnapshot *bool `json:"blur_snapshot,omitempty"`
+
+	// If true, a user with scheduling privileges can view other users' meetings.
+	DisplayMeetingsScheduledForOthers *bool `json:"display_meetings_scheduled_for_others,omitempty"`
+
+	// The dashboard meeting quality scores and network alerts setting.
+	MeetingQosAndMos *int `json:"meeting_qos_and_mos,omitempty"`
+
+	// If true, meetings with only one person will display on the dashboard and in reports.
+	ShowOneUserMeetingOnDashboard *bool `json:"show_one_user_meeting_on_dashboard,omitempty"`
+
+	// Allow connections to different CDNs (content delivery networks) for a better web browsing
+	// experience.
+	UseCdn *AccountSettingsOtherOptionsUseCdn `json:"use_cdn,omitempty"`
+
+	// Webinar registration options.
+	WebinarRegistrationOptions *AccountSettingsOtherOptionsWebinarRegistrationOptionsRequest `json:"webinar_registration_options,omitempty"`
+
+	// If true, include authenticated guests' email addresses in attendee reports for meetings.
+	EmailInAttendeeReportForMeeting *bool `json:"email_in_attendee_report_for_meeting,omitempty"`
+}
+
+// AccountSettingsOtherOptionsWebinarRegistrationOptions is the webinar_registration_options field
+// of [AccountSettingsOtherOptions]. Webinar registration options.
+type AccountSettingsOtherOptionsWebinarRegistrationOptions struct {
+	// Allow host to enable Show join info on registration confirmation page.
+	AllowHostToEnableJoinInfo bool `json:"allow_host_to_enable_join_info,omitempty"`
+
+	// Allow host to enable Show social share buttons on registration page.
+	AllowHostToEnableSocialShareButtons bool `json:"allow_host_to_enable_social_share_buttons,omitempty"`
+
+	// Enable custom questions.
+	EnableCustomQuestions bool `json:"enable_custom_questions,omitempty"`
+}
+
+// AccountSettingsOtherOptionsWebinarRegistrationOptionsRequest is the webinar_registration_options
+// field of [AccountSettingsOtherOptionsRequest]. Webinar registration options.
+type AccountSettingsOtherOptionsWebinarRegistrationOptionsRequest struct {
+	// Allow host to enable Show join info on registration confirmation page.
+	AllowHostToEnableJoinInfo *bool `json:"allow_host_to_enable_join_info,omitempty"`
+
+	// Allow host to enable Show social share buttons on registration page.
+	AllowHostToEnableSocialShareButtons *bool `json:"allow_host_to_enable_social_share_buttons,omitempty"`
+
+	// Enable custom questions.
+	EnableCustomQuestions *bool `json:"enable_custom_questions,omitempty"`
+}
+
+// AccountSettingsRecording is the recording field of [AccountSettings]. Account Settings:
+// Recording.
+type AccountSettingsRecording struct {
+	// Cloud recordings are only accessible to account members.
+	AccountUserAccessRecording bool `json:"account_user_access_recording,omitempty"`
+
+	// Allow recovery of deleted cloud recordings from trash.
+	AllowRecoveryDeletedCloudRecordings bool `json:"allow_recovery_deleted_cloud_recordings,omitempty"`
+
+	// Archiving solution settings.
+	Archive *AccountSettingsRecordingArchive `json:"archive,omitempty"`
+
+	// Allow Zoom to permanently delete recordings automatically after a specified number of days.
+	AutoDeleteCmr bool `json:"auto_delete_cmr,omitempty"`
+
+	// When the auto_delete_cmr value is true, this value is the number of days before the
+	// auto-deletion of cloud recordings.
+	AutoDeleteCmrDays int `json:"auto_delete_cmr_days,omitempty"`
+
+	// Automatic recording: local - Record on local.
+	AutoRecording AutoRecording `json:"auto_recording,omitempty"`
+
+	// Allow hosts to record and save the meeting in the cloud.
+	CloudRecording bool `json:"cloud_recording,omitempty"`
+
+	// Cloud recording downloads.
+	CloudRecordingDownload bool `json:"cloud_recording_download,omitempty"`
+
+	// Only the host can download cloud recordings.
+	CloudRecordingDownloadHost bool `json:"cloud_recording_download_host,omitempty"`
+
+	// Whether to display participants' names in the recording.
+	DisplayParticipantName bool `json:"display_participant_name,omitempty"`
+
+	// If the value of this field is set to true, hosts will be able to delete the recordings.
+	HostDeleteCloudRecording bool `json:"host_delete_cloud_recording,omitempty"`
+
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *IPAddressAccessControl `json:"ip_address_access_control,omitempty"`
+
+	// Allow hosts and participants to record the meeting using a local file.
+	LocalRecording bool `json:"local_recording,omitempty"`
+
+	// Whether to optimize recordings for a 3rd party video editor.
+	OptimizeRecordingFor3rdPartyVideoEditor bool `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
+
+	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	PreventHostAccessRecording bool `json:"prevent_host_access_recording,omitempty"`
+
+	// Whether to record one audio file for all participants.
+	RecordAudioFile bool `json:"record_audio_file,omitempty"`
+
+	// Whether to record a separate audio file for each participant.
+	RecordAudioFileEachParticipant bool `json:"record_audio_file_each_participant,omitempty"`
+
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately *RecordFilesSeparately `json:"record_files_separately,omitempty"`
+
+	// Record the gallery view with a shared screen.
+	RecordGalleryView bool `json:"record_gallery_view,omitempty"`
+
+	// Record the active speaker with a shared screen.
+	RecordSpeakerView bool `json:"record_speaker_view,omitempty"`
+
+	// Automatically transcribe the audio of the meeting or webinar to the cloud.
+	RecordingAudioTranscript bool `json:"recording_audio_transcript,omitempty"`
+
+	// Show a disclaimer to participants before a recording starts This field has been deprecated.
+	RecordingDisclaimer bool `json:"recording_disclaimer,omitempty"`
+
+	// Whether to enable the recording highlights feature.
+	RecordingHighlight bool `json:"recording_highlight,omitempty"`
+
+	// By selecting this option, your recording will have meeting smart chapters, and next steps.
+	SmartRecording *SmartRecording `json:"smart_recording,omitempty"`
+
+	// This object represents the minimum passcode requirements set for recordings via Account
+	// Recording Settings.
+	RecordingPasswordRequirement *PasswordRequirement `json:"recording_password_requirement,omitempty"`
+
+	// Whether to record thumbnails of the presenter when they are sharing their screen.
+	RecordingThumbnails bool `json:"recording_thumbnails,omitempty"`
+
+	// Require a passcode to access existing cloud recordings.
+	RequiredPasswordForExistingCloudRecordings bool `json:"required_password_for_existing_cloud_recordings,omitempty"`
+
+	// Whether to require a passcode to share cloud recordings.
+	RequiredPasswordForSharedCloudRecordings bool `json:"required_password_for_shared_cloud_recordings,omitempty"`
+
+	// Save the chat text from the meeting.
+	SaveChatText bool `json:"save_chat_text,omitempty"`
+
+	// Whether to save closed captions as a VTT (Video Track Text) file.
+	SaveCloseCaption bool `json:"save_close_caption,omitempty"`
+
+	// Whether to save panelist chat to the recording.
+	SavePanelistChat bool `json:"save_panelist_chat,omitempty"`
+
+	// Whether to save poll results shared during the meeting or webinar.
+	SavePollResults bool `json:"save_poll_results,omitempty"`
+
+	// Add a timestamp to the recording.
+	ShowTimestamp bool `json:"show_timestamp,omitempty"`
+
+	// setting name: Recording notifications - Zoom clients.
+	RecordingNotificationForZoomClient *RecordingNotification `json:"recording_notification_for_zoom_client,omitempty"`
+}
+
+// AccountSettingsRecordingArchive is the archive field of [AccountSettingsRecording]. Archiving
+// solution settings.
+type AccountSettingsRecordingArchive struct {
+	// Enable the archiving feature.
+	Enable bool `json:"enable,omitempty"`
+
+	Settings *AccountSettingsRecordingArchiveSettings `json:"settings,omitempty"`
+
+	// Archive types.
+	Type int `json:"type,omitempty"`
+}
+
+// AccountSettingsRecordingArchiveRequest is the archive field of [AccountSettingsRecordingRequest].
+// Archiving solution settings.
+type AccountSettingsRecordingArchiveRequest struct {
+	// Enable the archiving feature.
+	Enable *bool `json:"enable,omitempty"`
+
+	Settings *AccountSettingsRecordingArchiveSettingsRequest `json:"settings,omitempty"`
+
+	// Archive types.
+	Type *int `json:"type,omitempty"`
+}
+
+// AccountSettingsRecordingArchiveSettings is the settings field of
+// [AccountSettingsRecordingArchive].
+type AccountSettingsRecordingArchiveSettings struct {
+	// Include in-meeting and/or in-webinar audio in the archive.
+	AudioFile bool `json:"audio_file,omitempty"`
+
+	// Include closed caption or transcript in the archive.
+	CCTranscriptFile bool `json:"cc_transcript_file,omitempty"`
+
+	// Include in-meeting chat in the archive.
+	ChatFile bool `json:"chat_file,omitempty"`
+
+	// Include user email in in-meeting chat file.
+	ChatWithSenderEmail bool `json:"chat_with_sender_email,omitempty"`
+
+	// Include in-meeting and/or in-webinar video in the archive.
+	VideoFile bool `json:"video_file,omitempty"`
+
+	// Include direct message in in-meeting chat file.
+	ChatWithDirectMessage bool `json:"chat_with_direct_message,omitempty"`
+
+	// The retention period for archiving content, in days.
+	ArchiveRetention int `json:"archive_retention,omitempty"`
+
+	// Perform the action when meetings or webinars cannot be archived.
+	ActionWhenArchiveFailed int `json:"action_when_archive_failed,omitempty"`
+
+	// Show notification when video or audio archiving starts.
+	NotificationWhenArchivingStarts ArchiveNotification `json:"notification_when_archiving_starts,omitempty"`
+
+	// Play voice prompt when video or audio archiving starts.
+	PlayVoicePromptWhenArchivingStarts ArchiveVoicePrompt `json:"play_voice_prompt_when_archiving_starts,omitempty"`
+}
+
+// AccountSettingsRecordingArchiveSettingsRequest is the settings field of
+// [AccountSettingsRecordingArchiveRequest].
+type AccountSettingsRecordingArchiveSettingsRequest struct {
+	// Include in-meeting and/or in-webinar audio in the archive.
+	AudioFile *bool `json:"audio_file,omitempty"`
+
+	// Include closed caption or transcript in the archive.
+	CCTranscriptFile *bool `json:"cc_transcript_file,omitempty"`
+
+	// Include in-meeting chat in the archive.
+	ChatFile *bool `json:"chat_file,omitempty"`
+
+	// Include user email in in-meeting chat file.
+	ChatWithSenderEmail *bool `json:"chat_with_sender_email,omitempty"`
+
+	// Include in-meeting and/or in-webinar video in the archive.
+	VideoFile *bool `json:"video_file,omitempty"`
+
+	// Include direct message in in-meeting chat file.
+	ChatWithDirectMessage *bool `json:"chat_with_direct_message,omitempty"`
+
+	// The retention period for archiving content, in days.
+	ArchiveRetention *int `json:"archive_retention,omitempty"`
+
+	// Perform the action when meetings or webinars cannot be archived.
+	ActionWhenArchiveFailed *int `json:"action_when_archive_failed,omitempty"`
+
+	// Show notification when video or audio archiving starts.
+	NotificationWhenArchivingStarts *ArchiveNotification `json:"notification_when_archiving_starts,omitempty"`
+
+	// Play voice prompt when video or audio archiving starts.
+	PlayVoicePromptWhenArchivingStarts *ArchiveVoicePrompt `json:"play_voice_prompt_when_archiving_starts,omitempty"`
+}
+
+// AccountSettingsRecordingRequest is the recording field of [UpdateAccountSettingsRequest]. Account
+// Settings: Recording.
+type AccountSettingsRecordingRequest struct {
+	// Cloud recordings are only accessible to account members.
+	AccountUserAccessRecording *bool `json:"account_user_access_recording,omitempty"`
+
+	// Allow recovery of deleted cloud recordings from trash.
+	AllowRecoveryDeletedCloudRecordings *bool `json:"allow_recovery_deleted_cloud_recordings,omitempty"`
+
+	// Archiving solution settings.
+	Archive *AccountSettingsRecordingArchiveRequest `json:"archive,omitempty"`
+
+	// Allow Zoom to permanently delete recordings automatically after a specified number of days.
+	AutoDeleteCmr *bool `json:"auto_delete_cmr,omitempty"`
+
+	// When the auto_delete_cmr value is true, this value is the number of days before the
+	// auto-deletion of cloud recordings.
+	AutoDeleteCmrDays *int `json:"auto_delete_cmr_days,omitempty"`
+
+	// Automatic recording: local - Record on local.
+	AutoRecording *AutoRecording `json:"auto_recording,omitempty"`
+
+	// Allow hosts to record and save the meeting in the cloud.
+	CloudRecording *bool `json:"cloud_recording,omitempty"`
+
+	// Cloud recording downloads.
+	CloudRecordingDownload *bool `json:"cloud_recording_download,omitempty"`
+
+	// Only the host can download cloud recordings.
+	CloudRecordingDownloadHost *bool `json:"cloud_recording_download_host,omitempty"`
+
+	// Whether to display participants' names in the recording.
+	DisplayParticipantName *bool `json:"display_participant_name,omitempty"`
+
+	// If the value of this field is set to true, hosts will be able to delete the recordings.
+	HostDeleteCloudRecording *bool `json:"host_delete_cloud_recording,omitempty"`
+
+	// Setting to allow cloud recording access only from specific IP address ranges.
+	IPAddressAccessControl *IPAddressAccessControlRequest `json:"ip_address_access_control,omitempty"`
+
+	// Allow hosts and participants to record the meeting using a local file.
+	LocalRecording *bool `json:"local_recording,omitempty"`
+
+	// Whether to optimize recordings for a 3rd party video editor.
+	OptimizeRecordingFor3rdPartyVideoEditor *bool `json:"optimize_recording_for_3rd_party_video_editor,omitempty"`
+
+	// If set to true, meeting hosts cannot view their meeting cloud recordings.
+	PreventHostAccessRecording *bool `json:"prevent_host_access_recording,omitempty"`
+
+	// Whether to record one audio file for all participants.
+	RecordAudioFile *bool `json:"record_audio_file,omitempty"`
+
+	// Whether to record a separate audio file for each participant.
+	RecordAudioFileEachParticipant *bool `json:"record_audio_file_each_participant,omitempty"`
+
+	// The account's Record active speaker, gallery view and shared screen separately settings.
+	RecordFilesSeparately *RecordFilesSeparatelyRequest `json:"record_files_separately,omitempty"`
+
+	// Record the gallery view with a shared screen.
+	RecordGalleryView *bool `json:"record_gallery_view,omitempty"`
+
+	// Record the active speaker with a shared screen.
+	RecordSpeakerView *bool `json:"record_speaker_view,omitempty"`
+
+	// Automatically transcribe the audio of the meeting or webinar to the cloud.
+	RecordingAudioTranscript *bool `json:"recording_audio_transcript,omitempty"`
+
+	// Show a disclaimer to participants before a recording starts This field has been deprecated.
+	RecordingDisclaimer *bool `json:"recording_disclaimer,omitempty"`
+
+	// Whether to enable the recording highlights feature.
+	RecordingHighlight *bool `json:"recording_highlight,omitempty"`
+
+	// By selecting this option, your recording will have meeting smart chapters, and next steps.
+	SmartRecording *SmartRecordingRequest `json:"smart_recording,omitempty"`
+
+	// This object represents the minimum passcode requirements set for recordings via Account
+	// Recording Settings.
+	RecordingPasswordRequirement *PasswordRequirementRequest `json:"recording_password_requirement,omitempty"`
+
+	// Whether to record thumbnails of the presenter when they are sharing their screen.
+	RecordingThumbnails *bool `json:"recording_thumbnails,omitempty"`
+
+	// Require a passcode to access existing cloud recordings.
+	RequiredPasswordForExistingCloudRecordings *bool `json:"required_password_for_existing_cloud_recordings,omitempty"`
+
+	// Whether to require a passcode to share cloud recordings.
+	RequiredPasswordForSharedCloudRecordings *bool `json:"required_password_for_shared_cloud_recordings,omitempty"`
+
+	// Save the chat text from the meeting.
+	SaveChatText *bool `json:"save_chat_text,omitempty"`
+
+	// Whether to save closed captions as a VTT (Video Track Text) file.
+	SaveCloseCaption *bool `json:"save_close_caption,omitempty"`
+
+	// Whether to save panelist chat to the recording.
+	SavePanelistChat *bool `json:"save_panelist_chat,omitempty"`
+
+	// Whether to save poll results shared during the meeting or webinar.
+	SavePollResults *bool `json:"save_poll_results,omitempty"`
+
+	// Add a timestamp to the recording.
+	ShowTimestamp *bool `json:"show_timestamp,omitempty"`
+
+	// Setting name: Recording notifications - Zoom clients.
+	RecordingNotificationForZoomClient *RecordingNotificationRequest `json:"recording_notification_for_zoom_client,omitempty"`
+}
+
+// AccountSettingsScheduleMeeting is the schedule_meeting field of [AccountSettings]. Account
+// Settings: Schedule Meeting.
+type AccountSettingsScheduleMeeting struct {
+	// Determine how participants can join the audio portion of the meeting.
+	AudioType AudioType `json:"audio_type,omitempty"`
+
+	// Only Zoom users who are signed in can join meetings.
+	EnforceLogin bool `json:"enforce_login,omitempty"`
+
+	// Only signed in users with a specified domain can join the meeting.
+	EnforceLoginDomains string `json:"enforce_login_domains,omitempty"`
+
+	// Only signed in users with a specific domain can join meetings.
+	EnforceLoginWithDomains bool `json:"enforce_login_with_domains,omitempty"`
+
+	// Require a passcode for Personal Meetings if attendees can join before host.
+	ForcePMIJBHPassword bool `json:"force_pmi_jbh_password,omitempty"`
+
+	// Start meetings with the host video on.
+	HostVideo bool `json:"host_video,omitempty"`
+
+	// Enable dedicated group chats for meeting conversations.
+	EnableDedicatedGroupChat bool `json:"enable_dedicated_group_chat,omitempty"`
+
+	// If the value of join_before_host field is set to true, this field can be used to indicate time
+	// limits when a participant may join a meeting before a host.
+	JBHTime int `json:"jbh_time,omitempty"`
+
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost bool `json:"join_before_host,omitempty"`
+
+	// Account wide meeting or webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirement `json:"meeting_password_requirement,omitempty"`
+
+	// Always display Zoom Meeting as the meeting topic.
+	NotStoreMeetingTopic bool `json:"not_store_meeting_topic,omitempty"`
+
+	// Start meetings with the participant video on.
+	ParticipantVideo bool `json:"participant_video,omitempty"`
+
+	// Allow host to disable participant video when scheduling a meeting.
+	AllowHostToDisableParticipantVideo bool `json:"allow_host_to_disable_participant_video,omitempty"`
+
+	// Personal meeting setting.
+	PersonalMeeting bool `json:"personal_meeting,omitempty"`
+
+	// Require a passcode for instant meetings.
+	RequirePasswordForInstantMeetings bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// Require a passcode for a meeting held using a personal meeting ID (PMI).
+	RequirePasswordForPMIMeetings PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// Require a passcode for meetings which have already been scheduled.
+	RequirePasswordForScheduledMeetings bool `json:"require_password_for_scheduled_meetings,omitempty"`
+
+	// Require a passcode when scheduling new meetings.
+	RequirePasswordForSchedulingNewMeetings bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when starting an instant meeting.
+	UsePMIForInstantMeetings bool `json:"use_pmi_for_instant_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when scheduling a meeting.
+	UsePMIForScheduledMeetings bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
+
+	// Information about the Always display Zoom Meeting as the meeting topic setting.
+	AlwaysDisplayZoomMeetingAsTopic *AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic `json:"always_display_zoom_meeting_as_topic,omitempty"`
+
+	// Information about the Hide meeting description feature.
+	HideMeetingDescription *AccountSettingsScheduleMeetingHideMeetingDescription `json:"hide_meeting_description,omitempty"`
+
+	// Information about the Always show Zoom Webinar as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic *AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic `json:"always_display_zoom_webinar_as_topic,omitempty"`
+
+	// Information about the Hide webinar description feature.
+	HideWebinarDescription *AccountSettingsScheduleMeetingHideWebinarDescription `json:"hide_webinar_description,omitempty"`
+
+	// Information about the Meeting Templates feature.
+	MeetingTemplate *AccountSettingsScheduleMeetingMeetingTemplate `json:"meeting_template,omitempty"`
+
+	// Information about the Enable continuous meeting chat feature.
+	ContinuousMeetingChat *AccountSettingsScheduleMeetingContinuousMeetingChat `json:"continuous_meeting_chat,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic is the
+// always_display_zoom_meeting_as_topic field of [AccountSettingsScheduleMeeting]. Information about
+// the Always display Zoom Meeting as the meeting topic setting.
+type AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopic struct {
+	// Whether to enable the Always display Zoom Meeting as the meeting topic setting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Meeting as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledMeetings bool `json:"display_topic_for_scheduled_meetings,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopicRequest is the
+// always_display_zoom_meeting_as_topic field of [AccountSettingsScheduleMeetingRequest].
+// Information about the Always display Zoom Meeting as the meeting topic setting.
+type AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopicRequest struct {
+	// Whether to enable the Always display Zoom Meeting as the meeting topic setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Meeting as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledMeetings *bool `json:"display_topic_for_scheduled_meetings,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic is the
+// always_display_zoom_webinar_as_topic field of [AccountSettingsScheduleMeeting]. Information about
+// the Always show Zoom Webinar as the webinar topic setting.
+type AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopic struct {
+	// Whether to enable the Always show Zoom Webinar as the webinar topic setting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Webinar as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledWebinars bool `json:"display_topic_for_scheduled_webinars,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopicRequest is the
+// always_display_zoom_webinar_as_topic field of [AccountSettingsScheduleMeetingRequest].
+// Information about the Always show Zoom Webinar as the webinar topic setting.
+type AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopicRequest struct {
+	// Whether to enable the Always show Zoom Webinar as the webinar topic setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to display Zoom Webinar as the topic for already-scheduled meetings.
+	DisplayTopicForScheduledWebinars *bool `json:"display_topic_for_scheduled_webinars,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingContinuousMeetingChat is the continuous_meeting_chat field of
+// [AccountSettingsScheduleMeeting]. Information about the Enable continuous meeting chat feature.
+type AccountSettingsScheduleMeetingContinuousMeetingChat struct {
+	// Whether to enable the Enable continuous meeting chat setting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to enable the External users can be added setting.
+	CanAddExternalUsers bool `json:"can_add_external_users,omitempty"`
+
+	// Whether to enable the Automatically add invited external users setting.
+	AutoAddInvitedExternalUsers bool `json:"auto_add_invited_external_users,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingContinuousMeetingChatRequest is the continuous_meeting_chat field
+// of [AccountSettingsScheduleMeetingRequest]. Information about the Enable continuous meeting chat
+// feature.
+type AccountSettingsScheduleMeetingContinuousMeetingChatRequest struct {
+	// Whether to enable the Enable continuous meeting chat setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable the External users can be added setting.
+	CanAddExternalUsers *bool `json:"can_add_external_users,omitempty"`
+
+	// Whether to enable the Automatically add invited external users setting.
+	AutoAddInvitedExternalUsers *bool `json:"auto_add_invited_external_users,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingHideMeetingDescription is the hide_meeting_description field of
+// [AccountSettingsScheduleMeeting]. Information about the Hide meeting description feature.
+type AccountSettingsScheduleMeetingHideMeetingDescription struct {
+	// Whether to enable the Hide meeting description setting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to hide the description for already-scheduled meetings.
+	HideDescriptionForScheduledMeetings bool `json:"hide_description_for_scheduled_meetings,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingHideMeetingDescriptionRequest is the hide_meeting_description field
+// of [AccountSettingsScheduleMeetingRequest]. Information about the Hide meeting description
+// feature.
+type AccountSettingsScheduleMeetingHideMeetingDescriptionRequest struct {
+	// Whether to enable the Hide meeting description setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to hide the description for already-scheduled meetings.
+	HideDescriptionForScheduledMeetings *bool `json:"hide_description_for_scheduled_meetings,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingHideWebinarDescription is the hide_webinar_description field of
+// [AccountSettingsScheduleMeeting]. Information about the Hide webinar description feature.
+type AccountSettingsScheduleMeetingHideWebinarDescription struct {
+	// Whether to enable the Hide webinar description setting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to hide webinar description for the webinars which have already been scheduled.
+	HideDescriptionForScheduledWebinars bool `json:"hide_description_for_scheduled_webinars,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingHideWebinarDescriptionRequest is the hide_webinar_description field
+// of [AccountSettingsScheduleMeetingRequest]. Information about the Hide webinar description
+// feature.
+type AccountSettingsScheduleMeetingHideWebinarDescriptionRequest struct {
+	// Whether to enable the Hide webinar description setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to hide webinar description for the webinars which have already been scheduled.
+	HideDescriptionForScheduledWebinars *bool `json:"hide_description_for_scheduled_webinars,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingMeetingTemplate is the meeting_template field of
+// [AccountSettingsScheduleMeeting]. Information about the Meeting Templates feature.
+type AccountSettingsScheduleMeetingMeetingTemplate struct {
+	// Whether to enable the Meeting Templates setting.
+	Enable bool `json:"enable,omitempty"`
+
+	// Information about the defined Meeting Templates policies.
+	Templates []AccountSettingsScheduleMeetingMeetingTemplateTemplate `json:"templates,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingMeetingTemplateRequest is the meeting_template field of
+// [AccountSettingsScheduleMeetingRequest]. Information about the Meeting Templates feature.
+type AccountSettingsScheduleMeetingMeetingTemplateRequest struct {
+	// Whether to enable the Meeting Templates setting.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Specify the action that you would like to take via this API request:
+	Action *string `json:"action,omitempty"`
+
+	// Information about the defined Meeting Templates policies.
+	Templates []AccountSettingsScheduleMeetingMeetingTemplateTemplateRequest `json:"templates,omitzero"`
+}
+
+// AccountSettingsScheduleMeetingMeetingTemplateTemplate is the templates field of
+// [AccountSettingsScheduleMeetingMeetingTemplate].
+type AccountSettingsScheduleMeetingMeetingTemplateTemplate struct {
+	// The meeting template ID.
+	ID string `json:"id,omitempty"`
+
+	// The meeting template name.
+	Name string `json:"name,omitempty"`
+
+	// Whether to enable the meeting template.
+	Enable bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingMeetingTemplateTemplateRequest is the templates field of
+// [AccountSettingsScheduleMeetingMeetingTemplateRequest].
+type AccountSettingsScheduleMeetingMeetingTemplateTemplateRequest struct {
+	// The meeting template ID.
+	ID string `json:"id,omitempty"`
+
+	// Whether to enable the meeting template.
+	Enable *bool `json:"enable,omitempty"`
+}
+
+// AccountSettingsScheduleMeetingRequest is the schedule_meeting field of
+// [UpdateAccountSettingsRequest]. Account Settings: Schedule Meeting.
+type AccountSettingsScheduleMeetingRequest struct {
+	// Determine how participants can join the audio portion of the meeting.
+	AudioType *AudioType `json:"audio_type,omitempty"`
+
+	// Only Zoom users who are signed in can join meetings.
+	EnforceLogin *bool `json:"enforce_login,omitempty"`
+
+	// Only signed in users with a specified domain can join the meeting.
+	EnforceLoginDomains *string `json:"enforce_login_domains,omitempty"`
+
+	// Only signed in users with a specific domain can join meetings.
+	EnforceLoginWithDomains *bool `json:"enforce_login_with_domains,omitempty"`
+
+	// Require a passcode for Personal Meetings if attendees can join before host.
+	ForcePMIJBHPassword *bool `json:"force_pmi_jbh_password,omitempty"`
+
+	// Start meetings with the host video on.
+	HostVideo *bool `json:"host_video,omitempty"`
+
+	// Enable dedicated group chats for meeting conversations.
+	EnableDedicatedGroupChat *bool `json:"enable_dedicated_group_chat,omitempty"`
+
+	// If the value of join_before_host field is set to true, this field can be used to indicate time
+	// limits within which a participant may join a meeting before a host.
+	JBHTime *int `json:"jbh_time,omitempty"`
+
+	// Allow participants to join the meeting before the host arrives.
+	JoinBeforeHost *bool `json:"join_before_host,omitempty"`
+
+	// Account wide meeting or webinar passcode requirements.
+	MeetingPasswordRequirement *PasswordRequirementRequest `json:"meeting_password_requirement,omitempty"`
+
+	// Always display Zoom Meeting as the meeting topic.
+	NotStoreMeetingTopic *bool `json:"not_store_meeting_topic,omitempty"`
+
+	// Start meetings with the participant video on.
+	ParticipantVideo *bool `json:"participant_video,omitempty"`
+
+	// Allow host to disable participant video when scheduling a meeting.
+	AllowHostToDisableParticipantVideo *bool `json:"allow_host_to_disable_participant_video,omitempty"`
+
+	// Personal meeting setting.
+	PersonalMeeting *bool `json:"personal_meeting,omitempty"`
+
+	// Require a passcode for instant meetings.
+	RequirePasswordForInstantMeetings *bool `json:"require_password_for_instant_meetings,omitempty"`
+
+	// Require a passcode for a meeting held using a Personal Meeting ID (PMI).
+	RequirePasswordForPMIMeetings *PMIPasswordRequirement `json:"require_password_for_pmi_meetings,omitempty"`
+
+	// Require a passcode for meetings which have already been scheduled.
+	RequirePasswordForScheduledMeetings *bool `json:"require_password_for_scheduled_meetings,omitempty"`
+
+	// Require a passcode when scheduling new meetings.
+	RequirePasswordForSchedulingNewMeetings *bool `json:"require_password_for_scheduling_new_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when starting an instant meeting.
+	UsePMIForInstantMeetings *bool `json:"use_pmi_for_instant_meetings,omitempty"`
+
+	// Use a Personal Meeting ID (PMI) when scheduling a meeting.
+	UsePMIForScheduledMeetings *bool `json:"use_pmi_for_scheduled_meetings,omitempty"`
+
+	// Information about the Always display Zoom Meeting as the meeting topic setting.
+	AlwaysDisplayZoomMeetingAsTopic *AccountSettingsScheduleMeetingAlwaysDisplayZoomMeetingAsTopicRequest `json:"always_display_zoom_meeting_as_topic,omitempty"`
+
+	// Information about the Hide meeting description feature.
+	HideMeetingDescription *AccountSettingsScheduleMeetingHideMeetingDescriptionRequest `json:"hide_meeting_description,omitempty"`
+
+	// Information about the Always show Zoom Webinar as the webinar topic setting.
+	AlwaysDisplayZoomWebinarAsTopic *AccountSettingsScheduleMeetingAlwaysDisplayZoomWebinarAsTopicRequest `json:"always_display_zoom_webinar_as_topic,omitempty"`
+
+	// Information about the Hide webinar description feature.
+	HideWebinarDescription *AccountSettingsScheduleMeetingHideWebinarDescriptionRequest `json:"hide_webinar_description,omitempty"`
+
+	// Information about the Meeting Templates feature.
+	MeetingTemplate *AccountSettingsScheduleMeetingMeetingTemplateRequest `json:"meeting_template,omitempty"`
+
+	// Information about the Enable continuous meeting chat feature.
+	ContinuousMeetingChat *AccountSettingsScheduleMeetingContinuousMeetingChatRequest `json:"continuous_meeting_chat,omitempty"`
+}
+
+// AccountSettingsSecurity is the security field of [AccountSettings]. Security settings of an
+// Account.
+type AccountSettingsSecurity struct {
+	// Whether to only allow account administrators to change a user's picture.
+	AdminChangeNamePic bool `json:"admin_change_name_pic,omitempty"`
+
+	// Whether to only allow account administrators to change a user's information.
+	AdminChangeUserInfo bool `json:"admin_change_user_info,omitempty"`
+
+	// If the admin_change_user_info value is true, the list of the types of user information that only
+	// the account administrators can modify.
+	UserModifiableInfoByAdmin []string `json:"user_modifiable_info_by_admin,omitempty"`
+
+	// Allow users to sign in with single sign-on (SSO).
+	SigninWithSSO *AccountSettingsSecuritySigninWithSSO `json:"signin_with_sso,omitempty"`
+
+	// Hide billing information.
+	HideBillingInfo bool `json:"hide_billing_info,omitempty"`
+
+	// Allow users to import photos from a photo library on a device.
+	ImportPhotosFromDevices bool `json:"import_photos_from_devices,omitempty"`
+
+	// This object refers to the enhanced passcode rules that allows Zoom account admins and owners to
+	// apply extra requirements to the users' Zoom login passcode.
+	PasswordRequirement *AccountSettingsSecurityPasswordRequirement `json:"password_requirement,omitempty"`
+
+	// Settings for User Sign In interval requirements after a period of inactivity.
+	SignAgainPeriodForInactivityOnClient int `json:"sign_again_period_for_inactivity_on_client,omitempty"`
+
+	// Settings for User Sign In interval requirements after a period of inactivity.
+	SignAgainPeriodForInactivityOnWeb int `json:"sign_again_period_for_inactivity_on_web,omitempty"`
+
+	// Settings for 2FA( two factor authentication ). all - Two factor authentication will be enabled
+	// for all users in the account.
+	SignInWithTwoFactorAuth AccountSettingsSecuritySignInWithTwoFactorAuth `json:"sign_in_with_two_factor_auth,omitempty"`
+
+	// This field contains group IDs of groups that have 2FA enabled.
+	SignInWithTwoFactorAuthGroups []string `json:"sign_in_with_two_factor_auth_groups,omitempty"`
+
+	// This field contains role IDs of roles that have 2FA enabled.
+	SignInWithTwoFactorAuthRoles []string `json:"sign_in_with_two_factor_auth_roles,omitempty"`
+}
+
+// AccountSettingsSecurityPasswordRequirement is the password_requirement field of
+// [AccountSettingsSecurity]. This object refers to the enhanced passcode rules that allows Zoom
+// account admins and owners to apply extra requirements to the users' Zoom login passcode.
+type AccountSettingsSecurityPasswordRequirement struct {
+	// Specify the max length of consecutive characters(abcde...) that can be used in a passcode.
+	ConsecutiveCharactersLength int `json:"consecutive_characters_length,omitempty"`
+
+	// If the value of this field is set to true, the passcode must have at least one special
+	// character(!, @, #...).
+	HaveSpecialCharacter bool `json:"have_special_character,omitempty"`
+
+	// Specify a minimum length for the passcode.
+	MinimumPasswordLength int `json:"minimum_password_length,omitempty"`
+
+	// If the value of this field is set to true, user passcodes will have to pass detection through a
+	// weak passcode dictionary in case hackers use simple passcodes to sign in to your users'
+	// accounts.
+	WeakEnhanceDetection bool `json:"weak_enhance_detection,omitempty"`
+}
+
+// AccountSettingsSecurityPasswordRequirementRequest is the password_requirement field of
+// [AccountSettingsSecurityRequest]. This object refers to the enhanced passcode rules that allows
+// Zoom account admins and owners to apply extra requirements to the users' Zoom login passcode.
+type AccountSettingsSecurityPasswordRequirementRequest struct {
+	// Specify the max length of consecutive characters(abcde...) that can be used in a passcode.
+	ConsecutiveCharactersLength *int `json:"consecutive_characters_length,omitempty"`
+
+	// If the value of this field is set to true, the passcode must have at least one special
+	// character(!, @, #...).
+	HaveSpecialCharacter *bool `json:"have_special_character,omitempty"`
+
+	// Specify a minimum length for the passcode.
+	MinimumPasswordLength *int `json:"minimum_password_length,omitempty"`
+
+	// If the value of this field is set to true, user passcodes will have to pass detection through a
+	// weak passcode dictionary in case hackers use simple passcodes to sign in to your users'
+	// accounts.
+	WeakEnhanceDetection *bool `json:"weak_enhance_detection,omitempty"`
+}
+
+// AccountSettingsSecurityRequest is the security field of [UpdateAccountSettingsRequest]. Security
+// settings of an Account.
+type AccountSettingsSecurityRequest struct {
+	// Whether to only allow account administrators to change a user's picture.
+	AdminChangeNamePic *bool `json:"admin_change_name_pic,omitempty"`
+
+	// Whether to only allow account administrators to change a user's information.
+	AdminChangeUserInfo *bool `json:"admin_change_user_info,omitempty"`
+
+	// If the admin_change_user_info value is true, the list of the types of user information that only
+	// the account administrators can modify.
+	UserModifiableInfoByAdmin []string `json:"user_modifiable_info_by_admin,omitzero"`
+
+	// Allow users to sign in with single sign-on (SSO).
+	SigninWithSSO *AccountSettingsSecuritySigninWithSSORequest `json:"signin_with_sso,omitempty"`
+
+	// Hide billing information.
+	HideBillingInfo *bool `json:"hide_billing_info,omitempty"`
+
+	// Allow users to import photos from a photo library on a device.
+	ImportPhotosFromDevices *bool `json:"import_photos_from_devices,omitempty"`
+
+	// This object refers to the enhanced passcode rules that allows Zoom account admins and owners to
+	// apply extra requirements to the users' Zoom login passcode.
+	PasswordRequirement *AccountSettingsSecurityPasswordRequirementRequest `json:"password_requirement,omitempty"`
+
+	// Settings for user sign-in interval requirements after a period of inactivity.
+	SignAgainPeriodForInactivityOnClient *int `json:"sign_again_period_for_inactivity_on_client,omitempty"`
+
+	// Settings for user sign-in interval requirements after a period of inactivity.
+	SignAgainPeriodForInactivityOnWeb *int `json:"sign_again_period_for_inactivity_on_web,omitempty"`
+
+	// Settings for 2FA( two factor authentication ). all: Two factor authentication will be enabled
+	// for all users in the account.
+	SignInWithTwoFactorAuth *AccountSettingsSecuritySignInWithTwoFactorAuth `json:"sign_in_with_two_factor_auth,omitempty"`
+
+	// This field contains group IDs of groups that have 2FA enabled.
+	SignInWithTwoFactorAuthGroups []string `json:"sign_in_with_two_factor_auth_groups,omitzero"`
+
+	// This field contains role IDs of roles that have 2FA enabled.
+	SignInWithTwoFactorAuthRoles []string `json:"sign_in_with_two_factor_auth_roles,omitzero"`
+}
+
+// AccountSettingsSecuritySigninWithSSO is the signin_with_sso field of [AccountSettingsSecurity].
+// Allow users to sign in with single sign-on (SSO).
+type AccountSettingsSecuritySigninWithSSO struct {
+	// Whether to allow users to sign in with single sign-on (SSO).
+	Enable bool `json:"enable,omitempty"`
+
+	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
+	// one of the domains.
+	RequireSSOForDomains bool `json:"require_sso_for_domains,omitempty"`
+
+	// Users on these domains must sign in with single sign-on (SSO).
+	Domains []string `json:"domains,omitempty"`
+
+	// The users can bypass SSO sign-in.
+	SSOBypassUsers []AccountSettingsSecuritySigninWithSSOSSOBypassUser `json:"sso_bypass_users,omitempty"`
+}
+
+// AccountSettingsSecuritySigninWithSSORequest is the signin_with_sso field of
+// [AccountSettingsSecurityRequest]. Allow users to sign in with single sign-on (SSO).
+type AccountSettingsSecuritySigninWithSSORequest struct {
+	// Whether to allow users to sign in with ssingle sign-on (SSO).
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to require users to sign in with single sign-on (SSO) if their e-mail address belongs to
+	// one of the domains.
+	RequireSSOForDomains *bool `json:"require_sso_for_domains,omitempty"`
+
+	// Users on these domains are required to sign in with single sign-on (SSO).
+	Domains []string `json:"domains,omitzero"`
+
+	// The users' ID can bypass SSO sign-in.
+	SSOBypassUserIDs []string `json:"sso_bypass_user_ids,omitzero"`
+
+	// The policy operation to perform for the update sso_bypass_user_ids.
+	Operation *AccountSettingsSecuritySigninWithSSOOperation `json:"operation,omitempty"`
+}
+
+// AccountSettingsSecuritySigninWithSSOSSOBypassUser is the sso_bypass_users field of
+// [AccountSettingsSecuritySigninWithSSO].
+type AccountSettingsSecuritySigninWithSSOSSOBypassUser struct {
+	// The user id.
+	ID string `json:"id,omitempty"`
+
+	// The user email.
+	Email string `json:"email,omitempty"`
+}
+
+// AccountSettingsSessionSecurity is the session_security field of [AccountSettings].
+type AccountSettingsSessionSecurity struct {
+	// Approve or block users from specific regions or countries from joining this meeting.
+	ApprovedOrDeniedCountriesOrRegions *AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegions `json:"approved_or_denied_countries_or_regions,omitempty"`
+}
+
+// AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegions is the
+// approved_or_denied_countries_or_regions field of [AccountSettingsSessionSecurity]. Approve or
+// block users from specific regions or countries from joining this meeting.
+type AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegions struct {
+	// List of countries/regions from where participants can join this meeting.
+	ApprovedList []string `json:"approved_list,omitempty"`
+
+	// List of countries/regions from where participants can not join this meeting.
+	DeniedList []string `json:"denied_list,omitempty"`
+
+	// true: Setting enabled to either allow or block users from specific regions from joining your
+	// meetings.
+	Enable bool `json:"enable,omitempty"`
+
+	// Specify whether to allow users from specific regions to join this meeting, or block users from
+	// specific regions from joining this meeting.
+	Method CountryRegionMethod `json:"method,omitempty"`
+}
+
+// AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegionsRequest is the
+// approved_or_denied_countries_or_regions field of [AccountSettingsSessionSecurityRequest]. Approve
+// or block users from specific regions or countries from joining this meeting.
+type AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegionsRequest struct {
+	// List of countries/regions from where participants can join this meeting.
+	ApprovedList []string `json:"approved_list,omitzero"`
+
+	// List of countries/regions from where participants can not join this meeting.
+	DeniedList []string `json:"denied_list,omitzero"`
+
+	// true: Setting enabled to either allow or block users from specific regions from joining your
+	// meetings.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Specify whether to allow users from specific regions to join this meeting, or block users from
+	// specific regions from joining this meeting.
+	Method *CountryRegionMethod `json:"method,omitempty"`
+}
+
+// AccountSettingsSessionSecurityRequest is the session_security field of
+// [UpdateAccountSettingsRequest].
+type AccountSettingsSessionSecurityRequest struct {
+	// Approve or block users from specific regions or countries from joining this meeting.
+	ApprovedOrDeniedCountriesOrRegions *AccountSettingsSessionSecurityApprovedOrDeniedCountriesOrRegionsRequest `json:"approved_or_denied_countries_or_regions,omitempty"`
+}
+
+// AccountSettingsSmartRecognition is the smart_recognition field of [AccountSettings]. Account
+// Settings: Smart Recognition.
+type AccountSettingsSmartRecognition struct {
+	// Allow users to enable personalized audio isolation in the Zoom Workplace app to differentiate
+	// their voice and suppress background noise.
+	PersonalizedAudioIsolation bool `json:"personalized_audio_isolation,omitempty"`
+
+	// Zoom Rooms automatic smart name tags.
+	ZoomRooms *AccountSettingsSmartRecognitionZoomRooms `json:"zoom_rooms,omitempty"`
+
+	// Zoom Workplace app automatic smart name tags.
+	WorkplaceApp *AccountSettingsSmartRecognitionWorkplaceApp `json:"workplace_app,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionWorkplaceApp is the workplace_app field of
+// [AccountSettingsSmartRecognition]. Zoom Workplace app automatic smart name tags.
+type AccountSettingsSmartRecognitionWorkplaceApp struct {
+	// Workplace App: Voice Name Tags.
+	VoiceNameTags *AccountSettingsSmartRecognitionWorkplaceAppVoiceNameTags `json:"voice_name_tags,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionWorkplaceAppVoiceNameTags is the voice_name_tags field of
+// [AccountSettingsSmartRecognitionWorkplaceApp]. Workplace App: Voice Name Tags.
+type AccountSettingsSmartRecognitionWorkplaceAppVoiceNameTags struct {
+	// Allow users to enroll in automatic smart name tags for voice from their profile in the Zoom
+	// Workplace app.
+	Enabled bool `json:"enabled,omitempty"`
+
+	// Allow Zoom to send an enrollment email to users in your account to help them set up Workplace
+	// app voice name tags.
+	AllowEnrollmentEmail bool `json:"allow_enrollment_email,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionZoomRooms is the zoom_rooms field of
+// [AccountSettingsSmartRecognition]. Zoom Rooms automatic smart name tags.
+type AccountSettingsSmartRecognitionZoomRooms struct {
+	// Zoom Rooms: Video Name Tags.
+	VideoNameTags *AccountSettingsSmartRecognitionZoomRoomsVideoNameTags `json:"video_name_tags,omitempty"`
+
+	// Zoom Rooms: Voice Name Tags.
+	VoiceNameTags *AccountSettingsSmartRecognitionZoomRoomsVoiceNameTags `json:"voice_name_tags,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionZoomRoomsVideoNameTags is the video_name_tags field of
+// [AccountSettingsSmartRecognitionZoomRooms]. Zoom Rooms: Video Name Tags.
+type AccountSettingsSmartRecognitionZoomRoomsVideoNameTags struct {
+	// Allow users to enroll in automatic smart name tags for video in Zoom Rooms.
+	Enabled bool `json:"enabled,omitempty"`
+
+	// Allow users to use their own profile photos as the reference image for video smart name tags.
+	AllowUserPhotos bool `json:"allow_user_photos,omitempty"`
+
+	// Allow Zoom to send an enrollment email to users in your account to help them set up automatic
+	// smart name tags for video.
+	AllowEnrollmentEmail bool `json:"allow_enrollment_email,omitempty"`
+
+	// Allow external Zoom Rooms to identify users in your account using their enrolled video name
+	// tags.
+	AllowExternalIdentification bool `json:"allow_external_identification,omitempty"`
+}
+
+// AccountSettingsSmartRecognitionZoomRoomsVoiceNameTags is the voice_name_tags field of
+// [AccountSettingsSmartRecognitionZoomRooms]. Zoom Rooms: Voice Name Tags.
+type AccountSettingsSmartRecognitionZoomRoomsVoiceNameTags struct {
+	// Allow users to enroll in automatic smart name tags for voice in Zoom Rooms.
+	Enabled bool `json:"enabled,omitempty"`
+
+	// Allow Zoom to send an enrollment email to users in your account to help them set up automatic
+	// smart name tags for voice.
+	AllowEnrollmentEmail bool `json:"allow_enrollment_email,omitempty"`
+
+	// Allow external Zoom Rooms to identify users in your account using their enrolled voice name
+	// tags.
+	AllowExternalIdentification bool `json:"allow_external_identification,omitempty"`
+}
+
+// AccountSettingsTSP is the tsp field of [AccountSettings]. Account Settings: TSP.
+type AccountSettingsTSP struct {
+	// Call Out.
+	CallOut bool `json:"call_out,omitempty"`
+
+	// Call Out Countries/Regions.
+	CallOutCountries []string `json:"call_out_countries,omitempty"`
+
+	// Whether webinar attendees can use Call Me to connect audio.
+	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitempty"`
+
+	// Display toll-free numbers.
+	DisplayTollFreeNumbers bool `json:"display_toll_free_numbers,omitempty"`
+
+	// Whether webinar attendees can dial in through the account's Toll-free phone numbers.
+	AllowWebinarAttendeesTollFreeDial bool `json:"allow_webinar_attendees_toll_free_dial,omitempty"`
+
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink bool `json:"show_international_numbers_link,omitempty"`
+
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries *CountrySelection `json:"global_dial_in_countries,omitempty"`
+}
+
+// AccountSettingsTSPRequest is the tsp field of [UpdateAccountSettingsRequest]. Account Settings:
+// TSP.
+type AccountSettingsTSPRequest struct {
+	// Call Out.
+	CallOut *bool `json:"call_out,omitempty"`
+
+	// Call Out Countries/Regions.
+	CallOutCountries []string `json:"call_out_countries,omitzero"`
+
+	// Whether webinar attendees can use Call Me to connect audio.
+	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
+
+	// Display toll-free numbers.
+	DisplayTollFreeNumbers *bool `json:"display_toll_free_numbers,omitempty"`
+
+	// Whether webinar attendees can dial in through the account's Toll-free phone numbers.
+	AllowWebinarAttendeesTollFreeDial *bool `json:"allow_webinar_attendees_toll_free_dial,omitempty"`
+
+	// Show international numbers link on the invitation email.
+	ShowInternationalNumbersLink *bool `json:"show_international_numbers_link,omitempty"`
+
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries *CountrySelectionRequest `json:"global_dial_in_countries,omitempty"`
+}
+
+// AccountSettingsTelephony is the telephony field of [AccountSettings]. Account Settings:
+// Telephony.
+type AccountSettingsTelephony struct {
+	// Third party audio conference info.
+	AudioConferenceInfo string `json:"audio_conference_info,omitempty"`
+
+	// Indicates where most of the participants call into or call from during a meeting.
+	TelephonyRegions *AccountSettingsTelephonyTelephonyRegions `json:"telephony_regions,omitempty"`
+
+	// Users can join the meeting using the existing third party audio configuration.
+	ThirdPartyAudio bool `json:"third_party_audio,omitempty"`
+}
+
+// AccountSettingsTelephonyRequest is the telephony field of [UpdateAccountSettingsRequest]. Account
+// Settings Update: Telephony.
+type AccountSettingsTelephonyRequest struct {
+	// Third party audio conference info.
+	AudioConferenceInfo *string `json:"audio_conference_info,omitempty"`
+
+	// Indicates where most of the participants call into or call from during a meeting.
+	TelephonyRegions *AccountSettingsTelephonyTelephonyRegionsRequest `json:"telephony_regions,omitempty"`
+
+	// Users can join the meeting using the existing third party audio configuration.
+	ThirdPartyAudio *bool `json:"third_party_audio,omitempty"`
+}
+
+// AccountSettingsTelephonyTelephonyRegions is the telephony_regions field of
+// [AccountSettingsTelephony]. Indicates where most of the participants call into or call from
+// during a meeting.
+type AccountSettingsTelephonyTelephonyRegions struct {
+	// Telephony region options provided by Zoom to select from.
+	AllowedValues []string `json:"allowed_values,omitempty"`
+
+	// The account's selected telephony regions that indicate where most participants call into or call
+	// from during a meeting.
+	SelectionValues string `json:"selection_values,omitempty"`
+}
+
+// AccountSettingsTelephonyTelephonyRegionsRequest is the telephony_regions field of
+// [AccountSettingsTelephonyRequest]. Indicates where most of the participants call into or call
+// from during a meeting.
+type AccountSettingsTelephonyTelephonyRegionsRequest struct {
+	// The account's selected telephony regions that indicate where most participants call into or call
+	// from during a meeting.
+	SelectionValues *string `json:"selection_values,omitempty"`
+}
+
+// AccountSettingsZoomRooms is the zoom_rooms field of [AccountSettings]. Account Settings: Zoom
+// Rooms.
+type AccountSettingsZoomRooms struct {
+	// Automatic start and stop for scheduled meetings.
+	AutoStartStopScheduledMeetings bool `json:"auto_start_stop_scheduled_meetings,omitempty"`
+
+	// Cloud recording for instant meetings.
+	CmrForInstantMeeting bool `json:"cmr_for_instant_meeting,omitempty"`
+
+	// Shift all meetings to private.
+	ForcePrivateMeeting bool `json:"force_private_meeting,omitempty"`
+
+	// Hide host and meeting ID from private meetings.
+	HideHostInformation bool `json:"hide_host_information,omitempty"`
+
+	// Display meeting list with calendar integration.
+	ListMeetingsWithCalendar bool `json:"list_meetings_with_calendar,omitempty"`
+
+	// Start AirPlay service manually.
+	StartAirplayManually bool `json:"start_airplay_manually,omitempty"`
+
+	// Automatic direct sharing using an ultrasonic proximity signal.
+	Ultrasonic bool `json:"ultrasonic,omitempty"`
+
+	// Upcoming meeting alert.
+	UpcomingMeetingAlert bool `json:"upcoming_meeting_alert,omitempty"`
+
+	// Weekly system restart.
+	WeeklySystemRestart bool `json:"weekly_system_restart,omitempty"`
+
+	// Zoom Room post meeting feedback.
+	ZrPostMeetingFeedback bool `json:"zr_post_meeting_feedback,omitempty"`
+}
+
+// AccountSettingsZoomRoomsRequest is the zoom_rooms field of [UpdateAccountSettingsRequest].
+// Account Settings: Zoom Rooms.
+type AccountSettingsZoomRoomsRequest struct {
+	// Automatic start and stop for scheduled meetings.
+	AutoStartStopScheduledMeetings *bool `json:"auto_start_stop_scheduled_meetings,omitempty"`
+
+	// Cloud recording for instant meetings.
+	CmrForInstantMeeting *bool `json:"cmr_for_instant_meeting,omitempty"`
+
+	// Shift all meetings to private.
+	ForcePrivateMeeting *bool `json:"force_private_meeting,omitempty"`
+
+	// Hide host and meeting ID from private meetings.
+	HideHostInformation *bool `json:"hide_host_information,omitempty"`
+
+	// Display meeting list with calendar integration.
+	ListMeetingsWithCalendar *bool `json:"list_meetings_with_calendar,omitempty"`
+
+	// Start AirPlay service manually.
+	StartAirplayManually *bool `json:"start_airplay_manually,omitempty"`
+
+	// Automatic direct sharing using an ultrasonic proximity signal.
+	Ultrasonic *bool `json:"ultrasonic,omitempty"`
+
+	// Upcoming meeting alert.
+	UpcomingMeetingAlert *bool `json:"upcoming_meeting_alert,omitempty"`
+
+	// Weekly system restart.
+	WeeklySystemRestart *bool `json:"weekly_system_restart,omitempty"`
+
+	// Zoom Room post meeting feedback.
+	ZrPostMeetingFeedback *bool `json:"zr_post_meeting_feedback,omitempty"`
+}
+
+// AccountTSP is the response of [TSPService.Get].
+type AccountTSP struct {
+	// Control restriction on account users adding a TSP number outside of account's dial in numbers.
+	DialInNumberUnrestricted bool `json:"dial_in_number_unrestricted,omitempty"`
+
+	// List of dial in numbers.
+	DialInNumbers []AccountTSPDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// Enable Telephony Service Provider for account users.
+	Enable bool `json:"enable,omitempty"`
+
+	// For master account, extend its TSP setting to all sub accounts.
+	MasterAccountSettingExtended bool `json:"master_account_setting_extended,omitempty"`
+
+	// Control restriction on account users being able to modify their TSP credentials.
+	ModifyCredentialForbidden bool `json:"modify_credential_forbidden,omitempty"`
+
+	// Telephony bridge zone.
+	TSPBridge AccountTSPTSPBridge `json:"tsp_bridge,omitempty"`
+
+	// Enable TSP feature for account.
+	TSPEnabled bool `json:"tsp_enabled,omitempty"`
+
+	// Telephony service provider.
+	TSPProvider string `json:"tsp_provider,omitempty"`
+}
+
+// AccountTSPDialInNumber is the dial_in_numbers field of [AccountTSP].
+type AccountTSPDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Dial-in number.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number type.
+	Type string `json:"type,omitempty"`
+}
+
+// AccountTrustedDomains is the response of [AccountsService.GetTrustedDomains].
+type AccountTrustedDomains struct {
+	// A list of the account's trusted domains.
+	TrustedDomains []string `json:"trusted_domains,omitempty"`
+}
+
 // ActiveHost is the users field of [ActiveHostsReport]. user object.
 type ActiveHost struct {
 	// Custom attributes that have been assigned to the user.
@@ -110,6 +4571,58 @@ type AddBatchRegistrantsRequest struct {
 	RegistrantsConfirmationEmail *bool `json:"registrants_confirmation_email,omitempty"`
 
 	Registrants []BatchRegistrant `json:"registrants,omitempty"`
+}
+
+// AddContactGroupMembersRequest is the request body of [ContactGroupsService.AddMembers].
+type AddContactGroupMembersRequest struct {
+	// Group members array.
+	GroupMembers []AddContactGroupMembersRequestGroupMember `json:"group_members,omitempty"`
+}
+
+// AddContactGroupMembersRequestGroupMember is the group_members field of
+// [AddContactGroupMembersRequest]. The contact group member information.
+type AddContactGroupMembersRequestGroupMember struct {
+	// Contact group member types: 1 - user.
+	Type int `json:"type,omitempty"`
+
+	// The member ID: user ID (user) or user group ID (user group).
+	ID string `json:"id,omitempty"`
+}
+
+// AddDeviceRequest is the request body of [DevicesService.Add].
+type AddDeviceRequest struct {
+	// The device's name. Required.
+	DeviceName string `json:"device_name"`
+
+	// The device's mac address. Required.
+	MacAddress string `json:"mac_address"`
+
+	// The device's serial number. Required.
+	SerialNumber string `json:"serial_number"`
+
+	// The device's manufacturer. Required.
+	Vendor string `json:"vendor"`
+
+	// The device's model. Required.
+	Model string `json:"model"`
+
+	// The Zoom Room's ID.
+	RoomID string `json:"room_id,omitempty"`
+
+	// User email for assigning the Zoom Phone device.
+	UserEmail string `json:"user_email,omitempty"`
+
+	// Device type. Required.
+	DeviceType int `json:"device_type"`
+
+	// The name of the tag.
+	Tag string `json:"tag,omitempty"`
+
+	// The ZDM group ID.
+	ZdmGroupID string `json:"zdm_group_id,omitempty"`
+
+	// The extension number.
+	ExtensionNumber string `json:"extension_number,omitempty"`
 }
 
 // AddGroupAdminsRequest is the request body of [GroupsService.AddAdmins].
@@ -266,6 +4779,37 @@ type AddUserAssistantsRequest struct {
 	Assistants []AssistantRequest `json:"assistants,omitempty"`
 }
 
+// AddUserTSPAccountRequest is the request body of [TSPService.AddUserAccount]. List of TSP
+// accounts.
+type AddUserTSPAccountRequest struct {
+	// Conference code. Required.
+	ConferenceCode string `json:"conference_code"`
+
+	// List of dial in numbers.
+	DialInNumbers []AddUserTSPAccountRequestDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// Leader PIN: numeric value, length is less than 16. Required.
+	LeaderPin Secret `json:"leader_pin"`
+
+	// Telephony bridge.
+	TSPBridge AddUserTSPAccountRequestTSPBridge `json:"tsp_bridge,omitempty"`
+}
+
+// AddUserTSPAccountRequestDialInNumber is the dial_in_numbers field of [AddUserTSPAccountRequest].
+type AddUserTSPAccountRequestDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Country Label, if passed, will display in place of code.
+	CountryLabel string `json:"country_label,omitempty"`
+
+	// Dial-in number: length is less than 16.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number types: toll - Toll number.
+	Type AddUserTSPAccountRequestDialInNumberType `json:"type,omitempty"`
+}
+
 // AddWebinarPanelistsRequest is the request body of [WebinarsService.AddPanelists]. Webinar
 // panelist.
 type AddWebinarPanelistsRequest struct {
@@ -285,6 +4829,12 @@ type AddedAssistants struct {
 
 	// User ID.
 	IDs string `json:"ids,omitempty"`
+}
+
+// AddedContactGroupMembers is the response of [ContactGroupsService.AddMembers].
+type AddedContactGroupMembers struct {
+	// Member ids array.
+	MemberIDs []string `json:"member_ids,omitempty"`
 }
 
 // AddedGroupAdmins is the response of [GroupsService.AddAdmins].
@@ -321,6 +4871,252 @@ type AddedRoleMembers struct {
 	IDs string `json:"ids,omitempty"`
 }
 
+// ArchivedFileList is the response of [ArchivingService.ListFiles].
+type ArchivedFileList struct {
+	// The queried start date.
+	From Time `json:"from,omitzero"`
+
+	// Information about the meeting or webinar.
+	Meetings []ArchivedFileListMeeting `json:"meetings,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The queried end date.
+	To Time `json:"to,omitzero"`
+
+	// The total number of returned meeting records.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *ArchivedFileList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// ArchivedFileListMeeting is the meetings field of [ArchivedFileList].
+type ArchivedFileListMeeting struct {
+	// The user's account name.
+	AccountName string `json:"account_name,omitempty"`
+
+	// Information about the archive files.
+	ArchiveFiles []ArchivedFileListMeetingArchiveFile `json:"archive_files,omitempty"`
+
+	// The meeting or webinar's archive completion time.
+	CompleteTime Time `json:"complete_time,omitzero"`
+
+	// The meeting or webinar's scheduled duration.
+	Duration int `json:"duration,omitempty"`
+
+	// The meeting or webinar's duration, in seconds.
+	DurationInSecond int `json:"duration_in_second,omitempty"`
+
+	// The ID of the user set as the host of the archived meeting or webinar.
+	HostID string `json:"host_id,omitempty"`
+
+	// The meeting or webinar ID, either meetingId or webinarId.
+	ID ID `json:"id,omitempty"`
+
+	// Whether the room is a breakout room.
+	IsBreakoutRoom bool `json:"is_breakout_room,omitempty"`
+
+	// Whether the meeting or webinar is internal or external.
+	MeetingType ArchivedFileListMeetingMeetingType `json:"meeting_type,omitempty"`
+
+	// The parent meeting's universally unique ID (UUID).
+	ParentMeetingID string `json:"parent_meeting_id,omitempty"`
+
+	// The number of archived files returned in the API call response.
+	RecordingCount int `json:"recording_count,omitempty"`
+
+	// The meeting or webinar's start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitempty"`
+
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitempty"`
+
+	// The total size of the archive file, in bytes.
+	TotalSize int `json:"total_size,omitempty"`
+
+	// The type of archived meeting or webinar.
+	Type int `json:"type,omitempty"`
+
+	// The recorded meeting or webinar instance's universally unique identifier (UUID).
+	UUID string `json:"uuid,omitempty"`
+
+	// The archive's processing status.
+	Status ArchivedFileListMeetingStatus `json:"status,omitempty"`
+
+	// Primary group IDs of participants who belong to your account.
+	GroupID string `json:"group_id,omitempty"`
+
+	// Information about the physical files.
+	PhysicalFiles []ArchivedFileListMeetingPhysicalFile `json:"physical_files,omitempty"`
+}
+
+// ArchivedFileListMeetingArchiveFile is the archive_files field of [ArchivedFileListMeeting].
+type ArchivedFileListMeetingArchiveFile struct {
+	// The URL to download the the archive file.
+	DownloadURL string `json:"download_url,omitempty"`
+
+	// The archived file's extension.
+	FileExtension string `json:"file_extension,omitempty"`
+
+	// The file path to the on-premise account archive file.
+	FilePath string `json:"file_path,omitempty"`
+
+	// The archived file's size, in bytes.
+	FileSize int `json:"file_size,omitempty"`
+
+	// The archive file's type.
+	FileType ArchivedFileListMeetingArchiveFileFileType `json:"file_type,omitempty"`
+
+	// The archive file's unique ID.
+	ID string `json:"id,omitempty"`
+
+	// Whether the archive file is an individual recording file.
+	Individual bool `json:"individual,omitempty"`
+
+	// The individual recording file's participant email address.
+	ParticipantEmail string `json:"participant_email,omitempty"`
+
+	// The join time for the generated recording file.
+	ParticipantJoinTime Time `json:"participant_join_time,omitzero"`
+
+	// The leave time for the generated recording file.
+	ParticipantLeaveTime Time `json:"participant_leave_time,omitzero"`
+
+	// The archive file's recording type.
+	RecordingType ArchivedFileListMeetingArchiveFileRecordingType `json:"recording_type,omitempty"`
+
+	// The archived file's processing status.
+	Status ArchivedFileListMeetingArchiveFileStatus `json:"status,omitempty"`
+
+	// The archived file's encryption fingerprint, using the SHA256 hash algorithm.
+	EncryptionFingerprint string `json:"encryption_fingerprint,omitempty"`
+
+	// The number of TXT or JSON file messages.
+	NumberOfMessages int `json:"number_of_messages,omitempty"`
+
+	// The region where the file is stored.
+	StorageLocation ArchivedFileListMeetingArchiveFileStorageLocation `json:"storage_location,omitempty"`
+
+	// Whether to auto delete the archived file.
+	AutoDelete bool `json:"auto_delete,omitempty"`
+}
+
+// ArchivedFileListMeetingPhysicalFile is the physical_files field of [ArchivedFileListMeeting].
+type ArchivedFileListMeetingPhysicalFile struct {
+	// The physical file's unique ID.
+	FileID string `json:"file_id,omitempty"`
+
+	// The physical file's name.
+	FileName string `json:"file_name,omitempty"`
+
+	// The physical file's size, in bytes.
+	FileSize int `json:"file_size,omitempty"`
+
+	// The URL to download the the archive file.
+	DownloadURL string `json:"download_url,omitempty"`
+}
+
+// ArchivedFileStatistics is the response of [ArchivingService.GetStatistics].
+type ArchivedFileStatistics struct {
+	// The queried start date.
+	From Time `json:"from,omitzero"`
+
+	// The queried end date.
+	To Time `json:"to,omitzero"`
+
+	// The total number of returned meeting records.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Statistics about archive files, by file extension.
+	StatisticByFileExtension *ArchivedFileStatisticsStatisticByFileExtension `json:"statistic_by_file_extension,omitempty"`
+
+	// Statistics about archive files, by file status.
+	StatisticByFileStatus *ArchivedFileStatisticsStatisticByFileStatus `json:"statistic_by_file_status,omitempty"`
+}
+
+func (l *ArchivedFileStatistics) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// ArchivedFileStatisticsStatisticByFileExtension is the statistic_by_file_extension field of
+// [ArchivedFileStatistics]. Statistics about archive files, by file extension.
+type ArchivedFileStatisticsStatisticByFileExtension struct {
+	// The number of mp4 files.
+	MP4FileCount int `json:"mp4_file_count,omitempty"`
+
+	// The number of m4a files.
+	M4AFileCount int `json:"m4a_file_count,omitempty"`
+
+	// The number of txt files.
+	TXTFileCount int `json:"txt_file_count,omitempty"`
+
+	// The number of json files.
+	JSONFileCount int `json:"json_file_count,omitempty"`
+
+	// The number of vtt files.
+	VTTFileCount int `json:"vtt_file_count,omitempty"`
+}
+
+// ArchivedFileStatisticsStatisticByFileStatus is the statistic_by_file_status field of
+// [ArchivedFileStatistics]. Statistics about archive files, by file status.
+type ArchivedFileStatisticsStatisticByFileStatus struct {
+	// The number of processing files.
+	ProcessingFileCount int `json:"processing_file_count,omitempty"`
+
+	// The number of completed files.
+	CompletedFileCount int `json:"completed_file_count,omitempty"`
+
+	// The number of failed files.
+	FailedFileCount int `json:"failed_file_count,omitempty"`
+}
+
+// AssignDeviceGroupOptions holds the query parameters of [DevicesService.AssignGroup].
+type AssignDeviceGroupOptions struct {
+	// The group's ID. Required.
+	GroupID string `url:"group_id"`
+}
+
+// AssignDivisionMembersRequest is the request body of [DivisionsService.AssignMembers].
+type AssignDivisionMembersRequest struct {
+	// Array of userId/user email of users to whom you would like to assign this division.
+	Users []AssignDivisionMembersRequestUser `json:"users,omitempty"`
+}
+
+// AssignDivisionMembersRequestUser is the users field of [AssignDivisionMembersRequest].
+type AssignDivisionMembersRequestUser struct {
+	// Email address of the user to whom you would like to assign the division.
+	UserEmail string `json:"user_email,omitempty"`
+
+	// User ID of the user to whom you would like to assign the division.
+	UserID string `json:"user_id,omitempty"`
+}
+
+// AssignZPADeviceRequest is the request body of [DevicesService.AssignZPA].
+type AssignZPADeviceRequest struct {
+	// The extension number.
+	ExtensionNumber string `json:"extension_number,omitempty"`
+
+	// The device's mac address. Required.
+	MacAddress string `json:"mac_address"`
+
+	// The device's manufacturer. Required.
+	Vendor string `json:"vendor"`
+}
+
+// AssignedDivisionMembers is the response of [DivisionsService.AssignMembers].
+type AssignedDivisionMembers struct {
+	// Date and time at which the members are assigned to the division.
+	AddedAt string `json:"added_at,omitempty"`
+
+	// User ids.
+	IDs string `json:"ids,omitempty"`
+}
+
 // Assistant is the assistants field of [AssistantList].
 type Assistant struct {
 	// Assistant's email address.
@@ -351,30 +5147,53 @@ type AssistantRequest struct {
 	CanManageHostPrivateEvent *bool `json:"can_manage_host_private_event,omitempty"`
 }
 
-// AudioConferencingSettings is the audio_conferencing field of [GroupSettings] and [UserSettings].
+// AudioConferencingSettings is the audio_conferencing field of [AccountSettings], [GroupSettings]
+// and [UserSettings].
 type AudioConferencingSettings struct {
-	// The group's Toll-free and Fee-based Toll Call settings.
+	// The account's Toll-free and Fee-based Toll Call settings.
 	TollFreeAndFeeBasedTollCall *TollFreeAndFeeBasedTollCallSettings `json:"toll_free_and_fee_based_toll_call,omitempty"`
 
-	// The group's Toll Call settings.
+	// The account's Toll Call settings.
 	TollCall *TollCallSettings `json:"toll_call,omitempty"`
 
-	// The group's Call Me and Invite by Phone settings.
+	// The account's Call Me and Invite by Phone settings.
 	CallMeAndInviteByPhone *CallMeAndInviteByPhoneSettings `json:"call_me_and_invite_by_phone,omitempty"`
 
-	// Whether the group has the Personal Audio Conference setting enabled.
+	// Whether the account has the Personal Audio Conference setting enabled.
 	PersonalAudioConference bool `json:"personal_audio_conference,omitempty"`
 
-	// The group's Mask phone number in the participant list settings.
+	// The account's Mask phone number in the participant list settings.
 	ParticipantPhoneMasking *ParticipantPhoneMasking `json:"participant_phone_masking,omitempty"`
 
-	// The group's Global Dial-in Countries/Regions settings.
+	// The account's Global Dial-in Countries/Regions settings.
 	GlobalDialInCountries *GlobalDialInCountrySettings `json:"global_dial_in_countries,omitempty"`
+}
+
+// AudioConferencingSettingsRequest is the audio_conferencing field of
+// [UpdateAccountSettingsRequest] and [UpdateGroupSettingsRequest].
+type AudioConferencingSettingsRequest struct {
+	// The account's Toll-free and Fee-based Toll Call settings.
+	TollFreeAndFeeBasedTollCall *TollFreeAndFeeBasedTollCallSettingsRequest `json:"toll_free_and_fee_based_toll_call,omitempty"`
+
+	// The account's Toll Call settings.
+	TollCall *TollCallSettingsRequest `json:"toll_call,omitempty"`
+
+	// The account's Call Me and Invite by Phone settings.
+	CallMeAndInviteByPhone *CallMeAndInviteByPhoneSettingsRequest `json:"call_me_and_invite_by_phone,omitempty"`
+
+	// Whether the account has the Personal Audio Conference setting enabled.
+	PersonalAudioConference *bool `json:"personal_audio_conference,omitempty"`
+
+	// The account's Mask phone number in the participant list settings.
+	ParticipantPhoneMasking *ParticipantPhoneMaskingRequest `json:"participant_phone_masking,omitempty"`
+
+	// The account's Global Dial-in Countries/Regions settings.
+	GlobalDialInCountries *GlobalDialInCountrySettingsRequest `json:"global_dial_in_countries,omitempty"`
 }
 
 // AuthenticationOption is the authentication_options field of [GroupSettings],
 // [UserSettingsAuthenticationOptionsMeetingAuthentication],
-// [UserSettingsAuthenticationOptionsRecordingAuthentication] and [UserSettings].
+// [UserSettingsAuthenticationOptionsRecordingAuthentication], [UserSettings] and [AccountSettings].
 type AuthenticationOption struct {
 	// Authentication default option.
 	DefaultOption bool `json:"default_option,omitempty"`
@@ -395,8 +5214,8 @@ type AuthenticationOption struct {
 	Visible bool `json:"visible,omitempty"`
 }
 
-// AuthenticationOptionRequest is the authentication_option field of [UpdateGroupSettingsRequest]
-// and [UpdateUserSettingsRequest]. Meeting Authentication Options.
+// AuthenticationOptionRequest is the authentication_option field of [UpdateGroupSettingsRequest],
+// [UpdateUserSettingsRequest] and [UpdateAccountSettingsRequest]. Meeting Authentication Options.
 type AuthenticationOptionRequest struct {
 	// Authentication action.
 	Action *AuthenticationOptionAction `json:"action,omitempty"`
@@ -540,10 +5359,42 @@ type BulkUpdateUserFeaturesResult struct {
 	FailDetails []FeatureUpdateFailure `json:"fail_details,omitempty"`
 }
 
+// CRCPortUsage is the response of [DashboardsService.GetCRCPortUsage].
+type CRCPortUsage struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	CRCPortsUsage []CRCPortUsageCRCPortsUsageItem `json:"crc_ports_usage,omitempty"`
+}
+
+// CRCPortUsageCRCPortsUsageItem is the crc_ports_usage field of [CRCPortUsage].
+type CRCPortUsageCRCPortsUsageItem struct {
+	CRCPortsHourUsage []CRCPortUsageCRCPortsUsageItemCRCPortsHourUsageItem `json:"crc_ports_hour_usage,omitempty"`
+
+	// The date and time of the port usage.
+	DateTime Date `json:"date_time,omitzero"`
+}
+
+// CRCPortUsageCRCPortsUsageItemCRCPortsHourUsageItem is the crc_ports_hour_usage field of
+// [CRCPortUsageCRCPortsUsageItem].
+type CRCPortUsageCRCPortsUsageItemCRCPortsHourUsageItem struct {
+	// Hour in the day, during which the CRC was used.
+	Hour string `json:"hour,omitempty"`
+
+	// The maximum number of concurrent ports that are being used in that hour.
+	MaxUsage int `json:"max_usage,omitempty"`
+
+	// The total number of H.323/SIP connections in that hour.
+	TotalUsage int `json:"total_usage,omitempty"`
+}
+
 // CallMeAndInviteByPhoneSettings is the call_me_and_invite_by_phone field of
 // [AudioConferencingSettings].
 type CallMeAndInviteByPhoneSettings struct {
-	// Whether the group has the Call Me and Invite by Phone setting enabled.
+	// Whether the account has the Call Me and Invite by Phone setting enabled.
 	Enable bool `json:"enable,omitempty"`
 
 	// Require Call Me users to press 1 before being connected to the meeting.
@@ -552,11 +5403,37 @@ type CallMeAndInviteByPhoneSettings struct {
 	// Whether webinar attendees can use Call Me to connect audio.
 	AllowWebinarAttendeesCallMe bool `json:"allow_webinar_attendees_call_me,omitempty"`
 
-	// The group's call out countries/regions settings.
+	// The account's call out countries/regions settings.
 	CallOutCountries *CountrySelection `json:"call_out_countries,omitempty"`
 }
 
-// ChatEtiquettePolicy is the policies field of [ChatEtiquetteToolSettings].
+// CallMeAndInviteByPhoneSettingsRequest is the call_me_and_invite_by_phone field of
+// [AudioConferencingSettingsRequest].
+type CallMeAndInviteByPhoneSettingsRequest struct {
+	// Whether the account has the Call Me and Invite by Phone setting enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Require Call Me users to press 1 before being connected to the meeting.
+	RequirePress1ForCallMe *CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
+
+	// The account's call out countries/regions settings.
+	CallOutCountries *CountrySelectionRequest `json:"call_out_countries,omitempty"`
+
+	// Whether webinar attendees can use Call Me to connect audio.
+	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
+}
+
+// ChangeDeviceAssociationRequest is the request body of [DevicesService.ChangeAssociation].
+type ChangeDeviceAssociationRequest struct {
+	// The Zoom Room ID of the device being associated to.
+	RoomID *string `json:"room_id,omitempty"`
+
+	// Specify one of these values for this field.
+	AppType *ChangeDeviceAssociationRequestAppType `json:"app_type,omitempty"`
+}
+
+// ChatEtiquettePolicy is the policies field of [ChatEtiquetteToolSettings],
+// [AccountSettingsChatChatEtiquetteTool] and [AccountSettingsMeetingSecurityChatEtiquetteTool].
 type ChatEtiquettePolicy struct {
 	// The policy's description.
 	Description string `json:"description,omitempty"`
@@ -583,13 +5460,33 @@ type ChatEtiquettePolicy struct {
 	TriggerAction int `json:"trigger_action,omitempty"`
 }
 
-// ChatEtiquettePolicyRequest is the policies field of [ChatEtiquetteToolSettingsRequest].
+// ChatEtiquettePolicyRequest is the policies field of [ChatEtiquetteToolSettingsRequest],
+// [AccountSettingsChatChatEtiquetteToolRequest] and
+// [AccountSettingsMeetingSecurityChatEtiquetteToolRequest].
 type ChatEtiquettePolicyRequest struct {
 	// The policy ID.
 	ID string `json:"id,omitempty"`
 
 	// The policy's current status:
 	Status ChatEtiquettePolicyStatus `json:"status,omitempty"`
+
+	// The policy's description.
+	Description string `json:"description,omitempty"`
+
+	// Whether to lock the policy.
+	IsLocked *bool `json:"is_locked,omitempty"`
+
+	// A list of defined rule keywords.
+	Keywords []string `json:"keywords,omitempty"`
+
+	// The policy name.
+	Name string `json:"name,omitempty"`
+
+	// The regular expression to match to the content of chat messages.
+	RegularExpression string `json:"regular_expression,omitempty"`
+
+	// The policy's trigger action.
+	TriggerAction int `json:"trigger_action,omitempty"`
 }
 
 // ChatEtiquetteToolSettings is the chat_etiquette_tool field of [GroupSettingsChat] and
@@ -612,6 +5509,67 @@ type ChatEtiquetteToolSettingsRequest struct {
 	Policies []ChatEtiquettePolicyRequest `json:"policies,omitzero"`
 }
 
+// ChatMetrics is the response of [DashboardsService.GetChat].
+type ChatMetrics struct {
+	// The report's start date.
+	From Date `json:"from,omitzero"`
+
+	// The report's next_page_token value.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records to return within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The report's end date.
+	To Date `json:"to,omitzero"`
+
+	Users []ChatMetricsUser `json:"users,omitempty"`
+}
+
+func (l *ChatMetrics) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ChatMetricsUser is the users field of [ChatMetrics].
+type ChatMetricsUser struct {
+	// The user's total number of audio files sent.
+	AudioSent int `json:"audio_sent,omitempty"`
+
+	// The user's total number of code snippets sent.
+	CodeSippetSent int `json:"code_sippet_sent,omitempty"`
+
+	// The user's email address.
+	Email string `json:"email,omitempty"`
+
+	// The user's total number of files sent.
+	FilesSent int `json:"files_sent,omitempty"`
+
+	// The user's total number of GIPHY images sent.
+	GiphysSent int `json:"giphys_sent,omitempty"`
+
+	// The user's total number of messages sent in Zoom Chat channels.
+	GroupSent int `json:"group_sent,omitempty"`
+
+	// The user's total number of images sent.
+	ImagesSent int `json:"images_sent,omitempty"`
+
+	// The user's total number of peer-to-peer (P2P) chat messages sent.
+	P2pSent int `json:"p2p_sent,omitempty"`
+
+	// The user's total number of text messages sent.
+	TextSent int `json:"text_sent,omitempty"`
+
+	// The user's total number of messages sent.
+	TotalSent int `json:"total_sent,omitempty"`
+
+	// The user's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The user's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The user's total number of video files sent.
+	VideoSent int `json:"video_sent,omitempty"`
+}
+
 // CheckUserEmailOptions holds the query parameters of [UsersService.CheckEmail].
 type CheckUserEmailOptions struct {
 	// The email address to be verified. Required.
@@ -624,9 +5582,87 @@ type CheckVanityNameOptions struct {
 	VanityName string `url:"vanity_name"`
 }
 
+// ClientFeedbackDetail is the response of [DashboardsService.GetClientFeedback].
+type ClientFeedbackDetail struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The amount of records returns within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	ClientFeedbackDetails []ClientFeedbackDetailClientFeedbackDetail `json:"client_feedback_details,omitempty"`
+}
+
+func (l *ClientFeedbackDetail) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ClientFeedbackDetailClientFeedbackDetail is the client_feedback_details field of
+// [ClientFeedbackDetail].
+type ClientFeedbackDetailClientFeedbackDetail struct {
+	// Email address of the participant.
+	Email string `json:"email,omitempty"`
+
+	// Meeting ID.
+	MeetingID string `json:"meeting_id,omitempty"`
+
+	// Participant Name.
+	ParticipantName string `json:"participant_name,omitempty"`
+
+	// Time at which the feedback was submitted by the participant.
+	Time Time `json:"time,omitzero"`
+}
+
+// ClientFeedbackList is the response of [DashboardsService.ListClientFeedback].
+type ClientFeedbackList struct {
+	ClientFeedbacks []ClientFeedbackListClientFeedback `json:"client_feedbacks,omitempty"`
+
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *ClientFeedbackList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// ClientFeedbackListClientFeedback is the client_feedbacks field of [ClientFeedbackList].
+type ClientFeedbackListClientFeedback struct {
+	// Feedback Id.
+	FeedbackID string `json:"feedback_id,omitempty"`
+
+	// Feedback Name.
+	FeedbackName string `json:"feedback_name,omitempty"`
+
+	// The number of participants that upvoted the feedback.
+	ParticipantsCount int `json:"participants_count,omitempty"`
+}
+
+// ClientVersionList is the response of [DashboardsService.ListClientVersions].
+type ClientVersionList struct {
+	// List of the client versions.
+	ClientVersions []ClientVersionListClientVersion `json:"client_versions,omitempty"`
+}
+
+// ClientVersionListClientVersion is the client_versions field of [ClientVersionList].
+type ClientVersionListClientVersion struct {
+	// The client version.
+	ClientVersion string `json:"client_version,omitempty"`
+
+	// The total count of the client version.
+	TotalCount int `json:"total_count,omitempty"`
+}
+
 // ClosedCaptioning is the closed_captioning field of [GroupSettingsInMeeting],
-// [MeetingTemplateSettingsInMeeting] and [UserSettingsInMeeting]. Information about the group's
-// closed captioning settings.
+// [MeetingTemplateSettingsInMeeting], [UserSettingsInMeeting] and [AccountSettingsInMeeting].
+// Information about the group's closed captioning settings.
 type ClosedCaptioning struct {
 	// Whether to allow a live transcription service to transcribe meetings.
 	AutoTranscribing bool `json:"auto_transcribing,omitempty"`
@@ -645,8 +5681,9 @@ type ClosedCaptioning struct {
 	ViewFullTranscript bool `json:"view_full_transcript,omitempty"`
 }
 
-// ClosedCaptioningRequest is the closed_captioning field of [GroupSettingsInMeetingRequest] and
-// [UserSettingsInMeetingRequest]. Information about the group's closed captioning settings.
+// ClosedCaptioningRequest is the closed_captioning field of [GroupSettingsInMeetingRequest],
+// [UserSettingsInMeetingRequest] and [AccountSettingsInMeetingRequest]. Information about the
+// group's closed captioning settings.
 type ClosedCaptioningRequest struct {
 	// Whether to allow a live transcription service to transcribe meetings.
 	AutoTranscribing *bool `json:"auto_transcribing,omitempty"`
@@ -799,6 +5836,195 @@ type CompanyContactList struct {
 
 func (l *CompanyContactList) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
+// ContactGroup is the response of [ContactGroupsService.Get]. The contact group information.
+type ContactGroup struct {
+	// The group ID.
+	GroupID string `json:"group_id,omitempty"`
+
+	// The group name.
+	GroupName string `json:"group_name,omitempty"`
+
+	// The total number of members in a contact group.
+	TotalMembers int `json:"total_members,omitempty"`
+
+	// The contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	GroupPrivacy int `json:"group_privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+}
+
+// ContactGroupList is the response of [ContactGroupsService.List].
+type ContactGroupList struct {
+	// List of contact group objects.
+	Groups []ContactGroupListGroup `json:"groups,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+}
+
+func (l *ContactGroupList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ContactGroupListGroup is the groups field of [ContactGroupList].
+type ContactGroupListGroup struct {
+	// The group ID.
+	GroupID string `json:"group_id,omitempty"`
+
+	// The group name.
+	GroupName string `json:"group_name,omitempty"`
+
+	// The contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	GroupPrivacy int `json:"group_privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+}
+
+// ContactGroupMemberList is the response of [ContactGroupsService.ListMembers].
+type ContactGroupMemberList struct {
+	// List of contact group members.
+	GroupMembers []ContactGroupMemberListGroupMember `json:"group_members,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+}
+
+func (l *ContactGroupMemberList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ContactGroupMemberListGroupMember is the group_members field of [ContactGroupMemberList]. The
+// contact group member information for user or user group.
+type ContactGroupMemberListGroupMember struct {
+	// Contact group member types: 1 - user.
+	Type int `json:"type,omitempty"`
+
+	// The member ID: user ID (user) or user group ID (user group).
+	ID string `json:"id,omitempty"`
+
+	// The member's name: user's name (user) or the group's name (user group).
+	Name string `json:"name,omitempty"`
+}
+
+// ControlLiveMeetingRequest is the request body of [MeetingsService.Control].
+type ControlLiveMeetingRequest struct {
+	// The method that you would like to control.
+	Method *CountryRegionMethod `json:"method,omitempty"`
+
+	// The in-meeting parameters.
+	Params *ControlLiveMeetingRequestParams `json:"params,omitempty"`
+}
+
+// ControlLiveMeetingRequestParams is the params field of [ControlLiveMeetingRequest]. The
+// in-meeting parameters.
+type ControlLiveMeetingRequestParams struct {
+	// The user's email address or the user ID, up to a maximum of 10 contacts.
+	Contacts []ControlLiveMeetingRequestParamsContact `json:"contacts,omitzero"`
+
+	// The user's name to display in the meeting.
+	InviteeName *string `json:"invitee_name,omitempty"`
+
+	// The user's phone number.
+	PhoneNumber *string `json:"phone_number,omitempty"`
+
+	// Information about the participant.invite.callout settings.
+	InviteOptions *ControlLiveMeetingRequestParamsInviteOptions `json:"invite_options,omitempty"`
+
+	// The type of call out.
+	CallType *string `json:"call_type,omitempty"`
+
+	// The user's device IP address or URI.
+	DeviceIP *string `json:"device_ip,omitempty"`
+
+	// Enable customers to leverage services that require customization of the FROM header to identify
+	// the caller.
+	H323Headers *ControlLiveMeetingRequestParamsH323Headers `json:"h323_headers,omitempty"`
+
+	// Enable customers to leverage services that require customization of the FROM header to identify
+	// the caller.
+	SIPHeaders *ControlLiveMeetingRequestParamsSIPHeaders `json:"sip_headers,omitempty"`
+
+	// The title displayed in the waiting room.
+	WaitingRoomTitle *string `json:"waiting_room_title,omitempty"`
+
+	// The description shown in the waiting room.
+	WaitingRoomDescription *string `json:"waiting_room_description,omitempty"`
+
+	// Which AI Companion mode to start or stop.
+	AICompanionMode *ControlLiveMeetingRequestParamsAICompanionMode `json:"ai_companion_mode,omitempty"`
+
+	// Whether to retain the meeting transcript when starting or stopping the AI Companion meeting
+	// summary.
+	RetainMeetingTranscript *bool `json:"retain_meeting_transcript,omitempty"`
+
+	// Whether to delete all meeting assets - such as transcripts and summaries - when stopping the AI
+	// Companion.
+	DeleteMeetingAssets *bool `json:"delete_meeting_assets,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsContact is the contacts field of
+// [ControlLiveMeetingRequestParams].
+type ControlLiveMeetingRequestParamsContact struct {
+	// The user's email address.
+	Email string `json:"email,omitempty"`
+
+	// The user's ID.
+	ID string `json:"id,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsH323Headers is the h323_headers field of
+// [ControlLiveMeetingRequestParams]. Enable customers to leverage services that require
+// customization of the FROM header to identify the caller.
+type ControlLiveMeetingRequestParamsH323Headers struct {
+	// Custom name that will be used within the h323 Header.
+	FromDisplayName *string `json:"from_display_name,omitempty"`
+
+	// Custom remote name that will be used within the meeting.
+	ToDisplayName *string `json:"to_display_name,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsInviteOptions is the invite_options field of
+// [ControlLiveMeetingRequestParams]. Information about the participant.invite.callout settings.
+type ControlLiveMeetingRequestParamsInviteOptions struct {
+	// Whether to require a greeting before being connected.
+	RequireGreeting *bool `json:"require_greeting,omitempty"`
+
+	// Whether to require pressing 1 before being connected.
+	RequirePressingOne *bool `json:"require_pressing_one,omitempty"`
+}
+
+// ControlLiveMeetingRequestParamsSIPHeaders is the sip_headers field of
+// [ControlLiveMeetingRequestParams]. Enable customers to leverage services that require
+// customization of the FROM header to identify the caller.
+type ControlLiveMeetingRequestParamsSIPHeaders struct {
+	// Custom name that will be used within the SIP Header.
+	FromDisplayName *string `json:"from_display_name,omitempty"`
+
+	// Custom remote name that will be used within the meeting.
+	ToDisplayName *string `json:"to_display_name,omitempty"`
+
+	// Custom URI that will be used within the SIP Header.
+	FromURI *string `json:"from_uri,omitempty"`
+
+	// Ability to add 1 to 10 custom headers, each of which has a maximum length of 256 bytes to comply
+	// with SIP standards.
+	AdditionalHeaders []ControlLiveMeetingRequestParamsSIPHeadersAdditionalHeader `json:"additional_headers,omitzero"`
+}
+
+// ControlLiveMeetingRequestParamsSIPHeadersAdditionalHeader is the additional_headers field of
+// [ControlLiveMeetingRequestParamsSIPHeaders].
+type ControlLiveMeetingRequestParamsSIPHeadersAdditionalHeader struct {
+	// Additional custom SIP header's key.
+	Key string `json:"key,omitempty"`
+
+	// Additional custom SIP header's value.
+	Value string `json:"value,omitempty"`
+}
+
 // Country is the type of the allowed_countries field of [CountrySelection], the selected_countries
 // field of [CountrySelection], the allowed_countries field of [GlobalDialInCountrySettings] and the
 // selected_countries field of [GlobalDialInCountrySettings].
@@ -820,8 +6046,9 @@ type CountryRequest struct {
 	Name string `json:"name,omitempty"`
 }
 
-// CountrySelection is the type of the call_out_countries field of [CallMeAndInviteByPhoneSettings]
-// and the global_dial_in_countries field of [UserSettingsTSP].
+// CountrySelection is the type of the call_out_countries field of [CallMeAndInviteByPhoneSettings],
+// the global_dial_in_countries field of [AccountSettingsTSP] and the global_dial_in_countries field
+// of [UserSettingsTSP].
 type CountrySelection struct {
 	// The list of all available countries/regions that can be enabled for call out.
 	AllowedCountries []Country `json:"allowed_countries,omitempty"`
@@ -831,18 +6058,212 @@ type CountrySelection struct {
 }
 
 // CountrySelectionRequest is the type of the call_out_countries field of
-// [GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest] and the global_dial_in_countries
-// field of [UserSettingsTSPRequest].
+// [CallMeAndInviteByPhoneSettingsRequest], the global_dial_in_countries field of
+// [AccountSettingsTSPRequest] and the global_dial_in_countries field of [UserSettingsTSPRequest].
 type CountrySelectionRequest struct {
-	// The list of selected countries/regions whose dial-in numbers will be listed in the email
-	// invitation.
+	// The list of countries/regions that users can call out to.
 	SelectedCountries []CountryRequest `json:"selected_countries,omitzero"`
+}
+
+// CreateBatchMeetingPollsRequest is the request body of [PollsService.CreateBatch].
+type CreateBatchMeetingPollsRequest struct {
+	// The information about the meeting's polls.
+	Polls []CreateBatchMeetingPollsRequestPoll `json:"polls,omitempty"`
+}
+
+// CreateBatchMeetingPollsRequestPoll is the polls field of [CreateBatchMeetingPollsRequest].
+type CreateBatchMeetingPollsRequestPoll struct {
+	// Whether to allow meeting participants to answer poll questions anonymously:
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// The type of poll:
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []CreateBatchMeetingPollsRequestPollQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// CreateBatchMeetingPollsRequestPollQuestion is the questions field of
+// [CreateBatchMeetingPollsRequestPoll].
+type CreateBatchMeetingPollsRequestPollQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// The poll question's title, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []CreateBatchMeetingPollsRequestPollQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type CreateBatchMeetingPollsRequestPollQuestionType `json:"type,omitempty"`
+}
+
+// CreateBatchMeetingPollsRequestPollQuestionPrompt is the prompts field of
+// [CreateBatchMeetingPollsRequestPollQuestion].
+type CreateBatchMeetingPollsRequestPollQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
+
+// CreateContactGroupRequest is the request body of [ContactGroupsService.Create].
+type CreateContactGroupRequest struct {
+	// The contact group's name.
+	GroupName string `json:"group_name,omitempty"`
+
+	// Contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	GroupPrivacy int `json:"group_privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+
+	GroupMembers []CreateContactGroupRequestGroupMember `json:"group_members,omitempty"`
+}
+
+// CreateContactGroupRequestGroupMember is the group_members field of [CreateContactGroupRequest].
+// The contact group member information.
+type CreateContactGroupRequestGroupMember struct {
+	// Contact group member types: 1 - user.
+	Type int `json:"type,omitempty"`
+
+	// The member ID: user ID (user) or user group ID (user group).
+	ID string `json:"id,omitempty"`
+}
+
+// CreateDataRequestRequest is the request body of [DataRequestsService.Create].
+type CreateDataRequestRequest struct {
+	// Array of valid emails belonging to requested account.
+	Emails []string `json:"emails,omitempty"`
+
+	// The start time of the export window, expressed as an ISO 8601–formatted date string (e.g.,
+	// 2025-09-02T15:04:05Z).
+	StartDate string `json:"start_date,omitempty"`
+
+	// The end time of the export window, expressed as an ISO 8601–formatted date string (e.g.,
+	// 2025-09-02T15:04:05Z).
+	EndDate string `json:"end_date,omitempty"`
+
+	// The request type.
+	RequestType CreateDataRequestRequestRequestType `json:"request_type,omitempty"`
+}
+
+// CreateDivisionRequest is the request body of [DivisionsService.Create].
+type CreateDivisionRequest struct {
+	// The division's name. Required.
+	DivisionName string `json:"division_name"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
 }
 
 // CreateGroupRequest is the request body of [GroupsService.Create].
 type CreateGroupRequest struct {
 	// The group's name.
 	Name string `json:"name,omitempty"`
+}
+
+// CreateH323DeviceRequest is the request body of [H323DevicesService.Create]. The H.323/SIP device
+// object.
+type CreateH323DeviceRequest struct {
+	// Device encryption: auto - auto. Required.
+	Encryption CreateH323DeviceRequestEncryption `json:"encryption"`
+
+	// Device IP. Required.
+	IP string `json:"ip"`
+
+	// Device name. Required.
+	Name string `json:"name"`
+
+	// Device protocol: H.323 - H.323. Required.
+	Protocol CreateH323DeviceRequestProtocol `json:"protocol"`
+}
+
+// CreateInformationBarrierPolicyRequest is the request body of [InformationBarriersService.Create].
+type CreateInformationBarrierPolicyRequest struct {
+	// The assigner group's (Group 1) ID. Required.
+	AssignedGroupID string `json:"assigned_group_id"`
+
+	// The Information Barriers policy's ID. Required.
+	ID string `json:"id"`
+
+	// The Information Barriers policy's name. Required.
+	PolicyName string `json:"policy_name"`
+
+	// The Information Barriers policy's settings. Required.
+	Settings CreateInformationBarrierPolicyRequestSettings `json:"settings"`
+
+	// The Information Barriers policy's status. Required.
+	Status int `json:"status"`
+
+	// The assignee group's (Group 2) ID. Required.
+	ToGroupID string `json:"to_group_id"`
+
+	// The Information Barriers policy's type of settings restrictions. Required.
+	Type int `json:"type"`
+}
+
+// CreateInformationBarrierPolicyRequestSettings is the settings field of
+// [CreateInformationBarrierPolicyRequest]. The Information Barriers policy's settings.
+type CreateInformationBarrierPolicyRequestSettings struct {
+	// If true, users between groups cannot call each other. Required.
+	CompletePhoneCalls bool `json:"complete_phone_calls"`
+
+	// If true, users between groups cannot transfer files in a meeting. Required.
+	FileTransfer bool `json:"file_transfer"`
+
+	// If true, users between groups cannot IM chat. Required.
+	IM bool `json:"im"`
+
+	// If true, users between groups cannot use chat in a meeting. Required.
+	InMeetingChat bool `json:"in_meeting_chat"`
+
+	// If true, the users between groups cannot meet. Required.
+	Meeting bool `json:"meeting"`
+
+	// If true, users between groups cannot user SMS. Required.
+	MessageViaSMS bool `json:"message_via_sms"`
+
+	// If true, users between groups cannot record the meeting. Required.
+	Recording bool `json:"recording"`
+
+	// If true, users between groups cannot share screens in a meeting. Required.
+	ScreenShare bool `json:"screen_share"`
 }
 
 // CreateMeetingInviteLinksRequest is the request body of [MeetingsService.CreateInviteLinks].
@@ -853,6 +6274,76 @@ type CreateMeetingInviteLinksRequest struct {
 
 	// The invite link's expiration time, in seconds.
 	TTL *int64 `json:"ttl,omitempty"`
+}
+
+// CreateMeetingPollRequest is the request body of [PollsService.Create].
+type CreateMeetingPollRequest struct {
+	// Whether meeting participants answer poll questions anonymously.
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// The type of poll:
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []CreateMeetingPollRequestQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// CreateMeetingPollRequestQuestion is the questions field of [CreateMeetingPollRequest].
+type CreateMeetingPollRequestQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []CreateMeetingPollRequestQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type CreateMeetingPollRequestQuestionType `json:"type,omitempty"`
+}
+
+// CreateMeetingPollRequestQuestionPrompt is the prompts field of
+// [CreateMeetingPollRequestQuestion].
+type CreateMeetingPollRequestQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
 }
 
 // CreateMeetingRequest is the request body of [MeetingsService.Create]. The base meeting object.
@@ -901,6 +6392,22 @@ type CreateMeetingRequest struct {
 	Type MeetingType `json:"type,omitempty"`
 }
 
+// CreateMeetingTemplateRequest is the request body of [TemplatesService.Create].
+type CreateMeetingTemplateRequest struct {
+	// The meeting ID - the meeting number in long (int64) format.
+	MeetingID ID `json:"meeting_id,omitempty"`
+
+	// The template name.
+	Name string `json:"name,omitempty"`
+
+	// If the field is set to true, the recurrence meeting template will be saved as the scheduled
+	// meeting.
+	SaveRecurrence *bool `json:"save_recurrence,omitempty"`
+
+	// Overwrite an existing meeting template if the template is created from same existing meeting.
+	Overwrite *bool `json:"overwrite,omitempty"`
+}
+
 // CreateRoleRequest is the request body of [RolesService.Create].
 type CreateRoleRequest struct {
 	// The role's description.
@@ -914,6 +6421,21 @@ type CreateRoleRequest struct {
 
 	// Privileges assigned to the role.
 	Privileges []string `json:"privileges,omitempty"`
+}
+
+// CreateTrackingFieldRequest is the request body of [TrackingFieldsService.Create]. Tracking Field.
+type CreateTrackingFieldRequest struct {
+	// Label/ Name for the tracking field.
+	Field string `json:"field,omitempty"`
+
+	// Array of recommended values.
+	RecommendedValues []string `json:"recommended_values,omitempty"`
+
+	// Tracking Field Required.
+	Required *bool `json:"required,omitempty"`
+
+	// Tracking Field Visible.
+	Visible *bool `json:"visible,omitempty"`
 }
 
 // CreateUserRequest is the request body of [UsersService.Create].
@@ -1043,6 +6565,61 @@ type CreateWebinarTemplateRequest struct {
 	Overwrite *bool `json:"overwrite,omitempty"`
 }
 
+// CreatedContactGroup is the response of [ContactGroupsService.Create].
+type CreatedContactGroup struct {
+	// The contact group ID.
+	GroupID string `json:"group_id,omitempty"`
+
+	// The contact group's name.
+	GroupName string `json:"group_name,omitempty"`
+
+	// The contact group's total member count.
+	TotalMembers int `json:"total_members,omitempty"`
+
+	// Contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	GroupPrivacy int `json:"group_privacy,omitempty"`
+
+	// The group description.
+	Description string `json:"description,omitempty"`
+}
+
+// CreatedDataRequest is the response of [DataRequestsService.Create].
+type CreatedDataRequest struct {
+	// An array containing JSON objects for each data request created.
+	Data []CreatedDataRequestDataItem `json:"data,omitempty"`
+}
+
+// CreatedDataRequestDataItem is the data field of [CreatedDataRequest]. JSON object for an
+// individual data request.
+type CreatedDataRequestDataItem struct {
+	// Email of data request.
+	Email string `json:"email,omitempty"`
+
+	// Data Request's ID.
+	RequestID string `json:"request_id,omitempty"`
+}
+
+// CreatedDivision is the response of [DivisionsService.Create].
+type CreatedDivision struct {
+	// The division's id.
+	DivisionID string `json:"division_id,omitempty"`
+
+	// The division's name.
+	DivisionName string `json:"division_name,omitempty"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
+}
+
+// CreatedMeetingTemplate is the response of [TemplatesService.Create].
+type CreatedMeetingTemplate struct {
+	// The template ID.
+	ID string `json:"id,omitempty"`
+
+	// The template name.
+	Name string `json:"name,omitempty"`
+}
+
 // CreatedUser is the response of [UsersService.Create].
 type CreatedUser struct {
 	// User email address.
@@ -1061,7 +6638,9 @@ type CreatedUser struct {
 	Type UserType `json:"type,omitempty"`
 }
 
-// CustomKey is the custom_keys field of [MeetingSettings], [MeetingReport] and [WebinarReport].
+// CustomKey is the custom_keys field of [MeetingSettings], [MeetingReport], [WebinarReport],
+// [DashboardMeetingListMeeting], [DashboardMeeting], [DashboardWebinarListWebinar],
+// [DashboardWebinar], [DashboardZoomRoomLiveMeeting] and [DashboardZoomRoomPastMeetingsMeeting].
 type CustomKey struct {
 	// Custom key associated with the user.
 	Key string `json:"key,omitempty"`
@@ -1109,10 +6688,1223 @@ type DailyUsage struct {
 	Participants int `json:"participants,omitempty"`
 }
 
+// DashboardMeeting is the response of [DashboardsService.GetMeeting]. Meeting metric details.
+type DashboardMeeting struct {
+	// Host display name.
+	Host string `json:"host,omitempty"`
+
+	// Custom keys and values assigned to the meeting.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// The host's department.
+	Dept string `json:"dept,omitempty"`
+
+	// Meeting duration.
+	Duration string `json:"duration,omitempty"`
+
+	// The host's email address.
+	Email string `json:"email,omitempty"`
+
+	// Meeting end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Whether or not third party audio was used in the meeting.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Whether or not the PSTN was used in the meeting.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Whether or not the recording feature was used in the meeting.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Whether or not screenshare feature was used in the meeting.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Whether or not someone joined the meeting using SIP.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Whether or not video was used in the meeting.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Whether or not VoIP was used in the meeting.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
+	// JSON), also known as the meeting number.
+	ID ID `json:"id,omitempty"`
+
+	// The number of Zoom Room participants in the meeting.
+	InRoomParticipants int `json:"in_room_participants,omitempty"`
+
+	// Meeting participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// Meeting start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Meeting topic.
+	Topic string `json:"topic,omitempty"`
+
+	// The user's license type.
+	UserType string `json:"user_type,omitempty"`
+
+	// Meeting UUID.
+	UUID string `json:"uuid,omitempty"`
+
+	// Whether the summary feature was used in the meeting.
+	HasMeetingSummary bool `json:"has_meeting_summary,omitempty"`
+
+	// Whether a poll was used in the meeting.
+	HasPoll bool `json:"has_poll,omitempty"`
+
+	// Whether Q&A was used in the meeting.
+	HasQA bool `json:"has_qa,omitempty"`
+
+	// Whether a survey was used in the meeting.
+	HasSurvey bool `json:"has_survey,omitempty"`
+
+	// the average join meeting time of all participants, the unit is seconds.
+	AvgJointimeCost float64 `json:"avg_jointime_cost,omitempty"`
+}
+
+// DashboardMeetingList is the response of [DashboardsService.ListMeetings].
+type DashboardMeetingList struct {
+	// The inputted 'from' parameter format, in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format.
+	From Date `json:"from,omitzero"`
+
+	// The inputted 'to' parameter format, in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format.
+	To Date `json:"to,omitzero"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// An array of meeting objects.
+	Meetings []DashboardMeetingListMeeting `json:"meetings,omitempty"`
+}
+
+func (l *DashboardMeetingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DashboardMeetingListMeeting is the meetings field of [DashboardMeetingList]. The meeting's metric
+// details.
+type DashboardMeetingListMeeting struct {
+	// The host's display name.
+	Host string `json:"host,omitempty"`
+
+	// The meeting's audio quality score.
+	AudioQuality DashboardMeetingListMeetingAudioQuality `json:"audio_quality,omitempty"`
+
+	// The custom keys and values assigned to the meeting.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// The host's department.
+	Dept string `json:"dept,omitempty"`
+
+	// The meeting duration, formatted as hh:mm:ss.
+	Duration string `json:"duration,omitempty"`
+
+	// The host's email address.
+	Email string `json:"email,omitempty"`
+
+	// The meeting's end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Whether or not third party audio was used in the meeting.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Whether or not the PSTN was used in the meeting.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Whether or not the recording feature was used in the meeting.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Whether or not screenshare feature was used in the meeting.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Whether or not someone joined the meeting using SIP.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Whether or not video was used in the meeting.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Whether or not VoIP was used in the meeting.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// The meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type
+	// in JSON), also known as the meeting number.
+	ID ID `json:"id,omitempty"`
+
+	// The meeting participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// The meeting's screen share quality score.
+	ScreenShareQuality DashboardMeetingListMeetingScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// The Video SDK custom session ID.
+	SessionKey string `json:"session_key,omitempty"`
+
+	// The meeting start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The meeting topic.
+	Topic string `json:"topic,omitempty"`
+
+	// The tracking fields and values assigned to the meeting.
+	TrackingFields []TrackingField `json:"tracking_fields,omitempty"`
+
+	// The user's license type.
+	UserType string `json:"user_type,omitempty"`
+
+	// The meeting unique universal identifier (UUID).
+	UUID string `json:"uuid,omitempty"`
+
+	// The meeting's video quality score.
+	VideoQuality DashboardMeetingListMeetingVideoQuality `json:"video_quality,omitempty"`
+
+	// Whether or not poll was used in the meeting.
+	HasPoll bool `json:"has_poll,omitempty"`
+
+	// Whether or not qa was used in the meeting.
+	HasQA bool `json:"has_qa,omitempty"`
+
+	// Whether or not survey was used in the meeting.
+	HasSurvey bool `json:"has_survey,omitempty"`
+
+	// the average join meeting time of all participants, the unit is seconds.
+	AvgJointimeCost float64 `json:"avg_jointime_cost,omitempty"`
+}
+
+// DashboardMeetingParticipantList is the response of [DashboardsService.ListMeetingParticipants].
+type DashboardMeetingParticipantList struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Unique identifier of the meeting in "long" format(represented as int64 data type in JSON).
+	MeetingNumber string `json:"meeting_number,omitempty"`
+
+	// The information about the meeting participants.
+	Participants []DashboardMeetingParticipantListParticipant `json:"participants,omitempty"`
+}
+
+func (l *DashboardMeetingParticipantList) pageInfo() (string, int) {
+	return l.NextPageToken, l.TotalRecords
+}
+
+// DashboardMeetingParticipantListParticipant is the participants field of
+// [DashboardMeetingParticipantList].
+type DashboardMeetingParticipantListParticipant struct {
+	// The participant's audio quality score.
+	AudioQuality DashboardMeetingParticipantListParticipantAudioQuality `json:"audio_quality,omitempty"`
+
+	// The type of camera that the participant used during the meeting.
+	Camera string `json:"camera,omitempty"`
+
+	// The participant's connection type.
+	ConnectionType DashboardMeetingParticipantListParticipantConnectionType `json:"connection_type,omitempty"`
+
+	// The participant's video connection type.
+	VideoConnectionType DashboardMeetingParticipantListParticipantVideoConnectionType `json:"video_connection_type,omitempty"`
+
+	// The participant's screen share connection type.
+	AsConnectionType DashboardMeetingParticipantListParticipantAsConnectionType `json:"as_connection_type,omitempty"`
+
+	// The participant's SDK identifier.
+	CustomerKey string `json:"customer_key,omitempty"`
+
+	// The data center that the participant is leveraging to join the meeting.
+	DataCenter string `json:"data_center,omitempty"`
+
+	// The type of device the participant used to join the meeting.
+	Device DashboardMeetingParticipantListParticipantDevice `json:"device,omitempty"`
+
+	// The participant's PC domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The meeting participant's SIP From header URI.
+	FromSIPURI string `json:"from_sip_uri,omitempty"`
+
+	// The data center where participant's meeting data is stored.
+	FullDataCenter string `json:"full_data_center,omitempty"`
+
+	// The participant's hard disk ID.
+	HarddiskID string `json:"harddisk_id,omitempty"`
+
+	// The participant's universally unique ID (UUID).
+	ID string `json:"id,omitempty"`
+
+	// The number of participants that joined via Zoom Room.
+	InRoomParticipants int `json:"in_room_participants,omitempty"`
+
+	// The participant's internal IP addresses.
+	InternalIPAddresses []string `json:"internal_ip_addresses,omitempty"`
+
+	// The participant's IP address.
+	IPAddress string `json:"ip_address,omitempty"`
+
+	// The time when a participant joined the meeting.
+	JoinTime Time `json:"join_time,omitzero"`
+
+	// The reason why the participant left the meeting, where $name is the participant's username:
+	LeaveReason DashboardMeetingParticipantListParticipantLeaveReason `json:"leave_reason,omitempty"`
+
+	// The time when a participant left the meeting.
+	LeaveTime Time `json:"leave_time,omitzero"`
+
+	// The participant's location.
+	Location string `json:"location,omitempty"`
+
+	// The participant's MAC address.
+	MacAddr string `json:"mac_addr,omitempty"`
+
+	// The type of microphone that the participant used during the meeting.
+	Microphone string `json:"microphone,omitempty"`
+
+	// The participant's network type.
+	NetworkType DashboardMeetingParticipantListParticipantNetworkType `json:"network_type,omitempty"`
+
+	// The participant's universally unique ID (UUID).
+	ParticipantUserID string `json:"participant_user_id,omitempty"`
+
+	// The participant's PC name.
+	PcName string `json:"pc_name,omitempty"`
+
+	// Whether the recording feature was used during the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// The participant's unique registrant ID.
+	RegistrantID string `json:"registrant_id,omitempty"`
+
+	// The participant's role.
+	Role DashboardMeetingParticipantListParticipantRole `json:"role,omitempty"`
+
+	// The participant's screen share quality score.
+	ScreenShareQuality DashboardMeetingParticipantListParticipantScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// Whether the participant chose to share an iPhone or iPad app during the screenshare.
+	ShareApplication bool `json:"share_application,omitempty"`
+
+	// Whether the participant chose to share their desktop during the screenshare.
+	ShareDesktop bool `json:"share_desktop,omitempty"`
+
+	// Whether the participant chose to share their whiteboard during the screenshare.
+	ShareWhiteboard bool `json:"share_whiteboard,omitempty"`
+
+	// The meeting participant's SIP (Session Initiation Protocol) Contact header URI.
+	SIPURI string `json:"sip_uri,omitempty"`
+
+	// The type of speaker that the participant used during the meeting.
+	Speaker string `json:"speaker,omitempty"`
+
+	// The participant's status.
+	Status DashboardMeetingParticipantListParticipantStatus `json:"status,omitempty"`
+
+	// The participant's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The participant's UUID.
+	ParticipantUUID string `json:"participant_uuid,omitempty"`
+
+	// The participant's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The participant's Zoom client version.
+	Version string `json:"version,omitempty"`
+
+	// The participant's video quality.
+	VideoQuality DashboardMeetingParticipantListParticipantVideoQuality `json:"video_quality,omitempty"`
+
+	// The breakout room ID.
+	BoMtgID string `json:"bo_mtg_id,omitempty"`
+
+	// Information about the meeting participant's audio call.
+	AudioCall []DashboardMeetingParticipantListParticipantAudioCallItem `json:"audio_call,omitempty"`
+
+	// The device operation system.
+	Os string `json:"os,omitempty"`
+
+	// The device operation system version.
+	OsVersion string `json:"os_version,omitempty"`
+
+	// Webclient operation browser.
+	BrowserName string `json:"browser_name,omitempty"`
+
+	// Webclient operation browser version.
+	BrowserVersion string `json:"browser_version,omitempty"`
+
+	// The device's name.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// the attendee's group ID.
+	GroupID string `json:"groupId,omitempty"`
+
+	// The status of the archiving feature for the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// This is shown only for internal participants who have archiving enabled.
+	OptionalArchiving DashboardMeetingParticipantListParticipantOptionalArchiving `json:"optional_archiving,omitempty"`
+
+	// Client software version or SDK version.
+	Client string `json:"client,omitempty"`
+
+	// The participant join meeting time cost, in seconds.
+	TotalJointimeCost float64 `json:"total_jointime_cost,omitempty"`
+
+	// The participant's AI Companion disclaimer status.
+	AicDisclaimer DashboardMeetingParticipantListParticipantAicDisclaimer `json:"aic_disclaimer,omitempty"`
+
+	// VDI thin client version.
+	ZoomThinClientPluginVersion string `json:"zoom_thin_client_plugin_version,omitempty"`
+}
+
+// DashboardMeetingParticipantListParticipantAudioCallItem is the audio_call field of
+// [DashboardMeetingParticipantListParticipant].
+type DashboardMeetingParticipantListParticipantAudioCallItem struct {
+	// The caller's number.
+	CallNumber string `json:"call_number,omitempty"`
+
+	// The call type.
+	CallType DashboardMeetingParticipantListParticipantAudioCallItemCallType `json:"call_type,omitempty"`
+
+	// The toll-free telephone number.
+	ZoomNumber string `json:"zoom_number,omitempty"`
+}
+
+// DashboardWebinar is the response of [DashboardsService.GetWebinar]. Webinar metric details.
+type DashboardWebinar struct {
+	// User display name.
+	Host string `json:"host,omitempty"`
+
+	// Custom keys and values assigned to the Webinar.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// Department of the host.
+	Dept string `json:"dept,omitempty"`
+
+	// Webinar duration, formatted as hh:mm:ss, for example: 10:00 for ten minutes.
+	Duration string `json:"duration,omitempty"`
+
+	// User email.
+	Email string `json:"email,omitempty"`
+
+	// Webinar end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Use TSP for the Webinar.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the webinar.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Indicates whether or not PSTN was used for the Webinar.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Indicates whether or not recording was used for the Webinar.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Indicates whether or not screen sharing was used for the Webinar.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Indicates whether or not SIP was used for the Webinar.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Indicates whether or not video was used for the Webinar.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Indicates whether or not VoIP was used for the Webinar.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Indicates whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Indicates whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// Webinar ID in "long" format(represented as int64 data type in JSON), also known as the webinar
+	// number.
+	ID ID `json:"id,omitempty"`
+
+	// Webinar participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// Webinar start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Webinar topic.
+	Topic string `json:"topic,omitempty"`
+
+	// User type.
+	UserType string `json:"user_type,omitempty"`
+
+	// Webinar UUID.
+	UUID string `json:"uuid,omitempty"`
+
+	// The webinar's audio quality score:
+	AudioQuality DashboardWebinarAudioQuality `json:"audio_quality,omitempty"`
+
+	// The webinar's video quality score:
+	VideoQuality DashboardWebinarVideoQuality `json:"video_quality,omitempty"`
+
+	// The webinar's screen share quality score:
+	ScreenShareQuality DashboardWebinarScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// Whether or not poll was used in the meeting.
+	HasPoll bool `json:"has_poll,omitempty"`
+
+	// Whether or not survey was used in the meeting.
+	HasSurvey bool `json:"has_survey,omitempty"`
+}
+
+// DashboardWebinarList is the response of [DashboardsService.ListWebinars].
+type DashboardWebinarList struct {
+	// The inputted 'from' parameter format, 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format.
+	From Date `json:"from,omitzero"`
+
+	// The inputted 'to' parameter format, 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format.
+	To Date `json:"to,omitzero"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// The array of webinar objects.
+	Webinars []DashboardWebinarListWebinar `json:"webinars,omitempty"`
+}
+
+func (l *DashboardWebinarList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DashboardWebinarListWebinar is the webinars field of [DashboardWebinarList]. The webinar metric
+// details.
+type DashboardWebinarListWebinar struct {
+	// The user display name.
+	Host string `json:"host,omitempty"`
+
+	// The custom keys and values assigned to the webinar.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// The host's department.
+	Dept string `json:"dept,omitempty"`
+
+	// The webinar duration, formatted as hh:mm:ss.
+	Duration string `json:"duration,omitempty"`
+
+	// The user email.
+	Email string `json:"email,omitempty"`
+
+	// The webinar end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Whether a third paty is being used for the webinar.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the webinar.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Whether or not PSTN was used for the webinar.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Whether or not recording was used for the webinar.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Whether or not screen sharing was used for the webinar.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Whether or not SIP was used for the webinar.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Whether or not video was used for the webinar.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Whether or not VoIP was used for the webinar.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// The webinar ID in long format, represented as int64 data type in JSON.
+	ID ID `json:"id,omitempty"`
+
+	// The webinar participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// The webinar start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The webinar topic.
+	Topic string `json:"topic,omitempty"`
+
+	// User type.
+	UserType string `json:"user_type,omitempty"`
+
+	// The webinar UUID.
+	UUID string `json:"uuid,omitempty"`
+
+	// The webinar's audio quality score.
+	AudioQuality DashboardWebinarListWebinarAudioQuality `json:"audio_quality,omitempty"`
+
+	// The webinar's video quality score.
+	VideoQuality DashboardWebinarListWebinarVideoQuality `json:"video_quality,omitempty"`
+
+	// The webinar's screen share quality score.
+	ScreenShareQuality DashboardWebinarListWebinarScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// Whether or not poll was used in the meeting.
+	HasPoll bool `json:"has_poll,omitempty"`
+
+	// Whether or not survey was used in the meeting.
+	HasSurvey bool `json:"has_survey,omitempty"`
+}
+
+// DashboardWebinarParticipantList is the response of [DashboardsService.ListWebinarParticipants].
+type DashboardWebinarParticipantList struct {
+	// The next page token paginates through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Unique identifier of the webinar in "long" format(represented as int64 data type in JSON).
+	WebinarNumber string `json:"webinar_number,omitempty"`
+
+	// Information about the webinar participants.
+	Participants []DashboardWebinarParticipantListParticipant `json:"participants,omitempty"`
+}
+
+func (l *DashboardWebinarParticipantList) pageInfo() (string, int) {
+	return l.NextPageToken, l.TotalRecords
+}
+
+// DashboardWebinarParticipantListParticipant is the participants field of
+// [DashboardWebinarParticipantList].
+type DashboardWebinarParticipantListParticipant struct {
+	// The participant's audio quality score.
+	AudioQuality DashboardWebinarParticipantListParticipantAudioQuality `json:"audio_quality,omitempty"`
+
+	// The participant' connection type.
+	ConnectionType DashboardWebinarParticipantListParticipantConnectionType `json:"connection_type,omitempty"`
+
+	// The participant's video connection type.
+	VideoConnectionType DashboardWebinarParticipantListParticipantVideoConnectionType `json:"video_connection_type,omitempty"`
+
+	// The participant's screen share connection type.
+	AsConnectionType DashboardWebinarParticipantListParticipantAsConnectionType `json:"as_connection_type,omitempty"`
+
+	// The participant's SDK identifier.
+	CustomerKey string `json:"customer_key,omitempty"`
+
+	// The data center that the participant is leveraging to join the webinar.
+	DataCenter string `json:"data_center,omitempty"`
+
+	// The type of device the participant used to join the webinar.
+	Device DashboardWebinarParticipantListParticipantDevice `json:"device,omitempty"`
+
+	// The participant's PC domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The meeting participant's SIP From header URI.
+	FromSIPURI string `json:"from_sip_uri,omitempty"`
+
+	// The data center where participant's meeting data is stored.
+	FullDataCenter string `json:"full_data_center,omitempty"`
+
+	// The participant's hard disk ID.
+	HarddiskID string `json:"harddisk_id,omitempty"`
+
+	// The participant's universally unique ID (UUID):
+	ID string `json:"id,omitempty"`
+
+	// The participant's internal IP addresses.
+	InternalIPAddresses []string `json:"internal_ip_addresses,omitempty"`
+
+	// The participant's IP address.
+	IPAddress string `json:"ip_address,omitempty"`
+
+	// The time when participant joined the webinar.
+	JoinTime Time `json:"join_time,omitzero"`
+
+	// The reason why the participant left the webinar, where $name is the participant's username:
+	LeaveReason DashboardWebinarParticipantListParticipantLeaveReason `json:"leave_reason,omitempty"`
+
+	// The time when a participant left the webinar.
+	LeaveTime Time `json:"leave_time,omitzero"`
+
+	// The participant's location.
+	Location string `json:"location,omitempty"`
+
+	// The participant's MAC address.
+	MacAddr string `json:"mac_addr,omitempty"`
+
+	// The type of microphone that the participant used during the webinar.
+	Microphone string `json:"microphone,omitempty"`
+
+	// The participant's network type.
+	NetworkType DashboardWebinarParticipantListParticipantNetworkType `json:"network_type,omitempty"`
+
+	// The participant's universally unique ID (UUID).
+	ParticipantUserID string `json:"participant_user_id,omitempty"`
+
+	// The participant's PC name.
+	PcName string `json:"pc_name,omitempty"`
+
+	// Whether the recording feature was used during the webinar.
+	Recording bool `json:"recording,omitempty"`
+
+	// The participant's unique registrant ID.
+	RegistrantID string `json:"registrant_id,omitempty"`
+
+	// The participant's role.
+	Role DashboardWebinarParticipantListParticipantRole `json:"role,omitempty"`
+
+	// The participant's screen share quality score.
+	ScreenShareQuality DashboardWebinarParticipantListParticipantScreenShareQuality `json:"screen_share_quality,omitempty"`
+
+	// Whether the participant chose to share an iPhone/iPad app during the screenshare.
+	ShareApplication bool `json:"share_application,omitempty"`
+
+	// Whether the participant chose to share their desktop during the screenshare.
+	ShareDesktop bool `json:"share_desktop,omitempty"`
+
+	// Whether the participant chose to share their whiteboard during the screenshare.
+	ShareWhiteboard bool `json:"share_whiteboard,omitempty"`
+
+	// The meeting participant's SIP (Session Initiation Protocol) Contact header URI.
+	SIPURI string `json:"sip_uri,omitempty"`
+
+	// The type of speaker that the participant used during the webinar.
+	Speaker string `json:"speaker,omitempty"`
+
+	// The participant's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The participant's UUID.
+	ParticipantUUID string `json:"participant_uuid,omitempty"`
+
+	// The participant's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The participant's Zoom client version.
+	Version string `json:"version,omitempty"`
+
+	// The participant's video quality.
+	VideoQuality DashboardWebinarParticipantListParticipantVideoQuality `json:"video_quality,omitempty"`
+
+	// Information about the meeting participant's audio call.
+	AudioCall []DashboardWebinarParticipantListParticipantAudioCallItem `json:"audio_call,omitempty"`
+
+	// device operation system.
+	Os string `json:"os,omitempty"`
+
+	// device operation system version.
+	OsVersion string `json:"os_version,omitempty"`
+
+	// webclient operation browser.
+	BrowserName string `json:"browser_name,omitempty"`
+
+	// webclient operation browser version.
+	BrowserVersion string `json:"browser_version,omitempty"`
+
+	// device's name.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// Client software version or SDK version.
+	Client string `json:"client,omitempty"`
+
+	// The status of the archiving feature for the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// This is shown only for internal participants who have archiving enabled.
+	OptionalArchiving DashboardWebinarParticipantListParticipantOptionalArchiving `json:"optional_archiving,omitempty"`
+
+	// The breakout room ID.
+	BoMtgID string `json:"bo_mtg_id,omitempty"`
+
+	// VDI thin client version.
+	ZoomThinClientPluginVersion string `json:"zoom_thin_client_plugin_version,omitempty"`
+}
+
+// DashboardWebinarParticipantListParticipantAudioCallItem is the audio_call field of
+// [DashboardWebinarParticipantListParticipant].
+type DashboardWebinarParticipantListParticipantAudioCallItem struct {
+	// The caller's number.
+	CallNumber string `json:"call_number,omitempty"`
+
+	// The call type.
+	CallType DashboardWebinarParticipantListParticipantAudioCallItemCallType `json:"call_type,omitempty"`
+
+	// The toll-free telephone number.
+	ZoomNumber string `json:"zoom_number,omitempty"`
+}
+
+// DashboardZoomRoom is the response of [DashboardsService.GetZoomRoom].
+type DashboardZoomRoom struct {
+	// Zoom room email type.
+	AccountType string `json:"account_type,omitempty"`
+
+	// Zoom calendar name.
+	CalenderName string `json:"calender_name,omitempty"`
+
+	// Zoom Room camera.
+	Camera string `json:"camera,omitempty"`
+
+	// Zoom room device IP.
+	DeviceIP string `json:"device_ip,omitempty"`
+
+	// Zoom room email.
+	Email string `json:"email,omitempty"`
+
+	// Health of the Zoom Room.
+	Health string `json:"health,omitempty"`
+
+	// Zoom room ID.
+	ID string `json:"id,omitempty"`
+
+	// Issues encountered by the Zoom Room.
+	Issues []string `json:"issues,omitempty"`
+
+	// Zoom room last start time.
+	LastStartTime string `json:"last_start_time,omitempty"`
+
+	// Zoom room location.
+	Location string `json:"location,omitempty"`
+
+	// Zoom Room microphone.
+	Microphone string `json:"microphone,omitempty"`
+
+	// Zoom room name.
+	RoomName string `json:"room_name,omitempty"`
+
+	// Zoom Room speaker.
+	Speaker string `json:"speaker,omitempty"`
+
+	// Zoom room status.
+	Status string `json:"status,omitempty"`
+
+	// Meeting metric details.
+	LiveMeeting *DashboardZoomRoomLiveMeeting `json:"live_meeting,omitempty"`
+
+	PastMeetings *DashboardZoomRoomPastMeetings `json:"past_meetings,omitempty"`
+}
+
+// DashboardZoomRoomList is the response of [DashboardsService.ListZoomRooms]. Zoom Room List.
+type DashboardZoomRoomList struct {
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The page number of the current results.
+	PageNumber int `json:"page_number,omitempty"`
+
+	// The number of records returned with a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The total number of all the records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Array of Zoom Rooms.
+	ZoomRooms []DashboardZoomRoomListZoomRoom `json:"zoom_rooms,omitempty"`
+}
+
+func (l *DashboardZoomRoomList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DashboardZoomRoomListZoomRoom is the zoom_rooms field of [DashboardZoomRoomList]. Zoom room.
+type DashboardZoomRoomListZoomRoom struct {
+	// Zoom room email type.
+	AccountType string `json:"account_type,omitempty"`
+
+	// Zoom calendar name.
+	CalenderName string `json:"calender_name,omitempty"`
+
+	// Zoom Room camera.
+	Camera string `json:"camera,omitempty"`
+
+	// Zoom room device IP.
+	DeviceIP string `json:"device_ip,omitempty"`
+
+	// Zoom room email.
+	Email string `json:"email,omitempty"`
+
+	Health string `json:"health,omitempty"`
+
+	// Zoom room ID.
+	ID string `json:"id,omitempty"`
+
+	// Zoom Room issues.
+	Issues []string `json:"issues,omitempty"`
+
+	// Zoom room last start time.
+	LastStartTime string `json:"last_start_time,omitempty"`
+
+	// Zoom room location.
+	Location string `json:"location,omitempty"`
+
+	// The Zoom Room's location ID.
+	LocationID string `json:"location_id,omitempty"`
+
+	// Zoom Room microphone.
+	Microphone string `json:"microphone,omitempty"`
+
+	// Zoom room name.
+	RoomName string `json:"room_name,omitempty"`
+
+	// Zoom Room speaker.
+	Speaker string `json:"speaker,omitempty"`
+
+	// Zoom room status.
+	Status string `json:"status,omitempty"`
+}
+
+// DashboardZoomRoomLiveMeeting is the live_meeting field of [DashboardZoomRoom]. Meeting metric
+// details.
+type DashboardZoomRoomLiveMeeting struct {
+	// Host display name.
+	Host string `json:"host,omitempty"`
+
+	// Custom keys and values assigned to the meeting.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// Department of the host.
+	Dept string `json:"dept,omitempty"`
+
+	// Meeting duration.
+	Duration string `json:"duration,omitempty"`
+
+	// Email address of the host.
+	Email string `json:"email,omitempty"`
+
+	// Meeting end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Indicates whether or not third party audio was used in the meeting.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Indicates whether or not the PSTN was used in the meeting.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Indicates whether or not the recording feature was used in the meeting.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Indicates whether or not screenshare feature was used in the meeting.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Indicates whether or not someone joined the meeting using SIP.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Indicates whether or not video was used in the meeting.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Indicates whether or not VoIP was used in the meeting.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Indicates whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Indicates whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
+	// JSON), also known as the meeting number.
+	ID ID `json:"id,omitempty"`
+
+	// The number of Zoom Room participants in the meeting.
+	InRoomParticipants int `json:"in_room_participants,omitempty"`
+
+	// Meeting participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// Meeting start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Meeting topic.
+	Topic string `json:"topic,omitempty"`
+
+	// License type of the user.
+	UserType string `json:"user_type,omitempty"`
+
+	// Meeting UUID.
+	UUID string `json:"uuid,omitempty"`
+}
+
+// DashboardZoomRoomPastMeetings is the past_meetings field of [DashboardZoomRoom].
+type DashboardZoomRoomPastMeetings struct {
+	// Start date for this report in 'yyyy-mm-dd' format.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report in 'yyyy-mm-dd' format.
+	To Date `json:"to,omitzero"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Array of meeting objects.
+	Meetings []DashboardZoomRoomPastMeetingsMeeting `json:"meetings,omitempty"`
+}
+
+func (l *DashboardZoomRoomPastMeetings) pageInfo() (string, int) {
+	return l.NextPageToken, l.TotalRecords
+}
+
+// DashboardZoomRoomPastMeetingsMeeting is the meetings field of [DashboardZoomRoomPastMeetings].
+// Meeting metric details.
+type DashboardZoomRoomPastMeetingsMeeting struct {
+	// Host display name.
+	Host string `json:"host,omitempty"`
+
+	// Custom keys and values assigned to the meeting.
+	CustomKeys []CustomKey `json:"custom_keys,omitempty"`
+
+	// Department of the host.
+	Dept string `json:"dept,omitempty"`
+
+	// Meeting duration.
+	Duration string `json:"duration,omitempty"`
+
+	// Email address of the host.
+	Email string `json:"email,omitempty"`
+
+	// Meeting end time.
+	EndTime Time `json:"end_time,omitzero"`
+
+	// Indicates whether or not third party audio was used in the meeting.
+	Has3rdPartyAudio bool `json:"has_3rd_party_audio,omitempty"`
+
+	// Whether the archiving feature was used in the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Indicates whether or not the PSTN was used in the meeting.
+	HasPSTN bool `json:"has_pstn,omitempty"`
+
+	// Indicates whether or not the recording feature was used in the meeting.
+	HasRecording bool `json:"has_recording,omitempty"`
+
+	// Indicates whether or not screenshare feature was used in the meeting.
+	HasScreenShare bool `json:"has_screen_share,omitempty"`
+
+	// Indicates whether or not someone joined the meeting using SIP.
+	HasSIP bool `json:"has_sip,omitempty"`
+
+	// Indicates whether or not video was used in the meeting.
+	HasVideo bool `json:"has_video,omitempty"`
+
+	// Indicates whether or not VoIP was used in the meeting.
+	HasVOIP bool `json:"has_voip,omitempty"`
+
+	// Indicates whether a manual caption was enabled in the meeting.
+	HasManualCaptions bool `json:"has_manual_captions,omitempty"`
+
+	// Indicates whether an automated caption was enabled in the meeting.
+	HasAutomatedCaptions bool `json:"has_automated_captions,omitempty"`
+
+	// Meeting ID: Unique identifier of the meeting in "long" format(represented as int64 data type in
+	// JSON), also known as the meeting number.
+	ID ID `json:"id,omitempty"`
+
+	// The number of Zoom Room participants in the meeting.
+	InRoomParticipants int `json:"in_room_participants,omitempty"`
+
+	// Meeting participant count.
+	Participants int `json:"participants,omitempty"`
+
+	// Meeting start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Meeting topic.
+	Topic string `json:"topic,omitempty"`
+
+	// License type of the user.
+	UserType string `json:"user_type,omitempty"`
+
+	// Meeting UUID.
+	UUID string `json:"uuid,omitempty"`
+}
+
+// DataRequestFileList is the response of [DataRequestsService.ListFiles].
+type DataRequestFileList struct {
+	// Total number of file information records for the request, not limited by page size.
+	TotalRecords float64 `json:"total_records,omitempty"`
+
+	// The request type of the files.
+	RequestType DataRequestFileListRequestType `json:"request_type,omitempty"`
+
+	// Array of file information objects.
+	FileRecords []DataRequestFileListFileRecord `json:"file_records,omitempty"`
+
+	// Token that can be passed in subsequent API calls to retrieve next page of downloadable file
+	// information.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *DataRequestFileList) pageInfo() (string, int) { return l.NextPageToken, int(l.TotalRecords) }
+
+// DataRequestFileListFileRecord is the file_records field of [DataRequestFileList]. Individual file
+// information objects.
+type DataRequestFileListFileRecord struct {
+	// File ID used for download API.
+	FileID string `json:"file_id,omitempty"`
+
+	// Name of file.
+	FileName string `json:"file_name,omitempty"`
+
+	// Size of file in bits.
+	Size string `json:"size,omitempty"`
+
+	// When file was created in ISO 8601 notation.
+	CreatedAt Time `json:"created_at,omitzero"`
+}
+
+// DataRequestFileURL is the response of [DataRequestsService.GetFileDownloadURL].
+type DataRequestFileURL struct {
+	// Download link that can be used to directly download file from Zoom's fileserver.
+	DownloadURL string `json:"download_url,omitempty"`
+}
+
+// DataRequestList is the response of [DataRequestsService.List].
+type DataRequestList struct {
+	// Total number of data request history records.
+	TotalRecords float64 `json:"total_records,omitempty"`
+
+	// Array of data request history records.
+	Records []DataRequestListRecord `json:"records,omitempty"`
+
+	// Token used to retrieve next page of pagination in subsequent API calls.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *DataRequestList) pageInfo() (string, int) { return l.NextPageToken, int(l.TotalRecords) }
+
+// DataRequestListRecord is the records field of [DataRequestList]. Information for each data
+// request record.
+type DataRequestListRecord struct {
+	// Data request's ID.
+	RequestID string `json:"request_id,omitempty"`
+
+	// Data request type, either EXPORT or DELETE.
+	RequestType DataRequestListRecordRequestType `json:"request_type,omitempty"`
+
+	// Creation time of data request.
+	CreatedAt Time `json:"created_at,omitzero"`
+
+	// UserID of original requestor.
+	RequestorUserID string `json:"requestor_user_id,omitempty"`
+
+	// Name of requestor.
+	RequestorName string `json:"requestor_name,omitempty"`
+
+	// Account ID that Data Request belongs to.
+	AccountID string `json:"account_id,omitempty"`
+
+	// Email or phone number associated with data request.
+	UserIdentifier string `json:"user_identifier,omitempty"`
+
+	// Data Type.
+	DataType []string `json:"data_type,omitempty"`
+
+	// State of data request.
+	State DataRequestListRecordState `json:"state,omitempty"`
+
+	// Number of files contained in EXPORT data request.
+	FilesCount int `json:"files_count,omitempty"`
+
+	// Start time of data request.
+	StartAt Time `json:"start_at,omitzero"`
+
+	// End time of data request.
+	EndAt Time `json:"end_at,omitzero"`
+
+	// If original requestor of data request is the current user.
+	IsCurrentUser bool `json:"is_current_user,omitempty"`
+
+	// Reason data request failed.
+	FailedReason string `json:"failed_reason,omitempty"`
+}
+
+// DeleteAccountVirtualBackgroundsOptions holds the query parameters of
+// [AccountsService.DeleteVirtualBackgrounds].
+type DeleteAccountVirtualBackgroundsOptions struct {
+	// A comma-separated list of file IDs to delete.
+	FileIDs string `url:"file_ids,omitempty"`
+}
+
 // DeleteGroupVirtualBackgroundsOptions holds the query parameters of
 // [GroupsService.DeleteVirtualBackgrounds].
 type DeleteGroupVirtualBackgroundsOptions struct {
 	// A comma-separated list of the file IDs to delete.
+	FileIDs string `url:"file_ids,omitempty"`
+}
+
+// DeleteLiveMeetingChatMessageOptions holds the query parameters of
+// [MeetingsService.DeleteLiveChatMessage].
+type DeleteLiveMeetingChatMessageOptions struct {
+	// The live webinar chat file's universally unique identifier, in base64-encoded format.
 	FileIDs string `url:"file_ids,omitempty"`
 }
 
@@ -1225,6 +8017,212 @@ type DeleteWebinarRegistrantOptions struct {
 	OccurrenceID string `url:"occurrence_id,omitempty"`
 }
 
+// Device is the response of [DevicesService.Get]. Information about the device.
+type Device struct {
+	// The device's unique identifier.
+	DeviceID string `json:"device_id,omitempty"`
+
+	// The name of the device.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// The device's MAC address.
+	MacAddress string `json:"mac_address,omitempty"`
+
+	// The device's serial number.
+	SerialNumber string `json:"serial_number,omitempty"`
+
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The device's model.
+	Model string `json:"model,omitempty"`
+
+	// The device's platform.
+	PlatformOs string `json:"platform_os,omitempty"`
+
+	// App version of Zoom Rooms.
+	AppVersion string `json:"app_version,omitempty"`
+
+	// The tag's name.
+	Tag string `json:"tag,omitempty"`
+
+	// Whether the device is enrolled in ZDM (Zoom Device Management).
+	EnrolledInZdm bool `json:"enrolled_in_zdm,omitempty"`
+
+	// Whether the device is connected to ZDM (Zoom Device Management).
+	ConnectedToZdm bool `json:"connected_to_zdm,omitempty"`
+
+	// The Zoom Room's ID.
+	RoomID string `json:"room_id,omitempty"`
+
+	// The Zoom Room's name.
+	RoomName string `json:"room_name,omitempty"`
+
+	// Filter devices by device type.
+	DeviceType int `json:"device_type,omitempty"`
+
+	// The SDK version.
+	SDKVersion string `json:"sdk_version,omitempty"`
+
+	// Filter devices by status.
+	DeviceStatus int `json:"device_status,omitempty"`
+
+	// The time when the device was last online.
+	LastOnline string `json:"last_online,omitempty"`
+
+	// The phone device's owner.
+	UserEmail string `json:"user_email,omitempty"`
+}
+
+// DeviceList is the response of [DevicesService.List].
+type DeviceList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	Devices []DeviceListDevice `json:"devices,omitempty"`
+}
+
+func (l *DeviceList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// DeviceListDevice is the devices field of [DeviceList]. The information about the device.
+type DeviceListDevice struct {
+	// Unique identifier of the device.
+	DeviceID string `json:"device_id,omitempty"`
+
+	// The name of the device.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// The mac address of the device.
+	MacAddress string `json:"mac_address,omitempty"`
+
+	// The device's serial number.
+	SerialNumber string `json:"serial_number,omitempty"`
+
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The device's model.
+	Model string `json:"model,omitempty"`
+
+	// The device's platform.
+	PlatformOs string `json:"platform_os,omitempty"`
+
+	// App version of Zoom Rooms.
+	AppVersion string `json:"app_version,omitempty"`
+
+	// The name of the tag.
+	Tag string `json:"tag,omitempty"`
+
+	// Whether the device enrolled in ZDM (Zoom Device Management).
+	EnrolledInZdm bool `json:"enrolled_in_zdm,omitempty"`
+
+	// Whether the device connected to ZDM (Zoom Device Management).
+	ConnectedToZdm bool `json:"connected_to_zdm,omitempty"`
+
+	// id of the Zoom Room.
+	RoomID string `json:"room_id,omitempty"`
+
+	// Name of the Zoom Room.
+	RoomName string `json:"room_name,omitempty"`
+
+	// Filter devices by device type.
+	DeviceType int `json:"device_type,omitempty"`
+
+	// The version of the SDK.
+	SkdVersion string `json:"skd_version,omitempty"`
+
+	// Filter devices by status.
+	DeviceStatus int `json:"device_status,omitempty"`
+
+	// The time when device was online last time.
+	LastOnline string `json:"last_online,omitempty"`
+
+	// The owner of the phone device.
+	UserEmail string `json:"user_email,omitempty"`
+}
+
+// Division is the response of [DivisionsService.Get].
+type Division struct {
+	// The division's id.
+	DivisionID string `json:"division_id,omitempty"`
+
+	// The division's name.
+	DivisionName string `json:"division_name,omitempty"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
+
+	// Is it Main Division.
+	IsMainDivision bool `json:"is_main_division,omitempty"`
+}
+
+// DivisionList is the response of [DivisionsService.List].
+type DivisionList struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The total records of divisions under the account.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// The information about the divisions.
+	Divisions []DivisionListDivision `json:"divisions,omitempty"`
+}
+
+func (l *DivisionList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DivisionListDivision is the divisions field of [DivisionList].
+type DivisionListDivision struct {
+	// The division's id.
+	DivisionID string `json:"division_id,omitempty"`
+
+	// The division's name.
+	DivisionName string `json:"division_name,omitempty"`
+
+	// The division's description.
+	DivisionDescription string `json:"division_description,omitempty"`
+
+	// Is it Main Division.
+	IsMainDivision bool `json:"is_main_division,omitempty"`
+
+	// Total number of members in this division.
+	TotalMembers int `json:"total_members,omitempty"`
+}
+
+// DivisionMemberList is the response of [DivisionsService.ListMembers].
+type DivisionMemberList struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The total records of users under the division.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// List of a division's users.
+	Users []DivisionMemberListUser `json:"users,omitempty"`
+}
+
+func (l *DivisionMemberList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// DivisionMemberListUser is the users field of [DivisionMemberList].
+type DivisionMemberListUser struct {
+	// The user's unique identifier.
+	UserID string `json:"user_id,omitempty"`
+
+	// The user's display name.
+	UserDisplayName string `json:"user_display_name,omitempty"`
+
+	// The user's email address.
+	UserEmail string `json:"user_email,omitempty"`
+}
+
 // EmailCheck is the response of [UsersService.CheckEmail].
 type EmailCheck struct {
 	// Indicates whether or not the email already exists in Zoom.
@@ -1282,6 +8280,89 @@ type EmailNotificationSettingsRequest struct {
 	ScheduleForReminder *bool `json:"schedule_for_reminder,omitempty"`
 }
 
+// EnableSIPPhoneRequest is the request body of [SIPPhonesService.Enable].
+type EnableSIPPhoneRequest struct {
+	// The authorization name of the user that is registered for SIP phone. Required.
+	AuthorizationName string `json:"authorization_name"`
+
+	// The name or IP address of your provider's SIP domain, such as example.com. Required.
+	Domain string `json:"domain"`
+
+	// The password generated for the user in the SIP account. Required.
+	Password Secret `json:"password"`
+
+	// The number of minutes after which the SIP registration of the Zoom client user expires, and the
+	// client will auto register to the SIP server.
+	RegistrationExpireTime int `json:"registration_expire_time,omitempty"`
+
+	// The email address of the user to associate with the SIP Phone. Required.
+	UserEmail string `json:"user_email"`
+
+	// The phone number associated with the user in the SIP account. Required.
+	UserName string `json:"user_name"`
+
+	// The number to dial for checking voicemail.
+	VoiceMail string `json:"voice_mail,omitempty"`
+
+	// The displayed phone number associated with the user can be either in extension format or E.164
+	// format.
+	DisplayNumber string `json:"display_number,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol. Required.
+	Server EnableSIPPhoneRequestServer `json:"server"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server2 *EnableSIPPhoneRequestServer2 `json:"server_2,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server3 *EnableSIPPhoneRequestServer3 `json:"server_3,omitempty"`
+}
+
+// EnableSIPPhoneRequestServer is the server field of [EnableSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type EnableSIPPhoneRequestServer struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol EnableSIPPhoneRequestServerTransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// EnableSIPPhoneRequestServer2 is the server_2 field of [EnableSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type EnableSIPPhoneRequestServer2 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol EnableSIPPhoneRequestServer2TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// EnableSIPPhoneRequestServer3 is the server_3 field of [EnableSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type EnableSIPPhoneRequestServer3 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol EnableSIPPhoneRequestServer3TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
 // FeatureUpdateFailure is the fail_details field of [BulkUpdateUserFeaturesResult].
 type FeatureUpdateFailure struct {
 	// The IDs of users for whom the feature was not updated successfully.
@@ -1291,11 +8372,80 @@ type FeatureUpdateFailure struct {
 	Reason string `json:"reason,omitempty"`
 }
 
+// GetAccountLockSettingsOptions holds the query parameters of [AccountsService.GetLockSettings].
+type GetAccountLockSettingsOptions struct {
+	// Optional query parameters:
+	Option string `url:"option,omitempty"`
+
+	// Provide the name of the field by which you would like to filter the response.
+	CustomQueryFields string `url:"custom_query_fields,omitempty"`
+}
+
+// GetAccountRegistrationSettingsOptions holds the query parameters of
+// [AccountsService.GetRegistrationSettings].
+type GetAccountRegistrationSettingsOptions struct {
+	// The registration's type.
+	Type GetAccountRegistrationSettingsOptionsType `url:"type,omitempty"`
+}
+
+// GetAccountSettingsOptions holds the query parameters of [AccountsService.GetSettings].
+type GetAccountSettingsOptions struct {
+	// Optional query parameters.
+	Option SettingsOption `url:"option,omitempty"`
+
+	// The name of the field to use to filter the response.
+	CustomQueryFields string `url:"custom_query_fields,omitempty"`
+}
+
+// GetArchivedFileStatisticsOptions holds the query parameters of [ArchivingService.GetStatistics].
+type GetArchivedFileStatisticsOptions struct {
+	// The query start date, in yyyy-MM-dd'T'HH:mm:ssZ format.
+	From Time `url:"from,omitzero"`
+
+	// The query end date, in yyyy-MM-dd'T'HH:mm:ssZ format.
+	To Time `url:"to,omitzero"`
+}
+
 // GetBillingInvoicesReportOptions holds the query parameters of
 // [ReportsService.GetBillingInvoices].
 type GetBillingInvoicesReportOptions struct {
 	// The billing report's unique identifier. Required.
 	BillingID string `url:"billing_id"`
+}
+
+// GetCRCPortUsageOptions holds the query parameters of [DashboardsService.GetCRCPortUsage].
+type GetCRCPortUsageOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+}
+
+// GetChatMetricsOptions holds the query parameters of [DashboardsService.GetChat].
+type GetChatMetricsOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// GetClientFeedbackOptions holds the query parameters of [DashboardsService.GetClientFeedback].
+type GetClientFeedbackOptions struct {
+	From Date `url:"from,omitzero"`
+
+	To Date `url:"to,omitzero"`
+
+	PageSize int `url:"page_size,omitempty"`
+
+	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
 // GetCloudRecordingReportOptions holds the query parameters of [ReportsService.GetCloudRecording].
@@ -1322,6 +8472,33 @@ type GetDailyReportOptions struct {
 	GroupID string `url:"group_id,omitempty"`
 }
 
+// GetDashboardMeetingOptions holds the query parameters of [DashboardsService.GetMeeting].
+type GetDashboardMeetingOptions struct {
+	// The type of meeting to query.
+	Type GetDashboardMeetingOptionsType `url:"type,omitempty"`
+}
+
+// GetDashboardWebinarOptions holds the query parameters of [DashboardsService.GetWebinar].
+type GetDashboardWebinarOptions struct {
+	// The type of webinar to query:
+	Type GetDashboardWebinarOptionsType `url:"type,omitempty"`
+}
+
+// GetDashboardZoomRoomOptions holds the query parameters of [DashboardsService.GetZoomRoom].
+type GetDashboardZoomRoomOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // GetGroupLockSettingsOptions holds the query parameters of [GroupsService.GetLockSettings].
 type GetGroupLockSettingsOptions struct {
 	// Optional query parameters.
@@ -1344,6 +8521,13 @@ type GetGroupSettingsOptions struct {
 	CustomQueryFields string `url:"custom_query_fields,omitempty"`
 }
 
+// GetMeetingLocalRecordingJoinTokenOptions holds the query parameters of
+// [MeetingsService.GetLocalRecordingJoinToken].
+type GetMeetingLocalRecordingJoinTokenOptions struct {
+	// Whether to bypass the waiting room.
+	BypassWaitingRoom *bool `url:"bypass_waiting_room,omitempty"`
+}
+
 // GetMeetingOptions holds the query parameters of [MeetingsService.Get].
 type GetMeetingOptions struct {
 	// Meeting occurrence ID.
@@ -1352,6 +8536,13 @@ type GetMeetingOptions struct {
 	// Set this field's value to true to view meeting details of all previous occurrences of a
 	// recurring meeting.
 	ShowPreviousOccurrences *bool `url:"show_previous_occurrences,omitempty"`
+}
+
+// GetMeetingParticipantQOSOptions holds the query parameters of
+// [DashboardsService.GetMeetingParticipantQOS].
+type GetMeetingParticipantQOSOptions struct {
+	// The type of meeting to query.
+	Type GetMeetingParticipantQOSOptionsType `url:"type,omitempty"`
 }
 
 // GetMeetingRecordingsOptions holds the query parameters of [CloudRecordingsService.Get].
@@ -1368,6 +8559,24 @@ type GetMeetingSIPDialingRequest struct {
 	// If customers desire that a passcode be embedded in the SIP URI dial string, they must supply the
 	// passcode.
 	Passcode Secret `json:"passcode,omitempty"`
+}
+
+// GetMeetingTokenOptions holds the query parameters of [MeetingsService.GetToken].
+type GetMeetingTokenOptions struct {
+	// The meeting token type.
+	Type GetMeetingTokenOptionsType `url:"type,omitempty"`
+}
+
+// GetQualityScoresOptions holds the query parameters of [DashboardsService.GetQuality].
+type GetQualityScoresOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+
+	// The type of meeting quality score to query:
+	Type GetQualityScoresOptionsType `url:"type,omitempty"`
 }
 
 // GetRecordingAnalyticsDetailsOptions holds the query parameters of
@@ -1490,6 +8699,13 @@ type GetWebinarOptions struct {
 	ShowPreviousOccurrences *bool `url:"show_previous_occurrences,omitempty"`
 }
 
+// GetWebinarParticipantQOSOptions holds the query parameters of
+// [DashboardsService.GetWebinarParticipantQOS].
+type GetWebinarParticipantQOSOptions struct {
+	// The type of webinar to query.
+	Type GetWebinarParticipantQOSOptionsType `url:"type,omitempty"`
+}
+
 // GetWebinarRegistrantOptions holds the query parameters of [WebinarsService.GetRegistrant].
 type GetWebinarRegistrantOptions struct {
 	// The meeting or webinar occurrence ID.
@@ -1509,6 +8725,12 @@ type GetWebinarTokenOptions struct {
 	Type WebinarTokenType `url:"type,omitempty"`
 }
 
+// GetZPASettingsOptions holds the query parameters of [DevicesService.GetZPASettings].
+type GetZPASettingsOptions struct {
+	// The user's ID or email address.
+	UserID string `url:"user_id,omitempty"`
+}
+
 // GlobalDialInCountrySettings is the global_dial_in_countries field of [AudioConferencingSettings].
 type GlobalDialInCountrySettings struct {
 	// The list of all available countries/regions that can be selected for displaying dial-in numbers
@@ -1524,7 +8746,7 @@ type GlobalDialInCountrySettings struct {
 }
 
 // GlobalDialInCountrySettingsRequest is the global_dial_in_countries field of
-// [GroupSettingsAudioConferencingRequest] and [UserSettingsAudioConferencingRequest].
+// [AudioConferencingSettingsRequest] and [UserSettingsAudioConferencingRequest].
 type GlobalDialInCountrySettingsRequest struct {
 	// The list of selected countries/regions whose dial-in numbers will be listed in the email
 	// invitation.
@@ -2432,48 +9654,51 @@ type GroupMemberList struct {
 
 func (l *GroupMemberList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
-// GroupPollingSettings is the type of the meeting_polling field of [GroupSettingsInMeeting] and the
-// webinar_polling field of [GroupSettingsInMeeting].
+// GroupPollingSettings is the type of the meeting_polling field of [AccountSettingsInMeeting], the
+// webinar_polling field of [AccountSettingsInMeeting], the meeting_polling field of
+// [GroupSettingsInMeeting] and the webinar_polling field of [GroupSettingsInMeeting].
 type GroupPollingSettings struct {
-	// Whether to allow the host to add polls before or during a meeting.
-	Enable bool `json:"enable,omitempty"`
-
-	// Whether to allow the host to create advanced polls and quizzes.
+	// Whether to allow host to create advanced polls and quizzes.
 	AdvancedPolls bool `json:"advanced_polls,omitempty"`
+
+	// Whether to allow the alternative host to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
 
 	// Whether to allow users to manage saved polls and quizzes from Meetings.
 	ManageSavedPollsAndQuizzes bool `json:"manage_saved_polls_and_quizzes,omitempty"`
 
+	// Whether to allow host to upload an image for each question.
+	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
+
 	// Whether to require answers to be anonymous.
 	RequireAnswersToBeAnonymous bool `json:"require_answers_to_be_anonymous,omitempty"`
 
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit bool `json:"allow_alternative_host_to_add_edit,omitempty"`
-
-	// Whether to allow the host to upload an image for each question.
-	AllowHostToUploadImage bool `json:"allow_host_to_upload_image,omitempty"`
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable bool `json:"enable,omitempty"`
 }
 
 // GroupPollingSettingsRequest is the type of the meeting_polling field of
-// [GroupSettingsInMeetingRequest] and the webinar_polling field of [GroupSettingsInMeetingRequest].
+// [AccountSettingsInMeetingRequest], the webinar_polling field of
+// [AccountSettingsInMeetingRequest], the meeting_polling field of [GroupSettingsInMeetingRequest]
+// and the webinar_polling field of [GroupSettingsInMeetingRequest].
 type GroupPollingSettingsRequest struct {
-	// Whether to allow the host to add polls before or during a meeting.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to allow host to create advanced polls and quizzes.
+	// Whether to allow the host to create advanced polls and quizzes.
 	AdvancedPolls *bool `json:"advanced_polls,omitempty"`
 
-	// Whether to allow users to manage saved polls and quizzes from meetings.
-	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+	// Whether to allow the alternative host to add or edit polls and quizzes.
+	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
 
 	// Whether to require answers to be anonymous.
 	RequireAnswersToBeAnonymous *bool `json:"require_answers_to_be_anonymous,omitempty"`
 
+	// Whether to allow users to manage saved polls and quizzes from meetings.
+	ManageSavedPollsAndQuizzes *bool `json:"manage_saved_polls_and_quizzes,omitempty"`
+
 	// Whether to allow host to upload an image for each question.
 	AllowHostToUploadImage *bool `json:"allow_host_to_upload_image,omitempty"`
 
-	// Whether to allow alternative hosts to add or edit polls and quizzes.
-	AllowAlternativeHostToAddEdit *bool `json:"allow_alternative_host_to_add_edit,omitempty"`
+	// Whether to allow the host to add polls before or during a meeting.
+	Enable *bool `json:"enable,omitempty"`
 }
 
 // GroupRegistrationSettings is the response of [GroupsService.GetRegistrationSettings].
@@ -2559,70 +9784,6 @@ type GroupSettings struct {
 	RecordingAuthentication bool `json:"recording_authentication,omitempty"`
 
 	MeetingSecurity *GroupSettingsMeetingSecurity `json:"meeting_security,omitempty"`
-}
-
-// GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest is the call_me_and_invite_by_phone
-// field of [GroupSettingsAudioConferencingRequest]. The group's Call Me and Invite by Phone
-// settings.
-type GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest struct {
-	// Whether the group has the Call Me and Invite by Phone setting enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Require Call Me users to press 1 before being connected to the meeting.
-	RequirePress1ForCallMe *CallMePressOne `json:"require_press_1_for_call_me,omitempty"`
-
-	// The group's call out countries/regions settings.
-	CallOutCountries *CountrySelectionRequest `json:"call_out_countries,omitempty"`
-
-	// Whether webinar attendees can use Call Me to connect audio.
-	AllowWebinarAttendeesCallMe *bool `json:"allow_webinar_attendees_call_me,omitempty"`
-}
-
-// GroupSettingsAudioConferencingRequest is the audio_conferencing field of
-// [UpdateGroupSettingsRequest]. The group's audio conference settings.
-type GroupSettingsAudioConferencingRequest struct {
-	// The group's Toll-free and Fee-based Toll Call settings.
-	TollFreeAndFeeBasedTollCall *GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest `json:"toll_free_and_fee_based_toll_call,omitempty"`
-
-	// The group's Toll Call settings.
-	TollCall *GroupSettingsAudioConferencingTollCallRequest `json:"toll_call,omitempty"`
-
-	// The group's Call Me and Invite by Phone settings.
-	CallMeAndInviteByPhone *GroupSettingsAudioConferencingCallMeAndInviteByPhoneRequest `json:"call_me_and_invite_by_phone,omitempty"`
-
-	// Whether the group has the Personal Audio Conference setting enabled.
-	PersonalAudioConference *bool `json:"personal_audio_conference,omitempty"`
-
-	// The group's Mask phone number in the participant list settings.
-	ParticipantPhoneMasking *ParticipantPhoneMaskingRequest `json:"participant_phone_masking,omitempty"`
-
-	// The group's Global Dial-in Countries/Regions settings.
-	GlobalDialInCountries *GlobalDialInCountrySettingsRequest `json:"global_dial_in_countries,omitempty"`
-}
-
-// GroupSettingsAudioConferencingTollCallRequest is the toll_call field of
-// [GroupSettingsAudioConferencingRequest]. The group's Toll Call settings.
-type GroupSettingsAudioConferencingTollCallRequest struct {
-	// Whether the group has the Toll Call setting enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// The group's Toll Call phone number information.
-	Numbers []TollNumberRequest `json:"numbers,omitzero"`
-}
-
-// GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest is the
-// toll_free_and_fee_based_toll_call field of [GroupSettingsAudioConferencingRequest]. The group's
-// Toll-free and Fee-based Toll Call settings.
-type GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest struct {
-	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
-	// phone numbers.
-	AllowWebinarAttendeesDial *bool `json:"allow_webinar_attendees_dial,omitempty"`
-
-	// Whether the group has the Toll-free and Fee-based Toll Call setting enabled.
-	Enable *bool `json:"enable,omitempty"`
-
-	// The group's Toll-free and Fee-based Toll Call phone number information.
-	Numbers []TollNumberRequest `json:"numbers,omitzero"`
 }
 
 // GroupSettingsChat is the chat field of [GroupSettings]. The account's chat settings.
@@ -3296,7 +10457,7 @@ type GroupSettingsInMeetingRequest struct {
 
 	// Allow hosts to assign participants as sign language interpreters who can interpret one language
 	// into sign language in real-time.
-	SignLanguageInterpretation *GroupSettingsInMeetingSignLanguageInterpretationRequest `json:"sign_language_interpretation,omitempty"`
+	SignLanguageInterpretation *SignLanguageInterpretationSettingsRequest `json:"sign_language_interpretation,omitempty"`
 
 	// Whether Facebook livestreaming is enabled.
 	LiveStreamingFacebook *bool `json:"live_streaming_facebook,omitempty"`
@@ -3421,21 +10582,6 @@ type GroupSettingsInMeetingRequest struct {
 
 	// Whether Workplace by Facebook is enabled.
 	WorkplaceByFacebook *bool `json:"workplace_by_facebook,omitempty"`
-}
-
-// GroupSettingsInMeetingSignLanguageInterpretationRequest is the sign_language_interpretation field
-// of [GroupSettingsInMeetingRequest]. Allow hosts to assign participants as sign language
-// interpreters who can interpret one language into sign language in real-time.
-type GroupSettingsInMeetingSignLanguageInterpretationRequest struct {
-	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
-	// one language into another in real-time.
-	Enable *bool `json:"enable,omitempty"`
-
-	// Whether to enable sign language interpretation view by default in scheduler.
-	EnableSignLanguageInterpretationByDefault *bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
-
-	// A list of user-defined supported languages.
-	CustomLanguages []string `json:"custom_languages,omitzero"`
 }
 
 // GroupSettingsMeetingSecurity is the meeting_security field of [GroupSettings].
@@ -4064,6 +11210,65 @@ type GroupSettingsTelephonyTelephonyRegions struct {
 	SelectionValues string `json:"selection_values,omitempty"`
 }
 
+// H323Device is the response of [H323DevicesService.Create].
+type H323Device struct {
+	// Device ID.
+	ID string `json:"id,omitempty"`
+
+	// Device encryption: auto - auto.
+	Encryption H323DeviceEncryption `json:"encryption,omitempty"`
+
+	// Device IP.
+	IP string `json:"ip,omitempty"`
+
+	// Device name.
+	Name string `json:"name,omitempty"`
+
+	// Device protocol: H.323 - H.323.
+	Protocol H323DeviceProtocol `json:"protocol,omitempty"`
+}
+
+// H323DeviceList is the response of [H323DevicesService.List]. List of H.323/SIP Devices.
+type H323DeviceList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// Deprecated.
+	PageNumber int `json:"page_number,omitempty"`
+
+	// The number of records returned with a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The total number of all the records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// List of H.323/SIP Device objects.
+	Devices []H323DeviceListDevice `json:"devices,omitempty"`
+}
+
+func (l *H323DeviceList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// H323DeviceListDevice is the devices field of [H323DeviceList].
+type H323DeviceListDevice struct {
+	// Device ID.
+	ID string `json:"id,omitempty"`
+
+	// Device encryption: auto - auto.
+	Encryption H323DeviceListDeviceEncryption `json:"encryption,omitempty"`
+
+	// Device IP.
+	IP string `json:"ip,omitempty"`
+
+	// Device name.
+	Name string `json:"name,omitempty"`
+
+	// Device protocol: H.323 - H.323.
+	Protocol H323DeviceListDeviceProtocol `json:"protocol,omitempty"`
+}
+
 // HistoryMeeting is the history_meetings field of [HistoryMeetingsReport]. The history meeting
 // detail.
 type HistoryMeeting struct {
@@ -4268,8 +11473,8 @@ type HistoryMeetingsReport struct {
 func (l *HistoryMeetingsReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
 // IPAddressAccessControl is the ip_address_access_control field of [GroupLockSettingsRecording],
-// [GroupSettingsRecording] and [UserSettingsRecording]. Setting to allow cloud recording access
-// only from specific IP address ranges.
+// [GroupSettingsRecording], [UserSettingsRecording] and [AccountSettingsRecording]. Setting to
+// allow cloud recording access only from specific IP address ranges.
 type IPAddressAccessControl struct {
 	// If set to true, the cloud recordings of this account can only be accessed by the IP addresses
 	// defined in the ip_addresses_or_ranges property.
@@ -4280,9 +11485,9 @@ type IPAddressAccessControl struct {
 }
 
 // IPAddressAccessControlRequest is the ip_address_access_control field of
-// [GroupLockSettingsRecordingRequest], [GroupSettingsRecordingRequest] and
-// [UserSettingsRecordingRequest]. Setting to allow cloud recording access only from specific IP
-// address ranges.
+// [GroupLockSettingsRecordingRequest], [GroupSettingsRecordingRequest],
+// [UserSettingsRecordingRequest] and [AccountSettingsRecordingRequest]. Setting to allow cloud
+// recording access only from specific IP address ranges.
 type IPAddressAccessControlRequest struct {
 	// If set to true, the cloud recordings of this account can only be accessed by the IP addresses
 	// defined in the ip_addresses_or_ranges property.
@@ -4290,6 +11495,131 @@ type IPAddressAccessControlRequest struct {
 
 	// IP addresses or ranges that have access to the cloud recordings.
 	IPAddressesOrRanges *string `json:"ip_addresses_or_ranges,omitempty"`
+}
+
+// InformationBarrierPolicy is the response of [InformationBarriersService.Create] and
+// [InformationBarriersService.Get].
+type InformationBarrierPolicy struct {
+	// The assigner group's (Group 1) ID.
+	AssignedGroupID string `json:"assigned_group_id,omitempty"`
+
+	// The Information Barriers policy's ID.
+	ID string `json:"id,omitempty"`
+
+	// The Information Barriers policy's name.
+	PolicyName string `json:"policy_name,omitempty"`
+
+	// The Information Barriers policy's settings.
+	Settings *InformationBarrierPolicySettings `json:"settings,omitempty"`
+
+	// The Information Barriers policy's status.
+	Status int `json:"status,omitempty"`
+
+	// The assignee group's (Group 2) ID.
+	ToGroupID string `json:"to_group_id,omitempty"`
+
+	// The Information Barriers policy's type of settings restrictions.
+	Type int `json:"type,omitempty"`
+}
+
+// InformationBarrierPolicyList is the response of [InformationBarriersService.List].
+type InformationBarrierPolicyList struct {
+	// A list of group policy JSONs containing "assigned_group_id", "id", "policy_name", "settings",
+	// "status", "to_group_id", "type".
+	Policies []InformationBarrierPolicyListPolicy `json:"policies,omitempty"`
+
+	// The total count of Information Barriers policies.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Token that can be passed in a subsequent API call to retrieve next page of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *InformationBarrierPolicyList) pageInfo() (string, int) {
+	return l.NextPageToken, l.TotalRecords
+}
+
+// InformationBarrierPolicyListPolicy is the policies field of [InformationBarrierPolicyList].
+type InformationBarrierPolicyListPolicy struct {
+	// The assignee group's (Group 1) ID.
+	AssignedGroupID string `json:"assigned_group_id,omitempty"`
+
+	// The Information Barriers policy's ID.
+	ID string `json:"id,omitempty"`
+
+	// The Information Barriers policy's name.
+	PolicyName string `json:"policy_name,omitempty"`
+
+	// The chaperone group's ID.
+	ChaperoneGroupID string `json:"chaperone_group_id,omitempty"`
+
+	// The Information Barriers policy's settings.
+	Settings *InformationBarrierPolicyListPolicySettings `json:"settings,omitempty"`
+
+	// The Information Barriers policy's status.
+	Status int `json:"status,omitempty"`
+
+	// The assignee group's (Group 2) ID.
+	ToGroupID string `json:"to_group_id,omitempty"`
+
+	// The Information Barriers policy's type of settings restrictions.
+	Type int `json:"type,omitempty"`
+}
+
+// InformationBarrierPolicyListPolicySettings is the settings field of
+// [InformationBarrierPolicyListPolicy]. The Information Barriers policy's settings.
+type InformationBarrierPolicyListPolicySettings struct {
+	// If true, users between groups cannot call each other.
+	CompletePhoneCalls bool `json:"complete_phone_calls,omitempty"`
+
+	// If true, users between groups cannot transfer files in a meeting.
+	FileTransfer bool `json:"file_transfer,omitempty"`
+
+	// If true, users between groups cannot IM chat.
+	IM bool `json:"im,omitempty"`
+
+	// If true, users between groups cannot use chat in a meeting.
+	InMeetingChat bool `json:"in_meeting_chat,omitempty"`
+
+	// If true, the users between groups cannot meet.
+	Meeting bool `json:"meeting,omitempty"`
+
+	// If true, users between groups cannot user SMS.
+	MessageViaSMS bool `json:"message_via_sms,omitempty"`
+
+	// If true, users between groups cannot record the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// If true, users between groups cannot share screens in a meeting.
+	ScreenShare bool `json:"screen_share,omitempty"`
+}
+
+// InformationBarrierPolicySettings is the settings field of [InformationBarrierPolicy]. The
+// Information Barriers policy's settings.
+type InformationBarrierPolicySettings struct {
+	// If true, users between groups cannot call each other.
+	CompletePhoneCalls bool `json:"complete_phone_calls,omitempty"`
+
+	// If true, users between groups cannot transfer files in a meeting.
+	FileTransfer bool `json:"file_transfer,omitempty"`
+
+	// If true, users between groups cannot IM chat.
+	IM bool `json:"im,omitempty"`
+
+	// If true, users between groups cannot use chat in a meeting.
+	InMeetingChat bool `json:"in_meeting_chat,omitempty"`
+
+	// If true, the users between groups cannot meet.
+	Meeting bool `json:"meeting,omitempty"`
+
+	// If true, users between groups cannot user SMS.
+	MessageViaSMS bool `json:"message_via_sms,omitempty"`
+
+	// If true, users between groups cannot record the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// If true, users between groups cannot share screens in a meeting.
+	ScreenShare bool `json:"screen_share,omitempty"`
 }
 
 // Interpreter is the interpreters field of [LanguageInterpretation].
@@ -4338,14 +11668,16 @@ type InviteLinkAttendee struct {
 	DisableAudio *bool `json:"disable_audio,omitempty"`
 }
 
-// JoinToken is the response of [WebinarsService.GetLiveStreamingJoinToken],
-// [WebinarsService.GetLocalArchivingToken] and [WebinarsService.GetLocalRecordingJoinToken].
-// Information about the webinar's join token.
+// JoinToken is the response of [ArchivingService.GetMeetingToken],
+// [MeetingsService.GetLocalRecordingJoinToken], [MeetingsService.GetLiveStreamingJoinToken],
+// [WebinarsService.GetLiveStreamingJoinToken], [WebinarsService.GetLocalArchivingToken] and
+// [WebinarsService.GetLocalRecordingJoinToken]. Information about the meeting's local archive
+// token.
 type JoinToken struct {
-	// The number of seconds the join token is valid for before it expires.
+	// The number of seconds the archive token is valid for before it expires.
 	ExpireIn int64 `json:"expire_in,omitempty"`
 
-	// The join token.
+	// The archive token.
 	Token Secret `json:"token,omitempty"`
 }
 
@@ -4389,31 +11721,32 @@ type LanguageInterpretationRequest struct {
 	Interpreters []InterpreterRequest `json:"interpreters,omitzero"`
 }
 
-// LanguageInterpretationSettings is the language_interpretation field of [GroupSettingsInMeeting]
-// and [UserSettingsInMeeting].
+// LanguageInterpretationSettings is the language_interpretation field of
+// [AccountSettingsInMeeting], [GroupSettingsInMeeting] and [UserSettingsInMeeting].
 type LanguageInterpretationSettings struct {
 	// A list of user-defined supported languages.
 	CustomLanguages []string `json:"custom_languages,omitempty"`
 
+	// Whether to allow hosts to assign participants as interpreters who can interpret one language
+	// into another in real-time.
+	Enable bool `json:"enable,omitempty"`
+
 	// Whether to enable language interpretation by default.
 	EnableLanguageInterpretationByDefault bool `json:"enable_language_interpretation_by_default,omitempty"`
 
-	// Whether to allow participants to speak in listening channel.
+	// Whether to allow participants to speak in the listening channel.
 	AllowParticipantsToSpeakInListeningChannel bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
 
 	// Whether to allow up to 25 custom languages when scheduling meetings.
 	AllowUpTo25CustomLanguagesWhenSchedulingMeetings bool `json:"allow_up_to_25_custom_languages_when_scheduling_meetings,omitempty"`
-
-	// Whether to allow hosts to assign participants as interpreters who can interpret one language
-	// into another in real-time.
-	Enable bool `json:"enable,omitempty"`
 
 	// A list of system-supported languages.
 	Languages []string `json:"languages,omitempty"`
 }
 
 // LanguageInterpretationSettingsRequest is the language_interpretation field of
-// [GroupSettingsInMeetingRequest] and [UserSettingsInMeetingRequest].
+// [AccountSettingsInMeetingRequest], [GroupSettingsInMeetingRequest] and
+// [UserSettingsInMeetingRequest].
 type LanguageInterpretationSettingsRequest struct {
 	// A list of user-defined supported languages.
 	CustomLanguages []string `json:"custom_languages,omitzero"`
@@ -4421,7 +11754,7 @@ type LanguageInterpretationSettingsRequest struct {
 	// Whether to enable language interpretation by default.
 	EnableLanguageInterpretationByDefault *bool `json:"enable_language_interpretation_by_default,omitempty"`
 
-	// Whether to allow participants to speak in listening channel.
+	// Whether to allow participants to speak in the listening channel.
 	AllowParticipantsToSpeakInListeningChannel *bool `json:"allow_participants_to_speak_in_listening_channel,omitempty"`
 
 	// Whether to allow up to 25 custom languages when scheduling meetings.
@@ -4481,6 +11814,228 @@ type ListActiveHostsReportOptions struct {
 	GroupID string `url:"group_id,omitempty"`
 }
 
+// ListArchivedFilesOptions holds the query parameters of [ArchivingService.ListFiles].
+type ListArchivedFilesOptions struct {
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The query start date, in yyyy-MM-dd'T'HH:mm:ssZ format.
+	From Time `url:"from,omitzero"`
+
+	// The query end date, in yyyy-MM-dd'T'HH:mm:ssZ format.
+	To Time `url:"to,omitzero"`
+
+	// The type of query date.
+	QueryDateType ListArchivedFilesOptionsQueryDateType `url:"query_date_type,omitempty"`
+
+	// Deprecated.
+	GroupID string `url:"group_id,omitempty"`
+
+	// The group IDs.
+	GroupIDs string `url:"group_ids,omitempty"`
+}
+
+// ListClientFeedbackOptions holds the query parameters of [DashboardsService.ListClientFeedback].
+type ListClientFeedbackOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+}
+
+// ListContactGroupMembersOptions holds the query parameters of [ContactGroupsService.ListMembers].
+type ListContactGroupMembersOptions struct {
+	// The number of records returned with a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListContactGroupsOptions holds the query parameters of [ContactGroupsService.List].
+type ListContactGroupsOptions struct {
+	// The number of records returned with a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListDashboardMeetingParticipantsOptions holds the query parameters of
+// [DashboardsService.ListMeetingParticipants].
+type ListDashboardMeetingParticipantsOptions struct {
+	// The type of meeting to query.
+	Type ListDashboardMeetingParticipantsOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// This field provides registrant_id as the value for this field if you would like to see the
+	// registrant ID attribute in the response of this API call.
+	IncludeFields ListDashboardMeetingParticipantsOptionsIncludeFields `url:"include_fields,omitempty"`
+}
+
+// ListDashboardMeetingsOptions holds the query parameters of [DashboardsService.ListMeetings].
+type ListDashboardMeetingsOptions struct {
+	// A value to get the response for the corresponding meeting type.
+	Type ListDashboardMeetingsOptionsType `url:"type,omitempty"`
+
+	// The start date in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format. Required.
+	From Date `url:"from"`
+
+	// The end date 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The group ID.
+	GroupID string `url:"group_id,omitempty"`
+
+	// Whether the response will contain meetings where the participant is a member of the queried
+	// group ID.
+	GroupIncludeParticipant *bool `url:"group_include_participant,omitempty"`
+
+	// Sets the value of this field to tracking_fields if you want to include tracking fields of each
+	// meeting in the response.
+	IncludeFields ListDashboardMeetingsOptionsIncludeFields `url:"include_fields,omitempty"`
+
+	// The type of date to query.
+	QueryDateType ListDashboardMeetingsOptionsQueryDateType `url:"query_date_type,omitempty"`
+}
+
+// ListDashboardWebinarParticipantsOptions holds the query parameters of
+// [DashboardsService.ListWebinarParticipants].
+type ListDashboardWebinarParticipantsOptions struct {
+	// The type of webinar to query.
+	Type ListDashboardWebinarParticipantsOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// The next page token paginates through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The additional fields to include in the query.
+	IncludeFields ListDashboardWebinarParticipantsOptionsIncludeFields `url:"include_fields,omitempty"`
+}
+
+// ListDashboardWebinarsOptions holds the query parameters of [DashboardsService.ListWebinars].
+type ListDashboardWebinarsOptions struct {
+	// The type of webinar to query.
+	Type ListDashboardWebinarsOptionsType `url:"type,omitempty"`
+
+	// The start date in 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd'format. Required.
+	From Date `url:"from"`
+
+	// The end date 'yyyy-MM-dd HH:mm:ss' or 'yyyy-MM-dd' format. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The group ID.
+	GroupID string `url:"group_id,omitempty"`
+
+	// Whether the response will contain webinars where the participant is a member of the queried
+	// group ID.
+	GroupIncludeParticipant *bool `url:"group_include_participant,omitempty"`
+
+	// The type of date to query.
+	QueryDateType ListDashboardWebinarsOptionsQueryDateType `url:"query_date_type,omitempty"`
+}
+
+// ListDashboardZoomRoomsOptions holds the query parameters of [DashboardsService.ListZoomRooms].
+type ListDashboardZoomRoomsOptions struct {
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// The page number of the current page in the returned records.
+	PageNumber int `url:"page_number,omitempty"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListDataRequestFilesOptions holds the query parameters of [DataRequestsService.ListFiles].
+type ListDataRequestFilesOptions struct {
+	// Used in pagination to retrieve next page of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// Number of results to retrieve per page.
+	PageSize int `url:"page_size,omitempty"`
+}
+
+// ListDataRequestsOptions holds the query parameters of [DataRequestsService.List].
+type ListDataRequestsOptions struct {
+	// Token retrieved from previous API call, used for next page in pagination.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// Number of records to retrieve.
+	PageSize int `url:"page_size,omitempty"`
+}
+
+// ListDevicesOptions holds the query parameters of [DevicesService.List].
+type ListDevicesOptions struct {
+	// Filter devices by name or serial number.
+	SearchText string `url:"search_text,omitempty"`
+
+	// Filter devices by platform operating system.
+	PlatformOs ListDevicesOptionsPlatformOs `url:"platform_os,omitempty"`
+
+	// Filter devices by enrollment of ZDM (Zoom Device Management).
+	IsEnrolledInZdm *bool `url:"is_enrolled_in_zdm,omitempty"`
+
+	// Filter devices by device type.
+	DeviceType *int `url:"device_type,omitempty"`
+
+	// Filter devices by vendor.
+	DeviceVendor string `url:"device_vendor,omitempty"`
+
+	// Filter devices by model.
+	DeviceModel string `url:"device_model,omitempty"`
+
+	// Filter devices by status.
+	DeviceStatus *int `url:"device_status,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListDivisionMembersOptions holds the query parameters of [DivisionsService.ListMembers].
+type ListDivisionMembersOptions struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+}
+
+// ListDivisionsOptions holds the query parameters of [DivisionsService.List].
+type ListDivisionsOptions struct {
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+}
+
 // ListGroupAdminsOptions holds the query parameters of [GroupsService.ListAdmins].
 type ListGroupAdminsOptions struct {
 	// The number of records returned within a single API call.
@@ -4508,6 +12063,18 @@ type ListGroupsOptions struct {
 	PageSize int `url:"page_size,omitempty"`
 
 	// The next page token paginates through a set of large results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListH323DevicesOptions holds the query parameters of [H323DevicesService.List].
+type ListH323DevicesOptions struct {
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Deprecated.
+	PageNumber int `url:"page_number,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
 	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
@@ -4546,6 +12113,16 @@ type ListHistoryMeetingsReportOptions struct {
 	MeetingFeature HistoryMeetingFeature `url:"meeting_feature,omitempty"`
 }
 
+// ListInformationBarrierPoliciesOptions holds the query parameters of
+// [InformationBarriersService.List].
+type ListInformationBarrierPoliciesOptions struct {
+	// Number of records to return per API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Token from previous API call that indicates to get the next page of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListMeetingActivitiesReportOptions holds the query parameters of
 // [ReportsService.ListMeetingActivities].
 type ListMeetingActivitiesReportOptions struct {
@@ -4571,6 +12148,31 @@ type ListMeetingActivitiesReportOptions struct {
 	ActivityType MeetingActivityType `url:"activity_type"`
 }
 
+// ListMeetingFeedbackOptions holds the query parameters of [DashboardsService.ListMeetingFeedback].
+type ListMeetingFeedbackOptions struct {
+	// Specify a value to get the response for the corresponding meeting type.
+	Type ListMeetingFeedbackOptionsType `url:"type,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+}
+
+// ListMeetingParticipantsQOSOptions holds the query parameters of
+// [DashboardsService.ListMeetingParticipantsQOS].
+type ListMeetingParticipantsQOSOptions struct {
+	// The type of meeting to query.
+	Type ListMeetingParticipantsQOSOptionsType `url:"type,omitempty"`
+
+	// The number of items returned per page.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListMeetingParticipantsReportOptions holds the query parameters of
 // [ReportsService.ListMeetingParticipants].
 type ListMeetingParticipantsReportOptions struct {
@@ -4583,6 +12185,12 @@ type ListMeetingParticipantsReportOptions struct {
 	// Provide registrant_id as the value for this field if you would like to see the registrant ID
 	// attribute in the response of this API call.
 	IncludeFields ParticipantIncludeField `url:"include_fields,omitempty"`
+}
+
+// ListMeetingPollsOptions holds the query parameters of [PollsService.List].
+type ListMeetingPollsOptions struct {
+	// Whether to query for polls with the Anonymous option enabled:
+	Anonymous *bool `url:"anonymous,omitempty"`
 }
 
 // ListMeetingRegistrantsOptions holds the query parameters of [MeetingsService.ListRegistrants].
@@ -4601,6 +12209,46 @@ type ListMeetingRegistrantsOptions struct {
 
 	// Use the next page token to paginate through large result sets.
 	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListMeetingSatisfactionOptions holds the query parameters of
+// [DashboardsService.ListMeetingSatisfaction].
+type ListMeetingSatisfactionOptions struct {
+	// The start date for the query in &ldquo;yyyy-mm-dd&rdquo; format.
+	From Date `url:"from,omitzero"`
+
+	// The end date for the query in &ldquo;yyyy-mm-dd&rdquo; format.
+	To Date `url:"to,omitzero"`
+}
+
+// ListMeetingSharingOptions holds the query parameters of [DashboardsService.ListMeetingSharing].
+type ListMeetingSharingOptions struct {
+	// The type of meeting to query:
+	Type ListMeetingSharingOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListMeetingSummariesOptions holds the query parameters of [SummariesService.List].
+type ListMeetingSummariesOptions struct {
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// The start date, in yyyy-MM-dd'T'HH:mm:ss'Z' UTC format.
+	From Time `url:"from,omitzero"`
+
+	// The end date, in yyyy-MM-dd'T'HH:mm:ss'Z' UTC format.
+	To Time `url:"to,omitzero"`
+
+	// Which summary time field to use to filter results by the from and to parameters.
+	TimeFilterField ListMeetingSummariesOptionsTimeFilterField `url:"time_filter_field,omitempty"`
 }
 
 // ListMeetingsOptions holds the query parameters of [MeetingsService.List].
@@ -4748,6 +12396,18 @@ type ListRolesOptions struct {
 	Type RoleType `url:"type,omitempty"`
 }
 
+// ListSIPPhonesOptions holds the query parameters of [SIPPhonesService.List].
+type ListSIPPhonesOptions struct {
+	// A user's user name or email address.
+	SearchKey string `url:"search_key,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListSignInActivitiesReportOptions holds the query parameters of
 // [ReportsService.ListSignInActivities].
 type ListSignInActivitiesReportOptions struct {
@@ -4762,6 +12422,55 @@ type ListSignInActivitiesReportOptions struct {
 
 	// Next page token is used to paginate through large result sets.
 	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListSurveyAnswersOptions holds the query parameters of [SurveysService.ListAnswers].
+type ListSurveyAnswersOptions struct {
+	// The number of records returned within a single API call.
+	PageSize string `url:"page_size,omitempty"`
+
+	// The next page token paginates through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// Optional Returns the answers of the survey in the specified instance.
+	InstanceID string `url:"instance_id,omitempty"`
+
+	// Start of submit time range (ISO 8601 format, e.g., 2025-09-22T10:00:00Z).
+	SubmitTimeStart string `url:"submit_time_start,omitempty"`
+
+	// End of submit time range (ISO 8601 format, e.g., 2025-09-22T10:00:00Z).
+	SubmitTimeEnd string `url:"submit_time_end,omitempty"`
+}
+
+// ListSurveyInstancesOptions holds the query parameters of [SurveysService.ListInstances].
+type ListSurveyInstancesOptions struct {
+	// The number of records returned within a single API call.
+	PageSize string `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+
+	// Optional, return the survey information used in the specified instance.
+	InstanceID string `url:"instance_id,omitempty"`
+}
+
+// ListSurveysOptions holds the query parameters of [SurveysService.List].
+type ListSurveysOptions struct {
+	// The number of records returned within a single API call.
+	PageSize string `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListTopZoomRoomIssuesOptions holds the query parameters of
+// [DashboardsService.ListTopZoomRoomIssues].
+type ListTopZoomRoomIssuesOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
 }
 
 // ListUpcomingEventsReportOptions holds the query parameters of
@@ -4834,6 +12543,31 @@ type ListWebinarAbsenteesOptions struct {
 	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
+// ListWebinarFeedbackOptions holds the query parameters of [DashboardsService.ListWebinarFeedback].
+type ListWebinarFeedbackOptions struct {
+	// Specify a value to get the response for the corresponding meeting type.
+	Type ListWebinarFeedbackOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListWebinarParticipantsQOSOptions holds the query parameters of
+// [DashboardsService.ListWebinarParticipantsQOS].
+type ListWebinarParticipantsQOSOptions struct {
+	// The type of webinar to query.
+	Type ListWebinarParticipantsQOSOptionsType `url:"type,omitempty"`
+
+	// The number of items returned per page.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListWebinarParticipantsReportOptions holds the query parameters of
 // [ReportsService.ListWebinarParticipants].
 type ListWebinarParticipantsReportOptions struct {
@@ -4874,6 +12608,18 @@ type ListWebinarRegistrantsOptions struct {
 	NextPageToken string `url:"next_page_token,omitempty"`
 }
 
+// ListWebinarSharingOptions holds the query parameters of [DashboardsService.ListWebinarSharing].
+type ListWebinarSharingOptions struct {
+	// The type of webinar to query:
+	Type ListWebinarSharingOptionsType `url:"type,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
 // ListWebinarsOptions holds the query parameters of [WebinarsService.List].
 type ListWebinarsOptions struct {
 	// The type of webinar.
@@ -4886,9 +12632,43 @@ type ListWebinarsOptions struct {
 	PageNumber int `url:"page_number,omitempty"`
 }
 
+// ListZDMGroupsOptions holds the query parameters of [DevicesService.ListZDMGroups].
+type ListZDMGroupsOptions struct {
+	// The total number of records returned from a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListZoomRoomIssuesOptions holds the query parameters of [DashboardsService.ListZoomRoomIssues].
+type ListZoomRoomIssuesOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+
+	// The number of records returned within a single API call.
+	PageSize int `url:"page_size,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// ListZoomRoomsWithIssuesOptions holds the query parameters of
+// [DashboardsService.ListZoomRoomsWithIssues].
+type ListZoomRoomsWithIssuesOptions struct {
+	// Start date in 'yyyy-mm-dd' format. Required.
+	From Date `url:"from"`
+
+	// End date. Required.
+	To Date `url:"to"`
+}
+
 // ManualCaptioning is the manual_captioning field of [GroupSettingsInMeeting],
-// [MeetingTemplateSettingsInMeeting] and [UserSettingsInMeeting]. Information about manual
-// captioning settings.
+// [MeetingTemplateSettingsInMeeting], [UserSettingsInMeeting] and [AccountSettingsInMeeting].
+// Information about manual captioning settings.
 type ManualCaptioning struct {
 	// Whether to allow the host to manually caption or let the host assign a participant to provide
 	// manual captioning.
@@ -4911,8 +12691,8 @@ type ManualCaptioning struct {
 	ThirdPartyCaptioningService bool `json:"third_party_captioning_service,omitempty"`
 }
 
-// ManualCaptioningRequest is the manual_captioning field of [GroupSettingsInMeetingRequest] and
-// [UserSettingsInMeetingRequest].
+// ManualCaptioningRequest is the manual_captioning field of [GroupSettingsInMeetingRequest],
+// [UserSettingsInMeetingRequest] and [AccountSettingsInMeetingRequest].
 type ManualCaptioningRequest struct {
 	// Allow host to type or assign a participant to type.
 	AllowToType *bool `json:"allow_to_type,omitempty"`
@@ -5063,6 +12843,148 @@ type MeetingActivityLog struct {
 	ActivityDetail string `json:"activity_detail,omitempty"`
 }
 
+// MeetingApp is the response of [MeetingsService.AddApp].
+type MeetingApp struct {
+	// The meeting ID: Unique identifier of the meeting in long format(represented as int64 data type
+	// in JSON), also known as the meeting number.
+	ID ID `json:"id,omitempty"`
+
+	// For scheduled meetings only.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The app's ID.
+	AppID string `json:"app_id,omitempty"`
+}
+
+// MeetingArchivedFiles is the response of [ArchivingService.GetMeetingFiles].
+type MeetingArchivedFiles struct {
+	// The user's account name.
+	AccountName string `json:"account_name,omitempty"`
+
+	// Information about the archive files.
+	ArchiveFiles []MeetingArchivedFilesArchiveFile `json:"archive_files,omitempty"`
+
+	// The meeting or webinar's archive completion time.
+	CompleteTime Time `json:"complete_time,omitzero"`
+
+	// The meeting or webinar's scheduled duration.
+	Duration int `json:"duration,omitempty"`
+
+	// The meeting or webinar's duration, in seconds.
+	DurationInSecond int `json:"duration_in_second,omitempty"`
+
+	// The host's user ID for the archived meeting or webinar.
+	HostID string `json:"host_id,omitempty"`
+
+	// The meeting or webinar ID, either meetingId or webinarId.
+	ID ID `json:"id,omitempty"`
+
+	// Whether the room is a breakout room.
+	IsBreakoutRoom bool `json:"is_breakout_room,omitempty"`
+
+	// Whether the meeting or webinar is internal or external.
+	MeetingType MeetingArchivedFilesMeetingType `json:"meeting_type,omitempty"`
+
+	// The parent meeting's universally unique ID (UUID).
+	ParentMeetingID string `json:"parent_meeting_id,omitempty"`
+
+	// The number of archived files returned in the API call response.
+	RecordingCount int `json:"recording_count,omitempty"`
+
+	// The meeting or webinar's start time.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// The meeting or webinar's timezone.
+	Timezone string `json:"timezone,omitempty"`
+
+	// The meeting or webinar topic.
+	Topic string `json:"topic,omitempty"`
+
+	// The total size of the archive file, in bytes.
+	TotalSize int `json:"total_size,omitempty"`
+
+	// The type of archived meeting or webinar.
+	Type int `json:"type,omitempty"`
+
+	// The universally unique identifier (UUID) of the recorded meeting or webinar instance.
+	UUID string `json:"uuid,omitempty"`
+
+	// The archive's processing status.
+	Status MeetingArchivedFilesStatus `json:"status,omitempty"`
+
+	// Primary group IDs of participants who belong to your account.
+	GroupID string `json:"group_id,omitempty"`
+
+	// Information about the physical files.
+	PhysicalFiles []MeetingArchivedFilesPhysicalFile `json:"physical_files,omitempty"`
+}
+
+// MeetingArchivedFilesArchiveFile is the archive_files field of [MeetingArchivedFiles].
+type MeetingArchivedFilesArchiveFile struct {
+	// The URL to download the the archive file.
+	DownloadURL string `json:"download_url,omitempty"`
+
+	// The archived file's extension.
+	FileExtension string `json:"file_extension,omitempty"`
+
+	// The file path to the on-premise account archive file.
+	FilePath string `json:"file_path,omitempty"`
+
+	// The archived file's size, in bytes.
+	FileSize int `json:"file_size,omitempty"`
+
+	// The archive file's type.
+	FileType MeetingArchivedFilesArchiveFileFileType `json:"file_type,omitempty"`
+
+	// The archive file's unique ID.
+	ID string `json:"id,omitempty"`
+
+	// Whether the archive file is an individual recording file.
+	Individual bool `json:"individual,omitempty"`
+
+	// The individual recording file's participant email address.
+	ParticipantEmail string `json:"participant_email,omitempty"`
+
+	// The join time for the generated recording file.
+	ParticipantJoinTime Time `json:"participant_join_time,omitzero"`
+
+	// The leave time for the generated recording file.
+	ParticipantLeaveTime Time `json:"participant_leave_time,omitzero"`
+
+	// The archive file's recording type.
+	RecordingType MeetingArchivedFilesArchiveFileRecordingType `json:"recording_type,omitempty"`
+
+	// The archived file's processing status.
+	Status MeetingArchivedFilesArchiveFileStatus `json:"status,omitempty"`
+
+	// The archived file's encryption fingerprint, using the SHA256 hash algorithm.
+	EncryptionFingerprint string `json:"encryption_fingerprint,omitempty"`
+
+	// The number of TXT or JSON file messages.
+	NumberOfMessages int `json:"number_of_messages,omitempty"`
+
+	// The region where the file is stored.
+	StorageLocation MeetingArchivedFilesArchiveFileStorageLocation `json:"storage_location,omitempty"`
+
+	// Whether to auto delete the archived file.
+	AutoDelete bool `json:"auto_delete,omitempty"`
+}
+
+// MeetingArchivedFilesPhysicalFile is the physical_files field of [MeetingArchivedFiles].
+type MeetingArchivedFilesPhysicalFile struct {
+	// The physical file's unique ID.
+	FileID string `json:"file_id,omitempty"`
+
+	// The physical file's name.
+	FileName string `json:"file_name,omitempty"`
+
+	// The physical file's size, in bytes.
+	FileSize int `json:"file_size,omitempty"`
+
+	// The URL to download the the archive file.
+	DownloadURL string `json:"download_url,omitempty"`
+}
+
 // MeetingInstance is the meetings field of [MeetingInstanceList].
 type MeetingInstance struct {
 	// Start time.
@@ -5116,6 +13038,21 @@ type MeetingList struct {
 
 func (l *MeetingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
+// MeetingLiveStream is the response of [MeetingsService.GetLiveStream].
+type MeetingLiveStream struct {
+	// Live streaming page URL.
+	PageURL string `json:"page_url,omitempty"`
+
+	// Stream Key.
+	StreamKey string `json:"stream_key,omitempty"`
+
+	// Stream URL.
+	StreamURL string `json:"stream_url,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
 // MeetingParticipantsReport is the response of [ReportsService.ListMeetingParticipants].
 type MeetingParticipantsReport struct {
 	// The next page token is used to paginate through large result sets.
@@ -5135,6 +13072,249 @@ type MeetingParticipantsReport struct {
 }
 
 func (l *MeetingParticipantsReport) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// MeetingPoll is the response of [PollsService.Create] and [PollsService.Get].
+type MeetingPoll struct {
+	// The meeting poll ID.
+	ID string `json:"id,omitempty"`
+
+	// The status of the meeting poll: notstart - Poll not started started - Poll started ended - Poll
+	// ended sharing - Sharing poll results.
+	Status MeetingPollStatus `json:"status,omitempty"`
+
+	// Whether meeting participants answer poll questions anonymously.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The type of poll:
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []MeetingPollQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// MeetingPollBatch is the response of [PollsService.CreateBatch].
+type MeetingPollBatch struct {
+	Polls []MeetingPollBatchPoll `json:"polls,omitempty"`
+}
+
+// MeetingPollBatchPoll is the polls field of [MeetingPollBatch].
+type MeetingPollBatchPoll struct {
+	// Whether to allow meeting participants to answer poll questions anonymously:
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// Meeting Poll ID.
+	ID string `json:"id,omitempty"`
+
+	// The type of poll:
+	PollType int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []MeetingPollBatchPollQuestion `json:"questions,omitempty"`
+
+	// The status of the meeting poll: notstart - Poll not started started - Poll started ended - Poll
+	// ended sharing - Sharing poll results.
+	Status MeetingPollBatchPollStatus `json:"status,omitempty"`
+
+	// The title for the poll.
+	Title string `json:"title,omitempty"`
+}
+
+// MeetingPollBatchPollQuestion is the questions field of [MeetingPollBatchPoll].
+type MeetingPollBatchPollQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive bool `json:"case_sensitive,omitempty"`
+
+	// The poll question's title.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []MeetingPollBatchPollQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type MeetingPollBatchPollQuestionType `json:"type,omitempty"`
+}
+
+// MeetingPollBatchPollQuestionPrompt is the prompts field of [MeetingPollBatchPollQuestion].
+type MeetingPollBatchPollQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers.
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
+
+// MeetingPollList is the response of [PollsService.List]. Poll List.
+type MeetingPollList struct {
+	// An array of polls.
+	Polls []MeetingPollListPoll `json:"polls,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *MeetingPollList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// MeetingPollListPoll is the polls field of [MeetingPollList].
+type MeetingPollListPoll struct {
+	// The poll ID.
+	ID string `json:"id,omitempty"`
+
+	// The meeting poll's status.
+	Status MeetingPollListPollStatus `json:"status,omitempty"`
+
+	// Whether meeting participants can answer poll questions anonymously.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The type of poll.
+	PollType int `json:"poll_type,omitempty"`
+
+	// Information about the poll's questions.
+	Questions []MeetingPollListPollQuestion `json:"questions,omitempty"`
+
+	// The poll's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+}
+
+// MeetingPollListPollQuestion is the questions field of [MeetingPollListPoll].
+type MeetingPollListPollQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// Information about the prompt questions.
+	Prompts []MeetingPollListPollQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type MeetingPollListPollQuestionType `json:"type,omitempty"`
+}
+
+// MeetingPollListPollQuestionPrompt is the prompts field of [MeetingPollListPollQuestion].
+type MeetingPollListPollQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
+
+// MeetingPollQuestion is the questions field of [MeetingPoll].
+type MeetingPollQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question:
+	AnswerRequired bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []MeetingPollQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box:
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type:
+	Type MeetingPollQuestionType `json:"type,omitempty"`
+}
+
+// MeetingPollQuestionPrompt is the prompts field of [MeetingPollQuestion].
+type MeetingPollQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
+}
 
 // MeetingPollsReport is the response of [ReportsService.GetMeetingPolls].
 type MeetingPollsReport struct {
@@ -5344,6 +13524,42 @@ type MeetingSIPDialing struct {
 
 	// The number of seconds the encoded SIP URI is valid before it expires.
 	ExpireIn int64 `json:"expire_in,omitempty"`
+}
+
+// MeetingSatisfactionList is the response of [DashboardsService.ListMeetingSatisfaction].
+type MeetingSatisfactionList struct {
+	ClientSatisfaction []MeetingSatisfactionListClientSatisfactionItem `json:"client_satisfaction,omitempty"`
+
+	// Start date for this report in 'yyyy-mm-dd' format.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report in 'yyyy-mm-dd' format.
+	To Date `json:"to,omitzero"`
+
+	// The total number of records available across all pages.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *MeetingSatisfactionList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// MeetingSatisfactionListClientSatisfactionItem is the client_satisfaction field of
+// [MeetingSatisfactionList].
+type MeetingSatisfactionListClientSatisfactionItem struct {
+	// Date of the report.
+	Date Date `json:"date,omitzero"`
+
+	// The total number of "thumbs up" received for this meeting.
+	GoodCount int `json:"good_count,omitempty"`
+
+	// The total number of attendees who didn't submit any response (neither thumbs up nor thumbs
+	// down).
+	NoneCount int `json:"none_count,omitempty"`
+
+	// The total number of "thumbs down" received for this meeting.
+	NotGoodCount int `json:"not_good_count,omitempty"`
+
+	// Satisfaction Percentage.
+	SatisfactionPercent float64 `json:"satisfaction_percent,omitempty"`
 }
 
 // MeetingSettings is the settings field of [Meeting]. Meeting settings.
@@ -6052,6 +14268,153 @@ type MeetingSettingsWaitingRoomOptionsRequest struct {
 	WhoGoesToWaitingRoom *WaitingRoomAudience `json:"who_goes_to_waiting_room,omitempty"`
 }
 
+// MeetingSummary is the response of [SummariesService.Get].
+type MeetingSummary struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitempty"`
+
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitempty"`
+
+	// The unique meeting ID.
+	MeetingUUID string `json:"meeting_uuid,omitempty"`
+
+	// The meeting ID The meeting's unique identifier in long format, represented as int64 data type in
+	// JSON.
+	MeetingID ID `json:"meeting_id,omitempty"`
+
+	// The meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitempty"`
+
+	// The meeting's start date and time.
+	MeetingStartTime Time `json:"meeting_start_time,omitzero"`
+
+	// The meeting's end date and time.
+	MeetingEndTime Time `json:"meeting_end_time,omitzero"`
+
+	// The summary's start date and time.
+	SummaryStartTime Time `json:"summary_start_time,omitzero"`
+
+	// The summary's end date and time.
+	SummaryEndTime Time `json:"summary_end_time,omitzero"`
+
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime Time `json:"summary_created_time,omitzero"`
+
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime Time `json:"summary_last_modified_time,omitzero"`
+
+	// The user ID of the user who last modified the meeting summary.
+	SummaryLastModifiedUserID string `json:"summary_last_modified_user_id,omitempty"`
+
+	// The user email of the user who last modified the meeting summary.
+	SummaryLastModifiedUserEmail string `json:"summary_last_modified_user_email,omitempty"`
+
+	// The summary title.
+	SummaryTitle string `json:"summary_title,omitempty"`
+
+	// The summary overview.
+	SummaryOverview string `json:"summary_overview,omitempty"`
+
+	// The summary content details.
+	SummaryDetails []MeetingSummarySummaryDetail `json:"summary_details,omitempty"`
+
+	// The next steps.
+	NextSteps []string `json:"next_steps,omitempty"`
+
+	// The edited summary content.
+	EditedSummary *MeetingSummaryEditedSummary `json:"edited_summary,omitempty"`
+
+	// The complete meeting summary in Markdown format.
+	SummaryContent string `json:"summary_content,omitempty"`
+
+	// The URL to view the full summary document in Zoom Docs.
+	SummaryDocURL string `json:"summary_doc_url,omitempty"`
+}
+
+// MeetingSummaryEditedSummary is the edited_summary field of [MeetingSummary]. The edited summary
+// content.
+type MeetingSummaryEditedSummary struct {
+	// The user edited summary overview.
+	SummaryOverview string `json:"summary_overview,omitempty"`
+
+	// The user edited summary details.
+	SummaryDetails string `json:"summary_details,omitempty"`
+
+	// The user edited next steps.
+	NextSteps []string `json:"next_steps,omitempty"`
+}
+
+// MeetingSummaryList is the response of [SummariesService.List].
+type MeetingSummaryList struct {
+	// The number of records returned with a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The start date, in yyyy-MM-dd'T'HH:mm:ss'Z' UTC format, used to retrieve the meeting summaries'
+	// creation date range.
+	From Time `json:"from,omitzero"`
+
+	// The end date, in yyyy-MM-dd'T'HH:mm:ss'Z' UTC format, used to retrieve the meeting summaries'
+	// creation date range.
+	To Time `json:"to,omitzero"`
+
+	// List of meeting summary objects.
+	Summaries []MeetingSummaryListSummary `json:"summaries,omitempty"`
+}
+
+func (l *MeetingSummaryList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// MeetingSummaryListSummary is the summaries field of [MeetingSummaryList]. The meeting summary
+// object.
+type MeetingSummaryListSummary struct {
+	// The ID of the user who is set as the meeting host.
+	MeetingHostID string `json:"meeting_host_id,omitempty"`
+
+	// The meeting host's email address.
+	MeetingHostEmail string `json:"meeting_host_email,omitempty"`
+
+	// Unique meeting ID.
+	MeetingUUID string `json:"meeting_uuid,omitempty"`
+
+	// Meeting ID - the meeting's unique identifier in long format, represented as int64 data type in
+	// JSON, also known as the meeting number.
+	MeetingID ID `json:"meeting_id,omitempty"`
+
+	// Meeting topic.
+	MeetingTopic string `json:"meeting_topic,omitempty"`
+
+	// The meeting's start date and time.
+	MeetingStartTime Time `json:"meeting_start_time,omitzero"`
+
+	// The meeting's end date and time.
+	MeetingEndTime Time `json:"meeting_end_time,omitzero"`
+
+	// The summary's start date and time.
+	SummaryStartTime Time `json:"summary_start_time,omitzero"`
+
+	// The summary's end date and time.
+	SummaryEndTime Time `json:"summary_end_time,omitzero"`
+
+	// The date and time when the meeting summary was created.
+	SummaryCreatedTime Time `json:"summary_created_time,omitzero"`
+
+	// The date and time when the meeting summary was last modified.
+	SummaryLastModifiedTime Time `json:"summary_last_modified_time,omitzero"`
+}
+
+// MeetingSummarySummaryDetail is the summary_details field of [MeetingSummary]. The summary detail
+// object.
+type MeetingSummarySummaryDetail struct {
+	// The summary label.
+	Label string `json:"label,omitempty"`
+
+	// The summary content.
+	Summary string `json:"summary,omitempty"`
+}
+
 // MeetingSummaryTemplate is an object of the Zoom API.
 type MeetingSummaryTemplate struct {
 	// summary template id.
@@ -6062,6 +14425,156 @@ type MeetingSummaryTemplate struct {
 
 	// summary template description.
 	Description string `json:"description,omitempty"`
+}
+
+// MeetingSurvey is the response of [SurveysService.GetMeeting]. Information about the meeting
+// survey.
+type MeetingSurvey struct {
+	// Information about the customized meeting survey.
+	CustomSurvey *MeetingSurveyCustomSurvey `json:"custom_survey,omitempty"`
+
+	// Whether the Show in the browser when the meeting ends option is enabled.
+	ShowInTheBrowser bool `json:"show_in_the_browser,omitempty"`
+
+	// The link to the third party meeting survey.
+	ThirdPartySurvey string `json:"third_party_survey,omitempty"`
+}
+
+// MeetingSurveyCustomSurvey is the custom_survey field of [MeetingSurvey]. Information about the
+// customized meeting survey.
+type MeetingSurveyCustomSurvey struct {
+	// The survey's title, up to 64 characters.
+	Title string `json:"title,omitempty"`
+
+	// Allow participants to anonymously answer survey questions.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// Whether to display the number in the question name.
+	NumberedQuestions bool `json:"numbered_questions,omitempty"`
+
+	// Whether to display the question type in the question name.
+	ShowQuestionType bool `json:"show_question_type,omitempty"`
+
+	// The survey's feedback, up to 320 characters.
+	Feedback string `json:"feedback,omitempty"`
+
+	// Information about the meeting survey's questions.
+	Questions []MeetingSurveyCustomSurveyQuestion `json:"questions,omitempty"`
+}
+
+// MeetingSurveyCustomSurveyQuestion is the questions field of [MeetingSurveyCustomSurvey].
+type MeetingSurveyCustomSurveyQuestion struct {
+	// The survey question, up to 420 characters.
+	Name string `json:"name,omitempty"`
+
+	// The survey's question and answer type.
+	Type MeetingSurveyCustomSurveyQuestionType `json:"type,omitempty"`
+
+	// Whether participants must answer the question.
+	AnswerRequired bool `json:"answer_required,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box.
+	ShowAsDropdown bool `json:"show_as_dropdown,omitempty"`
+
+	// The survey question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Information about the prompt questions.
+	Prompts []MeetingSurveyCustomSurveyQuestionPrompt `json:"prompts,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue int `json:"rating_min_value,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label used for the rating_min_value field, up to 50 characters.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The high score label used for the rating_max_value field, up to 50 characters.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+}
+
+// MeetingSurveyCustomSurveyQuestionPrompt is the prompts field of
+// [MeetingSurveyCustomSurveyQuestion].
+type MeetingSurveyCustomSurveyQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+}
+
+// MeetingSurveyCustomSurveyQuestionPromptRequest is the prompts field of
+// [MeetingSurveyCustomSurveyQuestionRequest].
+type MeetingSurveyCustomSurveyQuestionPromptRequest struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+}
+
+// MeetingSurveyCustomSurveyQuestionRequest is the questions field of
+// [MeetingSurveyCustomSurveyRequest].
+type MeetingSurveyCustomSurveyQuestionRequest struct {
+	// The survey question, up to 420 characters.
+	Name string `json:"name,omitempty"`
+
+	// The survey's question and answer type.
+	Type MeetingSurveyCustomSurveyQuestionType `json:"type,omitempty"`
+
+	// Whether participants must answer the question.
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box.
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The survey question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Information about the prompt questions.
+	Prompts []MeetingSurveyCustomSurveyQuestionPromptRequest `json:"prompts,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label used for the rating_min_value field, up to 50 characters.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The high score label used for the rating_max_value field, up to 50 characters.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+}
+
+// MeetingSurveyCustomSurveyRequest is the custom_survey field of [UpdateMeetingSurveyRequest].
+// Information about the customized meeting survey.
+type MeetingSurveyCustomSurveyRequest struct {
+	// The survey's title, up to 64 characters.
+	Title *string `json:"title,omitempty"`
+
+	// Allow participants to anonymously answer survey questions.
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// Whether to display the number in the question name.
+	NumberedQuestions *bool `json:"numbered_questions,omitempty"`
+
+	// Whether to display the question type in the question name.
+	ShowQuestionType *bool `json:"show_question_type,omitempty"`
+
+	// The survey's feedback, up to 320 characters.
+	Feedback *string `json:"feedback,omitempty"`
+
+	// Information about the meeting survey's questions.
+	Questions []MeetingSurveyCustomSurveyQuestionRequest `json:"questions,omitzero"`
 }
 
 // MeetingSurveyReport is the response of [ReportsService.GetMeetingSurvey].
@@ -6095,6 +14608,28 @@ type MeetingTemplate struct {
 
 	// Meeting Template settings.
 	Settings *MeetingTemplateSettings `json:"settings,omitempty"`
+}
+
+// MeetingTemplateList is the response of [TemplatesService.List].
+type MeetingTemplateList struct {
+	Templates []MeetingTemplateListTemplate `json:"templates,omitempty"`
+
+	// Total records found for this request.
+	TotalRecords int `json:"total_records,omitempty"`
+}
+
+func (l *MeetingTemplateList) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// MeetingTemplateListTemplate is the templates field of [MeetingTemplateList].
+type MeetingTemplateListTemplate struct {
+	// The template ID.
+	ID string `json:"id,omitempty"`
+
+	// The template name.
+	Name string `json:"name,omitempty"`
+
+	// The template type:
+	Type int `json:"type,omitempty"`
 }
 
 // MeetingTemplateSettings is the settings field of [MeetingTemplate]. Meeting Template settings.
@@ -6191,6 +14726,12 @@ type MeetingTemplateSettingsScheduleMeeting struct {
 	MuteUponEntry bool `json:"mute_upon_entry,omitempty"`
 }
 
+// MeetingToken is the response of [MeetingsService.GetToken]. Information about the meeting token.
+type MeetingToken struct {
+	// The generated meeting token.
+	Token Secret `json:"token,omitempty"`
+}
+
 // MeetingTranscript is the response of [CloudRecordingsService.GetTranscript].
 type MeetingTranscript struct {
 	// The meeting ID.
@@ -6272,6 +14813,50 @@ type OperationLogsReport struct {
 }
 
 func (l *OperationLogsReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// PACAccountList is the response of [UsersService.ListPACAccounts].
+type PACAccountList struct {
+	// Information about the PAC accounts.
+	PACAccounts []PACAccountListPACAccount `json:"pac_accounts,omitempty"`
+}
+
+// PACAccountListPACAccount is the pac_accounts field of [PACAccountList].
+type PACAccountListPACAccount struct {
+	// The conference ID.
+	ConferenceID ID `json:"conference_id,omitempty"`
+
+	// Information about the account's dedicated dial-in numbers.
+	DedicatedDialInNumber []PACAccountListPACAccountDedicatedDialInNumberItem `json:"dedicated_dial_in_number,omitempty"`
+
+	// Information about the account's global dial-in numbers.
+	GlobalDialInNumbers []PACAccountListPACAccountGlobalDialInNumber `json:"global_dial_in_numbers,omitempty"`
+
+	// The listen-only password, up to six characters in length.
+	ListenOnlyPassword Secret `json:"listen_only_password,omitempty"`
+
+	// The participant password, up to six characters in length.
+	ParticipantPassword Secret `json:"participant_password,omitempty"`
+}
+
+// PACAccountListPACAccountDedicatedDialInNumberItem is the dedicated_dial_in_number field of
+// [PACAccountListPACAccount].
+type PACAccountListPACAccountDedicatedDialInNumberItem struct {
+	// The dial-in country code.
+	Country string `json:"country,omitempty"`
+
+	// The dial-in number.
+	Number string `json:"number,omitempty"`
+}
+
+// PACAccountListPACAccountGlobalDialInNumber is the global_dial_in_numbers field of
+// [PACAccountListPACAccount].
+type PACAccountListPACAccountGlobalDialInNumber struct {
+	// The global dial-in country code.
+	Country string `json:"country,omitempty"`
+
+	// The global dial-in number.
+	Number string `json:"number,omitempty"`
+}
 
 // Panelist is the panelists field of [PanelistList].
 type Panelist struct {
@@ -6408,6 +14993,38 @@ type ParticipantAudioFile struct {
 	Status RecordingFileStatus `json:"status,omitempty"`
 }
 
+// ParticipantFeedbackList is the response of [DashboardsService.ListMeetingFeedback] and
+// [DashboardsService.ListWebinarFeedback].
+type ParticipantFeedbackList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	Participants []ParticipantFeedbackListParticipant `json:"participants,omitempty"`
+}
+
+func (l *ParticipantFeedbackList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ParticipantFeedbackListParticipant is the participants field of [ParticipantFeedbackList].
+type ParticipantFeedbackListParticipant struct {
+	// Date and time at which the feedback was submitted.
+	DateTime Time `json:"date_time,omitzero"`
+
+	// Email address of the participant.
+	Email string `json:"email,omitempty"`
+
+	// Feedback submitted by the participant.
+	Quality ParticipantFeedbackListParticipantQuality `json:"quality,omitempty"`
+
+	// User ID of the participant.
+	UserID string `json:"user_id,omitempty"`
+
+	// Post meeting comment of the participant.
+	Comment string `json:"comment,omitempty"`
+}
+
 // ParticipantList is the response of [MeetingsService.ListPastParticipants] and
 // [WebinarsService.ListPastParticipants].
 type ParticipantList struct {
@@ -6440,8 +15057,8 @@ type ParticipantPhoneMasking struct {
 }
 
 // ParticipantPhoneMaskingRequest is the participant_phone_masking field of
-// [GroupSettingsAudioConferencingRequest] and [UserSettingsAudioConferencingRequest]. The group's
-// Mask phone number in the participant list settings.
+// [AudioConferencingSettingsRequest] and [UserSettingsAudioConferencingRequest]. The group's Mask
+// phone number in the participant list settings.
 type ParticipantPhoneMaskingRequest struct {
 	// Whether the group has the Mask phone number in the participant list setting enabled.
 	Enable *bool `json:"enable,omitempty"`
@@ -6450,11 +15067,1519 @@ type ParticipantPhoneMaskingRequest struct {
 	MaskingType *PhoneMaskingType `json:"masking_type,omitempty"`
 }
 
+// ParticipantQOS is the response of [DashboardsService.GetMeetingParticipantQOS] and
+// [DashboardsService.GetWebinarParticipantQOS]. Information about the participant and their quality
+// of service (QoS).
+type ParticipantQOS struct {
+	// The participant's universally unique ID.
+	ID string `json:"id,omitempty"`
+
+	// The type of device the participant used to join the meeting.
+	Device ParticipantQOSDevice `json:"device,omitempty"`
+
+	// Client software or SDK version.
+	Client string `json:"client,omitempty"`
+
+	// The participant's PC domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The participant's hard disk ID.
+	HarddiskID string `json:"harddisk_id,omitempty"`
+
+	// The participant's internal IP addresses.
+	InternalIPAddresses []string `json:"internal_ip_addresses,omitempty"`
+
+	// The participant's IP address.
+	IPAddress string `json:"ip_address,omitempty"`
+
+	// The time when the participant joined the meeting.
+	JoinTime Time `json:"join_time,omitzero"`
+
+	// The time when the participant left the meeting.
+	LeaveTime Time `json:"leave_time,omitzero"`
+
+	// The participant's location.
+	Location string `json:"location,omitempty"`
+
+	// The participant's MAC address.
+	MacAddr string `json:"mac_addr,omitempty"`
+
+	// The participant's PC name.
+	PcName string `json:"pc_name,omitempty"`
+
+	// The participant's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The participant's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The participant's quality of service information.
+	UserQos []ParticipantQOSUserQo `json:"user_qos,omitempty"`
+
+	// The participant's Zoom client version.
+	Version string `json:"version,omitempty"`
+
+	// device operation system.
+	Os string `json:"os,omitempty"`
+
+	// device operation system version.
+	OsVersion string `json:"os_version,omitempty"`
+
+	// webclient operation browser.
+	BrowserName string `json:"browser_name,omitempty"`
+
+	// webclient operation browser version.
+	BrowserVersion string `json:"browser_version,omitempty"`
+
+	// The participant's video connection type.
+	VideoConnectionType ParticipantQOSVideoConnectionType `json:"video_connection_type,omitempty"`
+
+	// The participant's screen share connection type.
+	AsConnectionType ParticipantQOSAsConnectionType `json:"as_connection_type,omitempty"`
+
+	// The participant's UUID.
+	ParticipantUUID string `json:"participant_uuid,omitempty"`
+
+	// The participant's network type.
+	NetworkType ParticipantQOSNetworkType `json:"network_type,omitempty"`
+
+	// The type of microphone that the participant used during the meeting.
+	Microphone string `json:"microphone,omitempty"`
+
+	// The type of speaker that the participant used during the meeting.
+	Speaker string `json:"speaker,omitempty"`
+
+	// The type of camera that the participant used during the meeting.
+	Camera string `json:"camera,omitempty"`
+
+	// The data center that the participant is leveraging to join the meeting.
+	DataCenter string `json:"data_center,omitempty"`
+
+	// The data center where participant's meeting data is stored.
+	FullDataCenter string `json:"full_data_center,omitempty"`
+
+	// The participant's connection type.
+	ConnectionType ParticipantQOSConnectionType `json:"connection_type,omitempty"`
+
+	// Whether the participant chose to share an application during the meeting.
+	ShareApplication bool `json:"share_application,omitempty"`
+
+	// Whether the participant chose to share their desktop during the screenshare.
+	ShareDesktop bool `json:"share_desktop,omitempty"`
+
+	// Whether the participant chose to share their whiteboard during the screenshare.
+	ShareWhiteboard bool `json:"share_whiteboard,omitempty"`
+
+	// Whether the recording feature was used during the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// The device's name.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// the attendee's group ID.
+	GroupID string `json:"groupId,omitempty"`
+
+	// The status of the archiving feature for the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// This is shown only for internal participants who have archiving enabled.
+	OptionalArchiving ParticipantQOSOptionalArchiving `json:"optional_archiving,omitempty"`
+
+	// The participant's health.
+	Health ParticipantQOSHealth `json:"health,omitempty"`
+
+	// The participant join meeting time cost, the unit is seconds.
+	TotalJointimeCost float64 `json:"total_jointime_cost,omitempty"`
+
+	// Unique identifier of the meeting in "long" format(represented as int64 data type in JSON).
+	MeetingNumber string `json:"meeting_number,omitempty"`
+
+	// VDI thin client version.
+	ZoomThinClientPluginVersion string `json:"zoom_thin_client_plugin_version,omitempty"`
+
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The participant's issue list.
+	IssueList []string `json:"issue_list,omitempty"`
+
+	// Unique identifier of the webinar in "long" format(represented as int64 data type in JSON).
+	WebinarNumber string `json:"webinar_number,omitempty"`
+}
+
+// ParticipantQOSList is the response of [DashboardsService.ListMeetingParticipantsQOS] and
+// [DashboardsService.ListWebinarParticipantsQOS]. Information about the participants and their
+// quality of service (QoS).
+type ParticipantQOSList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int64 `json:"page_count,omitempty"`
+
+	// The number of items per page.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int64 `json:"total_records,omitempty"`
+
+	// Unique identifier of the meeting in "long" format(represented as int64 data type in JSON).
+	MeetingNumber string `json:"meeting_number,omitempty"`
+
+	// Information about the participant.
+	Participants []ParticipantQOSListParticipant `json:"participants,omitempty"`
+
+	// Unique identifier of the webinar in "long" format(represented as int64 data type in JSON).
+	WebinarNumber string `json:"webinar_number,omitempty"`
+}
+
+func (l *ParticipantQOSList) pageInfo() (string, int) { return l.NextPageToken, int(l.TotalRecords) }
+
+// ParticipantQOSListParticipant is the participants field of [ParticipantQOSList]. Information
+// about the participant and their quality of service (QoS).
+type ParticipantQOSListParticipant struct {
+	// The participant's universally unique ID.
+	ID string `json:"id,omitempty"`
+
+	// The type of device the participant used to join the meeting.
+	Device ParticipantQOSListParticipantDevice `json:"device,omitempty"`
+
+	// Client software or SDK version.
+	Client string `json:"client,omitempty"`
+
+	// The participant's PC domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The participant's hard disk ID.
+	HarddiskID string `json:"harddisk_id,omitempty"`
+
+	// The participant's internal IP addresses.
+	InternalIPAddresses []string `json:"internal_ip_addresses,omitempty"`
+
+	// The participant's IP address.
+	IPAddress string `json:"ip_address,omitempty"`
+
+	// The time when the participant joined the meeting.
+	JoinTime Time `json:"join_time,omitzero"`
+
+	// The time when the participant left the meeting.
+	LeaveTime Time `json:"leave_time,omitzero"`
+
+	// The participant's location.
+	Location string `json:"location,omitempty"`
+
+	// The participant's MAC address.
+	MacAddr string `json:"mac_addr,omitempty"`
+
+	// The participant's PC name.
+	PcName string `json:"pc_name,omitempty"`
+
+	// The participant's ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// The participant's display name.
+	UserName string `json:"user_name,omitempty"`
+
+	// The participant's quality of service information.
+	UserQos []ParticipantQOSListParticipantUserQo `json:"user_qos,omitempty"`
+
+	// The participant's Zoom client version.
+	Version string `json:"version,omitempty"`
+
+	// device operation system.
+	Os string `json:"os,omitempty"`
+
+	// device operation system version.
+	OsVersion string `json:"os_version,omitempty"`
+
+	// webclient operation browser.
+	BrowserName string `json:"browser_name,omitempty"`
+
+	// webclient operation browser version.
+	BrowserVersion string `json:"browser_version,omitempty"`
+
+	// The participant's video connection type.
+	VideoConnectionType ParticipantQOSListParticipantVideoConnectionType `json:"video_connection_type,omitempty"`
+
+	// The participant's screen share connection type.
+	AsConnectionType ParticipantQOSListParticipantAsConnectionType `json:"as_connection_type,omitempty"`
+
+	// The participant's UUID.
+	ParticipantUUID string `json:"participant_uuid,omitempty"`
+
+	// The participant's network type.
+	NetworkType ParticipantQOSListParticipantNetworkType `json:"network_type,omitempty"`
+
+	// The data center that the participant is leveraging to join the meeting.
+	DataCenter string `json:"data_center,omitempty"`
+
+	// The data center where participant's meeting data is stored.
+	FullDataCenter string `json:"full_data_center,omitempty"`
+
+	// The participant's connection type.
+	ConnectionType ParticipantQOSListParticipantConnectionType `json:"connection_type,omitempty"`
+
+	// Whether the participant chose to share an application during the meeting.
+	ShareApplication bool `json:"share_application,omitempty"`
+
+	// Whether the participant chose to share their desktop during the screenshare.
+	ShareDesktop bool `json:"share_desktop,omitempty"`
+
+	// Whether the participant chose to share their whiteboard during the screenshare.
+	ShareWhiteboard bool `json:"share_whiteboard,omitempty"`
+
+	// Whether the recording feature was used during the meeting.
+	Recording bool `json:"recording,omitempty"`
+
+	// The device's name.
+	DeviceName string `json:"device_name,omitempty"`
+
+	// the attendee's group id.
+	GroupID string `json:"groupId,omitempty"`
+
+	// The status of the archiving feature for the meeting.
+	HasArchiving bool `json:"has_archiving,omitempty"`
+
+	// Client software version or SDK version.
+	OptionalArchiving ParticipantQOSListParticipantOptionalArchiving `json:"optional_archiving,omitempty"`
+
+	// The participant's health.
+	Health ParticipantQOSListParticipantHealth `json:"health,omitempty"`
+
+	// The participant join meeting time cost, the unit is seconds.
+	TotalJointimeCost float64 `json:"total_jointime_cost,omitempty"`
+
+	// VDI thin client version.
+	ZoomThinClientPluginVersion string `json:"zoom_thin_client_plugin_version,omitempty"`
+
+	// The participant's email address.
+	Email string `json:"email,omitempty"`
+
+	// The participant's issue list.
+	IssueList []string `json:"issue_list,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQo is the user_qos field of [ParticipantQOSListParticipant].
+type ParticipantQOSListParticipantUserQo struct {
+	// The QoS metrics for screen sharing by a participant who joined the meeting via CRC.
+	AsDeviceFromCRC *ParticipantQOSListParticipantUserQoAsDeviceFromCRC `json:"as_device_from_crc,omitempty"`
+
+	// The QoS metrics for screen sharing output received by a participant who joined the meeting via
+	// CRC.
+	AsDeviceToCRC *ParticipantQOSListParticipantUserQoAsDeviceToCRC `json:"as_device_to_crc,omitempty"`
+
+	// The QoS metrics for screen sharing by a participant who joined the meeting.
+	AsInput *ParticipantQOSListParticipantUserQoAsInput `json:"as_input,omitempty"`
+
+	// The QoS metrics for screen sharing output received by a participant who joined the meeting.
+	AsOutput *ParticipantQOSListParticipantUserQoAsOutput `json:"as_output,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting via a Cloud Room
+	// Connector (CRC).
+	AudioDeviceFromCRC *ParticipantQOSListParticipantUserQoAudioDeviceFromCRC `json:"audio_device_from_crc,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting via CRC.
+	AudioDeviceToCRC *ParticipantQOSListParticipantUserQoAudioDeviceToCRC `json:"audio_device_to_crc,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting.
+	AudioInput *ParticipantQOSListParticipantUserQoAudioInput `json:"audio_input,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting.
+	AudioOutput *ParticipantQOSListParticipantUserQoAudioOutput `json:"audio_output,omitempty"`
+
+	// Information about CPU usage.
+	CpuUsage *ParticipantQOSListParticipantUserQoCpuUsage `json:"cpu_usage,omitempty"`
+
+	// The system’s CPU pressure level.
+	CpuPressureLevel *ParticipantQOSListParticipantUserQoCpuPressureLevel `json:"cpu_pressure_level,omitempty"`
+
+	// The QoS date and time.
+	DateTime Time `json:"date_time,omitzero"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting via CRC.
+	VideoDeviceFromCRC *ParticipantQOSListParticipantUserQoVideoDeviceFromCRC `json:"video_device_from_crc,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting via CRC.
+	VideoDeviceToCRC *ParticipantQOSListParticipantUserQoVideoDeviceToCRC `json:"video_device_to_crc,omitempty"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting.
+	VideoInput *ParticipantQOSListParticipantUserQoVideoInput `json:"video_input,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting.
+	VideoOutput *ParticipantQOSListParticipantUserQoVideoOutput `json:"video_output,omitempty"`
+
+	// The QoS metrics for screen sharing by a participant who joined the meeting via the web client.
+	AsDeviceFromRwg *ParticipantQOSListParticipantUserQoAsDeviceFromRwg `json:"as_device_from_rwg,omitempty"`
+
+	// The QoS output metrics for screen sharing received by a participant who joined the meeting via
+	// the web client.
+	AsDeviceToRwg *ParticipantQOSListParticipantUserQoAsDeviceToRwg `json:"as_device_to_rwg,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting via the web client.
+	AudioDeviceFromRwg *ParticipantQOSListParticipantUserQoAudioDeviceFromRwg `json:"audio_device_from_rwg,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting via web client.
+	AudioDeviceToRwg *ParticipantQOSListParticipantUserQoAudioDeviceToRwg `json:"audio_device_to_rwg,omitempty"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting via the web
+	// client.
+	VideoDeviceFromRwg *ParticipantQOSListParticipantUserQoVideoDeviceFromRwg `json:"video_device_from_rwg,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting via the web
+	// client.
+	VideoDeviceToRwg *ParticipantQOSListParticipantUserQoVideoDeviceToRwg `json:"video_device_to_rwg,omitempty"`
+
+	// The QoS metrics for the wireless network's RSSI sent by a participant who joined the meeting
+	// through a wireless network.
+	WifiRssi *ParticipantQOSListParticipantUserQoWifiRssi `json:"wifi_rssi,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsDeviceFromCRC is the as_device_from_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing by a participant who
+// joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoAsDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsDeviceFromRwg is the as_device_from_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing by a participant who
+// joined the meeting via the web client.
+type ParticipantQOSListParticipantUserQoAsDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsDeviceToCRC is the as_device_to_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing output received by a
+// participant who joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoAsDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsDeviceToRwg is the as_device_to_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS output metrics for screen sharing received by a
+// participant who joined the meeting via the web client.
+type ParticipantQOSListParticipantUserQoAsDeviceToRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsInput is the as_input field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing by a participant who
+// joined the meeting.
+type ParticipantQOSListParticipantUserQoAsInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAsOutput is the as_output field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for screen sharing output received by a
+// participant who joined the meeting.
+type ParticipantQOSListParticipantUserQoAsOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioDeviceFromCRC is the audio_device_from_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio sent by a participant who joined
+// the meeting via a Cloud Room Connector (CRC).
+type ParticipantQOSListParticipantUserQoAudioDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioDeviceFromRwg is the audio_device_from_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio sent by a participant who joined
+// the meeting via the web client.
+type ParticipantQOSListParticipantUserQoAudioDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioDeviceToCRC is the audio_device_to_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio received by a participant who
+// joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoAudioDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioDeviceToRwg is the audio_device_to_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio received by a participant who
+// joined the meeting via web client.
+type ParticipantQOSListParticipantUserQoAudioDeviceToRwg struct {
+	// The average amount of packet loss.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioInput is the audio_input field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio sent by a participant who joined
+// the meeting.
+type ParticipantQOSListParticipantUserQoAudioInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoAudioOutput is the audio_output field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for audio received by a participant who
+// joined the meeting.
+type ParticipantQOSListParticipantUserQoAudioOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoCpuPressureLevel is the cpu_pressure_level field of
+// [ParticipantQOSListParticipantUserQo]. The system’s CPU pressure level.
+type ParticipantQOSListParticipantUserQoCpuPressureLevel struct {
+	// The system’s minimum CPU pressure level.
+	SystemMinCpuPressureLevel ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMinCpuPressureLevel `json:"system_min_cpu_pressure_level,omitempty"`
+
+	// The system’s average CPU pressure level.
+	SystemAvgCpuPressureLevel ParticipantQOSListParticipantUserQoCpuPressureLevelSystemAvgCpuPressureLevel `json:"system_avg_cpu_pressure_level,omitempty"`
+
+	// The system’s maximum CPU pressure level.
+	SystemMaxCpuPressureLevel ParticipantQOSListParticipantUserQoCpuPressureLevelSystemMaxCpuPressureLevel `json:"system_max_cpu_pressure_level,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoCpuUsage is the cpu_usage field of
+// [ParticipantQOSListParticipantUserQo]. Information about CPU usage.
+type ParticipantQOSListParticipantUserQoCpuUsage struct {
+	// The system's maximum CPU usage.
+	SystemMaxCpuUsage string `json:"system_max_cpu_usage,omitempty"`
+
+	// Zoom's average CPU usage.
+	ZoomAvgCpuUsage string `json:"zoom_avg_cpu_usage,omitempty"`
+
+	// Zoom's maximum CPU usage.
+	ZoomMaxCpuUsage string `json:"zoom_max_cpu_usage,omitempty"`
+
+	// Zoom's minimum CPU usage.
+	ZoomMinCpuUsage string `json:"zoom_min_cpu_usage,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoDeviceFromCRC is the video_device_from_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video input being sent by a
+// participant who joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoVideoDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoDeviceFromRwg is the video_device_from_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video input being sent by a
+// participant who joined the meeting via the web client.
+type ParticipantQOSListParticipantUserQoVideoDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoDeviceToCRC is the video_device_to_crc field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video output being sent by a
+// participant who joined the meeting via CRC.
+type ParticipantQOSListParticipantUserQoVideoDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoDeviceToRwg is the video_device_to_rwg field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video output being sent by a
+// participant who joined the meeting via the web client.
+type ParticipantQOSListParticipantUserQoVideoDeviceToRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoInput is the video_input field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video input being sent by a
+// participant who joined the meeting.
+type ParticipantQOSListParticipantUserQoVideoInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoVideoOutput is the video_output field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for video output being sent by a
+// participant who joined the meeting.
+type ParticipantQOSListParticipantUserQoVideoOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kbps.
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSListParticipantUserQoWifiRssi is the wifi_rssi field of
+// [ParticipantQOSListParticipantUserQo]. The QoS metrics for the wireless network's RSSI sent by a
+// participant who joined the meeting through a wireless network.
+type ParticipantQOSListParticipantUserQoWifiRssi struct {
+	// Maximum value of the wireless network's received signal strength indicator (RSSI).
+	MaxRssi int `json:"max_rssi,omitempty"`
+
+	// Average value of the wireless network's received signal strength indicator (RSSI).
+	AvgRssi int `json:"avg_rssi,omitempty"`
+
+	// Minimum value of the wireless network's received signal strength indicator (RSSI).
+	MinRssi int `json:"min_rssi,omitempty"`
+
+	// Unit of the wireless network's received signal strength indicator (RSSI).
+	RssiUnit string `json:"rssi_unit,omitempty"`
+}
+
+// ParticipantQOSUserQo is the user_qos field of [ParticipantQOS].
+type ParticipantQOSUserQo struct {
+	// The QoS metrics for screen sharing by a participant who joined the meeting via CRC.
+	AsDeviceFromCRC *ParticipantQOSUserQoAsDeviceFromCRC `json:"as_device_from_crc,omitempty"`
+
+	// The QoS metrics for screen sharing output received by a participant who joined the meeting via
+	// CRC.
+	AsDeviceToCRC *ParticipantQOSUserQoAsDeviceToCRC `json:"as_device_to_crc,omitempty"`
+
+	// The QoS metrics for screen sharing by a participant who joined the meeting.
+	AsInput *ParticipantQOSUserQoAsInput `json:"as_input,omitempty"`
+
+	// The QoS metrics for screen sharing output received by a participant who joined the meeting.
+	AsOutput *ParticipantQOSUserQoAsOutput `json:"as_output,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting via a Cloud Room
+	// Connector (CRC).
+	AudioDeviceFromCRC *ParticipantQOSUserQoAudioDeviceFromCRC `json:"audio_device_from_crc,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting via CRC.
+	AudioDeviceToCRC *ParticipantQOSUserQoAudioDeviceToCRC `json:"audio_device_to_crc,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting.
+	AudioInput *ParticipantQOSUserQoAudioInput `json:"audio_input,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting.
+	AudioOutput *ParticipantQOSUserQoAudioOutput `json:"audio_output,omitempty"`
+
+	// Information about CPU usage.
+	CpuUsage *ParticipantQOSUserQoCpuUsage `json:"cpu_usage,omitempty"`
+
+	// The system’s CPU pressure level.
+	CpuPressureLevel *ParticipantQOSUserQoCpuPressureLevel `json:"cpu_pressure_level,omitempty"`
+
+	// The QoS date and time.
+	DateTime Time `json:"date_time,omitzero"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting via CRC.
+	VideoDeviceFromCRC *ParticipantQOSUserQoVideoDeviceFromCRC `json:"video_device_from_crc,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting via CRC.
+	VideoDeviceToCRC *ParticipantQOSUserQoVideoDeviceToCRC `json:"video_device_to_crc,omitempty"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting.
+	VideoInput *ParticipantQOSUserQoVideoInput `json:"video_input,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting.
+	VideoOutput *ParticipantQOSUserQoVideoOutput `json:"video_output,omitempty"`
+
+	// The QoS metrics for screen sharing by a participant who joined the meeting via the web client.
+	AsDeviceFromRwg *ParticipantQOSUserQoAsDeviceFromRwg `json:"as_device_from_rwg,omitempty"`
+
+	// The QoS output metrics for screen sharing received by a participant who joined the meeting via
+	// the web client.
+	AsDeviceToRwg *ParticipantQOSUserQoAsDeviceToRwg `json:"as_device_to_rwg,omitempty"`
+
+	// The QoS metrics for audio sent by a participant who joined the meeting via the web client.
+	AudioDeviceFromRwg *ParticipantQOSUserQoAudioDeviceFromRwg `json:"audio_device_from_rwg,omitempty"`
+
+	// The QoS metrics for audio received by a participant who joined the meeting via web client.
+	AudioDeviceToRwg *ParticipantQOSUserQoAudioDeviceToRwg `json:"audio_device_to_rwg,omitempty"`
+
+	// The QoS metrics for video input being sent by a participant who joined the meeting via the web
+	// client.
+	VideoDeviceFromRwg *ParticipantQOSUserQoVideoDeviceFromRwg `json:"video_device_from_rwg,omitempty"`
+
+	// The QoS metrics for video output being sent by a participant who joined the meeting via the web
+	// client.
+	VideoDeviceToRwg *ParticipantQOSUserQoVideoDeviceToRwg `json:"video_device_to_rwg,omitempty"`
+
+	// The QoS metrics for the wireless network's RSSI sent by a participant who joined the meeting
+	// through a wireless network.
+	WifiRssi *ParticipantQOSUserQoWifiRssi `json:"wifi_rssi,omitempty"`
+}
+
+// ParticipantQOSUserQoAsDeviceFromCRC is the as_device_from_crc field of [ParticipantQOSUserQo].
+// The QoS metrics for screen sharing by a participant who joined the meeting via CRC.
+type ParticipantQOSUserQoAsDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsDeviceFromRwg is the as_device_from_rwg field of [ParticipantQOSUserQo].
+// The QoS metrics for screen sharing by a participant who joined the meeting via the web client.
+type ParticipantQOSUserQoAsDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsDeviceToCRC is the as_device_to_crc field of [ParticipantQOSUserQo]. The
+// QoS metrics for screen sharing output received by a participant who joined the meeting via CRC.
+type ParticipantQOSUserQoAsDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsDeviceToRwg is the as_device_to_rwg field of [ParticipantQOSUserQo]. The
+// QoS output metrics for screen sharing received by a participant who joined the meeting via the
+// web client.
+type ParticipantQOSUserQoAsDeviceToRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsInput is the as_input field of [ParticipantQOSUserQo]. The QoS metrics for
+// screen sharing by a participant who joined the meeting.
+type ParticipantQOSUserQoAsInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAsOutput is the as_output field of [ParticipantQOSUserQo]. The QoS metrics
+// for screen sharing output received by a participant who joined the meeting.
+type ParticipantQOSUserQoAsOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioDeviceFromCRC is the audio_device_from_crc field of
+// [ParticipantQOSUserQo]. The QoS metrics for audio sent by a participant who joined the meeting
+// via a Cloud Room Connector (CRC).
+type ParticipantQOSUserQoAudioDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioDeviceFromRwg is the audio_device_from_rwg field of
+// [ParticipantQOSUserQo]. The QoS metrics for audio sent by a participant who joined the meeting
+// via the web client.
+type ParticipantQOSUserQoAudioDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioDeviceToCRC is the audio_device_to_crc field of [ParticipantQOSUserQo].
+// The QoS metrics for audio received by a participant who joined the meeting via CRC.
+type ParticipantQOSUserQoAudioDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioDeviceToRwg is the audio_device_to_rwg field of [ParticipantQOSUserQo].
+// The QoS metrics for audio received by a participant who joined the meeting via web client.
+type ParticipantQOSUserQoAudioDeviceToRwg struct {
+	// The average amount of packet loss.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioInput is the audio_input field of [ParticipantQOSUserQo]. The QoS
+// metrics for audio sent by a participant who joined the meeting.
+type ParticipantQOSUserQoAudioInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoAudioOutput is the audio_output field of [ParticipantQOSUserQo]. The QoS
+// metrics for audio received by a participant who joined the meeting.
+type ParticipantQOSUserQoAudioOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+}
+
+// ParticipantQOSUserQoCpuPressureLevel is the cpu_pressure_level field of [ParticipantQOSUserQo].
+// The system’s CPU pressure level.
+type ParticipantQOSUserQoCpuPressureLevel struct {
+	// The system’s minimum CPU pressure level.
+	SystemMinCpuPressureLevel ParticipantQOSUserQoCpuPressureLevelSystemMinCpuPressureLevel `json:"system_min_cpu_pressure_level,omitempty"`
+
+	// The system’s average CPU pressure level.
+	SystemAvgCpuPressureLevel ParticipantQOSUserQoCpuPressureLevelSystemAvgCpuPressureLevel `json:"system_avg_cpu_pressure_level,omitempty"`
+
+	// The system’s maximum CPU pressure level.
+	SystemMaxCpuPressureLevel ParticipantQOSUserQoCpuPressureLevelSystemMaxCpuPressureLevel `json:"system_max_cpu_pressure_level,omitempty"`
+}
+
+// ParticipantQOSUserQoCpuUsage is the cpu_usage field of [ParticipantQOSUserQo]. Information about
+// CPU usage.
+type ParticipantQOSUserQoCpuUsage struct {
+	// The system's maximum CPU usage.
+	SystemMaxCpuUsage string `json:"system_max_cpu_usage,omitempty"`
+
+	// Zoom's average CPU usage.
+	ZoomAvgCpuUsage string `json:"zoom_avg_cpu_usage,omitempty"`
+
+	// Zoom's maximum CPU usage.
+	ZoomMaxCpuUsage string `json:"zoom_max_cpu_usage,omitempty"`
+
+	// Zoom's minimum CPU usage.
+	ZoomMinCpuUsage string `json:"zoom_min_cpu_usage,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoDeviceFromCRC is the video_device_from_crc field of
+// [ParticipantQOSUserQo]. The QoS metrics for video input being sent by a participant who joined
+// the meeting via CRC.
+type ParticipantQOSUserQoVideoDeviceFromCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoDeviceFromRwg is the video_device_from_rwg field of
+// [ParticipantQOSUserQo]. The QoS metrics for video input being sent by a participant who joined
+// the meeting via the web client.
+type ParticipantQOSUserQoVideoDeviceFromRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoDeviceToCRC is the video_device_to_crc field of [ParticipantQOSUserQo].
+// The QoS metrics for video output being sent by a participant who joined the meeting via CRC.
+type ParticipantQOSUserQoVideoDeviceToCRC struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoDeviceToRwg is the video_device_to_rwg field of [ParticipantQOSUserQo].
+// The QoS metrics for video output being sent by a participant who joined the meeting via the web
+// client.
+type ParticipantQOSUserQoVideoDeviceToRwg struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoInput is the video_input field of [ParticipantQOSUserQo]. The QoS
+// metrics for video input being sent by a participant who joined the meeting.
+type ParticipantQOSUserQoVideoInput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoVideoOutput is the video_output field of [ParticipantQOSUserQo]. The QoS
+// metrics for video output being sent by a participant who joined the meeting.
+type ParticipantQOSUserQoVideoOutput struct {
+	// The average amount of packet loss, such as the percentage of packets that failed to arrive at
+	// their destination.
+	AvgLoss string `json:"avg_loss,omitempty"`
+
+	// The bits per second transmitted along a digital network, in kilobits per second (kbps).
+	Bitrate string `json:"bitrate,omitempty"`
+
+	// The variation in the delay of received packets, in milliseconds.
+	Jitter string `json:"jitter,omitempty"`
+
+	// The time it took a packet to travel from one point to another, in milliseconds.
+	Latency string `json:"latency,omitempty"`
+
+	// The maximum amount of packet loss, such as the maximum percentage of packets that failed to
+	// arrive at their destination.
+	MaxLoss string `json:"max_loss,omitempty"`
+
+	// The rate where the video camera can produce unique images (frames).
+	FrameRate string `json:"frame_rate,omitempty"`
+
+	// The number of pixels in each dimension that the video camera can display.
+	Resolution string `json:"resolution,omitempty"`
+}
+
+// ParticipantQOSUserQoWifiRssi is the wifi_rssi field of [ParticipantQOSUserQo]. The QoS metrics
+// for the wireless network's RSSI sent by a participant who joined the meeting through a wireless
+// network.
+type ParticipantQOSUserQoWifiRssi struct {
+	// Maximum value of the wireless network's received signal strength indicator (RSSI).
+	MaxRssi int `json:"max_rssi,omitempty"`
+
+	// Average value of the wireless network's received signal strength indicator (RSSI).
+	AvgRssi int `json:"avg_rssi,omitempty"`
+
+	// Minimum value of the wireless network's received signal strength indicator (RSSI).
+	MinRssi int `json:"min_rssi,omitempty"`
+
+	// Unit of the wireless network's received signal strength indicator (RSSI).
+	RssiUnit string `json:"rssi_unit,omitempty"`
+}
+
+// ParticipantSharingList is the response of [DashboardsService.ListMeetingSharing] and
+// [DashboardsService.ListWebinarSharing].
+type ParticipantSharingList struct {
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Array of participants.
+	Participants []ParticipantSharingListParticipant `json:"participants,omitempty"`
+}
+
+func (l *ParticipantSharingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// ParticipantSharingListParticipant is the participants field of [ParticipantSharingList].
+type ParticipantSharingListParticipant struct {
+	// Array of sharing and recording details.
+	Details []ParticipantSharingListParticipantDetail `json:"details,omitempty"`
+
+	// Universally unique identifier of the Participant.
+	ID string `json:"id,omitempty"`
+
+	// Participant ID.
+	UserID string `json:"user_id,omitempty"`
+
+	// Participant display name.
+	UserName string `json:"user_name,omitempty"`
+}
+
+// ParticipantSharingListParticipantDetail is the details field of
+// [ParticipantSharingListParticipant].
+type ParticipantSharingListParticipantDetail struct {
+	// Type of content shared.
+	Content string `json:"content,omitempty"`
+
+	// End time of sharing.
+	EndTime string `json:"end_time,omitempty"`
+
+	// Start time of sharing.
+	StartTime string `json:"start_time,omitempty"`
+}
+
 // PasswordRequirement is the type of the meeting_password_requirement field of
 // [GroupSettingsMeetingSecurity], the recording_password_requirement field of
-// [UserSettingsRecording], the meeting_password_requirement field of [UserSettingsScheduleMeeting]
-// and the meeting_password_requirement field of [UserSettingsMeetingSecurity]. Information about
-// the meeting and webinar password requirements.
+// [UserSettingsRecording], the meeting_password_requirement field of [UserSettingsScheduleMeeting],
+// the meeting_password_requirement field of [UserSettingsMeetingSecurity], the
+// recording_password_requirement field of [AccountSettingsRecording], the
+// meeting_password_requirement field of [AccountSettingsScheduleMeeting] and the
+// meeting_password_requirement field of [AccountSettingsMeetingSecurity]. Information about the
+// meeting and webinar password requirements.
 type PasswordRequirement struct {
 	// The maximum length of consecutive characters, like abcdef, allowed in a password.
 	ConsecutiveCharactersLength int `json:"consecutive_characters_length,omitempty"`
@@ -6484,8 +16609,11 @@ type PasswordRequirement struct {
 // PasswordRequirementRequest is the type of the meeting_password_requirement field of
 // [GroupSettingsMeetingSecurityRequest], the recording_password_requirement field of
 // [UserSettingsRecordingRequest], the meeting_password_requirement field of
-// [UserSettingsScheduleMeetingRequest] and the meeting_password_requirement field of
-// [UserSettingsMeetingSecurityRequest]. Information about the meeting and webinar passcode
+// [UserSettingsScheduleMeetingRequest], the meeting_password_requirement field of
+// [UserSettingsMeetingSecurityRequest], the recording_password_requirement field of
+// [AccountSettingsRecordingRequest], the meeting_password_requirement field of
+// [AccountSettingsScheduleMeetingRequest] and the meeting_password_requirement field of
+// [AccountSettingsMeetingSecurityRequest]. Information about the meeting and webinar passcode
 // requirements.
 type PasswordRequirementRequest struct {
 	// The maximum length of consecutive characters (for example, abcdef) allowed in a passcode.
@@ -6559,6 +16687,48 @@ type PastMeeting struct {
 
 	// Whether the summary feature was used in the meeting.
 	HasMeetingSummary bool `json:"has_meeting_summary,omitempty"`
+}
+
+// PastMeetingPollResults is the response of [PollsService.ListPastResults].
+type PastMeetingPollResults struct {
+	// Meeting ID: Unique identifier of the meeting in long format(represented as int64 data type in
+	// JSON), also known as the meeting number.
+	ID ID `json:"id,omitempty"`
+
+	Questions []PastMeetingPollResultsQuestion `json:"questions,omitempty"`
+
+	// The start time of the meeting.
+	StartTime Time `json:"start_time,omitzero"`
+
+	// Meeting UUID.
+	UUID string `json:"uuid,omitempty"`
+}
+
+// PastMeetingPollResultsQuestion is the questions field of [PastMeetingPollResults].
+type PastMeetingPollResultsQuestion struct {
+	// Email address of the user who submitted answers to the poll.
+	Email string `json:"email,omitempty"`
+
+	// Name of the user who submitted answers to the poll.
+	Name string `json:"name,omitempty"`
+
+	QuestionDetails []PastMeetingPollResultsQuestionQuestionDetail `json:"question_details,omitempty"`
+}
+
+// PastMeetingPollResultsQuestionQuestionDetail is the question_details field of
+// [PastMeetingPollResultsQuestion].
+type PastMeetingPollResultsQuestionQuestionDetail struct {
+	// Answer submitted by the user.
+	Answer string `json:"answer,omitempty"`
+
+	// Date and time at which the answer to the poll was submitted.
+	DateTime Time `json:"date_time,omitzero"`
+
+	// Unique identifier of the poll.
+	PollingID string `json:"polling_id,omitempty"`
+
+	// Question asked during the poll.
+	Question string `json:"question,omitempty"`
 }
 
 // PastMeetingQA is the response of [MeetingsService.ListPastQA].
@@ -6794,13 +16964,13 @@ type PresenceStatus struct {
 	RemainingTime float64 `json:"remaining_time,omitempty"`
 }
 
-// ProfileSettings is the profile field of [GroupSettings] and [UserSettings].
+// ProfileSettings is the profile field of [AccountSettings], [GroupSettings] and [UserSettings].
 type ProfileSettings struct {
 	RecordingStorageLocation *RecordingStorageLocation `json:"recording_storage_location,omitempty"`
 }
 
-// ProfileSettingsRequest is the profile field of [UpdateGroupSettingsRequest] and
-// [UpdateUserSettingsRequest].
+// ProfileSettingsRequest is the profile field of [UpdateAccountSettingsRequest],
+// [UpdateGroupSettingsRequest] and [UpdateUserSettingsRequest].
 type ProfileSettingsRequest struct {
 	RecordingStorageLocation *RecordingStorageLocationRequest `json:"recording_storage_location,omitempty"`
 }
@@ -6882,9 +17052,76 @@ type QAReportQuestion struct {
 	QuestionDetails []QAReportDetail `json:"question_details,omitempty"`
 }
 
-// RecordFilesSeparately is the record_files_separately field of [GroupSettingsRecording] and
-// [UserSettingsRecording]. The account's Record active speaker, gallery view and shared screen
-// separately settings.
+// QualityScores is the response of [DashboardsService.GetQuality].
+type QualityScores struct {
+	// The report's start date.
+	From Date `json:"from,omitzero"`
+
+	// Information about the meeting quality scores.
+	Quality *QualityScoresQuality `json:"quality,omitempty"`
+
+	// The report's end date.
+	To Date `json:"to,omitzero"`
+}
+
+// QualityScoresQuality is the quality field of [QualityScores]. Information about the meeting
+// quality scores.
+type QualityScoresQuality struct {
+	Audio *QualityScoresQualityAudio `json:"audio,omitempty"`
+
+	ScreenShare *QualityScoresQualityScreenShare `json:"screen_share,omitempty"`
+
+	Video *QualityScoresQualityVideo `json:"video,omitempty"`
+}
+
+// QualityScoresQualityAudio is the audio field of [QualityScoresQuality].
+type QualityScoresQualityAudio struct {
+	// The total number of "Bad" quality scores.
+	Bad int `json:"bad,omitempty"`
+
+	// The total number of "Fair" quality scores.
+	Fair int `json:"fair,omitempty"`
+
+	// The total number of "Good" quality scores.
+	Good int `json:"good,omitempty"`
+
+	// The total number of "Poor" quality scores.
+	Poor int `json:"poor,omitempty"`
+}
+
+// QualityScoresQualityScreenShare is the screen_share field of [QualityScoresQuality].
+type QualityScoresQualityScreenShare struct {
+	// The total number of "Bad" quality scores.
+	Bad int `json:"bad,omitempty"`
+
+	// The total number of "Fair" quality scores.
+	Fair int `json:"fair,omitempty"`
+
+	// The total number of "Good" quality scores.
+	Good int `json:"good,omitempty"`
+
+	// The total number of "Poor" quality scores.
+	Poor int `json:"poor,omitempty"`
+}
+
+// QualityScoresQualityVideo is the video field of [QualityScoresQuality].
+type QualityScoresQualityVideo struct {
+	// The total number of "Bad" quality scores.
+	Bad int `json:"bad,omitempty"`
+
+	// The total number of "Fair" quality scores.
+	Fair int `json:"fair,omitempty"`
+
+	// The total number of "Good" quality scores.
+	Good int `json:"good,omitempty"`
+
+	// The total number of "Poor" quality scores.
+	Poor int `json:"poor,omitempty"`
+}
+
+// RecordFilesSeparately is the record_files_separately field of [GroupSettingsRecording],
+// [UserSettingsRecording] and [AccountSettingsRecording]. The account's Record active speaker,
+// gallery view and shared screen separately settings.
 type RecordFilesSeparately struct {
 	// Whether recording only the active speaker is enabled.
 	ActiveSpeaker bool `json:"active_speaker,omitempty"`
@@ -6897,8 +17134,9 @@ type RecordFilesSeparately struct {
 }
 
 // RecordFilesSeparatelyRequest is the record_files_separately field of
-// [GroupSettingsRecordingRequest] and [UserSettingsRecordingRequest]. The account's Record active
-// speaker, gallery view and shared screen separately settings.
+// [GroupSettingsRecordingRequest], [UserSettingsRecordingRequest] and
+// [AccountSettingsRecordingRequest]. The account's Record active speaker, gallery view and shared
+// screen separately settings.
 type RecordFilesSeparatelyRequest struct {
 	// Whether recording only the active speaker is enabled.
 	ActiveSpeaker *bool `json:"active_speaker,omitempty"`
@@ -7026,8 +17264,8 @@ type RecordingList struct {
 func (l *RecordingList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
 
 // RecordingNotification is the recording_notification_for_zoom_client field of
-// [GroupSettingsRecording] and [UserSettingsRecording]. setting name: Recording notifications -
-// Zoom clients.
+// [GroupSettingsRecording], [UserSettingsRecording] and [AccountSettingsRecording]. setting name:
+// Recording notifications - Zoom clients.
 type RecordingNotification struct {
 	// Child setting name is [Show a disclaimer to participants when a recording starts], the value is
 	// option name you selected.
@@ -7042,8 +17280,9 @@ type RecordingNotification struct {
 }
 
 // RecordingNotificationRequest is the recording_notification_for_zoom_client field of
-// [GroupSettingsRecordingRequest] and [UserSettingsRecordingRequest]. You can update the setting
-// name: Recording notifications - Zoom clients.
+// [GroupSettingsRecordingRequest], [UserSettingsRecordingRequest] and
+// [AccountSettingsRecordingRequest]. You can update the setting name: Recording notifications -
+// Zoom clients.
 type RecordingNotificationRequest struct {
 	// This field updates child setting name is [Show a disclaimer to participants when a recording
 	// starts].
@@ -7571,6 +17810,13 @@ type RemoteSupportReport struct {
 
 func (l *RemoteSupportReport) pageInfo() (string, int) { return l.NextPageToken, 0 }
 
+// RemoveContactGroupMembersOptions holds the query parameters of
+// [ContactGroupsService.RemoveMembers].
+type RemoveContactGroupMembersOptions struct {
+	// The member's ID in a contact group. Required.
+	MemberIDs string `url:"member_ids"`
+}
+
 // ReportParticipant is the participants field of [MeetingParticipantsReport] and
 // [WebinarParticipantsReport].
 type ReportParticipant struct {
@@ -7723,6 +17969,188 @@ type RoleSubAccountPrivilegesRequest struct {
 	SecondLevel *int `json:"second_level,omitempty"`
 }
 
+// SIPPhone is the response of [SIPPhonesService.Enable].
+type SIPPhone struct {
+	// The SIP phone ID.
+	PhoneID string `json:"phone_id,omitempty"`
+
+	// The authorization name of the user that is registered for SIP phone.
+	AuthorizationName string `json:"authorization_name,omitempty"`
+
+	// The name or IP address of your provider's SIP domain (example: CDC.WEB).
+	Domain string `json:"domain,omitempty"`
+
+	// The password generated for the user in the SIP account.
+	Password Secret `json:"password,omitempty"`
+
+	// The number of minutes after which the SIP registration of the Zoom client user will expire, and
+	// the client will auto register to the SIP server.
+	RegistrationExpireTime int `json:"registration_expire_time,omitempty"`
+
+	// The email address of the user to associate with the SIP Phone.
+	UserEmail string `json:"user_email,omitempty"`
+
+	// The phone number associated with the user in the SIP account.
+	UserName string `json:"user_name,omitempty"`
+
+	// The number to dial for checking voicemail.
+	VoiceMail string `json:"voice_mail,omitempty"`
+
+	// The displayed phone number associated with the user can be either in extension format or E.164
+	// format.
+	DisplayNumber string `json:"display_number,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server *SIPPhoneServer `json:"server,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server2 *SIPPhoneServer2 `json:"server_2,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server3 *SIPPhoneServer3 `json:"server_3,omitempty"`
+}
+
+// SIPPhoneList is the response of [SIPPhonesService.List].
+type SIPPhoneList struct {
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// SIP phones object.
+	Phones []SIPPhoneListPhone `json:"phones,omitempty"`
+}
+
+func (l *SIPPhoneList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// SIPPhoneListPhone is the phones field of [SIPPhoneList].
+type SIPPhoneListPhone struct {
+	// The authorization name of the user that is registered for SIP phone.
+	AuthorizationName string `json:"authorization_name,omitempty"`
+
+	// The name or IP address of your provider's SIP domain.
+	Domain string `json:"domain,omitempty"`
+
+	// The SIP phone ID.
+	PhoneID string `json:"phone_id,omitempty"`
+
+	// The password generated for the user in the SIP account.
+	Password Secret `json:"password,omitempty"`
+
+	// The number of minutes after which the SIP registration of the Zoom client user will expire, and
+	// the client will auto register to the SIP server.
+	RegistrationExpireTime int `json:"registration_expire_time,omitempty"`
+
+	// The email address of the user to associate with the SIP Phone.
+	UserEmail string `json:"user_email,omitempty"`
+
+	// The phone number associated with the user in the SIP account.
+	UserName string `json:"user_name,omitempty"`
+
+	// The number to dial for checking voicemail.
+	VoiceMail string `json:"voice_mail,omitempty"`
+
+	// The displayed phone number associated with the user can be either in extension format or E.164
+	// format.
+	DisplayNumber string `json:"display_number,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server *SIPPhoneListPhoneServer `json:"server,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server2 *SIPPhoneListPhoneServer2 `json:"server_2,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server3 *SIPPhoneListPhoneServer3 `json:"server_3,omitempty"`
+}
+
+// SIPPhoneListPhoneServer is the server field of [SIPPhoneListPhone]. Defined a set of basic
+// components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type SIPPhoneListPhoneServer struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneListPhoneServerTransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneListPhoneServer2 is the server_2 field of [SIPPhoneListPhone]. Defined a set of basic
+// components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type SIPPhoneListPhoneServer2 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneListPhoneServer2TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneListPhoneServer3 is the server_3 field of [SIPPhoneListPhone]. Defined a set of basic
+// components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type SIPPhoneListPhoneServer3 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneListPhoneServer3TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneServer is the server field of [SIPPhone]. Defined a set of basic components of SIP
+// network architecture, including proxy_server, register_server and transport_protocol.
+type SIPPhoneServer struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneServerTransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneServer2 is the server_2 field of [SIPPhone]. Defined a set of basic components of SIP
+// network architecture, including proxy_server, register_server and transport_protocol.
+type SIPPhoneServer2 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneServer2TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// SIPPhoneServer3 is the server_3 field of [SIPPhone]. Defined a set of basic components of SIP
+// network architecture, including proxy_server, register_server and transport_protocol.
+type SIPPhoneServer3 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol SIPPhoneServer3TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
 // Scheduler is the schedulers field of [SchedulerList].
 type Scheduler struct {
 	// Email address of the scheduler.
@@ -7762,6 +18190,12 @@ type SearchCompanyContactsOptions struct {
 
 	// The next page token paginates through a large set of results.
 	NextPageToken string `url:"next_page_token,omitempty"`
+}
+
+// SetUserTSPGlobalDialInURLRequest is the request body of [TSPService.SetUserGlobalDialInURL].
+type SetUserTSPGlobalDialInURLRequest struct {
+	// The global dial-in URL for a TSP enabled account.
+	AudioURL *string `json:"audio_url,omitempty"`
 }
 
 // SetWebinarBrandingVirtualBackgroundOptions holds the query parameters of
@@ -7837,7 +18271,7 @@ type SignLanguageInterpretationRequest struct {
 }
 
 // SignLanguageInterpretationSettings is the sign_language_interpretation field of
-// [GroupSettingsInMeeting] and [UserSettingsInMeeting].
+// [AccountSettingsInMeeting], [GroupSettingsInMeeting] and [UserSettingsInMeeting].
 type SignLanguageInterpretationSettings struct {
 	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
 	// one language into another in real-time.
@@ -7851,6 +18285,22 @@ type SignLanguageInterpretationSettings struct {
 
 	// A list of user-defined supported languages.
 	CustomLanguages []string `json:"custom_languages,omitempty"`
+}
+
+// SignLanguageInterpretationSettingsRequest is the sign_language_interpretation field of
+// [AccountSettingsInMeetingRequest] and [GroupSettingsInMeetingRequest]. Allow hosts to assign
+// participants as sign language interpreters who can interpret one language into sign language in
+// real-time.
+type SignLanguageInterpretationSettingsRequest struct {
+	// Whether to allow hosts to assign participants as sign language interpreters who can interpret
+	// one language into another in real-time.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Whether to enable sign language interpretation view by default in scheduler.
+	EnableSignLanguageInterpretationByDefault *bool `json:"enable_sign_language_interpretation_by_default,omitempty"`
+
+	// A list of user-defined supported languages.
+	CustomLanguages []string `json:"custom_languages,omitzero"`
 }
 
 // SignLanguageInterpreter is the interpreters field of [SignLanguageInterpretation].
@@ -7871,8 +18321,8 @@ type SignLanguageInterpreterRequest struct {
 	SignLanguage string `json:"sign_language,omitempty"`
 }
 
-// SmartRecording is the smart_recording field of [GroupSettingsRecording] and
-// [UserSettingsRecording]. By selecting this option, your recording will have meeting smart
+// SmartRecording is the smart_recording field of [GroupSettingsRecording], [UserSettingsRecording]
+// and [AccountSettingsRecording]. By selecting this option, your recording will have meeting smart
 // chapters, and next steps.
 type SmartRecording struct {
 	// By selecting this option, meeting details in the audio transcript will be highlighted.
@@ -7885,9 +18335,9 @@ type SmartRecording struct {
 	CreateNextSteps bool `json:"create_next_steps,omitempty"`
 }
 
-// SmartRecordingRequest is the smart_recording field of [GroupSettingsRecordingRequest] and
-// [UserSettingsRecordingRequest]. By selecting this option, your recording will have meeting smart
-// chapters, and next steps.
+// SmartRecordingRequest is the smart_recording field of [GroupSettingsRecordingRequest],
+// [UserSettingsRecordingRequest] and [AccountSettingsRecordingRequest]. By selecting this option,
+// your recording will have meeting smart chapters, and next steps.
 type SmartRecordingRequest struct {
 	// By selecting this option, meeting details in the audio transcript will be highlighted.
 	CreateRecordingHighlights *bool `json:"create_recording_highlights,omitempty"`
@@ -7897,6 +18347,223 @@ type SmartRecordingRequest struct {
 
 	// By selecting this option, there will be a summary of actions to take after the recorded meeting.
 	CreateNextSteps *bool `json:"create_next_steps,omitempty"`
+}
+
+// Survey is the response of [SurveysService.Get].
+type Survey struct {
+	// The UUID of survey.
+	SurveyID string `json:"survey_id,omitempty"`
+
+	// The name of survey.
+	SurveyName string `json:"survey_name,omitempty"`
+
+	// The type of survey.
+	SurveyType SurveySurveyType `json:"survey_type,omitempty"`
+
+	// The survey is published or closed.
+	Published bool `json:"published,omitempty"`
+
+	// The survey is anonymous or non-anonymous.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The survey's question list.
+	SurveyQuestions []SurveySurveyQuestion `json:"survey_questions,omitempty"`
+}
+
+// SurveyAnswerList is the response of [SurveysService.ListAnswers].
+type SurveyAnswerList struct {
+	// The user's answers of the survey, include user infos and answers.
+	SurveyAnswers []SurveyAnswerListSurveyAnswer `json:"survey_answers,omitempty"`
+
+	// The next page token paginates through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *SurveyAnswerList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// SurveyAnswerListSurveyAnswer is the survey_answers field of [SurveyAnswerList].
+type SurveyAnswerListSurveyAnswer struct {
+	// Participant's email.
+	Email string `json:"email,omitempty"`
+
+	// Participant's display name.
+	Name string `json:"name,omitempty"`
+
+	// The UUID of an instance.For meeting surveys, this field is also meeting_uuid.
+	InstanceID string `json:"instance_id,omitempty"`
+
+	// The answer submission time in UTC.
+	SubmitTime string `json:"submit_time,omitempty"`
+
+	// Whether the answer is anonymous or not.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The user's answers of the survey.
+	Questions []SurveyAnswerListSurveyAnswerQuestion `json:"questions,omitempty"`
+}
+
+// SurveyAnswerListSurveyAnswerQuestion is the questions field of [SurveyAnswerListSurveyAnswer].
+type SurveyAnswerListSurveyAnswerQuestion struct {
+	// The UUID of question.
+	QuestionID string `json:"question_id,omitempty"`
+
+	// The answer of a question.
+	QuestionAnswers []SurveyAnswerListSurveyAnswerQuestionQuestionAnswer `json:"question_answers,omitempty"`
+
+	// The answer of the sub question.
+	SubQuestions []SurveyAnswerListSurveyAnswerQuestionSubQuestion `json:"sub_questions,omitempty"`
+}
+
+// SurveyAnswerListSurveyAnswerQuestionQuestionAnswer is the question_answers field of
+// [SurveyAnswerListSurveyAnswerQuestion].
+type SurveyAnswerListSurveyAnswerQuestionQuestionAnswer struct {
+	// The UUID of option.
+	OptionID string `json:"option_id,omitempty"`
+
+	// The user's submitted content.
+	Answer string `json:"answer,omitempty"`
+}
+
+// SurveyAnswerListSurveyAnswerQuestionSubQuestion is the sub_questions field of
+// [SurveyAnswerListSurveyAnswerQuestion].
+type SurveyAnswerListSurveyAnswerQuestionSubQuestion struct {
+	// The UUID of sub question.
+	SubQuestionID string `json:"sub_question_id,omitempty"`
+
+	// The answer of a sub question.
+	SubQuestionAnswers []SurveyAnswerListSurveyAnswerQuestionSubQuestionSubQuestionAnswer `json:"sub_question_answers,omitempty"`
+}
+
+// SurveyAnswerListSurveyAnswerQuestionSubQuestionSubQuestionAnswer is the sub_question_answers
+// field of [SurveyAnswerListSurveyAnswerQuestionSubQuestion].
+type SurveyAnswerListSurveyAnswerQuestionSubQuestionSubQuestionAnswer struct {
+	// The UUID of option of a sub question.
+	OptionID string `json:"option_id,omitempty"`
+
+	// The user's submitted content.
+	Answer string `json:"answer,omitempty"`
+}
+
+// SurveyInstanceList is the response of [SurveysService.ListInstances].
+type SurveyInstanceList struct {
+	// The instances used the survey.
+	SurveyInstances []SurveyInstanceListSurveyInstance `json:"survey_instances,omitempty"`
+
+	// Use the next page token to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *SurveyInstanceList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// SurveyInstanceListSurveyInstance is the survey_instances field of [SurveyInstanceList].
+type SurveyInstanceListSurveyInstance struct {
+	// The name of an instance.
+	InstanceName string `json:"instance_name,omitempty"`
+
+	// The UUID of an instance.For meeting surveys, this field is also meeting_uuid.
+	InstanceID string `json:"instance_id,omitempty"`
+
+	// The product used this survey.
+	ProductType SurveyInstanceListSurveyInstanceProductType `json:"product_type,omitempty"`
+
+	// Attendee has a response or not.
+	HasResponse bool `json:"has_response,omitempty"`
+
+	// The UUID of survey.
+	SurveyID string `json:"survey_id,omitempty"`
+
+	// The name of survey.
+	SurveyName string `json:"survey_name,omitempty"`
+
+	// The type of survey.
+	SurveyType SurveyInstanceListSurveyInstanceSurveyType `json:"survey_type,omitempty"`
+
+	// The survey instance is anonymous or non-anonymous.
+	Anonymous bool `json:"anonymous,omitempty"`
+
+	// The survey's question list.
+	SurveyQuestions []SurveyInstanceListSurveyInstanceSurveyQuestion `json:"survey_questions,omitempty"`
+
+	// Meeting ID: Unique identifier of the meeting in "long" format(represented as string data type in
+	// JSON), also known as the meeting number.This field is only returned for meeting surveys.
+	MeetingID string `json:"meeting_id,omitempty"`
+}
+
+// SurveyInstanceListSurveyInstanceSurveyQuestion is the survey_questions field of
+// [SurveyInstanceListSurveyInstance].
+type SurveyInstanceListSurveyInstanceSurveyQuestion struct {
+	// The question of survey.
+	QuestionName string `json:"question_name,omitempty"`
+
+	// The UUID of question.
+	QuestionID string `json:"question_id,omitempty"`
+
+	// The order of question.
+	QuestionOrder int `json:"question_order,omitempty"`
+
+	// The type of question.
+	QuestionType SurveyInstanceListSurveyInstanceSurveyQuestionQuestionType `json:"question_type,omitempty"`
+
+	// The question is required to answer or not.
+	Required bool `json:"required,omitempty"`
+
+	// Only Matching/Rank order question has sub questions.
+	SubQuestions []SurveyInstanceListSurveyInstanceSurveyQuestionSubQuestion `json:"sub_questions,omitempty"`
+
+	// The options of a question.
+	Options []SurveyInstanceListSurveyInstanceSurveyQuestionOption `json:"options,omitempty"`
+}
+
+// SurveyInstanceListSurveyInstanceSurveyQuestionOption is the options field of
+// [SurveyInstanceListSurveyInstanceSurveyQuestion].
+type SurveyInstanceListSurveyInstanceSurveyQuestionOption struct {
+	// The UUID of option.
+	OptionID string `json:"option_id,omitempty"`
+
+	// The value of option.
+	OptionValue string `json:"option_value,omitempty"`
+
+	// Only Rating scale question has this field to describe the score.
+	OptionLabel string `json:"option_label,omitempty"`
+
+	// The order of option.
+	OptionOrder string `json:"option_order,omitempty"`
+}
+
+// SurveyInstanceListSurveyInstanceSurveyQuestionSubQuestion is the sub_questions field of
+// [SurveyInstanceListSurveyInstanceSurveyQuestion].
+type SurveyInstanceListSurveyInstanceSurveyQuestionSubQuestion struct {
+	// The sub question in a question.
+	SubQuestionName string `json:"sub_question_name,omitempty"`
+
+	// The UUID of sub question.
+	SubQuestionID string `json:"sub_question_id,omitempty"`
+
+	// The order of sub question.
+	SubQuestionOrder string `json:"sub_question_order,omitempty"`
+}
+
+// SurveyList is the response of [SurveysService.List].
+type SurveyList struct {
+	// The survey list of the current account.
+	Surveys []SurveyListSurvey `json:"surveys,omitempty"`
+
+	// Use the next page token to paginates through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+}
+
+func (l *SurveyList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// SurveyListSurvey is the surveys field of [SurveyList].
+type SurveyListSurvey struct {
+	// The UUID of survey.
+	SurveyID string `json:"survey_id,omitempty"`
+
+	// The name of survey.
+	SurveyName string `json:"survey_name,omitempty"`
+
+	// The type of survey.
+	SurveyType SurveyListSurveySurveyType `json:"survey_type,omitempty"`
 }
 
 // SurveyReportAnswer is the survey_answers field of [MeetingSurveyReport] and
@@ -7931,6 +18598,57 @@ type SurveyReportAnswerDetail struct {
 
 	// The date and time at which the user answered the survey question.
 	DateTime string `json:"date_time,omitempty"`
+}
+
+// SurveySurveyQuestion is the survey_questions field of [Survey].
+type SurveySurveyQuestion struct {
+	// The question of survey.
+	QuestionName string `json:"question_name,omitempty"`
+
+	// The UUID of question.
+	QuestionID string `json:"question_id,omitempty"`
+
+	// The order of question.
+	QuestionOrder int `json:"question_order,omitempty"`
+
+	// The type of question.
+	QuestionType SurveySurveyQuestionQuestionType `json:"question_type,omitempty"`
+
+	// The required question to answer or not.
+	Required bool `json:"required,omitempty"`
+
+	// Only Matching/Rank order question has sub questions.
+	SubQuestions []SurveySurveyQuestionSubQuestion `json:"sub_questions,omitempty"`
+
+	// The options of a question.
+	Options []SurveySurveyQuestionOption `json:"options,omitempty"`
+}
+
+// SurveySurveyQuestionOption is the options field of [SurveySurveyQuestion].
+type SurveySurveyQuestionOption struct {
+	// The UUID of option.
+	OptionID string `json:"option_id,omitempty"`
+
+	// The value of option.
+	OptionValue string `json:"option_value,omitempty"`
+
+	// Only Rating scale question has this field to describe the score.
+	OptionLabel string `json:"option_label,omitempty"`
+
+	// The order of option.
+	OptionOrder int `json:"option_order,omitempty"`
+}
+
+// SurveySurveyQuestionSubQuestion is the sub_questions field of [SurveySurveyQuestion].
+type SurveySurveyQuestionSubQuestion struct {
+	// The sub question in a question.
+	SubQuestionName string `json:"sub_question_name,omitempty"`
+
+	// The UUID of sub question.
+	SubQuestionID string `json:"sub_question_id,omitempty"`
+
+	// The order of sub question.
+	SubQuestionOrder int `json:"sub_question_order,omitempty"`
 }
 
 // TelephoneReport is the response of [ReportsService.GetTelephone].
@@ -8016,11 +18734,20 @@ type TelephonyUsage struct {
 
 // TollCallSettings is the toll_call field of [AudioConferencingSettings].
 type TollCallSettings struct {
-	// Whether the group has the Toll Call setting enabled.
+	// Whether the account has the Toll Call setting enabled.
 	Enable bool `json:"enable,omitempty"`
 
-	// The group's Toll Call phone number information.
+	// The account's Toll Call phone number information.
 	Numbers []TollNumber `json:"numbers,omitempty"`
+}
+
+// TollCallSettingsRequest is the toll_call field of [AudioConferencingSettingsRequest].
+type TollCallSettingsRequest struct {
+	// Whether the account has the Toll Call setting enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The account's Toll Call phone number information.
+	Numbers []TollNumberRequest `json:"numbers,omitzero"`
 }
 
 // TollFreeAndFeeBasedTollCallSettings is the toll_free_and_fee_based_toll_call field of
@@ -8030,11 +18757,25 @@ type TollFreeAndFeeBasedTollCallSettings struct {
 	// phone numbers.
 	AllowWebinarAttendeesDial bool `json:"allow_webinar_attendees_dial,omitempty"`
 
-	// Whether the group has the Toll-free and Fee-based Toll Call setting enabled.
+	// Whether the account has the Toll-free and Fee-based Toll Call setting enabled.
 	Enable bool `json:"enable,omitempty"`
 
-	// The group's Toll-free and Fee-based Toll Call phone number information.
+	// The account's Toll-free and Fee-based Toll Call phone number information.
 	Numbers []TollNumber `json:"numbers,omitempty"`
+}
+
+// TollFreeAndFeeBasedTollCallSettingsRequest is the toll_free_and_fee_based_toll_call field of
+// [AudioConferencingSettingsRequest].
+type TollFreeAndFeeBasedTollCallSettingsRequest struct {
+	// Whether webinar attendees can dial in through the account's Toll-free and Fee-based Toll Call
+	// phone numbers.
+	AllowWebinarAttendeesDial *bool `json:"allow_webinar_attendees_dial,omitempty"`
+
+	// Whether the account has the Toll-free and Fee-based Toll Call setting enabled.
+	Enable *bool `json:"enable,omitempty"`
+
+	// The account's Toll-free and Fee-based Toll Call phone number information.
+	Numbers []TollNumberRequest `json:"numbers,omitzero"`
 }
 
 // TollNumber is the numbers field of [TollFreeAndFeeBasedTollCallSettings] and [TollCallSettings].
@@ -8055,9 +18796,8 @@ type TollNumber struct {
 	Number string `json:"number,omitempty"`
 }
 
-// TollNumberRequest is the numbers field of
-// [GroupSettingsAudioConferencingTollFreeAndFeeBasedTollCallRequest] and
-// [GroupSettingsAudioConferencingTollCallRequest].
+// TollNumberRequest is the numbers field of [TollFreeAndFeeBasedTollCallSettingsRequest] and
+// [TollCallSettingsRequest].
 type TollNumberRequest struct {
 	// The phone number's E.164 country calling code.
 	Code string `json:"code,omitempty"`
@@ -8075,8 +18815,32 @@ type TollNumberRequest struct {
 	Number string `json:"number,omitempty"`
 }
 
-// TrackingField is the tracking_fields field of [Meeting], [HistoryMeeting], [MeetingReport],
-// [WebinarReport] and [Webinar].
+// TopZoomRoomIssues is the response of [DashboardsService.ListTopZoomRoomIssues].
+type TopZoomRoomIssues struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	Issues []TopZoomRoomIssuesIssue `json:"issues,omitempty"`
+}
+
+func (l *TopZoomRoomIssues) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// TopZoomRoomIssuesIssue is the issues field of [TopZoomRoomIssues].
+type TopZoomRoomIssuesIssue struct {
+	// Issue Name.
+	IssueName string `json:"issue_name,omitempty"`
+
+	// Zoom Room Count of Issue.
+	ZoomRoomsCount int `json:"zoom_rooms_count,omitempty"`
+}
+
+// TrackingField is the response of [TrackingFieldsService.Create] and [TrackingFieldsService.Get].
 type TrackingField struct {
 	// The tracking field's label.
 	Field string `json:"field,omitempty"`
@@ -8087,7 +18851,27 @@ type TrackingField struct {
 	// Indicates whether the tracking field is visible in the meeting scheduling options in the Zoom
 	// Web Portal or not.
 	Visible bool `json:"visible,omitempty"`
+
+	// Tracking field's ID.
+	ID string `json:"id,omitempty"`
+
+	// Array of recommended values.
+	RecommendedValues []string `json:"recommended_values,omitempty"`
+
+	// Tracking field required.
+	Required bool `json:"required,omitempty"`
 }
+
+// TrackingFieldList is the response of [TrackingFieldsService.List]. Tracking field list.
+type TrackingFieldList struct {
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	// Array of tracking fields.
+	TrackingFields []TrackingField `json:"tracking_fields,omitempty"`
+}
+
+func (l *TrackingFieldList) pageInfo() (string, int) { return "", l.TotalRecords }
 
 // TrackingFieldRequest is the tracking_fields field of [UpdateMeetingRequest],
 // [CreateMeetingRequest], [CreateWebinarRequest] and [UpdateWebinarRequest].
@@ -8150,7 +18934,8 @@ type TranslationLanguageConfigRequest struct {
 }
 
 // TranslationLanguagePairs is the language_item_pairList field of
-// [GroupSettingsInMeetingAutoGeneratedTranslation]. Information about all spoken languages and
+// [GroupSettingsInMeetingAutoGeneratedTranslation] and
+// [AccountSettingsInMeetingAutoGeneratedTranslation]. Information about all spoken languages and
 // translation languages in meetings.
 type TranslationLanguagePairs struct {
 	// A list of spoken languages and translation languages.
@@ -8161,7 +18946,8 @@ type TranslationLanguagePairs struct {
 }
 
 // TranslationLanguagePairsRequest is the language_item_pairList field of
-// [GroupSettingsInMeetingAutoGeneratedTranslationRequest]. Information about all spoken languages
+// [GroupSettingsInMeetingAutoGeneratedTranslationRequest] and
+// [AccountSettingsInMeetingAutoGeneratedTranslationRequest]. Information about all spoken languages
 // and translation languages in meetings.
 type TranslationLanguagePairsRequest struct {
 	// A list of spoken languages and translation languages.
@@ -8283,6 +19069,197 @@ type UpcomingMeetingList struct {
 
 func (l *UpcomingMeetingList) pageInfo() (string, int) { return "", l.TotalRecords }
 
+// UpdateAccountLockSettingsRequest is the request body of [AccountsService.UpdateLockSettings].
+type UpdateAccountLockSettingsRequest struct {
+	AudioConferencing *AccountLockSettingsAudioConferencingRequest `json:"audio_conferencing,omitempty"`
+
+	Chat *AccountLockSettingsChatRequest `json:"chat,omitempty"`
+
+	EmailNotification *AccountLockSettingsEmailNotificationRequest `json:"email_notification,omitempty"`
+
+	InMeeting *AccountLockSettingsInMeetingRequest `json:"in_meeting,omitempty"`
+
+	OtherOptions *AccountLockSettingsOtherOptionsRequest `json:"other_options,omitempty"`
+
+	Recording *AccountLockSettingsRecordingRequest `json:"recording,omitempty"`
+
+	ScheduleMeeting *AccountLockSettingsScheduleMeetingRequest `json:"schedule_meeting,omitempty"`
+
+	Telephony *AccountLockSettingsTelephonyRequest `json:"telephony,omitempty"`
+
+	TSP *AccountLockSettingsTSPRequest `json:"tsp,omitempty"`
+
+	MeetingSecurity *AccountLockSettingsMeetingSecurityRequest `json:"meeting_security,omitempty"`
+}
+
+// UpdateAccountOwnerRequest is the request body of [AccountsService.UpdateOwner].
+type UpdateAccountOwnerRequest struct {
+	// The email address of the account's new owner. Required.
+	Email string `json:"email"`
+}
+
+// UpdateAccountRegistrationSettingsOptions holds the query parameters of
+// [AccountsService.UpdateRegistrationSettings].
+type UpdateAccountRegistrationSettingsOptions struct {
+	// The registration's type.
+	Type UpdateAccountRegistrationSettingsOptionsType `url:"type,omitempty"`
+}
+
+// UpdateAccountRegistrationSettingsRequest is the request body of
+// [AccountsService.UpdateRegistrationSettings].
+type UpdateAccountRegistrationSettingsRequest struct {
+	// When participants submit registration, do something.
+	Options *AccountRegistrationSettingsOptionsRequest `json:"options,omitempty"`
+
+	// Array of Registrant Questions.
+	Questions []AccountRegistrationSettingsQuestionRequest `json:"questions,omitzero"`
+
+	// Approval type for the registration.
+	ApproveType *int `json:"approve_type,omitempty"`
+
+	// Array of Registrant Custom Questions.
+	CustomQuestions []AccountRegistrationSettingsCustomQuestionRequest `json:"custom_questions,omitzero"`
+}
+
+// UpdateAccountSettingsOptions holds the query parameters of [AccountsService.UpdateSettings].
+type UpdateAccountSettingsOptions struct {
+	// Optional query parameters.
+	Option SettingsOption `url:"option,omitempty"`
+}
+
+// UpdateAccountSettingsRequest is the request body of [AccountsService.UpdateSettings].
+type UpdateAccountSettingsRequest struct {
+	// Security settings of an Account.
+	Security *AccountSettingsSecurityRequest `json:"security,omitempty"`
+
+	// Account Audio Conference Settings.
+	AudioConferencing *AudioConferencingSettingsRequest `json:"audio_conferencing,omitempty"`
+
+	// The account's chat settings.
+	Chat *AccountSettingsChatRequest `json:"chat,omitempty"`
+
+	// Account Settings: Notification.
+	EmailNotification *AccountSettingsEmailNotificationRequest `json:"email_notification,omitempty"`
+
+	// Account Settings: Feature.
+	Feature *AccountSettingsFeatureRequest `json:"feature,omitempty"`
+
+	// In Meeting Account Settings.
+	InMeeting *AccountSettingsInMeetingRequest `json:"in_meeting,omitempty"`
+
+	// Account Integration Settings.
+	Integration *AccountSettingsIntegrationRequest `json:"integration,omitempty"`
+
+	OtherOptions *AccountSettingsOtherOptionsRequest `json:"other_options,omitempty"`
+
+	Profile *ProfileSettingsRequest `json:"profile,omitempty"`
+
+	// Account Settings: Recording.
+	Recording *AccountSettingsRecordingRequest `json:"recording,omitempty"`
+
+	// Account Settings: Schedule Meeting.
+	ScheduleMeeting *AccountSettingsScheduleMeetingRequest `json:"schedule_meeting,omitempty"`
+
+	// Account Settings Update: Telephony.
+	Telephony *AccountSettingsTelephonyRequest `json:"telephony,omitempty"`
+
+	// Account Settings: TSP.
+	TSP *AccountSettingsTSPRequest `json:"tsp,omitempty"`
+
+	// Account Settings: Zoom Rooms.
+	ZoomRooms *AccountSettingsZoomRoomsRequest `json:"zoom_rooms,omitempty"`
+
+	// General settings.
+	GeneralSetting *AccountSettingsGeneralSettingRequest `json:"general_setting,omitempty"`
+
+	// Email and calendar related settings.
+	MailCalendar *AccountSettingsMailCalendarRequest `json:"mail_calendar,omitempty"`
+
+	// Whether to enable the Allow authentication exception setting.
+	AllowAuthenticationException *bool `json:"allow_authentication_exception,omitempty"`
+
+	// Meeting Authentication Options.
+	AuthenticationOption *AuthenticationOptionRequest `json:"authentication_option,omitempty"`
+
+	// If set to true, only authenticated users can join meetings.
+	MeetingAuthentication *bool `json:"meeting_authentication,omitempty"`
+
+	// If set to true, only authenticated users can view the cloud recordings.
+	RecordingAuthentication *bool `json:"recording_authentication,omitempty"`
+
+	MeetingSecurity *AccountSettingsMeetingSecurityRequest `json:"meeting_security,omitempty"`
+
+	InSession *AccountSettingsInSessionRequest `json:"in_session,omitempty"`
+
+	SessionSecurity *AccountSettingsSessionSecurityRequest `json:"session_security,omitempty"`
+}
+
+// UpdateAccountTSPRequest is the request body of [TSPService.Update].
+type UpdateAccountTSPRequest struct {
+	// Control restriction on account users adding a TSP number outside of account's dial in numbers.
+	DialInNumberUnrestricted *bool `json:"dial_in_number_unrestricted,omitempty"`
+
+	// Enable 3rd party audio conferencing for account users.
+	Enable *bool `json:"enable,omitempty"`
+
+	// For master account, extend its TSP setting to all sub accounts.
+	MasterAccountSettingExtended *bool `json:"master_account_setting_extended,omitempty"`
+
+	// Control restriction on account users being able to modify their TSP credentials.
+	ModifyCredentialForbidden *bool `json:"modify_credential_forbidden,omitempty"`
+
+	// Telephony bridge.
+	TSPBridge *UpdateAccountTSPRequestTSPBridge `json:"tsp_bridge,omitempty"`
+
+	// Enable TSP feature for account.
+	TSPEnabled *bool `json:"tsp_enabled,omitempty"`
+
+	// 3rd party audio conferencing provider.
+	TSPProvider *string `json:"tsp_provider,omitempty"`
+}
+
+// UpdateArchivedFileRequest is the request body of [ArchivingService.UpdateFile].
+type UpdateArchivedFileRequest struct {
+	// Whether to auto-delete the archived file. Required.
+	AutoDelete bool `json:"auto_delete"`
+}
+
+// UpdateContactGroupRequest is the request body of [ContactGroupsService.Update].
+type UpdateContactGroupRequest struct {
+	// The contact group's name.
+	Name *string `json:"name,omitempty"`
+
+	// Contact group privacy configuration: 1 - Visible to anyone, searchable by anyone.
+	Privacy *int `json:"privacy,omitempty"`
+
+	// The group description.
+	Description *string `json:"description,omitempty"`
+}
+
+// UpdateDeviceRequest is the request body of [DevicesService.Update].
+type UpdateDeviceRequest struct {
+	// The name of the device. Required.
+	DeviceName string `json:"device_name"`
+
+	// The name of the tag.
+	Tag *string `json:"tag,omitempty"`
+
+	// id of the Zoom Room.
+	RoomID *string `json:"room_id,omitempty"`
+
+	// Device Type: 0 - Zoom Rooms Computer.
+	DeviceType *int `json:"device_type,omitempty"`
+}
+
+// UpdateDivisionRequest is the request body of [DivisionsService.Update].
+type UpdateDivisionRequest struct {
+	// The division's name.
+	DivisionName *string `json:"division_name,omitempty"`
+
+	// The division's description.
+	DivisionDescription *string `json:"division_description,omitempty"`
+}
+
 // UpdateGroupLockSettingsOptions holds the query parameters of [GroupsService.UpdateLockSettings].
 type UpdateGroupLockSettingsOptions struct {
 	// Optional query parameters.
@@ -8357,7 +19334,7 @@ type UpdateGroupSettingsOptions struct {
 // UpdateGroupSettingsRequest is the request body of [GroupsService.UpdateSettings].
 type UpdateGroupSettingsRequest struct {
 	// The group's audio conference settings.
-	AudioConferencing *GroupSettingsAudioConferencingRequest `json:"audio_conferencing,omitempty"`
+	AudioConferencing *AudioConferencingSettingsRequest `json:"audio_conferencing,omitempty"`
 
 	EmailNotification *EmailNotificationSettingsRequest `json:"email_notification,omitempty"`
 
@@ -8389,10 +19366,198 @@ type UpdateGroupSettingsRequest struct {
 	MeetingSecurity *GroupSettingsMeetingSecurityRequest `json:"meeting_security,omitempty"`
 }
 
+// UpdateH323DeviceRequest is the request body of [H323DevicesService.Update]. The H.323/SIP device
+// object.
+type UpdateH323DeviceRequest struct {
+	// Device encryption: auto - auto. Required.
+	Encryption UpdateH323DeviceRequestEncryption `json:"encryption"`
+
+	// Device IP. Required.
+	IP string `json:"ip"`
+
+	// Device name. Required.
+	Name string `json:"name"`
+
+	// Device protocol. Required.
+	Protocol UpdateH323DeviceRequestProtocol `json:"protocol"`
+}
+
+// UpdateInformationBarrierPolicyRequest is the request body of [InformationBarriersService.Update].
+type UpdateInformationBarrierPolicyRequest struct {
+	// The assigner group's (Group 1) ID. Required.
+	AssignedGroupID string `json:"assigned_group_id"`
+
+	// The Information Barriers policy's ID. Required.
+	ID string `json:"id"`
+
+	// The Information Barriers policy's name. Required.
+	PolicyName string `json:"policy_name"`
+
+	// The Information Barriers policy's settings. Required.
+	Settings UpdateInformationBarrierPolicyRequestSettings `json:"settings"`
+
+	// The Information Barriers policy's status. Required.
+	Status int `json:"status"`
+
+	// The assignee group's (Group 2) ID. Required.
+	ToGroupID string `json:"to_group_id"`
+
+	// The Information Barriers policy's type of settings restrictions. Required.
+	Type int `json:"type"`
+}
+
+// UpdateInformationBarrierPolicyRequestSettings is the settings field of
+// [UpdateInformationBarrierPolicyRequest]. The Information Barriers policy's settings.
+type UpdateInformationBarrierPolicyRequestSettings struct {
+	// If true, users between groups cannot call each other. Required.
+	CompletePhoneCalls bool `json:"complete_phone_calls"`
+
+	// If true, users between groups cannot transfer files in a meeting. Required.
+	FileTransfer bool `json:"file_transfer"`
+
+	// If true, users between groups cannot IM chat. Required.
+	IM bool `json:"im"`
+
+	// If true, users between groups cannot use chat in a meeting. Required.
+	InMeetingChat bool `json:"in_meeting_chat"`
+
+	// If true, the users between groups cannot meet. Required.
+	Meeting bool `json:"meeting"`
+
+	// If true, users between groups cannot user SMS. Required.
+	MessageViaSMS bool `json:"message_via_sms"`
+
+	// If true, users between groups cannot record the meeting. Required.
+	Recording bool `json:"recording"`
+
+	// If true, users between groups cannot share screens in a meeting. Required.
+	ScreenShare bool `json:"screen_share"`
+}
+
+// UpdateLiveMeetingChatMessageRequest is the request body of
+// [MeetingsService.UpdateLiveChatMessage].
+type UpdateLiveMeetingChatMessageRequest struct {
+	// The content of the chat message. Required.
+	MessageContent string `json:"message_content"`
+}
+
+// UpdateMeetingLiveStreamRequest is the request body of [MeetingsService.UpdateLiveStream]. Meeting
+// live stream.
+type UpdateMeetingLiveStreamRequest struct {
+	// The live stream page URL. Required.
+	PageURL string `json:"page_url"`
+
+	// Stream name and key. Required.
+	StreamKey string `json:"stream_key"`
+
+	// Streaming URL. Required.
+	StreamURL string `json:"stream_url"`
+
+	// The number of pixels in each dimension that the video camera can display, required when a user
+	// enables 1080p.
+	Resolution *string `json:"resolution,omitempty"`
+}
+
+// UpdateMeetingLiveStreamStatusRequest is the request body of
+// [MeetingsService.UpdateLiveStreamStatus]. The meeting's livestream status.
+type UpdateMeetingLiveStreamStatusRequest struct {
+	// The meeting's livestream status.
+	Action *UpdateMeetingLiveStreamStatusRequestAction `json:"action,omitempty"`
+
+	// The meeting's livestreaming settings.
+	Settings *UpdateMeetingLiveStreamStatusRequestSettings `json:"settings,omitempty"`
+}
+
+// UpdateMeetingLiveStreamStatusRequestSettings is the settings field of
+// [UpdateMeetingLiveStreamStatusRequest]. The meeting's livestreaming settings.
+type UpdateMeetingLiveStreamStatusRequestSettings struct {
+	// Whether to display the name of the active speaker during a meeting's livestream.
+	ActiveSpeakerName *bool `json:"active_speaker_name,omitempty"`
+
+	// The display name of the meeting's livestream.
+	DisplayName *string `json:"display_name,omitempty"`
+
+	// The layout of the meeting's livestream.
+	Layout *UpdateMeetingLiveStreamStatusRequestSettingsLayout `json:"layout,omitempty"`
+
+	// The livestream's closed caption type for this session.
+	CloseCaption *UpdateMeetingLiveStreamStatusRequestSettingsCloseCaption `json:"close_caption,omitempty"`
+}
+
 // UpdateMeetingOptions holds the query parameters of [MeetingsService.Update].
 type UpdateMeetingOptions struct {
 	// Meeting occurrence ID.
 	OccurrenceID string `url:"occurrence_id,omitempty"`
+}
+
+// UpdateMeetingPollRequest is the request body of [PollsService.Update].
+type UpdateMeetingPollRequest struct {
+	// Whether meeting participants answer poll questions anonymously.
+	Anonymous *bool `json:"anonymous,omitempty"`
+
+	// The type of poll.
+	PollType *int `json:"poll_type,omitempty"`
+
+	// The information about the poll's questions.
+	Questions []UpdateMeetingPollRequestQuestion `json:"questions,omitzero"`
+
+	// The poll's title, up to 64 characters.
+	Title *string `json:"title,omitempty"`
+}
+
+// UpdateMeetingPollRequestQuestion is the questions field of [UpdateMeetingPollRequest].
+type UpdateMeetingPollRequestQuestion struct {
+	// The allowed maximum number of characters.
+	AnswerMaxCharacter int `json:"answer_max_character,omitempty"`
+
+	// The allowed minimum number of characters.
+	AnswerMinCharacter int `json:"answer_min_character,omitempty"`
+
+	// Whether participants must answer the question.
+	AnswerRequired *bool `json:"answer_required,omitempty"`
+
+	// The poll question's available answers.
+	Answers []string `json:"answers,omitempty"`
+
+	// Whether the correct answer is case sensitive.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// The poll question, up to 1024 characters.
+	Name string `json:"name,omitempty"`
+
+	// The information about the prompt questions.
+	Prompts []UpdateMeetingPollRequestQuestionPrompt `json:"prompts,omitempty"`
+
+	// The high score label for the rating_max_value field.
+	RatingMaxLabel string `json:"rating_max_label,omitempty"`
+
+	// The rating scale's maximum value, up to a maximum value of 10.
+	RatingMaxValue int `json:"rating_max_value,omitempty"`
+
+	// The low score label for the rating_min_value field.
+	RatingMinLabel string `json:"rating_min_label,omitempty"`
+
+	// The rating scale's minimum value.
+	RatingMinValue *int `json:"rating_min_value,omitempty"`
+
+	// The poll question's correct answer(s).
+	RightAnswers []string `json:"right_answers,omitempty"`
+
+	// Whether to display the radio selection as a drop-down box.
+	ShowAsDropdown *bool `json:"show_as_dropdown,omitempty"`
+
+	// The poll's question and answer type.
+	Type UpdateMeetingPollRequestQuestionType `json:"type,omitempty"`
+}
+
+// UpdateMeetingPollRequestQuestionPrompt is the prompts field of
+// [UpdateMeetingPollRequestQuestion].
+type UpdateMeetingPollRequestQuestionPrompt struct {
+	// The question prompt's title.
+	PromptQuestion string `json:"prompt_question,omitempty"`
+
+	// The question prompt's correct answers:
+	PromptRightAnswers []string `json:"prompt_right_answers,omitempty"`
 }
 
 // UpdateMeetingRTMSAppStatusRequest is the request body of [MeetingsService.UpdateRTMSAppStatus].
@@ -8471,6 +19636,19 @@ type UpdateMeetingStatusRequest struct {
 	Action MeetingAction `json:"action"`
 }
 
+// UpdateMeetingSurveyRequest is the request body of [SurveysService.UpdateMeeting]. Information
+// about the meeting survey.
+type UpdateMeetingSurveyRequest struct {
+	// Information about the customized meeting survey.
+	CustomSurvey *MeetingSurveyCustomSurveyRequest `json:"custom_survey,omitempty"`
+
+	// Whether the Show in the browser when the meeting ends option is enabled.
+	ShowInTheBrowser *bool `json:"show_in_the_browser,omitempty"`
+
+	// The link to the third party meeting survey.
+	ThirdPartySurvey *string `json:"third_party_survey,omitempty"`
+}
+
 // UpdateRecordingSettingsRequest is the request body of [CloudRecordingsService.UpdateSettings].
 type UpdateRecordingSettingsRequest struct {
 	// The approval type for the registration.
@@ -8546,6 +19724,101 @@ type UpdateRoleRequest struct {
 	// This field will only be displayed to accounts that are enrolled in the partner plan and follow
 	// master accounts and sub accounts structure.
 	SubAccountPrivileges *RoleSubAccountPrivilegesRequest `json:"sub_account_privileges,omitempty"`
+}
+
+// UpdateSIPPhoneRequest is the request body of [SIPPhonesService.Update].
+type UpdateSIPPhoneRequest struct {
+	// The authorization name of the user that is registered for SIP phone.
+	AuthorizationName *string `json:"authorization_name,omitempty"`
+
+	// The name or IP address of your provider's SIP domain, such as example.com.
+	Domain *string `json:"domain,omitempty"`
+
+	// The password generated for the user in the SIP account.
+	Password *Secret `json:"password,omitempty"`
+
+	// The number of minutes after which the SIP registration of the Zoom client user will expire, and
+	// the client will auto register to the SIP server.
+	RegistrationExpireTime *int `json:"registration_expire_time,omitempty"`
+
+	// The phone number associated with the user in the SIP account.
+	UserName *string `json:"user_name,omitempty"`
+
+	// The number to dial for checking voicemail.
+	VoiceMail *string `json:"voice_mail,omitempty"`
+
+	// The displayed phone number associated with the user can be either in extension format or E.164
+	// format.
+	DisplayNumber *string `json:"display_number,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server *UpdateSIPPhoneRequestServer `json:"server,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server2 *UpdateSIPPhoneRequestServer2 `json:"server_2,omitempty"`
+
+	// Defined a set of basic components of SIP network architecture, including proxy_server,
+	// register_server and transport_protocol.
+	Server3 *UpdateSIPPhoneRequestServer3 `json:"server_3,omitempty"`
+}
+
+// UpdateSIPPhoneRequestServer is the server field of [UpdateSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type UpdateSIPPhoneRequestServer struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer *string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer *string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol *UpdateSIPPhoneRequestServerTransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// UpdateSIPPhoneRequestServer2 is the server_2 field of [UpdateSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type UpdateSIPPhoneRequestServer2 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer *string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer *string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol *UpdateSIPPhoneRequestServer2TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// UpdateSIPPhoneRequestServer3 is the server_3 field of [UpdateSIPPhoneRequest]. Defined a set of
+// basic components of SIP network architecture, including proxy_server, register_server and
+// transport_protocol.
+type UpdateSIPPhoneRequestServer3 struct {
+	// The IP address of the proxy server for SIP requests.
+	ProxyServer *string `json:"proxy_server,omitempty"`
+
+	// The IP address of the server that accepts REGISTER requests.
+	RegisterServer *string `json:"register_server,omitempty"`
+
+	// Protocols supported by the SIP provider.
+	TransportProtocol *UpdateSIPPhoneRequestServer3TransportProtocol `json:"transport_protocol,omitempty"`
+}
+
+// UpdateTrackingFieldRequest is the request body of [TrackingFieldsService.Update]. Tracking field.
+type UpdateTrackingFieldRequest struct {
+	// Label or name for the tracking field.
+	Field *string `json:"field,omitempty"`
+
+	// Array of recommended values.
+	RecommendedValues []string `json:"recommended_values,omitzero"`
+
+	// Tracking field required.
+	Required *bool `json:"required,omitempty"`
+
+	// Tracking field visible.
+	Visible *bool `json:"visible,omitempty"`
 }
 
 // UpdateUserEmailRequest is the request body of [UsersService.UpdateEmail].
@@ -8725,6 +19998,37 @@ type UpdateUserStatusRequest struct {
 	Action UserStatusAction `json:"action"`
 }
 
+// UpdateUserTSPAccountRequest is the request body of [TSPService.UpdateUserAccount]. TSP account.
+type UpdateUserTSPAccountRequest struct {
+	// Conference code. Required.
+	ConferenceCode string `json:"conference_code"`
+
+	// List of dial in numbers.
+	DialInNumbers []UpdateUserTSPAccountRequestDialInNumber `json:"dial_in_numbers,omitzero"`
+
+	// Leader PIN. Required.
+	LeaderPin Secret `json:"leader_pin"`
+
+	// Telephony bridge.
+	TSPBridge *UpdateUserTSPAccountRequestTSPBridge `json:"tsp_bridge,omitempty"`
+}
+
+// UpdateUserTSPAccountRequestDialInNumber is the dial_in_numbers field of
+// [UpdateUserTSPAccountRequest].
+type UpdateUserTSPAccountRequestDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Country label, if passed, will display in place of code.
+	CountryLabel string `json:"country_label,omitempty"`
+
+	// Dial-in number.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number types.
+	Type UpdateUserTSPAccountRequestDialInNumberType `json:"type,omitempty"`
+}
+
 // UpdateWebinarBrandingNameTagRequest is the request body of
 // [WebinarsService.UpdateBrandingNameTag]. Name tag information.
 type UpdateWebinarBrandingNameTagRequest struct {
@@ -8880,6 +20184,38 @@ type UpdateWebinarSurveyRequest struct {
 
 	// The link to the third party webinar survey.
 	ThirdPartySurvey *string `json:"third_party_survey,omitempty"`
+}
+
+// UpgradeZPARequest is the request body of [DevicesService.UpgradeZPA].
+type UpgradeZPARequest struct {
+	// The ZDM group ID. Required.
+	ZdmGroupID string `json:"zdm_group_id"`
+
+	// Required.
+	Data UpgradeZPARequestData `json:"data"`
+}
+
+// UpgradeZPARequestData is the data field of [UpgradeZPARequest].
+type UpgradeZPARequestData struct {
+	FirmwareVersions []UpgradeZPARequestDataFirmwareVersion `json:"firmware_versions,omitempty"`
+
+	// Upgrade firmware.
+	UpgradeType UpgradeZPARequestDataUpgradeType `json:"upgrade_type,omitempty"`
+
+	// The app version to be upgraded.
+	AppVersion string `json:"app_version,omitempty"`
+}
+
+// UpgradeZPARequestDataFirmwareVersion is the firmware_versions field of [UpgradeZPARequestData].
+type UpgradeZPARequestDataFirmwareVersion struct {
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The firmware version.
+	Version string `json:"version,omitempty"`
+
+	// The device's model name.
+	Model string `json:"model,omitempty"`
 }
 
 // User is the response of [UsersService.Get].
@@ -9986,7 +21322,7 @@ type UserSettingsInMeetingRequest struct {
 	VirtualBackground *bool `json:"virtual_background,omitempty"`
 
 	// The user's virtual background settings.
-	VirtualBackgroundSettings *UserSettingsInMeetingVirtualBackgroundSettingsRequest `json:"virtual_background_settings,omitempty"`
+	VirtualBackgroundSettings *VirtualBackgroundSettingsRequest `json:"virtual_background_settings,omitempty"`
 
 	// This setting enables the Waiting Room feature.
 	WaitingRoom *bool `json:"waiting_room,omitempty"`
@@ -10041,22 +21377,6 @@ type UserSettingsInMeetingSignLanguageInterpretationRequest struct {
 
 	// A list of user-defined supported languages.
 	CustomLanguages []string `json:"custom_languages,omitzero"`
-}
-
-// UserSettingsInMeetingVirtualBackgroundSettingsRequest is the virtual_background_settings field of
-// [UserSettingsInMeetingRequest]. The user's virtual background settings.
-type UserSettingsInMeetingVirtualBackgroundSettingsRequest struct {
-	// This setting allows the user to upload custom virtual backgrounds.
-	AllowUploadCustom *bool `json:"allow_upload_custom,omitempty"`
-
-	// This setting allows the use of videos for virtual backgrounds.
-	AllowVideos *bool `json:"allow_videos,omitempty"`
-
-	// This setting enables virtual backgrounds.
-	Enable *bool `json:"enable,omitempty"`
-
-	// The information about the virtual background files.
-	Files []VirtualBackgroundRequest `json:"files,omitzero"`
 }
 
 // UserSettingsMeetingSecurity is the meeting_security field of [UserSettings].
@@ -10589,6 +21909,80 @@ type UserSummary struct {
 	TotalUsersCount int `json:"total_users_count,omitempty"`
 }
 
+// UserTSPAccount is the response of [TSPService.AddUserAccount] and [TSPService.GetUserAccount].
+type UserTSPAccount struct {
+	// The ID of the TSP account.
+	ID string `json:"id,omitempty"`
+
+	// Conference code: numeric value, length is less than 16.
+	ConferenceCode string `json:"conference_code,omitempty"`
+
+	// List of dial in numbers.
+	DialInNumbers []UserTSPAccountDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// Leader PIN: numeric value, length is less than 16.
+	LeaderPin Secret `json:"leader_pin,omitempty"`
+
+	// Telephony bridge.
+	TSPBridge UserTSPAccountTSPBridge `json:"tsp_bridge,omitempty"`
+}
+
+// UserTSPAccountDialInNumber is the dial_in_numbers field of [UserTSPAccount].
+type UserTSPAccountDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Country Label, if passed, will display in place of code.
+	CountryLabel string `json:"country_label,omitempty"`
+
+	// Dial-in number: length is less than 16.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number types: toll - Toll number.
+	Type UserTSPAccountDialInNumberType `json:"type,omitempty"`
+}
+
+// UserTSPAccountList is the response of [TSPService.ListUserAccounts].
+type UserTSPAccountList struct {
+	// List of the user's TSP accounts.
+	TSPAccounts []UserTSPAccountListTSPAccount `json:"tsp_accounts,omitempty"`
+}
+
+// UserTSPAccountListTSPAccount is the tsp_accounts field of [UserTSPAccountList]. Details of a TSP
+// account.
+type UserTSPAccountListTSPAccount struct {
+	// Conference code: numeric value, length is less than 16.
+	ConferenceCode string `json:"conference_code,omitempty"`
+
+	// List of dial in numbers.
+	DialInNumbers []UserTSPAccountListTSPAccountDialInNumber `json:"dial_in_numbers,omitempty"`
+
+	// The TSP account's ID.
+	ID UserTSPAccountListTSPAccountID `json:"id,omitempty"`
+
+	// Leader PIN.
+	LeaderPin Secret `json:"leader_pin,omitempty"`
+
+	// Telephony bridge.
+	TSPBridge UserTSPAccountListTSPAccountTSPBridge `json:"tsp_bridge,omitempty"`
+}
+
+// UserTSPAccountListTSPAccountDialInNumber is the dial_in_numbers field of
+// [UserTSPAccountListTSPAccount].
+type UserTSPAccountListTSPAccountDialInNumber struct {
+	// Country code.
+	Code string `json:"code,omitempty"`
+
+	// Country label, if passed, will display in place of code.
+	CountryLabel string `json:"country_label,omitempty"`
+
+	// Dial-in number.
+	Number string `json:"number,omitempty"`
+
+	// Dial-in number types.
+	Type UserTSPAccountListTSPAccountDialInNumberType `json:"type,omitempty"`
+}
+
 // UserToken is the response of [UsersService.GetMyZAK] and [UsersService.GetToken].
 type UserToken struct {
 	// The user's ZAK.
@@ -10601,8 +21995,8 @@ type VanityNameCheck struct {
 	Existed bool `json:"existed,omitempty"`
 }
 
-// VirtualBackground is the response of [GroupsService.UploadVirtualBackground] and
-// [UsersService.UploadVirtualBackground].
+// VirtualBackground is the response of [GroupsService.UploadVirtualBackground],
+// [UsersService.UploadVirtualBackground] and [AccountsService.UploadVirtualBackground].
 type VirtualBackground struct {
 	// The file's unique identifier.
 	ID string `json:"id,omitempty"`
@@ -10620,8 +22014,7 @@ type VirtualBackground struct {
 	Type string `json:"type,omitempty"`
 }
 
-// VirtualBackgroundRequest is the files field of
-// [UserSettingsInMeetingVirtualBackgroundSettingsRequest].
+// VirtualBackgroundRequest is the files field of [VirtualBackgroundSettingsRequest].
 type VirtualBackgroundRequest struct {
 	// The virtual background file's ID.
 	ID string `json:"id,omitempty"`
@@ -10639,8 +22032,8 @@ type VirtualBackgroundRequest struct {
 	Type string `json:"type,omitempty"`
 }
 
-// VirtualBackgroundSettings is the virtual_background_settings field of [GroupSettingsInMeeting]
-// and [UserSettingsInMeeting].
+// VirtualBackgroundSettings is the virtual_background_settings field of [AccountSettingsInMeeting],
+// [GroupSettingsInMeeting] and [UserSettingsInMeeting].
 type VirtualBackgroundSettings struct {
 	// Allow users to upload custom backgrounds.
 	AllowUploadCustom bool `json:"allow_upload_custom,omitempty"`
@@ -10648,14 +22041,31 @@ type VirtualBackgroundSettings struct {
 	// Allow use of videos for virtual backgrounds.
 	AllowVideos bool `json:"allow_videos,omitempty"`
 
-	// Enable virtual backgrounds.
+	// Enable virtual background.
 	Enable bool `json:"enable,omitempty"`
 
 	Files []VirtualBackground `json:"files,omitempty"`
 }
 
-// WaitingRoomSettings is the waiting_room_settings field of [GroupSettingsMeetingSecurity] and
-// [UserSettingsMeetingSecurity]. Information about the waiting room settings.
+// VirtualBackgroundSettingsRequest is the virtual_background_settings field of
+// [AccountSettingsInMeetingRequest] and [UserSettingsInMeetingRequest].
+type VirtualBackgroundSettingsRequest struct {
+	// Whether to allow user to upload custom Virtual Backgrounds.
+	AllowUploadCustom *bool `json:"allow_upload_custom,omitempty"`
+
+	// Whether to allow the use of videos for Virtual Backgrounds.
+	AllowVideos *bool `json:"allow_videos,omitempty"`
+
+	// Whether to enable Virtual Backgrounds.
+	Enable *bool `json:"enable,omitempty"`
+
+	// Information about the Virtual Background files.
+	Files []VirtualBackgroundRequest `json:"files,omitzero"`
+}
+
+// WaitingRoomSettings is the waiting_room_settings field of [GroupSettingsMeetingSecurity],
+// [UserSettingsMeetingSecurity] and [AccountSettingsMeetingSecurity]. Information about the waiting
+// room settings.
 type WaitingRoomSettings struct {
 	// The type of participants to be admitted to the waiting room.
 	ParticipantsToPlaceInWaitingRoom int `json:"participants_to_place_in_waiting_room,omitempty"`
@@ -10669,8 +22079,8 @@ type WaitingRoomSettings struct {
 }
 
 // WaitingRoomSettingsRequest is the waiting_room_settings field of
-// [GroupSettingsMeetingSecurityRequest] and [UserSettingsMeetingSecurityRequest]. Information about
-// the waiting room settings.
+// [GroupSettingsMeetingSecurityRequest], [UserSettingsMeetingSecurityRequest] and
+// [AccountSettingsMeetingSecurityRequest]. Information about the waiting room settings.
 type WaitingRoomSettingsRequest struct {
 	// The type of participants to be admitted to the waiting room.
 	ParticipantsToPlaceInWaitingRoom *int `json:"participants_to_place_in_waiting_room,omitempty"`
@@ -10826,26 +22236,26 @@ type WebinarChatSettings struct {
 	Enable bool `json:"enable,omitempty"`
 }
 
-// WebinarChatSettingsRequest is the webinar_chat field of [GroupSettingsInMeetingRequest] and
-// [UserSettingsInMeetingRequest].
+// WebinarChatSettingsRequest is the webinar_chat field of [AccountSettingsInMeetingRequest],
+// [GroupSettingsInMeetingRequest] and [UserSettingsInMeetingRequest].
 type WebinarChatSettingsRequest struct {
-	// Allow webinar attendees to chat witn others in the webinar.
+	// Who to let webinar attendees chat with.
 	AllowAttendeesChatWith *int `json:"allow_attendees_chat_with,omitempty"`
 
 	// Whether to automatically save chat messages to a local file on the host's computer when the
 	// webinar ends.
 	AllowAutoSaveLocalChatFile *bool `json:"allow_auto_save_local_chat_file,omitempty"`
 
-	// Allow webinar panelists to chat with others in the webinar.
+	// Who to let webinar panelists chat with.
 	AllowPanelistsChatWith *int `json:"allow_panelists_chat_with,omitempty"`
 
 	// Whether to allow webinar panelists to send direct messages to other panelists.
 	AllowPanelistsSendDirectMessage *bool `json:"allow_panelists_send_direct_message,omitempty"`
 
-	// Whether webinar attendees can save chats.
+	// Whether to allow webinar attendees to save chats.
 	AllowUsersSaveChats *int `json:"allow_users_save_chats,omitempty"`
 
-	// By default, who to allow webinar attendees to chat with.
+	// By default, allow webinar attendees to chat with:
 	DefaultAttendeesChatWith *int `json:"default_attendees_chat_with,omitempty"`
 
 	// Whether to allow webinar participants to send chat messages.
@@ -10936,31 +22346,31 @@ type WebinarLiveStream struct {
 	Resolution string `json:"resolution,omitempty"`
 }
 
-// WebinarLiveStreamingSettings is the webinar_live_streaming field of [GroupSettingsInMeeting] and
-// [UserSettingsInMeeting].
+// WebinarLiveStreamingSettings is the webinar_live_streaming field of [AccountSettingsInMeeting],
+// [GroupSettingsInMeeting] and [UserSettingsInMeeting].
 type WebinarLiveStreamingSettings struct {
 	// The specific instructions to allow your account's meeting hosts to configure a custom
 	// livestream.
 	CustomServiceInstructions string `json:"custom_service_instructions,omitempty"`
 
-	// Whether webinar livestreaming is enabled.
+	// Whether to enable webinar livestreaming.
 	Enable bool `json:"enable,omitempty"`
 
 	// Whether to notify users to watch the livestream.
 	LiveStreamingReminder bool `json:"live_streaming_reminder,omitempty"`
 
-	// The available livestreaming services.
+	// The available livestreaming services:
 	LiveStreamingService []string `json:"live_streaming_service,omitempty"`
 }
 
 // WebinarLiveStreamingSettingsRequest is the webinar_live_streaming field of
-// [GroupSettingsInMeetingRequest] and [UserSettingsInMeetingRequest].
+// [AccountSettingsInMeetingRequest], [GroupSettingsInMeetingRequest] and
+// [UserSettingsInMeetingRequest].
 type WebinarLiveStreamingSettingsRequest struct {
-	// The specific instructions to allow your account's meeting hosts to configure a custom
-	// livestream.
+	// The specific instructions to allow the account's meeting hosts to configure a custom livestream.
 	CustomServiceInstructions *string `json:"custom_service_instructions,omitempty"`
 
-	// Whether webinar livestreaming is enabled.
+	// Whether to enable webinar livestreaming.
 	Enable *bool `json:"enable,omitempty"`
 
 	// Whether to notify users to watch the livestream.
@@ -11752,4 +23162,171 @@ func (l *WebinarTemplateList) pageInfo() (string, int) { return "", l.TotalRecor
 type WebinarToken struct {
 	// The generated webinar token.
 	Token Secret `json:"token,omitempty"`
+}
+
+// ZDMGroupList is the response of [DevicesService.ListZDMGroups].
+type ZDMGroupList struct {
+	// All ZDM group information under current account.
+	Groups []ZDMGroupListGroup `json:"groups,omitempty"`
+
+	// Use the next page token to paginate through a large set of results.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The total number of records returned from a single API call.
+	PageSize int `json:"page_size,omitempty"`
+}
+
+func (l *ZDMGroupList) pageInfo() (string, int) { return l.NextPageToken, 0 }
+
+// ZDMGroupListGroup is the groups field of [ZDMGroupList].
+type ZDMGroupListGroup struct {
+	// The ZDM group's unique ID.
+	ZdmGroupID string `json:"zdm_group_id,omitempty"`
+
+	// The ZDM group's name.
+	Name string `json:"name,omitempty"`
+
+	// The ZDM group's describe.
+	Description string `json:"description,omitempty"`
+}
+
+// ZPASettings is the response of [DevicesService.GetZPASettings].
+type ZPASettings struct {
+	// The user's language.
+	Language string `json:"language,omitempty"`
+
+	// The user's timezone.
+	Timezone string `json:"timezone,omitempty"`
+
+	// The ZPA information.
+	DeviceInfos []ZPASettingsDeviceInfo `json:"device_infos,omitempty"`
+}
+
+// ZPASettingsDeviceInfo is the device_infos field of [ZPASettings].
+type ZPASettingsDeviceInfo struct {
+	// The device ID.
+	DeviceID string `json:"device_id,omitempty"`
+
+	// The device type.
+	DeviceType string `json:"device_type,omitempty"`
+
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The device's model name.
+	Model string `json:"model,omitempty"`
+
+	// The device's status, either online or offline.
+	Status ZPASettingsDeviceInfoStatus `json:"status,omitempty"`
+
+	// The device policy.
+	Policy *ZPASettingsDeviceInfoPolicy `json:"policy,omitempty"`
+}
+
+// ZPASettingsDeviceInfoPolicy is the policy field of [ZPASettingsDeviceInfo]. The device policy.
+type ZPASettingsDeviceInfoPolicy struct {
+	HotDesking *ZPASettingsDeviceInfoPolicyHotDesking `json:"hot_desking,omitempty"`
+
+	CallControl *ZPASettingsDeviceInfoPolicyCallControl `json:"call_control,omitempty"`
+}
+
+// ZPASettingsDeviceInfoPolicyCallControl is the call_control field of
+// [ZPASettingsDeviceInfoPolicy].
+type ZPASettingsDeviceInfoPolicyCallControl struct {
+	// This field lets the call control feature to the current device.
+	Status ZPASettingsDeviceInfoPolicyCallControlStatus `json:"status,omitempty"`
+}
+
+// ZPASettingsDeviceInfoPolicyHotDesking is the hot_desking field of [ZPASettingsDeviceInfoPolicy].
+type ZPASettingsDeviceInfoPolicyHotDesking struct {
+	// The device's status, either online or offline.
+	Status ZPASettingsDeviceInfoPolicyHotDeskingStatus `json:"status,omitempty"`
+}
+
+// ZPAVersions is the response of [DevicesService.GetZPAVersions]. Information about the version
+// list.
+type ZPAVersions struct {
+	// List of firmware that can be upgraded.
+	FirmwareVersions []ZPAVersionsFirmwareVersion `json:"firmware_versions,omitempty"`
+
+	// List of app versions that can be upgraded.
+	AppVersions []string `json:"app_versions,omitempty"`
+}
+
+// ZPAVersionsFirmwareVersion is the firmware_versions field of [ZPAVersions]. Details of firmware
+// that the vendor can upgrade.
+type ZPAVersionsFirmwareVersion struct {
+	// The device's manufacturer.
+	Vendor string `json:"vendor,omitempty"`
+
+	// The device's model name.
+	Model string `json:"model,omitempty"`
+
+	// The package version.
+	Version string `json:"version,omitempty"`
+
+	// The prompt information for this version.
+	WarnInfo string `json:"warn_info,omitempty"`
+}
+
+// ZoomRoomIssueList is the response of [DashboardsService.ListZoomRoomIssues].
+type ZoomRoomIssueList struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The next page token is used to paginate through large result sets.
+	NextPageToken string `json:"next_page_token,omitempty"`
+
+	// The number of pages returned for the request made.
+	PageCount int `json:"page_count,omitempty"`
+
+	// The number of records returned within a single API call.
+	PageSize int `json:"page_size,omitempty"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	IssueDetails []ZoomRoomIssueListIssueDetail `json:"issue_details,omitempty"`
+}
+
+func (l *ZoomRoomIssueList) pageInfo() (string, int) { return l.NextPageToken, l.TotalRecords }
+
+// ZoomRoomIssueListIssueDetail is the issue_details field of [ZoomRoomIssueList].
+type ZoomRoomIssueListIssueDetail struct {
+	// Zoom Room Issue Detail.
+	Issue string `json:"issue,omitempty"`
+
+	// Time at which the issue was encountered.
+	Time Time `json:"time,omitzero"`
+}
+
+// ZoomRoomsWithIssues is the response of [DashboardsService.ListZoomRoomsWithIssues].
+type ZoomRoomsWithIssues struct {
+	// Start date for this report.
+	From Date `json:"from,omitzero"`
+
+	// End date for this report.
+	To Date `json:"to,omitzero"`
+
+	// The number of all records available across pages.
+	TotalRecords int `json:"total_records,omitempty"`
+
+	ZoomRooms []ZoomRoomsWithIssuesZoomRoom `json:"zoom_rooms,omitempty"`
+}
+
+func (l *ZoomRoomsWithIssues) pageInfo() (string, int) { return "", l.TotalRecords }
+
+// ZoomRoomsWithIssuesZoomRoom is the zoom_rooms field of [ZoomRoomsWithIssues].
+type ZoomRoomsWithIssuesZoomRoom struct {
+	// Zoom Room ID.
+	ID string `json:"id,omitempty"`
+
+	// Issue Count of Zoom Room.
+	IssuesCount int `json:"issues_count,omitempty"`
+
+	// Zoom Room Name.
+	RoomName string `json:"room_name,omitempty"`
 }

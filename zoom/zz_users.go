@@ -675,6 +675,35 @@ func (s *UsersService) ListMeetingSummaryTemplates(ctx context.Context, userID s
 	return &out, resp, nil
 }
 
+// ListPACAccounts lists a user's PAC accounts.
+//
+// Retrieve a list of a user's personal audio conference (PAC) accounts. For user-level apps, pass
+// the me value instead of the userId parameter.
+//
+// PAC allows Pro or higher account holders to host meetings through PSTN (phone dial-in) only.
+//
+// Prerequisites
+//
+//   - A Pro or higher plan with an Audio Conferencing subscription.
+//   - The Personal Audio Conference setting enabled in the user's profile.
+//
+// Scopes: pac:read:admin, pac:read
+// Rate limit label: LIGHT
+//
+// Zoom API: GET /users/{userId}/pac (userPACs)
+// Reference: https://developers.zoom.us/docs/api/meetings/#tag/pac/GET/users/{userId}/pac
+func (s *UsersService) ListPACAccounts(ctx context.Context, userID string) (*PACAccountList, *Response, error) {
+	if userID == "" {
+		return nil, nil, errRequired(opUsersListPACAccounts, "userID")
+	}
+	var out PACAccountList
+	resp, err := s.client.call(ctx, opUsersListPACAccounts, buildPath(opUsersListPACAccounts.Path, userID), nil, nil, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	return &out, resp, nil
+}
+
 // ListSchedulers lists user schedulers.
 //
 // List all of a user's schedulers. For user-level apps, pass the me value instead of the userId

@@ -143,11 +143,27 @@ func sample(ref *openapi3.SchemaRef, depth int) any {
 		}
 		return out
 	}
-	if len(sc.OneOf) > 0 {
-		return sample(sc.OneOf[0], depth+1)
-	}
-	if len(sc.AnyOf) > 0 {
-		return sample(sc.AnyOf[0], depth+1)
+	if alts := append(append([]*openapi3.SchemaRef(nil), sc.OneOf...), sc.AnyOf...); len(alts) > 0 {
+		// The first member whose sample the whole schema accepts: a
+		// document can type a field as a string and offer an object member
+		// it never allows (see spec.Contradictions).
+		var first, typed any
+		for i, alt := range alts {
+			v := sample(alt, depth+1)
+			if i == 0 {
+				first = v
+			}
+			if validJSON(sc, v) {
+				return v
+			}
+			if typed == nil && sc.Type != nil && alt.Value != nil && alt.Value.Type != nil && sc.Type.Permits(alt.Value.Type.Slice()[0]) {
+				typed = v
+			}
+		}
+		if typed != nil {
+			return typed
+		}
+		return first
 	}
 	if len(sc.Enum) > 0 {
 		return sc.Enum[0]
@@ -246,4 +262,17 @@ func sampleString(sc *openapi3.Schema) any {
 		s += strings.Repeat("x", int(sc.MinLength)-len(s))
 	}
 	return s
+}
+
+// validJSON reports whether v, as JSON, validates against sc.
+func validJSON(sc *openapi3.Schema, v any) bool {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false
+	}
+	var w any
+	if json.Unmarshal(b, &w) != nil {
+		return false
+	}
+	return sc.VisitJSON(w) == nil
 }

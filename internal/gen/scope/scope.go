@@ -30,9 +30,9 @@ type Event struct {
 // order of the generated operations).
 func Documents() []Document {
 	return []Document{
-		{"Meetings.json", "meetings.json", "meetings", []string{"Meetings", "Invitation & Registration", "Webinars", "Reports", "Cloud Recording"}},
-		{"Users.json", "users.json", "users", []string{"Users", "Groups"}},
-		{"Accounts.json", "accounts.json", "accounts", []string{"Roles"}},
+		{"Meetings.json", "meetings.json", "meetings", []string{"Meetings", "Invitation & Registration", "Webinars", "Reports", "Cloud Recording", "Polls", "Surveys", "Summaries", "Live streaming", "Templates", "TSP", "Tracking Field", "H323 Devices", "SIP Phone", "Archiving", "In-Meeting Apps", "In-Meeting Features", "PAC", "Devices"}},
+		{"Users.json", "users.json", "users", []string{"Users", "Groups", "Contact Groups", "Divisions"}},
+		{"Accounts.json", "accounts.json", "accounts", []string{"Roles", "Accounts", "Dashboards", "Data Requests", "Information Barriers", "Survey Management"}},
 		{"Team_Chat.json", "team_chat.json", "team-chat", []string{"Contacts"}},
 	}
 }

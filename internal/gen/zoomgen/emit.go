@@ -459,8 +459,13 @@ func (g *gen) emitTypes() string {
 			if f := t.byJSON["next_page_token"]; f != nil && f.Ref.kind == "string" {
 				np = "l." + f.GoName
 			}
-			if f := t.byJSON["total_records"]; f != nil && f.Ref.kind == "int" {
-				tr = "l." + f.GoName
+			if f := t.byJSON["total_records"]; f != nil {
+				switch f.Ref.kind {
+				case "int":
+					tr = "l." + f.GoName
+				case "int64", "float": // documented as int64 or as a number
+					tr = "int(l." + f.GoName + ")"
+				}
 			}
 			fmt.Fprintf(&b, "func (l *%s) pageInfo() (string, int) { return %s, %s }\n\n", t.Name, np, tr)
 		}

@@ -73,6 +73,8 @@ func (d opDef) rate(label string) opDef { d.Rate = label; return d }
 
 func (d opDef) dates(w dateWindow) opDef { d.Dates = &w; return d }
 
+func (d opDef) query(kinds map[string]string) opDef { d.Query = kinds; return d }
+
 // operations maps every covered operationId to its Go names.
 var operations = map[string]opDef{
 	// Meetings document, tags Meetings and Invitation & Registration.
@@ -199,6 +201,96 @@ var operations = map[string]opDef{
 	"GetMeetingTranscript":              def("CloudRecordings", "GetTranscript", "GetMeetingTranscript", "MeetingTranscript"),
 	"DeleteMeetingTranscript":           def("CloudRecordings", "DeleteTranscript", "DeleteMeetingTranscript", ""),
 
+	// Meetings document, tags Live streaming, In-Meeting Apps and
+	// In-Meeting Features: calls about one meeting, beside the Webinars
+	// service's counterparts.
+	"meetingLiveStreamingJoinToken":  def("Meetings", "GetLiveStreamingJoinToken", "GetMeetingLiveStreamingJoinToken", "JoinToken"),
+	"getMeetingLiveStreamDetails":    def("Meetings", "GetLiveStream", "GetMeetingLiveStream", "MeetingLiveStream"),
+	"meetingLiveStreamUpdate":        def("Meetings", "UpdateLiveStream", "UpdateMeetingLiveStream", ""),
+	"meetingLiveStreamStatusUpdate":  def("Meetings", "UpdateLiveStreamStatus", "UpdateMeetingLiveStreamStatus", ""),
+	"meetingAppAdd":                  def("Meetings", "AddApp", "AddMeetingApp", "MeetingApp"),
+	"meetingAppDelete":               def("Meetings", "DeleteApp", "DeleteMeetingApp", ""),
+	"deleteMeetingChatMessageById":   def("Meetings", "DeleteLiveChatMessage", "DeleteLiveMeetingChatMessage", ""),
+	"updateMeetingChatMessageById":   def("Meetings", "UpdateLiveChatMessage", "UpdateLiveMeetingChatMessage", ""),
+	"inMeetingControl":               def("Meetings", "Control", "ControlLiveMeeting", ""),
+	"meetingLocalRecordingJoinToken": def("Meetings", "GetLocalRecordingJoinToken", "GetMeetingLocalRecordingJoinToken", "JoinToken"),
+	"meetingToken":                   def("Meetings", "GetToken", "GetMeetingToken", "MeetingToken"),
+
+	// Meetings document, tag Polls.
+	"createBatchPolls":     def("Polls", "CreateBatch", "CreateBatchMeetingPolls", "MeetingPollBatch"),
+	"meetingPolls":         def("Polls", "List", "ListMeetingPolls", "MeetingPollList"),
+	"meetingPollCreate":    def("Polls", "Create", "CreateMeetingPoll", "MeetingPoll"),
+	"meetingPollGet":       def("Polls", "Get", "GetMeetingPoll", "MeetingPoll"),
+	"meetingPollUpdate":    def("Polls", "Update", "UpdateMeetingPoll", ""),
+	"meetingPollDelete":    def("Polls", "Delete", "DeleteMeetingPoll", ""),
+	"listPastMeetingPolls": def("Polls", "ListPastResults", "ListPastMeetingPollResults", "PastMeetingPollResults"),
+
+	// Meetings document, tag Surveys.
+	"meetingSurveyGet":    def("Surveys", "GetMeeting", "GetMeetingSurvey", "MeetingSurvey"),
+	"meetingSurveyDelete": def("Surveys", "DeleteMeeting", "DeleteMeetingSurvey", ""),
+	"meetingSurveyUpdate": def("Surveys", "UpdateMeeting", "UpdateMeetingSurvey", "").like("MeetingSurvey"),
+
+	// Meetings document, tag Summaries.
+	"Listmeetingsummaries":          def("Summaries", "List", "ListMeetingSummaries", "MeetingSummaryList"),
+	"Getameetingsummary":            def("Summaries", "Get", "GetMeetingSummary", "MeetingSummary"),
+	"Deletemeetingorwebinarsummary": def("Summaries", "Delete", "DeleteMeetingSummary", ""),
+
+	// Meetings document, tag Templates.
+	"listMeetingTemplates":  def("Templates", "List", "ListMeetingTemplates", "MeetingTemplateList"),
+	"meetingTemplateCreate": def("Templates", "Create", "CreateMeetingTemplate", "CreatedMeetingTemplate"),
+
+	// Meetings document, tags TSP and PAC.
+	"tsp":           def("TSP", "Get", "GetAccountTSP", "AccountTSP"),
+	"tspUpdate":     def("TSP", "Update", "UpdateAccountTSP", ""),
+	"userTSPs":      def("TSP", "ListUserAccounts", "ListUserTSPAccounts", "UserTSPAccountList"),
+	"userTSPCreate": def("TSP", "AddUserAccount", "AddUserTSPAccount", "UserTSPAccount"),
+	"tspUrlUpdate":  def("TSP", "SetUserGlobalDialInURL", "SetUserTSPGlobalDialInURL", ""),
+	"userTSP":       def("TSP", "GetUserAccount", "GetUserTSPAccount", "UserTSPAccount"),
+	"userTSPDelete": def("TSP", "DeleteUserAccount", "DeleteUserTSPAccount", ""),
+	"userTSPUpdate": def("TSP", "UpdateUserAccount", "UpdateUserTSPAccount", "").body("UpdateUserTSPAccountRequest"),
+	"userPACs":      def("Users", "ListPACAccounts", "ListUserPACAccounts", "PACAccountList"),
+
+	// Meetings document, tag Tracking Field.
+	"trackingfieldList":   def("TrackingFields", "List", "ListTrackingFields", "TrackingFieldList"),
+	"trackingfieldCreate": def("TrackingFields", "Create", "CreateTrackingField", "TrackingField"),
+	"trackingfieldGet":    def("TrackingFields", "Get", "GetTrackingField", "TrackingField"),
+	"trackingfieldDelete": def("TrackingFields", "Delete", "DeleteTrackingField", ""),
+	"trackingfieldUpdate": def("TrackingFields", "Update", "UpdateTrackingField", ""),
+
+	// Meetings document, tags H323 Devices and SIP Phone.
+	"deviceList":           def("H323Devices", "List", "ListH323Devices", "H323DeviceList"),
+	"deviceCreate":         def("H323Devices", "Create", "CreateH323Device", "H323Device"),
+	"deviceDelete":         def("H323Devices", "Delete", "DeleteH323Device", ""),
+	"deviceUpdate":         def("H323Devices", "Update", "UpdateH323Device", ""),
+	"ListSIPPhonePhones":   def("SIPPhones", "List", "ListSIPPhones", "SIPPhoneList"),
+	"EnableSIPPhonePhones": def("SIPPhones", "Enable", "EnableSIPPhone", "SIPPhone"),
+	"deleteSIPPhonePhones": def("SIPPhones", "Delete", "DeleteSIPPhone", ""),
+	"UpdateSIPPhonePhones": def("SIPPhones", "Update", "UpdateSIPPhone", ""),
+
+	// Meetings document, tag Devices (Zoom Device Management and Zoom
+	// Phone Appliances).
+	"listDevices":                           def("Devices", "List", "ListDevices", "DeviceList"),
+	"addDevice":                             def("Devices", "Add", "AddDevice", ""),
+	"Getzdmgroupinfo":                       def("Devices", "ListZDMGroups", "ListZDMGroups", "ZDMGroupList"),
+	"Assigndevicetoauser/commonarea":        def("Devices", "AssignZPA", "AssignZPADevice", ""),
+	"GetZpaDeviceListProfileSettingOfaUser": def("Devices", "GetZPASettings", "GetZPASettings", "ZPASettings"),
+	"UpgradeZpas/app":                       def("Devices", "UpgradeZPA", "UpgradeZPA", ""),
+	"DeleteZpaDeviceByVendorAndMacAddress":  def("Devices", "DeleteZPA", "DeleteZPADevice", ""),
+	"GetZpaVersioninfo":                     def("Devices", "GetZPAVersions", "GetZPAVersions", "ZPAVersions"),
+	"getDevice":                             def("Devices", "Get", "GetDevice", "Device"),
+	"deleteDevice":                          def("Devices", "Delete", "DeleteDevice", ""),
+	"updateDevice":                          def("Devices", "Update", "UpdateDevice", ""),
+	"assginGroup":                           def("Devices", "AssignGroup", "AssignDeviceGroup", ""),
+	"changeDeviceAssociation":               def("Devices", "ChangeAssociation", "ChangeDeviceAssociation", ""),
+
+	// Meetings document, tag Archiving.
+	"listArchivedFiles":                 def("Archiving", "ListFiles", "ListArchivedFiles", "ArchivedFileList"),
+	"getArchivedFileStatistics":         def("Archiving", "GetStatistics", "GetArchivedFileStatistics", "ArchivedFileStatistics"),
+	"updateArchivedFile":                def("Archiving", "UpdateFile", "UpdateArchivedFile", ""),
+	"meetingLocalArchivingArchiveToken": def("Archiving", "GetMeetingToken", "GetMeetingLocalArchivingToken", "JoinToken"),
+	"getArchivedFiles":                  def("Archiving", "GetMeetingFiles", "GetMeetingArchivedFiles", "MeetingArchivedFiles"),
+	"deleteArchivedFiles":               def("Archiving", "DeleteMeetingFiles", "DeleteMeetingArchivedFiles", ""),
+
 	// Users document, tag Users.
 	"users":                      def("Users", "List", "ListUsers", "UserList"),
 	"userCreate":                 def("Users", "Create", "CreateUser", "CreatedUser"),
@@ -259,6 +351,25 @@ var operations = map[string]opDef{
 	"uploadGroupVB":                   def("Groups", "UploadVirtualBackground", "UploadGroupVirtualBackground", "VirtualBackground").upload("file"),
 	"delGroupVB":                      def("Groups", "DeleteVirtualBackgrounds", "DeleteGroupVirtualBackgrounds", ""),
 
+	// Users document, tag Contact Groups.
+	"contactGroups":            def("ContactGroups", "List", "ListContactGroups", "ContactGroupList"),
+	"contactGroupCreate":       def("ContactGroups", "Create", "CreateContactGroup", "CreatedContactGroup"),
+	"contactGroup":             def("ContactGroups", "Get", "GetContactGroup", "ContactGroup"),
+	"contactGroupDelete":       def("ContactGroups", "Delete", "DeleteContactGroup", ""),
+	"contactGroupUpdate":       def("ContactGroups", "Update", "UpdateContactGroup", ""),
+	"contactGroupMembers":      def("ContactGroups", "ListMembers", "ListContactGroupMembers", "ContactGroupMemberList"),
+	"contactGroupMemberAdd":    def("ContactGroups", "AddMembers", "AddContactGroupMembers", "AddedContactGroupMembers"),
+	"contactGroupMemberRemove": def("ContactGroups", "RemoveMembers", "RemoveContactGroupMembers", ""),
+
+	// Users document, tag Divisions.
+	"listDivisions":        def("Divisions", "List", "ListDivisions", "DivisionList"),
+	"Createadivision":      def("Divisions", "Create", "CreateDivision", "CreatedDivision"),
+	"Getdivision":          def("Divisions", "Get", "GetDivision", "Division"),
+	"Deletedivision":       def("Divisions", "Delete", "DeleteDivision", ""),
+	"Updateadivision":      def("Divisions", "Update", "UpdateDivision", ""),
+	"listDivisionMembers":  def("Divisions", "ListMembers", "ListDivisionMembers", "DivisionMemberList"),
+	"assigndivisionMember": def("Divisions", "AssignMembers", "AssignDivisionMembers", "AssignedDivisionMembers"),
+
 	// Accounts document, tag Roles.
 	"roles":              def("Roles", "List", "ListRoles", "RoleList"),
 	"createRole":         def("Roles", "Create", "CreateRole", "Role").decode("Role"), // Zoom answers 201 with the role
@@ -268,6 +379,67 @@ var operations = map[string]opDef{
 	"roleMembers":        def("Roles", "ListMembers", "ListRoleMembers", "RoleMemberList"),
 	"AddRoleMembers":     def("Roles", "AddMembers", "AddRoleMembers", "AddedRoleMembers"),
 	"roleMemberDelete":   def("Roles", "DeleteMember", "DeleteRoleMember", ""),
+
+	// Accounts document, tag Accounts.
+	"getAccountLockSettings":            def("Accounts", "GetLockSettings", "GetAccountLockSettings", "AccountLockSettings"),
+	"UpdateLockedSettings":              def("Accounts", "UpdateLockSettings", "UpdateAccountLockSettings", "").like("AccountLockSettings"),
+	"accountManagedDomain":              def("Accounts", "GetManagedDomains", "GetAccountManagedDomains", "AccountManagedDomains"),
+	"UpdateTheAccountOwner":             def("Accounts", "UpdateOwner", "UpdateAccountOwner", ""),
+	"accountSettings":                   def("Accounts", "GetSettings", "GetAccountSettings", "AccountSettings"),
+	"accountSettingsUpdate":             def("Accounts", "UpdateSettings", "UpdateAccountSettings", "").like("AccountSettings"),
+	"accountSettingsRegistration":       def("Accounts", "GetRegistrationSettings", "GetAccountRegistrationSettings", "AccountRegistrationSettings"),
+	"accountSettingsRegistrationUpdate": def("Accounts", "UpdateRegistrationSettings", "UpdateAccountRegistrationSettings", "").like("AccountRegistrationSettings"),
+	"uploadVB":                          def("Accounts", "UploadVirtualBackground", "UploadAccountVirtualBackground", "VirtualBackground").upload("file"),
+	"delVB":                             def("Accounts", "DeleteVirtualBackgrounds", "DeleteAccountVirtualBackgrounds", ""),
+	"accountTrustedDomain":              def("Accounts", "GetTrustedDomains", "GetAccountTrustedDomains", "AccountTrustedDomains"),
+
+	// Accounts document, tag Dashboards.
+	"dashboardChat":                    def("Dashboards", "GetChat", "GetChatMetrics", "ChatMetrics").dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardClientFeedback":          def("Dashboards", "ListClientFeedback", "ListClientFeedback", "ClientFeedbackList").dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardClientFeedbackDetail":    def("Dashboards", "GetClientFeedback", "GetClientFeedback", "ClientFeedbackDetail").dates(dateWindow{Lookback: 6}),
+	"listMeetingSatisfaction":          def("Dashboards", "ListMeetingSatisfaction", "ListMeetingSatisfaction", "MeetingSatisfactionList").dates(dateWindow{Lookback: 6}),
+	"getClientVersions":                def("Dashboards", "ListClientVersions", "ListClientVersions", "ClientVersionList"),
+	"dashboardCRC":                     def("Dashboards", "GetCRCPortUsage", "GetCRCPortUsage", "CRCPortUsage").dates(dateWindow{Required: true}),
+	"dashboardIssueZoomRoom":           def("Dashboards", "ListZoomRoomsWithIssues", "ListZoomRoomsWithIssues", "ZoomRoomsWithIssues").dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardIssueDetailZoomRoom":     def("Dashboards", "ListZoomRoomIssues", "ListZoomRoomIssues", "ZoomRoomIssueList").dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardMeetings":                def("Dashboards", "ListMeetings", "ListDashboardMeetings", "DashboardMeetingList").query(map[string]string{"from": "date", "to": "date"}).dates(dateWindow{Required: true, Lookback: 6}),
+	"dashboardMeetingDetail":           def("Dashboards", "GetMeeting", "GetDashboardMeeting", "DashboardMeeting"),
+	"dashboardMeetingParticipants":     def("Dashboards", "ListMeetingParticipants", "ListDashboardMeetingParticipants", "DashboardMeetingParticipantList"),
+	"dashboardMeetingParticipantsQOS":  def("Dashboards", "ListMeetingParticipantsQOS", "ListMeetingParticipantsQOS", "ParticipantQOSList"),
+	"participantFeedback":              def("Dashboards", "ListMeetingFeedback", "ListMeetingFeedback", "ParticipantFeedbackList"),
+	"dashboardMeetingParticipantShare": def("Dashboards", "ListMeetingSharing", "ListMeetingSharing", "ParticipantSharingList"),
+	"dashboardMeetingParticipantQOS":   def("Dashboards", "GetMeetingParticipantQOS", "GetMeetingParticipantQOS", "ParticipantQOS"),
+	"dashboardQuality":                 def("Dashboards", "GetQuality", "GetQualityScores", "QualityScores"),
+	"dashboardWebinars":                def("Dashboards", "ListWebinars", "ListDashboardWebinars", "DashboardWebinarList"),
+	"dashboardWebinarDetail":           def("Dashboards", "GetWebinar", "GetDashboardWebinar", "DashboardWebinar"),
+	"dashboardWebinarParticipants":     def("Dashboards", "ListWebinarParticipants", "ListDashboardWebinarParticipants", "DashboardWebinarParticipantList"),
+	"dashboardWebinarParticipantsQOS":  def("Dashboards", "ListWebinarParticipantsQOS", "ListWebinarParticipantsQOS", "ParticipantQOSList"),
+	"participantWebinarFeedback":       def("Dashboards", "ListWebinarFeedback", "ListWebinarFeedback", "ParticipantFeedbackList"),
+	"dashboardWebinarParticipantShare": def("Dashboards", "ListWebinarSharing", "ListWebinarSharing", "ParticipantSharingList"),
+	"dashboardWebinarParticipantQOS":   def("Dashboards", "GetWebinarParticipantQOS", "GetWebinarParticipantQOS", "ParticipantQOS"),
+	"dashboardZoomRooms":               def("Dashboards", "ListZoomRooms", "ListDashboardZoomRooms", "DashboardZoomRoomList"),
+	"dashboardZoomRoomIssue":           def("Dashboards", "ListTopZoomRoomIssues", "ListTopZoomRoomIssues", "TopZoomRoomIssues"),
+	"dashboardZoomRoom":                def("Dashboards", "GetZoomRoom", "GetDashboardZoomRoom", "DashboardZoomRoom"),
+
+	// Accounts document, tag Data Requests.
+	"DownloadfilesfromDataRequest":       def("DataRequests", "GetFileDownloadURL", "GetDataRequestFileURL", "DataRequestFileURL"),
+	"GetDataRequestsHistory":             def("DataRequests", "List", "ListDataRequests", "DataRequestList"),
+	"CreateDataAccessRequest":            def("DataRequests", "Create", "CreateDataRequest", "CreatedDataRequest"),
+	"GetDownloadableFilesforDataRequest": def("DataRequests", "ListFiles", "ListDataRequestFiles", "DataRequestFileList"),
+	"CancelDataRequest":                  def("DataRequests", "Cancel", "CancelDataRequest", ""),
+
+	// Accounts document, tag Information Barriers.
+	"InformationBarriersList":   def("InformationBarriers", "List", "ListInformationBarrierPolicies", "InformationBarrierPolicyList"),
+	"InformationBarriersCreate": def("InformationBarriers", "Create", "CreateInformationBarrierPolicy", "InformationBarrierPolicy"),
+	"InformationBarriersGet":    def("InformationBarriers", "Get", "GetInformationBarrierPolicy", "InformationBarrierPolicy"),
+	"InformationBarriersDelete": def("InformationBarriers", "Delete", "DeleteInformationBarrierPolicy", ""),
+	"InformationBarriersUpdate": def("InformationBarriers", "Update", "UpdateInformationBarrierPolicy", "UpdatedInformationBarrierPolicy"),
+
+	// Accounts document, tag Survey Management (account-level Zoom surveys).
+	"getAccountSurveys":      def("Surveys", "List", "ListSurveys", "SurveyList"),
+	"getSurveyInfo":          def("Surveys", "Get", "GetSurvey", "Survey"),
+	"getSurveyAnswers":       def("Surveys", "ListAnswers", "ListSurveyAnswers", "SurveyAnswerList"),
+	"getSurveyInstancesInfo": def("Surveys", "ListInstances", "ListSurveyInstances", "SurveyInstanceList"),
 
 	// Team Chat document, tag Contacts.
 	"searchCompanyContacts": def("Contacts", "Search", "SearchCompanyContacts", "CompanyContactList"),
@@ -315,6 +487,8 @@ var secretFields = map[string]bool{
 	"encrypted_password": true, "passcode": true, "host_key": true, "zak": true, "token": true,
 	"download_access_token": true, "recording_play_passcode": true, "h323_passcode": true,
 	"encrypted_passcode": true, "pstn_passcode": true,
+	"participant_password": true, "listen_only_password": true, "leader_pin": true,
+	"authorized_channel_token": true,
 }
 
 // typeAliases unifies the types the documents repeat inline: a generated
@@ -541,6 +715,8 @@ var maxItems = map[string]int{
 	"AddBatchRegistrantsRequest.registrants":    30,
 	"UpdateRegistrantStatusRequest.registrants": 30,
 	"AddWebinarPanelistsRequest.panelists":      30,
+	"CreateBatchMeetingPollsRequest.polls":      25, // schema maxItems
+	"CreateDataRequestRequest.emails":           10, // schema maxItems
 }
 
 // fieldTypes overrides the type of single fields ("Type.json_name").
