@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"time"
@@ -202,11 +201,7 @@ func explain(err error) exkit.Problem {
 // gives for it.
 func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
 	p := explain(err)
-	level := slog.LevelWarn
-	if p.Status >= 500 {
-		level = slog.LevelError
-	}
-	a.log.Log(r.Context(), level, "request failed", "path", r.URL.Path, "account", a.account(r), "status", p.Status, "error", err)
+	a.log.Log(r.Context(), p.Level(), "request failed", "path", r.URL.Path, "account", a.account(r), "status", p.Status, "error", err)
 	a.show(w, r, p)
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"html/template"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -147,11 +146,7 @@ func explain(err error) exkit.Problem {
 // sentence and status explain gives for it.
 func (a *app) failErr(w http.ResponseWriter, r *http.Request, err error) {
 	p := explain(err)
-	level := slog.LevelWarn
-	if p.Status >= 500 {
-		level = slog.LevelError
-	}
-	a.slog.Log(r.Context(), level, "request failed", "path", r.URL.Path, "status", p.Status, "error", err)
+	a.slog.Log(r.Context(), p.Level(), "request failed", "path", r.URL.Path, "status", p.Status, "error", err)
 	a.pages.fail(w, p.Status, p.Message)
 }
 

@@ -871,11 +871,7 @@ func explain(err error) exkit.Problem {
 // sentence explain gives for it.
 func (a *app) fail(w http.ResponseWriter, r *http.Request, what string, err error) {
 	p := explain(err)
-	level := slog.LevelWarn
-	if p.Status >= 500 {
-		level = slog.LevelError
-	}
-	a.log.Log(r.Context(), level, what+" failed", "member", signedIn(r).ID, "path", r.URL.Path, "status", p.Status, "error", err)
+	a.log.Log(r.Context(), p.Level(), what+" failed", "member", signedIn(r).ID, "path", r.URL.Path, "status", p.Status, "error", err)
 	a.show(w, r, what, p)
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"syscall"
@@ -19,6 +20,15 @@ import (
 type Problem struct {
 	Status  int
 	Message string
+}
+
+// Level is the slog level to log the failure behind p at: an error when
+// the app or Zoom failed (5xx), a warning for what the person can fix.
+func (p Problem) Level() slog.Level {
+	if p.Status >= 500 {
+		return slog.LevelError
+	}
+	return slog.LevelWarn
 }
 
 // The sentences of [ExplainZoom], for tests and for apps that reword one

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"syscall"
@@ -62,4 +63,9 @@ func TestExplainZoom(t *testing.T) {
 		MsgNotFoundInZoom, MsgZoomDown, MsgUnreachable, MsgTokenTrouble, MsgZoomRefused} {
 		assert.True(t, strings.HasSuffix(m, "."), "a sentence: %q", m)
 	}
+}
+
+func TestProblemLevel(t *testing.T) {
+	assert.Equal(t, slog.LevelError, Problem{Status: http.StatusBadGateway}.Level(), "Zoom or the app failed")
+	assert.Equal(t, slog.LevelWarn, Problem{Status: http.StatusConflict}.Level(), "the person can fix it")
 }
