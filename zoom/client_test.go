@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -38,9 +39,7 @@ func TestNewClientOptionsValidate(t *testing.T) {
 		}
 	}
 	c, err := NewClient(WithTokenSource(ts), WithBaseURL("https://api-eu.zoom.us/v2/"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if c.BaseURL() != "https://api-eu.zoom.us/v2" {
 		t.Fatalf("BaseURL = %q", c.BaseURL())
 	}
@@ -56,9 +55,7 @@ func TestRequestHeadersAndDecode(t *testing.T) {
 	}}
 	c := newFakeClient(t, rt, WithUserAgent("app/1.0"))
 	m, resp, err := callGet(t.Context(), c)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	r := rt.reqs[0]
 	if r.URL.String() != "https://api.zoom.test/v2/meetings/85746065" || r.Method != "GET" {
 		t.Fatalf("request %s %s", r.Method, r.URL)
@@ -84,9 +81,7 @@ func TestQueryAndBodyEncoding(t *testing.T) {
 	}
 	op := &operation{Method: "PATCH", Path: "/meetings/{meetingId}", ID: "meetingUpdate"}
 	_, err := c.call(t.Context(), op, buildPath(op.Path, "1"), &opts{Type: "upcoming", From: Date{2026, 11, 2}}, map[string]any{"topic": "T"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if got := rt.reqs[0].URL.RawQuery; got != "from=2026-11-02&type=upcoming" {
 		t.Fatalf("query %q", got)
 	}
@@ -94,9 +89,8 @@ func TestQueryAndBodyEncoding(t *testing.T) {
 		t.Fatalf("body %q", rt.bodies[0])
 	}
 	var nilOpts *opts
-	if _, err := c.call(t.Context(), op, "/meetings/1", nilOpts, nil, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.call(t.Context(), op, "/meetings/1", nilOpts, nil, nil)
+	require.NoError(t, err)
 	if rt.reqs[1].URL.RawQuery != "" {
 		t.Fatalf("typed nil options sent %q", rt.reqs[1].URL.RawQuery)
 	}
@@ -195,13 +189,10 @@ func TestCode124ForcesOneRefreshAndOneReplay(t *testing.T) {
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){expired, respond(201, nil, meetingJSON)}}
 	src := &refreshingSource{current: "tok-1"}
 	c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithTokenSource(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// Even a POST is replayed: Zoom refused it before doing anything.
-	if _, err := callPost(t.Context(), c); err != nil {
-		t.Fatal(err)
-	}
+	_, err = callPost(t.Context(), c)
+	require.NoError(t, err)
 	if src.forced != 1 || rt.count() != 2 || rt.auths[0] != "Bearer tok-1" || rt.auths[1] != "Bearer tok-2" {
 		t.Fatalf("forced %d, auths %q", src.forced, rt.auths)
 	}
@@ -262,13 +253,10 @@ func TestAuthorizationNotSentToAnotherHost(t *testing.T) {
 	defer api.Close()
 	c, err := NewClient(WithBaseURL(api.URL+"/v2"), WithHTTPClient(api.Client()),
 		WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "SECRET-AT"})))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out testMeeting
-	if _, err := c.call(t.Context(), testGet, "/meetings/1", nil, nil, &out); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.call(t.Context(), testGet, "/meetings/1", nil, nil, &out)
+	require.NoError(t, err)
 	if sameHostAuth.Load() != "Bearer SECRET-AT" {
 		t.Fatalf("same-host redirect lost the token: %v", sameHostAuth.Load())
 	}
@@ -324,9 +312,7 @@ func TestSecretsNeverInLogsOrErrors(t *testing.T) {
 		c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithLogger(logger),
 			WithRetryPolicy(RetryPolicy{MaxAttempts: 2, MinBackoff: 1, MaxBackoff: 1}),
 			WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: canaryAT})))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		q := struct {
 			Token string `url:"access_token"`
 		}{canaryAT}
@@ -381,9 +367,8 @@ func TestAuthorizationNotSentToSubdomainOnRedirect(t *testing.T) {
 		respond(200, nil, meetingJSON),
 	}}
 	c := newFakeClient(t, rt)
-	if _, _, err := callGet(t.Context(), c); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err := callGet(t.Context(), c)
+	require.NoError(t, err)
 	if rt.count() != 2 || rt.reqs[1].URL.Host != "files.api.zoom.test" {
 		t.Fatalf("requests: %d", rt.count())
 	}
