@@ -22,6 +22,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
 )
@@ -64,9 +66,7 @@ const zoomDocumentOperations = 313
 // and the test names the tags still missing from the 313.
 func TestOperationCount(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	total := 0
 	for _, tags := range zoomDocumentTags {
 		for _, n := range tags {
@@ -133,9 +133,7 @@ func apiMethods(t *testing.T) []apiMethod {
 	fset := token.NewFileSet()
 	for _, f := range files {
 		af, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, d := range af.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Recv == nil || fd.Doc == nil {
@@ -185,9 +183,7 @@ func apiMethods(t *testing.T) []apiMethod {
 // method (plus at most one iterator).
 func TestContractZoomAPILines(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	methods := apiMethods(t)
 	covered := map[string][]string{}
 	for _, m := range methods {
@@ -382,13 +378,10 @@ func jsonKeys(v any, prefix string, out map[string]bool) {
 func normalize(t *testing.T, v any) any {
 	t.Helper()
 	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
+	err = json.Unmarshal(b, &out)
+	require.NoError(t, err)
 	return out
 }
 
@@ -441,9 +434,7 @@ func successSchema(op *spec.Operation) (int, *openapi3.Schema) {
 // synthesized response survives decoding.
 func TestContractEveryOperation(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, mt, rec := setupRec(t)
 	services := reflect.ValueOf(c).Elem()
 	seen := map[string]bool{}
@@ -506,9 +497,8 @@ func TestContractEveryOperation(t *testing.T) {
 			}
 			if bodyExample != nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 				var sent any
-				if err := json.Unmarshal(r.Body, &sent); err != nil {
-					t.Fatalf("sent body %q: %v", r.Body, err)
-				}
+				err := json.Unmarshal(r.Body, &sent)
+				require.NoError(t, err, "sent body %q", r.Body)
 				if miss := missingKeys(t, bodyExample, sent); len(miss) > 0 {
 					t.Errorf("request fields lost on the way to the wire: %v", miss)
 				}
@@ -571,9 +561,8 @@ func optionsFor(t *testing.T, op *spec.Operation, typ reflect.Type) reflect.Valu
 			}
 			continue
 		}
-		if err := setFromExample(fv, ex); err != nil {
-			t.Errorf("%s.%s: %v", typ.Name(), f.Name, err)
-		}
+		err := setFromExample(fv, ex)
+		assert.NoError(t, err, "%s.%s", typ.Name(), f.Name)
 	}
 	return v
 }
@@ -710,9 +699,7 @@ var fixtureDeviations = map[string]string{
 // (the documents' "200" answers that are really errors have none).
 func TestContractFixtures(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	names := make([]string, 0, len(fixtureOps))
 	for n := range fixtureOps {
 		names = append(names, n)
@@ -793,9 +780,8 @@ func methodArgs(t *testing.T, op *spec.Operation, meth reflect.Value) ([]reflect
 			bodyExample = example(bs, 0)
 			raw, _ := json.Marshal(bodyExample)
 			v := reflect.New(at.Elem())
-			if err := json.Unmarshal(raw, v.Interface()); err != nil {
-				t.Fatalf("decoding the synthesized body into %s: %v", at.Elem(), err)
-			}
+			err := json.Unmarshal(raw, v.Interface())
+			require.NoError(t, err, "decoding the synthesized body into %s", at.Elem())
 			args[i] = v
 		default:
 			t.Fatalf("argument %d of type %s", i, at)
@@ -811,9 +797,7 @@ func methodArgs(t *testing.T, op *spec.Operation, meth reflect.Value) ([]reflect
 // client leaves at zero).
 func TestFixturesDecode(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	byOp := map[string]apiMethod{}
 	for _, m := range apiMethods(t) {
 		if !m.Iterator {
@@ -850,9 +834,8 @@ func TestFixturesDecode(t *testing.T) {
 				t.Fatalf("%s.%s returned no value", m.Service, m.Name)
 			}
 			var want any
-			if err := json.Unmarshal(body, &want); err != nil {
-				t.Fatal(err)
-			}
+			err := json.Unmarshal(body, &want)
+			require.NoError(t, err)
 			if miss := missingKeys(t, want, res[0].Interface()); len(miss) > 0 {
 				t.Logf("fields not kept: %v", miss)
 			}
