@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // endlessBody is a JSON object that never ends; it counts what was read.
@@ -108,9 +110,8 @@ func TestWrongShapeIsDecodeError(t *testing.T) {
 	for _, st := range []int{200, 204} {
 		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(st, nil, "")}}
 		c := newFakeClient(t, rt)
-		if _, err := c.Users.UpdateStatus(t.Context(), "me", &UpdateUserStatusRequest{Action: "activate"}); err != nil {
-			t.Fatalf("%d: %v", st, err)
-		}
+		_, err := c.Users.UpdateStatus(t.Context(), "me", &UpdateUserStatusRequest{Action: "activate"})
+		require.NoError(t, err, "%d", st)
 	}
 }
 
@@ -122,9 +123,7 @@ func TestDecodeWarningsListMismatchedFields(t *testing.T) {
 		  "tracking_fields":{"field":"`+canary+`"}}`)}}
 	c := newFakeClient(t, rt)
 	m, resp, err := c.Meetings.Get(t.Context(), 85746065, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if m.Agenda != "kept" || m.Settings == nil || !m.Settings.JoinBeforeHost {
 		t.Fatalf("the rest was not decoded: %+v", m)
 	}
