@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
 )
@@ -138,9 +139,7 @@ var docExampleLosses = map[string]string{}
 // A list's next_page_token and total_records must reach the Response.
 func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	byOp := map[string]apiMethod{}
 	for _, m := range apiMethods(t) {
 		if !m.Iterator {
@@ -164,9 +163,7 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 		for pick := range n {
 			want := docExample(rs, pick, 0)
 			body, err := json.Marshal(want)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if want == nil || seenBody[string(body)] {
 				continue
 			}
@@ -187,9 +184,7 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 				}
 				resp := res[1].Interface().(*Response)
 				re, err := json.Marshal(res[0].Interface())
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				var orig, back any
 				decodeNumbers(t, body, &orig)
 				decodeNumbers(t, re, &back)
@@ -250,9 +245,8 @@ func decodeNumbers(t *testing.T, b []byte, v any) {
 	t.Helper()
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		t.Fatal(err)
-	}
+	err := d.Decode(v)
+	require.NoError(t, err)
 }
 
 // compareExample appends to diffs every value of want (a documented body)
