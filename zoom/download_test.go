@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -36,14 +37,10 @@ func TestDownloadStreamsWithoutLeakingToken(t *testing.T) {
 	zu, _ := url.Parse(zoomHost.URL)
 	c, err := NewClient(WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "AT-SECRET"})),
 		WithDownloadHosts(zu.Host))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var buf bytes.Buffer
 	n, _, err := c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", &buf, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if n != int64(len(payload)) || !bytes.Equal(buf.Bytes(), payload) {
 		t.Fatalf("got %d bytes", n)
 	}
@@ -52,9 +49,8 @@ func TestDownloadStreamsWithoutLeakingToken(t *testing.T) {
 	}
 
 	// The download_token of a webhook event replaces the client's token.
-	if _, _, err := c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", io.Discard, &DownloadOptions{AccessToken: "DL-TOKEN"}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", io.Discard, &DownloadOptions{AccessToken: "DL-TOKEN"})
+	require.NoError(t, err)
 	if zoomAuth.Load() != "Bearer DL-TOKEN" {
 		t.Fatalf("zoom host got %q", zoomAuth.Load())
 	}
