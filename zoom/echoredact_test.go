@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -33,9 +34,7 @@ func TestEchoedSecretsRedactedInErrors(t *testing.T) {
 			rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(400, nil, body)}}
 			c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithBaseURL("https://api.zoom.test/v2"),
 				WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: at})))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			_, _, err = c.Meetings.Create(t.Context(), "me", &CreateMeetingRequest{Topic: "t", Password: pass})
 			if err == nil {
 				t.Fatal("want an error")
@@ -92,9 +91,7 @@ func TestReplayedTokensRedacted(t *testing.T) {
 	}}
 	src := &refreshingSource{current: "tok-1"}
 	c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithTokenSource(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, _, err = callGet(t.Context(), c)
 	if err == nil || strings.Contains(err.Error(), "tok-1") || strings.Contains(err.Error(), "tok-2") {
 		t.Fatalf("err = %v", err)
