@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // windowCounter records request times and checks no one-second window
@@ -93,13 +95,12 @@ func TestRatePacingHonoursContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, meetingJSON)}}
 		c := newFakeClient(t, rt, WithRatePacing(PacingPolicy{Plan: PlanFree, Limits: map[RateLabel]float64{RateLight: 0.1}}))
-		if _, _, err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		start := time.Now()
-		_, _, err := callGet(ctx, c)
+		_, _, err = callGet(ctx, c)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Fatalf("err = %v", err)
 		}
