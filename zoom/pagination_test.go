@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestAllPages(t *testing.T) {
@@ -25,9 +27,7 @@ func TestAllPages(t *testing.T) {
 	}
 	var got []int
 	for v, err := range allPages(t.Context(), "", fetch) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		got = append(got, *v)
 	}
 	if len(got) != 5 || got[4] != 5 || len(fetched) != 3 {
