@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDotPathParametersRefused(t *testing.T) {
@@ -50,9 +53,7 @@ func TestDotPathParametersRefused(t *testing.T) {
 // pipeline: none may leave.
 func TestEveryPathParameterChecked(t *testing.T) {
 	src, err := os.ReadFile("zz_operations.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	re := regexp.MustCompile(`&operation\{Method: "(\w+)", Path: "([^"]+)", ID: "([^"]+)"`)
 	ops := re.FindAllStringSubmatch(string(src), -1)
 	if len(ops) < 100 {
@@ -96,9 +97,8 @@ func TestPlainHTTPRefusedOffLoopback(t *testing.T) {
 		}
 	}
 	for _, u := range []string{"http://localhost:8080/v2", "http://127.0.0.1:9/v2", "http://127.3.4.5/v2", "http://[::1]:80/v2", "https://api-eu.zoom.us/v2"} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u)); err != nil {
-			t.Errorf("WithBaseURL(%q): %v", u, err)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u))
+		assert.NoError(t, err, "WithBaseURL(%q)", u)
 	}
 }
 
