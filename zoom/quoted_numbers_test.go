@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // quotedNumbers builds a JSON object for struct type t in which every
@@ -69,9 +71,7 @@ func TestEveryNumberFieldAcceptsAQuotedNumber(t *testing.T) {
 		types++
 		fields += n
 		raw, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p := reflect.New(rt)
 		var warns []DecodeWarning
 		if err := json.Unmarshal(raw, p.Interface()); err != nil {
@@ -86,9 +86,7 @@ func TestEveryNumberFieldAcceptsAQuotedNumber(t *testing.T) {
 			t.Errorf("%s: warnings %+v for %s", rt.Name(), warns, raw)
 		}
 		re, err := json.Marshal(p.Interface())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var orig, back any
 		decodeNumbers(t, raw, &orig)
 		decodeNumbers(t, re, &back)
