@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // hang is a scripted step that answers only when the request's context
@@ -26,9 +28,8 @@ func TestRetryAfterOn503Honoured(t *testing.T) {
 		}}
 		c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 2, MaxRetryAfter: 10 * time.Second}))
 		start := time.Now()
-		if _, _, err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
 		if el := time.Since(start); el != 7*time.Second {
 			t.Fatalf("waited %v, want Retry-After's 7s", el)
 		}
@@ -59,9 +60,7 @@ func TestGETTimeoutRetried(t *testing.T) {
 		c := newFakeClient(t, rt)
 		c2, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}),
 			WithTokenSource(c.tokens), WithBaseURL("https://api.zoom.test/v2"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m, _, err := callGet(t.Context(), c2)
 		if err != nil || m.ID != 85746065 {
 			t.Fatalf("m = %+v, err = %v", m, err)
@@ -76,9 +75,7 @@ func TestPOSTTimeoutAfterWriteNotRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){markWritten(hang), respond(201, nil, meetingJSON)}}
 		c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}), WithBaseURL("https://api.zoom.test/v2"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var ne *NetworkError
 		if _, err := callPost(t.Context(), c); !errors.As(err, &ne) || rt.count() != 1 {
 			t.Fatalf("err = %v after %d attempts, want a *NetworkError after 1", err, rt.count())
@@ -103,9 +100,7 @@ func TestDeleteNotFoundAfterUnknownOutcomeIsSuccess(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){first, notFound}}
 				c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}), WithBaseURL("https://api.zoom.test/v2"))
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				resp, err := callDelete(t.Context(), c)
 				if err != nil {
 					t.Fatalf("err = %v, want success: the first attempt may have deleted it", err)
