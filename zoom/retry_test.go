@@ -9,6 +9,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 const meetingJSON = `{"id":85746065,"topic":"Standup"}`
@@ -23,9 +25,7 @@ func TestRetryGETOn503ThenSuccess(t *testing.T) {
 		c := newFakeClient(t, rt)
 		start := time.Now()
 		m, _, err := callGet(t.Context(), c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if m.ID != 85746065 || rt.count() != 3 {
 			t.Fatalf("got %+v after %d attempts, want the meeting after 3", m, rt.count())
 		}
@@ -65,9 +65,8 @@ func TestRetryNetworkErrorGET(t *testing.T) {
 			respond(200, nil, meetingJSON),
 		}}
 		c := newFakeClient(t, rt)
-		if _, _, err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
 		if rt.count() != 3 {
 			t.Fatalf("attempts = %d, want 3", rt.count())
 		}
@@ -115,9 +114,8 @@ func TestPOSTRetriedWhenNothingWritten(t *testing.T) {
 			respond(201, nil, meetingJSON),
 		}}
 		c := newFakeClient(t, rt)
-		if _, err := callPost(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
+		_, err := callPost(t.Context(), c)
+		require.NoError(t, err)
 		if rt.count() != 2 {
 			t.Fatalf("attempts = %d, want 2", rt.count())
 		}
@@ -136,9 +134,8 @@ func TestPOSTRetriedOnQPS429(t *testing.T) {
 		}}
 		c := newFakeClient(t, rt)
 		start := time.Now()
-		if _, err := callPost(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
+		_, err := callPost(t.Context(), c)
+		require.NoError(t, err)
 		if el := time.Since(start); el != 2*time.Second {
 			t.Fatalf("waited %v, want exactly Retry-After 2s", el)
 		}
@@ -180,9 +177,8 @@ func TestRetryAfterRFC3339Waited(t *testing.T) {
 		}}
 		c := newFakeClient(t, rt)
 		start := time.Now()
-		if _, _, err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
 		if el := time.Since(start); el < time.Second || el > 2*time.Second {
 			t.Fatalf("waited %v, want about 2s", el)
 		}
