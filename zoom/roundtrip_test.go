@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/redact/redacttest"
 )
 
@@ -19,17 +20,12 @@ func TestGeneratedTypesRoundTrip(t *testing.T) {
 		t.Run(typ.Name(), func(t *testing.T) {
 			p, _ := redacttest.Fill(typ)
 			b, err := json.Marshal(p.Interface())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			back := reflect.New(typ)
-			if err := json.Unmarshal(b, back.Interface()); err != nil {
-				t.Fatal(err)
-			}
+			err = json.Unmarshal(b, back.Interface())
+			require.NoError(t, err)
 			b2, err := json.Marshal(back.Interface())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if !bytes.Equal(b, b2) {
 				t.Fatalf("round trip changed the value:\n%s\n%s", b, b2)
 			}
