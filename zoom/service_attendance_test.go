@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
 )
@@ -51,9 +53,7 @@ var attendanceFixtures = map[string]string{
 func TestAttendanceFixturesValidate(t *testing.T) {
 	t.Parallel()
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	names := make([]string, 0, len(attendanceFixtures))
 	for n := range attendanceFixtures {
 		names = append(names, n)
@@ -70,9 +70,8 @@ func TestAttendanceFixturesValidate(t *testing.T) {
 			t.Errorf("%s: %s documents no success body", name, op.ID)
 			continue
 		}
-		if err := s.ValidateResponse(context.Background(), op, status, fixture(t, name)); err != nil {
-			t.Errorf("%s does not validate against %s: %v", name, op.ID, err)
-		}
+		err := s.ValidateResponse(context.Background(), op, status, fixture(t, name))
+		assert.NoError(t, err, "%s does not validate against %s", name, op.ID)
 	}
 	// The quirks bodies really are off the documents (else they test nothing).
 	for name, opID := range map[string]string{
@@ -91,9 +90,7 @@ func TestAttendanceFixturesValidate(t *testing.T) {
 func utc(t *testing.T, s string) time.Time {
 	t.Helper()
 	tt, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return tt
 }
 
@@ -458,9 +455,8 @@ func TestAttendanceArgumentErrors(t *testing.T) {
 	// Thirty is allowed.
 	c, mt, rec := setupRec(t)
 	replyJSON(mt, http.StatusCreated, []byte(`{"registrants":[]}`))
-	if _, _, err := c.Webinars.AddBatchRegistrants(ctx, 85746065123, &AddBatchRegistrantsRequest{Registrants: batch(30)}); err != nil {
-		t.Fatalf("30 registrants: %v", err)
-	}
+	_, _, err := c.Webinars.AddBatchRegistrants(ctx, 85746065123, &AddBatchRegistrantsRequest{Registrants: batch(30)})
+	require.NoError(t, err, "30 registrants")
 	var sent AddBatchRegistrantsRequest
 	if err := json.Unmarshal(rec.last(t).Body, &sent); err != nil || len(sent.Registrants) != 30 {
 		t.Errorf("sent %d registrants (%v), want 30", len(sent.Registrants), err)
@@ -653,9 +649,7 @@ func TestAttendancePastAndReportInstanceIDs(t *testing.T) {
 				c, mt, rec := setupRec(t)
 				replyJSON(mt, http.StatusOK, fixture(t, o.resp))
 				out, err := o.call(context.Background(), c, id.id)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				r := rec.last(t)
 				if want := fmt.Sprintf(o.path, id.seg); r.Method != http.MethodGet || r.Path != want {
 					t.Errorf("request = %s %s, want GET %s", r.Method, r.Path, want)
@@ -670,9 +664,7 @@ func TestAttendancePastAndReportInstanceIDs(t *testing.T) {
 				seg := strings.TrimPrefix(r.Path, strings.SplitN(o.path, "%s", 2)[0])
 				seg, _, _ = strings.Cut(seg, "/")
 				once, err := url.PathUnescape(seg)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				if s := string(id.id); strings.HasPrefix(s, "/") || strings.Contains(s, "//") {
 					if twice, _ := url.PathUnescape(once); twice != s || strings.Contains(once, "+") {
 						t.Errorf("segment %q does not decode twice to %q (once: %q)", seg, s, once)
@@ -830,14 +822,11 @@ func TestAttendancePastInstances(t *testing.T) {
 	c, mt, rec := setupRec(t)
 	replyJSON(mt, http.StatusOK, fixture(t, "attendance/past_webinar_instances.json"))
 	l, _, err := c.Webinars.ListPastInstances(context.Background(), 85746065123)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var paths []string
 	for _, w := range l.Webinars {
-		if _, _, err := c.Reports.ListWebinarParticipants(context.Background(), InstanceID(w.UUID), nil); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := c.Reports.ListWebinarParticipants(context.Background(), InstanceID(w.UUID), nil)
+		require.NoError(t, err)
 		paths = append(paths, rec.last(t).Path)
 	}
 	want := []string{
@@ -899,9 +888,7 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 		replyJSON(mt, http.StatusOK, fixture(t, "attendance/report_meetings.json"))
 		from := today.AddDays(-23)
 		r, _, err := c.Reports.ListMeetings(ctx, "host@example.org", &ListMeetingsReportOptions{From: from, To: today, Type: MeetingsReportTypePast, PageSize: 30})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		req := rec.last(t)
 		q, _ := url.ParseQuery(req.Query)
 		want := url.Values{"from": {from.String()}, "to": {today.String()}, "type": {"past"}, "page_size": {"30"}}
@@ -929,9 +916,8 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 		}
 		c, mt, rec := setupRec(t)
 		replyJSON(mt, http.StatusOK, fixture(t, "attendance/report_meetings.json"))
-		if _, _, err := c.Reports.ListMeetings(ctx, "me", &ListMeetingsReportOptions{From: from, To: to}); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := c.Reports.ListMeetings(ctx, "me", &ListMeetingsReportOptions{From: from, To: to})
+		require.NoError(t, err)
 		if q := rec.last(t).Query; q != "from=2026-11-01&to=2026-11-24" {
 			t.Errorf("query = %q", q)
 		}
@@ -983,9 +969,7 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 func TestAttendanceDateRuleOptions(t *testing.T) {
 	t.Parallel()
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	today := DateOf(time.Now().UTC())
 	seen := map[string]bool{}
 	for _, m := range apiMethods(t) {
@@ -1172,9 +1156,7 @@ func TestAttendanceIterators(t *testing.T) {
 				mt.RegisterNoResponder(responder("none"))
 				var ids []string
 				for id, err := range tc.all(ctx, c) {
-					if err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, err)
 					ids = append(ids, id)
 				}
 				if got := strings.Join(ids, ","); got != "i0,i1,i2,i3,i4,i5" {
@@ -1203,9 +1185,7 @@ func TestAttendanceIterators(t *testing.T) {
 				mt.RegisterNoResponder(responder("none"))
 				var ids []string
 				for id, err := range tc.all(ctx, c) {
-					if err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, err)
 					ids = append(ids, id)
 					if len(ids) == 3 {
 						break
@@ -1512,9 +1492,7 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			c, mt := setup(t)
 			replyJSON(mt, http.StatusOK, []byte(tc.body))
 			out, err := tc.call(context.Background(), c)
-			if err != nil {
-				t.Fatalf("decoding failed: %v", err)
-			}
+			require.NoError(t, err, "decoding failed")
 			tc.check(t, out)
 		})
 	}
