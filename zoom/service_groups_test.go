@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
 )
 
 func TestGroupsService(t *testing.T) {
@@ -127,9 +128,7 @@ func TestGroupsListMembersAll(t *testing.T) {
 	})
 	var ids []string
 	for m, err := range c.Groups.ListMembersAll(context.Background(), "g1", &ListGroupMembersOptions{PageSize: 2}) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ids = append(ids, m.ID)
 	}
 	if strings.Join(ids, "") != "abc" {
