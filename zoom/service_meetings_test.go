@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
 )
 
 func TestMeetingsService(t *testing.T) {
@@ -351,9 +352,7 @@ func TestMeetingsListAll(t *testing.T) {
 		opts := &ListMeetingsOptions{Type: MeetingListTypeScheduled, PageSize: 2}
 		var topics []string
 		for m, err := range c.Meetings.ListAll(context.Background(), "me", opts) {
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			topics = append(topics, m.Topic)
 		}
 		if got := strings.Join(topics, ","); got != "m0,m1,m2,m3,m4,m5" {
@@ -379,9 +378,7 @@ func TestMeetingsListAll(t *testing.T) {
 		mt.RegisterNoResponder(pagedResponder(t, "none"))
 		n := 0
 		for _, err := range c.Meetings.ListAll(context.Background(), "me", nil) {
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			n++
 			if n == 3 {
 				break
@@ -417,9 +414,7 @@ func TestMeetingsListAll(t *testing.T) {
 		mt.RegisterNoResponder(pagedResponder(t, "none"))
 		n := 0
 		for _, err := range c.Meetings.ListAll(context.Background(), "me", &ListMeetingsOptions{NextPageToken: "p2"}) {
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			n++
 		}
 		if n != 2 || len(rec.requests()) != 1 {
@@ -445,15 +440,11 @@ func TestMeetingsRegistrantsAndParticipantsAll(t *testing.T) {
 	})
 	var ids []string
 	for r, err := range c.Meetings.ListRegistrantsAll(context.Background(), 85746065, nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ids = append(ids, r.ID)
 	}
 	for p, err := range c.Meetings.ListPastParticipantsAll(context.Background(), LatestOf(85746065), nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ids = append(ids, p.ID)
 	}
 	if got := strings.Join(ids, ","); got != "a,b,a,b" {
