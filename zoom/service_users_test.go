@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
 )
 
 func TestUsersService(t *testing.T) {
@@ -247,9 +248,8 @@ func TestUsersUploadPicture(t *testing.T) {
 	t.Parallel()
 	c, mt, rec := setupRec(t)
 	replyJSON(mt, http.StatusCreated, nil)
-	if _, err := c.Users.UploadPicture(context.Background(), "me", "me.png", strings.NewReader("\x89PNG\r\n\x1a\nimage")); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Users.UploadPicture(context.Background(), "me", "me.png", strings.NewReader("\x89PNG\r\n\x1a\nimage"))
+	require.NoError(t, err)
 	r := rec.last(t)
 	if r.Method != "POST" || r.Path != "/users/me/picture" {
 		t.Errorf("request = %s %s", r.Method, r.Path)
@@ -259,9 +259,7 @@ func TestUsersUploadPicture(t *testing.T) {
 		t.Fatalf("Content-Type = %q", r.Header.Get("Content-Type"))
 	}
 	form, err := multipart.NewReader(strings.NewReader(string(r.Body)), params["boundary"]).ReadForm(1 << 20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	files := form.File["pic_file"]
 	if len(files) != 1 || files[0].Filename != "me.png" || files[0].Size != 13 {
 		t.Errorf("form files = %+v", form.File)
@@ -310,9 +308,7 @@ func TestUsersListAll(t *testing.T) {
 	opts := &ListUsersOptions{PageSize: 2000}
 	var ids []string
 	for u, err := range c.Users.ListAll(context.Background(), opts) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ids = append(ids, u.ID)
 	}
 	if strings.Join(ids, ",") != "u1,u2,u3,u4" || len(rec.requests()) != 3 || opts.NextPageToken != "" {
