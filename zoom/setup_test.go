@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
@@ -102,9 +103,7 @@ var toleratedRequests sync.Map
 func validateRequest(t testing.TB, r *http.Request, body []byte) string {
 	t.Helper()
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatalf("loading spec: %v", err)
-	}
+	require.NoError(t, err, "loading spec")
 	vr := r.Clone(context.Background())
 	vr.Body = io.NopCloser(bytes.NewReader(body))
 	op, err := s.ValidateRequest(context.Background(), vr, "/v2")
@@ -144,9 +143,7 @@ func setupRec(t testing.TB) (*Client, *httpmock.MockTransport, *recordingTranspo
 		WithBaseURL(testBase),
 		WithRetryPolicy(RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond, MaxRetryAfter: time.Millisecond}),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c, mt, rec
 }
 
@@ -154,9 +151,7 @@ func setupRec(t testing.TB) (*Client, *httpmock.MockTransport, *recordingTranspo
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -173,12 +168,10 @@ func replyJSON(mt *httpmock.MockTransport, status int, body []byte) {
 func jsonEqual(t testing.TB, got []byte, want string) {
 	t.Helper()
 	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatalf("body %q is not JSON: %v", got, err)
-	}
-	if err := json.Unmarshal([]byte(want), &w); err != nil {
-		t.Fatalf("bad want %q: %v", want, err)
-	}
+	err := json.Unmarshal(got, &g)
+	require.NoError(t, err, "body %q is not JSON", got)
+	err = json.Unmarshal([]byte(want), &w)
+	require.NoError(t, err, "bad want %q", want)
 	gb, _ := json.Marshal(g)
 	wb, _ := json.Marshal(w)
 	if !bytes.Equal(gb, wb) {
@@ -212,9 +205,7 @@ func runCases(t *testing.T, cases []apiCase) {
 			}
 			replyJSON(mt, status, tc.resp)
 			out, resp, err := tc.call(context.Background(), c)
-			if err != nil {
-				t.Fatalf("error: %v", err)
-			}
+			require.NoError(t, err)
 			if resp == nil || resp.StatusCode != status {
 				t.Fatalf("response = %+v, want status %d", resp, status)
 			}
