@@ -13,6 +13,7 @@ import (
 
 	"github.com/google/go-querystring/query"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTimeDecodesLeniently(t *testing.T) {
@@ -144,12 +145,10 @@ func TestZeroDatePrintsEmpty(t *testing.T) {
 func TestFalseQueryFlagIsSent(t *testing.T) {
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(204, nil, ""), respond(204, nil, "")}}
 	c := newFakeClient(t, rt)
-	if _, err := c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{ScheduleForReminder: Ptr(false)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{ScheduleForReminder: Ptr(false)})
+	require.NoError(t, err)
+	_, err = c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{})
+	require.NoError(t, err)
 	if q := rt.reqs[0].URL.RawQuery; q != "schedule_for_reminder=false" {
 		t.Errorf("query %q, want schedule_for_reminder=false", q)
 	}
