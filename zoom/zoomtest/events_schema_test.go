@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -23,13 +24,9 @@ func eventSchemas(t *testing.T) map[string]*jsonschema.Schema {
 	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m, ok := doc.(map[string]any)
 		if !ok {
 			t.Fatalf("%s: not an object", f)
@@ -39,15 +36,12 @@ func eventSchemas(t *testing.T) map[string]*jsonschema.Schema {
 		m["paths"] = hooks
 		c := jsonschema.NewCompiler()
 		url := "mem://" + filepath.Base(f)
-		if err := c.AddResource(url, m); err != nil {
-			t.Fatal(err)
-		}
+		err = c.AddResource(url, m)
+		require.NoError(t, err)
 		for name := range hooks {
 			ptr := url + "#/webhooks/" + strings.ReplaceAll(name, "/", "~1") + "/post/requestBody/content/application~1json/schema"
 			sch, err := c.Compile(ptr)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
+			require.NoError(t, err, "%s", name)
 			out[name] = sch
 		}
 	}
@@ -65,9 +59,7 @@ func checkEvents(t *testing.T, s *zoomtest.Server) {
 			continue
 		}
 		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(d.Body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if err := sch.Validate(v); err != nil {
 			t.Errorf("%s does not match Zoom's schema: %v\n%s", d.Event, err, d.Body)
 		}
