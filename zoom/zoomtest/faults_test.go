@@ -10,6 +10,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -56,9 +58,8 @@ func TestRateLimitsPerSecondAndDaily(t *testing.T) {
 	ctx := context.Background()
 	for i := range 3 {
 		clk.Advance(time.Second)
-		if _, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"}); err != nil {
-			t.Fatalf("create %d: %v", i, err)
-		}
+		_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"})
+		require.NoError(t, err, "create %d", i)
 	}
 	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "one too many"})
 	var rl *zoom.RateLimitError
@@ -67,9 +68,8 @@ func TestRateLimitsPerSecondAndDaily(t *testing.T) {
 	}
 	y, m, d := clk.Now().Date()
 	clk.Advance(time.Date(y, m, d+1, 0, 0, 1, 0, time.UTC).Sub(clk.Now()))
-	if _, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "tomorrow"}); err != nil {
-		t.Errorf("after midnight: %v", err)
-	}
+	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "tomorrow"})
+	assert.NoError(t, err, "after midnight")
 }
 
 func TestRateLimitsFreePlanDaily(t *testing.T) {
@@ -95,28 +95,25 @@ func TestFaults(t *testing.T) {
 	ctx := context.Background()
 
 	// 5xx for the next two requests: a GET is retried.
-	if err := s.FailNext(2, 503); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatalf("GET after two 503s: %v", err)
-	}
+	err := s.FailNext(2, 503)
+	require.NoError(t, err)
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err, "GET after two 503s")
 	if got := statuses(s, "user"); !equalInts(got, []int{503, 503, 200}) {
 		t.Errorf("statuses %v", got)
 	}
 
 	// A create is not retried after a 500.
 	_ = s.FailNext(1, 500)
-	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
+	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
 	if !errors.Is(err, zoom.ErrServer) {
 		t.Errorf("create after a 500: %v", err)
 	}
 
 	// Connection resets: a GET is retried, a POST is not.
 	_ = s.ResetNext(1)
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Errorf("GET after a reset: %v", err)
-	}
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	assert.NoError(t, err, "GET after a reset")
 	_ = s.InjectFault(zoomtest.Fault{Operation: "meetingCreate", Count: 1, Reset: true})
 	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
 	var ne *zoom.NetworkError
@@ -129,9 +126,8 @@ func TestFaults(t *testing.T) {
 
 	// A storm of 429s is ridden out.
 	_ = s.RateLimitStorm(2)
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Errorf("GET through a 429 storm: %v", err)
-	}
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	assert.NoError(t, err, "GET through a 429 storm")
 
 	// Latency ends with the caller's context.
 	_ = s.SetLatency(time.Minute)
@@ -142,9 +138,8 @@ func TestFaults(t *testing.T) {
 		t.Errorf("slow answer: %v", err)
 	}
 	s.ClearFaults()
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Errorf("after ClearFaults: %v", err)
-	}
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	assert.NoError(t, err, "after ClearFaults")
 	if err := s.InjectFault(zoomtest.Fault{Count: 0, Status: 500}); err == nil {
 		t.Error("a zero count was accepted")
 	}
@@ -158,9 +153,7 @@ func TestTransportInSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		hc := &http.Client{Transport: s.Transport()}
 		c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(hc), zoom.WithTokenSource(staticToken(tok)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		_ = s.SetLatency(time.Minute)
 		defer s.ClearFaults()
 		start := time.Now()
@@ -205,15 +198,13 @@ func TestTokenEndpointFaults(t *testing.T) {
 		t.Fatalf("token during an outage: %v", err)
 	}
 	clk.Advance(oauth.DefaultRefreshBackoff) // the token source backs off after a failure
-	if _, err := ts.Token(); err != nil {
-		t.Fatalf("token after the outage: %v", err)
-	}
+	_, err = ts.Token()
+	require.NoError(t, err, "token after the outage")
 	// API faults leave the token endpoint alone.
 	_ = s.FailNext(1, 500)
 	ts2, _ := cfg.ServerToServer("acct-1", oauth.WithStore(tokenstore.NewMemory(), "other"))
-	if _, err := ts2.Token(); err != nil {
-		t.Errorf("token with an API fault pending: %v", err)
-	}
+	_, err = ts2.Token()
+	assert.NoError(t, err, "token with an API fault pending")
 	if got := s.TokenRequests()["account_credentials"]; got != 3 {
 		t.Errorf("account_credentials requests = %d, want 3", got)
 	}
