@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -21,9 +23,7 @@ func TestMeetingLifecycle(t *testing.T) {
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{
 		Topic: "Planning", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(startAt), Duration: 45, Timezone: "UTC",
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if m.ID < 1_000_000_000 || m.ID >= 100_000_000_000 {
 		t.Errorf("meeting id %d is not 10 or 11 digits", m.ID)
 	}
@@ -42,9 +42,8 @@ func TestMeetingLifecycle(t *testing.T) {
 		t.Fatalf("get: %+v %v", got, err)
 	}
 
-	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Planning v2"), Duration: zoom.Ptr(60)}, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Planning v2"), Duration: zoom.Ptr(60)}, nil)
+	require.NoError(t, err)
 	v, _ := s.Meeting(m.ID)
 	if v.Topic != "Planning v2" || v.Duration != 60 || v.Updates != 1 {
 		t.Errorf("after update: %+v", v)
@@ -55,9 +54,8 @@ func TestMeetingLifecycle(t *testing.T) {
 		t.Errorf("invitation: %+v %v", inv, err)
 	}
 
-	if _, err := c.Meetings.Delete(ctx, m.ID, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.Delete(ctx, m.ID, nil)
+	require.NoError(t, err)
 	_, _, err = c.Meetings.Get(ctx, m.ID, nil)
 	var apiErr *zoom.APIError
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Code != 3001 || !errors.Is(err, zoom.ErrNotFound) {
@@ -66,12 +64,10 @@ func TestMeetingLifecycle(t *testing.T) {
 	if _, err := c.Meetings.Delete(ctx, m.ID, nil); !errors.Is(err, zoom.ErrNotFound) {
 		t.Errorf("second delete: %v", err)
 	}
-	if _, err := c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionRecover}); err != nil {
-		t.Fatalf("recover: %v", err)
-	}
-	if _, _, err := c.Meetings.Get(ctx, m.ID, nil); err != nil {
-		t.Errorf("get after recover: %v", err)
-	}
+	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionRecover})
+	require.NoError(t, err, "recover")
+	_, _, err = c.Meetings.Get(ctx, m.ID, nil)
+	assert.NoError(t, err, "get after recover")
 }
 
 func TestMeetingListTypes(t *testing.T) {
@@ -80,26 +76,20 @@ func TestMeetingListTypes(t *testing.T) {
 	ctx := context.Background()
 	create := func(topic string, at time.Time) zoom.ID {
 		m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: topic, Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(at), Duration: 30})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return m.ID
 	}
 	create("tomorrow", clk.Now().Add(24*time.Hour))
 	create("in an hour", clk.Now().Add(time.Hour))
 	past := create("now", clk.Now())
 	clk.Advance(2 * time.Hour) // "now" is over
-	if _, err := s.StartMeeting(past); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.EndMeeting(past); err != nil {
-		t.Fatal(err)
-	}
+	_, err := s.StartMeeting(past)
+	require.NoError(t, err)
+	err = s.EndMeeting(past)
+	require.NoError(t, err)
 	topics := func(typ zoom.MeetingListType) []string {
 		list, _, err := c.Meetings.List(ctx, "me", &zoom.ListMeetingsOptions{Type: typ})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var out []string
 		for _, m := range list.Meetings {
 			out = append(out, m.Topic)
@@ -126,9 +116,7 @@ func TestRecurringOccurrences(t *testing.T) {
 		Topic: "Daily", Type: zoom.MeetingTypeRecurringFixedTime, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 15,
 		Recurrence: &zoom.RecurrenceRequest{Type: 1, RepeatInterval: zoom.Ptr(1), EndTimes: &five},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(m.Occurrences) != 5 {
 		t.Fatalf("occurrences = %d, want 5", len(m.Occurrences))
 	}
@@ -136,9 +124,8 @@ func TestRecurringOccurrences(t *testing.T) {
 	if !second.StartTime.Equal(clk.Now().Add(25 * time.Hour)) {
 		t.Errorf("second occurrence at %v", second.StartTime)
 	}
-	if _, err := c.Meetings.Delete(ctx, m.ID, &zoom.DeleteMeetingOptions{OccurrenceID: second.OccurrenceID}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.Delete(ctx, m.ID, &zoom.DeleteMeetingOptions{OccurrenceID: second.OccurrenceID})
+	require.NoError(t, err)
 	got, _, err := c.Meetings.Get(ctx, m.ID, nil)
 	if err != nil || len(got.Occurrences) != 4 {
 		t.Fatalf("after deleting one occurrence: %d %v", len(got.Occurrences), err)
@@ -154,9 +141,7 @@ func TestRecurringOccurrences(t *testing.T) {
 		Topic: "Weekly", Type: zoom.MeetingTypeRecurringFixedTime, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 15,
 		Recurrence: &zoom.RecurrenceRequest{Type: 2, RepeatInterval: zoom.Ptr(1), WeeklyDays: zoom.Ptr("3,5"), EndTimes: &four},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var days []string
 	for _, o := range w.Occurrences {
 		days = append(days, o.StartTime.Weekday().String()[:3])
@@ -171,15 +156,12 @@ func TestPaginationAndExpiredPageToken(t *testing.T) {
 	c := s.Client("me")
 	ctx := context.Background()
 	for i := range 7 {
-		if _, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(time.Duration(i+1) * time.Hour))}); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(time.Duration(i+1) * time.Hour))})
+		require.NoError(t, err)
 	}
 	n := 0
 	for m, err := range c.Meetings.ListAll(ctx, "me", &zoom.ListMeetingsOptions{PageSize: 3}) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		_ = m
 		n++
 	}
@@ -201,17 +183,13 @@ func TestPaginationAndExpiredPageToken(t *testing.T) {
 func TestDeterministicIDs(t *testing.T) {
 	ids := func() []zoom.ID {
 		s, err := zoomtest.NewServer(zoomtest.WithSeed(42))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		defer s.Close()
 		c := s.Client("me")
 		var out []zoom.ID
 		for range 3 {
 			m, _, err := c.Meetings.Create(context.Background(), "me", &zoom.CreateMeetingRequest{Topic: "x"})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			out = append(out, m.ID)
 		}
 		return out
@@ -230,9 +208,7 @@ func TestMeetingRegistrants(t *testing.T) {
 	ctx := context.Background()
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Open day", Type: zoom.MeetingTypeScheduled,
 		StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Settings: &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(0))}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	batch, _, err := c.Meetings.AddBatchRegistrants(ctx, m.ID, &zoom.AddBatchRegistrantsRequest{Registrants: []zoom.BatchRegistrant{
 		{Email: "a@example.org", FirstName: "A"}, {Email: "b@example.org", FirstName: "B"}}})
 	if err != nil || len(batch.Registrants) != 2 {
@@ -251,9 +227,8 @@ func TestMeetingRegistrants(t *testing.T) {
 	if err != nil || denied.TotalRecords != 1 || denied.Registrants[0].Email != "a@example.org" {
 		t.Errorf("denied: %+v %v", denied, err)
 	}
-	if _, err := c.Meetings.DeleteRegistrant(ctx, m.ID, a.ID, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.DeleteRegistrant(ctx, m.ID, a.ID, nil)
+	require.NoError(t, err)
 	_, _, err = c.Meetings.GetRegistrant(ctx, m.ID, a.ID)
 	var apiErr *zoom.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != 3079 {
