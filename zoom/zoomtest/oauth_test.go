@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -39,17 +40,13 @@ func authorize(t *testing.T, s *zoomtest.Server, authURL string) url.Values {
 	hc := s.HTTPClient()
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusFound {
 		t.Fatalf("authorize: status %d", resp.StatusCode)
 	}
 	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return loc.Query()
 }
 
@@ -57,29 +54,22 @@ func authorize(t *testing.T, s *zoomtest.Server, authURL string) url.Values {
 func connect(t *testing.T, s *zoomtest.Server, cfg *oauth.Config) *tokenstore.Token {
 	t.Helper()
 	ar, err := cfg.NewAuthRequest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	q := authorize(t, s, ar.URL)
 	if q.Get("state") != ar.State || q.Get("code") == "" {
 		t.Fatalf("callback query %v", q)
 	}
 	tok, err := cfg.Exchange(context.Background(), q.Get("code"), ar.Verifier)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return tok
 }
 
 func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 	s, _ := start(t, userApp)
 	u, err := s.AddUser(zoomtest.User{Email: "dr.who@example.com", FirstName: "Dr", LastName: "Who", Type: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetAuthorizingUser(u.Email); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	err = s.SetAuthorizingUser(u.Email)
+	require.NoError(t, err)
 	cfg := oauthConfig(s)
 	ctx := context.Background()
 	tok := connect(t, s, cfg)
@@ -117,20 +107,14 @@ func TestOAuthRefreshIsSingleUse(t *testing.T) {
 	first := tok.RefreshToken
 
 	store := tokenstore.NewMemory()
-	if err := store.Put(ctx, "user-1", tok); err != nil {
-		t.Fatal(err)
-	}
+	err := store.Put(ctx, "user-1", tok)
+	require.NoError(t, err)
 	ts, err := cfg.TokenSource(store, "user-1", oauth.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err)
 	if n := s.TokenRequests()["refresh_token"]; n != 0 {
 		t.Fatalf("refreshed %d times before expiry", n)
 	}
@@ -139,9 +123,8 @@ func TestOAuthRefreshIsSingleUse(t *testing.T) {
 	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
 		t.Errorf("expired token: %d %s", a.Status, a.Raw)
 	}
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatalf("after expiry: %v", err)
-	}
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err, "after expiry")
 	if n := s.TokenRequests()["refresh_token"]; n != 1 {
 		t.Errorf("refresh requests = %d, want 1", n)
 	}
@@ -151,9 +134,7 @@ func TestOAuthRefreshIsSingleUse(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(s.ClientID(), s.ClientSecret())
 	resp, err := s.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 400 || string(body) != `{"error":"invalid_grant","reason":"Invalid Token!"}` {
@@ -166,13 +147,9 @@ func TestOAuthServerToServerAndRevoke(t *testing.T) {
 	cfg := oauthConfig(s)
 	ctx := context.Background()
 	ts, err := cfg.ServerToServer("acct-123")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	list, _, err := c.Users.List(ctx, nil)
 	if err != nil || len(list.Users) != 1 {
 		t.Fatalf("users: %+v %v", list, err)
@@ -187,9 +164,8 @@ func TestOAuthServerToServerAndRevoke(t *testing.T) {
 
 	// Revoking a user's token kills the grant.
 	tok := connect(t, s, cfg)
-	if err := cfg.Revoke(ctx, tok.AccessToken); err != nil {
-		t.Fatal(err)
-	}
+	err = cfg.Revoke(ctx, tok.AccessToken)
+	require.NoError(t, err)
 	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
 		t.Errorf("revoked token: %d %s", a.Status, a.Raw)
 	}
@@ -207,10 +183,9 @@ func TestOAuthScopesEnforced(t *testing.T) {
 	_ = store.Put(ctx, "k", tok)
 	ts, _ := cfg.TokenSource(store, "k")
 	c, _ := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
-	if _, _, err := c.Meetings.List(ctx, "me", nil); err != nil {
-		t.Fatalf("read with a read grant: %v", err)
-	}
-	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "nope"})
+	_, _, err := c.Meetings.List(ctx, "me", nil)
+	require.NoError(t, err, "read with a read grant")
+	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "nope"})
 	var apiErr *zoom.APIError
 	if !errors.Is(err, zoom.ErrMissingScopes) || !errors.As(err, &apiErr) || apiErr.Code != 4700 {
 		t.Fatalf("write with a read grant: %v", err)
@@ -233,9 +208,7 @@ func TestOAuthLifetimeAndConsentPage(t *testing.T) {
 	hc := s.HTTPClient()
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Get(ar.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 200 || !strings.Contains(string(page), "pat@example.com") || !strings.Contains(string(page), `value="deny"`) {
@@ -244,9 +217,7 @@ func TestOAuthLifetimeAndConsentPage(t *testing.T) {
 	post := func(decision string) url.Values {
 		form := url.Values{"decision": {decision}, "user": {u.ID}}
 		resp, err := hc.PostForm(ar.URL, form)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
 		loc, _ := url.Parse(resp.Header.Get("Location"))
 		return loc.Query()
@@ -256,9 +227,7 @@ func TestOAuthLifetimeAndConsentPage(t *testing.T) {
 	}
 	q := post("allow")
 	tok, err := cfg.Exchange(context.Background(), q.Get("code"), ar.Verifier)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if d := time.Until(tok.Expiry); d > 10*time.Minute || d < 9*time.Minute {
 		t.Errorf("lifetime %v", d)
 	}
@@ -274,16 +243,12 @@ func TestAuthorizeAs(t *testing.T) {
 	cfg := oauthConfig(s)
 	ar, _ := cfg.NewAuthRequest()
 	cb, err := s.AuthorizeAs("lee@example.com", ar.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if !strings.HasPrefix(cb.String(), cfg.RedirectURL+"?") || cb.Query().Get("state") != ar.State {
 		t.Fatalf("callback %s", cb)
 	}
 	tok, err := cfg.Exchange(context.Background(), cb.Query().Get("code"), ar.Verifier)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if me, err := cfg.Me(context.Background(), tok.AccessToken); err != nil || me.ID != u.ID {
 		t.Errorf("me = %+v %v", me, err)
 	}
@@ -295,9 +260,7 @@ func TestAuthorizationErrors(t *testing.T) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get := func(q url.Values) *http.Response {
 		resp, err := hc.Get(s.OAuthURL() + "/oauth/authorize?" + q.Encode())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
 		return resp
 	}
