@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -29,9 +30,7 @@ func TestUnknownRoutesAnswerAsZoom(t *testing.T) {
 	}
 	// Outside /v2 and /oauth.
 	resp, err := s.HTTPClient().Get(s.URL() + "/api/v1/whatever")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
 	if resp.StatusCode != 404 {
 		t.Errorf("/api/v1/whatever: %d", resp.StatusCode)
@@ -69,9 +68,7 @@ func TestNoPanicOnRandomRequests(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := s.HTTPClient().Do(req)
-		if err != nil {
-			t.Fatalf("request %d %s %s: %v", i, method, b.String(), err)
-		}
+		require.NoError(t, err, "request %d %s %s", i, method, b.String())
 		data, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode >= 500 {
@@ -126,9 +123,7 @@ func TestAuthentication(t *testing.T) {
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(s.ClientID(), "wrong-SECRET")
 	resp, err := s.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 401 || !strings.Contains(string(body), "invalid_client") || strings.Contains(string(body), "SECRET") {
