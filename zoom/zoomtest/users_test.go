@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -18,9 +19,7 @@ func TestUsersLifecycle(t *testing.T) {
 
 	created, _, err := c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCreate,
 		UserInfo: &zoom.UserInfo{Email: "new.hire@example.com", Type: zoom.UserTypeLicensed, FirstName: "New", LastName: "Hire"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if !regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`).MatchString(created.ID) || created.Type != zoom.UserTypeLicensed {
 		t.Errorf("created %+v", created)
 	}
@@ -40,31 +39,27 @@ func TestUsersLifecycle(t *testing.T) {
 		t.Fatalf("duplicate email: %v", err)
 	}
 
-	if err := s.AcceptInvitation("new.hire@example.com"); err != nil {
-		t.Fatal(err)
-	}
+	err = s.AcceptInvitation("new.hire@example.com")
+	require.NoError(t, err)
 	got, _, err := c.Users.Get(ctx, "new.hire@example.com", nil)
 	if err != nil || got.Status != "active" || got.ID != created.ID {
 		t.Fatalf("get after accepting: %+v %v", got, err)
 	}
 
-	if _, err := c.Users.UpdateStatus(ctx, created.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Users.UpdateStatus(ctx, created.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate})
+	require.NoError(t, err)
 	if u, _ := s.User(created.ID); u.Status != "inactive" {
 		t.Errorf("after deactivate: %q", u.Status)
 	}
-	if _, err := c.Users.Delete(ctx, created.ID, &zoom.DeleteUserOptions{Action: zoom.UserDeleteActionDelete}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Users.Delete(ctx, created.ID, &zoom.DeleteUserOptions{Action: zoom.UserDeleteActionDelete})
+	require.NoError(t, err)
 	if _, _, err := c.Users.Get(ctx, created.ID, nil); !errors.Is(err, zoom.ErrNotFound) {
 		t.Errorf("get after delete: %v", err)
 	}
 	// A pending user is removed by disassociation.
 	p2, _ := s.AddUser(zoomtest.User{Email: "later@example.com", Status: "pending"})
-	if _, err := c.Users.Delete(ctx, p2.ID, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Users.Delete(ctx, p2.ID, nil)
+	require.NoError(t, err)
 	want := []string{"user.created", "user.invitation_accepted", "user.deactivated", "user.deleted", "user.disassociated"}
 	if got := rec.names(); !equal(got, want) {
 		t.Errorf("events %v, want %v", got, want)
@@ -79,15 +74,12 @@ func TestGroupsRolesContacts(t *testing.T) {
 	alan, _ := s.AddUser(zoomtest.User{Email: "alan@example.com", FirstName: "Alan", LastName: "Turing"})
 
 	g, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "Engineering"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if _, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "engineering"}); !errors.Is(err, zoom.ErrConflict) {
 		t.Errorf("duplicate group name: %v", err)
 	}
-	if _, _, err := c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}, {Email: alan.Email}}}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}, {Email: alan.Email}}})
+	require.NoError(t, err)
 	members, _, err := c.Groups.ListMembers(ctx, g.ID, nil)
 	if err != nil || members.TotalRecords != 2 {
 		t.Fatalf("members %+v %v", members, err)
@@ -95,9 +87,8 @@ func TestGroupsRolesContacts(t *testing.T) {
 	if u, _ := s.User(ada.ID); len(u.GroupIDs) != 1 || u.GroupIDs[0] != g.ID {
 		t.Errorf("ada's groups %v", u.GroupIDs)
 	}
-	if _, err := c.Groups.DeleteMember(ctx, g.ID, alan.ID); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Groups.DeleteMember(ctx, g.ID, alan.ID)
+	require.NoError(t, err)
 	_, err = c.Groups.DeleteMember(ctx, g.ID, alan.ID)
 	var apiErr *zoom.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != 4131 {
@@ -111,9 +102,8 @@ func TestGroupsRolesContacts(t *testing.T) {
 	if err != nil || len(roles.Roles) != 3 {
 		t.Fatalf("roles %+v %v", roles, err)
 	}
-	if _, _, err := c.Roles.AddMembers(ctx, "1", &zoom.AddRoleMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}}}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = c.Roles.AddMembers(ctx, "1", &zoom.AddRoleMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}}})
+	require.NoError(t, err)
 	admins, _, err := c.Roles.ListMembers(ctx, "1", nil)
 	if err != nil || len(admins.Members) != 1 || admins.Members[0].ID != ada.ID {
 		t.Fatalf("admins %+v %v", admins, err)
@@ -121,9 +111,8 @@ func TestGroupsRolesContacts(t *testing.T) {
 	if u, _ := s.User(ada.ID); u.RoleID != "1" {
 		t.Errorf("ada's role = %q", u.RoleID)
 	}
-	if _, err := c.Roles.DeleteMember(ctx, "1", ada.ID); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Roles.DeleteMember(ctx, "1", ada.ID)
+	require.NoError(t, err)
 	if u, _ := s.User(ada.ID); u.RoleID != "2" {
 		t.Errorf("ada's role after removal = %q", u.RoleID)
 	}
@@ -131,9 +120,7 @@ func TestGroupsRolesContacts(t *testing.T) {
 	// Contact search by name, one per page by default.
 	var names []string
 	for ct, err := range c.Contacts.SearchAll(ctx, &zoom.SearchCompanyContactsOptions{SearchKey: "a"}) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		names = append(names, ct.FirstName)
 	}
 	if !equal(names, []string{"Account", "Ada", "Alan"}) {
