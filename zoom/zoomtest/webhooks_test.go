@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -59,20 +61,15 @@ func subscribe(t *testing.T, s *zoomtest.Server, clk *clock) *recorder {
 	t.Helper()
 	const secret = "wh-secret-token"
 	v, err := webhook.NewVerifier([]string{secret}, webhook.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := webhook.NewHandler(v, webhook.WithoutDedup())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rec := &recorder{}
 	h.Fallback(rec.add)
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	if err := s.Subscribe(ts.URL, secret); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Subscribe(ts.URL, secret)
+	require.NoError(t, err)
 	return rec
 }
 
@@ -84,17 +81,13 @@ func TestWebhookMeetingEvents(t *testing.T) {
 
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Hooked", Type: zoom.MeetingTypeScheduled,
 		Settings: &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ev := rec.last("meeting.created")
 	if ev == nil {
 		t.Fatalf("no meeting.created; got %v", rec.names())
 	}
 	p, err := ev.TypedPayload()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	created := p.(*webhook.MeetingCreatedPayload)
 	if created.Object.ID != m.ID || created.Object.Topic != "Hooked" || created.AccountID != s.AccountID() {
 		t.Errorf("meeting.created payload %+v", created)
@@ -113,9 +106,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	}
 
 	reg, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.AddRegistrantRequest{Email: "ada@example.org", FirstName: "Ada"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if got := s.Registrants(m.ID); len(got) != 1 || got[0].Status != "pending" {
 		t.Fatalf("registrants %+v", got)
 	}
@@ -123,30 +114,23 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		Action: zoom.RegistrantActionApprove, Registrants: []zoom.RegistrantRef{{ID: reg.RegistrantID}}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Hooked 2")}, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Hooked 2")}, nil)
+	require.NoError(t, err)
 
 	// Live events: the meeting id is a string there.
-	if _, err := s.StartMeeting(m.ID); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.StartMeeting(m.ID)
+	require.NoError(t, err)
 	clk.Advance(time.Minute)
 	pid, err := s.Join(m.ID, zoomtest.Participant{Name: "Ada", Email: "ada@example.org"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Join(m.ID, zoomtest.Participant{Name: "Guest"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = s.Join(m.ID, zoomtest.Participant{Name: "Guest"})
+	require.NoError(t, err)
 	clk.Advance(20 * time.Minute)
-	if err := s.Leave(m.ID, pid); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Leave(m.ID, pid)
+	require.NoError(t, err)
 	clk.Advance(5 * time.Minute)
-	if _, err := c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionEnd}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionEnd})
+	require.NoError(t, err)
 	want := []string{"meeting.created", "meeting.registration_created", "meeting.registration_approved", "meeting.updated",
 		"meeting.started", "meeting.participant_joined", "meeting.participant_joined", "meeting.participant_left",
 		"meeting.participant_left", "meeting.ended"}
@@ -170,17 +154,13 @@ func TestWebhookMeetingEvents(t *testing.T) {
 
 	// The past meeting and its participants, with the simulated times.
 	past, _, err := c.Meetings.GetPast(ctx, zoom.LatestOf(m.ID))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if past.Duration != 26 || past.ParticipantsCount != 2 {
 		t.Errorf("past meeting %+v", past)
 	}
 	clk.Advance(zoomtest.DefaultReportDelay) // the attendance data comes later
 	parts, _, err := c.Meetings.ListPastParticipants(ctx, zoom.InstanceID(past.UUID), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(parts.Participants) != 2 || parts.Participants[0].Name != "Ada" || parts.Participants[0].Duration != 20*60 ||
 		parts.Participants[0].RegistrantID != reg.RegistrantID {
 		t.Errorf("participants %+v", parts.Participants)
@@ -193,12 +173,10 @@ func TestUninstallRevokesAndNotifies(t *testing.T) {
 	rec := subscribe(t, s, clk)
 	c := s.Client("me")
 	ctx := context.Background()
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Uninstall("me"); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err := c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err)
+	err = s.Uninstall("me")
+	require.NoError(t, err)
 	ev := rec.last("app_deauthorized")
 	if ev == nil {
 		t.Fatalf("no app_deauthorized; got %v", rec.names())
@@ -208,7 +186,7 @@ func TestUninstallRevokesAndNotifies(t *testing.T) {
 	if d.UserID != s.OwnerID() || d.ClientID != s.ClientID() || d.AccountID != s.AccountID() {
 		t.Errorf("app_deauthorized %+v", d)
 	}
-	_, _, err := c.Users.Get(ctx, "me", nil)
+	_, _, err = c.Users.Get(ctx, "me", nil)
 	if !errors.Is(err, zoom.ErrUnauthorized) {
 		t.Errorf("after uninstall: %v", err)
 	}
@@ -233,14 +211,12 @@ func TestWebhookSubscriptionsAndFailures(t *testing.T) {
 	h, _ := webhook.NewHandler(v, webhook.WithoutDedup())
 	rec := &recorder{}
 	h.Fallback(rec.add)
-	if err := s.SubscribeHandler(h, "s1", "user.created"); err != nil {
-		t.Fatal(err)
-	}
+	err := s.SubscribeHandler(h, "s1", "user.created")
+	require.NoError(t, err)
 	down := httptest.NewServer(http500())
 	defer down.Close()
-	if err := s.Subscribe(down.URL, "s2", "group.created", "group.member_added"); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Subscribe(down.URL, "s2", "group.created", "group.member_added")
+	require.NoError(t, err)
 	if err := s.Subscribe("not a url", "s"); err == nil {
 		t.Error("a bad URL was accepted")
 	}
@@ -251,12 +227,9 @@ func TestWebhookSubscriptionsAndFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	g, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "Ops"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{Email: "x@example.com"}}}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, _, err = c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{Email: "x@example.com"}}})
+	require.NoError(t, err)
 	if got := rec.names(); !equal(got, []string{"user.created"}) {
 		t.Errorf("handler got %v", got)
 	}
@@ -266,9 +239,8 @@ func TestWebhookSubscriptionsAndFailures(t *testing.T) {
 	}
 	// The delivery is signed as Zoom signs.
 	v2, _ := webhook.NewVerifier([]string{"s2"}, webhook.WithClock(clk.Now))
-	if err := v2.VerifyBytes(ctx, ds[1].Header, ds[1].Body); err != nil {
-		t.Errorf("signature: %v", err)
-	}
+	err = v2.VerifyBytes(ctx, ds[1].Header, ds[1].Body)
+	assert.NoError(t, err, "signature")
 	if got := s.Events(); !equal(got, []string{"user.created", "group.created", "group.member_added"}) {
 		t.Errorf("Events() = %v", got)
 	}
@@ -281,9 +253,8 @@ func http500() http.Handler {
 func TestValidateEndpoints(t *testing.T) {
 	s, clk := start(t)
 	subscribe(t, s, clk) // a webhook.Handler answers the challenge itself
-	if err := s.ValidateEndpoints(); err != nil {
-		t.Fatal(err)
-	}
+	err := s.ValidateEndpoints()
+	require.NoError(t, err)
 	down := httptest.NewServer(http500())
 	defer down.Close()
 	_ = s.Subscribe(down.URL, "x")
@@ -300,9 +271,7 @@ func TestConcurrentClients(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 8 {
 		u, err := s.AddUser(zoomtest.User{Email: "u" + strconv.Itoa(i) + "@example.com", Type: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		c := s.Client(u.ID)
 		wg.Go(func() {
 			for range 5 {
@@ -311,12 +280,10 @@ func TestConcurrentClients(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if _, _, err := c.Meetings.List(ctx, "me", nil); err != nil {
-					t.Error(err)
-				}
-				if _, err := s.StartMeeting(m.ID); err != nil {
-					t.Error(err)
-				}
+				_, _, err = c.Meetings.List(ctx, "me", nil)
+				assert.NoError(t, err)
+				_, err = s.StartMeeting(m.ID)
+				assert.NoError(t, err)
 				_ = s.EndMeeting(m.ID)
 			}
 		})
@@ -331,16 +298,13 @@ func TestConcurrentClients(t *testing.T) {
 // payload decodes into the typed payload.
 func TestEveryEventDecodes(t *testing.T) {
 	s, clk := start(t)
-	if err := s.SubscribeHandler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), "x"); err != nil {
-		t.Fatal(err)
-	}
+	err := s.SubscribeHandler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), "x")
+	require.NoError(t, err)
 	c := s.Client("me")
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
 	approval := &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "all events", Settings: approval})
@@ -447,22 +411,18 @@ func TestHandlerCallsBackIntoTheAPI(t *testing.T) {
 	})
 	ts := httptest.NewServer(h)
 	defer ts.Close()
-	if err := s.Subscribe(ts.URL, "k", "meeting.ended"); err != nil {
-		t.Fatal(err)
-	}
+	err := s.Subscribe(ts.URL, "k", "meeting.ended")
+	require.NoError(t, err)
 	ctx := context.Background()
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "CME"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, _ = s.StartMeeting(m.ID)
 	_, _ = s.Join(m.ID, zoomtest.Participant{Name: "Dr. A"})
 	_, _ = s.Join(m.ID, zoomtest.Participant{Name: "Dr. B"})
 	clk.Advance(time.Hour)
 	// Ended through the API: the delivery happens inside that request.
-	if _, err := c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionEnd}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionEnd})
+	require.NoError(t, err)
 	if !equal(attended, []string{"Dr. A", "Dr. B"}) {
 		t.Errorf("attended %v; deliveries %+v", attended, s.Deliveries())
 	}
@@ -478,16 +438,13 @@ func TestRedeliver(t *testing.T) {
 		calls++
 		return nil
 	})
-	if err := s.SubscribeHandler(h, "k"); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.Client("me").Meetings.Create(context.Background(), "me", &zoom.CreateMeetingRequest{Topic: "once"}); err != nil {
-		t.Fatal(err)
-	}
+	err := s.SubscribeHandler(h, "k")
+	require.NoError(t, err)
+	_, _, err = s.Client("me").Meetings.Create(context.Background(), "me", &zoom.CreateMeetingRequest{Topic: "once"})
+	require.NoError(t, err)
 	clk.Advance(5 * time.Minute)
-	if err := s.Redeliver(0); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Redeliver(0)
+	require.NoError(t, err)
 	ds := s.Deliveries()
 	if len(ds) != 2 || ds[1].Status != 200 || string(ds[1].Body) != string(ds[0].Body) || ds[1].Header.Get("x-zm-request-timestamp") == ds[0].Header.Get("x-zm-request-timestamp") {
 		t.Errorf("deliveries %+v", ds)
