@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -20,9 +21,7 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 		Topic: "CME: Cardiology update", Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 60,
 		Settings: &zoom.WebinarSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	id := w.ID
 	batch, _, err := c.Webinars.AddBatchRegistrants(ctx, id, &zoom.AddBatchRegistrantsRequest{AutoApprove: zoom.Ptr(false),
 		Registrants: []zoom.BatchRegistrant{{Email: "a@example.org", FirstName: "A"}, {Email: "b@example.org", FirstName: "B"}, {Email: "c@example.org", FirstName: "C"}}})
@@ -40,9 +39,7 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	}
 	count := func(status zoom.RegistrantStatus) int {
 		l, _, err := c.Webinars.ListRegistrants(ctx, id, &zoom.ListWebinarRegistrantsOptions{Status: status})
-		if err != nil {
-			t.Fatalf("list %s: %v", status, err)
-		}
+		require.NoError(t, err, "list %s", status)
 		return l.TotalRecords
 	}
 	if count(zoom.RegistrantStatusApproved) != 2 || count(zoom.RegistrantStatusDenied) != 1 || count(zoom.RegistrantStatusPending) != 0 {
@@ -55,39 +52,30 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	if q, _, err := c.Webinars.GetRegistrantQuestions(ctx, id); err != nil || len(q.Questions) != 1 {
 		t.Errorf("questions: %+v %v", q, err)
 	}
-	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.PanelistRequest{{Name: "Dr. P", Email: "p@example.org"}}}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.PanelistRequest{{Name: "Dr. P", Email: "p@example.org"}}})
+	require.NoError(t, err)
 	if pl, _, err := c.Webinars.ListPanelists(ctx, id); err != nil || pl.TotalRecords != 1 || pl.Panelists[0].Email != "p@example.org" {
 		t.Errorf("panelists: %+v %v", pl, err)
 	}
 
 	// A attends 50 minutes, B never comes.
 	clk.Advance(time.Hour)
-	if _, err := s.StartWebinar(id); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.StartWebinar(id)
+	require.NoError(t, err)
 	pid, err := s.Join(id, zoomtest.Participant{Name: "A", Email: "a@example.org"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Join(id, zoomtest.Participant{Name: "Dr. P", Email: "p@example.org"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = s.Join(id, zoomtest.Participant{Name: "Dr. P", Email: "p@example.org"})
+	require.NoError(t, err)
 	clk.Advance(50 * time.Minute)
-	if err := s.Leave(id, pid); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Leave(id, pid)
+	require.NoError(t, err)
 	clk.Advance(10 * time.Minute)
-	if err := s.EndWebinar(id); err != nil {
-		t.Fatal(err)
-	}
+	err = s.EndWebinar(id)
+	require.NoError(t, err)
 	clk.Advance(zoomtest.DefaultReportDelay)
 	parts, _, err := c.Reports.ListWebinarParticipants(ctx, zoom.LatestOf(id),
 		&zoom.ListWebinarParticipantsReportOptions{IncludeFields: zoom.ParticipantIncludeFieldRegistrantID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(parts.Participants) != 2 || parts.Participants[0].UserEmail != "a@example.org" || parts.Participants[0].Duration != 3000 ||
 		parts.Participants[0].RegistrantID != regs[0].ID {
 		t.Errorf("report participants: %+v", parts.Participants)
@@ -106,9 +94,8 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	}
 
 	// Recording.
-	if err := s.CompleteRecording(id); err != nil {
-		t.Fatal(err)
-	}
+	err = s.CompleteRecording(id)
+	require.NoError(t, err)
 	day := zoom.DateOf(clk.Now())
 	recs, _, err := c.CloudRecordings.List(ctx, "me", &zoom.ListRecordingsOptions{From: day, To: day})
 	if err != nil || len(recs.Meetings) != 1 || recs.Meetings[0].RecordingCount != 3 {
@@ -136,9 +123,8 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 	if uuid[0] != '/' {
 		t.Fatalf("the first UUID of seed 1 should start with '/': %q", uuid)
 	}
-	if _, err := s.StartMeeting(id); err != nil {
-		t.Fatal(err)
-	}
+	_, err := s.StartMeeting(id)
+	require.NoError(t, err)
 	p1, _ := s.Join(id, zoomtest.Participant{Name: "Host", Email: "owner@example.com"})
 	clk.Advance(10 * time.Minute)
 	_, _ = s.Join(id, zoomtest.Participant{Name: "Guest"})
