@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
@@ -34,15 +35,12 @@ func TestNewClientOptionsValidate(t *testing.T) {
 		"nil option":       {WithTokenSource(ts), nil},
 	}
 	for name, opts := range bad {
-		if _, err := NewClient(opts...); err == nil {
-			t.Errorf("%s: NewClient accepted", name)
-		}
+		_, err := NewClient(opts...)
+		assert.Error(t, err, "%s: NewClient accepted", name)
 	}
 	c, err := NewClient(WithTokenSource(ts), WithBaseURL("https://api-eu.zoom.us/v2/"))
 	require.NoError(t, err)
-	if c.BaseURL() != "https://api-eu.zoom.us/v2" {
-		t.Fatalf("BaseURL = %q", c.BaseURL())
-	}
+	require.Equal(t, "https://api-eu.zoom.us/v2", c.BaseURL(), "BaseURL = %q", c.BaseURL())
 	if c.Meetings == nil || c.Webinars == nil || c.Users == nil || c.Groups == nil || c.Roles == nil ||
 		c.Reports == nil || c.CloudRecordings == nil || c.Contacts == nil {
 		t.Fatal("a service is nil")
@@ -82,18 +80,15 @@ func TestQueryAndBodyEncoding(t *testing.T) {
 	op := &operation{Method: "PATCH", Path: "/meetings/{meetingId}", ID: "meetingUpdate"}
 	_, err := c.call(t.Context(), op, buildPath(op.Path, "1"), &opts{Type: "upcoming", From: Date{2026, 11, 2}}, map[string]any{"topic": "T"}, nil)
 	require.NoError(t, err)
-	if got := rt.reqs[0].URL.RawQuery; got != "from=2026-11-02&type=upcoming" {
-		t.Fatalf("query %q", got)
-	}
+	got := rt.reqs[0].URL.RawQuery
+	require.Equal(t, "from=2026-11-02&type=upcoming", got, "query %q", got)
 	if rt.bodies[0] != `{"topic":"T"}` || rt.reqs[0].Header.Get("Content-Type") != "application/json" {
 		t.Fatalf("body %q", rt.bodies[0])
 	}
 	var nilOpts *opts
 	_, err = c.call(t.Context(), op, "/meetings/1", nilOpts, nil, nil)
 	require.NoError(t, err)
-	if rt.reqs[1].URL.RawQuery != "" {
-		t.Fatalf("typed nil options sent %q", rt.reqs[1].URL.RawQuery)
-	}
+	require.Equal(t, "", rt.reqs[1].URL.RawQuery, "typed nil options sent %q", rt.reqs[1].URL.RawQuery)
 }
 
 func TestNonJSONErrorBody(t *testing.T) {
@@ -102,9 +97,7 @@ func TestNonJSONErrorBody(t *testing.T) {
 	c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
 	_, _, err := callGet(t.Context(), c)
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) {
-		t.Fatalf("err = %T %v, want *APIError", err, err)
-	}
+	require.ErrorAs(t, err, &apiErr, "err = %T %v, want *APIError", err, err)
 	if apiErr.StatusCode != 502 || !strings.HasPrefix(apiErr.Body, "<html><head><title>502") || len(apiErr.Body) > 520 {
 		t.Fatalf("APIError = %+v", apiErr)
 	}
@@ -144,9 +137,7 @@ func TestErrorSentinels(t *testing.T) {
 	} {
 		e := &APIError{StatusCode: tc.status, Code: tc.code}
 		for _, w := range tc.want {
-			if !errors.Is(e, w) {
-				t.Errorf("%d/%d should match %v", tc.status, tc.code, w)
-			}
+			assert.ErrorIs(t, e, w, "%d/%d should match %v", tc.status, tc.code, w)
 		}
 		for _, n := range tc.not {
 			if errors.Is(e, n) {
@@ -257,15 +248,10 @@ func TestAuthorizationNotSentToAnotherHost(t *testing.T) {
 	var out testMeeting
 	_, err = c.call(t.Context(), testGet, "/meetings/1", nil, nil, &out)
 	require.NoError(t, err)
-	if sameHostAuth.Load() != "Bearer SECRET-AT" {
-		t.Fatalf("same-host redirect lost the token: %v", sameHostAuth.Load())
-	}
-	if got := otherAuth.Load(); got != "|" {
-		t.Fatalf("other host received %q", got)
-	}
-	if out.ID != 85746065 {
-		t.Fatalf("decoded %+v", out)
-	}
+	require.Equal(t, "Bearer SECRET-AT", sameHostAuth.Load(), "same-host redirect lost the token: %v", sameHostAuth.Load())
+	got := otherAuth.Load()
+	require.Equal(t, "|", got, "other host received %q", got)
+	require.Equal(t, int64(85746065), out.ID, "decoded %+v", out)
 	api.Client().CloseIdleConnections()
 }
 
@@ -285,17 +271,14 @@ func TestLenientDecoding(t *testing.T) {
 	c = newFakeClient(t, rt)
 	_, _, err = callGet(t.Context(), c)
 	var de *DecodeError
-	if !errors.As(err, &de) {
-		t.Fatalf("err = %v, want *DecodeError", err)
-	}
+	require.ErrorAs(t, err, &de, "err = %v, want *DecodeError", err)
 	// An empty 200 body where the operation returns one is a DecodeError
 	// too (operations without a body, such as PUT /users/{userId}/status,
 	// ignore it: see TestWrongShapeIsDecodeError).
 	rt = &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, "")}}
 	c = newFakeClient(t, rt)
-	if _, _, err := callGet(t.Context(), c); !errors.As(err, &de) {
-		t.Fatalf("err = %v, want *DecodeError", err)
-	}
+	_, _, err = callGet(t.Context(), c)
+	require.ErrorAs(t, err, &de, "err = %v, want *DecodeError", err)
 }
 
 func TestSecretsNeverInLogsOrErrors(t *testing.T) {
@@ -317,9 +300,7 @@ func TestSecretsNeverInLogsOrErrors(t *testing.T) {
 			Token string `url:"access_token"`
 		}{canaryAT}
 		_, err = c.call(t.Context(), testGet, "/meetings/1", &q, nil, nil)
-		if err == nil {
-			t.Fatal("want error")
-		}
+		require.Error(t, err, "want error")
 		for _, s := range []string{err.Error(), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
 			if strings.Contains(s, canaryAT) {
 				t.Fatalf("canary in error: %s", s)
