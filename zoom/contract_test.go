@@ -73,9 +73,7 @@ func TestOperationCount(t *testing.T) {
 			total += n
 		}
 	}
-	if total != zoomDocumentOperations {
-		t.Fatalf("the tag table sums to %d operations, want %d", total, zoomDocumentOperations)
-	}
+	require.Equal(t, zoomDocumentOperations, total, "the tag table sums to %d operations, want %d", total, zoomDocumentOperations)
 	got := map[string]map[string]int{}
 	for _, op := range s.Operations {
 		if zoomDocumentTags[op.File] == nil {
@@ -94,17 +92,13 @@ func TestOperationCount(t *testing.T) {
 				missing = append(missing, fmt.Sprintf("%s %q (%d)", file, tag, n))
 				continue
 			}
-			if got[file][tag] != n {
-				t.Errorf("%s tag %q: %d operations in internal/spec, Zoom's document has %d", file, tag, got[file][tag], n)
-			}
+			assert.Equal(t, n, got[file][tag], "%s tag %q: %d operations in internal/spec, Zoom's document has %d", file, tag, got[file][tag], n)
 			covered += got[file][tag]
 		}
 	}
 	sort.Strings(missing)
 	const wantCovered = 313 // of zoomDocumentOperations; raise it as tags join the scope
-	if covered != wantCovered {
-		t.Errorf("%d of Zoom's %d operations covered, want %d", covered, zoomDocumentOperations, wantCovered)
-	}
+	assert.Equal(t, wantCovered, covered, "%d of Zoom's %d operations covered, want %d", covered, zoomDocumentOperations, wantCovered)
 	if covered < zoomDocumentOperations {
 		t.Logf("%d of %d operations covered; tags not yet in scope: %s", covered, zoomDocumentOperations, strings.Join(missing, ", "))
 	}
@@ -215,9 +209,7 @@ func TestContractZoomAPILines(t *testing.T) {
 			}
 		}
 	}
-	if issue2 != wantIssue2Operations {
-		t.Errorf("documents have %d operations tagged %v, want %d", issue2, issue2Tags, wantIssue2Operations)
-	}
+	assert.Equal(t, wantIssue2Operations, issue2, "documents have %d operations tagged %v, want %d", issue2, issue2Tags, wantIssue2Operations)
 	if len(want) != wantOperations {
 		t.Errorf("documents have %d in-scope operations, want %d", len(want), wantOperations)
 	}
@@ -492,9 +484,7 @@ func TestContractEveryOperation(t *testing.T) {
 				t.Fatalf("sent %d requests, want 1", len(reqs)-before)
 			}
 			r := reqs[len(reqs)-1]
-			if r.OpID != op.ID {
-				t.Errorf("request %s %s matched %q, want %s", r.Method, r.Path, r.OpID, op.ID)
-			}
+			assert.Equal(t, op.ID, r.OpID, "request %s %s matched %q, want %s", r.Method, r.Path, r.OpID, op.ID)
 			if bodyExample != nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 				var sent any
 				err := json.Unmarshal(r.Body, &sent)
@@ -813,9 +803,7 @@ func TestFixturesDecode(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			op := s.ByID(fixtureOps[name])
 			m, ok := byOp[op.ID]
-			if !ok {
-				t.Fatalf("no method for %s", op.ID)
-			}
+			require.True(t, ok, "no method for %s", op.ID)
 			c, mt := setup(t)
 			body := fixture(t, name)
 			status, _ := successSchema(op)
