@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -63,9 +64,8 @@ func TestResponseBodyCapped(t *testing.T) {
 	}
 
 	for _, n := range []int64{0, -1} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithMaxResponseBytes(n)); err == nil {
-			t.Errorf("WithMaxResponseBytes(%d) accepted", n)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithMaxResponseBytes(n))
+		assert.Error(t, err, "WithMaxResponseBytes(%d) accepted", n)
 	}
 }
 
@@ -147,9 +147,7 @@ func TestDecodeWarningsListMismatchedFields(t *testing.T) {
 			t.Errorf("warning for %s = %+v (present %v), want Got %q; all: %+v", field, w, ok, kind, resp.DecodeWarnings)
 		}
 	}
-	if len(resp.DecodeWarnings) != 3 {
-		t.Errorf("warnings %+v, want exactly the three unrepairable fields", resp.DecodeWarnings)
-	}
+	assert.Len(t, resp.DecodeWarnings, 3, "warnings %+v, want exactly the three unrepairable fields", resp.DecodeWarnings)
 	if s := fmt.Sprintf("%v %+v %#v", resp.DecodeWarnings, resp.DecodeWarnings, resp.DecodeWarnings); strings.Contains(s, canary) || strings.Contains(s, "12345") {
 		t.Fatalf("warnings carry values: %s", s)
 	}
