@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
@@ -222,9 +223,8 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 	}
 	for _, op := range s.Operations {
 		if _, ok := byOp[op.ID]; ok && !served[op.ID] {
-			if _, rs := successSchema(op); rs != nil {
-				t.Errorf("%s: no documented body served", op.ID)
-			}
+			_, rs := successSchema(op)
+			assert.Nil(t, rs, "%s: no documented body served", op.ID)
 		}
 	}
 	if len(served) != withBody || withBody < 100 {
@@ -413,9 +413,8 @@ func TestCompareExampleReportsLosses(t *testing.T) {
 		{`{"a":true}`, `{"a":false}`},
 		{`{"a":"2022-03-25T07:29:29Z"}`, `{"a":"2022-03-25T07:29:30Z"}`},
 	} {
-		if d := diff(c.want, c.got); len(d) != 1 {
-			t.Errorf("%s → %s: diffs %v, want one", c.want, c.got, d)
-		}
+		d := diff(c.want, c.got)
+		assert.Len(t, d, 1, "%s → %s: diffs %v, want one", c.want, c.got, d)
 	}
 	for _, c := range []struct{ want, got string }{
 		{`{"meeting_number":"93201235621"}`, `{"meeting_number":93201235621}`},
@@ -424,8 +423,7 @@ func TestCompareExampleReportsLosses(t *testing.T) {
 		{`{"t":"2019-02-01T12:34:12.66Z"}`, `{"t":"2019-02-01T12:34:12Z"}`},
 		{`{"n":1.0e3}`, `{"n":1000}`},
 	} {
-		if d := diff(c.want, c.got); len(d) != 0 {
-			t.Errorf("%s → %s: diffs %v, want none", c.want, c.got, d)
-		}
+		d := diff(c.want, c.got)
+		assert.Len(t, d, 0, "%s → %s: diffs %v, want none", c.want, c.got, d)
 	}
 }
