@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
@@ -51,14 +52,10 @@ func TestDownloadStreamsWithoutLeakingToken(t *testing.T) {
 	// The download_token of a webhook event replaces the client's token.
 	_, _, err = c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", io.Discard, &DownloadOptions{AccessToken: "DL-TOKEN"})
 	require.NoError(t, err)
-	if zoomAuth.Load() != "Bearer DL-TOKEN" {
-		t.Fatalf("zoom host got %q", zoomAuth.Load())
-	}
+	require.Equal(t, "Bearer DL-TOKEN", zoomAuth.Load(), "zoom host got %q", zoomAuth.Load())
 
 	_, _, err = c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/missing", io.Discard, nil)
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorIs(t, err, ErrNotFound, "err = %v", err)
 	zoomHost.Client().CloseIdleConnections()
 }
 
@@ -74,13 +71,9 @@ func TestDownloadRefusesForeignHosts(t *testing.T) {
 		"::",
 	} {
 		_, _, err := c.CloudRecordings.Download(t.Context(), u, io.Discard, nil)
-		if !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("%s: err = %v", u, err)
-		}
+		assert.ErrorIs(t, err, ErrInvalidArgument, "%s: err = %v", u, err)
 	}
-	if rt.count() != 0 {
-		t.Fatalf("%d requests sent", rt.count())
-	}
+	require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 	allowed := []string{"https://zoom.us/rec/download/1", "https://us02web.zoom.us/rec/download/1", "https://api.zoom.test/v2/x", "https://zoomgov.com/rec/1"}
 	for _, s := range allowed {
 		u, _ := url.Parse(s)
@@ -88,9 +81,8 @@ func TestDownloadRefusesForeignHosts(t *testing.T) {
 			t.Errorf("%s refused", s)
 		}
 	}
-	if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithDownloadHosts("a/b")); err == nil {
-		t.Fatal("bad host accepted")
-	}
+	_, err := NewClient(WithHTTPClient(http.DefaultClient), WithDownloadHosts("a/b"))
+	require.Error(t, err, "bad host accepted")
 }
 
 func TestDownloadTruncatedBody(t *testing.T) {
