@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
@@ -36,13 +37,9 @@ func TestEchoedSecretsRedactedInErrors(t *testing.T) {
 				WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: at})))
 			require.NoError(t, err)
 			_, _, err = c.Meetings.Create(t.Context(), "me", &CreateMeetingRequest{Topic: "t", Password: pass})
-			if err == nil {
-				t.Fatal("want an error")
-			}
+			require.Error(t, err, "want an error")
 			apiErr, _ := err.(*APIError)
-			if apiErr == nil {
-				t.Fatalf("err = %T %v", err, err)
-			}
+			require.NotNil(t, apiErr, "err = %T %v", err, err)
 			shown := []string{err.Error(), fmt.Sprintf("%v|%+v|%#v", err, err, err), apiErr.Message, apiErr.Body, fmt.Sprint(apiErr.Errors)}
 			for _, s := range shown {
 				for _, secret := range []string{pass, zak, pwd, at, jwt, other, "CANARY"} {
@@ -65,9 +62,8 @@ func TestRedactionKeepsOrdinaryMessages(t *testing.T) {
 		"User does not exist: jane@example.com.",
 		"Invalid field.",
 	} {
-		if got := redactText(msg, nil); got != msg {
-			t.Errorf("redactText(%q) = %q", msg, got)
-		}
+		got := redactText(msg, nil)
+		assert.Equal(t, msg, got, "redactText(%q) = %q", msg, got)
 	}
 }
 
