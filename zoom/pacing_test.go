@@ -2,13 +2,13 @@ package zoom
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -54,9 +54,7 @@ func TestRatePacingKeepsUnderLimit(t *testing.T) {
 			go func() { defer wg.Done(); _, _ = c.call(t.Context(), heavy, "/report/daily", nil, nil, nil) }()
 		}
 		wg.Wait()
-		if rt.count() != 40 {
-			t.Fatalf("requests = %d", rt.count())
-		}
+		require.Equal(t, 40, rt.count(), "requests = %d", rt.count())
 		// 20 LIGHT at 3.8/s and 20 HEAVY at 0.95/s in parallel: HEAVY sets the pace.
 		if el := time.Since(start); el < 19*time.Second || el > 21*time.Second {
 			t.Fatalf("took %v, want about 20s (HEAVY at 0.95/s)", el)
@@ -101,9 +99,7 @@ func TestRatePacingHonoursContext(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		_, _, err = callGet(ctx, c)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v", err)
-		}
+		require.ErrorIs(t, err, context.DeadlineExceeded, "err = %v", err)
 		if time.Since(start) > time.Second || rt.count() != 1 {
 			t.Fatalf("waited %v, %d requests", time.Since(start), rt.count())
 		}
@@ -112,8 +108,7 @@ func TestRatePacingHonoursContext(t *testing.T) {
 
 func TestRatePacingValidation(t *testing.T) {
 	for _, p := range []PacingPolicy{{}, {Plan: 9}, {Plan: PlanPro, Headroom: 1.5}, {Plan: PlanPro, Limits: map[RateLabel]float64{RateLight: 0}}} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithRatePacing(p)); err == nil {
-			t.Errorf("%+v accepted", p)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithRatePacing(p))
+		assert.Error(t, err, "%+v accepted", p)
 	}
 }
