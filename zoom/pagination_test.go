@@ -41,9 +41,7 @@ func TestAllPages(t *testing.T) {
 			break
 		}
 	}
-	if len(fetched) != 1 {
-		t.Fatalf("fetched %q after break", fetched)
-	}
+	require.Len(t, fetched, 1, "fetched %q after break", fetched)
 
 	// An error is yielded once and ends the iteration.
 	boom := errors.New("boom")
