@@ -40,9 +40,7 @@ func TestDotPathParametersRefused(t *testing.T) {
 				if !strings.HasSuffix(ae.Arg, "ID") {
 					t.Fatalf("error %q names %q: want the parameter", err, ae.Arg)
 				}
-				if rt.count() != 0 {
-					t.Fatalf("%d requests sent", rt.count())
-				}
+				require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 			})
 		}
 	}
@@ -82,9 +80,7 @@ func TestEveryPathParameterChecked(t *testing.T) {
 			}
 		}
 	}
-	if rt.count() != 0 {
-		t.Fatalf("%d requests sent", rt.count())
-	}
+	require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 	if checked == 0 {
 		t.Fatal("nothing checked")
 	}
@@ -92,9 +88,8 @@ func TestEveryPathParameterChecked(t *testing.T) {
 
 func TestPlainHTTPRefusedOffLoopback(t *testing.T) {
 	for _, u := range []string{"http://api.zoom.us/v2", "http://10.0.0.8/v2", "http://zoom.example:8080/v2"} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u)); err == nil {
-			t.Errorf("WithBaseURL(%q) accepted", u)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u))
+		assert.Error(t, err, "WithBaseURL(%q) accepted", u)
 	}
 	for _, u := range []string{"http://localhost:8080/v2", "http://127.0.0.1:9/v2", "http://127.3.4.5/v2", "http://[::1]:80/v2", "https://api-eu.zoom.us/v2"} {
 		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u))
@@ -117,13 +112,10 @@ func TestDownloadRefusesPlainHTTPAndDotSegments(t *testing.T) {
 		"https://zoom.us/rec/./download/x",
 		"https://zoom.us/rec/download/..",
 	} {
-		if _, _, err := c.CloudRecordings.Download(t.Context(), u, &strings.Builder{}, nil); !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("%s: err = %v, want an *ArgumentError", u, err)
-		}
+		_, _, err := c.CloudRecordings.Download(t.Context(), u, &strings.Builder{}, nil)
+		assert.ErrorIs(t, err, ErrInvalidArgument, "%s: err = %v, want an *ArgumentError", u, err)
 	}
-	if rt.count() != 0 {
-		t.Fatalf("%d requests sent", rt.count())
-	}
+	require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 	var b strings.Builder
 	if _, _, err := c.CloudRecordings.Download(t.Context(), "http://127.0.0.1:8080/rec/1", &b, nil); err != nil || b.String() != "data" {
 		t.Fatalf("loopback http: %v %q", err, b.String())
