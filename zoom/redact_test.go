@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/redact/redacttest"
 )
 
@@ -38,9 +39,7 @@ func TestDownloadOptionsRedacted(t *testing.T) {
 			}
 		}
 	}
-	if o.AccessToken != redacttest.Canary {
-		t.Fatal("printing changed the value")
-	}
+	require.Equal(t, Secret(redacttest.Canary), o.AccessToken, "printing changed the value")
 }
 
 // TestRedactedPrintings pins what a redacted Meeting looks like: the
