@@ -30,9 +30,8 @@ func TestRetryAfterOn503Honoured(t *testing.T) {
 		start := time.Now()
 		_, _, err := callGet(t.Context(), c)
 		require.NoError(t, err)
-		if el := time.Since(start); el != 7*time.Second {
-			t.Fatalf("waited %v, want Retry-After's 7s", el)
-		}
+		el := time.Since(start)
+		require.Equal(t, 7*time.Second, el, "waited %v, want Retry-After's 7s", el)
 	})
 }
 
@@ -65,9 +64,7 @@ func TestGETTimeoutRetried(t *testing.T) {
 		if err != nil || m.ID != 85746065 {
 			t.Fatalf("m = %+v, err = %v", m, err)
 		}
-		if rt.count() != 2 {
-			t.Fatalf("attempts = %d, want 2", rt.count())
-		}
+		require.Equal(t, 2, rt.count(), "attempts = %d, want 2", rt.count())
 	})
 }
 
@@ -102,9 +99,7 @@ func TestDeleteNotFoundAfterUnknownOutcomeIsSuccess(t *testing.T) {
 				c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}), WithBaseURL("https://api.zoom.test/v2"))
 				require.NoError(t, err)
 				resp, err := callDelete(t.Context(), c)
-				if err != nil {
-					t.Fatalf("err = %v, want success: the first attempt may have deleted it", err)
-				}
+				require.Nil(t, err, "err = %v, want success: the first attempt may have deleted it", err)
 				if rt.count() != 2 || resp == nil || resp.StatusCode != 404 {
 					t.Fatalf("attempts %d, resp %+v", rt.count(), resp)
 				}
