@@ -10,6 +10,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -45,15 +46,11 @@ func TestRetryGiveUpAfterMaxAttempts(t *testing.T) {
 		if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || !errors.Is(err, ErrServer) {
 			t.Fatalf("err = %v, want an APIError 502 matching ErrServer", err)
 		}
-		if apiErr.Body != "Bad Gateway" {
-			t.Fatalf("Body = %q", apiErr.Body)
-		}
+		require.Equal(t, "Bad Gateway", apiErr.Body, "Body = %q", apiErr.Body)
 		if resp == nil || resp.StatusCode != 502 {
 			t.Fatalf("resp = %v", resp)
 		}
-		if rt.count() != 3 {
-			t.Fatalf("attempts = %d, want 3", rt.count())
-		}
+		require.Equal(t, 3, rt.count(), "attempts = %d, want 3", rt.count())
 	})
 }
 
@@ -67,9 +64,7 @@ func TestRetryNetworkErrorGET(t *testing.T) {
 		c := newFakeClient(t, rt)
 		_, _, err := callGet(t.Context(), c)
 		require.NoError(t, err)
-		if rt.count() != 3 {
-			t.Fatalf("attempts = %d, want 3", rt.count())
-		}
+		require.Equal(t, 3, rt.count(), "attempts = %d, want 3", rt.count())
 	})
 }
 
@@ -86,12 +81,9 @@ func TestPOSTNotRetriedOn5xxOrAfterWrite(t *testing.T) {
 				// written: the POST may have reached Zoom.
 				rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){markWritten(step)}}
 				c := newFakeClient(t, rt)
-				if _, err := callPost(t.Context(), c); err == nil {
-					t.Fatal("want an error")
-				}
-				if rt.count() != 1 {
-					t.Fatalf("POST sent %d times, want 1", rt.count())
-				}
+				_, err := callPost(t.Context(), c)
+				require.Error(t, err, "want an error")
+				require.Equal(t, 1, rt.count(), "POST sent %d times, want 1", rt.count())
 			})
 		})
 	}
@@ -116,9 +108,7 @@ func TestPOSTRetriedWhenNothingWritten(t *testing.T) {
 		c := newFakeClient(t, rt)
 		_, err := callPost(t.Context(), c)
 		require.NoError(t, err)
-		if rt.count() != 2 {
-			t.Fatalf("attempts = %d, want 2", rt.count())
-		}
+		require.Equal(t, 2, rt.count(), "attempts = %d, want 2", rt.count())
 		if rt.bodies[0] != rt.bodies[1] || rt.bodies[1] != `{"topic":"x"}` {
 			t.Fatalf("body not replayed: %q", rt.bodies)
 		}
@@ -136,12 +126,9 @@ func TestPOSTRetriedOnQPS429(t *testing.T) {
 		start := time.Now()
 		_, err := callPost(t.Context(), c)
 		require.NoError(t, err)
-		if el := time.Since(start); el != 2*time.Second {
-			t.Fatalf("waited %v, want exactly Retry-After 2s", el)
-		}
-		if rt.count() != 2 {
-			t.Fatalf("attempts = %d", rt.count())
-		}
+		el := time.Since(start)
+		require.Equal(t, 2*time.Second, el, "waited %v, want exactly Retry-After 2s", el)
+		require.Equal(t, 2, rt.count(), "attempts = %d", rt.count())
 	})
 }
 
@@ -193,16 +180,13 @@ func TestLongRetryAfterReturnsAtOnce(t *testing.T) {
 		c := newFakeClient(t, rt)
 		start := time.Now()
 		_, _, err := callGet(t.Context(), c)
-		if time.Since(start) != 0 {
-			t.Fatalf("waited %v, want an immediate error", time.Since(start))
-		}
+		require.Zero(t, time.Since(start), "waited %v, want an immediate error", time.Since(start))
 		var rl *RateLimitError
 		if !errors.As(err, &rl) || !errors.Is(err, ErrRateLimited) {
 			t.Fatalf("err = %v, want *RateLimitError", err)
 		}
-		if got := rl.RetryAt.Sub(start); got != time.Hour {
-			t.Fatalf("RetryAt in %v, want 1h", got)
-		}
+		got := rl.RetryAt.Sub(start)
+		require.Equal(t, time.Hour, got, "RetryAt in %v, want 1h", got)
 		if rl.RateLimit.Category != "Heavy" || rt.count() != 1 {
 			t.Fatalf("rl = %+v, attempts %d", rl.RateLimit, rt.count())
 		}
@@ -232,9 +216,7 @@ func TestDailyLimitReturnsTypedError(t *testing.T) {
 			t.Fatalf("rl = %+v attempts %d", rl, rt.count())
 		}
 		var apiErr *APIError
-		if !errors.As(err, &apiErr) {
-			t.Fatal("RateLimitError does not unwrap to *APIError")
-		}
+		require.ErrorAs(t, err, &apiErr, "RateLimitError does not unwrap to *APIError")
 	})
 }
 
@@ -259,12 +241,9 @@ func TestBackoffEndsWhenContextDone(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		_, _, err := callGet(ctx, c)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want deadline exceeded", err)
-		}
-		if el := time.Since(start); el != 3*time.Second {
-			t.Fatalf("returned after %v, want as soon as ctx is done (3s)", el)
-		}
+		require.ErrorIs(t, err, context.DeadlineExceeded, "err = %v, want deadline exceeded", err)
+		el := time.Since(start)
+		require.Equal(t, 3*time.Second, el, "returned after %v, want as soon as ctx is done (3s)", el)
 	})
 }
 
@@ -296,9 +275,8 @@ func TestRetryStormBounded(t *testing.T) {
 		for range callers {
 			<-done
 		}
-		if got, max := rt.count(), callers*DefaultRetryPolicy().MaxAttempts; got != max {
-			t.Fatalf("attempts = %d, want exactly %d", got, max)
-		}
+		got, max := rt.count(), callers*DefaultRetryPolicy().MaxAttempts
+		require.Equal(t, max, got, "attempts = %d, want exactly %d", got, max)
 	})
 }
 
@@ -309,9 +287,8 @@ func TestRetryPolicyValidation(t *testing.T) {
 		{MinBackoff: time.Minute, MaxBackoff: time.Second},
 		{MaxAttempts: 1000},
 	} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithRetryPolicy(p)); err == nil {
-			t.Errorf("policy %+v accepted", p)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithRetryPolicy(p))
+		assert.Error(t, err, "policy %+v accepted", p)
 	}
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(503, nil, "")}}
 	c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
@@ -341,9 +318,7 @@ func TestRateLimitClassifiedByHeadersNotText(t *testing.T) {
 				c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
 				_, _, err := callGet(t.Context(), c)
 				var rl *RateLimitError
-				if !errors.As(err, &rl) {
-					t.Fatalf("err = %v, want *RateLimitError", err)
-				}
+				require.ErrorAs(t, err, &rl, "err = %v, want *RateLimitError", err)
 				if rl.Daily != tc.daily || errors.Is(err, ErrDailyLimit) != tc.daily {
 					t.Fatalf("Daily = %v, want %v", rl.Daily, tc.daily)
 				}
@@ -351,9 +326,7 @@ func TestRateLimitClassifiedByHeadersNotText(t *testing.T) {
 				if tc.daily {
 					wantAttempts = 1
 				}
-				if rt.count() != wantAttempts {
-					t.Fatalf("attempts = %d, want %d", rt.count(), wantAttempts)
-				}
+				require.Equal(t, wantAttempts, rt.count(), "attempts = %d, want %d", rt.count(), wantAttempts)
 			})
 		})
 	}
