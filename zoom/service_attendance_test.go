@@ -80,9 +80,8 @@ func TestAttendanceFixturesValidate(t *testing.T) {
 	} {
 		op := s.ByID(opID)
 		status, _ := successSchema(op)
-		if err := s.ValidateResponse(context.Background(), op, status, fixture(t, name)); err == nil {
-			t.Errorf("%s validates against %s: it is meant to carry Zoom's quirks", name, opID)
-		}
+		err := s.ValidateResponse(context.Background(), op, status, fixture(t, name))
+		assert.Error(t, err, "%s validates against %s: it is meant to carry Zoom's quirks", name, opID)
 	}
 }
 
@@ -692,9 +691,8 @@ func checkPastParticipants(t *testing.T, l *ParticipantList) {
 		t.Errorf("durations %d+%d, failover %v %v", p[0].Duration, p[1].Duration, p[0].Failover, p[1].Failover)
 	}
 	for _, x := range p {
-		if got := int(x.LeaveTime.Sub(x.JoinTime.Time) / time.Second); got != x.Duration {
-			t.Errorf("%s: leave-join = %ds, duration %d", x.Name, got, x.Duration)
-		}
+		got := int(x.LeaveTime.Sub(x.JoinTime.Time) / time.Second)
+		assert.Equal(t, x.Duration, got, "%s: leave-join = %ds, duration %d", x.Name, got, x.Duration)
 	}
 	if g := p[2]; g.UserEmail != "" || g.ID != "" || g.Name != "iPhone (guest)" || g.Status != ParticipantStatusInWaitingRoom || g.Duration != 270 {
 		t.Errorf("guest = %+v", g)
@@ -729,9 +727,7 @@ func checkMeetingParticipantsReport(t *testing.T, r *MeetingParticipantsReport) 
 	for _, p := range r.Participants {
 		total[p.RegistrantID] += p.Duration
 	}
-	if total["9tboDiHUQAeOnbmudzWa5g"] != 3700 {
-		t.Errorf("attendance = %v", total)
-	}
+	assert.Equal(t, 3700, total["9tboDiHUQAeOnbmudzWa5g"], "attendance = %v", total)
 }
 
 func checkWebinarParticipantsReport(t *testing.T, r *WebinarParticipantsReport) {
@@ -742,9 +738,8 @@ func checkWebinarParticipantsReport(t *testing.T, r *WebinarParticipantsReport) 
 	total := map[string]int{}
 	for _, p := range r.Participants {
 		total[p.RegistrantID] += p.Duration
-		if got := int(p.LeaveTime.Sub(p.JoinTime.Time) / time.Second); got != p.Duration {
-			t.Errorf("%s: leave-join = %ds, duration %d", p.Name, got, p.Duration)
-		}
+		got := int(p.LeaveTime.Sub(p.JoinTime.Time) / time.Second)
+		assert.Equal(t, p.Duration, got, "%s: leave-join = %ds, duration %d", p.Name, got, p.Duration)
 	}
 	if total["9tboDiHUQAeOnbmudzWa5g"] != 3508 || total["_f08HhPJS82MIVLuuFaJPg"] != 2910 || len(total) != 2 {
 		t.Errorf("attendance = %v", total)
@@ -771,9 +766,7 @@ func checkRecordingGet(t *testing.T, r *MeetingRecordings) {
 	if fmt.Sprint(r.DownloadAccessToken) != "REDACTED" || r.Password != "" {
 		t.Errorf("token prints %q, password %q", r.DownloadAccessToken, r.Password)
 	}
-	if len(r.RecordingFiles) != 2 {
-		t.Fatalf("files = %+v", r.RecordingFiles)
-	}
+	require.Len(t, r.RecordingFiles, 2, "files = %+v", r.RecordingFiles)
 	f := r.RecordingFiles[0]
 	if f.FileType != RecordingFileTypeM4A || f.FileExtension != RecordingFileExtensionM4A || f.FileSize != 184000 || f.DownloadURL != "https://example.zoom.us/rec/download/m4a" ||
 		f.RecordingType != RecordingTypeAudioOnly || f.Status != RecordingFileStatusCompleted || f.RecordingEnd.Sub(f.RecordingStart.Time) != 59*time.Minute+30*time.Second {
@@ -871,9 +864,7 @@ func TestAttendanceRecordingsList(t *testing.T) {
 				f.RecordingEnd.Sub(f.RecordingStart.Time) != time.Hour+2*time.Minute+2*time.Second {
 				t.Errorf("transcript = %+v", f)
 			}
-			if size != 529758816 {
-				t.Errorf("file sizes sum to %v", size)
-			}
+			assert.Equal(t, float64(529758816), size, "file sizes sum to %v", size)
 		},
 	}})
 }
@@ -918,9 +909,8 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 		replyJSON(mt, http.StatusOK, fixture(t, "attendance/report_meetings.json"))
 		_, _, err := c.Reports.ListMeetings(ctx, "me", &ListMeetingsReportOptions{From: from, To: to})
 		require.NoError(t, err)
-		if q := rec.last(t).Query; q != "from=2026-11-01&to=2026-11-24" {
-			t.Errorf("query = %q", q)
-		}
+		q := rec.last(t).Query
+		assert.Equal(t, "from=2026-11-01&to=2026-11-24", q, "query = %q", q)
 	})
 	for _, tc := range []struct {
 		name     string
@@ -944,15 +934,12 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 			if ae.Arg != tc.arg || ae.Operation != "reportMeetings" || !strings.Contains(err.Error(), ae.Reason) {
 				t.Errorf("err = %#v (%v), want Arg %q", ae, err, tc.arg)
 			}
-			if n := len(rec.requests()); n != 0 {
-				t.Errorf("%d requests sent", n)
-			}
+			n := len(rec.requests())
+			assert.Equal(t, 0, n, "%d requests sent", n)
 			// The iterator refuses the same way, as its one item.
 			var errs []error
 			for m, err := range c.Reports.ListMeetingsAll(ctx, "me", &ListMeetingsReportOptions{From: tc.from, To: tc.to}) {
-				if m != nil {
-					t.Error("item with an invalid window")
-				}
+				assert.Nil(t, m, "item with an invalid window")
 				errs = append(errs, err)
 			}
 			if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidArgument) || len(rec.requests()) != 0 {
@@ -998,9 +985,7 @@ func TestAttendanceDateRuleOptions(t *testing.T) {
 				f := opts.Type().Field(i)
 				name, _, _ := strings.Cut(f.Tag.Get("url"), ",")
 				if name == "from" || name == "to" {
-					if f.Type != reflect.TypeFor[Date]() {
-						t.Errorf("%s.%s is %s, want zoom.Date", opts.Type().Name(), f.Name, f.Type)
-					}
+					assert.Equal(t, reflect.TypeFor[Date](), f.Type, "%s.%s is %s, want zoom.Date", opts.Type().Name(), f.Name, f.Type)
 					tags[name] = f.Name
 				}
 			}
@@ -1015,9 +1000,8 @@ func TestAttendanceDateRuleOptions(t *testing.T) {
 			if !errors.As(err, &ae) || ae.Operation != m.OpID || ae.Arg != "from/to" {
 				t.Errorf("err = %v, want a from/to *ArgumentError", err)
 			}
-			if n := len(rec.requests()); n != 0 {
-				t.Errorf("%d requests sent", n)
-			}
+			n := len(rec.requests())
+			assert.Equal(t, 0, n, "%d requests sent", n)
 		})
 	}
 	for id := range dateRules {
@@ -1159,13 +1143,10 @@ func TestAttendanceIterators(t *testing.T) {
 					require.NoError(t, err)
 					ids = append(ids, id)
 				}
-				if got := strings.Join(ids, ","); got != "i0,i1,i2,i3,i4,i5" {
-					t.Errorf("ids = %s", got)
-				}
+				got := strings.Join(ids, ",")
+				assert.Equal(t, "i0,i1,i2,i3,i4,i5", got, "ids = %s", got)
 				reqs := rec.requests()
-				if len(reqs) != 3 {
-					t.Fatalf("%d requests, want 3", len(reqs))
-				}
+				require.Len(t, reqs, 3, "%d requests, want 3", len(reqs))
 				for i, tok := range []string{"", "p1", "p2"} {
 					q, _ := url.ParseQuery(reqs[i].Query)
 					want := url.Values{"page_size": {"2"}}
@@ -1202,9 +1183,7 @@ func TestAttendanceIterators(t *testing.T) {
 				var errs []error
 				for id, err := range tc.all(ctx, c) {
 					if err != nil {
-						if id != "" {
-							t.Error("item with the error")
-						}
+						assert.Equal(t, "", id, "item with the error")
 						errs = append(errs, err)
 						continue
 					}
