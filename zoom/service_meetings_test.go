@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -83,9 +84,7 @@ func TestMeetingsService(t *testing.T) {
 			method: "GET", path: "/meetings/85746065",
 			check: func(t *testing.T, out any) {
 				m := out.(*Meeting)
-				if m.ID != 85746065 {
-					t.Errorf("id sent as a string decoded as %d", m.ID)
-				}
+				assert.Equal(t, ID(85746065), m.ID, "id sent as a string decoded as %d", m.ID)
 				if m.Type != MeetingType(99) || m.Type.String() != "MeetingType(99)" || m.Status != "archived" || m.Settings.Audio != "carrier_pigeon" {
 					t.Errorf("unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
 				}
@@ -355,16 +354,11 @@ func TestMeetingsListAll(t *testing.T) {
 			require.NoError(t, err)
 			topics = append(topics, m.Topic)
 		}
-		if got := strings.Join(topics, ","); got != "m0,m1,m2,m3,m4,m5" {
-			t.Errorf("topics = %s", got)
-		}
-		if *opts != (ListMeetingsOptions{Type: MeetingListTypeScheduled, PageSize: 2}) {
-			t.Errorf("caller's options modified: %+v", opts)
-		}
+		got := strings.Join(topics, ",")
+		assert.Equal(t, "m0,m1,m2,m3,m4,m5", got, "topics = %s", got)
+		assert.Equal(t, (ListMeetingsOptions{Type: MeetingListTypeScheduled, PageSize: 2}), *opts, "caller's options modified: %+v", opts)
 		reqs := rec.requests()
-		if len(reqs) != 3 {
-			t.Fatalf("%d requests, want 3", len(reqs))
-		}
+		require.Len(t, reqs, 3, "%d requests, want 3", len(reqs))
 		for i, want := range []string{"", "p1", "p2"} {
 			q, _ := url.ParseQuery(reqs[i].Query)
 			if q.Get("next_page_token") != want || q.Get("type") != "scheduled" || q.Get("page_size") != "2" {
@@ -384,9 +378,8 @@ func TestMeetingsListAll(t *testing.T) {
 				break
 			}
 		}
-		if got := len(rec.requests()); got != 2 {
-			t.Errorf("%d requests after 3 items, want 2 (lazy paging)", got)
-		}
+		got := len(rec.requests())
+		assert.Equal(t, 2, got, "%d requests after 3 items, want 2 (lazy paging)", got)
 	})
 	t.Run("error mid-way", func(t *testing.T) {
 		t.Parallel()
@@ -396,9 +389,7 @@ func TestMeetingsListAll(t *testing.T) {
 		var errs []error
 		for m, err := range c.Meetings.ListAll(context.Background(), "me", nil) {
 			if err != nil {
-				if m != nil {
-					t.Error("non-nil item with error")
-				}
+				assert.Nil(t, m, "non-nil item with error")
 				errs = append(errs, err)
 				continue
 			}
@@ -447,7 +438,6 @@ func TestMeetingsRegistrantsAndParticipantsAll(t *testing.T) {
 		require.NoError(t, err)
 		ids = append(ids, p.ID)
 	}
-	if got := strings.Join(ids, ","); got != "a,b,a,b" {
-		t.Errorf("ids = %s", got)
-	}
+	got := strings.Join(ids, ",")
+	assert.Equal(t, "a,b,a,b", got, "ids = %s", got)
 }
