@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
@@ -222,14 +223,12 @@ func runCases(t *testing.T, cases []apiCase) {
 			case tc.body == "" && len(r.Body) != 0:
 				t.Errorf("body = %s, want none", r.Body)
 			case tc.body != "":
-				if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-					t.Errorf("Content-Type = %q", ct)
-				}
+				ct := r.Header.Get("Content-Type")
+				assert.Equal(t, "application/json", ct, "Content-Type = %q", ct)
 				jsonEqual(t, r.Body, tc.body)
 			}
-			if got := r.Header.Get("Authorization"); got != "Bearer test-token" {
-				t.Errorf("Authorization = %q", got)
-			}
+			got := r.Header.Get("Authorization")
+			assert.Equal(t, "Bearer test-token", got, "Authorization = %q", got)
 			if tc.check != nil {
 				tc.check(t, out)
 			}
@@ -248,10 +247,7 @@ func wantArgError(t *testing.T, rec *recordingTransport, err error, arg string) 
 	if !errors.As(err, &ae) || !errors.Is(err, ErrInvalidArgument) {
 		t.Fatalf("error = %v, want an *ArgumentError", err)
 	}
-	if ae.Arg != arg {
-		t.Errorf("Arg = %q, want %q", ae.Arg, arg)
-	}
-	if n := len(rec.requests()); n != 0 {
-		t.Errorf("%d requests sent, want none", n)
-	}
+	assert.Equal(t, arg, ae.Arg, "Arg = %q, want %q", ae.Arg, arg)
+	n := len(rec.requests())
+	assert.Equal(t, 0, n, "%d requests sent, want none", n)
 }
