@@ -25,9 +25,8 @@ func TestAdminSurface(t *testing.T) {
 	if err != nil || got.FirstName != "Kimberly" || got.Dept != "Sales" {
 		t.Fatalf("after update: %+v %v", got, err)
 	}
-	if all := s.Users(); len(all) != 2 {
-		t.Errorf("Users() = %d", len(all))
-	}
+	all := s.Users()
+	assert.Len(t, all, 2, "Users() = %d", len(all))
 
 	// Groups: list, rename, move a member, delete.
 	g1, err := s.AddGroup("Sales", u.ID)
@@ -57,9 +56,8 @@ func TestAdminSurface(t *testing.T) {
 	// Roles: create, read, update, delete.
 	r, _, err := c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "Auditor", Description: "Reads reports", Privileges: []string{"Report:Read"}})
 	require.NoError(t, err)
-	if _, _, err := c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "auditor"}); err == nil {
-		t.Error("duplicate role name accepted")
-	}
+	_, _, err = c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "auditor"})
+	assert.Error(t, err, "duplicate role name accepted")
 	_, err = c.Roles.Update(ctx, r.ID, &zoom.UpdateRoleRequest{Description: zoom.Ptr("Reads everything")})
 	require.NoError(t, err)
 	rr, _, err := c.Roles.Get(ctx, r.ID)
@@ -72,9 +70,8 @@ func TestAdminSurface(t *testing.T) {
 	if _, _, err := c.Roles.Get(ctx, r.ID); !errors.As(err, &apiErr) || apiErr.Code != 1034 {
 		t.Errorf("deleted role: %v", err)
 	}
-	if _, err := c.Roles.Delete(ctx, "2"); err == nil {
-		t.Error("deleted a built-in role")
-	}
+	_, err = c.Roles.Delete(ctx, "2")
+	assert.Error(t, err, "deleted a built-in role")
 
 	want := []string{"user.updated", "group.created", "group.updated", "group.deleted"}
 	if got := rec.names(); !equal(got, want) {
@@ -169,14 +166,12 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 	}
 	_, err = c.Webinars.Delete(ctx, id, nil)
 	require.NoError(t, err)
-	if _, _, err := c.Webinars.Get(ctx, zoom.LatestOf(id), nil); !errors.Is(err, zoom.ErrNotFound) {
-		t.Errorf("after delete: %v", err)
-	}
+	_, _, err = c.Webinars.Get(ctx, zoom.LatestOf(id), nil)
+	assert.ErrorIs(t, err, zoom.ErrNotFound, "after delete: %v", err)
 	// A meeting id is not a webinar id.
 	m, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"})
-	if _, _, err := c.Webinars.Get(ctx, zoom.LatestOf(m.ID), nil); !errors.Is(err, zoom.ErrNotFound) {
-		t.Errorf("meeting as webinar: %v", err)
-	}
+	_, _, err = c.Webinars.Get(ctx, zoom.LatestOf(m.ID), nil)
+	assert.ErrorIs(t, err, zoom.ErrNotFound, "meeting as webinar: %v", err)
 }
 
 func TestUninstallByAdminRevokesEverything(t *testing.T) {
@@ -191,15 +186,12 @@ func TestUninstallByAdminRevokesEverything(t *testing.T) {
 	err = s.Uninstall("")
 	require.NoError(t, err)
 	s.ResetRequests()
-	if a := do(t, s, user.AccessToken, "GET", "/users/me", nil); a.Status != 401 {
-		t.Errorf("user token after uninstall: %d", a.Status)
-	}
+	a := do(t, s, user.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 401, a.Status, "user token after uninstall: %d", a.Status)
 	tok, _ := ts.Token()
-	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 {
-		t.Errorf("s2s token after uninstall: %d", a.Status)
-	}
-	if n := len(s.Requests()); n != 2 {
-		t.Errorf("requests after uninstall = %d", n)
-	}
+	a = do(t, s, tok.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 401, a.Status, "s2s token after uninstall: %d", a.Status)
+	n := len(s.Requests())
+	assert.Equal(t, 2, n, "requests after uninstall = %d", n)
 	s.RevokeAll() // nothing left to revoke
 }
