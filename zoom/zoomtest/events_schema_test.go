@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -28,9 +29,7 @@ func eventSchemas(t *testing.T) map[string]*jsonschema.Schema {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 		require.NoError(t, err)
 		m, ok := doc.(map[string]any)
-		if !ok {
-			t.Fatalf("%s: not an object", f)
-		}
+		require.True(t, ok, "%s: not an object", f)
 		hooks, _ := m["webhooks"].(map[string]any)
 		// The documents' $refs point at #/paths/<event>/...
 		m["paths"] = hooks
@@ -60,9 +59,8 @@ func checkEvents(t *testing.T, s *zoomtest.Server) {
 		}
 		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(d.Body))
 		require.NoError(t, err)
-		if err := sch.Validate(v); err != nil {
-			t.Errorf("%s does not match Zoom's schema: %v\n%s", d.Event, err, d.Body)
-		}
+		err = sch.Validate(v)
+		assert.NoError(t, err, "%s does not match Zoom's schema: %v\n%s", d.Event, err, d.Body)
 		checked++
 	}
 	t.Logf("%d deliveries checked against %d schemas", checked, len(schemas))
