@@ -49,9 +49,8 @@ func TestRateLimitsPerSecondAndDaily(t *testing.T) {
 		t.Errorf("medium: %d", a.Status)
 	}
 	clk.Advance(time.Second)
-	if a := do(t, s, tok, "GET", "/users/me", nil); a.Status != 200 {
-		t.Errorf("next second: %d", a.Status)
-	}
+	a = do(t, s, tok, "GET", "/users/me", nil)
+	assert.Equal(t, 200, a.Status, "next second: %d", a.Status)
 
 	// The host's daily create/update limit (3 here), reset at 00:00 UTC.
 	c := s.Client("me", fastRetry())
@@ -78,9 +77,8 @@ func TestRateLimitsFreePlanDaily(t *testing.T) {
 	// HEAVY: 1 per second, 1000 per day on Free.
 	for i := range 1000 {
 		clk.Advance(time.Second)
-		if a := do(t, s, tok, "GET", "/report/users/me/meetings?from=2026-03-01&to=2026-03-10", nil); a.Status != 200 {
-			t.Fatalf("request %d: %d %s", i, a.Status, a.Raw)
-		}
+		a := do(t, s, tok, "GET", "/report/users/me/meetings?from=2026-03-01&to=2026-03-10", nil)
+		require.Equal(t, 200, a.Status, "request %d: %d %s", i, a.Status, a.Raw)
 	}
 	clk.Advance(time.Second)
 	a := do(t, s, tok, "GET", "/report/users/me/meetings?from=2026-03-01&to=2026-03-10", nil)
@@ -106,9 +104,7 @@ func TestFaults(t *testing.T) {
 	// A create is not retried after a 500.
 	_ = s.FailNext(1, 500)
 	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
-	if !errors.Is(err, zoom.ErrServer) {
-		t.Errorf("create after a 500: %v", err)
-	}
+	assert.ErrorIs(t, err, zoom.ErrServer, "create after a 500: %v", err)
 
 	// Connection resets: a GET is retried, a POST is not.
 	_ = s.ResetNext(1)
@@ -117,9 +113,7 @@ func TestFaults(t *testing.T) {
 	_ = s.InjectFault(zoomtest.Fault{Operation: "meetingCreate", Count: 1, Reset: true})
 	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
 	var ne *zoom.NetworkError
-	if !errors.As(err, &ne) {
-		t.Errorf("create after a reset: %v", err)
-	}
+	assert.ErrorAs(t, err, &ne, "create after a reset: %v", err)
 	if len(s.Meetings("me")) != 0 {
 		t.Error("a meeting was created")
 	}
@@ -134,15 +128,12 @@ func TestFaults(t *testing.T) {
 	cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	_, _, err = c.Users.Get(cctx, "me", nil)
 	cancel()
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("slow answer: %v", err)
-	}
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "slow answer: %v", err)
 	s.ClearFaults()
 	_, _, err = c.Users.Get(ctx, "me", nil)
 	assert.NoError(t, err, "after ClearFaults")
-	if err := s.InjectFault(zoomtest.Fault{Count: 0, Status: 500}); err == nil {
-		t.Error("a zero count was accepted")
-	}
+	err = s.InjectFault(zoomtest.Fault{Count: 0, Status: 500})
+	assert.Error(t, err, "a zero count was accepted")
 }
 
 // The in-memory transport works inside a synctest bubble, where time is
@@ -161,16 +152,13 @@ func TestTransportInSynctest(t *testing.T) {
 		if err != nil || u.ID != s.OwnerID() {
 			t.Fatalf("get: %+v %v", u, err)
 		}
-		if d := time.Since(start); d != time.Minute {
-			t.Errorf("took %v of bubble time", d)
-		}
+		d := time.Since(start)
+		assert.Equal(t, time.Minute, d, "took %v of bubble time", d)
 		s.ClearFaults()
 		_ = s.ResetNext(1)
 		req, _ := http.NewRequest("GET", s.APIURL()+"/users/me", nil)
 		_, err = hc.Do(req)
-		if !errors.Is(err, syscall.ECONNRESET) {
-			t.Errorf("reset through the transport: %v", err)
-		}
+		assert.ErrorIs(t, err, syscall.ECONNRESET, "reset through the transport: %v", err)
 	})
 }
 
@@ -205,9 +193,8 @@ func TestTokenEndpointFaults(t *testing.T) {
 	ts2, _ := cfg.ServerToServer("acct-1", oauth.WithStore(tokenstore.NewMemory(), "other"))
 	_, err = ts2.Token()
 	assert.NoError(t, err, "token with an API fault pending")
-	if got := s.TokenRequests()["account_credentials"]; got != 3 {
-		t.Errorf("account_credentials requests = %d, want 3", got)
-	}
+	got := s.TokenRequests()["account_credentials"]
+	assert.Equal(t, 3, got, "account_credentials requests = %d, want 3", got)
 }
 
 func TestGroupCreateDailyLimit(t *testing.T) {
@@ -217,9 +204,8 @@ func TestGroupCreateDailyLimit(t *testing.T) {
 		if i%50 == 0 {
 			clk.Advance(time.Second)
 		}
-		if a := do(t, s, tok, "POST", "/groups", map[string]any{"name": fmt.Sprintf("g%d", i)}); a.Status != 201 {
-			t.Fatalf("group %d: %d %s", i, a.Status, a.Raw)
-		}
+		a := do(t, s, tok, "POST", "/groups", map[string]any{"name": fmt.Sprintf("g%d", i)})
+		require.Equal(t, 201, a.Status, "group %d: %d %s", i, a.Status, a.Raw)
 	}
 	clk.Advance(time.Second)
 	if a := do(t, s, tok, "POST", "/groups", map[string]any{"name": "one too many"}); a.Status != 429 || a.Header.Get("X-RateLimit-Type") != "Daily-limit" {
