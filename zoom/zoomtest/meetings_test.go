@@ -61,9 +61,8 @@ func TestMeetingLifecycle(t *testing.T) {
 	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Code != 3001 || !errors.Is(err, zoom.ErrNotFound) {
 		t.Fatalf("get after delete: %v", err)
 	}
-	if _, err := c.Meetings.Delete(ctx, m.ID, nil); !errors.Is(err, zoom.ErrNotFound) {
-		t.Errorf("second delete: %v", err)
-	}
+	_, err = c.Meetings.Delete(ctx, m.ID, nil)
+	assert.ErrorIs(t, err, zoom.ErrNotFound, "second delete: %v", err)
 	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionRecover})
 	require.NoError(t, err, "recover")
 	_, _, err = c.Meetings.Get(ctx, m.ID, nil)
@@ -96,15 +95,9 @@ func TestMeetingListTypes(t *testing.T) {
 		}
 		return out
 	}
-	if got := strings.Join(topics(zoom.MeetingListTypeScheduled), ","); got != "now,in an hour,tomorrow" {
-		t.Errorf("scheduled = %s", got)
-	}
-	if got := strings.Join(topics(zoom.MeetingListTypeUpcoming), ","); got != "tomorrow" {
-		t.Errorf("upcoming = %s", got)
-	}
-	if got := strings.Join(topics(zoom.MeetingListTypePreviousMeetings), ","); got != "now,in an hour" {
-		t.Errorf("previous = %s", got)
-	}
+	assert.Equal(t, "now,in an hour,tomorrow", strings.Join(topics(zoom.MeetingListTypeScheduled), ","), "scheduled")
+	assert.Equal(t, "tomorrow", strings.Join(topics(zoom.MeetingListTypeUpcoming), ","), "upcoming")
+	assert.Equal(t, "now,in an hour", strings.Join(topics(zoom.MeetingListTypePreviousMeetings), ","), "previous")
 }
 
 func TestRecurringOccurrences(t *testing.T) {
@@ -117,9 +110,7 @@ func TestRecurringOccurrences(t *testing.T) {
 		Recurrence: &zoom.RecurrenceRequest{Type: 1, RepeatInterval: zoom.Ptr(1), EndTimes: &five},
 	})
 	require.NoError(t, err)
-	if len(m.Occurrences) != 5 {
-		t.Fatalf("occurrences = %d, want 5", len(m.Occurrences))
-	}
+	require.Len(t, m.Occurrences, 5, "occurrences = %d, want 5", len(m.Occurrences))
 	second := m.Occurrences[1]
 	if !second.StartTime.Equal(clk.Now().Add(25 * time.Hour)) {
 		t.Errorf("second occurrence at %v", second.StartTime)
@@ -146,9 +137,7 @@ func TestRecurringOccurrences(t *testing.T) {
 	for _, o := range w.Occurrences {
 		days = append(days, o.StartTime.Weekday().String()[:3])
 	}
-	if got := strings.Join(days, ","); got != "Tue,Thu,Tue,Thu" {
-		t.Errorf("weekly days = %s", got)
-	}
+	assert.Equal(t, "Tue,Thu,Tue,Thu", strings.Join(days, ","), "weekly days")
 }
 
 func TestPaginationAndExpiredPageToken(t *testing.T) {
@@ -165,9 +154,7 @@ func TestPaginationAndExpiredPageToken(t *testing.T) {
 		_ = m
 		n++
 	}
-	if n != 7 {
-		t.Errorf("ListAll gave %d meetings, want 7", n)
-	}
+	assert.Equal(t, 7, n, "ListAll gave %d meetings, want 7", n)
 	first, resp, err := c.Meetings.List(ctx, "me", &zoom.ListMeetingsOptions{PageSize: 3})
 	if err != nil || resp.NextPageToken == "" || len(first.Meetings) != 3 || first.TotalRecords != 7 {
 		t.Fatalf("first page: %+v %v", first, err)
@@ -196,9 +183,7 @@ func TestDeterministicIDs(t *testing.T) {
 	}
 	a, b := ids(), ids()
 	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("ids differ: %v vs %v", a, b)
-		}
+		require.Equal(t, b[i], a[i], "ids differ: %v vs %v", a, b)
 	}
 }
 
