@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
@@ -42,9 +43,7 @@ func authorize(t *testing.T, s *zoomtest.Server, authURL string) url.Values {
 	resp, err := hc.Get(authURL)
 	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("authorize: status %d", resp.StatusCode)
-	}
+	require.Equal(t, http.StatusFound, resp.StatusCode, "authorize: status %d", resp.StatusCode)
 	loc, err := url.Parse(resp.Header.Get("Location"))
 	require.NoError(t, err)
 	return loc.Query()
@@ -93,9 +92,8 @@ func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 	if !errors.As(err, &te) || te.ErrorCode != "invalid_grant" {
 		t.Errorf("reused code: %v", err)
 	}
-	if got := s.TokenRequests()["authorization_code"]; got != 3 {
-		t.Errorf("authorization_code requests = %d", got)
-	}
+	got := s.TokenRequests()["authorization_code"]
+	assert.Equal(t, 3, got, "authorization_code requests = %d", got)
 }
 
 func TestOAuthRefreshIsSingleUse(t *testing.T) {
@@ -115,9 +113,8 @@ func TestOAuthRefreshIsSingleUse(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = c.Users.Get(ctx, "me", nil)
 	require.NoError(t, err)
-	if n := s.TokenRequests()["refresh_token"]; n != 0 {
-		t.Fatalf("refreshed %d times before expiry", n)
-	}
+	n := s.TokenRequests()["refresh_token"]
+	require.Equal(t, 0, n, "refreshed %d times before expiry", n)
 	clk.Advance(2 * time.Hour)
 	// The old access token has expired at Zoom.
 	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
@@ -125,9 +122,8 @@ func TestOAuthRefreshIsSingleUse(t *testing.T) {
 	}
 	_, _, err = c.Users.Get(ctx, "me", nil)
 	require.NoError(t, err, "after expiry")
-	if n := s.TokenRequests()["refresh_token"]; n != 1 {
-		t.Errorf("refresh requests = %d, want 1", n)
-	}
+	n = s.TokenRequests()["refresh_token"]
+	assert.Equal(t, 1, n, "refresh requests = %d, want 1", n)
 	// The first refresh token died when it was used.
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first}}
 	req, _ := http.NewRequest("POST", s.TokenURL(), strings.NewReader(form.Encode()))
@@ -154,13 +150,11 @@ func TestOAuthServerToServerAndRevoke(t *testing.T) {
 	if err != nil || len(list.Users) != 1 {
 		t.Fatalf("users: %+v %v", list, err)
 	}
-	if n := s.TokenRequests()["account_credentials"]; n != 1 {
-		t.Errorf("account_credentials requests = %d", n)
-	}
+	n := s.TokenRequests()["account_credentials"]
+	assert.Equal(t, 1, n, "account_credentials requests = %d", n)
 	bad, _ := cfg.ServerToServer("other")
-	if _, err := bad.Token(); err == nil {
-		t.Error("a wrong account id got a token")
-	}
+	_, err = bad.Token()
+	assert.Error(t, err, "a wrong account id got a token")
 
 	// Revoking a user's token kills the grant.
 	tok := connect(t, s, cfg)
@@ -175,9 +169,7 @@ func TestOAuthScopesEnforced(t *testing.T) {
 	s, _ := start(t)
 	cfg := oauthConfig(s, "meeting:read", "user:read")
 	tok := connect(t, s, cfg)
-	if tok.Scope != "meeting:read user:read" {
-		t.Errorf("scope = %q", tok.Scope)
-	}
+	assert.Equal(t, "meeting:read user:read", tok.Scope, "scope = %q", tok.Scope)
 	ctx := context.Background()
 	store := tokenstore.NewMemory()
 	_ = store.Put(ctx, "k", tok)
@@ -195,9 +187,8 @@ func TestOAuthScopesEnforced(t *testing.T) {
 	}
 	// A user-level (non-admin) grant names only its own user.
 	other, _ := s.AddUser(zoomtest.User{Email: "other@example.com"})
-	if _, _, err := c.Meetings.List(ctx, other.ID, nil); !errors.Is(err, zoom.ErrMissingScopes) {
-		t.Errorf("other user's meetings with a user-level grant: %v", err)
-	}
+	_, _, err = c.Meetings.List(ctx, other.ID, nil)
+	assert.ErrorIs(t, err, zoom.ErrMissingScopes, "other user's meetings with a user-level grant: %v", err)
 }
 
 func TestOAuthLifetimeAndConsentPage(t *testing.T) {
@@ -294,9 +285,7 @@ func TestAuthorizationErrors(t *testing.T) {
 	// The app's scopes are what a grant carries.
 	cfg := oauthConfig(s)
 	tok := connect(t, s, cfg)
-	if tok.Scope != "meeting:read meeting:write" {
-		t.Errorf("scope %q", tok.Scope)
-	}
+	assert.Equal(t, "meeting:read meeting:write", tok.Scope, "scope %q", tok.Scope)
 	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 400 || code(a) != 4700 {
 		t.Errorf("users/me without user scopes: %d %s", a.Status, a.Raw)
 	}
