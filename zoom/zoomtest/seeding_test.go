@@ -20,12 +20,10 @@ func TestSeedRolesAndGroups(t *testing.T) {
 	ctx := t.Context()
 	id, err := s.AddRole("Helpdesk", "first-line support", "User:Read")
 	require.NoError(t, err)
-	if _, err := s.AddRole("helpdesk", ""); err == nil {
-		t.Fatal("a duplicate role name was accepted")
-	}
-	if _, err := s.AddRole(" ", ""); err == nil {
-		t.Fatal("an empty role name was accepted")
-	}
+	_, err = s.AddRole("helpdesk", "")
+	require.Error(t, err, "a duplicate role name was accepted")
+	_, err = s.AddRole(" ", "")
+	require.Error(t, err, "an empty role name was accepted")
 	// The API sees the seeded role.
 	client := s.Client("me")
 	list, _, err := client.Roles.List(ctx, nil)
@@ -76,12 +74,10 @@ func TestRevokeUserSilently(t *testing.T) {
 	}
 	_, _, err = ownerClient.Users.Get(ctx, "me", nil)
 	require.NoError(t, err, "another user's token was revoked too")
-	if got := len(s.Deliveries()); got != before {
-		t.Fatalf("RevokeUser sent %d webhooks", got-before)
-	}
-	if err := s.RevokeUser("nobody@acme.example"); err == nil {
-		t.Fatal("revoking an unknown user succeeded")
-	}
+	got := len(s.Deliveries())
+	require.Equal(t, before, got, "RevokeUser sent %d webhooks", got-before)
+	err = s.RevokeUser("nobody@acme.example")
+	require.Error(t, err, "revoking an unknown user succeeded")
 }
 
 func TestVerificationTokenOnDeliveries(t *testing.T) {
@@ -116,7 +112,6 @@ func TestVerificationTokenOnDeliveries(t *testing.T) {
 	_, _, err = client.Meetings.Create(t.Context(), "me", &zoom.CreateMeetingRequest{Topic: "y", Type: zoom.MeetingTypeScheduled})
 	require.NoError(t, err)
 	ds = s.Deliveries()
-	if got := ds[len(ds)-1].Header.Get("Authorization"); got != "" {
-		t.Fatalf("Authorization still sent: %q", got)
-	}
+	got := ds[len(ds)-1].Header.Get("Authorization")
+	require.Equal(t, "", got, "Authorization still sent: %q", got)
 }
