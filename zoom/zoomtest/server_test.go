@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -32,9 +33,7 @@ func TestUnknownRoutesAnswerAsZoom(t *testing.T) {
 	resp, err := s.HTTPClient().Get(s.URL() + "/api/v1/whatever")
 	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != 404 {
-		t.Errorf("/api/v1/whatever: %d", resp.StatusCode)
-	}
+	assert.Equal(t, 404, resp.StatusCode, "/api/v1/whatever: %d", resp.StatusCode)
 	// Documented operations the fake does not model answer from the
 	// document, for subjects that exist.
 	if a := do(t, s, tok, "GET", "/webinars/123/polls", nil); a.Status != 404 || !strings.Contains(a.Raw, "3001") {
@@ -87,9 +86,8 @@ func TestValidationAgainstTheDocuments(t *testing.T) {
 	if a.Status != 400 || code(a) != 300 || a.Body["message"] != "Validation Failed." {
 		t.Fatalf("bad enum: %d %s", a.Status, a.Raw)
 	}
-	if f := a.Body["errors"].([]any)[0].(map[string]any); f["field"] != "type" {
-		t.Errorf("field error %v", f)
-	}
+	f := a.Body["errors"].([]any)[0].(map[string]any)
+	assert.Equal(t, "type", f["field"], "field error %v", f)
 	a = do(t, s, tok, "POST", "/users", map[string]any{"user_info": map[string]any{"email": "x@example.com", "type": 1}})
 	if a.Status != 400 || code(a) != 300 || !strings.Contains(a.Raw, `"field":"action"`) {
 		t.Errorf("missing action: %d %s", a.Status, a.Raw)
@@ -148,14 +146,10 @@ func TestRequestLog(t *testing.T) {
 	}
 	for i := range want {
 		got[i].Time = want[i].Time
-		if got[i] != want[i] {
-			t.Errorf("entry %d = %+v, want %+v", i, got[i], want[i])
-		}
+		assert.Equal(t, want[i], got[i], "entry %d = %+v, want %+v", i, got[i], want[i])
 	}
 	s.ResetRequests()
-	if len(s.Requests()) != 0 {
-		t.Error("ResetRequests left entries")
-	}
+	assert.Len(t, s.Requests(), 0, "ResetRequests left entries")
 }
 
 func TestOptionsValidate(t *testing.T) {
