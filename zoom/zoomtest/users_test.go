@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -23,9 +24,8 @@ func TestUsersLifecycle(t *testing.T) {
 	if !regexp.MustCompile(`^[A-Za-z0-9_-]{22}$`).MatchString(created.ID) || created.Type != zoom.UserTypeLicensed {
 		t.Errorf("created %+v", created)
 	}
-	if u, _ := s.User(created.ID); u.Status != "pending" {
-		t.Errorf("status after create = %q, want pending", u.Status)
-	}
+	u, _ := s.User(created.ID)
+	assert.Equal(t, "pending", u.Status, "status after create = %q, want pending", u.Status)
 	pending, _, err := c.Users.List(ctx, &zoom.ListUsersOptions{Status: zoom.UserStatusPending})
 	if err != nil || len(pending.Users) != 1 || pending.Users[0].Email != "new.hire@example.com" {
 		t.Fatalf("pending users %+v %v", pending, err)
@@ -48,14 +48,12 @@ func TestUsersLifecycle(t *testing.T) {
 
 	_, err = c.Users.UpdateStatus(ctx, created.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate})
 	require.NoError(t, err)
-	if u, _ := s.User(created.ID); u.Status != "inactive" {
-		t.Errorf("after deactivate: %q", u.Status)
-	}
+	u, _ = s.User(created.ID)
+	assert.Equal(t, "inactive", u.Status, "after deactivate: %q", u.Status)
 	_, err = c.Users.Delete(ctx, created.ID, &zoom.DeleteUserOptions{Action: zoom.UserDeleteActionDelete})
 	require.NoError(t, err)
-	if _, _, err := c.Users.Get(ctx, created.ID, nil); !errors.Is(err, zoom.ErrNotFound) {
-		t.Errorf("get after delete: %v", err)
-	}
+	_, _, err = c.Users.Get(ctx, created.ID, nil)
+	assert.ErrorIs(t, err, zoom.ErrNotFound, "get after delete: %v", err)
 	// A pending user is removed by disassociation.
 	p2, _ := s.AddUser(zoomtest.User{Email: "later@example.com", Status: "pending"})
 	_, err = c.Users.Delete(ctx, p2.ID, nil)
@@ -75,9 +73,8 @@ func TestGroupsRolesContacts(t *testing.T) {
 
 	g, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "Engineering"})
 	require.NoError(t, err)
-	if _, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "engineering"}); !errors.Is(err, zoom.ErrConflict) {
-		t.Errorf("duplicate group name: %v", err)
-	}
+	_, _, err = c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "engineering"})
+	assert.ErrorIs(t, err, zoom.ErrConflict, "duplicate group name: %v", err)
 	_, _, err = c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}, {Email: alan.Email}}})
 	require.NoError(t, err)
 	members, _, err := c.Groups.ListMembers(ctx, g.ID, nil)
@@ -108,14 +105,12 @@ func TestGroupsRolesContacts(t *testing.T) {
 	if err != nil || len(admins.Members) != 1 || admins.Members[0].ID != ada.ID {
 		t.Fatalf("admins %+v %v", admins, err)
 	}
-	if u, _ := s.User(ada.ID); u.RoleID != "1" {
-		t.Errorf("ada's role = %q", u.RoleID)
-	}
+	u, _ := s.User(ada.ID)
+	assert.Equal(t, "1", u.RoleID, "ada's role = %q", u.RoleID)
 	_, err = c.Roles.DeleteMember(ctx, "1", ada.ID)
 	require.NoError(t, err)
-	if u, _ := s.User(ada.ID); u.RoleID != "2" {
-		t.Errorf("ada's role after removal = %q", u.RoleID)
-	}
+	u, _ = s.User(ada.ID)
+	assert.Equal(t, "2", u.RoleID, "ada's role after removal = %q", u.RoleID)
 
 	// Contact search by name, one per page by default.
 	var names []string
@@ -151,7 +146,6 @@ func TestCheckEmailAndUnsubscribe(t *testing.T) {
 		UserInfo: &zoom.UserInfo{Email: "q2@example.com", Type: zoom.UserTypeBasic}}); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(rec.names()); n != 0 {
-		t.Errorf("%d events after Unsubscribe", n)
-	}
+	n := len(rec.names())
+	assert.Equal(t, 0, n, "%d events after Unsubscribe", n)
 }
