@@ -3,7 +3,6 @@ package zoomtest_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -83,9 +82,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		Settings: &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}})
 	require.NoError(t, err)
 	ev := rec.last("meeting.created")
-	if ev == nil {
-		t.Fatalf("no meeting.created; got %v", rec.names())
-	}
+	require.NotNil(t, ev, "no meeting.created; got %v", rec.names())
 	p, err := ev.TypedPayload()
 	require.NoError(t, err)
 	created := p.(*webhook.MeetingCreatedPayload)
@@ -101,9 +98,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		} `json:"payload"`
 	}
 	_ = json.Unmarshal(ev.Raw, &raw)
-	if string(raw.Payload.Object.ID) != m.ID.String() {
-		t.Errorf("meeting.created id = %s, want a number", raw.Payload.Object.ID)
-	}
+	assert.Equal(t, m.ID.String(), string(raw.Payload.Object.ID), "meeting.created id = %s, want a number", raw.Payload.Object.ID)
 
 	reg, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.AddRegistrantRequest{Email: "ada@example.org", FirstName: "Ada"}, nil)
 	require.NoError(t, err)
@@ -143,9 +138,7 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		t.Errorf("participant_joined %+v", jp.Object)
 	}
 	_ = json.Unmarshal(rec.last("meeting.started").Raw, &raw)
-	if string(raw.Payload.Object.ID) != strconv.Quote(m.ID.String()) {
-		t.Errorf("meeting.started id = %s, want a string", raw.Payload.Object.ID)
-	}
+	assert.Equal(t, strconv.Quote(m.ID.String()), string(raw.Payload.Object.ID), "meeting.started id = %s, want a string", raw.Payload.Object.ID)
 	for _, d := range s.Deliveries() {
 		if d.Err != "" || d.Status != 200 {
 			t.Errorf("delivery %s: %d %s", d.Event, d.Status, d.Err)
@@ -178,18 +171,14 @@ func TestUninstallRevokesAndNotifies(t *testing.T) {
 	err = s.Uninstall("me")
 	require.NoError(t, err)
 	ev := rec.last("app_deauthorized")
-	if ev == nil {
-		t.Fatalf("no app_deauthorized; got %v", rec.names())
-	}
+	require.NotNil(t, ev, "no app_deauthorized; got %v", rec.names())
 	p, _ := ev.TypedPayload()
 	d := p.(*webhook.AppDeauthorizedPayload)
 	if d.UserID != s.OwnerID() || d.ClientID != s.ClientID() || d.AccountID != s.AccountID() {
 		t.Errorf("app_deauthorized %+v", d)
 	}
 	_, _, err = c.Users.Get(ctx, "me", nil)
-	if !errors.Is(err, zoom.ErrUnauthorized) {
-		t.Errorf("after uninstall: %v", err)
-	}
+	assert.ErrorIs(t, err, zoom.ErrUnauthorized, "after uninstall: %v", err)
 }
 
 func equal(a, b []string) bool {
@@ -217,9 +206,8 @@ func TestWebhookSubscriptionsAndFailures(t *testing.T) {
 	defer down.Close()
 	err = s.Subscribe(down.URL, "s2", "group.created", "group.member_added")
 	require.NoError(t, err)
-	if err := s.Subscribe("not a url", "s"); err == nil {
-		t.Error("a bad URL was accepted")
-	}
+	err = s.Subscribe("not a url", "s")
+	assert.Error(t, err, "a bad URL was accepted")
 	c := s.Client("me")
 	ctx := context.Background()
 	if _, _, err := c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionAutoCreate,
@@ -258,9 +246,8 @@ func TestValidateEndpoints(t *testing.T) {
 	down := httptest.NewServer(http500())
 	defer down.Close()
 	_ = s.Subscribe(down.URL, "x")
-	if err := s.ValidateEndpoints(); err == nil {
-		t.Error("a failing endpoint validated")
-	}
+	err = s.ValidateEndpoints()
+	assert.Error(t, err, "a failing endpoint validated")
 }
 
 // Many clients at once: the race detector watches the state.
@@ -289,9 +276,8 @@ func TestConcurrentClients(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if n := len(s.Deliveries()); n != 8*5*3 {
-		t.Errorf("deliveries = %d, want %d", n, 8*5*3)
-	}
+	n := len(s.Deliveries())
+	assert.Equal(t, 8*5*3, n, "deliveries = %d, want %d", n, 8*5*3)
 }
 
 // Every event the server emits is one the webhook package knows, and its
@@ -382,9 +368,8 @@ func TestEveryEventDecodes(t *testing.T) {
 			t.Errorf("%s: %v", d.Event, err)
 			continue
 		}
-		if _, err := ev.TypedPayload(); err != nil {
-			t.Errorf("%s: payload: %v\n%s", d.Event, err, d.Body)
-		}
+		_, err = ev.TypedPayload()
+		assert.NoError(t, err, "%s: payload: %v\n%s", d.Event, err, d.Body)
 	}
 	if len(seen) < 30 {
 		t.Errorf("only %d kinds of events: %v", len(seen), seen)
@@ -449,10 +434,7 @@ func TestRedeliver(t *testing.T) {
 	if len(ds) != 2 || ds[1].Status != 200 || string(ds[1].Body) != string(ds[0].Body) || ds[1].Header.Get("x-zm-request-timestamp") == ds[0].Header.Get("x-zm-request-timestamp") {
 		t.Errorf("deliveries %+v", ds)
 	}
-	if calls != 1 {
-		t.Errorf("handler called %d times, want 1", calls)
-	}
-	if err := s.Redeliver(7); err == nil {
-		t.Error("Redeliver(7) worked")
-	}
+	assert.Equal(t, 1, calls, "handler called %d times, want 1", calls)
+	err = s.Redeliver(7)
+	assert.Error(t, err, "Redeliver(7) worked")
 }
