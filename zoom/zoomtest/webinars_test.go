@@ -120,9 +120,7 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 	a := do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": "Sync"})
 	id := zoom.ID(a.Body["id"].(float64))
 	uuid := a.Body["uuid"].(string)
-	if uuid[0] != '/' {
-		t.Fatalf("the first UUID of seed 1 should start with '/': %q", uuid)
-	}
+	require.Equal(t, byte('/'), uuid[0], "the first UUID of seed 1 should start with '/': %q", uuid)
 	_, err := s.StartMeeting(id)
 	require.NoError(t, err)
 	p1, _ := s.Join(id, zoomtest.Participant{Name: "Host", Email: "owner@example.com"})
