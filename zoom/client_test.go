@@ -55,18 +55,17 @@ func TestRequestHeadersAndDecode(t *testing.T) {
 	m, resp, err := callGet(t.Context(), c)
 	require.NoError(t, err)
 	r := rt.reqs[0]
-	if r.URL.String() != "https://api.zoom.test/v2/meetings/85746065" || r.Method != "GET" {
-		t.Fatalf("request %s %s", r.Method, r.URL)
-	}
-	if rt.auths[0] != "Bearer tok-1" || r.Header.Get("User-Agent") != "app/1.0" || r.Header.Get("Accept") != "application/json" {
-		t.Fatalf("headers %v", r.Header)
-	}
+	require.Equal(t, "https://api.zoom.test/v2/meetings/85746065", r.URL.String(), "request %s %s", r.Method, r.URL)
+	require.Equal(t, "GET", r.Method, "request %s %s", r.Method, r.URL)
+	require.Equal(t, "Bearer tok-1", rt.auths[0], "headers %v", r.Header)
+	require.Equal(t, "app/1.0", r.Header.Get("User-Agent"), "headers %v", r.Header)
+	require.Equal(t, "application/json", r.Header.Get("Accept"), "headers %v", r.Header)
 	if m.Topic != "Standup" || resp.TrackingID != "v=2.0;clid=us02;rid=WEB_1" {
 		t.Fatalf("m=%+v tracking=%q", m, resp.TrackingID)
 	}
-	if resp.RateLimit.Category != "Light" || resp.RateLimit.Limit != 30 || resp.RateLimit.Remaining != 29 {
-		t.Fatalf("rate limit %+v", resp.RateLimit)
-	}
+	require.Equal(t, "Light", resp.RateLimit.Category, "rate limit %+v", resp.RateLimit)
+	require.Equal(t, 30, resp.RateLimit.Limit, "rate limit %+v", resp.RateLimit)
+	require.Equal(t, 29, resp.RateLimit.Remaining, "rate limit %+v", resp.RateLimit)
 }
 
 func TestQueryAndBodyEncoding(t *testing.T) {
@@ -112,13 +111,13 @@ func TestZoomErrorBody(t *testing.T) {
 	c := newFakeClient(t, rt)
 	_, _, err := callGet(t.Context(), c)
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || !errors.Is(err, ErrBadRequest) || errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorAs(t, err, &apiErr, "err = %v", err)
+	require.ErrorIs(t, err, ErrBadRequest, "err = %v", err)
+	require.NotErrorIs(t, err, ErrNotFound, "err = %v", err)
 	want := "zoom: GET /meetings/{meetingId}: 400 (code 300): Validation Failed. [user_info.email: Invalid field.]"
-	if err.Error() != want || apiErr.TrackingID != "rid-1" || len(apiErr.Errors) != 1 {
-		t.Fatalf("got %q / %+v", err.Error(), apiErr)
-	}
+	require.Equal(t, want, err.Error(), "got %q / %+v", err.Error(), apiErr)
+	require.Equal(t, "rid-1", apiErr.TrackingID, "got %q / %+v", err.Error(), apiErr)
+	require.Len(t, apiErr.Errors, 1, "got %q / %+v", err.Error(), apiErr)
 }
 
 func TestErrorSentinels(t *testing.T) {
@@ -140,9 +139,7 @@ func TestErrorSentinels(t *testing.T) {
 			assert.ErrorIs(t, e, w, "%d/%d should match %v", tc.status, tc.code, w)
 		}
 		for _, n := range tc.not {
-			if errors.Is(e, n) {
-				t.Errorf("%d/%d should not match %v", tc.status, tc.code, n)
-			}
+			assert.NotErrorIs(t, e, n, "%d/%d should not match %v", tc.status, tc.code, n)
 		}
 	}
 }
@@ -184,18 +181,19 @@ func TestCode124ForcesOneRefreshAndOneReplay(t *testing.T) {
 	// Even a POST is replayed: Zoom refused it before doing anything.
 	_, err = callPost(t.Context(), c)
 	require.NoError(t, err)
-	if src.forced != 1 || rt.count() != 2 || rt.auths[0] != "Bearer tok-1" || rt.auths[1] != "Bearer tok-2" {
-		t.Fatalf("forced %d, auths %q", src.forced, rt.auths)
-	}
+	require.Equal(t, 1, src.forced, "forced %d, auths %q", src.forced, rt.auths)
+	require.Equal(t, 2, rt.count(), "forced %d, auths %q", src.forced, rt.auths)
+	require.Equal(t, "Bearer tok-1", rt.auths[0], "forced %d, auths %q", src.forced, rt.auths)
+	require.Equal(t, "Bearer tok-2", rt.auths[1], "forced %d, auths %q", src.forced, rt.auths)
 
 	// A second 124 after the replay is returned, not looped on.
 	rt2 := &fakeRT{steps: []func(*http.Request) (*http.Response, error){expired}}
 	src2 := &refreshingSource{current: "tok-1"}
 	c2, _ := NewClient(WithHTTPClient(&http.Client{Transport: rt2}), WithTokenSource(src2))
 	_, _, err = callGet(t.Context(), c2)
-	if !errors.Is(err, ErrUnauthorized) || src2.forced != 1 || rt2.count() != 2 {
-		t.Fatalf("err %v, forced %d, requests %d", err, src2.forced, rt2.count())
-	}
+	require.ErrorIs(t, err, ErrUnauthorized, "err %v, forced %d, requests %d", err, src2.forced, rt2.count())
+	require.Equal(t, 1, src2.forced, "err %v, forced %d, requests %d", err, src2.forced, rt2.count())
+	require.Equal(t, 2, rt2.count(), "err %v, forced %d, requests %d", err, src2.forced, rt2.count())
 
 	// A 401 with another code is not a token problem to refresh.
 	rt3 := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(401, nil, `{"code":4711,"message":"x"}`)}}
@@ -216,9 +214,9 @@ func TestTokenSourceErrorWrapped(t *testing.T) {
 	c, _ := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithTokenSource(failingSource{sentinel}))
 	_, _, err := callGet(t.Context(), c)
 	var te *TokenError
-	if !errors.Is(err, sentinel) || !errors.As(err, &te) || rt.count() != 0 {
-		t.Fatalf("err = %v, requests %d", err, rt.count())
-	}
+	require.ErrorIs(t, err, sentinel, "err = %v, requests %d", err, rt.count())
+	require.ErrorAs(t, err, &te, "err = %v, requests %d", err, rt.count())
+	require.Equal(t, 0, rt.count(), "err = %v, requests %d", err, rt.count())
 }
 
 func TestAuthorizationNotSentToAnotherHost(t *testing.T) {
@@ -260,9 +258,8 @@ func TestLenientDecoding(t *testing.T) {
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, `{"id":"not-a-number","topic":"Kept","unknown":{"a":[1,2]}}`)}}
 	c := newFakeClient(t, rt)
 	m, resp, err := callGet(t.Context(), c)
-	if err != nil || m.Topic != "Kept" {
-		t.Fatalf("m = %+v err = %v", m, err)
-	}
+	require.NoError(t, err, "m = %+v err = %v", m, err)
+	require.Equal(t, "Kept", m.Topic, "m = %+v err = %v", m, err)
 	if len(resp.DecodeWarnings) != 1 || resp.DecodeWarnings[0] != (DecodeWarning{Field: "id", Want: "int64", Got: "string"}) {
 		t.Fatalf("DecodeWarnings = %+v", resp.DecodeWarnings)
 	}
@@ -350,9 +347,8 @@ func TestAuthorizationNotSentToSubdomainOnRedirect(t *testing.T) {
 	c := newFakeClient(t, rt)
 	_, _, err := callGet(t.Context(), c)
 	require.NoError(t, err)
-	if rt.count() != 2 || rt.reqs[1].URL.Host != "files.api.zoom.test" {
-		t.Fatalf("requests: %d", rt.count())
-	}
+	require.Equal(t, 2, rt.count(), "requests: %d", rt.count())
+	require.Equal(t, "files.api.zoom.test", rt.reqs[1].URL.Host, "requests: %d", rt.count())
 	if rt.auths[0] == "" || rt.auths[1] != "" {
 		t.Fatalf("Authorization headers: %q", rt.auths)
 	}
