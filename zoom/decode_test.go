@@ -40,12 +40,10 @@ func TestResponseBodyCapped(t *testing.T) {
 	c := newFakeClient(t, rt, WithMaxResponseBytes(limit))
 	_, resp, err := callGet(t.Context(), c)
 	var tl *ResponseTooLargeError
-	if !errors.As(err, &tl) || tl.Limit != limit {
-		t.Fatalf("err = %v, want a *ResponseTooLargeError", err)
-	}
-	if resp == nil || resp.StatusCode != 200 {
-		t.Fatalf("resp = %v", resp)
-	}
+	require.ErrorAs(t, err, &tl, "err = %v, want a *ResponseTooLargeError", err)
+	require.Equal(t, int64(limit), tl.Limit, "err = %v, want a *ResponseTooLargeError", err)
+	require.NotNil(t, resp, "resp = %v", resp)
+	require.Equal(t, 200, resp.StatusCode, "resp = %v", resp)
 	if n := body.read.Load(); n > limit+128<<10 {
 		t.Fatalf("read %d bytes of the body, want at most about the %d limit", n, limit)
 	}
@@ -76,9 +74,8 @@ func TestDownloadNotCapped(t *testing.T) {
 	}}}
 	c := newFakeClient(t, rt, WithMaxResponseBytes(1<<20))
 	n, _, err := c.CloudRecordings.Download(t.Context(), "https://zoom.us/rec/download/1", io.Discard, nil)
-	if err != nil || n != size {
-		t.Fatalf("n = %d, err = %v", n, err)
-	}
+	require.NoError(t, err, "n = %d, err = %v", n, err)
+	require.Equal(t, int64(size), n, "n = %d, err = %v", n, err)
 }
 
 func TestWrongShapeIsDecodeError(t *testing.T) {
@@ -88,12 +85,10 @@ func TestWrongShapeIsDecodeError(t *testing.T) {
 			c := newFakeClient(t, rt)
 			m, resp, err := callGet(t.Context(), c)
 			var de *DecodeError
-			if !errors.As(err, &de) || m != nil {
-				t.Fatalf("m = %+v, err = %v; want a *DecodeError", m, err)
-			}
-			if resp == nil || resp.StatusCode != 200 {
-				t.Fatalf("resp = %v", resp)
-			}
+			require.ErrorAs(t, err, &de, "m = %+v, err = %v; want a *DecodeError", m, err)
+			require.Nil(t, m, "m = %+v, err = %v; want a *DecodeError", m, err)
+			require.NotNil(t, resp, "resp = %v", resp)
+			require.Equal(t, 200, resp.StatusCode, "resp = %v", resp)
 			if strings.Contains(err.Error(), "1,2,3") {
 				t.Fatalf("error repeats the body: %v", err)
 			}
