@@ -2,7 +2,6 @@ package zoom
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -45,9 +44,8 @@ func TestDownloadStreamsWithoutLeakingToken(t *testing.T) {
 	if n != int64(len(payload)) || !bytes.Equal(buf.Bytes(), payload) {
 		t.Fatalf("got %d bytes", n)
 	}
-	if zoomAuth.Load() != "Bearer AT-SECRET" || storageAuth.Load() != "" {
-		t.Fatalf("zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
-	}
+	require.Equal(t, "Bearer AT-SECRET", zoomAuth.Load(), "zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
+	require.Equal(t, "", storageAuth.Load(), "zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
 
 	// The download_token of a webhook event replaces the client's token.
 	_, _, err = c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", io.Discard, &DownloadOptions{AccessToken: "DL-TOKEN"})
@@ -92,7 +90,6 @@ func TestDownloadTruncatedBody(t *testing.T) {
 	}}}
 	c := newFakeClient(t, rt)
 	n, _, err := c.CloudRecordings.Download(t.Context(), "https://zoom.us/rec/download/1", io.Discard, nil)
-	if !errors.Is(err, io.ErrUnexpectedEOF) || n != 5 {
-		t.Fatalf("n=%d err=%v", n, err)
-	}
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF, "n=%d err=%v", n, err)
+	require.Equal(t, int64(5), n, "n=%d err=%v", n, err)
 }
