@@ -34,9 +34,8 @@ func TestDotPathParametersRefused(t *testing.T) {
 				c := newFakeClient(t, rt)
 				err := call(c)
 				var ae *ArgumentError
-				if !errors.As(err, &ae) || !errors.Is(err, ErrInvalidArgument) {
-					t.Fatalf("err = %v, want an *ArgumentError", err)
-				}
+				require.ErrorAs(t, err, &ae, "err = %v, want an *ArgumentError", err)
+				require.ErrorIs(t, err, ErrInvalidArgument, "err = %v, want an *ArgumentError", err)
 				if !strings.HasSuffix(ae.Arg, "ID") {
 					t.Fatalf("error %q names %q: want the parameter", err, ae.Arg)
 				}
