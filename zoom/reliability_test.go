@@ -44,9 +44,9 @@ func TestRetryAfterOn503BeyondMaxReturnsAtOnce(t *testing.T) {
 		c := newFakeClient(t, rt)
 		start := time.Now()
 		_, _, err := callGet(t.Context(), c)
-		if !errors.Is(err, ErrServer) || rt.count() != 1 || time.Since(start) != 0 {
-			t.Fatalf("err = %v after %d attempts and %v, want the 503 at once", err, rt.count(), time.Since(start))
-		}
+		require.ErrorIs(t, err, ErrServer, "err = %v after %d attempts and %v, want the 503 at once", err, rt.count(), time.Since(start))
+		require.Equal(t, 1, rt.count(), "err = %v after %d attempts and %v, want the 503 at once", err, rt.count(), time.Since(start))
+		require.Equal(t, time.Duration(0), time.Since(start), "err = %v after %d attempts and %v, want the 503 at once", err, rt.count(), time.Since(start))
 	})
 }
 
@@ -61,9 +61,8 @@ func TestGETTimeoutRetried(t *testing.T) {
 			WithTokenSource(c.tokens), WithBaseURL("https://api.zoom.test/v2"))
 		require.NoError(t, err)
 		m, _, err := callGet(t.Context(), c2)
-		if err != nil || m.ID != 85746065 {
-			t.Fatalf("m = %+v, err = %v", m, err)
-		}
+		require.NoError(t, err, "m = %+v, err = %v", m, err)
+		require.Equal(t, int64(85746065), m.ID, "m = %+v, err = %v", m, err)
 		require.Equal(t, 2, rt.count(), "attempts = %d, want 2", rt.count())
 	})
 }
@@ -100,9 +99,9 @@ func TestDeleteNotFoundAfterUnknownOutcomeIsSuccess(t *testing.T) {
 				require.NoError(t, err)
 				resp, err := callDelete(t.Context(), c)
 				require.NoError(t, err, "want success: the first attempt may have deleted it")
-				if rt.count() != 2 || resp == nil || resp.StatusCode != 404 {
-					t.Fatalf("attempts %d, resp %+v", rt.count(), resp)
-				}
+				require.Equal(t, 2, rt.count(), "attempts %d, resp %+v", rt.count(), resp)
+				require.NotNil(t, resp, "attempts %d, resp %+v", rt.count(), resp)
+				require.Equal(t, 404, resp.StatusCode, "attempts %d, resp %+v", rt.count(), resp)
 			})
 		})
 	}
@@ -126,9 +125,8 @@ func TestDeleteNotFoundAfterKnownOutcomeIsNotFound(t *testing.T) {
 				} else {
 					_, err = callDelete(t.Context(), c)
 				}
-				if !errors.Is(err, ErrNotFound) || rt.count() != len(steps) {
-					t.Fatalf("err = %v after %d attempts, want not found after %d", err, rt.count(), len(steps))
-				}
+				require.ErrorIs(t, err, ErrNotFound, "err = %v after %d attempts, want not found after %d", err, rt.count(), len(steps))
+				require.Equal(t, len(steps), rt.count(), "err = %v after %d attempts, want not found after %d", err, rt.count(), len(steps))
 			})
 		})
 	}
