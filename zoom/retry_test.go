@@ -27,9 +27,8 @@ func TestRetryGETOn503ThenSuccess(t *testing.T) {
 		start := time.Now()
 		m, _, err := callGet(t.Context(), c)
 		require.NoError(t, err)
-		if m.ID != 85746065 || rt.count() != 3 {
-			t.Fatalf("got %+v after %d attempts, want the meeting after 3", m, rt.count())
-		}
+		require.Equal(t, int64(85746065), m.ID, "got %+v after %d attempts, want the meeting after 3", m, rt.count())
+		require.Equal(t, 3, rt.count(), "got %+v after %d attempts, want the meeting after 3", m, rt.count())
 		// Two backoff waits: at least half of 500ms and of 1s.
 		if el := time.Since(start); el < 750*time.Millisecond || el > 1500*time.Millisecond {
 			t.Fatalf("waited %v, want between 750ms and 1.5s", el)
@@ -43,13 +42,12 @@ func TestRetryGiveUpAfterMaxAttempts(t *testing.T) {
 		c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
 		_, resp, err := callGet(t.Context(), c)
 		var apiErr *APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || !errors.Is(err, ErrServer) {
-			t.Fatalf("err = %v, want an APIError 502 matching ErrServer", err)
-		}
+		require.ErrorAs(t, err, &apiErr, "err = %v, want an APIError 502 matching ErrServer", err)
+		require.Equal(t, 502, apiErr.StatusCode, "err = %v, want an APIError 502 matching ErrServer", err)
+		require.ErrorIs(t, err, ErrServer, "err = %v, want an APIError 502 matching ErrServer", err)
 		require.Equal(t, "Bad Gateway", apiErr.Body, "Body = %q", apiErr.Body)
-		if resp == nil || resp.StatusCode != 502 {
-			t.Fatalf("resp = %v", resp)
-		}
+		require.NotNil(t, resp, "resp = %v", resp)
+		require.Equal(t, 502, resp.StatusCode, "resp = %v", resp)
 		require.Equal(t, 3, rt.count(), "attempts = %d, want 3", rt.count())
 	})
 }
@@ -182,14 +180,12 @@ func TestLongRetryAfterReturnsAtOnce(t *testing.T) {
 		_, _, err := callGet(t.Context(), c)
 		require.Zero(t, time.Since(start), "waited %v, want an immediate error", time.Since(start))
 		var rl *RateLimitError
-		if !errors.As(err, &rl) || !errors.Is(err, ErrRateLimited) {
-			t.Fatalf("err = %v, want *RateLimitError", err)
-		}
+		require.ErrorAs(t, err, &rl, "err = %v, want *RateLimitError", err)
+		require.ErrorIs(t, err, ErrRateLimited, "err = %v, want *RateLimitError", err)
 		got := rl.RetryAt.Sub(start)
 		require.Equal(t, time.Hour, got, "RetryAt in %v, want 1h", got)
-		if rl.RateLimit.Category != "Heavy" || rt.count() != 1 {
-			t.Fatalf("rl = %+v, attempts %d", rl.RateLimit, rt.count())
-		}
+		require.Equal(t, "Heavy", rl.RateLimit.Category, "rl = %+v, attempts %d", rl.RateLimit, rt.count())
+		require.Equal(t, 1, rt.count(), "rl = %+v, attempts %d", rl.RateLimit, rt.count())
 	})
 }
 
@@ -212,9 +208,9 @@ func TestDailyLimitReturnsTypedError(t *testing.T) {
 		if !rl.RetryAt.Equal(want) {
 			t.Fatalf("RetryAt = %v, want next 00:00 UTC %v", rl.RetryAt, want)
 		}
-		if rl.Code != 429 || rl.RateLimit.Remaining != 5893 || rt.count() != 1 {
-			t.Fatalf("rl = %+v attempts %d", rl, rt.count())
-		}
+		require.Equal(t, 429, rl.Code, "rl = %+v attempts %d", rl, rt.count())
+		require.Equal(t, 5893, rl.RateLimit.Remaining, "rl = %+v attempts %d", rl, rt.count())
+		require.Equal(t, 1, rt.count(), "rl = %+v attempts %d", rl, rt.count())
 		var apiErr *APIError
 		require.ErrorAs(t, err, &apiErr, "RateLimitError does not unwrap to *APIError")
 	})
@@ -227,9 +223,8 @@ func TestDailyLimitHeader(t *testing.T) {
 		}}
 		c := newFakeClient(t, rt)
 		_, _, err := callGet(t.Context(), c)
-		if !errors.Is(err, ErrDailyLimit) || rt.count() != 1 {
-			t.Fatalf("err = %v after %d attempts", err, rt.count())
-		}
+		require.ErrorIs(t, err, ErrDailyLimit, "err = %v after %d attempts", err, rt.count())
+		require.Equal(t, 1, rt.count(), "err = %v after %d attempts", err, rt.count())
 	})
 }
 
@@ -319,9 +314,8 @@ func TestRateLimitClassifiedByHeadersNotText(t *testing.T) {
 				_, _, err := callGet(t.Context(), c)
 				var rl *RateLimitError
 				require.ErrorAs(t, err, &rl, "err = %v, want *RateLimitError", err)
-				if rl.Daily != tc.daily || errors.Is(err, ErrDailyLimit) != tc.daily {
-					t.Fatalf("Daily = %v, want %v", rl.Daily, tc.daily)
-				}
+				require.Equal(t, tc.daily, rl.Daily, "Daily = %v, want %v", rl.Daily, tc.daily)
+				require.Equal(t, tc.daily, errors.Is(err, ErrDailyLimit), "Daily = %v, want %v", rl.Daily, tc.daily)
 				wantAttempts := 2
 				if tc.daily {
 					wantAttempts = 1
