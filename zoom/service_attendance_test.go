@@ -161,9 +161,9 @@ func TestAttendanceWebinarRegistrants(t *testing.T) {
 			query: "status=pending&page_size=2&occurrence_id=1764604800000",
 			check: func(t *testing.T, out any) {
 				l := out.(*RegistrantList)
-				if l.TotalRecords != 3 || l.NextPageToken != "Tva2CuIdTgsv8wAnhyAdU3m06Y2HuLQtlh3" || len(l.Registrants) != 2 {
-					t.Fatalf("list = %+v", l)
-				}
+				require.Equal(t, 3, l.TotalRecords, "list = %+v", l)
+				require.Equal(t, "Tva2CuIdTgsv8wAnhyAdU3m06Y2HuLQtlh3", l.NextPageToken, "list = %+v", l)
+				require.Len(t, l.Registrants, 2, "list = %+v", l)
 				r := l.Registrants[0]
 				if r.ID != "9tboDiHUQAeOnbmudzWa5g" || r.Status != RegistrantStatusPending || r.Email != "a.okafor@example.org" ||
 					r.ParticipantPinCode != 380986 || !r.CreateTime.Equal(utc(t, "2026-11-02T14:03:17Z")) ||
@@ -679,9 +679,10 @@ func TestAttendancePastAndReportInstanceIDs(t *testing.T) {
 
 func checkPastParticipants(t *testing.T, l *ParticipantList) {
 	t.Helper()
-	if l.TotalRecords != 4 || l.PageSize != 30 || l.NextPageToken != "" || len(l.Participants) != 4 {
-		t.Fatalf("list = %+v", l)
-	}
+	require.Equal(t, 4, l.TotalRecords, "list = %+v", l)
+	require.Equal(t, 30, l.PageSize, "list = %+v", l)
+	require.Equal(t, "", l.NextPageToken, "list = %+v", l)
+	require.Len(t, l.Participants, 4, "list = %+v", l)
 	p := l.Participants
 	// A rejoin: the same person twice, with two user_ids and durations.
 	if p[0].ID != p[1].ID || p[0].UserID == p[1].UserID || p[0].RegistrantID != "9tboDiHUQAeOnbmudzWa5g" || p[1].RegistrantID != p[0].RegistrantID {
@@ -704,9 +705,10 @@ func checkPastParticipants(t *testing.T, l *ParticipantList) {
 
 func checkMeetingParticipantsReport(t *testing.T, r *MeetingParticipantsReport) {
 	t.Helper()
-	if r.TotalRecords != 5 || r.PageSize != 300 || r.PageCount != 1 || len(r.Participants) != 5 {
-		t.Fatalf("report = %+v", r)
-	}
+	require.Equal(t, 5, r.TotalRecords, "report = %+v", r)
+	require.Equal(t, 300, r.PageSize, "report = %+v", r)
+	require.Equal(t, 1, r.PageCount, "report = %+v", r)
+	require.Len(t, r.Participants, 5, "report = %+v", r)
 	want := []ReportParticipant{
 		{ID: "30R7kT7bTIKSNUFEuH_Qlg", UserID: "16778240", ParticipantUserID: "30R7kT7bTIKSNUFEuH_Qlg", Name: "Adaeze Okafor", UserEmail: "a.okafor@example.org",
 			JoinTime: NewTime(utc(t, "2026-11-17T15:58:10Z")), LeaveTime: NewTime(utc(t, "2026-11-17T16:25:41Z")), Duration: 1651, Status: ParticipantStatusInMeeting, RegistrantID: "9tboDiHUQAeOnbmudzWa5g"},
@@ -732,9 +734,8 @@ func checkMeetingParticipantsReport(t *testing.T, r *MeetingParticipantsReport) 
 
 func checkWebinarParticipantsReport(t *testing.T, r *WebinarParticipantsReport) {
 	t.Helper()
-	if r.TotalRecords != 3 || len(r.Participants) != 3 {
-		t.Fatalf("report = %+v", r)
-	}
+	require.Equal(t, 3, r.TotalRecords, "report = %+v", r)
+	require.Len(t, r.Participants, 3, "report = %+v", r)
 	total := map[string]int{}
 	for _, p := range r.Participants {
 		total[p.RegistrantID] += p.Duration
@@ -850,9 +851,12 @@ func TestAttendanceRecordingsList(t *testing.T) {
 				t.Fatalf("list = %+v", l)
 			}
 			m := l.Meetings[0]
-			if m.ID != 85746065123 || m.UUID != "aB//cD==" || m.RecordingCount != 2 || m.TotalSize != 529758816 || m.Type != "5" || len(m.RecordingFiles) != 2 {
-				t.Fatalf("meeting = %+v", m)
-			}
+			require.Equal(t, ID(85746065123), m.ID, "meeting = %+v", m)
+			require.Equal(t, "aB//cD==", m.UUID, "meeting = %+v", m)
+			require.Equal(t, 2, m.RecordingCount, "meeting = %+v", m)
+			require.Equal(t, int64(529758816), m.TotalSize, "meeting = %+v", m)
+			require.Equal(t, "5", m.Type, "meeting = %+v", m)
+			require.Len(t, m.RecordingFiles, 2, "meeting = %+v", m)
 			var size float64
 			for _, f := range m.RecordingFiles {
 				size += f.FileSize
@@ -928,9 +932,8 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 			c, _, rec := setupRec(t)
 			_, _, err := c.Reports.ListMeetings(ctx, "me", &ListMeetingsReportOptions{From: tc.from, To: tc.to})
 			var ae *ArgumentError
-			if !errors.As(err, &ae) || !errors.Is(err, ErrInvalidArgument) {
-				t.Fatalf("err = %v, want an *ArgumentError", err)
-			}
+			require.ErrorAs(t, err, &ae, "err = %v, want an *ArgumentError", err)
+			require.ErrorIs(t, err, ErrInvalidArgument, "err = %v, want an *ArgumentError", err)
 			if ae.Arg != tc.arg || ae.Operation != "reportMeetings" || !strings.Contains(err.Error(), ae.Reason) {
 				t.Errorf("err = %#v (%v), want Arg %q", ae, err, tc.arg)
 			}
@@ -1208,9 +1211,8 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 	quirks := fixture(t, "attendance/report_participants_quirks.json")
 	checkQuirkParticipants := func(t *testing.T, total int, p []ReportParticipant) {
 		t.Helper()
-		if total != 4 || len(p) != 4 {
-			t.Fatalf("total %d, %d participants", total, len(p))
-		}
+		require.Equal(t, 4, total, "total %d, %d participants", total, len(p))
+		require.Len(t, p, 4, "total %d, %d participants", total, len(p))
 		if p[0].Duration != 1651 || p[0].UserID != "16778240" || p[0].RegistrantID != "9tboDiHUQAeOnbmudzWa5g" ||
 			!p[0].JoinTime.Equal(utc(t, "2026-11-17T15:58:10.66Z")) || !p[0].LeaveTime.Equal(utc(t, "2026-11-17T16:25:41Z")) {
 			t.Errorf("participant 0 = %+v", p[0])
@@ -1263,9 +1265,9 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			},
 			func(t *testing.T, out any) {
 				l := out.(*ParticipantList)
-				if l.TotalRecords != 2 || l.PageSize != 30 || len(l.Participants) != 2 {
-					t.Fatalf("list = %+v", l)
-				}
+				require.Equal(t, 2, l.TotalRecords, "list = %+v", l)
+				require.Equal(t, 30, l.PageSize, "list = %+v", l)
+				require.Len(t, l.Participants, 2, "list = %+v", l)
 				p := l.Participants
 				if p[0].ID != "12345" || p[0].UserID != "16778240" || p[0].RegistrantID != "987" || p[0].Duration != 1800 ||
 					p[0].Status != "in_breakout_room" || !p[0].LeaveTime.IsZero() || p[0].Name != "N" {
@@ -1294,9 +1296,9 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			},
 			func(t *testing.T, out any) {
 				l := out.(*RegistrantList)
-				if l.TotalRecords != 2 || l.PageSize != 30 || len(l.Registrants) != 2 {
-					t.Fatalf("list = %+v", l)
-				}
+				require.Equal(t, 2, l.TotalRecords, "list = %+v", l)
+				require.Equal(t, 30, l.PageSize, "list = %+v", l)
+				require.Len(t, l.Registrants, 2, "list = %+v", l)
 				r := l.Registrants
 				if r[0].Status != "waitlisted" || !r[0].CreateTime.IsZero() || r[0].Language != "xx-XX" || r[0].Email != "a@example.com" ||
 					r[1].Status != RegistrantStatusApproved || !r[1].CreateTime.Equal(utc(t, "2026-11-02T14:03:17.123Z")) || r[1].CustomQuestions[0].Value != "1" {
@@ -1452,9 +1454,12 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 					t.Fatalf("list = %+v", l)
 				}
 				m := l.Meetings[0]
-				if m.ID != 85746065 || m.Type != "2" || m.TotalSize != 529758816 || m.RecordingCount != 2 || m.Duration != 63 || len(m.RecordingFiles) != 1 {
-					t.Fatalf("meeting = %+v", m)
-				}
+				require.Equal(t, ID(85746065), m.ID, "meeting = %+v", m)
+				require.Equal(t, "2", m.Type, "meeting = %+v", m)
+				require.Equal(t, int64(529758816), m.TotalSize, "meeting = %+v", m)
+				require.Equal(t, 2, m.RecordingCount, "meeting = %+v", m)
+				require.Equal(t, 63, m.Duration, "meeting = %+v", m)
+				require.Len(t, m.RecordingFiles, 1, "meeting = %+v", m)
 				if f := m.RecordingFiles[0]; f.FileType != "NEW_TYPE" || f.RecordingType != "new_view" || !f.RecordingStart.IsZero() || f.RecordingEnd.IsZero() || f.DownloadURL == "" {
 					t.Errorf("file = %+v", f)
 				}
