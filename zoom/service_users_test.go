@@ -26,9 +26,8 @@ func TestUsersService(t *testing.T) {
 			method: "GET", path: "/users", query: "status=active&page_size=2000&include_fields=host_key",
 			check: func(t *testing.T, out any) {
 				l := out.(*UserList)
-				if len(l.Users) != 1 || l.TotalRecords != 1 {
-					t.Fatalf("users = %+v", l)
-				}
+				require.Len(t, l.Users, 1, "users = %+v", l)
+				require.Equal(t, 1, l.TotalRecords, "users = %+v", l)
 				u := l.Users[0]
 				if u.ID != "z8yAAAAA8bbbQ" || u.Type != UserTypeLicensed || u.PMI != 581111112 || u.Status != UserStatusActive ||
 					!u.LastLoginTime.Equal(time.Date(2019, 9, 13, 21, 8, 52, 0, time.UTC)) || len(u.IMGroupIDs) != 1 {
@@ -255,9 +254,8 @@ func TestUsersUploadPicture(t *testing.T) {
 		t.Errorf("request = %s %s", r.Method, r.Path)
 	}
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mediaType != "multipart/form-data" {
-		t.Fatalf("Content-Type = %q", r.Header.Get("Content-Type"))
-	}
+	require.NoError(t, err, "Content-Type = %q", r.Header.Get("Content-Type"))
+	require.Equal(t, "multipart/form-data", mediaType, "Content-Type = %q", r.Header.Get("Content-Type"))
 	form, err := multipart.NewReader(strings.NewReader(string(r.Body)), params["boundary"]).ReadForm(1 << 20)
 	require.NoError(t, err)
 	files := form.File["pic_file"]
