@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -207,9 +206,8 @@ func runCases(t *testing.T, cases []apiCase) {
 			replyJSON(mt, status, tc.resp)
 			out, resp, err := tc.call(context.Background(), c)
 			require.NoError(t, err)
-			if resp == nil || resp.StatusCode != status {
-				t.Fatalf("response = %+v, want status %d", resp, status)
-			}
+			require.NotNil(t, resp, "response = %+v, want status %d", resp, status)
+			require.Equal(t, status, resp.StatusCode, "response = %+v, want status %d", resp, status)
 			r := rec.last(t)
 			if r.Method != tc.method || r.Path != tc.path {
 				t.Errorf("request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
@@ -244,9 +242,8 @@ func noOut(resp *Response, err error) (any, *Response, error) { return nil, resp
 func wantArgError(t *testing.T, rec *recordingTransport, err error, arg string) {
 	t.Helper()
 	var ae *ArgumentError
-	if !errors.As(err, &ae) || !errors.Is(err, ErrInvalidArgument) {
-		t.Fatalf("error = %v, want an *ArgumentError", err)
-	}
+	require.ErrorAs(t, err, &ae, "error = %v, want an *ArgumentError", err)
+	require.ErrorIs(t, err, ErrInvalidArgument, "error = %v, want an *ArgumentError", err)
 	assert.Equal(t, arg, ae.Arg, "Arg = %q, want %q", ae.Arg, arg)
 	n := len(rec.requests())
 	assert.Equal(t, 0, n, "%d requests sent, want none", n)
