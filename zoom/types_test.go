@@ -47,9 +47,9 @@ func TestTimeDecodesLeniently(t *testing.T) {
 
 func TestDate(t *testing.T) {
 	d, err := ParseDate("2026-02-28")
-	if err != nil || d.String() != "2026-02-28" || d.AddDays(1).String() != "2026-03-01" {
-		t.Fatalf("%v %v", d, err)
-	}
+	require.NoError(t, err, "%v %v", d, err)
+	require.Equal(t, "2026-02-28", d.String(), "%v %v", d, err)
+	require.Equal(t, "2026-03-01", d.AddDays(1).String(), "%v %v", d, err)
 	_, err = ParseDate("28/02/2026")
 	require.Error(t, err, "bad date accepted")
 	var got struct{ D Date }
@@ -103,9 +103,8 @@ func TestSecretJSONKeepsValue(t *testing.T) {
 		S Secret `json:"start_url"`
 	}{"https://zoom.us/s/1?zak=abc"})
 	require.Equal(t, `{"start_url":"https://zoom.us/s/1?zak=abc"}`, string(b), "%s", b)
-	if Secret("x").Reveal() != "x" || Secret("").String() != "" {
-		t.Fatal("Reveal/String")
-	}
+	require.Equal(t, "x", Secret("x").Reveal(), "Reveal/String")
+	require.Equal(t, "", Secret("").String(), "Reveal/String")
 }
 
 func TestLatestOf(t *testing.T) {
