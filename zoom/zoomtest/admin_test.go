@@ -22,9 +22,9 @@ func TestAdminSurface(t *testing.T) {
 	_, err := c.Users.Update(ctx, u.ID, &zoom.UpdateUserRequest{FirstName: zoom.Ptr("Kimberly"), Dept: zoom.Ptr("Sales"), JobTitle: zoom.Ptr("Rep")}, nil)
 	require.NoError(t, err)
 	got, _, err := c.Users.Get(ctx, u.ID, nil)
-	if err != nil || got.FirstName != "Kimberly" || got.Dept != "Sales" {
-		t.Fatalf("after update: %+v %v", got, err)
-	}
+	require.NoError(t, err, "after update: %+v %v", got, err)
+	require.Equal(t, "Kimberly", got.FirstName, "after update: %+v %v", got, err)
+	require.Equal(t, "Sales", got.Dept, "after update: %+v %v", got, err)
 	all := s.Users()
 	assert.Len(t, all, 2, "Users() = %d", len(all))
 
@@ -34,9 +34,8 @@ func TestAdminSurface(t *testing.T) {
 	g2, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "EMEA"})
 	require.NoError(t, err)
 	list, _, err := c.Groups.List(ctx, nil)
-	if err != nil || list.TotalRecords != 2 {
-		t.Fatalf("groups %+v %v", list, err)
-	}
+	require.NoError(t, err, "groups %+v %v", list, err)
+	require.Equal(t, 2, list.TotalRecords, "groups %+v %v", list, err)
 	_, err = c.Groups.Update(ctx, g1, &zoom.UpdateGroupRequest{Name: zoom.Ptr("Sales EU")})
 	require.NoError(t, err)
 	_, err = c.Groups.UpdateMember(ctx, g1, u.ID, &zoom.UpdateGroupMemberRequest{Action: zoom.GroupMemberActionMove, TargetGroupID: zoom.Ptr(g2.ID)})
@@ -61,9 +60,8 @@ func TestAdminSurface(t *testing.T) {
 	_, err = c.Roles.Update(ctx, r.ID, &zoom.UpdateRoleRequest{Description: zoom.Ptr("Reads everything")})
 	require.NoError(t, err)
 	rr, _, err := c.Roles.Get(ctx, r.ID)
-	if err != nil || rr.Description != "Reads everything" {
-		t.Fatalf("role %+v %v", rr, err)
-	}
+	require.NoError(t, err, "role %+v %v", rr, err)
+	require.Equal(t, "Reads everything", rr.Description, "role %+v %v", rr, err)
 	_, err = c.Roles.Delete(ctx, r.ID)
 	require.NoError(t, err)
 	var apiErr *zoom.APIError
@@ -86,9 +84,9 @@ func TestUpcomingInstancesAndRecordings(t *testing.T) {
 	soon, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Soon", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(2 * time.Hour))})
 	_, _, _ = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Next week", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(7 * 24 * time.Hour))})
 	up, _, err := c.Meetings.ListUpcoming(ctx, "me")
-	if err != nil || len(up.Meetings) != 1 || up.Meetings[0].Topic != "Soon" {
-		t.Fatalf("upcoming 24h: %+v %v", up, err)
-	}
+	require.NoError(t, err, "upcoming 24h: %+v %v", up, err)
+	require.Len(t, up.Meetings, 1, "upcoming 24h: %+v %v", up, err)
+	require.Equal(t, "Soon", up.Meetings[0].Topic, "upcoming 24h: %+v %v", up, err)
 	// Two instances of one meeting, with a recording of the second.
 	for range 2 {
 		_, err := s.StartMeeting(soon.ID)
@@ -104,9 +102,9 @@ func TestUpcomingInstancesAndRecordings(t *testing.T) {
 	err = s.CompleteRecording(soon.ID)
 	require.NoError(t, err)
 	r, _, err := c.CloudRecordings.Get(ctx, zoom.LatestOf(soon.ID), nil)
-	if err != nil || r.RecordingCount != 3 || r.UUID != inst.Meetings[1].UUID {
-		t.Fatalf("recording: %+v %v", r, err)
-	}
+	require.NoError(t, err, "recording: %+v %v", r, err)
+	require.Equal(t, 3, r.RecordingCount, "recording: %+v %v", r, err)
+	require.Equal(t, inst.Meetings[1].UUID, r.UUID, "recording: %+v %v", r, err)
 	_, err = c.CloudRecordings.Delete(ctx, zoom.LatestOf(soon.ID), nil)
 	assert.NoError(t, err, "delete recording")
 	var apiErr *zoom.APIError
