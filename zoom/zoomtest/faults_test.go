@@ -36,9 +36,9 @@ func TestRateLimitsPerSecondAndDaily(t *testing.T) {
 	for range 30 {
 		last = do(t, s, tok, "GET", "/users/me", nil)
 	}
-	if last.Status != 200 || last.Header.Get("X-RateLimit-Category") != "Light" || last.Header.Get("X-RateLimit-Remaining") != "0" {
-		t.Fatalf("30th request: %d %v", last.Status, last.Header)
-	}
+	require.Equal(t, 200, last.Status, "30th request: %d %v", last.Status, last.Header)
+	require.Equal(t, "Light", last.Header.Get("X-RateLimit-Category"), "30th request: %d %v", last.Status, last.Header)
+	require.Equal(t, "0", last.Header.Get("X-RateLimit-Remaining"), "30th request: %d %v", last.Status, last.Header)
 	a := do(t, s, tok, "GET", "/users/me", nil)
 	if a.Status != 429 || code(a) != 429 || a.Header.Get("X-RateLimit-Type") != "QPS" ||
 		a.Body["message"] != "You have reached the maximum per-second rate limit for this API. Try again later." {
@@ -149,9 +149,8 @@ func TestTransportInSynctest(t *testing.T) {
 		defer s.ClearFaults()
 		start := time.Now()
 		u, _, err := c.Users.Get(context.Background(), "me", nil)
-		if err != nil || u.ID != s.OwnerID() {
-			t.Fatalf("get: %+v %v", u, err)
-		}
+		require.NoError(t, err, "get: %+v %v", u, err)
+		require.Equal(t, s.OwnerID(), u.ID, "get: %+v %v", u, err)
 		d := time.Since(start)
 		assert.Equal(t, time.Minute, d, "took %v of bubble time", d)
 		s.ClearFaults()
