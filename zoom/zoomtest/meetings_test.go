@@ -38,9 +38,8 @@ func TestMeetingLifecycle(t *testing.T) {
 	}
 
 	got, _, err := c.Meetings.Get(ctx, m.ID, nil)
-	if err != nil || got.Topic != "Planning" {
-		t.Fatalf("get: %+v %v", got, err)
-	}
+	require.NoError(t, err, "get: %+v %v", got, err)
+	require.Equal(t, "Planning", got.Topic, "get: %+v %v", got, err)
 
 	_, err = c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Planning v2"), Duration: zoom.Ptr(60)}, nil)
 	require.NoError(t, err)
@@ -58,9 +57,10 @@ func TestMeetingLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = c.Meetings.Get(ctx, m.ID, nil)
 	var apiErr *zoom.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 404 || apiErr.Code != 3001 || !errors.Is(err, zoom.ErrNotFound) {
-		t.Fatalf("get after delete: %v", err)
-	}
+	require.ErrorAs(t, err, &apiErr, "get after delete: %v", err)
+	require.Equal(t, 404, apiErr.StatusCode, "get after delete: %v", err)
+	require.Equal(t, 3001, apiErr.Code, "get after delete: %v", err)
+	require.ErrorIs(t, err, zoom.ErrNotFound, "get after delete: %v", err)
 	_, err = c.Meetings.Delete(ctx, m.ID, nil)
 	assert.ErrorIs(t, err, zoom.ErrNotFound, "second delete: %v", err)
 	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionRecover})
@@ -118,9 +118,8 @@ func TestRecurringOccurrences(t *testing.T) {
 	_, err = c.Meetings.Delete(ctx, m.ID, &zoom.DeleteMeetingOptions{OccurrenceID: second.OccurrenceID})
 	require.NoError(t, err)
 	got, _, err := c.Meetings.Get(ctx, m.ID, nil)
-	if err != nil || len(got.Occurrences) != 4 {
-		t.Fatalf("after deleting one occurrence: %d %v", len(got.Occurrences), err)
-	}
+	require.NoError(t, err, "after deleting one occurrence: %d %v", len(got.Occurrences), err)
+	require.Len(t, got.Occurrences, 4, "after deleting one occurrence: %d %v", len(got.Occurrences), err)
 	_, err = c.Meetings.Delete(ctx, m.ID, &zoom.DeleteMeetingOptions{OccurrenceID: "123"})
 	var apiErr *zoom.APIError
 	if !errors.As(err, &apiErr) || apiErr.Code != 300 {
@@ -196,13 +195,11 @@ func TestMeetingRegistrants(t *testing.T) {
 	require.NoError(t, err)
 	batch, _, err := c.Meetings.AddBatchRegistrants(ctx, m.ID, &zoom.AddBatchRegistrantsRequest{Registrants: []zoom.BatchRegistrant{
 		{Email: "a@example.org", FirstName: "A"}, {Email: "b@example.org", FirstName: "B"}}})
-	if err != nil || len(batch.Registrants) != 2 {
-		t.Fatalf("batch: %+v %v", batch, err)
-	}
+	require.NoError(t, err, "batch: %+v %v", batch, err)
+	require.Len(t, batch.Registrants, 2, "batch: %+v %v", batch, err)
 	list, _, err := c.Meetings.ListRegistrants(ctx, m.ID, nil) // approved by default
-	if err != nil || list.TotalRecords != 2 {
-		t.Fatalf("approved: %+v %v", list, err)
-	}
+	require.NoError(t, err, "approved: %+v %v", list, err)
+	require.Equal(t, 2, list.TotalRecords, "approved: %+v %v", list, err)
 	a := list.Registrants[0]
 	if _, err := c.Meetings.UpdateRegistrantStatus(ctx, m.ID, &zoom.UpdateRegistrantStatusRequest{Action: zoom.RegistrantActionCancel,
 		Registrants: []zoom.RegistrantRef{{ID: a.ID}}}, nil); err != nil {
