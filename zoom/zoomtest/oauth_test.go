@@ -76,9 +76,9 @@ func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 		t.Errorf("token %v", tok)
 	}
 	me, err := cfg.Me(ctx, tok.AccessToken)
-	if err != nil || me.ID != u.ID || me.Email != u.Email {
-		t.Fatalf("me: %+v %v", me, err)
-	}
+	require.NoError(t, err, "me: %+v %v", me, err)
+	require.Equal(t, u.ID, me.ID, "me: %+v %v", me, err)
+	require.Equal(t, u.Email, me.Email, "me: %+v %v", me, err)
 
 	// A wrong verifier and a reused code are refused.
 	ar, _ := cfg.NewAuthRequest()
@@ -147,9 +147,8 @@ func TestOAuthServerToServerAndRevoke(t *testing.T) {
 	c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
 	require.NoError(t, err)
 	list, _, err := c.Users.List(ctx, nil)
-	if err != nil || len(list.Users) != 1 {
-		t.Fatalf("users: %+v %v", list, err)
-	}
+	require.NoError(t, err, "users: %+v %v", list, err)
+	require.Len(t, list.Users, 1, "users: %+v %v", list, err)
 	n := s.TokenRequests()["account_credentials"]
 	assert.Equal(t, 1, n, "account_credentials requests = %d", n)
 	bad, _ := cfg.ServerToServer("other")
@@ -179,9 +178,9 @@ func TestOAuthScopesEnforced(t *testing.T) {
 	require.NoError(t, err, "read with a read grant")
 	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "nope"})
 	var apiErr *zoom.APIError
-	if !errors.Is(err, zoom.ErrMissingScopes) || !errors.As(err, &apiErr) || apiErr.Code != 4700 {
-		t.Fatalf("write with a read grant: %v", err)
-	}
+	require.ErrorIs(t, err, zoom.ErrMissingScopes, "write with a read grant: %v", err)
+	require.ErrorAs(t, err, &apiErr, "write with a read grant: %v", err)
+	require.Equal(t, 4700, apiErr.Code, "write with a read grant: %v", err)
 	if len(s.Meetings("me")) != 0 {
 		t.Error("a meeting was created")
 	}
