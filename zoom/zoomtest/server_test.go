@@ -83,9 +83,9 @@ func TestValidationAgainstTheDocuments(t *testing.T) {
 	s, _ := start(t)
 	tok := token(t, s, "me")
 	a := do(t, s, tok, "GET", "/users/me/meetings?type=bogus", nil)
-	if a.Status != 400 || code(a) != 300 || a.Body["message"] != "Validation Failed." {
-		t.Fatalf("bad enum: %d %s", a.Status, a.Raw)
-	}
+	require.Equal(t, 400, a.Status, "bad enum: %d %s", a.Status, a.Raw)
+	require.Equal(t, 300, code(a), "bad enum: %d %s", a.Status, a.Raw)
+	require.Equal(t, "Validation Failed.", a.Body["message"], "bad enum: %d %s", a.Status, a.Raw)
 	f := a.Body["errors"].([]any)[0].(map[string]any)
 	assert.Equal(t, "type", f["field"], "field error %v", f)
 	a = do(t, s, tok, "POST", "/users", map[string]any{"user_info": map[string]any{"email": "x@example.com", "type": 1}})
