@@ -27,24 +27,25 @@ func TestUsersLifecycle(t *testing.T) {
 	u, _ := s.User(created.ID)
 	assert.Equal(t, "pending", u.Status, "status after create = %q, want pending", u.Status)
 	pending, _, err := c.Users.List(ctx, &zoom.ListUsersOptions{Status: zoom.UserStatusPending})
-	if err != nil || len(pending.Users) != 1 || pending.Users[0].Email != "new.hire@example.com" {
-		t.Fatalf("pending users %+v %v", pending, err)
-	}
+	require.NoError(t, err, "pending users %+v %v", pending, err)
+	require.Len(t, pending.Users, 1, "pending users %+v %v", pending, err)
+	require.Equal(t, "new.hire@example.com", pending.Users[0].Email, "pending users %+v %v", pending, err)
 
 	// The same email again: 409 with code 1005.
 	_, _, err = c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionCreate,
 		UserInfo: &zoom.UserInfo{Email: "NEW.HIRE@example.com", Type: zoom.UserTypeBasic}})
 	var apiErr *zoom.APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 409 || apiErr.Code != 1005 || !errors.Is(err, zoom.ErrConflict) {
-		t.Fatalf("duplicate email: %v", err)
-	}
+	require.ErrorAs(t, err, &apiErr, "duplicate email: %v", err)
+	require.Equal(t, 409, apiErr.StatusCode, "duplicate email: %v", err)
+	require.Equal(t, 1005, apiErr.Code, "duplicate email: %v", err)
+	require.ErrorIs(t, err, zoom.ErrConflict, "duplicate email: %v", err)
 
 	err = s.AcceptInvitation("new.hire@example.com")
 	require.NoError(t, err)
 	got, _, err := c.Users.Get(ctx, "new.hire@example.com", nil)
-	if err != nil || got.Status != "active" || got.ID != created.ID {
-		t.Fatalf("get after accepting: %+v %v", got, err)
-	}
+	require.NoError(t, err, "get after accepting: %+v %v", got, err)
+	require.Equal(t, zoom.UserStatus("active"), got.Status, "get after accepting: %+v %v", got, err)
+	require.Equal(t, created.ID, got.ID, "get after accepting: %+v %v", got, err)
 
 	_, err = c.Users.UpdateStatus(ctx, created.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate})
 	require.NoError(t, err)
@@ -78,9 +79,8 @@ func TestGroupsRolesContacts(t *testing.T) {
 	_, _, err = c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}, {Email: alan.Email}}})
 	require.NoError(t, err)
 	members, _, err := c.Groups.ListMembers(ctx, g.ID, nil)
-	if err != nil || members.TotalRecords != 2 {
-		t.Fatalf("members %+v %v", members, err)
-	}
+	require.NoError(t, err, "members %+v %v", members, err)
+	require.Equal(t, 2, members.TotalRecords, "members %+v %v", members, err)
 	if u, _ := s.User(ada.ID); len(u.GroupIDs) != 1 || u.GroupIDs[0] != g.ID {
 		t.Errorf("ada's groups %v", u.GroupIDs)
 	}
@@ -96,15 +96,14 @@ func TestGroupsRolesContacts(t *testing.T) {
 	}
 
 	roles, _, err := c.Roles.List(ctx, nil)
-	if err != nil || len(roles.Roles) != 3 {
-		t.Fatalf("roles %+v %v", roles, err)
-	}
+	require.NoError(t, err, "roles %+v %v", roles, err)
+	require.Len(t, roles.Roles, 3, "roles %+v %v", roles, err)
 	_, _, err = c.Roles.AddMembers(ctx, "1", &zoom.AddRoleMembersRequest{Members: []zoom.UserRef{{ID: ada.ID}}})
 	require.NoError(t, err)
 	admins, _, err := c.Roles.ListMembers(ctx, "1", nil)
-	if err != nil || len(admins.Members) != 1 || admins.Members[0].ID != ada.ID {
-		t.Fatalf("admins %+v %v", admins, err)
-	}
+	require.NoError(t, err, "admins %+v %v", admins, err)
+	require.Len(t, admins.Members, 1, "admins %+v %v", admins, err)
+	require.Equal(t, ada.ID, admins.Members[0].ID, "admins %+v %v", admins, err)
 	u, _ := s.User(ada.ID)
 	assert.Equal(t, "1", u.RoleID, "ada's role = %q", u.RoleID)
 	_, err = c.Roles.DeleteMember(ctx, "1", ada.ID)
