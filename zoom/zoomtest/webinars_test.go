@@ -25,9 +25,8 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	id := w.ID
 	batch, _, err := c.Webinars.AddBatchRegistrants(ctx, id, &zoom.AddBatchRegistrantsRequest{AutoApprove: zoom.Ptr(false),
 		Registrants: []zoom.BatchRegistrant{{Email: "a@example.org", FirstName: "A"}, {Email: "b@example.org", FirstName: "B"}, {Email: "c@example.org", FirstName: "C"}}})
-	if err != nil || len(batch.Registrants) != 3 {
-		t.Fatalf("batch: %+v %v", batch, err)
-	}
+	require.NoError(t, err, "batch: %+v %v", batch, err)
+	require.Len(t, batch.Registrants, 3, "batch: %+v %v", batch, err)
 	regs := s.Registrants(id)
 	if _, err := c.Webinars.UpdateRegistrantStatus(ctx, id, &zoom.UpdateRegistrantStatusRequest{Action: zoom.RegistrantActionApprove,
 		Registrants: []zoom.RegistrantRef{{ID: regs[0].ID}, {Email: "b@example.org"}}}, nil); err != nil {
@@ -85,9 +84,8 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 		t.Errorf("absentees: %+v %v", abs, err)
 	}
 	inst, _, err := c.Webinars.ListPastInstances(ctx, id)
-	if err != nil || len(inst.Webinars) != 1 {
-		t.Fatalf("instances: %+v %v", inst, err)
-	}
+	require.NoError(t, err, "instances: %+v %v", inst, err)
+	require.Len(t, inst.Webinars, 1, "instances: %+v %v", inst, err)
 	report, _, err := c.Reports.GetWebinar(ctx, zoom.InstanceID(inst.Webinars[0].UUID))
 	if err != nil || report.Duration != 60 || report.ParticipantsCount != 2 {
 		t.Errorf("report webinar: %+v %v", report, err)
