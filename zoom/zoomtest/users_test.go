@@ -44,7 +44,7 @@ func TestUsersLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	got, _, err := c.Users.Get(ctx, "new.hire@example.com", nil)
 	require.NoError(t, err, "get after accepting: %+v %v", got, err)
-	require.Equal(t, zoom.UserStatus("active"), got.Status, "get after accepting: %+v %v", got, err)
+	require.Equal(t, zoom.UserStatusActive, got.Status, "get after accepting: %+v %v", got, err)
 	require.Equal(t, created.ID, got.ID, "get after accepting: %+v %v", got, err)
 
 	_, err = c.Users.UpdateStatus(ctx, created.ID, &zoom.UpdateUserStatusRequest{Action: zoom.UserStatusActionDeactivate})
