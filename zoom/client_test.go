@@ -199,9 +199,9 @@ func TestCode124ForcesOneRefreshAndOneReplay(t *testing.T) {
 	rt3 := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(401, nil, `{"code":4711,"message":"x"}`)}}
 	src3 := &refreshingSource{current: "tok-1"}
 	c3, _ := NewClient(WithHTTPClient(&http.Client{Transport: rt3}), WithTokenSource(src3))
-	if _, _, err := callGet(t.Context(), c3); !errors.Is(err, ErrUnauthorized) || src3.forced != 0 {
-		t.Fatalf("err %v forced %d", err, src3.forced)
-	}
+	_, _, err = callGet(t.Context(), c3)
+	require.ErrorIs(t, err, ErrUnauthorized, "err %v forced %d", err, src3.forced)
+	require.Equal(t, 0, src3.forced, "err %v forced %d", err, src3.forced)
 }
 
 type failingSource struct{ err error }
