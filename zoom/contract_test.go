@@ -186,9 +186,8 @@ func TestContractZoomAPILines(t *testing.T) {
 			t.Errorf("%s.%s: operationId %q is not in the documents", m.Service, m.Name, m.OpID)
 			continue
 		}
-		if op.Method != m.Method || op.Path != m.Path {
-			t.Errorf("%s.%s: line says %s %s, the documents say %s %s for %s", m.Service, m.Name, m.Method, m.Path, op.Method, op.Path, m.OpID)
-		}
+		assert.Equal(t, m.Method, op.Method, "%s.%s: line says %s %s, the documents say %s %s for %s", m.Service, m.Name, m.Method, m.Path, op.Method, op.Path, m.OpID)
+		assert.Equal(t, m.Path, op.Path, "%s.%s: line says %s %s, the documents say %s %s for %s", m.Service, m.Name, m.Method, m.Path, op.Method, op.Path, m.OpID)
 		if !m.Iterator {
 			covered[m.OpID] = append(covered[m.OpID], m.Service+"."+m.Name)
 		}
