@@ -150,7 +150,7 @@ func TestDecodeWarningsListMismatchedFields(t *testing.T) {
 	// A clean body has none.
 	rt = &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, meetingJSON)}}
 	c = newFakeClient(t, rt)
-	if _, resp, err := callGet(t.Context(), c); err != nil || len(resp.DecodeWarnings) != 0 {
-		t.Fatalf("err %v, warnings %+v", err, resp.DecodeWarnings)
-	}
+	_, resp, err = callGet(t.Context(), c)
+	require.NoError(t, err, "err %v, warnings %+v", err, resp.DecodeWarnings)
+	require.Len(t, resp.DecodeWarnings, 0, "err %v, warnings %+v", err, resp.DecodeWarnings)
 }
