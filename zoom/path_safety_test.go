@@ -116,7 +116,7 @@ func TestDownloadRefusesPlainHTTPAndDotSegments(t *testing.T) {
 	}
 	require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 	var b strings.Builder
-	if _, _, err := c.CloudRecordings.Download(t.Context(), "http://127.0.0.1:8080/rec/1", &b, nil); err != nil || b.String() != "data" {
-		t.Fatalf("loopback http: %v %q", err, b.String())
-	}
+	_, _, err := c.CloudRecordings.Download(t.Context(), "http://127.0.0.1:8080/rec/1", &b, nil)
+	require.NoError(t, err, "loopback http: %v %q", err, b.String())
+	require.Equal(t, "data", b.String(), "loopback http: %v %q", err, b.String())
 }
