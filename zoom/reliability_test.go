@@ -2,7 +2,6 @@ package zoom
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"syscall"
@@ -73,9 +72,9 @@ func TestPOSTTimeoutAfterWriteNotRetried(t *testing.T) {
 		c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}), WithBaseURL("https://api.zoom.test/v2"))
 		require.NoError(t, err)
 		var ne *NetworkError
-		if _, err := callPost(t.Context(), c); !errors.As(err, &ne) || rt.count() != 1 {
-			t.Fatalf("err = %v after %d attempts, want a *NetworkError after 1", err, rt.count())
-		}
+		_, err = callPost(t.Context(), c)
+		require.ErrorAs(t, err, &ne, "err = %v after %d attempts, want a *NetworkError after 1", err, rt.count())
+		require.Equal(t, 1, rt.count(), "err = %v after %d attempts, want a *NetworkError after 1", err, rt.count())
 	})
 }
 
