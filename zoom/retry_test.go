@@ -147,9 +147,8 @@ func TestRetryAfterForms(t *testing.T) {
 		{"", 0, false},
 	} {
 		got, ok := parseRetryAfter(tc.in, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
+		assert.Equal(t, tc.want, got, "parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		assert.Equal(t, tc.ok, ok, "parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
 	}
 }
 
@@ -287,9 +286,9 @@ func TestRetryPolicyValidation(t *testing.T) {
 	}
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(503, nil, "")}}
 	c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
-	if _, _, err := callGet(t.Context(), c); !errors.Is(err, ErrServer) || rt.count() != 1 {
-		t.Fatalf("MaxAttempts 1: err %v after %d attempts", err, rt.count())
-	}
+	_, _, err := callGet(t.Context(), c)
+	require.ErrorIs(t, err, ErrServer, "MaxAttempts 1: err %v after %d attempts", err, rt.count())
+	require.Equal(t, 1, rt.count(), "MaxAttempts 1: err %v after %d attempts", err, rt.count())
 }
 
 func TestRateLimitClassifiedByHeadersNotText(t *testing.T) {
