@@ -286,9 +286,11 @@ func TestAttendanceMeetingRegistrants(t *testing.T) {
 			method: "POST", path: "/meetings/85746065/registrants", query: "occurrence_ids=1648194360000",
 			body: `{"email":"jchill@example.com","first_name":"Jill","custom_questions":[{"title":"Specialty","value":"Oncology"}]}`,
 			check: func(t *testing.T, out any) {
-				if r := out.(*MeetingRegistration); r.ID != 85746065 || r.RegistrantID != "fdgsfh2ey82fuh" || r.ParticipantPinCode != 380986 || r.Topic != "Tumor board" {
-					t.Errorf("registration = %+v", r)
-				}
+				r := out.(*MeetingRegistration)
+				assert.Equal(t, ID(85746065), r.ID, "registration = %+v", r)
+				assert.Equal(t, "fdgsfh2ey82fuh", r.RegistrantID, "registration = %+v", r)
+				assert.Equal(t, int64(380986), r.ParticipantPinCode, "registration = %+v", r)
+				assert.Equal(t, "Tumor board", r.Topic, "registration = %+v", r)
 			},
 		},
 		{
@@ -695,9 +697,12 @@ func checkPastParticipants(t *testing.T, l *ParticipantList) {
 		got := int(x.LeaveTime.Sub(x.JoinTime.Time) / time.Second)
 		assert.Equal(t, x.Duration, got, "%s: leave-join = %ds, duration %d", x.Name, got, x.Duration)
 	}
-	if g := p[2]; g.UserEmail != "" || g.ID != "" || g.Name != "iPhone (guest)" || g.Status != ParticipantStatusInWaitingRoom || g.Duration != 270 {
-		t.Errorf("guest = %+v", g)
-	}
+	g := p[2]
+	assert.Equal(t, "", g.UserEmail, "guest = %+v", g)
+	assert.Equal(t, "", g.ID, "guest = %+v", g)
+	assert.Equal(t, "iPhone (guest)", g.Name, "guest = %+v", g)
+	assert.Equal(t, ParticipantStatusInWaitingRoom, g.Status, "guest = %+v", g)
+	assert.Equal(t, 270, g.Duration, "guest = %+v", g)
 	if h := p[3]; !h.InternalUser || h.UserEmail != "dr.lee@example.org" || h.Status != ParticipantStatusInMeeting || !h.JoinTime.Equal(utc(t, "2026-11-17T15:50:00Z")) {
 		t.Errorf("panelist = %+v", h)
 	}
@@ -745,28 +750,30 @@ func checkWebinarParticipantsReport(t *testing.T, r *WebinarParticipantsReport) 
 	if total["9tboDiHUQAeOnbmudzWa5g"] != 3508 || total["_f08HhPJS82MIVLuuFaJPg"] != 2910 || len(total) != 2 {
 		t.Errorf("attendance = %v", total)
 	}
-	if p := r.Participants[0]; p.ParticipantUserID != "30R7kT7bTIKSNUFEuH_Qlg" || p.UserEmail != "a.okafor@example.org" || p.UserID != "16778240" {
-		t.Errorf("participant = %+v", p)
-	}
+	p := r.Participants[0]
+	assert.Equal(t, "30R7kT7bTIKSNUFEuH_Qlg", p.ParticipantUserID, "participant = %+v", p)
+	assert.Equal(t, "a.okafor@example.org", p.UserEmail, "participant = %+v", p)
+	assert.Equal(t, "16778240", p.UserID, "participant = %+v", p)
 }
 
 func checkRecordingGet(t *testing.T, r *MeetingRecordings) {
 	t.Helper()
-	if r.ID != 85746065 || r.UUID != "/ajXp112QmuoKj4854875==" || r.RecordingCount != 2 || r.TotalSize != 184467 || r.Duration != 61 || r.Type != "2" {
-		t.Errorf("recordings = %+v", r)
-	}
+	assert.Equal(t, ID(85746065), r.ID, "recordings = %+v", r)
+	assert.Equal(t, "/ajXp112QmuoKj4854875==", r.UUID, "recordings = %+v", r)
+	assert.Equal(t, 2, r.RecordingCount, "recordings = %+v", r)
+	assert.Equal(t, int64(184467), r.TotalSize, "recordings = %+v", r)
+	assert.Equal(t, 61, r.Duration, "recordings = %+v", r)
+	assert.Equal(t, "2", r.Type, "recordings = %+v", r)
 	const token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9.secret.sig"
-	if r.DownloadAccessToken.Reveal() != token || string(r.DownloadAccessToken) != token {
-		t.Errorf("download_access_token = %q", r.DownloadAccessToken.Reveal())
-	}
+	assert.Equal(t, token, r.DownloadAccessToken.Reveal(), "download_access_token = %q", r.DownloadAccessToken.Reveal())
+	assert.Equal(t, token, string(r.DownloadAccessToken), "download_access_token = %q", r.DownloadAccessToken.Reveal())
 	for _, s := range []string{fmt.Sprint(r.DownloadAccessToken), fmt.Sprintf("%+v", *r), fmt.Sprintf("%#v", *r), fmt.Sprintf("%v", r.RecordingPlayPasscode)} {
 		if strings.Contains(s, "secret.sig") || strings.Contains(s, "yNYIS408") {
 			t.Errorf("a secret prints: %s", s)
 		}
 	}
-	if fmt.Sprint(r.DownloadAccessToken) != "REDACTED" || r.Password != "" {
-		t.Errorf("token prints %q, password %q", r.DownloadAccessToken, r.Password)
-	}
+	assert.Equal(t, "REDACTED", fmt.Sprint(r.DownloadAccessToken), "token prints %q, password %q", r.DownloadAccessToken, r.Password)
+	assert.Equal(t, Secret(""), r.Password, "token prints %q, password %q", r.DownloadAccessToken, r.Password)
 	require.Len(t, r.RecordingFiles, 2, "files = %+v", r.RecordingFiles)
 	f := r.RecordingFiles[0]
 	if f.FileType != RecordingFileTypeM4A || f.FileExtension != RecordingFileExtensionM4A || f.FileSize != 184000 || f.DownloadURL != "https://example.zoom.us/rec/download/m4a" ||
@@ -1242,9 +1249,9 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			},
 			func(t *testing.T, out any) {
 				r := out.(*MeetingParticipantsReport)
-				if r.PageSize != 300 || r.PageCount != 1 || r.NextPageToken != "" {
-					t.Errorf("report = %+v", r)
-				}
+				assert.Equal(t, 300, r.PageSize, "report = %+v", r)
+				assert.Equal(t, 1, r.PageCount, "report = %+v", r)
+				assert.Equal(t, "", r.NextPageToken, "report = %+v", r)
 				checkQuirkParticipants(t, r.TotalRecords, r.Participants)
 			}},
 		{"Reports.ListWebinarParticipants", string(quirks),
@@ -1273,9 +1280,9 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 					p[0].Status != "in_breakout_room" || !p[0].LeaveTime.IsZero() || p[0].Name != "N" {
 					t.Errorf("participant 0 = %+v", p[0])
 				}
-				if p[1].LeaveTime.Sub(p[1].JoinTime.Time) != 30*time.Minute || p[1].Duration != 1800 || p[1].Status != ParticipantStatusInMeeting {
-					t.Errorf("participant 1 = %+v", p[1])
-				}
+				assert.Equal(t, 30*time.Minute, p[1].LeaveTime.Sub(p[1].JoinTime.Time), "participant 1 = %+v", p[1])
+				assert.Equal(t, 1800, p[1].Duration, "participant 1 = %+v", p[1])
+				assert.Equal(t, ParticipantStatusInMeeting, p[1].Status, "participant 1 = %+v", p[1])
 			}},
 		{"Meetings.ListPastParticipants", `{"participants":[{"id":"a","duration":"20","join_time":"2019-02-01T12:34:12.660Z","leave_time":"2019-03-01T12:34:12.660Z"}],"total_records":1}`,
 			func(ctx context.Context, c *Client) (any, error) {
@@ -1346,9 +1353,10 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 				return out, err
 			},
 			func(t *testing.T, out any) {
-				if r := out.(*MeetingRegistration); r.ID != 85746065 || r.ParticipantPinCode != 380986 || r.RegistrantID != "r1" {
-					t.Errorf("registration = %+v", r)
-				}
+				r := out.(*MeetingRegistration)
+				assert.Equal(t, ID(85746065), r.ID, "registration = %+v", r)
+				assert.Equal(t, int64(380986), r.ParticipantPinCode, "registration = %+v", r)
+				assert.Equal(t, "r1", r.RegistrantID, "registration = %+v", r)
 			}},
 		{"Webinars.GetRegistrantQuestions", `{"questions":[{"field_name":"favorite_color","required":true}],"custom_questions":[{"title":"T","type":"checkbox","required":true,"answers":null,"extra":1}],"unknown":[]}`,
 			func(ctx context.Context, c *Client) (any, error) {
@@ -1438,9 +1446,12 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 				if r.From != (Date{2026, time.November, 1}) || r.To != (Date{2026, time.November, 24}) || r.TotalRecords != 1 || len(r.Meetings) != 1 {
 					t.Fatalf("report = %+v", r)
 				}
-				if m := r.Meetings[0]; m.ID != 85746065 || m.ParticipantsCount != 4 || m.Duration != 61 || m.TotalMinutes != 150 || m.Type != 8 {
-					t.Errorf("meeting = %+v", m)
-				}
+				m := r.Meetings[0]
+				assert.Equal(t, ID(85746065), m.ID, "meeting = %+v", m)
+				assert.Equal(t, 4, m.ParticipantsCount, "meeting = %+v", m)
+				assert.Equal(t, 61, m.Duration, "meeting = %+v", m)
+				assert.Equal(t, 150, m.TotalMinutes, "meeting = %+v", m)
+				assert.Equal(t, 8, m.Type, "meeting = %+v", m)
 			}},
 		{"CloudRecordings.List", `{"from":"2026-11-01","to":"","total_records":"1","next_page_token":null,"meetings":[{"uuid":"u","id":"85746065","type":2,"total_size":"529758816","recording_count":"2","duration":"63",
 			"recording_files":[{"id":"f","file_type":"NEW_TYPE","recording_type":"new_view","status":"processing","recording_start":"","recording_end":"2026-11-17T17:02:03Z","download_url":"https://example.zoom.us/rec/download/f"}],"unknown":1}]}`,
