@@ -42,9 +42,9 @@ func TestMeetingsService(t *testing.T) {
 				"settings":{"join_before_host":false,"approval_type":0,"audio":"voip","waiting_room":true}}`,
 			check: func(t *testing.T, out any) {
 				m := out.(*Meeting)
-				if m.ID != 91538056781 || m.Type != MeetingTypeScheduled || m.Status != MeetingStatusWaiting {
-					t.Errorf("meeting = %d %v %q", m.ID, m.Type, m.Status)
-				}
+				assert.Equal(t, ID(91538056781), m.ID, "meeting = %d %v %q", m.ID, m.Type, m.Status)
+				assert.Equal(t, MeetingTypeScheduled, m.Type, "meeting = %d %v %q", m.ID, m.Type, m.Status)
+				assert.Equal(t, MeetingStatusWaiting, m.Status, "meeting = %d %v %q", m.ID, m.Type, m.Status)
 				if m.Settings == nil || m.Settings.ApprovalType != ApprovalTypeNoRegistration {
 					t.Errorf("settings.approval_type = %+v", m.Settings)
 				}
@@ -85,9 +85,10 @@ func TestMeetingsService(t *testing.T) {
 			check: func(t *testing.T, out any) {
 				m := out.(*Meeting)
 				assert.Equal(t, ID(85746065), m.ID, "id sent as a string decoded as %d", m.ID)
-				if m.Type != MeetingType(99) || m.Type.String() != "MeetingType(99)" || m.Status != "archived" || m.Settings.Audio != "carrier_pigeon" {
-					t.Errorf("unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
-				}
+				assert.Equal(t, MeetingType(99), m.Type, "unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
+				assert.Equal(t, "MeetingType(99)", m.Type.String(), "unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
+				assert.Equal(t, MeetingStatus("archived"), m.Status, "unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
+				assert.Equal(t, AudioType("carrier_pigeon"), m.Settings.Audio, "unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
 			},
 		},
 		{
@@ -224,9 +225,10 @@ func TestMeetingsService(t *testing.T) {
 			resp:   []byte(`{"id":85746065,"uuid":"/gFYYRVHMRdSWzGZX6LsJA==","type":2,"participants_count":3,"start_time":"2026-02-01T10:00:00Z","end_time":"2026-02-01T10:30:00Z"}`),
 			method: "GET", path: "/past_meetings/%252FgFYYRVHMRdSWzGZX6LsJA==",
 			check: func(t *testing.T, out any) {
-				if p := out.(*PastMeeting); p.ID != 85746065 || p.ParticipantsCount != 3 || p.EndTime.Sub(p.StartTime.Time) != 30*time.Minute {
-					t.Errorf("past meeting = %+v", p)
-				}
+				p := out.(*PastMeeting)
+				assert.Equal(t, ID(85746065), p.ID, "past meeting = %+v", p)
+				assert.Equal(t, 3, p.ParticipantsCount, "past meeting = %+v", p)
+				assert.Equal(t, 30*time.Minute, p.EndTime.Sub(p.StartTime.Time), "past meeting = %+v", p)
 			},
 		},
 		{
@@ -361,9 +363,9 @@ func TestMeetingsListAll(t *testing.T) {
 		require.Len(t, reqs, 3, "%d requests, want 3", len(reqs))
 		for i, want := range []string{"", "p1", "p2"} {
 			q, _ := url.ParseQuery(reqs[i].Query)
-			if q.Get("next_page_token") != want || q.Get("type") != "scheduled" || q.Get("page_size") != "2" {
-				t.Errorf("request %d query = %q", i, reqs[i].Query)
-			}
+			assert.Equal(t, want, q.Get("next_page_token"), "request %d query = %q", i, reqs[i].Query)
+			assert.Equal(t, "scheduled", q.Get("type"), "request %d query = %q", i, reqs[i].Query)
+			assert.Equal(t, "2", q.Get("page_size"), "request %d query = %q", i, reqs[i].Query)
 		}
 	})
 	t.Run("stop early", func(t *testing.T) {
