@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -57,9 +58,9 @@ func TestUsersService(t *testing.T) {
 			method: "GET", path: "/users/a+b@example.com", query: "encrypted_email=true",
 			check: func(t *testing.T, out any) {
 				u := out.(*User)
-				if u.ID != "z8dsdsdsdsdCfp8uQ" || u.PMI != 100000000 || u.Type != UserTypeLicensed {
-					t.Errorf("user = %+v", u)
-				}
+				assert.Equal(t, "z8dsdsdsdsdCfp8uQ", u.ID, "user = %+v", u)
+				assert.Equal(t, ID(100000000), u.PMI, "user = %+v", u)
+				assert.Equal(t, UserTypeLicensed, u.Type, "user = %+v", u)
 			},
 		},
 		{
@@ -68,9 +69,9 @@ func TestUsersService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/user/getbyemail.json"),
 			method: "GET", path: "/users/me",
 			check: func(t *testing.T, out any) {
-				if u := out.(*User); u.Type != UserTypeNone || u.Type.String() != "None" {
-					t.Errorf("type = %v", u.Type)
-				}
+				u := out.(*User)
+				assert.Equal(t, UserTypeNone, u.Type, "type = %v", u.Type)
+				assert.Equal(t, "None", u.Type.String(), "type = %v", u.Type)
 			},
 		},
 		{
@@ -86,9 +87,9 @@ func TestUsersService(t *testing.T) {
 			method: "POST", path: "/users",
 			body: `{"action":"custCreate","user_info":{"email":"foo@bar.com","type":1,"first_name":"Zoomie"}}`,
 			check: func(t *testing.T, out any) {
-				if u := out.(*CreatedUser); u.ID != "foobar" || u.Type != UserTypeBasic {
-					t.Errorf("created = %+v", u)
-				}
+				u := out.(*CreatedUser)
+				assert.Equal(t, "foobar", u.ID, "created = %+v", u)
+				assert.Equal(t, UserTypeBasic, u.Type, "created = %+v", u)
 			},
 		},
 		{
@@ -250,9 +251,8 @@ func TestUsersUploadPicture(t *testing.T) {
 	_, err := c.Users.UploadPicture(context.Background(), "me", "me.png", strings.NewReader("\x89PNG\r\n\x1a\nimage"))
 	require.NoError(t, err)
 	r := rec.last(t)
-	if r.Method != "POST" || r.Path != "/users/me/picture" {
-		t.Errorf("request = %s %s", r.Method, r.Path)
-	}
+	assert.Equal(t, "POST", r.Method, "request = %s %s", r.Method, r.Path)
+	assert.Equal(t, "/users/me/picture", r.Path, "request = %s %s", r.Method, r.Path)
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	require.NoError(t, err, "Content-Type = %q", r.Header.Get("Content-Type"))
 	require.Equal(t, "multipart/form-data", mediaType, "Content-Type = %q", r.Header.Get("Content-Type"))
