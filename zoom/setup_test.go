@@ -209,9 +209,8 @@ func runCases(t *testing.T, cases []apiCase) {
 			require.NotNil(t, resp, "response = %+v, want status %d", resp, status)
 			require.Equal(t, status, resp.StatusCode, "response = %+v, want status %d", resp, status)
 			r := rec.last(t)
-			if r.Method != tc.method || r.Path != tc.path {
-				t.Errorf("request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
-			}
+			assert.Equal(t, tc.method, r.Method, "request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
+			assert.Equal(t, tc.path, r.Path, "request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
 			gotQ, _ := url.ParseQuery(r.Query)
 			wantQ, _ := url.ParseQuery(tc.query)
 			if !reflect.DeepEqual(gotQ, wantQ) {
