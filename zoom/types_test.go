@@ -82,9 +82,8 @@ func TestDecodeRepairsNestedValues(t *testing.T) {
 	if len(r.RemoteSupportLogs) != 2 || r.RemoteSupportLogs[0].MeetingNumber != 93201235621 || r.RemoteSupportLogs[1].MeetingNumber != 93201235622 {
 		t.Errorf("logs %+v", r.RemoteSupportLogs)
 	}
-	if r.PageSize != 30 || r.NextPageToken != "t" {
-		t.Errorf("page %d %q", r.PageSize, r.NextPageToken)
-	}
+	assert.Equal(t, 30, r.PageSize, "page %d %q", r.PageSize, r.NextPageToken)
+	assert.Equal(t, "t", r.NextPageToken, "page %d %q", r.PageSize, r.NextPageToken)
 
 	hbody := []byte(`{"history_meetings":[{"group":"Sales","participants":"12"},{"group":["A","B"],"participants":3}]}`)
 	var h HistoryMeetingsReport
