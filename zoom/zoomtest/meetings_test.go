@@ -44,9 +44,9 @@ func TestMeetingLifecycle(t *testing.T) {
 	_, err = c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Planning v2"), Duration: zoom.Ptr(60)}, nil)
 	require.NoError(t, err)
 	v, _ := s.Meeting(m.ID)
-	if v.Topic != "Planning v2" || v.Duration != 60 || v.Updates != 1 {
-		t.Errorf("after update: %+v", v)
-	}
+	assert.Equal(t, "Planning v2", v.Topic, "after update: %+v", v)
+	assert.Equal(t, 60, v.Duration, "after update: %+v", v)
+	assert.Equal(t, 1, v.Updates, "after update: %+v", v)
 
 	inv, _, err := c.Meetings.GetInvitation(ctx, m.ID)
 	if err != nil || !strings.Contains(inv.Invitation, "Planning v2") {
@@ -238,11 +238,10 @@ func TestLocalStartTime(t *testing.T) {
 	s, _ := start(t)
 	tok := token(t, s, "me")
 	a := do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": "NY", "start_time": "2026-03-20T10:00:00", "timezone": "America/New_York"})
-	if a.Status != 201 || a.Body["start_time"] != "2026-03-20T14:00:00Z" || a.Body["timezone"] != "America/New_York" {
-		t.Errorf("local start time: %d %s", a.Status, a.Raw)
-	}
+	assert.Equal(t, 201, a.Status, "local start time: %d %s", a.Status, a.Raw)
+	assert.Equal(t, "2026-03-20T14:00:00Z", a.Body["start_time"], "local start time: %d %s", a.Status, a.Raw)
+	assert.Equal(t, "America/New_York", a.Body["timezone"], "local start time: %d %s", a.Status, a.Raw)
 	a = do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": "x", "timezone": "Mars/Olympus_Mons"})
-	if a.Status != 400 || code(a) != 300 {
-		t.Errorf("unknown time zone: %d %s", a.Status, a.Raw)
-	}
+	assert.Equal(t, 400, a.Status, "unknown time zone: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 300, code(a), "unknown time zone: %d %s", a.Status, a.Raw)
 }
