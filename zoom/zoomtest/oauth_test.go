@@ -117,9 +117,9 @@ func TestOAuthRefreshIsSingleUse(t *testing.T) {
 	require.Equal(t, 0, n, "refreshed %d times before expiry", n)
 	clk.Advance(2 * time.Hour)
 	// The old access token has expired at Zoom.
-	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
-		t.Errorf("expired token: %d %s", a.Status, a.Raw)
-	}
+	a := do(t, s, tok.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 401, a.Status, "expired token: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 124, code(a), "expired token: %d %s", a.Status, a.Raw)
 	_, _, err = c.Users.Get(ctx, "me", nil)
 	require.NoError(t, err, "after expiry")
 	n = s.TokenRequests()["refresh_token"]
@@ -159,9 +159,9 @@ func TestOAuthServerToServerAndRevoke(t *testing.T) {
 	tok := connect(t, s, cfg)
 	err = cfg.Revoke(ctx, tok.AccessToken)
 	require.NoError(t, err)
-	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
-		t.Errorf("revoked token: %d %s", a.Status, a.Raw)
-	}
+	a := do(t, s, tok.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 401, a.Status, "revoked token: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 124, code(a), "revoked token: %d %s", a.Status, a.Raw)
 }
 
 func TestOAuthScopesEnforced(t *testing.T) {
@@ -212,10 +212,10 @@ func TestOAuthLifetimeAndConsentPage(t *testing.T) {
 		loc, _ := url.Parse(resp.Header.Get("Location"))
 		return loc.Query()
 	}
-	if q := post("deny"); q.Get("error") != "access_denied" || q.Get("state") != ar.State {
-		t.Errorf("declined: %v", q)
-	}
-	q := post("allow")
+	q := post("deny")
+	assert.Equal(t, "access_denied", q.Get("error"), "declined: %v", q)
+	assert.Equal(t, ar.State, q.Get("state"), "declined: %v", q)
+	q = post("allow")
 	tok, err := cfg.Exchange(context.Background(), q.Get("code"), ar.Verifier)
 	require.NoError(t, err)
 	if d := time.Until(tok.Expiry); d > 10*time.Minute || d < 9*time.Minute {
@@ -264,12 +264,12 @@ func TestAuthorizationErrors(t *testing.T) {
 		return q
 	}
 	// A wrong client or redirect is shown to the user, never redirected.
-	if r := get(bad("client_id", "other")); r.StatusCode != 400 || r.Header.Get("Location") != "" {
-		t.Errorf("bad client: %d", r.StatusCode)
-	}
-	if r := get(bad("redirect_uri", "http://evil.example/cb")); r.StatusCode != 400 || r.Header.Get("Location") != "" {
-		t.Errorf("bad redirect: %d", r.StatusCode)
-	}
+	r := get(bad("client_id", "other"))
+	assert.Equal(t, 400, r.StatusCode, "bad client: %d", r.StatusCode)
+	assert.Equal(t, "", r.Header.Get("Location"), "bad client: %d", r.StatusCode)
+	r = get(bad("redirect_uri", "http://evil.example/cb"))
+	assert.Equal(t, 400, r.StatusCode, "bad redirect: %d", r.StatusCode)
+	assert.Equal(t, "", r.Header.Get("Location"), "bad redirect: %d", r.StatusCode)
 	// Other errors go back to the app.
 	for q, want := range map[string]url.Values{
 		"invalid_scope":             bad("scope", "user:write:admin"),
@@ -277,15 +277,15 @@ func TestAuthorizationErrors(t *testing.T) {
 	} {
 		r := get(want)
 		loc, _ := url.Parse(r.Header.Get("Location"))
-		if r.StatusCode != 302 || loc.Query().Get("error") != q || loc.Query().Get("state") != "st" {
-			t.Errorf("%s: %d %s", q, r.StatusCode, loc)
-		}
+		assert.Equal(t, 302, r.StatusCode, "%s: %d %s", q, r.StatusCode, loc)
+		assert.Equal(t, q, loc.Query().Get("error"), "%s: %d %s", q, r.StatusCode, loc)
+		assert.Equal(t, "st", loc.Query().Get("state"), "%s: %d %s", q, r.StatusCode, loc)
 	}
 	// The app's scopes are what a grant carries.
 	cfg := oauthConfig(s)
 	tok := connect(t, s, cfg)
 	assert.Equal(t, "meeting:read meeting:write", tok.Scope, "scope %q", tok.Scope)
-	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 400 || code(a) != 4700 {
-		t.Errorf("users/me without user scopes: %d %s", a.Status, a.Raw)
-	}
+	a := do(t, s, tok.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 400, a.Status, "users/me without user scopes: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 4700, code(a), "users/me without user scopes: %d %s", a.Status, a.Raw)
 }
