@@ -25,9 +25,9 @@ func TestUnknownRoutesAnswerAsZoom(t *testing.T) {
 		{"GET", ""},
 	} {
 		a := do(t, s, tok, c.method, c.path, nil)
-		if a.Status != 404 || code(a) != 2300 || a.Body["message"] != "This API endpoint is not recognized." {
-			t.Errorf("%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
-		}
+		assert.Equal(t, 404, a.Status, "%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
+		assert.Equal(t, 2300, code(a), "%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
+		assert.Equal(t, "This API endpoint is not recognized.", a.Body["message"], "%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
 	}
 	// Outside /v2 and /oauth.
 	resp, err := s.HTTPClient().Get(s.URL() + "/api/v1/whatever")
@@ -96,9 +96,9 @@ func TestValidationAgainstTheDocuments(t *testing.T) {
 	if a.Status != 400 || !strings.Contains(a.Raw, `"field":"topic"`) {
 		t.Errorf("long topic: %d %s", a.Status, a.Raw)
 	}
-	if a := do(t, s, tok, "GET", "/meetings/not-a-number", nil); a.Status != 400 || code(a) != 300 {
-		t.Errorf("bad meeting id: %d %s", a.Status, a.Raw)
-	}
+	a = do(t, s, tok, "GET", "/meetings/not-a-number", nil)
+	assert.Equal(t, 400, a.Status, "bad meeting id: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 300, code(a), "bad meeting id: %d %s", a.Status, a.Raw)
 	if len(s.Meetings("me")) != 0 {
 		t.Error("an invalid request changed the state")
 	}
