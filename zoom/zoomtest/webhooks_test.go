@@ -86,9 +86,9 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	p, err := ev.TypedPayload()
 	require.NoError(t, err)
 	created := p.(*webhook.MeetingCreatedPayload)
-	if created.Object.ID != m.ID || created.Object.Topic != "Hooked" || created.AccountID != s.AccountID() {
-		t.Errorf("meeting.created payload %+v", created)
-	}
+	assert.Equal(t, m.ID, created.Object.ID, "meeting.created payload %+v", created)
+	assert.Equal(t, "Hooked", created.Object.Topic, "meeting.created payload %+v", created)
+	assert.Equal(t, s.AccountID(), created.AccountID, "meeting.created payload %+v", created)
 	// The id is a number in meeting.created.
 	var raw struct {
 		Payload struct {
@@ -102,9 +102,9 @@ func TestWebhookMeetingEvents(t *testing.T) {
 
 	reg, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.AddRegistrantRequest{Email: "ada@example.org", FirstName: "Ada"}, nil)
 	require.NoError(t, err)
-	if got := s.Registrants(m.ID); len(got) != 1 || got[0].Status != "pending" {
-		t.Fatalf("registrants %+v", got)
-	}
+	got := s.Registrants(m.ID)
+	require.Len(t, got, 1, "registrants %+v", got)
+	require.Equal(t, "pending", got[0].Status, "registrants %+v", got)
 	if _, err := c.Meetings.UpdateRegistrantStatus(ctx, m.ID, &zoom.UpdateRegistrantStatusRequest{
 		Action: zoom.RegistrantActionApprove, Registrants: []zoom.RegistrantRef{{ID: reg.RegistrantID}}}, nil); err != nil {
 		t.Fatal(err)
@@ -134,23 +134,20 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	}
 	joined, _ := rec.last("meeting.participant_joined").TypedPayload()
 	jp := joined.(*webhook.MeetingParticipantJoinedPayload)
-	if jp.Object.ID != m.ID || jp.Object.Participant.UserName != "Guest" {
-		t.Errorf("participant_joined %+v", jp.Object)
-	}
+	assert.Equal(t, m.ID, jp.Object.ID, "participant_joined %+v", jp.Object)
+	assert.Equal(t, "Guest", jp.Object.Participant.UserName, "participant_joined %+v", jp.Object)
 	_ = json.Unmarshal(rec.last("meeting.started").Raw, &raw)
 	assert.Equal(t, strconv.Quote(m.ID.String()), string(raw.Payload.Object.ID), "meeting.started id = %s, want a string", raw.Payload.Object.ID)
 	for _, d := range s.Deliveries() {
-		if d.Err != "" || d.Status != 200 {
-			t.Errorf("delivery %s: %d %s", d.Event, d.Status, d.Err)
-		}
+		assert.Equal(t, "", d.Err, "delivery %s: %d %s", d.Event, d.Status, d.Err)
+		assert.Equal(t, 200, d.Status, "delivery %s: %d %s", d.Event, d.Status, d.Err)
 	}
 
 	// The past meeting and its participants, with the simulated times.
 	past, _, err := c.Meetings.GetPast(ctx, zoom.LatestOf(m.ID))
 	require.NoError(t, err)
-	if past.Duration != 26 || past.ParticipantsCount != 2 {
-		t.Errorf("past meeting %+v", past)
-	}
+	assert.Equal(t, 26, past.Duration, "past meeting %+v", past)
+	assert.Equal(t, 2, past.ParticipantsCount, "past meeting %+v", past)
 	clk.Advance(zoomtest.DefaultReportDelay) // the attendance data comes later
 	parts, _, err := c.Meetings.ListPastParticipants(ctx, zoom.InstanceID(past.UUID), nil)
 	require.NoError(t, err)
@@ -174,9 +171,9 @@ func TestUninstallRevokesAndNotifies(t *testing.T) {
 	require.NotNil(t, ev, "no app_deauthorized; got %v", rec.names())
 	p, _ := ev.TypedPayload()
 	d := p.(*webhook.AppDeauthorizedPayload)
-	if d.UserID != s.OwnerID() || d.ClientID != s.ClientID() || d.AccountID != s.AccountID() {
-		t.Errorf("app_deauthorized %+v", d)
-	}
+	assert.Equal(t, s.OwnerID(), d.UserID, "app_deauthorized %+v", d)
+	assert.Equal(t, s.ClientID(), d.ClientID, "app_deauthorized %+v", d)
+	assert.Equal(t, s.AccountID(), d.AccountID, "app_deauthorized %+v", d)
 	_, _, err = c.Users.Get(ctx, "me", nil)
 	assert.ErrorIs(t, err, zoom.ErrUnauthorized, "after uninstall: %v", err)
 }
