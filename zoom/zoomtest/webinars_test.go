@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -41,9 +42,9 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 		require.NoError(t, err, "list %s", status)
 		return l.TotalRecords
 	}
-	if count(zoom.RegistrantStatusApproved) != 2 || count(zoom.RegistrantStatusDenied) != 1 || count(zoom.RegistrantStatusPending) != 0 {
-		t.Errorf("registrant counts wrong: %+v", s.Registrants(id))
-	}
+	assert.Equal(t, 2, count(zoom.RegistrantStatusApproved), "registrant counts wrong: %+v", s.Registrants(id))
+	assert.Equal(t, 1, count(zoom.RegistrantStatusDenied), "registrant counts wrong: %+v", s.Registrants(id))
+	assert.Equal(t, 0, count(zoom.RegistrantStatusPending), "registrant counts wrong: %+v", s.Registrants(id))
 	if _, err := c.Webinars.UpdateRegistrantQuestions(ctx, id, &zoom.UpdateRegistrantQuestionsRequest{
 		Questions: []zoom.RegistrantQuestionRequest{{FieldName: "job_title", Required: zoom.Ptr(true)}}}); err != nil {
 		t.Fatal(err)
@@ -130,21 +131,21 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 	clk.Advance(zoomtest.DefaultReportDelay)
 
 	// Double-encoded UUIDs work; encoded once they name nothing, as at Zoom.
-	if a := do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(url.PathEscape(uuid)), nil); a.Status != 200 || a.Body["duration"].(float64) != 20 {
-		t.Errorf("double-encoded: %d %s", a.Status, a.Raw)
-	}
-	if a := do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(uuid), nil); a.Status != 404 || code(a) != 3001 {
-		t.Errorf("encoded once: %d %s", a.Status, a.Raw)
-	}
+	a = do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(url.PathEscape(uuid)), nil)
+	assert.Equal(t, 200, a.Status, "double-encoded: %d %s", a.Status, a.Raw)
+	assert.Equal(t, float64(20), a.Body["duration"].(float64), "double-encoded: %d %s", a.Status, a.Raw)
+	a = do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(uuid), nil)
+	assert.Equal(t, 404, a.Status, "encoded once: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 3001, code(a), "encoded once: %d %s", a.Status, a.Raw)
 	c := s.Client("me")
 	ctx := context.Background()
 	rp, resp, err := c.Reports.ListMeetingParticipants(ctx, zoom.InstanceID(uuid), &zoom.ListMeetingParticipantsReportOptions{PageSize: 1})
 	if err != nil || rp.TotalRecords != 2 || resp.NextPageToken == "" {
 		t.Fatalf("report participants: %+v %v", rp, err)
 	}
-	if host := rp.Participants[0]; host.ID != s.OwnerID() || host.Duration != 1200 {
-		t.Errorf("host row %+v", host)
-	}
+	host := rp.Participants[0]
+	assert.Equal(t, s.OwnerID(), host.ID, "host row %+v", host)
+	assert.Equal(t, 1200, host.Duration, "host row %+v", host)
 	if d, _, err := c.Reports.GetMeeting(ctx, zoom.InstanceID(uuid)); err != nil || d.Duration != 20 || d.ParticipantsCount != 2 {
 		t.Errorf("report meeting: %+v %v", d, err)
 	}
@@ -154,7 +155,7 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 		t.Errorf("report user meetings: %+v %v", um, err)
 	}
 	// No recording yet: 404 with code 3301.
-	if a := do(t, s, tok, "GET", fmt.Sprintf("/meetings/%d/recordings", id), nil); a.Status != 404 || code(a) != 3301 {
-		t.Errorf("no recording: %d %s", a.Status, a.Raw)
-	}
+	a = do(t, s, tok, "GET", fmt.Sprintf("/meetings/%d/recordings", id), nil)
+	assert.Equal(t, 404, a.Status, "no recording: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 3301, code(a), "no recording: %d %s", a.Status, a.Raw)
 }
