@@ -43,14 +43,10 @@ func TestEchoedSecretsRedactedInErrors(t *testing.T) {
 			shown := []string{err.Error(), fmt.Sprintf("%v|%+v|%#v", err, err, err), apiErr.Message, apiErr.Body, fmt.Sprint(apiErr.Errors)}
 			for _, s := range shown {
 				for _, secret := range []string{pass, zak, pwd, at, jwt, other, "CANARY"} {
-					if strings.Contains(s, secret) {
-						t.Fatalf("%q shows a secret: %s", secret, s)
-					}
+					require.NotContains(t, s, secret, "%q shows a secret: %s", secret, s)
 				}
 			}
-			if !strings.Contains(err.Error(), "REDACTED") {
-				t.Fatalf("Error() = %s, want a REDACTED mark", err)
-			}
+			require.Contains(t, err.Error(), "REDACTED", "Error() = %s, want a REDACTED mark", err)
 		})
 	}
 }
@@ -74,9 +70,7 @@ func TestRedactedBeforeTruncation(t *testing.T) {
 	body := "<html>" + strings.Repeat("x", 500) + at + "</html>"
 	e := &APIError{StatusCode: 502}
 	parseErrorBody(e, []byte(body), at)
-	if strings.Contains(e.Body, "AT-CANARY") {
-		t.Fatalf("Body = %q", e.Body)
-	}
+	require.NotContains(t, e.Body, "AT-CANARY", "Body = %q", e.Body)
 }
 
 func TestReplayedTokensRedacted(t *testing.T) {
@@ -89,7 +83,7 @@ func TestReplayedTokensRedacted(t *testing.T) {
 	c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithTokenSource(src))
 	require.NoError(t, err)
 	_, _, err = callGet(t.Context(), c)
-	if err == nil || strings.Contains(err.Error(), "tok-1") || strings.Contains(err.Error(), "tok-2") {
-		t.Fatalf("err = %v", err)
-	}
+	require.Error(t, err, "err = %v", err)
+	require.NotContains(t, err.Error(), "tok-1", "err = %v", err)
+	require.NotContains(t, err.Error(), "tok-2", "err = %v", err)
 }
