@@ -146,9 +146,7 @@ func TestAttendanceWebinarRegistrants(t *testing.T) {
 					"a.okafor@example.org": "9tboDiHUQAeOnbmudzWa5g https://example.zoom.us/w/85746065123?tk=abc.def 380986",
 					"jchill@example.com":   "_f08HhPJS82MIVLuuFaJPg https://example.zoom.us/w/85746065123?tk=ghi.jkl 380987",
 				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("registrants = %v", got)
-				}
+				assert.Equal(t, want, got, "registrants = %v", got)
 			},
 		},
 		{
@@ -657,9 +655,7 @@ func TestAttendancePastAndReportInstanceIDs(t *testing.T) {
 				}
 				gotQ, _ := url.ParseQuery(r.Query)
 				wantQ, _ := url.ParseQuery(o.query)
-				if !reflect.DeepEqual(gotQ, wantQ) {
-					t.Errorf("query = %q, want %q", r.Query, o.query)
-				}
+				assert.Equal(t, wantQ, gotQ, "query = %q, want %q", r.Query, o.query)
 				// What Zoom receives: the path unescaped once still names the
 				// UUID escaped once when it had to be double-encoded.
 				seg := strings.TrimPrefix(r.Path, strings.SplitN(o.path, "%s", 2)[0])
@@ -667,9 +663,9 @@ func TestAttendancePastAndReportInstanceIDs(t *testing.T) {
 				once, err := url.PathUnescape(seg)
 				require.NoError(t, err)
 				if s := string(id.id); strings.HasPrefix(s, "/") || strings.Contains(s, "//") {
-					if twice, _ := url.PathUnescape(once); twice != s || strings.Contains(once, "+") {
-						t.Errorf("segment %q does not decode twice to %q (once: %q)", seg, s, once)
-					}
+					twice, _ := url.PathUnescape(once)
+					assert.Equal(t, s, twice, "segment %q does not decode twice to %q (once: %q)", seg, s, once)
+					assert.NotContains(t, once, "+", "segment %q does not decode twice to %q (once: %q)", seg, s, once)
 				} else if once != s {
 					t.Errorf("segment %q decodes to %q, want %q", seg, once, s)
 				}
@@ -725,9 +721,7 @@ func checkMeetingParticipantsReport(t *testing.T, r *MeetingParticipantsReport) 
 			JoinTime: NewTime(utc(t, "2026-11-17T15:50:00Z")), LeaveTime: NewTime(utc(t, "2026-11-17T17:02:00Z")), Duration: 4320, Status: ParticipantStatusInMeeting},
 	}
 	for i := range want {
-		if !reflect.DeepEqual(r.Participants[i], want[i]) {
-			t.Errorf("participant %d =\n%+v\nwant\n%+v", i, r.Participants[i], want[i])
-		}
+		assert.Equal(t, want[i], r.Participants[i], "participant %d =\n%+v\nwant\n%+v", i, r.Participants[i], want[i])
 	}
 	// Attendance per registrant, summed over rejoins.
 	total := map[string]int{}
@@ -768,9 +762,8 @@ func checkRecordingGet(t *testing.T, r *MeetingRecordings) {
 	assert.Equal(t, token, r.DownloadAccessToken.Reveal(), "download_access_token = %q", r.DownloadAccessToken.Reveal())
 	assert.Equal(t, token, string(r.DownloadAccessToken), "download_access_token = %q", r.DownloadAccessToken.Reveal())
 	for _, s := range []string{fmt.Sprint(r.DownloadAccessToken), fmt.Sprintf("%+v", *r), fmt.Sprintf("%#v", *r), fmt.Sprintf("%v", r.RecordingPlayPasscode)} {
-		if strings.Contains(s, "secret.sig") || strings.Contains(s, "yNYIS408") {
-			t.Errorf("a secret prints: %s", s)
-		}
+		assert.NotContains(t, s, "secret.sig", "a secret prints: %s", s)
+		assert.NotContains(t, s, "yNYIS408", "a secret prints: %s", s)
 	}
 	assert.Equal(t, "REDACTED", fmt.Sprint(r.DownloadAccessToken), "token prints %q, password %q", r.DownloadAccessToken, r.Password)
 	assert.Equal(t, Secret(""), r.Password, "token prints %q, password %q", r.DownloadAccessToken, r.Password)
@@ -835,9 +828,7 @@ func TestAttendancePastInstances(t *testing.T) {
 		"/report/webinars/aB%252F%252FcD==/participants",
 		"/report/webinars/4444AAAiAAAAAiAiAiiAii==/participants",
 	}
-	if !reflect.DeepEqual(paths, want) {
-		t.Errorf("paths = %q", paths)
-	}
+	assert.Equal(t, want, paths, "paths = %q", paths)
 }
 
 func TestAttendanceRecordingsList(t *testing.T) {
@@ -894,9 +885,9 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 		req := rec.last(t)
 		q, _ := url.ParseQuery(req.Query)
 		want := url.Values{"from": {from.String()}, "to": {today.String()}, "type": {"past"}, "page_size": {"30"}}
-		if req.Path != "/report/users/host@example.org/meetings" || !reflect.DeepEqual(q, want) || req.OpID != "reportMeetings" {
-			t.Errorf("request = %s ? %s (%s)", req.Path, req.Query, req.OpID)
-		}
+		assert.Equal(t, "/report/users/host@example.org/meetings", req.Path, "request = %s ? %s (%s)", req.Path, req.Query, req.OpID)
+		assert.Equal(t, want, q, "request = %s ? %s (%s)", req.Path, req.Query, req.OpID)
+		assert.Equal(t, "reportMeetings", req.OpID, "request = %s ? %s (%s)", req.Path, req.Query, req.OpID)
 		if r.From != (Date{2026, time.November, 1}) || r.To != (Date{2026, time.November, 24}) || len(r.Meetings) != 2 {
 			t.Fatalf("report = %+v", r)
 		}
@@ -941,9 +932,9 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 			var ae *ArgumentError
 			require.ErrorAs(t, err, &ae, "err = %v, want an *ArgumentError", err)
 			require.ErrorIs(t, err, ErrInvalidArgument, "err = %v, want an *ArgumentError", err)
-			if ae.Arg != tc.arg || ae.Operation != "reportMeetings" || !strings.Contains(err.Error(), ae.Reason) {
-				t.Errorf("err = %#v (%v), want Arg %q", ae, err, tc.arg)
-			}
+			assert.Equal(t, tc.arg, ae.Arg, "err = %#v (%v), want Arg %q", ae, err, tc.arg)
+			assert.Equal(t, "reportMeetings", ae.Operation, "err = %#v (%v), want Arg %q", ae, err, tc.arg)
+			assert.Contains(t, err.Error(), ae.Reason, "err = %#v (%v), want Arg %q", ae, err, tc.arg)
 			n := len(rec.requests())
 			assert.Equal(t, 0, n, "%d requests sent", n)
 			// The iterator refuses the same way, as its one item.
@@ -1166,9 +1157,8 @@ func TestAttendanceIterators(t *testing.T) {
 					if tok != "" {
 						want.Set("next_page_token", tok)
 					}
-					if !reflect.DeepEqual(q, want) || reqs[i].Path != tc.path {
-						t.Errorf("request %d = %s ? %s, want %s ? %s", i, reqs[i].Path, reqs[i].Query, tc.path, want.Encode())
-					}
+					assert.Equal(t, want, q, "request %d = %s ? %s, want %s ? %s", i, reqs[i].Path, reqs[i].Query, tc.path, want.Encode())
+					assert.Equal(t, tc.path, reqs[i].Path, "request %d = %s ? %s, want %s ? %s", i, reqs[i].Path, reqs[i].Query, tc.path, want.Encode())
 				}
 			})
 			t.Run("stop early", func(t *testing.T) {
