@@ -51,9 +51,8 @@ func TestMeetingsService(t *testing.T) {
 				if len(m.Settings.GlobalDialInNumbers) == 0 || m.Settings.GlobalDialInNumbers[0].Type != DialInNumberTypeToll {
 					t.Errorf("global_dial_in_numbers = %+v", m.Settings.GlobalDialInNumbers)
 				}
-				if !strings.Contains(m.StartURL.Reveal(), "zak=") || fmt.Sprint(m.StartURL) != "REDACTED" {
-					t.Errorf("start_url not kept secret: %v", m.StartURL)
-				}
+				assert.Contains(t, m.StartURL.Reveal(), "zak=", "start_url not kept secret: %v", m.StartURL)
+				assert.Equal(t, "REDACTED", fmt.Sprint(m.StartURL), "start_url not kept secret: %v", m.StartURL)
 			},
 		},
 		{
