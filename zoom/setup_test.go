@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -213,9 +212,7 @@ func runCases(t *testing.T, cases []apiCase) {
 			assert.Equal(t, tc.path, r.Path, "request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
 			gotQ, _ := url.ParseQuery(r.Query)
 			wantQ, _ := url.ParseQuery(tc.query)
-			if !reflect.DeepEqual(gotQ, wantQ) {
-				t.Errorf("query = %q, want %q", r.Query, tc.query)
-			}
+			assert.Equal(t, wantQ, gotQ, "query = %q, want %q", r.Query, tc.query)
 			switch {
 			case tc.body == "" && len(r.Body) != 0:
 				t.Errorf("body = %s, want none", r.Body)
