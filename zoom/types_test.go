@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -151,12 +150,10 @@ func TestMeaningfulZerosAreSent(t *testing.T) {
 		Settings: &WebinarSettingsRequest{RegistrantsRestrictNumber: Ptr(0)}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if b := rt.bodies[0]; !strings.Contains(b, `"ttl":0`) {
-		t.Errorf("invite links body %s: ttl 0 not sent", b)
-	}
-	if b := rt.bodies[1]; !strings.Contains(b, `"registrants_restrict_number":0`) {
-		t.Errorf("webinar update body %s: registrants_restrict_number 0 not sent", b)
-	}
+	b := rt.bodies[0]
+	assert.Contains(t, b, `"ttl":0`, "invite links body %s: ttl 0 not sent", b)
+	b = rt.bodies[1]
+	assert.Contains(t, b, `"registrants_restrict_number":0`, "webinar update body %s: registrants_restrict_number 0 not sent", b)
 }
 
 // Zoom sends the same id as a number in one place and a string in another;
