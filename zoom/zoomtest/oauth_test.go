@@ -201,9 +201,9 @@ func TestOAuthLifetimeAndConsentPage(t *testing.T) {
 	require.NoError(t, err)
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(page), "pat@example.com") || !strings.Contains(string(page), `value="deny"`) {
-		t.Fatalf("consent page: %d %s", resp.StatusCode, page)
-	}
+	require.Equal(t, 200, resp.StatusCode, "consent page: %d %s", resp.StatusCode, page)
+	require.Contains(t, string(page), "pat@example.com", "consent page: %d %s", resp.StatusCode, page)
+	require.Contains(t, string(page), `value="deny"`, "consent page: %d %s", resp.StatusCode, page)
 	post := func(decision string) url.Values {
 		form := url.Values{"decision": {decision}, "user": {u.ID}}
 		resp, err := hc.PostForm(ar.URL, form)
