@@ -97,12 +97,11 @@ func TestNonJSONErrorBody(t *testing.T) {
 	_, _, err := callGet(t.Context(), c)
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr, "err = %T %v, want *APIError", err, err)
-	if apiErr.StatusCode != 502 || !strings.HasPrefix(apiErr.Body, "<html><head><title>502") || len(apiErr.Body) > 520 {
-		t.Fatalf("APIError = %+v", apiErr)
-	}
-	if strings.Contains(err.Error(), "invalid character") || len(err.Error()) > 400 {
-		t.Fatalf("error text %q", err.Error())
-	}
+	require.Equal(t, 502, apiErr.StatusCode, "APIError = %+v", apiErr)
+	require.True(t, strings.HasPrefix(apiErr.Body, "<html><head><title>502"), "APIError = %+v", apiErr)
+	require.LessOrEqual(t, len(apiErr.Body), 520, "APIError = %+v", apiErr)
+	require.NotContains(t, err.Error(), "invalid character", "error text %q", err.Error())
+	require.LessOrEqual(t, len(err.Error()), 400, "error text %q", err.Error())
 }
 
 func TestZoomErrorBody(t *testing.T) {
@@ -325,12 +324,8 @@ func FuzzParseErrorBody(f *testing.F) {
 		e := &APIError{Method: "GET", Path: "/x", StatusCode: 400}
 		parseErrorBody(e, []byte(body))
 		s := e.Error()
-		if !strings.HasPrefix(s, "zoom: GET /x: 400") {
-			t.Fatalf("Error() = %q", s)
-		}
-		if len(e.Body) > 520 {
-			t.Fatalf("Body not truncated: %d bytes", len(e.Body))
-		}
+		require.True(t, strings.HasPrefix(s, "zoom: GET /x: 400"), "Error() = %q", s)
+		require.LessOrEqual(t, len(e.Body), 520, "Body not truncated: %d bytes", len(e.Body))
 	})
 }
 
