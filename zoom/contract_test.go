@@ -120,9 +120,8 @@ var reZoomAPI = regexp.MustCompile(`^Zoom API: ([A-Z]+) (\S+) \(([^)]+)\)$`)
 func apiMethods(t *testing.T) []apiMethod {
 	t.Helper()
 	files, err := filepath.Glob("zz_*.go")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no generated files: %v", err)
-	}
+	require.NoError(t, err, "no generated files: %v", err)
+	require.NotEmpty(t, files, "no generated files: %v", err)
 	var out []apiMethod
 	fset := token.NewFileSet()
 	for _, f := range files {
@@ -445,9 +444,7 @@ func TestContractEveryOperation(t *testing.T) {
 				field = services.FieldByName("CloudRecordings")
 			}
 			meth := field.MethodByName(m.Name)
-			if !meth.IsValid() {
-				t.Fatalf("no method %s.%s", m.Service, m.Name)
-			}
+			require.True(t, meth.IsValid(), "no method %s.%s", m.Service, m.Name)
 			status, rs := successSchema(op)
 			var respBody []byte
 			var respExample any
@@ -475,9 +472,8 @@ func TestContractEveryOperation(t *testing.T) {
 			args, bodyExample := methodArgs(t, op, meth)
 			before := len(rec.requests())
 			res := meth.Call(args)
-			if errV := res[len(res)-1]; !errV.IsNil() {
-				t.Fatalf("call failed: %v", errV.Interface())
-			}
+			errV := res[len(res)-1]
+			require.True(t, errV.IsNil(), "call failed: %v", errV.Interface())
 			reqs := rec.requests()
 			if len(reqs) != before+1 {
 				t.Fatalf("sent %d requests, want 1", len(reqs)-before)
@@ -488,17 +484,15 @@ func TestContractEveryOperation(t *testing.T) {
 				var sent any
 				err := json.Unmarshal(r.Body, &sent)
 				require.NoError(t, err, "sent body %q", r.Body)
-				if miss := missingKeys(t, bodyExample, sent); len(miss) > 0 {
-					t.Errorf("request fields lost on the way to the wire: %v", miss)
-				}
+				miss := missingKeys(t, bodyExample, sent)
+				assert.Empty(t, miss, "request fields lost on the way to the wire: %v", miss)
 			}
 			if respExample != nil && len(res) == 3 {
 				if res[0].IsNil() {
 					t.Fatal("nil result")
 				}
-				if miss := missingKeys(t, respExample, res[0].Interface()); len(miss) > 0 {
-					t.Errorf("response fields lost in decoding: %v", miss)
-				}
+				miss := missingKeys(t, respExample, res[0].Interface())
+				assert.Empty(t, miss, "response fields lost in decoding: %v", miss)
 			}
 		})
 	}
@@ -814,9 +808,8 @@ func TestFixturesDecode(t *testing.T) {
 			meth := svc.MethodByName(m.Name)
 			args, _ := methodArgs(t, op, meth)
 			res := meth.Call(args)
-			if errV := res[len(res)-1]; !errV.IsNil() {
-				t.Fatalf("%s.%s failed on %s: %v", m.Service, m.Name, name, errV.Interface())
-			}
+			errV := res[len(res)-1]
+			require.True(t, errV.IsNil(), "%s.%s failed on %s: %v", m.Service, m.Name, name, errV.Interface())
 			if len(res) != 3 || res[0].IsNil() {
 				t.Fatalf("%s.%s returned no value", m.Service, m.Name)
 			}
