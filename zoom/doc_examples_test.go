@@ -177,9 +177,8 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 				meth := svc.MethodByName(m.Name)
 				args, _ := methodArgs(t, op, meth)
 				res := meth.Call(args)
-				if errV := res[len(res)-1]; !errV.IsNil() {
-					t.Fatalf("%s.%s failed on the documented example: %v", m.Service, m.Name, errV.Interface())
-				}
+				errV := res[len(res)-1]
+				require.True(t, errV.IsNil(), "%s.%s failed on the documented example: %v", m.Service, m.Name, errV.Interface())
 				if len(res) != 3 || res[0].IsNil() {
 					t.Fatalf("%s.%s returned no value", m.Service, m.Name)
 				}
@@ -230,9 +229,7 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 	if len(served) != withBody || withBody < 100 {
 		t.Errorf("served the documented bodies of %d operations, want all %d that return one", len(served), withBody)
 	}
-	if len(paged) < 30 {
-		t.Errorf("only %d documented lists carry next_page_token or total_records", len(paged))
-	}
+	assert.GreaterOrEqual(t, len(paged), 30, "only %d documented lists carry next_page_token or total_records", len(paged))
 	t.Logf("%d operations answered with their documented bodies, %d of them paged lists", len(served), len(paged))
 	for key, why := range docExampleLosses {
 		if !losses[key] {
