@@ -41,9 +41,8 @@ func TestDownloadStreamsWithoutLeakingToken(t *testing.T) {
 	var buf bytes.Buffer
 	n, _, err := c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", &buf, nil)
 	require.NoError(t, err)
-	if n != int64(len(payload)) || !bytes.Equal(buf.Bytes(), payload) {
-		t.Fatalf("got %d bytes", n)
-	}
+	require.Equal(t, int64(len(payload)), n, "got %d bytes", n)
+	require.True(t, bytes.Equal(buf.Bytes(), payload), "got %d bytes", n)
 	require.Equal(t, "Bearer AT-SECRET", zoomAuth.Load(), "zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
 	require.Equal(t, "", storageAuth.Load(), "zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
 
@@ -75,9 +74,7 @@ func TestDownloadRefusesForeignHosts(t *testing.T) {
 	allowed := []string{"https://zoom.us/rec/download/1", "https://us02web.zoom.us/rec/download/1", "https://api.zoom.test/v2/x", "https://zoomgov.com/rec/1"}
 	for _, s := range allowed {
 		u, _ := url.Parse(s)
-		if !c.downloadHostAllowed(u) {
-			t.Errorf("%s refused", s)
-		}
+		assert.True(t, c.downloadHostAllowed(u), "%s refused", s)
 	}
 	_, err := NewClient(WithHTTPClient(http.DefaultClient), WithDownloadHosts("a/b"))
 	require.Error(t, err, "bad host accepted")
