@@ -56,9 +56,9 @@ func TestRatePacingKeepsUnderLimit(t *testing.T) {
 		wg.Wait()
 		require.Equal(t, 40, rt.count(), "requests = %d", rt.count())
 		// 20 LIGHT at 3.8/s and 20 HEAVY at 0.95/s in parallel: HEAVY sets the pace.
-		if el := time.Since(start); el < 19*time.Second || el > 21*time.Second {
-			t.Fatalf("took %v, want about 20s (HEAVY at 0.95/s)", el)
-		}
+		el := time.Since(start)
+		require.GreaterOrEqual(t, el, 19*time.Second, "took %v, want about 20s (HEAVY at 0.95/s)", el)
+		require.LessOrEqual(t, el, 21*time.Second, "took %v, want about 20s (HEAVY at 0.95/s)", el)
 	})
 }
 
@@ -77,13 +77,11 @@ func TestRatePacingWindows(t *testing.T) {
 					wg.Go(func() { _, _, _ = callGet(t.Context(), c) })
 				}
 				wg.Wait()
-				if got := wc.maxInWindow(time.Second); got > limit {
-					t.Fatalf("%d requests in one second, limit %d", got, limit)
-				}
+				got := wc.maxInWindow(time.Second)
+				require.LessOrEqual(t, got, limit, "%d requests in one second, limit %d", got, limit)
 				// Throughput at least 90% of the limit.
-				if el := time.Since(start); float64(n)/el.Seconds() < 0.9*float64(limit) {
-					t.Fatalf("%d requests in %v: under 90%% of %d/s", n, el, limit)
-				}
+				el := time.Since(start)
+				require.GreaterOrEqual(t, float64(n)/el.Seconds(), 0.9*float64(limit), "%d requests in %v: under 90%% of %d/s", n, el, limit)
 			})
 		})
 	}
@@ -100,9 +98,8 @@ func TestRatePacingHonoursContext(t *testing.T) {
 		start := time.Now()
 		_, _, err = callGet(ctx, c)
 		require.ErrorIs(t, err, context.DeadlineExceeded, "err = %v", err)
-		if time.Since(start) > time.Second || rt.count() != 1 {
-			t.Fatalf("waited %v, %d requests", time.Since(start), rt.count())
-		}
+		require.LessOrEqual(t, time.Since(start), time.Second, "waited %v, %d requests", time.Since(start), rt.count())
+		require.Equal(t, 1, rt.count(), "waited %v, %d requests", time.Since(start), rt.count())
 	})
 }
 
