@@ -78,9 +78,7 @@ func TestAllPages(t *testing.T) {
 		var last error
 		for v, err := range allPages(t.Context(), tc.start, func(_ context.Context, tok string) ([]int, string, error) {
 			calls++
-			if calls > 10 {
-				t.Fatalf("%s: still paging after 10 pages", name)
-			}
+			require.LessOrEqual(t, calls, 10, "%s: still paging after 10 pages", name)
 			return []int{1}, tc.next[tok], nil
 		}) {
 			if err != nil {
