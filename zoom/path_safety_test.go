@@ -36,9 +36,7 @@ func TestDotPathParametersRefused(t *testing.T) {
 				var ae *ArgumentError
 				require.ErrorAs(t, err, &ae, "err = %v, want an *ArgumentError", err)
 				require.ErrorIs(t, err, ErrInvalidArgument, "err = %v, want an *ArgumentError", err)
-				if !strings.HasSuffix(ae.Arg, "ID") {
-					t.Fatalf("error %q names %q: want the parameter", err, ae.Arg)
-				}
+				require.True(t, strings.HasSuffix(ae.Arg, "ID"), "error %q names %q: want the parameter", err, ae.Arg)
 				require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 			})
 		}
@@ -53,9 +51,7 @@ func TestEveryPathParameterChecked(t *testing.T) {
 	require.NoError(t, err)
 	re := regexp.MustCompile(`&operation\{Method: "(\w+)", Path: "([^"]+)", ID: "([^"]+)"`)
 	ops := re.FindAllStringSubmatch(string(src), -1)
-	if len(ops) < 100 {
-		t.Fatalf("found %d operations", len(ops))
-	}
+	require.GreaterOrEqual(t, len(ops), 100, "found %d operations", len(ops))
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(204, nil, "")}}
 	c := newFakeClient(t, rt)
 	checked := 0
