@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -82,9 +83,7 @@ func TestEveryNumberFieldAcceptsAQuotedNumber(t *testing.T) {
 			}
 			warns = repairDecode(raw, p.Interface(), te)
 		}
-		if len(warns) > 0 {
-			t.Errorf("%s: warnings %+v for %s", rt.Name(), warns, raw)
-		}
+		assert.Empty(t, warns, "%s: warnings %+v for %s", rt.Name(), warns, raw)
 		re, err := json.Marshal(p.Interface())
 		require.NoError(t, err)
 		var orig, back any
@@ -92,12 +91,9 @@ func TestEveryNumberFieldAcceptsAQuotedNumber(t *testing.T) {
 		decodeNumbers(t, re, &back)
 		var diffs []string
 		compareExample("", orig, back, &diffs)
-		if len(diffs) > 0 {
-			t.Errorf("%s lost quoted numbers: %v\nsent:       %s\nre-encoded: %s", rt.Name(), diffs, raw, re)
-		}
+		assert.Empty(t, diffs, "%s lost quoted numbers: %v\nsent:       %s\nre-encoded: %s", rt.Name(), diffs, raw, re)
 	}
-	if types < 100 || fields < 500 {
-		t.Fatalf("only %d types with %d number fields: is generatedTypes complete?", types, fields)
-	}
+	require.GreaterOrEqual(t, types, 100, "only %d types with %d number fields: is generatedTypes complete?", types, fields)
+	require.GreaterOrEqual(t, fields, 500, "only %d types with %d number fields: is generatedTypes complete?", types, fields)
 	t.Logf("%d number fields of %d types", fields, types)
 }
