@@ -30,9 +30,9 @@ func TestRetryGETOn503ThenSuccess(t *testing.T) {
 		require.Equal(t, int64(85746065), m.ID, "got %+v after %d attempts, want the meeting after 3", m, rt.count())
 		require.Equal(t, 3, rt.count(), "got %+v after %d attempts, want the meeting after 3", m, rt.count())
 		// Two backoff waits: at least half of 500ms and of 1s.
-		if el := time.Since(start); el < 750*time.Millisecond || el > 1500*time.Millisecond {
-			t.Fatalf("waited %v, want between 750ms and 1.5s", el)
-		}
+		el := time.Since(start)
+		require.GreaterOrEqual(t, el, 750*time.Millisecond, "waited %v, want between 750ms and 1.5s", el)
+		require.LessOrEqual(t, el, 1500*time.Millisecond, "waited %v, want between 750ms and 1.5s", el)
 	})
 }
 
@@ -163,9 +163,9 @@ func TestRetryAfterRFC3339Waited(t *testing.T) {
 		start := time.Now()
 		_, _, err := callGet(t.Context(), c)
 		require.NoError(t, err)
-		if el := time.Since(start); el < time.Second || el > 2*time.Second {
-			t.Fatalf("waited %v, want about 2s", el)
-		}
+		el := time.Since(start)
+		require.GreaterOrEqual(t, el, time.Second, "waited %v, want about 2s", el)
+		require.LessOrEqual(t, el, 2*time.Second, "waited %v, want about 2s", el)
 	})
 }
 
@@ -204,9 +204,7 @@ func TestDailyLimitReturnsTypedError(t *testing.T) {
 		}
 		now := time.Now().UTC()
 		want := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
-		if !rl.RetryAt.Equal(want) {
-			t.Fatalf("RetryAt = %v, want next 00:00 UTC %v", rl.RetryAt, want)
-		}
+		require.True(t, rl.RetryAt.Equal(want), "RetryAt = %v, want next 00:00 UTC %v", rl.RetryAt, want)
 		require.Equal(t, 429, rl.Code, "rl = %+v attempts %d", rl, rt.count())
 		require.Equal(t, 5893, rl.RateLimit.Remaining, "rl = %+v attempts %d", rl, rt.count())
 		require.Equal(t, 1, rt.count(), "rl = %+v attempts %d", rl, rt.count())
@@ -247,9 +245,8 @@ func TestBackoffBounds(t *testing.T) {
 		for range 50 {
 			d := c.backoff(attempt + 1)
 			step := min(500*time.Millisecond<<attempt, 4*time.Second)
-			if d < step/2 || d > step {
-				t.Fatalf("attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
-			}
+			require.GreaterOrEqual(t, d, step/2, "attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
+			require.LessOrEqual(t, d, step, "attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
 		}
 	}
 }
