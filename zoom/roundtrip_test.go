@@ -13,9 +13,7 @@ import (
 // TestGeneratedTypesRoundTrip encodes a fully set value of every generated
 // type and decodes it back: the wire format keeps every value.
 func TestGeneratedTypesRoundTrip(t *testing.T) {
-	if len(generatedTypes) < 100 {
-		t.Fatalf("generatedTypes lists %d types", len(generatedTypes))
-	}
+	require.GreaterOrEqual(t, len(generatedTypes), 100, "generatedTypes lists %d types", len(generatedTypes))
 	for _, typ := range generatedTypes {
 		t.Run(typ.Name(), func(t *testing.T) {
 			p, _ := redacttest.Fill(typ)
@@ -26,9 +24,7 @@ func TestGeneratedTypesRoundTrip(t *testing.T) {
 			require.NoError(t, err)
 			b2, err := json.Marshal(back.Interface())
 			require.NoError(t, err)
-			if !bytes.Equal(b, b2) {
-				t.Fatalf("round trip changed the value:\n%s\n%s", b, b2)
-			}
+			require.True(t, bytes.Equal(b, b2), "round trip changed the value:\n%s\n%s", b, b2)
 		})
 	}
 }
