@@ -968,9 +968,7 @@ func TestAttendanceDateRuleOptions(t *testing.T) {
 		t.Run(m.Service+"."+m.Name, func(t *testing.T) {
 			c, _, rec := setupRec(t)
 			meth := reflect.ValueOf(c).Elem().FieldByName(strings.TrimSuffix(m.Service, "Service")).MethodByName(m.Name)
-			if !meth.IsValid() {
-				t.Fatalf("no method %s.%s", m.Service, m.Name)
-			}
+			require.True(t, meth.IsValid(), "no method %s.%s", m.Service, m.Name)
 			args, _ := methodArgs(t, s.ByID(m.OpID), meth)
 			var opts reflect.Value
 			for _, a := range args {
@@ -978,9 +976,7 @@ func TestAttendanceDateRuleOptions(t *testing.T) {
 					opts = a.Elem()
 				}
 			}
-			if !opts.IsValid() {
-				t.Fatalf("%s has no options", m.OpID)
-			}
+			require.True(t, opts.IsValid(), "%s has no options", m.OpID)
 			tags := map[string]string{}
 			for i := range opts.NumField() {
 				f := opts.Type().Field(i)
