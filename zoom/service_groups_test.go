@@ -146,9 +146,9 @@ func TestRolesService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/roles/list.json"),
 			method: "GET", path: "/roles", query: "type=common",
 			check: func(t *testing.T, out any) {
-				if l := out.(*RoleList); len(l.Roles) < 3 || l.Roles[0].Name != "Owner" {
-					t.Errorf("roles = %+v", l)
-				}
+				l := out.(*RoleList)
+				assert.GreaterOrEqual(t, len(l.Roles), 3, "roles = %+v", l)
+				assert.Equal(t, "Owner", l.Roles[0].Name, "roles = %+v", l)
 			},
 		},
 		{
