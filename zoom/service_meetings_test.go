@@ -48,9 +48,8 @@ func TestMeetingsService(t *testing.T) {
 				if m.Settings == nil || m.Settings.ApprovalType != ApprovalTypeNoRegistration {
 					t.Errorf("settings.approval_type = %+v", m.Settings)
 				}
-				if len(m.Settings.GlobalDialInNumbers) == 0 || m.Settings.GlobalDialInNumbers[0].Type != DialInNumberTypeToll {
-					t.Errorf("global_dial_in_numbers = %+v", m.Settings.GlobalDialInNumbers)
-				}
+				assert.NotEmpty(t, m.Settings.GlobalDialInNumbers, "global_dial_in_numbers = %+v", m.Settings.GlobalDialInNumbers)
+				assert.Equal(t, DialInNumberTypeToll, m.Settings.GlobalDialInNumbers[0].Type, "global_dial_in_numbers = %+v", m.Settings.GlobalDialInNumbers)
 				assert.Contains(t, m.StartURL.Reveal(), "zak=", "start_url not kept secret: %v", m.StartURL)
 				assert.Equal(t, "REDACTED", fmt.Sprint(m.StartURL), "start_url not kept secret: %v", m.StartURL)
 			},
@@ -144,9 +143,8 @@ func TestMeetingsService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/meeting/invitation.json"),
 			method: "GET", path: "/meetings/85746065/invitation",
 			check: func(t *testing.T, out any) {
-				if inv := out.(*MeetingInvitation); !strings.HasPrefix(inv.Invitation, "Team Member is inviting you") {
-					t.Errorf("invitation = %q", inv.Invitation)
-				}
+				inv := out.(*MeetingInvitation)
+				assert.True(t, strings.HasPrefix(inv.Invitation, "Team Member is inviting you"), "invitation = %q", inv.Invitation)
 			},
 		},
 		{
