@@ -159,9 +159,7 @@ func TestUsersService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/user/zak.json"),
 			method: "GET", path: "/users/me/zak",
 			check: func(t *testing.T, out any) {
-				if !strings.HasPrefix(out.(*UserToken).Token.Reveal(), "eyJ") {
-					t.Error("zak not decoded")
-				}
+				assert.True(t, strings.HasPrefix(out.(*UserToken).Token.Reveal(), "eyJ"), "zak not decoded")
 			},
 		},
 		{
@@ -184,9 +182,7 @@ func TestUsersService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/user/permissions.json"),
 			method: "GET", path: "/users/me/permissions",
 			check: func(t *testing.T, out any) {
-				if len(out.(*UserPermissions).Permissions) < 10 {
-					t.Errorf("permissions = %v", out)
-				}
+				assert.GreaterOrEqual(t, len(out.(*UserPermissions).Permissions), 10, "permissions = %v", out)
 			},
 		},
 		{
