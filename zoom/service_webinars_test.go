@@ -55,9 +55,8 @@ func TestWebinarsService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/webinar/registrant/list.json"),
 			method: "GET", path: "/webinars/123456789/registrants", query: "status=approved",
 			check: func(t *testing.T, out any) {
-				if l := out.(*RegistrantList); len(l.Registrants) == 0 {
-					t.Errorf("registrants = %+v", l)
-				}
+				l := out.(*RegistrantList)
+				assert.NotEmpty(t, l.Registrants, "registrants = %+v", l)
 			},
 		},
 		{
@@ -137,9 +136,10 @@ func TestReportsService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/report_getdailyreport.json"),
 			method: "GET", path: "/report/daily", query: "year=2017&month=7",
 			check: func(t *testing.T, out any) {
-				if r := out.(*DailyReport); r.Year != 2017 || len(r.Dates) == 0 || r.Dates[0].Meetings != 91 {
-					t.Errorf("report = %+v", r)
-				}
+				r := out.(*DailyReport)
+				assert.Equal(t, 2017, r.Year, "report = %+v", r)
+				assert.NotEmpty(t, r.Dates, "report = %+v", r)
+				assert.Equal(t, 91, r.Dates[0].Meetings, "report = %+v", r)
 			},
 		},
 		{
