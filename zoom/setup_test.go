@@ -86,9 +86,7 @@ func (rt *recordingTransport) requests() []recordedRequest {
 func (rt *recordingTransport) last(t testing.TB) recordedRequest {
 	t.Helper()
 	reqs := rt.requests()
-	if len(reqs) == 0 {
-		t.Fatal("no request was sent")
-	}
+	require.NotEmpty(t, reqs, "no request was sent")
 	return reqs[len(reqs)-1]
 }
 
@@ -173,9 +171,7 @@ func jsonEqual(t testing.TB, got []byte, want string) {
 	require.NoError(t, err, "bad want %q", want)
 	gb, _ := json.Marshal(g)
 	wb, _ := json.Marshal(w)
-	if !bytes.Equal(gb, wb) {
-		t.Errorf("body = %s\nwant   %s", gb, wb)
-	}
+	assert.True(t, bytes.Equal(gb, wb), "body = %s\nwant   %s", gb, wb)
 }
 
 // apiCase is one call of a service method against a canned response.
