@@ -33,9 +33,7 @@ func TestTimeDecodesLeniently(t *testing.T) {
 			t.Errorf("%s: %v", in, err)
 			continue
 		}
-		if !got.Equal(want) {
-			t.Errorf("%s: got %v, want %v", in, got.Time, want)
-		}
+		assert.True(t, got.Equal(want), "%s: got %v, want %v", in, got.Time, want)
 	}
 	b, _ := json.Marshal(struct {
 		T Time `json:"t,omitzero"`
