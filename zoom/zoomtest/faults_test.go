@@ -181,9 +181,9 @@ func TestTokenEndpointFaults(t *testing.T) {
 	ts, _ := cfg.ServerToServer("acct-1", oauth.WithClock(clk.Now))
 	_, err := ts.Token()
 	var te *oauth.TokenError
-	if !errors.As(err, &te) || te.StatusCode != 503 || !te.Temporary() {
-		t.Fatalf("token during an outage: %v", err)
-	}
+	require.ErrorAs(t, err, &te, "token during an outage: %v", err)
+	require.Equal(t, 503, te.StatusCode, "token during an outage: %v", err)
+	require.True(t, te.Temporary(), "token during an outage: %v", err)
 	clk.Advance(oauth.DefaultRefreshBackoff) // the token source backs off after a failure
 	_, err = ts.Token()
 	require.NoError(t, err, "token after the outage")
