@@ -33,9 +33,7 @@ func TestMeetingLifecycle(t *testing.T) {
 	if m.HostID != s.OwnerID() || !m.StartTime.Equal(startAt) || m.Duration != 45 {
 		t.Errorf("created %+v", m)
 	}
-	if !strings.HasPrefix(m.JoinURL, s.URL()+"/j/") {
-		t.Errorf("join_url %q", m.JoinURL)
-	}
+	assert.True(t, strings.HasPrefix(m.JoinURL, s.URL()+"/j/"), "join_url %q", m.JoinURL)
 
 	got, _, err := c.Meetings.Get(ctx, m.ID, nil)
 	require.NoError(t, err, "get: %+v %v", got, err)
@@ -112,9 +110,7 @@ func TestRecurringOccurrences(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, m.Occurrences, 5, "occurrences = %d, want 5", len(m.Occurrences))
 	second := m.Occurrences[1]
-	if !second.StartTime.Equal(clk.Now().Add(25 * time.Hour)) {
-		t.Errorf("second occurrence at %v", second.StartTime)
-	}
+	assert.True(t, second.StartTime.Equal(clk.Now().Add(25*time.Hour)), "second occurrence at %v", second.StartTime)
 	_, err = c.Meetings.Delete(ctx, m.ID, &zoom.DeleteMeetingOptions{OccurrenceID: second.OccurrenceID})
 	require.NoError(t, err)
 	got, _, err := c.Meetings.Get(ctx, m.ID, nil)
