@@ -218,9 +218,9 @@ func TestOAuthLifetimeAndConsentPage(t *testing.T) {
 	q = post("allow")
 	tok, err := cfg.Exchange(context.Background(), q.Get("code"), ar.Verifier)
 	require.NoError(t, err)
-	if d := time.Until(tok.Expiry); d > 10*time.Minute || d < 9*time.Minute {
-		t.Errorf("lifetime %v", d)
-	}
+	d := time.Until(tok.Expiry)
+	assert.LessOrEqual(t, d, 10*time.Minute, "lifetime %v", d)
+	assert.GreaterOrEqual(t, d, 9*time.Minute, "lifetime %v", d)
 	me, err := cfg.Me(context.Background(), tok.AccessToken)
 	if err != nil || me.ID != u.ID {
 		t.Errorf("me = %+v %v", me, err)
@@ -234,9 +234,8 @@ func TestAuthorizeAs(t *testing.T) {
 	ar, _ := cfg.NewAuthRequest()
 	cb, err := s.AuthorizeAs("lee@example.com", ar.URL)
 	require.NoError(t, err)
-	if !strings.HasPrefix(cb.String(), cfg.RedirectURL+"?") || cb.Query().Get("state") != ar.State {
-		t.Fatalf("callback %s", cb)
-	}
+	require.True(t, strings.HasPrefix(cb.String(), cfg.RedirectURL+"?"), "callback %s", cb)
+	require.Equal(t, ar.State, cb.Query().Get("state"), "callback %s", cb)
 	tok, err := cfg.Exchange(context.Background(), cb.Query().Get("code"), ar.Verifier)
 	require.NoError(t, err)
 	if me, err := cfg.Me(context.Background(), tok.AccessToken); err != nil || me.ID != u.ID {
