@@ -32,9 +32,8 @@ func TestSeedRolesAndGroups(t *testing.T) {
 	for _, r := range list.Roles {
 		names = append(names, r.Name)
 	}
-	if !slices.Contains(names, "Helpdesk") || !slices.Contains(names, "Owner") {
-		t.Fatalf("roles through the API: %q", names)
-	}
+	require.True(t, slices.Contains(names, "Helpdesk"), "roles through the API: %q", names)
+	require.True(t, slices.Contains(names, "Owner"), "roles through the API: %q", names)
 	// A member assigned through the API shows in Roles().
 	u, err := s.AddUser(zoomtest.User{Email: "ben@acme.example", FirstName: "Ben"})
 	require.NoError(t, err)
