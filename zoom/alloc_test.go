@@ -2,7 +2,6 @@ package zoom
 
 import (
 	"context"
-	"github.com/stretchr/testify/require"
 	"net/http"
 	"net/http/httptrace"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Reading Zoom's headers from a response allocates nothing: the keys are

@@ -22,6 +22,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
 )
@@ -64,18 +66,14 @@ const zoomDocumentOperations = 313
 // and the test names the tags still missing from the 313.
 func TestOperationCount(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	total := 0
 	for _, tags := range zoomDocumentTags {
 		for _, n := range tags {
 			total += n
 		}
 	}
-	if total != zoomDocumentOperations {
-		t.Fatalf("the tag table sums to %d operations, want %d", total, zoomDocumentOperations)
-	}
+	require.Equal(t, zoomDocumentOperations, total, "the tag table sums to %d operations, want %d", total, zoomDocumentOperations)
 	got := map[string]map[string]int{}
 	for _, op := range s.Operations {
 		if zoomDocumentTags[op.File] == nil {
@@ -94,17 +92,13 @@ func TestOperationCount(t *testing.T) {
 				missing = append(missing, fmt.Sprintf("%s %q (%d)", file, tag, n))
 				continue
 			}
-			if got[file][tag] != n {
-				t.Errorf("%s tag %q: %d operations in internal/spec, Zoom's document has %d", file, tag, got[file][tag], n)
-			}
+			assert.Equal(t, n, got[file][tag], "%s tag %q: %d operations in internal/spec, Zoom's document has %d", file, tag, got[file][tag], n)
 			covered += got[file][tag]
 		}
 	}
 	sort.Strings(missing)
 	const wantCovered = 313 // of zoomDocumentOperations; raise it as tags join the scope
-	if covered != wantCovered {
-		t.Errorf("%d of Zoom's %d operations covered, want %d", covered, zoomDocumentOperations, wantCovered)
-	}
+	assert.Equal(t, wantCovered, covered, "%d of Zoom's %d operations covered, want %d", covered, zoomDocumentOperations, wantCovered)
 	if covered < zoomDocumentOperations {
 		t.Logf("%d of %d operations covered; tags not yet in scope: %s", covered, zoomDocumentOperations, strings.Join(missing, ", "))
 	}
@@ -126,16 +120,13 @@ var reZoomAPI = regexp.MustCompile(`^Zoom API: ([A-Z]+) (\S+) \(([^)]+)\)$`)
 func apiMethods(t *testing.T) []apiMethod {
 	t.Helper()
 	files, err := filepath.Glob("zz_*.go")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no generated files: %v", err)
-	}
+	require.NoError(t, err, "no generated files: %v", err)
+	require.NotEmpty(t, files, "no generated files: %v", err)
 	var out []apiMethod
 	fset := token.NewFileSet()
 	for _, f := range files {
 		af, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		for _, d := range af.Decls {
 			fd, ok := d.(*ast.FuncDecl)
 			if !ok || fd.Recv == nil || fd.Doc == nil {
@@ -185,9 +176,7 @@ func apiMethods(t *testing.T) []apiMethod {
 // method (plus at most one iterator).
 func TestContractZoomAPILines(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	methods := apiMethods(t)
 	covered := map[string][]string{}
 	for _, m := range methods {
@@ -196,9 +185,8 @@ func TestContractZoomAPILines(t *testing.T) {
 			t.Errorf("%s.%s: operationId %q is not in the documents", m.Service, m.Name, m.OpID)
 			continue
 		}
-		if op.Method != m.Method || op.Path != m.Path {
-			t.Errorf("%s.%s: line says %s %s, the documents say %s %s for %s", m.Service, m.Name, m.Method, m.Path, op.Method, op.Path, m.OpID)
-		}
+		assert.Equal(t, m.Method, op.Method, "%s.%s: line says %s %s, the documents say %s %s for %s", m.Service, m.Name, m.Method, m.Path, op.Method, op.Path, m.OpID)
+		assert.Equal(t, m.Path, op.Path, "%s.%s: line says %s %s, the documents say %s %s for %s", m.Service, m.Name, m.Method, m.Path, op.Method, op.Path, m.OpID)
 		if !m.Iterator {
 			covered[m.OpID] = append(covered[m.OpID], m.Service+"."+m.Name)
 		}
@@ -219,9 +207,7 @@ func TestContractZoomAPILines(t *testing.T) {
 			}
 		}
 	}
-	if issue2 != wantIssue2Operations {
-		t.Errorf("documents have %d operations tagged %v, want %d", issue2, issue2Tags, wantIssue2Operations)
-	}
+	assert.Equal(t, wantIssue2Operations, issue2, "documents have %d operations tagged %v, want %d", issue2, issue2Tags, wantIssue2Operations)
 	if len(want) != wantOperations {
 		t.Errorf("documents have %d in-scope operations, want %d", len(want), wantOperations)
 	}
@@ -382,13 +368,10 @@ func jsonKeys(v any, prefix string, out map[string]bool) {
 func normalize(t *testing.T, v any) any {
 	t.Helper()
 	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
+	err = json.Unmarshal(b, &out)
+	require.NoError(t, err)
 	return out
 }
 
@@ -441,9 +424,7 @@ func successSchema(op *spec.Operation) (int, *openapi3.Schema) {
 // synthesized response survives decoding.
 func TestContractEveryOperation(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, mt, rec := setupRec(t)
 	services := reflect.ValueOf(c).Elem()
 	seen := map[string]bool{}
@@ -463,9 +444,7 @@ func TestContractEveryOperation(t *testing.T) {
 				field = services.FieldByName("CloudRecordings")
 			}
 			meth := field.MethodByName(m.Name)
-			if !meth.IsValid() {
-				t.Fatalf("no method %s.%s", m.Service, m.Name)
-			}
+			require.True(t, meth.IsValid(), "no method %s.%s", m.Service, m.Name)
 			status, rs := successSchema(op)
 			var respBody []byte
 			var respExample any
@@ -493,33 +472,27 @@ func TestContractEveryOperation(t *testing.T) {
 			args, bodyExample := methodArgs(t, op, meth)
 			before := len(rec.requests())
 			res := meth.Call(args)
-			if errV := res[len(res)-1]; !errV.IsNil() {
-				t.Fatalf("call failed: %v", errV.Interface())
-			}
+			errV := res[len(res)-1]
+			require.True(t, errV.IsNil(), "call failed: %v", errV.Interface())
 			reqs := rec.requests()
 			if len(reqs) != before+1 {
 				t.Fatalf("sent %d requests, want 1", len(reqs)-before)
 			}
 			r := reqs[len(reqs)-1]
-			if r.OpID != op.ID {
-				t.Errorf("request %s %s matched %q, want %s", r.Method, r.Path, r.OpID, op.ID)
-			}
+			assert.Equal(t, op.ID, r.OpID, "request %s %s matched %q, want %s", r.Method, r.Path, r.OpID, op.ID)
 			if bodyExample != nil && strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 				var sent any
-				if err := json.Unmarshal(r.Body, &sent); err != nil {
-					t.Fatalf("sent body %q: %v", r.Body, err)
-				}
-				if miss := missingKeys(t, bodyExample, sent); len(miss) > 0 {
-					t.Errorf("request fields lost on the way to the wire: %v", miss)
-				}
+				err := json.Unmarshal(r.Body, &sent)
+				require.NoError(t, err, "sent body %q", r.Body)
+				miss := missingKeys(t, bodyExample, sent)
+				assert.Empty(t, miss, "request fields lost on the way to the wire: %v", miss)
 			}
 			if respExample != nil && len(res) == 3 {
 				if res[0].IsNil() {
 					t.Fatal("nil result")
 				}
-				if miss := missingKeys(t, respExample, res[0].Interface()); len(miss) > 0 {
-					t.Errorf("response fields lost in decoding: %v", miss)
-				}
+				miss := missingKeys(t, respExample, res[0].Interface())
+				assert.Empty(t, miss, "response fields lost in decoding: %v", miss)
 			}
 		})
 	}
@@ -571,9 +544,8 @@ func optionsFor(t *testing.T, op *spec.Operation, typ reflect.Type) reflect.Valu
 			}
 			continue
 		}
-		if err := setFromExample(fv, ex); err != nil {
-			t.Errorf("%s.%s: %v", typ.Name(), f.Name, err)
-		}
+		err := setFromExample(fv, ex)
+		assert.NoError(t, err, "%s.%s", typ.Name(), f.Name)
 	}
 	return v
 }
@@ -710,9 +682,7 @@ var fixtureDeviations = map[string]string{
 // (the documents' "200" answers that are really errors have none).
 func TestContractFixtures(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	names := make([]string, 0, len(fixtureOps))
 	for n := range fixtureOps {
 		names = append(names, n)
@@ -793,9 +763,8 @@ func methodArgs(t *testing.T, op *spec.Operation, meth reflect.Value) ([]reflect
 			bodyExample = example(bs, 0)
 			raw, _ := json.Marshal(bodyExample)
 			v := reflect.New(at.Elem())
-			if err := json.Unmarshal(raw, v.Interface()); err != nil {
-				t.Fatalf("decoding the synthesized body into %s: %v", at.Elem(), err)
-			}
+			err := json.Unmarshal(raw, v.Interface())
+			require.NoError(t, err, "decoding the synthesized body into %s", at.Elem())
 			args[i] = v
 		default:
 			t.Fatalf("argument %d of type %s", i, at)
@@ -811,9 +780,7 @@ func methodArgs(t *testing.T, op *spec.Operation, meth reflect.Value) ([]reflect
 // client leaves at zero).
 func TestFixturesDecode(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	byOp := map[string]apiMethod{}
 	for _, m := range apiMethods(t) {
 		if !m.Iterator {
@@ -829,9 +796,7 @@ func TestFixturesDecode(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			op := s.ByID(fixtureOps[name])
 			m, ok := byOp[op.ID]
-			if !ok {
-				t.Fatalf("no method for %s", op.ID)
-			}
+			require.True(t, ok, "no method for %s", op.ID)
 			c, mt := setup(t)
 			body := fixture(t, name)
 			status, _ := successSchema(op)
@@ -843,16 +808,14 @@ func TestFixturesDecode(t *testing.T) {
 			meth := svc.MethodByName(m.Name)
 			args, _ := methodArgs(t, op, meth)
 			res := meth.Call(args)
-			if errV := res[len(res)-1]; !errV.IsNil() {
-				t.Fatalf("%s.%s failed on %s: %v", m.Service, m.Name, name, errV.Interface())
-			}
+			errV := res[len(res)-1]
+			require.True(t, errV.IsNil(), "%s.%s failed on %s: %v", m.Service, m.Name, name, errV.Interface())
 			if len(res) != 3 || res[0].IsNil() {
 				t.Fatalf("%s.%s returned no value", m.Service, m.Name)
 			}
 			var want any
-			if err := json.Unmarshal(body, &want); err != nil {
-				t.Fatal(err)
-			}
+			err := json.Unmarshal(body, &want)
+			require.NoError(t, err)
 			if miss := missingKeys(t, want, res[0].Interface()); len(miss) > 0 {
 				t.Logf("fields not kept: %v", miss)
 			}

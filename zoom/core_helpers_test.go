@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -81,9 +82,7 @@ func newFakeClient(t testing.TB, rt http.RoundTripper, opts ...Option) *Client {
 		WithBaseURL("https://api.zoom.test/v2"),
 	}
 	c, err := NewClient(append(base, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c
 }
 

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestCheckDateRange(t *testing.T) {
@@ -53,7 +55,6 @@ func TestCheckDateRange(t *testing.T) {
 	c := newFakeClient(t, rt)
 	op := &operation{Method: "GET", Path: "/report/users/{userId}/meetings", ID: "reportMeetings"}
 	_, err := c.call(t.Context(), op, "/report/users/me/meetings", &opts{From: d("2019-01-01"), To: d("2019-01-10")}, nil, nil)
-	if !errors.Is(err, ErrInvalidArgument) || rt.count() != 0 {
-		t.Fatalf("err %v, %d requests", err, rt.count())
-	}
+	require.ErrorIs(t, err, ErrInvalidArgument, "err %v, %d requests", err, rt.count())
+	require.Equal(t, 0, rt.count(), "err %v, %d requests", err, rt.count())
 }

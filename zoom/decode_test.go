@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // endlessBody is a JSON object that never ends; it counts what was read.
@@ -37,12 +39,10 @@ func TestResponseBodyCapped(t *testing.T) {
 	c := newFakeClient(t, rt, WithMaxResponseBytes(limit))
 	_, resp, err := callGet(t.Context(), c)
 	var tl *ResponseTooLargeError
-	if !errors.As(err, &tl) || tl.Limit != limit {
-		t.Fatalf("err = %v, want a *ResponseTooLargeError", err)
-	}
-	if resp == nil || resp.StatusCode != 200 {
-		t.Fatalf("resp = %v", resp)
-	}
+	require.ErrorAs(t, err, &tl, "err = %v, want a *ResponseTooLargeError", err)
+	require.Equal(t, int64(limit), tl.Limit, "err = %v, want a *ResponseTooLargeError", err)
+	require.NotNil(t, resp, "resp = %v", resp)
+	require.Equal(t, 200, resp.StatusCode, "resp = %v", resp)
 	if n := body.read.Load(); n > limit+128<<10 {
 		t.Fatalf("read %d bytes of the body, want at most about the %d limit", n, limit)
 	}
@@ -61,9 +61,8 @@ func TestResponseBodyCapped(t *testing.T) {
 	}
 
 	for _, n := range []int64{0, -1} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithMaxResponseBytes(n)); err == nil {
-			t.Errorf("WithMaxResponseBytes(%d) accepted", n)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithMaxResponseBytes(n))
+		assert.Error(t, err, "WithMaxResponseBytes(%d) accepted", n)
 	}
 }
 
@@ -74,9 +73,8 @@ func TestDownloadNotCapped(t *testing.T) {
 	}}}
 	c := newFakeClient(t, rt, WithMaxResponseBytes(1<<20))
 	n, _, err := c.CloudRecordings.Download(t.Context(), "https://zoom.us/rec/download/1", io.Discard, nil)
-	if err != nil || n != size {
-		t.Fatalf("n = %d, err = %v", n, err)
-	}
+	require.NoError(t, err, "n = %d, err = %v", n, err)
+	require.Equal(t, int64(size), n, "n = %d, err = %v", n, err)
 }
 
 func TestWrongShapeIsDecodeError(t *testing.T) {
@@ -86,15 +84,11 @@ func TestWrongShapeIsDecodeError(t *testing.T) {
 			c := newFakeClient(t, rt)
 			m, resp, err := callGet(t.Context(), c)
 			var de *DecodeError
-			if !errors.As(err, &de) || m != nil {
-				t.Fatalf("m = %+v, err = %v; want a *DecodeError", m, err)
-			}
-			if resp == nil || resp.StatusCode != 200 {
-				t.Fatalf("resp = %v", resp)
-			}
-			if strings.Contains(err.Error(), "1,2,3") {
-				t.Fatalf("error repeats the body: %v", err)
-			}
+			require.ErrorAs(t, err, &de, "m = %+v, err = %v; want a *DecodeError", m, err)
+			require.Nil(t, m, "m = %+v, err = %v; want a *DecodeError", m, err)
+			require.NotNil(t, resp, "resp = %v", resp)
+			require.Equal(t, 200, resp.StatusCode, "resp = %v", resp)
+			require.NotContains(t, err.Error(), "1,2,3", "error repeats the body: %v", err)
 		})
 	}
 	// Through a generated method too.
@@ -108,9 +102,8 @@ func TestWrongShapeIsDecodeError(t *testing.T) {
 	for _, st := range []int{200, 204} {
 		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(st, nil, "")}}
 		c := newFakeClient(t, rt)
-		if _, err := c.Users.UpdateStatus(t.Context(), "me", &UpdateUserStatusRequest{Action: "activate"}); err != nil {
-			t.Fatalf("%d: %v", st, err)
-		}
+		_, err := c.Users.UpdateStatus(t.Context(), "me", &UpdateUserStatusRequest{Action: "activate"})
+		require.NoError(t, err, "%d", st)
 	}
 }
 
@@ -122,9 +115,7 @@ func TestDecodeWarningsListMismatchedFields(t *testing.T) {
 		  "tracking_fields":{"field":"`+canary+`"}}`)}}
 	c := newFakeClient(t, rt)
 	m, resp, err := c.Meetings.Get(t.Context(), 85746065, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if m.Agenda != "kept" || m.Settings == nil || !m.Settings.JoinBeforeHost {
 		t.Fatalf("the rest was not decoded: %+v", m)
 	}
@@ -148,17 +139,15 @@ func TestDecodeWarningsListMismatchedFields(t *testing.T) {
 			t.Errorf("warning for %s = %+v (present %v), want Got %q; all: %+v", field, w, ok, kind, resp.DecodeWarnings)
 		}
 	}
-	if len(resp.DecodeWarnings) != 3 {
-		t.Errorf("warnings %+v, want exactly the three unrepairable fields", resp.DecodeWarnings)
-	}
-	if s := fmt.Sprintf("%v %+v %#v", resp.DecodeWarnings, resp.DecodeWarnings, resp.DecodeWarnings); strings.Contains(s, canary) || strings.Contains(s, "12345") {
-		t.Fatalf("warnings carry values: %s", s)
-	}
+	assert.Len(t, resp.DecodeWarnings, 3, "warnings %+v, want exactly the three unrepairable fields", resp.DecodeWarnings)
+	s := fmt.Sprintf("%v %+v %#v", resp.DecodeWarnings, resp.DecodeWarnings, resp.DecodeWarnings)
+	require.NotContains(t, s, canary, "warnings carry values: %s", s)
+	require.NotContains(t, s, "12345", "warnings carry values: %s", s)
 
 	// A clean body has none.
 	rt = &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, meetingJSON)}}
 	c = newFakeClient(t, rt)
-	if _, resp, err := callGet(t.Context(), c); err != nil || len(resp.DecodeWarnings) != 0 {
-		t.Fatalf("err %v, warnings %+v", err, resp.DecodeWarnings)
-	}
+	_, resp, err = callGet(t.Context(), c)
+	require.NoError(t, err, "err %v, warnings %+v", err, resp.DecodeWarnings)
+	require.Len(t, resp.DecodeWarnings, 0, "err %v, warnings %+v", err, resp.DecodeWarnings)
 }

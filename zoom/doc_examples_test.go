@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
 )
@@ -138,9 +140,7 @@ var docExampleLosses = map[string]string{}
 // A list's next_page_token and total_records must reach the Response.
 func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	byOp := map[string]apiMethod{}
 	for _, m := range apiMethods(t) {
 		if !m.Iterator {
@@ -164,9 +164,7 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 		for pick := range n {
 			want := docExample(rs, pick, 0)
 			body, err := json.Marshal(want)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if want == nil || seenBody[string(body)] {
 				continue
 			}
@@ -179,17 +177,14 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 				meth := svc.MethodByName(m.Name)
 				args, _ := methodArgs(t, op, meth)
 				res := meth.Call(args)
-				if errV := res[len(res)-1]; !errV.IsNil() {
-					t.Fatalf("%s.%s failed on the documented example: %v", m.Service, m.Name, errV.Interface())
-				}
+				errV := res[len(res)-1]
+				require.True(t, errV.IsNil(), "%s.%s failed on the documented example: %v", m.Service, m.Name, errV.Interface())
 				if len(res) != 3 || res[0].IsNil() {
 					t.Fatalf("%s.%s returned no value", m.Service, m.Name)
 				}
 				resp := res[1].Interface().(*Response)
 				re, err := json.Marshal(res[0].Interface())
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				var orig, back any
 				decodeNumbers(t, body, &orig)
 				decodeNumbers(t, re, &back)
@@ -227,17 +222,14 @@ func TestDocumentedResponseExamplesSurvive(t *testing.T) {
 	}
 	for _, op := range s.Operations {
 		if _, ok := byOp[op.ID]; ok && !served[op.ID] {
-			if _, rs := successSchema(op); rs != nil {
-				t.Errorf("%s: no documented body served", op.ID)
-			}
+			_, rs := successSchema(op)
+			assert.Nil(t, rs, "%s: no documented body served", op.ID)
 		}
 	}
 	if len(served) != withBody || withBody < 100 {
 		t.Errorf("served the documented bodies of %d operations, want all %d that return one", len(served), withBody)
 	}
-	if len(paged) < 30 {
-		t.Errorf("only %d documented lists carry next_page_token or total_records", len(paged))
-	}
+	assert.GreaterOrEqual(t, len(paged), 30, "only %d documented lists carry next_page_token or total_records", len(paged))
 	t.Logf("%d operations answered with their documented bodies, %d of them paged lists", len(served), len(paged))
 	for key, why := range docExampleLosses {
 		if !losses[key] {
@@ -250,9 +242,8 @@ func decodeNumbers(t *testing.T, b []byte, v any) {
 	t.Helper()
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		t.Fatal(err)
-	}
+	err := d.Decode(v)
+	require.NoError(t, err)
 }
 
 // compareExample appends to diffs every value of want (a documented body)
@@ -419,9 +410,8 @@ func TestCompareExampleReportsLosses(t *testing.T) {
 		{`{"a":true}`, `{"a":false}`},
 		{`{"a":"2022-03-25T07:29:29Z"}`, `{"a":"2022-03-25T07:29:30Z"}`},
 	} {
-		if d := diff(c.want, c.got); len(d) != 1 {
-			t.Errorf("%s → %s: diffs %v, want one", c.want, c.got, d)
-		}
+		d := diff(c.want, c.got)
+		assert.Len(t, d, 1, "%s → %s: diffs %v, want one", c.want, c.got, d)
 	}
 	for _, c := range []struct{ want, got string }{
 		{`{"meeting_number":"93201235621"}`, `{"meeting_number":93201235621}`},
@@ -430,8 +420,7 @@ func TestCompareExampleReportsLosses(t *testing.T) {
 		{`{"t":"2019-02-01T12:34:12.66Z"}`, `{"t":"2019-02-01T12:34:12Z"}`},
 		{`{"n":1.0e3}`, `{"n":1000}`},
 	} {
-		if d := diff(c.want, c.got); len(d) != 0 {
-			t.Errorf("%s → %s: diffs %v, want none", c.want, c.got, d)
-		}
+		d := diff(c.want, c.got)
+		assert.Len(t, d, 0, "%s → %s: diffs %v, want none", c.want, c.got, d)
 	}
 }

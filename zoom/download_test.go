@@ -2,7 +2,6 @@ package zoom
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -36,33 +37,22 @@ func TestDownloadStreamsWithoutLeakingToken(t *testing.T) {
 	zu, _ := url.Parse(zoomHost.URL)
 	c, err := NewClient(WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: "AT-SECRET"})),
 		WithDownloadHosts(zu.Host))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var buf bytes.Buffer
 	n, _, err := c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", &buf, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != int64(len(payload)) || !bytes.Equal(buf.Bytes(), payload) {
-		t.Fatalf("got %d bytes", n)
-	}
-	if zoomAuth.Load() != "Bearer AT-SECRET" || storageAuth.Load() != "" {
-		t.Fatalf("zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
-	}
+	require.NoError(t, err)
+	require.Equal(t, int64(len(payload)), n, "got %d bytes", n)
+	require.True(t, bytes.Equal(buf.Bytes(), payload), "got %d bytes", n)
+	require.Equal(t, "Bearer AT-SECRET", zoomAuth.Load(), "zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
+	require.Equal(t, "", storageAuth.Load(), "zoom host got %q, storage got %q", zoomAuth.Load(), storageAuth.Load())
 
 	// The download_token of a webhook event replaces the client's token.
-	if _, _, err := c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", io.Discard, &DownloadOptions{AccessToken: "DL-TOKEN"}); err != nil {
-		t.Fatal(err)
-	}
-	if zoomAuth.Load() != "Bearer DL-TOKEN" {
-		t.Fatalf("zoom host got %q", zoomAuth.Load())
-	}
+	_, _, err = c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/abc", io.Discard, &DownloadOptions{AccessToken: "DL-TOKEN"})
+	require.NoError(t, err)
+	require.Equal(t, "Bearer DL-TOKEN", zoomAuth.Load(), "zoom host got %q", zoomAuth.Load())
 
 	_, _, err = c.CloudRecordings.Download(t.Context(), zoomHost.URL+"/rec/download/missing", io.Discard, nil)
-	if !errors.Is(err, ErrNotFound) {
-		t.Fatalf("err = %v", err)
-	}
+	require.ErrorIs(t, err, ErrNotFound, "err = %v", err)
 	zoomHost.Client().CloseIdleConnections()
 }
 
@@ -78,23 +68,16 @@ func TestDownloadRefusesForeignHosts(t *testing.T) {
 		"::",
 	} {
 		_, _, err := c.CloudRecordings.Download(t.Context(), u, io.Discard, nil)
-		if !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("%s: err = %v", u, err)
-		}
+		assert.ErrorIs(t, err, ErrInvalidArgument, "%s: err = %v", u, err)
 	}
-	if rt.count() != 0 {
-		t.Fatalf("%d requests sent", rt.count())
-	}
+	require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 	allowed := []string{"https://zoom.us/rec/download/1", "https://us02web.zoom.us/rec/download/1", "https://api.zoom.test/v2/x", "https://zoomgov.com/rec/1"}
 	for _, s := range allowed {
 		u, _ := url.Parse(s)
-		if !c.downloadHostAllowed(u) {
-			t.Errorf("%s refused", s)
-		}
+		assert.True(t, c.downloadHostAllowed(u), "%s refused", s)
 	}
-	if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithDownloadHosts("a/b")); err == nil {
-		t.Fatal("bad host accepted")
-	}
+	_, err := NewClient(WithHTTPClient(http.DefaultClient), WithDownloadHosts("a/b"))
+	require.Error(t, err, "bad host accepted")
 }
 
 func TestDownloadTruncatedBody(t *testing.T) {
@@ -104,7 +87,6 @@ func TestDownloadTruncatedBody(t *testing.T) {
 	}}}
 	c := newFakeClient(t, rt)
 	n, _, err := c.CloudRecordings.Download(t.Context(), "https://zoom.us/rec/download/1", io.Discard, nil)
-	if !errors.Is(err, io.ErrUnexpectedEOF) || n != 5 {
-		t.Fatalf("n=%d err=%v", n, err)
-	}
+	require.ErrorIs(t, err, io.ErrUnexpectedEOF, "n=%d err=%v", n, err)
+	require.Equal(t, int64(5), n, "n=%d err=%v", n, err)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 )
 
@@ -33,28 +35,18 @@ func TestEchoedSecretsRedactedInErrors(t *testing.T) {
 			rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(400, nil, body)}}
 			c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithBaseURL("https://api.zoom.test/v2"),
 				WithTokenSource(oauth2.StaticTokenSource(&oauth2.Token{AccessToken: at})))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			_, _, err = c.Meetings.Create(t.Context(), "me", &CreateMeetingRequest{Topic: "t", Password: pass})
-			if err == nil {
-				t.Fatal("want an error")
-			}
+			require.Error(t, err, "want an error")
 			apiErr, _ := err.(*APIError)
-			if apiErr == nil {
-				t.Fatalf("err = %T %v", err, err)
-			}
+			require.NotNil(t, apiErr, "err = %T %v", err, err)
 			shown := []string{err.Error(), fmt.Sprintf("%v|%+v|%#v", err, err, err), apiErr.Message, apiErr.Body, fmt.Sprint(apiErr.Errors)}
 			for _, s := range shown {
 				for _, secret := range []string{pass, zak, pwd, at, jwt, other, "CANARY"} {
-					if strings.Contains(s, secret) {
-						t.Fatalf("%q shows a secret: %s", secret, s)
-					}
+					require.NotContains(t, s, secret, "%q shows a secret: %s", secret, s)
 				}
 			}
-			if !strings.Contains(err.Error(), "REDACTED") {
-				t.Fatalf("Error() = %s, want a REDACTED mark", err)
-			}
+			require.Contains(t, err.Error(), "REDACTED", "Error() = %s, want a REDACTED mark", err)
 		})
 	}
 }
@@ -66,9 +58,8 @@ func TestRedactionKeepsOrdinaryMessages(t *testing.T) {
 		"User does not exist: jane@example.com.",
 		"Invalid field.",
 	} {
-		if got := redactText(msg, nil); got != msg {
-			t.Errorf("redactText(%q) = %q", msg, got)
-		}
+		got := redactText(msg, nil)
+		assert.Equal(t, msg, got, "redactText(%q) = %q", msg, got)
 	}
 }
 
@@ -79,9 +70,7 @@ func TestRedactedBeforeTruncation(t *testing.T) {
 	body := "<html>" + strings.Repeat("x", 500) + at + "</html>"
 	e := &APIError{StatusCode: 502}
 	parseErrorBody(e, []byte(body), at)
-	if strings.Contains(e.Body, "AT-CANARY") {
-		t.Fatalf("Body = %q", e.Body)
-	}
+	require.NotContains(t, e.Body, "AT-CANARY", "Body = %q", e.Body)
 }
 
 func TestReplayedTokensRedacted(t *testing.T) {
@@ -92,11 +81,9 @@ func TestReplayedTokensRedacted(t *testing.T) {
 	}}
 	src := &refreshingSource{current: "tok-1"}
 	c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt}), WithTokenSource(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, _, err = callGet(t.Context(), c)
-	if err == nil || strings.Contains(err.Error(), "tok-1") || strings.Contains(err.Error(), "tok-2") {
-		t.Fatalf("err = %v", err)
-	}
+	require.Error(t, err, "err = %v", err)
+	require.NotContains(t, err.Error(), "tok-1", "err = %v", err)
+	require.NotContains(t, err.Error(), "tok-2", "err = %v", err)
 }

@@ -2,12 +2,14 @@ package zoom
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // windowCounter records request times and checks no one-second window
@@ -52,13 +54,11 @@ func TestRatePacingKeepsUnderLimit(t *testing.T) {
 			go func() { defer wg.Done(); _, _ = c.call(t.Context(), heavy, "/report/daily", nil, nil, nil) }()
 		}
 		wg.Wait()
-		if rt.count() != 40 {
-			t.Fatalf("requests = %d", rt.count())
-		}
+		require.Equal(t, 40, rt.count(), "requests = %d", rt.count())
 		// 20 LIGHT at 3.8/s and 20 HEAVY at 0.95/s in parallel: HEAVY sets the pace.
-		if el := time.Since(start); el < 19*time.Second || el > 21*time.Second {
-			t.Fatalf("took %v, want about 20s (HEAVY at 0.95/s)", el)
-		}
+		el := time.Since(start)
+		require.GreaterOrEqual(t, el, 19*time.Second, "took %v, want about 20s (HEAVY at 0.95/s)", el)
+		require.LessOrEqual(t, el, 21*time.Second, "took %v, want about 20s (HEAVY at 0.95/s)", el)
 	})
 }
 
@@ -77,13 +77,11 @@ func TestRatePacingWindows(t *testing.T) {
 					wg.Go(func() { _, _, _ = callGet(t.Context(), c) })
 				}
 				wg.Wait()
-				if got := wc.maxInWindow(time.Second); got > limit {
-					t.Fatalf("%d requests in one second, limit %d", got, limit)
-				}
+				got := wc.maxInWindow(time.Second)
+				require.LessOrEqual(t, got, limit, "%d requests in one second, limit %d", got, limit)
 				// Throughput at least 90% of the limit.
-				if el := time.Since(start); float64(n)/el.Seconds() < 0.9*float64(limit) {
-					t.Fatalf("%d requests in %v: under 90%% of %d/s", n, el, limit)
-				}
+				el := time.Since(start)
+				require.GreaterOrEqual(t, float64(n)/el.Seconds(), 0.9*float64(limit), "%d requests in %v: under 90%% of %d/s", n, el, limit)
 			})
 		})
 	}
@@ -93,26 +91,21 @@ func TestRatePacingHonoursContext(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(200, nil, meetingJSON)}}
 		c := newFakeClient(t, rt, WithRatePacing(PacingPolicy{Plan: PlanFree, Limits: map[RateLabel]float64{RateLight: 0.1}}))
-		if _, _, err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
 		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 		defer cancel()
 		start := time.Now()
-		_, _, err := callGet(ctx, c)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v", err)
-		}
-		if time.Since(start) > time.Second || rt.count() != 1 {
-			t.Fatalf("waited %v, %d requests", time.Since(start), rt.count())
-		}
+		_, _, err = callGet(ctx, c)
+		require.ErrorIs(t, err, context.DeadlineExceeded, "err = %v", err)
+		require.LessOrEqual(t, time.Since(start), time.Second, "waited %v, %d requests", time.Since(start), rt.count())
+		require.Equal(t, 1, rt.count(), "waited %v, %d requests", time.Since(start), rt.count())
 	})
 }
 
 func TestRatePacingValidation(t *testing.T) {
 	for _, p := range []PacingPolicy{{}, {Plan: 9}, {Plan: PlanPro, Headroom: 1.5}, {Plan: PlanPro, Limits: map[RateLabel]float64{RateLight: 0}}} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithRatePacing(p)); err == nil {
-			t.Errorf("%+v accepted", p)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithRatePacing(p))
+		assert.Error(t, err, "%+v accepted", p)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestAllPages(t *testing.T) {
@@ -25,14 +27,12 @@ func TestAllPages(t *testing.T) {
 	}
 	var got []int
 	for v, err := range allPages(t.Context(), "", fetch) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		got = append(got, *v)
 	}
-	if len(got) != 5 || got[4] != 5 || len(fetched) != 3 {
-		t.Fatalf("got %v, fetched %q", got, fetched)
-	}
+	require.Len(t, got, 5, "got %v, fetched %q", got, fetched)
+	require.Equal(t, 5, got[4], "got %v, fetched %q", got, fetched)
+	require.Len(t, fetched, 3, "got %v, fetched %q", got, fetched)
 
 	// Stopping early fetches no further page.
 	fetched = nil
@@ -41,9 +41,7 @@ func TestAllPages(t *testing.T) {
 			break
 		}
 	}
-	if len(fetched) != 1 {
-		t.Fatalf("fetched %q after break", fetched)
-	}
+	require.Len(t, fetched, 1, "fetched %q after break", fetched)
 
 	// An error is yielded once and ends the iteration.
 	boom := errors.New("boom")
@@ -57,15 +55,13 @@ func TestAllPages(t *testing.T) {
 		return []int{1}, "p2", nil
 	}) {
 		if err != nil {
-			if !errors.Is(err, boom) || v != nil {
-				t.Fatalf("v=%v err=%v", v, err)
-			}
+			require.ErrorIs(t, err, boom, "v=%v err=%v", v, err)
+			require.Nil(t, v, "v=%v err=%v", v, err)
 			errs++
 		}
 	}
-	if errs != 1 || calls != 2 {
-		t.Fatalf("errs %d calls %d", errs, calls)
-	}
+	require.Equal(t, 1, errs, "errs %d calls %d", errs, calls)
+	require.Equal(t, 2, calls, "errs %d calls %d", errs, calls)
 
 	// A server that repeats a token does not loop forever: the iteration
 	// ends with ErrRepeatedPageToken after the items already had.
@@ -82,23 +78,20 @@ func TestAllPages(t *testing.T) {
 		var last error
 		for v, err := range allPages(t.Context(), tc.start, func(_ context.Context, tok string) ([]int, string, error) {
 			calls++
-			if calls > 10 {
-				t.Fatalf("%s: still paging after 10 pages", name)
-			}
+			require.LessOrEqual(t, calls, 10, "%s: still paging after 10 pages", name)
 			return []int{1}, tc.next[tok], nil
 		}) {
 			if err != nil {
-				if v != nil || last != nil {
-					t.Fatalf("%s: v=%v, err %v after %v", name, v, err, last)
-				}
+				require.Nil(t, v, "%s: v=%v, err %v after %v", name, v, err, last)
+				require.Nil(t, last, "%s: v=%v, err %v after %v", name, v, err, last)
 				last = err
 				continue
 			}
 			items++
 		}
-		if !errors.Is(last, ErrRepeatedPageToken) || calls != tc.calls || items != tc.calls {
-			t.Fatalf("%s: err %v, %d calls, %d items; want ErrRepeatedPageToken after %d", name, last, calls, items, tc.calls)
-		}
+		require.ErrorIs(t, last, ErrRepeatedPageToken, "%s: err %v, %d calls, %d items; want ErrRepeatedPageToken after %d", name, last, calls, items, tc.calls)
+		require.Equal(t, tc.calls, calls, "%s: err %v, %d calls, %d items; want ErrRepeatedPageToken after %d", name, last, calls, items, tc.calls)
+		require.Equal(t, tc.calls, items, "%s: err %v, %d calls, %d items; want ErrRepeatedPageToken after %d", name, last, calls, items, tc.calls)
 	}
 }
 
@@ -119,7 +112,7 @@ func TestListAllStopsOnRepeatedPageToken(t *testing.T) {
 		}
 		ids = append(ids, m.ID)
 	}
-	if !errors.Is(last, ErrRepeatedPageToken) || len(ids) != 2 || rt.count() != 2 {
-		t.Fatalf("err %v, ids %v, %d requests", last, ids, rt.count())
-	}
+	require.ErrorIs(t, last, ErrRepeatedPageToken, "err %v, ids %v, %d requests", last, ids, rt.count())
+	require.Len(t, ids, 2, "err %v, ids %v, %d requests", last, ids, rt.count())
+	require.Equal(t, 2, rt.count(), "err %v, ids %v, %d requests", last, ids, rt.count())
 }

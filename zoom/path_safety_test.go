@@ -8,6 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestDotPathParametersRefused(t *testing.T) {
@@ -31,15 +34,10 @@ func TestDotPathParametersRefused(t *testing.T) {
 				c := newFakeClient(t, rt)
 				err := call(c)
 				var ae *ArgumentError
-				if !errors.As(err, &ae) || !errors.Is(err, ErrInvalidArgument) {
-					t.Fatalf("err = %v, want an *ArgumentError", err)
-				}
-				if !strings.HasSuffix(ae.Arg, "ID") {
-					t.Fatalf("error %q names %q: want the parameter", err, ae.Arg)
-				}
-				if rt.count() != 0 {
-					t.Fatalf("%d requests sent", rt.count())
-				}
+				require.ErrorAs(t, err, &ae, "err = %v, want an *ArgumentError", err)
+				require.ErrorIs(t, err, ErrInvalidArgument, "err = %v, want an *ArgumentError", err)
+				require.True(t, strings.HasSuffix(ae.Arg, "ID"), "error %q names %q: want the parameter", err, ae.Arg)
+				require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 			})
 		}
 	}
@@ -50,14 +48,10 @@ func TestDotPathParametersRefused(t *testing.T) {
 // pipeline: none may leave.
 func TestEveryPathParameterChecked(t *testing.T) {
 	src, err := os.ReadFile("zz_operations.go")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	re := regexp.MustCompile(`&operation\{Method: "(\w+)", Path: "([^"]+)", ID: "([^"]+)"`)
 	ops := re.FindAllStringSubmatch(string(src), -1)
-	if len(ops) < 100 {
-		t.Fatalf("found %d operations", len(ops))
-	}
+	require.GreaterOrEqual(t, len(ops), 100, "found %d operations", len(ops))
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(204, nil, "")}}
 	c := newFakeClient(t, rt)
 	checked := 0
@@ -81,9 +75,7 @@ func TestEveryPathParameterChecked(t *testing.T) {
 			}
 		}
 	}
-	if rt.count() != 0 {
-		t.Fatalf("%d requests sent", rt.count())
-	}
+	require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 	if checked == 0 {
 		t.Fatal("nothing checked")
 	}
@@ -91,14 +83,12 @@ func TestEveryPathParameterChecked(t *testing.T) {
 
 func TestPlainHTTPRefusedOffLoopback(t *testing.T) {
 	for _, u := range []string{"http://api.zoom.us/v2", "http://10.0.0.8/v2", "http://zoom.example:8080/v2"} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u)); err == nil {
-			t.Errorf("WithBaseURL(%q) accepted", u)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u))
+		assert.Error(t, err, "WithBaseURL(%q) accepted", u)
 	}
 	for _, u := range []string{"http://localhost:8080/v2", "http://127.0.0.1:9/v2", "http://127.3.4.5/v2", "http://[::1]:80/v2", "https://api-eu.zoom.us/v2"} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u)); err != nil {
-			t.Errorf("WithBaseURL(%q): %v", u, err)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithBaseURL(u))
+		assert.NoError(t, err, "WithBaseURL(%q)", u)
 	}
 }
 
@@ -117,15 +107,12 @@ func TestDownloadRefusesPlainHTTPAndDotSegments(t *testing.T) {
 		"https://zoom.us/rec/./download/x",
 		"https://zoom.us/rec/download/..",
 	} {
-		if _, _, err := c.CloudRecordings.Download(t.Context(), u, &strings.Builder{}, nil); !errors.Is(err, ErrInvalidArgument) {
-			t.Errorf("%s: err = %v, want an *ArgumentError", u, err)
-		}
+		_, _, err := c.CloudRecordings.Download(t.Context(), u, &strings.Builder{}, nil)
+		assert.ErrorIs(t, err, ErrInvalidArgument, "%s: err = %v, want an *ArgumentError", u, err)
 	}
-	if rt.count() != 0 {
-		t.Fatalf("%d requests sent", rt.count())
-	}
+	require.Equal(t, 0, rt.count(), "%d requests sent", rt.count())
 	var b strings.Builder
-	if _, _, err := c.CloudRecordings.Download(t.Context(), "http://127.0.0.1:8080/rec/1", &b, nil); err != nil || b.String() != "data" {
-		t.Fatalf("loopback http: %v %q", err, b.String())
-	}
+	_, _, err := c.CloudRecordings.Download(t.Context(), "http://127.0.0.1:8080/rec/1", &b, nil)
+	require.NoError(t, err, "loopback http: %v %q", err, b.String())
+	require.Equal(t, "data", b.String(), "loopback http: %v %q", err, b.String())
 }

@@ -1,6 +1,10 @@
 package zoom
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestBuildPath(t *testing.T) {
 	for _, tc := range []struct {
@@ -20,8 +24,7 @@ func TestBuildPath(t *testing.T) {
 		{"/meetings/{meetingId}/registrants/{registrantId}", []string{"1", "r 1"}, "/meetings/1/registrants/r%201"},
 		{"/roles", nil, "/roles"},
 	} {
-		if got := buildPath(tc.tmpl, tc.args...); got != tc.want {
-			t.Errorf("buildPath(%q, %q) = %q, want %q", tc.tmpl, tc.args, got, tc.want)
-		}
+		got := buildPath(tc.tmpl, tc.args...)
+		assert.Equal(t, tc.want, got, "buildPath(%q, %q) = %q, want %q", tc.tmpl, tc.args, got, tc.want)
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // quotedNumbers builds a JSON object for struct type t in which every
@@ -69,9 +72,7 @@ func TestEveryNumberFieldAcceptsAQuotedNumber(t *testing.T) {
 		types++
 		fields += n
 		raw, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p := reflect.New(rt)
 		var warns []DecodeWarning
 		if err := json.Unmarshal(raw, p.Interface()); err != nil {
@@ -82,24 +83,17 @@ func TestEveryNumberFieldAcceptsAQuotedNumber(t *testing.T) {
 			}
 			warns = repairDecode(raw, p.Interface(), te)
 		}
-		if len(warns) > 0 {
-			t.Errorf("%s: warnings %+v for %s", rt.Name(), warns, raw)
-		}
+		assert.Empty(t, warns, "%s: warnings %+v for %s", rt.Name(), warns, raw)
 		re, err := json.Marshal(p.Interface())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var orig, back any
 		decodeNumbers(t, raw, &orig)
 		decodeNumbers(t, re, &back)
 		var diffs []string
 		compareExample("", orig, back, &diffs)
-		if len(diffs) > 0 {
-			t.Errorf("%s lost quoted numbers: %v\nsent:       %s\nre-encoded: %s", rt.Name(), diffs, raw, re)
-		}
+		assert.Empty(t, diffs, "%s lost quoted numbers: %v\nsent:       %s\nre-encoded: %s", rt.Name(), diffs, raw, re)
 	}
-	if types < 100 || fields < 500 {
-		t.Fatalf("only %d types with %d number fields: is generatedTypes complete?", types, fields)
-	}
+	require.GreaterOrEqual(t, types, 100, "only %d types with %d number fields: is generatedTypes complete?", types, fields)
+	require.GreaterOrEqual(t, fields, 500, "only %d types with %d number fields: is generatedTypes complete?", types, fields)
 	t.Logf("%d number fields of %d types", fields, types)
 }

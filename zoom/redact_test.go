@@ -5,9 +5,10 @@ import (
 	"io"
 	"log/slog"
 	"reflect"
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/redact/redacttest"
 )
 
@@ -33,14 +34,11 @@ func TestDownloadOptionsRedacted(t *testing.T) {
 	o := DownloadOptions{AccessToken: redacttest.Canary}
 	for _, v := range []any{o, &o} {
 		for how, s := range redacttest.Printings(v) {
-			if strings.Contains(s, redacttest.Canary) || !strings.Contains(s, "REDACTED") {
-				t.Errorf("%T printed with %s: %s", v, how, s)
-			}
+			assert.NotContains(t, s, redacttest.Canary, "%T printed with %s: %s", v, how, s)
+			assert.Contains(t, s, "REDACTED", "%T printed with %s: %s", v, how, s)
 		}
 	}
-	if o.AccessToken != redacttest.Canary {
-		t.Fatal("printing changed the value")
-	}
+	require.Equal(t, Secret(redacttest.Canary), o.AccessToken, "printing changed the value")
 }
 
 // TestRedactedPrintings pins what a redacted Meeting looks like: the
@@ -54,13 +52,10 @@ func TestRedactedPrintings(t *testing.T) {
 		"%#v":       `zoom.Meeting{AssistantID:"", HostEmail:"", HostID:"", ID:85746065, `,
 		"%v":        ` https://zoom.us/j/85746065?pwd=REDACTED `,
 	} {
-		if !strings.Contains(got[how], want) {
-			t.Errorf("%s:\n%s\nwant it to contain\n%s", how, got[how], want)
-		}
+		assert.Contains(t, got[how], want, "%s:\n%s\nwant it to contain\n%s", how, got[how], want)
 	}
-	if !strings.Contains(got["%+v"], "JoinURL:https://zoom.us/j/85746065?pwd=REDACTED ") || !strings.Contains(got["%+v"], "StartURL:REDACTED ") {
-		t.Error(got["%+v"])
-	}
+	assert.Contains(t, got["%+v"], "JoinURL:https://zoom.us/j/85746065?pwd=REDACTED ", got["%+v"])
+	assert.Contains(t, got["%+v"], "StartURL:REDACTED ", got["%+v"])
 }
 
 // BenchmarkRedaction measures decoding a meeting list (which the redaction

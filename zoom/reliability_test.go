@@ -2,13 +2,14 @@ package zoom
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // hang is a scripted step that answers only when the request's context
@@ -26,12 +27,10 @@ func TestRetryAfterOn503Honoured(t *testing.T) {
 		}}
 		c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 2, MaxRetryAfter: 10 * time.Second}))
 		start := time.Now()
-		if _, _, err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
-		if el := time.Since(start); el != 7*time.Second {
-			t.Fatalf("waited %v, want Retry-After's 7s", el)
-		}
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
+		el := time.Since(start)
+		require.Equal(t, 7*time.Second, el, "waited %v, want Retry-After's 7s", el)
 	})
 }
 
@@ -44,9 +43,9 @@ func TestRetryAfterOn503BeyondMaxReturnsAtOnce(t *testing.T) {
 		c := newFakeClient(t, rt)
 		start := time.Now()
 		_, _, err := callGet(t.Context(), c)
-		if !errors.Is(err, ErrServer) || rt.count() != 1 || time.Since(start) != 0 {
-			t.Fatalf("err = %v after %d attempts and %v, want the 503 at once", err, rt.count(), time.Since(start))
-		}
+		require.ErrorIs(t, err, ErrServer, "err = %v after %d attempts and %v, want the 503 at once", err, rt.count(), time.Since(start))
+		require.Equal(t, 1, rt.count(), "err = %v after %d attempts and %v, want the 503 at once", err, rt.count(), time.Since(start))
+		require.Equal(t, time.Duration(0), time.Since(start), "err = %v after %d attempts and %v, want the 503 at once", err, rt.count(), time.Since(start))
 	})
 }
 
@@ -59,16 +58,11 @@ func TestGETTimeoutRetried(t *testing.T) {
 		c := newFakeClient(t, rt)
 		c2, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}),
 			WithTokenSource(c.tokens), WithBaseURL("https://api.zoom.test/v2"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m, _, err := callGet(t.Context(), c2)
-		if err != nil || m.ID != 85746065 {
-			t.Fatalf("m = %+v, err = %v", m, err)
-		}
-		if rt.count() != 2 {
-			t.Fatalf("attempts = %d, want 2", rt.count())
-		}
+		require.NoError(t, err, "m = %+v, err = %v", m, err)
+		require.Equal(t, int64(85746065), m.ID, "m = %+v, err = %v", m, err)
+		require.Equal(t, 2, rt.count(), "attempts = %d, want 2", rt.count())
 	})
 }
 
@@ -76,13 +70,11 @@ func TestPOSTTimeoutAfterWriteNotRetried(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){markWritten(hang), respond(201, nil, meetingJSON)}}
 		c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}), WithBaseURL("https://api.zoom.test/v2"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var ne *NetworkError
-		if _, err := callPost(t.Context(), c); !errors.As(err, &ne) || rt.count() != 1 {
-			t.Fatalf("err = %v after %d attempts, want a *NetworkError after 1", err, rt.count())
-		}
+		_, err = callPost(t.Context(), c)
+		require.ErrorAs(t, err, &ne, "err = %v after %d attempts, want a *NetworkError after 1", err, rt.count())
+		require.Equal(t, 1, rt.count(), "err = %v after %d attempts, want a *NetworkError after 1", err, rt.count())
 	})
 }
 
@@ -103,16 +95,12 @@ func TestDeleteNotFoundAfterUnknownOutcomeIsSuccess(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){first, notFound}}
 				c, err := NewClient(WithHTTPClient(&http.Client{Transport: rt, Timeout: 5 * time.Second}), WithBaseURL("https://api.zoom.test/v2"))
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				resp, err := callDelete(t.Context(), c)
-				if err != nil {
-					t.Fatalf("err = %v, want success: the first attempt may have deleted it", err)
-				}
-				if rt.count() != 2 || resp == nil || resp.StatusCode != 404 {
-					t.Fatalf("attempts %d, resp %+v", rt.count(), resp)
-				}
+				require.NoError(t, err, "want success: the first attempt may have deleted it")
+				require.Equal(t, 2, rt.count(), "attempts %d, resp %+v", rt.count(), resp)
+				require.NotNil(t, resp, "attempts %d, resp %+v", rt.count(), resp)
+				require.Equal(t, 404, resp.StatusCode, "attempts %d, resp %+v", rt.count(), resp)
 			})
 		})
 	}
@@ -136,9 +124,8 @@ func TestDeleteNotFoundAfterKnownOutcomeIsNotFound(t *testing.T) {
 				} else {
 					_, err = callDelete(t.Context(), c)
 				}
-				if !errors.Is(err, ErrNotFound) || rt.count() != len(steps) {
-					t.Fatalf("err = %v after %d attempts, want not found after %d", err, rt.count(), len(steps))
-				}
+				require.ErrorIs(t, err, ErrNotFound, "err = %v after %d attempts, want not found after %d", err, rt.count(), len(steps))
+				require.Equal(t, len(steps), rt.count(), "err = %v after %d attempts, want not found after %d", err, rt.count(), len(steps))
 			})
 		})
 	}

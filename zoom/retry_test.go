@@ -9,6 +9,9 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 const meetingJSON = `{"id":85746065,"topic":"Standup"}`
@@ -23,16 +26,13 @@ func TestRetryGETOn503ThenSuccess(t *testing.T) {
 		c := newFakeClient(t, rt)
 		start := time.Now()
 		m, _, err := callGet(t.Context(), c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if m.ID != 85746065 || rt.count() != 3 {
-			t.Fatalf("got %+v after %d attempts, want the meeting after 3", m, rt.count())
-		}
+		require.NoError(t, err)
+		require.Equal(t, int64(85746065), m.ID, "got %+v after %d attempts, want the meeting after 3", m, rt.count())
+		require.Equal(t, 3, rt.count(), "got %+v after %d attempts, want the meeting after 3", m, rt.count())
 		// Two backoff waits: at least half of 500ms and of 1s.
-		if el := time.Since(start); el < 750*time.Millisecond || el > 1500*time.Millisecond {
-			t.Fatalf("waited %v, want between 750ms and 1.5s", el)
-		}
+		el := time.Since(start)
+		require.GreaterOrEqual(t, el, 750*time.Millisecond, "waited %v, want between 750ms and 1.5s", el)
+		require.LessOrEqual(t, el, 1500*time.Millisecond, "waited %v, want between 750ms and 1.5s", el)
 	})
 }
 
@@ -42,18 +42,13 @@ func TestRetryGiveUpAfterMaxAttempts(t *testing.T) {
 		c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 3}))
 		_, resp, err := callGet(t.Context(), c)
 		var apiErr *APIError
-		if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || !errors.Is(err, ErrServer) {
-			t.Fatalf("err = %v, want an APIError 502 matching ErrServer", err)
-		}
-		if apiErr.Body != "Bad Gateway" {
-			t.Fatalf("Body = %q", apiErr.Body)
-		}
-		if resp == nil || resp.StatusCode != 502 {
-			t.Fatalf("resp = %v", resp)
-		}
-		if rt.count() != 3 {
-			t.Fatalf("attempts = %d, want 3", rt.count())
-		}
+		require.ErrorAs(t, err, &apiErr, "err = %v, want an APIError 502 matching ErrServer", err)
+		require.Equal(t, 502, apiErr.StatusCode, "err = %v, want an APIError 502 matching ErrServer", err)
+		require.ErrorIs(t, err, ErrServer, "err = %v, want an APIError 502 matching ErrServer", err)
+		require.Equal(t, "Bad Gateway", apiErr.Body, "Body = %q", apiErr.Body)
+		require.NotNil(t, resp, "resp = %v", resp)
+		require.Equal(t, 502, resp.StatusCode, "resp = %v", resp)
+		require.Equal(t, 3, rt.count(), "attempts = %d, want 3", rt.count())
 	})
 }
 
@@ -65,12 +60,9 @@ func TestRetryNetworkErrorGET(t *testing.T) {
 			respond(200, nil, meetingJSON),
 		}}
 		c := newFakeClient(t, rt)
-		if _, _, err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
-		if rt.count() != 3 {
-			t.Fatalf("attempts = %d, want 3", rt.count())
-		}
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
+		require.Equal(t, 3, rt.count(), "attempts = %d, want 3", rt.count())
 	})
 }
 
@@ -87,12 +79,9 @@ func TestPOSTNotRetriedOn5xxOrAfterWrite(t *testing.T) {
 				// written: the POST may have reached Zoom.
 				rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){markWritten(step)}}
 				c := newFakeClient(t, rt)
-				if _, err := callPost(t.Context(), c); err == nil {
-					t.Fatal("want an error")
-				}
-				if rt.count() != 1 {
-					t.Fatalf("POST sent %d times, want 1", rt.count())
-				}
+				_, err := callPost(t.Context(), c)
+				require.Error(t, err, "want an error")
+				require.Equal(t, 1, rt.count(), "POST sent %d times, want 1", rt.count())
 			})
 		})
 	}
@@ -115,12 +104,9 @@ func TestPOSTRetriedWhenNothingWritten(t *testing.T) {
 			respond(201, nil, meetingJSON),
 		}}
 		c := newFakeClient(t, rt)
-		if _, err := callPost(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
-		if rt.count() != 2 {
-			t.Fatalf("attempts = %d, want 2", rt.count())
-		}
+		_, err := callPost(t.Context(), c)
+		require.NoError(t, err)
+		require.Equal(t, 2, rt.count(), "attempts = %d, want 2", rt.count())
 		if rt.bodies[0] != rt.bodies[1] || rt.bodies[1] != `{"topic":"x"}` {
 			t.Fatalf("body not replayed: %q", rt.bodies)
 		}
@@ -136,15 +122,11 @@ func TestPOSTRetriedOnQPS429(t *testing.T) {
 		}}
 		c := newFakeClient(t, rt)
 		start := time.Now()
-		if _, err := callPost(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
-		if el := time.Since(start); el != 2*time.Second {
-			t.Fatalf("waited %v, want exactly Retry-After 2s", el)
-		}
-		if rt.count() != 2 {
-			t.Fatalf("attempts = %d", rt.count())
-		}
+		_, err := callPost(t.Context(), c)
+		require.NoError(t, err)
+		el := time.Since(start)
+		require.Equal(t, 2*time.Second, el, "waited %v, want exactly Retry-After 2s", el)
+		require.Equal(t, 2, rt.count(), "attempts = %d", rt.count())
 	})
 }
 
@@ -165,9 +147,8 @@ func TestRetryAfterForms(t *testing.T) {
 		{"", 0, false},
 	} {
 		got, ok := parseRetryAfter(tc.in, now)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
-		}
+		assert.Equal(t, tc.want, got, "parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
+		assert.Equal(t, tc.ok, ok, "parseRetryAfter(%q) = %v, %v; want %v, %v", tc.in, got, ok, tc.want, tc.ok)
 	}
 }
 
@@ -180,12 +161,11 @@ func TestRetryAfterRFC3339Waited(t *testing.T) {
 		}}
 		c := newFakeClient(t, rt)
 		start := time.Now()
-		if _, _, err := callGet(t.Context(), c); err != nil {
-			t.Fatal(err)
-		}
-		if el := time.Since(start); el < time.Second || el > 2*time.Second {
-			t.Fatalf("waited %v, want about 2s", el)
-		}
+		_, _, err := callGet(t.Context(), c)
+		require.NoError(t, err)
+		el := time.Since(start)
+		require.GreaterOrEqual(t, el, time.Second, "waited %v, want about 2s", el)
+		require.LessOrEqual(t, el, 2*time.Second, "waited %v, want about 2s", el)
 	})
 }
 
@@ -197,19 +177,14 @@ func TestLongRetryAfterReturnsAtOnce(t *testing.T) {
 		c := newFakeClient(t, rt)
 		start := time.Now()
 		_, _, err := callGet(t.Context(), c)
-		if time.Since(start) != 0 {
-			t.Fatalf("waited %v, want an immediate error", time.Since(start))
-		}
+		require.Zero(t, time.Since(start), "waited %v, want an immediate error", time.Since(start))
 		var rl *RateLimitError
-		if !errors.As(err, &rl) || !errors.Is(err, ErrRateLimited) {
-			t.Fatalf("err = %v, want *RateLimitError", err)
-		}
-		if got := rl.RetryAt.Sub(start); got != time.Hour {
-			t.Fatalf("RetryAt in %v, want 1h", got)
-		}
-		if rl.RateLimit.Category != "Heavy" || rt.count() != 1 {
-			t.Fatalf("rl = %+v, attempts %d", rl.RateLimit, rt.count())
-		}
+		require.ErrorAs(t, err, &rl, "err = %v, want *RateLimitError", err)
+		require.ErrorIs(t, err, ErrRateLimited, "err = %v, want *RateLimitError", err)
+		got := rl.RetryAt.Sub(start)
+		require.Equal(t, time.Hour, got, "RetryAt in %v, want 1h", got)
+		require.Equal(t, "Heavy", rl.RateLimit.Category, "rl = %+v, attempts %d", rl.RateLimit, rt.count())
+		require.Equal(t, 1, rt.count(), "rl = %+v, attempts %d", rl.RateLimit, rt.count())
 	})
 }
 
@@ -229,16 +204,12 @@ func TestDailyLimitReturnsTypedError(t *testing.T) {
 		}
 		now := time.Now().UTC()
 		want := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
-		if !rl.RetryAt.Equal(want) {
-			t.Fatalf("RetryAt = %v, want next 00:00 UTC %v", rl.RetryAt, want)
-		}
-		if rl.Code != 429 || rl.RateLimit.Remaining != 5893 || rt.count() != 1 {
-			t.Fatalf("rl = %+v attempts %d", rl, rt.count())
-		}
+		require.True(t, rl.RetryAt.Equal(want), "RetryAt = %v, want next 00:00 UTC %v", rl.RetryAt, want)
+		require.Equal(t, 429, rl.Code, "rl = %+v attempts %d", rl, rt.count())
+		require.Equal(t, 5893, rl.RateLimit.Remaining, "rl = %+v attempts %d", rl, rt.count())
+		require.Equal(t, 1, rt.count(), "rl = %+v attempts %d", rl, rt.count())
 		var apiErr *APIError
-		if !errors.As(err, &apiErr) {
-			t.Fatal("RateLimitError does not unwrap to *APIError")
-		}
+		require.ErrorAs(t, err, &apiErr, "RateLimitError does not unwrap to *APIError")
 	})
 }
 
@@ -249,9 +220,8 @@ func TestDailyLimitHeader(t *testing.T) {
 		}}
 		c := newFakeClient(t, rt)
 		_, _, err := callGet(t.Context(), c)
-		if !errors.Is(err, ErrDailyLimit) || rt.count() != 1 {
-			t.Fatalf("err = %v after %d attempts", err, rt.count())
-		}
+		require.ErrorIs(t, err, ErrDailyLimit, "err = %v after %d attempts", err, rt.count())
+		require.Equal(t, 1, rt.count(), "err = %v after %d attempts", err, rt.count())
 	})
 }
 
@@ -263,12 +233,9 @@ func TestBackoffEndsWhenContextDone(t *testing.T) {
 		defer cancel()
 		start := time.Now()
 		_, _, err := callGet(ctx, c)
-		if !errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("err = %v, want deadline exceeded", err)
-		}
-		if el := time.Since(start); el != 3*time.Second {
-			t.Fatalf("returned after %v, want as soon as ctx is done (3s)", el)
-		}
+		require.ErrorIs(t, err, context.DeadlineExceeded, "err = %v, want deadline exceeded", err)
+		el := time.Since(start)
+		require.Equal(t, 3*time.Second, el, "returned after %v, want as soon as ctx is done (3s)", el)
 	})
 }
 
@@ -278,9 +245,8 @@ func TestBackoffBounds(t *testing.T) {
 		for range 50 {
 			d := c.backoff(attempt + 1)
 			step := min(500*time.Millisecond<<attempt, 4*time.Second)
-			if d < step/2 || d > step {
-				t.Fatalf("attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
-			}
+			require.GreaterOrEqual(t, d, step/2, "attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
+			require.LessOrEqual(t, d, step, "attempt %d: backoff %v outside [%v, %v]", attempt, d, step/2, step)
 		}
 	}
 }
@@ -300,9 +266,8 @@ func TestRetryStormBounded(t *testing.T) {
 		for range callers {
 			<-done
 		}
-		if got, max := rt.count(), callers*DefaultRetryPolicy().MaxAttempts; got != max {
-			t.Fatalf("attempts = %d, want exactly %d", got, max)
-		}
+		got, max := rt.count(), callers*DefaultRetryPolicy().MaxAttempts
+		require.Equal(t, max, got, "attempts = %d, want exactly %d", got, max)
 	})
 }
 
@@ -313,15 +278,14 @@ func TestRetryPolicyValidation(t *testing.T) {
 		{MinBackoff: time.Minute, MaxBackoff: time.Second},
 		{MaxAttempts: 1000},
 	} {
-		if _, err := NewClient(WithHTTPClient(http.DefaultClient), WithRetryPolicy(p)); err == nil {
-			t.Errorf("policy %+v accepted", p)
-		}
+		_, err := NewClient(WithHTTPClient(http.DefaultClient), WithRetryPolicy(p))
+		assert.Error(t, err, "policy %+v accepted", p)
 	}
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(503, nil, "")}}
 	c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 1}))
-	if _, _, err := callGet(t.Context(), c); !errors.Is(err, ErrServer) || rt.count() != 1 {
-		t.Fatalf("MaxAttempts 1: err %v after %d attempts", err, rt.count())
-	}
+	_, _, err := callGet(t.Context(), c)
+	require.ErrorIs(t, err, ErrServer, "MaxAttempts 1: err %v after %d attempts", err, rt.count())
+	require.Equal(t, 1, rt.count(), "MaxAttempts 1: err %v after %d attempts", err, rt.count())
 }
 
 func TestRateLimitClassifiedByHeadersNotText(t *testing.T) {
@@ -345,19 +309,14 @@ func TestRateLimitClassifiedByHeadersNotText(t *testing.T) {
 				c := newFakeClient(t, rt, WithRetryPolicy(RetryPolicy{MaxAttempts: 2}))
 				_, _, err := callGet(t.Context(), c)
 				var rl *RateLimitError
-				if !errors.As(err, &rl) {
-					t.Fatalf("err = %v, want *RateLimitError", err)
-				}
-				if rl.Daily != tc.daily || errors.Is(err, ErrDailyLimit) != tc.daily {
-					t.Fatalf("Daily = %v, want %v", rl.Daily, tc.daily)
-				}
+				require.ErrorAs(t, err, &rl, "err = %v, want *RateLimitError", err)
+				require.Equal(t, tc.daily, rl.Daily, "Daily = %v, want %v", rl.Daily, tc.daily)
+				require.Equal(t, tc.daily, errors.Is(err, ErrDailyLimit), "Daily = %v, want %v", rl.Daily, tc.daily)
 				wantAttempts := 2
 				if tc.daily {
 					wantAttempts = 1
 				}
-				if rt.count() != wantAttempts {
-					t.Fatalf("attempts = %d, want %d", rt.count(), wantAttempts)
-				}
+				require.Equal(t, wantAttempts, rt.count(), "attempts = %d, want %d", rt.count(), wantAttempts)
 			})
 		})
 	}

@@ -6,33 +6,25 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/internal/redact/redacttest"
 )
 
 // TestGeneratedTypesRoundTrip encodes a fully set value of every generated
 // type and decodes it back: the wire format keeps every value.
 func TestGeneratedTypesRoundTrip(t *testing.T) {
-	if len(generatedTypes) < 100 {
-		t.Fatalf("generatedTypes lists %d types", len(generatedTypes))
-	}
+	require.GreaterOrEqual(t, len(generatedTypes), 100, "generatedTypes lists %d types", len(generatedTypes))
 	for _, typ := range generatedTypes {
 		t.Run(typ.Name(), func(t *testing.T) {
 			p, _ := redacttest.Fill(typ)
 			b, err := json.Marshal(p.Interface())
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			back := reflect.New(typ)
-			if err := json.Unmarshal(b, back.Interface()); err != nil {
-				t.Fatal(err)
-			}
+			err = json.Unmarshal(b, back.Interface())
+			require.NoError(t, err)
 			b2, err := json.Marshal(back.Interface())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(b, b2) {
-				t.Fatalf("round trip changed the value:\n%s\n%s", b, b2)
-			}
+			require.NoError(t, err)
+			require.True(t, bytes.Equal(b, b2), "round trip changed the value:\n%s\n%s", b, b2)
 		})
 	}
 }

@@ -23,6 +23,8 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
 )
@@ -51,9 +53,7 @@ var attendanceFixtures = map[string]string{
 func TestAttendanceFixturesValidate(t *testing.T) {
 	t.Parallel()
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	names := make([]string, 0, len(attendanceFixtures))
 	for n := range attendanceFixtures {
 		names = append(names, n)
@@ -70,9 +70,8 @@ func TestAttendanceFixturesValidate(t *testing.T) {
 			t.Errorf("%s: %s documents no success body", name, op.ID)
 			continue
 		}
-		if err := s.ValidateResponse(context.Background(), op, status, fixture(t, name)); err != nil {
-			t.Errorf("%s does not validate against %s: %v", name, op.ID, err)
-		}
+		err := s.ValidateResponse(context.Background(), op, status, fixture(t, name))
+		assert.NoError(t, err, "%s does not validate against %s", name, op.ID)
 	}
 	// The quirks bodies really are off the documents (else they test nothing).
 	for name, opID := range map[string]string{
@@ -81,9 +80,8 @@ func TestAttendanceFixturesValidate(t *testing.T) {
 	} {
 		op := s.ByID(opID)
 		status, _ := successSchema(op)
-		if err := s.ValidateResponse(context.Background(), op, status, fixture(t, name)); err == nil {
-			t.Errorf("%s validates against %s: it is meant to carry Zoom's quirks", name, opID)
-		}
+		err := s.ValidateResponse(context.Background(), op, status, fixture(t, name))
+		assert.Error(t, err, "%s validates against %s: it is meant to carry Zoom's quirks", name, opID)
 	}
 }
 
@@ -91,9 +89,7 @@ func TestAttendanceFixturesValidate(t *testing.T) {
 func utc(t *testing.T, s string) time.Time {
 	t.Helper()
 	tt, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return tt
 }
 
@@ -150,9 +146,7 @@ func TestAttendanceWebinarRegistrants(t *testing.T) {
 					"a.okafor@example.org": "9tboDiHUQAeOnbmudzWa5g https://example.zoom.us/w/85746065123?tk=abc.def 380986",
 					"jchill@example.com":   "_f08HhPJS82MIVLuuFaJPg https://example.zoom.us/w/85746065123?tk=ghi.jkl 380987",
 				}
-				if !reflect.DeepEqual(got, want) {
-					t.Errorf("registrants = %v", got)
-				}
+				assert.Equal(t, want, got, "registrants = %v", got)
 			},
 		},
 		{
@@ -165,9 +159,9 @@ func TestAttendanceWebinarRegistrants(t *testing.T) {
 			query: "status=pending&page_size=2&occurrence_id=1764604800000",
 			check: func(t *testing.T, out any) {
 				l := out.(*RegistrantList)
-				if l.TotalRecords != 3 || l.NextPageToken != "Tva2CuIdTgsv8wAnhyAdU3m06Y2HuLQtlh3" || len(l.Registrants) != 2 {
-					t.Fatalf("list = %+v", l)
-				}
+				require.Equal(t, 3, l.TotalRecords, "list = %+v", l)
+				require.Equal(t, "Tva2CuIdTgsv8wAnhyAdU3m06Y2HuLQtlh3", l.NextPageToken, "list = %+v", l)
+				require.Len(t, l.Registrants, 2, "list = %+v", l)
 				r := l.Registrants[0]
 				if r.ID != "9tboDiHUQAeOnbmudzWa5g" || r.Status != RegistrantStatusPending || r.Email != "a.okafor@example.org" ||
 					r.ParticipantPinCode != 380986 || !r.CreateTime.Equal(utc(t, "2026-11-02T14:03:17Z")) ||
@@ -290,9 +284,11 @@ func TestAttendanceMeetingRegistrants(t *testing.T) {
 			method: "POST", path: "/meetings/85746065/registrants", query: "occurrence_ids=1648194360000",
 			body: `{"email":"jchill@example.com","first_name":"Jill","custom_questions":[{"title":"Specialty","value":"Oncology"}]}`,
 			check: func(t *testing.T, out any) {
-				if r := out.(*MeetingRegistration); r.ID != 85746065 || r.RegistrantID != "fdgsfh2ey82fuh" || r.ParticipantPinCode != 380986 || r.Topic != "Tumor board" {
-					t.Errorf("registration = %+v", r)
-				}
+				r := out.(*MeetingRegistration)
+				assert.Equal(t, ID(85746065), r.ID, "registration = %+v", r)
+				assert.Equal(t, "fdgsfh2ey82fuh", r.RegistrantID, "registration = %+v", r)
+				assert.Equal(t, int64(380986), r.ParticipantPinCode, "registration = %+v", r)
+				assert.Equal(t, "Tumor board", r.Topic, "registration = %+v", r)
 			},
 		},
 		{
@@ -458,9 +454,8 @@ func TestAttendanceArgumentErrors(t *testing.T) {
 	// Thirty is allowed.
 	c, mt, rec := setupRec(t)
 	replyJSON(mt, http.StatusCreated, []byte(`{"registrants":[]}`))
-	if _, _, err := c.Webinars.AddBatchRegistrants(ctx, 85746065123, &AddBatchRegistrantsRequest{Registrants: batch(30)}); err != nil {
-		t.Fatalf("30 registrants: %v", err)
-	}
+	_, _, err := c.Webinars.AddBatchRegistrants(ctx, 85746065123, &AddBatchRegistrantsRequest{Registrants: batch(30)})
+	require.NoError(t, err, "30 registrants")
 	var sent AddBatchRegistrantsRequest
 	if err := json.Unmarshal(rec.last(t).Body, &sent); err != nil || len(sent.Registrants) != 30 {
 		t.Errorf("sent %d registrants (%v), want 30", len(sent.Registrants), err)
@@ -653,30 +648,24 @@ func TestAttendancePastAndReportInstanceIDs(t *testing.T) {
 				c, mt, rec := setupRec(t)
 				replyJSON(mt, http.StatusOK, fixture(t, o.resp))
 				out, err := o.call(context.Background(), c, id.id)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				r := rec.last(t)
 				if want := fmt.Sprintf(o.path, id.seg); r.Method != http.MethodGet || r.Path != want {
 					t.Errorf("request = %s %s, want GET %s", r.Method, r.Path, want)
 				}
 				gotQ, _ := url.ParseQuery(r.Query)
 				wantQ, _ := url.ParseQuery(o.query)
-				if !reflect.DeepEqual(gotQ, wantQ) {
-					t.Errorf("query = %q, want %q", r.Query, o.query)
-				}
+				assert.Equal(t, wantQ, gotQ, "query = %q, want %q", r.Query, o.query)
 				// What Zoom receives: the path unescaped once still names the
 				// UUID escaped once when it had to be double-encoded.
 				seg := strings.TrimPrefix(r.Path, strings.SplitN(o.path, "%s", 2)[0])
 				seg, _, _ = strings.Cut(seg, "/")
 				once, err := url.PathUnescape(seg)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				if s := string(id.id); strings.HasPrefix(s, "/") || strings.Contains(s, "//") {
-					if twice, _ := url.PathUnescape(once); twice != s || strings.Contains(once, "+") {
-						t.Errorf("segment %q does not decode twice to %q (once: %q)", seg, s, once)
-					}
+					twice, _ := url.PathUnescape(once)
+					assert.Equal(t, s, twice, "segment %q does not decode twice to %q (once: %q)", seg, s, once)
+					assert.NotContains(t, once, "+", "segment %q does not decode twice to %q (once: %q)", seg, s, once)
 				} else if once != s {
 					t.Errorf("segment %q decodes to %q, want %q", seg, once, s)
 				}
@@ -688,9 +677,10 @@ func TestAttendancePastAndReportInstanceIDs(t *testing.T) {
 
 func checkPastParticipants(t *testing.T, l *ParticipantList) {
 	t.Helper()
-	if l.TotalRecords != 4 || l.PageSize != 30 || l.NextPageToken != "" || len(l.Participants) != 4 {
-		t.Fatalf("list = %+v", l)
-	}
+	require.Equal(t, 4, l.TotalRecords, "list = %+v", l)
+	require.Equal(t, 30, l.PageSize, "list = %+v", l)
+	require.Equal(t, "", l.NextPageToken, "list = %+v", l)
+	require.Len(t, l.Participants, 4, "list = %+v", l)
 	p := l.Participants
 	// A rejoin: the same person twice, with two user_ids and durations.
 	if p[0].ID != p[1].ID || p[0].UserID == p[1].UserID || p[0].RegistrantID != "9tboDiHUQAeOnbmudzWa5g" || p[1].RegistrantID != p[0].RegistrantID {
@@ -700,13 +690,15 @@ func checkPastParticipants(t *testing.T, l *ParticipantList) {
 		t.Errorf("durations %d+%d, failover %v %v", p[0].Duration, p[1].Duration, p[0].Failover, p[1].Failover)
 	}
 	for _, x := range p {
-		if got := int(x.LeaveTime.Sub(x.JoinTime.Time) / time.Second); got != x.Duration {
-			t.Errorf("%s: leave-join = %ds, duration %d", x.Name, got, x.Duration)
-		}
+		got := int(x.LeaveTime.Sub(x.JoinTime.Time) / time.Second)
+		assert.Equal(t, x.Duration, got, "%s: leave-join = %ds, duration %d", x.Name, got, x.Duration)
 	}
-	if g := p[2]; g.UserEmail != "" || g.ID != "" || g.Name != "iPhone (guest)" || g.Status != ParticipantStatusInWaitingRoom || g.Duration != 270 {
-		t.Errorf("guest = %+v", g)
-	}
+	g := p[2]
+	assert.Equal(t, "", g.UserEmail, "guest = %+v", g)
+	assert.Equal(t, "", g.ID, "guest = %+v", g)
+	assert.Equal(t, "iPhone (guest)", g.Name, "guest = %+v", g)
+	assert.Equal(t, ParticipantStatusInWaitingRoom, g.Status, "guest = %+v", g)
+	assert.Equal(t, 270, g.Duration, "guest = %+v", g)
 	if h := p[3]; !h.InternalUser || h.UserEmail != "dr.lee@example.org" || h.Status != ParticipantStatusInMeeting || !h.JoinTime.Equal(utc(t, "2026-11-17T15:50:00Z")) {
 		t.Errorf("panelist = %+v", h)
 	}
@@ -714,9 +706,10 @@ func checkPastParticipants(t *testing.T, l *ParticipantList) {
 
 func checkMeetingParticipantsReport(t *testing.T, r *MeetingParticipantsReport) {
 	t.Helper()
-	if r.TotalRecords != 5 || r.PageSize != 300 || r.PageCount != 1 || len(r.Participants) != 5 {
-		t.Fatalf("report = %+v", r)
-	}
+	require.Equal(t, 5, r.TotalRecords, "report = %+v", r)
+	require.Equal(t, 300, r.PageSize, "report = %+v", r)
+	require.Equal(t, 1, r.PageCount, "report = %+v", r)
+	require.Len(t, r.Participants, 5, "report = %+v", r)
 	want := []ReportParticipant{
 		{ID: "30R7kT7bTIKSNUFEuH_Qlg", UserID: "16778240", ParticipantUserID: "30R7kT7bTIKSNUFEuH_Qlg", Name: "Adaeze Okafor", UserEmail: "a.okafor@example.org",
 			JoinTime: NewTime(utc(t, "2026-11-17T15:58:10Z")), LeaveTime: NewTime(utc(t, "2026-11-17T16:25:41Z")), Duration: 1651, Status: ParticipantStatusInMeeting, RegistrantID: "9tboDiHUQAeOnbmudzWa5g"},
@@ -728,60 +721,53 @@ func checkMeetingParticipantsReport(t *testing.T, r *MeetingParticipantsReport) 
 			JoinTime: NewTime(utc(t, "2026-11-17T15:50:00Z")), LeaveTime: NewTime(utc(t, "2026-11-17T17:02:00Z")), Duration: 4320, Status: ParticipantStatusInMeeting},
 	}
 	for i := range want {
-		if !reflect.DeepEqual(r.Participants[i], want[i]) {
-			t.Errorf("participant %d =\n%+v\nwant\n%+v", i, r.Participants[i], want[i])
-		}
+		assert.Equal(t, want[i], r.Participants[i], "participant %d =\n%+v\nwant\n%+v", i, r.Participants[i], want[i])
 	}
 	// Attendance per registrant, summed over rejoins.
 	total := map[string]int{}
 	for _, p := range r.Participants {
 		total[p.RegistrantID] += p.Duration
 	}
-	if total["9tboDiHUQAeOnbmudzWa5g"] != 3700 {
-		t.Errorf("attendance = %v", total)
-	}
+	assert.Equal(t, 3700, total["9tboDiHUQAeOnbmudzWa5g"], "attendance = %v", total)
 }
 
 func checkWebinarParticipantsReport(t *testing.T, r *WebinarParticipantsReport) {
 	t.Helper()
-	if r.TotalRecords != 3 || len(r.Participants) != 3 {
-		t.Fatalf("report = %+v", r)
-	}
+	require.Equal(t, 3, r.TotalRecords, "report = %+v", r)
+	require.Len(t, r.Participants, 3, "report = %+v", r)
 	total := map[string]int{}
 	for _, p := range r.Participants {
 		total[p.RegistrantID] += p.Duration
-		if got := int(p.LeaveTime.Sub(p.JoinTime.Time) / time.Second); got != p.Duration {
-			t.Errorf("%s: leave-join = %ds, duration %d", p.Name, got, p.Duration)
-		}
+		got := int(p.LeaveTime.Sub(p.JoinTime.Time) / time.Second)
+		assert.Equal(t, p.Duration, got, "%s: leave-join = %ds, duration %d", p.Name, got, p.Duration)
 	}
 	if total["9tboDiHUQAeOnbmudzWa5g"] != 3508 || total["_f08HhPJS82MIVLuuFaJPg"] != 2910 || len(total) != 2 {
 		t.Errorf("attendance = %v", total)
 	}
-	if p := r.Participants[0]; p.ParticipantUserID != "30R7kT7bTIKSNUFEuH_Qlg" || p.UserEmail != "a.okafor@example.org" || p.UserID != "16778240" {
-		t.Errorf("participant = %+v", p)
-	}
+	p := r.Participants[0]
+	assert.Equal(t, "30R7kT7bTIKSNUFEuH_Qlg", p.ParticipantUserID, "participant = %+v", p)
+	assert.Equal(t, "a.okafor@example.org", p.UserEmail, "participant = %+v", p)
+	assert.Equal(t, "16778240", p.UserID, "participant = %+v", p)
 }
 
 func checkRecordingGet(t *testing.T, r *MeetingRecordings) {
 	t.Helper()
-	if r.ID != 85746065 || r.UUID != "/ajXp112QmuoKj4854875==" || r.RecordingCount != 2 || r.TotalSize != 184467 || r.Duration != 61 || r.Type != "2" {
-		t.Errorf("recordings = %+v", r)
-	}
+	assert.Equal(t, ID(85746065), r.ID, "recordings = %+v", r)
+	assert.Equal(t, "/ajXp112QmuoKj4854875==", r.UUID, "recordings = %+v", r)
+	assert.Equal(t, 2, r.RecordingCount, "recordings = %+v", r)
+	assert.Equal(t, int64(184467), r.TotalSize, "recordings = %+v", r)
+	assert.Equal(t, 61, r.Duration, "recordings = %+v", r)
+	assert.Equal(t, "2", r.Type, "recordings = %+v", r)
 	const token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzUxMiJ9.secret.sig"
-	if r.DownloadAccessToken.Reveal() != token || string(r.DownloadAccessToken) != token {
-		t.Errorf("download_access_token = %q", r.DownloadAccessToken.Reveal())
-	}
+	assert.Equal(t, token, r.DownloadAccessToken.Reveal(), "download_access_token = %q", r.DownloadAccessToken.Reveal())
+	assert.Equal(t, token, string(r.DownloadAccessToken), "download_access_token = %q", r.DownloadAccessToken.Reveal())
 	for _, s := range []string{fmt.Sprint(r.DownloadAccessToken), fmt.Sprintf("%+v", *r), fmt.Sprintf("%#v", *r), fmt.Sprintf("%v", r.RecordingPlayPasscode)} {
-		if strings.Contains(s, "secret.sig") || strings.Contains(s, "yNYIS408") {
-			t.Errorf("a secret prints: %s", s)
-		}
+		assert.NotContains(t, s, "secret.sig", "a secret prints: %s", s)
+		assert.NotContains(t, s, "yNYIS408", "a secret prints: %s", s)
 	}
-	if fmt.Sprint(r.DownloadAccessToken) != "REDACTED" || r.Password != "" {
-		t.Errorf("token prints %q, password %q", r.DownloadAccessToken, r.Password)
-	}
-	if len(r.RecordingFiles) != 2 {
-		t.Fatalf("files = %+v", r.RecordingFiles)
-	}
+	assert.Equal(t, "REDACTED", fmt.Sprint(r.DownloadAccessToken), "token prints %q, password %q", r.DownloadAccessToken, r.Password)
+	assert.Equal(t, Secret(""), r.Password, "token prints %q, password %q", r.DownloadAccessToken, r.Password)
+	require.Len(t, r.RecordingFiles, 2, "files = %+v", r.RecordingFiles)
 	f := r.RecordingFiles[0]
 	if f.FileType != RecordingFileTypeM4A || f.FileExtension != RecordingFileExtensionM4A || f.FileSize != 184000 || f.DownloadURL != "https://example.zoom.us/rec/download/m4a" ||
 		f.RecordingType != RecordingTypeAudioOnly || f.Status != RecordingFileStatusCompleted || f.RecordingEnd.Sub(f.RecordingStart.Time) != 59*time.Minute+30*time.Second {
@@ -830,14 +816,11 @@ func TestAttendancePastInstances(t *testing.T) {
 	c, mt, rec := setupRec(t)
 	replyJSON(mt, http.StatusOK, fixture(t, "attendance/past_webinar_instances.json"))
 	l, _, err := c.Webinars.ListPastInstances(context.Background(), 85746065123)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var paths []string
 	for _, w := range l.Webinars {
-		if _, _, err := c.Reports.ListWebinarParticipants(context.Background(), InstanceID(w.UUID), nil); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := c.Reports.ListWebinarParticipants(context.Background(), InstanceID(w.UUID), nil)
+		require.NoError(t, err)
 		paths = append(paths, rec.last(t).Path)
 	}
 	want := []string{
@@ -845,9 +828,7 @@ func TestAttendancePastInstances(t *testing.T) {
 		"/report/webinars/aB%252F%252FcD==/participants",
 		"/report/webinars/4444AAAiAAAAAiAiAiiAii==/participants",
 	}
-	if !reflect.DeepEqual(paths, want) {
-		t.Errorf("paths = %q", paths)
-	}
+	assert.Equal(t, want, paths, "paths = %q", paths)
 }
 
 func TestAttendanceRecordingsList(t *testing.T) {
@@ -868,9 +849,12 @@ func TestAttendanceRecordingsList(t *testing.T) {
 				t.Fatalf("list = %+v", l)
 			}
 			m := l.Meetings[0]
-			if m.ID != 85746065123 || m.UUID != "aB//cD==" || m.RecordingCount != 2 || m.TotalSize != 529758816 || m.Type != "5" || len(m.RecordingFiles) != 2 {
-				t.Fatalf("meeting = %+v", m)
-			}
+			require.Equal(t, ID(85746065123), m.ID, "meeting = %+v", m)
+			require.Equal(t, "aB//cD==", m.UUID, "meeting = %+v", m)
+			require.Equal(t, 2, m.RecordingCount, "meeting = %+v", m)
+			require.Equal(t, int64(529758816), m.TotalSize, "meeting = %+v", m)
+			require.Equal(t, "5", m.Type, "meeting = %+v", m)
+			require.Len(t, m.RecordingFiles, 2, "meeting = %+v", m)
 			var size float64
 			for _, f := range m.RecordingFiles {
 				size += f.FileSize
@@ -882,9 +866,7 @@ func TestAttendanceRecordingsList(t *testing.T) {
 				f.RecordingEnd.Sub(f.RecordingStart.Time) != time.Hour+2*time.Minute+2*time.Second {
 				t.Errorf("transcript = %+v", f)
 			}
-			if size != 529758816 {
-				t.Errorf("file sizes sum to %v", size)
-			}
+			assert.Equal(t, float64(529758816), size, "file sizes sum to %v", size)
 		},
 	}})
 }
@@ -899,15 +881,13 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 		replyJSON(mt, http.StatusOK, fixture(t, "attendance/report_meetings.json"))
 		from := today.AddDays(-23)
 		r, _, err := c.Reports.ListMeetings(ctx, "host@example.org", &ListMeetingsReportOptions{From: from, To: today, Type: MeetingsReportTypePast, PageSize: 30})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		req := rec.last(t)
 		q, _ := url.ParseQuery(req.Query)
 		want := url.Values{"from": {from.String()}, "to": {today.String()}, "type": {"past"}, "page_size": {"30"}}
-		if req.Path != "/report/users/host@example.org/meetings" || !reflect.DeepEqual(q, want) || req.OpID != "reportMeetings" {
-			t.Errorf("request = %s ? %s (%s)", req.Path, req.Query, req.OpID)
-		}
+		assert.Equal(t, "/report/users/host@example.org/meetings", req.Path, "request = %s ? %s (%s)", req.Path, req.Query, req.OpID)
+		assert.Equal(t, want, q, "request = %s ? %s (%s)", req.Path, req.Query, req.OpID)
+		assert.Equal(t, "reportMeetings", req.OpID, "request = %s ? %s (%s)", req.Path, req.Query, req.OpID)
 		if r.From != (Date{2026, time.November, 1}) || r.To != (Date{2026, time.November, 24}) || len(r.Meetings) != 2 {
 			t.Fatalf("report = %+v", r)
 		}
@@ -929,12 +909,10 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 		}
 		c, mt, rec := setupRec(t)
 		replyJSON(mt, http.StatusOK, fixture(t, "attendance/report_meetings.json"))
-		if _, _, err := c.Reports.ListMeetings(ctx, "me", &ListMeetingsReportOptions{From: from, To: to}); err != nil {
-			t.Fatal(err)
-		}
-		if q := rec.last(t).Query; q != "from=2026-11-01&to=2026-11-24" {
-			t.Errorf("query = %q", q)
-		}
+		_, _, err := c.Reports.ListMeetings(ctx, "me", &ListMeetingsReportOptions{From: from, To: to})
+		require.NoError(t, err)
+		q := rec.last(t).Query
+		assert.Equal(t, "from=2026-11-01&to=2026-11-24", q, "query = %q", q)
 	})
 	for _, tc := range []struct {
 		name     string
@@ -952,21 +930,17 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 			c, _, rec := setupRec(t)
 			_, _, err := c.Reports.ListMeetings(ctx, "me", &ListMeetingsReportOptions{From: tc.from, To: tc.to})
 			var ae *ArgumentError
-			if !errors.As(err, &ae) || !errors.Is(err, ErrInvalidArgument) {
-				t.Fatalf("err = %v, want an *ArgumentError", err)
-			}
-			if ae.Arg != tc.arg || ae.Operation != "reportMeetings" || !strings.Contains(err.Error(), ae.Reason) {
-				t.Errorf("err = %#v (%v), want Arg %q", ae, err, tc.arg)
-			}
-			if n := len(rec.requests()); n != 0 {
-				t.Errorf("%d requests sent", n)
-			}
+			require.ErrorAs(t, err, &ae, "err = %v, want an *ArgumentError", err)
+			require.ErrorIs(t, err, ErrInvalidArgument, "err = %v, want an *ArgumentError", err)
+			assert.Equal(t, tc.arg, ae.Arg, "err = %#v (%v), want Arg %q", ae, err, tc.arg)
+			assert.Equal(t, "reportMeetings", ae.Operation, "err = %#v (%v), want Arg %q", ae, err, tc.arg)
+			assert.Contains(t, err.Error(), ae.Reason, "err = %#v (%v), want Arg %q", ae, err, tc.arg)
+			n := len(rec.requests())
+			assert.Equal(t, 0, n, "%d requests sent", n)
 			// The iterator refuses the same way, as its one item.
 			var errs []error
 			for m, err := range c.Reports.ListMeetingsAll(ctx, "me", &ListMeetingsReportOptions{From: tc.from, To: tc.to}) {
-				if m != nil {
-					t.Error("item with an invalid window")
-				}
+				assert.Nil(t, m, "item with an invalid window")
 				errs = append(errs, err)
 			}
 			if len(errs) != 1 || !errors.Is(errs[0], ErrInvalidArgument) || len(rec.requests()) != 0 {
@@ -983,9 +957,7 @@ func TestAttendanceReportMeetingsDateWindow(t *testing.T) {
 func TestAttendanceDateRuleOptions(t *testing.T) {
 	t.Parallel()
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	today := DateOf(time.Now().UTC())
 	seen := map[string]bool{}
 	for _, m := range apiMethods(t) {
@@ -996,9 +968,7 @@ func TestAttendanceDateRuleOptions(t *testing.T) {
 		t.Run(m.Service+"."+m.Name, func(t *testing.T) {
 			c, _, rec := setupRec(t)
 			meth := reflect.ValueOf(c).Elem().FieldByName(strings.TrimSuffix(m.Service, "Service")).MethodByName(m.Name)
-			if !meth.IsValid() {
-				t.Fatalf("no method %s.%s", m.Service, m.Name)
-			}
+			require.True(t, meth.IsValid(), "no method %s.%s", m.Service, m.Name)
 			args, _ := methodArgs(t, s.ByID(m.OpID), meth)
 			var opts reflect.Value
 			for _, a := range args {
@@ -1006,17 +976,13 @@ func TestAttendanceDateRuleOptions(t *testing.T) {
 					opts = a.Elem()
 				}
 			}
-			if !opts.IsValid() {
-				t.Fatalf("%s has no options", m.OpID)
-			}
+			require.True(t, opts.IsValid(), "%s has no options", m.OpID)
 			tags := map[string]string{}
 			for i := range opts.NumField() {
 				f := opts.Type().Field(i)
 				name, _, _ := strings.Cut(f.Tag.Get("url"), ",")
 				if name == "from" || name == "to" {
-					if f.Type != reflect.TypeFor[Date]() {
-						t.Errorf("%s.%s is %s, want zoom.Date", opts.Type().Name(), f.Name, f.Type)
-					}
+					assert.Equal(t, reflect.TypeFor[Date](), f.Type, "%s.%s is %s, want zoom.Date", opts.Type().Name(), f.Name, f.Type)
 					tags[name] = f.Name
 				}
 			}
@@ -1031,9 +997,8 @@ func TestAttendanceDateRuleOptions(t *testing.T) {
 			if !errors.As(err, &ae) || ae.Operation != m.OpID || ae.Arg != "from/to" {
 				t.Errorf("err = %v, want a from/to *ArgumentError", err)
 			}
-			if n := len(rec.requests()); n != 0 {
-				t.Errorf("%d requests sent", n)
-			}
+			n := len(rec.requests())
+			assert.Equal(t, 0, n, "%d requests sent", n)
 		})
 	}
 	for id := range dateRules {
@@ -1172,18 +1137,13 @@ func TestAttendanceIterators(t *testing.T) {
 				mt.RegisterNoResponder(responder("none"))
 				var ids []string
 				for id, err := range tc.all(ctx, c) {
-					if err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, err)
 					ids = append(ids, id)
 				}
-				if got := strings.Join(ids, ","); got != "i0,i1,i2,i3,i4,i5" {
-					t.Errorf("ids = %s", got)
-				}
+				got := strings.Join(ids, ",")
+				assert.Equal(t, "i0,i1,i2,i3,i4,i5", got, "ids = %s", got)
 				reqs := rec.requests()
-				if len(reqs) != 3 {
-					t.Fatalf("%d requests, want 3", len(reqs))
-				}
+				require.Len(t, reqs, 3, "%d requests, want 3", len(reqs))
 				for i, tok := range []string{"", "p1", "p2"} {
 					q, _ := url.ParseQuery(reqs[i].Query)
 					want := url.Values{"page_size": {"2"}}
@@ -1193,9 +1153,8 @@ func TestAttendanceIterators(t *testing.T) {
 					if tok != "" {
 						want.Set("next_page_token", tok)
 					}
-					if !reflect.DeepEqual(q, want) || reqs[i].Path != tc.path {
-						t.Errorf("request %d = %s ? %s, want %s ? %s", i, reqs[i].Path, reqs[i].Query, tc.path, want.Encode())
-					}
+					assert.Equal(t, want, q, "request %d = %s ? %s, want %s ? %s", i, reqs[i].Path, reqs[i].Query, tc.path, want.Encode())
+					assert.Equal(t, tc.path, reqs[i].Path, "request %d = %s ? %s, want %s ? %s", i, reqs[i].Path, reqs[i].Query, tc.path, want.Encode())
 				}
 			})
 			t.Run("stop early", func(t *testing.T) {
@@ -1203,9 +1162,7 @@ func TestAttendanceIterators(t *testing.T) {
 				mt.RegisterNoResponder(responder("none"))
 				var ids []string
 				for id, err := range tc.all(ctx, c) {
-					if err != nil {
-						t.Fatal(err)
-					}
+					require.NoError(t, err)
 					ids = append(ids, id)
 					if len(ids) == 3 {
 						break
@@ -1222,9 +1179,7 @@ func TestAttendanceIterators(t *testing.T) {
 				var errs []error
 				for id, err := range tc.all(ctx, c) {
 					if err != nil {
-						if id != "" {
-							t.Error("item with the error")
-						}
+						assert.Equal(t, "", id, "item with the error")
 						errs = append(errs, err)
 						continue
 					}
@@ -1249,9 +1204,8 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 	quirks := fixture(t, "attendance/report_participants_quirks.json")
 	checkQuirkParticipants := func(t *testing.T, total int, p []ReportParticipant) {
 		t.Helper()
-		if total != 4 || len(p) != 4 {
-			t.Fatalf("total %d, %d participants", total, len(p))
-		}
+		require.Equal(t, 4, total, "total %d, %d participants", total, len(p))
+		require.Len(t, p, 4, "total %d, %d participants", total, len(p))
 		if p[0].Duration != 1651 || p[0].UserID != "16778240" || p[0].RegistrantID != "9tboDiHUQAeOnbmudzWa5g" ||
 			!p[0].JoinTime.Equal(utc(t, "2026-11-17T15:58:10.66Z")) || !p[0].LeaveTime.Equal(utc(t, "2026-11-17T16:25:41Z")) {
 			t.Errorf("participant 0 = %+v", p[0])
@@ -1281,9 +1235,9 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			},
 			func(t *testing.T, out any) {
 				r := out.(*MeetingParticipantsReport)
-				if r.PageSize != 300 || r.PageCount != 1 || r.NextPageToken != "" {
-					t.Errorf("report = %+v", r)
-				}
+				assert.Equal(t, 300, r.PageSize, "report = %+v", r)
+				assert.Equal(t, 1, r.PageCount, "report = %+v", r)
+				assert.Equal(t, "", r.NextPageToken, "report = %+v", r)
 				checkQuirkParticipants(t, r.TotalRecords, r.Participants)
 			}},
 		{"Reports.ListWebinarParticipants", string(quirks),
@@ -1304,17 +1258,17 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			},
 			func(t *testing.T, out any) {
 				l := out.(*ParticipantList)
-				if l.TotalRecords != 2 || l.PageSize != 30 || len(l.Participants) != 2 {
-					t.Fatalf("list = %+v", l)
-				}
+				require.Equal(t, 2, l.TotalRecords, "list = %+v", l)
+				require.Equal(t, 30, l.PageSize, "list = %+v", l)
+				require.Len(t, l.Participants, 2, "list = %+v", l)
 				p := l.Participants
 				if p[0].ID != "12345" || p[0].UserID != "16778240" || p[0].RegistrantID != "987" || p[0].Duration != 1800 ||
 					p[0].Status != "in_breakout_room" || !p[0].LeaveTime.IsZero() || p[0].Name != "N" {
 					t.Errorf("participant 0 = %+v", p[0])
 				}
-				if p[1].LeaveTime.Sub(p[1].JoinTime.Time) != 30*time.Minute || p[1].Duration != 1800 || p[1].Status != ParticipantStatusInMeeting {
-					t.Errorf("participant 1 = %+v", p[1])
-				}
+				assert.Equal(t, 30*time.Minute, p[1].LeaveTime.Sub(p[1].JoinTime.Time), "participant 1 = %+v", p[1])
+				assert.Equal(t, 1800, p[1].Duration, "participant 1 = %+v", p[1])
+				assert.Equal(t, ParticipantStatusInMeeting, p[1].Status, "participant 1 = %+v", p[1])
 			}},
 		{"Meetings.ListPastParticipants", `{"participants":[{"id":"a","duration":"20","join_time":"2019-02-01T12:34:12.660Z","leave_time":"2019-03-01T12:34:12.660Z"}],"total_records":1}`,
 			func(ctx context.Context, c *Client) (any, error) {
@@ -1335,9 +1289,9 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			},
 			func(t *testing.T, out any) {
 				l := out.(*RegistrantList)
-				if l.TotalRecords != 2 || l.PageSize != 30 || len(l.Registrants) != 2 {
-					t.Fatalf("list = %+v", l)
-				}
+				require.Equal(t, 2, l.TotalRecords, "list = %+v", l)
+				require.Equal(t, 30, l.PageSize, "list = %+v", l)
+				require.Len(t, l.Registrants, 2, "list = %+v", l)
 				r := l.Registrants
 				if r[0].Status != "waitlisted" || !r[0].CreateTime.IsZero() || r[0].Language != "xx-XX" || r[0].Email != "a@example.com" ||
 					r[1].Status != RegistrantStatusApproved || !r[1].CreateTime.Equal(utc(t, "2026-11-02T14:03:17.123Z")) || r[1].CustomQuestions[0].Value != "1" {
@@ -1385,9 +1339,10 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 				return out, err
 			},
 			func(t *testing.T, out any) {
-				if r := out.(*MeetingRegistration); r.ID != 85746065 || r.ParticipantPinCode != 380986 || r.RegistrantID != "r1" {
-					t.Errorf("registration = %+v", r)
-				}
+				r := out.(*MeetingRegistration)
+				assert.Equal(t, ID(85746065), r.ID, "registration = %+v", r)
+				assert.Equal(t, int64(380986), r.ParticipantPinCode, "registration = %+v", r)
+				assert.Equal(t, "r1", r.RegistrantID, "registration = %+v", r)
 			}},
 		{"Webinars.GetRegistrantQuestions", `{"questions":[{"field_name":"favorite_color","required":true}],"custom_questions":[{"title":"T","type":"checkbox","required":true,"answers":null,"extra":1}],"unknown":[]}`,
 			func(ctx context.Context, c *Client) (any, error) {
@@ -1477,9 +1432,12 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 				if r.From != (Date{2026, time.November, 1}) || r.To != (Date{2026, time.November, 24}) || r.TotalRecords != 1 || len(r.Meetings) != 1 {
 					t.Fatalf("report = %+v", r)
 				}
-				if m := r.Meetings[0]; m.ID != 85746065 || m.ParticipantsCount != 4 || m.Duration != 61 || m.TotalMinutes != 150 || m.Type != 8 {
-					t.Errorf("meeting = %+v", m)
-				}
+				m := r.Meetings[0]
+				assert.Equal(t, ID(85746065), m.ID, "meeting = %+v", m)
+				assert.Equal(t, 4, m.ParticipantsCount, "meeting = %+v", m)
+				assert.Equal(t, 61, m.Duration, "meeting = %+v", m)
+				assert.Equal(t, 150, m.TotalMinutes, "meeting = %+v", m)
+				assert.Equal(t, 8, m.Type, "meeting = %+v", m)
 			}},
 		{"CloudRecordings.List", `{"from":"2026-11-01","to":"","total_records":"1","next_page_token":null,"meetings":[{"uuid":"u","id":"85746065","type":2,"total_size":"529758816","recording_count":"2","duration":"63",
 			"recording_files":[{"id":"f","file_type":"NEW_TYPE","recording_type":"new_view","status":"processing","recording_start":"","recording_end":"2026-11-17T17:02:03Z","download_url":"https://example.zoom.us/rec/download/f"}],"unknown":1}]}`,
@@ -1493,9 +1451,12 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 					t.Fatalf("list = %+v", l)
 				}
 				m := l.Meetings[0]
-				if m.ID != 85746065 || m.Type != "2" || m.TotalSize != 529758816 || m.RecordingCount != 2 || m.Duration != 63 || len(m.RecordingFiles) != 1 {
-					t.Fatalf("meeting = %+v", m)
-				}
+				require.Equal(t, ID(85746065), m.ID, "meeting = %+v", m)
+				require.Equal(t, "2", m.Type, "meeting = %+v", m)
+				require.Equal(t, int64(529758816), m.TotalSize, "meeting = %+v", m)
+				require.Equal(t, 2, m.RecordingCount, "meeting = %+v", m)
+				require.Equal(t, 63, m.Duration, "meeting = %+v", m)
+				require.Len(t, m.RecordingFiles, 1, "meeting = %+v", m)
 				if f := m.RecordingFiles[0]; f.FileType != "NEW_TYPE" || f.RecordingType != "new_view" || !f.RecordingStart.IsZero() || f.RecordingEnd.IsZero() || f.DownloadURL == "" {
 					t.Errorf("file = %+v", f)
 				}
@@ -1512,9 +1473,7 @@ func TestAttendanceLenientDecoding(t *testing.T) {
 			c, mt := setup(t)
 			replyJSON(mt, http.StatusOK, []byte(tc.body))
 			out, err := tc.call(context.Background(), c)
-			if err != nil {
-				t.Fatalf("decoding failed: %v", err)
-			}
+			require.NoError(t, err, "decoding failed")
 			tc.check(t, out)
 		})
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestGroupsService(t *testing.T) {
@@ -127,14 +129,10 @@ func TestGroupsListMembersAll(t *testing.T) {
 	})
 	var ids []string
 	for m, err := range c.Groups.ListMembersAll(context.Background(), "g1", &ListGroupMembersOptions{PageSize: 2}) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ids = append(ids, m.ID)
 	}
-	if strings.Join(ids, "") != "abc" {
-		t.Errorf("ids = %v", ids)
-	}
+	assert.Equal(t, "abc", strings.Join(ids, ""), "ids = %v", ids)
 }
 
 func TestRolesService(t *testing.T) {
@@ -148,9 +146,9 @@ func TestRolesService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/roles/list.json"),
 			method: "GET", path: "/roles", query: "type=common",
 			check: func(t *testing.T, out any) {
-				if l := out.(*RoleList); len(l.Roles) < 3 || l.Roles[0].Name != "Owner" {
-					t.Errorf("roles = %+v", l)
-				}
+				l := out.(*RoleList)
+				assert.GreaterOrEqual(t, len(l.Roles), 3, "roles = %+v", l)
+				assert.Equal(t, "Owner", l.Roles[0].Name, "roles = %+v", l)
 			},
 		},
 		{
@@ -216,9 +214,8 @@ func TestRolesService(t *testing.T) {
 			check: func(t *testing.T, out any) {
 				// zoom_rb's body has "ids" as an array where the documents
 				// say string: the mismatch decodes without error.
-				if a := out.(*AddedRoleMembers); a == nil {
-					t.Error("nil result")
-				}
+				a := out.(*AddedRoleMembers)
+				assert.NotNil(t, a, "nil result")
 			},
 		},
 		{
@@ -264,9 +261,8 @@ func TestContactsService(t *testing.T) {
 			resp:   []byte(`{"id":"u1","email":"a@example.com","presence_status":"Do_Not_Disturb"}`),
 			method: "GET", path: "/chat/users/me/contacts/a@example.com", query: "query_presence_status=true",
 			check: func(t *testing.T, out any) {
-				if u := out.(*UserContact); u.PresenceStatus != PresenceDoNotDisturb {
-					t.Errorf("contact = %+v", u)
-				}
+				u := out.(*UserContact)
+				assert.Equal(t, PresenceDoNotDisturb, u.PresenceStatus, "contact = %+v", u)
 			},
 		},
 	})

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestMeetingsService(t *testing.T) {
@@ -40,18 +42,16 @@ func TestMeetingsService(t *testing.T) {
 				"settings":{"join_before_host":false,"approval_type":0,"audio":"voip","waiting_room":true}}`,
 			check: func(t *testing.T, out any) {
 				m := out.(*Meeting)
-				if m.ID != 91538056781 || m.Type != MeetingTypeScheduled || m.Status != MeetingStatusWaiting {
-					t.Errorf("meeting = %d %v %q", m.ID, m.Type, m.Status)
-				}
+				assert.Equal(t, ID(91538056781), m.ID, "meeting = %d %v %q", m.ID, m.Type, m.Status)
+				assert.Equal(t, MeetingTypeScheduled, m.Type, "meeting = %d %v %q", m.ID, m.Type, m.Status)
+				assert.Equal(t, MeetingStatusWaiting, m.Status, "meeting = %d %v %q", m.ID, m.Type, m.Status)
 				if m.Settings == nil || m.Settings.ApprovalType != ApprovalTypeNoRegistration {
 					t.Errorf("settings.approval_type = %+v", m.Settings)
 				}
-				if len(m.Settings.GlobalDialInNumbers) == 0 || m.Settings.GlobalDialInNumbers[0].Type != DialInNumberTypeToll {
-					t.Errorf("global_dial_in_numbers = %+v", m.Settings.GlobalDialInNumbers)
-				}
-				if !strings.Contains(m.StartURL.Reveal(), "zak=") || fmt.Sprint(m.StartURL) != "REDACTED" {
-					t.Errorf("start_url not kept secret: %v", m.StartURL)
-				}
+				assert.NotEmpty(t, m.Settings.GlobalDialInNumbers, "global_dial_in_numbers = %+v", m.Settings.GlobalDialInNumbers)
+				assert.Equal(t, DialInNumberTypeToll, m.Settings.GlobalDialInNumbers[0].Type, "global_dial_in_numbers = %+v", m.Settings.GlobalDialInNumbers)
+				assert.Contains(t, m.StartURL.Reveal(), "zak=", "start_url not kept secret: %v", m.StartURL)
+				assert.Equal(t, "REDACTED", fmt.Sprint(m.StartURL), "start_url not kept secret: %v", m.StartURL)
 			},
 		},
 		{
@@ -82,12 +82,11 @@ func TestMeetingsService(t *testing.T) {
 			method: "GET", path: "/meetings/85746065",
 			check: func(t *testing.T, out any) {
 				m := out.(*Meeting)
-				if m.ID != 85746065 {
-					t.Errorf("id sent as a string decoded as %d", m.ID)
-				}
-				if m.Type != MeetingType(99) || m.Type.String() != "MeetingType(99)" || m.Status != "archived" || m.Settings.Audio != "carrier_pigeon" {
-					t.Errorf("unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
-				}
+				assert.Equal(t, ID(85746065), m.ID, "id sent as a string decoded as %d", m.ID)
+				assert.Equal(t, MeetingType(99), m.Type, "unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
+				assert.Equal(t, "MeetingType(99)", m.Type.String(), "unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
+				assert.Equal(t, MeetingStatus("archived"), m.Status, "unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
+				assert.Equal(t, AudioType("carrier_pigeon"), m.Settings.Audio, "unknown enum values = %v %q %q", m.Type, m.Status, m.Settings.Audio)
 			},
 		},
 		{
@@ -144,9 +143,8 @@ func TestMeetingsService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/meeting/invitation.json"),
 			method: "GET", path: "/meetings/85746065/invitation",
 			check: func(t *testing.T, out any) {
-				if inv := out.(*MeetingInvitation); !strings.HasPrefix(inv.Invitation, "Team Member is inviting you") {
-					t.Errorf("invitation = %q", inv.Invitation)
-				}
+				inv := out.(*MeetingInvitation)
+				assert.True(t, strings.HasPrefix(inv.Invitation, "Team Member is inviting you"), "invitation = %q", inv.Invitation)
 			},
 		},
 		{
@@ -224,9 +222,10 @@ func TestMeetingsService(t *testing.T) {
 			resp:   []byte(`{"id":85746065,"uuid":"/gFYYRVHMRdSWzGZX6LsJA==","type":2,"participants_count":3,"start_time":"2026-02-01T10:00:00Z","end_time":"2026-02-01T10:30:00Z"}`),
 			method: "GET", path: "/past_meetings/%252FgFYYRVHMRdSWzGZX6LsJA==",
 			check: func(t *testing.T, out any) {
-				if p := out.(*PastMeeting); p.ID != 85746065 || p.ParticipantsCount != 3 || p.EndTime.Sub(p.StartTime.Time) != 30*time.Minute {
-					t.Errorf("past meeting = %+v", p)
-				}
+				p := out.(*PastMeeting)
+				assert.Equal(t, ID(85746065), p.ID, "past meeting = %+v", p)
+				assert.Equal(t, 3, p.ParticipantsCount, "past meeting = %+v", p)
+				assert.Equal(t, 30*time.Minute, p.EndTime.Sub(p.StartTime.Time), "past meeting = %+v", p)
 			},
 		},
 		{
@@ -351,26 +350,19 @@ func TestMeetingsListAll(t *testing.T) {
 		opts := &ListMeetingsOptions{Type: MeetingListTypeScheduled, PageSize: 2}
 		var topics []string
 		for m, err := range c.Meetings.ListAll(context.Background(), "me", opts) {
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			topics = append(topics, m.Topic)
 		}
-		if got := strings.Join(topics, ","); got != "m0,m1,m2,m3,m4,m5" {
-			t.Errorf("topics = %s", got)
-		}
-		if *opts != (ListMeetingsOptions{Type: MeetingListTypeScheduled, PageSize: 2}) {
-			t.Errorf("caller's options modified: %+v", opts)
-		}
+		got := strings.Join(topics, ",")
+		assert.Equal(t, "m0,m1,m2,m3,m4,m5", got, "topics = %s", got)
+		assert.Equal(t, (ListMeetingsOptions{Type: MeetingListTypeScheduled, PageSize: 2}), *opts, "caller's options modified: %+v", opts)
 		reqs := rec.requests()
-		if len(reqs) != 3 {
-			t.Fatalf("%d requests, want 3", len(reqs))
-		}
+		require.Len(t, reqs, 3, "%d requests, want 3", len(reqs))
 		for i, want := range []string{"", "p1", "p2"} {
 			q, _ := url.ParseQuery(reqs[i].Query)
-			if q.Get("next_page_token") != want || q.Get("type") != "scheduled" || q.Get("page_size") != "2" {
-				t.Errorf("request %d query = %q", i, reqs[i].Query)
-			}
+			assert.Equal(t, want, q.Get("next_page_token"), "request %d query = %q", i, reqs[i].Query)
+			assert.Equal(t, "scheduled", q.Get("type"), "request %d query = %q", i, reqs[i].Query)
+			assert.Equal(t, "2", q.Get("page_size"), "request %d query = %q", i, reqs[i].Query)
 		}
 	})
 	t.Run("stop early", func(t *testing.T) {
@@ -379,17 +371,14 @@ func TestMeetingsListAll(t *testing.T) {
 		mt.RegisterNoResponder(pagedResponder(t, "none"))
 		n := 0
 		for _, err := range c.Meetings.ListAll(context.Background(), "me", nil) {
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			n++
 			if n == 3 {
 				break
 			}
 		}
-		if got := len(rec.requests()); got != 2 {
-			t.Errorf("%d requests after 3 items, want 2 (lazy paging)", got)
-		}
+		got := len(rec.requests())
+		assert.Equal(t, 2, got, "%d requests after 3 items, want 2 (lazy paging)", got)
 	})
 	t.Run("error mid-way", func(t *testing.T) {
 		t.Parallel()
@@ -399,9 +388,7 @@ func TestMeetingsListAll(t *testing.T) {
 		var errs []error
 		for m, err := range c.Meetings.ListAll(context.Background(), "me", nil) {
 			if err != nil {
-				if m != nil {
-					t.Error("non-nil item with error")
-				}
+				assert.Nil(t, m, "non-nil item with error")
 				errs = append(errs, err)
 				continue
 			}
@@ -417,9 +404,7 @@ func TestMeetingsListAll(t *testing.T) {
 		mt.RegisterNoResponder(pagedResponder(t, "none"))
 		n := 0
 		for _, err := range c.Meetings.ListAll(context.Background(), "me", &ListMeetingsOptions{NextPageToken: "p2"}) {
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			n++
 		}
 		if n != 2 || len(rec.requests()) != 1 {
@@ -445,18 +430,13 @@ func TestMeetingsRegistrantsAndParticipantsAll(t *testing.T) {
 	})
 	var ids []string
 	for r, err := range c.Meetings.ListRegistrantsAll(context.Background(), 85746065, nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ids = append(ids, r.ID)
 	}
 	for p, err := range c.Meetings.ListPastParticipantsAll(context.Background(), LatestOf(85746065), nil) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ids = append(ids, p.ID)
 	}
-	if got := strings.Join(ids, ","); got != "a,b,a,b" {
-		t.Errorf("ids = %s", got)
-	}
+	got := strings.Join(ids, ",")
+	assert.Equal(t, "a,b,a,b", got, "ids = %s", got)
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestUsersService(t *testing.T) {
@@ -25,9 +27,8 @@ func TestUsersService(t *testing.T) {
 			method: "GET", path: "/users", query: "status=active&page_size=2000&include_fields=host_key",
 			check: func(t *testing.T, out any) {
 				l := out.(*UserList)
-				if len(l.Users) != 1 || l.TotalRecords != 1 {
-					t.Fatalf("users = %+v", l)
-				}
+				require.Len(t, l.Users, 1, "users = %+v", l)
+				require.Equal(t, 1, l.TotalRecords, "users = %+v", l)
 				u := l.Users[0]
 				if u.ID != "z8yAAAAA8bbbQ" || u.Type != UserTypeLicensed || u.PMI != 581111112 || u.Status != UserStatusActive ||
 					!u.LastLoginTime.Equal(time.Date(2019, 9, 13, 21, 8, 52, 0, time.UTC)) || len(u.IMGroupIDs) != 1 {
@@ -57,9 +58,9 @@ func TestUsersService(t *testing.T) {
 			method: "GET", path: "/users/a+b@example.com", query: "encrypted_email=true",
 			check: func(t *testing.T, out any) {
 				u := out.(*User)
-				if u.ID != "z8dsdsdsdsdCfp8uQ" || u.PMI != 100000000 || u.Type != UserTypeLicensed {
-					t.Errorf("user = %+v", u)
-				}
+				assert.Equal(t, "z8dsdsdsdsdCfp8uQ", u.ID, "user = %+v", u)
+				assert.Equal(t, ID(100000000), u.PMI, "user = %+v", u)
+				assert.Equal(t, UserTypeLicensed, u.Type, "user = %+v", u)
 			},
 		},
 		{
@@ -68,9 +69,9 @@ func TestUsersService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/user/getbyemail.json"),
 			method: "GET", path: "/users/me",
 			check: func(t *testing.T, out any) {
-				if u := out.(*User); u.Type != UserTypeNone || u.Type.String() != "None" {
-					t.Errorf("type = %v", u.Type)
-				}
+				u := out.(*User)
+				assert.Equal(t, UserTypeNone, u.Type, "type = %v", u.Type)
+				assert.Equal(t, "None", u.Type.String(), "type = %v", u.Type)
 			},
 		},
 		{
@@ -86,9 +87,9 @@ func TestUsersService(t *testing.T) {
 			method: "POST", path: "/users",
 			body: `{"action":"custCreate","user_info":{"email":"foo@bar.com","type":1,"first_name":"Zoomie"}}`,
 			check: func(t *testing.T, out any) {
-				if u := out.(*CreatedUser); u.ID != "foobar" || u.Type != UserTypeBasic {
-					t.Errorf("created = %+v", u)
-				}
+				u := out.(*CreatedUser)
+				assert.Equal(t, "foobar", u.ID, "created = %+v", u)
+				assert.Equal(t, UserTypeBasic, u.Type, "created = %+v", u)
 			},
 		},
 		{
@@ -158,9 +159,7 @@ func TestUsersService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/user/zak.json"),
 			method: "GET", path: "/users/me/zak",
 			check: func(t *testing.T, out any) {
-				if !strings.HasPrefix(out.(*UserToken).Token.Reveal(), "eyJ") {
-					t.Error("zak not decoded")
-				}
+				assert.True(t, strings.HasPrefix(out.(*UserToken).Token.Reveal(), "eyJ"), "zak not decoded")
 			},
 		},
 		{
@@ -183,9 +182,7 @@ func TestUsersService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/user/permissions.json"),
 			method: "GET", path: "/users/me/permissions",
 			check: func(t *testing.T, out any) {
-				if len(out.(*UserPermissions).Permissions) < 10 {
-					t.Errorf("permissions = %v", out)
-				}
+				assert.GreaterOrEqual(t, len(out.(*UserPermissions).Permissions), 10, "permissions = %v", out)
 			},
 		},
 		{
@@ -247,21 +244,16 @@ func TestUsersUploadPicture(t *testing.T) {
 	t.Parallel()
 	c, mt, rec := setupRec(t)
 	replyJSON(mt, http.StatusCreated, nil)
-	if _, err := c.Users.UploadPicture(context.Background(), "me", "me.png", strings.NewReader("\x89PNG\r\n\x1a\nimage")); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Users.UploadPicture(context.Background(), "me", "me.png", strings.NewReader("\x89PNG\r\n\x1a\nimage"))
+	require.NoError(t, err)
 	r := rec.last(t)
-	if r.Method != "POST" || r.Path != "/users/me/picture" {
-		t.Errorf("request = %s %s", r.Method, r.Path)
-	}
+	assert.Equal(t, "POST", r.Method, "request = %s %s", r.Method, r.Path)
+	assert.Equal(t, "/users/me/picture", r.Path, "request = %s %s", r.Method, r.Path)
 	mediaType, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mediaType != "multipart/form-data" {
-		t.Fatalf("Content-Type = %q", r.Header.Get("Content-Type"))
-	}
+	require.NoError(t, err, "Content-Type = %q", r.Header.Get("Content-Type"))
+	require.Equal(t, "multipart/form-data", mediaType, "Content-Type = %q", r.Header.Get("Content-Type"))
 	form, err := multipart.NewReader(strings.NewReader(string(r.Body)), params["boundary"]).ReadForm(1 << 20)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	files := form.File["pic_file"]
 	if len(files) != 1 || files[0].Filename != "me.png" || files[0].Size != 13 {
 		t.Errorf("form files = %+v", form.File)
@@ -310,9 +302,7 @@ func TestUsersListAll(t *testing.T) {
 	opts := &ListUsersOptions{PageSize: 2000}
 	var ids []string
 	for u, err := range c.Users.ListAll(context.Background(), opts) {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ids = append(ids, u.ID)
 	}
 	if strings.Join(ids, ",") != "u1,u2,u3,u4" || len(rec.requests()) != 3 || opts.NextPageToken != "" {

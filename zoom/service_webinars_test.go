@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestWebinarsService(t *testing.T) {
@@ -20,9 +22,10 @@ func TestWebinarsService(t *testing.T) {
 			method: "GET", path: "/webinars/123456789",
 			check: func(t *testing.T, out any) {
 				w := out.(*Webinar)
-				if w.ID != 123456789 || w.Type != WebinarTypeWebinar || w.Duration != 30 || fmt.Sprint(w.StartURL) != "REDACTED" {
-					t.Errorf("webinar = %+v", w)
-				}
+				assert.Equal(t, ID(123456789), w.ID, "webinar = %+v", w)
+				assert.Equal(t, WebinarTypeWebinar, w.Type, "webinar = %+v", w)
+				assert.Equal(t, 30, w.Duration, "webinar = %+v", w)
+				assert.Equal(t, "REDACTED", fmt.Sprint(w.StartURL), "webinar = %+v", w)
 			},
 		},
 		{
@@ -39,9 +42,9 @@ func TestWebinarsService(t *testing.T) {
 			method: "POST", path: "/users/me/webinars",
 			body: `{"topic":"Launch","type":5,"duration":60,"start_time":"2026-04-01T16:00:00Z","settings":{"approval_type":1,"host_video":true}}`,
 			check: func(t *testing.T, out any) {
-				if w := out.(*Webinar); w.ID != 1234567890 || w.Type != WebinarTypeWebinar {
-					t.Errorf("webinar = %+v", w)
-				}
+				w := out.(*Webinar)
+				assert.Equal(t, ID(1234567890), w.ID, "webinar = %+v", w)
+				assert.Equal(t, WebinarTypeWebinar, w.Type, "webinar = %+v", w)
 			},
 		},
 		{
@@ -52,9 +55,8 @@ func TestWebinarsService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/webinar/registrant/list.json"),
 			method: "GET", path: "/webinars/123456789/registrants", query: "status=approved",
 			check: func(t *testing.T, out any) {
-				if l := out.(*RegistrantList); len(l.Registrants) == 0 {
-					t.Errorf("registrants = %+v", l)
-				}
+				l := out.(*RegistrantList)
+				assert.NotEmpty(t, l.Registrants, "registrants = %+v", l)
 			},
 		},
 		{
@@ -134,9 +136,10 @@ func TestReportsService(t *testing.T) {
 			resp:   fixture(t, "zoom_rb/report_getdailyreport.json"),
 			method: "GET", path: "/report/daily", query: "year=2017&month=7",
 			check: func(t *testing.T, out any) {
-				if r := out.(*DailyReport); r.Year != 2017 || len(r.Dates) == 0 || r.Dates[0].Meetings != 91 {
-					t.Errorf("report = %+v", r)
-				}
+				r := out.(*DailyReport)
+				assert.Equal(t, 2017, r.Year, "report = %+v", r)
+				assert.NotEmpty(t, r.Dates, "report = %+v", r)
+				assert.Equal(t, 91, r.Dates[0].Meetings, "report = %+v", r)
 			},
 		},
 		{

@@ -4,18 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
 
 	"github.com/zoomkit/zoomkit/internal/spec"
@@ -86,9 +86,7 @@ func (rt *recordingTransport) requests() []recordedRequest {
 func (rt *recordingTransport) last(t testing.TB) recordedRequest {
 	t.Helper()
 	reqs := rt.requests()
-	if len(reqs) == 0 {
-		t.Fatal("no request was sent")
-	}
+	require.NotEmpty(t, reqs, "no request was sent")
 	return reqs[len(reqs)-1]
 }
 
@@ -102,9 +100,7 @@ var toleratedRequests sync.Map
 func validateRequest(t testing.TB, r *http.Request, body []byte) string {
 	t.Helper()
 	s, err := spec.Load()
-	if err != nil {
-		t.Fatalf("loading spec: %v", err)
-	}
+	require.NoError(t, err, "loading spec")
 	vr := r.Clone(context.Background())
 	vr.Body = io.NopCloser(bytes.NewReader(body))
 	op, err := s.ValidateRequest(context.Background(), vr, "/v2")
@@ -144,9 +140,7 @@ func setupRec(t testing.TB) (*Client, *httpmock.MockTransport, *recordingTranspo
 		WithBaseURL(testBase),
 		WithRetryPolicy(RetryPolicy{MaxAttempts: 2, MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond, MaxRetryAfter: time.Millisecond}),
 	)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return c, mt, rec
 }
 
@@ -154,9 +148,7 @@ func setupRec(t testing.TB) (*Client, *httpmock.MockTransport, *recordingTranspo
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", filepath.FromSlash(name)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return b
 }
 
@@ -173,17 +165,13 @@ func replyJSON(mt *httpmock.MockTransport, status int, body []byte) {
 func jsonEqual(t testing.TB, got []byte, want string) {
 	t.Helper()
 	var g, w any
-	if err := json.Unmarshal(got, &g); err != nil {
-		t.Fatalf("body %q is not JSON: %v", got, err)
-	}
-	if err := json.Unmarshal([]byte(want), &w); err != nil {
-		t.Fatalf("bad want %q: %v", want, err)
-	}
+	err := json.Unmarshal(got, &g)
+	require.NoError(t, err, "body %q is not JSON", got)
+	err = json.Unmarshal([]byte(want), &w)
+	require.NoError(t, err, "bad want %q", want)
 	gb, _ := json.Marshal(g)
 	wb, _ := json.Marshal(w)
-	if !bytes.Equal(gb, wb) {
-		t.Errorf("body = %s\nwant   %s", gb, wb)
-	}
+	assert.True(t, bytes.Equal(gb, wb), "body = %s\nwant   %s", gb, wb)
 }
 
 // apiCase is one call of a service method against a canned response.
@@ -212,33 +200,25 @@ func runCases(t *testing.T, cases []apiCase) {
 			}
 			replyJSON(mt, status, tc.resp)
 			out, resp, err := tc.call(context.Background(), c)
-			if err != nil {
-				t.Fatalf("error: %v", err)
-			}
-			if resp == nil || resp.StatusCode != status {
-				t.Fatalf("response = %+v, want status %d", resp, status)
-			}
+			require.NoError(t, err)
+			require.NotNil(t, resp, "response = %+v, want status %d", resp, status)
+			require.Equal(t, status, resp.StatusCode, "response = %+v, want status %d", resp, status)
 			r := rec.last(t)
-			if r.Method != tc.method || r.Path != tc.path {
-				t.Errorf("request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
-			}
+			assert.Equal(t, tc.method, r.Method, "request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
+			assert.Equal(t, tc.path, r.Path, "request = %s %s, want %s %s", r.Method, r.Path, tc.method, tc.path)
 			gotQ, _ := url.ParseQuery(r.Query)
 			wantQ, _ := url.ParseQuery(tc.query)
-			if !reflect.DeepEqual(gotQ, wantQ) {
-				t.Errorf("query = %q, want %q", r.Query, tc.query)
-			}
+			assert.Equal(t, wantQ, gotQ, "query = %q, want %q", r.Query, tc.query)
 			switch {
 			case tc.body == "" && len(r.Body) != 0:
 				t.Errorf("body = %s, want none", r.Body)
 			case tc.body != "":
-				if ct := r.Header.Get("Content-Type"); ct != "application/json" {
-					t.Errorf("Content-Type = %q", ct)
-				}
+				ct := r.Header.Get("Content-Type")
+				assert.Equal(t, "application/json", ct, "Content-Type = %q", ct)
 				jsonEqual(t, r.Body, tc.body)
 			}
-			if got := r.Header.Get("Authorization"); got != "Bearer test-token" {
-				t.Errorf("Authorization = %q", got)
-			}
+			got := r.Header.Get("Authorization")
+			assert.Equal(t, "Bearer test-token", got, "Authorization = %q", got)
 			if tc.check != nil {
 				tc.check(t, out)
 			}
@@ -254,13 +234,9 @@ func noOut(resp *Response, err error) (any, *Response, error) { return nil, resp
 func wantArgError(t *testing.T, rec *recordingTransport, err error, arg string) {
 	t.Helper()
 	var ae *ArgumentError
-	if !errors.As(err, &ae) || !errors.Is(err, ErrInvalidArgument) {
-		t.Fatalf("error = %v, want an *ArgumentError", err)
-	}
-	if ae.Arg != arg {
-		t.Errorf("Arg = %q, want %q", ae.Arg, arg)
-	}
-	if n := len(rec.requests()); n != 0 {
-		t.Errorf("%d requests sent, want none", n)
-	}
+	require.ErrorAs(t, err, &ae, "error = %v, want an *ArgumentError", err)
+	require.ErrorIs(t, err, ErrInvalidArgument, "error = %v, want an *ArgumentError", err)
+	assert.Equal(t, arg, ae.Arg, "Arg = %q, want %q", ae.Arg, arg)
+	n := len(rec.requests())
+	assert.Equal(t, 0, n, "%d requests sent, want none", n)
 }

@@ -2,17 +2,16 @@ package zoom
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-querystring/query"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTimeDecodesLeniently(t *testing.T) {
@@ -34,27 +33,22 @@ func TestTimeDecodesLeniently(t *testing.T) {
 			t.Errorf("%s: %v", in, err)
 			continue
 		}
-		if !got.Equal(want) {
-			t.Errorf("%s: got %v, want %v", in, got.Time, want)
-		}
+		assert.True(t, got.Equal(want), "%s: got %v, want %v", in, got.Time, want)
 	}
 	b, _ := json.Marshal(struct {
 		T Time `json:"t,omitzero"`
 		U Time `json:"u"`
 	}{T: NewTime(time.Date(2026, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600)))})
-	if string(b) != `{"t":"2026-01-02T02:04:05Z","u":null}` {
-		t.Fatalf("marshal: %s", b)
-	}
+	require.Equal(t, `{"t":"2026-01-02T02:04:05Z","u":null}`, string(b), "marshal: %s", b)
 }
 
 func TestDate(t *testing.T) {
 	d, err := ParseDate("2026-02-28")
-	if err != nil || d.String() != "2026-02-28" || d.AddDays(1).String() != "2026-03-01" {
-		t.Fatalf("%v %v", d, err)
-	}
-	if _, err := ParseDate("28/02/2026"); err == nil {
-		t.Fatal("bad date accepted")
-	}
+	require.NoError(t, err, "%v %v", d, err)
+	require.Equal(t, "2026-02-28", d.String(), "%v %v", d, err)
+	require.Equal(t, "2026-03-01", d.AddDays(1).String(), "%v %v", d, err)
+	_, err = ParseDate("28/02/2026")
+	require.Error(t, err, "bad date accepted")
 	var got struct{ D Date }
 	if err := json.Unmarshal([]byte(`{"D":"2026-11-24T10:00:00Z"}`), &got); err != nil || got.D != (Date{2026, 11, 24}) {
 		t.Fatalf("%v %v", got, err)
@@ -62,9 +56,7 @@ func TestDate(t *testing.T) {
 	v := url.Values{}
 	_ = d.EncodeValues("from", &v)
 	_ = Date{}.EncodeValues("to", &v)
-	if v.Encode() != "from=2026-02-28" {
-		t.Fatalf("query %q", v.Encode())
-	}
+	require.Equal(t, "from=2026-02-28", v.Encode(), "query %q", v.Encode())
 	if !d.Before(d.AddDays(1)) || d.AddDays(1).Before(d) {
 		t.Fatal("Before")
 	}
@@ -81,28 +73,21 @@ func TestDecodeRepairsNestedValues(t *testing.T) {
 	var r RemoteSupportReport
 	err := json.Unmarshal(body, &r)
 	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		t.Fatalf("encoding/json reported %v, want a type mismatch", err)
-	}
-	if ws := repairDecode(body, &r, te); len(ws) != 0 {
-		t.Errorf("warnings %+v, want none: every value said what Zoom meant", ws)
-	}
+	require.ErrorAs(t, err, &te, "encoding/json reported %v, want a type mismatch", err)
+	ws := repairDecode(body, &r, te)
+	assert.Len(t, ws, 0, "warnings %+v, want none: every value said what Zoom meant", ws)
 	if len(r.RemoteSupportLogs) != 2 || r.RemoteSupportLogs[0].MeetingNumber != 93201235621 || r.RemoteSupportLogs[1].MeetingNumber != 93201235622 {
 		t.Errorf("logs %+v", r.RemoteSupportLogs)
 	}
-	if r.PageSize != 30 || r.NextPageToken != "t" {
-		t.Errorf("page %d %q", r.PageSize, r.NextPageToken)
-	}
+	assert.Equal(t, 30, r.PageSize, "page %d %q", r.PageSize, r.NextPageToken)
+	assert.Equal(t, "t", r.NextPageToken, "page %d %q", r.PageSize, r.NextPageToken)
 
 	hbody := []byte(`{"history_meetings":[{"group":"Sales","participants":"12"},{"group":["A","B"],"participants":3}]}`)
 	var h HistoryMeetingsReport
 	err = json.Unmarshal(hbody, &h)
-	if !errors.As(err, &te) {
-		t.Fatalf("encoding/json reported %v", err)
-	}
-	if ws := repairDecode(hbody, &h, te); len(ws) != 0 {
-		t.Errorf("warnings %+v", ws)
-	}
+	require.ErrorAs(t, err, &te, "encoding/json reported %v", err)
+	ws = repairDecode(hbody, &h, te)
+	assert.Len(t, ws, 0, "warnings %+v", ws)
 	if len(h.HistoryMeetings) != 2 || !slices.Equal(h.HistoryMeetings[0].Group, []string{"Sales"}) || h.HistoryMeetings[0].Participants != 12 ||
 		!slices.Equal(h.HistoryMeetings[1].Group, []string{"A", "B"}) || h.HistoryMeetings[1].Participants != 3 {
 		t.Errorf("history meetings %+v", h.HistoryMeetings)
@@ -113,29 +98,22 @@ func TestSecretJSONKeepsValue(t *testing.T) {
 	b, _ := json.Marshal(struct {
 		S Secret `json:"start_url"`
 	}{"https://zoom.us/s/1?zak=abc"})
-	if string(b) != `{"start_url":"https://zoom.us/s/1?zak=abc"}` {
-		t.Fatalf("%s", b)
-	}
-	if Secret("x").Reveal() != "x" || Secret("").String() != "" {
-		t.Fatal("Reveal/String")
-	}
+	require.Equal(t, `{"start_url":"https://zoom.us/s/1?zak=abc"}`, string(b), "%s", b)
+	require.Equal(t, "x", Secret("x").Reveal(), "Reveal/String")
+	require.Equal(t, "", Secret("").String(), "Reveal/String")
 }
 
 func TestLatestOf(t *testing.T) {
-	if LatestOf(95555571001) != "95555571001" {
-		t.Fatal(LatestOf(95555571001))
-	}
+	require.Equal(t, InstanceID("95555571001"), LatestOf(95555571001))
 }
 
 // A zero Date prints empty, not as the year -1 (issue 18).
 func TestZeroDatePrintsEmpty(t *testing.T) {
 	var d Date
-	if s := d.String(); s != "" {
-		t.Errorf("zero Date prints %q", s)
-	}
-	if s := (Date{2026, 3, 10}).String(); s != "2026-03-10" {
-		t.Errorf("Date prints %q", s)
-	}
+	s := d.String()
+	assert.Equal(t, "", s, "zero Date prints %q", s)
+	s = (Date{2026, 3, 10}).String()
+	assert.Equal(t, "2026-03-10", s, "Date prints %q", s)
 }
 
 // A query flag the document gives no default of false can be sent as
@@ -144,18 +122,14 @@ func TestZeroDatePrintsEmpty(t *testing.T) {
 func TestFalseQueryFlagIsSent(t *testing.T) {
 	rt := &fakeRT{steps: []func(*http.Request) (*http.Response, error){respond(204, nil, ""), respond(204, nil, "")}}
 	c := newFakeClient(t, rt)
-	if _, err := c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{ScheduleForReminder: Ptr(false)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if q := rt.reqs[0].URL.RawQuery; q != "schedule_for_reminder=false" {
-		t.Errorf("query %q, want schedule_for_reminder=false", q)
-	}
-	if q := rt.reqs[1].URL.RawQuery; q != "" {
-		t.Errorf("query %q, want none", q)
-	}
+	_, err := c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{ScheduleForReminder: Ptr(false)})
+	require.NoError(t, err)
+	_, err = c.Meetings.Delete(t.Context(), 85746065, &DeleteMeetingOptions{})
+	require.NoError(t, err)
+	q := rt.reqs[0].URL.RawQuery
+	assert.Equal(t, "schedule_for_reminder=false", q, "query %q, want schedule_for_reminder=false", q)
+	q = rt.reqs[1].URL.RawQuery
+	assert.Equal(t, "", q, "query %q, want none", q)
 }
 
 // A number whose zero Zoom acts on is a pointer in requests, so 0 can be
@@ -174,12 +148,10 @@ func TestMeaningfulZerosAreSent(t *testing.T) {
 		Settings: &WebinarSettingsRequest{RegistrantsRestrictNumber: Ptr(0)}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if b := rt.bodies[0]; !strings.Contains(b, `"ttl":0`) {
-		t.Errorf("invite links body %s: ttl 0 not sent", b)
-	}
-	if b := rt.bodies[1]; !strings.Contains(b, `"registrants_restrict_number":0`) {
-		t.Errorf("webinar update body %s: registrants_restrict_number 0 not sent", b)
-	}
+	b := rt.bodies[0]
+	assert.Contains(t, b, `"ttl":0`, "invite links body %s: ttl 0 not sent", b)
+	b = rt.bodies[1]
+	assert.Contains(t, b, `"registrants_restrict_number":0`, "webinar update body %s: registrants_restrict_number 0 not sent", b)
 }
 
 // Zoom sends the same id as a number in one place and a string in another;
@@ -204,12 +176,9 @@ func TestIDDecodesNumbersAndStrings(t *testing.T) {
 		}
 	}
 	b, _ := json.Marshal(struct{ ID ID }{85393847045})
-	if string(b) != `{"ID":85393847045}` {
-		t.Errorf("marshal: %s", b)
-	}
-	if got := LatestOf(85393847045); got != "85393847045" {
-		t.Errorf("LatestOf: %q", got)
-	}
+	assert.Equal(t, `{"ID":85393847045}`, string(b), "marshal: %s", b)
+	got := LatestOf(85393847045)
+	assert.Equal(t, InstanceID("85393847045"), got, "LatestOf: %q", got)
 	q, err := query.Values(struct {
 		MeetingID ID `url:"meeting_id,omitempty"`
 		Other     ID `url:"other,omitempty"`

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -17,74 +19,57 @@ func TestAdminSurface(t *testing.T) {
 	ctx := context.Background()
 	u, _ := s.AddUser(zoomtest.User{Email: "kim@example.com", FirstName: "Kim"})
 
-	if _, err := c.Users.Update(ctx, u.ID, &zoom.UpdateUserRequest{FirstName: zoom.Ptr("Kimberly"), Dept: zoom.Ptr("Sales"), JobTitle: zoom.Ptr("Rep")}, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err := c.Users.Update(ctx, u.ID, &zoom.UpdateUserRequest{FirstName: zoom.Ptr("Kimberly"), Dept: zoom.Ptr("Sales"), JobTitle: zoom.Ptr("Rep")}, nil)
+	require.NoError(t, err)
 	got, _, err := c.Users.Get(ctx, u.ID, nil)
-	if err != nil || got.FirstName != "Kimberly" || got.Dept != "Sales" {
-		t.Fatalf("after update: %+v %v", got, err)
-	}
-	if all := s.Users(); len(all) != 2 {
-		t.Errorf("Users() = %d", len(all))
-	}
+	require.NoError(t, err, "after update: %+v %v", got, err)
+	require.Equal(t, "Kimberly", got.FirstName, "after update: %+v %v", got, err)
+	require.Equal(t, "Sales", got.Dept, "after update: %+v %v", got, err)
+	all := s.Users()
+	assert.Len(t, all, 2, "Users() = %d", len(all))
 
 	// Groups: list, rename, move a member, delete.
 	g1, err := s.AddGroup("Sales", u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	g2, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "EMEA"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	list, _, err := c.Groups.List(ctx, nil)
-	if err != nil || list.TotalRecords != 2 {
-		t.Fatalf("groups %+v %v", list, err)
-	}
-	if _, err := c.Groups.Update(ctx, g1, &zoom.UpdateGroupRequest{Name: zoom.Ptr("Sales EU")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Groups.UpdateMember(ctx, g1, u.ID, &zoom.UpdateGroupMemberRequest{Action: zoom.GroupMemberActionMove, TargetGroupID: zoom.Ptr(g2.ID)}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "groups %+v %v", list, err)
+	require.Equal(t, 2, list.TotalRecords, "groups %+v %v", list, err)
+	_, err = c.Groups.Update(ctx, g1, &zoom.UpdateGroupRequest{Name: zoom.Ptr("Sales EU")})
+	require.NoError(t, err)
+	_, err = c.Groups.UpdateMember(ctx, g1, u.ID, &zoom.UpdateGroupMemberRequest{Action: zoom.GroupMemberActionMove, TargetGroupID: zoom.Ptr(g2.ID)})
+	require.NoError(t, err)
 	if g, _ := s.Group(g2.ID); len(g.Members) != 1 || g.Members[0] != u.ID {
 		t.Errorf("after move: %+v", g)
 	}
 	if g, _ := s.Group(g1); g.Name != "Sales EU" || len(g.Members) != 0 {
 		t.Errorf("after move: %+v", g)
 	}
-	if _, err := c.Groups.Delete(ctx, g1); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Groups.Delete(ctx, g1)
+	require.NoError(t, err)
 	if _, ok := s.Group(g1); ok {
 		t.Error("group still there")
 	}
 
 	// Roles: create, read, update, delete.
 	r, _, err := c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "Auditor", Description: "Reads reports", Privileges: []string{"Report:Read"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "auditor"}); err == nil {
-		t.Error("duplicate role name accepted")
-	}
-	if _, err := c.Roles.Update(ctx, r.ID, &zoom.UpdateRoleRequest{Description: zoom.Ptr("Reads everything")}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, _, err = c.Roles.Create(ctx, &zoom.CreateRoleRequest{Name: "auditor"})
+	assert.Error(t, err, "duplicate role name accepted")
+	_, err = c.Roles.Update(ctx, r.ID, &zoom.UpdateRoleRequest{Description: zoom.Ptr("Reads everything")})
+	require.NoError(t, err)
 	rr, _, err := c.Roles.Get(ctx, r.ID)
-	if err != nil || rr.Description != "Reads everything" {
-		t.Fatalf("role %+v %v", rr, err)
-	}
-	if _, err := c.Roles.Delete(ctx, r.ID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "role %+v %v", rr, err)
+	require.Equal(t, "Reads everything", rr.Description, "role %+v %v", rr, err)
+	_, err = c.Roles.Delete(ctx, r.ID)
+	require.NoError(t, err)
 	var apiErr *zoom.APIError
 	if _, _, err := c.Roles.Get(ctx, r.ID); !errors.As(err, &apiErr) || apiErr.Code != 1034 {
 		t.Errorf("deleted role: %v", err)
 	}
-	if _, err := c.Roles.Delete(ctx, "2"); err == nil {
-		t.Error("deleted a built-in role")
-	}
+	_, err = c.Roles.Delete(ctx, "2")
+	assert.Error(t, err, "deleted a built-in role")
 
 	want := []string{"user.updated", "group.created", "group.updated", "group.deleted"}
 	if got := rec.names(); !equal(got, want) {
@@ -99,33 +84,29 @@ func TestUpcomingInstancesAndRecordings(t *testing.T) {
 	soon, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Soon", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(2 * time.Hour))})
 	_, _, _ = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Next week", Type: zoom.MeetingTypeScheduled, StartTime: zoom.NewTime(clk.Now().Add(7 * 24 * time.Hour))})
 	up, _, err := c.Meetings.ListUpcoming(ctx, "me")
-	if err != nil || len(up.Meetings) != 1 || up.Meetings[0].Topic != "Soon" {
-		t.Fatalf("upcoming 24h: %+v %v", up, err)
-	}
+	require.NoError(t, err, "upcoming 24h: %+v %v", up, err)
+	require.Len(t, up.Meetings, 1, "upcoming 24h: %+v %v", up, err)
+	require.Equal(t, "Soon", up.Meetings[0].Topic, "upcoming 24h: %+v %v", up, err)
 	// Two instances of one meeting, with a recording of the second.
 	for range 2 {
-		if _, err := s.StartMeeting(soon.ID); err != nil {
-			t.Fatal(err)
-		}
+		_, err := s.StartMeeting(soon.ID)
+		require.NoError(t, err)
 		clk.Advance(30 * time.Minute)
-		if err := s.EndMeeting(soon.ID); err != nil {
-			t.Fatal(err)
-		}
+		err = s.EndMeeting(soon.ID)
+		require.NoError(t, err)
 	}
 	inst, _, err := c.Meetings.ListPastInstances(ctx, soon.ID)
 	if err != nil || len(inst.Meetings) != 2 || inst.Meetings[0].UUID == inst.Meetings[1].UUID {
 		t.Fatalf("instances %+v %v", inst, err)
 	}
-	if err := s.CompleteRecording(soon.ID); err != nil {
-		t.Fatal(err)
-	}
+	err = s.CompleteRecording(soon.ID)
+	require.NoError(t, err)
 	r, _, err := c.CloudRecordings.Get(ctx, zoom.LatestOf(soon.ID), nil)
-	if err != nil || r.RecordingCount != 3 || r.UUID != inst.Meetings[1].UUID {
-		t.Fatalf("recording: %+v %v", r, err)
-	}
-	if _, err := c.CloudRecordings.Delete(ctx, zoom.LatestOf(soon.ID), nil); err != nil {
-		t.Errorf("delete recording: %v", err)
-	}
+	require.NoError(t, err, "recording: %+v %v", r, err)
+	require.Equal(t, 3, r.RecordingCount, "recording: %+v %v", r, err)
+	require.Equal(t, inst.Meetings[1].UUID, r.UUID, "recording: %+v %v", r, err)
+	_, err = c.CloudRecordings.Delete(ctx, zoom.LatestOf(soon.ID), nil)
+	assert.NoError(t, err, "delete recording")
 	var apiErr *zoom.APIError
 	if _, _, err := c.CloudRecordings.Get(ctx, zoom.LatestOf(soon.ID), nil); !errors.As(err, &apiErr) || apiErr.Code != 3301 {
 		t.Errorf("after delete: %v", err)
@@ -134,9 +115,7 @@ func TestUpcomingInstancesAndRecordings(t *testing.T) {
 	three := 3
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Month end", Type: zoom.MeetingTypeRecurringFixedTime,
 		StartTime: zoom.NewTime(time.Date(2026, 3, 31, 15, 0, 0, 0, time.UTC)), Recurrence: &zoom.RecurrenceRequest{Type: 3, MonthlyDay: zoom.Ptr(31), EndTimes: &three}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var months []string
 	for _, o := range m.Occurrences {
 		months = append(months, o.StartTime.Format("Jan 2"))
@@ -151,13 +130,10 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 	c := s.Client("me")
 	ctx := context.Background()
 	w, _, err := c.Webinars.Create(ctx, "me", &zoom.CreateWebinarRequest{Topic: "Launch", StartTime: zoom.NewTime(clk.Now().Add(time.Hour))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	id := w.ID
-	if _, err := c.Webinars.Update(ctx, id, &zoom.UpdateWebinarRequest{Topic: zoom.Ptr("Launch day")}, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Webinars.Update(ctx, id, &zoom.UpdateWebinarRequest{Topic: zoom.Ptr("Launch day")}, nil)
+	require.NoError(t, err)
 	if got, _, err := c.Webinars.Get(ctx, zoom.LatestOf(id), nil); err != nil || got.Topic != "Launch day" || got.Type != zoom.WebinarTypeWebinar {
 		t.Errorf("get: %+v %v", got, err)
 	}
@@ -168,18 +144,15 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 		{Name: "P1", Email: "p1@example.org"}, {Name: "P2", Email: "p2@example.org"}}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Webinars.DeletePanelist(ctx, id, "p1@example.org"); err != nil {
-		t.Errorf("delete panelist: %v", err)
-	}
-	if _, err := c.Webinars.DeleteAllPanelists(ctx, id); err != nil {
-		t.Errorf("delete panelists: %v", err)
-	}
+	_, err = c.Webinars.DeletePanelist(ctx, id, "p1@example.org")
+	assert.NoError(t, err, "delete panelist")
+	_, err = c.Webinars.DeleteAllPanelists(ctx, id)
+	assert.NoError(t, err, "delete panelists")
 	_, _ = s.StartWebinar(id)
 	_, _ = s.Join(id, zoomtest.Participant{Name: "Viewer"})
 	clk.Advance(10 * time.Minute)
-	if _, err := c.Webinars.UpdateStatus(ctx, id, &zoom.UpdateWebinarStatusRequest{Action: zoom.WebinarActionEnd}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Webinars.UpdateStatus(ctx, id, &zoom.UpdateWebinarStatusRequest{Action: zoom.WebinarActionEnd})
+	require.NoError(t, err)
 	if ps := s.Participants(id); len(ps) != 1 || ps[0].LeaveTime.Sub(ps[0].JoinTime) != 10*time.Minute {
 		t.Errorf("participants %+v", ps)
 	}
@@ -189,17 +162,14 @@ func TestWebinarUpdateEndDelete(t *testing.T) {
 	if pl, _, err := c.Webinars.ListPastParticipants(ctx, zoom.LatestOf(id), nil); err != nil || pl.TotalRecords != 0 {
 		t.Errorf("past participants: %+v %v", pl, err)
 	}
-	if _, err := c.Webinars.Delete(ctx, id, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.Webinars.Get(ctx, zoom.LatestOf(id), nil); !errors.Is(err, zoom.ErrNotFound) {
-		t.Errorf("after delete: %v", err)
-	}
+	_, err = c.Webinars.Delete(ctx, id, nil)
+	require.NoError(t, err)
+	_, _, err = c.Webinars.Get(ctx, zoom.LatestOf(id), nil)
+	assert.ErrorIs(t, err, zoom.ErrNotFound, "after delete: %v", err)
 	// A meeting id is not a webinar id.
 	m, _, _ := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"})
-	if _, _, err := c.Webinars.Get(ctx, zoom.LatestOf(m.ID), nil); !errors.Is(err, zoom.ErrNotFound) {
-		t.Errorf("meeting as webinar: %v", err)
-	}
+	_, _, err = c.Webinars.Get(ctx, zoom.LatestOf(m.ID), nil)
+	assert.ErrorIs(t, err, zoom.ErrNotFound, "meeting as webinar: %v", err)
 }
 
 func TestUninstallByAdminRevokesEverything(t *testing.T) {
@@ -208,23 +178,18 @@ func TestUninstallByAdminRevokesEverything(t *testing.T) {
 	ts, _ := cfg.ServerToServer("acct-9")
 	c, _ := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
 	ctx := context.Background()
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err := c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err)
 	user := connect(t, s, cfg)
-	if err := s.Uninstall(""); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Uninstall("")
+	require.NoError(t, err)
 	s.ResetRequests()
-	if a := do(t, s, user.AccessToken, "GET", "/users/me", nil); a.Status != 401 {
-		t.Errorf("user token after uninstall: %d", a.Status)
-	}
+	a := do(t, s, user.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 401, a.Status, "user token after uninstall: %d", a.Status)
 	tok, _ := ts.Token()
-	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 {
-		t.Errorf("s2s token after uninstall: %d", a.Status)
-	}
-	if n := len(s.Requests()); n != 2 {
-		t.Errorf("requests after uninstall = %d", n)
-	}
+	a = do(t, s, tok.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 401, a.Status, "s2s token after uninstall: %d", a.Status)
+	n := len(s.Requests())
+	assert.Equal(t, 2, n, "requests after uninstall = %d", n)
 	s.RevokeAll() // nothing left to revoke
 }

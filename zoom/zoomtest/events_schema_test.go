@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -23,31 +25,22 @@ func eventSchemas(t *testing.T) map[string]*jsonschema.Schema {
 	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m, ok := doc.(map[string]any)
-		if !ok {
-			t.Fatalf("%s: not an object", f)
-		}
+		require.True(t, ok, "%s: not an object", f)
 		hooks, _ := m["webhooks"].(map[string]any)
 		// The documents' $refs point at #/paths/<event>/...
 		m["paths"] = hooks
 		c := jsonschema.NewCompiler()
 		url := "mem://" + filepath.Base(f)
-		if err := c.AddResource(url, m); err != nil {
-			t.Fatal(err)
-		}
+		err = c.AddResource(url, m)
+		require.NoError(t, err)
 		for name := range hooks {
 			ptr := url + "#/webhooks/" + strings.ReplaceAll(name, "/", "~1") + "/post/requestBody/content/application~1json/schema"
 			sch, err := c.Compile(ptr)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
+			require.NoError(t, err, "%s", name)
 			out[name] = sch
 		}
 	}
@@ -65,12 +58,9 @@ func checkEvents(t *testing.T, s *zoomtest.Server) {
 			continue
 		}
 		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(d.Body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := sch.Validate(v); err != nil {
-			t.Errorf("%s does not match Zoom's schema: %v\n%s", d.Event, err, d.Body)
-		}
+		require.NoError(t, err)
+		err = sch.Validate(v)
+		assert.NoError(t, err, "%s does not match Zoom's schema: %v\n%s", d.Event, err, d.Body)
 		checked++
 	}
 	t.Logf("%d deliveries checked against %d schemas", checked, len(schemas))

@@ -10,6 +10,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -34,9 +36,9 @@ func TestRateLimitsPerSecondAndDaily(t *testing.T) {
 	for range 30 {
 		last = do(t, s, tok, "GET", "/users/me", nil)
 	}
-	if last.Status != 200 || last.Header.Get("X-RateLimit-Category") != "Light" || last.Header.Get("X-RateLimit-Remaining") != "0" {
-		t.Fatalf("30th request: %d %v", last.Status, last.Header)
-	}
+	require.Equal(t, 200, last.Status, "30th request: %d %v", last.Status, last.Header)
+	require.Equal(t, "Light", last.Header.Get("X-RateLimit-Category"), "30th request: %d %v", last.Status, last.Header)
+	require.Equal(t, "0", last.Header.Get("X-RateLimit-Remaining"), "30th request: %d %v", last.Status, last.Header)
 	a := do(t, s, tok, "GET", "/users/me", nil)
 	if a.Status != 429 || code(a) != 429 || a.Header.Get("X-RateLimit-Type") != "QPS" ||
 		a.Body["message"] != "You have reached the maximum per-second rate limit for this API. Try again later." {
@@ -47,18 +49,16 @@ func TestRateLimitsPerSecondAndDaily(t *testing.T) {
 		t.Errorf("medium: %d", a.Status)
 	}
 	clk.Advance(time.Second)
-	if a := do(t, s, tok, "GET", "/users/me", nil); a.Status != 200 {
-		t.Errorf("next second: %d", a.Status)
-	}
+	a = do(t, s, tok, "GET", "/users/me", nil)
+	assert.Equal(t, 200, a.Status, "next second: %d", a.Status)
 
 	// The host's daily create/update limit (3 here), reset at 00:00 UTC.
 	c := s.Client("me", fastRetry())
 	ctx := context.Background()
 	for i := range 3 {
 		clk.Advance(time.Second)
-		if _, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"}); err != nil {
-			t.Fatalf("create %d: %v", i, err)
-		}
+		_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "m"})
+		require.NoError(t, err, "create %d", i)
 	}
 	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "one too many"})
 	var rl *zoom.RateLimitError
@@ -67,9 +67,8 @@ func TestRateLimitsPerSecondAndDaily(t *testing.T) {
 	}
 	y, m, d := clk.Now().Date()
 	clk.Advance(time.Date(y, m, d+1, 0, 0, 1, 0, time.UTC).Sub(clk.Now()))
-	if _, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "tomorrow"}); err != nil {
-		t.Errorf("after midnight: %v", err)
-	}
+	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "tomorrow"})
+	assert.NoError(t, err, "after midnight")
 }
 
 func TestRateLimitsFreePlanDaily(t *testing.T) {
@@ -78,9 +77,8 @@ func TestRateLimitsFreePlanDaily(t *testing.T) {
 	// HEAVY: 1 per second, 1000 per day on Free.
 	for i := range 1000 {
 		clk.Advance(time.Second)
-		if a := do(t, s, tok, "GET", "/report/users/me/meetings?from=2026-03-01&to=2026-03-10", nil); a.Status != 200 {
-			t.Fatalf("request %d: %d %s", i, a.Status, a.Raw)
-		}
+		a := do(t, s, tok, "GET", "/report/users/me/meetings?from=2026-03-01&to=2026-03-10", nil)
+		require.Equal(t, 200, a.Status, "request %d: %d %s", i, a.Status, a.Raw)
 	}
 	clk.Advance(time.Second)
 	a := do(t, s, tok, "GET", "/report/users/me/meetings?from=2026-03-01&to=2026-03-10", nil)
@@ -95,59 +93,47 @@ func TestFaults(t *testing.T) {
 	ctx := context.Background()
 
 	// 5xx for the next two requests: a GET is retried.
-	if err := s.FailNext(2, 503); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatalf("GET after two 503s: %v", err)
-	}
+	err := s.FailNext(2, 503)
+	require.NoError(t, err)
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err, "GET after two 503s")
 	if got := statuses(s, "user"); !equalInts(got, []int{503, 503, 200}) {
 		t.Errorf("statuses %v", got)
 	}
 
 	// A create is not retried after a 500.
 	_ = s.FailNext(1, 500)
-	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
-	if !errors.Is(err, zoom.ErrServer) {
-		t.Errorf("create after a 500: %v", err)
-	}
+	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
+	assert.ErrorIs(t, err, zoom.ErrServer, "create after a 500: %v", err)
 
 	// Connection resets: a GET is retried, a POST is not.
 	_ = s.ResetNext(1)
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Errorf("GET after a reset: %v", err)
-	}
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	assert.NoError(t, err, "GET after a reset")
 	_ = s.InjectFault(zoomtest.Fault{Operation: "meetingCreate", Count: 1, Reset: true})
 	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "x"})
 	var ne *zoom.NetworkError
-	if !errors.As(err, &ne) {
-		t.Errorf("create after a reset: %v", err)
-	}
+	assert.ErrorAs(t, err, &ne, "create after a reset: %v", err)
 	if len(s.Meetings("me")) != 0 {
 		t.Error("a meeting was created")
 	}
 
 	// A storm of 429s is ridden out.
 	_ = s.RateLimitStorm(2)
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Errorf("GET through a 429 storm: %v", err)
-	}
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	assert.NoError(t, err, "GET through a 429 storm")
 
 	// Latency ends with the caller's context.
 	_ = s.SetLatency(time.Minute)
 	cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	_, _, err = c.Users.Get(cctx, "me", nil)
 	cancel()
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("slow answer: %v", err)
-	}
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "slow answer: %v", err)
 	s.ClearFaults()
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Errorf("after ClearFaults: %v", err)
-	}
-	if err := s.InjectFault(zoomtest.Fault{Count: 0, Status: 500}); err == nil {
-		t.Error("a zero count was accepted")
-	}
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	assert.NoError(t, err, "after ClearFaults")
+	err = s.InjectFault(zoomtest.Fault{Count: 0, Status: 500})
+	assert.Error(t, err, "a zero count was accepted")
 }
 
 // The in-memory transport works inside a synctest bubble, where time is
@@ -158,26 +144,20 @@ func TestTransportInSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		hc := &http.Client{Transport: s.Transport()}
 		c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(hc), zoom.WithTokenSource(staticToken(tok)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		_ = s.SetLatency(time.Minute)
 		defer s.ClearFaults()
 		start := time.Now()
 		u, _, err := c.Users.Get(context.Background(), "me", nil)
-		if err != nil || u.ID != s.OwnerID() {
-			t.Fatalf("get: %+v %v", u, err)
-		}
-		if d := time.Since(start); d != time.Minute {
-			t.Errorf("took %v of bubble time", d)
-		}
+		require.NoError(t, err, "get: %+v %v", u, err)
+		require.Equal(t, s.OwnerID(), u.ID, "get: %+v %v", u, err)
+		d := time.Since(start)
+		assert.Equal(t, time.Minute, d, "took %v of bubble time", d)
 		s.ClearFaults()
 		_ = s.ResetNext(1)
 		req, _ := http.NewRequest("GET", s.APIURL()+"/users/me", nil)
 		_, err = hc.Do(req)
-		if !errors.Is(err, syscall.ECONNRESET) {
-			t.Errorf("reset through the transport: %v", err)
-		}
+		assert.ErrorIs(t, err, syscall.ECONNRESET, "reset through the transport: %v", err)
 	})
 }
 
@@ -201,22 +181,19 @@ func TestTokenEndpointFaults(t *testing.T) {
 	ts, _ := cfg.ServerToServer("acct-1", oauth.WithClock(clk.Now))
 	_, err := ts.Token()
 	var te *oauth.TokenError
-	if !errors.As(err, &te) || te.StatusCode != 503 || !te.Temporary() {
-		t.Fatalf("token during an outage: %v", err)
-	}
+	require.ErrorAs(t, err, &te, "token during an outage: %v", err)
+	require.Equal(t, 503, te.StatusCode, "token during an outage: %v", err)
+	require.True(t, te.Temporary(), "token during an outage: %v", err)
 	clk.Advance(oauth.DefaultRefreshBackoff) // the token source backs off after a failure
-	if _, err := ts.Token(); err != nil {
-		t.Fatalf("token after the outage: %v", err)
-	}
+	_, err = ts.Token()
+	require.NoError(t, err, "token after the outage")
 	// API faults leave the token endpoint alone.
 	_ = s.FailNext(1, 500)
 	ts2, _ := cfg.ServerToServer("acct-1", oauth.WithStore(tokenstore.NewMemory(), "other"))
-	if _, err := ts2.Token(); err != nil {
-		t.Errorf("token with an API fault pending: %v", err)
-	}
-	if got := s.TokenRequests()["account_credentials"]; got != 3 {
-		t.Errorf("account_credentials requests = %d, want 3", got)
-	}
+	_, err = ts2.Token()
+	assert.NoError(t, err, "token with an API fault pending")
+	got := s.TokenRequests()["account_credentials"]
+	assert.Equal(t, 3, got, "account_credentials requests = %d, want 3", got)
 }
 
 func TestGroupCreateDailyLimit(t *testing.T) {
@@ -226,9 +203,8 @@ func TestGroupCreateDailyLimit(t *testing.T) {
 		if i%50 == 0 {
 			clk.Advance(time.Second)
 		}
-		if a := do(t, s, tok, "POST", "/groups", map[string]any{"name": fmt.Sprintf("g%d", i)}); a.Status != 201 {
-			t.Fatalf("group %d: %d %s", i, a.Status, a.Raw)
-		}
+		a := do(t, s, tok, "POST", "/groups", map[string]any{"name": fmt.Sprintf("g%d", i)})
+		require.Equal(t, 201, a.Status, "group %d: %d %s", i, a.Status, a.Raw)
 	}
 	clk.Advance(time.Second)
 	if a := do(t, s, tok, "POST", "/groups", map[string]any{"name": "one too many"}); a.Status != 429 || a.Header.Get("X-RateLimit-Type") != "Daily-limit" {

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -74,15 +75,11 @@ func do(t *testing.T, s *zoomtest.Server, token, method, path string, body any) 
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		rd = bytes.NewReader(b)
 	}
 	req, err := http.NewRequest(method, s.APIURL()+path, rd)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -90,16 +87,13 @@ func do(t *testing.T, s *zoomtest.Server, token, method, path string, body any) 
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := s.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
 	a := answer{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
 	if len(bytes.TrimSpace(raw)) > 0 && strings.HasPrefix(strings.TrimSpace(string(raw)), "{") {
-		if err := json.Unmarshal(raw, &a.Body); err != nil {
-			t.Fatalf("%s %s: bad JSON %q: %v", method, path, raw, err)
-		}
+		err := json.Unmarshal(raw, &a.Body)
+		require.NoError(t, err, "%s %s: bad JSON %q", method, path, raw)
 	}
 	return a
 }
@@ -108,9 +102,7 @@ func do(t *testing.T, s *zoomtest.Server, token, method, path string, body any) 
 func token(t *testing.T, s *zoomtest.Server, user string, scopes ...string) string {
 	t.Helper()
 	tok, err := s.AccessToken(user, scopes...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return tok
 }
 

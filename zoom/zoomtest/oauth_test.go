@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/oauth"
 	"github.com/zoomkit/zoomkit/tokenstore"
 	"github.com/zoomkit/zoomkit/zoom"
@@ -39,17 +41,11 @@ func authorize(t *testing.T, s *zoomtest.Server, authURL string) url.Values {
 	hc := s.HTTPClient()
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Get(authURL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("authorize: status %d", resp.StatusCode)
-	}
+	require.Equal(t, http.StatusFound, resp.StatusCode, "authorize: status %d", resp.StatusCode)
 	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return loc.Query()
 }
 
@@ -57,29 +53,22 @@ func authorize(t *testing.T, s *zoomtest.Server, authURL string) url.Values {
 func connect(t *testing.T, s *zoomtest.Server, cfg *oauth.Config) *tokenstore.Token {
 	t.Helper()
 	ar, err := cfg.NewAuthRequest()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	q := authorize(t, s, ar.URL)
 	if q.Get("state") != ar.State || q.Get("code") == "" {
 		t.Fatalf("callback query %v", q)
 	}
 	tok, err := cfg.Exchange(context.Background(), q.Get("code"), ar.Verifier)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return tok
 }
 
 func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 	s, _ := start(t, userApp)
 	u, err := s.AddUser(zoomtest.User{Email: "dr.who@example.com", FirstName: "Dr", LastName: "Who", Type: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SetAuthorizingUser(u.Email); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	err = s.SetAuthorizingUser(u.Email)
+	require.NoError(t, err)
 	cfg := oauthConfig(s)
 	ctx := context.Background()
 	tok := connect(t, s, cfg)
@@ -87,9 +76,9 @@ func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 		t.Errorf("token %v", tok)
 	}
 	me, err := cfg.Me(ctx, tok.AccessToken)
-	if err != nil || me.ID != u.ID || me.Email != u.Email {
-		t.Fatalf("me: %+v %v", me, err)
-	}
+	require.NoError(t, err, "me: %+v %v", me, err)
+	require.Equal(t, u.ID, me.ID, "me: %+v %v", me, err)
+	require.Equal(t, u.Email, me.Email, "me: %+v %v", me, err)
 
 	// A wrong verifier and a reused code are refused.
 	ar, _ := cfg.NewAuthRequest()
@@ -103,9 +92,8 @@ func TestOAuthAuthorizationCodeWithPKCE(t *testing.T) {
 	if !errors.As(err, &te) || te.ErrorCode != "invalid_grant" {
 		t.Errorf("reused code: %v", err)
 	}
-	if got := s.TokenRequests()["authorization_code"]; got != 3 {
-		t.Errorf("authorization_code requests = %d", got)
-	}
+	got := s.TokenRequests()["authorization_code"]
+	assert.Equal(t, 3, got, "authorization_code requests = %d", got)
 }
 
 func TestOAuthRefreshIsSingleUse(t *testing.T) {
@@ -117,43 +105,32 @@ func TestOAuthRefreshIsSingleUse(t *testing.T) {
 	first := tok.RefreshToken
 
 	store := tokenstore.NewMemory()
-	if err := store.Put(ctx, "user-1", tok); err != nil {
-		t.Fatal(err)
-	}
+	err := store.Put(ctx, "user-1", tok)
+	require.NoError(t, err)
 	ts, err := cfg.TokenSource(store, "user-1", oauth.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatal(err)
-	}
-	if n := s.TokenRequests()["refresh_token"]; n != 0 {
-		t.Fatalf("refreshed %d times before expiry", n)
-	}
+	require.NoError(t, err)
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err)
+	n := s.TokenRequests()["refresh_token"]
+	require.Equal(t, 0, n, "refreshed %d times before expiry", n)
 	clk.Advance(2 * time.Hour)
 	// The old access token has expired at Zoom.
-	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
-		t.Errorf("expired token: %d %s", a.Status, a.Raw)
-	}
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatalf("after expiry: %v", err)
-	}
-	if n := s.TokenRequests()["refresh_token"]; n != 1 {
-		t.Errorf("refresh requests = %d, want 1", n)
-	}
+	a := do(t, s, tok.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 401, a.Status, "expired token: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 124, code(a), "expired token: %d %s", a.Status, a.Raw)
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err, "after expiry")
+	n = s.TokenRequests()["refresh_token"]
+	assert.Equal(t, 1, n, "refresh requests = %d, want 1", n)
 	// The first refresh token died when it was used.
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {first}}
 	req, _ := http.NewRequest("POST", s.TokenURL(), strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(s.ClientID(), s.ClientSecret())
 	resp, err := s.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != 400 || string(body) != `{"error":"invalid_grant","reason":"Invalid Token!"}` {
@@ -166,63 +143,51 @@ func TestOAuthServerToServerAndRevoke(t *testing.T) {
 	cfg := oauthConfig(s)
 	ctx := context.Background()
 	ts, err := cfg.ServerToServer("acct-123")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	c, err := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	list, _, err := c.Users.List(ctx, nil)
-	if err != nil || len(list.Users) != 1 {
-		t.Fatalf("users: %+v %v", list, err)
-	}
-	if n := s.TokenRequests()["account_credentials"]; n != 1 {
-		t.Errorf("account_credentials requests = %d", n)
-	}
+	require.NoError(t, err, "users: %+v %v", list, err)
+	require.Len(t, list.Users, 1, "users: %+v %v", list, err)
+	n := s.TokenRequests()["account_credentials"]
+	assert.Equal(t, 1, n, "account_credentials requests = %d", n)
 	bad, _ := cfg.ServerToServer("other")
-	if _, err := bad.Token(); err == nil {
-		t.Error("a wrong account id got a token")
-	}
+	_, err = bad.Token()
+	assert.Error(t, err, "a wrong account id got a token")
 
 	// Revoking a user's token kills the grant.
 	tok := connect(t, s, cfg)
-	if err := cfg.Revoke(ctx, tok.AccessToken); err != nil {
-		t.Fatal(err)
-	}
-	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 401 || code(a) != 124 {
-		t.Errorf("revoked token: %d %s", a.Status, a.Raw)
-	}
+	err = cfg.Revoke(ctx, tok.AccessToken)
+	require.NoError(t, err)
+	a := do(t, s, tok.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 401, a.Status, "revoked token: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 124, code(a), "revoked token: %d %s", a.Status, a.Raw)
 }
 
 func TestOAuthScopesEnforced(t *testing.T) {
 	s, _ := start(t)
 	cfg := oauthConfig(s, "meeting:read", "user:read")
 	tok := connect(t, s, cfg)
-	if tok.Scope != "meeting:read user:read" {
-		t.Errorf("scope = %q", tok.Scope)
-	}
+	assert.Equal(t, "meeting:read user:read", tok.Scope, "scope = %q", tok.Scope)
 	ctx := context.Background()
 	store := tokenstore.NewMemory()
 	_ = store.Put(ctx, "k", tok)
 	ts, _ := cfg.TokenSource(store, "k")
 	c, _ := zoom.NewClient(zoom.WithBaseURL(s.APIURL()), zoom.WithHTTPClient(s.HTTPClient()), zoom.WithTokenSource(ts))
-	if _, _, err := c.Meetings.List(ctx, "me", nil); err != nil {
-		t.Fatalf("read with a read grant: %v", err)
-	}
-	_, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "nope"})
+	_, _, err := c.Meetings.List(ctx, "me", nil)
+	require.NoError(t, err, "read with a read grant")
+	_, _, err = c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "nope"})
 	var apiErr *zoom.APIError
-	if !errors.Is(err, zoom.ErrMissingScopes) || !errors.As(err, &apiErr) || apiErr.Code != 4700 {
-		t.Fatalf("write with a read grant: %v", err)
-	}
+	require.ErrorIs(t, err, zoom.ErrMissingScopes, "write with a read grant: %v", err)
+	require.ErrorAs(t, err, &apiErr, "write with a read grant: %v", err)
+	require.Equal(t, 4700, apiErr.Code, "write with a read grant: %v", err)
 	if len(s.Meetings("me")) != 0 {
 		t.Error("a meeting was created")
 	}
 	// A user-level (non-admin) grant names only its own user.
 	other, _ := s.AddUser(zoomtest.User{Email: "other@example.com"})
-	if _, _, err := c.Meetings.List(ctx, other.ID, nil); !errors.Is(err, zoom.ErrMissingScopes) {
-		t.Errorf("other user's meetings with a user-level grant: %v", err)
-	}
+	_, _, err = c.Meetings.List(ctx, other.ID, nil)
+	assert.ErrorIs(t, err, zoom.ErrMissingScopes, "other user's meetings with a user-level grant: %v", err)
 }
 
 func TestOAuthLifetimeAndConsentPage(t *testing.T) {
@@ -233,35 +198,29 @@ func TestOAuthLifetimeAndConsentPage(t *testing.T) {
 	hc := s.HTTPClient()
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Get(ar.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(page), "pat@example.com") || !strings.Contains(string(page), `value="deny"`) {
-		t.Fatalf("consent page: %d %s", resp.StatusCode, page)
-	}
+	require.Equal(t, 200, resp.StatusCode, "consent page: %d %s", resp.StatusCode, page)
+	require.Contains(t, string(page), "pat@example.com", "consent page: %d %s", resp.StatusCode, page)
+	require.Contains(t, string(page), `value="deny"`, "consent page: %d %s", resp.StatusCode, page)
 	post := func(decision string) url.Values {
 		form := url.Values{"decision": {decision}, "user": {u.ID}}
 		resp, err := hc.PostForm(ar.URL, form)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
 		loc, _ := url.Parse(resp.Header.Get("Location"))
 		return loc.Query()
 	}
-	if q := post("deny"); q.Get("error") != "access_denied" || q.Get("state") != ar.State {
-		t.Errorf("declined: %v", q)
-	}
-	q := post("allow")
+	q := post("deny")
+	assert.Equal(t, "access_denied", q.Get("error"), "declined: %v", q)
+	assert.Equal(t, ar.State, q.Get("state"), "declined: %v", q)
+	q = post("allow")
 	tok, err := cfg.Exchange(context.Background(), q.Get("code"), ar.Verifier)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Until(tok.Expiry); d > 10*time.Minute || d < 9*time.Minute {
-		t.Errorf("lifetime %v", d)
-	}
+	require.NoError(t, err)
+	d := time.Until(tok.Expiry)
+	assert.LessOrEqual(t, d, 10*time.Minute, "lifetime %v", d)
+	assert.GreaterOrEqual(t, d, 9*time.Minute, "lifetime %v", d)
 	me, err := cfg.Me(context.Background(), tok.AccessToken)
 	if err != nil || me.ID != u.ID {
 		t.Errorf("me = %+v %v", me, err)
@@ -274,16 +233,11 @@ func TestAuthorizeAs(t *testing.T) {
 	cfg := oauthConfig(s)
 	ar, _ := cfg.NewAuthRequest()
 	cb, err := s.AuthorizeAs("lee@example.com", ar.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.HasPrefix(cb.String(), cfg.RedirectURL+"?") || cb.Query().Get("state") != ar.State {
-		t.Fatalf("callback %s", cb)
-	}
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(cb.String(), cfg.RedirectURL+"?"), "callback %s", cb)
+	require.Equal(t, ar.State, cb.Query().Get("state"), "callback %s", cb)
 	tok, err := cfg.Exchange(context.Background(), cb.Query().Get("code"), ar.Verifier)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if me, err := cfg.Me(context.Background(), tok.AccessToken); err != nil || me.ID != u.ID {
 		t.Errorf("me = %+v %v", me, err)
 	}
@@ -295,9 +249,7 @@ func TestAuthorizationErrors(t *testing.T) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	get := func(q url.Values) *http.Response {
 		resp, err := hc.Get(s.OAuthURL() + "/oauth/authorize?" + q.Encode())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		resp.Body.Close()
 		return resp
 	}
@@ -311,12 +263,12 @@ func TestAuthorizationErrors(t *testing.T) {
 		return q
 	}
 	// A wrong client or redirect is shown to the user, never redirected.
-	if r := get(bad("client_id", "other")); r.StatusCode != 400 || r.Header.Get("Location") != "" {
-		t.Errorf("bad client: %d", r.StatusCode)
-	}
-	if r := get(bad("redirect_uri", "http://evil.example/cb")); r.StatusCode != 400 || r.Header.Get("Location") != "" {
-		t.Errorf("bad redirect: %d", r.StatusCode)
-	}
+	r := get(bad("client_id", "other"))
+	assert.Equal(t, 400, r.StatusCode, "bad client: %d", r.StatusCode)
+	assert.Equal(t, "", r.Header.Get("Location"), "bad client: %d", r.StatusCode)
+	r = get(bad("redirect_uri", "http://evil.example/cb"))
+	assert.Equal(t, 400, r.StatusCode, "bad redirect: %d", r.StatusCode)
+	assert.Equal(t, "", r.Header.Get("Location"), "bad redirect: %d", r.StatusCode)
 	// Other errors go back to the app.
 	for q, want := range map[string]url.Values{
 		"invalid_scope":             bad("scope", "user:write:admin"),
@@ -324,17 +276,15 @@ func TestAuthorizationErrors(t *testing.T) {
 	} {
 		r := get(want)
 		loc, _ := url.Parse(r.Header.Get("Location"))
-		if r.StatusCode != 302 || loc.Query().Get("error") != q || loc.Query().Get("state") != "st" {
-			t.Errorf("%s: %d %s", q, r.StatusCode, loc)
-		}
+		assert.Equal(t, 302, r.StatusCode, "%s: %d %s", q, r.StatusCode, loc)
+		assert.Equal(t, q, loc.Query().Get("error"), "%s: %d %s", q, r.StatusCode, loc)
+		assert.Equal(t, "st", loc.Query().Get("state"), "%s: %d %s", q, r.StatusCode, loc)
 	}
 	// The app's scopes are what a grant carries.
 	cfg := oauthConfig(s)
 	tok := connect(t, s, cfg)
-	if tok.Scope != "meeting:read meeting:write" {
-		t.Errorf("scope %q", tok.Scope)
-	}
-	if a := do(t, s, tok.AccessToken, "GET", "/users/me", nil); a.Status != 400 || code(a) != 4700 {
-		t.Errorf("users/me without user scopes: %d %s", a.Status, a.Raw)
-	}
+	assert.Equal(t, "meeting:read meeting:write", tok.Scope, "scope %q", tok.Scope)
+	a := do(t, s, tok.AccessToken, "GET", "/users/me", nil)
+	assert.Equal(t, 400, a.Status, "users/me without user scopes: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 4700, code(a), "users/me without user scopes: %d %s", a.Status, a.Raw)
 }

@@ -2,7 +2,6 @@ package zoomtest_test
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -45,9 +44,7 @@ func install(t *testing.T, s *zoomtest.Server, cfg *oauth.Config, user string) (
 func apiCode(t *testing.T, err error) (int, int) {
 	t.Helper()
 	var ae *zoom.APIError
-	if !errors.As(err, &ae) {
-		t.Fatalf("not an API error: %v", err)
-	}
+	require.ErrorAs(t, err, &ae, "not an API error: %v", err)
 	return ae.StatusCode, ae.Code
 }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -18,36 +19,26 @@ func TestSeedRolesAndGroups(t *testing.T) {
 	s, _ := start(t)
 	ctx := t.Context()
 	id, err := s.AddRole("Helpdesk", "first-line support", "User:Read")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.AddRole("helpdesk", ""); err == nil {
-		t.Fatal("a duplicate role name was accepted")
-	}
-	if _, err := s.AddRole(" ", ""); err == nil {
-		t.Fatal("an empty role name was accepted")
-	}
+	require.NoError(t, err)
+	_, err = s.AddRole("helpdesk", "")
+	require.Error(t, err, "a duplicate role name was accepted")
+	_, err = s.AddRole(" ", "")
+	require.Error(t, err, "an empty role name was accepted")
 	// The API sees the seeded role.
 	client := s.Client("me")
 	list, _, err := client.Roles.List(ctx, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var names []string
 	for _, r := range list.Roles {
 		names = append(names, r.Name)
 	}
-	if !slices.Contains(names, "Helpdesk") || !slices.Contains(names, "Owner") {
-		t.Fatalf("roles through the API: %q", names)
-	}
+	require.True(t, slices.Contains(names, "Helpdesk"), "roles through the API: %q", names)
+	require.True(t, slices.Contains(names, "Owner"), "roles through the API: %q", names)
 	// A member assigned through the API shows in Roles().
 	u, err := s.AddUser(zoomtest.User{Email: "ben@acme.example", FirstName: "Ben"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := client.Roles.AddMembers(ctx, id, &zoom.AddRoleMembersRequest{Members: []zoom.UserRef{{ID: u.ID}}}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, _, err = client.Roles.AddMembers(ctx, id, &zoom.AddRoleMembersRequest{Members: []zoom.UserRef{{ID: u.ID}}})
+	require.NoError(t, err)
 	var helpdesk zoomtest.Role
 	for _, r := range s.Roles() {
 		if r.ID == id {
@@ -58,9 +49,7 @@ func TestSeedRolesAndGroups(t *testing.T) {
 		t.Fatalf("Roles() = %+v", helpdesk)
 	}
 	gid, err := s.AddGroup("Engineering", u.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	groups := s.Groups()
 	if len(groups) != 1 || groups[0].ID != gid || !slices.Equal(groups[0].Members, []string{u.ID}) {
 		t.Fatalf("Groups() = %+v", groups)
@@ -71,56 +60,43 @@ func TestRevokeUserSilently(t *testing.T) {
 	s, _ := start(t)
 	ctx := t.Context()
 	ada, err := s.AddUser(zoomtest.User{Email: "ada@acme.example", FirstName: "Ada", Type: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	adaClient, ownerClient := s.Client(ada.ID, fastRetry()), s.Client("me", fastRetry())
-	if _, _, err := adaClient.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = adaClient.Users.Get(ctx, "me", nil)
+	require.NoError(t, err)
 	before := len(s.Deliveries())
-	if err := s.RevokeUser("ADA@acme.example"); err != nil {
-		t.Fatal(err)
-	}
+	err = s.RevokeUser("ADA@acme.example")
+	require.NoError(t, err)
 	var apiErr *zoom.APIError
 	if _, _, err := adaClient.Users.Get(ctx, "me", nil); !errors.As(err, &apiErr) || apiErr.Code != 124 {
 		t.Fatalf("after RevokeUser: %v, want 401 code 124", err)
 	}
-	if _, _, err := ownerClient.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatalf("another user's token was revoked too: %v", err)
-	}
-	if got := len(s.Deliveries()); got != before {
-		t.Fatalf("RevokeUser sent %d webhooks", got-before)
-	}
-	if err := s.RevokeUser("nobody@acme.example"); err == nil {
-		t.Fatal("revoking an unknown user succeeded")
-	}
+	_, _, err = ownerClient.Users.Get(ctx, "me", nil)
+	require.NoError(t, err, "another user's token was revoked too")
+	got := len(s.Deliveries())
+	require.Equal(t, before, got, "RevokeUser sent %d webhooks", got-before)
+	err = s.RevokeUser("nobody@acme.example")
+	require.Error(t, err, "revoking an unknown user succeeded")
 }
 
 func TestVerificationTokenOnDeliveries(t *testing.T) {
 	s, clk := start(t)
 	const secret, legacy = "wh-secret", "legacy-verification-token"
 	v, err := webhook.NewVerifier([]string{secret}, webhook.WithClock(clk.Now), webhook.WithLegacyToken(legacy))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := webhook.NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var created int
 	h.OnMeetingCreated(func(_ context.Context, _ *webhook.Event, _ *webhook.MeetingCreatedPayload) error {
 		created++
 		return nil
 	})
-	if err := s.SubscribeHandler(h, secret); err != nil {
-		t.Fatal(err)
-	}
+	err = s.SubscribeHandler(h, secret)
+	require.NoError(t, err)
 	s.SetVerificationToken(legacy)
 	client := s.Client("me")
-	if _, _, err := client.Meetings.Create(t.Context(), "me", &zoom.CreateMeetingRequest{Topic: "x", Type: zoom.MeetingTypeScheduled}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = client.Meetings.Create(t.Context(), "me", &zoom.CreateMeetingRequest{Topic: "x", Type: zoom.MeetingTypeScheduled})
+	require.NoError(t, err)
 	ds := s.Deliveries()
 	d := ds[len(ds)-1]
 	if d.Header.Get("Authorization") != legacy || d.Header.Get("X-Zm-Signature") == "" || d.Status != http.StatusOK || created != 1 {
@@ -129,15 +105,12 @@ func TestVerificationTokenOnDeliveries(t *testing.T) {
 	// A legacy-only delivery (no signature) still verifies with the token.
 	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(string(d.Body)))
 	r.Header.Set("Authorization", legacy)
-	if _, err := v.Verify(r); err != nil {
-		t.Fatalf("legacy-only delivery: %v", err)
-	}
+	_, err = v.Verify(r)
+	require.NoError(t, err, "legacy-only delivery")
 	s.SetVerificationToken("")
-	if _, _, err := client.Meetings.Create(t.Context(), "me", &zoom.CreateMeetingRequest{Topic: "y", Type: zoom.MeetingTypeScheduled}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = client.Meetings.Create(t.Context(), "me", &zoom.CreateMeetingRequest{Topic: "y", Type: zoom.MeetingTypeScheduled})
+	require.NoError(t, err)
 	ds = s.Deliveries()
-	if got := ds[len(ds)-1].Header.Get("Authorization"); got != "" {
-		t.Fatalf("Authorization still sent: %q", got)
-	}
+	got := ds[len(ds)-1].Header.Get("Authorization")
+	require.Equal(t, "", got, "Authorization still sent: %q", got)
 }

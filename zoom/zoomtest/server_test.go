@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
 
@@ -23,27 +25,23 @@ func TestUnknownRoutesAnswerAsZoom(t *testing.T) {
 		{"GET", ""},
 	} {
 		a := do(t, s, tok, c.method, c.path, nil)
-		if a.Status != 404 || code(a) != 2300 || a.Body["message"] != "This API endpoint is not recognized." {
-			t.Errorf("%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
-		}
+		assert.Equal(t, 404, a.Status, "%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
+		assert.Equal(t, 2300, code(a), "%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
+		assert.Equal(t, "This API endpoint is not recognized.", a.Body["message"], "%s %s: %d %s", c.method, c.path, a.Status, a.Raw)
 	}
 	// Outside /v2 and /oauth.
 	resp, err := s.HTTPClient().Get(s.URL() + "/api/v1/whatever")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	resp.Body.Close()
-	if resp.StatusCode != 404 {
-		t.Errorf("/api/v1/whatever: %d", resp.StatusCode)
-	}
+	assert.Equal(t, 404, resp.StatusCode, "/api/v1/whatever: %d", resp.StatusCode)
 	// Documented operations the fake does not model answer from the
 	// document, for subjects that exist.
-	if a := do(t, s, tok, "GET", "/webinars/123/polls", nil); a.Status != 404 || !strings.Contains(a.Raw, "3001") {
-		t.Errorf("unmodelled operation on a missing webinar: %d %s", a.Status, a.Raw)
-	}
-	if a := do(t, s, tok, "GET", "/users/me/settings", nil); a.Status != 200 || !strings.Contains(a.Raw, "schedule_meeting") {
-		t.Errorf("unmodelled operation: %d %s", a.Status, a.Raw)
-	}
+	a := do(t, s, tok, "GET", "/webinars/123/polls", nil)
+	assert.Equal(t, 404, a.Status, "unmodelled operation on a missing webinar: %d %s", a.Status, a.Raw)
+	assert.Contains(t, a.Raw, "3001", "unmodelled operation on a missing webinar: %d %s", a.Status, a.Raw)
+	a = do(t, s, tok, "GET", "/users/me/settings", nil)
+	assert.Equal(t, 200, a.Status, "unmodelled operation: %d %s", a.Status, a.Raw)
+	assert.Contains(t, a.Raw, "schedule_meeting", "unmodelled operation: %d %s", a.Status, a.Raw)
 }
 
 // Random requests never make the server fail or panic.
@@ -69,9 +67,7 @@ func TestNoPanicOnRandomRequests(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+tok)
 		req.Header.Set("Content-Type", "application/json")
 		resp, err := s.HTTPClient().Do(req)
-		if err != nil {
-			t.Fatalf("request %d %s %s: %v", i, method, b.String(), err)
-		}
+		require.NoError(t, err, "request %d %s %s", i, method, b.String())
 		data, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode >= 500 {
@@ -87,23 +83,21 @@ func TestValidationAgainstTheDocuments(t *testing.T) {
 	s, _ := start(t)
 	tok := token(t, s, "me")
 	a := do(t, s, tok, "GET", "/users/me/meetings?type=bogus", nil)
-	if a.Status != 400 || code(a) != 300 || a.Body["message"] != "Validation Failed." {
-		t.Fatalf("bad enum: %d %s", a.Status, a.Raw)
-	}
-	if f := a.Body["errors"].([]any)[0].(map[string]any); f["field"] != "type" {
-		t.Errorf("field error %v", f)
-	}
+	require.Equal(t, 400, a.Status, "bad enum: %d %s", a.Status, a.Raw)
+	require.Equal(t, 300, code(a), "bad enum: %d %s", a.Status, a.Raw)
+	require.Equal(t, "Validation Failed.", a.Body["message"], "bad enum: %d %s", a.Status, a.Raw)
+	f := a.Body["errors"].([]any)[0].(map[string]any)
+	assert.Equal(t, "type", f["field"], "field error %v", f)
 	a = do(t, s, tok, "POST", "/users", map[string]any{"user_info": map[string]any{"email": "x@example.com", "type": 1}})
-	if a.Status != 400 || code(a) != 300 || !strings.Contains(a.Raw, `"field":"action"`) {
-		t.Errorf("missing action: %d %s", a.Status, a.Raw)
-	}
+	assert.Equal(t, 400, a.Status, "missing action: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 300, code(a), "missing action: %d %s", a.Status, a.Raw)
+	assert.Contains(t, a.Raw, `"field":"action"`, "missing action: %d %s", a.Status, a.Raw)
 	a = do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": strings.Repeat("x", 201)})
-	if a.Status != 400 || !strings.Contains(a.Raw, `"field":"topic"`) {
-		t.Errorf("long topic: %d %s", a.Status, a.Raw)
-	}
-	if a := do(t, s, tok, "GET", "/meetings/not-a-number", nil); a.Status != 400 || code(a) != 300 {
-		t.Errorf("bad meeting id: %d %s", a.Status, a.Raw)
-	}
+	assert.Equal(t, 400, a.Status, "long topic: %d %s", a.Status, a.Raw)
+	assert.Contains(t, a.Raw, `"field":"topic"`, "long topic: %d %s", a.Status, a.Raw)
+	a = do(t, s, tok, "GET", "/meetings/not-a-number", nil)
+	assert.Equal(t, 400, a.Status, "bad meeting id: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 300, code(a), "bad meeting id: %d %s", a.Status, a.Raw)
 	if len(s.Meetings("me")) != 0 {
 		t.Error("an invalid request changed the state")
 	}
@@ -117,23 +111,22 @@ func TestAuthentication(t *testing.T) {
 		"bad token":   do(t, s, "not-a-token-SECRET", "GET", "/users/me", nil),
 		"query token": do(t, s, "", "GET", "/users/me?access_token="+tok, nil),
 	} {
-		if a.Status != 401 || code(a) != 124 || strings.Contains(a.Raw, "SECRET") || strings.Contains(a.Raw, tok) {
-			t.Errorf("%s: %d %s", name, a.Status, a.Raw)
-		}
+		assert.Equal(t, 401, a.Status, "%s: %d %s", name, a.Status, a.Raw)
+		assert.Equal(t, 124, code(a), "%s: %d %s", name, a.Status, a.Raw)
+		assert.NotContains(t, a.Raw, "SECRET", "%s: %d %s", name, a.Status, a.Raw)
+		assert.NotContains(t, a.Raw, tok, "%s: %d %s", name, a.Status, a.Raw)
 	}
 	// Wrong client secret at the token endpoint: never echoed.
 	req, _ := http.NewRequest("POST", s.TokenURL(), strings.NewReader("grant_type=account_credentials&account_id="+s.AccountID()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(s.ClientID(), "wrong-SECRET")
 	resp, err := s.HTTPClient().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 401 || !strings.Contains(string(body), "invalid_client") || strings.Contains(string(body), "SECRET") {
-		t.Errorf("bad client secret: %d %s", resp.StatusCode, body)
-	}
+	assert.Equal(t, 401, resp.StatusCode, "bad client secret: %d %s", resp.StatusCode, body)
+	assert.Contains(t, string(body), "invalid_client", "bad client secret: %d %s", resp.StatusCode, body)
+	assert.NotContains(t, string(body), "SECRET", "bad client secret: %d %s", resp.StatusCode, body)
 }
 
 func TestRequestLog(t *testing.T) {
@@ -153,14 +146,10 @@ func TestRequestLog(t *testing.T) {
 	}
 	for i := range want {
 		got[i].Time = want[i].Time
-		if got[i] != want[i] {
-			t.Errorf("entry %d = %+v, want %+v", i, got[i], want[i])
-		}
+		assert.Equal(t, want[i], got[i], "entry %d = %+v, want %+v", i, got[i], want[i])
 	}
 	s.ResetRequests()
-	if len(s.Requests()) != 0 {
-		t.Error("ResetRequests left entries")
-	}
+	assert.Len(t, s.Requests(), 0, "ResetRequests left entries")
 }
 
 func TestOptionsValidate(t *testing.T) {
@@ -187,8 +176,7 @@ func TestOptionsValidate(t *testing.T) {
 func TestServerPrintsNoSecret(t *testing.T) {
 	s, _ := start(t, zoomtest.WithClientCredentials("id", "TOP-SECRET"))
 	for _, out := range []string{fmt.Sprint(s), fmt.Sprintf("%+v", s), fmt.Sprintf("%#v", s)} {
-		if strings.Contains(out, "TOP-SECRET") || !strings.Contains(out, s.URL()) {
-			t.Errorf("printed %q", out)
-		}
+		assert.NotContains(t, out, "TOP-SECRET", "printed %q", out)
+		assert.Contains(t, out, s.URL(), "printed %q", out)
 	}
 }

@@ -3,7 +3,6 @@ package zoomtest_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/webhook"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
@@ -59,20 +60,15 @@ func subscribe(t *testing.T, s *zoomtest.Server, clk *clock) *recorder {
 	t.Helper()
 	const secret = "wh-secret-token"
 	v, err := webhook.NewVerifier([]string{secret}, webhook.WithClock(clk.Now))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := webhook.NewHandler(v, webhook.WithoutDedup())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rec := &recorder{}
 	h.Fallback(rec.add)
 	ts := httptest.NewServer(h)
 	t.Cleanup(ts.Close)
-	if err := s.Subscribe(ts.URL, secret); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Subscribe(ts.URL, secret)
+	require.NoError(t, err)
 	return rec
 }
 
@@ -84,21 +80,15 @@ func TestWebhookMeetingEvents(t *testing.T) {
 
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "Hooked", Type: zoom.MeetingTypeScheduled,
 		Settings: &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ev := rec.last("meeting.created")
-	if ev == nil {
-		t.Fatalf("no meeting.created; got %v", rec.names())
-	}
+	require.NotNil(t, ev, "no meeting.created; got %v", rec.names())
 	p, err := ev.TypedPayload()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	created := p.(*webhook.MeetingCreatedPayload)
-	if created.Object.ID != m.ID || created.Object.Topic != "Hooked" || created.AccountID != s.AccountID() {
-		t.Errorf("meeting.created payload %+v", created)
-	}
+	assert.Equal(t, m.ID, created.Object.ID, "meeting.created payload %+v", created)
+	assert.Equal(t, "Hooked", created.Object.Topic, "meeting.created payload %+v", created)
+	assert.Equal(t, s.AccountID(), created.AccountID, "meeting.created payload %+v", created)
 	// The id is a number in meeting.created.
 	var raw struct {
 		Payload struct {
@@ -108,45 +98,34 @@ func TestWebhookMeetingEvents(t *testing.T) {
 		} `json:"payload"`
 	}
 	_ = json.Unmarshal(ev.Raw, &raw)
-	if string(raw.Payload.Object.ID) != m.ID.String() {
-		t.Errorf("meeting.created id = %s, want a number", raw.Payload.Object.ID)
-	}
+	assert.Equal(t, m.ID.String(), string(raw.Payload.Object.ID), "meeting.created id = %s, want a number", raw.Payload.Object.ID)
 
 	reg, _, err := c.Meetings.AddRegistrant(ctx, m.ID, &zoom.AddRegistrantRequest{Email: "ada@example.org", FirstName: "Ada"}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := s.Registrants(m.ID); len(got) != 1 || got[0].Status != "pending" {
-		t.Fatalf("registrants %+v", got)
-	}
+	require.NoError(t, err)
+	got := s.Registrants(m.ID)
+	require.Len(t, got, 1, "registrants %+v", got)
+	require.Equal(t, "pending", got[0].Status, "registrants %+v", got)
 	if _, err := c.Meetings.UpdateRegistrantStatus(ctx, m.ID, &zoom.UpdateRegistrantStatusRequest{
 		Action: zoom.RegistrantActionApprove, Registrants: []zoom.RegistrantRef{{ID: reg.RegistrantID}}}, nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Hooked 2")}, nil); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.Update(ctx, m.ID, &zoom.UpdateMeetingRequest{Topic: zoom.Ptr("Hooked 2")}, nil)
+	require.NoError(t, err)
 
 	// Live events: the meeting id is a string there.
-	if _, err := s.StartMeeting(m.ID); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.StartMeeting(m.ID)
+	require.NoError(t, err)
 	clk.Advance(time.Minute)
 	pid, err := s.Join(m.ID, zoomtest.Participant{Name: "Ada", Email: "ada@example.org"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Join(m.ID, zoomtest.Participant{Name: "Guest"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = s.Join(m.ID, zoomtest.Participant{Name: "Guest"})
+	require.NoError(t, err)
 	clk.Advance(20 * time.Minute)
-	if err := s.Leave(m.ID, pid); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Leave(m.ID, pid)
+	require.NoError(t, err)
 	clk.Advance(5 * time.Minute)
-	if _, err := c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionEnd}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionEnd})
+	require.NoError(t, err)
 	want := []string{"meeting.created", "meeting.registration_created", "meeting.registration_approved", "meeting.updated",
 		"meeting.started", "meeting.participant_joined", "meeting.participant_joined", "meeting.participant_left",
 		"meeting.participant_left", "meeting.ended"}
@@ -155,32 +134,23 @@ func TestWebhookMeetingEvents(t *testing.T) {
 	}
 	joined, _ := rec.last("meeting.participant_joined").TypedPayload()
 	jp := joined.(*webhook.MeetingParticipantJoinedPayload)
-	if jp.Object.ID != m.ID || jp.Object.Participant.UserName != "Guest" {
-		t.Errorf("participant_joined %+v", jp.Object)
-	}
+	assert.Equal(t, m.ID, jp.Object.ID, "participant_joined %+v", jp.Object)
+	assert.Equal(t, "Guest", jp.Object.Participant.UserName, "participant_joined %+v", jp.Object)
 	_ = json.Unmarshal(rec.last("meeting.started").Raw, &raw)
-	if string(raw.Payload.Object.ID) != strconv.Quote(m.ID.String()) {
-		t.Errorf("meeting.started id = %s, want a string", raw.Payload.Object.ID)
-	}
+	assert.Equal(t, strconv.Quote(m.ID.String()), string(raw.Payload.Object.ID), "meeting.started id = %s, want a string", raw.Payload.Object.ID)
 	for _, d := range s.Deliveries() {
-		if d.Err != "" || d.Status != 200 {
-			t.Errorf("delivery %s: %d %s", d.Event, d.Status, d.Err)
-		}
+		assert.Equal(t, "", d.Err, "delivery %s: %d %s", d.Event, d.Status, d.Err)
+		assert.Equal(t, 200, d.Status, "delivery %s: %d %s", d.Event, d.Status, d.Err)
 	}
 
 	// The past meeting and its participants, with the simulated times.
 	past, _, err := c.Meetings.GetPast(ctx, zoom.LatestOf(m.ID))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if past.Duration != 26 || past.ParticipantsCount != 2 {
-		t.Errorf("past meeting %+v", past)
-	}
+	require.NoError(t, err)
+	assert.Equal(t, 26, past.Duration, "past meeting %+v", past)
+	assert.Equal(t, 2, past.ParticipantsCount, "past meeting %+v", past)
 	clk.Advance(zoomtest.DefaultReportDelay) // the attendance data comes later
 	parts, _, err := c.Meetings.ListPastParticipants(ctx, zoom.InstanceID(past.UUID), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(parts.Participants) != 2 || parts.Participants[0].Name != "Ada" || parts.Participants[0].Duration != 20*60 ||
 		parts.Participants[0].RegistrantID != reg.RegistrantID {
 		t.Errorf("participants %+v", parts.Participants)
@@ -193,25 +163,19 @@ func TestUninstallRevokesAndNotifies(t *testing.T) {
 	rec := subscribe(t, s, clk)
 	c := s.Client("me")
 	ctx := context.Background()
-	if _, _, err := c.Users.Get(ctx, "me", nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Uninstall("me"); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err := c.Users.Get(ctx, "me", nil)
+	require.NoError(t, err)
+	err = s.Uninstall("me")
+	require.NoError(t, err)
 	ev := rec.last("app_deauthorized")
-	if ev == nil {
-		t.Fatalf("no app_deauthorized; got %v", rec.names())
-	}
+	require.NotNil(t, ev, "no app_deauthorized; got %v", rec.names())
 	p, _ := ev.TypedPayload()
 	d := p.(*webhook.AppDeauthorizedPayload)
-	if d.UserID != s.OwnerID() || d.ClientID != s.ClientID() || d.AccountID != s.AccountID() {
-		t.Errorf("app_deauthorized %+v", d)
-	}
-	_, _, err := c.Users.Get(ctx, "me", nil)
-	if !errors.Is(err, zoom.ErrUnauthorized) {
-		t.Errorf("after uninstall: %v", err)
-	}
+	assert.Equal(t, s.OwnerID(), d.UserID, "app_deauthorized %+v", d)
+	assert.Equal(t, s.ClientID(), d.ClientID, "app_deauthorized %+v", d)
+	assert.Equal(t, s.AccountID(), d.AccountID, "app_deauthorized %+v", d)
+	_, _, err = c.Users.Get(ctx, "me", nil)
+	assert.ErrorIs(t, err, zoom.ErrUnauthorized, "after uninstall: %v", err)
 }
 
 func equal(a, b []string) bool {
@@ -233,17 +197,14 @@ func TestWebhookSubscriptionsAndFailures(t *testing.T) {
 	h, _ := webhook.NewHandler(v, webhook.WithoutDedup())
 	rec := &recorder{}
 	h.Fallback(rec.add)
-	if err := s.SubscribeHandler(h, "s1", "user.created"); err != nil {
-		t.Fatal(err)
-	}
+	err := s.SubscribeHandler(h, "s1", "user.created")
+	require.NoError(t, err)
 	down := httptest.NewServer(http500())
 	defer down.Close()
-	if err := s.Subscribe(down.URL, "s2", "group.created", "group.member_added"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Subscribe("not a url", "s"); err == nil {
-		t.Error("a bad URL was accepted")
-	}
+	err = s.Subscribe(down.URL, "s2", "group.created", "group.member_added")
+	require.NoError(t, err)
+	err = s.Subscribe("not a url", "s")
+	assert.Error(t, err, "a bad URL was accepted")
 	c := s.Client("me")
 	ctx := context.Background()
 	if _, _, err := c.Users.Create(ctx, &zoom.CreateUserRequest{Action: zoom.UserCreateActionAutoCreate,
@@ -251,12 +212,9 @@ func TestWebhookSubscriptionsAndFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	g, _, err := c.Groups.Create(ctx, &zoom.CreateGroupRequest{Name: "Ops"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{Email: "x@example.com"}}}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, _, err = c.Groups.AddMembers(ctx, g.ID, &zoom.AddGroupMembersRequest{Members: []zoom.UserRef{{Email: "x@example.com"}}})
+	require.NoError(t, err)
 	if got := rec.names(); !equal(got, []string{"user.created"}) {
 		t.Errorf("handler got %v", got)
 	}
@@ -266,9 +224,8 @@ func TestWebhookSubscriptionsAndFailures(t *testing.T) {
 	}
 	// The delivery is signed as Zoom signs.
 	v2, _ := webhook.NewVerifier([]string{"s2"}, webhook.WithClock(clk.Now))
-	if err := v2.VerifyBytes(ctx, ds[1].Header, ds[1].Body); err != nil {
-		t.Errorf("signature: %v", err)
-	}
+	err = v2.VerifyBytes(ctx, ds[1].Header, ds[1].Body)
+	assert.NoError(t, err, "signature")
 	if got := s.Events(); !equal(got, []string{"user.created", "group.created", "group.member_added"}) {
 		t.Errorf("Events() = %v", got)
 	}
@@ -281,15 +238,13 @@ func http500() http.Handler {
 func TestValidateEndpoints(t *testing.T) {
 	s, clk := start(t)
 	subscribe(t, s, clk) // a webhook.Handler answers the challenge itself
-	if err := s.ValidateEndpoints(); err != nil {
-		t.Fatal(err)
-	}
+	err := s.ValidateEndpoints()
+	require.NoError(t, err)
 	down := httptest.NewServer(http500())
 	defer down.Close()
 	_ = s.Subscribe(down.URL, "x")
-	if err := s.ValidateEndpoints(); err == nil {
-		t.Error("a failing endpoint validated")
-	}
+	err = s.ValidateEndpoints()
+	assert.Error(t, err, "a failing endpoint validated")
 }
 
 // Many clients at once: the race detector watches the state.
@@ -300,9 +255,7 @@ func TestConcurrentClients(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range 8 {
 		u, err := s.AddUser(zoomtest.User{Email: "u" + strconv.Itoa(i) + "@example.com", Type: 2})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		c := s.Client(u.ID)
 		wg.Go(func() {
 			for range 5 {
@@ -311,36 +264,30 @@ func TestConcurrentClients(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if _, _, err := c.Meetings.List(ctx, "me", nil); err != nil {
-					t.Error(err)
-				}
-				if _, err := s.StartMeeting(m.ID); err != nil {
-					t.Error(err)
-				}
+				_, _, err = c.Meetings.List(ctx, "me", nil)
+				assert.NoError(t, err)
+				_, err = s.StartMeeting(m.ID)
+				assert.NoError(t, err)
 				_ = s.EndMeeting(m.ID)
 			}
 		})
 	}
 	wg.Wait()
-	if n := len(s.Deliveries()); n != 8*5*3 {
-		t.Errorf("deliveries = %d, want %d", n, 8*5*3)
-	}
+	n := len(s.Deliveries())
+	assert.Equal(t, 8*5*3, n, "deliveries = %d, want %d", n, 8*5*3)
 }
 
 // Every event the server emits is one the webhook package knows, and its
 // payload decodes into the typed payload.
 func TestEveryEventDecodes(t *testing.T) {
 	s, clk := start(t)
-	if err := s.SubscribeHandler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), "x"); err != nil {
-		t.Fatal(err)
-	}
+	err := s.SubscribeHandler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}), "x")
+	require.NoError(t, err)
 	c := s.Client("me")
 	ctx := context.Background()
 	must := func(err error) {
 		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
 	approval := &zoom.MeetingSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))}
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "all events", Settings: approval})
@@ -418,13 +365,10 @@ func TestEveryEventDecodes(t *testing.T) {
 			t.Errorf("%s: %v", d.Event, err)
 			continue
 		}
-		if _, err := ev.TypedPayload(); err != nil {
-			t.Errorf("%s: payload: %v\n%s", d.Event, err, d.Body)
-		}
+		_, err = ev.TypedPayload()
+		assert.NoError(t, err, "%s: payload: %v\n%s", d.Event, err, d.Body)
 	}
-	if len(seen) < 30 {
-		t.Errorf("only %d kinds of events: %v", len(seen), seen)
-	}
+	assert.GreaterOrEqual(t, len(seen), 30, "only %d kinds of events: %v", len(seen), seen)
 	checkEvents(t, s)
 }
 
@@ -447,22 +391,18 @@ func TestHandlerCallsBackIntoTheAPI(t *testing.T) {
 	})
 	ts := httptest.NewServer(h)
 	defer ts.Close()
-	if err := s.Subscribe(ts.URL, "k", "meeting.ended"); err != nil {
-		t.Fatal(err)
-	}
+	err := s.Subscribe(ts.URL, "k", "meeting.ended")
+	require.NoError(t, err)
 	ctx := context.Background()
 	m, _, err := c.Meetings.Create(ctx, "me", &zoom.CreateMeetingRequest{Topic: "CME"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	_, _ = s.StartMeeting(m.ID)
 	_, _ = s.Join(m.ID, zoomtest.Participant{Name: "Dr. A"})
 	_, _ = s.Join(m.ID, zoomtest.Participant{Name: "Dr. B"})
 	clk.Advance(time.Hour)
 	// Ended through the API: the delivery happens inside that request.
-	if _, err := c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionEnd}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = c.Meetings.UpdateStatus(ctx, m.ID, &zoom.UpdateMeetingStatusRequest{Action: zoom.MeetingActionEnd})
+	require.NoError(t, err)
 	if !equal(attended, []string{"Dr. A", "Dr. B"}) {
 		t.Errorf("attended %v; deliveries %+v", attended, s.Deliveries())
 	}
@@ -478,24 +418,18 @@ func TestRedeliver(t *testing.T) {
 		calls++
 		return nil
 	})
-	if err := s.SubscribeHandler(h, "k"); err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.Client("me").Meetings.Create(context.Background(), "me", &zoom.CreateMeetingRequest{Topic: "once"}); err != nil {
-		t.Fatal(err)
-	}
+	err := s.SubscribeHandler(h, "k")
+	require.NoError(t, err)
+	_, _, err = s.Client("me").Meetings.Create(context.Background(), "me", &zoom.CreateMeetingRequest{Topic: "once"})
+	require.NoError(t, err)
 	clk.Advance(5 * time.Minute)
-	if err := s.Redeliver(0); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Redeliver(0)
+	require.NoError(t, err)
 	ds := s.Deliveries()
 	if len(ds) != 2 || ds[1].Status != 200 || string(ds[1].Body) != string(ds[0].Body) || ds[1].Header.Get("x-zm-request-timestamp") == ds[0].Header.Get("x-zm-request-timestamp") {
 		t.Errorf("deliveries %+v", ds)
 	}
-	if calls != 1 {
-		t.Errorf("handler called %d times, want 1", calls)
-	}
-	if err := s.Redeliver(7); err == nil {
-		t.Error("Redeliver(7) worked")
-	}
+	assert.Equal(t, 1, calls, "handler called %d times, want 1", calls)
+	err = s.Redeliver(7)
+	assert.Error(t, err, "Redeliver(7) worked")
 }

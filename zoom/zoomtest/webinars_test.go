@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"github.com/zoomkit/zoomkit/zoom"
 	"github.com/zoomkit/zoomkit/zoom/zoomtest"
 )
@@ -20,15 +22,12 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 		Topic: "CME: Cardiology update", Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clk.Now().Add(time.Hour)), Duration: 60,
 		Settings: &zoom.WebinarSettingsRequest{ApprovalType: zoom.Ptr(zoom.ApprovalType(1))},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	id := w.ID
 	batch, _, err := c.Webinars.AddBatchRegistrants(ctx, id, &zoom.AddBatchRegistrantsRequest{AutoApprove: zoom.Ptr(false),
 		Registrants: []zoom.BatchRegistrant{{Email: "a@example.org", FirstName: "A"}, {Email: "b@example.org", FirstName: "B"}, {Email: "c@example.org", FirstName: "C"}}})
-	if err != nil || len(batch.Registrants) != 3 {
-		t.Fatalf("batch: %+v %v", batch, err)
-	}
+	require.NoError(t, err, "batch: %+v %v", batch, err)
+	require.Len(t, batch.Registrants, 3, "batch: %+v %v", batch, err)
 	regs := s.Registrants(id)
 	if _, err := c.Webinars.UpdateRegistrantStatus(ctx, id, &zoom.UpdateRegistrantStatusRequest{Action: zoom.RegistrantActionApprove,
 		Registrants: []zoom.RegistrantRef{{ID: regs[0].ID}, {Email: "b@example.org"}}}, nil); err != nil {
@@ -40,14 +39,12 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	}
 	count := func(status zoom.RegistrantStatus) int {
 		l, _, err := c.Webinars.ListRegistrants(ctx, id, &zoom.ListWebinarRegistrantsOptions{Status: status})
-		if err != nil {
-			t.Fatalf("list %s: %v", status, err)
-		}
+		require.NoError(t, err, "list %s", status)
 		return l.TotalRecords
 	}
-	if count(zoom.RegistrantStatusApproved) != 2 || count(zoom.RegistrantStatusDenied) != 1 || count(zoom.RegistrantStatusPending) != 0 {
-		t.Errorf("registrant counts wrong: %+v", s.Registrants(id))
-	}
+	assert.Equal(t, 2, count(zoom.RegistrantStatusApproved), "registrant counts wrong: %+v", s.Registrants(id))
+	assert.Equal(t, 1, count(zoom.RegistrantStatusDenied), "registrant counts wrong: %+v", s.Registrants(id))
+	assert.Equal(t, 0, count(zoom.RegistrantStatusPending), "registrant counts wrong: %+v", s.Registrants(id))
 	if _, err := c.Webinars.UpdateRegistrantQuestions(ctx, id, &zoom.UpdateRegistrantQuestionsRequest{
 		Questions: []zoom.RegistrantQuestionRequest{{FieldName: "job_title", Required: zoom.Ptr(true)}}}); err != nil {
 		t.Fatal(err)
@@ -55,39 +52,30 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 	if q, _, err := c.Webinars.GetRegistrantQuestions(ctx, id); err != nil || len(q.Questions) != 1 {
 		t.Errorf("questions: %+v %v", q, err)
 	}
-	if _, _, err := c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.PanelistRequest{{Name: "Dr. P", Email: "p@example.org"}}}); err != nil {
-		t.Fatal(err)
-	}
+	_, _, err = c.Webinars.AddPanelists(ctx, id, &zoom.AddWebinarPanelistsRequest{Panelists: []zoom.PanelistRequest{{Name: "Dr. P", Email: "p@example.org"}}})
+	require.NoError(t, err)
 	if pl, _, err := c.Webinars.ListPanelists(ctx, id); err != nil || pl.TotalRecords != 1 || pl.Panelists[0].Email != "p@example.org" {
 		t.Errorf("panelists: %+v %v", pl, err)
 	}
 
 	// A attends 50 minutes, B never comes.
 	clk.Advance(time.Hour)
-	if _, err := s.StartWebinar(id); err != nil {
-		t.Fatal(err)
-	}
+	_, err = s.StartWebinar(id)
+	require.NoError(t, err)
 	pid, err := s.Join(id, zoomtest.Participant{Name: "A", Email: "a@example.org"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Join(id, zoomtest.Participant{Name: "Dr. P", Email: "p@example.org"}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = s.Join(id, zoomtest.Participant{Name: "Dr. P", Email: "p@example.org"})
+	require.NoError(t, err)
 	clk.Advance(50 * time.Minute)
-	if err := s.Leave(id, pid); err != nil {
-		t.Fatal(err)
-	}
+	err = s.Leave(id, pid)
+	require.NoError(t, err)
 	clk.Advance(10 * time.Minute)
-	if err := s.EndWebinar(id); err != nil {
-		t.Fatal(err)
-	}
+	err = s.EndWebinar(id)
+	require.NoError(t, err)
 	clk.Advance(zoomtest.DefaultReportDelay)
 	parts, _, err := c.Reports.ListWebinarParticipants(ctx, zoom.LatestOf(id),
 		&zoom.ListWebinarParticipantsReportOptions{IncludeFields: zoom.ParticipantIncludeFieldRegistrantID})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(parts.Participants) != 2 || parts.Participants[0].UserEmail != "a@example.org" || parts.Participants[0].Duration != 3000 ||
 		parts.Participants[0].RegistrantID != regs[0].ID {
 		t.Errorf("report participants: %+v", parts.Participants)
@@ -97,18 +85,16 @@ func TestWebinarRegistrantsPanelistsAndAttendance(t *testing.T) {
 		t.Errorf("absentees: %+v %v", abs, err)
 	}
 	inst, _, err := c.Webinars.ListPastInstances(ctx, id)
-	if err != nil || len(inst.Webinars) != 1 {
-		t.Fatalf("instances: %+v %v", inst, err)
-	}
+	require.NoError(t, err, "instances: %+v %v", inst, err)
+	require.Len(t, inst.Webinars, 1, "instances: %+v %v", inst, err)
 	report, _, err := c.Reports.GetWebinar(ctx, zoom.InstanceID(inst.Webinars[0].UUID))
 	if err != nil || report.Duration != 60 || report.ParticipantsCount != 2 {
 		t.Errorf("report webinar: %+v %v", report, err)
 	}
 
 	// Recording.
-	if err := s.CompleteRecording(id); err != nil {
-		t.Fatal(err)
-	}
+	err = s.CompleteRecording(id)
+	require.NoError(t, err)
 	day := zoom.DateOf(clk.Now())
 	recs, _, err := c.CloudRecordings.List(ctx, "me", &zoom.ListRecordingsOptions{From: day, To: day})
 	if err != nil || len(recs.Meetings) != 1 || recs.Meetings[0].RecordingCount != 3 {
@@ -133,12 +119,9 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 	a := do(t, s, tok, "POST", "/users/me/meetings", map[string]any{"topic": "Sync"})
 	id := zoom.ID(a.Body["id"].(float64))
 	uuid := a.Body["uuid"].(string)
-	if uuid[0] != '/' {
-		t.Fatalf("the first UUID of seed 1 should start with '/': %q", uuid)
-	}
-	if _, err := s.StartMeeting(id); err != nil {
-		t.Fatal(err)
-	}
+	require.Equal(t, byte('/'), uuid[0], "the first UUID of seed 1 should start with '/': %q", uuid)
+	_, err := s.StartMeeting(id)
+	require.NoError(t, err)
 	p1, _ := s.Join(id, zoomtest.Participant{Name: "Host", Email: "owner@example.com"})
 	clk.Advance(10 * time.Minute)
 	_, _ = s.Join(id, zoomtest.Participant{Name: "Guest"})
@@ -148,21 +131,21 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 	clk.Advance(zoomtest.DefaultReportDelay)
 
 	// Double-encoded UUIDs work; encoded once they name nothing, as at Zoom.
-	if a := do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(url.PathEscape(uuid)), nil); a.Status != 200 || a.Body["duration"].(float64) != 20 {
-		t.Errorf("double-encoded: %d %s", a.Status, a.Raw)
-	}
-	if a := do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(uuid), nil); a.Status != 404 || code(a) != 3001 {
-		t.Errorf("encoded once: %d %s", a.Status, a.Raw)
-	}
+	a = do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(url.PathEscape(uuid)), nil)
+	assert.Equal(t, 200, a.Status, "double-encoded: %d %s", a.Status, a.Raw)
+	assert.Equal(t, float64(20), a.Body["duration"].(float64), "double-encoded: %d %s", a.Status, a.Raw)
+	a = do(t, s, tok, "GET", "/past_meetings/"+url.PathEscape(uuid), nil)
+	assert.Equal(t, 404, a.Status, "encoded once: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 3001, code(a), "encoded once: %d %s", a.Status, a.Raw)
 	c := s.Client("me")
 	ctx := context.Background()
 	rp, resp, err := c.Reports.ListMeetingParticipants(ctx, zoom.InstanceID(uuid), &zoom.ListMeetingParticipantsReportOptions{PageSize: 1})
 	if err != nil || rp.TotalRecords != 2 || resp.NextPageToken == "" {
 		t.Fatalf("report participants: %+v %v", rp, err)
 	}
-	if host := rp.Participants[0]; host.ID != s.OwnerID() || host.Duration != 1200 {
-		t.Errorf("host row %+v", host)
-	}
+	host := rp.Participants[0]
+	assert.Equal(t, s.OwnerID(), host.ID, "host row %+v", host)
+	assert.Equal(t, 1200, host.Duration, "host row %+v", host)
 	if d, _, err := c.Reports.GetMeeting(ctx, zoom.InstanceID(uuid)); err != nil || d.Duration != 20 || d.ParticipantsCount != 2 {
 		t.Errorf("report meeting: %+v %v", d, err)
 	}
@@ -172,7 +155,7 @@ func TestMeetingReportsAndUUIDEncoding(t *testing.T) {
 		t.Errorf("report user meetings: %+v %v", um, err)
 	}
 	// No recording yet: 404 with code 3301.
-	if a := do(t, s, tok, "GET", fmt.Sprintf("/meetings/%d/recordings", id), nil); a.Status != 404 || code(a) != 3301 {
-		t.Errorf("no recording: %d %s", a.Status, a.Raw)
-	}
+	a = do(t, s, tok, "GET", fmt.Sprintf("/meetings/%d/recordings", id), nil)
+	assert.Equal(t, 404, a.Status, "no recording: %d %s", a.Status, a.Raw)
+	assert.Equal(t, 3301, code(a), "no recording: %d %s", a.Status, a.Raw)
 }
