@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
@@ -29,20 +31,14 @@ func TestBrowserServe(t *testing.T) {
 	// The app as `go run ./examples/cme-webinars -serve` runs it, on a
 	// free port, with the fake Zoom showing its consent page.
 	env, a, _, err := open(t.Context(), &exkit.Config{Name: exampleName, Serve: true, Addr: "127.0.0.1:0", DataDir: t.TempDir()}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := seedAccount(env.Fake); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, seedAccount(env.Fake))
 	serveCtx, stopServe := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- env.Serve(serveCtx, a) }()
 	t.Cleanup(func() {
 		stopServe()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+		assert.NoError(t, <-served, "serve")
 		env.Close()
 	})
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
@@ -84,9 +80,7 @@ func TestBrowserServe(t *testing.T) {
 	c.Submit("schedule a webinar", "#schedule-submit", chromedp.SetValue(css("#topic"), "Sepsis bundle review"))
 	text("#title", "Sepsis bundle review")
 	id, err := strconv.ParseInt(c.Text("#webinar-id"), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if w, ok := env.Fake.Meeting(zoom.ID(id)); !ok || !w.Webinar || w.Topic != "Sepsis bundle review" || w.HostID != lena.ID {
 		t.Errorf("the webinar in Zoom: %+v", w)
 	}
