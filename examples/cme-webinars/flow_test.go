@@ -51,9 +51,7 @@ func setupWith(t *testing.T, cfg exkit.Config, fakeOpts ...zoomtest.Option) (*ex
 	var out bytes.Buffer
 	cfg.Name, cfg.DataDir = exampleName, t.TempDir()
 	env, a, clock, err := open(t.Context(), &cfg, &out, fakeOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(env.Close)
 	return env, a, clock, &out
 }
@@ -61,9 +59,7 @@ func setupWith(t *testing.T, cfg exkit.Config, fakeOpts ...zoomtest.Option) (*ex
 func count(t *testing.T, env *exkit.Env, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := env.DB.QueryRowContext(t.Context(), query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, env.DB.QueryRowContext(t.Context(), query, args...).Scan(&n))
 	return n
 }
 
@@ -75,17 +71,13 @@ type email struct {
 func outbox(t *testing.T, env *exkit.Env) []email {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(env.Cfg.DataDir, "outbox", "*.eml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	slices.Sort(files)
 	var out []email
 	dec := new(mime.WordDecoder)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m, err := mail.ReadMessage(bytes.NewReader(b))
 		if err != nil {
 			t.Fatalf("%s: %v", f, err)
@@ -95,9 +87,7 @@ func outbox(t *testing.T, env *exkit.Env) []email {
 			t.Fatalf("%s: To: %v", f, err)
 		}
 		subj, err := dec.DecodeHeader(m.Header.Get("Subject"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		body, _ := io.ReadAll(m.Body)
 		out = append(out, email{To: to.Address, Subject: subj, Body: string(body)})
 	}
@@ -258,9 +248,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		sato.Email:      {0, 0, 0, "0.0", false, true},
 	}
 	rows, err := a.credits(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(rows) != len(wants) {
 		t.Fatalf("%d credit rows, want %d", len(rows), len(wants))
 	}
@@ -280,14 +268,10 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 
 	// The CSV in the data folder.
 	f, err := os.Open(filepath.Join(env.Cfg.DataDir, "cme-credit-"+strconv.FormatInt(id, 10)+".csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	recs, err := csv.NewReader(f).ReadAll()
 	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if len(recs) != 6 || !slices.Equal(recs[0], csvHeader) {
 		t.Fatalf("CSV: %v", recs)
 	}
@@ -508,9 +492,7 @@ func get(t *testing.T, a *app, path string) *httptest.ResponseRecorder {
 func TestPages(t *testing.T) {
 	env, a, clock, _ := setup(t)
 	env.Start(a)
-	if err := seedAccount(env.Fake); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, seedAccount(env.Fake))
 
 	home := get(t, a, "/")
 	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), exkit.ConnectPath) {
@@ -701,16 +683,12 @@ func TestLetTimePass(t *testing.T) {
 func TestCancel(t *testing.T) {
 	env, a, clock, _ := setup(t)
 	env.Start(a)
-	if err := seedAccount(env.Fake); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, seedAccount(env.Fake))
 	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
 		t.Fatalf("connect: %d %v", status, err)
 	}
 	act, err := a.createActivity(t.Context(), activityRequest{Topic: "To cancel", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	path := fmt.Sprintf("/webinars/%d", act.WebinarID)
 	// Rescheduled first: Zoom's webinar and the activity change together.
 	later := act.Start.Add(2 * time.Hour)
@@ -763,9 +741,7 @@ func TestCancel(t *testing.T) {
 // browser round trip.
 func connectAdmin(t *testing.T, env *exkit.Env) {
 	t.Helper()
-	if err := seedAccount(env.Fake); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, seedAccount(env.Fake))
 	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
 		t.Fatalf("connect: %d %v", status, err)
 	}
@@ -780,9 +756,7 @@ func TestCrossSitePostsRefused(t *testing.T) {
 	env.Start(a)
 	connectAdmin(t, env)
 	act, err := a.createActivity(t.Context(), activityRequest{Topic: "Cross-site", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	w := fmt.Sprintf("/webinars/%d", act.WebinarID)
 	// A dead letter to replay: an event no worker has a function for.
 	require.NoError(t, a.events.q.Enqueue(t.Context(), queue.Message{Key: "cross-site", Body: []byte(`{"event":"meeting.created","event_ts":1,"payload":{}}`)}))
@@ -850,9 +824,7 @@ func TestFailuresShownAsSentences(t *testing.T) {
 		t.Fatal(err)
 	}
 	act, err := a.createActivity(t.Context(), activityRequest{Topic: "Failures", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	start := act.Start.Format("2006-01-02T15:04")
 	schedule := url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start}, "duration": {"60"}, "credit": {"1"}}
 	update := url.Values{"topic": {"Renamed"}, "start": {start}, "duration": {"60"}}
@@ -880,9 +852,7 @@ func TestFailuresShownAsSentences(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ClearFaults()
 			if tc.fault != nil {
-				if err := env.Fake.InjectFault(*tc.fault); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, env.Fake.InjectFault(*tc.fault))
 			}
 			w := post(t, a, tc.path, tc.form)
 			m := errorRE.FindStringSubmatch(w.Body.String())
@@ -929,9 +899,7 @@ func TestListsPastOnePage(t *testing.T) {
 		}
 	}
 	act, err := a.createActivity(ctx, activityRequest{Topic: "Registrants", HostEmail: faculty.Email, Start: clock.Now().Add(time.Hour), Duration: 60, CreditHours: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	listed, err := a.zoomWebinars(ctx, faculty.Email)
 	if err != nil || len(listed) != webinars {
 		t.Fatalf("listed %d webinars (%v), want %d", len(listed), err, webinars)
