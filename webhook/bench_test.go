@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // benchBody is a meeting.participant_joined delivery of about 1 KB, shaped like Zoom's.
@@ -76,9 +78,7 @@ func TestBenchBodyIsRealistic(t *testing.T) {
 		t.Fatalf("bench body is %d bytes", n)
 	}
 	e, err := ParseEvent([]byte(benchBody))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var p MeetingParticipantJoinedPayload
 	if err := e.Unmarshal(&p); err != nil || p.Object.ID != 85393847045 || p.Object.Participant.JoinTime.IsZero() {
 		t.Fatalf("%+v %v", p, err)
