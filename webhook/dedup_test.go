@@ -21,9 +21,7 @@ func TestMemoryDeduperTTL(t *testing.T) {
 		claim := func(key string) bool {
 			t.Helper()
 			ok, err := d.Claim(ctx, key, time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			return ok
 		}
 		if !claim("a") || claim("a") {
@@ -37,9 +35,7 @@ func TestMemoryDeduperTTL(t *testing.T) {
 		if !claim("a") {
 			t.Fatal("not claimable after expiry")
 		}
-		if err := d.Release(ctx, "a"); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, d.Release(ctx, "a"))
 		if !claim("a") {
 			t.Fatal("not claimable after release")
 		}
@@ -85,9 +81,7 @@ func TestMemoryDeduperConcurrentClaims(t *testing.T) {
 	for range 50 {
 		wg.Go(func() {
 			ok, err := d.Claim(context.Background(), "same", time.Hour)
-			if err != nil {
-				t.Error(err)
-			}
+			assert.NoError(t, err)
 			if ok {
 				mu.Lock()
 				wins++
