@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/zoom"
 )
 
@@ -34,9 +35,7 @@ func loadSpecExamples(t testing.TB) []specExample {
 	var out []specExample
 	for _, f := range files {
 		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var doc struct {
 			Webhooks map[string]struct {
 				Post struct {
@@ -50,9 +49,7 @@ func loadSpecExamples(t testing.TB) []specExample {
 				} `json:"post"`
 			} `json:"webhooks"`
 		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal(b, &doc))
 		for name, w := range doc.Webhooks {
 			for _, ex := range w.Post.RequestBody.Content["application/json"].Examples {
 				out = append(out, specExample{filepath.Base(f), name, []byte(ex.Value)})
@@ -78,9 +75,7 @@ func TestSpecExamplesRoundTrip(t *testing.T) {
 	for _, ex := range examples {
 		t.Run(ex.event, func(t *testing.T) {
 			e, err := ParseEvent(ex.body)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			if e.Name != ex.event && specNameErrata[ex.event] != e.Name {
 				t.Fatalf("event name %q in the %s example", e.Name, ex.event)
 			}
@@ -92,14 +87,10 @@ func TestSpecExamplesRoundTrip(t *testing.T) {
 			// No field unknown to the typed payload.
 			dec := json.NewDecoder(bytes.NewReader(e.Payload))
 			dec.DisallowUnknownFields()
-			if err := dec.Decode(p); err != nil {
-				t.Fatalf("strict decode: %v", err)
-			}
+			require.NoError(t, dec.Decode(p), "strict decode")
 			// No value lost: re-encode and compare with the original.
 			re, err := json.Marshal(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var orig, back any
 			mustUseNumber(t, e.Payload, &orig)
 			mustUseNumber(t, re, &back)
@@ -165,9 +156,7 @@ func mustUseNumber(t *testing.T, b []byte, v any) {
 	t.Helper()
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, d.Decode(v))
 }
 
 func zeroish(v any) bool {
