@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/zoom"
 )
 
@@ -53,9 +55,7 @@ func newFixture(t *testing.T, vopts []Option, hopts ...HandlerOption) *fixture {
 	d := NewMemoryDeduper(WithClock(c.Now))
 	logs := &bytes.Buffer{}
 	h, err := NewHandler(v, append([]HandlerOption{WithDeduper(d), WithLogger(slog.New(slog.NewTextHandler(logs, nil)))}, hopts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return &fixture{clock: c, h: h, dedup: d, logs: logs}
 }
 
@@ -63,9 +63,7 @@ func newFixture(t *testing.T, vopts []Option, hopts ...HandlerOption) *fixture {
 func (f *fixture) deliver(t *testing.T, secret string, body string) *httptest.ResponseRecorder {
 	t.Helper()
 	r, err := NewSignedRequest(context.Background(), secret, "http://app.test/zoom/webhook", []byte(body), f.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return f.serve(r)
 }
 
@@ -85,9 +83,7 @@ func TestURLValidation(t *testing.T) {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}
 	var resp URLValidationResponse
-	if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &resp))
 	if resp.PlainToken != "abc_DEF-123" || resp.EncryptedToken != EncryptedToken(testSecret, "abc_DEF-123") {
 		t.Fatalf("response %+v", resp)
 	}
@@ -101,9 +97,7 @@ func TestURLValidationAnsweredWithSigningSecret(t *testing.T) {
 	c := &testClock{now: goldenTime}
 	v := mustVerifier(t, []string{"new", "old"}, WithClock(c.Now))
 	h, err := NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	r, _ := NewSignedRequest(context.Background(), "old", "http://app.test/", []byte(validationBody), c.Now())
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
@@ -417,9 +411,7 @@ func TestDefaultKey(t *testing.T) {
 	t.Parallel()
 	mk := func(body string) *Event {
 		e, err := ParseEvent([]byte(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return e
 	}
 	for body, want := range map[string]string{
@@ -482,9 +474,7 @@ func TestConcurrentDuplicatesHandledOnce(t *testing.T) {
 	codes := make([]int, 20)
 	for i := range codes {
 		r, err := NewSignedRequest(context.Background(), testSecret, "http://app.test/", []byte(body), f.clock.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		wg.Go(func() { codes[i] = f.serve(r).Code })
 	}
 	wg.Wait()
