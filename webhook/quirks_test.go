@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Zoom's own examples send event_ts as a quoted number for 16 events
@@ -36,13 +38,9 @@ func TestQuotedEventTimestamp(t *testing.T) {
 func TestGroupMembersDeletedAlias(t *testing.T) {
 	clk := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	v, err := NewVerifier([]string{"s"}, WithClock(func() time.Time { return clk }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	h.OnGroupMemberDeleted(func(_ context.Context, e *Event, p *GroupMemberDeletedPayload) error {
 		got = append(got, e.Name)
@@ -51,9 +49,7 @@ func TestGroupMembersDeletedAlias(t *testing.T) {
 	for i, name := range []string{"group.member_deleted", "group.members_deleted"} {
 		body := []byte(`{"event":"` + name + `","event_ts":` + []string{"1773133200000", "1773133200001"}[i] + `,"payload":{"account_id":"a","object":{"id":"g1","name":"G","members":[{"id":"u1","email":"u@example.com"}]}}}`)
 		req, err := NewSignedRequest(t.Context(), "s", "https://app.example/zoom/webhook", body, clk)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != 200 {
