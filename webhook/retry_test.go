@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // Zoom retries a delivery it got no 2xx for 5, 25 and 85 minutes after the
@@ -22,9 +24,7 @@ const retryBody = `{"event":"meeting.ended","event_ts":1700000000123,"payload":{
 func serveAt(t *testing.T, h http.Handler, body string, ts time.Time) int {
 	t.Helper()
 	r, err := NewSignedRequest(context.Background(), testSecret, "http://app.test/zoom/webhook", []byte(body), ts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w.Code
@@ -44,13 +44,9 @@ func replay(h http.Handler, captured *http.Request, body string) int {
 func defaultHandler(t *testing.T, vopts ...Option) *Handler {
 	t.Helper()
 	v, err := NewVerifier([]string{testSecret}, vopts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return h
 }
 
@@ -138,9 +134,7 @@ func TestCapturedRequestReplay(t *testing.T) {
 			return nil
 		})
 		captured, err := NewSignedRequest(context.Background(), testSecret, "http://app.test/zoom/webhook", []byte(retryBody), time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if code := replay(h, captured, retryBody); code != http.StatusOK || calls.Load() != 1 {
 			t.Fatalf("original: %d, %d calls", code, calls.Load())
 		}
@@ -173,13 +167,9 @@ func TestCapturedLastRetryReplay(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		v, err := NewVerifier([]string{testSecret})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		h, err := NewHandler(v, WithDedupTTL(MinDedupTTL(DefaultTimestampWindow, DefaultTolerance)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var calls atomic.Int32
 		h.Fallback(func(context.Context, *Event) error { calls.Add(1); return nil })
 		first := time.Now()
@@ -280,13 +270,9 @@ func TestStrictWindowWithoutDedup(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				v, err := NewVerifier([]string{testSecret})
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				h, err := NewHandler(v, opts...)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				var calls atomic.Int32
 				h.Fallback(func(context.Context, *Event) error { calls.Add(1); return nil })
 				signed := time.Now()
@@ -316,9 +302,7 @@ func TestVerifierKeepsStrictDefault(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		v, err := NewVerifier([]string{testSecret})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if _, err := NewHandler(v); err != nil {
 			t.Fatal(err)
 		}
@@ -347,13 +331,9 @@ func TestHandlerPassesTTLsCoveringWindow(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		dedup, cache := &ttlRecorder{MemoryDeduper: NewMemoryDeduper()}, &ttlRecorder{MemoryDeduper: NewMemoryDeduper()}
 		v, err := NewVerifier([]string{testSecret}, WithReplayCache(cache))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		h, err := NewHandler(v, WithDeduper(dedup))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		if code := serveAt(t, h, retryBody, time.Now()); code != http.StatusOK {
 			t.Fatalf("status %d", code)
 		}
