@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 func TestSequencerReportsStaleTransitions(t *testing.T) {
@@ -15,9 +17,7 @@ func TestSequencerReportsStaleTransitions(t *testing.T) {
 		body := fmt.Sprintf(`{"event":%q,"event_ts":%d,"payload":{"object":{"id":"9","uuid":"w==","participant":{"user_id":%q,"user_name":"Ada","join_time":"x","leave_time":"y"}}}}`,
 			name, time.Date(2026, 11, 25, 20, tsMin, 0, 0, time.UTC).UnixMilli(), user)
 		e, err := ParseEvent([]byte(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return e
 	}
 	// Ada leaves at 20:10 (Zoom's delivery fails) and rejoins at 20:12.
