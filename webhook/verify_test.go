@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 type sigVector struct {
@@ -28,13 +30,9 @@ type sigVector struct {
 func loadVectors(t testing.TB) []sigVector {
 	t.Helper()
 	b, err := os.ReadFile("testdata/signatures.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var vs []sigVector
-	if err := json.Unmarshal(b, &vs); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(b, &vs))
 	return vs
 }
 
@@ -43,9 +41,7 @@ func fixedClock(t time.Time) func() time.Time { return func() time.Time { return
 func mustVerifier(t testing.TB, secrets []string, opts ...Option) *Verifier {
 	t.Helper()
 	v, err := NewVerifier(secrets, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return v
 }
 
@@ -68,9 +64,7 @@ func TestKnownAnswerVectors(t *testing.T) {
 	for i, vec := range vs {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			ts, err := strconv.ParseInt(vec.TS, 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			now := time.Unix(ts, 0)
 			if ts > 5e9 { // the replayed-with-a-future-timestamp vector
 				now = time.Unix(1720705455, 0)
@@ -114,13 +108,9 @@ func TestGenuineEmojiVectorDecodes(t *testing.T) {
 			continue
 		}
 		e, err := ParseEvent([]byte(vec.Body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p, err := e.TypedPayload()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ms := p.(*MeetingStartedPayload)
 		if ms.Object.ID != 85393847045 || !strings.Contains(ms.Object.Topic, "\U0001F692") {
 			t.Fatalf("decoded %+v", ms.Object)
@@ -157,9 +147,7 @@ func TestOpenSSLGolden(t *testing.T) {
 		t.Fatalf("EncryptedToken = %s", got)
 	}
 	v := mustVerifier(t, []string{goldenSecret}, WithClock(fixedClock(goldenTime)))
-	if err := v.VerifyBytes(context.Background(), sigHeader(goldenSig, "1700000000"), []byte(goldenBody)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.VerifyBytes(context.Background(), sigHeader(goldenSig, "1700000000"), []byte(goldenBody)))
 }
 
 // Bodies that a re-serialising verifier would break: key order, escaped unicode, "\/", whitespace.
@@ -180,9 +168,7 @@ func TestNonCanonicalJSONVerifies(t *testing.T) {
 		}
 		// A canonical re-encoding is a different message: it must not verify with the same signature.
 		var m any
-		if err := json.Unmarshal(body, &m); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal(body, &m))
 		re, _ := json.Marshal(m)
 		if !bytes.Equal(re, body) {
 			if err := v.VerifyBytes(context.Background(), h, re); !errors.Is(err, ErrInvalidSignature) {
@@ -338,13 +324,9 @@ func TestVerifyRequest(t *testing.T) {
 	body := []byte(`{"event":"recording.completed","event_ts":1700000000123,"download_token":"CANARY-DL","payload":{"object":{"id":5}}}`)
 	v := mustVerifier(t, []string{"k"}, WithClock(fixedClock(goldenTime)), WithMaxBodyBytes(int64(len(body))))
 	r, err := NewSignedRequest(context.Background(), "k", "https://example.com/zoom", body, goldenTime)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e, err := v.Verify(r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if e.Name != EventRecordingCompleted || e.DownloadToken != "CANARY-DL" || !bytes.Equal(e.Raw, body) ||
 		e.Timestamp != time.UnixMilli(1700000000123).UTC() || string(e.Payload) != `{"object":{"id":5}}` {
 		t.Fatalf("event %#v", e)
@@ -381,9 +363,7 @@ func TestLegacyToken(t *testing.T) {
 	v := mustVerifier(t, []string{"k"}, WithClock(fixedClock(goldenTime)), WithLegacyToken("legacy-token"))
 	plain := mustVerifier(t, []string{"k"}, WithClock(fixedClock(goldenTime)))
 	h := http.Header{HeaderAuthorization: {"legacy-token"}}
-	if err := v.VerifyBytes(context.Background(), h, body); err != nil {
-		t.Fatalf("legacy token rejected: %v", err)
-	}
+	require.NoError(t, v.VerifyBytes(context.Background(), h, body), "legacy token rejected")
 	if err := plain.VerifyBytes(context.Background(), h, body); !errors.Is(err, ErrMissingSignature) {
 		t.Fatalf("legacy token accepted without opt-in: %v", err)
 	}
@@ -399,9 +379,7 @@ func TestLegacyToken(t *testing.T) {
 		}
 	}
 	// A valid signature still works with the legacy option on.
-	if err := v.VerifyBytes(context.Background(), sigHeader(Sign("k", goldenTime, body), "1700000000"), body); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.VerifyBytes(context.Background(), sigHeader(Sign("k", goldenTime, body), "1700000000"), body))
 }
 
 func TestReplayCache(t *testing.T) {
@@ -412,9 +390,7 @@ func TestReplayCache(t *testing.T) {
 	body := []byte(`{"event":"meeting.deleted","event_ts":1,"payload":{"object":{"id":1}}}`)
 	h := sigHeader(Sign("k", goldenTime, body), "1700000000")
 	ctx := context.Background()
-	if err := v.VerifyBytes(ctx, h, body); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.VerifyBytes(ctx, h, body))
 	clock.Advance(299 * time.Second)
 	if err := v.VerifyBytes(ctx, h, body); !errors.Is(err, ErrReplay) {
 		t.Fatalf("replay within the window: %v", err)
@@ -425,9 +401,7 @@ func TestReplayCache(t *testing.T) {
 	}
 	// A new signature for the same body (Zoom's redelivery) is not a replay.
 	h2 := sigHeader(Sign("k", clock.Now(), body), strconv.FormatInt(clock.Now().Unix(), 10))
-	if err := v.VerifyBytes(ctx, h2, body); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.VerifyBytes(ctx, h2, body))
 	// Bad signatures are not remembered (they cannot fill the cache).
 	n := cache.Len()
 	_ = v.VerifyBytes(ctx, sigHeader("v0="+strings.Repeat("00", 32), "1700000301"), body)
