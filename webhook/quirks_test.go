@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,17 +19,13 @@ func TestQuotedEventTimestamp(t *testing.T) {
 		`{"event":"workspace.reservation_created","event_ts":1626230691572,"payload":{}}`,
 	} {
 		e, err := ParseEvent([]byte(body))
-		if err != nil {
-			t.Fatalf("%s: %v", body, err)
-		}
-		if want := time.UnixMilli(1626230691572).UTC(); !e.Timestamp.Equal(want) {
-			t.Errorf("%s: timestamp %v, want %v", body, e.Timestamp, want)
-		}
+		require.NoError(t, err, body)
+		want := time.UnixMilli(1626230691572).UTC()
+		assert.True(t, e.Timestamp.Equal(want), "%s: timestamp %v, want %v", body, e.Timestamp, want)
 	}
 	for _, bad := range []string{`"soon"`, `"1.5"`, `""`, `"-"`} {
-		if _, err := ParseEvent([]byte(`{"event":"x","event_ts":` + bad + `}`)); err == nil {
-			t.Errorf("event_ts %s accepted", bad)
-		}
+		_, err := ParseEvent([]byte(`{"event":"x","event_ts":` + bad + `}`))
+		assert.Error(t, err, "event_ts %s accepted", bad)
 	}
 }
 
@@ -52,11 +49,7 @@ func TestGroupMembersDeletedAlias(t *testing.T) {
 		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			t.Fatalf("%s: %d %s", name, rec.Code, rec.Body)
-		}
+		require.Equal(t, 200, rec.Code, "%s: %s", name, rec.Body)
 	}
-	if len(got) != 2 {
-		t.Errorf("typed handler saw %v, want both spellings", got)
-	}
+	assert.Len(t, got, 2, "typed handler saw %v, want both spellings", got)
 }
