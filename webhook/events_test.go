@@ -29,9 +29,8 @@ type specExample struct {
 func loadSpecExamples(t testing.TB) []specExample {
 	t.Helper()
 	files, err := filepath.Glob("testdata/spec/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no spec files: %v", err)
-	}
+	require.NoError(t, err, "no spec files")
+	require.NotEmpty(t, files, "no spec files")
 	var out []specExample
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -76,14 +75,10 @@ func TestSpecExamplesRoundTrip(t *testing.T) {
 		t.Run(ex.event, func(t *testing.T) {
 			e, err := ParseEvent(ex.body)
 			require.NoError(t, err)
-			if e.Name != ex.event && specNameErrata[ex.event] != e.Name {
-				t.Fatalf("event name %q in the %s example", e.Name, ex.event)
-			}
+			require.True(t, e.Name == ex.event || specNameErrata[ex.event] == e.Name, "event name %q in the %s example", e.Name, ex.event)
 			e.Name = ex.event
 			p := newPayload(e.Name)
-			if p == nil {
-				t.Fatalf("no typed payload for %s", e.Name)
-			}
+			require.NotNil(t, p, "no typed payload for %s", e.Name)
 			// No field unknown to the typed payload.
 			dec := json.NewDecoder(bytes.NewReader(e.Payload))
 			dec.DisallowUnknownFields()
@@ -94,21 +89,17 @@ func TestSpecExamplesRoundTrip(t *testing.T) {
 			var orig, back any
 			mustUseNumber(t, e.Payload, &orig)
 			mustUseNumber(t, re, &back)
-			if diff := equivalent("payload", orig, back); diff != "" {
-				t.Fatalf("round trip differs: %s\nre-encoded: %s", diff, re)
-			}
+			diff := equivalent("payload", orig, back)
+			require.Empty(t, diff, "round trip differs: %s\nre-encoded: %s", diff, re)
 			// TypedPayload agrees.
 			tp, err := e.TypedPayload()
-			if err != nil || reflect.TypeOf(tp) != reflect.TypeOf(p) {
-				t.Fatalf("TypedPayload: %T, %v", tp, err)
-			}
+			require.NoError(t, err, "TypedPayload")
+			require.IsType(t, p, tp, "TypedPayload: %T", tp)
 		})
 		covered[ex.event] = true
 	}
 	for _, name := range KnownEvents() {
-		if !covered[name] {
-			t.Errorf("no spec example for %s", name)
-		}
+		assert.True(t, covered[name], "no spec example for %s", name)
 	}
 }
 
@@ -311,18 +302,13 @@ func TestNullBool(t *testing.T) {
 		`"TRUE"`: {true, true}, `null`: {}, `""`: {},
 	} {
 		var p AppDeauthorizedPayload
-		if err := json.Unmarshal([]byte(`{"user_data_retention":`+in+`}`), &p); err != nil || p.UserDataRetention != want {
-			t.Errorf("%s: %+v, %v", in, p.UserDataRetention, err)
-		}
+		assert.NoError(t, json.Unmarshal([]byte(`{"user_data_retention":`+in+`}`), &p), in)
+		assert.Equal(t, want, p.UserDataRetention, in)
 	}
 	var b NullBool
-	if err := json.Unmarshal([]byte(`"yes"`), &b); err == nil {
-		t.Error(`"yes" accepted`)
-	}
+	assert.Error(t, json.Unmarshal([]byte(`"yes"`), &b), `"yes" accepted`)
 	out, _ := json.Marshal(AppDeauthorizedPayload{UserDataRetention: NullBool{Bool: false, Valid: true}})
-	if string(out) != `{"user_data_retention":false}` {
-		t.Errorf("marshal: %s", out)
-	}
+	assert.Equal(t, `{"user_data_retention":false}`, string(out), "marshal")
 }
 
 // Events beyond the first 36 reach their typed functions through a Handler with the same leniency:
