@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -24,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -79,13 +79,9 @@ func outbox(t *testing.T, env *exkit.Env) []email {
 		b, err := os.ReadFile(f)
 		require.NoError(t, err)
 		m, err := mail.ReadMessage(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		require.NoError(t, err, f)
 		to, err := mail.ParseAddress(m.Header.Get("To"))
-		if err != nil {
-			t.Fatalf("%s: To: %v", f, err)
-		}
+		require.NoError(t, err, "%s: To", f)
 		subj, err := dec.DecodeHeader(m.Header.Get("Subject"))
 		require.NoError(t, err)
 		body, _ := io.ReadAll(m.Body)
@@ -130,43 +126,35 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	ctx := t.Context()
 	env, a, clock, out := setupWith(t, cfg)
 	res, err := runFlow(ctx, env, a, clock)
-	if err != nil {
-		t.Fatalf("flow: %v\n%s", err, out)
-	}
+	require.NoError(t, err, "flow\n%s", out)
 	id := res.WebinarID
 	// The title the coordinator corrected, in Zoom and on the platform.
-	if act, err := a.activity(ctx, id); err != nil || res.Renamed != renamedTopic || act.Topic != renamedTopic {
-		t.Errorf("renamed %q; the activity is %+v (%v)", res.Renamed, act, err)
-	}
+	act, err := a.activity(ctx, id)
+	assert.NoError(t, err, "the activity")
+	assert.Equal(t, renamedTopic, res.Renamed, "renamed")
+	assert.Equal(t, renamedTopic, act.Topic, "the activity is %+v", act)
 	// A member's approval: Zoom refused the admin-managed app.
-	if res.MemberRefused != "An account admin is required to install this type of app." {
-		t.Errorf("member's refusal: %q", res.MemberRefused)
-	}
+	assert.Equal(t, "An account admin is required to install this type of app.", res.MemberRefused, "member's refusal")
 
 	// The webinar in Zoom: hosted by the faculty member, created with the
 	// admin's grant, registration with manual approval.
 	w, ok := env.Fake.Meeting(zoom.ID(id))
 	fac, _ := env.Fake.User(faculty.Email)
-	if !ok || !w.Webinar || w.HostID != fac.ID || w.Duration != 60 {
-		t.Fatalf("webinar in Zoom: %+v (faculty %s)", w, fac.ID)
-	}
+	require.True(t, ok, "webinar in Zoom: %+v (faculty %s)", w, fac.ID)
+	require.True(t, w.Webinar, "webinar in Zoom: %+v (faculty %s)", w, fac.ID)
+	require.Equal(t, fac.ID, w.HostID, "webinar in Zoom: %+v (faculty %s)", w, fac.ID)
+	require.Equal(t, 60, w.Duration, "webinar in Zoom: %+v (faculty %s)", w, fac.ID)
 	if at, _ := w.Settings["approval_type"].(float64); at != 1 {
 		if ai, _ := w.Settings["approval_type"].(int); ai != 1 {
 			t.Errorf("approval_type = %v, want 1", w.Settings["approval_type"])
 		}
 	}
 	regs := env.Fake.Registrants(zoom.ID(id))
-	if len(regs) != 5 {
-		t.Fatalf("%d registrants in Zoom, want 5", len(regs))
-	}
+	require.Len(t, regs, 5, "registrants in Zoom")
 	for _, r := range regs {
-		if r.Status != "approved" {
-			t.Errorf("registrant %s is %s in Zoom", r.Email, r.Status)
-		}
+		assert.Equal(t, "approved", r.Status, "registrant %s in Zoom", r.Email)
 	}
-	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE webinar_id = $1 AND status = 'approved'`, id); n != 5 {
-		t.Errorf("%d approved registrants recorded, want 5", n)
-	}
+	assert.Equal(t, 5, count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE webinar_id = $1 AND status = 'approved'`, id), "approved registrants recorded")
 
 	// The Zoom calls, all made with the admin's grant.
 	ops := map[string]int{}
@@ -179,26 +167,18 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 			t.Errorf("%s %s answered %d", r.Method, r.Path, r.Status)
 		}
 	}
-	if !slices.Equal(res.Listed, []int64{res.WebinarID}) || res.CancelledID == 0 {
-		t.Errorf("Zoom lists %v after cancelling %d, want only %d", res.Listed, res.CancelledID, res.WebinarID)
-	}
-	if res.PurgedEarly != 0 || res.Purged != 6 {
-		t.Errorf("purge: %d stays deleted before the retention period, %d after (want 0, 6)", res.PurgedEarly, res.Purged)
-	}
-	if ops["oauth.authorize"] != 2 {
-		t.Errorf("oauth.authorize called %d times, want 2 (the member's refused approval, the admin's)", ops["oauth.authorize"])
-	}
+	assert.Equal(t, []int64{res.WebinarID}, res.Listed, "Zoom lists %v after cancelling %d, want only %d", res.Listed, res.CancelledID, res.WebinarID)
+	assert.NotZero(t, res.CancelledID, "Zoom lists %v after cancelling %d, want only %d", res.Listed, res.CancelledID, res.WebinarID)
+	assert.Zero(t, res.PurgedEarly, "purge: stays deleted before the retention period")
+	assert.Equal(t, int64(6), res.Purged, "purge: stays deleted after the retention period")
+	assert.Equal(t, 2, ops["oauth.authorize"], "oauth.authorize calls (the member's refused approval, the admin's)")
 	for op, want := range map[string]int{
 		"user": 1, "webinarCreate": 2, "webinars": 1, "webinarUpdate": 2, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
 		"webinarRegistrants": 1, "webinarRegistrantStatus": 1, "reportWebinarParticipants": 1, "webinarAbsentees": 1,
 	} {
-		if ops[op] != want {
-			t.Errorf("%s called %d times, want %d (all: %v)", op, ops[op], want, ops)
-		}
+		assert.Equal(t, want, ops[op], "%s calls (all: %v)", op, ops)
 	}
-	if res.Refreshes != 1 {
-		t.Errorf("%d token refreshes at the reconciliation, want 1", res.Refreshes)
-	}
+	assert.Equal(t, 1, res.Refreshes, "token refreshes at the reconciliation")
 
 	// Webhooks: every delivery accepted, but the first attempt during the
 	// outage, which Zoom's retry made good; the redelivery deduplicated.
@@ -208,31 +188,22 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 			failed = append(failed, d.Event+" "+strconv.Itoa(d.Status))
 		}
 	}
-	if !slices.Equal(failed, []string{"webinar.participant_joined 503"}) || res.RetriedEvent != "webinar.participant_joined" {
-		t.Errorf("failed deliveries %v, retried %q", failed, res.RetriedEvent)
-	}
-	if res.ReplayStatus != http.StatusOK {
-		t.Errorf("redelivery answered %d", res.ReplayStatus)
-	}
+	assert.Equal(t, []string{"webinar.participant_joined 503"}, failed, "failed deliveries")
+	assert.Equal(t, "webinar.participant_joined", res.RetriedEvent, "retried")
+	assert.Equal(t, http.StatusOK, res.ReplayStatus, "redelivery answered")
 
 	// Attendance from webhooks: 6 stays, each with its join (the retry
 	// brought the one sent during the outage).
 	segs := res.Stays // as recorded before the retention purge
-	if len(segs) != 6 {
-		t.Fatalf("%d stays recorded, want 6: %+v", len(segs), segs)
-	}
+	require.Len(t, segs, 6, "stays recorded: %+v", segs)
 	orphans := 0
 	for _, s := range segs {
 		if s.Join.IsZero() {
 			orphans++
-			if s.Email != nair.Email {
-				t.Errorf("stay without a join: %+v", s)
-			}
+			assert.Equal(t, nair.Email, s.Email, "stay without a join: %+v", s)
 		}
 	}
-	if orphans != 0 {
-		t.Errorf("%d stays without a join, want 0", orphans)
-	}
+	assert.Zero(t, orphans, "stays without a join")
 
 	// Credit.
 	type want struct {
@@ -249,22 +220,20 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	}
 	rows, err := a.credits(ctx, id)
 	require.NoError(t, err)
-	if len(rows) != len(wants) {
-		t.Fatalf("%d credit rows, want %d", len(rows), len(wants))
-	}
+	require.Len(t, rows, len(wants), "credit rows")
 	for _, r := range rows {
 		w := wants[r.Email]
-		if r.Minutes != w.minutes || r.WebhookSeconds/60 != w.webhookMin || r.ReportSeconds/60 != w.reportMin ||
-			r.Percent() != w.percent || r.Awarded() != w.awarded || r.Absent != w.absent {
-			t.Errorf("%s: %+v, want %+v", r.Email, r, w)
-		}
+		assert.EqualValues(t, w.minutes, r.Minutes, "%s: %+v, want %+v", r.Email, r, w)
+		assert.EqualValues(t, w.webhookMin, r.WebhookSeconds/60, "%s: %+v, want %+v", r.Email, r, w)
+		assert.EqualValues(t, w.reportMin, r.ReportSeconds/60, "%s: %+v, want %+v", r.Email, r, w)
+		assert.Equal(t, w.percent, r.Percent(), "%s: %+v, want %+v", r.Email, r, w)
+		assert.Equal(t, w.awarded, r.Awarded(), "%s: %+v, want %+v", r.Email, r, w)
+		assert.Equal(t, w.absent, r.Absent, "%s: %+v, want %+v", r.Email, r, w)
 		if r.Awarded() && r.Credit != 1 {
 			t.Errorf("%s: credit %v, want 1.0", r.Email, r.Credit)
 		}
 	}
-	if !slices.Equal(res.Rec.Absentees, []string{sato.Email}) {
-		t.Errorf("absentees %v", res.Rec.Absentees)
-	}
+	assert.Equal(t, []string{sato.Email}, res.Rec.Absentees, "absentees")
 
 	// The CSV in the data folder.
 	f, err := os.Open(filepath.Join(env.Cfg.DataDir, "cme-credit-"+strconv.FormatInt(id, 10)+".csv"))
@@ -272,9 +241,8 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	recs, err := csv.NewReader(f).ReadAll()
 	f.Close()
 	require.NoError(t, err)
-	if len(recs) != 6 || !slices.Equal(recs[0], csvHeader) {
-		t.Fatalf("CSV: %v", recs)
-	}
+	require.Len(t, recs, 6, "CSV: %v", recs)
+	require.Equal(t, csvHeader, recs[0], "CSV: %v", recs)
 	for _, rec := range recs[1:] {
 		w, ok := wants[rec[1]]
 		if !ok {
@@ -285,20 +253,18 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		if w.awarded {
 			awarded, hours = "yes", "1.00"
 		}
-		if rec[2] != strconv.Itoa(w.minutes) || rec[3] != w.percent || rec[4] != awarded || rec[5] != hours {
-			t.Errorf("CSV row %v, want %+v", rec, w)
-		}
+		assert.Equal(t, strconv.Itoa(w.minutes), rec[2], "CSV row %v, want %+v", rec, w)
+		assert.Equal(t, w.percent, rec[3], "CSV row %v, want %+v", rec, w)
+		assert.Equal(t, awarded, rec[4], "CSV row %v, want %+v", rec, w)
+		assert.Equal(t, hours, rec[5], "CSV row %v, want %+v", rec, w)
 	}
 
 	// Emails: connected, 5 approvals with the personal join links, 3
 	// certificates, 2 notices, disconnected.
 	mails := outbox(t, env)
-	if len(mails) != 12 {
-		t.Fatalf("%d emails, want 12", len(mails))
-	}
-	if mails[0].To != orgAdmin || !strings.Contains(mails[0].Subject, "Zoom connected") {
-		t.Errorf("first email: %+v", mails[0])
-	}
+	require.Len(t, mails, 12, "emails")
+	assert.Equal(t, orgAdmin, mails[0].To, "first email: %+v", mails[0])
+	assert.Contains(t, mails[0].Subject, "Zoom connected", "first email: %+v", mails[0])
 	joinURL := map[string]string{}
 	for _, r := range regs {
 		joinURL[r.Email] = r.JoinURL
@@ -308,14 +274,11 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		switch {
 		case strings.HasPrefix(m.Subject, "Registration approved"):
 			kinds["approved"] = append(kinds["approved"], m.To)
-			if joinURL[m.To] == "" || !strings.Contains(m.Body, joinURL[m.To]) {
-				t.Errorf("approval email to %s lacks the join URL %q", m.To, joinURL[m.To])
-			}
+			assert.NotEmpty(t, joinURL[m.To], "approval email to %s lacks the join URL", m.To)
+			assert.Contains(t, m.Body, joinURL[m.To], "approval email to %s lacks the join URL %q", m.To, joinURL[m.To])
 		case strings.HasPrefix(m.Subject, "CME certificate"):
 			kinds["certificate"] = append(kinds["certificate"], m.To)
-			if !strings.Contains(m.Body, "1.00 AMA PRA Category 1 Credit") {
-				t.Errorf("certificate to %s: %s", m.To, m.Body)
-			}
+			assert.Contains(t, m.Body, "1.00 AMA PRA Category 1 Credit", "certificate to %s", m.To)
 		case strings.HasPrefix(m.Subject, "CME attendance"):
 			kinds["notice"] = append(kinds["notice"], m.To)
 		default:
@@ -330,39 +293,26 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		got := kinds[k]
 		slices.Sort(got)
 		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s emails to %v, want %v", k, got, want)
-		}
+		assert.Equal(t, want, got, "%s emails", k)
 	}
-	if last := mails[11]; last.To != orgAdmin || !strings.Contains(last.Subject, "Zoom disconnected") {
-		t.Errorf("last email: %+v", last)
-	}
+	last := mails[11]
+	assert.Equal(t, orgAdmin, last.To, "last email: %+v", last)
+	assert.Contains(t, last.Subject, "Zoom disconnected", "last email: %+v", last)
 
 	// Uninstall: the grant is gone, the records stay, no more Zoom calls.
-	if _, err := env.Tokens.Get(ctx, orgTokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Errorf("the grant is still stored (%v)", err)
-	}
-	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_org WHERE disconnected_at > 0`); n != 1 {
-		t.Errorf("organisation not marked disconnected")
-	}
+	_, err = env.Tokens.Get(ctx, orgTokenKey)
+	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "the grant is still stored")
+	assert.Equal(t, 1, count(t, env, `SELECT COUNT(*) FROM cme_webinars_org WHERE disconnected_at > 0`), "organisation not marked disconnected")
 	for table, want := range map[string]int{"cme_webinars_activities": 2, "cme_webinars_registrants": 5, "cme_webinars_attendance": 0, "cme_webinars_credits": 5} {
-		if n := count(t, env, "SELECT COUNT(*) FROM "+table); n != want {
-			t.Errorf("%s: %d rows after the uninstall, want %d", table, n, want)
-		}
+		assert.Equal(t, want, count(t, env, "SELECT COUNT(*) FROM "+table), "%s: rows after the uninstall", table)
 	}
-	if res.RequestsAfter != 0 {
-		t.Errorf("%d Zoom requests after the uninstall", res.RequestsAfter)
-	}
+	assert.Zero(t, res.RequestsAfter, "Zoom requests after the uninstall")
 	n := len(env.Fake.Requests())
-	if _, err := a.reconcileAndCredit(ctx, id); !errors.Is(err, exkit.ErrNotConnected) {
-		t.Errorf("reconcile after the uninstall: %v", err)
-	}
-	if _, err := a.register(ctx, id, person{"Late", "Comer", "late@example.org"}); !errors.Is(err, exkit.ErrNotConnected) {
-		t.Errorf("register after the uninstall: %v", err)
-	}
-	if got := len(env.Fake.Requests()); got != n {
-		t.Errorf("%d Zoom requests after the uninstall", got-n)
-	}
+	_, err = a.reconcileAndCredit(ctx, id)
+	assert.ErrorIs(t, err, exkit.ErrNotConnected, "reconcile after the uninstall")
+	_, err = a.register(ctx, id, person{"Late", "Comer", "late@example.org"})
+	assert.ErrorIs(t, err, exkit.ErrNotConnected, "register after the uninstall")
+	assert.Len(t, env.Fake.Requests(), n, "Zoom requests after the uninstall")
 
 	// The transcript names each step's Zoom calls; no secret is printed.
 	if env.Postgres() {
@@ -390,9 +340,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		"Dr. Nair's rejoin is recorded, 5 minutes late",
 		"no Zoom request was made after the uninstall",
 	} {
-		if !strings.Contains(tr, s) {
-			t.Errorf("transcript lacks %q", s)
-		}
+		assert.Contains(t, tr, s, "transcript lacks %q", s)
 	}
 	if strings.Contains(tr, env.WebhookSecret) || strings.Contains(tr, env.Fake.ClientSecret()) {
 		t.Error("the transcript shows a secret")
@@ -422,31 +370,23 @@ func TestScopes(t *testing.T) {
 		"report:read:list_webinar_participants:admin", "user:read:user:admin"}
 	t.Run("granular", func(t *testing.T) {
 		env, a, clock, out := setup(t, zoomtest.WithAppScopes(granular...))
-		if _, err := runFlow(t.Context(), env, a, clock); err != nil {
-			t.Fatalf("flow with granular scopes: %v\n%s", err, out)
-		}
+		_, err := runFlow(t.Context(), env, a, clock)
+		require.NoError(t, err, "flow with granular scopes\n%s", out)
 	})
 	t.Run("without report:read:admin", func(t *testing.T) {
 		env, a, clock, out := setup(t, zoomtest.WithAppScopes("webinar:read:admin", "webinar:write:admin", "user:read:admin"))
 		_, err := runFlow(t.Context(), env, a, clock)
-		if !errors.Is(err, zoom.ErrMissingScopes) || !strings.Contains(err.Error(), "participant report") {
-			t.Fatalf("flow without the report scope: %v\n%s", err, out)
-		}
+		require.ErrorIs(t, err, zoom.ErrMissingScopes, "flow without the report scope\n%s", out)
+		require.ErrorContains(t, err, "participant report", "flow without the report scope\n%s", out)
 	})
 }
 
 func TestRun(t *testing.T) {
 	t.Setenv("ZOOM_CLIENT_ID", "")
 	var out, errb bytes.Buffer
-	if err := run(t.Context(), []string{"-data", t.TempDir()}, &out, &errb); err != nil {
-		t.Fatalf("run: %v\n%s%s", err, out.String(), errb.String())
-	}
-	if !strings.Contains(out.String(), "Done") {
-		t.Errorf("transcript:\n%s", out.String())
-	}
-	if err := run(t.Context(), []string{"stray"}, &out, &errb); err == nil {
-		t.Error("a stray argument was accepted")
-	}
+	require.NoError(t, run(t.Context(), []string{"-data", t.TempDir()}, &out, &errb), "run\n%s%s", out.String(), errb.String())
+	assert.Contains(t, out.String(), "Done", "transcript:\n%s", out.String())
+	assert.Error(t, run(t.Context(), []string{"stray"}, &out, &errb), "a stray argument was accepted")
 }
 
 func TestAttendedSeconds(t *testing.T) {
@@ -465,9 +405,7 @@ func TestAttendedSeconds(t *testing.T) {
 		{[]interval{m(0, 10), m(5, 8), m(20, 30)}, 1200},      // nested
 		{[]interval{m(10, 10), {from: t0.Add(time.Hour)}}, 0}, // empty and unknown
 	} {
-		if got := attendedSeconds(tc.stays); got != tc.want {
-			t.Errorf("%v: %d, want %d", tc.stays, got, tc.want)
-		}
+		assert.Equal(t, tc.want, attendedSeconds(tc.stays), "%v", tc.stays)
 	}
 }
 
