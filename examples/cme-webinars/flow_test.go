@@ -433,35 +433,30 @@ func TestPages(t *testing.T) {
 	require.NoError(t, seedAccount(env.Fake))
 
 	home := get(t, a, "/")
-	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), exkit.ConnectPath) {
-		t.Fatalf("home before connecting: %d", home.Code)
-	}
+	require.Equal(t, http.StatusOK, home.Code, "home before connecting")
+	require.Contains(t, home.Body.String(), exkit.ConnectPath, "home before connecting: %d", home.Code)
 	// POM's pages share the examples' layout: its name, the stylesheet, a
 	// way back to the activities from every page.
 	for _, want := range []string{"<title>CME activities · POM</title>", `<link rel="stylesheet" href="` + exkit.StylesheetPath + `">`, `<a class="brand" href="/">POM</a>`} {
-		if !strings.Contains(home.Body.String(), want) {
-			t.Errorf("home lacks %s", want)
-		}
+		assert.Contains(t, home.Body.String(), want, "home lacks %s", want)
 	}
-	if w := get(t, a, "/webinars/123"); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "There is no such CME activity") ||
-		!strings.Contains(w.Body.String(), `<a href="/">Back to CME activities</a>`) {
-		t.Errorf("an unknown activity: %d %s", w.Code, w.Body)
-	}
+	unknown := get(t, a, "/webinars/123")
+	assert.Equal(t, http.StatusNotFound, unknown.Code, "an unknown activity: %s", unknown.Body)
+	assert.Contains(t, unknown.Body.String(), "There is no such CME activity", "an unknown activity: %d", unknown.Code)
+	assert.Contains(t, unknown.Body.String(), `<a href="/">Back to CME activities</a>`, "an unknown activity: %d", unknown.Code)
 	// The integration is enabled from the Integrations (settings) section,
 	// which says what is kept after the app is removed.
 	for _, want := range []string{`<h2 id="integrations">Integrations</h2>`, "Enable Zoom Integration", "kept as required"} {
-		if !strings.Contains(home.Body.String(), want) {
-			t.Errorf("home before connecting lacks %q", want)
-		}
+		assert.Contains(t, home.Body.String(), want, "home before connecting lacks %q", want)
 	}
-	if w := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"2030-01-01T10:00"}, "duration": {"60"}, "credit": {"1"}}); w.Code != http.StatusConflict {
-		t.Errorf("scheduling before connecting: %d", w.Code)
-	}
+	early := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"2030-01-01T10:00"}, "duration": {"60"}, "credit": {"1"}})
+	assert.Equal(t, http.StatusConflict, early.Code, "scheduling before connecting")
 
 	status, body, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath)
-	if err != nil || status != http.StatusOK || !strings.Contains(body, `connected by <span id="zoom-admin">`+orgAdmin) || !strings.Contains(body, "Schedule a CME webinar") {
-		t.Fatalf("connect: %d %v\n%s", status, err, body)
-	}
+	require.NoError(t, err, "connect")
+	require.Equal(t, http.StatusOK, status, "connect\n%s", body)
+	require.Contains(t, body, `connected by <span id="zoom-admin">`+orgAdmin, "connect: %d", status)
+	require.Contains(t, body, "Schedule a CME webinar", "connect: %d", status)
 
 	start := clock.Now().Add(2 * time.Hour)
 	// A licensed user without the Webinar add-on cannot host: the
@@ -469,9 +464,9 @@ func TestPages(t *testing.T) {
 	if _, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2}); err != nil {
 		t.Fatal(err)
 	}
-	if w := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"1"}}); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "Webinar add-on") {
-		t.Errorf("host without the add-on: %d %s", w.Code, w.Body)
-	}
+	noAddon := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"1"}})
+	assert.Equal(t, http.StatusBadRequest, noAddon.Code, "host without the add-on: %s", noAddon.Body)
+	assert.Contains(t, noAddon.Body.String(), "Webinar add-on", "host without the add-on: %d", noAddon.Code)
 	for _, tc := range []struct {
 		form url.Values
 		code int
@@ -480,101 +475,66 @@ func TestPages(t *testing.T) {
 		{url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"yesterday"}, "duration": {"60"}, "credit": {"1"}}, http.StatusBadRequest},
 		{url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"0"}}, http.StatusBadRequest},
 	} {
-		if w := post(t, a, "/webinars", tc.form); w.Code != tc.code {
-			t.Errorf("%v: %d, want %d", tc.form, w.Code, tc.code)
-		}
+		assert.Equal(t, tc.code, post(t, a, "/webinars", tc.form).Code, "%v", tc.form)
 	}
 	w := post(t, a, "/webinars", url.Values{"topic": {"Sepsis <bundle> review"}, "host": {faculty.Email}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"30"}, "credit": {"0.5"}})
-	if w.Code != http.StatusSeeOther {
-		t.Fatalf("schedule: %d %s", w.Code, w.Body)
-	}
+	require.Equal(t, http.StatusSeeOther, w.Code, "schedule: %s", w.Body)
 	page := w.Header().Get("Location")
 	id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/webinars/"), 10, 64)
-	if _, ok := env.Fake.Meeting(zoom.ID(id)); !ok {
-		t.Fatalf("no webinar %d in Zoom", id)
-	}
-	if body := get(t, a, "/").Body.String(); !strings.Contains(body, "Sepsis &lt;bundle&gt; review") {
-		t.Error("the home page does not list the activity, escaped")
-	}
+	_, ok := env.Fake.Meeting(zoom.ID(id))
+	require.True(t, ok, "no webinar %d in Zoom", id)
+	assert.Contains(t, get(t, a, "/").Body.String(), "Sepsis &lt;bundle&gt; review", "the home page does not list the activity, escaped")
 
-	if w := post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nnot an address"}}); w.Code != http.StatusBadRequest {
-		t.Errorf("bad batch line: %d", w.Code)
-	}
-	if w := post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nHannah Weiss <hannah.weiss@northside.example>"}}); w.Code != http.StatusSeeOther {
-		t.Errorf("batch: %d %s", w.Code, w.Body)
-	}
-	if w := post(t, a, page+"/registrants", url.Values{"first": {"Kenji"}, "last": {"Sato"}, "email": {"kenji.sato@bayhealth.example"}}); w.Code != http.StatusSeeOther {
-		t.Errorf("register: %d %s", w.Code, w.Body)
-	}
-	if body := get(t, a, page).Body.String(); strings.Count(body, "<td>pending</td>") != 3 {
-		t.Errorf("the page does not show 3 pending registrants:\n%s", body)
-	}
-	if w := post(t, a, page+"/approve", nil); w.Code != http.StatusSeeOther {
-		t.Errorf("approve: %d %s", w.Code, w.Body)
-	}
-	if body := get(t, a, page).Body.String(); strings.Count(body, "<td>approved</td>") != 3 {
-		t.Errorf("the page does not show 3 approved registrants")
-	}
-	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusBadRequest {
-		t.Errorf("reconcile before the webinar: %d", w.Code)
-	}
-	if w := get(t, a, page+"/credits.csv"); w.Code != http.StatusNotFound {
-		t.Errorf("CSV before credit: %d", w.Code)
-	}
+	w = post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nnot an address"}})
+	assert.Equal(t, http.StatusBadRequest, w.Code, "bad batch line")
+	w = post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nHannah Weiss <hannah.weiss@northside.example>"}})
+	assert.Equal(t, http.StatusSeeOther, w.Code, "batch: %s", w.Body)
+	w = post(t, a, page+"/registrants", url.Values{"first": {"Kenji"}, "last": {"Sato"}, "email": {"kenji.sato@bayhealth.example"}})
+	assert.Equal(t, http.StatusSeeOther, w.Code, "register: %s", w.Body)
+	body = get(t, a, page).Body.String()
+	assert.Equal(t, 3, strings.Count(body, "<td>pending</td>"), "the page does not show 3 pending registrants:\n%s", body)
+	w = post(t, a, page+"/approve", nil)
+	assert.Equal(t, http.StatusSeeOther, w.Code, "approve: %s", w.Body)
+	assert.Equal(t, 3, strings.Count(get(t, a, page).Body.String(), "<td>approved</td>"), "the page does not show 3 approved registrants")
+	assert.Equal(t, http.StatusBadRequest, post(t, a, page+"/reconcile", nil).Code, "reconcile before the webinar")
+	assert.Equal(t, http.StatusNotFound, get(t, a, page+"/credits.csv").Code, "CSV before credit")
 
 	clock.Set(start)
 	for _, action := range []string{"start", "join"} {
-		if w := post(t, a, "/fake-zoom"+page+"/"+action, nil); w.Code != http.StatusSeeOther {
-			t.Fatalf("fake %s: %d %s", action, w.Code, w.Body)
-		}
+		w = post(t, a, "/fake-zoom"+page+"/"+action, nil)
+		require.Equal(t, http.StatusSeeOther, w.Code, "fake %s: %s", action, w.Body)
 	}
-	if body := get(t, a, page).Body.String(); strings.Count(body, "in the webinar") != 3 {
-		t.Errorf("the page does not show 3 participants in the webinar")
-	}
+	assert.Equal(t, 3, strings.Count(get(t, a, page).Body.String(), "in the webinar"), "the page does not show 3 participants in the webinar")
 	clock.Advance(30 * time.Minute)
-	if w := post(t, a, "/fake-zoom"+page+"/end", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("fake end: %d", w.Code)
-	}
+	require.Equal(t, http.StatusSeeOther, post(t, a, "/fake-zoom"+page+"/end", nil).Code, "fake end")
 	// Right after the end Zoom has not made the report yet.
-	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "try again later") {
-		t.Fatalf("reconcile at the end: %d %s", w.Code, w.Body)
-	}
-	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_credits WHERE webinar_id = $1`, id); n != 0 {
-		t.Errorf("%d credit rows saved without Zoom's report", n)
-	}
+	w = post(t, a, page+"/reconcile", nil)
+	require.Equal(t, http.StatusConflict, w.Code, "reconcile at the end: %s", w.Body)
+	require.Contains(t, w.Body.String(), "try again later", "reconcile at the end: %d", w.Code)
+	assert.Zero(t, count(t, env, `SELECT COUNT(*) FROM cme_webinars_credits WHERE webinar_id = $1`, id), "credit rows saved without Zoom's report")
 	clock.Advance(zoomtest.DefaultReportDelay)
-	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("reconcile: %d %s", w.Code, w.Body)
-	}
+	w = post(t, a, page+"/reconcile", nil)
+	require.Equal(t, http.StatusSeeOther, w.Code, "reconcile: %s", w.Body)
 	body = get(t, a, page).Body.String()
-	if strings.Count(body, "0.50 h") != 3 {
-		t.Errorf("the page does not show 3 credits of 0.50 h:\n%s", body)
-	}
+	assert.Equal(t, 3, strings.Count(body, "0.50 h"), "the page does not show 3 credits of 0.50 h:\n%s", body)
 	csvw := get(t, a, page+"/credits.csv")
 	recs, err := csv.NewReader(csvw.Body).ReadAll()
-	if csvw.Code != http.StatusOK || err != nil || len(recs) != 4 || recs[1][2] != "30" || recs[1][4] != "yes" {
-		t.Errorf("CSV: %d %v %v", csvw.Code, err, recs)
+	assert.Equal(t, http.StatusOK, csvw.Code, "CSV: %v", recs)
+	if assert.NoError(t, err, "CSV") && assert.Len(t, recs, 4, "CSV: %v", recs) {
+		assert.Equal(t, "30", recs[1][2], "CSV: %v", recs)
+		assert.Equal(t, "yes", recs[1][4], "CSV: %v", recs)
 	}
 
-	if w := post(t, a, "/fake-zoom/uninstall", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("uninstall: %d", w.Code)
-	}
+	require.Equal(t, http.StatusSeeOther, post(t, a, "/fake-zoom/uninstall", nil).Code, "uninstall")
 	n := len(env.Fake.Requests())
-	if body := get(t, a, "/").Body.String(); !strings.Contains(body, "Zoom was disconnected") {
-		t.Error("the home page does not say Zoom was disconnected")
-	}
-	if w := get(t, a, page); w.Code != http.StatusOK || strings.Count(w.Body.String(), "0.50 h") != 3 || strings.Contains(w.Body.String(), "Approve pending") {
-		t.Errorf("the activity page after the uninstall: %d", w.Code)
-	}
-	if w := post(t, a, page+"/approve", nil); w.Code != http.StatusConflict {
-		t.Errorf("approve after the uninstall: %d", w.Code)
-	}
-	if got := len(env.Fake.Requests()); got != n {
-		t.Errorf("%d Zoom requests after the uninstall", got-n)
-	}
-	if w := get(t, a, "/webinars/123"); w.Code != http.StatusNotFound {
-		t.Errorf("unknown activity: %d", w.Code)
-	}
+	assert.Contains(t, get(t, a, "/").Body.String(), "Zoom was disconnected", "the home page does not say Zoom was disconnected")
+	w = get(t, a, page)
+	assert.Equal(t, http.StatusOK, w.Code, "the activity page after the uninstall")
+	assert.Equal(t, 3, strings.Count(w.Body.String(), "0.50 h"), "the activity page after the uninstall: %d", w.Code)
+	assert.NotContains(t, w.Body.String(), "Approve pending", "the activity page after the uninstall: %d", w.Code)
+	assert.Equal(t, http.StatusConflict, post(t, a, page+"/approve", nil).Code, "approve after the uninstall")
+	assert.Len(t, env.Fake.Requests(), n, "Zoom requests after the uninstall")
+	assert.Equal(t, http.StatusNotFound, get(t, a, "/webinars/123").Code, "unknown activity")
 }
 
 // TestWebhookRejectsUnsigned checks that attendance cannot be forged.
