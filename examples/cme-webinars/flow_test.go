@@ -461,9 +461,8 @@ func TestPages(t *testing.T) {
 	start := clock.Now().Add(2 * time.Hour)
 	// A licensed user without the Webinar add-on cannot host: the
 	// organiser is told so, and nothing is scheduled.
-	if _, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2}); err != nil {
-		t.Fatal(err)
-	}
+	_, err = env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2})
+	require.NoError(t, err)
 	noAddon := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"1"}})
 	assert.Equal(t, http.StatusBadRequest, noAddon.Code, "host without the add-on: %s", noAddon.Body)
 	assert.Contains(t, noAddon.Body.String(), "Webinar add-on", "host without the add-on: %d", noAddon.Code)
@@ -547,9 +546,7 @@ func TestWebhookRejectsUnsigned(t *testing.T) {
 	if w.Code != http.StatusUnauthorized && w.Code != http.StatusForbidden && w.Code != http.StatusBadRequest {
 		t.Errorf("unsigned webhook: %d", w.Code)
 	}
-	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_attendance`); n != 0 {
-		t.Errorf("%d stays recorded from an unsigned event", n)
-	}
+	assert.Zero(t, count(t, env, `SELECT COUNT(*) FROM cme_webinars_attendance`), "stays recorded from an unsigned event")
 }
 
 // TestLetTimePass: offline, the web app's "let time pass" control moves
@@ -558,21 +555,12 @@ func TestWebhookRejectsUnsigned(t *testing.T) {
 func TestLetTimePass(t *testing.T) {
 	_, a, clock, _ := setup(t)
 	before := clock.Now()
-	if w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"30"}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("let time pass: %d %s", w.Code, w.Body)
-	}
-	if got := clock.Now().Sub(before); got != 30*time.Minute {
-		t.Errorf("the clock moved %v, want 30m", got)
-	}
-	if w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"-5"}}); w.Code != http.StatusBadRequest {
-		t.Errorf("negative minutes: %d", w.Code)
-	}
-	if home := get(t, a, "/"); !strings.Contains(home.Body.String(), "deleted 30 days after") {
-		t.Error("the home page does not state the retention period")
-	}
-	if home := get(t, a, "/"); !strings.Contains(home.Body.String(), `action="/fake-zoom/time"`) {
-		t.Error("the home page has no let-time-pass control")
-	}
+	w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"30"}})
+	require.Equal(t, http.StatusSeeOther, w.Code, "let time pass: %s", w.Body)
+	assert.Equal(t, 30*time.Minute, clock.Now().Sub(before), "the clock moved")
+	assert.Equal(t, http.StatusBadRequest, post(t, a, "/fake-zoom/time", url.Values{"minutes": {"-5"}}).Code, "negative minutes")
+	assert.Contains(t, get(t, a, "/").Body.String(), "deleted 30 days after", "the home page does not state the retention period")
+	assert.Contains(t, get(t, a, "/").Body.String(), `action="/fake-zoom/time"`, "the home page has no let-time-pass control")
 }
 
 // TestCancel: the coordinator cancels a scheduled webinar from its page;
@@ -582,57 +570,46 @@ func TestCancel(t *testing.T) {
 	env, a, clock, _ := setup(t)
 	env.Start(a)
 	require.NoError(t, seedAccount(env.Fake))
-	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
-		t.Fatalf("connect: %d %v", status, err)
-	}
+	status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath)
+	require.NoError(t, err, "connect")
+	require.Equal(t, http.StatusOK, status, "connect")
 	act, err := a.createActivity(t.Context(), activityRequest{Topic: "To cancel", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
 	require.NoError(t, err)
 	path := fmt.Sprintf("/webinars/%d", act.WebinarID)
 	// Rescheduled first: Zoom's webinar and the activity change together.
 	later := act.Start.Add(2 * time.Hour)
-	if w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"90"}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("reschedule: %d %s", w.Code, w.Body)
-	}
-	if got, err := a.activity(t.Context(), act.WebinarID); err != nil || !got.Start.Equal(later) || got.Duration != 90 {
-		t.Fatalf("after rescheduling: %+v %v", got, err)
-	}
-	if w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"5"}}); w.Code != http.StatusBadRequest {
-		t.Errorf("a 5-minute reschedule: %d", w.Code)
-	}
-	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("cancel: %d %s", w.Code, w.Body)
-	}
+	w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"90"}})
+	require.Equal(t, http.StatusSeeOther, w.Code, "reschedule: %s", w.Body)
 	got, err := a.activity(t.Context(), act.WebinarID)
-	if err != nil || got.Status != "cancelled" {
-		t.Fatalf("after cancel: %+v %v", got, err)
-	}
+	require.NoError(t, err, "after rescheduling")
+	require.True(t, got.Start.Equal(later), "after rescheduling: %+v", got)
+	require.EqualValues(t, 90, got.Duration, "after rescheduling: %+v", got)
+	assert.Equal(t, http.StatusBadRequest, post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"5"}}).Code, "a 5-minute reschedule")
+	w = post(t, a, path+"/cancel", nil)
+	require.Equal(t, http.StatusSeeOther, w.Code, "cancel: %s", w.Body)
+	got, err = a.activity(t.Context(), act.WebinarID)
+	require.NoError(t, err, "after cancel")
+	require.Equal(t, "cancelled", got.Status, "after cancel: %+v", got)
 	deleted := false
 	for _, r := range env.Fake.Requests() {
 		if r.Operation == "webinarDelete" && r.Status == http.StatusNoContent {
 			deleted = true
 		}
 	}
-	if !deleted {
-		t.Error("Zoom's webinar was not deleted")
-	}
+	assert.True(t, deleted, "Zoom's webinar was not deleted")
 	updated := 0
 	for _, r := range env.Fake.Requests() {
 		if r.Operation == "webinarUpdate" && r.Status == http.StatusNoContent {
 			updated++
 		}
 	}
-	if updated != 1 {
-		t.Errorf("Zoom's webinar was updated %d times, want 1", updated)
-	}
-	if page := get(t, a, path); !strings.Contains(page.Body.String(), `<b id="status">cancelled</b>`) {
-		t.Error("the page does not show the activity as cancelled")
-	}
-	if page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)); page.Code != http.StatusOK || strings.Contains(page.Body.String(), path) || !strings.Contains(page.Body.String(), "Zoom lists no upcoming webinar") {
-		t.Errorf("Zoom's list after the cancel: %d %s", page.Code, page.Body)
-	}
-	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusConflict {
-		t.Errorf("cancelling twice: %d", w.Code)
-	}
+	assert.Equal(t, 1, updated, "Zoom's webinar updates")
+	assert.Contains(t, get(t, a, path).Body.String(), `<b id="status">cancelled</b>`, "the page does not show the activity as cancelled")
+	page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email))
+	assert.Equal(t, http.StatusOK, page.Code, "Zoom's list after the cancel: %s", page.Body)
+	assert.NotContains(t, page.Body.String(), path, "Zoom's list after the cancel: %d", page.Code)
+	assert.Contains(t, page.Body.String(), "Zoom lists no upcoming webinar", "Zoom's list after the cancel: %d", page.Code)
+	assert.Equal(t, http.StatusConflict, post(t, a, path+"/cancel", nil).Code, "cancelling twice")
 }
 
 // connectAdmin enables the Zoom integration as the admin, through the
@@ -640,9 +617,9 @@ func TestCancel(t *testing.T) {
 func connectAdmin(t *testing.T, env *exkit.Env) {
 	t.Helper()
 	require.NoError(t, seedAccount(env.Fake))
-	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
-		t.Fatalf("connect: %d %v", status, err)
-	}
+	status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath)
+	require.NoError(t, err, "connect")
+	require.Equal(t, http.StatusOK, status, "connect")
 }
 
 // Every POST route refuses a browser's cross-site post (a foreign Origin,
@@ -693,21 +670,18 @@ func TestCrossSitePostsRefused(t *testing.T) {
 	order := []string{"POST /webinars", "POST /webinars/{id}/batch", "POST /webinars/{id}/registrants", "POST /webinars/{id}/approve",
 		"POST /webinars/{id}/update", "POST /fake-zoom/time", "POST /webinars/{id}/cancel", "POST /webinars/{id}/reconcile",
 		"POST /fake-zoom/webinars/{id}/{action}", exkit.WebhookPath, "POST /webhook-events/replay", "POST /fake-zoom/uninstall"}
-	if got, want := slices.Sorted(maps.Keys(routes)), slices.Sorted(slices.Values(a.mux.posts)); !slices.Equal(got, want) {
-		t.Fatalf("the table covers %v; the app's POST routes are %v", got, want)
-	}
+	require.Equal(t, slices.Sorted(slices.Values(a.mux.posts)), slices.Sorted(maps.Keys(routes)), "the routes the table covers (actual) against the app's POST routes (expected)")
 	var table []exkittest.PostRoute
 	for _, p := range order {
 		table = append(table, routes[p])
 	}
 	exkittest.AssertPostRoutesRefuseCrossSite(t, env.BaseURL, table, state)
 	// The same-origin posts did their work.
-	if got, _ := a.activity(t.Context(), act.WebinarID); got.Topic != "Cross-site, renamed" || got.Status != "cancelled" {
-		t.Errorf("after the same-origin posts: %+v", got)
-	}
-	if o, _ := a.organisation(t.Context()); o.Connected() {
-		t.Error("the same-origin uninstall left Zoom connected")
-	}
+	got, _ := a.activity(t.Context(), act.WebinarID)
+	assert.Equal(t, "Cross-site, renamed", got.Topic, "after the same-origin posts: %+v", got)
+	assert.Equal(t, "cancelled", got.Status, "after the same-origin posts: %+v", got)
+	o, _ := a.organisation(t.Context())
+	assert.False(t, o.Connected(), "the same-origin uninstall left Zoom connected")
 }
 
 // Failures are told in sentences that say what to do: a host without a
@@ -718,9 +692,8 @@ func TestFailuresShownAsSentences(t *testing.T) {
 	env, a, clock, out := setup(t)
 	env.Start(a)
 	connectAdmin(t, env)
-	if _, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2})
+	require.NoError(t, err)
 	act, err := a.createActivity(t.Context(), activityRequest{Topic: "Failures", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
 	require.NoError(t, err)
 	start := act.Start.Format("2006-01-02T15:04")
@@ -758,26 +731,23 @@ func TestFailuresShownAsSentences(t *testing.T) {
 				t.Fatalf("%d, shown %q; want %d, %q", w.Code, m, tc.code, tc.want)
 			}
 			for _, leak := range []string{"zoom:", "oauth:", "Webinar plan is missing", "connection reset", "PATCH", "webinarUpdate"} {
-				if strings.Contains(w.Body.String(), leak) {
-					t.Errorf("the page shows %q", leak)
-				}
+				assert.NotContains(t, w.Body.String(), leak, "the page shows %q", leak)
 			}
 		})
 	}
 	env.Fake.ClearFaults()
-	if got, _ := a.activity(t.Context(), act.WebinarID); got.Topic != "Failures" {
-		t.Errorf("the title changed to %q", got.Topic)
-	}
+	got, _ := a.activity(t.Context(), act.WebinarID)
+	assert.Equal(t, "Failures", got.Topic, "the title changed")
 	// Zoom revoked the grant: an admin must enable the integration again.
 	env.Fake.RevokeAll()
 	w := post(t, a, path+"/update", update)
 	if m := errorRE.FindStringSubmatch(w.Body.String()); m == nil || html.UnescapeString(m[1]) != "Zoom no longer accepts the platform's connection, so it could not change the webinar: a Zoom account admin must enable the Zoom integration again." {
 		t.Errorf("revoked grant: %d %q", w.Code, m)
 	}
-	if log := out.String(); !strings.Contains(log, `msg="action failed" action="change the webinar"`) || !strings.Contains(log, "zoom_status=500") ||
-		!strings.Contains(log, "Webinar plan is missing") {
-		t.Errorf("the log lacks the failures:\n%s", log)
-	}
+	log := out.String()
+	assert.Contains(t, log, `msg="action failed" action="change the webinar"`, "the log lacks the failures:\n%s", log)
+	assert.Contains(t, log, "zoom_status=500", "the log lacks the failures:\n%s", log)
+	assert.Contains(t, log, "Webinar plan is missing", "the log lacks the failures:\n%s", log)
 }
 
 // Zoom lists at most 300 items a page: the platform lists a host's
@@ -799,40 +769,35 @@ func TestListsPastOnePage(t *testing.T) {
 	act, err := a.createActivity(ctx, activityRequest{Topic: "Registrants", HostEmail: faculty.Email, Start: clock.Now().Add(time.Hour), Duration: 60, CreditHours: 1})
 	require.NoError(t, err)
 	listed, err := a.zoomWebinars(ctx, faculty.Email)
-	if err != nil || len(listed) != webinars {
-		t.Fatalf("listed %d webinars (%v), want %d", len(listed), err, webinars)
-	}
-	if page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)).Body.String(); !strings.Contains(page, fmt.Sprintf("%d upcoming webinars", webinars)) ||
-		!strings.Contains(page, fmt.Sprintf(`data-webinar="%d"`, act.WebinarID)) {
-		t.Error("the page does not list every webinar")
-	}
+	require.NoError(t, err, "listed webinars")
+	require.Len(t, listed, webinars, "listed webinars")
+	page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)).Body.String()
+	assert.Contains(t, page, fmt.Sprintf("%d upcoming webinars", webinars), "the page does not list every webinar")
+	assert.Contains(t, page, fmt.Sprintf(`data-webinar="%d"`, act.WebinarID), "the page does not list every webinar")
 
 	const people = 310
 	var ps []person
 	for i := range people {
 		ps = append(ps, person{FirstName: "Dr", LastName: fmt.Sprintf("No%03d", i), Email: fmt.Sprintf("dr%03d@clinic.example", i)})
 	}
-	if _, err := a.registerBatch(ctx, act.WebinarID, ps); err != nil {
-		t.Fatal(err)
-	}
+	_, err = a.registerBatch(ctx, act.WebinarID, ps)
+	require.NoError(t, err)
 	approved, err := a.approvePending(ctx, act.WebinarID)
-	if err != nil || len(approved) != people {
-		t.Fatalf("approved %d (%v), want %d", len(approved), err, people)
-	}
+	require.NoError(t, err, "approved")
+	require.Len(t, approved, people, "approved")
 	n := 0
 	for _, r := range env.Fake.Registrants(zoom.ID(act.WebinarID)) {
 		if r.Status == "approved" {
 			n++
 		}
 	}
-	if n != people || count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE status = 'approved'`) != people {
-		t.Errorf("%d approved in Zoom, want %d", n, people)
-	}
+	assert.Equal(t, people, n, "approved in Zoom")
+	assert.Equal(t, people, count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE status = 'approved'`), "approved recorded")
 	pages := map[string]int{}
 	for _, r := range env.Fake.Requests() {
 		pages[r.Operation]++
 	}
-	if pages["webinars"] != 4 || pages["webinarRegistrants"] != 2 || pages["addBatchWebinarRegistrants"] != 11 || pages["webinarRegistrantStatus"] != 11 {
-		t.Errorf("requests %v: want 2 pages of webinars for each of the 2 listings, 2 of registrants, 11 batches of 30", pages)
+	for op, want := range map[string]int{"webinars": 4, "webinarRegistrants": 2, "addBatchWebinarRegistrants": 11, "webinarRegistrantStatus": 11} {
+		assert.Equal(t, want, pages[op], "%s requests %v: want 2 pages of webinars for each of the 2 listings, 2 of registrants, 11 batches of 30", op, pages)
 	}
 }
