@@ -543,9 +543,7 @@ func TestWebhookRejectsUnsigned(t *testing.T) {
 	r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, exkit.WebhookPath, strings.NewReader(body))
 	w := httptest.NewRecorder()
 	a.ServeHTTP(w, r)
-	if w.Code != http.StatusUnauthorized && w.Code != http.StatusForbidden && w.Code != http.StatusBadRequest {
-		t.Errorf("unsigned webhook: %d", w.Code)
-	}
+	assert.Contains(t, []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusBadRequest}, w.Code, "unsigned webhook")
 	assert.Zero(t, count(t, env, `SELECT COUNT(*) FROM cme_webinars_attendance`), "stays recorded from an unsigned event")
 }
 
@@ -727,9 +725,9 @@ func TestFailuresShownAsSentences(t *testing.T) {
 			}
 			w := post(t, a, tc.path, tc.form)
 			m := errorRE.FindStringSubmatch(w.Body.String())
-			if w.Code != tc.code || m == nil || html.UnescapeString(m[1]) != tc.want {
-				t.Fatalf("%d, shown %q; want %d, %q", w.Code, m, tc.code, tc.want)
-			}
+			require.Equal(t, tc.code, w.Code, "shown %q", m)
+			require.NotNil(t, m, "%d, shown no error; want %q", w.Code, tc.want)
+			require.Equal(t, tc.want, html.UnescapeString(m[1]), "%d, shown %q", w.Code, m)
 			for _, leak := range []string{"zoom:", "oauth:", "Webinar plan is missing", "connection reset", "PATCH", "webinarUpdate"} {
 				assert.NotContains(t, w.Body.String(), leak, "the page shows %q", leak)
 			}
@@ -741,8 +739,9 @@ func TestFailuresShownAsSentences(t *testing.T) {
 	// Zoom revoked the grant: an admin must enable the integration again.
 	env.Fake.RevokeAll()
 	w := post(t, a, path+"/update", update)
-	if m := errorRE.FindStringSubmatch(w.Body.String()); m == nil || html.UnescapeString(m[1]) != "Zoom no longer accepts the platform's connection, so it could not change the webinar: a Zoom account admin must enable the Zoom integration again." {
-		t.Errorf("revoked grant: %d %q", w.Code, m)
+	m := errorRE.FindStringSubmatch(w.Body.String())
+	if assert.NotNil(t, m, "revoked grant: %d shows no error", w.Code) {
+		assert.Equal(t, "Zoom no longer accepts the platform's connection, so it could not change the webinar: a Zoom account admin must enable the Zoom integration again.", html.UnescapeString(m[1]), "revoked grant: %d %q", w.Code, m)
 	}
 	log := out.String()
 	assert.Contains(t, log, `msg="action failed" action="change the webinar"`, "the log lacks the failures:\n%s", log)
@@ -761,10 +760,9 @@ func TestListsPastOnePage(t *testing.T) {
 	owner := env.Fake.Client(env.Fake.OwnerID())
 	const webinars = 305
 	for i := range webinars - 1 {
-		if _, _, err := owner.Webinars.Create(ctx, faculty.Email, &zoom.CreateWebinarRequest{Topic: fmt.Sprintf("Journal club %d", i+1),
-			Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clock.Now().Add(time.Duration(i+2) * time.Hour)), Duration: 60}); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := owner.Webinars.Create(ctx, faculty.Email, &zoom.CreateWebinarRequest{Topic: fmt.Sprintf("Journal club %d", i+1),
+			Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clock.Now().Add(time.Duration(i+2) * time.Hour)), Duration: 60})
+		require.NoError(t, err)
 	}
 	act, err := a.createActivity(ctx, activityRequest{Topic: "Registrants", HostEmail: faculty.Email, Start: clock.Now().Add(time.Hour), Duration: 60, CreditHours: 1})
 	require.NoError(t, err)
