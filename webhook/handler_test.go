@@ -219,14 +219,7 @@ func TestHandlerRegistrationPanics(t *testing.T) {
 		"nil func":       func() { f.h.On("b", nil) },
 		"url validation": func() { f.h.On(EventEndpointURLValidation, func(context.Context, *Event) error { return nil }) },
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: no panic", name)
-				}
-			}()
-			fn()
-		}()
+		assert.Panics(t, fn, "%s: no panic", name)
 	}
 }
 
