@@ -153,9 +153,7 @@ func TestNonCanonicalJSONVerifies(t *testing.T) {
 		require.NoError(t, json.Unmarshal(body, &m))
 		re, _ := json.Marshal(m)
 		if !bytes.Equal(re, body) {
-			if err := v.VerifyBytes(context.Background(), h, re); !errors.Is(err, ErrInvalidSignature) {
-				t.Fatalf("body %d: re-encoded body verified: %v", i, err)
-			}
+			require.ErrorIs(t, v.VerifyBytes(context.Background(), h, re), ErrInvalidSignature, "body %d: re-encoded body verified", i)
 		}
 		_, err := ParseEvent(body)
 		require.NoError(t, err, "body %d", i)
@@ -183,8 +181,10 @@ func TestTimestampWindow(t *testing.T) {
 		ts := now.Add(tc.offset)
 		h := sigHeader(Sign("k", ts, body), strconv.FormatInt(ts.Unix(), 10))
 		err := v.VerifyBytes(context.Background(), h, body)
-		if tc.ok != (err == nil) || (!tc.ok && !errors.Is(err, ErrTimestampOutOfRange)) {
-			t.Errorf("offset %v: err = %v", tc.offset, err)
+		if tc.ok {
+			assert.NoError(t, err, "offset %v", tc.offset)
+		} else {
+			assert.ErrorIs(t, err, ErrTimestampOutOfRange, "offset %v", tc.offset)
 		}
 	}
 	// A custom tolerance.
