@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // benchBody is a meeting.participant_joined delivery of about 1 KB, shaped like Zoom's.
@@ -72,16 +74,13 @@ func BenchmarkVerifyAndDecode(b *testing.B) {
 
 func TestBenchBodyIsRealistic(t *testing.T) {
 	t.Parallel()
-	if n := len(benchBody); n < 900 || n > 1200 {
-		t.Fatalf("bench body is %d bytes", n)
-	}
+	require.GreaterOrEqual(t, len(benchBody), 900, "bench body is %d bytes", len(benchBody))
+	require.LessOrEqual(t, len(benchBody), 1200, "bench body is %d bytes", len(benchBody))
 	e, err := ParseEvent([]byte(benchBody))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var p MeetingParticipantJoinedPayload
-	if err := e.Unmarshal(&p); err != nil || p.Object.ID != 85393847045 || p.Object.Participant.JoinTime.IsZero() {
-		t.Fatalf("%+v %v", p, err)
-	}
+	require.NoError(t, e.Unmarshal(&p))
+	require.EqualValues(t, 85393847045, p.Object.ID, "%+v", p)
+	require.False(t, p.Object.Participant.JoinTime.IsZero(), "%+v", p)
 	_ = strconv.Itoa
 }

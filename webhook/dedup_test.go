@@ -21,28 +21,17 @@ func TestMemoryDeduperTTL(t *testing.T) {
 		claim := func(key string) bool {
 			t.Helper()
 			ok, err := d.Claim(ctx, key, time.Hour)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			return ok
 		}
-		if !claim("a") || claim("a") {
-			t.Fatal("first claim must win, second must lose")
-		}
+		require.True(t, claim("a"), "first claim must win, second must lose")
+		require.False(t, claim("a"), "first claim must win, second must lose")
 		time.Sleep(59 * time.Minute) // fake time
-		if claim("a") {
-			t.Fatal("claimed before expiry")
-		}
+		require.False(t, claim("a"), "claimed before expiry")
 		time.Sleep(time.Minute)
-		if !claim("a") {
-			t.Fatal("not claimable after expiry")
-		}
-		if err := d.Release(ctx, "a"); err != nil {
-			t.Fatal(err)
-		}
-		if !claim("a") {
-			t.Fatal("not claimable after release")
-		}
+		require.True(t, claim("a"), "not claimable after expiry")
+		require.NoError(t, d.Release(ctx, "a"))
+		require.True(t, claim("a"), "not claimable after release")
 	})
 }
 
@@ -52,17 +41,13 @@ func TestMemoryDeduperSweepsExpired(t *testing.T) {
 		ctx := context.Background()
 		d := NewMemoryDeduper()
 		for i := range 10000 {
-			if _, err := d.Claim(ctx, fmt.Sprint("k", i), time.Minute); err != nil {
-				t.Fatal(err)
-			}
+			_, err := d.Claim(ctx, fmt.Sprint("k", i), time.Minute)
+			require.NoError(t, err)
 		}
 		time.Sleep(2 * time.Minute)
-		if _, err := d.Claim(ctx, "new", time.Minute); err != nil {
-			t.Fatal(err)
-		}
-		if n := d.Len(); n != 1 {
-			t.Fatalf("%d entries after sweep, want 1", n)
-		}
+		_, err := d.Claim(ctx, "new", time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, 1, d.Len(), "entries after sweep")
 		// Size-triggered sweeps keep a burst within one minute bounded too.
 		for i := range 5000 {
 			_, _ = d.Claim(ctx, fmt.Sprint("b", i), time.Second)
@@ -70,9 +55,7 @@ func TestMemoryDeduperSweepsExpired(t *testing.T) {
 				time.Sleep(2 * time.Second)
 			}
 		}
-		if n := d.Len(); n > 2*memoryMinSweepSize+1000 {
-			t.Fatalf("%d entries: expired ones not swept", n)
-		}
+		require.LessOrEqual(t, d.Len(), 2*memoryMinSweepSize+1000, "entries: expired ones not swept")
 	})
 }
 
@@ -85,9 +68,7 @@ func TestMemoryDeduperConcurrentClaims(t *testing.T) {
 	for range 50 {
 		wg.Go(func() {
 			ok, err := d.Claim(context.Background(), "same", time.Hour)
-			if err != nil {
-				t.Error(err)
-			}
+			assert.NoError(t, err)
 			if ok {
 				mu.Lock()
 				wins++
@@ -96,14 +77,11 @@ func TestMemoryDeduperConcurrentClaims(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if wins != 1 {
-		t.Fatalf("%d winners", wins)
-	}
+	require.Equal(t, 1, wins, "winners")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := d.Claim(ctx, "x", time.Hour); err == nil {
-		t.Fatal("claim with cancelled context succeeded")
-	}
+	_, err := d.Claim(ctx, "x", time.Hour)
+	require.Error(t, err, "claim with cancelled context succeeded")
 }
 
 // The deduper's entries expire on the clock of WithClock, not on time.Now.

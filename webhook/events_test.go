@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/zoom"
 )
 
@@ -28,15 +29,12 @@ type specExample struct {
 func loadSpecExamples(t testing.TB) []specExample {
 	t.Helper()
 	files, err := filepath.Glob("testdata/spec/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no spec files: %v", err)
-	}
+	require.NoError(t, err, "no spec files")
+	require.NotEmpty(t, files, "no spec files")
 	var out []specExample
 	for _, f := range files {
 		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var doc struct {
 			Webhooks map[string]struct {
 				Post struct {
@@ -50,9 +48,7 @@ func loadSpecExamples(t testing.TB) []specExample {
 				} `json:"post"`
 			} `json:"webhooks"`
 		}
-		if err := json.Unmarshal(b, &doc); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal(b, &doc))
 		for name, w := range doc.Webhooks {
 			for _, ex := range w.Post.RequestBody.Content["application/json"].Examples {
 				out = append(out, specExample{filepath.Base(f), name, []byte(ex.Value)})
@@ -78,46 +74,32 @@ func TestSpecExamplesRoundTrip(t *testing.T) {
 	for _, ex := range examples {
 		t.Run(ex.event, func(t *testing.T) {
 			e, err := ParseEvent(ex.body)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if e.Name != ex.event && specNameErrata[ex.event] != e.Name {
-				t.Fatalf("event name %q in the %s example", e.Name, ex.event)
-			}
+			require.NoError(t, err)
+			require.True(t, e.Name == ex.event || specNameErrata[ex.event] == e.Name, "event name %q in the %s example", e.Name, ex.event)
 			e.Name = ex.event
 			p := newPayload(e.Name)
-			if p == nil {
-				t.Fatalf("no typed payload for %s", e.Name)
-			}
+			require.NotNil(t, p, "no typed payload for %s", e.Name)
 			// No field unknown to the typed payload.
 			dec := json.NewDecoder(bytes.NewReader(e.Payload))
 			dec.DisallowUnknownFields()
-			if err := dec.Decode(p); err != nil {
-				t.Fatalf("strict decode: %v", err)
-			}
+			require.NoError(t, dec.Decode(p), "strict decode")
 			// No value lost: re-encode and compare with the original.
 			re, err := json.Marshal(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			var orig, back any
 			mustUseNumber(t, e.Payload, &orig)
 			mustUseNumber(t, re, &back)
-			if diff := equivalent("payload", orig, back); diff != "" {
-				t.Fatalf("round trip differs: %s\nre-encoded: %s", diff, re)
-			}
+			diff := equivalent("payload", orig, back)
+			require.Empty(t, diff, "round trip differs: %s\nre-encoded: %s", diff, re)
 			// TypedPayload agrees.
 			tp, err := e.TypedPayload()
-			if err != nil || reflect.TypeOf(tp) != reflect.TypeOf(p) {
-				t.Fatalf("TypedPayload: %T, %v", tp, err)
-			}
+			require.NoError(t, err, "TypedPayload")
+			require.IsType(t, p, tp, "TypedPayload: %T", tp)
 		})
 		covered[ex.event] = true
 	}
 	for _, name := range KnownEvents() {
-		if !covered[name] {
-			t.Errorf("no spec example for %s", name)
-		}
+		assert.True(t, covered[name], "no spec example for %s", name)
 	}
 }
 
@@ -165,9 +147,7 @@ func mustUseNumber(t *testing.T, b []byte, v any) {
 	t.Helper()
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, d.Decode(v))
 }
 
 func zeroish(v any) bool {
@@ -322,18 +302,13 @@ func TestNullBool(t *testing.T) {
 		`"TRUE"`: {true, true}, `null`: {}, `""`: {},
 	} {
 		var p AppDeauthorizedPayload
-		if err := json.Unmarshal([]byte(`{"user_data_retention":`+in+`}`), &p); err != nil || p.UserDataRetention != want {
-			t.Errorf("%s: %+v, %v", in, p.UserDataRetention, err)
-		}
+		assert.NoError(t, json.Unmarshal([]byte(`{"user_data_retention":`+in+`}`), &p), in)
+		assert.Equal(t, want, p.UserDataRetention, in)
 	}
 	var b NullBool
-	if err := json.Unmarshal([]byte(`"yes"`), &b); err == nil {
-		t.Error(`"yes" accepted`)
-	}
+	assert.Error(t, json.Unmarshal([]byte(`"yes"`), &b), `"yes" accepted`)
 	out, _ := json.Marshal(AppDeauthorizedPayload{UserDataRetention: NullBool{Bool: false, Valid: true}})
-	if string(out) != `{"user_data_retention":false}` {
-		t.Errorf("marshal: %s", out)
-	}
+	assert.Equal(t, `{"user_data_retention":false}`, string(out), "marshal")
 }
 
 // Events beyond the first 36 reach their typed functions through a Handler with the same leniency:

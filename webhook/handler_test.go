@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/zoom"
 )
 
@@ -53,9 +56,7 @@ func newFixture(t *testing.T, vopts []Option, hopts ...HandlerOption) *fixture {
 	d := NewMemoryDeduper(WithClock(c.Now))
 	logs := &bytes.Buffer{}
 	h, err := NewHandler(v, append([]HandlerOption{WithDeduper(d), WithLogger(slog.New(slog.NewTextHandler(logs, nil)))}, hopts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return &fixture{clock: c, h: h, dedup: d, logs: logs}
 }
 
@@ -63,9 +64,7 @@ func newFixture(t *testing.T, vopts []Option, hopts ...HandlerOption) *fixture {
 func (f *fixture) deliver(t *testing.T, secret string, body string) *httptest.ResponseRecorder {
 	t.Helper()
 	r, err := NewSignedRequest(context.Background(), secret, "http://app.test/zoom/webhook", []byte(body), f.clock.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return f.serve(r)
 }
 
@@ -81,19 +80,12 @@ func TestURLValidation(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
 	w := f.deliver(t, testSecret, validationBody)
-	if w.Code != http.StatusOK {
-		t.Fatalf("status %d: %s", w.Code, w.Body)
-	}
+	require.Equal(t, http.StatusOK, w.Code, "status: %s", w.Body)
 	var resp URLValidationResponse
-	if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
-		t.Fatal(err)
-	}
-	if resp.PlainToken != "abc_DEF-123" || resp.EncryptedToken != EncryptedToken(testSecret, "abc_DEF-123") {
-		t.Fatalf("response %+v", resp)
-	}
-	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
-		t.Fatalf("content type %q", ct)
-	}
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &resp))
+	require.Equal(t, "abc_DEF-123", resp.PlainToken, "response %+v", resp)
+	require.Equal(t, EncryptedToken(testSecret, "abc_DEF-123"), resp.EncryptedToken, "response %+v", resp)
+	require.Equal(t, "application/json", w.Header().Get("Content-Type"), "content type")
 }
 
 func TestURLValidationAnsweredWithSigningSecret(t *testing.T) {
@@ -101,17 +93,14 @@ func TestURLValidationAnsweredWithSigningSecret(t *testing.T) {
 	c := &testClock{now: goldenTime}
 	v := mustVerifier(t, []string{"new", "old"}, WithClock(c.Now))
 	h, err := NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	r, _ := NewSignedRequest(context.Background(), "old", "http://app.test/", []byte(validationBody), c.Now())
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	var resp URLValidationResponse
 	_ = json.Unmarshal(w.Body.Bytes(), &resp)
-	if w.Code != 200 || resp.EncryptedToken != EncryptedToken("old", "abc_DEF-123") {
-		t.Fatalf("%d %+v", w.Code, resp)
-	}
+	require.Equal(t, 200, w.Code, "%d %+v", w.Code, resp)
+	require.Equal(t, EncryptedToken("old", "abc_DEF-123"), resp.EncryptedToken, "%d %+v", w.Code, resp)
 }
 
 // The signing oracle: an unsigned or badly signed challenge must get 401 and no encryptedToken, and
@@ -143,22 +132,19 @@ func TestURLValidationWithoutValidSignature(t *testing.T) {
 	}
 	for name, mk := range cases {
 		w := f.serve(mk())
-		if w.Code != http.StatusUnauthorized || strings.Contains(w.Body.String(), "encryptedToken") {
-			t.Errorf("%s: %d %q", name, w.Code, w.Body)
-		}
+		assert.Equal(t, http.StatusUnauthorized, w.Code, "%s: %d %q", name, w.Code, w.Body)
+		assert.NotContains(t, w.Body.String(), "encryptedToken", "%s: %d %q", name, w.Code, w.Body)
 	}
 	for _, tok := range []string{
 		"v0:1700000000:{}", "", strings.Repeat("a", 129), "a b", "a/b", "é", "a\u0000",
 	} {
 		body, _ := json.Marshal(map[string]any{"event": "endpoint.url_validation", "payload": map[string]string{"plainToken": tok}})
 		w := f.deliver(t, testSecret, string(body))
-		if w.Code != http.StatusBadRequest || strings.Contains(w.Body.String(), "encryptedToken") {
-			t.Errorf("plainToken %q: %d %q", tok, w.Code, w.Body)
-		}
+		assert.Equal(t, http.StatusBadRequest, w.Code, "plainToken %q: %d %q", tok, w.Code, w.Body)
+		assert.NotContains(t, w.Body.String(), "encryptedToken", "plainToken %q: %d %q", tok, w.Code, w.Body)
 	}
-	if w := f.deliver(t, testSecret, `{"event":"endpoint.url_validation","payload":{"plainToken":"`+strings.Repeat("a", 128)+`"}}`); w.Code != 200 {
-		t.Errorf("128-character plainToken: %d", w.Code)
-	}
+	w := f.deliver(t, testSecret, `{"event":"endpoint.url_validation","payload":{"plainToken":"`+strings.Repeat("a", 128)+`"}}`)
+	assert.Equal(t, 200, w.Code, "128-character plainToken")
 }
 
 func TestHandlerRejections(t *testing.T) {
@@ -168,33 +154,22 @@ func TestHandlerRejections(t *testing.T) {
 	f.h.Fallback(func(ctx context.Context, e *Event) error { calls.Add(1); return nil })
 
 	r := httptest.NewRequest(http.MethodGet, "/", nil)
-	if w := f.serve(r); w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != "POST" {
-		t.Errorf("GET: %d", w.Code)
-	}
+	w := f.serve(r)
+	assert.Equal(t, http.StatusMethodNotAllowed, w.Code, "GET")
+	assert.Equal(t, "POST", w.Header().Get("Allow"), "GET: %d", w.Code)
 	big := `{"event":"x","payload":{"pad":"` + strings.Repeat("a", 300) + `"}}`
-	if w := f.deliver(t, testSecret, big); w.Code != http.StatusRequestEntityTooLarge {
-		t.Errorf("big: %d", w.Code)
-	}
+	assert.Equal(t, http.StatusRequestEntityTooLarge, f.deliver(t, testSecret, big).Code, "big")
 	r, _ = NewSignedRequest(context.Background(), testSecret, "http://app.test/", []byte(big), f.clock.Now())
 	r.ContentLength = -1
-	if w := f.serve(r); w.Code != http.StatusRequestEntityTooLarge {
-		t.Errorf("big, chunked: %d", w.Code)
-	}
-	w := f.deliver(t, "wrong", `{"event":"meeting.created"}`)
-	if w.Code != http.StatusUnauthorized || w.Body.String() != bodyUnauthorized {
-		t.Errorf("bad signature: %d %q", w.Code, w.Body)
-	}
+	assert.Equal(t, http.StatusRequestEntityTooLarge, f.serve(r).Code, "big, chunked")
+	w = f.deliver(t, "wrong", `{"event":"meeting.created"}`)
+	assert.Equal(t, http.StatusUnauthorized, w.Code, "bad signature: %d %q", w.Code, w.Body)
+	assert.Equal(t, bodyUnauthorized, w.Body.String(), "bad signature: %d %q", w.Code, w.Body)
 	for _, body := range []string{`[]`, `{"event":1}`, `{}`, `not json`, `{"event":"a","event":"b"}`, `{"event":"a","payload":[]}`, `{"event":"a","event_ts":1.5}`} {
-		if w := f.deliver(t, testSecret, body); w.Code != http.StatusBadRequest {
-			t.Errorf("%s: %d", body, w.Code)
-		}
+		assert.Equal(t, http.StatusBadRequest, f.deliver(t, testSecret, body).Code, body)
 	}
-	if calls.Load() != 0 {
-		t.Fatalf("handler called %d times for rejected requests", calls.Load())
-	}
-	if strings.Contains(f.logs.String(), testSecret) {
-		t.Fatal("secret logged")
-	}
+	require.Zero(t, calls.Load(), "handler called for rejected requests")
+	require.NotContains(t, f.logs.String(), testSecret, "secret logged")
 }
 
 func TestHandlerDispatch(t *testing.T) {
@@ -220,23 +195,18 @@ func TestHandlerDispatch(t *testing.T) {
 		`{"event":"meeting.chat_message_sent","event_ts":1700000000002,"payload":{"object":{"id":42}}}`,
 		`{"event":"meeting.summary_completed","event_ts":1700000000003,"payload":{"object":{"uuid":"u2"}}}`,
 	} {
-		if w := f.deliver(t, testSecret, body); w.Code != http.StatusOK {
-			t.Fatalf("%d %s", w.Code, w.Body)
-		}
+		w := f.deliver(t, testSecret, body)
+		require.Equal(t, http.StatusOK, w.Code, "%d %s", w.Code, w.Body)
 	}
 	want := []string{"joined 85393847045 Jill 2023-11-14T22:13:20Z", "chat 42", "fallback meeting.summary_completed"}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("got %q", got)
-	}
+	require.Equal(t, fmt.Sprint(want), fmt.Sprint(got), "got %q", got)
 	// A payload that does not decode into the registered type is a handler failure.
-	if w := f.deliver(t, testSecret, `{"event":"meeting.participant_joined","event_ts":1700000000009,"payload":{"object":{"id":1,"participant":"not-an-object"}}}`); w.Code != http.StatusInternalServerError {
-		t.Fatalf("undecodable payload: %d", w.Code)
-	}
+	w := f.deliver(t, testSecret, `{"event":"meeting.participant_joined","event_ts":1700000000009,"payload":{"object":{"id":1,"participant":"not-an-object"}}}`)
+	require.Equal(t, http.StatusInternalServerError, w.Code, "undecodable payload")
 	// Without a fallback, unknown events are acknowledged.
 	g := newFixture(t, nil)
-	if w := g.deliver(t, testSecret, `{"event":"something.new","event_ts":1}`); w.Code != http.StatusOK {
-		t.Fatalf("unknown event without fallback: %d", w.Code)
-	}
+	w = g.deliver(t, testSecret, `{"event":"something.new","event_ts":1}`)
+	require.Equal(t, http.StatusOK, w.Code, "unknown event without fallback")
 }
 
 func TestHandlerRegistrationPanics(t *testing.T) {
@@ -249,14 +219,7 @@ func TestHandlerRegistrationPanics(t *testing.T) {
 		"nil func":       func() { f.h.On("b", nil) },
 		"url validation": func() { f.h.On(EventEndpointURLValidation, func(context.Context, *Event) error { return nil }) },
 	} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%s: no panic", name)
-				}
-			}()
-			fn()
-		}()
+		assert.Panics(t, fn, "%s: no panic", name)
 	}
 }
 
@@ -274,9 +237,8 @@ func TestNewHandlerValidation(t *testing.T) {
 		"nil logger":   {v, []HandlerOption{WithLogger(nil)}},
 		"nil option":   {v, []HandlerOption{nil}},
 	} {
-		if _, err := NewHandler(tc.v, tc.opts...); !errors.Is(err, ErrInvalidOption) {
-			t.Errorf("%s: %v", name, err)
-		}
+		_, err := NewHandler(tc.v, tc.opts...)
+		assert.ErrorIs(t, err, ErrInvalidOption, name)
 	}
 }
 
@@ -297,25 +259,18 @@ func TestRedeliveriesAreDeduplicated(t *testing.T) {
 	start := f.clock.Now()
 	for i, at := range []time.Duration{0, 5 * time.Minute, 25 * time.Minute, 85 * time.Minute, 23 * time.Hour} {
 		f.clock.Set(start.Add(at))
-		if w := f.deliver(t, testSecret, body(fmt.Sprintf("token-%d", i))); w.Code != http.StatusOK {
-			t.Fatalf("delivery at +%v: %d", at, w.Code)
-		}
+		w := f.deliver(t, testSecret, body(fmt.Sprintf("token-%d", i)))
+		require.Equal(t, http.StatusOK, w.Code, "delivery at +%v", at)
 	}
-	if calls.Load() != 1 {
-		t.Fatalf("handled %d times, want 1", calls.Load())
-	}
+	require.EqualValues(t, 1, calls.Load(), "handled times")
 	// Another instance of the same meeting, or another event name, is not a duplicate.
 	f.deliver(t, testSecret, strings.Replace(body("x"), "inst==", "other==", 1))
 	f.deliver(t, testSecret, strings.Replace(body("x"), "1700000000123", "1700000000124", 1))
-	if calls.Load() != 3 {
-		t.Fatalf("handled %d times, want 3", calls.Load())
-	}
+	require.EqualValues(t, 3, calls.Load(), "handled times")
 	// After the TTL the key is forgotten (and swept).
 	f.clock.Advance(25 * time.Hour)
 	f.deliver(t, testSecret, body("late"))
-	if calls.Load() != 4 {
-		t.Fatalf("after TTL: handled %d times, want 4", calls.Load())
-	}
+	require.EqualValues(t, 4, calls.Load(), "after TTL: handled times")
 }
 
 func TestHandlerFailureReleasesForRetry(t *testing.T) {
@@ -334,16 +289,11 @@ func TestHandlerFailureReleasesForRetry(t *testing.T) {
 	body := `{"event":"meeting.ended","event_ts":1700000000123,"payload":{"object":{"id":"1","uuid":"u"}}}`
 	for i, want := range []int{500, 500, 200, 200} {
 		f.clock.Advance(time.Minute)
-		if w := f.deliver(t, testSecret, body); w.Code != want {
-			t.Fatalf("delivery %d: %d, want %d", i, w.Code, want)
-		}
+		w := f.deliver(t, testSecret, body)
+		require.Equal(t, want, w.Code, "delivery %d", i)
 	}
-	if calls.Load() != 3 {
-		t.Fatalf("calls %d", calls.Load())
-	}
-	if !strings.Contains(f.logs.String(), "handler bug") {
-		t.Fatalf("panic not logged: %s", f.logs)
-	}
+	require.EqualValues(t, 3, calls.Load(), "calls")
+	require.Contains(t, f.logs.String(), "handler bug", "panic not logged")
 }
 
 type failingDeduper struct{ claimErr error }
@@ -360,16 +310,12 @@ func TestDedupStoreFailure(t *testing.T) {
 	f := newFixture(t, nil, WithDeduper(failingDeduper{errors.New("redis: connection refused")}))
 	var calls atomic.Int32
 	f.h.Fallback(func(context.Context, *Event) error { calls.Add(1); return nil })
-	if w := f.deliver(t, testSecret, `{"event":"meeting.created","event_ts":1,"payload":{"object":{"id":1}}}`); w.Code != http.StatusServiceUnavailable {
-		t.Fatalf("status %d", w.Code)
-	}
-	if calls.Load() != 0 {
-		t.Fatal("handler ran without a claim")
-	}
+	w := f.deliver(t, testSecret, `{"event":"meeting.created","event_ts":1,"payload":{"object":{"id":1}}}`)
+	require.Equal(t, http.StatusServiceUnavailable, w.Code, "status")
+	require.Zero(t, calls.Load(), "handler ran without a claim")
 	// URL validation does not depend on the store.
-	if w := f.deliver(t, testSecret, validationBody); w.Code != http.StatusOK {
-		t.Fatalf("validation: %d", w.Code)
-	}
+	w = f.deliver(t, testSecret, validationBody)
+	require.Equal(t, http.StatusOK, w.Code, "validation")
 }
 
 func TestWithoutDedupAndCustomKey(t *testing.T) {
@@ -382,17 +328,13 @@ func TestWithoutDedupAndCustomKey(t *testing.T) {
 	f.h.Fallback(count)
 	f.deliver(t, testSecret, body)
 	f.deliver(t, testSecret, body)
-	if calls.Load() != 2 {
-		t.Fatalf("WithoutDedup: %d calls", calls.Load())
-	}
+	require.EqualValues(t, 2, calls.Load(), "WithoutDedup: calls")
 	calls.Store(0)
 	g := newFixture(t, nil, WithDedupKey(func(e *Event) string { return "" }))
 	g.h.Fallback(count)
 	g.deliver(t, testSecret, body)
 	g.deliver(t, testSecret, body)
-	if calls.Load() != 2 {
-		t.Fatalf("empty key: %d calls", calls.Load())
-	}
+	require.EqualValues(t, 2, calls.Load(), "empty key: calls")
 }
 
 func TestLegacyTokenThroughHandler(t *testing.T) {
@@ -403,23 +345,22 @@ func TestLegacyTokenThroughHandler(t *testing.T) {
 	body := `{"event":"app_deauthorized","payload":{"account_id":"a","user_id":"u","client_id":"c","deauthorization_time":"2025-06-01T10:00:00.123Z","signature":"sig","user_data_retention":"false"}}`
 	r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 	r.Header.Set("Authorization", "legacy-token")
-	if w := f.serve(r); w.Code != 200 || got == nil || got.UserID != "u" || got.UserDataRetention != (NullBool{false, true}) {
-		t.Fatalf("%d %+v", w.Code, got)
-	}
+	w := f.serve(r)
+	require.Equal(t, 200, w.Code, "%d %+v", w.Code, got)
+	require.NotNil(t, got, "%d %+v", w.Code, got)
+	require.Equal(t, "u", got.UserID, "%d %+v", w.Code, got)
+	require.Equal(t, NullBool{false, true}, got.UserDataRetention, "%d %+v", w.Code, got)
 	r = httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
 	r.Header.Set("Authorization", "wrong")
-	if w := f.serve(r); w.Code != http.StatusUnauthorized {
-		t.Fatalf("wrong legacy token: %d", w.Code)
-	}
+	w = f.serve(r)
+	require.Equal(t, http.StatusUnauthorized, w.Code, "wrong legacy token")
 }
 
 func TestDefaultKey(t *testing.T) {
 	t.Parallel()
 	mk := func(body string) *Event {
 		e, err := ParseEvent([]byte(body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		return e
 	}
 	for body, want := range map[string]string{
@@ -428,16 +369,12 @@ func TestDefaultKey(t *testing.T) {
 		`{"event":"group.created","event_ts":3,"payload":{"object":{"id":"grp","uuid":""}}}`:                "zoom:group.created:3:id=grp",
 		`{"event":"x","payload":{}}`: "zoom:x:0:sha256=44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a",
 	} {
-		if got := DefaultKey(mk(body)); got != want {
-			t.Errorf("%s: %s", body, got)
-		}
+		assert.Equal(t, want, DefaultKey(mk(body)), body)
 	}
 	// The key ignores download_token and the rest of the payload.
 	a := DefaultKey(mk(`{"event":"recording.completed","event_ts":1,"download_token":"A","payload":{"object":{"uuid":"u","share_url":"1"}}}`))
 	b := DefaultKey(mk(`{"event":"recording.completed","event_ts":1,"download_token":"B","payload":{"object":{"share_url":"2","uuid":"u"}}}`))
-	if a != b {
-		t.Fatalf("%s != %s", a, b)
-	}
+	require.Equal(t, a, b)
 
 	// Two attendees joining in the same millisecond share the webinar's uuid
 	// and event_ts: they are two events, not a redelivery. A redelivery of
@@ -446,26 +383,19 @@ func TestDefaultKey(t *testing.T) {
 		return `{"event":"webinar.participant_joined","event_ts":1700000000123,"payload":{"object":{"id":"9","uuid":"w==","participant":{"user_id":"` + user + `","user_name":"N","join_time":"` + at + `"}}}}`
 	}
 	okafor, fernandez := DefaultKey(mk(joined("16778240", "2026-11-25T20:00:00Z"))), DefaultKey(mk(joined("16779264", "2026-11-25T20:00:00Z")))
-	if okafor == fernandez {
-		t.Fatalf("two participants got one key: %s", okafor)
-	}
-	if again := DefaultKey(mk(joined("16778240", "2026-11-25T20:00:00Z"))); again != okafor {
-		t.Fatalf("a redelivery got another key: %s != %s", again, okafor)
-	}
+	require.NotEqual(t, okafor, fernandez, "two participants got one key")
+	require.Equal(t, okafor, DefaultKey(mk(joined("16778240", "2026-11-25T20:00:00Z"))), "a redelivery got another key")
 	// Likewise two registrants of one meeting, and two member sets of one group.
 	reg := func(id string) string {
 		return DefaultKey(mk(`{"event":"meeting.registration_created","event_ts":5,"payload":{"object":{"id":9,"uuid":"m==","registrant":{"id":"` + id + `","email":"` + id + `@x.example"}}}}`))
 	}
-	if reg("r1") == reg("r2") {
-		t.Fatal("two registrants got one key")
-	}
+	require.NotEqual(t, reg("r1"), reg("r2"), "two registrants got one key")
 	members := func(id string) string {
 		return DefaultKey(mk(`{"event":"group.member_added","event_ts":6,"payload":{"object":{"id":"g","members":[{"id":"` + id + `","email":"a@x.example"}]}}}`))
 	}
 	first, again := members("u1"), members("u1")
-	if first == members("u2") || first != again {
-		t.Fatal("group member keys")
-	}
+	require.NotEqual(t, first, members("u2"), "group member keys")
+	require.Equal(t, first, again, "group member keys")
 }
 
 // Concurrent deliveries of one event (Zoom's retry racing a slow first attempt) are handled once.
@@ -482,18 +412,12 @@ func TestConcurrentDuplicatesHandledOnce(t *testing.T) {
 	codes := make([]int, 20)
 	for i := range codes {
 		r, err := NewSignedRequest(context.Background(), testSecret, "http://app.test/", []byte(body), f.clock.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		wg.Go(func() { codes[i] = f.serve(r).Code })
 	}
 	wg.Wait()
 	for i, c := range codes {
-		if c != http.StatusOK {
-			t.Fatalf("delivery %d: %d", i, c)
-		}
+		require.Equal(t, http.StatusOK, c, "delivery %d", i)
 	}
-	if calls.Load() != 1 {
-		t.Fatalf("handled %d times", calls.Load())
-	}
+	require.EqualValues(t, 1, calls.Load(), "handled times")
 }

@@ -5,6 +5,9 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Zoom's own examples send event_ts as a quoted number for 16 events
@@ -16,17 +19,13 @@ func TestQuotedEventTimestamp(t *testing.T) {
 		`{"event":"workspace.reservation_created","event_ts":1626230691572,"payload":{}}`,
 	} {
 		e, err := ParseEvent([]byte(body))
-		if err != nil {
-			t.Fatalf("%s: %v", body, err)
-		}
-		if want := time.UnixMilli(1626230691572).UTC(); !e.Timestamp.Equal(want) {
-			t.Errorf("%s: timestamp %v, want %v", body, e.Timestamp, want)
-		}
+		require.NoError(t, err, body)
+		want := time.UnixMilli(1626230691572).UTC()
+		assert.True(t, e.Timestamp.Equal(want), "%s: timestamp %v, want %v", body, e.Timestamp, want)
 	}
 	for _, bad := range []string{`"soon"`, `"1.5"`, `""`, `"-"`} {
-		if _, err := ParseEvent([]byte(`{"event":"x","event_ts":` + bad + `}`)); err == nil {
-			t.Errorf("event_ts %s accepted", bad)
-		}
+		_, err := ParseEvent([]byte(`{"event":"x","event_ts":` + bad + `}`))
+		assert.Error(t, err, "event_ts %s accepted", bad)
 	}
 }
 
@@ -36,13 +35,9 @@ func TestQuotedEventTimestamp(t *testing.T) {
 func TestGroupMembersDeletedAlias(t *testing.T) {
 	clk := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	v, err := NewVerifier([]string{"s"}, WithClock(func() time.Time { return clk }))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	h.OnGroupMemberDeleted(func(_ context.Context, e *Event, p *GroupMemberDeletedPayload) error {
 		got = append(got, e.Name)
@@ -51,16 +46,10 @@ func TestGroupMembersDeletedAlias(t *testing.T) {
 	for i, name := range []string{"group.member_deleted", "group.members_deleted"} {
 		body := []byte(`{"event":"` + name + `","event_ts":` + []string{"1773133200000", "1773133200001"}[i] + `,"payload":{"account_id":"a","object":{"id":"g1","name":"G","members":[{"id":"u1","email":"u@example.com"}]}}}`)
 		req, err := NewSignedRequest(t.Context(), "s", "https://app.example/zoom/webhook", body, clk)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
-			t.Fatalf("%s: %d %s", name, rec.Code, rec.Body)
-		}
+		require.Equal(t, 200, rec.Code, "%s: %s", name, rec.Body)
 	}
-	if len(got) != 2 {
-		t.Errorf("typed handler saw %v, want both spellings", got)
-	}
+	assert.Len(t, got, 2, "typed handler saw %v, want both spellings", got)
 }

@@ -3,8 +3,9 @@ package webhook
 import (
 	"encoding/json"
 	"reflect"
-	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 
 	"github.com/zoomkit/zoomkit/internal/redact/redacttest"
 )
@@ -33,9 +34,7 @@ func TestPayloadsRedactSecrets(t *testing.T) {
 		"MeetingLiveStreamingStartedPayload", "RecordingTranscriptCompletedPayload", "RecordingTrashedPayload",
 		"UserSettingsUpdatedPayload", "AccountSettingsUpdatedPayload", "MeetingSummaryCompletedPayload",
 	} {
-		if !covered[name] {
-			t.Errorf("%s holds no secret the test could plant", name)
-		}
+		assert.True(t, covered[name], "%s holds no secret the test could plant", name)
 	}
 }
 
@@ -51,9 +50,8 @@ func TestEventPrintsNoSecret(t *testing.T) {
 	}
 	for _, v := range []any{e, &e} {
 		for how, s := range redacttest.Printings(v) {
-			if strings.Contains(s, redacttest.Canary) || !strings.Contains(s, EventRecordingCompleted) {
-				t.Errorf("%T printed with %s:\n%s", v, how, s)
-			}
+			assert.NotContains(t, s, redacttest.Canary, "%T printed with %s:\n%s", v, how, s)
+			assert.Contains(t, s, EventRecordingCompleted, "%T printed with %s:\n%s", v, how, s)
 		}
 	}
 }

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Zoom retries a delivery it got no 2xx for 5, 25 and 85 minutes after the
@@ -22,9 +25,7 @@ const retryBody = `{"event":"meeting.ended","event_ts":1700000000123,"payload":{
 func serveAt(t *testing.T, h http.Handler, body string, ts time.Time) int {
 	t.Helper()
 	r, err := NewSignedRequest(context.Background(), testSecret, "http://app.test/zoom/webhook", []byte(body), ts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
 	return w.Code
@@ -44,13 +45,9 @@ func replay(h http.Handler, captured *http.Request, body string) int {
 func defaultHandler(t *testing.T, vopts ...Option) *Handler {
 	t.Helper()
 	v, err := NewVerifier([]string{testSecret}, vopts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	h, err := NewHandler(v)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return h
 }
 
@@ -71,9 +68,7 @@ func TestZoomRetryScheduleIsAccepted(t *testing.T) {
 					return nil
 				})
 				first := time.Now()
-				if code := serveAt(t, h, retryBody, first); code != http.StatusInternalServerError {
-					t.Fatalf("first attempt: %d, want 500", code)
-				}
+				require.Equal(t, http.StatusInternalServerError, serveAt(t, h, retryBody, first), "first attempt")
 				for i, at := range zoomRetries {
 					time.Sleep(time.Until(first.Add(at)))
 					ts := first
@@ -84,13 +79,10 @@ func TestZoomRetryScheduleIsAccepted(t *testing.T) {
 					if i == len(zoomRetries)-1 {
 						want = http.StatusOK
 					}
-					if code := serveAt(t, h, retryBody, ts); code != want {
-						t.Fatalf("retry at +%v: %d, want %d", at, code, want)
-					}
+					require.Equal(t, want, serveAt(t, h, retryBody, ts), "retry at +%v", at)
 				}
-				if calls.Load() != 4 || handled.Load() != 1 {
-					t.Fatalf("calls %d, handled %d; want 4 calls, handled once", calls.Load(), handled.Load())
-				}
+				require.EqualValues(t, 4, calls.Load(), "calls")
+				require.EqualValues(t, 1, handled.Load(), "handled once")
 			})
 		})
 		t.Run(stamp+"/answer was late", func(t *testing.T) {
@@ -104,22 +96,16 @@ func TestZoomRetryScheduleIsAccepted(t *testing.T) {
 					return nil
 				})
 				first := time.Now()
-				if code := serveAt(t, h, retryBody, first); code != http.StatusOK {
-					t.Fatalf("first attempt: %d", code)
-				}
+				require.Equal(t, http.StatusOK, serveAt(t, h, retryBody, first), "first attempt")
 				for _, at := range zoomRetries {
 					time.Sleep(time.Until(first.Add(at)))
 					ts := first
 					if stamp == "fresh timestamp" {
 						ts = time.Now()
 					}
-					if code := serveAt(t, h, retryBody, ts); code != http.StatusOK {
-						t.Fatalf("retry at +%v: %d, want 200", at, code)
-					}
+					require.Equal(t, http.StatusOK, serveAt(t, h, retryBody, ts), "retry at +%v", at)
 				}
-				if calls.Load() != 1 {
-					t.Fatalf("handled %d times, want once", calls.Load())
-				}
+				require.EqualValues(t, 1, calls.Load(), "handled times, want once")
 			})
 		})
 	}
@@ -138,31 +124,22 @@ func TestCapturedRequestReplay(t *testing.T) {
 			return nil
 		})
 		captured, err := NewSignedRequest(context.Background(), testSecret, "http://app.test/zoom/webhook", []byte(retryBody), time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if code := replay(h, captured, retryBody); code != http.StatusOK || calls.Load() != 1 {
-			t.Fatalf("original: %d, %d calls", code, calls.Load())
-		}
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, replay(h, captured, retryBody), "original")
+		require.EqualValues(t, 1, calls.Load(), "original: calls")
 		time.Sleep(60 * time.Minute)
-		if code := replay(h, captured, retryBody); code != http.StatusOK || calls.Load() != 1 {
-			t.Fatalf("replay at +60min: %d, %d calls; want a duplicate (200, not handled again)", code, calls.Load())
-		}
+		require.Equal(t, http.StatusOK, replay(h, captured, retryBody), "replay at +60min: want a duplicate (200, not handled again)")
+		require.EqualValues(t, 1, calls.Load(), "replay at +60min: calls; want a duplicate (200, not handled again)")
 		time.Sleep(DefaultTimestampWindow - 60*time.Minute + time.Second)
-		if code := replay(h, captured, retryBody); code != http.StatusUnauthorized || calls.Load() != 1 {
-			t.Fatalf("replay past the window: %d, %d calls; want 401", code, calls.Load())
-		}
+		require.Equal(t, http.StatusUnauthorized, replay(h, captured, retryBody), "replay past the window")
+		require.EqualValues(t, 1, calls.Load(), "replay past the window: calls")
 		// A request signed longer ago than the window is refused outright,
 		// and one signed further ahead than the verifier's tolerance too.
 		for _, ts := range []time.Time{time.Now().Add(-DefaultTimestampWindow - time.Second), time.Now().Add(DefaultTolerance + time.Second)} {
 			other := `{"event":"meeting.ended","event_ts":1700000999000,"payload":{"object":{"id":"1","uuid":"u2"}}}`
-			if code := serveAt(t, h, other, ts); code != http.StatusUnauthorized {
-				t.Fatalf("request signed at %v from now: %d, want 401", time.Until(ts), code)
-			}
+			require.Equal(t, http.StatusUnauthorized, serveAt(t, h, other, ts), "request signed at %v from now", time.Until(ts))
 		}
-		if calls.Load() != 1 {
-			t.Fatalf("handled %d times", calls.Load())
-		}
+		require.EqualValues(t, 1, calls.Load(), "handled times")
 	})
 }
 
@@ -173,26 +150,19 @@ func TestCapturedLastRetryReplay(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		v, err := NewVerifier([]string{testSecret})
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		h, err := NewHandler(v, WithDedupTTL(MinDedupTTL(DefaultTimestampWindow, DefaultTolerance)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		var calls atomic.Int32
 		h.Fallback(func(context.Context, *Event) error { calls.Add(1); return nil })
 		first := time.Now()
 		serveAt(t, h, retryBody, first)
 		time.Sleep(85 * time.Minute)
 		captured, _ := NewSignedRequest(context.Background(), testSecret, "http://app.test/", []byte(retryBody), time.Now())
-		if code := replay(h, captured, retryBody); code != http.StatusOK {
-			t.Fatalf("last retry: %d", code)
-		}
+		require.Equal(t, http.StatusOK, replay(h, captured, retryBody), "last retry")
 		time.Sleep(DefaultTimestampWindow)
-		if code := replay(h, captured, retryBody); code != http.StatusOK || calls.Load() != 1 {
-			t.Fatalf("replay of the last retry at the end of its window: %d, %d calls; want a duplicate", code, calls.Load())
-		}
+		require.Equal(t, http.StatusOK, replay(h, captured, retryBody), "replay of the last retry at the end of its window: want a duplicate")
+		require.EqualValues(t, 1, calls.Load(), "replay of the last retry at the end of its window: calls; want a duplicate")
 	})
 }
 
@@ -205,13 +175,11 @@ func TestDedupTTLMustCoverWindow(t *testing.T) {
 		"ttl shorter than the default window": {WithDedupTTL(30 * time.Minute)},
 		"ttl of exactly the window":           {WithDedupTTL(DefaultTimestampWindow)},
 	} {
-		if _, err := NewHandler(v, opts...); !errors.Is(err, ErrInvalidOption) {
-			t.Errorf("%s: NewHandler = %v, want ErrInvalidOption", name, err)
-		}
+		_, err := NewHandler(v, opts...)
+		assert.ErrorIs(t, err, ErrInvalidOption, "%s: NewHandler", name)
 	}
-	if _, err := NewHandler(v, WithDedupTTL(MinDedupTTL(DefaultTimestampWindow, DefaultTolerance))); err != nil {
-		t.Errorf("minimum ttl: %v", err)
-	}
+	_, err := NewHandler(v, WithDedupTTL(MinDedupTTL(DefaultTimestampWindow, DefaultTolerance)))
+	assert.NoError(t, err, "minimum ttl")
 }
 
 // With a replay cache on the verifier, Zoom's retry of a failed delivery
@@ -229,18 +197,14 @@ func TestReplayCacheLetsRetriesOfFailedDeliveriesThrough(t *testing.T) {
 			return nil
 		})
 		first := time.Now()
-		if code := serveAt(t, h, retryBody, first); code != http.StatusInternalServerError {
-			t.Fatalf("first attempt: %d", code)
-		}
+		require.Equal(t, http.StatusInternalServerError, serveAt(t, h, retryBody, first), "first attempt")
 		time.Sleep(5 * time.Minute)
-		if code := serveAt(t, h, retryBody, first); code != http.StatusOK || calls.Load() != 2 {
-			t.Fatalf("retry at +5min with the original timestamp: %d, %d calls; want 200 after 2 calls", code, calls.Load())
-		}
+		require.Equal(t, http.StatusOK, serveAt(t, h, retryBody, first), "retry at +5min with the original timestamp: want 200 after 2 calls")
+		require.EqualValues(t, 2, calls.Load(), "retry at +5min with the original timestamp: calls; want 200 after 2 calls")
 		// And a captured copy of it, later, is not handled again.
 		time.Sleep(20 * time.Minute)
-		if code := serveAt(t, h, retryBody, first); calls.Load() != 2 {
-			t.Fatalf("replay: %d, %d calls", code, calls.Load())
-		}
+		code := serveAt(t, h, retryBody, first)
+		require.EqualValues(t, 2, calls.Load(), "replay: %d", code)
 	})
 }
 
@@ -252,9 +216,8 @@ func TestTimestampWindowOptions(t *testing.T) {
 		"window without dedup":             {WithoutDedup(), WithTimestampWindow(time.Hour)},
 		"ttl shorter than a custom window": {WithTimestampWindow(3 * time.Hour), WithDedupTTL(4 * time.Hour)},
 	} {
-		if _, err := NewHandler(v, opts...); !errors.Is(err, ErrInvalidOption) {
-			t.Errorf("%s: NewHandler = %v, want ErrInvalidOption", name, err)
-		}
+		_, err := NewHandler(v, opts...)
+		assert.ErrorIs(t, err, ErrInvalidOption, "%s: NewHandler", name)
 	}
 	for name, opts := range map[string][]HandlerOption{
 		"strict window, short ttl":    {WithTimestampWindow(5 * time.Minute), WithDedupTTL(MinDedupTTL(5*time.Minute, DefaultTolerance))},
@@ -262,9 +225,8 @@ func TestTimestampWindowOptions(t *testing.T) {
 		"long window, long ttl":       {WithTimestampWindow(3 * time.Hour), WithDedupTTL(48 * time.Hour)},
 		"default window, default ttl": nil,
 	} {
-		if _, err := NewHandler(v, opts...); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
+		_, err := NewHandler(v, opts...)
+		assert.NoError(t, err, name)
 	}
 }
 
@@ -280,24 +242,17 @@ func TestStrictWindowWithoutDedup(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				v, err := NewVerifier([]string{testSecret})
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				h, err := NewHandler(v, opts...)
-				if err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, err)
 				var calls atomic.Int32
 				h.Fallback(func(context.Context, *Event) error { calls.Add(1); return nil })
 				signed := time.Now()
 				time.Sleep(DefaultTolerance)
-				if code := serveAt(t, h, retryBody, signed); code != http.StatusOK {
-					t.Fatalf("at the tolerance: %d", code)
-				}
+				require.Equal(t, http.StatusOK, serveAt(t, h, retryBody, signed), "at the tolerance")
 				time.Sleep(time.Second)
-				if code := serveAt(t, h, retryBody, signed); code != http.StatusUnauthorized || calls.Load() != 1 {
-					t.Fatalf("past the tolerance: %d, %d calls; want 401", code, calls.Load())
-				}
+				require.Equal(t, http.StatusUnauthorized, serveAt(t, h, retryBody, signed), "past the tolerance")
+				require.EqualValues(t, 1, calls.Load(), "past the tolerance: calls")
 			})
 		})
 	}
@@ -305,9 +260,7 @@ func TestStrictWindowWithoutDedup(t *testing.T) {
 		h := defaultHandler(t)
 		signed := time.Now()
 		time.Sleep(DefaultTolerance + time.Second)
-		if code := serveAt(t, h, validationBody, signed); code != http.StatusUnauthorized {
-			t.Fatalf("stale URL validation challenge: %d, want 401", code)
-		}
+		require.Equal(t, http.StatusUnauthorized, serveAt(t, h, validationBody, signed), "stale URL validation challenge")
 	})
 }
 
@@ -316,17 +269,13 @@ func TestVerifierKeepsStrictDefault(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		v, err := NewVerifier([]string{testSecret})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := NewHandler(v); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
+		_, err = NewHandler(v)
+		require.NoError(t, err)
 		r, _ := NewSignedRequest(context.Background(), testSecret, "http://app.test/", []byte(retryBody), time.Now())
 		time.Sleep(DefaultTolerance + time.Second)
-		if _, err := v.Verify(r); !errors.Is(err, ErrTimestampOutOfRange) {
-			t.Fatalf("Verify 5min+1s later: %v, want ErrTimestampOutOfRange", err)
-		}
+		_, err = v.Verify(r)
+		require.ErrorIs(t, err, ErrTimestampOutOfRange, "Verify 5min+1s later")
 	})
 }
 
@@ -347,21 +296,13 @@ func TestHandlerPassesTTLsCoveringWindow(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		dedup, cache := &ttlRecorder{MemoryDeduper: NewMemoryDeduper()}, &ttlRecorder{MemoryDeduper: NewMemoryDeduper()}
 		v, err := NewVerifier([]string{testSecret}, WithReplayCache(cache))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		h, err := NewHandler(v, WithDeduper(dedup))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if code := serveAt(t, h, retryBody, time.Now()); code != http.StatusOK {
-			t.Fatalf("status %d", code)
-		}
-		if len(dedup.ttls) != 1 || dedup.ttls[0] < MinDedupTTL(DefaultTimestampWindow, DefaultTolerance) {
-			t.Fatalf("dedup TTLs %v", dedup.ttls)
-		}
-		if len(cache.ttls) != 1 || cache.ttls[0] < DefaultTimestampWindow+DefaultTolerance {
-			t.Fatalf("replay cache TTLs %v", cache.ttls)
-		}
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, serveAt(t, h, retryBody, time.Now()), "status")
+		require.Len(t, dedup.ttls, 1, "dedup TTLs")
+		require.GreaterOrEqual(t, dedup.ttls[0], MinDedupTTL(DefaultTimestampWindow, DefaultTolerance), "dedup TTLs %v", dedup.ttls)
+		require.Len(t, cache.ttls, 1, "replay cache TTLs")
+		require.GreaterOrEqual(t, cache.ttls[0], DefaultTimestampWindow+DefaultTolerance, "replay cache TTLs %v", cache.ttls)
 	})
 }

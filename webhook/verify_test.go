@@ -15,6 +15,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 type sigVector struct {
@@ -28,13 +31,9 @@ type sigVector struct {
 func loadVectors(t testing.TB) []sigVector {
 	t.Helper()
 	b, err := os.ReadFile("testdata/signatures.json")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var vs []sigVector
-	if err := json.Unmarshal(b, &vs); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, json.Unmarshal(b, &vs))
 	return vs
 }
 
@@ -43,9 +42,7 @@ func fixedClock(t time.Time) func() time.Time { return func() time.Time { return
 func mustVerifier(t testing.TB, secrets []string, opts ...Option) *Verifier {
 	t.Helper()
 	v, err := NewVerifier(secrets, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return v
 }
 
@@ -68,41 +65,31 @@ func TestKnownAnswerVectors(t *testing.T) {
 	for i, vec := range vs {
 		t.Run(strconv.Itoa(i), func(t *testing.T) {
 			ts, err := strconv.ParseInt(vec.TS, 10, 64)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			now := time.Unix(ts, 0)
 			if ts > 5e9 { // the replayed-with-a-future-timestamp vector
 				now = time.Unix(1720705455, 0)
 			}
 			v := mustVerifier(t, []string{vec.Secret}, WithClock(fixedClock(now)))
 			err = v.VerifyBytes(context.Background(), sigHeader(vec.Sig, vec.TS), []byte(vec.Body))
-			if vec.RawOK && err != nil {
-				t.Fatalf("genuine vector rejected: %v", err)
-			}
-			if !vec.RawOK && err == nil {
-				t.Fatalf("bad vector accepted")
-			}
-			if err != nil && strings.Contains(err.Error(), vec.Secret) {
-				t.Fatalf("error text contains the secret")
+			if vec.RawOK {
+				require.NoError(t, err, "genuine vector rejected")
+			} else {
+				require.Error(t, err, "bad vector accepted")
+				require.NotContains(t, err.Error(), vec.Secret, "error text contains the secret")
 			}
 			if vec.RawOK {
 				// Sign reproduces Zoom's signature, and the body parses as an event.
-				if got := Sign(vec.Secret, now, []byte(vec.Body)); got != vec.Sig {
-					t.Fatalf("Sign = %s, want %s", got, vec.Sig)
-				}
-				if _, err := ParseEvent([]byte(vec.Body)); err != nil {
-					t.Fatal(err)
-				}
+				require.Equal(t, vec.Sig, Sign(vec.Secret, now, []byte(vec.Body)), "Sign")
+				_, err := ParseEvent([]byte(vec.Body))
+				require.NoError(t, err)
 			}
 		})
 		if vec.RawOK {
 			genuine++
 		}
 	}
-	if genuine < 2 {
-		t.Fatalf("expected at least 2 genuine vectors, got %d", genuine)
-	}
+	require.GreaterOrEqual(t, genuine, 2, "expected at least 2 genuine vectors")
 }
 
 // The emoji vector decodes into the typed payload with the surrogate pairs joined, and the string id
@@ -114,23 +101,14 @@ func TestGenuineEmojiVectorDecodes(t *testing.T) {
 			continue
 		}
 		e, err := ParseEvent([]byte(vec.Body))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		p, err := e.TypedPayload()
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		ms := p.(*MeetingStartedPayload)
-		if ms.Object.ID != 85393847045 || !strings.Contains(ms.Object.Topic, "\U0001F692") {
-			t.Fatalf("decoded %+v", ms.Object)
-		}
-		if want := time.Date(2024, 7, 11, 14, 12, 55, 0, time.UTC); !ms.Object.StartTime.Equal(want) {
-			t.Fatalf("start_time %v", ms.Object.StartTime)
-		}
-		if e.Timestamp.UnixMilli() != 1720707175904 {
-			t.Fatalf("event_ts %v", e.Timestamp)
-		}
+		require.EqualValues(t, 85393847045, ms.Object.ID, "decoded %+v", ms.Object)
+		require.Contains(t, ms.Object.Topic, "\U0001F692", "decoded %+v", ms.Object)
+		require.True(t, ms.Object.StartTime.Equal(time.Date(2024, 7, 11, 14, 12, 55, 0, time.UTC)), "start_time %v", ms.Object.StartTime)
+		require.Equal(t, int64(1720707175904), e.Timestamp.UnixMilli(), "event_ts %v", e.Timestamp)
 		return
 	}
 	t.Fatal("emoji vector not found")
@@ -150,16 +128,10 @@ var goldenTime = time.Unix(1700000000, 0)
 
 func TestOpenSSLGolden(t *testing.T) {
 	t.Parallel()
-	if got := Sign(goldenSecret, goldenTime, []byte(goldenBody)); got != goldenSig {
-		t.Fatalf("Sign = %s", got)
-	}
-	if got := EncryptedToken(goldenSecret, "abc_DEF-123"); got != goldenEncrypted {
-		t.Fatalf("EncryptedToken = %s", got)
-	}
+	require.Equal(t, goldenSig, Sign(goldenSecret, goldenTime, []byte(goldenBody)), "Sign")
+	require.Equal(t, goldenEncrypted, EncryptedToken(goldenSecret, "abc_DEF-123"), "EncryptedToken")
 	v := mustVerifier(t, []string{goldenSecret}, WithClock(fixedClock(goldenTime)))
-	if err := v.VerifyBytes(context.Background(), sigHeader(goldenSig, "1700000000"), []byte(goldenBody)); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.VerifyBytes(context.Background(), sigHeader(goldenSig, "1700000000"), []byte(goldenBody)))
 }
 
 // Bodies that a re-serialising verifier would break: key order, escaped unicode, "\/", whitespace.
@@ -175,23 +147,16 @@ func TestNonCanonicalJSONVerifies(t *testing.T) {
 	for i, b := range bodies {
 		body := []byte(b)
 		h := sigHeader(Sign("s3cret", goldenTime, body), "1700000000")
-		if err := v.VerifyBytes(context.Background(), h, body); err != nil {
-			t.Fatalf("body %d: %v", i, err)
-		}
+		require.NoError(t, v.VerifyBytes(context.Background(), h, body), "body %d", i)
 		// A canonical re-encoding is a different message: it must not verify with the same signature.
 		var m any
-		if err := json.Unmarshal(body, &m); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, json.Unmarshal(body, &m))
 		re, _ := json.Marshal(m)
 		if !bytes.Equal(re, body) {
-			if err := v.VerifyBytes(context.Background(), h, re); !errors.Is(err, ErrInvalidSignature) {
-				t.Fatalf("body %d: re-encoded body verified: %v", i, err)
-			}
+			require.ErrorIs(t, v.VerifyBytes(context.Background(), h, re), ErrInvalidSignature, "body %d: re-encoded body verified", i)
 		}
-		if _, err := ParseEvent(body); err != nil {
-			t.Fatalf("body %d: %v", i, err)
-		}
+		_, err := ParseEvent(body)
+		require.NoError(t, err, "body %d", i)
 	}
 }
 
@@ -216,16 +181,17 @@ func TestTimestampWindow(t *testing.T) {
 		ts := now.Add(tc.offset)
 		h := sigHeader(Sign("k", ts, body), strconv.FormatInt(ts.Unix(), 10))
 		err := v.VerifyBytes(context.Background(), h, body)
-		if tc.ok != (err == nil) || (!tc.ok && !errors.Is(err, ErrTimestampOutOfRange)) {
-			t.Errorf("offset %v: err = %v", tc.offset, err)
+		if tc.ok {
+			assert.NoError(t, err, "offset %v", tc.offset)
+		} else {
+			assert.ErrorIs(t, err, ErrTimestampOutOfRange, "offset %v", tc.offset)
 		}
 	}
 	// A custom tolerance.
 	v2 := mustVerifier(t, []string{"k"}, WithClock(fixedClock(now)), WithTolerance(10*time.Second))
 	ts := now.Add(-11 * time.Second)
-	if err := v2.VerifyBytes(context.Background(), sigHeader(Sign("k", ts, body), strconv.FormatInt(ts.Unix(), 10)), body); !errors.Is(err, ErrTimestampOutOfRange) {
-		t.Fatalf("tolerance 10s, offset 11s: %v", err)
-	}
+	err := v2.VerifyBytes(context.Background(), sigHeader(Sign("k", ts, body), strconv.FormatInt(ts.Unix(), 10)), body)
+	require.ErrorIs(t, err, ErrTimestampOutOfRange, "tolerance 10s, offset 11s")
 }
 
 func TestSecretRotation(t *testing.T) {
@@ -240,11 +206,10 @@ func TestSecretRotation(t *testing.T) {
 	check := func(name string, v *Verifier, h http.Header, ok bool) {
 		t.Helper()
 		err := v.VerifyBytes(context.Background(), h, body)
-		if ok != (err == nil) {
-			t.Errorf("%s: err = %v", name, err)
-		}
-		if !ok && !errors.Is(err, ErrInvalidSignature) {
-			t.Errorf("%s: want ErrInvalidSignature, got %v", name, err)
+		if ok {
+			assert.NoError(t, err, name)
+		} else {
+			assert.ErrorIs(t, err, ErrInvalidSignature, name)
 		}
 	}
 	check("old secret, old verifier", oldOnly, hOld, true)
@@ -290,9 +255,7 @@ func TestHeaderErrors(t *testing.T) {
 		{"other timestamp in window", sigHeader(good, "1700000001"), ErrInvalidSignature},
 	} {
 		err := v.VerifyBytes(context.Background(), tc.h, body)
-		if !errors.Is(err, tc.want) {
-			t.Errorf("%s: got %v, want %v", tc.name, err, tc.want)
-		}
+		assert.ErrorIs(t, err, tc.want, tc.name)
 		if err != nil && (strings.Contains(err.Error(), good[3:]) || strings.Contains(err.Error(), "1700000000")) {
 			t.Errorf("%s: error text echoes input or the expected MAC: %q", tc.name, err)
 		}
@@ -315,9 +278,8 @@ func TestNewVerifierValidation(t *testing.T) {
 		"empty legacy":     {[]string{"a"}, []Option{WithLegacyToken("")}, ErrInvalidOption},
 		"nil option":       {[]string{"a"}, []Option{nil}, ErrInvalidOption},
 	} {
-		if _, err := NewVerifier(tc.secrets, tc.opts...); !errors.Is(err, tc.want) {
-			t.Errorf("%s: got %v, want %v", name, err, tc.want)
-		}
+		_, err := NewVerifier(tc.secrets, tc.opts...)
+		assert.ErrorIs(t, err, tc.want, name)
 	}
 }
 
@@ -327,9 +289,7 @@ func TestVerifierDoesNotPrintSecrets(t *testing.T) {
 	var logs bytes.Buffer
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("verifier", "v", v)
 	for _, s := range []string{fmt.Sprint(v), fmt.Sprintf("%+v", v), fmt.Sprintf("%#v", v), fmt.Sprintf("%v", *v), logs.String()} {
-		if strings.Contains(s, "CANARY") {
-			t.Fatalf("secret printed: %s", s)
-		}
+		require.NotContains(t, s, "CANARY", "secret printed")
 	}
 }
 
@@ -338,41 +298,33 @@ func TestVerifyRequest(t *testing.T) {
 	body := []byte(`{"event":"recording.completed","event_ts":1700000000123,"download_token":"CANARY-DL","payload":{"object":{"id":5}}}`)
 	v := mustVerifier(t, []string{"k"}, WithClock(fixedClock(goldenTime)), WithMaxBodyBytes(int64(len(body))))
 	r, err := NewSignedRequest(context.Background(), "k", "https://example.com/zoom", body, goldenTime)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e, err := v.Verify(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if e.Name != EventRecordingCompleted || e.DownloadToken != "CANARY-DL" || !bytes.Equal(e.Raw, body) ||
-		e.Timestamp != time.UnixMilli(1700000000123).UTC() || string(e.Payload) != `{"object":{"id":5}}` {
-		t.Fatalf("event %#v", e)
-	}
+	require.NoError(t, err)
+	require.Equal(t, EventRecordingCompleted, e.Name, "event %#v", e)
+	require.Equal(t, "CANARY-DL", e.DownloadToken, "event %#v", e)
+	require.True(t, bytes.Equal(e.Raw, body), "event %#v", e)
+	require.True(t, e.Timestamp == time.UnixMilli(1700000000123).UTC(), "event %#v", e)
+	require.Equal(t, `{"object":{"id":5}}`, string(e.Payload), "event %#v", e)
 	for _, s := range []string{fmt.Sprint(e), fmt.Sprintf("%+v", e), fmt.Sprintf("%#v", e)} {
-		if strings.Contains(s, "CANARY") {
-			t.Fatalf("download token printed: %s", s)
-		}
+		require.NotContains(t, s, "CANARY", "download token printed")
 	}
 
 	// One byte over the limit, with and without a Content-Length.
 	big := append(append([]byte{}, body...), ' ')
 	r, _ = NewSignedRequest(context.Background(), "k", "https://example.com/zoom", big, goldenTime)
-	if _, err := v.Verify(r); !errors.Is(err, ErrBodyTooLarge) {
-		t.Fatalf("oversized: %v", err)
-	}
+	_, err = v.Verify(r)
+	require.ErrorIs(t, err, ErrBodyTooLarge, "oversized")
 	r, _ = NewSignedRequest(context.Background(), "k", "https://example.com/zoom", big, goldenTime)
 	r.ContentLength = -1
 	r.Body = io.NopCloser(bytes.NewReader(big))
-	if _, err := v.Verify(r); !errors.Is(err, ErrBodyTooLarge) {
-		t.Fatalf("oversized, unknown length: %v", err)
-	}
+	_, err = v.Verify(r)
+	require.ErrorIs(t, err, ErrBodyTooLarge, "oversized, unknown length")
 	// A tampered body.
 	r, _ = NewSignedRequest(context.Background(), "k", "https://example.com/zoom", body, goldenTime)
 	r.Body = io.NopCloser(bytes.NewReader(bytes.Replace(body, []byte("5"), []byte("6"), 1)))
-	if _, err := v.Verify(r); !errors.Is(err, ErrInvalidSignature) {
-		t.Fatalf("tampered: %v", err)
-	}
+	_, err = v.Verify(r)
+	require.ErrorIs(t, err, ErrInvalidSignature, "tampered")
 }
 
 func TestLegacyToken(t *testing.T) {
@@ -381,12 +333,8 @@ func TestLegacyToken(t *testing.T) {
 	v := mustVerifier(t, []string{"k"}, WithClock(fixedClock(goldenTime)), WithLegacyToken("legacy-token"))
 	plain := mustVerifier(t, []string{"k"}, WithClock(fixedClock(goldenTime)))
 	h := http.Header{HeaderAuthorization: {"legacy-token"}}
-	if err := v.VerifyBytes(context.Background(), h, body); err != nil {
-		t.Fatalf("legacy token rejected: %v", err)
-	}
-	if err := plain.VerifyBytes(context.Background(), h, body); !errors.Is(err, ErrMissingSignature) {
-		t.Fatalf("legacy token accepted without opt-in: %v", err)
-	}
+	require.NoError(t, v.VerifyBytes(context.Background(), h, body), "legacy token rejected")
+	require.ErrorIs(t, plain.VerifyBytes(context.Background(), h, body), ErrMissingSignature, "legacy token accepted without opt-in")
 	for _, bad := range []http.Header{
 		{HeaderAuthorization: {"legacy-token-x"}},
 		{HeaderAuthorization: {"Bearer legacy-token"}},
@@ -394,14 +342,10 @@ func TestLegacyToken(t *testing.T) {
 		{HeaderAuthorization: {""}},
 		{},
 	} {
-		if err := v.VerifyBytes(context.Background(), bad, body); err == nil {
-			t.Fatalf("accepted %v", bad)
-		}
+		require.Error(t, v.VerifyBytes(context.Background(), bad, body), "accepted %v", bad)
 	}
 	// A valid signature still works with the legacy option on.
-	if err := v.VerifyBytes(context.Background(), sigHeader(Sign("k", goldenTime, body), "1700000000"), body); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.VerifyBytes(context.Background(), sigHeader(Sign("k", goldenTime, body), "1700000000"), body))
 }
 
 func TestReplayCache(t *testing.T) {
@@ -412,43 +356,29 @@ func TestReplayCache(t *testing.T) {
 	body := []byte(`{"event":"meeting.deleted","event_ts":1,"payload":{"object":{"id":1}}}`)
 	h := sigHeader(Sign("k", goldenTime, body), "1700000000")
 	ctx := context.Background()
-	if err := v.VerifyBytes(ctx, h, body); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.VerifyBytes(ctx, h, body))
 	clock.Advance(299 * time.Second)
-	if err := v.VerifyBytes(ctx, h, body); !errors.Is(err, ErrReplay) {
-		t.Fatalf("replay within the window: %v", err)
-	}
+	require.ErrorIs(t, v.VerifyBytes(ctx, h, body), ErrReplay, "replay within the window")
 	clock.Advance(2 * time.Second)
-	if err := v.VerifyBytes(ctx, h, body); !errors.Is(err, ErrTimestampOutOfRange) {
-		t.Fatalf("replay after the window: %v", err)
-	}
+	require.ErrorIs(t, v.VerifyBytes(ctx, h, body), ErrTimestampOutOfRange, "replay after the window")
 	// A new signature for the same body (Zoom's redelivery) is not a replay.
 	h2 := sigHeader(Sign("k", clock.Now(), body), strconv.FormatInt(clock.Now().Unix(), 10))
-	if err := v.VerifyBytes(ctx, h2, body); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, v.VerifyBytes(ctx, h2, body))
 	// Bad signatures are not remembered (they cannot fill the cache).
 	n := cache.Len()
 	_ = v.VerifyBytes(ctx, sigHeader("v0="+strings.Repeat("00", 32), "1700000301"), body)
-	if cache.Len() != n {
-		t.Fatal("rejected request stored in the replay cache")
-	}
+	require.Equal(t, n, cache.Len(), "rejected request stored in the replay cache")
 
 	// A failing cache fails verification, without leaking the signature; the Handler answers 503.
 	bad := mustVerifier(t, []string{"k"}, WithClock(fixedClock(goldenTime)), WithReplayCache(failingDeduper{errors.New("store down")}))
 	err := bad.VerifyBytes(ctx, h, body)
-	if !errors.Is(err, ErrReplayCache) || strings.Contains(err.Error(), h.Get(HeaderSignature)[3:]) {
-		t.Fatalf("failing cache: %v", err)
-	}
+	require.ErrorIs(t, err, ErrReplayCache, "failing cache")
+	require.NotContains(t, err.Error(), h.Get(HeaderSignature)[3:], "failing cache: %v", err)
 	hd, _ := NewHandler(bad)
 	r, _ := NewSignedRequest(ctx, "k", "http://app.test/", body, goldenTime)
 	w := httptest.NewRecorder()
 	hd.ServeHTTP(w, r)
-	if w.Code != http.StatusServiceUnavailable {
-		t.Fatalf("handler with failing replay cache: %d", w.Code)
-	}
-	if _, err := NewVerifier([]string{"k"}, WithReplayCache(nil)); !errors.Is(err, ErrInvalidOption) {
-		t.Fatal(err)
-	}
+	require.Equal(t, http.StatusServiceUnavailable, w.Code, "handler with failing replay cache")
+	_, err = NewVerifier([]string{"k"}, WithReplayCache(nil))
+	require.ErrorIs(t, err, ErrInvalidOption)
 }

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/examples/internal/exkit"
 	"github.com/zoomkit/zoomkit/examples/internal/exkittest"
@@ -29,28 +29,21 @@ func TestBrowserServe(t *testing.T) {
 	// The app as `go run ./examples/cme-webinars -serve` runs it, on a
 	// free port, with the fake Zoom showing its consent page.
 	env, a, _, err := open(t.Context(), &exkit.Config{Name: exampleName, Serve: true, Addr: "127.0.0.1:0", DataDir: t.TempDir()}, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := seedAccount(env.Fake); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, seedAccount(env.Fake))
 	serveCtx, stopServe := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() { served <- env.Serve(serveCtx, a) }()
 	t.Cleanup(func() {
 		stopServe()
-		if err := <-served; err != nil {
-			t.Errorf("serve: %v", err)
-		}
+		assert.NoError(t, <-served, "serve")
 		env.Close()
 	})
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	text := func(sel, want string) {
 		t.Helper()
-		if s := c.Text(sel); !strings.Contains(s, want) {
-			t.Errorf("%s reads %q, want %q", sel, s, want)
-		}
+		s := c.Text(sel)
+		assert.Contains(t, s, want, "%s reads %q, want %q", sel, s, want)
 	}
 	const allow = `button[name="decision"][value="allow"]`
 
@@ -84,21 +77,20 @@ func TestBrowserServe(t *testing.T) {
 	c.Submit("schedule a webinar", "#schedule-submit", chromedp.SetValue(css("#topic"), "Sepsis bundle review"))
 	text("#title", "Sepsis bundle review")
 	id, err := strconv.ParseInt(c.Text("#webinar-id"), 10, 64)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w, ok := env.Fake.Meeting(zoom.ID(id)); !ok || !w.Webinar || w.Topic != "Sepsis bundle review" || w.HostID != lena.ID {
-		t.Errorf("the webinar in Zoom: %+v", w)
-	}
+	require.NoError(t, err)
+	w, ok := env.Fake.Meeting(zoom.ID(id))
+	assert.True(t, ok, "the webinar in Zoom: %+v", w)
+	assert.True(t, w.Webinar, "the webinar in Zoom: %+v", w)
+	assert.Equal(t, "Sepsis bundle review", w.Topic, "the webinar in Zoom: %+v", w)
+	assert.Equal(t, lena.ID, w.HostID, "the webinar in Zoom: %+v", w)
 	c.Shot("scheduled")
 
 	// 5. Change its title: in Zoom and on the platform.
 	const title = "Sepsis bundle review: 2026 update"
 	c.Submit("change the title", "#update-submit", chromedp.SetValue(css("#new-title"), title))
 	text("#title", title)
-	if w, _ := env.Fake.Meeting(zoom.ID(id)); w.Topic != title {
-		t.Errorf("Zoom's title %q", w.Topic)
-	}
+	w, _ = env.Fake.Meeting(zoom.ID(id))
+	assert.Equal(t, title, w.Topic, "Zoom's title")
 	c.Shot("renamed")
 
 	// 6. Zoom's list of Dr. Chen's webinars shows the new title.
@@ -111,9 +103,9 @@ func TestBrowserServe(t *testing.T) {
 	c.Submit("open the webinar", `#zoom-webinars tr[data-webinar="`+strconv.FormatInt(id, 10)+`"] a`)
 	c.Submit("cancel the webinar", "#cancel")
 	text("#status", "cancelled")
-	if w, ok := env.Fake.Meeting(zoom.ID(id)); !ok || !w.Deleted {
-		t.Errorf("the cancelled webinar in Zoom: %+v", w)
-	}
+	w, ok = env.Fake.Meeting(zoom.ID(id))
+	assert.True(t, ok, "the cancelled webinar in Zoom: %+v", w)
+	assert.True(t, w.Deleted, "the cancelled webinar in Zoom: %+v", w)
 	c.Shot("cancelled")
 
 	// 8. A second webinar: a physician registers and is approved; the
@@ -149,9 +141,7 @@ func TestBrowserServe(t *testing.T) {
 	text("#attendance", okafor.Email)
 	before := c.Text("#fake-now")
 	c.Submit("let an hour pass", "#let-time-pass", chromedp.SetValue(css("#minutes"), "60"))
-	if after := c.Text("#fake-now"); after == before {
-		t.Errorf("the fake time did not move from %s", before)
-	}
+	assert.NotEqual(t, before, c.Text("#fake-now"), "the fake time did not move from %s", before)
 	c.Submit("the host ends the webinar", "#fake-end")
 	text("#status", "ended")
 	c.Submit("wait for Zoom's report", "#let-time-pass", chromedp.SetValue(css("#minutes"), "30"))
@@ -164,13 +154,10 @@ func TestBrowserServe(t *testing.T) {
 	// records stay.
 	c.Submit("remove the app in Zoom", "#fake-uninstall")
 	text("#zoom-status", "Zoom was disconnected")
-	if _, err := env.Tokens.Get(t.Context(), orgTokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Errorf("the grant after the removal: %v", err)
-	}
+	_, err = env.Tokens.Get(t.Context(), orgTokenKey)
+	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "the grant after the removal")
 	c.Submit("open the credited webinar", `#activities tr[data-webinar="`+id2+`"] a`)
 	text("#credits", "1.00 h")
-	if n := c.Count("#approve"); n != 0 {
-		t.Error("the page still offers Zoom actions")
-	}
+	assert.Zero(t, c.Count("#approve"), "the page still offers Zoom actions")
 	c.Shot("removed")
 }

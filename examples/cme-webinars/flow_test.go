@@ -5,7 +5,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -24,6 +23,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
@@ -51,9 +51,7 @@ func setupWith(t *testing.T, cfg exkit.Config, fakeOpts ...zoomtest.Option) (*ex
 	var out bytes.Buffer
 	cfg.Name, cfg.DataDir = exampleName, t.TempDir()
 	env, a, clock, err := open(t.Context(), &cfg, &out, fakeOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	t.Cleanup(env.Close)
 	return env, a, clock, &out
 }
@@ -61,9 +59,7 @@ func setupWith(t *testing.T, cfg exkit.Config, fakeOpts ...zoomtest.Option) (*ex
 func count(t *testing.T, env *exkit.Env, query string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := env.DB.QueryRowContext(t.Context(), query, args...).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, env.DB.QueryRowContext(t.Context(), query, args...).Scan(&n))
 	return n
 }
 
@@ -75,29 +71,19 @@ type email struct {
 func outbox(t *testing.T, env *exkit.Env) []email {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join(env.Cfg.DataDir, "outbox", "*.eml"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	slices.Sort(files)
 	var out []email
 	dec := new(mime.WordDecoder)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		m, err := mail.ReadMessage(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("%s: %v", f, err)
-		}
+		require.NoError(t, err, f)
 		to, err := mail.ParseAddress(m.Header.Get("To"))
-		if err != nil {
-			t.Fatalf("%s: To: %v", f, err)
-		}
+		require.NoError(t, err, "%s: To", f)
 		subj, err := dec.DecodeHeader(m.Header.Get("Subject"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		body, _ := io.ReadAll(m.Body)
 		out = append(out, email{To: to.Address, Subject: subj, Body: string(body)})
 	}
@@ -140,43 +126,35 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 	ctx := t.Context()
 	env, a, clock, out := setupWith(t, cfg)
 	res, err := runFlow(ctx, env, a, clock)
-	if err != nil {
-		t.Fatalf("flow: %v\n%s", err, out)
-	}
+	require.NoError(t, err, "flow\n%s", out)
 	id := res.WebinarID
 	// The title the coordinator corrected, in Zoom and on the platform.
-	if act, err := a.activity(ctx, id); err != nil || res.Renamed != renamedTopic || act.Topic != renamedTopic {
-		t.Errorf("renamed %q; the activity is %+v (%v)", res.Renamed, act, err)
-	}
+	act, err := a.activity(ctx, id)
+	assert.NoError(t, err, "the activity")
+	assert.Equal(t, renamedTopic, res.Renamed, "renamed")
+	assert.Equal(t, renamedTopic, act.Topic, "the activity is %+v", act)
 	// A member's approval: Zoom refused the admin-managed app.
-	if res.MemberRefused != "An account admin is required to install this type of app." {
-		t.Errorf("member's refusal: %q", res.MemberRefused)
-	}
+	assert.Equal(t, "An account admin is required to install this type of app.", res.MemberRefused, "member's refusal")
 
 	// The webinar in Zoom: hosted by the faculty member, created with the
 	// admin's grant, registration with manual approval.
 	w, ok := env.Fake.Meeting(zoom.ID(id))
 	fac, _ := env.Fake.User(faculty.Email)
-	if !ok || !w.Webinar || w.HostID != fac.ID || w.Duration != 60 {
-		t.Fatalf("webinar in Zoom: %+v (faculty %s)", w, fac.ID)
-	}
+	require.True(t, ok, "webinar in Zoom: %+v (faculty %s)", w, fac.ID)
+	require.True(t, w.Webinar, "webinar in Zoom: %+v (faculty %s)", w, fac.ID)
+	require.Equal(t, fac.ID, w.HostID, "webinar in Zoom: %+v (faculty %s)", w, fac.ID)
+	require.Equal(t, 60, w.Duration, "webinar in Zoom: %+v (faculty %s)", w, fac.ID)
 	if at, _ := w.Settings["approval_type"].(float64); at != 1 {
 		if ai, _ := w.Settings["approval_type"].(int); ai != 1 {
 			t.Errorf("approval_type = %v, want 1", w.Settings["approval_type"])
 		}
 	}
 	regs := env.Fake.Registrants(zoom.ID(id))
-	if len(regs) != 5 {
-		t.Fatalf("%d registrants in Zoom, want 5", len(regs))
-	}
+	require.Len(t, regs, 5, "registrants in Zoom")
 	for _, r := range regs {
-		if r.Status != "approved" {
-			t.Errorf("registrant %s is %s in Zoom", r.Email, r.Status)
-		}
+		assert.Equal(t, "approved", r.Status, "registrant %s in Zoom", r.Email)
 	}
-	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE webinar_id = $1 AND status = 'approved'`, id); n != 5 {
-		t.Errorf("%d approved registrants recorded, want 5", n)
-	}
+	assert.Equal(t, 5, count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE webinar_id = $1 AND status = 'approved'`, id), "approved registrants recorded")
 
 	// The Zoom calls, all made with the admin's grant.
 	ops := map[string]int{}
@@ -189,26 +167,18 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 			t.Errorf("%s %s answered %d", r.Method, r.Path, r.Status)
 		}
 	}
-	if !slices.Equal(res.Listed, []int64{res.WebinarID}) || res.CancelledID == 0 {
-		t.Errorf("Zoom lists %v after cancelling %d, want only %d", res.Listed, res.CancelledID, res.WebinarID)
-	}
-	if res.PurgedEarly != 0 || res.Purged != 6 {
-		t.Errorf("purge: %d stays deleted before the retention period, %d after (want 0, 6)", res.PurgedEarly, res.Purged)
-	}
-	if ops["oauth.authorize"] != 2 {
-		t.Errorf("oauth.authorize called %d times, want 2 (the member's refused approval, the admin's)", ops["oauth.authorize"])
-	}
+	assert.Equal(t, []int64{res.WebinarID}, res.Listed, "Zoom lists %v after cancelling %d, want only %d", res.Listed, res.CancelledID, res.WebinarID)
+	assert.NotZero(t, res.CancelledID, "Zoom lists %v after cancelling %d, want only %d", res.Listed, res.CancelledID, res.WebinarID)
+	assert.Zero(t, res.PurgedEarly, "purge: stays deleted before the retention period")
+	assert.Equal(t, int64(6), res.Purged, "purge: stays deleted after the retention period")
+	assert.Equal(t, 2, ops["oauth.authorize"], "oauth.authorize calls (the member's refused approval, the admin's)")
 	for op, want := range map[string]int{
 		"user": 1, "webinarCreate": 2, "webinars": 1, "webinarUpdate": 2, "webinarDelete": 1, "addBatchWebinarRegistrants": 1, "webinarRegistrantCreate": 1,
 		"webinarRegistrants": 1, "webinarRegistrantStatus": 1, "reportWebinarParticipants": 1, "webinarAbsentees": 1,
 	} {
-		if ops[op] != want {
-			t.Errorf("%s called %d times, want %d (all: %v)", op, ops[op], want, ops)
-		}
+		assert.Equal(t, want, ops[op], "%s calls (all: %v)", op, ops)
 	}
-	if res.Refreshes != 1 {
-		t.Errorf("%d token refreshes at the reconciliation, want 1", res.Refreshes)
-	}
+	assert.Equal(t, 1, res.Refreshes, "token refreshes at the reconciliation")
 
 	// Webhooks: every delivery accepted, but the first attempt during the
 	// outage, which Zoom's retry made good; the redelivery deduplicated.
@@ -218,31 +188,22 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 			failed = append(failed, d.Event+" "+strconv.Itoa(d.Status))
 		}
 	}
-	if !slices.Equal(failed, []string{"webinar.participant_joined 503"}) || res.RetriedEvent != "webinar.participant_joined" {
-		t.Errorf("failed deliveries %v, retried %q", failed, res.RetriedEvent)
-	}
-	if res.ReplayStatus != http.StatusOK {
-		t.Errorf("redelivery answered %d", res.ReplayStatus)
-	}
+	assert.Equal(t, []string{"webinar.participant_joined 503"}, failed, "failed deliveries")
+	assert.Equal(t, "webinar.participant_joined", res.RetriedEvent, "retried")
+	assert.Equal(t, http.StatusOK, res.ReplayStatus, "redelivery answered")
 
 	// Attendance from webhooks: 6 stays, each with its join (the retry
 	// brought the one sent during the outage).
 	segs := res.Stays // as recorded before the retention purge
-	if len(segs) != 6 {
-		t.Fatalf("%d stays recorded, want 6: %+v", len(segs), segs)
-	}
+	require.Len(t, segs, 6, "stays recorded: %+v", segs)
 	orphans := 0
 	for _, s := range segs {
 		if s.Join.IsZero() {
 			orphans++
-			if s.Email != nair.Email {
-				t.Errorf("stay without a join: %+v", s)
-			}
+			assert.Equal(t, nair.Email, s.Email, "stay without a join: %+v", s)
 		}
 	}
-	if orphans != 0 {
-		t.Errorf("%d stays without a join, want 0", orphans)
-	}
+	assert.Zero(t, orphans, "stays without a join")
 
 	// Credit.
 	type want struct {
@@ -258,39 +219,30 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		sato.Email:      {0, 0, 0, "0.0", false, true},
 	}
 	rows, err := a.credits(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != len(wants) {
-		t.Fatalf("%d credit rows, want %d", len(rows), len(wants))
-	}
+	require.NoError(t, err)
+	require.Len(t, rows, len(wants), "credit rows")
 	for _, r := range rows {
 		w := wants[r.Email]
-		if r.Minutes != w.minutes || r.WebhookSeconds/60 != w.webhookMin || r.ReportSeconds/60 != w.reportMin ||
-			r.Percent() != w.percent || r.Awarded() != w.awarded || r.Absent != w.absent {
-			t.Errorf("%s: %+v, want %+v", r.Email, r, w)
-		}
+		assert.EqualValues(t, w.minutes, r.Minutes, "%s: %+v, want %+v", r.Email, r, w)
+		assert.EqualValues(t, w.webhookMin, r.WebhookSeconds/60, "%s: %+v, want %+v", r.Email, r, w)
+		assert.EqualValues(t, w.reportMin, r.ReportSeconds/60, "%s: %+v, want %+v", r.Email, r, w)
+		assert.Equal(t, w.percent, r.Percent(), "%s: %+v, want %+v", r.Email, r, w)
+		assert.Equal(t, w.awarded, r.Awarded(), "%s: %+v, want %+v", r.Email, r, w)
+		assert.Equal(t, w.absent, r.Absent, "%s: %+v, want %+v", r.Email, r, w)
 		if r.Awarded() && r.Credit != 1 {
 			t.Errorf("%s: credit %v, want 1.0", r.Email, r.Credit)
 		}
 	}
-	if !slices.Equal(res.Rec.Absentees, []string{sato.Email}) {
-		t.Errorf("absentees %v", res.Rec.Absentees)
-	}
+	assert.Equal(t, []string{sato.Email}, res.Rec.Absentees, "absentees")
 
 	// The CSV in the data folder.
 	f, err := os.Open(filepath.Join(env.Cfg.DataDir, "cme-credit-"+strconv.FormatInt(id, 10)+".csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	recs, err := csv.NewReader(f).ReadAll()
 	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(recs) != 6 || !slices.Equal(recs[0], csvHeader) {
-		t.Fatalf("CSV: %v", recs)
-	}
+	require.NoError(t, err)
+	require.Len(t, recs, 6, "CSV: %v", recs)
+	require.Equal(t, csvHeader, recs[0], "CSV: %v", recs)
 	for _, rec := range recs[1:] {
 		w, ok := wants[rec[1]]
 		if !ok {
@@ -301,20 +253,18 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		if w.awarded {
 			awarded, hours = "yes", "1.00"
 		}
-		if rec[2] != strconv.Itoa(w.minutes) || rec[3] != w.percent || rec[4] != awarded || rec[5] != hours {
-			t.Errorf("CSV row %v, want %+v", rec, w)
-		}
+		assert.Equal(t, strconv.Itoa(w.minutes), rec[2], "CSV row %v, want %+v", rec, w)
+		assert.Equal(t, w.percent, rec[3], "CSV row %v, want %+v", rec, w)
+		assert.Equal(t, awarded, rec[4], "CSV row %v, want %+v", rec, w)
+		assert.Equal(t, hours, rec[5], "CSV row %v, want %+v", rec, w)
 	}
 
 	// Emails: connected, 5 approvals with the personal join links, 3
 	// certificates, 2 notices, disconnected.
 	mails := outbox(t, env)
-	if len(mails) != 12 {
-		t.Fatalf("%d emails, want 12", len(mails))
-	}
-	if mails[0].To != orgAdmin || !strings.Contains(mails[0].Subject, "Zoom connected") {
-		t.Errorf("first email: %+v", mails[0])
-	}
+	require.Len(t, mails, 12, "emails")
+	assert.Equal(t, orgAdmin, mails[0].To, "first email: %+v", mails[0])
+	assert.Contains(t, mails[0].Subject, "Zoom connected", "first email: %+v", mails[0])
 	joinURL := map[string]string{}
 	for _, r := range regs {
 		joinURL[r.Email] = r.JoinURL
@@ -324,14 +274,11 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		switch {
 		case strings.HasPrefix(m.Subject, "Registration approved"):
 			kinds["approved"] = append(kinds["approved"], m.To)
-			if joinURL[m.To] == "" || !strings.Contains(m.Body, joinURL[m.To]) {
-				t.Errorf("approval email to %s lacks the join URL %q", m.To, joinURL[m.To])
-			}
+			assert.NotEmpty(t, joinURL[m.To], "approval email to %s lacks the join URL", m.To)
+			assert.Contains(t, m.Body, joinURL[m.To], "approval email to %s lacks the join URL %q", m.To, joinURL[m.To])
 		case strings.HasPrefix(m.Subject, "CME certificate"):
 			kinds["certificate"] = append(kinds["certificate"], m.To)
-			if !strings.Contains(m.Body, "1.00 AMA PRA Category 1 Credit") {
-				t.Errorf("certificate to %s: %s", m.To, m.Body)
-			}
+			assert.Contains(t, m.Body, "1.00 AMA PRA Category 1 Credit", "certificate to %s", m.To)
 		case strings.HasPrefix(m.Subject, "CME attendance"):
 			kinds["notice"] = append(kinds["notice"], m.To)
 		default:
@@ -346,39 +293,26 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		got := kinds[k]
 		slices.Sort(got)
 		slices.Sort(want)
-		if !slices.Equal(got, want) {
-			t.Errorf("%s emails to %v, want %v", k, got, want)
-		}
+		assert.Equal(t, want, got, "%s emails", k)
 	}
-	if last := mails[11]; last.To != orgAdmin || !strings.Contains(last.Subject, "Zoom disconnected") {
-		t.Errorf("last email: %+v", last)
-	}
+	last := mails[11]
+	assert.Equal(t, orgAdmin, last.To, "last email: %+v", last)
+	assert.Contains(t, last.Subject, "Zoom disconnected", "last email: %+v", last)
 
 	// Uninstall: the grant is gone, the records stay, no more Zoom calls.
-	if _, err := env.Tokens.Get(ctx, orgTokenKey); !errors.Is(err, tokenstore.ErrNotFound) {
-		t.Errorf("the grant is still stored (%v)", err)
-	}
-	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_org WHERE disconnected_at > 0`); n != 1 {
-		t.Errorf("organisation not marked disconnected")
-	}
+	_, err = env.Tokens.Get(ctx, orgTokenKey)
+	assert.ErrorIs(t, err, tokenstore.ErrNotFound, "the grant is still stored")
+	assert.Equal(t, 1, count(t, env, `SELECT COUNT(*) FROM cme_webinars_org WHERE disconnected_at > 0`), "organisation not marked disconnected")
 	for table, want := range map[string]int{"cme_webinars_activities": 2, "cme_webinars_registrants": 5, "cme_webinars_attendance": 0, "cme_webinars_credits": 5} {
-		if n := count(t, env, "SELECT COUNT(*) FROM "+table); n != want {
-			t.Errorf("%s: %d rows after the uninstall, want %d", table, n, want)
-		}
+		assert.Equal(t, want, count(t, env, "SELECT COUNT(*) FROM "+table), "%s: rows after the uninstall", table)
 	}
-	if res.RequestsAfter != 0 {
-		t.Errorf("%d Zoom requests after the uninstall", res.RequestsAfter)
-	}
+	assert.Zero(t, res.RequestsAfter, "Zoom requests after the uninstall")
 	n := len(env.Fake.Requests())
-	if _, err := a.reconcileAndCredit(ctx, id); !errors.Is(err, exkit.ErrNotConnected) {
-		t.Errorf("reconcile after the uninstall: %v", err)
-	}
-	if _, err := a.register(ctx, id, person{"Late", "Comer", "late@example.org"}); !errors.Is(err, exkit.ErrNotConnected) {
-		t.Errorf("register after the uninstall: %v", err)
-	}
-	if got := len(env.Fake.Requests()); got != n {
-		t.Errorf("%d Zoom requests after the uninstall", got-n)
-	}
+	_, err = a.reconcileAndCredit(ctx, id)
+	assert.ErrorIs(t, err, exkit.ErrNotConnected, "reconcile after the uninstall")
+	_, err = a.register(ctx, id, person{"Late", "Comer", "late@example.org"})
+	assert.ErrorIs(t, err, exkit.ErrNotConnected, "register after the uninstall")
+	assert.Len(t, env.Fake.Requests(), n, "Zoom requests after the uninstall")
 
 	// The transcript names each step's Zoom calls; no secret is printed.
 	if env.Postgres() {
@@ -406,9 +340,7 @@ func checkFlow(t *testing.T, cfg exkit.Config) (*exkit.Env, *bytes.Buffer) {
 		"Dr. Nair's rejoin is recorded, 5 minutes late",
 		"no Zoom request was made after the uninstall",
 	} {
-		if !strings.Contains(tr, s) {
-			t.Errorf("transcript lacks %q", s)
-		}
+		assert.Contains(t, tr, s, "transcript lacks %q", s)
 	}
 	if strings.Contains(tr, env.WebhookSecret) || strings.Contains(tr, env.Fake.ClientSecret()) {
 		t.Error("the transcript shows a secret")
@@ -438,31 +370,23 @@ func TestScopes(t *testing.T) {
 		"report:read:list_webinar_participants:admin", "user:read:user:admin"}
 	t.Run("granular", func(t *testing.T) {
 		env, a, clock, out := setup(t, zoomtest.WithAppScopes(granular...))
-		if _, err := runFlow(t.Context(), env, a, clock); err != nil {
-			t.Fatalf("flow with granular scopes: %v\n%s", err, out)
-		}
+		_, err := runFlow(t.Context(), env, a, clock)
+		require.NoError(t, err, "flow with granular scopes\n%s", out)
 	})
 	t.Run("without report:read:admin", func(t *testing.T) {
 		env, a, clock, out := setup(t, zoomtest.WithAppScopes("webinar:read:admin", "webinar:write:admin", "user:read:admin"))
 		_, err := runFlow(t.Context(), env, a, clock)
-		if !errors.Is(err, zoom.ErrMissingScopes) || !strings.Contains(err.Error(), "participant report") {
-			t.Fatalf("flow without the report scope: %v\n%s", err, out)
-		}
+		require.ErrorIs(t, err, zoom.ErrMissingScopes, "flow without the report scope\n%s", out)
+		require.ErrorContains(t, err, "participant report", "flow without the report scope\n%s", out)
 	})
 }
 
 func TestRun(t *testing.T) {
 	t.Setenv("ZOOM_CLIENT_ID", "")
 	var out, errb bytes.Buffer
-	if err := run(t.Context(), []string{"-data", t.TempDir()}, &out, &errb); err != nil {
-		t.Fatalf("run: %v\n%s%s", err, out.String(), errb.String())
-	}
-	if !strings.Contains(out.String(), "Done") {
-		t.Errorf("transcript:\n%s", out.String())
-	}
-	if err := run(t.Context(), []string{"stray"}, &out, &errb); err == nil {
-		t.Error("a stray argument was accepted")
-	}
+	require.NoError(t, run(t.Context(), []string{"-data", t.TempDir()}, &out, &errb), "run\n%s%s", out.String(), errb.String())
+	assert.Contains(t, out.String(), "Done", "transcript:\n%s", out.String())
+	assert.Error(t, run(t.Context(), []string{"stray"}, &out, &errb), "a stray argument was accepted")
 }
 
 func TestAttendedSeconds(t *testing.T) {
@@ -481,9 +405,7 @@ func TestAttendedSeconds(t *testing.T) {
 		{[]interval{m(0, 10), m(5, 8), m(20, 30)}, 1200},      // nested
 		{[]interval{m(10, 10), {from: t0.Add(time.Hour)}}, 0}, // empty and unknown
 	} {
-		if got := attendedSeconds(tc.stays); got != tc.want {
-			t.Errorf("%v: %d, want %d", tc.stays, got, tc.want)
-		}
+		assert.Equal(t, tc.want, attendedSeconds(tc.stays), "%v", tc.stays)
 	}
 }
 
@@ -508,50 +430,42 @@ func get(t *testing.T, a *app, path string) *httptest.ResponseRecorder {
 func TestPages(t *testing.T) {
 	env, a, clock, _ := setup(t)
 	env.Start(a)
-	if err := seedAccount(env.Fake); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, seedAccount(env.Fake))
 
 	home := get(t, a, "/")
-	if home.Code != http.StatusOK || !strings.Contains(home.Body.String(), exkit.ConnectPath) {
-		t.Fatalf("home before connecting: %d", home.Code)
-	}
+	require.Equal(t, http.StatusOK, home.Code, "home before connecting")
+	require.Contains(t, home.Body.String(), exkit.ConnectPath, "home before connecting: %d", home.Code)
 	// POM's pages share the examples' layout: its name, the stylesheet, a
 	// way back to the activities from every page.
 	for _, want := range []string{"<title>CME activities · POM</title>", `<link rel="stylesheet" href="` + exkit.StylesheetPath + `">`, `<a class="brand" href="/">POM</a>`} {
-		if !strings.Contains(home.Body.String(), want) {
-			t.Errorf("home lacks %s", want)
-		}
+		assert.Contains(t, home.Body.String(), want, "home lacks %s", want)
 	}
-	if w := get(t, a, "/webinars/123"); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "There is no such CME activity") ||
-		!strings.Contains(w.Body.String(), `<a href="/">Back to CME activities</a>`) {
-		t.Errorf("an unknown activity: %d %s", w.Code, w.Body)
-	}
+	unknown := get(t, a, "/webinars/123")
+	assert.Equal(t, http.StatusNotFound, unknown.Code, "an unknown activity: %s", unknown.Body)
+	assert.Contains(t, unknown.Body.String(), "There is no such CME activity", "an unknown activity: %d", unknown.Code)
+	assert.Contains(t, unknown.Body.String(), `<a href="/">Back to CME activities</a>`, "an unknown activity: %d", unknown.Code)
 	// The integration is enabled from the Integrations (settings) section,
 	// which says what is kept after the app is removed.
 	for _, want := range []string{`<h2 id="integrations">Integrations</h2>`, "Enable Zoom Integration", "kept as required"} {
-		if !strings.Contains(home.Body.String(), want) {
-			t.Errorf("home before connecting lacks %q", want)
-		}
+		assert.Contains(t, home.Body.String(), want, "home before connecting lacks %q", want)
 	}
-	if w := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"2030-01-01T10:00"}, "duration": {"60"}, "credit": {"1"}}); w.Code != http.StatusConflict {
-		t.Errorf("scheduling before connecting: %d", w.Code)
-	}
+	early := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"2030-01-01T10:00"}, "duration": {"60"}, "credit": {"1"}})
+	assert.Equal(t, http.StatusConflict, early.Code, "scheduling before connecting")
 
 	status, body, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath)
-	if err != nil || status != http.StatusOK || !strings.Contains(body, `connected by <span id="zoom-admin">`+orgAdmin) || !strings.Contains(body, "Schedule a CME webinar") {
-		t.Fatalf("connect: %d %v\n%s", status, err, body)
-	}
+	require.NoError(t, err, "connect")
+	require.Equal(t, http.StatusOK, status, "connect\n%s", body)
+	require.Contains(t, body, `connected by <span id="zoom-admin">`+orgAdmin, "connect: %d", status)
+	require.Contains(t, body, "Schedule a CME webinar", "connect: %d", status)
 
 	start := clock.Now().Add(2 * time.Hour)
 	// A licensed user without the Webinar add-on cannot host: the
 	// organiser is told so, and nothing is scheduled.
-	if _, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2}); err != nil {
-		t.Fatal(err)
-	}
-	if w := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"1"}}); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "Webinar add-on") {
-		t.Errorf("host without the add-on: %d %s", w.Code, w.Body)
-	}
+	_, err = env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2})
+	require.NoError(t, err)
+	noAddon := post(t, a, "/webinars", url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"1"}})
+	assert.Equal(t, http.StatusBadRequest, noAddon.Code, "host without the add-on: %s", noAddon.Body)
+	assert.Contains(t, noAddon.Body.String(), "Webinar add-on", "host without the add-on: %d", noAddon.Code)
 	for _, tc := range []struct {
 		form url.Values
 		code int
@@ -560,101 +474,66 @@ func TestPages(t *testing.T) {
 		{url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {"yesterday"}, "duration": {"60"}, "credit": {"1"}}, http.StatusBadRequest},
 		{url.Values{"topic": {"x"}, "host": {faculty.Email}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"60"}, "credit": {"0"}}, http.StatusBadRequest},
 	} {
-		if w := post(t, a, "/webinars", tc.form); w.Code != tc.code {
-			t.Errorf("%v: %d, want %d", tc.form, w.Code, tc.code)
-		}
+		assert.Equal(t, tc.code, post(t, a, "/webinars", tc.form).Code, "%v", tc.form)
 	}
 	w := post(t, a, "/webinars", url.Values{"topic": {"Sepsis <bundle> review"}, "host": {faculty.Email}, "start": {start.Format("2006-01-02T15:04")}, "duration": {"30"}, "credit": {"0.5"}})
-	if w.Code != http.StatusSeeOther {
-		t.Fatalf("schedule: %d %s", w.Code, w.Body)
-	}
+	require.Equal(t, http.StatusSeeOther, w.Code, "schedule: %s", w.Body)
 	page := w.Header().Get("Location")
 	id, _ := strconv.ParseInt(strings.TrimPrefix(page, "/webinars/"), 10, 64)
-	if _, ok := env.Fake.Meeting(zoom.ID(id)); !ok {
-		t.Fatalf("no webinar %d in Zoom", id)
-	}
-	if body := get(t, a, "/").Body.String(); !strings.Contains(body, "Sepsis &lt;bundle&gt; review") {
-		t.Error("the home page does not list the activity, escaped")
-	}
+	_, ok := env.Fake.Meeting(zoom.ID(id))
+	require.True(t, ok, "no webinar %d in Zoom", id)
+	assert.Contains(t, get(t, a, "/").Body.String(), "Sepsis &lt;bundle&gt; review", "the home page does not list the activity, escaped")
 
-	if w := post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nnot an address"}}); w.Code != http.StatusBadRequest {
-		t.Errorf("bad batch line: %d", w.Code)
-	}
-	if w := post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nHannah Weiss <hannah.weiss@northside.example>"}}); w.Code != http.StatusSeeOther {
-		t.Errorf("batch: %d %s", w.Code, w.Body)
-	}
-	if w := post(t, a, page+"/registrants", url.Values{"first": {"Kenji"}, "last": {"Sato"}, "email": {"kenji.sato@bayhealth.example"}}); w.Code != http.StatusSeeOther {
-		t.Errorf("register: %d %s", w.Code, w.Body)
-	}
-	if body := get(t, a, page).Body.String(); strings.Count(body, "<td>pending</td>") != 3 {
-		t.Errorf("the page does not show 3 pending registrants:\n%s", body)
-	}
-	if w := post(t, a, page+"/approve", nil); w.Code != http.StatusSeeOther {
-		t.Errorf("approve: %d %s", w.Code, w.Body)
-	}
-	if body := get(t, a, page).Body.String(); strings.Count(body, "<td>approved</td>") != 3 {
-		t.Errorf("the page does not show 3 approved registrants")
-	}
-	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusBadRequest {
-		t.Errorf("reconcile before the webinar: %d", w.Code)
-	}
-	if w := get(t, a, page+"/credits.csv"); w.Code != http.StatusNotFound {
-		t.Errorf("CSV before credit: %d", w.Code)
-	}
+	w = post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nnot an address"}})
+	assert.Equal(t, http.StatusBadRequest, w.Code, "bad batch line")
+	w = post(t, a, page+"/batch", url.Values{"people": {"Amara Okafor <amara.okafor@stmarys.example>\nHannah Weiss <hannah.weiss@northside.example>"}})
+	assert.Equal(t, http.StatusSeeOther, w.Code, "batch: %s", w.Body)
+	w = post(t, a, page+"/registrants", url.Values{"first": {"Kenji"}, "last": {"Sato"}, "email": {"kenji.sato@bayhealth.example"}})
+	assert.Equal(t, http.StatusSeeOther, w.Code, "register: %s", w.Body)
+	body = get(t, a, page).Body.String()
+	assert.Equal(t, 3, strings.Count(body, "<td>pending</td>"), "the page does not show 3 pending registrants:\n%s", body)
+	w = post(t, a, page+"/approve", nil)
+	assert.Equal(t, http.StatusSeeOther, w.Code, "approve: %s", w.Body)
+	assert.Equal(t, 3, strings.Count(get(t, a, page).Body.String(), "<td>approved</td>"), "the page does not show 3 approved registrants")
+	assert.Equal(t, http.StatusBadRequest, post(t, a, page+"/reconcile", nil).Code, "reconcile before the webinar")
+	assert.Equal(t, http.StatusNotFound, get(t, a, page+"/credits.csv").Code, "CSV before credit")
 
 	clock.Set(start)
 	for _, action := range []string{"start", "join"} {
-		if w := post(t, a, "/fake-zoom"+page+"/"+action, nil); w.Code != http.StatusSeeOther {
-			t.Fatalf("fake %s: %d %s", action, w.Code, w.Body)
-		}
+		w = post(t, a, "/fake-zoom"+page+"/"+action, nil)
+		require.Equal(t, http.StatusSeeOther, w.Code, "fake %s: %s", action, w.Body)
 	}
-	if body := get(t, a, page).Body.String(); strings.Count(body, "in the webinar") != 3 {
-		t.Errorf("the page does not show 3 participants in the webinar")
-	}
+	assert.Equal(t, 3, strings.Count(get(t, a, page).Body.String(), "in the webinar"), "the page does not show 3 participants in the webinar")
 	clock.Advance(30 * time.Minute)
-	if w := post(t, a, "/fake-zoom"+page+"/end", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("fake end: %d", w.Code)
-	}
+	require.Equal(t, http.StatusSeeOther, post(t, a, "/fake-zoom"+page+"/end", nil).Code, "fake end")
 	// Right after the end Zoom has not made the report yet.
-	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusConflict || !strings.Contains(w.Body.String(), "try again later") {
-		t.Fatalf("reconcile at the end: %d %s", w.Code, w.Body)
-	}
-	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_credits WHERE webinar_id = $1`, id); n != 0 {
-		t.Errorf("%d credit rows saved without Zoom's report", n)
-	}
+	w = post(t, a, page+"/reconcile", nil)
+	require.Equal(t, http.StatusConflict, w.Code, "reconcile at the end: %s", w.Body)
+	require.Contains(t, w.Body.String(), "try again later", "reconcile at the end: %d", w.Code)
+	assert.Zero(t, count(t, env, `SELECT COUNT(*) FROM cme_webinars_credits WHERE webinar_id = $1`, id), "credit rows saved without Zoom's report")
 	clock.Advance(zoomtest.DefaultReportDelay)
-	if w := post(t, a, page+"/reconcile", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("reconcile: %d %s", w.Code, w.Body)
-	}
+	w = post(t, a, page+"/reconcile", nil)
+	require.Equal(t, http.StatusSeeOther, w.Code, "reconcile: %s", w.Body)
 	body = get(t, a, page).Body.String()
-	if strings.Count(body, "0.50 h") != 3 {
-		t.Errorf("the page does not show 3 credits of 0.50 h:\n%s", body)
-	}
+	assert.Equal(t, 3, strings.Count(body, "0.50 h"), "the page does not show 3 credits of 0.50 h:\n%s", body)
 	csvw := get(t, a, page+"/credits.csv")
 	recs, err := csv.NewReader(csvw.Body).ReadAll()
-	if csvw.Code != http.StatusOK || err != nil || len(recs) != 4 || recs[1][2] != "30" || recs[1][4] != "yes" {
-		t.Errorf("CSV: %d %v %v", csvw.Code, err, recs)
+	assert.Equal(t, http.StatusOK, csvw.Code, "CSV: %v", recs)
+	if assert.NoError(t, err, "CSV") && assert.Len(t, recs, 4, "CSV: %v", recs) {
+		assert.Equal(t, "30", recs[1][2], "CSV: %v", recs)
+		assert.Equal(t, "yes", recs[1][4], "CSV: %v", recs)
 	}
 
-	if w := post(t, a, "/fake-zoom/uninstall", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("uninstall: %d", w.Code)
-	}
+	require.Equal(t, http.StatusSeeOther, post(t, a, "/fake-zoom/uninstall", nil).Code, "uninstall")
 	n := len(env.Fake.Requests())
-	if body := get(t, a, "/").Body.String(); !strings.Contains(body, "Zoom was disconnected") {
-		t.Error("the home page does not say Zoom was disconnected")
-	}
-	if w := get(t, a, page); w.Code != http.StatusOK || strings.Count(w.Body.String(), "0.50 h") != 3 || strings.Contains(w.Body.String(), "Approve pending") {
-		t.Errorf("the activity page after the uninstall: %d", w.Code)
-	}
-	if w := post(t, a, page+"/approve", nil); w.Code != http.StatusConflict {
-		t.Errorf("approve after the uninstall: %d", w.Code)
-	}
-	if got := len(env.Fake.Requests()); got != n {
-		t.Errorf("%d Zoom requests after the uninstall", got-n)
-	}
-	if w := get(t, a, "/webinars/123"); w.Code != http.StatusNotFound {
-		t.Errorf("unknown activity: %d", w.Code)
-	}
+	assert.Contains(t, get(t, a, "/").Body.String(), "Zoom was disconnected", "the home page does not say Zoom was disconnected")
+	w = get(t, a, page)
+	assert.Equal(t, http.StatusOK, w.Code, "the activity page after the uninstall")
+	assert.Equal(t, 3, strings.Count(w.Body.String(), "0.50 h"), "the activity page after the uninstall: %d", w.Code)
+	assert.NotContains(t, w.Body.String(), "Approve pending", "the activity page after the uninstall: %d", w.Code)
+	assert.Equal(t, http.StatusConflict, post(t, a, page+"/approve", nil).Code, "approve after the uninstall")
+	assert.Len(t, env.Fake.Requests(), n, "Zoom requests after the uninstall")
+	assert.Equal(t, http.StatusNotFound, get(t, a, "/webinars/123").Code, "unknown activity")
 }
 
 // TestWebhookRejectsUnsigned checks that attendance cannot be forged.
@@ -664,12 +543,8 @@ func TestWebhookRejectsUnsigned(t *testing.T) {
 	r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, exkit.WebhookPath, strings.NewReader(body))
 	w := httptest.NewRecorder()
 	a.ServeHTTP(w, r)
-	if w.Code != http.StatusUnauthorized && w.Code != http.StatusForbidden && w.Code != http.StatusBadRequest {
-		t.Errorf("unsigned webhook: %d", w.Code)
-	}
-	if n := count(t, env, `SELECT COUNT(*) FROM cme_webinars_attendance`); n != 0 {
-		t.Errorf("%d stays recorded from an unsigned event", n)
-	}
+	assert.Contains(t, []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusBadRequest}, w.Code, "unsigned webhook")
+	assert.Zero(t, count(t, env, `SELECT COUNT(*) FROM cme_webinars_attendance`), "stays recorded from an unsigned event")
 }
 
 // TestLetTimePass: offline, the web app's "let time pass" control moves
@@ -678,21 +553,12 @@ func TestWebhookRejectsUnsigned(t *testing.T) {
 func TestLetTimePass(t *testing.T) {
 	_, a, clock, _ := setup(t)
 	before := clock.Now()
-	if w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"30"}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("let time pass: %d %s", w.Code, w.Body)
-	}
-	if got := clock.Now().Sub(before); got != 30*time.Minute {
-		t.Errorf("the clock moved %v, want 30m", got)
-	}
-	if w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"-5"}}); w.Code != http.StatusBadRequest {
-		t.Errorf("negative minutes: %d", w.Code)
-	}
-	if home := get(t, a, "/"); !strings.Contains(home.Body.String(), "deleted 30 days after") {
-		t.Error("the home page does not state the retention period")
-	}
-	if home := get(t, a, "/"); !strings.Contains(home.Body.String(), `action="/fake-zoom/time"`) {
-		t.Error("the home page has no let-time-pass control")
-	}
+	w := post(t, a, "/fake-zoom/time", url.Values{"minutes": {"30"}})
+	require.Equal(t, http.StatusSeeOther, w.Code, "let time pass: %s", w.Body)
+	assert.Equal(t, 30*time.Minute, clock.Now().Sub(before), "the clock moved")
+	assert.Equal(t, http.StatusBadRequest, post(t, a, "/fake-zoom/time", url.Values{"minutes": {"-5"}}).Code, "negative minutes")
+	assert.Contains(t, get(t, a, "/").Body.String(), "deleted 30 days after", "the home page does not state the retention period")
+	assert.Contains(t, get(t, a, "/").Body.String(), `action="/fake-zoom/time"`, "the home page has no let-time-pass control")
 }
 
 // TestCancel: the coordinator cancels a scheduled webinar from its page;
@@ -701,74 +567,57 @@ func TestLetTimePass(t *testing.T) {
 func TestCancel(t *testing.T) {
 	env, a, clock, _ := setup(t)
 	env.Start(a)
-	if err := seedAccount(env.Fake); err != nil {
-		t.Fatal(err)
-	}
-	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
-		t.Fatalf("connect: %d %v", status, err)
-	}
+	require.NoError(t, seedAccount(env.Fake))
+	status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath)
+	require.NoError(t, err, "connect")
+	require.Equal(t, http.StatusOK, status, "connect")
 	act, err := a.createActivity(t.Context(), activityRequest{Topic: "To cancel", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	path := fmt.Sprintf("/webinars/%d", act.WebinarID)
 	// Rescheduled first: Zoom's webinar and the activity change together.
 	later := act.Start.Add(2 * time.Hour)
-	if w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"90"}}); w.Code != http.StatusSeeOther {
-		t.Fatalf("reschedule: %d %s", w.Code, w.Body)
-	}
-	if got, err := a.activity(t.Context(), act.WebinarID); err != nil || !got.Start.Equal(later) || got.Duration != 90 {
-		t.Fatalf("after rescheduling: %+v %v", got, err)
-	}
-	if w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"5"}}); w.Code != http.StatusBadRequest {
-		t.Errorf("a 5-minute reschedule: %d", w.Code)
-	}
-	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusSeeOther {
-		t.Fatalf("cancel: %d %s", w.Code, w.Body)
-	}
+	w := post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"90"}})
+	require.Equal(t, http.StatusSeeOther, w.Code, "reschedule: %s", w.Body)
 	got, err := a.activity(t.Context(), act.WebinarID)
-	if err != nil || got.Status != "cancelled" {
-		t.Fatalf("after cancel: %+v %v", got, err)
-	}
+	require.NoError(t, err, "after rescheduling")
+	require.True(t, got.Start.Equal(later), "after rescheduling: %+v", got)
+	require.EqualValues(t, 90, got.Duration, "after rescheduling: %+v", got)
+	assert.Equal(t, http.StatusBadRequest, post(t, a, path+"/update", url.Values{"start": {later.Format("2006-01-02T15:04")}, "duration": {"5"}}).Code, "a 5-minute reschedule")
+	w = post(t, a, path+"/cancel", nil)
+	require.Equal(t, http.StatusSeeOther, w.Code, "cancel: %s", w.Body)
+	got, err = a.activity(t.Context(), act.WebinarID)
+	require.NoError(t, err, "after cancel")
+	require.Equal(t, "cancelled", got.Status, "after cancel: %+v", got)
 	deleted := false
 	for _, r := range env.Fake.Requests() {
 		if r.Operation == "webinarDelete" && r.Status == http.StatusNoContent {
 			deleted = true
 		}
 	}
-	if !deleted {
-		t.Error("Zoom's webinar was not deleted")
-	}
+	assert.True(t, deleted, "Zoom's webinar was not deleted")
 	updated := 0
 	for _, r := range env.Fake.Requests() {
 		if r.Operation == "webinarUpdate" && r.Status == http.StatusNoContent {
 			updated++
 		}
 	}
-	if updated != 1 {
-		t.Errorf("Zoom's webinar was updated %d times, want 1", updated)
-	}
-	if page := get(t, a, path); !strings.Contains(page.Body.String(), `<b id="status">cancelled</b>`) {
-		t.Error("the page does not show the activity as cancelled")
-	}
-	if page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)); page.Code != http.StatusOK || strings.Contains(page.Body.String(), path) || !strings.Contains(page.Body.String(), "Zoom lists no upcoming webinar") {
-		t.Errorf("Zoom's list after the cancel: %d %s", page.Code, page.Body)
-	}
-	if w := post(t, a, path+"/cancel", nil); w.Code != http.StatusConflict {
-		t.Errorf("cancelling twice: %d", w.Code)
-	}
+	assert.Equal(t, 1, updated, "Zoom's webinar updates")
+	assert.Contains(t, get(t, a, path).Body.String(), `<b id="status">cancelled</b>`, "the page does not show the activity as cancelled")
+	page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email))
+	assert.Equal(t, http.StatusOK, page.Code, "Zoom's list after the cancel: %s", page.Body)
+	assert.NotContains(t, page.Body.String(), path, "Zoom's list after the cancel: %d", page.Code)
+	assert.Contains(t, page.Body.String(), "Zoom lists no upcoming webinar", "Zoom's list after the cancel: %d", page.Code)
+	assert.Equal(t, http.StatusConflict, post(t, a, path+"/cancel", nil).Code, "cancelling twice")
 }
 
 // connectAdmin enables the Zoom integration as the admin, through the
 // browser round trip.
 func connectAdmin(t *testing.T, env *exkit.Env) {
 	t.Helper()
-	if err := seedAccount(env.Fake); err != nil {
-		t.Fatal(err)
-	}
-	if status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath); err != nil || status != http.StatusOK {
-		t.Fatalf("connect: %d %v", status, err)
-	}
+	require.NoError(t, seedAccount(env.Fake))
+	status, _, err := exkit.NewBrowser().Get(t.Context(), env.BaseURL+exkit.ConnectPath)
+	require.NoError(t, err, "connect")
+	require.Equal(t, http.StatusOK, status, "connect")
 }
 
 // Every POST route refuses a browser's cross-site post (a foreign Origin,
@@ -780,9 +629,7 @@ func TestCrossSitePostsRefused(t *testing.T) {
 	env.Start(a)
 	connectAdmin(t, env)
 	act, err := a.createActivity(t.Context(), activityRequest{Topic: "Cross-site", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	w := fmt.Sprintf("/webinars/%d", act.WebinarID)
 	// A dead letter to replay: an event no worker has a function for.
 	require.NoError(t, a.events.q.Enqueue(t.Context(), queue.Message{Key: "cross-site", Body: []byte(`{"event":"meeting.created","event_ts":1,"payload":{}}`)}))
@@ -821,21 +668,18 @@ func TestCrossSitePostsRefused(t *testing.T) {
 	order := []string{"POST /webinars", "POST /webinars/{id}/batch", "POST /webinars/{id}/registrants", "POST /webinars/{id}/approve",
 		"POST /webinars/{id}/update", "POST /fake-zoom/time", "POST /webinars/{id}/cancel", "POST /webinars/{id}/reconcile",
 		"POST /fake-zoom/webinars/{id}/{action}", exkit.WebhookPath, "POST /webhook-events/replay", "POST /fake-zoom/uninstall"}
-	if got, want := slices.Sorted(maps.Keys(routes)), slices.Sorted(slices.Values(a.mux.posts)); !slices.Equal(got, want) {
-		t.Fatalf("the table covers %v; the app's POST routes are %v", got, want)
-	}
+	require.Equal(t, slices.Sorted(slices.Values(a.mux.posts)), slices.Sorted(maps.Keys(routes)), "the routes the table covers (actual) against the app's POST routes (expected)")
 	var table []exkittest.PostRoute
 	for _, p := range order {
 		table = append(table, routes[p])
 	}
 	exkittest.AssertPostRoutesRefuseCrossSite(t, env.BaseURL, table, state)
 	// The same-origin posts did their work.
-	if got, _ := a.activity(t.Context(), act.WebinarID); got.Topic != "Cross-site, renamed" || got.Status != "cancelled" {
-		t.Errorf("after the same-origin posts: %+v", got)
-	}
-	if o, _ := a.organisation(t.Context()); o.Connected() {
-		t.Error("the same-origin uninstall left Zoom connected")
-	}
+	got, _ := a.activity(t.Context(), act.WebinarID)
+	assert.Equal(t, "Cross-site, renamed", got.Topic, "after the same-origin posts: %+v", got)
+	assert.Equal(t, "cancelled", got.Status, "after the same-origin posts: %+v", got)
+	o, _ := a.organisation(t.Context())
+	assert.False(t, o.Connected(), "the same-origin uninstall left Zoom connected")
 }
 
 // Failures are told in sentences that say what to do: a host without a
@@ -846,13 +690,10 @@ func TestFailuresShownAsSentences(t *testing.T) {
 	env, a, clock, out := setup(t)
 	env.Start(a)
 	connectAdmin(t, env)
-	if _, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2}); err != nil {
-		t.Fatal(err)
-	}
+	_, err := env.Fake.AddUser(zoomtest.User{Email: "no.addon@pom.example", Type: 2})
+	require.NoError(t, err)
 	act, err := a.createActivity(t.Context(), activityRequest{Topic: "Failures", HostEmail: faculty.Email, Start: clock.Now().Add(24 * time.Hour), Duration: 60, CreditHours: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	start := act.Start.Format("2006-01-02T15:04")
 	schedule := url.Values{"topic": {"x"}, "host": {"no.addon@pom.example"}, "start": {start}, "duration": {"60"}, "credit": {"1"}}
 	update := url.Values{"topic": {"Renamed"}, "start": {start}, "duration": {"60"}}
@@ -880,36 +721,32 @@ func TestFailuresShownAsSentences(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			env.Fake.ClearFaults()
 			if tc.fault != nil {
-				if err := env.Fake.InjectFault(*tc.fault); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, env.Fake.InjectFault(*tc.fault))
 			}
 			w := post(t, a, tc.path, tc.form)
 			m := errorRE.FindStringSubmatch(w.Body.String())
-			if w.Code != tc.code || m == nil || html.UnescapeString(m[1]) != tc.want {
-				t.Fatalf("%d, shown %q; want %d, %q", w.Code, m, tc.code, tc.want)
-			}
+			require.Equal(t, tc.code, w.Code, "shown %q", m)
+			require.NotNil(t, m, "%d, shown no error; want %q", w.Code, tc.want)
+			require.Equal(t, tc.want, html.UnescapeString(m[1]), "%d, shown %q", w.Code, m)
 			for _, leak := range []string{"zoom:", "oauth:", "Webinar plan is missing", "connection reset", "PATCH", "webinarUpdate"} {
-				if strings.Contains(w.Body.String(), leak) {
-					t.Errorf("the page shows %q", leak)
-				}
+				assert.NotContains(t, w.Body.String(), leak, "the page shows %q", leak)
 			}
 		})
 	}
 	env.Fake.ClearFaults()
-	if got, _ := a.activity(t.Context(), act.WebinarID); got.Topic != "Failures" {
-		t.Errorf("the title changed to %q", got.Topic)
-	}
+	got, _ := a.activity(t.Context(), act.WebinarID)
+	assert.Equal(t, "Failures", got.Topic, "the title changed")
 	// Zoom revoked the grant: an admin must enable the integration again.
 	env.Fake.RevokeAll()
 	w := post(t, a, path+"/update", update)
-	if m := errorRE.FindStringSubmatch(w.Body.String()); m == nil || html.UnescapeString(m[1]) != "Zoom no longer accepts the platform's connection, so it could not change the webinar: a Zoom account admin must enable the Zoom integration again." {
-		t.Errorf("revoked grant: %d %q", w.Code, m)
+	m := errorRE.FindStringSubmatch(w.Body.String())
+	if assert.NotNil(t, m, "revoked grant: %d shows no error", w.Code) {
+		assert.Equal(t, "Zoom no longer accepts the platform's connection, so it could not change the webinar: a Zoom account admin must enable the Zoom integration again.", html.UnescapeString(m[1]), "revoked grant: %d %q", w.Code, m)
 	}
-	if log := out.String(); !strings.Contains(log, `msg="action failed" action="change the webinar"`) || !strings.Contains(log, "zoom_status=500") ||
-		!strings.Contains(log, "Webinar plan is missing") {
-		t.Errorf("the log lacks the failures:\n%s", log)
-	}
+	log := out.String()
+	assert.Contains(t, log, `msg="action failed" action="change the webinar"`, "the log lacks the failures:\n%s", log)
+	assert.Contains(t, log, "zoom_status=500", "the log lacks the failures:\n%s", log)
+	assert.Contains(t, log, "Webinar plan is missing", "the log lacks the failures:\n%s", log)
 }
 
 // Zoom lists at most 300 items a page: the platform lists a host's
@@ -923,50 +760,42 @@ func TestListsPastOnePage(t *testing.T) {
 	owner := env.Fake.Client(env.Fake.OwnerID())
 	const webinars = 305
 	for i := range webinars - 1 {
-		if _, _, err := owner.Webinars.Create(ctx, faculty.Email, &zoom.CreateWebinarRequest{Topic: fmt.Sprintf("Journal club %d", i+1),
-			Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clock.Now().Add(time.Duration(i+2) * time.Hour)), Duration: 60}); err != nil {
-			t.Fatal(err)
-		}
+		_, _, err := owner.Webinars.Create(ctx, faculty.Email, &zoom.CreateWebinarRequest{Topic: fmt.Sprintf("Journal club %d", i+1),
+			Type: zoom.WebinarTypeWebinar, StartTime: zoom.NewTime(clock.Now().Add(time.Duration(i+2) * time.Hour)), Duration: 60})
+		require.NoError(t, err)
 	}
 	act, err := a.createActivity(ctx, activityRequest{Topic: "Registrants", HostEmail: faculty.Email, Start: clock.Now().Add(time.Hour), Duration: 60, CreditHours: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	listed, err := a.zoomWebinars(ctx, faculty.Email)
-	if err != nil || len(listed) != webinars {
-		t.Fatalf("listed %d webinars (%v), want %d", len(listed), err, webinars)
-	}
-	if page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)).Body.String(); !strings.Contains(page, fmt.Sprintf("%d upcoming webinars", webinars)) ||
-		!strings.Contains(page, fmt.Sprintf(`data-webinar="%d"`, act.WebinarID)) {
-		t.Error("the page does not list every webinar")
-	}
+	require.NoError(t, err, "listed webinars")
+	require.Len(t, listed, webinars, "listed webinars")
+	page := get(t, a, "/zoom-webinars?host="+url.QueryEscape(faculty.Email)).Body.String()
+	assert.Contains(t, page, fmt.Sprintf("%d upcoming webinars", webinars), "the page does not list every webinar")
+	assert.Contains(t, page, fmt.Sprintf(`data-webinar="%d"`, act.WebinarID), "the page does not list every webinar")
 
 	const people = 310
 	var ps []person
 	for i := range people {
 		ps = append(ps, person{FirstName: "Dr", LastName: fmt.Sprintf("No%03d", i), Email: fmt.Sprintf("dr%03d@clinic.example", i)})
 	}
-	if _, err := a.registerBatch(ctx, act.WebinarID, ps); err != nil {
-		t.Fatal(err)
-	}
+	_, err = a.registerBatch(ctx, act.WebinarID, ps)
+	require.NoError(t, err)
 	approved, err := a.approvePending(ctx, act.WebinarID)
-	if err != nil || len(approved) != people {
-		t.Fatalf("approved %d (%v), want %d", len(approved), err, people)
-	}
+	require.NoError(t, err, "approved")
+	require.Len(t, approved, people, "approved")
 	n := 0
 	for _, r := range env.Fake.Registrants(zoom.ID(act.WebinarID)) {
 		if r.Status == "approved" {
 			n++
 		}
 	}
-	if n != people || count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE status = 'approved'`) != people {
-		t.Errorf("%d approved in Zoom, want %d", n, people)
-	}
+	assert.Equal(t, people, n, "approved in Zoom")
+	assert.Equal(t, people, count(t, env, `SELECT COUNT(*) FROM cme_webinars_registrants WHERE status = 'approved'`), "approved recorded")
 	pages := map[string]int{}
 	for _, r := range env.Fake.Requests() {
 		pages[r.Operation]++
 	}
-	if pages["webinars"] != 4 || pages["webinarRegistrants"] != 2 || pages["addBatchWebinarRegistrants"] != 11 || pages["webinarRegistrantStatus"] != 11 {
-		t.Errorf("requests %v: want 2 pages of webinars for each of the 2 listings, 2 of registrants, 11 batches of 30", pages)
+	for op, want := range map[string]int{"webinars": 4, "webinarRegistrants": 2, "addBatchWebinarRegistrants": 11, "webinarRegistrantStatus": 11} {
+		assert.Equal(t, want, pages[op], "%s requests %v: want 2 pages of webinars for each of the 2 listings, 2 of registrants, 11 batches of 30", op, pages)
 	}
 }

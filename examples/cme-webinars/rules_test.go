@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 // TestAttendanceRule: someone is never both absent and an attendee, and
 // no one is credited for 0 minutes, even for a webinar scheduled for 0
@@ -21,11 +25,8 @@ func TestAttendanceRule(t *testing.T) {
 	}
 	for _, c := range cases {
 		absent, credited, _ := attendanceRule(c.seconds, c.scheduled, c.zoomAbsent)
-		if absent != c.wantAbsent || credited != c.wantCrd {
-			t.Errorf("%s: absent %v credited %v, want %v %v", c.name, absent, credited, c.wantAbsent, c.wantCrd)
-		}
-		if absent && credited {
-			t.Errorf("%s: both absent and credited", c.name)
-		}
+		assert.Equal(t, c.wantAbsent, absent, "%s: absent", c.name)
+		assert.Equal(t, c.wantCrd, credited, "%s: credited", c.name)
+		assert.False(t, absent && credited, "%s: both absent and credited", c.name)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/webhook/queue/queuetest"
 )
@@ -22,28 +24,21 @@ func TestMemoryChangedWakesOnEnqueueAndSettle(t *testing.T) {
 		t.Fatal("Changed closed before any change")
 	default:
 	}
-	if err := q.Enqueue(t.Context(), queue.Message{Key: "k", Body: []byte("{}")}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, q.Enqueue(t.Context(), queue.Message{Key: "k", Body: []byte("{}")}))
 	select {
 	case <-ch:
 	default:
 		t.Fatal("Enqueue did not close the Changed channel")
 	}
 	ds, err := q.Claim(t.Context(), 1, time.Minute)
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("Claim = %d, %v", len(ds), err)
-	}
+	require.NoError(t, err, "Claim")
+	require.Len(t, ds, 1, "Claim")
 	ch = q.Changed()
-	if err := q.Ack(t.Context(), ds[0]); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, q.Ack(t.Context(), ds[0]))
 	select {
 	case <-ch:
 	default:
 		t.Fatal("Ack did not close the Changed channel (it can unblock the key's next message)")
 	}
-	if q.Len() != 0 {
-		t.Fatalf("Len = %d after Ack, want 0", q.Len())
-	}
+	require.Equal(t, 0, q.Len(), "Len after Ack")
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/internal/servicetest/pgtest"
 	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/webhook/queue/internal/workertest"
@@ -29,9 +31,7 @@ func BenchmarkThroughput(b *testing.B) {
 				db := pgtest.Open(b)
 				db.SetMaxOpenConns(4)
 				q, err := pgqueue.New(db, pgqueue.WithTable(table))
-				if err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, err)
 				return q
 			}, n, 5*time.Millisecond)
 		})

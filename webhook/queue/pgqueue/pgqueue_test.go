@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
@@ -28,16 +30,11 @@ func newQueue(t testing.TB, db *sql.DB, opts ...pgqueue.Option) *pgqueue.Queue {
 	t.Helper()
 	table := servicetest.UniqueName("zk_queue_")
 	q, err := pgqueue.New(db, append([]pgqueue.Option{pgqueue.WithTable(table)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, q.Migrate(context.Background()))
 	t.Cleanup(func() {
-		if _, err := db.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+table); err != nil {
-			t.Errorf("drop %s: %v", table, err)
-		}
+		_, err := db.ExecContext(context.Background(), "DROP TABLE IF EXISTS "+table)
+		assert.NoError(t, err, "drop %s", table)
 	})
 	return q
 }
@@ -53,59 +50,41 @@ func TestDatabaseClockAndSchemaQualifiedTable(t *testing.T) {
 	db := pgtest.Open(t)
 	ctx := t.Context()
 	schema := servicetest.UniqueName("zk_qschema_")
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
+	_, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema)
+	require.NoError(t, err)
 	t.Cleanup(func() {
-		if _, err := db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
+		_, err := db.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		assert.NoError(t, err, "drop schema")
 	})
 	q, err := pgqueue.New(db, pgqueue.WithTable(schema+".events"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := q.Migrate(ctx); err != nil {
-		t.Fatalf("second Migrate: %v", err)
-	}
+	require.NoError(t, err)
+	require.NoError(t, q.Migrate(ctx))
+	require.NoError(t, q.Migrate(ctx), "second Migrate")
 	before := time.Now().Add(-time.Minute)
-	if err := q.Enqueue(ctx, queue.Message{Key: "k", EventTS: before, Body: []byte(`{"event":"x"}`)}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, q.Enqueue(ctx, queue.Message{Key: "k", EventTS: before, Body: []byte(`{"event":"x"}`)}))
 	ds, err := q.Claim(ctx, 5, time.Hour)
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("Claim = %d, %v", len(ds), err)
-	}
-	if ds[0].EnqueuedAt.Before(before) || !ds[0].EventTS.Equal(before.Truncate(time.Millisecond)) {
-		t.Fatalf("times: enqueued %v, event_ts %v (want %v)", ds[0].EnqueuedAt, ds[0].EventTS, before)
-	}
-	if again, err := q.Claim(ctx, 5, time.Hour); err != nil || len(again) != 0 {
-		t.Fatalf("second Claim = %d, %v; the database clock must keep the claim hidden", len(again), err)
-	}
-	if err := q.Ack(ctx, ds[0]); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "Claim")
+	require.Len(t, ds, 1, "Claim")
+	require.False(t, ds[0].EnqueuedAt.Before(before), "times: enqueued %v, event_ts %v (want %v)", ds[0].EnqueuedAt, ds[0].EventTS, before)
+	require.True(t, ds[0].EventTS.Equal(before.Truncate(time.Millisecond)), "times: enqueued %v, event_ts %v (want %v)", ds[0].EnqueuedAt, ds[0].EventTS, before)
+	again, err := q.Claim(ctx, 5, time.Hour)
+	require.NoError(t, err, "second Claim")
+	require.Empty(t, again, "second Claim: the database clock must keep the claim hidden")
+	require.NoError(t, q.Ack(ctx, ds[0]))
 }
 
 func TestNewValidates(t *testing.T) {
 	db := &sql.DB{}
 	for _, name := range []string{"", "1abc", "a-b", "a.b.c", "x; DROP TABLE y", "a b"} {
-		if _, err := pgqueue.New(db, pgqueue.WithTable(name)); err == nil {
-			t.Errorf("WithTable(%q) accepted", name)
-		}
+		_, err := pgqueue.New(db, pgqueue.WithTable(name))
+		assert.Error(t, err, "WithTable(%q) accepted", name)
 	}
-	if _, err := pgqueue.New(nil); err == nil {
-		t.Error("New(nil) accepted")
-	}
-	if _, err := pgqueue.New(db, nil); err == nil {
-		t.Error("a nil Option accepted")
-	}
-	if _, err := pgqueue.New(db, pgqueue.WithClock(nil)); err == nil {
-		t.Error("WithClock(nil) accepted")
-	}
+	_, err := pgqueue.New(nil)
+	assert.Error(t, err, "New(nil) accepted")
+	_, err = pgqueue.New(db, nil)
+	assert.Error(t, err, "a nil Option accepted")
+	_, err = pgqueue.New(db, pgqueue.WithClock(nil))
+	assert.Error(t, err, "WithClock(nil) accepted")
 }
 
 // An earlier event of a key queued while a later one is being claimed must not be claimed
@@ -118,9 +97,7 @@ func TestLateEarlierEventRacingAClaim(t *testing.T) {
 	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	for i := range 150 {
 		key := fmt.Sprintf("k%d", i)
-		if err := q.Enqueue(ctx, queue.Message{Key: key, EventTS: base.Add(time.Hour), Body: []byte("later")}); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, q.Enqueue(ctx, queue.Message{Key: key, EventTS: base.Add(time.Hour), Body: []byte("later")}))
 		var wg sync.WaitGroup
 		var claimed [3][]queue.Delivery
 		start := make(chan struct{})
@@ -128,21 +105,15 @@ func TestLateEarlierEventRacingAClaim(t *testing.T) {
 			wg.Go(func() {
 				<-start
 				ds, err := q.Claim(ctx, 10, time.Hour)
-				if err != nil {
-					t.Error(err)
-				}
+				assert.NoError(t, err)
 				claimed[g] = ds
 			})
 		}
 		wg.Go(func() {
 			<-start
-			if err := q.Enqueue(ctx, queue.Message{Key: key, EventTS: base, Body: []byte("earlier")}); err != nil {
-				t.Error(err)
-			}
+			assert.NoError(t, q.Enqueue(ctx, queue.Message{Key: key, EventTS: base, Body: []byte("earlier")}))
 			ds, err := q.Claim(ctx, 10, time.Hour)
-			if err != nil {
-				t.Error(err)
-			}
+			assert.NoError(t, err)
 			claimed[2] = ds
 		})
 		close(start)
@@ -155,9 +126,7 @@ func TestLateEarlierEventRacingAClaim(t *testing.T) {
 				}
 			}
 		}
-		if n > 1 {
-			t.Fatalf("round %d: %d messages of one key claimed at once", i, n)
-		}
+		require.LessOrEqual(t, n, 1, "round %d: messages of one key claimed at once", i)
 		// Settle the round: whatever is claimed stays claimed (visibility 1h), on its own key.
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/zoomkit/zoomkit/internal/servicetest/redistest"
 	"github.com/zoomkit/zoomkit/webhook/queue"
 	"github.com/zoomkit/zoomkit/webhook/queue/internal/workertest"
@@ -24,9 +26,7 @@ func BenchmarkThroughput(b *testing.B) {
 			prefix := uniquePrefix(b)
 			workertest.BenchThroughput(b, func(b *testing.B) queue.Queue {
 				q, err := redisqueue.New(redistest.Open(b), redisqueue.WithPrefix(prefix))
-				if err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, err)
 				return q
 			}, n, 5*time.Millisecond)
 		})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/require"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
 	"github.com/zoomkit/zoomkit/internal/servicetest/redistest"
@@ -32,9 +33,7 @@ func openFromEnv(context.Context) (queue.Queue, func(context.Context) (int, erro
 func subprocessEnv(t *testing.T) ([]string, *redisqueue.Queue) {
 	prefix := uniquePrefix(t)
 	q, err := redisqueue.New(redistest.Open(t), redisqueue.WithPrefix(prefix))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return []string{envAddr + "=" + servicetest.RedisAddr(t), envPrefix + "=" + prefix}, q
 }
 

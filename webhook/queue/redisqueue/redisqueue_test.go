@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
 	"github.com/zoomkit/zoomkit/internal/servicetest"
@@ -34,9 +36,7 @@ func uniquePrefix(t testing.TB) string {
 		for iter.Next(ctx) {
 			c.Del(ctx, iter.Val())
 		}
-		if err := iter.Err(); err != nil {
-			t.Errorf("clean up %s: %v", prefix, err)
-		}
+		assert.NoError(t, iter.Err(), "clean up %s", prefix)
 	})
 	return prefix
 }
@@ -44,9 +44,7 @@ func uniquePrefix(t testing.TB) string {
 func newQueue(t testing.TB, opts ...redisqueue.Option) *redisqueue.Queue {
 	t.Helper()
 	q, err := redisqueue.New(redistest.Open(t), append([]redisqueue.Option{redisqueue.WithPrefix(uniquePrefix(t))}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return q
 }
 
@@ -60,55 +58,43 @@ func TestServerClock(t *testing.T) {
 	q := newQueue(t)
 	ctx := t.Context()
 	before := time.Now().Add(-time.Minute)
-	if err := q.Enqueue(ctx, queue.Message{Key: "k", EventTS: before, Body: []byte(`{"event":"x"}`)}); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, q.Enqueue(ctx, queue.Message{Key: "k", EventTS: before, Body: []byte(`{"event":"x"}`)}))
 	ds, err := q.Claim(ctx, 5, time.Hour)
-	if err != nil || len(ds) != 1 {
-		t.Fatalf("Claim = %d, %v", len(ds), err)
-	}
-	if ds[0].EnqueuedAt.Before(before) || !ds[0].EventTS.Equal(before.Truncate(time.Millisecond)) {
-		t.Fatalf("times: enqueued %v, event_ts %v (want %v)", ds[0].EnqueuedAt, ds[0].EventTS, before)
-	}
-	if again, err := q.Claim(ctx, 5, time.Hour); err != nil || len(again) != 0 {
-		t.Fatalf("second Claim = %d, %v; the server clock must keep the claim hidden", len(again), err)
-	}
-	if err := q.Ack(ctx, ds[0]); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := q.Live(ctx); err != nil || n != 0 {
-		t.Fatalf("Live = %d, %v; want 0", n, err)
-	}
+	require.NoError(t, err, "Claim")
+	require.Len(t, ds, 1, "Claim")
+	require.False(t, ds[0].EnqueuedAt.Before(before), "times: enqueued %v, event_ts %v (want %v)", ds[0].EnqueuedAt, ds[0].EventTS, before)
+	require.True(t, ds[0].EventTS.Equal(before.Truncate(time.Millisecond)), "times: enqueued %v, event_ts %v (want %v)", ds[0].EnqueuedAt, ds[0].EventTS, before)
+	again, err := q.Claim(ctx, 5, time.Hour)
+	require.NoError(t, err, "second Claim")
+	require.Empty(t, again, "second Claim: the server clock must keep the claim hidden")
+	require.NoError(t, q.Ack(ctx, ds[0]))
+	n, err := q.Live(ctx)
+	require.NoError(t, err, "Live")
+	require.Equal(t, 0, n, "Live")
 }
 
 func TestNewValidates(t *testing.T) {
 	c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
 	defer c.Close()
 	for _, p := range []string{"a b", "a{b", "}", "\x00", string(make([]byte, 300))} {
-		if _, err := redisqueue.New(c, redisqueue.WithPrefix(p)); err == nil {
-			t.Errorf("WithPrefix(%q) accepted", p)
-		}
+		_, err := redisqueue.New(c, redisqueue.WithPrefix(p))
+		assert.Error(t, err, "WithPrefix(%q) accepted", p)
 	}
-	if _, err := redisqueue.New(nil); err == nil {
-		t.Error("New(nil) accepted")
-	}
-	if _, err := redisqueue.New(c, nil); err == nil {
-		t.Error("a nil Option accepted")
-	}
-	if _, err := redisqueue.New(c, redisqueue.WithClock(nil)); err == nil {
-		t.Error("WithClock(nil) accepted")
-	}
+	_, err := redisqueue.New(nil)
+	assert.Error(t, err, "New(nil) accepted")
+	_, err = redisqueue.New(c, nil)
+	assert.Error(t, err, "a nil Option accepted")
+	_, err = redisqueue.New(c, redisqueue.WithClock(nil))
+	assert.Error(t, err, "WithClock(nil) accepted")
 }
 
 // Queues under different prefixes share nothing.
 func TestPrefixesAreIsolated(t *testing.T) {
 	a, b := newQueue(t), newQueue(t)
-	if err := a.Enqueue(t.Context(), queue.Message{Key: "k", Body: []byte("x")}); err != nil {
-		t.Fatal(err)
-	}
-	if ds, err := b.Claim(t.Context(), 5, time.Minute); err != nil || len(ds) != 0 {
-		t.Fatalf("the other queue claimed %d, %v", len(ds), err)
-	}
+	require.NoError(t, a.Enqueue(t.Context(), queue.Message{Key: "k", Body: []byte("x")}))
+	ds, err := b.Claim(t.Context(), 5, time.Minute)
+	require.NoError(t, err, "the other queue's Claim")
+	require.Empty(t, ds, "the other queue claimed")
 }
 
 // Every Queue joins the consumer group under its own name; PruneConsumers removes idle ones
@@ -118,41 +104,27 @@ func TestPruneConsumers(t *testing.T) {
 	c := redistest.Open(t)
 	prefix := uniquePrefix(t)
 	a, err := redisqueue.New(c, redisqueue.WithPrefix(prefix))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	b, err := redisqueue.New(c, redisqueue.WithPrefix(prefix))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if a.Consumer() == b.Consumer() {
-		t.Fatal("two Queues share a consumer name")
-	}
+	require.NoError(t, err)
+	require.NotEqual(t, a.Consumer(), b.Consumer(), "two Queues share a consumer name")
 	for _, k := range []string{"k1", "k2"} {
-		if err := a.Enqueue(ctx, queue.Message{Key: k, Body: []byte(k)}); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, a.Enqueue(ctx, queue.Message{Key: k, Body: []byte(k)}))
 	}
 	da, err := a.Claim(ctx, 1, time.Hour)
-	if err != nil || len(da) != 1 {
-		t.Fatalf("a.Claim = %d, %v", len(da), err)
-	}
+	require.NoError(t, err, "a.Claim")
+	require.Len(t, da, 1, "a.Claim")
 	db, err := b.Claim(ctx, 1, time.Hour)
-	if err != nil || len(db) != 1 {
-		t.Fatalf("b.Claim = %d, %v", len(db), err)
-	}
+	require.NoError(t, err, "b.Claim")
+	require.Len(t, db, 1, "b.Claim")
 	// b's consumer has a pending turn: it stays.
-	if n, err := a.PruneConsumers(ctx, 0); err != nil || n != 0 {
-		t.Fatalf("PruneConsumers with b's turn pending = %d, %v; want 0", n, err)
-	}
-	if err := b.Ack(ctx, db[0]); err != nil {
-		t.Fatal(err)
-	}
-	if n, err := a.PruneConsumers(ctx, 0); err != nil || n != 1 {
-		t.Fatalf("PruneConsumers = %d, %v; want b's consumer deleted", n, err)
-	}
+	n, err := a.PruneConsumers(ctx, 0)
+	require.NoError(t, err, "PruneConsumers with b's turn pending")
+	require.Equal(t, 0, n, "PruneConsumers with b's turn pending")
+	require.NoError(t, b.Ack(ctx, db[0]))
+	n, err = a.PruneConsumers(ctx, 0)
+	require.NoError(t, err, "PruneConsumers")
+	require.Equal(t, 1, n, "PruneConsumers: want b's consumer deleted")
 	// a keeps its claim and settles it.
-	if err := a.Ack(ctx, da[0]); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, a.Ack(ctx, da[0]))
 }
