@@ -387,18 +387,18 @@ func fill(t *testing.T, q queue.Queue, meetings, perMeeting int, poison func(n i
 }
 
 // CrashEventsEnv names the variable that sets how many events the crash and ordering tests
-// queue (a multiple of 20, such as the 1000), for a longer run than CI's.
+// queue (a multiple of 20), for a longer or shorter run.
 const CrashEventsEnv = "ZOOMKIT_CRASH_EVENTS"
 
-// crashEvents is how many events the tests queue: $ZOOMKIT_CRASH_EVENTS, or 200 (100 with -short).
+// crashEvents is how many events the tests queue: $ZOOMKIT_CRASH_EVENTS, or 1,000 (200 with -short).
 func crashEvents() int {
 	if n, err := strconv.Atoi(os.Getenv(CrashEventsEnv)); err == nil && n >= 20 {
 		return n / 20 * 20
 	}
 	if testing.Short() {
-		return 100
+		return 200
 	}
-	return 200
+	return 1000
 }
 
 // CrashTest: worker processes are killed with SIGKILL at random points (mid-function, between the function
