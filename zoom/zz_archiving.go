@@ -128,6 +128,9 @@ func (s *ArchivingService) GetStatistics(ctx context.Context, opts *GetArchivedF
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/archiving/GET/archive_files
 func (s *ArchivingService) ListFiles(ctx context.Context, opts *ListArchivedFilesOptions) (*ArchivedFileList, *Response, error) {
 	var out ArchivedFileList
+	if opts != nil && opts.PageSize > 0 {
+		out.Meetings = make([]ArchivedFileListMeeting, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opArchivingListFiles, opArchivingListFiles.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -139,6 +139,9 @@ func (s *CloudRecordingsService) GetAnalyticsDetails(ctx context.Context, meetin
 		return nil, nil, errRequired(opCloudRecordingsGetAnalyticsDetails, "meetingID")
 	}
 	var out RecordingAnalyticsDetails
+	if opts != nil && opts.PageSize > 0 {
+		out.AnalyticsDetails = make([]RecordingView, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opCloudRecordingsGetAnalyticsDetails, buildPath(opCloudRecordingsGetAnalyticsDetails.Path, string(meetingID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -295,6 +298,9 @@ func (s *CloudRecordingsService) List(ctx context.Context, userID string, opts *
 		return nil, nil, errRequired(opCloudRecordingsList, "userID")
 	}
 	var out RecordingList
+	if opts != nil && opts.PageSize > 0 {
+		out.Meetings = make([]MeetingRecordings, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opCloudRecordingsList, buildPath(opCloudRecordingsList.Path, userID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -338,6 +344,9 @@ func (s *CloudRecordingsService) ListRegistrants(ctx context.Context, meetingID 
 		return nil, nil, errRequired(opCloudRecordingsListRegistrants, "meetingID")
 	}
 	var out RecordingRegistrantList
+	if opts != nil && opts.PageSize > 0 {
+		out.Registrants = make([]RecordingRegistrant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opCloudRecordingsListRegistrants, buildPath(opCloudRecordingsListRegistrants.Path, meetingID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

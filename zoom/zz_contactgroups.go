@@ -110,6 +110,9 @@ func (s *ContactGroupsService) Get(ctx context.Context, groupID string) (*Contac
 // Reference: https://developers.zoom.us/docs/api/users/#tag/contact-groups/GET/contacts/groups
 func (s *ContactGroupsService) List(ctx context.Context, opts *ListContactGroupsOptions) (*ContactGroupList, *Response, error) {
 	var out ContactGroupList
+	if opts != nil && opts.PageSize > 0 {
+		out.Groups = make([]ContactGroupListGroup, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opContactGroupsList, opContactGroupsList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -154,6 +157,9 @@ func (s *ContactGroupsService) ListMembers(ctx context.Context, groupID string, 
 		return nil, nil, errRequired(opContactGroupsListMembers, "groupID")
 	}
 	var out ContactGroupMemberList
+	if opts != nil && opts.PageSize > 0 {
+		out.GroupMembers = make([]ContactGroupMemberListGroupMember, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opContactGroupsListMembers, buildPath(opContactGroupsListMembers.Path, groupID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -52,6 +52,9 @@ func (s *ContactsService) GetMine(ctx context.Context, identifier string, opts *
 // Reference: https://developers.zoom.us/docs/api/team-chat/#tag/contacts/GET/chat/users/me/contacts
 func (s *ContactsService) ListMine(ctx context.Context, opts *ListUserContactsOptions) (*UserContactList, *Response, error) {
 	var out UserContactList
+	if opts != nil && opts.PageSize > 0 {
+		out.Contacts = make([]UserContact, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opContactsListMine, opContactsListMine.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -98,6 +101,9 @@ func (s *ContactsService) Search(ctx context.Context, opts *SearchCompanyContact
 		return nil, nil, errRequired(opContactsSearch, "opts.SearchKey")
 	}
 	var out CompanyContactList
+	if opts != nil && opts.PageSize > 0 {
+		out.Contacts = make([]CompanyContact, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opContactsSearch, opContactsSearch.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

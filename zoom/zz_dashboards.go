@@ -68,6 +68,9 @@ func (s *DashboardsService) GetChat(ctx context.Context, opts *GetChatMetricsOpt
 		return nil, nil, errRequired(opDashboardsGetChat, "opts.To")
 	}
 	var out ChatMetrics
+	if opts != nil && opts.PageSize > 0 {
+		out.Users = make([]ChatMetricsUser, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsGetChat, opDashboardsGetChat.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -117,6 +120,9 @@ func (s *DashboardsService) GetClientFeedback(ctx context.Context, feedbackID st
 		return nil, nil, errRequired(opDashboardsGetClientFeedback, "feedbackID")
 	}
 	var out ClientFeedbackDetail
+	if opts != nil && opts.PageSize > 0 {
+		out.ClientFeedbackDetails = make([]ClientFeedbackDetailClientFeedbackDetail, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsGetClientFeedback, buildPath(opDashboardsGetClientFeedback.Path, feedbackID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -426,6 +432,9 @@ func (s *DashboardsService) ListMeetingFeedback(ctx context.Context, meetingID I
 		return nil, nil, errRequired(opDashboardsListMeetingFeedback, "meetingID")
 	}
 	var out ParticipantFeedbackList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]ParticipantFeedbackListParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListMeetingFeedback, buildPath(opDashboardsListMeetingFeedback.Path, string(meetingID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -486,6 +495,9 @@ func (s *DashboardsService) ListMeetingParticipants(ctx context.Context, meeting
 		return nil, nil, errRequired(opDashboardsListMeetingParticipants, "meetingID")
 	}
 	var out DashboardMeetingParticipantList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]DashboardMeetingParticipantListParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListMeetingParticipants, buildPath(opDashboardsListMeetingParticipants.Path, string(meetingID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -544,6 +556,9 @@ func (s *DashboardsService) ListMeetingParticipantsQOS(ctx context.Context, meet
 		return nil, nil, errRequired(opDashboardsListMeetingParticipantsQOS, "meetingID")
 	}
 	var out ParticipantQOSList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]ParticipantQOSListParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListMeetingParticipantsQOS, buildPath(opDashboardsListMeetingParticipantsQOS.Path, string(meetingID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -615,6 +630,9 @@ func (s *DashboardsService) ListMeetingSharing(ctx context.Context, meetingID In
 		return nil, nil, errRequired(opDashboardsListMeetingSharing, "meetingID")
 	}
 	var out ParticipantSharingList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]ParticipantSharingListParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListMeetingSharing, buildPath(opDashboardsListMeetingSharing.Path, string(meetingID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -671,6 +689,9 @@ func (s *DashboardsService) ListMeetings(ctx context.Context, opts *ListDashboar
 		return nil, nil, errRequired(opDashboardsListMeetings, "opts.To")
 	}
 	var out DashboardMeetingList
+	if opts != nil && opts.PageSize > 0 {
+		out.Meetings = make([]DashboardMeetingListMeeting, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListMeetings, opDashboardsListMeetings.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -748,6 +769,9 @@ func (s *DashboardsService) ListWebinarFeedback(ctx context.Context, webinarID I
 		return nil, nil, errRequired(opDashboardsListWebinarFeedback, "webinarID")
 	}
 	var out ParticipantFeedbackList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]ParticipantFeedbackListParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListWebinarFeedback, buildPath(opDashboardsListWebinarFeedback.Path, string(webinarID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -800,6 +824,9 @@ func (s *DashboardsService) ListWebinarParticipants(ctx context.Context, webinar
 		return nil, nil, errRequired(opDashboardsListWebinarParticipants, "webinarID")
 	}
 	var out DashboardWebinarParticipantList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]DashboardWebinarParticipantListParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListWebinarParticipants, buildPath(opDashboardsListWebinarParticipants.Path, string(webinarID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -858,6 +885,9 @@ func (s *DashboardsService) ListWebinarParticipantsQOS(ctx context.Context, webi
 		return nil, nil, errRequired(opDashboardsListWebinarParticipantsQOS, "webinarID")
 	}
 	var out ParticipantQOSList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]ParticipantQOSListParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListWebinarParticipantsQOS, buildPath(opDashboardsListWebinarParticipantsQOS.Path, string(webinarID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -904,6 +934,9 @@ func (s *DashboardsService) ListWebinarSharing(ctx context.Context, webinarID In
 		return nil, nil, errRequired(opDashboardsListWebinarSharing, "webinarID")
 	}
 	var out ParticipantSharingList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]ParticipantSharingListParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListWebinarSharing, buildPath(opDashboardsListWebinarSharing.Path, string(webinarID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -953,6 +986,9 @@ func (s *DashboardsService) ListWebinars(ctx context.Context, opts *ListDashboar
 		return nil, nil, errRequired(opDashboardsListWebinars, "opts.To")
 	}
 	var out DashboardWebinarList
+	if opts != nil && opts.PageSize > 0 {
+		out.Webinars = make([]DashboardWebinarListWebinar, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListWebinars, opDashboardsListWebinars.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -1008,6 +1044,9 @@ func (s *DashboardsService) ListZoomRoomIssues(ctx context.Context, zoomroomID s
 		return nil, nil, errRequired(opDashboardsListZoomRoomIssues, "opts.To")
 	}
 	var out ZoomRoomIssueList
+	if opts != nil && opts.PageSize > 0 {
+		out.IssueDetails = make([]ZoomRoomIssueListIssueDetail, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListZoomRoomIssues, buildPath(opDashboardsListZoomRoomIssues.Path, zoomroomID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -1051,6 +1090,9 @@ func (s *DashboardsService) ListZoomRoomIssuesAll(ctx context.Context, zoomroomI
 // Reference: https://developers.zoom.us/docs/api/accounts/#tag/dashboards/GET/metrics/zoomrooms
 func (s *DashboardsService) ListZoomRooms(ctx context.Context, opts *ListDashboardZoomRoomsOptions) (*DashboardZoomRoomList, *Response, error) {
 	var out DashboardZoomRoomList
+	if opts != nil && opts.PageSize > 0 {
+		out.ZoomRooms = make([]DashboardZoomRoomListZoomRoom, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDashboardsListZoomRooms, opDashboardsListZoomRooms.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -89,6 +89,9 @@ func (s *DataRequestsService) GetFileDownloadURL(ctx context.Context, fileID str
 // Reference: https://developers.zoom.us/docs/api/accounts/#tag/data-requests/GET/data_requests/requests
 func (s *DataRequestsService) List(ctx context.Context, opts *ListDataRequestsOptions) (*DataRequestList, *Response, error) {
 	var out DataRequestList
+	if opts != nil && opts.PageSize > 0 {
+		out.Records = make([]DataRequestListRecord, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDataRequestsList, opDataRequestsList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -131,6 +134,9 @@ func (s *DataRequestsService) ListFiles(ctx context.Context, requestID string, o
 		return nil, nil, errRequired(opDataRequestsListFiles, "requestID")
 	}
 	var out DataRequestFileList
+	if opts != nil && opts.PageSize > 0 {
+		out.FileRecords = make([]DataRequestFileListFileRecord, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDataRequestsListFiles, buildPath(opDataRequestsListFiles.Path, requestID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

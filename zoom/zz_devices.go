@@ -219,6 +219,9 @@ func (s *DevicesService) GetZPAVersions(ctx context.Context, zdmGroupID string) 
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/devices/GET/devices
 func (s *DevicesService) List(ctx context.Context, opts *ListDevicesOptions) (*DeviceList, *Response, error) {
 	var out DeviceList
+	if opts != nil && opts.PageSize > 0 {
+		out.Devices = make([]DeviceListDevice, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDevicesList, opDevicesList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -258,6 +261,9 @@ func (s *DevicesService) ListAll(ctx context.Context, opts *ListDevicesOptions) 
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/devices/GET/devices/groups
 func (s *DevicesService) ListZDMGroups(ctx context.Context, opts *ListZDMGroupsOptions) (*ZDMGroupList, *Response, error) {
 	var out ZDMGroupList
+	if opts != nil && opts.PageSize > 0 {
+		out.Groups = make([]ZDMGroupListGroup, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDevicesListZDMGroups, opDevicesListZDMGroups.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

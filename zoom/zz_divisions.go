@@ -113,6 +113,9 @@ func (s *DivisionsService) Get(ctx context.Context, divisionID string) (*Divisio
 // Reference: https://developers.zoom.us/docs/api/users/#tag/divisions/GET/divisions
 func (s *DivisionsService) List(ctx context.Context, opts *ListDivisionsOptions) (*DivisionList, *Response, error) {
 	var out DivisionList
+	if opts != nil && opts.PageSize > 0 {
+		out.Divisions = make([]DivisionListDivision, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDivisionsList, opDivisionsList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -157,6 +160,9 @@ func (s *DivisionsService) ListMembers(ctx context.Context, divisionID string, o
 		return nil, nil, errRequired(opDivisionsListMembers, "divisionID")
 	}
 	var out DivisionMemberList
+	if opts != nil && opts.PageSize > 0 {
+		out.Users = make([]DivisionMemberListUser, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opDivisionsListMembers, buildPath(opDivisionsListMembers.Path, divisionID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

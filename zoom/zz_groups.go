@@ -282,6 +282,9 @@ func (s *GroupsService) GetSettings(ctx context.Context, groupID string, opts *G
 // Reference: https://developers.zoom.us/docs/api/users/#tag/groups/GET/groups
 func (s *GroupsService) List(ctx context.Context, opts *ListGroupsOptions) (*GroupList, *Response, error) {
 	var out GroupList
+	if opts != nil && opts.PageSize > 0 {
+		out.Groups = make([]Group, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opGroupsList, opGroupsList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -328,6 +331,9 @@ func (s *GroupsService) ListAdmins(ctx context.Context, groupID string, opts *Li
 		return nil, nil, errRequired(opGroupsListAdmins, "groupID")
 	}
 	var out GroupAdminList
+	if opts != nil && opts.PageSize > 0 {
+		out.Admins = make([]GroupAdmin, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opGroupsListAdmins, buildPath(opGroupsListAdmins.Path, groupID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -397,6 +403,9 @@ func (s *GroupsService) ListMembers(ctx context.Context, groupID string, opts *L
 		return nil, nil, errRequired(opGroupsListMembers, "groupID")
 	}
 	var out GroupMemberList
+	if opts != nil && opts.PageSize > 0 {
+		out.Members = make([]GroupMember, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opGroupsListMembers, buildPath(opGroupsListMembers.Path, groupID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

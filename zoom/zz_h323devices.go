@@ -73,6 +73,9 @@ func (s *H323DevicesService) Delete(ctx context.Context, deviceID string) (*Resp
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/h323-devices/GET/h323/devices
 func (s *H323DevicesService) List(ctx context.Context, opts *ListH323DevicesOptions) (*H323DeviceList, *Response, error) {
 	var out H323DeviceList
+	if opts != nil && opts.PageSize > 0 {
+		out.Devices = make([]H323DeviceListDevice, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opH323DevicesList, opH323DevicesList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -8,6 +8,11 @@ import (
 	"mime/multipart"
 )
 
+// maxPresizedPage bounds the items slice a List method allocates from the
+// caller's page_size before Zoom answers: most of Zoom's lists hold 300 a
+// page at most, and a larger page grows the slice as usual.
+const maxPresizedPage = 300
+
 // queryOf returns the query options of a call: nil for a nil pointer, so
 // that the client skips encoding them.
 func queryOf[T any](opts *T) any {

@@ -107,6 +107,9 @@ func (s *InformationBarriersService) Get(ctx context.Context, policyID string) (
 // Reference: https://developers.zoom.us/docs/api/accounts/#tag/information-barriers/GET/information_barriers/policies
 func (s *InformationBarriersService) List(ctx context.Context, opts *ListInformationBarrierPoliciesOptions) (*InformationBarrierPolicyList, *Response, error) {
 	var out InformationBarrierPolicyList
+	if opts != nil && opts.PageSize > 0 {
+		out.Policies = make([]InformationBarrierPolicyListPolicy, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opInformationBarriersList, opInformationBarriersList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -591,6 +591,9 @@ func (s *MeetingsService) List(ctx context.Context, userID string, opts *ListMee
 		return nil, nil, errRequired(opMeetingsList, "userID")
 	}
 	var out MeetingList
+	if opts != nil && opts.PageSize > 0 {
+		out.Meetings = make([]Meeting, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opMeetingsList, buildPath(opMeetingsList.Path, userID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -673,6 +676,9 @@ func (s *MeetingsService) ListPastParticipants(ctx context.Context, meetingID In
 		return nil, nil, errRequired(opMeetingsListPastParticipants, "meetingID")
 	}
 	var out ParticipantList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]Participant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opMeetingsListPastParticipants, buildPath(opMeetingsListPastParticipants.Path, string(meetingID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -751,6 +757,9 @@ func (s *MeetingsService) ListRegistrants(ctx context.Context, meetingID ID, opt
 		return nil, nil, errRequired(opMeetingsListRegistrants, "meetingID")
 	}
 	var out RegistrantList
+	if opts != nil && opts.PageSize > 0 {
+		out.Registrants = make([]Registrant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opMeetingsListRegistrants, buildPath(opMeetingsListRegistrants.Path, meetingID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -279,6 +279,9 @@ func (s *ReportsService) GetTelephone(ctx context.Context, opts *GetTelephoneRep
 		return nil, nil, errRequired(opReportsGetTelephone, "opts.To")
 	}
 	var out TelephoneReport
+	if opts != nil && opts.PageSize > 0 {
+		out.TelephonyUsage = make([]TelephonyUsage, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsGetTelephone, opReportsGetTelephone.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -443,6 +446,9 @@ func (s *ReportsService) ListActiveHosts(ctx context.Context, opts *ListActiveHo
 		return nil, nil, errRequired(opReportsListActiveHosts, "opts.To")
 	}
 	var out ActiveHostsReport
+	if opts != nil && opts.PageSize > 0 {
+		out.Users = make([]ActiveHost, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListActiveHosts, opReportsListActiveHosts.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -488,6 +494,9 @@ func (s *ReportsService) ListHistoryMeetings(ctx context.Context, opts *ListHist
 		return nil, nil, errRequired(opReportsListHistoryMeetings, "opts.To")
 	}
 	var out HistoryMeetingsReport
+	if opts != nil && opts.PageSize > 0 {
+		out.HistoryMeetings = make([]HistoryMeeting, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListHistoryMeetings, opReportsListHistoryMeetings.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -537,6 +546,9 @@ func (s *ReportsService) ListMeetingActivities(ctx context.Context, opts *ListMe
 		return nil, nil, errRequired(opReportsListMeetingActivities, "opts.ActivityType")
 	}
 	var out MeetingActivitiesReport
+	if opts != nil && opts.PageSize > 0 {
+		out.MeetingActivityLogs = make([]MeetingActivityLog, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListMeetingActivities, opReportsListMeetingActivities.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -591,6 +603,9 @@ func (s *ReportsService) ListMeetingParticipants(ctx context.Context, meetingID 
 		return nil, nil, errRequired(opReportsListMeetingParticipants, "meetingID")
 	}
 	var out MeetingParticipantsReport
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]ReportParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListMeetingParticipants, buildPath(opReportsListMeetingParticipants.Path, string(meetingID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -646,6 +661,9 @@ func (s *ReportsService) ListMeetings(ctx context.Context, userID string, opts *
 		return nil, nil, errRequired(opReportsListMeetings, "opts.To")
 	}
 	var out UserMeetingsReport
+	if opts != nil && opts.PageSize > 0 {
+		out.Meetings = make([]MeetingReport, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListMeetings, buildPath(opReportsListMeetings.Path, userID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -698,6 +716,9 @@ func (s *ReportsService) ListOperationLogs(ctx context.Context, opts *ListOperat
 		return nil, nil, errRequired(opReportsListOperationLogs, "opts.To")
 	}
 	var out OperationLogsReport
+	if opts != nil && opts.PageSize > 0 {
+		out.OperationLogs = make([]OperationLog, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListOperationLogs, opReportsListOperationLogs.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -741,6 +762,9 @@ func (s *ReportsService) ListOperationLogsAll(ctx context.Context, opts *ListOpe
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/reports/GET/report/activities
 func (s *ReportsService) ListSignInActivities(ctx context.Context, opts *ListSignInActivitiesReportOptions) (*SignInActivitiesReport, *Response, error) {
 	var out SignInActivitiesReport
+	if opts != nil && opts.PageSize > 0 {
+		out.ActivityLogs = make([]SignInActivity, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListSignInActivities, opReportsListSignInActivities.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -791,6 +815,9 @@ func (s *ReportsService) ListUpcomingEvents(ctx context.Context, opts *ListUpcom
 		return nil, nil, errRequired(opReportsListUpcomingEvents, "opts.To")
 	}
 	var out UpcomingEventsReport
+	if opts != nil && opts.PageSize > 0 {
+		out.UpcomingEvents = make([]UpcomingEvent, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListUpcomingEvents, opReportsListUpcomingEvents.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -838,6 +865,9 @@ func (s *ReportsService) ListWebinarParticipants(ctx context.Context, webinarID 
 		return nil, nil, errRequired(opReportsListWebinarParticipants, "webinarID")
 	}
 	var out WebinarParticipantsReport
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]ReportParticipant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opReportsListWebinarParticipants, buildPath(opReportsListWebinarParticipants.Path, string(webinarID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -189,6 +189,9 @@ func (s *RolesService) ListMembers(ctx context.Context, roleID string, opts *Lis
 		return nil, nil, errRequired(opRolesListMembers, "roleID")
 	}
 	var out RoleMemberList
+	if opts != nil && opts.PageSize > 0 {
+		out.Members = make([]RoleMember, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opRolesListMembers, buildPath(opRolesListMembers.Path, roleID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

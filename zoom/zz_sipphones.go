@@ -96,6 +96,9 @@ func (s *SIPPhonesService) Enable(ctx context.Context, body *EnableSIPPhoneReque
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/sip-phone/GET/sip_phones/phones
 func (s *SIPPhonesService) List(ctx context.Context, opts *ListSIPPhonesOptions) (*SIPPhoneList, *Response, error) {
 	var out SIPPhoneList
+	if opts != nil && opts.PageSize > 0 {
+		out.Phones = make([]SIPPhoneListPhone, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opSIPPhonesList, opSIPPhonesList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -80,6 +80,9 @@ func (s *SummariesService) Get(ctx context.Context, meetingID InstanceID) (*Meet
 // Reference: https://developers.zoom.us/docs/api/meetings/#tag/summaries/GET/meetings/meeting_summaries
 func (s *SummariesService) List(ctx context.Context, opts *ListMeetingSummariesOptions) (*MeetingSummaryList, *Response, error) {
 	var out MeetingSummaryList
+	if opts != nil && opts.PageSize > 0 {
+		out.Summaries = make([]MeetingSummaryListSummary, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opSummariesList, opSummariesList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -574,6 +574,9 @@ func (s *UsersService) GetToken(ctx context.Context, userID string, opts *GetUse
 // Reference: https://developers.zoom.us/docs/api/users/#tag/users/GET/users
 func (s *UsersService) List(ctx context.Context, opts *ListUsersOptions) (*UserList, *Response, error) {
 	var out UserList
+	if opts != nil && opts.PageSize > 0 {
+		out.Users = make([]User, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opUsersList, opUsersList.Path, queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

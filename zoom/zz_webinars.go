@@ -848,6 +848,9 @@ func (s *WebinarsService) List(ctx context.Context, userID string, opts *ListWeb
 		return nil, nil, errRequired(opWebinarsList, "userID")
 	}
 	var out WebinarList
+	if opts != nil && opts.PageSize > 0 {
+		out.Webinars = make([]Webinar, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opWebinarsList, buildPath(opWebinarsList.Path, userID), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -873,6 +876,9 @@ func (s *WebinarsService) ListAbsentees(ctx context.Context, webinarID InstanceI
 		return nil, nil, errRequired(opWebinarsListAbsentees, "webinarID")
 	}
 	var out AbsenteeList
+	if opts != nil && opts.PageSize > 0 {
+		out.Registrants = make([]Registrant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opWebinarsListAbsentees, buildPath(opWebinarsListAbsentees.Path, string(webinarID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -977,6 +983,9 @@ func (s *WebinarsService) ListPastParticipants(ctx context.Context, webinarID In
 		return nil, nil, errRequired(opWebinarsListPastParticipants, "webinarID")
 	}
 	var out ParticipantList
+	if opts != nil && opts.PageSize > 0 {
+		out.Participants = make([]Participant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opWebinarsListPastParticipants, buildPath(opWebinarsListPastParticipants.Path, string(webinarID)), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err
@@ -1106,6 +1115,9 @@ func (s *WebinarsService) ListRegistrants(ctx context.Context, webinarID ID, opt
 		return nil, nil, errRequired(opWebinarsListRegistrants, "webinarID")
 	}
 	var out RegistrantList
+	if opts != nil && opts.PageSize > 0 {
+		out.Registrants = make([]Registrant, 0, min(opts.PageSize, maxPresizedPage))
+	}
 	resp, err := s.client.call(ctx, opWebinarsListRegistrants, buildPath(opWebinarsListRegistrants.Path, webinarID.String()), queryOf(opts), nil, &out)
 	if err != nil {
 		return nil, resp, err

@@ -709,6 +709,11 @@ func (g *gen) emitMethod(b *strings.Builder, op *specOp) {
 	}
 	if outType != "" {
 		fmt.Fprintf(b, "\tvar out %s\n", outType)
+		if items, elem, ok := g.pageItems(op); ok {
+			// encoding/json appends into the slice it finds, so a page is
+			// decoded without growing it by doubling.
+			fmt.Fprintf(b, "\tif opts != nil && opts.PageSize > 0 {\n\t\tout.%s = make([]%s, 0, min(opts.PageSize, maxPresizedPage))\n\t}\n", items, elem)
+		}
 		fmt.Fprintf(b, "\tresp, err := s.client.call(ctx, %s, %s, %s, %s, &out)\n", ov, path, qArg, bodyArg)
 		b.WriteString("\tif err != nil {\n\t\treturn nil, resp, err\n\t}\n\treturn &out, resp, nil\n}\n\n")
 	} else {
@@ -737,6 +742,40 @@ func paramType(p *param) string {
 		return "InstanceID"
 	}
 	return "string"
+}
+
+// pageItems returns the items field and its element type of a list
+// operation whose options carry a plain page_size: its List method sizes
+// the items slice from the page size before decoding.
+func (g *gen) pageItems(op *specOp) (items, elem string, ok bool) {
+	if op.out == nil || op.out.kind != "struct" || op.optName == "" {
+		return "", "", false
+	}
+	t, o := g.types[op.out.name], g.opts[op.optName]
+	if t == nil || o == nil || !(t.page || t.counts) {
+		return "", "", false
+	}
+	ps := o.byJSON["page_size"]
+	if ps == nil || ps.GoName != "PageSize" || ps.Ref.kind != "int" {
+		return "", "", false
+	}
+	if typ, _ := g.fieldType(o, ps); typ != "int" {
+		return "", "", false
+	}
+	var f *field
+	for _, c := range t.Fields {
+		if c.list || c.Ref.kind != "array" || c.Ref.elem.kind != "struct" {
+			continue
+		}
+		if f != nil {
+			return "", "", false // two lists: which one the page size counts is unclear
+		}
+		f = c
+	}
+	if f == nil {
+		return "", "", false
+	}
+	return f.GoName, f.Ref.elem.name, true
 }
 
 // emitAll writes the ...All iterator of a list operation that pages with
@@ -788,7 +827,12 @@ func (g *gen) emitAll(b *strings.Builder, op *specOp) {
 	fmt.Fprintf(b, "\t\tif err != nil {\n\t\t\treturn nil, \"\", err\n\t\t}\n\t\treturn l.%s, l.%s, nil\n\t})\n}\n\n", items.GoName, np)
 }
 
-const helpers = `// queryOf returns the query options of a call: nil for a nil pointer, so
+const helpers = `// maxPresizedPage bounds the items slice a List method allocates from the
+// caller's page_size before Zoom answers: most of Zoom's lists hold 300 a
+// page at most, and a larger page grows the slice as usual.
+const maxPresizedPage = 300
+
+// queryOf returns the query options of a call: nil for a nil pointer, so
 // that the client skips encoding them.
 func queryOf[T any](opts *T) any {
 	if opts == nil {
