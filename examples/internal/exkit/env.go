@@ -450,7 +450,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (e *Env) Serve(ctx context.Context, h http.Handler) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt)
 	defer stop()
-	e.startHandler(LogRequests(slog.New(slog.NewTextHandler(e.Log.w, nil)), ServeStylesheet(StyledNotFound(e.Cfg.Name, Protect(h)))))
+	e.startHandler(LogRequests(e.Logger(), ServeStylesheet(StyledNotFound(e.Cfg.Name, Protect(h)))))
 	fmt.Fprintf(e.Log.w, "\n%s is serving on %s (Ctrl-C to stop)\n", e.Cfg.Name, e.BaseURL)
 	if e.Fake != nil {
 		fmt.Fprintf(e.Log.w, "the embedded fake Zoom is at %s\n", e.Fake.URL())
